@@ -11,3 +11,19 @@ export function fixedClock(instant: Date | string): Clock {
   const at = new Date(instant);
   return { now: () => new Date(at) };
 }
+
+let processClock: Clock = systemClock;
+
+/**
+ * The clock handlers read. It is the wall clock unless the process that hosts the handlers
+ * installs another one (the local stack installs its virtual clock at start-up), so handler
+ * code never asks where it runs.
+ */
+export function appClock(): Clock {
+  return processClock;
+}
+
+/** Installs the clock `appClock()` returns; the host process calls this once, before serving. */
+export function installClock(clock: Clock): void {
+  processClock = clock;
+}

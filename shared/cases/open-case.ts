@@ -1,0 +1,81 @@
+import type { RapidReviewRules } from '../rapid-review-rules.ts';
+import { defaultRapidReviewRules } from '../rapid-review-rules.ts';
+import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
+import type { SeriousIncidentNotification } from '../schemas/notification.ts';
+import { planRapidReview } from '../timetable.ts';
+
+/** Turns an agency's name into a short id that is safe in keys and paths: "Children's Social Care" → "childrens-social-care". */
+export function agencyIdFor(name: string, taken: ReadonlySet<string> = new Set()): string {
+  const base =
+    name
+      .toLowerCase()
+      .replace(/['’]/g, '')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 50) || 'agency';
+  let id = base;
+  for (let n = 2; taken.has(id); n += 1) id = `${base}-${n}`;
+  return id;
+}
+
+/** A short reference people can say on the phone, e.g. RR-2026-4F7K2Q. */
+export function caseReferenceFor(caseId: string, receivedAt: Date): string {
+  return `RR-${receivedAt.getUTCFullYear()}-${caseId.replace(/-/g, '').slice(0, 6).toUpperCase()}`;
+}
+
+/**
+ * Builds the case and its agency requests from a valid notification at the instant the
+ * partnership received it. Pure: the caller saves the result.
+ */
+export function openCase(input: {
+  caseId: string;
+  notification: SeriousIncidentNotification;
+  receivedAt: Date;
+  notificationDocumentKey: string;
+  rules?: RapidReviewRules;
+}): { record: CaseRecord; agencies: AgencyRequest[] } {
+  const { caseId, notification, receivedAt } = input;
+  const timetable = planRapidReview(
+    {
+      receivedAt,
+      awareOn: notification.incident.localAuthorityAwareOn,
+      panelNotifiedOn: notification.incident.panelNotifiedOn,
+    },
+    input.rules ?? defaultRapidReviewRules,
+  );
+  const taken = new Set<string>();
+  const agencies: AgencyRequest[] = notification.agencies.map((agency) => {
+    const agencyId = agencyIdFor(agency.name, taken);
+    taken.add(agencyId);
+    return {
+      caseId,
+      agencyId,
+      agencyName: agency.name,
+      spoc: agency.spoc,
+      status: 'pending',
+      late: false,
+      version: 1,
+    };
+  });
+  const at = receivedAt.toISOString();
+  return {
+    record: {
+      caseId,
+      reference: caseReferenceFor(caseId, receivedAt),
+      status: 'notified',
+      version: 1,
+      receivedAt: at,
+      notifyingLocalAuthority: notification.notifyingLocalAuthority,
+      incidentKind: notification.incident.kind,
+      panelReference: notification.incident.panelReference,
+      notifierEmail: notification.notifier.email,
+      notificationDocumentKey: input.notificationDocumentKey,
+      timetable,
+      agencyIds: agencies.map((agency) => agency.agencyId),
+      currentStep: 'Notified',
+      createdAt: at,
+      updatedAt: at,
+    },
+    agencies,
+  };
+}

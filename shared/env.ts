@@ -1,0 +1,34 @@
+import { ConfigurationError } from './errors.ts';
+
+/**
+ * Every environment variable the functions read, named once. CDK sets them from these
+ * names and the local stack does the same, so a name cannot drift between the two.
+ */
+export const envNames = {
+  /** The DynamoDB table holding cases, agency requests, tokens and audit events. */
+  tableName: 'CASE_TABLE_NAME',
+  /** Bucket for the notification, collated report, covering letter. */
+  documentBucket: 'CASE_DOCUMENT_BUCKET',
+  /** Bucket agencies upload their summaries into through pre-signed POSTs. */
+  uploadBucket: 'AGENCY_UPLOAD_BUCKET',
+  /** ARN of the rapid-review state machine. */
+  stateMachineArn: 'RAPID_REVIEW_STATE_MACHINE_ARN',
+  /** The partnership profile (JSON, validated by shared/config/partnership-profile.ts). */
+  partnershipProfile: 'PARTNERSHIP_PROFILE',
+  /** SES configuration set that requires TLS; every email is sent through it. */
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  /** Base URL people reach the service at (links in emails), without a trailing slash. */
+  publicBaseUrl: 'PUBLIC_BASE_URL',
+} as const;
+
+export type EnvKey = keyof typeof envNames;
+
+/** Reads a required variable, failing fast with the variable's name when it is missing. */
+export function requireEnv(key: EnvKey, source: NodeJS.ProcessEnv = process.env): string {
+  const name = envNames[key];
+  const value = source[name];
+  if (value === undefined || value.trim() === '') {
+    throw new ConfigurationError(`Environment variable ${name} is not set`);
+  }
+  return value;
+}

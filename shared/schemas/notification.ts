@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { emailAddress, isoDate, text } from './primitives.ts';
+
+/** One child named in a serious incident notification (1 to 4 per notification). */
+export const notifiedChild = z
+  .object({
+    name: text(120),
+    dateOfBirth: isoDate.optional(),
+    ageYears: z
+      .number({ error: 'Enter the age in whole years' })
+      .int({ error: 'Enter the age in whole years' })
+      .min(0, { error: 'Age must be 0 or more' })
+      .max(17, { error: 'Age must be under 18' })
+      .optional(),
+    sex: z.enum(['female', 'male', 'not-known'], { error: 'Select the sex' }),
+    ethnicity: text(120),
+    lookedAfter: z.boolean({ error: 'Say whether the child is looked after' }),
+  })
+  .refine((child) => child.dateOfBirth !== undefined || child.ageYears !== undefined, {
+    error: 'Enter a date of birth or an age',
+    path: ['dateOfBirth'],
+  });
+
+/** An agency asked for a summary, with its single point of contact. */
+export const notifiedAgency = z.object({
+  name: text(120),
+  spoc: z.object({ name: text(120), email: emailAddress }),
+});
+
+/** Other processes running alongside the review, which the Rapid Review must coordinate with. */
+export const parallelProcesses = z.object({
+  policeInvestigation: z.boolean({ error: 'Say whether there is a police investigation' }),
+  childDeathReview: z.boolean({ error: 'Say whether there is a child death review' }),
+  safeguardingAdultReview: z.boolean({ error: 'Say whether there is a safeguarding adult review' }),
+  domesticHomicideReview: z.boolean({ error: 'Say whether there is a domestic homicide review' }),
+  other: z.string().trim().max(500).optional(),
+});
+
+/** The serious incident notification a local authority sends the partnership. */
+export const seriousIncidentNotification = z
+  .object({
+    notifyingLocalAuthority: text(120),
+    incident: z.object({
+      kind: z.enum(['death', 'serious-harm'], { error: 'Select death or serious harm' }),
+      occurredOn: isoDate,
+      location: text(200),
+      localAuthorityAwareOn: isoDate,
+      panelNotifiedOn: isoDate,
+      panelReference: text(60),
+      summary: z.string().trim().max(4000).optional(),
+    }),
+    children: z
+      .array(notifiedChild, { error: 'Add at least one child' })
+      .min(1, { error: 'Add at least one child' })
+      .max(4, { error: 'A notification names at most 4 children' }),
+    agencies: z
+      .array(notifiedAgency, { error: 'Add at least one agency' })
+      .min(1, { error: 'Add at least one agency' })
+      .max(30, { error: 'A notification names at most 30 agencies' }),
+    notifier: z.object({
+      name: text(120),
+      role: text(120),
+      email: emailAddress,
+      phone: z.string().trim().max(40).optional(),
+    }),
+    parallelProcesses,
+  })
+  .superRefine((notification, ctx) => {
+    const { occurredOn, localAuthorityAwareOn, panelNotifiedOn } = notification.incident;
+    if (localAuthorityAwareOn < occurredOn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['incident', 'localAuthorityAwareOn'],
+        message: 'The date the local authority became aware must be on or after the incident',
+      });
+    }
+    if (panelNotifiedOn < localAuthorityAwareOn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['incident', 'panelNotifiedOn'],
+        message: 'The date the Panel was notified must be on or after the local authority became aware',
+      });
+    }
+    const seen = new Set<string>();
+    notification.agencies.forEach((agency, index) => {
+      const key = agency.name.toLowerCase();
+      if (seen.has(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agencies', index, 'name'],
+          message: 'Each agency must be named once',
+        });
+      }
+      seen.add(key);
+    });
+  });
+
+export type SeriousIncidentNotification = z.infer<typeof seriousIncidentNotification>;
+export type NotifiedChild = z.infer<typeof notifiedChild>;
+export type NotifiedAgency = z.infer<typeof notifiedAgency>;

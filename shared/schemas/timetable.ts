@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { milestoneKey } from '../rapid-review-rules.ts';
+import { isoDate } from './primitives.ts';
+
+/**
+ * An instant in UTC with a Z, e.g. 2026-12-18T09:00:00Z: the form Step Functions' TimestampPath
+ * waits take, and one that sorts and compares as text.
+ */
+const utcInstant = z.iso.datetime({ error: 'Expected an ISO 8601 instant in UTC, ending Z' });
+
+/** One step of a planned Rapid Review: its working day, its date and when its work starts and is due. */
+export const timetableMilestone = z.object({
+  day: z.number().int().min(1),
+  key: milestoneKey,
+  name: z.string().min(1),
+  date: isoDate,
+  startsAt: utcInstant,
+  dueAt: utcInstant,
+});
+export type TimetableMilestone = z.infer<typeof timetableMilestone>;
+
+/** A Rapid Review's deadlines, computed once when the notification arrives (shared/timetable.ts). */
+export const timetable = z.object({
+  receivedAt: utcInstant,
+  /** Day 1, the London working day the review starts. */
+  day1: isoDate,
+  milestones: z.array(timetableMilestone).min(1),
+  /** When the local authority should have notified the Panel; null when the date it became aware is unknown. */
+  notificationDueBy: isoDate.nullable(),
+  /** Whether the notification arrived after notificationDueBy; null when that is unknown. */
+  notificationLate: z.boolean().nullable(),
+  /** When the Panel expects the rapid review; null when the date the Panel was notified is unknown. */
+  panelDueBy: isoDate.nullable(),
+});
+export type Timetable = z.infer<typeof timetable>;

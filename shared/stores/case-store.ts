@@ -1,0 +1,376 @@
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { CaseNotFoundError, DuplicateWriteError, StaleWriteError } from '../errors.ts';
+import {
+  type AgencyRequest,
+  type AuditEvent,
+  agencyRequest,
+  auditEvent,
+  type CaseRecord,
+  caseRecord,
+} from '../schemas/case.ts';
+import type { Actor } from '../schemas/roles.ts';
+
+/** What a change says about itself; the store adds the case id and, unless given, the event id. */
+export interface AuditInput {
+  actor: Actor;
+  at: string;
+  action: string;
+  reason: string;
+  details?: AuditEvent['details'];
+  /**
+   * A stable id makes the change idempotent: writing the same event id twice fails with
+   * DuplicateWriteError and changes nothing. Workflow steps pass one derived from the step.
+   */
+  eventId?: string;
+}
+
+/** Fields of a case that change after creation. */
+export type CaseChanges = Partial<
+  Omit<CaseRecord, 'caseId' | 'version' | 'createdAt' | 'updatedAt' | 'reference'>
+>;
+export type AgencyRequestChanges = Partial<Omit<AgencyRequest, 'caseId' | 'agencyId' | 'version'>>;
+
+/** A case with everything filed under it. */
+export interface CaseFile {
+  case: CaseRecord;
+  agencies: AgencyRequest[];
+  audit: AuditEvent[];
+}
+
+/** The port the domain talks to; DynamoDbCaseStore is the adapter. */
+export interface CaseStore {
+  createCase(record: CaseRecord, agencies: AgencyRequest[], audit: AuditInput): Promise<CaseRecord>;
+  getCase(caseId: string): Promise<CaseRecord | undefined>;
+  getCaseFile(caseId: string): Promise<CaseFile>;
+  updateCase(current: CaseRecord, changes: CaseChanges, audit: AuditInput): Promise<CaseRecord>;
+  updateAgencyRequest(
+    current: AgencyRequest,
+    changes: AgencyRequestChanges,
+    audit: AuditInput,
+  ): Promise<AgencyRequest>;
+  /** Stores an agency's capability link by the hash of its token; the token itself is never stored. */
+  putAgencyLink(link: AgencyLink): Promise<void>;
+  findAgencyLink(tokenHash: string): Promise<AgencyLink | undefined>;
+  /** Keeps the workflow's current callback token for the decision, replacing any earlier one. */
+  saveDecisionToken(caseId: string, taskToken: string, attempt: number): Promise<void>;
+  getDecisionToken(caseId: string): Promise<{ taskToken: string; attempt: number } | undefined>;
+}
+
+/** An agency's capability link: bound to one case and one agency, valid until it expires. */
+export interface AgencyLink {
+  tokenHash: string;
+  caseId: string;
+  agencyId: string;
+  expiresAt: string;
+}
+
+/** What an idempotency key was first used for: the request (by hash) and the case it opened. */
+export interface IdempotencyRecord {
+  requestHash: string;
+  caseId: string;
+  claimedAt: string;
+}
+
+/**
+ * Idempotency keys for requests that create things (intake). Kept apart from CaseStore so
+ * fakes of the case store need not implement it; DynamoDbCaseStore implements both.
+ */
+export interface IdempotencyKeys {
+  /**
+   * Claims `key` for this request with a conditional write. Answers the record that holds the
+   * key: this claim when the key was new, otherwise the earlier one, unchanged.
+   */
+  claimIdempotencyKey(key: string, claim: IdempotencyRecord): Promise<IdempotencyRecord>;
+  findIdempotencyKey(key: string): Promise<IdempotencyRecord | undefined>;
+}
+
+/** How long an idempotency key is remembered before the table's TTL removes it. */
+const IDEMPOTENCY_KEY_LIFETIME_SECONDS = 7 * 24 * 3600;
+const idempotencyKeyItemKey = (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' });
+
+const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
+const agencyKey = (caseId: string, agencyId: string) => ({ pk: `CASE#${caseId}`, sk: `AGENCY#${agencyId}` });
+const auditKey = (caseId: string, eventId: string) => ({ pk: `CASE#${caseId}`, sk: `AUDIT#${eventId}` });
+/** Cases are listed by status through the gsi1 index, newest first. */
+const statusIndexKeys = (record: CaseRecord) => ({
+  gsi1pk: `STATUS#${record.status}`,
+  gsi1sk: record.receivedAt,
+});
+
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
+function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
+  const copy = { ...item };
+  for (const attribute of KEY_ATTRIBUTES) delete copy[attribute];
+  return copy;
+}
+
+/**
+ * The case store on one DynamoDB table. Every write is a transaction that includes the audit
+ * event, so a case never changes without a record of who changed it and why.
+ */
+export class DynamoDbCaseStore implements CaseStore, IdempotencyKeys {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.#client = client;
+    this.#tableName = tableName;
+  }
+
+  async createCase(record: CaseRecord, agencies: AgencyRequest[], audit: AuditInput): Promise<CaseRecord> {
+    const valid = caseRecord.parse(record);
+    const event = this.#auditEvent(valid.caseId, audit);
+    await this.#transact(
+      [
+        {
+          Put: {
+            TableName: this.#tableName,
+            Item: { ...caseKey(valid.caseId), ...statusIndexKeys(valid), ...valid },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...agencies.map((agency) => {
+          const validAgency = agencyRequest.parse(agency);
+          return {
+            Put: {
+              TableName: this.#tableName,
+              Item: { ...agencyKey(valid.caseId, validAgency.agencyId), ...validAgency },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          };
+        }),
+        this.#auditPut(event),
+      ],
+      () => new DuplicateWriteError(`Case ${valid.caseId} already exists`),
+    );
+    return valid;
+  }
+
+  async getCase(caseId: string): Promise<CaseRecord | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({ TableName: this.#tableName, Key: caseKey(caseId), ConsistentRead: true }),
+    );
+    return Item ? caseRecord.parse(withoutKeys(Item)) : undefined;
+  }
+
+  async getCaseFile(caseId: string): Promise<CaseFile> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: QueryCommandOutput['LastEvaluatedKey'];
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `CASE#${caseId}` },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+
+    const caseItem = items.find((item) => item.sk === 'CASE');
+    if (!caseItem) throw new CaseNotFoundError(caseId);
+    const bySortKeyPrefix = (prefix: string) =>
+      items.filter((item) => String(item.sk).startsWith(prefix)).map(withoutKeys);
+    return {
+      case: caseRecord.parse(withoutKeys(caseItem)),
+      agencies: bySortKeyPrefix('AGENCY#').map((item) => agencyRequest.parse(item)),
+      audit: bySortKeyPrefix('AUDIT#')
+        .map((item) => auditEvent.parse(item))
+        .sort((a, b) => a.at.localeCompare(b.at) || a.eventId.localeCompare(b.eventId)),
+    };
+  }
+
+  async updateCase(current: CaseRecord, changes: CaseChanges, audit: AuditInput): Promise<CaseRecord> {
+    const next = caseRecord.parse({
+      ...current,
+      ...changes,
+      version: current.version + 1,
+      updatedAt: audit.at,
+    });
+    const event = this.#auditEvent(current.caseId, audit);
+    await this.#transact(
+      [
+        {
+          Put: {
+            TableName: this.#tableName,
+            Item: { ...caseKey(next.caseId), ...statusIndexKeys(next), ...next },
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': current.version },
+          },
+        },
+        this.#auditPut(event),
+      ],
+      () => this.#staleOrMissing('case', current.caseId),
+    );
+    return next;
+  }
+
+  async updateAgencyRequest(
+    current: AgencyRequest,
+    changes: AgencyRequestChanges,
+    audit: AuditInput,
+  ): Promise<AgencyRequest> {
+    const next = agencyRequest.parse({ ...current, ...changes, version: current.version + 1 });
+    const event = this.#auditEvent(current.caseId, audit);
+    await this.#transact(
+      [
+        {
+          Put: {
+            TableName: this.#tableName,
+            Item: { ...agencyKey(next.caseId, next.agencyId), ...next },
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': current.version },
+          },
+        },
+        this.#auditPut(event),
+      ],
+      () => this.#staleOrMissing(`agency request ${current.agencyId} on case`, current.caseId),
+    );
+    return next;
+  }
+
+  async putAgencyLink(link: AgencyLink): Promise<void> {
+    await this.#client.send(
+      new PutCommand({
+        TableName: this.#tableName,
+        Item: {
+          pk: `LINK#${link.tokenHash}`,
+          sk: 'LINK',
+          ...link,
+          // Expired links are removed by the table's TTL some days after they stop working.
+          expiresAtEpoch: Math.floor(Date.parse(link.expiresAt) / 1000) + 30 * 24 * 3600,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async findAgencyLink(tokenHash: string): Promise<AgencyLink | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({
+        TableName: this.#tableName,
+        Key: { pk: `LINK#${tokenHash}`, sk: 'LINK' },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    return {
+      tokenHash: String(Item.tokenHash),
+      caseId: String(Item.caseId),
+      agencyId: String(Item.agencyId),
+      expiresAt: String(Item.expiresAt),
+    };
+  }
+
+  async saveDecisionToken(caseId: string, taskToken: string, attempt: number): Promise<void> {
+    await this.#client.send(
+      new PutCommand({
+        TableName: this.#tableName,
+        Item: { pk: `CASE#${caseId}`, sk: 'DECISION_TOKEN', taskToken, attempt },
+      }),
+    );
+  }
+
+  async getDecisionToken(caseId: string): Promise<{ taskToken: string; attempt: number } | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({
+        TableName: this.#tableName,
+        Key: { pk: `CASE#${caseId}`, sk: 'DECISION_TOKEN' },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? { taskToken: String(Item.taskToken), attempt: Number(Item.attempt) } : undefined;
+  }
+
+  async claimIdempotencyKey(key: string, claim: IdempotencyRecord): Promise<IdempotencyRecord> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: {
+            ...idempotencyKeyItemKey(key),
+            requestHash: claim.requestHash,
+            caseId: claim.caseId,
+            claimedAt: claim.claimedAt,
+            expiresAtEpoch: Math.floor(Date.parse(claim.claimedAt) / 1000) + IDEMPOTENCY_KEY_LIFETIME_SECONDS,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { ...claim };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const earlier = await this.findIdempotencyKey(key);
+      // Only a TTL deletion between the two calls could remove it; the caller's retry claims it afresh.
+      if (!earlier) throw new StaleWriteError('Idempotency key changed while it was being claimed');
+      return earlier;
+    }
+  }
+
+  async findIdempotencyKey(key: string): Promise<IdempotencyRecord | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({ TableName: this.#tableName, Key: idempotencyKeyItemKey(key), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    return {
+      requestHash: String(Item.requestHash),
+      caseId: String(Item.caseId),
+      claimedAt: String(Item.claimedAt),
+    };
+  }
+
+  #auditEvent(caseId: string, audit: AuditInput): AuditEvent {
+    // Default ids start with the time so the trail reads in order straight from the table.
+    const eventId = audit.eventId ?? `${audit.at}-${randomUUID()}`;
+    return auditEvent.parse({ ...audit, caseId, eventId });
+  }
+
+  #auditPut(event: AuditEvent) {
+    return {
+      Put: {
+        TableName: this.#tableName,
+        Item: { ...auditKey(event.caseId, event.eventId), ...event },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  #staleOrMissing(what: string, caseId: string) {
+    return new StaleWriteError(`The ${what} ${caseId} changed since it was read, or does not exist`);
+  }
+
+  /**
+   * Runs one transaction. The last item is always the audit event: when it fails its condition, this
+   * very change was already written (a retry), which is a duplicate, not a conflict.
+   */
+  async #transact(
+    items: NonNullable<TransactWriteCommandInput['TransactItems']>,
+    onRecordConditionFailed: () => Error,
+  ): Promise<void> {
+    try {
+      await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const failed = reasons.map((reason) => reason.Code === 'ConditionalCheckFailed');
+      if (!failed.some(Boolean)) throw error;
+      if (failed[items.length - 1] === true) {
+        throw new DuplicateWriteError('This change was already recorded');
+      }
+      throw onRecordConditionFailed();
+    }
+  }
+}

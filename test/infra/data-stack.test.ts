@@ -1,0 +1,261 @@
+import { readFileSync } from 'node:fs';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/build-app.ts';
+import type { DataStack } from '../../infra/stacks/data-stack.ts';
+
+/** cdk.json's context: the same feature flags and defaults the CLI gives the app. */
+const cdkJsonContext: Record<string, unknown> = JSON.parse(
+  readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
+).context;
+
+function buildDataStack(context: Record<string, unknown> = {}): DataStack {
+  return buildApp({
+    appProps: { context: { ...cdkJsonContext, ...context } },
+    env: { account: '111111111111', region: 'eu-west-2' },
+  }).dataStack;
+}
+
+function logicalIdOf(construct: IConstruct): string {
+  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+/** Every cdk-nag finding (errors and warnings) as one readable line each. */
+function nagFindings(scope: IConstruct): string[] {
+  const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(scope);
+  return report.violations.flatMap((violation) =>
+    violation.violatingResources.map(
+      (resource) =>
+        `${violation.severity} ${violation.ruleName} at ${resource.constructPath}: ${violation.description}`,
+    ),
+  );
+}
+
+describe('DataStack', () => {
+  let stack: DataStack;
+  let template: Template;
+  let dataKeyArn: unknown;
+  let accessLogBucketId: string;
+  let documentBucketIds: string[];
+
+  beforeAll(() => {
+    stack = buildDataStack();
+    template = Template.fromStack(stack);
+    dataKeyArn = stack.resolve(stack.dataKey.keyArn);
+    accessLogBucketId = logicalIdOf(stack.accessLogBucket);
+    documentBucketIds = [logicalIdOf(stack.caseDocumentBucket), logicalIdOf(stack.agencySummaryUploadBucket)];
+  });
+
+  describe('data key', () => {
+    it('is customer-managed, rotated, aliased and retained', () => {
+      template.resourceCountIs('AWS::KMS::Key', 1);
+      template.hasResource('AWS::KMS::Key', {
+        Properties: { EnableKeyRotation: true },
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+      template.hasResourceProperties('AWS::KMS::Alias', {
+        AliasName: 'alias/SafeguardingReviews-dev-Data/data',
+        TargetKeyId: dataKeyArn,
+      });
+    });
+
+    it("lets CloudWatch Logs of this region use it, only for this account's log groups", () => {
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: {
+                Service: Match.objectLike({ 'Fn::Join': ['', ['logs.eu-west-2.', Match.anyValue()]] }),
+              },
+              Action: Match.arrayWith(['kms:Decrypt*', 'kms:GenerateDataKey*']),
+              Condition: {
+                ArnLike: {
+                  'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-west-2:111111111111:log-group:*',
+                },
+              },
+            }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('case table', () => {
+    it('has the single-table keys, the status index and the TTL attribute', () => {
+      template.resourceCountIs('AWS::DynamoDB::Table', 1);
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'gsi1',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAtEpoch', Enabled: true },
+        BillingMode: 'PAY_PER_REQUEST',
+      });
+    });
+
+    it('is encrypted with the data key, recoverable to a point in time and protected from deletion', () => {
+      template.hasResource('AWS::DynamoDB::Table', {
+        Properties: {
+          SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: dataKeyArn },
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+        },
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+    });
+  });
+
+  describe('buckets', () => {
+    it('are three, all retained, versioned, ACL-free and closed to the public', () => {
+      template.resourceCountIs('AWS::S3::Bucket', 3);
+      template.allResources('AWS::S3::Bucket', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: Match.objectLike({
+          VersioningConfiguration: { Status: 'Enabled' },
+          OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            BlockPublicPolicy: true,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          },
+        }),
+      });
+    });
+
+    it('each deny any request not made over TLS', () => {
+      for (const bucketId of [accessLogBucketId, ...documentBucketIds]) {
+        template.hasResourceProperties('AWS::S3::BucketPolicy', {
+          Bucket: { Ref: bucketId },
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Effect: 'Deny',
+                Principal: { AWS: '*' },
+                Action: 's3:*',
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              }),
+            ]),
+          },
+        });
+      }
+    });
+
+    it('encrypt documents with the data key and log every access to the access-log bucket', () => {
+      for (const bucketId of documentBucketIds) {
+        expect(template.toJSON().Resources[bucketId].Properties).toMatchObject({
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [
+              { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: dataKeyArn } },
+            ],
+          },
+          LoggingConfiguration: { DestinationBucketName: { Ref: accessLogBucketId } },
+        });
+      }
+    });
+
+    it('encrypt access logs with S3-managed keys, the only encryption S3 log delivery accepts', () => {
+      expect(template.toJSON().Resources[accessLogBucketId].Properties).toMatchObject({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+      });
+      expect(template.toJSON().Resources[accessLogBucketId].Properties.LoggingConfiguration).toBeUndefined();
+    });
+
+    it('have no CORS rule on the upload bucket when no upload origin is configured', () => {
+      const uploadBucketId = logicalIdOf(stack.agencySummaryUploadBucket);
+      expect(template.toJSON().Resources[uploadBucketId].Properties.CorsConfiguration).toBeUndefined();
+    });
+
+    it('let only the configured origins POST to the upload bucket', () => {
+      const withOrigins = buildDataStack({ uploadAllowedOrigins: ['https://reviews.example.org'] });
+      const uploadBucketId = logicalIdOf(withOrigins.agencySummaryUploadBucket);
+      const documentBucketId = logicalIdOf(withOrigins.caseDocumentBucket);
+
+      const resources = Template.fromStack(withOrigins).toJSON().Resources;
+
+      expect(resources[uploadBucketId].Properties.CorsConfiguration).toEqual({
+        CorsRules: [
+          { AllowedMethods: ['POST'], AllowedOrigins: ['https://reviews.example.org'], MaxAge: 3000 },
+        ],
+      });
+      expect(resources[documentBucketId].Properties.CorsConfiguration).toBeUndefined();
+    });
+
+    it('refuse an upload origin a browser would never send', () => {
+      for (const origin of [
+        '*',
+        'https://reviews.example.org/',
+        'reviews.example.org',
+        'http://reviews.example.org',
+      ]) {
+        expect(() => buildDataStack({ uploadAllowedOrigins: [origin] })).toThrow(/not a web origin/);
+      }
+    });
+  });
+
+  it('outputs the table and bucket names', () => {
+    template.hasOutput('CaseTableName', { Value: { Ref: logicalIdOf(stack.caseTable) } });
+    template.hasOutput('CaseDocumentBucketName', { Value: { Ref: documentBucketIds[0] } });
+    template.hasOutput('AgencySummaryUploadBucketName', { Value: { Ref: documentBucketIds[1] } });
+    template.hasOutput('AccessLogBucketName', { Value: { Ref: accessLogBucketId } });
+  });
+
+  it('raises no CDK warnings or errors', () => {
+    const annotations = Annotations.fromStack(stack);
+    const messages = [
+      ...annotations.findError('*', Match.anyValue()),
+      ...annotations.findWarning('*', Match.anyValue()),
+    ].map((message) => `${message.id}: ${JSON.stringify(message.entry.data)}`);
+    expect(messages).toEqual([]);
+  });
+
+  describe('cdk-nag (AwsSolutions)', () => {
+    it('has no unacknowledged finding', () => {
+      expect(nagFindings(stack)).toEqual([]);
+    });
+
+    it('would report an unlogged bucket, so the check above can fail', () => {
+      const probe = buildDataStack();
+      new s3.Bucket(probe, 'UnloggedBucket', { enforceSSL: true });
+      expect(nagFindings(probe)).toEqual([
+        expect.stringMatching(/^error AwsSolutions-S1 at .*\/UnloggedBucket\//),
+      ]);
+    });
+
+    it('carries a written reason with every acknowledgement, in the template as an audit trail', () => {
+      const acknowledgements = Object.entries(template.toJSON().Resources).flatMap(([logicalId, resource]) =>
+        (
+          (resource as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } })
+            .Metadata?.cdk_nag?.rules_to_suppress ?? []
+        ).map((rule) => ({ logicalId, ...rule })),
+      );
+
+      expect(acknowledgements).toContainEqual(
+        expect.objectContaining({ logicalId: accessLogBucketId, id: 'AwsSolutions-S1' }),
+      );
+      for (const { logicalId, id, reason } of acknowledgements) {
+        expect(reason.trim().length, `reason for ${id} on ${logicalId}`).toBeGreaterThanOrEqual(20);
+      }
+    });
+  });
+});
