@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // Handlers log a JSON line per request; show logs only for a test that fails.
+    silent: 'passed-only',
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { test: { name: 'statemachines', include: ['test/statemachines/**/*.test.ts'], testTimeout: 60_000 } },

@@ -1,6 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App, type AppProps, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { type PartnershipProfile, parsePartnershipProfile } from '../shared/config/partnership-profile.ts';
+import { ApiStack } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
+import { WorkflowStack } from './stacks/workflow-stack.ts';
 
 /** What one deployment of the service is, read from CDK context. */
 export interface DeploymentConfig {
@@ -8,6 +14,15 @@ export interface DeploymentConfig {
   readonly stage: string;
   /** Web origins of the agency upload page, allowed to POST to the upload bucket. */
   readonly uploadAllowedOrigins: readonly string[];
+  /** Where the partnership profile was read from (context `profile`, a path to a JSON file). */
+  readonly partnershipProfilePath: string;
+  /** Who this deployment serves, validated; functions receive it as the PARTNERSHIP_PROFILE variable. */
+  readonly partnershipProfile: PartnershipProfile;
+  /**
+   * Base URL of links in emails (context `publicBaseUrl`), without a trailing slash; when
+   * absent, the HTTP API's own URL is used.
+   */
+  readonly publicBaseUrl: string | undefined;
 }
 
 /** How to build the app; every option has the value the CLI run needs, so `infra/app.ts` passes none. */
@@ -33,9 +48,20 @@ export interface BuiltApp {
   readonly app: App;
   readonly config: DeploymentConfig;
   readonly dataStack: DataStack;
+  readonly apiStack: ApiStack;
+  readonly workflowStack: WorkflowStack;
 }
 
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
+
+/** The profile used when context names none: invented people under example.org. */
+export const EXAMPLE_PROFILE_PATH = fileURLToPath(new URL('./profiles/example.json', import.meta.url));
+
+/**
+ * Lambda allows 4 KB of environment variables per function; the profile must leave room for
+ * the others (table, buckets, ARNs, URL), so a larger one fails here rather than at deploy.
+ */
+const MAX_PROFILE_BYTES = 3_000;
 
 /**
  * Builds the CDK app for one deployment. cdk-nag's AWS Solutions pack is registered as a
@@ -58,13 +84,37 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     uploadAllowedOrigins: config.uploadAllowedOrigins,
   });
 
+  const shared = {
+    env,
+    dataKey: dataStack.dataKey,
+    caseTable: dataStack.caseTable,
+    caseDocumentBucket: dataStack.caseDocumentBucket,
+    agencySummaryUploadBucket: dataStack.agencySummaryUploadBucket,
+    // Named, so the API's functions can be granted on it before the workflow stack exists.
+    rapidReviewStateMachineName: `${stackNamePrefix}-RapidReview`,
+  };
+  // The API stack comes first: the workflow's emails link to it (unless publicBaseUrl is set)
+  // and send through its SES configuration set; the API reaches the workflow by name only.
+  const apiStack = new ApiStack(app, `${stackNamePrefix}-Api`, {
+    ...shared,
+    description: `Safeguarding practice reviews (${config.stage}): HTTP API, staff sign-in, email sending`,
+    partnershipProfile: config.partnershipProfile,
+    publicBaseUrl: config.publicBaseUrl,
+  });
+  const workflowStack = new WorkflowStack(app, `${stackNamePrefix}-Workflow`, {
+    ...shared,
+    description: `Safeguarding practice reviews (${config.stage}): the rapid-review state machine and its functions`,
+    email: apiStack.email,
+    configuration: apiStack.serviceConfiguration,
+  });
+
   Tags.of(app).add('Application', 'safeguarding-practice-reviews');
   Tags.of(app).add('Stage', config.stage);
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
   );
 
-  return { app, config, dataStack };
+  return { app, config, dataStack, apiStack, workflowStack };
 }
 
 /**
@@ -78,7 +128,61 @@ export function readDeploymentConfig(app: App): DeploymentConfig {
       `Context "stage" (cdk.json sets "dev"; override with -c stage=<name>) must be lower-case letters, digits and hyphens, at most 20, starting with a letter; got ${JSON.stringify(stage)}`,
     );
   }
-  return { stage, uploadAllowedOrigins: readStringList(app, 'uploadAllowedOrigins') };
+  const partnershipProfilePath = resolve(readOptionalString(app, 'profile') ?? EXAMPLE_PROFILE_PATH);
+  return {
+    stage,
+    uploadAllowedOrigins: readStringList(app, 'uploadAllowedOrigins'),
+    partnershipProfilePath,
+    partnershipProfile: readPartnershipProfile(partnershipProfilePath),
+    publicBaseUrl: readPublicBaseUrl(app),
+  };
+}
+
+/** Reads and validates the profile file, naming the file in every failure. */
+function readPartnershipProfile(path: string): PartnershipProfile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `Context "profile": cannot read the partnership profile at ${path}: ${(error as Error).message}`,
+    );
+  }
+  let profile: PartnershipProfile;
+  try {
+    profile = parsePartnershipProfile(text);
+  } catch (error) {
+    throw new Error(`Context "profile" (${path}): ${(error as Error).message}`);
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(profile), 'utf8');
+  if (bytes > MAX_PROFILE_BYTES) {
+    throw new Error(
+      `Context "profile" (${path}): the profile is ${bytes} bytes as JSON; Lambda environments hold 4 KB, so keep it under ${MAX_PROFILE_BYTES}`,
+    );
+  }
+  return profile;
+}
+
+/** An https URL without query, fragment or trailing slash, since links are built by appending paths to it. */
+function readPublicBaseUrl(app: App): string | undefined {
+  const value = readOptionalString(app, 'publicBaseUrl');
+  if (value === undefined) return undefined;
+  const trimmed = value.replace(/\/+$/, '');
+  if (!/^https:\/\/[a-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~-]+)*$/i.test(trimmed)) {
+    throw new Error(
+      `Context "publicBaseUrl" must be an https URL such as https://reviews.example.org, without query or fragment; got ${JSON.stringify(value)}`,
+    );
+  }
+  return trimmed;
+}
+
+/** A string from context; absent or empty reads as undefined. */
+function readOptionalString(app: App, key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string')
+    throw new Error(`Context "${key}" must be a string; got ${JSON.stringify(value)}`);
+  return value;
 }
 
 /** A list from context: a JSON array in cdk.json, or a comma-separated string from `-c key=a,b`. */

@@ -13,10 +13,13 @@ export interface RunningDynamoDb {
 /**
  * Starts DynamoDB Local on a free port. With `dataDirectory` the tables live on disk and
  * survive a restart; without, in memory. DynamoDB Local listens on every interface (it has no
- * bind option), hence a random free port rather than a well-known one.
+ * bind option), hence a random free port rather than a well-known one; a caller that wants the
+ * same endpoint across restarts passes a `port` it found free.
  */
-export async function startDynamoDbLocal(options: { dataDirectory?: string } = {}): Promise<RunningDynamoDb> {
-  const port = await freePort();
+export async function startDynamoDbLocal(
+  options: { dataDirectory?: string; port?: number } = {},
+): Promise<RunningDynamoDb> {
+  const port = options.port ?? (await freePort());
   if (options.dataDirectory) mkdirSync(options.dataDirectory, { recursive: true });
   const child: ChildProcess = spawn({
     port,

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import {
+  agencyUploadKey,
+  agencyUploadRules,
+  hashAgencyToken,
+  looksLikeAgencyToken,
+} from '../../shared/agency-links.ts';
+import { CaseNotFoundError } from '../../shared/errors.ts';
+import type { ApiRequest, ApiResult } from '../../shared/http/api-handler.ts';
+import { json, ProblemError, parseOrProblem } from '../../shared/http/problem.ts';
+import type { AgencyRequest, CaseRecord } from '../../shared/schemas/case.ts';
+import { text } from '../../shared/schemas/primitives.ts';
+import type { Service } from '../../shared/service.ts';
+import { milestone } from '../../shared/timetable.ts';
+
+/** How long a pre-signed upload works. */
+export const UPLOAD_FORM_SECONDS = 15 * 60;
+
+/**
+ * One message for every link that does not work: unknown, malformed or expired links all read
+ * the same, so the answer reveals nothing about which case or agency a token might belong to.
+ */
+const LINK_NOT_USABLE =
+  'This link does not work. It may have been mistyped or have expired. Ask the safeguarding partnership team for a new one.';
+
+const allowedContentTypes = Object.keys(agencyUploadRules.allowedTypes);
+const megabytes = Math.floor(agencyUploadRules.maxBytes / (1024 * 1024));
+
+/** What an agency says about the file it is about to upload. */
+export const agencyUploadRequest = z.object({
+  fileName: text(200),
+  contentType: z
+    .string({ error: 'Say what type of file this is' })
+    .refine((value) => allowedContentTypes.includes(value), {
+      error: 'Upload a PDF or a Word document (.docx)',
+    }),
+  size: z
+    .number({ error: 'Give the file size in bytes' })
+    .int({ error: 'Give the file size in whole bytes' })
+    .min(1, { error: 'The file is empty' })
+    .max(agencyUploadRules.maxBytes, { error: `The file must be ${megabytes} MB or smaller` }),
+});
+export type AgencyUploadRequest = z.infer<typeof agencyUploadRequest>;
+
+/** The case and agency a working capability link is bound to. */
+interface LinkedRequest {
+  record: CaseRecord;
+  agency: AgencyRequest;
+}
+
+/** Resolves a capability token to its case and agency: 404 for an unknown link, 403 for an expired one. */
+async function resolveLink(service: Service, token: string | undefined): Promise<LinkedRequest> {
+  if (!token || !looksLikeAgencyToken(token)) throw new ProblemError(404, 'Not found', LINK_NOT_USABLE);
+  const link = await service.cases.findAgencyLink(hashAgencyToken(token));
+  if (!link) throw new ProblemError(404, 'Not found', LINK_NOT_USABLE);
+  if (service.clock.now().getTime() >= Date.parse(link.expiresAt)) {
+    throw new ProblemError(403, 'Forbidden', LINK_NOT_USABLE);
+  }
+  try {
+    const file = await service.cases.getCaseFile(link.caseId);
+    const agency = file.agencies.find((candidate) => candidate.agencyId === link.agencyId);
+    if (!agency) throw new ProblemError(404, 'Not found', LINK_NOT_USABLE);
+    return { record: file.case, agency };
+  } catch (error) {
+    if (error instanceof CaseNotFoundError) throw new ProblemError(404, 'Not found', LINK_NOT_USABLE);
+    throw error;
+  }
+}
+
+function whatToReturn(record: CaseRecord): string {
+  const template =
+    "Your agency's summary of its involvement with the child and family, on the Initial Scoping and Information Sharing template";
+  const childDeath =
+    record.incidentKind === 'death' ? ' (for a child death, the CDOP Form A or B may serve instead)' : '';
+  return `${template}${childDeath}, as a PDF or Word document of up to ${megabytes} MB.`;
+}
+
+/**
+ * GET /api/agency/{token}: tells an agency what to return on this case and by when. Names the
+ * agency, the case reference and the partnership; never a child.
+ */
+export async function showAgencyRequest(service: Service, request: ApiRequest): Promise<ApiResult> {
+  const { record, agency } = await resolveLink(service, request.pathParameters.token);
+  return json(200, {
+    agency: agency.agencyName,
+    caseReference: record.reference,
+    partnership: service.profile().partnershipName,
+    whatToReturn: whatToReturn(record),
+    dueAt: milestone(record.timetable, 'agencySummariesDue').dueAt,
+    status: agency.status,
+    late: agency.late,
+    receivedAt: agency.receivedAt,
+    upload: {
+      maxBytes: agencyUploadRules.maxBytes,
+      allowedTypes: allowedContentTypes,
+      allowedExtensions: allowedContentTypes.map((type) => agencyUploadRules.allowedTypes[type]),
+    },
+  });
+}
+
+/**
+ * POST /api/agency/{token}/uploads: a pre-signed POST for this agency's one upload key on this
+ * case, limited to the allowed types and size and valid for UPLOAD_FORM_SECONDS. Issuing it
+ * changes nothing; the upload itself is checked and recorded by record-summary.
+ */
+export async function createAgencyUpload(service: Service, request: ApiRequest): Promise<ApiResult> {
+  const { record, agency } = await resolveLink(service, request.pathParameters.token);
+  const upload = parseOrProblem(agencyUploadRequest, request.body, 'upload');
+  const key = agencyUploadKey(record.caseId, agency.agencyId);
+  const expiresAt = new Date(service.clock.now().getTime() + UPLOAD_FORM_SECONDS * 1000).toISOString();
+  const form = await service.uploads().uploadForm(key, {
+    contentType: upload.contentType,
+    maxBytes: agencyUploadRules.maxBytes,
+    expiresInSeconds: UPLOAD_FORM_SECONDS,
+  });
+  console.info(
+    JSON.stringify({ message: 'Upload form issued', caseId: record.caseId, agencyId: agency.agencyId }),
+  );
+  return json(201, { url: form.url, fields: form.fields, key, expiresAt });
+}

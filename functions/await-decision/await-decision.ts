@@ -1,0 +1,58 @@
+import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { z } from 'zod';
+import { sfnClient } from '../../shared/adapters/aws-clients.ts';
+import type { Service } from '../../shared/service.ts';
+import type { awaitDecisionPayload } from '../../shared/workflow/contracts.ts';
+import { decisionDueAt } from '../../shared/workflow/decision-deadline.ts';
+import { decisionRequestEmail, emailContext } from '../../shared/workflow/emails.ts';
+import { caseUrl, loadCase, rulesOf } from '../../shared/workflow/steps.ts';
+
+export interface AwaitDecisionResult {
+  /** `waiting`: the chair was asked; `already-decided`: the decision was there, and the wait was ended at once. */
+  outcome: 'waiting' | 'already-decided';
+}
+
+/**
+ * Stores this wait's callback token on the case (record-decision completes it), then asks the
+ * chair for the decision by this wait's deadline, once per wait.
+ *
+ * A decision recorded while the previous token was being replaced would never reach the workflow
+ * (record-decision used the old, timed-out token), so when the case already has a decision the
+ * wait is completed here with the new token. The token is never logged.
+ */
+export async function awaitDecision(
+  service: Service,
+  payload: z.infer<typeof awaitDecisionPayload>,
+  sfn: SFNClient = sfnClient(),
+): Promise<AwaitDecisionResult> {
+  const { caseId, taskToken, attempt } = payload;
+  await service.cases.saveDecisionToken(caseId, taskToken, attempt);
+  const record = await loadCase(service.cases, caseId);
+
+  if (record.decision) {
+    try {
+      await sfn.send(
+        new SendTaskSuccessCommand({
+          taskToken,
+          output: JSON.stringify({ decidedAt: record.decision.decidedAt }),
+        }),
+      );
+    } catch (error) {
+      // The task is already closed: record-decision completed it with this same token first.
+      if ((error as Error).name !== 'TaskTimedOut') throw error;
+    }
+    return { outcome: 'already-decided' };
+  }
+
+  const profile = service.profile();
+  const now = service.clock.now();
+  await service.mailer().sendOnce(
+    `${caseId}:AwaitDecision:${attempt}`,
+    decisionRequestEmail(emailContext(profile, record), profile.rapidReviewGroup.chair, {
+      attempt,
+      dueAt: decisionDueAt(record, attempt, now, rulesOf(profile)),
+      caseUrl: caseUrl(service.publicBaseUrl(), caseId),
+    }),
+  );
+  return { outcome: 'waiting' };
+}

@@ -1,0 +1,123 @@
+/**
+ * Every Lambda function, once: its folder, what it is for, and what it may touch. CDK builds
+ * each function and its least-privilege grants from this list; the local stack loads the same
+ * handlers from it. A function's handler is `functions/<name>/handler.ts`, export `handler`.
+ */
+export interface FunctionSpec {
+  description: string;
+  /** How it is invoked: by the HTTP API, by the state machine, or by an S3 event on the upload bucket. */
+  trigger: 'api' | 'workflow' | 'upload-event';
+  /** What it needs; CDK turns each into an L2 grant and the matching environment variable. */
+  needs: {
+    table?: 'read' | 'read-write';
+    documentBucket?: 'read' | 'read-write';
+    uploadBucket?: 'read' | 'read-write' | 'presign-post';
+    /** Emails through SES with the partnership's configuration set. */
+    email?: true;
+    /** StartExecution / SendTask* / history on the rapid-review state machine. */
+    stateMachine?: 'start' | 'callback' | 'read';
+  };
+  /** Seconds; defaults to 30 in the function construct. */
+  timeoutSeconds?: number;
+}
+
+export const functionCatalogue = {
+  intake: {
+    description: 'Validates a serious incident notification, opens the case and starts its Rapid Review',
+    trigger: 'api',
+    needs: { table: 'read-write', documentBucket: 'read-write', stateMachine: 'start' },
+  },
+  'get-case': {
+    description: 'Shows a case: status, timetable, agency returns, documents, current step and audit trail',
+    trigger: 'api',
+    needs: { table: 'read', documentBucket: 'read', stateMachine: 'read' },
+  },
+  'record-decision': {
+    description: "Records the RRG chair's decision and resumes the workflow",
+    trigger: 'api',
+    needs: { table: 'read-write', stateMachine: 'callback' },
+  },
+  'agency-return': {
+    description: 'Tells an agency what to return and gives it a pre-signed upload',
+    trigger: 'api',
+    needs: { table: 'read', uploadBucket: 'presign-post' },
+  },
+  'record-summary': {
+    description: "Checks an uploaded summary's size and type and marks the agency's return received",
+    trigger: 'upload-event',
+    needs: { table: 'read-write', uploadBucket: 'read-write' },
+  },
+  'plan-timetable': {
+    description: 'Returns the deadlines the workflow waits for',
+    trigger: 'workflow',
+    needs: { table: 'read-write' },
+  },
+  'request-agency-summaries': {
+    description: 'Mints a capability link per agency and emails each SPOC their request (Day 1)',
+    trigger: 'workflow',
+    needs: { table: 'read-write', email: true },
+  },
+  'chase-missing-summaries': {
+    description: 'Reminds agencies that have not returned (reminder day)',
+    trigger: 'workflow',
+    needs: { table: 'read-write', email: true },
+  },
+  'check-returns': {
+    description: 'At the Day 10 deadline, escalates each agency that has not returned',
+    trigger: 'workflow',
+    needs: { table: 'read-write', email: true },
+  },
+  'collate-report': {
+    description: 'Collates the returns into a report (PDF) on Day 11',
+    trigger: 'workflow',
+    needs: { table: 'read-write', documentBucket: 'read-write', uploadBucket: 'read' },
+    timeoutSeconds: 60,
+  },
+  'distribute-papers': {
+    description: 'Emails the Rapid Review Group links to the papers (Day 12)',
+    trigger: 'workflow',
+    needs: { table: 'read-write', documentBucket: 'read', email: true },
+  },
+  'schedule-decision-deadline': {
+    description:
+      'Works out how long to wait for the decision (end of Day 15, then a working day per escalation)',
+    trigger: 'workflow',
+    needs: { table: 'read' },
+  },
+  'await-decision': {
+    description: "Stores the workflow's callback token on the case and asks the chair for the decision",
+    trigger: 'workflow',
+    needs: { table: 'read-write', email: true, stateMachine: 'callback' },
+  },
+  'escalate-missing-decision': {
+    description: 'Tells the chair and the partnership team the decision is overdue',
+    trigger: 'workflow',
+    needs: { table: 'read-write', email: true },
+  },
+  'submit-to-panel': {
+    description: 'Sends the outcome to the Panel mailbox with the covering letter, decision and report, once',
+    trigger: 'workflow',
+    needs: { table: 'read-write', documentBucket: 'read-write', email: true },
+    timeoutSeconds: 60,
+  },
+  'notify-outcome': {
+    description: 'Tells the notifier and the agencies the outcome',
+    trigger: 'workflow',
+    needs: { table: 'read-write', email: true },
+  },
+  'record-failure': {
+    description: 'Records an unrecovered workflow failure on the case and emails the partnership team',
+    trigger: 'workflow',
+    needs: { table: 'read-write', email: true, stateMachine: 'read' },
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof functionCatalogue;
+
+/** The ASL placeholder for a function's ARN: `request-agency-summaries` → `RequestAgencySummariesFunctionArn`. */
+export function functionArnPlaceholder(name: string): string {
+  return `${name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('')}FunctionArn`;
+}

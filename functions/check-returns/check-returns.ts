@@ -1,0 +1,48 @@
+import type { Service } from '../../shared/service.ts';
+import { milestone } from '../../shared/timetable.ts';
+import type { CaseTaskPayload } from '../../shared/workflow/contracts.ts';
+import { agencyEscalationEmail, emailContext } from '../../shared/workflow/emails.ts';
+import { workflowActor, writeOnce } from '../../shared/workflow/steps.ts';
+
+export interface CheckReturnsResult {
+  escalatedAgencyIds: string[];
+}
+
+/**
+ * The Day 10 deadline: each agency without a summary is escalated, by email to its single point
+ * of contact copied to its strategic safeguarding lead (when the profile names one) and the
+ * partnership team, and marked escalated. Agencies already escalated (a retry) are left alone.
+ */
+export async function checkReturns(service: Service, payload: CaseTaskPayload): Promise<CheckReturnsResult> {
+  const file = await service.cases.getCaseFile(payload.caseId);
+  const profile = service.profile();
+  const context = emailContext(profile, file.case);
+  const dueAt = milestone(file.case.timetable, 'agencySummariesDue').dueAt;
+  const escalatedAgencyIds: string[] = [];
+
+  for (const agency of file.agencies) {
+    if (agency.status === 'received' || agency.status === 'escalated') continue;
+    const strategicLead = profile.agencyStrategicLeads[agency.agencyName];
+    const step = `${file.case.caseId}:CheckReturns:${agency.agencyId}`;
+    await service.mailer().sendOnce(step, agencyEscalationEmail(context, agency, strategicLead));
+    const at = service.clock.now().toISOString();
+    await writeOnce(() =>
+      service.cases.updateAgencyRequest(
+        agency,
+        { status: 'escalated', escalatedAt: at },
+        {
+          actor: workflowActor,
+          at,
+          action: 'agency.escalated',
+          reason: `No summary from ${agency.agencyName} by the Day 10 deadline (${dueAt}); escalated to the agency${
+            strategicLead ? ' and its strategic safeguarding lead' : ''
+          } and the partnership team`,
+          details: { agencyId: agency.agencyId, strategicLeadCopied: strategicLead !== undefined },
+          eventId: step,
+        },
+      ),
+    );
+    escalatedAgencyIds.push(agency.agencyId);
+  }
+  return { escalatedAgencyIds };
+}

@@ -1,0 +1,56 @@
+import type { Service } from '../../shared/service.ts';
+import type { CaseTaskPayload } from '../../shared/workflow/contracts.ts';
+import { collatedReportPdf } from '../../shared/workflow/papers.ts';
+import {
+  advanceCase,
+  caseDocumentKeys,
+  hasReached,
+  rulesOf,
+  workflowActor,
+} from '../../shared/workflow/steps.ts';
+
+export interface CollateReportResult {
+  documentKey: string;
+  received: number;
+  missing: number;
+}
+
+/**
+ * Day 11: the collated report (PDF) listing each agency's return (on time, late or missing),
+ * stored with the case; the case moves to collating. A case already collated (a retry after the
+ * write) is left as it is, so the papers the group reads do not change under it.
+ */
+export async function collateReport(
+  service: Service,
+  payload: CaseTaskPayload,
+): Promise<CollateReportResult> {
+  const file = await service.cases.getCaseFile(payload.caseId);
+  const record = file.case;
+  const documentKey = caseDocumentKeys.collatedReport(record.caseId);
+  const received = file.agencies.filter((agency) => agency.status === 'received').length;
+  const counts = { documentKey, received, missing: file.agencies.length - received };
+  if (hasReached(record.status, 'collating')) return counts;
+
+  const profile = service.profile();
+  const now = service.clock.now();
+  const pdf = await collatedReportPdf(record, file.agencies, {
+    partnershipName: profile.partnershipName,
+    timeZone: rulesOf(profile).timeZone,
+    now,
+  });
+  await service.documents().put(documentKey, pdf, 'application/pdf');
+  await advanceCase(
+    service.cases,
+    record,
+    { status: 'collating', currentStep: 'CollateReport' },
+    {
+      actor: workflowActor,
+      at: now.toISOString(),
+      action: 'report.collated',
+      reason: `Day 11: ${received} of ${file.agencies.length} agency summaries received`,
+      details: { documentKey, received, missing: counts.missing },
+      eventId: `${record.caseId}:CollateReport`,
+    },
+  );
+  return counts;
+}

@@ -1,0 +1,67 @@
+import type { Service } from '../../shared/service.ts';
+import type { CaseTaskPayload } from '../../shared/workflow/contracts.ts';
+import { emailContext, papersEmail } from '../../shared/workflow/emails.ts';
+import { advanceCase, caseDocumentKeys, hasReached, workflowActor } from '../../shared/workflow/steps.ts';
+
+/** How long the link to the papers works: past the Day 14 meeting, even across a bank holiday weekend. */
+export const PAPERS_LINK_SECONDS = 7 * 24 * 60 * 60;
+
+export interface DistributePapersResult {
+  /** How many people this run emailed; 0 when the papers were already out (a retry). */
+  recipients: number;
+}
+
+/**
+ * Day 12: each member of the Rapid Review Group and its chair gets a link to the collated report
+ * that stops working after seven days; the case then awaits the decision. One email per person,
+ * whoever appears twice in the profile (a chair listed as a member too) gets one.
+ */
+export async function distributePapers(
+  service: Service,
+  payload: CaseTaskPayload,
+): Promise<DistributePapersResult> {
+  const file = await service.cases.getCaseFile(payload.caseId);
+  const record = file.case;
+  if (hasReached(record.status, 'awaiting-decision')) return { recipients: 0 };
+  const profile = service.profile();
+  const context = emailContext(profile, record);
+  const { chair, members } = profile.rapidReviewGroup;
+  const recipients = new Map<string, { name: string; email: string }>();
+  for (const person of [chair, ...members]) {
+    const key = person.email.toLowerCase();
+    if (!recipients.has(key)) recipients.set(key, person);
+  }
+
+  const now = service.clock.now();
+  const expiresAt = new Date(now.getTime() + PAPERS_LINK_SECONDS * 1000).toISOString();
+  const url = await service
+    .documents()
+    .downloadUrl(
+      caseDocumentKeys.collatedReport(record.caseId),
+      PAPERS_LINK_SECONDS,
+      `collated-report-${record.reference}.pdf`,
+    );
+  for (const [address, person] of recipients) {
+    await service
+      .mailer()
+      .sendOnce(
+        `${record.caseId}:DistributePapers:${address}`,
+        papersEmail(context, person, { url, expiresAt }),
+      );
+  }
+
+  await advanceCase(
+    service.cases,
+    record,
+    { status: 'awaiting-decision', currentStep: 'DistributePapers' },
+    {
+      actor: workflowActor,
+      at: service.clock.now().toISOString(),
+      action: 'papers.distributed',
+      reason: 'Day 12: papers sent to the Rapid Review Group',
+      details: { recipients: recipients.size, linkExpiresAt: expiresAt },
+      eventId: `${record.caseId}:DistributePapers`,
+    },
+  );
+  return { recipients: recipients.size };
+}

@@ -1,0 +1,51 @@
+import type { z } from 'zod';
+import type { Service } from '../../shared/service.ts';
+import { type escalateMissingDecisionPayload, MAX_DECISION_WAITS } from '../../shared/workflow/contracts.ts';
+import { decisionOverdueEmail, emailContext } from '../../shared/workflow/emails.ts';
+import { caseUrl, loadCase, workflowActor, writeOnce } from '../../shared/workflow/steps.ts';
+
+export interface EscalateMissingDecisionResult {
+  /** `escalated`: the chair and team were told; `decided`: the decision arrived as the wait ran out, so nobody was chased. */
+  outcome: 'escalated' | 'decided';
+}
+
+/**
+ * A wait for the decision ran out: tells the chair, copied to the partnership team, once per
+ * wait, and records the escalation on the case.
+ */
+export async function escalateMissingDecision(
+  service: Service,
+  payload: z.infer<typeof escalateMissingDecisionPayload>,
+): Promise<EscalateMissingDecisionResult> {
+  const { caseId, attempt } = payload;
+  const record = await loadCase(service.cases, caseId);
+  // The next wait's await-decision sees the decision and completes at once.
+  if (record.decision) return { outcome: 'decided' };
+
+  const profile = service.profile();
+  const step = `${caseId}:EscalateMissingDecision:${attempt}`;
+  const lastAttempt = attempt >= MAX_DECISION_WAITS;
+  await service.mailer().sendOnce(
+    step,
+    decisionOverdueEmail(emailContext(profile, record), profile.rapidReviewGroup.chair, {
+      attempt,
+      lastAttempt,
+      caseUrl: caseUrl(service.publicBaseUrl(), caseId),
+    }),
+  );
+  await writeOnce(() =>
+    service.cases.updateCase(
+      record,
+      { currentStep: 'EscalateMissingDecision' },
+      {
+        actor: workflowActor,
+        at: service.clock.now().toISOString(),
+        action: 'decision.escalated',
+        reason: `No decision recorded by the deadline of wait ${attempt} of ${MAX_DECISION_WAITS}; chair and partnership team told`,
+        details: { attempt, lastAttempt },
+        eventId: step,
+      },
+    ),
+  );
+  return { outcome: 'escalated' };
+}

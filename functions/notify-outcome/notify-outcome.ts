@@ -1,0 +1,60 @@
+import type { Service } from '../../shared/service.ts';
+import type { CaseTaskPayload } from '../../shared/workflow/contracts.ts';
+import { emailContext, outcomeEmail } from '../../shared/workflow/emails.ts';
+import { advanceCase, CaseNotReadyError, workflowActor } from '../../shared/workflow/steps.ts';
+
+export interface NotifyOutcomeResult {
+  /** How many people the outcome went to (notifier and agencies); 0 when the case was already complete. */
+  recipients: number;
+}
+
+/**
+ * After submission: tells the notifier and each agency's single point of contact that the
+ * outcome went to the Panel, with the decision in two sentences (no reasons: they may describe
+ * the family). One email per person and per case; the case is then complete.
+ *
+ * @throws CaseNotReadyError when the outcome has not been submitted to the Panel.
+ */
+export async function notifyOutcome(
+  service: Service,
+  payload: CaseTaskPayload,
+): Promise<NotifyOutcomeResult> {
+  const file = await service.cases.getCaseFile(payload.caseId);
+  const record = file.case;
+  if (record.status === 'completed') return { recipients: 0 };
+  if (record.status !== 'submitted-to-panel' || !record.decision) {
+    throw new CaseNotReadyError(
+      `Case ${record.caseId} is ${record.status}; its outcome has not gone to the Panel`,
+    );
+  }
+  const submittedAt =
+    file.audit.find((event) => event.eventId === `${record.caseId}:SubmitToPanel`)?.at ?? record.updatedAt;
+  const context = emailContext(service.profile(), record);
+  const mailer = service.mailer();
+
+  await mailer.sendOnce(
+    `${record.caseId}:NotifyOutcome:notifier`,
+    outcomeEmail(context, { email: record.notifierEmail }, record.decision, submittedAt),
+  );
+  for (const agency of file.agencies) {
+    await mailer.sendOnce(
+      `${record.caseId}:NotifyOutcome:${agency.agencyId}`,
+      outcomeEmail(context, agency.spoc, record.decision, submittedAt),
+    );
+  }
+
+  await advanceCase(
+    service.cases,
+    record,
+    { status: 'completed', currentStep: 'NotifyOutcome' },
+    {
+      actor: workflowActor,
+      at: service.clock.now().toISOString(),
+      action: 'outcome.notified',
+      reason: 'Outcome sent to the notifier and every agency; Rapid Review complete',
+      details: { recipients: file.agencies.length + 1 },
+      eventId: `${record.caseId}:NotifyOutcome`,
+    },
+  );
+  return { recipients: file.agencies.length + 1 };
+}

@@ -1,0 +1,21 @@
+import type { Service } from '../../shared/service.ts';
+import { milestone } from '../../shared/timetable.ts';
+import type { CaseTaskPayload, PlanTimetableResult } from '../../shared/workflow/contracts.ts';
+import { loadCase } from '../../shared/workflow/steps.ts';
+
+/**
+ * The instants the workflow's Wait states wait for, read from the timetable planned when the
+ * case was opened (so a retry, or a change of rules later, cannot move them).
+ */
+export async function planTimetable(
+  service: Service,
+  payload: CaseTaskPayload,
+): Promise<PlanTimetableResult> {
+  const { timetable } = await loadCase(service.cases, payload.caseId);
+  return {
+    reminderAt: milestone(timetable, 'remindAgencies').startsAt,
+    returnsDueAt: milestone(timetable, 'agencySummariesDue').dueAt,
+    collateAt: milestone(timetable, 'collateReport').startsAt,
+    papersAt: milestone(timetable, 'distributePapers').startsAt,
+  };
+}

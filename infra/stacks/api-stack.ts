@@ -1,0 +1,297 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { type FunctionName, functionCatalogue } from '../../functions/catalogue.ts';
+import { agencyUploadPrefix } from '../../shared/agency-links.ts';
+import type { PartnershipProfile } from '../../shared/config/partnership-profile.ts';
+import { type Route, routes } from '../../shared/routes.ts';
+import { staffRole } from '../../shared/schemas/roles.ts';
+import {
+  constructIdOf,
+  type EmailSending,
+  type ServiceConfiguration,
+  ServiceFunction,
+} from '../constructs/service-function.ts';
+
+/** What the API stack is given by the data stack and the deployment's configuration. */
+export interface ApiStackProps extends StackProps {
+  readonly dataKey: kms.IKey;
+  readonly caseTable: dynamodb.ITable;
+  readonly caseDocumentBucket: s3.IBucket;
+  readonly agencySummaryUploadBucket: s3.IBucket;
+  /** The validated partnership profile: functions get it as JSON, SES its sender address. */
+  readonly partnershipProfile: PartnershipProfile;
+  /**
+   * Base URL people reach the service at, without a trailing slash.
+   *
+   * @default the HTTP API's own endpoint
+   */
+  readonly publicBaseUrl?: string;
+  /** The rapid-review state machine's name (the workflow stack creates it under this name). */
+  readonly rapidReviewStateMachineName: string;
+}
+
+/** Throttling of every route; a partnership's staff and agencies make a few requests a minute. */
+const DEFAULT_THROTTLE: apigwv2.ThrottleSettings = { rateLimit: 25, burstLimit: 50 };
+
+/** The functions this stack runs: those behind routes and the one the upload bucket's events call. */
+export const apiFunctionNames = (Object.keys(functionCatalogue) as FunctionName[]).filter(
+  (name) => functionCatalogue[name].trigger !== 'workflow',
+);
+
+/**
+ * The service's front door: the HTTP API built from shared/routes.ts (staff routes behind a
+ * Cognito JWT authorizer whose groups are the staff roles; capability-link routes open, the
+ * token in the path being the authorisation), the functions behind it, the upload bucket's
+ * event handler, and SES sending (identity plus a configuration set that requires TLS).
+ */
+export class ApiStack extends Stack {
+  public readonly httpApi: apigwv2.HttpApi;
+  /** The API's base URL, without a trailing slash. */
+  public readonly apiUrl: string;
+  /** What every function is told: the profile and the base URL of emailed links (the configured one, else the API's). */
+  public readonly serviceConfiguration: ServiceConfiguration;
+  public readonly userPool: cognito.UserPool;
+  public readonly userPoolClient: cognito.UserPoolClient;
+  /** How the workflow's (and any future) functions send email. */
+  public readonly email: EmailSending;
+  public readonly configurationSet: ses.ConfigurationSet;
+  public readonly senderDomainIdentity: ses.EmailIdentity;
+  /** The functions of this stack by catalogue name. */
+  public readonly functions: ReadonlyMap<FunctionName, ServiceFunction>;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+
+    // --- Email -------------------------------------------------------------------------------
+    const senderAddress = props.partnershipProfile.senderAddress;
+    const senderDomain = senderAddress.slice(senderAddress.lastIndexOf('@') + 1);
+    const configurationSet = new ses.ConfigurationSet(this, 'EmailConfigurationSet', {
+      // Mail about children is never handed to a receiving server over plain text.
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
+      reputationMetrics: true,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    // A domain identity with Easy DKIM: partnership domains (often gov.uk) publish DMARC
+    // policies that reject unsigned mail, so verifying only the address would not deliver.
+    const senderDomainIdentity = new ses.EmailIdentity(this, 'SenderDomainIdentity', {
+      identity: ses.Identity.domain(senderDomain),
+      configurationSet,
+    });
+    // If the address is also verified on its own, SES authorises against that identity instead.
+    const senderAddressIdentity = ses.EmailIdentity.fromEmailIdentityName(
+      this,
+      'SenderAddressIdentity',
+      senderAddress,
+    );
+    const email: EmailSending = {
+      identities: [senderDomainIdentity, senderAddressIdentity],
+      configurationSet,
+    };
+
+    // --- Staff sign-in ---------------------------------------------------------------------
+    const userPool = new cognito.UserPool(this, 'StaffUserPool', {
+      // Staff accounts are created by the partnership team, never by sign-up.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      // Plus: threat protection blocks compromised-credential and risky sign-ins to case files.
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const role of staffRole.options) {
+      new cognito.CfnUserPoolGroup(this, `StaffRole-${role}`, {
+        userPoolId: userPool.userPoolId,
+        groupName: role,
+        description: `Staff role "${role}": the API lets this group use the routes that name it (shared/routes.ts)`,
+      });
+    }
+    const userPoolClient = userPool.addClient('StaffWebClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      enableTokenRevocation: true,
+    });
+    const staffAuthorizer = new HttpUserPoolAuthorizer('StaffAuthorizer', userPool, {
+      userPoolClients: [userPoolClient],
+      identitySource: ['$request.header.Authorization'],
+    });
+
+    // --- HTTP API --------------------------------------------------------------------------
+    const httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: 'Safeguarding practice reviews: the HTTP API of shared/routes.ts',
+      createDefaultStage: false,
+    });
+    const apiUrl = httpApi.apiEndpoint;
+    const publicBaseUrl = props.publicBaseUrl ?? apiUrl;
+    const serviceConfiguration: ServiceConfiguration = {
+      partnershipProfileJson: JSON.stringify(props.partnershipProfile),
+      publicBaseUrl,
+    };
+
+    const accessLogGroup = new logs.LogGroup(this, 'HttpApiAccessLogGroup', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      encryptionKey: props.dataKey,
+    });
+    httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: DEFAULT_THROTTLE,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogGroup),
+        // The route key, not the path: an agency's path holds its capability token.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            caller: '$context.authorizer.claims.sub',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+          }),
+        ),
+      },
+    });
+
+    // --- Functions -------------------------------------------------------------------------
+    const rapidReviewStateMachine = sfn.StateMachine.fromStateMachineName(
+      this,
+      'RapidReviewStateMachineByName',
+      props.rapidReviewStateMachineName,
+    );
+    const functions = new Map<FunctionName, ServiceFunction>();
+    for (const name of apiFunctionNames) {
+      functions.set(
+        name,
+        new ServiceFunction(this, constructIdOf(name), {
+          name,
+          dataKey: props.dataKey,
+          configuration: serviceConfiguration,
+          resources: {
+            caseTable: props.caseTable,
+            caseDocumentBucket: props.caseDocumentBucket,
+            agencySummaryUploadBucket: props.agencySummaryUploadBucket,
+            email,
+            rapidReviewStateMachine,
+          },
+        }),
+      );
+    }
+    const functionFor = (name: string): ServiceFunction => {
+      const fn = functions.get(name as FunctionName);
+      if (!fn) throw new Error(`Route function "${name}" is not an API function of functions/catalogue.ts`);
+      return fn;
+    };
+
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    for (const route of routes as readonly Route[]) {
+      const fn = functionFor(route.functionName);
+      let integration = integrations.get(route.functionName);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${constructIdOf(fn.catalogueName)}Integration`, fn.function);
+        integrations.set(route.functionName, integration);
+      }
+      const httpRoute = new apigwv2.HttpRoute(this, `${route.id}Route`, {
+        httpApi,
+        routeKey: apigwv2.HttpRouteKey.with(route.path, apigwv2.HttpMethod[route.method]),
+        integration,
+        authorizer: route.access.kind === 'staff' ? staffAuthorizer : new apigwv2.HttpNoneAuthorizer(),
+      });
+      if (route.access.kind === 'capability-link') {
+        // On the CfnRoute, not the L2, so the acknowledgement does not spread to the integration.
+        const cfnRoute = httpRoute.node.defaultChild as apigwv2.CfnRoute;
+        Validations.of(cfnRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'A capability-link route: agency SPOCs have no account; the unguessable token in the path, stored hashed, bound to one case and agency and expiring, is the authorisation, checked by the function.',
+        });
+      }
+    }
+
+    // --- Upload events ---------------------------------------------------------------------
+    // The notification is attached here, through an imported bucket: attached to the data
+    // stack's bucket it would put this stack's function ARN in the data stack, a cycle.
+    const uploadBucketForEvents = s3.Bucket.fromBucketAttributes(this, 'AgencySummaryUploadBucketEvents', {
+      bucketArn: props.agencySummaryUploadBucket.bucketArn,
+      bucketName: props.agencySummaryUploadBucket.bucketName,
+    });
+    const uploadEventFunctions = apiFunctionNames.filter(
+      (name) => functionCatalogue[name].trigger === 'upload-event',
+    );
+    for (const name of uploadEventFunctions) {
+      uploadBucketForEvents.addEventNotification(
+        s3.EventType.OBJECT_CREATED,
+        new s3n.LambdaDestination(functionFor(name).function),
+        { prefix: agencyUploadPrefix },
+      );
+    }
+
+    // CDK attaches the notification through its own deploy-time custom resource (one per stack).
+    for (const child of this.node.children) {
+      if (!child.node.id.startsWith('BucketNotificationsHandler')) continue;
+      Validations.of(child).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          "CDK's bucket-notification custom resource runs only during deployment, to set the upload bucket's event notification; CDK builds its role with the basic execution policy, and it touches no case data.",
+      });
+    }
+
+    this.httpApi = httpApi;
+    this.apiUrl = apiUrl;
+    this.serviceConfiguration = serviceConfiguration;
+    this.userPool = userPool;
+    this.userPoolClient = userPoolClient;
+    this.email = email;
+    this.configurationSet = configurationSet;
+    this.senderDomainIdentity = senderDomainIdentity;
+    this.functions = functions;
+
+    new CfnOutput(this, 'ApiUrl', { value: apiUrl, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'PublicBaseUrl', {
+      value: publicBaseUrl,
+      description: 'Base URL of links in emails',
+    });
+    new CfnOutput(this, 'StaffUserPoolId', { value: userPool.userPoolId });
+    new CfnOutput(this, 'StaffUserPoolClientId', { value: userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'EmailConfigurationSetName', { value: configurationSet.configurationSetName });
+    senderDomainIdentity.dkimRecords.forEach((record, index) => {
+      new CfnOutput(this, `SenderDomainDkimRecord${index + 1}`, {
+        value: `${record.name} CNAME ${record.value}`,
+        description: `DKIM record ${index + 1} of 3 to publish in the DNS of ${senderDomain}`,
+      });
+    });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * `npm run demo`: one invented Rapid Review from notification to the Panel's mailbox, through the
+ * HTTP API only. Uses the stack `npm start` is running (found through .local/stack.json) or, when
+ * none answers, starts its own in a fresh folder under .local/ and stops it afterwards.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { sampleNotification } from '../sample-notification.ts';
+import { startLocalStack } from '../stack.ts';
+import { ReviewClient } from './review-client.ts';
+import { runDemoReview, type TimelineEntry } from './run-review.ts';
+
+const projectRoot = resolve(import.meta.dirname, '../..');
+
+async function runningStack(): Promise<{ apiUrl: string; sesUrl: string } | undefined> {
+  try {
+    const stack = JSON.parse(readFileSync(join(projectRoot, '.local/stack.json'), 'utf8')) as {
+      apiUrl: string;
+      sesUrl: string;
+    };
+    const response = await fetch(`${stack.apiUrl}/local/clock`, { signal: AbortSignal.timeout(2000) });
+    return response.ok ? stack : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const london = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  weekday: 'short',
+  day: '2-digit',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+function printTimeline(timeline: TimelineEntry[]) {
+  console.log('\nTimeline (virtual time, London):');
+  for (const entry of timeline) {
+    const day = entry.day === undefined ? '      ' : `Day ${String(entry.day).padStart(2)}`;
+    console.log(`  ${london.format(new Date(entry.at)).padEnd(28)} ${day}  ${entry.what}`);
+  }
+}
+
+async function main() {
+  const startedAt = Date.now();
+  const existing = await runningStack();
+  mkdirSync(join(projectRoot, '.local'), { recursive: true });
+  const demoDirectory = existing ? undefined : mkdtempSync(join(projectRoot, '.local', 'demo-'));
+  const stack = demoDirectory
+    ? await startLocalStack({ dataDirectory: demoDirectory, quiet: true })
+    : { ...existing!, stop: async () => {} };
+  console.log(
+    existing
+      ? `Using the running local stack at ${stack.apiUrl}`
+      : `Started a local stack at ${stack.apiUrl}`,
+  );
+  try {
+    const client = new ReviewClient(stack);
+    const result = await runDemoReview(client, sampleNotification(), (message) =>
+      console.log(`  [${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${message}`),
+    );
+    printTimeline(result.timeline);
+    console.log(`\nCase ${result.reference} completed: status ${result.finalCase.status}.`);
+    console.log(
+      `The email to the Panel (${result.panelEmail.destination.to.join(', ')}) has ${result.panelEmail.attachments.length} attachments: ${result.panelEmail.attachments.map((a) => a.filename).join(', ')}.`,
+    );
+    console.log(`Read every email in the local inbox: ${stack.sesUrl}`);
+    console.log(`Done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s of real time.`);
+    if (!existing) console.log('(The demo stack stops now; run `npm start` to keep one running.)');
+  } finally {
+    await stack.stop();
+    if (demoDirectory) rmSync(demoDirectory, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(`The demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

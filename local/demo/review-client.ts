@@ -1,0 +1,183 @@
+/**
+ * A client that knows only the service's HTTP API (issue 3) plus the local stack's extras
+ * (token, clock, SES inbox). The demo and the whole-review integration test both drive a
+ * Rapid Review through it, as a partnership would.
+ */
+
+export interface InboxEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[]; cc: string[] };
+  subject: string;
+  body: { text?: string };
+  attachments: Array<{ filename?: string; contentType: string; content: string }>;
+  at: number;
+}
+
+export interface CaseView {
+  caseId: string;
+  reference: string;
+  status: string;
+  timetable: Array<{ day: number; name: string; date: string; startsAt?: string; dueAt?: string }>;
+  agencies: Array<{ agencyId: string; name: string; status: string; late: boolean; receivedAt?: string }>;
+  documents: Array<{ name: string; downloadUrl?: string }>;
+  workflow: { status: string; currentStep?: string };
+  audit: Array<{ at: string; action: string; reason: string; actor: unknown }>;
+}
+
+export class ApiProblem extends Error {
+  override readonly name = 'ApiProblem';
+  readonly status: number;
+  readonly problem: unknown;
+  constructor(what: string, status: number, problem: unknown) {
+    super(`${what} answered ${status}: ${JSON.stringify(problem)}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export class ReviewClient {
+  readonly apiUrl: string;
+  readonly sesUrl: string;
+  readonly #tokens = new Map<string, string>();
+
+  constructor(options: { apiUrl: string; sesUrl: string }) {
+    this.apiUrl = options.apiUrl.replace(/\/+$/, '');
+    this.sesUrl = options.sesUrl.replace(/\/+$/, '');
+  }
+
+  async #call<T>(what: string, path: string, init: RequestInit & { role?: string } = {}): Promise<T> {
+    const headers = new Headers(init.headers);
+    if (init.role) headers.set('authorization', `Bearer ${await this.token(init.role)}`);
+    if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
+    const response = await fetch(path.startsWith('http') ? path : `${this.apiUrl}${path}`, {
+      ...init,
+      headers,
+    });
+    const text = await response.text();
+    const body = text ? JSON.parse(text) : undefined;
+    if (!response.ok) throw new ApiProblem(what, response.status, body);
+    return body as T;
+  }
+
+  /** A bearer token for an invented user of the role (local stack only). */
+  async token(role: string): Promise<string> {
+    const known = this.#tokens.get(role);
+    if (known) return known;
+    const { token } = await this.#call<{ token: string }>('POST /local/token', '/local/token', {
+      method: 'POST',
+      body: JSON.stringify({ role }),
+    });
+    this.#tokens.set(role, token);
+    return token;
+  }
+
+  submitNotification(notification: unknown, idempotencyKey: string) {
+    return this.#call<{ caseId: string; reference: string }>(
+      'POST /api/notifications',
+      '/api/notifications',
+      {
+        method: 'POST',
+        role: 'notifier',
+        headers: { 'idempotency-key': idempotencyKey },
+        body: JSON.stringify(notification),
+      },
+    );
+  }
+
+  getCase(caseId: string, role = 'partnership-team') {
+    return this.#call<CaseView>('GET /api/cases/{caseId}', `/api/cases/${caseId}`, { role });
+  }
+
+  recordDecision(caseId: string, decision: unknown) {
+    return this.#call<unknown>('POST /api/cases/{caseId}/decision', `/api/cases/${caseId}/decision`, {
+      method: 'POST',
+      role: 'rrg-chair',
+      body: JSON.stringify(decision),
+    });
+  }
+
+  clock() {
+    return this.#call<{ now: string; pending: Array<{ at: string; label?: string }> }>(
+      'GET /local/clock',
+      '/local/clock',
+    );
+  }
+
+  /** Jumps the virtual clock to the next pending wait or timeout; answers the new time. */
+  advanceToNext() {
+    return this.#call<{ now: string }>('POST /local/clock/advance', '/local/clock/advance', {
+      method: 'POST',
+      body: JSON.stringify({ to: 'next' }),
+    });
+  }
+
+  async emails(): Promise<InboxEmail[]> {
+    const response = await fetch(`${this.sesUrl}/store`);
+    if (!response.ok) throw new Error(`The SES inbox answered ${response.status}`);
+    return ((await response.json()) as { emails: InboxEmail[] }).emails;
+  }
+
+  /** Polls the inbox until `count` emails match, or fails after the deadline. */
+  async waitForEmails(
+    what: string,
+    matches: (email: InboxEmail) => boolean,
+    { count = 1, timeoutMs = 20_000 } = {},
+  ): Promise<InboxEmail[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = (await this.emails()).filter(matches);
+      if (found.length >= count) return found;
+      if (Date.now() > deadline)
+        throw new Error(`Timed out waiting for ${count} email(s): ${what} (found ${found.length})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Polls the case until `ready` holds, or fails after the deadline. */
+  async waitForCase(caseId: string, what: string, ready: (view: CaseView) => boolean, timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const view = await this.getCase(caseId);
+      if (ready(view)) return view;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `Timed out waiting for the case: ${what} (status ${view.status}, step ${view.workflow.currentStep})`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** What the agency's capability link says: what to return and by when. */
+  agencyRequest(link: string) {
+    return this.#call<{ agency: string; caseReference: string; dueAt: string; status: string }>(
+      'GET /api/agency/{token}',
+      link,
+    );
+  }
+
+  /** Uploads a summary through the link's pre-signed POST, as the upload page does. */
+  async uploadSummary(link: string, file: { name: string; type: string; bytes: Uint8Array }) {
+    const form = await this.#call<{ url: string; fields: Record<string, string> }>(
+      'POST /api/agency/{token}/uploads',
+      `${link}/uploads`,
+      {
+        method: 'POST',
+        body: JSON.stringify({ fileName: file.name, contentType: file.type, size: file.bytes.length }),
+      },
+    );
+    const body = new FormData();
+    for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
+    body.append('file', new Blob([file.bytes], { type: file.type }), file.name);
+    const response = await fetch(form.url, { method: 'POST', body });
+    if (!response.ok) throw new Error(`The upload answered ${response.status}: ${await response.text()}`);
+  }
+}
+
+/** The capability link in an agency request email. */
+export function agencyLinkIn(email: InboxEmail): string {
+  const match = /(https?:\/\/\S+\/api\/agency\/[A-Za-z0-9_-]{43})/.exec(email.body.text ?? '');
+  if (!match?.[1]) throw new Error(`No agency link in the email "${email.subject}"`);
+  return match[1];
+}

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type { SeriousIncidentNotification } from '../../shared/schemas/notification.ts';
+import { agencyLinkIn, type CaseView, type InboxEmail, type ReviewClient } from './review-client.ts';
+
+/** One line of the timeline the demo prints: what happened, on which statutory day, at what virtual time. */
+export interface TimelineEntry {
+  at: string;
+  day: number | undefined;
+  what: string;
+}
+
+export interface DemoReviewResult {
+  caseId: string;
+  reference: string;
+  panelEmail: InboxEmail;
+  finalCase: CaseView;
+  timeline: TimelineEntry[];
+}
+
+/** A tiny, valid PDF standing in for an agency's completed template (invented content). */
+export function demoSummaryPdf(agency: string): Uint8Array {
+  const text = `Invented demo summary from ${agency}`.replace(/[()\\]/g, '');
+  const stream = `BT /F1 12 Tf 72 720 Td (${text}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let pdf = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((object, index) => {
+    offsets.push(pdf.length);
+    pdf += `${index + 1} 0 obj\n${object}\nendobj\n`;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) pdf += `${String(offset).padStart(10, '0')} 00000 n \n`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return new TextEncoder().encode(pdf);
+}
+
+/** The statutory day a date falls on, from the case's timetable (undefined before Day 1 or between listed days). */
+function statutoryDay(view: CaseView, at: string): number | undefined {
+  const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date(at));
+  return view.timetable.find((milestone) => milestone.date === date)?.day;
+}
+
+export function timelineOf(view: CaseView): TimelineEntry[] {
+  return view.audit.map((event) => ({ at: event.at, day: statutoryDay(view, event.at), what: event.reason }));
+}
+
+/**
+ * Runs one Rapid Review through the API as a partnership would: the notifier submits, every
+ * agency but the last uploads its summary through the emailed link, time moves on to each
+ * deadline, the chair records the decision, and the outcome reaches the Panel's mailbox.
+ */
+export async function runDemoReview(
+  client: ReviewClient,
+  notification: SeriousIncidentNotification,
+  progress: (message: string) => void = () => {},
+): Promise<DemoReviewResult> {
+  const { caseId, reference } = await client.submitNotification(notification, randomUUID());
+  progress(`Notification submitted: case ${reference}`);
+
+  const spocs = new Set(notification.agencies.map((agency) => agency.spoc.email));
+  const requests = await client.waitForEmails(
+    'a summary request to every agency',
+    (email) => email.subject.includes(reference) && email.destination.to.some((to) => spocs.has(to)),
+    { count: spocs.size },
+  );
+  progress(`Summary requests emailed to ${requests.length} agencies`);
+
+  const silentAgency = notification.agencies.at(-1)!;
+  for (const agency of notification.agencies.slice(0, -1)) {
+    const email = requests.find((request) => request.destination.to.includes(agency.spoc.email))!;
+    const link = agencyLinkIn(email);
+    const asked = await client.agencyRequest(link);
+    await client.uploadSummary(link, {
+      name: `${agency.name} summary (demo).pdf`,
+      type: 'application/pdf',
+      bytes: demoSummaryPdf(agency.name),
+    });
+    progress(`${asked.agency} uploaded its summary (due ${asked.dueAt})`);
+  }
+  await client.waitForCase(
+    caseId,
+    'returns recorded',
+    (view) =>
+      view.agencies.filter((agency) => agency.status === 'received').length ===
+      notification.agencies.length - 1,
+  );
+  progress(`${silentAgency.name} has not returned: the workflow will remind and escalate`);
+
+  for (let jumps = 0; ; jumps += 1) {
+    const view = await client.getCase(caseId);
+    if (view.status === 'awaiting-decision') break;
+    if (jumps > 12) throw new Error(`The case never reached the decision (status ${view.status})`);
+    const { now } = await client.advanceToNext();
+    const after = await client.getCase(caseId);
+    progress(`Clock moved to ${now}: ${after.workflow.currentStep ?? after.status}`);
+  }
+
+  await client.recordDecision(caseId, {
+    commissionLocalReview: true,
+    localReviewReason:
+      'Invented demo reason: the agencies’ accounts suggest learning about information sharing.',
+    recommendNationalReview: false,
+    nationalReviewReason:
+      'Invented demo reason: the issues are local and the partnership can learn from them.',
+  });
+  progress('The Rapid Review Group chair recorded the decision');
+
+  const [panelEmail] = await client.waitForEmails(
+    'the outcome email to the Panel',
+    (email) =>
+      email.subject.includes(reference) &&
+      email.attachments.filter((attachment) => attachment.contentType === 'application/pdf').length >= 3,
+  );
+  const finalCase = await client.waitForCase(caseId, 'completed', (view) => view.status === 'completed');
+  progress(`Outcome sent to the Panel mailbox ${panelEmail!.destination.to.join(', ')}`);
+  return { caseId, reference, panelEmail: panelEmail!, finalCase, timeline: timelineOf(finalCase) };
+}

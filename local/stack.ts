@@ -1,0 +1,309 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Event } from 'aws-lambda';
+import { functionArnPlaceholder, functionCatalogue } from '../functions/catalogue.ts';
+import { installClock, systemClock } from '../shared/clock.ts';
+import { envNames } from '../shared/env.ts';
+import { type ClockAdvance, type RunningApi, startLocalApi } from './api.ts';
+import { createCaseTable } from './case-table.ts';
+import { localClientConfig, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.ts';
+import { invokeFunction } from './handlers.ts';
+import { portToUse, readRememberedPorts, rememberPorts } from './ports.ts';
+import { type RunningS3, startLocalS3 } from './s3.ts';
+import { type RunningSes, startLocalSes } from './ses.ts';
+import { startLocalStepFunctions } from './stepfunctions/service.ts';
+import { loadOrCreateSecret } from './tokens.ts';
+import { VirtualClock } from './virtual-clock.ts';
+
+/** The names the local stack gives its resources (on AWS, CDK names them). */
+export const localResourceNames = {
+  table: 'cases-local',
+  documentBucket: 'case-documents-local',
+  uploadBucket: 'agency-uploads-local',
+  stateMachine: 'rapid-review',
+  sesConfigurationSet: 'rapid-review-local',
+} as const;
+
+/** Virtual hours per real second by default: a 15-working-day review passes in about 8 minutes. */
+export const defaultClockSpeed = 3600;
+
+export interface LocalStackOptions {
+  /** Everything kept between runs lives here: table, documents, clock, executions, token secret. */
+  dataDirectory: string;
+  /** Virtual milliseconds per real millisecond (3600: a virtual hour per real second). */
+  speed?: number;
+  /** The virtual time a new clock starts at (an existing clock in the data directory resumes instead). */
+  start?: Date;
+  /** Multiplies the workflow's Retry intervals (0.001 makes retries near-instant in tests). */
+  retryIntervalScale?: number;
+  /** Port to serve the API on; by default the one used last time for this data directory, or any free one. */
+  apiPort?: number;
+  /** No progress lines on stderr (errors are still logged). */
+  quiet?: boolean;
+  /** How long `POST /local/clock/advance` waits for the workflow to settle; default 30 s. */
+  settleTimeoutMs?: number;
+}
+
+export interface LocalStack {
+  /** The HTTP API, `http://127.0.0.1:<port>` (also PUBLIC_BASE_URL for links in emails). */
+  apiUrl: string;
+  /** The web inbox of the local SES. */
+  sesUrl: string;
+  s3Endpoint: string;
+  dynamodbEndpoint: string;
+  sfnEndpoint: string;
+  /** The ARN of the rapid-review state machine in the local Step Functions service. */
+  stateMachineArn: string;
+  clock: VirtualClock;
+  /** The SES inbox, read through its JSON API. */
+  inbox: RunningSes;
+  /**
+   * Resolves when the workflow is blocked only on the clock or a callback and no upload event is
+   * being handled; rejects after `timeoutMs` (default `settleTimeoutMs`) naming busy executions.
+   */
+  whenSettled(timeoutMs?: number): Promise<void>;
+  /** Stops everything it started, in reverse order; the data stays in the data directory. */
+  stop(): Promise<void>;
+}
+
+const aslFile = fileURLToPath(new URL('../statemachines/rapid-review.asl.json', import.meta.url));
+const profileFile = fileURLToPath(new URL('./partnership-profile.json', import.meta.url));
+
+/** The workflow functions and the name each ASL placeholder stands for locally. */
+function workflowSubstitutions(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(functionCatalogue)
+      .filter(([, spec]) => spec.trigger === 'workflow')
+      .map(([name]) => [functionArnPlaceholder(name), name]),
+  );
+}
+
+/** Sets (or, for undefined, removes) variables for the in-process handlers; returns a function that puts the old values back. */
+function setEnvironment(values: Record<string, string | undefined>): () => void {
+  const previous = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
+  const apply = (entries: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(entries)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  apply(values);
+  return () => apply(previous);
+}
+
+/** The stack sets process-wide state (environment, the handlers' clock), so one runs at a time. */
+let running = false;
+
+/**
+ * Starts the embedded local stack (ARCHITECTURE §5) on 127.0.0.1: DynamoDB Local with the case
+ * table, s3rver with both buckets, the local SES, the virtual clock, the local Step Functions
+ * service running statemachines/rapid-review.asl.json, and the HTTP API, all serving the same
+ * handlers as AWS in this process. Only endpoint variables differ from AWS.
+ *
+ * Ports are remembered per data directory and reused on the next start when free, so links
+ * already emailed keep working, and so handlers (whose SDK clients are made once per process,
+ * as in a Lambda container) still reach the emulators after a stop and start in one process.
+ * One stack runs per process at a time.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  if (running) throw new Error('A local stack is already running in this process; stop it first');
+  running = true;
+  const dataDirectory = resolve(options.dataDirectory);
+  mkdirSync(dataDirectory, { recursive: true });
+  const log = (line: string) => {
+    if (!options.quiet) console.error(line);
+  };
+  const logError = (line: string) => console.error(line);
+  const portsFile = join(dataDirectory, 'ports.json');
+  const remembered = readRememberedPorts(portsFile);
+
+  const stops: (() => Promise<void> | void)[] = [];
+  async function stopAll() {
+    for (const stop of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        logError(`[stack] stopping a piece failed: ${error instanceof Error ? error.name : 'Error'}`);
+      }
+    }
+  }
+
+  stops.push(() => {
+    running = false;
+  });
+  // Put back last, once nothing that reads the variables is running any more.
+  let restoreEnvironment = () => {};
+  stops.push(() => restoreEnvironment());
+
+  try {
+    const clock = VirtualClock.load(join(dataDirectory, 'clock.json'), {
+      start: options.start ?? new Date(),
+      speed: options.speed ?? defaultClockSpeed,
+    });
+    // The clock stands still while the pieces start (seconds of real time would be hours of
+    // virtual time) and flows at the chosen speed once everything is up.
+    const speed = options.speed ?? clock.speed;
+    clock.setSpeed(0);
+    let started = false;
+    installClock(clock);
+    stops.push(() => {
+      if (!started) clock.setSpeed(speed);
+      installClock(systemClock);
+      clock.dispose();
+    });
+
+    const apiPort = await portToUse(options.apiPort ?? remembered.api);
+    if (options.apiPort && apiPort !== options.apiPort) {
+      throw new Error(`Port ${options.apiPort} on 127.0.0.1 is in use; choose another API port`);
+    }
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+
+    const dynamodb: RunningDynamoDb = await startDynamoDbLocal({
+      dataDirectory: join(dataDirectory, 'dynamodb'),
+      port: await portToUse(remembered.dynamodb),
+    });
+    stops.push(() => dynamodb.stop());
+    const dynamoClient = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
+    try {
+      await createCaseTable(dynamoClient, localResourceNames.table);
+    } finally {
+      dynamoClient.destroy();
+    }
+    log(`[stack] DynamoDB Local at ${dynamodb.endpoint}`);
+
+    const s3: RunningS3 = await startLocalS3({
+      directory: join(dataDirectory, 's3'),
+      buckets: [localResourceNames.documentBucket, localResourceNames.uploadBucket],
+      corsOrigins: [{ bucket: localResourceNames.uploadBucket, origins: [apiUrl] }],
+      onObjectCreated: [
+        {
+          bucket: localResourceNames.uploadBucket,
+          prefix: 'uploads/',
+          name: 'record-summary',
+          handle: (event: S3Event) => invokeFunction('record-summary', event),
+        },
+      ],
+      clock,
+      preferredPort: remembered.s3,
+      log: logError,
+    });
+    stops.push(() => s3.stop());
+    log(`[stack] S3 (s3rver) at ${s3.endpoint}`);
+
+    const ses: RunningSes = await startLocalSes({ preferredPort: remembered.ses });
+    stops.push(() => ses.stop());
+    log(`[stack] SES inbox at ${ses.sesUrl}`);
+
+    const sfnPort = await portToUse(remembered.sfn);
+    const sfnEndpoint = `http://127.0.0.1:${sfnPort}`;
+    const stateMachineArn = `arn:aws:states:eu-west-2:000000000000:stateMachine:${localResourceNames.stateMachine}`;
+
+    // Handlers read these when first loaded (and SDK clients are made once per process), so
+    // every variable is in place before the first handler runs.
+    restoreEnvironment = setEnvironment({
+      AWS_REGION: 'eu-west-2',
+      AWS_ACCESS_KEY_ID: localClientConfig(dynamodb.endpoint).credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localClientConfig(dynamodb.endpoint).credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      [envNames.tableName]: localResourceNames.table,
+      [envNames.documentBucket]: localResourceNames.documentBucket,
+      [envNames.uploadBucket]: localResourceNames.uploadBucket,
+      [envNames.stateMachineArn]: stateMachineArn,
+      [envNames.partnershipProfile]: JSON.stringify(JSON.parse(readFileSync(profileFile, 'utf8'))),
+      [envNames.sesConfigurationSet]: localResourceNames.sesConfigurationSet,
+      [envNames.publicBaseUrl]: apiUrl,
+    });
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+
+    const stepFunctions = await startLocalStepFunctions({
+      clock,
+      port: sfnPort,
+      stateMachines: [
+        {
+          name: localResourceNames.stateMachine,
+          definition: readFileSync(aslFile, 'utf8'),
+          substitutions: workflowSubstitutions(),
+        },
+      ],
+      invokeFunction,
+      dataDirectory: join(dataDirectory, 'stepfunctions'),
+      ...(options.retryIntervalScale === undefined ? {} : { retryIntervalScale: options.retryIntervalScale }),
+    });
+    stops.push(() => stepFunctions.stop());
+    if (stepFunctions.stateMachineArn(localResourceNames.stateMachine) !== stateMachineArn) {
+      throw new Error('The local Step Functions service names the state machine differently than expected');
+    }
+    log(`[stack] Step Functions at ${stepFunctions.endpoint}`);
+
+    const settleTimeoutMs = options.settleTimeoutMs ?? 30_000;
+    /** Until the workflow is blocked only on the clock or a callback and no upload event is being handled. */
+    const whenSettled = async (timeoutMs = settleTimeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      do {
+        await s3.whenIdle();
+        await stepFunctions.whenSettled({ timeoutMs: Math.max(1, deadline - Date.now()) });
+      } while (s3.busy() && Date.now() < deadline);
+    };
+
+    const api: RunningApi = await startLocalApi({
+      preferredPort: apiPort,
+      tokenSecret: loadOrCreateSecret(join(dataDirectory, 'token-secret')),
+      invoke: (functionName, event) => invokeFunction(functionName, event),
+      clock: {
+        status: () => ({
+          now: clock.now(),
+          speed: clock.speed,
+          pending: clock.pending().map((wake) => ({ at: wake.at, label: wake.label ?? 'wait' })),
+        }),
+        async advance(advance: ClockAdvance) {
+          if (advance.kind === 'next') clock.advanceToNext();
+          else if (advance.kind === 'to') clock.advanceTo(advance.at);
+          else clock.advanceBy(advance.duration);
+          try {
+            await whenSettled();
+          } catch {
+            logError(`[stack] the workflow had not settled ${settleTimeoutMs} ms after the clock moved`);
+          }
+        },
+      },
+      log: logError,
+    });
+    stops.push(() => api.stop());
+    if (api.url !== apiUrl) throw new Error(`The API port ${apiPort} was taken while the stack started`);
+    log(`[stack] API at ${api.url}`);
+
+    rememberPorts(portsFile, {
+      api: api.port,
+      dynamodb: Number(new URL(dynamodb.endpoint).port),
+      s3: s3.port,
+      ses: ses.port,
+      sfn: sfnPort,
+    });
+
+    clock.setSpeed(speed);
+    started = true;
+    return {
+      apiUrl,
+      sesUrl: ses.sesUrl,
+      s3Endpoint: s3.endpoint,
+      dynamodbEndpoint: dynamodb.endpoint,
+      sfnEndpoint: stepFunctions.endpoint,
+      stateMachineArn,
+      clock,
+      inbox: ses,
+      whenSettled,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,108 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultClockSpeed, startLocalStack } from './stack.ts';
+
+/**
+ * `npm start`: the whole service on this machine (ARCHITECTURE §5), data kept under `.local/`.
+ * Options: `--speed <virtual ms per real ms>` (or LOCAL_CLOCK_SPEED), `--port <API port>` (or
+ * LOCAL_API_PORT), `--start <ISO instant>` for a new clock. Ctrl-C stops everything.
+ */
+function usage(message: string): never {
+  console.error(`npm start: ${message}`);
+  console.error('usage: npm start -- [--speed <number>] [--port <number>] [--start <ISO instant>]');
+  process.exit(2);
+}
+
+function positiveNumber(name: string, raw: string | undefined, { integer = false } = {}): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    usage(`${name} must be a ${integer ? 'whole ' : ''}number ≥ 0, not "${raw}"`);
+  }
+  return value;
+}
+
+function readArguments() {
+  try {
+    return parseArgs({
+      options: { speed: { type: 'string' }, port: { type: 'string' }, start: { type: 'string' } },
+      strict: true,
+    });
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+}
+
+const parsed = readArguments();
+const speed =
+  positiveNumber('--speed', parsed.values.speed ?? process.env.LOCAL_CLOCK_SPEED) ?? defaultClockSpeed;
+const apiPort = positiveNumber('--port', parsed.values.port ?? process.env.LOCAL_API_PORT, { integer: true });
+const start = parsed.values.start === undefined ? undefined : new Date(parsed.values.start);
+if (start && Number.isNaN(start.getTime()))
+  usage(`--start must be an ISO instant, not "${parsed.values.start}"`);
+
+const dataDirectory = resolve('.local');
+const stackFile = join(dataDirectory, 'stack.json');
+
+console.log('Starting the local stack (DynamoDB Local takes a few seconds)…');
+const stack = await startLocalStack({
+  dataDirectory,
+  speed,
+  ...(start ? { start } : {}),
+  ...(apiPort ? { apiPort } : {}),
+  quiet: true,
+});
+writeFileSync(
+  stackFile,
+  `${JSON.stringify(
+    {
+      apiUrl: stack.apiUrl,
+      sesUrl: stack.sesUrl,
+      s3Endpoint: stack.s3Endpoint,
+      dynamodbEndpoint: stack.dynamodbEndpoint,
+      sfnEndpoint: stack.sfnEndpoint,
+      startedAt: new Date().toISOString(),
+    },
+    null,
+    2,
+  )}\n`,
+);
+
+const hoursPerSecond = (speed / 3600).toLocaleString('en-GB', { maximumFractionDigits: 2 });
+console.log(`
+Local stack running (data in ${dataDirectory}; details in ${stackFile})
+
+  API            ${stack.apiUrl}
+  SES inbox      ${stack.sesUrl}
+  S3             ${stack.s3Endpoint}
+  DynamoDB       ${stack.dynamodbEndpoint}
+  Step Functions ${stack.sfnEndpoint}
+
+  Virtual time   ${stack.clock.now().toISOString()} (${hoursPerSecond} virtual hour(s) per real second)
+
+Get a bearer token (roles: notifier, partnership-team, rrg-member, rrg-chair, scrutineer):
+  curl -s -X POST ${stack.apiUrl}/local/token -H 'content-type: application/json' -d '{"role":"notifier"}'
+
+Read or move the virtual clock:
+  curl -s ${stack.apiUrl}/local/clock
+  curl -s -X POST ${stack.apiUrl}/local/clock/advance -H 'content-type: application/json' -d '{"to":"next"}'
+  curl -s -X POST ${stack.apiUrl}/local/clock/advance -H 'content-type: application/json' -d '{"by":"P2D"}'
+
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping the local stack…`);
+  try {
+    await stack.stop();
+  } finally {
+    rmSync(stackFile, { force: true });
+  }
+  console.log('Stopped.');
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,44 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** A fresh capability token: 32 random bytes, URL-safe. Only its hash is ever stored. */
+export function mintAgencyToken(): { token: string; tokenHash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, tokenHash: hashAgencyToken(token) };
+}
+
+export function hashAgencyToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Tokens we mint are 43 base64url characters; anything else is refused before a lookup. */
+export function looksLikeAgencyToken(token: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(token);
+}
+
+/** The link emailed to an agency's SPOC. */
+export function agencyLinkUrl(publicBaseUrl: string, token: string): string {
+  return `${publicBaseUrl}/api/agency/${token}`;
+}
+
+/** What agencies may upload: the template as a Word document or PDF, up to 10 MB. */
+export const agencyUploadRules = {
+  maxBytes: 10 * 1024 * 1024,
+  allowedTypes: {
+    'application/pdf': '.pdf',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document': '.docx',
+  } as Record<string, string>,
+};
+
+/** Key prefix of every agency upload; the upload bucket's event notification filters on it. */
+export const agencyUploadPrefix = 'uploads/';
+
+/** The one key an agency's summary for a case is uploaded to (re-uploads become new versions). */
+export function agencyUploadKey(caseId: string, agencyId: string): string {
+  return `${agencyUploadPrefix}${caseId}/${agencyId}/summary`;
+}
+
+/** Reads case and agency back from an upload key; undefined for any other key. */
+export function parseAgencyUploadKey(key: string): { caseId: string; agencyId: string } | undefined {
+  const match = /^uploads\/([0-9a-f-]{36})\/([a-z0-9-]+)\/summary$/.exec(key);
+  return match ? { caseId: match[1]!, agencyId: match[2]! } : undefined;
+}

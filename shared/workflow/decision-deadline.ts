@@ -1,0 +1,31 @@
+import { Temporal } from 'temporal-polyfill';
+import { nextWorkingDay } from '../calendar/working-days.ts';
+import type { RapidReviewRules } from '../rapid-review-rules.ts';
+import type { CaseRecord } from '../schemas/case.ts';
+import { milestone } from '../timetable.ts';
+
+/**
+ * When the decision is due for one wait. The first wait runs to the end of Day 15 (the
+ * submitToPanel milestone); each wait after an escalation runs to the end of the next working
+ * day after `now`, in the rules' time zone, so the chair always has a whole working day.
+ */
+export function decisionDueAt(
+  record: CaseRecord,
+  attempt: number,
+  now: Date,
+  rules: RapidReviewRules,
+): string {
+  if (attempt <= 1) return milestone(record.timetable, 'submitToPanel').dueAt;
+  const today = Temporal.Instant.fromEpochMilliseconds(now.getTime())
+    .toZonedDateTimeISO(rules.timeZone)
+    .toPlainDate();
+  return nextWorkingDay(today)
+    .toZonedDateTime({ timeZone: rules.timeZone, plainTime: Temporal.PlainTime.from(rules.workingDayEnd) })
+    .toInstant()
+    .toString();
+}
+
+/** Whole seconds from now until the instant, at least 1 (Step Functions refuses a timeout of 0). */
+export function secondsUntil(instant: string, now: Date): number {
+  return Math.max(1, Math.ceil((Date.parse(instant) - now.getTime()) / 1000));
+}

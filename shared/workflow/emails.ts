@@ -1,0 +1,229 @@
+import type { Attachment, EmailMessage } from '../adapters/mailer.ts';
+import { agencyUploadRules } from '../agency-links.ts';
+import type { PartnershipProfile } from '../config/partnership-profile.ts';
+import { defaultRapidReviewRules } from '../rapid-review-rules.ts';
+import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
+import { milestone } from '../timetable.ts';
+import { formatDate, formatInstant } from './london-time.ts';
+import { decisionSummary, incidentKindLabel } from './papers.ts';
+
+/**
+ * The texts of the workflow's emails. They are built from the case record, which holds no
+ * child's name: an email names the case by its reference, never by the child.
+ */
+
+/** What every email knows about the case and the partnership. */
+export interface EmailContext {
+  partnershipName: string;
+  partnershipTeamAddress: string;
+  timeZone: string;
+  record: CaseRecord;
+}
+
+/** The context for a case's emails from the deployment's profile. */
+export function emailContext(profile: PartnershipProfile, record: CaseRecord): EmailContext {
+  return {
+    partnershipName: profile.partnershipName,
+    partnershipTeamAddress: profile.partnershipTeamAddress,
+    timeZone: (profile.rules ?? defaultRapidReviewRules).timeZone,
+    record,
+  };
+}
+
+const SIGN_OFF = (context: EmailContext) =>
+  `\n\n${context.partnershipName}\nPartnership team: ${context.partnershipTeamAddress}\n\nThis email was sent by the Rapid Review service. It names the case by its reference only.`;
+
+const ACCEPTED_FORMATS = `${Object.values(agencyUploadRules.allowedTypes)
+  .map((extension) => extension.slice(1).toUpperCase())
+  .join(' or ')}, up to ${agencyUploadRules.maxBytes / (1024 * 1024)} MB`;
+
+function whatToReturn(record: CaseRecord): string {
+  const template = 'the Initial Scoping and Information Sharing template';
+  return record.incidentKind === 'death'
+    ? `${template} (for a child death, your CDOP Form A or B may serve instead)`
+    : template;
+}
+
+/** Day 1: the request to an agency's single point of contact, with its capability link. */
+export function agencySummaryRequestEmail(
+  context: EmailContext,
+  agency: AgencyRequest,
+  link: { url: string; expiresAt: string },
+): EmailMessage {
+  const { record, timeZone } = context;
+  const dueAt = milestone(record.timetable, 'agencySummariesDue').dueAt;
+  return {
+    to: [agency.spoc.email],
+    subject: `${context.partnershipName}: Rapid Review ${record.reference}: summary requested from ${agency.agencyName} by ${formatInstant(dueAt, timeZone)}`,
+    text:
+      `Dear ${agency.spoc.name},\n\n` +
+      `${context.partnershipName} has started a Rapid Review, reference ${record.reference}, after ${record.notifyingLocalAuthority} notified a serious incident (${incidentKindLabel(record.incidentKind).toLowerCase()}).\n\n` +
+      `As the single point of contact for ${agency.agencyName}, please return ${whatToReturn(record)}, completed for your agency, by ${formatInstant(dueAt, timeZone)}.\n\n` +
+      `Upload it here (${ACCEPTED_FORMATS}):\n${link.url}\n\n` +
+      `The link is for ${agency.agencyName} and this case only; please do not forward it. It stops working at ${formatInstant(link.expiresAt, timeZone)}, when the summaries are collated for the Rapid Review Group.` +
+      SIGN_OFF(context),
+  };
+}
+
+function requestedOn(agency: AgencyRequest, timeZone: string): string {
+  return agency.requestedAt ? ` sent at ${formatInstant(agency.requestedAt, timeZone)}` : '';
+}
+
+/** Reminder day: a summary not yet returned. */
+export function agencyReminderEmail(context: EmailContext, agency: AgencyRequest): EmailMessage {
+  const { record, timeZone } = context;
+  const dueAt = milestone(record.timetable, 'agencySummariesDue').dueAt;
+  return {
+    to: [agency.spoc.email],
+    subject: `${context.partnershipName}: reminder: Rapid Review ${record.reference}: summary from ${agency.agencyName} due by ${formatInstant(dueAt, timeZone)}`,
+    text:
+      `Dear ${agency.spoc.name},\n\n` +
+      `We have not yet received ${agency.agencyName}'s summary for Rapid Review ${record.reference}. It is due by ${formatInstant(dueAt, timeZone)}.\n\n` +
+      `Please upload ${whatToReturn(record)} through the link in our request${requestedOn(agency, timeZone)}. If you cannot find that email, reply to the partnership team at ${context.partnershipTeamAddress}.` +
+      SIGN_OFF(context),
+  };
+}
+
+/** Day 10 deadline passed: to the SPOC, copied to the agency's strategic lead (when known) and the partnership team. */
+export function agencyEscalationEmail(
+  context: EmailContext,
+  agency: AgencyRequest,
+  strategicLead: { name: string; email: string } | undefined,
+): EmailMessage {
+  const { record, timeZone } = context;
+  const dueAt = milestone(record.timetable, 'agencySummariesDue').dueAt;
+  const collateAt = milestone(record.timetable, 'collateReport').startsAt;
+  const copied = strategicLead
+    ? `This email is copied to ${strategicLead.name}, ${agency.agencyName}'s strategic safeguarding lead, and to the partnership team.`
+    : 'This email is copied to the partnership team.';
+  return {
+    to: [agency.spoc.email],
+    cc: [...(strategicLead ? [strategicLead.email] : []), context.partnershipTeamAddress],
+    subject: `${context.partnershipName}: overdue: Rapid Review ${record.reference}: no summary from ${agency.agencyName}`,
+    text:
+      `Dear ${agency.spoc.name},\n\n` +
+      `${agency.agencyName}'s summary for Rapid Review ${record.reference} was due by ${formatInstant(dueAt, timeZone)} and has not been received. The Rapid Review Group needs every agency's summary to reach its decision.\n\n` +
+      `Please upload ${whatToReturn(record)} as soon as you can, through the link in our request${requestedOn(agency, timeZone)}. The link works until ${formatInstant(collateAt, timeZone)}, when the summaries are collated; after that, contact the partnership team.\n\n` +
+      copied +
+      SIGN_OFF(context),
+  };
+}
+
+/** Day 12: the papers to one member of the Rapid Review Group. */
+export function papersEmail(
+  context: EmailContext,
+  recipient: { name: string; email: string },
+  report: { url: string; expiresAt: string },
+): EmailMessage {
+  const { record, timeZone } = context;
+  const meeting = milestone(record.timetable, 'rapidReviewMeeting');
+  return {
+    to: [recipient.email],
+    subject: `${context.partnershipName}: papers for Rapid Review ${record.reference} (meeting ${formatDate(meeting.date)})`,
+    text:
+      `Dear ${recipient.name},\n\n` +
+      `The papers for Rapid Review ${record.reference} are ready for the Rapid Review Group meeting on ${formatDate(meeting.date)}.\n\n` +
+      `Collated report (PDF):\n${report.url}\n\n` +
+      `This link stops working at ${formatInstant(report.expiresAt, timeZone)}. Please do not forward it; the papers are confidential to the Rapid Review Group.` +
+      SIGN_OFF(context),
+  };
+}
+
+/** While the workflow waits: asks the chair for the decision by the deadline. */
+export function decisionRequestEmail(
+  context: EmailContext,
+  chair: { name: string; email: string },
+  wait: { attempt: number; dueAt: string; caseUrl: string },
+): EmailMessage {
+  const { record, timeZone } = context;
+  const extended = wait.attempt > 1 ? ' The deadline has been extended after an escalation.' : '';
+  return {
+    to: [chair.email],
+    subject: `${context.partnershipName}: decision due for Rapid Review ${record.reference} by ${formatInstant(wait.dueAt, timeZone)}`,
+    text:
+      `Dear ${chair.name},\n\n` +
+      `The papers for Rapid Review ${record.reference} have been sent to the Rapid Review Group. Please record the group's decision (whether to commission a Local Child Safeguarding Practice Review, and whether to recommend a national review, each with reasons) by ${formatInstant(wait.dueAt, timeZone)}.${extended}\n\n` +
+      `The case:\n${wait.caseUrl}` +
+      SIGN_OFF(context),
+  };
+}
+
+/** The wait for the decision ran out: to the chair, copied to the partnership team. */
+export function decisionOverdueEmail(
+  context: EmailContext,
+  chair: { name: string; email: string },
+  escalation: { attempt: number; lastAttempt: boolean; caseUrl: string },
+): EmailMessage {
+  const { record, timeZone } = context;
+  const panelDueAt = milestone(record.timetable, 'submitToPanel').dueAt;
+  const next = escalation.lastAttempt
+    ? 'This was the last extension: the workflow will now stop and mark the case as failed, and the partnership team must send the outcome to the Panel by hand.'
+    : 'The workflow will wait until the end of the next working day, then escalate again.';
+  return {
+    to: [chair.email],
+    cc: [context.partnershipTeamAddress],
+    subject: `${context.partnershipName}: overdue: decision for Rapid Review ${record.reference} (escalation ${escalation.attempt})`,
+    text:
+      `Dear ${chair.name},\n\n` +
+      `No Rapid Review Group decision has been recorded for Rapid Review ${record.reference}. The outcome was due to reach the Panel by ${formatInstant(panelDueAt, timeZone)}.\n\n` +
+      `${next}\n\nRecord the decision on the case:\n${escalation.caseUrl}` +
+      SIGN_OFF(context),
+  };
+}
+
+/** Day 15: the one email to the Panel's mailbox, with the papers attached. */
+export function panelSubmissionEmail(
+  context: EmailContext,
+  panelMailbox: string,
+  attachments: Attachment[],
+): EmailMessage {
+  const { record } = context;
+  return {
+    to: [panelMailbox],
+    subject: `Rapid Review outcome: ${context.partnershipName}: Panel reference ${record.panelReference} (our reference ${record.reference})`,
+    text:
+      'Dear Child Safeguarding Practice Review Panel,\n\n' +
+      `Please find attached the outcome of ${context.partnershipName}'s Rapid Review for Panel reference ${record.panelReference} (our reference ${record.reference}), notified by ${record.notifyingLocalAuthority}.\n\n` +
+      `Attached:\n${attachments.map((attachment) => `- ${attachment.fileName}`).join('\n')}` +
+      SIGN_OFF(context),
+    attachments,
+  };
+}
+
+/** After submission: the outcome in summary to the notifier or an agency's SPOC. */
+export function outcomeEmail(
+  context: EmailContext,
+  recipient: { name?: string; email: string },
+  decision: NonNullable<CaseRecord['decision']>,
+  submittedAt: string,
+): EmailMessage {
+  const { record, timeZone } = context;
+  return {
+    to: [recipient.email],
+    subject: `${context.partnershipName}: Rapid Review ${record.reference}: outcome sent to the Panel`,
+    text:
+      `${recipient.name ? `Dear ${recipient.name}` : 'Hello'},\n\n` +
+      `The outcome of Rapid Review ${record.reference} was sent to the Child Safeguarding Practice Review Panel at ${formatInstant(submittedAt, timeZone)}.\n\n` +
+      `${decisionSummary(decision)}\n\n` +
+      'Thank you for your part in the review. The partnership team will be in touch about anything that follows from it.' +
+      SIGN_OFF(context),
+  };
+}
+
+/** The workflow stopped: to the partnership team, naming the step and the error, never the error's text. */
+export function workflowFailureEmail(
+  context: EmailContext,
+  failure: { step: string; error: string; at: string; caseUrl: string },
+): EmailMessage {
+  const { record, timeZone } = context;
+  return {
+    to: [context.partnershipTeamAddress],
+    subject: `${context.partnershipName}: Rapid Review ${record.reference} stopped at ${failure.step}`,
+    text:
+      `The Rapid Review workflow for case ${record.reference} stopped at ${formatInstant(failure.at, timeZone)}.\n\n` +
+      `Step: ${failure.step}\nError: ${failure.error}\n\n` +
+      'The case is marked as failed. The remaining steps must be taken by hand; the execution history in Step Functions has the details (they are not repeated here because they may contain personal data).\n\n' +
+      `The case:\n${failure.caseUrl}` +
+      SIGN_OFF(context),
+  };
+}

@@ -1,0 +1,93 @@
+import type { PartnershipProfile } from '../config/partnership-profile.ts';
+import { CaseNotFoundError, DomainError, DuplicateWriteError } from '../errors.ts';
+import { defaultRapidReviewRules, type RapidReviewRules } from '../rapid-review-rules.ts';
+import type { CaseRecord, CaseStatus } from '../schemas/case.ts';
+import { systemActor } from '../schemas/roles.ts';
+import type { AuditInput, CaseChanges, CaseStore } from '../stores/case-store.ts';
+
+/** Who the workflow's changes are recorded as in the audit trail. */
+export const workflowActor = systemActor('rapid-review-workflow');
+
+/** The case is not in the state a step needs: the workflow ran out of order. Not retried. */
+export class CaseNotReadyError extends DomainError {
+  override readonly name = 'CaseNotReady';
+  override readonly status = 409;
+}
+
+/** SubmitToPanel was reached without a recorded decision. Not retried. */
+export class DecisionMissingError extends DomainError {
+  override readonly name = 'DecisionMissing';
+  override readonly status = 409;
+}
+
+/** The statuses a Rapid Review moves through, in order; `failed` is terminal and outside the order. */
+const PROGRESS: readonly CaseStatus[] = [
+  'notified',
+  'awaiting-summaries',
+  'collating',
+  'awaiting-decision',
+  'decided',
+  'submitted-to-panel',
+  'completed',
+];
+
+/**
+ * Whether a case at `status` has already reached `target` (or moved past it). A failed case has
+ * nowhere further to go, so it counts as past every step: a step re-run on it changes nothing.
+ */
+export function hasReached(status: CaseStatus, target: CaseStatus): boolean {
+  if (status === 'failed') return true;
+  return PROGRESS.indexOf(status) >= PROGRESS.indexOf(target);
+}
+
+/** The case, or CaseNotFoundError. */
+export async function loadCase(cases: CaseStore, caseId: string): Promise<CaseRecord> {
+  const record = await cases.getCase(caseId);
+  if (!record) throw new CaseNotFoundError(caseId);
+  return record;
+}
+
+/** The timetable rules this deployment runs by. */
+export function rulesOf(profile: PartnershipProfile): RapidReviewRules {
+  return profile.rules ?? defaultRapidReviewRules;
+}
+
+/**
+ * Runs a write whose audit event id is derived from the step. A DuplicateWriteError means this
+ * very change was written by an earlier attempt: the step is already done, not failed.
+ */
+export async function writeOnce<T>(write: () => Promise<T>): Promise<T | 'already-written'> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof DuplicateWriteError) return 'already-written';
+    throw error;
+  }
+}
+
+/**
+ * Moves the case to `status` with the audit event, unless it is already there or further on
+ * (a retry, or a step that lost a race with a person).
+ */
+export async function advanceCase(
+  cases: CaseStore,
+  current: CaseRecord,
+  changes: CaseChanges & { status: CaseStatus },
+  audit: AuditInput & { eventId: string },
+): Promise<'moved' | 'already-there'> {
+  if (hasReached(current.status, changes.status)) return 'already-there';
+  const outcome = await writeOnce(() => cases.updateCase(current, changes, audit));
+  return outcome === 'already-written' ? 'already-there' : 'moved';
+}
+
+/** The object key of a case document in the document bucket. */
+export const caseDocumentKeys = {
+  collatedReport: (caseId: string) => `cases/${caseId}/collated-report.pdf`,
+  coveringLetter: (caseId: string) => `cases/${caseId}/covering-letter.pdf`,
+  decision: (caseId: string) => `cases/${caseId}/decision.pdf`,
+};
+
+/** Where staff open the case in the service. */
+export function caseUrl(publicBaseUrl: string, caseId: string): string {
+  return `${publicBaseUrl}/api/cases/${caseId}`;
+}

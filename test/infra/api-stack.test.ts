@@ -1,0 +1,416 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type FunctionName, functionCatalogue } from '../../functions/catalogue.ts';
+import type { BuiltApp } from '../../infra/build-app.ts';
+import type { ApiStack } from '../../infra/stacks/api-stack.ts';
+import { agencyUploadKey, parseAgencyUploadKey } from '../../shared/agency-links.ts';
+import { parsePartnershipProfile } from '../../shared/config/partnership-profile.ts';
+import { envNames } from '../../shared/env.ts';
+import { type Route, routes } from '../../shared/routes.ts';
+import { staffRole } from '../../shared/schemas/roles.ts';
+import {
+  acknowledgementsIn,
+  asString,
+  buildTestApp,
+  logicalIdOf,
+  nagFindings,
+  policyStatements,
+  type TemplateJson,
+} from './app-under-test.ts';
+
+const STATE_MACHINE_ARN =
+  'arn:aws:states:eu-west-2:111111111111:stateMachine:SafeguardingReviews-dev-RapidReview';
+const apiFunctionNames = (Object.keys(functionCatalogue) as FunctionName[]).filter(
+  (name) => functionCatalogue[name].trigger !== 'workflow',
+);
+const staffRoutes = (routes as readonly Route[]).filter((route) => route.access.kind === 'staff');
+const capabilityRoutes = (routes as readonly Route[]).filter(
+  (route) => route.access.kind === 'capability-link',
+);
+
+/** A profile file in a fresh temporary folder, for the deployment settings tests. */
+function writeProfile(content: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'partnership-profile-')), 'profile.json');
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+const exampleProfile = JSON.parse(
+  readFileSync(new URL('../../infra/profiles/example.json', import.meta.url), 'utf8'),
+);
+
+describe('ApiStack', () => {
+  let built: BuiltApp;
+  let stack: ApiStack;
+  let template: Template;
+  let resources: Record<string, { Type: string; Properties: Record<string, TemplateJson> }>;
+  let functionIds: Map<FunctionName, string>;
+
+  beforeAll(() => {
+    built = buildTestApp();
+    stack = built.apiStack;
+    template = Template.fromStack(stack);
+    resources = template.toJSON().Resources;
+    functionIds = new Map(
+      [...stack.functions].map(([name, fn]) => [name, logicalIdOf(fn.function)] as [FunctionName, string]),
+    );
+  });
+
+  function functionProperties(name: FunctionName): Record<string, TemplateJson> {
+    const id = functionIds.get(name);
+    if (!id) throw new Error(`No function ${name} in the API stack`);
+    return resources[id]?.Properties ?? {};
+  }
+
+  function routeFor(route: Route): Record<string, TemplateJson> {
+    const found = Object.values(
+      template.findResources('AWS::ApiGatewayV2::Route', {
+        Properties: { RouteKey: `${route.method} ${route.path}` },
+      }),
+    );
+    expect(found, `${route.method} ${route.path}`).toHaveLength(1);
+    return found[0]?.Properties ?? {};
+  }
+
+  describe('routes', () => {
+    it('are the routes of shared/routes.ts, and no other', () => {
+      const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+        (resource) => resource.Properties.RouteKey,
+      );
+
+      expect(routeKeys.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
+    });
+
+    it('put staff routes behind the Cognito JWT authorizer', () => {
+      const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+
+      expect(staffRoutes.length).toBeGreaterThan(0);
+      for (const route of staffRoutes) {
+        expect(routeFor(route), route.id).toMatchObject({
+          AuthorizationType: 'JWT',
+          AuthorizerId: { Ref: authorizerId },
+        });
+      }
+    });
+
+    it('leave capability-link routes open: the token in the path is the authorisation', () => {
+      expect(capabilityRoutes.length).toBeGreaterThan(0);
+      for (const route of capabilityRoutes) {
+        const properties = routeFor(route);
+        expect(properties.AuthorizationType, route.id).toBe('NONE');
+        expect(properties.AuthorizerId, route.id).toBeUndefined();
+      }
+    });
+
+    it('each reach the function the route table names', () => {
+      for (const route of routes as readonly Route[]) {
+        const target = asString(routeFor(route).Target);
+        const integrationId = /^integrations\/\{"Ref":"([^"]+)"\}$/.exec(target)?.[1];
+        const integration = resources[integrationId ?? '']?.Properties;
+
+        expect(integration?.IntegrationUri, route.id).toEqual({
+          'Fn::GetAtt': [functionIds.get(route.functionName as FunctionName), 'Arn'],
+        });
+        expect(integration?.PayloadFormatVersion, route.id).toBe('2.0');
+      }
+    });
+  });
+
+  describe('staff sign-in', () => {
+    it('accepts only tokens the staff user pool issued to its app client', () => {
+      const userPoolId = logicalIdOf(stack.userPool);
+      const clientId = logicalIdOf(stack.userPoolClient);
+
+      template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: {
+          Audience: [{ Ref: clientId }],
+          Issuer: { 'Fn::Join': ['', ['https://cognito-idp.eu-west-2.amazonaws.com/', { Ref: userPoolId }]] },
+        },
+      });
+    });
+
+    it('has a group for each staff role, and nothing else grants a role', () => {
+      const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map(
+        (resource) => resource.Properties.GroupName,
+      );
+
+      expect(groups.sort()).toEqual([...staffRole.options].sort());
+    });
+
+    it('requires MFA, strong passwords and an account the partnership team created', () => {
+      template.hasResource('AWS::Cognito::UserPool', {
+        Properties: Match.objectLike({
+          MfaConfiguration: 'ON',
+          EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+          AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+          Policies: {
+            PasswordPolicy: Match.objectLike({
+              MinimumLength: 14,
+              RequireLowercase: true,
+              RequireUppercase: true,
+              RequireNumbers: true,
+              RequireSymbols: true,
+            }),
+          },
+          UserPoolTier: 'PLUS',
+          DeletionProtection: 'ACTIVE',
+        }),
+        DeletionPolicy: 'Retain',
+      });
+    });
+  });
+
+  describe('stage', () => {
+    it('throttles every route and logs every request to an encrypted log group', () => {
+      const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+      const logGroupId = /"Fn::GetAtt":\["([^"]+)"/.exec(
+        JSON.stringify(stage?.Properties.AccessLogSettings),
+      )?.[1];
+
+      expect(stage?.Properties).toMatchObject({
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 },
+      });
+      expect(resources[logGroupId ?? '']?.Properties).toMatchObject({
+        KmsKeyId: stack.resolve(built.dataStack.dataKey.keyArn),
+      });
+    });
+
+    it('logs route keys, never paths, which carry agencies’ capability tokens', () => {
+      const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+      const format = JSON.parse(stage?.Properties.AccessLogSettings.Format);
+
+      expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey' });
+      expect(JSON.stringify(format)).not.toMatch(/\$context\.(path|resourcePath)|\$request/);
+    });
+
+    it('outputs the API URL', () => {
+      template.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [logicalIdOf(stack.httpApi), 'ApiEndpoint'] } });
+    });
+  });
+
+  describe('email', () => {
+    it('requires TLS for every email sent through the configuration set', () => {
+      template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+      template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+        DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+      });
+    });
+
+    it("verifies the sender's domain from the partnership profile, sending through the configuration set", () => {
+      template.hasResourceProperties('AWS::SES::EmailIdentity', {
+        EmailIdentity: 'example.org',
+        ConfigurationSetAttributes: { ConfigurationSetName: { Ref: logicalIdOf(stack.configurationSet) } },
+      });
+    });
+  });
+
+  describe('agency uploads', () => {
+    it('call record-summary whenever an object is created under the upload prefix', () => {
+      template.hasResourceProperties('Custom::S3BucketNotifications', {
+        BucketName: stack.resolve(built.dataStack.agencySummaryUploadBucket.bucketName),
+        NotificationConfiguration: {
+          LambdaFunctionConfigurations: [
+            {
+              Events: ['s3:ObjectCreated:*'],
+              Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'uploads/' }] } },
+              LambdaFunctionArn: { 'Fn::GetAtt': [functionIds.get('record-summary'), 'Arn'] },
+            },
+          ],
+        },
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [functionIds.get('record-summary'), 'Arn'] },
+        Principal: 's3.amazonaws.com',
+        SourceArn: stack.resolve(built.dataStack.agencySummaryUploadBucket.bucketArn),
+      });
+    });
+
+    it('are keyed under that prefix, and nothing outside it counts as an upload', () => {
+      const key = agencyUploadKey('3f1c9a52-7d4e-4b8a-9c2f-0e5d6b7a8c91', 'police');
+
+      expect(key.startsWith('uploads/')).toBe(true);
+      expect(parseAgencyUploadKey(key.replace(/^uploads\//, 'elsewhere/'))).toBeUndefined();
+    });
+
+    it('may be signed for by agency-return only under the upload prefix of the upload bucket', () => {
+      const role = functionProperties('agency-return').Role['Fn::GetAtt'][0];
+      const putResources = policyStatements(template)
+        .filter((statement) => statement.roles.includes(role) && statement.actions.includes('s3:PutObject'))
+        .flatMap((statement) => statement.resources);
+
+      expect(putResources).toEqual([
+        {
+          'Fn::Join': [
+            '',
+            [stack.resolve(built.dataStack.agencySummaryUploadBucket.bucketArn), '/uploads/*'],
+          ],
+        },
+      ]);
+    });
+  });
+
+  describe('functions', () => {
+    it('are the API and upload-event functions of the catalogue, and with the workflow stack’s, every one once', () => {
+      const workflowNames = [...built.workflowStack.functions.keys()];
+
+      expect([...stack.functions.keys()].sort()).toEqual([...apiFunctionNames].sort());
+      expect([...stack.functions.keys(), ...workflowNames].sort()).toEqual(
+        Object.keys(functionCatalogue).sort(),
+      );
+    });
+
+    it('run Node.js 24 on arm64, traced, each with a role of its own', () => {
+      const roles = new Set<string>();
+      for (const name of apiFunctionNames) {
+        const properties = functionProperties(name);
+        expect(properties, name).toMatchObject({
+          Runtime: 'nodejs24.x',
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+        });
+        roles.add(JSON.stringify(properties.Role));
+      }
+      expect(roles.size).toBe(apiFunctionNames.length);
+    });
+
+    it("link to the API's own URL when no public base URL is configured", () => {
+      for (const name of apiFunctionNames) {
+        expect(functionProperties(name).Environment.Variables[envNames.publicBaseUrl], name).toEqual(
+          stack.resolve(stack.httpApi.apiEndpoint),
+        );
+      }
+    });
+
+    it('reach the state machine by the ARN its name in the workflow stack gives it', () => {
+      const users = apiFunctionNames.filter((name) => 'stateMachine' in functionCatalogue[name].needs);
+      const workflowTemplate = Template.fromStack(built.workflowStack);
+
+      workflowTemplate.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineName: STATE_MACHINE_ARN.split(':').at(-1),
+      });
+      expect(users.length).toBeGreaterThan(0);
+      for (const name of users) {
+        expect(asString(functionProperties(name).Environment.Variables[envNames.stateMachineArn]), name).toBe(
+          STATE_MACHINE_ARN,
+        );
+      }
+    });
+
+    it('are given the validated partnership profile', () => {
+      for (const name of apiFunctionNames) {
+        const profile = functionProperties(name).Environment.Variables[envNames.partnershipProfile];
+        expect(parsePartnershipProfile(profile), name).toEqual(
+          parsePartnershipProfile(JSON.stringify(exampleProfile)),
+        );
+      }
+    });
+
+    it('grant on resource "*" only what X-Ray tracing needs', () => {
+      const onAnything = policyStatements(template).filter((statement) => statement.resources.includes('*'));
+
+      expect(onAnything).toHaveLength(apiFunctionNames.length);
+      for (const statement of onAnything) {
+        expect(statement.actions.sort(), statement.policy).toEqual([
+          'xray:PutTelemetryRecords',
+          'xray:PutTraceSegments',
+        ]);
+      }
+    });
+  });
+
+  describe('deployment settings from context', () => {
+    it('link to the configured public base URL, without its trailing slash, in every function', () => {
+      const configured = buildTestApp({ publicBaseUrl: 'https://reviews.example.org/' });
+      const apiTemplate = Template.fromStack(configured.apiStack).toJSON();
+      const workflowTemplate = Template.fromStack(configured.workflowStack).toJSON();
+
+      const urls = [apiTemplate, workflowTemplate].flatMap((json) =>
+        Object.values(json.Resources as Record<string, { Type: string; Properties: TemplateJson }>)
+          .filter((resource) => resource.Properties?.Environment?.Variables?.[envNames.partnershipProfile])
+          .map((resource) => resource.Properties.Environment.Variables[envNames.publicBaseUrl]),
+      );
+      expect(urls).toHaveLength(Object.keys(functionCatalogue).length);
+      expect(new Set(urls)).toEqual(new Set(['https://reviews.example.org']));
+    });
+
+    it('refuse a public base URL that is not https', () => {
+      expect(() => buildTestApp({ publicBaseUrl: 'http://reviews.example.org' })).toThrow(
+        /Context "publicBaseUrl"/,
+      );
+    });
+
+    it('use the partnership profile the context names', () => {
+      const profile = writeProfile({ ...exampleProfile, senderAddress: 'reviews@partnership.example.org' });
+      const configured = buildTestApp({ profile });
+
+      expect(configured.config.partnershipProfilePath).toBe(profile);
+      Template.fromStack(configured.apiStack).hasResourceProperties('AWS::SES::EmailIdentity', {
+        EmailIdentity: 'partnership.example.org',
+      });
+    });
+
+    it('use the example profile when the context names none', () => {
+      const configured = buildTestApp({ profile: undefined });
+
+      expect(configured.config.partnershipProfilePath).toMatch(/infra\/profiles\/example\.json$/);
+      expect(configured.config.partnershipProfile.senderAddress).toMatch(/@example\.org$/);
+    });
+
+    it('refuse a profile that fails validation, naming the file and the field', () => {
+      const profile = writeProfile({ ...exampleProfile, panelMailbox: 'not an address' });
+
+      expect(() => buildTestApp({ profile })).toThrow(new RegExp(`${profile}.*panelMailbox`));
+    });
+
+    it('refuse a profile file that does not exist', () => {
+      expect(() => buildTestApp({ profile: '/nonexistent/profile.json' })).toThrow(
+        /cannot read the partnership profile at \/nonexistent\/profile\.json/,
+      );
+    });
+  });
+
+  it('raises no CDK warnings or errors', () => {
+    const annotations = Annotations.fromStack(stack);
+    const messages = [
+      ...annotations.findError('*', Match.anyValue()),
+      ...annotations.findWarning('*', Match.anyValue()),
+    ].map((message) => `${message.id}: ${JSON.stringify(message.entry.data)}`);
+    expect(messages).toEqual([]);
+  });
+
+  describe('cdk-nag (AwsSolutions)', () => {
+    it('has no unacknowledged finding', () => {
+      expect(nagFindings(stack)).toEqual([]);
+    });
+
+    it('acknowledges the missing authorizer on capability-link routes only', () => {
+      const routeIds = (routeList: Route[]) =>
+        routeList.map((route) => logicalIdOf(stack.node.findChild(`${route.id}Route`))).sort();
+      const acknowledgedApig4 = acknowledgementsIn(template)
+        .filter((acknowledgement) => acknowledgement.id === 'AwsSolutions-APIG4')
+        .map((acknowledgement) => acknowledgement.logicalId)
+        .sort();
+
+      expect(acknowledgedApig4).toEqual(routeIds(capabilityRoutes));
+      expect(acknowledgedApig4).not.toEqual(expect.arrayContaining(routeIds(staffRoutes)));
+    });
+
+    it('carries a written reason with every acknowledgement, in the template as an audit trail', () => {
+      const acknowledgements = acknowledgementsIn(template);
+
+      expect(acknowledgements.length).toBeGreaterThan(0);
+      for (const { logicalId, id, reason } of acknowledgements) {
+        expect(reason.trim().length, `reason for ${id} on ${logicalId}`).toBeGreaterThanOrEqual(20);
+      }
+    });
+  });
+});

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createAgencyUpload, showAgencyRequest } from '../../../functions/agency-return/agency-return.ts';
+import { sampleNotification } from '../../../local/sample-notification.ts';
+import { agencyUploadRules, mintAgencyToken } from '../../../shared/agency-links.ts';
+import { openCase } from '../../../shared/cases/open-case.ts';
+import { apiHandler } from '../../../shared/http/api-handler.ts';
+import {
+  apiEvent,
+  FakeCaseStore,
+  invalidFieldsOf,
+  invoke,
+  SettableClock,
+  testProfile,
+  testS3Client,
+  testService,
+  UPLOAD_BUCKET,
+} from './support/api-fixtures.ts';
+
+const PDF = 'application/pdf';
+
+describe('agency-return: the capability link an agency uses to return its summary', () => {
+  let store: FakeCaseStore;
+  let clock: SettableClock;
+  let handler: ReturnType<typeof apiHandler>;
+  let caseId: string;
+  let reference: string;
+  let policeToken: string;
+
+  async function aCaseWithLinks(id: string) {
+    const { record, agencies } = openCase({
+      caseId: id,
+      notification: sampleNotification({
+        incident: { ...sampleNotification().incident, kind: 'death' },
+      }),
+      receivedAt: new Date('2026-03-04T10:00:00Z'),
+      notificationDocumentKey: `cases/${id}/notification.json`,
+    });
+    const actor = { kind: 'system', id: 'rapid-review-workflow' } as const;
+    await store.createCase(record, agencies, {
+      actor,
+      at: record.receivedAt,
+      action: 'case.opened',
+      reason: 'r',
+    });
+    const { token, tokenHash } = mintAgencyToken();
+    await store.putAgencyLink({
+      tokenHash,
+      caseId: id,
+      agencyId: 'police',
+      expiresAt: '2026-03-18T09:00:00.000Z',
+    });
+    return { record, token };
+  }
+
+  beforeEach(async () => {
+    store = new FakeCaseStore();
+    clock = new SettableClock('2026-03-09T11:00:00Z');
+    caseId = randomUUID();
+    const opened = await aCaseWithLinks(caseId);
+    reference = opened.record.reference;
+    policeToken = opened.token;
+    const s3Client = testS3Client();
+    mockClient(s3Client);
+    const service = testService({ store, clock, s3: s3Client });
+    handler = apiHandler({
+      GetAgencyRequest: (request) => showAgencyRequest(service, request),
+      CreateAgencyUpload: (request) => createAgencyUpload(service, request),
+    });
+  });
+
+  const showRequest = (token: string) =>
+    invoke(
+      handler,
+      apiEvent({
+        method: 'GET',
+        path: `/api/agency/${token}`,
+        routePath: '/api/agency/{token}',
+        pathParameters: { token },
+      }),
+    );
+  const askForUpload = (token: string, body: unknown) =>
+    invoke(
+      handler,
+      apiEvent({
+        method: 'POST',
+        path: `/api/agency/${token}/uploads`,
+        routePath: '/api/agency/{token}/uploads',
+        pathParameters: { token },
+        body,
+      }),
+    );
+
+  it('tells the agency what to return and by when, naming no child and no contact', async () => {
+    const response = await showRequest(policeToken);
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      agency: 'Police',
+      caseReference: reference,
+      partnership: testProfile.partnershipName,
+      dueAt: '2026-03-17T17:00:00Z',
+      status: 'pending',
+      late: false,
+      upload: {
+        maxBytes: agencyUploadRules.maxBytes,
+        allowedTypes: Object.keys(agencyUploadRules.allowedTypes),
+      },
+    });
+    expect(response.body.whatToReturn).toContain('Initial Scoping and Information Sharing template');
+    expect(response.body.whatToReturn).toContain('CDOP Form A or B');
+    const text = JSON.stringify(response.body);
+    for (const personal of ['Demo Child One', '2019-05-14', 'example.org', 'Exampletown', caseId]) {
+      expect(text).not.toContain(personal);
+    }
+  });
+
+  it('answers an unknown, malformed or expired link alike, revealing nothing', async () => {
+    const unknown = await showRequest(mintAgencyToken().token);
+    const malformed = await showRequest('short-token');
+    clock.set('2026-03-18T09:00:00Z');
+    const expired = await showRequest(policeToken);
+    const expiredUpload = await askForUpload(policeToken, {
+      fileName: 'summary.pdf',
+      contentType: PDF,
+      size: 1000,
+    });
+
+    expect([unknown.status, malformed.status, expired.status, expiredUpload.status]).toEqual([
+      404, 404, 403, 403,
+    ]);
+    const details = new Set(
+      [unknown, malformed, expired, expiredUpload].map((response) => response.body.detail),
+    );
+    expect(details.size).toBe(1);
+    for (const response of [unknown, malformed, expired, expiredUpload]) {
+      const text = JSON.stringify(response.body);
+      for (const revealing of [reference, 'Police', caseId, testProfile.partnershipName])
+        expect(text).not.toContain(revealing);
+    }
+  });
+
+  it("shows another case's link only that case", async () => {
+    const otherCaseId = randomUUID();
+    const other = await aCaseWithLinks(otherCaseId);
+
+    const response = await showRequest(other.token);
+
+    expect(response.body.caseReference).toBe(other.record.reference);
+    expect(JSON.stringify(response.body)).not.toContain(reference);
+  });
+
+  it('answers 404 for a link whose case no longer exists', async () => {
+    const { token, tokenHash } = mintAgencyToken();
+    await store.putAgencyLink({
+      tokenHash,
+      caseId: randomUUID(),
+      agencyId: 'police',
+      expiresAt: '2026-03-18T09:00:00.000Z',
+    });
+
+    const response = await showRequest(token);
+
+    expect(response.status).toBe(404);
+  });
+
+  it('gives a pre-signed POST for the fixed key, limited in type and size, for 15 minutes', async () => {
+    const response = await askForUpload(policeToken, {
+      fileName: 'Police summary.pdf',
+      contentType: PDF,
+      size: 250_000,
+    });
+
+    expect(response.status).toBe(201);
+    expect(response.body.key).toBe(`uploads/${caseId}/police/summary`);
+    expect(response.body.expiresAt).toBe('2026-03-09T11:15:00.000Z');
+    expect(String(response.body.url)).toContain(UPLOAD_BUCKET);
+    const fields = response.body.fields as Record<string, string>;
+    expect(fields).toMatchObject({ key: `uploads/${caseId}/police/summary`, 'Content-Type': PDF });
+    const policy = JSON.parse(Buffer.from(fields.Policy!, 'base64').toString('utf8')) as {
+      conditions: unknown[];
+    };
+    expect(policy.conditions).toEqual(
+      expect.arrayContaining([
+        ['content-length-range', 1, agencyUploadRules.maxBytes],
+        ['eq', '$Content-Type', PDF],
+      ]),
+    );
+  });
+
+  it('refuses a file of the wrong type or over the size limit, naming the field', async () => {
+    const wrongType = await askForUpload(policeToken, {
+      fileName: 'summary.exe',
+      contentType: 'application/x-msdownload',
+      size: 10,
+    });
+    const tooBig = await askForUpload(policeToken, {
+      fileName: 'summary.pdf',
+      contentType: PDF,
+      size: agencyUploadRules.maxBytes + 1,
+    });
+    const empty = await askForUpload(policeToken, { fileName: 'summary.pdf', contentType: PDF, size: 0 });
+    const nothing = await askForUpload(policeToken, {});
+
+    expect([wrongType.status, tooBig.status, empty.status, nothing.status]).toEqual([400, 400, 400, 400]);
+    expect(invalidFieldsOf(wrongType.body)).toEqual(['contentType']);
+    expect(invalidFieldsOf(tooBig.body)).toEqual(['size']);
+    expect(invalidFieldsOf(empty.body)).toEqual(['size']);
+    expect(invalidFieldsOf(nothing.body).sort()).toEqual(['contentType', 'fileName', 'size']);
+  });
+
+  it('changes nothing on the case when it issues an upload form', async () => {
+    const before = await store.getCaseFile(caseId);
+
+    await askForUpload(policeToken, { fileName: 'summary.pdf', contentType: PDF, size: 1000 });
+
+    expect(await store.getCaseFile(caseId)).toEqual(before);
+  });
+});

@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
+import {
+  DescribeExecutionCommand,
+  ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { executionArnFor, showCase } from '../../../functions/get-case/show-case.ts';
+import { sampleNotification } from '../../../local/sample-notification.ts';
+import { openCase } from '../../../shared/cases/open-case.ts';
+import { apiHandler } from '../../../shared/http/api-handler.ts';
+import {
+  apiEvent,
+  FakeCaseStore,
+  invoke,
+  notifier,
+  partnershipTeam,
+  rrgChair,
+  rrgMember,
+  SettableClock,
+  STATE_MACHINE_ARN,
+  type TestCaller,
+  testS3Client,
+  testService,
+} from './support/api-fixtures.ts';
+
+describe('get-case: GET /api/cases/{caseId}', () => {
+  let store: FakeCaseStore;
+  let s3: AwsClientStub<ReturnType<typeof testS3Client>>;
+  let sfn: AwsClientStub<SFNClient>;
+  let handler: ReturnType<typeof apiHandler>;
+  let caseId: string;
+
+  beforeEach(async () => {
+    store = new FakeCaseStore();
+    caseId = randomUUID();
+    const { record, agencies } = openCase({
+      caseId,
+      notification: sampleNotification(),
+      receivedAt: new Date('2026-03-04T10:00:00Z'),
+      notificationDocumentKey: `cases/${caseId}/notification.json`,
+    });
+    await store.createCase(record, agencies, {
+      actor: { kind: 'staff', id: notifier.sub, role: 'notifier' },
+      at: '2026-03-04T10:00:00.000Z',
+      action: 'case.opened',
+      reason: 'Serious incident notification received',
+    });
+    await store.updateAgencyRequest(
+      store.agency(caseId, 'police'),
+      {
+        status: 'received',
+        receivedAt: '2026-03-10T09:00:00.000Z',
+        documentKey: `uploads/${caseId}/police/summary`,
+      },
+      {
+        actor: { kind: 'agency', agencyId: 'police' },
+        at: '2026-03-10T09:00:00.000Z',
+        action: 'summary.received',
+        reason: 'Returned',
+      },
+    );
+
+    const s3Client = testS3Client();
+    s3 = mockClient(s3Client);
+    s3.on(HeadObjectCommand).rejects(
+      new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } }),
+    );
+    s3.on(HeadObjectCommand, { Key: `cases/${caseId}/notification.json` }).resolves({ ContentLength: 900 });
+    s3.on(HeadObjectCommand, { Key: `cases/${caseId}/collated-report.pdf` }).resolves({
+      ContentLength: 9000,
+    });
+
+    const sfnClient = new SFNClient({ region: 'eu-west-2' });
+    sfn = mockClient(sfnClient);
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
+    sfn.on(GetExecutionHistoryCommand).resolves({
+      events: [
+        { id: 3, timestamp: new Date(), type: 'TaskScheduled' },
+        {
+          id: 2,
+          timestamp: new Date(),
+          type: 'TaskStateEntered',
+          stateEnteredEventDetails: { name: 'CollateReport' },
+        },
+        {
+          id: 1,
+          timestamp: new Date(),
+          type: 'WaitStateEntered',
+          stateEnteredEventDetails: { name: 'WaitForCollationDay' },
+        },
+      ],
+    });
+
+    const service = testService({ store, clock: new SettableClock('2026-03-18T10:00:00Z'), s3: s3Client });
+    const ports = { stepFunctions: sfnClient, stateMachineArn: () => STATE_MACHINE_ARN };
+    handler = apiHandler({ GetCase: (request) => showCase(service, ports, request) });
+  });
+
+  const getCase = (id: string, caller: TestCaller | undefined) =>
+    invoke(
+      handler,
+      apiEvent({
+        method: 'GET',
+        path: `/api/cases/${id}`,
+        routePath: '/api/cases/{caseId}',
+        pathParameters: { caseId: id },
+        caller,
+      }),
+    );
+
+  it('shows the partnership team the status, timetable, returns, documents, step and audit trail', async () => {
+    const response = await getCase(caseId, partnershipTeam);
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      caseId,
+      status: 'notified',
+      receivedAt: '2026-03-04T10:00:00.000Z',
+      notifyingLocalAuthority: 'Exampleshire County Council',
+      incidentKind: 'serious-harm',
+      panelReference: 'PANEL-DEMO-0001',
+      workflow: { status: 'RUNNING', currentStep: 'CollateReport' },
+    });
+    const timetable = response.body.timetable as Record<string, unknown>[];
+    expect(timetable.map((step) => step.day)).toEqual([1, 7, 10, 11, 12, 14, 15]);
+    expect(timetable[2]).toEqual({
+      key: 'agencySummariesDue',
+      day: 10,
+      name: 'Agency summaries due',
+      date: '2026-03-17',
+      startsAt: '2026-03-17T09:00:00Z',
+      dueAt: '2026-03-17T17:00:00Z',
+    });
+    const agencies = response.body.agencies as Record<string, unknown>[];
+    expect(agencies.map((agency) => [agency.agencyId, agency.status])).toEqual([
+      ['childrens-social-care', 'pending'],
+      ['police', 'received'],
+      ['health', 'pending'],
+      ['education', 'pending'],
+    ]);
+    expect(agencies[1]).toMatchObject({
+      name: 'Police',
+      late: false,
+      spoc: { email: 'spoc.police@example.org' },
+    });
+    const documents = response.body.documents as Record<string, string>[];
+    expect(documents.map((document) => [document.name, document.key])).toEqual([
+      ['Notification', `cases/${caseId}/notification.json`],
+      ['Collated report', `cases/${caseId}/collated-report.pdf`],
+    ]);
+    expect(documents[0]!.downloadUrl).toContain(`/cases/${caseId}/notification.json?`);
+    expect(documents[0]!.downloadUrl).toContain('X-Amz-Expires=900');
+    expect(response.body.audit).toEqual([
+      {
+        at: '2026-03-04T10:00:00.000Z',
+        actor: { kind: 'staff', id: notifier.sub, role: 'notifier' },
+        action: 'case.opened',
+        reason: 'Serious incident notification received',
+      },
+      {
+        at: '2026-03-10T09:00:00.000Z',
+        actor: { kind: 'agency', agencyId: 'police' },
+        action: 'summary.received',
+        reason: 'Returned',
+      },
+    ]);
+    expect(sfn.commandCalls(DescribeExecutionCommand)[0]!.args[0].input.executionArn).toBe(
+      `arn:aws:states:eu-west-2:111122223333:execution:RapidReview:${caseId}`,
+    );
+  });
+
+  it('shows the Rapid Review Group the returns without the agencies’ contact details', async () => {
+    const member = await getCase(caseId, rrgMember);
+    const chair = await getCase(caseId, rrgChair);
+
+    for (const response of [member, chair]) {
+      expect(response.status).toBe(200);
+      const agencies = response.body.agencies as Record<string, unknown>[];
+      expect(agencies).toHaveLength(4);
+      expect(agencies.some((agency) => 'spoc' in agency)).toBe(false);
+      expect(JSON.stringify(response.body)).not.toContain('example.org');
+    }
+  });
+
+  it('lists a document an audit event names under the case folder', async () => {
+    const current = (await store.getCase(caseId))!;
+    await store.updateCase(
+      current,
+      { status: 'collating' },
+      {
+        actor: { kind: 'system', id: 'collate-report' },
+        at: '2026-03-18T09:00:00.000Z',
+        action: 'report.collated',
+        reason: 'Day 11',
+        details: { reportKey: `cases/${caseId}/returns-summary.pdf` },
+      },
+    );
+    s3.on(HeadObjectCommand, { Key: `cases/${caseId}/returns-summary.pdf` }).resolves({ ContentLength: 10 });
+
+    const response = await getCase(caseId, partnershipTeam);
+
+    const documents = response.body.documents as Record<string, string>[];
+    expect(documents.map((document) => document.name)).toContain('Returns summary');
+  });
+
+  it('still answers when Step Functions cannot be reached, saying the workflow status is unknown', async () => {
+    sfn
+      .on(DescribeExecutionCommand)
+      .rejects(Object.assign(new Error('connect ECONNREFUSED'), { name: 'TimeoutError' }));
+
+    const response = await getCase(caseId, partnershipTeam);
+
+    expect(response.status).toBe(200);
+    expect(response.body.workflow).toEqual({ status: 'UNKNOWN' });
+    expect(response.body.reference).toBe((await store.getCase(caseId))!.reference);
+  });
+
+  it('says the review has not started when there is no execution for the case', async () => {
+    sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'none', $metadata: {} }));
+
+    const response = await getCase(caseId, partnershipTeam);
+
+    expect(response.body.workflow).toEqual({ status: 'NOT_STARTED' });
+  });
+
+  it('answers 404 for an unknown or malformed case id', async () => {
+    const unknown = await getCase(randomUUID(), partnershipTeam);
+    const malformed = await getCase('not-a-case-id', partnershipTeam);
+
+    expect([unknown.status, malformed.status]).toEqual([404, 404]);
+    expect(unknown.body).toMatchObject({ title: 'Not found', status: 404 });
+    expect(unknown.body.detail).toBe(malformed.body.detail);
+  });
+
+  it('asks for sign-in without a token and refuses a notifier', async () => {
+    const anonymous = await getCase(caseId, undefined);
+    const refused = await getCase(caseId, notifier);
+
+    expect([anonymous.status, refused.status]).toEqual([401, 403]);
+    expect(JSON.stringify(refused.body)).not.toContain('Exampleshire');
+  });
+});
+
+describe('the execution ARN of a case', () => {
+  it('is the state machine ARN with the execution resource and the case id as its name', () => {
+    expect(executionArnFor('arn:aws:states:eu-west-2:111122223333:stateMachine:RapidReview', 'case-1')).toBe(
+      'arn:aws:states:eu-west-2:111122223333:execution:RapidReview:case-1',
+    );
+  });
+
+  it('refuses something that is not a state machine ARN', () => {
+    expect(() => executionArnFor('arn:aws:lambda:eu-west-2:111122223333:function:intake', 'case-1')).toThrow(
+      /state machine ARN/,
+    );
+  });
+});

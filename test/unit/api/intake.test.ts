@@ -1,0 +1,198 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  notificationDocumentKey,
+  submitNotification,
+} from '../../../functions/intake/submit-notification.ts';
+import { sampleNotification } from '../../../local/sample-notification.ts';
+import { apiHandler } from '../../../shared/http/api-handler.ts';
+import {
+  apiEvent,
+  DOCUMENT_BUCKET,
+  FakeCaseStore,
+  invalidFieldsOf,
+  invoke,
+  notifier,
+  partnershipTeam,
+  rrgChair,
+  SettableClock,
+  STATE_MACHINE_ARN,
+  type TestCaller,
+  testS3Client,
+  testService,
+} from './support/api-fixtures.ts';
+
+describe('intake: POST /api/notifications', () => {
+  let store: FakeCaseStore;
+  let s3: AwsClientStub<ReturnType<typeof testS3Client>>;
+  let sfn: AwsClientStub<SFNClient>;
+  let handler: ReturnType<typeof apiHandler>;
+
+  beforeEach(() => {
+    store = new FakeCaseStore();
+    const s3Client = testS3Client();
+    s3 = mockClient(s3Client);
+    s3.on(PutObjectCommand).resolves({});
+    const sfnClient = new SFNClient({ region: 'eu-west-2' });
+    sfn = mockClient(sfnClient);
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:execution', startDate: new Date() });
+    const service = testService({ store, clock: new SettableClock('2026-03-04T10:00:00Z'), s3: s3Client });
+    const ports = { idempotency: store, stepFunctions: sfnClient, stateMachineArn: () => STATE_MACHINE_ARN };
+    handler = apiHandler({ SubmitNotification: (request) => submitNotification(service, ports, request) });
+  });
+
+  const submit = (body: unknown, options: { caller?: TestCaller; idempotencyKey?: string } = {}) =>
+    invoke(
+      handler,
+      apiEvent({
+        method: 'POST',
+        path: '/api/notifications',
+        routePath: '/api/notifications',
+        body,
+        caller: 'caller' in options ? options.caller : notifier,
+        headers: options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {},
+      }),
+    );
+
+  it('opens the case, files the notification and starts the review named by the case id', async () => {
+    const notification = sampleNotification();
+
+    const response = await submit(notification);
+
+    expect(response.status).toBe(201);
+    const caseId = String(response.body.caseId);
+    expect(response.body.reference).toMatch(/^RR-2026-[0-9A-F]{6}$/);
+    expect(response.headers.location).toBe(`/api/cases/${caseId}`);
+    const put = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
+    expect(put).toMatchObject({ Bucket: DOCUMENT_BUCKET, Key: `cases/${caseId}/notification.json` });
+    expect(JSON.parse(String(put.Body))).toEqual(notification);
+    expect(store.cases.get(caseId)).toMatchObject({
+      status: 'notified',
+      receivedAt: '2026-03-04T10:00:00.000Z',
+      notificationDocumentKey: notificationDocumentKey(caseId),
+    });
+    expect(store.auditOf(caseId).map((event) => [event.action, event.actor])).toEqual([
+      ['case.opened', { kind: 'staff', id: notifier.sub, role: 'notifier' }],
+    ]);
+    expect(sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input)).toEqual([
+      { stateMachineArn: STATE_MACHINE_ARN, name: caseId, input: JSON.stringify({ caseId }) },
+    ]);
+  });
+
+  it('names every invalid field and saves nothing', async () => {
+    const notification = sampleNotification({
+      notifyingLocalAuthority: '',
+      children: [],
+      notifier: { name: 'Notifier Person (demo)', role: 'Head of Service (demo)', email: 'not-an-email' },
+    });
+
+    const response = await submit(notification, { idempotencyKey: 'key-invalid-1' });
+
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toBe('application/problem+json');
+    expect(invalidFieldsOf(response.body)).toEqual(
+      expect.arrayContaining(['notifyingLocalAuthority', 'children', 'notifier.email']),
+    );
+    expect(store.cases.size).toBe(0);
+    expect(store.idempotencyKeys.size).toBe(0);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('asks for sign-in without a token and refuses a role that may not notify', async () => {
+    const anonymous = await submit(sampleNotification(), { caller: undefined });
+    const chair = await submit(sampleNotification(), { caller: rrgChair });
+
+    expect([anonymous.status, chair.status]).toEqual([401, 403]);
+    expect(store.cases.size).toBe(0);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('answers a repeated request with the same Idempotency-Key with the same case, opening only one', async () => {
+    const first = await submit(sampleNotification(), { idempotencyKey: 'key-repeat-1' });
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+
+    const second = await submit(sampleNotification(), { idempotencyKey: 'key-repeat-1' });
+
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.location).toBe(first.headers.location);
+    expect(store.cases.size).toBe(1);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+    expect(store.auditOf(String(first.body.caseId))).toHaveLength(1);
+  });
+
+  it('refuses the same Idempotency-Key with a different notification, keeping the first', async () => {
+    const first = await submit(sampleNotification(), { idempotencyKey: 'key-reused-1' });
+
+    const second = await submit(
+      sampleNotification({ notifyingLocalAuthority: 'Otherborough Council (demo)' }),
+      {
+        idempotencyKey: 'key-reused-1',
+      },
+    );
+
+    expect(second.status).toBe(422);
+    expect(second.body.title).toBe('Idempotency-Key reused');
+    expect(store.cases.size).toBe(1);
+    expect(store.cases.get(String(first.body.caseId))?.notifyingLocalAuthority).toBe(
+      'Exampleshire County Council',
+    );
+  });
+
+  it('keeps two callers who happen to choose the same key apart', async () => {
+    const fromNotifier = await submit(sampleNotification(), { idempotencyKey: 'key-shared-1' });
+    const fromTeam = await submit(sampleNotification(), {
+      caller: partnershipTeam,
+      idempotencyKey: 'key-shared-1',
+    });
+
+    expect([fromNotifier.status, fromTeam.status]).toEqual([201, 201]);
+    expect(fromTeam.body.caseId).not.toBe(fromNotifier.body.caseId);
+    expect(store.auditOf(String(fromTeam.body.caseId))[0]?.actor).toEqual({
+      kind: 'staff',
+      id: partnershipTeam.sub,
+      role: 'partnership-team',
+    });
+  });
+
+  it('refuses an Idempotency-Key that is not a plain token, naming the header', async () => {
+    const response = await submit(sampleNotification(), { idempotencyKey: 'has spaces in it' });
+
+    expect(response.status).toBe(400);
+    expect(invalidFieldsOf(response.body)).toEqual(['Idempotency-Key']);
+    expect(store.cases.size).toBe(0);
+  });
+
+  it('answers 503 when the review cannot be started, and starts it when the same request is retried', async () => {
+    sfn
+      .on(StartExecutionCommand)
+      .rejectsOnce(Object.assign(new Error('unreachable'), { name: 'ServiceUnavailable' }));
+
+    const failed = await submit(sampleNotification(), { idempotencyKey: 'key-retry-1' });
+    const retried = await submit(sampleNotification(), { idempotencyKey: 'key-retry-1' });
+
+    expect(failed.status).toBe(503);
+    expect(String(failed.body.detail)).toContain('same Idempotency-Key');
+    expect(retried.status).toBe(201);
+    const caseId = String(retried.body.caseId);
+    expect(store.cases.size).toBe(1);
+    expect(store.cases.get(caseId)?.notificationDocumentKey).toBe(notificationDocumentKey(caseId));
+    expect(sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input.name)).toEqual([
+      caseId,
+      caseId,
+    ]);
+  });
+
+  it('opens no case when the notification document cannot be stored', async () => {
+    s3.on(PutObjectCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
+
+    const response = await submit(sampleNotification(), { idempotencyKey: 'key-no-document-1' });
+
+    expect(response.status).toBe(500);
+    expect(store.cases.size).toBe(0);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+});

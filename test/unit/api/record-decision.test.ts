@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { recordDecision } from '../../../functions/record-decision/record-decision.ts';
+import { sampleNotification } from '../../../local/sample-notification.ts';
+import { openCase } from '../../../shared/cases/open-case.ts';
+import { apiHandler } from '../../../shared/http/api-handler.ts';
+import type { CaseStatus } from '../../../shared/schemas/case.ts';
+import {
+  apiEvent,
+  FakeCaseStore,
+  invalidFieldsOf,
+  invoke,
+  notifier,
+  partnershipTeam,
+  rrgChair,
+  SettableClock,
+  type TestCaller,
+  testS3Client,
+  testService,
+} from './support/api-fixtures.ts';
+
+const TASK_TOKEN = 'task-token-that-must-never-be-logged';
+
+const aDecision = {
+  commissionLocalReview: true,
+  localReviewReason: 'Invented reason: learning about multi-agency information sharing (demo).',
+  recommendNationalReview: false,
+  nationalReviewReason: 'Invented reason: the issues are local (demo).',
+};
+
+describe('record-decision: POST /api/cases/{caseId}/decision', () => {
+  let store: FakeCaseStore;
+  let sfn: AwsClientStub<SFNClient>;
+  let handler: ReturnType<typeof apiHandler>;
+  let caseId: string;
+
+  async function aCaseWithStatus(status: CaseStatus) {
+    const { record, agencies } = openCase({
+      caseId,
+      notification: sampleNotification(),
+      receivedAt: new Date('2026-03-04T10:00:00Z'),
+      notificationDocumentKey: `cases/${caseId}/notification.json`,
+    });
+    const actor = { kind: 'system', id: 'rapid-review-workflow' } as const;
+    const created = await store.createCase(record, agencies, {
+      actor,
+      at: record.receivedAt,
+      action: 'case.opened',
+      reason: 'r',
+    });
+    await store.updateCase(
+      created,
+      { status },
+      { actor, at: '2026-03-20T09:00:00.000Z', action: 'papers.distributed', reason: 'Day 12' },
+    );
+  }
+
+  beforeEach(async () => {
+    store = new FakeCaseStore();
+    caseId = randomUUID();
+    await aCaseWithStatus('awaiting-decision');
+    await store.saveDecisionToken(caseId, TASK_TOKEN, 1);
+    const sfnClient = new SFNClient({ region: 'eu-west-2' });
+    sfn = mockClient(sfnClient);
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    const service = testService({
+      store,
+      clock: new SettableClock('2026-03-24T15:30:00Z'),
+      s3: testS3Client(),
+    });
+    handler = apiHandler({
+      RecordDecision: (request) => recordDecision(service, { stepFunctions: sfnClient }, request),
+    });
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** `null` calls without a token. */
+  const decide = (body: unknown, caller: TestCaller | null = rrgChair, id = caseId) =>
+    invoke(
+      handler,
+      apiEvent({
+        method: 'POST',
+        path: `/api/cases/${id}/decision`,
+        routePath: '/api/cases/{caseId}/decision',
+        pathParameters: { caseId: id },
+        body,
+        caller: caller ?? undefined,
+      }),
+    );
+
+  it("records the chair's decision with its audit event and resumes the workflow", async () => {
+    const response = await decide(aDecision);
+
+    expect(response.status).toBe(201);
+    const expected = { ...aDecision, decidedAt: '2026-03-24T15:30:00.000Z', decidedBy: rrgChair.sub };
+    expect(response.body).toEqual(expected);
+    expect(store.cases.get(caseId)).toMatchObject({ status: 'decided', decision: expected });
+    expect(store.auditOf(caseId).at(-1)).toMatchObject({
+      action: 'decision.recorded',
+      actor: { kind: 'staff', id: rrgChair.sub, role: 'rrg-chair' },
+      details: { commissionLocalReview: true, recommendNationalReview: false },
+    });
+    expect(sfn.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input)).toEqual([
+      { taskToken: TASK_TOKEN, output: JSON.stringify({ decidedAt: '2026-03-24T15:30:00.000Z' }) },
+    ]);
+  });
+
+  it('requires both reasons, naming each missing one, and saves nothing', async () => {
+    const response = await decide({
+      commissionLocalReview: true,
+      recommendNationalReview: false,
+      localReviewReason: '  ',
+    });
+
+    expect(response.status).toBe(400);
+    expect(invalidFieldsOf(response.body).sort()).toEqual(['localReviewReason', 'nationalReviewReason']);
+    expect(store.cases.get(caseId)?.status).toBe('awaiting-decision');
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+
+  it('lets only the RRG chair decide', async () => {
+    const anonymous = await decide(aDecision, null);
+    const byNotifier = await decide(aDecision, notifier);
+    const byTeam = await decide(aDecision, partnershipTeam);
+
+    expect([anonymous.status, byNotifier.status, byTeam.status]).toEqual([401, 403, 403]);
+    expect(store.cases.get(caseId)?.decision).toBeUndefined();
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+
+  it('refuses a second decision and keeps the first', async () => {
+    await decide(aDecision);
+
+    const second = await decide({ ...aDecision, commissionLocalReview: false });
+
+    expect(second.status).toBe(409);
+    expect(second.body.title).toBe('Already decided');
+    expect(store.cases.get(caseId)?.decision?.commissionLocalReview).toBe(true);
+    expect(store.auditOf(caseId).filter((event) => event.action === 'decision.recorded')).toHaveLength(1);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+  });
+
+  it('refuses a decision before the case is waiting for one', async () => {
+    caseId = randomUUID();
+    await aCaseWithStatus('collating');
+
+    const response = await decide(aDecision);
+
+    expect(response.status).toBe(409);
+    expect(response.body.detail).toContain('collating');
+    expect(store.cases.get(caseId)?.decision).toBeUndefined();
+  });
+
+  it('answers 404 for an unknown or malformed case', async () => {
+    const unknown = await decide(aDecision, rrgChair, randomUUID());
+    const malformed = await decide(aDecision, rrgChair, 'case-one');
+
+    expect([unknown.status, malformed.status]).toEqual([404, 404]);
+  });
+
+  it('says the decision is saved when the workflow cannot be resumed, logging only the error name', async () => {
+    sfn
+      .on(SendTaskSuccessCommand)
+      .rejects(new TaskTimedOut({ message: `token ${TASK_TOKEN} timed out`, $metadata: {} }));
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+
+    const response = await decide(aDecision);
+
+    expect(response.status).toBe(503);
+    expect(response.body.detail).toContain('is saved');
+    expect(store.cases.get(caseId)).toMatchObject({
+      status: 'decided',
+      decision: { commissionLocalReview: true },
+    });
+    const logged = errors.mock.calls.map((call) => call.join(' ')).join('\n');
+    expect(logged).toContain('TaskTimedOut');
+    expect(logged).not.toContain(TASK_TOKEN);
+  });
+
+  it('saves the decision without resuming anything when the workflow is not waiting yet', async () => {
+    store.decisionTokens.clear();
+
+    const response = await decide(aDecision);
+
+    expect(response.status).toBe(201);
+    expect(store.cases.get(caseId)?.status).toBe('decided');
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+
+  it('reads the case again when the workflow changed it at the same moment', async () => {
+    store.staleWritesToSimulate = 1;
+
+    const response = await decide(aDecision);
+
+    expect(response.status).toBe(201);
+    expect(store.auditOf(caseId).filter((event) => event.action === 'decision.recorded')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,145 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
+import { DocumentStore } from '../../../../shared/adapters/documents.ts';
+import type { Clock } from '../../../../shared/clock.ts';
+import {
+  type PartnershipProfile,
+  partnershipProfile,
+} from '../../../../shared/config/partnership-profile.ts';
+import type { ApiEvent, ApiResult } from '../../../../shared/http/api-handler.ts';
+import type { StaffRole } from '../../../../shared/schemas/roles.ts';
+import type { Service } from '../../../../shared/service.ts';
+import { FakeCaseStore } from './fake-case-store.ts';
+
+export const DOCUMENT_BUCKET = 'case-documents-test';
+export const UPLOAD_BUCKET = 'agency-uploads-test';
+export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-2:111122223333:stateMachine:RapidReview';
+
+/** An invented partnership; every address is under example.org. */
+export const testProfile: PartnershipProfile = partnershipProfile.parse({
+  partnershipName: 'Exampleshire Safeguarding Children Partnership (demo)',
+  senderAddress: 'reviews@example.org',
+  panelMailbox: 'panel@example.org',
+  partnershipTeamAddress: 'partnership-team@example.org',
+  rapidReviewGroup: {
+    chair: { name: 'Chair Person (demo)', email: 'rrg-chair@example.org' },
+    members: [{ name: 'Member Person (demo)', email: 'rrg-member@example.org' }],
+  },
+});
+
+/** A clock the test moves by hand. */
+export class SettableClock implements Clock {
+  #now: Date;
+  constructor(start: string) {
+    this.#now = new Date(start);
+  }
+  now(): Date {
+    return new Date(this.#now);
+  }
+  set(instant: string): void {
+    this.#now = new Date(instant);
+  }
+}
+
+/** An S3 client that signs (so presigned URLs and forms can be built) but is meant to be mocked for every call. */
+export function testS3Client(): S3Client {
+  return new S3Client({
+    region: 'eu-west-2',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'AKIAEXAMPLEONLY', secretAccessKey: 'example-secret-only' },
+  });
+}
+
+/** A Service over fakes: the in-memory store, a settable clock and document stores on the given S3 client. */
+export function testService(options: { store: FakeCaseStore; clock: Clock; s3: S3Client }): Service {
+  const documents = new DocumentStore(options.s3, DOCUMENT_BUCKET);
+  const uploads = new DocumentStore(options.s3, UPLOAD_BUCKET);
+  return {
+    clock: options.clock,
+    cases: options.store,
+    profile: () => testProfile,
+    mailer: () => {
+      throw new Error('These functions send no email');
+    },
+    documents: () => documents,
+    uploads: () => uploads,
+    publicBaseUrl: () => 'https://reviews.example.org',
+  };
+}
+
+/** A signed-in caller as API Gateway's JWT authorizer hands it on. */
+export interface TestCaller {
+  sub: string;
+  groups: StaffRole[];
+}
+
+export const notifier: TestCaller = { sub: 'user-notifier-demo', groups: ['notifier'] };
+export const partnershipTeam: TestCaller = { sub: 'user-team-demo', groups: ['partnership-team'] };
+export const rrgMember: TestCaller = { sub: 'user-member-demo', groups: ['rrg-member'] };
+export const rrgChair: TestCaller = { sub: 'user-chair-demo', groups: ['rrg-chair'] };
+
+/** Builds the API Gateway v2 event for a route, as API Gateway (or the local API) would. */
+export function apiEvent(request: {
+  method: 'GET' | 'POST';
+  path: string;
+  routePath: string;
+  pathParameters?: Record<string, string>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  caller?: TestCaller;
+}): ApiEvent {
+  const claims = request.caller
+    ? { sub: request.caller.sub, 'cognito:groups': `[${request.caller.groups.join(' ')}]` }
+    : undefined;
+  return {
+    version: '2.0',
+    routeKey: `${request.method} ${request.routePath}`,
+    rawPath: request.path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', ...request.headers },
+    pathParameters: request.pathParameters,
+    body: request.body === undefined ? undefined : JSON.stringify(request.body),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '111122223333',
+      apiId: 'api-test',
+      domainName: 'api.example.org',
+      domainPrefix: 'api',
+      http: {
+        method: request.method,
+        path: request.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '192.0.2.1',
+        userAgent: 'vitest',
+      },
+      requestId: 'request-test',
+      routeKey: `${request.method} ${request.routePath}`,
+      stage: '$default',
+      time: '04/Mar/2026:10:00:00 +0000',
+      timeEpoch: 0,
+      ...(claims
+        ? { authorizer: { principalId: '', integrationLatency: 0, jwt: { claims, scopes: [] } } }
+        : {}),
+    },
+  } as ApiEvent;
+}
+
+/** Calls a middy API handler as Lambda would. */
+export async function invoke(
+  handler: (event: ApiEvent, context: Context) => Promise<ApiResult>,
+  event: ApiEvent,
+): Promise<{ status: number; headers: Record<string, unknown>; body: Record<string, unknown> }> {
+  const result = await handler(event, {} as Context);
+  return {
+    status: result.statusCode ?? 0,
+    headers: (result.headers ?? {}) as Record<string, unknown>,
+    body: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {},
+  };
+}
+
+/** The fields a problem JSON answer names as invalid. */
+export function invalidFieldsOf(body: Record<string, unknown>): string[] {
+  return ((body.errors ?? []) as { field: string }[]).map((error) => error.field);
+}
+
+export { FakeCaseStore };

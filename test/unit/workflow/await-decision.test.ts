@@ -1,0 +1,88 @@
+import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { awaitDecision } from '../../../functions/await-decision/await-decision.ts';
+import { fakeService, openSampleCase, PUBLIC_BASE_URL, sampleDecision } from './workflow-fakes.ts';
+
+const sfn = new SFNClient({ region: 'eu-west-2' });
+const sfnMock = mockClient(sfn);
+const TOKEN = 'task-token-invented-for-the-test';
+
+describe('await-decision', () => {
+  afterEach(() => sfnMock.reset());
+
+  async function aCaseAwaitingDecision(changes = {}) {
+    const fakes = fakeService('2026-03-19T09:00:20Z');
+    const record = await openSampleCase(fakes.cases, {
+      changes: { status: 'awaiting-decision', ...changes },
+    });
+    return { ...fakes, record };
+  }
+
+  it('stores the callback token on the case and asks the chair for the decision by the deadline', async () => {
+    const { service, cases, mailer, record } = await aCaseAwaitingDecision();
+
+    const result = await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 1 }, sfn);
+
+    expect(result.outcome).toBe('waiting');
+    expect(await cases.getDecisionToken(record.caseId)).toEqual({ taskToken: TOKEN, attempt: 1 });
+    expect(mailer.sent.map((email) => email.key)).toEqual([`${record.caseId}:AwaitDecision:1`]);
+    const [request] = mailer.to('rrg-chair@example.org');
+    expect(request?.text).toContain('by 17:00 on Tuesday 24 March 2026 (UK time)');
+    expect(request?.text).toContain(`${PUBLIC_BASE_URL}/api/cases/${record.caseId}`);
+    expect(request?.text).not.toContain(TOKEN);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  it('asks the chair once per wait, however often it runs', async () => {
+    const { service, mailer, record } = await aCaseAwaitingDecision();
+
+    await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 1 }, sfn);
+    await awaitDecision(service, { caseId: record.caseId, taskToken: `${TOKEN}-retry`, attempt: 1 }, sfn);
+    await awaitDecision(service, { caseId: record.caseId, taskToken: `${TOKEN}-2`, attempt: 2 }, sfn);
+
+    expect(mailer.sent.map((email) => email.key)).toEqual([
+      `${record.caseId}:AwaitDecision:1`,
+      `${record.caseId}:AwaitDecision:2`,
+    ]);
+  });
+
+  it('completes the wait at once when the decision was recorded while the token was being replaced', async () => {
+    const { service, cases, mailer, record } = await aCaseAwaitingDecision({
+      status: 'decided',
+      decision: sampleDecision,
+    });
+    sfnMock.on(SendTaskSuccessCommand).resolves({});
+
+    const result = await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 2 }, sfn);
+
+    expect(result.outcome).toBe('already-decided');
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input)).toEqual([
+      { taskToken: TOKEN, output: JSON.stringify({ decidedAt: '2026-03-23T15:00:00Z' }) },
+    ]);
+    expect(await cases.getDecisionToken(record.caseId)).toEqual({ taskToken: TOKEN, attempt: 2 });
+    expect(mailer.sent).toEqual([]);
+  });
+
+  it('accepts that the task was already closed by the decision itself', async () => {
+    const { service, record } = await aCaseAwaitingDecision({ status: 'decided', decision: sampleDecision });
+    sfnMock
+      .on(SendTaskSuccessCommand)
+      .rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
+
+    const result = await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 2 }, sfn);
+
+    expect(result.outcome).toBe('already-decided');
+  });
+
+  it('lets any other failure to complete the task fail the step', async () => {
+    const { service, record } = await aCaseAwaitingDecision({ status: 'decided', decision: sampleDecision });
+    sfnMock
+      .on(SendTaskSuccessCommand)
+      .rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+
+    const waiting = awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 2 }, sfn);
+
+    await expect(waiting).rejects.toMatchObject({ name: 'ThrottlingException' });
+  });
+});

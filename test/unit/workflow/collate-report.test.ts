@@ -1,0 +1,101 @@
+import { PDFDocument } from 'pdf-lib';
+import { describe, expect, it } from 'vitest';
+import { collateReport } from '../../../functions/collate-report/collate-report.ts';
+import { pdfText } from './pdf-text.ts';
+import {
+  childNames,
+  fakeService,
+  openSampleCase,
+  requestAll,
+  setAgency,
+  testProfile,
+} from './workflow-fakes.ts';
+
+describe('collate-report (Day 11)', () => {
+  async function aCaseAtCollation() {
+    const fakes = fakeService('2026-03-18T09:00:04Z');
+    const record = await openSampleCase(fakes.cases, { changes: { status: 'awaiting-summaries' } });
+    await requestAll(fakes.cases, record.caseId);
+    await setAgency(fakes.cases, record.caseId, 'health', {
+      status: 'received',
+      receivedAt: '2026-03-16T09:30:00Z',
+    });
+    await setAgency(fakes.cases, record.caseId, 'police', {
+      status: 'received',
+      late: true,
+      receivedAt: '2026-03-18T08:15:00Z',
+    });
+    await setAgency(fakes.cases, record.caseId, 'education', {
+      status: 'escalated',
+      escalatedAt: '2026-03-17T17:00:03Z',
+    });
+    return { ...fakes, record };
+  }
+
+  it('stores a PDF listing each agency as received on time, received late or missing', async () => {
+    const { service, documents, record } = await aCaseAtCollation();
+
+    const result = await collateReport(service, { caseId: record.caseId });
+
+    expect(result).toEqual({
+      documentKey: `cases/${record.caseId}/collated-report.pdf`,
+      received: 2,
+      missing: 2,
+    });
+    const stored = documents.objects.get(`cases/${record.caseId}/collated-report.pdf`);
+    expect(stored?.contentType).toBe('application/pdf');
+    const pdf = await PDFDocument.load(stored!.body);
+    expect(pdf.getTitle()).toBe('Collated report');
+    const text = await pdfText(stored!.body);
+    for (const expected of [
+      'Collated report',
+      record.reference,
+      testProfile.partnershipName,
+      'Serious harm',
+      'Agency summaries due',
+      'Tuesday 17 March 2026',
+      '2 of 4 agencies returned a summary.',
+    ]) {
+      expect(text).toContain(expected);
+    }
+    expect(text).toMatch(/Health\nReceived on time\n16 March 2026, 09:30/);
+    expect(text).toMatch(/Police\nReceived late\n18 March 2026, 08:15/);
+    expect(text).toMatch(/Education\nMissing \(escalated\)/);
+    expect(text).toMatch(/Children's Social Care\nMissing/);
+  });
+
+  it('names no child in the report', async () => {
+    const { service, documents, record } = await aCaseAtCollation();
+
+    await collateReport(service, { caseId: record.caseId });
+
+    const text = await pdfText(documents.objects.get(`cases/${record.caseId}/collated-report.pdf`)!.body);
+    for (const name of childNames()) expect(text).not.toContain(name);
+  });
+
+  it('moves the case to collating with a report.collated audit event', async () => {
+    const { service, cases, record } = await aCaseAtCollation();
+
+    await collateReport(service, { caseId: record.caseId });
+
+    const file = await cases.getCaseFile(record.caseId);
+    expect(file.case).toMatchObject({ status: 'collating', currentStep: 'CollateReport' });
+    expect(file.audit.find((event) => event.action === 'report.collated')).toMatchObject({
+      eventId: `${record.caseId}:CollateReport`,
+      details: { documentKey: `cases/${record.caseId}/collated-report.pdf`, received: 2, missing: 2 },
+    });
+  });
+
+  it('on a second run leaves the stored report and the audit trail as they were', async () => {
+    const { service, cases, documents, clock, record } = await aCaseAtCollation();
+    await collateReport(service, { caseId: record.caseId });
+    const first = documents.objects.get(`cases/${record.caseId}/collated-report.pdf`)!.body;
+    const auditBefore = cases.auditOf(record.caseId);
+    clock.set('2026-03-18T09:05:00Z');
+
+    await collateReport(service, { caseId: record.caseId });
+
+    expect(documents.objects.get(`cases/${record.caseId}/collated-report.pdf`)!.body).toBe(first);
+    expect(cases.auditOf(record.caseId)).toEqual(auditBefore);
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { escalateMissingDecision } from '../../../functions/escalate-missing-decision/escalate-missing-decision.ts';
+import { MAX_DECISION_WAITS } from '../../../shared/workflow/contracts.ts';
+import { childNames, fakeService, openSampleCase, sampleDecision } from './workflow-fakes.ts';
+
+describe('escalate-missing-decision', () => {
+  async function aCaseWithNoDecision(changes = {}) {
+    const fakes = fakeService('2026-03-24T17:00:02Z');
+    const record = await openSampleCase(fakes.cases, {
+      changes: { status: 'awaiting-decision', ...changes },
+    });
+    return { ...fakes, record };
+  }
+
+  it('tells the chair, copying the partnership team, that the decision is overdue, and audits it', async () => {
+    const { service, cases, mailer, record } = await aCaseWithNoDecision();
+
+    const result = await escalateMissingDecision(service, { caseId: record.caseId, attempt: 1 });
+
+    expect(result.outcome).toBe('escalated');
+    expect(mailer.sent).toHaveLength(1);
+    const [overdue] = mailer.to('rrg-chair@example.org');
+    expect(overdue?.cc).toEqual(['partnership-team@example.org']);
+    expect(overdue?.subject).toContain('overdue');
+    expect(overdue?.text).toContain('17:00 on Tuesday 24 March 2026 (UK time)');
+    expect(overdue?.text).toContain('wait until the end of the next working day');
+    for (const name of childNames()) expect(overdue?.text).not.toContain(name);
+    expect(cases.auditOf(record.caseId).find((event) => event.action === 'decision.escalated')).toMatchObject(
+      {
+        eventId: `${record.caseId}:EscalateMissingDecision:1`,
+        details: { attempt: 1, lastAttempt: false },
+      },
+    );
+  });
+
+  it('escalates once per wait, however often it runs', async () => {
+    const { service, cases, mailer, record } = await aCaseWithNoDecision();
+
+    await escalateMissingDecision(service, { caseId: record.caseId, attempt: 1 });
+    await escalateMissingDecision(service, { caseId: record.caseId, attempt: 1 });
+    await escalateMissingDecision(service, { caseId: record.caseId, attempt: 2 });
+
+    expect(mailer.sent.map((email) => email.key)).toEqual([
+      `${record.caseId}:EscalateMissingDecision:1`,
+      `${record.caseId}:EscalateMissingDecision:2`,
+    ]);
+    expect(
+      cases.auditOf(record.caseId).filter((event) => event.action === 'decision.escalated'),
+    ).toHaveLength(2);
+  });
+
+  it('on the last wait says the workflow stops and the team must act', async () => {
+    const { service, mailer, record } = await aCaseWithNoDecision();
+
+    await escalateMissingDecision(service, { caseId: record.caseId, attempt: MAX_DECISION_WAITS });
+
+    expect(mailer.sent[0]?.message.text).toContain('This was the last extension');
+  });
+
+  it('chases nobody when the decision arrived as the wait ran out', async () => {
+    const { service, mailer, record } = await aCaseWithNoDecision({
+      status: 'decided',
+      decision: sampleDecision,
+    });
+
+    const result = await escalateMissingDecision(service, { caseId: record.caseId, attempt: 1 });
+
+    expect(result.outcome).toBe('decided');
+    expect(mailer.sent).toEqual([]);
+  });
+});

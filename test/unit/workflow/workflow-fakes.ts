@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { S3Client } from '@aws-sdk/client-s3';
+import { sampleNotification } from '../../../local/sample-notification.ts';
+import { DocumentStore, type StoredObjectHead } from '../../../shared/adapters/documents.ts';
+import type { EmailMessage, Mailer } from '../../../shared/adapters/mailer.ts';
+import { openCase } from '../../../shared/cases/open-case.ts';
+import type { Clock } from '../../../shared/clock.ts';
+import { type PartnershipProfile, partnershipProfile } from '../../../shared/config/partnership-profile.ts';
+import type { AgencyRequest, CaseRecord } from '../../../shared/schemas/case.ts';
+import type { SeriousIncidentNotification } from '../../../shared/schemas/notification.ts';
+import type { Service } from '../../../shared/service.ts';
+import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
+
+/** Sends nothing; keeps every message by key and, like SesMailer, never "sends" a key twice. */
+export class RecordingMailer implements Mailer {
+  readonly sent: { key: string; message: EmailMessage; messageId: string }[] = [];
+  /** Every call, including repeats that sent nothing. */
+  calls = 0;
+
+  async sendOnce(key: string, message: EmailMessage) {
+    this.calls++;
+    const earlier = this.sent.find((email) => email.key === key);
+    if (earlier) return { outcome: 'already-sent' as const, messageId: earlier.messageId };
+    const messageId = `message-${this.sent.length + 1}`;
+    this.sent.push({ key, message, messageId });
+    return { outcome: 'sent' as const, messageId };
+  }
+
+  to(address: string): EmailMessage[] {
+    return this.sent.filter((email) => email.message.to.includes(address)).map((email) => email.message);
+  }
+}
+
+/** A NoSuchKey as the S3 client throws it. */
+class NoSuchKey extends Error {
+  override readonly name = 'NoSuchKey';
+}
+
+/** The document bucket in memory: the real DocumentStore's surface, with download links that say their expiry. */
+export class InMemoryDocumentStore extends DocumentStore {
+  readonly objects = new Map<string, { body: Uint8Array; contentType: string }>();
+  readonly downloadLinks: { key: string; expiresInSeconds: number; fileName?: string }[] = [];
+
+  constructor(bucket = 'case-documents-test') {
+    super(new S3Client({ region: 'eu-west-2' }), bucket);
+  }
+
+  override async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+    this.objects.set(key, {
+      body: typeof body === 'string' ? new TextEncoder().encode(body) : body,
+      contentType,
+    });
+  }
+
+  override async getBytes(key: string): Promise<Uint8Array> {
+    const found = this.objects.get(key);
+    if (!found) throw new NoSuchKey(`The specified key does not exist: ${key}`);
+    return found.body;
+  }
+
+  override async head(key: string): Promise<StoredObjectHead> {
+    const found = this.objects.get(key);
+    if (!found) throw new NoSuchKey(`The specified key does not exist: ${key}`);
+    return { size: found.body.byteLength, contentType: found.contentType, lastModified: undefined };
+  }
+
+  override async delete(key: string): Promise<void> {
+    this.objects.delete(key);
+  }
+
+  override async downloadUrl(key: string, expiresInSeconds: number, fileName?: string): Promise<string> {
+    this.downloadLinks.push({ key, expiresInSeconds, fileName });
+    return `https://documents.example.org/${this.bucket}/${key}?expires-in=${expiresInSeconds}`;
+  }
+}
+
+/** A clock the test moves by hand. */
+export class ManualClock implements Clock {
+  #now: Date;
+  constructor(start: string) {
+    this.#now = new Date(start);
+  }
+  now(): Date {
+    return new Date(this.#now);
+  }
+  set(instant: string): void {
+    this.#now = new Date(instant);
+  }
+}
+
+/** An invented partnership; every address is under example.org. */
+export const testProfile: PartnershipProfile = partnershipProfile.parse({
+  partnershipName: 'Exampleshire Safeguarding Children Partnership (test)',
+  senderAddress: 'rapid-reviews@example.org',
+  panelMailbox: 'panel-mailbox@example.org',
+  partnershipTeamAddress: 'partnership-team@example.org',
+  rapidReviewGroup: {
+    chair: { name: 'Chair Person (test)', email: 'rrg-chair@example.org' },
+    members: [
+      { name: 'Member One (test)', email: 'rrg-member-one@example.org' },
+      { name: 'Member Two (test)', email: 'rrg-member-two@example.org' },
+      // The chair listed as a member too: one email, not two.
+      { name: 'Chair Person (test)', email: 'RRG-Chair@example.org' },
+    ],
+  },
+  agencyStrategicLeads: {
+    Police: { name: 'Police Strategic Lead (test)', email: 'police-lead@example.org' },
+  },
+});
+
+export const PUBLIC_BASE_URL = 'https://rapid-review.example.org';
+
+/** The ports a workflow step is given, all fakes, with the fakes exposed for assertions. */
+export function fakeService(start = '2026-03-04T10:00:00Z') {
+  const cases = new InMemoryCaseStore();
+  const mailer = new RecordingMailer();
+  const documents = new InMemoryDocumentStore();
+  const uploads = new InMemoryDocumentStore('agency-uploads-test');
+  const clock = new ManualClock(start);
+  const service: Service = {
+    clock,
+    cases,
+    profile: () => testProfile,
+    mailer: () => mailer,
+    documents: () => documents,
+    uploads: () => uploads,
+    publicBaseUrl: () => PUBLIC_BASE_URL,
+  };
+  return { service, cases, mailer, documents, clock };
+}
+
+/** The invented notification's children's names: no email or paper may contain them. */
+export function childNames(notification: SeriousIncidentNotification = sampleNotification()): string[] {
+  return notification.children.map((child) => child.name);
+}
+
+/**
+ * Opens a case from the invented notification (received Wednesday 4 March 2026, 10:00 UTC) in
+ * the store, then applies `changes` as if earlier steps had run.
+ */
+export async function openSampleCase(
+  cases: InMemoryCaseStore,
+  options: {
+    notification?: SeriousIncidentNotification;
+    receivedAt?: string;
+    changes?: Partial<CaseRecord>;
+  } = {},
+): Promise<CaseRecord> {
+  const caseId = randomUUID();
+  const { record, agencies } = openCase({
+    caseId,
+    notification: options.notification ?? sampleNotification(),
+    receivedAt: new Date(options.receivedAt ?? '2026-03-04T10:00:00Z'),
+    notificationDocumentKey: `cases/${caseId}/notification.json`,
+  });
+  await cases.createCase(record, agencies, {
+    actor: { kind: 'staff', id: 'user-notifier-test', role: 'notifier' },
+    at: record.receivedAt,
+    action: 'case.opened',
+    reason: 'Serious incident notification received',
+  });
+  if (options.changes) cases.overwriteCase({ ...record, ...options.changes });
+  return (await cases.getCase(caseId))!;
+}
+
+/** Puts one agency request into a state, as if the workflow or the agency had put it there. */
+export async function setAgency(
+  cases: InMemoryCaseStore,
+  caseId: string,
+  agencyId: string,
+  changes: Partial<AgencyRequest>,
+): Promise<void> {
+  const { agencies } = await cases.getCaseFile(caseId);
+  const current = agencies.find((agency) => agency.agencyId === agencyId);
+  if (!current) throw new Error(`No agency ${agencyId} on case ${caseId}`);
+  cases.overwriteAgencyRequest({ ...current, ...changes });
+}
+
+/** Every agency of the case as requested on Day 1. */
+export async function requestAll(cases: InMemoryCaseStore, caseId: string): Promise<void> {
+  const { agencies } = await cases.getCaseFile(caseId);
+  for (const agency of agencies) {
+    cases.overwriteAgencyRequest({ ...agency, status: 'requested', requestedAt: '2026-03-04T10:00:05Z' });
+  }
+}
+
+/** An invented decision; the reasons name no one. */
+export const sampleDecision: NonNullable<CaseRecord['decision']> = {
+  commissionLocalReview: true,
+  localReviewReason: 'Invented reason: there is learning about multi-agency information sharing.',
+  recommendNationalReview: false,
+  nationalReviewReason: 'Invented reason: the learning is local to the partnership.',
+  decidedAt: '2026-03-23T15:00:00Z',
+  decidedBy: 'user-rrg-chair-test',
+};
