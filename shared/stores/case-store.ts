@@ -16,7 +16,9 @@ import {
   agencyRequest,
   auditEvent,
   type CaseRecord,
+  type CaseStatus,
   caseRecord,
+  caseStatus,
 } from '../schemas/case.ts';
 import type { Actor } from '../schemas/roles.ts';
 
@@ -52,6 +54,8 @@ export interface CaseStore {
   createCase(record: CaseRecord, agencies: AgencyRequest[], audit: AuditInput): Promise<CaseRecord>;
   getCase(caseId: string): Promise<CaseRecord | undefined>;
   getCaseFile(caseId: string): Promise<CaseFile>;
+  /** Cases, newest first; only those with `status` when given. */
+  listCases(filter?: { status?: CaseStatus }): Promise<CaseRecord[]>;
   updateCase(current: CaseRecord, changes: CaseChanges, audit: AuditInput): Promise<CaseRecord>;
   updateAgencyRequest(
     current: AgencyRequest,
@@ -161,6 +165,32 @@ export class DynamoDbCaseStore implements CaseStore, IdempotencyKeys {
       new GetCommand({ TableName: this.#tableName, Key: caseKey(caseId), ConsistentRead: true }),
     );
     return Item ? caseRecord.parse(withoutKeys(Item)) : undefined;
+  }
+
+  async listCases(filter: { status?: CaseStatus } = {}): Promise<CaseRecord[]> {
+    const statuses = filter.status ? [filter.status] : caseStatus.options;
+    const pages = await Promise.all(
+      statuses.map(async (status) => {
+        const items: Record<string, unknown>[] = [];
+        let startKey: QueryCommandOutput['LastEvaluatedKey'];
+        do {
+          const page = await this.#client.send(
+            new QueryCommand({
+              TableName: this.#tableName,
+              IndexName: 'gsi1',
+              KeyConditionExpression: 'gsi1pk = :status',
+              ExpressionAttributeValues: { ':status': `STATUS#${status}` },
+              ScanIndexForward: false,
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          items.push(...(page.Items ?? []));
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+        return items.map((item) => caseRecord.parse(withoutKeys(item)));
+      }),
+    );
+    return pages.flat().sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
   }
 
   async getCaseFile(caseId: string): Promise<CaseFile> {

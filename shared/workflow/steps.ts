@@ -1,7 +1,7 @@
 import type { PartnershipProfile } from '../config/partnership-profile.ts';
 import { CaseNotFoundError, DomainError, DuplicateWriteError } from '../errors.ts';
 import { defaultRapidReviewRules, type RapidReviewRules } from '../rapid-review-rules.ts';
-import type { CaseRecord, CaseStatus } from '../schemas/case.ts';
+import { type CaseRecord, type CaseStatus, caseStatus } from '../schemas/case.ts';
 import { systemActor } from '../schemas/roles.ts';
 import type { AuditInput, CaseChanges, CaseStore } from '../stores/case-store.ts';
 
@@ -20,16 +20,11 @@ export class DecisionMissingError extends DomainError {
   override readonly status = 409;
 }
 
-/** The statuses a Rapid Review moves through, in order; `failed` is terminal and outside the order. */
-const PROGRESS: readonly CaseStatus[] = [
-  'notified',
-  'awaiting-summaries',
-  'collating',
-  'awaiting-decision',
-  'decided',
-  'submitted-to-panel',
-  'completed',
-];
+/**
+ * The statuses a Rapid Review moves through, in the order the schema declares them; `failed` is
+ * terminal and outside the order.
+ */
+const PROGRESS: readonly CaseStatus[] = caseStatus.options.filter((status) => status !== 'failed');
 
 /**
  * Whether a case at `status` has already reached `target` (or moved past it). A failed case has

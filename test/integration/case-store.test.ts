@@ -174,3 +174,30 @@ describe('the DynamoDB case store', () => {
     await expect(store.getCaseFile(record.caseId)).rejects.toBeInstanceOf(CaseNotFoundError);
   });
 });
+
+describe('listing cases', () => {
+  it('lists cases newest first and filters them by status', async () => {
+    const store = new DynamoDbCaseStore(dynamo.documentClient, await dynamo.freshTable());
+    const older = aCase();
+    const newer = openCase({
+      caseId: randomUUID(),
+      notification: sampleNotification(),
+      receivedAt: new Date('2026-03-05T10:00:00Z'),
+      notificationDocumentKey: 'cases/newer/notification.json',
+    });
+    await store.createCase(older.record, older.agencies, opened());
+    await store.createCase(newer.record, newer.agencies, opened('2026-03-05T10:00:00.000Z'));
+    await store.updateCase(
+      older.record,
+      { status: 'awaiting-summaries' },
+      { ...opened(), action: 'x', reason: 'y' },
+    );
+
+    const all = await store.listCases();
+    const awaiting = await store.listCases({ status: 'awaiting-summaries' });
+
+    expect(all.map((record) => record.caseId)).toEqual([newer.record.caseId, older.record.caseId]);
+    expect(awaiting.map((record) => record.caseId)).toEqual([older.record.caseId]);
+    expect(awaiting[0]!.version).toBe(2);
+  });
+});

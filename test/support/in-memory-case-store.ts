@@ -6,6 +6,7 @@ import {
   agencyRequest,
   auditEvent,
   type CaseRecord,
+  type CaseStatus,
   caseRecord,
 } from '../../shared/schemas/case.ts';
 import type {
@@ -46,6 +47,13 @@ export class InMemoryCaseStore implements CaseStore {
   async getCase(caseId: string): Promise<CaseRecord | undefined> {
     const found = this.#cases.get(caseId);
     return found && structuredClone(found);
+  }
+
+  async listCases(filter: { status?: CaseStatus } = {}): Promise<CaseRecord[]> {
+    return [...this.#cases.values()]
+      .filter((record) => !filter.status || record.status === filter.status)
+      .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))
+      .map((record) => structuredClone(record));
   }
 
   async getCaseFile(caseId: string): Promise<CaseFile> {

@@ -6,6 +6,7 @@ import {
   agencyRequest,
   auditEvent,
   type CaseRecord,
+  type CaseStatus,
   caseRecord,
 } from '../../../../shared/schemas/case.ts';
 import type {
@@ -48,6 +49,13 @@ export class FakeCaseStore implements CaseStore, IdempotencyKeys {
   async getCase(caseId: string): Promise<CaseRecord | undefined> {
     const found = this.cases.get(caseId);
     return found ? structuredClone(found) : undefined;
+  }
+
+  async listCases(filter: { status?: CaseStatus } = {}): Promise<CaseRecord[]> {
+    return [...this.cases.values()]
+      .filter((record) => !filter.status || record.status === filter.status)
+      .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))
+      .map((record) => structuredClone(record));
   }
 
   async getCaseFile(caseId: string): Promise<CaseFile> {
