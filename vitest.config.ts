@@ -27,6 +27,15 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // Headless Chromium against the local stack; each file starts its own stack and browser.
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

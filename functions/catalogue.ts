@@ -3,6 +3,9 @@
  * each function and its least-privilege grants from this list; the local stack loads the same
  * handlers from it. A function's handler is `functions/<name>/handler.ts`, export `handler`.
  */
+/** What a function may do on the rapid-review state machine. */
+export type StateMachineAccess = 'start' | 'callback' | 'read';
+
 export interface FunctionSpec {
   description: string;
   /** How it is invoked: by the HTTP API, by the state machine, or by an S3 event on the upload bucket. */
@@ -14,9 +17,16 @@ export interface FunctionSpec {
     uploadBucket?: 'read' | 'read-write' | 'presign-post';
     /** Emails through SES with the partnership's configuration set. */
     email?: true;
-    /** StartExecution / SendTask* / history on the rapid-review state machine. */
-    stateMachine?: 'start' | 'callback' | 'read';
+    /** StartExecution / SendTask* / history on the rapid-review state machine (one of them, or several). */
+    stateMachine?: StateMachineAccess | readonly StateMachineAccess[];
+    /** Signs staff in through the Cognito hosted UI and keeps signed session cookies (the web pages). */
+    staffSignIn?: true;
   };
+  /**
+   * Files copied next to the bundled handler (paths from the project root → paths in the
+   * bundle), for what is read from disk at run time rather than imported: templates, assets.
+   */
+  bundledFiles?: readonly { from: string; to: string }[];
   /** Seconds; defaults to 30 in the function construct. */
   timeoutSeconds?: number;
 }
@@ -41,6 +51,23 @@ export const functionCatalogue = {
     description: 'Tells an agency what to return and gives it a pre-signed upload',
     trigger: 'api',
     needs: { table: 'read', uploadBucket: 'presign-post' },
+  },
+  web: {
+    description:
+      'Serves the GOV.UK pages (sign-in, notification, cases, agency returns, decisions) and their assets',
+    trigger: 'api',
+    needs: {
+      table: 'read-write',
+      documentBucket: 'read-write',
+      uploadBucket: 'presign-post',
+      stateMachine: ['start', 'callback', 'read'],
+      staffSignIn: true,
+    },
+    bundledFiles: [
+      { from: 'functions/web/templates', to: 'templates' },
+      { from: 'functions/web/assets', to: 'assets' },
+      { from: 'node_modules/govuk-frontend/dist/govuk', to: 'govuk-frontend/govuk' },
+    ],
   },
   'record-summary': {
     description: "Checks an uploaded summary's size and type and marks the agency's return received",

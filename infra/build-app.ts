@@ -23,6 +23,13 @@ export interface DeploymentConfig {
    * absent, the HTTP API's own URL is used.
    */
   readonly publicBaseUrl: string | undefined;
+  /**
+   * Prefix of the Cognito hosted sign-in domain (context `signInDomainPrefix`); unique in the
+   * region across all AWS accounts, so a deployment may need its own.
+   *
+   * @default `safeguarding-reviews-<stage>`
+   */
+  readonly signInDomainPrefix: string;
 }
 
 /** How to build the app; every option has the value the CLI run needs, so `infra/app.ts` passes none. */
@@ -50,6 +57,19 @@ export interface BuiltApp {
   readonly dataStack: DataStack;
   readonly apiStack: ApiStack;
   readonly workflowStack: WorkflowStack;
+}
+
+/**
+ * The origins allowed to upload to the agency bucket from a browser: context
+ * `uploadAllowedOrigins` plus the origin of `publicBaseUrl` (the agency page's own), when set.
+ * Without `publicBaseUrl` the page is on the API's URL, known only at deploy: list it in context.
+ */
+export function uploadOrigins(
+  config: Pick<DeploymentConfig, 'uploadAllowedOrigins' | 'publicBaseUrl'>,
+): string[] {
+  const origins = [...config.uploadAllowedOrigins];
+  if (config.publicBaseUrl) origins.push(new URL(config.publicBaseUrl).origin);
+  return [...new Set(origins)];
 }
 
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
@@ -81,7 +101,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
   const dataStack = new DataStack(app, `${stackNamePrefix}-Data`, {
     env,
     description: `Safeguarding practice reviews (${config.stage}): key, case table and document buckets`,
-    uploadAllowedOrigins: config.uploadAllowedOrigins,
+    uploadAllowedOrigins: uploadOrigins(config),
   });
 
   const shared = {
@@ -100,6 +120,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     description: `Safeguarding practice reviews (${config.stage}): HTTP API, staff sign-in, email sending`,
     partnershipProfile: config.partnershipProfile,
     publicBaseUrl: config.publicBaseUrl,
+    signInDomainPrefix: config.signInDomainPrefix,
   });
   const workflowStack = new WorkflowStack(app, `${stackNamePrefix}-Workflow`, {
     ...shared,
@@ -135,7 +156,19 @@ export function readDeploymentConfig(app: App): DeploymentConfig {
     partnershipProfilePath,
     partnershipProfile: readPartnershipProfile(partnershipProfilePath),
     publicBaseUrl: readPublicBaseUrl(app),
+    signInDomainPrefix: readSignInDomainPrefix(app, stage),
   };
+}
+
+/** Cognito's rules for a domain prefix: lower-case letters, digits and hyphens, not naming AWS. */
+function readSignInDomainPrefix(app: App, stage: string): string {
+  const prefix = readOptionalString(app, 'signInDomainPrefix') ?? `safeguarding-reviews-${stage}`;
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix) || /aws|amazon|cognito/.test(prefix)) {
+    throw new Error(
+      `Context "signInDomainPrefix" must be lower-case letters, digits and hyphens (at most 63, not containing aws, amazon or cognito); got ${JSON.stringify(prefix)}`,
+    );
+  }
+  return prefix;
 }
 
 /** Reads and validates the profile file, naming the file in every failure. */

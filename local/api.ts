@@ -11,6 +11,7 @@ import { type InvalidField, ProblemError, parseOrProblem, problemResponse } from
 import { matchRoute, type Route } from '../shared/routes.ts';
 import { staffRole } from '../shared/schemas/roles.ts';
 import { portToUse } from './ports.ts';
+import { localSignIn } from './sign-in.ts';
 import { issueToken, localUsers, verifyToken } from './tokens.ts';
 
 /** A wait on the virtual clock: a Wait state or a callback timeout. */
@@ -34,6 +35,8 @@ export interface LocalApiOptions {
   preferredPort?: number;
   /** Signs and checks local bearer tokens (see local/tokens.ts). */
   tokenSecret: Buffer;
+  /** Signs the web pages' session cookies: the same key the web function reads as SESSION_SECRET. */
+  sessionSecret: Buffer;
   /** Runs a function (functions/catalogue.ts) with an API Gateway v2 event and answers its result. */
   invoke(functionName: string, event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<unknown>;
   clock: ClockControl;
@@ -179,7 +182,8 @@ function clockBody(status: ReturnType<ClockControl['status']>) {
  * The local HTTP API: serves the same route table as API Gateway (shared/routes.ts), builds
  * HTTP API payload 2.0 events, and on staff routes does what the Cognito JWT authorizer does on
  * AWS (a valid bearer token or 401); the handlers then enforce roles. It also serves the
- * local-only routes under /local/ (tokens and the virtual clock), which do not exist on AWS.
+ * local-only routes under /local/ (tokens and the virtual clock) and the local sign-in page at
+ * /sign-in (invented users, in place of Cognito's hosted UI), which do not exist on AWS.
  */
 export async function startLocalApi(options: LocalApiOptions): Promise<RunningApi> {
   const log = options.log ?? ((line: string) => console.error(line));
@@ -211,6 +215,15 @@ export async function startLocalApi(options: LocalApiOptions): Promise<RunningAp
       return json(200, {
         token: issueToken(options.tokenSecret, user),
         user: { id: user.id, name: user.name, role },
+      });
+    }
+    // Local-only sign-in, in place of the Cognito hosted UI the web function sends people to on AWS.
+    if (path === '/sign-in' && (method === 'GET' || method === 'POST')) {
+      return localSignIn(options.sessionSecret, {
+        method,
+        query: target.searchParams,
+        body,
+        cookies: request.headers.cookie?.split(/;\s*/).filter(Boolean),
       });
     }
     if (path === '/local/clock' && method === 'GET') return json(200, clockBody(options.clock.status()));

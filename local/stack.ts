@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Event } from 'aws-lambda';
 import { functionArnPlaceholder, functionCatalogue } from '../functions/catalogue.ts';
+import { sessionSecretFromEnvironment } from '../functions/web/session.ts';
 import { installClock, systemClock } from '../shared/clock.ts';
 import { envNames } from '../shared/env.ts';
 import { type ClockAdvance, type RunningApi, startLocalApi } from './api.ts';
@@ -219,6 +220,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [envNames.partnershipProfile]: JSON.stringify(JSON.parse(readFileSync(profileFile, 'utf8'))),
       [envNames.sesConfigurationSet]: localResourceNames.sesConfigurationSet,
       [envNames.publicBaseUrl]: apiUrl,
+      // Made once per data directory, like the token secret, so sessions survive a restart.
+      [envNames.sessionSecret]: loadOrCreateSecret(join(dataDirectory, 'session-secret')).toString(
+        'base64url',
+      ),
     });
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
@@ -256,6 +261,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const api: RunningApi = await startLocalApi({
       preferredPort: apiPort,
       tokenSecret: loadOrCreateSecret(join(dataDirectory, 'token-secret')),
+      sessionSecret: sessionSecretFromEnvironment(),
       invoke: (functionName, event) => invokeFunction(functionName, event),
       clock: {
         status: () => ({

@@ -73,6 +73,7 @@ const hoursPerSecond = (speed / 3600).toLocaleString('en-GB', { maximumFractionD
 console.log(`
 Local stack running (data in ${dataDirectory}; details in ${stackFile})
 
+  Web pages      ${stack.apiUrl}/  (sign in as an invented user, one per role)
   API            ${stack.apiUrl}
   SES inbox      ${stack.sesUrl}
   S3             ${stack.s3Endpoint}

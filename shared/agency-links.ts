@@ -15,9 +15,9 @@ export function looksLikeAgencyToken(token: string): boolean {
   return /^[A-Za-z0-9_-]{43}$/.test(token);
 }
 
-/** The link emailed to an agency's SPOC. */
+/** The link emailed to an agency's SPOC: the agency's page (the JSON API is at `/api/agency/<token>`). */
 export function agencyLinkUrl(publicBaseUrl: string, token: string): string {
-  return `${publicBaseUrl}/api/agency/${token}`;
+  return `${publicBaseUrl}/agency/${token}`;
 }
 
 /** What agencies may upload: the template as a Word document or PDF, up to 10 MB. */

@@ -19,6 +19,14 @@ export const envNames = {
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** Base URL people reach the service at (links in emails), without a trailing slash. */
   publicBaseUrl: 'PUBLIC_BASE_URL',
+  /** Key (at least 32 characters) that signs the web pages' session and CSRF cookies. */
+  sessionSecret: 'SESSION_SECRET',
+  /** Base URL of the Cognito hosted sign-in (`https://<prefix>.auth.<region>.amazoncognito.com`). */
+  cognitoDomain: 'COGNITO_DOMAIN',
+  /** The Cognito app client the web pages sign staff in through. */
+  cognitoClientId: 'COGNITO_CLIENT_ID',
+  /** Issuer of the user pool's ID tokens (`https://cognito-idp.<region>.amazonaws.com/<pool id>`). */
+  cognitoIssuer: 'COGNITO_ISSUER',
 } as const;
 
 export type EnvKey = keyof typeof envNames;

@@ -1,14 +1,21 @@
 import type { StaffRole } from './schemas/roles.ts';
 
-/** Who may call a route: staff with one of these roles, or anyone holding an agency's capability link. */
-export type RouteAccess = { kind: 'staff'; roles: readonly StaffRole[] } | { kind: 'capability-link' };
+/**
+ * Who may call a route: staff with one of these roles, anyone holding an agency's capability
+ * link, or (`web`) anyone, the web function checking its own signed session per page.
+ */
+export type RouteAccess =
+  | { kind: 'staff'; roles: readonly StaffRole[] }
+  | { kind: 'capability-link' }
+  | { kind: 'web' };
 
 /** One HTTP route: CDK builds API Gateway from this table and the local API serves the same table. */
 export interface Route {
   /** Stable id, used as the CDK construct id and in logs. */
   id: string;
-  method: 'GET' | 'POST';
-  /** API Gateway path syntax: `{name}` is a path parameter. */
+  /** `ANY` matches every method (the web pages' catch-all). */
+  method: 'GET' | 'POST' | 'ANY';
+  /** API Gateway path syntax: `{name}` is a path parameter, `{name+}` a greedy one (the rest of the path). */
   path: string;
   /** The function (see functions/catalogue.ts) that answers it. */
   functionName: string;
@@ -53,6 +60,23 @@ export const routes = [
     functionName: 'agency-return',
     access: { kind: 'capability-link' },
   },
+  // The GOV.UK pages (functions/web): the start page, and every other path, which API Gateway
+  // matches here only when no route above is more specific. Listed last so the local API,
+  // which takes the first match, agrees.
+  {
+    id: 'StartPage',
+    method: 'GET',
+    path: '/',
+    functionName: 'web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'WebPages',
+    method: 'ANY',
+    path: '/{proxy+}',
+    functionName: 'web',
+    access: { kind: 'web' },
+  },
 ] as const satisfies readonly Route[];
 
 /** Finds the route for a method and a concrete path, with its path parameters. */
@@ -61,11 +85,11 @@ export function matchRoute(
   path: string,
 ): { route: Route; pathParameters: Record<string, string> } | undefined {
   for (const route of routes as readonly Route[]) {
-    if (route.method !== method) continue;
+    if (route.method !== method && route.method !== 'ANY') continue;
     const names: string[] = [];
-    const pattern = route.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const pattern = route.path.replace(/\{([^}+]+)(\+?)\}/g, (_, name: string, greedy: string) => {
       names.push(name);
-      return '([^/]+)';
+      return greedy ? '(.+)' : '([^/]+)';
     });
     const match = new RegExp(`^${pattern}$`).exec(path);
     if (!match) continue;

@@ -8,7 +8,7 @@ import {
 import { CaseNotFoundError } from '../../shared/errors.ts';
 import type { ApiRequest, ApiResult } from '../../shared/http/api-handler.ts';
 import { json, ProblemError, parseOrProblem } from '../../shared/http/problem.ts';
-import type { AgencyRequest, CaseRecord } from '../../shared/schemas/case.ts';
+import type { AgencyRequest, AuditEvent, CaseRecord } from '../../shared/schemas/case.ts';
 import { text } from '../../shared/schemas/primitives.ts';
 import type { Service } from '../../shared/service.ts';
 import { milestone } from '../../shared/timetable.ts';
@@ -46,6 +46,7 @@ export type AgencyUploadRequest = z.infer<typeof agencyUploadRequest>;
 interface LinkedRequest {
   record: CaseRecord;
   agency: AgencyRequest;
+  audit: AuditEvent[];
 }
 
 /** Resolves a capability token to its case and agency: 404 for an unknown link, 403 for an expired one. */
@@ -60,7 +61,7 @@ async function resolveLink(service: Service, token: string | undefined): Promise
     const file = await service.cases.getCaseFile(link.caseId);
     const agency = file.agencies.find((candidate) => candidate.agencyId === link.agencyId);
     if (!agency) throw new ProblemError(404, 'Not found', LINK_NOT_USABLE);
-    return { record: file.case, agency };
+    return { record: file.case, agency, audit: file.audit };
   } catch (error) {
     if (error instanceof CaseNotFoundError) throw new ProblemError(404, 'Not found', LINK_NOT_USABLE);
     throw error;
@@ -75,12 +76,36 @@ function whatToReturn(record: CaseRecord): string {
   return `${template}${childDeath}, as a PDF or Word document of up to ${megabytes} MB.`;
 }
 
+/** What became of the agency's latest upload, as record-summary audited it. */
+export type UploadOutcome = 'received' | 'received-late' | 'replaced' | 'rejected';
+
+const uploadOutcomes: Record<string, UploadOutcome> = {
+  'summary.received': 'received',
+  'summary.received-late': 'received-late',
+  'summary.replaced': 'replaced',
+  'summary.rejected': 'rejected',
+};
+
+/** The latest upload outcome for this agency: when, and for a rejected file why (size or type only). */
+function lastUpload(audit: readonly AuditEvent[], agencyId: string) {
+  const events = audit.filter(
+    (event) => event.action in uploadOutcomes && event.details?.agencyId === agencyId,
+  );
+  const latest = events.reduce<AuditEvent | undefined>(
+    (found, event) => (!found || event.at >= found.at ? event : found),
+    undefined,
+  );
+  if (!latest) return null;
+  const outcome = uploadOutcomes[latest.action] as UploadOutcome;
+  return { outcome, at: latest.at, ...(outcome === 'rejected' ? { problem: latest.reason } : {}) };
+}
+
 /**
  * GET /api/agency/{token}: tells an agency what to return on this case and by when. Names the
  * agency, the case reference and the partnership; never a child.
  */
 export async function showAgencyRequest(service: Service, request: ApiRequest): Promise<ApiResult> {
-  const { record, agency } = await resolveLink(service, request.pathParameters.token);
+  const { record, agency, audit } = await resolveLink(service, request.pathParameters.token);
   return json(200, {
     agency: agency.agencyName,
     caseReference: record.reference,
@@ -90,6 +115,7 @@ export async function showAgencyRequest(service: Service, request: ApiRequest): 
     status: agency.status,
     late: agency.late,
     receivedAt: agency.receivedAt,
+    lastUpload: lastUpload(audit, agency.agencyId),
     upload: {
       maxBytes: agencyUploadRules.maxBytes,
       allowedTypes: allowedContentTypes,
@@ -117,4 +143,35 @@ export async function createAgencyUpload(service: Service, request: ApiRequest):
     JSON.stringify({ message: 'Upload form issued', caseId: record.caseId, agencyId: agency.agencyId }),
   );
   return json(201, { url: form.url, fields: form.fields, key, expiresAt });
+}
+
+/** The common start of both allowed content types, for a form whose type the person chooses. */
+const allowedTypePrefix = 'application/';
+
+/**
+ * The upload form of the agency's web page (functions/web/pages/agency.ts), which must work
+ * without JavaScript: a plain HTML form posting straight to the upload bucket. The file is not
+ * known when the page is drawn, so the policy allows any `application/` type (the form's radios
+ * send PDF or Word) and record-summary re-checks the type and size of what arrives. S3 then sends
+ * the browser back to the page's confirmation (`success_action_redirect`), on this site only.
+ * Issuing it changes nothing.
+ */
+export async function createAgencyUploadForPage(service: Service, request: ApiRequest): Promise<ApiResult> {
+  const token = request.pathParameters.token;
+  const { record, agency } = await resolveLink(service, token);
+  const now = service.clock.now();
+  const confirmation = new URL(`${service.publicBaseUrl()}/agency/${token}/uploaded`);
+  confirmation.searchParams.set('after', now.toISOString());
+  const form = await service.uploads().uploadForm(agencyUploadKey(record.caseId, agency.agencyId), {
+    contentType: { startsWith: allowedTypePrefix },
+    maxBytes: agencyUploadRules.maxBytes,
+    expiresInSeconds: UPLOAD_FORM_SECONDS,
+    successRedirect: confirmation.toString(),
+  });
+  return json(201, {
+    url: form.url,
+    fields: form.fields,
+    contentTypes: allowedContentTypes,
+    expiresAt: new Date(now.getTime() + UPLOAD_FORM_SECONDS * 1000).toISOString(),
+  });
 }

@@ -1,10 +1,11 @@
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Arn, ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, type SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as ses from 'aws-cdk-lib/aws-ses';
@@ -43,6 +44,23 @@ export interface ServiceResources {
   readonly email?: EmailSending;
   /** Absent in a stack whose functions never touch the workflow. */
   readonly rapidReviewStateMachine?: sfn.IStateMachine;
+  /** Absent in a stack that serves no pages. */
+  readonly staffSignIn?: StaffSignIn;
+}
+
+/** What the web pages sign staff in with: the Cognito hosted UI, and the key that signs session cookies. */
+export interface StaffSignIn {
+  /** `https://<prefix>.auth.<region>.amazoncognito.com`. */
+  readonly cognitoDomain: string;
+  readonly cognitoClientId: string;
+  /** The user pool's issuer URL. */
+  readonly cognitoIssuer: string;
+  /**
+   * The session-signing key. A Secrets Manager dynamic reference: CloudFormation resolves it at
+   * deploy time, so the value is in neither the template nor cdk.out, only in the function's
+   * environment, encrypted with the data key.
+   */
+  readonly sessionSecret: SecretValue;
 }
 
 /** What every function of one deployment is told, whatever it needs. */
@@ -142,6 +160,7 @@ export class ServiceFunction extends Construct {
         keepNames: true,
         sourceMap: true,
         sourcesContent: false,
+        ...(spec.bundledFiles?.length ? { commandHooks: copyAfterBundling(spec.bundledFiles) } : {}),
       },
     });
     props.dataKey.grantDecrypt(this.role);
@@ -154,6 +173,18 @@ export class ServiceFunction extends Construct {
     });
 
     this.grantNeeds(props.resources);
+  }
+
+  /**
+   * Signs staff in through the Cognito hosted UI: where it is, the app client, the issuer of
+   * its ID tokens, and the session-signing key. Nothing to grant: the token exchange and the
+   * JWKS are public endpoints.
+   */
+  public signStaffIn(signIn: StaffSignIn): void {
+    this.function.addEnvironment(envNames.cognitoDomain, signIn.cognitoDomain);
+    this.function.addEnvironment(envNames.cognitoClientId, signIn.cognitoClientId);
+    this.function.addEnvironment(envNames.cognitoIssuer, signIn.cognitoIssuer);
+    this.function.addEnvironment(envNames.sessionSecret, signIn.sessionSecret.unsafeUnwrap());
   }
 
   /** The function's ARN; the state machine invokes it by this. */
@@ -268,7 +299,14 @@ export class ServiceFunction extends Construct {
       if (!resources.rapidReviewStateMachine) {
         throw new Error(`Function ${this.catalogueName} needs the state machine, but its stack has none`);
       }
-      this.useRapidReviewStateMachine(resources.rapidReviewStateMachine, needs.stateMachine);
+      for (const access of [needs.stateMachine].flat()) {
+        this.useRapidReviewStateMachine(resources.rapidReviewStateMachine, access);
+      }
+    }
+    if (needs.staffSignIn) {
+      if (!resources.staffSignIn)
+        throw new Error(`Function ${this.catalogueName} signs staff in, but its stack has no sign-in`);
+      this.signStaffIn(resources.staffSignIn);
     }
   }
 
@@ -302,6 +340,23 @@ export class ServiceFunction extends Construct {
       Validations.of(this.role).acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason });
     }
   }
+}
+
+/**
+ * esbuild bundles what is imported; files read from disk at run time (templates, static assets)
+ * are copied next to the bundle after it is built, where the function looks first.
+ */
+function copyAfterBundling(files: readonly { from: string; to: string }[]): ICommandHooks {
+  const quote = (path: string) => `'${path.replace(/'/g, "'\\''")}'`;
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) =>
+      files.map(({ from, to }) => {
+        const target = `${outputDir}/${to}`;
+        return `mkdir -p ${quote(dirname(target))} && cp -R ${quote(`${inputDir}/${from}`)} ${quote(target)}`;
+      }),
+  };
 }
 
 const KMS_WRITE_REASON =

@@ -9,6 +9,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -40,6 +41,11 @@ export interface ApiStackProps extends StackProps {
   readonly publicBaseUrl?: string;
   /** The rapid-review state machine's name (the workflow stack creates it under this name). */
   readonly rapidReviewStateMachineName: string;
+  /**
+   * Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`),
+   * unique in the region across all AWS accounts.
+   */
+  readonly signInDomainPrefix: string;
 }
 
 /** Throttling of every route; a partnership's staff and agencies make a few requests a minute. */
@@ -131,9 +137,29 @@ export class ApiStack extends Stack {
         description: `Staff role "${role}": the API lets this group use the routes that name it (shared/routes.ts)`,
       });
     }
+    // The HTTP API comes first: the app client's callback URL is on it unless publicBaseUrl is set.
+    const httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: 'Safeguarding practice reviews: the HTTP API of shared/routes.ts',
+      createDefaultStage: false,
+    });
+    const apiUrl = httpApi.apiEndpoint;
+    const publicBaseUrl = props.publicBaseUrl ?? apiUrl;
+
+    // The web pages sign staff in through the hosted UI (authorization code with PKCE, a public
+    // client: no secret, which a browser-facing flow could not keep anyway).
+    const signInDomain = userPool.addDomain('StaffSignInDomain', {
+      cognitoDomain: { domainPrefix: props.signInDomainPrefix },
+    });
     const userPoolClient = userPool.addClient('StaffWebClient', {
       generateSecret: false,
       authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [`${publicBaseUrl}/auth/callback`],
+        logoutUrls: [`${publicBaseUrl}/`],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
@@ -145,13 +171,21 @@ export class ApiStack extends Stack {
       identitySource: ['$request.header.Authorization'],
     });
 
-    // --- HTTP API --------------------------------------------------------------------------
-    const httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
-      description: 'Safeguarding practice reviews: the HTTP API of shared/routes.ts',
-      createDefaultStage: false,
+    // The key that signs the web pages' session cookies. Generated here and handed to the web
+    // function as a dynamic reference CloudFormation resolves at deploy time: neither the
+    // template nor cdk.out holds the value, and the function needs no Secrets Manager client.
+    const sessionSecret = new secretsmanager.Secret(this, 'WebSessionSecret', {
+      description: 'Signs the session and CSRF cookies of the web pages (SESSION_SECRET)',
+      encryptionKey: props.dataKey,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
-    const apiUrl = httpApi.apiEndpoint;
-    const publicBaseUrl = props.publicBaseUrl ?? apiUrl;
+    Validations.of(sessionSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The web function receives the key at deploy time, so rotation needs a redeploy, and every rotation signs everyone out: rotate by hand (put a new value, deploy) rather than on a schedule.',
+    });
+
+    // --- HTTP API --------------------------------------------------------------------------
     const serviceConfiguration: ServiceConfiguration = {
       partnershipProfileJson: JSON.stringify(props.partnershipProfile),
       publicBaseUrl,
@@ -206,6 +240,13 @@ export class ApiStack extends Stack {
             agencySummaryUploadBucket: props.agencySummaryUploadBucket,
             email,
             rapidReviewStateMachine,
+            staffSignIn: {
+              cognitoDomain: signInDomain.baseUrl(),
+              cognitoClientId: userPoolClient.userPoolClientId,
+              // The `iss` of the pool's tokens (its ProviderURL attribute lacks the scheme).
+              cognitoIssuer: `https://cognito-idp.${this.region}.${this.urlSuffix}/${userPool.userPoolId}`,
+              sessionSecret: sessionSecret.secretValue,
+            },
           },
         }),
       );
@@ -230,13 +271,15 @@ export class ApiStack extends Stack {
         integration,
         authorizer: route.access.kind === 'staff' ? staffAuthorizer : new apigwv2.HttpNoneAuthorizer(),
       });
-      if (route.access.kind === 'capability-link') {
+      if (route.access.kind !== 'staff') {
         // On the CfnRoute, not the L2, so the acknowledgement does not spread to the integration.
         const cfnRoute = httpRoute.node.defaultChild as apigwv2.CfnRoute;
         Validations.of(cfnRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason:
-            'A capability-link route: agency SPOCs have no account; the unguessable token in the path, stored hashed, bound to one case and agency and expiring, is the authorisation, checked by the function.',
+            route.access.kind === 'capability-link'
+              ? 'A capability-link route: agency SPOCs have no account; the unguessable token in the path, stored hashed, bound to one case and agency and expiring, is the authorisation, checked by the function.'
+              : 'The web pages: browsers send no bearer token, so the web function authorises every page itself from its signed session cookie (Cognito sign-in), and checks a CSRF token on every form.',
         });
       }
     }
@@ -286,6 +329,10 @@ export class ApiStack extends Stack {
     });
     new CfnOutput(this, 'StaffUserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'StaffUserPoolClientId', { value: userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'StaffSignInUrl', {
+      value: signInDomain.baseUrl(),
+      description: 'The Cognito hosted sign-in the web pages send staff to',
+    });
     new CfnOutput(this, 'EmailConfigurationSetName', { value: configurationSet.configurationSetName });
     senderDomainIdentity.dkimRecords.forEach((record, index) => {
       new CfnOutput(this, `SenderDomainDkimRecord${index + 1}`, {

@@ -175,9 +175,12 @@ export class ReviewClient {
   }
 }
 
-/** The capability link in an agency request email. */
+/**
+ * The API link behind the capability link in an agency request email: the email links to the
+ * agency's page (`<base>/agency/<token>`); the same token works at `<base>/api/agency/<token>`.
+ */
 export function agencyLinkIn(email: InboxEmail): string {
-  const match = /(https?:\/\/\S+\/api\/agency\/[A-Za-z0-9_-]{43})/.exec(email.body.text ?? '');
-  if (!match?.[1]) throw new Error(`No agency link in the email "${email.subject}"`);
-  return match[1];
+  const match = /(https?:\/\/\S+?)\/agency\/([A-Za-z0-9_-]{43})/.exec(email.body.text ?? '');
+  if (!match?.[1] || !match[2]) throw new Error(`No agency link in the email "${email.subject}"`);
+  return `${match[1]}/api/agency/${match[2]}`;
 }

@@ -66,19 +66,34 @@ export class DocumentStore {
   /**
    * A pre-signed POST for exactly one key, limited in size and content type. S3 enforces the
    * policy on AWS; the upload handler re-checks both because local S3 enforces neither.
+   *
+   * `contentType` is either the one type the form sends (a `Content-Type` field is included), or
+   * `{ startsWith }` for a form whose page lets the person choose the type (no `Content-Type`
+   * field: the form supplies it). `successRedirect`: where S3 sends the browser (303) after a
+   * plain HTML form upload; it becomes a field and part of the policy.
    */
   async uploadForm(
     key: string,
-    options: { contentType: string; maxBytes: number; expiresInSeconds: number },
+    options: {
+      contentType: string | { startsWith: string };
+      maxBytes: number;
+      expiresInSeconds: number;
+      successRedirect?: string;
+    },
   ): Promise<PresignedPost> {
+    const exactType = typeof options.contentType === 'string' ? options.contentType : undefined;
+    const typeCondition: ['eq' | 'starts-with', string, string] =
+      typeof options.contentType === 'string'
+        ? ['eq', '$Content-Type', options.contentType]
+        : ['starts-with', '$Content-Type', options.contentType.startsWith];
     return createPresignedPost(this.#s3, {
       Bucket: this.bucket,
       Key: key,
-      Conditions: [
-        ['content-length-range', 1, options.maxBytes],
-        ['eq', '$Content-Type', options.contentType],
-      ],
-      Fields: { 'Content-Type': options.contentType },
+      Conditions: [['content-length-range', 1, options.maxBytes], typeCondition],
+      Fields: {
+        ...(exactType ? { 'Content-Type': exactType } : {}),
+        ...(options.successRedirect ? { success_action_redirect: options.successRedirect } : {}),
+      },
       Expires: options.expiresInSeconds,
     });
   }

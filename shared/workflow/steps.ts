@@ -84,5 +84,5 @@ export const caseDocumentKeys = {
 
 /** Where staff open the case in the service. */
 export function caseUrl(publicBaseUrl: string, caseId: string): string {
-  return `${publicBaseUrl}/api/cases/${caseId}`;
+  return `${publicBaseUrl}/cases/${caseId}`;
 }

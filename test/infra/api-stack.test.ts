@@ -30,6 +30,7 @@ const staffRoutes = (routes as readonly Route[]).filter((route) => route.access.
 const capabilityRoutes = (routes as readonly Route[]).filter(
   (route) => route.access.kind === 'capability-link',
 );
+const webRoutes = (routes as readonly Route[]).filter((route) => route.access.kind === 'web');
 
 /** A profile file in a fresh temporary folder, for the deployment settings tests. */
 function writeProfile(content: unknown): string {
@@ -99,6 +100,15 @@ describe('ApiStack', () => {
     it('leave capability-link routes open: the token in the path is the authorisation', () => {
       expect(capabilityRoutes.length).toBeGreaterThan(0);
       for (const route of capabilityRoutes) {
+        const properties = routeFor(route);
+        expect(properties.AuthorizationType, route.id).toBe('NONE');
+        expect(properties.AuthorizerId, route.id).toBeUndefined();
+      }
+    });
+
+    it('leave the web pages open: the web function signs people in and checks its session itself', () => {
+      expect(webRoutes.length).toBeGreaterThan(0);
+      for (const route of webRoutes) {
         const properties = routeFor(route);
         expect(properties.AuthorizationType, route.id).toBe('NONE');
         expect(properties.AuthorizerId, route.id).toBeUndefined();
@@ -392,7 +402,7 @@ describe('ApiStack', () => {
       expect(nagFindings(stack)).toEqual([]);
     });
 
-    it('acknowledges the missing authorizer on capability-link routes only', () => {
+    it('acknowledges the missing authorizer on capability-link and web page routes only', () => {
       const routeIds = (routeList: Route[]) =>
         routeList.map((route) => logicalIdOf(stack.node.findChild(`${route.id}Route`))).sort();
       const acknowledgedApig4 = acknowledgementsIn(template)
@@ -400,7 +410,7 @@ describe('ApiStack', () => {
         .map((acknowledgement) => acknowledgement.logicalId)
         .sort();
 
-      expect(acknowledgedApig4).toEqual(routeIds(capabilityRoutes));
+      expect(acknowledgedApig4).toEqual(routeIds([...capabilityRoutes, ...webRoutes]));
       expect(acknowledgedApig4).not.toEqual(expect.arrayContaining(routeIds(staffRoutes)));
     });
 

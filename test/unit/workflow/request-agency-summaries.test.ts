@@ -4,7 +4,7 @@ import { sampleNotification } from '../../../local/sample-notification.ts';
 import { hashAgencyToken } from '../../../shared/agency-links.ts';
 import { childNames, fakeService, openSampleCase, PUBLIC_BASE_URL, testProfile } from './workflow-fakes.ts';
 
-const linkPattern = new RegExp(`${PUBLIC_BASE_URL}/api/agency/([A-Za-z0-9_-]{43})`);
+const linkPattern = new RegExp(`${PUBLIC_BASE_URL}/agency/([A-Za-z0-9_-]{43})`);
 
 describe('request-agency-summaries (Day 1)', () => {
   it('emails each agency SPOC a request with its own link, due time and what to return', async () => {

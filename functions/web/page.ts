@@ -1,0 +1,137 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { StaffRole } from '../../shared/schemas/roles.ts';
+import type { Service } from '../../shared/service.ts';
+import type { Session, SessionUser } from './session.ts';
+
+/**
+ * The contract between the web function and its pages (see functions/web/README.md). A page
+ * module exports `Page`s; functions/web/pages/index.ts lists them; the router matches method
+ * and path, enforces `access`, checks the CSRF token of every POST, and turns the `PageResult`
+ * a page returns into HTML.
+ */
+
+/** Who may use a page. A page's access is the one place that says so. */
+export type PageAccess = { kind: 'public' } | { kind: 'staff'; roles: readonly StaffRole[] };
+
+/** Anyone, signed in or not (the start page, an agency's capability-link page). */
+export const publicAccess: PageAccess = { kind: 'public' };
+
+/** Signed-in staff holding at least one of these roles. */
+export function staffOnly(...roles: StaffRole[]): PageAccess {
+  return { kind: 'staff', roles };
+}
+
+/** What a page is given. */
+export interface WebRequest {
+  method: 'GET' | 'POST';
+  /** The path as requested, e.g. `/cases/5d0c…`. */
+  path: string;
+  /** Path parameters named in the page's path (`/cases/{caseId}` → `params.caseId`), URL-decoded. */
+  params: Record<string, string>;
+  /** The query string; `query.get('status')`, `query.getAll('status')`. */
+  query: URLSearchParams;
+  /** The posted form (application/x-www-form-urlencoded), repeated names kept; empty on GET. */
+  form: URLSearchParams;
+  /** The signed-in person, when there is one. On a staff page, always present and holding an allowed role. */
+  user: SessionUser | undefined;
+  session: Session | undefined;
+  /**
+   * The CSRF token to put in this page's forms (as `csrfToken`; layout templates have it as
+   * `csrfToken` already). Reading it may set an anonymous CSRF cookie for people without a session.
+   */
+  readonly csrfToken: string;
+  /** The domain's ports: case store, documents, uploads, mailer, profile, clock. */
+  service: Service;
+  /** The raw API Gateway event, for what the fields above do not cover (headers, source IP). */
+  event: APIGatewayProxyEventV2;
+  /** The request id, for logs (logs carry ids only). */
+  requestId: string;
+}
+
+/** An entry in the service navigation and on the start page, for people whose roles allow the page. */
+export interface MenuEntry {
+  text: string;
+  /** One sentence for the start page: what the page is for. */
+  description: string;
+}
+
+/** One page: a method and path, who may use it, and what it answers. */
+export interface Page {
+  method: 'GET' | 'POST';
+  /** API Gateway path syntax: `{name}` is a path parameter; matched exactly (no trailing slash). */
+  path: string;
+  access: PageAccess;
+  /** Set on GET pages without path parameters that people navigate to directly. */
+  menu?: MenuEntry;
+  handle(request: WebRequest): Promise<PageResult> | PageResult;
+}
+
+/** Extra Content-Security-Policy sources a page needs (an upload form posting to S3, say). */
+export interface ContentSecurityAdditions {
+  /** Origins a form on the page may submit to (`form-action`). */
+  formActions?: string[];
+  /** Origins scripts on the page may fetch from or upload to (`connect-src`). */
+  connectSources?: string[];
+}
+
+export interface RenderOptions {
+  /** HTTP status; 200 by default (use 400 when re-showing a form with errors). */
+  status?: number;
+  csp?: ContentSecurityAdditions;
+}
+
+/** What a page answers; build it with the helpers below. */
+export type PageResult = (
+  | {
+      kind: 'render';
+      template: string;
+      context: Record<string, unknown>;
+      status: number;
+      csp?: ContentSecurityAdditions;
+    }
+  | { kind: 'redirect'; location: string }
+  | { kind: 'not-found' }
+  | { kind: 'forbidden' }
+  | { kind: 'response'; response: APIGatewayProxyStructuredResultV2 }
+) & {
+  /** Set-Cookie values to send with the answer. */
+  cookies?: string[];
+};
+
+/**
+ * Renders `template` (a path under functions/web/templates, e.g. `cases/list.njk`) with
+ * `context` on top of what every page gets (see README). A number as the third argument is the status.
+ */
+export function render(
+  template: string,
+  context: Record<string, unknown> = {},
+  options: number | RenderOptions = {},
+): PageResult {
+  const { status = 200, csp } = typeof options === 'number' ? { status: options } : options;
+  return { kind: 'render', template, context, status, ...(csp ? { csp } : {}) };
+}
+
+/** 303 See Other to a path on this site (or an absolute URL the page built itself). */
+export function redirect(location: string): PageResult {
+  return { kind: 'redirect', location };
+}
+
+/** The service's "Page not found" page, status 404. */
+export function notFound(): PageResult {
+  return { kind: 'not-found' };
+}
+
+/** The service's "You cannot use this page" page, status 403. */
+export function forbidden(): PageResult {
+  return { kind: 'forbidden' };
+}
+
+/** Any other answer (JSON, a file), as API Gateway expects it. */
+export function rawResponse(response: APIGatewayProxyStructuredResultV2): PageResult {
+  return { kind: 'response', response };
+}
+
+/** The same result, also setting these cookies. */
+export function withCookies(result: PageResult, ...cookies: string[]): PageResult {
+  return { ...result, cookies: [...(result.cookies ?? []), ...cookies] };
+}

@@ -1,0 +1,197 @@
+import {
+  createAgencyUploadForPage,
+  showAgencyRequest,
+  type UploadOutcome,
+} from '../../agency-return/agency-return.ts';
+import { callLogic } from '../domain.ts';
+import { type Page, type PageResult, publicAccess, redirect, render } from '../page.ts';
+
+/**
+ * The agency return pages: what an agency's SPOC reaches from the capability link in the
+ * request email (`/agency/<token>`). No account: the token is the authorisation, checked by the
+ * same logic as GET /api/agency/{token}. The pages name the partnership, the case reference and
+ * the agency; never a child, the case id or the SPOC's address.
+ *
+ * The upload works without JavaScript: the page's form posts the file straight to the upload
+ * bucket with a pre-signed POST (Lambda and API Gateway could not take a 10 MB body), and S3
+ * sends the browser back to `/agency/<token>/uploaded`. With JavaScript (assets/app.js,
+ * `app-agency-upload`) the same form asks the API for a pre-signed POST for the exact file and
+ * uploads it showing its progress.
+ */
+
+/** What GET /api/agency/{token} answers (functions/agency-return/agency-return.ts). */
+export interface AgencyRequestView {
+  agency: string;
+  caseReference: string;
+  partnership: string;
+  whatToReturn: string;
+  dueAt: string;
+  status: string;
+  late: boolean;
+  receivedAt?: string;
+  lastUpload: { outcome: UploadOutcome; at: string; problem?: string } | null;
+  upload: { maxBytes: number; allowedTypes: string[]; allowedExtensions: string[] };
+}
+
+/** What createAgencyUploadForPage answers: the bucket's URL and the form's hidden fields. */
+interface PageUploadForm {
+  url: string;
+  fields: Record<string, string>;
+  contentTypes: string[];
+  expiresAt: string;
+}
+
+const london = 'Europe/London';
+
+/**
+ * A time in London the GOV.UK way: "5pm on Wednesday 18 March 2026", "9:30am on …",
+ * "midday on …".
+ */
+export function londonTimeInWords(instant: string | Date): string {
+  const date = new Date(instant);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: london,
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(date)
+      .map((part) => [part.type, part.value]),
+  ) as Record<string, string>;
+  const hour = Number(parts.hour);
+  const minute = Number(parts.minute);
+  let time: string;
+  if (hour === 12 && minute === 0) time = 'midday';
+  else if (hour === 0 && minute === 0) time = 'midnight';
+  else {
+    const suffix = hour < 12 ? 'am' : 'pm';
+    const twelve = hour % 12 === 0 ? 12 : hour % 12;
+    time = minute === 0 ? `${twelve}${suffix}` : `${twelve}:${String(minute).padStart(2, '0')}${suffix}`;
+  }
+  return `${time} on ${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
+}
+
+/** The return's status as the page tags it. */
+export function returnStatus(view: AgencyRequestView, now: Date): { text: string; colour: string } {
+  if (view.status === 'received') {
+    return view.late ? { text: 'Received late', colour: 'orange' } : { text: 'Received', colour: 'green' };
+  }
+  if (now.getTime() > Date.parse(view.dueAt)) return { text: 'Late: not yet received', colour: 'red' };
+  return { text: 'Not yet received', colour: 'blue' };
+}
+
+/** The page for a link that does not work: 404 when unknown or mistyped, 403 when expired. Says nothing else. */
+function linkNotUsable(status: number): PageResult {
+  return render(
+    'agency/link-not-valid.njk',
+    { pageTitle: 'This link has expired or is not valid' },
+    status === 403 ? 403 : 404,
+  );
+}
+
+/** The display names of the allowed file types, by content type. */
+const typeNames: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word document (.docx)',
+};
+
+export const agencyPages: Page[] = [
+  {
+    method: 'GET',
+    path: '/agency/{token}',
+    access: publicAccess,
+    async handle(request) {
+      const shown = await callLogic<AgencyRequestView>(request, (api) =>
+        showAgencyRequest(request.service, api),
+      );
+      if (!shown.ok) return linkNotUsable(shown.status);
+      const form = await callLogic<PageUploadForm>(request, (api) =>
+        createAgencyUploadForPage(request.service, api),
+      );
+      if (!form.ok) return linkNotUsable(form.status);
+      const view = shown.body;
+      const token = request.params.token as string;
+      const redirectTo = new URL(form.body.fields.success_action_redirect ?? '', 'http://unused.invalid');
+      const bucketOrigin = new URL(form.body.url).origin;
+      return render(
+        'agency/request.njk',
+        {
+          pageTitle: `Return your agency’s summary for case ${view.caseReference}`,
+          view,
+          due: londonTimeInWords(view.dueAt),
+          received: view.receivedAt ? londonTimeInWords(view.receivedAt) : undefined,
+          status: returnStatus(view, request.service.clock.now()),
+          megabytes: Math.floor(view.upload.maxBytes / (1024 * 1024)),
+          accept: [...view.upload.allowedExtensions, ...view.upload.allowedTypes].join(','),
+          typeItems: form.body.contentTypes.map((type, index) => ({
+            value: type,
+            text: typeNames[type] ?? type,
+            checked: index === 0,
+          })),
+          form: form.body,
+          // The same path and query S3 sends the browser back to, for the script's upload.
+          confirmationPath: `${redirectTo.pathname}${redirectTo.search}`,
+          uploadApi: `/api/agency/${token}/uploads`,
+        },
+        { csp: { formActions: [bucketOrigin], connectSources: [bucketOrigin] } },
+      );
+    },
+  },
+  {
+    method: 'GET',
+    path: '/agency/{token}/uploaded',
+    access: publicAccess,
+    async handle(request) {
+      const token = request.params.token as string;
+      const after = request.query.get('after') ?? '';
+      // S3 appends bucket, key (which holds the case id) and etag: keep them out of the address bar.
+      if (request.query.has('key') || request.query.has('bucket') || request.query.has('etag')) {
+        const clean = after ? `?${new URLSearchParams({ after }).toString()}` : '';
+        return redirect(`/agency/${encodeURIComponent(token)}/uploaded${clean}`);
+      }
+      const shown = await callLogic<AgencyRequestView>(request, (api) =>
+        showAgencyRequest(request.service, api),
+      );
+      if (!shown.ok) return linkNotUsable(shown.status);
+      const view = shown.body;
+      const last = view.lastUpload;
+      const afterTime = Date.parse(after);
+      const fresh = last && (Number.isNaN(afterTime) || Date.parse(last.at) >= afterTime);
+      const base = {
+        view,
+        returnPath: `/agency/${token}`,
+        refreshPath: `/agency/${token}/uploaded${after ? `?${new URLSearchParams({ after }).toString()}` : ''}`,
+        pollUrl: `/api/agency/${token}`,
+        after,
+      };
+      if (fresh && last.outcome === 'rejected') {
+        return render('agency/uploaded.njk', {
+          ...base,
+          pageTitle: 'Your file was not accepted',
+          state: 'rejected',
+          problem: last.problem,
+        });
+      }
+      if (fresh) {
+        return render('agency/uploaded.njk', {
+          ...base,
+          pageTitle: 'Summary received',
+          state: 'received',
+          replaced: last.outcome === 'replaced',
+          receivedAt: londonTimeInWords(last.at),
+          due: londonTimeInWords(view.dueAt),
+        });
+      }
+      return render('agency/uploaded.njk', {
+        ...base,
+        pageTitle: 'We are checking your file',
+        state: 'checking',
+      });
+    },
+  },
+];

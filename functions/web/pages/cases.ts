@@ -1,0 +1,366 @@
+import type { AgencyRequest, CaseRecord, CaseStatus } from '../../../shared/schemas/case.ts';
+import { caseStatus } from '../../../shared/schemas/case.ts';
+import type { Actor, StaffRole } from '../../../shared/schemas/roles.ts';
+import { showCase } from '../../get-case/show-case.ts';
+import { callLogic, type LogicAnswer, webPorts } from '../domain.ts';
+import { notFound, type Page, render, staffOnly } from '../page.ts';
+
+/**
+ * The partnership team's list of open cases (GET /cases) and one case's page
+ * (GET /cases/{caseId}) for the team and the Rapid Review Group. The case page asks the same
+ * logic as GET /api/cases/{caseId} (functions/get-case/show-case.ts).
+ */
+
+const timeZone = 'Europe/London';
+
+/** "4 March 2026" in London. */
+export function londonDate(instant: string | Date): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(new Date(instant));
+}
+
+/** "4 March 2026 at 10:05am" in London. */
+export function londonDateTime(instant: string | Date): string {
+  const date = new Date(instant);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: 'numeric',
+    minute: '2-digit',
+    hour12: true,
+  }).formatToParts(date);
+  const hour = parts.find((part) => part.type === 'hour')?.value ?? '';
+  const minute = parts.find((part) => part.type === 'minute')?.value ?? '00';
+  const period = (parts.find((part) => part.type === 'dayPeriod')?.value ?? '')
+    .toLowerCase()
+    .replace(/\./g, '');
+  return `${londonDate(date)} at ${hour}:${minute}${period}`;
+}
+
+/** The London calendar date of an instant, YYYY-MM-DD (timetable milestones carry their dates so). */
+export function londonIsoDate(instant: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(instant);
+}
+
+/** How each status reads on a page, and the colour of its tag. */
+export const statusTags: Record<CaseStatus, { text: string; classes: string }> = {
+  notified: { text: 'Notified', classes: 'govuk-tag--grey' },
+  'awaiting-summaries': { text: 'Awaiting summaries', classes: 'govuk-tag--blue' },
+  collating: { text: 'Collating', classes: 'govuk-tag--light-blue' },
+  'awaiting-decision': { text: 'Awaiting decision', classes: 'govuk-tag--yellow' },
+  decided: { text: 'Decided', classes: 'govuk-tag--turquoise' },
+  'submitted-to-panel': { text: 'Submitted to the Panel', classes: 'govuk-tag--green' },
+  completed: { text: 'Completed', classes: 'govuk-tag--green' },
+  failed: { text: 'Failed', classes: 'govuk-tag--red' },
+};
+
+function statusTag(status: string): { text: string; classes: string } {
+  return statusTags[status as CaseStatus] ?? { text: status, classes: 'govuk-tag--grey' };
+}
+
+/** Statuses before the decision: the agencies' returns still matter to what the group reads. */
+const beforeDecision: readonly CaseStatus[] = [
+  'notified',
+  'awaiting-summaries',
+  'collating',
+  'awaiting-decision',
+];
+
+interface Milestone {
+  key: string;
+  day: number;
+  name: string;
+  date: string;
+  startsAt?: string;
+  dueAt: string;
+}
+
+/** The next milestone due after `now`, or undefined when all are past. */
+export function nextDeadline(milestones: readonly Milestone[], now: Date): Milestone | undefined {
+  return [...milestones]
+    .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))
+    .find((milestone) => Date.parse(milestone.dueAt) > now.getTime());
+}
+
+/**
+ * Tags for steps that are late at `now`: summaries still missing after the Day 10 deadline,
+ * no decision by the end of the Day 15 deadline, and a failed workflow.
+ */
+export function overdueTags(
+  record: Pick<CaseRecord, 'status' | 'decision' | 'timetable'>,
+  agencies: readonly Pick<AgencyRequest, 'status'>[] | undefined,
+  now: Date,
+): { text: string; classes: string }[] {
+  const tags: { text: string; classes: string }[] = [];
+  const due = (key: string) => record.timetable.milestones.find((milestone) => milestone.key === key)?.dueAt;
+  const past = (key: string) => {
+    const at = due(key);
+    return at !== undefined && Date.parse(at) < now.getTime();
+  };
+  if (record.status === 'failed') tags.push({ text: 'Failed', classes: 'govuk-tag--red' });
+  if (
+    beforeDecision.includes(record.status) &&
+    past('agencySummariesDue') &&
+    agencies?.some((agency) => agency.status !== 'received')
+  ) {
+    tags.push({ text: 'Summaries overdue', classes: 'govuk-tag--orange' });
+  }
+  if (record.status !== 'failed' && !record.decision && past('submitToPanel')) {
+    tags.push({ text: 'Decision overdue', classes: 'govuk-tag--red' });
+  }
+  return tags;
+}
+
+/** The filter's choices: every open status, then the closed one. */
+function statusChoices(selected: string | undefined) {
+  return [
+    { value: '', text: 'All open cases', selected: !selected },
+    ...caseStatus.options.map((status) => ({
+      value: status,
+      text: statusTags[status].text,
+      selected: selected === status,
+    })),
+  ];
+}
+
+/** GET /cases: every open case, newest first, or those with the chosen status. */
+const casesPage: Page = {
+  method: 'GET',
+  path: '/cases',
+  access: staffOnly('partnership-team'),
+  menu: {
+    text: 'Cases',
+    description: 'Every open case: where it stands, its next deadline and any step that is overdue.',
+  },
+  async handle(request) {
+    const asked = request.query.get('status') ?? '';
+    const status = caseStatus.safeParse(asked).success ? (asked as CaseStatus) : undefined;
+    const invalidFilter = asked !== '' && status === undefined;
+    const now = request.service.clock.now();
+    const records = await request.service.cases.listCases(status ? { status } : {});
+    const open = status ? records : records.filter((record) => record.status !== 'completed');
+    // One read of the case file per case still gathering or reading the agencies' returns: the
+    // list of cases carries no agency counts of its own yet.
+    const rows = await Promise.all(
+      open.map(async (record) => {
+        const agencies = beforeDecision.includes(record.status)
+          ? (await request.service.cases.getCaseFile(record.caseId)).agencies
+          : undefined;
+        const next = nextDeadline(record.timetable.milestones, now);
+        return {
+          caseId: record.caseId,
+          reference: record.reference,
+          localAuthority: record.notifyingLocalAuthority,
+          received: londonDate(record.receivedAt),
+          status: statusTag(record.status),
+          next: next ? { day: next.day, name: next.name, date: londonDate(next.dueAt) } : undefined,
+          summaries: agencies
+            ? `${agencies.filter((agency) => agency.status === 'received').length} of ${agencies.length} summaries received`
+            : undefined,
+          overdue: overdueTags(record, agencies, now),
+        };
+      }),
+    );
+    return render(
+      'cases/list.njk',
+      {
+        pageTitle: status ? `Cases: ${statusTags[status].text}` : 'Open cases',
+        rows,
+        choices: statusChoices(status),
+        selectedStatus: status,
+        invalidFilter,
+        today: londonDate(now),
+      },
+      invalidFilter ? 400 : 200,
+    );
+  },
+};
+
+/** The answer of GET /api/cases/{caseId}, as the case page reads it. */
+export interface CaseView {
+  caseId: string;
+  reference: string;
+  status: CaseStatus;
+  receivedAt: string;
+  notifyingLocalAuthority: string;
+  incidentKind: 'death' | 'serious-harm';
+  panelReference: string;
+  timetable: Milestone[];
+  agencies: {
+    agencyId: string;
+    name: string;
+    status: AgencyRequest['status'];
+    late: boolean;
+    requestedAt?: string;
+    remindedAt?: string;
+    escalatedAt?: string;
+    receivedAt?: string;
+    spoc?: { name: string; email: string };
+  }[];
+  documents: { name: string; key: string; downloadUrl: string; expiresAt: string }[];
+  decision?: CaseRecord['decision'];
+  failure?: CaseRecord['failure'];
+  workflow: { status: string; currentStep?: string };
+  audit: { at: string; actor: Actor; action: string; reason: string }[];
+}
+
+const roleNames: Record<StaffRole, string> = {
+  notifier: 'Notifier',
+  'partnership-team': 'Partnership team',
+  'rrg-member': 'Rapid Review Group member',
+  'rrg-chair': 'Rapid Review Group chair',
+  scrutineer: 'Scrutineer',
+};
+
+/** "AwaitDecision" → "Await decision"; "decision.recorded" → "Decision recorded". */
+export function humanise(name: string): string {
+  const words = name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[._-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function actorName(actor: Actor, agencies: CaseView['agencies']): string {
+  switch (actor.kind) {
+    case 'staff':
+      return `${roleNames[actor.role]} (${actor.id})`;
+    case 'agency':
+      return (
+        agencies.find((agency) => agency.agencyId === actor.agencyId)?.name ?? `Agency ${actor.agencyId}`
+      );
+    case 'system':
+      return 'The service';
+  }
+}
+
+function agencyTask(agency: CaseView['agencies'][number]) {
+  const status = (() => {
+    switch (agency.status) {
+      case 'pending':
+        return { text: 'Not yet requested', classes: 'govuk-tag--grey' };
+      case 'requested':
+        return { text: 'Requested', classes: 'govuk-tag--blue' };
+      case 'reminded':
+        return { text: 'Reminded', classes: 'govuk-tag--light-blue' };
+      case 'escalated':
+        return { text: 'Escalated', classes: 'govuk-tag--red' };
+      case 'received':
+        return agency.late
+          ? { text: 'Received late', classes: 'govuk-tag--orange' }
+          : { text: 'Received', classes: 'govuk-tag--green' };
+    }
+  })();
+  const events = [
+    agency.requestedAt && `requested ${londonDate(agency.requestedAt)}`,
+    agency.remindedAt && `reminded ${londonDate(agency.remindedAt)}`,
+    agency.escalatedAt && `escalated ${londonDate(agency.escalatedAt)}`,
+    agency.receivedAt && `received ${londonDate(agency.receivedAt)}`,
+  ].filter(Boolean);
+  const history = events.length ? `${String(events.join(', ')).replace(/^./, (c) => c.toUpperCase())}.` : '';
+  const spoc = agency.spoc ? ` Contact: ${agency.spoc.name}, ${agency.spoc.email}.` : '';
+  return {
+    title: { text: agency.name },
+    ...(history || spoc ? { hint: { text: `${history}${spoc}`.trim() } } : {}),
+    status: { tag: status },
+  };
+}
+
+/**
+ * The timetable as the timeline shows it: each milestone done, today or to come, and a "Today"
+ * entry between the last done milestone and the next when today has no milestone of its own.
+ */
+export function timelineOf(milestones: readonly Milestone[], now: Date) {
+  const today = londonIsoDate(now);
+  const sorted = [...milestones].sort((a, b) => a.day - b.day || Date.parse(a.dueAt) - Date.parse(b.dueAt));
+  const entries: {
+    kind: 'milestone' | 'today';
+    day?: number;
+    name?: string;
+    date: string;
+    state: 'done' | 'today' | 'upcoming';
+  }[] = [];
+  let todayShown = sorted.some((milestone) => milestone.date === today);
+  for (const milestone of sorted) {
+    if (!todayShown && milestone.date > today) {
+      entries.push({ kind: 'today', date: londonDate(now), state: 'today' });
+      todayShown = true;
+    }
+    const state =
+      milestone.date === today ? 'today' : Date.parse(milestone.dueAt) <= now.getTime() ? 'done' : 'upcoming';
+    entries.push({
+      kind: 'milestone',
+      day: milestone.day,
+      name: milestone.name,
+      date: londonDate(milestone.date),
+      state,
+    });
+  }
+  if (!todayShown) entries.push({ kind: 'today', date: londonDate(now), state: 'today' });
+  return entries;
+}
+
+/** What the case page shows, from the logic's answer. */
+export function casePageContext(view: CaseView, now: Date, roles: readonly StaffRole[]) {
+  const submitted = [...view.audit].reverse().find((event) => event.action === 'panel.submitted');
+  const expiresAt = view.documents[0]?.expiresAt;
+  return {
+    view,
+    status: statusTag(view.status),
+    received: londonDateTime(view.receivedAt),
+    incidentKind: view.incidentKind === 'death' ? 'Death of a child' : 'Serious harm to a child',
+    timeline: timelineOf(view.timetable, now),
+    agencyTasks: view.agencies.map(agencyTask),
+    documents: view.documents,
+    documentsExpire: expiresAt ? londonDateTime(expiresAt) : undefined,
+    decision: view.decision
+      ? {
+          ...view.decision,
+          decidedAt: londonDateTime(view.decision.decidedAt),
+        }
+      : undefined,
+    failure: view.failure ? { ...view.failure, at: londonDateTime(view.failure.at) } : undefined,
+    workflowStep: view.workflow.currentStep
+      ? `${humanise(view.workflow.currentStep)} (${humanise(view.workflow.status).toLowerCase()})`
+      : humanise(view.workflow.status),
+    panelSubmission:
+      submitted || view.status === 'submitted-to-panel' || view.status === 'completed'
+        ? { on: submitted ? londonDate(submitted.at) : undefined }
+        : undefined,
+    // Oldest first; events at the same instant keep the store's order.
+    audit: [...view.audit]
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+      .map((event) => ({
+        when: londonDateTime(event.at),
+        who: actorName(event.actor, view.agencies),
+        what: humanise(event.action),
+        why: event.reason,
+      })),
+    canDecide: roles.includes('rrg-chair') && view.status === 'awaiting-decision' && !view.decision,
+    canSeeList: roles.includes('partnership-team'),
+  };
+}
+
+/** GET /cases/{caseId}: one case, for the partnership team and the Rapid Review Group. */
+const casePage: Page = {
+  method: 'GET',
+  path: '/cases/{caseId}',
+  access: staffOnly('partnership-team', 'rrg-member', 'rrg-chair'),
+  async handle(request) {
+    const answer: LogicAnswer<CaseView> = await callLogic<CaseView>(request, (api) =>
+      showCase(request.service, webPorts, api),
+    );
+    if (!answer.ok) {
+      if (answer.status === 404) return notFound();
+      return render('cases/problem.njk', { pageTitle: answer.title, answer }, answer.status);
+    }
+    const context = casePageContext(answer.body, request.service.clock.now(), request.user?.roles ?? []);
+    return render('cases/case.njk', { pageTitle: `Case ${answer.body.reference}`, ...context });
+  },
+};
+
+export const casePages: Page[] = [casesPage, casePage];

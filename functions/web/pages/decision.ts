@@ -1,0 +1,234 @@
+import { type InvalidField, invalidFields } from '../../../shared/http/problem.ts';
+import { type CaseRecord, rapidReviewDecision } from '../../../shared/schemas/case.ts';
+import { caseId as caseIdSchema } from '../../../shared/schemas/primitives.ts';
+import { recordDecision } from '../../record-decision/record-decision.ts';
+import { callLogic, webPorts } from '../domain.ts';
+import { formErrors } from '../forms.ts';
+import {
+  notFound,
+  type Page,
+  type PageResult,
+  redirect,
+  render,
+  staffOnly,
+  type WebRequest,
+} from '../page.ts';
+import { londonDateTime } from './cases.ts';
+
+/**
+ * The Rapid Review Group chair's decision: the question page (both answers with their reasons),
+ * a check-your-answers page, and a confirmation. The answers travel in the forms themselves
+ * (hidden fields on the check page), so nothing is stored until the chair confirms; confirming
+ * runs the same logic as POST /api/cases/{caseId}/decision (functions/record-decision).
+ *
+ *   GET  /cases/{caseId}/decision               the questions
+ *   POST /cases/{caseId}/decision               the questions again with the answers given ("Change")
+ *   POST /cases/{caseId}/decision/check         checks the answers: the form with errors, or check your answers
+ *   POST /cases/{caseId}/decision/confirm       records the decision → the confirmation
+ *   GET  /cases/{caseId}/decision/confirmation  "Decision recorded"
+ */
+
+const chairOnly = staffOnly('rrg-chair');
+
+/** The question page's field ids, by the decision's field names. */
+export const decisionFieldIds = {
+  commissionLocalReview: 'commission-local-review',
+  localReviewReason: 'local-review-reason',
+  recommendNationalReview: 'recommend-national-review',
+  nationalReviewReason: 'national-review-reason',
+} as const;
+
+type DecisionField = keyof typeof decisionFieldIds;
+
+/** What a question page's fields hold, as posted. */
+export interface DecisionAnswers {
+  commissionLocalReview: string;
+  localReviewReason: string;
+  recommendNationalReview: string;
+  nationalReviewReason: string;
+}
+
+const messages: Record<DecisionField, { missing: string; tooLong?: string }> = {
+  commissionLocalReview: {
+    missing: 'Select yes if the group commissions a local child safeguarding practice review',
+  },
+  localReviewReason: {
+    missing: 'Enter the reason for the decision on a local review',
+    tooLong: 'The reason for the decision on a local review must be 4,000 characters or fewer',
+  },
+  recommendNationalReview: {
+    missing: 'Select yes if the group recommends a national review to the Panel',
+  },
+  nationalReviewReason: {
+    missing: 'Enter the reason for the recommendation on a national review',
+    tooLong: 'The reason for the recommendation on a national review must be 4,000 characters or fewer',
+  },
+};
+
+function answersFrom(form: URLSearchParams): DecisionAnswers {
+  return {
+    commissionLocalReview: form.get('commissionLocalReview') ?? '',
+    localReviewReason: form.get('localReviewReason') ?? '',
+    recommendNationalReview: form.get('recommendNationalReview') ?? '',
+    nationalReviewReason: form.get('nationalReviewReason') ?? '',
+  };
+}
+
+const yesNo = (value: string): boolean | undefined =>
+  value === 'yes' ? true : value === 'no' ? false : undefined;
+
+/** The JSON body POST /api/cases/{caseId}/decision takes, from the page's answers. */
+export function decisionBody(answers: DecisionAnswers) {
+  return {
+    commissionLocalReview: yesNo(answers.commissionLocalReview),
+    localReviewReason: answers.localReviewReason,
+    recommendNationalReview: yesNo(answers.recommendNationalReview),
+    nationalReviewReason: answers.nationalReviewReason,
+  };
+}
+
+/** The page's words for what the decision's schema (the logic's own rules) finds wrong. */
+function pageMessages(fields: readonly InvalidField[]): InvalidField[] {
+  return fields.map(({ field, message }) => {
+    const known = messages[field as DecisionField];
+    if (!known) return { field, message };
+    const tooLong = /characters or fewer/.test(message);
+    return { field, message: tooLong && known.tooLong ? known.tooLong : known.missing };
+  });
+}
+
+const idFor = (field: string): string => decisionFieldIds[field as DecisionField] ?? field;
+
+/** The errors of a decision's answers, in the order of the page; none when the logic would accept them. */
+export function decisionErrors(answers: DecisionAnswers): InvalidField[] {
+  const parsed = rapidReviewDecision.safeParse(decisionBody(answers));
+  if (parsed.success) return [];
+  const order = Object.keys(decisionFieldIds);
+  return pageMessages(invalidFields(parsed.error)).sort(
+    (a, b) => order.indexOf(a.field) - order.indexOf(b.field),
+  );
+}
+
+/** The case, or why the chair cannot decide on it now (not found, already decided, not awaiting). */
+async function caseForDecision(
+  request: WebRequest,
+): Promise<{ record: CaseRecord } | { result: PageResult }> {
+  const parsed = caseIdSchema.safeParse(request.params.caseId);
+  if (!parsed.success) return { result: notFound() };
+  const record = await request.service.cases.getCase(parsed.data);
+  if (!record) return { result: notFound() };
+  if (record.decision) {
+    return {
+      result: problemPage(record.caseId, {
+        status: 409,
+        title: 'Already decided',
+        detail: `The decision on case ${record.reference} was already recorded on ${londonDateTime(record.decision.decidedAt)}. It cannot be recorded again.`,
+      }),
+    };
+  }
+  if (record.status !== 'awaiting-decision') {
+    return {
+      result: problemPage(record.caseId, {
+        status: 409,
+        title: 'Not awaiting a decision',
+        detail: `Case ${record.reference} is not waiting for the group’s decision yet: the papers have not been distributed.`,
+      }),
+    };
+  }
+  return { record };
+}
+
+function problemPage(caseId: string, answer: { status: number; title: string; detail: string }): PageResult {
+  return render('decision/problem.njk', { pageTitle: answer.title, answer, caseId }, answer.status);
+}
+
+function questionPage(record: CaseRecord, answers: DecisionAnswers, errors?: InvalidField[]): PageResult {
+  return render(
+    'decision/question.njk',
+    {
+      pageTitle: 'Record the Rapid Review Group’s decision',
+      record,
+      answers,
+      ids: decisionFieldIds,
+      ...(errors?.length ? { errors: formErrors(errors, idFor) } : {}),
+    },
+    errors?.length ? 400 : 200,
+  );
+}
+
+export const decisionPages: Page[] = [
+  {
+    method: 'GET',
+    path: '/cases/{caseId}/decision',
+    access: chairOnly,
+    async handle(request) {
+      const found = await caseForDecision(request);
+      if ('result' in found) return found.result;
+      return questionPage(found.record, answersFrom(new URLSearchParams()));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/cases/{caseId}/decision',
+    access: chairOnly,
+    async handle(request) {
+      const found = await caseForDecision(request);
+      if ('result' in found) return found.result;
+      return questionPage(found.record, answersFrom(request.form));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/cases/{caseId}/decision/check',
+    access: chairOnly,
+    async handle(request) {
+      const found = await caseForDecision(request);
+      if ('result' in found) return found.result;
+      const answers = answersFrom(request.form);
+      const errors = decisionErrors(answers);
+      if (errors.length) return questionPage(found.record, answers, errors);
+      return render('decision/check.njk', {
+        pageTitle: 'Check the decision before you record it',
+        record: found.record,
+        answers,
+        ids: decisionFieldIds,
+      });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/cases/{caseId}/decision/confirm',
+    access: chairOnly,
+    async handle(request) {
+      const found = await caseForDecision(request);
+      if ('result' in found) return found.result;
+      const answers = answersFrom(request.form);
+      const answer = await callLogic(request, (api) => recordDecision(request.service, webPorts, api), {
+        pathParameters: { caseId: found.record.caseId },
+        body: decisionBody(answers),
+      });
+      if (answer.ok) return redirect(`/cases/${found.record.caseId}/decision/confirmation`);
+      if (answer.status === 400) return questionPage(found.record, answers, pageMessages(answer.errors));
+      if (answer.status === 404) return notFound();
+      return problemPage(found.record.caseId, answer);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/cases/{caseId}/decision/confirmation',
+    access: chairOnly,
+    async handle(request) {
+      const parsed = caseIdSchema.safeParse(request.params.caseId);
+      if (!parsed.success) return notFound();
+      const record = await request.service.cases.getCase(parsed.data);
+      if (!record) return notFound();
+      if (!record.decision) return redirect(`/cases/${record.caseId}/decision`);
+      return render('decision/confirmation.njk', {
+        pageTitle: 'Decision recorded',
+        record,
+        decidedAt: londonDateTime(record.decision.decidedAt),
+        panelMailbox: request.service.profile().panelMailbox,
+      });
+    },
+  },
+];

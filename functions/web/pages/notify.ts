@@ -1,0 +1,528 @@
+import { randomUUID } from 'node:crypto';
+import { dynamoDocumentClient } from '../../../shared/adapters/aws-clients.ts';
+import { appClock } from '../../../shared/clock.ts';
+import { requireEnv } from '../../../shared/env.ts';
+import { CaseNotFoundError } from '../../../shared/errors.ts';
+import type { MilestoneKey } from '../../../shared/rapid-review-rules.ts';
+import type { SeriousIncidentNotification } from '../../../shared/schemas/notification.ts';
+import type { CaseFile } from '../../../shared/stores/case-store.ts';
+import {
+  type DraftStore,
+  DynamoDbDraftStore,
+  type NotificationDraft,
+} from '../../../shared/stores/draft-store.ts';
+import { type IntakePorts, submitNotification } from '../../intake/submit-notification.ts';
+import { callLogic, webPorts } from '../domain.ts';
+import { formValues } from '../forms.ts';
+import {
+  notFound,
+  type Page,
+  type PageResult,
+  redirect,
+  render,
+  staffOnly,
+  type WebRequest,
+} from '../page.ts';
+import {
+  agencyFormValues,
+  childFormValues,
+  incidentFormValues,
+  londonDate,
+  missingSections,
+  notifierFormValues,
+  type PageErrors,
+  parallelFormValues,
+  parallelProcessOptions,
+  parseAgency,
+  parseChild,
+  parseIncident,
+  parseNotifier,
+  parseParallelProcesses,
+} from './notify/answers.ts';
+import { checkAnswerSections, childDescription, formatDate, timetableDates } from './notify/views.ts';
+
+/**
+ * Notify a serious incident: the notification of shared/schemas/notification.ts as GOV.UK
+ * question pages. Each page's accepted answers are kept in the person's draft (DraftStore);
+ * check your answers submits them through the same intake logic as `POST /api/notifications`,
+ * with an Idempotency-Key made from the draft, so a double click or a resubmission opens one case.
+ */
+
+/** What the notify pages need besides the request's service. */
+export interface NotifyDependencies {
+  drafts: () => DraftStore;
+  intakePorts: () => IntakePorts;
+  newDraftId?: () => string;
+}
+
+export const MAX_CHILDREN = 4;
+export const MAX_AGENCIES = 30;
+
+/** Who may notify: the route table's SubmitNotification roles. */
+const access = staffOnly('notifier', 'partnership-team');
+
+type Listed = 'children' | 'agencies';
+
+export function notifyPagesWith(dependencies: NotifyDependencies): Page[] {
+  const newDraftId = dependencies.newDraftId ?? randomUUID;
+
+  const userIdOf = (request: WebRequest): string => {
+    // Staff pages always have a user (the router sends others to sign in).
+    if (!request.user) throw new Error('A notify page ran without a signed-in person');
+    return request.user.id;
+  };
+  const loadDraft = (request: WebRequest) => dependencies.drafts().getDraft(userIdOf(request));
+  const draftOrNew = async (request: WebRequest): Promise<NotificationDraft> =>
+    (await loadDraft(request)) ?? { draftId: newDraftId(), notification: {} };
+  const saveDraft = (request: WebRequest, draft: NotificationDraft) =>
+    dependencies.drafts().saveDraft(userIdOf(request), draft);
+  const today = (request: WebRequest) => londonDate(request.service.clock.now());
+
+  /** Whether the person came from check your answers (a Change link), so saving goes back there. */
+  const changing = (request: WebRequest) =>
+    (request.method === 'GET' ? request.query.get('change') : request.form.get('change')) === 'yes';
+  const keepChanging = (request: WebRequest, path: string) =>
+    changing(request) ? `${path}?change=yes` : path;
+  const onwards = (request: WebRequest, next: string) =>
+    redirect(changing(request) ? '/notify/check-answers' : next);
+
+  const page = (
+    template: string,
+    request: WebRequest,
+    context: Record<string, unknown>,
+    errors?: PageErrors,
+  ): PageResult =>
+    render(
+      `notify/${template}`,
+      { change: changing(request), ...context, ...(errors ? { errors } : {}) },
+      errors ? 400 : 200,
+    );
+
+  /** The 1-based position in a list from the path, or undefined when there is no such entry. */
+  const position = (request: WebRequest, length: number): number | undefined => {
+    const text = request.params.number ?? '';
+    if (!/^[1-9]\d{0,2}$/.test(text)) return undefined;
+    const index = Number(text) - 1;
+    return index < length ? index : undefined;
+  };
+
+  // ------------------------------------------------------------ lists: children and agencies
+
+  const lists = {
+    children: {
+      singular: 'child',
+      plural: 'children',
+      max: MAX_CHILDREN,
+      next: '/notify/agencies',
+      items: (draft: NotificationDraft | undefined) => draft?.notification.children ?? [],
+      describe: (item: unknown) => {
+        const child = item as NonNullable<SeriousIncidentNotification['children']>[number];
+        return { name: child.name, detail: childDescription(child) };
+      },
+    },
+    agencies: {
+      singular: 'agency',
+      plural: 'agencies',
+      max: MAX_AGENCIES,
+      next: '/notify/notifier',
+      items: (draft: NotificationDraft | undefined) => draft?.notification.agencies ?? [],
+      describe: (item: unknown) => {
+        const agency = item as NonNullable<SeriousIncidentNotification['agencies']>[number];
+        return { name: agency.name, detail: `${agency.spoc.name}, ${agency.spoc.email}` };
+      },
+    },
+  } as const;
+
+  function listPages(list: Listed): Page[] {
+    const words = lists[list];
+    const base = `/notify/${list}`;
+    const template = list === 'children' ? 'child.njk' : 'agency.njk';
+
+    const showList = (request: WebRequest, draft: NotificationDraft | undefined, errors?: PageErrors) => {
+      const items = words.items(draft).map((item, index) => ({
+        ...words.describe(item),
+        changeHref: keepChanging(request, `${base}/${index + 1}`),
+        removeHref: keepChanging(request, `${base}/${index + 1}/remove`),
+      }));
+      return page(
+        `${list}.njk`,
+        request,
+        { items, max: words.max, words, values: formValues(request.form) },
+        errors,
+      );
+    };
+
+    const showItemForm = (
+      request: WebRequest,
+      context: { values: Record<string, string>; action: string; adding: boolean },
+      errors?: PageErrors,
+    ) => page(template, request, { ...context, backHref: keepChanging(request, base) }, errors);
+
+    const parseItem = (request: WebRequest, draft: NotificationDraft | undefined, replacing?: number) => {
+      if (list === 'children') return parseChild(request.form, today(request));
+      const others = words.items(draft).filter((_, index) => index !== replacing);
+      return parseAgency(request.form, others as NonNullable<SeriousIncidentNotification['agencies']>);
+    };
+
+    const store = async (request: WebRequest, draft: NotificationDraft, items: unknown[]) => {
+      const notification = { ...draft.notification, [list]: items } as NotificationDraft['notification'];
+      await saveDraft(request, { ...draft, notification });
+    };
+
+    return [
+      {
+        method: 'GET',
+        path: base,
+        access,
+        async handle(request) {
+          const draft = await loadDraft(request);
+          if (words.items(draft).length === 0) return redirect(keepChanging(request, `${base}/new`));
+          return showList(request, draft);
+        },
+      },
+      {
+        method: 'POST',
+        path: base,
+        access,
+        async handle(request) {
+          const draft = await loadDraft(request);
+          const count = words.items(draft).length;
+          if (count === 0) return redirect(keepChanging(request, `${base}/new`));
+          if (count >= words.max) return onwards(request, words.next);
+          const answer = request.form.get('addAnother');
+          if (answer === 'yes') return redirect(keepChanging(request, `${base}/new`));
+          if (answer === 'no') return onwards(request, words.next);
+          const message = `Select yes if you need to add another ${words.singular}`;
+          return showList(request, draft, {
+            errorList: [{ text: message, href: '#addAnother' }],
+            byField: { addAnother: { text: message } },
+            dateParts: {},
+          });
+        },
+      },
+      {
+        method: 'GET',
+        path: `${base}/new`,
+        access,
+        async handle(request) {
+          const draft = await loadDraft(request);
+          if (words.items(draft).length >= words.max) return redirect(keepChanging(request, base));
+          return showItemForm(request, { values: {}, action: `${base}/new`, adding: true });
+        },
+      },
+      {
+        method: 'POST',
+        path: `${base}/new`,
+        access,
+        async handle(request) {
+          const draft = await draftOrNew(request);
+          const items = [...words.items(draft)];
+          if (items.length >= words.max) return redirect(keepChanging(request, base));
+          const parsed = parseItem(request, draft);
+          if (!parsed.ok) {
+            return showItemForm(
+              request,
+              { values: formValues(request.form), action: `${base}/new`, adding: true },
+              parsed.errors,
+            );
+          }
+          await store(request, draft, [...items, parsed.value]);
+          return redirect(keepChanging(request, base));
+        },
+      },
+      {
+        method: 'GET',
+        path: `${base}/{number}`,
+        access,
+        async handle(request) {
+          const items = words.items(await loadDraft(request));
+          const index = position(request, items.length);
+          if (index === undefined) return notFound();
+          const item = items[index];
+          const values =
+            list === 'children'
+              ? childFormValues(item as Parameters<typeof childFormValues>[0])
+              : agencyFormValues(item as Parameters<typeof agencyFormValues>[0]);
+          return showItemForm(request, { values, action: `${base}/${index + 1}`, adding: false });
+        },
+      },
+      {
+        method: 'POST',
+        path: `${base}/{number}`,
+        access,
+        async handle(request) {
+          const draft = await loadDraft(request);
+          const items = [...words.items(draft)];
+          const index = position(request, items.length);
+          if (!draft || index === undefined) return notFound();
+          const parsed = parseItem(request, draft, index);
+          if (!parsed.ok) {
+            return showItemForm(
+              request,
+              { values: formValues(request.form), action: `${base}/${index + 1}`, adding: false },
+              parsed.errors,
+            );
+          }
+          items[index] = parsed.value as (typeof items)[number];
+          await store(request, draft, items);
+          return redirect(keepChanging(request, base));
+        },
+      },
+      {
+        method: 'GET',
+        path: `${base}/{number}/remove`,
+        access,
+        async handle(request) {
+          const items = words.items(await loadDraft(request));
+          const index = position(request, items.length);
+          if (index === undefined) return notFound();
+          return page('remove.njk', request, {
+            name: words.describe(items[index]).name,
+            words,
+            action: `${base}/${index + 1}/remove`,
+            backHref: keepChanging(request, base),
+          });
+        },
+      },
+      {
+        method: 'POST',
+        path: `${base}/{number}/remove`,
+        access,
+        async handle(request) {
+          const draft = await loadDraft(request);
+          const items = [...words.items(draft)];
+          const index = position(request, items.length);
+          if (!draft || index === undefined) return notFound();
+          items.splice(index, 1);
+          await store(request, draft, items);
+          return redirect(keepChanging(request, items.length ? base : `${base}/new`));
+        },
+      },
+    ];
+  }
+
+  // ------------------------------------------------------------ the pages
+
+  return [
+    {
+      method: 'GET',
+      path: '/notify',
+      access,
+      menu: {
+        text: 'Notify a serious incident',
+        description:
+          'Tell the partnership about a child’s death or serious harm. Sending it starts the Rapid Review.',
+      },
+      async handle(request) {
+        const draft = await loadDraft(request);
+        return page('start.njk', request, { hasDraft: Boolean(draft) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/notify/incident',
+      access,
+      async handle(request) {
+        const draft = await loadDraft(request);
+        const answers = draft?.notification.incident
+          ? {
+              notifyingLocalAuthority: draft.notification.notifyingLocalAuthority ?? '',
+              incident: draft.notification.incident,
+            }
+          : undefined;
+        return page('incident.njk', request, { values: incidentFormValues(answers) });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/notify/incident',
+      access,
+      async handle(request) {
+        const parsed = parseIncident(request.form, today(request));
+        if (!parsed.ok) {
+          return page('incident.njk', request, { values: formValues(request.form) }, parsed.errors);
+        }
+        const draft = await draftOrNew(request);
+        await saveDraft(request, { ...draft, notification: { ...draft.notification, ...parsed.value } });
+        return onwards(request, '/notify/children');
+      },
+    },
+    ...listPages('children'),
+    ...listPages('agencies'),
+    {
+      method: 'GET',
+      path: '/notify/notifier',
+      access,
+      async handle(request) {
+        const draft = await loadDraft(request);
+        const values = draft?.notification.notifier
+          ? notifierFormValues(draft.notification.notifier)
+          : { name: request.user?.name ?? '' };
+        return page('notifier.njk', request, { values });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/notify/notifier',
+      access,
+      async handle(request) {
+        const parsed = parseNotifier(request.form);
+        if (!parsed.ok)
+          return page('notifier.njk', request, { values: formValues(request.form) }, parsed.errors);
+        const draft = await draftOrNew(request);
+        await saveDraft(request, {
+          ...draft,
+          notification: { ...draft.notification, notifier: parsed.value },
+        });
+        return onwards(request, '/notify/parallel-processes');
+      },
+    },
+    {
+      method: 'GET',
+      path: '/notify/parallel-processes',
+      access,
+      async handle(request) {
+        const draft = await loadDraft(request);
+        return page('parallel-processes.njk', request, {
+          values: parallelFormValues(draft?.notification.parallelProcesses),
+          options: parallelProcessOptions,
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/notify/parallel-processes',
+      access,
+      async handle(request) {
+        const parsed = parseParallelProcesses(request.form);
+        if (!parsed.ok) {
+          return page(
+            'parallel-processes.njk',
+            request,
+            {
+              values: { processes: request.form.getAll('processes'), other: request.form.get('other') ?? '' },
+              options: parallelProcessOptions,
+            },
+            parsed.errors,
+          );
+        }
+        const draft = await draftOrNew(request);
+        await saveDraft(request, {
+          ...draft,
+          notification: { ...draft.notification, parallelProcesses: parsed.value },
+        });
+        return redirect('/notify/check-answers');
+      },
+    },
+    {
+      method: 'GET',
+      path: '/notify/check-answers',
+      access,
+      async handle(request) {
+        const draft = await loadDraft(request);
+        if (!draft) return redirect('/notify');
+        return page('check-answers.njk', request, {
+          sections: checkAnswerSections(draft.notification),
+          missing: missingSections(draft.notification),
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/notify/check-answers',
+      access,
+      async handle(request) {
+        const draft = await loadDraft(request);
+        // Sent already (the draft is removed once the case is open), or never started.
+        if (!draft) return redirect('/notify');
+        const showProblems = (problems: { text: string; href: string }[], status = 400) =>
+          render(
+            'notify/check-answers.njk',
+            {
+              sections: checkAnswerSections(draft.notification),
+              missing: missingSections(draft.notification),
+              errors: { errorList: problems, byField: {}, dateParts: {} },
+            },
+            status,
+          );
+        const missing = missingSections(draft.notification);
+        if (missing.length > 0) return showProblems(missing);
+
+        const answer = await callLogic<{ caseId: string; reference: string }>(
+          request,
+          (api) => submitNotification(request.service, dependencies.intakePorts(), api),
+          { body: draft.notification, headers: { 'idempotency-key': `notify-draft-${draft.draftId}` } },
+        );
+        if (!answer.ok) {
+          const problems = answer.errors.length
+            ? answer.errors.map((error) => ({ text: error.message, href: sectionHref(error.field) }))
+            : [{ text: answer.detail, href: '#submit' }];
+          return showProblems(problems, answer.status >= 500 ? 503 : 400);
+        }
+        await dependencies.drafts().deleteDraft(userIdOf(request));
+        return redirect(`/notify/confirmation/${encodeURIComponent(answer.body.caseId)}`);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/notify/confirmation/{caseId}',
+      access,
+      async handle(request) {
+        let file: CaseFile;
+        try {
+          file = await request.service.cases.getCaseFile(request.params.caseId ?? '');
+        } catch (error) {
+          if (error instanceof CaseNotFoundError) return notFound();
+          throw error;
+        }
+        // The confirmation is for the person who sent it (and the partnership team, who see every case).
+        const opened = file.audit.find((event) => event.action === 'case.opened');
+        const sentByThisPerson = opened?.actor.kind === 'staff' && opened.actor.id === request.user?.id;
+        if (!sentByThisPerson && !request.user?.roles.includes('partnership-team')) return notFound();
+        return page('confirmation.njk', request, {
+          reference: file.case.reference,
+          receivedOn: formatDate(londonDate(new Date(file.case.receivedAt))),
+          dates: timetableDates(file.case.timetable, confirmationMilestones),
+        });
+      },
+    },
+  ];
+}
+
+/** The milestones the confirmation lists under "What happens next". */
+const confirmationMilestones: readonly MilestoneKey[] = [
+  'requestAgencySummaries',
+  'agencySummariesDue',
+  'distributePapers',
+  'rapidReviewMeeting',
+  'submitToPanel',
+];
+
+/** The page that asks a field the API reported (`children.0.name` → the first child's page). */
+function sectionHref(field: string): string {
+  const [section, index] = field.split('.');
+  if (section === 'children' || section === 'agencies') {
+    return /^\d+$/.test(index ?? '')
+      ? `/notify/${section}/${Number(index) + 1}?change=yes`
+      : `/notify/${section}`;
+  }
+  if (section === 'notifier') return '/notify/notifier?change=yes';
+  if (section === 'parallelProcesses') return '/notify/parallel-processes';
+  return '/notify/incident?change=yes';
+}
+
+let drafts: DraftStore | undefined;
+
+/** The draft store in the case table, made once per container. */
+function draftStoreFromEnvironment(): DraftStore {
+  drafts ??= new DynamoDbDraftStore(dynamoDocumentClient(), requireEnv('tableName'), {
+    now: () => appClock().now(),
+  });
+  return drafts;
+}
+
+/** The notify pages as the web function serves them. */
+export const notifyPages: Page[] = notifyPagesWith({
+  drafts: draftStoreFromEnvironment,
+  intakePorts: () => webPorts,
+});

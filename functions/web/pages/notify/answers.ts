@@ -1,0 +1,463 @@
+import { Temporal } from 'temporal-polyfill';
+import { z } from 'zod';
+import {
+  type NotifiedAgency,
+  type NotifiedChild,
+  notifiedAgency,
+  notifiedChild,
+  parallelProcesses,
+  type SeriousIncidentNotification,
+  seriousIncidentNotification,
+} from '../../../../shared/schemas/notification.ts';
+
+/**
+ * The notify pages' answers: form fields to the notification's parts (checked by the same zod
+ * pieces as the API, so the messages match) and back, and GOV.UK error messages that name the field.
+ */
+
+export type DatePart = 'day' | 'month' | 'year';
+const dateParts: readonly DatePart[] = ['day', 'month', 'year'];
+
+/** Form errors: the summary's list, the message by field name, and which parts of a date input are wrong. */
+export interface PageErrors {
+  errorList: { text: string; href: string }[];
+  byField: Record<string, { text: string }>;
+  dateParts: Record<string, DatePart[]>;
+}
+
+/** Collects one message per field (the first wins), in the order the page shows its fields. */
+export class ErrorCollector {
+  readonly #errors: { field: string; message: string; parts?: DatePart[] }[] = [];
+
+  add(field: string, message: string, parts?: DatePart[]): void {
+    if (this.#errors.some((error) => error.field === field)) return;
+    this.#errors.push({ field, message, ...(parts ? { parts } : {}) });
+  }
+
+  get empty(): boolean {
+    return this.#errors.length === 0;
+  }
+
+  /** In `order` (field names as on the page); fields not in it come last. */
+  result(order: readonly string[]): PageErrors {
+    const rank = (field: string) => {
+      const index = order.indexOf(field);
+      return index === -1 ? order.length : index;
+    };
+    const sorted = [...this.#errors].sort((a, b) => rank(a.field) - rank(b.field));
+    const errors: PageErrors = { errorList: [], byField: {}, dateParts: {} };
+    for (const { field, message, parts } of sorted) {
+      errors.byField[field] = { text: message };
+      // A date links to its first wrong input (the day when the whole date is wrong).
+      const href = parts ? `#${field}-${parts[0] ?? 'day'}` : `#${field}`;
+      errors.errorList.push({ text: message, href });
+      if (parts) errors.dateParts[field] = parts;
+    }
+    return errors;
+  }
+}
+
+/** How a field is named in messages: "Enter <enter>", "<Label> must be …". */
+export interface FieldWords {
+  label: string;
+  enter: string;
+}
+
+/**
+ * The schema's message, made to name the field where the schema's own is generic
+ * ("Enter a value" → "Enter where the incident happened").
+ */
+export function namedMessage(message: string, words: FieldWords | undefined): string {
+  if (!words) return message;
+  if (message === 'Enter a value') return `Enter ${words.enter}`;
+  const tooLong = /^Must be (\d+) characters or fewer$/.exec(message);
+  if (tooLong) return `${words.label} must be ${tooLong[1]} characters or fewer`;
+  return message;
+}
+
+/** Adds zod's issues to `errors`, each under the page's field name for its path. */
+export function addIssues(
+  errors: ErrorCollector,
+  error: z.ZodError,
+  fieldFor: (path: string) => string,
+  words: Record<string, FieldWords>,
+  dateFields: readonly string[] = [],
+): void {
+  for (const issue of error.issues) {
+    const field = fieldFor(issue.path.map(String).join('.'));
+    const fieldWords = words[field];
+    // zod's own length message ("Too big: …") in the GOV.UK words, naming the field.
+    const message =
+      issue.code === 'too_big' && fieldWords
+        ? `${fieldWords.label} must be ${String(issue.maximum)} characters or fewer`
+        : namedMessage(issue.message, fieldWords);
+    errors.add(field, message, dateFields.includes(field) ? [...dateParts] : undefined);
+  }
+}
+
+/** The London calendar date of an instant, YYYY-MM-DD. */
+export function londonDate(instant: Date): string {
+  return Temporal.Instant.fromEpochMilliseconds(instant.getTime())
+    .toZonedDateTimeISO('Europe/London')
+    .toPlainDate()
+    .toString();
+}
+
+/**
+ * A GOV.UK date input's three fields (`<name>-day`, `-month`, `-year`) as YYYY-MM-DD, or the
+ * message to show and the parts to mark. All three empty is `undefined` (the caller decides
+ * whether that is allowed).
+ */
+export function dateFromParts(
+  form: URLSearchParams,
+  name: string,
+  words: FieldWords,
+  options: { today: string; required: boolean },
+): { value?: string; error?: { message: string; parts: DatePart[] } } {
+  const values = Object.fromEntries(
+    dateParts.map((part) => [part, (form.get(`${name}-${part}`) ?? '').trim()]),
+  ) as Record<DatePart, string>;
+  const missing = dateParts.filter((part) => values[part] === '');
+  if (missing.length === 3) {
+    return options.required ? { error: { message: `Enter ${words.enter}`, parts: [...dateParts] } } : {};
+  }
+  if (missing.length > 0) {
+    const list = missing.length === 2 ? `${missing[0]} and ${missing[1]}` : missing[0];
+    return { error: { message: `${words.label} must include a ${list}`, parts: missing } };
+  }
+  const notNumbers = dateParts.filter((part) => !/^\d+$/.test(values[part]));
+  if (notNumbers.length > 0) {
+    return { error: { message: `${words.label} must be a real date`, parts: notNumbers } };
+  }
+  if (!/^\d{4}$/.test(values.year)) {
+    return { error: { message: `${words.label} must include a year with 4 numbers`, parts: ['year'] } };
+  }
+  let date: Temporal.PlainDate;
+  try {
+    date = Temporal.PlainDate.from(
+      { year: Number(values.year), month: Number(values.month), day: Number(values.day) },
+      { overflow: 'reject' },
+    );
+  } catch {
+    const month = Number(values.month);
+    const parts: DatePart[] = month < 1 || month > 12 ? ['month'] : ['day'];
+    return { error: { message: `${words.label} must be a real date`, parts } };
+  }
+  const value = date.toString();
+  if (value > options.today) {
+    return { error: { message: `${words.label} must be today or in the past`, parts: [...dateParts] } };
+  }
+  return { value };
+}
+
+/** A date as the three fields of a GOV.UK date input, for showing an accepted answer again. */
+export function dateToParts(name: string, value: string | undefined): Record<string, string> {
+  if (!value) return {};
+  const [year, month, day] = value.split('-');
+  return {
+    [`${name}-day`]: String(Number(day)),
+    [`${name}-month`]: String(Number(month)),
+    [`${name}-year`]: year ?? '',
+  };
+}
+
+const optionalText = (form: URLSearchParams, name: string): string | undefined => {
+  const value = (form.get(name) ?? '').trim();
+  return value === '' ? undefined : value;
+};
+
+/** A yes/no radio as a boolean; anything else as given, so the schema names it. */
+function yesNo(value: string | null): unknown {
+  if (value === 'yes') return true;
+  if (value === 'no') return false;
+  return undefined;
+}
+
+// ---------------------------------------------------------------- incident
+
+export type IncidentAnswers = Pick<SeriousIncidentNotification, 'notifyingLocalAuthority' | 'incident'>;
+
+export const incidentFieldOrder = [
+  'kind',
+  'occurredOn',
+  'localAuthorityAwareOn',
+  'panelNotifiedOn',
+  'location',
+  'panelReference',
+  'notifyingLocalAuthority',
+  'summary',
+] as const;
+
+export const incidentWords: Record<string, FieldWords> = {
+  occurredOn: { label: 'Date of incident', enter: 'the date of the incident' },
+  localAuthorityAwareOn: {
+    label: 'Date the local authority became aware',
+    enter: 'the date the local authority became aware',
+  },
+  panelNotifiedOn: { label: 'Date the Panel was notified', enter: 'the date the Panel was notified' },
+  location: { label: 'Where it happened', enter: 'where the incident happened' },
+  panelReference: { label: 'Panel reference', enter: 'the Panel reference' },
+  notifyingLocalAuthority: { label: 'Notifying local authority', enter: 'the notifying local authority' },
+  summary: { label: 'Summary', enter: 'a summary' },
+};
+
+const incidentDates = ['occurredOn', 'localAuthorityAwareOn', 'panelNotifiedOn'] as const;
+
+const incidentSchema = z
+  .object({
+    notifyingLocalAuthority: seriousIncidentNotification.shape.notifyingLocalAuthority,
+    incident: seriousIncidentNotification.shape.incident,
+  })
+  .superRefine((answers, ctx) => {
+    // The notification's own date order rules, with its messages.
+    const { occurredOn, localAuthorityAwareOn, panelNotifiedOn } = answers.incident;
+    if (localAuthorityAwareOn < occurredOn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['incident', 'localAuthorityAwareOn'],
+        message: 'The date the local authority became aware must be on or after the incident',
+      });
+    }
+    if (panelNotifiedOn < localAuthorityAwareOn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['incident', 'panelNotifiedOn'],
+        message: 'The date the Panel was notified must be on or after the local authority became aware',
+      });
+    }
+  });
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: PageErrors };
+
+export function parseIncident(form: URLSearchParams, today: string): Parsed<IncidentAnswers> {
+  const errors = new ErrorCollector();
+  const dates: Record<string, string | undefined> = {};
+  for (const name of incidentDates) {
+    const answer = dateFromParts(form, name, incidentWords[name] as FieldWords, { today, required: true });
+    if (answer.error) errors.add(name, answer.error.message, answer.error.parts);
+    // A date with an error is given to the schema as '' so only the date's own message shows.
+    dates[name] = answer.value ?? '';
+  }
+  const kind = form.get('kind');
+  const candidate = {
+    notifyingLocalAuthority: form.get('notifyingLocalAuthority') ?? '',
+    incident: {
+      kind: kind === 'death' || kind === 'serious-harm' ? kind : undefined,
+      occurredOn: dates.occurredOn,
+      localAuthorityAwareOn: dates.localAuthorityAwareOn,
+      panelNotifiedOn: dates.panelNotifiedOn,
+      location: form.get('location') ?? '',
+      panelReference: form.get('panelReference') ?? '',
+      summary: optionalText(form, 'summary'),
+    },
+  };
+  const parsed = incidentSchema.safeParse(candidate);
+  if (!parsed.success) {
+    addIssues(errors, parsed.error, (path) => path.replace(/^incident\./, ''), incidentWords, incidentDates);
+  }
+  if (!errors.empty || !parsed.success) return { ok: false, errors: errors.result(incidentFieldOrder) };
+  return { ok: true, value: parsed.data };
+}
+
+export function incidentFormValues(answers: IncidentAnswers | undefined): Record<string, string> {
+  if (!answers) return {};
+  const { incident } = answers;
+  return {
+    kind: incident.kind,
+    ...dateToParts('occurredOn', incident.occurredOn),
+    ...dateToParts('localAuthorityAwareOn', incident.localAuthorityAwareOn),
+    ...dateToParts('panelNotifiedOn', incident.panelNotifiedOn),
+    location: incident.location,
+    panelReference: incident.panelReference,
+    notifyingLocalAuthority: answers.notifyingLocalAuthority,
+    summary: incident.summary ?? '',
+  };
+}
+
+// ---------------------------------------------------------------- a child
+
+export const childFieldOrder = [
+  'name',
+  'dateOfBirth',
+  'ageYears',
+  'sex',
+  'ethnicity',
+  'lookedAfter',
+] as const;
+
+export const childWords: Record<string, FieldWords> = {
+  name: { label: 'Name', enter: 'the child’s name' },
+  dateOfBirth: { label: 'Date of birth', enter: 'the child’s date of birth' },
+  ethnicity: { label: 'Ethnicity', enter: 'the child’s ethnicity' },
+};
+
+export function parseChild(form: URLSearchParams, today: string): Parsed<NotifiedChild> {
+  const errors = new ErrorCollector();
+  const born = dateFromParts(form, 'dateOfBirth', childWords.dateOfBirth as FieldWords, {
+    today,
+    required: false,
+  });
+  if (born.error) errors.add('dateOfBirth', born.error.message, born.error.parts);
+  const ageText = (form.get('ageYears') ?? '').trim();
+  const sex = form.get('sex');
+  const candidate = {
+    name: form.get('name') ?? '',
+    // A wrong date is left out here: its own message is already shown.
+    dateOfBirth: born.value,
+    ageYears: ageText === '' ? undefined : /^\d+$/.test(ageText) ? Number(ageText) : ageText,
+    sex: sex === 'female' || sex === 'male' || sex === 'not-known' ? sex : undefined,
+    ethnicity: form.get('ethnicity') ?? '',
+    lookedAfter: yesNo(form.get('lookedAfter')),
+  };
+  const parsed = notifiedChild.safeParse(candidate);
+  if (!parsed.success) {
+    const issues = born.error
+      ? parsed.error.issues.filter((issue) => issue.path[0] !== 'dateOfBirth')
+      : parsed.error.issues;
+    addIssues(errors, { issues } as z.ZodError, (path) => path, childWords, ['dateOfBirth']);
+  }
+  if (!errors.empty || !parsed.success) return { ok: false, errors: errors.result(childFieldOrder) };
+  return { ok: true, value: parsed.data };
+}
+
+export function childFormValues(child: NotifiedChild | undefined): Record<string, string> {
+  if (!child) return {};
+  return {
+    name: child.name,
+    ...dateToParts('dateOfBirth', child.dateOfBirth),
+    ageYears: child.ageYears === undefined ? '' : String(child.ageYears),
+    sex: child.sex,
+    ethnicity: child.ethnicity,
+    lookedAfter: child.lookedAfter ? 'yes' : 'no',
+  };
+}
+
+// ---------------------------------------------------------------- an agency
+
+export const agencyFieldOrder = ['name', 'spocName', 'spocEmail'] as const;
+
+export const agencyWords: Record<string, FieldWords> = {
+  name: { label: 'Agency name', enter: 'the agency’s name' },
+  spocName: { label: 'Contact name', enter: 'the name of the agency’s single point of contact' },
+  spocEmail: { label: 'Contact email address', enter: 'the contact’s email address' },
+};
+
+const agencyField = (path: string) =>
+  path === 'spoc.name' ? 'spocName' : path === 'spoc.email' ? 'spocEmail' : path;
+
+export function parseAgency(
+  form: URLSearchParams,
+  others: readonly NotifiedAgency[],
+): Parsed<NotifiedAgency> {
+  const errors = new ErrorCollector();
+  const parsed = notifiedAgency.safeParse({
+    name: form.get('name') ?? '',
+    spoc: { name: form.get('spocName') ?? '', email: form.get('spocEmail') ?? '' },
+  });
+  if (!parsed.success) addIssues(errors, parsed.error, agencyField, agencyWords);
+  if (parsed.success && others.some((other) => other.name.toLowerCase() === parsed.data.name.toLowerCase())) {
+    // The notification's own rule, with its message.
+    errors.add('name', 'Each agency must be named once');
+  }
+  if (!errors.empty || !parsed.success) return { ok: false, errors: errors.result(agencyFieldOrder) };
+  return { ok: true, value: parsed.data };
+}
+
+export function agencyFormValues(agency: NotifiedAgency | undefined): Record<string, string> {
+  if (!agency) return {};
+  return { name: agency.name, spocName: agency.spoc.name, spocEmail: agency.spoc.email };
+}
+
+// ---------------------------------------------------------------- the notifier
+
+export type NotifierAnswers = SeriousIncidentNotification['notifier'];
+export const notifierFieldOrder = ['name', 'role', 'email', 'phone'] as const;
+
+export const notifierWords: Record<string, FieldWords> = {
+  name: { label: 'Your name', enter: 'your name' },
+  role: { label: 'Your role', enter: 'your role' },
+  email: { label: 'Email address', enter: 'your email address' },
+  phone: { label: 'Telephone number', enter: 'your telephone number' },
+};
+
+const notifierSchema = seriousIncidentNotification.shape.notifier;
+
+export function parseNotifier(form: URLSearchParams): Parsed<NotifierAnswers> {
+  const errors = new ErrorCollector();
+  const parsed = notifierSchema.safeParse({
+    name: form.get('name') ?? '',
+    role: form.get('role') ?? '',
+    email: form.get('email') ?? '',
+    phone: optionalText(form, 'phone'),
+  });
+  if (!parsed.success) {
+    addIssues(errors, parsed.error, (path) => path, notifierWords);
+    return { ok: false, errors: errors.result(notifierFieldOrder) };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+export function notifierFormValues(notifier: NotifierAnswers | undefined): Record<string, string> {
+  if (!notifier) return {};
+  return { name: notifier.name, role: notifier.role, email: notifier.email, phone: notifier.phone ?? '' };
+}
+
+// ---------------------------------------------------------------- parallel processes
+
+export type ParallelAnswers = SeriousIncidentNotification['parallelProcesses'];
+
+/** The checkboxes, in the order shown. */
+export const parallelProcessOptions = [
+  { value: 'policeInvestigation', text: 'Police investigation' },
+  { value: 'childDeathReview', text: 'Child death review' },
+  { value: 'safeguardingAdultReview', text: 'Safeguarding adult review' },
+  { value: 'domesticHomicideReview', text: 'Domestic homicide review' },
+] as const;
+
+export function parseParallelProcesses(form: URLSearchParams): Parsed<ParallelAnswers> {
+  const chosen = form.getAll('processes');
+  const parsed = parallelProcesses.safeParse({
+    policeInvestigation: chosen.includes('policeInvestigation'),
+    childDeathReview: chosen.includes('childDeathReview'),
+    safeguardingAdultReview: chosen.includes('safeguardingAdultReview'),
+    domesticHomicideReview: chosen.includes('domesticHomicideReview'),
+    other: optionalText(form, 'other'),
+  });
+  if (!parsed.success) {
+    const errors = new ErrorCollector();
+    addIssues(errors, parsed.error, (path) => path, {
+      other: { label: 'Other processes', enter: 'the other processes' },
+    });
+    return { ok: false, errors: errors.result(['processes', 'other']) };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+export function parallelFormValues(answers: ParallelAnswers | undefined): {
+  processes: string[];
+  other: string;
+} {
+  if (!answers) return { processes: [], other: '' };
+  return {
+    processes: parallelProcessOptions.filter((option) => answers[option.value]).map((option) => option.value),
+    other: answers.other ?? '',
+  };
+}
+
+// ---------------------------------------------------------------- what is still missing
+
+/** The sections not yet answered, each with the page that asks it. */
+export function missingSections(
+  notification: Partial<SeriousIncidentNotification>,
+): { text: string; href: string }[] {
+  const missing: { text: string; href: string }[] = [];
+  if (!notification.incident) missing.push({ text: 'Add the incident details', href: '/notify/incident' });
+  if (!notification.children?.length)
+    missing.push({ text: 'Add at least one child', href: '/notify/children' });
+  if (!notification.agencies?.length)
+    missing.push({ text: 'Add at least one agency', href: '/notify/agencies' });
+  if (!notification.notifier) missing.push({ text: 'Add your details', href: '/notify/notifier' });
+  if (!notification.parallelProcesses)
+    missing.push({ text: 'Answer the question about other processes', href: '/notify/parallel-processes' });
+  return missing;
+}

@@ -1,0 +1,191 @@
+import type { MilestoneKey } from '../../../../shared/rapid-review-rules.ts';
+import type { NotifiedChild, SeriousIncidentNotification } from '../../../../shared/schemas/notification.ts';
+import type { Timetable } from '../../../../shared/schemas/timetable.ts';
+import { parallelProcessOptions } from './answers.ts';
+
+/** How the notify pages show answers: dates in words, summary list rows for check your answers. */
+
+const months = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const weekdays = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** 2026-03-04 → "4 March 2026"; with the weekday, "Wednesday 4 March 2026". */
+export function formatDate(isoDate: string, options: { weekday?: boolean } = {}): string {
+  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
+  const text = `${day} ${months[month - 1]} ${year}`;
+  if (!options.weekday) return text;
+  return `${weekdays[new Date(Date.UTC(year, month - 1, day)).getUTCDay()]} ${text}`;
+}
+
+const sexWords: Record<NotifiedChild['sex'], string> = {
+  female: 'Female',
+  male: 'Male',
+  'not-known': 'Not known',
+};
+
+/** One line about a child for the list: their date of birth or age. */
+export function childDescription(child: NotifiedChild): string {
+  if (child.dateOfBirth) return `Born ${formatDate(child.dateOfBirth)}`;
+  return `Aged ${child.ageYears} ${child.ageYears === 1 ? 'year' : 'years'}`;
+}
+
+function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+/** Lines as HTML, each escaped, one per line. */
+function lines(...texts: string[]): { html: string } {
+  return { html: texts.map(escapeHtml).join('<br>') };
+}
+
+export interface SummaryRow {
+  key: { text: string };
+  value: { text: string } | { html: string };
+  actions?: { items: { href: string; text: string; visuallyHiddenText: string }[] };
+}
+
+export interface CheckSection {
+  heading: string;
+  rows: SummaryRow[];
+  /** A Change link for the whole section (lists of children and agencies). */
+  changeHref?: string;
+  /** What the whole-section link adds or removes: "children", "agencies". */
+  listName?: string;
+}
+
+function row(
+  key: string,
+  value: string | { html: string },
+  href: string,
+  hidden = key.toLowerCase(),
+): SummaryRow {
+  return {
+    key: { text: key },
+    value: typeof value === 'string' ? { text: value } : value,
+    actions: { items: [{ href, text: 'Change', visuallyHiddenText: hidden }] },
+  };
+}
+
+/** The answers as check your answers shows them, each with a Change link to its page. */
+export function checkAnswerSections(notification: Partial<SeriousIncidentNotification>): CheckSection[] {
+  const sections: CheckSection[] = [];
+  const incident = notification.incident;
+  if (incident) {
+    const href = '/notify/incident?change=yes';
+    sections.push({
+      heading: 'Incident',
+      rows: [
+        row('What happened', incident.kind === 'death' ? 'Death' : 'Serious harm', href),
+        row('Date of incident', formatDate(incident.occurredOn), href),
+        row(
+          'Local authority became aware',
+          formatDate(incident.localAuthorityAwareOn),
+          href,
+          'date the local authority became aware',
+        ),
+        row('Panel notified', formatDate(incident.panelNotifiedOn), href, 'date the Panel was notified'),
+        row('Where it happened', incident.location, href),
+        row('Panel reference', incident.panelReference, href),
+        row('Notifying local authority', notification.notifyingLocalAuthority ?? '', href),
+        row('Summary', incident.summary ?? 'None given', href),
+      ],
+    });
+  }
+  if (notification.children?.length) {
+    sections.push({
+      heading: notification.children.length === 1 ? 'Child' : 'Children',
+      changeHref: '/notify/children?change=yes',
+      listName: 'children',
+      rows: notification.children.map((child, index) =>
+        row(
+          child.name,
+          lines(
+            childDescription(child),
+            `Sex: ${sexWords[child.sex].toLowerCase()}`,
+            `Ethnicity: ${child.ethnicity}`,
+            child.lookedAfter ? 'Looked after' : 'Not looked after',
+          ),
+          `/notify/children/${index + 1}?change=yes`,
+          child.name,
+        ),
+      ),
+    });
+  }
+  if (notification.agencies?.length) {
+    sections.push({
+      heading: 'Agencies',
+      changeHref: '/notify/agencies?change=yes',
+      listName: 'agencies',
+      rows: notification.agencies.map((agency, index) =>
+        row(
+          agency.name,
+          lines(agency.spoc.name, agency.spoc.email),
+          `/notify/agencies/${index + 1}?change=yes`,
+          agency.name,
+        ),
+      ),
+    });
+  }
+  const notifier = notification.notifier;
+  if (notifier) {
+    const href = '/notify/notifier?change=yes';
+    sections.push({
+      heading: 'Your details',
+      rows: [
+        row('Name', notifier.name, href, 'your name'),
+        row('Role', notifier.role, href, 'your role'),
+        row('Email address', notifier.email, href, 'your email address'),
+        row('Telephone', notifier.phone ?? 'None given', href, 'your telephone number'),
+      ],
+    });
+  }
+  const processes = notification.parallelProcesses;
+  if (processes) {
+    const chosen: string[] = parallelProcessOptions
+      .filter((option) => processes[option.value])
+      .map((option) => option.text);
+    if (processes.other) chosen.push(`Other: ${processes.other}`);
+    sections.push({
+      heading: 'Other processes',
+      rows: [
+        row(
+          'Running alongside',
+          chosen.length ? lines(...chosen) : 'None',
+          '/notify/parallel-processes',
+          'other processes',
+        ),
+      ],
+    });
+  }
+  return sections;
+}
+
+/** The timetable's milestones as "What happens next" lists them. */
+export function timetableDates(
+  timetable: Timetable,
+  keys: readonly MilestoneKey[],
+): { day: number; name: string; date: string }[] {
+  return keys.flatMap((key) => {
+    const milestone = timetable.milestones.find((candidate) => candidate.key === key);
+    return milestone
+      ? [{ day: milestone.day, name: milestone.name, date: formatDate(milestone.date, { weekday: true }) }]
+      : [];
+  });
+}

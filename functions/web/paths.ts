@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Where the web function finds its files. Bundled for Lambda, everything sits next to the one
+ * bundled module (CDK's afterBundling hook copies it there, see functions/catalogue.ts
+ * `bundledFiles`); run from source, next to this file and in node_modules. The first folder
+ * that exists wins, so the same code serves both without asking where it runs.
+ */
+function firstExisting(candidates: readonly URL[]): string {
+  for (const candidate of candidates) {
+    const path = fileURLToPath(candidate);
+    if (existsSync(path)) return path;
+  }
+  throw new Error(`None of these folders exists: ${candidates.map((url) => fileURLToPath(url)).join(', ')}`);
+}
+
+/** This service's templates (functions/web/templates). */
+export const templatesDirectory = firstExisting([new URL('./templates/', import.meta.url)]);
+/** This service's own static files (functions/web/assets). */
+export const ownAssetsDirectory = firstExisting([new URL('./assets/', import.meta.url)]);
+/** The folder holding govuk-frontend's `govuk/` (templates, CSS, JS, fonts, images). */
+export const govukFrontendDirectory = firstExisting([
+  new URL('./govuk-frontend/', import.meta.url),
+  new URL('../../node_modules/govuk-frontend/dist/', import.meta.url),
+]);

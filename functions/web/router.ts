@@ -1,0 +1,383 @@
+import { randomBytes } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type nunjucks from 'nunjucks';
+import { DomainError } from '../../shared/errors.ts';
+import { ProblemError, problemResponse } from '../../shared/http/problem.ts';
+import type { Service } from '../../shared/service.ts';
+import { serveAsset } from './assets.ts';
+import type { ContentSecurityAdditions, Page, PageResult, WebRequest } from './page.ts';
+import {
+  cookieValue,
+  csrfCookieName,
+  csrfFieldName,
+  csrfTokenForAnonymous,
+  csrfTokenForSession,
+  csrfTokenMatches,
+  newCsrfCookie,
+  readSession,
+  type Session,
+  type SessionUser,
+} from './session.ts';
+
+/** The service's name, in the header of every page. */
+export const serviceName = 'Safeguarding practice reviews';
+
+/** A link in the service navigation. */
+export interface NavigationItem {
+  text: string;
+  href: string;
+  current: boolean;
+}
+
+/** What every template gets, under the page's own context. */
+export type LayoutContext = {
+  serviceName: string;
+  /** The partnership this deployment serves; absent when the profile cannot be read. */
+  partnershipName: string | undefined;
+  /** The partnership team's mailbox, for the phase banner's feedback link. */
+  feedbackAddress: string | undefined;
+  user: SessionUser | undefined;
+  /** Put in every form as `<input type="hidden" name="{{ csrfFieldName }}" value="{{ csrfToken }}">`. */
+  csrfToken: string;
+  csrfFieldName: string;
+  /** The nonce of the one inline script (govuk/template.njk's js-enabled class). */
+  cspNonce: string;
+  navigation: NavigationItem[];
+  /** The same pages with their descriptions, for the start page. */
+  menu: MenuItem[];
+  currentPath: string;
+};
+
+/** A page the person may use, as the start page lists it. */
+export interface MenuItem {
+  text: string;
+  href: string;
+  description: string;
+}
+
+/** Whether a person may use a page. */
+export function allows(page: Pick<Page, 'access'>, user: SessionUser | undefined): boolean {
+  if (page.access.kind === 'public') return true;
+  const roles = page.access.roles;
+  return user?.roles.some((role) => roles.includes(role)) ?? false;
+}
+
+/** The menu pages a signed-in person may use, in the order the pages are listed. */
+export function menuFor(pages: readonly Page[], user: SessionUser | undefined): MenuItem[] {
+  if (!user) return [];
+  return pages.flatMap((page) =>
+    page.menu && page.method === 'GET' && allows(page, user)
+      ? [{ text: page.menu.text, href: page.path, description: page.menu.description }]
+      : [],
+  );
+}
+
+/** The menu as service navigation items, the one holding the current path marked. */
+export function navigationFor(menu: readonly MenuItem[], currentPath: string): NavigationItem[] {
+  return menu.map((item) => ({
+    text: item.text,
+    href: item.href,
+    current: currentPath === item.href || currentPath.startsWith(`${item.href}/`),
+  }));
+}
+
+/** The Content-Security-Policy of an HTML page: own origin only, the one inline script by nonce. */
+export function contentSecurityPolicy(nonce: string, additions: ContentSecurityAdditions = {}): string {
+  const list = (extra: string[] | undefined) => ["'self'", ...(extra ?? [])].join(' ');
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src ${list(additions.connectSources)}`,
+    `form-action ${list(additions.formActions)}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** Headers of every HTML answer. */
+function htmlHeaders(nonce: string, csp?: ContentSecurityAdditions): Record<string, string> {
+  return {
+    'content-type': 'text/html; charset=utf-8',
+    // Pages show case data: never kept in shared or browser caches.
+    'cache-control': 'no-store',
+    'content-security-policy': contentSecurityPolicy(nonce, csp),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    // Agency pages carry a capability token in their path: it must not leak to other sites.
+    'referrer-policy': 'same-origin',
+    'strict-transport-security': 'max-age=31536000',
+  };
+}
+
+/** Renders a template to a full HTML answer; exported so the local stack's sign-in page looks the same. */
+export function htmlResponse(
+  environment: nunjucks.Environment,
+  template: string,
+  context: LayoutContext & Record<string, unknown>,
+  status = 200,
+  csp?: ContentSecurityAdditions,
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: htmlHeaders(context.cspNonce, csp),
+    body: environment.render(template, context),
+  };
+}
+
+/** A fresh nonce for one page's Content-Security-Policy. */
+export function newNonce(): string {
+  return randomBytes(16).toString('base64');
+}
+
+/** Matches an API Gateway style path (`/cases/{caseId}`) against a concrete path. */
+export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+  const names: string[] = [];
+  const expression = pattern
+    .split(/(\{[^}]+\})/)
+    .map((part) => {
+      const name = /^\{([^}]+)\}$/.exec(part)?.[1];
+      if (name) {
+        names.push(name);
+        return '([^/]+)';
+      }
+      return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+    })
+    .join('');
+  const match = new RegExp(`^${expression}$`).exec(path);
+  if (!match) return undefined;
+  const params: Record<string, string> = {};
+  try {
+    names.forEach((name, index) => {
+      params[name] = decodeURIComponent(match[index + 1] ?? '');
+    });
+  } catch {
+    return undefined;
+  }
+  return params;
+}
+
+/** What the router needs; the handler passes the environment's, tests pass fakes. */
+export interface WebAppOptions {
+  pages: readonly Page[];
+  /** The domain's ports, made once per container. */
+  service: () => Service;
+  /** The key that signs sessions and CSRF tokens (SESSION_SECRET). */
+  sessionSecret: () => Buffer;
+  templates: () => nunjucks.Environment;
+  /** Where one line per failure goes (ids only). */
+  log?: (line: string) => void;
+  /** Wall clock for session expiry; real time, even under the local stack's virtual clock. */
+  now?: () => number;
+}
+
+export type WebApp = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+function formFrom(event: APIGatewayProxyEventV2): URLSearchParams {
+  if (!event.body) return new URLSearchParams();
+  const contentType = Object.entries(event.headers ?? {}).find(
+    ([name]) => name.toLowerCase() === 'content-type',
+  )?.[1];
+  if (!contentType?.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    return new URLSearchParams();
+  }
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  return new URLSearchParams(text);
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof ProblemError) return error.status;
+  if (error instanceof DomainError) return error.status;
+  return 500;
+}
+
+/**
+ * The web function's router: serves /assets/, matches the page for method and path, sends
+ * people who are not signed in to /sign-in, refuses the wrong role with the 403 page, checks the
+ * CSRF token of every POST (400 page when it fails), runs the page, and renders what it answers
+ * inside the layout. Every failure is a GOV.UK error page, never a stack trace.
+ */
+export function createWebApp(options: WebAppOptions): WebApp {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const now = options.now ?? Date.now;
+  const seen = new Set<string>();
+  for (const page of options.pages) {
+    const key = `${page.method} ${page.path}`;
+    if (seen.has(key)) throw new Error(`Two pages answer ${key}`);
+    seen.add(key);
+  }
+
+  return async (event) => {
+    const requestId = event.requestContext?.requestId ?? 'unknown';
+    const method = (event.requestContext?.http?.method ?? 'GET').toUpperCase();
+    const path = event.rawPath || event.requestContext?.http?.path || '/';
+    const query = new URLSearchParams(event.rawQueryString ?? '');
+
+    if (method === 'GET') {
+      const asset = serveAsset(path, query);
+      if (asset) return asset;
+    }
+
+    const secret = options.sessionSecret();
+    const session: Session | undefined = readSession(secret, event.cookies, now());
+    const user = session?.user;
+    const anonymousNonce = session ? undefined : cookieValue(event.cookies, csrfCookieName);
+    const issuedCookies: string[] = [];
+    let csrfToken: string | undefined;
+    const csrfTokenNow = (): string => {
+      if (csrfToken) return csrfToken;
+      if (session) {
+        csrfToken = csrfTokenForSession(secret, session);
+      } else if (anonymousNonce) {
+        csrfToken = csrfTokenForAnonymous(secret, anonymousNonce);
+      } else {
+        const fresh = newCsrfCookie();
+        issuedCookies.push(fresh.cookie);
+        csrfToken = csrfTokenForAnonymous(secret, fresh.nonce);
+      }
+      return csrfToken;
+    };
+
+    const menu = menuFor(options.pages, user);
+    const page = (): LayoutContext => {
+      let partnershipName: string | undefined;
+      let feedbackAddress: string | undefined;
+      try {
+        const profile = options.service().profile();
+        partnershipName = profile.partnershipName;
+        feedbackAddress = profile.partnershipTeamAddress;
+      } catch {
+        // An error page must render even when the configuration is what failed.
+      }
+      return {
+        serviceName,
+        partnershipName,
+        feedbackAddress,
+        user,
+        csrfToken: csrfTokenNow(),
+        csrfFieldName,
+        cspNonce: newNonce(),
+        navigation: navigationFor(menu, path),
+        menu,
+        currentPath: path,
+      };
+    };
+
+    const finish = (response: APIGatewayProxyStructuredResultV2, cookies: string[] = []) => {
+      const all = [...cookies, ...issuedCookies];
+      return all.length ? { ...response, cookies: [...(response.cookies ?? []), ...all] } : response;
+    };
+
+    const errorPage = (status: 400 | 403 | 404 | 500, template: string) => {
+      const context = page();
+      return finish(htmlResponse(options.templates(), template, context, status));
+    };
+    const notFoundPage = () => {
+      // Unknown API paths reach this function through the catch-all route: they get problem JSON.
+      if (path === '/api' || path.startsWith('/api/')) {
+        return problemResponse(new ProblemError(404, 'Not found', `No route ${method} ${path}`));
+      }
+      return errorPage(404, 'errors/not-found.njk');
+    };
+
+    const candidates = options.pages.flatMap((candidate) => {
+      const params = matchPath(candidate.path, path);
+      return params ? [{ page: candidate, params }] : [];
+    });
+    const matched = candidates.find((candidate) => candidate.page.method === method);
+    if (!matched) {
+      if (candidates.length > 0 && method !== 'GET' && method !== 'POST') {
+        return {
+          statusCode: 405,
+          headers: { allow: [...new Set(candidates.map((c) => c.page.method))].join(', ') },
+          body: '',
+        };
+      }
+      return notFoundPage();
+    }
+
+    if (matched.page.access.kind === 'staff') {
+      if (!user) {
+        const returnTo = method === 'GET' && event.rawQueryString ? `${path}?${event.rawQueryString}` : path;
+        return finish(seeOther(`/sign-in?${new URLSearchParams({ returnTo }).toString()}`));
+      }
+      if (!allows(matched.page, user)) return errorPage(403, 'errors/forbidden.njk');
+    }
+
+    const form = method === 'POST' ? formFrom(event) : new URLSearchParams();
+    if (
+      method === 'POST' &&
+      !csrfTokenMatches(secret, form.get(csrfFieldName) ?? undefined, { session, anonymousNonce })
+    ) {
+      log(`[web] CSRF check failed on ${matched.page.method} ${matched.page.path} (request ${requestId})`);
+      return errorPage(400, 'errors/csrf.njk');
+    }
+
+    const request: WebRequest = {
+      method: method as 'GET' | 'POST',
+      path,
+      params: matched.params,
+      query,
+      form,
+      user,
+      session,
+      get csrfToken() {
+        return csrfTokenNow();
+      },
+      get service() {
+        return options.service();
+      },
+      event,
+      requestId,
+    };
+
+    let result: PageResult;
+    try {
+      result = await matched.page.handle(request);
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 404) return errorPage(404, 'errors/not-found.njk');
+      if (status === 403) return errorPage(403, 'errors/forbidden.njk');
+      log(
+        `[web] ${matched.page.method} ${matched.page.path} threw ${error instanceof Error ? error.name : 'Error'} (request ${requestId})`,
+      );
+      return errorPage(500, 'errors/server-error.njk');
+    }
+
+    try {
+      switch (result.kind) {
+        case 'render': {
+          const context = { ...page(), ...result.context };
+          return finish(
+            htmlResponse(options.templates(), result.template, context, result.status, result.csp),
+            result.cookies,
+          );
+        }
+        case 'redirect':
+          return finish(seeOther(result.location), result.cookies);
+        case 'not-found':
+          return finish(notFoundPage(), result.cookies);
+        case 'forbidden':
+          return finish(
+            htmlResponse(options.templates(), 'errors/forbidden.njk', page(), 403),
+            result.cookies,
+          );
+        case 'response':
+          return finish(result.response, result.cookies);
+      }
+    } catch (error) {
+      log(
+        `[web] rendering ${matched.page.method} ${matched.page.path} failed: ${error instanceof Error ? error.name : 'Error'} (request ${requestId})`,
+      );
+      return errorPage(500, 'errors/server-error.njk');
+    }
+  };
+}
+
+/** 303 See Other: after a POST the browser GETs the new location. */
+export function seeOther(location: string): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' };
+}

@@ -1,0 +1,30 @@
+import nunjucks from 'nunjucks';
+import { assetPath, assetUrl } from './assets.ts';
+import { govukFrontendDirectory, templatesDirectory } from './paths.ts';
+
+/**
+ * A Nunjucks environment over this service's templates and govuk-frontend's (`govuk/...`),
+ * autoescaping everything. `extraDirectories` come first: the local stack adds its own
+ * local-only templates that way.
+ */
+export function createTemplateEnvironment(extraDirectories: readonly string[] = []): nunjucks.Environment {
+  const loader = new nunjucks.FileSystemLoader(
+    [...extraDirectories, templatesDirectory, govukFrontendDirectory],
+    {
+      noCache: false,
+    },
+  );
+  const environment = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false });
+  // `asset('app.js')` gives the versioned URL; govuk/template.njk reads `assetPath` for icons.
+  environment.addGlobal('asset', assetUrl);
+  environment.addGlobal('assetPath', assetPath);
+  return environment;
+}
+
+let environment: nunjucks.Environment | undefined;
+
+/** The web function's template environment, made once per container. */
+export function templateEnvironment(): nunjucks.Environment {
+  environment ??= createTemplateEnvironment();
+  return environment;
+}

@@ -1,0 +1,126 @@
+import { fileURLToPath } from 'node:url';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { formErrors } from '../functions/web/forms.ts';
+import {
+  htmlResponse,
+  type LayoutContext,
+  newNonce,
+  seeOther,
+  serviceName,
+} from '../functions/web/router.ts';
+import {
+  cookieValue,
+  csrfCookieName,
+  csrfFieldName,
+  csrfTokenForAnonymous,
+  csrfTokenForSession,
+  csrfTokenMatches,
+  newCsrfCookie,
+  readSession,
+  safeReturnPath,
+  startSession,
+} from '../functions/web/session.ts';
+import { createTemplateEnvironment } from '../functions/web/views.ts';
+import { loadPartnershipProfile } from '../shared/config/partnership-profile.ts';
+import { staffRole } from '../shared/schemas/roles.ts';
+import { localUsers } from './tokens.ts';
+
+/** What each role is called on the page. */
+const roleNames: Record<keyof typeof localUsers, string> = {
+  notifier: 'Notifier (local authority)',
+  'partnership-team': 'Partnership team',
+  'rrg-member': 'Rapid Review Group member',
+  'rrg-chair': 'Rapid Review Group chair',
+  scrutineer: 'Independent Scrutineer',
+};
+
+const templates = createTemplateEnvironment([fileURLToPath(new URL('./templates/', import.meta.url))]);
+
+/** A request to the local sign-in page as local/api.ts sees it. */
+export interface LocalSignInRequest {
+  method: string;
+  query: URLSearchParams;
+  body: Buffer;
+  cookies: readonly string[] | undefined;
+}
+
+/**
+ * The local stack's own sign-in (GET and POST /sign-in), in place of Cognito's hosted UI: a
+ * GOV.UK page listing the invented users of local/tokens.ts, one per role. Choosing one sets the
+ * same signed session cookie the web function reads (functions/web/session.ts, same
+ * SESSION_SECRET), so the pages behave as they do on AWS once someone is signed in.
+ */
+export function localSignIn(
+  sessionSecret: Buffer,
+  request: LocalSignInRequest,
+): APIGatewayProxyStructuredResultV2 {
+  const session = readSession(sessionSecret, request.cookies);
+  const anonymousNonce = session ? undefined : cookieValue(request.cookies, csrfCookieName);
+  const issued: string[] = [];
+
+  const page = (returnTo: string, status: number, errors?: ReturnType<typeof formErrors>) => {
+    let nonce = anonymousNonce;
+    if (!session && !nonce) {
+      const fresh = newCsrfCookie();
+      issued.push(fresh.cookie);
+      nonce = fresh.nonce;
+    }
+    let partnershipName: string | undefined;
+    let feedbackAddress: string | undefined;
+    try {
+      ({ partnershipName, partnershipTeamAddress: feedbackAddress } = loadPartnershipProfile());
+    } catch {
+      // The page still works without a profile.
+    }
+    const layout: LayoutContext = {
+      serviceName,
+      partnershipName,
+      feedbackAddress,
+      user: session?.user,
+      csrfToken: session
+        ? // Signed in already (switching user): the form carries the session's token.
+          csrfTokenForSession(sessionSecret, session)
+        : csrfTokenForAnonymous(sessionSecret, nonce as string),
+      csrfFieldName,
+      cspNonce: newNonce(),
+      navigation: [],
+      menu: [],
+      currentPath: '/sign-in',
+    };
+    const choices = staffRole.options.map((role) => ({
+      value: role,
+      text: localUsers[role].name,
+      hint: { text: roleNames[role] },
+    }));
+    const response = htmlResponse(
+      templates,
+      'local-sign-in.njk',
+      { ...layout, returnTo, choices, errors },
+      status,
+    );
+    return issued.length ? { ...response, cookies: issued } : response;
+  };
+
+  if (request.method === 'GET') return page(safeReturnPath(request.query.get('returnTo')), 200);
+
+  const form = new URLSearchParams(request.body.toString('utf8'));
+  const returnTo = safeReturnPath(form.get('returnTo'));
+  if (!csrfTokenMatches(sessionSecret, form.get(csrfFieldName) ?? undefined, { session, anonymousNonce })) {
+    return page(
+      returnTo,
+      400,
+      formErrors([{ field: 'role', message: 'The page had expired. Choose a user again' }]),
+    );
+  }
+  const role = staffRole.safeParse(form.get('role'));
+  if (!role.success) {
+    return page(returnTo, 400, formErrors([{ field: 'role', message: 'Choose who to sign in as' }]));
+  }
+  const user = localUsers[role.data];
+  const { cookie } = startSession(
+    sessionSecret,
+    { id: user.id, name: user.name, roles: [user.role] },
+    'local',
+  );
+  return { ...seeOther(returnTo), cookies: [cookie] };
+}

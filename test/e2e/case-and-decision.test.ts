@@ -1,0 +1,218 @@
+/**
+ * The partnership team follows a case and the Rapid Review Group chair records the decision, in
+ * headless Chromium against the local stack. The review is driven to the decision through the
+ * API (as local/demo/run-review.ts does): three agencies upload, the fourth stays silent, the
+ * virtual clock jumps from deadline to deadline until the case awaits the decision.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Page as BrowserPage } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { agencyLinkIn } from '../../local/demo/review-client.ts';
+import { demoSummaryPdf } from '../../local/demo/run-review.ts';
+import { sampleNotification } from '../../local/sample-notification.ts';
+import { expectNoAxeViolations } from './support/axe.ts';
+import { screenshot, signInAs, usePage } from './support/browser.ts';
+import { useLocalStack } from './support/stack.ts';
+
+/** The text of the first element matching `selector`, whitespace collapsed ('' when absent). */
+async function textOf(page: BrowserPage, selector: string): Promise<string> {
+  const element = page.locator(selector).first();
+  if ((await element.count()) === 0) return '';
+  return ((await element.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** The texts of every element matching `selector`, whitespace collapsed. */
+async function textsOf(page: BrowserPage, selector: string): Promise<string[]> {
+  return (await page.locator(selector).allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
+}
+
+describe('following a case to the decision and the Panel', () => {
+  const stack = useLocalStack();
+  const browser = usePage();
+  const notification = sampleNotification();
+  let caseId = '';
+  let reference = '';
+
+  beforeAll(async () => {
+    const { client } = stack;
+    ({ caseId, reference } = await client.submitNotification(notification, randomUUID()));
+    const spocs = new Set(notification.agencies.map((agency) => agency.spoc.email));
+    const requests = await client.waitForEmails(
+      'a summary request to every agency',
+      (email) => email.subject.includes(reference) && email.destination.to.some((to) => spocs.has(to)),
+      { count: spocs.size },
+    );
+    for (const agency of notification.agencies.slice(0, -1)) {
+      const email = requests.find((request) => request.destination.to.includes(agency.spoc.email));
+      if (!email) throw new Error(`No request email to ${agency.name}`);
+      await client.uploadSummary(agencyLinkIn(email), {
+        name: `${agency.name} summary (demo).pdf`,
+        type: 'application/pdf',
+        bytes: demoSummaryPdf(agency.name),
+      });
+    }
+    await client.waitForCase(
+      caseId,
+      'the uploads recorded',
+      (view) => view.agencies.filter((agency) => agency.status === 'received').length === spocs.size - 1,
+    );
+    for (let jumps = 0; ; jumps += 1) {
+      if ((await client.getCase(caseId)).status === 'awaiting-decision') break;
+      if (jumps > 12) throw new Error('The case never reached the decision');
+      await client.advanceToNext();
+    }
+  }, 120_000);
+
+  it('shows the partnership team the case among the open cases, awaiting the decision', async () => {
+    // Prepare
+    await signInAs(browser.page, stack.apiUrl, 'partnership-team');
+
+    // Act
+    const response = await browser.page.goto(`${stack.apiUrl}/cases`);
+
+    // Assess
+    expect(response?.status()).toBe(200);
+    const row = browser.page.locator('tbody tr', { hasText: reference });
+    expect(await row.count()).toBe(1);
+    const cells = (await row.locator('th, td').allTextContents()).map((text) =>
+      text.replace(/\s+/g, ' ').trim(),
+    );
+    expect(cells[0]).toBe(reference);
+    expect(cells[1]).toBe(notification.notifyingLocalAuthority);
+    expect(cells[3]).toMatch(/^Awaiting decision ?3 of 4 summaries received$/);
+    expect(cells[4]).toMatch(/^Day 12: Papers to the Rapid Review Group ?19 March 2026$/);
+    await expectNoAxeViolations(browser.page, 'the list of open cases');
+    await screenshot(browser.page, 'cases-list');
+
+    // Act: filter by a status the case does not have, without JavaScript's help.
+    await browser.page.selectOption('#status', 'awaiting-summaries');
+    await Promise.all([
+      browser.page.waitForURL(/status=awaiting-summaries/),
+      browser.page.click('button:has-text("Show cases")'),
+    ]);
+
+    // Assess
+    expect(await browser.page.locator('tbody tr', { hasText: reference }).count()).toBe(0);
+    await screenshot(browser.page, 'cases-list-filtered');
+  });
+
+  it('shows the partnership team the case: timeline with today, agency returns, documents and audit', async () => {
+    // Prepare
+    await signInAs(browser.page, stack.apiUrl, 'partnership-team');
+    await browser.page.goto(`${stack.apiUrl}/cases`);
+
+    // Act
+    await Promise.all([
+      browser.page.waitForURL(`**/cases/${caseId}`),
+      browser.page.click(`a:has-text("${reference}")`),
+    ]);
+
+    // Assess
+    expect(await textOf(browser.page, 'main h1')).toContain(reference);
+    expect(await textOf(browser.page, 'main h1 .govuk-tag')).toBe('Awaiting decision');
+    const today = await textsOf(browser.page, '.app-timeline__item--today');
+    expect(today).toHaveLength(1);
+    expect(today[0]).toMatch(/^Day 12: Papers to the Rapid Review Group 19 March 2026 – Today$/);
+    expect(await textsOf(browser.page, '.app-timeline__item--done')).toEqual([
+      'Day 1: Requests sent to agencies 4 March 2026 – Done',
+      'Day 7: Reminder to agencies 12 March 2026 – Done',
+      'Day 10: Agency summaries due 17 March 2026 – Done',
+      'Day 11: Summaries collated 18 March 2026 – Done',
+    ]);
+    const returns = await textsOf(browser.page, '.govuk-task-list__item');
+    expect(returns).toHaveLength(notification.agencies.length);
+    for (const [index, agency] of notification.agencies.entries()) {
+      const last = index === notification.agencies.length - 1;
+      expect(returns[index]).toContain(agency.name);
+      expect(returns[index]).toMatch(last ? /Escalated$/ : /Received$/);
+    }
+    expect(await textOf(browser.page, 'main')).toContain('These links stop working at');
+    const audit = await textsOf(browser.page, 'main table tbody tr');
+    expect(audit[0]).toMatch(/4 March 2026 at 10:00am.*Case opened/);
+    expect(audit.some((row) => /Papers distributed/.test(row))).toBe(true);
+    expect(await browser.page.locator('a:has-text("Record the decision")').count()).toBe(0);
+    await expectNoAxeViolations(browser.page, 'the case page');
+    await screenshot(browser.page, 'case-page-awaiting-decision');
+  });
+
+  it('lets the chair record the decision: the question page, its errors, check the answers, confirmation', async () => {
+    // Prepare
+    const page = browser.page;
+    await signInAs(page, stack.apiUrl, 'rrg-chair');
+    await page.goto(`${stack.apiUrl}/cases/${caseId}`);
+
+    // Act: the question page, sent empty.
+    await Promise.all([
+      page.waitForURL(`**/cases/${caseId}/decision`),
+      page.click('a:has-text("Record the decision")'),
+    ]);
+    await expectNoAxeViolations(page, 'the decision questions');
+    await screenshot(page, 'decision-questions');
+    await Promise.all([page.waitForURL(`**/decision/check`), page.click('button:has-text("Continue")')]);
+
+    // Assess
+    expect(await page.title()).toMatch(/^Error: /);
+    expect(await textsOf(page, '.govuk-error-summary__list a')).toEqual([
+      'Select yes if the group commissions a local child safeguarding practice review',
+      'Enter the reason for the decision on a local review',
+      'Select yes if the group recommends a national review to the Panel',
+      'Enter the reason for the recommendation on a national review',
+    ]);
+    await expectNoAxeViolations(page, 'the decision questions with errors');
+    await screenshot(page, 'decision-questions-with-errors');
+
+    // Act: answer, check, record.
+    await page.check('#commission-local-review');
+    await page.fill(
+      '#local-review-reason',
+      'Invented reason: the agencies’ accounts suggest learning (demo).',
+    );
+    await page.check('#recommend-national-review-2');
+    await page.fill('#national-review-reason', 'Invented reason: the issues are local (demo).');
+    await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Continue")')]);
+    expect(await textOf(page, 'main h1')).toBe('Check the decision before you record it');
+    expect(await textsOf(page, '.govuk-summary-list__value')).toEqual([
+      'Yes',
+      'Invented reason: the agencies’ accounts suggest learning (demo).',
+      'No',
+      'Invented reason: the issues are local (demo).',
+    ]);
+    await expectNoAxeViolations(page, 'check the decision');
+    await screenshot(page, 'decision-check-answers');
+    await Promise.all([
+      page.waitForURL(`**/cases/${caseId}/decision/confirmation`),
+      page.click('button:has-text("Record the decision")'),
+    ]);
+
+    // Assess
+    expect(await textOf(page, '.govuk-panel__title')).toBe('Decision recorded');
+    expect(await textOf(page, '.govuk-panel__body')).toContain(reference);
+    expect(await textOf(page, 'main')).toContain('What happens next');
+    await expectNoAxeViolations(page, 'the decision confirmation');
+    await screenshot(page, 'decision-confirmation');
+  });
+
+  it('shows on the case page that the outcome went to the Panel', async () => {
+    // Prepare
+    const page = browser.page;
+    await signInAs(page, stack.apiUrl, 'partnership-team');
+
+    // Act: the workflow submits to the Panel on its own; reload until the page says so.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await page.goto(`${stack.apiUrl}/cases/${caseId}`);
+      if ((await page.locator('.govuk-notification-banner--success').count()) > 0) break;
+      if (Date.now() > deadline) throw new Error('The case page never showed the Panel submission');
+      await page.waitForTimeout(250);
+    }
+
+    // Assess
+    expect(await textOf(page, '.govuk-notification-banner--success')).toMatch(
+      /Outcome sent to the Panel on \d{1,2} \w+ 2026/,
+    );
+    expect(await textOf(page, 'main h1 .govuk-tag')).toMatch(/^(Submitted to the Panel|Completed)$/);
+    expect(await textOf(page, 'main')).toContain('Commission a local review');
+    await expectNoAxeViolations(page, 'the case page after the Panel submission');
+    await screenshot(page, 'case-page-submitted-to-panel');
+  });
+});

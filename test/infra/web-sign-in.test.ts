@@ -1,0 +1,97 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { functionCatalogue } from '../../functions/catalogue.ts';
+import type { ApiStack } from '../../infra/stacks/api-stack.ts';
+import { envNames } from '../../shared/env.ts';
+import {
+  asString,
+  buildTestApp,
+  logicalIdOf,
+  policyStatements,
+  type TemplateJson,
+} from './app-under-test.ts';
+
+describe('the web pages on AWS', () => {
+  let stack: ApiStack;
+  let template: Template;
+  let resources: Record<string, { Type: string; Properties: TemplateJson }>;
+  let web: Record<string, TemplateJson>;
+
+  beforeAll(() => {
+    stack = buildTestApp().apiStack;
+    template = Template.fromStack(stack);
+    resources = template.toJSON().Resources;
+    const webFunction = stack.functions.get('web');
+    if (!webFunction) throw new Error('The API stack has no web function');
+    web = resources[logicalIdOf(webFunction.function)]?.Properties ?? {};
+  });
+
+  it('sign staff in through a hosted UI domain named after the stage', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'safeguarding-reviews-dev' });
+  });
+
+  it('use a public app client (no secret) with the code flow, calling back to the web pages only', () => {
+    const client = Object.values(resources).find(
+      (resource) => resource.Type === 'AWS::Cognito::UserPoolClient',
+    );
+    const apiUrl = stack.resolve(stack.httpApi.apiEndpoint);
+
+    expect(client?.Properties.GenerateSecret).toBe(false);
+    expect(client?.Properties.AllowedOAuthFlows).toEqual(['code']);
+    expect(client?.Properties.AllowedOAuthFlowsUserPoolClient).toBe(true);
+    expect(client?.Properties.AllowedOAuthScopes.sort()).toEqual(['email', 'openid', 'profile']);
+    expect(client?.Properties.CallbackURLs).toEqual([{ 'Fn::Join': ['', [apiUrl, '/auth/callback']] }]);
+    expect(client?.Properties.LogoutURLs).toEqual([{ 'Fn::Join': ['', [apiUrl, '/']] }]);
+  });
+
+  it('tell the web function where Cognito is, which client it is, and whose tokens to trust', () => {
+    const variables = web.Environment.Variables;
+
+    expect(asString(variables[envNames.cognitoDomain])).toMatch(
+      /^https:\/\/.*\.auth\.eu-west-2\.amazoncognito\.com$/,
+    );
+    expect(variables[envNames.cognitoClientId]).toEqual({
+      Ref: stack.getLogicalId(stack.userPoolClient.node.defaultChild as never),
+    });
+    expect(asString(variables[envNames.cognitoIssuer])).toBe(
+      `https://cognito-idp.eu-west-2.amazonaws.com/${JSON.stringify({ Ref: stack.getLogicalId(stack.userPool.node.defaultChild as never) })}`,
+    );
+  });
+
+  it('give the web function its session key as a deploy-time secret reference, never the value', () => {
+    const secretValue = asString(web.Environment.Variables[envNames.sessionSecret]);
+    const [secretId] = Object.entries(resources).find(
+      ([, resource]) => resource.Type === 'AWS::SecretsManager::Secret',
+    ) ?? [undefined];
+
+    expect(secretValue).toBe(
+      `{{resolve:secretsmanager:${JSON.stringify({ Ref: secretId })}:SecretString:::}}`,
+    );
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+    });
+  });
+
+  it("let the web function start, resume and read the workflow, as the catalogue's needs say", () => {
+    const webRole = stack.getLogicalId(stack.functions.get('web')?.role.node.defaultChild as never);
+    const actions = policyStatements(template)
+      .filter((statement) => statement.roles.includes(webRole))
+      .flatMap((statement) => statement.actions);
+
+    expect(functionCatalogue.web.needs.stateMachine).toEqual(['start', 'callback', 'read']);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'states:StartExecution',
+        'states:SendTaskSuccess',
+        'states:SendTaskFailure',
+        'states:DescribeExecution',
+        'states:GetExecutionHistory',
+      ]),
+    );
+  });
+
+  it('refuse a sign-in domain prefix Cognito would refuse', () => {
+    expect(() => buildTestApp({ signInDomainPrefix: 'My_Reviews' })).toThrow(/signInDomainPrefix/);
+    expect(() => buildTestApp({ signInDomainPrefix: 'aws-reviews' })).toThrow(/signInDomainPrefix/);
+  });
+});

@@ -1,0 +1,349 @@
+import { randomUUID } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { showAgencyRequest } from '../../../functions/agency-return/agency-return.ts';
+import { recordSummary } from '../../../functions/record-summary/record-summary.ts';
+import { londonTimeInWords } from '../../../functions/web/pages/agency.ts';
+import { pages } from '../../../functions/web/pages/index.ts';
+import { sampleNotification } from '../../../local/sample-notification.ts';
+import { agencyUploadKey, agencyUploadRules, mintAgencyToken } from '../../../shared/agency-links.ts';
+import { openCase } from '../../../shared/cases/open-case.ts';
+import type { Service } from '../../../shared/service.ts';
+import {
+  FakeCaseStore,
+  SettableClock,
+  testProfile,
+  testS3Client,
+  testService,
+  UPLOAD_BUCKET,
+} from '../api/support/api-fixtures.ts';
+import { testWebApp, webEvent } from './support/web-fixtures.ts';
+
+const PDF = 'application/pdf';
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/** Everything a page must never show an agency: the child, the case id, any SPOC or notifier address. */
+function personalDetails(caseId: string): string[] {
+  return [
+    'Demo Child One',
+    '2019-05-14',
+    'Exampletown',
+    caseId,
+    'spoc.police@example.org',
+    'Spoc Police',
+    'notifier@example.org',
+  ];
+}
+
+/** The visible text of an HTML page: no tags, no hidden form fields, whitespace collapsed. */
+function visibleText(html: string): string {
+  return html
+    .replace(/<input[^>]*type="hidden"[^>]*>/g, '')
+    .replace(/<(script|style)[\s\S]*?<\/\1>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;|&rsquo;|’/g, "'")
+    .replace(/\s+/g, ' ');
+}
+
+/** The value of a hidden input in the page. */
+function hiddenField(html: string, name: string): string | undefined {
+  const match = new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`).exec(html);
+  return match?.[1]?.replaceAll('&amp;', '&');
+}
+
+describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uploaded)', () => {
+  let store: FakeCaseStore;
+  let clock: SettableClock;
+  let service: Service;
+  let caseId: string;
+  let reference: string;
+  let token: string;
+
+  beforeEach(async () => {
+    store = new FakeCaseStore();
+    clock = new SettableClock('2026-03-09T11:00:00Z');
+    caseId = randomUUID();
+    const { record, agencies } = openCase({
+      caseId,
+      notification: sampleNotification({ incident: { ...sampleNotification().incident, kind: 'death' } }),
+      receivedAt: new Date('2026-03-04T10:00:00Z'),
+      notificationDocumentKey: `cases/${caseId}/notification.json`,
+    });
+    await store.createCase(record, agencies, {
+      actor: { kind: 'system', id: 'rapid-review-workflow' },
+      at: record.receivedAt,
+      action: 'case.opened',
+      reason: 'Opened for the test',
+    });
+    reference = record.reference;
+    const minted = mintAgencyToken();
+    token = minted.token;
+    await store.putAgencyLink({
+      tokenHash: minted.tokenHash,
+      caseId,
+      agencyId: 'police',
+      expiresAt: '2026-03-18T09:00:00.000Z',
+    });
+    service = testService({ store, clock, s3: testS3Client() });
+  });
+
+  const open = (path: string, query?: string) =>
+    testWebApp(pages, { service })(webEvent({ path, ...(query ? { query } : {}) }));
+
+  /** record-summary's handling of an upload with this head, as the bucket's event would trigger it. */
+  async function anUploadArrives(head: { size: number; contentType: string }, sequencer: string) {
+    const uploads = service.uploads();
+    uploads.head = async () => ({ ...head, lastModified: clock.now() });
+    uploads.delete = async () => {};
+    return recordSummary(service, {
+      eventName: 'ObjectCreated:Post',
+      s3: {
+        bucket: { name: UPLOAD_BUCKET },
+        object: { key: agencyUploadKey(caseId, 'police'), size: head.size, sequencer },
+      },
+    });
+  }
+
+  describe('GET /agency/{token}', () => {
+    it('tells the agency what to return, by when in London time, and that it has not been received', async () => {
+      const result = await open(`/agency/${token}`);
+
+      expect(result.statusCode).toBe(200);
+      const text = visibleText(String(result.body));
+      expect(text).toContain("Return your agency's summary");
+      expect(text).toContain(testProfile.partnershipName);
+      expect(text).toContain(reference);
+      expect(text).toContain('Police');
+      expect(text).toContain('Initial Scoping and Information Sharing template');
+      expect(text).toContain('CDOP Form A or B');
+      expect(text).toContain('Return by 5pm on Tuesday 17 March 2026');
+      expect(text).toContain('Not yet received');
+      for (const personal of personalDetails(caseId)) expect(text).not.toContain(personal);
+    });
+
+    it('shows a received return with its time, and offers to replace it', async () => {
+      clock.set('2026-03-10T09:15:00Z');
+      await anUploadArrives({ size: 2048, contentType: PDF }, '0010');
+
+      const result = await open(`/agency/${token}`);
+
+      const text = visibleText(String(result.body));
+      expect(text).toContain('Received at 9:15am on Tuesday 10 March 2026');
+      expect(text).toContain('Upload a new version');
+      expect(text).toContain('A file you upload now replaces it.');
+    });
+
+    it('tags the return late once the deadline has passed without it', async () => {
+      clock.set('2026-03-17T17:30:00Z');
+
+      const result = await open(`/agency/${token}`);
+
+      expect(visibleText(String(result.body))).toContain('Late: not yet received');
+    });
+
+    it('offers a form that posts the file straight to the upload bucket, working without JavaScript', async () => {
+      const result = await open(`/agency/${token}`);
+
+      const html = String(result.body);
+      expect(html).toMatch(
+        new RegExp(
+          `<form method="post" action="https://[^"]*${UPLOAD_BUCKET}[^"]*" enctype="multipart/form-data"`,
+        ),
+      );
+      // The person chooses the type without JavaScript (S3 stores the form's Content-Type, not the file's).
+      expect(html).toContain(`name="Content-Type" type="radio" value="${PDF}" checked`);
+      expect(html).toContain(`name="Content-Type" type="radio" value="${DOCX}"`);
+      expect(html).toMatch(/<input class="govuk-file-upload"[^>]*name="file"[^>]*accept="\.pdf,\.docx,/);
+      // Every field precedes the file, as S3 ignores fields after it.
+      expect(html.indexOf('name="file"')).toBeGreaterThan(html.lastIndexOf('type="hidden"'));
+      expect(hiddenField(html, 'key')).toBe(agencyUploadKey(caseId, 'police'));
+      const redirect = new URL(hiddenField(html, 'success_action_redirect') ?? '');
+      expect(`${redirect.origin}${redirect.pathname}`).toBe(
+        `https://reviews.example.org/agency/${token}/uploaded`,
+      );
+      expect(redirect.searchParams.get('after')).toBe('2026-03-09T11:00:00.000Z');
+      const policy = JSON.parse(
+        Buffer.from(hiddenField(html, 'Policy') ?? '', 'base64').toString('utf8'),
+      ) as {
+        conditions: unknown[];
+      };
+      expect(policy.conditions).toEqual(
+        expect.arrayContaining([
+          ['content-length-range', 1, agencyUploadRules.maxBytes],
+          ['starts-with', '$Content-Type', 'application/'],
+          { success_action_redirect: redirect.toString() },
+        ]),
+      );
+      const csp = String(result.headers?.['content-security-policy']);
+      expect(csp).toMatch(/form-action 'self' https:\/\/[^ ;]+/);
+      expect(csp).toMatch(/connect-src 'self' https:\/\/[^ ;]+/);
+      expect(html).toContain(`data-upload-api="/api/agency/${token}/uploads"`);
+    });
+
+    it('shows the wrong-link page with 404 for an unknown or malformed link, naming no case', async () => {
+      const unknown = await open(`/agency/${mintAgencyToken().token}`);
+      const malformed = await open('/agency/not-a-token');
+
+      for (const result of [unknown, malformed]) {
+        expect(result.statusCode).toBe(404);
+        const text = visibleText(String(result.body));
+        expect(text).toContain('This link has expired or is not valid');
+        expect(text).toContain(testProfile.partnershipTeamAddress);
+        for (const revealing of [reference, 'Police', ...personalDetails(caseId)]) {
+          expect(text).not.toContain(revealing);
+        }
+      }
+    });
+
+    it('shows the same page with 403 for an expired link', async () => {
+      clock.set('2026-03-18T09:00:00Z');
+
+      const expired = await open(`/agency/${token}`);
+      const expiredConfirmation = await open(`/agency/${token}/uploaded`);
+
+      expect([expired.statusCode, expiredConfirmation.statusCode]).toEqual([403, 403]);
+      for (const result of [expired, expiredConfirmation]) {
+        const text = visibleText(String(result.body));
+        expect(text).toContain('This link has expired or is not valid');
+        expect(text).not.toContain(reference);
+        expect(text).not.toContain('Police');
+      }
+    });
+  });
+
+  describe('GET /agency/{token}/uploaded', () => {
+    it('says the file is being checked until the upload is recorded, with a link to refresh', async () => {
+      const result = await open(`/agency/${token}/uploaded`, 'after=2026-03-09T11:00:00.000Z');
+
+      expect(result.statusCode).toBe(200);
+      const html = String(result.body);
+      expect(visibleText(html)).toContain('We are checking your file');
+      expect(html).toContain(`href="/agency/${token}/uploaded?after=2026-03-09T11%3A00%3A00.000Z"`);
+      expect(html).toContain('data-module="app-upload-check"');
+    });
+
+    it('confirms "Summary received" with the time once record-summary has recorded it', async () => {
+      clock.set('2026-03-09T11:02:00Z');
+      await anUploadArrives({ size: 2048, contentType: PDF }, '0001');
+
+      const result = await open(`/agency/${token}/uploaded`, 'after=2026-03-09T11:00:00.000Z');
+
+      const text = visibleText(String(result.body));
+      expect(text).toContain('Summary received');
+      expect(text).toContain(reference);
+      expect(text).toContain("We received Police's summary at 11:02am on Monday 9 March 2026.");
+      expect(text).toContain('It arrived before the deadline of 5pm on Tuesday 17 March 2026.');
+      for (const personal of personalDetails(caseId)) expect(text).not.toContain(personal);
+    });
+
+    it('says a summary that came after the deadline is recorded as late', async () => {
+      clock.set('2026-03-17T18:00:00Z');
+      await anUploadArrives({ size: 2048, contentType: DOCX }, '0002');
+
+      const result = await open(`/agency/${token}/uploaded`, 'after=2026-03-17T17:59:00.000Z');
+
+      const text = visibleText(String(result.body));
+      expect(text).toContain('Summary received');
+      expect(text).toContain('recorded as late');
+    });
+
+    it('says clearly when the file was rejected, and offers to upload again', async () => {
+      await anUploadArrives({ size: 2048, contentType: 'binary/octet-stream' }, '0003');
+
+      const result = await open(`/agency/${token}/uploaded`, 'after=2026-03-09T11:00:00.000Z');
+
+      const html = String(result.body);
+      const text = visibleText(html);
+      expect(text).toContain('Your file was not accepted');
+      expect(text).toContain('The file type binary/octet-stream is not allowed');
+      expect(text).not.toContain('Summary received');
+      expect(html).toMatch(new RegExp(`<a href="/agency/${token}"[^>]*class="govuk-button"`));
+    });
+
+    it('does not count an upload from before this one as its result', async () => {
+      clock.set('2026-03-09T10:00:00Z');
+      await anUploadArrives({ size: 2048, contentType: PDF }, '0004');
+
+      const result = await open(`/agency/${token}/uploaded`, 'after=2026-03-09T11:00:00.000Z');
+
+      expect(visibleText(String(result.body))).toContain('We are checking your file');
+    });
+
+    it('sends the browser on without the bucket, key and etag S3 appends, so the case id leaves the address bar', async () => {
+      const result = await open(
+        `/agency/${token}/uploaded`,
+        `after=2026-03-09T11%3A00%3A00.000Z&bucket=${UPLOAD_BUCKET}&key=${encodeURIComponent(agencyUploadKey(caseId, 'police'))}&etag=%22abc%22`,
+      );
+
+      expect(result.statusCode).toBe(303);
+      expect(result.headers?.location).toBe(`/agency/${token}/uploaded?after=2026-03-09T11%3A00%3A00.000Z`);
+    });
+  });
+});
+
+describe('GET /api/agency/{token} tells what became of the latest upload (lastUpload)', () => {
+  it('is null before any upload, and names a rejection with its reason', async () => {
+    const store = new FakeCaseStore();
+    const clock = new SettableClock('2026-03-09T11:00:00Z');
+    const caseId = randomUUID();
+    const { record, agencies } = openCase({
+      caseId,
+      notification: sampleNotification(),
+      receivedAt: new Date('2026-03-04T10:00:00Z'),
+      notificationDocumentKey: `cases/${caseId}/notification.json`,
+    });
+    await store.createCase(record, agencies, {
+      actor: { kind: 'system', id: 'rapid-review-workflow' },
+      at: record.receivedAt,
+      action: 'case.opened',
+      reason: 'Opened for the test',
+    });
+    const { token, tokenHash } = mintAgencyToken();
+    await store.putAgencyLink({
+      tokenHash,
+      caseId,
+      agencyId: 'police',
+      expiresAt: '2026-03-18T09:00:00.000Z',
+    });
+    const service = testService({ store, clock, s3: testS3Client() });
+    const show = async () => {
+      const result = await showAgencyRequest(service, {
+        pathParameters: { token },
+        headers: {},
+        body: undefined,
+        caller: undefined,
+        event: {} as never,
+      });
+      return JSON.parse(String(result.body)) as { lastUpload: unknown };
+    };
+    const before = await show();
+    const uploads = service.uploads();
+    uploads.head = async () => ({ size: 0, contentType: PDF, lastModified: clock.now() });
+    uploads.delete = async () => {};
+
+    await recordSummary(service, {
+      eventName: 'ObjectCreated:Post',
+      s3: {
+        bucket: { name: UPLOAD_BUCKET },
+        object: { key: agencyUploadKey(caseId, 'police'), sequencer: '01' },
+      },
+    });
+
+    expect(before.lastUpload).toBeNull();
+    expect((await show()).lastUpload).toEqual({
+      outcome: 'rejected',
+      at: '2026-03-09T11:00:00.000Z',
+      problem: 'The file is empty',
+    });
+  });
+});
+
+describe('londonTimeInWords', () => {
+  it.for([
+    ['2026-03-17T17:00:00Z', '5pm on Tuesday 17 March 2026'],
+    ['2026-07-01T08:30:00Z', '9:30am on Wednesday 1 July 2026'],
+    ['2026-07-01T11:00:00Z', 'midday on Wednesday 1 July 2026'],
+    ['2026-01-05T00:00:00Z', 'midnight on Monday 5 January 2026'],
+  ])('writes %s as "%s"', ([instant, words]) => {
+    expect(londonTimeInWords(instant as string)).toBe(words);
+  });
+});

@@ -1,0 +1,310 @@
+import { randomUUID } from 'node:crypto';
+import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { overdueTags, timelineOf } from '../../../functions/web/pages/cases.ts';
+import { pages } from '../../../functions/web/pages/index.ts';
+import { sampleNotification } from '../../../local/sample-notification.ts';
+import { openCase } from '../../../shared/cases/open-case.ts';
+import type { CaseStatus } from '../../../shared/schemas/case.ts';
+import { FakeCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
+import { signedIn, testUser, testWebApp, webEvent } from './support/web-fixtures.ts';
+
+const workflow = { kind: 'system', id: 'rapid-review-workflow' } as const;
+
+/** Cases received on Wednesday 4 March 2026: Day 10 is Tuesday 17 March, Day 15 Tuesday 24 March. */
+describe('the cases pages', () => {
+  let store: FakeCaseStore;
+  let clock: SettableClock;
+  let s3: ReturnType<typeof mockClient>;
+  let app: ReturnType<typeof testWebApp>;
+
+  async function aCase(options: { status: CaseStatus; authority?: string; received?: string[] }) {
+    const caseId = randomUUID();
+    const notification = sampleNotification();
+    if (options.authority) notification.notifyingLocalAuthority = options.authority;
+    const { record, agencies } = openCase({
+      caseId,
+      notification,
+      receivedAt: new Date('2026-03-04T10:00:00Z'),
+      notificationDocumentKey: `cases/${caseId}/notification.json`,
+    });
+    const created = await store.createCase(record, agencies, {
+      actor: { kind: 'staff', id: 'user-notifier-demo', role: 'notifier' },
+      at: '2026-03-04T10:00:00.000Z',
+      action: 'case.opened',
+      reason: 'Serious incident notification received',
+    });
+    for (const agency of agencies) {
+      await store.updateAgencyRequest(
+        store.agency(caseId, agency.agencyId),
+        { status: 'requested', requestedAt: '2026-03-04T10:01:00.000Z' },
+        {
+          actor: workflow,
+          at: '2026-03-04T10:01:00.000Z',
+          action: 'agency.summary-requested',
+          reason: 'Day 1',
+        },
+      );
+    }
+    for (const agencyId of options.received ?? []) {
+      await store.updateAgencyRequest(
+        store.agency(caseId, agencyId),
+        { status: 'received', receivedAt: '2026-03-10T09:00:00.000Z' },
+        {
+          actor: { kind: 'agency', agencyId },
+          at: '2026-03-10T09:00:00.000Z',
+          action: 'summary.received',
+          reason: 'Summary uploaded',
+        },
+      );
+    }
+    if (options.status !== 'notified') {
+      await store.updateCase(
+        created,
+        { status: options.status },
+        {
+          actor: workflow,
+          at: '2026-03-04T10:02:00.000Z',
+          action: 'status.changed',
+          reason: `Now ${options.status}`,
+        },
+      );
+    }
+    return { caseId, reference: record.reference, agencyIds: agencies.map((agency) => agency.agencyId) };
+  }
+
+  beforeEach(() => {
+    store = new FakeCaseStore();
+    clock = new SettableClock('2026-03-11T12:00:00Z');
+    const client = testS3Client();
+    s3 = mockClient(client);
+    s3.on(HeadObjectCommand).rejects(new NotFound({ message: 'Not found', $metadata: {} }));
+    app = testWebApp(pages, { service: testService({ store, clock, s3: client }) });
+  });
+
+  describe('the list of open cases, GET /cases', () => {
+    it('lists every open case with a link, its status and its next deadline, and leaves completed ones out', async () => {
+      // Prepare
+      const open = await aCase({ status: 'awaiting-summaries', authority: 'Exampleshire Council (demo)' });
+      const done = await aCase({ status: 'completed', authority: 'Completedshire Council (demo)' });
+      const browser = signedIn(testUser('partnership-team'));
+
+      // Act
+      const result = await app(webEvent({ path: '/cases', cookies: browser.cookies }));
+
+      // Assess
+      expect(result.statusCode).toBe(200);
+      const html = String(result.body);
+      expect(html).toContain(`href="/cases/${open.caseId}">${open.reference}</a>`);
+      expect(html).not.toContain(done.caseId);
+      expect(html).toContain('Exampleshire Council (demo)');
+      expect(html).toMatch(/govuk-tag--blue">\s*Awaiting summaries/);
+      // On 11 March (Day 6) the next deadline is the Day 7 reminder, Thursday 12 March.
+      expect(html).toContain(
+        'Day 7: Reminder to agencies<br><span class="govuk-body-s">12 March 2026</span>',
+      );
+    });
+
+    it('filters by status through a GET form that works without JavaScript', async () => {
+      // Prepare
+      const waiting = await aCase({ status: 'awaiting-decision' });
+      const collecting = await aCase({ status: 'awaiting-summaries' });
+      const browser = signedIn(testUser('partnership-team'));
+
+      // Act
+      const result = await app(
+        webEvent({ path: '/cases', query: 'status=awaiting-decision', cookies: browser.cookies }),
+      );
+
+      // Assess
+      const html = String(result.body);
+      expect(html).toMatch(/<form method="get" action="\/cases"/);
+      expect(html).toContain('<option value="awaiting-decision" selected>Awaiting decision</option>');
+      expect(html).toContain(waiting.caseId);
+      expect(html).not.toContain(collecting.caseId);
+    });
+
+    it('answers an unknown status with the filter in error', async () => {
+      // Prepare
+      const browser = signedIn(testUser('partnership-team'));
+
+      // Act
+      const result = await app(webEvent({ path: '/cases', query: 'status=lost', cookies: browser.cookies }));
+
+      // Assess
+      expect(result.statusCode).toBe(400);
+      expect(String(result.body)).toContain('<a href="#status">Select a status from the list</a>');
+    });
+
+    it('tags summaries overdue once agencies are missing after Day 10, and the decision overdue after Day 15', async () => {
+      // Prepare
+      const missing = await aCase({ status: 'awaiting-decision', received: ['police'] });
+      clock.set('2026-03-25T10:00:00Z');
+      const browser = signedIn(testUser('partnership-team'));
+
+      // Act
+      const result = await app(webEvent({ path: '/cases', cookies: browser.cookies }));
+
+      // Assess
+      const row = String(result.body).split(missing.caseId)[1] ?? '';
+      expect(row).toContain('1 of 4 summaries received');
+      expect(row).toMatch(/Summaries overdue/);
+      expect(row).toMatch(/Decision overdue/);
+    });
+
+    it('tags nothing overdue before the deadlines, and a failed case as failed', async () => {
+      // Prepare
+      await aCase({ status: 'awaiting-summaries' });
+      const failed = await aCase({ status: 'failed' });
+      const browser = signedIn(testUser('partnership-team'));
+
+      // Act
+      const result = await app(webEvent({ path: '/cases', cookies: browser.cookies }));
+
+      // Assess
+      const html = String(result.body);
+      expect(html).not.toMatch(/overdue\s*<\/strong>/);
+      expect(html).toContain('Nothing overdue');
+      expect(html.split(failed.caseId)[1]).toMatch(/govuk-tag--red">\s*Failed/);
+    });
+
+    it.for(['notifier', 'rrg-member', 'rrg-chair', 'scrutineer'] as const)(
+      'refuses the %s with 403',
+      async (role) => {
+        // Prepare
+        const browser = signedIn(testUser(role));
+
+        // Act
+        const result = await app(webEvent({ path: '/cases', cookies: browser.cookies }));
+
+        // Assess
+        expect(result.statusCode).toBe(403);
+      },
+    );
+  });
+
+  describe('a case, GET /cases/{caseId}', () => {
+    it('shows the summary, the timeline with today marked, the agencies as a task list and the audit trail', async () => {
+      // Prepare
+      const { caseId, reference } = await aCase({ status: 'awaiting-summaries', received: ['police'] });
+      const browser = signedIn(testUser('partnership-team'));
+
+      // Act
+      const result = await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }));
+
+      // Assess
+      expect(result.statusCode).toBe(200);
+      const html = String(result.body);
+      expect(html).toContain(`<title>Case ${reference} – Safeguarding practice reviews</title>`);
+      expect(html).toMatch(/Panel reference/);
+      // Day 1 is done; today (Wednesday 11 March, Day 6) sits before the Day 7 reminder.
+      expect(html).toMatch(/app-timeline__item--done">[\s\S]*?Day 1: Requests sent to agencies/);
+      expect(html).toMatch(
+        /app-timeline__item--today">[\s\S]*?Today[\s\S]*?11 March 2026[\s\S]*?Day 7: Reminder/,
+      );
+      expect(html).toContain('govuk-task-list');
+      expect(html).toMatch(/Police[\s\S]*?govuk-tag--green">\s*Received/);
+      expect(html).toMatch(/Health[\s\S]*?govuk-tag--blue">\s*Requested/);
+      expect(html).toMatch(
+        /<td class="govuk-table__cell">4 March 2026 at 10:00am<\/td>\s*<td class="govuk-table__cell">Notifier \(user-notifier-demo\)<\/td>\s*<td class="govuk-table__cell">Case opened<\/td>/,
+      );
+      expect(html).not.toContain('Record the decision');
+    });
+
+    it('offers the chair the decision when the case awaits it, and nobody else', async () => {
+      // Prepare
+      const { caseId } = await aCase({ status: 'awaiting-decision' });
+
+      // Act
+      const chair = await app(
+        webEvent({ path: `/cases/${caseId}`, cookies: signedIn(testUser('rrg-chair')).cookies }),
+      );
+      const member = await app(
+        webEvent({ path: `/cases/${caseId}`, cookies: signedIn(testUser('rrg-member')).cookies }),
+      );
+
+      // Assess
+      expect(String(chair.body)).toContain(`href="/cases/${caseId}/decision"`);
+      expect(String(member.body)).not.toContain(`/cases/${caseId}/decision`);
+    });
+
+    it('says when the outcome went to the Panel', async () => {
+      // Prepare
+      const { caseId } = await aCase({ status: 'awaiting-decision' });
+      await store.updateCase(
+        (await store.getCase(caseId))!,
+        { status: 'submitted-to-panel' },
+        {
+          actor: workflow,
+          at: '2026-03-24T11:00:00.000Z',
+          action: 'panel.submitted',
+          reason: 'Outcome sent to the Panel',
+        },
+      );
+      const browser = signedIn(testUser('rrg-member'));
+
+      // Act
+      const result = await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }));
+
+      // Assess
+      expect(String(result.body)).toMatch(
+        /govuk-notification-banner--success[\s\S]*Outcome sent to the Panel on 24 March 2026/,
+      );
+    });
+
+    it('answers 404 for an unknown case', async () => {
+      // Act
+      const result = await app(
+        webEvent({ path: `/cases/${randomUUID()}`, cookies: signedIn(testUser('partnership-team')).cookies }),
+      );
+
+      // Assess
+      expect(result.statusCode).toBe(404);
+    });
+
+    it.for(['notifier', 'scrutineer'] as const)('refuses the %s with 403', async (role) => {
+      // Prepare
+      const { caseId } = await aCase({ status: 'awaiting-summaries' });
+
+      // Act
+      const result = await app(
+        webEvent({ path: `/cases/${caseId}`, cookies: signedIn(testUser(role)).cookies }),
+      );
+
+      // Assess
+      expect(result.statusCode).toBe(403);
+    });
+  });
+
+  describe('the rules behind the tags and the timeline', () => {
+    const { record } = openCase({
+      caseId: randomUUID(),
+      notification: sampleNotification(),
+      receivedAt: new Date('2026-03-04T10:00:00Z'),
+      notificationDocumentKey: 'cases/x/notification.json',
+    });
+
+    it('does not call summaries overdue on the Day 10 deadline itself, only after it', () => {
+      const beforeEnd = overdueTags(record, [{ status: 'requested' }], new Date('2026-03-17T16:59:00Z'));
+      const after = overdueTags(record, [{ status: 'requested' }], new Date('2026-03-17T17:01:00Z'));
+
+      expect(beforeEnd).toEqual([]);
+      expect(after.map((tag) => tag.text)).toEqual(['Summaries overdue']);
+    });
+
+    it('marks the milestone of today as today rather than adding a separate marker', () => {
+      const entries = timelineOf(record.timetable.milestones, new Date('2026-03-12T08:00:00Z'));
+
+      expect(entries.filter((entry) => entry.kind === 'today')).toEqual([]);
+      expect(entries.find((entry) => entry.state === 'today')?.name).toBe('Reminder to agencies');
+    });
+
+    it('puts today after the last milestone once the timetable is over', () => {
+      const entries = timelineOf(record.timetable.milestones, new Date('2026-04-01T10:00:00Z'));
+
+      expect(entries.at(-1)).toMatchObject({ kind: 'today', date: '1 April 2026' });
+      expect(entries.slice(0, -1).every((entry) => entry.state === 'done')).toBe(true);
+    });
+  });
+});

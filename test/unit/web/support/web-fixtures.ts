@@ -1,0 +1,131 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Page } from '../../../../functions/web/page.ts';
+import { createWebApp, type WebApp } from '../../../../functions/web/router.ts';
+import {
+  csrfCookieName,
+  csrfFieldName,
+  csrfTokenForAnonymous,
+  csrfTokenForSession,
+  type SessionUser,
+  sessionCookieName,
+  startSession,
+} from '../../../../functions/web/session.ts';
+import { templateEnvironment } from '../../../../functions/web/views.ts';
+import type { StaffRole } from '../../../../shared/schemas/roles.ts';
+import type { Service } from '../../../../shared/service.ts';
+import { SettableClock, testProfile } from '../../api/support/api-fixtures.ts';
+import { FakeCaseStore } from '../../api/support/fake-case-store.ts';
+
+/** The session-signing key of these tests (invented; at least 32 characters). */
+export const testSessionSecret = Buffer.from('test-session-secret-for-unit-tests-only-0123456789', 'utf8');
+
+/** A Service for pages that only read the profile; anything else throws, so a test notices. */
+export function profileOnlyService(): Service {
+  const unused = () => {
+    throw new Error('This test gives the page no such port');
+  };
+  return {
+    clock: new SettableClock('2026-03-04T10:00:00Z'),
+    cases: new FakeCaseStore(),
+    profile: () => testProfile,
+    mailer: unused,
+    documents: unused,
+    uploads: unused,
+    publicBaseUrl: () => 'https://reviews.example.org',
+  };
+}
+
+/** The web app over these pages, with the real templates, the test secret and a log the test can read. */
+export function testWebApp(
+  pages: readonly Page[],
+  options: { service?: Service; log?: string[] } = {},
+): WebApp {
+  const service = options.service ?? profileOnlyService();
+  return createWebApp({
+    pages,
+    service: () => service,
+    sessionSecret: () => testSessionSecret,
+    templates: templateEnvironment,
+    log: (line) => options.log?.push(line),
+  });
+}
+
+/** Invented people, one per role. */
+export function testUser(...roles: StaffRole[]): SessionUser {
+  return {
+    id: `user-${roles.join('-') || 'no-role'}-demo`,
+    name: `Test ${roles.join(' ') || 'Nobody'} (demo)`,
+    roles,
+  };
+}
+
+/** A browser's cookies and CSRF token once `user` has signed in. */
+export function signedIn(user: SessionUser): { cookies: string[]; csrfToken: string } {
+  const { session, cookie } = startSession(testSessionSecret, user, 'local');
+  return {
+    cookies: [cookie.split(';')[0] as string],
+    csrfToken: csrfTokenForSession(testSessionSecret, session),
+  };
+}
+
+/** A browser without a session that has been given the anonymous CSRF cookie. */
+export function anonymousBrowser(nonce = 'b6a3e0f2-0000-4000-8000-00000000abcd'): {
+  cookies: string[];
+  csrfToken: string;
+} {
+  return {
+    cookies: [`${csrfCookieName}=${nonce}`],
+    csrfToken: csrfTokenForAnonymous(testSessionSecret, nonce),
+  };
+}
+
+/** A browser request as API Gateway hands it to the web function (payload format 2.0). */
+export function webEvent(request: {
+  method?: 'GET' | 'POST' | 'PUT';
+  path: string;
+  query?: string;
+  cookies?: string[];
+  /** Form fields, sent as application/x-www-form-urlencoded; arrays repeat the name. */
+  form?: Record<string, string | string[]>;
+  /** The CSRF token to add to the form (as a browser's hidden field would). */
+  csrfToken?: string;
+}): APIGatewayProxyEventV2 {
+  const method = request.method ?? (request.form ? 'POST' : 'GET');
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries(request.form ?? {})) {
+    for (const item of [value].flat()) body.append(name, item);
+  }
+  if (request.csrfToken) body.append(csrfFieldName, request.csrfToken);
+  return {
+    version: '2.0',
+    routeKey: request.path === '/' ? 'GET /' : 'ANY /{proxy+}',
+    rawPath: request.path,
+    rawQueryString: request.query ?? '',
+    ...(request.cookies?.length ? { cookies: request.cookies } : {}),
+    headers: {
+      host: 'reviews.example.org',
+      ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
+    ...(method === 'POST' ? { body: body.toString() } : {}),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '111122223333',
+      apiId: 'api-test',
+      domainName: 'reviews.example.org',
+      domainPrefix: 'reviews',
+      http: { method, path: request.path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'vitest' },
+      requestId: 'request-test',
+      routeKey: request.path === '/' ? 'GET /' : 'ANY /{proxy+}',
+      stage: '$default',
+      time: '04/Mar/2026:10:00:00 +0000',
+      timeEpoch: 0,
+    },
+  };
+}
+
+/** A Set-Cookie of the answer by cookie name, or undefined. */
+export function setCookie(result: APIGatewayProxyStructuredResultV2, name: string): string | undefined {
+  return result.cookies?.find((cookie) => cookie.startsWith(`${name}=`));
+}
+
+export { sessionCookieName };
