@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { type InvalidField, ProblemError, parseOrProblem, problemResponse } from '../shared/http/problem.ts';
 import { matchRoute, type Route } from '../shared/routes.ts';
 import { staffRole } from '../shared/schemas/roles.ts';
+import { localControls, localControlsPath } from './controls.ts';
 import { portToUse } from './ports.ts';
 import { localSignIn } from './sign-in.ts';
 import { issueToken, localUsers, verifyToken } from './tokens.ts';
@@ -40,6 +41,8 @@ export interface LocalApiOptions {
   /** Runs a function (functions/catalogue.ts) with an API Gateway v2 event and answers its result. */
   invoke(functionName: string, event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<unknown>;
   clock: ClockControl;
+  /** The local SES web inbox, linked from the local controls page at /local. */
+  inboxUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -182,7 +185,8 @@ function clockBody(status: ReturnType<ClockControl['status']>) {
  * The local HTTP API: serves the same route table as API Gateway (shared/routes.ts), builds
  * HTTP API payload 2.0 events, and on staff routes does what the Cognito JWT authorizer does on
  * AWS (a valid bearer token or 401); the handlers then enforce roles. It also serves the
- * local-only routes under /local/ (tokens and the virtual clock) and the local sign-in page at
+ * local-only routes under /local/ (tokens and the virtual clock), the local controls page at
+ * /local (the clock, the inbox and the invented users, for people) and the local sign-in page at
  * /sign-in (invented users, in place of Cognito's hosted UI), which do not exist on AWS.
  */
 export async function startLocalApi(options: LocalApiOptions): Promise<RunningApi> {
@@ -225,6 +229,18 @@ export async function startLocalApi(options: LocalApiOptions): Promise<RunningAp
         body,
         cookies: request.headers.cookie?.split(/;\s*/).filter(Boolean),
       });
+    }
+    // Local-only control page: the virtual clock, the inbox and the invented users, for people.
+    if (path === localControlsPath && (method === 'GET' || method === 'POST')) {
+      return localControls(
+        { sessionSecret: options.sessionSecret, clock: options.clock, inboxUrl: options.inboxUrl },
+        {
+          method,
+          query: target.searchParams,
+          body,
+          cookies: request.headers.cookie?.split(/;\s*/).filter(Boolean),
+        },
+      );
     }
     if (path === '/local/clock' && method === 'GET') return json(200, clockBody(options.clock.status()));
     if (path === '/local/clock/advance' && method === 'POST') {

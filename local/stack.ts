@@ -263,6 +263,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tokenSecret: loadOrCreateSecret(join(dataDirectory, 'token-secret')),
       sessionSecret: sessionSecretFromEnvironment(),
       invoke: (functionName, event) => invokeFunction(functionName, event),
+      inboxUrl: ses.sesUrl,
       clock: {
         status: () => ({
           now: clock.now(),

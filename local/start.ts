@@ -73,7 +73,10 @@ const hoursPerSecond = (speed / 3600).toLocaleString('en-GB', { maximumFractionD
 console.log(`
 Local stack running (data in ${dataDirectory}; details in ${stackFile})
 
-  Web pages      ${stack.apiUrl}/  (sign in as an invented user, one per role)
+  ▶ Open ${stack.apiUrl}/ to begin (sign in as an invented user, one per role)
+
+  Local controls (virtual clock, email inbox): ${stack.apiUrl}/local
+
   API            ${stack.apiUrl}
   SES inbox      ${stack.sesUrl}
   S3             ${stack.s3Endpoint}

@@ -36,6 +36,31 @@ export const parallelProcesses = z.object({
   other: z.string().trim().max(500).optional(),
 });
 
+/**
+ * The incident's dates run in order: the incident, then the local authority's awareness, then
+ * the notification to the Panel. Shared by the notification schema and the notify pages, so
+ * both say the same thing.
+ */
+export function checkIncidentDateOrder(
+  incident: { occurredOn: string; localAuthorityAwareOn: string; panelNotifiedOn: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (incident.localAuthorityAwareOn < incident.occurredOn) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['incident', 'localAuthorityAwareOn'],
+      message: 'The date the local authority became aware must be on or after the incident',
+    });
+  }
+  if (incident.panelNotifiedOn < incident.localAuthorityAwareOn) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['incident', 'panelNotifiedOn'],
+      message: 'The date the Panel was notified must be on or after the local authority became aware',
+    });
+  }
+}
+
 /** The serious incident notification a local authority sends the partnership. */
 export const seriousIncidentNotification = z
   .object({
@@ -66,21 +91,7 @@ export const seriousIncidentNotification = z
     parallelProcesses,
   })
   .superRefine((notification, ctx) => {
-    const { occurredOn, localAuthorityAwareOn, panelNotifiedOn } = notification.incident;
-    if (localAuthorityAwareOn < occurredOn) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['incident', 'localAuthorityAwareOn'],
-        message: 'The date the local authority became aware must be on or after the incident',
-      });
-    }
-    if (panelNotifiedOn < localAuthorityAwareOn) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['incident', 'panelNotifiedOn'],
-        message: 'The date the Panel was notified must be on or after the local authority became aware',
-      });
-    }
+    checkIncidentDateOrder(notification.incident, ctx);
     const seen = new Set<string>();
     notification.agencies.forEach((agency, index) => {
       const key = agency.name.toLowerCase();

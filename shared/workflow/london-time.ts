@@ -38,9 +38,12 @@ export function formatInstant(instant: string | Date, timeZone: string): string 
   return `${time} on ${describeDate(at.toPlainDate())} (${zoneLabel(timeZone)})`;
 }
 
-/** A calendar date written YYYY-MM-DD, spelled out: "Friday 13 March 2026". */
-export function formatDate(isoDate: string): string {
-  return describeDate(Temporal.PlainDate.from(isoDate));
+/** A calendar date written YYYY-MM-DD, spelled out: "Friday 13 March 2026", or "13 March 2026" without the weekday. */
+export function formatDate(isoDate: string, options: { weekday?: boolean } = {}): string {
+  const date = Temporal.PlainDate.from(isoDate);
+  return options.weekday === false
+    ? `${date.day} ${MONTHS[date.month - 1]} ${date.year}`
+    : describeDate(date);
 }
 
 /** The calendar date of an instant in the time zone, spelled out: "Friday 13 March 2026". */

@@ -80,6 +80,9 @@ describe('an agency returns its summary through the emailed link', () => {
 
     // Act: the police SPOC, with JavaScript.
     const response = await page.goto(policeLink);
+    // The script hides the file-type question when it starts: wait for it, so a click under load
+    // is never taken by the plain form before the enhancement is in place.
+    await page.locator('[data-upload-type-question]').waitFor({ state: 'hidden' });
 
     // Assess: the request page.
     expect(response?.status()).toBe(200);

@@ -43,16 +43,23 @@ describe('the GOV.UK pages in a browser', () => {
     // Assess
     expect(response?.status()).toBe(200);
     expect(await browser.page.title()).toBe(serviceName);
-    expect(await browser.page.locator('.govuk-header .govuk-header__logotype').count()).toBe(1);
-    expect(await textOf(browser.page, '.govuk-service-navigation__service-name')).toBe(serviceName);
+    // The landmarks come from govuk/template.njk: the GOV.UK header and service navigation in its
+    // <header>, the GOV.UK footer in its <footer>.
+    const header = 'header.govuk-template__header';
+    expect(await browser.page.locator('header').count()).toBe(1);
+    expect(await browser.page.locator(`${header} .govuk-header .govuk-header__logotype`).count()).toBe(1);
+    expect(await textOf(browser.page, `${header} .govuk-service-navigation__service-name`)).toBe(serviceName);
     expect(await textOf(browser.page, '.govuk-phase-banner')).toMatch(/^Alpha This is a new service/);
-    expect(await textOf(browser.page, '.govuk-footer')).toContain(
+    expect(await browser.page.locator('footer').count()).toBe(1);
+    expect(await textOf(browser.page, 'footer.govuk-template__footer .govuk-footer')).toContain(
       'Run by Exampleshire Safeguarding Children Partnership (demo)',
     );
     expect(await textOf(browser.page, 'main h1')).toBe(serviceName);
     // The stylesheet loaded (the header is brand blue, text in GDS Transport), and so did the
     // script tag that marks GOV.UK Frontend as supported (it needs the page's CSP nonce).
-    expect(await computedStyle(browser.page, '.govuk-header', 'background-color')).toBe('rgb(29, 112, 184)');
+    expect(await computedStyle(browser.page, `${header} .govuk-header`, 'background-color')).toBe(
+      'rgb(29, 112, 184)',
+    );
     expect(await computedStyle(browser.page, 'main h1', 'font-family')).toContain('GDS Transport');
     expect(await browser.page.locator('body.govuk-frontend-supported').count()).toBe(1);
     await expectNoAxeViolations(browser.page, 'the start page');

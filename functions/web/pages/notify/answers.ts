@@ -1,6 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
 import {
+  checkIncidentDateOrder,
   type NotifiedAgency,
   type NotifiedChild,
   notifiedAgency,
@@ -208,24 +209,8 @@ const incidentSchema = z
     notifyingLocalAuthority: seriousIncidentNotification.shape.notifyingLocalAuthority,
     incident: seriousIncidentNotification.shape.incident,
   })
-  .superRefine((answers, ctx) => {
-    // The notification's own date order rules, with its messages.
-    const { occurredOn, localAuthorityAwareOn, panelNotifiedOn } = answers.incident;
-    if (localAuthorityAwareOn < occurredOn) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['incident', 'localAuthorityAwareOn'],
-        message: 'The date the local authority became aware must be on or after the incident',
-      });
-    }
-    if (panelNotifiedOn < localAuthorityAwareOn) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['incident', 'panelNotifiedOn'],
-        message: 'The date the Panel was notified must be on or after the local authority became aware',
-      });
-    }
-  });
+  // The notification's own date order rules, with its messages.
+  .superRefine((answers, ctx) => checkIncidentDateOrder(answers.incident, ctx));
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: PageErrors };
 

@@ -1,32 +1,14 @@
 import type { MilestoneKey } from '../../../../shared/rapid-review-rules.ts';
 import type { NotifiedChild, SeriousIncidentNotification } from '../../../../shared/schemas/notification.ts';
 import type { Timetable } from '../../../../shared/schemas/timetable.ts';
+import { formatDate as spellDate } from '../../../../shared/workflow/london-time.ts';
 import { parallelProcessOptions } from './answers.ts';
 
 /** How the notify pages show answers: dates in words, summary list rows for check your answers. */
 
-const months = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-const weekdays = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
 /** 2026-03-04 → "4 March 2026"; with the weekday, "Wednesday 4 March 2026". */
 export function formatDate(isoDate: string, options: { weekday?: boolean } = {}): string {
-  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
-  const text = `${day} ${months[month - 1]} ${year}`;
-  if (!options.weekday) return text;
-  return `${weekdays[new Date(Date.UTC(year, month - 1, day)).getUTCDay()]} ${text}`;
+  return spellDate(isoDate, { weekday: options.weekday ?? false });
 }
 
 const sexWords: Record<NotifiedChild['sex'], string> = {

@@ -1,0 +1,196 @@
+import { fileURLToPath } from 'node:url';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type FormErrors, formErrors } from '../functions/web/forms.ts';
+import {
+  htmlResponse,
+  type LayoutContext,
+  newNonce,
+  seeOther,
+  serviceName,
+} from '../functions/web/router.ts';
+import {
+  cookieValue,
+  csrfCookieName,
+  csrfFieldName,
+  csrfTokenForAnonymous,
+  csrfTokenForSession,
+  csrfTokenMatches,
+  newCsrfCookie,
+  readSession,
+} from '../functions/web/session.ts';
+import { createTemplateEnvironment } from '../functions/web/views.ts';
+import { loadPartnershipProfile } from '../shared/config/partnership-profile.ts';
+import { staffRole } from '../shared/schemas/roles.ts';
+import { formatInstant } from '../shared/workflow/london-time.ts';
+import type { ClockAdvance, ClockControl } from './api.ts';
+import { localUsers } from './tokens.ts';
+
+/** The page's own path; the local stack serves it, the web function knows nothing of it. */
+export const localControlsPath = '/local';
+
+const timeZone = 'Europe/London';
+const dayMs = 24 * 60 * 60 * 1000;
+
+/** Who each invented user is, and the page they are most likely to want first. */
+const roleEntries: Record<keyof typeof localUsers, { title: string; returnTo: string }> = {
+  notifier: { title: 'Notifier (local authority)', returnTo: '/notify' },
+  'partnership-team': { title: 'Partnership team', returnTo: '/cases' },
+  'rrg-member': { title: 'Rapid Review Group member', returnTo: '/' },
+  'rrg-chair': { title: 'Rapid Review Group chair', returnTo: '/cases' },
+  scrutineer: { title: 'Independent Scrutineer', returnTo: '/' },
+};
+
+const templates = createTemplateEnvironment([fileURLToPath(new URL('./templates/', import.meta.url))]);
+
+/** A request to /local as local/api.ts sees it. */
+export interface LocalControlsRequest {
+  method: string;
+  query: URLSearchParams;
+  body: Buffer;
+  cookies: readonly string[] | undefined;
+}
+
+export interface LocalControlsOptions {
+  /** Signs session cookies and CSRF tokens: the same key the web function reads as SESSION_SECRET. */
+  sessionSecret: Buffer;
+  clock: ClockControl;
+  /** The local SES web inbox; absent when the stack has none to show. */
+  inboxUrl: string | undefined;
+}
+
+/** "1 virtual hour per real second", "real time", or stopped. */
+export function describeSpeed(speed: number): string {
+  if (speed === 0) return 'Stopped: time moves only when you move it';
+  if (speed === 1) return 'Real time';
+  const number = (value: number) => value.toLocaleString('en-GB', { maximumFractionDigits: 2 });
+  if (speed >= 3600) {
+    const hours = speed / 3600;
+    return `${number(hours)} virtual ${hours === 1 ? 'hour' : 'hours'} per real second`;
+  }
+  if (speed >= 60) {
+    const minutes = speed / 60;
+    return `${number(minutes)} virtual ${minutes === 1 ? 'minute' : 'minutes'} per real second`;
+  }
+  return `${number(speed)} times real time`;
+}
+
+/** "a1b2…: WaitForReminderDay" → the execution (the case id) and "Wait for reminder day". */
+export function describeWait(label: string): { caseId: string; what: string } {
+  const match = /^(.+?): (.+)$/.exec(label);
+  const [caseId, state] = match ? [match[1] ?? '', match[2] ?? label] : ['', label];
+  const words = state.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return { caseId, what: words.charAt(0).toUpperCase() + words.slice(1) };
+}
+
+/**
+ * The local stack's control page (GET and POST /local): the virtual time and what waits on it,
+ * buttons that move the clock (a normal form, CSRF-checked like the local sign-in), the email
+ * inbox, one-press sign-in as each invented user, and how to follow a Rapid Review here. Only
+ * local/api.ts serves it; on AWS there is no such page.
+ */
+export async function localControls(
+  options: LocalControlsOptions,
+  request: LocalControlsRequest,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const { sessionSecret, clock } = options;
+  const session = readSession(sessionSecret, request.cookies);
+  const anonymousNonce = session ? undefined : cookieValue(request.cookies, csrfCookieName);
+  const issued: string[] = [];
+
+  const page = (status: number, extra: { movedTo?: Date; errors?: FormErrors } = {}) => {
+    let nonce = anonymousNonce;
+    if (!session && !nonce) {
+      const fresh = newCsrfCookie();
+      issued.push(fresh.cookie);
+      nonce = fresh.nonce;
+    }
+    let partnershipName: string | undefined;
+    let feedbackAddress: string | undefined;
+    try {
+      ({ partnershipName, partnershipTeamAddress: feedbackAddress } = loadPartnershipProfile());
+    } catch {
+      // The page still works without a profile.
+    }
+    const layout: LayoutContext = {
+      serviceName,
+      partnershipName,
+      feedbackAddress,
+      user: session?.user,
+      csrfToken: session
+        ? csrfTokenForSession(sessionSecret, session)
+        : csrfTokenForAnonymous(sessionSecret, nonce as string),
+      csrfFieldName,
+      cspNonce: newNonce(),
+      navigation: [],
+      menu: [],
+      currentPath: localControlsPath,
+    };
+    const shown = clock.status();
+    const response = htmlResponse(
+      templates,
+      'local-controls.njk',
+      {
+        ...layout,
+        now: formatInstant(shown.now, timeZone),
+        speed: describeSpeed(shown.speed),
+        flowing: shown.speed > 0,
+        pending: shown.pending.map((wait) => ({
+          at: formatInstant(wait.at, timeZone),
+          ...describeWait(wait.label),
+        })),
+        movedTo: extra.movedTo ? formatInstant(extra.movedTo, timeZone) : undefined,
+        errors: extra.errors,
+        inboxUrl: options.inboxUrl,
+        roles: staffRole.options.map((role) => ({
+          role,
+          title: roleEntries[role].title,
+          name: localUsers[role].name,
+          returnTo: roleEntries[role].returnTo,
+        })),
+      },
+      status,
+    );
+    return issued.length ? { ...response, cookies: issued } : response;
+  };
+
+  if (request.method === 'GET') {
+    const moved = request.query.get('moved');
+    const movedTo = moved && /^\d{4}-\d\d-\d\dT/.test(moved) ? new Date(moved) : undefined;
+    return page(200, movedTo && !Number.isNaN(movedTo.getTime()) ? { movedTo } : {});
+  }
+
+  const form = new URLSearchParams(request.body.toString('utf8'));
+  if (!csrfTokenMatches(sessionSecret, form.get(csrfFieldName) ?? undefined, { session, anonymousNonce })) {
+    return page(400, {
+      errors: formErrors([{ field: 'move-next', message: 'The page had expired. Press the button again' }]),
+    });
+  }
+  const before = clock.status();
+  let advance: ClockAdvance;
+  let target: Date;
+  const action = form.get('action');
+  if (action === 'next') {
+    const next = before.pending[0];
+    if (!next) {
+      return page(400, {
+        errors: formErrors([
+          {
+            field: 'move-next',
+            message: 'Nothing is waiting on the clock yet. Submit a notification to start a Rapid Review',
+          },
+        ]),
+      });
+    }
+    advance = { kind: 'next' };
+    target = next.at;
+  } else if (action === 'day') {
+    advance = { kind: 'by', duration: 'P1D' };
+    target = new Date(before.now.getTime() + dayMs);
+  } else {
+    return page(400, {
+      errors: formErrors([{ field: 'move-next', message: 'Choose how far to move the clock' }]),
+    });
+  }
+  await clock.advance(advance);
+  return seeOther(`${localControlsPath}?moved=${encodeURIComponent(target.toISOString())}`);
+}
