@@ -119,6 +119,17 @@ function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
+ * Orders audit events that share an instant (the virtual clock can stand still; steps can run
+ * within one millisecond) the way they were written: the wall-clock time of the write plus a
+ * per-process counter. It breaks ties only; `at`, from the injected clock, stays the event's time.
+ */
+let writeCounter = 0;
+function nextWriteOrder(): string {
+  writeCounter = (writeCounter + 1) % 1_000_000;
+  return `${Date.now().toString().padStart(15, '0')}-${writeCounter.toString().padStart(6, '0')}`;
+}
+
+/**
  * The case store on one DynamoDB table. Every write is a transaction that includes the audit
  * event, so a case never changes without a record of who changed it and why.
  */
@@ -218,8 +229,13 @@ export class DynamoDbCaseStore implements CaseStore, IdempotencyKeys {
       case: caseRecord.parse(withoutKeys(caseItem)),
       agencies: bySortKeyPrefix('AGENCY#').map((item) => agencyRequest.parse(item)),
       audit: bySortKeyPrefix('AUDIT#')
-        .map((item) => auditEvent.parse(item))
-        .sort((a, b) => a.at.localeCompare(b.at) || a.eventId.localeCompare(b.eventId)),
+        .sort(
+          (a, b) =>
+            String(a.at).localeCompare(String(b.at)) ||
+            String(a.writeOrder ?? '').localeCompare(String(b.writeOrder ?? '')) ||
+            String(a.eventId).localeCompare(String(b.eventId)),
+        )
+        .map((item) => auditEvent.parse(item)),
     };
   }
 
@@ -372,7 +388,7 @@ export class DynamoDbCaseStore implements CaseStore, IdempotencyKeys {
     return {
       Put: {
         TableName: this.#tableName,
-        Item: { ...auditKey(event.caseId, event.eventId), ...event },
+        Item: { ...auditKey(event.caseId, event.eventId), ...event, writeOrder: nextWriteOrder() },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };

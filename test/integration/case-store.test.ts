@@ -201,3 +201,28 @@ describe('listing cases', () => {
     expect(awaiting[0]!.version).toBe(2);
   });
 });
+
+describe('the audit trail', () => {
+  it('lists events that share an instant in the order they were written', async () => {
+    const store = new DynamoDbCaseStore(dynamo.documentClient, await dynamo.freshTable());
+    const { record, agencies } = aCase();
+    let current = await store.createCase(record, agencies, opened());
+    const sameInstant = '2026-03-04T10:00:00.000Z';
+
+    for (const action of ['zeta.first', 'alpha.second', 'mu.third']) {
+      current = await store.updateCase(
+        current,
+        {},
+        { ...opened(sameInstant), action, reason: action, eventId: action },
+      );
+    }
+
+    const file = await store.getCaseFile(record.caseId);
+    expect(file.audit.map((event) => event.action)).toEqual([
+      'case.opened',
+      'zeta.first',
+      'alpha.second',
+      'mu.third',
+    ]);
+  });
+});
