@@ -1,7 +1,13 @@
 import type { Service } from '../../shared/service.ts';
 import type { CaseTaskPayload } from '../../shared/workflow/contracts.ts';
 import { emailContext, papersEmail } from '../../shared/workflow/emails.ts';
-import { advanceCase, caseDocumentKeys, hasReached, workflowActor } from '../../shared/workflow/steps.ts';
+import {
+  advanceCase,
+  caseDocumentKeys,
+  caseUrl,
+  hasReached,
+  workflowActor,
+} from '../../shared/workflow/steps.ts';
 
 /** How long the link to the papers works: past the Day 14 meeting, even across a bank holiday weekend. */
 export const PAPERS_LINK_SECONDS = 7 * 24 * 60 * 60;
@@ -46,7 +52,11 @@ export async function distributePapers(
       .mailer()
       .sendOnce(
         `${record.caseId}:DistributePapers:${address}`,
-        papersEmail(context, person, { url, expiresAt }),
+        papersEmail(context, person, {
+          url,
+          expiresAt,
+          caseUrl: caseUrl(service.publicBaseUrl(), record.caseId),
+        }),
       );
   }
 

@@ -113,7 +113,7 @@ export function agencyEscalationEmail(
 export function papersEmail(
   context: EmailContext,
   recipient: { name: string; email: string },
-  report: { url: string; expiresAt: string },
+  report: { url: string; expiresAt: string; caseUrl: string },
 ): EmailMessage {
   const { record, timeZone } = context;
   const meeting = milestone(record.timetable, 'rapidReviewMeeting');
@@ -124,7 +124,8 @@ export function papersEmail(
       `Dear ${recipient.name},\n\n` +
       `The papers for Rapid Review ${record.reference} are ready for the Rapid Review Group meeting on ${formatDate(meeting.date)}.\n\n` +
       `Collated report (PDF):\n${report.url}\n\n` +
-      `This link stops working at ${formatInstant(report.expiresAt, timeZone)}. Please do not forward it; the papers are confidential to the Rapid Review Group.` +
+      `This link stops working at ${formatInstant(report.expiresAt, timeZone)}. After that, sign in and open the case for fresh links:\n${report.caseUrl}\n\n` +
+      'Please do not forward these links; the papers are confidential to the Rapid Review Group.' +
       SIGN_OFF(context),
   };
 }

@@ -3,7 +3,7 @@ import {
   distributePapers,
   PAPERS_LINK_SECONDS,
 } from '../../../functions/distribute-papers/distribute-papers.ts';
-import { childNames, fakeService, openSampleCase } from './workflow-fakes.ts';
+import { childNames, fakeService, openSampleCase, PUBLIC_BASE_URL } from './workflow-fakes.ts';
 
 describe('distribute-papers (Day 12)', () => {
   async function aCollatedCase() {
@@ -35,6 +35,7 @@ describe('distribute-papers (Day 12)', () => {
       `https://documents.example.org/case-documents-test/cases/${record.caseId}/collated-report.pdf`,
     );
     expect(member?.text).toContain('stops working at 09:00 on Thursday 26 March 2026 (UK time)');
+    expect(member?.text).toContain(`${PUBLIC_BASE_URL}/cases/${record.caseId}`);
     expect(member?.subject).toContain('meeting Monday 23 March 2026');
   });
 
