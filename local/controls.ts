@@ -36,7 +36,7 @@ const roleEntries: Record<keyof typeof localUsers, { title: string; returnTo: st
   notifier: { title: 'Notifier (local authority)', returnTo: '/notify' },
   'partnership-team': { title: 'Partnership team', returnTo: '/cases' },
   'rrg-member': { title: 'Rapid Review Group member', returnTo: '/' },
-  'rrg-chair': { title: 'Rapid Review Group chair', returnTo: '/cases' },
+  'rrg-chair': { title: 'Rapid Review Group chair', returnTo: '/' },
   scrutineer: { title: 'Independent Scrutineer', returnTo: '/' },
 };
 

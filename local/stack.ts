@@ -27,13 +27,17 @@ export const localResourceNames = {
   sesConfigurationSet: 'rapid-review-local',
 } as const;
 
-/** Virtual hours per real second by default: a 15-working-day review passes in about 8 minutes. */
-export const defaultClockSpeed = 3600;
+/**
+ * A virtual minute per real second by default: time moves visibly but slowly enough that a
+ * person working through a review by hand is not overtaken by its deadlines; the local controls
+ * page (/local) jumps to the next deadline when they are ready.
+ */
+export const defaultClockSpeed = 60;
 
 export interface LocalStackOptions {
   /** Everything kept between runs lives here: table, documents, clock, executions, token secret. */
   dataDirectory: string;
-  /** Virtual milliseconds per real millisecond (3600: a virtual hour per real second). */
+  /** Virtual milliseconds per real millisecond (60: a virtual minute per real second). */
   speed?: number;
   /** The virtual time a new clock starts at (an existing clock in the data directory resumes instead). */
   start?: Date;

@@ -69,7 +69,10 @@ writeFileSync(
   )}\n`,
 );
 
-const hoursPerSecond = (speed / 3600).toLocaleString('en-GB', { maximumFractionDigits: 2 });
+const pace =
+  speed >= 3600
+    ? `${(speed / 3600).toLocaleString('en-GB', { maximumFractionDigits: 2 })} virtual hour(s) per real second`
+    : `${(speed / 60).toLocaleString('en-GB', { maximumFractionDigits: 2 })} virtual minute(s) per real second`;
 console.log(`
 Local stack running (data in ${dataDirectory}; details in ${stackFile})
 
@@ -83,7 +86,7 @@ Local stack running (data in ${dataDirectory}; details in ${stackFile})
   DynamoDB       ${stack.dynamodbEndpoint}
   Step Functions ${stack.sfnEndpoint}
 
-  Virtual time   ${stack.clock.now().toISOString()} (${hoursPerSecond} virtual hour(s) per real second)
+  Virtual time   ${stack.clock.now().toISOString()} (${pace})
 
 Get a bearer token (roles: notifier, partnership-team, rrg-member, rrg-chair, scrutineer):
   curl -s -X POST ${stack.apiUrl}/local/token -H 'content-type: application/json' -d '{"role":"notifier"}'

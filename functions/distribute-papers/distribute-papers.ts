@@ -48,16 +48,14 @@ export async function distributePapers(
       `collated-report-${record.reference}.pdf`,
     );
   for (const [address, person] of recipients) {
-    await service
-      .mailer()
-      .sendOnce(
-        `${record.caseId}:DistributePapers:${address}`,
-        papersEmail(context, person, {
-          url,
-          expiresAt,
-          caseUrl: caseUrl(service.publicBaseUrl(), record.caseId),
-        }),
-      );
+    await service.mailer().sendOnce(
+      `${record.caseId}:DistributePapers:${address}`,
+      papersEmail(context, person, {
+        url,
+        expiresAt,
+        caseUrl: caseUrl(service.publicBaseUrl(), record.caseId),
+      }),
+    );
   }
 
   await advanceCase(

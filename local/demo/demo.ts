@@ -3,7 +3,7 @@
  * HTTP API only. Uses the stack `npm start` is running (found through .local/stack.json) or, when
  * none answers, starts its own in a fresh folder under .local/ and stops it afterwards.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { sampleNotification } from '../sample-notification.ts';
 import { startLocalStack } from '../stack.ts';
@@ -43,6 +43,35 @@ function printTimeline(timeline: TimelineEntry[]) {
   }
 }
 
+/**
+ * Keeps the demo's emails after its own stack stops: one text file per email (headers and body)
+ * and its attachments beside it, in a fresh folder.
+ */
+async function saveInbox(client: ReviewClient, folder: string): Promise<string> {
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  const emails = await client.emails();
+  emails.forEach((email, index) => {
+    const recipient = (email.destination.to[0] ?? 'nobody').split('@')[0]!.replace(/[^A-Za-z0-9.-]+/g, '-');
+    const name = `${String(index + 1).padStart(2, '0')}-to-${recipient}`;
+    const headers = [
+      `From: ${email.from}`,
+      `To: ${email.destination.to.join(', ')}`,
+      ...(email.destination.cc.length ? [`Cc: ${email.destination.cc.join(', ')}`] : []),
+      `Subject: ${email.subject}`,
+      ...email.attachments.map((attachment) => `Attachment: ${name}-${attachment.filename}`),
+    ];
+    writeFileSync(join(folder, `${name}.txt`), `${headers.join('\n')}\n\n${email.body.text ?? ''}`);
+    for (const attachment of email.attachments) {
+      writeFileSync(
+        join(folder, `${name}-${attachment.filename}`),
+        Buffer.from(attachment.content, 'base64'),
+      );
+    }
+  });
+  return folder;
+}
+
 async function main() {
   const startedAt = Date.now();
   const existing = await runningStack();
@@ -66,7 +95,12 @@ async function main() {
     console.log(
       `The email to the Panel (${result.panelEmail.destination.to.join(', ')}) has ${result.panelEmail.attachments.length} attachments: ${result.panelEmail.attachments.map((a) => a.filename).join(', ')}.`,
     );
-    console.log(`Read every email in the local inbox: ${stack.sesUrl}`);
+    if (existing) {
+      console.log(`Read every email in the local inbox: ${stack.sesUrl}`);
+    } else {
+      const folder = await saveInbox(client, join(projectRoot, '.local', 'demo-inbox'));
+      console.log(`Every email the demo sent, with its attachments, is saved in ${folder}`);
+    }
     console.log(`Done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s of real time.`);
     if (!existing) console.log('(The demo stack stops now; run `npm start` to keep one running.)');
   } finally {

@@ -16,37 +16,45 @@ import type {
   CaseChanges,
   CaseFile,
   CaseStore,
+  IdempotencyKeys,
+  IdempotencyRecord,
 } from '../../shared/stores/case-store.ts';
 
 /**
- * The CaseStore port in memory, with the DynamoDB adapter's rules: records are validated, every
- * write carries its audit event, a repeated audit event id is a DuplicateWriteError (checked
- * first, as the adapter's transaction reports it) and a stale version a StaleWriteError.
- * Everything handed in or out is a copy, so a test cannot change stored state by accident.
+ * The CaseStore and IdempotencyKeys ports in memory, with the DynamoDB adapter's rules: records
+ * are validated, every write carries its audit event, a repeated audit event id is a
+ * DuplicateWriteError (checked before the version, as the adapter's transaction reports it) and a
+ * stale version a StaleWriteError. The audit trail reads as the adapter's does: by `at`, events
+ * of the same instant in the order they were written. Everything handed in or out is a copy, so
+ * a test cannot change stored state by accident.
  */
-export class InMemoryCaseStore implements CaseStore {
+export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
   readonly #cases = new Map<string, CaseRecord>();
   readonly #agencies = new Map<string, AgencyRequest>();
-  readonly #audit = new Map<string, AuditEvent>();
+  /** In write order; the adapter keeps the same order through its `writeOrder` attribute. */
+  readonly #audit: AuditEvent[] = [];
   readonly #links = new Map<string, AgencyLink>();
   readonly #decisionTokens = new Map<string, { taskToken: string; attempt: number }>();
+  readonly #idempotencyKeys = new Map<string, IdempotencyRecord>();
+  /**
+   * How many of the next case or agency-request updates lose a race, as if a concurrent writer
+   * had just changed the record: each is refused with a StaleWriteError and stores nothing.
+   */
+  staleWritesToSimulate = 0;
 
   async createCase(record: CaseRecord, agencies: AgencyRequest[], audit: AuditInput): Promise<CaseRecord> {
     const valid = caseRecord.parse(record);
-    if (this.#cases.has(valid.caseId)) throw new DuplicateWriteError(`Case ${valid.caseId} already exists`);
+    const validAgencies = agencies.map((agency) => agencyRequest.parse(agency));
     const event = this.#auditEvent(valid.caseId, audit);
+    if (this.#cases.has(valid.caseId)) throw new DuplicateWriteError(`Case ${valid.caseId} already exists`);
     this.#cases.set(valid.caseId, structuredClone(valid));
-    for (const agency of agencies) {
-      const validAgency = agencyRequest.parse(agency);
-      this.#agencies.set(agencyKey(validAgency), structuredClone(validAgency));
-    }
-    this.#audit.set(auditKey(event), event);
+    for (const agency of validAgencies) this.#agencies.set(agencyKey(agency), structuredClone(agency));
+    this.#audit.push(event);
     return structuredClone(valid);
   }
 
   async getCase(caseId: string): Promise<CaseRecord | undefined> {
-    const found = this.#cases.get(caseId);
-    return found && structuredClone(found);
+    return this.caseOf(caseId);
   }
 
   async listCases(filter: { status?: CaseStatus } = {}): Promise<CaseRecord[]> {
@@ -70,20 +78,18 @@ export class InMemoryCaseStore implements CaseStore {
   }
 
   async updateCase(current: CaseRecord, changes: CaseChanges, audit: AuditInput): Promise<CaseRecord> {
-    const event = this.#auditEvent(current.caseId, audit);
-    this.#refuseDuplicate(event);
-    const stored = this.#cases.get(current.caseId);
-    if (!stored || stored.version !== current.version) {
-      throw new StaleWriteError(`The case ${current.caseId} changed since it was read, or does not exist`);
-    }
     const next = caseRecord.parse({
       ...current,
       ...changes,
       version: current.version + 1,
       updatedAt: audit.at,
     });
+    const event = this.#auditEvent(current.caseId, audit);
+    this.#checkWrite(event, this.#cases.get(current.caseId)?.version, current.version, () => {
+      return new StaleWriteError(`The case ${current.caseId} changed since it was read, or does not exist`);
+    });
     this.#cases.set(next.caseId, structuredClone(next));
-    this.#audit.set(auditKey(event), event);
+    this.#audit.push(event);
     return structuredClone(next);
   }
 
@@ -92,17 +98,15 @@ export class InMemoryCaseStore implements CaseStore {
     changes: AgencyRequestChanges,
     audit: AuditInput,
   ): Promise<AgencyRequest> {
+    const next = agencyRequest.parse({ ...current, ...changes, version: current.version + 1 });
     const event = this.#auditEvent(current.caseId, audit);
-    this.#refuseDuplicate(event);
-    const stored = this.#agencies.get(agencyKey(current));
-    if (!stored || stored.version !== current.version) {
-      throw new StaleWriteError(
+    this.#checkWrite(event, this.#agencies.get(agencyKey(current))?.version, current.version, () => {
+      return new StaleWriteError(
         `The agency request ${current.agencyId} on case ${current.caseId} changed since it was read`,
       );
-    }
-    const next = agencyRequest.parse({ ...current, ...changes, version: current.version + 1 });
+    });
     this.#agencies.set(agencyKey(next), structuredClone(next));
-    this.#audit.set(auditKey(event), event);
+    this.#audit.push(event);
     return structuredClone(next);
   }
 
@@ -125,11 +129,44 @@ export class InMemoryCaseStore implements CaseStore {
     return found && { ...found };
   }
 
-  /** The case's audit trail in order, as getCaseFile reads it. */
+  async claimIdempotencyKey(key: string, claim: IdempotencyRecord): Promise<IdempotencyRecord> {
+    const earlier = this.#idempotencyKeys.get(key);
+    if (earlier) return { ...earlier };
+    this.#idempotencyKeys.set(key, { ...claim });
+    return { ...claim };
+  }
+
+  async findIdempotencyKey(key: string): Promise<IdempotencyRecord | undefined> {
+    const found = this.#idempotencyKeys.get(key);
+    return found && { ...found };
+  }
+
+  // Inspection, for a test's Assess step.
+
+  /** The stored case, or undefined. */
+  caseOf(caseId: string): CaseRecord | undefined {
+    const found = this.#cases.get(caseId);
+    return found && structuredClone(found);
+  }
+
+  /** How many cases are stored. */
+  caseCount(): number {
+    return this.#cases.size;
+  }
+
+  /** The stored agency request; throws when there is none, so a test names what it expected. */
+  agencyRequestOf(caseId: string, agencyId: string): AgencyRequest {
+    const found = this.#agencies.get(agencyKey({ caseId, agencyId }));
+    if (!found) throw new Error(`No agency request ${agencyId} on case ${caseId}`);
+    return structuredClone(found);
+  }
+
+  /** The case's audit trail in order, as getCaseFile reads it: by `at`, then in write order. */
   auditOf(caseId: string): AuditEvent[] {
-    return [...this.#audit.values()]
+    // Array.prototype.sort is stable, so events of the same instant keep their write order.
+    return this.#audit
       .filter((event) => event.caseId === caseId)
-      .sort((a, b) => a.at.localeCompare(b.at) || a.eventId.localeCompare(b.eventId))
+      .sort((a, b) => a.at.localeCompare(b.at))
       .map((event) => structuredClone(event));
   }
 
@@ -138,7 +175,14 @@ export class InMemoryCaseStore implements CaseStore {
     return [...this.#links.values()].filter((link) => link.caseId === caseId).map((link) => ({ ...link }));
   }
 
-  /** Puts a case straight into a state, as if earlier steps or people had put it there. Test set-up only. */
+  /** How many idempotency keys have been claimed. */
+  idempotencyKeyCount(): number {
+    return this.#idempotencyKeys.size;
+  }
+
+  // Set-up, putting the store straight into a state as if earlier steps or people had.
+
+  /** Puts a case straight into a state. Test set-up only. */
   overwriteCase(record: CaseRecord): void {
     this.#cases.set(record.caseId, structuredClone(caseRecord.parse(record)));
   }
@@ -148,14 +192,31 @@ export class InMemoryCaseStore implements CaseStore {
     this.#agencies.set(agencyKey(request), structuredClone(agencyRequest.parse(request)));
   }
 
+  /** Forgets the workflow's decision token, as when the workflow is not waiting for a decision yet. */
+  forgetDecisionToken(caseId: string): void {
+    this.#decisionTokens.delete(caseId);
+  }
+
   #auditEvent(caseId: string, audit: AuditInput): AuditEvent {
     return auditEvent.parse({ ...audit, caseId, eventId: audit.eventId ?? `${audit.at}-${randomUUID()}` });
   }
 
-  #refuseDuplicate(event: AuditEvent): void {
-    if (this.#audit.has(auditKey(event))) throw new DuplicateWriteError('This change was already recorded');
+  /** Refuses a write the adapter's transaction would refuse, or one the test asked to lose a race. */
+  #checkWrite(
+    event: AuditEvent,
+    storedVersion: number | undefined,
+    expectedVersion: number,
+    stale: () => StaleWriteError,
+  ): void {
+    if (this.#audit.some((earlier) => earlier.caseId === event.caseId && earlier.eventId === event.eventId)) {
+      throw new DuplicateWriteError('This change was already recorded');
+    }
+    if (this.staleWritesToSimulate > 0) {
+      this.staleWritesToSimulate -= 1;
+      throw stale();
+    }
+    if (storedVersion !== expectedVersion) throw stale();
   }
 }
 
 const agencyKey = (agency: { caseId: string; agencyId: string }) => `${agency.caseId}/${agency.agencyId}`;
-const auditKey = (event: AuditEvent) => `${event.caseId}/${event.eventId}`;

@@ -8,7 +8,7 @@ import { openCase } from '../../../shared/cases/open-case.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
 import {
   apiEvent,
-  FakeCaseStore,
+  InMemoryCaseStore,
   invalidFieldsOf,
   invoke,
   SettableClock,
@@ -21,7 +21,7 @@ import {
 const PDF = 'application/pdf';
 
 describe('agency-return: the capability link an agency uses to return its summary', () => {
-  let store: FakeCaseStore;
+  let store: InMemoryCaseStore;
   let clock: SettableClock;
   let handler: ReturnType<typeof apiHandler>;
   let caseId: string;
@@ -55,7 +55,7 @@ describe('agency-return: the capability link an agency uses to return its summar
   }
 
   beforeEach(async () => {
-    store = new FakeCaseStore();
+    store = new InMemoryCaseStore();
     clock = new SettableClock('2026-03-09T11:00:00Z');
     caseId = randomUUID();
     const opened = await aCaseWithLinks(caseId);

@@ -14,7 +14,7 @@ import { openCase } from '../../../shared/cases/open-case.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
 import {
   apiEvent,
-  FakeCaseStore,
+  InMemoryCaseStore,
   invoke,
   notifier,
   partnershipTeam,
@@ -28,14 +28,14 @@ import {
 } from './support/api-fixtures.ts';
 
 describe('get-case: GET /api/cases/{caseId}', () => {
-  let store: FakeCaseStore;
+  let store: InMemoryCaseStore;
   let s3: AwsClientStub<ReturnType<typeof testS3Client>>;
   let sfn: AwsClientStub<SFNClient>;
   let handler: ReturnType<typeof apiHandler>;
   let caseId: string;
 
   beforeEach(async () => {
-    store = new FakeCaseStore();
+    store = new InMemoryCaseStore();
     caseId = randomUUID();
     const { record, agencies } = openCase({
       caseId,
@@ -50,7 +50,7 @@ describe('get-case: GET /api/cases/{caseId}', () => {
       reason: 'Serious incident notification received',
     });
     await store.updateAgencyRequest(
-      store.agency(caseId, 'police'),
+      store.agencyRequestOf(caseId, 'police'),
       {
         status: 'received',
         receivedAt: '2026-03-10T09:00:00.000Z',

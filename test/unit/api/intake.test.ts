@@ -11,7 +11,7 @@ import { apiHandler } from '../../../shared/http/api-handler.ts';
 import {
   apiEvent,
   DOCUMENT_BUCKET,
-  FakeCaseStore,
+  InMemoryCaseStore,
   invalidFieldsOf,
   invoke,
   notifier,
@@ -25,13 +25,13 @@ import {
 } from './support/api-fixtures.ts';
 
 describe('intake: POST /api/notifications', () => {
-  let store: FakeCaseStore;
+  let store: InMemoryCaseStore;
   let s3: AwsClientStub<ReturnType<typeof testS3Client>>;
   let sfn: AwsClientStub<SFNClient>;
   let handler: ReturnType<typeof apiHandler>;
 
   beforeEach(() => {
-    store = new FakeCaseStore();
+    store = new InMemoryCaseStore();
     const s3Client = testS3Client();
     s3 = mockClient(s3Client);
     s3.on(PutObjectCommand).resolves({});
@@ -68,7 +68,7 @@ describe('intake: POST /api/notifications', () => {
     const put = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
     expect(put).toMatchObject({ Bucket: DOCUMENT_BUCKET, Key: `cases/${caseId}/notification.json` });
     expect(JSON.parse(String(put.Body))).toEqual(notification);
-    expect(store.cases.get(caseId)).toMatchObject({
+    expect(store.caseOf(caseId)).toMatchObject({
       status: 'notified',
       receivedAt: '2026-03-04T10:00:00.000Z',
       notificationDocumentKey: notificationDocumentKey(caseId),
@@ -95,8 +95,8 @@ describe('intake: POST /api/notifications', () => {
     expect(invalidFieldsOf(response.body)).toEqual(
       expect.arrayContaining(['notifyingLocalAuthority', 'children', 'notifier.email']),
     );
-    expect(store.cases.size).toBe(0);
-    expect(store.idempotencyKeys.size).toBe(0);
+    expect(store.caseCount()).toBe(0);
+    expect(store.idempotencyKeyCount()).toBe(0);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
@@ -106,7 +106,7 @@ describe('intake: POST /api/notifications', () => {
     const chair = await submit(sampleNotification(), { caller: rrgChair });
 
     expect([anonymous.status, chair.status]).toEqual([401, 403]);
-    expect(store.cases.size).toBe(0);
+    expect(store.caseCount()).toBe(0);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
@@ -119,7 +119,7 @@ describe('intake: POST /api/notifications', () => {
     expect([first.status, second.status]).toEqual([201, 201]);
     expect(second.body).toEqual(first.body);
     expect(second.headers.location).toBe(first.headers.location);
-    expect(store.cases.size).toBe(1);
+    expect(store.caseCount()).toBe(1);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
     expect(store.auditOf(String(first.body.caseId))).toHaveLength(1);
   });
@@ -136,8 +136,8 @@ describe('intake: POST /api/notifications', () => {
 
     expect(second.status).toBe(422);
     expect(second.body.title).toBe('Idempotency-Key reused');
-    expect(store.cases.size).toBe(1);
-    expect(store.cases.get(String(first.body.caseId))?.notifyingLocalAuthority).toBe(
+    expect(store.caseCount()).toBe(1);
+    expect(store.caseOf(String(first.body.caseId))?.notifyingLocalAuthority).toBe(
       'Exampleshire County Council',
     );
   });
@@ -163,7 +163,7 @@ describe('intake: POST /api/notifications', () => {
 
     expect(response.status).toBe(400);
     expect(invalidFieldsOf(response.body)).toEqual(['Idempotency-Key']);
-    expect(store.cases.size).toBe(0);
+    expect(store.caseCount()).toBe(0);
   });
 
   it('answers 503 when the review cannot be started, and starts it when the same request is retried', async () => {
@@ -178,8 +178,8 @@ describe('intake: POST /api/notifications', () => {
     expect(String(failed.body.detail)).toContain('same Idempotency-Key');
     expect(retried.status).toBe(201);
     const caseId = String(retried.body.caseId);
-    expect(store.cases.size).toBe(1);
-    expect(store.cases.get(caseId)?.notificationDocumentKey).toBe(notificationDocumentKey(caseId));
+    expect(store.caseCount()).toBe(1);
+    expect(store.caseOf(caseId)?.notificationDocumentKey).toBe(notificationDocumentKey(caseId));
     expect(sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input.name)).toEqual([
       caseId,
       caseId,
@@ -192,7 +192,7 @@ describe('intake: POST /api/notifications', () => {
     const response = await submit(sampleNotification(), { idempotencyKey: 'key-no-document-1' });
 
     expect(response.status).toBe(500);
-    expect(store.cases.size).toBe(0);
+    expect(store.caseCount()).toBe(0);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 });

@@ -9,7 +9,7 @@ import { apiHandler } from '../../../shared/http/api-handler.ts';
 import type { CaseStatus } from '../../../shared/schemas/case.ts';
 import {
   apiEvent,
-  FakeCaseStore,
+  InMemoryCaseStore,
   invalidFieldsOf,
   invoke,
   notifier,
@@ -31,7 +31,7 @@ const aDecision = {
 };
 
 describe('record-decision: POST /api/cases/{caseId}/decision', () => {
-  let store: FakeCaseStore;
+  let store: InMemoryCaseStore;
   let sfn: AwsClientStub<SFNClient>;
   let handler: ReturnType<typeof apiHandler>;
   let caseId: string;
@@ -58,7 +58,7 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
   }
 
   beforeEach(async () => {
-    store = new FakeCaseStore();
+    store = new InMemoryCaseStore();
     caseId = randomUUID();
     await aCaseWithStatus('awaiting-decision');
     await store.saveDecisionToken(caseId, TASK_TOKEN, 1);
@@ -99,7 +99,7 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
     expect(response.status).toBe(201);
     const expected = { ...aDecision, decidedAt: '2026-03-24T15:30:00.000Z', decidedBy: rrgChair.sub };
     expect(response.body).toEqual(expected);
-    expect(store.cases.get(caseId)).toMatchObject({ status: 'decided', decision: expected });
+    expect(store.caseOf(caseId)).toMatchObject({ status: 'decided', decision: expected });
     expect(store.auditOf(caseId).at(-1)).toMatchObject({
       action: 'decision.recorded',
       actor: { kind: 'staff', id: rrgChair.sub, role: 'rrg-chair' },
@@ -119,7 +119,7 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
 
     expect(response.status).toBe(400);
     expect(invalidFieldsOf(response.body).sort()).toEqual(['localReviewReason', 'nationalReviewReason']);
-    expect(store.cases.get(caseId)?.status).toBe('awaiting-decision');
+    expect(store.caseOf(caseId)?.status).toBe('awaiting-decision');
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
   });
 
@@ -129,7 +129,7 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
     const byTeam = await decide(aDecision, partnershipTeam);
 
     expect([anonymous.status, byNotifier.status, byTeam.status]).toEqual([401, 403, 403]);
-    expect(store.cases.get(caseId)?.decision).toBeUndefined();
+    expect(store.caseOf(caseId)?.decision).toBeUndefined();
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
   });
 
@@ -140,7 +140,7 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
 
     expect(second.status).toBe(409);
     expect(second.body.title).toBe('Already decided');
-    expect(store.cases.get(caseId)?.decision?.commissionLocalReview).toBe(true);
+    expect(store.caseOf(caseId)?.decision?.commissionLocalReview).toBe(true);
     expect(store.auditOf(caseId).filter((event) => event.action === 'decision.recorded')).toHaveLength(1);
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
   });
@@ -153,7 +153,7 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
 
     expect(response.status).toBe(409);
     expect(response.body.detail).toContain('collating');
-    expect(store.cases.get(caseId)?.decision).toBeUndefined();
+    expect(store.caseOf(caseId)?.decision).toBeUndefined();
   });
 
   it('answers 404 for an unknown or malformed case', async () => {
@@ -173,7 +173,7 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
 
     expect(response.status).toBe(503);
     expect(response.body.detail).toContain('is saved');
-    expect(store.cases.get(caseId)).toMatchObject({
+    expect(store.caseOf(caseId)).toMatchObject({
       status: 'decided',
       decision: { commissionLocalReview: true },
     });
@@ -183,12 +183,12 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
   });
 
   it('saves the decision without resuming anything when the workflow is not waiting yet', async () => {
-    store.decisionTokens.clear();
+    store.forgetDecisionToken(caseId);
 
     const response = await decide(aDecision);
 
     expect(response.status).toBe(201);
-    expect(store.cases.get(caseId)?.status).toBe('decided');
+    expect(store.caseOf(caseId)?.status).toBe('decided');
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
   });
 

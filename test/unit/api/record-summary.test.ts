@@ -14,7 +14,7 @@ import { agencyUploadKey, agencyUploadRules } from '../../../shared/agency-links
 import { openCase } from '../../../shared/cases/open-case.ts';
 import type { Service } from '../../../shared/service.ts';
 import {
-  FakeCaseStore,
+  InMemoryCaseStore,
   SettableClock,
   testS3Client,
   testService,
@@ -26,7 +26,7 @@ const PDF = 'application/pdf';
 const DAY_10_DUE = '2026-03-17T17:00:00Z';
 
 describe('record-summary: an agency upload arriving in the upload bucket', () => {
-  let store: FakeCaseStore;
+  let store: InMemoryCaseStore;
   let clock: SettableClock;
   let s3: AwsClientStub<ReturnType<typeof testS3Client>>;
   let service: Service;
@@ -34,7 +34,7 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
   let sequence = 0;
 
   beforeEach(async () => {
-    store = new FakeCaseStore();
+    store = new InMemoryCaseStore();
     clock = new SettableClock('2026-03-12T14:00:00Z');
     caseId = randomUUID();
     const { record, agencies } = openCase({
@@ -89,7 +89,7 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
     const outcome = await recordSummary(service, policeUpload());
 
     expect(outcome).toBe('received');
-    expect(store.agency(caseId, 'police')).toMatchObject({
+    expect(store.agencyRequestOf(caseId, 'police')).toMatchObject({
       status: 'received',
       receivedAt: '2026-03-12T14:00:00.000Z',
       late: false,
@@ -108,7 +108,7 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
     const outcome = await recordSummary(service, policeUpload());
 
     expect(outcome).toBe('received-late');
-    expect(store.agency(caseId, 'police')).toMatchObject({ status: 'received', late: true });
+    expect(store.agencyRequestOf(caseId, 'police')).toMatchObject({ status: 'received', late: true });
     expect(actionsOf().at(-1)).toBe('summary.received-late');
   });
 
@@ -120,7 +120,7 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
 
   it('deletes a file of a type not allowed and audits why, leaving the request as it was', async () => {
     s3.on(HeadObjectCommand).resolves({ ContentLength: 2000, ContentType: 'text/html' });
-    const before = store.agency(caseId, 'police');
+    const before = store.agencyRequestOf(caseId, 'police');
 
     const outcome = await recordSummary(service, policeUpload());
 
@@ -128,8 +128,8 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
     expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input)).toEqual([
       { Bucket: UPLOAD_BUCKET, Key: agencyUploadKey(caseId, 'police') },
     ]);
-    expect(store.agency(caseId, 'police')).toMatchObject({ status: before.status, late: false });
-    expect(store.agency(caseId, 'police').receivedAt).toBeUndefined();
+    expect(store.agencyRequestOf(caseId, 'police')).toMatchObject({ status: before.status, late: false });
+    expect(store.agencyRequestOf(caseId, 'police').receivedAt).toBeUndefined();
     const rejection = store.auditOf(caseId).at(-1);
     expect(rejection).toMatchObject({ action: 'summary.rejected' });
     expect(rejection?.reason).toContain('text/html');
@@ -143,7 +143,7 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
 
     expect([oversize, empty]).toEqual(['rejected', 'rejected']);
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(2);
-    expect(store.agency(caseId, 'police').status).toBe('requested');
+    expect(store.agencyRequestOf(caseId, 'police').status).toBe('requested');
     expect(actionsOf().filter((action) => action === 'summary.rejected')).toHaveLength(2);
   });
 
@@ -154,7 +154,7 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
     const outcome = await recordSummary(service, policeUpload());
 
     expect(outcome).toBe('replaced');
-    expect(store.agency(caseId, 'police')).toMatchObject({
+    expect(store.agencyRequestOf(caseId, 'police')).toMatchObject({
       status: 'received',
       receivedAt: '2026-03-12T14:00:00.000Z',
       late: false,
@@ -176,7 +176,7 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
     store.staleWritesToSimulate = 2;
 
     expect(await recordSummary(service, policeUpload())).toBe('received');
-    expect(store.agency(caseId, 'police').status).toBe('received');
+    expect(store.agencyRequestOf(caseId, 'police').status).toBe('received');
   });
 
   it('does nothing for an object that is already gone', async () => {

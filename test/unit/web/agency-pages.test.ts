@@ -9,7 +9,7 @@ import { agencyUploadKey, agencyUploadRules, mintAgencyToken } from '../../../sh
 import { openCase } from '../../../shared/cases/open-case.ts';
 import type { Service } from '../../../shared/service.ts';
 import {
-  FakeCaseStore,
+  InMemoryCaseStore,
   SettableClock,
   testProfile,
   testS3Client,
@@ -51,7 +51,7 @@ function hiddenField(html: string, name: string): string | undefined {
 }
 
 describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uploaded)', () => {
-  let store: FakeCaseStore;
+  let store: InMemoryCaseStore;
   let clock: SettableClock;
   let service: Service;
   let caseId: string;
@@ -59,7 +59,7 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
   let token: string;
 
   beforeEach(async () => {
-    store = new FakeCaseStore();
+    store = new InMemoryCaseStore();
     clock = new SettableClock('2026-03-09T11:00:00Z');
     caseId = randomUUID();
     const { record, agencies } = openCase({
@@ -282,7 +282,7 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
 
 describe('GET /api/agency/{token} tells what became of the latest upload (lastUpload)', () => {
   it('is null before any upload, and names a rejection with its reason', async () => {
-    const store = new FakeCaseStore();
+    const store = new InMemoryCaseStore();
     const clock = new SettableClock('2026-03-09T11:00:00Z');
     const caseId = randomUUID();
     const { record, agencies } = openCase({

@@ -7,14 +7,14 @@ import { pages } from '../../../functions/web/pages/index.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import type { CaseStatus } from '../../../shared/schemas/case.ts';
-import { FakeCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
+import { InMemoryCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
 import { signedIn, testUser, testWebApp, webEvent } from './support/web-fixtures.ts';
 
 const workflow = { kind: 'system', id: 'rapid-review-workflow' } as const;
 
 /** Cases received on Wednesday 4 March 2026: Day 10 is Tuesday 17 March, Day 15 Tuesday 24 March. */
 describe('the cases pages', () => {
-  let store: FakeCaseStore;
+  let store: InMemoryCaseStore;
   let clock: SettableClock;
   let s3: ReturnType<typeof mockClient>;
   let app: ReturnType<typeof testWebApp>;
@@ -37,7 +37,7 @@ describe('the cases pages', () => {
     });
     for (const agency of agencies) {
       await store.updateAgencyRequest(
-        store.agency(caseId, agency.agencyId),
+        store.agencyRequestOf(caseId, agency.agencyId),
         { status: 'requested', requestedAt: '2026-03-04T10:01:00.000Z' },
         {
           actor: workflow,
@@ -49,7 +49,7 @@ describe('the cases pages', () => {
     }
     for (const agencyId of options.received ?? []) {
       await store.updateAgencyRequest(
-        store.agency(caseId, agencyId),
+        store.agencyRequestOf(caseId, agencyId),
         { status: 'received', receivedAt: '2026-03-10T09:00:00.000Z' },
         {
           actor: { kind: 'agency', agencyId },
@@ -75,7 +75,7 @@ describe('the cases pages', () => {
   }
 
   beforeEach(() => {
-    store = new FakeCaseStore();
+    store = new InMemoryCaseStore();
     clock = new SettableClock('2026-03-11T12:00:00Z');
     const client = testS3Client();
     s3 = mockClient(client);

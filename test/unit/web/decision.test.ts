@@ -4,7 +4,7 @@ import { pages } from '../../../functions/web/pages/index.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import type { CaseStatus } from '../../../shared/schemas/case.ts';
-import { FakeCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
+import { InMemoryCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
 import { signedIn, testUser, testWebApp, webEvent } from './support/web-fixtures.ts';
 
 const workflow = { kind: 'system', id: 'rapid-review-workflow' } as const;
@@ -17,7 +17,7 @@ const answers = {
 };
 
 describe('the decision pages', () => {
-  let store: FakeCaseStore;
+  let store: InMemoryCaseStore;
   let app: ReturnType<typeof testWebApp>;
   let caseId: string;
   const chair = () => signedIn(testUser('rrg-chair'));
@@ -50,7 +50,7 @@ describe('the decision pages', () => {
   }
 
   beforeEach(async () => {
-    store = new FakeCaseStore();
+    store = new InMemoryCaseStore();
     const service = testService({
       store,
       clock: new SettableClock('2026-03-23T15:30:00Z'),

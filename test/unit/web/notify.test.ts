@@ -8,7 +8,7 @@ import type { WebApp } from '../../../functions/web/router.ts';
 import type { SessionUser } from '../../../functions/web/session.ts';
 import { InMemoryDraftStore } from '../../support/in-memory-draft-store.ts';
 import {
-  FakeCaseStore,
+  InMemoryCaseStore,
   SettableClock,
   STATE_MACHINE_ARN,
   testS3Client,
@@ -19,7 +19,7 @@ import { signedIn, testUser, testWebApp, webEvent } from './support/web-fixtures
 /** The notify pages in the router, over an in-memory draft store, a fake case store and mocked AWS clients. */
 function notifyApp() {
   const drafts = new InMemoryDraftStore();
-  const store = new FakeCaseStore();
+  const store = new InMemoryCaseStore();
   const s3Client = testS3Client();
   const s3 = mockClient(s3Client);
   s3.on(PutObjectCommand).resolves({});

@@ -9,7 +9,7 @@ import {
 import type { ApiEvent, ApiResult } from '../../../../shared/http/api-handler.ts';
 import type { StaffRole } from '../../../../shared/schemas/roles.ts';
 import type { Service } from '../../../../shared/service.ts';
-import { FakeCaseStore } from './fake-case-store.ts';
+import { InMemoryCaseStore } from '../../../support/in-memory-case-store.ts';
 
 export const DOCUMENT_BUCKET = 'case-documents-test';
 export const UPLOAD_BUCKET = 'agency-uploads-test';
@@ -51,7 +51,7 @@ export function testS3Client(): S3Client {
 }
 
 /** A Service over fakes: the in-memory store, a settable clock and document stores on the given S3 client. */
-export function testService(options: { store: FakeCaseStore; clock: Clock; s3: S3Client }): Service {
+export function testService(options: { store: InMemoryCaseStore; clock: Clock; s3: S3Client }): Service {
   const documents = new DocumentStore(options.s3, DOCUMENT_BUCKET);
   const uploads = new DocumentStore(options.s3, UPLOAD_BUCKET);
   return {
@@ -142,4 +142,4 @@ export function invalidFieldsOf(body: Record<string, unknown>): string[] {
   return ((body.errors ?? []) as { field: string }[]).map((error) => error.field);
 }
 
-export { FakeCaseStore };
+export { InMemoryCaseStore };

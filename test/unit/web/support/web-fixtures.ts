@@ -13,8 +13,8 @@ import {
 import { templateEnvironment } from '../../../../functions/web/views.ts';
 import type { StaffRole } from '../../../../shared/schemas/roles.ts';
 import type { Service } from '../../../../shared/service.ts';
+import { InMemoryCaseStore } from '../../../support/in-memory-case-store.ts';
 import { SettableClock, testProfile } from '../../api/support/api-fixtures.ts';
-import { FakeCaseStore } from '../../api/support/fake-case-store.ts';
 
 /** The session-signing key of these tests (invented; at least 32 characters). */
 export const testSessionSecret = Buffer.from('test-session-secret-for-unit-tests-only-0123456789', 'utf8');
@@ -26,7 +26,7 @@ export function profileOnlyService(): Service {
   };
   return {
     clock: new SettableClock('2026-03-04T10:00:00Z'),
-    cases: new FakeCaseStore(),
+    cases: new InMemoryCaseStore(),
     profile: () => testProfile,
     mailer: unused,
     documents: unused,
