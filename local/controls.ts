@@ -1,28 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type FormErrors, formErrors } from '../functions/web/forms.ts';
-import {
-  htmlResponse,
-  type LayoutContext,
-  newNonce,
-  seeOther,
-  serviceName,
-} from '../functions/web/router.ts';
-import {
-  cookieValue,
-  csrfCookieName,
-  csrfFieldName,
-  csrfTokenForAnonymous,
-  csrfTokenForSession,
-  csrfTokenMatches,
-  newCsrfCookie,
-  readSession,
-} from '../functions/web/session.ts';
+import { htmlResponse, seeOther } from '../functions/web/router.ts';
 import { createTemplateEnvironment } from '../functions/web/views.ts';
-import { loadPartnershipProfile } from '../shared/config/partnership-profile.ts';
 import { staffRole } from '../shared/schemas/roles.ts';
 import { formatInstant } from '../shared/workflow/london-time.ts';
 import type { ClockAdvance, ClockControl } from './api.ts';
+import { localPageContext } from './page-context.ts';
 import { localUsers } from './tokens.ts';
 
 /** The page's own path; the local stack serves it, the web function knows nothing of it. */
@@ -93,44 +77,15 @@ export async function localControls(
   request: LocalControlsRequest,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const { sessionSecret, clock } = options;
-  const session = readSession(sessionSecret, request.cookies);
-  const anonymousNonce = session ? undefined : cookieValue(request.cookies, csrfCookieName);
-  const issued: string[] = [];
+  const context = localPageContext(sessionSecret, request.cookies);
 
   const page = (status: number, extra: { movedTo?: Date; errors?: FormErrors } = {}) => {
-    let nonce = anonymousNonce;
-    if (!session && !nonce) {
-      const fresh = newCsrfCookie();
-      issued.push(fresh.cookie);
-      nonce = fresh.nonce;
-    }
-    let partnershipName: string | undefined;
-    let feedbackAddress: string | undefined;
-    try {
-      ({ partnershipName, partnershipTeamAddress: feedbackAddress } = loadPartnershipProfile());
-    } catch {
-      // The page still works without a profile.
-    }
-    const layout: LayoutContext = {
-      serviceName,
-      partnershipName,
-      feedbackAddress,
-      user: session?.user,
-      csrfToken: session
-        ? csrfTokenForSession(sessionSecret, session)
-        : csrfTokenForAnonymous(sessionSecret, nonce as string),
-      csrfFieldName,
-      cspNonce: newNonce(),
-      navigation: [],
-      menu: [],
-      currentPath: localControlsPath,
-    };
     const shown = clock.status();
     const response = htmlResponse(
       templates,
       'local-controls.njk',
       {
-        ...layout,
+        ...context.layout(localControlsPath),
         now: formatInstant(shown.now, timeZone),
         speed: describeSpeed(shown.speed),
         flowing: shown.speed > 0,
@@ -150,7 +105,7 @@ export async function localControls(
       },
       status,
     );
-    return issued.length ? { ...response, cookies: issued } : response;
+    return context.withIssuedCookies(response);
   };
 
   if (request.method === 'GET') {
@@ -160,7 +115,7 @@ export async function localControls(
   }
 
   const form = new URLSearchParams(request.body.toString('utf8'));
-  if (!csrfTokenMatches(sessionSecret, form.get(csrfFieldName) ?? undefined, { session, anonymousNonce })) {
+  if (!context.csrfMatches(form)) {
     return page(400, {
       errors: formErrors([{ field: 'move-next', message: 'The page had expired. Press the button again' }]),
     });

@@ -1,28 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { formErrors } from '../functions/web/forms.ts';
-import {
-  htmlResponse,
-  type LayoutContext,
-  newNonce,
-  seeOther,
-  serviceName,
-} from '../functions/web/router.ts';
-import {
-  cookieValue,
-  csrfCookieName,
-  csrfFieldName,
-  csrfTokenForAnonymous,
-  csrfTokenForSession,
-  csrfTokenMatches,
-  newCsrfCookie,
-  readSession,
-  safeReturnPath,
-  startSession,
-} from '../functions/web/session.ts';
+import { htmlResponse, seeOther } from '../functions/web/router.ts';
+import { safeReturnPath, startSession } from '../functions/web/session.ts';
 import { createTemplateEnvironment } from '../functions/web/views.ts';
-import { loadPartnershipProfile } from '../shared/config/partnership-profile.ts';
 import { staffRole } from '../shared/schemas/roles.ts';
+import { localPageContext } from './page-context.ts';
 import { localUsers } from './tokens.ts';
 
 /** What each role is called on the page. */
@@ -54,39 +37,9 @@ export function localSignIn(
   sessionSecret: Buffer,
   request: LocalSignInRequest,
 ): APIGatewayProxyStructuredResultV2 {
-  const session = readSession(sessionSecret, request.cookies);
-  const anonymousNonce = session ? undefined : cookieValue(request.cookies, csrfCookieName);
-  const issued: string[] = [];
+  const context = localPageContext(sessionSecret, request.cookies);
 
   const page = (returnTo: string, status: number, errors?: ReturnType<typeof formErrors>) => {
-    let nonce = anonymousNonce;
-    if (!session && !nonce) {
-      const fresh = newCsrfCookie();
-      issued.push(fresh.cookie);
-      nonce = fresh.nonce;
-    }
-    let partnershipName: string | undefined;
-    let feedbackAddress: string | undefined;
-    try {
-      ({ partnershipName, partnershipTeamAddress: feedbackAddress } = loadPartnershipProfile());
-    } catch {
-      // The page still works without a profile.
-    }
-    const layout: LayoutContext = {
-      serviceName,
-      partnershipName,
-      feedbackAddress,
-      user: session?.user,
-      csrfToken: session
-        ? // Signed in already (switching user): the form carries the session's token.
-          csrfTokenForSession(sessionSecret, session)
-        : csrfTokenForAnonymous(sessionSecret, nonce as string),
-      csrfFieldName,
-      cspNonce: newNonce(),
-      navigation: [],
-      menu: [],
-      currentPath: '/sign-in',
-    };
     const choices = staffRole.options.map((role) => ({
       value: role,
       text: localUsers[role].name,
@@ -95,17 +48,17 @@ export function localSignIn(
     const response = htmlResponse(
       templates,
       'local-sign-in.njk',
-      { ...layout, returnTo, choices, errors },
+      { ...context.layout('/sign-in'), returnTo, choices, errors },
       status,
     );
-    return issued.length ? { ...response, cookies: issued } : response;
+    return context.withIssuedCookies(response);
   };
 
   if (request.method === 'GET') return page(safeReturnPath(request.query.get('returnTo')), 200);
 
   const form = new URLSearchParams(request.body.toString('utf8'));
   const returnTo = safeReturnPath(form.get('returnTo'));
-  if (!csrfTokenMatches(sessionSecret, form.get(csrfFieldName) ?? undefined, { session, anonymousNonce })) {
+  if (!context.csrfMatches(form)) {
     return page(
       returnTo,
       400,
