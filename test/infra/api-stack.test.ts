@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type FunctionName, functionCatalogue } from '../../functions/catalogue.ts';
 import type { BuiltApp } from '../../infra/build-app.ts';
@@ -15,6 +15,7 @@ import {
   acknowledgementsIn,
   asString,
   buildTestApp,
+  cdkMessages,
   logicalIdOf,
   nagFindings,
   policyStatements,
@@ -389,12 +390,7 @@ describe('ApiStack', () => {
   });
 
   it('raises no CDK warnings or errors', () => {
-    const annotations = Annotations.fromStack(stack);
-    const messages = [
-      ...annotations.findError('*', Match.anyValue()),
-      ...annotations.findWarning('*', Match.anyValue()),
-    ].map((message) => `${message.id}: ${JSON.stringify(message.entry.data)}`);
-    expect(messages).toEqual([]);
+    expect(cdkMessages(stack)).toEqual([]);
   });
 
   describe('cdk-nag (AwsSolutions)', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type CfnElement, Stack } from 'aws-cdk-lib';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { type BuiltApp, buildApp } from '../../infra/build-app.ts';
@@ -32,6 +32,15 @@ export function buildTestApp(context: Record<string, unknown> = {}): BuiltApp {
 /** The logical id of an L2 construct's CloudFormation resource, as the template names it. */
 export function logicalIdOf(construct: IConstruct): string {
   return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+/** Every warning or error CDK itself annotated the stack with, one readable line each. */
+export function cdkMessages(stack: Stack): string[] {
+  const annotations = Annotations.fromStack(stack);
+  return [
+    ...annotations.findError('*', Match.anyValue()),
+    ...annotations.findWarning('*', Match.anyValue()),
+  ].map((message) => `${message.id}: ${JSON.stringify(message.entry.data)}`);
 }
 
 /** Every cdk-nag finding (errors and warnings) as one readable line each. */

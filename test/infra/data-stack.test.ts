@@ -1,40 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { type CfnElement, Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/build-app.ts';
 import type { DataStack } from '../../infra/stacks/data-stack.ts';
-
-/** cdk.json's context: the same feature flags and defaults the CLI gives the app. */
-const cdkJsonContext: Record<string, unknown> = JSON.parse(
-  readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
-).context;
+import { acknowledgementsIn, buildTestApp, cdkMessages, logicalIdOf, nagFindings } from './app-under-test.ts';
 
 function buildDataStack(context: Record<string, unknown> = {}): DataStack {
-  return buildApp({
-    // The app also builds the API and workflow stacks; their functions' bundling (CDK's own
-    // `aws:cdk:bundling-stacks` context) is not under test here and would cost seconds per build.
-    appProps: { context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [], ...context } },
-    env: { account: '111111111111', region: 'eu-west-2' },
-  }).dataStack;
-}
-
-function logicalIdOf(construct: IConstruct): string {
-  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
-}
-
-/** Every cdk-nag finding (errors and warnings) as one readable line each. */
-function nagFindings(scope: IConstruct): string[] {
-  const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(scope);
-  return report.violations.flatMap((violation) =>
-    violation.violatingResources.map(
-      (resource) =>
-        `${violation.severity} ${violation.ruleName} at ${resource.constructPath}: ${violation.description}`,
-    ),
-  );
+  return buildTestApp(context).dataStack;
 }
 
 describe('DataStack', () => {
@@ -223,12 +194,7 @@ describe('DataStack', () => {
   });
 
   it('raises no CDK warnings or errors', () => {
-    const annotations = Annotations.fromStack(stack);
-    const messages = [
-      ...annotations.findError('*', Match.anyValue()),
-      ...annotations.findWarning('*', Match.anyValue()),
-    ].map((message) => `${message.id}: ${JSON.stringify(message.entry.data)}`);
-    expect(messages).toEqual([]);
+    expect(cdkMessages(stack)).toEqual([]);
   });
 
   describe('cdk-nag (AwsSolutions)', () => {
@@ -245,12 +211,7 @@ describe('DataStack', () => {
     });
 
     it('carries a written reason with every acknowledgement, in the template as an audit trail', () => {
-      const acknowledgements = Object.entries(template.toJSON().Resources).flatMap(([logicalId, resource]) =>
-        (
-          (resource as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } })
-            .Metadata?.cdk_nag?.rules_to_suppress ?? []
-        ).map((rule) => ({ logicalId, ...rule })),
-      );
+      const acknowledgements = acknowledgementsIn(template);
 
       expect(acknowledgements).toContainEqual(
         expect.objectContaining({ logicalId: accessLogBucketId, id: 'AwsSolutions-S1' }),
