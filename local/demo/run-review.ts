@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SeriousIncidentNotification } from '../../shared/schemas/notification.ts';
+import { isoDateOf } from '../../shared/workflow/london-time.ts';
 import { agencyLinkIn, type CaseView, type InboxEmail, type ReviewClient } from './review-client.ts';
 
 /** One line of the timeline the demo prints: what happened, on which statutory day, at what virtual time. */
@@ -43,7 +44,7 @@ export function demoSummaryPdf(agency: string): Uint8Array {
 
 /** The statutory day a date falls on, from the case's timetable (undefined before Day 1 or between listed days). */
 function statutoryDay(view: CaseView, at: string): number | undefined {
-  const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date(at));
+  const date = isoDateOf(at, 'Europe/London');
   return view.timetable.find((milestone) => milestone.date === date)?.day;
 }
 

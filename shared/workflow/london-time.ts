@@ -46,6 +46,12 @@ export function formatDate(isoDate: string, options: { weekday?: boolean } = {})
     : describeDate(date);
 }
 
+/** The calendar date of an instant in the time zone, as YYYY-MM-DD (how milestones carry their dates). */
+export function isoDateOf(instant: string | Date, timeZone: string): string {
+  const iso = typeof instant === 'string' ? instant : instant.toISOString();
+  return Temporal.Instant.from(iso).toZonedDateTimeISO(timeZone).toPlainDate().toString();
+}
+
 /** The calendar date of an instant in the time zone, spelled out: "Friday 13 March 2026". */
 export function formatDateOf(instant: string | Date, timeZone: string): string {
   const iso = typeof instant === 'string' ? instant : instant.toISOString();

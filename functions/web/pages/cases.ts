@@ -1,6 +1,7 @@
 import type { AgencyRequest, CaseRecord, CaseStatus } from '../../../shared/schemas/case.ts';
 import { caseStatus } from '../../../shared/schemas/case.ts';
 import type { Actor, StaffRole } from '../../../shared/schemas/roles.ts';
+import { isoDateOf } from '../../../shared/workflow/london-time.ts';
 import { showCase } from '../../get-case/show-case.ts';
 import { callLogic, type LogicAnswer, webPorts } from '../domain.ts';
 import { notFound, type Page, render, staffOnly } from '../page.ts';
@@ -42,7 +43,7 @@ export function londonDateTime(instant: string | Date): string {
 
 /** The London calendar date of an instant, YYYY-MM-DD (timetable milestones carry their dates so). */
 export function londonIsoDate(instant: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(instant);
+  return isoDateOf(instant, timeZone);
 }
 
 /** How each status reads on a page, and the colour of its tag. */

@@ -10,6 +10,7 @@ import {
   type SeriousIncidentNotification,
   seriousIncidentNotification,
 } from '../../../../shared/schemas/notification.ts';
+import { isoDateOf } from '../../../../shared/workflow/london-time.ts';
 
 /**
  * The notify pages' answers: form fields to the notification's parts (checked by the same zod
@@ -98,10 +99,7 @@ export function addIssues(
 
 /** The London calendar date of an instant, YYYY-MM-DD. */
 export function londonDate(instant: Date): string {
-  return Temporal.Instant.fromEpochMilliseconds(instant.getTime())
-    .toZonedDateTimeISO('Europe/London')
-    .toPlainDate()
-    .toString();
+  return isoDateOf(instant, 'Europe/London');
 }
 
 /**
