@@ -4,6 +4,8 @@
  * Rapid Review through it, as a partnership would.
  */
 
+import { pollUntil } from '../free-port.ts';
+
 export interface InboxEmail {
   messageId: string;
   from: string;
@@ -124,29 +126,20 @@ export class ReviewClient {
     matches: (email: InboxEmail) => boolean,
     { count = 1, timeoutMs = 20_000 } = {},
   ): Promise<InboxEmail[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = (await this.emails()).filter(matches);
-      if (found.length >= count) return found;
-      if (Date.now() > deadline)
-        throw new Error(`Timed out waiting for ${count} email(s): ${what} (found ${found.length})`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    return pollUntil(
+      `${count} email(s): ${what}`,
+      async () => (await this.emails()).filter(matches),
+      (found) => found.length >= count,
+      { timeoutMs, describe: (found) => `${found.length} found` },
+    );
   }
 
   /** Polls the case until `ready` holds, or fails after the deadline. */
   async waitForCase(caseId: string, what: string, ready: (view: CaseView) => boolean, timeoutMs = 20_000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const view = await this.getCase(caseId);
-      if (ready(view)) return view;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `Timed out waiting for the case: ${what} (status ${view.status}, step ${view.workflow.currentStep})`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    return pollUntil(`the case: ${what}`, () => this.getCase(caseId), ready, {
+      timeoutMs,
+      describe: (view) => `status ${view.status}, step ${view.workflow.currentStep}`,
+    });
   }
 
   /** What the agency's capability link says: what to return and by when. */
