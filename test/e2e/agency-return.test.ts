@@ -60,7 +60,7 @@ describe('an agency returns its summary through the emailed link', () => {
   const stack = useLocalStack();
   const browser = usePage();
 
-  // One retry: in about one full CI run in three, the first upload with JavaScript never starts
+  // Retried: in about one full CI run in three, the first upload with JavaScript never starts
   // (no upload form is asked for) and this could not be reproduced alone or under load. The
   // failure message says what the page showed instead, so the next occurrence explains itself.
   it('uploads with JavaScript showing progress, and without JavaScript through the plain form; the case shows both received', {
