@@ -64,7 +64,7 @@ describe('an agency returns its summary through the emailed link', () => {
   // (no upload form is asked for) and this could not be reproduced alone or under load. The
   // failure message says what the page showed instead, so the next occurrence explains itself.
   it('uploads with JavaScript showing progress, and without JavaScript through the plain form; the case shows both received', {
-    retry: 1,
+    retry: 2,
   }, async () => {
     // Prepare
     const { caseId, reference, linkFor } = await aCaseWithRequests(stack.client);
