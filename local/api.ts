@@ -6,10 +6,11 @@ import type {
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
 import { Temporal } from 'temporal-polyfill';
-import { z } from 'zod';
-import { type InvalidField, ProblemError, parseOrProblem, problemResponse } from '../shared/http/problem.ts';
+import * as z from 'zod';
+import { type InvalidField, ProblemError, problemResponse } from '../shared/http/problem.ts';
 import { matchRoute, type Route } from '../shared/routes.ts';
 import { staffRole } from '../shared/schemas/roles.ts';
+import { parseInput } from '../shared/validation.ts';
 import { localControls, localControlsPath } from './controls.ts';
 import { portToUse } from './ports.ts';
 import { localSignIn } from './sign-in.ts';
@@ -141,7 +142,7 @@ const advanceRequest = z.object({ to: z.string().optional(), by: z.string().opti
 
 /** Reads `{ "to": "next" | "<ISO instant>" }` or `{ "by": "<ISO duration>" }` into a target. */
 export function parseAdvance(body: unknown, now: Date): ClockAdvance {
-  const { to, by } = parseOrProblem(advanceRequest, body ?? {}, 'request');
+  const { to, by } = parseInput(advanceRequest, body ?? {}, 'request');
   if ((to === undefined) === (by === undefined)) {
     throw invalid(
       to === undefined ? 'to' : 'by',
@@ -214,7 +215,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<RunningAp
     const path = target.pathname;
 
     if (path === '/local/token' && method === 'POST') {
-      const { role } = parseOrProblem(tokenRequest, parseJson(body) ?? {}, 'request');
+      const { role } = parseInput(tokenRequest, parseJson(body) ?? {}, 'request');
       const user = localUsers[role];
       return json(200, {
         token: issueToken(options.tokenSecret, user),

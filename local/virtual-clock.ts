@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Temporal } from 'temporal-polyfill';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../shared/clock.ts';
 
 /** Node keeps a timer delay in a signed 32-bit int; a longer delay fires at once. */

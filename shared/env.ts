@@ -40,3 +40,8 @@ export function requireEnv(key: EnvKey, source: NodeJS.ProcessEnv = process.env)
   }
   return value;
 }
+
+/** Where people reach the service (PUBLIC_BASE_URL), without a trailing slash. */
+export function publicBaseUrlFromEnvironment(): string {
+  return requireEnv('publicBaseUrl').replace(/\/+$/, '');
+}

@@ -1,63 +1,73 @@
-import { dynamoDocumentClient, s3Client, sesClient } from './adapters/aws-clients.ts';
-import { DocumentStore } from './adapters/documents.ts';
-import { type Mailer, SesMailer } from './adapters/mailer.ts';
+import type { DocumentStore } from './adapters/documents.ts';
+import type { Mailer } from './adapters/mailer.ts';
+import type { ReviewWorkflow } from './adapters/review-workflow.ts';
+import type { UploadForms } from './adapters/upload-forms.ts';
 import { appClock, type Clock } from './clock.ts';
 import { loadPartnershipProfile, type PartnershipProfile } from './config/partnership-profile.ts';
-import { requireEnv } from './env.ts';
-import { type CaseStore, DynamoDbCaseStore } from './stores/case-store.ts';
+import { publicBaseUrlFromEnvironment } from './env.ts';
+import type { CaseStore } from './stores/case-store.ts';
+import type { DraftStore } from './stores/draft-store.ts';
 
 /**
- * The ports a function's logic is given. Handlers build them lazily from the environment
- * (once per container); tests build them from fakes or the local emulators.
+ * The ports use cases are given: one way, everywhere. A use case takes the part it needs
+ * (`Pick<Service, 'cases' | 'clock'>`), so its signature says what it touches; API handlers,
+ * pages, workflow tasks and tests all hand it a Service, or the part of one they have.
+ *
+ * This module imports no AWS SDK: each adapter module makes its own client, so a function's
+ * bundle holds only the clients of the ports it asks for (see `environmentService`).
  */
 export interface Service {
-  clock: Clock;
-  cases: CaseStore;
-  profile(): PartnershipProfile;
-  mailer(): Mailer;
-  documents(): DocumentStore;
-  uploads(): DocumentStore;
-  publicBaseUrl(): string;
+  /** Every "now" (ARCHITECTURE §4.4). */
+  readonly clock: Clock;
+  /** Who this deployment serves. */
+  readonly profile: PartnershipProfile;
+  /** Where people reach the service (links in emails), without a trailing slash. */
+  readonly publicBaseUrl: string;
+  /** Cases, agency requests, capability links, audit events and idempotency keys. */
+  readonly cases: CaseStore;
+  /** Notifications someone is still writing on the pages. */
+  readonly drafts: DraftStore;
+  /** Every email, each sent at most once. */
+  readonly mailer: Mailer;
+  /** The case document bucket. */
+  readonly documents: DocumentStore;
+  /** The agency upload bucket: what agencies returned. */
+  readonly uploads: DocumentStore;
+  /** Pre-signed upload forms into the agency upload bucket. */
+  readonly uploadForms: UploadForms;
+  /** Each case's Rapid Review on Step Functions. */
+  readonly workflow: ReviewWorkflow;
 }
 
-let service: Service | undefined;
+/** The ports every handler has without naming them: none of them brings an AWS client. */
+type Always = 'clock' | 'profile' | 'publicBaseUrl';
 
-/** The service from the environment; each piece is read when first used, so a function only needs the variables it uses. */
-export function serviceFromEnvironment(): Service {
-  if (service) return service;
-  const tableName = () => requireEnv('tableName');
-  let mailer: Mailer | undefined;
-  let documents: DocumentStore | undefined;
-  let uploads: DocumentStore | undefined;
-  let cases: CaseStore | undefined;
-  service = {
-    get clock() {
-      return appClock();
-    },
-    get cases() {
-      cases ??= new DynamoDbCaseStore(dynamoDocumentClient(), tableName());
-      return cases;
-    },
+/** How to make each port a handler needs, from the environment (the adapter modules' `…FromEnvironment`). */
+export type PortFactories<K extends keyof Service> = { readonly [P in K]: () => Service[P] };
+
+/**
+ * A Service made from the environment, holding the clock, the profile and the public base URL,
+ * and the ports `factories` make. Each port is made when first read, by its factory, which keeps
+ * one adapter per container, so a function needs only the variables of the ports it reads:
+ *
+ * ```ts
+ * const service = environmentService({ cases: caseStoreFromEnvironment, mailer: mailerFromEnvironment });
+ * ```
+ *
+ * Reading the factory on every access (rather than keeping the first answer here) lets the local
+ * stack, which hosts every handler in one process, start again with other settings.
+ */
+export function environmentService<K extends Exclude<keyof Service, Always>>(
+  factories: PortFactories<K>,
+): Pick<Service, K | Always> {
+  const always: PortFactories<Always> = {
+    clock: appClock,
     profile: loadPartnershipProfile,
-    mailer() {
-      mailer ??= new SesMailer({
-        ses: sesClient(),
-        table: dynamoDocumentClient(),
-        tableName: tableName(),
-        from: loadPartnershipProfile().senderAddress,
-        configurationSet: requireEnv('sesConfigurationSet'),
-      });
-      return mailer;
-    },
-    documents() {
-      documents ??= new DocumentStore(s3Client(), requireEnv('documentBucket'));
-      return documents;
-    },
-    uploads() {
-      uploads ??= new DocumentStore(s3Client(), requireEnv('uploadBucket'));
-      return uploads;
-    },
-    publicBaseUrl: () => requireEnv('publicBaseUrl').replace(/\/+$/, ''),
+    publicBaseUrl: publicBaseUrlFromEnvironment,
   };
-  return service;
+  const service = {};
+  for (const [name, make] of Object.entries({ ...factories, ...always }) as [string, () => unknown][]) {
+    Object.defineProperty(service, name, { enumerable: true, get: make });
+  }
+  return service as Pick<Service, K | Always>;
 }

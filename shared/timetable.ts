@@ -92,7 +92,7 @@ function instantOn(date: Temporal.PlainDate, time: string, timeZone: string): st
  *
  * @throws TimetableInputError when a field cannot be read.
  * @throws CalendarRangeError when a date falls outside the vendored bank holiday calendar.
- * @throws ZodError when the rules are invalid.
+ * @throws a zod error ($ZodError) when the rules are invalid.
  */
 export function planRapidReview(
   request: RapidReviewPlanRequest,

@@ -1,8 +1,12 @@
-import { serviceFromEnvironment } from '../../shared/service.ts';
-import { caseTaskPayload } from '../../shared/workflow/contracts.ts';
+import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
+import { environmentService } from '../../shared/service.ts';
+import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import { checkReturns } from '../../shared/use-cases/check-returns.ts';
+import { workflowTaskContracts } from '../../shared/workflow/contracts.ts';
 import { taskHandler } from '../../shared/workflow/task-handler.ts';
-import { checkReturns } from './check-returns.ts';
 
-export const handler = taskHandler(caseTaskPayload, (payload) =>
-  checkReturns(serviceFromEnvironment(), payload),
+const service = environmentService({ cases: caseStoreFromEnvironment, mailer: mailerFromEnvironment });
+
+export const handler = taskHandler('check-returns', workflowTaskContracts['check-returns'], (payload) =>
+  checkReturns(service, payload),
 );

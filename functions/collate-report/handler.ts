@@ -1,8 +1,12 @@
-import { serviceFromEnvironment } from '../../shared/service.ts';
-import { caseTaskPayload } from '../../shared/workflow/contracts.ts';
+import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
+import { environmentService } from '../../shared/service.ts';
+import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import { collateReport } from '../../shared/use-cases/collate-report.ts';
+import { workflowTaskContracts } from '../../shared/workflow/contracts.ts';
 import { taskHandler } from '../../shared/workflow/task-handler.ts';
-import { collateReport } from './collate-report.ts';
 
-export const handler = taskHandler(caseTaskPayload, (payload) =>
-  collateReport(serviceFromEnvironment(), payload),
+const service = environmentService({ cases: caseStoreFromEnvironment, documents: documentsFromEnvironment });
+
+export const handler = taskHandler('collate-report', workflowTaskContracts['collate-report'], (payload) =>
+  collateReport(service, payload),
 );

@@ -1,8 +1,19 @@
-import { serviceFromEnvironment } from '../../shared/service.ts';
-import { caseTaskPayload } from '../../shared/workflow/contracts.ts';
+import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
+import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
+import { environmentService } from '../../shared/service.ts';
+import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import { distributePapers } from '../../shared/use-cases/distribute-papers.ts';
+import { workflowTaskContracts } from '../../shared/workflow/contracts.ts';
 import { taskHandler } from '../../shared/workflow/task-handler.ts';
-import { distributePapers } from './distribute-papers.ts';
 
-export const handler = taskHandler(caseTaskPayload, (payload) =>
-  distributePapers(serviceFromEnvironment(), payload),
+const service = environmentService({
+  cases: caseStoreFromEnvironment,
+  documents: documentsFromEnvironment,
+  mailer: mailerFromEnvironment,
+});
+
+export const handler = taskHandler(
+  'distribute-papers',
+  workflowTaskContracts['distribute-papers'],
+  (payload) => distributePapers(service, payload),
 );

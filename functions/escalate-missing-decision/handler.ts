@@ -1,8 +1,14 @@
-import { serviceFromEnvironment } from '../../shared/service.ts';
-import { escalateMissingDecisionPayload } from '../../shared/workflow/contracts.ts';
+import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
+import { environmentService } from '../../shared/service.ts';
+import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import { escalateMissingDecision } from '../../shared/use-cases/escalate-missing-decision.ts';
+import { workflowTaskContracts } from '../../shared/workflow/contracts.ts';
 import { taskHandler } from '../../shared/workflow/task-handler.ts';
-import { escalateMissingDecision } from './escalate-missing-decision.ts';
 
-export const handler = taskHandler(escalateMissingDecisionPayload, (payload) =>
-  escalateMissingDecision(serviceFromEnvironment(), payload),
+const service = environmentService({ cases: caseStoreFromEnvironment, mailer: mailerFromEnvironment });
+
+export const handler = taskHandler(
+  'escalate-missing-decision',
+  workflowTaskContracts['escalate-missing-decision'],
+  (payload) => escalateMissingDecision(service, payload),
 );

@@ -1,15 +1,33 @@
-import { sfnClient } from '../../shared/adapters/aws-clients.ts';
-import { requireEnv } from '../../shared/env.ts';
-import { apiHandler } from '../../shared/http/api-handler.ts';
-import { serviceFromEnvironment } from '../../shared/service.ts';
-import { showCase } from './show-case.ts';
+import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
+import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
+import { NotSignedInError } from '../../shared/errors.ts';
+import { apiHandler, type Endpoint } from '../../shared/http/api-handler.ts';
+import { json } from '../../shared/http/problem.ts';
+import { environmentService } from '../../shared/service.ts';
+import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import { type ShowCasePorts, showCase } from '../../shared/use-cases/show-case.ts';
 
-/** GET /api/cases/{caseId} (GetCase). */
-export const handler = apiHandler({
-  GetCase: (request) =>
-    showCase(
-      serviceFromEnvironment(),
-      { stepFunctions: sfnClient(), stateMachineArn: () => requireEnv('stateMachineArn') },
-      request,
-    ),
-});
+/** GET /api/cases/{caseId} (GetCase): the case as JSON. */
+export function getCaseEndpoints(service: ShowCasePorts): { GetCase: Endpoint } {
+  return {
+    async GetCase(request) {
+      if (!request.caller) throw new NotSignedInError();
+      const view = await showCase(service, {
+        caseId: request.pathParameters.caseId ?? '',
+        viewer: request.caller,
+      });
+      return json(200, view);
+    },
+  };
+}
+
+export const handler = apiHandler(
+  'get-case',
+  getCaseEndpoints(
+    environmentService({
+      cases: caseStoreFromEnvironment,
+      documents: documentsFromEnvironment,
+      workflow: reviewWorkflowFromEnvironment,
+    }),
+  ),
+);

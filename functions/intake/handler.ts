@@ -1,21 +1,40 @@
-import { dynamoDocumentClient, sfnClient } from '../../shared/adapters/aws-clients.ts';
-import { requireEnv } from '../../shared/env.ts';
-import { apiHandler } from '../../shared/http/api-handler.ts';
-import { serviceFromEnvironment } from '../../shared/service.ts';
-import { DynamoDbCaseStore } from '../../shared/stores/case-store.ts';
-import { type IntakePorts, submitNotification } from './submit-notification.ts';
+import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
+import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
+import { apiHandler, type Endpoint } from '../../shared/http/api-handler.ts';
+import { json } from '../../shared/http/problem.ts';
+import { environmentService } from '../../shared/service.ts';
+import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import {
+  type SubmitNotificationPorts,
+  submitNotification,
+} from '../../shared/use-cases/submit-notification.ts';
 
-let ports: IntakePorts | undefined;
-function intakePorts(): IntakePorts {
-  ports ??= {
-    idempotency: new DynamoDbCaseStore(dynamoDocumentClient(), requireEnv('tableName')),
-    stepFunctions: sfnClient(),
-    stateMachineArn: () => requireEnv('stateMachineArn'),
+/**
+ * POST /api/notifications (SubmitNotification): the body is the notification, the
+ * Idempotency-Key header the client's key for it; answers 201 with the case id and reference.
+ */
+export function intakeEndpoints(service: SubmitNotificationPorts): { SubmitNotification: Endpoint } {
+  return {
+    async SubmitNotification(request) {
+      const opened = await submitNotification(service, {
+        notification: request.body,
+        submitter: request.caller,
+        ...(request.headers['idempotency-key'] === undefined
+          ? {}
+          : { idempotencyKey: request.headers['idempotency-key'] }),
+      });
+      return json(201, opened, { location: `/api/cases/${opened.caseId}` });
+    },
   };
-  return ports;
 }
 
-/** POST /api/notifications (SubmitNotification). */
-export const handler = apiHandler({
-  SubmitNotification: (request) => submitNotification(serviceFromEnvironment(), intakePorts(), request),
-});
+export const handler = apiHandler(
+  'intake',
+  intakeEndpoints(
+    environmentService({
+      cases: caseStoreFromEnvironment,
+      documents: documentsFromEnvironment,
+      workflow: reviewWorkflowFromEnvironment,
+    }),
+  ),
+);

@@ -1,8 +1,12 @@
-import { serviceFromEnvironment } from '../../shared/service.ts';
-import { caseTaskPayload } from '../../shared/workflow/contracts.ts';
+import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
+import { environmentService } from '../../shared/service.ts';
+import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import { notifyOutcome } from '../../shared/use-cases/notify-outcome.ts';
+import { workflowTaskContracts } from '../../shared/workflow/contracts.ts';
 import { taskHandler } from '../../shared/workflow/task-handler.ts';
-import { notifyOutcome } from './notify-outcome.ts';
 
-export const handler = taskHandler(caseTaskPayload, (payload) =>
-  notifyOutcome(serviceFromEnvironment(), payload),
+const service = environmentService({ cases: caseStoreFromEnvironment, mailer: mailerFromEnvironment });
+
+export const handler = taskHandler('notify-outcome', workflowTaskContracts['notify-outcome'], (payload) =>
+  notifyOutcome(service, payload),
 );

@@ -1,8 +1,17 @@
-import { serviceFromEnvironment } from '../../shared/service.ts';
-import { recordFailurePayload } from '../../shared/workflow/contracts.ts';
+import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
+import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
+import { environmentService } from '../../shared/service.ts';
+import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import { recordFailure } from '../../shared/use-cases/record-failure.ts';
+import { workflowTaskContracts } from '../../shared/workflow/contracts.ts';
 import { taskHandler } from '../../shared/workflow/task-handler.ts';
-import { recordFailure } from './record-failure.ts';
 
-export const handler = taskHandler(recordFailurePayload, (payload) =>
-  recordFailure(serviceFromEnvironment(), payload),
+const service = environmentService({
+  cases: caseStoreFromEnvironment,
+  mailer: mailerFromEnvironment,
+  workflow: reviewWorkflowFromEnvironment,
+});
+
+export const handler = taskHandler('record-failure', workflowTaskContracts['record-failure'], (payload) =>
+  recordFailure(service, payload),
 );

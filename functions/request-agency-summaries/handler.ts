@@ -1,8 +1,14 @@
-import { serviceFromEnvironment } from '../../shared/service.ts';
-import { caseTaskPayload } from '../../shared/workflow/contracts.ts';
+import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
+import { environmentService } from '../../shared/service.ts';
+import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import { requestAgencySummaries } from '../../shared/use-cases/request-agency-summaries.ts';
+import { workflowTaskContracts } from '../../shared/workflow/contracts.ts';
 import { taskHandler } from '../../shared/workflow/task-handler.ts';
-import { requestAgencySummaries } from './request-agency-summaries.ts';
 
-export const handler = taskHandler(caseTaskPayload, (payload) =>
-  requestAgencySummaries(serviceFromEnvironment(), payload),
+const service = environmentService({ cases: caseStoreFromEnvironment, mailer: mailerFromEnvironment });
+
+export const handler = taskHandler(
+  'request-agency-summaries',
+  workflowTaskContracts['request-agency-summaries'],
+  (payload) => requestAgencySummaries(service, payload),
 );

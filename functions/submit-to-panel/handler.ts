@@ -1,8 +1,17 @@
-import { serviceFromEnvironment } from '../../shared/service.ts';
-import { caseTaskPayload } from '../../shared/workflow/contracts.ts';
+import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
+import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
+import { environmentService } from '../../shared/service.ts';
+import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import { submitToPanel } from '../../shared/use-cases/submit-to-panel.ts';
+import { workflowTaskContracts } from '../../shared/workflow/contracts.ts';
 import { taskHandler } from '../../shared/workflow/task-handler.ts';
-import { submitToPanel } from './submit-to-panel.ts';
 
-export const handler = taskHandler(caseTaskPayload, (payload) =>
-  submitToPanel(serviceFromEnvironment(), payload),
+const service = environmentService({
+  cases: caseStoreFromEnvironment,
+  documents: documentsFromEnvironment,
+  mailer: mailerFromEnvironment,
+});
+
+export const handler = taskHandler('submit-to-panel', workflowTaskContracts['submit-to-panel'], (payload) =>
+  submitToPanel(service, payload),
 );

@@ -1,6 +1,13 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { StaffRole } from '../../shared/schemas/roles.ts';
 import type { Service } from '../../shared/service.ts';
+
+/** The ports the pages use: everything but sending email and reading uploads, which the workflow does. */
+export type WebService = Pick<
+  Service,
+  'clock' | 'profile' | 'publicBaseUrl' | 'cases' | 'drafts' | 'documents' | 'uploadForms' | 'workflow'
+>;
+
 import type { Session, SessionUser } from './session.ts';
 
 /**
@@ -40,8 +47,8 @@ export interface WebRequest {
    * `csrfToken` already). Reading it may set an anonymous CSRF cookie for people without a session.
    */
   readonly csrfToken: string;
-  /** The domain's ports: case store, documents, uploads, mailer, profile, clock. */
-  service: Service;
+  /** The domain's ports, for the use cases (shared/use-cases/) the page runs. */
+  service: WebService;
   /** The raw API Gateway event, for what the fields above do not cover (headers, source IP). */
   event: APIGatewayProxyEventV2;
   /** The request id, for logs (logs carry ids only). */

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type nunjucks from 'nunjucks';
-import { DomainError } from '../../shared/errors.ts';
-import { ProblemError, problemResponse } from '../../shared/http/problem.ts';
-import type { Service } from '../../shared/service.ts';
+import { expectedProblem, ProblemError, problemResponse } from '../../shared/http/problem.ts';
+import { logUnexpectedError } from '../../shared/log.ts';
 import { serveAsset } from './assets.ts';
-import type { ContentSecurityAdditions, Page, PageResult, WebRequest } from './page.ts';
+import type { ContentSecurityAdditions, Page, PageResult, WebRequest, WebService } from './page.ts';
 import {
   cookieValue,
   csrfCookieName,
@@ -164,11 +163,11 @@ export function matchPath(pattern: string, path: string): Record<string, string>
 export interface WebAppOptions {
   pages: readonly Page[];
   /** The domain's ports, made once per container. */
-  service: () => Service;
+  service: () => WebService;
   /** The key that signs sessions and CSRF tokens (SESSION_SECRET). */
   sessionSecret: () => Buffer;
   templates: () => nunjucks.Environment;
-  /** Where one line per failure goes (ids only). */
+  /** Where a refused form's line goes (ids only); an unexpected error is logged by the structured logger. */
   log?: (line: string) => void;
   /** Wall clock for session expiry; real time, even under the local stack's virtual clock. */
   now?: () => number;
@@ -188,10 +187,9 @@ function formFrom(event: APIGatewayProxyEventV2): URLSearchParams {
   return new URLSearchParams(text);
 }
 
+/** The status of an error a page did not handle: a refusal the page could not answer otherwise, or 500. */
 function statusOf(error: unknown): number {
-  if (error instanceof ProblemError) return error.status;
-  if (error instanceof DomainError) return error.status;
-  return 500;
+  return expectedProblem(error)?.status ?? 500;
 }
 
 /**
@@ -246,7 +244,7 @@ export function createWebApp(options: WebAppOptions): WebApp {
       let partnershipName: string | undefined;
       let feedbackAddress: string | undefined;
       try {
-        const profile = options.service().profile();
+        const profile = options.service().profile;
         partnershipName = profile.partnershipName;
         feedbackAddress = profile.partnershipTeamAddress;
       } catch {
@@ -341,9 +339,7 @@ export function createWebApp(options: WebAppOptions): WebApp {
       const status = statusOf(error);
       if (status === 404) return errorPage(404, 'errors/not-found.njk');
       if (status === 403) return errorPage(403, 'errors/forbidden.njk');
-      log(
-        `[web] ${matched.page.method} ${matched.page.path} threw ${error instanceof Error ? error.name : 'Error'} (request ${requestId})`,
-      );
+      logUnexpectedError(error, { page: `${matched.page.method} ${matched.page.path}`, requestId });
       return errorPage(500, 'errors/server-error.njk');
     }
 
@@ -369,9 +365,11 @@ export function createWebApp(options: WebAppOptions): WebApp {
           return finish(result.response, result.cookies);
       }
     } catch (error) {
-      log(
-        `[web] rendering ${matched.page.method} ${matched.page.path} failed: ${error instanceof Error ? error.name : 'Error'} (request ${requestId})`,
-      );
+      logUnexpectedError(error, {
+        page: `${matched.page.method} ${matched.page.path}`,
+        rendering: true,
+        requestId,
+      });
       return errorPage(500, 'errors/server-error.njk');
     }
   };

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
 import { requireEnv } from '../../shared/env.ts';
 import { ConfigurationError } from '../../shared/errors.ts';
 import { type StaffRole, staffRole } from '../../shared/schemas/roles.ts';
+import * as z from '../../shared/schemas/zod.ts';
 
 /**
  * Sessions and CSRF tokens of the web pages. A session is a signed cookie (HMAC-SHA256 with
@@ -104,8 +104,8 @@ export function cookieValue(cookies: readonly string[] | undefined, name: string
 }
 
 const sessionPayload = z.object({
-  id: z.string().min(16),
-  user: z.object({ id: z.string().min(1), name: z.string(), roles: z.array(staffRole) }),
+  id: z.string().check(z.minLength(16)),
+  user: z.object({ id: z.string().check(z.minLength(1)), name: z.string(), roles: z.array(staffRole) }),
   signedInWith: z.enum(['cognito', 'local']),
   expiresAt: z.number(),
 });

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setImmediate as afterPendingCallbacks } from 'node:timers/promises';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { VirtualClock } from '../virtual-clock.ts';
 import { ServiceError } from './protocol.ts';
 import type { ExecutionRecord, ExecutionStatus, ExecutionStore, HistoryEvent } from './store.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StepFunctionsEngine } from './engine.ts';
 import type { Operation } from './protocol.ts';
 import { executionStatuses } from './store.ts';

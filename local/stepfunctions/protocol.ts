@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The wire protocol `@aws-sdk/client-sfn` speaks: AWS JSON 1.0. Every call is a POST to `/`

@@ -5,8 +5,9 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { requireEnv } from '../env.ts';
+import { s3Client } from './clients/s3.ts';
 
 /** What is known of a stored object without reading it. */
 export interface StoredObjectHead {
@@ -62,39 +63,26 @@ export class DocumentStore {
       { expiresIn: expiresInSeconds },
     );
   }
+}
 
-  /**
-   * A pre-signed POST for exactly one key, limited in size and content type. S3 enforces the
-   * policy on AWS; the upload handler re-checks both because local S3 enforces neither.
-   *
-   * `contentType` is either the one type the form sends (a `Content-Type` field is included), or
-   * `{ startsWith }` for a form whose page lets the person choose the type (no `Content-Type`
-   * field: the form supplies it). `successRedirect`: where S3 sends the browser (303) after a
-   * plain HTML form upload; it becomes a field and part of the policy.
-   */
-  async uploadForm(
-    key: string,
-    options: {
-      contentType: string | { startsWith: string };
-      maxBytes: number;
-      expiresInSeconds: number;
-      successRedirect?: string;
-    },
-  ): Promise<PresignedPost> {
-    const exactType = typeof options.contentType === 'string' ? options.contentType : undefined;
-    const typeCondition: ['eq' | 'starts-with', string, string] =
-      typeof options.contentType === 'string'
-        ? ['eq', '$Content-Type', options.contentType]
-        : ['starts-with', '$Content-Type', options.contentType.startsWith];
-    return createPresignedPost(this.#s3, {
-      Bucket: this.bucket,
-      Key: key,
-      Conditions: [['content-length-range', 1, options.maxBytes], typeCondition],
-      Fields: {
-        ...(exactType ? { 'Content-Type': exactType } : {}),
-        ...(options.successRedirect ? { success_action_redirect: options.successRedirect } : {}),
-      },
-      Expires: options.expiresInSeconds,
-    });
+const stores = new Map<string, DocumentStore>();
+
+/** The store for a bucket named by the environment, made once per container and bucket. */
+function storeFor(bucket: string): DocumentStore {
+  let store = stores.get(bucket);
+  if (!store) {
+    store = new DocumentStore(s3Client(), bucket);
+    stores.set(bucket, store);
   }
+  return store;
+}
+
+/** The case document bucket: notifications, collated reports, decisions, covering letters. */
+export function documentsFromEnvironment(): DocumentStore {
+  return storeFor(requireEnv('documentBucket'));
+}
+
+/** The agency upload bucket: what agencies returned (read, checked, deleted when refused). */
+export function uploadsFromEnvironment(): DocumentStore {
+  return storeFor(requireEnv('uploadBucket'));
 }

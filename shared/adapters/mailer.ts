@@ -8,7 +8,11 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { loadPartnershipProfile } from '../config/partnership-profile.ts';
+import { requireEnv } from '../env.ts';
 import { DomainError } from '../errors.ts';
+import { dynamoDocumentClient } from './clients/dynamodb.ts';
+import { sesClient } from './clients/sesv2.ts';
 
 /** A file attached to an email. */
 export interface Attachment {
@@ -33,6 +37,7 @@ export interface EmailMessage {
  */
 export class EmailDeliveryUncertainError extends DomainError {
   override readonly name = 'EmailDeliveryUncertain';
+  override readonly kind = 'conflict';
 }
 
 /** The port steps send email through. `sendOnce` never sends the same key twice. */
@@ -126,6 +131,30 @@ export class SesMailer implements Mailer {
     );
     return { outcome: 'sent' as const, messageId };
   }
+}
+
+let mailer: { tableName: string; mailer: SesMailer } | undefined;
+
+/**
+ * The mailer from the environment: SES through the partnership's configuration set, from the
+ * profile's sender address, with once-only claims in the case table. Made once per container
+ * (and table).
+ */
+export function mailerFromEnvironment(): Mailer {
+  const tableName = requireEnv('tableName');
+  if (mailer?.tableName !== tableName) {
+    mailer = {
+      tableName,
+      mailer: new SesMailer({
+        ses: sesClient(),
+        table: dynamoDocumentClient(),
+        tableName,
+        from: loadPartnershipProfile().senderAddress,
+        configurationSet: requireEnv('sesConfigurationSet'),
+      }),
+    };
+  }
+  return mailer.mailer;
 }
 
 /** RFC 2047 encoding for a header that may hold non-ASCII text. */

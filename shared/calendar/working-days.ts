@@ -1,11 +1,11 @@
 import { Temporal } from 'temporal-polyfill';
-import { z } from 'zod';
-import { isoDate } from '../schemas/primitives.ts';
+import { isoDate, nonEmpty } from '../schemas/primitives.ts';
+import * as z from '../schemas/zod.ts';
 import vendoredBankHolidays from './bank-holidays.json' with { type: 'json' };
 
 /** One bank holiday as gov.uk publishes it in https://www.gov.uk/bank-holidays.json. */
 export const bankHolidayEvent = z.object({
-  title: z.string().min(1),
+  title: nonEmpty(),
   date: isoDate,
   notes: z.string(),
   bunting: z.boolean(),
@@ -16,7 +16,7 @@ export type BankHolidayEvent = z.infer<typeof bankHolidayEvent>;
 export const bankHolidaysFile = z.object({
   'england-and-wales': z.object({
     division: z.literal('england-and-wales'),
-    events: z.array(bankHolidayEvent).min(1),
+    events: z.array(bankHolidayEvent).check(z.minLength(1)),
   }),
 });
 export type BankHolidaysFile = z.infer<typeof bankHolidaysFile>;

@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { requireEnv } from '../env.ts';
 import { ConfigurationError } from '../errors.ts';
 import { rapidReviewRules } from '../rapid-review-rules.ts';
 import { emailAddress, text } from '../schemas/primitives.ts';
+import * as z from '../schemas/zod.ts';
 
 const person = z.object({ name: text(120), email: emailAddress });
 
@@ -20,13 +20,13 @@ export const partnershipProfile = z.object({
   partnershipTeamAddress: emailAddress,
   rapidReviewGroup: z.object({
     chair: person,
-    members: z.array(person).min(1),
+    members: z.array(person).check(z.minLength(1)),
   }),
-  executiveBoard: person.optional(),
+  executiveBoard: z.optional(person),
   /** Strategic safeguarding leads by agency name, copied on escalations when known. */
-  agencyStrategicLeads: z.record(z.string(), person).default({}),
+  agencyStrategicLeads: z._default(z.record(z.string(), person), {}),
   /** Working hours, reminder day and the other timetable rules; defaults apply. */
-  rules: rapidReviewRules.optional(),
+  rules: z.optional(rapidReviewRules),
 });
 export type PartnershipProfile = z.infer<typeof partnershipProfile>;
 
@@ -48,9 +48,10 @@ export function parsePartnershipProfile(json: string): PartnershipProfile {
   return result.data;
 }
 
-/** The profile from the environment, read once per container. */
-let cached: PartnershipProfile | undefined;
+/** The profile from the environment, parsed once per container (and again only if the variable changes). */
+let cached: { json: string; profile: PartnershipProfile } | undefined;
 export function loadPartnershipProfile(): PartnershipProfile {
-  cached ??= parsePartnershipProfile(requireEnv('partnershipProfile'));
-  return cached;
+  const json = requireEnv('partnershipProfile');
+  if (cached?.json !== json) cached = { json, profile: parsePartnershipProfile(json) };
+  return cached.profile;
 }

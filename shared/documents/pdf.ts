@@ -1,4 +1,11 @@
-import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import {
+  type PdfColour,
+  type PdfFontName,
+  type PdfPageDrawing,
+  PdfWriter,
+  printable,
+  widthOfText,
+} from './pdf-writer.ts';
 
 /** One piece of a simple document, laid out top to bottom. */
 export type PdfBlock =
@@ -31,47 +38,31 @@ const TEXT_WIDTH = PAGE.width - 2 * MARGIN;
 const SIZE = { title: 18, heading: 13, body: 10.5, small: 8.5 };
 const LEADING = 1.35;
 const CELL_PADDING = 4;
-const INK = rgb(0.1, 0.1, 0.1);
-const RULE = rgb(0.55, 0.55, 0.55);
-
-interface Fonts {
-  regular: PDFFont;
-  bold: PDFFont;
-}
+const INK: PdfColour = [0.1, 0.1, 0.1];
+const RULE: PdfColour = [0.55, 0.55, 0.55];
 
 /**
- * The standard PDF fonts only encode Windows-1252; any other character (an emoji, a letter from
- * another alphabet) would make pdf-lib throw, so it is printed as "?" instead.
+ * Breaks text into lines no wider than `width`, keeping the author's own line breaks. The
+ * standard PDF fonts only encode Windows-1252; any other character (an emoji, a letter from
+ * another alphabet) is printed as "?".
  */
-const characterSets = new WeakMap<PDFFont, ReadonlySet<number>>();
-function printable(font: PDFFont, value: string): string {
-  let supported = characterSets.get(font);
-  if (!supported) {
-    supported = new Set(font.getCharacterSet());
-    characterSets.set(font, supported);
-  }
-  return Array.from(value.replace(/\t/g, '    '))
-    .map((character) => (supported!.has(character.codePointAt(0)!) ? character : '?'))
-    .join('');
-}
-
-/** Breaks text into lines no wider than `width`, keeping the author's own line breaks. */
-function wrap(font: PDFFont, size: number, value: string, width: number): string[] {
+function wrap(font: PdfFontName, size: number, value: string, width: number): string[] {
   const lines: string[] = [];
+  const fits = (text: string) => widthOfText(font, size, text) <= width;
   for (const paragraph of value.split(/\r?\n/)) {
     let line = '';
-    for (const word of printable(font, paragraph).split(/ +/)) {
+    for (const word of printable(paragraph).split(/ +/)) {
       const candidate = line === '' ? word : `${line} ${word}`;
-      if (font.widthOfTextAtSize(candidate, size) <= width) {
+      if (fits(candidate)) {
         line = candidate;
         continue;
       }
       if (line !== '') lines.push(line);
       // A word longer than the line (a long link) is cut wherever it must be.
       let rest = word;
-      while (font.widthOfTextAtSize(rest, size) > width) {
+      while (!fits(rest)) {
         let cut = rest.length - 1;
-        while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > width) cut--;
+        while (cut > 1 && !fits(rest.slice(0, cut))) cut--;
         lines.push(rest.slice(0, cut));
         rest = rest.slice(cut);
       }
@@ -84,21 +75,19 @@ function wrap(font: PDFFont, size: number, value: string, width: number): string
 
 /** Lays blocks onto A4 pages, starting a new page whenever the next line would not fit. */
 class Layout {
-  readonly #document: PDFDocument;
-  readonly #fonts: Fonts;
-  #page: PDFPage;
+  readonly #document: PdfWriter;
+  #page: PdfPageDrawing;
   #y: number;
 
-  constructor(document: PDFDocument, fonts: Fonts) {
+  constructor(document: PdfWriter) {
     this.#document = document;
-    this.#fonts = fonts;
-    this.#page = document.addPage([PAGE.width, PAGE.height]);
+    this.#page = document.addPage(PAGE.width, PAGE.height);
     this.#y = PAGE.height - MARGIN;
   }
 
   #ensureRoom(height: number): void {
     if (this.#y - height >= MARGIN + SIZE.small * 2) return;
-    this.#page = this.#document.addPage([PAGE.width, PAGE.height]);
+    this.#page = this.#document.addPage(PAGE.width, PAGE.height);
     this.#y = PAGE.height - MARGIN;
   }
 
@@ -107,12 +96,18 @@ class Layout {
   }
 
   text(value: string, options: { size: number; bold?: boolean; x?: number; width?: number }): void {
-    const font = options.bold ? this.#fonts.bold : this.#fonts.regular;
+    const font: PdfFontName = options.bold ? 'bold' : 'regular';
     const lineHeight = options.size * LEADING;
     for (const line of wrap(font, options.size, value, options.width ?? TEXT_WIDTH)) {
       this.#ensureRoom(lineHeight);
       this.#y -= lineHeight;
-      this.#page.drawText(line, { x: options.x ?? MARGIN, y: this.#y, size: options.size, font, color: INK });
+      this.#page.drawText(line, {
+        x: options.x ?? MARGIN,
+        y: this.#y,
+        size: options.size,
+        font,
+        colour: INK,
+      });
     }
   }
 
@@ -139,7 +134,7 @@ class Layout {
     const drawRow = (cells: readonly string[], bold: boolean) => {
       const wrapped = columns.map((column, index) =>
         wrap(
-          bold || column.bold ? this.#fonts.bold : this.#fonts.regular,
+          bold || column.bold ? 'bold' : 'regular',
           size,
           cells[index] ?? '',
           column.width - 2 * CELL_PADDING,
@@ -157,8 +152,8 @@ class Layout {
             x: x + CELL_PADDING,
             y: this.#y - CELL_PADDING - (lineIndex + 1) * lineHeight + (lineHeight - size) / 2,
             size,
-            font: bold || column.bold ? this.#fonts.bold : this.#fonts.regular,
-            color: INK,
+            font: bold || column.bold ? 'bold' : 'regular',
+            colour: INK,
           });
         });
         x += column.width;
@@ -169,7 +164,7 @@ class Layout {
           start: { x: MARGIN, y: this.#y },
           end: { x: MARGIN + TEXT_WIDTH, y: this.#y },
           thickness: bold ? 1 : 0.4,
-          color: RULE,
+          colour: RULE,
         });
       }
     };
@@ -180,20 +175,8 @@ class Layout {
 
 /** Renders a simple, accessible-to-read document (title, headings, paragraphs, fields, tables) as a PDF. */
 export async function renderPdf(spec: PdfDocumentSpec): Promise<Uint8Array> {
-  const document = await PDFDocument.create();
-  const fonts: Fonts = {
-    regular: await document.embedFont(StandardFonts.Helvetica),
-    bold: await document.embedFont(StandardFonts.HelveticaBold),
-  };
-  document.setTitle(printable(fonts.regular, spec.title), { showInWindowTitleBar: true });
-  document.setAuthor(printable(fonts.regular, spec.author));
-  document.setLanguage('en-GB');
-  document.setCreator('safeguarding-practice-reviews');
-  document.setProducer('pdf-lib');
-  document.setCreationDate(spec.createdAt);
-  document.setModificationDate(spec.createdAt);
-
-  const layout = new Layout(document, fonts);
+  const document = new PdfWriter();
+  const layout = new Layout(document);
   layout.text(spec.title, { size: SIZE.title, bold: true });
   layout.text(spec.author, { size: SIZE.body });
   layout.gap(SIZE.body);
@@ -226,10 +209,16 @@ export async function renderPdf(spec: PdfDocumentSpec): Promise<Uint8Array> {
     }
   }
 
-  const pages = document.getPages();
+  const pages = document.pages;
   pages.forEach((page, index) => {
-    const label = `${spec.footer ? `${printable(fonts.regular, spec.footer)}   ` : ''}Page ${index + 1} of ${pages.length}`;
-    page.drawText(label, { x: MARGIN, y: MARGIN / 2, size: SIZE.small, font: fonts.regular, color: RULE });
+    const label = `${spec.footer ? `${spec.footer}   ` : ''}Page ${index + 1} of ${pages.length}`;
+    page.drawText(label, { x: MARGIN, y: MARGIN / 2, size: SIZE.small, font: 'regular', colour: RULE });
   });
-  return document.save();
+  return document.save({
+    title: spec.title,
+    author: spec.author,
+    createdAt: spec.createdAt,
+    creator: 'safeguarding-practice-reviews',
+    language: 'en-GB',
+  });
 }

@@ -1,28 +1,30 @@
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpRouterHandler, { type Route as MiddyRoute } from '@middy/http-router';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { logUnexpectedError } from '../log.ts';
 import { type Route, routes } from '../routes.ts';
-import { type StaffRole, staffRole } from '../schemas/roles.ts';
-import { ProblemError, problemResponse } from './problem.ts';
-
-/** The signed-in caller, from the Cognito JWT API Gateway (or the local API) verified. */
-export interface Caller {
-  id: string;
-  roles: StaffRole[];
-}
-
-/** What a route's logic receives: parsed, and with the caller already checked against the route. */
-export interface ApiRequest {
-  event: APIGatewayProxyEventV2WithJWTAuthorizer;
-  pathParameters: Record<string, string>;
-  headers: Record<string, string | undefined>;
-  /** The JSON body, parsed; undefined when there is none. */
-  body: unknown;
-  /** Present on staff routes. */
-  caller: Caller | undefined;
-}
+import { type StaffMember, type StaffRole, staffRole } from '../schemas/roles.ts';
+import { expectedProblem, ProblemError, problemResponse } from './problem.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
+export type RouteId = (typeof routes)[number]['id'];
+
+/** What a route's endpoint receives: parsed, and with the caller already checked against the route. */
+export interface ApiRequest {
+  event: ApiEvent;
+  pathParameters: Record<string, string>;
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  /** The JSON body, parsed; undefined when there is none. */
+  body: unknown;
+  /** The signed-in caller, on staff routes. */
+  caller: StaffMember | undefined;
+}
+
+/** Maps one route's HTTP request to its use case and the use case's answer back to HTTP. */
+export type Endpoint = (request: ApiRequest) => Promise<ApiResult>;
 
 /**
  * Cognito puts groups in `cognito:groups`; API Gateway HTTP APIs hand array claims to Lambda
@@ -44,7 +46,8 @@ function rolesFromClaims(claims: Record<string, unknown>): StaffRole[] {
   });
 }
 
-function callerFor(route: Route, event: ApiEvent): Caller | undefined {
+/** The signed-in caller of a staff route, holding one of its roles; 401 or 403 otherwise. */
+function callerFor(route: Route, event: ApiEvent): StaffMember | undefined {
   if (route.access.kind !== 'staff') return undefined;
   const claims = (event.requestContext?.authorizer?.jwt?.claims ?? {}) as Record<string, unknown>;
   const id = typeof claims.sub === 'string' ? claims.sub : undefined;
@@ -67,40 +70,62 @@ function parseBody(event: ApiEvent): unknown {
   }
 }
 
-function lowerCaseHeaders(headers: Record<string, string | undefined> | undefined) {
-  return Object.fromEntries(
-    Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
-  );
+/**
+ * Every error becomes problem JSON (RFC 9457): an expected one (a domain refusal, a problem of
+ * the request itself, a route that does not exist) with its status and message; anything else
+ * is logged once, with its stack, and answers 500 without its message.
+ */
+export function problemResponses(functionName: string): MiddlewareObj<ApiEvent, ApiResult> {
+  return {
+    onError: (request) => {
+      const error = request.error;
+      const routeMissing = (error as { statusCode?: number } | null)?.statusCode === 404;
+      if (routeMissing) {
+        const path = request.event.requestContext?.http?.path ?? request.event.rawPath;
+        request.response = problemResponse(new ProblemError(404, 'Not found', `No route ${path}`));
+        return;
+      }
+      if (!expectedProblem(error)) {
+        logUnexpectedError(error, {
+          function: functionName,
+          route: request.event.routeKey,
+          requestId: request.context?.awsRequestId,
+        });
+      }
+      request.response = problemResponse(error);
+    },
+  };
 }
 
 /**
- * Wires one function's routes: picks the route the event came in on (by its route key),
- * enforces its roles, parses the body, and turns every error into problem JSON. The logic
- * for each route id comes in `handlers`.
+ * Wires one function's routes from the route table (shared/routes.ts): headers normalised to
+ * lower case, the route matched by method and path (middy's http-router), its roles enforced,
+ * the JSON body parsed, and every error turned into problem JSON.
  */
-export function apiHandler(
-  handlers: Partial<Record<Route['id'], (request: ApiRequest) => Promise<ApiResult>>>,
-) {
-  return middy<ApiEvent, ApiResult>()
-    .use({
-      onError: async (request) => {
-        request.response = problemResponse(request.error);
+export function apiHandler(functionName: string, endpoints: Partial<Record<RouteId, Endpoint>>) {
+  const served = (routes as readonly Route[]).flatMap((route): MiddyRoute<ApiEvent, ApiResult>[] => {
+    const endpoint = endpoints[route.id as RouteId];
+    if (!endpoint || route.method === 'ANY') return [];
+    return [
+      {
+        method: route.method,
+        path: route.path,
+        handler: (event: ApiEvent) =>
+          endpoint({
+            event,
+            pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
+            headers: event.headers ?? {},
+            body: parseBody(event),
+            caller: callerFor(route, event),
+          }),
       },
-    })
-    .handler(async (event) => {
-      const routeKey = event.routeKey ?? `${event.requestContext?.http?.method} ${event.rawPath}`;
-      const route = (routes as readonly Route[]).find(
-        (candidate) => `${candidate.method} ${candidate.path}` === routeKey,
-      );
-      const logic = route ? handlers[route.id as Route['id']] : undefined;
-      if (!route || !logic) throw new ProblemError(404, 'Not found', `No route ${routeKey}`);
-      const caller = callerFor(route, event);
-      return logic({
-        event,
-        pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
-        headers: lowerCaseHeaders(event.headers),
-        body: parseBody(event),
-        caller,
-      });
-    });
+    ];
+  });
+  if (served.length !== Object.keys(endpoints).length) {
+    throw new Error(`${functionName}: an endpoint is given for a route the route table does not list`);
+  }
+  return middy<ApiEvent, ApiResult>()
+    .use(httpHeaderNormalizer())
+    .use(problemResponses(functionName))
+    .handler(httpRouterHandler<ApiEvent, ApiResult>(served));
 }

@@ -1,14 +1,13 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
-import { DomainError } from '../errors.ts';
+import { DomainError, type DomainErrorKind, type InvalidField, InvalidInputError } from '../errors.ts';
 
-/** One invalid field in a request: its dotted path and what is wrong. */
-export interface InvalidField {
-  field: string;
-  message: string;
-}
+export type { InvalidField } from '../errors.ts';
 
-/** An error that answers as RFC 9457 problem JSON. */
+/**
+ * A problem that belongs to HTTP itself (a body that is not JSON, a malformed header, a route
+ * that does not exist) and answers as RFC 9457 problem JSON. Refusals of the domain are
+ * DomainErrors; the table below gives their statuses.
+ */
 export class ProblemError extends Error {
   override readonly name = 'ProblemError';
   readonly status: number;
@@ -23,28 +22,55 @@ export class ProblemError extends Error {
   }
 }
 
-/** Turns zod issues into one message per field, named by dotted path (`children.0.name`). */
-export function invalidFields(error: z.ZodError): InvalidField[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || '(body)',
-    message: issue.message,
-  }));
+/** The HTTP status each kind of domain refusal answers with: the one place the two meet. */
+export const statusOfKind: Record<DomainErrorKind, number> = {
+  'invalid-input': 400,
+  'not-signed-in': 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  refused: 422,
+  unavailable: 503,
+};
+
+/** What a problem JSON body holds. */
+export interface Problem {
+  status: number;
+  title: string;
+  detail: string;
+  errors?: InvalidField[];
 }
 
-/** Validates a value against a schema, answering 400 naming every bad field when it fails. */
-export function parseOrProblem<T extends z.ZodType>(schema: T, value: unknown, what = 'request'): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const errors = invalidFields(result.error);
-    throw new ProblemError(
-      400,
-      'Invalid request',
-      `The ${what} has ${errors.length} invalid field(s)`,
-      errors,
-    );
+/**
+ * The problem an error answers with, or undefined for an error nobody expected (a defect, an
+ * outage): those answer 500 without their message, which may hold data, and are logged.
+ */
+export function expectedProblem(error: unknown): Problem | undefined {
+  if (error instanceof ProblemError) {
+    return {
+      status: error.status,
+      title: error.title,
+      detail: error.message,
+      ...(error.errors ? { errors: error.errors } : {}),
+    };
   }
-  return result.data;
+  if (error instanceof DomainError) {
+    return {
+      status: statusOfKind[error.kind],
+      title: error.title,
+      detail: error.message,
+      ...(error instanceof InvalidInputError ? { errors: error.fields } : {}),
+    };
+  }
+  return undefined;
 }
+
+/** The answer to an unexpected error. */
+export const internalProblem: Problem = {
+  status: 500,
+  title: 'Internal error',
+  detail: 'Something went wrong on our side. The partnership team has been told; try again later.',
+};
 
 export function json(
   status: number,
@@ -58,23 +84,12 @@ export function json(
   };
 }
 
-/** Maps any error to problem JSON. Unknown errors answer 500 without their message, which may hold data. */
+/** Maps any error to problem JSON: expected ones with their status and message, anything else 500. */
 export function problemResponse(error: unknown): APIGatewayProxyStructuredResultV2 {
-  let status = 500;
-  let title = 'Internal error';
-  let detail = 'Something went wrong on our side. The partnership team has been told; try again later.';
-  let errors: InvalidField[] | undefined;
-  if (error instanceof ProblemError) {
-    ({ status, title, errors } = error);
-    detail = error.message;
-  } else if (error instanceof DomainError) {
-    status = error.status;
-    title = error.name;
-    detail = error.message;
-  }
+  const problem = expectedProblem(error) ?? internalProblem;
   return {
-    statusCode: status,
+    statusCode: problem.status,
     headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
-    body: JSON.stringify({ type: 'about:blank', title, status, detail, ...(errors ? { errors } : {}) }),
+    body: JSON.stringify({ type: 'about:blank', ...problem }),
   };
 }

@@ -1,7 +1,7 @@
-import { z } from 'zod';
-import { agencyId, caseId, emailAddress, isoInstant, text } from './primitives.ts';
+import { agencyId, caseId, emailAddress, isoInstant, nonEmpty, text, wholeNumber } from './primitives.ts';
 import { actor } from './roles.ts';
 import { timetable } from './timetable.ts';
+import * as z from './zod.ts';
 
 /** Where a Rapid Review stands. The workflow moves a case forward through these in order. */
 export const caseStatus = z.enum([
@@ -31,21 +31,21 @@ export type RapidReviewDecision = z.infer<typeof rapidReviewDecision>;
  */
 export const caseRecord = z.object({
   caseId,
-  reference: z.string().min(1),
+  reference: nonEmpty(),
   status: caseStatus,
-  version: z.number().int().min(1),
+  version: wholeNumber(1),
   receivedAt: isoInstant,
   notifyingLocalAuthority: text(120),
   incidentKind: z.enum(['death', 'serious-harm']),
   panelReference: text(60),
   notifierEmail: emailAddress,
-  notificationDocumentKey: z.string().min(1),
+  notificationDocumentKey: nonEmpty(),
   timetable,
-  agencyIds: z.array(agencyId).min(1),
+  agencyIds: z.array(agencyId).check(z.minLength(1)),
   /** The step the workflow last reported, for the case page and the engineer on call. */
-  currentStep: z.string().min(1),
-  decision: rapidReviewDecision.extend({ decidedAt: isoInstant, decidedBy: z.string().min(1) }).optional(),
-  failure: z.object({ step: z.string(), error: z.string(), at: isoInstant }).optional(),
+  currentStep: nonEmpty(),
+  decision: z.optional(z.extend(rapidReviewDecision, { decidedAt: isoInstant, decidedBy: nonEmpty() })),
+  failure: z.optional(z.object({ step: z.string(), error: z.string(), at: isoInstant })),
   createdAt: isoInstant,
   updatedAt: isoInstant,
 });
@@ -64,23 +64,23 @@ export const agencyRequest = z.object({
   status: agencyReturnStatus,
   /** True when the summary arrived after the Day 10 deadline. */
   late: z.boolean(),
-  version: z.number().int().min(1),
-  requestedAt: isoInstant.optional(),
-  remindedAt: isoInstant.optional(),
-  escalatedAt: isoInstant.optional(),
-  receivedAt: isoInstant.optional(),
-  documentKey: z.string().optional(),
+  version: wholeNumber(1),
+  requestedAt: z.optional(isoInstant),
+  remindedAt: z.optional(isoInstant),
+  escalatedAt: z.optional(isoInstant),
+  receivedAt: z.optional(isoInstant),
+  documentKey: z.optional(z.string()),
 });
 export type AgencyRequest = z.infer<typeof agencyRequest>;
 
 /** One entry in a case's audit trail: who, when, what, why. */
 export const auditEvent = z.object({
   caseId,
-  eventId: z.string().min(1),
+  eventId: nonEmpty(),
   at: isoInstant,
   actor,
-  action: z.string().min(1),
-  reason: z.string().min(1),
-  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  action: nonEmpty(),
+  reason: nonEmpty(),
+  details: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))),
 });
 export type AuditEvent = z.infer<typeof auditEvent>;

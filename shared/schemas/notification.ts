@@ -1,25 +1,26 @@
-import { z } from 'zod';
-import { emailAddress, isoDate, text } from './primitives.ts';
+import { emailAddress, isoDate, optionalText, text } from './primitives.ts';
+import * as z from './zod.ts';
 
 /** One child named in a serious incident notification (1 to 4 per notification). */
 export const notifiedChild = z
   .object({
     name: text(120),
-    dateOfBirth: isoDate.optional(),
-    ageYears: z
-      .number({ error: 'Enter the age in whole years' })
-      .int({ error: 'Enter the age in whole years' })
-      .min(0, { error: 'Age must be 0 or more' })
-      .max(17, { error: 'Age must be under 18' })
-      .optional(),
+    dateOfBirth: z.optional(isoDate),
+    ageYears: z.optional(
+      z
+        .int({ error: 'Enter the age in whole years' })
+        .check(z.gte(0, { error: 'Age must be 0 or more' }), z.lte(17, { error: 'Age must be under 18' })),
+    ),
     sex: z.enum(['female', 'male', 'not-known'], { error: 'Select the sex' }),
     ethnicity: text(120),
     lookedAfter: z.boolean({ error: 'Say whether the child is looked after' }),
   })
-  .refine((child) => child.dateOfBirth !== undefined || child.ageYears !== undefined, {
-    error: 'Enter a date of birth or an age',
-    path: ['dateOfBirth'],
-  });
+  .check(
+    z.refine((child) => child.dateOfBirth !== undefined || child.ageYears !== undefined, {
+      error: 'Enter a date of birth or an age',
+      path: ['dateOfBirth'],
+    }),
+  );
 
 /** An agency asked for a summary, with its single point of contact. */
 export const notifiedAgency = z.object({
@@ -33,7 +34,7 @@ export const parallelProcesses = z.object({
   childDeathReview: z.boolean({ error: 'Say whether there is a child death review' }),
   safeguardingAdultReview: z.boolean({ error: 'Say whether there is a safeguarding adult review' }),
   domesticHomicideReview: z.boolean({ error: 'Say whether there is a domestic homicide review' }),
-  other: z.string().trim().max(500).optional(),
+  other: optionalText(500),
 });
 
 /**
@@ -43,7 +44,7 @@ export const parallelProcesses = z.object({
  */
 export function checkIncidentDateOrder(
   incident: { occurredOn: string; localAuthorityAwareOn: string; panelNotifiedOn: string },
-  ctx: z.RefinementCtx,
+  ctx: z.core.$RefinementCtx,
 ): void {
   if (incident.localAuthorityAwareOn < incident.occurredOn) {
     ctx.addIssue({
@@ -72,39 +73,45 @@ export const seriousIncidentNotification = z
       localAuthorityAwareOn: isoDate,
       panelNotifiedOn: isoDate,
       panelReference: text(60),
-      summary: z.string().trim().max(4000).optional(),
+      summary: optionalText(4000),
     }),
     children: z
       .array(notifiedChild, { error: 'Add at least one child' })
-      .min(1, { error: 'Add at least one child' })
-      .max(4, { error: 'A notification names at most 4 children' }),
+      .check(
+        z.minLength(1, { error: 'Add at least one child' }),
+        z.maxLength(4, { error: 'A notification names at most 4 children' }),
+      ),
     agencies: z
       .array(notifiedAgency, { error: 'Add at least one agency' })
-      .min(1, { error: 'Add at least one agency' })
-      .max(30, { error: 'A notification names at most 30 agencies' }),
+      .check(
+        z.minLength(1, { error: 'Add at least one agency' }),
+        z.maxLength(30, { error: 'A notification names at most 30 agencies' }),
+      ),
     notifier: z.object({
       name: text(120),
       role: text(120),
       email: emailAddress,
-      phone: z.string().trim().max(40).optional(),
+      phone: optionalText(40),
     }),
     parallelProcesses,
   })
-  .superRefine((notification, ctx) => {
-    checkIncidentDateOrder(notification.incident, ctx);
-    const seen = new Set<string>();
-    notification.agencies.forEach((agency, index) => {
-      const key = agency.name.toLowerCase();
-      if (seen.has(key)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['agencies', index, 'name'],
-          message: 'Each agency must be named once',
-        });
-      }
-      seen.add(key);
-    });
-  });
+  .check(
+    z.superRefine((notification, ctx) => {
+      checkIncidentDateOrder(notification.incident, ctx);
+      const seen = new Set<string>();
+      notification.agencies.forEach((agency, index) => {
+        const key = agency.name.toLowerCase();
+        if (seen.has(key)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['agencies', index, 'name'],
+            message: 'Each agency must be named once',
+          });
+        }
+        seen.add(key);
+      });
+    }),
+  );
 
 export type SeriousIncidentNotification = z.infer<typeof seriousIncidentNotification>;
 export type NotifiedChild = z.infer<typeof notifiedChild>;

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { nonEmpty } from './primitives.ts';
+import * as z from './zod.ts';
 
 /** The staff roles; on AWS they are Cognito groups of the same names. */
 export const staffRole = z.enum(['notifier', 'partnership-team', 'rrg-member', 'rrg-chair', 'scrutineer']);
@@ -6,10 +7,16 @@ export type StaffRole = z.infer<typeof staffRole>;
 
 /** Who did something: a signed-in person, an agency through its capability link, or the workflow itself. */
 export const actor = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('staff'), id: z.string().min(1), role: staffRole }),
-  z.object({ kind: z.literal('agency'), agencyId: z.string().min(1) }),
-  z.object({ kind: z.literal('system'), id: z.string().min(1) }),
+  z.object({ kind: z.literal('staff'), id: nonEmpty(), role: staffRole }),
+  z.object({ kind: z.literal('agency'), agencyId: nonEmpty() }),
+  z.object({ kind: z.literal('system'), id: nonEmpty() }),
 ]);
 export type Actor = z.infer<typeof actor>;
 
 export const systemActor = (component: string): Actor => ({ kind: 'system', id: component });
+
+/** A signed-in member of staff, as a use case sees them: who (an id, never a name) and their roles. */
+export interface StaffMember {
+  id: string;
+  roles: readonly StaffRole[];
+}

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { milestoneKey } from '../rapid-review-rules.ts';
-import { isoDate } from './primitives.ts';
+import { isoDate, nonEmpty, wholeNumber } from './primitives.ts';
+import * as z from './zod.ts';
 
 /**
  * An instant in UTC with a Z, e.g. 2026-12-18T09:00:00Z: the form Step Functions' TimestampPath
@@ -10,9 +10,9 @@ const utcInstant = z.iso.datetime({ error: 'Expected an ISO 8601 instant in UTC,
 
 /** One step of a planned Rapid Review: its working day, its date and when its work starts and is due. */
 export const timetableMilestone = z.object({
-  day: z.number().int().min(1),
+  day: wholeNumber(1),
   key: milestoneKey,
-  name: z.string().min(1),
+  name: nonEmpty(),
   date: isoDate,
   startsAt: utcInstant,
   dueAt: utcInstant,
@@ -24,12 +24,12 @@ export const timetable = z.object({
   receivedAt: utcInstant,
   /** Day 1, the London working day the review starts. */
   day1: isoDate,
-  milestones: z.array(timetableMilestone).min(1),
+  milestones: z.array(timetableMilestone).check(z.minLength(1)),
   /** When the local authority should have notified the Panel; null when the date it became aware is unknown. */
-  notificationDueBy: isoDate.nullable(),
+  notificationDueBy: z.nullable(isoDate),
   /** Whether the notification arrived after notificationDueBy; null when that is unknown. */
-  notificationLate: z.boolean().nullable(),
+  notificationLate: z.nullable(z.boolean()),
   /** When the Panel expects the rapid review; null when the date the Panel was notified is unknown. */
-  panelDueBy: isoDate.nullable(),
+  panelDueBy: z.nullable(isoDate),
 });
 export type Timetable = z.infer<typeof timetable>;

@@ -9,6 +9,8 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
+import { requireEnv } from '../env.ts';
 import { CaseNotFoundError, DuplicateWriteError, StaleWriteError } from '../errors.ts';
 import {
   type AgencyRequest,
@@ -50,7 +52,7 @@ export interface CaseFile {
 }
 
 /** The port the domain talks to; DynamoDbCaseStore is the adapter. */
-export interface CaseStore {
+export interface CaseStore extends IdempotencyKeys {
   createCase(record: CaseRecord, agencies: AgencyRequest[], audit: AuditInput): Promise<CaseRecord>;
   getCase(caseId: string): Promise<CaseRecord | undefined>;
   getCaseFile(caseId: string): Promise<CaseFile>;
@@ -85,10 +87,7 @@ export interface IdempotencyRecord {
   claimedAt: string;
 }
 
-/**
- * Idempotency keys for requests that create things (intake). Kept apart from CaseStore so
- * fakes of the case store need not implement it; DynamoDbCaseStore implements both.
- */
+/** Idempotency keys for requests that create things (intake), kept in the case table. */
 export interface IdempotencyKeys {
   /**
    * Claims `key` for this request with a conditional write. Answers the record that holds the
@@ -133,7 +132,7 @@ function nextWriteOrder(): string {
  * The case store on one DynamoDB table. Every write is a transaction that includes the audit
  * event, so a case never changes without a record of who changed it and why.
  */
-export class DynamoDbCaseStore implements CaseStore, IdempotencyKeys {
+export class DynamoDbCaseStore implements CaseStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
 
@@ -419,4 +418,14 @@ export class DynamoDbCaseStore implements CaseStore, IdempotencyKeys {
       throw onRecordConditionFailed();
     }
   }
+}
+
+let store: { tableName: string; store: DynamoDbCaseStore } | undefined;
+
+/** The case store on the table the environment names, made once per container (and table). */
+export function caseStoreFromEnvironment(): CaseStore {
+  const tableName = requireEnv('tableName');
+  if (store?.tableName !== tableName)
+    store = { tableName, store: new DynamoDbCaseStore(dynamoDocumentClient(), tableName) };
+  return store.store;
 }

@@ -1,5 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Clock } from '../clock.ts';
+import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
+import { appClock, type Clock } from '../clock.ts';
+import { requireEnv } from '../env.ts';
 import type { SeriousIncidentNotification } from '../schemas/notification.ts';
 
 /**
@@ -82,4 +84,18 @@ export class DynamoDbDraftStore implements DraftStore {
   async deleteDraft(userId: string): Promise<void> {
     await this.#client.send(new DeleteCommand({ TableName: this.#tableName, Key: draftItemKey(userId) }));
   }
+}
+
+let drafts: { tableName: string; store: DynamoDbDraftStore } | undefined;
+
+/** The draft store in the case table the environment names, made once per container (and table). */
+export function draftStoreFromEnvironment(): DraftStore {
+  const tableName = requireEnv('tableName');
+  if (drafts?.tableName !== tableName) {
+    drafts = {
+      tableName,
+      store: new DynamoDbDraftStore(dynamoDocumentClient(), tableName, { now: () => appClock().now() }),
+    };
+  }
+  return drafts.store;
 }

@@ -1,10 +1,11 @@
-import { z } from 'zod';
-import { caseId, isoInstant } from '../schemas/primitives.ts';
+import { agencyId, caseId, isoInstant, wholeNumber } from '../schemas/primitives.ts';
+import * as z from '../schemas/zod.ts';
 
 /**
- * What the rapid-review state machine hands each task and what it takes back: the one place
- * the ASL (statemachines/rapid-review.asl.json) and the task functions agree. Case ids,
- * attempt counts and timestamps only (ARCHITECTURE §4.3).
+ * What the rapid-review state machine hands each task and what each task hands back: the one
+ * place the ASL (statemachines/rapid-review.asl.json) and the task functions agree. Both sides
+ * are checked at run time by the task handler (shared/workflow/task-handler.ts). Case ids,
+ * attempt counts, timestamps and counts only (ARCHITECTURE §4.3).
  */
 export const caseTaskPayload = z.object({ caseId });
 export type CaseTaskPayload = z.infer<typeof caseTaskPayload>;
@@ -18,33 +19,102 @@ export const planTimetableResult = z.object({
 });
 export type PlanTimetableResult = z.infer<typeof planTimetableResult>;
 
+/** Day 1: the agencies this run asked (agencies asked by an earlier attempt are not repeated). */
+export const requestAgencySummariesResult = z.object({ requestedAgencyIds: z.array(agencyId) });
+export type RequestAgencySummariesResult = z.infer<typeof requestAgencySummariesResult>;
+
+/** Reminder day: the agencies reminded by this run. */
+export const chaseMissingSummariesResult = z.object({ remindedAgencyIds: z.array(agencyId) });
+export type ChaseMissingSummariesResult = z.infer<typeof chaseMissingSummariesResult>;
+
+/** Day 10: the agencies escalated by this run. */
+export const checkReturnsResult = z.object({ escalatedAgencyIds: z.array(agencyId) });
+export type CheckReturnsResult = z.infer<typeof checkReturnsResult>;
+
+const count = wholeNumber(0);
+
+/** Day 11: where the report is and how many agencies it counts as received and missing. */
+export const collateReportResult = z.object({
+  documentKey: z.string().check(z.minLength(1)),
+  received: count,
+  missing: count,
+});
+export type CollateReportResult = z.infer<typeof collateReportResult>;
+
+/** Day 12: how many people this run emailed; 0 when the papers were already out (a retry). */
+export const distributePapersResult = z.object({ recipients: count });
+export type DistributePapersResult = z.infer<typeof distributePapersResult>;
+
 /** schedule-decision-deadline: attempt 0 means "first wait" (until the end of Day 15). */
-export const scheduleDecisionDeadlinePayload = caseTaskPayload.extend({
-  previousAttempt: z.number().int().min(0),
+export const scheduleDecisionDeadlinePayload = z.extend(caseTaskPayload, {
+  previousAttempt: wholeNumber(0),
 });
 export const scheduleDecisionDeadlineResult = z.object({
-  attempt: z.number().int().min(1),
+  attempt: wholeNumber(1),
   dueAt: isoInstant,
   /** Whole seconds from now until dueAt, at least 1: the callback task's TimeoutSecondsPath. */
-  timeoutSeconds: z.number().int().min(1),
+  timeoutSeconds: wholeNumber(1),
 });
 export type ScheduleDecisionDeadlineResult = z.infer<typeof scheduleDecisionDeadlineResult>;
 
 /** await-decision is invoked with the callback token; record-decision later completes it with `decisionRecordedOutput`. */
-export const awaitDecisionPayload = caseTaskPayload.extend({
-  taskToken: z.string().min(1),
-  attempt: z.number().int().min(1),
+export const awaitDecisionPayload = z.extend(caseTaskPayload, {
+  taskToken: z.string().check(z.minLength(1)),
+  attempt: wholeNumber(1),
 });
+/**
+ * `waiting`: the chair was asked; `already-decided`: the decision was there, and the wait was
+ * ended at once. (The state's own result is the callback's output, not this.)
+ */
+export const awaitDecisionResult = z.object({ outcome: z.enum(['waiting', 'already-decided']) });
+export type AwaitDecisionResult = z.infer<typeof awaitDecisionResult>;
 export const decisionRecordedOutput = z.object({ decidedAt: isoInstant });
 
-export const escalateMissingDecisionPayload = caseTaskPayload.extend({ attempt: z.number().int().min(1) });
+export const escalateMissingDecisionPayload = z.extend(caseTaskPayload, { attempt: wholeNumber(1) });
+/** `escalated`: the chair and team were told; `decided`: the decision arrived as the wait ran out, so nobody was chased. */
+export const escalateMissingDecisionResult = z.object({ outcome: z.enum(['escalated', 'decided']) });
+export type EscalateMissingDecisionResult = z.infer<typeof escalateMissingDecisionResult>;
+
+/** `submitted`: the email went (or had gone on an earlier attempt) and the case moved on; `already-submitted`: nothing to do. */
+export const submitToPanelResult = z.object({ outcome: z.enum(['submitted', 'already-submitted']) });
+export type SubmitToPanelResult = z.infer<typeof submitToPanelResult>;
+
+/** How many people the outcome went to (notifier and agencies); 0 when the case was already complete. */
+export const notifyOutcomeResult = z.object({ recipients: count });
+export type NotifyOutcomeResult = z.infer<typeof notifyOutcomeResult>;
 
 /** record-failure gets the caught error; it finds the failed step in the execution history. */
-export const recordFailurePayload = caseTaskPayload.extend({
-  executionArn: z.string().min(1),
-  error: z.string().default('Unknown'),
-  cause: z.string().default(''),
+export const recordFailurePayload = z.extend(caseTaskPayload, {
+  executionArn: z.string().check(z.minLength(1)),
+  error: z._default(z.string(), 'Unknown'),
+  cause: z._default(z.string(), ''),
 });
+export const recordFailureResult = z.object({ step: z.string().check(z.minLength(1)) });
+export type RecordFailureResult = z.infer<typeof recordFailureResult>;
+
+/** The contract of each workflow function (functions/catalogue.ts), by its name. */
+export const workflowTaskContracts = {
+  'plan-timetable': { payload: caseTaskPayload, result: planTimetableResult },
+  'request-agency-summaries': { payload: caseTaskPayload, result: requestAgencySummariesResult },
+  'chase-missing-summaries': { payload: caseTaskPayload, result: chaseMissingSummariesResult },
+  'check-returns': { payload: caseTaskPayload, result: checkReturnsResult },
+  'collate-report': { payload: caseTaskPayload, result: collateReportResult },
+  'distribute-papers': { payload: caseTaskPayload, result: distributePapersResult },
+  'schedule-decision-deadline': {
+    payload: scheduleDecisionDeadlinePayload,
+    result: scheduleDecisionDeadlineResult,
+  },
+  'await-decision': { payload: awaitDecisionPayload, result: awaitDecisionResult },
+  'escalate-missing-decision': {
+    payload: escalateMissingDecisionPayload,
+    result: escalateMissingDecisionResult,
+  },
+  'submit-to-panel': { payload: caseTaskPayload, result: submitToPanelResult },
+  'notify-outcome': { payload: caseTaskPayload, result: notifyOutcomeResult },
+  'record-failure': { payload: recordFailurePayload, result: recordFailureResult },
+} as const;
+
+export type WorkflowTaskName = keyof typeof workflowTaskContracts;
 
 /** How many times a missing decision is escalated (and waited for again) before the workflow gives up. */
 export const MAX_DECISION_WAITS = 4;

@@ -5,7 +5,7 @@ import { defaultRapidReviewRules } from '../rapid-review-rules.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { milestone } from '../timetable.ts';
 import { formatDate, formatInstant } from './london-time.ts';
-import { decisionSummary, incidentKindLabel } from './papers.ts';
+import { decisionSummary, incidentKindLabel } from './wording.ts';
 
 /**
  * The texts of the workflow's emails. They are built from the case record, which holds no

@@ -2,6 +2,7 @@ import { renderPdf } from '../documents/pdf.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { milestone } from '../timetable.ts';
 import { formatDate, formatDateOf, formatInstant, formatInstantCompact, zoneLabel } from './london-time.ts';
+import { decisionSentences, decisionSummary, incidentKindLabel } from './wording.ts';
 
 /**
  * The Rapid Review's papers as PDFs. They are built from the case record only, which holds no
@@ -15,10 +16,6 @@ export interface PaperContext {
   timeZone: string;
   /** When the paper is produced; it dates the paper and the PDF metadata. */
   now: Date;
-}
-
-export function incidentKindLabel(kind: CaseRecord['incidentKind']): string {
-  return kind === 'death' ? 'Child death' : 'Serious harm';
 }
 
 function returnStatus(agency: AgencyRequest, timeZone: string): [status: string, received: string] {
@@ -102,22 +99,6 @@ export async function collatedReportPdf(
 }
 
 type Decided = CaseRecord & { decision: NonNullable<CaseRecord['decision']> };
-
-function decisionSentences(decision: NonNullable<CaseRecord['decision']>): [local: string, national: string] {
-  return [
-    decision.commissionLocalReview
-      ? 'The Rapid Review Group decided to commission a Local Child Safeguarding Practice Review.'
-      : 'The Rapid Review Group decided not to commission a Local Child Safeguarding Practice Review.',
-    decision.recommendNationalReview
-      ? 'The Rapid Review Group recommends that the Panel considers a national review.'
-      : 'The Rapid Review Group does not recommend a national review.',
-  ];
-}
-
-/** The decision in two sentences, for emails: no reasons, since a reason may describe the family. */
-export function decisionSummary(decision: NonNullable<CaseRecord['decision']>): string {
-  return decisionSentences(decision).join(' ');
-}
 
 /** The chair's covering letter to the Panel. */
 export async function coveringLetterPdf(

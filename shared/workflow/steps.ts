@@ -11,13 +11,13 @@ export const workflowActor = systemActor('rapid-review-workflow');
 /** The case is not in the state a step needs: the workflow ran out of order. Not retried. */
 export class CaseNotReadyError extends DomainError {
   override readonly name = 'CaseNotReady';
-  override readonly status = 409;
+  override readonly kind = 'conflict';
 }
 
 /** SubmitToPanel was reached without a recorded decision. Not retried. */
 export class DecisionMissingError extends DomainError {
   override readonly name = 'DecisionMissing';
-  override readonly status = 409;
+  override readonly kind = 'conflict';
 }
 
 /**

@@ -1,27 +1,146 @@
-import middy from '@middy/core';
-import { z } from 'zod';
-import { caseId } from '../schemas/primitives.ts';
-
-/** Every task payload carries the case id and nothing personal (ARCHITECTURE §4.3). */
-export const taskPayload = z.object({ caseId });
+import middy, { type MiddlewareObj } from '@middy/core';
+import { DomainError } from '../errors.ts';
+import { logUnexpectedError } from '../log.ts';
+import type * as z from '../schemas/zod.ts';
 
 /** The payload did not match the task's schema: a defect in the ASL, never retried. */
 export class InvalidTaskPayloadError extends Error {
   override readonly name = 'InvalidTaskPayload';
 }
 
+/** The task's result did not match its contract: a defect in the task, never retried. */
+export class InvalidTaskResultError extends Error {
+  override readonly name = 'InvalidTaskResult';
+}
+
 /**
- * Wires a workflow task: validates the payload the state machine hands it with one zod schema
- * and runs the logic. Errors are thrown, never turned into results, so the ASL can retry
- * transient ones and catch domain ones by name.
+ * A failure worth trying again (throttling, a timeout, a dropped connection, a server error, a
+ * write that lost a race), whatever the service that failed called it. The ASL names this one
+ * error in each task's Retry, instead of every SDK's list of names; the message keeps the
+ * original name.
  */
-export function taskHandler<S extends z.ZodType, R>(schema: S, logic: (payload: z.infer<S>) => Promise<R>) {
-  return middy<unknown, R>().handler(async (event) => {
-    const parsed = schema.safeParse(event);
-    if (!parsed.success) {
-      const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(payload)').join(', ');
-      throw new InvalidTaskPayloadError(`Task payload invalid at: ${fields}`);
-    }
-    return logic(parsed.data);
-  });
+export class TransientError extends Error {
+  override readonly name = 'Transient';
+}
+
+/** Error names AWS services and the SDK use for a failure that may pass if tried again. */
+const transientNames = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TransactionConflictException',
+  'TransactionInProgressException',
+  'InternalServerError',
+  'InternalFailure',
+  'InternalError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'SlowDown',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+  'AbortError',
+  'StaleWrite',
+]);
+
+/** Network failures Node reports by code. */
+const transientCodes = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** Whether an error is worth retrying: by name, by the SDK's own judgement, by HTTP status, by network code. */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (transientNames.has(error.name)) return true;
+  const details = error as Error & {
+    $retryable?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    code?: unknown;
+  };
+  if (details.$retryable) return true;
+  const status = details.$metadata?.httpStatusCode;
+  if (typeof status === 'number' && (status >= 500 || status === 429)) return true;
+  return typeof details.code === 'string' && transientCodes.has(details.code);
+}
+
+/**
+ * What every task does with an error, once: a transient one becomes `Transient` (retried), a
+ * domain error goes to the ASL as it is (it is caught by name), anything else is logged with its
+ * stack and goes on unchanged (caught as a failure).
+ */
+export function taskErrors(task: string): MiddlewareObj<unknown, unknown> {
+  return {
+    onError: (request) => {
+      const error = request.error;
+      if (isTransient(error)) {
+        request.error = new TransientError(`${error?.name ?? 'Error'}: ${error?.message ?? ''}`, {
+          cause: error,
+        });
+        return;
+      }
+      if (error instanceof DomainError) return;
+      const caseId = (request.event as { caseId?: unknown } | null)?.caseId;
+      logUnexpectedError(error, { task, ...(typeof caseId === 'string' ? { caseId } : {}) });
+    },
+  };
+}
+
+/** The input, checked against the task's payload schema before the logic runs. */
+function validatedPayload(schema: z.ZodMiniType): MiddlewareObj<unknown, unknown> {
+  return {
+    before: (request) => {
+      const parsed = schema.safeParse(request.event);
+      if (!parsed.success) {
+        const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(payload)').join(', ');
+        throw new InvalidTaskPayloadError(`Task payload invalid at: ${fields}`);
+      }
+      request.event = parsed.data;
+    },
+  };
+}
+
+/** The output, checked against the task's result schema before the state machine sees it. */
+function validatedResult(schema: z.ZodMiniType): MiddlewareObj<unknown, unknown> {
+  return {
+    after: (request) => {
+      const parsed = schema.safeParse(request.response);
+      if (!parsed.success) {
+        const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(result)').join(', ');
+        throw new InvalidTaskResultError(`Task result invalid at: ${fields}`);
+      }
+      request.response = parsed.data;
+    },
+  };
+}
+
+/** A workflow task's two schemas (shared/workflow/contracts.ts). */
+export interface TaskContract<P extends z.ZodMiniType, R extends z.ZodMiniType> {
+  payload: P;
+  result: R;
+}
+
+/**
+ * Wires a workflow task: the payload the state machine hands it is validated by its schema, the
+ * logic runs, and its result is validated by its schema before the state machine sees it. Errors
+ * are thrown, never turned into results, so the ASL can retry transient ones and catch domain
+ * ones by name.
+ */
+export function taskHandler<P extends z.ZodMiniType, R extends z.ZodMiniType>(
+  task: string,
+  contract: TaskContract<P, R>,
+  logic: (payload: z.infer<P>) => Promise<z.infer<R>>,
+) {
+  return middy<z.infer<P>, z.infer<R>>()
+    .use(taskErrors(task) as MiddlewareObj<z.infer<P>, z.infer<R>>)
+    .use(validatedResult(contract.result) as MiddlewareObj<z.infer<P>, z.infer<R>>)
+    .use(validatedPayload(contract.payload) as MiddlewareObj<z.infer<P>, z.infer<R>>)
+    .handler((payload) => logic(payload));
 }

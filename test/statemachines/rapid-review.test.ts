@@ -2,15 +2,12 @@ import { ListExecutionsCommand, SendTaskSuccessCommand, StartExecutionCommand } 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FunctionName, functionArnPlaceholder } from '../../functions/catalogue.ts';
 import {
-  awaitDecisionPayload,
-  caseTaskPayload,
   decisionRecordedOutput,
-  escalateMissingDecisionPayload,
   MAX_DECISION_WAITS,
   planTimetableResult,
-  recordFailurePayload,
-  scheduleDecisionDeadlinePayload,
   scheduleDecisionDeadlineResult,
+  type WorkflowTaskName,
+  workflowTaskContracts,
 } from '../../shared/workflow/contracts.ts';
 import { decisionDueAt, type FakeAnswer, failing } from './support/fake-workflow-functions.ts';
 import {
@@ -25,27 +22,26 @@ const definition = parseRapidReviewAsl();
 const states = Object.entries(definition.States);
 const tasks = states.filter(([, state]) => state.Type === 'Task');
 
-/** The error names the contract calls transient; everything else is a domain error and is not retried. */
+/**
+ * The one retry policy every task names: the task handler's `Transient` (any SDK throttling,
+ * timeout, dropped connection, server error or lost write race, shared/workflow/task-handler.ts),
+ * Lambda's own transient service errors, and a function that timed out (Lambda reports
+ * `Lambda.Unknown` or `Sandbox.Timedout`). Everything else is a domain error and is not retried.
+ */
 const transientErrors = [
+  'Transient',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
-  'ThrottlingException',
-  'ProvisionedThroughputExceededException',
-  'TransactionConflictException',
-  'StaleWrite',
-  'InternalServerError',
-  'ServiceUnavailable',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.Unknown',
+  'Sandbox.Timedout',
 ];
 
 /** The payload each workflow function validates (shared/workflow/contracts.ts). */
-const payloadSchemaOf: Record<string, { shape: Record<string, unknown> }> = {
-  'schedule-decision-deadline': scheduleDecisionDeadlinePayload,
-  'await-decision': awaitDecisionPayload,
-  'escalate-missing-decision': escalateMissingDecisionPayload,
-  'record-failure': recordFailurePayload,
-};
+const payloadSchemaOf = (name: FunctionName): { shape: Record<string, unknown> } =>
+  workflowTaskContracts[name as WorkflowTaskName].payload;
 
 /** The only values a payload may take from the execution: ids, attempts, timestamps, tokens and caught error names. */
 const allowedPayloadSources = new Set([
@@ -91,10 +87,14 @@ describe('the rapid-review state machine definition', () => {
     }
   });
 
+  it('has a payload and a result contract for every workflow function, and none for another', () => {
+    expect(Object.keys(workflowTaskContracts).sort()).toEqual([...workflowFunctionNames].sort());
+  });
+
   it('hands each function exactly the payload its contract schema validates', () => {
     for (const [name, state] of tasks) {
       const functionName = functionInvokedBy(state)!;
-      const schema = payloadSchemaOf[functionName] ?? caseTaskPayload;
+      const schema = payloadSchemaOf(functionName);
       const payload = state.Parameters?.Payload ?? {};
       const keys = Object.keys(payload).map((key) => key.replace(/\.\$$/, ''));
 
@@ -461,7 +461,7 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
   it('retries a task that fails with a transient error and goes on when it succeeds', async () => {
     // Prepare
     workflow.functions.answer('collate-report', failing('Lambda.TooManyRequestsException', 2));
-    workflow.functions.answer('distribute-papers', failing('StaleWrite', 1));
+    workflow.functions.answer('distribute-papers', failing('Transient', 1));
     const executionArn = await workflow.startReview(caseId);
 
     // Act
@@ -476,7 +476,28 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
     expect(failures.map((event) => event.taskFailedEventDetails?.error)).toEqual([
       'Lambda.TooManyRequestsException',
       'Lambda.TooManyRequestsException',
-      'StaleWrite',
+      'Transient',
+    ]);
+    expect((await workflow.describe(executionArn)).status).toBe('RUNNING');
+  });
+
+  it('retries a task whose function timed out, however Lambda names the timeout, so a slow moment fails no review', async () => {
+    // Prepare
+    workflow.functions.answer('request-agency-summaries', failing('Sandbox.Timedout', 1));
+    workflow.functions.answer('collate-report', failing('Lambda.Unknown', 1));
+    const executionArn = await workflow.startReview(caseId);
+
+    // Act
+    await workflow.advanceUntilCalled('distribute-papers');
+
+    // Assess
+    expect(workflow.functions.callsTo('request-agency-summaries')).toHaveLength(2);
+    expect(workflow.functions.callsTo('collate-report')).toHaveLength(2);
+    expect(workflow.functions.callsTo('record-failure')).toEqual([]);
+    const failures = (await workflow.history(executionArn)).filter((event) => event.type === 'TaskFailed');
+    expect(failures.map((event) => event.taskFailedEventDetails?.error)).toEqual([
+      'Sandbox.Timedout',
+      'Lambda.Unknown',
     ]);
     expect((await workflow.describe(executionArn)).status).toBe('RUNNING');
   });
@@ -484,7 +505,7 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
   it('gives up on a transient error that does not clear after the last retry, recording the failure', async () => {
     // Prepare
     const { MaxAttempts } = parseRapidReviewAsl().States.RequestAgencySummaries?.Retry?.[0] ?? {};
-    workflow.functions.answer('request-agency-summaries', failing('ServiceUnavailable'));
+    workflow.functions.answer('request-agency-summaries', failing('Transient'));
 
     // Act
     const executionArn = await workflow.startReview(caseId);
@@ -492,7 +513,7 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
     // Assess
     expect(workflow.functions.callsTo('request-agency-summaries')).toHaveLength(1 + MaxAttempts!);
     expect(workflow.functions.callsTo('record-failure').map((call) => call.payload)).toEqual([
-      { caseId, executionArn, error: 'ServiceUnavailable', cause: expect.any(String) },
+      { caseId, executionArn, error: 'Transient', cause: expect.any(String) },
     ]);
     expect((await workflow.describe(executionArn)).status).toBe('FAILED');
   });

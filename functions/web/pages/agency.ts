@@ -1,9 +1,9 @@
 import {
-  createAgencyUploadForPage,
+  type AgencyRequestView,
+  issueAgencyUploadForPage,
+  LinkNotUsableError,
   showAgencyRequest,
-  type UploadOutcome,
-} from '../../agency-return/agency-return.ts';
-import { callLogic } from '../domain.ts';
+} from '../../../shared/use-cases/agency-request.ts';
 import { type Page, type PageResult, publicAccess, redirect, render } from '../page.ts';
 
 /**
@@ -18,28 +18,6 @@ import { type Page, type PageResult, publicAccess, redirect, render } from '../p
  * `app-agency-upload`) the same form asks the API for a pre-signed POST for the exact file and
  * uploads it showing its progress.
  */
-
-/** What GET /api/agency/{token} answers (functions/agency-return/agency-return.ts). */
-export interface AgencyRequestView {
-  agency: string;
-  caseReference: string;
-  partnership: string;
-  whatToReturn: string;
-  dueAt: string;
-  status: string;
-  late: boolean;
-  receivedAt?: string;
-  lastUpload: { outcome: UploadOutcome; at: string; problem?: string } | null;
-  upload: { maxBytes: number; allowedTypes: string[]; allowedExtensions: string[] };
-}
-
-/** What createAgencyUploadForPage answers: the bucket's URL and the form's hidden fields. */
-interface PageUploadForm {
-  url: string;
-  fields: Record<string, string>;
-  contentTypes: string[];
-  expiresAt: string;
-}
 
 const london = 'Europe/London';
 
@@ -86,12 +64,22 @@ export function returnStatus(view: AgencyRequestView, now: Date): { text: string
 }
 
 /** The page for a link that does not work: 404 when unknown or mistyped, 403 when expired. Says nothing else. */
-function linkNotUsable(status: number): PageResult {
+function linkNotUsable(error: LinkNotUsableError): PageResult {
   return render(
     'agency/link-not-valid.njk',
     { pageTitle: 'This link has expired or is not valid' },
-    status === 403 ? 403 : 404,
+    error.kind === 'forbidden' ? 403 : 404,
   );
+}
+
+/** Runs `work`; a link that does not work is answered with its page instead. */
+async function withLink<T>(work: () => Promise<T>): Promise<{ found: T } | { page: PageResult }> {
+  try {
+    return { found: await work() };
+  } catch (error) {
+    if (error instanceof LinkNotUsableError) return { page: linkNotUsable(error) };
+    throw error;
+  }
 }
 
 /** The display names of the allowed file types, by content type. */
@@ -106,18 +94,15 @@ export const agencyPages: Page[] = [
     path: '/agency/{token}',
     access: publicAccess,
     async handle(request) {
-      const shown = await callLogic<AgencyRequestView>(request, (api) =>
-        showAgencyRequest(request.service, api),
-      );
-      if (!shown.ok) return linkNotUsable(shown.status);
-      const form = await callLogic<PageUploadForm>(request, (api) =>
-        createAgencyUploadForPage(request.service, api),
-      );
-      if (!form.ok) return linkNotUsable(form.status);
-      const view = shown.body;
-      const token = request.params.token as string;
-      const redirectTo = new URL(form.body.fields.success_action_redirect ?? '', 'http://unused.invalid');
-      const bucketOrigin = new URL(form.body.url).origin;
+      const token = request.params.token ?? '';
+      const linked = await withLink(async () => ({
+        view: await showAgencyRequest(request.service, { token }),
+        form: await issueAgencyUploadForPage(request.service, { token }),
+      }));
+      if ('page' in linked) return linked.page;
+      const { view, form } = linked.found;
+      const redirectTo = new URL(form.fields.success_action_redirect ?? '', 'http://unused.invalid');
+      const bucketOrigin = new URL(form.url).origin;
       return render(
         'agency/request.njk',
         {
@@ -128,12 +113,12 @@ export const agencyPages: Page[] = [
           status: returnStatus(view, request.service.clock.now()),
           megabytes: Math.floor(view.upload.maxBytes / (1024 * 1024)),
           accept: [...view.upload.allowedExtensions, ...view.upload.allowedTypes].join(','),
-          typeItems: form.body.contentTypes.map((type, index) => ({
+          typeItems: form.contentTypes.map((type, index) => ({
             value: type,
             text: typeNames[type] ?? type,
             checked: index === 0,
           })),
-          form: form.body,
+          form,
           // The same path and query S3 sends the browser back to, for the script's upload.
           confirmationPath: `${redirectTo.pathname}${redirectTo.search}`,
           uploadApi: `/api/agency/${token}/uploads`,
@@ -147,18 +132,16 @@ export const agencyPages: Page[] = [
     path: '/agency/{token}/uploaded',
     access: publicAccess,
     async handle(request) {
-      const token = request.params.token as string;
+      const token = request.params.token ?? '';
       const after = request.query.get('after') ?? '';
       // S3 appends bucket, key (which holds the case id) and etag: keep them out of the address bar.
       if (request.query.has('key') || request.query.has('bucket') || request.query.has('etag')) {
         const clean = after ? `?${new URLSearchParams({ after }).toString()}` : '';
         return redirect(`/agency/${encodeURIComponent(token)}/uploaded${clean}`);
       }
-      const shown = await callLogic<AgencyRequestView>(request, (api) =>
-        showAgencyRequest(request.service, api),
-      );
-      if (!shown.ok) return linkNotUsable(shown.status);
-      const view = shown.body;
+      const linked = await withLink(() => showAgencyRequest(request.service, { token }));
+      if ('page' in linked) return linked.page;
+      const view = linked.found;
       const last = view.lastUpload;
       const afterTime = Date.parse(after);
       const fresh = last && (Number.isNaN(afterTime) || Date.parse(last.at) >= afterTime);

@@ -1,9 +1,9 @@
+import { NotFoundError } from '../../../shared/errors.ts';
 import type { AgencyRequest, CaseRecord, CaseStatus } from '../../../shared/schemas/case.ts';
 import { caseStatus } from '../../../shared/schemas/case.ts';
 import type { Actor, StaffRole } from '../../../shared/schemas/roles.ts';
+import { type CaseView, showCase } from '../../../shared/use-cases/show-case.ts';
 import { isoDateOf } from '../../../shared/workflow/london-time.ts';
-import { showCase } from '../../get-case/show-case.ts';
-import { callLogic, type LogicAnswer, webPorts } from '../domain.ts';
 import { notFound, type Page, render, staffOnly } from '../page.ts';
 
 /**
@@ -180,34 +180,6 @@ const casesPage: Page = {
   },
 };
 
-/** The answer of GET /api/cases/{caseId}, as the case page reads it. */
-export interface CaseView {
-  caseId: string;
-  reference: string;
-  status: CaseStatus;
-  receivedAt: string;
-  notifyingLocalAuthority: string;
-  incidentKind: 'death' | 'serious-harm';
-  panelReference: string;
-  timetable: Milestone[];
-  agencies: {
-    agencyId: string;
-    name: string;
-    status: AgencyRequest['status'];
-    late: boolean;
-    requestedAt?: string;
-    remindedAt?: string;
-    escalatedAt?: string;
-    receivedAt?: string;
-    spoc?: { name: string; email: string };
-  }[];
-  documents: { name: string; key: string; downloadUrl: string; expiresAt: string }[];
-  decision?: CaseRecord['decision'];
-  failure?: CaseRecord['failure'];
-  workflow: { status: string; currentStep?: string };
-  audit: { at: string; actor: Actor; action: string; reason: string }[];
-}
-
 const roleNames: Record<StaffRole, string> = {
   notifier: 'Notifier',
   'partnership-team': 'Partnership team',
@@ -352,15 +324,17 @@ const casePage: Page = {
   path: '/cases/{caseId}',
   access: staffOnly('partnership-team', 'rrg-member', 'rrg-chair'),
   async handle(request) {
-    const answer: LogicAnswer<CaseView> = await callLogic<CaseView>(request, (api) =>
-      showCase(request.service, webPorts, api),
-    );
-    if (!answer.ok) {
-      if (answer.status === 404) return notFound();
-      return render('cases/problem.njk', { pageTitle: answer.title, answer }, answer.status);
+    // Staff pages always have a signed-in person holding one of the page's roles.
+    const viewer = request.user ?? { id: '', roles: [] };
+    let view: CaseView;
+    try {
+      view = await showCase(request.service, { caseId: request.params.caseId ?? '', viewer });
+    } catch (error) {
+      if (error instanceof NotFoundError) return notFound();
+      throw error;
     }
-    const context = casePageContext(answer.body, request.service.clock.now(), request.user?.roles ?? []);
-    return render('cases/case.njk', { pageTitle: `Case ${answer.body.reference}`, ...context });
+    const context = casePageContext(view, request.service.clock.now(), viewer.roles);
+    return render('cases/case.njk', { pageTitle: `Case ${view.reference}`, ...context });
   },
 };
 

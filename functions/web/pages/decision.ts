@@ -1,8 +1,9 @@
-import { type InvalidField, invalidFields } from '../../../shared/http/problem.ts';
+import { DomainError, type InvalidField, InvalidInputError } from '../../../shared/errors.ts';
+import { statusOfKind } from '../../../shared/http/problem.ts';
 import { type CaseRecord, rapidReviewDecision } from '../../../shared/schemas/case.ts';
 import { caseId as caseIdSchema } from '../../../shared/schemas/primitives.ts';
-import { recordDecision } from '../../record-decision/record-decision.ts';
-import { callLogic, webPorts } from '../domain.ts';
+import { recordDecision } from '../../../shared/use-cases/record-decision.ts';
+import { invalidFields } from '../../../shared/validation.ts';
 import { formErrors } from '../forms.ts';
 import {
   notFound,
@@ -19,7 +20,7 @@ import { londonDateTime } from './cases.ts';
  * The Rapid Review Group chair's decision: the question page (both answers with their reasons),
  * a check-your-answers page, and a confirmation. The answers travel in the forms themselves
  * (hidden fields on the check page), so nothing is stored until the chair confirms; confirming
- * runs the same logic as POST /api/cases/{caseId}/decision (functions/record-decision).
+ * runs the same use case as POST /api/cases/{caseId}/decision (shared/use-cases/record-decision.ts).
  *
  *   GET  /cases/{caseId}/decision               the questions
  *   POST /cases/{caseId}/decision               the questions again with the answers given ("Change")
@@ -203,14 +204,27 @@ export const decisionPages: Page[] = [
       const found = await caseForDecision(request);
       if ('result' in found) return found.result;
       const answers = answersFrom(request.form);
-      const answer = await callLogic(request, (api) => recordDecision(request.service, webPorts, api), {
-        pathParameters: { caseId: found.record.caseId },
-        body: decisionBody(answers),
-      });
-      if (answer.ok) return redirect(`/cases/${found.record.caseId}/decision/confirmation`);
-      if (answer.status === 400) return questionPage(found.record, answers, pageMessages(answer.errors));
-      if (answer.status === 404) return notFound();
-      return problemPage(found.record.caseId, answer);
+      try {
+        // Chair-only page: the router lets only a signed-in chair through.
+        const chair = request.user ?? { id: '', roles: [] };
+        await recordDecision(request.service, {
+          caseId: found.record.caseId,
+          decision: decisionBody(answers),
+          chair,
+        });
+      } catch (error) {
+        if (error instanceof InvalidInputError) {
+          return questionPage(found.record, answers, pageMessages(error.fields));
+        }
+        if (!(error instanceof DomainError)) throw error;
+        if (error.kind === 'not-found') return notFound();
+        return problemPage(found.record.caseId, {
+          status: statusOfKind[error.kind],
+          title: error.title,
+          detail: error.message,
+        });
+      }
+      return redirect(`/cases/${found.record.caseId}/decision/confirmation`);
     },
   },
   {
@@ -227,7 +241,7 @@ export const decisionPages: Page[] = [
         pageTitle: 'Decision recorded',
         record,
         decidedAt: londonDateTime(record.decision.decidedAt),
-        panelMailbox: request.service.profile().panelMailbox,
+        panelMailbox: request.service.profile.panelMailbox,
       });
     },
   },

@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { dynamoDocumentClient } from '../../../shared/adapters/aws-clients.ts';
-import { appClock } from '../../../shared/clock.ts';
-import { requireEnv } from '../../../shared/env.ts';
-import { CaseNotFoundError } from '../../../shared/errors.ts';
+import { CaseNotFoundError, DomainError, InvalidInputError } from '../../../shared/errors.ts';
 import type { MilestoneKey } from '../../../shared/rapid-review-rules.ts';
 import type { SeriousIncidentNotification } from '../../../shared/schemas/notification.ts';
 import type { CaseFile } from '../../../shared/stores/case-store.ts';
-import {
-  type DraftStore,
-  DynamoDbDraftStore,
-  type NotificationDraft,
-} from '../../../shared/stores/draft-store.ts';
-import { type IntakePorts, submitNotification } from '../../intake/submit-notification.ts';
-import { callLogic, webPorts } from '../domain.ts';
+import type { NotificationDraft } from '../../../shared/stores/draft-store.ts';
+import { submitNotification } from '../../../shared/use-cases/submit-notification.ts';
 import { formValues } from '../forms.ts';
 import {
   notFound,
@@ -48,10 +40,9 @@ import { checkAnswerSections, childDescription, formatDate, timetableDates } fro
  * with an Idempotency-Key made from the draft, so a double click or a resubmission opens one case.
  */
 
-/** What the notify pages need besides the request's service. */
-export interface NotifyDependencies {
-  drafts: () => DraftStore;
-  intakePorts: () => IntakePorts;
+/** What the notify pages can be given besides the request's service. */
+export interface NotifyOptions {
+  /** Mints a draft's id; random by default. */
   newDraftId?: () => string;
 }
 
@@ -63,19 +54,19 @@ const access = staffOnly('notifier', 'partnership-team');
 
 type Listed = 'children' | 'agencies';
 
-export function notifyPagesWith(dependencies: NotifyDependencies): Page[] {
-  const newDraftId = dependencies.newDraftId ?? randomUUID;
+export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
+  const newDraftId = options.newDraftId ?? randomUUID;
 
   const userIdOf = (request: WebRequest): string => {
     // Staff pages always have a user (the router sends others to sign in).
     if (!request.user) throw new Error('A notify page ran without a signed-in person');
     return request.user.id;
   };
-  const loadDraft = (request: WebRequest) => dependencies.drafts().getDraft(userIdOf(request));
+  const loadDraft = (request: WebRequest) => request.service.drafts.getDraft(userIdOf(request));
   const draftOrNew = async (request: WebRequest): Promise<NotificationDraft> =>
     (await loadDraft(request)) ?? { draftId: newDraftId(), notification: {} };
   const saveDraft = (request: WebRequest, draft: NotificationDraft) =>
-    dependencies.drafts().saveDraft(userIdOf(request), draft);
+    request.service.drafts.saveDraft(userIdOf(request), draft);
   const today = (request: WebRequest) => londonDate(request.service.clock.now());
 
   /** Whether the person came from check your answers (a Change link), so saving goes back there. */
@@ -448,19 +439,36 @@ export function notifyPagesWith(dependencies: NotifyDependencies): Page[] {
         const missing = missingSections(draft.notification);
         if (missing.length > 0) return showProblems(missing);
 
-        const answer = await callLogic<{ caseId: string; reference: string }>(
-          request,
-          (api) => submitNotification(request.service, dependencies.intakePorts(), api),
-          { body: draft.notification, headers: { 'idempotency-key': `notify-draft-${draft.draftId}` } },
-        );
-        if (!answer.ok) {
-          const problems = answer.errors.length
-            ? answer.errors.map((error) => ({ text: error.message, href: sectionHref(error.field) }))
-            : [{ text: answer.detail, href: '#submit' }];
-          return showProblems(problems, answer.status >= 500 ? 503 : 400);
+        let opened: { caseId: string };
+        try {
+          opened = await submitNotification(request.service, {
+            notification: draft.notification,
+            submitter: request.user,
+            idempotencyKey: `notify-draft-${draft.draftId}`,
+          });
+        } catch (error) {
+          if (error instanceof InvalidInputError) {
+            return showProblems(
+              error.fields.map((field) => ({ text: field.message, href: sectionHref(field.field) })),
+            );
+          }
+          if (!(error instanceof DomainError)) throw error;
+          if (error.kind === 'unavailable') {
+            // Saved, not yet started: sending again (same draft, same key) starts it without a second case.
+            return showProblems(
+              [
+                {
+                  text: 'Your notification is saved, but its review could not be started just now. Send it again to start it.',
+                  href: '#submit',
+                },
+              ],
+              503,
+            );
+          }
+          return showProblems([{ text: error.message, href: '#submit' }]);
         }
-        await dependencies.drafts().deleteDraft(userIdOf(request));
-        return redirect(`/notify/confirmation/${encodeURIComponent(answer.body.caseId)}`);
+        await request.service.drafts.deleteDraft(userIdOf(request));
+        return redirect(`/notify/confirmation/${encodeURIComponent(opened.caseId)}`);
       },
     },
     {
@@ -511,18 +519,5 @@ function sectionHref(field: string): string {
   return '/notify/incident?change=yes';
 }
 
-let drafts: DraftStore | undefined;
-
-/** The draft store in the case table, made once per container. */
-function draftStoreFromEnvironment(): DraftStore {
-  drafts ??= new DynamoDbDraftStore(dynamoDocumentClient(), requireEnv('tableName'), {
-    now: () => appClock().now(),
-  });
-  return drafts;
-}
-
 /** The notify pages as the web function serves them. */
-export const notifyPages: Page[] = notifyPagesWith({
-  drafts: draftStoreFromEnvironment,
-  intakePorts: () => webPorts,
-});
+export const notifyPages: Page[] = notifyPagesWith();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from '../../../shared/schemas/zod.ts';
 import {
   authorizeUrl,
   cognitoSettingsFromEnvironment,
@@ -35,8 +35,8 @@ import {
 const SIGN_IN_SECONDS = 10 * 60;
 
 const signInAttempt = z.object({
-  state: z.string().min(16),
-  verifier: z.string().min(43),
+  state: z.string().check(z.minLength(16)),
+  verifier: z.string().check(z.minLength(43)),
   returnTo: z.string(),
   expiresAt: z.number(),
 });
@@ -111,7 +111,7 @@ export const signInPages: Page[] = [
       // Signed in through Cognito, the hosted UI's own session ends too; otherwise back to the start.
       const location =
         request.session?.signedInWith === 'cognito'
-          ? logoutUrl(cognitoSettingsFromEnvironment(), request.service.publicBaseUrl())
+          ? logoutUrl(cognitoSettingsFromEnvironment(), request.service.publicBaseUrl)
           : '/';
       return withCookies(redirect(location), endSessionCookie());
     },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createAgencyUpload, showAgencyRequest } from '../../../functions/agency-return/agency-return.ts';
+import { agencyReturnEndpoints } from '../../../functions/agency-return/handler.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { agencyUploadRules, mintAgencyToken } from '../../../shared/agency-links.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
@@ -64,10 +64,7 @@ describe('agency-return: the capability link an agency uses to return its summar
     const s3Client = testS3Client();
     mockClient(s3Client);
     const service = testService({ store, clock, s3: s3Client });
-    handler = apiHandler({
-      GetAgencyRequest: (request) => showAgencyRequest(service, request),
-      CreateAgencyUpload: (request) => createAgencyUpload(service, request),
-    });
+    handler = apiHandler('agency-return', agencyReturnEndpoints(service));
   });
 
   const showRequest = (token: string) =>

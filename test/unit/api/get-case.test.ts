@@ -8,8 +8,9 @@ import {
 } from '@aws-sdk/client-sfn';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { executionArnFor, showCase } from '../../../functions/get-case/show-case.ts';
+import { getCaseEndpoints } from '../../../functions/get-case/handler.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
+import { executionArnFor } from '../../../shared/adapters/review-workflow.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
 import {
@@ -21,7 +22,6 @@ import {
   rrgChair,
   rrgMember,
   SettableClock,
-  STATE_MACHINE_ARN,
   type TestCaller,
   testS3Client,
   testService,
@@ -95,9 +95,13 @@ describe('get-case: GET /api/cases/{caseId}', () => {
       ],
     });
 
-    const service = testService({ store, clock: new SettableClock('2026-03-18T10:00:00Z'), s3: s3Client });
-    const ports = { stepFunctions: sfnClient, stateMachineArn: () => STATE_MACHINE_ARN };
-    handler = apiHandler({ GetCase: (request) => showCase(service, ports, request) });
+    const service = testService({
+      store,
+      clock: new SettableClock('2026-03-18T10:00:00Z'),
+      s3: s3Client,
+      sfn: sfnClient,
+    });
+    handler = apiHandler('get-case', getCaseEndpoints(service));
   });
 
   const getCase = (id: string, caller: TestCaller | undefined) =>

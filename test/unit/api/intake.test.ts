@@ -2,12 +2,10 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  notificationDocumentKey,
-  submitNotification,
-} from '../../../functions/intake/submit-notification.ts';
+import { intakeEndpoints } from '../../../functions/intake/handler.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
+import { notificationDocumentKey } from '../../../shared/use-cases/submit-notification.ts';
 import {
   apiEvent,
   DOCUMENT_BUCKET,
@@ -38,9 +36,13 @@ describe('intake: POST /api/notifications', () => {
     const sfnClient = new SFNClient({ region: 'eu-west-2' });
     sfn = mockClient(sfnClient);
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:execution', startDate: new Date() });
-    const service = testService({ store, clock: new SettableClock('2026-03-04T10:00:00Z'), s3: s3Client });
-    const ports = { idempotency: store, stepFunctions: sfnClient, stateMachineArn: () => STATE_MACHINE_ARN };
-    handler = apiHandler({ SubmitNotification: (request) => submitNotification(service, ports, request) });
+    const service = testService({
+      store,
+      clock: new SettableClock('2026-03-04T10:00:00Z'),
+      s3: s3Client,
+      sfn: sfnClient,
+    });
+    handler = apiHandler('intake', intakeEndpoints(service));
   });
 
   const submit = (body: unknown, options: { caller?: TestCaller; idempotencyKey?: string } = {}) =>

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { recordDecision } from '../../../functions/record-decision/record-decision.ts';
+import { recordDecisionEndpoints } from '../../../functions/record-decision/handler.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
@@ -69,10 +69,9 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
       store,
       clock: new SettableClock('2026-03-24T15:30:00Z'),
       s3: testS3Client(),
+      sfn: sfnClient,
     });
-    handler = apiHandler({
-      RecordDecision: (request) => recordDecision(service, { stepFunctions: sfnClient }, request),
-    });
+    handler = apiHandler('record-decision', recordDecisionEndpoints(service));
   });
 
   afterEach(() => {

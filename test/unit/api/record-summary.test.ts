@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { sampleNotification } from '../../../local/sample-notification.ts';
+import { agencyUploadKey, agencyUploadRules } from '../../../shared/agency-links.ts';
+import { openCase } from '../../../shared/cases/open-case.ts';
+import type { Service } from '../../../shared/service.ts';
 import {
   decodeS3EventKey,
   InvalidUploadEventError,
   parseUploadBucketEvent,
   recordSummary,
   type UploadBucketRecord,
-} from '../../../functions/record-summary/record-summary.ts';
-import { sampleNotification } from '../../../local/sample-notification.ts';
-import { agencyUploadKey, agencyUploadRules } from '../../../shared/agency-links.ts';
-import { openCase } from '../../../shared/cases/open-case.ts';
-import type { Service } from '../../../shared/service.ts';
+} from '../../../shared/use-cases/record-summary.ts';
 import {
   InMemoryCaseStore,
   SettableClock,

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { showAgencyRequest } from '../../../functions/agency-return/agency-return.ts';
-import { recordSummary } from '../../../functions/record-summary/record-summary.ts';
 import { londonTimeInWords } from '../../../functions/web/pages/agency.ts';
 import { pages } from '../../../functions/web/pages/index.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { agencyUploadKey, agencyUploadRules, mintAgencyToken } from '../../../shared/agency-links.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import type { Service } from '../../../shared/service.ts';
+import { showAgencyRequest } from '../../../shared/use-cases/agency-request.ts';
+import { recordSummary } from '../../../shared/use-cases/record-summary.ts';
 import {
   InMemoryCaseStore,
   SettableClock,
@@ -91,7 +91,7 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
 
   /** record-summary's handling of an upload with this head, as the bucket's event would trigger it. */
   async function anUploadArrives(head: { size: number; contentType: string }, sequencer: string) {
-    const uploads = service.uploads();
+    const uploads = service.uploads;
     uploads.head = async () => ({ ...head, lastModified: clock.now() });
     uploads.delete = async () => {};
     return recordSummary(service, {
@@ -305,18 +305,9 @@ describe('GET /api/agency/{token} tells what became of the latest upload (lastUp
       expiresAt: '2026-03-18T09:00:00.000Z',
     });
     const service = testService({ store, clock, s3: testS3Client() });
-    const show = async () => {
-      const result = await showAgencyRequest(service, {
-        pathParameters: { token },
-        headers: {},
-        body: undefined,
-        caller: undefined,
-        event: {} as never,
-      });
-      return JSON.parse(String(result.body)) as { lastUpload: unknown };
-    };
+    const show = () => showAgencyRequest(service, { token });
     const before = await show();
-    const uploads = service.uploads();
+    const uploads = service.uploads;
     uploads.head = async () => ({ size: 0, contentType: PDF, lastModified: clock.now() });
     uploads.delete = async () => {};
 

@@ -7,13 +7,7 @@ import { notifyPagesWith } from '../../../functions/web/pages/notify.ts';
 import type { WebApp } from '../../../functions/web/router.ts';
 import type { SessionUser } from '../../../functions/web/session.ts';
 import { InMemoryDraftStore } from '../../support/in-memory-draft-store.ts';
-import {
-  InMemoryCaseStore,
-  SettableClock,
-  STATE_MACHINE_ARN,
-  testS3Client,
-  testService,
-} from '../api/support/api-fixtures.ts';
+import { InMemoryCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
 import { signedIn, testUser, testWebApp, webEvent } from './support/web-fixtures.ts';
 
 /** The notify pages in the router, over an in-memory draft store, a fake case store and mocked AWS clients. */
@@ -26,17 +20,15 @@ function notifyApp() {
   const sfnClient = new SFNClient({ region: 'eu-west-2' });
   const sfn: AwsClientStub<SFNClient> = mockClient(sfnClient);
   sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:execution', startDate: new Date() });
-  const service = testService({ store, clock: new SettableClock('2026-03-04T10:00:00Z'), s3: s3Client });
-  let ids = 0;
-  const pages = notifyPagesWith({
-    drafts: () => drafts,
-    intakePorts: () => ({
-      idempotency: store,
-      stepFunctions: sfnClient,
-      stateMachineArn: () => STATE_MACHINE_ARN,
-    }),
-    newDraftId: () => `draft-${++ids}`,
+  const service = testService({
+    store,
+    clock: new SettableClock('2026-03-04T10:00:00Z'),
+    s3: s3Client,
+    sfn: sfnClient,
+    drafts,
   });
+  let ids = 0;
+  const pages = notifyPagesWith({ newDraftId: () => `draft-${++ids}` });
   const app = testWebApp(pages, { service });
   return { app, drafts, store, sfn, s3 };
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type Page, publicAccess, redirect, render, staffOnly } from '../../../functions/web/page.ts';
 import { matchPath } from '../../../functions/web/router.ts';
 import { csrfCookieName } from '../../../functions/web/session.ts';
@@ -276,16 +276,27 @@ describe('the web router', () => {
       expect(result.headers?.['content-type']).toBe('application/problem+json');
     });
 
-    it('shows the 500 page when a page throws, logging the error name and request id only', async () => {
-      const log: string[] = [];
-      const app = testWebApp(pages, { log });
+    it('shows the 500 page when a page throws, logging once the error name, where it was thrown and the request id, never its message', async () => {
+      const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+      const app = testWebApp(pages);
 
       const result = await app(webEvent({ path: '/broken' }));
 
       expect(result.statusCode).toBe(500);
       expect(String(result.body)).toContain('Sorry, there is a problem with the service');
       expect(String(result.body)).not.toContain('child’s name');
-      expect(log).toEqual(['[web] GET /broken threw Error (request request-test)']);
+      expect(errors).toHaveBeenCalledTimes(1);
+      const line = JSON.parse(String(errors.mock.calls[0]?.[0])) as Record<string, string>;
+      expect(line).toMatchObject({
+        level: 'ERROR',
+        message: 'Unexpected error',
+        error: 'Error',
+        page: 'GET /broken',
+        requestId: 'request-test',
+      });
+      expect(line.stack).toContain('router.test.ts');
+      expect(JSON.stringify(line)).not.toContain('child’s name');
+      errors.mockRestore();
     });
 
     it('refuses two pages for the same method and path', () => {

@@ -1,7 +1,7 @@
 import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { awaitDecision } from '../../../functions/await-decision/await-decision.ts';
+import { awaitDecision } from '../../../shared/use-cases/await-decision.ts';
 import { fakeService, openSampleCase, PUBLIC_BASE_URL, sampleDecision } from './workflow-fakes.ts';
 
 const sfn = new SFNClient({ region: 'eu-west-2' });
@@ -12,7 +12,7 @@ describe('await-decision', () => {
   afterEach(() => sfnMock.reset());
 
   async function aCaseAwaitingDecision(changes = {}) {
-    const fakes = fakeService('2026-03-19T09:00:20Z');
+    const fakes = fakeService('2026-03-19T09:00:20Z', { sfn });
     const record = await openSampleCase(fakes.cases, {
       changes: { status: 'awaiting-decision', ...changes },
     });
@@ -22,7 +22,7 @@ describe('await-decision', () => {
   it('stores the callback token on the case and asks the chair for the decision by the deadline', async () => {
     const { service, cases, mailer, record } = await aCaseAwaitingDecision();
 
-    const result = await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 1 }, sfn);
+    const result = await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 1 });
 
     expect(result.outcome).toBe('waiting');
     expect(await cases.getDecisionToken(record.caseId)).toEqual({ taskToken: TOKEN, attempt: 1 });
@@ -37,9 +37,9 @@ describe('await-decision', () => {
   it('asks the chair once per wait, however often it runs', async () => {
     const { service, mailer, record } = await aCaseAwaitingDecision();
 
-    await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 1 }, sfn);
-    await awaitDecision(service, { caseId: record.caseId, taskToken: `${TOKEN}-retry`, attempt: 1 }, sfn);
-    await awaitDecision(service, { caseId: record.caseId, taskToken: `${TOKEN}-2`, attempt: 2 }, sfn);
+    await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 1 });
+    await awaitDecision(service, { caseId: record.caseId, taskToken: `${TOKEN}-retry`, attempt: 1 });
+    await awaitDecision(service, { caseId: record.caseId, taskToken: `${TOKEN}-2`, attempt: 2 });
 
     expect(mailer.sent.map((email) => email.key)).toEqual([
       `${record.caseId}:AwaitDecision:1`,
@@ -54,7 +54,7 @@ describe('await-decision', () => {
     });
     sfnMock.on(SendTaskSuccessCommand).resolves({});
 
-    const result = await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 2 }, sfn);
+    const result = await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 2 });
 
     expect(result.outcome).toBe('already-decided');
     expect(sfnMock.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input)).toEqual([
@@ -70,7 +70,7 @@ describe('await-decision', () => {
       .on(SendTaskSuccessCommand)
       .rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
 
-    const result = await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 2 }, sfn);
+    const result = await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 2 });
 
     expect(result.outcome).toBe('already-decided');
   });
@@ -81,7 +81,7 @@ describe('await-decision', () => {
       .on(SendTaskSuccessCommand)
       .rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
 
-    const waiting = awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 2 }, sfn);
+    const waiting = awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 2 });
 
     await expect(waiting).rejects.toMatchObject({ name: 'ThrottlingException' });
   });

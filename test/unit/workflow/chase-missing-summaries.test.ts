@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chaseMissingSummaries } from '../../../functions/chase-missing-summaries/chase-missing-summaries.ts';
+import { chaseMissingSummaries } from '../../../shared/use-cases/chase-missing-summaries.ts';
 import { childNames, fakeService, openSampleCase, requestAll, setAgency } from './workflow-fakes.ts';
 
 describe('chase-missing-summaries (reminder day)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkReturns } from '../../../functions/check-returns/check-returns.ts';
+import { checkReturns } from '../../../shared/use-cases/check-returns.ts';
 import { childNames, fakeService, openSampleCase, requestAll, setAgency } from './workflow-fakes.ts';
 
 describe('check-returns (Day 10 deadline)', () => {

@@ -1,6 +1,6 @@
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { collateReport } from '../../../functions/collate-report/collate-report.ts';
+import { collateReport } from '../../../shared/use-cases/collate-report.ts';
 import { pdfText } from './pdf-text.ts';
 import {
   childNames,

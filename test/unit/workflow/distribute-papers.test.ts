@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  distributePapers,
-  PAPERS_LINK_SECONDS,
-} from '../../../functions/distribute-papers/distribute-papers.ts';
+import { distributePapers, PAPERS_LINK_SECONDS } from '../../../shared/use-cases/distribute-papers.ts';
 import { childNames, fakeService, openSampleCase, PUBLIC_BASE_URL } from './workflow-fakes.ts';
 
 describe('distribute-papers (Day 12)', () => {

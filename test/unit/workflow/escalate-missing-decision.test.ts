@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escalateMissingDecision } from '../../../functions/escalate-missing-decision/escalate-missing-decision.ts';
+import { escalateMissingDecision } from '../../../shared/use-cases/escalate-missing-decision.ts';
 import { MAX_DECISION_WAITS } from '../../../shared/workflow/contracts.ts';
 import { childNames, fakeService, openSampleCase, sampleDecision } from './workflow-fakes.ts';
 

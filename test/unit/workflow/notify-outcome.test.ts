@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notifyOutcome } from '../../../functions/notify-outcome/notify-outcome.ts';
+import { notifyOutcome } from '../../../shared/use-cases/notify-outcome.ts';
 import { childNames, fakeService, openSampleCase, sampleDecision } from './workflow-fakes.ts';
 
 describe('notify-outcome', () => {

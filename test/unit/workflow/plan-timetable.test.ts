@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/plan-timetable/handler.ts';
-import { planTimetable } from '../../../functions/plan-timetable/plan-timetable.ts';
 import { CaseNotFoundError } from '../../../shared/errors.ts';
+import { planTimetable } from '../../../shared/use-cases/plan-timetable.ts';
 import { fakeService, openSampleCase } from './workflow-fakes.ts';
 
 describe('plan-timetable', () => {

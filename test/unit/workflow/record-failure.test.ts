@@ -1,7 +1,7 @@
 import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordFailure, UNKNOWN_STEP } from '../../../functions/record-failure/record-failure.ts';
+import { recordFailure, UNKNOWN_STEP } from '../../../shared/use-cases/record-failure.ts';
 import { fakeService, openSampleCase } from './workflow-fakes.ts';
 
 const sfn = new SFNClient({ region: 'eu-west-2' });
@@ -40,7 +40,7 @@ describe('record-failure', () => {
   afterEach(() => sfnMock.reset());
 
   async function aCaseThatFailed() {
-    const fakes = fakeService('2026-03-18T09:00:06Z');
+    const fakes = fakeService('2026-03-18T09:00:06Z', { sfn });
     const record = await openSampleCase(fakes.cases, { changes: { status: 'awaiting-summaries' } });
     return { ...fakes, record };
   }
@@ -55,7 +55,7 @@ describe('record-failure', () => {
     const { service, record } = await aCaseThatFailed();
     sfnMock.on(GetExecutionHistoryCommand).resolves({ events: historyOfAFailedCollation });
 
-    const result = await recordFailure(service, payload(record.caseId), sfn);
+    const result = await recordFailure(service, payload(record.caseId));
 
     expect(result.step).toBe('CollateReport');
     expect(sfnMock.commandCalls(GetExecutionHistoryCommand)[0]?.args[0].input).toMatchObject({
@@ -73,7 +73,7 @@ describe('record-failure', () => {
       .on(GetExecutionHistoryCommand, { nextToken: 'page-2' })
       .resolves({ events: historyOfAFailedCollation.slice(5) });
 
-    const result = await recordFailure(service, payload(record.caseId), sfn);
+    const result = await recordFailure(service, payload(record.caseId));
 
     expect(result.step).toBe('CollateReport');
   });
@@ -82,7 +82,7 @@ describe('record-failure', () => {
     const { service, cases, record } = await aCaseThatFailed();
     sfnMock.on(GetExecutionHistoryCommand).rejects(new Error('AccessDenied'));
 
-    await recordFailure(service, payload(record.caseId), sfn);
+    await recordFailure(service, payload(record.caseId));
 
     expect((await cases.getCase(record.caseId))?.failure?.step).toBe(UNKNOWN_STEP);
   });
@@ -91,7 +91,7 @@ describe('record-failure', () => {
     const { service, cases, record } = await aCaseThatFailed();
     sfnMock.on(GetExecutionHistoryCommand).resolves({ events: historyOfAFailedCollation });
 
-    await recordFailure(service, payload(record.caseId), sfn);
+    await recordFailure(service, payload(record.caseId));
 
     const file = await cases.getCaseFile(record.caseId);
     expect(file.case).toMatchObject({
@@ -110,8 +110,8 @@ describe('record-failure', () => {
     const { service, mailer, record } = await aCaseThatFailed();
     sfnMock.on(GetExecutionHistoryCommand).resolves({ events: historyOfAFailedCollation });
 
-    await recordFailure(service, payload(record.caseId), sfn);
-    await recordFailure(service, payload(record.caseId), sfn);
+    await recordFailure(service, payload(record.caseId));
+    await recordFailure(service, payload(record.caseId));
 
     expect(mailer.sent).toHaveLength(1);
     const [email] = mailer.to('partnership-team@example.org');
@@ -125,11 +125,11 @@ describe('record-failure', () => {
   it('on a second run keeps the first record of the failure', async () => {
     const { service, cases, clock, record } = await aCaseThatFailed();
     sfnMock.on(GetExecutionHistoryCommand).resolves({ events: historyOfAFailedCollation });
-    await recordFailure(service, payload(record.caseId), sfn);
+    await recordFailure(service, payload(record.caseId));
     const first = await cases.getCaseFile(record.caseId);
     clock.set('2026-03-18T09:10:00Z');
 
-    await recordFailure(service, { ...payload(record.caseId), error: 'States.Runtime' }, sfn);
+    await recordFailure(service, { ...payload(record.caseId), error: 'States.Runtime' });
 
     expect(await cases.getCaseFile(record.caseId)).toEqual(first);
   });

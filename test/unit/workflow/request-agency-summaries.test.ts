@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { requestAgencySummaries } from '../../../functions/request-agency-summaries/request-agency-summaries.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { hashAgencyToken } from '../../../shared/agency-links.ts';
+import { requestAgencySummaries } from '../../../shared/use-cases/request-agency-summaries.ts';
 import { childNames, fakeService, openSampleCase, PUBLIC_BASE_URL, testProfile } from './workflow-fakes.ts';
 
 const linkPattern = new RegExp(`${PUBLIC_BASE_URL}/agency/([A-Za-z0-9_-]{43})`);

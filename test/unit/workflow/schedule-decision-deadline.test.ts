@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scheduleDecisionDeadline } from '../../../functions/schedule-decision-deadline/schedule-decision-deadline.ts';
+import { scheduleDecisionDeadline } from '../../../shared/use-cases/schedule-decision-deadline.ts';
 import { fakeService, openSampleCase } from './workflow-fakes.ts';
 
 describe('schedule-decision-deadline', () => {

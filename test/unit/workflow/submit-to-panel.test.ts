@@ -1,6 +1,6 @@
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { submitToPanel } from '../../../functions/submit-to-panel/submit-to-panel.ts';
+import { submitToPanel } from '../../../shared/use-cases/submit-to-panel.ts';
 import { collatedReportPdf } from '../../../shared/workflow/papers.ts';
 import { pdfText } from './pdf-text.ts';
 import { childNames, fakeService, openSampleCase, sampleDecision, testProfile } from './workflow-fakes.ts';

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { DocumentStore, type StoredObjectHead } from '../../../shared/adapters/documents.ts';
 import type { EmailMessage, Mailer } from '../../../shared/adapters/mailer.ts';
+import {
+  type ReviewWorkflow,
+  StepFunctionsReviewWorkflow,
+} from '../../../shared/adapters/review-workflow.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import type { Clock } from '../../../shared/clock.ts';
 import { type PartnershipProfile, partnershipProfile } from '../../../shared/config/partnership-profile.ts';
@@ -110,23 +115,37 @@ export const testProfile: PartnershipProfile = partnershipProfile.parse({
 
 export const PUBLIC_BASE_URL = 'https://rapid-review.example.org';
 
-/** The ports a workflow step is given, all fakes, with the fakes exposed for assertions. */
-export function fakeService(start = '2026-03-04T10:00:00Z') {
+/** The state machine the fakes' workflow port names (any valid ARN: Step Functions is mocked). */
+export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-2:111122223333:stateMachine:rapid-review';
+
+/**
+ * The ports a workflow step is given, all fakes, with the fakes exposed for assertions. The
+ * workflow port is the real Step Functions adapter over `options.sfn` (a client the test mocks
+ * with aws-sdk-client-mock); without one, reaching the workflow fails the test.
+ */
+export function fakeService(start = '2026-03-04T10:00:00Z', options: { sfn?: SFNClient } = {}) {
   const cases = new InMemoryCaseStore();
   const mailer = new RecordingMailer();
   const documents = new InMemoryDocumentStore();
   const uploads = new InMemoryDocumentStore('agency-uploads-test');
   const clock = new ManualClock(start);
-  const service: Service = {
+  const workflow = options.sfn
+    ? new StepFunctionsReviewWorkflow(options.sfn, () => STATE_MACHINE_ARN)
+    : undefined;
+  const service = {
     clock,
     cases,
-    profile: () => testProfile,
-    mailer: () => mailer,
-    documents: () => documents,
-    uploads: () => uploads,
-    publicBaseUrl: () => PUBLIC_BASE_URL,
-  };
-  return { service, cases, mailer, documents, clock };
+    profile: testProfile,
+    mailer,
+    documents,
+    uploads,
+    publicBaseUrl: PUBLIC_BASE_URL,
+    get workflow(): ReviewWorkflow {
+      if (!workflow) throw new Error('This test gives the step no Step Functions client');
+      return workflow;
+    },
+  } satisfies Omit<Service, 'drafts' | 'uploadForms'>;
+  return { service, cases, mailer, documents, uploads, clock };
 }
 
 /** The invented notification's children's names: no email or paper may contain them. */

@@ -1,5 +1,4 @@
 import { Temporal } from 'temporal-polyfill';
-import { z } from 'zod';
 import {
   checkIncidentDateOrder,
   type NotifiedAgency,
@@ -10,6 +9,7 @@ import {
   type SeriousIncidentNotification,
   seriousIncidentNotification,
 } from '../../../../shared/schemas/notification.ts';
+import * as z from '../../../../shared/schemas/zod.ts';
 import { isoDateOf } from '../../../../shared/workflow/london-time.ts';
 
 /**
@@ -80,7 +80,7 @@ export function namedMessage(message: string, words: FieldWords | undefined): st
 /** Adds zod's issues to `errors`, each under the page's field name for its path. */
 export function addIssues(
   errors: ErrorCollector,
-  error: z.ZodError,
+  error: { issues: readonly z.core.$ZodIssue[] },
   fieldFor: (path: string) => string,
   words: Record<string, FieldWords>,
   dateFields: readonly string[] = [],
@@ -208,7 +208,7 @@ const incidentSchema = z
     incident: seriousIncidentNotification.shape.incident,
   })
   // The notification's own date order rules, with its messages.
-  .superRefine((answers, ctx) => checkIncidentDateOrder(answers.incident, ctx));
+  .check(z.superRefine((answers, ctx) => checkIncidentDateOrder(answers.incident, ctx)));
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: PageErrors };
 
@@ -297,7 +297,7 @@ export function parseChild(form: URLSearchParams, today: string): Parsed<Notifie
     const issues = born.error
       ? parsed.error.issues.filter((issue) => issue.path[0] !== 'dateOfBirth')
       : parsed.error.issues;
-    addIssues(errors, { issues } as z.ZodError, (path) => path, childWords, ['dateOfBirth']);
+    addIssues(errors, { issues }, (path) => path, childWords, ['dateOfBirth']);
   }
   if (!errors.empty || !parsed.success) return { ok: false, errors: errors.result(childFieldOrder) };
   return { ok: true, value: parsed.data };

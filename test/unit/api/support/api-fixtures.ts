@@ -1,14 +1,20 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { DocumentStore } from '../../../../shared/adapters/documents.ts';
+import type { Mailer } from '../../../../shared/adapters/mailer.ts';
+import { StepFunctionsReviewWorkflow } from '../../../../shared/adapters/review-workflow.ts';
+import { S3UploadForms } from '../../../../shared/adapters/upload-forms.ts';
 import type { Clock } from '../../../../shared/clock.ts';
 import {
   type PartnershipProfile,
   partnershipProfile,
 } from '../../../../shared/config/partnership-profile.ts';
+import { ConfigurationError } from '../../../../shared/errors.ts';
 import type { ApiEvent, ApiResult } from '../../../../shared/http/api-handler.ts';
 import type { StaffRole } from '../../../../shared/schemas/roles.ts';
 import type { Service } from '../../../../shared/service.ts';
+import type { DraftStore } from '../../../../shared/stores/draft-store.ts';
 import { InMemoryCaseStore } from '../../../support/in-memory-case-store.ts';
 
 export const DOCUMENT_BUCKET = 'case-documents-test';
@@ -50,20 +56,44 @@ export function testS3Client(): S3Client {
   });
 }
 
-/** A Service over fakes: the in-memory store, a settable clock and document stores on the given S3 client. */
-export function testService(options: { store: InMemoryCaseStore; clock: Clock; s3: S3Client }): Service {
-  const documents = new DocumentStore(options.s3, DOCUMENT_BUCKET);
-  const uploads = new DocumentStore(options.s3, UPLOAD_BUCKET);
+/**
+ * A Service over fakes: the in-memory store, a settable clock, document stores and upload forms
+ * on the given S3 client, and the Step Functions adapter over `sfn` (mock it with
+ * aws-sdk-client-mock). Without `sfn`, the workflow port has no state machine: asking where a
+ * review stands answers UNKNOWN and starting one fails, as with a missing setting. It sends no
+ * email: reaching the mailer fails the test.
+ */
+export function testService(options: {
+  store: InMemoryCaseStore;
+  clock: Clock;
+  s3: S3Client;
+  sfn?: SFNClient;
+  drafts?: DraftStore;
+}): Service {
+  const stateMachineArn = () => {
+    if (!options.sfn) throw new ConfigurationError('This test gives no state machine');
+    return STATE_MACHINE_ARN;
+  };
+  const drafts = options.drafts;
   return {
     clock: options.clock,
     cases: options.store,
-    profile: () => testProfile,
-    mailer: () => {
+    profile: testProfile,
+    get mailer(): Mailer {
       throw new Error('These functions send no email');
     },
-    documents: () => documents,
-    uploads: () => uploads,
-    publicBaseUrl: () => 'https://reviews.example.org',
+    get drafts(): DraftStore {
+      if (!drafts) throw new Error('This test gives no draft store');
+      return drafts;
+    },
+    documents: new DocumentStore(options.s3, DOCUMENT_BUCKET),
+    uploads: new DocumentStore(options.s3, UPLOAD_BUCKET),
+    uploadForms: new S3UploadForms(options.s3, UPLOAD_BUCKET),
+    workflow: new StepFunctionsReviewWorkflow(
+      options.sfn ?? new SFNClient({ region: 'eu-west-2' }),
+      stateMachineArn,
+    ),
+    publicBaseUrl: 'https://reviews.example.org',
   };
 }
 

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Page } from '../../../../functions/web/page.ts';
+import type { Page, WebService } from '../../../../functions/web/page.ts';
 import { createWebApp, type WebApp } from '../../../../functions/web/router.ts';
 import {
   csrfCookieName,
@@ -12,33 +12,41 @@ import {
 } from '../../../../functions/web/session.ts';
 import { templateEnvironment } from '../../../../functions/web/views.ts';
 import type { StaffRole } from '../../../../shared/schemas/roles.ts';
-import type { Service } from '../../../../shared/service.ts';
 import { InMemoryCaseStore } from '../../../support/in-memory-case-store.ts';
 import { SettableClock, testProfile } from '../../api/support/api-fixtures.ts';
 
 /** The session-signing key of these tests (invented; at least 32 characters). */
 export const testSessionSecret = Buffer.from('test-session-secret-for-unit-tests-only-0123456789', 'utf8');
 
-/** A Service for pages that only read the profile; anything else throws, so a test notices. */
-export function profileOnlyService(): Service {
-  const unused = () => {
+/** A Service for pages that only read the profile and the clock; any other port throws, so a test notices. */
+export function profileOnlyService(): WebService {
+  const unused = (): never => {
     throw new Error('This test gives the page no such port');
   };
   return {
     clock: new SettableClock('2026-03-04T10:00:00Z'),
     cases: new InMemoryCaseStore(),
-    profile: () => testProfile,
-    mailer: unused,
-    documents: unused,
-    uploads: unused,
-    publicBaseUrl: () => 'https://reviews.example.org',
+    profile: testProfile,
+    get drafts() {
+      return unused();
+    },
+    get documents() {
+      return unused();
+    },
+    get uploadForms() {
+      return unused();
+    },
+    get workflow() {
+      return unused();
+    },
+    publicBaseUrl: 'https://reviews.example.org',
   };
 }
 
 /** The web app over these pages, with the real templates, the test secret and a log the test can read. */
 export function testWebApp(
   pages: readonly Page[],
-  options: { service?: Service; log?: string[] } = {},
+  options: { service?: WebService; log?: string[] } = {},
 ): WebApp {
   const service = options.service ?? profileOnlyService();
   return createWebApp({

@@ -1,23 +1,23 @@
-import type { z } from 'zod';
-import type { Service } from '../../shared/service.ts';
+import type * as z from '../schemas/zod.ts';
+import type { Service } from '../service.ts';
 import type {
   ScheduleDecisionDeadlineResult,
   scheduleDecisionDeadlinePayload,
-} from '../../shared/workflow/contracts.ts';
-import { decisionDueAt, secondsUntil } from '../../shared/workflow/decision-deadline.ts';
-import { loadCase, rulesOf } from '../../shared/workflow/steps.ts';
+} from '../workflow/contracts.ts';
+import { decisionDueAt, secondsUntil } from '../workflow/decision-deadline.ts';
+import { loadCase, rulesOf } from '../workflow/steps.ts';
 
 /**
  * How long the workflow waits for the chair's decision this time: until the end of Day 15 on the
  * first wait, then until the end of the next working day after each escalation.
  */
 export async function scheduleDecisionDeadline(
-  service: Service,
+  service: Pick<Service, 'cases' | 'clock' | 'profile'>,
   payload: z.infer<typeof scheduleDecisionDeadlinePayload>,
 ): Promise<ScheduleDecisionDeadlineResult> {
   const record = await loadCase(service.cases, payload.caseId);
   const attempt = payload.previousAttempt + 1;
   const now = service.clock.now();
-  const dueAt = decisionDueAt(record, attempt, now, rulesOf(service.profile()));
+  const dueAt = decisionDueAt(record, attempt, now, rulesOf(service.profile));
   return { attempt, dueAt, timeoutSeconds: secondsUntil(dueAt, now) };
 }

@@ -1,19 +1,7 @@
-import type { Service } from '../../shared/service.ts';
-import type { CaseTaskPayload } from '../../shared/workflow/contracts.ts';
-import { collatedReportPdf } from '../../shared/workflow/papers.ts';
-import {
-  advanceCase,
-  caseDocumentKeys,
-  hasReached,
-  rulesOf,
-  workflowActor,
-} from '../../shared/workflow/steps.ts';
-
-export interface CollateReportResult {
-  documentKey: string;
-  received: number;
-  missing: number;
-}
+import type { Service } from '../service.ts';
+import type { CaseTaskPayload, CollateReportResult } from '../workflow/contracts.ts';
+import { collatedReportPdf } from '../workflow/papers.ts';
+import { advanceCase, caseDocumentKeys, hasReached, rulesOf, workflowActor } from '../workflow/steps.ts';
 
 /**
  * Day 11: the collated report (PDF) listing each agency's return (on time, late or missing),
@@ -21,7 +9,7 @@ export interface CollateReportResult {
  * write) is left as it is, so the papers the group reads do not change under it.
  */
 export async function collateReport(
-  service: Service,
+  service: Pick<Service, 'cases' | 'clock' | 'documents' | 'profile'>,
   payload: CaseTaskPayload,
 ): Promise<CollateReportResult> {
   const file = await service.cases.getCaseFile(payload.caseId);
@@ -31,14 +19,14 @@ export async function collateReport(
   const counts = { documentKey, received, missing: file.agencies.length - received };
   if (hasReached(record.status, 'collating')) return counts;
 
-  const profile = service.profile();
+  const profile = service.profile;
   const now = service.clock.now();
   const pdf = await collatedReportPdf(record, file.agencies, {
     partnershipName: profile.partnershipName,
     timeZone: rulesOf(profile).timeZone,
     now,
   });
-  await service.documents().put(documentKey, pdf, 'application/pdf');
+  await service.documents.put(documentKey, pdf, 'application/pdf');
   await advanceCase(
     service.cases,
     record,

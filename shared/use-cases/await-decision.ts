@@ -1,16 +1,13 @@
-import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { z } from 'zod';
-import { sfnClient } from '../../shared/adapters/aws-clients.ts';
-import type { Service } from '../../shared/service.ts';
-import type { awaitDecisionPayload } from '../../shared/workflow/contracts.ts';
-import { decisionDueAt } from '../../shared/workflow/decision-deadline.ts';
-import { decisionRequestEmail, emailContext } from '../../shared/workflow/emails.ts';
-import { caseUrl, loadCase, rulesOf } from '../../shared/workflow/steps.ts';
-
-export interface AwaitDecisionResult {
-  /** `waiting`: the chair was asked; `already-decided`: the decision was there, and the wait was ended at once. */
-  outcome: 'waiting' | 'already-decided';
-}
+import type * as z from '../schemas/zod.ts';
+import type { Service } from '../service.ts';
+import {
+  type AwaitDecisionResult,
+  type awaitDecisionPayload,
+  decisionRecordedOutput,
+} from '../workflow/contracts.ts';
+import { decisionDueAt } from '../workflow/decision-deadline.ts';
+import { decisionRequestEmail, emailContext } from '../workflow/emails.ts';
+import { caseUrl, loadCase, rulesOf } from '../workflow/steps.ts';
 
 /**
  * Stores this wait's callback token on the case (record-decision completes it), then asks the
@@ -21,9 +18,8 @@ export interface AwaitDecisionResult {
  * wait is completed here with the new token. The token is never logged.
  */
 export async function awaitDecision(
-  service: Service,
+  service: Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile' | 'publicBaseUrl' | 'workflow'>,
   payload: z.infer<typeof awaitDecisionPayload>,
-  sfn: SFNClient = sfnClient(),
 ): Promise<AwaitDecisionResult> {
   const { caseId, taskToken, attempt } = payload;
   await service.cases.saveDecisionToken(caseId, taskToken, attempt);
@@ -31,11 +27,9 @@ export async function awaitDecision(
 
   if (record.decision) {
     try {
-      await sfn.send(
-        new SendTaskSuccessCommand({
-          taskToken,
-          output: JSON.stringify({ decidedAt: record.decision.decidedAt }),
-        }),
+      await service.workflow.completeTask(
+        taskToken,
+        decisionRecordedOutput.parse({ decidedAt: record.decision.decidedAt }),
       );
     } catch (error) {
       // The task is already closed: record-decision completed it with this same token first.
@@ -44,14 +38,14 @@ export async function awaitDecision(
     return { outcome: 'already-decided' };
   }
 
-  const profile = service.profile();
+  const profile = service.profile;
   const now = service.clock.now();
-  await service.mailer().sendOnce(
+  await service.mailer.sendOnce(
     `${caseId}:AwaitDecision:${attempt}`,
     decisionRequestEmail(emailContext(profile, record), profile.rapidReviewGroup.chair, {
       attempt,
       dueAt: decisionDueAt(record, attempt, now, rulesOf(profile)),
-      caseUrl: caseUrl(service.publicBaseUrl(), caseId),
+      caseUrl: caseUrl(service.publicBaseUrl, caseId),
     }),
   );
   return { outcome: 'waiting' };

@@ -1,21 +1,20 @@
-import type { Service } from '../../shared/service.ts';
-import { milestone } from '../../shared/timetable.ts';
-import type { CaseTaskPayload } from '../../shared/workflow/contracts.ts';
-import { agencyEscalationEmail, emailContext } from '../../shared/workflow/emails.ts';
-import { workflowActor, writeOnce } from '../../shared/workflow/steps.ts';
-
-export interface CheckReturnsResult {
-  escalatedAgencyIds: string[];
-}
+import type { Service } from '../service.ts';
+import { milestone } from '../timetable.ts';
+import type { CaseTaskPayload, CheckReturnsResult } from '../workflow/contracts.ts';
+import { agencyEscalationEmail, emailContext } from '../workflow/emails.ts';
+import { workflowActor, writeOnce } from '../workflow/steps.ts';
 
 /**
  * The Day 10 deadline: each agency without a summary is escalated, by email to its single point
  * of contact copied to its strategic safeguarding lead (when the profile names one) and the
  * partnership team, and marked escalated. Agencies already escalated (a retry) are left alone.
  */
-export async function checkReturns(service: Service, payload: CaseTaskPayload): Promise<CheckReturnsResult> {
+export async function checkReturns(
+  service: Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile'>,
+  payload: CaseTaskPayload,
+): Promise<CheckReturnsResult> {
   const file = await service.cases.getCaseFile(payload.caseId);
-  const profile = service.profile();
+  const profile = service.profile;
   const context = emailContext(profile, file.case);
   const dueAt = milestone(file.case.timetable, 'agencySummariesDue').dueAt;
   const escalatedAgencyIds: string[] = [];
@@ -24,7 +23,7 @@ export async function checkReturns(service: Service, payload: CaseTaskPayload): 
     if (agency.status === 'received' || agency.status === 'escalated') continue;
     const strategicLead = profile.agencyStrategicLeads[agency.agencyName];
     const step = `${file.case.caseId}:CheckReturns:${agency.agencyId}`;
-    await service.mailer().sendOnce(step, agencyEscalationEmail(context, agency, strategicLead));
+    await service.mailer.sendOnce(step, agencyEscalationEmail(context, agency, strategicLead));
     const at = service.clock.now().toISOString();
     await writeOnce(() =>
       service.cases.updateAgencyRequest(

@@ -1,14 +1,9 @@
-import { agencyLinkUrl, mintAgencyToken } from '../../shared/agency-links.ts';
-import type { Service } from '../../shared/service.ts';
-import { milestone } from '../../shared/timetable.ts';
-import type { CaseTaskPayload } from '../../shared/workflow/contracts.ts';
-import { agencySummaryRequestEmail, emailContext } from '../../shared/workflow/emails.ts';
-import { advanceCase, workflowActor, writeOnce } from '../../shared/workflow/steps.ts';
-
-/** Ids of the agencies this run asked; agencies asked by an earlier attempt are not repeated. */
-export interface RequestAgencySummariesResult {
-  requestedAgencyIds: string[];
-}
+import { agencyLinkUrl, mintAgencyToken } from '../agency-links.ts';
+import type { Service } from '../service.ts';
+import { milestone } from '../timetable.ts';
+import type { CaseTaskPayload, RequestAgencySummariesResult } from '../workflow/contracts.ts';
+import { agencySummaryRequestEmail, emailContext } from '../workflow/emails.ts';
+import { advanceCase, workflowActor, writeOnce } from '../workflow/steps.ts';
 
 /**
  * Day 1: for each agency, a capability link (valid until collation) emailed to its single point
@@ -19,12 +14,12 @@ export interface RequestAgencySummariesResult {
  * that is stored but never sent (sendOnce finds the email sent); the first link keeps working.
  */
 export async function requestAgencySummaries(
-  service: Service,
+  service: Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile' | 'publicBaseUrl'>,
   payload: CaseTaskPayload,
 ): Promise<RequestAgencySummariesResult> {
   const file = await service.cases.getCaseFile(payload.caseId);
   const record = file.case;
-  const context = emailContext(service.profile(), record);
+  const context = emailContext(service.profile, record);
   const expiresAt = milestone(record.timetable, 'collateReport').startsAt;
   const requestedAgencyIds: string[] = [];
 
@@ -38,10 +33,10 @@ export async function requestAgencySummaries(
       expiresAt,
     });
     const step = `${record.caseId}:RequestAgencySummaries:${agency.agencyId}`;
-    await service.mailer().sendOnce(
+    await service.mailer.sendOnce(
       step,
       agencySummaryRequestEmail(context, agency, {
-        url: agencyLinkUrl(service.publicBaseUrl(), token),
+        url: agencyLinkUrl(service.publicBaseUrl, token),
         expiresAt,
       }),
     );

@@ -1,14 +1,14 @@
-import type { Service } from '../../shared/service.ts';
-import { milestone } from '../../shared/timetable.ts';
-import type { CaseTaskPayload, PlanTimetableResult } from '../../shared/workflow/contracts.ts';
-import { loadCase } from '../../shared/workflow/steps.ts';
+import type { Service } from '../service.ts';
+import { milestone } from '../timetable.ts';
+import type { CaseTaskPayload, PlanTimetableResult } from '../workflow/contracts.ts';
+import { loadCase } from '../workflow/steps.ts';
 
 /**
  * The instants the workflow's Wait states wait for, read from the timetable planned when the
  * case was opened (so a retry, or a change of rules later, cannot move them).
  */
 export async function planTimetable(
-  service: Service,
+  service: Pick<Service, 'cases'>,
   payload: CaseTaskPayload,
 ): Promise<PlanTimetableResult> {
   const { timetable } = await loadCase(service.cases, payload.caseId);

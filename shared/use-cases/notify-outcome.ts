@@ -1,12 +1,7 @@
-import type { Service } from '../../shared/service.ts';
-import type { CaseTaskPayload } from '../../shared/workflow/contracts.ts';
-import { emailContext, outcomeEmail } from '../../shared/workflow/emails.ts';
-import { advanceCase, CaseNotReadyError, workflowActor } from '../../shared/workflow/steps.ts';
-
-export interface NotifyOutcomeResult {
-  /** How many people the outcome went to (notifier and agencies); 0 when the case was already complete. */
-  recipients: number;
-}
+import type { Service } from '../service.ts';
+import type { CaseTaskPayload, NotifyOutcomeResult } from '../workflow/contracts.ts';
+import { emailContext, outcomeEmail } from '../workflow/emails.ts';
+import { advanceCase, CaseNotReadyError, workflowActor } from '../workflow/steps.ts';
 
 /**
  * After submission: tells the notifier and each agency's single point of contact that the
@@ -16,7 +11,7 @@ export interface NotifyOutcomeResult {
  * @throws CaseNotReadyError when the outcome has not been submitted to the Panel.
  */
 export async function notifyOutcome(
-  service: Service,
+  service: Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile'>,
   payload: CaseTaskPayload,
 ): Promise<NotifyOutcomeResult> {
   const file = await service.cases.getCaseFile(payload.caseId);
@@ -29,8 +24,8 @@ export async function notifyOutcome(
   }
   const submittedAt =
     file.audit.find((event) => event.eventId === `${record.caseId}:SubmitToPanel`)?.at ?? record.updatedAt;
-  const context = emailContext(service.profile(), record);
-  const mailer = service.mailer();
+  const context = emailContext(service.profile, record);
+  const mailer = service.mailer;
 
   await mailer.sendOnce(
     `${record.caseId}:NotifyOutcome:notifier`,

@@ -1,21 +1,10 @@
-import type { Service } from '../../shared/service.ts';
-import type { CaseTaskPayload } from '../../shared/workflow/contracts.ts';
-import { emailContext, papersEmail } from '../../shared/workflow/emails.ts';
-import {
-  advanceCase,
-  caseDocumentKeys,
-  caseUrl,
-  hasReached,
-  workflowActor,
-} from '../../shared/workflow/steps.ts';
+import type { Service } from '../service.ts';
+import type { CaseTaskPayload, DistributePapersResult } from '../workflow/contracts.ts';
+import { emailContext, papersEmail } from '../workflow/emails.ts';
+import { advanceCase, caseDocumentKeys, caseUrl, hasReached, workflowActor } from '../workflow/steps.ts';
 
 /** How long the link to the papers works: past the Day 14 meeting, even across a bank holiday weekend. */
 export const PAPERS_LINK_SECONDS = 7 * 24 * 60 * 60;
-
-export interface DistributePapersResult {
-  /** How many people this run emailed; 0 when the papers were already out (a retry). */
-  recipients: number;
-}
 
 /**
  * Day 12: each member of the Rapid Review Group and its chair gets a link to the collated report
@@ -23,13 +12,13 @@ export interface DistributePapersResult {
  * whoever appears twice in the profile (a chair listed as a member too) gets one.
  */
 export async function distributePapers(
-  service: Service,
+  service: Pick<Service, 'cases' | 'clock' | 'documents' | 'mailer' | 'profile' | 'publicBaseUrl'>,
   payload: CaseTaskPayload,
 ): Promise<DistributePapersResult> {
   const file = await service.cases.getCaseFile(payload.caseId);
   const record = file.case;
   if (hasReached(record.status, 'awaiting-decision')) return { recipients: 0 };
-  const profile = service.profile();
+  const profile = service.profile;
   const context = emailContext(profile, record);
   const { chair, members } = profile.rapidReviewGroup;
   const recipients = new Map<string, { name: string; email: string }>();
@@ -40,20 +29,18 @@ export async function distributePapers(
 
   const now = service.clock.now();
   const expiresAt = new Date(now.getTime() + PAPERS_LINK_SECONDS * 1000).toISOString();
-  const url = await service
-    .documents()
-    .downloadUrl(
-      caseDocumentKeys.collatedReport(record.caseId),
-      PAPERS_LINK_SECONDS,
-      `collated-report-${record.reference}.pdf`,
-    );
+  const url = await service.documents.downloadUrl(
+    caseDocumentKeys.collatedReport(record.caseId),
+    PAPERS_LINK_SECONDS,
+    `collated-report-${record.reference}.pdf`,
+  );
   for (const [address, person] of recipients) {
-    await service.mailer().sendOnce(
+    await service.mailer.sendOnce(
       `${record.caseId}:DistributePapers:${address}`,
       papersEmail(context, person, {
         url,
         expiresAt,
-        caseUrl: caseUrl(service.publicBaseUrl(), record.caseId),
+        caseUrl: caseUrl(service.publicBaseUrl, record.caseId),
       }),
     );
   }

@@ -1,17 +1,17 @@
-import { z } from 'zod';
 import {
   agencyUploadKey,
   agencyUploadRules,
   hashAgencyToken,
   looksLikeAgencyToken,
-} from '../../shared/agency-links.ts';
-import { CaseNotFoundError } from '../../shared/errors.ts';
-import type { ApiRequest, ApiResult } from '../../shared/http/api-handler.ts';
-import { json, ProblemError, parseOrProblem } from '../../shared/http/problem.ts';
-import type { AgencyRequest, AuditEvent, CaseRecord } from '../../shared/schemas/case.ts';
-import { text } from '../../shared/schemas/primitives.ts';
-import type { Service } from '../../shared/service.ts';
-import { milestone } from '../../shared/timetable.ts';
+} from '../agency-links.ts';
+import { CaseNotFoundError, DomainError } from '../errors.ts';
+import { logInfo } from '../log.ts';
+import type { AgencyRequest, AuditEvent, CaseRecord } from '../schemas/case.ts';
+import { text } from '../schemas/primitives.ts';
+import * as z from '../schemas/zod.ts';
+import type { Service } from '../service.ts';
+import { milestone } from '../timetable.ts';
+import { parseInput } from '../validation.ts';
 
 /** How long a pre-signed upload works. */
 export const UPLOAD_FORM_SECONDS = 15 * 60;
@@ -29,18 +29,36 @@ const megabytes = Math.floor(agencyUploadRules.maxBytes / (1024 * 1024));
 /** What an agency says about the file it is about to upload. */
 export const agencyUploadRequest = z.object({
   fileName: text(200),
-  contentType: z
-    .string({ error: 'Say what type of file this is' })
-    .refine((value) => allowedContentTypes.includes(value), {
+  contentType: z.string({ error: 'Say what type of file this is' }).check(
+    z.refine((value) => allowedContentTypes.includes(value), {
       error: 'Upload a PDF or a Word document (.docx)',
     }),
-  size: z
-    .number({ error: 'Give the file size in bytes' })
-    .int({ error: 'Give the file size in whole bytes' })
-    .min(1, { error: 'The file is empty' })
-    .max(agencyUploadRules.maxBytes, { error: `The file must be ${megabytes} MB or smaller` }),
+  ),
+  size: z.number({ error: 'Give the file size in bytes' }).check(
+    z.refine((value) => Number.isInteger(value), { error: 'Give the file size in whole bytes' }),
+    z.gte(1, { error: 'The file is empty' }),
+    z.lte(agencyUploadRules.maxBytes, { error: `The file must be ${megabytes} MB or smaller` }),
+  ),
 });
 export type AgencyUploadRequest = z.infer<typeof agencyUploadRequest>;
+
+/**
+ * The capability link does not work: unknown or mistyped (`not-found`), or expired
+ * (`forbidden`). The message is the same either way.
+ */
+export class LinkNotUsableError extends DomainError {
+  override readonly name = 'LinkNotUsable';
+  override readonly kind: 'not-found' | 'forbidden';
+  constructor(kind: 'not-found' | 'forbidden') {
+    super(LINK_NOT_USABLE, kind === 'forbidden' ? 'Forbidden' : 'Not found');
+    this.kind = kind;
+  }
+}
+
+/** What reading an agency's request touches. */
+export type AgencyLinkPorts = Pick<Service, 'cases' | 'clock' | 'profile'>;
+/** What issuing an upload form touches. */
+export type AgencyUploadPorts = Pick<Service, 'cases' | 'clock' | 'uploadForms'>;
 
 /** The case and agency a working capability link is bound to. */
 interface LinkedRequest {
@@ -49,21 +67,24 @@ interface LinkedRequest {
   audit: AuditEvent[];
 }
 
-/** Resolves a capability token to its case and agency: 404 for an unknown link, 403 for an expired one. */
-async function resolveLink(service: Service, token: string | undefined): Promise<LinkedRequest> {
-  if (!token || !looksLikeAgencyToken(token)) throw new ProblemError(404, 'Not found', LINK_NOT_USABLE);
+/** Resolves a capability token to its case and agency, or LinkNotUsableError. */
+async function resolveLink(
+  service: Pick<Service, 'cases' | 'clock'>,
+  token: string | undefined,
+): Promise<LinkedRequest> {
+  if (!token || !looksLikeAgencyToken(token)) throw new LinkNotUsableError('not-found');
   const link = await service.cases.findAgencyLink(hashAgencyToken(token));
-  if (!link) throw new ProblemError(404, 'Not found', LINK_NOT_USABLE);
+  if (!link) throw new LinkNotUsableError('not-found');
   if (service.clock.now().getTime() >= Date.parse(link.expiresAt)) {
-    throw new ProblemError(403, 'Forbidden', LINK_NOT_USABLE);
+    throw new LinkNotUsableError('forbidden');
   }
   try {
     const file = await service.cases.getCaseFile(link.caseId);
     const agency = file.agencies.find((candidate) => candidate.agencyId === link.agencyId);
-    if (!agency) throw new ProblemError(404, 'Not found', LINK_NOT_USABLE);
+    if (!agency) throw new LinkNotUsableError('not-found');
     return { record: file.case, agency, audit: file.audit };
   } catch (error) {
-    if (error instanceof CaseNotFoundError) throw new ProblemError(404, 'Not found', LINK_NOT_USABLE);
+    if (error instanceof CaseNotFoundError) throw new LinkNotUsableError('not-found');
     throw error;
   }
 }
@@ -100,16 +121,21 @@ function lastUpload(audit: readonly AuditEvent[], agencyId: string) {
   return { outcome, at: latest.at, ...(outcome === 'rejected' ? { problem: latest.reason } : {}) };
 }
 
+/** What an agency is asked for on a case, as its capability link shows it. */
+export type AgencyRequestView = Awaited<ReturnType<typeof showAgencyRequest>>;
+
 /**
- * GET /api/agency/{token}: tells an agency what to return on this case and by when. Names the
- * agency, the case reference and the partnership; never a child.
+ * Tells an agency what to return on this case and by when. Names the agency, the case reference
+ * and the partnership; never a child.
+ *
+ * @throws LinkNotUsableError
  */
-export async function showAgencyRequest(service: Service, request: ApiRequest): Promise<ApiResult> {
-  const { record, agency, audit } = await resolveLink(service, request.pathParameters.token);
-  return json(200, {
+export async function showAgencyRequest(service: AgencyLinkPorts, link: { token: string | undefined }) {
+  const { record, agency, audit } = await resolveLink(service, link.token);
+  return {
     agency: agency.agencyName,
     caseReference: record.reference,
-    partnership: service.profile().partnershipName,
+    partnership: service.profile.partnershipName,
     whatToReturn: whatToReturn(record),
     dueAt: milestone(record.timetable, 'agencySummariesDue').dueAt,
     status: agency.status,
@@ -119,30 +145,41 @@ export async function showAgencyRequest(service: Service, request: ApiRequest): 
     upload: {
       maxBytes: agencyUploadRules.maxBytes,
       allowedTypes: allowedContentTypes,
-      allowedExtensions: allowedContentTypes.map((type) => agencyUploadRules.allowedTypes[type]),
+      allowedExtensions: allowedContentTypes.map((type) => agencyUploadRules.allowedTypes[type] as string),
     },
-  });
+  };
+}
+
+/** A pre-signed upload form for one file. */
+export interface AgencyUploadForm {
+  url: string;
+  fields: Record<string, string>;
+  key: string;
+  expiresAt: string;
 }
 
 /**
- * POST /api/agency/{token}/uploads: a pre-signed POST for this agency's one upload key on this
- * case, limited to the allowed types and size and valid for UPLOAD_FORM_SECONDS. Issuing it
- * changes nothing; the upload itself is checked and recorded by record-summary.
+ * A pre-signed POST for this agency's one upload key on this case, limited to the file's type
+ * and the size limit and valid for UPLOAD_FORM_SECONDS. Issuing it changes nothing; the upload
+ * itself is checked and recorded by record-summary.
+ *
+ * @throws LinkNotUsableError, InvalidInputError (what the file is said to be: every bad field named)
  */
-export async function createAgencyUpload(service: Service, request: ApiRequest): Promise<ApiResult> {
-  const { record, agency } = await resolveLink(service, request.pathParameters.token);
-  const upload = parseOrProblem(agencyUploadRequest, request.body, 'upload');
+export async function issueAgencyUpload(
+  service: AgencyUploadPorts,
+  request: { token: string | undefined; upload: unknown },
+): Promise<AgencyUploadForm> {
+  const { record, agency } = await resolveLink(service, request.token);
+  const upload = parseInput(agencyUploadRequest, request.upload, 'upload');
   const key = agencyUploadKey(record.caseId, agency.agencyId);
   const expiresAt = new Date(service.clock.now().getTime() + UPLOAD_FORM_SECONDS * 1000).toISOString();
-  const form = await service.uploads().uploadForm(key, {
+  const form = await service.uploadForms.uploadForm(key, {
     contentType: upload.contentType,
     maxBytes: agencyUploadRules.maxBytes,
     expiresInSeconds: UPLOAD_FORM_SECONDS,
   });
-  console.info(
-    JSON.stringify({ message: 'Upload form issued', caseId: record.caseId, agencyId: agency.agencyId }),
-  );
-  return json(201, { url: form.url, fields: form.fields, key, expiresAt });
+  logInfo('Upload form issued', { caseId: record.caseId, agencyId: agency.agencyId });
+  return { url: form.url, fields: form.fields, key, expiresAt };
 }
 
 /** The common start of both allowed content types, for a form whose type the person chooses. */
@@ -156,22 +193,25 @@ const allowedTypePrefix = 'application/';
  * the browser back to the page's confirmation (`success_action_redirect`), on this site only.
  * Issuing it changes nothing.
  */
-export async function createAgencyUploadForPage(service: Service, request: ApiRequest): Promise<ApiResult> {
-  const token = request.pathParameters.token;
+export async function issueAgencyUploadForPage(
+  service: AgencyUploadPorts & Pick<Service, 'publicBaseUrl'>,
+  request: { token: string },
+): Promise<{ url: string; fields: Record<string, string>; contentTypes: string[]; expiresAt: string }> {
+  const { token } = request;
   const { record, agency } = await resolveLink(service, token);
   const now = service.clock.now();
-  const confirmation = new URL(`${service.publicBaseUrl()}/agency/${token}/uploaded`);
+  const confirmation = new URL(`${service.publicBaseUrl}/agency/${token}/uploaded`);
   confirmation.searchParams.set('after', now.toISOString());
-  const form = await service.uploads().uploadForm(agencyUploadKey(record.caseId, agency.agencyId), {
+  const form = await service.uploadForms.uploadForm(agencyUploadKey(record.caseId, agency.agencyId), {
     contentType: { startsWith: allowedTypePrefix },
     maxBytes: agencyUploadRules.maxBytes,
     expiresInSeconds: UPLOAD_FORM_SECONDS,
     successRedirect: confirmation.toString(),
   });
-  return json(201, {
+  return {
     url: form.url,
     fields: form.fields,
     contentTypes: allowedContentTypes,
     expiresAt: new Date(now.getTime() + UPLOAD_FORM_SECONDS * 1000).toISOString(),
-  });
+  };
 }

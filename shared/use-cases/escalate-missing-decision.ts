@@ -1,20 +1,19 @@
-import type { z } from 'zod';
-import type { Service } from '../../shared/service.ts';
-import { type escalateMissingDecisionPayload, MAX_DECISION_WAITS } from '../../shared/workflow/contracts.ts';
-import { decisionOverdueEmail, emailContext } from '../../shared/workflow/emails.ts';
-import { caseUrl, loadCase, workflowActor, writeOnce } from '../../shared/workflow/steps.ts';
-
-export interface EscalateMissingDecisionResult {
-  /** `escalated`: the chair and team were told; `decided`: the decision arrived as the wait ran out, so nobody was chased. */
-  outcome: 'escalated' | 'decided';
-}
+import type * as z from '../schemas/zod.ts';
+import type { Service } from '../service.ts';
+import {
+  type EscalateMissingDecisionResult,
+  type escalateMissingDecisionPayload,
+  MAX_DECISION_WAITS,
+} from '../workflow/contracts.ts';
+import { decisionOverdueEmail, emailContext } from '../workflow/emails.ts';
+import { caseUrl, loadCase, workflowActor, writeOnce } from '../workflow/steps.ts';
 
 /**
  * A wait for the decision ran out: tells the chair, copied to the partnership team, once per
  * wait, and records the escalation on the case.
  */
 export async function escalateMissingDecision(
-  service: Service,
+  service: Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile' | 'publicBaseUrl'>,
   payload: z.infer<typeof escalateMissingDecisionPayload>,
 ): Promise<EscalateMissingDecisionResult> {
   const { caseId, attempt } = payload;
@@ -22,15 +21,15 @@ export async function escalateMissingDecision(
   // The next wait's await-decision sees the decision and completes at once.
   if (record.decision) return { outcome: 'decided' };
 
-  const profile = service.profile();
+  const profile = service.profile;
   const step = `${caseId}:EscalateMissingDecision:${attempt}`;
   const lastAttempt = attempt >= MAX_DECISION_WAITS;
-  await service.mailer().sendOnce(
+  await service.mailer.sendOnce(
     step,
     decisionOverdueEmail(emailContext(profile, record), profile.rapidReviewGroup.chair, {
       attempt,
       lastAttempt,
-      caseUrl: caseUrl(service.publicBaseUrl(), caseId),
+      caseUrl: caseUrl(service.publicBaseUrl, caseId),
     }),
   );
   await writeOnce(() =>

@@ -1,9 +1,9 @@
-import type { DocumentStore } from '../../shared/adapters/documents.ts';
-import type { Attachment } from '../../shared/adapters/mailer.ts';
-import type { Service } from '../../shared/service.ts';
-import type { CaseTaskPayload } from '../../shared/workflow/contracts.ts';
-import { emailContext, panelSubmissionEmail } from '../../shared/workflow/emails.ts';
-import { coveringLetterPdf, decisionPdf } from '../../shared/workflow/papers.ts';
+import type { DocumentStore } from '../adapters/documents.ts';
+import type { Attachment } from '../adapters/mailer.ts';
+import type { Service } from '../service.ts';
+import type { CaseTaskPayload, SubmitToPanelResult } from '../workflow/contracts.ts';
+import { emailContext, panelSubmissionEmail } from '../workflow/emails.ts';
+import { coveringLetterPdf, decisionPdf } from '../workflow/papers.ts';
 import {
   advanceCase,
   caseDocumentKeys,
@@ -11,7 +11,7 @@ import {
   loadCase,
   rulesOf,
   workflowActor,
-} from '../../shared/workflow/steps.ts';
+} from '../workflow/steps.ts';
 
 /**
  * The document stored by an earlier attempt, or a fresh one stored now: a retry then attaches,
@@ -32,11 +32,6 @@ async function storedOrRendered(
   return rendered;
 }
 
-export interface SubmitToPanelResult {
-  /** `submitted`: the email went (or had gone on an earlier attempt) and the case moved on; `already-submitted`: nothing to do. */
-  outcome: 'submitted' | 'already-submitted';
-}
-
 /**
  * Day 15: one email to the Panel's mailbox with the covering letter, the decision and the
  * collated report attached (all PDF), never sent twice; the letter and the decision are stored
@@ -45,7 +40,7 @@ export interface SubmitToPanelResult {
  * @throws DecisionMissingError when the case has no decision.
  */
 export async function submitToPanel(
-  service: Service,
+  service: Pick<Service, 'cases' | 'clock' | 'documents' | 'mailer' | 'profile'>,
   payload: CaseTaskPayload,
 ): Promise<SubmitToPanelResult> {
   const record = await loadCase(service.cases, payload.caseId);
@@ -57,8 +52,8 @@ export async function submitToPanel(
     throw new DecisionMissingError(`Case ${record.caseId} is ${record.status} with no decision to submit`);
   }
 
-  const profile = service.profile();
-  const documents = service.documents();
+  const profile = service.profile;
+  const documents = service.documents;
   const now = service.clock.now();
   const context = { partnershipName: profile.partnershipName, timeZone: rulesOf(profile).timeZone, now };
   const decided = { ...record, decision };
@@ -89,12 +84,10 @@ export async function submitToPanel(
       content: collatedReport,
     },
   ];
-  const sent = await service
-    .mailer()
-    .sendOnce(
-      `${record.caseId}:SubmitToPanel`,
-      panelSubmissionEmail(emailContext(profile, record), profile.panelMailbox, attachments),
-    );
+  const sent = await service.mailer.sendOnce(
+    `${record.caseId}:SubmitToPanel`,
+    panelSubmissionEmail(emailContext(profile, record), profile.panelMailbox, attachments),
+  );
 
   await advanceCase(
     service.cases,

@@ -1,28 +1,24 @@
-import type { Service } from '../../shared/service.ts';
-import type { CaseTaskPayload } from '../../shared/workflow/contracts.ts';
-import { agencyReminderEmail, emailContext } from '../../shared/workflow/emails.ts';
-import { workflowActor, writeOnce } from '../../shared/workflow/steps.ts';
-
-export interface ChaseMissingSummariesResult {
-  remindedAgencyIds: string[];
-}
+import type { Service } from '../service.ts';
+import type { CaseTaskPayload, ChaseMissingSummariesResult } from '../workflow/contracts.ts';
+import { agencyReminderEmail, emailContext } from '../workflow/emails.ts';
+import { workflowActor, writeOnce } from '../workflow/steps.ts';
 
 /**
  * Reminder day: each agency asked for a summary that has not returned it gets a reminder and is
  * marked reminded. Agencies already reminded (a retry) or further on are left alone.
  */
 export async function chaseMissingSummaries(
-  service: Service,
+  service: Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile'>,
   payload: CaseTaskPayload,
 ): Promise<ChaseMissingSummariesResult> {
   const file = await service.cases.getCaseFile(payload.caseId);
-  const context = emailContext(service.profile(), file.case);
+  const context = emailContext(service.profile, file.case);
   const remindedAgencyIds: string[] = [];
 
   for (const agency of file.agencies) {
     if (agency.status !== 'requested') continue;
     const step = `${file.case.caseId}:ChaseMissingSummaries:${agency.agencyId}`;
-    await service.mailer().sendOnce(step, agencyReminderEmail(context, agency));
+    await service.mailer.sendOnce(step, agencyReminderEmail(context, agency));
     const at = service.clock.now().toISOString();
     await writeOnce(() =>
       service.cases.updateAgencyRequest(

@@ -1,12 +1,13 @@
-import { z } from 'zod';
-import type { StoredObjectHead } from '../../shared/adapters/documents.ts';
-import { agencyUploadRules, parseAgencyUploadKey } from '../../shared/agency-links.ts';
-import { CaseNotFoundError, DuplicateWriteError, StaleWriteError } from '../../shared/errors.ts';
-import type { AgencyRequest } from '../../shared/schemas/case.ts';
-import { type Actor, systemActor } from '../../shared/schemas/roles.ts';
-import type { Service } from '../../shared/service.ts';
-import type { CaseFile } from '../../shared/stores/case-store.ts';
-import { milestone } from '../../shared/timetable.ts';
+import type { StoredObjectHead } from '../adapters/documents.ts';
+import { agencyUploadRules, parseAgencyUploadKey } from '../agency-links.ts';
+import { CaseNotFoundError, DuplicateWriteError, StaleWriteError } from '../errors.ts';
+import type { AgencyRequest } from '../schemas/case.ts';
+import { nonEmpty } from '../schemas/primitives.ts';
+import { type Actor, systemActor } from '../schemas/roles.ts';
+import * as z from '../schemas/zod.ts';
+import type { Service } from '../service.ts';
+import type { CaseFile } from '../stores/case-store.ts';
+import { milestone } from '../timetable.ts';
 
 /**
  * The parts of an S3 event notification this function reads (ObjectCreated on the upload
@@ -16,20 +17,20 @@ export const uploadBucketEvent = z.object({
   Records: z
     .array(
       z.object({
-        eventName: z.string().min(1),
-        eventTime: z.string().optional(),
+        eventName: nonEmpty(),
+        eventTime: z.optional(z.string()),
         s3: z.object({
-          bucket: z.object({ name: z.string().min(1) }),
+          bucket: z.object({ name: nonEmpty() }),
           object: z.object({
-            key: z.string().min(1),
-            size: z.number().optional(),
-            eTag: z.string().optional(),
-            sequencer: z.string().optional(),
+            key: nonEmpty(),
+            size: z.optional(z.number()),
+            eTag: z.optional(z.string()),
+            sequencer: z.optional(z.string()),
           }),
         }),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 export type UploadBucketEvent = z.infer<typeof uploadBucketEvent>;
 export type UploadBucketRecord = UploadBucketEvent['Records'][number];
@@ -90,7 +91,7 @@ function log(level: 'info' | 'warn', message: string, ids: Record<string, string
 const isMissingObject = (error: unknown) => ['NotFound', 'NoSuchKey'].includes((error as Error).name);
 
 /** Reads the case and the agency's request; undefined when either does not exist. */
-async function findRequest(service: Service, caseId: string, agencyId: string) {
+async function findRequest(service: Pick<Service, 'cases'>, caseId: string, agencyId: string) {
   let file: CaseFile;
   try {
     file = await service.cases.getCaseFile(caseId);
@@ -107,7 +108,7 @@ async function findRequest(service: Service, caseId: string, agencyId: string) {
  * A change with an event id already written is this same upload recorded before.
  */
 async function withFreshRequest(
-  service: Service,
+  service: Pick<Service, 'cases' | 'clock' | 'uploads'>,
   ids: { caseId: string; agencyId: string },
   change: (file: CaseFile, agency: AgencyRequest) => Promise<RecordSummaryOutcome>,
 ): Promise<RecordSummaryOutcome> {
@@ -133,10 +134,10 @@ async function withFreshRequest(
  * the request received (late when after the Day 10 deadline), and a later one replaces it.
  */
 export async function recordSummary(
-  service: Service,
+  service: Pick<Service, 'cases' | 'clock' | 'uploads'>,
   record: UploadBucketRecord,
 ): Promise<RecordSummaryOutcome> {
-  const uploads = service.uploads();
+  const uploads = service.uploads;
   if (!record.eventName.startsWith('ObjectCreated:') || record.s3.bucket.name !== uploads.bucket) {
     log('info', 'Ignored an event that is not an upload', { eventName: record.eventName });
     return 'ignored';

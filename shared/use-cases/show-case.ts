@@ -1,0 +1,185 @@
+import type { WorkflowView } from '../adapters/review-workflow.ts';
+import { CaseNotFoundError, NotFoundError } from '../errors.ts';
+import { logWarning } from '../log.ts';
+import type { AgencyRequest, AuditEvent, CaseRecord, CaseStatus } from '../schemas/case.ts';
+import { caseId as caseIdSchema } from '../schemas/primitives.ts';
+import type { StaffMember } from '../schemas/roles.ts';
+import type { TimetableMilestone } from '../schemas/timetable.ts';
+import type { Service } from '../service.ts';
+import type { CaseFile } from '../stores/case-store.ts';
+
+export type { WorkflowView } from '../adapters/review-workflow.ts';
+
+/** What showing a case touches. */
+export type ShowCasePorts = Pick<Service, 'cases' | 'clock' | 'documents' | 'workflow'>;
+
+/** How long a document link in the answer works. */
+export const DOCUMENT_LINK_SECONDS = 15 * 60;
+
+/** A document filed on a case, with a link that stops working after DOCUMENT_LINK_SECONDS. */
+export interface CaseDocumentLink {
+  name: string;
+  key: string;
+  downloadUrl: string;
+  expiresAt: string;
+}
+
+/**
+ * The documents a case may have, in the order people read them. Later steps write them at these
+ * keys; any other document an audit event names under the case's folder is listed too.
+ */
+export function expectedCaseDocuments(record: CaseRecord): { name: string; key: string }[] {
+  const folder = `cases/${record.caseId}`;
+  return [
+    { name: 'Notification', key: record.notificationDocumentKey },
+    { name: 'Collated report', key: `${folder}/collated-report.pdf` },
+    { name: 'Decision', key: `${folder}/decision.pdf` },
+    { name: 'Covering letter', key: `${folder}/covering-letter.pdf` },
+  ];
+}
+
+/** `cases/<id>/agency-returns-summary.pdf` → "Agency returns summary". */
+function nameFromKey(key: string): string {
+  const base = (key.split('/').pop() ?? key).replace(/\.[^.]+$/, '').replace(/[-_]+/g, ' ');
+  return base.charAt(0).toUpperCase() + base.slice(1);
+}
+
+function documentsNamedInAudit(record: CaseRecord, audit: AuditEvent[]): { name: string; key: string }[] {
+  const folder = `cases/${record.caseId}/`;
+  return audit.flatMap((event) =>
+    Object.values(event.details ?? {})
+      .filter((value): value is string => typeof value === 'string' && value.startsWith(folder))
+      .map((key) => ({ name: nameFromKey(key), key })),
+  );
+}
+
+/** Lists the documents that exist (each checked with a HEAD), each with a short-lived download link. */
+async function caseDocuments(service: ShowCasePorts, file: CaseFile): Promise<CaseDocumentLink[]> {
+  const candidates = [...expectedCaseDocuments(file.case), ...documentsNamedInAudit(file.case, file.audit)];
+  const unique = candidates.filter(
+    (candidate, index) => candidates.findIndex((c) => c.key === candidate.key) === index,
+  );
+  const documents = service.documents;
+  const expiresAt = new Date(service.clock.now().getTime() + DOCUMENT_LINK_SECONDS * 1000).toISOString();
+  const found = await Promise.all(
+    unique.map(async ({ name, key }) => {
+      try {
+        await documents.head(key);
+      } catch (error) {
+        const missing = ['NotFound', 'NoSuchKey'].includes((error as Error).name);
+        if (!missing) {
+          logWarning('Could not check a document', {
+            caseId: file.case.caseId,
+            error: (error as Error).name,
+          });
+        }
+        return undefined;
+      }
+      const fileName = key.split('/').pop();
+      const downloadUrl = await documents.downloadUrl(key, DOCUMENT_LINK_SECONDS, fileName);
+      return { name, key, downloadUrl, expiresAt };
+    }),
+  );
+  return found.filter((document) => document !== undefined);
+}
+
+function agencyView(agency: AgencyRequest, showContacts: boolean): CaseView['agencies'][number] {
+  return {
+    agencyId: agency.agencyId,
+    name: agency.agencyName,
+    status: agency.status,
+    late: agency.late,
+    requestedAt: agency.requestedAt,
+    remindedAt: agency.remindedAt,
+    escalatedAt: agency.escalatedAt,
+    receivedAt: agency.receivedAt,
+    // SPOC contact details are for the partnership team, who chase returns; the RRG needs only the status.
+    ...(showContacts ? { spoc: agency.spoc } : {}),
+  };
+}
+
+const notFound = () => new NotFoundError('There is no case with this id');
+
+/** A case as the partnership team and the Rapid Review Group see it (GET /api/cases/{caseId} answers it as JSON). */
+export interface CaseView {
+  caseId: string;
+  reference: string;
+  status: CaseStatus;
+  receivedAt: string;
+  notifyingLocalAuthority: string;
+  incidentKind: CaseRecord['incidentKind'];
+  panelReference: string;
+  timetable: Pick<TimetableMilestone, 'key' | 'day' | 'name' | 'date' | 'startsAt' | 'dueAt'>[];
+  /** In the order the notification listed them. */
+  agencies: {
+    agencyId: string;
+    name: string;
+    status: AgencyRequest['status'];
+    late: boolean;
+    requestedAt?: string;
+    remindedAt?: string;
+    escalatedAt?: string;
+    receivedAt?: string;
+    /** The agency's single point of contact: for the partnership team only, who chase returns. */
+    spoc?: { name: string; email: string };
+  }[];
+  documents: CaseDocumentLink[];
+  decision?: CaseRecord['decision'];
+  failure?: CaseRecord['failure'];
+  workflow: WorkflowView;
+  audit: Pick<AuditEvent, 'at' | 'actor' | 'action' | 'reason'>[];
+}
+
+/**
+ * One case: status, timetable, each agency's return, the documents with short-lived links, the
+ * decision and any failure, where the workflow stands, and the audit trail. SPOC contact details
+ * only for the partnership team, who chase returns.
+ *
+ * @throws NotFoundError for an unknown or malformed case id.
+ */
+export async function showCase(
+  service: ShowCasePorts,
+  query: { caseId: string; viewer: StaffMember },
+): Promise<CaseView> {
+  const parsedId = caseIdSchema.safeParse(query.caseId);
+  if (!parsedId.success) throw notFound();
+  let file: CaseFile;
+  try {
+    file = await service.cases.getCaseFile(parsedId.data);
+  } catch (error) {
+    if (error instanceof CaseNotFoundError) throw notFound();
+    throw error;
+  }
+  const record = file.case;
+  const showContacts = query.viewer.roles.includes('partnership-team');
+  const [documents, workflow] = await Promise.all([
+    caseDocuments(service, file),
+    service.workflow.progress(record.caseId),
+  ]);
+  return {
+    caseId: record.caseId,
+    reference: record.reference,
+    status: record.status,
+    receivedAt: record.receivedAt,
+    notifyingLocalAuthority: record.notifyingLocalAuthority,
+    incidentKind: record.incidentKind,
+    panelReference: record.panelReference,
+    timetable: record.timetable.milestones.map(({ key, day, name, date, startsAt, dueAt }) => ({
+      key,
+      day,
+      name,
+      date,
+      startsAt,
+      dueAt,
+    })),
+    // In the order the notification listed them.
+    agencies: [...file.agencies]
+      .sort((a, b) => record.agencyIds.indexOf(a.agencyId) - record.agencyIds.indexOf(b.agencyId))
+      .map((agency) => agencyView(agency, showContacts)),
+    documents,
+    decision: record.decision,
+    failure: record.failure,
+    workflow,
+    audit: file.audit.map(({ at, actor, action, reason }) => ({ at, actor, action, reason })),
+  };
+}

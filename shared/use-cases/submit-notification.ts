@@ -1,0 +1,184 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { openCase } from '../cases/open-case.ts';
+import {
+  DuplicateWriteError,
+  ForbiddenError,
+  InvalidInputError,
+  NotSignedInError,
+  RefusedError,
+  UnavailableError,
+} from '../errors.ts';
+import { logError, logInfo } from '../log.ts';
+import { type Route, routes } from '../routes.ts';
+import type { CaseRecord } from '../schemas/case.ts';
+import { type SeriousIncidentNotification, seriousIncidentNotification } from '../schemas/notification.ts';
+import type { Actor, StaffMember, StaffRole } from '../schemas/roles.ts';
+import type { Service } from '../service.ts';
+import { parseInput } from '../validation.ts';
+
+/** What submitting a notification touches. */
+export type SubmitNotificationPorts = Pick<Service, 'cases' | 'clock' | 'documents' | 'profile' | 'workflow'>;
+
+/** A notification as someone submits it. */
+export interface NotificationSubmission {
+  /** The notification as received: validated here, every bad field named. */
+  notification: unknown;
+  /** Who submits it: signed-in staff holding a role that may notify. */
+  submitter: StaffMember | undefined;
+  /**
+   * The client's own key for this submission (the API's Idempotency-Key header): the same key
+   * and the same notification open one case, however often they are sent.
+   */
+  idempotencyKey?: string;
+}
+
+/** The case a notification opened. */
+export interface OpenedCase {
+  caseId: string;
+  reference: string;
+}
+
+/** The roles that may submit a notification, from the route table; the first one the caller holds is audited. */
+const SUBMITTING_ROLES: readonly StaffRole[] = (() => {
+  const route = (routes as readonly Route[]).find((candidate) => candidate.id === 'SubmitNotification');
+  return route?.access.kind === 'staff' ? route.access.roles : [];
+})();
+
+/** Keys are the client's own; printable ASCII, like the IETF draft's examples (UUIDs, random strings). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
+
+/** Where the notification is kept: the children's details live here, never in the table or the workflow. */
+export function notificationDocumentKey(caseId: string): string {
+  return `cases/${caseId}/notification.json`;
+}
+
+/** JSON with object keys sorted, so two equal bodies hash the same whatever order their fields came in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, entry]) => entry !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+function submittingActor(submitter: StaffMember | undefined): Actor & { kind: 'staff' } {
+  if (!submitter) throw new NotSignedInError();
+  const role = submitter.roles.find((held) => SUBMITTING_ROLES.includes(held));
+  if (!role) throw new ForbiddenError(`This needs one of these roles: ${SUBMITTING_ROLES.join(', ')}`);
+  return { kind: 'staff', id: submitter.id, role };
+}
+
+/** The client's idempotency key, scoped to the submitter so two people's keys can never collide. */
+function scopedIdempotencyKey(key: string | undefined, actor: Actor & { kind: 'staff' }): string | undefined {
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new InvalidInputError('request', [
+      {
+        field: 'Idempotency-Key',
+        message: 'Use 1 to 255 printable characters without spaces, such as a UUID',
+      },
+    ]);
+  }
+  return sha256(`${actor.id}\n${key}`);
+}
+
+/** Starts the case's Rapid Review; a review already started (a retry) is left running. */
+async function startReview(ports: Pick<Service, 'workflow'>, caseId: string): Promise<void> {
+  try {
+    await ports.workflow.start(caseId);
+  } catch (error) {
+    logError('Could not start the Rapid Review', { caseId, error: (error as Error).name });
+    throw new UnavailableError(
+      `The notification is saved as case ${caseId}, but its Rapid Review could not be started just now. ` +
+        'Send the same notification again with the same Idempotency-Key to start it.',
+      'Review not started yet',
+    );
+  }
+}
+
+/**
+ * Saves the notification document, then the case with its agency requests and a 'case.opened'
+ * audit event. The document goes first so a case never exists without it; a case that already
+ * exists (a retry, or a concurrent twin of this request) is read back instead.
+ */
+async function saveCase(
+  service: SubmitNotificationPorts,
+  caseId: string,
+  notification: SeriousIncidentNotification,
+  actor: Actor,
+): Promise<CaseRecord> {
+  const documentKey = notificationDocumentKey(caseId);
+  await service.documents.put(documentKey, JSON.stringify(notification, null, 2), 'application/json');
+  const receivedAt = service.clock.now();
+  const rules = service.profile.rules;
+  const { record, agencies } = openCase({
+    caseId,
+    notification,
+    receivedAt,
+    notificationDocumentKey: documentKey,
+    ...(rules ? { rules } : {}),
+  });
+  try {
+    return await service.cases.createCase(record, agencies, {
+      actor,
+      at: receivedAt.toISOString(),
+      action: 'case.opened',
+      reason: 'Serious incident notification received',
+      details: { reference: record.reference, agencies: agencies.length },
+    });
+  } catch (error) {
+    if (!(error instanceof DuplicateWriteError)) throw error;
+    const existing = await service.cases.getCase(caseId);
+    if (!existing) throw error;
+    return existing;
+  }
+}
+
+/**
+ * Notifies a serious incident: validates the notification (every bad field named, nothing saved
+ * on rejection), opens the case and starts its Rapid Review.
+ *
+ * With an idempotency key, the same key and the same notification answer the same case again
+ * without a second one (and start the review if an earlier attempt could not); the same key with
+ * a different notification is refused.
+ *
+ * @throws InvalidInputError, NotSignedInError, ForbiddenError, RefusedError (key reused),
+ * UnavailableError (saved, review not started: send it again).
+ */
+export async function submitNotification(
+  service: SubmitNotificationPorts,
+  submission: NotificationSubmission,
+): Promise<OpenedCase> {
+  const actor = submittingActor(submission.submitter);
+  const idempotencyKey = scopedIdempotencyKey(submission.idempotencyKey, actor);
+  const notification = parseInput(seriousIncidentNotification, submission.notification, 'notification');
+
+  let caseId: string = randomUUID();
+  if (idempotencyKey) {
+    const requestHash = sha256(canonicalJson(notification));
+    const holder = await service.cases.claimIdempotencyKey(idempotencyKey, {
+      requestHash,
+      caseId,
+      claimedAt: service.clock.now().toISOString(),
+    });
+    if (holder.requestHash !== requestHash) {
+      throw new RefusedError(
+        'This Idempotency-Key was already used for a different notification. Use a new key for a new notification.',
+        'Idempotency-Key reused',
+      );
+    }
+    caseId = holder.caseId;
+  }
+
+  // A retry whose first attempt got as far as saving the case only needs the review started.
+  const saved = idempotencyKey ? await service.cases.getCase(caseId) : undefined;
+  const record = saved ?? (await saveCase(service, caseId, notification, actor));
+  await startReview(service, record.caseId);
+  logInfo('Notification accepted', { caseId: record.caseId });
+  return { caseId: record.caseId, reference: record.reference };
+}

@@ -1,0 +1,115 @@
+import {
+  ConditionalCheckFailedException,
+  ProvisionedThroughputExceededException,
+} from '@aws-sdk/client-dynamodb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CaseNotFoundError, StaleWriteError } from '../../../shared/errors.ts';
+import { workflowTaskContracts } from '../../../shared/workflow/contracts.ts';
+import { isTransient, taskHandler } from '../../../shared/workflow/task-handler.ts';
+
+const CASE_ID = '5d0c3a8e-0000-4000-8000-000000000001';
+const contract = workflowTaskContracts['distribute-papers'];
+
+/** An error as a network failure or the SDK would throw it. */
+function errorWith(name: string, extra: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error(`${name} (invented for a test)`), { name }, extra);
+}
+
+describe('the workflow task handler', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('hands the logic the payload its contract validates and answers the result', async () => {
+    const logic = vi.fn(async () => ({ recipients: 3 }));
+    const handler = taskHandler('distribute-papers', contract, logic);
+
+    const result = await handler({ caseId: CASE_ID }, {} as never);
+
+    expect(result).toEqual({ recipients: 3 });
+    expect(logic).toHaveBeenCalledWith({ caseId: CASE_ID });
+  });
+
+  it('refuses a payload that breaks the contract, naming the field, without running the logic', async () => {
+    const logic = vi.fn(async () => ({ recipients: 0 }));
+    const handler = taskHandler('distribute-papers', contract, logic);
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+
+    await expect(handler({ caseId: 'not-a-case-id' }, {} as never)).rejects.toMatchObject({
+      name: 'InvalidTaskPayload',
+      message: expect.stringContaining('caseId'),
+    });
+    expect(logic).not.toHaveBeenCalled();
+  });
+
+  it('checks the result at run time: a result that breaks the contract fails the task, logged once', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const handler = taskHandler('distribute-papers', contract, async () => ({ recipients: -1 }));
+
+    await expect(handler({ caseId: CASE_ID }, {} as never)).rejects.toMatchObject({
+      name: 'InvalidTaskResult',
+      message: expect.stringContaining('recipients'),
+    });
+    expect(errors).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(String(errors.mock.calls[0]?.[0]))).toMatchObject({
+      message: 'Unexpected error',
+      error: 'InvalidTaskResult',
+      task: 'distribute-papers',
+      caseId: CASE_ID,
+    });
+  });
+
+  it.each([
+    ['a write that lost a race', new StaleWriteError('changed since read')],
+    [
+      'DynamoDB throttling',
+      new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }),
+    ],
+    ['a server error by status', errorWith('SomethingNew', { $metadata: { httpStatusCode: 503 } })],
+    ['an error the SDK marks retryable', errorWith('SomethingElse', { $retryable: {} })],
+    ['a client-side timeout', errorWith('TimeoutError')],
+    ['a dropped connection', errorWith('Error', { code: 'ECONNRESET' })],
+  ])('turns %s into the one Transient error the ASL retries, keeping the original name', async (_, error) => {
+    const handler = taskHandler('distribute-papers', contract, async () => {
+      throw error;
+    });
+
+    const failing = handler({ caseId: CASE_ID }, {} as never);
+
+    await expect(failing).rejects.toMatchObject({ name: 'Transient' });
+    await expect(failing).rejects.toHaveProperty('message', expect.stringContaining(error.name));
+  });
+
+  it('lets a domain error through by its own name, unlogged, for the ASL to catch', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const handler = taskHandler('distribute-papers', contract, async () => {
+      throw new CaseNotFoundError(CASE_ID);
+    });
+
+    await expect(handler({ caseId: CASE_ID }, {} as never)).rejects.toMatchObject({ name: 'CaseNotFound' });
+    expect(errors).not.toHaveBeenCalled();
+  });
+
+  it('logs an unexpected error once, by name and where it was thrown, never its message, and throws it on', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const handler = taskHandler('distribute-papers', contract, async () => {
+      throw new TypeError('Cannot read a property of Demo Child One');
+    });
+
+    await expect(handler({ caseId: CASE_ID }, {} as never)).rejects.toBeInstanceOf(TypeError);
+    expect(errors).toHaveBeenCalledTimes(1);
+    const line = String(errors.mock.calls[0]?.[0]);
+    expect(JSON.parse(line)).toMatchObject({
+      error: 'TypeError',
+      task: 'distribute-papers',
+      caseId: CASE_ID,
+    });
+    expect(line).toContain('task-handler.test.ts');
+    expect(line).not.toContain('Demo Child One');
+  });
+
+  it('does not call a refused condition or a missing record transient', () => {
+    expect(isTransient(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }))).toBe(false);
+    expect(isTransient(new CaseNotFoundError(CASE_ID))).toBe(false);
+    expect(isTransient(errorWith('ValidationException', { $metadata: { httpStatusCode: 400 } }))).toBe(false);
+    expect(isTransient('not an error')).toBe(false);
+  });
+});
