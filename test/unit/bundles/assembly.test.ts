@@ -1,96 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FunctionName, functionCatalogue } from '../../../functions/catalogue.ts';
 import { constructIdOf } from '../../../infra/constructs/service-function.ts';
 import { BUNDLE_SIZE_LIMIT_BYTES, listFunctionBundles } from '../../../scripts/bundles/assembly.ts';
-
-const names = Object.keys(functionCatalogue) as FunctionName[];
-
-interface FakeFunction {
-  readonly name: FunctionName;
-  /** The construct path's id; the catalogue's construct id unless given. */
-  readonly constructId?: string;
-}
-
-/**
- * Writes a cloud assembly as `cdk synth` does, small: one stack at the top, one in a nested
- * assembly (a CDK Stage) whose templates reach the assets at the top through `../`; each
- * function's `index.mjs` is 100 bytes plus its catalogue position. Besides the catalogue's
- * functions, each stack holds an inline-code function and a bundled one not in the catalogue.
- */
-async function writeFakeAssembly(directory: string, functions: readonly FakeFunction[]): Promise<void> {
-  const half = Math.ceil(functions.length / 2);
-  const stacks = [
-    { stackName: 'Test-Api', folder: '', assetPrefix: '', functions: functions.slice(0, half) },
-    {
-      stackName: 'Stage-Workflow',
-      folder: 'assembly-Stage',
-      assetPrefix: '../',
-      functions: functions.slice(half),
-    },
-  ];
-  for (const stack of stacks) {
-    const resources: Record<string, unknown> = {
-      InlineHandler: {
-        Type: 'AWS::Lambda::Function',
-        Metadata: { 'aws:cdk:path': `${stack.stackName}/InlineHandler/Resource` },
-        Properties: { Handler: 'index.handler', Runtime: 'python3.13' },
-      },
-      OtherFunction: {
-        Type: 'AWS::Lambda::Function',
-        Metadata: {
-          'aws:cdk:path': `${stack.stackName}/Other/Function/Resource`,
-          'aws:asset:path': `${stack.assetPrefix}asset.other`,
-        },
-        Properties: { Description: 'Not one of the catalogue', Handler: 'index.handler' },
-      },
-    };
-    for (const { name, constructId = constructIdOf(name) } of stack.functions) {
-      const asset = `asset.${name}`;
-      await mkdir(join(directory, asset), { recursive: true });
-      await writeFile(join(directory, asset, 'index.mjs'), 'x'.repeat(100 + names.indexOf(name)));
-      resources[`${constructId}Function${Object.keys(resources).length}`] = {
-        Type: 'AWS::Lambda::Function',
-        Metadata: {
-          'aws:cdk:path': `${stack.stackName}/${constructId}/Function/Resource`,
-          'aws:asset:path': `${stack.assetPrefix}${asset}`,
-          'aws:asset:is-bundled': true,
-        },
-        Properties: {
-          Description: functionCatalogue[name].description,
-          Handler: 'index.handler',
-          MemorySize: 512,
-          Environment: {
-            Variables: { CASE_TABLE_NAME: { Ref: 'CaseTable' }, NODE_OPTIONS: '--enable-source-maps' },
-          },
-        },
-      };
-    }
-    const folder = join(directory, stack.folder);
-    await mkdir(folder, { recursive: true });
-    await writeFile(
-      join(folder, `${stack.stackName}.template.json`),
-      JSON.stringify({ Resources: resources }),
-    );
-    const artifacts: Record<string, unknown> = {
-      [`${stack.stackName}.assets`]: { type: 'cdk:asset-manifest', properties: { file: 'x.assets.json' } },
-      [stack.stackName]: {
-        type: 'aws:cloudformation:stack',
-        environment: 'aws://unknown-account/eu-west-2',
-        properties: { templateFile: `${stack.stackName}.template.json` },
-      },
-    };
-    if (stack.folder === '') {
-      artifacts['assembly-Stage'] = {
-        type: 'cdk:cloud-assembly',
-        properties: { directoryName: 'assembly-Stage' },
-      };
-    }
-    await writeFile(join(folder, 'manifest.json'), JSON.stringify({ version: '55.0.0', artifacts }));
-  }
-}
+import { names, writeFakeAssembly } from './fake-assembly.ts';
 
 describe('listFunctionBundles', () => {
   let directory: string;

@@ -208,7 +208,7 @@ describe('cold imports in fresh processes', () => {
   it('times an import, in an environment of its own', async () => {
     const result = await importOnce(join(directory, 'reads-env.mjs'), environment, directory);
 
-    expect(result).toEqual({ ms: expect.any(Number) });
+    expect(result).toEqual({ ms: expect.any(Number), cpuMs: expect.any(Number) });
   });
 
   it('reports a module that throws at import by its error’s name and first line', async () => {
@@ -226,6 +226,9 @@ describe('cold imports in fresh processes', () => {
       bundleMs: expect.any(Number),
       bareMs: expect.any(Number),
       ratio: expect.any(Number),
+      bundleCpuMs: expect.any(Number),
+      bareCpuMs: expect.any(Number),
+      cpuRatio: expect.any(Number),
       runs: 3,
     });
   });
@@ -256,6 +259,9 @@ describe('cold imports in fresh processes', () => {
     expect(bundle.startsWith(functionBundling.banner)).toBe(true);
     expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//); // nothing left external
     await expect(readFile(`${barePath}.map`, 'utf8')).resolves.toContain('client-sfn');
-    await expect(importOnce(barePath, environment, directory)).resolves.toEqual({ ms: expect.any(Number) });
+    await expect(importOnce(barePath, environment, directory)).resolves.toEqual({
+      ms: expect.any(Number),
+      cpuMs: expect.any(Number),
+    });
   }, 30_000);
 });
