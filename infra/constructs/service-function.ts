@@ -5,7 +5,12 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type BundlingOptions,
+  type ICommandHooks,
+  NodejsFunction,
+  OutputFormat,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as ses from 'aws-cdk-lib/aws-ses';
@@ -18,6 +23,26 @@ import { envNames } from '../../shared/env.ts';
 
 /** The project root: entries are `functions/<name>/handler.ts` under it, and esbuild runs from it. */
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * How esbuild bundles every function, in one place: `ServiceFunction` passes it to
+ * `NodejsFunction`, and `npm run bundles` builds its bare-handler baseline with exactly these
+ * options, so the two cannot drift apart.
+ */
+export const functionBundling = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  // Bundled CommonJS dependencies call require(); an ES module has none unless made.
+  banner:
+    "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  // The SDK goes into the bundle, so the function runs the versions package-lock.json pins and the tests ran.
+  bundleAwsSDK: true,
+  minify: true,
+  keepNames: true,
+  sourceMap: true,
+  sourcesContent: false,
+} satisfies BundlingOptions;
 
 /** A construct id for a catalogue function: `request-agency-summaries` → `RequestAgencySummaries`. */
 export function constructIdOf(name: FunctionName): string {
@@ -148,18 +173,7 @@ export class ServiceFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        // Bundled CommonJS dependencies call require(); an ES module has none unless made.
-        banner:
-          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        // The SDK goes into the bundle, so the function runs the versions package-lock.json pins and the tests ran.
-        bundleAwsSDK: true,
-        minify: true,
-        keepNames: true,
-        sourceMap: true,
-        sourcesContent: false,
+        ...functionBundling,
         ...(spec.bundledFiles?.length ? { commandHooks: copyAfterBundling(spec.bundledFiles) } : {}),
       },
     });
