@@ -34,9 +34,18 @@ const CELL_PADDING = 4;
 const INK = rgb(0.1, 0.1, 0.1);
 const RULE = rgb(0.55, 0.55, 0.55);
 
-interface Fonts {
+/** The two standard fonts every page this module draws is set in. */
+export interface PdfFonts {
   regular: PDFFont;
   bold: PDFFont;
+}
+
+/** Embeds the fonts the pages are drawn in; once per document, for every section added to it. */
+export async function embedPdfFonts(document: PDFDocument): Promise<PdfFonts> {
+  return {
+    regular: await document.embedFont(StandardFonts.Helvetica),
+    bold: await document.embedFont(StandardFonts.HelveticaBold),
+  };
 }
 
 /**
@@ -85,11 +94,11 @@ function wrap(font: PDFFont, size: number, value: string, width: number): string
 /** Lays blocks onto A4 pages, starting a new page whenever the next line would not fit. */
 class Layout {
   readonly #document: PDFDocument;
-  readonly #fonts: Fonts;
+  readonly #fonts: PdfFonts;
   #page: PDFPage;
   #y: number;
 
-  constructor(document: PDFDocument, fonts: Fonts) {
+  constructor(document: PDFDocument, fonts: PdfFonts) {
     this.#document = document;
     this.#fonts = fonts;
     this.#page = document.addPage([PAGE.width, PAGE.height]);
@@ -178,26 +187,26 @@ class Layout {
   }
 }
 
-/** Renders a simple, accessible-to-read document (title, headings, paragraphs, fields, tables) as a PDF. */
-export async function renderPdf(spec: PdfDocumentSpec): Promise<Uint8Array> {
-  const document = await PDFDocument.create();
-  const fonts: Fonts = {
-    regular: await document.embedFont(StandardFonts.Helvetica),
-    bold: await document.embedFont(StandardFonts.HelveticaBold),
-  };
-  document.setTitle(printable(fonts.regular, spec.title), { showInWindowTitleBar: true });
-  document.setAuthor(printable(fonts.regular, spec.author));
-  document.setLanguage('en-GB');
-  document.setCreator('safeguarding-practice-reviews');
-  document.setProducer('pdf-lib');
-  document.setCreationDate(spec.createdAt);
-  document.setModificationDate(spec.createdAt);
+/** A run of pages in this module's look: a title, a line under it, then the blocks. */
+export interface PdfSection {
+  title: string;
+  /** The line under the title, e.g. the partnership's name. */
+  subtitle: string;
+  blocks: readonly PdfBlock[];
+}
 
+/**
+ * Lays a section onto new A4 pages added at the end of `document`, in the same look as
+ * `renderPdf` (which is made of one section), and answers the pages it added. It draws no
+ * footer: see `drawPdfFooter`.
+ */
+export function appendPdfSection(document: PDFDocument, fonts: PdfFonts, section: PdfSection): PDFPage[] {
+  const firstNewPage = document.getPageCount();
   const layout = new Layout(document, fonts);
-  layout.text(spec.title, { size: SIZE.title, bold: true });
-  layout.text(spec.author, { size: SIZE.body });
+  layout.text(section.title, { size: SIZE.title, bold: true });
+  layout.text(section.subtitle, { size: SIZE.body });
   layout.gap(SIZE.body);
-  for (const block of spec.blocks) {
+  for (const block of section.blocks) {
     switch (block.kind) {
       case 'heading':
         layout.gap(SIZE.heading * 0.6);
@@ -225,11 +234,43 @@ export async function renderPdf(spec: PdfDocumentSpec): Promise<Uint8Array> {
       }
     }
   }
+  return document.getPages().slice(firstNewPage);
+}
 
-  const pages = document.getPages();
+/** Prints a line at the foot of a page, small and grey, as on every page of the service's documents. */
+export function drawPdfFooter(page: PDFPage, fonts: PdfFonts, text: string): void {
+  page.drawText(printable(fonts.regular, text), {
+    x: MARGIN,
+    y: MARGIN / 2,
+    size: SIZE.small,
+    font: fonts.regular,
+    color: RULE,
+  });
+}
+
+/** Renders a simple, accessible-to-read document (title, headings, paragraphs, fields, tables) as a PDF. */
+export async function renderPdf(spec: PdfDocumentSpec): Promise<Uint8Array> {
+  const document = await PDFDocument.create();
+  const fonts = await embedPdfFonts(document);
+  document.setTitle(printable(fonts.regular, spec.title), { showInWindowTitleBar: true });
+  document.setAuthor(printable(fonts.regular, spec.author));
+  document.setLanguage('en-GB');
+  document.setCreator('safeguarding-practice-reviews');
+  document.setProducer('pdf-lib');
+  document.setCreationDate(spec.createdAt);
+  document.setModificationDate(spec.createdAt);
+
+  const pages = appendPdfSection(document, fonts, {
+    title: spec.title,
+    subtitle: spec.author,
+    blocks: spec.blocks,
+  });
   pages.forEach((page, index) => {
-    const label = `${spec.footer ? `${printable(fonts.regular, spec.footer)}   ` : ''}Page ${index + 1} of ${pages.length}`;
-    page.drawText(label, { x: MARGIN, y: MARGIN / 2, size: SIZE.small, font: fonts.regular, color: RULE });
+    drawPdfFooter(
+      page,
+      fonts,
+      `${spec.footer ? `${spec.footer}   ` : ''}Page ${index + 1} of ${pages.length}`,
+    );
   });
   return document.save();
 }
