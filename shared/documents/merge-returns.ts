@@ -1,4 +1,5 @@
-import { ParseSpeeds, PDFDocument, type PDFPage } from 'pdf-lib';
+import { ParseSpeeds, PDFDocument, type PDFPage, PDFRawStream, type PDFRef } from 'pdf-lib';
+import { IncrementalPdfWriter } from './incremental-pdf-writer.ts';
 import { appendPdfSection, drawPdfFooter, embedPdfFonts, type PdfBlock, type PdfFonts } from './pdf.ts';
 
 /** One agency's returned summary, as uploaded. */
@@ -92,7 +93,9 @@ function hasPdfHeader(bytes: Uint8Array): boolean {
   return head.includes('%PDF-', 0, 'latin1');
 }
 
-type Attempt = { ok: true; pages: PDFPage[] } | ({ ok: false } & Omit<NotMergedReturn, 'agencyName'>);
+type Attempt =
+  | { ok: true; pages: PDFPage[]; copiedStreams: PDFRef[] }
+  | ({ ok: false } & Omit<NotMergedReturn, 'agencyName'>);
 
 /**
  * Reads one return and copies its pages into `report` without adding them to its page tree
@@ -141,11 +144,20 @@ async function copyReturn(report: PDFDocument, file: AgencyReturnFile): Promise<
     const count = source.getPageCount();
     if (count === 0) return refuse('no-pages');
     // One call for every page, so resources the pages share (fonts, images) are copied once.
-    return { ok: true, pages: await report.copyPages(source, source.getPageIndices()) };
+    const pages = await report.copyPages(source, source.getPageIndices());
+    return { ok: true, pages, copiedStreams: streamsAfter(report, objectsBefore) };
   } catch (error) {
     removeObjectsAfter(report, objectsBefore);
     return refuse('unreadable', { detail: messageOf(error) });
   }
+}
+
+/** The streams (page contents, images, fonts) added to `document` after object number `largestObjectNumber`. */
+function streamsAfter(document: PDFDocument, largestObjectNumber: number): PDFRef[] {
+  return document.context
+    .enumerateIndirectObjects()
+    .filter(([ref, object]) => ref.objectNumber > largestObjectNumber && object instanceof PDFRawStream)
+    .map(([ref]) => ref);
 }
 
 /** pdf-lib writes every object its context holds, reachable or not: drop a failed copy's objects. */
@@ -209,10 +221,13 @@ function addSeparator(
  * damaged or encrypted) gets a separator page saying why and where to read it instead, and the
  * merge carries on. The report keeps its own pages, metadata and title.
  *
- * Memory: the report being built holds one copy of every merged page, and saving it makes the
- * output, so the peak is about twice the output's size plus one return being read. Pass the
- * returns as an (async) iterable that fetches each when asked (e.g. from S3) and only one
- * return's bytes are held at a time; nothing here keeps a return's bytes after its turn.
+ * Memory: each return's copied streams (its page contents and images, nearly all its bytes) are
+ * written to the output as soon as its pages are in, and not kept twice, so the peak is about
+ * the output's size plus one return being read (about three times that return's size while
+ * pdf-lib parses and copies it). Pass the returns as an (async) iterable that fetches each when
+ * asked (e.g. from S3) and only one return's bytes are held at a time; nothing here keeps a
+ * return's bytes after its turn. The answer's `pdf` is a view on a resizable ArrayBuffer (see
+ * `IncrementalPdfWriter`), not a copy.
  *
  * @param report the collated report as rendered (`collatedReportPdf`)
  */
@@ -225,6 +240,7 @@ export async function mergeReturns(
   // updateMetadata off: the report keeps its own producer and dates, so equal inputs give equal bytes.
   const merged = await PDFDocument.load(report, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   const fonts = await embedPdfFonts(merged);
+  const output = new IncrementalPdfWriter();
   const result: Omit<MergedReport, 'pdf' | 'pageCount'> = { merged: [], notMerged: [] };
 
   for await (const file of returns) {
@@ -232,6 +248,7 @@ export async function mergeReturns(
     addSeparator(merged, fonts, file, attempt, label);
     if (attempt.ok) {
       for (const page of attempt.pages) merged.addPage(page);
+      output.writeNow(merged, attempt.copiedStreams);
       result.merged.push(file.agencyName);
     } else {
       const { ok: _, ...notMerged } = attempt;
@@ -240,5 +257,5 @@ export async function mergeReturns(
   }
 
   const pageCount = merged.getPageCount();
-  return { ...result, pageCount, pdf: await merged.save({ objectsPerTick: Number.POSITIVE_INFINITY }) };
+  return { ...result, pageCount, pdf: await output.finish(merged) };
 }
