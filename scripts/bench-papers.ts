@@ -439,7 +439,7 @@ async function main(argv: readonly string[]): Promise<void> {
       'input: the collated report plus every return read; peak RSS: the child process that did the work (VmHWM), Node and tsx included.',
     );
     console.log(
-      'The goal is for 20 agencies; the 50-agency rows show growth (a notification names at most 30 agencies).',
+      'The goal is for 20 agencies; the other rows show growth (30 is the most agencies a notification can name).',
     );
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -82,15 +82,20 @@ function mediaTypeOf(contentType: string): string {
   return contentType.split(';')[0]!.trim().toLowerCase();
 }
 
-/** A zip archive, as a Word document (.docx) is. */
-function isZip(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+/** A Word document (.docx): a zip archive holding `word/document.xml` (zip keeps entry names in plain text). */
+function looksLikeWordDocument(bytes: Uint8Array): boolean {
+  const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+  return isZip && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('word/document.xml');
 }
 
 /** A PDF's header may follow up to 1024 bytes of other data (ISO 32000-1, annex H). */
 function hasPdfHeader(bytes: Uint8Array): boolean {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024 + 5));
   return head.includes('%PDF-', 0, 'latin1');
+}
+
+function mentionsEncryption(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('/Encrypt', 0, 'latin1');
 }
 
 type Attempt =
@@ -103,26 +108,21 @@ type Attempt =
  */
 async function copyReturn(report: PDFDocument, file: AgencyReturnFile): Promise<Attempt> {
   const mediaType = mediaTypeOf(file.contentType);
-  const refuse = (
-    problem: NotMergedProblem,
-    options: { reason?: string; detail?: string } = {},
-  ): Attempt => ({
+  const refuse = (problem: NotMergedProblem, detail?: string): Attempt => ({
     ok: false,
     problem,
     reason:
-      options.reason ??
-      (problem === 'unsupported-type'
+      problem === 'unsupported-type'
         ? `It is a file of a type (${mediaType || 'not stated'}) that cannot be added to this report.`
-        : REASONS[problem]),
-    ...(options.detail === undefined ? {} : { detail: options.detail }),
+        : REASONS[problem],
+    ...(detail === undefined ? {} : { detail }),
   });
-  if (WORD_TYPES.has(mediaType)) return refuse('word-document');
-  if (mediaType !== PDF_TYPE) return refuse('unsupported-type');
+  // The bytes decide before the label: the agency page's form lets a person pick "PDF" or
+  // "Word" whatever the file is, and nothing checked the bytes on upload.
   if (file.bytes.byteLength === 0) return refuse('empty');
   if (!hasPdfHeader(file.bytes)) {
-    return isZip(file.bytes)
-      ? refuse('not-a-pdf', { reason: 'The file is labelled as a PDF but looks like a Word document.' })
-      : refuse('not-a-pdf');
+    if (WORD_TYPES.has(mediaType) || looksLikeWordDocument(file.bytes)) return refuse('word-document');
+    return refuse(mediaType === PDF_TYPE ? 'not-a-pdf' : 'unsupported-type');
   }
 
   let source: PDFDocument;
@@ -136,7 +136,9 @@ async function copyReturn(report: PDFDocument, file: AgencyReturnFile): Promise<
       parseSpeed: ParseSpeeds.Fastest,
     });
   } catch (error) {
-    return refuse('unreadable', { detail: messageOf(error) });
+    // An encrypted file may fail to parse at all (its object streams are encrypted too); its
+    // trailer or cross-reference stream still names the /Encrypt dictionary in plain text.
+    return refuse(mentionsEncryption(file.bytes) ? 'encrypted' : 'unreadable', messageOf(error));
   }
   if (source.isEncrypted) return refuse('encrypted');
   const objectsBefore = report.context.largestObjectNumber;
@@ -148,7 +150,7 @@ async function copyReturn(report: PDFDocument, file: AgencyReturnFile): Promise<
     return { ok: true, pages, copiedStreams: streamsAfter(report, objectsBefore) };
   } catch (error) {
     removeObjectsAfter(report, objectsBefore);
-    return refuse('unreadable', { detail: messageOf(error) });
+    return refuse('unreadable', messageOf(error));
   }
 }
 
@@ -220,6 +222,9 @@ function addSeparator(
  * A return that cannot be merged (a Word document, another type, a file that is not a PDF, is
  * damaged or encrypted) gets a separator page saying why and where to read it instead, and the
  * merge carries on. The report keeps its own pages, metadata and title.
+ *
+ * What a file is comes from its bytes first: a PDF is merged even when labelled as Word, and a
+ * Word document labelled as PDF is treated as a Word document.
  *
  * Memory: each return's copied streams (its page contents and images, nearly all its bytes) are
  * written to the output as soon as its pages are in, and not kept twice, so the peak is about

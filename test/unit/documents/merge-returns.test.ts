@@ -79,14 +79,12 @@ function anEncryptedPdf(): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
-/** The start of a .docx file: a zip archive. */
-const zipBytes = Uint8Array.from([
-  0x50,
-  0x4b,
-  0x03,
-  0x04,
-  ...new TextEncoder().encode('[Content_Types].xml'),
-]);
+/** A zip archive whose entries are named (as a .docx's are); its contents do not matter here. */
+function aZip(...entries: string[]): Uint8Array {
+  return Uint8Array.from([0x50, 0x4b, 0x03, 0x04, ...new TextEncoder().encode(entries.join('\0'))]);
+}
+/** The start of a .docx file. */
+const wordBytes = aZip('[Content_Types].xml', '_rels/.rels', 'word/document.xml');
 
 /** Each page's text on one line: the separator pages wrap their sentences. */
 async function pageLines(bytes: Uint8Array): Promise<string[]> {
@@ -159,7 +157,7 @@ describe('mergeReturns', () => {
     const reportPages = await pageCountOf(report);
 
     const result = await mergeReturns(report, [
-      { agencyName: 'Education', fileName: 'education-summary.docx', contentType: DOCX, bytes: zipBytes },
+      { agencyName: 'Education', fileName: 'education-summary.docx', contentType: DOCX, bytes: wordBytes },
       pdfReturn('Police', await aReturnPdf('Police', 1)),
     ]);
 
@@ -180,6 +178,25 @@ describe('mergeReturns', () => {
     expect(separator).toContain("Read it on the case's page in the Rapid Review service");
   });
 
+  it('treats a Word document labelled as a PDF as the Word document it is', async () => {
+    const result = await mergeReturns(await aReport(), [pdfReturn('Education', wordBytes, 'summary.pdf')]);
+
+    expect(result.notMerged).toEqual([
+      expect.objectContaining({ agencyName: 'Education', problem: 'word-document' }),
+    ]);
+  });
+
+  it('merges a PDF labelled as a Word document (the upload form lets a person pick either)', async () => {
+    const report = await aReport();
+
+    const result = await mergeReturns(report, [
+      { agencyName: 'Health', contentType: DOCX, bytes: await aReturnPdf('Health', 2) },
+    ]);
+
+    expect(result.merged).toEqual(['Health']);
+    expect(result.pageCount).toBe((await pageCountOf(report)) + 1 + 2);
+  });
+
   it.each([
     {
       file: 'random bytes',
@@ -188,10 +205,10 @@ describe('mergeReturns', () => {
       reason: 'The file is labelled as a PDF but is not one.',
     },
     {
-      file: 'a Word document',
-      bytes: zipBytes,
+      file: 'a zip file',
+      bytes: aZip('[Content_Types].xml', 'xl/workbook.xml'),
       problem: 'not-a-pdf',
-      reason: 'The file is labelled as a PDF but looks like a Word document.',
+      reason: 'The file is labelled as a PDF but is not one.',
     },
     { file: 'an empty file', bytes: new Uint8Array(0), problem: 'empty' },
     {
@@ -245,6 +262,29 @@ describe('mergeReturns', () => {
     expect(separator).toContain('ask the partnership team to get a copy without protection from Health');
   });
 
+  it('says an encrypted PDF that pdf-lib cannot even parse is protected, not damaged', async () => {
+    const encrypted = anEncryptedPdf();
+    // A later object cut short, as an encrypted object stream reads to a parser that cannot decrypt.
+    const unparsable = Buffer.concat([encrypted, Buffer.from('5 0 obj\n<< /Length 900 >>\nstream\nx')]);
+    await expect(PDFDocument.load(unparsable, { ignoreEncryption: true })).rejects.toThrow();
+
+    const result = await mergeReturns(await aReport(), [pdfReturn('Health', unparsable)]);
+
+    expect(result.notMerged).toEqual([
+      expect.objectContaining({ agencyName: 'Health', problem: 'encrypted' }),
+    ]);
+  });
+
+  it('does not merge a PDF with no pages', async () => {
+    const empty = await (await PDFDocument.create()).save({ addDefaultPage: false });
+
+    const result = await mergeReturns(await aReport(), [pdfReturn('Police', empty)]);
+
+    expect(result.notMerged).toEqual([
+      { agencyName: 'Police', problem: 'no-pages', reason: 'The PDF has no pages.' },
+    ]);
+  });
+
   it('does not merge a file of another type, and says which type it was', async () => {
     const result = await mergeReturns(await aReport(), [
       {
@@ -252,6 +292,7 @@ describe('mergeReturns', () => {
         contentType: 'text/plain; charset=utf-8',
         bytes: new TextEncoder().encode('hi'),
       },
+      { agencyName: 'Health', contentType: '', bytes: new TextEncoder().encode('hello') },
     ]);
 
     expect(result.notMerged).toEqual([
@@ -259,6 +300,11 @@ describe('mergeReturns', () => {
         agencyName: 'Police',
         problem: 'unsupported-type',
         reason: 'It is a file of a type (text/plain) that cannot be added to this report.',
+      },
+      {
+        agencyName: 'Health',
+        problem: 'unsupported-type',
+        reason: 'It is a file of a type (not stated) that cannot be added to this report.',
       },
     ]);
   });
