@@ -133,7 +133,7 @@ export async function typedReturnPdf(agencyName: string, pages: number, seed: nu
 /**
  * One scanned page as a Flate-compressed 8-bit greyscale image: grey paper with a few bits of
  * sensor noise per pixel and darker bands where lines of type would be. At 150 dpi a page is
- * about 0.9 MB, so 10 pages come close to the 10 MB upload limit.
+ * about 0.8 MiB, so 10 pages come to about 8 MiB, a little under the 10 MiB upload limit.
  */
 function scannedPageImage(width: number, height: number, random: () => number): Uint8Array {
   const pixels = new Uint8Array(width * height);
@@ -147,7 +147,8 @@ function scannedPageImage(width: number, height: number, random: () => number): 
         bits = random();
         left = 32;
       }
-      const noise = bits & 7;
+      const sample = bits & 7;
+      const noise = sample > 5 ? sample - 6 : sample; // 0 to 5, about 2.5 bits a pixel
       bits >>>= 3;
       left -= 3;
       const ink = inText && x > width * 0.1 && x < width * 0.9 && (x >> 3) % 5 !== 0;
