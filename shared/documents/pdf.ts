@@ -30,6 +30,8 @@ export interface PdfDocumentSpec {
   blocks: readonly PdfBlock[];
   /** A line printed at the foot of every page, next to the page number. */
   footer?: string;
+  /** Whether the foot of each page says "Page n of N"; yes unless the pages go into another document. */
+  pageNumbers?: boolean;
 }
 
 const PAGE = { width: 595.28, height: 841.89 }; // A4
@@ -211,7 +213,8 @@ export async function renderPdf(spec: PdfDocumentSpec): Promise<Uint8Array> {
 
   const pages = document.pages;
   pages.forEach((page, index) => {
-    const label = `${spec.footer ? `${spec.footer}   ` : ''}Page ${index + 1} of ${pages.length}`;
+    const pageNumber = spec.pageNumbers === false ? '' : `Page ${index + 1} of ${pages.length}`;
+    const label = [spec.footer, pageNumber].filter(Boolean).join('   ');
     page.drawText(label, { x: MARGIN, y: MARGIN / 2, size: SIZE.small, font: 'regular', colour: RULE });
   });
   return document.save({

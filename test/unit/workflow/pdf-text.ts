@@ -1,14 +1,14 @@
 import { decodePDFRawStream, PDFArray, PDFDocument, PDFRawStream, type PDFRef } from 'pdf-lib';
 
 /**
- * The text drawn on every page of a PDF this service made, joined by newlines. It reads the
- * `<hex> Tj` operators pdf-lib writes for the standard fonts (Windows-1252, close enough to
- * Latin-1 for assertions); it is not a general PDF text extractor.
+ * The text drawn on each page of a PDF, one string per page, its lines joined by newlines. It
+ * reads the `<hex> Tj` operators pdf-lib writes for the standard fonts (Windows-1252, close
+ * enough to Latin-1 for assertions); it is not a general PDF text extractor.
  */
-export async function pdfText(bytes: Uint8Array): Promise<string> {
+export async function pdfPageTexts(bytes: Uint8Array): Promise<string[]> {
   const document = await PDFDocument.load(bytes);
-  const lines: string[] = [];
-  for (const page of document.getPages()) {
+  return document.getPages().map((page) => {
+    const lines: string[] = [];
     const contents = page.node.Contents();
     const streams =
       contents instanceof PDFArray
@@ -21,6 +21,11 @@ export async function pdfText(bytes: Uint8Array): Promise<string> {
         lines.push(Buffer.from(match[1]!, 'hex').toString('latin1'));
       }
     }
-  }
-  return lines.join('\n');
+    return lines.join('\n');
+  });
+}
+
+/** The text drawn on every page of a PDF this service made, joined by newlines (see `pdfPageTexts`). */
+export async function pdfText(bytes: Uint8Array): Promise<string> {
+  return (await pdfPageTexts(bytes)).filter((text) => text !== '').join('\n');
 }

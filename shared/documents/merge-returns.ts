@@ -1,0 +1,276 @@
+import { ParseSpeeds, PDFDocument, type PDFPage, PDFRawStream, type PDFRef } from 'pdf-lib';
+import { IncrementalPdfWriter } from './incremental-pdf-writer.ts';
+import { type PdfBlock, renderPdf } from './pdf.ts';
+
+/** One agency's returned summary, as uploaded. */
+export interface AgencyReturnFile {
+  agencyName: string;
+  /** The name the agency's file had, shown on its separator page so a reader can find the original. */
+  fileName?: string;
+  /** The media type the file was uploaded as, e.g. `application/pdf` (parameters are ignored). */
+  contentType: string;
+  bytes: Uint8Array;
+}
+
+/** Why a return's pages are not in the merged report; `reason` says the same in plain words. */
+export type NotMergedProblem =
+  | 'word-document'
+  | 'unsupported-type'
+  | 'empty'
+  | 'not-a-pdf'
+  | 'encrypted'
+  | 'unreadable'
+  | 'no-pages';
+
+export interface NotMergedReturn {
+  agencyName: string;
+  problem: NotMergedProblem;
+  /** One plain sentence for a person, also printed on the return's separator page. */
+  reason: string;
+  /** What the PDF library said, for the engineer on call; absent when there was no error. */
+  detail?: string;
+}
+
+export interface MergedReport {
+  pdf: Uint8Array;
+  /** The agencies whose pages were copied in, in the order they appear. */
+  merged: string[];
+  /** The agencies whose file is not in the PDF (only their separator page is), in order. */
+  notMerged: NotMergedReturn[];
+  pageCount: number;
+}
+
+export interface MergeReturnsOptions {
+  /**
+   * Printed under each separator page's title and at its foot, as the report's own pages carry
+   * the case, e.g. "Rapid Review RR-2026-ABC123". Without it, "Agency summary".
+   */
+  label?: string;
+}
+
+const PDF_TYPE = 'application/pdf';
+const WORD_TYPES = new Set([
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/msword',
+]);
+
+/** Why, in plain words, for a reader of the report. */
+const REASONS: Record<Exclude<NotMergedProblem, 'unsupported-type'>, string> = {
+  'word-document': 'It is a Word document, and only PDF files can be added to this report.',
+  empty: 'The file is empty.',
+  'not-a-pdf': 'The file is labelled as a PDF but is not one.',
+  encrypted:
+    'The PDF is protected by a password or by restrictions on copying, so its pages cannot be copied into this report.',
+  unreadable: 'The PDF is damaged and could not be read.',
+  'no-pages': 'The PDF has no pages.',
+};
+
+function whatToDo(problem: NotMergedProblem, agencyName: string): string {
+  switch (problem) {
+    case 'word-document':
+    case 'unsupported-type':
+      return "Read it on the case's page in the Rapid Review service, where each agency's summary is kept as it was sent.";
+    case 'encrypted':
+      return `Read it on the case's page in the Rapid Review service (it may ask for a password), or ask the partnership team to get a copy without protection from ${agencyName}.`;
+    default:
+      return `The file as sent is kept on the case's page in the Rapid Review service; the partnership team can ask ${agencyName} to send it again.`;
+  }
+}
+
+/** The media type without parameters, lower case: "Application/PDF; x=y" → "application/pdf". */
+function mediaTypeOf(contentType: string): string {
+  return contentType.split(';')[0]!.trim().toLowerCase();
+}
+
+/** A Word document (.docx): a zip archive holding `word/document.xml` (zip keeps entry names in plain text). */
+function looksLikeWordDocument(bytes: Uint8Array): boolean {
+  const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+  return isZip && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('word/document.xml');
+}
+
+/** A PDF's header may follow up to 1024 bytes of other data (ISO 32000-1, annex H). */
+function hasPdfHeader(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024 + 5));
+  return head.includes('%PDF-', 0, 'latin1');
+}
+
+function mentionsEncryption(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('/Encrypt', 0, 'latin1');
+}
+
+type Attempt =
+  | { ok: true; pages: PDFPage[]; copiedStreams: PDFRef[] }
+  | ({ ok: false } & Omit<NotMergedReturn, 'agencyName'>);
+
+/**
+ * Reads one return and copies its pages into `report` without adding them to its page tree
+ * yet, so its separator page can go first. Nothing of a return that fails is left in `report`.
+ */
+async function copyReturn(report: PDFDocument, file: AgencyReturnFile): Promise<Attempt> {
+  const mediaType = mediaTypeOf(file.contentType);
+  const refuse = (problem: NotMergedProblem, detail?: string): Attempt => ({
+    ok: false,
+    problem,
+    reason:
+      problem === 'unsupported-type'
+        ? `It is a file of a type (${mediaType || 'not stated'}) that cannot be added to this report.`
+        : REASONS[problem],
+    ...(detail === undefined ? {} : { detail }),
+  });
+  // The bytes decide before the label: the agency page's form lets a person pick "PDF" or
+  // "Word" whatever the file is, and nothing checked the bytes on upload.
+  if (file.bytes.byteLength === 0) return refuse('empty');
+  if (!hasPdfHeader(file.bytes)) {
+    if (WORD_TYPES.has(mediaType) || looksLikeWordDocument(file.bytes)) return refuse('word-document');
+    return refuse(mediaType === PDF_TYPE ? 'not-a-pdf' : 'unsupported-type');
+  }
+
+  let source: PDFDocument;
+  try {
+    // Loaded despite encryption only to say so: pdf-lib cannot decrypt, so an encrypted file's
+    // copied pages would be unreadable, even one that opens without a password (restrictions
+    // only). (pdf-lib's EncryptedPDFError cannot be told apart with instanceof.)
+    source = await PDFDocument.load(file.bytes, {
+      ignoreEncryption: true,
+      updateMetadata: false,
+      parseSpeed: ParseSpeeds.Fastest,
+    });
+  } catch (error) {
+    // An encrypted file may fail to parse at all (its object streams are encrypted too); its
+    // trailer or cross-reference stream still names the /Encrypt dictionary in plain text.
+    return refuse(mentionsEncryption(file.bytes) ? 'encrypted' : 'unreadable', messageOf(error));
+  }
+  if (source.isEncrypted) return refuse('encrypted');
+  const objectsBefore = report.context.largestObjectNumber;
+  try {
+    const count = source.getPageCount();
+    if (count === 0) return refuse('no-pages');
+    // One call for every page, so resources the pages share (fonts, images) are copied once.
+    const pages = await report.copyPages(source, source.getPageIndices());
+    return { ok: true, pages, copiedStreams: streamsAfter(report, objectsBefore) };
+  } catch (error) {
+    removeObjectsAfter(report, objectsBefore);
+    return refuse('unreadable', messageOf(error));
+  }
+}
+
+/** The streams (page contents, images, fonts) added to `document` after object number `largestObjectNumber`. */
+function streamsAfter(document: PDFDocument, largestObjectNumber: number): PDFRef[] {
+  return document.context
+    .enumerateIndirectObjects()
+    .filter(([ref, object]) => ref.objectNumber > largestObjectNumber && object instanceof PDFRawStream)
+    .map(([ref]) => ref);
+}
+
+/** pdf-lib writes every object its context holds, reachable or not: drop a failed copy's objects. */
+function removeObjectsAfter(document: PDFDocument, largestObjectNumber: number): void {
+  for (const [ref] of document.context.enumerateIndirectObjects()) {
+    if (ref.objectNumber > largestObjectNumber) document.context.delete(ref);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 300);
+}
+
+function separatorBlocks(file: AgencyReturnFile, attempt: Attempt): PdfBlock[] {
+  const fileRow: [string, string][] = file.fileName ? [['File', file.fileName]] : [];
+  if (attempt.ok) {
+    const count = attempt.pages.length;
+    return [
+      {
+        kind: 'fields',
+        rows: [...fileRow, ['Included', count === 1 ? 'Yes: 1 page' : `Yes: ${count} pages`]],
+      },
+      {
+        kind: 'paragraph',
+        text:
+          count === 1
+            ? `The next page is the summary as ${file.agencyName} sent it.`
+            : `The next ${count} pages are the summary as ${file.agencyName} sent it.`,
+      },
+    ];
+  }
+  return [
+    { kind: 'fields', rows: [...fileRow, ['Included', 'No']] },
+    {
+      kind: 'paragraph',
+      text: `This summary is not in this report. ${attempt.reason}`,
+    },
+    { kind: 'paragraph', text: whatToDo(attempt.problem, file.agencyName) },
+  ];
+}
+
+/**
+ * Adds the separator page(s) before a return: written the way every paper is (shared/documents/
+ * pdf.ts, the same fonts and layout), then copied in.
+ */
+async function addSeparator(
+  report: PDFDocument,
+  file: AgencyReturnFile,
+  attempt: Attempt,
+  label: string,
+  createdAt: Date,
+): Promise<void> {
+  const separator = await PDFDocument.load(
+    await renderPdf({
+      title: `Summary from ${file.agencyName}`,
+      author: label,
+      createdAt,
+      footer: label,
+      pageNumbers: false,
+      blocks: separatorBlocks(file, attempt),
+    }),
+  );
+  for (const page of await report.copyPages(separator, separator.getPageIndices())) report.addPage(page);
+}
+
+/**
+ * Appends each agency's returned summary to the collated report: for each return, in order, a
+ * separator page ("Summary from <agency>") and then the return's own pages, copied as they are.
+ * A return that cannot be merged (a Word document, another type, a file that is not a PDF, is
+ * damaged or encrypted) gets a separator page saying why and where to read it instead, and the
+ * merge carries on. The report keeps its own pages, metadata and title.
+ *
+ * What a file is comes from its bytes first: a PDF is merged even when labelled as Word, and a
+ * Word document labelled as PDF is treated as a Word document.
+ *
+ * Memory: each return's copied streams (its page contents and images, nearly all its bytes) are
+ * written to the output as soon as its pages are in, and not kept twice, so the peak is about
+ * the output's size plus one return being read (about three times that return's size while
+ * pdf-lib parses and copies it). Pass the returns as an (async) iterable that fetches each when
+ * asked (e.g. from S3) and only one return's bytes are held at a time; nothing here keeps a
+ * return's bytes after its turn. The answer's `pdf` is a view on a resizable ArrayBuffer (see
+ * `IncrementalPdfWriter`), not a copy.
+ *
+ * @param report the collated report as rendered (`collatedReportPdf`)
+ */
+export async function mergeReturns(
+  report: Uint8Array,
+  returns: Iterable<AgencyReturnFile> | AsyncIterable<AgencyReturnFile>,
+  options: MergeReturnsOptions = {},
+): Promise<MergedReport> {
+  const label = options.label ?? 'Agency summary';
+  // updateMetadata off: the report keeps its own producer and dates, so equal inputs give equal bytes.
+  const merged = await PDFDocument.load(report, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+  // The separators are dated as the report is, so equal inputs give equal bytes.
+  const createdAt = merged.getCreationDate() ?? new Date(0);
+  const output = new IncrementalPdfWriter();
+  const result: Omit<MergedReport, 'pdf' | 'pageCount'> = { merged: [], notMerged: [] };
+
+  for await (const file of returns) {
+    const attempt = await copyReturn(merged, file);
+    await addSeparator(merged, file, attempt, label, createdAt);
+    if (attempt.ok) {
+      for (const page of attempt.pages) merged.addPage(page);
+      output.writeNow(merged, attempt.copiedStreams);
+      result.merged.push(file.agencyName);
+    } else {
+      const { ok: _, ...notMerged } = attempt;
+      result.notMerged.push({ agencyName: file.agencyName, ...notMerged });
+    }
+  }
+
+  const pageCount = merged.getPageCount();
+  return { ...result, pageCount, pdf: await output.finish(merged) };
+}

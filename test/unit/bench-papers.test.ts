@@ -1,0 +1,81 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type BenchScenario,
+  measureInChild,
+  resultsTable,
+  runScenario,
+  scannedReturnPdf,
+  typedReturnPdf,
+  writeFixtures,
+} from '../../scripts/bench-papers.ts';
+import { agencyUploadRules } from '../../shared/agency-links.ts';
+
+/** `npm run bench:papers` is not part of `npm test`; these keep its code working, in a second or two. */
+describe('npm run bench:papers, on tiny scenarios', () => {
+  let work: string;
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'bench-papers-test-'));
+  });
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('makes returns with the pages asked for, the same bytes every time', async () => {
+    const typed = await typedReturnPdf('Example Agency (invented)', 3, 7);
+    const scanned = await scannedReturnPdf('Example Agency (invented)', 2, 7, 20);
+
+    expect((await PDFDocument.load(typed)).getPageCount()).toBe(3);
+    expect((await PDFDocument.load(scanned)).getPageCount()).toBe(2);
+    expect(Buffer.from(await typedReturnPdf('Example Agency (invented)', 3, 7)).equals(typed)).toBe(true);
+    expect(Buffer.from(await scannedReturnPdf('Example Agency (invented)', 2, 7, 20)).equals(scanned)).toBe(
+      true,
+    );
+  });
+
+  it('makes a 150 dpi scanned page of most of a megabyte, so ten come close to the upload limit', async () => {
+    const page = await scannedReturnPdf('Example Agency (invented)', 1, 1, 150);
+
+    expect(page.byteLength).toBeGreaterThan(0.6 * 1024 * 1024);
+    expect(page.byteLength).toBeLessThan(agencyUploadRules.maxBytes / 10);
+  });
+
+  it.each([
+    { name: 'tiny-typed', agencies: 3, pagesPerReturn: 2, kind: 'typed' },
+    { name: 'tiny-scanned', agencies: 3, pagesPerReturn: 2, kind: 'scanned', dpi: 20, distinctReturns: 2 },
+  ] satisfies BenchScenario[])(
+    '$name: merges every return, each after its separator page',
+    async (scenario) => {
+      const files = await writeFixtures(scenario, work);
+
+      const result = await runScenario(scenario, files, work);
+
+      expect(files).toHaveLength(3);
+      expect(result.merged).toBe(3);
+      expect(result.notMerged).toBe(0);
+      expect(result.outputPages).toBe(result.reportPages + 3 * (1 + 2));
+      const kept = await readFile(join(work, `${scenario.name}.pdf`));
+      expect((await PDFDocument.load(kept)).getPageCount()).toBe(result.outputPages);
+      expect(kept.byteLength).toBe(result.outputBytes);
+      const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
+      expect(result.returnBytes).toBe(sizes.reduce((total, size) => total + size, 0));
+    },
+  );
+
+  it('measures a scenario in a child process, with its peak RSS, and tabulates it', async () => {
+    const scenario: BenchScenario = { name: 'tiny-child', agencies: 2, pagesPerReturn: 1, kind: 'typed' };
+    const files = await writeFixtures(scenario, work);
+
+    const result = await measureInChild(scenario, files, work);
+
+    expect(result.outputPages).toBe(result.reportPages + 2 * (1 + 1));
+    expect(result.peakRssBytes).toBeGreaterThan(result.rssAtStartBytes);
+    expect(result.peakRssBytes).toBeLessThan(1024 * 1024 * 1024);
+    const table = resultsTable([result]).split('\n');
+    expect(table[0]).toMatch(/^scenario +agencies +pages\/return +input +output .* peak RSS +within goal$/);
+    expect(table[2]).toMatch(/^tiny-child +2 +1 .* yes$/);
+  }, 60_000);
+});
