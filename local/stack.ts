@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,12 @@ import { installClock, systemClock } from '../shared/clock.ts';
 import { envNames } from '../shared/env.ts';
 import { type ClockAdvance, type RunningApi, startLocalApi } from './api.ts';
 import { createCaseTable } from './case-table.ts';
-import { localClientConfig, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.ts';
+import {
+  localClientConfig,
+  type RunningDynamoDb,
+  requireJava17,
+  startDynamoDbLocal,
+} from './dynamodb-local.ts';
 import { invokeFunction } from './handlers.ts';
 import { portToUse, readRememberedPorts, rememberPorts } from './ports.ts';
 import { type RunningS3, startLocalS3 } from './s3.ts';
@@ -49,6 +55,26 @@ export interface LocalStackOptions {
   quiet?: boolean;
   /** How long `POST /local/clock/advance` waits for the workflow to settle; default 30 s. */
   settleTimeoutMs?: number;
+  /**
+   * A DynamoDB (Local) already running to keep the case table in, instead of starting one in a
+   * JVM of the stack's own with its tables under the data directory (what `npm start` does).
+   * Tests share one this way. The stack creates its table there (when missing) and leaves the
+   * DynamoDB running when it stops.
+   */
+  existingDynamoDb?: ExistingDynamoDb;
+}
+
+/** A DynamoDB the stack uses rather than starts: its endpoint and the table name to keep cases in. */
+export interface ExistingDynamoDb {
+  endpoint: string;
+  /**
+   * The stack's own table, so stacks sharing one DynamoDB never see each other's cases. Give
+   * the same name to restart a stack on its data; within one process a restarted stack must keep
+   * its name, since handlers read it once per process (as in a Lambda container).
+   *
+   * @default `cases-local-<random>`, new for each start
+   */
+  tableName?: string;
 }
 
 export interface LocalStack {
@@ -58,6 +84,8 @@ export interface LocalStack {
   sesUrl: string;
   s3Endpoint: string;
   dynamodbEndpoint: string;
+  /** The case table's name in that DynamoDB. */
+  tableName: string;
   sfnEndpoint: string;
   /** The ARN of the rapid-review state machine in the local Step Functions service. */
   stateMachineArn: string;
@@ -103,9 +131,10 @@ let running = false;
 
 /**
  * Starts the embedded local stack (ARCHITECTURE §5) on 127.0.0.1: DynamoDB Local with the case
- * table, s3rver with both buckets, the local SES, the virtual clock, the local Step Functions
- * service running statemachines/rapid-review.asl.json, and the HTTP API, all serving the same
- * handlers as AWS in this process. Only endpoint variables differ from AWS.
+ * table (or only the table, in `existingDynamoDb`), s3rver with both buckets, the local SES, the
+ * virtual clock, the local Step Functions service running statemachines/rapid-review.asl.json,
+ * and the HTTP API, all serving the same handlers as AWS in this process. Only endpoint
+ * variables differ from AWS.
  *
  * Ports are remembered per data directory and reused on the next start when free, so links
  * already emailed keep working, and so handlers (whose SDK clients are made once per process,
@@ -114,6 +143,8 @@ let running = false;
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   if (running) throw new Error('A local stack is already running in this process; stop it first');
+  // Before anything is written to the data directory: without Java the stack cannot start.
+  if (!options.existingDynamoDb) requireJava17();
   running = true;
   const dataDirectory = resolve(options.dataDirectory);
   mkdirSync(dataDirectory, { recursive: true });
@@ -165,18 +196,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     const apiUrl = `http://127.0.0.1:${apiPort}`;
 
-    const dynamodb: RunningDynamoDb = await startDynamoDbLocal({
-      dataDirectory: join(dataDirectory, 'dynamodb'),
-      port: await portToUse(remembered.dynamodb),
-    });
-    stops.push(() => dynamodb.stop());
+    const existing = options.existingDynamoDb;
+    const tableName = existing
+      ? (existing.tableName ?? `cases-local-${randomUUID()}`)
+      : localResourceNames.table;
+    let dynamodb: Pick<RunningDynamoDb, 'endpoint'>;
+    if (existing) {
+      dynamodb = { endpoint: existing.endpoint };
+    } else {
+      const started = await startDynamoDbLocal({
+        dataDirectory: join(dataDirectory, 'dynamodb'),
+        port: await portToUse(remembered.dynamodb),
+      });
+      stops.push(() => started.stop());
+      dynamodb = started;
+    }
     const dynamoClient = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
     try {
-      await createCaseTable(dynamoClient, localResourceNames.table);
+      await createCaseTable(dynamoClient, tableName);
     } finally {
       dynamoClient.destroy();
     }
-    log(`[stack] DynamoDB Local at ${dynamodb.endpoint}`);
+    log(
+      `[stack] DynamoDB ${existing ? '(already running)' : 'Local'} at ${dynamodb.endpoint}, table ${tableName}`,
+    );
 
     const s3: RunningS3 = await startLocalS3({
       directory: join(dataDirectory, 's3'),
@@ -217,7 +260,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-      [envNames.tableName]: localResourceNames.table,
+      [envNames.tableName]: tableName,
       [envNames.documentBucket]: localResourceNames.documentBucket,
       [envNames.uploadBucket]: localResourceNames.uploadBucket,
       [envNames.stateMachineArn]: stateMachineArn,
@@ -293,7 +336,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     rememberPorts(portsFile, {
       api: api.port,
-      dynamodb: Number(new URL(dynamodb.endpoint).port),
+      ...(existing ? {} : { dynamodb: Number(new URL(dynamodb.endpoint).port) }),
       s3: s3.port,
       ses: ses.port,
       sfn: sfnPort,
@@ -306,6 +349,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sesUrl: ses.sesUrl,
       s3Endpoint: s3.endpoint,
       dynamodbEndpoint: dynamodb.endpoint,
+      tableName,
       sfnEndpoint: stepFunctions.endpoint,
       stateMachineArn,
       clock,
