@@ -60,32 +60,46 @@ export async function chromiumExecutable(environment = process.env): Promise<str
   return unpackSparticuzChromium();
 }
 
+/** Unpacks the browser into `staging` (an empty folder) and answers the executable's path there. */
+export type ChromiumUnpacker = (staging: string) => Promise<string>;
+
+/**
+ * `@sparticuz/chromium`'s own `executablePath()`, run in a child process whose temporary folder
+ * is `staging`: the package unpacks into the temporary folder (`/tmp/chromium`, its fonts and
+ * SwiftShader beside it).
+ */
+const unpackWithThePackage: ChromiumUnpacker = async (staging) => {
+  const script = `const { default: chromium } = await import(${JSON.stringify(pathToFileURL(sparticuzPackage().entry).href)});
+process.stdout.write(await chromium.executablePath());`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '--eval', script], {
+    env: { ...process.env, TMPDIR: staging },
+    timeout: 120_000,
+  });
+  return stdout;
+};
+
 /**
  * Unpacks `@sparticuz/chromium` (about 210 MB: the browser, its fonts and SwiftShader) into
  * `<tmp>/sparticuz-chromium-<version>/` and answers the browser's path; a later call, from this
  * or any other process, finds it there. The package's own `executablePath()` unpacks into the
- * temporary folder itself (`/tmp/chromium`) and answers early whenever that file exists, so two
- * processes unpacking at once can start a half-written binary, and another version's leftover
- * is taken for its own. Here it unpacks, in a child process whose TMPDIR is a fresh folder, and
- * that folder is renamed into place whole: a folder under the final name is always complete.
+ * temporary folder itself and answers early whenever `/tmp/chromium` exists, so two processes
+ * unpacking at once can start a half-written binary, and another version's leftover is taken
+ * for its own. Here each unpacks into a fresh folder of its own, renamed into place whole: a
+ * folder under the final name is always complete, and the first to finish wins.
  */
-export async function unpackSparticuzChromium(): Promise<string> {
-  const { version, entry } = sparticuzPackage();
+export async function unpackSparticuzChromium(
+  unpack: ChromiumUnpacker = unpackWithThePackage,
+): Promise<string> {
+  const { version } = sparticuzPackage();
   const folder = join(tmpdir(), `sparticuz-chromium-${version}`);
   const executable = join(folder, 'chromium');
   if (existsSync(executable)) return executable;
 
   const staging = mkdtempSync(join(tmpdir(), `sparticuz-chromium-${version}-unpacking-`));
   try {
-    const script = `const { default: chromium } = await import(${JSON.stringify(pathToFileURL(entry).href)});
-process.stdout.write(await chromium.executablePath());`;
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--input-type=module', '--eval', script],
-      { env: { ...process.env, TMPDIR: staging }, timeout: 120_000 },
-    );
-    if (stdout !== join(staging, 'chromium')) {
-      throw new Error(`@sparticuz/chromium unpacked to ${stdout}, not into ${staging}`);
+    const unpacked = await unpack(staging);
+    if (unpacked !== join(staging, 'chromium')) {
+      throw new Error(`@sparticuz/chromium unpacked to ${unpacked}, not into ${staging}`);
     }
     try {
       renameSync(staging, folder);
