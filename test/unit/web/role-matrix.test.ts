@@ -158,7 +158,7 @@ async function ask(
     page: key(page),
     path,
     status: result.statusCode ?? 0,
-    location: result.headers?.location,
+    location: result.headers?.location === undefined ? undefined : String(result.headers.location),
     ran,
     result,
   };
