@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /** One DynamoDB Local (in memory) for the run, shared by the projects that name it. */
@@ -14,6 +15,9 @@ export default defineConfig({
   test: {
     // Handlers log a JSON line per request; show logs only for a test that fails.
     silent: 'passed-only',
+    // Files spend much of their time waiting on other processes (DynamoDB Local, Chromium, the
+    // CDK CLI), so two run at once even on two cores (vitest's default there would be one).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { test: { name: 'statemachines', include: ['test/statemachines/**/*.test.ts'], testTimeout: 60_000 } },
