@@ -41,7 +41,10 @@ export const localResourceNames = {
 export const defaultClockSpeed = 60;
 
 export interface LocalStackOptions {
-  /** Everything kept between runs lives here: table, documents, clock, executions, token secret. */
+  /**
+   * Everything kept between runs lives here: the table (unless `existingDynamoDb`), documents,
+   * clock, executions, token secret.
+   */
   dataDirectory: string;
   /** Virtual milliseconds per real millisecond (60: a virtual minute per real second). */
   speed?: number;

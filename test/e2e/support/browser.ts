@@ -13,8 +13,6 @@ import { type LocalUser, localUsers } from '../../../local/tokens.ts';
 import type { StaffRole } from '../../../shared/schemas/roles.ts';
 import '../../support/provided-context.ts';
 
-export { chromiumArgs } from '../../support/chromium.ts';
-
 /** A desktop-sized window; full-page screenshots grow to the page's height. */
 export const defaultViewport = { width: 1280, height: 800 } as const;
 
