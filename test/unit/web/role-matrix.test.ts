@@ -222,13 +222,17 @@ describe('roles enforced on the server, for every page', () => {
   it.for(staffRole.options)(
     'refuses the %s every staff page of other roles with 403, without running the page',
     async (role) => {
-      // Prepare
+      // Prepare: a form token of the session, and one that is not (roles come before the token).
       const browser = signedIn(person(role));
+      const forged = { ...browser, csrfToken: 'not-this-session' };
       const refusing = staffPages.filter((page) => !allowsRole(page, role));
 
       // Act
       const answers = [];
-      for (const page of refusing) answers.push(await ask(subject, page, browser));
+      for (const page of refusing) {
+        answers.push(await ask(subject, page, browser));
+        if (page.method === 'POST') answers.push(await ask(subject, page, forged));
+      }
 
       // Assess
       expect(answers.length).toBeGreaterThan(0);
