@@ -30,6 +30,8 @@ export interface ClockControl {
   status(): { now: Date; speed: number; pending: PendingWait[] };
   /** Moves the clock and resolves once the workflow has settled (bounded by the stack). */
   advance(advance: ClockAdvance): Promise<void>;
+  /** Resolves once the workflow has nothing to do but wait for the clock or a person (bounded by the stack). */
+  settle(): Promise<void>;
 }
 
 export interface LocalApiOptions {
@@ -244,6 +246,10 @@ export async function startLocalApi(options: LocalApiOptions): Promise<RunningAp
       );
     }
     if (path === '/local/clock' && method === 'GET') return json(200, clockBody(options.clock.status()));
+    if (path === '/local/settle' && method === 'POST') {
+      await options.clock.settle();
+      return json(200, clockBody(options.clock.status()));
+    }
     if (path === '/local/clock/advance' && method === 'POST') {
       const advance = parseAdvance(parseJson(body), options.clock.status().now);
       if (advance.kind === 'next' && options.clock.status().pending.length === 0) {

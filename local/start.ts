@@ -1,6 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { JavaRequiredError } from './dynamodb-local.ts';
 import { defaultClockSpeed, startLocalStack } from './stack.ts';
 
 /**
@@ -52,6 +53,11 @@ const stack = await startLocalStack({
   ...(start ? { start } : {}),
   ...(apiPort ? { apiPort } : {}),
   quiet: true,
+}).catch((error: unknown) => {
+  // Java missing is a set-up step, not a fault: say what to install, without a stack trace.
+  if (!(error instanceof JavaRequiredError)) throw error;
+  console.error(`npm start: ${error.message}`);
+  process.exit(1);
 });
 writeFileSync(
   stackFile,

@@ -17,13 +17,13 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { demoSummaryPdf } from '../local/demo/run-review.ts';
+import type { BenchStackReady } from '../local/bench/bench-stack.ts';
 import { agencyLinkIn, type InboxEmail, ReviewClient } from '../local/demo/review-client.ts';
+import { demoSummaryPdf } from '../local/demo/run-review.ts';
 import { pollUntil } from '../local/free-port.ts';
 import { type ProcessUsage, processTreeUsage } from '../local/process-usage.ts';
 import { sampleNotification } from '../local/sample-notification.ts';
 import type { StackStatistics, Timing } from '../local/stats.ts';
-import type { BenchStackReady } from '../local/bench/bench-stack.ts';
 
 const HELP = `usage: npm run bench -- [--reviews N] [--concurrency C] [--json]
 
@@ -39,12 +39,17 @@ function fail(message: string): never {
 function wholeNumber(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) fail(`${name} must be a whole number of at least 1, not "${raw}"`);
+  if (!Number.isInteger(value) || value < 1)
+    fail(`${name} must be a whole number of at least 1, not "${raw}"`);
   return value;
 }
 
 /** Runs `work` over `items` with at most `limit` at a time, in order of starting. */
-async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -73,7 +78,11 @@ class MemorySampler {
 }
 
 /** The local stack in a child process, and a way to ask it for its figures. */
-async function startStack(): Promise<{ child: ChildProcess; ready: BenchStackReady; statistics(): Promise<StackStatistics> }> {
+async function startStack(): Promise<{
+  child: ChildProcess;
+  ready: BenchStackReady;
+  statistics(): Promise<StackStatistics>;
+}> {
   const file = fileURLToPath(new URL('../local/bench/bench-stack.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', file], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -147,8 +156,10 @@ try {
   say(`Driving ${reviews} Rapid Reviews at once (${concurrency} requests in flight)…`);
 
   const cases = await phase('notifications submitted', () =>
-    inParallel(Array.from({ length: reviews }, (_, index) => index), concurrency, () =>
-      client.submitNotification(notification, randomUUID()),
+    inParallel(
+      Array.from({ length: reviews }, (_, index) => index),
+      concurrency,
+      () => client.submitNotification(notification, randomUUID()),
     ),
   );
   const references = new Map(cases.map((opened) => [opened.reference, opened.caseId]));
@@ -163,7 +174,9 @@ try {
     });
   });
   if (links.length !== reviews * returning.length) {
-    throw new Error(`Expected ${reviews * returning.length} request emails to returning agencies, found ${links.length}`);
+    throw new Error(
+      `Expected ${reviews * returning.length} request emails to returning agencies, found ${links.length}`,
+    );
   }
 
   await phase('summaries uploaded and recorded', async () => {
@@ -200,7 +213,11 @@ try {
       counts[status] = 0;
       do {
         const page = await sfn.send(
-          new ListExecutionsCommand({ stateMachineArn: ready.stateMachineArn, statusFilter: status, nextToken }),
+          new ListExecutionsCommand({
+            stateMachineArn: ready.stateMachineArn,
+            statusFilter: status,
+            nextToken,
+          }),
         );
         counts[status] += page.executions?.length ?? 0;
         nextToken = page.nextToken;

@@ -209,31 +209,37 @@ export function timetableTable(timetable: Timetable, timeZone = defaultRapidRevi
   ].join('\n');
 }
 
-/** Runs the command; answers the exit status (0, or 2 for a bad argument). */
-export function runTimetableCommand(
-  argv: readonly string[],
-  output: { out: (text: string) => void; err: (text: string) => void },
-): number {
+/** Where the command writes: `process.stdout` and `process.stderr`, or a test's collectors. */
+export interface CommandOutput {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+/**
+ * The command itself, given the arguments after the script name: writes the timetable (or the
+ * usage line for --help) to `stdout`, or one line naming a bad argument to `stderr`. Answers
+ * the exit status: 0, or 2 for a bad argument.
+ */
+export function runTimetableCommand(argv: readonly string[], output: CommandOutput): number {
   try {
     if (argv.includes('--help')) {
-      output.out(USAGE);
+      output.stdout.write(`${USAGE}\n`);
       return 0;
     }
     const args = parseTimetableArgs(argv);
     const timetable = planTimetableFromArgs(args.request);
-    output.out(args.json ? JSON.stringify(timetableJson(timetable), null, 2) : timetableTable(timetable));
+    const printed = args.json ? JSON.stringify(timetableJson(timetable), null, 2) : timetableTable(timetable);
+    output.stdout.write(`${printed}\n`);
     return 0;
   } catch (error) {
     if (!(error instanceof TimetableArgumentError)) throw error;
-    output.err(`timetable: ${error.message.replaceAll('\n', ' ')}`);
+    output.stderr.write(`timetable: ${error.message.replaceAll('\n', ' ')}\n`);
     return 2;
   }
 }
 
-// Compared by path rather than import.meta.main, which a tsx started by an older system node lacks.
+// `npm run timetable -- …` runs this file. Compared by path rather than import.meta.main, which a
+// tsx started by an older system node lacks.
 if (process.argv[1] === import.meta.filename) {
-  process.exitCode = runTimetableCommand(process.argv.slice(2), {
-    out: (text) => console.log(text),
-    err: (text) => console.error(text),
-  });
+  process.exitCode = runTimetableCommand(process.argv.slice(2), process);
 }

@@ -9,6 +9,7 @@ import type { Page as BrowserPage } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { agencyLinkIn } from '../../local/demo/review-client.ts';
 import { demoSummaryPdf } from '../../local/demo/run-review.ts';
+import { pollUntil } from '../../local/free-port.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { screenshot, signInAs, usePage } from './support/browser.ts';
@@ -199,13 +200,15 @@ describe('following a case to the decision and the Panel', () => {
     await signInAs(page, stack.apiUrl, 'partnership-team');
 
     // Act: the workflow submits to the Panel on its own; reload until the page says so.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      await page.goto(`${stack.apiUrl}/cases/${caseId}`);
-      if ((await page.locator('.govuk-notification-banner--success').count()) > 0) break;
-      if (Date.now() > deadline) throw new Error('The case page never showed the Panel submission');
-      await page.waitForTimeout(250);
-    }
+    await pollUntil(
+      'the case page to show the Panel submission',
+      async () => {
+        await page.goto(`${stack.apiUrl}/cases/${caseId}`);
+        return page.locator('.govuk-notification-banner--success').count();
+      },
+      (banners) => banners > 0,
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
 
     // Assess
     expect(await textOf(page, '.govuk-notification-banner--success')).toMatch(

@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { S3Event } from 'aws-lambda';
@@ -13,6 +19,8 @@ import { waitFor } from '../../local/free-port.ts';
 import { type RunningS3, startLocalS3 } from '../../local/s3.ts';
 import { type LocalStack, localResourceNames, startLocalStack } from '../../local/stack.ts';
 import { toMime } from '../../shared/adapters/mailer.ts';
+import { envNames } from '../../shared/env.ts';
+import { sharedDynamoDbEndpoint } from '../support/dynamodb.ts';
 
 const start = new Date('2026-03-09T09:00:00.000Z');
 
@@ -219,6 +227,50 @@ describe('the local stack', () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(stillSignedIn.status).toBe(404);
+  });
+});
+
+describe('the local stack on a DynamoDB already running', () => {
+  it('starts no DynamoDB of its own, keeps its cases in a table of its own there, and leaves that DynamoDB running when it stops', async () => {
+    // Prepare
+    const dataDirectory = mkdtempSync(join(tmpdir(), 'local-stack-shared-'));
+    const endpoint = sharedDynamoDbEndpoint();
+    const dynamo = new DynamoDBClient(localClientConfig(endpoint));
+    const tableName = `cases-local-${randomUUID()}`;
+    try {
+      // Act
+      const running = await startLocalStack({
+        dataDirectory,
+        speed: 0,
+        quiet: true,
+        existingDynamoDb: { endpoint, tableName },
+      });
+      const javaWhileRunning = processesMentioning(dataDirectory);
+      const tableWhileRunning = process.env[envNames.tableName];
+      await running.stop();
+      const unnamed = await startLocalStack({
+        dataDirectory,
+        speed: 0,
+        quiet: true,
+        existingDynamoDb: { endpoint },
+      });
+      await unnamed.stop();
+
+      // Assess
+      expect(javaWhileRunning).toEqual([]);
+      expect(running.dynamodbEndpoint).toBe(endpoint);
+      expect(running.tableName).toBe(tableName);
+      expect(tableWhileRunning).toBe(tableName);
+      expect(unnamed.tableName).toMatch(/^cases-local-[0-9a-f-]{36}$/);
+      const tables = (await dynamo.send(new ListTablesCommand({}))).TableNames ?? [];
+      expect(tables).toEqual(expect.arrayContaining([tableName, unnamed.tableName]));
+      expect(tables).not.toContain(localResourceNames.table);
+      const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+      expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['gsi1']);
+    } finally {
+      dynamo.destroy();
+      rmSync(dataDirectory, { recursive: true, force: true });
+    }
   });
 });
 

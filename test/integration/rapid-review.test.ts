@@ -6,10 +6,12 @@ import { ReviewClient } from '../../local/demo/review-client.ts';
 import { type DemoReviewResult, runDemoReview } from '../../local/demo/run-review.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
 import { startLocalStack } from '../../local/stack.ts';
+import { sharedDynamoDbEndpoint } from '../support/dynamodb.ts';
 
 /**
  * A whole Rapid Review on the local stack, through the HTTP API only, in virtual time: the clock
- * stands still (speed 0) and moves only when the client jumps it to the next deadline.
+ * stands still (speed 0) and moves only when the client jumps it to the next deadline. Its cases
+ * live in a table of its own on the run's shared DynamoDB Local.
  */
 describe('a whole Rapid Review on the local stack', () => {
   let stack: Awaited<ReturnType<typeof startLocalStack>>;
@@ -26,6 +28,7 @@ describe('a whole Rapid Review on the local stack', () => {
       start: new Date('2026-03-04T10:00:00Z'),
       retryIntervalScale: 0,
       quiet: true,
+      existingDynamoDb: { endpoint: sharedDynamoDbEndpoint() },
     });
     client = new ReviewClient(stack);
     result = await runDemoReview(client, notification);

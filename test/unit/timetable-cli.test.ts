@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,16 +11,15 @@ import {
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Runs `tsx scripts/timetable.ts` as a person would, under the Node running the tests. */
+/** Runs the command in this process, as `npm run timetable -- <args>` would: what it printed and its exit status. */
 function timetableCommand(...args: string[]) {
-  const result = spawnSync(join(projectRoot, 'node_modules/.bin/tsx'), ['scripts/timetable.ts', ...args], {
-    cwd: projectRoot,
-    encoding: 'utf8',
-    // tsx starts whichever `node` is first on PATH; make it this one (Node 24), not an older system node.
-    env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
-    timeout: 30_000,
+  let stdout = '';
+  let stderr = '';
+  const status = runTimetableCommand(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { status, stdout, stderr };
 }
 
 describe('npm run timetable', () => {
@@ -173,9 +172,46 @@ describe('planTimetableFromArgs', () => {
 
 describe('runTimetableCommand', () => {
   it('prints the usage line for --help and succeeds', () => {
-    const printed: string[] = [];
-    const status = runTimetableCommand(['--help'], { out: (text) => printed.push(text), err: () => {} });
+    const { status, stdout, stderr } = timetableCommand('--help');
+
     expect(status).toBe(0);
-    expect(printed.join('\n')).toMatch(/^usage: npm run timetable -- --received/);
+    expect(stdout).toMatch(/^usage: npm run timetable -- --received .*\n$/);
+    expect(stderr).toBe('');
+  });
+});
+
+describe('the real command, as the README runs it', () => {
+  /** `npm run timetable -- <args>` in the project, under the Node running the tests (Node 24). */
+  function npmRunTimetable(...args: string[]) {
+    return spawnSync('npm', ['run', 'timetable', '--', ...args], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      // tsx starts whichever `node` is first on PATH; make it this one, not an older system node.
+      env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
+      timeout: 60_000,
+    });
+  }
+
+  it('prints what the command prints in-process and exits 0, or names a bad argument and exits 2', () => {
+    const args = [
+      '--received',
+      '2026-12-18T16:30:00Z',
+      '--aware',
+      '2026-12-15',
+      '--panel-notified',
+      '2026-12-17',
+    ];
+
+    const good = npmRunTimetable(...args);
+    const bad = npmRunTimetable('--recieved', '2026-12-18T16:30:00Z');
+
+    expect(good.stderr).toBe('');
+    expect(good.status).toBe(0);
+    // npm first echoes the script it runs; the command's own output follows.
+    expect(good.stdout).toMatch(/^\n> [^\n]+ timetable\n> tsx scripts\/timetable\.ts [^\n]+\n\n/);
+    expect(good.stdout.endsWith(timetableCommand(...args).stdout)).toBe(true);
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).not.toContain('Rapid Review timetable');
+    expect(bad.stderr).toMatch(/^timetable: --recieved: unknown argument/);
   });
 });

@@ -1,33 +1,17 @@
 /**
- * Headless Chromium for the end-to-end tests: Debian's `chromium` driven by playwright-core (no
- * browser download), a fresh browser context per test, screenshots kept as test artefacts, and
+ * Headless Chromium for the end-to-end tests: the run's one browser (started by
+ * chromium.global-setup.ts from `@sparticuz/chromium`, or CHROMIUM_EXECUTABLE) driven by
+ * playwright-core, a fresh browser context per test, screenshots kept as test artefacts, and
  * sign-in through the local stack's sign-in page.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
 import { type LocalUser, localUsers } from '../../../local/tokens.ts';
 import type { StaffRole } from '../../../shared/schemas/roles.ts';
-
-/** Debian's Chromium (`apt-get install chromium`; `.ci/run` installs it when missing). */
-export const chromiumExecutable = '/usr/bin/chromium';
-
-/**
- * Flags for a closed network and a root user: without the background-networking ones Chromium
- * keeps trying to reach Google's hosts and has its connections refused.
- */
-export const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-] as const;
+import '../../support/provided-context.ts';
 
 /** A desktop-sized window; full-page screenshots grow to the page's height. */
 export const defaultViewport = { width: 1280, height: 800 } as const;
@@ -37,9 +21,19 @@ const e2eFolder = join(projectRoot, 'test/e2e');
 /** Git-ignored (`test-results/`): the screenshots are the kept artefacts of a run. */
 export const screenshotFolder = join(projectRoot, 'test-results/screenshots');
 
-/** Launches Debian's Chromium headless. Each context it makes has its own cookies and storage. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumExecutable, args: [...chromiumArgs] });
+/**
+ * Connects to the run's Chromium (the e2e project's global setup starts it). Each context made
+ * on the connection has its own cookies and storage; closing the connection leaves the browser
+ * running for other files.
+ */
+export function connectChromium(): Promise<Browser> {
+  const wsEndpoint = inject('chromiumWsEndpoint');
+  if (!wsEndpoint) {
+    throw new Error(
+      'No shared Chromium: browser tests belong in the e2e project, whose globalSetup is test/e2e/support/chromium.global-setup.ts',
+    );
+  }
+  return chromium.connect(wsEndpoint);
 }
 
 export interface PageFixture {
@@ -47,7 +41,7 @@ export interface PageFixture {
   readonly page: Page;
   /** The current test's browser context. */
   readonly context: BrowserContext;
-  /** The test file's browser. */
+  /** The test file's connection to the run's browser. */
   readonly browser: Browser;
   /** Another person in the same test: a new context (own cookies) and page, closed after the test. */
   newPage(): Promise<Page>;
@@ -58,9 +52,9 @@ export interface UsePageOptions {
 }
 
 /**
- * For a vitest file: launches Chromium once for the file (beforeAll) and gives each test a fresh
- * context and page (beforeEach), closing them after the test and the browser after the file.
- * Read `page` inside tests and hooks, not at the top of the file.
+ * For a vitest file: connects to the run's Chromium once for the file (beforeAll) and gives each
+ * test a fresh context and page (beforeEach), closing them after the test and the connection
+ * after the file. Read `page` inside tests and hooks, not at the top of the file.
  */
 export function usePage(options: UsePageOptions = {}): PageFixture {
   const viewport = options.viewport ?? defaultViewport;
@@ -69,7 +63,7 @@ export function usePage(options: UsePageOptions = {}): PageFixture {
   let extras: BrowserContext[] = [];
 
   beforeAll(async () => {
-    browser = await launchChromium();
+    browser = await connectChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,7 +1,8 @@
 /**
  * The local stack (ARCHITECTURE §5) for one end-to-end test file: started in a temporary data
- * directory with the virtual clock standing still, so every date a page shows is known, and
- * stopped (and its directory removed) after the file.
+ * directory with the virtual clock standing still, so every date a page shows is known, its
+ * cases in a table of its own on the run's shared DynamoDB Local, and stopped (and its
+ * directory removed) after the file.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { ReviewClient } from '../../../local/demo/review-client.ts';
 import { type LocalStack, startLocalStack } from '../../../local/stack.ts';
+import { sharedDynamoDbEndpoint } from '../../support/dynamodb.ts';
 
 /**
  * Where the virtual clock starts: Wednesday 4 March 2026, 10:00 in London (GMT), a working day
@@ -37,8 +39,9 @@ export interface E2eStackOptions {
 }
 
 /**
- * Starts the local stack: a fresh temporary data directory, the clock standing still at `start`
- * (speed 0: it moves only when a test moves it), workflow retries without delay, quiet.
+ * Starts the local stack: a fresh temporary data directory, a fresh table on the shared
+ * DynamoDB Local, the clock standing still at `start` (speed 0: it moves only when a test moves
+ * it), workflow retries without delay, quiet.
  * `stop()` stops it and removes the directory.
  */
 export async function startE2eStack(
@@ -53,6 +56,8 @@ export async function startE2eStack(
       speed: 0,
       retryIntervalScale: 0,
       quiet: true,
+      // The run's one DynamoDB Local; the stack makes a table of its own there.
+      existingDynamoDb: { endpoint: sharedDynamoDbEndpoint() },
     });
   } catch (error) {
     rmSync(dataDirectory, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 /**
  * The harness checks itself without the local stack: the axe assertion fails on a page that
- * breaks WCAG, and sign-in finds the role's control however a sign-in page offers it.
+ * breaks WCAG, the browser keeps the same-origin policy (its flags must not turn off what the
+ * tests look for), and sign-in finds the role's control however a sign-in page offers it.
  */
 
 import { existsSync } from 'node:fs';
@@ -119,6 +120,38 @@ describe('the end-to-end harness', () => {
 
     expect(signedInWith).toBe(expected);
     expect(new URL(browser.page.url()).pathname).toBe('/');
+  });
+
+  it('keeps the same-origin policy: a page cannot read another origin unless that origin allows it (CORS)', async () => {
+    // Prepare: another origin (another port), answering with and without a CORS header.
+    const other = createServer((request, response) => {
+      const allow = request.url === '/allowed' ? { 'access-control-allow-origin': baseUrl } : {};
+      response.writeHead(200, { 'content-type': 'text/plain', ...allow }).end('invented data');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherPort = (other.address() as { port: number }).port;
+    const read = (path: string) =>
+      browser.page.evaluate(async (url) => {
+        try {
+          return await (await fetch(url)).text();
+        } catch (error) {
+          return `refused: ${(error as Error).message}`;
+        }
+      }, `http://127.0.0.1:${otherPort}${path}`);
+
+    try {
+      await browser.page.goto(`${baseUrl}/`);
+
+      // Act
+      const refused = await read('/not-allowed');
+      const allowed = await read('/allowed');
+
+      // Assess
+      expect(refused).toBe('refused: Failed to fetch');
+      expect(allowed).toBe('invented data');
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 
   it('fails naming the problem when signing in leaves the browser on the sign-in page', async () => {

@@ -179,6 +179,16 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
       expect(html).toContain(`data-upload-api="/api/agency/${token}/uploads"`);
     });
 
+    it('lets the agency press Upload again at once after an error: no GOV.UK double-click guard on the button', async () => {
+      const result = await open(`/agency/${token}`);
+
+      // GOV.UK Frontend would swallow a second press within a second; the page's own script
+      // refuses a second upload while one runs instead (test/e2e/agency-return.test.ts).
+      const button = /<button[^>]*data-upload-button[^>]*>/.exec(String(result.body))?.[0];
+      expect(button).toContain('type="submit"');
+      expect(button).not.toContain('data-prevent-double-click');
+    });
+
     it('shows the wrong-link page with 404 for an unknown or malformed link, naming no case', async () => {
       const unknown = await open(`/agency/${mintAgencyToken().token}`);
       const malformed = await open('/agency/not-a-token');

@@ -1,0 +1,410 @@
+/**
+ * What every CaseStore does, whatever keeps it: one suite run against the DynamoDB adapter
+ * (test/integration/case-store.test.ts, on DynamoDB Local) and against the in-memory fake the
+ * unit tests use (test/unit/in-memory-case-store.test.ts), so the fake cannot drift from the
+ * adapter it stands in for.
+ */
+import { randomUUID } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { sampleNotification } from '../../local/sample-notification.ts';
+import { openCase } from '../../shared/cases/open-case.ts';
+import { CaseNotFoundError, DuplicateWriteError, StaleWriteError } from '../../shared/errors.ts';
+import type { Actor } from '../../shared/schemas/roles.ts';
+import type { AuditInput, CaseStore, DynamoDbCaseStore } from '../../shared/stores/case-store.ts';
+
+/** The case store with its idempotency keys, as the DynamoDB adapter offers them. */
+export type ContractCaseStore = CaseStore &
+  Pick<DynamoDbCaseStore, 'claimIdempotencyKey' | 'findIdempotencyKey'>;
+type IdempotencyClaim = Parameters<ContractCaseStore['claimIdempotencyKey']>[1];
+
+const notifier: Actor = { kind: 'staff', id: 'user-notifier-demo', role: 'notifier' };
+const workflow: Actor = { kind: 'system', id: 'rapid-review-workflow' };
+
+/** An invented case opened on Wednesday 4 March 2026 with its four agency requests. */
+export function aCase(receivedAt = '2026-03-04T10:00:00Z') {
+  const caseId = randomUUID();
+  return openCase({
+    caseId,
+    notification: sampleNotification(),
+    receivedAt: new Date(receivedAt),
+    notificationDocumentKey: `cases/${caseId}/notification.json`,
+  });
+}
+
+/** The audit input of opening a case. */
+export const opened = (at = '2026-03-04T10:00:00.000Z'): AuditInput => ({
+  actor: notifier,
+  at,
+  action: 'case.opened',
+  reason: 'Serious incident notification received',
+});
+
+const aClaim = (overrides: Partial<IdempotencyClaim> = {}): IdempotencyClaim => ({
+  requestHash: 'hash-of-request-one',
+  caseId: randomUUID(),
+  claimedAt: '2026-03-04T10:00:00.000Z',
+  ...overrides,
+});
+
+/**
+ * Declares the contract's tests for the store `makeStore` answers: a new, empty one for each test.
+ */
+export function describeCaseStoreContract(name: string, makeStore: () => Promise<ContractCaseStore>): void {
+  describe(`${name}: the CaseStore contract`, () => {
+    let store: ContractCaseStore;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+
+    describe('cases', () => {
+      it('creates a case with its agency requests and an audit event, and reads them back', async () => {
+        const { record, agencies } = aCase();
+
+        const created = await store.createCase(record, agencies, opened());
+
+        expect(created).toEqual(record);
+        const file = await store.getCaseFile(record.caseId);
+        expect(file.case).toEqual(record);
+        expect(file.agencies.map((agency) => agency.agencyId)).toEqual(
+          ['childrens-social-care', 'education', 'health', 'police'].sort(),
+        );
+        expect(file.agencies).toEqual([...agencies].sort((a, b) => a.agencyId.localeCompare(b.agencyId)));
+        expect(file.audit).toHaveLength(1);
+        expect(file.audit[0]).toMatchObject({
+          action: 'case.opened',
+          actor: notifier,
+          caseId: record.caseId,
+          at: '2026-03-04T10:00:00.000Z',
+          reason: 'Serious incident notification received',
+        });
+        expect(file.audit[0]?.eventId).toEqual(expect.any(String));
+        expect(await store.getCase(record.caseId)).toEqual(record);
+      });
+
+      it('changes state and appends who, when, what and why in the same write', async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+
+        const next = await store.updateCase(
+          record,
+          { status: 'awaiting-summaries', currentStep: 'RequestAgencySummaries' },
+          { actor: workflow, at: '2026-03-04T10:00:05.000Z', action: 'summaries.requested', reason: 'Day 1' },
+        );
+
+        expect(next).toMatchObject({
+          status: 'awaiting-summaries',
+          currentStep: 'RequestAgencySummaries',
+          version: 2,
+          updatedAt: '2026-03-04T10:00:05.000Z',
+        });
+        const file = await store.getCaseFile(record.caseId);
+        expect(file.case).toEqual(next);
+        expect(file.audit.map((event) => [event.action, event.reason, event.actor.kind])).toEqual([
+          ['case.opened', 'Serious incident notification received', 'staff'],
+          ['summaries.requested', 'Day 1', 'system'],
+        ]);
+      });
+
+      it('refuses a stale write and leaves nothing behind', async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+        await store.updateCase(
+          record,
+          { status: 'awaiting-summaries' },
+          { ...opened('2026-03-04T10:01:00.000Z'), action: 'first', reason: 'r1' },
+        );
+
+        const stale = store.updateCase(
+          record,
+          { status: 'failed' },
+          { ...opened(), action: 'second', reason: 'r2' },
+        );
+
+        await expect(stale).rejects.toBeInstanceOf(StaleWriteError);
+        const file = await store.getCaseFile(record.caseId);
+        expect(file.case.status).toBe('awaiting-summaries');
+        expect(file.case.version).toBe(2);
+        expect(file.audit.map((event) => event.action)).toEqual(['case.opened', 'first']);
+      });
+
+      it('refuses to change a case that does not exist, writing nothing', async () => {
+        const { record } = aCase();
+
+        const change = store.updateCase(record, { status: 'failed' }, opened());
+
+        await expect(change).rejects.toBeInstanceOf(StaleWriteError);
+        expect(await store.getCase(record.caseId)).toBeUndefined();
+        await expect(store.getCaseFile(record.caseId)).rejects.toBeInstanceOf(CaseNotFoundError);
+      });
+
+      it('refuses to create the same case twice and keeps the first', async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+
+        const again = store.createCase(
+          { ...record, notifyingLocalAuthority: 'Somewhere Else (demo)' },
+          agencies.slice(0, 1),
+          opened('2026-03-04T10:05:00.000Z'),
+        );
+
+        await expect(again).rejects.toBeInstanceOf(DuplicateWriteError);
+        const file = await store.getCaseFile(record.caseId);
+        expect(file.case.notifyingLocalAuthority).toBe('Exampleshire County Council');
+        expect(file.agencies).toHaveLength(agencies.length);
+        expect(file.audit).toHaveLength(1);
+      });
+
+      it('treats the same change with the same event id as a duplicate, not a second change', async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+        const change: AuditInput = {
+          ...opened(),
+          action: 'summaries.requested',
+          reason: 'Day 1',
+          eventId: 'step-1',
+        };
+        const once = await store.updateCase(record, { status: 'awaiting-summaries' }, change);
+
+        const twice = store.updateCase(once, { status: 'awaiting-summaries' }, change);
+
+        await expect(twice).rejects.toBeInstanceOf(DuplicateWriteError);
+        const file = await store.getCaseFile(record.caseId);
+        expect(file.case.version).toBe(2);
+        expect(file.audit.filter((event) => event.eventId === 'step-1')).toHaveLength(1);
+      });
+
+      it('reports a repeated event id as a duplicate even when the version is stale too', async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+        const change: AuditInput = { ...opened(), action: 'x', reason: 'y', eventId: 'step-2' };
+        await store.updateCase(record, { status: 'awaiting-summaries' }, change);
+
+        const retried = store.updateCase(record, { status: 'awaiting-summaries' }, change);
+
+        await expect(retried).rejects.toBeInstanceOf(DuplicateWriteError);
+      });
+
+      it('updates an agency request with its own version and audit event, refusing a stale one', async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+        const police = agencies.find((agency) => agency.agencyId === 'police')!;
+
+        const received = await store.updateAgencyRequest(
+          police,
+          { status: 'received', receivedAt: '2026-03-10T09:00:00.000Z', late: false },
+          {
+            actor: { kind: 'agency', agencyId: 'police' },
+            at: '2026-03-10T09:00:00.000Z',
+            action: 'summary.received',
+            reason: 'Uploaded',
+          },
+        );
+        const stale = store.updateAgencyRequest(
+          police,
+          { status: 'escalated' },
+          { ...opened(), action: 'x', reason: 'y' },
+        );
+
+        expect(received).toMatchObject({ status: 'received', version: 2, late: false });
+        await expect(stale).rejects.toBeInstanceOf(StaleWriteError);
+        const file = await store.getCaseFile(record.caseId);
+        expect(file.agencies.find((agency) => agency.agencyId === 'police')).toEqual(received);
+        expect(file.case.version).toBe(1);
+        expect(file.audit.map((event) => event.action)).toEqual(['case.opened', 'summary.received']);
+      });
+
+      it('says clearly when a case does not exist', async () => {
+        const missing = randomUUID();
+
+        await expect(store.getCaseFile(missing)).rejects.toBeInstanceOf(CaseNotFoundError);
+        expect(await store.getCase(missing)).toBeUndefined();
+      });
+
+      it('rejects an invalid record before writing anything', async () => {
+        const { record, agencies } = aCase();
+
+        const invalid = store.createCase({ ...record, status: 'nonsense' as never }, agencies, opened());
+
+        await expect(invalid).rejects.toThrow(/status/);
+        await expect(store.getCaseFile(record.caseId)).rejects.toBeInstanceOf(CaseNotFoundError);
+      });
+
+      it('hands out records that changing does not change what is stored', async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+
+        const read = await store.getCase(record.caseId);
+        read!.status = 'failed';
+        const file = await store.getCaseFile(record.caseId);
+        file.agencies[0]!.status = 'escalated';
+        file.audit.length = 0;
+
+        const again = await store.getCaseFile(record.caseId);
+        expect(again.case.status).toBe('notified');
+        expect(again.agencies[0]?.status).not.toBe('escalated');
+        expect(again.audit).toHaveLength(1);
+      });
+
+      it('lists cases newest first and filters them by status', async () => {
+        const older = aCase();
+        const newer = aCase('2026-03-05T10:00:00Z');
+        await store.createCase(older.record, older.agencies, opened());
+        await store.createCase(newer.record, newer.agencies, opened('2026-03-05T10:00:00.000Z'));
+        await store.updateCase(
+          older.record,
+          { status: 'awaiting-summaries' },
+          { ...opened(), action: 'x', reason: 'y' },
+        );
+
+        const all = await store.listCases();
+        const awaiting = await store.listCases({ status: 'awaiting-summaries' });
+        const none = await store.listCases({ status: 'decided' });
+
+        expect(all.map((record) => record.caseId)).toEqual([newer.record.caseId, older.record.caseId]);
+        expect(awaiting.map((record) => record.caseId)).toEqual([older.record.caseId]);
+        expect(awaiting[0]!.version).toBe(2);
+        expect(none).toEqual([]);
+      });
+
+      it('lists audit events that share an instant in the order they were written', async () => {
+        const { record, agencies } = aCase();
+        let current = await store.createCase(record, agencies, opened());
+        const sameInstant = '2026-03-04T10:00:00.000Z';
+
+        for (const action of ['zeta.first', 'alpha.second', 'mu.third']) {
+          current = await store.updateCase(
+            current,
+            {},
+            { ...opened(sameInstant), action, reason: action, eventId: action },
+          );
+        }
+
+        const file = await store.getCaseFile(record.caseId);
+        expect(file.audit.map((event) => event.action)).toEqual([
+          'case.opened',
+          'zeta.first',
+          'alpha.second',
+          'mu.third',
+        ]);
+      });
+
+      it('lists audit events by their time, whatever order they were written in', async () => {
+        const { record, agencies } = aCase();
+        const created = await store.createCase(record, agencies, opened('2026-03-04T12:00:00.000Z'));
+
+        await store.updateCase(
+          created,
+          {},
+          { ...opened('2026-03-04T11:00:00.000Z'), action: 'earlier', reason: 'r' },
+        );
+
+        const file = await store.getCaseFile(record.caseId);
+        expect(file.audit.map((event) => event.action)).toEqual(['earlier', 'case.opened']);
+      });
+    });
+
+    describe('agency links', () => {
+      const link = (overrides = {}) => ({
+        tokenHash: `hash-${randomUUID()}`,
+        caseId: randomUUID(),
+        agencyId: 'police',
+        expiresAt: '2026-04-04T17:00:00.000Z',
+        ...overrides,
+      });
+
+      it('finds a link by the hash of its token, and nothing for another hash', async () => {
+        const stored = link();
+
+        await store.putAgencyLink(stored);
+
+        expect(await store.findAgencyLink(stored.tokenHash)).toEqual(stored);
+        expect(await store.findAgencyLink('hash-never-stored')).toBeUndefined();
+      });
+
+      it('refuses a second link with the same hash and keeps the first', async () => {
+        const first = link();
+
+        await store.putAgencyLink(first);
+        const second = store.putAgencyLink({ ...first, agencyId: 'health' });
+
+        await expect(second).rejects.toThrow();
+        expect(await store.findAgencyLink(first.tokenHash)).toEqual(first);
+      });
+    });
+
+    describe('decision tokens', () => {
+      it('keeps the latest callback token of a case, and none for a case without one', async () => {
+        const caseId = randomUUID();
+
+        await store.saveDecisionToken(caseId, 'task-token-one', 1);
+        await store.saveDecisionToken(caseId, 'task-token-two', 2);
+
+        expect(await store.getDecisionToken(caseId)).toEqual({ taskToken: 'task-token-two', attempt: 2 });
+        expect(await store.getDecisionToken(randomUUID())).toBeUndefined();
+      });
+
+      it('keeps the token apart from the case file', async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+
+        await store.saveDecisionToken(record.caseId, 'task-token', 1);
+
+        const file = await store.getCaseFile(record.caseId);
+        expect(file.case).toEqual(record);
+        expect(file.audit).toHaveLength(1);
+      });
+    });
+
+    describe('idempotency keys', () => {
+      it('claims a new key for the request and remembers it', async () => {
+        const claim = aClaim();
+
+        const holder = await store.claimIdempotencyKey('key-new', claim);
+
+        expect(holder).toEqual(claim);
+        expect(await store.findIdempotencyKey('key-new')).toEqual(claim);
+      });
+
+      it('answers a second claim of the same key with the first, unchanged', async () => {
+        const first = aClaim();
+        await store.claimIdempotencyKey('key-twice', first);
+
+        const second = await store.claimIdempotencyKey(
+          'key-twice',
+          aClaim({ requestHash: 'hash-of-request-two', claimedAt: '2026-03-04T10:01:00.000Z' }),
+        );
+
+        expect(second).toEqual(first);
+        expect(await store.findIdempotencyKey('key-twice')).toEqual(first);
+      });
+
+      it('lets exactly one of many concurrent claims of a key win', async () => {
+        const claims = Array.from({ length: 8 }, () => aClaim());
+
+        const holders = await Promise.all(
+          claims.map((claim) => store.claimIdempotencyKey('key-race', claim)),
+        );
+
+        const winners = new Set(holders.map((holder) => holder.caseId));
+        expect(winners.size).toBe(1);
+        expect(claims.map((claim) => claim.caseId)).toContain([...winners][0]);
+        expect(await store.findIdempotencyKey('key-race')).toEqual(holders[0]);
+      });
+
+      it('keeps keys apart from each other', async () => {
+        const one = aClaim();
+        const two = aClaim({ requestHash: 'hash-of-request-two' });
+
+        await store.claimIdempotencyKey('key-one', one);
+        await store.claimIdempotencyKey('key-two', two);
+
+        expect(await store.findIdempotencyKey('key-one')).toEqual(one);
+        expect(await store.findIdempotencyKey('key-two')).toEqual(two);
+      });
+
+      it('finds nothing for a key never claimed', async () => {
+        expect(await store.findIdempotencyKey('key-never')).toBeUndefined();
+      });
+    });
+  });
+}

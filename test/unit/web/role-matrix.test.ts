@@ -1,0 +1,322 @@
+/**
+ * Roles enforced on the server, for every page the web function has (read from its own list,
+ * so a page is checked here as soon as it is listed) and every role: what the start page offers
+ * each role, 403 wherever the role is not named (the page never runs), the page itself wherever
+ * it is, and sign-in (coming back to the page afterwards) for someone not signed in. In-process,
+ * through the router, over fakes; the browser tests keep one rendered 403 page.
+ */
+import { randomUUID } from 'node:crypto';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from '../../../functions/web/page.ts';
+import { pages } from '../../../functions/web/pages/index.ts';
+import { notifyPagesWith } from '../../../functions/web/pages/notify.ts';
+import { cookieValue, type SessionUser, sessionCookieName } from '../../../functions/web/session.ts';
+import { sampleNotification } from '../../../local/sample-notification.ts';
+import { localSignIn } from '../../../local/sign-in.ts';
+import { localUsers } from '../../../local/tokens.ts';
+import { openCase } from '../../../shared/cases/open-case.ts';
+import { type StaffRole, staffRole } from '../../../shared/schemas/roles.ts';
+import { InMemoryDraftStore } from '../../support/in-memory-draft-store.ts';
+import {
+  InMemoryCaseStore,
+  SettableClock,
+  STATE_MACHINE_ARN,
+  testS3Client,
+  testService,
+} from '../api/support/api-fixtures.ts';
+import {
+  anonymousBrowser,
+  signedIn,
+  testSessionSecret,
+  testWebApp,
+  webEvent,
+} from './support/web-fixtures.ts';
+
+const key = (page: Pick<Page, 'method' | 'path'>) => `${page.method} ${page.path}`;
+const staffPages = pages.filter((page) => page.access.kind === 'staff');
+
+/** Whether the page's access names the role. */
+function allowsRole(page: Page, role: StaffRole): boolean {
+  return page.access.kind === 'public' || page.access.roles.includes(role);
+}
+
+/** A 303 to the sign-in page. */
+const sentToSignIn = (result: APIGatewayProxyStructuredResultV2) =>
+  result.statusCode === 303 && String(result.headers?.location ?? '').startsWith('/sign-in');
+
+/** The local stack's invented user of the role, as the local sign-in signs them in. */
+function person(role: StaffRole): SessionUser {
+  const user = localUsers[role];
+  return { id: user.id, name: user.name, roles: [role] };
+}
+
+/** The hrefs of the start page's menu ("What you can do"). */
+function startPageMenu(html: string): string[] {
+  const menu = /<ul class="govuk-list app-menu">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
+  return [...menu.matchAll(/href="([^"]+)"/g)].map((match) => match[1] ?? '');
+}
+
+/**
+ * The web app over fakes: every page of `pages` over an in-memory draft store and case store
+ * and mocked S3 and Step Functions clients, each page recording that it ran; a whole draft notification for each person who may notify, and
+ * one case awaiting the chair's decision, notified by the notifier.
+ */
+async function appUnderTest() {
+  const store = new InMemoryCaseStore();
+  const s3Client = testS3Client();
+  const s3 = mockClient(s3Client);
+  s3.onAnyCommand().resolves({});
+  const sfnClient = new SFNClient({ region: 'eu-west-2' });
+  const sfn = mockClient(sfnClient);
+  sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:execution', startDate: new Date() });
+  // Each person who may notify has a whole draft, so the pages of its children and agencies exist.
+  const drafts = new InMemoryDraftStore();
+  for (const role of ['notifier', 'partnership-team'] as const) {
+    await drafts.saveDraft(person(role).id, { draftId: `draft-${role}`, notification: sampleNotification() });
+  }
+  const ran: string[] = [];
+  const pagesUnderTest = pages.map((listed): Page => {
+    const page = listed;
+    return {
+      ...page,
+      // The listed page's access: the router must enforce what the list says.
+      access: listed.access,
+      handle(request) {
+        ran.push(key(page));
+        return page.handle(request);
+      },
+    };
+  });
+  const service = testService({
+    store,
+    clock: new SettableClock('2026-03-23T15:30:00Z'),
+    s3: s3Client,
+    sfn: sfnClient,
+    drafts,
+  });
+  const app = testWebApp(pagesUnderTest, { service });
+
+  const caseId = randomUUID();
+  const { record, agencies } = openCase({
+    caseId,
+    notification: sampleNotification(),
+    receivedAt: new Date('2026-03-04T10:00:00Z'),
+    notificationDocumentKey: `cases/${caseId}/notification.json`,
+  });
+  const created = await store.createCase(record, agencies, {
+    actor: { kind: 'staff', id: person('notifier').id, role: 'notifier' },
+    at: record.receivedAt,
+    action: 'case.opened',
+    reason: 'Serious incident notification received',
+  });
+  await store.updateCase(
+    created,
+    { status: 'awaiting-decision' },
+    {
+      actor: { kind: 'system', id: 'rapid-review-workflow' },
+      at: '2026-03-19T09:00:00.000Z',
+      action: 'papers.distributed',
+      reason: 'Day 12',
+    },
+  );
+
+  /** A concrete path for a page path: the case for `{caseId}`, the first child or agency for `{number}`. */
+  const concretePath = (path: string) =>
+    path.replace(/\{([^}]+)\}/g, (_whole, name: string) =>
+      name === 'caseId' ? caseId : name === 'number' ? '1' : randomUUID(),
+    );
+  return { app, ran, concretePath, mocks: [s3, sfn] };
+}
+
+/** What the app answered a request to a page, and whether the page ran. */
+async function ask(
+  subject: Awaited<ReturnType<typeof appUnderTest>>,
+  page: Page,
+  browser: { cookies: string[]; csrfToken: string } | undefined,
+) {
+  const path = subject.concretePath(page.path);
+  const before = subject.ran.length;
+  const result = await subject.app(
+    webEvent({
+      method: page.method,
+      path,
+      ...(browser ? { cookies: browser.cookies } : {}),
+      // A valid form token, so the answer is about the role alone; the form itself is empty.
+      ...(page.method === 'POST' ? { form: {}, ...(browser ? { csrfToken: browser.csrfToken } : {}) } : {}),
+    }),
+  );
+  const ran = subject.ran.slice(before).includes(key(page));
+  return {
+    page: key(page),
+    path,
+    status: result.statusCode ?? 0,
+    location: result.headers?.location === undefined ? undefined : String(result.headers.location),
+    ran,
+    result,
+  };
+}
+
+describe('roles enforced on the server, for every page', () => {
+  let subject: Awaited<ReturnType<typeof appUnderTest>>;
+  beforeEach(async () => {
+    subject = await appUnderTest();
+  });
+  afterEach(() => {
+    for (const mock of subject.mocks) mock.restore();
+  });
+
+  it('has staff pages for every role to be refused or let through', () => {
+    expect(staffPages.length).toBeGreaterThan(10);
+    for (const role of staffRole.options) {
+      expect(
+        staffPages.some((page) => !allowsRole(page, role)),
+        `a page refusing the ${role}`,
+      ).toBe(true);
+    }
+  });
+
+  it.for(staffRole.options)(
+    'offers the %s on the start page only the menu pages that role may use',
+    async (role) => {
+      // Prepare
+      const expected = pages
+        .filter((page) => page.method === 'GET' && page.menu && allowsRole(page, role))
+        .map((page) => page.path);
+
+      // Act
+      const result = await subject.app(webEvent({ path: '/', cookies: signedIn(person(role)).cookies }));
+
+      // Assess
+      expect(result.statusCode).toBe(200);
+      expect(startPageMenu(String(result.body))).toEqual(expected);
+    },
+  );
+
+  it('offers each role its own menu: notifying to notifiers and the team, the case list to the team alone', async () => {
+    const menus = Object.fromEntries(
+      await Promise.all(
+        staffRole.options.map(async (role) => {
+          const result = await subject.app(webEvent({ path: '/', cookies: signedIn(person(role)).cookies }));
+          return [role, startPageMenu(String(result.body))];
+        }),
+      ),
+    );
+
+    expect(menus).toEqual({
+      notifier: ['/notify'],
+      'partnership-team': ['/notify', '/cases'],
+      'rrg-member': [],
+      'rrg-chair': [],
+      scrutineer: [],
+    });
+  });
+
+  it.for(staffRole.options)(
+    'refuses the %s every staff page of other roles with 403, without running the page',
+    async (role) => {
+      // Prepare: a form token of the session, and one that is not (roles come before the token).
+      const browser = signedIn(person(role));
+      const forged = { ...browser, csrfToken: 'not-this-session' };
+      const refusing = staffPages.filter((page) => !allowsRole(page, role));
+
+      // Act
+      const answers = [];
+      for (const page of refusing) {
+        answers.push(await ask(subject, page, browser));
+        if (page.method === 'POST') answers.push(await ask(subject, page, forged));
+      }
+
+      // Assess
+      expect(answers.length).toBeGreaterThan(0);
+      const wrong = answers
+        .filter((answer) => answer.status !== 403 || answer.ran)
+        .map(({ page, status, ran }) => ({ page, status, ran }));
+      expect(wrong, `pages not refusing the ${role}`).toEqual([]);
+      expect(String(answers[0]?.result.body)).toContain('You cannot use this page');
+    },
+  );
+
+  it.for(staffRole.options)(
+    'lets the %s through to every staff page of its role: the page runs, a GET answers 2xx or 3xx',
+    async (role) => {
+      // Prepare
+      const browser = signedIn(person(role));
+      const letting = staffPages.filter((page) => allowsRole(page, role));
+
+      // Act
+      const answers = [];
+      for (const page of letting) answers.push(await ask(subject, page, browser));
+
+      // Assess: a POST of an empty form may answer 400 with the page's own error summary.
+      const wrong = answers
+        .filter(({ status, ran, location, result }) => {
+          if (!ran || status === 403 || location?.startsWith('/sign-in')) return true;
+          if (status >= 200 && status < 400) return false;
+          return !(status === 400 && String(result.body).includes('govuk-error-summary'));
+        })
+        .map(({ page, status, location, ran }) => ({ page, status, location, ran }));
+      expect(wrong, `pages not letting the ${role} through`).toEqual([]);
+    },
+  );
+
+  it('sends a person who is not signed in from every staff page to sign in, without running the page', async () => {
+    // Act
+    const answers = [];
+    for (const page of staffPages) answers.push(await ask(subject, page, undefined));
+
+    // Assess
+    for (const answer of answers) {
+      expect({ ...answer, result: undefined }, answer.page).toEqual({
+        ...answer,
+        result: undefined,
+        status: 303,
+        location: `/sign-in?${new URLSearchParams({ returnTo: answer.path })}`,
+        ran: false,
+      });
+    }
+  });
+
+  it.for(staffPages.filter((page) => page.method === 'GET').map(key))(
+    'brings a person back to %s once signed in (the local sign-in) with a role it allows',
+    async (pageKey) => {
+      // Prepare
+      const page = staffPages.find((candidate) => key(candidate) === pageKey) as Page;
+      const role = staffRole.options.find((candidate) => allowsRole(page, candidate)) as StaffRole;
+      const refused = await ask(subject, page, undefined);
+      const signInUrl = new URL(String(refused.location), 'https://reviews.example.org');
+      const browser = anonymousBrowser();
+
+      // Act: the sign-in page, then choosing the user, then where it sends the browser.
+      const signInPage = localSignIn(testSessionSecret, {
+        method: 'GET',
+        query: signInUrl.searchParams,
+        body: Buffer.alloc(0),
+        cookies: browser.cookies,
+      });
+      const returnTo = /name="returnTo" value="([^"]*)"/.exec(String(signInPage.body))?.[1] ?? '';
+      const chosen = localSignIn(testSessionSecret, {
+        method: 'POST',
+        query: new URLSearchParams(),
+        body: Buffer.from(new URLSearchParams({ role, returnTo, csrfToken: browser.csrfToken }).toString()),
+        cookies: browser.cookies,
+      });
+      const session = cookieValue(chosen.cookies, sessionCookieName);
+      const back = await subject.app(
+        webEvent({ path: String(chosen.headers?.location), cookies: [`${sessionCookieName}=${session}`] }),
+      );
+
+      // Assess
+      expect(signInUrl.pathname).toBe('/sign-in');
+      expect(returnTo).toBe(refused.path);
+      expect(chosen.statusCode).toBe(303);
+      expect(chosen.headers?.location).toBe(refused.path);
+      expect(back.statusCode).toBeGreaterThanOrEqual(200);
+      expect(back.statusCode).toBeLessThan(400);
+      expect(sentToSignIn(back)).toBe(false);
+      expect(subject.ran).toContain(pageKey);
+    },
+  );
+});
