@@ -397,7 +397,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clock,
       inbox: ses,
       whenSettled,
-      statistics: () => ({ functions: invocations.functions, emulators: emulatorRequests.emulators }),
+      statistics: () => ({
+        functions: invocations.functions,
+        emulators: emulatorRequests.emulators,
+        operations: emulatorRequests.operations,
+      }),
       stop: stopAll,
     };
   } catch (error) {

@@ -20,6 +20,8 @@ export interface StackStatistics {
   functions: Record<string, Timing>;
   /** By emulator (dynamodb, s3, ses, sfn, api), as the HTTP clients in this process saw them. */
   emulators: Record<string, Timing>;
+  /** By emulator and operation, where the request names one (`dynamodb TransactWriteItems`). */
+  operations: Record<string, Timing>;
 }
 
 function emptyTiming(): Timing {
@@ -51,6 +53,7 @@ export function mergeTimings(into: Record<string, Timing>, more: Record<string, 
  */
 export class EmulatorRequestRecorder {
   readonly emulators: Record<string, Timing> = {};
+  readonly operations: Record<string, Timing> = {};
   readonly #ports: ReadonlyMap<string, string>;
   readonly #started = new WeakMap<ClientRequest, number>();
   readonly #onStart = (message: unknown) => {
@@ -79,7 +82,13 @@ export class EmulatorRequestRecorder {
     this.#started.delete(request);
     const host = String(request.getHeader('host') ?? '');
     const emulator = this.#ports.get(host.slice(host.lastIndexOf(':') + 1));
-    if (emulator) add(this.emulators, emulator, performance.now() - started, failed);
+    if (!emulator) return;
+    const milliseconds = performance.now() - started;
+    add(this.emulators, emulator, milliseconds, failed);
+    // DynamoDB and Step Functions name the operation in X-Amz-Target (`DynamoDB_20120810.Query`).
+    const target = String(request.getHeader('x-amz-target') ?? '');
+    const operation = target ? target.slice(target.lastIndexOf('.') + 1) : `${request.method} request`;
+    add(this.operations, `${emulator} ${operation}`, milliseconds, failed);
   }
 
   stop(): void {

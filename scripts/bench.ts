@@ -9,7 +9,8 @@
  * reviews failed. Exit status 1 when any review did not complete, 2 for a bad argument.
  *
  * Options: --reviews N (default 50), --concurrency C (HTTP requests in flight, default 32),
- * --json (the figures as JSON on stdout).
+ * --json (the figures as JSON on stdout), --profile DIR (a V8 CPU profile of the stack's
+ * process, written to DIR when it stops: open it in Chrome's DevTools).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -25,7 +26,7 @@ import { type ProcessUsage, processTreeUsage } from '../local/process-usage.ts';
 import { sampleNotification } from '../local/sample-notification.ts';
 import type { StackStatistics, Timing } from '../local/stats.ts';
 
-const HELP = `usage: npm run bench -- [--reviews N] [--concurrency C] [--json]
+const HELP = `usage: npm run bench -- [--reviews N] [--concurrency C] [--json] [--profile DIR]
 
 Drives N concurrent Rapid Reviews through the local stack's API, notification to Panel email,
 and prints the wall time, the stack's peak memory and CPU time, and the time per emulator and
@@ -78,14 +79,16 @@ class MemorySampler {
 }
 
 /** The local stack in a child process, and a way to ask it for its figures. */
-async function startStack(): Promise<{
+async function startStack(profileDirectory: string | undefined): Promise<{
   child: ChildProcess;
   ready: BenchStackReady;
   statistics(): Promise<StackStatistics>;
 }> {
   const file = fileURLToPath(new URL('../local/bench/bench-stack.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', file], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  const profile = profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', file], {
+    // The handlers' JSON log lines would drown the report; errors still reach stderr.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const ready = await new Promise<BenchStackReady>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`The local stack exited (${code}) before it was ready`)));
@@ -106,6 +109,7 @@ const { values } = (() => {
         reviews: { type: 'string' },
         concurrency: { type: 'string' },
         json: { type: 'boolean', default: false },
+        profile: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -125,7 +129,7 @@ const say = (line: string) => {
 };
 
 say(`Starting the local stack (DynamoDB Local in memory)…`);
-const { child, ready, statistics } = await startStack();
+const { child, ready, statistics } = await startStack(values.profile);
 const sampler = new MemorySampler(child.pid as number);
 const client = new ReviewClient({ apiUrl: ready.apiUrl, sesUrl: ready.sesUrl });
 const sfn = new SFNClient({
@@ -245,6 +249,7 @@ try {
     processes: processes.map(({ name, cpuSeconds, peakRssBytes }) => ({ name, cpuSeconds, peakRssBytes })),
     phases,
     emulators: stackStatistics.emulators,
+    operations: stackStatistics.operations,
     functions: stackStatistics.functions,
     machine: {
       cpu: cpus()[0]?.model ?? 'unknown',
@@ -288,6 +293,7 @@ function printReport(report: {
   peakRssBytes: number;
   processes: { name: string; cpuSeconds: number; peakRssBytes: number }[];
   emulators: Record<string, Timing>;
+  operations: Record<string, Timing>;
   functions: Record<string, Timing>;
   machine: { cpu: string; cores: number; memoryBytes: number; node: string; loadAverage: number | undefined };
 }) {
@@ -301,6 +307,9 @@ CPU time ${cpu.toFixed(1)} s (${(cpu / report.reviews).toFixed(3)} s a review): 
 
 per emulator (requests from the handlers)  requests      total     mean      max failures
 ${timingRows(report.emulators).join('\n')}
+
+per operation                              requests      total     mean      max failures
+${timingRows(report.operations).join('\n')}
 
 per step (function invocations)           invocations    total     mean      max failures
 ${timingRows(report.functions).join('\n')}
