@@ -28,8 +28,14 @@ function emptyTiming(): Timing {
   return { count: 0, totalMs: 0, maxMs: 0, failures: 0 };
 }
 
+/** The timing kept under `name`, made when first needed. */
+function timingOf(into: Record<string, Timing>, name: string): Timing {
+  into[name] ??= emptyTiming();
+  return into[name];
+}
+
 function add(into: Record<string, Timing>, name: string, milliseconds: number, failed: boolean): void {
-  const timing = (into[name] ??= emptyTiming());
+  const timing = timingOf(into, name);
   timing.count += 1;
   timing.totalMs += milliseconds;
   timing.maxMs = Math.max(timing.maxMs, milliseconds);
@@ -39,7 +45,7 @@ function add(into: Record<string, Timing>, name: string, milliseconds: number, f
 /** Adds `more` into `into`, kind by kind. */
 export function mergeTimings(into: Record<string, Timing>, more: Record<string, Timing>): void {
   for (const [name, timing] of Object.entries(more)) {
-    const target = (into[name] ??= emptyTiming());
+    const target = timingOf(into, name);
     target.count += timing.count;
     target.totalMs += timing.totalMs;
     target.maxMs = Math.max(target.maxMs, timing.maxMs);
