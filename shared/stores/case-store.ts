@@ -44,6 +44,20 @@ export type CaseChanges = Partial<
 >;
 export type AgencyRequestChanges = Partial<Omit<AgencyRequest, 'caseId' | 'agencyId' | 'version'>>;
 
+/** One agency request's change, as read (`current`), with its audit event. */
+export interface AgencyRequestUpdate {
+  current: AgencyRequest;
+  changes: AgencyRequestChanges;
+  audit: AuditInput;
+}
+
+/** The case's own change, as read (`current`), with its audit event. */
+export interface CaseUpdate {
+  current: CaseRecord;
+  changes: CaseChanges;
+  audit: AuditInput;
+}
+
 /** A case with everything filed under it. */
 export interface CaseFile {
   case: CaseRecord;
@@ -64,8 +78,20 @@ export interface CaseStore extends IdempotencyKeys {
     changes: AgencyRequestChanges,
     audit: AuditInput,
   ): Promise<AgencyRequest>;
-  /** Stores an agency's capability link by the hash of its token; the token itself is never stored. */
-  putAgencyLink(link: AgencyLink): Promise<void>;
+  /**
+   * Several agency requests of one case changed at once, and the case too when `caseUpdate` is
+   * given: all of them with their audit events, or none. A repeated audit event id is a
+   * DuplicateWriteError (the change was written before); a stale version a StaleWriteError.
+   */
+  updateAgencyRequests(
+    updates: readonly AgencyRequestUpdate[],
+    caseUpdate?: CaseUpdate,
+  ): Promise<{ agencies: AgencyRequest[]; case?: CaseRecord }>;
+  /**
+   * Stores capability links by the hash of each token (the token itself is never stored): all
+   * of them, or none when one is already stored.
+   */
+  putAgencyLinks(links: readonly AgencyLink[]): Promise<void>;
   findAgencyLink(tokenHash: string): Promise<AgencyLink | undefined>;
   /** Keeps the workflow's current callback token for the decision, replacing any earlier one. */
   saveDecisionToken(caseId: string, taskToken: string, attempt: number): Promise<void>;
@@ -165,6 +191,7 @@ export class DynamoDbCaseStore implements CaseStore {
         }),
         this.#auditPut(event),
       ],
+      'last',
       () => new DuplicateWriteError(`Case ${valid.caseId} already exists`),
     );
     return valid;
@@ -258,6 +285,7 @@ export class DynamoDbCaseStore implements CaseStore {
         },
         this.#auditPut(event),
       ],
+      'last',
       () => this.#staleOrMissing('case', current.caseId),
     );
     return next;
@@ -282,24 +310,79 @@ export class DynamoDbCaseStore implements CaseStore {
         },
         this.#auditPut(event),
       ],
+      'last',
       () => this.#staleOrMissing(`agency request ${current.agencyId} on case`, current.caseId),
     );
     return next;
   }
 
-  async putAgencyLink(link: AgencyLink): Promise<void> {
-    await this.#client.send(
-      new PutCommand({
-        TableName: this.#tableName,
-        Item: {
-          pk: `LINK#${link.tokenHash}`,
-          sk: 'LINK',
-          ...link,
-          // Expired links are removed by the table's TTL some days after they stop working.
-          expiresAtEpoch: Math.floor(Date.parse(link.expiresAt) / 1000) + 30 * 24 * 3600,
+  async updateAgencyRequests(
+    updates: readonly AgencyRequestUpdate[],
+    caseUpdate?: CaseUpdate,
+  ): Promise<{ agencies: AgencyRequest[]; case?: CaseRecord }> {
+    const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [];
+    const auditIndexes: number[] = [];
+    const agencies = updates.map(({ current, changes, audit }) => {
+      const next = agencyRequest.parse({ ...current, ...changes, version: current.version + 1 });
+      items.push({
+        Put: {
+          TableName: this.#tableName,
+          Item: { ...agencyKey(next.caseId, next.agencyId), ...next },
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': current.version },
         },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+      });
+      auditIndexes.push(items.length);
+      items.push(this.#auditPut(this.#auditEvent(current.caseId, audit)));
+      return next;
+    });
+    let record: CaseRecord | undefined;
+    if (caseUpdate) {
+      record = caseRecord.parse({
+        ...caseUpdate.current,
+        ...caseUpdate.changes,
+        version: caseUpdate.current.version + 1,
+        updatedAt: caseUpdate.audit.at,
+      });
+      items.push({
+        Put: {
+          TableName: this.#tableName,
+          Item: { ...caseKey(record.caseId), ...statusIndexKeys(record), ...record },
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': caseUpdate.current.version },
+        },
+      });
+      auditIndexes.push(items.length);
+      items.push(this.#auditPut(this.#auditEvent(record.caseId, caseUpdate.audit)));
+    }
+    if (items.length === 0) return { agencies: [] };
+    await this.#transact(items, auditIndexes, () =>
+      this.#staleOrMissing(
+        'agency requests or case',
+        caseUpdate?.current.caseId ?? updates[0]?.current.caseId ?? '',
+      ),
+    );
+    return record ? { agencies, case: record } : { agencies };
+  }
+
+  async putAgencyLinks(links: readonly AgencyLink[]): Promise<void> {
+    if (links.length === 0) return;
+    await this.#transact(
+      links.map((link) => ({
+        Put: {
+          TableName: this.#tableName,
+          Item: {
+            pk: `LINK#${link.tokenHash}`,
+            sk: 'LINK',
+            ...link,
+            // Expired links are removed by the table's TTL some days after they stop working.
+            expiresAtEpoch: Math.floor(Date.parse(link.expiresAt) / 1000) + 30 * 24 * 3600,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      })),
+      [],
+      () => new DuplicateWriteError('A capability link with this token is already stored'),
     );
   }
 
@@ -398,11 +481,13 @@ export class DynamoDbCaseStore implements CaseStore {
   }
 
   /**
-   * Runs one transaction. The last item is always the audit event: when it fails its condition, this
-   * very change was already written (a retry), which is a duplicate, not a conflict.
+   * Runs one transaction. The items at `auditIndexes` (or the last one) are audit events: when one fails its
+   * condition, this very change was already written (a retry), which is a duplicate, not a
+   * conflict. Any other failed condition is `onRecordConditionFailed`'s error.
    */
   async #transact(
     items: NonNullable<TransactWriteCommandInput['TransactItems']>,
+    auditIndexes: readonly number[] | 'last',
     onRecordConditionFailed: () => Error,
   ): Promise<void> {
     try {
@@ -412,7 +497,8 @@ export class DynamoDbCaseStore implements CaseStore {
       const reasons = error.CancellationReasons ?? [];
       const failed = reasons.map((reason) => reason.Code === 'ConditionalCheckFailed');
       if (!failed.some(Boolean)) throw error;
-      if (failed[items.length - 1] === true) {
+      const audits = auditIndexes === 'last' ? [items.length - 1] : auditIndexes;
+      if (audits.some((index) => failed[index] === true)) {
         throw new DuplicateWriteError('This change was already recorded');
       }
       throw onRecordConditionFailed();

@@ -5,7 +5,8 @@ import { workflowActor, writeOnce } from '../workflow/steps.ts';
 
 /**
  * Reminder day: each agency asked for a summary that has not returned it gets a reminder and is
- * marked reminded. Agencies already reminded (a retry) or further on are left alone.
+ * marked reminded (the emails together, the marks together). Agencies already reminded (a
+ * retry) or further on are left alone.
  */
 export async function chaseMissingSummaries(
   service: Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile'>,
@@ -13,28 +14,31 @@ export async function chaseMissingSummaries(
 ): Promise<ChaseMissingSummariesResult> {
   const file = await service.cases.getCaseFile(payload.caseId);
   const context = emailContext(service.profile, file.case);
-  const remindedAgencyIds: string[] = [];
+  const missing = file.agencies
+    .filter((agency) => agency.status === 'requested')
+    .map((agency) => ({ agency, step: `${file.case.caseId}:ChaseMissingSummaries:${agency.agencyId}` }));
 
-  for (const agency of file.agencies) {
-    if (agency.status !== 'requested') continue;
-    const step = `${file.case.caseId}:ChaseMissingSummaries:${agency.agencyId}`;
-    await service.mailer.sendOnce(step, agencyReminderEmail(context, agency));
-    const at = service.clock.now().toISOString();
+  await service.mailer.sendEachOnce(
+    missing.map(({ agency, step }) => ({ key: step, message: agencyReminderEmail(context, agency) })),
+  );
+  const at = service.clock.now().toISOString();
+  if (missing.length > 0) {
     await writeOnce(() =>
-      service.cases.updateAgencyRequest(
-        agency,
-        { status: 'reminded', remindedAt: at },
-        {
-          actor: workflowActor,
-          at,
-          action: 'agency.reminded',
-          reason: `Reminder sent: no summary from ${agency.agencyName} yet`,
-          details: { agencyId: agency.agencyId },
-          eventId: step,
-        },
+      service.cases.updateAgencyRequests(
+        missing.map(({ agency, step }) => ({
+          current: agency,
+          changes: { status: 'reminded', remindedAt: at },
+          audit: {
+            actor: workflowActor,
+            at,
+            action: 'agency.reminded',
+            reason: `Reminder sent: no summary from ${agency.agencyName} yet`,
+            details: { agencyId: agency.agencyId },
+            eventId: step,
+          },
+        })),
       ),
     );
-    remindedAgencyIds.push(agency.agencyId);
   }
-  return { remindedAgencyIds };
+  return { remindedAgencyIds: missing.map(({ agency }) => agency.agencyId) };
 }

@@ -7,7 +7,8 @@ import { workflowActor, writeOnce } from '../workflow/steps.ts';
 /**
  * The Day 10 deadline: each agency without a summary is escalated, by email to its single point
  * of contact copied to its strategic safeguarding lead (when the profile names one) and the
- * partnership team, and marked escalated. Agencies already escalated (a retry) are left alone.
+ * partnership team, and marked escalated (the emails together, the marks together). Agencies
+ * already escalated (a retry) are left alone.
  */
 export async function checkReturns(
   service: Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile'>,
@@ -17,31 +18,40 @@ export async function checkReturns(
   const profile = service.profile;
   const context = emailContext(profile, file.case);
   const dueAt = milestone(file.case.timetable, 'agencySummariesDue').dueAt;
-  const escalatedAgencyIds: string[] = [];
+  const overdue = file.agencies
+    .filter((agency) => agency.status !== 'received' && agency.status !== 'escalated')
+    .map((agency) => ({
+      agency,
+      strategicLead: profile.agencyStrategicLeads[agency.agencyName],
+      step: `${file.case.caseId}:CheckReturns:${agency.agencyId}`,
+    }));
 
-  for (const agency of file.agencies) {
-    if (agency.status === 'received' || agency.status === 'escalated') continue;
-    const strategicLead = profile.agencyStrategicLeads[agency.agencyName];
-    const step = `${file.case.caseId}:CheckReturns:${agency.agencyId}`;
-    await service.mailer.sendOnce(step, agencyEscalationEmail(context, agency, strategicLead));
-    const at = service.clock.now().toISOString();
+  await service.mailer.sendEachOnce(
+    overdue.map(({ agency, strategicLead, step }) => ({
+      key: step,
+      message: agencyEscalationEmail(context, agency, strategicLead),
+    })),
+  );
+  const at = service.clock.now().toISOString();
+  if (overdue.length > 0) {
     await writeOnce(() =>
-      service.cases.updateAgencyRequest(
-        agency,
-        { status: 'escalated', escalatedAt: at },
-        {
-          actor: workflowActor,
-          at,
-          action: 'agency.escalated',
-          reason: `No summary from ${agency.agencyName} by the Day 10 deadline (${dueAt}); escalated to the agency${
-            strategicLead ? ' and its strategic safeguarding lead' : ''
-          } and the partnership team`,
-          details: { agencyId: agency.agencyId, strategicLeadCopied: strategicLead !== undefined },
-          eventId: step,
-        },
+      service.cases.updateAgencyRequests(
+        overdue.map(({ agency, strategicLead, step }) => ({
+          current: agency,
+          changes: { status: 'escalated', escalatedAt: at },
+          audit: {
+            actor: workflowActor,
+            at,
+            action: 'agency.escalated',
+            reason: `No summary from ${agency.agencyName} by the Day 10 deadline (${dueAt}); escalated to the agency${
+              strategicLead ? ' and its strategic safeguarding lead' : ''
+            } and the partnership team`,
+            details: { agencyId: agency.agencyId, strategicLeadCopied: strategicLead !== undefined },
+            eventId: step,
+          },
+        })),
       ),
     );
-    escalatedAgencyIds.push(agency.agencyId);
   }
-  return { escalatedAgencyIds };
+  return { escalatedAgencyIds: overdue.map(({ agency }) => agency.agencyId) };
 }

@@ -34,16 +34,16 @@ export async function distributePapers(
     PAPERS_LINK_SECONDS,
     `collated-report-${record.reference}.pdf`,
   );
-  for (const [address, person] of recipients) {
-    await service.mailer.sendOnce(
-      `${record.caseId}:DistributePapers:${address}`,
-      papersEmail(context, person, {
+  await service.mailer.sendEachOnce(
+    [...recipients].map(([address, person]) => ({
+      key: `${record.caseId}:DistributePapers:${address}`,
+      message: papersEmail(context, person, {
         url,
         expiresAt,
         caseUrl: caseUrl(service.publicBaseUrl, record.caseId),
       }),
-    );
-  }
+    })),
+  );
 
   await advanceCase(
     service.cases,

@@ -25,18 +25,17 @@ export async function notifyOutcome(
   const submittedAt =
     file.audit.find((event) => event.eventId === `${record.caseId}:SubmitToPanel`)?.at ?? record.updatedAt;
   const context = emailContext(service.profile, record);
-  const mailer = service.mailer;
-
-  await mailer.sendOnce(
-    `${record.caseId}:NotifyOutcome:notifier`,
-    outcomeEmail(context, { email: record.notifierEmail }, record.decision, submittedAt),
-  );
-  for (const agency of file.agencies) {
-    await mailer.sendOnce(
-      `${record.caseId}:NotifyOutcome:${agency.agencyId}`,
-      outcomeEmail(context, agency.spoc, record.decision, submittedAt),
-    );
-  }
+  const { decision } = record;
+  await service.mailer.sendEachOnce([
+    {
+      key: `${record.caseId}:NotifyOutcome:notifier`,
+      message: outcomeEmail(context, { email: record.notifierEmail }, decision, submittedAt),
+    },
+    ...file.agencies.map((agency) => ({
+      key: `${record.caseId}:NotifyOutcome:${agency.agencyId}`,
+      message: outcomeEmail(context, agency.spoc, decision, submittedAt),
+    })),
+  ]);
 
   await advanceCase(
     service.cases,

@@ -35,12 +35,14 @@ describe('the DynamoDB case store in its table', () => {
     const tableName = await dynamo.freshTable();
     const store = new DynamoDbCaseStore(dynamo.documentClient, tableName);
 
-    await store.putAgencyLink({
-      tokenHash: 'hash-expiring',
-      caseId: randomUUID(),
-      agencyId: 'police',
-      expiresAt: '2026-04-04T17:00:00.000Z',
-    });
+    await store.putAgencyLinks([
+      {
+        tokenHash: 'hash-expiring',
+        caseId: randomUUID(),
+        agencyId: 'police',
+        expiresAt: '2026-04-04T17:00:00.000Z',
+      },
+    ]);
 
     const { Item } = await dynamo.documentClient.send(
       new GetCommand({ TableName: tableName, Key: { pk: 'LINK#hash-expiring', sk: 'LINK' } }),

@@ -213,6 +213,73 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
         expect(file.audit.map((event) => event.action)).toEqual(['case.opened', 'summary.received']);
       });
 
+      it('updates several agency requests and the case together, each with its audit event', async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+        const [first, second] = agencies;
+        const step = (agencyId: string): AuditInput => ({
+          actor: workflow,
+          at: '2026-03-04T10:00:05.000Z',
+          action: 'agency.summary-requested',
+          reason: `Asked ${agencyId}`,
+          eventId: `request-${agencyId}`,
+        });
+
+        const written = await store.updateAgencyRequests(
+          [
+            { current: first!, changes: { status: 'requested' }, audit: step(first!.agencyId) },
+            { current: second!, changes: { status: 'requested' }, audit: step(second!.agencyId) },
+          ],
+          {
+            current: record,
+            changes: { status: 'awaiting-summaries' },
+            audit: { ...step('all'), action: 'summaries.requested' },
+          },
+        );
+
+        expect(written.agencies.map((agency) => [agency.agencyId, agency.status, agency.version])).toEqual([
+          [first!.agencyId, 'requested', 2],
+          [second!.agencyId, 'requested', 2],
+        ]);
+        expect(written.case).toMatchObject({ status: 'awaiting-summaries', version: 2 });
+        const file = await store.getCaseFile(record.caseId);
+        expect(file.case).toEqual(written.case);
+        expect(
+          file.audit
+            .map((event) => event.eventId)
+            .slice(1)
+            .sort(),
+        ).toEqual([`request-${first!.agencyId}`, `request-${second!.agencyId}`, 'request-all'].sort());
+      });
+
+      it('writes none of several updates when one of them is stale, or was written before', async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+        const [first, second] = agencies;
+        const audit = (eventId: string): AuditInput => ({ ...opened(), action: 'x', reason: 'y', eventId });
+        const moved = await store.updateAgencyRequest(second!, { status: 'reminded' }, audit('earlier'));
+
+        const stale = await store
+          .updateAgencyRequests([
+            { current: first!, changes: { status: 'escalated' }, audit: audit('new-1') },
+            { current: second!, changes: { status: 'escalated' }, audit: audit('new-2') },
+          ])
+          .catch((error: unknown) => error);
+        const repeated = await store
+          .updateAgencyRequests([
+            { current: first!, changes: { status: 'escalated' }, audit: audit('new-3') },
+            { current: moved, changes: { status: 'escalated' }, audit: audit('earlier') },
+          ])
+          .catch((error: unknown) => error);
+
+        expect(stale).toBeInstanceOf(StaleWriteError);
+        expect(repeated).toBeInstanceOf(DuplicateWriteError);
+        const file = await store.getCaseFile(record.caseId);
+        expect(file.agencies.find((agency) => agency.agencyId === first!.agencyId)).toEqual(first);
+        expect(file.agencies.find((agency) => agency.agencyId === second!.agencyId)).toEqual(moved);
+        expect(file.audit.map((event) => event.eventId).filter((id) => id.startsWith('new'))).toEqual([]);
+      });
+
       it('says clearly when a case does not exist', async () => {
         const missing = randomUUID();
 
@@ -315,7 +382,7 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
       it('finds a link by the hash of its token, and nothing for another hash', async () => {
         const stored = link();
 
-        await store.putAgencyLink(stored);
+        await store.putAgencyLinks([stored]);
 
         expect(await store.findAgencyLink(stored.tokenHash)).toEqual(stored);
         expect(await store.findAgencyLink('hash-never-stored')).toBeUndefined();
@@ -324,11 +391,28 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
       it('refuses a second link with the same hash and keeps the first', async () => {
         const first = link();
 
-        await store.putAgencyLink(first);
-        const second = store.putAgencyLink({ ...first, agencyId: 'health' });
+        await store.putAgencyLinks([first]);
+        const second = store.putAgencyLinks([{ ...first, agencyId: 'health' }]);
 
         await expect(second).rejects.toThrow();
         expect(await store.findAgencyLink(first.tokenHash)).toEqual(first);
+      });
+
+      it('stores several links at once, or none when one of them is taken', async () => {
+        const taken = link();
+        await store.putAgencyLinks([taken]);
+        const together = [link(), link({ agencyId: 'health' })];
+
+        await store.putAgencyLinks(together);
+        const notStored = link({ agencyId: 'education' });
+        const refused = await store
+          .putAgencyLinks([notStored, { ...taken, agencyId: 'health' }])
+          .catch((error: unknown) => error);
+
+        for (const stored of together) expect(await store.findAgencyLink(stored.tokenHash)).toEqual(stored);
+        expect(refused).toBeInstanceOf(Error);
+        expect(await store.findAgencyLink(taken.tokenHash)).toEqual(taken);
+        expect(await store.findAgencyLink(notStored.tokenHash)).toBeUndefined();
       });
     });
 

@@ -12,10 +12,12 @@ import {
 import type {
   AgencyLink,
   AgencyRequestChanges,
+  AgencyRequestUpdate,
   AuditInput,
   CaseChanges,
   CaseFile,
   CaseStore,
+  CaseUpdate,
   IdempotencyKeys,
   IdempotencyRecord,
 } from '../../shared/stores/case-store.ts';
@@ -110,9 +112,52 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
     return structuredClone(next);
   }
 
-  async putAgencyLink(link: AgencyLink): Promise<void> {
-    if (this.#links.has(link.tokenHash)) throw new Error('ConditionalCheckFailed: link already stored');
-    this.#links.set(link.tokenHash, { ...link });
+  async updateAgencyRequests(
+    updates: readonly AgencyRequestUpdate[],
+    caseUpdate?: CaseUpdate,
+  ): Promise<{ agencies: AgencyRequest[]; case?: CaseRecord }> {
+    // All or nothing, as the adapter's one transaction: every check before any write.
+    const planned = updates.map(({ current, changes, audit }) => ({
+      current,
+      next: agencyRequest.parse({ ...current, ...changes, version: current.version + 1 }),
+      event: this.#auditEvent(current.caseId, audit),
+    }));
+    const nextCase = caseUpdate
+      ? caseRecord.parse({
+          ...caseUpdate.current,
+          ...caseUpdate.changes,
+          version: caseUpdate.current.version + 1,
+          updatedAt: caseUpdate.audit.at,
+        })
+      : undefined;
+    const caseEvent = caseUpdate ? this.#auditEvent(caseUpdate.current.caseId, caseUpdate.audit) : undefined;
+    const events = [...planned.map((plan) => plan.event), ...(caseEvent ? [caseEvent] : [])];
+    if (events.some((event) => this.#recorded(event))) {
+      throw new DuplicateWriteError('This change was already recorded');
+    }
+    const stale = () => new StaleWriteError('The agency requests or the case changed since they were read');
+    if (this.staleWritesToSimulate > 0) {
+      this.staleWritesToSimulate -= 1;
+      throw stale();
+    }
+    for (const { current } of planned) {
+      if (this.#agencies.get(agencyKey(current))?.version !== current.version) throw stale();
+    }
+    if (caseUpdate && this.#cases.get(caseUpdate.current.caseId)?.version !== caseUpdate.current.version) {
+      throw stale();
+    }
+    for (const { next } of planned) this.#agencies.set(agencyKey(next), structuredClone(next));
+    if (nextCase) this.#cases.set(nextCase.caseId, structuredClone(nextCase));
+    this.#audit.push(...events);
+    const agencies = planned.map(({ next }) => structuredClone(next));
+    return nextCase ? { agencies, case: structuredClone(nextCase) } : { agencies };
+  }
+
+  async putAgencyLinks(links: readonly AgencyLink[]): Promise<void> {
+    if (links.some((link) => this.#links.has(link.tokenHash))) {
+      throw new DuplicateWriteError('A capability link with this token is already stored');
+    }
+    for (const link of links) this.#links.set(link.tokenHash, { ...link });
   }
 
   async findAgencyLink(tokenHash: string): Promise<AgencyLink | undefined> {
@@ -201,6 +246,13 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
     return auditEvent.parse({ ...audit, caseId, eventId: audit.eventId ?? `${audit.at}-${randomUUID()}` });
   }
 
+  /** Whether an audit event with this id was written on the case before. */
+  #recorded(event: AuditEvent): boolean {
+    return this.#audit.some(
+      (earlier) => earlier.caseId === event.caseId && earlier.eventId === event.eventId,
+    );
+  }
+
   /** Refuses a write the adapter's transaction would refuse, or one the test asked to lose a race. */
   #checkWrite(
     event: AuditEvent,
@@ -208,9 +260,7 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
     expectedVersion: number,
     stale: () => StaleWriteError,
   ): void {
-    if (this.#audit.some((earlier) => earlier.caseId === event.caseId && earlier.eventId === event.eventId)) {
-      throw new DuplicateWriteError('This change was already recorded');
-    }
+    if (this.#recorded(event)) throw new DuplicateWriteError('This change was already recorded');
     if (this.staleWritesToSimulate > 0) {
       this.staleWritesToSimulate -= 1;
       throw stale();

@@ -45,12 +45,14 @@ describe('agency-return: the capability link an agency uses to return its summar
       reason: 'r',
     });
     const { token, tokenHash } = mintAgencyToken();
-    await store.putAgencyLink({
-      tokenHash,
-      caseId: id,
-      agencyId: 'police',
-      expiresAt: '2026-03-18T09:00:00.000Z',
-    });
+    await store.putAgencyLinks([
+      {
+        tokenHash,
+        caseId: id,
+        agencyId: 'police',
+        expiresAt: '2026-03-18T09:00:00.000Z',
+      },
+    ]);
     return { record, token };
   }
 
@@ -150,12 +152,14 @@ describe('agency-return: the capability link an agency uses to return its summar
 
   it('answers 404 for a link whose case no longer exists', async () => {
     const { token, tokenHash } = mintAgencyToken();
-    await store.putAgencyLink({
-      tokenHash,
-      caseId: randomUUID(),
-      agencyId: 'police',
-      expiresAt: '2026-03-18T09:00:00.000Z',
-    });
+    await store.putAgencyLinks([
+      {
+        tokenHash,
+        caseId: randomUUID(),
+        agencyId: 'police',
+        expiresAt: '2026-03-18T09:00:00.000Z',
+      },
+    ]);
 
     const response = await showRequest(token);
 

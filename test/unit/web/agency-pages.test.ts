@@ -77,12 +77,14 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
     reference = record.reference;
     const minted = mintAgencyToken();
     token = minted.token;
-    await store.putAgencyLink({
-      tokenHash: minted.tokenHash,
-      caseId,
-      agencyId: 'police',
-      expiresAt: '2026-03-18T09:00:00.000Z',
-    });
+    await store.putAgencyLinks([
+      {
+        tokenHash: minted.tokenHash,
+        caseId,
+        agencyId: 'police',
+        expiresAt: '2026-03-18T09:00:00.000Z',
+      },
+    ]);
     service = testService({ store, clock, s3: testS3Client() });
   });
 
@@ -308,12 +310,14 @@ describe('GET /api/agency/{token} tells what became of the latest upload (lastUp
       reason: 'Opened for the test',
     });
     const { token, tokenHash } = mintAgencyToken();
-    await store.putAgencyLink({
-      tokenHash,
-      caseId,
-      agencyId: 'police',
-      expiresAt: '2026-03-18T09:00:00.000Z',
-    });
+    await store.putAgencyLinks([
+      {
+        tokenHash,
+        caseId,
+        agencyId: 'police',
+        expiresAt: '2026-03-18T09:00:00.000Z',
+      },
+    ]);
     const service = testService({ store, clock, s3: testS3Client() });
     const show = () => showAgencyRequest(service, { token });
     const before = await show();

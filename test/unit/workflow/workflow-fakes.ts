@@ -3,7 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { DocumentStore, type StoredObjectHead } from '../../../shared/adapters/documents.ts';
-import type { EmailMessage, Mailer } from '../../../shared/adapters/mailer.ts';
+import type { EmailMessage, KeyedEmail, Mailer, SendOutcome } from '../../../shared/adapters/mailer.ts';
 import {
   type ReviewWorkflow,
   StepFunctionsReviewWorkflow,
@@ -22,13 +22,19 @@ export class RecordingMailer implements Mailer {
   /** Every call, including repeats that sent nothing. */
   calls = 0;
 
-  async sendOnce(key: string, message: EmailMessage) {
+  async sendOnce(key: string, message: EmailMessage): Promise<SendOutcome> {
     this.calls++;
     const earlier = this.sent.find((email) => email.key === key);
-    if (earlier) return { outcome: 'already-sent' as const, messageId: earlier.messageId };
+    if (earlier) return { key, outcome: 'already-sent', messageId: earlier.messageId };
     const messageId = `message-${this.sent.length + 1}`;
     this.sent.push({ key, message, messageId });
-    return { outcome: 'sent' as const, messageId };
+    return { key, outcome: 'sent', messageId };
+  }
+
+  async sendEachOnce(emails: readonly KeyedEmail[]): Promise<SendOutcome[]> {
+    const outcomes: SendOutcome[] = [];
+    for (const { key, message } of emails) outcomes.push(await this.sendOnce(key, message));
+    return outcomes;
   }
 
   to(address: string): EmailMessage[] {
