@@ -80,12 +80,10 @@ export function functionNameFromArn(nameOrArn: string): string {
 }
 
 /**
- * Invokes a function in this process as Lambda would: the payload and result pass through
- * JSON (so nothing but JSON crosses the boundary), the function's timeout from the catalogue
- * applies, and a thrown error keeps its `.name` (Lambda's `errorType`, which Step Functions
- * matches in Retry and Catch). Accepts a name or an ARN from `localFunctionArn`.
+ * The function's name from a name or an ARN, checked against the catalogue; a name it does not
+ * list fails as Lambda's ResourceNotFoundException.
  */
-export async function invokeFunction(nameOrArn: string, payload: unknown): Promise<unknown> {
+export function catalogueFunction(nameOrArn: string): FunctionName {
   const name = functionNameFromArn(nameOrArn);
   if (!isFunctionName(name)) {
     throw lambdaError(
@@ -93,21 +91,32 @@ export async function invokeFunction(nameOrArn: string, payload: unknown): Promi
       `Function not found: ${name} is not in functions/catalogue.ts`,
     );
   }
-  const handler = await loadHandler(name);
+  return name;
+}
+
+/** A function's timeout from the catalogue, in milliseconds (Lambda's default here: 30 s). */
+export function timeoutOf(name: FunctionName): number {
   const spec: FunctionSpec = functionCatalogue[name];
-  const timeoutMs = (spec.timeoutSeconds ?? 30) * 1000;
+  return (spec.timeoutSeconds ?? 30) * 1000;
+}
+
+/**
+ * Runs a function's handler in this thread as Lambda would run it: the payload and result pass
+ * through JSON (so nothing but JSON crosses the boundary), the context says how long is left,
+ * and a thrown error keeps its `.name` (Lambda's `errorType`, which Step Functions matches in
+ * Retry and Catch). The worker threads of local/handler-workers.ts call this; the timeout itself
+ * is kept by the caller, as Lambda keeps it outside the function.
+ */
+export async function runHandler(name: FunctionName, payload: unknown): Promise<unknown> {
+  const handler = await loadHandler(name);
   const event = JSON.parse(JSON.stringify(payload ?? null)) as unknown;
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(lambdaError('Sandbox.Timedout', `Task timed out after ${timeoutMs / 1000} seconds`)),
-      timeoutMs,
-    );
-  });
-  try {
-    const result = await Promise.race([handler(event, lambdaContext(name, timeoutMs)), timedOut]);
-    return result === undefined ? null : (JSON.parse(JSON.stringify(result)) as unknown);
-  } finally {
-    clearTimeout(timer);
-  }
+  const result = await handler(event, lambdaContext(name, timeoutOf(name)));
+  return result === undefined ? null : (JSON.parse(JSON.stringify(result)) as unknown);
+}
+
+/** An error as Lambda reports it, by name: what crosses from a worker thread back to the stack. */
+export function lambdaErrorFrom(reported: { name: string; message: string; stack?: string }): Error {
+  const error = lambdaError(reported.name, reported.message);
+  if (reported.stack) error.stack = reported.stack;
+  return error;
 }

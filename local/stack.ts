@@ -17,11 +17,12 @@ import {
   requireJava17,
   startDynamoDbLocal,
 } from './dynamodb-local.ts';
-import { functionNameFromArn, invokeFunction } from './handlers.ts';
+import { HandlerWorkers } from './handler-workers.ts';
+import { functionNameFromArn } from './handlers.ts';
 import { portToUse, readRememberedPorts, rememberPorts } from './ports.ts';
 import { type RunningS3, startLocalS3 } from './s3.ts';
 import { type RunningSes, startLocalSes } from './ses.ts';
-import { EmulatorRequestRecorder, InvocationRecorder, type StackStatistics } from './stats.ts';
+import { InvocationRecorder, type StackStatistics } from './stats.ts';
 import { startLocalStepFunctions } from './stepfunctions/service.ts';
 import { loadOrCreateSecret } from './tokens.ts';
 import { VirtualClock } from './virtual-clock.ts';
@@ -58,6 +59,8 @@ export interface LocalStackOptions {
   apiPort?: number;
   /** No progress lines on stderr (errors are still logged). */
   quiet?: boolean;
+  /** Records each emulator request the handlers make, for `statistics()` (the benchmark); off by default. */
+  recordStatistics?: boolean;
   /** How long `POST /local/clock/advance` waits for the workflow to settle; default 30 s. */
   settleTimeoutMs?: number;
   /**
@@ -102,8 +105,8 @@ export interface LocalStack {
    * being handled; rejects after `timeoutMs` (default `settleTimeoutMs`) naming busy executions.
    */
   whenSettled(timeoutMs?: number): Promise<void>;
-  /** What the handlers have cost so far: each function's invocations, each emulator's requests. */
-  statistics(): StackStatistics;
+  /** What the handlers have cost so far: each function's invocations, and each emulator's requests when recorded. */
+  statistics(): Promise<StackStatistics>;
   /** Stops everything it started, in reverse order; the data stays in the data directory. */
   stop(): Promise<void>;
 }
@@ -197,13 +200,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clock.dispose();
     });
 
-    // Every invocation, timed: the benchmark reads what each step cost (npm run bench).
+    // The handlers run in worker threads (made once the environment is set, below); every
+    // invocation is timed, so the benchmark can say what each step cost (npm run bench).
+    let handlers: HandlerWorkers | undefined;
     const invocations = new InvocationRecorder();
     const invoke = async (nameOrArn: string, payload: unknown): Promise<unknown> => {
       const started = performance.now();
       let failed = false;
       try {
-        return await invokeFunction(nameOrArn, payload);
+        if (!handlers) throw new Error('The local stack is not ready to run functions yet');
+        return await handlers.invoke(nameOrArn, payload);
       } catch (error) {
         failed = true;
         throw error;
@@ -297,6 +303,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
 
+    const workers = new HandlerWorkers({
+      clock: clock.shared.buffer,
+      ...(options.recordStatistics
+        ? {
+            emulatorPorts: {
+              [new URL(dynamodb.endpoint).port]: 'dynamodb',
+              [String(s3.port)]: 's3',
+              [String(ses.port)]: 'ses',
+              [String(sfnPort)]: 'sfn',
+              [String(apiPort)]: 'api',
+            },
+          }
+        : {}),
+    });
+    handlers = workers;
+    stops.push(() => workers.stop());
+
     const stepFunctions = await startLocalStepFunctions({
       clock,
       port: sfnPort,
@@ -367,15 +390,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (api.url !== apiUrl) throw new Error(`The API port ${apiPort} was taken while the stack started`);
     log(`[stack] API at ${api.url}`);
 
-    const emulatorRequests = new EmulatorRequestRecorder({
-      [new URL(dynamodb.endpoint).port]: 'dynamodb',
-      [String(s3.port)]: 's3',
-      [String(ses.port)]: 'ses',
-      [String(sfnPort)]: 'sfn',
-      [String(api.port)]: 'api',
-    });
-    stops.push(() => emulatorRequests.stop());
-
     rememberPorts(portsFile, {
       api: api.port,
       ...(existing ? {} : { dynamodb: Number(new URL(dynamodb.endpoint).port) }),
@@ -397,11 +411,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clock,
       inbox: ses,
       whenSettled,
-      statistics: () => ({
-        functions: invocations.functions,
-        emulators: emulatorRequests.emulators,
-        operations: emulatorRequests.operations,
-      }),
+      statistics: async () => ({ functions: invocations.functions, ...(await workers.statistics()) }),
       stop: stopAll,
     };
   } catch (error) {

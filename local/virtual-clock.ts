@@ -50,6 +50,8 @@ interface Wake {
  * the machine's wall clock cannot move it.
  */
 export class VirtualClock implements Clock {
+  /** Where other threads read this clock (see {@link SharedClockView}); written on every change. */
+  readonly shared = new SharedClockState();
   #anchorVirtual: number;
   #anchorReal: number;
   #speed: number;
@@ -70,6 +72,7 @@ export class VirtualClock implements Clock {
     this.#anchorReal = performance.now();
     this.#speed = speed;
     this.#highWater = start;
+    this.#publish();
     this.#statePath = options.statePath;
     if (this.#statePath) {
       this.#persist();
@@ -187,6 +190,7 @@ export class VirtualClock implements Clock {
     assertSpeed(speed);
     this.#reanchor(this.#nowMs());
     this.#speed = speed;
+    this.#publish();
     this.#schedule();
     this.#persist();
   }
@@ -215,6 +219,16 @@ export class VirtualClock implements Clock {
     this.#anchorVirtual = virtualMs;
     this.#anchorReal = performance.now();
     this.#highWater = Math.max(this.#highWater, virtualMs);
+    this.#publish();
+  }
+
+  #publish(): void {
+    this.shared.write({
+      anchorVirtual: this.#anchorVirtual,
+      anchorRealEpoch: performance.timeOrigin + this.#anchorReal,
+      speed: this.#speed,
+      highWater: this.#highWater,
+    });
   }
 
   #wakeDue(): void {
@@ -252,5 +266,73 @@ export class VirtualClock implements Clock {
 function assertSpeed(speed: number): void {
   if (!Number.isFinite(speed) || speed < 0) {
     throw new RangeError(`The clock speed must be a finite number ≥ 0, not ${speed}`);
+  }
+}
+
+/** What a clock's readers in other threads need: its anchors, its speed and its high-water mark. */
+interface ClockAnchors {
+  anchorVirtual: number;
+  /** The anchor's real instant in epoch milliseconds (`performance.timeOrigin + performance.now()`). */
+  anchorRealEpoch: number;
+  speed: number;
+  highWater: number;
+}
+
+/**
+ * A virtual clock's state in shared memory, so the handlers' worker threads read the same
+ * virtual time as the stack. One writer (the clock), many readers; a sequence number makes a
+ * reader retry a read that overlapped a write (a seqlock), so no reader sees half of one.
+ */
+export class SharedClockState {
+  readonly buffer: SharedArrayBuffer;
+  readonly #sequence: Int32Array;
+  readonly #values: Float64Array;
+
+  constructor(buffer = new SharedArrayBuffer(8 + 4 * 8)) {
+    this.buffer = buffer;
+    this.#sequence = new Int32Array(buffer, 0, 1);
+    this.#values = new Float64Array(buffer, 8, 4);
+  }
+
+  write(anchors: ClockAnchors): void {
+    Atomics.add(this.#sequence, 0, 1);
+    this.#values[0] = anchors.anchorVirtual;
+    this.#values[1] = anchors.anchorRealEpoch;
+    this.#values[2] = anchors.speed;
+    this.#values[3] = anchors.highWater;
+    Atomics.add(this.#sequence, 0, 1);
+  }
+
+  read(): ClockAnchors {
+    for (;;) {
+      const before = Atomics.load(this.#sequence, 0);
+      const anchors = {
+        anchorVirtual: this.#values[0] as number,
+        anchorRealEpoch: this.#values[1] as number,
+        speed: this.#values[2] as number,
+        highWater: this.#values[3] as number,
+      };
+      if (before % 2 === 0 && Atomics.load(this.#sequence, 0) === before) return anchors;
+    }
+  }
+}
+
+/**
+ * A virtual clock read from another thread: the handlers' worker threads install it as their
+ * clock, so every "now" a handler asks for is the stack's virtual time. It never goes backwards.
+ */
+export class SharedClockView implements Clock {
+  readonly #state: SharedClockState;
+  #highWater = 0;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.#state = new SharedClockState(buffer);
+  }
+
+  now(): Date {
+    const { anchorVirtual, anchorRealEpoch, speed, highWater } = this.#state.read();
+    const flowed = anchorVirtual + (performance.timeOrigin + performance.now() - anchorRealEpoch) * speed;
+    this.#highWater = Math.max(this.#highWater, highWater, Math.floor(flowed));
+    return new Date(this.#highWater);
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { type EmailContent, type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -208,7 +208,7 @@ export class SesMailer implements Mailer {
         FromEmailAddress: this.#from,
         Destination: { ToAddresses: message.to, CcAddresses: message.cc },
         ConfigurationSetName: this.#configurationSet,
-        Content: { Raw: { Data: new TextEncoder().encode(toMime(this.#from, message)) } },
+        Content: simpleContent(message),
       }),
     );
     return result.MessageId ?? 'unknown';
@@ -265,51 +265,26 @@ export function mailerFromEnvironment(): Mailer {
   return mailer.mailer;
 }
 
-/** RFC 2047 encoding for a header that may hold non-ASCII text. */
-function encodeHeader(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: testing for non-ASCII on purpose
-  return /^[\x00-\x7F]*$/.test(value)
-    ? value
-    : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
-}
-
-function base64Lines(content: Uint8Array): string {
-  return (
-    Buffer.from(content)
-      .toString('base64')
-      .match(/.{1,76}/g) ?? []
-  ).join('\r\n');
-}
-
-/** Builds a MIME message: a UTF-8 text part and any attachments, base64 encoded. */
-export function toMime(from: string, message: EmailMessage): string {
-  const boundary = `part-${randomUUID()}`;
-  const headers = [
-    `From: ${from}`,
-    `To: ${message.to.join(', ')}`,
-    ...(message.cc?.length ? [`Cc: ${message.cc.join(', ')}`] : []),
-    `Subject: ${encodeHeader(message.subject)}`,
-    'MIME-Version: 1.0',
-    `Content-Type: multipart/mixed; boundary="${boundary}"`,
-  ];
-  const parts = [
-    [
-      `--${boundary}`,
-      'Content-Type: text/plain; charset=UTF-8',
-      'Content-Transfer-Encoding: base64',
-      '',
-      base64Lines(new TextEncoder().encode(message.text)),
-    ].join('\r\n'),
-    ...(message.attachments ?? []).map((attachment) =>
-      [
-        `--${boundary}`,
-        `Content-Type: ${attachment.contentType}; name="${attachment.fileName}"`,
-        `Content-Disposition: attachment; filename="${attachment.fileName}"`,
-        'Content-Transfer-Encoding: base64',
-        '',
-        base64Lines(attachment.content),
-      ].join('\r\n'),
-    ),
-  ];
-  return `${headers.join('\r\n')}\r\n\r\n${parts.join('\r\n')}\r\n--${boundary}--\r\n`;
+/**
+ * An email as SES v2's Simple content: SES builds the MIME message itself (headers encoded, the
+ * text and each attachment in their parts), so nothing here writes a header by hand.
+ */
+export function simpleContent(message: EmailMessage): EmailContent {
+  return {
+    Simple: {
+      Subject: { Data: message.subject, Charset: 'UTF-8' },
+      Body: { Text: { Data: message.text, Charset: 'UTF-8' } },
+      ...(message.attachments?.length
+        ? {
+            Attachments: message.attachments.map((attachment) => ({
+              FileName: attachment.fileName,
+              ContentType: attachment.contentType,
+              ContentDisposition: 'ATTACHMENT',
+              ContentTransferEncoding: 'BASE64',
+              RawContent: attachment.content,
+            })),
+          }
+        : {}),
+    },
+  };
 }

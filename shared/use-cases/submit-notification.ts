@@ -158,7 +158,8 @@ export async function submitNotification(
   const idempotencyKey = scopedIdempotencyKey(submission.idempotencyKey, actor);
   const notification = parseInput(seriousIncidentNotification, submission.notification, 'notification');
 
-  let caseId: string = randomUUID();
+  const newCaseId = randomUUID();
+  let caseId: string = newCaseId;
   if (idempotencyKey) {
     const requestHash = sha256(canonicalJson(notification));
     const holder = await service.cases.claimIdempotencyKey(idempotencyKey, {
@@ -175,8 +176,9 @@ export async function submitNotification(
     caseId = holder.caseId;
   }
 
-  // A retry whose first attempt got as far as saving the case only needs the review started.
-  const saved = idempotencyKey ? await service.cases.getCase(caseId) : undefined;
+  // A retry whose first attempt got as far as saving the case only needs the review started;
+  // a key claimed just now has no case yet.
+  const saved = caseId !== newCaseId ? await service.cases.getCase(caseId) : undefined;
   const record = saved ?? (await saveCase(service, caseId, notification, actor));
   await startReview(service, record.caseId);
   logInfo('Notification accepted', { caseId: record.caseId });

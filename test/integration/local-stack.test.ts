@@ -18,7 +18,7 @@ import { localClientConfig } from '../../local/dynamodb-local.ts';
 import { waitFor } from '../../local/free-port.ts';
 import { type RunningS3, startLocalS3 } from '../../local/s3.ts';
 import { type LocalStack, localResourceNames, startLocalStack } from '../../local/stack.ts';
-import { toMime } from '../../shared/adapters/mailer.ts';
+import { simpleContent } from '../../shared/adapters/mailer.ts';
 import { envNames } from '../../shared/env.ts';
 import { sharedDynamoDbEndpoint } from '../support/dynamodb.ts';
 
@@ -150,28 +150,27 @@ describe('the local stack', () => {
     expect(nothingPending.status).toBe(409);
   });
 
-  it('shows a raw SES email with its attachment in the local inbox', async () => {
+  it('shows an SES email with its attachment in the local inbox', async () => {
     const ses = new SESv2Client(localClientConfig(new URL(stack.sesUrl).origin));
     const subject = `Rapid Review outcome ${randomUUID()}`;
-    const mime = toMime('rapid-reviews@example.org', {
-      to: ['panel.mailbox@example.org'],
-      subject,
-      text: 'Invented test email.',
-      attachments: [
-        {
-          fileName: 'report.pdf',
-          contentType: 'application/pdf',
-          content: new TextEncoder().encode('%PDF-1.7'),
-        },
-      ],
-    });
 
     await ses.send(
       new SendEmailCommand({
         FromEmailAddress: 'rapid-reviews@example.org',
         Destination: { ToAddresses: ['panel.mailbox@example.org'] },
         ConfigurationSetName: localResourceNames.sesConfigurationSet,
-        Content: { Raw: { Data: new TextEncoder().encode(mime) } },
+        Content: simpleContent({
+          to: ['panel.mailbox@example.org'],
+          subject,
+          text: 'Invented test email.',
+          attachments: [
+            {
+              fileName: 'report.pdf',
+              contentType: 'application/pdf',
+              content: new TextEncoder().encode('%PDF-1.7'),
+            },
+          ],
+        }),
       }),
     );
 
