@@ -42,7 +42,8 @@ export class HandlerWorkers {
    * (the benchmark's figures); none are recorded without.
    */
   constructor(options: { clock: SharedArrayBuffer; emulatorPorts?: Record<string, string>; size?: number }) {
-    const size = options.size ?? Number(process.env.LOCAL_HANDLER_WORKERS ?? Math.max(1, availableParallelism() - 1));
+    const size =
+      options.size ?? Number(process.env.LOCAL_HANDLER_WORKERS ?? Math.max(1, availableParallelism() - 1));
     const data: HandlerWorkerData = { clock: options.clock, emulatorPorts: options.emulatorPorts };
     this.#workers = Array.from({ length: size }, () => {
       const worker = new Worker(new URL('./handler-worker.ts', import.meta.url), {
