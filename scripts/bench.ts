@@ -21,7 +21,6 @@ import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { BenchStackReady } from '../local/bench/bench-stack.ts';
 import { agencyLinkIn, type InboxEmail, ReviewClient } from '../local/demo/review-client.ts';
 import { demoSummaryPdf } from '../local/demo/run-review.ts';
-import { pollUntil } from '../local/free-port.ts';
 import { type ProcessUsage, processTreeUsage } from '../local/process-usage.ts';
 import { sampleNotification } from '../local/sample-notification.ts';
 import type { StackStatistics, Timing } from '../local/stats.ts';

@@ -12,7 +12,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from '../../../functions/web/page.ts';
 import { pages } from '../../../functions/web/pages/index.ts';
-import { notifyPagesWith } from '../../../functions/web/pages/notify.ts';
 import { cookieValue, type SessionUser, sessionCookieName } from '../../../functions/web/session.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { localSignIn } from '../../../local/sign-in.ts';
@@ -20,13 +19,7 @@ import { localUsers } from '../../../local/tokens.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { type StaffRole, staffRole } from '../../../shared/schemas/roles.ts';
 import { InMemoryDraftStore } from '../../support/in-memory-draft-store.ts';
-import {
-  InMemoryCaseStore,
-  SettableClock,
-  STATE_MACHINE_ARN,
-  testS3Client,
-  testService,
-} from '../api/support/api-fixtures.ts';
+import { InMemoryCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
 import {
   anonymousBrowser,
   signedIn,

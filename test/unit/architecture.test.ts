@@ -1,0 +1,68 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Every TypeScript file under a folder of the project. */
+function typeScriptFiles(folder: string): string[] {
+  return readdirSync(join(root, folder)).flatMap((entry) => {
+    const path = join(folder, entry);
+    if (statSync(join(root, path)).isDirectory()) return typeScriptFiles(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** The project files a file imports (relative specifiers only), as paths from the project root. */
+function importsOf(file: string): string[] {
+  const source = readFileSync(join(root, file), 'utf8');
+  // `… from './x.ts'`, `import './x.ts'` and `import('./x.ts')`.
+  return [...source.matchAll(/(?:\bfrom\s+|\bimport\s*\(?\s*)'(\.[^']+)'/g)].map((match) =>
+    relative(root, resolve(root, dirname(file), match[1] as string)),
+  );
+}
+
+describe('the layout of the code', () => {
+  it('keeps each function to its own folder: no function imports another function’s folder', () => {
+    const crossings = typeScriptFiles('functions').flatMap((file) => {
+      const own = file.split('/')[1];
+      return importsOf(file)
+        .filter((target) => target.startsWith('functions/'))
+        .filter((target) => target.split('/')[1] !== own && target !== 'functions/catalogue.ts')
+        .map((target) => `${file} imports ${target}`);
+    });
+
+    expect(typeScriptFiles('functions').length).toBeGreaterThan(17);
+    expect(crossings).toEqual([]);
+  });
+
+  it('keeps the use cases and everything else in shared/ free of the functions and of the local stack', () => {
+    const crossings = typeScriptFiles('shared').flatMap((file) =>
+      importsOf(file)
+        .filter((target) => target.startsWith('functions/') || target.startsWith('local/'))
+        .map((target) => `${file} imports ${target}`),
+    );
+
+    expect(typeScriptFiles('shared/use-cases').length).toBeGreaterThan(10);
+    expect(crossings).toEqual([]);
+  });
+
+  it('gives each SDK client one factory module, imported only where a port is made from the environment', () => {
+    const sdkClients = typeScriptFiles('shared').filter((file) =>
+      /from '@aws-sdk\/client-[a-z0-9]+'/.test(
+        readFileSync(join(root, file), 'utf8').replace(/import type[^;]+;/g, ''),
+      ),
+    );
+
+    expect(sdkClients.sort()).toEqual(
+      expect.arrayContaining([
+        'shared/adapters/clients/dynamodb.ts',
+        'shared/adapters/clients/s3.ts',
+        'shared/adapters/clients/sesv2.ts',
+        'shared/adapters/clients/sfn.ts',
+      ]),
+    );
+    expect(typeScriptFiles('shared/use-cases').filter((file) => sdkClients.includes(file))).toEqual([]);
+  });
+});
