@@ -78,11 +78,12 @@ export async function localControls(
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const { sessionSecret, clock } = options;
   const context = localPageContext(sessionSecret, request.cookies);
+  const environment = await templates;
 
   const page = (status: number, extra: { movedTo?: Date; errors?: FormErrors } = {}) => {
     const shown = clock.status();
     const response = htmlResponse(
-      templates,
+      environment,
       'local-controls.njk',
       {
         ...context.layout(localControlsPath),

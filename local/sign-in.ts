@@ -33,11 +33,12 @@ export interface LocalSignInRequest {
  * same signed session cookie the web function reads (functions/web/session.ts, same
  * SESSION_SECRET), so the pages behave as they do on AWS once someone is signed in.
  */
-export function localSignIn(
+export async function localSignIn(
   sessionSecret: Buffer,
   request: LocalSignInRequest,
-): APIGatewayProxyStructuredResultV2 {
+): Promise<APIGatewayProxyStructuredResultV2> {
   const context = localPageContext(sessionSecret, request.cookies);
+  const environment = await templates;
 
   const page = (returnTo: string, status: number, errors?: ReturnType<typeof formErrors>) => {
     const choices = staffRole.options.map((role) => ({
@@ -46,7 +47,7 @@ export function localSignIn(
       hint: { text: roleNames[role] },
     }));
     const response = htmlResponse(
-      templates,
+      environment,
       'local-sign-in.njk',
       { ...context.layout('/sign-in'), returnTo, choices, errors },
       status,

@@ -35,17 +35,6 @@ export class TimetableInputError extends Error {
   }
 }
 
-/** Thrown when a timetable lacks a milestone the caller needs. */
-export class MilestoneNotFoundError extends Error {
-  override readonly name = 'MilestoneNotFoundError';
-  readonly key: MilestoneKey;
-
-  constructor(key: MilestoneKey) {
-    super(`The timetable has no ${key} milestone`);
-    this.key = key;
-  }
-}
-
 function readReceivedAt(receivedAt: Date | string): Temporal.Instant {
   try {
     return typeof receivedAt === 'string'
@@ -148,12 +137,4 @@ export function planRapidReview(
   });
 }
 
-/**
- * The timetable's milestone with the given key, e.g. the Day 10 deadline the workflow waits for.
- * @throws MilestoneNotFoundError when the timetable has none.
- */
-export function milestone(timetable: Timetable, key: MilestoneKey): TimetableMilestone {
-  const found = timetable.milestones.find((candidate) => candidate.key === key);
-  if (found === undefined) throw new MilestoneNotFoundError(key);
-  return found;
-}
+export { MilestoneNotFoundError, milestone } from './schemas/timetable.ts';

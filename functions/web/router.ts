@@ -166,7 +166,8 @@ export interface WebAppOptions {
   service: () => WebService;
   /** The key that signs sessions and CSRF tokens (SESSION_SECRET). */
   sessionSecret: () => Buffer;
-  templates: () => nunjucks.Environment;
+  /** The template environment, made (and awaited) once, when a page is first rendered. */
+  templates: () => nunjucks.Environment | Promise<nunjucks.Environment>;
   /** Where a refused form's line goes (ids only); an unexpected error is logged by the structured logger. */
   log?: (line: string) => void;
   /** Wall clock for session expiry; real time, even under the local stack's virtual clock. */
@@ -219,6 +220,8 @@ export function createWebApp(options: WebAppOptions): WebApp {
       if (asset) return asset;
     }
 
+    // Everything below may render a page.
+    const templates = await options.templates();
     const secret = options.sessionSecret();
     const session: Session | undefined = readSession(secret, event.cookies, now());
     const user = session?.user;
@@ -271,7 +274,7 @@ export function createWebApp(options: WebAppOptions): WebApp {
 
     const errorPage = (status: 400 | 403 | 404 | 500, template: string) => {
       const context = page();
-      return finish(htmlResponse(options.templates(), template, context, status));
+      return finish(htmlResponse(templates, template, context, status));
     };
     const notFoundPage = () => {
       // Unknown API paths reach this function through the catch-all route: they get problem JSON.
@@ -348,7 +351,7 @@ export function createWebApp(options: WebAppOptions): WebApp {
         case 'render': {
           const context = { ...page(), ...result.context };
           return finish(
-            htmlResponse(options.templates(), result.template, context, result.status, result.csp),
+            htmlResponse(templates, result.template, context, result.status, result.csp),
             result.cookies,
           );
         }
@@ -357,10 +360,7 @@ export function createWebApp(options: WebAppOptions): WebApp {
         case 'not-found':
           return finish(notFoundPage(), result.cookies);
         case 'forbidden':
-          return finish(
-            htmlResponse(options.templates(), 'errors/forbidden.njk', page(), 403),
-            result.cookies,
-          );
+          return finish(htmlResponse(templates, 'errors/forbidden.njk', page(), 403), result.cookies);
         case 'response':
           return finish(result.response, result.cookies);
       }

@@ -1,13 +1,17 @@
-import nunjucks from 'nunjucks';
+import type nunjucks from 'nunjucks';
 import { assetPath, assetUrl } from './assets.ts';
 import { govukFrontendDirectory, templatesDirectory } from './paths.ts';
 
 /**
  * A Nunjucks environment over this service's templates and govuk-frontend's (`govuk/...`),
  * autoescaping everything. `extraDirectories` come first: the local stack adds its own
- * local-only templates that way.
+ * local-only templates that way. Nunjucks is loaded when the first environment is made, not
+ * when the function starts: a cold start that serves an asset or a redirect never pays for it.
  */
-export function createTemplateEnvironment(extraDirectories: readonly string[] = []): nunjucks.Environment {
+export async function createTemplateEnvironment(
+  extraDirectories: readonly string[] = [],
+): Promise<nunjucks.Environment> {
+  const { default: nunjucks } = await import('nunjucks');
   const loader = new nunjucks.FileSystemLoader(
     [...extraDirectories, templatesDirectory, govukFrontendDirectory],
     {
@@ -21,10 +25,10 @@ export function createTemplateEnvironment(extraDirectories: readonly string[] = 
   return environment;
 }
 
-let environment: nunjucks.Environment | undefined;
+let environment: Promise<nunjucks.Environment> | undefined;
 
 /** The web function's template environment, made once per container. */
-export function templateEnvironment(): nunjucks.Environment {
+export function templateEnvironment(): Promise<nunjucks.Environment> {
   environment ??= createTemplateEnvironment();
   return environment;
 }

@@ -1,4 +1,4 @@
-import { milestoneKey } from '../rapid-review-rules.ts';
+import { type MilestoneKey, milestoneKey } from '../rapid-review-rules.ts';
 import { isoDate, nonEmpty, wholeNumber } from './primitives.ts';
 import * as z from './zod.ts';
 
@@ -33,3 +33,24 @@ export const timetable = z.object({
   panelDueBy: z.nullable(isoDate),
 });
 export type Timetable = z.infer<typeof timetable>;
+
+/** Thrown when a timetable lacks a milestone the caller needs. */
+export class MilestoneNotFoundError extends Error {
+  override readonly name = 'MilestoneNotFoundError';
+  readonly key: MilestoneKey;
+
+  constructor(key: MilestoneKey) {
+    super(`The timetable has no ${key} milestone`);
+    this.key = key;
+  }
+}
+
+/**
+ * The timetable's milestone with the given key, e.g. the Day 10 deadline the workflow waits for.
+ * @throws MilestoneNotFoundError when the timetable has none.
+ */
+export function milestone(timetable: Timetable, key: MilestoneKey): TimetableMilestone {
+  const found = timetable.milestones.find((candidate) => candidate.key === key);
+  if (found === undefined) throw new MilestoneNotFoundError(key);
+  return found;
+}

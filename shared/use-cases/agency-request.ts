@@ -8,9 +8,9 @@ import { CaseNotFoundError, DomainError } from '../errors.ts';
 import { logInfo } from '../log.ts';
 import type { AgencyRequest, AuditEvent, CaseRecord } from '../schemas/case.ts';
 import { text } from '../schemas/primitives.ts';
+import { milestone } from '../schemas/timetable.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
-import { milestone } from '../timetable.ts';
 import { parseInput } from '../validation.ts';
 
 /** How long a pre-signed upload works. */

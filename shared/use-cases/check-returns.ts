@@ -1,5 +1,5 @@
+import { milestone } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
-import { milestone } from '../timetable.ts';
 import type { CaseTaskPayload, CheckReturnsResult } from '../workflow/contracts.ts';
 import { agencyEscalationEmail, emailContext } from '../workflow/emails.ts';
 import { workflowActor, writeOnce } from '../workflow/steps.ts';

@@ -1,5 +1,5 @@
+import { milestone } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
-import { milestone } from '../timetable.ts';
 import type { CaseTaskPayload, PlanTimetableResult } from '../workflow/contracts.ts';
 import { loadCase } from '../workflow/steps.ts';
 

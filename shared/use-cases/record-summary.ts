@@ -4,10 +4,10 @@ import { CaseNotFoundError, DuplicateWriteError, StaleWriteError } from '../erro
 import type { AgencyRequest } from '../schemas/case.ts';
 import { nonEmpty } from '../schemas/primitives.ts';
 import { type Actor, systemActor } from '../schemas/roles.ts';
+import { milestone } from '../schemas/timetable.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import type { CaseFile } from '../stores/case-store.ts';
-import { milestone } from '../timetable.ts';
 
 /**
  * The parts of an S3 event notification this function reads (ObjectCreated on the upload

@@ -1,6 +1,6 @@
 import { agencyLinkUrl, mintAgencyToken } from '../agency-links.ts';
+import { milestone } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
-import { milestone } from '../timetable.ts';
 import type { CaseTaskPayload, RequestAgencySummariesResult } from '../workflow/contracts.ts';
 import { agencySummaryRequestEmail, emailContext } from '../workflow/emails.ts';
 import { hasReached, workflowActor, writeOnce } from '../workflow/steps.ts';

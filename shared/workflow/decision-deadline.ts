@@ -2,7 +2,7 @@ import { Temporal } from 'temporal-polyfill';
 import { nextWorkingDay } from '../calendar/working-days.ts';
 import type { RapidReviewRules } from '../rapid-review-rules.ts';
 import type { CaseRecord } from '../schemas/case.ts';
-import { milestone } from '../timetable.ts';
+import { milestone } from '../schemas/timetable.ts';
 
 /**
  * When the decision is due for one wait. The first wait runs to the end of Day 15 (the

@@ -3,7 +3,7 @@ import { agencyUploadRules } from '../agency-links.ts';
 import type { PartnershipProfile } from '../config/partnership-profile.ts';
 import { defaultRapidReviewRules } from '../rapid-review-rules.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
-import { milestone } from '../timetable.ts';
+import { milestone } from '../schemas/timetable.ts';
 import { formatDate, formatInstant } from './london-time.ts';
 import { decisionSummary, incidentKindLabel } from './wording.ts';
 

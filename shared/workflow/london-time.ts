@@ -1,5 +1,3 @@
-import { Temporal } from 'temporal-polyfill';
-
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const MONTHS = [
   'January',
@@ -21,26 +19,77 @@ export function zoneLabel(timeZone: string): string {
   return timeZone === 'Europe/London' ? 'UK time' : timeZone;
 }
 
-function describeDate(date: Temporal.PlainDate): string {
-  return `${WEEKDAYS[date.dayOfWeek - 1]} ${date.day} ${MONTHS[date.month - 1]} ${date.year}`;
+/** A calendar date's parts. */
+interface DateParts {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/** A date's weekday name; 1 January 1970 (day 0) was a Thursday. */
+function weekdayOf({ year, month, day }: DateParts): string {
+  const daysSinceEpoch = Math.floor(Date.UTC(year, month - 1, day) / 86_400_000);
+  return WEEKDAYS[(((daysSinceEpoch + 3) % 7) + 7) % 7] as string;
+}
+
+function describeDate(date: DateParts): string {
+  return `${weekdayOf(date)} ${date.day} ${MONTHS[date.month - 1]} ${date.year}`;
+}
+
+function isoDateText({ year, month, day }: DateParts): string {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * An instant's wall-clock date and time in a time zone, as numbers. Intl converts (it knows every
+ * zone's rules); the words are the service's own, so every runtime writes the same.
+ */
+function inZone(instant: string | Date, timeZone: string): DateParts & { hour: number; minute: number } {
+  let format = zoneFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      hourCycle: 'h23',
+    });
+    zoneFormats.set(timeZone, format);
+  }
+  const at = typeof instant === 'string' ? new Date(instant) : instant;
+  if (Number.isNaN(at.getTime())) throw new RangeError(`Not an instant: ${String(instant)}`);
+  const parts: Record<string, number> = {};
+  for (const part of format.formatToParts(at)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return {
+    year: parts.year as number,
+    month: parts.month as number,
+    day: parts.day as number,
+    hour: parts.hour as number,
+    minute: parts.minute as number,
+  };
 }
 
 /**
  * An instant as people in the partnership read it, in the rules' time zone:
- * "17:00 on Friday 13 March 2026 (UK time)". Spelled out here rather than through Intl so every
- * runtime writes the same words.
+ * "17:00 on Friday 13 March 2026 (UK time)".
  */
 export function formatInstant(instant: string | Date, timeZone: string): string {
-  const at = Temporal.Instant.from(
-    typeof instant === 'string' ? instant : instant.toISOString(),
-  ).toZonedDateTimeISO(timeZone);
+  const at = inZone(instant, timeZone);
   const time = `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`;
-  return `${time} on ${describeDate(at.toPlainDate())} (${zoneLabel(timeZone)})`;
+  return `${time} on ${describeDate(at)} (${zoneLabel(timeZone)})`;
 }
 
 /** A calendar date written YYYY-MM-DD, spelled out: "Friday 13 March 2026", or "13 March 2026" without the weekday. */
 export function formatDate(isoDate: string, options: { weekday?: boolean } = {}): string {
-  const date = Temporal.PlainDate.from(isoDate);
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) throw new RangeError(`Not a date written YYYY-MM-DD: ${isoDate}`);
+  const date = { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
   return options.weekday === false
     ? `${date.day} ${MONTHS[date.month - 1]} ${date.year}`
     : describeDate(date);
@@ -48,19 +97,16 @@ export function formatDate(isoDate: string, options: { weekday?: boolean } = {})
 
 /** The calendar date of an instant in the time zone, as YYYY-MM-DD (how milestones carry their dates). */
 export function isoDateOf(instant: string | Date, timeZone: string): string {
-  const iso = typeof instant === 'string' ? instant : instant.toISOString();
-  return Temporal.Instant.from(iso).toZonedDateTimeISO(timeZone).toPlainDate().toString();
+  return isoDateText(inZone(instant, timeZone));
 }
 
 /** The calendar date of an instant in the time zone, spelled out: "Friday 13 March 2026". */
 export function formatDateOf(instant: string | Date, timeZone: string): string {
-  const iso = typeof instant === 'string' ? instant : instant.toISOString();
-  return describeDate(Temporal.Instant.from(iso).toZonedDateTimeISO(timeZone).toPlainDate());
+  return describeDate(inZone(instant, timeZone));
 }
 
 /** An instant in few words, for tables: "16 March 2026, 09:30". */
 export function formatInstantCompact(instant: string | Date, timeZone: string): string {
-  const iso = typeof instant === 'string' ? instant : instant.toISOString();
-  const at = Temporal.Instant.from(iso).toZonedDateTimeISO(timeZone);
+  const at = inZone(instant, timeZone);
   return `${at.day} ${MONTHS[at.month - 1]} ${at.year}, ${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`;
 }

@@ -1,6 +1,6 @@
 import { renderPdf } from '../documents/pdf.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
-import { milestone } from '../timetable.ts';
+import { milestone } from '../schemas/timetable.ts';
 import { formatDate, formatDateOf, formatInstant, formatInstantCompact, zoneLabel } from './london-time.ts';
 import { decisionSentences, decisionSummary, incidentKindLabel } from './wording.ts';
 

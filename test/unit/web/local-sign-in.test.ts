@@ -21,8 +21,8 @@ const post = (form: Record<string, string>, cookies: string[]) =>
   });
 
 describe("the local stack's sign-in page", () => {
-  it('lists one invented user per role under a warning that it is local only', () => {
-    const result = get('returnTo=%2Fcases');
+  it('lists one invented user per role under a warning that it is local only', async () => {
+    const result = await get('returnTo=%2Fcases');
 
     const html = String(result.body);
     expect(result.statusCode).toBe(200);
@@ -32,10 +32,10 @@ describe("the local stack's sign-in page", () => {
     expect(result.cookies?.some((cookie) => cookie.startsWith(`${csrfCookieName}=`))).toBe(true);
   });
 
-  it('signs in as the chosen user with the session cookie the web function reads, and goes back', () => {
+  it('signs in as the chosen user with the session cookie the web function reads, and goes back', async () => {
     const browser = anonymousBrowser();
 
-    const result = post(
+    const result = await post(
       { role: 'rrg-chair', returnTo: '/cases', csrfToken: browser.csrfToken },
       browser.cookies,
     );
@@ -52,21 +52,21 @@ describe("the local stack's sign-in page", () => {
     expect(session?.signedInWith).toBe('local');
   });
 
-  it('asks again, naming the problem, when no user was chosen', () => {
+  it('asks again, naming the problem, when no user was chosen', async () => {
     const browser = anonymousBrowser();
 
-    const result = post({ returnTo: '/', csrfToken: browser.csrfToken }, browser.cookies);
+    const result = await post({ returnTo: '/', csrfToken: browser.csrfToken }, browser.cookies);
 
     expect(result.statusCode).toBe(400);
     expect(String(result.body)).toContain('Choose who to sign in as');
     expect(String(result.body)).toContain('href="#role"');
   });
 
-  it('signs no one in without the CSRF token, and never sends anyone off the site', () => {
+  it('signs no one in without the CSRF token, and never sends anyone off the site', async () => {
     const browser = anonymousBrowser();
 
-    const forged = post({ role: 'rrg-chair', returnTo: '/' }, browser.cookies);
-    const offSite = post(
+    const forged = await post({ role: 'rrg-chair', returnTo: '/' }, browser.cookies);
+    const offSite = await post(
       { role: 'notifier', returnTo: 'https://evil.example.org/', csrfToken: browser.csrfToken },
       browser.cookies,
     );

@@ -283,14 +283,14 @@ describe('roles enforced on the server, for every page', () => {
       const browser = anonymousBrowser();
 
       // Act: the sign-in page, then choosing the user, then where it sends the browser.
-      const signInPage = localSignIn(testSessionSecret, {
+      const signInPage = await localSignIn(testSessionSecret, {
         method: 'GET',
         query: signInUrl.searchParams,
         body: Buffer.alloc(0),
         cookies: browser.cookies,
       });
       const returnTo = /name="returnTo" value="([^"]*)"/.exec(String(signInPage.body))?.[1] ?? '';
-      const chosen = localSignIn(testSessionSecret, {
+      const chosen = await localSignIn(testSessionSecret, {
         method: 'POST',
         query: new URLSearchParams(),
         body: Buffer.from(new URLSearchParams({ role, returnTo, csrfToken: browser.csrfToken }).toString()),
