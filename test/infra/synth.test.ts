@@ -3,10 +3,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionCatalogue } from '../../functions/catalogue.ts';
 import { buildApp } from '../../infra/build-app.ts';
+import { BUNDLE_SIZE_LIMIT_BYTES, listFunctionBundles } from '../../scripts/bundles/assembly.ts';
 import { cdkJsonContext, skipBundling, type TemplateJson } from './app-under-test.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -88,7 +89,93 @@ describe('cdk synth (the real CLI, offline)', () => {
       expect(existsSync(join(outputDirectory, asset, 'index.mjs')), `${asset}/index.mjs`).toBe(true);
     }
   });
+
+  it('keeps every function’s bundle within 1 MiB', async () => {
+    expect(run.exitCode, run.output).toBe(0);
+    const bundles = await listFunctionBundles(outputDirectory);
+
+    expect(bundles.map((bundle) => bundle.name).sort()).toEqual(Object.keys(functionCatalogue).sort());
+    const over = bundles.filter((bundle) => bundle.bytes > BUNDLE_SIZE_LIMIT_BYTES);
+    expect(over.map((bundle) => `${bundle.name}: ${bundle.bytes} bytes`)).toEqual([]);
+  });
+
+  it('bundles one copy of each package: no package nested under another', async () => {
+    expect(run.exitCode, run.output).toBe(0);
+    for (const bundle of await listFunctionBundles(outputDirectory)) {
+      const map = JSON.parse(await readFile(`${bundle.bundlePath}.map`, 'utf8')) as { sources: string[] };
+      const nested = map.sources.filter((source) => /node_modules\/.*\/node_modules\//.test(source));
+      expect(nested, bundle.name).toEqual([]);
+    }
+  });
+
+  it('runs every bundle as Lambda would: it loads and answers, refusing a malformed event by its handler', async () => {
+    expect(run.exitCode, run.output).toBe(0);
+    const answers = await Promise.all(
+      (await listFunctionBundles(outputDirectory)).map(async (bundle) => {
+        const spec = functionCatalogue[bundle.name];
+        // The web function's stylesheet, read from the files copied beside its bundle.
+        const path = bundle.name === 'web' ? '/assets/app.css' : '/api/nowhere';
+        const event =
+          spec.trigger === 'workflow'
+            ? { caseId: 'not-a-case-id' }
+            : spec.trigger === 'upload-event'
+              ? { Records: [] }
+              : {
+                  version: '2.0',
+                  routeKey: 'GET /nowhere',
+                  rawPath: path,
+                  headers: {},
+                  requestContext: { http: { method: 'GET', path }, requestId: 'synth-test' },
+                };
+        return {
+          name: bundle.name,
+          trigger: spec.trigger,
+          answer: await invokeBundle(bundle.bundlePath, event),
+        };
+      }),
+    );
+
+    for (const { name, trigger, answer } of answers) {
+      if (trigger === 'workflow') {
+        expect(answer, name).toMatchObject({ error: 'InvalidTaskPayload' });
+      } else if (trigger === 'upload-event') {
+        expect(answer, name).toMatchObject({ error: 'InvalidUploadEvent' });
+      } else if (name === 'web') {
+        expect(answer, name).toMatchObject({
+          statusCode: 200,
+          headers: { 'content-type': 'text/css; charset=utf-8' },
+        });
+      } else {
+        expect(answer, name).toMatchObject({ statusCode: 404 });
+      }
+    }
+  });
 });
+
+/**
+ * Imports a bundled handler in a fresh Node 24 process, as Lambda's runtime would, and calls it
+ * with `event`: its answer, or the name of the error it threw.
+ */
+function invokeBundle(bundlePath: string, event: unknown): Promise<unknown> {
+  const script = `
+    const { handler } = await import(${JSON.stringify(pathToFileURL(bundlePath).href)});
+    try {
+      process.stdout.write(JSON.stringify(await handler(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 30000 })));
+    } catch (error) {
+      process.stdout.write(JSON.stringify({ error: error.name }));
+    }`;
+  return new Promise((resolve, reject) => {
+    execFile(
+      join(projectRoot, 'node_modules/.bin/node'),
+      ['--input-type=module', '-e', script],
+      { cwd: tmpdir(), env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-2' }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        if (error && !stdout) reject(new Error(`${bundlePath}: ${stderr}`));
+        else resolve(JSON.parse(stdout) as unknown);
+      },
+    );
+  });
+}
 
 /**
  * What the CLI's `-c stage=<name>` sets: the `stage` context over cdk.json's. Built in-process
