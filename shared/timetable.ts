@@ -1,4 +1,4 @@
-import { Temporal } from 'temporal-polyfill';
+import { CalendarDate, instantAt, instantText, zonedDateTime } from './calendar/dates.ts';
 import { addWorkingDays, isWorkingDay, nextWorkingDay } from './calendar/working-days.ts';
 import {
   defaultRapidReviewRules,
@@ -6,6 +6,7 @@ import {
   type RapidReviewRules,
   rapidReviewRules,
 } from './rapid-review-rules.ts';
+import { isoInstant } from './schemas/primitives.ts';
 import {
   type Timetable,
   type TimetableMilestone,
@@ -35,25 +36,27 @@ export class TimetableInputError extends Error {
   }
 }
 
-function readReceivedAt(receivedAt: Date | string): Temporal.Instant {
-  try {
-    return typeof receivedAt === 'string'
-      ? Temporal.Instant.from(receivedAt)
-      : Temporal.Instant.fromEpochMilliseconds(receivedAt.getTime());
-  } catch (error) {
+function readReceivedAt(receivedAt: Date | string): Date {
+  const instant =
+    typeof receivedAt === 'string'
+      ? isoInstant.safeParse(receivedAt).success
+        ? new Date(receivedAt)
+        : undefined
+      : receivedAt;
+  if (instant === undefined || Number.isNaN(instant.getTime())) {
     throw new TimetableInputError(
       'receivedAt',
       `expected an ISO 8601 instant with an offset or Z, like 2026-12-18T16:30:00Z, not ${String(receivedAt)}`,
-      { cause: error },
     );
   }
+  return instant;
 }
 
-function readDate(field: 'awareOn' | 'panelNotifiedOn', value: string): Temporal.PlainDate {
-  // Temporal also accepts 20261218 and date-times; only the form the rest of the service uses is allowed.
+function readDate(field: 'awareOn' | 'panelNotifiedOn', value: string): CalendarDate {
+  // Only the form the rest of the service uses is allowed (not 20261218, not date-times).
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     try {
-      return Temporal.PlainDate.from(value);
+      return CalendarDate.from(value);
     } catch (error) {
       throw new TimetableInputError(field, `${value} is not a real date`, { cause: error });
     }
@@ -61,12 +64,9 @@ function readDate(field: 'awareOn' | 'panelNotifiedOn', value: string): Temporal
   throw new TimetableInputError(field, `expected a date as YYYY-MM-DD, not ${value}`);
 }
 
-function instantOn(date: Temporal.PlainDate, time: string, timeZone: string): string {
+function instantOn(date: CalendarDate, time: string, timeZone: string): string {
   // The zone's rules, not a fixed offset, decide whether 09:00 is 09:00Z or 08:00Z (summer time).
-  return date
-    .toZonedDateTime({ timeZone, plainTime: Temporal.PlainTime.from(time) })
-    .toInstant()
-    .toString();
+  return instantText(instantAt(date, time, timeZone));
 }
 
 /**
@@ -100,10 +100,11 @@ export function planRapidReview(
   const panelNotifiedOn =
     request.panelNotifiedOn === undefined ? undefined : readDate('panelNotifiedOn', request.panelNotifiedOn);
 
-  const received = receivedAt.toZonedDateTimeISO(timeZone);
-  const receivedOn = received.toPlainDate();
-  const receivedBeforeEndOfWorkingDay =
-    Temporal.PlainTime.compare(received.toPlainTime(), Temporal.PlainTime.from(workingDayEnd)) < 0;
+  const received = zonedDateTime(receivedAt, timeZone);
+  const receivedOn = received.date;
+  // Zero-padded HH:MM:SS.mmm strings order like the times they name.
+  const receivedTime = `${[received.hour, received.minute, received.second].map((part) => String(part).padStart(2, '0')).join(':')}.${String(received.millisecond).padStart(3, '0')}`;
+  const receivedBeforeEndOfWorkingDay = receivedTime < `${workingDayEnd}:00.000`;
   const day1 =
     isWorkingDay(receivedOn) && receivedBeforeEndOfWorkingDay ? receivedOn : nextWorkingDay(receivedOn);
 
@@ -127,12 +128,12 @@ export function planRapidReview(
       : addWorkingDays(panelNotifiedOn, panelExpectsReviewWithinWorkingDays);
 
   return timetableSchema.parse({
-    receivedAt: receivedAt.toString(),
+    receivedAt: instantText(receivedAt),
     day1: day1.toString(),
     milestones,
     notificationDueBy: notificationDueBy?.toString() ?? null,
     notificationLate:
-      notificationDueBy === null ? null : Temporal.PlainDate.compare(receivedOn, notificationDueBy) > 0,
+      notificationDueBy === null ? null : CalendarDate.compare(receivedOn, notificationDueBy) > 0,
     panelDueBy: panelDueBy?.toString() ?? null,
   });
 }

@@ -1,7 +1,7 @@
-import { Temporal } from 'temporal-polyfill';
 import { isoDate, nonEmpty } from '../schemas/primitives.ts';
 import * as z from '../schemas/zod.ts';
 import vendoredBankHolidays from './bank-holidays.json' with { type: 'json' };
+import { CalendarDate } from './dates.ts';
 
 /** One bank holiday as gov.uk publishes it in https://www.gov.uk/bank-holidays.json. */
 export const bankHolidayEvent = z.object({
@@ -23,8 +23,8 @@ export type BankHolidaysFile = z.infer<typeof bankHolidaysFile>;
 
 /** The first and last dates the vendored calendar can answer for: whole years. */
 export interface CalendarRange {
-  readonly first: Temporal.PlainDate;
-  readonly last: Temporal.PlainDate;
+  readonly first: CalendarDate;
+  readonly last: CalendarDate;
 }
 
 /**
@@ -36,7 +36,7 @@ export class CalendarRangeError extends Error {
   readonly date: string;
   readonly range: { readonly first: string; readonly last: string };
 
-  constructor(date: Temporal.PlainDate, range: CalendarRange) {
+  constructor(date: CalendarDate, range: CalendarRange) {
     super(
       `${date} is outside the bank holiday calendar, which covers ${range.first} to ${range.last} ` +
         '(refresh shared/calendar/bank-holidays.json with npm run bank-holidays:regenerate)',
@@ -72,8 +72,8 @@ function calendar(): BankHolidayCalendar {
   }
   loadedCalendar = {
     range: {
-      first: Temporal.PlainDate.from({ year: firstYear, month: 1, day: 1 }),
-      last: Temporal.PlainDate.from({ year: lastYear, month: 12, day: 31 }),
+      first: CalendarDate.from({ year: firstYear, month: 1, day: 1 }),
+      last: CalendarDate.from({ year: lastYear, month: 12, day: 31 }),
     },
     holidays: new Set(dates),
   };
@@ -85,9 +85,9 @@ export function bankHolidayCalendarRange(): CalendarRange {
   return calendar().range;
 }
 
-function coveredHolidays(date: Temporal.PlainDate): ReadonlySet<string> {
+function coveredHolidays(date: CalendarDate): ReadonlySet<string> {
   const { range, holidays } = calendar();
-  if (Temporal.PlainDate.compare(date, range.first) < 0 || Temporal.PlainDate.compare(date, range.last) > 0) {
+  if (CalendarDate.compare(date, range.first) < 0 || CalendarDate.compare(date, range.last) > 0) {
     throw new CalendarRangeError(date, range);
   }
   return holidays;
@@ -97,7 +97,7 @@ function coveredHolidays(date: Temporal.PlainDate): ReadonlySet<string> {
  * Whether the date is an England and Wales bank holiday (substitute days included).
  * @throws CalendarRangeError when the date is outside the vendored calendar.
  */
-export function isBankHoliday(date: Temporal.PlainDate): boolean {
+export function isBankHoliday(date: CalendarDate): boolean {
   return coveredHolidays(date).has(date.toString());
 }
 
@@ -105,7 +105,7 @@ export function isBankHoliday(date: Temporal.PlainDate): boolean {
  * Whether the date is a working day: Monday to Friday and not a bank holiday.
  * @throws CalendarRangeError when the date is outside the vendored calendar.
  */
-export function isWorkingDay(date: Temporal.PlainDate): boolean {
+export function isWorkingDay(date: CalendarDate): boolean {
   const holidays = coveredHolidays(date);
   return date.dayOfWeek <= 5 && !holidays.has(date.toString());
 }
@@ -114,7 +114,7 @@ export function isWorkingDay(date: Temporal.PlainDate): boolean {
  * The first working day strictly after the date.
  * @throws CalendarRangeError when the date, or any day up to the answer, is outside the calendar.
  */
-export function nextWorkingDay(date: Temporal.PlainDate): Temporal.PlainDate {
+export function nextWorkingDay(date: CalendarDate): CalendarDate {
   coveredHolidays(date);
   let candidate = date.add({ days: 1 });
   while (!isWorkingDay(candidate)) candidate = candidate.add({ days: 1 });
@@ -128,7 +128,7 @@ export function nextWorkingDay(date: Temporal.PlainDate): Temporal.PlainDate {
  * @throws RangeError when `workingDays` is not a whole number of 0 or more.
  * @throws CalendarRangeError when the date, or any day up to the answer, is outside the calendar.
  */
-export function addWorkingDays(date: Temporal.PlainDate, workingDays: number): Temporal.PlainDate {
+export function addWorkingDays(date: CalendarDate, workingDays: number): CalendarDate {
   if (!Number.isSafeInteger(workingDays) || workingDays < 0) {
     throw new RangeError(`workingDays must be a whole number of 0 or more, not ${workingDays}`);
   }
@@ -143,15 +143,11 @@ export function addWorkingDays(date: Temporal.PlainDate, workingDays: number): T
  * `from`. For a working day `to`, `addWorkingDays(from, workingDaysBetween(from, to))` is `to`.
  * @throws CalendarRangeError when any day between them is outside the calendar.
  */
-export function workingDaysBetween(from: Temporal.PlainDate, to: Temporal.PlainDate): number {
-  if (Temporal.PlainDate.compare(to, from) < 0) return -workingDaysBetween(to, from);
+export function workingDaysBetween(from: CalendarDate, to: CalendarDate): number {
+  if (CalendarDate.compare(to, from) < 0) return -workingDaysBetween(to, from);
   coveredHolidays(from);
   let count = 0;
-  for (
-    let day = from.add({ days: 1 });
-    Temporal.PlainDate.compare(day, to) <= 0;
-    day = day.add({ days: 1 })
-  ) {
+  for (let day = from.add({ days: 1 }); CalendarDate.compare(day, to) <= 0; day = day.add({ days: 1 })) {
     if (isWorkingDay(day)) count++;
   }
   return count;

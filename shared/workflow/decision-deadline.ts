@@ -1,4 +1,4 @@
-import { Temporal } from 'temporal-polyfill';
+import { instantAt, instantText, zonedDateTime } from '../calendar/dates.ts';
 import { nextWorkingDay } from '../calendar/working-days.ts';
 import type { RapidReviewRules } from '../rapid-review-rules.ts';
 import type { CaseRecord } from '../schemas/case.ts';
@@ -16,13 +16,8 @@ export function decisionDueAt(
   rules: RapidReviewRules,
 ): string {
   if (attempt <= 1) return milestone(record.timetable, 'submitToPanel').dueAt;
-  const today = Temporal.Instant.fromEpochMilliseconds(now.getTime())
-    .toZonedDateTimeISO(rules.timeZone)
-    .toPlainDate();
-  return nextWorkingDay(today)
-    .toZonedDateTime({ timeZone: rules.timeZone, plainTime: Temporal.PlainTime.from(rules.workingDayEnd) })
-    .toInstant()
-    .toString();
+  const today = zonedDateTime(now, rules.timeZone).date;
+  return instantText(instantAt(nextWorkingDay(today), rules.workingDayEnd, rules.timeZone));
 }
 
 /** Whole seconds from now until the instant, at least 1 (Step Functions refuses a timeout of 0). */

@@ -1,3 +1,5 @@
+import { zonedDateTime } from '../calendar/dates.ts';
+
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const MONTHS = [
   'January',
@@ -40,39 +42,12 @@ function isoDateText({ year, month, day }: DateParts): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * An instant's wall-clock date and time in a time zone, as numbers. Intl converts (it knows every
- * zone's rules); the words are the service's own, so every runtime writes the same.
- */
+/** An instant's wall-clock date, hour and minute in a time zone. */
 function inZone(instant: string | Date, timeZone: string): DateParts & { hour: number; minute: number } {
-  let format = zoneFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      hourCycle: 'h23',
-    });
-    zoneFormats.set(timeZone, format);
-  }
   const at = typeof instant === 'string' ? new Date(instant) : instant;
   if (Number.isNaN(at.getTime())) throw new RangeError(`Not an instant: ${String(instant)}`);
-  const parts: Record<string, number> = {};
-  for (const part of format.formatToParts(at)) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  return {
-    year: parts.year as number,
-    month: parts.month as number,
-    day: parts.day as number,
-    hour: parts.hour as number,
-    minute: parts.minute as number,
-  };
+  const { date, hour, minute } = zonedDateTime(at, timeZone);
+  return { year: date.year, month: date.month, day: date.day, hour, minute };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Temporal } from 'temporal-polyfill';
+import { CalendarDate } from '../../../../shared/calendar/dates.ts';
 import {
   checkIncidentDateOrder,
   type NotifiedAgency,
@@ -131,12 +131,13 @@ export function dateFromParts(
   if (!/^\d{4}$/.test(values.year)) {
     return { error: { message: `${words.label} must include a year with 4 numbers`, parts: ['year'] } };
   }
-  let date: Temporal.PlainDate;
+  let date: CalendarDate;
   try {
-    date = Temporal.PlainDate.from(
-      { year: Number(values.year), month: Number(values.month), day: Number(values.day) },
-      { overflow: 'reject' },
-    );
+    date = CalendarDate.from({
+      year: Number(values.year),
+      month: Number(values.month),
+      day: Number(values.day),
+    });
   } catch {
     const month = Number(values.month);
     const parts: DatePart[] = month < 1 || month > 12 ? ['month'] : ['day'];
