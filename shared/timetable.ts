@@ -1,17 +1,8 @@
 import { CalendarDate, instantAt, instantText, zonedDateTime } from './calendar/dates.ts';
 import { addWorkingDays, isWorkingDay, nextWorkingDay } from './calendar/working-days.ts';
-import {
-  defaultRapidReviewRules,
-  type MilestoneKey,
-  type RapidReviewRules,
-  rapidReviewRules,
-} from './rapid-review-rules.ts';
+import { defaultRapidReviewRules, type RapidReviewRules, rapidReviewRules } from './rapid-review-rules.ts';
 import { isoInstant } from './schemas/primitives.ts';
-import {
-  type Timetable,
-  type TimetableMilestone,
-  timetable as timetableSchema,
-} from './schemas/timetable.ts';
+import { type Timetable, timetable as timetableSchema } from './schemas/timetable.ts';
 
 /** What the timetable is planned from. Dates are London calendar dates, YYYY-MM-DD. */
 export interface RapidReviewPlanRequest {

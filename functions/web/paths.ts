@@ -24,3 +24,13 @@ export const govukFrontendDirectory = firstExisting([
   new URL('./govuk-frontend/', import.meta.url),
   new URL('../../node_modules/govuk-frontend/dist/', import.meta.url),
 ]);
+
+/**
+ * What to import for Nunjucks. Bundled for Lambda, it is a module of its own beside the handler
+ * (functions/catalogue.ts `separateModules`), so the handler's own module stays small; run from
+ * source, the package. A specifier worked out at run time: esbuild leaves the import alone.
+ */
+export const nunjucksModule: string = (() => {
+  const beside = new URL('./vendor/nunjucks.mjs', import.meta.url);
+  return existsSync(fileURLToPath(beside)) ? beside.href : 'nunjucks';
+})();

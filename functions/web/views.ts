@@ -1,17 +1,18 @@
 import type nunjucks from 'nunjucks';
 import { assetPath, assetUrl } from './assets.ts';
-import { govukFrontendDirectory, templatesDirectory } from './paths.ts';
+import { govukFrontendDirectory, nunjucksModule, templatesDirectory } from './paths.ts';
 
 /**
  * A Nunjucks environment over this service's templates and govuk-frontend's (`govuk/...`),
  * autoescaping everything. `extraDirectories` come first: the local stack adds its own
  * local-only templates that way. Nunjucks is loaded when the first environment is made, not
- * when the function starts: a cold start that serves an asset or a redirect never pays for it.
+ * when the function starts: a cold start that serves an asset or a redirect never parses it
+ * (bundled for Lambda, it is a module of its own beside the handler; see paths.ts).
  */
 export async function createTemplateEnvironment(
   extraDirectories: readonly string[] = [],
 ): Promise<nunjucks.Environment> {
-  const { default: nunjucks } = await import('nunjucks');
+  const { default: nunjucks } = (await import(nunjucksModule)) as { default: typeof import('nunjucks') };
   const loader = new nunjucks.FileSystemLoader(
     [...extraDirectories, templatesDirectory, govukFrontendDirectory],
     {

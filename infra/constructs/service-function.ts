@@ -174,7 +174,9 @@ export class ServiceFunction extends Construct {
       },
       bundling: {
         ...functionBundling,
-        ...(spec.bundledFiles?.length ? { commandHooks: copyAfterBundling(spec.bundledFiles) } : {}),
+        ...(spec.bundledFiles?.length || spec.separateModules?.length
+          ? { commandHooks: afterBundling(spec.bundledFiles ?? [], spec.separateModules ?? []) }
+          : {}),
       },
     });
     props.dataKey.grantDecrypt(this.role);
@@ -358,18 +360,28 @@ export class ServiceFunction extends Construct {
 
 /**
  * esbuild bundles what is imported; files read from disk at run time (templates, static assets)
- * are copied next to the bundle after it is built, where the function looks first.
+ * are copied next to the bundle after it is built, where the function looks first. Packages
+ * loaded only when first needed are bundled into modules of their own beside it, the same way
+ * the handler is (ES module, minified, `require` made for the CommonJS inside).
  */
-function copyAfterBundling(files: readonly { from: string; to: string }[]): ICommandHooks {
+function afterBundling(
+  files: readonly { from: string; to: string }[],
+  modules: readonly { package: string; to: string }[],
+): ICommandHooks {
   const quote = (path: string) => `'${path.replace(/'/g, "'\\''")}'`;
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
-    afterBundling: (inputDir: string, outputDir: string) =>
-      files.map(({ from, to }) => {
+    afterBundling: (inputDir: string, outputDir: string) => [
+      ...files.map(({ from, to }) => {
         const target = `${outputDir}/${to}`;
         return `mkdir -p ${quote(dirname(target))} && cp -R ${quote(`${inputDir}/${from}`)} ${quote(target)}`;
       }),
+      ...modules.map(
+        ({ package: name, to }) =>
+          `${quote(`${inputDir}/node_modules/.bin/esbuild`)} ${quote(`${inputDir}/node_modules/${name}`)} --bundle --platform=node --format=esm --target=${functionBundling.target} --minify --keep-names --log-level=warning ${quote(`--banner:js=${functionBundling.banner}`)} ${quote(`--outfile=${outputDir}/${to}`)}`,
+      ),
+    ],
   };
 }
 

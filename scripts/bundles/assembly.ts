@@ -5,10 +5,10 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { type FunctionName, functionCatalogue } from '../../functions/catalogue.ts';
+import { type FunctionName, type FunctionSpec, functionCatalogue } from '../../functions/catalogue.ts';
 import { constructIdOf } from '../../infra/constructs/service-function.ts';
 
-/** The most a function's bundle (`index.mjs`) may weigh: 1 MiB. */
+/** The most a function's bundle (`index.mjs` and any modules of its own beside it) may weigh: 1 MiB. */
 export const BUNDLE_SIZE_LIMIT_BYTES = 1024 * 1024;
 
 /** One catalogue function's bundle in a cloud assembly. */
@@ -24,8 +24,17 @@ export interface FunctionBundle {
   readonly assetDirectory: string;
   /** The bundled handler module, e.g. `<asset>/index.mjs`. */
   readonly bundlePath: string;
-  /** Its size in bytes. */
+  /** The code's size in bytes: the handler module and its separate modules together. */
   readonly bytes: number;
+  /**
+   * Packages bundled into modules of their own beside the handler, imported when first needed
+   * (functions/catalogue.ts `separateModules`): in `bytes`, not in the cold import.
+   */
+  readonly separateModules: readonly {
+    readonly package: string;
+    readonly path: string;
+    readonly bytes: number;
+  }[];
   /** The function's `Handler`, e.g. `index.handler`. */
   readonly handler: string;
   readonly memorySize: number | undefined;
@@ -120,6 +129,20 @@ async function describeBundle(
     const file = await stat(bundlePath).catch(() => undefined);
     if (!file?.isFile()) continue;
     const memorySize = resource.Properties?.MemorySize;
+    const separateModules = await Promise.all(
+      ((functionCatalogue[name] as FunctionSpec).separateModules ?? []).map(
+        async ({ package: packageName, to }) => {
+          const path = join(assetDirectory, to);
+          const separate = await stat(path).catch(() => undefined);
+          if (!separate?.isFile()) {
+            throw new Error(
+              `Function ${name} (${constructPath}): no ${to} for ${packageName} in ${assetDirectory}`,
+            );
+          }
+          return { package: packageName, path, bytes: separate.size };
+        },
+      ),
+    );
     return {
       name,
       stackName: template.stackName,
@@ -127,7 +150,8 @@ async function describeBundle(
       region: template.region,
       assetDirectory,
       bundlePath,
-      bytes: file.size,
+      bytes: separateModules.reduce((sum, separate) => sum + separate.bytes, file.size),
+      separateModules,
       handler,
       memorySize: typeof memorySize === 'number' ? memorySize : undefined,
       environment: resource.Properties?.Environment?.Variables ?? {},

@@ -3,7 +3,7 @@
  * its largest inputs and its cold import against a bare handler's; then a table and totals.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { BUNDLE_SIZE_LIMIT_BYTES, type FunctionBundle } from './assembly.ts';
 import {
   COLD_IMPORT_RATIO_LIMIT,
@@ -48,6 +48,8 @@ export interface FunctionReport extends BundleInputs {
   readonly constructPath: string;
   readonly bundlePath: string;
   readonly bytes: number;
+  /** Modules of its own beside the handler, imported when first needed: in `bytes`, not in the cold import. */
+  readonly separateModules: FunctionBundle['separateModules'];
   readonly withinSizeLimit: boolean;
   /** Absent when cold imports were not measured (`--runs 0`). */
   readonly coldImport?: ColdImportComparison & { readonly bareBundleBytes?: number };
@@ -81,7 +83,10 @@ export interface BundlesReport extends ReportSettings {
 
 /** Holds one function's size, and its cold import by this clock, to the limits. */
 export function functionReport(
-  bundle: Pick<FunctionBundle, 'constructPath' | 'bundlePath' | 'bytes'> & { readonly name: string },
+  bundle: Pick<FunctionBundle, 'constructPath' | 'bundlePath' | 'bytes'> & {
+    readonly name: string;
+    readonly separateModules?: FunctionBundle['separateModules'];
+  },
   inputs: BundleInputs,
   coldImport: FunctionReport['coldImport'],
   clock: Clock = 'wall',
@@ -91,6 +96,7 @@ export function functionReport(
     constructPath: bundle.constructPath,
     bundlePath: bundle.bundlePath,
     bytes: bundle.bytes,
+    separateModules: bundle.separateModules ?? [],
     withinSizeLimit: bundle.bytes <= BUNDLE_SIZE_LIMIT_BYTES,
     ...inputs,
     ...(coldImport ? { coldImport } : {}),
@@ -174,6 +180,10 @@ function functionSection(entry: FunctionReport, limits: BundlesReport['limits'],
     `  size         ${size}`,
     `  largest      ${largest}`,
     `  AWS SDK      ${sdk}`,
+    ...entry.separateModules.map(
+      (separate) =>
+        `  apart        ${separate.package} in ${relative(dirname(entry.bundlePath), separate.path)}, ${formatBytes(separate.bytes)}: imported when first needed, not at the cold start`,
+    ),
     `  cold import  ${coldImportText(entry, limits.coldImportRatio, clock)}`,
   ];
 }

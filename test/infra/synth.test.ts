@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionCatalogue } from '../../functions/catalogue.ts';
@@ -150,13 +150,61 @@ describe('cdk synth (the real CLI, offline)', () => {
       }
     }
   });
+
+  it('renders a page from the web bundle: its templates, govuk-frontend’s and Nunjucks in its own module beside it', async () => {
+    expect(run.exitCode, run.output).toBe(0);
+    const web = (await listFunctionBundles(outputDirectory)).find((bundle) => bundle.name === 'web')!;
+    expect(web.separateModules.map((separate) => relative(web.assetDirectory, separate.path))).toEqual([
+      'vendor/nunjucks.mjs',
+    ]);
+    // What the template gives as text; what CloudFormation resolves at deploy, invented here.
+    const given = Object.fromEntries(
+      Object.entries(web.environment).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string',
+      ),
+    );
+    const deployed = {
+      PUBLIC_BASE_URL: 'https://reviews.example.test',
+      CASE_TABLE_NAME: 'synth-test-cases',
+      CASE_DOCUMENT_BUCKET: 'synth-test-documents',
+      AGENCY_UPLOAD_BUCKET: 'synth-test-uploads',
+      RAPID_REVIEW_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:111111111111:stateMachine:synth-test',
+      COGNITO_DOMAIN: 'https://sign-in.example.test',
+      COGNITO_CLIENT_ID: 'synth-test-client',
+      COGNITO_ISSUER: 'https://issuer.example.test',
+      SESSION_SECRET: 'synth-test-session-secret-of-no-value-anywhere',
+    };
+    const answer = (await invokeBundle(
+      web.bundlePath,
+      {
+        version: '2.0',
+        routeKey: 'GET /',
+        rawPath: '/',
+        headers: {},
+        requestContext: { http: { method: 'GET', path: '/' }, requestId: 'synth-test' },
+      },
+      { ...given, ...deployed },
+    )) as { statusCode?: number; headers?: Record<string, string>; body?: string };
+
+    expect(answer).toMatchObject({
+      statusCode: 200,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+    });
+    expect(answer.body).toContain('<html lang="en" class="govuk-template');
+    const { partnershipName } = JSON.parse(given.PARTNERSHIP_PROFILE!) as { partnershipName: string };
+    expect(answer.body).toContain(partnershipName);
+  });
 });
 
 /**
  * Imports a bundled handler in a fresh Node 24 process, as Lambda's runtime would, and calls it
  * with `event`: its answer, or the name of the error it threw.
  */
-function invokeBundle(bundlePath: string, event: unknown): Promise<unknown> {
+function invokeBundle(
+  bundlePath: string,
+  event: unknown,
+  environment: Readonly<Record<string, string>> = {},
+): Promise<unknown> {
   const script = `
     const { handler } = await import(${JSON.stringify(pathToFileURL(bundlePath).href)});
     try {
@@ -168,7 +216,11 @@ function invokeBundle(bundlePath: string, event: unknown): Promise<unknown> {
     execFile(
       join(projectRoot, 'node_modules/.bin/node'),
       ['--input-type=module', '-e', script],
-      { cwd: tmpdir(), env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-2' }, timeout: 60_000 },
+      {
+        cwd: tmpdir(),
+        env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-2', ...environment },
+        timeout: 60_000,
+      },
       (error, stdout, stderr) => {
         if (error && !stdout) reject(new Error(`${bundlePath}: ${stderr}`));
         else resolve(JSON.parse(stdout) as unknown);

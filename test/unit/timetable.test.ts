@@ -283,6 +283,10 @@ describe('the rules', () => {
     ]);
   });
 
+  it('written out are the same rules as parsing an empty profile gives', () => {
+    expect(defaultRapidReviewRules).toEqual(rapidReviewRules.parse({}));
+  });
+
   it('take their defaults for whatever a partnership does not set, the reminder milestone following the reminder day', () => {
     const rules = rapidReviewRules.parse({ reminderDay: 6, workingDayEnd: '17:30' });
     expect(rules).toMatchObject({ workingDayStart: '09:00', workingDayEnd: '17:30', reminderDay: 6 });

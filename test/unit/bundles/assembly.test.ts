@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { constructIdOf } from '../../../infra/constructs/service-function.ts';
 import { BUNDLE_SIZE_LIMIT_BYTES, listFunctionBundles } from '../../../scripts/bundles/assembly.ts';
-import { names, writeFakeAssembly } from './fake-assembly.ts';
+import { fakeBundleBytes, names, SEPARATE_MODULE_BYTES, writeFakeAssembly } from './fake-assembly.ts';
 
 describe('listFunctionBundles', () => {
   let directory: string;
@@ -28,7 +28,7 @@ describe('listFunctionBundles', () => {
     expect(bundles.map(({ name }) => name)).toEqual(names);
     for (const [index, bundle] of bundles.entries()) {
       expect(bundle.bundlePath).toBe(join(directory, `asset.${bundle.name}`, 'index.mjs'));
-      expect(bundle.bytes).toBe(100 + index);
+      expect(bundle.bytes).toBe(fakeBundleBytes(bundle.name, 100 + index));
       expect(bundle.bytes).toBeLessThanOrEqual(BUNDLE_SIZE_LIMIT_BYTES);
     }
     expect(bundles[0]).toMatchObject({
@@ -54,6 +54,29 @@ describe('listFunctionBundles', () => {
     expect(bundles.find(({ name }) => name === renamed)?.constructPath).toBe(
       'Stage-Workflow/Renamed/Function/Resource',
     );
+  });
+
+  it('counts the modules bundled apart in a bundle’s size, and fails when one is missing', async () => {
+    await writeFakeAssembly(
+      directory,
+      names.map((name) => ({ name })),
+    );
+    const web = (await listFunctionBundles(directory)).find(({ name }) => name === 'web')!;
+    expect(web.separateModules).toEqual([
+      {
+        package: 'nunjucks',
+        path: join(directory, 'asset.web', 'vendor/nunjucks.mjs'),
+        bytes: SEPARATE_MODULE_BYTES,
+      },
+    ]);
+    expect(web.bytes).toBe(100 + names.indexOf('web') + SEPARATE_MODULE_BYTES);
+
+    await rm(directory, { recursive: true, force: true });
+    await writeFakeAssembly(
+      directory,
+      names.map((name) => (name === 'web' ? { name, withoutSeparateModules: true } : { name })),
+    );
+    await expect(listFunctionBundles(directory)).rejects.toThrow('no vendor/nunjucks.mjs for nunjucks');
   });
 
   it('fails naming each catalogue function the assembly has no bundle for', async () => {

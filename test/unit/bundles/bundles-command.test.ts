@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runBundlesCommand } from '../../../scripts/bundles.ts';
-import { names, writeFakeAssembly } from './fake-assembly.ts';
+import { names, SEPARATE_MODULE_BYTES, writeFakeAssembly } from './fake-assembly.ts';
 
 /** Runs `npm run bundles` in this process, keeping what it prints. */
 async function bundlesCommand(...argv: string[]) {
@@ -44,13 +44,19 @@ describe('npm run bundles on an existing cloud assembly, sizes only', () => {
   it('prints every function and then fails when one bundle is over 1 MiB', async () => {
     await writeFakeAssembly(
       directory,
-      names.map((name) => (name === 'web' ? { name, bytes: 1024 * 1024 + 1 } : { name })),
+      // The handler module within 1 MiB, with Nunjucks beside it over.
+      names.map((name) =>
+        name === 'web' ? { name, bytes: 1024 * 1024 + 1 - SEPARATE_MODULE_BYTES } : { name },
+      ),
     );
 
     const { status, out } = await bundlesCommand('--no-synth', '--out', directory, '--runs=0');
 
     expect(status).toBe(1);
     expect(out).toContain('  size         1,048,577 B (1.00 MiB): OVER 1 MiB by 1 B');
+    expect(out).toContain(
+      '  apart        nunjucks in vendor/nunjucks.mjs, 10 B (10 B): imported when first needed, not at the cold start',
+    );
     for (const name of names) expect(out).toMatch(new RegExp(`^${name}\\s+\\d`, 'm')); // a table row each
     expect(out.split('\n').at(-1)).toBe('Result: FAIL, 1 over 1 MiB.');
   });

@@ -120,6 +120,7 @@ const fakeBundle: FunctionBundle = {
   assetDirectory: '/assembly/asset.abc',
   bundlePath: '/assembly/asset.abc/index.mjs',
   bytes: 1000,
+  separateModules: [],
   handler: 'index.handler',
   memorySize: 512,
   environment: {

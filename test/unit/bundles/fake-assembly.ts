@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type FunctionName, functionCatalogue } from '../../../functions/catalogue.ts';
+import { dirname, join } from 'node:path';
+import { type FunctionName, type FunctionSpec, functionCatalogue } from '../../../functions/catalogue.ts';
 import { constructIdOf } from '../../../infra/constructs/service-function.ts';
 
 /** The catalogue's function names, in its order. */
@@ -12,6 +12,20 @@ export interface FakeFunction {
   readonly constructId?: string;
   /** The size of its `index.mjs`; 100 bytes plus its catalogue position unless given. */
   readonly bytes?: number;
+  /** Leaves out the modules the catalogue says are bundled apart (`separateModules`), 10 bytes each otherwise. */
+  readonly withoutSeparateModules?: boolean;
+}
+
+/** The size of each separate module a fake bundle holds. */
+export const SEPARATE_MODULE_BYTES = 10;
+
+/** What a fake function's bundle weighs in all: `index.mjs` and its separate modules. */
+export function fakeBundleBytes(name: FunctionName, bytes = 100 + names.indexOf(name)): number {
+  return bytes + separateModulesOf(name).length * SEPARATE_MODULE_BYTES;
+}
+
+function separateModulesOf(name: FunctionName): readonly { package: string; to: string }[] {
+  return (functionCatalogue[name] as FunctionSpec).separateModules ?? [];
 }
 
 /**
@@ -55,10 +69,15 @@ export async function writeFakeAssembly(
       name,
       constructId = constructIdOf(name),
       bytes = 100 + names.indexOf(name),
+      withoutSeparateModules = false,
     } of stack.functions) {
       const asset = `asset.${name}`;
       await mkdir(join(directory, asset), { recursive: true });
       await writeFile(join(directory, asset, 'index.mjs'), 'x'.repeat(bytes));
+      for (const { to } of withoutSeparateModules ? [] : separateModulesOf(name)) {
+        await mkdir(dirname(join(directory, asset, to)), { recursive: true });
+        await writeFile(join(directory, asset, to), 'y'.repeat(SEPARATE_MODULE_BYTES));
+      }
       await writeFile(
         join(directory, asset, 'index.mjs.map'),
         JSON.stringify({ version: 3, sources: ['../node_modules/zod/index.js'], mappings: 'AAAA' }),
