@@ -2,6 +2,7 @@ import { milestone } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
 import type { CaseTaskPayload, CheckReturnsResult } from '../workflow/contracts.ts';
 import { agencyEscalationEmail, emailContext } from '../workflow/emails.ts';
+import { formatInstant } from '../workflow/london-time.ts';
 import { workflowActor, writeOnce } from '../workflow/steps.ts';
 
 /**
@@ -43,7 +44,7 @@ export async function checkReturns(
             actor: workflowActor,
             at,
             action: 'agency.escalated',
-            reason: `No summary from ${agency.agencyName} by the Day 10 deadline (${dueAt}); escalated to the agency${
+            reason: `No summary from ${agency.agencyName} by the Day 10 deadline, ${formatInstant(dueAt, context.timeZone)}; escalated to the agency${
               strategicLead ? ' and its strategic safeguarding lead' : ''
             } and the partnership team`,
             details: { agencyId: agency.agencyId, strategicLeadCopied: strategicLead !== undefined },

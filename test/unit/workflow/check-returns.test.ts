@@ -52,7 +52,9 @@ describe('check-returns (Day 10 deadline)', () => {
     ]);
     const police = file.audit.find((event) => event.eventId === `${record.caseId}:CheckReturns:police`);
     expect(police).toMatchObject({ action: 'agency.escalated', actor: { kind: 'system' } });
-    expect(police?.reason).toContain('No summary from Police by the Day 10 deadline');
+    expect(police?.reason).toBe(
+      'No summary from Police by the Day 10 deadline, 17:00 on Tuesday 17 March 2026 (UK time); escalated to the agency and its strategic safeguarding lead and the partnership team',
+    );
     expect(police?.details).toMatchObject({ agencyId: 'police', strategicLeadCopied: true });
   });
 
