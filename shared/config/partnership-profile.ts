@@ -1,6 +1,6 @@
 import { requireEnv } from '../env.ts';
 import { ConfigurationError } from '../errors.ts';
-import { rapidReviewRules } from '../rapid-review-rules.ts';
+import { defaultRapidReviewRules, type RapidReviewRules, rapidReviewRules } from '../rapid-review-rules.ts';
 import { emailAddress, text } from '../schemas/primitives.ts';
 import * as z from '../schemas/zod.ts';
 
@@ -57,4 +57,9 @@ export function loadPartnershipProfile(): PartnershipProfile {
   const json = requireEnv('partnershipProfile');
   if (cached?.json !== json) cached = { json, profile: parsePartnershipProfile(json) };
   return cached.profile;
+}
+
+/** The timetable rules this deployment runs by: the profile's, or the statutory defaults. */
+export function rulesOf(profile: Pick<PartnershipProfile, 'rules'>): RapidReviewRules {
+  return profile.rules ?? defaultRapidReviewRules;
 }

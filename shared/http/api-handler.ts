@@ -2,6 +2,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler, { type Route as MiddyRoute } from '@middy/http-router';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ForbiddenError, NotSignedInError } from '../errors.ts';
 import { logUnexpectedError } from '../log.ts';
 import { type Route, routes } from '../routes.ts';
 import { type StaffMember, type StaffRole, staffRole } from '../schemas/roles.ts';
@@ -51,11 +52,11 @@ function callerFor(route: Route, event: ApiEvent): StaffMember | undefined {
   if (route.access.kind !== 'staff') return undefined;
   const claims = (event.requestContext?.authorizer?.jwt?.claims ?? {}) as Record<string, unknown>;
   const id = typeof claims.sub === 'string' ? claims.sub : undefined;
-  if (!id) throw new ProblemError(401, 'Unauthorized', 'Sign in to use this service');
+  if (!id) throw new NotSignedInError();
   const roles = rolesFromClaims(claims);
   const allowed = route.access.roles as readonly StaffRole[];
   if (!roles.some((role) => allowed.includes(role))) {
-    throw new ProblemError(403, 'Forbidden', `This needs one of these roles: ${allowed.join(', ')}`);
+    throw new ForbiddenError(`This needs one of these roles: ${allowed.join(', ')}`);
   }
   return { id, roles };
 }
@@ -110,14 +111,17 @@ export function apiHandler(functionName: string, endpoints: Partial<Record<Route
       {
         method: route.method,
         path: route.path,
-        handler: (event: ApiEvent) =>
-          endpoint({
+        handler: (event: ApiEvent) => {
+          // Who is asking before what they sent: a stranger learns nothing from a body's faults.
+          const caller = callerFor(route, event);
+          return endpoint({
             event,
             pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
             headers: event.headers ?? {},
             body: parseBody(event),
-            caller: callerFor(route, event),
-          }),
+            caller,
+          });
+        },
       },
     ];
   });

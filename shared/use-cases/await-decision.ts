@@ -1,3 +1,4 @@
+import { rulesOf } from '../config/partnership-profile.ts';
 import type * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import {
@@ -7,7 +8,7 @@ import {
 } from '../workflow/contracts.ts';
 import { decisionDueAt } from '../workflow/decision-deadline.ts';
 import { decisionRequestEmail, emailContext } from '../workflow/emails.ts';
-import { caseUrl, loadCase, rulesOf } from '../workflow/steps.ts';
+import { caseUrl, loadCase } from '../workflow/steps.ts';
 
 /**
  * Stores this wait's callback token on the case (record-decision completes it), then asks the

@@ -1,7 +1,8 @@
+import { rulesOf } from '../config/partnership-profile.ts';
 import type { Service } from '../service.ts';
 import type { CaseTaskPayload, CollateReportResult } from '../workflow/contracts.ts';
 import { collatedReportPdf } from '../workflow/papers.ts';
-import { advanceCase, caseDocumentKeys, hasReached, rulesOf, workflowActor } from '../workflow/steps.ts';
+import { advanceCase, caseDocumentKeys, hasReached, workflowActor } from '../workflow/steps.ts';
 
 /**
  * Day 11: the collated report (PDF) listing each agency's return (on time, late or missing),

@@ -1,3 +1,4 @@
+import { rulesOf } from '../config/partnership-profile.ts';
 import type * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import type {
@@ -5,7 +6,7 @@ import type {
   scheduleDecisionDeadlinePayload,
 } from '../workflow/contracts.ts';
 import { decisionDueAt, secondsUntil } from '../workflow/decision-deadline.ts';
-import { loadCase, rulesOf } from '../workflow/steps.ts';
+import { loadCase } from '../workflow/steps.ts';
 
 /**
  * How long the workflow waits for the chair's decision this time: until the end of Day 15 on the

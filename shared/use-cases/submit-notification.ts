@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { openCase } from '../cases/open-case.ts';
+import { rulesOf } from '../config/partnership-profile.ts';
 import {
   DuplicateWriteError,
   ForbiddenError,
@@ -115,13 +116,12 @@ async function saveCase(
   const documentKey = notificationDocumentKey(caseId);
   await service.documents.put(documentKey, JSON.stringify(notification, null, 2), 'application/json');
   const receivedAt = service.clock.now();
-  const rules = service.profile.rules;
   const { record, agencies } = openCase({
     caseId,
     notification,
     receivedAt,
     notificationDocumentKey: documentKey,
-    ...(rules ? { rules } : {}),
+    rules: rulesOf(service.profile),
   });
   try {
     return await service.cases.createCase(record, agencies, {

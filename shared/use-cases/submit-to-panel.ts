@@ -1,5 +1,6 @@
 import type { DocumentStore } from '../adapters/documents.ts';
 import type { Attachment } from '../adapters/mailer.ts';
+import { rulesOf } from '../config/partnership-profile.ts';
 import type { Service } from '../service.ts';
 import type { CaseTaskPayload, SubmitToPanelResult } from '../workflow/contracts.ts';
 import { emailContext, panelSubmissionEmail } from '../workflow/emails.ts';
@@ -9,7 +10,6 @@ import {
   caseDocumentKeys,
   DecisionMissingError,
   loadCase,
-  rulesOf,
   workflowActor,
 } from '../workflow/steps.ts';
 

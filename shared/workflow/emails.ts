@@ -1,7 +1,6 @@
 import type { Attachment, EmailMessage } from '../adapters/mailer.ts';
 import { agencyUploadRules } from '../agency-links.ts';
-import type { PartnershipProfile } from '../config/partnership-profile.ts';
-import { defaultRapidReviewRules } from '../rapid-review-rules.ts';
+import { type PartnershipProfile, rulesOf } from '../config/partnership-profile.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { milestone } from '../schemas/timetable.ts';
 import { formatDate, formatInstant } from './london-time.ts';
@@ -25,7 +24,7 @@ export function emailContext(profile: PartnershipProfile, record: CaseRecord): E
   return {
     partnershipName: profile.partnershipName,
     partnershipTeamAddress: profile.partnershipTeamAddress,
-    timeZone: (profile.rules ?? defaultRapidReviewRules).timeZone,
+    timeZone: rulesOf(profile).timeZone,
     record,
   };
 }

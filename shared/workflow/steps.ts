@@ -1,6 +1,4 @@
-import type { PartnershipProfile } from '../config/partnership-profile.ts';
 import { CaseNotFoundError, DomainError, DuplicateWriteError } from '../errors.ts';
-import { defaultRapidReviewRules, type RapidReviewRules } from '../rapid-review-rules.ts';
 import { type CaseRecord, type CaseStatus, caseStatus } from '../schemas/case.ts';
 import { systemActor } from '../schemas/roles.ts';
 import type { AuditInput, CaseChanges, CaseStore } from '../stores/case-store.ts';
@@ -40,11 +38,6 @@ export async function loadCase(cases: CaseStore, caseId: string): Promise<CaseRe
   const record = await cases.getCase(caseId);
   if (!record) throw new CaseNotFoundError(caseId);
   return record;
-}
-
-/** The timetable rules this deployment runs by. */
-export function rulesOf(profile: PartnershipProfile): RapidReviewRules {
-  return profile.rules ?? defaultRapidReviewRules;
 }
 
 /**

@@ -93,30 +93,38 @@ export function taskErrors(task: string): MiddlewareObj<unknown, unknown> {
   };
 }
 
-/** The input, checked against the task's payload schema before the logic runs. */
-function validatedPayload(schema: z.ZodMiniType): MiddlewareObj<unknown, unknown> {
-  return {
-    before: (request) => {
-      const parsed = schema.safeParse(request.event);
-      if (!parsed.success) {
-        const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(payload)').join(', ');
-        throw new InvalidTaskPayloadError(`Task payload invalid at: ${fields}`);
-      }
-      request.event = parsed.data;
-    },
-  };
+/** `value` parsed by `schema`, or `failure` naming every field that does not match. */
+function checked(
+  schema: z.ZodMiniType,
+  value: unknown,
+  failure: (fields: string) => Error,
+  whole: string,
+): unknown {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw failure(parsed.error.issues.map((issue) => issue.path.join('.') || whole).join(', '));
 }
 
-/** The output, checked against the task's result schema before the state machine sees it. */
-function validatedResult(schema: z.ZodMiniType): MiddlewareObj<unknown, unknown> {
+/** The input checked against the task's payload schema before the logic runs, the output against its result schema before the state machine sees it. */
+function validatedContract(
+  contract: TaskContract<z.ZodMiniType, z.ZodMiniType>,
+): MiddlewareObj<unknown, unknown> {
   return {
+    before: (request) => {
+      request.event = checked(
+        contract.payload,
+        request.event,
+        (fields) => new InvalidTaskPayloadError(`Task payload invalid at: ${fields}`),
+        '(payload)',
+      );
+    },
     after: (request) => {
-      const parsed = schema.safeParse(request.response);
-      if (!parsed.success) {
-        const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(result)').join(', ');
-        throw new InvalidTaskResultError(`Task result invalid at: ${fields}`);
-      }
-      request.response = parsed.data;
+      request.response = checked(
+        contract.result,
+        request.response,
+        (fields) => new InvalidTaskResultError(`Task result invalid at: ${fields}`),
+        '(result)',
+      );
     },
   };
 }
@@ -140,7 +148,6 @@ export function taskHandler<P extends z.ZodMiniType, R extends z.ZodMiniType>(
 ) {
   return middy<z.infer<P>, z.infer<R>>()
     .use(taskErrors(task) as MiddlewareObj<z.infer<P>, z.infer<R>>)
-    .use(validatedResult(contract.result) as MiddlewareObj<z.infer<P>, z.infer<R>>)
-    .use(validatedPayload(contract.payload) as MiddlewareObj<z.infer<P>, z.infer<R>>)
+    .use(validatedContract(contract) as MiddlewareObj<z.infer<P>, z.infer<R>>)
     .handler((payload) => logic(payload));
 }

@@ -55,6 +55,22 @@ describe('the API handler (middy)', () => {
     expect(endpoint).not.toHaveBeenCalled();
   });
 
+  it('asks who is calling before reading what they sent: a stranger with a broken body is told to sign in', async () => {
+    const endpoint = vi.fn<Endpoint>(async () => json(200, {}));
+    const stranger = apiEvent({
+      method: 'POST',
+      path: `/api/cases/${CASE_ID}/decision`,
+      routePath: '/api/cases/{caseId}/decision',
+      pathParameters: { caseId: CASE_ID },
+    });
+    stranger.body = '{"not json';
+
+    const response = await invoke(apiHandler('record-decision', { RecordDecision: endpoint }), stranger);
+
+    expect(response).toMatchObject({ status: 401, body: { title: 'Unauthorized' } });
+    expect(endpoint).not.toHaveBeenCalled();
+  });
+
   it('answers a domain refusal as problem JSON with its status, and an invalid input naming each field', async () => {
     const conflict = await invoke(
       getCaseWith(async () => {
