@@ -3,6 +3,8 @@
  * each function and its least-privilege grants from this list; the local stack loads the same
  * handlers from it. A function's handler is `functions/<name>/handler.ts`, export `handler`.
  */
+import { NUNJUCKS_MODULE_PATH } from './web/separate-modules.ts';
+
 /** What a function may do on the rapid-review state machine. */
 export type StateMachineAccess = 'start' | 'callback' | 'read';
 
@@ -75,7 +77,7 @@ export const functionCatalogue = {
       { from: 'node_modules/govuk-frontend/dist/govuk', to: 'govuk-frontend/govuk' },
     ],
     // Nunjucks is a tenth of the bundle; a start that serves an asset or a redirect never renders.
-    separateModules: [{ package: 'nunjucks', to: 'vendor/nunjucks.mjs' }],
+    separateModules: [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }],
   },
   'record-summary': {
     description: "Checks an uploaded summary's size and type and marks the agency's return received",

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { NUNJUCKS_MODULE_PATH } from './separate-modules.ts';
 
 /**
  * Where the web function finds its files. Bundled for Lambda, everything sits next to the one
@@ -31,6 +32,6 @@ export const govukFrontendDirectory = firstExisting([
  * source, the package. A specifier worked out at run time: esbuild leaves the import alone.
  */
 export const nunjucksModule: string = (() => {
-  const beside = new URL('./vendor/nunjucks.mjs', import.meta.url);
+  const beside = new URL(`./${NUNJUCKS_MODULE_PATH}`, import.meta.url);
   return existsSync(fileURLToPath(beside)) ? beside.href : 'nunjucks';
 })();

@@ -44,6 +44,21 @@ export const functionBundling = {
   sourcesContent: false,
 } satisfies BundlingOptions;
 
+/** `functionBundling` as esbuild's command line says it, for a package bundled into a module of its own. */
+const separateModuleFlags = [
+  '--bundle',
+  '--platform=node',
+  `--format=${functionBundling.format}`,
+  `--target=${functionBundling.target}`,
+  `--main-fields=${functionBundling.mainFields.join(',')}`,
+  ...(functionBundling.minify ? ['--minify'] : []),
+  ...(functionBundling.keepNames ? ['--keep-names'] : []),
+  ...(functionBundling.sourceMap ? ['--sourcemap'] : []),
+  `--sources-content=${functionBundling.sourcesContent}`,
+  `--banner:js=${functionBundling.banner}`,
+  '--log-level=warning',
+];
+
 /** A construct id for a catalogue function: `request-agency-summaries` → `RequestAgencySummaries`. */
 export function constructIdOf(name: FunctionName): string {
   return name
@@ -361,8 +376,8 @@ export class ServiceFunction extends Construct {
 /**
  * esbuild bundles what is imported; files read from disk at run time (templates, static assets)
  * are copied next to the bundle after it is built, where the function looks first. Packages
- * loaded only when first needed are bundled into modules of their own beside it, the same way
- * the handler is (ES module, minified, `require` made for the CommonJS inside).
+ * loaded only when first needed are bundled into modules of their own beside it, with the
+ * handler's own esbuild options (`functionBundling`).
  */
 function afterBundling(
   files: readonly { from: string; to: string }[],
@@ -377,9 +392,15 @@ function afterBundling(
         const target = `${outputDir}/${to}`;
         return `mkdir -p ${quote(dirname(target))} && cp -R ${quote(`${inputDir}/${from}`)} ${quote(target)}`;
       }),
-      ...modules.map(
-        ({ package: name, to }) =>
-          `${quote(`${inputDir}/node_modules/.bin/esbuild`)} ${quote(`${inputDir}/node_modules/${name}`)} --bundle --platform=node --format=esm --target=${functionBundling.target} --minify --keep-names --log-level=warning ${quote(`--banner:js=${functionBundling.banner}`)} ${quote(`--outfile=${outputDir}/${to}`)}`,
+      ...modules.map(({ package: name, to }) =>
+        [
+          `${inputDir}/node_modules/.bin/esbuild`,
+          `${inputDir}/node_modules/${name}`,
+          ...separateModuleFlags,
+          `--outfile=${outputDir}/${to}`,
+        ]
+          .map(quote)
+          .join(' '),
       ),
     ],
   };

@@ -18,7 +18,7 @@ export const COLD_IMPORT_RATIO_LIMIT = 1.2;
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The project's own Node (the `node` devDependency), which Lambda's nodejs24.x matches; else this one. */
-export const projectNode = existsSync(join(projectRoot, 'node_modules/.bin/node'))
+const projectNode = existsSync(join(projectRoot, 'node_modules/.bin/node'))
   ? join(projectRoot, 'node_modules/.bin/node')
   : process.execPath;
 
@@ -111,9 +111,8 @@ const OUTPUT_NEUTRAL_PROPS = new Set(['logLevel', 'metafile', 'assetHash', 'comm
 export function esbuildOptionsFor(bundling: BundlingOptions, outputDirectory: string): BuildOptions {
   const known = new Set([
     ...OUTPUT_NEUTRAL_PROPS,
-    ...['format', 'target', 'mainFields', 'banner', 'footer', 'bundleAwsSDK', 'externalModules'],
-    ...['nodeModules', 'minify', 'keepNames', 'sourceMap', 'sourceMapMode', 'sourcesContent'],
-    ...['loader', 'define', 'charset', 'inject'],
+    ...['format', 'target', 'mainFields', 'banner', 'bundleAwsSDK', 'externalModules'],
+    ...['minify', 'keepNames', 'sourceMap', 'sourcesContent'],
   ]);
   const unknown = Object.keys(bundling).filter(
     (prop) => bundling[prop as keyof BundlingOptions] !== undefined && !known.has(prop),
@@ -130,7 +129,6 @@ export function esbuildOptionsFor(bundling: BundlingOptions, outputDirectory: st
   }
   if (!bundling.target)
     throw new Error('Bundling props: set target, as CDK otherwise derives it from the runtime');
-  const sourceMapMode = bundling.sourceMapMode ?? 'default';
   return {
     absWorkingDir: projectRoot, // CDK runs esbuild from the project root
     bundle: true,
@@ -139,19 +137,12 @@ export function esbuildOptionsFor(bundling: BundlingOptions, outputDirectory: st
     ...(bundling.format ? { format: bundling.format } : {}),
     outfile: join(outputDirectory, bundling.format === 'esm' ? 'index.mjs' : 'index.js'),
     minify: bundling.minify ?? false,
-    ...(bundling.sourceMap || bundling.sourceMapMode
-      ? { sourcemap: sourceMapMode === 'default' ? true : sourceMapMode }
-      : {}),
+    ...(bundling.sourceMap ? { sourcemap: true } : {}),
     sourcesContent: bundling.sourcesContent ?? true,
-    external: [...(bundling.externalModules ?? []), ...(bundling.nodeModules ?? [])],
-    ...(bundling.loader ? { loader: bundling.loader as BuildOptions['loader'] } : {}),
-    ...(bundling.define ? { define: bundling.define } : {}),
+    external: [...(bundling.externalModules ?? [])],
     keepNames: bundling.keepNames ?? false,
     ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),
-    ...(bundling.footer ? { footer: { js: bundling.footer } } : {}),
     ...(bundling.mainFields ? { mainFields: bundling.mainFields } : {}),
-    ...(bundling.inject ? { inject: bundling.inject } : {}),
-    ...(bundling.charset ? { charset: bundling.charset } : {}),
     logLevel: 'warning',
   };
 }
@@ -282,11 +273,10 @@ export function importOnce(
   modulePath: string,
   environment: Record<string, string>,
   cwd: string,
-  node = projectNode,
 ): Promise<ImportResult> {
   return new Promise((resolve) => {
     execFile(
-      node,
+      projectNode,
       ['--input-type=module', '--eval', CHILD_SOURCE, modulePath],
       { env: environment, cwd, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {

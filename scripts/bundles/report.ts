@@ -165,13 +165,15 @@ function functionSection(entry: FunctionReport, limits: BundlesReport['limits'],
   const size = entry.withinSizeLimit
     ? `${formatBytes(entry.bytes)}: within ${shortBytes(limits.bundleBytes)}, ${shortBytes(-over)} to spare`
     : `${formatBytes(entry.bytes)}: OVER ${shortBytes(limits.bundleBytes)} by ${over.toLocaleString('en-GB')} B`;
+  // The inputs are the handler module's, read from its source map: shares of it alone.
+  const handlerBytes = entry.separateModules.reduce((rest, separate) => rest - separate.bytes, entry.bytes);
   const largest = entry.inputsError
     ? `unknown (${entry.inputsError})`
     : entry.inputs
         .slice(0, 3)
         .map(
           ({ input, bytes }) =>
-            `${input} ${bytes.toLocaleString('en-GB')} B (${percent(bytes, entry.bytes)})`,
+            `${input} ${bytes.toLocaleString('en-GB')} B (${percent(bytes, handlerBytes)})`,
         )
         .join(', ');
   const sdk = entry.sdkPackages.map((name) => name.replace('@aws-sdk/', '')).join(', ') || 'none';

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionCatalogue } from '../../functions/catalogue.ts';
 import { buildApp } from '../../infra/build-app.ts';
 import { BUNDLE_SIZE_LIMIT_BYTES, listFunctionBundles } from '../../scripts/bundles/assembly.ts';
+import { lambdaEnvironment } from '../../scripts/bundles/cold-import.ts';
 import { cdkJsonContext, skipBundling, type TemplateJson } from './app-under-test.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -99,12 +100,17 @@ describe('cdk synth (the real CLI, offline)', () => {
     expect(over.map((bundle) => `${bundle.name}: ${bundle.bytes} bytes`)).toEqual([]);
   });
 
-  it('bundles one copy of each package: no package nested under another', async () => {
+  it('bundles one copy of each package: none nested under another, none both in the handler and beside it', async () => {
     expect(run.exitCode, run.output).toBe(0);
     for (const bundle of await listFunctionBundles(outputDirectory)) {
       const map = JSON.parse(await readFile(`${bundle.bundlePath}.map`, 'utf8')) as { sources: string[] };
       const nested = map.sources.filter((source) => /node_modules\/.*\/node_modules\//.test(source));
       expect(nested, bundle.name).toEqual([]);
+      // A package bundled into a module of its own must not also be in the handler's.
+      const alsoInHandler = bundle.separateModules.flatMap((separate) =>
+        map.sources.filter((source) => source.includes(`node_modules/${separate.package}/`)),
+      );
+      expect(alsoInHandler, bundle.name).toEqual([]);
     }
   });
 
@@ -157,23 +163,6 @@ describe('cdk synth (the real CLI, offline)', () => {
     expect(web.separateModules.map((separate) => relative(web.assetDirectory, separate.path))).toEqual([
       'vendor/nunjucks.mjs',
     ]);
-    // What the template gives as text; what CloudFormation resolves at deploy, invented here.
-    const given = Object.fromEntries(
-      Object.entries(web.environment).filter(
-        (entry): entry is [string, string] => typeof entry[1] === 'string',
-      ),
-    );
-    const deployed = {
-      PUBLIC_BASE_URL: 'https://reviews.example.test',
-      CASE_TABLE_NAME: 'synth-test-cases',
-      CASE_DOCUMENT_BUCKET: 'synth-test-documents',
-      AGENCY_UPLOAD_BUCKET: 'synth-test-uploads',
-      RAPID_REVIEW_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:111111111111:stateMachine:synth-test',
-      COGNITO_DOMAIN: 'https://sign-in.example.test',
-      COGNITO_CLIENT_ID: 'synth-test-client',
-      COGNITO_ISSUER: 'https://issuer.example.test',
-      SESSION_SECRET: 'synth-test-session-secret-of-no-value-anywhere',
-    };
     const answer = (await invokeBundle(
       web.bundlePath,
       {
@@ -183,7 +172,7 @@ describe('cdk synth (the real CLI, offline)', () => {
         headers: {},
         requestContext: { http: { method: 'GET', path: '/' }, requestId: 'synth-test' },
       },
-      { ...given, ...deployed },
+      lambdaEnvironment(web),
     )) as { statusCode?: number; headers?: Record<string, string>; body?: string };
 
     expect(answer).toMatchObject({
@@ -191,7 +180,9 @@ describe('cdk synth (the real CLI, offline)', () => {
       headers: { 'content-type': 'text/html; charset=utf-8' },
     });
     expect(answer.body).toContain('<html lang="en" class="govuk-template');
-    const { partnershipName } = JSON.parse(given.PARTNERSHIP_PROFILE!) as { partnershipName: string };
+    const { partnershipName } = JSON.parse(String(web.environment.PARTNERSHIP_PROFILE)) as {
+      partnershipName: string;
+    };
     expect(answer.body).toContain(partnershipName);
   });
 });
