@@ -3,7 +3,11 @@
  * each function and its least-privilege grants from this list; the local stack loads the same
  * handlers from it. A function's handler is `functions/<name>/handler.ts`, export `handler`.
  */
-import { NUNJUCKS_MODULE_PATH } from './web/separate-modules.ts';
+/**
+ * Where Nunjucks sits in the web function's bundle: a module of its own beside the handler (its
+ * `separateModules` below put it there; functions/web/paths.ts imports it from there).
+ */
+export const NUNJUCKS_MODULE_PATH = 'vendor/nunjucks.mjs';
 
 /** What a function may do on the rapid-review state machine. */
 export type StateMachineAccess = 'start' | 'callback' | 'read';

@@ -42,6 +42,6 @@ export function requireEnv(key: EnvKey, source: NodeJS.ProcessEnv = process.env)
 }
 
 /** Where people reach the service (PUBLIC_BASE_URL), without a trailing slash. */
-export function publicBaseUrlFromEnvironment(): string {
-  return requireEnv('publicBaseUrl').replace(/\/+$/, '');
+export function publicBaseUrlFromEnvironment(source: NodeJS.ProcessEnv = process.env): string {
+  return requireEnv('publicBaseUrl', source).replace(/\/+$/, '');
 }

@@ -67,76 +67,71 @@ function defaultMilestones(reminderDay: number): MilestoneRule[] {
  * framework). Every field has a default, so a partnership profile gives only what it changes;
  * without a milestone list, the default one is used with the reminder on `reminderDay`.
  */
-export const rapidReviewRules = z.lazy(() =>
-  z
-    .pipe(
-      z.object({
-        /** Where working days and working hours are reckoned. Bank holidays are England and Wales's. */
-        timeZone: z._default(timeZone, DEFAULTS.timeZone),
-        /** When a milestone's work starts on its day. */
-        workingDayStart: z._default(wallClockTime, DEFAULTS.workingDayStart),
-        /** When a milestone is due on its day; a notification received at or after this starts the next working day. */
-        workingDayEnd: z._default(wallClockTime, DEFAULTS.workingDayEnd),
-        /** The Day on which agencies yet to return a summary are reminded. The remindAgencies milestone falls on it. */
-        reminderDay: z._default(wholeNumber(1), DEFAULTS.reminderDay),
-        /** The local authority should notify the Panel within this many working days of becoming aware. */
-        notificationDueWithinWorkingDays: z._default(
-          wholeNumber(1),
-          DEFAULTS.notificationDueWithinWorkingDays,
-        ),
-        /** The Panel expects the rapid review within this many working days of being notified. */
-        panelExpectsReviewWithinWorkingDays: z._default(
-          wholeNumber(1),
-          DEFAULTS.panelExpectsReviewWithinWorkingDays,
-        ),
-        /** Every step, in the order it happens. */
-        milestones: z.optional(z.array(milestoneRule)),
-      }),
-      z.transform(({ milestones, ...rules }) => ({
-        ...rules,
-        milestones: milestones ?? defaultMilestones(rules.reminderDay),
-      })),
-    )
-    .check(
-      z.superRefine((rules, ctx) => {
-        // Zero-padded HH:MM strings order like the times they name.
-        if (rules.workingDayStart >= rules.workingDayEnd) {
+export const rapidReviewRules = z
+  .pipe(
+    z.object({
+      /** Where working days and working hours are reckoned. Bank holidays are England and Wales's. */
+      timeZone: z._default(timeZone, DEFAULTS.timeZone),
+      /** When a milestone's work starts on its day. */
+      workingDayStart: z._default(wallClockTime, DEFAULTS.workingDayStart),
+      /** When a milestone is due on its day; a notification received at or after this starts the next working day. */
+      workingDayEnd: z._default(wallClockTime, DEFAULTS.workingDayEnd),
+      /** The Day on which agencies yet to return a summary are reminded. The remindAgencies milestone falls on it. */
+      reminderDay: z._default(wholeNumber(1), DEFAULTS.reminderDay),
+      /** The local authority should notify the Panel within this many working days of becoming aware. */
+      notificationDueWithinWorkingDays: z._default(wholeNumber(1), DEFAULTS.notificationDueWithinWorkingDays),
+      /** The Panel expects the rapid review within this many working days of being notified. */
+      panelExpectsReviewWithinWorkingDays: z._default(
+        wholeNumber(1),
+        DEFAULTS.panelExpectsReviewWithinWorkingDays,
+      ),
+      /** Every step, in the order it happens. */
+      milestones: z.optional(z.array(milestoneRule)),
+    }),
+    z.transform(({ milestones, ...rules }) => ({
+      ...rules,
+      milestones: milestones ?? defaultMilestones(rules.reminderDay),
+    })),
+  )
+  .check(
+    z.superRefine((rules, ctx) => {
+      // Zero-padded HH:MM strings order like the times they name.
+      if (rules.workingDayStart >= rules.workingDayEnd) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workingDayEnd'],
+          message: 'The working day must end after it starts',
+        });
+      }
+      for (const key of milestoneKey.options) {
+        const count = rules.milestones.filter((milestone) => milestone.key === key).length;
+        if (count !== 1) {
           ctx.addIssue({
             code: 'custom',
-            path: ['workingDayEnd'],
-            message: 'The working day must end after it starts',
+            path: ['milestones'],
+            message: `The milestone ${key} must appear exactly once, not ${count} times`,
           });
         }
-        for (const key of milestoneKey.options) {
-          const count = rules.milestones.filter((milestone) => milestone.key === key).length;
-          if (count !== 1) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['milestones'],
-              message: `The milestone ${key} must appear exactly once, not ${count} times`,
-            });
-          }
+      }
+      rules.milestones.forEach((milestone, index) => {
+        const previous = rules.milestones[index - 1];
+        if (previous !== undefined && milestone.day <= previous.day) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['milestones', index, 'day'],
+            message: `${milestone.key} must fall after ${previous.key}`,
+          });
         }
-        rules.milestones.forEach((milestone, index) => {
-          const previous = rules.milestones[index - 1];
-          if (previous !== undefined && milestone.day <= previous.day) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['milestones', index, 'day'],
-              message: `${milestone.key} must fall after ${previous.key}`,
-            });
-          }
-          if (milestone.key === 'remindAgencies' && milestone.day !== rules.reminderDay) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['milestones', index, 'day'],
-              message: `The reminder must fall on the reminder day (Day ${rules.reminderDay})`,
-            });
-          }
-        });
-      }),
-    ),
-);
+        if (milestone.key === 'remindAgencies' && milestone.day !== rules.reminderDay) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['milestones', index, 'day'],
+            message: `The reminder must fall on the reminder day (Day ${rules.reminderDay})`,
+          });
+        }
+      });
+    }),
+  );
 
 export type RapidReviewRules = z.infer<typeof rapidReviewRules>;
 

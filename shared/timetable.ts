@@ -93,9 +93,8 @@ export function planRapidReview(
 
   const received = zonedDateTime(receivedAt, timeZone);
   const receivedOn = received.date;
-  // Zero-padded HH:MM:SS.mmm strings order like the times they name.
-  const receivedTime = `${[received.hour, received.minute, received.second].map((part) => String(part).padStart(2, '0')).join(':')}.${String(received.millisecond).padStart(3, '0')}`;
-  const receivedBeforeEndOfWorkingDay = receivedTime < `${workingDayEnd}:00.000`;
+  const receivedBeforeEndOfWorkingDay =
+    receivedAt.getTime() < instantAt(receivedOn, workingDayEnd, timeZone).getTime();
   const day1 =
     isWorkingDay(receivedOn) && receivedBeforeEndOfWorkingDay ? receivedOn : nextWorkingDay(receivedOn);
 
@@ -128,5 +127,3 @@ export function planRapidReview(
     panelDueBy: panelDueBy?.toString() ?? null,
   });
 }
-
-export { MilestoneNotFoundError, milestone } from './schemas/timetable.ts';

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, type JsonWebKey, randomBytes, verify } from 'node:crypto';
-import { requireEnv } from '../../shared/env.ts';
+import { publicBaseUrlFromEnvironment, requireEnv } from '../../shared/env.ts';
 import { type StaffRole, staffRole } from '../../shared/schemas/roles.ts';
 import type { SessionUser } from './session.ts';
 
@@ -26,7 +26,7 @@ export function cognitoSettingsFromEnvironment(source: NodeJS.ProcessEnv = proce
     domain: requireEnv('cognitoDomain', source).replace(/\/+$/, ''),
     clientId: requireEnv('cognitoClientId', source),
     issuer: requireEnv('cognitoIssuer', source).replace(/\/+$/, ''),
-    redirectUri: `${requireEnv('publicBaseUrl', source).replace(/\/+$/, '')}/auth/callback`,
+    redirectUri: `${publicBaseUrlFromEnvironment(source)}/auth/callback`,
   };
 }
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { NUNJUCKS_MODULE_PATH } from './separate-modules.ts';
+import { NUNJUCKS_MODULE_PATH } from '../catalogue.ts';
 
 /**
  * Where the web function finds its files. Bundled for Lambda, everything sits next to the one

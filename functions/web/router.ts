@@ -220,8 +220,13 @@ export function createWebApp(options: WebAppOptions): WebApp {
       if (asset) return asset;
     }
 
-    // Everything below may render a page.
-    const templates = await options.templates();
+    // Templates (and Nunjucks with them) are loaded by the first answer that renders a page.
+    const render = async (
+      template: string,
+      context: LayoutContext & Record<string, unknown>,
+      status?: number,
+      csp?: ContentSecurityAdditions,
+    ) => htmlResponse(await options.templates(), template, context, status, csp);
     const secret = options.sessionSecret();
     const session: Session | undefined = readSession(secret, event.cookies, now());
     const user = session?.user;
@@ -272,16 +277,14 @@ export function createWebApp(options: WebAppOptions): WebApp {
       return all.length ? { ...response, cookies: [...(response.cookies ?? []), ...all] } : response;
     };
 
-    const errorPage = (status: 400 | 403 | 404 | 500, template: string) => {
-      const context = page();
-      return finish(htmlResponse(templates, template, context, status));
-    };
-    const notFoundPage = () => {
+    const errorPage = async (status: 400 | 403 | 404 | 500, template: string) =>
+      finish(await render(template, page(), status));
+    const notFoundPage = async () => {
       // Unknown API paths reach this function through the catch-all route: they get problem JSON.
       if (path === '/api' || path.startsWith('/api/')) {
         return problemResponse(new ProblemError(404, 'Not found', `No route ${method} ${path}`));
       }
-      return errorPage(404, 'errors/not-found.njk');
+      return await errorPage(404, 'errors/not-found.njk');
     };
 
     const candidates = options.pages.flatMap((candidate) => {
@@ -350,17 +353,14 @@ export function createWebApp(options: WebAppOptions): WebApp {
       switch (result.kind) {
         case 'render': {
           const context = { ...page(), ...result.context };
-          return finish(
-            htmlResponse(templates, result.template, context, result.status, result.csp),
-            result.cookies,
-          );
+          return finish(await render(result.template, context, result.status, result.csp), result.cookies);
         }
         case 'redirect':
           return finish(seeOther(result.location), result.cookies);
         case 'not-found':
-          return finish(notFoundPage(), result.cookies);
+          return finish(await notFoundPage(), result.cookies);
         case 'forbidden':
-          return finish(htmlResponse(templates, 'errors/forbidden.njk', page(), 403), result.cookies);
+          return finish(await render('errors/forbidden.njk', page(), 403), result.cookies);
         case 'response':
           return finish(result.response, result.cookies);
       }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type EmailContent, type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import {
@@ -66,10 +65,12 @@ export interface Mailer {
   sendOnce(key: string, message: EmailMessage): Promise<SendOutcome>;
   /**
    * Sends each email whose key was not sent before, in order, and answers each outcome in the
-   * same order. A failure part-way keeps what went as sent and what did not as unsent, then
-   * throws, so a retry sends only the rest.
+   * same order. A send that fails part-way keeps what went as sent and what did not as unsent,
+   * then throws, so a retry sends only the rest. An attempt stopped from outside before it could
+   * say what went (a timeout, a crash) leaves every email of the call uncertain.
    *
-   * @throws EmailDeliveryUncertainError as `sendOnce`, before sending any of them.
+   * @throws EmailDeliveryUncertainError as `sendOnce`, naming every uncertain key, before
+   * sending any of them.
    */
   sendEachOnce(emails: readonly KeyedEmail[]): Promise<SendOutcome[]>;
 }
@@ -81,9 +82,11 @@ const BATCH_WRITE_ITEMS = 25;
 /**
  * SES v2 mailer. Before sending, it claims the emails' keys with conditional writes in the case
  * table, all of a step's emails in one transaction; it marks them sent afterwards, together;
- * a failed send releases the claims of what did not go, so a retry sends only those. Four
- * requests to DynamoDB at most for a step's emails, however many there are, rather than two
- * for each email.
+ * a failed send releases the claims of what did not go, so a retry sends only those. For a
+ * step's emails that is one transaction and one batch write per 25 emails, rather than two
+ * writes an email (and a consistent read of the keys an earlier attempt claimed, on a retry).
+ * The price: an attempt killed between claiming and marking (a Lambda timeout, a crash) leaves
+ * all of its emails claimed and unconfirmed, and the retry stops for a person to check them.
  */
 export class SesMailer implements Mailer {
   readonly #ses: SESv2Client;
@@ -115,8 +118,7 @@ export class SesMailer implements Mailer {
     const keys = emails.map((email) => email.key);
     if (new Set(keys).size !== keys.length) throw new Error('Each email of one call needs its own key');
     if (keys.length > TRANSACTION_ITEMS) throw new Error(`At most ${TRANSACTION_ITEMS} emails at once`);
-    const claimId = randomUUID();
-    const earlier = await this.#claim(keys, claimId);
+    const earlier = await this.#claim(keys);
 
     const outcomes: SendOutcome[] = [];
     const sent: SendOutcome[] = [];
@@ -150,7 +152,7 @@ export class SesMailer implements Mailer {
    * Claims every key not yet claimed, in one transaction of conditional puts. Answers the keys
    * an earlier attempt had already sent, with their message ids.
    */
-  async #claim(keys: readonly string[], claimId: string): Promise<Map<string, string>> {
+  async #claim(keys: readonly string[]): Promise<Map<string, string>> {
     const earlier = new Map<string, string>();
     let unclaimed = [...keys];
     while (unclaimed.length > 0) {
@@ -160,7 +162,7 @@ export class SesMailer implements Mailer {
             TransactItems: unclaimed.map((key) => ({
               Put: {
                 TableName: this.#tableName,
-                Item: { ...emailItemKey(key), status: 'sending', claimId },
+                Item: { ...emailItemKey(key), status: 'sending' },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             })),
@@ -172,11 +174,15 @@ export class SesMailer implements Mailer {
         const reasons = error.CancellationReasons ?? [];
         const taken = unclaimed.filter((_, index) => reasons[index]?.Code === 'ConditionalCheckFailed');
         if (taken.length === 0) throw error;
+        const uncertain: string[] = [];
         for (const [key, item] of await this.#read(taken)) {
-          if (item?.status !== 'sent') {
-            throw new EmailDeliveryUncertainError(`Email ${key} was claimed but never confirmed as sent`);
-          }
-          earlier.set(key, String(item.messageId));
+          if (item?.status === 'sent') earlier.set(key, String(item.messageId));
+          else uncertain.push(key);
+        }
+        if (uncertain.length > 0) {
+          throw new EmailDeliveryUncertainError(
+            `Claimed but never confirmed as sent: ${uncertain.map((key) => `email ${key}`).join(', ')}`,
+          );
         }
         unclaimed = unclaimed.filter((key) => !taken.includes(key));
       }
@@ -241,24 +247,27 @@ function emailItemKey(key: string): { pk: string; sk: string } {
   return { pk: `${EMAIL_PREFIX}${key}`, sk: 'EMAIL' };
 }
 
-let mailer: { tableName: string; mailer: SesMailer } | undefined;
+let mailer: { settings: string; mailer: SesMailer } | undefined;
 
 /**
  * The mailer from the environment: SES through the partnership's configuration set, from the
- * profile's sender address, with once-only claims in the case table. Made once per container
- * (and table).
+ * profile's sender address, with once-only claims in the case table. Made once per container,
+ * and again only when those settings change.
  */
 export function mailerFromEnvironment(): Mailer {
   const tableName = requireEnv('tableName');
-  if (mailer?.tableName !== tableName) {
+  const from = loadPartnershipProfile().senderAddress;
+  const configurationSet = requireEnv('sesConfigurationSet');
+  const settings = JSON.stringify([tableName, from, configurationSet]);
+  if (mailer?.settings !== settings) {
     mailer = {
-      tableName,
+      settings,
       mailer: new SesMailer({
         ses: sesClient(),
         table: dynamoDocumentClient(),
         tableName,
-        from: loadPartnershipProfile().senderAddress,
-        configurationSet: requireEnv('sesConfigurationSet'),
+        from,
+        configurationSet,
       }),
     };
   }

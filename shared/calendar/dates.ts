@@ -16,6 +16,14 @@ function exists(year: number, month: number, day: number): boolean {
   return day <= daysInMonth;
 }
 
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether text is a date written YYYY-MM-DD that exists (2026-02-30 does not). */
+export function isRealDate(value: string): boolean {
+  const parts = ISO_DATE.exec(value);
+  return parts !== null && exists(Number(parts[1]), Number(parts[2]), Number(parts[3]));
+}
+
 /** A calendar date, as Temporal.PlainDate: immutable, compared and printed as YYYY-MM-DD. */
 export class CalendarDate {
   readonly year: number;
@@ -35,7 +43,7 @@ export class CalendarDate {
   static from(value: string | { year: number; month: number; day: number }): CalendarDate {
     const parts =
       typeof value === 'string'
-        ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)?.slice(1).map(Number)
+        ? ISO_DATE.exec(value)?.slice(1).map(Number)
         : [value.year, value.month, value.day];
     const [year, month, day] = parts ?? [];
     if (year === undefined || month === undefined || day === undefined || !exists(year, month, day)) {

@@ -10,26 +10,24 @@ const person = z.object({ name: text(120), email: emailAddress });
  * Who one deployment serves (ARCHITECTURE §7). Real addresses, the Panel's mailbox among
  * them, are given at deploy time; the code holds no defaults for them.
  */
-export const partnershipProfile = z.lazy(() =>
-  z.object({
-    partnershipName: text(200),
-    /** The verified SES identity every email is sent from. */
-    senderAddress: emailAddress,
-    /** The national Panel's mailbox that receives the Rapid Review outcome. */
-    panelMailbox: emailAddress,
-    /** The partnership team's shared mailbox: failures and escalations go here. */
-    partnershipTeamAddress: emailAddress,
-    rapidReviewGroup: z.object({
-      chair: person,
-      members: z.array(person).check(z.minLength(1)),
-    }),
-    executiveBoard: z.optional(person),
-    /** Strategic safeguarding leads by agency name, copied on escalations when known. */
-    agencyStrategicLeads: z._default(z.record(z.string(), person), {}),
-    /** Working hours, reminder day and the other timetable rules; defaults apply. */
-    rules: z.optional(rapidReviewRules),
+export const partnershipProfile = z.object({
+  partnershipName: text(200),
+  /** The verified SES identity every email is sent from. */
+  senderAddress: emailAddress,
+  /** The national Panel's mailbox that receives the Rapid Review outcome. */
+  panelMailbox: emailAddress,
+  /** The partnership team's shared mailbox: failures and escalations go here. */
+  partnershipTeamAddress: emailAddress,
+  rapidReviewGroup: z.object({
+    chair: person,
+    members: z.array(person).check(z.minLength(1)),
   }),
-);
+  executiveBoard: z.optional(person),
+  /** Strategic safeguarding leads by agency name, copied on escalations when known. */
+  agencyStrategicLeads: z._default(z.record(z.string(), person), {}),
+  /** Working hours, reminder day and the other timetable rules; defaults apply. */
+  rules: z.optional(rapidReviewRules),
+});
 
 export type PartnershipProfile = z.infer<typeof partnershipProfile>;
 

@@ -55,7 +55,10 @@ const widthsOf: Record<PdfFontName, readonly number[]> = {
 /** The font's code for a character, or undefined when the standard fonts cannot print it. */
 function codeOf(character: string): number | undefined {
   const point = character.codePointAt(0) ?? 0;
-  const code = windows1252Specials.get(point) ?? (point >= 0x20 && point <= 0xff ? point : undefined);
+  // Latin-1's printable characters stand for themselves; its C1 controls (U+0080 to U+009F) are
+  // not text, though Windows-1252 puts punctuation at those codes.
+  const latin1 = (point >= 0x20 && point <= 0x7e) || (point >= 0xa0 && point <= 0xff);
+  const code = windows1252Specials.get(point) ?? (latin1 ? point : undefined);
   if (code === undefined || (helveticaWidths[code - 32] ?? 0) === 0) return undefined;
   return code;
 }

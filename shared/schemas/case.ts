@@ -29,29 +29,26 @@ export type RapidReviewDecision = z.infer<typeof rapidReviewDecision>;
  * A case as stored. It holds what the workflow and the case page need; the children's details
  * stay in the notification document in S3.
  */
-export const caseRecord = z.lazy(() =>
-  z.object({
-    caseId,
-    reference: nonEmpty(),
-    status: caseStatus,
-    version: wholeNumber(1),
-    receivedAt: isoInstant,
-    notifyingLocalAuthority: text(120),
-    incidentKind: z.enum(['death', 'serious-harm']),
-    panelReference: text(60),
-    notifierEmail: emailAddress,
-    notificationDocumentKey: nonEmpty(),
-    timetable,
-    agencyIds: z.array(agencyId).check(z.minLength(1)),
-    /** The step the workflow last reported, for the case page and the engineer on call. */
-    currentStep: nonEmpty(),
-    decision: z.optional(z.extend(rapidReviewDecision, { decidedAt: isoInstant, decidedBy: nonEmpty() })),
-    failure: z.optional(z.object({ step: z.string(), error: z.string(), at: isoInstant })),
-    createdAt: isoInstant,
-    updatedAt: isoInstant,
-  }),
-);
-
+export const caseRecord = z.object({
+  caseId,
+  reference: nonEmpty(),
+  status: caseStatus,
+  version: wholeNumber(1),
+  receivedAt: isoInstant,
+  notifyingLocalAuthority: text(120),
+  incidentKind: z.enum(['death', 'serious-harm']),
+  panelReference: text(60),
+  notifierEmail: emailAddress,
+  notificationDocumentKey: nonEmpty(),
+  timetable,
+  agencyIds: z.array(agencyId).check(z.minLength(1)),
+  /** The step the workflow last reported, for the case page and the engineer on call. */
+  currentStep: nonEmpty(),
+  decision: z.optional(z.extend(rapidReviewDecision, { decidedAt: isoInstant, decidedBy: nonEmpty() })),
+  failure: z.optional(z.object({ step: z.string(), error: z.string(), at: isoInstant })),
+  createdAt: isoInstant,
+  updatedAt: isoInstant,
+});
 export type CaseRecord = z.infer<typeof caseRecord>;
 
 /** Where one agency's summary stands. */
@@ -59,37 +56,31 @@ export const agencyReturnStatus = z.enum(['pending', 'requested', 'reminded', 'e
 export type AgencyReturnStatus = z.infer<typeof agencyReturnStatus>;
 
 /** The request to one agency for its summary on one case. */
-export const agencyRequest = z.lazy(() =>
-  z.object({
-    caseId,
-    agencyId,
-    agencyName: text(120),
-    spoc: z.object({ name: text(120), email: emailAddress }),
-    status: agencyReturnStatus,
-    /** True when the summary arrived after the Day 10 deadline. */
-    late: z.boolean(),
-    version: wholeNumber(1),
-    requestedAt: z.optional(isoInstant),
-    remindedAt: z.optional(isoInstant),
-    escalatedAt: z.optional(isoInstant),
-    receivedAt: z.optional(isoInstant),
-    documentKey: z.optional(z.string()),
-  }),
-);
-
+export const agencyRequest = z.object({
+  caseId,
+  agencyId,
+  agencyName: text(120),
+  spoc: z.object({ name: text(120), email: emailAddress }),
+  status: agencyReturnStatus,
+  /** True when the summary arrived after the Day 10 deadline. */
+  late: z.boolean(),
+  version: wholeNumber(1),
+  requestedAt: z.optional(isoInstant),
+  remindedAt: z.optional(isoInstant),
+  escalatedAt: z.optional(isoInstant),
+  receivedAt: z.optional(isoInstant),
+  documentKey: z.optional(z.string()),
+});
 export type AgencyRequest = z.infer<typeof agencyRequest>;
 
 /** One entry in a case's audit trail: who, when, what, why. */
-export const auditEvent = z.lazy(() =>
-  z.object({
-    caseId,
-    eventId: nonEmpty(),
-    at: isoInstant,
-    actor,
-    action: nonEmpty(),
-    reason: nonEmpty(),
-    details: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))),
-  }),
-);
-
+export const auditEvent = z.object({
+  caseId,
+  eventId: nonEmpty(),
+  at: isoInstant,
+  actor,
+  action: nonEmpty(),
+  reason: nonEmpty(),
+  details: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))),
+});
 export type AuditEvent = z.infer<typeof auditEvent>;

@@ -1,19 +1,5 @@
+import { isRealDate } from '../calendar/dates.ts';
 import * as z from './zod.ts';
-
-/**
- * Whether YYYY-MM-DD names a day that exists in the proleptic Gregorian calendar: months 1–12,
- * and a day within its month (29 February only in a leap year). Read on every stored record, so
- * plain arithmetic rather than a calendar library.
- */
-export function isRealDate(value: string): boolean {
-  const year = Number(value.slice(0, 4));
-  const month = Number(value.slice(5, 7));
-  const day = Number(value.slice(8, 10));
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const daysInMonth = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
-  return day <= daysInMonth;
-}
 
 /** A calendar date written YYYY-MM-DD that exists (2026-02-30 is refused). */
 export const isoDate = z

@@ -20,21 +20,18 @@ export const timetableMilestone = z.object({
 export type TimetableMilestone = z.infer<typeof timetableMilestone>;
 
 /** A Rapid Review's deadlines, computed once when the notification arrives (shared/timetable.ts). */
-export const timetable = z.lazy(() =>
-  z.object({
-    receivedAt: utcInstant,
-    /** Day 1, the London working day the review starts. */
-    day1: isoDate,
-    milestones: z.array(timetableMilestone).check(z.minLength(1)),
-    /** When the local authority should have notified the Panel; null when the date it became aware is unknown. */
-    notificationDueBy: z.nullable(isoDate),
-    /** Whether the notification arrived after notificationDueBy; null when that is unknown. */
-    notificationLate: z.nullable(z.boolean()),
-    /** When the Panel expects the rapid review; null when the date the Panel was notified is unknown. */
-    panelDueBy: z.nullable(isoDate),
-  }),
-);
-
+export const timetable = z.object({
+  receivedAt: utcInstant,
+  /** Day 1, the London working day the review starts. */
+  day1: isoDate,
+  milestones: z.array(timetableMilestone).check(z.minLength(1)),
+  /** When the local authority should have notified the Panel; null when the date it became aware is unknown. */
+  notificationDueBy: z.nullable(isoDate),
+  /** Whether the notification arrived after notificationDueBy; null when that is unknown. */
+  notificationLate: z.nullable(z.boolean()),
+  /** When the Panel expects the rapid review; null when the date the Panel was notified is unknown. */
+  panelDueBy: z.nullable(isoDate),
+});
 export type Timetable = z.infer<typeof timetable>;
 
 /** Thrown when a timetable lacks a milestone the caller needs. */

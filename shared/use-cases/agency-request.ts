@@ -122,16 +122,9 @@ function lastUpload(audit: readonly AuditEvent[], agencyId: string) {
 }
 
 /** What an agency is asked for on a case, as its capability link shows it. */
-export type AgencyRequestView = Awaited<ReturnType<typeof showAgencyRequest>>;
+export type AgencyRequestView = ReturnType<typeof requestView>;
 
-/**
- * Tells an agency what to return on this case and by when. Names the agency, the case reference
- * and the partnership; never a child.
- *
- * @throws LinkNotUsableError
- */
-export async function showAgencyRequest(service: AgencyLinkPorts, link: { token: string | undefined }) {
-  const { record, agency, audit } = await resolveLink(service, link.token);
+function requestView(service: Pick<Service, 'profile'>, { record, agency, audit }: LinkedRequest) {
   return {
     agency: agency.agencyName,
     caseReference: record.reference,
@@ -148,6 +141,19 @@ export async function showAgencyRequest(service: AgencyLinkPorts, link: { token:
       allowedExtensions: allowedContentTypes.map((type) => agencyUploadRules.allowedTypes[type] as string),
     },
   };
+}
+
+/**
+ * Tells an agency what to return on this case and by when. Names the agency, the case reference
+ * and the partnership; never a child.
+ *
+ * @throws LinkNotUsableError
+ */
+export async function showAgencyRequest(
+  service: AgencyLinkPorts,
+  link: { token: string | undefined },
+): Promise<AgencyRequestView> {
+  return requestView(service, await resolveLink(service, link.token));
 }
 
 /** A pre-signed upload form for one file. */
@@ -186,19 +192,25 @@ export async function issueAgencyUpload(
 const allowedTypePrefix = 'application/';
 
 /**
- * The upload form of the agency's web page (functions/web/pages/agency.ts), which must work
- * without JavaScript: a plain HTML form posting straight to the upload bucket. The file is not
+ * What the agency's web page shows (functions/web/pages/agency.ts): the request, as
+ * `showAgencyRequest` gives it, and an upload form that must work without JavaScript: a plain HTML form posting straight to the upload bucket. The file is not
  * known when the page is drawn, so the policy allows any `application/` type (the form's radios
  * send PDF or Word) and record-summary re-checks the type and size of what arrives. S3 then sends
  * the browser back to the page's confirmation (`success_action_redirect`), on this site only.
- * Issuing it changes nothing.
+ * Issuing it changes nothing. The link is read once for both the request and the form.
+ *
+ * @throws LinkNotUsableError
  */
-export async function issueAgencyUploadForPage(
-  service: AgencyUploadPorts & Pick<Service, 'publicBaseUrl'>,
+export async function showAgencyRequestForPage(
+  service: AgencyLinkPorts & AgencyUploadPorts & Pick<Service, 'publicBaseUrl'>,
   request: { token: string },
-): Promise<{ url: string; fields: Record<string, string>; contentTypes: string[]; expiresAt: string }> {
+): Promise<{
+  view: AgencyRequestView;
+  form: { url: string; fields: Record<string, string>; contentTypes: string[]; expiresAt: string };
+}> {
   const { token } = request;
-  const { record, agency } = await resolveLink(service, token);
+  const linked = await resolveLink(service, token);
+  const { record, agency } = linked;
   const now = service.clock.now();
   const confirmation = new URL(`${service.publicBaseUrl}/agency/${token}/uploaded`);
   confirmation.searchParams.set('after', now.toISOString());
@@ -209,9 +221,12 @@ export async function issueAgencyUploadForPage(
     successRedirect: confirmation.toString(),
   });
   return {
-    url: form.url,
-    fields: form.fields,
-    contentTypes: allowedContentTypes,
-    expiresAt: new Date(now.getTime() + UPLOAD_FORM_SECONDS * 1000).toISOString(),
+    view: requestView(service, linked),
+    form: {
+      url: form.url,
+      fields: form.fields,
+      contentTypes: allowedContentTypes,
+      expiresAt: new Date(now.getTime() + UPLOAD_FORM_SECONDS * 1000).toISOString(),
+    },
   };
 }

@@ -96,18 +96,18 @@ describe('the SES mailer (DynamoDB Local and the local SES)', () => {
     ]);
   });
 
-  it('stops, sending none of them, when an earlier attempt claimed one and never said it went', async () => {
+  it('stops, sending none of them, when an earlier attempt claimed some and never said they went, naming each', async () => {
     const tableName = await dynamo.freshTable();
-    await dynamo.documentClient.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { pk: 'EMAIL#uncertain:2', sk: 'EMAIL', status: 'sending', claimId: 'an-earlier-attempt' },
-      }),
-    );
+    for (const key of ['uncertain:2', 'uncertain:3']) {
+      await dynamo.documentClient.send(
+        new PutCommand({ TableName: tableName, Item: { pk: `EMAIL#${key}`, sk: 'EMAIL', status: 'sending' } }),
+      );
+    }
 
     const stopped = (await mailerOn(tableName)).sendEachOnce(emails('uncertain', 3));
 
     await expect(stopped).rejects.toBeInstanceOf(EmailDeliveryUncertainError);
+    await expect(stopped).rejects.toThrow('email uncertain:2, email uncertain:3');
     expect(await sentWith('uncertain')).toEqual([]);
   });
 

@@ -20,6 +20,22 @@ describe('formatDate', () => {
     expect(formatDate('2026-03-04')).toBe('Wednesday 4 March 2026');
     expect(formatDate('2026-03-04', { weekday: false })).toBe('4 March 2026');
   });
+
+  it('refuses a date that does not exist, as Temporal did, rather than spelling out nonsense', () => {
+    expect(() => formatDate('2026-02-30')).toThrow(RangeError);
+    expect(() => formatDate('2026-13-01')).toThrow(RangeError);
+    expect(() => formatDate('4 March 2026')).toThrow(RangeError);
+  });
+});
+
+describe('formatInstant', () => {
+  it('refuses text that is not an instant with its offset, as Temporal did', () => {
+    expect(formatInstant('2026-03-04T09:00:00+00:00', 'Europe/London')).toBe(
+      '09:00 on Wednesday 4 March 2026 (UK time)',
+    );
+    expect(() => formatInstant('2026-03-04T09:00:00', 'Europe/London')).toThrow(RangeError);
+    expect(() => formatInstant('March 4, 2026', 'Europe/London')).toThrow(RangeError);
+  });
 });
 
 describe('London time, worked out with Intl, against Temporal', () => {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { isoDate, isRealDate } from '../../shared/schemas/primitives.ts';
+import { isRealDate } from '../../shared/calendar/dates.ts';
+import { isoDate } from '../../shared/schemas/primitives.ts';
 
 /** Temporal's own answer: whether the date exists, refusing rather than clamping. */
 function temporalSaysReal(value: string): boolean {

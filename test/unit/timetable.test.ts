@@ -13,14 +13,13 @@ import {
   type RapidReviewRules,
   rapidReviewRules,
 } from '../../shared/rapid-review-rules.ts';
-import { timetable as timetableSchema } from '../../shared/schemas/timetable.ts';
-import * as z from '../../shared/schemas/zod.ts';
 import {
   MilestoneNotFoundError,
   milestone,
-  planRapidReview,
-  TimetableInputError,
-} from '../../shared/timetable.ts';
+  timetable as timetableSchema,
+} from '../../shared/schemas/timetable.ts';
+import * as z from '../../shared/schemas/zod.ts';
+import { planRapidReview, TimetableInputError } from '../../shared/timetable.ts';
 
 const datesOf = (receivedAt: string) =>
   planRapidReview({ receivedAt }).milestones.map((step) => [step.day, step.date]);

@@ -1,8 +1,8 @@
 import {
   type AgencyRequestView,
-  issueAgencyUploadForPage,
   LinkNotUsableError,
   showAgencyRequest,
+  showAgencyRequestForPage,
 } from '../../../shared/use-cases/agency-request.ts';
 import { type Page, type PageResult, publicAccess, redirect, render } from '../page.ts';
 
@@ -95,10 +95,7 @@ export const agencyPages: Page[] = [
     access: publicAccess,
     async handle(request) {
       const token = request.params.token ?? '';
-      const linked = await withLink(async () => ({
-        view: await showAgencyRequest(request.service, { token }),
-        form: await issueAgencyUploadForPage(request.service, { token }),
-      }));
+      const linked = await withLink(() => showAgencyRequestForPage(request.service, { token }));
       if ('page' in linked) return linked.page;
       const { view, form } = linked.found;
       const redirectTo = new URL(form.fields.success_action_redirect ?? '', 'http://unused.invalid');

@@ -9,7 +9,7 @@ import { notFound, type Page, render, staffOnly } from '../page.ts';
 /**
  * The partnership team's list of open cases (GET /cases) and one case's page
  * (GET /cases/{caseId}) for the team and the Rapid Review Group. The case page asks the same
- * logic as GET /api/cases/{caseId} (functions/get-case/show-case.ts).
+ * use case as GET /api/cases/{caseId} (`showCase`, shared/use-cases/show-case.ts).
  */
 
 const timeZone = 'Europe/London';

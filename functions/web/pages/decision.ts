@@ -1,5 +1,5 @@
 import { DomainError, type InvalidField, InvalidInputError } from '../../../shared/errors.ts';
-import { statusOfKind } from '../../../shared/http/problem.ts';
+import { expectedProblem, type Problem } from '../../../shared/http/problem.ts';
 import { type CaseRecord, rapidReviewDecision } from '../../../shared/schemas/case.ts';
 import { caseId as caseIdSchema } from '../../../shared/schemas/primitives.ts';
 import { recordDecision } from '../../../shared/use-cases/record-decision.ts';
@@ -139,7 +139,7 @@ async function caseForDecision(
   return { record };
 }
 
-function problemPage(caseId: string, answer: { status: number; title: string; detail: string }): PageResult {
+function problemPage(caseId: string, answer: Problem): PageResult {
   return render('decision/problem.njk', { pageTitle: answer.title, answer, caseId }, answer.status);
 }
 
@@ -218,11 +218,7 @@ export const decisionPages: Page[] = [
         }
         if (!(error instanceof DomainError)) throw error;
         if (error.kind === 'not-found') return notFound();
-        return problemPage(found.record.caseId, {
-          status: statusOfKind[error.kind],
-          title: error.title,
-          detail: error.message,
-        });
+        return problemPage(found.record.caseId, expectedProblem(error) as Problem);
       }
       return redirect(`/cases/${found.record.caseId}/decision/confirmation`);
     },

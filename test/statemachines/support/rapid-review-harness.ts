@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { type LocalStepFunctions, startLocalStepFunctions } from '../../../local/stepfunctions/service.ts';
 import { VirtualClock } from '../../../local/virtual-clock.ts';
-import { milestone, planRapidReview } from '../../../shared/timetable.ts';
+import { milestone } from '../../../shared/schemas/timetable.ts';
+import { planRapidReview } from '../../../shared/timetable.ts';
 import type { PlanTimetableResult } from '../../../shared/workflow/contracts.ts';
 import { FakeWorkflowFunctions } from './fake-workflow-functions.ts';
 import { fakeSubstitutions, readRapidReviewAsl } from './rapid-review-definition.ts';

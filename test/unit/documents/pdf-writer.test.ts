@@ -95,6 +95,11 @@ describe('the PDF writer', () => {
     expect(printable('tab\there')).toBe('tab    here');
   });
 
+  it('prints the invisible C1 control characters as a question mark, not as the punctuation Windows-1252 puts at their codes', () => {
+    expect(printable('a\u0085b\u0092c\u009fd')).toBe('a?b?c?d');
+    expect(printable('\u2026\u2019\u0178')).toBe('\u2026\u2019\u0178');
+  });
+
   it('measures text with the fonts’ own widths: bold is wider, and width grows with the size', () => {
     // Helvetica's AFM widths: R 722, a 556, p 556, i 222, d 556, space 278, e 556, v 500, w 722.
     expect(widthOfText('regular', 10, 'Rapid Review')).toBeCloseTo(61.68, 2);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { londonTimeInWords } from '../../../functions/web/pages/agency.ts';
 import { pages } from '../../../functions/web/pages/index.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
@@ -120,6 +120,16 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
       expect(text).toContain('Return by 5pm on Tuesday 17 March 2026');
       expect(text).toContain('Not yet received');
       for (const personal of personalDetails(caseId)) expect(text).not.toContain(personal);
+    });
+
+    it('reads the link and the case once for the whole page', async () => {
+      const findLink = vi.spyOn(store, 'findAgencyLink');
+      const getCaseFile = vi.spyOn(store, 'getCaseFile');
+
+      expect((await open(`/agency/${token}`)).statusCode).toBe(200);
+
+      expect(findLink).toHaveBeenCalledTimes(1);
+      expect(getCaseFile).toHaveBeenCalledTimes(1);
     });
 
     it('shows a received return with its time, and offers to replace it', async () => {

@@ -1,12 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import { type Page, publicAccess, redirect, render, staffOnly } from '../../../functions/web/page.ts';
-import { matchPath } from '../../../functions/web/router.ts';
+import { createWebApp, matchPath } from '../../../functions/web/router.ts';
 import { csrfCookieName } from '../../../functions/web/session.ts';
+import { templateEnvironment } from '../../../functions/web/views.ts';
 import { CaseNotFoundError } from '../../../shared/errors.ts';
 import {
   anonymousBrowser,
+  profileOnlyService,
   setCookie,
   signedIn,
+  testSessionSecret,
   testUser,
   testWebApp,
   webEvent,
@@ -65,6 +68,25 @@ const pages: Page[] = [
 ];
 
 describe('the web router', () => {
+  it('loads the templates (and Nunjucks) only for an answer that renders a page', async () => {
+    const templates = vi.fn(templateEnvironment);
+    const app = createWebApp({
+      pages,
+      service: profileOnlyService,
+      sessionSecret: () => testSessionSecret,
+      templates,
+    });
+
+    const toSignIn = await app(webEvent({ path: '/cases' }));
+    const redirected = await app(webEvent({ method: 'POST', path: '/agency/abc', ...anonymousBrowser() }));
+    expect(toSignIn.statusCode).toBe(303);
+    expect(redirected.statusCode).toBe(303);
+    expect(templates).not.toHaveBeenCalled();
+
+    expect((await app(webEvent({ path: '/' }))).statusCode).toBe(200);
+    expect(templates).toHaveBeenCalledTimes(1);
+  });
+
   describe('on a public page', () => {
     it('renders the page in the GOV.UK layout: header, service name, phase banner, footer, styles and scripts', async () => {
       const app = testWebApp(pages);

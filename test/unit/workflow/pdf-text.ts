@@ -2,8 +2,9 @@ import { decodePDFRawStream, PDFArray, PDFDocument, PDFRawStream, type PDFRef } 
 
 /**
  * The text drawn on each page of a PDF, one string per page, its lines joined by newlines. It
- * reads the `<hex> Tj` operators pdf-lib writes for the standard fonts (Windows-1252, close
- * enough to Latin-1 for assertions); it is not a general PDF text extractor.
+ * reads the `<hex> Tj` operators the papers' PDF writer (shared/documents/pdf-writer.ts) writes
+ * for the standard fonts (Windows-1252, close enough to Latin-1 for assertions); it is not a
+ * general PDF text extractor.
  */
 export async function pdfPageTexts(bytes: Uint8Array): Promise<string[]> {
   const document = await PDFDocument.load(bytes);
