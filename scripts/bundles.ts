@@ -24,12 +24,11 @@
  * bundle is over, a cold import is over or a bundle fails at import (everything is printed
  * first); 2 for a bad argument, a failed synth or an unreadable assembly.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { functionBundling } from '../infra/constructs/service-function.ts';
-import { listFunctionBundles } from './bundles/assembly.ts';
+import { cdkSynth, listFunctionBundles } from './bundles/assembly.ts';
 import {
   buildBareHandler,
   COLD_IMPORT_RATIO_LIMIT,
@@ -136,25 +135,6 @@ function splitOnce(text: string, separator: string): [string, string] {
   return [text.slice(0, at), text.slice(at + separator.length)];
 }
 
-/** Runs the real CDK CLI as a deployer would, offline; its chatter is kept and shown only when it fails. */
-function synthesise(out: string): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    execFile(
-      join(projectRoot, 'node_modules/.bin/cdk'),
-      ['synth', '--quiet', '--no-notices', '-o', out],
-      {
-        cwd: projectRoot,
-        env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        if (error) reject(new Error(`cdk synth failed:\n${stdout}${stderr}`));
-        else resolvePromise();
-      },
-    );
-  });
-}
-
 /** Runs the command; answers the exit status. */
 export async function runBundlesCommand(
   argv: readonly string[],
@@ -177,7 +157,8 @@ export async function runBundlesCommand(
   try {
     if (args.synth) {
       output.err(`bundles: synthesising with the CDK CLI into ${args.out} …`);
-      await synthesise(args.out);
+      const run = await cdkSynth(args.out);
+      if (run.exitCode !== 0) throw new Error(`cdk synth failed:\n${run.output}`);
     }
     bundles = await listFunctionBundles(args.out);
   } catch (error) {

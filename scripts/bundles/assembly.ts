@@ -3,10 +3,45 @@
  * stack templates' `AWS::Lambda::Function` resources carry their asset's directory in
  * `aws:asset:path` metadata and their construct path in `aws:cdk:path`.
  */
+import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type FunctionName, type FunctionSpec, functionCatalogue } from '../../functions/catalogue.ts';
 import { constructIdOf } from '../../infra/constructs/service-function.ts';
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** How a run of the CDK CLI ended: its exit status and everything it printed. */
+export interface CliRun {
+  readonly exitCode: number;
+  readonly output: string;
+}
+
+/**
+ * Runs the real CDK CLI's `synth` into `outputDirectory` as a deployer would, offline: no
+ * telemetry, no notices, its output kept to show only when it fails.
+ */
+export function cdkSynth(outputDirectory: string): Promise<CliRun> {
+  return new Promise((resolvePromise) => {
+    execFile(
+      join(projectRoot, 'node_modules/.bin/cdk'),
+      ['synth', '--quiet', '--no-notices', '-o', outputDirectory],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 300_000,
+      },
+      (error, stdout, stderr) => {
+        resolvePromise({
+          exitCode: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+          output: stdout + stderr,
+        });
+      },
+    );
+  });
+}
 
 /** The most a function's bundle (`index.mjs` and any modules of its own beside it) may weigh: 1 MiB. */
 export const BUNDLE_SIZE_LIMIT_BYTES = 1024 * 1024;

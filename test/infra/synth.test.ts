@@ -7,35 +7,16 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionCatalogue } from '../../functions/catalogue.ts';
 import { buildApp } from '../../infra/build-app.ts';
-import { BUNDLE_SIZE_LIMIT_BYTES, listFunctionBundles } from '../../scripts/bundles/assembly.ts';
+import {
+  BUNDLE_SIZE_LIMIT_BYTES,
+  type CliRun,
+  cdkSynth,
+  listFunctionBundles,
+} from '../../scripts/bundles/assembly.ts';
 import { lambdaEnvironment } from '../../scripts/bundles/cold-import.ts';
 import { cdkJsonContext, skipBundling, type TemplateJson } from './app-under-test.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-const cdkCli = join(projectRoot, 'node_modules/.bin/cdk');
-
-interface CliRun {
-  readonly exitCode: number;
-  readonly output: string;
-}
-
-/** Runs the real CDK CLI as a deployer would, offline: no telemetry, no notices, output kept apart. */
-function cdkSynth(outputDirectory: string, ...extraArguments: string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(
-      cdkCli,
-      ['synth', '--quiet', '--no-notices', '-o', outputDirectory, ...extraArguments],
-      { cwd: projectRoot, env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' }, timeout: 110_000 },
-      (error, stdout, stderr) => {
-        resolve({
-          exitCode: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          output: stdout + stderr,
-        });
-      },
-    );
-  });
-}
-
 const resourceTypes = (template: TemplateJson): string[] =>
   Object.values(template.Resources as Record<string, { Type: string }>).map((resource) => resource.Type);
 
