@@ -49,8 +49,16 @@ export function javaProblem(answer: JavaVersionAnswer): string | undefined {
   return undefined;
 }
 
-/** Fails with a JavaRequiredError saying what to install unless `java` on the PATH is Java 17 or later. */
+/** Whether `java` has already answered as Java 17 or later in this process. */
+let javaFound = false;
+
+/**
+ * Fails with a JavaRequiredError saying what to install unless `java` on the PATH is Java 17 or
+ * later. A success is remembered for the process (each check starts a JVM); a failure is not, so
+ * Java installed meanwhile is found on the next call.
+ */
 export function requireJava17(): void {
+  if (javaFound) return;
   const result = spawnSync('java', ['-version'], { encoding: 'utf8', timeout: 30_000 });
   const problem = javaProblem({
     error: result.error as NodeJS.ErrnoException | undefined,
@@ -58,6 +66,7 @@ export function requireJava17(): void {
     output: `${result.stderr ?? ''}${result.stdout ?? ''}`,
   });
   if (problem) throw new JavaRequiredError(problem);
+  javaFound = true;
 }
 
 /**

@@ -1,13 +1,12 @@
 /**
  * One worker thread of the local stack's handler pool (local/handler-workers.ts). It runs the
- * functions' handlers, the same modules as on AWS, with the stack's virtual clock read from
- * shared memory, and answers each invocation by its id. It also keeps the figures of the
- * emulator requests its handlers make, for the benchmark.
+ * functions' handlers, the same modules as on AWS (through local/handlers.ts, or a test's
+ * stand-in for it), with the stack's virtual clock read from shared memory, and answers each
+ * invocation by its id. It also keeps the figures of the emulator requests its handlers make,
+ * for the benchmark.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { FunctionName } from '../functions/catalogue.ts';
 import { installClock } from '../shared/clock.ts';
-import { runHandler } from './handlers.ts';
 import { EmulatorRequestRecorder } from './stats.ts';
 import { SharedClockView } from './virtual-clock.ts';
 
@@ -16,11 +15,18 @@ export interface HandlerWorkerData {
   clock: SharedArrayBuffer;
   /** Emulator names by port, when the figures of their requests are wanted (the benchmark). */
   emulatorPorts: Record<string, string> | undefined;
+  /** The URL of the module that runs the functions, exporting `runHandler` (local/handlers.ts). */
+  functionsModule: string;
+}
+
+/** What the functions module exports: runs a function, by a name the pool has checked, in this thread. */
+interface FunctionsModule {
+  runHandler(name: string, payload: unknown): Promise<unknown>;
 }
 
 /** One message from the pool: an invocation, or a request for the figures. */
 export type ToHandlerWorker =
-  | { kind: 'invoke'; id: number; name: FunctionName; payload: unknown }
+  | { kind: 'invoke'; id: number; name: string; payload: unknown }
   | { kind: 'statistics'; id: number };
 
 /** What a worker answers, by the id it was asked with. */
@@ -34,6 +40,9 @@ const port = parentPort;
 const data = workerData as HandlerWorkerData;
 installClock(new SharedClockView(data.clock));
 const requests = data.emulatorPorts ? new EmulatorRequestRecorder(data.emulatorPorts) : undefined;
+const functions = import(data.functionsModule) as Promise<FunctionsModule>;
+// A module that cannot load fails each invocation with its error, rather than ending the worker.
+functions.catch(() => {});
 
 port.on('message', async (message: ToHandlerWorker) => {
   if (message.kind === 'statistics') {
@@ -47,7 +56,11 @@ port.on('message', async (message: ToHandlerWorker) => {
   }
   let answer: FromHandlerWorker;
   try {
-    answer = { id: message.id, ok: true, result: await runHandler(message.name, message.payload) };
+    answer = {
+      id: message.id,
+      ok: true,
+      result: await (await functions).runHandler(message.name, message.payload),
+    };
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
     answer = {

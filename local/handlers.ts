@@ -104,10 +104,12 @@ export function timeoutOf(name: FunctionName): number {
  * Runs a function's handler in this thread as Lambda would run it: the payload and result pass
  * through JSON (so nothing but JSON crosses the boundary), the context says how long is left,
  * and a thrown error keeps its `.name` (Lambda's `errorType`, which Step Functions matches in
- * Retry and Catch). The worker threads of local/handler-workers.ts call this; the timeout itself
- * is kept by the caller, as Lambda keeps it outside the function.
+ * Retry and Catch). The worker threads of local/handler-workers.ts call this, with a name the
+ * pool has already checked against the catalogue; the timeout itself is kept by the caller, as
+ * Lambda keeps it outside the function.
  */
-export async function runHandler(name: FunctionName, payload: unknown): Promise<unknown> {
+export async function runHandler(nameOrArn: string, payload: unknown): Promise<unknown> {
+  const name = catalogueFunction(nameOrArn);
   const handler = await loadHandler(name);
   const event = JSON.parse(JSON.stringify(payload ?? null)) as unknown;
   const result = await handler(event, lambdaContext(name, timeoutOf(name)));

@@ -38,7 +38,11 @@ function statFields(pid: number): { name: string; parent: number; cpuSeconds: nu
   return { name, parent, cpuSeconds };
 }
 
-function memoryOf(pid: number): { rssBytes: number; peakRssBytes: number } {
+/**
+ * The process's resident memory now (VmRSS) and its high-water mark (VmHWM), in bytes, from
+ * /proc/<pid>/status; both 0 where that cannot be read (the process has gone, or not Linux).
+ */
+export function memoryOf(pid: number): { rssBytes: number; peakRssBytes: number } {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kilobytes = (field: string) =>

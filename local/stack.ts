@@ -17,12 +17,12 @@ import {
   requireJava17,
   startDynamoDbLocal,
 } from './dynamodb-local.ts';
-import { HandlerWorkers } from './handler-workers.ts';
+import { HandlerWorkers, handlerWorkerCount } from './handler-workers.ts';
 import { functionNameFromArn } from './handlers.ts';
 import { portToUse, readRememberedPorts, rememberPorts } from './ports.ts';
 import { type RunningS3, startLocalS3 } from './s3.ts';
 import { type RunningSes, startLocalSes } from './ses.ts';
-import { InvocationRecorder, type StackStatistics } from './stats.ts';
+import { addTiming, type StackStatistics, type Timing } from './stats.ts';
 import { startLocalStepFunctions } from './stepfunctions/service.ts';
 import { loadOrCreateSecret } from './tokens.ts';
 import { VirtualClock } from './virtual-clock.ts';
@@ -153,8 +153,10 @@ let running = false;
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   if (running) throw new Error('A local stack is already running in this process; stop it first');
-  // Before anything is written to the data directory: without Java the stack cannot start.
+  // Before anything is written to the data directory: without Java, or with a worker count
+  // that is not one, the stack cannot start.
   if (!options.existingDynamoDb) requireJava17();
+  const workerCount = handlerWorkerCount();
   running = true;
   const dataDirectory = resolve(options.dataDirectory);
   mkdirSync(dataDirectory, { recursive: true });
@@ -203,7 +205,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The handlers run in worker threads (made once the environment is set, below); every
     // invocation is timed, so the benchmark can say what each step cost (npm run bench).
     let handlers: HandlerWorkers | undefined;
-    const invocations = new InvocationRecorder();
+    const invocations: Record<string, Timing> = {};
     const invoke = async (nameOrArn: string, payload: unknown): Promise<unknown> => {
       const started = performance.now();
       let failed = false;
@@ -214,7 +216,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         failed = true;
         throw error;
       } finally {
-        invocations.record(functionNameFromArn(nameOrArn), performance.now() - started, failed);
+        addTiming(invocations, functionNameFromArn(nameOrArn), performance.now() - started, failed);
       }
     };
 
@@ -305,6 +307,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const workers = new HandlerWorkers({
       clock: clock.shared.buffer,
+      size: workerCount,
       ...(options.recordStatistics
         ? {
             emulatorPorts: {
@@ -411,7 +414,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clock,
       inbox: ses,
       whenSettled,
-      statistics: async () => ({ functions: invocations.functions, ...(await workers.statistics()) }),
+      statistics: async () => ({ functions: invocations, ...(await workers.statistics()) }),
       stop: stopAll,
     };
   } catch (error) {

@@ -1,4 +1,4 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { subscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 
 /**
@@ -34,7 +34,13 @@ function timingOf(into: Record<string, Timing>, name: string): Timing {
   return into[name];
 }
 
-function add(into: Record<string, Timing>, name: string, milliseconds: number, failed: boolean): void {
+/** Counts one piece of work of kind `name`: how long it took and whether it failed. */
+export function addTiming(
+  into: Record<string, Timing>,
+  name: string,
+  milliseconds: number,
+  failed: boolean,
+): void {
   const timing = timingOf(into, name);
   timing.count += 1;
   timing.totalMs += milliseconds;
@@ -55,7 +61,7 @@ export function mergeTimings(into: Record<string, Timing>, more: Record<string, 
 
 /**
  * Records the HTTP requests made from this thread to the emulators, by the port each listens
- * on, until `stop()`. Requests to other ports are not counted.
+ * on, for as long as the thread runs. Requests to other ports are not counted.
  */
 export class EmulatorRequestRecorder {
   readonly emulators: Record<string, Timing> = {};
@@ -90,25 +96,10 @@ export class EmulatorRequestRecorder {
     const emulator = this.#ports.get(host.slice(host.lastIndexOf(':') + 1));
     if (!emulator) return;
     const milliseconds = performance.now() - started;
-    add(this.emulators, emulator, milliseconds, failed);
+    addTiming(this.emulators, emulator, milliseconds, failed);
     // DynamoDB and Step Functions name the operation in X-Amz-Target (`DynamoDB_20120810.Query`).
     const target = String(request.getHeader('x-amz-target') ?? '');
     const operation = target ? target.slice(target.lastIndexOf('.') + 1) : `${request.method} request`;
-    add(this.operations, `${emulator} ${operation}`, milliseconds, failed);
-  }
-
-  stop(): void {
-    unsubscribe('http.client.request.start', this.#onStart);
-    unsubscribe('http.client.response.finish', this.#onFinish);
-    unsubscribe('http.client.request.error', this.#onError);
-  }
-}
-
-/** Each function's invocations: how many, how long, how many failed. */
-export class InvocationRecorder {
-  readonly functions: Record<string, Timing> = {};
-
-  record(functionName: string, milliseconds: number, failed: boolean): void {
-    add(this.functions, functionName, milliseconds, failed);
+    addTiming(this.operations, `${emulator} ${operation}`, milliseconds, failed);
   }
 }

@@ -210,8 +210,15 @@ export class VirtualClock implements Clock {
   }
 
   #nowMs(): number {
-    const flowed = this.#anchorVirtual + (performance.now() - this.#anchorReal) * this.#speed;
-    this.#highWater = Math.max(this.#highWater, Math.floor(flowed));
+    this.#highWater = virtualNowMs(
+      {
+        anchorVirtual: this.#anchorVirtual,
+        anchorReal: this.#anchorReal,
+        speed: this.#speed,
+        highWater: this.#highWater,
+      },
+      performance.now(),
+    );
     return this.#highWater;
   }
 
@@ -267,6 +274,20 @@ function assertSpeed(speed: number): void {
   if (!Number.isFinite(speed) || speed < 0) {
     throw new RangeError(`The clock speed must be a finite number ≥ 0, not ${speed}`);
   }
+}
+
+/**
+ * Virtual now, in whole milliseconds, from a clock's anchors and the real time now:
+ * `anchorVirtual + (realNow − anchorReal) × speed`, never before `highWater`. `realNow` and
+ * `anchorReal` may be on any scale, the same for both (`performance.now()`, or epoch milliseconds
+ * in another thread).
+ */
+export function virtualNowMs(
+  anchors: { anchorVirtual: number; anchorReal: number; speed: number; highWater: number },
+  realNow: number,
+): number {
+  const flowed = anchors.anchorVirtual + (realNow - anchors.anchorReal) * anchors.speed;
+  return Math.max(anchors.highWater, Math.floor(flowed));
 }
 
 /** What a clock's readers in other threads need: its anchors, its speed and its high-water mark. */
@@ -331,8 +352,11 @@ export class SharedClockView implements Clock {
 
   now(): Date {
     const { anchorVirtual, anchorRealEpoch, speed, highWater } = this.#state.read();
-    const flowed = anchorVirtual + (performance.timeOrigin + performance.now() - anchorRealEpoch) * speed;
-    this.#highWater = Math.max(this.#highWater, highWater, Math.floor(flowed));
+    const shown = virtualNowMs(
+      { anchorVirtual, anchorReal: anchorRealEpoch, speed, highWater },
+      performance.timeOrigin + performance.now(),
+    );
+    this.#highWater = Math.max(this.#highWater, shown);
     return new Date(this.#highWater);
   }
 }

@@ -15,7 +15,7 @@
  * and memory grow: 30 is the most agencies a notification can name, 50 is past that.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,7 @@ import {
   pushGraphicsState,
   StandardFonts,
 } from 'pdf-lib';
+import { memoryOf } from '../local/process-usage.ts';
 import { sampleNotification } from '../local/sample-notification.ts';
 import { openCase } from '../shared/cases/open-case.ts';
 import { type AgencyReturnFile, mergeReturns } from '../shared/documents/merge-returns.ts';
@@ -37,7 +38,8 @@ import type { AgencyRequest } from '../shared/schemas/case.ts';
 import { collatedReportPdf } from '../shared/workflow/papers.ts';
 
 const MiB = 1024 * 1024;
-export const GOAL = { wallMs: 5000, peakRssBytes: 512 * MiB };
+/** The goal holds for reviews of up to `agencies` agencies; scenarios with more show growth. */
+export const GOAL = { agencies: 20, wallMs: 5000, peakRssBytes: 512 * MiB };
 const A4 = { width: 595.28, height: 841.89 };
 const FIXED_DATE = new Date('2026-03-17T16:00:00Z');
 
@@ -298,15 +300,9 @@ export async function runScenario(
   };
 }
 
-/** The process's peak RSS in bytes: ru_maxrss (KiB on Linux), or VmHWM where /proc has it. */
+/** The process's peak RSS in bytes: VmHWM where /proc has it, else ru_maxrss (KiB on Linux). */
 function peakRssBytes(): number {
-  try {
-    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (match) return Number(match[1]) * 1024;
-  } catch {
-    // Not Linux: getrusage below.
-  }
-  return process.resourceUsage().maxRSS * 1024;
+  return memoryOf(process.pid).peakRssBytes || process.resourceUsage().maxRSS * 1024;
 }
 
 const thisFile = fileURLToPath(import.meta.url);
@@ -342,11 +338,19 @@ async function runChild(manifestPath: string): Promise<void> {
 
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
 
+/** Whether the goal is meant for the scenario: at most 20 agencies, not the rows that show growth. */
+export function goalAppliesTo(scenario: BenchScenario): boolean {
+  return scenario.agencies <= GOAL.agencies;
+}
+
 export function withinGoal(result: ScenarioResult): boolean {
   return result.wallMs <= GOAL.wallMs && (result.peakRssBytes ?? 0) <= GOAL.peakRssBytes;
 }
 
-/** The results as a plain-text table. */
+/**
+ * The results as a plain-text table. "within goal" says yes or no only where the goal applies
+ * (at most 20 agencies) and "-" on the rows past it, which only show growth.
+ */
 export function resultsTable(results: readonly ScenarioResult[]): string {
   const header = [
     'scenario',
@@ -370,7 +374,7 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
     `${(result.wallMs / 1000).toFixed(2)} s`,
     mib(result.rssAtStartBytes),
     result.peakRssBytes === undefined ? '-' : mib(result.peakRssBytes),
-    withinGoal(result) ? 'yes' : 'no',
+    !goalAppliesTo(result.scenario) ? '-' : withinGoal(result) ? 'yes' : 'no',
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column]!.length)),
@@ -417,7 +421,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (keep) await mkdir(keep, { recursive: true });
 
   console.log(
-    `Collated report with agency returns merged in (goal for 20 agencies: ≤ ${GOAL.wallMs / 1000} s, ≤ ${mib(GOAL.peakRssBytes)})`,
+    `Collated report with agency returns merged in (goal for ${GOAL.agencies} agencies: ≤ ${GOAL.wallMs / 1000} s, ≤ ${mib(GOAL.peakRssBytes)})`,
   );
   console.log(machine());
   const work = await mkdtemp(join(tmpdir(), 'bench-papers-'));
@@ -440,7 +444,7 @@ async function main(argv: readonly string[]): Promise<void> {
       'input: the collated report plus every return read; peak RSS: the child process that did the work (VmHWM), Node and tsx included.',
     );
     console.log(
-      'The goal is for 20 agencies; the other rows show growth (30 is the most agencies a notification can name).',
+      `within goal: the goal is for up to ${GOAL.agencies} agencies; "-" on the other rows, which show growth (30 is the most agencies a notification can name).`,
     );
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -94,7 +94,10 @@ async function startStack(profileDirectory: string | undefined): Promise<{
     child.once('message', (message) => resolve(message as BenchStackReady));
   });
   const statistics = () =>
-    new Promise<StackStatistics>((resolve) => {
+    new Promise<StackStatistics>((resolve, reject) => {
+      if (child.exitCode !== null || child.signalCode !== null)
+        return reject(new Error('The local stack had exited before it gave its figures'));
+      child.once('exit', () => reject(new Error('The local stack exited before it gave its figures')));
       child.once('message', (message) => resolve(message as StackStatistics));
       child.send({ kind: 'statistics' });
     });
@@ -145,8 +148,6 @@ async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
   say(`  ${name}: ${((performance.now() - start) / 1000).toFixed(1)} s`);
   return result;
 }
-/** Waits until the workflow has nothing to do but wait for the clock or a person. */
-const settle = () => fetch(`${ready.apiUrl}/local/settle`, { method: 'POST' }).then((r) => r.text());
 const emailsTo = (emails: InboxEmail[], address: string) =>
   emails.filter((email) => email.destination.to.includes(address));
 
@@ -168,7 +169,7 @@ try {
   const references = new Map(cases.map((opened) => [opened.reference, opened.caseId]));
 
   const links = await phase('summary requests emailed', async () => {
-    await settle();
+    await client.settle();
     const emails = await client.emails();
     return emails.flatMap((email) => {
       const reference = /Rapid Review (\S+): summary requested/.exec(email.subject)?.[1];
@@ -190,7 +191,7 @@ try {
         bytes: demoSummaryPdf(agency.name),
       }),
     );
-    await settle();
+    await client.settle();
   });
 
   for (const deadline of ['reminder day', 'Day 10 deadline', 'Day 11 collation', 'Day 12 papers']) {
@@ -209,7 +210,7 @@ try {
   );
 
   const outcome = await phase('outcomes sent to the Panel', async () => {
-    await settle();
+    await client.settle();
     const counts: Record<string, number> = {};
     for (const status of ['SUCCEEDED', 'RUNNING', 'FAILED'] as const) {
       let nextToken: string | undefined;
@@ -265,8 +266,13 @@ try {
   console.error(`The benchmark stopped: ${(error as Error).message}`);
 } finally {
   sampler.stop();
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
+  // A stack that has already gone (crashed) sends no more `exit` event: waiting for one would
+  // leave the top-level await unsettled, and Node would exit 13 instead of 1.
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
 }
 process.exit(exitStatus);
 

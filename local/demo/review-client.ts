@@ -114,6 +114,19 @@ export class ReviewClient {
     });
   }
 
+  /**
+   * Waits until the workflow has nothing to do but wait for the clock or a person; answers the
+   * clock. Throws an ApiProblem (503 "Still busy") when it had not settled within the stack's
+   * settle timeout.
+   */
+  settle() {
+    return this.#call<{ now: string; pending: Array<{ at: string; label?: string }> }>(
+      'POST /local/settle',
+      '/local/settle',
+      { method: 'POST' },
+    );
+  }
+
   async emails(): Promise<InboxEmail[]> {
     const response = await fetch(`${this.sesUrl}/store`);
     if (!response.ok) throw new Error(`The SES inbox answered ${response.status}`);

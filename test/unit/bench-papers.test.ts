@@ -5,9 +5,11 @@ import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BenchScenario,
+  GOAL,
   measureInChild,
   resultsTable,
   runScenario,
+  type ScenarioResult,
   scannedReturnPdf,
   typedReturnPdf,
   writeFixtures,
@@ -78,4 +80,32 @@ describe('npm run bench:papers, on tiny scenarios', () => {
     expect(table[0]).toMatch(/^scenario +agencies +pages\/return +input +output .* peak RSS +within goal$/);
     expect(table[2]).toMatch(/^tiny-child +2 +1 .* yes$/);
   }, 60_000);
+
+  it('says yes or no against the goal only up to 20 agencies, "-" past it', () => {
+    const result = (agencies: number, wallMs: number): ScenarioResult => ({
+      scenario: { name: `typed-${agencies}`, agencies, pagesPerReturn: 10, kind: 'typed' },
+      reportBytes: 1024,
+      returnBytes: 1024 * 1024,
+      outputBytes: 1024 * 1024,
+      outputPages: 10 * agencies,
+      reportPages: 2,
+      merged: agencies,
+      notMerged: 0,
+      wallMs,
+      rssAtStartBytes: 64 * 1024 * 1024,
+      peakRssBytes: 128 * 1024 * 1024,
+    });
+
+    const table = resultsTable([
+      result(20, 100),
+      result(20, GOAL.wallMs + 1),
+      result(30, 100),
+      result(50, GOAL.wallMs + 1),
+    ]).split('\n');
+
+    expect(table[2]).toMatch(/^typed-20 +20 .* yes$/);
+    expect(table[3]).toMatch(/^typed-20 +20 .* no$/);
+    expect(table[4]).toMatch(/^typed-30 +30 .* -$/);
+    expect(table[5]).toMatch(/^typed-50 +50 .* -$/);
+  });
 });

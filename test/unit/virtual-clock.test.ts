@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../local/free-port.ts';
-import { VirtualClock } from '../../local/virtual-clock.ts';
+import { SharedClockView, VirtualClock, virtualNowMs } from '../../local/virtual-clock.ts';
 
 const start = new Date('2026-03-02T09:00:00.000Z');
 const clocks: VirtualClock[] = [];
@@ -185,5 +185,43 @@ describe('VirtualClock', () => {
     clocks.push(fresh);
     expect(fresh.now().toISOString()).toBe(start.toISOString());
     expect(JSON.parse(readFileSync(statePath, 'utf8')).virtualNow).toBe(start.toISOString());
+  });
+});
+
+describe('virtualNowMs', () => {
+  it('adds the real time since the anchor at the speed, in whole milliseconds', () => {
+    const anchors = { anchorVirtual: 1_000, anchorReal: 50, speed: 60, highWater: 0 };
+    expect(virtualNowMs(anchors, 50)).toBe(1_000);
+    expect(virtualNowMs(anchors, 60)).toBe(1_600);
+    expect(virtualNowMs(anchors, 60.01)).toBe(1_600);
+  });
+
+  it('never answers before the high-water mark', () => {
+    expect(virtualNowMs({ anchorVirtual: 1_000, anchorReal: 50, speed: 0, highWater: 5_000 }, 90)).toBe(
+      5_000,
+    );
+  });
+});
+
+describe('SharedClockView', () => {
+  it('reads what the clock writes: its jumps and its flow', async () => {
+    const written = clock();
+    const view = new SharedClockView(written.shared.buffer);
+    expect(view.now().toISOString()).toBe(start.toISOString());
+
+    written.advanceBy('P2D');
+    expect(view.now().toISOString()).toBe('2026-03-04T09:00:00.000Z');
+    written.advanceTo(new Date('2026-03-10T12:30:00.000Z'));
+    expect(view.now().toISOString()).toBe('2026-03-10T12:30:00.000Z');
+
+    written.setSpeed(1_000);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const before = written.now().getTime();
+    const seen = view.now().getTime();
+    const after = written.now().getTime();
+    expect(seen).toBeGreaterThan(Date.parse('2026-03-10T12:30:00.000Z'));
+    // The view reckons real time from the epoch, the clock from its own start: a millisecond of rounding.
+    expect(seen).toBeGreaterThanOrEqual(before - 1);
+    expect(seen).toBeLessThanOrEqual(after + 1);
   });
 });
