@@ -100,7 +100,10 @@ describe('the SES mailer (DynamoDB Local and the local SES)', () => {
     const tableName = await dynamo.freshTable();
     for (const key of ['uncertain:2', 'uncertain:3']) {
       await dynamo.documentClient.send(
-        new PutCommand({ TableName: tableName, Item: { pk: `EMAIL#${key}`, sk: 'EMAIL', status: 'sending' } }),
+        new PutCommand({
+          TableName: tableName,
+          Item: { pk: `EMAIL#${key}`, sk: 'EMAIL', status: 'sending' },
+        }),
       );
     }
 
