@@ -5,6 +5,13 @@
  *   npm run bank-holidays:regenerate
  *     Builds the years FIRST_YEAR to LAST_YEAR from the date-holidays package (GB, England), keeping
  *     only weekdays, as gov.uk does: a holiday falling on a weekend appears as its substitute day.
+ *     date-holidays misses two one-off changes, which ONE_OFF_CORRECTIONS makes: the royal wedding
+ *     of 29 April 2011, and 2012's spring bank holiday moved to 4 June for the Diamond Jubilee.
+ *
+ * Where the years come from: gov.uk's file now starts at GOV_UK_FIRST_YEAR (2018), so the years
+ * FIRST_YEAR (2010) to 2017 come from date-holidays alone, corrected as above and checked
+ * against the dates written out by hand in test/unit/bank-holidays.test.ts. The script says so
+ * each time it runs. They are kept so that an incident from those years can still be notified.
  *
  *   npm run bank-holidays:regenerate -- --from ~/Downloads/bank-holidays.json
  *     Takes a file downloaded from https://www.gov.uk/bank-holidays.json (or a folder holding one) as
@@ -25,7 +32,9 @@ import {
   bankHolidaysFile,
 } from '../shared/calendar/working-days.ts';
 
-const FIRST_YEAR = 2018;
+const FIRST_YEAR = 2010;
+/** The first year gov.uk's bank-holidays.json lists; earlier years come from date-holidays only. */
+const GOV_UK_FIRST_YEAR = 2018;
 const LAST_YEAR = 2030;
 const VENDORED_FILE = new URL('../shared/calendar/bank-holidays.json', import.meta.url);
 
@@ -43,6 +52,7 @@ const GOV_UK_STYLE: Record<string, { title: string; bunting: boolean }> = {
   'Summer bank holiday': { title: 'Summer bank holiday', bunting: true },
   'Christmas Day': { title: 'Christmas Day', bunting: true },
   'Boxing Day': { title: 'Boxing Day', bunting: true },
+  'Queen’s Diamond Jubilee': { title: 'Queen’s Diamond Jubilee', bunting: true },
   'Queen’s Platinum Jubilee': { title: 'Platinum Jubilee bank holiday', bunting: true },
   "Queen Elizabeth's Funeral Day": {
     title: 'Bank Holiday for the State Funeral of Queen Elizabeth II',
@@ -55,6 +65,21 @@ const GOV_UK_STYLE: Record<string, { title: string; bunting: boolean }> = {
 };
 
 const SUBSTITUTE_SUFFIX = ' (substitute day)';
+
+/**
+ * One-off days date-holidays does not know, as the Banking and Financial Dealings Act
+ * proclamations set them: a day taken away (moved) and the days added.
+ */
+const ONE_OFF_CORRECTIONS: readonly { remove: readonly string[]; add: readonly BankHolidayEvent[] }[] = [
+  // The wedding of Prince William and Catherine Middleton, Friday 29 April 2011.
+  { remove: [], add: [{ title: 'Royal wedding', date: '2011-04-29', notes: '', bunting: true }] },
+  // The Diamond Jubilee: the spring bank holiday moved from 28 May to Monday 4 June 2012, and
+  // Tuesday 5 June added (date-holidays has the 5th but keeps the spring holiday in May).
+  {
+    remove: ['2012-05-28'],
+    add: [{ title: 'Spring bank holiday', date: '2012-06-04', notes: '', bunting: true }],
+  },
+];
 
 /** England and Wales bank holidays for the given years, as date-holidays computes them, in gov.uk's shape. */
 export function bankHolidaysFromDateHolidays(firstYear: number, lastYear: number): BankHolidayEvent[] {
@@ -78,7 +103,17 @@ export function bankHolidaysFromDateHolidays(firstYear: number, lastYear: number
       });
     }
   }
-  return events;
+  const inRange = (date: string) => {
+    const year = Number(date.slice(0, 4));
+    return year >= firstYear && year <= lastYear;
+  };
+  const removed = new Set(ONE_OFF_CORRECTIONS.flatMap((correction) => correction.remove));
+  const added = ONE_OFF_CORRECTIONS.flatMap((correction) => correction.add).filter((event) =>
+    inRange(event.date),
+  );
+  return [...events.filter((event) => !removed.has(event.date)), ...added].sort((a, b) =>
+    a.date.localeCompare(b.date),
+  );
 }
 
 function readBankHolidaysFile(path: string | URL): BankHolidaysFile {
@@ -120,6 +155,13 @@ function main(): void {
   // Parsing what is written proves the file will load; one event per block keeps diffs readable.
   writeFileSync(VENDORED_FILE, `${JSON.stringify(bankHolidaysFile.parse(file), null, 2)}\n`);
   console.log(`Wrote ${events.length} bank holidays, ${events[0]?.date} to ${events.at(-1)?.date}.`);
+  console.log(
+    from === undefined
+      ? `Every year comes from date-holidays (with ${ONE_OFF_CORRECTIONS.length} one-off corrections); ` +
+          `${FIRST_YEAR} to ${GOV_UK_FIRST_YEAR - 1} are years gov.uk's file no longer lists.`
+      : `The years ${from} lists come from gov.uk; the others are kept as they were ` +
+          `(${FIRST_YEAR} to ${GOV_UK_FIRST_YEAR - 1} come from date-holidays: gov.uk's file no longer lists them).`,
+  );
 }
 
 // Compared by path rather than import.meta.main, which a tsx started by an older system node lacks.

@@ -19,9 +19,9 @@ export type CaseStatus = z.infer<typeof caseStatus>;
 /** The chair's decision at the Rapid Review Group meeting. Both reasons are required. */
 export const rapidReviewDecision = z.object({
   commissionLocalReview: z.boolean({ error: 'Say whether a local review is commissioned' }),
-  localReviewReason: text(4000),
+  localReviewReason: text(4000, { multiline: true }),
   recommendNationalReview: z.boolean({ error: 'Say whether a national review is recommended' }),
-  nationalReviewReason: text(4000),
+  nationalReviewReason: text(4000, { multiline: true }),
 });
 export type RapidReviewDecision = z.infer<typeof rapidReviewDecision>;
 

@@ -1,5 +1,45 @@
+import { bankHolidayCalendarRange } from '../calendar/working-days.ts';
+import { formatDate } from '../workflow/london-time.ts';
 import { emailAddress, isoDate, optionalText, text } from './primitives.ts';
 import * as z from './zod.ts';
+
+/** How each of the notification's dates is named in messages, by the API and the notify pages alike. */
+export const notificationDateLabels = {
+  occurredOn: 'Date of incident',
+  localAuthorityAwareOn: 'Date the local authority became aware',
+  panelNotifiedOn: 'Date the Panel was notified',
+  dateOfBirth: 'Date of birth',
+} as const;
+
+/**
+ * The one rule for a date that has happened: on or before today (the London date of the
+ * service's clock). The message when it is not, or undefined. The notify pages and the API both
+ * ask this, so they refuse the same dates in the same words.
+ */
+export function futureDateMessage(label: string, date: string, today: string): string | undefined {
+  return date > today ? `${label} must be today or in the past` : undefined;
+}
+
+/**
+ * The earliest incident the service can time: the first day of the bank holiday calendar, since
+ * working days before it cannot be counted. The message for an earlier one, or undefined.
+ */
+export function tooEarlyIncidentMessage(occurredOn: string): string | undefined {
+  const first = bankHolidayCalendarRange().first.toString();
+  return occurredOn !== '' && occurredOn < first
+    ? `${notificationDateLabels.occurredOn} must be on or after ${formatDate(first, { weekday: false })}`
+    : undefined;
+}
+
+/** A child born after the incident: the message, or undefined. */
+export function bornAfterIncidentMessage(
+  dateOfBirth: string | undefined,
+  occurredOn: string,
+): string | undefined {
+  return dateOfBirth !== undefined && occurredOn !== '' && dateOfBirth > occurredOn
+    ? `${notificationDateLabels.dateOfBirth} must be on or before the date of the incident`
+    : undefined;
+}
 
 /** One child named in a serious incident notification (1 to 4 per notification). */
 export const notifiedChild = z
@@ -34,18 +74,20 @@ export const parallelProcesses = z.object({
   childDeathReview: z.boolean({ error: 'Say whether there is a child death review' }),
   safeguardingAdultReview: z.boolean({ error: 'Say whether there is a safeguarding adult review' }),
   domesticHomicideReview: z.boolean({ error: 'Say whether there is a domestic homicide review' }),
-  other: optionalText(500),
+  other: optionalText(500, { multiline: true }),
 });
 
 /**
- * The incident's dates run in order: the incident, then the local authority's awareness, then
- * the notification to the Panel. Shared by the notification schema and the notify pages, so
+ * The incident's dates run in order: the incident (no earlier than the calendar's first day), then
+ * the local authority's awareness, then the notification to the Panel. Shared by the notification schema and the notify pages, so
  * both say the same thing.
  */
 export function checkIncidentDateOrder(
   incident: { occurredOn: string; localAuthorityAwareOn: string; panelNotifiedOn: string },
   ctx: z.core.$RefinementCtx,
 ): void {
+  const tooEarly = tooEarlyIncidentMessage(incident.occurredOn);
+  if (tooEarly) ctx.addIssue({ code: 'custom', path: ['incident', 'occurredOn'], message: tooEarly });
   if (incident.localAuthorityAwareOn < incident.occurredOn) {
     ctx.addIssue({
       code: 'custom',
@@ -73,7 +115,7 @@ export const seriousIncidentNotification = z
       localAuthorityAwareOn: isoDate,
       panelNotifiedOn: isoDate,
       panelReference: text(60),
-      summary: optionalText(4000),
+      summary: optionalText(4000, { multiline: true }),
     }),
     children: z
       .array(notifiedChild, { error: 'Add at least one child' })
@@ -98,6 +140,10 @@ export const seriousIncidentNotification = z
   .check(
     z.superRefine((notification, ctx) => {
       checkIncidentDateOrder(notification.incident, ctx);
+      notification.children.forEach((child, index) => {
+        const message = bornAfterIncidentMessage(child.dateOfBirth, notification.incident.occurredOn);
+        if (message) ctx.addIssue({ code: 'custom', path: ['children', index, 'dateOfBirth'], message });
+      });
       const seen = new Set<string>();
       notification.agencies.forEach((agency, index) => {
         const key = agency.name.toLowerCase();
@@ -112,6 +158,27 @@ export const seriousIncidentNotification = z
       });
     }),
   );
+
+/**
+ * The notification as it may be received on `today` (YYYY-MM-DD, the London date of the service's
+ * clock): every date that has happened is on or before today.
+ */
+export function seriousIncidentNotificationOn(today: string) {
+  return seriousIncidentNotification.check(
+    z.superRefine((notification, ctx) => {
+      const { incident } = notification;
+      for (const field of ['occurredOn', 'localAuthorityAwareOn', 'panelNotifiedOn'] as const) {
+        const message = futureDateMessage(notificationDateLabels[field], incident[field], today);
+        if (message) ctx.addIssue({ code: 'custom', path: ['incident', field], message });
+      }
+      notification.children.forEach((child, index) => {
+        if (child.dateOfBirth === undefined) return;
+        const message = futureDateMessage(notificationDateLabels.dateOfBirth, child.dateOfBirth, today);
+        if (message) ctx.addIssue({ code: 'custom', path: ['children', index, 'dateOfBirth'], message });
+      });
+    }),
+  );
+}
 
 export type SeriousIncidentNotification = z.infer<typeof seriousIncidentNotification>;
 export type NotifiedChild = z.infer<typeof notifiedChild>;

@@ -12,10 +12,11 @@ import {
 import { logError, logInfo } from '../log.ts';
 import { type Route, routes } from '../routes.ts';
 import type { CaseRecord } from '../schemas/case.ts';
-import { type SeriousIncidentNotification, seriousIncidentNotification } from '../schemas/notification.ts';
+import { type SeriousIncidentNotification, seriousIncidentNotificationOn } from '../schemas/notification.ts';
 import type { Actor, StaffMember, StaffRole } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
+import { isoDateOf } from '../workflow/london-time.ts';
 
 /** What submitting a notification touches. */
 export type SubmitNotificationPorts = Pick<Service, 'cases' | 'clock' | 'documents' | 'profile' | 'workflow'>;
@@ -156,7 +157,12 @@ export async function submitNotification(
 ): Promise<OpenedCase> {
   const actor = submittingActor(submission.submitter);
   const idempotencyKey = scopedIdempotencyKey(submission.idempotencyKey, actor);
-  const notification = parseInput(seriousIncidentNotification, submission.notification, 'notification');
+  const today = isoDateOf(service.clock.now(), 'Europe/London');
+  const notification = parseInput(
+    seriousIncidentNotificationOn(today),
+    submission.notification,
+    'notification',
+  );
 
   const newCaseId = randomUUID();
   let caseId: string = newCaseId;

@@ -186,6 +186,59 @@ describe('notify a serious incident: the pages', () => {
     expect(world.drafts.size).toBe(0);
   });
 
+  it('refuses line breaks and control characters in a one-line answer, naming the field, and keeps a multi-line summary', async () => {
+    // Act
+    const refused = await browserOf(world.app, notifier).post('/notify/incident', {
+      ...validIncident,
+      panelReference: 'PANEL-0001\r\nBcc: someone@example.org',
+      location: 'Home\u0007',
+      summary: 'First line.\r\nSecond line.',
+    });
+    const accepted = await browserOf(world.app, notifier).post('/notify/incident', {
+      ...validIncident,
+      summary: 'First line.\r\nSecond line.',
+    });
+
+    // Assess
+    expect(errorSummary(body(refused))).toEqual([
+      ['Where it happened must not contain line breaks or control characters', '#location'],
+      ['Panel reference must not contain line breaks or control characters', '#panelReference'],
+    ]);
+    expect(accepted.statusCode).toBe(303);
+  });
+
+  it('refuses an incident before the bank holiday calendar begins, naming the date', async () => {
+    // Act
+    const result = await browserOf(world.app, notifier).post('/notify/incident', {
+      ...validIncident,
+      'occurredOn-day': '31',
+      'occurredOn-month': '12',
+      'occurredOn-year': '2009',
+    });
+
+    // Assess
+    expect(result.statusCode).toBe(400);
+    expect(errorSummary(body(result))).toEqual([
+      ['Date of incident must be on or after 1 January 2010', '#occurredOn-day'],
+    ]);
+  });
+
+  it('refuses a line break in an agency’s name and an over-long contact address, naming each', async () => {
+    // Act
+    const result = await browserOf(world.app, notifier).post('/notify/agencies/new', {
+      ...validAgency,
+      name: 'Police\nBcc: someone@example.org',
+      spocEmail: `${'a'.repeat(250)}@example.org`,
+    });
+
+    // Assess
+    expect(result.statusCode).toBe(400);
+    expect(errorSummary(body(result))).toEqual([
+      ['Agency name must not contain line breaks or control characters', '#name'],
+      ['Contact email address must be 254 characters or fewer', '#spocEmail'],
+    ]);
+  });
+
   it('names the field when an optional answer is too long', async () => {
     // Act
     const result = await browserOf(world.app, notifier).post('/notify/incident', {

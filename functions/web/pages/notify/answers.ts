@@ -1,14 +1,17 @@
 import { CalendarDate } from '../../../../shared/calendar/dates.ts';
 import {
   checkIncidentDateOrder,
+  futureDateMessage,
   type NotifiedAgency,
   type NotifiedChild,
+  notificationDateLabels,
   notifiedAgency,
   notifiedChild,
   parallelProcesses,
   type SeriousIncidentNotification,
   seriousIncidentNotification,
 } from '../../../../shared/schemas/notification.ts';
+import { textMessages } from '../../../../shared/schemas/primitives.ts';
 import * as z from '../../../../shared/schemas/zod.ts';
 import { isoDateOf } from '../../../../shared/workflow/london-time.ts';
 
@@ -71,7 +74,10 @@ export interface FieldWords {
  */
 export function namedMessage(message: string, words: FieldWords | undefined): string {
   if (!words) return message;
-  if (message === 'Enter a value') return `Enter ${words.enter}`;
+  if (message === textMessages.required) return `Enter ${words.enter}`;
+  if (message === textMessages.singleLine)
+    return `${words.label} must not contain line breaks or control characters`;
+  if (message === textMessages.multiLine) return `${words.label} must not contain control characters`;
   const tooLong = /^Must be (\d+) characters or fewer$/.exec(message);
   if (tooLong) return `${words.label} must be ${tooLong[1]} characters or fewer`;
   return message;
@@ -144,9 +150,9 @@ export function dateFromParts(
     return { error: { message: `${words.label} must be a real date`, parts } };
   }
   const value = date.toString();
-  if (value > options.today) {
-    return { error: { message: `${words.label} must be today or in the past`, parts: [...dateParts] } };
-  }
+  // The API's rule and message (shared/schemas/notification.ts), so both refuse the same dates alike.
+  const future = futureDateMessage(words.label, value, options.today);
+  if (future) return { error: { message: future, parts: [...dateParts] } };
   return { value };
 }
 
@@ -189,12 +195,15 @@ export const incidentFieldOrder = [
 ] as const;
 
 export const incidentWords: Record<string, FieldWords> = {
-  occurredOn: { label: 'Date of incident', enter: 'the date of the incident' },
+  occurredOn: { label: notificationDateLabels.occurredOn, enter: 'the date of the incident' },
   localAuthorityAwareOn: {
-    label: 'Date the local authority became aware',
+    label: notificationDateLabels.localAuthorityAwareOn,
     enter: 'the date the local authority became aware',
   },
-  panelNotifiedOn: { label: 'Date the Panel was notified', enter: 'the date the Panel was notified' },
+  panelNotifiedOn: {
+    label: notificationDateLabels.panelNotifiedOn,
+    enter: 'the date the Panel was notified',
+  },
   location: { label: 'Where it happened', enter: 'where the incident happened' },
   panelReference: { label: 'Panel reference', enter: 'the Panel reference' },
   notifyingLocalAuthority: { label: 'Notifying local authority', enter: 'the notifying local authority' },
@@ -271,7 +280,7 @@ export const childFieldOrder = [
 
 export const childWords: Record<string, FieldWords> = {
   name: { label: 'Name', enter: 'the child’s name' },
-  dateOfBirth: { label: 'Date of birth', enter: 'the child’s date of birth' },
+  dateOfBirth: { label: notificationDateLabels.dateOfBirth, enter: 'the child’s date of birth' },
   ethnicity: { label: 'Ethnicity', enter: 'the child’s ethnicity' },
 };
 
