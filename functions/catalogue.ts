@@ -14,8 +14,11 @@ export type StateMachineAccess = 'start' | 'callback' | 'read';
 
 export interface FunctionSpec {
   description: string;
-  /** How it is invoked: by the HTTP API, by the state machine, or by an S3 event on the upload bucket. */
-  trigger: 'api' | 'workflow' | 'upload-event';
+  /**
+   * How it is invoked: by the HTTP API, by the state machine, by an S3 event on the upload
+   * bucket, or daily by an EventBridge schedule (`schedule`; not run by the local stack).
+   */
+  trigger: 'api' | 'workflow' | 'upload-event' | 'schedule';
   /** What it needs; CDK turns each into an L2 grant and the matching environment variable. */
   needs: {
     table?: 'read' | 'read-write';
@@ -87,6 +90,11 @@ export const functionCatalogue = {
     description: "Checks an uploaded summary's size and type and marks the agency's return received",
     trigger: 'upload-event',
     needs: { table: 'read-write', uploadBucket: 'read-write' },
+  },
+  'sweep-orphans': {
+    description: 'Daily: removes notification documents older than an hour that no case owns',
+    trigger: 'schedule',
+    needs: { table: 'read', documentBucket: 'read-write' },
   },
   'plan-timetable': {
     description: 'Returns the deadlines the workflow waits for',

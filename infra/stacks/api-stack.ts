@@ -5,6 +5,8 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -300,6 +302,16 @@ export class ApiStack extends Stack {
         new s3n.LambdaDestination(functionFor(name).function),
         { prefix: agencyUploadPrefix },
       );
+    }
+
+    // --- Daily sweeps -----------------------------------------------------------------------
+    // Each scheduled function runs once a day (at 03:00 UTC, when no one is notifying).
+    for (const name of apiFunctionNames.filter((name) => functionCatalogue[name].trigger === 'schedule')) {
+      new events.Rule(this, `${name}-daily`, {
+        description: `Runs ${name} daily: ${functionCatalogue[name].description}`,
+        schedule: events.Schedule.cron({ minute: '0', hour: '3' }),
+        targets: [new eventTargets.LambdaFunction(functionFor(name).function, { retryAttempts: 2 })],
+      });
     }
 
     // CDK attaches the notification through its own deploy-time custom resource (one per stack).

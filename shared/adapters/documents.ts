@@ -2,6 +2,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -13,6 +14,12 @@ import { s3Client } from './clients/s3.ts';
 export interface StoredObjectHead {
   size: number;
   contentType: string | undefined;
+  lastModified: Date | undefined;
+}
+
+/** One object as a listing shows it. */
+export interface ListedObject {
+  key: string;
   lastModified: Date | undefined;
 }
 
@@ -49,6 +56,26 @@ export class DocumentStore {
 
   async delete(key: string): Promise<void> {
     await this.#s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  /** Every object whose key starts with `prefix`, page after page, in key order. */
+  async list(prefix: string): Promise<ListedObject[]> {
+    const listed: ListedObject[] = [];
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.#s3.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          ContinuationToken: continuationToken,
+        }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key !== undefined) listed.push({ key: object.Key, lastModified: object.LastModified });
+      }
+      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (continuationToken !== undefined);
+    return listed;
   }
 
   /** A link that downloads the object and stops working after `expiresInSeconds`. */

@@ -103,46 +103,87 @@ async function startReview(ports: Pick<Service, 'workflow'>, caseId: string): Pr
   }
 }
 
+/** The case a notification opens, planned in full before anything is written. */
+type PlannedCase = ReturnType<typeof openCase>;
+
 /**
- * Saves the notification document, then the case with its agency requests and a 'case.opened'
- * audit event. The document goes first so a case never exists without it; a case that already
- * exists (a retry, or a concurrent twin of this request) is read back instead.
+ * Plans the case: its record, its agency requests and its timetable, at the instant of receipt.
+ * Pure: it writes nothing, so a notification the calendar cannot time fails here, before any
+ * write.
  */
-async function saveCase(
-  service: SubmitNotificationPorts,
+function planCase(
+  service: Pick<Service, 'profile'>,
   caseId: string,
   notification: SeriousIncidentNotification,
-  actor: Actor,
-): Promise<CaseRecord> {
-  const documentKey = notificationDocumentKey(caseId);
-  await service.documents.put(documentKey, JSON.stringify(notification, null, 2), 'application/json');
-  const receivedAt = service.clock.now();
-  const { record, agencies } = openCase({
+  receivedAt: Date,
+): PlannedCase {
+  return openCase({
     caseId,
     notification,
     receivedAt,
-    notificationDocumentKey: documentKey,
+    notificationDocumentKey: notificationDocumentKey(caseId),
     rules: rulesOf(service.profile),
   });
+}
+
+/**
+ * Removes the notification document of a case that could not be written, unless the case is
+ * there after all (a write that timed out may still have landed). Whatever cannot be settled
+ * here is left to the orphan sweeper (shared/use-cases/sweep-orphans.ts).
+ */
+async function removeUnownedDocument(service: SubmitNotificationPorts, caseId: string): Promise<void> {
+  try {
+    if (await service.cases.getCase(caseId)) return;
+    await service.documents.delete(notificationDocumentKey(caseId));
+  } catch (error) {
+    logError('Could not remove the notification document of an unwritten case', {
+      caseId,
+      error: (error as Error).name,
+    });
+  }
+}
+
+/**
+ * Saves the planned case: the notification document, then the case with its agency requests and
+ * its 'case.opened' audit event in one write. The document goes first so a case never exists
+ * without it; if the case cannot be written, the document is removed again, so a failure leaves
+ * neither. A case that already exists (a retry, or a concurrent twin of this request) is read
+ * back instead.
+ */
+async function saveCase(
+  service: SubmitNotificationPorts,
+  planned: PlannedCase,
+  notification: SeriousIncidentNotification,
+  actor: Actor,
+): Promise<CaseRecord> {
+  const { record, agencies } = planned;
+  await service.documents.put(
+    record.notificationDocumentKey,
+    JSON.stringify(notification, null, 2),
+    'application/json',
+  );
   try {
     return await service.cases.createCase(record, agencies, {
       actor,
-      at: receivedAt.toISOString(),
+      at: record.receivedAt,
       action: 'case.opened',
       reason: 'Serious incident notification received',
       details: { reference: record.reference, agencies: agencies.length },
     });
   } catch (error) {
-    if (!(error instanceof DuplicateWriteError)) throw error;
-    const existing = await service.cases.getCase(caseId);
+    if (!(error instanceof DuplicateWriteError)) {
+      await removeUnownedDocument(service, record.caseId);
+      throw error;
+    }
+    const existing = await service.cases.getCase(record.caseId);
     if (!existing) throw error;
     return existing;
   }
 }
 
 /**
- * Notifies a serious incident: validates the notification (every bad field named, nothing saved
- * on rejection), opens the case and starts its Rapid Review.
+ * Notifies a serious incident: validates the notification (every bad field named) and plans its
+ * timetable, writing nothing until both succeed; then opens the case and starts its Rapid Review.
  *
  * With an idempotency key, the same key and the same notification answer the same case again
  * without a second one (and start the review if an earlier attempt could not); the same key with
@@ -164,14 +205,17 @@ export async function submitNotification(
     'notification',
   );
 
+  // Planned before anything is written: a notification that cannot be timed stores nothing.
+  const receivedAt = service.clock.now();
   const newCaseId = randomUUID();
+  let planned = planCase(service, newCaseId, notification, receivedAt);
   let caseId: string = newCaseId;
   if (idempotencyKey) {
     const requestHash = sha256(canonicalJson(notification));
     const holder = await service.cases.claimIdempotencyKey(idempotencyKey, {
       requestHash,
       caseId,
-      claimedAt: service.clock.now().toISOString(),
+      claimedAt: receivedAt.toISOString(),
     });
     if (holder.requestHash !== requestHash) {
       throw new RefusedError(
@@ -185,7 +229,8 @@ export async function submitNotification(
   // A retry whose first attempt got as far as saving the case only needs the review started;
   // a key claimed just now has no case yet.
   const saved = caseId !== newCaseId ? await service.cases.getCase(caseId) : undefined;
-  const record = saved ?? (await saveCase(service, caseId, notification, actor));
+  if (!saved && caseId !== newCaseId) planned = planCase(service, caseId, notification, receivedAt);
+  const record = saved ?? (await saveCase(service, planned, notification, actor));
   await startReview(service, record.caseId);
   logInfo('Notification accepted', { caseId: record.caseId });
   return { caseId: record.caseId, reference: record.reference };

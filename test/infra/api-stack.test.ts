@@ -269,6 +269,27 @@ describe('ApiStack', () => {
     });
   });
 
+  describe('the orphan sweeper', () => {
+    it('runs daily from an EventBridge schedule, and may read the table and list and delete documents', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'cron(0 3 * * ? *)',
+        State: 'ENABLED',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionIds.get('sweep-orphans'), 'Arn'] } })],
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [functionIds.get('sweep-orphans'), 'Arn'] },
+        Principal: 'events.amazonaws.com',
+      });
+      const role = functionProperties('sweep-orphans').Role['Fn::GetAtt'][0];
+      const actions = policyStatements(template)
+        .filter((statement) => statement.roles.includes(role))
+        .flatMap((statement) => statement.actions);
+      expect(actions).toEqual(expect.arrayContaining(['s3:List*', 's3:DeleteObject*', 'dynamodb:GetItem']));
+      expect(actions).not.toContain('dynamodb:PutItem');
+    });
+  });
+
   describe('functions', () => {
     it('are the API and upload-event functions of the catalogue, and with the workflow stack’s, every one once', () => {
       const workflowNames = [...built.workflowStack.functions.keys()];

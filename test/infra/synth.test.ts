@@ -107,13 +107,15 @@ describe('cdk synth (the real CLI, offline)', () => {
             ? { caseId: 'not-a-case-id' }
             : spec.trigger === 'upload-event'
               ? { Records: [] }
-              : {
-                  version: '2.0',
-                  routeKey: 'GET /nowhere',
-                  rawPath: path,
-                  headers: {},
-                  requestContext: { http: { method: 'GET', path }, requestId: 'synth-test' },
-                };
+              : spec.trigger === 'schedule'
+                ? { source: 'not-a-schedule' }
+                : {
+                    version: '2.0',
+                    routeKey: 'GET /nowhere',
+                    rawPath: path,
+                    headers: {},
+                    requestContext: { http: { method: 'GET', path }, requestId: 'synth-test' },
+                  };
         return {
           name: bundle.name,
           trigger: spec.trigger,
@@ -127,6 +129,8 @@ describe('cdk synth (the real CLI, offline)', () => {
         expect(answer, name).toMatchObject({ error: 'InvalidTaskPayload' });
       } else if (trigger === 'upload-event') {
         expect(answer, name).toMatchObject({ error: 'InvalidUploadEvent' });
+      } else if (trigger === 'schedule') {
+        expect(answer, name).toMatchObject({ error: 'InvalidScheduledEvent' });
       } else if (name === 'web') {
         expect(answer, name).toMatchObject({
           statusCode: 200,

@@ -43,8 +43,26 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
    * had just changed the record: each is refused with a StaleWriteError and stores nothing.
    */
   staleWritesToSimulate = 0;
+  #createFailure: { error: Error; afterWriting: boolean } | undefined;
+
+  /**
+   * The next createCase fails with `error`, as a table that is down or throttled would: having
+   * written nothing, or (`afterWriting`) having written the case, as a timeout can.
+   */
+  failNextCreate(error: Error, options: { afterWriting?: boolean } = {}): void {
+    this.#createFailure = { error, afterWriting: options.afterWriting ?? false };
+  }
 
   async createCase(record: CaseRecord, agencies: AgencyRequest[], audit: AuditInput): Promise<CaseRecord> {
+    const failure = this.#createFailure;
+    this.#createFailure = undefined;
+    if (failure && !failure.afterWriting) throw failure.error;
+    const created = await this.#createCase(record, agencies, audit);
+    if (failure) throw failure.error;
+    return created;
+  }
+
+  async #createCase(record: CaseRecord, agencies: AgencyRequest[], audit: AuditInput): Promise<CaseRecord> {
     const valid = caseRecord.parse(record);
     const validAgencies = agencies.map((agency) => agencyRequest.parse(agency));
     const event = this.#auditEvent(valid.caseId, audit);

@@ -1,4 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -27,10 +27,11 @@ describe('intake: POST /api/notifications', () => {
   let s3: AwsClientStub<ReturnType<typeof testS3Client>>;
   let sfn: AwsClientStub<SFNClient>;
   let handler: ReturnType<typeof apiHandler>;
+  let s3Client: ReturnType<typeof testS3Client>;
 
   beforeEach(() => {
     store = new InMemoryCaseStore();
-    const s3Client = testS3Client();
+    s3Client = testS3Client();
     s3 = mockClient(s3Client);
     s3.on(PutObjectCommand).resolves({});
     const sfnClient = new SFNClient({ region: 'eu-west-2' });
@@ -186,6 +187,64 @@ describe('intake: POST /api/notifications', () => {
       caseId,
       caseId,
     ]);
+  });
+
+  it('plans the timetable before writing anything: a date the calendar cannot time stores nothing', async () => {
+    // The clock is past the end of the bank holiday calendar: the timetable cannot be planned.
+    const late = testService({
+      store,
+      clock: new SettableClock('2031-03-04T10:00:00Z'),
+      s3: s3Client,
+      sfn: new SFNClient({ region: 'eu-west-2' }),
+    });
+    const lateHandler = apiHandler('intake', intakeEndpoints(late));
+
+    const response = await invoke(
+      lateHandler,
+      apiEvent({
+        method: 'POST',
+        path: '/api/notifications',
+        routePath: '/api/notifications',
+        body: sampleNotification(),
+        caller: notifier,
+        headers: { 'Idempotency-Key': 'key-unplannable-1' },
+      }),
+    );
+
+    expect(response.status).toBe(500);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(store.caseCount()).toBe(0);
+    expect(store.idempotencyKeyCount()).toBe(0);
+  });
+
+  it('deletes the notification document it wrote when the case cannot be written', async () => {
+    s3.on(DeleteObjectCommand).resolves({});
+    store.failNextCreate(
+      Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }),
+    );
+
+    const response = await submit(sampleNotification());
+
+    expect(response.status).toBe(500);
+    const written = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
+    const deleted = s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.Key);
+    expect(written).toHaveLength(1);
+    expect(deleted).toEqual(written);
+    expect(store.caseCount()).toBe(0);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('keeps the document when the case write failed but the case is there after all', async () => {
+    s3.on(DeleteObjectCommand).resolves({});
+    store.failNextCreate(Object.assign(new Error('timed out'), { name: 'TimeoutError' }), {
+      afterWriting: true,
+    });
+
+    const response = await submit(sampleNotification());
+
+    expect(response.status).toBe(500);
+    expect(store.caseCount()).toBe(1);
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
   });
 
   it('opens no case when the notification document cannot be stored', async () => {

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { sampleNotification } from '../../../local/sample-notification.ts';
-import { DocumentStore, type StoredObjectHead } from '../../../shared/adapters/documents.ts';
+import {
+  DocumentStore,
+  type ListedObject,
+  type StoredObjectHead,
+} from '../../../shared/adapters/documents.ts';
 import type { EmailMessage, KeyedEmail, Mailer, SendOutcome } from '../../../shared/adapters/mailer.ts';
 import {
   type ReviewWorkflow,
@@ -49,17 +53,22 @@ class NoSuchKey extends Error {
 
 /** The document bucket in memory: the real DocumentStore's surface, with download links that say their expiry. */
 export class InMemoryDocumentStore extends DocumentStore {
-  readonly objects = new Map<string, { body: Uint8Array; contentType: string }>();
+  readonly objects = new Map<string, { body: Uint8Array; contentType: string; lastModified?: Date }>();
   readonly downloadLinks: { key: string; expiresInSeconds: number; fileName?: string }[] = [];
 
-  constructor(bucket = 'case-documents-test') {
+  /** When a put happens, for the listing's last-modified times: the test's clock, or real time. */
+  readonly #now: () => Date;
+
+  constructor(bucket = 'case-documents-test', now: () => Date = () => new Date()) {
     super(new S3Client({ region: 'eu-west-2' }), bucket);
+    this.#now = now;
   }
 
   override async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
     this.objects.set(key, {
       body: typeof body === 'string' ? new TextEncoder().encode(body) : body,
       contentType,
+      lastModified: this.#now(),
     });
   }
 
@@ -72,11 +81,18 @@ export class InMemoryDocumentStore extends DocumentStore {
   override async head(key: string): Promise<StoredObjectHead> {
     const found = this.objects.get(key);
     if (!found) throw new NoSuchKey(`The specified key does not exist: ${key}`);
-    return { size: found.body.byteLength, contentType: found.contentType, lastModified: undefined };
+    return { size: found.body.byteLength, contentType: found.contentType, lastModified: found.lastModified };
   }
 
   override async delete(key: string): Promise<void> {
     this.objects.delete(key);
+  }
+
+  override async list(prefix: string): Promise<ListedObject[]> {
+    return [...this.objects.entries()]
+      .filter(([key]) => key.startsWith(prefix))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, object]) => ({ key, lastModified: object.lastModified }));
   }
 
   override async downloadUrl(key: string, expiresInSeconds: number, fileName?: string): Promise<string> {
@@ -132,9 +148,9 @@ export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-2:111122223333:stateMac
 export function fakeService(start = '2026-03-04T10:00:00Z', options: { sfn?: SFNClient } = {}) {
   const cases = new InMemoryCaseStore();
   const mailer = new RecordingMailer();
-  const documents = new InMemoryDocumentStore();
-  const uploads = new InMemoryDocumentStore('agency-uploads-test');
   const clock = new ManualClock(start);
+  const documents = new InMemoryDocumentStore('case-documents-test', () => clock.now());
+  const uploads = new InMemoryDocumentStore('agency-uploads-test', () => clock.now());
   const workflow = options.sfn
     ? new StepFunctionsReviewWorkflow(options.sfn, () => STATE_MACHINE_ARN)
     : undefined;
