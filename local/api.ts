@@ -7,6 +7,7 @@ import type {
 } from 'aws-lambda';
 import { Temporal } from 'temporal-polyfill';
 import * as z from 'zod';
+import { hasMalformedPercentEncoding, malformedPathField } from '../shared/http/paths.ts';
 import { type InvalidField, ProblemError, problemResponse } from '../shared/http/problem.ts';
 import { matchRoute, type Route } from '../shared/routes.ts';
 import { staffRole } from '../shared/schemas/roles.ts';
@@ -259,6 +260,11 @@ export async function startLocalApi(options: LocalApiOptions): Promise<RunningAp
       return json(200, clockBody(options.clock.status()));
     }
 
+    // API Gateway would not route a path that does not decode; the API's paths answer 400 here,
+    // and any other path goes on to the web function, which shows its 400 page.
+    if ((path === '/api' || path.startsWith('/api/')) && hasMalformedPercentEncoding(path)) {
+      throw new ProblemError(400, 'Invalid request', malformedPathField.message, [{ ...malformedPathField }]);
+    }
     const matched = matchRoute(method, path);
     if (!matched)
       throw new ProblemError(

@@ -79,6 +79,15 @@ export const routes = [
   },
 ] as const satisfies readonly Route[];
 
+/** A path parameter decoded; one whose percent-encoding is malformed is left as given, for the handler to refuse. */
+function decodedOrAsGiven(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** Finds the route for a method and a concrete path, with its path parameters. */
 export function matchRoute(
   method: string,
@@ -95,7 +104,7 @@ export function matchRoute(
     if (!match) continue;
     const pathParameters: Record<string, string> = {};
     names.forEach((name, index) => {
-      pathParameters[name] = decodeURIComponent(match[index + 1] ?? '');
+      pathParameters[name] = decodedOrAsGiven(match[index + 1] ?? '');
     });
     return { route, pathParameters };
   }

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type nunjucks from 'nunjucks';
+import {
+  hasMalformedPercentEncoding,
+  headerSafeLocation,
+  malformedPathField,
+} from '../../shared/http/paths.ts';
 import { expectedProblem, ProblemError, problemResponse } from '../../shared/http/problem.ts';
 import { logUnexpectedError } from '../../shared/log.ts';
 import { serveAsset } from './assets.ts';
@@ -279,6 +284,16 @@ export function createWebApp(options: WebAppOptions): WebApp {
 
     const errorPage = async (status: 400 | 403 | 404 | 500, template: string) =>
       finish(await render(template, page(), status));
+
+    // A path that does not decode is refused before any page sees it: 400, never a 500.
+    if (hasMalformedPercentEncoding(path)) {
+      if (path === '/api' || path.startsWith('/api/')) {
+        return problemResponse(
+          new ProblemError(400, 'Invalid request', malformedPathField.message, [{ ...malformedPathField }]),
+        );
+      }
+      return await errorPage(400, 'errors/bad-address.njk');
+    }
     const notFoundPage = async () => {
       // Unknown API paths reach this function through the catch-all route: they get problem JSON.
       if (path === '/api' || path.startsWith('/api/')) {
@@ -375,7 +390,14 @@ export function createWebApp(options: WebAppOptions): WebApp {
   };
 }
 
-/** 303 See Other: after a POST the browser GETs the new location. */
+/**
+ * 303 See Other: after a POST the browser GETs the new location. The location is made safe for
+ * the header (beyond ASCII percent-encoded; one that cannot be goes to the start page).
+ */
 export function seeOther(location: string): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' };
+  return {
+    statusCode: 303,
+    headers: { location: headerSafeLocation(location) ?? '/', 'cache-control': 'no-store' },
+    body: '',
+  };
 }

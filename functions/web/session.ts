@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { requireEnv } from '../../shared/env.ts';
 import { ConfigurationError } from '../../shared/errors.ts';
+import { headerSafeLocation } from '../../shared/http/paths.ts';
 import { type StaffRole, staffRole } from '../../shared/schemas/roles.ts';
 import * as z from '../../shared/schemas/zod.ts';
 
@@ -189,9 +190,8 @@ export function csrfTokenMatches(
  */
 export function safeReturnPath(value: string | undefined | null): string {
   if (!value?.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
-  // Control characters (CR, LF and the rest) never belong in a path we send someone to.
-  if ([...value].some((character) => character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f)) {
-    return '/';
-  }
-  return value;
+  // Control characters (CR, LF, C1 and the rest) and Unicode line breaks never belong in a path we send someone to.
+  if (/[\p{Cc}\u2028\u2029]/u.test(value)) return '/';
+  // A Location header carries only Latin-1: anything beyond ASCII is percent-encoded, as a browser would.
+  return headerSafeLocation(value) ?? '/';
 }

@@ -6,6 +6,7 @@ import { ForbiddenError, NotSignedInError } from '../errors.ts';
 import { logUnexpectedError } from '../log.ts';
 import { type Route, routes } from '../routes.ts';
 import { type StaffMember, type StaffRole, staffRole } from '../schemas/roles.ts';
+import { hasMalformedPercentEncoding, malformedPathField } from './paths.ts';
 import { expectedProblem, ProblemError, problemResponse } from './problem.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -98,6 +99,20 @@ export function problemResponses(functionName: string): MiddlewareObj<ApiEvent, 
   };
 }
 
+/** A path whose percent-encoding does not decode is a malformed request: 400 before any route runs. */
+function refuseMalformedPaths(): MiddlewareObj<ApiEvent, ApiResult> {
+  return {
+    before: (request) => {
+      const path = request.event.rawPath ?? request.event.requestContext?.http?.path ?? '';
+      if (hasMalformedPercentEncoding(path)) {
+        throw new ProblemError(400, 'Invalid request', malformedPathField.message, [
+          { ...malformedPathField },
+        ]);
+      }
+    },
+  };
+}
+
 /**
  * Wires one function's routes from the route table (shared/routes.ts): headers normalised to
  * lower case, the route matched by method and path (middy's http-router), its roles enforced,
@@ -131,5 +146,6 @@ export function apiHandler(functionName: string, endpoints: Partial<Record<Route
   return middy<ApiEvent, ApiResult>()
     .use(httpHeaderNormalizer())
     .use(problemResponses(functionName))
+    .use(refuseMalformedPaths())
     .handler(httpRouterHandler<ApiEvent, ApiResult>(served));
 }

@@ -127,6 +127,21 @@ describe('the API handler (middy)', () => {
     expect(errors).not.toHaveBeenCalled();
   });
 
+  it('refuses a path with malformed percent-encoding with a 400 problem naming the path, before the endpoint runs', async () => {
+    const endpoint = vi.fn<Endpoint>(async () => json(200, {}));
+    const event = getCase(partnershipTeam, '/api/cases/%E0%A4%A');
+    event.pathParameters = { caseId: '%E0%A4%A' };
+
+    const response = await invoke(getCaseWith(endpoint), event);
+
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toBe('application/problem+json');
+    expect(response.body.errors).toEqual([
+      { field: '(path)', message: expect.stringMatching(/web address/) },
+    ]);
+    expect(endpoint).not.toHaveBeenCalled();
+  });
+
   it('refuses at start-up an endpoint for a route the route table does not list', () => {
     expect(() => apiHandler('get-case', { NoSuchRoute: async () => json(200, {}) } as never)).toThrow(
       'the route table does not list',

@@ -289,6 +289,35 @@ describe('the web router', () => {
       expect(seen.params).toEqual({ caseId: '5d0c0000-0000-4000-8000-000000000000' });
     });
 
+    it('shows a 400 page for a path with malformed percent-encoding, and problem JSON under /api/', async () => {
+      const app = testWebApp(pages);
+      const browser = signedIn(testUser('partnership-team'));
+
+      const page = await app(webEvent({ path: '/cases/%E0%A4%A', cookies: browser.cookies }));
+      const anonymous = await app(webEvent({ path: '/cases/%E0%A4%A' }));
+      const api = await app(webEvent({ path: '/api/cases/%E0%A4%A' }));
+
+      expect(page.statusCode).toBe(400);
+      expect(String(page.body)).toContain('There is a problem with the web address');
+      expect(anonymous.statusCode).toBe(400);
+      expect(api.statusCode).toBe(400);
+      expect(api.headers?.['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(String(api.body)).errors).toEqual([
+        { field: '(path)', message: expect.stringMatching(/web address/) },
+      ]);
+    });
+
+    it('sends someone not signed in to sign in with a return path that a Location header can carry', async () => {
+      const app = testWebApp(pages);
+
+      const result = await app(webEvent({ path: '/cases', query: 'status=€' }));
+
+      expect(result.statusCode).toBe(303);
+      const location = String(result.headers?.location);
+      expect(location).toMatch(/^[\x21-\x7e]+$/);
+      expect(new URL(location, 'https://x.example.org').searchParams.get('returnTo')).toBe('/cases?status=€');
+    });
+
     it('answers problem JSON, not a page, for an unknown /api/ path', async () => {
       const app = testWebApp(pages);
 

@@ -145,6 +145,12 @@ describe('safeReturnPath', () => {
     ['cases', '/'],
     ['/cases\r\nSet-Cookie: x=1', '/'],
     [null, '/'],
+    // Outside Latin-1 a Location header cannot carry it: percent-encoded instead, as a browser would.
+    ['/cases?status=€', '/cases?status=%E2%82%AC'],
+    ['/cases/ü ß', '/cases/%C3%BC%20%C3%9F'],
+    ['/cases\u0085', '/'],
+    ['/cases\u2028', '/'],
+    ['/cases\ud800', '/'],
   ])('answers %j with %j', (given, expected) => {
     expect(safeReturnPath(given)).toBe(expected);
   });

@@ -89,6 +89,21 @@ describe('GET /sign-in', () => {
     expect(onward.headers?.location).toBe('/cases');
     expect(offSite.headers?.location).toBe('/');
   });
+  it('sends someone signed in to a return path outside Latin-1 with a Location header HTTP can carry', async () => {
+    const app = testWebApp(pages);
+    const browser = signedIn(testUser('notifier'));
+
+    const result = await app(
+      webEvent({
+        path: '/sign-in',
+        query: 'returnTo=%2Fcases%3Fstatus%3D%E2%82%AC',
+        cookies: browser.cookies,
+      }),
+    );
+
+    expect(result.statusCode).toBe(303);
+    expect(result.headers?.location).toBe('/cases?status=%E2%82%AC');
+  });
 });
 
 describe('GET /auth/callback', () => {
