@@ -68,7 +68,9 @@ function parseBody(event: ApiEvent): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ProblemError(400, 'Invalid request', 'The request body is not valid JSON');
+    throw new ProblemError(400, 'Invalid request', 'The request body is not valid JSON', [
+      { field: '(body)', message: 'Not valid JSON' },
+    ]);
   }
 }
 

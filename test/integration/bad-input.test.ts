@@ -1,0 +1,562 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csrfFieldName } from '../../functions/web/session.ts';
+import { agencyLinkIn, ReviewClient } from '../../local/demo/review-client.ts';
+import { localClientConfig } from '../../local/dynamodb-local.ts';
+import { sampleNotification } from '../../local/sample-notification.ts';
+import { type LocalStack, localResourceNames, startLocalStack } from '../../local/stack.ts';
+import { DocumentStore } from '../../shared/adapters/documents.ts';
+import { DynamoDbCaseStore } from '../../shared/stores/case-store.ts';
+import { sweepOrphanNotifications } from '../../shared/use-cases/sweep-orphans.ts';
+import { sharedDynamoDbEndpoint } from '../support/dynamodb.ts';
+
+/**
+ * Bad input, as a clumsy user or a careful attacker would send it, over real HTTP to the local
+ * stack: every API route of shared/routes.ts and the main pages. Nothing may answer 5xx (or
+ * drop the connection), and a 400 problem names the field at fault.
+ */
+
+/** Today on the stack's clock is Wednesday 4 March 2026. */
+const start = new Date('2026-03-04T10:00:00.000Z');
+const CASE_ID = '5d0c3a8e-0000-4000-8000-00000000abcd';
+
+interface Answer {
+  status: number;
+  contentType: string | null;
+  location: string | null;
+  text: string;
+  json: { errors?: { field: string; message: string }[] } | undefined;
+  cookies: string[];
+}
+
+/** One bad request: what it sends, and the field a 400 must name (when it must be a 400). */
+interface BadRequest {
+  name: string;
+  method: 'GET' | 'POST';
+  path: string;
+  role?: string;
+  /** Sent as it is: not necessarily JSON. */
+  body?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** The answer must be a 400 problem naming a field that matches. */
+  field?: string | RegExp;
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+const notification = sampleNotification();
+const withIncident = (incident: Record<string, unknown>) =>
+  json({ ...notification, incident: { ...notification.incident, ...incident } });
+
+/** The bodies every JSON route is sent, with the field each must be refused for. */
+const malformedBodies: { name: string; body: string; contentType?: string; field: string | RegExp }[] = [
+  { name: 'a truncated JSON body', body: '{"notifyingLocalAuthority":', field: '(body)' },
+  { name: 'a JSON null', body: 'null', field: '(body)' },
+  { name: 'a JSON array', body: '[]', field: '(body)' },
+  { name: 'a JSON string', body: '"a string"', field: '(body)' },
+  { name: 'a JSON number', body: '42', field: '(body)' },
+  { name: 'JSON nested 100,000 deep', body: `${'['.repeat(100_000)}${']'.repeat(100_000)}`, field: '(body)' },
+  {
+    name: 'bytes that are not UTF-8',
+    body: '\u00ff\u00fe{',
+    contentType: 'application/octet-stream',
+    field: '(body)',
+  },
+];
+
+describe('bad input over HTTP to the local stack', () => {
+  let stack: LocalStack;
+  let dataDirectory: string;
+  let client: ReviewClient;
+  let agencyLink: string;
+  const tokens = new Map<string, string>();
+  const documents = () =>
+    new DocumentStore(
+      new S3Client({ ...localClientConfig(stack.s3Endpoint), forcePathStyle: true }),
+      localResourceNames.documentBucket,
+    );
+
+  async function send(request: Omit<BadRequest, 'name' | 'field'>, cookies: string[] = []): Promise<Answer> {
+    const headers: Record<string, string> = { ...request.headers };
+    if (request.role) headers.authorization = `Bearer ${tokens.get(request.role)}`;
+    if (request.body !== undefined) headers['content-type'] = request.contentType ?? 'application/json';
+    if (cookies.length) headers.cookie = cookies.join('; ');
+    const response = await fetch(`${stack.apiUrl}${request.path}`, {
+      method: request.method,
+      headers,
+      body: request.body,
+      redirect: 'manual',
+    });
+    const text = await response.text();
+    const contentType = response.headers.get('content-type');
+    return {
+      status: response.status,
+      contentType,
+      location: response.headers.get('location'),
+      text,
+      json: contentType?.includes('json') && text ? JSON.parse(text) : undefined,
+      cookies: response.headers.getSetCookie().map((cookie) => cookie.split(';')[0] as string),
+    };
+  }
+
+  function expectRefusedWell(answer: Answer, request: Pick<BadRequest, 'name' | 'field'>) {
+    expect(answer.status, `${request.name}: ${answer.text.slice(0, 300)}`).toBeLessThan(500);
+    if (answer.status === 400 && answer.contentType === 'application/problem+json') {
+      expect(answer.json?.errors?.length, `${request.name} names no field`).toBeGreaterThan(0);
+    }
+    if (request.field !== undefined) {
+      expect(answer.status, `${request.name}: ${answer.text.slice(0, 300)}`).toBe(400);
+      expect(answer.contentType).toBe('application/problem+json');
+      const fields = (answer.json?.errors ?? []).map((error) => error.field);
+      expect(fields, request.name).toContainEqual(
+        typeof request.field === 'string' ? request.field : expect.stringMatching(request.field),
+      );
+    }
+  }
+
+  beforeAll(async () => {
+    dataDirectory = mkdtempSync(join(tmpdir(), 'bad-input-'));
+    stack = await startLocalStack({
+      dataDirectory,
+      speed: 0,
+      start,
+      retryIntervalScale: 0,
+      quiet: true,
+      existingDynamoDb: { endpoint: sharedDynamoDbEndpoint() },
+    });
+    client = new ReviewClient(stack);
+    for (const role of ['notifier', 'partnership-team', 'rrg-chair'])
+      tokens.set(role, await client.token(role));
+    // One real case, for an agency's capability link to send bad uploads to.
+    await client.submitNotification(notification, 'bad-input-corpus-1');
+    await client.settle();
+    const [request] = await client.waitForEmails('an agency request', (email) =>
+      /agency\//.test(email.body.text ?? ''),
+    );
+    agencyLink = new URL(agencyLinkIn(request!)).pathname;
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    if (dataDirectory) rmSync(dataDirectory, { recursive: true, force: true });
+  });
+
+  describe('POST /api/notifications', () => {
+    const cases: BadRequest[] = [
+      ...malformedBodies.map((bad) => ({
+        ...bad,
+        method: 'POST' as const,
+        path: '/api/notifications',
+        role: 'notifier',
+      })),
+      ...(
+        [
+          [
+            'a number for a name',
+            json({ ...notification, notifyingLocalAuthority: 42 }),
+            'notifyingLocalAuthority',
+          ],
+          ['a string for the children', json({ ...notification, children: 'three' }), 'children'],
+          ['an array for the incident', json({ ...notification, incident: [] }), 'incident'],
+          [
+            'a name of a million characters',
+            json({ ...notification, notifyingLocalAuthority: 'x'.repeat(1_000_000) }),
+            'notifyingLocalAuthority',
+          ],
+          [
+            'an email address of 10,000 characters',
+            json({
+              ...notification,
+              notifier: { ...notification.notifier, email: `${'a'.repeat(9988)}@example.org` },
+            }),
+            'notifier.email',
+          ],
+          [
+            'a NUL in an agency name',
+            json({ ...notification, agencies: [{ ...notification.agencies[0], name: 'Pol\u0000ice' }] }),
+            'agencies.0.name',
+          ],
+          [
+            'an escape and a bell in the notifier’s name',
+            json({ ...notification, notifier: { ...notification.notifier, name: 'Demo\u001b[2J\u0007' } }),
+            'notifier.name',
+          ],
+          [
+            'a Bcc header injected in an agency name',
+            json({
+              ...notification,
+              agencies: [{ ...notification.agencies[0], name: 'Police\r\nBcc: someone@example.org' }],
+            }),
+            'agencies.0.name',
+          ],
+          [
+            'a line break in the Panel reference',
+            withIncident({ panelReference: 'PANEL\r\nSubject: injected' }),
+            'incident.panelReference',
+          ],
+          ['an incident in 1900', withIncident({ occurredOn: '1900-01-01' }), 'incident.occurredOn'],
+          [
+            'an incident the day before the calendar begins',
+            withIncident({ occurredOn: '2009-12-31' }),
+            'incident.occurredOn',
+          ],
+          [
+            'an incident in 2099',
+            withIncident({
+              occurredOn: '2099-01-01',
+              localAuthorityAwareOn: '2099-01-01',
+              panelNotifiedOn: '2099-01-01',
+            }),
+            'incident.occurredOn',
+          ],
+          [
+            'an incident 60 days ahead',
+            withIncident({
+              occurredOn: '2026-05-03',
+              localAuthorityAwareOn: '2026-05-03',
+              panelNotifiedOn: '2026-05-03',
+            }),
+            'incident.occurredOn',
+          ],
+          ['30 February', withIncident({ occurredOn: '2026-02-30' }), 'incident.occurredOn'],
+          ['a thirteenth month', withIncident({ occurredOn: '2026-13-01' }), 'incident.occurredOn'],
+          ['a five-digit year', withIncident({ occurredOn: '+02026-01-01' }), 'incident.occurredOn'],
+          [
+            'a child born next year',
+            json({ ...notification, children: [{ ...notification.children[0], dateOfBirth: '2027-01-01' }] }),
+            'children.0.dateOfBirth',
+          ],
+          [
+            'a child born after the incident',
+            json({ ...notification, children: [{ ...notification.children[0], dateOfBirth: '2026-03-03' }] }),
+            'children.0.dateOfBirth',
+          ],
+        ] as const
+      ).map(([name, body, field]) => ({
+        name,
+        method: 'POST' as const,
+        path: '/api/notifications',
+        role: 'notifier',
+        body,
+        field,
+      })),
+      {
+        name: 'an Idempotency-Key with spaces',
+        method: 'POST',
+        path: '/api/notifications',
+        role: 'notifier',
+        body: json(notification),
+        headers: { 'idempotency-key': 'has spaces' },
+        field: 'Idempotency-Key',
+      },
+    ];
+    it.each(cases.map((bad) => [bad.name, bad] as const))('refuses %s', async (_, bad) => {
+      expectRefusedWell(await send(bad), bad);
+    });
+
+    it('stores nothing for any of them: the one real case’s notification is the only document', async () => {
+      const listed = await documents().list('cases/');
+      expect(listed.filter((object) => object.key.endsWith('/notification.json'))).toHaveLength(1);
+    });
+  });
+
+  describe('GET /api/cases/{caseId} and POST /api/cases/{caseId}/decision', () => {
+    const decision = {
+      commissionLocalReview: true,
+      localReviewReason: 'Invented reason.\nOn two lines.',
+      recommendNationalReview: false,
+      nationalReviewReason: 'Invented reason.',
+    };
+    const cases: BadRequest[] = [
+      {
+        name: 'malformed percent-encoding',
+        method: 'GET',
+        path: '/api/cases/%E0%A4%A',
+        role: 'partnership-team',
+        field: '(path)',
+      },
+      { name: 'a lone %', method: 'GET', path: '/api/cases/%', role: 'partnership-team', field: '(path)' },
+      // An id that is not a case's is simply not found (404), as for any unknown case.
+      {
+        name: 'an encoded NUL',
+        method: 'GET',
+        path: '/api/cases/%00',
+        role: 'partnership-team',
+      },
+      {
+        name: 'not a case id',
+        method: 'GET',
+        path: '/api/cases/not-a-case',
+        role: 'partnership-team',
+      },
+      {
+        name: 'a case id of 10,000 characters',
+        method: 'GET',
+        path: `/api/cases/${'a'.repeat(10_000)}`,
+        role: 'partnership-team',
+      },
+      {
+        name: 'an emoji',
+        method: 'GET',
+        path: '/api/cases/%F0%9F%98%80',
+        role: 'partnership-team',
+      },
+      {
+        name: 'a decision on a malformed path',
+        method: 'POST',
+        path: '/api/cases/%E0%A4%A/decision',
+        role: 'rrg-chair',
+        body: json(decision),
+        field: '(path)',
+      },
+      ...malformedBodies.map((bad) => ({
+        ...bad,
+        method: 'POST' as const,
+        path: `/api/cases/${CASE_ID}/decision`,
+        role: 'rrg-chair',
+      })),
+      {
+        name: 'a decision with strings for booleans',
+        method: 'POST',
+        path: `/api/cases/${CASE_ID}/decision`,
+        role: 'rrg-chair',
+        body: json({ ...decision, commissionLocalReview: 'yes' }),
+        field: 'commissionLocalReview',
+      },
+      {
+        name: 'a decision reason holding a NUL',
+        method: 'POST',
+        path: `/api/cases/${CASE_ID}/decision`,
+        role: 'rrg-chair',
+        body: json({ ...decision, localReviewReason: 'Reason\u0000' }),
+        field: 'localReviewReason',
+      },
+      {
+        name: 'a decision reason of a million characters',
+        method: 'POST',
+        path: `/api/cases/${CASE_ID}/decision`,
+        role: 'rrg-chair',
+        body: json({ ...decision, nationalReviewReason: 'x'.repeat(1_000_000) }),
+        field: 'nationalReviewReason',
+      },
+    ];
+    it.each(cases.map((bad) => [bad.name, bad] as const))('refuses %s', async (_, bad) => {
+      expectRefusedWell(await send(bad), bad);
+    });
+  });
+
+  describe('the agency routes', () => {
+    const cases = (): BadRequest[] => [
+      { name: 'malformed percent-encoding', method: 'GET', path: '/api/agency/%E0%A4%A', field: '(path)' },
+      { name: 'a token of 10,000 characters', method: 'GET', path: `/api/agency/${'a'.repeat(10_000)}` },
+      { name: 'an encoded NUL token', method: 'GET', path: '/api/agency/%00' },
+      {
+        name: 'an upload on a malformed path',
+        method: 'POST',
+        path: '/api/agency/%E0%A4%A/uploads',
+        body: '{}',
+        field: '(path)',
+      },
+      ...malformedBodies.map((bad) => ({ ...bad, method: 'POST' as const, path: `${agencyLink}/uploads` })),
+      ...(
+        [
+          [
+            'a file name with a line break',
+            { fileName: 'summary.pdf\r\nX-Injected: 1', contentType: 'application/pdf', size: 100 },
+            'fileName',
+          ],
+          [
+            'a file name holding a NUL',
+            { fileName: 'summary\u0000.pdf', contentType: 'application/pdf', size: 100 },
+            'fileName',
+          ],
+          ['a negative size', { fileName: 'summary.pdf', contentType: 'application/pdf', size: -1 }, 'size'],
+          [
+            'a size that is text',
+            { fileName: 'summary.pdf', contentType: 'application/pdf', size: 'big' },
+            'size',
+          ],
+          [
+            'a size of 1e300',
+            { fileName: 'summary.pdf', contentType: 'application/pdf', size: 1e300 },
+            'size',
+          ],
+          ['an HTML file', { fileName: 'summary.html', contentType: 'text/html', size: 100 }, 'contentType'],
+        ] as const
+      ).map(([name, body, field]) => ({
+        name,
+        method: 'POST' as const,
+        path: `${agencyLink}/uploads`,
+        body: json(body),
+        field,
+      })),
+    ];
+    it('refuses every one, naming the field', async () => {
+      for (const bad of cases()) expectRefusedWell(await send(bad), bad);
+    });
+  });
+
+  describe('the orphan sweeper, on the emulators', () => {
+    it('removes a notification document older than an hour that no case owns, keeping the real case’s', async () => {
+      const orphan = `cases/${CASE_ID}/notification.json`;
+      await documents().put(orphan, json(notification), 'application/json');
+      const cases = new DynamoDbCaseStore(
+        DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(stack.dynamodbEndpoint)), {
+          marshallOptions: { removeUndefinedValues: true },
+        }),
+        stack.tableName,
+      );
+      // The objects carry the emulator's real time; the sweeper looks from two hours later.
+      const later = new Date(Date.now() + 2 * 60 * 60 * 1000);
+
+      const swept = await sweepOrphanNotifications({
+        cases,
+        documents: documents(),
+        clock: { now: () => later },
+      });
+
+      expect(swept.removed).toEqual([orphan]);
+      const left = (await documents().list('cases/')).map((object) => object.key);
+      expect(left.filter((key) => key.endsWith('/notification.json'))).toHaveLength(1);
+      expect(left).not.toContain(orphan);
+    });
+  });
+
+  describe('the pages', () => {
+    async function signedIn(role: string): Promise<{ cookies: string[]; csrfToken: string }> {
+      const form = await send({ method: 'GET', path: '/sign-in' });
+      const token = new RegExp(`name="${csrfFieldName}" value="([^"]+)"`).exec(form.text)?.[1] ?? '';
+      const signIn = await send(
+        {
+          method: 'POST',
+          path: '/sign-in',
+          contentType: 'application/x-www-form-urlencoded',
+          body: new URLSearchParams({ role, returnTo: '/', [csrfFieldName]: token }).toString(),
+        },
+        form.cookies,
+      );
+      const cookies = signIn.cookies;
+      const page = await send({ method: 'GET', path: '/notify/incident' }, cookies);
+      const csrfToken = new RegExp(`name="${csrfFieldName}" value="([^"]+)"`).exec(page.text)?.[1] ?? '';
+      return { cookies, csrfToken };
+    }
+
+    it.each([['/%E0%A4%A'], ['/cases/%E0%A4%A'], ['/agency/%E0%A4%A'], ['/notify/children/%ZZ/remove']])(
+      'shows the 400 page for the malformed path %s',
+      async (path) => {
+        const answer = await send({ method: 'GET', path });
+        expect(answer.status).toBe(400);
+        expect(answer.text).toContain('There is a problem with the web address');
+      },
+    );
+
+    it('signs in with a return path outside Latin-1 and is sent on, percent-encoded, not reset', async () => {
+      const form = await send({ method: 'GET', path: '/sign-in?returnTo=%2Fcases%3Fstatus%3D%E2%82%AC' });
+      expect(form.status).toBe(200);
+      const token = new RegExp(`name="${csrfFieldName}" value="([^"]+)"`).exec(form.text)?.[1] ?? '';
+
+      const signIn = await send(
+        {
+          method: 'POST',
+          path: '/sign-in',
+          contentType: 'application/x-www-form-urlencoded',
+          body: new URLSearchParams({
+            role: 'notifier',
+            returnTo: '/cases?status=€',
+            [csrfFieldName]: token,
+          }).toString(),
+        },
+        form.cookies,
+      );
+
+      expect(signIn.status).toBe(303);
+      expect(signIn.location).toBe('/cases?status=%E2%82%AC');
+    });
+
+    it('refuses bad answers on the notify pages with a 400 page naming each field', async () => {
+      const browser = await signedIn('notifier');
+      const post = (path: string, fields: Record<string, string>) =>
+        send(
+          {
+            method: 'POST',
+            path,
+            contentType: 'application/x-www-form-urlencoded',
+            body: new URLSearchParams({ ...fields, [csrfFieldName]: browser.csrfToken }).toString(),
+          },
+          browser.cookies,
+        );
+
+      const incident = await post('/notify/incident', {
+        kind: 'serious-harm',
+        'occurredOn-day': '1',
+        'occurredOn-month': '1',
+        'occurredOn-year': '1900',
+        'localAuthorityAwareOn-day': '1',
+        'localAuthorityAwareOn-month': '1',
+        'localAuthorityAwareOn-year': '2099',
+        'panelNotifiedOn-day': '31',
+        'panelNotifiedOn-month': '2',
+        'panelNotifiedOn-year': '2026',
+        location: 'x'.repeat(100_000),
+        panelReference: 'PANEL\r\nBcc: someone@example.org',
+        notifyingLocalAuthority: 'Council\u0000',
+        summary: 'Beep\u0007',
+      });
+      const agency = await post('/notify/agencies/new', {
+        name: 'Police\nBcc: someone@example.org',
+        spocName: 'Spoc (demo)',
+        spocEmail: `${'a'.repeat(9988)}@example.org`,
+      });
+      const child = await post('/notify/children/new', {
+        name: 'Demo Child',
+        'dateOfBirth-day': '1',
+        'dateOfBirth-month': '1',
+        'dateOfBirth-year': '2027',
+        sex: 'not-known',
+        ethnicity: 'Not recorded (demo)',
+        lookedAfter: 'no',
+      });
+
+      expect(incident.status).toBe(400);
+      for (const message of [
+        'Date of incident must be on or after 1 January 2010',
+        'Date the local authority became aware must be today or in the past',
+        'Date the Panel was notified must be a real date',
+        'Where it happened must be 200 characters or fewer',
+        'Panel reference must not contain line breaks or control characters',
+        'Notifying local authority must not contain line breaks or control characters',
+        'Summary must not contain control characters',
+      ]) {
+        expect(incident.text).toContain(message);
+      }
+      expect(agency.status).toBe(400);
+      expect(agency.text).toContain('Agency name must not contain line breaks or control characters');
+      expect(agency.text).toContain('Contact email address must be 254 characters or fewer');
+      expect(child.status).toBe(400);
+      expect(child.text).toContain('Date of birth must be today or in the past');
+    });
+
+    it('answers a form that is not URL-encoded properly, and a decision on a malformed case, without a 5xx', async () => {
+      const browser = await signedIn('rrg-chair');
+      const answers = await Promise.all([
+        send(
+          {
+            method: 'POST',
+            path: `/cases/${CASE_ID}/decision`,
+            contentType: 'application/x-www-form-urlencoded',
+            body: `%E0%A4%A=1&${csrfFieldName}=${encodeURIComponent(browser.csrfToken)}&commissionLocalReview=%`,
+          },
+          browser.cookies,
+        ),
+        send({ method: 'GET', path: '/cases/not-a-case' }, browser.cookies),
+        send({ method: 'GET', path: `/cases/${'a'.repeat(10_000)}` }, browser.cookies),
+      ]);
+      for (const answer of answers) expect(answer.status, answer.text.slice(0, 200)).toBeLessThan(500);
+    });
+  });
+});
