@@ -1,7 +1,7 @@
 import { DomainError, type InvalidField, InvalidInputError } from '../../../shared/errors.ts';
 import { expectedProblem, type Problem } from '../../../shared/http/problem.ts';
 import { type CaseRecord, rapidReviewDecision } from '../../../shared/schemas/case.ts';
-import { caseId as caseIdSchema } from '../../../shared/schemas/primitives.ts';
+import { caseId as caseIdSchema, textMessages } from '../../../shared/schemas/primitives.ts';
 import { recordDecision } from '../../../shared/use-cases/record-decision.ts';
 import { invalidFields } from '../../../shared/validation.ts';
 import { formErrors } from '../forms.ts';
@@ -49,13 +49,14 @@ export interface DecisionAnswers {
   nationalReviewReason: string;
 }
 
-const messages: Record<DecisionField, { missing: string; tooLong?: string }> = {
+const messages: Record<DecisionField, { missing: string; tooLong?: string; controls?: string }> = {
   commissionLocalReview: {
     missing: 'Select yes if the group commissions a local child safeguarding practice review',
   },
   localReviewReason: {
     missing: 'Enter the reason for the decision on a local review',
     tooLong: 'The reason for the decision on a local review must be 4,000 characters or fewer',
+    controls: 'The reason for the decision on a local review must not contain control characters',
   },
   recommendNationalReview: {
     missing: 'Select yes if the group recommends a national review to the Panel',
@@ -63,6 +64,7 @@ const messages: Record<DecisionField, { missing: string; tooLong?: string }> = {
   nationalReviewReason: {
     missing: 'Enter the reason for the recommendation on a national review',
     tooLong: 'The reason for the recommendation on a national review must be 4,000 characters or fewer',
+    controls: 'The reason for the recommendation on a national review must not contain control characters',
   },
 };
 
@@ -93,6 +95,7 @@ function pageMessages(fields: readonly InvalidField[]): InvalidField[] {
   return fields.map(({ field, message }) => {
     const known = messages[field as DecisionField];
     if (!known) return { field, message };
+    if (message === textMessages.multiLine && known.controls) return { field, message: known.controls };
     const tooLong = /characters or fewer/.test(message);
     return { field, message: tooLong && known.tooLong ? known.tooLong : known.missing };
   });

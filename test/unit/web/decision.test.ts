@@ -112,6 +112,39 @@ describe('the decision pages', () => {
     expect(html).toContain('id="commission-local-review"');
   });
 
+  it('keeps line breaks in a reason but names a control character in one', async () => {
+    // Prepare
+    const browser = chair();
+
+    // Act
+    const result = await app(
+      webEvent({
+        path: `/cases/${caseId}/decision/check`,
+        cookies: browser.cookies,
+        csrfToken: browser.csrfToken,
+        form: {
+          commissionLocalReview: 'yes',
+          localReviewReason: 'First line.\r\nSecond line.',
+          recommendNationalReview: 'no',
+          nationalReviewReason: 'Reason\u0007',
+        },
+      }),
+    );
+
+    // Assess
+    expect(result.statusCode).toBe(400);
+    const links = [...String(result.body).matchAll(/<a href="(#[a-z-]+)">([^<]+)<\/a>/g)].map((match) => [
+      match[1],
+      match[2],
+    ]);
+    expect(links).toEqual([
+      [
+        '#national-review-reason',
+        'The reason for the recommendation on a national review must not contain control characters',
+      ],
+    ]);
+  });
+
   it('shows the answers to check, carried in hidden fields, and stores nothing yet', async () => {
     // Prepare
     const browser = chair();
