@@ -157,11 +157,11 @@ describe('planTimetableFromArgs', () => {
     [{ receivedAt: '2026-12-18 16:30' }, '--received'],
     [{ receivedAt: '2026-12-18T16:30:00Z', awareOn: '2026-13-01' }, '--aware'],
     [{ receivedAt: '2026-12-18T16:30:00Z', panelNotifiedOn: '2026-02-29' }, '--panel-notified'],
-    [{ receivedAt: '2017-12-29T10:00:00Z' }, '--received'],
+    [{ receivedAt: '2009-12-29T10:00:00Z' }, '--received'],
     [{ receivedAt: '2030-12-20T10:00:00Z' }, '--received'],
     [{ receivedAt: '2026-12-18T16:30:00Z', awareOn: '2030-12-30' }, '--aware'],
     [
-      { receivedAt: '2026-12-18T16:30:00Z', awareOn: '2026-12-14', panelNotifiedOn: '2017-05-01' },
+      { receivedAt: '2026-12-18T16:30:00Z', awareOn: '2026-12-14', panelNotifiedOn: '2009-05-01' },
       '--panel-notified',
     ],
   ])('blames %o on %s', (request, argument) => {
