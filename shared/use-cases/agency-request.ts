@@ -15,8 +15,13 @@ import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
 
-/** How long a pre-signed upload works. */
+/** How long a pre-signed upload asked for just before the upload (the page's script, the API) works. */
 export const UPLOAD_FORM_SECONDS = 15 * 60;
+/**
+ * How long the plain HTML form drawn with the page works: the person reads the page and finds
+ * the file first. Each form takes one file only, and never outlives the agency's link.
+ */
+export const PAGE_UPLOAD_FORM_SECONDS = 2 * 3600;
 
 /**
  * One message for every link that does not work: unknown, malformed or expired links all read
@@ -161,17 +166,18 @@ export async function showAgencyRequest(
 
 /**
  * Issues one upload form: its own upload id and key, recorded with its expiry, which is
- * UPLOAD_FORM_SECONDS from now or when the agency's link stops working, whichever is sooner
+ * `lifetimeSeconds` from now or when the agency's link stops working, whichever is sooner
  * (after collation the link is dead, and so is every form issued from it).
  */
 async function issueForm(
   service: Pick<Service, 'cases' | 'clock' | 'uploadForms'>,
   linked: LinkedRequest,
   options: Omit<UploadFormOptions, 'expiresInSeconds' | 'maxBytes'>,
+  lifetimeSeconds = UPLOAD_FORM_SECONDS,
 ): Promise<{ form: PresignedPost; key: string; expiresAt: string }> {
   const { record, agency } = linked;
   const now = service.clock.now();
-  const expiresAtMs = Math.min(now.getTime() + UPLOAD_FORM_SECONDS * 1000, Date.parse(linked.linkExpiresAt));
+  const expiresAtMs = Math.min(now.getTime() + lifetimeSeconds * 1000, Date.parse(linked.linkExpiresAt));
   const expiresAt = new Date(expiresAtMs).toISOString();
   const uploadId = randomUUID();
   await service.cases.putIssuedUpload({
@@ -244,10 +250,12 @@ export async function showAgencyRequestForPage(
   const now = service.clock.now();
   const confirmation = new URL(`${service.publicBaseUrl}/agency/${token}/uploaded`);
   confirmation.searchParams.set('after', now.toISOString());
-  const { form, expiresAt } = await issueForm(service, linked, {
-    contentType: { startsWith: allowedTypePrefix },
-    successRedirect: confirmation.toString(),
-  });
+  const { form, expiresAt } = await issueForm(
+    service,
+    linked,
+    { contentType: { startsWith: allowedTypePrefix }, successRedirect: confirmation.toString() },
+    PAGE_UPLOAD_FORM_SECONDS,
+  );
   return {
     view: requestView(service, linked),
     form: { url: form.url, fields: form.fields, contentTypes: allowedContentTypes, expiresAt },

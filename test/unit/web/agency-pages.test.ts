@@ -201,7 +201,7 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
       const key = hiddenField(html, 'key') ?? '';
       const [issued] = store.issuedUploadsOf(caseId);
       expect(key).toBe(agencyUploadKey(caseId, 'police', issued?.uploadId ?? 'none'));
-      expect(issued).toMatchObject({ agencyId: 'police', expiresAt: '2026-03-09T11:15:00.000Z' });
+      expect(issued).toMatchObject({ agencyId: 'police', expiresAt: '2026-03-09T13:00:00.000Z' });
       const redirect = new URL(hiddenField(html, 'success_action_redirect') ?? '');
       expect(`${redirect.origin}${redirect.pathname}`).toBe(
         `https://reviews.example.org/agency/${token}/uploaded`,
