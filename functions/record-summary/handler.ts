@@ -2,13 +2,7 @@ import middy from '@middy/core';
 import { documentsFromEnvironment, uploadsFromEnvironment } from '../../shared/adapters/documents.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
-import {
-  parseObjectScanResultEvent,
-  parseUploadBucketEvent,
-  type RecordSummaryOutcome,
-  recordScannedUpload,
-  recordSummary,
-} from '../../shared/use-cases/record-summary.ts';
+import { type RecordSummaryOutcome, recordUploadEvent } from '../../shared/use-cases/record-summary.ts';
 import { taskErrors } from '../../shared/workflow/task-handler.ts';
 
 const service = environmentService({
@@ -26,13 +20,4 @@ const service = environmentService({
  */
 export const handler = middy<unknown, RecordSummaryOutcome[]>()
   .use(taskErrors('record-summary'))
-  .handler(async (event) => {
-    if (typeof event === 'object' && event !== null && 'detail-type' in event) {
-      return [await recordScannedUpload(service, parseObjectScanResultEvent(event))];
-    }
-    const outcomes: RecordSummaryOutcome[] = [];
-    for (const record of parseUploadBucketEvent(event).Records) {
-      outcomes.push(await recordSummary(service, record));
-    }
-    return outcomes;
-  });
+  .handler((event) => recordUploadEvent(service, event));

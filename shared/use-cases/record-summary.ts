@@ -447,3 +447,22 @@ export async function recordScannedUpload(
     scan: scanOutcomes[event.detail.scanResultDetails.scanResultStatus] ?? 'not-checked',
   });
 }
+
+/**
+ * One event for the upload handler, whichever drives it: GuardDuty's scan result (on AWS) or the
+ * bucket's ObjectCreated notification (where there is no scanner). Records are handled in turn.
+ *
+ * @throws InvalidUploadEventError when the event is neither, naming the fields that do not fit.
+ */
+export async function recordUploadEvent(
+  service: RecordSummaryPorts,
+  event: unknown,
+): Promise<RecordSummaryOutcome[]> {
+  if (typeof event === 'object' && event !== null && 'detail-type' in event) {
+    return [await recordScannedUpload(service, parseObjectScanResultEvent(event))];
+  }
+  const outcomes: RecordSummaryOutcome[] = [];
+  for (const record of parseUploadBucketEvent(event).Records)
+    outcomes.push(await recordSummary(service, record));
+  return outcomes;
+}

@@ -12,6 +12,7 @@ import {
   type RecordSummaryPorts,
   recordScannedUpload,
   recordSummary,
+  recordUploadEvent,
   type UploadBucketRecord,
   uploadProblemText,
 } from '../../../shared/use-cases/record-summary.ts';
@@ -387,6 +388,40 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
 
       expect(outcome).toBe('rejected');
       expect(lastAudit()?.reason).toBe(uploadProblemText['not-checked']);
+    });
+  });
+  describe('either event, as the handler receives it', () => {
+    it('records a GuardDuty scan result as scanned and an S3 notification as not scanned', async () => {
+      const scannedKey = await issue('police');
+      const versionId = uploads.store(scannedKey, aPdf(), PDF, clock.now());
+      const scanResult = {
+        'detail-type': 'GuardDuty Malware Protection Object Scan Result',
+        source: 'aws.guardduty',
+        detail: {
+          s3ObjectDetails: { bucketName: UPLOAD_BUCKET, objectKey: scannedKey, versionId },
+          scanResultDetails: { scanResultStatus: 'NO_THREATS_FOUND' },
+        },
+      };
+      const notification = { Records: [upload(await issue('health'))] };
+
+      const outcomes = [
+        ...(await recordUploadEvent(service, scanResult)),
+        ...(await recordUploadEvent(service, notification)),
+      ];
+
+      expect(outcomes).toEqual(['received', 'received']);
+      const scans = store
+        .auditOf(caseId)
+        .filter((event) => event.action === 'summary.received')
+        .map((event) => [event.details?.agencyId, event.details?.scan]);
+      expect(scans).toEqual([
+        ['police', 'no-threats-found'],
+        ['health', 'not-scanned'],
+      ]);
+    });
+
+    it('refuses an event that is neither', async () => {
+      await expect(recordUploadEvent(service, { hello: 'world' })).rejects.toThrow(InvalidUploadEventError);
     });
   });
 });
