@@ -65,7 +65,8 @@ export const functionCatalogue = {
   'agency-return': {
     description: 'Tells an agency what to return and gives it a pre-signed upload',
     trigger: 'api',
-    needs: { table: 'read', uploadBucket: 'presign-post' },
+    // It writes the issued upload form (its key and expiry) that record-summary checks uploads against.
+    needs: { table: 'read-write', uploadBucket: 'presign-post' },
   },
   web: {
     description:
@@ -87,9 +88,10 @@ export const functionCatalogue = {
     separateModules: [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }],
   },
   'record-summary': {
-    description: "Checks an uploaded summary's size and type and marks the agency's return received",
+    description:
+      "Checks an uploaded summary against its issued form, its size, bytes and virus scan, files it with the case and marks the agency's return received",
     trigger: 'upload-event',
-    needs: { table: 'read-write', uploadBucket: 'read-write' },
+    needs: { table: 'read-write', uploadBucket: 'read-write', documentBucket: 'read-write' },
   },
   'sweep-orphans': {
     description: 'Daily: removes notification documents older than an hour that no case owns',

@@ -32,13 +32,18 @@ export const agencyUploadRules = {
 /** Key prefix of every agency upload; the upload bucket's event notification filters on it. */
 export const agencyUploadPrefix = 'uploads/';
 
-/** The one key an agency's summary for a case is uploaded to (re-uploads become new versions). */
-export function agencyUploadKey(caseId: string, agencyId: string): string {
-  return `${agencyUploadPrefix}${caseId}/${agencyId}/summary`;
+/**
+ * The key of one issued upload form: each form has its own upload id, so every file an agency
+ * sends is its own object and never a version of another.
+ */
+export function agencyUploadKey(caseId: string, agencyId: string, uploadId: string): string {
+  return `${agencyUploadPrefix}${caseId}/${agencyId}/${uploadId}`;
 }
 
-/** Reads case and agency back from an upload key; undefined for any other key. */
-export function parseAgencyUploadKey(key: string): { caseId: string; agencyId: string } | undefined {
-  const match = /^uploads\/([0-9a-f-]{36})\/([a-z0-9-]+)\/summary$/.exec(key);
-  return match ? { caseId: match[1]!, agencyId: match[2]! } : undefined;
+/** Reads case, agency and upload id back from an upload key; undefined for any other key. */
+export function parseAgencyUploadKey(
+  key: string,
+): { caseId: string; agencyId: string; uploadId: string } | undefined {
+  const match = /^uploads\/([0-9a-f-]{36})\/([a-z0-9-]+)\/([0-9a-f-]{36})$/.exec(key);
+  return match ? { caseId: match[1]!, agencyId: match[2]!, uploadId: match[3]! } : undefined;
 }

@@ -1,28 +1,23 @@
 import middy from '@middy/core';
-import type { S3Event } from 'aws-lambda';
-import { uploadsFromEnvironment } from '../../shared/adapters/documents.ts';
+import { documentsFromEnvironment, uploadsFromEnvironment } from '../../shared/adapters/documents.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
-import {
-  parseUploadBucketEvent,
-  type RecordSummaryOutcome,
-  recordSummary,
-} from '../../shared/use-cases/record-summary.ts';
+import { type RecordSummaryOutcome, recordUploadEvent } from '../../shared/use-cases/record-summary.ts';
 import { taskErrors } from '../../shared/workflow/task-handler.ts';
 
-const service = environmentService({ cases: caseStoreFromEnvironment, uploads: uploadsFromEnvironment });
+const service = environmentService({
+  cases: caseStoreFromEnvironment,
+  uploads: uploadsFromEnvironment,
+  documents: documentsFromEnvironment,
+});
 
 /**
- * ObjectCreated events from the agency upload bucket. Records are handled one after another;
- * errors are thrown (an unexpected one logged once), so Lambda retries the event, and every
- * step is safe to repeat.
+ * Uploads to the agency upload bucket. On AWS, GuardDuty's "Object Scan Result" event
+ * (EventBridge) drives it, so only a file scanned clean reaches the case documents; where there
+ * is no scanner (the local stack), the bucket's own ObjectCreated event drives the same checks and
+ * the file is recorded as not scanned. Errors are thrown (an unexpected one logged once), so the
+ * event is retried, and every step is safe to repeat.
  */
-export const handler = middy<S3Event, RecordSummaryOutcome[]>()
+export const handler = middy<unknown, RecordSummaryOutcome[]>()
   .use(taskErrors('record-summary'))
-  .handler(async (event) => {
-    const outcomes: RecordSummaryOutcome[] = [];
-    for (const record of parseUploadBucketEvent(event).Records) {
-      outcomes.push(await recordSummary(service, record));
-    }
-    return outcomes;
-  });
+  .handler((event) => recordUploadEvent(service, event));

@@ -9,8 +9,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -26,6 +25,7 @@ import {
   type ServiceConfiguration,
   ServiceFunction,
 } from '../constructs/service-function.ts';
+import { UploadMalwareProtection } from '../constructs/upload-malware-protection.ts';
 
 /** What the API stack is given by the data stack and the deployment's configuration. */
 export interface ApiStackProps extends StackProps {
@@ -287,21 +287,20 @@ export class ApiStack extends Stack {
     }
 
     // --- Upload events ---------------------------------------------------------------------
-    // The notification is attached here, through an imported bucket: attached to the data
-    // stack's bucket it would put this stack's function ARN in the data stack, a cycle.
-    const uploadBucketForEvents = s3.Bucket.fromBucketAttributes(this, 'AgencySummaryUploadBucketEvents', {
-      bucketArn: props.agencySummaryUploadBucket.bucketArn,
-      bucketName: props.agencySummaryUploadBucket.bucketName,
-    });
+    // GuardDuty scans every upload; its scan result (EventBridge), not the bucket's own
+    // notification, invokes the upload handler, so only a file scanned clean is filed with a case.
+    // It lives here, beside the function it invokes: in the data stack it would put this
+    // stack's function ARN in the data stack, a cycle.
     const uploadEventFunctions = apiFunctionNames.filter(
       (name) => functionCatalogue[name].trigger === 'upload-event',
     );
     for (const name of uploadEventFunctions) {
-      uploadBucketForEvents.addEventNotification(
-        s3.EventType.OBJECT_CREATED,
-        new s3n.LambdaDestination(functionFor(name).function),
-        { prefix: agencyUploadPrefix },
-      );
+      new UploadMalwareProtection(this, 'AgencySummaryUploadMalwareProtection', {
+        bucket: props.agencySummaryUploadBucket,
+        encryptionKey: props.dataKey,
+        prefix: agencyUploadPrefix,
+        onScanResult: functionFor(name).function,
+      });
     }
 
     // --- Daily sweeps -----------------------------------------------------------------------
@@ -311,16 +310,6 @@ export class ApiStack extends Stack {
         description: `Runs ${name} daily: ${functionCatalogue[name].description}`,
         schedule: events.Schedule.cron({ minute: '0', hour: '3' }),
         targets: [new eventTargets.LambdaFunction(functionFor(name).function, { retryAttempts: 2 })],
-      });
-    }
-
-    // CDK attaches the notification through its own deploy-time custom resource (one per stack).
-    for (const child of this.node.children) {
-      if (!child.node.id.startsWith('BucketNotificationsHandler')) continue;
-      Validations.of(child).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason:
-          "CDK's bucket-notification custom resource runs only during deployment, to set the upload bucket's event notification; CDK builds its role with the basic execution policy, and it touches no case data.",
       });
     }
 

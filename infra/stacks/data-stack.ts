@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { agencyUploadPrefix } from '../../shared/agency-links.ts';
 import { SecureBucket } from '../constructs/secure-bucket.ts';
 
 /** Configuration of the stateful resources of one deployment. */
@@ -108,10 +109,12 @@ export class DataStack extends Stack {
           : undefined,
       lifecycleRules: [
         {
-          // An agency may upload again before Day 10; the replaced summary stays recoverable for
-          // a quarter, long enough to settle any question about what was returned when.
-          id: 'ExpireReplacedUploads',
-          noncurrentVersionExpiration: Duration.days(90),
+          // A staging area: an accepted file is copied into the case document bucket as its own
+          // object, a refused one deleted, so an upload need not outlive its checks (and their retries).
+          id: 'ExpireUploadsOnceFiled',
+          prefix: agencyUploadPrefix,
+          expiration: Duration.days(30),
+          noncurrentVersionExpiration: Duration.days(1),
         },
       ],
     });

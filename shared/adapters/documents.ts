@@ -39,14 +39,23 @@ export class DocumentStore {
     );
   }
 
-  async getBytes(key: string): Promise<Uint8Array> {
-    const result = await this.#s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+  /** The object's bytes: its current version, or the version given (in a versioned bucket). */
+  async getBytes(key: string, versionId?: string): Promise<Uint8Array> {
+    const result = await this.#s3.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }),
+    );
     if (!result.Body) throw new Error(`Object ${key} has no body`);
     return result.Body.transformToByteArray();
   }
 
-  async head(key: string): Promise<StoredObjectHead> {
-    const result = await this.#s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+  async head(key: string, versionId?: string): Promise<StoredObjectHead> {
+    const result = await this.#s3.send(
+      new HeadObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ...(versionId ? { VersionId: versionId } : {}),
+      }),
+    );
     return {
       size: result.ContentLength ?? 0,
       contentType: result.ContentType,
@@ -54,8 +63,18 @@ export class DocumentStore {
     };
   }
 
-  async delete(key: string): Promise<void> {
-    await this.#s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  /**
+   * Deletes the object, or only the version given: in a versioned bucket a delete without a
+   * version adds a delete marker that hides every earlier version.
+   */
+  async delete(key: string, versionId?: string): Promise<void> {
+    await this.#s3.send(
+      new DeleteObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ...(versionId ? { VersionId: versionId } : {}),
+      }),
+    );
   }
 
   /** Every object whose key starts with `prefix`, page after page, in key order. */

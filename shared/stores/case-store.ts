@@ -8,6 +8,7 @@ import {
   type QueryCommandOutput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
 import { requireEnv } from '../env.ts';
@@ -66,7 +67,7 @@ export interface CaseFile {
 }
 
 /** The port the domain talks to; DynamoDbCaseStore is the adapter. */
-export interface CaseStore extends IdempotencyKeys {
+export interface CaseStore extends IdempotencyKeys, IssuedUploads {
   createCase(record: CaseRecord, agencies: AgencyRequest[], audit: AuditInput): Promise<CaseRecord>;
   getCase(caseId: string): Promise<CaseRecord | undefined>;
   getCaseFile(caseId: string): Promise<CaseFile>;
@@ -122,6 +123,42 @@ export interface IdempotencyKeys {
   claimIdempotencyKey(key: string, claim: IdempotencyRecord): Promise<IdempotencyRecord>;
   findIdempotencyKey(key: string): Promise<IdempotencyRecord | undefined>;
 }
+
+/**
+ * One upload form issued to an agency: bound to its case, its agency and its own key, and
+ * usable until it expires (never after the agency's link does).
+ */
+export interface IssuedUpload {
+  uploadId: string;
+  caseId: string;
+  agencyId: string;
+  issuedAt: string;
+  expiresAt: string;
+}
+
+/** The object that used an issued upload form, and when it was recorded. */
+export interface UploadUse {
+  /** The uploaded object's identity: its S3 version id, or its event sequencer or ETag. */
+  usedBy: string;
+  usedAt: string;
+}
+
+/** Issued upload forms, kept in the case table so the upload handler accepts only their keys. */
+export interface IssuedUploads {
+  /** Records a new form; a second form with the same upload id is a DuplicateWriteError. */
+  putIssuedUpload(upload: IssuedUpload): Promise<void>;
+  /** The form with this upload id, with its use when one was recorded; undefined when never issued. */
+  findIssuedUpload(uploadId: string): Promise<(IssuedUpload & { use?: UploadUse }) | undefined>;
+  /**
+   * Marks the form used by one object, with a conditional write. Answers the use that holds the
+   * form: this one when it was unused (or used by this same object before), otherwise the earlier one.
+   */
+  claimIssuedUpload(uploadId: string, use: UploadUse): Promise<UploadUse>;
+}
+
+/** How long an issued upload's record outlives its expiry before the table's TTL removes it. */
+const ISSUED_UPLOAD_KEPT_SECONDS = 30 * 24 * 3600;
+const issuedUploadItemKey = (uploadId: string) => ({ pk: `UPLOAD#${uploadId}`, sk: 'UPLOAD' });
 
 /** How long an idempotency key is remembered before the table's TTL removes it. */
 const IDEMPOTENCY_KEY_LIFETIME_SECONDS = 7 * 24 * 3600;
@@ -458,6 +495,72 @@ export class DynamoDbCaseStore implements CaseStore {
       caseId: String(Item.caseId),
       claimedAt: String(Item.claimedAt),
     };
+  }
+
+  async putIssuedUpload(upload: IssuedUpload): Promise<void> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: {
+            ...issuedUploadItemKey(upload.uploadId),
+            uploadId: upload.uploadId,
+            caseId: upload.caseId,
+            agencyId: upload.agencyId,
+            issuedAt: upload.issuedAt,
+            expiresAt: upload.expiresAt,
+            expiresAtEpoch: Math.floor(Date.parse(upload.expiresAt) / 1000) + ISSUED_UPLOAD_KEPT_SECONDS,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new DuplicateWriteError(`Upload ${upload.uploadId} was already issued`);
+      }
+      throw error;
+    }
+  }
+
+  async findIssuedUpload(uploadId: string): Promise<(IssuedUpload & { use?: UploadUse }) | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({
+        TableName: this.#tableName,
+        Key: issuedUploadItemKey(uploadId),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    return {
+      uploadId: String(Item.uploadId),
+      caseId: String(Item.caseId),
+      agencyId: String(Item.agencyId),
+      issuedAt: String(Item.issuedAt),
+      expiresAt: String(Item.expiresAt),
+      ...(Item.usedBy ? { use: { usedBy: String(Item.usedBy), usedAt: String(Item.usedAt) } } : {}),
+    };
+  }
+
+  async claimIssuedUpload(uploadId: string, use: UploadUse): Promise<UploadUse> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: issuedUploadItemKey(uploadId),
+          UpdateExpression: 'SET usedBy = :usedBy, usedAt = if_not_exists(usedAt, :usedAt)',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(usedBy) OR usedBy = :usedBy)',
+          ExpressionAttributeValues: { ':usedBy': use.usedBy, ':usedAt': use.usedAt },
+        }),
+      );
+      const claimed = await this.findIssuedUpload(uploadId);
+      return claimed?.use ?? { ...use };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const earlier = await this.findIssuedUpload(uploadId);
+      if (!earlier) throw new StaleWriteError(`Upload ${uploadId} is not (or no longer) issued`);
+      if (!earlier.use) throw new StaleWriteError(`Upload ${uploadId} changed while it was being claimed`);
+      return earlier.use;
+    }
   }
 
   #auditEvent(caseId: string, audit: AuditInput): AuditEvent {

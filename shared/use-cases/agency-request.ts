@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { PresignedPost, UploadFormOptions } from '../adapters/upload-forms.ts';
 import {
   agencyUploadKey,
   agencyUploadRules,
@@ -13,8 +15,13 @@ import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
 
-/** How long a pre-signed upload works. */
+/** How long a pre-signed upload asked for just before the upload (the page's script, the API) works. */
 export const UPLOAD_FORM_SECONDS = 15 * 60;
+/**
+ * How long the plain HTML form drawn with the page works: the person reads the page and finds
+ * the file first. Each form takes one file only, and never outlives the agency's link.
+ */
+export const PAGE_UPLOAD_FORM_SECONDS = 2 * 3600;
 
 /**
  * One message for every link that does not work: unknown, malformed or expired links all read
@@ -60,11 +67,12 @@ export type AgencyLinkPorts = Pick<Service, 'cases' | 'clock' | 'profile'>;
 /** What issuing an upload form touches. */
 export type AgencyUploadPorts = Pick<Service, 'cases' | 'clock' | 'uploadForms'>;
 
-/** The case and agency a working capability link is bound to. */
+/** The case and agency a working capability link is bound to, and when the link stops working. */
 interface LinkedRequest {
   record: CaseRecord;
   agency: AgencyRequest;
   audit: AuditEvent[];
+  linkExpiresAt: string;
 }
 
 /** Resolves a capability token to its case and agency, or LinkNotUsableError. */
@@ -82,7 +90,7 @@ async function resolveLink(
     const file = await service.cases.getCaseFile(link.caseId);
     const agency = file.agencies.find((candidate) => candidate.agencyId === link.agencyId);
     if (!agency) throw new LinkNotUsableError('not-found');
-    return { record: file.case, agency, audit: file.audit };
+    return { record: file.case, agency, audit: file.audit, linkExpiresAt: link.expiresAt };
   } catch (error) {
     if (error instanceof CaseNotFoundError) throw new LinkNotUsableError('not-found');
     throw error;
@@ -156,6 +164,40 @@ export async function showAgencyRequest(
   return requestView(service, await resolveLink(service, link.token));
 }
 
+/**
+ * Issues one upload form: its own upload id and key, recorded with its expiry, which is
+ * `lifetimeSeconds` from now or when the agency's link stops working, whichever is sooner
+ * (after collation the link is dead, and so is every form issued from it).
+ */
+async function issueForm(
+  service: Pick<Service, 'cases' | 'clock' | 'uploadForms'>,
+  linked: LinkedRequest,
+  options: Omit<UploadFormOptions, 'expiresInSeconds' | 'maxBytes'>,
+  lifetimeSeconds = UPLOAD_FORM_SECONDS,
+): Promise<{ form: PresignedPost; key: string; expiresAt: string }> {
+  const { record, agency } = linked;
+  const now = service.clock.now();
+  const expiresAtMs = Math.min(now.getTime() + lifetimeSeconds * 1000, Date.parse(linked.linkExpiresAt));
+  const expiresAt = new Date(expiresAtMs).toISOString();
+  const uploadId = randomUUID();
+  await service.cases.putIssuedUpload({
+    uploadId,
+    caseId: record.caseId,
+    agencyId: agency.agencyId,
+    issuedAt: now.toISOString(),
+    expiresAt,
+  });
+  const key = agencyUploadKey(record.caseId, agency.agencyId, uploadId);
+  const form = await service.uploadForms.uploadForm(key, {
+    ...options,
+    maxBytes: agencyUploadRules.maxBytes,
+    // The policy's expiry is whole seconds, never later than the recorded one.
+    expiresInSeconds: Math.max(1, Math.floor((expiresAtMs - now.getTime()) / 1000)),
+  });
+  logInfo('Upload form issued', { caseId: record.caseId, agencyId: agency.agencyId, uploadId });
+  return { form, key, expiresAt };
+}
+
 /** A pre-signed upload form for one file. */
 export interface AgencyUploadForm {
   url: string;
@@ -165,9 +207,10 @@ export interface AgencyUploadForm {
 }
 
 /**
- * A pre-signed POST for this agency's one upload key on this case, limited to the file's type
- * and the size limit and valid for UPLOAD_FORM_SECONDS. Issuing it changes nothing; the upload
- * itself is checked and recorded by record-summary.
+ * A pre-signed POST for a new upload key of this agency on this case (its own upload id),
+ * limited to the file's type and the size limit and valid for UPLOAD_FORM_SECONDS or until the
+ * link stops working. Issuing it records the form and changes nothing else; the upload itself is
+ * checked and recorded by record-summary, which accepts only the keys of issued forms.
  *
  * @throws LinkNotUsableError, InvalidInputError (what the file is said to be: every bad field named)
  */
@@ -175,16 +218,9 @@ export async function issueAgencyUpload(
   service: AgencyUploadPorts,
   request: { token: string | undefined; upload: unknown },
 ): Promise<AgencyUploadForm> {
-  const { record, agency } = await resolveLink(service, request.token);
+  const linked = await resolveLink(service, request.token);
   const upload = parseInput(agencyUploadRequest, request.upload, 'upload');
-  const key = agencyUploadKey(record.caseId, agency.agencyId);
-  const expiresAt = new Date(service.clock.now().getTime() + UPLOAD_FORM_SECONDS * 1000).toISOString();
-  const form = await service.uploadForms.uploadForm(key, {
-    contentType: upload.contentType,
-    maxBytes: agencyUploadRules.maxBytes,
-    expiresInSeconds: UPLOAD_FORM_SECONDS,
-  });
-  logInfo('Upload form issued', { caseId: record.caseId, agencyId: agency.agencyId });
+  const { form, key, expiresAt } = await issueForm(service, linked, { contentType: upload.contentType });
   return { url: form.url, fields: form.fields, key, expiresAt };
 }
 
@@ -197,7 +233,8 @@ const allowedTypePrefix = 'application/';
  * known when the page is drawn, so the policy allows any `application/` type (the form's radios
  * send PDF or Word) and record-summary re-checks the type and size of what arrives. S3 then sends
  * the browser back to the page's confirmation (`success_action_redirect`), on this site only.
- * Issuing it changes nothing. The link is read once for both the request and the form.
+ * Issuing it records the form (see issueAgencyUpload). The link is read once for both the
+ * request and the form.
  *
  * @throws LinkNotUsableError
  */
@@ -210,23 +247,17 @@ export async function showAgencyRequestForPage(
 }> {
   const { token } = request;
   const linked = await resolveLink(service, token);
-  const { record, agency } = linked;
   const now = service.clock.now();
   const confirmation = new URL(`${service.publicBaseUrl}/agency/${token}/uploaded`);
   confirmation.searchParams.set('after', now.toISOString());
-  const form = await service.uploadForms.uploadForm(agencyUploadKey(record.caseId, agency.agencyId), {
-    contentType: { startsWith: allowedTypePrefix },
-    maxBytes: agencyUploadRules.maxBytes,
-    expiresInSeconds: UPLOAD_FORM_SECONDS,
-    successRedirect: confirmation.toString(),
-  });
+  const { form, expiresAt } = await issueForm(
+    service,
+    linked,
+    { contentType: { startsWith: allowedTypePrefix }, successRedirect: confirmation.toString() },
+    PAGE_UPLOAD_FORM_SECONDS,
+  );
   return {
     view: requestView(service, linked),
-    form: {
-      url: form.url,
-      fields: form.fields,
-      contentTypes: allowedContentTypes,
-      expiresAt: new Date(now.getTime() + UPLOAD_FORM_SECONDS * 1000).toISOString(),
-    },
+    form: { url: form.url, fields: form.fields, contentTypes: allowedContentTypes, expiresAt },
   };
 }

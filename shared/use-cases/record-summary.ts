@@ -7,7 +7,9 @@ import { type Actor, systemActor } from '../schemas/roles.ts';
 import { milestone } from '../schemas/timetable.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
-import type { CaseFile } from '../stores/case-store.ts';
+import type { CaseFile, IssuedUpload, UploadUse } from '../stores/case-store.ts';
+import { mediaTypeOfKind, type UploadedFileKind, uploadedFileKind } from '../upload-contents.ts';
+import { hasReached } from '../workflow/steps.ts';
 
 /**
  * The parts of an S3 event notification this function reads (ObjectCreated on the upload
@@ -23,6 +25,7 @@ export const uploadBucketEvent = z.object({
           bucket: z.object({ name: nonEmpty() }),
           object: z.object({
             key: nonEmpty(),
+            versionId: z.optional(z.string()),
             size: z.optional(z.number()),
             eTag: z.optional(z.string()),
             sequencer: z.optional(z.string()),
@@ -50,18 +53,98 @@ export function parseUploadBucketEvent(event: unknown): UploadBucketEvent {
   return parsed.data;
 }
 
+/**
+ * The parts of GuardDuty's "Object Scan Result" event (EventBridge) this function reads: on AWS
+ * it drives acceptance, so a file is copied into the case documents only once it is scanned clean.
+ */
+export const objectScanResultEvent = z.object({
+  'detail-type': z.literal('GuardDuty Malware Protection Object Scan Result'),
+  source: z.literal('aws.guardduty'),
+  detail: z.object({
+    scanStatus: z.optional(z.string()),
+    s3ObjectDetails: z.object({
+      bucketName: nonEmpty(),
+      objectKey: nonEmpty(),
+      eTag: z.optional(z.string()),
+      versionId: z.optional(z.string()),
+    }),
+    scanResultDetails: z.object({ scanResultStatus: nonEmpty() }),
+  }),
+});
+export type ObjectScanResultEvent = z.infer<typeof objectScanResultEvent>;
+
+/** Validates a GuardDuty scan result at the boundary, naming every field that does not fit. */
+export function parseObjectScanResultEvent(event: unknown): ObjectScanResultEvent {
+  const parsed = objectScanResultEvent.safeParse(event);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(event)').join(', ');
+    throw new InvalidUploadEventError(`Scan result event invalid at: ${fields}`);
+  }
+  return parsed.data;
+}
+
 /** What became of one uploaded object. */
 export type RecordSummaryOutcome =
   | 'received'
   | 'received-late'
   | 'replaced'
   | 'rejected'
-  /** This very upload was already recorded: S3 delivered its event twice. */
+  /** This very upload was already recorded: its event was delivered twice. */
   | 'already-recorded'
   /** The object is no longer there (rejected and deleted by an earlier delivery). */
   | 'gone'
-  /** Not an agency upload of a known case and agency. */
+  /** Its key is of no form issued for that case and agency: deleted, recorded on no case. */
+  | 'not-issued'
+  /** Not an agency upload. */
   | 'ignored';
+
+/**
+ * What is known of a file's virus scan: scanned with no threat found; not scanned (this copy of
+ * the service has no scanner, as locally); a threat found; or the scanner could not check it.
+ */
+export type UploadScan = 'no-threats-found' | 'not-scanned' | 'threats-found' | 'not-checked';
+
+/** Why an upload is refused, each in words the agency reads on its page. */
+export type UploadProblem =
+  | 'empty'
+  | 'too-large'
+  | 'wrong-type'
+  | 'form-expired'
+  | 'review-collated'
+  | 'form-used'
+  | 'threat'
+  | 'not-checked';
+
+const megabytes = Math.floor(agencyUploadRules.maxBytes / (1024 * 1024));
+
+/** Plain words for each problem (no full stop: the page adds it). */
+export const uploadProblemText: Record<UploadProblem, string> = {
+  empty: 'The file was empty',
+  'too-large': `The file was larger than ${megabytes} MB`,
+  'wrong-type': 'The file was not a PDF or a Word document (.docx)',
+  'form-expired':
+    'The upload form had expired before the file arrived. Open your link again and upload the file again',
+  'review-collated':
+    'The summaries for this review have already been collated, so files can no longer be accepted. Contact the partnership team',
+  'form-used':
+    'This upload form had already been used for another file. Open your link again to upload a new file',
+  threat: 'A virus check found a threat in the file',
+  'not-checked': 'The file could not be checked for viruses (a password-protected file cannot be checked)',
+};
+
+/** One uploaded object, as an S3 event or a GuardDuty scan result names it. */
+export interface UploadedObject {
+  bucket: string;
+  /** The object key, decoded. */
+  key: string;
+  /** Its version in the (versioned) upload bucket, when the event gives one. */
+  versionId?: string;
+  /** What tells this object apart from another written to the same key: version, sequencer or ETag. */
+  objectId?: string;
+  /** When S3 stored it, when the event says; otherwise its LastModified is used. */
+  uploadedAt?: string;
+  scan: UploadScan;
+}
 
 /** How many times a change that lost a race with another writer is re-read and tried again. */
 const WRITE_ATTEMPTS = 4;
@@ -71,24 +154,29 @@ export function decodeS3EventKey(key: string): string {
   return decodeURIComponent(key.replace(/\+/g, '%20'));
 }
 
-/** Why an uploaded object is refused, or undefined when it is acceptable. */
-export function uploadProblem(head: StoredObjectHead): string | undefined {
-  if (head.size < 1) return 'The file is empty';
-  if (head.size > agencyUploadRules.maxBytes) {
-    return `The file is ${head.size} bytes, over the limit of ${agencyUploadRules.maxBytes} bytes`;
-  }
+/** Why an object is refused before its bytes are read (size and declared type), or undefined. */
+export function uploadProblem(head: StoredObjectHead): UploadProblem | undefined {
+  if (head.size < 1) return 'empty';
+  if (head.size > agencyUploadRules.maxBytes) return 'too-large';
   const mediaType = head.contentType?.split(';')[0]?.trim().toLowerCase();
-  if (!mediaType || !(mediaType in agencyUploadRules.allowedTypes)) {
-    return `The file type ${mediaType ?? '(none)'} is not allowed; upload a PDF or a Word document (.docx)`;
-  }
+  if (!mediaType || !(mediaType in agencyUploadRules.allowedTypes)) return 'wrong-type';
   return undefined;
+}
+
+/** Where an accepted summary is kept with the case's documents: one object per accepted upload. */
+export function agencyReturnDocumentKey(
+  ids: { caseId: string; agencyId: string; uploadId: string },
+  kind: UploadedFileKind,
+): string {
+  return `cases/${ids.caseId}/agency-returns/${ids.uploadId}/${ids.agencyId}-summary.${kind}`;
 }
 
 function log(level: 'info' | 'warn', message: string, ids: Record<string, string>) {
   console[level](JSON.stringify({ message, ...ids }));
 }
 
-const isMissingObject = (error: unknown) => ['NotFound', 'NoSuchKey'].includes((error as Error).name);
+const isMissingObject = (error: unknown) =>
+  ['NotFound', 'NoSuchKey', 'NoSuchVersion'].includes((error as Error).name);
 
 /** Reads the case and the agency's request; undefined when either does not exist. */
 async function findRequest(service: Pick<Service, 'cases'>, caseId: string, agencyId: string) {
@@ -108,7 +196,7 @@ async function findRequest(service: Pick<Service, 'cases'>, caseId: string, agen
  * A change with an event id already written is this same upload recorded before.
  */
 async function withFreshRequest(
-  service: Pick<Service, 'cases' | 'clock' | 'uploads'>,
+  service: Pick<Service, 'cases'>,
   ids: { caseId: string; agencyId: string },
   change: (file: CaseFile, agency: AgencyRequest) => Promise<RecordSummaryOutcome>,
 ): Promise<RecordSummaryOutcome> {
@@ -116,7 +204,7 @@ async function withFreshRequest(
     const found = await findRequest(service, ids.caseId, ids.agencyId);
     if (!found) {
       log('warn', 'Upload for an unknown case or agency', ids);
-      return 'ignored';
+      return 'not-issued';
     }
     try {
       return await change(found.file, found.agency);
@@ -127,18 +215,192 @@ async function withFreshRequest(
   }
 }
 
+/** What recording an upload touches: the case table, both buckets and the clock. */
+export type RecordSummaryPorts = Pick<Service, 'cases' | 'clock' | 'uploads' | 'documents'>;
+
 /**
- * Handles one object created in the upload bucket. Re-checks its size and type (local S3
- * enforces neither; on AWS the pre-signed POST policy should already have). A bad upload is
- * deleted and its rejection audited, leaving the agency's request as it was; a good one marks
- * the request received (late when after the Day 10 deadline), and a later one replaces it.
+ * Handles one object in the upload bucket. Its key must be of a form that was issued to that case
+ * and agency, not yet used by another file and not expired when the object was stored (and the
+ * review not yet collated); its size, its declared type and its bytes must be a PDF or a Word
+ * document of up to 10 MB; its scan must not have found a threat. A refused object is audited on
+ * the agency's request (the agency sees why) and its version deleted; nothing else is touched. An
+ * accepted one is copied into the case documents, its own object, and marks the request received
+ * (late after the Day 10 deadline), or replaces the earlier summary, which stays where it is.
  */
-export async function recordSummary(
-  service: Pick<Service, 'cases' | 'clock' | 'uploads'>,
-  record: UploadBucketRecord,
+export async function recordUpload(
+  service: RecordSummaryPorts,
+  object: UploadedObject,
 ): Promise<RecordSummaryOutcome> {
   const uploads = service.uploads;
-  if (!record.eventName.startsWith('ObjectCreated:') || record.s3.bucket.name !== uploads.bucket) {
+  if (object.bucket !== uploads.bucket) {
+    log('info', 'Ignored an event that is not an upload', { bucket: object.bucket });
+    return 'ignored';
+  }
+  const parsed = parseAgencyUploadKey(object.key);
+  if (!parsed) {
+    log('info', 'Ignored an object that is not an agency upload', { objectId: object.objectId ?? '' });
+    return 'ignored';
+  }
+  const ids = { caseId: parsed.caseId, agencyId: parsed.agencyId };
+  const logIds = { ...ids, uploadId: parsed.uploadId };
+  const issued = await service.cases.findIssuedUpload(parsed.uploadId);
+  if (!issued || issued.caseId !== parsed.caseId || issued.agencyId !== parsed.agencyId) {
+    // A key changed in the form (another agency's, another case's) or made up: no case hears of it.
+    log('warn', 'Upload to a key that was never issued; deleted', logIds);
+    await deleteQuietly(service, object);
+    return 'not-issued';
+  }
+
+  let head: StoredObjectHead;
+  try {
+    head = await uploads.head(object.key, object.versionId);
+  } catch (error) {
+    if (!isMissingObject(error)) throw error;
+    log('info', 'Uploaded object no longer exists', logIds);
+    return 'gone';
+  }
+  const objectId = object.versionId ?? object.objectId ?? head.lastModified?.toISOString() ?? 'unversioned';
+  // One audit event id per stored object, whatever it leads to, so a second delivery writes nothing.
+  const eventId = `upload-${parsed.uploadId}-${objectId}`;
+  const uploadedAt =
+    object.uploadedAt ?? head.lastModified?.toISOString() ?? service.clock.now().toISOString();
+
+  const found = await findRequest(service, ids.caseId, ids.agencyId);
+  if (!found) {
+    log('warn', 'Upload for an unknown case or agency; deleted', logIds);
+    await deleteQuietly(service, object);
+    return 'not-issued';
+  }
+
+  let problem = await formProblem(service, issued, found.file, { usedBy: objectId, usedAt: uploadedAt });
+  let kind: UploadedFileKind | undefined;
+  let bytes: Uint8Array | undefined;
+  problem ??= uploadProblem(head);
+  if (!problem) problem = scanProblem(object.scan);
+  if (!problem) {
+    bytes = await uploads.getBytes(object.key, object.versionId);
+    kind = uploadedFileKind(bytes);
+    if (bytes.byteLength < 1) problem = 'empty';
+    else if (bytes.byteLength > agencyUploadRules.maxBytes) problem = 'too-large';
+    else if (!kind) problem = 'wrong-type';
+  }
+
+  const details = {
+    agencyId: ids.agencyId,
+    size: head.size,
+    contentType: head.contentType ?? null,
+    scan: object.scan,
+  };
+  if (problem || !kind || !bytes) {
+    const reason = uploadProblemText[problem ?? 'wrong-type'];
+    const outcome = await withFreshRequest(service, ids, async (_file, agency) => {
+      await service.cases.updateAgencyRequest(
+        agency,
+        {},
+        {
+          actor: systemActor('record-summary'),
+          at: service.clock.now().toISOString(),
+          action: 'summary.rejected',
+          reason,
+          details: { ...details, problem: problem ?? 'wrong-type' },
+          eventId,
+        },
+      );
+      return 'rejected';
+    });
+    // The rejection is audited first, so a failed delete is retried with the event and audits nothing twice.
+    await uploads.delete(object.key, object.versionId);
+    log('info', `Upload ${outcome}: ${problem}`, logIds);
+    return outcome;
+  }
+
+  // The accepted file becomes its own object with the case's documents: no later upload, good or
+  // bad, can overwrite or delete it.
+  const documentKey = agencyReturnDocumentKey(parsed, kind);
+  await service.documents.put(documentKey, bytes, mediaTypeOfKind[kind]);
+  const agencyActor: Actor = { kind: 'agency', agencyId: ids.agencyId };
+  const outcome = await withFreshRequest(service, ids, async (file, agency) => {
+    const at = service.clock.now().toISOString();
+    const accepted = { ...details, contentType: mediaTypeOfKind[kind], documentKey };
+    if (agency.status === 'received') {
+      await service.cases.updateAgencyRequest(
+        agency,
+        { documentKey },
+        {
+          actor: agencyActor,
+          at,
+          action: 'summary.replaced',
+          reason: `${agency.agencyName} uploaded a new version of its summary`,
+          details: accepted,
+          eventId,
+        },
+      );
+      return 'replaced';
+    }
+    const dueAt = milestone(file.case.timetable, 'agencySummariesDue').dueAt;
+    // Judged at the upload's time: a slow scan does not make a summary late.
+    const late = Date.parse(uploadedAt) > Date.parse(dueAt);
+    await service.cases.updateAgencyRequest(
+      agency,
+      { status: 'received', receivedAt: uploadedAt, late, documentKey },
+      {
+        actor: agencyActor,
+        at,
+        action: late ? 'summary.received-late' : 'summary.received',
+        reason: late
+          ? `${agency.agencyName} returned its summary after the Day 10 deadline`
+          : `${agency.agencyName} returned its summary`,
+        details: { ...accepted, late },
+        eventId,
+      },
+    );
+    return late ? 'received-late' : 'received';
+  });
+  log('info', `Upload ${outcome}`, logIds);
+  return outcome;
+}
+
+/**
+ * Why the form no longer takes this file: expired when the object was stored, the review
+ * collated (the agency's link is dead, and every form issued from it), or used by another file.
+ * Claims the form for this object otherwise.
+ */
+async function formProblem(
+  service: Pick<Service, 'cases'>,
+  issued: IssuedUpload,
+  file: CaseFile,
+  use: UploadUse,
+): Promise<UploadProblem | undefined> {
+  if (Date.parse(use.usedAt) >= Date.parse(issued.expiresAt)) return 'form-expired';
+  if (hasReached(file.case.status, 'collating')) return 'review-collated';
+  const holder = await service.cases.claimIssuedUpload(issued.uploadId, use);
+  return holder.usedBy === use.usedBy ? undefined : 'form-used';
+}
+
+function scanProblem(scan: UploadScan): UploadProblem | undefined {
+  if (scan === 'threats-found') return 'threat';
+  if (scan === 'not-checked') return 'not-checked';
+  return undefined;
+}
+
+/** Deletes an object that no case will hear of; a missing one is already what was wanted. */
+async function deleteQuietly(service: Pick<Service, 'uploads'>, object: UploadedObject): Promise<void> {
+  try {
+    await service.uploads.delete(object.key, object.versionId);
+  } catch (error) {
+    if (!isMissingObject(error)) throw error;
+  }
+}
+
+/**
+ * An ObjectCreated record from the upload bucket's own notification: what the local stack sends
+ * (it has no scanner, so the file is recorded as not scanned).
+ */
+export async function recordSummary(
+  service: RecordSummaryPorts,
+  record: UploadBucketRecord,
+): Promise<RecordSummaryOutcome> {
+  if (!record.eventName.startsWith('ObjectCreated:')) {
     log('info', 'Ignored an event that is not an upload', { eventName: record.eventName });
     return 'ignored';
   }
@@ -151,87 +413,56 @@ export async function recordSummary(
     });
     return 'ignored';
   }
-  const ids = parseAgencyUploadKey(key);
-  if (!ids) {
-    log('info', 'Ignored an object that is not an agency upload', {
-      sequencer: record.s3.object.sequencer ?? '',
-    });
-    return 'ignored';
-  }
-  // One audit event id per upload, whatever it leads to, so a second delivery of the same event writes nothing.
-  const uploadId = record.s3.object.sequencer ?? record.s3.object.eTag;
-  const eventId = uploadId ? `upload-${ids.agencyId}-${uploadId}` : undefined;
-
-  let head: StoredObjectHead;
-  try {
-    head = await uploads.head(key);
-  } catch (error) {
-    if (!isMissingObject(error)) throw error;
-    log('info', 'Uploaded object no longer exists', ids);
-    return 'gone';
-  }
-
-  const problem = uploadProblem(head);
-  if (problem) {
-    const outcome = await withFreshRequest(service, ids, async (_file, agency) => {
-      await service.cases.updateAgencyRequest(
-        agency,
-        {},
-        {
-          actor: systemActor('record-summary'),
-          at: service.clock.now().toISOString(),
-          action: 'summary.rejected',
-          reason: problem,
-          details: { agencyId: ids.agencyId, size: head.size, contentType: head.contentType ?? null },
-          eventId,
-        },
-      );
-      return 'rejected';
-    });
-    // The rejection is audited first, so a failed delete is retried with the event and audits nothing twice.
-    if (outcome !== 'ignored') await uploads.delete(key);
-    log('info', `Upload ${outcome === 'rejected' ? 'rejected' : outcome}`, ids);
-    return outcome;
-  }
-
-  const agencyActor: Actor = { kind: 'agency', agencyId: ids.agencyId };
-  const outcome = await withFreshRequest(service, ids, async (file, agency) => {
-    const now = service.clock.now();
-    const at = now.toISOString();
-    const details = { agencyId: ids.agencyId, size: head.size, contentType: head.contentType ?? null };
-    if (agency.status === 'received') {
-      await service.cases.updateAgencyRequest(
-        agency,
-        { documentKey: key },
-        {
-          actor: agencyActor,
-          at,
-          action: 'summary.replaced',
-          reason: `${agency.agencyName} uploaded a new version of its summary`,
-          details,
-          eventId,
-        },
-      );
-      return 'replaced';
-    }
-    const dueAt = milestone(file.case.timetable, 'agencySummariesDue').dueAt;
-    const late = now.getTime() > Date.parse(dueAt);
-    await service.cases.updateAgencyRequest(
-      agency,
-      { status: 'received', receivedAt: at, late, documentKey: key },
-      {
-        actor: agencyActor,
-        at,
-        action: late ? 'summary.received-late' : 'summary.received',
-        reason: late
-          ? `${agency.agencyName} returned its summary after the Day 10 deadline`
-          : `${agency.agencyName} returned its summary`,
-        details: { ...details, late },
-        eventId,
-      },
-    );
-    return late ? 'received-late' : 'received';
+  const object = record.s3.object;
+  return recordUpload(service, {
+    bucket: record.s3.bucket.name,
+    key,
+    versionId: object.versionId,
+    objectId: object.versionId ?? object.sequencer ?? object.eTag,
+    uploadedAt: record.eventTime,
+    scan: 'not-scanned',
   });
-  log('info', `Upload ${outcome}`, ids);
-  return outcome;
+}
+
+const scanOutcomes: Record<string, UploadScan> = {
+  NO_THREATS_FOUND: 'no-threats-found',
+  THREATS_FOUND: 'threats-found',
+};
+
+/**
+ * GuardDuty's scan result for an object in the upload bucket (on AWS): a clean file is accepted,
+ * a threat refuses it, and a file the scanner could not check (UNSUPPORTED, ACCESS_DENIED,
+ * FAILED) is refused too, so nothing unscanned reaches the case documents.
+ */
+export async function recordScannedUpload(
+  service: RecordSummaryPorts,
+  event: ObjectScanResultEvent,
+): Promise<RecordSummaryOutcome> {
+  const details = event.detail.s3ObjectDetails;
+  return recordUpload(service, {
+    bucket: details.bucketName,
+    key: details.objectKey,
+    versionId: details.versionId,
+    objectId: details.versionId ?? details.eTag,
+    scan: scanOutcomes[event.detail.scanResultDetails.scanResultStatus] ?? 'not-checked',
+  });
+}
+
+/**
+ * One event for the upload handler, whichever drives it: GuardDuty's scan result (on AWS) or the
+ * bucket's ObjectCreated notification (where there is no scanner). Records are handled in turn.
+ *
+ * @throws InvalidUploadEventError when the event is neither, naming the fields that do not fit.
+ */
+export async function recordUploadEvent(
+  service: RecordSummaryPorts,
+  event: unknown,
+): Promise<RecordSummaryOutcome[]> {
+  if (typeof event === 'object' && event !== null && 'detail-type' in event) {
+    return [await recordScannedUpload(service, parseObjectScanResultEvent(event))];
+  }
+  const outcomes: RecordSummaryOutcome[] = [];
+  for (const record of parseUploadBucketEvent(event).Records)
+    outcomes.push(await recordSummary(service, record));
+  return outcomes;
 }

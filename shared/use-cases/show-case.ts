@@ -83,8 +83,37 @@ async function caseDocuments(service: ShowCasePorts, file: CaseFile): Promise<Ca
   return found.filter((document) => document !== undefined);
 }
 
-function agencyView(agency: AgencyRequest, showContacts: boolean): CaseView['agencies'][number] {
+const acceptedUploadActions = ['summary.received', 'summary.received-late', 'summary.replaced'];
+
+/** Whether any accepted agency file was recorded as not scanned for viruses (no scanner on this copy). */
+function returnsNotScanned(audit: readonly AuditEvent[]): boolean {
+  return audit.some(
+    (event) => acceptedUploadActions.includes(event.action) && event.details?.scan === 'not-scanned',
+  );
+}
+
+/** The agency's latest refused file, when no file was accepted after it: when, and why in plain words. */
+function lastRefusal(
+  audit: readonly AuditEvent[],
+  agencyId: string,
+): { at: string; reason: string } | undefined {
+  const uploads = audit.filter(
+    (event) =>
+      event.details?.agencyId === agencyId &&
+      (event.action === 'summary.rejected' || acceptedUploadActions.includes(event.action)),
+  );
+  const latest = uploads.at(-1);
+  return latest?.action === 'summary.rejected' ? { at: latest.at, reason: latest.reason } : undefined;
+}
+
+function agencyView(
+  agency: AgencyRequest,
+  showContacts: boolean,
+  audit: readonly AuditEvent[] = [],
+): CaseView['agencies'][number] {
+  const refused = lastRefusal(audit, agency.agencyId);
   return {
+    ...(refused ? { lastRefusal: refused } : {}),
     agencyId: agency.agencyId,
     name: agency.agencyName,
     status: agency.status,
@@ -122,8 +151,12 @@ export interface CaseView {
     receivedAt?: string;
     /** The agency's single point of contact: for the partnership team only, who chase returns. */
     spoc?: { name: string; email: string };
+    /** Its latest file was refused (a virus found, the wrong type…) and none accepted since. */
+    lastRefusal?: { at: string; reason: string };
   }[];
   documents: CaseDocumentLink[];
+  /** Some agency file was accepted without a virus scan: this copy of the service has no scanner. */
+  returnsNotScanned: boolean;
   decision?: CaseRecord['decision'];
   failure?: CaseRecord['failure'];
   workflow: WorkflowView;
@@ -175,8 +208,9 @@ export async function showCase(
     // In the order the notification listed them.
     agencies: [...file.agencies]
       .sort((a, b) => record.agencyIds.indexOf(a.agencyId) - record.agencyIds.indexOf(b.agencyId))
-      .map((agency) => agencyView(agency, showContacts)),
+      .map((agency) => agencyView(agency, showContacts, file.audit)),
     documents,
+    returnsNotScanned: returnsNotScanned(file.audit),
     decision: record.decision,
     failure: record.failure,
     workflow,

@@ -200,7 +200,7 @@ describe('an agency returns its summary through the emailed link', () => {
       expect(new URL(plain.url()).searchParams.has('key')).toBe(false);
       await refreshUntilChecked(plain, 'checking-without-javascript');
       expect(await textOf(plain, 'main h1')).toBe('Your file was not accepted');
-      expect(await textOf(plain, 'main')).toContain('The file is empty.');
+      expect(await textOf(plain, 'main')).toContain('The file was empty.');
       await screenshot(plain, 'file-rejected-without-javascript');
       await page.goto(plain.url());
       await expectNoAxeViolations(page, 'the page saying a file was rejected');

@@ -128,6 +128,11 @@ describe('following a case to the decision and the Panel', () => {
       expect(returns[index]).toMatch(last ? /Escalated$/ : /Received$/);
     }
     expect(await textOf(browser.page, 'main')).toContain('These links stop working at');
+    // The local stack has no virus scanner, and says so where the agencies' files are listed.
+    expect(await textOf(browser.page, 'main')).toContain(
+      'Files that agencies uploaded were not scanned for viruses on this copy of the service.',
+    );
+    expect(await textOf(browser.page, 'main')).toContain('Police summary');
     const audit = await textsOf(browser.page, 'main table tbody tr');
     // The clock stands still in this test, so Day 1's events share one instant and may list in any order.
     expect(audit.some((row) => /4 March 2026 at 10:00am.*Case opened/.test(row))).toBe(true);

@@ -224,31 +224,137 @@ describe('ApiStack', () => {
   });
 
   describe('agency uploads', () => {
-    it('call record-summary whenever an object is created under the upload prefix', () => {
-      template.hasResourceProperties('Custom::S3BucketNotifications', {
-        BucketName: stack.resolve(built.dataStack.agencySummaryUploadBucket.bucketName),
-        NotificationConfiguration: {
-          LambdaFunctionConfigurations: [
+    const uploadBucketArn = () => stack.resolve(built.dataStack.agencySummaryUploadBucket.bucketArn);
+    const scanRoleId = () =>
+      logicalIdOf(
+        stack.node
+          .findAll()
+          .find((c) => c.node.path.endsWith('AgencySummaryUploadMalwareProtection/ScanRole'))!,
+      );
+
+    it('are scanned by GuardDuty Malware Protection for S3, under the upload prefix, with its own role', () => {
+      template.resourceCountIs('AWS::GuardDuty::MalwareProtectionPlan', 1);
+      template.hasResourceProperties('AWS::GuardDuty::MalwareProtectionPlan', {
+        ProtectedResource: {
+          S3Bucket: {
+            BucketName: stack.resolve(built.dataStack.agencySummaryUploadBucket.bucketName),
+            ObjectPrefixes: ['uploads/'],
+          },
+        },
+        Role: { 'Fn::GetAtt': [scanRoleId(), 'Arn'] },
+        Actions: { Tagging: { Status: 'ENABLED' } },
+      });
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [
             {
-              Events: ['s3:ObjectCreated:*'],
-              Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'uploads/' }] } },
-              LambdaFunctionArn: { 'Fn::GetAtt': [functionIds.get('record-summary'), 'Arn'] },
+              Action: 'sts:AssumeRole',
+              Effect: 'Allow',
+              Principal: { Service: 'malware-protection-plan.guardduty.amazonaws.com' },
             },
           ],
         },
       });
+    });
+
+    it("call record-summary with GuardDuty's scan results for the upload bucket, not the bucket's own notification", () => {
+      template.resourceCountIs('Custom::S3BucketNotifications', 0);
+      const rules = template.findResources('AWS::Events::Rule', {
+        Properties: { EventPattern: { source: ['aws.guardduty'] } },
+      });
+      expect(Object.values(rules)).toHaveLength(1);
+      const rule = Object.values(rules)[0]?.Properties as Record<string, TemplateJson>;
+      expect(rule.EventPattern).toEqual({
+        source: ['aws.guardduty'],
+        'detail-type': ['GuardDuty Malware Protection Object Scan Result'],
+        detail: {
+          s3ObjectDetails: {
+            bucketName: [stack.resolve(built.dataStack.agencySummaryUploadBucket.bucketName)],
+            objectKey: [{ prefix: 'uploads/' }],
+          },
+        },
+      });
+      expect(rule.Targets).toEqual([
+        expect.objectContaining({ Arn: { 'Fn::GetAtt': [functionIds.get('record-summary'), 'Arn'] } }),
+      ]);
       template.hasResourceProperties('AWS::Lambda::Permission', {
         Action: 'lambda:InvokeFunction',
         FunctionName: { 'Fn::GetAtt': [functionIds.get('record-summary'), 'Arn'] },
-        Principal: 's3.amazonaws.com',
-        SourceArn: stack.resolve(built.dataStack.agencySummaryUploadBucket.bucketArn),
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [Object.keys(rules)[0], 'Arn'] },
       });
     });
 
-    it('are keyed under that prefix, and nothing outside it counts as an upload', () => {
-      const key = agencyUploadKey('3f1c9a52-7d4e-4b8a-9c2f-0e5d6b7a8c91', 'police');
+    it("give GuardDuty's role only what scanning needs: the uploads, its own rule, the key through S3", () => {
+      const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((policy) =>
+          (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === scanRoleId()),
+        )
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Record<string, TemplateJson>[]);
+      const bySid = Object.fromEntries(statements.map((statement) => [statement.Sid, statement]));
+
+      expect(Object.keys(bySid).sort()).toEqual([
+        'EnableEventBridgeOnTheUploadBucket',
+        'ManageOnlyItsOwnEventBridgeRule',
+        'ReadAndTagUploads',
+        'ReadItsOwnEventBridgeRule',
+        'UseTheBucketKeyOnlyThroughS3',
+        'WriteTheValidationObject',
+      ]);
+      expect(bySid.ReadAndTagUploads.Resource).toEqual({
+        'Fn::Join': ['', [uploadBucketArn(), '/uploads/*']],
+      });
+      expect([bySid.ReadAndTagUploads.Action].flat()).not.toContain('s3:DeleteObject');
+      expect(bySid.WriteTheValidationObject.Resource).toEqual({
+        'Fn::Join': ['', [uploadBucketArn(), '/malware-protection-resource-validation-object']],
+      });
+      expect(bySid.EnableEventBridgeOnTheUploadBucket.Resource).toEqual(uploadBucketArn());
+      expect(asString(bySid.ManageOnlyItsOwnEventBridgeRule.Resource)).toBe(
+        'arn:aws:events:eu-west-2:111111111111:rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*',
+      );
+      expect(bySid.ManageOnlyItsOwnEventBridgeRule.Condition).toEqual({
+        StringLike: { 'events:ManagedBy': 'malware-protection-plan.guardduty.amazonaws.com' },
+      });
+      expect(bySid.UseTheBucketKeyOnlyThroughS3.Resource).toEqual(
+        stack.resolve(built.dataStack.dataKey.keyArn),
+      );
+      expect(asString(bySid.UseTheBucketKeyOnlyThroughS3.Condition.StringLike['kms:ViaService'])).toBe(
+        's3.eu-west-2.amazonaws.com',
+      );
+    });
+
+    it('let record-summary delete upload versions only under the upload prefix, and file accepted ones with the case documents', () => {
+      const role = functionProperties('record-summary').Role['Fn::GetAtt'][0];
+      const own = policyStatements(template).filter((statement) => statement.roles.includes(role));
+      const deletes = own.filter((statement) =>
+        statement.actions.some((action) => action.startsWith('s3:DeleteObject')),
+      );
+      const puts = own.filter((statement) => statement.actions.includes('s3:PutObject'));
+
+      // Every object the role may delete in the upload bucket is under the prefix, never the whole bucket.
+      const uploadObjects = deletes
+        .flatMap((statement) => statement.resources)
+        .filter((resource) => JSON.stringify(resource).includes('AgencySummaryUploadBucket'))
+        .filter((resource) => typeof resource === 'object' && resource !== null && 'Fn::Join' in resource);
+      expect(uploadObjects).toEqual([{ 'Fn::Join': ['', [uploadBucketArn(), '/uploads/*']] }]);
+      expect(puts.flatMap((statement) => statement.resources)).toContainEqual({
+        'Fn::Join': ['', [stack.resolve(built.dataStack.caseDocumentBucket.bucketArn), '/*']],
+      });
+    });
+
+    it('are keyed under that prefix, each with its own upload id, and nothing outside it counts as an upload', () => {
+      const key = agencyUploadKey(
+        '3f1c9a52-7d4e-4b8a-9c2f-0e5d6b7a8c91',
+        'police',
+        'a5e0c3b1-2d4f-4e6a-8b9c-0d1e2f3a4b5c',
+      );
 
       expect(key.startsWith('uploads/')).toBe(true);
+      expect(parseAgencyUploadKey(key)).toEqual({
+        caseId: '3f1c9a52-7d4e-4b8a-9c2f-0e5d6b7a8c91',
+        agencyId: 'police',
+        uploadId: 'a5e0c3b1-2d4f-4e6a-8b9c-0d1e2f3a4b5c',
+      });
       expect(parseAgencyUploadKey(key.replace(/^uploads\//, 'elsewhere/'))).toBeUndefined();
     });
 

@@ -159,6 +159,19 @@ describe('DataStack', () => {
       expect(template.toJSON().Resources[uploadBucketId].Properties.CorsConfiguration).toBeUndefined();
     });
 
+    it('keep an upload only as long as its checks need: accepted files are filed with the case documents', () => {
+      const uploadBucketId = logicalIdOf(stack.agencySummaryUploadBucket);
+      const rules = template.toJSON().Resources[uploadBucketId].Properties.LifecycleConfiguration.Rules;
+
+      expect(rules).toContainEqual({
+        Id: 'ExpireUploadsOnceFiled',
+        Prefix: 'uploads/',
+        ExpirationInDays: 30,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        Status: 'Enabled',
+      });
+    });
+
     it('let only the configured origins POST to the upload bucket', () => {
       const withOrigins = buildDataStack({ uploadAllowedOrigins: ['https://reviews.example.org'] });
       const uploadBucketId = logicalIdOf(withOrigins.agencySummaryUploadBucket);

@@ -49,4 +49,23 @@ describe('the DynamoDB case store in its table', () => {
     );
     expect(Item?.expiresAtEpoch).toBe(Date.parse('2026-04-04T17:00:00.000Z') / 1000 + 30 * 24 * 3600);
   });
+
+  it('stores an issued upload with an expiry 30 days after its form stops working', async () => {
+    const tableName = await dynamo.freshTable();
+    const store = new DynamoDbCaseStore(dynamo.documentClient, tableName);
+    const uploadId = randomUUID();
+
+    await store.putIssuedUpload({
+      uploadId,
+      caseId: randomUUID(),
+      agencyId: 'police',
+      issuedAt: '2026-03-12T14:00:00.000Z',
+      expiresAt: '2026-03-12T14:15:00.000Z',
+    });
+
+    const { Item } = await dynamo.documentClient.send(
+      new GetCommand({ TableName: tableName, Key: { pk: `UPLOAD#${uploadId}`, sk: 'UPLOAD' } }),
+    );
+    expect(Item?.expiresAtEpoch).toBe(Date.parse('2026-03-12T14:15:00.000Z') / 1000 + 30 * 24 * 3600);
+  });
 });

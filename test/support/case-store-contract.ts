@@ -416,6 +416,77 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
       });
     });
 
+    describe('issued uploads', () => {
+      const issued = (overrides = {}) => ({
+        uploadId: randomUUID(),
+        caseId: randomUUID(),
+        agencyId: 'police',
+        issuedAt: '2026-03-12T14:00:00.000Z',
+        expiresAt: '2026-03-12T14:15:00.000Z',
+        ...overrides,
+      });
+
+      it('finds an issued upload by its id, unused, and nothing for an id never issued', async () => {
+        const upload = issued();
+
+        await store.putIssuedUpload(upload);
+
+        expect(await store.findIssuedUpload(upload.uploadId)).toEqual(upload);
+        expect(await store.findIssuedUpload(randomUUID())).toBeUndefined();
+      });
+
+      it('refuses a second upload with the same id and keeps the first', async () => {
+        const first = issued();
+        await store.putIssuedUpload(first);
+
+        const second = store.putIssuedUpload({ ...first, agencyId: 'health' });
+
+        await expect(second).rejects.toThrow(DuplicateWriteError);
+        expect(await store.findIssuedUpload(first.uploadId)).toEqual(first);
+      });
+
+      it('lets one object use a form, again and again, and answers any other object with that first use', async () => {
+        const upload = issued();
+        await store.putIssuedUpload(upload);
+        const first = { usedBy: 'version-one', usedAt: '2026-03-12T14:05:00.000Z' };
+
+        const claimed = await store.claimIssuedUpload(upload.uploadId, first);
+        const again = await store.claimIssuedUpload(upload.uploadId, {
+          usedBy: 'version-one',
+          usedAt: '2026-03-12T14:06:00.000Z',
+        });
+        const other = await store.claimIssuedUpload(upload.uploadId, {
+          usedBy: 'version-two',
+          usedAt: '2026-03-12T14:07:00.000Z',
+        });
+
+        expect([claimed, again, other]).toEqual([first, first, first]);
+        expect(await store.findIssuedUpload(upload.uploadId)).toEqual({ ...upload, use: first });
+      });
+
+      it('lets exactly one of many objects racing for a form use it', async () => {
+        const upload = issued();
+        await store.putIssuedUpload(upload);
+
+        const uses = await Promise.all(
+          ['a', 'b', 'c', 'd'].map((name) =>
+            store.claimIssuedUpload(upload.uploadId, { usedBy: name, usedAt: '2026-03-12T14:05:00.000Z' }),
+          ),
+        );
+
+        expect(new Set(uses.map((use) => use.usedBy)).size).toBe(1);
+      });
+
+      it('refuses to mark a form used that was never issued', async () => {
+        const claim = store.claimIssuedUpload(randomUUID(), {
+          usedBy: 'version-one',
+          usedAt: '2026-03-12T14:05:00.000Z',
+        });
+
+        await expect(claim).rejects.toThrow(StaleWriteError);
+      });
+    });
+
     describe('decision tokens', () => {
       it('keeps the latest callback token of a case, and none for a case without one', async () => {
         const caseId = randomUUID();

@@ -20,6 +20,8 @@ import type {
   CaseUpdate,
   IdempotencyKeys,
   IdempotencyRecord,
+  IssuedUpload,
+  UploadUse,
 } from '../../shared/stores/case-store.ts';
 
 /**
@@ -38,6 +40,7 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
   readonly #links = new Map<string, AgencyLink>();
   readonly #decisionTokens = new Map<string, { taskToken: string; attempt: number }>();
   readonly #idempotencyKeys = new Map<string, IdempotencyRecord>();
+  readonly #issuedUploads = new Map<string, IssuedUpload & { use?: UploadUse }>();
   /**
    * How many of the next case or agency-request updates lose a race, as if a concurrent writer
    * had just changed the record: each is refused with a StaleWriteError and stores nothing.
@@ -205,6 +208,33 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
   }
 
   // Inspection, for a test's Assess step.
+
+  async putIssuedUpload(upload: IssuedUpload): Promise<void> {
+    if (this.#issuedUploads.has(upload.uploadId)) {
+      throw new DuplicateWriteError(`Upload ${upload.uploadId} was already issued`);
+    }
+    this.#issuedUploads.set(upload.uploadId, { ...upload });
+  }
+
+  async findIssuedUpload(uploadId: string): Promise<(IssuedUpload & { use?: UploadUse }) | undefined> {
+    const found = this.#issuedUploads.get(uploadId);
+    return found && structuredClone(found);
+  }
+
+  async claimIssuedUpload(uploadId: string, use: UploadUse): Promise<UploadUse> {
+    const found = this.#issuedUploads.get(uploadId);
+    if (!found) throw new StaleWriteError(`Upload ${uploadId} is not (or no longer) issued`);
+    if (!found.use) found.use = { ...use };
+    else if (found.use.usedBy !== use.usedBy) return { ...found.use };
+    return { ...found.use };
+  }
+
+  /** Every upload form issued for the case. */
+  issuedUploadsOf(caseId: string): (IssuedUpload & { use?: UploadUse })[] {
+    return [...this.#issuedUploads.values()]
+      .filter((upload) => upload.caseId === caseId)
+      .map((upload) => structuredClone(upload));
+  }
 
   /** The stored case, or undefined. */
   caseOf(caseId: string): CaseRecord | undefined {

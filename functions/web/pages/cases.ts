@@ -236,9 +236,12 @@ function agencyTask(agency: CaseView['agencies'][number]) {
   ].filter(Boolean);
   const history = events.length ? `${String(events.join(', ')).replace(/^./, (c) => c.toUpperCase())}.` : '';
   const spoc = agency.spoc ? ` Contact: ${agency.spoc.name}, ${agency.spoc.email}.` : '';
+  const refused = agency.lastRefusal
+    ? ` The last file they sent (${londonDate(agency.lastRefusal.at)}) was refused: ${agency.lastRefusal.reason}.`
+    : '';
   return {
     title: { text: agency.name },
-    ...(history || spoc ? { hint: { text: `${history}${spoc}`.trim() } } : {}),
+    ...(history || spoc || refused ? { hint: { text: `${history}${refused}${spoc}`.trim() } } : {}),
     status: { tag: status },
   };
 }
@@ -289,6 +292,7 @@ export function casePageContext(view: CaseView, now: Date, roles: readonly Staff
     timeline: timelineOf(view.timetable, now),
     agencyTasks: view.agencies.map(agencyTask),
     documents: view.documents,
+    returnsNotScanned: view.returnsNotScanned,
     documentsExpire: expiresAt ? londonDateTime(expiresAt) : undefined,
     decision: view.decision
       ? {

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { agencyReturnEndpoints } from '../../../functions/agency-return/handler.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
-import { agencyUploadRules, mintAgencyToken } from '../../../shared/agency-links.ts';
+import { agencyUploadKey, agencyUploadRules, mintAgencyToken } from '../../../shared/agency-links.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
 import {
@@ -166,7 +166,7 @@ describe('agency-return: the capability link an agency uses to return its summar
     expect(response.status).toBe(404);
   });
 
-  it('gives a pre-signed POST for the fixed key, limited in type and size, for 15 minutes', async () => {
+  it('gives a pre-signed POST for a key of its own, recorded with its expiry, limited in type and size, for 15 minutes', async () => {
     const response = await askForUpload(policeToken, {
       fileName: 'Police summary.pdf',
       contentType: PDF,
@@ -174,11 +174,20 @@ describe('agency-return: the capability link an agency uses to return its summar
     });
 
     expect(response.status).toBe(201);
-    expect(response.body.key).toBe(`uploads/${caseId}/police/summary`);
+    const [issued] = store.issuedUploadsOf(caseId);
+    const key = agencyUploadKey(caseId, 'police', issued?.uploadId ?? 'none');
+    expect(issued).toEqual({
+      uploadId: expect.any(String),
+      caseId,
+      agencyId: 'police',
+      issuedAt: '2026-03-09T11:00:00.000Z',
+      expiresAt: '2026-03-09T11:15:00.000Z',
+    });
+    expect(response.body.key).toBe(key);
     expect(response.body.expiresAt).toBe('2026-03-09T11:15:00.000Z');
     expect(String(response.body.url)).toContain(UPLOAD_BUCKET);
     const fields = response.body.fields as Record<string, string>;
-    expect(fields).toMatchObject({ key: `uploads/${caseId}/police/summary`, 'Content-Type': PDF });
+    expect(fields).toMatchObject({ key, 'Content-Type': PDF });
     const policy = JSON.parse(Buffer.from(fields.Policy!, 'base64').toString('utf8')) as {
       conditions: unknown[];
     };
@@ -211,11 +220,27 @@ describe('agency-return: the capability link an agency uses to return its summar
     expect(invalidFieldsOf(nothing.body).sort()).toEqual(['contentType', 'fileName', 'size']);
   });
 
-  it('changes nothing on the case when it issues an upload form', async () => {
+  it('changes nothing on the case when it issues an upload form, and gives each form its own key', async () => {
     const before = await store.getCaseFile(caseId);
 
-    await askForUpload(policeToken, { fileName: 'summary.pdf', contentType: PDF, size: 1000 });
+    const first = await askForUpload(policeToken, { fileName: 'summary.pdf', contentType: PDF, size: 1000 });
+    const second = await askForUpload(policeToken, { fileName: 'summary.pdf', contentType: PDF, size: 1000 });
 
     expect(await store.getCaseFile(caseId)).toEqual(before);
+    expect(first.body.key).not.toBe(second.body.key);
+    expect(store.issuedUploadsOf(caseId)).toHaveLength(2);
+  });
+
+  it('never lets a form outlive the link it was issued from', async () => {
+    clock.set('2026-03-18T08:55:00Z');
+
+    const response = await askForUpload(policeToken, {
+      fileName: 'summary.pdf',
+      contentType: PDF,
+      size: 1000,
+    });
+
+    expect(response.body.expiresAt).toBe('2026-03-18T09:00:00.000Z');
+    expect(store.issuedUploadsOf(caseId)[0]?.expiresAt).toBe('2026-03-18T09:00:00.000Z');
   });
 });

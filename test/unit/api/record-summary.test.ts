@@ -1,74 +1,90 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteObjectCommand, HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
-import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { agencyUploadKey, agencyUploadRules } from '../../../shared/agency-links.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
-import type { Service } from '../../../shared/service.ts';
 import {
   decodeS3EventKey,
   InvalidUploadEventError,
+  type ObjectScanResultEvent,
+  parseObjectScanResultEvent,
   parseUploadBucketEvent,
+  type RecordSummaryPorts,
+  recordScannedUpload,
   recordSummary,
+  recordUploadEvent,
   type UploadBucketRecord,
+  uploadProblemText,
 } from '../../../shared/use-cases/record-summary.ts';
-import {
-  InMemoryCaseStore,
-  SettableClock,
-  testS3Client,
-  testService,
-  UPLOAD_BUCKET,
-} from './support/api-fixtures.ts';
+import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
+import { aDocx, aPdf, aZip, htmlPage, windowsExecutable } from '../../support/test-files.ts';
+import { VersionedDocumentStore } from '../../support/versioned-document-store.ts';
+import { ManualClock } from '../workflow/workflow-fakes.ts';
 
 const PDF = 'application/pdf';
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const UPLOAD_BUCKET = 'agency-uploads-test';
 /** The Day 10 deadline of a case received on 2026-03-04: the end of the working day on 2026-03-17. */
 const DAY_10_DUE = '2026-03-17T17:00:00Z';
+const FORM_SECONDS = 15 * 60;
 
 describe('record-summary: an agency upload arriving in the upload bucket', () => {
   let store: InMemoryCaseStore;
-  let clock: SettableClock;
-  let s3: AwsClientStub<ReturnType<typeof testS3Client>>;
-  let service: Service;
+  let clock: ManualClock;
+  let uploads: VersionedDocumentStore;
+  let documents: VersionedDocumentStore;
+  let service: RecordSummaryPorts;
   let caseId: string;
   let sequence = 0;
 
-  beforeEach(async () => {
-    store = new InMemoryCaseStore();
-    clock = new SettableClock('2026-03-12T14:00:00Z');
-    caseId = randomUUID();
+  async function openTestCase(): Promise<string> {
+    const id = randomUUID();
     const { record, agencies } = openCase({
-      caseId,
+      caseId: id,
       notification: sampleNotification(),
       receivedAt: new Date('2026-03-04T10:00:00Z'),
-      notificationDocumentKey: `cases/${caseId}/notification.json`,
+      notificationDocumentKey: `cases/${id}/notification.json`,
     });
     const requested = agencies.map((agency) => ({
       ...agency,
       status: 'requested' as const,
       requestedAt: record.receivedAt,
     }));
-    const actor = { kind: 'system', id: 'rapid-review-workflow' } as const;
-    await store.createCase(record, requested, {
-      actor,
+    await store.createCase({ ...record, status: 'awaiting-summaries' }, requested, {
+      actor: { kind: 'system', id: 'rapid-review-workflow' },
       at: record.receivedAt,
       action: 'case.opened',
       reason: 'r',
     });
-    const s3Client = testS3Client();
-    s3 = mockClient(s3Client);
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 120_000, ContentType: PDF });
-    s3.on(DeleteObjectCommand).resolves({});
-    service = testService({ store, clock, s3: s3Client });
+    return id;
+  }
+
+  beforeEach(async () => {
+    store = new InMemoryCaseStore();
+    clock = new ManualClock('2026-03-12T14:00:00Z');
+    uploads = new VersionedDocumentStore(UPLOAD_BUCKET);
+    documents = new VersionedDocumentStore('case-documents-test');
+    service = { cases: store, clock, uploads, documents };
+    caseId = await openTestCase();
   });
 
-  const nextSequencer = () => {
-    sequence += 1;
-    return `00${sequence.toString(16).toUpperCase()}`;
-  };
+  /** Issues a form as the agency page does: its own upload id, recorded with its expiry. */
+  async function issue(agencyId = 'police', onCase = caseId, seconds = FORM_SECONDS): Promise<string> {
+    const uploadId = randomUUID();
+    await store.putIssuedUpload({
+      uploadId,
+      caseId: onCase,
+      agencyId,
+      issuedAt: clock.now().toISOString(),
+      expiresAt: new Date(clock.now().getTime() + seconds * 1000).toISOString(),
+    });
+    return agencyUploadKey(onCase, agencyId, uploadId);
+  }
 
-  /** An ObjectCreated record as S3 sends it, the key URL-encoded with '+' for spaces. */
-  function uploaded(key: string, sequencer = nextSequencer()): UploadBucketRecord {
+  /** Stores the bytes at the key, as a browser's POST would, and answers the ObjectCreated record S3 sends. */
+  function upload(key: string, body: Uint8Array = aPdf(), contentType = PDF): UploadBucketRecord {
+    const versionId = uploads.store(key, body, contentType, clock.now());
+    sequence += 1;
     return {
       eventName: 'ObjectCreated:Post',
       eventTime: clock.now().toISOString(),
@@ -76,135 +92,341 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
         bucket: { name: UPLOAD_BUCKET },
         object: {
           key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'),
-          size: 120_000,
-          sequencer,
+          size: body.byteLength,
+          versionId,
+          sequencer: `00${sequence.toString(16).toUpperCase()}`,
         },
       },
     };
   }
-  const policeUpload = () => uploaded(agencyUploadKey(caseId, 'police'));
-  const actionsOf = () => store.auditOf(caseId).map((event) => event.action);
 
-  it('marks a summary returned before the Day 10 deadline received and on time', async () => {
-    const outcome = await recordSummary(service, policeUpload());
+  const actionsOf = (id = caseId) => store.auditOf(id).map((event) => event.action);
+  const lastAudit = () => store.auditOf(caseId).at(-1);
 
-    expect(outcome).toBe('received');
-    expect(store.agencyRequestOf(caseId, 'police')).toMatchObject({
-      status: 'received',
-      receivedAt: '2026-03-12T14:00:00.000Z',
-      late: false,
-      documentKey: agencyUploadKey(caseId, 'police'),
+  describe('a file sent with a form that was issued', () => {
+    it('files a PDF with the case documents and marks the summary received, on time and not scanned', async () => {
+      const key = await issue();
+
+      const outcome = await recordSummary(service, upload(key));
+
+      expect(outcome).toBe('received');
+      const police = store.agencyRequestOf(caseId, 'police');
+      expect(police).toMatchObject({
+        status: 'received',
+        receivedAt: '2026-03-12T14:00:00.000Z',
+        late: false,
+      });
+      expect(police.documentKey).toMatch(
+        new RegExp(`^cases/${caseId}/agency-returns/.+/police-summary\\.pdf$`),
+      );
+      expect(documents.current(police.documentKey ?? '')).toEqual(aPdf());
+      expect(lastAudit()).toMatchObject({
+        action: 'summary.received',
+        actor: { kind: 'agency', agencyId: 'police' },
+        details: { scan: 'not-scanned', documentKey: police.documentKey },
+      });
     });
-    expect(store.auditOf(caseId).at(-1)).toMatchObject({
-      action: 'summary.received',
-      actor: { kind: 'agency', agencyId: 'police' },
+
+    it('accepts a Word document: a ZIP holding word/document.xml', async () => {
+      const outcome = await recordSummary(service, upload(await issue(), aDocx(), DOCX));
+
+      expect(outcome).toBe('received');
+      expect(store.agencyRequestOf(caseId, 'police').documentKey).toMatch(/police-summary\.docx$/);
     });
-    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
-  });
 
-  it('marks a summary returned after the Day 10 deadline late', async () => {
-    clock.set('2026-03-17T17:00:01Z');
+    it('marks a summary uploaded after the Day 10 deadline late, and one at the very deadline on time', async () => {
+      clock.set(DAY_10_DUE);
+      const onTime = await recordSummary(service, upload(await issue('police')));
+      clock.set('2026-03-17T17:00:01Z');
+      const late = await recordSummary(service, upload(await issue('health')));
 
-    const outcome = await recordSummary(service, policeUpload());
-
-    expect(outcome).toBe('received-late');
-    expect(store.agencyRequestOf(caseId, 'police')).toMatchObject({ status: 'received', late: true });
-    expect(actionsOf().at(-1)).toBe('summary.received-late');
-  });
-
-  it('counts a summary returned at the very deadline as on time', async () => {
-    clock.set(DAY_10_DUE);
-
-    expect(await recordSummary(service, policeUpload())).toBe('received');
-  });
-
-  it('deletes a file of a type not allowed and audits why, leaving the request as it was', async () => {
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 2000, ContentType: 'text/html' });
-    const before = store.agencyRequestOf(caseId, 'police');
-
-    const outcome = await recordSummary(service, policeUpload());
-
-    expect(outcome).toBe('rejected');
-    expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input)).toEqual([
-      { Bucket: UPLOAD_BUCKET, Key: agencyUploadKey(caseId, 'police') },
-    ]);
-    expect(store.agencyRequestOf(caseId, 'police')).toMatchObject({ status: before.status, late: false });
-    expect(store.agencyRequestOf(caseId, 'police').receivedAt).toBeUndefined();
-    const rejection = store.auditOf(caseId).at(-1);
-    expect(rejection).toMatchObject({ action: 'summary.rejected' });
-    expect(rejection?.reason).toContain('text/html');
-  });
-
-  it('deletes a file over the size limit and an empty one', async () => {
-    s3.on(HeadObjectCommand).resolves({ ContentLength: agencyUploadRules.maxBytes + 1, ContentType: PDF });
-    const oversize = await recordSummary(service, policeUpload());
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 0, ContentType: PDF });
-    const empty = await recordSummary(service, policeUpload());
-
-    expect([oversize, empty]).toEqual(['rejected', 'rejected']);
-    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(2);
-    expect(store.agencyRequestOf(caseId, 'police').status).toBe('requested');
-    expect(actionsOf().filter((action) => action === 'summary.rejected')).toHaveLength(2);
-  });
-
-  it('records a new upload after the summary was received as a replacement, keeping it received', async () => {
-    await recordSummary(service, policeUpload());
-    clock.set('2026-03-18T10:00:00Z');
-
-    const outcome = await recordSummary(service, policeUpload());
-
-    expect(outcome).toBe('replaced');
-    expect(store.agencyRequestOf(caseId, 'police')).toMatchObject({
-      status: 'received',
-      receivedAt: '2026-03-12T14:00:00.000Z',
-      late: false,
+      expect([onTime, late]).toEqual(['received', 'received-late']);
+      expect(store.agencyRequestOf(caseId, 'health')).toMatchObject({ status: 'received', late: true });
     });
-    expect(actionsOf().slice(-2)).toEqual(['summary.received', 'summary.replaced']);
+
+    it('records a later accepted upload as a replacement, keeping the earlier file where it is', async () => {
+      await recordSummary(service, upload(await issue()));
+      const first = store.agencyRequestOf(caseId, 'police').documentKey ?? '';
+      clock.set('2026-03-16T10:00:00Z');
+
+      const outcome = await recordSummary(service, upload(await issue(), aDocx(), DOCX));
+
+      expect(outcome).toBe('replaced');
+      const police = store.agencyRequestOf(caseId, 'police');
+      expect(police).toMatchObject({ status: 'received', receivedAt: '2026-03-12T14:00:00.000Z' });
+      expect(police.documentKey).not.toBe(first);
+      expect(documents.current(first)).toEqual(aPdf());
+    });
+
+    it('records the same event delivered twice only once', async () => {
+      const event = upload(await issue());
+      await recordSummary(service, event);
+
+      const again = await recordSummary(service, event);
+
+      expect(again).toBe('already-recorded');
+      expect(actionsOf().filter((action) => action.startsWith('summary.'))).toEqual(['summary.received']);
+    });
+
+    it('re-reads and tries again when another writer changed the request first', async () => {
+      const event = upload(await issue());
+      store.staleWritesToSimulate = 2;
+
+      expect(await recordSummary(service, event)).toBe('received');
+    });
   });
 
-  it('records the same S3 event delivered twice only once', async () => {
-    const event = policeUpload();
-    await recordSummary(service, event);
+  describe('a key that was not issued for that case and agency', () => {
+    it("marks nothing when the key is changed to another agency's", async () => {
+      const policeKey = await issue('police');
+      const forged = policeKey.replace('/police/', '/health/');
 
-    const again = await recordSummary(service, event);
+      const outcome = await recordSummary(service, upload(forged));
 
-    expect(again).toBe('already-recorded');
-    expect(actionsOf().filter((action) => action.startsWith('summary.'))).toEqual(['summary.received']);
+      expect(outcome).toBe('not-issued');
+      expect(store.agencyRequestOf(caseId, 'health').status).toBe('requested');
+      expect(store.agencyRequestOf(caseId, 'police').status).toBe('requested');
+      expect(actionsOf()).toEqual(['case.opened']);
+      expect(uploads.current(forged)).toBeUndefined();
+      expect(documents.keys()).toEqual([]);
+    });
+
+    it("marks nothing when the key is changed to another case's", async () => {
+      const otherCase = await openTestCase();
+      const forged = (await issue('police')).replace(caseId, otherCase);
+
+      const outcome = await recordSummary(service, upload(forged));
+
+      expect(outcome).toBe('not-issued');
+      expect(store.agencyRequestOf(otherCase, 'police').status).toBe('requested');
+      expect(actionsOf(otherCase)).toEqual(['case.opened']);
+    });
+
+    it('marks nothing for an upload id never issued, nor for the old single key of an agency', async () => {
+      const madeUp = await recordSummary(service, upload(agencyUploadKey(caseId, 'police', randomUUID())));
+      const oldKey = await recordSummary(service, upload(`uploads/${caseId}/police/summary`));
+
+      expect([madeUp, oldKey]).toEqual(['not-issued', 'ignored']);
+      expect(store.agencyRequestOf(caseId, 'police').status).toBe('requested');
+      expect(actionsOf()).toEqual(['case.opened']);
+    });
   });
 
-  it('re-reads and tries again when another writer changed the request first', async () => {
-    store.staleWritesToSimulate = 2;
+  describe('a form that no longer takes a file', () => {
+    it('refuses a file stored after its form expired, and says so', async () => {
+      const key = await issue();
+      clock.set('2026-03-12T14:15:00Z');
 
-    expect(await recordSummary(service, policeUpload())).toBe('received');
-    expect(store.agencyRequestOf(caseId, 'police').status).toBe('received');
+      const outcome = await recordSummary(service, upload(key));
+
+      expect(outcome).toBe('rejected');
+      expect(store.agencyRequestOf(caseId, 'police').status).toBe('requested');
+      expect(lastAudit()).toMatchObject({
+        action: 'summary.rejected',
+        reason: uploadProblemText['form-expired'],
+      });
+      expect(uploads.current(key)).toBeUndefined();
+    });
+
+    it('records no late return from a form used after collation, when the link is dead', async () => {
+      const key = await issue('police', caseId, 30 * 24 * 3600);
+      const record = store.caseOf(caseId);
+      store.overwriteCase({ ...record!, status: 'collating' });
+      clock.set('2026-03-19T10:00:00Z');
+
+      const outcome = await recordSummary(service, upload(key));
+
+      expect(outcome).toBe('rejected');
+      expect(store.agencyRequestOf(caseId, 'police')).toMatchObject({ status: 'requested', late: false });
+      expect(actionsOf()).not.toContain('summary.received-late');
+      expect(documents.keys()).toEqual([]);
+    });
+
+    it('refuses a second file sent with a form already used, leaving the accepted one and its file alone', async () => {
+      const key = await issue();
+      await recordSummary(service, upload(key));
+      const accepted = store.agencyRequestOf(caseId, 'police');
+
+      const outcome = await recordSummary(service, upload(key, htmlPage(), PDF));
+
+      expect(outcome).toBe('rejected');
+      expect(lastAudit()).toMatchObject({
+        action: 'summary.rejected',
+        reason: uploadProblemText['form-used'],
+      });
+      expect(store.agencyRequestOf(caseId, 'police').documentKey).toBe(accepted.documentKey);
+      expect(documents.current(accepted.documentKey ?? '')).toEqual(aPdf());
+      // Only the refused version went: the accepted one is still in the upload bucket too.
+      expect(uploads.current(key)).toEqual(aPdf());
+    });
+  });
+
+  describe("the file's bytes and size", () => {
+    it.each([
+      ['Windows executable bytes', windowsExecutable()],
+      ['a web page', htmlPage()],
+      ['a ZIP that is not a Word document', aZip({ 'payload.exe': 'MZ' })],
+    ])('refuses %s sent as a PDF, and files nothing', async (_name, body) => {
+      const key = await issue();
+
+      const outcome = await recordSummary(service, upload(key, body, PDF));
+
+      expect(outcome).toBe('rejected');
+      expect(store.agencyRequestOf(caseId, 'police').status).toBe('requested');
+      expect(lastAudit()).toMatchObject({
+        action: 'summary.rejected',
+        reason: uploadProblemText['wrong-type'],
+      });
+      expect(uploads.current(key)).toBeUndefined();
+      expect(documents.keys()).toEqual([]);
+    });
+
+    it('refuses an empty file and one over 10 MB', async () => {
+      const empty = await recordSummary(service, upload(await issue(), new Uint8Array(), PDF));
+      const oversize = new Uint8Array(agencyUploadRules.maxBytes + 1);
+      oversize.set(aPdf());
+      const tooLarge = await recordSummary(service, upload(await issue(), oversize, PDF));
+
+      expect([empty, tooLarge]).toEqual(['rejected', 'rejected']);
+      const reasons = store.auditOf(caseId).filter((event) => event.action === 'summary.rejected');
+      expect(reasons.map((event) => event.reason)).toEqual([
+        uploadProblemText.empty,
+        uploadProblemText['too-large'],
+      ]);
+      expect(store.agencyRequestOf(caseId, 'police').status).toBe('requested');
+    });
+
+    it('refuses a declared type that is not allowed', async () => {
+      const outcome = await recordSummary(service, upload(await issue(), aPdf(), 'text/html'));
+
+      expect(outcome).toBe('rejected');
+      expect(lastAudit()?.reason).toBe(uploadProblemText['wrong-type']);
+    });
+
+    it('never lets a refused re-upload touch the accepted summary', async () => {
+      await recordSummary(service, upload(await issue()));
+      const accepted = store.agencyRequestOf(caseId, 'police');
+      clock.set('2026-03-13T09:00:00Z');
+
+      const outcome = await recordSummary(service, upload(await issue(), windowsExecutable(), PDF));
+
+      expect(outcome).toBe('rejected');
+      expect(store.agencyRequestOf(caseId, 'police')).toMatchObject({
+        status: 'received',
+        documentKey: accepted.documentKey,
+      });
+      expect(documents.current(accepted.documentKey ?? '')).toEqual(aPdf());
+    });
   });
 
   it('does nothing for an object that is already gone', async () => {
-    s3.on(HeadObjectCommand).rejects(
-      new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } }),
-    );
+    const key = await issue();
+    const event = upload(key);
+    await uploads.delete(key, event.s3.object.versionId);
 
-    expect(await recordSummary(service, policeUpload())).toBe('gone');
+    expect(await recordSummary(service, event)).toBe('gone');
     expect(actionsOf()).toEqual(['case.opened']);
   });
 
-  it('ignores objects that are not agency uploads, and uploads for a case it does not know', async () => {
-    const notAnUpload = await recordSummary(service, uploaded(`cases/${caseId}/My notes (v2).pdf`));
-    const unknownCase = await recordSummary(service, uploaded(agencyUploadKey(randomUUID(), 'police')));
-
+  it('ignores objects that are not agency uploads, and keys it cannot decode', async () => {
+    const notAnUpload = await recordSummary(service, upload(`cases/${caseId}/My notes (v2).pdf`));
     const undecodable = await recordSummary(service, {
-      ...policeUpload(),
-      s3: { ...policeUpload().s3, object: { key: 'uploads/%ZZ' } },
+      ...upload(await issue()),
+      s3: { bucket: { name: UPLOAD_BUCKET }, object: { key: 'uploads/%ZZ' } },
     });
 
-    expect([notAnUpload, unknownCase, undecodable]).toEqual(['ignored', 'ignored', 'ignored']);
-    expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(1);
-    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+    expect([notAnUpload, undecodable]).toEqual(['ignored', 'ignored']);
     expect(actionsOf()).toEqual(['case.opened']);
+  });
+
+  describe("GuardDuty's scan result (on AWS)", () => {
+    function scanned(key: string, status: string, body: Uint8Array = aPdf()): ObjectScanResultEvent {
+      const versionId = uploads.store(key, body, PDF, clock.now());
+      return parseObjectScanResultEvent({
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'GuardDuty Malware Protection Object Scan Result',
+        source: 'aws.guardduty',
+        time: clock.now().toISOString(),
+        detail: {
+          schemaVersion: '1.0',
+          scanStatus: 'COMPLETED',
+          resourceType: 'S3_OBJECT',
+          s3ObjectDetails: {
+            bucketName: UPLOAD_BUCKET,
+            objectKey: key,
+            eTag: 'etag',
+            versionId,
+            s3Throttled: false,
+          },
+          scanResultDetails: { scanResultStatus: status, threats: null },
+        },
+      });
+    }
+
+    it('files a file scanned clean and records that it was scanned', async () => {
+      const outcome = await recordScannedUpload(service, scanned(await issue(), 'NO_THREATS_FOUND'));
+
+      expect(outcome).toBe('received');
+      expect(lastAudit()?.details).toMatchObject({ scan: 'no-threats-found' });
+    });
+
+    it('refuses a file with a threat, filing nothing, so the agency can upload again', async () => {
+      const key = await issue();
+
+      const outcome = await recordScannedUpload(service, scanned(key, 'THREATS_FOUND'));
+
+      expect(outcome).toBe('rejected');
+      expect(lastAudit()).toMatchObject({ action: 'summary.rejected', reason: uploadProblemText.threat });
+      expect(documents.keys()).toEqual([]);
+      expect(uploads.current(key)).toBeUndefined();
+      expect(await recordScannedUpload(service, scanned(await issue(), 'NO_THREATS_FOUND'))).toBe('received');
+    });
+
+    it('refuses a file the scanner could not check', async () => {
+      const outcome = await recordScannedUpload(service, scanned(await issue(), 'UNSUPPORTED'));
+
+      expect(outcome).toBe('rejected');
+      expect(lastAudit()?.reason).toBe(uploadProblemText['not-checked']);
+    });
+  });
+  describe('either event, as the handler receives it', () => {
+    it('records a GuardDuty scan result as scanned and an S3 notification as not scanned', async () => {
+      const scannedKey = await issue('police');
+      const versionId = uploads.store(scannedKey, aPdf(), PDF, clock.now());
+      const scanResult = {
+        'detail-type': 'GuardDuty Malware Protection Object Scan Result',
+        source: 'aws.guardduty',
+        detail: {
+          s3ObjectDetails: { bucketName: UPLOAD_BUCKET, objectKey: scannedKey, versionId },
+          scanResultDetails: { scanResultStatus: 'NO_THREATS_FOUND' },
+        },
+      };
+      const notification = { Records: [upload(await issue('health'))] };
+
+      const outcomes = [
+        ...(await recordUploadEvent(service, scanResult)),
+        ...(await recordUploadEvent(service, notification)),
+      ];
+
+      expect(outcomes).toEqual(['received', 'received']);
+      const scans = store
+        .auditOf(caseId)
+        .filter((event) => event.action === 'summary.received')
+        .map((event) => [event.details?.agencyId, event.details?.scan]);
+      expect(scans).toEqual([
+        ['police', 'no-threats-found'],
+        ['health', 'not-scanned'],
+      ]);
+    });
+
+    it('refuses an event that is neither', async () => {
+      await expect(recordUploadEvent(service, { hello: 'world' })).rejects.toThrow(InvalidUploadEventError);
+    });
   });
 });
 
-describe('the S3 event at the boundary', () => {
+describe('the upload events at the boundary', () => {
   it('decodes keys as S3 encodes them, with + for a space', () => {
     expect(decodeS3EventKey('uploads/notes/Police+summary+%28v2%29%2B1.pdf')).toBe(
       'uploads/notes/Police summary (v2)+1.pdf',
@@ -212,11 +434,17 @@ describe('the S3 event at the boundary', () => {
   });
 
   it('refuses an event that is not an S3 notification, naming what is missing', () => {
-    expect(() =>
-      parseUploadBucketEvent({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: {} } }] }),
-    ).toThrow(InvalidUploadEventError);
-    expect(() =>
-      parseUploadBucketEvent({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: {} } }] }),
-    ).toThrow(/Records\.0\.s3\.bucket\.name/);
+    const event = { Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: {} } }] };
+    expect(() => parseUploadBucketEvent(event)).toThrow(InvalidUploadEventError);
+    expect(() => parseUploadBucketEvent(event)).toThrow(/Records\.0\.s3\.bucket\.name/);
+  });
+
+  it('refuses a scan result without the object it is about', () => {
+    const event = {
+      'detail-type': 'GuardDuty Malware Protection Object Scan Result',
+      source: 'aws.guardduty',
+      detail: { scanResultDetails: { scanResultStatus: 'NO_THREATS_FOUND' } },
+    };
+    expect(() => parseObjectScanResultEvent(event)).toThrow(/detail\.s3ObjectDetails/);
   });
 });

@@ -8,6 +8,8 @@ import { openCase } from '../../../shared/cases/open-case.ts';
 import type { Service } from '../../../shared/service.ts';
 import { showAgencyRequest } from '../../../shared/use-cases/agency-request.ts';
 import { recordSummary } from '../../../shared/use-cases/record-summary.ts';
+import { aDocx, aPdf, htmlPage, windowsExecutable } from '../../support/test-files.ts';
+import { VersionedDocumentStore } from '../../support/versioned-document-store.ts';
 import {
   InMemoryCaseStore,
   SettableClock,
@@ -17,6 +19,13 @@ import {
   UPLOAD_BUCKET,
 } from '../api/support/api-fixtures.ts';
 import { testWebApp, webEvent } from './support/web-fixtures.ts';
+
+/** A PDF one byte over the limit. */
+function oversizePdf(): Uint8Array {
+  const bytes = new Uint8Array(10 * 1024 * 1024 + 1);
+  bytes.set(aPdf());
+  return bytes;
+}
 
 const PDF = 'application/pdf';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -91,19 +100,40 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
   const open = (path: string, query?: string) =>
     testWebApp(pages, { service })(webEvent({ path, ...(query ? { query } : {}) }));
 
-  /** record-summary's handling of an upload with this head, as the bucket's event would trigger it. */
-  async function anUploadArrives(head: { size: number; contentType: string }, sequencer: string) {
-    const uploads = service.uploads;
-    uploads.head = async () => ({ ...head, lastModified: clock.now() });
-    uploads.delete = async () => {};
-    return recordSummary(service, {
-      eventName: 'ObjectCreated:Post',
-      s3: {
-        bucket: { name: UPLOAD_BUCKET },
-        object: { key: agencyUploadKey(caseId, 'police'), size: head.size, sequencer },
-      },
+  /**
+   * record-summary's handling of a file sent with a form issued now (or `issuedAt`), as the
+   * bucket's event would trigger it; the buckets are in memory.
+   */
+  async function anUploadArrives(
+    file: { body: Uint8Array; contentType: string },
+    sequencer: string,
+    issuedAt = clock.now(),
+  ) {
+    const uploadId = randomUUID();
+    await store.putIssuedUpload({
+      uploadId,
+      caseId,
+      agencyId: 'police',
+      issuedAt: issuedAt.toISOString(),
+      expiresAt: new Date(issuedAt.getTime() + 15 * 60_000).toISOString(),
     });
+    const key = agencyUploadKey(caseId, 'police', uploadId);
+    const uploads = new VersionedDocumentStore(UPLOAD_BUCKET);
+    const versionId = uploads.store(key, file.body, file.contentType, clock.now());
+    const documents = new VersionedDocumentStore('case-documents-test');
+    return recordSummary(
+      { cases: store, clock, uploads, documents },
+      {
+        eventName: 'ObjectCreated:Post',
+        eventTime: clock.now().toISOString(),
+        s3: {
+          bucket: { name: UPLOAD_BUCKET },
+          object: { key, size: file.body.byteLength, versionId, sequencer },
+        },
+      },
+    );
   }
+  const aPdfFile = { body: aPdf(), contentType: PDF };
 
   describe('GET /agency/{token}', () => {
     it('tells the agency what to return, by when in London time, and that it has not been received', async () => {
@@ -134,7 +164,7 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
 
     it('shows a received return with its time, and offers to replace it', async () => {
       clock.set('2026-03-10T09:15:00Z');
-      await anUploadArrives({ size: 2048, contentType: PDF }, '0010');
+      await anUploadArrives(aPdfFile, '0010');
 
       const result = await open(`/agency/${token}`);
 
@@ -167,7 +197,11 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
       expect(html).toMatch(/<input class="govuk-file-upload"[^>]*name="file"[^>]*accept="\.pdf,\.docx,/);
       // Every field precedes the file, as S3 ignores fields after it.
       expect(html.indexOf('name="file"')).toBeGreaterThan(html.lastIndexOf('type="hidden"'));
-      expect(hiddenField(html, 'key')).toBe(agencyUploadKey(caseId, 'police'));
+      // A key of its own, recorded with the form's expiry, so only this form's upload is accepted.
+      const key = hiddenField(html, 'key') ?? '';
+      const [issued] = store.issuedUploadsOf(caseId);
+      expect(key).toBe(agencyUploadKey(caseId, 'police', issued?.uploadId ?? 'none'));
+      expect(issued).toMatchObject({ agencyId: 'police', expiresAt: '2026-03-09T13:00:00.000Z' });
       const redirect = new URL(hiddenField(html, 'success_action_redirect') ?? '');
       expect(`${redirect.origin}${redirect.pathname}`).toBe(
         `https://reviews.example.org/agency/${token}/uploaded`,
@@ -245,7 +279,7 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
 
     it('confirms "Summary received" with the time once record-summary has recorded it', async () => {
       clock.set('2026-03-09T11:02:00Z');
-      await anUploadArrives({ size: 2048, contentType: PDF }, '0001');
+      await anUploadArrives(aPdfFile, '0001');
 
       const result = await open(`/agency/${token}/uploaded`, 'after=2026-03-09T11:00:00.000Z');
 
@@ -259,7 +293,7 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
 
     it('says a summary that came after the deadline is recorded as late', async () => {
       clock.set('2026-03-17T18:00:00Z');
-      await anUploadArrives({ size: 2048, contentType: DOCX }, '0002');
+      await anUploadArrives({ body: aDocx(), contentType: DOCX }, '0002');
 
       const result = await open(`/agency/${token}/uploaded`, 'after=2026-03-17T17:59:00.000Z');
 
@@ -269,21 +303,62 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
     });
 
     it('says clearly when the file was rejected, and offers to upload again', async () => {
-      await anUploadArrives({ size: 2048, contentType: 'binary/octet-stream' }, '0003');
+      await anUploadArrives({ body: aPdf(), contentType: 'binary/octet-stream' }, '0003');
 
       const result = await open(`/agency/${token}/uploaded`, 'after=2026-03-09T11:00:00.000Z');
 
       const html = String(result.body);
       const text = visibleText(html);
       expect(text).toContain('Your file was not accepted');
-      expect(text).toContain('The file type binary/octet-stream is not allowed');
+      expect(text).toContain('The file was not a PDF or a Word document (.docx).');
+      expect(text).toContain('Your summary has not been received yet.');
       expect(text).not.toContain('Summary received');
       expect(html).toMatch(new RegExp(`<a href="/agency/${token}"[^>]*class="govuk-button"`));
     });
 
+    it.each([
+      [
+        'Windows executable bytes sent as a PDF',
+        { body: windowsExecutable(), contentType: PDF },
+        'The file was not a PDF or a Word document (.docx).',
+      ],
+      [
+        'a web page sent as a PDF',
+        { body: htmlPage(), contentType: PDF },
+        'The file was not a PDF or a Word document (.docx).',
+      ],
+      ['an empty file', { body: new Uint8Array(), contentType: PDF }, 'The file was empty.'],
+      ['a file over 10 MB', { body: oversizePdf(), contentType: PDF }, 'The file was larger than 10 MB.'],
+    ])('says in plain words why %s was refused', async (_name, file, why) => {
+      await anUploadArrives(file, '0005');
+
+      const text = visibleText(
+        String((await open(`/agency/${token}/uploaded`, 'after=2026-03-09T11:00:00.000Z')).body),
+      );
+
+      expect(text).toContain('Your file was not accepted');
+      expect(text).toContain(why);
+    });
+
+    it('says the form had expired when the file arrived after it, and that the earlier summary stands', async () => {
+      await anUploadArrives(aPdfFile, '0006');
+      clock.set('2026-03-09T12:00:00Z');
+      await anUploadArrives(aPdfFile, '0007', new Date('2026-03-09T11:30:00Z'));
+
+      const text = visibleText(
+        String((await open(`/agency/${token}/uploaded`, 'after=2026-03-09T11:59:00.000Z')).body),
+      );
+
+      expect(text).toContain('Your file was not accepted');
+      expect(text).toContain(
+        'The upload form had expired before the file arrived. Open your link again and upload the file again.',
+      );
+      expect(text).toContain('The summary you sent before is still the one we hold.');
+    });
+
     it('does not count an upload from before this one as its result', async () => {
       clock.set('2026-03-09T10:00:00Z');
-      await anUploadArrives({ size: 2048, contentType: PDF }, '0004');
+      await anUploadArrives(aPdfFile, '0004');
 
       const result = await open(`/agency/${token}/uploaded`, 'after=2026-03-09T11:00:00.000Z');
 
@@ -293,7 +368,7 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
     it('sends the browser on without the bucket, key and etag S3 appends, so the case id leaves the address bar', async () => {
       const result = await open(
         `/agency/${token}/uploaded`,
-        `after=2026-03-09T11%3A00%3A00.000Z&bucket=${UPLOAD_BUCKET}&key=${encodeURIComponent(agencyUploadKey(caseId, 'police'))}&etag=%22abc%22`,
+        `after=2026-03-09T11%3A00%3A00.000Z&bucket=${UPLOAD_BUCKET}&key=${encodeURIComponent(agencyUploadKey(caseId, 'police', randomUUID()))}&etag=%22abc%22`,
       );
 
       expect(result.statusCode).toBe(303);
@@ -331,23 +406,32 @@ describe('GET /api/agency/{token} tells what became of the latest upload (lastUp
     const service = testService({ store, clock, s3: testS3Client() });
     const show = () => showAgencyRequest(service, { token });
     const before = await show();
-    const uploads = service.uploads;
-    uploads.head = async () => ({ size: 0, contentType: PDF, lastModified: clock.now() });
-    uploads.delete = async () => {};
-
-    await recordSummary(service, {
-      eventName: 'ObjectCreated:Post',
-      s3: {
-        bucket: { name: UPLOAD_BUCKET },
-        object: { key: agencyUploadKey(caseId, 'police'), sequencer: '01' },
-      },
+    const uploadId = randomUUID();
+    await store.putIssuedUpload({
+      uploadId,
+      caseId,
+      agencyId: 'police',
+      issuedAt: '2026-03-09T11:00:00.000Z',
+      expiresAt: '2026-03-09T11:15:00.000Z',
     });
+    const key = agencyUploadKey(caseId, 'police', uploadId);
+    const uploads = new VersionedDocumentStore(UPLOAD_BUCKET);
+    const versionId = uploads.store(key, new Uint8Array(), PDF, clock.now());
+
+    await recordSummary(
+      { cases: store, clock, uploads, documents: new VersionedDocumentStore('case-documents-test') },
+      {
+        eventName: 'ObjectCreated:Post',
+        eventTime: clock.now().toISOString(),
+        s3: { bucket: { name: UPLOAD_BUCKET }, object: { key, versionId, sequencer: '01' } },
+      },
+    );
 
     expect(before.lastUpload).toBeNull();
     expect((await show()).lastUpload).toEqual({
       outcome: 'rejected',
       at: '2026-03-09T11:00:00.000Z',
-      problem: 'The file is empty',
+      problem: 'The file was empty',
     });
   });
 });

@@ -212,6 +212,57 @@ describe('the cases pages', () => {
       expect(html).not.toContain('Record the decision');
     });
 
+    it('says plainly when agency files were not scanned for viruses, and not when they were', async () => {
+      const unscanned = await aCase({ status: 'awaiting-summaries' });
+      const scanned = await aCase({ status: 'awaiting-summaries' });
+      for (const [caseId, scan] of [
+        [unscanned.caseId, 'not-scanned'],
+        [scanned.caseId, 'no-threats-found'],
+      ] as const) {
+        await store.updateAgencyRequest(
+          store.agencyRequestOf(caseId, 'police'),
+          { status: 'received', receivedAt: '2026-03-10T09:00:00.000Z' },
+          {
+            actor: { kind: 'agency', agencyId: 'police' },
+            at: '2026-03-10T09:00:00.000Z',
+            action: 'summary.received',
+            reason: 'Police returned its summary',
+            details: { agencyId: 'police', scan },
+          },
+        );
+      }
+      const browser = signedIn(testUser('partnership-team'));
+      const open = async (caseId: string) =>
+        String((await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }))).body);
+
+      const warning =
+        'Files that agencies uploaded were not scanned for viruses on this copy of the service.';
+      expect(await open(unscanned.caseId)).toContain(warning);
+      expect(await open(scanned.caseId)).not.toContain(warning);
+    });
+
+    it('shows the partnership team why an agency’s last file was refused', async () => {
+      const { caseId } = await aCase({ status: 'awaiting-summaries' });
+      await store.updateAgencyRequest(
+        store.agencyRequestOf(caseId, 'health'),
+        {},
+        {
+          actor: { kind: 'system', id: 'record-summary' },
+          at: '2026-03-10T09:00:00.000Z',
+          action: 'summary.rejected',
+          reason: 'A virus check found a threat in the file',
+          details: { agencyId: 'health', scan: 'threats-found' },
+        },
+      );
+      const browser = signedIn(testUser('partnership-team'));
+
+      const html = String((await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }))).body);
+
+      expect(html).toMatch(
+        /Health[\s\S]*?The last file they sent \(10 March 2026\) was refused: A virus check found a threat in the file\./,
+      );
+    });
+
     it('offers the chair the decision when the case awaits it, and nobody else', async () => {
       // Prepare
       const { caseId } = await aCase({ status: 'awaiting-decision' });
