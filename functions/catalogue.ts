@@ -18,8 +18,13 @@ export interface FunctionSpec {
   trigger: 'api' | 'workflow' | 'upload-event';
   /** What it needs; CDK turns each into an L2 grant and the matching environment variable. */
   needs: {
+    /**
+     * The case table, and with it the audit table: `read` may query the audit trail,
+     * `read-write` may also append to it (PutItem only; nothing may update or delete an event).
+     */
     table?: 'read' | 'read-write';
-    documentBucket?: 'read' | 'read-write';
+    /** `write` puts documents only; `read-write` reads and puts (nothing deletes a case document). */
+    documentBucket?: 'read' | 'write' | 'read-write';
     uploadBucket?: 'read' | 'read-write' | 'presign-post';
     /** Emails through SES with the partnership's configuration set. */
     email?: true;
@@ -47,7 +52,7 @@ export const functionCatalogue = {
   intake: {
     description: 'Validates a serious incident notification, opens the case and starts its Rapid Review',
     trigger: 'api',
-    needs: { table: 'read-write', documentBucket: 'read-write', stateMachine: 'start' },
+    needs: { table: 'read-write', documentBucket: 'write', stateMachine: 'start' },
   },
   'get-case': {
     description: 'Shows a case: status, timetable, agency returns, documents, current step and audit trail',
@@ -66,12 +71,11 @@ export const functionCatalogue = {
   },
   web: {
     description:
-      'Serves the GOV.UK pages (sign-in, notification, cases, agency returns, decisions) and their assets',
+      'Serves the staff GOV.UK pages (sign-in, notification, cases, decisions) and the assets of every page',
     trigger: 'api',
     needs: {
       table: 'read-write',
       documentBucket: 'read-write',
-      uploadBucket: 'presign-post',
       stateMachine: ['start', 'callback', 'read'],
       staffSignIn: true,
     },
@@ -83,6 +87,20 @@ export const functionCatalogue = {
     // Nunjucks is a tenth of the bundle; a start that serves an asset or a redirect never renders.
     separateModules: [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }],
   },
+  // The agency pages, apart from the staff pages: reached by anyone holding an agency's link, so
+  // no session key, no staff data (drafts, documents, workflow, email) and no table writes.
+  'agency-web': {
+    description:
+      "Serves the agency return pages an agency's link opens: what to return, the upload, its receipt",
+    trigger: 'api',
+    needs: { table: 'read', uploadBucket: 'presign-post' },
+    bundledFiles: [
+      { from: 'functions/web/templates', to: 'templates' },
+      { from: 'functions/web/assets', to: 'assets' },
+      { from: 'node_modules/govuk-frontend/dist/govuk', to: 'govuk-frontend/govuk' },
+    ],
+    separateModules: [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }],
+  },
   'record-summary': {
     description: "Checks an uploaded summary's size and type and marks the agency's return received",
     trigger: 'upload-event',
@@ -91,7 +109,7 @@ export const functionCatalogue = {
   'plan-timetable': {
     description: 'Returns the deadlines the workflow waits for',
     trigger: 'workflow',
-    needs: { table: 'read-write' },
+    needs: { table: 'read' },
   },
   'request-agency-summaries': {
     description: 'Mints a capability link per agency and emails each SPOC their request (Day 1)',
@@ -111,7 +129,7 @@ export const functionCatalogue = {
   'collate-report': {
     description: 'Collates the returns into a report (PDF) on Day 11',
     trigger: 'workflow',
-    needs: { table: 'read-write', documentBucket: 'read-write', uploadBucket: 'read' },
+    needs: { table: 'read-write', documentBucket: 'write' },
     timeoutSeconds: 60,
   },
   'distribute-papers': {

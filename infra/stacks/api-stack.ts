@@ -29,6 +29,7 @@ import {
 export interface ApiStackProps extends StackProps {
   readonly dataKey: kms.IKey;
   readonly caseTable: dynamodb.ITable;
+  readonly auditTable: dynamodb.ITable;
   readonly caseDocumentBucket: s3.IBucket;
   readonly agencySummaryUploadBucket: s3.IBucket;
   /** The validated partnership profile: functions get it as JSON, SES its sender address. */
@@ -236,6 +237,7 @@ export class ApiStack extends Stack {
           configuration: serviceConfiguration,
           resources: {
             caseTable: props.caseTable,
+            auditTable: props.auditTable,
             caseDocumentBucket: props.caseDocumentBucket,
             agencySummaryUploadBucket: props.agencySummaryUploadBucket,
             email,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { londonTimeInWords } from '../../../functions/web/pages/agency.ts';
-import { pages } from '../../../functions/web/pages/index.ts';
+import { agencyPages, londonTimeInWords } from '../../../functions/agency-web/pages.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { agencyUploadKey, agencyUploadRules, mintAgencyToken } from '../../../shared/agency-links.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
@@ -16,7 +15,7 @@ import {
   testService,
   UPLOAD_BUCKET,
 } from '../api/support/api-fixtures.ts';
-import { testWebApp, webEvent } from './support/web-fixtures.ts';
+import { sessionlessWebApp, webEvent } from './support/web-fixtures.ts';
 
 const PDF = 'application/pdf';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -89,7 +88,7 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
   });
 
   const open = (path: string, query?: string) =>
-    testWebApp(pages, { service })(webEvent({ path, ...(query ? { query } : {}) }));
+    sessionlessWebApp(agencyPages, service)(webEvent({ path, ...(query ? { query } : {}) }));
 
   /** record-summary's handling of an upload with this head, as the bucket's event would trigger it. */
   async function anUploadArrives(head: { size: number; contentType: string }, sequencer: string) {
