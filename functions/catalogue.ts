@@ -21,8 +21,20 @@ export interface FunctionSpec {
   trigger: 'api' | 'workflow' | 'upload-event' | 'schedule';
   /** What it needs; CDK turns each into an L2 grant and the matching environment variable. */
   needs: {
-    table?: 'read' | 'read-write';
-    documentBucket?: 'read' | 'read-write';
+    /**
+     * The case table, and with it the audit table: `read` may query the audit trail,
+     * `read-write` may also append to it (PutItem only; nothing may update or delete an event);
+     * `read-and-issue-uploads` reads, and puts only issued upload forms (UPLOAD# items).
+     */
+    table?: 'read' | 'read-and-issue-uploads' | 'read-write';
+    /** `write` puts documents only; `read-write` reads and puts (nothing deletes a filed case document). */
+    documentBucket?: 'read' | 'write' | 'read-write';
+    /**
+     * May delete a case's notification document (`cases/<case>/notification.json`) and nothing
+     * else: intake removes the one it wrote when the case could not be saved, and the sweeper
+     * removes those no case owns.
+     */
+    removesNotificationDocuments?: true;
     uploadBucket?: 'read' | 'read-write' | 'presign-post';
     /** Emails through SES with the partnership's configuration set. */
     email?: true;
@@ -50,7 +62,12 @@ export const functionCatalogue = {
   intake: {
     description: 'Validates a serious incident notification, opens the case and starts its Rapid Review',
     trigger: 'api',
-    needs: { table: 'read-write', documentBucket: 'read-write', stateMachine: 'start' },
+    needs: {
+      table: 'read-write',
+      documentBucket: 'write',
+      stateMachine: 'start',
+      removesNotificationDocuments: true,
+    },
   },
   'get-case': {
     description: 'Shows a case: status, timetable, agency returns, documents, current step and audit trail',
@@ -66,18 +83,18 @@ export const functionCatalogue = {
     description: 'Tells an agency what to return and gives it a pre-signed upload',
     trigger: 'api',
     // It writes the issued upload form (its key and expiry) that record-summary checks uploads against.
-    needs: { table: 'read-write', uploadBucket: 'presign-post' },
+    needs: { table: 'read-and-issue-uploads', uploadBucket: 'presign-post' },
   },
   web: {
     description:
-      'Serves the GOV.UK pages (sign-in, notification, cases, agency returns, decisions) and their assets',
+      'Serves the staff GOV.UK pages (sign-in, notification, cases, decisions) and the assets of every page',
     trigger: 'api',
     needs: {
       table: 'read-write',
       documentBucket: 'read-write',
-      uploadBucket: 'presign-post',
       stateMachine: ['start', 'callback', 'read'],
       staffSignIn: true,
+      removesNotificationDocuments: true,
     },
     bundledFiles: [
       { from: 'functions/web/templates', to: 'templates' },
@@ -87,21 +104,36 @@ export const functionCatalogue = {
     // Nunjucks is a tenth of the bundle; a start that serves an asset or a redirect never renders.
     separateModules: [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }],
   },
+  // The agency pages, apart from the staff pages: reached by anyone holding an agency's link, so
+  // no session key, no staff data (drafts, documents, workflow, email), and no table writes but
+  // the upload form it issues (an UPLOAD# item, which record-summary checks each upload against).
+  'agency-web': {
+    description:
+      "Serves the agency return pages an agency's link opens: what to return, the upload, its receipt",
+    trigger: 'api',
+    needs: { table: 'read-and-issue-uploads', uploadBucket: 'presign-post' },
+    bundledFiles: [
+      { from: 'functions/web/templates', to: 'templates' },
+      { from: 'functions/web/assets', to: 'assets' },
+      { from: 'node_modules/govuk-frontend/dist/govuk', to: 'govuk-frontend/govuk' },
+    ],
+    separateModules: [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }],
+  },
   'record-summary': {
     description:
       "Checks an uploaded summary against its issued form, its size, bytes and virus scan, files it with the case and marks the agency's return received",
     trigger: 'upload-event',
-    needs: { table: 'read-write', uploadBucket: 'read-write', documentBucket: 'read-write' },
+    needs: { table: 'read-write', uploadBucket: 'read-write', documentBucket: 'write' },
   },
   'sweep-orphans': {
     description: 'Daily: removes notification documents older than an hour that no case owns',
     trigger: 'schedule',
-    needs: { table: 'read', documentBucket: 'read-write' },
+    needs: { table: 'read', documentBucket: 'read-write', removesNotificationDocuments: true },
   },
   'plan-timetable': {
     description: 'Returns the deadlines the workflow waits for',
     trigger: 'workflow',
-    needs: { table: 'read-write' },
+    needs: { table: 'read' },
   },
   'request-agency-summaries': {
     description: 'Mints a capability link per agency and emails each SPOC their request (Day 1)',
@@ -121,7 +153,7 @@ export const functionCatalogue = {
   'collate-report': {
     description: 'Collates the returns into a report (PDF) on Day 11',
     trigger: 'workflow',
-    needs: { table: 'read-write', documentBucket: 'read-write', uploadBucket: 'read' },
+    needs: { table: 'read-write', documentBucket: 'write' },
     timeoutSeconds: 60,
   },
   'distribute-papers': {

@@ -108,6 +108,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     env,
     dataKey: dataStack.dataKey,
     caseTable: dataStack.caseTable,
+    auditTable: dataStack.auditTable,
     caseDocumentBucket: dataStack.caseDocumentBucket,
     agencySummaryUploadBucket: dataStack.agencySummaryUploadBucket,
     // Named, so the API's functions can be granted on it before the workflow stack exists.

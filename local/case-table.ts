@@ -1,10 +1,17 @@
 import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 
+/** The audit table the local stack and tests keep beside a case table: `<case table>-audit`. */
+export function auditTableNameFor(caseTableName: string): string {
+  return `${caseTableName}-audit`;
+}
+
 /**
  * Creates the case table with the same keys and index as the CDK data stack
- * (infra/stacks/data-stack.ts), for the local stack and tests. Already there is fine.
+ * (infra/stacks/data-stack.ts), and the audit table beside it (`auditTableNameFor`), for the
+ * local stack and tests. Already there is fine.
  */
 export async function createCaseTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await createAuditTable(client, auditTableNameFor(tableName));
   try {
     await client.send(
       new CreateTableCommand({
@@ -29,6 +36,28 @@ export async function createCaseTable(client: DynamoDBClient, tableName: string)
             ],
             Projection: { ProjectionType: 'ALL' },
           },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+/** Creates the append-only audit table as the CDK data stack does: `pk`, `sk`, no index, no TTL. */
+export async function createAuditTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
       }),
     );

@@ -10,7 +10,7 @@ import { installClock, systemClock } from '../shared/clock.ts';
 import { envNames } from '../shared/env.ts';
 import { ProblemError } from '../shared/http/problem.ts';
 import { type ClockAdvance, type RunningApi, startLocalApi } from './api.ts';
-import { createCaseTable } from './case-table.ts';
+import { auditTableNameFor, createCaseTable } from './case-table.ts';
 import {
   localClientConfig,
   type RunningDynamoDb,
@@ -291,6 +291,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
       [envNames.tableName]: tableName,
+      [envNames.auditTableName]: auditTableNameFor(tableName),
       [envNames.documentBucket]: localResourceNames.documentBucket,
       [envNames.uploadBucket]: localResourceNames.uploadBucket,
       [envNames.stateMachineArn]: stateMachineArn,

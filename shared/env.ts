@@ -7,6 +7,8 @@ import { ConfigurationError } from './errors.ts';
 export const envNames = {
   /** The DynamoDB table holding cases, agency requests, tokens and audit events. */
   tableName: 'CASE_TABLE_NAME',
+  /** The append-only DynamoDB table of audit events (pk `CASE#<id>`, sk `AUDIT#<eventId>`). */
+  auditTableName: 'AUDIT_TABLE_NAME',
   /** Bucket for the notification, collated report, covering letter. */
   documentBucket: 'CASE_DOCUMENT_BUCKET',
   /** Bucket agencies upload their summaries into through pre-signed POSTs. */

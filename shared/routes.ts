@@ -60,6 +60,23 @@ export const routes = [
     functionName: 'agency-return',
     access: { kind: 'capability-link' },
   },
+  // The agency return pages (functions/agency-web), apart from the staff pages: the token in
+  // the path is the authorisation. Listed before the catch-all so the local API, which takes
+  // the first match, agrees with API Gateway, which takes the most specific.
+  {
+    id: 'AgencyPage',
+    method: 'GET',
+    path: '/agency/{token}',
+    functionName: 'agency-web',
+    access: { kind: 'capability-link' },
+  },
+  {
+    id: 'AgencyUploadedPage',
+    method: 'GET',
+    path: '/agency/{token}/uploaded',
+    functionName: 'agency-web',
+    access: { kind: 'capability-link' },
+  },
   // The GOV.UK pages (functions/web): the start page, and every other path, which API Gateway
   // matches here only when no route above is more specific. Listed last so the local API,
   // which takes the first match, agrees.

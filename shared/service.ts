@@ -7,6 +7,7 @@ import { loadPartnershipProfile, type PartnershipProfile } from './config/partne
 import { publicBaseUrlFromEnvironment } from './env.ts';
 import type { CaseStore } from './stores/case-store.ts';
 import type { DraftStore } from './stores/draft-store.ts';
+import type { SessionRevocations } from './stores/session-revocations.ts';
 
 /**
  * The ports use cases are given: one way, everywhere. A use case takes the part it needs
@@ -27,6 +28,8 @@ export interface Service {
   readonly cases: CaseStore;
   /** Notifications someone is still writing on the pages. */
   readonly drafts: DraftStore;
+  /** Staff sessions ended by signing out, which the pages refuse until they expire. */
+  readonly sessions: SessionRevocations;
   /** Every email, each sent at most once. */
   readonly mailer: Mailer;
   /** The case document bucket. */

@@ -2,10 +2,10 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
 import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
-import { uploadFormsFromEnvironment } from '../../shared/adapters/upload-forms.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
 import { draftStoreFromEnvironment } from '../../shared/stores/draft-store.ts';
+import { sessionRevocationsFromEnvironment } from '../../shared/stores/session-revocations.ts';
 import type { WebService } from './page.ts';
 import { pages } from './pages/index.ts';
 import { createWebApp } from './router.ts';
@@ -16,18 +16,21 @@ const service: WebService = environmentService({
   cases: caseStoreFromEnvironment,
   drafts: draftStoreFromEnvironment,
   documents: documentsFromEnvironment,
-  uploadForms: uploadFormsFromEnvironment,
   workflow: reviewWorkflowFromEnvironment,
+  sessions: sessionRevocationsFromEnvironment,
 });
 
 const app = createWebApp({
   pages,
   service: () => service,
-  sessionSecret: () => sessionSecretFromEnvironment(),
+  sessions: { secret: () => sessionSecretFromEnvironment(), revocations: () => service.sessions },
   templates: templateEnvironment,
 });
 
-/** Every path that is not /api/ (the WebPages and StartPage routes): GOV.UK pages and their assets. */
+/**
+ * Every path that is not /api/ nor an agency's page (the WebPages and StartPage routes): the
+ * staff's GOV.UK pages and the assets of every page.
+ */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler((event) =>
   app(event),
 );

@@ -2,11 +2,17 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { StaffRole } from '../../shared/schemas/roles.ts';
 import type { Service } from '../../shared/service.ts';
 
-/** The ports the pages use: everything but sending email and reading uploads, which the workflow does. */
+/**
+ * The ports the staff pages use: everything but sending email and the upload bucket (the
+ * workflow sends; the agency pages, a function of their own, sign uploads).
+ */
 export type WebService = Pick<
   Service,
-  'clock' | 'profile' | 'publicBaseUrl' | 'cases' | 'drafts' | 'documents' | 'uploadForms' | 'workflow'
+  'clock' | 'profile' | 'publicBaseUrl' | 'cases' | 'drafts' | 'documents' | 'workflow' | 'sessions'
 >;
+
+/** What every page's service holds, whichever function serves it: the router reads the profile. */
+export type PageService = Pick<Service, 'clock' | 'profile' | 'publicBaseUrl'>;
 
 import type { Session, SessionUser } from './session.ts';
 
@@ -29,7 +35,7 @@ export function staffOnly(...roles: StaffRole[]): PageAccess {
 }
 
 /** What a page is given. */
-export interface WebRequest {
+export interface WebRequest<S extends PageService = WebService> {
   method: 'GET' | 'POST';
   /** The path as requested, e.g. `/cases/5d0c…`. */
   path: string;
@@ -48,7 +54,7 @@ export interface WebRequest {
    */
   readonly csrfToken: string;
   /** The domain's ports, for the use cases (shared/use-cases/) the page runs. */
-  service: WebService;
+  service: S;
   /** The raw API Gateway event, for what the fields above do not cover (headers, source IP). */
   event: APIGatewayProxyEventV2;
   /** The request id, for logs (logs carry ids only). */
@@ -62,15 +68,15 @@ export interface MenuEntry {
   description: string;
 }
 
-/** One page: a method and path, who may use it, and what it answers. */
-export interface Page {
+/** One page: a method and path, who may use it, and what it answers (with the ports of its function, `S`). */
+export interface Page<S extends PageService = WebService> {
   method: 'GET' | 'POST';
   /** API Gateway path syntax: `{name}` is a path parameter; matched exactly (no trailing slash). */
   path: string;
   access: PageAccess;
   /** Set on GET pages without path parameters that people navigate to directly. */
   menu?: MenuEntry;
-  handle(request: WebRequest): Promise<PageResult> | PageResult;
+  handle(request: WebRequest<S>): Promise<PageResult> | PageResult;
 }
 
 /** Extra Content-Security-Policy sources a page needs (an upload form posting to S3, say). */

@@ -8,8 +8,9 @@ import {
 } from '../../shared/http/paths.ts';
 import { expectedProblem, ProblemError, problemResponse } from '../../shared/http/problem.ts';
 import { logUnexpectedError } from '../../shared/log.ts';
+import type { SessionRevocations } from '../../shared/stores/session-revocations.ts';
 import { serveAsset } from './assets.ts';
-import type { ContentSecurityAdditions, Page, PageResult, WebRequest, WebService } from './page.ts';
+import type { ContentSecurityAdditions, Page, PageResult, PageService, WebRequest } from './page.ts';
 import {
   cookieValue,
   csrfCookieName,
@@ -60,14 +61,17 @@ export interface MenuItem {
 }
 
 /** Whether a person may use a page. */
-export function allows(page: Pick<Page, 'access'>, user: SessionUser | undefined): boolean {
+export function allows(page: Pick<Page<PageService>, 'access'>, user: SessionUser | undefined): boolean {
   if (page.access.kind === 'public') return true;
   const roles = page.access.roles;
   return user?.roles.some((role) => roles.includes(role)) ?? false;
 }
 
 /** The menu pages a signed-in person may use, in the order the pages are listed. */
-export function menuFor(pages: readonly Page[], user: SessionUser | undefined): MenuItem[] {
+export function menuFor<S extends PageService>(
+  pages: readonly Page<S>[],
+  user: SessionUser | undefined,
+): MenuItem[] {
   if (!user) return [];
   return pages.flatMap((page) =>
     page.menu && page.method === 'GET' && allows(page, user)
@@ -165,12 +169,17 @@ export function matchPath(pattern: string, path: string): Record<string, string>
 }
 
 /** What the router needs; the handler passes the environment's, tests pass fakes. */
-export interface WebAppOptions {
-  pages: readonly Page[];
+export interface WebAppOptions<S extends PageService> {
+  pages: readonly Page<S>[];
   /** The domain's ports, made once per container. */
-  service: () => WebService;
-  /** The key that signs sessions and CSRF tokens (SESSION_SECRET). */
-  sessionSecret: () => Buffer;
+  service: () => S;
+  /**
+   * The key that signs sessions and CSRF tokens (SESSION_SECRET), and where signed-out sessions
+   * are recorded: every request with a session asks it once, and a revoked session counts as
+   * signed out. Absent (the agency pages' function, which holds no key): nobody is signed in,
+   * no page may be for staff only, and every POST is refused.
+   */
+  sessions?: { secret: () => Buffer; revocations: () => SessionRevocations };
   /** The template environment, made (and awaited) once, when a page is first rendered. */
   templates: () => nunjucks.Environment | Promise<nunjucks.Environment>;
   /** Where a refused form's line goes (ids only); an unexpected error is logged by the structured logger. */
@@ -204,8 +213,14 @@ function statusOf(error: unknown): number {
  * CSRF token of every POST (400 page when it fails), runs the page, and renders what it answers
  * inside the layout. Every failure is a GOV.UK error page, never a stack trace.
  */
-export function createWebApp(options: WebAppOptions): WebApp {
+export function createWebApp<S extends PageService>(options: WebAppOptions<S>): WebApp {
   const log = options.log ?? ((line: string) => console.error(line));
+  const sessions = options.sessions;
+  if (!sessions) {
+    const staffPage = options.pages.find((page) => page.access.kind === 'staff');
+    if (staffPage)
+      throw new Error(`${staffPage.method} ${staffPage.path} is for staff, but this app has no sessions`);
+  }
   const now = options.now ?? Date.now;
   const seen = new Set<string>();
   for (const page of options.pages) {
@@ -232,14 +247,18 @@ export function createWebApp(options: WebAppOptions): WebApp {
       status?: number,
       csp?: ContentSecurityAdditions,
     ) => htmlResponse(await options.templates(), template, context, status, csp);
-    const secret = options.sessionSecret();
-    const session: Session | undefined = readSession(secret, event.cookies, now());
+    const secret = sessions?.secret();
+    let session: Session | undefined = secret ? readSession(secret, event.cookies, now()) : undefined;
+    // A session signed out on the server is no session, however valid its cookie.
+    if (session && sessions && (await sessions.revocations().isRevoked(session.id))) session = undefined;
     const user = session?.user;
     const anonymousNonce = session ? undefined : cookieValue(event.cookies, csrfCookieName);
     const issuedCookies: string[] = [];
     let csrfToken: string | undefined;
     const csrfTokenNow = (): string => {
       if (csrfToken) return csrfToken;
+      // Without sessions there are no forms to protect: no token, and every POST is refused below.
+      if (!secret) return '';
       if (session) {
         csrfToken = csrfTokenForSession(secret, session);
       } else if (anonymousNonce) {
@@ -329,13 +348,14 @@ export function createWebApp(options: WebAppOptions): WebApp {
     const form = method === 'POST' ? formFrom(event) : new URLSearchParams();
     if (
       method === 'POST' &&
-      !csrfTokenMatches(secret, form.get(csrfFieldName) ?? undefined, { session, anonymousNonce })
+      (!secret ||
+        !csrfTokenMatches(secret, form.get(csrfFieldName) ?? undefined, { session, anonymousNonce }))
     ) {
       log(`[web] CSRF check failed on ${matched.page.method} ${matched.page.path} (request ${requestId})`);
       return errorPage(400, 'errors/csrf.njk');
     }
 
-    const request: WebRequest = {
+    const request: WebRequest<S> = {
       method: method as 'GET' | 'POST',
       path,
       params: matched.params,

@@ -78,6 +78,8 @@ export interface EmailSending {
 /** The resources a function may be given, by the name its catalogue `needs` use. */
 export interface ServiceResources {
   readonly caseTable: dynamodb.ITable;
+  /** The append-only audit trail: granted beside the case table, PutItem and Query at most. */
+  readonly auditTable: dynamodb.ITable;
   readonly caseDocumentBucket: s3.IBucket;
   readonly agencySummaryUploadBucket: s3.IBucket;
   /** Absent in a stack that sends no email. */
@@ -228,23 +230,51 @@ export class ServiceFunction extends Construct {
     return this.function.grantInvoke(grantee);
   }
 
-  /** Reads (`read`) or reads and writes (`read-write`) the case table: cases, tokens and audit events. */
-  public useCaseTable(table: dynamodb.ITable, access: 'read' | 'read-write'): void {
+  /**
+   * Reads (`read`) or reads and writes (`read-write`) the case table: cases, tokens, email claims
+   * and session revocations; and the audit table beside it, which is append-only: `read` may
+   * query it, `read-write` may also put new events (the store's condition refuses one that
+   * exists). No role of the service gets UpdateItem, DeleteItem or BatchWriteItem on it.
+   */
+  public useCaseTable(
+    table: dynamodb.ITable,
+    auditTable: dynamodb.ITable,
+    access: 'read' | 'read-and-issue-uploads' | 'read-write',
+  ): void {
     this.function.addEnvironment(envNames.tableName, table.tableName);
+    this.function.addEnvironment(envNames.auditTableName, auditTable.tableName);
     if (access === 'read') {
       table.grantReadData(this.role);
+    } else if (access === 'read-and-issue-uploads') {
+      // Reads, and puts only the issued-upload items (partition key UPLOAD#<id>): an agency's
+      // link may record the form it was given, and nothing else in the table.
+      table.grantReadData(this.role);
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:PutItem'],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['UPLOAD#*'] } },
+        }),
+      );
+      table.encryptionKey?.grantEncrypt(this.role);
     } else {
       table.grantReadWriteData(this.role);
       this.acknowledgeActions(['kms:ReEncrypt*', 'kms:GenerateDataKey*'], KMS_WRITE_REASON);
     }
     acknowledgeWildcardResource(this.role, table.tableArn, '/index/*', TABLE_INDEX_REASON);
+    iam.Grant.addToPrincipal({
+      grantee: this.role,
+      actions: access === 'read-write' ? ['dynamodb:Query', 'dynamodb:PutItem'] : ['dynamodb:Query'],
+      resourceArns: [auditTable.tableArn],
+    });
+    // Both tables are encrypted with the data key: the case table's grant above gives its data keys.
   }
 
-  /** Reads or reads and writes every document of a case in the case document bucket. */
-  public useCaseDocumentBucket(bucket: s3.IBucket, access: 'read' | 'read-write'): void {
+  /** Reads, puts (`write`), or reads and puts every document of a case in the case document bucket; never deletes. */
+  public useCaseDocumentBucket(bucket: s3.IBucket, access: 'read' | 'write' | 'read-write'): void {
     this.function.addEnvironment(envNames.documentBucket, bucket.bucketName);
-    if (access === 'read') bucket.grantRead(this.role);
-    else bucket.grantReadWrite(this.role);
+    if (access !== 'write') bucket.grantRead(this.role);
+    if (access !== 'read') bucket.grantPut(this.role);
     this.acknowledgeBucketGrant(bucket, '*', access);
   }
 
@@ -317,8 +347,21 @@ export class ServiceFunction extends Construct {
   /** Applies the function's catalogue `needs`, failing when this stack does not provide one of them. */
   private grantNeeds(resources: ServiceResources): void {
     const needs = this.spec.needs;
-    if (needs.table) this.useCaseTable(resources.caseTable, needs.table);
+    if (needs.table) this.useCaseTable(resources.caseTable, resources.auditTable, needs.table);
     if (needs.documentBucket) this.useCaseDocumentBucket(resources.caseDocumentBucket, needs.documentBucket);
+    if (needs.removesNotificationDocuments) {
+      resources.caseDocumentBucket.grantDelete(this.role, 'cases/*/notification.json');
+      this.acknowledgeActions(
+        ['s3:DeleteObject*'],
+        'The L2 delete grant, on notification documents of this one bucket only.',
+      );
+      acknowledgeWildcardResource(
+        this.role,
+        resources.caseDocumentBucket.bucketArn,
+        '/cases/*/notification.json',
+        'Notification documents are keyed by case id; the delete is limited to them, in this one bucket.',
+      );
+    }
     if (needs.uploadBucket)
       this.useAgencyUploadBucket(resources.agencySummaryUploadBucket, needs.uploadBucket);
     if (needs.email) {
@@ -344,14 +387,14 @@ export class ServiceFunction extends Construct {
   private acknowledgeBucketGrant(
     bucket: s3.IBucket,
     objects: string,
-    access: 'read' | 'read-write' | 'presign-post',
+    access: 'read' | 'write' | 'read-write' | 'presign-post',
   ): void {
-    const reads = access !== 'presign-post';
+    const reads = access !== 'presign-post' && access !== 'write';
     const writes = access !== 'read';
     this.acknowledgeActions(
       [
         ...(reads ? ['s3:GetObject*', 's3:GetBucket*', 's3:List*'] : []),
-        ...(access === 'read-write' ? ['s3:DeleteObject*'] : []),
+        ...(access === 'read-write' && objects !== '*' ? ['s3:DeleteObject*'] : []),
         ...(writes ? ['s3:Abort*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'] : []),
       ],
       'These action families are what the L2 bucket grant gives (object versions, multipart uploads, SSE-KMS data keys), on this one bucket and its key only.',

@@ -31,6 +31,7 @@ import { UploadMalwareProtection } from '../constructs/upload-malware-protection
 export interface ApiStackProps extends StackProps {
   readonly dataKey: kms.IKey;
   readonly caseTable: dynamodb.ITable;
+  readonly auditTable: dynamodb.ITable;
   readonly caseDocumentBucket: s3.IBucket;
   readonly agencySummaryUploadBucket: s3.IBucket;
   /** The validated partnership profile: functions get it as JSON, SES its sender address. */
@@ -238,6 +239,7 @@ export class ApiStack extends Stack {
           configuration: serviceConfiguration,
           resources: {
             caseTable: props.caseTable,
+            auditTable: props.auditTable,
             caseDocumentBucket: props.caseDocumentBucket,
             agencySummaryUploadBucket: props.agencySummaryUploadBucket,
             email,

@@ -30,6 +30,11 @@ export class DataStack extends Stack {
   public readonly dataKey: kms.IKey;
   /** The single table: cases, capability-link tokens, task tokens and audit events (`pk`/`sk`, `gsi1`). */
   public readonly caseTable: dynamodb.ITable;
+  /**
+   * The audit trail, apart from the case table so IAM can keep it append-only: every role gets
+   * PutItem and Query on it at most (`pk` `CASE#<id>`, `sk` `AUDIT#<eventId>`).
+   */
+  public readonly auditTable: dynamodb.ITable;
   /** Notifications, collated reports, papers for the Rapid Review Group and covering letters. */
   public readonly caseDocumentBucket: s3.IBucket;
   /** Agency summaries uploaded by agency SPOCs through pre-signed POST. */
@@ -81,6 +86,17 @@ export class DataStack extends Stack {
       projectionType: dynamodb.ProjectionType.ALL,
     });
 
+    const auditTable = new dynamodb.Table(this, 'AuditTable', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: dataKey,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     const accessLogBucket = new SecureBucket(this, 'AccessLogBucket', { receivesServerAccessLogs: true });
 
     const caseDocumentBucket = new SecureBucket(this, 'CaseDocumentBucket', {
@@ -121,11 +137,13 @@ export class DataStack extends Stack {
 
     this.dataKey = dataKey;
     this.caseTable = caseTable;
+    this.auditTable = auditTable;
     this.caseDocumentBucket = caseDocumentBucket;
     this.agencySummaryUploadBucket = agencySummaryUploadBucket;
     this.accessLogBucket = accessLogBucket;
 
     new CfnOutput(this, 'CaseTableName', { value: caseTable.tableName });
+    new CfnOutput(this, 'AuditTableName', { value: auditTable.tableName });
     new CfnOutput(this, 'CaseDocumentBucketName', { value: caseDocumentBucket.bucketName });
     new CfnOutput(this, 'AgencySummaryUploadBucketName', { value: agencySummaryUploadBucket.bucketName });
     new CfnOutput(this, 'AccessLogBucketName', { value: accessLogBucket.bucketName });

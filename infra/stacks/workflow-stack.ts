@@ -24,6 +24,7 @@ export const RAPID_REVIEW_ASL_PATH = fileURLToPath(
 export interface WorkflowStackProps extends StackProps {
   readonly dataKey: kms.IKey;
   readonly caseTable: dynamodb.ITable;
+  readonly auditTable: dynamodb.ITable;
   readonly caseDocumentBucket: s3.IBucket;
   readonly agencySummaryUploadBucket: s3.IBucket;
   /** The SES identities and TLS-requiring configuration set the workflow's emails go through. */
@@ -71,6 +72,7 @@ export class WorkflowStack extends Stack {
           configuration: props.configuration,
           resources: {
             caseTable: props.caseTable,
+            auditTable: props.auditTable,
             caseDocumentBucket: props.caseDocumentBucket,
             agencySummaryUploadBucket: props.agencySummaryUploadBucket,
             email: props.email,

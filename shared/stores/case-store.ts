@@ -192,16 +192,20 @@ function nextWriteOrder(): string {
 }
 
 /**
- * The case store on one DynamoDB table. Every write is a transaction that includes the audit
- * event, so a case never changes without a record of who changed it and why.
+ * The case store on two DynamoDB tables: the case table, and the audit table beside it, which
+ * is append-only (its writers may put, never update or delete; infra grants PutItem and Query at
+ * most). Every write is a transaction that includes the audit event (a transaction spans
+ * tables), so a case never changes without a record of who changed it and why.
  */
 export class DynamoDbCaseStore implements CaseStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
+  readonly #auditTableName: string;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  constructor(client: DynamoDBDocumentClient, tableName: string, auditTableName: string) {
     this.#client = client;
     this.#tableName = tableName;
+    this.#auditTableName = auditTableName;
   }
 
   async createCase(record: CaseRecord, agencies: AgencyRequest[], audit: AuditInput): Promise<CaseRecord> {
@@ -268,12 +272,36 @@ export class DynamoDbCaseStore implements CaseStore {
   }
 
   async getCaseFile(caseId: string): Promise<CaseFile> {
+    const [items, auditItems] = await Promise.all([
+      this.#partition(this.#tableName, caseId),
+      this.#partition(this.#auditTableName, caseId),
+    ]);
+    const caseItem = items.find((item) => item.sk === 'CASE');
+    if (!caseItem) throw new CaseNotFoundError(caseId);
+    const bySortKeyPrefix = (prefix: string, from: Record<string, unknown>[]) =>
+      from.filter((item) => String(item.sk).startsWith(prefix)).map(withoutKeys);
+    return {
+      case: caseRecord.parse(withoutKeys(caseItem)),
+      agencies: bySortKeyPrefix('AGENCY#', items).map((item) => agencyRequest.parse(item)),
+      audit: bySortKeyPrefix('AUDIT#', auditItems)
+        .sort(
+          (a, b) =>
+            String(a.at).localeCompare(String(b.at)) ||
+            String(a.writeOrder ?? '').localeCompare(String(b.writeOrder ?? '')) ||
+            String(a.eventId).localeCompare(String(b.eventId)),
+        )
+        .map((item) => auditEvent.parse(item)),
+    };
+  }
+
+  /** Every item of a case's partition in one table, read consistently. */
+  async #partition(tableName: string, caseId: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let startKey: QueryCommandOutput['LastEvaluatedKey'];
     do {
       const page = await this.#client.send(
         new QueryCommand({
-          TableName: this.#tableName,
+          TableName: tableName,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': `CASE#${caseId}` },
           ConsistentRead: true,
@@ -283,23 +311,7 @@ export class DynamoDbCaseStore implements CaseStore {
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-
-    const caseItem = items.find((item) => item.sk === 'CASE');
-    if (!caseItem) throw new CaseNotFoundError(caseId);
-    const bySortKeyPrefix = (prefix: string) =>
-      items.filter((item) => String(item.sk).startsWith(prefix)).map(withoutKeys);
-    return {
-      case: caseRecord.parse(withoutKeys(caseItem)),
-      agencies: bySortKeyPrefix('AGENCY#').map((item) => agencyRequest.parse(item)),
-      audit: bySortKeyPrefix('AUDIT#')
-        .sort(
-          (a, b) =>
-            String(a.at).localeCompare(String(b.at)) ||
-            String(a.writeOrder ?? '').localeCompare(String(b.writeOrder ?? '')) ||
-            String(a.eventId).localeCompare(String(b.eventId)),
-        )
-        .map((item) => auditEvent.parse(item)),
-    };
+    return items;
   }
 
   async updateCase(current: CaseRecord, changes: CaseChanges, audit: AuditInput): Promise<CaseRecord> {
@@ -569,10 +581,11 @@ export class DynamoDbCaseStore implements CaseStore {
     return auditEvent.parse({ ...audit, caseId, eventId });
   }
 
+  /** An audit event is only ever put, on the condition that it is new: never updated, never deleted. */
   #auditPut(event: AuditEvent) {
     return {
       Put: {
-        TableName: this.#tableName,
+        TableName: this.#auditTableName,
         Item: { ...auditKey(event.caseId, event.eventId), ...event, writeOrder: nextWriteOrder() },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
@@ -609,12 +622,17 @@ export class DynamoDbCaseStore implements CaseStore {
   }
 }
 
-let store: { tableName: string; store: DynamoDbCaseStore } | undefined;
+let store: { tableName: string; auditTableName: string; store: DynamoDbCaseStore } | undefined;
 
-/** The case store on the table the environment names, made once per container (and table). */
+/** The case store on the tables the environment names, made once per container (and tables). */
 export function caseStoreFromEnvironment(): CaseStore {
   const tableName = requireEnv('tableName');
-  if (store?.tableName !== tableName)
-    store = { tableName, store: new DynamoDbCaseStore(dynamoDocumentClient(), tableName) };
+  const auditTableName = requireEnv('auditTableName');
+  if (store?.tableName !== tableName || store.auditTableName !== auditTableName)
+    store = {
+      tableName,
+      auditTableName,
+      store: new DynamoDbCaseStore(dynamoDocumentClient(), tableName, auditTableName),
+    };
   return store.store;
 }

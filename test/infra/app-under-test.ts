@@ -72,6 +72,8 @@ export interface PolicyStatement {
   roles: string[];
   actions: string[];
   resources: unknown[];
+  /** The statement's Condition block, if any. */
+  conditions?: Record<string, unknown>;
 }
 
 /** Every Allow statement of every AWS::IAM::Policy in a template, actions and resources as lists. */
@@ -79,7 +81,14 @@ export function policyStatements(template: Template): PolicyStatement[] {
   const policies = template.findResources('AWS::IAM::Policy');
   return Object.entries(policies).flatMap(([policy, resource]) => {
     const properties = resource.Properties as {
-      PolicyDocument: { Statement: { Effect: string; Action: string | string[]; Resource: unknown }[] };
+      PolicyDocument: {
+        Statement: {
+          Effect: string;
+          Action: string | string[];
+          Resource: unknown;
+          Condition?: Record<string, unknown>;
+        }[];
+      };
       Roles?: { Ref: string }[];
     };
     return properties.PolicyDocument.Statement.filter((statement) => statement.Effect === 'Allow').map(
@@ -88,6 +97,7 @@ export function policyStatements(template: Template): PolicyStatement[] {
         roles: (properties.Roles ?? []).map((role) => role.Ref),
         actions: [statement.Action].flat(),
         resources: [statement.Resource].flat(),
+        ...(statement.Condition ? { conditions: statement.Condition } : {}),
       }),
     );
   });

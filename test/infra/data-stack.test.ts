@@ -61,7 +61,8 @@ describe('DataStack', () => {
 
   describe('case table', () => {
     it('has the single-table keys, the status index and the TTL attribute', () => {
-      template.resourceCountIs('AWS::DynamoDB::Table', 1);
+      // The case table and the audit table (test/infra/least-privilege.test.ts).
+      template.resourceCountIs('AWS::DynamoDB::Table', 2);
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         KeySchema: [
           { AttributeName: 'pk', KeyType: 'HASH' },

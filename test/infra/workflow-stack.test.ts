@@ -51,7 +51,7 @@ function expectedEnvironmentNames(spec: FunctionSpec): string[] {
     envNames.partnershipProfile,
     envNames.publicBaseUrl,
     'NODE_OPTIONS',
-    ...(needs.table ? [envNames.tableName] : []),
+    ...(needs.table ? [envNames.tableName, envNames.auditTableName] : []),
     ...(needs.documentBucket ? [envNames.documentBucket] : []),
     ...(needs.uploadBucket ? [envNames.uploadBucket] : []),
     ...(needs.email ? [envNames.sesConfigurationSet] : []),

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { auditTableNameFor } from '../../local/case-table.ts';
 import { localClientConfig } from '../../local/dynamodb-local.ts';
 import { type RunningS3, startLocalS3 } from '../../local/s3.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
@@ -67,7 +68,8 @@ describe('agency uploads on s3rver', () => {
 
   beforeEach(async () => {
     clock.set('2026-03-12T14:00:00Z');
-    store = new DynamoDbCaseStore(dynamo.documentClient, await dynamo.freshTable());
+    const tableName = await dynamo.freshTable();
+    store = new DynamoDbCaseStore(dynamo.documentClient, tableName, auditTableNameFor(tableName));
     service = {
       cases: store,
       clock,

@@ -6,6 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csrfFieldName } from '../../functions/web/session.ts';
+import { auditTableNameFor } from '../../local/case-table.ts';
 import { agencyLinkIn, ReviewClient } from '../../local/demo/review-client.ts';
 import { localClientConfig } from '../../local/dynamodb-local.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
@@ -410,6 +411,7 @@ describe('bad input over HTTP to the local stack', () => {
           marshallOptions: { removeUndefinedValues: true },
         }),
         stack.tableName,
+        auditTableNameFor(stack.tableName),
       );
       // The objects carry the emulator's real time; the sweeper looks from two hours later.
       const later = new Date(Date.now() + 2 * 60 * 60 * 1000);

@@ -1,23 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { auditTableNameFor } from '../../local/case-table.ts';
 import { DynamoDbCaseStore } from '../../shared/stores/case-store.ts';
-import { describeCaseStoreContract } from '../support/case-store-contract.ts';
+import { aCase, describeCaseStoreContract, opened } from '../support/case-store-contract.ts';
 import { useDynamoDbLocal } from '../support/dynamodb.ts';
 
 const dynamo = useDynamoDbLocal();
 
 // The same contract the in-memory fake of the unit tests is held to.
-describeCaseStoreContract(
-  'the DynamoDB case store',
-  async () => new DynamoDbCaseStore(dynamo.documentClient, await dynamo.freshTable()),
-);
+describeCaseStoreContract('the DynamoDB case store', async () => {
+  const tableName = await dynamo.freshTable();
+  return new DynamoDbCaseStore(dynamo.documentClient, tableName, auditTableNameFor(tableName));
+});
 
 /** What only the table shows: the expiry attributes its TTL removes items by. */
 describe('the DynamoDB case store in its table', () => {
   it('stores an idempotency key with an expiry a week after the claim', async () => {
     const tableName = await dynamo.freshTable();
-    const store = new DynamoDbCaseStore(dynamo.documentClient, tableName);
+    const store = new DynamoDbCaseStore(dynamo.documentClient, tableName, auditTableNameFor(tableName));
 
     await store.claimIdempotencyKey('key-expiring', {
       requestHash: 'hash-of-request-one',
@@ -33,7 +34,7 @@ describe('the DynamoDB case store in its table', () => {
 
   it('stores an agency link with an expiry 30 days after the link stops working', async () => {
     const tableName = await dynamo.freshTable();
-    const store = new DynamoDbCaseStore(dynamo.documentClient, tableName);
+    const store = new DynamoDbCaseStore(dynamo.documentClient, tableName, auditTableNameFor(tableName));
 
     await store.putAgencyLinks([
       {
@@ -52,7 +53,7 @@ describe('the DynamoDB case store in its table', () => {
 
   it('stores an issued upload with an expiry 30 days after its form stops working', async () => {
     const tableName = await dynamo.freshTable();
-    const store = new DynamoDbCaseStore(dynamo.documentClient, tableName);
+    const store = new DynamoDbCaseStore(dynamo.documentClient, tableName, auditTableNameFor(tableName));
     const uploadId = randomUUID();
 
     await store.putIssuedUpload({
@@ -67,5 +68,37 @@ describe('the DynamoDB case store in its table', () => {
       new GetCommand({ TableName: tableName, Key: { pk: `UPLOAD#${uploadId}`, sk: 'UPLOAD' } }),
     );
     expect(Item?.expiresAtEpoch).toBe(Date.parse('2026-03-12T14:15:00.000Z') / 1000 + 30 * 24 * 3600);
+  });
+
+  it('keeps audit events in the audit table, apart from the case, written in the same transaction', async () => {
+    const tableName = await dynamo.freshTable();
+    const auditTableName = auditTableNameFor(tableName);
+    const store = new DynamoDbCaseStore(dynamo.documentClient, tableName, auditTableName);
+    const { record, agencies } = aCase();
+
+    await store.createCase(record, agencies, opened());
+    await store.updateCase(
+      record,
+      { status: 'awaiting-summaries' },
+      { ...opened(), action: 'x', reason: 'y' },
+    );
+
+    const partition = (TableName: string) =>
+      dynamo.documentClient.send(
+        new QueryCommand({
+          TableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `CASE#${record.caseId}` },
+        }),
+      );
+    const inCaseTable = (await partition(tableName)).Items ?? [];
+    const inAuditTable = (await partition(auditTableName)).Items ?? [];
+    expect(inCaseTable.filter((item) => String(item.sk).startsWith('AUDIT#'))).toEqual([]);
+    expect(inAuditTable.map((item) => item.action)).toEqual(expect.arrayContaining(['case.opened', 'x']));
+    expect(inAuditTable.every((item) => String(item.sk).startsWith('AUDIT#'))).toBe(true);
+    expect((await store.getCaseFile(record.caseId)).audit.map((event) => event.action)).toEqual([
+      'case.opened',
+      'x',
+    ]);
   });
 });

@@ -125,6 +125,45 @@ describe('the local stack', () => {
     expect(answer.status).toBe(403);
   });
 
+  it('refuses, over HTTP, a session cookie captured before sign-out once signed out', async () => {
+    const page = (path: string, init: RequestInit = {}) =>
+      fetch(`${stack.apiUrl}${path}`, { redirect: 'manual', ...init });
+    const cookieFrom = (response: Response, name: string) =>
+      response.headers
+        .getSetCookie()
+        .find((cookie) => cookie.startsWith(`${name}=`))
+        ?.split(';')[0];
+    const csrfTokenIn = (html: string) => /name="csrfToken" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const form = (fields: Record<string, string>, cookie: string): RequestInit => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams(fields).toString(),
+    });
+
+    const signInPage = await page('/sign-in');
+    const csrfCookie = cookieFrom(signInPage, '__Host-csrf') ?? '';
+    const signedIn = await page(
+      '/sign-in',
+      form(
+        { role: 'partnership-team', returnTo: '/cases', csrfToken: csrfTokenIn(await signInPage.text()) },
+        csrfCookie,
+      ),
+    );
+    const session = cookieFrom(signedIn, '__Host-session') ?? '';
+    expect(signedIn.status).toBe(303);
+    expect(session).toMatch(/^__Host-session=.+/);
+
+    const cases = await page('/cases', { headers: { cookie: session } });
+    expect(cases.status).toBe(200);
+    const signedOut = await page('/sign-out', form({ csrfToken: csrfTokenIn(await cases.text()) }, session));
+    expect(signedOut.status).toBe(303);
+
+    // The captured cookie is still signed and unexpired; the server has revoked it.
+    const afterwards = await page('/cases', { headers: { cookie: session } });
+    expect(afterwards.status).toBe(303);
+    expect(afterwards.headers.get('location')).toBe('/sign-in?returnTo=%2Fcases');
+  });
+
   it('tells the virtual time and moves it by a duration', async () => {
     const before = await call(stack, '/local/clock');
 

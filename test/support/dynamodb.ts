@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createCaseTable } from '../../local/case-table.ts';
+import { auditTableNameFor, createCaseTable } from '../../local/case-table.ts';
 import { localClientConfig } from '../../local/dynamodb-local.ts';
 import './provided-context.ts';
 
@@ -27,10 +27,11 @@ export function useDynamoDbLocal() {
     get endpoint(): string {
       return sharedDynamoDbEndpoint();
     },
+    /** A new, empty case table, with its audit table beside it (`auditTableNameFor`). */
     async freshTable(): Promise<string> {
       const tableName = `cases-${randomUUID()}`;
       await createCaseTable(context.client, tableName);
-      tables.push(tableName);
+      tables.push(tableName, auditTableNameFor(tableName));
       return tableName;
     },
   };

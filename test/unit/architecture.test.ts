@@ -23,6 +23,33 @@ function importsOf(file: string): string[] {
   );
 }
 
+/**
+ * What the agency pages' function may use of the web function's folder: its page framework
+ * (the router, the page contract, the templates), never its pages or its handler.
+ */
+const webFramework = ['functions/web/router.ts', 'functions/web/page.ts', 'functions/web/views.ts'];
+
+/** The project files a file's code imports (type-only imports left out: they are not in the bundle). */
+function codeImportsOf(file: string): string[] {
+  const source = readFileSync(join(root, file), 'utf8').replace(/import type[^;]+;/g, '');
+  return [...source.matchAll(/(?:\bfrom\s+|\bimport\s*\(?\s*)'(\.[^']+)'/g)].map((match) =>
+    relative(root, resolve(root, dirname(file), match[1] as string)),
+  );
+}
+
+/** Every project file a file reaches through the code it imports, itself included. */
+function reachableFrom(file: string): Set<string> {
+  const seen = new Set<string>();
+  const next = [file];
+  while (next.length > 0) {
+    const current = next.pop() as string;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    next.push(...codeImportsOf(current).filter((target) => target.endsWith('.ts')));
+  }
+  return seen;
+}
+
 describe('the layout of the code', () => {
   it('keeps each function to its own folder: no function imports another function’s folder', () => {
     const crossings = typeScriptFiles('functions').flatMap((file) => {
@@ -30,11 +57,39 @@ describe('the layout of the code', () => {
       return importsOf(file)
         .filter((target) => target.startsWith('functions/'))
         .filter((target) => target.split('/')[1] !== own && target !== 'functions/catalogue.ts')
+        .filter((target) => !(own === 'agency-web' && webFramework.includes(target)))
         .map((target) => `${file} imports ${target}`);
     });
 
     expect(typeScriptFiles('functions').length).toBeGreaterThan(17);
     expect(crossings).toEqual([]);
+  });
+
+  it('keeps the agency pages’ function away from the staff pages and every staff port', () => {
+    const reached = [...reachableFrom('functions/agency-web/handler.ts')];
+    const staff = reached.filter(
+      (file) =>
+        file.startsWith('functions/web/pages/') ||
+        [
+          'functions/web/handler.ts',
+          'functions/web/cognito.ts',
+          'shared/stores/draft-store.ts',
+          'shared/stores/session-revocations.ts',
+          'shared/adapters/documents.ts',
+          'shared/adapters/mailer.ts',
+          'shared/adapters/review-workflow.ts',
+        ].includes(file),
+    );
+
+    // It does reach the framework it renders with, and its own pages.
+    expect(reached).toEqual(expect.arrayContaining([...webFramework, 'functions/agency-web/pages.ts']));
+    expect(staff).toEqual([]);
+  });
+
+  it('keeps the staff pages’ function away from the agency pages', () => {
+    const reached = [...reachableFrom('functions/web/handler.ts')];
+    expect(reached).toContain('functions/web/pages/notify.ts');
+    expect(reached.filter((file) => file.startsWith('functions/agency-web/'))).toEqual([]);
   });
 
   it('keeps the use cases and everything else in shared/ free of the functions and of the local stack', () => {

@@ -107,7 +107,11 @@ export const signInPages: Page[] = [
     method: 'POST',
     path: '/sign-out',
     access: publicAccess,
-    handle(request) {
+    async handle(request) {
+      // The cookie stays valid to whoever holds a copy until it expires: the server refuses it from now on.
+      if (request.session) {
+        await request.service.sessions.revoke(request.session.id, new Date(request.session.expiresAt));
+      }
       // Signed in through Cognito, the hosted UI's own session ends too; otherwise back to the start.
       const location =
         request.session?.signedInWith === 'cognito'

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { londonTimeInWords } from '../../../functions/web/pages/agency.ts';
-import { pages } from '../../../functions/web/pages/index.ts';
+import { agencyPages, londonTimeInWords } from '../../../functions/agency-web/pages.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { agencyUploadKey, agencyUploadRules, mintAgencyToken } from '../../../shared/agency-links.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
@@ -18,7 +17,7 @@ import {
   testService,
   UPLOAD_BUCKET,
 } from '../api/support/api-fixtures.ts';
-import { testWebApp, webEvent } from './support/web-fixtures.ts';
+import { sessionlessWebApp, webEvent } from './support/web-fixtures.ts';
 
 /** A PDF one byte over the limit. */
 function oversizePdf(): Uint8Array {
@@ -98,7 +97,7 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
   });
 
   const open = (path: string, query?: string) =>
-    testWebApp(pages, { service })(webEvent({ path, ...(query ? { query } : {}) }));
+    sessionlessWebApp(agencyPages, service)(webEvent({ path, ...(query ? { query } : {}) }));
 
   /**
    * record-summary's handling of a file sent with a form issued now (or `issuedAt`), as the

@@ -4,6 +4,7 @@ import { createWebApp, matchPath } from '../../../functions/web/router.ts';
 import { csrfCookieName } from '../../../functions/web/session.ts';
 import { templateEnvironment } from '../../../functions/web/views.ts';
 import { CaseNotFoundError } from '../../../shared/errors.ts';
+import { InMemorySessionRevocations } from '../../support/in-memory-session-revocations.ts';
 import {
   anonymousBrowser,
   profileOnlyService,
@@ -73,7 +74,7 @@ describe('the web router', () => {
     const app = createWebApp({
       pages,
       service: profileOnlyService,
-      sessionSecret: () => testSessionSecret,
+      sessions: { secret: () => testSessionSecret, revocations: () => new InMemorySessionRevocations() },
       templates,
     });
 

@@ -166,7 +166,7 @@ export function fakeService(start = '2026-03-04T10:00:00Z', options: { sfn?: SFN
       if (!workflow) throw new Error('This test gives the step no Step Functions client');
       return workflow;
     },
-  } satisfies Omit<Service, 'drafts' | 'uploadForms'>;
+  } satisfies Omit<Service, 'drafts' | 'uploadForms' | 'sessions'>;
   return { service, cases, mailer, documents, uploads, clock };
 }
 

@@ -15,7 +15,9 @@ import type { ApiEvent, ApiResult } from '../../../../shared/http/api-handler.ts
 import type { StaffRole } from '../../../../shared/schemas/roles.ts';
 import type { Service } from '../../../../shared/service.ts';
 import type { DraftStore } from '../../../../shared/stores/draft-store.ts';
+import type { SessionRevocations } from '../../../../shared/stores/session-revocations.ts';
 import { InMemoryCaseStore } from '../../../support/in-memory-case-store.ts';
+import { InMemorySessionRevocations } from '../../../support/in-memory-session-revocations.ts';
 
 export const DOCUMENT_BUCKET = 'case-documents-test';
 export const UPLOAD_BUCKET = 'agency-uploads-test';
@@ -69,6 +71,7 @@ export function testService(options: {
   s3: S3Client;
   sfn?: SFNClient;
   drafts?: DraftStore;
+  sessions?: SessionRevocations;
 }): Service {
   const stateMachineArn = () => {
     if (!options.sfn) throw new ConfigurationError('This test gives no state machine');
@@ -86,6 +89,7 @@ export function testService(options: {
       if (!drafts) throw new Error('This test gives no draft store');
       return drafts;
     },
+    sessions: options.sessions ?? new InMemorySessionRevocations(),
     documents: new DocumentStore(options.s3, DOCUMENT_BUCKET),
     uploads: new DocumentStore(options.s3, UPLOAD_BUCKET),
     uploadForms: new S3UploadForms(options.s3, UPLOAD_BUCKET),

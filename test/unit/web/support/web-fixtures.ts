@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Page, WebService } from '../../../../functions/web/page.ts';
+import type { Page, PageService, WebService } from '../../../../functions/web/page.ts';
 import { createWebApp, type WebApp } from '../../../../functions/web/router.ts';
 import {
   csrfCookieName,
@@ -13,6 +13,7 @@ import {
 import { templateEnvironment } from '../../../../functions/web/views.ts';
 import type { StaffRole } from '../../../../shared/schemas/roles.ts';
 import { InMemoryCaseStore } from '../../../support/in-memory-case-store.ts';
+import { InMemorySessionRevocations } from '../../../support/in-memory-session-revocations.ts';
 import { SettableClock, testProfile } from '../../api/support/api-fixtures.ts';
 
 /** The session-signing key of these tests (invented; at least 32 characters). */
@@ -33,17 +34,18 @@ export function profileOnlyService(): WebService {
     get documents() {
       return unused();
     },
-    get uploadForms() {
-      return unused();
-    },
     get workflow() {
       return unused();
     },
+    sessions: new InMemorySessionRevocations(),
     publicBaseUrl: 'https://reviews.example.org',
   };
 }
 
-/** The web app over these pages, with the real templates, the test secret and a log the test can read. */
+/**
+ * The web app over these pages, with the real templates, the test secret, the service's session
+ * revocations and a log the test can read.
+ */
 export function testWebApp(
   pages: readonly Page[],
   options: { service?: WebService; log?: string[] } = {},
@@ -52,7 +54,21 @@ export function testWebApp(
   return createWebApp({
     pages,
     service: () => service,
-    sessionSecret: () => testSessionSecret,
+    sessions: { secret: () => testSessionSecret, revocations: () => service.sessions },
+    templates: templateEnvironment,
+    log: (line) => options.log?.push(line),
+  });
+}
+
+/** A web app without sessions, as the agency pages' function makes it (functions/agency-web/handler.ts). */
+export function sessionlessWebApp<S extends PageService>(
+  pages: readonly Page<S>[],
+  service: S,
+  options: { log?: string[] } = {},
+): WebApp {
+  return createWebApp({
+    pages,
+    service: () => service,
     templates: templateEnvironment,
     log: (line) => options.log?.push(line),
   });

@@ -1,10 +1,17 @@
+import type { Service } from '../../shared/service.ts';
 import {
   type AgencyRequestView,
   LinkNotUsableError,
   showAgencyRequest,
   showAgencyRequestForPage,
-} from '../../../shared/use-cases/agency-request.ts';
-import { type Page, type PageResult, publicAccess, redirect, render } from '../page.ts';
+} from '../../shared/use-cases/agency-request.ts';
+import { type Page, type PageResult, publicAccess, redirect, render } from '../web/page.ts';
+
+/**
+ * The only ports the agency pages' function has: the case table to read, and pre-signed upload
+ * forms into the upload bucket. No drafts, documents, workflow, email or sessions.
+ */
+export type AgencyWebService = Pick<Service, 'clock' | 'profile' | 'publicBaseUrl' | 'cases' | 'uploadForms'>;
 
 /**
  * The agency return pages: what an agency's SPOC reaches from the capability link in the
@@ -88,7 +95,7 @@ const typeNames: Record<string, string> = {
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word document (.docx)',
 };
 
-export const agencyPages: Page[] = [
+export const agencyPages: Page<AgencyWebService>[] = [
   {
     method: 'GET',
     path: '/agency/{token}',

@@ -1,0 +1,26 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { uploadFormsFromEnvironment } from '../../shared/adapters/upload-forms.ts';
+import { environmentService } from '../../shared/service.ts';
+import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import { createWebApp } from '../web/router.ts';
+import { templateEnvironment } from '../web/views.ts';
+import { type AgencyWebService, agencyPages } from './pages.ts';
+
+/**
+ * The agency return pages (`/agency/{token}` and `/agency/{token}/uploaded`: the AgencyPage
+ * routes), apart from the staff pages: anyone holding an agency's link reaches them, so this
+ * function holds only what they need (read the case table, sign an upload form) and no session
+ * key: nobody is signed in here, and it cannot read or write staff data (drafts, documents, the
+ * workflow, email). It renders with the web function's page framework and templates.
+ */
+const service: AgencyWebService = environmentService({
+  cases: caseStoreFromEnvironment,
+  uploadForms: uploadFormsFromEnvironment,
+});
+
+const app = createWebApp({ pages: agencyPages, service: () => service, templates: templateEnvironment });
+
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler((event) =>
+  app(event),
+);

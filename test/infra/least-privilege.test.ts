@@ -1,0 +1,331 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type FunctionName, functionCatalogue } from '../../functions/catalogue.ts';
+import type { BuiltApp } from '../../infra/build-app.ts';
+import type { ServiceFunction } from '../../infra/constructs/service-function.ts';
+import { buildTestApp, logicalIdOf, type PolicyStatement, policyStatements } from './app-under-test.ts';
+
+/** What a role may do to one resource: only read it, only write it (put, sign an upload), or both. */
+type Access = 'read' | 'write' | 'read-write';
+/** The resources a function's grants are judged on. */
+type Resource = 'case-table' | 'audit-table' | 'documents' | 'uploads' | 'email' | 'state-machine';
+
+/**
+ * What each function's code touches, written out from the use cases it runs (not from the
+ * catalogue, which is what is being checked): the grants of its role must be exactly these.
+ */
+const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
+  intake: {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'write',
+    'state-machine': 'write',
+  },
+  'get-case': { 'case-table': 'read', 'audit-table': 'read', documents: 'read', 'state-machine': 'read' },
+  'record-decision': { 'case-table': 'read-write', 'audit-table': 'read-write', 'state-machine': 'write' },
+  // Records the upload form it issues (an UPLOAD# item, the only item it may put).
+  'agency-return': { 'case-table': 'read-write', 'audit-table': 'read', uploads: 'write' },
+  // The staff pages: no upload bucket, which only the agency pages' functions sign forms for.
+  web: {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read-write',
+    'state-machine': 'read-write',
+  },
+  // The agency pages: the link, the case and its audit trail (the last upload) to read, and an
+  // upload form to sign, recorded as an UPLOAD# item (the only item it may put); the upload
+  // itself is recorded by record-summary. No documents, email, workflow or session key.
+  'agency-web': { 'case-table': 'read-write', 'audit-table': 'read', uploads: 'write' },
+  // Reads the upload, files an accepted copy with the case documents, deletes a refused one.
+  'record-summary': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    uploads: 'read-write',
+    documents: 'write',
+  },
+  // Lists notification documents, checks each has a case, deletes those that have none.
+  'sweep-orphans': { 'case-table': 'read', 'audit-table': 'read', documents: 'read-write' },
+  // Reads the timetable planned at intake; writes nothing.
+  'plan-timetable': { 'case-table': 'read', 'audit-table': 'read' },
+  'request-agency-summaries': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  'chase-missing-summaries': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  'check-returns': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  // Writes the report from the case file alone: the uploads are not read.
+  'collate-report': { 'case-table': 'read-write', 'audit-table': 'read-write', documents: 'write' },
+  'distribute-papers': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read',
+    email: 'write',
+  },
+  'schedule-decision-deadline': { 'case-table': 'read', 'audit-table': 'read' },
+  'await-decision': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    email: 'write',
+    'state-machine': 'write',
+  },
+  'escalate-missing-decision': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  'submit-to-panel': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read-write',
+    email: 'write',
+  },
+  'notify-outcome': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  'record-failure': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    email: 'write',
+    'state-machine': 'read',
+  },
+};
+
+const READ_ACTION =
+  /^(dynamodb:(BatchGetItem|GetItem|Query|Scan|ConditionCheckItem|DescribeTable|GetRecords|GetShardIterator)|s3:(GetObject.*|GetBucket.*|List.*)|states:(Describe.*|Get.*|List.*))$/;
+
+/** The resources of the service a template value names, by the data stack's logical ids. */
+function resourceOf(value: unknown, ids: Record<string, Resource>): Resource | undefined {
+  const text = JSON.stringify(value);
+  for (const [id, resource] of Object.entries(ids)) if (text.includes(id)) return resource;
+  if (/arn:\$\{Token|"ses"|:ses:|identity\/|configuration-set/.test(text)) return 'email';
+  if (/:states:|stateMachine:|execution:/.test(text)) return 'state-machine';
+  return undefined;
+}
+
+describe('least privilege: each function’s role against what its code touches', () => {
+  let built: BuiltApp;
+  let functions: Map<FunctionName, ServiceFunction>;
+  let statements: Map<FunctionName, PolicyStatement[]>;
+  let dataIds: Record<string, Resource>;
+
+  beforeAll(() => {
+    built = buildTestApp();
+    functions = new Map([...built.apiStack.functions, ...built.workflowStack.functions]);
+    dataIds = {
+      [logicalIdOf(built.dataStack.auditTable)]: 'audit-table',
+      [logicalIdOf(built.dataStack.caseTable)]: 'case-table',
+      [logicalIdOf(built.dataStack.caseDocumentBucket)]: 'documents',
+      [logicalIdOf(built.dataStack.agencySummaryUploadBucket)]: 'uploads',
+    };
+    const byStack = new Map<Stack, PolicyStatement[]>();
+    statements = new Map();
+    for (const [name, fn] of functions) {
+      const stack = Stack.of(fn);
+      if (!byStack.has(stack)) byStack.set(stack, policyStatements(Template.fromStack(stack)));
+      const role = logicalIdOf(fn.role);
+      statements.set(
+        name,
+        (byStack.get(stack) ?? []).filter((statement) => statement.roles.includes(role)),
+      );
+    }
+  });
+
+  /** What a function's role may do, by resource, from its policies in the template. */
+  function grantsOf(name: FunctionName): Partial<Record<Resource, Access>> {
+    const found: Partial<Record<Resource, { read: boolean; write: boolean }>> = {};
+    for (const statement of statements.get(name) ?? []) {
+      for (const value of statement.resources) {
+        const resource = resourceOf(value, dataIds);
+        if (!resource) continue;
+        const relevant = statement.actions.filter((action) =>
+          resource === 'email' ? action.startsWith('ses:') : !action.startsWith('kms:'),
+        );
+        if (relevant.length === 0) continue;
+        const seen = found[resource] ?? { read: false, write: false };
+        found[resource] = seen;
+        for (const action of relevant) {
+          if (READ_ACTION.test(action)) seen.read = true;
+          else seen.write = true;
+        }
+      }
+    }
+    return Object.fromEntries(
+      Object.entries(found).map(([resource, { read, write }]) => [
+        resource,
+        read && write ? 'read-write' : write ? 'write' : 'read',
+      ]),
+    );
+  }
+
+  it('covers every function of the catalogue', () => {
+    expect([...functions.keys()].sort()).toEqual(Object.keys(functionCatalogue).sort());
+    expect(Object.keys(touches).sort()).toEqual(Object.keys(functionCatalogue).sort());
+  });
+
+  it.each(Object.keys(touches) as FunctionName[])('grants %s only what its code touches', (name) => {
+    expect(grantsOf(name)).toEqual(touches[name]);
+  });
+
+  it('lets plan-timetable write nothing at all', () => {
+    const writes = (statements.get('plan-timetable') ?? [])
+      .flatMap((statement) => statement.actions)
+      .filter(
+        (action) => !READ_ACTION.test(action) && !/^(kms:(Decrypt|DescribeKey)|logs:|xray:)/.test(action),
+      );
+    expect(writes).toEqual([]);
+  });
+
+  it('keeps collate-report away from the upload bucket', () => {
+    const uploadBucketId = logicalIdOf(built.dataStack.agencySummaryUploadBucket);
+    const onUploads = (statements.get('collate-report') ?? []).filter((statement) =>
+      JSON.stringify(statement.resources).includes(uploadBucketId),
+    );
+    expect(onUploads).toEqual([]);
+    const environment = JSON.stringify(
+      Template.fromStack(built.workflowStack).toJSON().Resources[
+        logicalIdOf(functions.get('collate-report')!.function)
+      ].Properties.Environment,
+    );
+    expect(environment).not.toContain('AGENCY_UPLOAD_BUCKET');
+  });
+
+  it('never lets a role delete a case document other than a notification document no case owns', () => {
+    const documentsId = logicalIdOf(built.dataStack.caseDocumentBucket);
+    const deletes = [...statements].flatMap(([name, list]) =>
+      list
+        .filter((statement) => JSON.stringify(statement.resources).includes(documentsId))
+        .filter((statement) => !onlyNotificationDocuments(statement))
+        .flatMap((statement) => statement.actions.filter((action) => /^s3:(Delete|\*)/.test(action)))
+        .map((action) => `${name}: ${action}`),
+    );
+    expect(deletes).toEqual([]);
+  });
+
+  it('lets only intake, the staff pages and the sweeper delete notification documents', () => {
+    const documentsId = logicalIdOf(built.dataStack.caseDocumentBucket);
+    const deleters = [...statements]
+      .filter(([, list]) =>
+        list.some(
+          (statement) =>
+            JSON.stringify(statement.resources).includes(documentsId) &&
+            onlyNotificationDocuments(statement) &&
+            statement.actions.some((action) => action.startsWith('s3:Delete')),
+        ),
+      )
+      .map(([name]) => name)
+      .sort();
+    expect(deleters).toEqual(['intake', 'sweep-orphans', 'web']);
+  });
+});
+
+/** Whether every resource of a statement is the notification documents' pattern. */
+function onlyNotificationDocuments(statement: PolicyStatement): boolean {
+  return statement.resources.every((resource) =>
+    JSON.stringify(resource).includes('/cases/*/notification.json'),
+  );
+}
+
+describe('the agency pages’ function', () => {
+  let built: BuiltApp;
+  let properties: Record<string, unknown> & { Environment: { Variables: Record<string, unknown> } };
+  let statements: PolicyStatement[];
+
+  beforeAll(() => {
+    built = buildTestApp();
+    const fn = built.apiStack.functions.get('agency-web');
+    if (!fn) throw new Error('No agency-web function in the API stack');
+    const template = Template.fromStack(built.apiStack);
+    properties = template.toJSON().Resources[logicalIdOf(fn.function)].Properties;
+    const role = logicalIdOf(fn.role);
+    statements = policyStatements(template).filter((statement) => statement.roles.includes(role));
+  });
+
+  it('holds no session key and no sign-in settings: it cannot make or read a staff session', () => {
+    expect(Object.keys(properties.Environment.Variables).sort()).toEqual(
+      [
+        'AGENCY_UPLOAD_BUCKET',
+        'AUDIT_TABLE_NAME',
+        'CASE_TABLE_NAME',
+        'NODE_OPTIONS',
+        'PARTNERSHIP_PROFILE',
+        'PUBLIC_BASE_URL',
+      ].sort(),
+    );
+  });
+
+  it('cannot send email, read documents, drive the workflow or write to the tables beyond its upload forms', () => {
+    const actions = statements.flatMap((statement) => statement.actions);
+    expect(actions.filter((action) => /^(ses|states|secretsmanager):/.test(action))).toEqual([]);
+    const tableWrites = statements.filter((statement) =>
+      statement.actions.some((action) =>
+        /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|\*)/.test(action),
+      ),
+    );
+    // One put, only of issued-upload items (partition key UPLOAD#…), on the case table alone.
+    expect(tableWrites.map((statement) => [statement.actions, statement.conditions])).toEqual([
+      [['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['UPLOAD#*'] } }],
+    ]);
+    const caseTableId = logicalIdOf(built.dataStack.caseTable);
+    expect(JSON.stringify(tableWrites[0]?.resources)).toContain(caseTableId);
+    const documentsId = logicalIdOf(built.dataStack.caseDocumentBucket);
+    expect(
+      statements.filter((statement) => JSON.stringify(statement.resources).includes(documentsId)),
+    ).toEqual([]);
+  });
+
+  it('may only sign uploads under the upload prefix of the upload bucket, and read none', () => {
+    const uploadsId = logicalIdOf(built.dataStack.agencySummaryUploadBucket);
+    const onUploads = statements.filter((statement) =>
+      JSON.stringify(statement.resources).includes(uploadsId),
+    );
+    expect(
+      onUploads.flatMap((statement) => statement.actions).filter((action) => action.startsWith('s3:Get')),
+    ).toEqual([]);
+    expect(JSON.stringify(onUploads.flatMap((statement) => statement.resources))).toContain('/uploads/*');
+  });
+});
+
+describe('the audit trail is append-only', () => {
+  let built: BuiltApp;
+
+  beforeAll(() => {
+    built = buildTestApp();
+  });
+
+  it('lives in a table of its own, keyed by case and event, encrypted and recoverable', () => {
+    const data = Template.fromStack(built.dataStack);
+    const audit = data.toJSON().Resources[logicalIdOf(built.dataStack.auditTable)];
+    expect(audit.Type).toBe('AWS::DynamoDB::Table');
+    expect(audit.Properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      DeletionProtectionEnabled: true,
+    });
+    // No TTL: an audit event is never removed by the table either.
+    expect(audit.Properties.TimeToLiveSpecification).toBeUndefined();
+    expect(audit.DeletionPolicy).toBe('Retain');
+  });
+
+  it('is granted PutItem and Query at most, in every stack, to every role: no update, delete or batch write, not even by a wildcard', () => {
+    const auditId = logicalIdOf(built.dataStack.auditTable);
+    const allowed = new Set(['dynamodb:PutItem', 'dynamodb:Query']);
+    const onAudit = [built.dataStack, built.apiStack, built.workflowStack].flatMap((stack) =>
+      policyStatements(Template.fromStack(stack)).filter((statement) =>
+        JSON.stringify(statement.resources).includes(auditId),
+      ),
+    );
+    const beyond = onAudit.flatMap((statement) =>
+      statement.actions
+        .filter((action) => !allowed.has(action))
+        .map((action) => `${statement.policy}: ${action}`),
+    );
+
+    expect(onAudit.length).toBeGreaterThan(10);
+    expect(beyond).toEqual([]);
+    // And nothing is granted on every table ("*", "…:table/*") that would reach it another way.
+    const everywhere = [built.dataStack, built.apiStack, built.workflowStack].flatMap((stack) =>
+      policyStatements(Template.fromStack(stack)).filter(
+        (statement) =>
+          statement.actions.some((action) => action.startsWith('dynamodb:')) &&
+          statement.resources.some((resource) => typeof resource === 'string' && resource.includes('*')),
+      ),
+    );
+    expect(everywhere).toEqual([]);
+  });
+});
