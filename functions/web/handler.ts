@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
+import { partnershipProfileLoaded } from '../../shared/adapters/profile-parameters.ts';
 import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
 import { uploadFormsFromEnvironment } from '../../shared/adapters/upload-forms.ts';
 import { environmentService } from '../../shared/service.ts';
@@ -27,7 +28,7 @@ const app = createWebApp({
   templates: templateEnvironment,
 });
 
-/** Every path that is not /api/ (the WebPages and StartPage routes): GOV.UK pages and their assets. */
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler((event) =>
-  app(event),
-);
+/** Every path that is not /api/ (the WebPages and StartPage routes): GOV.UK pages and their assets, the partnership profile read first. */
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(partnershipProfileLoaded())
+  .handler((event) => app(event));

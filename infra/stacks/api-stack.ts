@@ -18,6 +18,7 @@ import { agencyUploadPrefix } from '../../shared/agency-links.ts';
 import type { PartnershipProfile } from '../../shared/config/partnership-profile.ts';
 import { type Route, routes } from '../../shared/routes.ts';
 import { staffRole } from '../../shared/schemas/roles.ts';
+import { PartnershipProfileParameters } from '../constructs/partnership-profile-parameters.ts';
 import {
   constructIdOf,
   type EmailSending,
@@ -33,6 +34,8 @@ export interface ApiStackProps extends StackProps {
   readonly agencySummaryUploadBucket: s3.IBucket;
   /** The validated partnership profile: functions get it as JSON, SES its sender address. */
   readonly partnershipProfile: PartnershipProfile;
+  /** Where the profile is kept in Parameter Store (`/safeguarding-reviews/<stage>`); this stack creates its parameters. */
+  readonly partnershipProfilePath: string;
   /**
    * Base URL people reach the service at, without a trailing slash.
    *
@@ -186,8 +189,12 @@ export class ApiStack extends Stack {
     });
 
     // --- HTTP API --------------------------------------------------------------------------
+    const profileParameters = new PartnershipProfileParameters(this, 'PartnershipProfile', {
+      profile: props.partnershipProfile,
+      path: props.partnershipProfilePath,
+    });
     const serviceConfiguration: ServiceConfiguration = {
-      partnershipProfileJson: JSON.stringify(props.partnershipProfile),
+      partnershipProfilePath: profileParameters.path,
       publicBaseUrl,
     };
 
