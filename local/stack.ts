@@ -105,6 +105,8 @@ export interface LocalStack {
   /** The case table's name in that DynamoDB. */
   tableName: string;
   sfnEndpoint: string;
+  /** The local Parameter Store holding the partnership profile (seeded from local/partnership-profile.json at every start). */
+  ssmEndpoint: string;
   /** The ARN of the rapid-review state machine in the local Step Functions service. */
   stateMachineArn: string;
   clock: VirtualClock;
@@ -438,6 +440,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamodbEndpoint: dynamodb.endpoint,
       tableName,
       sfnEndpoint: stepFunctions.endpoint,
+      ssmEndpoint: ssm.endpoint,
       stateMachineArn,
       clock,
       inbox: ses,
