@@ -8,6 +8,8 @@ export interface RunningSsm {
   port: number;
   /** Puts (or replaces) a String parameter, as PutParameter with Overwrite would. */
   put(name: string, value: string): void;
+  /** Every parameter under `path`, at any depth (what a recursive GetParametersByPath returns, unpaged). */
+  list(path: string): { name: string; value: string }[];
   /** Removes a parameter; true when there was one. */
   remove(name: string): boolean;
   /** Requests answered so far, by operation. */
@@ -152,6 +154,10 @@ export async function startLocalSsm(
     put: (name, value) => {
       put(name, value);
     },
+    list: (path) =>
+      [...store.values()]
+        .filter((parameter) => parameter.Name.startsWith(path.endsWith('/') ? path : `${path}/`))
+        .map((parameter) => ({ name: parameter.Name, value: parameter.Value })),
     remove: (name) => store.delete(name),
     requests: () => ({ ...counts }),
     async stop() {

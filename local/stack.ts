@@ -6,7 +6,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Event } from 'aws-lambda';
 import { functionArnPlaceholder, functionCatalogue } from '../functions/catalogue.ts';
 import { sessionSecretFromEnvironment } from '../functions/web/session.ts';
-import { readParametersByPath } from '../shared/adapters/profile-parameters.ts';
 import { installClock, systemClock } from '../shared/clock.ts';
 import {
   forgetPartnershipProfile,
@@ -330,8 +329,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
-    // Read once here too (the local pages use it), so a profile that cannot be read stops the start.
-    await refreshPartnershipProfile(readParametersByPath);
+    // Read here too, for the local pages, straight from the store: this process hosts one stack
+    // after another, and an SDK client made once per process would still point at the first.
+    // The handlers, in worker threads of this stack's own, read it through the SDK client.
+    await refreshPartnershipProfile(async (path) => ssm.list(path));
 
     const workers = new HandlerWorkers({
       clock: clock.shared.buffer,
