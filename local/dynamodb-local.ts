@@ -112,13 +112,15 @@ export function javaRunsSourceFiles(): boolean {
  * it) but no javac. A Java without that module runs the jar as it is, on every interface, and
  * `loopbackOnly` is false. Telemetry is off either way.
  */
-export function dynamoDbLocalCommand(options: { port: number; dataDirectory?: string }): {
+export function dynamoDbLocalCommand(
+  options: { port: number; dataDirectory?: string },
+  loopbackOnly: boolean = javaRunsSourceFiles(),
+): {
   args: string[];
   cwd: string;
   loopbackOnly: boolean;
 } {
   const cwd = dynamoDbLocalFolder();
-  const loopbackOnly = javaRunsSourceFiles();
   const storage = options.dataDirectory ? ['-dbPath', options.dataDirectory] : ['-inMemory'];
   return {
     cwd,
