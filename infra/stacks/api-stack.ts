@@ -32,7 +32,7 @@ export interface ApiStackProps extends StackProps {
   readonly caseTable: dynamodb.ITable;
   readonly caseDocumentBucket: s3.IBucket;
   readonly agencySummaryUploadBucket: s3.IBucket;
-  /** The validated partnership profile: functions get it as JSON, SES its sender address. */
+  /** The validated partnership profile: this stack puts it in Parameter Store, and SES gets its sender address. */
   readonly partnershipProfile: PartnershipProfile;
   /** Where the profile is kept in Parameter Store (`/safeguarding-reviews/<stage>`); this stack creates its parameters. */
   readonly partnershipProfilePath: string;
