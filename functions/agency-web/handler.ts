@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { partnershipProfileLoaded } from '../../shared/adapters/profile-parameters.ts';
 import { uploadFormsFromEnvironment } from '../../shared/adapters/upload-forms.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
@@ -21,6 +22,7 @@ const service: AgencyWebService = environmentService({
 
 const app = createWebApp({ pages: agencyPages, service: () => service, templates: templateEnvironment });
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler((event) =>
-  app(event),
-);
+/** The partnership profile (its name heads every page) is read first. */
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(partnershipProfileLoaded())
+  .handler((event) => app(event));

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
+import { partnershipProfileLoaded } from '../../shared/adapters/profile-parameters.ts';
 import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
@@ -29,8 +30,8 @@ const app = createWebApp({
 
 /**
  * Every path that is not /api/ nor an agency's page (the WebPages and StartPage routes): the
- * staff's GOV.UK pages and the assets of every page.
+ * staff's GOV.UK pages and the assets of every page, the partnership profile read first.
  */
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler((event) =>
-  app(event),
-);
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(partnershipProfileLoaded())
+  .handler((event) => app(event));

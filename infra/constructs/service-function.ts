@@ -107,8 +107,11 @@ export interface StaffSignIn {
 
 /** What every function of one deployment is told, whatever it needs. */
 export interface ServiceConfiguration {
-  /** The partnership profile as JSON, already validated (shared/config/partnership-profile.ts). */
-  readonly partnershipProfileJson: string;
+  /**
+   * The Parameter Store path the partnership profile is kept under (`/safeguarding-reviews/<stage>`,
+   * infra/constructs/partnership-profile-parameters.ts).
+   */
+  readonly partnershipProfilePath: string;
   /** Base URL people reach the service at, without a trailing slash; links in emails start with it. */
   readonly publicBaseUrl: string;
 }
@@ -182,10 +185,9 @@ export class ServiceFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
-      // Encrypted with the data key like all case data: the profile names people.
+      // Encrypted with the data key like all case data.
       environmentEncryption: props.dataKey,
       environment: {
-        [envNames.partnershipProfile]: props.configuration.partnershipProfileJson,
         [envNames.publicBaseUrl]: props.configuration.publicBaseUrl,
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -206,6 +208,25 @@ export class ServiceFunction extends Construct {
     });
 
     this.grantNeeds(props.resources);
+    // The API and workflow wrappers read the profile before every invocation; the upload event handler never does.
+    if (spec.trigger !== 'upload-event')
+      this.readPartnershipProfile(props.configuration.partnershipProfilePath);
+  }
+
+  /**
+   * Reads the partnership profile from Parameter Store: GetParametersByPath on its path (which
+   * covers every parameter below it), nothing else. The parameters are plain String ones, so no
+   * key is needed to read them.
+   */
+  public readPartnershipProfile(path: string): void {
+    this.function.addEnvironment(envNames.partnershipProfilePath, path);
+    iam.Grant.addToPrincipal({
+      grantee: this.role,
+      actions: ['ssm:GetParametersByPath'],
+      resourceArns: [
+        Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: path.slice(1) }),
+      ],
+    });
   }
 
   /**

@@ -19,6 +19,7 @@ import { agencyUploadPrefix } from '../../shared/agency-links.ts';
 import type { PartnershipProfile } from '../../shared/config/partnership-profile.ts';
 import { type Route, routes } from '../../shared/routes.ts';
 import { staffRole } from '../../shared/schemas/roles.ts';
+import { PartnershipProfileParameters } from '../constructs/partnership-profile-parameters.ts';
 import {
   constructIdOf,
   type EmailSending,
@@ -34,8 +35,10 @@ export interface ApiStackProps extends StackProps {
   readonly auditTable: dynamodb.ITable;
   readonly caseDocumentBucket: s3.IBucket;
   readonly agencySummaryUploadBucket: s3.IBucket;
-  /** The validated partnership profile: functions get it as JSON, SES its sender address. */
+  /** The validated partnership profile: this stack puts it in Parameter Store, and SES gets its sender address. */
   readonly partnershipProfile: PartnershipProfile;
+  /** Where the profile is kept in Parameter Store (`/safeguarding-reviews/<stage>`); this stack creates its parameters. */
+  readonly partnershipProfilePath: string;
   /**
    * Base URL people reach the service at, without a trailing slash.
    *
@@ -189,8 +192,12 @@ export class ApiStack extends Stack {
     });
 
     // --- HTTP API --------------------------------------------------------------------------
+    const profileParameters = new PartnershipProfileParameters(this, 'PartnershipProfile', {
+      profile: props.partnershipProfile,
+      path: props.partnershipProfilePath,
+    });
     const serviceConfiguration: ServiceConfiguration = {
-      partnershipProfileJson: JSON.stringify(props.partnershipProfile),
+      partnershipProfilePath: profileParameters.path,
       publicBaseUrl,
     };
 

@@ -1,4 +1,5 @@
-import { requireEnv } from '../env.ts';
+import { agencyIdFor } from '../cases/open-case.ts';
+import { envNames, requireEnv } from '../env.ts';
 import { ConfigurationError } from '../errors.ts';
 import { defaultRapidReviewRules, type RapidReviewRules, rapidReviewRules } from '../rapid-review-rules.ts';
 import { emailAddress, text } from '../schemas/primitives.ts';
@@ -49,12 +50,156 @@ export function parsePartnershipProfile(json: string): PartnershipProfile {
   return result.data;
 }
 
-/** The profile from the environment, parsed once per container (and again only if the variable changes). */
-let cached: { json: string; profile: PartnershipProfile } | undefined;
+/**
+ * How the profile is kept in Parameter Store, under one path per deployment (`/<prefix>`):
+ * `/<prefix>/profile` holds the partnership's own settings (everything but the agencies), and
+ * `/<prefix>/agencies/<agency-id>` one agency's strategic lead, keyed by the id intake gives the
+ * agency (`agencyIdFor`). Each value is JSON within a standard parameter's 4 KB, so the profile
+ * grows with its agencies, not against Lambda's 4 KB of environment.
+ */
+export const profileParameterLimit = 4096;
+
+/** One stored parameter: its full name and its JSON value. */
+export interface ProfileParameter {
+  name: string;
+  value: string;
+}
+
+/** The parameter holding the partnership's own settings, under `path`. */
+export const profileParameterName = (path: string) => `${path}/profile`;
+/** Where the agencies' parameters live, under `path`. */
+export const agencyParametersPath = (path: string) => `${path}/agencies`;
+
+const storedAgency = z.object({ agencyName: z.string(), strategicLead: person });
+
+/**
+ * The parameters a profile is kept as under `path` (`/safeguarding-reviews/prod`): its own
+ * settings and one per agency. Refuses a value over a standard parameter's 4 KB, naming it.
+ */
+export function profileParameters(profile: PartnershipProfile, path: string): ProfileParameter[] {
+  const { agencyStrategicLeads, ...own } = profile;
+  const taken = new Set<string>();
+  const parameters: ProfileParameter[] = [
+    { name: profileParameterName(path), value: JSON.stringify(own) },
+    ...Object.entries(agencyStrategicLeads).map(([agencyName, strategicLead]) => {
+      const id = agencyIdFor(agencyName, taken);
+      taken.add(id);
+      return {
+        name: `${agencyParametersPath(path)}/${id}`,
+        value: JSON.stringify({ agencyName, strategicLead }),
+      };
+    }),
+  ];
+  for (const { name, value } of parameters) {
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes > profileParameterLimit) {
+      throw new ConfigurationError(
+        `The partnership profile's parameter ${name} would be ${bytes} bytes, over Parameter Store's ${profileParameterLimit} for a standard parameter`,
+      );
+    }
+  }
+  return parameters;
+}
+
+/**
+ * The profile put back together from the parameters found under `path`, validated. A missing
+ * `/profile` parameter or a malformed value is a ConfigurationError naming the parameter.
+ */
+export function profileFromParameters(
+  path: string,
+  parameters: readonly ProfileParameter[],
+): PartnershipProfile {
+  const ownName = profileParameterName(path);
+  const own = parameters.find((parameter) => parameter.name === ownName);
+  if (!own) {
+    throw new ConfigurationError(
+      `The partnership profile is missing: Parameter Store has no parameter ${ownName}. Deploy the stacks with the profile (-c profile=path/to/profile.json), or check ${envNames.partnershipProfilePath}`,
+    );
+  }
+  const agencyPrefix = `${agencyParametersPath(path)}/`;
+  const agencyStrategicLeads: Record<string, unknown> = {};
+  for (const parameter of parameters) {
+    if (!parameter.name.startsWith(agencyPrefix)) continue;
+    const parsed = storedAgency.safeParse(parseJson(parameter));
+    if (!parsed.success) {
+      throw new ConfigurationError(
+        `The partnership profile's parameter ${parameter.name} is invalid: ${parsed.error.issues
+          .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+          .join('; ')}`,
+      );
+    }
+    agencyStrategicLeads[parsed.data.agencyName] = parsed.data.strategicLead;
+  }
+  const ownSettings = parseJson(own);
+  if (typeof ownSettings !== 'object' || ownSettings === null || Array.isArray(ownSettings)) {
+    throw new ConfigurationError(`The partnership profile's parameter ${ownName} is not a JSON object`);
+  }
+  return parsePartnershipProfile(JSON.stringify({ ...ownSettings, agencyStrategicLeads }));
+}
+
+function parseJson(parameter: ProfileParameter): unknown {
+  try {
+    return JSON.parse(parameter.value);
+  } catch (error) {
+    throw new ConfigurationError(
+      `The partnership profile's parameter ${parameter.name} is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** How long a container keeps the profile it read before reading it again (real time). */
+export const profileCacheMilliseconds = 60_000;
+
+/** Reads every parameter under a path (recursively, all pages). */
+export type ParameterReader = (path: string) => Promise<ProfileParameter[]>;
+
+let cached: { path: string; profile: PartnershipProfile; readAt: number } | undefined;
+let reading: Promise<PartnershipProfile> | undefined;
+
+/**
+ * Reads the profile from Parameter Store into this container's cache, unless what it holds for
+ * the same path is younger than `profileCacheMilliseconds`. The handler wrappers call it once per
+ * invocation, so the synchronous `loadPartnershipProfile()` has a profile at most a minute old.
+ * Concurrent calls share one read.
+ * @throws ConfigurationError when the path is not set, the profile parameter is missing or invalid.
+ */
+export async function refreshPartnershipProfile(
+  read: ParameterReader,
+  options: { source?: NodeJS.ProcessEnv; now?: () => number } = {},
+): Promise<PartnershipProfile> {
+  const path = requireEnv('partnershipProfilePath', options.source).replace(/\/+$/, '');
+  const now = options.now ?? Date.now;
+  if (cached && cached.path === path && now() - cached.readAt < profileCacheMilliseconds)
+    return cached.profile;
+  reading ??= (async () => {
+    try {
+      const profile = profileFromParameters(path, await read(path));
+      cached = { path, profile, readAt: now() };
+      return profile;
+    } finally {
+      reading = undefined;
+    }
+  })();
+  return reading;
+}
+
+/**
+ * The profile this container last read from Parameter Store (see `refreshPartnershipProfile`,
+ * which every handler wrapper calls before its logic runs).
+ * @throws ConfigurationError when it has not been read yet.
+ */
 export function loadPartnershipProfile(): PartnershipProfile {
-  const json = requireEnv('partnershipProfile');
-  if (cached?.json !== json) cached = { json, profile: parsePartnershipProfile(json) };
+  if (!cached) {
+    throw new ConfigurationError(
+      `The partnership profile has not been read from Parameter Store yet (${envNames.partnershipProfilePath} names its path)`,
+    );
+  }
   return cached.profile;
+}
+
+/** Forgets the cached profile (tests, and the local stack when it stops). */
+export function forgetPartnershipProfile(): void {
+  cached = undefined;
 }
 
 /** The timetable rules this deployment runs by: the profile's, or the statutory defaults. */

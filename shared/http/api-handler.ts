@@ -2,6 +2,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler, { type Route as MiddyRoute } from '@middy/http-router';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { partnershipProfileLoaded } from '../adapters/profile-parameters.ts';
 import { ForbiddenError, NotSignedInError } from '../errors.ts';
 import { logUnexpectedError } from '../log.ts';
 import { type Route, routes } from '../routes.ts';
@@ -118,7 +119,8 @@ function refuseMalformedPaths(): MiddlewareObj<ApiEvent, ApiResult> {
 /**
  * Wires one function's routes from the route table (shared/routes.ts): headers normalised to
  * lower case, the route matched by method and path (middy's http-router), its roles enforced,
- * the JSON body parsed, and every error turned into problem JSON.
+ * the JSON body parsed, and every error turned into problem JSON. The partnership profile is
+ * read from Parameter Store first (cached for a minute).
  */
 export function apiHandler(functionName: string, endpoints: Partial<Record<RouteId, Endpoint>>) {
   const served = (routes as readonly Route[]).flatMap((route): MiddyRoute<ApiEvent, ApiResult>[] => {
@@ -149,5 +151,6 @@ export function apiHandler(functionName: string, endpoints: Partial<Record<Route
     .use(httpHeaderNormalizer())
     .use(problemResponses(functionName))
     .use(refuseMalformedPaths())
+    .use(partnershipProfileLoaded())
     .handler(httpRouterHandler<ApiEvent, ApiResult>(served));
 }

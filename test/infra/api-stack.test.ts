@@ -7,7 +7,6 @@ import { type FunctionName, functionCatalogue } from '../../functions/catalogue.
 import type { BuiltApp } from '../../infra/build-app.ts';
 import type { ApiStack } from '../../infra/stacks/api-stack.ts';
 import { agencyUploadKey, parseAgencyUploadKey } from '../../shared/agency-links.ts';
-import { parsePartnershipProfile } from '../../shared/config/partnership-profile.ts';
 import { envNames } from '../../shared/env.ts';
 import { type Route, routes } from '../../shared/routes.ts';
 import { staffRole } from '../../shared/schemas/roles.ts';
@@ -443,12 +442,13 @@ describe('ApiStack', () => {
       }
     });
 
-    it('are given the validated partnership profile', () => {
+    it('are told where the partnership profile is kept, and none carries the profile itself', () => {
       for (const name of apiFunctionNames) {
-        const profile = functionProperties(name).Environment.Variables[envNames.partnershipProfile];
-        expect(parsePartnershipProfile(profile), name).toEqual(
-          parsePartnershipProfile(JSON.stringify(exampleProfile)),
+        const variables = functionProperties(name).Environment.Variables as Record<string, unknown>;
+        expect(variables[envNames.partnershipProfilePath], name).toBe(
+          functionCatalogue[name].trigger === 'upload-event' ? undefined : '/safeguarding-reviews/dev',
         );
+        expect(Object.keys(variables), name).not.toContain('PARTNERSHIP_PROFILE');
       }
     });
 
@@ -473,7 +473,11 @@ describe('ApiStack', () => {
 
       const urls = [apiTemplate, workflowTemplate].flatMap((json) =>
         Object.values(json.Resources as Record<string, { Type: string; Properties: TemplateJson }>)
-          .filter((resource) => resource.Properties?.Environment?.Variables?.[envNames.partnershipProfile])
+          .filter(
+            (resource) =>
+              resource.Type === 'AWS::Lambda::Function' &&
+              resource.Properties?.Environment?.Variables?.NODE_OPTIONS,
+          )
           .map((resource) => resource.Properties.Environment.Variables[envNames.publicBaseUrl]),
       );
       expect(urls).toHaveLength(Object.keys(functionCatalogue).length);

@@ -239,7 +239,7 @@ describe('the agency pages’ function', () => {
         'AUDIT_TABLE_NAME',
         'CASE_TABLE_NAME',
         'NODE_OPTIONS',
-        'PARTNERSHIP_PROFILE',
+        'PARTNERSHIP_PROFILE_PARAMETER_PATH',
         'PUBLIC_BASE_URL',
       ].sort(),
     );

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionCatalogue } from '../../functions/catalogue.ts';
 import { buildApp } from '../../infra/build-app.ts';
+import { startLocalSsm } from '../../local/ssm.ts';
 import {
   BUNDLE_SIZE_LIMIT_BYTES,
   type CliRun,
@@ -148,26 +149,43 @@ describe('cdk synth (the real CLI, offline)', () => {
     expect(web.separateModules.map((separate) => relative(web.assetDirectory, separate.path))).toEqual([
       'vendor/nunjucks.mjs',
     ]);
-    const answer = (await invokeBundle(
-      web.bundlePath,
-      {
-        version: '2.0',
-        routeKey: 'GET /',
-        rawPath: '/',
-        headers: {},
-        requestContext: { http: { method: 'GET', path: '/' }, requestId: 'synth-test' },
-      },
-      lambdaEnvironment(web),
-    )) as { statusCode?: number; headers?: Record<string, string>; body?: string };
+    // The profile as the Api stack's template puts it in Parameter Store, served by the local one.
+    const api = JSON.parse(
+      await readFile(join(outputDirectory, 'SafeguardingReviews-dev-Api.template.json'), 'utf8'),
+    ) as TemplateJson;
+    const parameters = Object.values(api.Resources as Record<string, TemplateJson>)
+      .filter((resource) => resource.Type === 'AWS::SSM::Parameter')
+      .map((resource) => ({
+        name: String(resource.Properties.Name),
+        value: String(resource.Properties.Value),
+      }));
+    const ssm = await startLocalSsm({ parameters });
+    let answer: { statusCode?: number; headers?: Record<string, string>; body?: string };
+    try {
+      answer = (await invokeBundle(
+        web.bundlePath,
+        {
+          version: '2.0',
+          routeKey: 'GET /',
+          rawPath: '/',
+          headers: {},
+          requestContext: { http: { method: 'GET', path: '/' }, requestId: 'synth-test' },
+        },
+        { ...lambdaEnvironment(web), AWS_ENDPOINT_URL_SSM: ssm.endpoint },
+      )) as typeof answer;
+    } finally {
+      await ssm.stop();
+    }
 
     expect(answer).toMatchObject({
       statusCode: 200,
       headers: { 'content-type': 'text/html; charset=utf-8' },
     });
     expect(answer.body).toContain('<html lang="en" class="govuk-template');
-    const { partnershipName } = JSON.parse(String(web.environment.PARTNERSHIP_PROFILE)) as {
-      partnershipName: string;
-    };
+    const { partnershipName } = JSON.parse(
+      parameters.find((parameter) => parameter.name === '/safeguarding-reviews/dev/profile')?.value ?? '{}',
+    ) as { partnershipName: string };
+    expect(partnershipName).toMatch(/example/);
     expect(answer.body).toContain(partnershipName);
   });
 });

@@ -48,7 +48,7 @@ function substitutionMismatch(asl: string, substitutionKeys: readonly string[]) 
 function expectedEnvironmentNames(spec: FunctionSpec): string[] {
   const { needs } = spec;
   return [
-    envNames.partnershipProfile,
+    ...(spec.trigger === 'upload-event' ? [] : [envNames.partnershipProfilePath]),
     envNames.publicBaseUrl,
     'NODE_OPTIONS',
     ...(needs.table ? [envNames.tableName, envNames.auditTableName] : []),

@@ -124,7 +124,7 @@ const fakeBundle: FunctionBundle = {
   handler: 'index.handler',
   memorySize: 512,
   environment: {
-    PARTNERSHIP_PROFILE: '{"partnershipName":"Example"}',
+    PARTNERSHIP_PROFILE_PARAMETER_PATH: '/safeguarding-reviews/dev',
     CASE_TABLE_NAME: { Ref: 'CaseTable' },
     RAPID_REVIEW_STATE_MACHINE_ARN: {
       'Fn::Join': ['', ['arn:aws:states:eu-west-2:', { Ref: 'AWS::AccountId' }, ':stateMachine:Review']],
@@ -151,7 +151,7 @@ describe('lambdaEnvironment', () => {
 
   it('keeps the function’s literal variables and makes up plausible values for deploy-time ones', () => {
     expect(lambdaEnvironment(fakeBundle)).toMatchObject({
-      PARTNERSHIP_PROFILE: '{"partnershipName":"Example"}',
+      PARTNERSHIP_PROFILE_PARAMETER_PATH: '/safeguarding-reviews/dev',
       CASE_TABLE_NAME: 'dummy-casetable',
       RAPID_REVIEW_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:123456789012:stateMachine:Review',
       PUBLIC_BASE_URL: 'https://dummy.example.org',
