@@ -83,7 +83,7 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
 };
 
 const READ_ACTION =
-  /^(dynamodb:(BatchGetItem|GetItem|Query|Scan|ConditionCheckItem|DescribeTable|GetRecords|GetShardIterator)|s3:(GetObject.*|GetBucket.*|List.*)|states:(Describe.*|Get.*|List.*))$/;
+  /^(dynamodb:(BatchGetItem|GetItem|Query|Scan|ConditionCheckItem|DescribeTable|GetRecords|GetShardIterator)|s3:(GetObject.*|GetBucket.*|List.*)|ssm:GetParametersByPath|states:(Describe.*|Get.*|List.*))$/;
 
 /** The resources of the service a template value names, by the data stack's logical ids. */
 function resourceOf(value: unknown, ids: Record<string, Resource>): Resource | undefined {
