@@ -1,5 +1,6 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import { DomainError } from '../errors.ts';
+import { withInvocation } from '../invocation.ts';
 import { logUnexpectedError } from '../log.ts';
 import type * as z from '../schemas/zod.ts';
 
@@ -139,7 +140,8 @@ export interface TaskContract<P extends z.ZodMiniType, R extends z.ZodMiniType> 
  * Wires a workflow task: the payload the state machine hands it is validated by its schema, the
  * logic runs, and its result is validated by its schema before the state machine sees it. Errors
  * are thrown, never turned into results, so the ASL can retry transient ones and catch domain
- * ones by name.
+ * ones by name. The logic runs within its invocation (`shared/invocation.ts`), so the mailer's
+ * claims last as long as the invocation can.
  */
 export function taskHandler<P extends z.ZodMiniType, R extends z.ZodMiniType>(
   task: string,
@@ -149,5 +151,5 @@ export function taskHandler<P extends z.ZodMiniType, R extends z.ZodMiniType>(
   return middy<z.infer<P>, z.infer<R>>()
     .use(taskErrors(task) as MiddlewareObj<z.infer<P>, z.infer<R>>)
     .use(validatedContract(contract) as MiddlewareObj<z.infer<P>, z.infer<R>>)
-    .handler((payload) => logic(payload));
+    .handler((payload, context) => withInvocation(context, () => logic(payload)));
 }
