@@ -24,7 +24,7 @@ import type { FaultStackConfig, FaultStackReady } from '../support/fault-stack.t
  */
 
 /** Every function's timeout here, in real seconds: short, so a hung send times out quickly. */
-const FUNCTION_TIMEOUT_SECONDS = 4;
+const FUNCTION_TIMEOUT_SECONDS = 5;
 const stackFile = fileURLToPath(new URL('../support/fault-stack.ts', import.meta.url));
 
 interface Outcome {
