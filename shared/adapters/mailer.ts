@@ -129,12 +129,12 @@ export class SesMailer implements Mailer {
   readonly #from: string;
   readonly #configurationSet: string;
   readonly #invocation: () => Invocation | undefined;
-  readonly #now: () => number;
 
   /**
    * `invocation`: the invocation a call runs in (by default the handler's, from
    * `shared/invocation.ts`); without one, a call is its own owner with a lease of Lambda's
-   * longest timeout, 15 minutes. `now`: the wall clock, in milliseconds (tests move it).
+   * longest timeout, 15 minutes. Leases are by the wall clock (`Date.now`), never the app
+   * clock, which is virtual locally.
    */
   constructor(options: {
     ses: SESv2Client;
@@ -143,7 +143,6 @@ export class SesMailer implements Mailer {
     from: string;
     configurationSet: string;
     invocation?: () => Invocation | undefined;
-    now?: () => number;
   }) {
     const unsafe = unsafeText(options.from);
     if (unsafe) throw new UnsafeEmailHeaderError('(every email)', ['from']);
@@ -153,7 +152,6 @@ export class SesMailer implements Mailer {
     this.#from = options.from;
     this.#configurationSet = options.configurationSet;
     this.#invocation = options.invocation ?? currentInvocation;
-    this.#now = options.now ?? Date.now;
   }
 
   async sendOnce(key: string, message: EmailMessage): Promise<SendOutcome> {
@@ -171,7 +169,7 @@ export class SesMailer implements Mailer {
     }
     const lease = this.#invocation() ?? {
       id: randomUUID(),
-      deadline: this.#now() + LONGEST_LAMBDA_TIMEOUT_MS,
+      deadline: Date.now() + LONGEST_LAMBDA_TIMEOUT_MS,
     };
     const earlier = await this.#claim(keys, lease);
 
@@ -230,7 +228,7 @@ export class SesMailer implements Mailer {
                 ConditionExpression:
                   'attribute_not_exists(pk) OR (#status = :sending AND (attribute_not_exists(leaseEndsAt) OR leaseEndsAt <= :now))',
                 ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':sending': 'sending', ':now': this.#now() },
+                ExpressionAttributeValues: { ':sending': 'sending', ':now': Date.now() },
               },
             })),
           }),
@@ -256,7 +254,7 @@ export class SesMailer implements Mailer {
             `Claimed by another attempt until ${new Date(until).toISOString()}: ${held.map((claim) => `email ${claim.key}`).join(', ')}`,
           );
         }
-        if (held.length > 0) await delay(until - this.#now() + 1);
+        if (held.length > 0) await delay(until - Date.now() + 1);
       }
     }
     return earlier;
@@ -281,7 +279,7 @@ export class SesMailer implements Mailer {
 
   /** Sends one message, but never starts after the lease has ended, and gives up waiting for SES when it ends. */
   async #send(message: EmailMessage, lease: Invocation): Promise<string> {
-    const left = lease.deadline - this.#now();
+    const left = lease.deadline - Date.now();
     if (left <= 0) throw new EmailClaimHeldError("This attempt's lease on its emails has ended");
     const result = await this.#ses.send(
       new SendEmailCommand({

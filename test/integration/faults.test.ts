@@ -381,7 +381,7 @@ describe('whole Rapid Reviews on the local stack, under faults', () => {
 
   it('records exactly one of two decisions arriving at once, refuses the other, and emails the Panel once', async () => {
     const answers: unknown[] = [];
-    await rehearse('two decisions at once', 'two decisions posted together by the chair', {
+    const recorded = await rehearse('two decisions at once', 'two decisions posted together by the chair', {
       async decide(caseId) {
         answers.push(
           ...(await Promise.allSettled([
@@ -398,5 +398,7 @@ describe('whole Rapid Reviews on the local stack, under faults', () => {
         : ((answer as PromiseRejectedResult).reason as ApiProblem).status,
     );
     expect(statuses.sort()).toEqual([409, 'recorded']);
+    const { view } = recorded;
+    expect(view.audit.filter((event) => event.action === 'decision.recorded')).toHaveLength(1);
   });
 });
