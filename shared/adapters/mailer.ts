@@ -259,6 +259,7 @@ export class SesMailer implements Mailer {
     }
     return earlier;
   }
+
   /** The claim items of `keys`, read consistently. */
   async #read(keys: readonly string[]): Promise<Map<string, Record<string, unknown> | undefined>> {
     const found = new Map<string, Record<string, unknown> | undefined>(keys.map((key) => [key, undefined]));
