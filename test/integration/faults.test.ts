@@ -4,10 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiProblem, agencyLinkIn, type InboxEmail, ReviewClient } from '../../local/demo/review-client.ts';
 import { demoSummaryPdf } from '../../local/demo/run-review.ts';
-import { type RunningDynamoDb, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
+import { localClientConfig, type RunningDynamoDb, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { freePort, pollUntil } from '../../local/free-port.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
 import { type RunningSes, startLocalSes } from '../../local/ses.ts';
@@ -36,6 +38,8 @@ interface Outcome {
   seconds: string;
 }
 const outcomes: Outcome[] = [];
+/** Every case the suite opened. */
+const opened: string[] = [];
 
 let workDirectory: string;
 let dynamodb: RunningDynamoDb;
@@ -140,6 +144,7 @@ const uploadSummary = (link: string, agency: string) =>
 async function review(injection: Injection = {}): Promise<{ caseId: string; reference: string }> {
   const notification = sampleNotification();
   const { caseId, reference } = await client.submitNotification(notification, randomUUID());
+  opened.push(caseId);
   const spocs = new Set(notification.agencies.map((agency) => agency.spoc.email));
   const requests = await client.waitForEmails(
     'a summary request to every agency',
@@ -400,5 +405,30 @@ describe('whole Rapid Reviews on the local stack, under faults', () => {
     expect(statuses.sort()).toEqual([409, 'recorded']);
     const { view } = recorded;
     expect(view.audit.filter((event) => event.action === 'decision.recorded')).toHaveLength(1);
+  });
+
+  it('lost no case and sent no email twice over the whole suite: every case opened is in the table, completed, and the inbox holds one email per claim', async () => {
+    const table = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(dynamodb.endpoint)));
+    const items: Record<string, unknown>[] = [];
+    try {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await table.send(
+          new ScanCommand({ TableName: config.tableName, ExclusiveStartKey: start }),
+        );
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start);
+    } finally {
+      table.destroy();
+    }
+    const cases = items.filter((item) => item.sk === 'CASE');
+    const claims = items.filter((item) => String(item.pk).startsWith('EMAIL#'));
+
+    expect(opened.length).toBeGreaterThanOrEqual(6);
+    expect(cases.map((item) => item.caseId).sort()).toEqual([...opened].sort());
+    expect(cases.map((item) => item.status)).toEqual(opened.map(() => 'completed'));
+    expect(claims.filter((claim) => claim.status !== 'sent')).toEqual([]);
+    expect((await ses.listEmails()).length).toBe(claims.length);
   });
 });
