@@ -114,6 +114,8 @@ afterAll(async () => {
 
 /** Where a fault goes in: before the agencies return, before the clock moves to the deadlines, or at the decision. */
 interface Injection {
+  /** Submits the notification under the idempotency key; by default at once. */
+  submit?(notification: unknown, idempotencyKey: string): Promise<{ caseId: string; reference: string }>;
   beforeReturns?(caseId: string): Promise<void>;
   /** Uploads one agency's summary; by default at once. */
   upload?(link: string, agency: string): Promise<void>;
@@ -143,7 +145,8 @@ const uploadSummary = (link: string, agency: string) =>
  */
 async function review(injection: Injection = {}): Promise<{ caseId: string; reference: string }> {
   const notification = sampleNotification();
-  const { caseId, reference } = await client.submitNotification(notification, randomUUID());
+  const submit = injection.submit ?? ((body: unknown, key: string) => client.submitNotification(body, key));
+  const { caseId, reference } = await submit(notification, randomUUID());
   opened.push(caseId);
   const spocs = new Set(notification.agencies.map((agency) => agency.spoc.email));
   const requests = await client.waitForEmails(
@@ -304,10 +307,20 @@ describe('whole Rapid Reviews on the local stack, under faults', () => {
 
   it('survives S3 refusing writes: an upload refused while it lasts is taken once it clears, and collation gets through', async () => {
     let refusedUpload: unknown;
+    let refusedNotification: number | undefined;
     await rehearse(
       'S3 refusing writes',
-      'every S3 write answered 503 during an upload; then the next 5 writes at the deadlines',
+      'every S3 write answered 503 during the notification and an upload; then the next 5 writes at the deadlines',
       {
+        async submit(notification, idempotencyKey) {
+          s3Proxy.refuse(s3Write, s3Unavailable);
+          refusedNotification = await client.submitNotification(notification, idempotencyKey).then(
+            () => 201,
+            (error: unknown) => (error instanceof ApiProblem ? error.status : 0),
+          );
+          s3Proxy.clear();
+          return client.submitNotification(notification, idempotencyKey);
+        },
         async upload(link, agency) {
           if (refusedUpload === undefined) {
             s3Proxy.refuse(s3Write, s3Unavailable);
@@ -325,6 +338,7 @@ describe('whole Rapid Reviews on the local stack, under faults', () => {
       },
     );
 
+    expect(refusedNotification).toBe(503);
     expect(String(refusedUpload)).toContain('503');
     expect(s3Proxy.refused).toBeGreaterThanOrEqual(6);
   });
