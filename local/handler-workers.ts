@@ -89,7 +89,9 @@ interface Waiter {
  *
  * Invoking keeps Lambda's contract: the function must be in the catalogue (else
  * ResourceNotFoundException), its catalogue timeout applies (else Sandbox.Timedout; the work
- * itself is not stopped, as a timed-out Lambda's side effects may also have happened), and an
+ * itself is not stopped, as a timed-out Lambda's side effects may also have happened; the mailer
+ * starts no send after its invocation's deadline, shared/invocation.ts, so a step that timed out
+ * here starts no send its retry makes too), and an
  * error keeps its name. A worker that dies fails only what it was running (Lambda.Unknown) and
  * is replaced by a new one.
  */

@@ -94,8 +94,19 @@ export function catalogueFunction(nameOrArn: string): FunctionName {
   return name;
 }
 
-/** A function's timeout from the catalogue, in milliseconds (Lambda's default here: 30 s). */
+/**
+ * The variable through which the local stack holds every function to one timeout, in seconds
+ * (`LocalStackOptions.functionTimeoutSeconds`); the pool and its workers share it.
+ */
+export const functionTimeoutVariable = 'LOCAL_FUNCTION_TIMEOUT_SECONDS';
+
+/**
+ * A function's timeout from the catalogue, in milliseconds (Lambda's default here: 30 s), unless
+ * the stack holds every function to another ({@link functionTimeoutVariable}).
+ */
 export function timeoutOf(name: FunctionName): number {
+  const override = Number(process.env[functionTimeoutVariable]);
+  if (Number.isFinite(override) && override > 0) return override * 1000;
   const spec: FunctionSpec = functionCatalogue[name];
   return (spec.timeoutSeconds ?? 30) * 1000;
 }

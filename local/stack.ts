@@ -24,7 +24,7 @@ import {
   startDynamoDbLocal,
 } from './dynamodb-local.ts';
 import { HandlerWorkers, handlerWorkerCount } from './handler-workers.ts';
-import { functionNameFromArn } from './handlers.ts';
+import { functionNameFromArn, functionTimeoutVariable } from './handlers.ts';
 import { portToUse, readRememberedPorts, rememberPorts } from './ports.ts';
 import { type RunningS3, startLocalS3 } from './s3.ts';
 import { type RunningSes, startLocalSes } from './ses.ts';
@@ -79,6 +79,17 @@ export interface LocalStackOptions {
    * DynamoDB running when it stops.
    */
   existingDynamoDb?: ExistingDynamoDb;
+  /**
+   * Endpoints the handlers reach S3 and SES at instead of the stack's own emulators (and so the
+   * S3 address in pre-signed upload forms): the fault suite puts a proxy in between that refuses
+   * or holds requests while a fault is on. The stack's emulators still serve behind it.
+   */
+  handlerEndpoints?: { s3?: string; sesv2?: string };
+  /**
+   * Holds every function to this timeout, in real seconds, instead of its catalogue timeout (the
+   * fault suite's crash needs a short one).
+   */
+  functionTimeoutSeconds?: number;
 }
 
 /** A DynamoDB the stack uses rather than starts: its endpoint and the table name to keep cases in. */
@@ -309,8 +320,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ACCESS_KEY_ID: localClientConfig(dynamodb.endpoint).credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: localClientConfig(dynamodb.endpoint).credentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_ENDPOINT_URL_S3: options.handlerEndpoints?.s3 ?? s3.endpoint,
+      AWS_ENDPOINT_URL_SESV2: options.handlerEndpoints?.sesv2 ?? ses.endpoint,
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
       AWS_ENDPOINT_URL_SSM: ssm.endpoint,
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
@@ -323,6 +334,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [envNames.partnershipProfilePath]: localResourceNames.profileParameterPath,
       [envNames.sesConfigurationSet]: localResourceNames.sesConfigurationSet,
       [envNames.publicBaseUrl]: apiUrl,
+      [functionTimeoutVariable]: options.functionTimeoutSeconds?.toString(),
       // Made once per data directory, like the token secret, so sessions survive a restart.
       [envNames.sessionSecret]: loadOrCreateSecret(join(dataDirectory, 'session-secret')).toString(
         'base64url',

@@ -1,16 +1,19 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type EmailContent, type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   BatchWriteCommand,
   type BatchWriteCommandInput,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { loadPartnershipProfile } from '../config/partnership-profile.ts';
 import { requireEnv } from '../env.ts';
 import { DomainError } from '../errors.ts';
+import { currentInvocation, type Invocation } from '../invocation.ts';
 import { dynamoDocumentClient } from './clients/dynamodb.ts';
 import { sesClient } from './clients/sesv2.ts';
 
@@ -31,13 +34,32 @@ export interface EmailMessage {
 }
 
 /**
- * An email was claimed for sending by an earlier attempt that never confirmed it went. It may
- * or may not have been delivered, so the workflow stops for a person to check rather than
- * risk sending it twice.
+ * An email's subject, an address or an attachment's name or type holds a line break or another
+ * control character, which could add a header to the message (`\r\nBcc: …`). Nothing is sent
+ * and nothing is claimed; trying again cannot help, so it is not retried.
  */
-export class EmailDeliveryUncertainError extends DomainError {
-  override readonly name = 'EmailDeliveryUncertain';
-  override readonly kind = 'conflict';
+export class UnsafeEmailHeaderError extends DomainError {
+  override readonly name = 'UnsafeEmailHeader';
+  override readonly kind = 'refused';
+  /** The fields that hold a control character: `subject`, `to.0`, `attachments.1.fileName`, … */
+  readonly fields: string[];
+  constructor(key: string, fields: string[]) {
+    super(
+      `Email ${key} not sent: ${fields.join(', ')} holds a line break or another control character`,
+      'Email refused',
+    );
+    this.fields = fields;
+  }
+}
+
+/**
+ * An email is claimed by another attempt whose lease has not ended: that attempt may still be
+ * sending it. Retryable (`$retryable`, so a task throws it as `Transient` and the ASL tries
+ * again); once the lease ends, the next attempt takes the claim over and sends.
+ */
+export class EmailClaimHeldError extends Error {
+  override readonly name = 'EmailClaimHeld';
+  readonly $retryable = { throttling: false };
 }
 
 /** One email to send at most once, under its key. */
@@ -59,18 +81,19 @@ export interface Mailer {
    * Sends the message unless one with this key was already sent. Answers whether it sent now
    * (`sent`) or found it already sent (`already-sent`).
    *
-   * @throws EmailDeliveryUncertainError when an earlier attempt claimed the key and never said
-   * whether it went.
+   * @throws UnsafeEmailHeaderError when a header field holds a control character.
+   * @throws EmailClaimHeldError while another attempt's claim on the key is leased.
    */
   sendOnce(key: string, message: EmailMessage): Promise<SendOutcome>;
   /**
    * Sends each email whose key was not sent before, in order, and answers each outcome in the
    * same order. A send that fails part-way keeps what went as sent and what did not as unsent,
    * then throws, so a retry sends only the rest. An attempt stopped from outside before it could
-   * say what went (a timeout, a crash) leaves every email of the call uncertain.
+   * say what went (a timeout, a crash) leaves its claims leased until it must have ended; a later
+   * attempt then takes them over.
    *
-   * @throws EmailDeliveryUncertainError as `sendOnce`, naming every uncertain key, before
-   * sending any of them.
+   * @throws UnsafeEmailHeaderError as `sendOnce`, before claiming or sending any of them.
+   * @throws EmailClaimHeldError as `sendOnce`, before sending any of them.
    */
   sendEachOnce(emails: readonly KeyedEmail[]): Promise<SendOutcome[]>;
 }
@@ -84,9 +107,20 @@ const BATCH_WRITE_ITEMS = 25;
  * table, all of a step's emails in one transaction; it marks them sent afterwards, together;
  * a failed send releases the claims of what did not go, so a retry sends only those. For a
  * step's emails that is one transaction and one batch write per 25 emails, rather than two
- * writes an email (and a consistent read of the keys an earlier attempt claimed, on a retry).
- * The price: an attempt killed between claiming and marking (a Lambda timeout, a crash) leaves
- * all of its emails claimed and unconfirmed, and the retry stops for a person to check them.
+ * writes an email.
+ *
+ * A claim carries its owner (the invocation) and a lease that ends when that invocation must
+ * have ended: its function's timeout (`shared/invocation.ts`; real time, on AWS and locally
+ * alike). An attempt killed between claiming and marking (a timeout, a crash) so leaves claims
+ * that a later attempt takes over once the lease has ended, and sends: such a crash needs no
+ * person. A later attempt that finds a claim still leased waits for the lease to end when that
+ * leaves it time to send, and otherwise fails with a retryable error. An attempt never starts
+ * a send after its own lease has ended, and a send still waiting for SES then is aborted.
+ *
+ * What remains: an attempt killed after SES accepted a message and before it marked the claim
+ * sent (or whose send SES accepted as the lease ran out) leaves a claim that looks unsent, and
+ * the attempt that takes it over sends that one email again. Nothing short of SES itself
+ * knowing the key could close that window.
  */
 export class SesMailer implements Mailer {
   readonly #ses: SESv2Client;
@@ -94,19 +128,30 @@ export class SesMailer implements Mailer {
   readonly #tableName: string;
   readonly #from: string;
   readonly #configurationSet: string;
+  readonly #invocation: () => Invocation | undefined;
 
+  /**
+   * `invocation`: the invocation a call runs in (by default the handler's, from
+   * `shared/invocation.ts`); without one, a call is its own owner with a lease of Lambda's
+   * longest timeout, 15 minutes. Leases are by the wall clock (`Date.now`), never the app
+   * clock, which is virtual locally.
+   */
   constructor(options: {
     ses: SESv2Client;
     table: DynamoDBDocumentClient;
     tableName: string;
     from: string;
     configurationSet: string;
+    invocation?: () => Invocation | undefined;
   }) {
+    const unsafe = unsafeText(options.from);
+    if (unsafe) throw new UnsafeEmailHeaderError('(every email)', ['from']);
     this.#ses = options.ses;
     this.#table = options.table;
     this.#tableName = options.tableName;
     this.#from = options.from;
     this.#configurationSet = options.configurationSet;
+    this.#invocation = options.invocation ?? currentInvocation;
   }
 
   async sendOnce(key: string, message: EmailMessage): Promise<SendOutcome> {
@@ -118,7 +163,15 @@ export class SesMailer implements Mailer {
     const keys = emails.map((email) => email.key);
     if (new Set(keys).size !== keys.length) throw new Error('Each email of one call needs its own key');
     if (keys.length > TRANSACTION_ITEMS) throw new Error(`At most ${TRANSACTION_ITEMS} emails at once`);
-    const earlier = await this.#claim(keys);
+    for (const email of emails) {
+      const fields = unsafeHeaderFields(email.message);
+      if (fields.length > 0) throw new UnsafeEmailHeaderError(email.key, fields);
+    }
+    const lease = this.#invocation() ?? {
+      id: randomUUID(),
+      deadline: Date.now() + LONGEST_LAMBDA_TIMEOUT_MS,
+    };
+    const earlier = await this.#claim(keys, lease);
 
     const outcomes: SendOutcome[] = [];
     const sent: SendOutcome[] = [];
@@ -130,13 +183,14 @@ export class SesMailer implements Mailer {
       }
       let messageId: string;
       try {
-        messageId = await this.#send(email.message);
+        messageId = await this.#send(email.message, lease);
       } catch (error) {
         // What went stays sent; this and the rest are released for the retry to send.
         const unsent = emails.slice(index).filter((rest) => !earlier.has(rest.key));
-        await this.#settle(
-          sent,
+        await this.#settle(sent);
+        await this.#release(
           unsent.map((rest) => rest.key),
+          lease,
         );
         throw error;
       }
@@ -144,15 +198,17 @@ export class SesMailer implements Mailer {
       sent.push(outcome);
       outcomes.push(outcome);
     }
-    await this.#settle(sent, []);
+    await this.#settle(sent);
     return outcomes;
   }
 
   /**
-   * Claims every key not yet claimed, in one transaction of conditional puts. Answers the keys
-   * an earlier attempt had already sent, with their message ids.
+   * Claims every key not yet claimed, or claimed under a lease that has ended, in one
+   * transaction of conditional puts. Answers the keys an earlier attempt had already sent, with
+   * their message ids. A key another attempt holds under a lease waits for that lease to end
+   * when this attempt would still have time to send afterwards, and otherwise fails retryably.
    */
-  async #claim(keys: readonly string[]): Promise<Map<string, string>> {
+  async #claim(keys: readonly string[], lease: Invocation): Promise<Map<string, string>> {
     const earlier = new Map<string, string>();
     let unclaimed = [...keys];
     while (unclaimed.length > 0) {
@@ -162,8 +218,17 @@ export class SesMailer implements Mailer {
             TransactItems: unclaimed.map((key) => ({
               Put: {
                 TableName: this.#tableName,
-                Item: { ...emailItemKey(key), status: 'sending' },
-                ConditionExpression: 'attribute_not_exists(pk)',
+                Item: {
+                  ...emailItemKey(key),
+                  status: 'sending',
+                  owner: lease.id,
+                  leaseEndsAt: lease.deadline,
+                },
+                // Claims written before leases existed have none: their attempts ended long ago.
+                ConditionExpression:
+                  'attribute_not_exists(pk) OR (#status = :sending AND (attribute_not_exists(leaseEndsAt) OR leaseEndsAt <= :now))',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':sending': 'sending', ':now': Date.now() },
               },
             })),
           }),
@@ -174,17 +239,22 @@ export class SesMailer implements Mailer {
         const reasons = error.CancellationReasons ?? [];
         const taken = unclaimed.filter((_, index) => reasons[index]?.Code === 'ConditionalCheckFailed');
         if (taken.length === 0) throw error;
-        const uncertain: string[] = [];
+        const held: { key: string; until: number }[] = [];
         for (const [key, item] of await this.#read(taken)) {
           if (item?.status === 'sent') earlier.set(key, String(item.messageId));
-          else uncertain.push(key);
+          else if (item?.status === 'sending' && typeof item.leaseEndsAt === 'number') {
+            held.push({ key, until: item.leaseEndsAt });
+          }
+          // Otherwise released, or its lease ended, since the transaction: claimed next time round.
         }
-        if (uncertain.length > 0) {
-          throw new EmailDeliveryUncertainError(
-            `Claimed but never confirmed as sent: ${uncertain.map((key) => `email ${key}`).join(', ')}`,
+        unclaimed = unclaimed.filter((key) => !earlier.has(key));
+        const until = Math.max(0, ...held.map((claim) => claim.until));
+        if (held.length > 0 && lease.deadline - until < MINIMUM_TIME_TO_SEND_MS) {
+          throw new EmailClaimHeldError(
+            `Claimed by another attempt until ${new Date(until).toISOString()}: ${held.map((claim) => `email ${claim.key}`).join(', ')}`,
           );
         }
-        unclaimed = unclaimed.filter((key) => !taken.includes(key));
+        if (held.length > 0) await delay(until - Date.now() + 1);
       }
     }
     return earlier;
@@ -208,7 +278,10 @@ export class SesMailer implements Mailer {
     return found;
   }
 
-  async #send(message: EmailMessage): Promise<string> {
+  /** Sends one message, but never starts after the lease has ended, and gives up waiting for SES when it ends. */
+  async #send(message: EmailMessage, lease: Invocation): Promise<string> {
+    const left = lease.deadline - Date.now();
+    if (left <= 0) throw new EmailClaimHeldError("This attempt's lease on its emails has ended");
     const result = await this.#ses.send(
       new SendEmailCommand({
         FromEmailAddress: this.#from,
@@ -216,20 +289,18 @@ export class SesMailer implements Mailer {
         ConfigurationSetName: this.#configurationSet,
         Content: simpleContent(message),
       }),
+      { abortSignal: AbortSignal.timeout(left) },
     );
     return result.MessageId ?? 'unknown';
   }
 
-  /** Marks what went as sent and releases the claims of what did not, in as few batch writes as fit. */
-  async #settle(sent: readonly SendOutcome[], released: readonly string[]): Promise<void> {
-    let writes: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = [
-      ...sent.map((email) => ({
-        PutRequest: {
-          Item: { ...emailItemKey(email.key), status: 'sent', messageId: email.messageId },
-        },
-      })),
-      ...released.map((key) => ({ DeleteRequest: { Key: emailItemKey(key) } })),
-    ];
+  /** Marks what went as sent, in as few batch writes as fit. */
+  async #settle(sent: readonly SendOutcome[]): Promise<void> {
+    let writes: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = sent.map((email) => ({
+      PutRequest: {
+        Item: { ...emailItemKey(email.key), status: 'sent', messageId: email.messageId },
+      },
+    }));
     while (writes.length > 0) {
       const batch = writes.slice(0, BATCH_WRITE_ITEMS);
       const answer = await this.#table.send(
@@ -238,7 +309,37 @@ export class SesMailer implements Mailer {
       writes = [...writes.slice(BATCH_WRITE_ITEMS), ...(answer.UnprocessedItems?.[this.#tableName] ?? [])];
     }
   }
+
+  /**
+   * Releases this attempt's claims on what did not go, each only while this attempt still owns
+   * it: a claim another attempt has taken over (this one's lease having ended) stays theirs.
+   */
+  async #release(keys: readonly string[], lease: Invocation): Promise<void> {
+    for (const key of keys) {
+      try {
+        await this.#table.send(
+          new DeleteCommand({
+            TableName: this.#tableName,
+            Key: emailItemKey(key),
+            ConditionExpression: '#status = :sending AND #owner = :owner',
+            ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+            ExpressionAttributeValues: { ':sending': 'sending', ':owner': lease.id },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+  }
 }
+
+/** Lambda's longest timeout: the lease of a call made outside any invocation. */
+const LONGEST_LAMBDA_TIMEOUT_MS = 15 * 60 * 1000;
+/** Waiting out another attempt's lease is worth it only if this many milliseconds are left to send after. */
+const MINIMUM_TIME_TO_SEND_MS = 1000;
+
+const delay = (milliseconds: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, milliseconds)));
 
 const EMAIL_PREFIX = 'EMAIL#';
 
@@ -276,7 +377,9 @@ export function mailerFromEnvironment(): Mailer {
 
 /**
  * An email as SES v2's Simple content: SES builds the MIME message itself (headers encoded, the
- * text and each attachment in their parts), so nothing here writes a header by hand.
+ * text and each attachment in their parts), so nothing here writes a header by hand. The mailer
+ * refuses a message whose header fields hold a control character before it gets here
+ * (`unsafeHeaderFields`).
  */
 export function simpleContent(message: EmailMessage): EmailContent {
   return {
@@ -296,4 +399,32 @@ export function simpleContent(message: EmailMessage): EmailContent {
         : {}),
     },
   };
+}
+
+/**
+ * Characters no header may hold: C0 controls (CR and LF among them), DEL, the C1 controls, and
+ * Unicode's line and paragraph separators. SES encodes what it writes, but a line break in a
+ * header field could still end the header and start another.
+ */
+const headerUnsafe = /[\p{Cc}\u2028\u2029]/u;
+
+function unsafeText(value: string): boolean {
+  return headerUnsafe.test(value);
+}
+
+/** The fields of a message that would become header text and hold a control character. */
+export function unsafeHeaderFields(message: EmailMessage): string[] {
+  const fields: string[] = [];
+  if (unsafeText(message.subject)) fields.push('subject');
+  message.to.forEach((address, index) => {
+    if (unsafeText(address)) fields.push(`to.${index}`);
+  });
+  (message.cc ?? []).forEach((address, index) => {
+    if (unsafeText(address)) fields.push(`cc.${index}`);
+  });
+  (message.attachments ?? []).forEach((attachment, index) => {
+    if (unsafeText(attachment.fileName)) fields.push(`attachments.${index}.fileName`);
+    if (unsafeText(attachment.contentType)) fields.push(`attachments.${index}.contentType`);
+  });
+  return fields;
 }

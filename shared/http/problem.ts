@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DomainError, type DomainErrorKind, type InvalidField, InvalidInputError } from '../errors.ts';
+import { isTransient } from '../workflow/task-handler.ts';
 
 export type { InvalidField } from '../errors.ts';
 
@@ -84,12 +85,30 @@ export function json(
   };
 }
 
-/** Maps any error to problem JSON: expected ones with their status and message, anything else 500. */
+/**
+ * The answer to an outage: a store or service that could not be reached, or refused for now
+ * (the same failures a workflow task retries). Nothing the caller did was wrong, so it is told
+ * to try again rather than that something broke.
+ */
+export const unavailableProblem: Problem = {
+  status: 503,
+  title: 'Service unavailable',
+  detail: 'The service cannot do this just now. Nothing was lost; try again in a minute.',
+};
+
+/**
+ * Maps any error to problem JSON: expected ones with their status and message, an outage 503
+ * with Retry-After, anything else 500.
+ */
 export function problemResponse(error: unknown): APIGatewayProxyStructuredResultV2 {
-  const problem = expectedProblem(error) ?? internalProblem;
+  const problem = expectedProblem(error) ?? (isTransient(error) ? unavailableProblem : internalProblem);
   return {
     statusCode: problem.status,
-    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
+    headers: {
+      'content-type': 'application/problem+json',
+      'cache-control': 'no-store',
+      ...(problem === unavailableProblem ? { 'retry-after': '60' } : {}),
+    },
     body: JSON.stringify({ type: 'about:blank', ...problem }),
   };
 }

@@ -1,6 +1,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import { partnershipProfileLoaded } from '../adapters/profile-parameters.ts';
 import { DomainError } from '../errors.ts';
+import { withInvocation } from '../invocation.ts';
 import { logUnexpectedError } from '../log.ts';
 import type * as z from '../schemas/zod.ts';
 
@@ -141,7 +142,8 @@ export interface TaskContract<P extends z.ZodMiniType, R extends z.ZodMiniType> 
  * logic runs, and its result is validated by its schema before the state machine sees it. Errors
  * are thrown, never turned into results, so the ASL can retry transient ones and catch domain
  * ones by name. Once the payload is valid, the partnership profile is read from Parameter Store
- * (cached for a minute; a failure to reach it is transient).
+ * (cached for a minute; a failure to reach it is transient). The logic runs within its invocation
+ * (`shared/invocation.ts`), so the mailer's claims last as long as the invocation can.
  */
 export function taskHandler<P extends z.ZodMiniType, R extends z.ZodMiniType>(
   task: string,
@@ -152,5 +154,5 @@ export function taskHandler<P extends z.ZodMiniType, R extends z.ZodMiniType>(
     .use(taskErrors(task) as MiddlewareObj<z.infer<P>, z.infer<R>>)
     .use(validatedContract(contract) as MiddlewareObj<z.infer<P>, z.infer<R>>)
     .use(partnershipProfileLoaded<z.infer<P>, z.infer<R>>())
-    .handler((payload) => logic(payload));
+    .handler((payload, context) => withInvocation(context, () => logic(payload)));
 }

@@ -1,9 +1,18 @@
+import { createServer, type Server, type Socket } from 'node:net';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClientConfig } from '../../local/dynamodb-local.ts';
 import { type RunningSes, startLocalSes } from '../../local/ses.ts';
-import { EmailDeliveryUncertainError, type KeyedEmail, SesMailer } from '../../shared/adapters/mailer.ts';
+import {
+  EmailClaimHeldError,
+  type EmailMessage,
+  type KeyedEmail,
+  SesMailer,
+  UnsafeEmailHeaderError,
+} from '../../shared/adapters/mailer.ts';
+import type { Invocation } from '../../shared/invocation.ts';
+import { isTransient } from '../../shared/workflow/task-handler.ts';
 import { useDynamoDbLocal } from '../support/dynamodb.ts';
 
 const dynamo = useDynamoDbLocal();
@@ -17,8 +26,8 @@ afterAll(async () => {
 });
 
 /** An SES client on the local SES; `failOnSend` makes that send (1 = the first) fail as SES would. */
-function sesClient(failOnSend?: number): SESv2Client {
-  const client = new SESv2Client({ ...localClientConfig(ses.endpoint), endpoint: ses.endpoint });
+function sesClient(failOnSend?: number, endpoint = ses.endpoint): SESv2Client {
+  const client = new SESv2Client({ ...localClientConfig(endpoint), endpoint });
   let sends = 0;
   client.middlewareStack.add(
     (next) => async (args) => {
@@ -35,14 +44,71 @@ function sesClient(failOnSend?: number): SESv2Client {
   return client;
 }
 
-async function mailerOn(tableName: string, failOnSend?: number): Promise<SesMailer> {
+async function mailerOn(
+  tableName: string,
+  failOnSend?: number,
+  options: { invocation?: Invocation; sesEndpoint?: string } = {},
+): Promise<SesMailer> {
   return new SesMailer({
-    ses: sesClient(failOnSend),
+    ses: sesClient(failOnSend, options.sesEndpoint),
     table: dynamo.documentClient,
     tableName,
     from: 'reviews@example.org',
     configurationSet: 'rapid-review-local',
+    ...(options.invocation ? { invocation: () => options.invocation } : {}),
   });
+}
+
+/** An invocation of the given id with this many milliseconds left. */
+const invocation = (id: string, leftMs: number): Invocation => ({ id, deadline: Date.now() + leftMs });
+
+/** Writes a claim as an earlier attempt left it. */
+async function claimLeftBy(tableName: string, key: string, claim: Record<string, unknown>): Promise<void> {
+  await dynamo.documentClient.send(
+    new PutCommand({ TableName: tableName, Item: { pk: `EMAIL#${key}`, sk: 'EMAIL', ...claim } }),
+  );
+}
+
+async function claimOf(tableName: string, key: string) {
+  const { Item } = await dynamo.documentClient.send(
+    new GetCommand({ TableName: tableName, Key: { pk: `EMAIL#${key}`, sk: 'EMAIL' }, ConsistentRead: true }),
+  );
+  return Item;
+}
+
+/** The raw MIME message the local SES makes of a stored email. */
+async function rawMessage(messageId: string): Promise<string> {
+  const response = await fetch(
+    new URL(`/get-emlContent?messageId=${encodeURIComponent(messageId)}`, ses.endpoint),
+  );
+  const { body } = (await response.json()) as { body: { type: 'Buffer'; data: number[] } | string };
+  return typeof body === 'string' ? body : Buffer.from(body.data).toString('utf8');
+}
+
+/** The header lines of a raw message, unfolded. */
+const headerNames = (raw: string) =>
+  raw
+    .split(/\r?\n\r?\n/)[0]!
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.slice(0, line.indexOf(':')).toLowerCase());
+
+/** An SES endpoint that accepts connections and never answers; `stop` closes them. */
+async function silentSes(): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    async stop() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 /** Emails to invented addresses, each under its own key, with a marker in the subject. */
@@ -96,22 +162,84 @@ describe('the SES mailer (DynamoDB Local and the local SES)', () => {
     ]);
   });
 
-  it('stops, sending none of them, when an earlier attempt claimed some and never said they went, naming each', async () => {
+  it('takes over claims whose lease has ended (an attempt killed between claiming and sending) and sends each once', async () => {
     const tableName = await dynamo.freshTable();
-    for (const key of ['uncertain:2', 'uncertain:3']) {
-      await dynamo.documentClient.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { pk: `EMAIL#${key}`, sk: 'EMAIL', status: 'sending' },
-        }),
-      );
+    await claimLeftBy(tableName, 'taken-over:2', {
+      status: 'sending',
+      owner: 'a-killed-invocation',
+      leaseEndsAt: Date.now() - 1,
+    });
+    // A claim written before claims had leases: its attempt ended long ago.
+    await claimLeftBy(tableName, 'taken-over:3', { status: 'sending' });
+    const mailer = await mailerOn(tableName, undefined, { invocation: invocation('the-retry', 30_000) });
+
+    const outcomes = await mailer.sendEachOnce(emails('taken-over', 3));
+
+    expect(outcomes.map((email) => email.outcome)).toEqual(['sent', 'sent', 'sent']);
+    expect((await sentWith('taken-over')).sort()).toEqual([
+      'taken-over email 1 (invented)',
+      'taken-over email 2 (invented)',
+      'taken-over email 3 (invented)',
+    ]);
+    expect(await claimOf(tableName, 'taken-over:2')).toMatchObject({ status: 'sent' });
+  });
+
+  it('fails retryably, sending none of them, while another attempt holds a claim longer than this attempt can wait, naming it', async () => {
+    const tableName = await dynamo.freshTable();
+    await claimLeftBy(tableName, 'held:2', {
+      status: 'sending',
+      owner: 'a-running-invocation',
+      leaseEndsAt: Date.now() + 60_000,
+    });
+
+    const failed = await (await mailerOn(tableName, undefined, { invocation: invocation('another', 30_000) }))
+      .sendEachOnce(emails('held', 3))
+      .catch((error: unknown) => error);
+
+    expect(failed).toBeInstanceOf(EmailClaimHeldError);
+    expect(String((failed as Error).message)).toContain('email held:2');
+    expect(isTransient(failed)).toBe(true);
+    expect(await sentWith('held')).toEqual([]);
+    expect(await claimOf(tableName, 'held:2')).toMatchObject({ owner: 'a-running-invocation' });
+  });
+
+  it('waits out a lease that ends while it still has time to send, then sends', async () => {
+    const tableName = await dynamo.freshTable();
+    const leaseEndsAt = Date.now() + 400;
+    await claimLeftBy(tableName, 'waited:1', { status: 'sending', owner: 'a-dying-invocation', leaseEndsAt });
+
+    const [outcome] = await (
+      await mailerOn(tableName, undefined, { invocation: invocation('the-retry', 20_000) })
+    ).sendEachOnce(emails('waited', 1));
+
+    expect(outcome?.outcome).toBe('sent');
+    expect(Date.now()).toBeGreaterThanOrEqual(leaseEndsAt);
+    expect(await sentWith('waited')).toEqual(['waited email 1 (invented)']);
+  });
+
+  it('gives up on an SES that never answers when its lease ends, leaving the claim for the next attempt', async () => {
+    const tableName = await dynamo.freshTable();
+    const silent = await silentSes();
+    try {
+      const started = Date.now();
+      const failed = await (
+        await mailerOn(tableName, undefined, {
+          invocation: invocation('a-stuck-invocation', 500),
+          sesEndpoint: silent.endpoint,
+        })
+      )
+        .sendEachOnce(emails('stuck', 1))
+        .catch((error: unknown) => error);
+
+      expect(failed).toBeInstanceOf(Error);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(await claimOf(tableName, 'stuck:1')).toBeUndefined();
+    } finally {
+      await silent.stop();
     }
-
-    const stopped = (await mailerOn(tableName)).sendEachOnce(emails('uncertain', 3));
-
-    await expect(stopped).rejects.toBeInstanceOf(EmailDeliveryUncertainError);
-    await expect(stopped).rejects.toThrow('email uncertain:2, email uncertain:3');
-    expect(await sentWith('uncertain')).toEqual([]);
+    const [retried] = await (await mailerOn(tableName)).sendEachOnce(emails('stuck', 1));
+    expect(retried?.outcome).toBe('sent');
+    expect(await sentWith('stuck')).toEqual(['stuck email 1 (invented)']);
   });
 
   it('sends a single email once with sendOnce, as one of a batch', async () => {
@@ -123,5 +251,76 @@ describe('the SES mailer (DynamoDB Local and the local SES)', () => {
 
     expect([first.outcome, again.outcome]).toEqual(['sent', 'already-sent']);
     expect(await sentWith('single')).toEqual(['single email 1 (invented)']);
+  });
+
+  describe('header safety', () => {
+    const injected = '\r\nBcc: x@example.org';
+    const attempts: [string, (message: EmailMessage) => EmailMessage, string][] = [
+      ['a subject', (message) => ({ ...message, subject: `${message.subject}${injected}` }), 'subject'],
+      ['an address', (message) => ({ ...message, to: [`${message.to[0]}${injected}`] }), 'to.0'],
+      ['a copy address', (message) => ({ ...message, cc: ['copy@example.org', `c${injected}`] }), 'cc.1'],
+      [
+        'an attachment file name',
+        (message) => ({
+          ...message,
+          attachments: [
+            {
+              fileName: `letter.pdf${injected}`,
+              contentType: 'application/pdf',
+              content: new Uint8Array([37]),
+            },
+          ],
+        }),
+        'attachments.0.fileName',
+      ],
+      [
+        'a subject with a bare line feed',
+        (message) => ({ ...message, subject: 'Invented\nX-Injected: yes' }),
+        'subject',
+      ],
+      ['a subject with a NUL', (message) => ({ ...message, subject: 'Invented\u0000 subject' }), 'subject'],
+    ];
+
+    it.each(attempts)(
+      'refuses %s carrying a line break, naming the field, claiming and sending nothing',
+      async (_, inject, field) => {
+        const tableName = await dynamo.freshTable();
+        const [email] = emails(`injected-${field}`, 1);
+        const message = inject(email!.message);
+
+        const refused = await (await mailerOn(tableName))
+          .sendEachOnce([{ key: email!.key, message }])
+          .catch((error: unknown) => error);
+
+        expect(refused).toBeInstanceOf(UnsafeEmailHeaderError);
+        expect((refused as UnsafeEmailHeaderError).fields).toEqual([field]);
+        expect((refused as Error).message).toContain(field);
+        expect(isTransient(refused)).toBe(false);
+        expect(await claimOf(tableName, email!.key)).toBeUndefined();
+        const stored = await ses.listEmails();
+        expect(
+          stored.filter(
+            (sent) => sent.subject.includes(`injected-${field}`) || sent.to.some((to) => to.includes('Bcc')),
+          ),
+        ).toEqual([]);
+      },
+    );
+
+    it('sends header-looking text without a line break as text: the raw message SES makes holds no added header', async () => {
+      const mailer = await mailerOn(await dynamo.freshTable());
+      const [email] = emails('header-text', 1);
+
+      const [outcome] = await mailer.sendEachOnce([
+        {
+          key: email!.key,
+          message: { ...email!.message, subject: `${email!.message.subject} Bcc: x@example.org` },
+        },
+      ]);
+      const raw = await rawMessage(outcome!.messageId);
+
+      expect(headerNames(raw)).not.toContain('bcc');
+      expect(raw).not.toMatch(/^bcc:/im);
+      expect(raw).toMatch(/^subject: header-text email 1 \(invented\) Bcc: x@example\.org$/im);
+    });
   });
 });

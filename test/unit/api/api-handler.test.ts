@@ -114,6 +114,25 @@ describe('the API handler (middy)', () => {
     expect(line).not.toContain('Demo Child One');
   });
 
+  it('answers an outage (a store that cannot be reached) 503 with Retry-After, so the caller knows to try again, logging it once', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+
+    const response = await invoke(
+      getCaseWith(async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000 (invented)'), {
+          code: 'ECONNREFUSED',
+        });
+      }),
+      getCase(),
+    );
+
+    expect(response.status).toBe(503);
+    expect(response.headers).toMatchObject({ 'retry-after': expect.stringMatching(/^\d+$/) });
+    expect(response.body).toMatchObject({ status: 503, title: 'Service unavailable' });
+    expect(JSON.stringify(response.body)).not.toContain('ECONNREFUSED');
+    expect(errors).toHaveBeenCalledTimes(1);
+  });
+
   it('answers a path the function has no route for with a 404 problem, unlogged', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
 

@@ -3,7 +3,9 @@ import {
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EmailClaimHeldError } from '../../../shared/adapters/mailer.ts';
 import { CaseNotFoundError, StaleWriteError } from '../../../shared/errors.ts';
+import { currentInvocation } from '../../../shared/invocation.ts';
 import { workflowTaskContracts } from '../../../shared/workflow/contracts.ts';
 import { isTransient, taskHandler } from '../../../shared/workflow/task-handler.ts';
 
@@ -26,6 +28,33 @@ describe('the workflow task handler', () => {
 
     expect(result).toEqual({ recipients: 3 });
     expect(logic).toHaveBeenCalledWith({ caseId: CASE_ID });
+  });
+
+  it('runs the logic within its invocation: its id, and its deadline by the wall clock from the time Lambda says is left', async () => {
+    let seen: ReturnType<typeof currentInvocation>;
+    const handler = taskHandler('distribute-papers', contract, async () => {
+      seen = currentInvocation();
+      return { recipients: 1 };
+    });
+    const before = Date.now();
+
+    await handler({ caseId: CASE_ID }, {
+      awsRequestId: 'invented-request',
+      getRemainingTimeInMillis: () => 5_000,
+    } as never);
+
+    expect(seen?.id).toBe('invented-request');
+    expect(seen!.deadline).toBeGreaterThanOrEqual(before + 5_000);
+    expect(seen!.deadline).toBeLessThanOrEqual(Date.now() + 5_000);
+    expect(currentInvocation()).toBeUndefined();
+  });
+
+  it('throws an email claim another attempt still holds as Transient, which the ASL retries', async () => {
+    const handler = taskHandler('distribute-papers', contract, async () => {
+      throw new EmailClaimHeldError('Claimed by another attempt (invented)');
+    });
+
+    await expect(handler({ caseId: CASE_ID }, {} as never)).rejects.toMatchObject({ name: 'Transient' });
   });
 
   it('refuses a payload that breaks the contract, naming the field, without running the logic', async () => {

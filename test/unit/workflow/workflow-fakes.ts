@@ -7,7 +7,14 @@ import {
   type ListedObject,
   type StoredObjectHead,
 } from '../../../shared/adapters/documents.ts';
-import type { EmailMessage, KeyedEmail, Mailer, SendOutcome } from '../../../shared/adapters/mailer.ts';
+import {
+  type EmailMessage,
+  type KeyedEmail,
+  type Mailer,
+  type SendOutcome,
+  UnsafeEmailHeaderError,
+  unsafeHeaderFields,
+} from '../../../shared/adapters/mailer.ts';
 import {
   type ReviewWorkflow,
   StepFunctionsReviewWorkflow,
@@ -20,7 +27,10 @@ import type { SeriousIncidentNotification } from '../../../shared/schemas/notifi
 import type { Service } from '../../../shared/service.ts';
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
 
-/** Sends nothing; keeps every message by key and, like SesMailer, never "sends" a key twice. */
+/**
+ * Sends nothing; keeps every message by key and, like SesMailer, never "sends" a key twice and
+ * refuses a message whose header fields hold a control character.
+ */
 export class RecordingMailer implements Mailer {
   readonly sent: { key: string; message: EmailMessage; messageId: string }[] = [];
   /** Every call, including repeats that sent nothing. */
@@ -28,6 +38,8 @@ export class RecordingMailer implements Mailer {
 
   async sendOnce(key: string, message: EmailMessage): Promise<SendOutcome> {
     this.calls++;
+    const unsafe = unsafeHeaderFields(message);
+    if (unsafe.length > 0) throw new UnsafeEmailHeaderError(key, unsafe);
     const earlier = this.sent.find((email) => email.key === key);
     if (earlier) return { key, outcome: 'already-sent', messageId: earlier.messageId };
     const messageId = `message-${this.sent.length + 1}`;
@@ -36,6 +48,10 @@ export class RecordingMailer implements Mailer {
   }
 
   async sendEachOnce(emails: readonly KeyedEmail[]): Promise<SendOutcome[]> {
+    for (const { key, message } of emails) {
+      const unsafe = unsafeHeaderFields(message);
+      if (unsafe.length > 0) throw new UnsafeEmailHeaderError(key, unsafe);
+    }
     const outcomes: SendOutcome[] = [];
     for (const { key, message } of emails) outcomes.push(await this.sendOnce(key, message));
     return outcomes;
