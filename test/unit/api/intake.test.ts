@@ -225,7 +225,8 @@ describe('intake: POST /api/notifications', () => {
 
     const response = await submit(sampleNotification());
 
-    expect(response.status).toBe(500);
+    // An outage, not a fault of the request: try again later.
+    expect(response.status).toBe(503);
     const written = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
     const deleted = s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.Key);
     expect(written).toHaveLength(1);
@@ -242,7 +243,7 @@ describe('intake: POST /api/notifications', () => {
 
     const response = await submit(sampleNotification());
 
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(503);
     expect(store.caseCount()).toBe(1);
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
   });
