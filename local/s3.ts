@@ -72,8 +72,11 @@ export interface LocalS3Options {
   /** Port to try first (for stable URLs across restarts); a free one otherwise. */
   preferredPort?: number;
   /**
-   * Waits before each retry of a failed handler. Lambda retries an asynchronous invocation
-   * twice (after about 1 and 2 minutes); locally the same two retries come sooner.
+   * Waits before each retry of a failed handler. On AWS the scan results wait in a queue and are
+   * delivered again every 5 minutes for a day; locally an upload whose handler fails (the table
+   * down) is delivered again after 1, 2, 4, 8, 15 and 30 seconds, then every minute, for about
+   * six minutes in all, so an outage that clears is not an upload lost. Stopping the stack ends
+   * the waiting.
    */
   retryDelaysMs?: number[];
   log?: (line: string) => void;
@@ -161,7 +164,9 @@ export async function startLocalS3(options: LocalS3Options): Promise<RunningS3> 
   const S3rver = require('s3rver') as S3rverConstructor;
   const clock = options.clock ?? systemClock;
   const log = options.log ?? ((line: string) => console.error(line));
-  const retryDelaysMs = options.retryDelaysMs ?? [1_000, 2_000];
+  const retryDelaysMs = options.retryDelaysMs ?? [
+    1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000, 60_000, 60_000, 60_000, 60_000,
+  ];
   const port = await portToUse(options.preferredPort);
   const server = new S3rver({
     address: '127.0.0.1',
@@ -177,6 +182,18 @@ export async function startLocalS3(options: LocalS3Options): Promise<RunningS3> 
 
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
+  /** Ends every wait between retries at once, when the stack stops. */
+  const wakers = new Set<() => void>();
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      wakers.add(wake);
+    });
 
   async function deliver(route: ObjectCreatedRoute, event: S3Event): Promise<void> {
     const key = event.Records[0]?.s3.object.key ?? '';
@@ -190,7 +207,11 @@ export async function startLocalS3(options: LocalS3Options): Promise<RunningS3> 
         const next = delay === undefined || stopping ? 'giving up' : `retrying in ${delay} ms`;
         log(`[s3] ${route.name} failed for s3://${route.bucket}/${key} (${name}); ${next}`);
         if (delay === undefined || stopping) return;
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await pause(delay);
+        if (stopping) {
+          log(`[s3] ${route.name} not delivered again for s3://${route.bucket}/${key}: the stack stopped`);
+          return;
+        }
       }
     }
   }
@@ -224,6 +245,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<RunningS3> 
     busy: () => inFlight.size > 0,
     async stop() {
       stopping = true;
+      for (const wake of [...wakers]) wake();
       const closed = server.close();
       server.httpServer?.closeAllConnections();
       await closed;

@@ -64,6 +64,8 @@ export interface LocalStackOptions {
   start?: Date;
   /** Multiplies the workflow's Retry intervals (0.001 makes retries near-instant in tests). */
   retryIntervalScale?: number;
+  /** `false` drops the workflow's retry jitter, so a test can count on the retries' timing. */
+  retryJitter?: boolean;
   /** Port to serve the API on; by default the one used last time for this data directory, or any free one. */
   apiPort?: number;
   /** No progress lines on stderr (errors are still logged). */
@@ -379,6 +381,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       invokeFunction: invoke,
       dataDirectory: join(dataDirectory, 'stepfunctions'),
       ...(options.retryIntervalScale === undefined ? {} : { retryIntervalScale: options.retryIntervalScale }),
+      ...(options.retryJitter === undefined ? {} : { retryJitter: options.retryJitter }),
     });
     stops.push(() => stepFunctions.stop());
     if (stepFunctions.stateMachineArn(localResourceNames.stateMachine) !== stateMachineArn) {

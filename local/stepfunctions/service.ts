@@ -34,6 +34,8 @@ export interface LocalStepFunctionsOptions {
   dataDirectory?: string;
   /** Multiplies every Retry interval (and MaxDelaySeconds): 0 retries at once, for tests. Default 1. */
   retryIntervalScale?: number;
+  /** `false` drops every Retry's JitterStrategy, so retries wait exactly the backoff. Default true. */
+  retryJitter?: boolean;
   /** Default eu-west-2. */
   region?: string;
   /** Default 000000000000. */
@@ -80,7 +82,10 @@ export async function startLocalStepFunctions(
     throw new RangeError(`retryIntervalScale must be a finite number ≥ 0, not ${retryIntervalScale}`);
   }
   const prepared = options.stateMachines.map((source) =>
-    prepareStateMachine(source.name, source.definition, source.substitutions, { retryIntervalScale }),
+    prepareStateMachine(source.name, source.definition, source.substitutions, {
+      retryIntervalScale,
+      retryJitter: options.retryJitter ?? true,
+    }),
   );
   const store = options.dataDirectory ? new ExecutionStore(options.dataDirectory) : undefined;
   const saved = store ? await store.loadAll() : [];

@@ -111,13 +111,15 @@ export function substitutePlaceholders(
 /**
  * Substitutes, parses, validates (with the library's validator) and transforms one definition.
  * `retryIntervalScale` multiplies every Retry `IntervalSeconds` and `MaxDelaySeconds`, so
- * backoff and jitter keep their shape (0: retry at once).
+ * backoff and jitter keep their shape (0: retry at once); `retryJitter: false` drops every
+ * `JitterStrategy`, so the waits between retries are exactly the backoff's (tests that need a
+ * retry budget they can count on).
  */
 export function prepareStateMachine(
   machineName: string,
   definitionText: string,
   substitutions: Record<string, string>,
-  options: { retryIntervalScale: number },
+  options: { retryIntervalScale: number; retryJitter?: boolean },
 ): PreparedStateMachine {
   const text = substitutePlaceholders(machineName, definitionText, substitutions);
   let parsed: unknown;
@@ -137,7 +139,10 @@ export function prepareStateMachine(
 
   const states = new Map<string, StateInfo>();
   const runnable = rewriteContextPaths(
-    transformMachine(machineName, parsed, states, true, options.retryIntervalScale),
+    transformMachine(machineName, parsed, states, true, {
+      scale: options.retryIntervalScale,
+      jitter: options.retryJitter ?? true,
+    }),
   ) as JsonObject;
   const timeoutSeconds = typeof parsed.TimeoutSeconds === 'number' ? parsed.TimeoutSeconds : undefined;
   delete runnable.TimeoutSeconds;
@@ -160,7 +165,7 @@ function transformMachine(
   machine: JsonObject,
   states: Map<string, StateInfo>,
   topLevel: boolean,
-  retryScale: number,
+  retryScale: RetryShape,
 ): JsonObject {
   const source = machine.States;
   if (!isObject(source)) throw new DefinitionError(`State machine ${machineName} has no States`);
@@ -206,7 +211,7 @@ function transformState(
   info: StateInfo,
   state: JsonObject,
   states: Map<string, StateInfo>,
-  retryScale: number,
+  retryScale: RetryShape,
 ): JsonObject {
   const copy: JsonObject = { ...state };
   if (copy.ResultPath === '$') delete copy.ResultPath;
@@ -272,8 +277,19 @@ function withoutWholeResultPath(catcher: Json): Json {
   return rest;
 }
 
-function scaleRetrier(retrier: Json, scale: number): Json {
-  if (!isObject(retrier) || scale === 1) return retrier;
+/** How the local engine shapes the waits between retries. */
+interface RetryShape {
+  scale: number;
+  jitter: boolean;
+}
+
+function scaleRetrier(retrier: Json, { scale, jitter }: RetryShape): Json {
+  if (!isObject(retrier)) return retrier;
+  if (!jitter && 'JitterStrategy' in retrier) {
+    const { JitterStrategy: _dropped, ...withoutJitter } = retrier;
+    return scaleRetrier(withoutJitter, { scale, jitter: true });
+  }
+  if (scale === 1) return retrier;
   const interval = typeof retrier.IntervalSeconds === 'number' ? retrier.IntervalSeconds : 1;
   const scaled: JsonObject = { ...retrier, IntervalSeconds: interval * scale };
   // The library ignores a MaxDelaySeconds of 0, which is right when every interval is 0 too.

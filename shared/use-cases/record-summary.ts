@@ -466,3 +466,64 @@ export async function recordUploadEvent(
     outcomes.push(await recordSummary(service, record));
   return outcomes;
 }
+
+/** SQS's batch answer: the messages to deliver again (their ids); the rest are done. */
+export interface QueuedBatchAnswer {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+/** Whether an event is a batch of SQS messages (on AWS, the scan results' queue). */
+export function isQueuedBatch(event: unknown): event is { Records: { messageId: string; body: string }[] } {
+  if (typeof event !== 'object' || event === null || !('Records' in event)) return false;
+  const records = (event as { Records: unknown }).Records;
+  return (
+    Array.isArray(records) &&
+    records.length > 0 &&
+    records.every(
+      (record) =>
+        typeof record === 'object' &&
+        record !== null &&
+        (record as { eventSource?: unknown }).eventSource === 'aws:sqs' &&
+        typeof (record as { messageId?: unknown }).messageId === 'string' &&
+        typeof (record as { body?: unknown }).body === 'string',
+    )
+  );
+}
+
+/**
+ * GuardDuty's scan results as they come on AWS: through a queue, so that a result the handler
+ * cannot record now (the case table down, a throttled write) waits and is delivered again, for
+ * as long as the queue keeps it, and then lands in its dead-letter queue rather than being lost.
+ * Each message is one EventBridge event; a message that fails is named for SQS to deliver again,
+ * and the others are done. A message that is not a scan result can never succeed: it is logged
+ * and dropped.
+ */
+export async function recordQueuedScanResults(
+  service: RecordSummaryPorts,
+  batch: { Records: { messageId: string; body: string }[] },
+): Promise<QueuedBatchAnswer> {
+  const batchItemFailures: { itemIdentifier: string }[] = [];
+  for (const message of batch.Records) {
+    let event: unknown;
+    try {
+      event = JSON.parse(message.body);
+    } catch {
+      log('warn', 'Dropped a queued message that is not JSON', { messageId: message.messageId });
+      continue;
+    }
+    try {
+      await recordUploadEvent(service, event);
+    } catch (error) {
+      if (error instanceof InvalidUploadEventError) {
+        log('warn', 'Dropped a queued message that is not a scan result', { messageId: message.messageId });
+        continue;
+      }
+      log('warn', 'A scan result could not be recorded yet; the queue delivers it again', {
+        messageId: message.messageId,
+        error: (error as Error).name,
+      });
+      batchItemFailures.push({ itemIdentifier: message.messageId });
+    }
+  }
+  return { batchItemFailures };
+}

@@ -273,15 +273,36 @@ describe('ApiStack', () => {
           },
         },
       });
-      expect(rule.Targets).toEqual([
-        expect.objectContaining({ Arn: { 'Fn::GetAtt': [functionIds.get('record-summary'), 'Arn'] } }),
-      ]);
-      template.hasResourceProperties('AWS::Lambda::Permission', {
-        Action: 'lambda:InvokeFunction',
-        FunctionName: { 'Fn::GetAtt': [functionIds.get('record-summary'), 'Arn'] },
-        Principal: 'events.amazonaws.com',
-        SourceArn: { 'Fn::GetAtt': [Object.keys(rules)[0], 'Arn'] },
+      // Through a queue, so a result that cannot be recorded yet waits and is delivered again.
+      const queues = template.findResources('AWS::SQS::Queue', {
+        Properties: { RedrivePolicy: Match.objectLike({ maxReceiveCount: 288 }) },
       });
+      expect(Object.keys(queues)).toHaveLength(1);
+      const queueId = Object.keys(queues)[0] as string;
+      expect(rule.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } })]);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        FunctionName: { Ref: functionIds.get('record-summary') },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    });
+
+    it('keep a scan result that could not be recorded: redelivered for a day, then 14 days in a dead-letter queue', () => {
+      const [queue] = Object.values(
+        template.findResources('AWS::SQS::Queue', {
+          Properties: { RedrivePolicy: Match.objectLike({ maxReceiveCount: 288 }) },
+        }),
+      );
+      const properties = queue?.Properties as Record<string, TemplateJson>;
+      expect(properties.VisibilityTimeout).toBe(300);
+      const deadLetterId = (properties.RedrivePolicy as { deadLetterTargetArn: { 'Fn::GetAtt': string[] } })
+        .deadLetterTargetArn['Fn::GetAtt'][0] as string;
+      const deadLetter = template.toJSON().Resources[deadLetterId] as {
+        Properties: Record<string, TemplateJson>;
+      };
+      expect(deadLetter.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      expect(deadLetter.Properties.SqsManagedSseEnabled).toBe(true);
+      expect(properties.SqsManagedSseEnabled).toBe(true);
     });
 
     it("give GuardDuty's role only what scanning needs: the uploads, its own rule, the key through S3", () => {

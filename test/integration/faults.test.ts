@@ -5,6 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiProblem, agencyLinkIn, type InboxEmail, ReviewClient } from '../../local/demo/review-client.ts';
@@ -49,6 +55,7 @@ let s3Proxy: FaultProxy;
 let sesProxy: FaultProxy;
 let child: ChildProcess | undefined;
 let client: ReviewClient;
+let sfnEndpoint: string;
 let config: FaultStackConfig;
 
 const dynamodbDirectory = () => join(workDirectory, 'dynamodb');
@@ -69,6 +76,7 @@ async function startStack(): Promise<void> {
     started.once('message', (message) => resolve(message as FaultStackReady));
   });
   s3Proxy.setTarget(ready.s3Endpoint);
+  sfnEndpoint = ready.sfnEndpoint;
   client = new ReviewClient({ apiUrl: ready.apiUrl, sesUrl: ses.sesUrl });
 }
 
@@ -230,6 +238,29 @@ async function lostDocuments(caseId: string): Promise<number> {
   return lost;
 }
 
+/** How many task attempts of the case's execution have failed so far (its history, from Step Functions). */
+async function failedStepAttempts(caseId: string): Promise<number> {
+  const sfn = new SFNClient(localClientConfig(sfnEndpoint));
+  try {
+    const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
+    for (const machine of stateMachines) {
+      const { executions = [] } = await sfn.send(
+        new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn }),
+      );
+      const execution = executions.find((candidate) => candidate.name === caseId);
+      if (!execution) continue;
+      const { events = [] } = await sfn.send(
+        new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000 }),
+      );
+      return events.filter((event) => event.type === 'LambdaFunctionFailed' || event.type === 'TaskFailed')
+        .length;
+    }
+    return 0;
+  } finally {
+    sfn.destroy();
+  }
+}
+
 /** Runs one fault's review and its checks, and keeps the row for the table. */
 async function rehearse(fault: string, injected: string, injection: Injection) {
   const started = performance.now();
@@ -282,14 +313,13 @@ function faultTable(rows: readonly Outcome[]): string {
 describe('whole Rapid Reviews on the local stack, under faults', () => {
   it('survives DynamoDB Local stopped mid-review: refused while down, nothing lost once it is back with its data', async () => {
     let whileDown: number | undefined;
+    let stepAttemptsWhileDown = 0;
     await rehearse(
       'DynamoDB stopped',
-      'DynamoDB Local stopped for 2 s between steps, the API asked meanwhile; restarted on its port and data',
+      'DynamoDB Local stopped for 2 s between steps (the API asked meanwhile), then again while a step ran; restarted on its port and data',
       {
         async beforeReturns(caseId) {
-          // Between steps, with agencies at work: a step that finds DynamoDB down retries within
-          // its retry budget (at once here; about a minute on AWS) and then fails the case, which
-          // the README says.
+          // Between steps, with agencies at work.
           await client.settle();
           await dynamodb.stop();
           whileDown = await client.getCase(caseId).then(
@@ -299,10 +329,22 @@ describe('whole Rapid Reviews on the local stack, under faults', () => {
           await new Promise((resolve) => setTimeout(resolve, 2_000));
           await startDynamoDb();
         },
+        async beforeDeadlines(caseId) {
+          // While a step runs: the clock moves to the next deadline with DynamoDB down, the step
+          // fails and is retried by the workflow's own Retry until DynamoDB is back.
+          await client.settle();
+          await dynamodb.stop();
+          const advanced = client.advanceToNext();
+          await new Promise((resolve) => setTimeout(resolve, 1_500));
+          stepAttemptsWhileDown = await failedStepAttempts(caseId);
+          await startDynamoDb();
+          await advanced;
+        },
       },
     );
 
     expect(whileDown).toBe(503);
+    expect(stepAttemptsWhileDown).toBeGreaterThan(0);
   });
 
   it('survives S3 refusing writes: an upload refused while it lasts is taken once it clears, and collation gets through', async () => {

@@ -6,10 +6,12 @@ import { openCase } from '../../../shared/cases/open-case.ts';
 import {
   decodeS3EventKey,
   InvalidUploadEventError,
+  isQueuedBatch,
   type ObjectScanResultEvent,
   parseObjectScanResultEvent,
   parseUploadBucketEvent,
   type RecordSummaryPorts,
+  recordQueuedScanResults,
   recordScannedUpload,
   recordSummary,
   recordUploadEvent,
@@ -418,6 +420,61 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
         ['police', 'no-threats-found'],
         ['health', 'not-scanned'],
       ]);
+    });
+
+    it('on AWS, through the queue: names a result it cannot record yet for SQS to deliver again, and records the rest', async () => {
+      const scanResult = (key: string) => ({
+        'detail-type': 'GuardDuty Malware Protection Object Scan Result',
+        source: 'aws.guardduty',
+        detail: {
+          s3ObjectDetails: {
+            bucketName: UPLOAD_BUCKET,
+            objectKey: key,
+            versionId: uploads.store(key, aPdf(), PDF, clock.now()),
+          },
+          scanResultDetails: { scanResultStatus: 'NO_THREATS_FOUND' },
+        },
+      });
+      const policeKey = await issue('police');
+      const healthKey = await issue('health');
+      // The table is unavailable for the police file's form alone, as a throttled partition would be.
+      const unavailableFor = policeKey.split('/').at(-1) as string;
+      const cases = new Proxy(store, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            if (JSON.stringify(args).includes(unavailableFor)) {
+              throw Object.assign(new Error('down'), { name: 'ProvisionedThroughputExceededException' });
+            }
+            return value.apply(target, args);
+          };
+        },
+      });
+      const batch = {
+        Records: [
+          { eventSource: 'aws:sqs', messageId: 'm-police', body: JSON.stringify(scanResult(policeKey)) },
+          { eventSource: 'aws:sqs', messageId: 'm-health', body: JSON.stringify(scanResult(healthKey)) },
+          { eventSource: 'aws:sqs', messageId: 'm-junk', body: '{"hello":"world"}' },
+        ],
+      };
+      expect(isQueuedBatch(batch)).toBe(true);
+
+      const answer = await recordQueuedScanResults({ ...service, cases }, batch);
+
+      expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-police' }] });
+      const received = () =>
+        store
+          .auditOf(caseId)
+          .filter((event) => event.action === 'summary.received')
+          .map((event) => event.details?.agencyId);
+      expect(received()).toEqual(['health']);
+
+      // Delivered again once the table answers, it is recorded.
+      expect(await recordQueuedScanResults(service, { Records: [batch.Records[0]!] })).toEqual({
+        batchItemFailures: [],
+      });
+      expect(received()).toEqual(['health', 'police']);
     });
 
     it('refuses an event that is neither', async () => {
