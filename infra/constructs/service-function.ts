@@ -68,6 +68,9 @@ export function constructIdOf(name: FunctionName): string {
 }
 
 /** How email leaves the service: the verified sender identities and the configuration set that requires TLS. */
+/** The partition keys an agency's functions may read: its link, its case (with the agency requests), its upload forms. */
+const AGENCY_READABLE_KEYS = ['LINK#*', 'CASE#*', 'UPLOAD#*'];
+
 export interface EmailSending {
   /** The identities the sender address is verified through (its domain, and the address itself if verified too). */
   readonly identities: readonly ses.IEmailIdentity[];
@@ -267,9 +270,18 @@ export class ServiceFunction extends Construct {
     if (access === 'read') {
       table.grantReadData(this.role);
     } else if (access === 'read-and-issue-uploads') {
-      // Reads, and puts only the issued-upload items (partition key UPLOAD#<id>): an agency's
-      // link may record the form it was given, and nothing else in the table.
-      table.grantReadData(this.role);
+      // Reached by anyone holding an agency's link: reads only what an agency's page needs (its
+      // link, its case and the agency requests, the forms it issued), never staff data in the
+      // same table (notification drafts, sessions, email claims, idempotency keys), and puts only
+      // the issued-upload items (partition key UPLOAD#<id>).
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': AGENCY_READABLE_KEYS } },
+        }),
+      );
+      table.encryptionKey?.grantDecrypt(this.role);
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['dynamodb:PutItem'],
@@ -283,6 +295,16 @@ export class ServiceFunction extends Construct {
       this.acknowledgeActions(['kms:ReEncrypt*', 'kms:GenerateDataKey*'], KMS_WRITE_REASON);
     }
     acknowledgeWildcardResource(this.role, table.tableArn, '/index/*', TABLE_INDEX_REASON);
+    if (access === 'read-and-issue-uploads') {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [auditTable.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*'] } },
+        }),
+      );
+      return;
+    }
     iam.Grant.addToPrincipal({
       grantee: this.role,
       actions: access === 'read-write' ? ['dynamodb:Query', 'dynamodb:PutItem'] : ['dynamodb:Query'],

@@ -265,6 +265,23 @@ describe('the agency pages’ function', () => {
     ).toEqual([]);
   });
 
+  it('reads only links, cases and upload forms: never drafts, sessions, email claims or idempotency keys', () => {
+    const tableStatements = statements.filter((statement) =>
+      statement.actions.some((action) => action.startsWith('dynamodb:')),
+    );
+    expect(tableStatements.length).toBeGreaterThan(0);
+    for (const statement of tableStatements) {
+      const keys = (
+        statement.conditions?.['ForAllValues:StringLike'] as Record<string, string[]> | undefined
+      )?.['dynamodb:LeadingKeys'];
+      expect(keys, JSON.stringify(statement.actions)).toBeDefined();
+      expect(
+        keys?.filter((key) => !['LINK#*', 'CASE#*', 'UPLOAD#*'].includes(key)),
+        JSON.stringify(statement.actions),
+      ).toEqual([]);
+    }
+  });
+
   it('may only sign uploads under the upload prefix of the upload bucket, and read none', () => {
     const uploadsId = logicalIdOf(built.dataStack.agencySummaryUploadBucket);
     const onUploads = statements.filter((statement) =>
