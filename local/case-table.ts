@@ -1,8 +1,34 @@
-import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 
 /** The audit table the local stack and tests keep beside a case table: `<case table>-audit`. */
 export function auditTableNameFor(caseTableName: string): string {
   return `${caseTableName}-audit`;
+}
+
+/** Both tables' primary key: `pk` (partition) and `sk` (sort), both strings. */
+const PRIMARY_KEY = {
+  AttributeDefinitions: [
+    { AttributeName: 'pk', AttributeType: 'S' },
+    { AttributeName: 'sk', AttributeType: 'S' },
+  ],
+  KeySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ],
+} as const satisfies Partial<CreateTableCommandInput>;
+
+/** Creates a table on demand billing; one already there is fine. */
+async function createTableIfAbsent(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand({ BillingMode: 'PAY_PER_REQUEST', ...input }));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
 }
 
 /**
@@ -12,56 +38,32 @@ export function auditTableNameFor(caseTableName: string): string {
  */
 export async function createCaseTable(client: DynamoDBClient, tableName: string): Promise<void> {
   await createAuditTable(client, auditTableNameFor(tableName));
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-          { AttributeName: 'gsi1pk', AttributeType: 'S' },
-          { AttributeName: 'gsi1sk', AttributeType: 'S' },
-        ],
+  await createTableIfAbsent(client, {
+    TableName: tableName,
+    AttributeDefinitions: [
+      ...PRIMARY_KEY.AttributeDefinitions,
+      { AttributeName: 'gsi1pk', AttributeType: 'S' },
+      { AttributeName: 'gsi1sk', AttributeType: 'S' },
+    ],
+    KeySchema: [...PRIMARY_KEY.KeySchema],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: 'gsi1',
         KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
+          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: 'gsi1',
-            KeySchema: [
-              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
-  }
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  });
 }
 
 /** Creates the append-only audit table as the CDK data stack does: `pk`, `sk`, no index, no TTL. */
 export async function createAuditTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
-  }
+  await createTableIfAbsent(client, {
+    TableName: tableName,
+    AttributeDefinitions: [...PRIMARY_KEY.AttributeDefinitions],
+    KeySchema: [...PRIMARY_KEY.KeySchema],
+  });
 }
