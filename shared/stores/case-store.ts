@@ -66,11 +66,16 @@ export interface CaseFile {
   audit: AuditEvent[];
 }
 
+/** A case with its agency requests, without its audit trail: what most steps need. */
+export type CaseWithAgencies = Omit<CaseFile, 'audit'>;
+
 /** The port the domain talks to; DynamoDbCaseStore is the adapter. */
 export interface CaseStore extends IdempotencyKeys, IssuedUploads {
   createCase(record: CaseRecord, agencies: AgencyRequest[], audit: AuditInput): Promise<CaseRecord>;
   getCase(caseId: string): Promise<CaseRecord | undefined>;
   getCaseFile(caseId: string): Promise<CaseFile>;
+  /** The case and its agency requests, in one read: `getCaseFile` without the audit trail. */
+  getCaseWithAgencies(caseId: string): Promise<CaseWithAgencies>;
   /** Cases, newest first; only those with `status` when given. */
   listCases(filter?: { status?: CaseStatus }): Promise<CaseRecord[]>;
   updateCase(current: CaseRecord, changes: CaseChanges, audit: AuditInput): Promise<CaseRecord>;
@@ -272,18 +277,15 @@ export class DynamoDbCaseStore implements CaseStore {
   }
 
   async getCaseFile(caseId: string): Promise<CaseFile> {
-    const [items, auditItems] = await Promise.all([
-      this.#partition(this.#tableName, caseId),
+    const [withAgencies, auditItems] = await Promise.all([
+      this.getCaseWithAgencies(caseId),
       this.#partition(this.#auditTableName, caseId),
     ]);
-    const caseItem = items.find((item) => item.sk === 'CASE');
-    if (!caseItem) throw new CaseNotFoundError(caseId);
-    const bySortKeyPrefix = (prefix: string, from: Record<string, unknown>[]) =>
-      from.filter((item) => String(item.sk).startsWith(prefix)).map(withoutKeys);
     return {
-      case: caseRecord.parse(withoutKeys(caseItem)),
-      agencies: bySortKeyPrefix('AGENCY#', items).map((item) => agencyRequest.parse(item)),
-      audit: bySortKeyPrefix('AUDIT#', auditItems)
+      ...withAgencies,
+      audit: auditItems
+        .filter((item) => String(item.sk).startsWith('AUDIT#'))
+        .map(withoutKeys)
         .sort(
           (a, b) =>
             String(a.at).localeCompare(String(b.at)) ||
@@ -291,6 +293,18 @@ export class DynamoDbCaseStore implements CaseStore {
             String(a.eventId).localeCompare(String(b.eventId)),
         )
         .map((item) => auditEvent.parse(item)),
+    };
+  }
+
+  async getCaseWithAgencies(caseId: string): Promise<CaseWithAgencies> {
+    const items = await this.#partition(this.#tableName, caseId);
+    const caseItem = items.find((item) => item.sk === 'CASE');
+    if (!caseItem) throw new CaseNotFoundError(caseId);
+    return {
+      case: caseRecord.parse(withoutKeys(caseItem)),
+      agencies: items
+        .filter((item) => String(item.sk).startsWith('AGENCY#'))
+        .map((item) => agencyRequest.parse(withoutKeys(item))),
     };
   }
 

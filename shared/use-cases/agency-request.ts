@@ -71,15 +71,33 @@ export type AgencyUploadPorts = Pick<Service, 'cases' | 'clock' | 'uploadForms'>
 interface LinkedRequest {
   record: CaseRecord;
   agency: AgencyRequest;
-  audit: AuditEvent[];
   linkExpiresAt: string;
 }
 
-/** Resolves a capability token to its case and agency, or LinkNotUsableError. */
+/** A linked request with the case's audit trail, which the agency's page reads its last upload from. */
+interface LinkedRequestWithAudit extends LinkedRequest {
+  audit: AuditEvent[];
+}
+
+/**
+ * Resolves a capability token to its case and agency, or LinkNotUsableError; with the case's
+ * audit trail when the page needs it (`'with-audit'`), which costs a second read.
+ */
 async function resolveLink(
   service: Pick<Service, 'cases' | 'clock'>,
   token: string | undefined,
-): Promise<LinkedRequest> {
+  read: 'with-audit',
+): Promise<LinkedRequestWithAudit>;
+async function resolveLink(
+  service: Pick<Service, 'cases' | 'clock'>,
+  token: string | undefined,
+  read: 'without-audit',
+): Promise<LinkedRequest>;
+async function resolveLink(
+  service: Pick<Service, 'cases' | 'clock'>,
+  token: string | undefined,
+  read: 'with-audit' | 'without-audit',
+): Promise<LinkedRequest | LinkedRequestWithAudit> {
   if (!token || !looksLikeAgencyToken(token)) throw new LinkNotUsableError('not-found');
   const link = await service.cases.findAgencyLink(hashAgencyToken(token));
   if (!link) throw new LinkNotUsableError('not-found');
@@ -87,10 +105,18 @@ async function resolveLink(
     throw new LinkNotUsableError('forbidden');
   }
   try {
-    const file = await service.cases.getCaseFile(link.caseId);
+    const file =
+      read === 'with-audit'
+        ? await service.cases.getCaseFile(link.caseId)
+        : await service.cases.getCaseWithAgencies(link.caseId);
     const agency = file.agencies.find((candidate) => candidate.agencyId === link.agencyId);
     if (!agency) throw new LinkNotUsableError('not-found');
-    return { record: file.case, agency, audit: file.audit, linkExpiresAt: link.expiresAt };
+    return {
+      record: file.case,
+      agency,
+      linkExpiresAt: link.expiresAt,
+      ...('audit' in file ? { audit: file.audit } : {}),
+    };
   } catch (error) {
     if (error instanceof CaseNotFoundError) throw new LinkNotUsableError('not-found');
     throw error;
@@ -132,7 +158,7 @@ function lastUpload(audit: readonly AuditEvent[], agencyId: string) {
 /** What an agency is asked for on a case, as its capability link shows it. */
 export type AgencyRequestView = ReturnType<typeof requestView>;
 
-function requestView(service: Pick<Service, 'profile'>, { record, agency, audit }: LinkedRequest) {
+function requestView(service: Pick<Service, 'profile'>, { record, agency, audit }: LinkedRequestWithAudit) {
   return {
     agency: agency.agencyName,
     caseReference: record.reference,
@@ -161,7 +187,7 @@ export async function showAgencyRequest(
   service: AgencyLinkPorts,
   link: { token: string | undefined },
 ): Promise<AgencyRequestView> {
-  return requestView(service, await resolveLink(service, link.token));
+  return requestView(service, await resolveLink(service, link.token, 'with-audit'));
 }
 
 /**
@@ -218,7 +244,7 @@ export async function issueAgencyUpload(
   service: AgencyUploadPorts,
   request: { token: string | undefined; upload: unknown },
 ): Promise<AgencyUploadForm> {
-  const linked = await resolveLink(service, request.token);
+  const linked = await resolveLink(service, request.token, 'without-audit');
   const upload = parseInput(agencyUploadRequest, request.upload, 'upload');
   const { form, key, expiresAt } = await issueForm(service, linked, { contentType: upload.contentType });
   return { url: form.url, fields: form.fields, key, expiresAt };
@@ -246,7 +272,7 @@ export async function showAgencyRequestForPage(
   form: { url: string; fields: Record<string, string>; contentTypes: string[]; expiresAt: string };
 }> {
   const { token } = request;
-  const linked = await resolveLink(service, token);
+  const linked = await resolveLink(service, token, 'with-audit');
   const now = service.clock.now();
   const confirmation = new URL(`${service.publicBaseUrl}/agency/${token}/uploaded`);
   confirmation.searchParams.set('after', now.toISOString());

@@ -12,7 +12,7 @@ export async function chaseMissingSummaries(
   service: Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile'>,
   payload: CaseTaskPayload,
 ): Promise<ChaseMissingSummariesResult> {
-  const file = await service.cases.getCaseFile(payload.caseId);
+  const file = await service.cases.getCaseWithAgencies(payload.caseId);
   const context = emailContext(service.profile, file.case);
   const missing = file.agencies
     .filter((agency) => agency.status === 'requested')

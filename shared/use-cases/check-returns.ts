@@ -15,7 +15,7 @@ export async function checkReturns(
   service: Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile'>,
   payload: CaseTaskPayload,
 ): Promise<CheckReturnsResult> {
-  const file = await service.cases.getCaseFile(payload.caseId);
+  const file = await service.cases.getCaseWithAgencies(payload.caseId);
   const profile = service.profile;
   const context = emailContext(profile, file.case);
   const dueAt = milestone(file.case.timetable, 'agencySummariesDue').dueAt;

@@ -13,7 +13,7 @@ export async function collateReport(
   service: Pick<Service, 'cases' | 'clock' | 'documents' | 'profile'>,
   payload: CaseTaskPayload,
 ): Promise<CollateReportResult> {
-  const file = await service.cases.getCaseFile(payload.caseId);
+  const file = await service.cases.getCaseWithAgencies(payload.caseId);
   const record = file.case;
   const documentKey = caseDocumentKeys.collatedReport(record.caseId);
   const received = file.agencies.filter((agency) => agency.status === 'received').length;

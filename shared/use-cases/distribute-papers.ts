@@ -15,7 +15,7 @@ export async function distributePapers(
   service: Pick<Service, 'cases' | 'clock' | 'documents' | 'mailer' | 'profile' | 'publicBaseUrl'>,
   payload: CaseTaskPayload,
 ): Promise<DistributePapersResult> {
-  const file = await service.cases.getCaseFile(payload.caseId);
+  const file = await service.cases.getCaseWithAgencies(payload.caseId);
   const record = file.case;
   if (hasReached(record.status, 'awaiting-decision')) return { recipients: 0 };
   const profile = service.profile;

@@ -7,7 +7,7 @@ import { type Actor, systemActor } from '../schemas/roles.ts';
 import { milestone } from '../schemas/timetable.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
-import type { CaseFile, IssuedUpload, UploadUse } from '../stores/case-store.ts';
+import type { CaseWithAgencies, IssuedUpload, UploadUse } from '../stores/case-store.ts';
 import { mediaTypeOfKind, type UploadedFileKind, uploadedFileKind } from '../upload-contents.ts';
 import { hasReached } from '../workflow/steps.ts';
 
@@ -180,9 +180,9 @@ const isMissingObject = (error: unknown) =>
 
 /** Reads the case and the agency's request; undefined when either does not exist. */
 async function findRequest(service: Pick<Service, 'cases'>, caseId: string, agencyId: string) {
-  let file: CaseFile;
+  let file: CaseWithAgencies;
   try {
-    file = await service.cases.getCaseFile(caseId);
+    file = await service.cases.getCaseWithAgencies(caseId);
   } catch (error) {
     if (error instanceof CaseNotFoundError) return undefined;
     throw error;
@@ -192,16 +192,18 @@ async function findRequest(service: Pick<Service, 'cases'>, caseId: string, agen
 }
 
 /**
- * Runs `change` on the freshest agency request, re-reading when another writer got there first.
- * A change with an event id already written is this same upload recorded before.
+ * Runs `change` on the freshest agency request, re-reading when another writer got there first
+ * (the first attempt uses `read`, the request as just read, when given). A change with an event
+ * id already written is this same upload recorded before.
  */
 async function withFreshRequest(
   service: Pick<Service, 'cases'>,
   ids: { caseId: string; agencyId: string },
-  change: (file: CaseFile, agency: AgencyRequest) => Promise<RecordSummaryOutcome>,
+  change: (file: CaseWithAgencies, agency: AgencyRequest) => Promise<RecordSummaryOutcome>,
+  read?: { file: CaseWithAgencies; agency: AgencyRequest },
 ): Promise<RecordSummaryOutcome> {
   for (let attempt = 1; ; attempt += 1) {
-    const found = await findRequest(service, ids.caseId, ids.agencyId);
+    const found = attempt === 1 && read ? read : await findRequest(service, ids.caseId, ids.agencyId);
     if (!found) {
       log('warn', 'Upload for an unknown case or agency', ids);
       return 'not-issued';
@@ -243,29 +245,35 @@ export async function recordUpload(
   }
   const ids = { caseId: parsed.caseId, agencyId: parsed.agencyId };
   const logIds = { ...ids, uploadId: parsed.uploadId };
-  const issued = await service.cases.findIssuedUpload(parsed.uploadId);
+  // The three reads do not depend on one another: made together, they cost one round trip.
+  const [issued, stored, found] = await Promise.all([
+    service.cases.findIssuedUpload(parsed.uploadId),
+    uploads.head(object.key, object.versionId).then(
+      (head) => ({ head }),
+      (error: unknown) => {
+        if (isMissingObject(error)) return { gone: true } as const;
+        throw error;
+      },
+    ),
+    findRequest(service, ids.caseId, ids.agencyId),
+  ]);
   if (!issued || issued.caseId !== parsed.caseId || issued.agencyId !== parsed.agencyId) {
     // A key changed in the form (another agency's, another case's) or made up: no case hears of it.
     log('warn', 'Upload to a key that was never issued; deleted', logIds);
     await deleteQuietly(service, object);
     return 'not-issued';
   }
-
-  let head: StoredObjectHead;
-  try {
-    head = await uploads.head(object.key, object.versionId);
-  } catch (error) {
-    if (!isMissingObject(error)) throw error;
+  if (!('head' in stored)) {
     log('info', 'Uploaded object no longer exists', logIds);
     return 'gone';
   }
+  const head: StoredObjectHead = stored.head;
   const objectId = object.versionId ?? object.objectId ?? head.lastModified?.toISOString() ?? 'unversioned';
   // One audit event id per stored object, whatever it leads to, so a second delivery writes nothing.
   const eventId = `upload-${parsed.uploadId}-${objectId}`;
   const uploadedAt =
     object.uploadedAt ?? head.lastModified?.toISOString() ?? service.clock.now().toISOString();
 
-  const found = await findRequest(service, ids.caseId, ids.agencyId);
   if (!found) {
     log('warn', 'Upload for an unknown case or agency; deleted', logIds);
     await deleteQuietly(service, object);
@@ -293,21 +301,26 @@ export async function recordUpload(
   };
   if (problem || !kind || !bytes) {
     const reason = uploadProblemText[problem ?? 'wrong-type'];
-    const outcome = await withFreshRequest(service, ids, async (_file, agency) => {
-      await service.cases.updateAgencyRequest(
-        agency,
-        {},
-        {
-          actor: systemActor('record-summary'),
-          at: service.clock.now().toISOString(),
-          action: 'summary.rejected',
-          reason,
-          details: { ...details, problem: problem ?? 'wrong-type' },
-          eventId,
-        },
-      );
-      return 'rejected';
-    });
+    const outcome = await withFreshRequest(
+      service,
+      ids,
+      async (_file, agency) => {
+        await service.cases.updateAgencyRequest(
+          agency,
+          {},
+          {
+            actor: systemActor('record-summary'),
+            at: service.clock.now().toISOString(),
+            action: 'summary.rejected',
+            reason,
+            details: { ...details, problem: problem ?? 'wrong-type' },
+            eventId,
+          },
+        );
+        return 'rejected';
+      },
+      found,
+    );
     // The rejection is audited first, so a failed delete is retried with the event and audits nothing twice.
     await uploads.delete(object.key, object.versionId);
     log('info', `Upload ${outcome}: ${problem}`, logIds);
@@ -319,43 +332,48 @@ export async function recordUpload(
   const documentKey = agencyReturnDocumentKey(parsed, kind);
   await service.documents.put(documentKey, bytes, mediaTypeOfKind[kind]);
   const agencyActor: Actor = { kind: 'agency', agencyId: ids.agencyId };
-  const outcome = await withFreshRequest(service, ids, async (file, agency) => {
-    const at = service.clock.now().toISOString();
-    const accepted = { ...details, contentType: mediaTypeOfKind[kind], documentKey };
-    if (agency.status === 'received') {
+  const outcome = await withFreshRequest(
+    service,
+    ids,
+    async (file, agency) => {
+      const at = service.clock.now().toISOString();
+      const accepted = { ...details, contentType: mediaTypeOfKind[kind], documentKey };
+      if (agency.status === 'received') {
+        await service.cases.updateAgencyRequest(
+          agency,
+          { documentKey },
+          {
+            actor: agencyActor,
+            at,
+            action: 'summary.replaced',
+            reason: `${agency.agencyName} uploaded a new version of its summary`,
+            details: accepted,
+            eventId,
+          },
+        );
+        return 'replaced';
+      }
+      const dueAt = milestone(file.case.timetable, 'agencySummariesDue').dueAt;
+      // Judged at the upload's time: a slow scan does not make a summary late.
+      const late = Date.parse(uploadedAt) > Date.parse(dueAt);
       await service.cases.updateAgencyRequest(
         agency,
-        { documentKey },
+        { status: 'received', receivedAt: uploadedAt, late, documentKey },
         {
           actor: agencyActor,
           at,
-          action: 'summary.replaced',
-          reason: `${agency.agencyName} uploaded a new version of its summary`,
-          details: accepted,
+          action: late ? 'summary.received-late' : 'summary.received',
+          reason: late
+            ? `${agency.agencyName} returned its summary after the Day 10 deadline`
+            : `${agency.agencyName} returned its summary`,
+          details: { ...accepted, late },
           eventId,
         },
       );
-      return 'replaced';
-    }
-    const dueAt = milestone(file.case.timetable, 'agencySummariesDue').dueAt;
-    // Judged at the upload's time: a slow scan does not make a summary late.
-    const late = Date.parse(uploadedAt) > Date.parse(dueAt);
-    await service.cases.updateAgencyRequest(
-      agency,
-      { status: 'received', receivedAt: uploadedAt, late, documentKey },
-      {
-        actor: agencyActor,
-        at,
-        action: late ? 'summary.received-late' : 'summary.received',
-        reason: late
-          ? `${agency.agencyName} returned its summary after the Day 10 deadline`
-          : `${agency.agencyName} returned its summary`,
-        details: { ...accepted, late },
-        eventId,
-      },
-    );
-    return late ? 'received-late' : 'received';
-  });
+      return late ? 'received-late' : 'received';
+    },
+    found,
+  );
   log('info', `Upload ${outcome}`, logIds);
   return outcome;
 }
@@ -368,7 +386,7 @@ export async function recordUpload(
 async function formProblem(
   service: Pick<Service, 'cases'>,
   issued: IssuedUpload,
-  file: CaseFile,
+  file: CaseWithAgencies,
   use: UploadUse,
 ): Promise<UploadProblem | undefined> {
   if (Date.parse(use.usedAt) >= Date.parse(issued.expiresAt)) return 'form-expired';

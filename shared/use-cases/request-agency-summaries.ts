@@ -20,7 +20,7 @@ export async function requestAgencySummaries(
   service: Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile' | 'publicBaseUrl'>,
   payload: CaseTaskPayload,
 ): Promise<RequestAgencySummariesResult> {
-  const file = await service.cases.getCaseFile(payload.caseId);
+  const file = await service.cases.getCaseWithAgencies(payload.caseId);
   const record = file.case;
   const context = emailContext(service.profile, record);
   const expiresAt = milestone(record.timetable, 'collateReport').startsAt;

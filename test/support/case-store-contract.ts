@@ -57,6 +57,21 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
     });
 
     describe('cases', () => {
+      it('reads the case and its agency requests without the audit trail, and refuses a case that does not exist', async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+
+        const withAgencies = await store.getCaseWithAgencies(record.caseId);
+        const { audit, ...file } = await store.getCaseFile(record.caseId);
+
+        expect(withAgencies).toEqual(file);
+        expect(Object.keys(withAgencies).sort()).toEqual(['agencies', 'case']);
+        expect(audit).toHaveLength(1);
+        await expect(store.getCaseWithAgencies(crypto.randomUUID())).rejects.toBeInstanceOf(
+          CaseNotFoundError,
+        );
+      });
+
       it('creates a case with its agency requests and an audit event, and reads them back', async () => {
         const { record, agencies } = aCase();
 

@@ -18,6 +18,7 @@ import type {
   CaseFile,
   CaseStore,
   CaseUpdate,
+  CaseWithAgencies,
   IdempotencyKeys,
   IdempotencyRecord,
   IssuedUpload,
@@ -88,6 +89,10 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
   }
 
   async getCaseFile(caseId: string): Promise<CaseFile> {
+    return { ...(await this.getCaseWithAgencies(caseId)), audit: this.auditOf(caseId) };
+  }
+
+  async getCaseWithAgencies(caseId: string): Promise<CaseWithAgencies> {
     const found = this.#cases.get(caseId);
     if (!found) throw new CaseNotFoundError(caseId);
     return {
@@ -96,7 +101,6 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
         .filter((agency) => agency.caseId === caseId)
         .sort((a, b) => a.agencyId.localeCompare(b.agencyId))
         .map((agency) => structuredClone(agency)),
-      audit: this.auditOf(caseId),
     };
   }
 

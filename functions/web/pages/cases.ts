@@ -148,7 +148,7 @@ const casesPage: Page = {
     const rows = await Promise.all(
       open.map(async (record) => {
         const agencies = beforeDecision.includes(record.status)
-          ? (await request.service.cases.getCaseFile(record.caseId)).agencies
+          ? (await request.service.cases.getCaseWithAgencies(record.caseId)).agencies
           : undefined;
         const next = nextDeadline(record.timetable.milestones, now);
         return {
