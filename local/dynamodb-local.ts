@@ -129,7 +129,7 @@ export function dynamoDbLocalCommand(
       ...localJvmOptions,
       '-Djava.library.path=./DynamoDBLocal_lib',
       ...(loopbackOnly
-        ? ['-cp', 'DynamoDBLocal.jar:DynamoDBLocal_lib/*', loopbackLauncher]
+        ? ['-cp', 'DynamoDBLocal.jar:DynamoDBLocal_lib/*', loopbackLauncher, '-disableTelemetry']
         : ['-jar', 'DynamoDBLocal.jar', '-disableTelemetry']),
       '-port',
       String(options.port),

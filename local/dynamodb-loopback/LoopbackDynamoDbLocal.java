@@ -10,8 +10,8 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
  * no bind-address option: its server is Jetty's Server(port), whose one connector binds every
  * interface. Here the connector's host is set to the loopback address before the server starts.
  * Run by Java's source launcher (java LoopbackDynamoDbLocal.java …), which compiles it in memory
- * with the JRE's own jdk.compiler module, so no javac is needed. No telemetry is configured, so
- * none is sent. The arguments are DynamoDB Local's own (-port, -inMemory, -dbPath, -sharedDb).
+ * with the JRE's own jdk.compiler module, so no javac is needed. The arguments are DynamoDB
+ * Local's own (-disableTelemetry, -port, -inMemory, -dbPath, -sharedDb), read by its own parser.
  */
 public class LoopbackDynamoDbLocal {
   public static void main(String[] args) throws Exception {

@@ -113,14 +113,16 @@ const BATCH_WRITE_ITEMS = 25;
  * have ended: its function's timeout (`shared/invocation.ts`; real time, on AWS and locally
  * alike). An attempt killed between claiming and marking (a timeout, a crash) so leaves claims
  * that a later attempt takes over once the lease has ended, and sends: such a crash needs no
- * person. A later attempt that finds a claim still leased waits for the lease to end when that
- * leaves it time to send, and otherwise fails with a retryable error. An attempt never starts
- * a send after its own lease has ended, and a send still waiting for SES then is aborted.
+ * person. A later attempt that finds a claim still leased fails with a retryable error, and the
+ * workflow's Retry tries again later. An attempt stops sending two seconds before its lease
+ * ends (a send SES has not answered by then is aborted), leaving time to mark what went and
+ * release the rest before a timeout stops the function.
  *
- * What remains: an attempt killed after SES accepted a message and before it marked the claim
- * sent (or whose send SES accepted as the lease ran out) leaves a claim that looks unsent, and
- * the attempt that takes it over sends that one email again. Nothing short of SES itself
- * knowing the key could close that window.
+ * What remains: an attempt killed outright (its process gone: out of memory, a crash) after SES
+ * accepted some of its emails and before it marked them leaves their claims looking unsent, and
+ * the attempt that takes them over sends those emails again: at most the emails of one step,
+ * those that went before the crash. Nothing short of SES itself knowing the key could close
+ * that window.
  */
 export class SesMailer implements Mailer {
   readonly #ses: SESv2Client;
@@ -248,13 +250,13 @@ export class SesMailer implements Mailer {
           // Otherwise released, or its lease ended, since the transaction: claimed next time round.
         }
         unclaimed = unclaimed.filter((key) => !earlier.has(key));
-        const until = Math.max(0, ...held.map((claim) => claim.until));
-        if (held.length > 0 && lease.deadline - until < MINIMUM_TIME_TO_SEND_MS) {
+        if (held.length > 0) {
+          // Waiting here would spend this attempt's own time; the workflow's Retry waits instead.
+          const until = Math.max(...held.map((claim) => claim.until));
           throw new EmailClaimHeldError(
             `Claimed by another attempt until ${new Date(until).toISOString()}: ${held.map((claim) => `email ${claim.key}`).join(', ')}`,
           );
         }
-        if (held.length > 0) await delay(until - Date.now() + 1);
       }
     }
     return earlier;
@@ -278,10 +280,16 @@ export class SesMailer implements Mailer {
     return found;
   }
 
-  /** Sends one message, but never starts after the lease has ended, and gives up waiting for SES when it ends. */
+  /**
+   * Sends one message, but never starts once the attempt is within SETTLE_MARGIN_MS of its
+   * lease's end, and gives up waiting for SES then: the margin is left for marking what went and
+   * releasing the rest, which Lambda would not run once its timeout stops the function.
+   */
   async #send(message: EmailMessage, lease: Invocation): Promise<string> {
-    const left = lease.deadline - Date.now();
-    if (left <= 0) throw new EmailClaimHeldError("This attempt's lease on its emails has ended");
+    const left = lease.deadline - SETTLE_MARGIN_MS - Date.now();
+    if (left <= 0) {
+      throw new EmailClaimHeldError("Too little of this attempt's time is left to send and mark an email");
+    }
     const result = await this.#ses.send(
       new SendEmailCommand({
         FromEmailAddress: this.#from,
@@ -335,11 +343,11 @@ export class SesMailer implements Mailer {
 
 /** Lambda's longest timeout: the lease of a call made outside any invocation. */
 const LONGEST_LAMBDA_TIMEOUT_MS = 15 * 60 * 1000;
-/** Waiting out another attempt's lease is worth it only if this many milliseconds are left to send after. */
-const MINIMUM_TIME_TO_SEND_MS = 1000;
-
-const delay = (milliseconds: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, milliseconds)));
+/**
+ * How long before its lease ends an attempt stops sending (and aborts a send SES has not
+ * answered): time to mark what went and release the rest before the function's timeout.
+ */
+const SETTLE_MARGIN_MS = 2_000;
 
 const EMAIL_PREFIX = 'EMAIL#';
 

@@ -184,7 +184,7 @@ describe('the SES mailer (DynamoDB Local and the local SES)', () => {
     expect(await claimOf(tableName, 'taken-over:2')).toMatchObject({ status: 'sent' });
   });
 
-  it('fails retryably, sending none of them, while another attempt holds a claim longer than this attempt can wait, naming it', async () => {
+  it('fails retryably, sending none of them, while another attempt holds a claim, naming it', async () => {
     const tableName = await dynamo.freshTable();
     await claimLeftBy(tableName, 'held:2', {
       status: 'sending',
@@ -203,28 +203,42 @@ describe('the SES mailer (DynamoDB Local and the local SES)', () => {
     expect(await claimOf(tableName, 'held:2')).toMatchObject({ owner: 'a-running-invocation' });
   });
 
-  it('waits out a lease that ends while it still has time to send, then sends', async () => {
+  it('fails retryably while a lease runs, without waiting it out, and takes the claim over once it has ended', async () => {
     const tableName = await dynamo.freshTable();
     const leaseEndsAt = Date.now() + 400;
-    await claimLeftBy(tableName, 'waited:1', { status: 'sending', owner: 'a-dying-invocation', leaseEndsAt });
+    await claimLeftBy(tableName, 'retried:1', {
+      status: 'sending',
+      owner: 'a-dying-invocation',
+      leaseEndsAt,
+    });
+    const retry = async () =>
+      (await mailerOn(tableName, undefined, { invocation: invocation('the-retry', 20_000) })).sendEachOnce(
+        emails('retried', 1),
+      );
 
-    const [outcome] = await (
-      await mailerOn(tableName, undefined, { invocation: invocation('the-retry', 20_000) })
-    ).sendEachOnce(emails('waited', 1));
+    const early = await retry().catch((error: unknown) => error);
+    const failedAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, leaseEndsAt - Date.now()) + 50));
+    const [outcome] = await retry();
 
+    expect(early).toBeInstanceOf(EmailClaimHeldError);
+    expect(failedAt).toBeLessThan(leaseEndsAt);
     expect(outcome?.outcome).toBe('sent');
-    expect(Date.now()).toBeGreaterThanOrEqual(leaseEndsAt);
-    expect(await sentWith('waited')).toEqual(['waited email 1 (invented)']);
+    expect(await sentWith('retried')).toEqual(['retried email 1 (invented)']);
+    expect(await claimOf(tableName, 'retried:1')).toMatchObject({
+      status: 'sent',
+      messageId: outcome?.messageId,
+    });
   });
 
-  it('gives up on an SES that never answers when its lease ends, leaving the claim for the next attempt', async () => {
+  it('gives up on an SES that never answers two seconds before its lease ends, releasing the claim for the next attempt', async () => {
     const tableName = await dynamo.freshTable();
     const silent = await silentSes();
     try {
       const started = Date.now();
       const failed = await (
         await mailerOn(tableName, undefined, {
-          invocation: invocation('a-stuck-invocation', 500),
+          invocation: invocation('a-stuck-invocation', 2_600),
           sesEndpoint: silent.endpoint,
         })
       )
@@ -232,7 +246,8 @@ describe('the SES mailer (DynamoDB Local and the local SES)', () => {
         .catch((error: unknown) => error);
 
       expect(failed).toBeInstanceOf(Error);
-      expect(Date.now() - started).toBeLessThan(5_000);
+      // Aborted at 0.6 s, two seconds before the lease's end, with time left to release the claim.
+      expect(Date.now() - started).toBeLessThan(2_600);
       expect(await claimOf(tableName, 'stuck:1')).toBeUndefined();
     } finally {
       await silent.stop();

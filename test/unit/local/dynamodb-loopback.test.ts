@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { dynamoDbLocalCommand } from '../../../local/dynamodb-local.ts';
 
 describe('how DynamoDB Local is started', () => {
-  it('runs the loopback launcher on the jar’s classes when Java can run a source file', () => {
+  it('runs the loopback launcher on the jar’s classes, without telemetry, when Java can run a source file', () => {
     const command = dynamoDbLocalCommand({ port: 8123, dataDirectory: '/tmp/tables' }, true);
 
     expect(command.loopbackOnly).toBe(true);
@@ -13,6 +13,7 @@ describe('how DynamoDB Local is started', () => {
     expect(launcher && existsSync(launcher)).toBe(true);
     expect(command.args).not.toContain('-jar');
     expect(command.args.slice(command.args.indexOf(launcher as string) + 1)).toEqual([
+      '-disableTelemetry',
       '-port',
       '8123',
       '-dbPath',
