@@ -128,7 +128,7 @@ export const functionCatalogue = {
   'sweep-orphans': {
     description: 'Daily: removes notification documents older than an hour that no case owns',
     trigger: 'schedule',
-    needs: { table: 'read', documentBucket: 'read-write', removesNotificationDocuments: true },
+    needs: { table: 'read', documentBucket: 'read', removesNotificationDocuments: true },
   },
   'plan-timetable': {
     description: 'Returns the deadlines the workflow waits for',

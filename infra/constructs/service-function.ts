@@ -394,6 +394,14 @@ export class ServiceFunction extends Construct {
     if (needs.documentBucket) this.useCaseDocumentBucket(resources.caseDocumentBucket, needs.documentBucket);
     if (needs.removesNotificationDocuments) {
       resources.caseDocumentBucket.grantDelete(this.role, 'cases/*/notification.json');
+      // The bucket is versioned: removing a document for good lists its versions to delete each.
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucketVersions'],
+          resources: [resources.caseDocumentBucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': 'cases/*/notification.json' } },
+        }),
+      );
       this.acknowledgeActions(
         ['s3:DeleteObject*'],
         'The L2 delete grant, on notification documents of this one bucket only.',

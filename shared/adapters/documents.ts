@@ -3,6 +3,8 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  type ListObjectVersionsCommandOutput,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -22,6 +24,9 @@ export interface ListedObject {
   key: string;
   lastModified: Date | undefined;
 }
+
+/** How a store that keeps no versions (s3rver) answers a request to list them. */
+const UNVERSIONED_STORE = new Set(['MethodNotAllowed', 'NotImplemented']);
 
 /** Documents in one S3 bucket. Keys are built by the caller; this adapter only moves bytes. */
 export class DocumentStore {
@@ -75,6 +80,45 @@ export class DocumentStore {
         ...(versionId ? { VersionId: versionId } : {}),
       }),
     );
+  }
+
+  /**
+   * Removes the object for good: every version of it and every delete marker, so that nothing
+   * of it can be read back (in a versioned bucket a plain delete only hides it). Where the store
+   * keeps no versions (s3rver, which refuses to list them), a plain delete is all there is.
+   */
+  async deleteEveryVersion(key: string): Promise<void> {
+    const versionIds: string[] = [];
+    let keyMarker: string | undefined;
+    let versionIdMarker: string | undefined;
+    do {
+      let page: ListObjectVersionsCommandOutput;
+      try {
+        page = await this.#s3.send(
+          new ListObjectVersionsCommand({
+            Bucket: this.bucket,
+            Prefix: key,
+            KeyMarker: keyMarker,
+            VersionIdMarker: versionIdMarker,
+          }),
+        );
+      } catch (error) {
+        if (!UNVERSIONED_STORE.has((error as Error).name)) throw error;
+        await this.delete(key);
+        return;
+      }
+      for (const entry of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
+        if (entry.Key === key && entry.VersionId && entry.VersionId !== 'null')
+          versionIds.push(entry.VersionId);
+      }
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+    } while (keyMarker !== undefined);
+    if (versionIds.length === 0) {
+      await this.delete(key);
+      return;
+    }
+    for (const versionId of versionIds) await this.delete(key, versionId);
   }
 
   /** Every object whose key starts with `prefix`, page after page, in key order. */

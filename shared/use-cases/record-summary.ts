@@ -529,13 +529,18 @@ export async function recordQueuedScanResults(
       log('warn', 'Dropped a queued message that is not JSON', { messageId: message.messageId });
       continue;
     }
+    let scanResult: ObjectScanResultEvent;
     try {
-      await recordUploadEvent(service, event);
+      // Only GuardDuty's scan results come this way: anything else (an S3 notification, which
+      // would be filed as not scanned) is refused, so nothing reaches the case unscanned.
+      scanResult = parseObjectScanResultEvent(event);
+    } catch {
+      log('warn', 'Dropped a queued message that is not a scan result', { messageId: message.messageId });
+      continue;
+    }
+    try {
+      await recordScannedUpload(service, scanResult);
     } catch (error) {
-      if (error instanceof InvalidUploadEventError) {
-        log('warn', 'Dropped a queued message that is not a scan result', { messageId: message.messageId });
-        continue;
-      }
       log('warn', 'A scan result could not be recorded yet; the queue delivers it again', {
         messageId: message.messageId,
         error: (error as Error).name,

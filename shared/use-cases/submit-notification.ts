@@ -134,7 +134,7 @@ function planCase(
 async function removeUnownedDocument(service: SubmitNotificationPorts, caseId: string): Promise<void> {
   try {
     if (await service.cases.getCase(caseId)) return;
-    await service.documents.delete(notificationDocumentKey(caseId));
+    await service.documents.deleteEveryVersion(notificationDocumentKey(caseId));
   } catch (error) {
     logError('Could not remove the notification document of an unwritten case', {
       caseId,
@@ -155,6 +155,7 @@ async function saveCase(
   planned: PlannedCase,
   notification: SeriousIncidentNotification,
   actor: Actor,
+  sharedCaseId: boolean,
 ): Promise<CaseRecord> {
   const { record, agencies } = planned;
   await service.documents.put(
@@ -172,7 +173,10 @@ async function saveCase(
     });
   } catch (error) {
     if (!(error instanceof DuplicateWriteError)) {
-      await removeUnownedDocument(service, record.caseId);
+      // A case id from an idempotency key may be a twin request's too, whose case may be written
+      // after this one failed: its document is left for the sweeper, which removes it only if no
+      // case owns it after an hour.
+      if (!sharedCaseId) await removeUnownedDocument(service, record.caseId);
       throw error;
     }
     const existing = await service.cases.getCase(record.caseId);
@@ -230,7 +234,8 @@ export async function submitNotification(
   // a key claimed just now has no case yet.
   const saved = caseId !== newCaseId ? await service.cases.getCase(caseId) : undefined;
   if (!saved && caseId !== newCaseId) planned = planCase(service, caseId, notification, receivedAt);
-  const record = saved ?? (await saveCase(service, planned, notification, actor));
+  const record =
+    saved ?? (await saveCase(service, planned, notification, actor, idempotencyKey !== undefined));
   await startReview(service, record.caseId);
   logInfo('Notification accepted', { caseId: record.caseId });
   return { caseId: record.caseId, reference: record.reference };

@@ -39,7 +39,7 @@ export async function sweepOrphanNotifications(service: SweepOrphansPorts): Prom
     // An object without a time is left alone: its age cannot be told.
     if (object.lastModified === undefined || object.lastModified.getTime() > cutOff) continue;
     if (await service.cases.getCase(caseId)) continue;
-    await service.documents.delete(object.key);
+    await service.documents.deleteEveryVersion(object.key);
     removed.push(object.key);
   }
   if (removed.length > 0) logInfo('Removed notification documents no case owns', { count: removed.length });

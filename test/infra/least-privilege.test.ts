@@ -16,10 +16,11 @@ type Resource = 'case-table' | 'audit-table' | 'documents' | 'uploads' | 'email'
  * catalogue, which is what is being checked): the grants of its role must be exactly these.
  */
 const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
+  // Puts the notification; lists the versions of one whose case could not be written, to delete them.
   intake: {
     'case-table': 'read-write',
     'audit-table': 'read-write',
-    documents: 'write',
+    documents: 'read-write',
     'state-machine': 'write',
   },
   'get-case': { 'case-table': 'read', 'audit-table': 'read', documents: 'read', 'state-machine': 'read' },

@@ -70,6 +70,15 @@ export class VersionedDocumentStore extends DocumentStore {
     this.#versions.set(key, versions);
   }
 
+  override async deleteEveryVersion(key: string): Promise<void> {
+    this.#versions.delete(key);
+  }
+
+  /** Every version of the key still held, delete markers included (none once removed for good). */
+  versionCount(key: string): number {
+    return this.#versions.get(key)?.length ?? 0;
+  }
+
   override async downloadUrl(key: string, expiresInSeconds: number): Promise<string> {
     return `https://documents.example.org/${this.bucket}/${key}?expires-in=${expiresInSeconds}`;
   }

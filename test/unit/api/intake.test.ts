@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -217,8 +217,13 @@ describe('intake: POST /api/notifications', () => {
     expect(store.idempotencyKeyCount()).toBe(0);
   });
 
-  it('deletes the notification document it wrote when the case cannot be written', async () => {
+  it('deletes every version of the notification document it wrote when the case cannot be written', async () => {
     s3.on(DeleteObjectCommand).resolves({});
+    // A versioned bucket: the version written, listed back, is deleted by its id, so nothing of
+    // the children's details stays behind a delete marker.
+    s3.on(ListObjectVersionsCommand).callsFake((input: { Prefix: string }) => ({
+      Versions: [{ Key: input.Prefix, VersionId: 'version-1' }],
+    }));
     store.failNextCreate(
       Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }),
     );
@@ -228,11 +233,24 @@ describe('intake: POST /api/notifications', () => {
     // An outage, not a fault of the request: try again later.
     expect(response.status).toBe(503);
     const written = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
-    const deleted = s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.Key);
+    const deleted = s3
+      .commandCalls(DeleteObjectCommand)
+      .map((call) => [call.args[0].input.Key, call.args[0].input.VersionId]);
     expect(written).toHaveLength(1);
-    expect(deleted).toEqual(written);
+    expect(deleted).toEqual([[written[0], 'version-1']]);
     expect(store.caseCount()).toBe(0);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('leaves the document to the sweeper when the case id came from an Idempotency-Key, which a twin request may share', async () => {
+    s3.on(DeleteObjectCommand).resolves({});
+    store.failNextCreate(Object.assign(new Error('conflict'), { name: 'TransactionCanceledException' }));
+
+    const response = await submit(sampleNotification(), { idempotencyKey: 'twin-key-1' });
+
+    expect(response.status).toBe(500);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
   });
 
   it('keeps the document when the case write failed but the case is there after all', async () => {

@@ -456,6 +456,12 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
           { eventSource: 'aws:sqs', messageId: 'm-police', body: JSON.stringify(scanResult(policeKey)) },
           { eventSource: 'aws:sqs', messageId: 'm-health', body: JSON.stringify(scanResult(healthKey)) },
           { eventSource: 'aws:sqs', messageId: 'm-junk', body: '{"hello":"world"}' },
+          // An S3 notification would be filed as not scanned: the queue takes scan results only.
+          {
+            eventSource: 'aws:sqs',
+            messageId: 'm-unscanned',
+            body: JSON.stringify({ Records: [upload(await issue('education'))] }),
+          },
         ],
       };
       expect(isQueuedBatch(batch)).toBe(true);

@@ -104,6 +104,11 @@ export class InMemoryDocumentStore extends DocumentStore {
     this.objects.delete(key);
   }
 
+  /** This store keeps no versions: removing the object is removing every version of it. */
+  override async deleteEveryVersion(key: string): Promise<void> {
+    this.objects.delete(key);
+  }
+
   override async list(prefix: string): Promise<ListedObject[]> {
     return [...this.objects.entries()]
       .filter(([key]) => key.startsWith(prefix))
