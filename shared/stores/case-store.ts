@@ -79,10 +79,16 @@ export interface CaseStore extends IdempotencyKeys, IssuedUploads {
   /** Cases, newest first; only those with `status` when given. */
   listCases(filter?: { status?: CaseStatus }): Promise<CaseRecord[]>;
   updateCase(current: CaseRecord, changes: CaseChanges, audit: AuditInput): Promise<CaseRecord>;
+  /**
+   * `caseVersion`: write only if the case itself is still at that version too (the request's
+   * own version is always checked), so a change judged on the case as read (not yet collated,
+   * say) cannot land after the case moved on; a StaleWriteError tells the caller to read again.
+   */
   updateAgencyRequest(
     current: AgencyRequest,
     changes: AgencyRequestChanges,
     audit: AuditInput,
+    options?: { caseVersion?: number },
   ): Promise<AgencyRequest>;
   /**
    * Several agency requests of one case changed at once, and the case too when `caseUpdate` is
@@ -358,6 +364,7 @@ export class DynamoDbCaseStore implements CaseStore {
     current: AgencyRequest,
     changes: AgencyRequestChanges,
     audit: AuditInput,
+    options: { caseVersion?: number } = {},
   ): Promise<AgencyRequest> {
     const next = agencyRequest.parse({ ...current, ...changes, version: current.version + 1 });
     const event = this.#auditEvent(current.caseId, audit);
@@ -371,6 +378,18 @@ export class DynamoDbCaseStore implements CaseStore {
             ExpressionAttributeValues: { ':expected': current.version },
           },
         },
+        ...(options.caseVersion === undefined
+          ? []
+          : [
+              {
+                ConditionCheck: {
+                  TableName: this.#tableName,
+                  Key: caseKey(current.caseId),
+                  ConditionExpression: 'version = :caseVersion',
+                  ExpressionAttributeValues: { ':caseVersion': options.caseVersion },
+                },
+              },
+            ]),
         this.#auditPut(event),
       ],
       'last',

@@ -337,6 +337,26 @@ export async function recordUpload(
     ids,
     async (file, agency) => {
       const at = service.clock.now().toISOString();
+      // Written only against the case as read here (its version checked with the write): a
+      // review collated while the file was being checked and filed refuses it, as it would have
+      // on arrival, and the collated report never misses a summary marked received.
+      const againstCase = { caseVersion: file.case.version };
+      if (hasReached(file.case.status, 'collating')) {
+        await service.cases.updateAgencyRequest(
+          agency,
+          {},
+          {
+            actor: systemActor('record-summary'),
+            at,
+            action: 'summary.rejected',
+            reason: uploadProblemText['review-collated'],
+            details: { ...details, problem: 'review-collated' },
+            eventId,
+          },
+          againstCase,
+        );
+        return 'rejected';
+      }
       const accepted = { ...details, contentType: mediaTypeOfKind[kind], documentKey };
       if (agency.status === 'received') {
         await service.cases.updateAgencyRequest(
@@ -350,6 +370,7 @@ export async function recordUpload(
             details: accepted,
             eventId,
           },
+          againstCase,
         );
         return 'replaced';
       }
@@ -369,6 +390,7 @@ export async function recordUpload(
           details: { ...accepted, late },
           eventId,
         },
+        againstCase,
       );
       return late ? 'received-late' : 'received';
     },

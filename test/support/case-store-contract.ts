@@ -57,6 +57,27 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
     });
 
     describe('cases', () => {
+      it('writes an agency request against the case as read, and refuses once the case has moved on', async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+        const agency = agencies[0]!;
+        const at = '2026-03-05T10:00:00.000Z';
+        const audit = (action: string) => ({ actor: notifier, at, action, reason: 'r' });
+
+        const updated = await store.updateAgencyRequest(agency, { status: 'requested' }, audit('first'), {
+          caseVersion: record.version,
+        });
+        await store.updateCase(record, { status: 'awaiting-summaries' }, audit('moved on'));
+
+        await expect(
+          store.updateAgencyRequest(updated, { status: 'received' }, audit('second'), {
+            caseVersion: record.version,
+          }),
+        ).rejects.toBeInstanceOf(StaleWriteError);
+        const file = await store.getCaseWithAgencies(record.caseId);
+        expect(file.agencies.find((found) => found.agencyId === agency.agencyId)?.status).toBe('requested');
+      });
+
       it('reads the case and its agency requests without the audit trail, and refuses a case that does not exist', async () => {
         const { record, agencies } = aCase();
         await store.createCase(record, agencies, opened());

@@ -124,6 +124,7 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
     current: AgencyRequest,
     changes: AgencyRequestChanges,
     audit: AuditInput,
+    options: { caseVersion?: number } = {},
   ): Promise<AgencyRequest> {
     const next = agencyRequest.parse({ ...current, ...changes, version: current.version + 1 });
     const event = this.#auditEvent(current.caseId, audit);
@@ -132,6 +133,13 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
         `The agency request ${current.agencyId} on case ${current.caseId} changed since it was read`,
       );
     });
+    // As the store's condition check on the case: after the duplicate check, before any write.
+    if (
+      options.caseVersion !== undefined &&
+      this.#cases.get(current.caseId)?.version !== options.caseVersion
+    ) {
+      throw new StaleWriteError(`Case ${current.caseId} changed since it was read`);
+    }
     this.#agencies.set(agencyKey(next), structuredClone(next));
     this.#audit.push(event);
     return structuredClone(next);

@@ -244,6 +244,41 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
       expect(documents.keys()).toEqual([]);
     });
 
+    it('refuses a file whose review is collated while the file is being checked, so the report never misses a summary marked received', async () => {
+      const key = await issue('police');
+      const request = upload(key);
+      // Collation moves the case on between the handler's first read and its write.
+      const collatingUploads = new Proxy(uploads, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver);
+          if (property !== 'getBytes') return typeof value === 'function' ? value.bind(target) : value;
+          return async (...args: [string, string?]) => {
+            const record = store.caseOf(caseId)!;
+            await store.updateCase(
+              record,
+              { status: 'collating' },
+              {
+                actor: { kind: 'system', id: 'rapid-review-workflow' },
+                at: clock.now().toISOString(),
+                action: 'case.collating',
+                reason: 'Day 11 collation',
+              },
+            );
+            return target.getBytes(...args);
+          };
+        },
+      });
+
+      const outcome = await recordSummary({ ...service, uploads: collatingUploads }, request);
+
+      expect(outcome).toBe('rejected');
+      expect(store.agencyRequestOf(caseId, 'police')).toMatchObject({ status: 'requested' });
+      expect(lastAudit()).toMatchObject({
+        action: 'summary.rejected',
+        reason: uploadProblemText['review-collated'],
+      });
+    });
+
     it('refuses a second file sent with a form already used, leaving the accepted one and its file alone', async () => {
       const key = await issue();
       await recordSummary(service, upload(key));
