@@ -1,6 +1,7 @@
 import { agencyIdFor } from '../cases/open-case.ts';
 import { envNames, requireEnv } from '../env.ts';
 import { ConfigurationError } from '../errors.ts';
+import { logWarning } from '../log.ts';
 import { defaultRapidReviewRules, type RapidReviewRules, rapidReviewRules } from '../rapid-review-rules.ts';
 import { emailAddress, text } from '../schemas/primitives.ts';
 import * as z from '../schemas/zod.ts';
@@ -154,13 +155,16 @@ export const profileCacheMilliseconds = 60_000;
 export type ParameterReader = (path: string) => Promise<ProfileParameter[]>;
 
 let cached: { path: string; profile: PartnershipProfile; readAt: number } | undefined;
-let reading: Promise<PartnershipProfile> | undefined;
+/** The read in flight, by path: concurrent calls for the same path share it. */
+const reading = new Map<string, Promise<PartnershipProfile>>();
 
 /**
  * Reads the profile from Parameter Store into this container's cache, unless what it holds for
  * the same path is younger than `profileCacheMilliseconds`. The handler wrappers call it once per
  * invocation, so the synchronous `loadPartnershipProfile()` has a profile at most a minute old.
- * Concurrent calls share one read.
+ * Concurrent calls for one path share one read. When Parameter Store cannot be reached (a
+ * throttle, an outage) and a profile of the same path is cached, that profile is kept and the
+ * read tried again on the next call: a stale profile is better than a failed step.
  * @throws ConfigurationError when the path is not set, the profile parameter is missing or invalid.
  */
 export async function refreshPartnershipProfile(
@@ -171,16 +175,27 @@ export async function refreshPartnershipProfile(
   const now = options.now ?? Date.now;
   if (cached && cached.path === path && now() - cached.readAt < profileCacheMilliseconds)
     return cached.profile;
-  reading ??= (async () => {
-    try {
-      const profile = profileFromParameters(path, await read(path));
-      cached = { path, profile, readAt: now() };
-      return profile;
-    } finally {
-      reading = undefined;
-    }
-  })();
-  return reading;
+  let inFlight = reading.get(path);
+  if (!inFlight) {
+    inFlight = Promise.resolve()
+      .then(() => read(path))
+      .then((parameters) => {
+        const profile = profileFromParameters(path, parameters);
+        cached = { path, profile, readAt: now() };
+        return profile;
+      })
+      .finally(() => reading.delete(path));
+    reading.set(path, inFlight);
+  }
+  try {
+    return await inFlight;
+  } catch (error) {
+    if (error instanceof ConfigurationError || cached?.path !== path) throw error;
+    logWarning('Kept the cached partnership profile: Parameter Store could not be read', {
+      error: (error as Error).name,
+    });
+    return cached.profile;
+  }
 }
 
 /**

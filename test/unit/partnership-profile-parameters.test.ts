@@ -101,6 +101,31 @@ describe('the partnership profile, read from Parameter Store through the real SS
     expect(ssm.requests().GetParametersByPath ?? 0).toBe(before + 1);
   });
 
+  it('keeps serving the cached profile when Parameter Store cannot be reached, and reads again once it can', async () => {
+    seed(exampleProfile);
+    let now = 1_000_000;
+    const clock = { now: () => now };
+    await refreshPartnershipProfile(readParametersByPath, clock);
+    now += profileCacheMilliseconds;
+    let reads = 0;
+    const throttled = async () => {
+      reads += 1;
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    };
+
+    const kept = await refreshPartnershipProfile(throttled, clock);
+    const keptAgain = await refreshPartnershipProfile(throttled, clock);
+
+    expect(kept).toEqual(exampleProfile);
+    expect(keptAgain).toEqual(exampleProfile);
+    // Each call tries again: nothing was cached from the failed reads.
+    expect(reads).toBe(2);
+    forgetPartnershipProfile();
+    await expect(refreshPartnershipProfile(throttled, clock)).rejects.toMatchObject({
+      name: 'ThrottlingException',
+    });
+  });
+
   it('fails with a clear error naming the parameter when the profile is missing', async () => {
     const failure = refreshPartnershipProfile(readParametersByPath);
 
