@@ -400,11 +400,11 @@ describe('whole Rapid Reviews on the local stack, under faults', () => {
     expect(sesProxy.refused - before).toBe(5);
   });
 
-  it('survives a function stuck after claiming an email and before sending it: it times out, the retry sends it once', async () => {
+  it('survives a function stuck after claiming an email and before sending it: it gives up before its timeout, the retry sends it once', async () => {
     const before = sesProxy.held;
     await rehearse(
-      'crash after claim',
-      `a send held unanswered until the function's ${FUNCTION_TIMEOUT_SECONDS} s timeout`,
+      'stuck after claim',
+      `a send held unanswered: the attempt gives up 2 s before its ${FUNCTION_TIMEOUT_SECONDS} s timeout and releases its claim`,
       {
         async beforeDeadlines() {
           sesProxy.hold(sesSend, 1);
