@@ -152,7 +152,30 @@ export function timetableJson(timetable: Timetable) {
     notificationDueBy: timetable.notificationDueBy,
     notificationLate: timetable.notificationLate,
     panelDueBy: timetable.panelDueBy,
+    localDueDate: timetable.localDueDate ?? null,
+    governingDueDate: timetable.governingDueDate ?? null,
+    governedBy: timetable.governedBy ?? null,
+    workingDaysApart: timetable.workingDaysApart ?? null,
+    panelNotifiedLate: timetable.panelNotifiedLate ?? null,
+    partnershipToldLate: timetable.partnershipToldLate ?? null,
   };
+}
+
+/** Which date the review works to, in words: both clocks, which governs, and by how many working days. */
+export function governingSentence(timetable: Timetable): string {
+  const { governedBy, workingDaysApart, localDueDate, panelDueBy } = timetable;
+  const inWords = (isoDate: string) => readableDate(isoDate).replace(/\s+/g, ' ');
+  const local = localDueDate ? inWords(localDueDate) : 'not known';
+  if (panelDueBy === null)
+    return `Works to the partnership's Day 15, ${local} (no Panel date: give --panel-notified).`;
+  const panel = inWords(panelDueBy);
+  const days = `${workingDaysApart} working day${workingDaysApart === 1 ? '' : 's'}`;
+  if (governedBy === 'panel') {
+    return workingDaysApart === 0
+      ? `Works to the Panel's date, ${panel}, the same day as the partnership's Day 15.`
+      : `Works to the Panel's date, ${panel}: ${days} before the partnership's Day 15 (${local}); the milestones are pulled back to meet it.`;
+  }
+  return `Works to the partnership's Day 15, ${local}: ${days} before the Panel's date (${panel}).`;
 }
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -183,10 +206,12 @@ export function timetableTable(timetable: Timetable, timeZone = defaultRapidRevi
   const nameWidth = Math.max('Milestone'.length, ...timetable.milestones.map((step) => step.name.length));
   const row = (day: string, name: string, date: string, starts: string, due: string) =>
     `${day.padStart(3)}  ${name.padEnd(nameWidth)}  ${date.padEnd(15)}  ${starts.padEnd(9)}  ${due}`.trimEnd();
+  const onTime = (late: boolean | null | undefined, what: string) =>
+    late === null || late === undefined ? `${what}: not known` : `${what} ${late ? 'late' : 'on time'}`;
   const notification =
     timetable.notificationDueBy === null
       ? 'not known (give --aware)'
-      : `${readableDate(timetable.notificationDueBy)} (${timetable.notificationLate ? 'received late' : 'received in time'})`;
+      : `${readableDate(timetable.notificationDueBy)} (${onTime(timetable.panelNotifiedLate, 'Panel notified')}; ${onTime(timetable.partnershipToldLate, 'partnership told')})`;
   const panel =
     timetable.panelDueBy === null ? 'not known (give --panel-notified)' : readableDate(timetable.panelDueBy);
   return [
@@ -206,6 +231,8 @@ export function timetableTable(timetable: Timetable, timeZone = defaultRapidRevi
     '',
     `Notification to the Panel due by: ${notification}`,
     `Panel expects the rapid review by: ${panel}`,
+    `Partnership's Day 15:               ${timetable.localDueDate ? readableDate(timetable.localDueDate) : 'not known'}`,
+    governingSentence(timetable),
   ].join('\n');
 }
 

@@ -1,3 +1,11 @@
+import { CalendarDate } from './calendar/dates.ts';
+import {
+  addWorkingDays,
+  isWorkingDay,
+  nextWorkingDay,
+  subtractWorkingDays,
+  workingDaysBetween,
+} from './calendar/working-days.ts';
 import { nonEmpty, wholeNumber } from './schemas/primitives.ts';
 import * as z from './schemas/zod.ts';
 
@@ -146,3 +154,79 @@ export const defaultRapidReviewRules: RapidReviewRules = Object.freeze({
     defaultMilestones(DEFAULTS.reminderDay).map((milestone) => Object.freeze(milestone)),
   ),
 }) as RapidReviewRules;
+
+/**
+ * The date the Panel expects the rapid review: `withinWorkingDays` working days counted from the
+ * day the Panel was notified, the day after it being working day 1. A notification on a weekend
+ * or a bank holiday counts from the next working day, as if it had come then. This is the Panel's
+ * expectation (its guidance), not a statutory deadline.
+ * @throws CalendarRangeError when a date falls outside the bank holiday calendar.
+ */
+export function panelExpectedBy(panelNotifiedOn: CalendarDate, withinWorkingDays: number): CalendarDate {
+  const countedFrom = isWorkingDay(panelNotifiedOn) ? panelNotifiedOn : nextWorkingDay(panelNotifiedOn);
+  return addWorkingDays(countedFrom, withinWorkingDays);
+}
+
+/** Which clock a review works to: the Panel's date or the partnership's own Day 15. */
+export type GoverningClock = 'panel' | 'local';
+
+/** The one deadline a review works to, and its milestones' dates pulled back to meet it. */
+export interface GoverningPlan {
+  /** The date the submission to the Panel is due: the earlier of the two clocks. */
+  dueDate: CalendarDate;
+  /** `panel` when the Panel's date is earlier, or the same day; `local` otherwise, or with no Panel date. */
+  governedBy: GoverningClock;
+  /** How many working days the later clock falls after the governing one (0 when they agree or there is one). */
+  workingDaysApart: number;
+  /** Each milestone's date, in the order given: the local date, or pulled back to meet the Panel's. */
+  milestoneDates: CalendarDate[];
+}
+
+/**
+ * Two clocks, one deadline: the rule the workflow works to.
+ *
+ * The local timetable is the partnership's own Days 1–15 from receipt (`localDates`, one per
+ * milestone, in order, with the submission milestone's date at `submissionIndex`). The Panel's
+ * date is `panelExpectedBy` (absent when the Panel's notification date is unknown). The review
+ * works to the earlier of the two; when the Panel's date is the same day or earlier, it governs.
+ *
+ * When the Panel's date falls before the local submission date, the milestones are pulled back so
+ * that the submission is due on the Panel's date: each milestone keeps its distance in working
+ * days from the submission (Day 12's papers stay three working days before it), but is never
+ * earlier than the next working day after receipt (`receivedOn`), and never later than its local
+ * date (pulling back moves nothing later). Milestones already due by then keep their local date.
+ * @throws CalendarRangeError when a date falls outside the bank holiday calendar.
+ */
+export function governingPlan(input: {
+  localDates: readonly CalendarDate[];
+  submissionIndex: number;
+  panelDate: CalendarDate | undefined;
+  receivedOn: CalendarDate;
+}): GoverningPlan {
+  const { localDates, submissionIndex, panelDate, receivedOn } = input;
+  const localDue = localDates[submissionIndex];
+  if (localDue === undefined) throw new RangeError(`No milestone at index ${submissionIndex}`);
+  if (panelDate === undefined || CalendarDate.compare(panelDate, localDue) > 0) {
+    return {
+      dueDate: localDue,
+      governedBy: 'local',
+      workingDaysApart: panelDate === undefined ? 0 : workingDaysBetween(localDue, panelDate),
+      milestoneDates: [...localDates],
+    };
+  }
+  const earliest = nextWorkingDay(receivedOn);
+  const milestoneDates = localDates.map((local, index) => {
+    const distance = workingDaysBetween(local, localDue);
+    const pulled = distance >= 0 ? subtractWorkingDays(panelDate, distance) : panelDate;
+    const floored = CalendarDate.compare(pulled, earliest) < 0 ? earliest : pulled;
+    const date = CalendarDate.compare(floored, local) > 0 ? local : floored;
+    // The submission itself is due on the Panel's date, whatever the floor says.
+    return index === submissionIndex ? panelDate : date;
+  });
+  return {
+    dueDate: panelDate,
+    governedBy: 'panel',
+    workingDaysApart: workingDaysBetween(panelDate, localDue),
+    milestoneDates,
+  };
+}

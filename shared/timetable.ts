@@ -1,6 +1,12 @@
 import { CalendarDate, instantAt, instantText, zonedDateTime } from './calendar/dates.ts';
 import { addWorkingDays, isWorkingDay, nextWorkingDay } from './calendar/working-days.ts';
-import { defaultRapidReviewRules, type RapidReviewRules, rapidReviewRules } from './rapid-review-rules.ts';
+import {
+  defaultRapidReviewRules,
+  governingPlan,
+  panelExpectedBy,
+  type RapidReviewRules,
+  rapidReviewRules,
+} from './rapid-review-rules.ts';
 import { isoInstant } from './schemas/primitives.ts';
 import { type Timetable, timetable as timetableSchema } from './schemas/timetable.ts';
 
@@ -65,10 +71,14 @@ function instantOn(date: CalendarDate, time: string, timeZone: string): string {
  *
  * Day 1 is the date of receipt (in the rules' time zone) when that is a working day and receipt was
  * before the end of the working day; otherwise the next working day. Day N is N-1 working days after
- * Day 1. Each milestone starts at the start of the working day on its date and is due at its end.
- * The notification is due `notificationDueWithinWorkingDays` working days after `awareOn` and is late
- * when received on a later date; the Panel expects the review `panelExpectsReviewWithinWorkingDays`
- * working days after `panelNotifiedOn`. Those three are null when their input is not given.
+ * Day 1: the partnership's local timetable, whose submission milestone is `localDueDate`. The
+ * Panel expects the review `panelExpectsReviewWithinWorkingDays` working days after
+ * `panelNotifiedOn` (`panelExpectedBy`), and the review works to the earlier of the two: when
+ * the Panel's date is earlier, the milestones are pulled back to meet it (`governingPlan`, the
+ * rule stated once in the rules module). Each milestone starts at the start of the working day on
+ * its date and is due at its end. The notification to the Panel, and to the partnership, is due
+ * `notificationDueWithinWorkingDays` working days after `awareOn`; each is late when it came on a
+ * later date. Fields that need a date not given are null.
  *
  * @throws TimetableInputError when a field cannot be read.
  * @throws CalendarRangeError when a date falls outside the vendored bank holiday calendar.
@@ -98,8 +108,16 @@ export function planRapidReview(
   const day1 =
     isWorkingDay(receivedOn) && receivedBeforeEndOfWorkingDay ? receivedOn : nextWorkingDay(receivedOn);
 
-  const milestones = milestoneRules.map(({ day, key, name }) => {
-    const date = addWorkingDays(day1, day - 1);
+  const localDates = milestoneRules.map(({ day }) => addWorkingDays(day1, day - 1));
+  const submissionIndex = milestoneRules.findIndex(({ key }) => key === 'submitToPanel');
+  const panelDueBy =
+    panelNotifiedOn === undefined
+      ? undefined
+      : panelExpectedBy(panelNotifiedOn, panelExpectsReviewWithinWorkingDays);
+  const plan = governingPlan({ localDates, submissionIndex, panelDate: panelDueBy, receivedOn });
+
+  const milestones = milestoneRules.map(({ day, key, name }, index) => {
+    const date = plan.milestoneDates[index] as CalendarDate;
     return {
       day,
       key,
@@ -112,18 +130,21 @@ export function planRapidReview(
 
   const notificationDueBy =
     awareOn === undefined ? null : addWorkingDays(awareOn, notificationDueWithinWorkingDays);
-  const panelDueBy =
-    panelNotifiedOn === undefined
-      ? null
-      : addWorkingDays(panelNotifiedOn, panelExpectsReviewWithinWorkingDays);
+  const lateAgainstDue = (on: CalendarDate | undefined) =>
+    notificationDueBy === null || on === undefined ? null : CalendarDate.compare(on, notificationDueBy) > 0;
 
   return timetableSchema.parse({
     receivedAt: instantText(receivedAt),
     day1: day1.toString(),
     milestones,
     notificationDueBy: notificationDueBy?.toString() ?? null,
-    notificationLate:
-      notificationDueBy === null ? null : CalendarDate.compare(receivedOn, notificationDueBy) > 0,
+    notificationLate: lateAgainstDue(receivedOn),
     panelDueBy: panelDueBy?.toString() ?? null,
+    localDueDate: (localDates[submissionIndex] as CalendarDate).toString(),
+    governingDueDate: plan.dueDate.toString(),
+    governedBy: plan.governedBy,
+    workingDaysApart: plan.workingDaysApart,
+    panelNotifiedLate: lateAgainstDue(panelNotifiedOn),
+    partnershipToldLate: lateAgainstDue(receivedOn),
   });
 }

@@ -122,6 +122,34 @@ export function nextWorkingDay(date: CalendarDate): CalendarDate {
 }
 
 /**
+ * The last working day strictly before the date.
+ * @throws CalendarRangeError when the date, or any day back to the answer, is outside the calendar.
+ */
+export function previousWorkingDay(date: CalendarDate): CalendarDate {
+  coveredHolidays(date);
+  let candidate = date.add({ days: -1 });
+  while (!isWorkingDay(candidate)) candidate = candidate.add({ days: -1 });
+  return candidate;
+}
+
+/**
+ * The date `workingDays` working days before `date`; the date itself when `workingDays` is 0.
+ * The start need not be a working day: 1 working day before a Sunday is the Friday before (or
+ * earlier, if that is a bank holiday).
+ * @throws RangeError when `workingDays` is not a whole number of 0 or more.
+ * @throws CalendarRangeError when the date, or any day back to the answer, is outside the calendar.
+ */
+export function subtractWorkingDays(date: CalendarDate, workingDays: number): CalendarDate {
+  if (!Number.isSafeInteger(workingDays) || workingDays < 0) {
+    throw new RangeError(`workingDays must be a whole number of 0 or more, not ${workingDays}`);
+  }
+  coveredHolidays(date);
+  let result = date;
+  for (let counted = 0; counted < workingDays; counted++) result = previousWorkingDay(result);
+  return result;
+}
+
+/**
  * The date `workingDays` working days after `date`; the date itself when `workingDays` is 0.
  * The start need not be a working day: 1 working day after a Saturday is the following Monday
  * (or later, if that is a bank holiday).

@@ -29,8 +29,26 @@ export const timetable = z.object({
   notificationDueBy: z.nullable(isoDate),
   /** Whether the notification arrived after notificationDueBy; null when that is unknown. */
   notificationLate: z.nullable(z.boolean()),
-  /** When the Panel expects the rapid review; null when the date the Panel was notified is unknown. */
+  /**
+   * When the Panel expects the rapid review (15 working days from its notification, a weekend or
+   * bank holiday counting from the next working day); null when the date the Panel was notified
+   * is unknown.
+   */
   panelDueBy: z.nullable(isoDate),
+  // The fields below were added with the two clocks; a case planned before them has none, and is
+  // read as governed by its local timetable (`governingOf`).
+  /** The partnership's own Day 15: the submission milestone of the local timetable, before any pulling back. */
+  localDueDate: z.optional(isoDate),
+  /** The one date the review works to: the earlier of panelDueBy and localDueDate (the Panel's when equal). */
+  governingDueDate: z.optional(isoDate),
+  /** Which clock governs: `panel` or `local`. */
+  governedBy: z.optional(z.enum(['panel', 'local'])),
+  /** How many working days the later clock falls after the governing one. */
+  workingDaysApart: z.optional(wholeNumber(0)),
+  /** Whether the local authority notified the Panel after notificationDueBy; null when unknown. */
+  panelNotifiedLate: z.optional(z.nullable(z.boolean())),
+  /** Whether the partnership was told after notificationDueBy (what notificationLate says); null when unknown. */
+  partnershipToldLate: z.optional(z.nullable(z.boolean())),
 });
 export type Timetable = z.infer<typeof timetable>;
 
@@ -53,4 +71,22 @@ export function milestone(timetable: Timetable, key: MilestoneKey): TimetableMil
   const found = timetable.milestones.find((candidate) => candidate.key === key);
   if (found === undefined) throw new MilestoneNotFoundError(key);
   return found;
+}
+
+/** The clocks of a timetable, with a timetable planned before the two clocks read as governed locally. */
+export function governingOf(timetable: Timetable): {
+  dueDate: string;
+  governedBy: 'panel' | 'local';
+  localDueDate: string;
+  panelDueBy: string | null;
+  workingDaysApart: number;
+} {
+  const localDueDate = timetable.localDueDate ?? milestone(timetable, 'submitToPanel').date;
+  return {
+    dueDate: timetable.governingDueDate ?? localDueDate,
+    governedBy: timetable.governedBy ?? 'local',
+    localDueDate,
+    panelDueBy: timetable.panelDueBy,
+    workingDaysApart: timetable.workingDaysApart ?? 0,
+  };
 }
