@@ -47,7 +47,7 @@ export const milestoneRule = z.object({
 });
 export type MilestoneRule = z.infer<typeof milestoneRule>;
 
-/** Each rule's value when a profile does not set it: the statutory guidance and the partnership's framework. */
+/** Each rule's value when a profile does not set it: the Panel's guidance and the partnership's framework. */
 const DEFAULTS = {
   timeZone: 'Europe/London',
   workingDayStart: '09:00',
@@ -144,7 +144,7 @@ export const rapidReviewRules = z
 export type RapidReviewRules = z.infer<typeof rapidReviewRules>;
 
 /**
- * The rules as the statutory guidance and the partnership's framework set them: what
+ * The rules as the Panel's guidance and the partnership's framework set them: what
  * `rapidReviewRules.parse({})` answers (a test holds the two together), written out so that no
  * function parses rules at every cold start. Frozen: every caller shares it.
  */

@@ -3,7 +3,7 @@ import type { SeriousIncidentNotification } from '../../shared/schemas/notificat
 import { isoDateOf } from '../../shared/workflow/london-time.ts';
 import { agencyLinkIn, type CaseView, type InboxEmail, type ReviewClient } from './review-client.ts';
 
-/** One line of the timeline the demo prints: what happened, on which statutory day, at what virtual time. */
+/** One line of the timeline the demo prints: what happened, on which day of the partnership's plan, at what virtual time. */
 export interface TimelineEntry {
   at: string;
   day: number | undefined;
@@ -42,14 +42,14 @@ export function demoSummaryPdf(agency: string): Uint8Array {
   return new TextEncoder().encode(pdf);
 }
 
-/** The statutory day a date falls on, from the case's timetable (undefined before Day 1 or between listed days). */
-function statutoryDay(view: CaseView, at: string): number | undefined {
+/** The day of the partnership's plan a date falls on, from the case's timetable (undefined before Day 1 or between listed days). */
+function planDay(view: CaseView, at: string): number | undefined {
   const date = isoDateOf(at, 'Europe/London');
   return view.timetable.find((milestone) => milestone.date === date)?.day;
 }
 
 export function timelineOf(view: CaseView): TimelineEntry[] {
-  return view.audit.map((event) => ({ at: event.at, day: statutoryDay(view, event.at), what: event.reason }));
+  return view.audit.map((event) => ({ at: event.at, day: planDay(view, event.at), what: event.reason }));
 }
 
 /**

@@ -217,7 +217,7 @@ export function forgetPartnershipProfile(): void {
   cached = undefined;
 }
 
-/** The timetable rules this deployment runs by: the profile's, or the statutory defaults. */
+/** The timetable rules this deployment runs by: the profile's, or the defaults (the Panel's guidance and the partnership's framework). */
 export function rulesOf(profile: Pick<PartnershipProfile, 'rules'>): RapidReviewRules {
   return profile.rules ?? defaultRapidReviewRules;
 }

@@ -43,6 +43,12 @@ describe('npm run timetable', () => {
       'notificationDueBy',
       'notificationLate',
       'panelDueBy',
+      'localDueDate',
+      'governingDueDate',
+      'governedBy',
+      'workingDaysApart',
+      'panelNotifiedLate',
+      'partnershipToldLate',
     ]);
     expect(printed).toMatchObject({
       day1: '2026-12-18',
@@ -95,7 +101,9 @@ describe('npm run timetable', () => {
       '--panel-notified=2026-12-18',
     );
 
-    expect(stdout).toContain('Notification to the Panel due by: Mon 21 Dec 2026 (received in time)');
+    expect(stdout).toContain(
+      'Notification to the Panel due by: Mon 21 Dec 2026 (Panel notified on time; partnership told on time)',
+    );
     expect(stdout).toContain('Panel expects the rapid review by: Wed 13 Jan 2027');
   });
 
