@@ -5,6 +5,9 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { zonedDateTime } from '../../shared/calendar/dates.ts';
+import { isWorkingDay, nextWorkingDay, subtractWorkingDays } from '../../shared/calendar/working-days.ts';
+import type { SeriousIncidentNotification } from '../../shared/schemas/notification.ts';
 import { sampleNotification } from '../sample-notification.ts';
 import { startLocalStack } from '../stack.ts';
 import { ReviewClient } from './review-client.ts';
@@ -72,6 +75,28 @@ async function saveInbox(client: ReviewClient, folder: string): Promise<string> 
   return folder;
 }
 
+/**
+ * The invented notification, dated from the stack's clock: the Panel was notified three working
+ * days before the partnership heard (today, or the next working day when today is not one), so
+ * the Panel's date governs and the milestones are pulled back to meet it.
+ */
+function demoNotification(now: Date): SeriousIncidentNotification {
+  const today = zonedDateTime(now, 'Europe/London').date;
+  const heard = isWorkingDay(today) ? today : nextWorkingDay(today);
+  const panelNotifiedOn = subtractWorkingDays(heard, 3);
+  const awareOn = subtractWorkingDays(panelNotifiedOn, 1);
+  const base = sampleNotification();
+  return {
+    ...base,
+    incident: {
+      ...base.incident,
+      occurredOn: awareOn.add({ days: -1 }).toString(),
+      localAuthorityAwareOn: awareOn.toString(),
+      panelNotifiedOn: panelNotifiedOn.toString(),
+    },
+  };
+}
+
 async function main() {
   const startedAt = Date.now();
   const existing = await runningStack();
@@ -87,7 +112,8 @@ async function main() {
   );
   try {
     const client = new ReviewClient(stack);
-    const result = await runDemoReview(client, sampleNotification(), (message) =>
+    const { now } = await client.clock();
+    const result = await runDemoReview(client, demoNotification(new Date(now)), (message) =>
       console.log(`  [${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${message}`),
     );
     printTimeline(result.timeline);
