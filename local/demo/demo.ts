@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { zonedDateTime } from '../../shared/calendar/dates.ts';
 import { isWorkingDay, nextWorkingDay, subtractWorkingDays } from '../../shared/calendar/working-days.ts';
 import type { SeriousIncidentNotification } from '../../shared/schemas/notification.ts';
+import { clocksInWords } from '../../shared/workflow/clocks-wording.ts';
 import { sampleNotification } from '../sample-notification.ts';
 import { startLocalStack } from '../stack.ts';
 import { ReviewClient } from './review-client.ts';
@@ -116,6 +117,7 @@ async function main() {
     const result = await runDemoReview(client, demoNotification(new Date(now)), (message) =>
       console.log(`  [${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${message}`),
     );
+    console.log(`\nWhen the review is due: ${clocksInWords(result.finalCase.clocks).sentence}`);
     printTimeline(result.timeline);
     console.log(`\nCase ${result.reference} completed: status ${result.finalCase.status}.`);
     console.log(

@@ -1,3 +1,4 @@
+import type { Clocks } from '../../shared/workflow/clocks-wording.ts';
 /**
  * A client that knows only the service's HTTP API (issue 3) plus the local stack's extras
  * (token, clock, SES inbox). The demo and the whole-review integration test both drive a
@@ -25,6 +26,8 @@ export interface CaseView {
   documents: Array<{ name: string; downloadUrl?: string }>;
   workflow: { status: string; currentStep?: string };
   audit: Array<{ at: string; action: string; reason: string; actor: unknown }>;
+  /** The two clocks: the Panel's date, the partnership's own Day 15, which governs (README, the API). */
+  clocks: Clocks;
 }
 
 export class ApiProblem extends Error {

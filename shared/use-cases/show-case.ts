@@ -7,6 +7,7 @@ import type { StaffMember } from '../schemas/roles.ts';
 import type { TimetableMilestone } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
 import type { CaseFile } from '../stores/case-store.ts';
+import { type Clocks, clocksOf } from '../workflow/clocks-wording.ts';
 
 export type { WorkflowView } from '../adapters/review-workflow.ts';
 
@@ -139,6 +140,12 @@ export interface CaseView {
   incidentKind: CaseRecord['incidentKind'];
   panelReference: string;
   timetable: Pick<TimetableMilestone, 'key' | 'day' | 'name' | 'date' | 'startsAt' | 'dueAt'>[];
+  /**
+   * The two clocks (the Panel's date and the partnership's own Day 15, dates YYYY-MM-DD), which
+   * one the review works to, and whether the notifications came on time. A case planned before
+   * the two clocks reads as governed by its local timetable (`clocksCompared` false).
+   */
+  clocks: Clocks;
   /** In the order the notification listed them. */
   agencies: {
     agencyId: string;
@@ -205,6 +212,7 @@ export async function showCase(
       startsAt,
       dueAt,
     })),
+    clocks: clocksOf(record.timetable),
     // In the order the notification listed them.
     agencies: [...file.agencies]
       .sort((a, b) => record.agencyIds.indexOf(a.agencyId) - record.agencyIds.indexOf(b.agencyId))

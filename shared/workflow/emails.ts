@@ -3,6 +3,7 @@ import { agencyUploadRules } from '../agency-links.ts';
 import { type PartnershipProfile, rulesOf } from '../config/partnership-profile.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { milestone } from '../schemas/timetable.ts';
+import { clocksInWords, clocksOf } from './clocks-wording.ts';
 import { formatDate, formatInstant } from './london-time.ts';
 import { decisionSummary, incidentKindLabel } from './wording.ts';
 
@@ -143,6 +144,7 @@ export function decisionRequestEmail(
     text:
       `Dear ${chair.name},\n\n` +
       `The papers for Rapid Review ${record.reference} have been sent to the Rapid Review Group. Please record the group's decision (whether to commission a Local Child Safeguarding Practice Review, and whether to recommend a national review, each with reasons) by ${formatInstant(wait.dueAt, timeZone)}.${extended}\n\n` +
+      `${clocksInWords(clocksOf(record.timetable)).sentence}\n\n` +
       `The case:\n${wait.caseUrl}` +
       SIGN_OFF(context),
   };

@@ -1,6 +1,7 @@
 import { renderPdf } from '../documents/pdf.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { milestone } from '../schemas/timetable.ts';
+import { clocksInWords, clocksOf, timelinessInWords } from './clocks-wording.ts';
 import { formatDate, formatDateOf, formatInstant, formatInstantCompact, zoneLabel } from './london-time.ts';
 import { decisionSentences, decisionSummary, incidentKindLabel } from './wording.ts';
 
@@ -41,6 +42,20 @@ function caseFields(record: CaseRecord, context: PaperContext): [string, string]
   ];
 }
 
+/** The two clocks side by side, which one the review works to, and whether the notifications came on time. */
+function dueInWords(record: CaseRecord) {
+  const clocks = clocksOf(record.timetable);
+  const words = clocksInWords(clocks);
+  const timeliness = timelinessInWords(clocks);
+  return {
+    fields: [
+      ['Panel expects review by', words.panelDate],
+      ["Partnership's own Day 15", words.localDate],
+    ] as [string, string][],
+    lines: [words.governs, timeliness.panelNotified, timeliness.partnershipTold],
+  };
+}
+
 /** The Day 11 report: the case, its timetable, and which agencies returned a summary (on time or late) and which did not. */
 export async function collatedReportPdf(
   record: CaseRecord,
@@ -53,6 +68,7 @@ export async function collatedReportPdf(
       (order.get(a.agencyId) ?? Number.MAX_SAFE_INTEGER) - (order.get(b.agencyId) ?? Number.MAX_SAFE_INTEGER),
   );
   const received = sorted.filter((agency) => agency.status === 'received').length;
+  const due = dueInWords(record);
   return renderPdf({
     title: 'Collated report',
     author: context.partnershipName,
@@ -63,6 +79,9 @@ export async function collatedReportPdf(
         kind: 'fields',
         rows: [...caseFields(record, context), ['Collated', formatInstant(context.now, context.timeZone)]],
       },
+      { kind: 'heading', text: 'When the review is due' },
+      { kind: 'fields', rows: due.fields },
+      ...due.lines.map((text) => ({ kind: 'paragraph' as const, text })),
       { kind: 'heading', text: 'Timetable' },
       {
         kind: 'table',
@@ -106,6 +125,7 @@ export async function coveringLetterPdf(
   context: PaperContext & { chairName: string },
 ): Promise<Uint8Array> {
   const meeting = milestone(record.timetable, 'rapidReviewMeeting');
+  const due = dueInWords(record);
   return renderPdf({
     title: 'Rapid Review: covering letter to the Child Safeguarding Practice Review Panel',
     author: context.partnershipName,
@@ -121,6 +141,7 @@ export async function coveringLetterPdf(
           ['Notified by', record.notifyingLocalAuthority],
           ['Incident', incidentKindLabel(record.incidentKind)],
           ['Notification received', formatDateOf(record.receivedAt, context.timeZone)],
+          ...due.fields,
           ['Rapid Review Group meeting', formatDate(meeting.date)],
           ['Decision recorded', formatInstant(record.decision.decidedAt, context.timeZone)],
         ],
@@ -130,6 +151,7 @@ export async function coveringLetterPdf(
         kind: 'paragraph',
         text: `${context.partnershipName} has completed its Rapid Review of the serious incident notified to you under the Panel reference above. ${decisionSummary(record.decision)}`,
       },
+      { kind: 'paragraph', text: due.lines.join(' ') },
       {
         kind: 'paragraph',
         text: 'Attached are the Rapid Review Group decision with its reasons, and the collated report of the agency summaries.',

@@ -82,6 +82,10 @@ describe('following a case to the decision and the Panel', () => {
     expect(cells[1]).toBe(notification.notifyingLocalAuthority);
     expect(cells[3]).toMatch(/^Awaiting decision ?3 of 4 summaries received$/);
     expect(cells[4]).toMatch(/^Day 12: Papers to the Rapid Review Group ?19 March 2026$/);
+    // The Panel was notified the day the partnership heard: its date falls a working day after Day 15.
+    expect(cells[5]).toMatch(
+      /^24 March 2026 \(the partnership's own date\) ?Panel's date: 25 March 2026, 1 working day later$/,
+    );
     await expectNoAxeViolations(browser.page, 'the list of open cases');
     await screenshot(browser.page, 'cases-list');
 
@@ -128,6 +132,14 @@ describe('following a case to the decision and the Panel', () => {
       expect(returns[index]).toMatch(last ? /Escalated$/ : /Received$/);
     }
     expect(await textOf(browser.page, 'main')).toContain('These links stop working at');
+    const main = await textOf(browser.page, 'main');
+    expect(main).toContain('The Panel expects it by Wednesday 25 March 2026');
+    expect(main).toContain('The partnership’s own Day 15 Tuesday 24 March 2026');
+    expect(main).toContain(
+      "Works to The review works to the partnership's timetable: the Panel's date is 1 working day later.",
+    );
+    expect(main).toContain('The local authority notified the Panel on time (due by Tuesday 10 March 2026).');
+    expect(main).toContain('The partnership was told on time (due by Tuesday 10 March 2026).');
     // The local stack has no virus scanner, and says so where the agencies' files are listed.
     expect(await textOf(browser.page, 'main')).toContain(
       'Files that agencies uploaded were not scanned for viruses on this copy of the service.',

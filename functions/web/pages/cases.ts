@@ -3,6 +3,12 @@ import type { AgencyRequest, CaseRecord, CaseStatus } from '../../../shared/sche
 import { caseStatus } from '../../../shared/schemas/case.ts';
 import type { Actor, StaffRole } from '../../../shared/schemas/roles.ts';
 import { type CaseView, showCase } from '../../../shared/use-cases/show-case.ts';
+import {
+  clocksInBrief,
+  clocksInWords,
+  clocksOf,
+  timelinessInWords,
+} from '../../../shared/workflow/clocks-wording.ts';
 import { isoDateOf } from '../../../shared/workflow/london-time.ts';
 import { notFound, type Page, render, staffOnly } from '../page.ts';
 
@@ -158,6 +164,8 @@ const casesPage: Page = {
           received: londonDate(record.receivedAt),
           status: statusTag(record.status),
           next: next ? { day: next.day, name: next.name, date: londonDate(next.dueAt) } : undefined,
+          // The date the review works to, whose it is, and the other clock beside it.
+          reviewDue: clocksInBrief(clocksOf(record.timetable)),
           summaries: agencies
             ? `${agencies.filter((agency) => agency.status === 'received').length} of ${agencies.length} summaries received`
             : undefined,
@@ -290,6 +298,9 @@ export function casePageContext(view: CaseView, now: Date, roles: readonly Staff
     received: londonDateTime(view.receivedAt),
     incidentKind: view.incidentKind === 'death' ? 'Death of a child' : 'Serious harm to a child',
     timeline: timelineOf(view.timetable, now),
+    // Both clocks side by side, which one the review works to, and whether the notifications came on time.
+    clocks: clocksInWords(view.clocks),
+    timeliness: timelinessInWords(view.clocks),
     agencyTasks: view.agencies.map(agencyTask),
     documents: view.documents,
     returnsNotScanned: view.returnsNotScanned,

@@ -5,6 +5,7 @@ import type { SeriousIncidentNotification } from '../../../shared/schemas/notifi
 import type { CaseFile } from '../../../shared/stores/case-store.ts';
 import type { NotificationDraft } from '../../../shared/stores/draft-store.ts';
 import { submitNotification } from '../../../shared/use-cases/submit-notification.ts';
+import { clocksInWords, clocksOf } from '../../../shared/workflow/clocks-wording.ts';
 import { formValues } from '../forms.ts';
 import {
   notFound,
@@ -491,6 +492,7 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
           reference: file.case.reference,
           receivedOn: formatDate(londonDate(new Date(file.case.receivedAt))),
           dates: timetableDates(file.case.timetable, confirmationMilestones),
+          clocks: clocksInWords(clocksOf(file.case.timetable)).sentence,
         });
       },
     },

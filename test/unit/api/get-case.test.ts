@@ -177,6 +177,41 @@ describe('get-case: GET /api/cases/{caseId}', () => {
     );
   });
 
+  it('adds the two clocks and the notifications’ timeliness, keeping every earlier field', async () => {
+    const response = await getCase(caseId, partnershipTeam);
+
+    expect(response.status).toBe(200);
+    // The invented case: the Panel was notified on Wednesday 4 March 2026, the day the partnership heard.
+    expect(response.body.clocks).toEqual({
+      panelDueBy: '2026-03-25',
+      localDueDate: '2026-03-24',
+      governingDueDate: '2026-03-24',
+      governedBy: 'local',
+      workingDaysApart: 1,
+      clocksCompared: true,
+      notificationDueBy: '2026-03-10',
+      panelNotifiedLate: false,
+      partnershipToldLate: false,
+    });
+    expect(Object.keys(response.body)).toEqual(
+      expect.arrayContaining([
+        'caseId',
+        'reference',
+        'status',
+        'receivedAt',
+        'notifyingLocalAuthority',
+        'incidentKind',
+        'panelReference',
+        'timetable',
+        'agencies',
+        'documents',
+        'returnsNotScanned',
+        'workflow',
+        'audit',
+      ]),
+    );
+  });
+
   it('shows the Rapid Review Group the returns without the agencies’ contact details', async () => {
     const member = await getCase(caseId, rrgMember);
     const chair = await getCase(caseId, rrgChair);

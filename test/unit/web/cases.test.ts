@@ -12,17 +12,39 @@ import { signedIn, testUser, testWebApp, webEvent } from './support/web-fixtures
 
 const workflow = { kind: 'system', id: 'rapid-review-workflow' } as const;
 
-/** Cases received on Wednesday 4 March 2026: Day 10 is Tuesday 17 March, Day 15 Tuesday 24 March. */
+/** A page's HTML with the apostrophes Nunjucks escapes put back. */
+const unescaped = (body: unknown) => String(body).replaceAll('&#39;', "'");
+
+/**
+ * Invented: the local authority became aware on Friday 20 February 2026 and told the Panel on
+ * Monday 2 March; the Panel's date, Monday 23 March, comes one working day before Day 15.
+ */
+const panelFirst = {
+  occurredOn: '2026-02-19',
+  localAuthorityAwareOn: '2026-02-20',
+  panelNotifiedOn: '2026-03-02',
+};
+
+/**
+ * Cases received on Wednesday 4 March 2026: Day 10 is Tuesday 17 March, Day 15 Tuesday 24 March.
+ * The Panel, notified the same day, expects the review by Wednesday 25 March.
+ */
 describe('the cases pages', () => {
   let store: InMemoryCaseStore;
   let clock: SettableClock;
   let s3: ReturnType<typeof mockClient>;
   let app: ReturnType<typeof testWebApp>;
 
-  async function aCase(options: { status: CaseStatus; authority?: string; received?: string[] }) {
+  async function aCase(options: {
+    status: CaseStatus;
+    authority?: string;
+    received?: string[];
+    incident?: Partial<ReturnType<typeof sampleNotification>['incident']>;
+  }) {
     const caseId = randomUUID();
     const notification = sampleNotification();
     if (options.authority) notification.notifyingLocalAuthority = options.authority;
+    if (options.incident) notification.incident = { ...notification.incident, ...options.incident };
     const { record, agencies } = openCase({
       caseId,
       notification,
@@ -104,6 +126,28 @@ describe('the cases pages', () => {
       expect(html).toContain(
         'Day 7: Reminder to agencies<br><span class="govuk-body-s">12 March 2026</span>',
       );
+    });
+
+    it('shows when each review is due: the date it works to, whose it is, and the other date', async () => {
+      // Prepare
+      const local = await aCase({ status: 'awaiting-summaries' });
+      const panel = await aCase({ status: 'awaiting-summaries', incident: panelFirst });
+      const browser = signedIn(testUser('partnership-team'));
+
+      // Act
+      const result = await app(webEvent({ path: '/cases', cookies: browser.cookies }));
+
+      // Assess
+      const html = unescaped(result.body);
+      expect(html).toMatch(/<th scope="col" class="govuk-table__header">Review due<\/th>/);
+      const rowOf = (caseId: string) => html.split(caseId)[1]?.split('</tr>')[0] ?? '';
+      expect(rowOf(local.caseId)).toContain(
+        '24 March 2026 (the partnership\'s own date)<br><span class="govuk-body-s">Panel\'s date: 25 March 2026, 1 working day later</span>',
+      );
+      expect(rowOf(panel.caseId)).toContain(
+        '23 March 2026 (the Panel\'s date)<br><span class="govuk-body-s">Partnership\'s own date: 24 March 2026, 1 working day later</span>',
+      );
+      expect(html).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     });
 
     it('filters by status through a GET form that works without JavaScript', async () => {
@@ -210,6 +254,57 @@ describe('the cases pages', () => {
         /<td class="govuk-table__cell">4 March 2026 at 10:00am<\/td>\s*<td class="govuk-table__cell">Notifier \(user-notifier-demo\)<\/td>\s*<td class="govuk-table__cell">Case opened<\/td>/,
       );
       expect(html).not.toContain('Record the decision');
+    });
+
+    it('shows both dates side by side, which one the review works to, and whether the notifications came on time', async () => {
+      // Prepare
+      const { caseId } = await aCase({ status: 'awaiting-summaries' });
+      const browser = signedIn(testUser('rrg-member'));
+
+      // Act
+      const result = await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }));
+
+      // Assess
+      const html = unescaped(result.body);
+      const row = (key: string, value: string) =>
+        new RegExp(
+          `<dt class="govuk-summary-list__key">\\s*${key}\\s*</dt>\\s*<dd class="govuk-summary-list__value">\\s*${value.replace(/[()]/g, '\\$&')}\\s*</dd>`,
+        );
+      expect(html).toMatch(/<h2 class="govuk-heading-m">When the review is due<\/h2>/);
+      expect(html).toMatch(row('The Panel expects it by', 'Wednesday 25 March 2026'));
+      expect(html).toMatch(row('The partnership’s own Day 15', 'Tuesday 24 March 2026'));
+      expect(html).toMatch(
+        row(
+          'Works to',
+          "The review works to the partnership's timetable: the Panel's date is 1 working day later.",
+        ),
+      );
+      expect(html).toMatch(
+        row(
+          'Panel notified',
+          'The local authority notified the Panel on time (due by Tuesday 10 March 2026).',
+        ),
+      );
+      expect(html).toMatch(
+        row('Partnership told', 'The partnership was told on time (due by Tuesday 10 March 2026).'),
+      );
+    });
+
+    it('says when the Panel’s date governs and when the notifications were late', async () => {
+      // Prepare
+      const { caseId } = await aCase({ status: 'awaiting-summaries', incident: panelFirst });
+      const browser = signedIn(testUser('partnership-team'));
+
+      // Act
+      const result = await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }));
+
+      // Assess
+      const html = unescaped(result.body);
+      expect(html).toContain('Monday 23 March 2026');
+      expect(html).toContain("The review works to the Panel's date, 1 working day earlier.");
+      expect(html).toContain('The local authority notified the Panel late (due by Friday 27 February 2026).');
+      expect(html).toContain('The partnership was told late (due by Friday 27 February 2026).');
+      expect(html).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     });
 
     it('says plainly when agency files were not scanned for viruses, and not when they were', async () => {

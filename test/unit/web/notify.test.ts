@@ -481,6 +481,9 @@ describe('notify a serious incident: the pages', () => {
       expect(html).toContain('Day 1');
       expect(html).toContain('Wednesday 4 March 2026');
       expect(html).toContain('Day 15');
+      // Both clocks, and which one the review works to.
+      expect(html).toContain('The Panel expects this rapid review by Wednesday 25 March 2026.');
+      expect(html).toContain('The partnership&#39;s own timetable finishes on Tuesday 24 March 2026.');
     });
 
     it('opens one case when the same draft is sent twice at once (a double click)', async () => {

@@ -34,6 +34,19 @@ describe('await-decision', () => {
     expect(sfnMock.calls()).toHaveLength(0);
   });
 
+  it('tells the chair both dates and which one the review works to', async () => {
+    const { service, mailer, record } = await aCaseAwaitingDecision();
+
+    await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 1 });
+
+    const [request] = mailer.to('rrg-chair@example.org');
+    // The invented case was notified to the Panel on Wednesday 4 March 2026, the day the partnership heard.
+    expect(request?.text).toContain(
+      "The Panel expects this rapid review by Wednesday 25 March 2026. The partnership's own timetable finishes on Tuesday 24 March 2026. The review works to the partnership's timetable: the Panel's date is 1 working day later.",
+    );
+    expect(request?.text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+  });
+
   it('asks the chair once per wait, however often it runs', async () => {
     const { service, mailer, record } = await aCaseAwaitingDecision();
 

@@ -64,6 +64,31 @@ describe('collate-report (Day 11)', () => {
     expect(text).toMatch(/Children's Social Care\nMissing/);
   });
 
+  it('puts both dates side by side, which one the review works to, and whether the notifications came on time', async () => {
+    const { service, documents, record } = await aCaseAtCollation();
+
+    await collateReport(service, { caseId: record.caseId });
+
+    const text = await pdfText(documents.objects.get(`cases/${record.caseId}/collated-report.pdf`)!.body);
+    // The invented case: the Panel was notified on Wednesday 4 March, the partnership told the same day.
+    expect(text).toContain(
+      [
+        'When the review is due',
+        'Panel expects review by',
+        'Wednesday 25 March 2026',
+        "Partnership's own Day 15",
+        'Tuesday 24 March 2026',
+      ].join('\n'),
+    );
+    const prose = text.replace(/\s+/g, ' ');
+    expect(prose).toContain(
+      "The review works to the partnership's timetable: the Panel's date is 1 working day later.",
+    );
+    expect(prose).toContain('The local authority notified the Panel on time (due by Tuesday 10 March 2026).');
+    expect(prose).toContain('The partnership was told on time (due by Tuesday 10 March 2026).');
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+  });
+
   it('names no child in the report', async () => {
     const { service, documents, record } = await aCaseAtCollation();
 

@@ -1,14 +1,16 @@
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
+import { sampleNotification } from '../../../local/sample-notification.ts';
 import { submitToPanel } from '../../../shared/use-cases/submit-to-panel.ts';
 import { collatedReportPdf } from '../../../shared/workflow/papers.ts';
 import { pdfText } from './pdf-text.ts';
 import { childNames, fakeService, openSampleCase, sampleDecision, testProfile } from './workflow-fakes.ts';
 
 describe('submit-to-panel (Day 15)', () => {
-  async function aDecidedCase() {
+  async function aDecidedCase(notification = sampleNotification()) {
     const fakes = fakeService('2026-03-23T15:00:03Z');
     const record = await openSampleCase(fakes.cases, {
+      notification,
       changes: { status: 'decided', decision: sampleDecision },
     });
     const { agencies } = await fakes.cases.getCaseFile(record.caseId);
@@ -66,6 +68,35 @@ describe('submit-to-panel (Day 15)', () => {
     for (const text of [letter, decision, report, mailer.sent[0]?.message.text]) {
       for (const name of childNames()) expect(text).not.toContain(name);
     }
+  });
+
+  it('gives the Panel both dates in the letter, which one the review works to, and whether the notifications were late', async () => {
+    // Invented: the local authority became aware on Friday 20 February 2026 and notified the Panel
+    // on Monday 2 March, so the Panel's date (Monday 23 March) comes a working day before Day 15.
+    const notification = sampleNotification();
+    notification.incident = {
+      ...notification.incident,
+      occurredOn: '2026-02-19',
+      localAuthorityAwareOn: '2026-02-20',
+      panelNotifiedOn: '2026-03-02',
+    };
+    const { service, mailer, record } = await aDecidedCase(notification);
+
+    await submitToPanel(service, { caseId: record.caseId });
+
+    const letter = await pdfText(mailer.sent[0]!.message.attachments![0]!.content);
+    expect(letter).toContain(
+      [
+        'Panel expects review by',
+        'Monday 23 March 2026',
+        "Partnership's own Day 15",
+        'Tuesday 24 March 2026',
+      ].join('\n'),
+    );
+    expect(letter.replace(/\s+/g, ' ')).toContain(
+      "The review works to the Panel's date, 1 working day earlier. The local authority notified the Panel late (due by Friday 27 February 2026). The partnership was told late (due by Friday 27 February 2026).",
+    );
+    expect(letter).not.toMatch(/\d{4}-\d{2}-\d{2}/);
   });
 
   it('stores the letter and the decision with the case, and marks the case submitted with the message id', async () => {
