@@ -60,7 +60,13 @@ function callerFor(route: Route, event: ApiEvent): StaffMember | undefined {
   if (!roles.some((role) => allowed.includes(role))) {
     throw new ForbiddenError(`This needs one of these roles: ${allowed.join(', ')}`);
   }
-  return { id, roles };
+  const name =
+    typeof claims.name === 'string' && claims.name
+      ? claims.name
+      : typeof claims.email === 'string' && claims.email
+        ? claims.email
+        : undefined;
+  return { id, roles, ...(name ? { name } : {}) };
 }
 
 function parseBody(event: ApiEvent): unknown {

@@ -44,7 +44,14 @@ export const caseRecord = z.object({
   agencyIds: z.array(agencyId).check(z.minLength(1)),
   /** The step the workflow last reported, for the case page and the engineer on call. */
   currentStep: nonEmpty(),
-  decision: z.optional(z.extend(rapidReviewDecision, { decidedAt: isoInstant, decidedBy: nonEmpty() })),
+  decision: z.optional(
+    z.extend(rapidReviewDecision, {
+      decidedAt: isoInstant,
+      decidedBy: nonEmpty(),
+      /** The chair's name as their sign-in gave it: what the papers print (never `decidedBy`, an internal id). */
+      decidedByName: z.optional(nonEmpty()),
+    }),
+  ),
   failure: z.optional(z.object({ step: z.string(), error: z.string(), at: isoInstant })),
   createdAt: isoInstant,
   updatedAt: isoInstant,

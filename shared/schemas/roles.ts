@@ -19,4 +19,6 @@ export const systemActor = (component: string): Actor => ({ kind: 'system', id: 
 export interface StaffMember {
   id: string;
   roles: readonly StaffRole[];
+  /** The person's name, as their sign-in names them (the ID token's `name`, or their email), for what people read. */
+  name?: string;
 }

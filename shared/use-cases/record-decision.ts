@@ -119,6 +119,7 @@ export async function recordDecision(
     ...answers,
     decidedAt: service.clock.now().toISOString(),
     decidedBy: submission.chair.id,
+    ...(submission.chair.name ? { decidedByName: submission.chair.name } : {}),
   };
   const actor: Actor = { kind: 'staff', id: submission.chair.id, role: 'rrg-chair' };
   const record = await saveDecision(service, parsedId.data, decision, actor);

@@ -60,7 +60,11 @@ export async function submitToPanel(
   const coveringLetter = await storedOrRendered(
     documents,
     caseDocumentKeys.coveringLetter(record.caseId),
-    () => coveringLetterPdf(decided, { ...context, chairName: profile.rapidReviewGroup.chair.name }),
+    () =>
+      coveringLetterPdf(decided, {
+        ...context,
+        chairName: decided.decision?.decidedByName ?? profile.rapidReviewGroup.chair.name,
+      }),
   );
   const decisionDocument = await storedOrRendered(documents, caseDocumentKeys.decision(record.caseId), () =>
     decisionPdf(decided, context),

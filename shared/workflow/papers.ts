@@ -180,7 +180,7 @@ export async function decisionPdf(record: Decided, context: PaperContext): Promi
           ['Case reference', record.reference],
           ['Panel reference', record.panelReference],
           ['Decided at', formatInstant(decision.decidedAt, context.timeZone)],
-          ['Recorded by', decision.decidedBy],
+          ['Recorded by', decision.decidedByName ?? 'The chair of the Rapid Review Group'],
         ],
       },
       { kind: 'heading', text: 'Local Child Safeguarding Practice Review' },

@@ -96,7 +96,12 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
     const response = await decide(aDecision);
 
     expect(response.status).toBe(201);
-    const expected = { ...aDecision, decidedAt: '2026-03-24T15:30:00.000Z', decidedBy: rrgChair.sub };
+    const expected = {
+      ...aDecision,
+      decidedAt: '2026-03-24T15:30:00.000Z',
+      decidedBy: rrgChair.sub,
+      decidedByName: 'Chair Person (demo)',
+    };
     expect(response.body).toEqual(expected);
     expect(store.caseOf(caseId)).toMatchObject({ status: 'decided', decision: expected });
     expect(store.auditOf(caseId).at(-1)).toMatchObject({

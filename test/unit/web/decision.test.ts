@@ -195,6 +195,7 @@ describe('the decision pages', () => {
       commissionLocalReview: true,
       recommendNationalReview: false,
       decidedBy: testUser('rrg-chair').id,
+      decidedByName: testUser('rrg-chair').name,
       decidedAt: '2026-03-23T15:30:00.000Z',
     });
     const html = String(confirmation.body);

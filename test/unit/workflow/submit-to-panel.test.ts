@@ -63,7 +63,9 @@ describe('submit-to-panel (Day 15)', () => {
     expect(decision).toContain('does not recommend a national review');
     expect(decision).toContain('multi-agency information sharing');
     expect(decision).toContain('the learning is local to the partnership');
-    expect(decision).toContain('user-rrg-chair-test');
+    // No internal id: a decision recorded without the chair's name says who in words.
+    expect(decision).not.toContain('user-rrg-chair-test');
+    expect(decision).toContain('The chair of the Rapid Review Group');
     expect(decision).toContain('15:00 on Monday 23 March 2026 (UK time)');
     for (const text of [letter, decision, report, mailer.sent[0]?.message.text]) {
       for (const name of childNames()) expect(text).not.toContain(name);
@@ -112,6 +114,27 @@ describe('submit-to-panel (Day 15)', () => {
       eventId: `${record.caseId}:SubmitToPanel`,
       details: { messageId: 'message-1', attachments: 3 },
     });
+  });
+
+  it('names the chair who recorded the decision, never an internal id, in the decision and the covering letter', async () => {
+    const { service, cases, documents, record } = await aDecidedCase();
+    const decided = (await cases.getCase(record.caseId))!;
+    cases.overwriteCase({
+      ...decided,
+      decision: { ...decided.decision!, decidedByName: 'Deputy Chair Person (demo)' },
+    });
+
+    await submitToPanel(service, { caseId: record.caseId });
+
+    const decision = await pdfText(
+      documents.objects.get(`cases/${record.caseId}/decision.pdf`)!.body as Uint8Array,
+    );
+    const letter = await pdfText(
+      documents.objects.get(`cases/${record.caseId}/covering-letter.pdf`)!.body as Uint8Array,
+    );
+    expect(decision).toContain('Deputy Chair Person (demo)');
+    expect(decision).not.toContain(decided.decision!.decidedBy);
+    expect(letter).toContain('Deputy Chair Person (demo)');
   });
 
   it('never sends the Panel a second email, even when an earlier run stopped before marking the case', async () => {

@@ -105,12 +105,18 @@ export function testService(options: {
 export interface TestCaller {
   sub: string;
   groups: StaffRole[];
+  /** The ID token's `name` claim, when the test gives one. */
+  name?: string;
 }
 
 export const notifier: TestCaller = { sub: 'user-notifier-demo', groups: ['notifier'] };
 export const partnershipTeam: TestCaller = { sub: 'user-team-demo', groups: ['partnership-team'] };
 export const rrgMember: TestCaller = { sub: 'user-member-demo', groups: ['rrg-member'] };
-export const rrgChair: TestCaller = { sub: 'user-chair-demo', groups: ['rrg-chair'] };
+export const rrgChair: TestCaller = {
+  sub: 'user-chair-demo',
+  groups: ['rrg-chair'],
+  name: 'Chair Person (demo)',
+};
 
 /** Builds the API Gateway v2 event for a route, as API Gateway (or the local API) would. */
 export function apiEvent(request: {
@@ -123,7 +129,11 @@ export function apiEvent(request: {
   caller?: TestCaller;
 }): ApiEvent {
   const claims = request.caller
-    ? { sub: request.caller.sub, 'cognito:groups': `[${request.caller.groups.join(' ')}]` }
+    ? {
+        sub: request.caller.sub,
+        'cognito:groups': `[${request.caller.groups.join(' ')}]`,
+        ...(request.caller.name ? { name: request.caller.name } : {}),
+      }
     : undefined;
   return {
     version: '2.0',
