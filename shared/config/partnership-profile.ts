@@ -22,6 +22,12 @@ export const partnershipProfile = z.object({
   partnershipTeamAddress: emailAddress,
   rapidReviewGroup: z.object({
     chair: person,
+    /**
+     * Members who may chair a case in the chair's place (a rotating chair, a deputy): they get the
+     * papers, and are copied on the chair's decision-due and overdue emails; any of them, signed
+     * in with the chair's role, may record the group's decision.
+     */
+    deputyChairs: z._default(z.array(person), []),
     members: z.array(person).check(z.minLength(1)),
   }),
   executiveBoard: z.optional(person),
@@ -220,4 +226,13 @@ export function forgetPartnershipProfile(): void {
 /** The timetable rules this deployment runs by: the profile's, or the defaults (the Panel's guidance and the partnership's framework). */
 export function rulesOf(profile: Pick<PartnershipProfile, 'rules'>): RapidReviewRules {
   return profile.rules ?? defaultRapidReviewRules;
+}
+
+/** The deputy chairs' addresses that are not the chair's own: whom the chair's emails copy. */
+export function deputyChairAddresses(profile: Pick<PartnershipProfile, 'rapidReviewGroup'>): string[] {
+  const { chair, deputyChairs } = profile.rapidReviewGroup;
+  const chairAddress = chair.email.toLowerCase();
+  return [...new Set(deputyChairs.map((deputy) => deputy.email))].filter(
+    (address) => address.toLowerCase() !== chairAddress,
+  );
 }

@@ -1,4 +1,4 @@
-import { rulesOf } from '../config/partnership-profile.ts';
+import { deputyChairAddresses, rulesOf } from '../config/partnership-profile.ts';
 import type * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import {
@@ -41,13 +41,15 @@ export async function awaitDecision(
 
   const profile = service.profile;
   const now = service.clock.now();
+  const message = decisionRequestEmail(emailContext(profile, record), profile.rapidReviewGroup.chair, {
+    attempt,
+    dueAt: decisionDueAt(record, attempt, now, rulesOf(profile)),
+    caseUrl: caseUrl(service.publicBaseUrl, caseId),
+  });
+  const deputies = deputyChairAddresses(profile);
   await service.mailer.sendOnce(
     `${caseId}:AwaitDecision:${attempt}`,
-    decisionRequestEmail(emailContext(profile, record), profile.rapidReviewGroup.chair, {
-      attempt,
-      dueAt: decisionDueAt(record, attempt, now, rulesOf(profile)),
-      caseUrl: caseUrl(service.publicBaseUrl, caseId),
-    }),
+    deputies.length ? { ...message, cc: [...(message.cc ?? []), ...deputies] } : message,
   );
   return { outcome: 'waiting' };
 }

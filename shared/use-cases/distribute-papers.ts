@@ -20,9 +20,9 @@ export async function distributePapers(
   if (hasReached(record.status, 'awaiting-decision')) return { recipients: 0 };
   const profile = service.profile;
   const context = emailContext(profile, record);
-  const { chair, members } = profile.rapidReviewGroup;
+  const { chair, deputyChairs, members } = profile.rapidReviewGroup;
   const recipients = new Map<string, { name: string; email: string }>();
-  for (const person of [chair, ...members]) {
+  for (const person of [chair, ...deputyChairs, ...members]) {
     const key = person.email.toLowerCase();
     if (!recipients.has(key)) recipients.set(key, person);
   }

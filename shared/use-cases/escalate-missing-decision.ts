@@ -1,3 +1,4 @@
+import { deputyChairAddresses } from '../config/partnership-profile.ts';
 import type * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import {
@@ -24,13 +25,15 @@ export async function escalateMissingDecision(
   const profile = service.profile;
   const step = `${caseId}:EscalateMissingDecision:${attempt}`;
   const lastAttempt = attempt >= MAX_DECISION_WAITS;
+  const message = decisionOverdueEmail(emailContext(profile, record), profile.rapidReviewGroup.chair, {
+    attempt,
+    lastAttempt,
+    caseUrl: caseUrl(service.publicBaseUrl, caseId),
+  });
+  const deputies = deputyChairAddresses(profile);
   await service.mailer.sendOnce(
     step,
-    decisionOverdueEmail(emailContext(profile, record), profile.rapidReviewGroup.chair, {
-      attempt,
-      lastAttempt,
-      caseUrl: caseUrl(service.publicBaseUrl, caseId),
-    }),
+    deputies.length ? { ...message, cc: [...(message.cc ?? []), ...deputies] } : message,
   );
   await writeOnce(() =>
     service.cases.updateCase(

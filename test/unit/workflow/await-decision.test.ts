@@ -34,6 +34,26 @@ describe('await-decision', () => {
     expect(sfnMock.calls()).toHaveLength(0);
   });
 
+  it('copies the deputy chairs the profile names, who may chair the case in the chair’s place', async () => {
+    const { service, mailer, record } = await aCaseAwaitingDecision();
+    const profile = {
+      ...service.profile,
+      rapidReviewGroup: {
+        ...service.profile.rapidReviewGroup,
+        deputyChairs: [
+          { name: 'Deputy Chair (test)', email: 'rrg-deputy@example.org' },
+          // The chair listed as a deputy too: not copied on their own email.
+          { name: 'Chair Person (test)', email: 'RRG-Chair@example.org' },
+        ],
+      },
+    };
+
+    await awaitDecision({ ...service, profile }, { caseId: record.caseId, taskToken: TOKEN, attempt: 1 });
+
+    const [request] = mailer.to('rrg-chair@example.org');
+    expect(request?.cc).toEqual(['rrg-deputy@example.org']);
+  });
+
   it('tells the chair both dates and which one the review works to', async () => {
     const { service, mailer, record } = await aCaseAwaitingDecision();
 
