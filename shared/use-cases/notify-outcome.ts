@@ -4,8 +4,8 @@ import { emailContext, outcomeEmail } from '../workflow/emails.ts';
 import { advanceCase, CaseNotReadyError, workflowActor } from '../workflow/steps.ts';
 
 /**
- * After submission: tells the notifier and each agency's single point of contact that the
- * outcome went to the Panel, with the decision in two sentences (no reasons: they may describe
+ * After submission: tells the notifier, each agency's single point of contact and the
+ * partnership's Executive Board (when the profile names it) that the outcome went to the Panel, with the decision in two sentences (no reasons: they may describe
  * the family). One email per person and per case; the case is then complete.
  *
  * @throws CaseNotReadyError when the outcome has not been submitted to the Panel.
@@ -26,7 +26,8 @@ export async function notifyOutcome(
     file.audit.find((event) => event.eventId === `${record.caseId}:SubmitToPanel`)?.at ?? record.updatedAt;
   const context = emailContext(service.profile, record);
   const { decision } = record;
-  await service.mailer.sendEachOnce([
+  const board = service.profile.executiveBoard;
+  const emails = [
     {
       key: `${record.caseId}:NotifyOutcome:notifier`,
       message: outcomeEmail(context, { email: record.notifierEmail }, decision, submittedAt),
@@ -35,7 +36,17 @@ export async function notifyOutcome(
       key: `${record.caseId}:NotifyOutcome:${agency.agencyId}`,
       message: outcomeEmail(context, agency.spoc, decision, submittedAt),
     })),
-  ]);
+    // The partnership's Executive Board, when the profile names it, is told the decision too.
+    ...(board
+      ? [
+          {
+            key: `${record.caseId}:NotifyOutcome:executive-board`,
+            message: outcomeEmail(context, board, decision, submittedAt),
+          },
+        ]
+      : []),
+  ];
+  await service.mailer.sendEachOnce(emails);
 
   await advanceCase(
     service.cases,
@@ -45,10 +56,12 @@ export async function notifyOutcome(
       actor: workflowActor,
       at: service.clock.now().toISOString(),
       action: 'outcome.notified',
-      reason: 'Outcome sent to the notifier and every agency; Rapid Review complete',
-      details: { recipients: file.agencies.length + 1 },
+      reason: board
+        ? 'Outcome sent to the notifier, every agency and the Executive Board; Rapid Review complete'
+        : 'Outcome sent to the notifier and every agency; Rapid Review complete',
+      details: { recipients: emails.length },
       eventId: `${record.caseId}:NotifyOutcome`,
     },
   );
-  return { recipients: file.agencies.length + 1 };
+  return { recipients: emails.length };
 }

@@ -30,6 +30,26 @@ describe('notify-outcome', () => {
     expect(police?.text).toContain('does not recommend a national review');
   });
 
+  it('tells the Executive Board the decision when the profile names it, once', async () => {
+    const { service, mailer, cases, record } = await aSubmittedCase();
+    const profile = {
+      ...service.profile,
+      executiveBoard: { name: 'Board Chair (test)', email: 'executive-board@example.org' },
+    };
+
+    const withBoard = { cases: service.cases, clock: service.clock, mailer: service.mailer, profile };
+
+    const result = await notifyOutcome(withBoard, { caseId: record.caseId });
+    await notifyOutcome(withBoard, { caseId: record.caseId });
+
+    expect(result.recipients).toBe(6);
+    const [board, ...again] = mailer.to('executive-board@example.org');
+    expect(again).toEqual([]);
+    expect(board?.text).toContain('Dear Board Chair (test)');
+    expect(board?.text).toContain('decided to commission a Local Child Safeguarding Practice Review');
+    expect(cases.auditOf(record.caseId).at(-1)?.reason).toContain('the Executive Board');
+  });
+
   it('leaves out the reasons and every child name', async () => {
     const { service, mailer, record } = await aSubmittedCase();
 
