@@ -4,6 +4,7 @@ import { type PartnershipProfile, rulesOf } from '../config/partnership-profile.
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { milestone } from '../schemas/timetable.ts';
 import { clocksInWords, clocksOf } from './clocks-wording.ts';
+import { fifteenWorkingDays, safeguardingPartners } from './criteria.ts';
 import { formatDate, formatInstant } from './london-time.ts';
 import { decisionSummary, incidentKindLabel } from './wording.ts';
 
@@ -143,8 +144,8 @@ export function decisionRequestEmail(
     subject: `${context.partnershipName}: decision due for Rapid Review ${record.reference} by ${formatInstant(wait.dueAt, timeZone)}`,
     text:
       `Dear ${chair.name},\n\n` +
-      `The papers for Rapid Review ${record.reference} have been sent to the Rapid Review Group. Please record the group's decision (whether to commission a Local Child Safeguarding Practice Review, and whether to recommend a national review, each with reasons) by ${formatInstant(wait.dueAt, timeZone)}.${extended}\n\n` +
-      `${clocksInWords(clocksOf(record.timetable)).sentence}\n\n` +
+      `The papers for Rapid Review ${record.reference} have been sent to the Rapid Review Group. Please record the group's decision (whether to commission a Local Child Safeguarding Practice Review, and whether to recommend a national review, each with reasons) by ${formatInstant(wait.dueAt, timeZone)}.${extended} The decision on a local review is for ${safeguardingPartners}.\n\n` +
+      `${clocksInWords(clocksOf(record.timetable)).sentence} ${fifteenWorkingDays}\n\n` +
       `The case:\n${wait.caseUrl}` +
       SIGN_OFF(context),
   };
@@ -167,7 +168,7 @@ export function decisionOverdueEmail(
     subject: `${context.partnershipName}: overdue: decision for Rapid Review ${record.reference} (escalation ${escalation.attempt})`,
     text:
       `Dear ${chair.name},\n\n` +
-      `No Rapid Review Group decision has been recorded for Rapid Review ${record.reference}. The outcome was due to reach the Panel by ${formatInstant(panelDueAt, timeZone)}.\n\n` +
+      `No Rapid Review Group decision has been recorded for Rapid Review ${record.reference}. The outcome was due to reach the Panel by ${formatInstant(panelDueAt, timeZone)}. ${fifteenWorkingDays}\n\n` +
       `${next}\n\nRecord the decision on the case:\n${escalation.caseUrl}` +
       SIGN_OFF(context),
   };

@@ -2,6 +2,7 @@ import { renderPdf } from '../documents/pdf.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { milestone } from '../schemas/timetable.ts';
 import { clocksInWords, clocksOf, timelinessInWords } from './clocks-wording.ts';
+import { fifteenWorkingDays } from './criteria.ts';
 import { formatDate, formatDateOf, formatInstant, formatInstantCompact, zoneLabel } from './london-time.ts';
 import { decisionSentences, decisionSummary, incidentKindLabel } from './wording.ts';
 
@@ -52,7 +53,7 @@ function dueInWords(record: CaseRecord) {
       ['Panel expects review by', words.panelDate],
       ["Partnership's own Day 15", words.localDate],
     ] as [string, string][],
-    lines: [words.governs, timeliness.panelNotified, timeliness.partnershipTold],
+    lines: [words.governs, timeliness.panelNotified, timeliness.partnershipTold, fifteenWorkingDays],
   };
 }
 

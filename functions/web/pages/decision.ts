@@ -4,6 +4,15 @@ import { type CaseRecord, rapidReviewDecision } from '../../../shared/schemas/ca
 import { caseId as caseIdSchema, textMessages } from '../../../shared/schemas/primitives.ts';
 import { recordDecision } from '../../../shared/use-cases/record-decision.ts';
 import { invalidFields } from '../../../shared/validation.ts';
+import { clocksInWords, clocksOf } from '../../../shared/workflow/clocks-wording.ts';
+import {
+  fifteenWorkingDays,
+  leadAndDelegatedPartners,
+  regulation11,
+  regulation11Note,
+  safeguardingPartners,
+  workingTogether2023,
+} from '../../../shared/workflow/criteria.ts';
 import { formErrors } from '../forms.ts';
 import {
   notFound,
@@ -152,6 +161,14 @@ function questionPage(record: CaseRecord, answers: DecisionAnswers, errors?: Inv
     {
       pageTitle: 'Record the Rapid Review Group’s decision',
       record,
+      criteria: {
+        regulation11,
+        regulation11Note,
+        workingTogether2023,
+        safeguardingPartners,
+        leadAndDelegatedPartners,
+      },
+      due: { clocks: clocksInWords(clocksOf(record.timetable)).sentence, fifteenWorkingDays },
       answers,
       ids: decisionFieldIds,
       ...(errors?.length ? { errors: formErrors(errors, idFor) } : {}),

@@ -290,6 +290,22 @@ describe('the cases pages', () => {
       );
     });
 
+    it('says under the dates that the 15 working days are the Panel’s expectation, not a statute', async () => {
+      // Prepare
+      const { caseId } = await aCase({ status: 'awaiting-summaries' });
+      const browser = signedIn(testUser('partnership-team'));
+
+      // Act
+      const result = await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }));
+
+      // Assess
+      const html = unescaped(result.body);
+      expect(html).toContain(
+        '<p class="govuk-body" id="fifteen-working-days">The 15 working days are the Panel’s expectation, not a statute. Days 1 to 15 are the partnership’s own plan for meeting it.</p>',
+      );
+      expect(html).not.toMatch(/statutory/i);
+    });
+
     it('says when the Panel’s date governs and when the notifications were late', async () => {
       // Prepare
       const { caseId } = await aCase({ status: 'awaiting-summaries', incident: panelFirst });

@@ -78,6 +78,78 @@ describe('the decision pages', () => {
     expect(html).toContain(`value="${browser.csrfToken}"`);
   });
 
+  describe('the words on the question page', () => {
+    async function questionPage(): Promise<string> {
+      const result = await app(webEvent({ path: `/cases/${caseId}/decision`, cookies: chair().cookies }));
+      expect(result.statusCode).toBe(200);
+      return String(result.body).replaceAll('&#39;', "'");
+    }
+
+    it('quotes regulation 11 word for word, with its paragraph letters, and cites it', async () => {
+      // Act
+      const html = await questionPage();
+
+      // Assess: the words of SI 2018/789 reg. 11 as made, typed here from legislation.gov.uk.
+      const quoted = html.match(/<blockquote[^>]*>([\s\S]*?)<\/blockquote>/)?.[1] ?? '';
+      const text = quoted
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+      expect(text).toBe(
+        [
+          'The criteria to be taken into account by the safeguarding partners for the purpose of section 16F(1) of the Act include whether the case in question—',
+          '(a) highlights or may highlight improvements needed to safeguard and promote the welfare of children, including where those improvements have been previously identified;',
+          '(b) highlights or may highlight recurrent themes in the safeguarding and promotion of the welfare of children;',
+          '(c) highlights or may highlight concerns regarding two or more agencies working together effectively to safeguard and promote the welfare of children;',
+          '(d) is one which the Child Safeguarding Practice Review Panel have considered and concluded a local review may be more appropriate.',
+        ].join(' '),
+      );
+      expect(html).toContain(
+        'Regulation 11, The Child Safeguarding Practice Review and Relevant Agency (England) Regulations 2018</a>',
+      );
+      expect(html).toContain('href="https://www.legislation.gov.uk/uksi/2018/789/regulation/11/made"');
+    });
+
+    it('names the edition of Working Together the have-regard-to list comes from, and says it is a summary', async () => {
+      // Act
+      const html = await questionPage();
+
+      // Assess
+      expect(html).toContain('Working Together to Safeguard Children 2023, chapter 5</a>');
+      expect(html).toMatch(/In summary \(this is not a quotation: read the guidance for its exact words\)/);
+      expect(html).toMatch(
+        /<li>more than one local authority, police area or integrated care board is involved[^<]*<\/li>/,
+      );
+      expect(html).not.toMatch(/Working Together to Safeguard Children 20(18|15)/);
+    });
+
+    it('says whose decision it is in the 2023 names, never a clinical commissioning group', async () => {
+      // Act
+      const html = await questionPage();
+
+      // Assess
+      expect(html).toContain(
+        'the safeguarding partners (the local authority, the chief officer of police and the integrated care board)',
+      );
+      expect(html).toContain('lead safeguarding partner');
+      expect(html).toContain('delegated safeguarding partner');
+      expect(html).not.toMatch(/clinical commissioning|\bCCGs?\b/i);
+    });
+
+    it('shows when the review is due and says the 15 working days are the Panel’s expectation, not a statute', async () => {
+      // Act
+      const html = await questionPage();
+
+      // Assess: the invented case was notified to the Panel on Wednesday 4 March 2026, the day the partnership heard.
+      const due = html.match(/<div class="govuk-inset-text" id="when-due">([\s\S]*?)<\/div>/)?.[1] ?? '';
+      expect(due).toContain('The Panel expects this rapid review by Wednesday 25 March 2026.');
+      expect(due).toContain(
+        "The 15 working days are the Panel's expectation, not a statute. Days 1 to 15 are the partnership's own plan for meeting it.",
+      );
+      expect(html).not.toMatch(/statutory/i);
+    });
+  });
+
   it('names every missing answer in the error summary, each linking to its field', async () => {
     // Prepare
     const browser = chair();

@@ -75,3 +75,17 @@ describe('the layout of every page', () => {
     expect(header).toContain('href="/notify"');
   });
 });
+
+describe('the start page’s words', () => {
+  it('calls the 15 working days the Panel’s expectation, not a statute, and Days 1 to 15 the partnership’s', async () => {
+    // Act
+    const html = await startPage();
+
+    // Assess
+    expect(html).toContain('follow each case through the partnership’s Days 1 to 15');
+    expect(html).toContain(
+      'the Panel expects a rapid review within 15 working days of being notified: its expectation, not a statute',
+    );
+    expect(html).not.toMatch(/statutory/i);
+  });
+});

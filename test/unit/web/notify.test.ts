@@ -484,6 +484,12 @@ describe('notify a serious incident: the pages', () => {
       // Both clocks, and which one the review works to.
       expect(html).toContain('The Panel expects this rapid review by Wednesday 25 March 2026.');
       expect(html).toContain('The partnership&#39;s own timetable finishes on Tuesday 24 March 2026.');
+      // The 15 working days: the Panel's expectation, not a statute; Days 1 to 15 the partnership's plan.
+      expect(html).toContain(
+        'The Panel expects the rapid review within 15 working days of being notified: that is the Panel’s expectation, not a statute.',
+      );
+      expect(html).toContain('Days 1 to 15, counted from the day it heard: that is its own plan.');
+      expect(html).not.toMatch(/statutory/i);
     });
 
     it('opens one case when the same draft is sent twice at once (a double click)', async () => {

@@ -67,6 +67,21 @@ describe('await-decision', () => {
     expect(request?.text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
   });
 
+  it('says the 15 working days are the Panel’s expectation, not a statute, and whose decision it is, in the 2023 names', async () => {
+    const { service, mailer, record } = await aCaseAwaitingDecision();
+
+    await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 1 });
+
+    const [request] = mailer.to('rrg-chair@example.org');
+    expect(request?.text).toContain(
+      "The 15 working days are the Panel's expectation, not a statute. Days 1 to 15 are the partnership's own plan for meeting it.",
+    );
+    expect(request?.text).toContain(
+      'The decision on a local review is for the safeguarding partners (the local authority, the chief officer of police and the integrated care board).',
+    );
+    expect(request?.text).not.toMatch(/statutory|clinical commissioning|\bCCGs?\b/i);
+  });
+
   it('asks the chair once per wait, however often it runs', async () => {
     const { service, mailer, record } = await aCaseAwaitingDecision();
 

@@ -89,6 +89,19 @@ describe('collate-report (Day 11)', () => {
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
   });
 
+  it('says the 15 working days are the Panel’s expectation, not a statute, and Days 1 to 15 the partnership’s plan', async () => {
+    const { service, documents, record } = await aCaseAtCollation();
+
+    await collateReport(service, { caseId: record.caseId });
+
+    const text = await pdfText(documents.objects.get(`cases/${record.caseId}/collated-report.pdf`)!.body);
+    const prose = text.replace(/\s+/g, ' ');
+    expect(prose).toContain(
+      "The 15 working days are the Panel's expectation, not a statute. Days 1 to 15 are the partnership's own plan for meeting it.",
+    );
+    expect(prose).not.toMatch(/statutory/i);
+  });
+
   it('names no child in the report', async () => {
     const { service, documents, record } = await aCaseAtCollation();
 

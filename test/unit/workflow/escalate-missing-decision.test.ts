@@ -49,6 +49,18 @@ describe('escalate-missing-decision', () => {
     ).toHaveLength(2);
   });
 
+  it('says beside the missed date that the 15 working days are the Panel’s expectation, not a statute', async () => {
+    const { service, mailer, record } = await aCaseWithNoDecision();
+
+    await escalateMissingDecision(service, { caseId: record.caseId, attempt: 1 });
+
+    const text = mailer.sent[0]?.message.text ?? '';
+    expect(text).toContain(
+      "The 15 working days are the Panel's expectation, not a statute. Days 1 to 15 are the partnership's own plan for meeting it.",
+    );
+    expect(text).not.toMatch(/statutory/i);
+  });
+
   it('on the last wait says the workflow stops and the team must act', async () => {
     const { service, mailer, record } = await aCaseWithNoDecision();
 

@@ -101,6 +101,25 @@ describe('submit-to-panel (Day 15)', () => {
     expect(letter).not.toMatch(/\d{4}-\d{2}-\d{2}/);
   });
 
+  it('never calls the 15 working days statutory in the email or the papers to the Panel', async () => {
+    const { service, mailer, record } = await aDecidedCase();
+
+    await submitToPanel(service, { caseId: record.caseId });
+
+    const message = mailer.sent[0]?.message;
+    const [letter, decision, report] = await Promise.all(
+      (message?.attachments ?? []).map(async (attachment) =>
+        (await pdfText(attachment.content)).replace(/\s+/g, ' '),
+      ),
+    );
+    expect(letter).toContain(
+      "The 15 working days are the Panel's expectation, not a statute. Days 1 to 15 are the partnership's own plan for meeting it.",
+    );
+    for (const text of [message?.subject, message?.text, letter, decision, report]) {
+      expect(text).not.toMatch(/statutory|clinical commissioning|\bCCGs?\b/i);
+    }
+  });
+
   it('stores the letter and the decision with the case, and marks the case submitted with the message id', async () => {
     const { service, cases, documents, record } = await aDecidedCase();
 
