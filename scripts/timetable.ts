@@ -15,7 +15,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { CalendarRangeError } from '../shared/calendar/working-days.ts';
 import { defaultRapidReviewRules } from '../shared/rapid-review-rules.ts';
-import type { Timetable } from '../shared/schemas/timetable.ts';
+import { planDayOf, type Timetable } from '../shared/schemas/timetable.ts';
 import { planRapidReview, type RapidReviewPlanRequest, TimetableInputError } from '../shared/timetable.ts';
 
 const USAGE =
@@ -221,7 +221,7 @@ export function timetableTable(timetable: Timetable, timeZone = defaultRapidRevi
     row('Day', 'Milestone', 'Date', 'Starts', 'Due'),
     ...timetable.milestones.map((step) =>
       row(
-        String(step.day),
+        String(planDayOf(timetable, step) ?? '–'),
         step.name,
         readableDate(step.date),
         localTime(step.startsAt, timeZone),

@@ -192,9 +192,12 @@ export interface GoverningPlan {
  *
  * When the Panel's date falls before the local submission date, the milestones are pulled back so
  * that the submission is due on the Panel's date: each milestone keeps its distance in working
- * days from the submission (Day 12's papers stay three working days before it), but is never
- * earlier than the next working day after receipt (`receivedOn`), and never later than its local
- * date (pulling back moves nothing later). Milestones already due by then keep their local date.
+ * days from the submission (Day 12's papers stay three working days before it, a milestone after
+ * the submission stays as far after it), but is never earlier than the next working day after
+ * receipt (`receivedOn`), never later than its local date (pulling back moves nothing later),
+ * and never before the milestone before it. Day 1, the requests, stays the day work starts. So
+ * when the Panel's date had already passed, or falls too soon, for that, the submission is
+ * planned as soon as the milestones before it allow, and `dueDate` still says the Panel's date.
  * @throws CalendarRangeError when a date falls outside the bank holiday calendar.
  */
 export function governingPlan(input: {
@@ -215,13 +218,16 @@ export function governingPlan(input: {
     };
   }
   const earliest = nextWorkingDay(receivedOn);
-  const milestoneDates = localDates.map((local, index) => {
+  const later = (a: CalendarDate, b: CalendarDate) => (CalendarDate.compare(a, b) < 0 ? b : a);
+  const earlier = (a: CalendarDate, b: CalendarDate) => (CalendarDate.compare(a, b) > 0 ? b : a);
+  const milestoneDates: CalendarDate[] = [];
+  localDates.forEach((local, index) => {
     const distance = workingDaysBetween(local, localDue);
-    const pulled = distance >= 0 ? subtractWorkingDays(panelDate, distance) : panelDate;
-    const floored = CalendarDate.compare(pulled, earliest) < 0 ? earliest : pulled;
-    const date = CalendarDate.compare(floored, local) > 0 ? local : floored;
-    // The submission itself is due on the Panel's date, whatever the floor says.
-    return index === submissionIndex ? panelDate : date;
+    const pulled =
+      distance >= 0 ? subtractWorkingDays(panelDate, distance) : addWorkingDays(panelDate, -distance);
+    const date = earlier(later(pulled, earliest), local);
+    const previous = milestoneDates[index - 1];
+    milestoneDates.push(previous === undefined ? date : later(date, previous));
   });
   return {
     dueDate: panelDate,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SeriousIncidentNotification } from '../../shared/schemas/notification.ts';
+import { planDayOf } from '../../shared/schemas/timetable.ts';
 import { isoDateOf } from '../../shared/workflow/london-time.ts';
 import { agencyLinkIn, type CaseView, type InboxEmail, type ReviewClient } from './review-client.ts';
 
@@ -45,7 +46,8 @@ export function demoSummaryPdf(agency: string): Uint8Array {
 /** The day of the partnership's plan a date falls on, from the case's timetable (undefined before Day 1 or between listed days). */
 function planDay(view: CaseView, at: string): number | undefined {
   const date = isoDateOf(at, 'Europe/London');
-  return view.timetable.find((milestone) => milestone.date === date)?.day;
+  const step = view.timetable.find((milestone) => milestone.date === date);
+  return step ? planDayOf(view.clocks, step) : undefined;
 }
 
 export function timelineOf(view: CaseView): TimelineEntry[] {

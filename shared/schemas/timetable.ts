@@ -90,3 +90,27 @@ export function governingOf(timetable: Timetable): {
     workingDaysApart: timetable.workingDaysApart ?? 0,
   };
 }
+
+/**
+ * When collation starts (and the agencies' links stop working): the start of the collation day,
+ * but never before the summaries are due. Pulled back to meet the Panel's date, both can fall on
+ * one day; the agencies then keep until the summaries' deadline.
+ */
+export function collationStartsAt(timetable: Timetable): string {
+  const collation = milestone(timetable, 'collateReport').startsAt;
+  const summariesDue = milestone(timetable, 'agencySummariesDue').dueAt;
+  // UTC instants ending Z compare as text; the later one, as text.
+  return [collation, summariesDue].sort()[1] as string;
+}
+
+/**
+ * The day number to print beside a milestone: its Day in the partnership's plan, or none when the
+ * Panel's date has pulled the milestones back (a "Day 15" on the Panel's earlier date would say
+ * something untrue).
+ */
+export function planDayOf(
+  timetable: Pick<Timetable, 'governedBy' | 'workingDaysApart'>,
+  step: Pick<TimetableMilestone, 'day'>,
+): number | undefined {
+  return timetable.governedBy === 'panel' && (timetable.workingDaysApart ?? 0) > 0 ? undefined : step.day;
+}

@@ -1,4 +1,4 @@
-import { milestone } from '../schemas/timetable.ts';
+import { collationStartsAt, milestone } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
 import type { CaseTaskPayload, PlanTimetableResult } from '../workflow/contracts.ts';
 import { loadCase } from '../workflow/steps.ts';
@@ -15,7 +15,7 @@ export async function planTimetable(
   return {
     reminderAt: milestone(timetable, 'remindAgencies').startsAt,
     returnsDueAt: milestone(timetable, 'agencySummariesDue').dueAt,
-    collateAt: milestone(timetable, 'collateReport').startsAt,
+    collateAt: collationStartsAt(timetable),
     papersAt: milestone(timetable, 'distributePapers').startsAt,
   };
 }

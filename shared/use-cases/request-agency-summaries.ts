@@ -1,5 +1,5 @@
 import { agencyLinkUrl, mintAgencyToken } from '../agency-links.ts';
-import { milestone } from '../schemas/timetable.ts';
+import { collationStartsAt } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
 import type { CaseTaskPayload, RequestAgencySummariesResult } from '../workflow/contracts.ts';
 import { agencySummaryRequestEmail, emailContext } from '../workflow/emails.ts';
@@ -23,7 +23,7 @@ export async function requestAgencySummaries(
   const file = await service.cases.getCaseWithAgencies(payload.caseId);
   const record = file.case;
   const context = emailContext(service.profile, record);
-  const expiresAt = milestone(record.timetable, 'collateReport').startsAt;
+  const expiresAt = collationStartsAt(record.timetable);
   const pending = file.agencies
     .filter((agency) => agency.status === 'pending')
     .map((agency) => ({

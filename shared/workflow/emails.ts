@@ -2,7 +2,7 @@ import type { Attachment, EmailMessage } from '../adapters/mailer.ts';
 import { agencyUploadRules } from '../agency-links.ts';
 import { type PartnershipProfile, rulesOf } from '../config/partnership-profile.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
-import { milestone } from '../schemas/timetable.ts';
+import { collationStartsAt, milestone } from '../schemas/timetable.ts';
 import { clocksInWords, clocksOf } from './clocks-wording.ts';
 import { fifteenWorkingDays, safeguardingPartners } from './criteria.ts';
 import { formatDate, formatInstant } from './london-time.ts';
@@ -93,7 +93,7 @@ export function agencyEscalationEmail(
 ): EmailMessage {
   const { record, timeZone } = context;
   const dueAt = milestone(record.timetable, 'agencySummariesDue').dueAt;
-  const collateAt = milestone(record.timetable, 'collateReport').startsAt;
+  const collateAt = collationStartsAt(record.timetable);
   const copied = strategicLead
     ? `This email is copied to ${strategicLead.name}, ${agency.agencyName}'s strategic safeguarding lead, and to the partnership team.`
     : 'This email is copied to the partnership team.';

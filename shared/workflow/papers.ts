@@ -1,6 +1,6 @@
 import { renderPdf } from '../documents/pdf.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
-import { milestone } from '../schemas/timetable.ts';
+import { milestone, planDayOf } from '../schemas/timetable.ts';
 import { clocksInWords, clocksOf, timelinessInWords } from './clocks-wording.ts';
 import { fifteenWorkingDays } from './criteria.ts';
 import { formatDate, formatDateOf, formatInstant, formatInstantCompact, zoneLabel } from './london-time.ts';
@@ -91,7 +91,12 @@ export async function collatedReportPdf(
           { header: 'Step', share: 4 },
           { header: 'Date', share: 3 },
         ],
-        rows: record.timetable.milestones.map((step) => [String(step.day), step.name, formatDate(step.date)]),
+        // No Day numbers beside dates the Panel's date pulled back: they would not be those Days.
+        rows: record.timetable.milestones.map((step) => [
+          String(planDayOf(record.timetable, step) ?? '–'),
+          step.name,
+          formatDate(step.date),
+        ]),
       },
       { kind: 'heading', text: 'Agency summaries' },
       {

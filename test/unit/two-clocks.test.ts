@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { runTimetableCommand } from '../../scripts/timetable.ts';
 import { CalendarDate } from '../../shared/calendar/dates.ts';
-import { panelExpectedBy } from '../../shared/rapid-review-rules.ts';
-import type { Timetable } from '../../shared/schemas/timetable.ts';
+import { previousWorkingDay, subtractWorkingDays } from '../../shared/calendar/working-days.ts';
+import { governingPlan, panelExpectedBy } from '../../shared/rapid-review-rules.ts';
+import { collationStartsAt, type Timetable } from '../../shared/schemas/timetable.ts';
 import { planRapidReview } from '../../shared/timetable.ts';
 
 const date = (text: string) => CalendarDate.from(text);
@@ -186,5 +187,88 @@ describe('the timetable command, with --panel-notified', () => {
     expect(stdout).toContain(
       "Works to the Panel's date, Fri 8 Jan 2027: 2 working days before the partnership's Day 15 (Tue 12 Jan 2027)",
     );
+  });
+});
+
+describe('governingPlan, the rule itself, on calendar edges', () => {
+  const d = (text: string) => CalendarDate.from(text);
+  const plan = (local: string[], panel: string, receivedOn: string) =>
+    governingPlan({
+      localDates: local.map(d),
+      submissionIndex: local.length - 1,
+      panelDate: d(panel),
+      receivedOn: d(receivedOn),
+    }).milestoneDates.map(String);
+
+  it('keeps each milestone’s working days before the submission over Easter', () => {
+    // Local: papers Thu 15 Apr 2027, three working days before the submission on Tue 20 Apr; the
+    // Panel's date is Fri 16 Apr, so the papers go three working days before it, on Tue 13 Apr.
+    expect(plan(['2027-03-22', '2027-04-15', '2027-04-20'], '2027-04-16', '2027-03-22')).toEqual([
+      '2027-03-22',
+      '2027-04-13',
+      '2027-04-16',
+    ]);
+    // Across Easter Monday (29 March) and Good Friday (26 March) 2027: 3 working days before
+    // Wed 31 March is Wed 24 March.
+    expect(plan(['2027-03-22', '2027-04-01', '2027-04-06'], '2027-03-31', '2027-03-22')).toEqual([
+      '2027-03-22',
+      '2027-03-24',
+      '2027-03-31',
+    ]);
+  });
+
+  it('skips a one-off bank holiday when counting back: the coronation, Mon 8 May 2023', () => {
+    // Local: papers Thu 11 May, submission Fri 12 May; the Panel's date Tue 9 May: papers back to Fri 5 May.
+    expect(plan(['2023-04-27', '2023-05-11', '2023-05-12'], '2023-05-09', '2023-04-27')).toEqual([
+      '2023-04-27',
+      '2023-05-05',
+      '2023-05-09',
+    ]);
+  });
+
+  it('never plans the submission before the milestones before it, when the Panel’s date had already passed', () => {
+    // Told after 17:00 on Fri 18 Dec 2026, the Panel notified on 27 Nov (its date: Fri 18 Dec).
+    const timetable = planRapidReview({ receivedAt: '2026-12-18T17:30:00Z', panelNotifiedOn: '2026-11-27' });
+    const dates = timetable.milestones.map((step) => step.date);
+
+    expect(timetable.governingDueDate).toBe('2026-12-18');
+    expect(timetable.governedBy).toBe('panel');
+    expect([...dates].sort()).toEqual(dates);
+    expect(dates.at(-1)).toBe('2026-12-21');
+    expect(dates[0]).toBe('2026-12-21');
+  });
+
+  it('keeps a milestone after the submission as far after it, under custom rules', () => {
+    // Submission on local Day 13 (Fri 8 Jan 2027), a meeting after it on Day 15 (Tue 12 Jan).
+    const dates = governingPlan({
+      localDates: ['2026-12-18', '2027-01-08', '2027-01-12'].map(d),
+      submissionIndex: 1,
+      panelDate: d('2027-01-06'),
+      receivedOn: d('2026-12-18'),
+    }).milestoneDates.map(String);
+
+    expect(dates).toEqual(['2026-12-18', '2027-01-06', '2027-01-08']);
+  });
+
+  it('counts working days back over Christmas, and forwards after a weekend', () => {
+    expect(subtractWorkingDays(d('2026-12-29'), 2).toString()).toBe('2026-12-23');
+    expect(previousWorkingDay(d('2027-01-04')).toString()).toBe('2026-12-31');
+    expect(subtractWorkingDays(d('2026-12-27'), 1).toString()).toBe('2026-12-24');
+  });
+});
+
+describe('collation never starts before the summaries are due', () => {
+  it('waits for the summaries’ deadline when the Panel’s date pulls both onto one day', () => {
+    const timetable = planRapidReview({ receivedAt: '2027-01-05T10:00:00Z', panelNotifiedOn: '2026-12-15' });
+
+    expect(datesOf(timetable).agencySummariesDue).toBe(datesOf(timetable).collateReport);
+    expect(collationStartsAt(timetable)).toBe('2027-01-06T17:00:00Z');
+  });
+
+  it('starts at the start of the collation day otherwise', () => {
+    const timetable = planRapidReview({ receivedAt: '2026-12-18T10:00:00Z' });
+
+    // Day 11, Wed 6 Jan 2027, at 09:00 (GMT).
+    expect(collationStartsAt(timetable)).toBe('2027-01-06T09:00:00Z');
   });
 });

@@ -2,6 +2,7 @@ import { NotFoundError } from '../../../shared/errors.ts';
 import type { AgencyRequest, CaseRecord, CaseStatus } from '../../../shared/schemas/case.ts';
 import { caseStatus } from '../../../shared/schemas/case.ts';
 import type { Actor, StaffRole } from '../../../shared/schemas/roles.ts';
+import { planDayOf } from '../../../shared/schemas/timetable.ts';
 import { type CaseView, showCase } from '../../../shared/use-cases/show-case.ts';
 import {
   clocksInBrief,
@@ -163,7 +164,9 @@ const casesPage: Page = {
           localAuthority: record.notifyingLocalAuthority,
           received: londonDate(record.receivedAt),
           status: statusTag(record.status),
-          next: next ? { day: next.day, name: next.name, date: londonDate(next.dueAt) } : undefined,
+          next: next
+            ? { day: planDayOf(record.timetable, next), name: next.name, date: londonDate(next.dueAt) }
+            : undefined,
           // The date the review works to, whose it is, and the other clock beside it.
           reviewDue: clocksInBrief(clocksOf(record.timetable)),
           summaries: agencies
@@ -258,7 +261,7 @@ function agencyTask(agency: CaseView['agencies'][number]) {
  * The timetable as the timeline shows it: each milestone done, today or to come, and a "Today"
  * entry between the last done milestone and the next when today has no milestone of its own.
  */
-export function timelineOf(milestones: readonly Milestone[], now: Date) {
+export function timelineOf(milestones: readonly Milestone[], now: Date, showDays = true) {
   const today = londonIsoDate(now);
   const sorted = [...milestones].sort((a, b) => a.day - b.day || Date.parse(a.dueAt) - Date.parse(b.dueAt));
   const entries: {
@@ -278,7 +281,8 @@ export function timelineOf(milestones: readonly Milestone[], now: Date) {
       milestone.date === today ? 'today' : Date.parse(milestone.dueAt) <= now.getTime() ? 'done' : 'upcoming';
     entries.push({
       kind: 'milestone',
-      day: milestone.day,
+      // The partnership's Day numbers, unless the Panel's date pulled the milestones back.
+      ...(showDays ? { day: milestone.day } : {}),
       name: milestone.name,
       date: londonDate(milestone.date),
       state,
@@ -297,7 +301,11 @@ export function casePageContext(view: CaseView, now: Date, roles: readonly Staff
     status: statusTag(view.status),
     received: londonDateTime(view.receivedAt),
     incidentKind: view.incidentKind === 'death' ? 'Death of a child' : 'Serious harm to a child',
-    timeline: timelineOf(view.timetable, now),
+    timeline: timelineOf(
+      view.timetable,
+      now,
+      !(view.clocks.governedBy === 'panel' && view.clocks.workingDaysApart > 0),
+    ),
     // Both clocks side by side, which one the review works to, and whether the notifications came on time.
     clocks: clocksInWords(view.clocks),
     timeliness: timelinessInWords(view.clocks),

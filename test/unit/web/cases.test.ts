@@ -462,6 +462,15 @@ describe('the cases pages', () => {
       expect(entries.find((entry) => entry.state === 'today')?.name).toBe('Reminder to agencies');
     });
 
+    it('leaves out the Day numbers when the Panel’s date pulled the milestones back', () => {
+      const withDays = timelineOf(record.timetable.milestones, new Date('2026-03-12T08:00:00Z'));
+      const pulled = timelineOf(record.timetable.milestones, new Date('2026-03-12T08:00:00Z'), false);
+
+      expect(withDays.filter((entry) => entry.kind === 'milestone').every((entry) => entry.day)).toBe(true);
+      expect(pulled.some((entry) => 'day' in entry)).toBe(false);
+      expect(pulled.map((entry) => entry.name)).toEqual(withDays.map((entry) => entry.name));
+    });
+
     it('puts today after the last milestone once the timetable is over', () => {
       const entries = timelineOf(record.timetable.milestones, new Date('2026-04-01T10:00:00Z'));
 

@@ -82,12 +82,15 @@ describe('the two clocks in words', () => {
   });
 
   it('reads a case planned before the two clocks as working to its local timetable, without a count', () => {
-    const clocks = clocksOf(plannedBeforeTwoClocks(panelGoverns()));
+    // Planned before the two clocks: its milestones on the local dates, the Panel's date beside them.
+    const local = planRapidReview({ receivedAt: '2026-12-18T10:00:00Z', awareOn: '2026-12-14' });
+    const clocks = clocksOf(plannedBeforeTwoClocks({ ...local, panelDueBy: '2027-01-08' }));
 
     expect(clocks).toMatchObject({
       governedBy: 'local',
       clocksCompared: false,
-      localDueDate: '2027-01-08',
+      localDueDate: '2027-01-12',
+      panelDueBy: '2027-01-08',
       panelNotifiedLate: null,
       partnershipToldLate: false,
     });

@@ -1,6 +1,6 @@
 import type { MilestoneKey } from '../../../../shared/rapid-review-rules.ts';
 import type { NotifiedChild, SeriousIncidentNotification } from '../../../../shared/schemas/notification.ts';
-import type { Timetable } from '../../../../shared/schemas/timetable.ts';
+import { planDayOf, type Timetable } from '../../../../shared/schemas/timetable.ts';
 import { formatDate as spellDate } from '../../../../shared/workflow/london-time.ts';
 import { parallelProcessOptions } from './answers.ts';
 
@@ -163,11 +163,17 @@ export function checkAnswerSections(notification: Partial<SeriousIncidentNotific
 export function timetableDates(
   timetable: Timetable,
   keys: readonly MilestoneKey[],
-): { day: number; name: string; date: string }[] {
+): { day: number | undefined; name: string; date: string }[] {
   return keys.flatMap((key) => {
     const milestone = timetable.milestones.find((candidate) => candidate.key === key);
     return milestone
-      ? [{ day: milestone.day, name: milestone.name, date: formatDate(milestone.date, { weekday: true }) }]
+      ? [
+          {
+            day: planDayOf(timetable, milestone),
+            name: milestone.name,
+            date: formatDate(milestone.date, { weekday: true }),
+          },
+        ]
       : [];
   });
 }
