@@ -163,7 +163,7 @@ export const functionCatalogue = {
   },
   'schedule-decision-deadline': {
     description:
-      'Works out how long to wait for the decision (the end of the governing date, the Panel’s or Day 15, then a working day per escalation)',
+      'Works out how long to wait for the decision (the end of the governing date, the Panel date or Day 15, then a working day per escalation)',
     trigger: 'workflow',
     needs: { table: 'read' },
   },
