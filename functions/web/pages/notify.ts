@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CaseNotFoundError, DomainError, InvalidInputError } from '../../../shared/errors.ts';
 import type { MilestoneKey } from '../../../shared/rapid-review-rules.ts';
-import type { SeriousIncidentNotification } from '../../../shared/schemas/notification.ts';
+import { childLabel, type SeriousIncidentNotification } from '../../../shared/schemas/notification.ts';
 import type { CaseFile } from '../../../shared/stores/case-store.ts';
 import type { NotificationDraft } from '../../../shared/stores/draft-store.ts';
 import { submitNotification } from '../../../shared/use-cases/submit-notification.ts';
@@ -109,7 +109,7 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
       items: (draft: NotificationDraft | undefined) => draft?.notification.children ?? [],
       describe: (item: unknown) => {
         const child = item as NonNullable<SeriousIncidentNotification['children']>[number];
-        return { name: child.name, detail: childDescription(child) };
+        return { name: childLabel(child), detail: childDescription(child) };
       },
     },
     agencies: {
@@ -320,6 +320,8 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
           ? {
               notifyingLocalAuthority: draft.notification.notifyingLocalAuthority ?? '',
               incident: draft.notification.incident,
+              deathNotifications: draft.notification.deathNotifications,
+              crossBorder: draft.notification.crossBorder,
             }
           : undefined;
         return page('incident.njk', request, { values: incidentFormValues(answers) });
@@ -335,7 +337,16 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
           return page('incident.njk', request, { values: formValues(request.form) }, parsed.errors);
         }
         const draft = await draftOrNew(request);
-        await saveDraft(request, { ...draft, notification: { ...draft.notification, ...parsed.value } });
+        // Answers left blank on this page (no cross-border, no dates for the Secretary of State) are taken out.
+        const { deathNotifications, crossBorder, ...rest } = { ...draft.notification, ...parsed.value };
+        await saveDraft(request, {
+          ...draft,
+          notification: {
+            ...rest,
+            ...(deathNotifications ? { deathNotifications } : {}),
+            ...(crossBorder ? { crossBorder } : {}),
+          },
+        });
         return onwards(request, '/notify/children');
       },
     },

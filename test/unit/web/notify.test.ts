@@ -328,6 +328,7 @@ describe('notify a serious incident: the pages', () => {
     expect(location(result)).toBe('/notify/children');
     expect((await world.drafts.getDraft(notifier.id))?.notification.children).toEqual([
       {
+        identity: 'named',
         name: 'Demo Child One',
         ageYears: 7,
         sex: 'not-known',
