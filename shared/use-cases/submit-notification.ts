@@ -272,7 +272,9 @@ async function saveCase(
       actor,
       at: record.receivedAt,
       action: 'case.opened',
-      reason: 'Serious incident notification received',
+      reason: acknowledged
+        ? `Serious incident notification received, sent although it may duplicate case ${acknowledged.duplicate.reference}: ${acknowledged.reason}`
+        : 'Serious incident notification received',
       details: {
         reference: record.reference,
         agencies: agencies.length,

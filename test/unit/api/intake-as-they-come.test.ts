@@ -264,6 +264,10 @@ describe('intake: notifications as they really come', () => {
 
       expect(response.status, JSON.stringify(response.body)).toBe(201);
       const opened = store.auditOf(String(response.body.caseId))[0];
+      expect(opened?.reason).toBe(
+        `Serious incident notification received, sent although it may duplicate case ${existing.reference}: ` +
+          'A second incident on the same day (invented)',
+      );
       expect(opened?.details).toMatchObject({
         possibleDuplicateOf: existing.reference,
         possibleDuplicateCaseId: existing.caseId,
