@@ -77,17 +77,41 @@ export class ReviewClient {
     return token;
   }
 
-  submitNotification(notification: unknown, idempotencyKey: string) {
-    return this.#call<{ caseId: string; reference: string }>(
-      'POST /api/notifications',
-      '/api/notifications',
-      {
+  /**
+   * Notifies the incident. The demo and the tests send the same invented notification many times
+   * on one stack, so a possible duplicate (409) is sent again at once, acknowledged with a reason
+   * that says so, as a notifier would after checking; `acknowledgeDuplicates: false` answers the 409.
+   */
+  async submitNotification(
+    notification: unknown,
+    idempotencyKey: string,
+    options: { acknowledgeDuplicates?: boolean } = {},
+  ) {
+    const send = (body: unknown) =>
+      this.#call<{ caseId: string; reference: string }>('POST /api/notifications', '/api/notifications', {
         method: 'POST',
         role: 'notifier',
         headers: { 'idempotency-key': idempotencyKey },
-        body: JSON.stringify(notification),
-      },
-    );
+        body: JSON.stringify(body),
+      });
+    try {
+      return await send(notification);
+    } catch (error) {
+      const duplicateOf =
+        error instanceof ApiProblem && error.status === 409 && options.acknowledgeDuplicates !== false
+          ? /\/cases\/([0-9a-f-]{36})/.exec(
+              String((error.problem as { detail?: unknown })?.detail ?? ''),
+            )?.[1]
+          : undefined;
+      if (!duplicateOf) throw error;
+      return send({
+        ...(notification as object),
+        possibleDuplicate: {
+          caseId: duplicateOf,
+          reason: 'The same invented notification, sent again for a demonstration or a test',
+        },
+      });
+    }
   }
 
   getCase(caseId: string, role = 'partnership-team') {

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { RapidReviewRules } from '../rapid-review-rules.ts';
 import { defaultRapidReviewRules } from '../rapid-review-rules.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
-import type { SeriousIncidentNotification } from '../schemas/notification.ts';
+import { isLookedAfterOrCareLeaverDeath, type SeriousIncidentNotification } from '../schemas/notification.ts';
 import { planRapidReview } from '../timetable.ts';
 
 /** Turns an agency's name into a short id that is safe in keys and paths: "Children's Social Care" → "childrens-social-care". */
@@ -21,6 +22,27 @@ export function agencyIdFor(name: string, taken: ReadonlySet<string> = new Set()
 /** A short reference people can say on the phone, e.g. RR-2026-4F7K2Q. */
 export function caseReferenceFor(caseId: string, receivedAt: Date): string {
   return `RR-${receivedAt.getUTCFullYear()}-${caseId.replace(/-/g, '').slice(0, 6).toUpperCase()}`;
+}
+
+/**
+ * The key a child's date of birth and the incident date are compared by, so the case table never
+ * holds a date of birth: sha256 of both (hex), with a fixed prefix so it is never confused with
+ * another hash of the same dates.
+ */
+export function duplicateKeyOf(dateOfBirth: string, occurredOn: string): string {
+  return createHash('sha256')
+    .update(`possible-duplicate\n${dateOfBirth}\n${occurredOn}`, 'utf8')
+    .digest('hex');
+}
+
+/** The duplicate keys of a notification: one per child whose date of birth is known. */
+export function duplicateKeysOf(notification: SeriousIncidentNotification): string[] {
+  const keys = notification.children.flatMap((child) =>
+    child.dateOfBirth === undefined
+      ? []
+      : [duplicateKeyOf(child.dateOfBirth, notification.incident.occurredOn)],
+  );
+  return [...new Set(keys)];
 }
 
 /**
@@ -70,6 +92,8 @@ export function openCase(input: {
       panelReference: notification.incident.panelReference,
       notifierEmail: notification.notifier.email,
       notificationDocumentKey: input.notificationDocumentKey,
+      duplicateKeys: duplicateKeysOf(notification),
+      ...(isLookedAfterOrCareLeaverDeath(notification) ? { lookedAfterOrCareLeaverDeath: true } : {}),
       timetable,
       agencyIds: agencies.map((agency) => agency.agencyId),
       currentStep: 'Notified',

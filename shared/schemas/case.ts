@@ -40,6 +40,14 @@ export const caseRecord = z.object({
   panelReference: text(60),
   notifierEmail: emailAddress,
   notificationDocumentKey: nonEmpty(),
+  /**
+   * For finding a possible duplicate without keeping any child's details here: per child with a
+   * date of birth, sha256 (hex) of the date of birth and the incident date (duplicateKeyOf).
+   * Absent on cases opened before it was kept.
+   */
+  duplicateKeys: z.optional(z.array(z.string().check(z.regex(/^[0-9a-f]{64}$/)))),
+  /** A looked-after child's or care leaver's death: the Secretary of State and Ofsted were told (in the notification). */
+  lookedAfterOrCareLeaverDeath: z.optional(z.boolean()),
   timetable,
   agencyIds: z.array(agencyId).check(z.minLength(1)),
   /** The step the workflow last reported, for the case page and the engineer on call. */

@@ -1,6 +1,6 @@
 import { bankHolidayCalendarRange } from '../calendar/working-days.ts';
 import { formatDate } from '../workflow/london-time.ts';
-import { emailAddress, isoDate, optionalText, text } from './primitives.ts';
+import { emailAddress, isoDate, optionalText, text, textMessages } from './primitives.ts';
 import * as z from './zod.ts';
 
 /** How each of the notification's dates is named in messages, by the API and the notify pages alike. */
@@ -41,26 +41,108 @@ export function bornAfterIncidentMessage(
     : undefined;
 }
 
+/**
+ * Who the notification is about: a named child, an unborn child, or a child not yet identified
+ * (the last two have no name and no date of birth). A notification without it names the child.
+ */
+export const childIdentity = z.enum(['named', 'unborn', 'not-yet-identified'], {
+  error: 'Select whether the child is named, unborn or not yet identified',
+});
+export type ChildIdentity = z.infer<typeof childIdentity>;
+
+/** The oldest age a notification can name: 17, or 24 for a care leaver. */
+export const MAX_CHILD_AGE = 17;
+export const MAX_CARE_LEAVER_AGE = 24;
+
+/** The age cap for a child, from the care-leaver flag. */
+export function ageCapOf(child: { careLeaver?: boolean | undefined }): number {
+  return child.careLeaver ? MAX_CARE_LEAVER_AGE : MAX_CHILD_AGE;
+}
+
+/** The message for an age over the child's cap, or undefined. */
+export function ageOverCapMessage(
+  age: number,
+  child: { careLeaver?: boolean | undefined },
+): string | undefined {
+  if (age <= ageCapOf(child)) return undefined;
+  return child.careLeaver
+    ? `A care leaver must be ${MAX_CARE_LEAVER_AGE} or younger`
+    : 'Age must be under 18, unless the young person is a care leaver (up to and including 24)';
+}
+
+/** Whole years from `born` to `on` (both YYYY-MM-DD). */
+export function ageOn(born: string, on: string): number {
+  const years = Number(on.slice(0, 4)) - Number(born.slice(0, 4));
+  return on.slice(5) < born.slice(5) ? years - 1 : years;
+}
+
 /** One child named in a serious incident notification (1 to 4 per notification). */
 export const notifiedChild = z
   .object({
-    name: text(120),
+    /** Absent on notifications from before it was asked: a named child. */
+    identity: z.optional(childIdentity),
+    /** Required for a named child; an unborn or not yet identified child has none. */
+    name: z.optional(text(120)),
     dateOfBirth: z.optional(isoDate),
     ageYears: z.optional(
-      z
-        .int({ error: 'Enter the age in whole years' })
-        .check(z.gte(0, { error: 'Age must be 0 or more' }), z.lte(17, { error: 'Age must be under 18' })),
+      z.int({ error: 'Enter the age in whole years' }).check(z.gte(0, { error: 'Age must be 0 or more' })),
     ),
     sex: z.enum(['female', 'male', 'not-known'], { error: 'Select the sex' }),
     ethnicity: text(120),
     lookedAfter: z.boolean({ error: 'Say whether the child is looked after' }),
+    /** A care leaver (up to and including age 24): the age cap is 24 rather than 17. */
+    careLeaver: z.optional(z.boolean({ error: 'Say whether the young person is a care leaver' })),
   })
   .check(
-    z.refine((child) => child.dateOfBirth !== undefined || child.ageYears !== undefined, {
-      error: 'Enter a date of birth or an age',
-      path: ['dateOfBirth'],
+    z.superRefine((child, ctx) => {
+      const identity = child.identity ?? 'named';
+      if (identity === 'named') {
+        if (child.name === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['name'], message: textMessages.required });
+        }
+        if (child.dateOfBirth === undefined && child.ageYears === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Enter a date of birth or an age' });
+        }
+      } else {
+        const which = identity === 'unborn' ? 'An unborn child' : 'A child not yet identified';
+        if (child.name !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['name'], message: `${which} has no name: leave it out` });
+        }
+        if (child.dateOfBirth !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['dateOfBirth'],
+            message: `${which} has no date of birth: leave it out`,
+          });
+        }
+        if (identity === 'unborn' && child.ageYears !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ageYears'],
+            message: 'An unborn child has no age: leave it out',
+          });
+        }
+        if (identity === 'unborn' && child.careLeaver) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['careLeaver'],
+            message: 'An unborn child cannot be a care leaver',
+          });
+        }
+      }
+      if (child.ageYears !== undefined) {
+        const message = ageOverCapMessage(child.ageYears, child);
+        if (message) ctx.addIssue({ code: 'custom', path: ['ageYears'], message });
+      }
     }),
   );
+
+/** How a child is named in lists and messages: their name, or which kind of unnamed child they are. */
+export function childLabel(child: Pick<NotifiedChild, 'identity' | 'name'>): string {
+  if (child.identity === 'unborn') return 'Unborn child';
+  if (child.identity === 'not-yet-identified') return 'Child not yet identified';
+  return child.name ?? 'Child';
+}
 
 /** An agency asked for a summary, with its single point of contact. */
 export const notifiedAgency = z.object({
@@ -76,6 +158,45 @@ export const parallelProcesses = z.object({
   domesticHomicideReview: z.boolean({ error: 'Say whether there is a domestic homicide review' }),
   other: optionalText(500, { multiline: true }),
 });
+
+/**
+ * A case that crosses a local authority border: the other local authority, whether the child
+ * lives there or the incident happened there, and which partnership leads the review.
+ */
+export const crossBorder = z.object({
+  otherLocalAuthority: text(120),
+  connection: z.enum(['child-lives-there', 'incident-happened-there'], {
+    error: 'Select whether the child lives there or the incident happened there',
+  }),
+  leadPartnership: z.enum(['this', 'other'], { error: 'Select which partnership leads the review' }),
+});
+export type CrossBorder = z.infer<typeof crossBorder>;
+
+/**
+ * For the death of a looked-after child or a care leaver: when the Secretary of State and Ofsted
+ * were notified (both required then; neither in the future, nor before the death).
+ */
+export const deathNotifications = z.object({
+  secretaryOfStateNotifiedOn: isoDate,
+  ofstedNotifiedOn: isoDate,
+});
+export type DeathNotifications = z.infer<typeof deathNotifications>;
+
+export const deathNotificationLabels = {
+  secretaryOfStateNotifiedOn: 'Date the Secretary of State was notified',
+  ofstedNotifiedOn: 'Date Ofsted was notified',
+} as const;
+
+/** Whether the notification is of the death of a looked-after child or a care leaver. */
+export function isLookedAfterOrCareLeaverDeath(notification: {
+  incident: { kind: string };
+  children: readonly { lookedAfter: boolean; careLeaver?: boolean | undefined }[];
+}): boolean {
+  return (
+    notification.incident.kind === 'death' &&
+    notification.children.some((child) => child.lookedAfter || child.careLeaver === true)
+  );
+}
 
 /**
  * The incident's dates run in order: the incident (no earlier than the calendar's first day), then
@@ -101,6 +222,43 @@ export function checkIncidentDateOrder(
       path: ['incident', 'panelNotifiedOn'],
       message: 'The date the Panel was notified must be on or after the local authority became aware',
     });
+  }
+}
+
+/**
+ * The death of a looked-after child or care leaver needs both dates, neither before the death.
+ * Shared by the notification schema and the notify pages.
+ */
+export function checkDeathNotifications(
+  notification: {
+    incident: { kind: string; occurredOn: string };
+    children: readonly { lookedAfter: boolean; careLeaver?: boolean | undefined }[];
+    deathNotifications?: Partial<DeathNotifications> | undefined;
+  },
+  ctx: z.core.$RefinementCtx,
+): void {
+  const given = notification.deathNotifications;
+  if (isLookedAfterOrCareLeaverDeath(notification) && given === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['deathNotifications'],
+      message:
+        'For the death of a looked-after child or care leaver, enter when the Secretary of State and Ofsted were notified',
+    });
+  }
+  for (const field of ['secretaryOfStateNotifiedOn', 'ofstedNotifiedOn'] as const) {
+    const date = given?.[field];
+    if (
+      date !== undefined &&
+      notification.incident.occurredOn !== '' &&
+      date < notification.incident.occurredOn
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deathNotifications', field],
+        message: `${deathNotificationLabels[field]} must be on or after the date of the incident`,
+      });
+    }
   }
 }
 
@@ -136,6 +294,10 @@ export const seriousIncidentNotification = z
       phone: optionalText(40),
     }),
     parallelProcesses,
+    /** Required for the death of a looked-after child or a care leaver. */
+    deathNotifications: z.optional(deathNotifications),
+    /** Only when the case crosses a local authority border. */
+    crossBorder: z.optional(crossBorder),
   })
   .check(
     z.superRefine((notification, ctx) => {
@@ -144,6 +306,7 @@ export const seriousIncidentNotification = z
         const message = bornAfterIncidentMessage(child.dateOfBirth, notification.incident.occurredOn);
         if (message) ctx.addIssue({ code: 'custom', path: ['children', index, 'dateOfBirth'], message });
       });
+      checkDeathNotifications(notification, ctx);
       const seen = new Set<string>();
       notification.agencies.forEach((agency, index) => {
         const key = agency.name.toLowerCase();
@@ -171,10 +334,27 @@ export function seriousIncidentNotificationOn(today: string) {
         const message = futureDateMessage(notificationDateLabels[field], incident[field], today);
         if (message) ctx.addIssue({ code: 'custom', path: ['incident', field], message });
       }
+      for (const field of ['secretaryOfStateNotifiedOn', 'ofstedNotifiedOn'] as const) {
+        const date = notification.deathNotifications?.[field];
+        if (date === undefined) continue;
+        const message = futureDateMessage(deathNotificationLabels[field], date, today);
+        if (message) ctx.addIssue({ code: 'custom', path: ['deathNotifications', field], message });
+      }
       notification.children.forEach((child, index) => {
         if (child.dateOfBirth === undefined) return;
         const message = futureDateMessage(notificationDateLabels.dateOfBirth, child.dateOfBirth, today);
         if (message) ctx.addIssue({ code: 'custom', path: ['children', index, 'dateOfBirth'], message });
+        // The age on the incident's date is under the cap (17, or 24 for a care leaver); an
+        // incident in the future or before the birth has its own message already.
+        if (message || incident.occurredOn > today || child.dateOfBirth > incident.occurredOn) return;
+        const over = ageOverCapMessage(ageOn(child.dateOfBirth, incident.occurredOn), child);
+        if (over) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['children', index, 'dateOfBirth'],
+            message: `On the date of the incident: ${over.charAt(0).toLowerCase()}${over.slice(1)}`,
+          });
+        }
       });
     }),
   );

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { openCase } from '../cases/open-case.ts';
+import { duplicateKeysOf, openCase } from '../cases/open-case.ts';
 import { rulesOf } from '../config/partnership-profile.ts';
 import {
+  DomainError,
   DuplicateWriteError,
   ForbiddenError,
   InvalidInputError,
@@ -11,9 +12,11 @@ import {
 } from '../errors.ts';
 import { logError, logInfo } from '../log.ts';
 import { type Route, routes } from '../routes.ts';
-import type { CaseRecord } from '../schemas/case.ts';
+import type { CaseRecord, CaseStatus } from '../schemas/case.ts';
 import { type SeriousIncidentNotification, seriousIncidentNotificationOn } from '../schemas/notification.ts';
+import { caseId as caseIdSchema, text } from '../schemas/primitives.ts';
 import type { Actor, StaffMember, StaffRole } from '../schemas/roles.ts';
+import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
 import { isoDateOf } from '../workflow/london-time.ts';
@@ -21,10 +24,110 @@ import { isoDateOf } from '../workflow/london-time.ts';
 /** What submitting a notification touches. */
 export type SubmitNotificationPorts = Pick<Service, 'cases' | 'clock' | 'documents' | 'profile' | 'workflow'>;
 
+/** Why a notification looks like one already open: the same Panel reference, or the same child's date of birth and incident date. */
+export type DuplicateMatch = 'panel-reference' | 'child-and-incident-date';
+
+/** An open case a notification may duplicate, as the notifier is shown it. */
+export interface PossibleDuplicate {
+  caseId: string;
+  reference: string;
+  /** The case's page. */
+  path: string;
+  matchedOn: DuplicateMatch[];
+}
+
+/**
+ * The notification may duplicate an open case: nothing was saved. Sending it again with
+ * `possibleDuplicate: { caseId, reason }` (the case it may duplicate, and why it is sent anyway)
+ * opens the case, and the reason is audited.
+ */
+export class PossibleDuplicateError extends DomainError {
+  override readonly name = 'PossibleDuplicate';
+  override readonly kind = 'conflict';
+  readonly duplicates: PossibleDuplicate[];
+
+  constructor(duplicates: PossibleDuplicate[]) {
+    const named = duplicates
+      .map(
+        (duplicate) =>
+          `${duplicate.reference} (${duplicate.path}), ${duplicate.matchedOn
+            .map((match) =>
+              match === 'panel-reference'
+                ? 'the same Panel reference'
+                : 'the same child’s date of birth and incident date',
+            )
+            .join(' and ')}`,
+      )
+      .join('; ');
+    super(
+      `This notification may be a duplicate of an open case: ${named}. Nothing was saved. ` +
+        'To send it anyway, send it again with "possibleDuplicate": { "caseId": "<that case’s id>", "reason": "<why it is not a duplicate>" }.',
+      'Possible duplicate',
+    );
+    this.duplicates = duplicates;
+  }
+}
+
+/** The acknowledgement of a possible duplicate: which case, and why the notification goes on anyway. */
+export const possibleDuplicateAcknowledgement = z.object({
+  possibleDuplicate: z.optional(
+    z.object({
+      caseId: caseIdSchema,
+      reason: text(1000, { multiline: true }),
+    }),
+  ),
+});
+export type PossibleDuplicateAcknowledgement = NonNullable<
+  z.infer<typeof possibleDuplicateAcknowledgement>['possibleDuplicate']
+>;
+
+/** The statuses of a case that is still open: anything but completed or failed. */
+const CLOSED: readonly CaseStatus[] = ['completed', 'failed'];
+
+const normalisedReference = (reference: string) => reference.replace(/\s+/g, '').toUpperCase();
+
+/** The open cases (other than `own`) the notification may duplicate, with what matched. */
+export async function possibleDuplicatesOf(
+  service: Pick<Service, 'cases'>,
+  notification: SeriousIncidentNotification,
+  own?: string,
+): Promise<PossibleDuplicate[]> {
+  const keys = new Set(duplicateKeysOf(notification));
+  const reference = normalisedReference(notification.incident.panelReference);
+  const open = (await service.cases.listCases()).filter(
+    (record) => !CLOSED.includes(record.status) && record.caseId !== own,
+  );
+  return open.flatMap((record) => {
+    const matchedOn: DuplicateMatch[] = [];
+    if (normalisedReference(record.panelReference) === reference) matchedOn.push('panel-reference');
+    if ((record.duplicateKeys ?? []).some((key) => keys.has(key))) matchedOn.push('child-and-incident-date');
+    return matchedOn.length
+      ? [{ caseId: record.caseId, reference: record.reference, path: `/cases/${record.caseId}`, matchedOn }]
+      : [];
+  });
+}
+
+/**
+ * The body as the API gives it: the notification, and beside its fields the acknowledgement of
+ * a possible duplicate, which is not part of the notification.
+ */
+function splitBody(body: unknown): { notification: unknown; possibleDuplicate: unknown } {
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || !('possibleDuplicate' in body)) {
+    return { notification: body, possibleDuplicate: undefined };
+  }
+  const { possibleDuplicate, ...notification } = body as Record<string, unknown>;
+  return { notification, possibleDuplicate };
+}
+
 /** A notification as someone submits it. */
 export interface NotificationSubmission {
-  /** The notification as received: validated here, every bad field named. */
+  /**
+   * The notification as received: validated here, every bad field named. It may carry
+   * `possibleDuplicate` beside its fields (as the API's body does).
+   */
   notification: unknown;
+  /** The acknowledgement of a possible duplicate, when not in the notification's body (the pages). */
+  possibleDuplicate?: unknown;
   /** Who submits it: signed-in staff holding a role that may notify. */
   submitter: StaffMember | undefined;
   /**
@@ -156,6 +259,7 @@ async function saveCase(
   notification: SeriousIncidentNotification,
   actor: Actor,
   sharedCaseId: boolean,
+  acknowledged?: { duplicate: PossibleDuplicate; reason: string },
 ): Promise<CaseRecord> {
   const { record, agencies } = planned;
   await service.documents.put(
@@ -168,8 +272,20 @@ async function saveCase(
       actor,
       at: record.receivedAt,
       action: 'case.opened',
-      reason: 'Serious incident notification received',
-      details: { reference: record.reference, agencies: agencies.length },
+      reason: acknowledged
+        ? `Serious incident notification received, sent although it may duplicate case ${acknowledged.duplicate.reference}: ${acknowledged.reason}`
+        : 'Serious incident notification received',
+      details: {
+        reference: record.reference,
+        agencies: agencies.length,
+        ...(acknowledged
+          ? {
+              possibleDuplicateOf: acknowledged.duplicate.reference,
+              possibleDuplicateCaseId: acknowledged.duplicate.caseId,
+              possibleDuplicateReason: acknowledged.reason,
+            }
+          : {}),
+      },
     });
   } catch (error) {
     if (!(error instanceof DuplicateWriteError)) {
@@ -186,6 +302,23 @@ async function saveCase(
 }
 
 /**
+ * Refuses a notification that may duplicate an open case, unless it acknowledges one of them
+ * with a reason: then that case and the reason, for the audit.
+ */
+async function acknowledgedDuplicate(
+  service: Pick<Service, 'cases'>,
+  notification: SeriousIncidentNotification,
+  own: string,
+  acknowledgement: PossibleDuplicateAcknowledgement | undefined,
+): Promise<{ duplicate: PossibleDuplicate; reason: string } | undefined> {
+  const duplicates = await possibleDuplicatesOf(service, notification, own);
+  if (duplicates.length === 0) return undefined;
+  const duplicate = duplicates.find((candidate) => candidate.caseId === acknowledgement?.caseId);
+  if (!duplicate || !acknowledgement) throw new PossibleDuplicateError(duplicates);
+  return { duplicate, reason: acknowledgement.reason };
+}
+
+/**
  * Notifies a serious incident: validates the notification (every bad field named) and plans its
  * timetable, writing nothing until both succeed; then opens the case and starts its Rapid Review.
  *
@@ -193,7 +326,12 @@ async function saveCase(
  * without a second one (and start the review if an earlier attempt could not); the same key with
  * a different notification is refused.
  *
+ * A notification that may duplicate an open case (the same Panel reference, or the same child's
+ * date of birth and incident date) is refused with PossibleDuplicateError unless it acknowledges
+ * that case with a reason, which the case's 'case.opened' audit event keeps.
+ *
  * @throws InvalidInputError, NotSignedInError, ForbiddenError, RefusedError (key reused),
+ * PossibleDuplicateError (409: acknowledge it to go on),
  * UnavailableError (saved, review not started: send it again).
  */
 export async function submitNotification(
@@ -203,11 +341,13 @@ export async function submitNotification(
   const actor = submittingActor(submission.submitter);
   const idempotencyKey = scopedIdempotencyKey(submission.idempotencyKey, actor);
   const today = isoDateOf(service.clock.now(), 'Europe/London');
-  const notification = parseInput(
-    seriousIncidentNotificationOn(today),
-    submission.notification,
+  const body = splitBody(submission.notification);
+  const notification = parseInput(seriousIncidentNotificationOn(today), body.notification, 'notification');
+  const acknowledgement = parseInput(
+    possibleDuplicateAcknowledgement,
+    { possibleDuplicate: submission.possibleDuplicate ?? body.possibleDuplicate },
     'notification',
-  );
+  ).possibleDuplicate;
 
   // Planned before anything is written: a notification that cannot be timed stores nothing.
   const receivedAt = service.clock.now();
@@ -235,7 +375,15 @@ export async function submitNotification(
   const saved = caseId !== newCaseId ? await service.cases.getCase(caseId) : undefined;
   if (!saved && caseId !== newCaseId) planned = planCase(service, caseId, notification, receivedAt);
   const record =
-    saved ?? (await saveCase(service, planned, notification, actor, idempotencyKey !== undefined));
+    saved ??
+    (await saveCase(
+      service,
+      planned,
+      notification,
+      actor,
+      idempotencyKey !== undefined,
+      await acknowledgedDuplicate(service, notification, planned.record.caseId, acknowledgement),
+    ));
   await startReview(service, record.caseId);
   logInfo('Notification accepted', { caseId: record.caseId });
   return { caseId: record.caseId, reference: record.reference };

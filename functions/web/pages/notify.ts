@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { CaseNotFoundError, DomainError, InvalidInputError } from '../../../shared/errors.ts';
 import type { MilestoneKey } from '../../../shared/rapid-review-rules.ts';
-import type { SeriousIncidentNotification } from '../../../shared/schemas/notification.ts';
+import { childLabel, type SeriousIncidentNotification } from '../../../shared/schemas/notification.ts';
 import type { CaseFile } from '../../../shared/stores/case-store.ts';
 import type { NotificationDraft } from '../../../shared/stores/draft-store.ts';
-import { submitNotification } from '../../../shared/use-cases/submit-notification.ts';
+import {
+  type PossibleDuplicate,
+  PossibleDuplicateError,
+  submitNotification,
+} from '../../../shared/use-cases/submit-notification.ts';
 import { clocksInWords, clocksOf } from '../../../shared/workflow/clocks-wording.ts';
 import { formValues } from '../forms.ts';
 import {
@@ -109,7 +113,7 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
       items: (draft: NotificationDraft | undefined) => draft?.notification.children ?? [],
       describe: (item: unknown) => {
         const child = item as NonNullable<SeriousIncidentNotification['children']>[number];
-        return { name: child.name, detail: childDescription(child) };
+        return { name: childLabel(child), detail: childDescription(child) };
       },
     },
     agencies: {
@@ -320,6 +324,8 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
           ? {
               notifyingLocalAuthority: draft.notification.notifyingLocalAuthority ?? '',
               incident: draft.notification.incident,
+              deathNotifications: draft.notification.deathNotifications,
+              crossBorder: draft.notification.crossBorder,
             }
           : undefined;
         return page('incident.njk', request, { values: incidentFormValues(answers) });
@@ -335,7 +341,16 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
           return page('incident.njk', request, { values: formValues(request.form) }, parsed.errors);
         }
         const draft = await draftOrNew(request);
-        await saveDraft(request, { ...draft, notification: { ...draft.notification, ...parsed.value } });
+        // Answers left blank on this page (no cross-border, no dates for the Secretary of State) are taken out.
+        const { deathNotifications, crossBorder, ...rest } = { ...draft.notification, ...parsed.value };
+        await saveDraft(request, {
+          ...draft,
+          notification: {
+            ...rest,
+            ...(deathNotifications ? { deathNotifications } : {}),
+            ...(crossBorder ? { crossBorder } : {}),
+          },
+        });
         return onwards(request, '/notify/children');
       },
     },
@@ -427,18 +442,40 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
         const draft = await loadDraft(request);
         // Sent already (the draft is removed once the case is open), or never started.
         if (!draft) return redirect('/notify');
-        const showProblems = (problems: { text: string; href: string }[], status = 400) =>
+        const showProblems = (
+          problems: { text: string; href: string }[],
+          status = 400,
+          duplicates?: { list: PossibleDuplicate[]; reason: string; reasonError?: string },
+        ) =>
           render(
             'notify/check-answers.njk',
             {
               sections: checkAnswerSections(draft.notification),
               missing: missingSections(draft.notification),
-              errors: { errorList: problems, byField: {}, dateParts: {} },
+              errors: {
+                errorList: problems,
+                byField: duplicates?.reasonError ? { duplicateReason: { text: duplicates.reasonError } } : {},
+                dateParts: {},
+              },
+              ...(duplicates
+                ? {
+                    duplicates: duplicates.list.map((duplicate) => ({
+                      ...duplicate,
+                      why: duplicateWords(duplicate),
+                    })),
+                    duplicateReason: duplicates.reason,
+                  }
+                : {}),
             },
             status,
           );
         const missing = missingSections(draft.notification);
         if (missing.length > 0) return showProblems(missing);
+
+        // Sent again after the possible duplicate warning: which case, and why it goes on anyway.
+        const duplicateCaseId = request.form.get('duplicateCaseId') ?? '';
+        const duplicateReason = request.form.get('duplicateReason') ?? '';
+        const acknowledging = duplicateCaseId !== '' && duplicateReason.trim() !== '';
 
         let opened: { caseId: string };
         try {
@@ -446,8 +483,22 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
             notification: draft.notification,
             submitter: request.user,
             idempotencyKey: `notify-draft-${draft.draftId}`,
+            ...(acknowledging
+              ? { possibleDuplicate: { caseId: duplicateCaseId, reason: duplicateReason } }
+              : {}),
           });
         } catch (error) {
+          if (error instanceof PossibleDuplicateError) {
+            const reasonError =
+              duplicateCaseId !== '' && !acknowledging
+                ? 'Enter why you are sending this notification although it may be a duplicate'
+                : undefined;
+            return showProblems(reasonError ? [{ text: reasonError, href: '#duplicateReason' }] : [], 409, {
+              list: error.duplicates,
+              reason: duplicateReason,
+              ...(reasonError ? { reasonError } : {}),
+            });
+          }
           if (error instanceof InvalidInputError) {
             return showProblems(
               error.fields.map((field) => ({ text: field.message, href: sectionHref(field.field) })),
@@ -508,6 +559,17 @@ const confirmationMilestones: readonly MilestoneKey[] = [
   'submitToPanel',
 ];
 
+/** Why a case may be the same: the same Panel reference, the same child's date of birth and incident date. */
+function duplicateWords(duplicate: PossibleDuplicate): string {
+  return duplicate.matchedOn
+    .map((match) =>
+      match === 'panel-reference'
+        ? 'the same Panel reference'
+        : 'a child with the same date of birth and incident date',
+    )
+    .join(' and ');
+}
+
 /** The page that asks a field the API reported (`children.0.name` → the first child's page). */
 function sectionHref(field: string): string {
   const [section, index] = field.split('.');
@@ -518,6 +580,7 @@ function sectionHref(field: string): string {
   }
   if (section === 'notifier') return '/notify/notifier?change=yes';
   if (section === 'parallelProcesses') return '/notify/parallel-processes';
+  if (section === 'possibleDuplicate') return '#duplicateReason';
   return '/notify/incident?change=yes';
 }
 

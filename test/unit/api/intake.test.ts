@@ -147,10 +147,18 @@ describe('intake: POST /api/notifications', () => {
 
   it('keeps two callers who happen to choose the same key apart', async () => {
     const fromNotifier = await submit(sampleNotification(), { idempotencyKey: 'key-shared-1' });
-    const fromTeam = await submit(sampleNotification(), {
-      caller: partnershipTeam,
-      idempotencyKey: 'key-shared-1',
-    });
+    // Another incident, so it is no possible duplicate of the first.
+    const another = sampleNotification();
+    const fromTeam = await submit(
+      {
+        ...another,
+        incident: { ...another.incident, occurredOn: '2026-03-01', panelReference: 'PANEL-DEMO-0002' },
+      },
+      {
+        caller: partnershipTeam,
+        idempotencyKey: 'key-shared-1',
+      },
+    );
 
     expect([fromNotifier.status, fromTeam.status]).toEqual([201, 201]);
     expect(fromTeam.body.caseId).not.toBe(fromNotifier.body.caseId);

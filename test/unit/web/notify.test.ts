@@ -328,12 +328,137 @@ describe('notify a serious incident: the pages', () => {
     expect(location(result)).toBe('/notify/children');
     expect((await world.drafts.getDraft(notifier.id))?.notification.children).toEqual([
       {
+        identity: 'named',
         name: 'Demo Child One',
         ageYears: 7,
         sex: 'not-known',
         ethnicity: 'Not recorded (demo)',
         lookedAfter: false,
       },
+    ]);
+  });
+
+  it('accepts an unborn child with no name or date of birth, and lists it as unborn', async () => {
+    // Prepare
+    const browser = browserOf(world.app, notifier);
+
+    // Act
+    const result = await browser.post('/notify/children/new', {
+      ...validChild,
+      identity: 'unborn',
+      name: '',
+      'dateOfBirth-day': '',
+      'dateOfBirth-month': '',
+      'dateOfBirth-year': '',
+    });
+    const list = await browser.get('/notify/children');
+
+    // Assess
+    expect(location(result)).toBe('/notify/children');
+    expect((await world.drafts.getDraft(notifier.id))?.notification.children?.[0]).toMatchObject({
+      identity: 'unborn',
+    });
+    expect((await world.drafts.getDraft(notifier.id))?.notification.children?.[0]?.name).toBeUndefined();
+    expect(body(list)).toContain('Unborn child');
+    expect(body(list)).toContain('Not yet born');
+  });
+
+  it('refuses a name for a child not yet identified, linking to the name', async () => {
+    // Act
+    const result = await browserOf(world.app, notifier).post('/notify/children/new', {
+      ...validChild,
+      identity: 'not-yet-identified',
+      'dateOfBirth-day': '',
+      'dateOfBirth-month': '',
+      'dateOfBirth-year': '',
+    });
+
+    // Assess
+    expect(result.statusCode).toBe(400);
+    expect(errorSummary(body(result))).toEqual([
+      ['A child not yet identified has no name: leave it out', '#name'],
+    ]);
+  });
+
+  it('takes an age over 17 only for a care leaver, up to 24', async () => {
+    // Prepare
+    const browser = browserOf(world.app, notifier);
+    const aged = (ageYears: string, careLeaver: string) => ({
+      ...validChild,
+      'dateOfBirth-day': '',
+      'dateOfBirth-month': '',
+      'dateOfBirth-year': '',
+      ageYears,
+      careLeaver,
+    });
+
+    // Act
+    const notCareLeaver = await browser.post('/notify/children/new', aged('20', 'no'));
+    const careLeaver = await browser.post('/notify/children/new', aged('20', 'yes'));
+
+    // Assess
+    expect(errorSummary(body(notCareLeaver))).toEqual([
+      [
+        'Age must be under 18, unless the young person is a care leaver (up to and including 24)',
+        '#ageYears',
+      ],
+    ]);
+    expect(location(careLeaver)).toBe('/notify/children');
+    expect((await world.drafts.getDraft(notifier.id))?.notification.children?.[0]).toMatchObject({
+      ageYears: 20,
+      careLeaver: true,
+    });
+  });
+
+  it('saves a cross-border case and the dates the Secretary of State and Ofsted were told', async () => {
+    // Prepare
+    const browser = browserOf(world.app, notifier);
+
+    // Act
+    const result = await browser.post('/notify/incident', {
+      ...validIncident,
+      kind: 'death',
+      'secretaryOfStateNotifiedOn-day': '3',
+      'secretaryOfStateNotifiedOn-month': '3',
+      'secretaryOfStateNotifiedOn-year': '2026',
+      'ofstedNotifiedOn-day': '4',
+      'ofstedNotifiedOn-month': '3',
+      'ofstedNotifiedOn-year': '2026',
+      otherLocalAuthority: 'Otherborough Council (invented)',
+      connection: 'incident-happened-there',
+      leadPartnership: 'this',
+    });
+
+    // Assess
+    expect(location(result)).toBe('/notify/children');
+    const saved = (await world.drafts.getDraft(notifier.id))?.notification;
+    expect(saved?.deathNotifications).toEqual({
+      secretaryOfStateNotifiedOn: '2026-03-03',
+      ofstedNotifiedOn: '2026-03-04',
+    });
+    expect(saved?.crossBorder).toEqual({
+      otherLocalAuthority: 'Otherborough Council (invented)',
+      connection: 'incident-happened-there',
+      leadPartnership: 'this',
+    });
+  });
+
+  it('asks for both dates when only one is given, and for the rest of a cross-border answer', async () => {
+    // Act
+    const result = await browserOf(world.app, notifier).post('/notify/incident', {
+      ...validIncident,
+      'ofstedNotifiedOn-day': '4',
+      'ofstedNotifiedOn-month': '3',
+      'ofstedNotifiedOn-year': '2026',
+      otherLocalAuthority: 'Otherborough Council (invented)',
+    });
+
+    // Assess
+    expect(result.statusCode).toBe(400);
+    expect(errorSummary(body(result))).toEqual([
+      ['Enter the date the Secretary of State was notified', '#secretaryOfStateNotifiedOn-day'],
+      ['Select whether the child lives there or the incident happened there', '#connection'],
+      ['Select which partnership leads the review', '#leadPartnership'],
     ]);
   });
 
@@ -542,6 +667,129 @@ describe('notify a serious incident: the pages', () => {
         'Answer the question about other processes',
       ]);
       expect(await world.store.listCases()).toHaveLength(0);
+    });
+
+    it('shows the cross-border answer on check your answers', async () => {
+      // Prepare
+      const browser = browserOf(world.app, notifier);
+      await completeDraft(browser);
+      await browser.post('/notify/incident', {
+        ...validIncident,
+        otherLocalAuthority: 'Otherborough Council (invented)',
+        connection: 'child-lives-there',
+        leadPartnership: 'other',
+        change: 'yes',
+      });
+
+      // Act
+      const html = body(await browser.get('/notify/check-answers'));
+
+      // Assess
+      expect(html).toContain('Crosses a local authority border');
+      expect(html).toContain(
+        'Otherborough Council (invented)<br>The child lives there<br>Their partnership leads the review',
+      );
+    });
+
+    it('asks for the Secretary of State and Ofsted dates when a looked-after child died, linking to the incident page', async () => {
+      // Prepare
+      const browser = browserOf(world.app, notifier);
+      await completeDraft(browser);
+      await browser.post('/notify/incident', { ...validIncident, kind: 'death', change: 'yes' });
+      await browser.post('/notify/children/1', { ...validChild, lookedAfter: 'yes' });
+
+      // Act
+      const result = await browser.post('/notify/check-answers', {});
+
+      // Assess
+      expect(result.statusCode).toBe(400);
+      expect(errorSummary(body(result))).toEqual([
+        [
+          'For the death of a looked-after child or care leaver, enter when the Secretary of State and Ofsted were notified',
+          '/notify/incident?change=yes',
+        ],
+      ]);
+      expect(await world.store.listCases()).toHaveLength(0);
+    });
+
+    describe('a possible duplicate', () => {
+      /** Someone else has already notified the same incident: an open case with the same Panel reference and child. */
+      async function openedByTheTeam() {
+        const team = browserOf(world.app, testUser('partnership-team'));
+        await completeDraft(team);
+        await team.post('/notify/check-answers', {});
+        const [existing] = await world.store.listCases();
+        if (!existing) throw new Error('The first case was not opened');
+        return existing;
+      }
+
+      it('warns before sending, linking to the open case, and sends nothing', async () => {
+        // Prepare
+        const existing = await openedByTheTeam();
+        const browser = browserOf(world.app, notifier);
+        await completeDraft(browser);
+
+        // Act
+        const result = await browser.post('/notify/check-answers', {});
+
+        // Assess
+        expect(result.statusCode).toBe(409);
+        const html = body(result);
+        expect(html).toContain('govuk-warning-text');
+        expect(html).toContain(
+          `<a class="govuk-link" href="/cases/${existing.caseId}">${existing.reference}</a>`,
+        );
+        expect(html).toContain(
+          'the same Panel reference and a child with the same date of birth and incident date',
+        );
+        expect(html).toContain('name="duplicateReason"');
+        expect(html).toContain('Send notification anyway');
+        expect(await world.store.listCases()).toHaveLength(1);
+      });
+
+      it('asks for a reason before sending anyway', async () => {
+        // Prepare
+        const existing = await openedByTheTeam();
+        const browser = browserOf(world.app, notifier);
+        await completeDraft(browser);
+        await browser.post('/notify/check-answers', {});
+
+        // Act
+        const result = await browser.post('/notify/check-answers', {
+          duplicateCaseId: existing.caseId,
+          duplicateReason: '  ',
+        });
+
+        // Assess
+        expect(result.statusCode).toBe(409);
+        expect(errorSummary(body(result))).toEqual([
+          ['Enter why you are sending this notification although it may be a duplicate', '#duplicateReason'],
+        ]);
+        expect(await world.store.listCases()).toHaveLength(1);
+      });
+
+      it('opens the case when sent anyway with a reason, and audits the reason', async () => {
+        // Prepare
+        const existing = await openedByTheTeam();
+        const browser = browserOf(world.app, notifier);
+        await completeDraft(browser);
+        await browser.post('/notify/check-answers', {});
+
+        // Act
+        const result = await browser.post('/notify/check-answers', {
+          duplicateCaseId: existing.caseId,
+          duplicateReason: 'A sibling harmed in a separate incident (invented)',
+        });
+
+        // Assess
+        expect(location(result)).toMatch(/^\/notify\/confirmation\//);
+        const caseId = location(result).split('/').pop() ?? '';
+        const file = await world.store.getCaseFile(caseId);
+        expect(file.audit[0]?.details).toMatchObject({
+          possibleDuplicateOf: existing.reference,
+          possibleDuplicateReason: 'A sibling harmed in a separate incident (invented)',
+        });
+      });
     });
 
     it('does not show one person’s confirmation to another notifier', async () => {

@@ -193,7 +193,7 @@ export function fakeService(start = '2026-03-04T10:00:00Z', options: { sfn?: SFN
 
 /** The invented notification's children's names: no email or paper may contain them. */
 export function childNames(notification: SeriousIncidentNotification = sampleNotification()): string[] {
-  return notification.children.map((child) => child.name);
+  return notification.children.flatMap((child) => (child.name === undefined ? [] : [child.name]));
 }
 
 /**

@@ -1,6 +1,10 @@
 import { CalendarDate } from '../../../../shared/calendar/dates.ts';
 import {
+  type CrossBorder,
   checkIncidentDateOrder,
+  crossBorder,
+  type DeathNotifications,
+  deathNotificationLabels,
   futureDateMessage,
   type NotifiedAgency,
   type NotifiedChild,
@@ -181,7 +185,10 @@ function yesNo(value: string | null): unknown {
 
 // ---------------------------------------------------------------- incident
 
-export type IncidentAnswers = Pick<SeriousIncidentNotification, 'notifyingLocalAuthority' | 'incident'>;
+export type IncidentAnswers = Pick<
+  SeriousIncidentNotification,
+  'notifyingLocalAuthority' | 'incident' | 'deathNotifications' | 'crossBorder'
+>;
 
 export const incidentFieldOrder = [
   'kind',
@@ -192,6 +199,11 @@ export const incidentFieldOrder = [
   'panelReference',
   'notifyingLocalAuthority',
   'summary',
+  'secretaryOfStateNotifiedOn',
+  'ofstedNotifiedOn',
+  'otherLocalAuthority',
+  'connection',
+  'leadPartnership',
 ] as const;
 
 export const incidentWords: Record<string, FieldWords> = {
@@ -208,7 +220,18 @@ export const incidentWords: Record<string, FieldWords> = {
   panelReference: { label: 'Panel reference', enter: 'the Panel reference' },
   notifyingLocalAuthority: { label: 'Notifying local authority', enter: 'the notifying local authority' },
   summary: { label: 'Summary', enter: 'a summary' },
+  secretaryOfStateNotifiedOn: {
+    label: deathNotificationLabels.secretaryOfStateNotifiedOn,
+    enter: 'the date the Secretary of State was notified',
+  },
+  ofstedNotifiedOn: {
+    label: deathNotificationLabels.ofstedNotifiedOn,
+    enter: 'the date Ofsted was notified',
+  },
+  otherLocalAuthority: { label: 'The other local authority', enter: 'the other local authority' },
 };
+
+const deathDates = ['secretaryOfStateNotifiedOn', 'ofstedNotifiedOn'] as const;
 
 const incidentDates = ['occurredOn', 'localAuthorityAwareOn', 'panelNotifiedOn'] as const;
 
@@ -219,6 +242,46 @@ const incidentSchema = z
   })
   // The notification's own date order rules, with its messages.
   .check(z.superRefine((answers, ctx) => checkIncidentDateOrder(answers.incident, ctx)));
+
+/** The cross-border answers: none when all three are blank, else all three. */
+function parseCrossBorder(form: URLSearchParams, errors: ErrorCollector): CrossBorder | undefined {
+  const answers = {
+    otherLocalAuthority: form.get('otherLocalAuthority') ?? '',
+    connection: form.get('connection') ?? undefined,
+    leadPartnership: form.get('leadPartnership') ?? undefined,
+  };
+  if (answers.otherLocalAuthority.trim() === '' && !answers.connection && !answers.leadPartnership) {
+    return undefined;
+  }
+  const parsed = crossBorder.safeParse(answers);
+  if (parsed.success) return parsed.data;
+  addIssues(errors, parsed.error, (path) => path, incidentWords);
+  return undefined;
+}
+
+/** The dates the Secretary of State and Ofsted were notified: none, or both. */
+function parseDeathNotifications(
+  form: URLSearchParams,
+  today: string,
+  errors: ErrorCollector,
+): DeathNotifications | undefined {
+  const dates: Partial<Record<(typeof deathDates)[number], string>> = {};
+  const blank: string[] = [];
+  for (const name of deathDates) {
+    const answer = dateFromParts(form, name, incidentWords[name] as FieldWords, { today, required: false });
+    if (answer.error) errors.add(name, answer.error.message, answer.error.parts);
+    else if (answer.value === undefined) blank.push(name);
+    else dates[name] = answer.value;
+  }
+  if (blank.length === 2) return undefined;
+  for (const name of blank) {
+    errors.add(name, `Enter ${(incidentWords[name] as FieldWords).enter}`, ['day', 'month', 'year']);
+  }
+  const { secretaryOfStateNotifiedOn, ofstedNotifiedOn } = dates;
+  return secretaryOfStateNotifiedOn && ofstedNotifiedOn
+    ? { secretaryOfStateNotifiedOn, ofstedNotifiedOn }
+    : undefined;
+}
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: PageErrors };
 
@@ -248,8 +311,22 @@ export function parseIncident(form: URLSearchParams, today: string): Parsed<Inci
   if (!parsed.success) {
     addIssues(errors, parsed.error, (path) => path.replace(/^incident\./, ''), incidentWords, incidentDates);
   }
+  const deaths = parseDeathNotifications(form, today, errors);
+  if (deaths && candidate.incident.occurredOn) {
+    for (const name of deathDates) {
+      if (deaths[name] < candidate.incident.occurredOn) {
+        errors.add(name, `${deathNotificationLabels[name]} must be on or after the date of the incident`, [
+          'day',
+          'month',
+          'year',
+        ]);
+      }
+    }
+  }
+  const border = parseCrossBorder(form, errors);
   if (!errors.empty || !parsed.success) return { ok: false, errors: errors.result(incidentFieldOrder) };
-  return { ok: true, value: parsed.data };
+  // Answers taken away on this page are removed from the draft too.
+  return { ok: true, value: { ...parsed.data, deathNotifications: deaths, crossBorder: border } };
 }
 
 export function incidentFormValues(answers: IncidentAnswers | undefined): Record<string, string> {
@@ -264,18 +341,25 @@ export function incidentFormValues(answers: IncidentAnswers | undefined): Record
     panelReference: incident.panelReference,
     notifyingLocalAuthority: answers.notifyingLocalAuthority,
     summary: incident.summary ?? '',
+    ...dateToParts('secretaryOfStateNotifiedOn', answers.deathNotifications?.secretaryOfStateNotifiedOn),
+    ...dateToParts('ofstedNotifiedOn', answers.deathNotifications?.ofstedNotifiedOn),
+    otherLocalAuthority: answers.crossBorder?.otherLocalAuthority ?? '',
+    connection: answers.crossBorder?.connection ?? '',
+    leadPartnership: answers.crossBorder?.leadPartnership ?? '',
   };
 }
 
 // ---------------------------------------------------------------- a child
 
 export const childFieldOrder = [
+  'identity',
   'name',
   'dateOfBirth',
   'ageYears',
   'sex',
   'ethnicity',
   'lookedAfter',
+  'careLeaver',
 ] as const;
 
 export const childWords: Record<string, FieldWords> = {
@@ -293,14 +377,19 @@ export function parseChild(form: URLSearchParams, today: string): Parsed<Notifie
   if (born.error) errors.add('dateOfBirth', born.error.message, born.error.parts);
   const ageText = (form.get('ageYears') ?? '').trim();
   const sex = form.get('sex');
+  const identity = form.get('identity') ?? 'named';
+  const name = (form.get('name') ?? '').trim();
   const candidate = {
-    name: form.get('name') ?? '',
+    identity,
+    // A named child's blank name is given to the schema so it names the field; an unnamed child's is left out.
+    name: identity === 'named' || name !== '' ? (form.get('name') ?? '') : undefined,
     // A wrong date is left out here: its own message is already shown.
     dateOfBirth: born.value,
     ageYears: ageText === '' ? undefined : /^\d+$/.test(ageText) ? Number(ageText) : ageText,
     sex: sex === 'female' || sex === 'male' || sex === 'not-known' ? sex : undefined,
     ethnicity: form.get('ethnicity') ?? '',
     lookedAfter: yesNo(form.get('lookedAfter')),
+    careLeaver: yesNo(form.get('careLeaver')),
   };
   const parsed = notifiedChild.safeParse(candidate);
   if (!parsed.success) {
@@ -316,12 +405,14 @@ export function parseChild(form: URLSearchParams, today: string): Parsed<Notifie
 export function childFormValues(child: NotifiedChild | undefined): Record<string, string> {
   if (!child) return {};
   return {
-    name: child.name,
+    identity: child.identity ?? 'named',
+    name: child.name ?? '',
     ...dateToParts('dateOfBirth', child.dateOfBirth),
     ageYears: child.ageYears === undefined ? '' : String(child.ageYears),
     sex: child.sex,
     ethnicity: child.ethnicity,
     lookedAfter: child.lookedAfter ? 'yes' : 'no',
+    careLeaver: child.careLeaver === undefined ? '' : child.careLeaver ? 'yes' : 'no',
   };
 }
 

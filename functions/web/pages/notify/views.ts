@@ -1,5 +1,10 @@
 import type { MilestoneKey } from '../../../../shared/rapid-review-rules.ts';
-import type { NotifiedChild, SeriousIncidentNotification } from '../../../../shared/schemas/notification.ts';
+import {
+  type CrossBorder,
+  childLabel,
+  type NotifiedChild,
+  type SeriousIncidentNotification,
+} from '../../../../shared/schemas/notification.ts';
 import { planDayOf, type Timetable } from '../../../../shared/schemas/timetable.ts';
 import { formatDate as spellDate } from '../../../../shared/workflow/london-time.ts';
 import { parallelProcessOptions } from './answers.ts';
@@ -17,10 +22,24 @@ const sexWords: Record<NotifiedChild['sex'], string> = {
   'not-known': 'Not known',
 };
 
-/** One line about a child for the list: their date of birth or age. */
+/** One line about a child for the list: their date of birth or age, or that they have neither. */
 export function childDescription(child: NotifiedChild): string {
   if (child.dateOfBirth) return `Born ${formatDate(child.dateOfBirth)}`;
-  return `Aged ${child.ageYears} ${child.ageYears === 1 ? 'year' : 'years'}`;
+  if (child.ageYears !== undefined)
+    return `Aged ${child.ageYears} ${child.ageYears === 1 ? 'year' : 'years'}`;
+  return child.identity === 'unborn' ? 'Not yet born' : 'Date of birth and age not known';
+}
+
+/** The cross-border answer in words: which authority, why, and who leads. */
+export function crossBorderWords(border: CrossBorder | undefined): string | { html: string } {
+  if (!border) return 'No';
+  return lines(
+    border.otherLocalAuthority,
+    border.connection === 'child-lives-there' ? 'The child lives there' : 'The incident happened there',
+    border.leadPartnership === 'this'
+      ? 'This partnership leads the review'
+      : 'Their partnership leads the review',
+  );
 }
 
 function escapeHtml(text: string): string {
@@ -87,6 +106,28 @@ export function checkAnswerSections(notification: Partial<SeriousIncidentNotific
         row('Panel reference', incident.panelReference, href),
         row('Notifying local authority', notification.notifyingLocalAuthority ?? '', href),
         row('Summary', incident.summary ?? 'None given', href),
+        ...(notification.deathNotifications
+          ? [
+              row(
+                'Secretary of State notified',
+                formatDate(notification.deathNotifications.secretaryOfStateNotifiedOn),
+                href,
+                'date the Secretary of State was notified',
+              ),
+              row(
+                'Ofsted notified',
+                formatDate(notification.deathNotifications.ofstedNotifiedOn),
+                href,
+                'date Ofsted was notified',
+              ),
+            ]
+          : []),
+        row(
+          'Crosses a local authority border',
+          crossBorderWords(notification.crossBorder),
+          href,
+          'cross-border',
+        ),
       ],
     });
   }
@@ -97,15 +138,16 @@ export function checkAnswerSections(notification: Partial<SeriousIncidentNotific
       listName: 'children',
       rows: notification.children.map((child, index) =>
         row(
-          child.name,
+          childLabel(child),
           lines(
             childDescription(child),
             `Sex: ${sexWords[child.sex].toLowerCase()}`,
             `Ethnicity: ${child.ethnicity}`,
             child.lookedAfter ? 'Looked after' : 'Not looked after',
+            ...(child.careLeaver ? ['Care leaver'] : []),
           ),
           `/notify/children/${index + 1}?change=yes`,
-          child.name,
+          childLabel(child),
         ),
       ),
     });

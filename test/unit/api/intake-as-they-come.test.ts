@@ -1,0 +1,320 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { intakeEndpoints } from '../../../functions/intake/handler.ts';
+import { sampleNotification } from '../../../local/sample-notification.ts';
+import { duplicateKeyOf } from '../../../shared/cases/open-case.ts';
+import { apiHandler } from '../../../shared/http/api-handler.ts';
+import type { NotifiedChild, SeriousIncidentNotification } from '../../../shared/schemas/notification.ts';
+import {
+  apiEvent,
+  InMemoryCaseStore,
+  invoke,
+  notifier,
+  SettableClock,
+  testS3Client,
+  testService,
+} from './support/api-fixtures.ts';
+
+/** Notifications as they really come: unnamed children, care leavers, a looked-after child's death, cross-border cases, possible duplicates. */
+describe('intake: notifications as they really come', () => {
+  let store: InMemoryCaseStore;
+  let s3: AwsClientStub<ReturnType<typeof testS3Client>>;
+  let sfn: AwsClientStub<SFNClient>;
+  let handler: ReturnType<typeof apiHandler>;
+
+  beforeEach(() => {
+    store = new InMemoryCaseStore();
+    const s3Client = testS3Client();
+    s3 = mockClient(s3Client);
+    s3.on(PutObjectCommand).resolves({});
+    const sfnClient = new SFNClient({ region: 'eu-west-2' });
+    sfn = mockClient(sfnClient);
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:execution', startDate: new Date() });
+    // Today is Wednesday 4 March 2026 in London; the sample's incident was on Monday 2 March.
+    const service = testService({
+      store,
+      clock: new SettableClock('2026-03-04T10:00:00Z'),
+      s3: s3Client,
+      sfn: sfnClient,
+    });
+    handler = apiHandler('intake', intakeEndpoints(service));
+  });
+
+  const submit = (body: unknown) =>
+    invoke(
+      handler,
+      apiEvent({
+        method: 'POST',
+        path: '/api/notifications',
+        routePath: '/api/notifications',
+        body,
+        caller: notifier,
+      }),
+    );
+
+  const errorsOf = (body: Record<string, unknown>) =>
+    Object.fromEntries(
+      ((body.errors ?? []) as { field: string; message: string }[]).map((error) => [
+        error.field,
+        error.message,
+      ]),
+    );
+
+  const withChild = (
+    child: Partial<NotifiedChild>,
+    base = sampleNotification(),
+  ): SeriousIncidentNotification => {
+    const { name: _name, dateOfBirth: _born, ...rest } = base.children[0] as NotifiedChild;
+    return { ...base, children: [{ ...rest, ...child }] };
+  };
+  const named = (child: Partial<NotifiedChild>) => withChild({ name: 'Demo Child One', ...child });
+  const storedDocument = () => JSON.parse(String(s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body));
+
+  describe('a child with no name', () => {
+    it.each([['unborn'], ['not-yet-identified']] as const)(
+      'accepts a %s child with no name and no date of birth, and keeps which',
+      async (identity) => {
+        const response = await submit(withChild({ identity }));
+
+        expect(response.status, JSON.stringify(response.body)).toBe(201);
+        expect(storedDocument().children[0]).toMatchObject({ identity });
+        expect(storedDocument().children[0].name).toBeUndefined();
+      },
+    );
+
+    it('refuses an unborn child given a name, a date of birth or an age', async () => {
+      const response = await submit(
+        withChild({ identity: 'unborn', name: 'Demo Baby', dateOfBirth: '2026-01-01', ageYears: 0 }),
+      );
+
+      expect(response.status).toBe(400);
+      expect(errorsOf(response.body)).toEqual({
+        'children.0.name': 'An unborn child has no name: leave it out',
+        'children.0.dateOfBirth': 'An unborn child has no date of birth: leave it out',
+        'children.0.ageYears': 'An unborn child has no age: leave it out',
+      });
+      expect(store.caseCount()).toBe(0);
+    });
+
+    it('still needs a name and a date of birth or an age for a named child', async () => {
+      const response = await submit(withChild({ identity: 'named' }));
+
+      expect(response.status).toBe(400);
+      expect(Object.keys(errorsOf(response.body)).sort()).toEqual([
+        'children.0.dateOfBirth',
+        'children.0.name',
+      ]);
+    });
+  });
+
+  describe('a care leaver', () => {
+    it('accepts a care leaver aged 24', async () => {
+      const response = await submit(named({ ageYears: 24, careLeaver: true }));
+
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+    });
+
+    it('refuses an age of 18 without the care-leaver flag, and 25 with it', async () => {
+      const eighteen = await submit(named({ ageYears: 18 }));
+      const twentyFive = await submit(named({ ageYears: 25, careLeaver: true }));
+
+      expect(errorsOf(eighteen.body)['children.0.ageYears']).toMatch(/under 18, unless .* care leaver/);
+      expect(errorsOf(twentyFive.body)['children.0.ageYears']).toBe('A care leaver must be 24 or younger');
+      expect(store.caseCount()).toBe(0);
+    });
+
+    it('checks the age on the incident date from the date of birth, with the same cap', async () => {
+      const twentyThree = await submit(named({ dateOfBirth: '2002-06-01', careLeaver: true }));
+      const notCareLeaver = await submit(named({ dateOfBirth: '2002-06-01', careLeaver: false }));
+
+      expect(twentyThree.status, JSON.stringify(twentyThree.body)).toBe(201);
+      expect(errorsOf(notCareLeaver.body)['children.0.dateOfBirth']).toMatch(
+        /^On the date of the incident: age must be under 18/,
+      );
+    });
+  });
+
+  describe('the death of a looked-after child or care leaver', () => {
+    const death = (deathNotifications?: SeriousIncidentNotification['deathNotifications']) => {
+      const base = named({ dateOfBirth: '2010-01-10', lookedAfter: true });
+      return {
+        ...base,
+        incident: { ...base.incident, kind: 'death' as const },
+        ...(deathNotifications ? { deathNotifications } : {}),
+      };
+    };
+
+    it('needs the dates the Secretary of State and Ofsted were notified', async () => {
+      const response = await submit(death());
+
+      expect(response.status).toBe(400);
+      expect(Object.keys(errorsOf(response.body))).toEqual(['deathNotifications']);
+    });
+
+    it('accepts both dates, records them in the notification and marks the case', async () => {
+      const response = await submit(
+        death({ secretaryOfStateNotifiedOn: '2026-03-03', ofstedNotifiedOn: '2026-03-04' }),
+      );
+
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      expect(storedDocument().deathNotifications).toEqual({
+        secretaryOfStateNotifiedOn: '2026-03-03',
+        ofstedNotifiedOn: '2026-03-04',
+      });
+      expect(store.caseOf(String(response.body.caseId))?.lookedAfterOrCareLeaverDeath).toBe(true);
+    });
+
+    it('refuses a date in the future or before the death', async () => {
+      const response = await submit(
+        death({ secretaryOfStateNotifiedOn: '2026-03-05', ofstedNotifiedOn: '2026-03-01' }),
+      );
+
+      expect(errorsOf(response.body)).toEqual({
+        'deathNotifications.secretaryOfStateNotifiedOn':
+          'Date the Secretary of State was notified must be today or in the past',
+        'deathNotifications.ofstedNotifiedOn':
+          'Date Ofsted was notified must be on or after the date of the incident',
+      });
+    });
+  });
+
+  describe('a case across a local authority border', () => {
+    it('keeps the other local authority, why, and which partnership leads', async () => {
+      const crossBorder = {
+        otherLocalAuthority: 'Otherborough Council (invented)',
+        connection: 'child-lives-there',
+        leadPartnership: 'other',
+      } as const;
+
+      const response = await submit({ ...sampleNotification(), crossBorder });
+
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      expect(storedDocument().crossBorder).toEqual(crossBorder);
+    });
+
+    it('refuses one that does not say which partnership leads', async () => {
+      const response = await submit({
+        ...sampleNotification(),
+        crossBorder: {
+          otherLocalAuthority: 'Otherborough Council (invented)',
+          connection: 'incident-happened-there',
+        },
+      });
+
+      expect(Object.keys(errorsOf(response.body))).toEqual(['crossBorder.leadPartnership']);
+    });
+  });
+
+  describe('a possible duplicate', () => {
+    const first = async () => {
+      const response = await submit(sampleNotification());
+      expect(response.status).toBe(201);
+      return { caseId: String(response.body.caseId), reference: String(response.body.reference) };
+    };
+
+    it('keeps a hash of each child’s date of birth and the incident date on the case, never the dates', async () => {
+      const { caseId } = await first();
+
+      const record = store.caseOf(caseId);
+      expect(record?.duplicateKeys).toEqual([duplicateKeyOf('2019-05-14', '2026-03-02')]);
+      expect(JSON.stringify(record)).not.toContain('2019-05-14');
+    });
+
+    it('refuses the same Panel reference on an open case with a 409 naming it and its page, storing nothing', async () => {
+      const existing = await first();
+      const again = withChild({ name: 'Demo Child Two', dateOfBirth: '2018-01-01' });
+
+      const response = await submit(again);
+
+      expect(response.status).toBe(409);
+      expect(response.body.title).toBe('Possible duplicate');
+      expect(response.body.detail).toContain(existing.reference);
+      expect(response.body.detail).toContain(`/cases/${existing.caseId}`);
+      expect(response.body.detail).toContain('the same Panel reference');
+      expect(store.caseCount()).toBe(1);
+      expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+    });
+
+    it('refuses the same child’s date of birth and incident date under another Panel reference', async () => {
+      const existing = await first();
+      const base = sampleNotification();
+
+      const response = await submit({
+        ...base,
+        incident: { ...base.incident, panelReference: 'PANEL-DEMO-0099' },
+      });
+
+      expect(response.status).toBe(409);
+      expect(response.body.detail).toContain(existing.reference);
+      expect(response.body.detail).toContain('the same child’s date of birth and incident date');
+    });
+
+    it('opens the case when the duplicate is acknowledged with a reason, and audits the reason', async () => {
+      const existing = await first();
+
+      const response = await submit({
+        ...sampleNotification(),
+        possibleDuplicate: {
+          caseId: existing.caseId,
+          reason: 'A second incident on the same day (invented)',
+        },
+      });
+
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      const opened = store.auditOf(String(response.body.caseId))[0];
+      expect(opened?.reason).toBe(
+        `Serious incident notification received, sent although it may duplicate case ${existing.reference}: ` +
+          'A second incident on the same day (invented)',
+      );
+      expect(opened?.details).toMatchObject({
+        possibleDuplicateOf: existing.reference,
+        possibleDuplicateCaseId: existing.caseId,
+        possibleDuplicateReason: 'A second incident on the same day (invented)',
+      });
+      expect(storedDocument().possibleDuplicate).toBeUndefined();
+    });
+
+    it('refuses an acknowledgement of another case, or one without a reason', async () => {
+      await first();
+
+      const otherCase = await submit({
+        ...sampleNotification(),
+        possibleDuplicate: {
+          caseId: '00000000-0000-4000-8000-000000000000',
+          reason: 'Not the same (invented)',
+        },
+      });
+      const noReason = await submit({
+        ...sampleNotification(),
+        possibleDuplicate: { caseId: '00000000-0000-4000-8000-000000000000', reason: ' ' },
+      });
+
+      expect(otherCase.status).toBe(409);
+      expect(noReason.status).toBe(400);
+      expect(Object.keys(errorsOf(noReason.body))).toEqual(['possibleDuplicate.reason']);
+      expect(store.caseCount()).toBe(1);
+    });
+
+    it('does not count a case that is no longer open', async () => {
+      const { caseId } = await first();
+      const record = store.caseOf(caseId);
+      if (!record) throw new Error('The first case was not stored');
+      await store.updateCase(
+        record,
+        { status: 'completed' },
+        {
+          actor: { kind: 'system', id: 'test' },
+          at: '2026-03-04T10:00:00.000Z',
+          action: 'case.completed',
+          reason: 'Invented for the test',
+        },
+      );
+
+      const response = await submit(sampleNotification());
+
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+    });
+  });
+});
