@@ -42,6 +42,11 @@ export interface FunctionSpec {
     stateMachine?: StateMachineAccess | readonly StateMachineAccess[];
     /** Signs staff in through the Cognito hosted UI and keeps signed session cookies (the web pages). */
     staffSignIn?: true;
+    /**
+     * Submits notifications, so checks them for possible duplicates: given the deployment's secret
+     * key the children's dates of birth are hashed with (never stored as they are).
+     */
+    checksDuplicates?: true;
   };
   /**
    * Files copied next to the bundled handler (paths from the project root → paths in the
@@ -67,6 +72,7 @@ export const functionCatalogue = {
       documentBucket: 'write',
       stateMachine: 'start',
       removesNotificationDocuments: true,
+      checksDuplicates: true,
     },
   },
   'get-case': {
@@ -94,6 +100,7 @@ export const functionCatalogue = {
       documentBucket: 'read-write',
       stateMachine: ['start', 'callback', 'read'],
       staffSignIn: true,
+      checksDuplicates: true,
       removesNotificationDocuments: true,
     },
     bundledFiles: [

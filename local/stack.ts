@@ -341,6 +341,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [envNames.sessionSecret]: loadOrCreateSecret(join(dataDirectory, 'session-secret')).toString(
         'base64url',
       ),
+      // Kept with the data, so open cases still match a duplicate after a restart.
+      [envNames.duplicateCheckKey]: loadOrCreateSecret(join(dataDirectory, 'duplicate-check-key')).toString(
+        'base64url',
+      ),
     });
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;

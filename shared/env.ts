@@ -26,6 +26,7 @@ export const envNames = {
   publicBaseUrl: 'PUBLIC_BASE_URL',
   /** Key (at least 32 characters) that signs the web pages' session and CSRF cookies. */
   sessionSecret: 'SESSION_SECRET',
+  duplicateCheckKey: 'DUPLICATE_CHECK_KEY',
   /** Base URL of the Cognito hosted sign-in (`https://<prefix>.auth.<region>.amazoncognito.com`). */
   cognitoDomain: 'COGNITO_DOMAIN',
   /** The Cognito app client the web pages sign staff in through. */
@@ -47,6 +48,11 @@ export function requireEnv(key: EnvKey, source: NodeJS.ProcessEnv = process.env)
 }
 
 /** Where people reach the service (PUBLIC_BASE_URL), without a trailing slash. */
+/** The deployment's secret key for the possible-duplicate check (a port of the Service). */
+export function duplicateCheckKeyFromEnvironment(source: NodeJS.ProcessEnv = process.env): string {
+  return requireEnv('duplicateCheckKey', source);
+}
+
 export function publicBaseUrlFromEnvironment(source: NodeJS.ProcessEnv = process.env): string {
   return requireEnv('publicBaseUrl', source).replace(/\/+$/, '');
 }

@@ -40,6 +40,11 @@ export interface Service {
   readonly uploadForms: UploadForms;
   /** Each case's Rapid Review on Step Functions. */
   readonly workflow: ReviewWorkflow;
+  /**
+   * The deployment's secret key for the possible-duplicate check: a child's date of birth and the
+   * incident date are kept on the case only as an HMAC under it (`duplicateKeyOf`).
+   */
+  readonly duplicateCheckKey: string;
 }
 
 /** The ports every handler has without naming them: none of them brings an AWS client. */

@@ -1,5 +1,6 @@
 import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
 import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
+import { duplicateCheckKeyFromEnvironment } from '../../shared/env.ts';
 import { apiHandler, type Endpoint } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/problem.ts';
 import { environmentService } from '../../shared/service.ts';
@@ -35,6 +36,7 @@ export const handler = apiHandler(
       cases: caseStoreFromEnvironment,
       documents: documentsFromEnvironment,
       workflow: reviewWorkflowFromEnvironment,
+      duplicateCheckKey: duplicateCheckKeyFromEnvironment,
     }),
   ),
 );

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
 import { partnershipProfileLoaded } from '../../shared/adapters/profile-parameters.ts';
 import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
+import { duplicateCheckKeyFromEnvironment } from '../../shared/env.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
 import { draftStoreFromEnvironment } from '../../shared/stores/draft-store.ts';
@@ -19,6 +20,7 @@ const service: WebService = environmentService({
   documents: documentsFromEnvironment,
   workflow: reviewWorkflowFromEnvironment,
   sessions: sessionRevocationsFromEnvironment,
+  duplicateCheckKey: duplicateCheckKeyFromEnvironment,
 });
 
 const app = createWebApp({

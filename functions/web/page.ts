@@ -8,7 +8,15 @@ import type { Service } from '../../shared/service.ts';
  */
 export type WebService = Pick<
   Service,
-  'clock' | 'profile' | 'publicBaseUrl' | 'cases' | 'drafts' | 'documents' | 'workflow' | 'sessions'
+  | 'clock'
+  | 'profile'
+  | 'publicBaseUrl'
+  | 'cases'
+  | 'drafts'
+  | 'documents'
+  | 'workflow'
+  | 'sessions'
+  | 'duplicateCheckKey'
 >;
 
 /** What every page's service holds, whichever function serves it: the router reads the profile. */

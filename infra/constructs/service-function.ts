@@ -91,6 +91,8 @@ export interface ServiceResources {
   readonly rapidReviewStateMachine?: sfn.IStateMachine;
   /** Absent in a stack that serves no pages. */
   readonly staffSignIn?: StaffSignIn;
+  /** The secret key of the possible-duplicate check, as a deploy-time dynamic reference. */
+  readonly duplicateCheckKey?: SecretValue;
 }
 
 /** What the web pages sign staff in with: the Cognito hosted UI, and the key that signs session cookies. */
@@ -427,6 +429,12 @@ export class ServiceFunction extends Construct {
       for (const access of [needs.stateMachine].flat()) {
         this.useRapidReviewStateMachine(resources.rapidReviewStateMachine, access);
       }
+    }
+    if (needs.checksDuplicates) {
+      if (!resources.duplicateCheckKey)
+        throw new Error(`Function ${this.catalogueName} checks for duplicates, but its stack has no key`);
+      // A dynamic reference: CloudFormation resolves it at deploy time; the template holds none.
+      this.function.addEnvironment(envNames.duplicateCheckKey, resources.duplicateCheckKey.unsafeUnwrap());
     }
     if (needs.staffSignIn) {
       if (!resources.staffSignIn)

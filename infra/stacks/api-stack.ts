@@ -191,6 +191,20 @@ export class ApiStack extends Stack {
         'The web function receives the key at deploy time, so rotation needs a redeploy, and every rotation signs everyone out: rotate by hand (put a new value, deploy) rather than on a schedule.',
     });
 
+    // The key the possible-duplicate check hashes children's dates of birth with (HMAC), handed
+    // to the functions that submit notifications as a dynamic reference, like the session key.
+    const duplicateCheckKey = new secretsmanager.Secret(this, 'DuplicateCheckKey', {
+      description:
+        'Keys the hashes of the dates of birth the possible-duplicate check compares (DUPLICATE_CHECK_KEY)',
+      encryptionKey: props.dataKey,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(duplicateCheckKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating the key would make every open case unmatchable by date of birth until it closes: it is not rotated on a schedule.',
+    });
+
     // --- HTTP API --------------------------------------------------------------------------
     const profileParameters = new PartnershipProfileParameters(this, 'PartnershipProfile', {
       profile: props.partnershipProfile,
@@ -251,6 +265,7 @@ export class ApiStack extends Stack {
             agencySummaryUploadBucket: props.agencySummaryUploadBucket,
             email,
             rapidReviewStateMachine,
+            duplicateCheckKey: duplicateCheckKey.secretValue,
             staffSignIn: {
               cognitoDomain: signInDomain.baseUrl(),
               cognitoClientId: userPoolClient.userPoolClientId,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { RapidReviewRules } from '../rapid-review-rules.ts';
 import { defaultRapidReviewRules } from '../rapid-review-rules.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
@@ -26,21 +26,22 @@ export function caseReferenceFor(caseId: string, receivedAt: Date): string {
 
 /**
  * The key a child's date of birth and the incident date are compared by, so the case table never
- * holds a date of birth: sha256 of both (hex), with a fixed prefix so it is never confused with
- * another hash of the same dates.
+ * holds a date of birth, nor anything one could be recovered from: an HMAC-SHA-256 of both (hex)
+ * under the deployment's secret duplicate-check key (a plain hash of a date could be reversed by
+ * trying every date).
  */
-export function duplicateKeyOf(dateOfBirth: string, occurredOn: string): string {
-  return createHash('sha256')
+export function duplicateKeyOf(dateOfBirth: string, occurredOn: string, secret: string): string {
+  return createHmac('sha256', secret)
     .update(`possible-duplicate\n${dateOfBirth}\n${occurredOn}`, 'utf8')
     .digest('hex');
 }
 
 /** The duplicate keys of a notification: one per child whose date of birth is known. */
-export function duplicateKeysOf(notification: SeriousIncidentNotification): string[] {
+export function duplicateKeysOf(notification: SeriousIncidentNotification, secret: string): string[] {
   const keys = notification.children.flatMap((child) =>
     child.dateOfBirth === undefined
       ? []
-      : [duplicateKeyOf(child.dateOfBirth, notification.incident.occurredOn)],
+      : [duplicateKeyOf(child.dateOfBirth, notification.incident.occurredOn, secret)],
   );
   return [...new Set(keys)];
 }
@@ -55,6 +56,8 @@ export function openCase(input: {
   receivedAt: Date;
   notificationDocumentKey: string;
   rules?: RapidReviewRules;
+  /** The deployment's secret for the possible-duplicate keys; without it the case holds none. */
+  duplicateCheckKey?: string;
 }): { record: CaseRecord; agencies: AgencyRequest[] } {
   const { caseId, notification, receivedAt } = input;
   const timetable = planRapidReview(
@@ -92,7 +95,7 @@ export function openCase(input: {
       panelReference: notification.incident.panelReference,
       notifierEmail: notification.notifier.email,
       notificationDocumentKey: input.notificationDocumentKey,
-      duplicateKeys: duplicateKeysOf(notification),
+      duplicateKeys: input.duplicateCheckKey ? duplicateKeysOf(notification, input.duplicateCheckKey) : [],
       ...(isLookedAfterOrCareLeaverDeath(notification) ? { lookedAfterOrCareLeaverDeath: true } : {}),
       timetable,
       agencyIds: agencies.map((agency) => agency.agencyId),

@@ -22,7 +22,10 @@ import { parseInput } from '../validation.ts';
 import { isoDateOf } from '../workflow/london-time.ts';
 
 /** What submitting a notification touches. */
-export type SubmitNotificationPorts = Pick<Service, 'cases' | 'clock' | 'documents' | 'profile' | 'workflow'>;
+export type SubmitNotificationPorts = Pick<
+  Service,
+  'cases' | 'clock' | 'documents' | 'profile' | 'workflow' | 'duplicateCheckKey'
+>;
 
 /** Why a notification looks like one already open: the same Panel reference, or the same child's date of birth and incident date. */
 export type DuplicateMatch = 'panel-reference' | 'child-and-incident-date';
@@ -88,11 +91,11 @@ const normalisedReference = (reference: string) => reference.replace(/\s+/g, '')
 
 /** The open cases (other than `own`) the notification may duplicate, with what matched. */
 export async function possibleDuplicatesOf(
-  service: Pick<Service, 'cases'>,
+  service: Pick<Service, 'cases' | 'duplicateCheckKey'>,
   notification: SeriousIncidentNotification,
   own?: string,
 ): Promise<PossibleDuplicate[]> {
-  const keys = new Set(duplicateKeysOf(notification));
+  const keys = new Set(duplicateKeysOf(notification, service.duplicateCheckKey));
   const reference = normalisedReference(notification.incident.panelReference);
   const open = (await service.cases.listCases()).filter(
     (record) => !CLOSED.includes(record.status) && record.caseId !== own,
@@ -215,7 +218,7 @@ type PlannedCase = ReturnType<typeof openCase>;
  * write.
  */
 function planCase(
-  service: Pick<Service, 'profile'>,
+  service: Pick<Service, 'profile' | 'duplicateCheckKey'>,
   caseId: string,
   notification: SeriousIncidentNotification,
   receivedAt: Date,
@@ -226,6 +229,7 @@ function planCase(
     receivedAt,
     notificationDocumentKey: notificationDocumentKey(caseId),
     rules: rulesOf(service.profile),
+    duplicateCheckKey: service.duplicateCheckKey,
   });
 }
 
@@ -306,7 +310,7 @@ async function saveCase(
  * with a reason: then that case and the reason, for the audit.
  */
 async function acknowledgedDuplicate(
-  service: Pick<Service, 'cases'>,
+  service: Pick<Service, 'cases' | 'duplicateCheckKey'>,
   notification: SeriousIncidentNotification,
   own: string,
   acknowledgement: PossibleDuplicateAcknowledgement | undefined,

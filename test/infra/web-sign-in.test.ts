@@ -26,6 +26,16 @@ describe('the web pages on AWS', () => {
     web = resources[logicalIdOf(webFunction.function)]?.Properties ?? {};
   });
 
+  /** The secret whose description names the variable it is handed to the functions as. */
+  function secretNamed(variable: string): [string | undefined] {
+    const found = Object.entries(resources).find(
+      ([, resource]) =>
+        resource.Type === 'AWS::SecretsManager::Secret' &&
+        String(resource.Properties.Description ?? '').includes(`(${variable})`),
+    );
+    return [found?.[0]];
+  }
+
   it('sign staff in through a hosted UI domain named after the stage', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'safeguarding-reviews-dev' });
   });
@@ -60,9 +70,7 @@ describe('the web pages on AWS', () => {
 
   it('give the web function its session key as a deploy-time secret reference, never the value', () => {
     const secretValue = asString(web.Environment.Variables[envNames.sessionSecret]);
-    const [secretId] = Object.entries(resources).find(
-      ([, resource]) => resource.Type === 'AWS::SecretsManager::Secret',
-    ) ?? [undefined];
+    const [secretId] = secretNamed('SESSION_SECRET');
 
     expect(secretValue).toBe(
       `{{resolve:secretsmanager:${JSON.stringify({ Ref: secretId })}:SecretString:::}}`,
@@ -70,6 +78,21 @@ describe('the web pages on AWS', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
     });
+  });
+
+  it('give the functions that submit notifications, and no other, the duplicate-check key as a secret reference', () => {
+    const [secretId] = secretNamed('DUPLICATE_CHECK_KEY');
+    const holders = [...stack.functions].flatMap(([name, fn]) => {
+      const variables = resources[logicalIdOf(fn.function)]?.Properties.Environment?.Variables ?? {};
+      const value = variables[envNames.duplicateCheckKey];
+      return value === undefined ? [] : [[name, asString(value)]];
+    });
+
+    expect(secretId).toBeDefined();
+    expect(holders.map(([name]) => name).sort()).toEqual(['intake', 'web']);
+    for (const [, value] of holders) {
+      expect(value).toBe(`{{resolve:secretsmanager:${JSON.stringify({ Ref: secretId })}:SecretString:::}}`);
+    }
   });
 
   it("let the web function start, resume and read the workflow, as the catalogue's needs say", () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
@@ -13,6 +14,7 @@ import {
   invoke,
   notifier,
   SettableClock,
+  TEST_DUPLICATE_CHECK_KEY,
   testS3Client,
   testService,
 } from './support/api-fixtures.ts';
@@ -214,12 +216,22 @@ describe('intake: notifications as they really come', () => {
       return { caseId: String(response.body.caseId), reference: String(response.body.reference) };
     };
 
-    it('keeps a hash of each child’s date of birth and the incident date on the case, never the dates', async () => {
+    it('keeps a keyed hash of each child’s date of birth and the incident date on the case, never the dates', async () => {
       const { caseId } = await first();
 
       const record = store.caseOf(caseId);
-      expect(record?.duplicateKeys).toEqual([duplicateKeyOf('2019-05-14', '2026-03-02')]);
+      expect(record?.duplicateKeys).toEqual([
+        duplicateKeyOf('2019-05-14', '2026-03-02', TEST_DUPLICATE_CHECK_KEY),
+      ]);
       expect(JSON.stringify(record)).not.toContain('2019-05-14');
+      // Keyed: without the deployment's secret, trying every date of birth finds nothing.
+      const unkeyed = createHash('sha256')
+        .update('possible-duplicate\n2019-05-14\n2026-03-02', 'utf8')
+        .digest('hex');
+      expect(record?.duplicateKeys).not.toContain(unkeyed);
+      expect(duplicateKeyOf('2019-05-14', '2026-03-02', 'another-secret')).not.toBe(
+        record?.duplicateKeys?.[0],
+      );
     });
 
     it('refuses the same Panel reference on an open case with a 409 naming it and its page, storing nothing', async () => {

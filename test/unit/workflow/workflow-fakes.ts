@@ -183,6 +183,7 @@ export function fakeService(start = '2026-03-04T10:00:00Z', options: { sfn?: SFN
     documents,
     uploads,
     publicBaseUrl: PUBLIC_BASE_URL,
+    duplicateCheckKey: 'duplicate-check-key-invented-for-tests',
     get workflow(): ReviewWorkflow {
       if (!workflow) throw new Error('This test gives the step no Step Functions client');
       return workflow;

@@ -82,6 +82,7 @@ export function testService(options: {
     clock: options.clock,
     cases: options.store,
     profile: testProfile,
+    duplicateCheckKey: TEST_DUPLICATE_CHECK_KEY,
     get mailer(): Mailer {
       throw new Error('These functions send no email');
     },
@@ -100,6 +101,9 @@ export function testService(options: {
     publicBaseUrl: 'https://reviews.example.org',
   };
 }
+
+/** The invented secret the tests' possible-duplicate keys are made with. */
+export const TEST_DUPLICATE_CHECK_KEY = 'duplicate-check-key-invented-for-tests';
 
 /** A signed-in caller as API Gateway's JWT authorizer hands it on. */
 export interface TestCaller {

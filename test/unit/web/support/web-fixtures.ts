@@ -37,6 +37,9 @@ export function profileOnlyService(): WebService {
     get workflow() {
       return unused();
     },
+    get duplicateCheckKey() {
+      return unused();
+    },
     sessions: new InMemorySessionRevocations(),
     publicBaseUrl: 'https://reviews.example.org',
   };
