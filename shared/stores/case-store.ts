@@ -23,6 +23,15 @@ import {
   caseRecord,
   caseStatus,
 } from '../schemas/case.ts';
+import {
+  type ReportCompletion,
+  type ReportSectionKey,
+  reportCompletion,
+  reportSectionKeys,
+  type SavedReportSection,
+  type StoredReport,
+  savedReportSection,
+} from '../schemas/report.ts';
 import type { Actor } from '../schemas/roles.ts';
 
 /** What a change says about itself; the store adds the case id and, unless given, the event id. */
@@ -108,6 +117,17 @@ export interface CaseStore extends IdempotencyKeys, IssuedUploads {
   /** Keeps the workflow's current callback token for the decision, replacing any earlier one. */
   saveDecisionToken(caseId: string, taskToken: string, attempt: number): Promise<void>;
   getDecisionToken(caseId: string): Promise<{ taskToken: string; attempt: number } | undefined>;
+
+  // The rapid review report (issue 9 part 5): one item per section, one for its completion.
+  /** The report's sections saved so far, in report order, and its completion when marked complete. */
+  getReport(caseId: string): Promise<StoredReport>;
+  /**
+   * Saves a section (replacing its earlier text) with its audit event, only while the case exists
+   * and its report is not complete: otherwise a StaleWriteError.
+   */
+  saveReportSection(section: SavedReportSection, audit: AuditInput): Promise<SavedReportSection>;
+  /** Marks the report complete with its audit event; a StaleWriteError when it already is, or there is no case. */
+  completeReport(completion: ReportCompletion, audit: AuditInput): Promise<ReportCompletion>;
 }
 
 /** An agency's capability link: bound to one case and one agency, valid until it expires. */
@@ -177,6 +197,22 @@ const idempotencyKeyItemKey = (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
 const agencyKey = (caseId: string, agencyId: string) => ({ pk: `CASE#${caseId}`, sk: `AGENCY#${agencyId}` });
+const reportSectionItemKey = (caseId: string, section: ReportSectionKey) => ({
+  pk: `CASE#${caseId}`,
+  sk: `REPORT#${section}`,
+});
+const reportCompletionItemKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'REPORT_COMPLETE' });
+
+/** A report read from its items, sections in report order. */
+export function reportFromItems(items: readonly Record<string, unknown>[]): StoredReport {
+  const sections = items
+    .filter((item) => String(item.sk).startsWith('REPORT#'))
+    .map((item) => savedReportSection.parse(withoutKeys(item)))
+    .sort((a, b) => reportSectionKeys.indexOf(a.section) - reportSectionKeys.indexOf(b.section));
+  const completed = items.find((item) => item.sk === 'REPORT_COMPLETE');
+  return completed ? { sections, completion: reportCompletion.parse(withoutKeys(completed)) } : { sections };
+}
+
 const auditKey = (caseId: string, eventId: string) => ({ pk: `CASE#${caseId}`, sk: `AUDIT#${eventId}` });
 /** Cases are listed by status through the gsi1 index, newest first. */
 const statusIndexKeys = (record: CaseRecord) => ({
@@ -503,6 +539,83 @@ export class DynamoDbCaseStore implements CaseStore {
       }),
     );
     return Item ? { taskToken: String(Item.taskToken), attempt: Number(Item.attempt) } : undefined;
+  }
+
+  async getReport(caseId: string): Promise<StoredReport> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: QueryCommandOutput['LastEvaluatedKey'];
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :report)',
+          ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':report': 'REPORT' },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return reportFromItems(items);
+  }
+
+  async saveReportSection(section: SavedReportSection, audit: AuditInput): Promise<SavedReportSection> {
+    const valid = savedReportSection.parse(section);
+    await this.#transact(
+      [
+        {
+          Put: {
+            TableName: this.#tableName,
+            Item: { ...reportSectionItemKey(valid.caseId, valid.section), ...valid },
+          },
+        },
+        {
+          ConditionCheck: {
+            TableName: this.#tableName,
+            Key: caseKey(valid.caseId),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+        {
+          ConditionCheck: {
+            TableName: this.#tableName,
+            Key: reportCompletionItemKey(valid.caseId),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        this.#auditPut(this.#auditEvent(valid.caseId, audit)),
+      ],
+      'last',
+      () => new StaleWriteError(`Case ${valid.caseId} does not exist, or its report is already complete`),
+    );
+    return valid;
+  }
+
+  async completeReport(completion: ReportCompletion, audit: AuditInput): Promise<ReportCompletion> {
+    const valid = reportCompletion.parse(completion);
+    await this.#transact(
+      [
+        {
+          Put: {
+            TableName: this.#tableName,
+            Item: { ...reportCompletionItemKey(valid.caseId), ...valid },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          ConditionCheck: {
+            TableName: this.#tableName,
+            Key: caseKey(valid.caseId),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+        this.#auditPut(this.#auditEvent(valid.caseId, audit)),
+      ],
+      'last',
+      () => new StaleWriteError(`Case ${valid.caseId} does not exist, or its report is already complete`),
+    );
+    return valid;
   }
 
   async claimIdempotencyKey(key: string, claim: IdempotencyRecord): Promise<IdempotencyRecord> {

@@ -546,6 +546,91 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
       });
     });
 
+    describe('the rapid review report', () => {
+      const team: Actor = { kind: 'staff', id: 'user-team-demo', role: 'partnership-team' };
+      const saved = (action: string, at = '2026-03-18T10:00:00.000Z'): AuditInput => ({
+        actor: team,
+        at,
+        action,
+        reason: 'r',
+      });
+      const section = (
+        caseId: string,
+        key: 'facts' | 'criteria',
+        words: string,
+        at = '2026-03-18T10:00:00.000Z',
+      ) => ({ caseId, section: key, text: words, savedAt: at, savedBy: 'user-team-demo' }) as const;
+
+      it('keeps each section, the latest text replacing the earlier, in report order, each save audited', async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+
+        await store.saveReportSection(
+          section(record.caseId, 'facts', 'First draft.'),
+          saved('report.section-saved'),
+        );
+        await store.saveReportSection(
+          section(record.caseId, 'criteria', 'Meets the criteria.\nSecond line.'),
+          saved('report.section-saved'),
+        );
+        await store.saveReportSection(
+          section(record.caseId, 'facts', 'Second draft.', '2026-03-18T11:00:00.000Z'),
+          saved('report.section-saved', '2026-03-18T11:00:00.000Z'),
+        );
+
+        const report = await store.getReport(record.caseId);
+        expect(report.sections.map(({ section: key, text }) => [key, text])).toEqual([
+          ['criteria', 'Meets the criteria.\nSecond line.'],
+          ['facts', 'Second draft.'],
+        ]);
+        expect(report.completion).toBeUndefined();
+        const file = await store.getCaseFile(record.caseId);
+        expect(file.audit.filter((event) => event.action === 'report.section-saved')).toHaveLength(3);
+        expect(file.case).toEqual(record);
+      });
+
+      it('marks the report complete once, and then refuses changes to it', async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+        await store.saveReportSection(
+          section(record.caseId, 'facts', 'Facts.'),
+          saved('report.section-saved'),
+        );
+        const completion = {
+          caseId: record.caseId,
+          completedAt: '2026-03-19T09:00:00.000Z',
+          completedBy: 'user-team-demo',
+        };
+
+        await store.completeReport(completion, saved('report.completed', completion.completedAt));
+
+        await expect(store.completeReport(completion, saved('again'))).rejects.toBeInstanceOf(
+          StaleWriteError,
+        );
+        await expect(
+          store.saveReportSection(section(record.caseId, 'facts', 'Changed.'), saved('late change')),
+        ).rejects.toBeInstanceOf(StaleWriteError);
+        const report = await store.getReport(record.caseId);
+        expect(report.completion).toEqual(completion);
+        expect(report.sections.map(({ text }) => text)).toEqual(['Facts.']);
+      });
+
+      it('refuses a section or a completion for a case that does not exist, and reads an empty report', async () => {
+        const caseId = randomUUID();
+
+        await expect(
+          store.saveReportSection(section(caseId, 'facts', 'Facts.'), saved('x')),
+        ).rejects.toBeInstanceOf(StaleWriteError);
+        await expect(
+          store.completeReport(
+            { caseId, completedAt: '2026-03-19T09:00:00.000Z', completedBy: 'u' },
+            saved('y'),
+          ),
+        ).rejects.toBeInstanceOf(StaleWriteError);
+        expect(await store.getReport(caseId)).toEqual({ sections: [] });
+      });
+    });
+
     describe('idempotency keys', () => {
       it('claims a new key for the request and remembers it', async () => {
         const claim = aClaim();

@@ -9,6 +9,14 @@ import {
   type CaseStatus,
   caseRecord,
 } from '../../shared/schemas/case.ts';
+import {
+  type ReportCompletion,
+  reportCompletion,
+  reportSectionKeys,
+  type SavedReportSection,
+  type StoredReport,
+  savedReportSection,
+} from '../../shared/schemas/report.ts';
 import type {
   AgencyLink,
   AgencyRequestChanges,
@@ -42,6 +50,9 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
   readonly #decisionTokens = new Map<string, { taskToken: string; attempt: number }>();
   readonly #idempotencyKeys = new Map<string, IdempotencyRecord>();
   readonly #issuedUploads = new Map<string, IssuedUpload & { use?: UploadUse }>();
+  /** Report sections by `<caseId>/<section>`, and completions by case id. */
+  readonly #reportSections = new Map<string, SavedReportSection>();
+  readonly #reportCompletions = new Map<string, ReportCompletion>();
   /**
    * How many of the next case or agency-request updates lose a race, as if a concurrent writer
    * had just changed the record: each is refused with a StaleWriteError and stores nothing.
@@ -217,6 +228,39 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
   async findIdempotencyKey(key: string): Promise<IdempotencyRecord | undefined> {
     const found = this.#idempotencyKeys.get(key);
     return found && { ...found };
+  }
+
+  async getReport(caseId: string): Promise<StoredReport> {
+    const sections = [...this.#reportSections.values()]
+      .filter((section) => section.caseId === caseId)
+      .sort((a, b) => reportSectionKeys.indexOf(a.section) - reportSectionKeys.indexOf(b.section))
+      .map((section) => structuredClone(section));
+    const completion = this.#reportCompletions.get(caseId);
+    return completion ? { sections, completion: structuredClone(completion) } : { sections };
+  }
+
+  async saveReportSection(section: SavedReportSection, audit: AuditInput): Promise<SavedReportSection> {
+    const valid = savedReportSection.parse(section);
+    const event = this.#auditEvent(valid.caseId, audit);
+    if (this.#recorded(event)) throw new DuplicateWriteError('This change was already recorded');
+    if (!this.#cases.has(valid.caseId) || this.#reportCompletions.has(valid.caseId)) {
+      throw new StaleWriteError(`Case ${valid.caseId} does not exist, or its report is already complete`);
+    }
+    this.#reportSections.set(`${valid.caseId}/${valid.section}`, structuredClone(valid));
+    this.#audit.push(event);
+    return structuredClone(valid);
+  }
+
+  async completeReport(completion: ReportCompletion, audit: AuditInput): Promise<ReportCompletion> {
+    const valid = reportCompletion.parse(completion);
+    const event = this.#auditEvent(valid.caseId, audit);
+    if (this.#recorded(event)) throw new DuplicateWriteError('This change was already recorded');
+    if (!this.#cases.has(valid.caseId) || this.#reportCompletions.has(valid.caseId)) {
+      throw new StaleWriteError(`Case ${valid.caseId} does not exist, or its report is already complete`);
+    }
+    this.#reportCompletions.set(valid.caseId, structuredClone(valid));
+    this.#audit.push(event);
+    return structuredClone(valid);
   }
 
   // Inspection, for a test's Assess step.
