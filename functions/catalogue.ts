@@ -85,6 +85,15 @@ export const functionCatalogue = {
     trigger: 'api',
     needs: { table: 'read-write', stateMachine: 'callback' },
   },
+  // The rapid review report (issue 9 part 5): its sections saved, and its completion, which files
+  // it as a PDF and a Word copy (reading the notification document for the child's details).
+  'rapid-review-report': {
+    description:
+      'Saves the sections of the rapid review report and, once complete, files it as a PDF and a Word copy',
+    trigger: 'api',
+    needs: { table: 'read-write', documentBucket: 'read-write' },
+    timeoutSeconds: 60,
+  },
   'agency-return': {
     description: 'Tells an agency what to return and gives it a pre-signed upload',
     trigger: 'api',

@@ -14,7 +14,7 @@ export interface Route {
   /** Stable id, used as the CDK construct id and in logs. */
   id: string;
   /** `ANY` matches every method (the web pages' catch-all). */
-  method: 'GET' | 'POST' | 'ANY';
+  method: 'GET' | 'POST' | 'PUT' | 'ANY';
   /** API Gateway path syntax: `{name}` is a path parameter, `{name+}` a greedy one (the rest of the path). */
   path: string;
   /** The function (see functions/catalogue.ts) that answers it. */
@@ -45,6 +45,21 @@ export const routes = [
     path: '/api/cases/{caseId}/decision',
     functionName: 'record-decision',
     access: staff('rrg-chair'),
+  },
+  // The rapid review report (issue 9 part 5), drafted by the partnership team.
+  {
+    id: 'SaveReportSection',
+    method: 'PUT',
+    path: '/api/cases/{caseId}/report/sections/{section}',
+    functionName: 'rapid-review-report',
+    access: staff('partnership-team'),
+  },
+  {
+    id: 'CompleteReport',
+    method: 'POST',
+    path: '/api/cases/{caseId}/report/complete',
+    functionName: 'rapid-review-report',
+    access: staff('partnership-team'),
   },
   {
     id: 'GetAgencyRequest',

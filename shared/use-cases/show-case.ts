@@ -8,6 +8,8 @@ import type { TimetableMilestone } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
 import type { CaseFile } from '../stores/case-store.ts';
 import { type Clocks, clocksOf } from '../workflow/clocks-wording.ts';
+import { reportDocumentKeys } from '../workflow/rapid-review-report.ts';
+import { type ReportProgress, reportProgress } from './rapid-review-report.ts';
 
 export type { WorkflowView } from '../adapters/review-workflow.ts';
 
@@ -36,6 +38,9 @@ export function expectedCaseDocuments(record: CaseRecord): { name: string; key: 
     { name: 'Collated report', key: `${folder}/collated-report.pdf` },
     { name: 'Decision', key: `${folder}/decision.pdf` },
     { name: 'Covering letter', key: `${folder}/covering-letter.pdf` },
+    // The rapid review report, once complete (issue 9 part 5).
+    { name: 'Rapid review report (PDF)', key: reportDocumentKeys.pdf(record.caseId) },
+    { name: 'Rapid review report (Word)', key: reportDocumentKeys.docx(record.caseId) },
   ];
 }
 
@@ -166,6 +171,8 @@ export interface CaseView {
   returnsNotScanned: boolean;
   decision?: CaseRecord['decision'];
   failure?: CaseRecord['failure'];
+  /** The rapid review report: sections with text, of how many, and whether it is complete. */
+  report: ReportProgress;
   workflow: WorkflowView;
   audit: Pick<AuditEvent, 'at' | 'actor' | 'action' | 'reason'>[];
 }
@@ -192,9 +199,10 @@ export async function showCase(
   }
   const record = file.case;
   const showContacts = query.viewer.roles.includes('partnership-team');
-  const [documents, workflow] = await Promise.all([
+  const [documents, workflow, report] = await Promise.all([
     caseDocuments(service, file),
     service.workflow.progress(record.caseId),
+    service.cases.getReport(record.caseId),
   ]);
   return {
     caseId: record.caseId,
@@ -221,6 +229,7 @@ export async function showCase(
     returnsNotScanned: returnsNotScanned(file.audit),
     decision: record.decision,
     failure: record.failure,
+    report: reportProgress(report),
     workflow,
     audit: file.audit.map(({ at, actor, action, reason }) => ({ at, actor, action, reason })),
   };

@@ -246,6 +246,51 @@ describe('get-case: GET /api/cases/{caseId}', () => {
     expect(documents.map((document) => document.name)).toContain('Returns summary');
   });
 
+  it("shows the rapid review report's progress, and lists its documents once filed", async () => {
+    const saved = (section: 'facts' | 'criteria') => ({
+      caseId,
+      section,
+      text: 'Invented (demo).',
+      savedAt: '2026-03-18T09:00:00.000Z',
+      savedBy: partnershipTeam.sub,
+    });
+    const audit = {
+      actor: { kind: 'system', id: 'test' } as const,
+      at: '2026-03-18T09:00:00.000Z',
+      action: 'a',
+      reason: 'r',
+    };
+    await store.saveReportSection(saved('facts'), audit);
+    await store.saveReportSection(saved('criteria'), audit);
+
+    const drafting = await getCase(caseId, partnershipTeam);
+
+    expect(drafting.body.report).toEqual({ sectionsDone: 2, sectionsTotal: 11, complete: false });
+
+    await store.completeReport(
+      { caseId, completedAt: '2026-03-18T09:30:00.000Z', completedBy: partnershipTeam.sub },
+      { ...audit, at: '2026-03-18T09:30:00.000Z' },
+    );
+    for (const extension of ['pdf', 'docx']) {
+      s3.on(HeadObjectCommand, { Key: `cases/${caseId}/rapid-review-report.${extension}` }).resolves({
+        ContentLength: 10,
+      });
+    }
+
+    const complete = await getCase(caseId, partnershipTeam);
+
+    expect(complete.body.report).toEqual({
+      sectionsDone: 2,
+      sectionsTotal: 11,
+      complete: true,
+      completedAt: '2026-03-18T09:30:00.000Z',
+    });
+    const documents = complete.body.documents as Record<string, string>[];
+    expect(documents.map((document) => document.name)).toEqual(
+      expect.arrayContaining(['Rapid review report (PDF)', 'Rapid review report (Word)']),
+    );
+  });
+
   it('still answers when Step Functions cannot be reached, saying the workflow status is unknown', async () => {
     sfn
       .on(DescribeExecutionCommand)

@@ -124,7 +124,7 @@ export const rrgChair: TestCaller = {
 
 /** Builds the API Gateway v2 event for a route, as API Gateway (or the local API) would. */
 export function apiEvent(request: {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   routePath: string;
   pathParameters?: Record<string, string>;
