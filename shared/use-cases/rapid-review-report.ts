@@ -71,6 +71,13 @@ export function reportProgress(report: StoredReport): ReportProgress {
   };
 }
 
+/** The report's own status, in words: not yet started, in progress or completed. */
+export function reportStatusInWords(progress: ReportProgress): string {
+  if (progress.complete) return 'Completed';
+  if (progress.sectionsDone === 0) return 'Not yet started';
+  return 'In progress';
+}
+
 /** The sections that have no text yet, in report order. */
 export function emptySections(report: StoredReport): ReportSectionKey[] {
   const written = new Set(report.sections.map((section) => section.section));

@@ -3,6 +3,7 @@ import type { AgencyRequest, CaseRecord, CaseStatus } from '../../../shared/sche
 import { caseStatus } from '../../../shared/schemas/case.ts';
 import type { Actor, StaffRole } from '../../../shared/schemas/roles.ts';
 import { planDayOf } from '../../../shared/schemas/timetable.ts';
+import { reportStatusInWords } from '../../../shared/use-cases/rapid-review-report.ts';
 import { type CaseView, showCase } from '../../../shared/use-cases/show-case.ts';
 import {
   clocksInBrief,
@@ -338,6 +339,13 @@ export function casePageContext(view: CaseView, now: Date, roles: readonly Staff
       })),
     canDecide: roles.includes('rrg-chair') && view.status === 'awaiting-decision' && !view.decision,
     canSeeList: roles.includes('partnership-team'),
+    // The rapid review report's progress (issue 9 part 5); the team drafts it.
+    report: {
+      status: reportStatusInWords(view.report),
+      sectionsDone: view.report.sectionsDone,
+      sectionsTotal: view.report.sectionsTotal,
+      canDraft: roles.includes('partnership-team'),
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import type { Page } from '../page.ts';
 import { casePages } from './cases.ts';
 import { decisionPages } from './decision.ts';
 import { notifyPages } from './notify.ts';
+import { reportPages } from './report.ts';
 import { signInPages } from './sign-in.ts';
 import { startPages } from './start.ts';
 
@@ -16,4 +17,5 @@ export const pages: readonly Page[] = [
   ...notifyPages,
   ...casePages,
   ...decisionPages,
+  ...reportPages,
 ];

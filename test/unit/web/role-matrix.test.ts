@@ -119,7 +119,7 @@ async function appUnderTest() {
   /** A concrete path for a page path: the case for `{caseId}`, the first child or agency for `{number}`. */
   const concretePath = (path: string) =>
     path.replace(/\{([^}]+)\}/g, (_whole, name: string) =>
-      name === 'caseId' ? caseId : name === 'number' ? '1' : randomUUID(),
+      name === 'caseId' ? caseId : name === 'number' ? '1' : name === 'section' ? 'facts' : randomUUID(),
     );
   return { app, ran, concretePath, mocks: [s3, sfn] };
 }
