@@ -28,6 +28,8 @@ export interface CaseView {
   audit: Array<{ at: string; action: string; reason: string; actor: unknown }>;
   /** The two clocks: the Panel's date, the partnership's own Day 15, which governs (README, the API). */
   clocks: Clocks;
+  /** The rapid review report's progress. */
+  report: { sectionsDone: number; sectionsTotal: number; complete: boolean; completedAt?: string };
 }
 
 export class ApiProblem extends Error {
@@ -124,6 +126,24 @@ export class ReviewClient {
       role: 'rrg-chair',
       body: JSON.stringify(decision),
     });
+  }
+
+  /** Saves one section of the rapid review report, as the partnership team. */
+  saveReportSection(caseId: string, section: string, text: string) {
+    return this.#call<{ section: string; progress: { sectionsDone: number; complete: boolean } }>(
+      'PUT /api/cases/{caseId}/report/sections/{section}',
+      `/api/cases/${caseId}/report/sections/${encodeURIComponent(section)}`,
+      { method: 'PUT', role: 'partnership-team', body: JSON.stringify({ text }) },
+    );
+  }
+
+  /** Marks the rapid review report complete, as the partnership team; answers its documents' keys. */
+  completeReport(caseId: string) {
+    return this.#call<{ completedAt: string; documents: { pdf: string; docx: string } }>(
+      'POST /api/cases/{caseId}/report/complete',
+      `/api/cases/${caseId}/report/complete`,
+      { method: 'POST', role: 'partnership-team' },
+    );
   }
 
   clock() {
