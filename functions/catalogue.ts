@@ -85,6 +85,13 @@ export const functionCatalogue = {
     trigger: 'api',
     needs: { table: 'read-write', stateMachine: 'callback' },
   },
+  // The partners' sign-offs (issue 9 part 4): a disagreement emails the Executive Board chair.
+  'record-sign-off': {
+    description:
+      "Records a safeguarding partner's sign-off on the decision and the Executive Board chair's resolution",
+    trigger: 'api',
+    needs: { table: 'read-write', email: true },
+  },
   'agency-return': {
     description: 'Tells an agency what to return and gives it a pre-signed upload',
     trigger: 'api',

@@ -196,6 +196,8 @@ const roleNames: Record<StaffRole, string> = {
   'partnership-team': 'Partnership team',
   'rrg-member': 'Rapid Review Group member',
   'rrg-chair': 'Rapid Review Group chair',
+  'safeguarding-partner': 'Safeguarding partner',
+  'executive-board': 'Executive Board chair',
   scrutineer: 'Scrutineer',
 };
 

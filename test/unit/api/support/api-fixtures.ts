@@ -111,6 +111,8 @@ export interface TestCaller {
   groups: StaffRole[];
   /** The ID token's `name` claim, when the test gives one. */
   name?: string;
+  /** The ID token's `email` claim, when the test gives one. */
+  email?: string;
 }
 
 export const notifier: TestCaller = { sub: 'user-notifier-demo', groups: ['notifier'] };
@@ -137,6 +139,7 @@ export function apiEvent(request: {
         sub: request.caller.sub,
         'cognito:groups': `[${request.caller.groups.join(' ')}]`,
         ...(request.caller.name ? { name: request.caller.name } : {}),
+        ...(request.caller.email ? { email: request.caller.email } : {}),
       }
     : undefined;
   return {
