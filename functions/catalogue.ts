@@ -109,6 +109,8 @@ export const functionCatalogue = {
       staffSignIn: true,
       checksDuplicates: true,
       removesNotificationDocuments: true,
+      // The sign-off pages: a partner's disagreement emails the Executive Board chair.
+      email: true,
     },
     bundledFiles: [
       { from: 'functions/web/templates', to: 'templates' },

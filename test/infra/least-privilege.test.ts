@@ -35,6 +35,8 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     'audit-table': 'read-write',
     documents: 'read-write',
     'state-machine': 'read-write',
+    // The sign-off pages email the Executive Board chair about a partner's disagreement.
+    email: 'write',
   },
   // The agency pages: the link, the case and its audit trail (the last upload) to read, and an
   // upload form to sign, recorded as an UPLOAD# item (the only item it may put); the upload

@@ -3,6 +3,7 @@ import { casePages } from './cases.ts';
 import { decisionPages } from './decision.ts';
 import { notifyPages } from './notify.ts';
 import { signInPages } from './sign-in.ts';
+import { signOffPages } from './sign-off.ts';
 import { startPages } from './start.ts';
 
 /**
@@ -16,4 +17,6 @@ export const pages: readonly Page[] = [
   ...notifyPages,
   ...casePages,
   ...decisionPages,
+  // The partners' sign-offs and the Executive Board chair's resolution (issue 9 part 4).
+  ...signOffPages,
 ];

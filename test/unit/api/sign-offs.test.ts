@@ -7,7 +7,6 @@ import { getCaseEndpoints } from '../../../functions/get-case/handler.ts';
 import { recordSignOffEndpoints } from '../../../functions/record-sign-off/handler.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
-import { type PartnershipProfile, partnershipProfile } from '../../../shared/config/partnership-profile.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
 import type { SignOffPorts } from '../../../shared/use-cases/sign-off.ts';
 import { RecordingMailer } from '../workflow/workflow-fakes.ts';
@@ -20,29 +19,12 @@ import {
   rrgChair,
   SettableClock,
   type TestCaller,
-  testProfile,
+  testProfileWithPartners,
   testS3Client,
   testService,
 } from './support/api-fixtures.ts';
 
-/** The test profile with its three partners (invented people) and an Executive Board chair. */
-const profile: PartnershipProfile = partnershipProfile.parse({
-  ...testProfile,
-  executiveBoard: { name: 'Board Chair (demo)', email: 'board-chair@example.org' },
-  safeguardingPartners: {
-    'local-authority': {
-      lead: { name: 'LA Lead (demo)', email: 'la-lead@example.org' },
-      delegates: [{ name: 'LA Delegate (demo)', email: 'la-delegate@example.org' }],
-    },
-    police: {
-      lead: { name: 'Police Lead (demo)', email: 'police-lead@example.org' },
-      delegates: [{ name: 'Police Delegate (demo)', email: 'police-delegate@example.org' }],
-    },
-    health: {
-      lead: { name: 'Health Lead (demo)', email: 'health-lead@example.org' },
-    },
-  },
-});
+const profile = testProfileWithPartners;
 
 const partner = (who: string, email: string): TestCaller => ({
   sub: `user-${who}-demo`,
