@@ -16,7 +16,7 @@ import { parseInput } from '../shared/validation.ts';
 import { localControls, localControlsPath } from './controls.ts';
 import { portToUse } from './ports.ts';
 import { localSignIn } from './sign-in.ts';
-import { issueToken, localPartnerDelegates, localUsers, verifyToken } from './tokens.ts';
+import { issueToken, localUserFor, verifyToken } from './tokens.ts';
 
 /** A wait on the virtual clock: a Wait state or a callback timeout. */
 export interface PendingWait {
@@ -221,8 +221,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<RunningAp
     if (path === '/local/token' && method === 'POST') {
       const { role, partner } = parseInput(tokenRequest, parseJson(body) ?? {}, 'request');
       // A safeguarding partner's token is that partner's invented delegate (the local authority's unless named).
-      const user =
-        role === 'safeguarding-partner' && partner ? localPartnerDelegates[partner] : localUsers[role];
+      const user = localUserFor(role, partner);
       return json(200, {
         token: issueToken(options.tokenSecret, user),
         user: { id: user.id, name: user.name, email: user.email, role },

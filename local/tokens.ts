@@ -80,6 +80,11 @@ export const localPartnerDelegates: Record<SafeguardingPartner, LocalUser> = {
   },
 };
 
+/** The invented user a local token is for: a safeguarding partner's is that partner's delegate (the local authority's unless named). */
+export function localUserFor(role: StaffRole, partner?: SafeguardingPartner): LocalUser {
+  return role === 'safeguarding-partner' && partner ? localPartnerDelegates[partner] : localUsers[role];
+}
+
 /** Who issues local tokens; a token from anywhere else is refused. */
 export const localIssuer = 'urn:example:local-stack';
 const audience = 'local-stack';

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { WebService } from '../../../functions/web/page.ts';
 import { pages } from '../../../functions/web/pages/index.ts';
@@ -45,7 +47,11 @@ describe('the sign-off pages', () => {
   beforeEach(async () => {
     store = new InMemoryCaseStore();
     mailer = new RecordingMailer();
-    const base = testService({ store, clock: new SettableClock('2026-03-23T15:30:00Z'), s3: testS3Client() });
+    const s3Client = testS3Client();
+    mockClient(s3Client)
+      .on(HeadObjectCommand)
+      .rejects(new NotFound({ message: 'Not found', $metadata: {} }));
+    const base = testService({ store, clock: new SettableClock('2026-03-23T15:30:00Z'), s3: s3Client });
     const service = Object.create(base, {
       profile: { value: testProfileWithPartners },
       mailer: { value: mailer },
@@ -193,5 +199,31 @@ describe('the sign-off pages', () => {
       outcome: 'decision-stands',
       resolvedByName: 'Board Chair (demo)',
     });
+  });
+
+  it('shows everyone on the case page each partner’s sign-off by name, and whether the decision is complete', async () => {
+    const casePage = async (user: SessionUser) =>
+      String((await app(webEvent({ path: `/cases/${caseId}`, cookies: signedIn(user).cookies }))).body);
+
+    const before = await casePage(policeDelegate);
+    expect(before).toContain(`href="/cases/${caseId}/sign-off"`);
+    expect(before).toContain('Not signed off yet');
+    expect(before).toContain('The decision is complete when all three safeguarding partners agree.');
+
+    for (const [user, email] of [
+      [policeDelegate, 'police-delegate@example.org'],
+      [healthLead, 'health-lead@example.org'],
+      [{ ...policeDelegate, id: 'user-la-demo', name: 'LA Delegate (demo)' }, 'la-delegate@example.org'],
+    ] as const) {
+      await post(`/cases/${caseId}/sign-off/confirm`, { ...user, email }, { agrees: 'yes', reasons: '' });
+    }
+    const after = await casePage(boardChair);
+
+    expect(after).toMatch(/Chief officer of police[\s\S]*?Agrees: Police Delegate \(demo\), /);
+    expect(after).toContain('The partners’ decision is complete: all three safeguarding partners agree.');
+    const section = /id="sign-offs"[\s\S]*?<h2/.exec(after)?.[0] ?? '';
+    expect(section).toContain('Police Delegate (demo)');
+    expect(section).not.toContain('user-police-delegate-demo');
+    expect(after).not.toContain(`/cases/${caseId}/sign-offs/resolution`);
   });
 });
