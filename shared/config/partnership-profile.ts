@@ -4,13 +4,12 @@ import { ConfigurationError } from '../errors.ts';
 import { logWarning } from '../log.ts';
 import { defaultRapidReviewRules, type RapidReviewRules, rapidReviewRules } from '../rapid-review-rules.ts';
 import { emailAddress, text } from '../schemas/primitives.ts';
+import { type SafeguardingPartner, safeguardingPartner } from '../schemas/roles.ts';
 import * as z from '../schemas/zod.ts';
 
 const person = z.object({ name: text(120), email: emailAddress });
 
-/** The three safeguarding partners (Working Together to Safeguard Children 2023). */
-export const safeguardingPartner = z.enum(['local-authority', 'police', 'health']);
-export type SafeguardingPartner = z.infer<typeof safeguardingPartner>;
+export { type SafeguardingPartner, safeguardingPartner } from '../schemas/roles.ts';
 
 /** Each partner as people read it, in the 2023 names. */
 export const safeguardingPartnerNames: Record<SafeguardingPartner, string> = {

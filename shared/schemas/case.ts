@@ -8,7 +8,7 @@ import {
   text,
   wholeNumber,
 } from './primitives.ts';
-import { actor } from './roles.ts';
+import { actor, safeguardingPartner } from './roles.ts';
 import { timetable } from './timetable.ts';
 import * as z from './zod.ts';
 
@@ -50,7 +50,7 @@ export type SignOffAnswer = z.infer<typeof signOffAnswer>;
 
 /** One partner's sign-off as stored: who signed (their id, and their name for what people read) and when. */
 export const signOff = z.object({
-  partner: z.enum(['local-authority', 'police', 'health']),
+  partner: safeguardingPartner,
   agrees: z.boolean(),
   reasons: z.optional(text(4000, { multiline: true })),
   signedAt: isoInstant,

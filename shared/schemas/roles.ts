@@ -16,6 +16,10 @@ export const staffRole = z.enum([
 ]);
 export type StaffRole = z.infer<typeof staffRole>;
 
+/** The three safeguarding partners (Working Together to Safeguard Children 2023), whom a `safeguarding-partner` signs off for. */
+export const safeguardingPartner = z.enum(['local-authority', 'police', 'health']);
+export type SafeguardingPartner = z.infer<typeof safeguardingPartner>;
+
 /** Who did something: a signed-in person, an agency through its capability link, or the workflow itself. */
 export const actor = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('staff'), id: nonEmpty(), role: staffRole }),
