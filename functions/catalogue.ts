@@ -94,6 +94,13 @@ export const functionCatalogue = {
     needs: { table: 'read-write', documentBucket: 'read-write' },
     timeoutSeconds: 60,
   },
+  // The partners' sign-offs (issue 9 part 4): a disagreement emails the Executive Board chair.
+  'record-sign-off': {
+    description:
+      "Records a safeguarding partner's sign-off on the decision and the Executive Board chair's resolution",
+    trigger: 'api',
+    needs: { table: 'read-write', email: true },
+  },
   'agency-return': {
     description: 'Tells an agency what to return and gives it a pre-signed upload',
     trigger: 'api',
@@ -111,6 +118,8 @@ export const functionCatalogue = {
       staffSignIn: true,
       checksDuplicates: true,
       removesNotificationDocuments: true,
+      // The sign-off pages: a partner's disagreement emails the Executive Board chair.
+      email: true,
     },
     bundledFiles: [
       { from: 'functions/web/templates', to: 'templates' },

@@ -7,6 +7,7 @@ import type {
 } from 'aws-lambda';
 import { Temporal } from 'temporal-polyfill';
 import * as z from 'zod';
+import { safeguardingPartner } from '../shared/config/partnership-profile.ts';
 import { hasMalformedPercentEncoding, malformedPathField } from '../shared/http/paths.ts';
 import { type InvalidField, ProblemError, problemResponse } from '../shared/http/problem.ts';
 import { matchRoute, type Route } from '../shared/routes.ts';
@@ -15,7 +16,7 @@ import { parseInput } from '../shared/validation.ts';
 import { localControls, localControlsPath } from './controls.ts';
 import { portToUse } from './ports.ts';
 import { localSignIn } from './sign-in.ts';
-import { issueToken, localUsers, verifyToken } from './tokens.ts';
+import { issueToken, localUserFor, verifyToken } from './tokens.ts';
 
 /** A wait on the virtual clock: a Wait state or a callback timeout. */
 export interface PendingWait {
@@ -140,7 +141,7 @@ function claimsAsApiGatewayPasses(claims: Record<string, unknown>): Record<strin
   );
 }
 
-const tokenRequest = z.object({ role: staffRole });
+const tokenRequest = z.object({ role: staffRole, partner: z.enum(safeguardingPartner.options).optional() });
 const advanceRequest = z.object({ to: z.string().optional(), by: z.string().optional() });
 
 /** Reads `{ "to": "next" | "<ISO instant>" }` or `{ "by": "<ISO duration>" }` into a target. */
@@ -218,11 +219,12 @@ export async function startLocalApi(options: LocalApiOptions): Promise<RunningAp
     const path = target.pathname;
 
     if (path === '/local/token' && method === 'POST') {
-      const { role } = parseInput(tokenRequest, parseJson(body) ?? {}, 'request');
-      const user = localUsers[role];
+      const { role, partner } = parseInput(tokenRequest, parseJson(body) ?? {}, 'request');
+      // A safeguarding partner's token is that partner's invented delegate (the local authority's unless named).
+      const user = localUserFor(role, partner);
       return json(200, {
         token: issueToken(options.tokenSecret, user),
-        user: { id: user.id, name: user.name, role },
+        user: { id: user.id, name: user.name, email: user.email, role },
       });
     }
     // Local-only sign-in, in place of the Cognito hosted UI the web function sends people to on AWS.

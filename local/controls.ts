@@ -22,6 +22,8 @@ const roleEntries: Record<keyof typeof localUsers, { title: string; returnTo: st
   'rrg-member': { title: 'Rapid Review Group member', returnTo: '/' },
   'rrg-chair': { title: 'Rapid Review Group chair', returnTo: '/' },
   scrutineer: { title: 'Independent Scrutineer', returnTo: '/' },
+  'safeguarding-partner': { title: 'Safeguarding partner (local authority delegate)', returnTo: '/cases' },
+  'executive-board': { title: 'Executive Board chair', returnTo: '/cases' },
 };
 
 const templates = createTemplateEnvironment([fileURLToPath(new URL('./templates/', import.meta.url))]);

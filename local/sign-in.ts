@@ -15,6 +15,8 @@ const roleNames: Record<keyof typeof localUsers, string> = {
   'rrg-member': 'Rapid Review Group member',
   'rrg-chair': 'Rapid Review Group chair',
   scrutineer: 'Independent Scrutineer',
+  'safeguarding-partner': 'Safeguarding partner (local authority delegate)',
+  'executive-board': 'Executive Board chair',
 };
 
 const templates = createTemplateEnvironment([fileURLToPath(new URL('./templates/', import.meta.url))]);
@@ -73,7 +75,7 @@ export async function localSignIn(
   const user = localUsers[role.data];
   const { cookie } = startSession(
     sessionSecret,
-    { id: user.id, name: user.name, roles: [user.role] },
+    { id: user.id, name: user.name, email: user.email, roles: [user.role] },
     'local',
   );
   return { ...seeOther(returnTo), cookies: [cookie] };

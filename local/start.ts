@@ -96,8 +96,10 @@ Local stack running (data in ${dataDirectory}; details in ${stackFile})
 
   Virtual time   ${stack.clock.now().toISOString()} (${pace})
 
-Get a bearer token (roles: notifier, partnership-team, rrg-member, rrg-chair, scrutineer):
+Get a bearer token (roles: notifier, partnership-team, rrg-member, rrg-chair, scrutineer,
+safeguarding-partner with "partner": local-authority, police or health, executive-board):
   curl -s -X POST ${stack.apiUrl}/local/token -H 'content-type: application/json' -d '{"role":"notifier"}'
+  curl -s -X POST ${stack.apiUrl}/local/token -H 'content-type: application/json' -d '{"role":"safeguarding-partner","partner":"police"}'
 
 Read or move the virtual clock:
   curl -s ${stack.apiUrl}/local/clock

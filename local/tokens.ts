@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { SafeguardingPartner } from '../shared/config/partnership-profile.ts';
 import type { StaffRole } from '../shared/schemas/roles.ts';
 
 /** An invented person the local stack signs in as; one per role, all under example.org. */
@@ -46,7 +47,43 @@ export const localUsers: Record<StaffRole, LocalUser> = {
     email: 'scrutineer@example.org',
     role: 'scrutineer',
   },
+  // The partners' sign-offs: the local authority's delegate (see localPartnerDelegates for the
+  // others) and the Executive Board chair, as local/partnership-profile.json names them.
+  'safeguarding-partner': {
+    id: '0f3b5c1e-0000-4000-8000-000000000006',
+    name: 'Dee Local Authority Delegate (demo)',
+    email: 'la.delegate@example.org',
+    role: 'safeguarding-partner',
+  },
+  'executive-board': {
+    id: '0f3b5c1e-0000-4000-8000-000000000009',
+    name: 'Eden Board (demo)',
+    email: 'executive.board@example.org',
+    role: 'executive-board',
+  },
 };
+
+/** Each safeguarding partner's invented delegate, as local/partnership-profile.json names them. */
+export const localPartnerDelegates: Record<SafeguardingPartner, LocalUser> = {
+  'local-authority': localUsers['safeguarding-partner'],
+  police: {
+    id: '0f3b5c1e-0000-4000-8000-000000000007',
+    name: 'Dale Police Delegate (demo)',
+    email: 'police.delegate@example.org',
+    role: 'safeguarding-partner',
+  },
+  health: {
+    id: '0f3b5c1e-0000-4000-8000-000000000008',
+    name: 'Harper Health Delegate (demo)',
+    email: 'icb.delegate@example.org',
+    role: 'safeguarding-partner',
+  },
+};
+
+/** The invented user a local token is for: a safeguarding partner's is that partner's delegate (the local authority's unless named). */
+export function localUserFor(role: StaffRole, partner?: SafeguardingPartner): LocalUser {
+  return role === 'safeguarding-partner' && partner ? localPartnerDelegates[partner] : localUsers[role];
+}
 
 /** Who issues local tokens; a token from anywhere else is refused. */
 export const localIssuer = 'urn:example:local-stack';

@@ -37,7 +37,7 @@ export const routes = [
     method: 'GET',
     path: '/api/cases/{caseId}',
     functionName: 'get-case',
-    access: staff('partnership-team', 'rrg-member', 'rrg-chair'),
+    access: staff('partnership-team', 'rrg-member', 'rrg-chair', 'safeguarding-partner', 'executive-board'),
   },
   {
     id: 'RecordDecision',
@@ -60,6 +60,22 @@ export const routes = [
     path: '/api/cases/{caseId}/report/complete',
     functionName: 'rapid-review-report',
     access: staff('partnership-team'),
+  },
+  // The partners' sign-offs on the chair's decision, and the Executive Board chair's resolution
+  // of a partner's disagreement (issue 9 part 4).
+  {
+    id: 'RecordSignOff',
+    method: 'POST',
+    path: '/api/cases/{caseId}/sign-offs',
+    functionName: 'record-sign-off',
+    access: staff('safeguarding-partner'),
+  },
+  {
+    id: 'ResolveSignOffs',
+    method: 'POST',
+    path: '/api/cases/{caseId}/sign-offs/resolution',
+    functionName: 'record-sign-off',
+    access: staff('executive-board'),
   },
   {
     id: 'GetAgencyRequest',

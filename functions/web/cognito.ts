@@ -175,7 +175,13 @@ export function userFromClaims(claims: VerifiedClaims): SessionUser {
       : typeof claims.email === 'string'
         ? claims.email
         : 'Signed-in user';
-  return { id: claims.sub, name, roles: rolesFromGroups(claims['cognito:groups']) };
+  const email = typeof claims.email === 'string' && claims.email ? claims.email : undefined;
+  return {
+    id: claims.sub,
+    name,
+    ...(email ? { email } : {}),
+    roles: rolesFromGroups(claims['cognito:groups']),
+  };
 }
 
 /** The user pool's signing keys, fetched once per container and again when a token names a key not yet seen. */

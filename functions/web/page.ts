@@ -17,6 +17,8 @@ export type WebService = Pick<
   | 'workflow'
   | 'sessions'
   | 'duplicateCheckKey'
+  // A partner's disagreement emails the Executive Board chair (the sign-off pages).
+  | 'mailer'
 >;
 
 /** What every page's service holds, whichever function serves it: the router reads the profile. */

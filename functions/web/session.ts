@@ -18,6 +18,8 @@ import * as z from '../../shared/schemas/zod.ts';
 export interface SessionUser {
   id: string;
   name: string;
+  /** The ID token's email, when it gave one: how the profile finds a safeguarding partner. */
+  email?: string;
   roles: StaffRole[];
 }
 
@@ -106,7 +108,12 @@ export function cookieValue(cookies: readonly string[] | undefined, name: string
 
 const sessionPayload = z.object({
   id: z.string().check(z.minLength(16)),
-  user: z.object({ id: z.string().check(z.minLength(1)), name: z.string(), roles: z.array(staffRole) }),
+  user: z.object({
+    id: z.string().check(z.minLength(1)),
+    name: z.string(),
+    email: z.optional(z.string()),
+    roles: z.array(staffRole),
+  }),
   signedInWith: z.enum(['cognito', 'local']),
   expiresAt: z.number(),
 });
@@ -120,7 +127,12 @@ export function startSession(
 ): { session: Session; cookie: string } {
   const session: Session = {
     id: randomBytes(18).toString('base64url'),
-    user: { id: user.id, name: user.name, roles: [...user.roles] },
+    user: {
+      id: user.id,
+      name: user.name,
+      ...(user.email ? { email: user.email } : {}),
+      roles: [...user.roles],
+    },
     signedInWith,
     expiresAt: nowMs + SESSION_SECONDS * 1000,
   };

@@ -4,9 +4,22 @@ import { ConfigurationError } from '../errors.ts';
 import { logWarning } from '../log.ts';
 import { defaultRapidReviewRules, type RapidReviewRules, rapidReviewRules } from '../rapid-review-rules.ts';
 import { emailAddress, text } from '../schemas/primitives.ts';
+import { type SafeguardingPartner, safeguardingPartner } from '../schemas/roles.ts';
 import * as z from '../schemas/zod.ts';
 
 const person = z.object({ name: text(120), email: emailAddress });
+
+export { type SafeguardingPartner, safeguardingPartner } from '../schemas/roles.ts';
+
+/** Each partner as people read it, in the 2023 names. */
+export const safeguardingPartnerNames: Record<SafeguardingPartner, string> = {
+  'local-authority': 'Local authority',
+  police: 'Chief officer of police',
+  health: 'Integrated care board',
+};
+
+/** One partner's lead safeguarding partner and their delegated safeguarding partners. */
+const partnerPeople = z.object({ lead: person, delegates: z._default(z.array(person), []) });
 
 /**
  * Who one deployment serves (ARCHITECTURE §7). Real addresses, the Panel's mailbox among
@@ -31,6 +44,13 @@ export const partnershipProfile = z.object({
     members: z.array(person).check(z.minLength(1)),
   }),
   executiveBoard: z.optional(person),
+  /**
+   * Who signs off the decision for each safeguarding partner: a signed-in `safeguarding-partner`
+   * is the partner whose lead or delegate has their email.
+   */
+  safeguardingPartners: z.optional(
+    z.object({ 'local-authority': partnerPeople, police: partnerPeople, health: partnerPeople }),
+  ),
   /** Strategic safeguarding leads by agency name, copied on escalations when known. */
   agencyStrategicLeads: z._default(z.record(z.string(), person), {}),
   /** Working hours, reminder day and the other timetable rules; defaults apply. */
@@ -235,4 +255,17 @@ export function deputyChairAddresses(profile: Pick<PartnershipProfile, 'rapidRev
   return [...new Set(deputyChairs.map((deputy) => deputy.email))].filter(
     (address) => address.toLowerCase() !== chairAddress,
   );
+}
+
+/** The safeguarding partner whose lead or delegate has this email (any case), if any. */
+export function partnerOf(
+  profile: Pick<PartnershipProfile, 'safeguardingPartners'>,
+  email: string | undefined,
+): SafeguardingPartner | undefined {
+  if (!email || !profile.safeguardingPartners) return undefined;
+  const wanted = email.toLowerCase();
+  return safeguardingPartner.options.find((partner) => {
+    const { lead, delegates } = profile.safeguardingPartners![partner];
+    return [lead, ...delegates].some((someone) => someone.email.toLowerCase() === wanted);
+  });
 }

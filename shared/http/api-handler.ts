@@ -66,7 +66,8 @@ function callerFor(route: Route, event: ApiEvent): StaffMember | undefined {
       : typeof claims.email === 'string' && claims.email
         ? claims.email
         : undefined;
-  return { id, roles, ...(name ? { name } : {}) };
+  const email = typeof claims.email === 'string' && claims.email ? claims.email : undefined;
+  return { id, roles, ...(name ? { name } : {}), ...(email ? { email } : {}) };
 }
 
 function parseBody(event: ApiEvent): unknown {

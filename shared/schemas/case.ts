@@ -1,5 +1,14 @@
-import { agencyId, caseId, emailAddress, isoInstant, nonEmpty, text, wholeNumber } from './primitives.ts';
-import { actor } from './roles.ts';
+import {
+  agencyId,
+  caseId,
+  emailAddress,
+  isoInstant,
+  nonEmpty,
+  optionalText,
+  text,
+  wholeNumber,
+} from './primitives.ts';
+import { actor, safeguardingPartner } from './roles.ts';
 import { timetable } from './timetable.ts';
 import * as z from './zod.ts';
 
@@ -24,6 +33,49 @@ export const rapidReviewDecision = z.object({
   nationalReviewReason: text(4000, { multiline: true }),
 });
 export type RapidReviewDecision = z.infer<typeof rapidReviewDecision>;
+
+/** A safeguarding partner's answer on the chair's decision: agrees, or disagrees with reasons. */
+export const signOffAnswer = z
+  .object({
+    agrees: z.boolean({ error: 'Say whether your partner agrees with the decision' }),
+    reasons: optionalText(4000, { multiline: true }),
+  })
+  .check(
+    z.refine((answer) => answer.agrees || Boolean(answer.reasons), {
+      message: 'Give the reasons your partner disagrees',
+      path: ['reasons'],
+    }),
+  );
+export type SignOffAnswer = z.infer<typeof signOffAnswer>;
+
+/** One partner's sign-off as stored: who signed (their id, and their name for what people read) and when. */
+export const signOff = z.object({
+  partner: safeguardingPartner,
+  agrees: z.boolean(),
+  reasons: z.optional(text(4000, { multiline: true })),
+  signedAt: isoInstant,
+  signedBy: nonEmpty(),
+  signedByName: nonEmpty(),
+});
+export type SignOff = z.infer<typeof signOff>;
+
+/** How the Executive Board chair resolves a disagreement: the chair's decision stands, or the Board varies it (its reasons say how). */
+export const resolutionOutcome = z.enum(['decision-stands', 'decision-varied'], {
+  error: 'Say whether the decision stands or the Board varies it',
+});
+
+/** The Executive Board chair's resolution, as given. */
+export const signOffResolutionAnswer = z.object({
+  outcome: resolutionOutcome,
+  reasons: text(4000, { multiline: true }),
+});
+
+export const signOffResolution = z.extend(signOffResolutionAnswer, {
+  resolvedAt: isoInstant,
+  resolvedBy: nonEmpty(),
+  resolvedByName: nonEmpty(),
+});
+export type SignOffResolution = z.infer<typeof signOffResolution>;
 
 /**
  * A case as stored. It holds what the workflow and the case page need; the children's details
@@ -61,6 +113,10 @@ export const caseRecord = z.object({
     }),
   ),
   failure: z.optional(z.object({ step: z.string(), error: z.string(), at: isoInstant })),
+  // The partners' sign-offs (issue 9 part 4): one per safeguarding partner, after the chair's
+  // decision, and the Executive Board chair's resolution of a disagreement.
+  signOffs: z.optional(z.array(signOff)),
+  signOffResolution: z.optional(signOffResolution),
   createdAt: isoInstant,
   updatedAt: isoInstant,
 });

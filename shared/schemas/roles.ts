@@ -2,8 +2,23 @@ import { nonEmpty } from './primitives.ts';
 import * as z from './zod.ts';
 
 /** The staff roles; on AWS they are Cognito groups of the same names. */
-export const staffRole = z.enum(['notifier', 'partnership-team', 'rrg-member', 'rrg-chair', 'scrutineer']);
+export const staffRole = z.enum([
+  'notifier',
+  'partnership-team',
+  'rrg-member',
+  'rrg-chair',
+  'scrutineer',
+  // The partners' sign-offs (issue 9 part 4): a safeguarding partner's lead or delegate, whose
+  // partner the profile names by their email; and the Executive Board chair, who resolves a
+  // partner's disagreement.
+  'safeguarding-partner',
+  'executive-board',
+]);
 export type StaffRole = z.infer<typeof staffRole>;
+
+/** The three safeguarding partners (Working Together to Safeguard Children 2023), whom a `safeguarding-partner` signs off for. */
+export const safeguardingPartner = z.enum(['local-authority', 'police', 'health']);
+export type SafeguardingPartner = z.infer<typeof safeguardingPartner>;
 
 /** Who did something: a signed-in person, an agency through its capability link, or the workflow itself. */
 export const actor = z.discriminatedUnion('kind', [
@@ -21,4 +36,6 @@ export interface StaffMember {
   roles: readonly StaffRole[];
   /** The person's name, as their sign-in names them (the ID token's `name`, or their email), for what people read. */
   name?: string;
+  /** The person's email, as their sign-in gives it (the ID token's `email`): how the profile finds a safeguarding partner. */
+  email?: string;
 }

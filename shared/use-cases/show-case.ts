@@ -1,7 +1,14 @@
 import type { WorkflowView } from '../adapters/review-workflow.ts';
+import { type SafeguardingPartner, safeguardingPartnerNames } from '../config/partnership-profile.ts';
 import { CaseNotFoundError, NotFoundError } from '../errors.ts';
 import { logWarning } from '../log.ts';
-import type { AgencyRequest, AuditEvent, CaseRecord, CaseStatus } from '../schemas/case.ts';
+import type {
+  AgencyRequest,
+  AuditEvent,
+  CaseRecord,
+  CaseStatus,
+  SignOffResolution,
+} from '../schemas/case.ts';
 import { caseId as caseIdSchema } from '../schemas/primitives.ts';
 import type { StaffMember } from '../schemas/roles.ts';
 import type { TimetableMilestone } from '../schemas/timetable.ts';
@@ -10,6 +17,7 @@ import type { CaseFile } from '../stores/case-store.ts';
 import { type Clocks, clocksOf } from '../workflow/clocks-wording.ts';
 import { reportDocumentKeys } from '../workflow/rapid-review-report.ts';
 import { type ReportProgress, reportProgress } from './rapid-review-report.ts';
+import { type PartnersDecision, partnersDecision } from './sign-off.ts';
 
 export type { WorkflowView } from '../adapters/review-workflow.ts';
 
@@ -133,6 +141,34 @@ function agencyView(
   };
 }
 
+/** The sign-offs and the partners' decision as the case view shows them: names, never ids. */
+export function signOffView(record: CaseRecord): Pick<CaseView, 'signOffs' | 'partnersDecision'> {
+  const resolution = record.signOffResolution;
+  return {
+    signOffs: (record.signOffs ?? []).map(({ partner, agrees, reasons, signedAt, signedByName }) => ({
+      partner,
+      partnerName: safeguardingPartnerNames[partner],
+      agrees,
+      ...(reasons ? { reasons } : {}),
+      signedAt,
+      signedByName,
+    })),
+    partnersDecision: {
+      ...partnersDecision(record),
+      ...(resolution
+        ? {
+            resolution: {
+              outcome: resolution.outcome,
+              reasons: resolution.reasons,
+              resolvedAt: resolution.resolvedAt,
+              resolvedByName: resolution.resolvedByName,
+            },
+          }
+        : {}),
+    },
+  };
+}
+
 const notFound = () => new NotFoundError('There is no case with this id');
 
 /** A case as the partnership team and the Rapid Review Group see it (GET /api/cases/{caseId} answers it as JSON). */
@@ -174,6 +210,19 @@ export interface CaseView {
   /** The rapid review report: sections with text, of how many, and whether it is complete. */
   report: ReportProgress;
   workflow: WorkflowView;
+  /** Each safeguarding partner's sign-off on the chair's decision, by name (never an id). */
+  signOffs: {
+    partner: SafeguardingPartner;
+    partnerName: string;
+    agrees: boolean;
+    reasons?: string;
+    signedAt: string;
+    signedByName: string;
+  }[];
+  /** Whether the partners' decision is complete, and the Executive Board chair's resolution of any disagreement. */
+  partnersDecision: PartnersDecision & {
+    resolution?: Omit<SignOffResolution, 'resolvedBy'>;
+  };
   audit: Pick<AuditEvent, 'at' | 'actor' | 'action' | 'reason'>[];
 }
 
@@ -231,6 +280,7 @@ export async function showCase(
     failure: record.failure,
     report: reportProgress(report),
     workflow,
+    ...signOffView(record),
     audit: file.audit.map(({ at, actor, action, reason }) => ({ at, actor, action, reason })),
   };
 }

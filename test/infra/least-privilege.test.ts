@@ -27,6 +27,8 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   'record-decision': { 'case-table': 'read-write', 'audit-table': 'read-write', 'state-machine': 'write' },
   // Saves report sections; on completion reads the notification document and puts the report's two documents.
   'rapid-review-report': { 'case-table': 'read-write', 'audit-table': 'read-write', documents: 'read-write' },
+  // Sign-offs: the case and its audit trail, and SES for the Executive Board chair's email.
+  'record-sign-off': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   // Records the upload form it issues (an UPLOAD# item, the only item it may put).
   'agency-return': { 'case-table': 'read-write', 'audit-table': 'read', uploads: 'write' },
   // The staff pages: no upload bucket, which only the agency pages' functions sign forms for.
@@ -35,6 +37,8 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     'audit-table': 'read-write',
     documents: 'read-write',
     'state-machine': 'read-write',
+    // The sign-off pages email the Executive Board chair about a partner's disagreement.
+    email: 'write',
   },
   // The agency pages: the link, the case and its audit trail (the last upload) to read, and an
   // upload form to sign, recorded as an UPLOAD# item (the only item it may put); the upload

@@ -1,3 +1,4 @@
+import { safeguardingPartner, safeguardingPartnerNames } from '../../../shared/config/partnership-profile.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
 import type { AgencyRequest, CaseRecord, CaseStatus } from '../../../shared/schemas/case.ts';
 import { caseStatus } from '../../../shared/schemas/case.ts';
@@ -197,6 +198,8 @@ const roleNames: Record<StaffRole, string> = {
   'partnership-team': 'Partnership team',
   'rrg-member': 'Rapid Review Group member',
   'rrg-chair': 'Rapid Review Group chair',
+  'safeguarding-partner': 'Safeguarding partner',
+  'executive-board': 'Executive Board chair',
   scrutineer: 'Scrutineer',
 };
 
@@ -293,6 +296,40 @@ export function timelineOf(milestones: readonly Milestone[], now: Date, showDays
   return entries;
 }
 
+/** The partners' sign-offs in words: one row per partner, whether the decision is complete, and what the viewer may do. */
+export function signOffsInWords(view: CaseView, roles: readonly StaffRole[]) {
+  const decision = view.partnersDecision;
+  const rows = safeguardingPartner.options.map((partner) => {
+    const given = view.signOffs.find((signOff) => signOff.partner === partner);
+    const answer = given
+      ? `${given.agrees ? 'Agrees' : 'Does not agree'}: ${given.signedByName}, ${londonDateTime(given.signedAt)}`
+      : 'Not signed off yet';
+    return { key: { text: safeguardingPartnerNames[partner] }, value: { text: answer } };
+  });
+  const resolution = decision.resolution;
+  if (resolution) {
+    rows.push({
+      key: { text: 'Executive Board' },
+      value: {
+        text: `${resolution.outcome === 'decision-stands' ? 'The chair’s decision stands' : 'The Executive Board varies the decision'}: ${resolution.resolvedByName}, ${londonDateTime(resolution.resolvedAt)}. ${resolution.reasons}`,
+      },
+    });
+  }
+  const summary = decision.complete
+    ? decision.completedBy === 'executive-board'
+      ? 'The partners’ decision is complete: the Executive Board chair resolved a disagreement.'
+      : 'The partners’ decision is complete: all three safeguarding partners agree.'
+    : decision.awaitingResolution
+      ? 'A safeguarding partner does not agree. The Executive Board chair has been asked to resolve it.'
+      : 'The decision is complete when all three safeguarding partners agree.';
+  return {
+    summary,
+    rows,
+    canSignOff: roles.includes('safeguarding-partner') && decision.awaiting.length > 0,
+    canResolve: roles.includes('executive-board') && decision.awaitingResolution,
+  };
+}
+
 /** What the case page shows, from the logic's answer. */
 export function casePageContext(view: CaseView, now: Date, roles: readonly StaffRole[]) {
   const submitted = [...view.audit].reverse().find((event) => event.action === 'panel.submitted');
@@ -338,6 +375,7 @@ export function casePageContext(view: CaseView, now: Date, roles: readonly Staff
         why: event.reason,
       })),
     canDecide: roles.includes('rrg-chair') && view.status === 'awaiting-decision' && !view.decision,
+    signOffs: signOffsInWords(view, roles),
     canSeeList: roles.includes('partnership-team'),
     // The rapid review report's progress (issue 9 part 5); the team drafts it.
     report: {
@@ -353,7 +391,7 @@ export function casePageContext(view: CaseView, now: Date, roles: readonly Staff
 const casePage: Page = {
   method: 'GET',
   path: '/cases/{caseId}',
-  access: staffOnly('partnership-team', 'rrg-member', 'rrg-chair'),
+  access: staffOnly('partnership-team', 'rrg-member', 'rrg-chair', 'safeguarding-partner', 'executive-board'),
   async handle(request) {
     // Staff pages always have a signed-in person holding one of the page's roles.
     const viewer = request.user ?? { id: '', roles: [] };

@@ -4,6 +4,7 @@ import { decisionPages } from './decision.ts';
 import { notifyPages } from './notify.ts';
 import { reportPages } from './report.ts';
 import { signInPages } from './sign-in.ts';
+import { signOffPages } from './sign-off.ts';
 import { startPages } from './start.ts';
 
 /**
@@ -18,4 +19,6 @@ export const pages: readonly Page[] = [
   ...casePages,
   ...decisionPages,
   ...reportPages,
+  // The partners' sign-offs and the Executive Board chair's resolution (issue 9 part 4).
+  ...signOffPages,
 ];

@@ -139,6 +139,8 @@ describe('verifying the ID token', () => {
     expect(userFromClaims(claims)).toEqual({
       id: 'c0ffee00-0000-4000-8000-000000000001',
       name: 'Chris Chair (demo)',
+      // The email finds a safeguarding partner in the profile.
+      email: 'rrg.chair@example.org',
       roles: ['rrg-chair'],
     });
   });

@@ -47,6 +47,7 @@ describe("the local stack's sign-in page", () => {
     expect(session?.user).toEqual({
       id: localUsers['rrg-chair'].id,
       name: localUsers['rrg-chair'].name,
+      email: localUsers['rrg-chair'].email,
       roles: ['rrg-chair'],
     });
     expect(session?.signedInWith).toBe('local');

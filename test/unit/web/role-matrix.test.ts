@@ -6,17 +6,19 @@
  * through the router, over fakes; the browser tests keep one rendered 403 page.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Page } from '../../../functions/web/page.ts';
+import type { Page, WebService } from '../../../functions/web/page.ts';
 import { pages } from '../../../functions/web/pages/index.ts';
 import { cookieValue, type SessionUser, sessionCookieName } from '../../../functions/web/session.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { localSignIn } from '../../../local/sign-in.ts';
 import { localUsers } from '../../../local/tokens.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
+import { parsePartnershipProfile } from '../../../shared/config/partnership-profile.ts';
 import { type StaffRole, staffRole } from '../../../shared/schemas/roles.ts';
 import { InMemoryDraftStore } from '../../support/in-memory-draft-store.ts';
 import { InMemoryCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
@@ -27,6 +29,10 @@ import {
   testWebApp,
   webEvent,
 } from './support/web-fixtures.ts';
+
+const localProfile = parsePartnershipProfile(
+  readFileSync(new URL('../../../local/partnership-profile.json', import.meta.url), 'utf8'),
+);
 
 const key = (page: Pick<Page, 'method' | 'path'>) => `${page.method} ${page.path}`;
 const staffPages = pages.filter((page) => page.access.kind === 'staff');
@@ -43,7 +49,7 @@ const sentToSignIn = (result: APIGatewayProxyStructuredResultV2) =>
 /** The local stack's invented user of the role, as the local sign-in signs them in. */
 function person(role: StaffRole): SessionUser {
   const user = localUsers[role];
-  return { id: user.id, name: user.name, roles: [role] };
+  return { id: user.id, name: user.name, email: user.email, roles: [role] };
 }
 
 /** The hrefs of the start page's menu ("What you can do"). */
@@ -83,13 +89,17 @@ async function appUnderTest() {
       },
     };
   });
-  const service = testService({
-    store,
-    clock: new SettableClock('2026-03-23T15:30:00Z'),
-    s3: s3Client,
-    sfn: sfnClient,
-    drafts,
-  });
+  // The local stack's profile, which names the local users' safeguarding partners and Board chair.
+  const service = Object.create(
+    testService({
+      store,
+      clock: new SettableClock('2026-03-23T15:30:00Z'),
+      s3: s3Client,
+      sfn: sfnClient,
+      drafts,
+    }),
+    { profile: { value: localProfile } },
+  ) as WebService;
   const app = testWebApp(pagesUnderTest, { service });
 
   const caseId = randomUUID();
@@ -116,10 +126,64 @@ async function appUnderTest() {
     },
   );
 
+  // The sign-off pages' case: decided, the health partner disagreeing, so the local authority's
+  // delegate may sign off and the Executive Board chair may resolve.
+  const signOffCaseId = randomUUID();
+  const decided = openCase({
+    caseId: signOffCaseId,
+    notification: sampleNotification(),
+    receivedAt: new Date('2026-03-04T10:00:00Z'),
+    notificationDocumentKey: `cases/${signOffCaseId}/notification.json`,
+  });
+  const decidedCase = await store.createCase(decided.record, decided.agencies, {
+    actor: { kind: 'system', id: 'rapid-review-workflow' },
+    at: decided.record.receivedAt,
+    action: 'case.opened',
+    reason: 'Serious incident notification received',
+  });
+  await store.updateCase(
+    decidedCase,
+    {
+      status: 'decided',
+      decision: {
+        commissionLocalReview: false,
+        localReviewReason: 'Invented (demo).',
+        recommendNationalReview: false,
+        nationalReviewReason: 'Invented (demo).',
+        decidedAt: '2026-03-20T15:00:00.000Z',
+        decidedBy: person('rrg-chair').id,
+      },
+      signOffs: [
+        {
+          partner: 'health',
+          agrees: false,
+          reasons: 'Invented (demo).',
+          signedAt: '2026-03-21T10:00:00.000Z',
+          signedBy: 'user-health-demo',
+          signedByName: 'Health Lead (demo)',
+        },
+      ],
+    },
+    {
+      actor: { kind: 'system', id: 'rapid-review-workflow' },
+      at: '2026-03-21T10:00:00.000Z',
+      action: 'sign-off.disagreed',
+      reason: 'Invented',
+    },
+  );
+
   /** A concrete path for a page path: the case for `{caseId}`, the first child or agency for `{number}`. */
   const concretePath = (path: string) =>
     path.replace(/\{([^}]+)\}/g, (_whole, name: string) =>
-      name === 'caseId' ? caseId : name === 'number' ? '1' : name === 'section' ? 'facts' : randomUUID(),
+      name === 'caseId'
+        ? path.includes('/sign-off')
+          ? signOffCaseId
+          : caseId
+        : name === 'number'
+          ? '1'
+          : name === 'section'
+            ? 'facts'
+            : randomUUID(),
     );
   return { app, ran, concretePath, mocks: [s3, sfn] };
 }
@@ -204,6 +268,8 @@ describe('roles enforced on the server, for every page', () => {
       'rrg-member': [],
       'rrg-chair': [],
       scrutineer: [],
+      'safeguarding-partner': [],
+      'executive-board': [],
     });
   });
 

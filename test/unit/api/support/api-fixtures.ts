@@ -35,6 +35,25 @@ export const testProfile: PartnershipProfile = partnershipProfile.parse({
   },
 });
 
+/** The test profile with its three partners (invented people) and an Executive Board chair. */
+export const testProfileWithPartners: PartnershipProfile = partnershipProfile.parse({
+  ...testProfile,
+  executiveBoard: { name: 'Board Chair (demo)', email: 'board-chair@example.org' },
+  safeguardingPartners: {
+    'local-authority': {
+      lead: { name: 'LA Lead (demo)', email: 'la-lead@example.org' },
+      delegates: [{ name: 'LA Delegate (demo)', email: 'la-delegate@example.org' }],
+    },
+    police: {
+      lead: { name: 'Police Lead (demo)', email: 'police-lead@example.org' },
+      delegates: [{ name: 'Police Delegate (demo)', email: 'police-delegate@example.org' }],
+    },
+    health: {
+      lead: { name: 'Health Lead (demo)', email: 'health-lead@example.org' },
+    },
+  },
+});
+
 /** A clock the test moves by hand. */
 export class SettableClock implements Clock {
   #now: Date;
@@ -111,6 +130,8 @@ export interface TestCaller {
   groups: StaffRole[];
   /** The ID token's `name` claim, when the test gives one. */
   name?: string;
+  /** The ID token's `email` claim, when the test gives one. */
+  email?: string;
 }
 
 export const notifier: TestCaller = { sub: 'user-notifier-demo', groups: ['notifier'] };
@@ -137,6 +158,7 @@ export function apiEvent(request: {
         sub: request.caller.sub,
         'cognito:groups': `[${request.caller.groups.join(' ')}]`,
         ...(request.caller.name ? { name: request.caller.name } : {}),
+        ...(request.caller.email ? { email: request.caller.email } : {}),
       }
     : undefined;
   return {
