@@ -85,6 +85,12 @@ export const functionCatalogue = {
     trigger: 'api',
     needs: { table: 'read-write', stateMachine: 'callback' },
   },
+  // The Panel's reply (issue 9 part 6).
+  'record-panel-reply': {
+    description: "Records the Panel's reply to a submitted Rapid Review and emails the Executive Board",
+    trigger: 'api',
+    needs: { table: 'read-write', email: true },
+  },
   'agency-return': {
     description: 'Tells an agency what to return and gives it a pre-signed upload',
     trigger: 'api',

@@ -53,21 +53,23 @@ export const repliedOnLabel = 'The date of the Panel’s reply';
  * Panel on `submittedOn`: the reply's date is neither in the future nor before the submission.
  */
 export function panelReplyOn(today: string, submittedOn: string | undefined) {
-  return panelReplyAnswers.check(
-    z.superRefine((reply, ctx) => {
+  // On the field itself, so a wrong date is named beside every other bad answer.
+  const repliedOn = panelReplyAnswers.shape.repliedOn.check(
+    z.superRefine((value: string, ctx) => {
       // A date the schema refused already has its message.
-      if (!isRealDate(reply.repliedOn)) return;
-      const future = futureDateMessage(repliedOnLabel, reply.repliedOn, today);
-      if (future) ctx.addIssue({ code: 'custom', path: ['repliedOn'], message: future });
-      else if (submittedOn && reply.repliedOn < submittedOn) {
+      if (!isRealDate(value)) return;
+      const future = futureDateMessage(repliedOnLabel, value, today);
+      if (future) ctx.addIssue({ code: 'custom', message: future, input: value });
+      else if (submittedOn && value < submittedOn) {
         ctx.addIssue({
           code: 'custom',
-          path: ['repliedOn'],
           message: `${repliedOnLabel} must be on or after ${formatDate(submittedOn)}, when the review went to the Panel`,
+          input: value,
         });
       }
     }),
   );
+  return z.extend(panelReplyAnswers, { repliedOn });
 }
 
 /** The London date the review went to the Panel, from the submission's audit event. */

@@ -166,6 +166,10 @@ export interface CaseView {
   returnsNotScanned: boolean;
   decision?: CaseRecord['decision'];
   failure?: CaseRecord['failure'];
+  /** The Panel's reply, once the partnership team has recorded it (issue 9 part 6). */
+  panelReply?: CaseRecord['panelReply'];
+  /** The Panel asked for a local review: one is to be commissioned. */
+  localReviewToCommission?: boolean;
   workflow: WorkflowView;
   audit: Pick<AuditEvent, 'at' | 'actor' | 'action' | 'reason'>[];
 }
@@ -221,6 +225,9 @@ export async function showCase(
     returnsNotScanned: returnsNotScanned(file.audit),
     decision: record.decision,
     failure: record.failure,
+    // The Panel's reply (issue 9 part 6).
+    ...(record.panelReply ? { panelReply: record.panelReply } : {}),
+    ...(record.localReviewToCommission ? { localReviewToCommission: true } : {}),
     workflow,
     audit: file.audit.map(({ at, actor, action, reason }) => ({ at, actor, action, reason })),
   };

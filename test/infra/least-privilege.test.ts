@@ -25,6 +25,8 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   },
   'get-case': { 'case-table': 'read', 'audit-table': 'read', documents: 'read', 'state-machine': 'read' },
   'record-decision': { 'case-table': 'read-write', 'audit-table': 'read-write', 'state-machine': 'write' },
+  // Records the Panel's reply on the case, with its audit event, and emails the Executive Board.
+  'record-panel-reply': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   // Records the upload form it issues (an UPLOAD# item, the only item it may put).
   'agency-return': { 'case-table': 'read-write', 'audit-table': 'read', uploads: 'write' },
   // The staff pages: no upload bucket, which only the agency pages' functions sign forms for.
