@@ -99,7 +99,7 @@ export const functionCatalogue = {
   },
   web: {
     description:
-      'Serves the staff GOV.UK pages (sign-in, notification, cases, decisions) and the assets of every page',
+      "Serves the staff GOV.UK pages (sign-in, notification, cases, decisions, the Panel's reply) and the assets of every page",
     trigger: 'api',
     needs: {
       table: 'read-write',
@@ -108,6 +108,8 @@ export const functionCatalogue = {
       staffSignIn: true,
       checksDuplicates: true,
       removesNotificationDocuments: true,
+      // The Panel's reply page emails the Executive Board (issue 9 part 6).
+      email: true,
     },
     bundledFiles: [
       { from: 'functions/web/templates', to: 'templates' },

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
+import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
 import { partnershipProfileLoaded } from '../../shared/adapters/profile-parameters.ts';
 import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
 import { duplicateCheckKeyFromEnvironment } from '../../shared/env.ts';
@@ -21,6 +22,7 @@ const service: WebService = environmentService({
   workflow: reviewWorkflowFromEnvironment,
   sessions: sessionRevocationsFromEnvironment,
   duplicateCheckKey: duplicateCheckKeyFromEnvironment,
+  mailer: mailerFromEnvironment,
 });
 
 const app = createWebApp({

@@ -35,6 +35,8 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     'audit-table': 'read-write',
     documents: 'read-write',
     'state-machine': 'read-write',
+    // The Panel's reply page emails the Executive Board.
+    email: 'write',
   },
   // The agency pages: the link, the case and its audit trail (the last upload) to read, and an
   // upload form to sign, recorded as an UPLOAD# item (the only item it may put); the upload

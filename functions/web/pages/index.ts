@@ -2,6 +2,7 @@ import type { Page } from '../page.ts';
 import { casePages } from './cases.ts';
 import { decisionPages } from './decision.ts';
 import { notifyPages } from './notify.ts';
+import { panelReplyPages } from './panel-reply.ts';
 import { signInPages } from './sign-in.ts';
 import { startPages } from './start.ts';
 
@@ -16,4 +17,6 @@ export const pages: readonly Page[] = [
   ...notifyPages,
   ...casePages,
   ...decisionPages,
+  // The Panel's reply (issue 9 part 6).
+  ...panelReplyPages,
 ];

@@ -40,6 +40,9 @@ export function profileOnlyService(): WebService {
     get duplicateCheckKey() {
       return unused();
     },
+    get mailer() {
+      return unused();
+    },
     sessions: new InMemorySessionRevocations(),
     publicBaseUrl: 'https://reviews.example.org',
   };
