@@ -3,6 +3,7 @@ import { rulesOf } from '../config/partnership-profile.ts';
 import {
   CaseNotFoundError,
   ConflictError,
+  InvalidInputError,
   NotFoundError,
   StaleWriteError,
   UnavailableError,
@@ -20,7 +21,7 @@ import type { Actor, StaffMember } from '../schemas/roles.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import type { CaseFile } from '../stores/case-store.ts';
-import { parseInput } from '../validation.ts';
+import { invalidFields, parseInput } from '../validation.ts';
 import { emailContext, panelReplyEmail } from '../workflow/emails.ts';
 import { formatDate, isoDateOf } from '../workflow/london-time.ts';
 import { caseUrl } from '../workflow/steps.ts';
@@ -153,9 +154,13 @@ export async function recordPanelReply(
   if (!parsedId.success) throw notFound();
   const timeZone = rulesOf(service.profile).timeZone;
   const actor: Actor = { kind: 'staff', id: submission.recordedBy.id, role: 'partnership-team' };
+  // A malformed body is a 400 on any case, even one that cannot take a reply; on one that can,
+  // the date's rules (which need the case's submission) are checked with the rest, every bad field named.
+  const shape = panelReplyAnswers.safeParse(submission.reply);
   for (let attempt = 1; ; attempt += 1) {
     const file = await caseFile(service, parsedId.data);
     const refused = panelReplyRefusal(file?.case);
+    if (refused && !shape.success) throw new InvalidInputError('reply', invalidFields(shape.error));
     if (refused) {
       // A repeat of a reply whose Board email did not go sends it now (once only, by its key).
       if (file?.case.panelReply) await tellExecutiveBoard(service, file.case);

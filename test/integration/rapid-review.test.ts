@@ -6,6 +6,8 @@ import { ReviewClient } from '../../local/demo/review-client.ts';
 import { type DemoReviewResult, runDemoReview } from '../../local/demo/run-review.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
 import { startLocalStack } from '../../local/stack.ts';
+import type { CaseView } from '../../shared/use-cases/show-case.ts';
+import { isoDateOf } from '../../shared/workflow/london-time.ts';
 import { sharedDynamoDbEndpoint } from '../support/dynamodb.ts';
 
 /**
@@ -106,5 +108,39 @@ describe('a whole Rapid Review on the local stack', () => {
     });
 
     await expect(second).rejects.toMatchObject({ status: 409 });
+  });
+
+  it("records the Panel's reply once over HTTP, marks a local review to commission and emails the Executive Board", async () => {
+    const { now } = await client.clock();
+    const reply = {
+      repliedOn: isoDateOf(now, 'Europe/London'),
+      agreesWithDecision: true,
+      nationalReview: false,
+      asksForLocalReview: true,
+      comments: 'Invented comments from the Panel (demo).',
+      letterReference: 'CSPRP letter (demo)',
+    };
+
+    const future = await client
+      .recordPanelReply(result.caseId, { ...reply, repliedOn: '2099-01-01' })
+      .catch((error: unknown) => error);
+    const recorded = await client.recordPanelReply(result.caseId, reply);
+    const second = client.recordPanelReply(result.caseId, { ...reply, agreesWithDecision: false });
+
+    expect(future).toMatchObject({ status: 400 });
+    expect(recorded).toMatchObject(reply);
+    await expect(second).rejects.toMatchObject({ status: 409 });
+    const view = (await client.getCase(result.caseId, 'rrg-member')) as CaseView;
+    expect(view).toMatchObject({ panelReply: reply, localReviewToCommission: true });
+    const boardEmails = await client.waitForEmails(
+      "the Executive Board's email of the Panel's reply",
+      (email) =>
+        email.destination.to.includes('executive.board@example.org') &&
+        /the Panel's reply/.test(email.subject),
+    );
+    expect(boardEmails).toHaveLength(1);
+    for (const child of notification.children) {
+      if (child.name) expect(boardEmails[0]!.body.text).not.toContain(child.name);
+    }
   });
 });

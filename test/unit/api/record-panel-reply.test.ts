@@ -121,6 +121,13 @@ describe('record-panel-reply: POST /api/cases/{caseId}/panel-reply', () => {
     expect(mailer.sent).toEqual([]);
   });
 
+  it('answers 400 to a malformed reply even on a case that cannot take one', async () => {
+    const unknown = await reply({ ...aReply, nationalReview: 'no' }, partnershipTeam, randomUUID());
+
+    expect(unknown.status).toBe(400);
+    expect(invalidFieldsOf(unknown.body)).toEqual(['nationalReview']);
+  });
+
   it('answers 409 to a second reply and keeps the first', async () => {
     await reply(aReply);
 
