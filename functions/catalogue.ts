@@ -101,6 +101,12 @@ export const functionCatalogue = {
     trigger: 'api',
     needs: { table: 'read-write', email: true },
   },
+  // The Panel's reply (issue 9 part 6).
+  'record-panel-reply': {
+    description: "Records the Panel's reply to a submitted Rapid Review and emails the Executive Board",
+    trigger: 'api',
+    needs: { table: 'read-write', email: true },
+  },
   'agency-return': {
     description: 'Tells an agency what to return and gives it a pre-signed upload',
     trigger: 'api',
@@ -109,7 +115,7 @@ export const functionCatalogue = {
   },
   web: {
     description:
-      'Serves the staff GOV.UK pages (sign-in, notification, cases, decisions) and the assets of every page',
+      "Serves the staff GOV.UK pages (sign-in, notification, cases, decisions, the Panel's reply) and the assets of every page",
     trigger: 'api',
     needs: {
       table: 'read-write',
@@ -118,7 +124,7 @@ export const functionCatalogue = {
       staffSignIn: true,
       checksDuplicates: true,
       removesNotificationDocuments: true,
-      // The sign-off pages: a partner's disagreement emails the Executive Board chair.
+      // The sign-off pages (a partner's disagreement) and the Panel's reply page email the Executive Board.
       email: true,
     },
     bundledFiles: [

@@ -77,6 +77,14 @@ export const routes = [
     functionName: 'record-sign-off',
     access: staff('executive-board'),
   },
+  // The Panel's reply (issue 9 part 6).
+  {
+    id: 'RecordPanelReply',
+    method: 'POST',
+    path: '/api/cases/{caseId}/panel-reply',
+    functionName: 'record-panel-reply',
+    access: staff('partnership-team'),
+  },
   {
     id: 'GetAgencyRequest',
     method: 'GET',

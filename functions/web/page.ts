@@ -16,6 +16,8 @@ export type WebService = Pick<
   | 'documents'
   | 'workflow'
   | 'sessions'
+  // The Panel's reply emails the Executive Board (issue 9 part 6).
+  | 'mailer'
   | 'duplicateCheckKey'
   // A partner's disagreement emails the Executive Board chair (the sign-off pages).
   | 'mailer'

@@ -146,6 +146,15 @@ export class ReviewClient {
     );
   }
 
+  /** Records the Panel's reply (issue 9 part 6), as the partnership team. */
+  recordPanelReply(caseId: string, reply: unknown) {
+    return this.#call<unknown>('POST /api/cases/{caseId}/panel-reply', `/api/cases/${caseId}/panel-reply`, {
+      method: 'POST',
+      role: 'partnership-team',
+      body: JSON.stringify(reply),
+    });
+  }
+
   clock() {
     return this.#call<{ now: string; pending: Array<{ at: string; label?: string }> }>(
       'GET /local/clock',

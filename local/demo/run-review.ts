@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SeriousIncidentNotification } from '../../shared/schemas/notification.ts';
 import { planDayOf } from '../../shared/schemas/timetable.ts';
 import { isoDateOf } from '../../shared/workflow/london-time.ts';
+import { recordDemoPanelReply } from './panel-reply.ts';
 import { agencyLinkIn, type CaseView, type InboxEmail, type ReviewClient } from './review-client.ts';
 
 /** One line of the timeline the demo prints: what happened, on which day of the partnership's plan, at what virtual time. */
@@ -57,7 +58,8 @@ export function timelineOf(view: CaseView): TimelineEntry[] {
 /**
  * Runs one Rapid Review through the API as a partnership would: the notifier submits, every
  * agency but the last uploads its summary through the emailed link, time moves on to each
- * deadline, the chair records the decision, and the outcome reaches the Panel's mailbox.
+ * deadline, the chair records the decision, the outcome reaches the Panel's mailbox, and the
+ * partnership team records the Panel's reply.
  */
 export async function runDemoReview(
   client: ReviewClient,
@@ -121,7 +123,11 @@ export async function runDemoReview(
       email.subject.includes(reference) &&
       email.attachments.filter((attachment) => attachment.contentType === 'application/pdf').length >= 3,
   );
-  const finalCase = await client.waitForCase(caseId, 'completed', (view) => view.status === 'completed');
+  await client.waitForCase(caseId, 'completed', (view) => view.status === 'completed');
   progress(`Outcome sent to the Panel mailbox ${panelEmail!.destination.to.join(', ')}`);
+  // The Panel's reply (issue 9 part 6).
+  await recordDemoPanelReply(client, caseId);
+  progress('The partnership team recorded the Panel’s reply: a local review to commission');
+  const finalCase = await client.getCase(caseId);
   return { caseId, reference, panelEmail: panelEmail!, finalCase, timeline: timelineOf(finalCase) };
 }

@@ -2,6 +2,7 @@ import {
   agencyId,
   caseId,
   emailAddress,
+  isoDate,
   isoInstant,
   nonEmpty,
   optionalText,
@@ -77,6 +78,32 @@ export const signOffResolution = z.extend(signOffResolutionAnswer, {
 });
 export type SignOffResolution = z.infer<typeof signOffResolution>;
 
+// ── The Panel's reply (issue 9 part 6) ────────────────────────────────────────────────────
+/**
+ * The national Panel's reply to the Rapid Review, as the partnership team records it: when it
+ * came, its three answers, its comments, and (for its letter) the letter's reference or title.
+ * "Not in the future, not before the submission" is `panelReplyOn` (shared/use-cases/record-panel-reply.ts).
+ */
+export const panelReplyAnswers = z.object({
+  repliedOn: isoDate,
+  agreesWithDecision: z.boolean({ error: 'Say whether the Panel agrees with the decision' }),
+  nationalReview: z.boolean({ error: 'Say whether the Panel will carry out a national review' }),
+  asksForLocalReview: z.boolean({ error: 'Say whether the Panel asks the partnership for a local review' }),
+  comments: text(4000, { multiline: true }),
+  letterReference: optionalText(200),
+});
+export type PanelReplyAnswers = z.infer<typeof panelReplyAnswers>;
+
+/** The Panel's reply as stored on the case: the answers, and who recorded them when. */
+export const recordedPanelReply = z.extend(panelReplyAnswers, {
+  recordedAt: isoInstant,
+  recordedBy: nonEmpty(),
+  /** The recorder's name as their sign-in gave it, for what people read (never `recordedBy`). */
+  recordedByName: z.optional(nonEmpty()),
+});
+export type RecordedPanelReply = z.infer<typeof recordedPanelReply>;
+// ── end of the Panel's reply ─────────────────────────────────────────────────────────────────
+
 /**
  * A case as stored. It holds what the workflow and the case page need; the children's details
  * stay in the notification document in S3.
@@ -117,6 +144,11 @@ export const caseRecord = z.object({
   // decision, and the Executive Board chair's resolution of a disagreement.
   signOffs: z.optional(z.array(signOff)),
   signOffResolution: z.optional(signOffResolution),
+
+  // The Panel's reply (issue 9 part 6): recorded once, after the submission.
+  panelReply: z.optional(recordedPanelReply),
+  /** The Panel asked for a local review: one is to be commissioned (the local review is its own piece of work). */
+  localReviewToCommission: z.optional(z.boolean()),
   createdAt: isoInstant,
   updatedAt: isoInstant,
 });

@@ -209,6 +209,10 @@ export interface CaseView {
   failure?: CaseRecord['failure'];
   /** The rapid review report: sections with text, of how many, and whether it is complete. */
   report: ReportProgress;
+  /** The Panel's reply, once the partnership team has recorded it (issue 9 part 6). */
+  panelReply?: CaseRecord['panelReply'];
+  /** The Panel asked for a local review: one is to be commissioned. */
+  localReviewToCommission?: boolean;
   workflow: WorkflowView;
   /** Each safeguarding partner's sign-off on the chair's decision, by name (never an id). */
   signOffs: {
@@ -279,6 +283,9 @@ export async function showCase(
     decision: record.decision,
     failure: record.failure,
     report: reportProgress(report),
+    // The Panel's reply (issue 9 part 6).
+    ...(record.panelReply ? { panelReply: record.panelReply } : {}),
+    ...(record.localReviewToCommission ? { localReviewToCommission: true } : {}),
     workflow,
     ...signOffView(record),
     audit: file.audit.map(({ at, actor, action, reason }) => ({ at, actor, action, reason })),

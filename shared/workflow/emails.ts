@@ -230,3 +230,36 @@ export function workflowFailureEmail(
       SIGN_OFF(context),
   };
 }
+
+// ── The Panel's reply (issue 9 part 6) ─────────────────────────────────────────────────────
+/**
+ * The Panel's reply, to the partnership's Executive Board: its date and its three answers, and
+ * a link to the case for the rest. No comments (like the decision's reasons, they may describe
+ * the family), and never a child's name.
+ */
+export function panelReplyEmail(
+  context: EmailContext,
+  board: { name?: string; email: string },
+  reply: NonNullable<CaseRecord['panelReply']>,
+  caseLink: string,
+): EmailMessage {
+  const { record } = context;
+  const answer = (yes: boolean, ifYes: string, ifNo: string) => `- ${yes ? ifYes : ifNo}`;
+  return {
+    to: [board.email],
+    subject: `${context.partnershipName}: Rapid Review ${record.reference}: the Panel's reply`,
+    text:
+      `${board.name ? `Dear ${board.name}` : 'Hello'},\n\n` +
+      `The Child Safeguarding Practice Review Panel replied to Rapid Review ${record.reference} on ${formatDate(reply.repliedOn)}. The partnership team recorded its reply.\n\n` +
+      `${answer(reply.agreesWithDecision, 'The Panel agrees with the decision.', 'The Panel does not agree with the decision.')}\n` +
+      `${answer(reply.nationalReview, 'The Panel will carry out a national review.', 'The Panel will not carry out a national review.')}\n` +
+      `${answer(
+        reply.asksForLocalReview,
+        'The Panel asks the partnership for a local child safeguarding practice review: the case is marked as a local review to commission.',
+        'The Panel does not ask the partnership for a local review.',
+      )}\n\n` +
+      `The Panel's comments are on the case, for those signed in to the service:\n${caseLink}` +
+      SIGN_OFF(context),
+  };
+}
+// ── end of the Panel's reply ────────────────────────────────────────────────────────────────

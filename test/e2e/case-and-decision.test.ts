@@ -236,4 +236,62 @@ describe('following a case to the decision and the Panel', () => {
     await expectNoAxeViolations(page, 'the case page after the Panel submission');
     await screenshot(page, 'case-page-submitted-to-panel');
   });
+
+  // The Panel's reply (issue 9 part 6).
+  it("lets the partnership team record the Panel's reply: questions, errors, check, confirmation, then the case shows it", async () => {
+    // Prepare: the reply is dated today on the stack's clock.
+    const page = browser.page;
+    const { now } = await stack.client.clock();
+    const [year, month, day] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' })
+      .format(new Date(now))
+      .split('-');
+    await signInAs(page, stack.apiUrl, 'partnership-team');
+    await page.goto(`${stack.apiUrl}/cases/${caseId}`);
+
+    // Act: the question page, sent empty.
+    await Promise.all([
+      page.waitForURL(`**/cases/${caseId}/panel-reply`),
+      page.click('a:has-text("Record the Panel’s reply")'),
+    ]);
+    await expectNoAxeViolations(page, 'the Panel reply questions');
+    await Promise.all([page.waitForURL('**/panel-reply/check'), page.click('button:has-text("Continue")')]);
+
+    // Assess
+    expect(await page.title()).toMatch(/^Error: /);
+    expect(await textsOf(page, '.govuk-error-summary__list a')).toEqual([
+      'Enter the date of the Panel’s reply',
+      'Select yes if the Panel agrees with the decision',
+      'Select yes if the Panel will carry out a national review',
+      'Select yes if the Panel asks the partnership for a local review',
+      'Enter the Panel’s comments',
+    ]);
+    await expectNoAxeViolations(page, 'the Panel reply questions with errors');
+
+    // Act: answer, check, record.
+    await page.fill('#repliedOn-day', String(Number(day)));
+    await page.fill('#repliedOn-month', String(Number(month)));
+    await page.fill('#repliedOn-year', String(year));
+    await page.check('#agrees-with-decision');
+    await page.check('#national-review-2');
+    await page.check('#asks-for-local-review');
+    await page.fill('#comments', 'Invented comments from the Panel (demo).');
+    await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Continue")')]);
+    expect(await textOf(page, 'main h1')).toBe('Check the Panel’s reply before you record it');
+    await expectNoAxeViolations(page, "check the Panel's reply");
+    await screenshot(page, 'panel-reply-check-answers');
+    await Promise.all([
+      page.waitForURL(`**/cases/${caseId}/panel-reply/confirmation`),
+      page.click('button:has-text("Record the Panel’s reply")'),
+    ]);
+    expect(await textOf(page, '.govuk-panel__title')).toBe('Panel reply recorded');
+    await expectNoAxeViolations(page, 'the Panel reply confirmation');
+    await page.goto(`${stack.apiUrl}/cases/${caseId}`);
+
+    // Assess
+    expect(await textsOf(page, 'main h1 .govuk-tag')).toContain('Local review to commission');
+    expect(await textOf(page, 'main')).toContain('Invented comments from the Panel (demo).');
+    expect(await page.locator('a:has-text("Record the Panel’s reply")').count()).toBe(0);
+    await expectNoAxeViolations(page, "the case page with the Panel's reply");
+    await screenshot(page, 'case-page-panel-reply');
+  });
 });

@@ -29,6 +29,8 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   'rapid-review-report': { 'case-table': 'read-write', 'audit-table': 'read-write', documents: 'read-write' },
   // Sign-offs: the case and its audit trail, and SES for the Executive Board chair's email.
   'record-sign-off': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  // Records the Panel's reply on the case, with its audit event, and emails the Executive Board.
+  'record-panel-reply': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   // Records the upload form it issues (an UPLOAD# item, the only item it may put).
   'agency-return': { 'case-table': 'read-write', 'audit-table': 'read', uploads: 'write' },
   // The staff pages: no upload bucket, which only the agency pages' functions sign forms for.
@@ -37,7 +39,7 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     'audit-table': 'read-write',
     documents: 'read-write',
     'state-machine': 'read-write',
-    // The sign-off pages email the Executive Board chair about a partner's disagreement.
+    // The sign-off pages (a partner's disagreement) and the Panel's reply page email the Executive Board.
     email: 'write',
   },
   // The agency pages: the link, the case and its audit trail (the last upload) to read, and an

@@ -351,6 +351,76 @@ describe('bad input over HTTP to the local stack', () => {
     });
   });
 
+  // The Panel's reply (issue 9 part 6): the answers are checked before the case is read.
+  describe('POST /api/cases/{caseId}/panel-reply', () => {
+    const reply = {
+      repliedOn: '2026-03-04',
+      agreesWithDecision: true,
+      nationalReview: false,
+      asksForLocalReview: false,
+      comments: 'Invented comments.\nOn two lines.',
+    };
+    const cases: BadRequest[] = [
+      {
+        name: 'a reply on a malformed path',
+        method: 'POST',
+        path: '/api/cases/%E0%A4%A/panel-reply',
+        role: 'partnership-team',
+        body: json(reply),
+        field: '(path)',
+      },
+      ...malformedBodies.map((bad) => ({
+        ...bad,
+        method: 'POST' as const,
+        path: `/api/cases/${CASE_ID}/panel-reply`,
+        role: 'partnership-team',
+      })),
+      {
+        name: 'a reply with strings for booleans',
+        method: 'POST',
+        path: `/api/cases/${CASE_ID}/panel-reply`,
+        role: 'partnership-team',
+        body: json({ ...reply, asksForLocalReview: 'yes' }),
+        field: 'asksForLocalReview',
+      },
+      {
+        name: 'a reply dated 30 February',
+        method: 'POST',
+        path: `/api/cases/${CASE_ID}/panel-reply`,
+        role: 'partnership-team',
+        body: json({ ...reply, repliedOn: '2026-02-30' }),
+        field: 'repliedOn',
+      },
+      {
+        name: 'comments holding a NUL',
+        method: 'POST',
+        path: `/api/cases/${CASE_ID}/panel-reply`,
+        role: 'partnership-team',
+        body: json({ ...reply, comments: 'Comments\u0000' }),
+        field: 'comments',
+      },
+      {
+        name: 'a letter reference with a line break',
+        method: 'POST',
+        path: `/api/cases/${CASE_ID}/panel-reply`,
+        role: 'partnership-team',
+        body: json({ ...reply, letterReference: 'Letter\r\nBcc: someone@example.org' }),
+        field: 'letterReference',
+      },
+      {
+        name: 'comments of a million characters',
+        method: 'POST',
+        path: `/api/cases/${CASE_ID}/panel-reply`,
+        role: 'partnership-team',
+        body: json({ ...reply, comments: 'x'.repeat(1_000_000) }),
+        field: 'comments',
+      },
+    ];
+    it.each(cases.map((bad) => [bad.name, bad] as const))('refuses %s', async (_, bad) => {
+      expectRefusedWell(await send(bad), bad);
+    });
+  });
+
   describe('the agency routes', () => {
     const cases = (): BadRequest[] => [
       { name: 'malformed percent-encoding', method: 'GET', path: '/api/agency/%E0%A4%A', field: '(path)' },

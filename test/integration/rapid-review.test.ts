@@ -6,6 +6,8 @@ import { ReviewClient } from '../../local/demo/review-client.ts';
 import { type DemoReviewResult, runDemoReview } from '../../local/demo/run-review.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
 import { startLocalStack } from '../../local/stack.ts';
+import type { CaseView } from '../../shared/use-cases/show-case.ts';
+import { isoDateOf } from '../../shared/workflow/london-time.ts';
 import { sharedDynamoDbEndpoint } from '../support/dynamodb.ts';
 
 /**
@@ -106,5 +108,34 @@ describe('a whole Rapid Review on the local stack', () => {
     });
 
     await expect(second).rejects.toMatchObject({ status: 409 });
+  });
+
+  it("records the Panel's reply once over HTTP, marks a local review to commission and emails the Executive Board", async () => {
+    const { now } = await client.clock();
+    const second = client.recordPanelReply(result.caseId, {
+      repliedOn: isoDateOf(now, 'Europe/London'),
+      agreesWithDecision: false,
+      nationalReview: false,
+      asksForLocalReview: false,
+      comments: 'Invented second attempt (demo).',
+    });
+
+    expect(result.finalCase).toMatchObject({
+      panelReply: { agreesWithDecision: true, asksForLocalReview: true, recordedBy: expect.any(String) },
+      localReviewToCommission: true,
+    });
+    expect(result.timeline.at(-1)?.what).toContain(
+      "recorded the Panel's reply, which asks for a local review",
+    );
+    await expect(second).rejects.toMatchObject({ status: 409 });
+    const view = (await client.getCase(result.caseId, 'rrg-member')) as CaseView;
+    expect(view.panelReply?.agreesWithDecision).toBe(true);
+    const boardEmails = (await client.emails()).filter(
+      (email) =>
+        email.destination.to.includes('executive.board@example.org') &&
+        /the Panel's reply/.test(email.subject),
+    );
+    expect(boardEmails).toHaveLength(1);
+    expect(boardEmails[0]!.body.text).not.toContain('Invented demo reply');
   });
 });

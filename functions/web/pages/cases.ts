@@ -12,7 +12,7 @@ import {
   clocksOf,
   timelinessInWords,
 } from '../../../shared/workflow/clocks-wording.ts';
-import { isoDateOf } from '../../../shared/workflow/london-time.ts';
+import { formatDate, isoDateOf } from '../../../shared/workflow/london-time.ts';
 import { notFound, type Page, render, staffOnly } from '../page.ts';
 
 /**
@@ -124,6 +124,12 @@ export function overdueTags(
   return tags;
 }
 
+/** The Panel asked for a local review (issue 9 part 6): a tag beside the status, on the case page and the list. */
+export const localReviewToCommissionTag = {
+  text: 'Local review to commission',
+  classes: 'govuk-tag--purple',
+};
+
 /** The filter's choices: every open status, then the closed one. */
 function statusChoices(selected: string | undefined) {
   return [
@@ -151,7 +157,10 @@ const casesPage: Page = {
     const invalidFilter = asked !== '' && status === undefined;
     const now = request.service.clock.now();
     const records = await request.service.cases.listCases(status ? { status } : {});
-    const open = status ? records : records.filter((record) => record.status !== 'completed');
+    // A completed case whose local review is still to be commissioned stays open work.
+    const open = status
+      ? records
+      : records.filter((record) => record.status !== 'completed' || record.localReviewToCommission);
     // One read of the case file per case still gathering or reading the agencies' returns: the
     // list of cases carries no agency counts of its own yet.
     const rows = await Promise.all(
@@ -166,6 +175,7 @@ const casesPage: Page = {
           localAuthority: record.notifyingLocalAuthority,
           received: londonDate(record.receivedAt),
           status: statusTag(record.status),
+          localReviewTag: record.localReviewToCommission ? localReviewToCommissionTag : undefined,
           next: next
             ? { day: planDayOf(record.timetable, next), name: next.name, date: londonDate(next.dueAt) }
             : undefined,
@@ -376,6 +386,19 @@ export function casePageContext(view: CaseView, now: Date, roles: readonly Staff
       })),
     canDecide: roles.includes('rrg-chair') && view.status === 'awaiting-decision' && !view.decision,
     signOffs: signOffsInWords(view, roles),
+    // The Panel's reply (issue 9 part 6): recorded by the team once the review has gone to the Panel.
+    canRecordPanelReply:
+      roles.includes('partnership-team') &&
+      (view.status === 'submitted-to-panel' || view.status === 'completed') &&
+      !view.panelReply,
+    panelReply: view.panelReply
+      ? {
+          ...view.panelReply,
+          repliedOn: formatDate(view.panelReply.repliedOn, { weekday: false }),
+          recordedAt: londonDateTime(view.panelReply.recordedAt),
+        }
+      : undefined,
+    localReviewTag: view.localReviewToCommission ? localReviewToCommissionTag : undefined,
     canSeeList: roles.includes('partnership-team'),
     // The rapid review report's progress (issue 9 part 5); the team drafts it.
     report: {

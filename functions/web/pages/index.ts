@@ -2,6 +2,7 @@ import type { Page } from '../page.ts';
 import { casePages } from './cases.ts';
 import { decisionPages } from './decision.ts';
 import { notifyPages } from './notify.ts';
+import { panelReplyPages } from './panel-reply.ts';
 import { reportPages } from './report.ts';
 import { signInPages } from './sign-in.ts';
 import { signOffPages } from './sign-off.ts';
@@ -21,4 +22,6 @@ export const pages: readonly Page[] = [
   ...reportPages,
   // The partners' sign-offs and the Executive Board chair's resolution (issue 9 part 4).
   ...signOffPages,
+  // The Panel's reply (issue 9 part 6).
+  ...panelReplyPages,
 ];

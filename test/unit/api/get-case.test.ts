@@ -225,6 +225,36 @@ describe('get-case: GET /api/cases/{caseId}', () => {
     }
   });
 
+  it("shows the Panel's reply and that a local review is to be commissioned, once recorded", async () => {
+    const before = await getCase(caseId, partnershipTeam);
+    const current = (await store.getCase(caseId))!;
+    const panelReply = {
+      repliedOn: '2026-03-17',
+      agreesWithDecision: false,
+      nationalReview: false,
+      asksForLocalReview: true,
+      comments: 'Invented comments (demo).',
+      recordedAt: '2026-03-18T09:00:00.000Z',
+      recordedBy: partnershipTeam.sub,
+    };
+    await store.updateCase(
+      current,
+      { status: 'completed', panelReply, localReviewToCommission: true },
+      {
+        actor: { kind: 'staff', id: partnershipTeam.sub, role: 'partnership-team' },
+        at: '2026-03-18T09:00:00.000Z',
+        action: 'panel-reply.recorded',
+        reason: "The partnership team recorded the Panel's reply",
+      },
+    );
+
+    const after = await getCase(caseId, rrgChair);
+
+    expect(before.body).not.toHaveProperty('panelReply');
+    expect(before.body).not.toHaveProperty('localReviewToCommission');
+    expect(after.body).toMatchObject({ panelReply, localReviewToCommission: true });
+  });
+
   it('lists a document an audit event names under the case folder', async () => {
     const current = (await store.getCase(caseId))!;
     await store.updateCase(

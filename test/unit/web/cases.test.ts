@@ -415,6 +415,94 @@ describe('the cases pages', () => {
       );
     });
 
+    describe("the Panel's reply (issue 9 part 6)", () => {
+      const reply = {
+        repliedOn: '2026-03-27',
+        agreesWithDecision: true,
+        nationalReview: false,
+        asksForLocalReview: true,
+        comments: 'Invented comments (demo).\nA second <line>.',
+        recordedAt: '2026-03-30T10:00:00.000Z',
+        recordedBy: 'user-partnership-team-demo',
+        recordedByName: 'Case Officer (demo)',
+      };
+
+      async function aRepliedCase(
+        changes: { localReviewToCommission?: boolean } = { localReviewToCommission: true },
+      ) {
+        const found = await aCase({ status: 'completed' });
+        await store.updateCase(
+          (await store.getCase(found.caseId))!,
+          { panelReply: reply, ...changes },
+          {
+            actor: { kind: 'staff', id: reply.recordedBy, role: 'partnership-team' },
+            at: reply.recordedAt,
+            action: 'panel-reply.recorded',
+            reason: "The partnership team recorded the Panel's reply",
+          },
+        );
+        return found;
+      }
+
+      it('offers the partnership team the reply once the review has gone to the Panel, and nobody else', async () => {
+        // Prepare
+        const submitted = await aCase({ status: 'submitted-to-panel' });
+        const waiting = await aCase({ status: 'awaiting-decision' });
+        const team = signedIn(testUser('partnership-team'));
+
+        // Act
+        const forTeam = await app(webEvent({ path: `/cases/${submitted.caseId}`, cookies: team.cookies }));
+        const forChair = await app(
+          webEvent({ path: `/cases/${submitted.caseId}`, cookies: signedIn(testUser('rrg-chair')).cookies }),
+        );
+        const tooEarly = await app(webEvent({ path: `/cases/${waiting.caseId}`, cookies: team.cookies }));
+
+        // Assess
+        expect(String(forTeam.body)).toContain(`href="/cases/${submitted.caseId}/panel-reply"`);
+        expect(String(forChair.body)).not.toContain('/panel-reply');
+        expect(String(tooEarly.body)).not.toContain('/panel-reply');
+      });
+
+      it('shows the recorded reply and tags the case a local review to commission, offering no second reply', async () => {
+        // Prepare
+        const { caseId } = await aRepliedCase();
+
+        // Act
+        const result = await app(
+          webEvent({ path: `/cases/${caseId}`, cookies: signedIn(testUser('partnership-team')).cookies }),
+        );
+
+        // Assess
+        const html = String(result.body);
+        expect(html).toMatch(
+          /<h1[^>]*>[\s\S]*govuk-tag--purple app-heading-tag">\s*Local review to commission/,
+        );
+        const section = html.split('id="panel-reply"')[1]?.split('</dl>')[0] ?? '';
+        expect(section).toContain('27 March 2026');
+        expect(section).toContain('A second &lt;line&gt;.');
+        expect(section).toContain('app-preserve-lines');
+        expect(section).toContain('30 March 2026 at 11:00am by Case Officer (demo)');
+        expect(html).not.toContain(`href="/cases/${caseId}/panel-reply"`);
+      });
+
+      it('keeps a completed case whose local review is to commission in the list, tagged', async () => {
+        // Prepare
+        const toCommission = await aRepliedCase();
+        const done = await aRepliedCase({});
+
+        // Act
+        const result = await app(
+          webEvent({ path: '/cases', cookies: signedIn(testUser('partnership-team')).cookies }),
+        );
+
+        // Assess
+        const html = String(result.body);
+        expect(html).not.toContain(done.caseId);
+        const row = html.split(toCommission.caseId)[1]?.split('</tr>')[0] ?? '';
+        expect(row).toMatch(/govuk-tag--purple">\s*Local review to commission/);
+      });
+    });
+
     it('answers 404 for an unknown case', async () => {
       // Act
       const result = await app(

@@ -172,13 +172,43 @@ async function appUnderTest() {
     },
   );
 
-  /** A concrete path for a page path: the case for `{caseId}`, the first child or agency for `{number}`. */
+  // The Panel's reply pages (issue 9 part 6) need a case that went to the Panel.
+  const submittedCaseId = randomUUID();
+  const submitted = openCase({
+    caseId: submittedCaseId,
+    notification: sampleNotification(),
+    receivedAt: new Date('2026-03-04T10:00:00Z'),
+    notificationDocumentKey: `cases/${submittedCaseId}/notification.json`,
+  });
+  await store.updateCase(
+    await store.createCase(submitted.record, submitted.agencies, {
+      actor: { kind: 'staff', id: person('notifier').id, role: 'notifier' },
+      at: submitted.record.receivedAt,
+      action: 'case.opened',
+      reason: 'Serious incident notification received',
+    }),
+    { status: 'submitted-to-panel' },
+    {
+      actor: { kind: 'system', id: 'rapid-review-workflow' },
+      at: '2026-03-20T09:00:00.000Z',
+      action: 'panel.submitted',
+      reason: 'Sent to the Panel',
+    },
+  );
+
+  /**
+   * A concrete path for a page path: the case for `{caseId}` (a decided case with a disagreement
+   * for the sign-off pages, the submitted one for the Panel's reply), the first child or agency
+   * for `{number}`, a report section for `{section}`.
+   */
   const concretePath = (path: string) =>
     path.replace(/\{([^}]+)\}/g, (_whole, name: string) =>
       name === 'caseId'
         ? path.includes('/sign-off')
           ? signOffCaseId
-          : caseId
+          : path.startsWith('/cases/{caseId}/panel-reply')
+            ? submittedCaseId
+            : caseId
         : name === 'number'
           ? '1'
           : name === 'section'

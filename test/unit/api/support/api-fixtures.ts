@@ -91,6 +91,8 @@ export function testService(options: {
   sfn?: SFNClient;
   drafts?: DraftStore;
   sessions?: SessionRevocations;
+  /** The Panel's reply pages email the Executive Board; without one, reaching the mailer fails the test. */
+  mailer?: Mailer;
 }): Service {
   const stateMachineArn = () => {
     if (!options.sfn) throw new ConfigurationError('This test gives no state machine');
@@ -103,6 +105,7 @@ export function testService(options: {
     profile: testProfile,
     duplicateCheckKey: TEST_DUPLICATE_CHECK_KEY,
     get mailer(): Mailer {
+      if (options.mailer) return options.mailer;
       throw new Error('These functions send no email');
     },
     get drafts(): DraftStore {
