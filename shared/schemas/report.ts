@@ -105,3 +105,9 @@ export interface StoredReport {
   sections: SavedReportSection[];
   completion?: ReportCompletion;
 }
+
+/** Where the finished report is filed with the case's documents. */
+export const reportDocumentKeys = {
+  pdf: (caseId: string) => `cases/${caseId}/rapid-review-report.pdf`,
+  docx: (caseId: string) => `cases/${caseId}/rapid-review-report.docx`,
+};

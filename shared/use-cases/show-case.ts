@@ -10,12 +10,12 @@ import type {
   SignOffResolution,
 } from '../schemas/case.ts';
 import { caseId as caseIdSchema } from '../schemas/primitives.ts';
+import { reportDocumentKeys } from '../schemas/report.ts';
 import type { StaffMember } from '../schemas/roles.ts';
 import type { TimetableMilestone } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
 import type { CaseFile } from '../stores/case-store.ts';
 import { type Clocks, clocksOf } from '../workflow/clocks-wording.ts';
-import { reportDocumentKeys } from '../workflow/rapid-review-report.ts';
 import { type ReportProgress, reportProgress } from './rapid-review-report.ts';
 import { type PartnersDecision, partnersDecision } from './sign-off.ts';
 

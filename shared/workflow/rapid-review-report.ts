@@ -15,10 +15,7 @@ import { incidentKindLabel } from './wording.ts';
  */
 
 /** Where the report's documents are kept with the case's other documents. */
-export const reportDocumentKeys = {
-  pdf: (caseId: string) => `cases/${caseId}/rapid-review-report.pdf`,
-  docx: (caseId: string) => `cases/${caseId}/rapid-review-report.docx`,
-};
+export { reportDocumentKeys } from '../schemas/report.ts';
 
 export const REPORT_TITLE = 'Rapid review report';
 
