@@ -1,5 +1,4 @@
-import { DomainError, type InvalidField, InvalidInputError } from '../../../shared/errors.ts';
-import { expectedProblem, type Problem } from '../../../shared/http/problem.ts';
+import type { InvalidField } from '../../../shared/errors.ts';
 import { type CaseRecord, rapidReviewDecision } from '../../../shared/schemas/case.ts';
 import { caseId as caseIdSchema, textMessages } from '../../../shared/schemas/primitives.ts';
 import { recordDecision } from '../../../shared/use-cases/record-decision.ts';
@@ -23,6 +22,7 @@ import {
   staffOnly,
   type WebRequest,
 } from '../page.ts';
+import { problemPage, questionFlowPages, refusalPage } from '../question-flow.ts';
 import { londonDateTime } from './cases.ts';
 
 /**
@@ -151,10 +151,6 @@ async function caseForDecision(
   return { record };
 }
 
-function problemPage(caseId: string, answer: Problem): PageResult {
-  return render('decision/problem.njk', { pageTitle: answer.title, answer, caseId }, answer.status);
-}
-
 function questionPage(record: CaseRecord, answers: DecisionAnswers, errors?: InvalidField[]): PageResult {
   return render(
     'decision/question.njk',
@@ -178,71 +174,42 @@ function questionPage(record: CaseRecord, answers: DecisionAnswers, errors?: Inv
 }
 
 export const decisionPages: Page[] = [
-  {
-    method: 'GET',
+  ...questionFlowPages<CaseRecord, DecisionAnswers>({
     path: '/cases/{caseId}/decision',
     access: chairOnly,
-    async handle(request) {
+    async load(request) {
       const found = await caseForDecision(request);
-      if ('result' in found) return found.result;
-      return questionPage(found.record, answersFrom(new URLSearchParams()));
+      return 'result' in found ? found : { context: found.record };
     },
-  },
-  {
-    method: 'POST',
-    path: '/cases/{caseId}/decision',
-    access: chairOnly,
-    async handle(request) {
-      const found = await caseForDecision(request);
-      if ('result' in found) return found.result;
-      return questionPage(found.record, answersFrom(request.form));
-    },
-  },
-  {
-    method: 'POST',
-    path: '/cases/{caseId}/decision/check',
-    access: chairOnly,
-    async handle(request) {
-      const found = await caseForDecision(request);
-      if ('result' in found) return found.result;
-      const answers = answersFrom(request.form);
+    answersFrom,
+    question: (_request, record, answers, errors) => questionPage(record, answers, errors),
+    check(_request, record, answers) {
       const errors = decisionErrors(answers);
-      if (errors.length) return questionPage(found.record, answers, errors);
+      if (errors.length) return questionPage(record, answers, errors);
       return render('decision/check.njk', {
         pageTitle: 'Check the decision before you record it',
-        record: found.record,
+        record,
         answers,
         ids: decisionFieldIds,
       });
     },
-  },
-  {
-    method: 'POST',
-    path: '/cases/{caseId}/decision/confirm',
-    access: chairOnly,
-    async handle(request) {
-      const found = await caseForDecision(request);
-      if ('result' in found) return found.result;
-      const answers = answersFrom(request.form);
+    async confirm(request, record, answers) {
       try {
         // Chair-only page: the router lets only a signed-in chair through.
         const chair = request.user ?? { id: '', roles: [] };
         await recordDecision(request.service, {
-          caseId: found.record.caseId,
+          caseId: record.caseId,
           decision: decisionBody(answers),
           chair,
         });
       } catch (error) {
-        if (error instanceof InvalidInputError) {
-          return questionPage(found.record, answers, pageMessages(error.fields));
-        }
-        if (!(error instanceof DomainError)) throw error;
-        if (error.kind === 'not-found') return notFound();
-        return problemPage(found.record.caseId, expectedProblem(error) as Problem);
+        return refusalPage(error, record.caseId, (fields) =>
+          questionPage(record, answers, pageMessages(fields)),
+        );
       }
-      return redirect(`/cases/${found.record.caseId}/decision/confirmation`);
+      return redirect(`/cases/${record.caseId}/decision/confirmation`);
     },
-  },
+  }),
   {
     method: 'GET',
     path: '/cases/{caseId}/decision/confirmation',

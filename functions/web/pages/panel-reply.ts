@@ -1,11 +1,5 @@
 import { rulesOf } from '../../../shared/config/partnership-profile.ts';
-import {
-  CaseNotFoundError,
-  DomainError,
-  type InvalidField,
-  InvalidInputError,
-} from '../../../shared/errors.ts';
-import { expectedProblem, type Problem } from '../../../shared/http/problem.ts';
+import { CaseNotFoundError, type InvalidField } from '../../../shared/errors.ts';
 import type { CaseRecord } from '../../../shared/schemas/case.ts';
 import { caseId as caseIdSchema } from '../../../shared/schemas/primitives.ts';
 import type { CaseFile } from '../../../shared/stores/case-store.ts';
@@ -27,6 +21,7 @@ import {
   staffOnly,
   type WebRequest,
 } from '../page.ts';
+import { problemPage, questionFlowPages, refusalPage } from '../question-flow.ts';
 import { londonDateTime } from './cases.ts';
 import { dateFromParts, type FieldWords, namedMessage } from './notify/answers.ts';
 
@@ -193,10 +188,6 @@ async function caseForReply(request: WebRequest): Promise<{ file: CaseFile } | {
   return { file };
 }
 
-function problemPage(caseId: string, answer: Problem): PageResult {
-  return render('decision/problem.njk', { pageTitle: answer.title, answer, caseId }, answer.status);
-}
-
 function questionPage(
   request: WebRequest,
   file: CaseFile,
@@ -240,71 +231,42 @@ function checkPage(record: CaseRecord, answers: PanelReplyAnswers, repliedOn: st
 }
 
 export const panelReplyPages: Page[] = [
-  {
-    method: 'GET',
+  ...questionFlowPages<CaseFile, PanelReplyAnswers>({
     path: '/cases/{caseId}/panel-reply',
     access: teamOnly,
-    async handle(request) {
+    async load(request) {
       const found = await caseForReply(request);
-      if ('result' in found) return found.result;
-      return questionPage(request, found.file, answersFrom(new URLSearchParams()));
+      return 'result' in found ? found : { context: found.file };
     },
-  },
-  {
-    method: 'POST',
-    path: '/cases/{caseId}/panel-reply',
-    access: teamOnly,
-    async handle(request) {
-      const found = await caseForReply(request);
-      if ('result' in found) return found.result;
-      return questionPage(request, found.file, answersFrom(request.form));
-    },
-  },
-  {
-    method: 'POST',
-    path: '/cases/{caseId}/panel-reply/check',
-    access: teamOnly,
-    async handle(request) {
-      const found = await caseForReply(request);
-      if ('result' in found) return found.result;
-      const answers = answersFrom(request.form);
-      const rules = rulesFor(request, found.file);
+    answersFrom,
+    question: (request, file, answers, errors) => questionPage(request, file, answers, errors),
+    check(request, file, answers) {
+      const rules = rulesFor(request, file);
       const errors = panelReplyErrors(answers, rules);
       const repliedOn = dateOf(answers, rules.today).value;
-      if (errors.length || !repliedOn) return questionPage(request, found.file, answers, errors);
-      return checkPage(found.file.case, answers, repliedOn);
+      if (errors.length || !repliedOn) return questionPage(request, file, answers, errors);
+      return checkPage(file.case, answers, repliedOn);
     },
-  },
-  {
-    method: 'POST',
-    path: '/cases/{caseId}/panel-reply/confirm',
-    access: teamOnly,
-    async handle(request) {
-      const found = await caseForReply(request);
-      if ('result' in found) return found.result;
-      const answers = answersFrom(request.form);
-      const rules = rulesFor(request, found.file);
+    async confirm(request, file, answers) {
+      const rules = rulesFor(request, file);
       const date = dateOf(answers, rules.today);
-      if (date.error) return questionPage(request, found.file, answers, panelReplyErrors(answers, rules));
+      if (date.error) return questionPage(request, file, answers, panelReplyErrors(answers, rules));
       try {
         // Team-only page: the router lets only a signed-in member of the partnership team through.
         const recordedBy = request.user ?? { id: '', roles: [] };
         await recordPanelReply(request.service, {
-          caseId: found.file.case.caseId,
+          caseId: file.case.caseId,
           reply: panelReplyBody(answers, date.value),
           recordedBy,
         });
       } catch (error) {
-        if (error instanceof InvalidInputError) {
-          return questionPage(request, found.file, answers, pageMessages(error.fields));
-        }
-        if (!(error instanceof DomainError)) throw error;
-        if (error.kind === 'not-found') return notFound();
-        return problemPage(found.file.case.caseId, expectedProblem(error) as Problem);
+        return refusalPage(error, file.case.caseId, (fields) =>
+          questionPage(request, file, answers, pageMessages(fields)),
+        );
       }
-      return redirect(`/cases/${found.file.case.caseId}/panel-reply/confirmation`);
+      return redirect(`/cases/${file.case.caseId}/panel-reply/confirmation`);
     },
-  },
+  }),
   {
     method: 'GET',
     path: '/cases/{caseId}/panel-reply/confirmation',

@@ -3,8 +3,7 @@ import {
   type SafeguardingPartner,
   safeguardingPartnerNames,
 } from '../../../shared/config/partnership-profile.ts';
-import { DomainError, type InvalidField, InvalidInputError } from '../../../shared/errors.ts';
-import { expectedProblem, type Problem } from '../../../shared/http/problem.ts';
+import type { InvalidField } from '../../../shared/errors.ts';
 import { type CaseRecord, signOffAnswer, signOffResolutionAnswer } from '../../../shared/schemas/case.ts';
 import { caseId as caseIdSchema, textMessages } from '../../../shared/schemas/primitives.ts';
 import {
@@ -24,6 +23,7 @@ import {
   staffOnly,
   type WebRequest,
 } from '../page.ts';
+import { problemPage, questionFlowPages, refusalPage } from '../question-flow.ts';
 import { londonDateTime } from './cases.ts';
 
 /**
@@ -118,10 +118,6 @@ function signOffErrors(answers: SignOffAnswers): InvalidField[] {
 function resolutionErrors(answers: ResolutionAnswers): InvalidField[] {
   const parsed = signOffResolutionAnswer.safeParse(resolutionBody(answers));
   return parsed.success ? [] : pageMessages(invalidFields(parsed.error), resolutionMessages);
-}
-
-function problemPage(caseId: string, answer: Problem): PageResult {
-  return render('decision/problem.njk', { pageTitle: answer.title, answer, caseId }, answer.status);
 }
 
 /** The decision as the pages show it: what the partner signs off. */
@@ -249,55 +245,31 @@ function resolutionQuestion(
 }
 
 /** Maps a use case's refusal to the page: the question with errors, not found, or the problem page. */
-function refusalPage(error: unknown, caseId: string, question: (errors: InvalidField[]) => PageResult) {
-  if (error instanceof InvalidInputError) return question(error.fields);
-  if (!(error instanceof DomainError)) throw error;
-  if (error.kind === 'not-found') return notFound();
-  return problemPage(caseId, expectedProblem(error) as Problem);
-}
-
 const outcomeWords: Record<string, string> = {
   'decision-stands': 'The chair’s decision stands',
   'decision-varied': 'The Executive Board varies the decision',
 };
 
 export const signOffPages: Page[] = [
-  {
-    method: 'GET',
+  ...questionFlowPages<{ record: CaseRecord; partner: SafeguardingPartner }, SignOffAnswers>({
     path: '/cases/{caseId}/sign-off',
     access: partnerOnly,
-    async handle(request) {
+    async load(request) {
       const found = await caseForSignOff(request);
-      if ('result' in found) return found.result;
-      return signOffQuestion(found.record, found.partner, signOffAnswersFrom(new URLSearchParams()));
+      return 'result' in found ? found : { context: found };
     },
-  },
-  {
-    method: 'POST',
-    path: '/cases/{caseId}/sign-off',
-    access: partnerOnly,
-    async handle(request) {
-      const found = await caseForSignOff(request);
-      if ('result' in found) return found.result;
-      return signOffQuestion(found.record, found.partner, signOffAnswersFrom(request.form));
-    },
-  },
-  {
-    method: 'POST',
-    path: '/cases/{caseId}/sign-off/check',
-    access: partnerOnly,
-    async handle(request) {
-      const found = await caseForSignOff(request);
-      if ('result' in found) return found.result;
-      const answers = signOffAnswersFrom(request.form);
+    answersFrom: signOffAnswersFrom,
+    question: (_request, { record, partner }, answers, errors) =>
+      signOffQuestion(record, partner, answers, errors),
+    check(_request, { record, partner }, answers) {
       const errors = signOffErrors(answers);
-      if (errors.length) return signOffQuestion(found.record, found.partner, answers, errors);
+      if (errors.length) return signOffQuestion(record, partner, answers, errors);
       return render('sign-off/check.njk', {
         pageTitle: 'Check your sign-off before you record it',
-        record: found.record,
+        record,
         answers,
         rows: [
-          { key: { text: 'Safeguarding partner' }, value: { text: safeguardingPartnerNames[found.partner] } },
+          { key: { text: 'Safeguarding partner' }, value: { text: safeguardingPartnerNames[partner] } },
           {
             key: { text: 'Agrees with the decision' },
             value: { text: answers.agrees === 'yes' ? 'Yes' : 'No' },
@@ -308,29 +280,21 @@ export const signOffPages: Page[] = [
         ],
       });
     },
-  },
-  {
-    method: 'POST',
-    path: '/cases/{caseId}/sign-off/confirm',
-    access: partnerOnly,
-    async handle(request) {
-      const found = await caseForSignOff(request);
-      if ('result' in found) return found.result;
-      const answers = signOffAnswersFrom(request.form);
+    async confirm(request, { record, partner }, answers) {
       try {
         await recordSignOff(request.service, {
-          caseId: found.record.caseId,
+          caseId: record.caseId,
           answer: signOffBody(answers),
           partner: request.user ?? { id: '', roles: [] },
         });
       } catch (error) {
-        return refusalPage(error, found.record.caseId, (fields) =>
-          signOffQuestion(found.record, found.partner, answers, pageMessages(fields, messages)),
+        return refusalPage(error, record.caseId, (fields) =>
+          signOffQuestion(record, partner, answers, pageMessages(fields, messages)),
         );
       }
-      return redirect(`/cases/${found.record.caseId}/sign-off/confirmation`);
+      return redirect(`/cases/${record.caseId}/sign-off/confirmation`);
     },
-  },
+  }),
   {
     method: 'GET',
     path: '/cases/{caseId}/sign-off/confirmation',
@@ -350,66 +314,40 @@ export const signOffPages: Page[] = [
       });
     },
   },
-  {
-    method: 'GET',
+  ...questionFlowPages<CaseRecord, ResolutionAnswers>({
     path: '/cases/{caseId}/sign-offs/resolution',
     access: boardOnly,
-    async handle(request) {
+    async load(request) {
       const found = await caseForResolution(request);
-      if ('result' in found) return found.result;
-      return resolutionQuestion(found.record, resolutionAnswersFrom(new URLSearchParams()));
+      return 'result' in found ? found : { context: found.record };
     },
-  },
-  {
-    method: 'POST',
-    path: '/cases/{caseId}/sign-offs/resolution',
-    access: boardOnly,
-    async handle(request) {
-      const found = await caseForResolution(request);
-      if ('result' in found) return found.result;
-      return resolutionQuestion(found.record, resolutionAnswersFrom(request.form));
-    },
-  },
-  {
-    method: 'POST',
-    path: '/cases/{caseId}/sign-offs/resolution/check',
-    access: boardOnly,
-    async handle(request) {
-      const found = await caseForResolution(request);
-      if ('result' in found) return found.result;
-      const answers = resolutionAnswersFrom(request.form);
+    answersFrom: resolutionAnswersFrom,
+    question: (_request, record, answers, errors) => resolutionQuestion(record, answers, errors),
+    check(_request, record, answers) {
       const errors = resolutionErrors(answers);
-      if (errors.length) return resolutionQuestion(found.record, answers, errors);
+      if (errors.length) return resolutionQuestion(record, answers, errors);
       return render('sign-off/resolution-check.njk', {
         pageTitle: 'Check the resolution before you record it',
-        record: found.record,
+        record,
         answers,
         outcome: outcomeWords[answers.outcome],
       });
     },
-  },
-  {
-    method: 'POST',
-    path: '/cases/{caseId}/sign-offs/resolution/confirm',
-    access: boardOnly,
-    async handle(request) {
-      const found = await caseForResolution(request);
-      if ('result' in found) return found.result;
-      const answers = resolutionAnswersFrom(request.form);
+    async confirm(request, record, answers) {
       try {
         await resolveSignOffs(request.service, {
-          caseId: found.record.caseId,
+          caseId: record.caseId,
           answer: resolutionBody(answers),
           boardChair: request.user ?? { id: '', roles: [] },
         });
       } catch (error) {
-        return refusalPage(error, found.record.caseId, (fields) =>
-          resolutionQuestion(found.record, answers, pageMessages(fields, resolutionMessages)),
+        return refusalPage(error, record.caseId, (fields) =>
+          resolutionQuestion(record, answers, pageMessages(fields, resolutionMessages)),
         );
       }
-      return redirect(`/cases/${found.record.caseId}/sign-offs/resolution/confirmation`);
+      return redirect(`/cases/${record.caseId}/sign-offs/resolution/confirmation`);
     },
-  },
+  }),
   {
     method: 'GET',
     path: '/cases/{caseId}/sign-offs/resolution/confirmation',
