@@ -1,68 +1,21 @@
 import { createHash } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { intakeEndpoints } from '../../../functions/intake/handler.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { duplicateKeyOf } from '../../../shared/cases/open-case.ts';
-import { apiHandler } from '../../../shared/http/api-handler.ts';
 import type { NotifiedChild, SeriousIncidentNotification } from '../../../shared/schemas/notification.ts';
-import {
-  apiEvent,
-  InMemoryCaseStore,
-  invoke,
-  notifier,
-  SettableClock,
-  TEST_DUPLICATE_CHECK_KEY,
-  testS3Client,
-  testService,
-} from './support/api-fixtures.ts';
+import { TEST_DUPLICATE_CHECK_KEY } from './support/api-fixtures.ts';
+import { errorsOf, type IntakeWorld, intakeWorld } from './support/intake-world.ts';
 
 /** Notifications as they really come: unnamed children, care leavers, a looked-after child's death, cross-border cases, possible duplicates. */
 describe('intake: notifications as they really come', () => {
-  let store: InMemoryCaseStore;
-  let s3: AwsClientStub<ReturnType<typeof testS3Client>>;
-  let sfn: AwsClientStub<SFNClient>;
-  let handler: ReturnType<typeof apiHandler>;
+  let store: IntakeWorld['store'];
+  let s3: IntakeWorld['s3'];
+  let submit: IntakeWorld['submit'];
 
   beforeEach(() => {
-    store = new InMemoryCaseStore();
-    const s3Client = testS3Client();
-    s3 = mockClient(s3Client);
-    s3.on(PutObjectCommand).resolves({});
-    const sfnClient = new SFNClient({ region: 'eu-west-2' });
-    sfn = mockClient(sfnClient);
-    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:execution', startDate: new Date() });
-    // Today is Wednesday 4 March 2026 in London; the sample's incident was on Monday 2 March.
-    const service = testService({
-      store,
-      clock: new SettableClock('2026-03-04T10:00:00Z'),
-      s3: s3Client,
-      sfn: sfnClient,
-    });
-    handler = apiHandler('intake', intakeEndpoints(service));
+    ({ store, s3, submit } = intakeWorld());
   });
-
-  const submit = (body: unknown) =>
-    invoke(
-      handler,
-      apiEvent({
-        method: 'POST',
-        path: '/api/notifications',
-        routePath: '/api/notifications',
-        body,
-        caller: notifier,
-      }),
-    );
-
-  const errorsOf = (body: Record<string, unknown>) =>
-    Object.fromEntries(
-      ((body.errors ?? []) as { field: string; message: string }[]).map((error) => [
-        error.field,
-        error.message,
-      ]),
-    );
 
   const withChild = (
     child: Partial<NotifiedChild>,

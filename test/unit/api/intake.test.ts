@@ -1,6 +1,5 @@
 import { DeleteObjectCommand, ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { intakeEndpoints } from '../../../functions/intake/handler.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
@@ -9,7 +8,6 @@ import { notificationDocumentKey } from '../../../shared/use-cases/submit-notifi
 import {
   apiEvent,
   DOCUMENT_BUCKET,
-  InMemoryCaseStore,
   invalidFieldsOf,
   invoke,
   notifier,
@@ -17,47 +15,20 @@ import {
   rrgChair,
   SettableClock,
   STATE_MACHINE_ARN,
-  type TestCaller,
-  testS3Client,
   testService,
 } from './support/api-fixtures.ts';
+import { type IntakeWorld, intakeWorld } from './support/intake-world.ts';
 
 describe('intake: POST /api/notifications', () => {
-  let store: InMemoryCaseStore;
-  let s3: AwsClientStub<ReturnType<typeof testS3Client>>;
-  let sfn: AwsClientStub<SFNClient>;
-  let handler: ReturnType<typeof apiHandler>;
-  let s3Client: ReturnType<typeof testS3Client>;
+  let store: IntakeWorld['store'];
+  let s3: IntakeWorld['s3'];
+  let sfn: IntakeWorld['sfn'];
+  let submit: IntakeWorld['submit'];
+  let s3Client: IntakeWorld['s3Client'];
 
   beforeEach(() => {
-    store = new InMemoryCaseStore();
-    s3Client = testS3Client();
-    s3 = mockClient(s3Client);
-    s3.on(PutObjectCommand).resolves({});
-    const sfnClient = new SFNClient({ region: 'eu-west-2' });
-    sfn = mockClient(sfnClient);
-    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:execution', startDate: new Date() });
-    const service = testService({
-      store,
-      clock: new SettableClock('2026-03-04T10:00:00Z'),
-      s3: s3Client,
-      sfn: sfnClient,
-    });
-    handler = apiHandler('intake', intakeEndpoints(service));
+    ({ store, s3, sfn, submit, s3Client } = intakeWorld());
   });
-
-  const submit = (body: unknown, options: { caller?: TestCaller; idempotencyKey?: string } = {}) =>
-    invoke(
-      handler,
-      apiEvent({
-        method: 'POST',
-        path: '/api/notifications',
-        routePath: '/api/notifications',
-        body,
-        caller: 'caller' in options ? options.caller : notifier,
-        headers: options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {},
-      }),
-    );
 
   it('opens the case, files the notification and starts the review named by the case id', async () => {
     const notification = sampleNotification();
