@@ -18,6 +18,7 @@ import {
 import type { Actor, StaffMember } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
+import { rapidReviewReportDocx, rapidReviewReportPdf } from '../workflow/rapid-review-report.ts';
 
 /**
  * The rapid review report (issue 9 part 5): the partnership team drafts it section by section,
@@ -245,9 +246,6 @@ export async function completeReport(
     pdf: reportDocumentKeys.pdf(record.caseId),
     docx: reportDocumentKeys.docx(record.caseId),
   };
-  // The writers (the PDF's fonts, the Word package) load only when a report is completed: the
-  // staff pages' cold start, which serves every other page, never evaluates them.
-  const { rapidReviewReportDocx, rapidReviewReportPdf } = await import('../workflow/rapid-review-report.ts');
   await service.documents.put(
     documents.pdf,
     await rapidReviewReportPdf(record, finished, children, context),
