@@ -155,6 +155,16 @@ let exitStatus = 0;
 try {
   const notification = sampleNotification();
   const returning = notification.agencies.slice(0, -1);
+  // Each review is its own invented case: its own Panel reference and child's date of birth, so
+  // none is taken for a possible duplicate of another.
+  const notificationFor = (index: number) => {
+    const bornOn = new Date(Date.UTC(2019, 4, 14) - index * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    return {
+      ...notification,
+      incident: { ...notification.incident, panelReference: `PANEL-BENCH-${index + 1}` },
+      children: notification.children.map((child) => ({ ...child, dateOfBirth: bornOn })),
+    };
+  };
   await client.token('notifier');
   await client.token('rrg-chair');
   say(`Driving ${reviews} Rapid Reviews at once (${concurrency} requests in flight)…`);
@@ -163,7 +173,7 @@ try {
     inParallel(
       Array.from({ length: reviews }, (_, index) => index),
       concurrency,
-      () => client.submitNotification(notification, randomUUID()),
+      (index) => client.submitNotification(notificationFor(index), randomUUID()),
     ),
   );
   const references = new Map(cases.map((opened) => [opened.reference, opened.caseId]));

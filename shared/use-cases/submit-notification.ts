@@ -44,6 +44,9 @@ export interface PossibleDuplicate {
  * `possibleDuplicate: { caseId, reason }` (the case it may duplicate, and why it is sent anyway)
  * opens the case, and the reason is audited.
  */
+/** How many possible duplicates the refusal names; the rest are counted. */
+const NAMED_DUPLICATES = 3;
+
 export class PossibleDuplicateError extends DomainError {
   override readonly name = 'PossibleDuplicate';
   override readonly kind = 'conflict';
@@ -51,6 +54,7 @@ export class PossibleDuplicateError extends DomainError {
 
   constructor(duplicates: PossibleDuplicate[]) {
     const named = duplicates
+      .slice(0, NAMED_DUPLICATES)
       .map(
         (duplicate) =>
           `${duplicate.reference} (${duplicate.path}), ${duplicate.matchedOn
@@ -62,8 +66,10 @@ export class PossibleDuplicateError extends DomainError {
             .join(' and ')}`,
       )
       .join('; ');
+    const others = duplicates.length - NAMED_DUPLICATES;
+    const more = others > 0 ? `, and ${others} more open case${others === 1 ? '' : 's'}` : '';
     super(
-      `This notification may be a duplicate of an open case: ${named}. Nothing was saved. ` +
+      `This notification may be a duplicate of an open case: ${named}${more}. Nothing was saved. ` +
         'To send it anyway, send it again with "possibleDuplicate": { "caseId": "<that case’s id>", "reason": "<why it is not a duplicate>" }.',
       'Possible duplicate',
     );

@@ -202,6 +202,27 @@ describe('intake: notifications as they really come', () => {
       expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
     });
 
+    it('names three possible duplicates and counts the rest, however many open cases match', async () => {
+      const existing = await first();
+      for (let n = 0; n < 4; n++) {
+        const acknowledged = await submit({
+          ...sampleNotification(),
+          possibleDuplicate: {
+            caseId: existing.caseId,
+            reason: 'Invented: a second child of the same incident',
+          },
+        });
+        expect(acknowledged.status).toBe(201);
+      }
+
+      const response = await submit(sampleNotification());
+
+      expect(response.status).toBe(409);
+      const detail = String(response.body.detail);
+      expect(detail.match(/\/cases\//g)).toHaveLength(3);
+      expect(detail).toContain('and 2 more open cases');
+    });
+
     it('refuses the same child’s date of birth and incident date under another Panel reference', async () => {
       const existing = await first();
       const base = sampleNotification();
