@@ -46,6 +46,28 @@ export function duplicateKeysOf(notification: SeriousIncidentNotification, secre
   return [...new Set(keys)];
 }
 
+/** A Panel reference as the duplicate check compares it: no spaces, upper case. */
+export function normalisedPanelReference(reference: string): string {
+  return reference.replace(/\s+/g, '').toUpperCase();
+}
+
+/**
+ * What a case may be found by as a possible duplicate: its keyed date-of-birth hashes and its
+ * Panel reference. The store indexes a case by these when it is created, so the check reads only
+ * the cases that share one, never every case.
+ */
+export function duplicateMarksOf(record: {
+  panelReference: string;
+  duplicateKeys?: readonly string[];
+}): string[] {
+  return [
+    ...new Set([
+      ...(record.duplicateKeys ?? []).map((key) => `child:${key}`),
+      `panel-reference:${normalisedPanelReference(record.panelReference)}`,
+    ]),
+  ];
+}
+
 /**
  * Builds the case and its agency requests from a valid notification at the instant the
  * partnership received it. Pure: the caller saves the result.

@@ -11,6 +11,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
+import { duplicateMarksOf } from '../cases/open-case.ts';
 import { requireEnv } from '../env.ts';
 import { CaseNotFoundError, DuplicateWriteError, StaleWriteError } from '../errors.ts';
 import {
@@ -85,6 +86,8 @@ export interface CaseStore extends IdempotencyKeys, IssuedUploads {
   getCaseFile(caseId: string): Promise<CaseFile>;
   /** The case and its agency requests, in one read: `getCaseFile` without the audit trail. */
   getCaseWithAgencies(caseId: string): Promise<CaseWithAgencies>;
+  /** The cases created with any of these duplicate marks (`duplicateMarksOf`), in no order. */
+  findCasesByDuplicateMarks(marks: readonly string[]): Promise<CaseRecord[]>;
   /** Cases, newest first; only those with `status` when given. */
   listCases(filter?: { status?: CaseStatus }): Promise<CaseRecord[]>;
   updateCase(current: CaseRecord, changes: CaseChanges, audit: AuditInput): Promise<CaseRecord>;
@@ -196,6 +199,11 @@ const IDEMPOTENCY_KEY_LIFETIME_SECONDS = 7 * 24 * 3600;
 const idempotencyKeyItemKey = (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' });
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
+/** A case's pointer under one of its duplicate marks (the mark is a keyed hash or a Panel reference). */
+const duplicateMarkKey = (mark: string, caseId: string) => ({
+  pk: `DUPLICATE#${mark}`,
+  sk: `CASE#${caseId}`,
+});
 const agencyKey = (caseId: string, agencyId: string) => ({ pk: `CASE#${caseId}`, sk: `AGENCY#${agencyId}` });
 const reportSectionItemKey = (caseId: string, section: ReportSectionKey) => ({
   pk: `CASE#${caseId}`,
@@ -277,12 +285,40 @@ export class DynamoDbCaseStore implements CaseStore {
             },
           };
         }),
+        // One pointer a duplicate mark: the possible-duplicate check reads these, not every case.
+        ...duplicateMarksOf(valid).map((mark) => ({
+          Put: {
+            TableName: this.#tableName,
+            Item: { ...duplicateMarkKey(mark, valid.caseId), caseId: valid.caseId },
+          },
+        })),
         this.#auditPut(event),
       ],
       'last',
       () => new DuplicateWriteError(`Case ${valid.caseId} already exists`),
     );
     return valid;
+  }
+
+  async findCasesByDuplicateMarks(marks: readonly string[]): Promise<CaseRecord[]> {
+    const caseIds = new Set<string>();
+    for (const mark of new Set(marks)) {
+      let startKey: QueryCommandOutput['LastEvaluatedKey'];
+      do {
+        const page = await this.#client.send(
+          new QueryCommand({
+            TableName: this.#tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': duplicateMarkKey(mark, '').pk },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) caseIds.add(String(item.caseId));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+    const found = await Promise.all([...caseIds].map((caseId) => this.getCase(caseId)));
+    return found.filter((record): record is CaseRecord => record !== undefined);
   }
 
   async getCase(caseId: string): Promise<CaseRecord | undefined> {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { duplicateKeysOf, openCase } from '../cases/open-case.ts';
+import { duplicateKeysOf, duplicateMarksOf, normalisedPanelReference, openCase } from '../cases/open-case.ts';
 import { rulesOf } from '../config/partnership-profile.ts';
 import {
   DomainError,
@@ -93,8 +93,6 @@ export type PossibleDuplicateAcknowledgement = NonNullable<
 /** The statuses of a case that is still open: anything but completed or failed. */
 const CLOSED: readonly CaseStatus[] = ['completed', 'failed'];
 
-const normalisedReference = (reference: string) => reference.replace(/\s+/g, '').toUpperCase();
-
 /** The open cases (other than `own`) the notification may duplicate, with what matched. */
 export async function possibleDuplicatesOf(
   service: Pick<Service, 'cases' | 'duplicateCheckKey'>,
@@ -102,13 +100,15 @@ export async function possibleDuplicatesOf(
   own?: string,
 ): Promise<PossibleDuplicate[]> {
   const keys = new Set(duplicateKeysOf(notification, service.duplicateCheckKey));
-  const reference = normalisedReference(notification.incident.panelReference);
-  const open = (await service.cases.listCases()).filter(
-    (record) => !CLOSED.includes(record.status) && record.caseId !== own,
-  );
+  const reference = normalisedPanelReference(notification.incident.panelReference);
+  // Only the cases that share a mark are read, however many cases there are.
+  const marks = duplicateMarksOf({ panelReference: reference, duplicateKeys: [...keys] });
+  const open = (await service.cases.findCasesByDuplicateMarks(marks))
+    .filter((record) => !CLOSED.includes(record.status) && record.caseId !== own)
+    .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
   return open.flatMap((record) => {
     const matchedOn: DuplicateMatch[] = [];
-    if (normalisedReference(record.panelReference) === reference) matchedOn.push('panel-reference');
+    if (normalisedPanelReference(record.panelReference) === reference) matchedOn.push('panel-reference');
     if ((record.duplicateKeys ?? []).some((key) => keys.has(key))) matchedOn.push('child-and-incident-date');
     return matchedOn.length
       ? [{ caseId: record.caseId, reference: record.reference, path: `/cases/${record.caseId}`, matchedOn }]

@@ -78,6 +78,37 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
         expect(file.agencies.find((found) => found.agencyId === agency.agencyId)?.status).toBe('requested');
       });
 
+      it('finds cases by their duplicate marks, and only those', async () => {
+        const first = aCase();
+        const second = aCase();
+        const withKeys = (record: typeof first.record, panelReference: string, keys: string[]) => ({
+          ...record,
+          panelReference,
+          duplicateKeys: keys,
+        });
+        const [keyA, keyB, keyC] = ['a', 'b', 'c'].map((letter) => letter.repeat(64)) as [
+          string,
+          string,
+          string,
+        ];
+        await store.createCase(withKeys(first.record, 'PANEL-TEST-1', [keyA]), first.agencies, opened());
+        await store.createCase(withKeys(second.record, 'PANEL-TEST-2', [keyB]), second.agencies, opened());
+
+        const byChild = await store.findCasesByDuplicateMarks([`child:${keyB}`]);
+        const byReference = await store.findCasesByDuplicateMarks(['panel-reference:PANEL-TEST-1']);
+        const byEither = await store.findCasesByDuplicateMarks([
+          `child:${keyB}`,
+          'panel-reference:PANEL-TEST-1',
+        ]);
+
+        expect(byChild.map((record) => record.caseId)).toEqual([second.record.caseId]);
+        expect(byReference.map((record) => record.caseId)).toEqual([first.record.caseId]);
+        expect(byEither.map((record) => record.caseId).sort()).toEqual(
+          [first.record.caseId, second.record.caseId].sort(),
+        );
+        expect(await store.findCasesByDuplicateMarks([`child:${keyC}`])).toEqual([]);
+      });
+
       it('reads the case and its agency requests without the audit trail, and refuses a case that does not exist', async () => {
         const { record, agencies } = aCase();
         await store.createCase(record, agencies, opened());

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { duplicateMarksOf } from '../../shared/cases/open-case.ts';
 import { CaseNotFoundError, DuplicateWriteError, StaleWriteError } from '../../shared/errors.ts';
 import {
   type AgencyRequest,
@@ -86,6 +87,13 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
     for (const agency of validAgencies) this.#agencies.set(agencyKey(agency), structuredClone(agency));
     this.#audit.push(event);
     return structuredClone(valid);
+  }
+
+  async findCasesByDuplicateMarks(marks: readonly string[]): Promise<CaseRecord[]> {
+    const wanted = new Set(marks);
+    return [...this.#cases.values()]
+      .filter((record) => duplicateMarksOf(record).some((mark) => wanted.has(mark)))
+      .map((record) => structuredClone(record));
   }
 
   async getCase(caseId: string): Promise<CaseRecord | undefined> {
