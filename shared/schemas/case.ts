@@ -23,6 +23,7 @@ export const caseStatus = z.enum([
   'submitted-to-panel',
   'completed',
   'failed',
+  'closed',
 ]);
 export type CaseStatus = z.infer<typeof caseStatus>;
 
@@ -104,6 +105,42 @@ export const recordedPanelReply = z.extend(panelReplyAnswers, {
 export type RecordedPanelReply = z.infer<typeof recordedPanelReply>;
 // ── end of the Panel's reply ─────────────────────────────────────────────────────────────────
 
+// ── The late path and the notification-only closure (issue 9 parts 3 and 6) ────────────────
+/**
+ * The governing date passed without a submission: the review is late (not failed). The workflow
+ * sets `dueDate` and `panelToldAt` when it sends the Panel its holding email; the partnership
+ * team adds the reason and the date it now expects to submit, and may change them until the
+ * submission goes.
+ */
+export const lateAnswers = z.object({
+  reason: text(4000, { multiline: true }),
+  expectedOn: isoDate,
+});
+export type LateAnswers = z.infer<typeof lateAnswers>;
+export const lateReview = z.object({
+  /** The governing date that passed (YYYY-MM-DD). */
+  dueDate: isoDate,
+  /** When the holding email went to the Panel (the Executive Board copied). */
+  panelToldAt: z.optional(isoInstant),
+  reason: z.optional(text(4000, { multiline: true })),
+  expectedOn: z.optional(isoDate),
+  reasonRecordedAt: z.optional(isoInstant),
+  reasonRecordedBy: z.optional(nonEmpty()),
+  reasonRecordedByName: z.optional(nonEmpty()),
+});
+export type LateReview = z.infer<typeof lateReview>;
+
+/** The partnership team's reason for closing a looked-after child's or care leaver's death as notification only. */
+export const closureAnswers = z.object({ reason: text(4000, { multiline: true }) });
+export const caseClosure = z.extend(closureAnswers, {
+  kind: z.literal('notification-only'),
+  closedAt: isoInstant,
+  closedBy: nonEmpty(),
+  closedByName: z.optional(nonEmpty()),
+});
+export type CaseClosure = z.infer<typeof caseClosure>;
+// ── end of the late path and the closure ─────────────────────────────────────────────────────
+
 /**
  * A case as stored. It holds what the workflow and the case page need; the children's details
  * stay in the notification document in S3.
@@ -149,6 +186,10 @@ export const caseRecord = z.object({
   panelReply: z.optional(recordedPanelReply),
   /** The Panel asked for a local review: one is to be commissioned (the local review is its own piece of work). */
   localReviewToCommission: z.optional(z.boolean()),
+  /** The governing date passed without a submission (issue 9 part 6). */
+  late: z.optional(lateReview),
+  /** Closed as notification only, no Rapid Review (status `closed`). */
+  closure: z.optional(caseClosure),
   createdAt: isoInstant,
   updatedAt: isoInstant,
 });

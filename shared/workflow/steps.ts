@@ -19,17 +19,19 @@ export class DecisionMissingError extends DomainError {
 }
 
 /**
- * The statuses a Rapid Review moves through, in the order the schema declares them; `failed` is
- * terminal and outside the order.
+ * The statuses a Rapid Review moves through, in the order the schema declares them; `failed` and
+ * `closed` (notification only) are terminal and outside the order.
  */
-const PROGRESS: readonly CaseStatus[] = caseStatus.options.filter((status) => status !== 'failed');
+const PROGRESS: readonly CaseStatus[] = caseStatus.options.filter(
+  (status) => status !== 'failed' && status !== 'closed',
+);
 
 /**
  * Whether a case at `status` has already reached `target` (or moved past it). A failed case has
  * nowhere further to go, so it counts as past every step: a step re-run on it changes nothing.
  */
 export function hasReached(status: CaseStatus, target: CaseStatus): boolean {
-  if (status === 'failed') return true;
+  if (status === 'failed' || status === 'closed') return true;
   return PROGRESS.indexOf(status) >= PROGRESS.indexOf(target);
 }
 

@@ -65,6 +65,7 @@ export const statusTags: Record<CaseStatus, { text: string; classes: string }> =
   'submitted-to-panel': { text: 'Submitted to the Panel', classes: 'govuk-tag--green' },
   completed: { text: 'Completed', classes: 'govuk-tag--green' },
   failed: { text: 'Failed', classes: 'govuk-tag--red' },
+  closed: { text: 'Notification only', classes: 'govuk-tag--grey' },
 };
 
 function statusTag(status: string): { text: string; classes: string } {
