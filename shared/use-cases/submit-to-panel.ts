@@ -5,6 +5,7 @@ import type { Service } from '../service.ts';
 import type { CaseTaskPayload, SubmitToPanelResult } from '../workflow/contracts.ts';
 import { emailContext, panelSubmissionEmail } from '../workflow/emails.ts';
 import { coveringLetterPdf, decisionPdf } from '../workflow/papers.ts';
+import { readinessOf, SubmissionNotReadyError } from '../workflow/readiness.ts';
 import {
   advanceCase,
   caseDocumentKeys,
@@ -50,6 +51,12 @@ export async function submitToPanel(
   const { decision } = record;
   if (record.status !== 'decided' || !decision) {
     throw new DecisionMissingError(`Case ${record.caseId} is ${record.status} with no decision to submit`);
+  }
+  const readiness = await readinessOf(service, record);
+  if (!readiness.ready) {
+    throw new SubmissionNotReadyError(
+      `Case ${record.caseId} still waits for: ${readiness.waitingFor.join(', ')}`,
+    );
   }
 
   const profile = service.profile;

@@ -96,6 +96,16 @@ describe('record-sign-off: POST /api/cases/{caseId}/sign-offs and /sign-offs/res
       mailer,
       profile,
       publicBaseUrl: 'https://reviews.example.org',
+      // No callback is stored on these cases, so the workflow is never reached.
+      workflow: {
+        start: async () => 'started',
+        completeTask: async () => {
+          throw new Error('The workflow is not waiting in these tests');
+        },
+        failTask: async () => {},
+        progress: async () => ({ status: 'RUNNING' }),
+        failedStep: async () => undefined,
+      },
     };
     handler = apiHandler('record-sign-off', recordSignOffEndpoints(service));
   });

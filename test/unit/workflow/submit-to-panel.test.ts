@@ -4,7 +4,14 @@ import { sampleNotification } from '../../../local/sample-notification.ts';
 import { submitToPanel } from '../../../shared/use-cases/submit-to-panel.ts';
 import { collatedReportPdf } from '../../../shared/workflow/papers.ts';
 import { pdfText } from './pdf-text.ts';
-import { childNames, fakeService, openSampleCase, sampleDecision, testProfile } from './workflow-fakes.ts';
+import {
+  childNames,
+  fakeService,
+  makeReadyToSubmit,
+  openSampleCase,
+  sampleDecision,
+  testProfile,
+} from './workflow-fakes.ts';
 
 describe('submit-to-panel (Day 15)', () => {
   async function aDecidedCase(notification = sampleNotification()) {
@@ -13,6 +20,7 @@ describe('submit-to-panel (Day 15)', () => {
       notification,
       changes: { status: 'decided', decision: sampleDecision },
     });
+    await makeReadyToSubmit(fakes.cases, record.caseId);
     const { agencies } = await fakes.cases.getCaseFile(record.caseId);
     const report = await collatedReportPdf(record, agencies, {
       partnershipName: testProfile.partnershipName,
