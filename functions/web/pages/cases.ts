@@ -12,7 +12,7 @@ import {
   clocksOf,
   timelinessInWords,
 } from '../../../shared/workflow/clocks-wording.ts';
-import { formatDate, isoDateOf } from '../../../shared/workflow/london-time.ts';
+import { formatDate, formatDateOf, formatInstant, isoDateOf } from '../../../shared/workflow/london-time.ts';
 import { notFound, type Page, render, staffOnly } from '../page.ts';
 
 /**
@@ -23,31 +23,14 @@ import { notFound, type Page, render, staffOnly } from '../page.ts';
 
 const timeZone = 'Europe/London';
 
-/** "4 March 2026" in London. */
+/** A date in London as the service writes dates: "Wednesday 4 March 2026". */
 export function londonDate(instant: string | Date): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(new Date(instant));
+  return formatDateOf(instant, timeZone);
 }
 
-/** "4 March 2026 at 10:05am" in London. */
+/** A time in London as the service writes times: "10:05am on Wednesday 4 March 2026". */
 export function londonDateTime(instant: string | Date): string {
-  const date = new Date(instant);
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: 'numeric',
-    minute: '2-digit',
-    hour12: true,
-  }).formatToParts(date);
-  const hour = parts.find((part) => part.type === 'hour')?.value ?? '';
-  const minute = parts.find((part) => part.type === 'minute')?.value ?? '00';
-  const period = (parts.find((part) => part.type === 'dayPeriod')?.value ?? '')
-    .toLowerCase()
-    .replace(/\./g, '');
-  return `${londonDate(date)} at ${hour}:${minute}${period}`;
+  return formatInstant(instant, timeZone);
 }
 
 /** The London calendar date of an instant, YYYY-MM-DD (timetable milestones carry their dates so). */
@@ -299,7 +282,7 @@ export function timelineOf(milestones: readonly Milestone[], now: Date, showDays
       // The partnership's Day numbers, unless the Panel's date pulled the milestones back.
       ...(showDays ? { day: milestone.day } : {}),
       name: milestone.name,
-      date: londonDate(milestone.date),
+      date: formatDate(milestone.date),
       state,
     });
   }

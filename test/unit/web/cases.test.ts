@@ -124,7 +124,7 @@ describe('the cases pages', () => {
       expect(html).toMatch(/govuk-tag--blue">\s*Awaiting summaries/);
       // On 11 March (Day 6) the next deadline is the Day 7 reminder, Thursday 12 March.
       expect(html).toContain(
-        'Day 7: Reminder to agencies<br><span class="govuk-body-s">12 March 2026</span>',
+        'Day 7: Reminder to agencies<br><span class="govuk-body-s">Thursday 12 March 2026</span>',
       );
     });
 
@@ -251,7 +251,7 @@ describe('the cases pages', () => {
       expect(html).toMatch(/Police[\s\S]*?govuk-tag--green">\s*Received/);
       expect(html).toMatch(/Health[\s\S]*?govuk-tag--blue">\s*Requested/);
       expect(html).toMatch(
-        /<td class="govuk-table__cell">4 March 2026 at 10:00am<\/td>\s*<td class="govuk-table__cell">Notifier \(user-notifier-demo\)<\/td>\s*<td class="govuk-table__cell">Case opened<\/td>/,
+        /<td class="govuk-table__cell">10am on Wednesday 4 March 2026<\/td>\s*<td class="govuk-table__cell">Notifier \(user-notifier-demo\)<\/td>\s*<td class="govuk-table__cell">Case opened<\/td>/,
       );
       expect(html).not.toContain('Record the decision');
     });
@@ -370,7 +370,7 @@ describe('the cases pages', () => {
       const html = String((await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }))).body);
 
       expect(html).toMatch(
-        /Health[\s\S]*?The last file they sent \(10 March 2026\) was refused: A virus check found a threat in the file\./,
+        /Health[\s\S]*?The last file they sent \(Tuesday 10 March 2026\) was refused: A virus check found a threat in the file\./,
       );
     });
 
@@ -411,7 +411,7 @@ describe('the cases pages', () => {
 
       // Assess
       expect(String(result.body)).toMatch(
-        /govuk-notification-banner--success[\s\S]*Outcome sent to the Panel on 24 March 2026/,
+        /govuk-notification-banner--success[\s\S]*Outcome sent to the Panel on Tuesday 24 March 2026/,
       );
     });
 
@@ -481,7 +481,7 @@ describe('the cases pages', () => {
         expect(section).toContain('27 March 2026');
         expect(section).toContain('A second &lt;line&gt;.');
         expect(section).toContain('app-preserve-lines');
-        expect(section).toContain('30 March 2026 at 11:00am by Case Officer (demo)');
+        expect(section).toContain('11am on Monday 30 March 2026 by Case Officer (demo)');
         expect(html).not.toContain(`href="/cases/${caseId}/panel-reply"`);
       });
 
@@ -562,7 +562,7 @@ describe('the cases pages', () => {
     it('puts today after the last milestone once the timetable is over', () => {
       const entries = timelineOf(record.timetable.milestones, new Date('2026-04-01T10:00:00Z'));
 
-      expect(entries.at(-1)).toMatchObject({ kind: 'today', date: '1 April 2026' });
+      expect(entries.at(-1)).toMatchObject({ kind: 'today', date: 'Wednesday 1 April 2026' });
       expect(entries.slice(0, -1).every((entry) => entry.state === 'done')).toBe(true);
     });
   });

@@ -22,7 +22,7 @@ describe('escalate-missing-decision', () => {
     const [overdue] = mailer.to('rrg-chair@example.org');
     expect(overdue?.cc).toEqual(['partnership-team@example.org']);
     expect(overdue?.subject).toContain('overdue');
-    expect(overdue?.text).toContain('17:00 on Tuesday 24 March 2026 (UK time)');
+    expect(overdue?.text).toContain('5pm on Tuesday 24 March 2026');
     expect(overdue?.text).toContain('wait until the end of the next working day');
     for (const name of childNames()) expect(overdue?.text).not.toContain(name);
     expect(cases.auditOf(record.caseId).find((event) => event.action === 'decision.escalated')).toMatchObject(
