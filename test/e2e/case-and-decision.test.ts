@@ -117,12 +117,12 @@ describe('following a case to the decision and the Panel', () => {
     expect(await textOf(browser.page, 'main h1 .govuk-tag')).toBe('Awaiting decision');
     const today = await textsOf(browser.page, '.app-timeline__item--today');
     expect(today).toHaveLength(1);
-    expect(today[0]).toMatch(/^Day 12: Papers to the Rapid Review Group 19 March 2026 – Today$/);
+    expect(today[0]).toMatch(/^Day 12: Papers to the Rapid Review Group Thursday 19 March 2026 – Today$/);
     expect(await textsOf(browser.page, '.app-timeline__item--done')).toEqual([
-      'Day 1: Requests sent to agencies 4 March 2026 – Done',
-      'Day 7: Reminder to agencies 12 March 2026 – Done',
-      'Day 10: Agency summaries due 17 March 2026 – Done',
-      'Day 11: Summaries collated 18 March 2026 – Done',
+      'Day 1: Requests sent to agencies Wednesday 4 March 2026 – Done',
+      'Day 7: Reminder to agencies Thursday 12 March 2026 – Done',
+      'Day 10: Agency summaries due Tuesday 17 March 2026 – Done',
+      'Day 11: Summaries collated Wednesday 18 March 2026 – Done',
     ]);
     const returns = await textsOf(browser.page, '.govuk-task-list__item');
     expect(returns).toHaveLength(notification.agencies.length);
@@ -140,6 +140,12 @@ describe('following a case to the decision and the Panel', () => {
     );
     expect(main).toContain('The local authority notified the Panel on time (due by Tuesday 10 March 2026).');
     expect(main).toContain('The partnership was told on time (due by Tuesday 10 March 2026).');
+    // The notification, read from its document for the page only: who the child is and what happened.
+    expect(main).toContain('The notification');
+    expect(main).toContain('What happened A child was seriously harmed on Monday 2 March 2026');
+    expect(main).toContain(`Name ${notification.children[0]?.name}`);
+    expect(main).toContain('Date of birth 14 May 2019');
+    expect(main).toContain('Crosses a local authority border No');
     // The local stack has no virus scanner, and says so where the agencies' files are listed.
     expect(await textOf(browser.page, 'main')).toContain(
       'Files that agencies uploaded were not scanned for viruses on this copy of the service.',
