@@ -81,7 +81,7 @@ describe('following a case to the decision and the Panel', () => {
     expect(cells[0]).toBe(reference);
     expect(cells[1]).toBe(notification.notifyingLocalAuthority);
     expect(cells[3]).toMatch(/^Awaiting decision ?3 of 4 summaries received$/);
-    expect(cells[4]).toMatch(/^Day 12: Papers to the Rapid Review Group ?19 March 2026$/);
+    expect(cells[4]).toMatch(/^Day 12: Papers to the Rapid Review Group ?Thursday 19 March 2026$/);
     // The Panel was notified the day the partnership heard: its date falls a working day after Day 15.
     expect(cells[5]).toMatch(
       /^24 March 2026 \(the partnership's own date\) ?Panel's date: 25 March 2026, 1 working day later$/,
@@ -235,7 +235,7 @@ describe('following a case to the decision and the Panel', () => {
 
     // Assess
     expect(await textOf(page, '.govuk-notification-banner--success')).toMatch(
-      /Outcome sent to the Panel on \d{1,2} \w+ 2026/,
+      /Outcome sent to the Panel on \w+day \d{1,2} \w+ 2026/,
     );
     expect(await textOf(page, 'main h1 .govuk-tag')).toMatch(/^(Submitted to the Panel|Completed)$/);
     expect(await textOf(page, 'main')).toContain('Commission a local review');
