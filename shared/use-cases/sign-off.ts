@@ -24,6 +24,7 @@ import type { Actor, StaffMember } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
 import type { CaseChanges } from '../stores/case-store.ts';
 import { parseInput } from '../validation.ts';
+import { emailContext, SIGN_OFF } from '../workflow/emails.ts';
 import { resumeWhenReady } from '../workflow/readiness.ts';
 
 /** What a sign-off touches: the case, the clock, and the Executive Board chair's email on a disagreement. */
@@ -107,17 +108,16 @@ function disagreementEmail(service: SignOffPorts, record: CaseRecord, signOff: S
   const caseLink = `${service.publicBaseUrl}/cases/${record.caseId}`;
   return {
     to: [boardChairAddress(service)],
-    subject: `Rapid Review ${record.reference}: a safeguarding partner disagrees with the decision`,
-    text: [
-      `The ${partnerName.toLowerCase()} safeguarding partner (${signOff.signedByName}) does not agree with the Rapid Review Group's decision on case ${record.reference}, and has given reasons.`,
-      '',
-      'The decision is referred to you as chair of the Executive Board. Read the reasons and record how the disagreement is resolved, signed in:',
-      `${caseLink}/sign-offs/resolution`,
-      '',
-      `The case: ${caseLink}`,
-      '',
-      `${service.profile.partnershipName}`,
-    ].join('\n'),
+    subject: `${service.profile.partnershipName}: Rapid Review ${record.reference}: a safeguarding partner disagrees with the decision`,
+    text:
+      [
+        `The ${partnerName.toLowerCase()} safeguarding partner (${signOff.signedByName}) does not agree with the Rapid Review Group's decision on case ${record.reference}, and has given reasons.`,
+        '',
+        'The decision is referred to you as chair of the Executive Board. Read the reasons and record how the disagreement is resolved, signed in:',
+        `${caseLink}/sign-offs/resolution`,
+        '',
+        `The case: ${caseLink}`,
+      ].join('\n') + SIGN_OFF(emailContext(service.profile, record)),
   };
 }
 

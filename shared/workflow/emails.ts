@@ -31,7 +31,8 @@ export function emailContext(profile: PartnershipProfile, record: CaseRecord): E
   };
 }
 
-const SIGN_OFF = (context: EmailContext) =>
+/** Every email's sign-off: the partnership that sends it (from the profile) and its team's mailbox. */
+export const SIGN_OFF = (context: EmailContext) =>
   `\n\n${context.partnershipName}\nPartnership team: ${context.partnershipTeamAddress}\n\nThis email was sent by the Rapid Review service. It names the case by its reference only.`;
 
 const ACCEPTED_FORMATS = `${Object.values(agencyUploadRules.allowedTypes)

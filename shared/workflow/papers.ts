@@ -3,7 +3,7 @@ import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { milestone, planDayOf } from '../schemas/timetable.ts';
 import { clocksInWords, clocksOf, timelinessInWords } from './clocks-wording.ts';
 import { fifteenWorkingDays } from './criteria.ts';
-import { formatDate, formatDateOf, formatInstant, formatInstantCompact, zoneLabel } from './london-time.ts';
+import { formatDate, formatDateOf, formatInstant } from './london-time.ts';
 import { decisionSentences, decisionSummary, incidentKindLabel } from './wording.ts';
 
 /**
@@ -24,7 +24,7 @@ function returnStatus(agency: AgencyRequest, timeZone: string): [status: string,
   if (agency.status === 'received') {
     return [
       agency.late ? 'Received late' : 'Received on time',
-      agency.receivedAt ? formatInstantCompact(agency.receivedAt, timeZone) : 'Date not recorded',
+      agency.receivedAt ? formatInstant(agency.receivedAt, timeZone) : 'Date not recorded',
     ];
   }
   const chased =
@@ -111,7 +111,7 @@ export async function collatedReportPdf(
         columns: [
           { header: 'Agency', share: 3 },
           { header: 'Return', share: 2.2 },
-          { header: `Received (${zoneLabel(context.timeZone)})`, share: 2.6 },
+          { header: 'Received', share: 2.6 },
         ],
         rows: sorted.map((agency) => [agency.agencyName, ...returnStatus(agency, context.timeZone)]),
       },

@@ -34,7 +34,7 @@ describe('await-decision', () => {
     expect(await cases.getDecisionToken(record.caseId)).toEqual({ taskToken: TOKEN, attempt: 1 });
     expect(mailer.sent.map((email) => email.key)).toEqual([`${record.caseId}:AwaitDecision:1`]);
     const [request] = mailer.to('rrg-chair@example.org');
-    expect(request?.text).toContain('by 17:00 on Tuesday 24 March 2026 (UK time)');
+    expect(request?.text).toContain('by 5pm on Tuesday 24 March 2026');
     expect(request?.text).toContain(`${PUBLIC_BASE_URL}/cases/${record.caseId}`);
     expect(request?.text).not.toContain(TOKEN);
     expect(sfnMock.calls()).toHaveLength(0);

@@ -57,6 +57,7 @@ describe('escalate-missing-decision: the wait for the submission ran out', () =>
     expect(overdue?.subject).toContain('is late');
     expect(overdue?.text).toContain("the Rapid Review Group chair's decision");
     expect(overdue?.text).toContain('the completed rapid review report');
+    expect(overdue?.text).toContain('5pm on Tuesday 24 March 2026');
     for (const name of childNames()) expect(overdue?.text).not.toContain(name);
     expect(cases.auditOf(record.caseId).find((event) => event.action === 'decision.escalated')).toMatchObject(
       {

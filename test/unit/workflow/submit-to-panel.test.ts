@@ -74,7 +74,7 @@ describe('submit-to-panel (Day 15)', () => {
     // No internal id: a decision recorded without the chair's name says who in words.
     expect(decision).not.toContain('user-rrg-chair-test');
     expect(decision).toContain('The chair of the Rapid Review Group');
-    expect(decision).toContain('15:00 on Monday 23 March 2026 (UK time)');
+    expect(decision).toContain('3pm on Monday 23 March 2026');
     for (const text of [letter, decision, report, mailer.sent[0]?.message.text]) {
       for (const name of childNames()) expect(text).not.toContain(name);
     }
