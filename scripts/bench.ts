@@ -208,6 +208,10 @@ try {
     await phase(`clock to the ${deadline}`, () => client.advanceToNext());
   }
 
+  await phase('reports written and completed', () =>
+    inParallel(cases, concurrency, ({ caseId }) => client.writeReport(caseId)),
+  );
+
   await phase('decisions recorded', () =>
     inParallel(cases, concurrency, ({ caseId }) =>
       client.recordDecision(caseId, {
@@ -217,6 +221,10 @@ try {
         nationalReviewReason: 'Invented benchmark reason: no national review.',
       }),
     ),
+  );
+
+  await phase('partners signed off', () =>
+    inParallel(cases, concurrency, ({ caseId }) => client.allPartnersAgree(caseId)),
   );
 
   const outcome = await phase('outcomes sent to the Panel', async () => {

@@ -1,6 +1,6 @@
 /**
  * `npm run demo`: one invented Rapid Review from notification to the Panel's mailbox, through the
- * HTTP API only. Uses the stack `npm start` is running (found through .local/stack.json) or, when
+ * HTTP API only; `npm run demo -- --late` runs the late path instead. Uses the stack `npm start` is running (found through .local/stack.json) or, when
  * none answers, starts its own in a fresh folder under .local/ and stops it afterwards.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,9 +30,26 @@ async function runningStack(): Promise<{ apiUrl: string; sesUrl: string } | unde
   }
 }
 
+/** Consecutive saves of the report's sections read as one line. */
+function withReportSavesTogether(timeline: TimelineEntry[]): TimelineEntry[] {
+  const merged: TimelineEntry[] = [];
+  let saves = 0;
+  for (const entry of timeline) {
+    if (entry.what.startsWith('Saved the report section')) {
+      saves += 1;
+      if (saves > 1) {
+        merged[merged.length - 1] = { ...entry, what: `Saved ${saves} sections of the rapid review report` };
+        continue;
+      }
+    } else saves = 0;
+    merged.push(entry);
+  }
+  return merged;
+}
+
 function printTimeline(timeline: TimelineEntry[]) {
   console.log('\nTimeline (virtual time, London):');
-  for (const entry of timeline) {
+  for (const entry of withReportSavesTogether(timeline)) {
     const day = entry.day === undefined ? '      ' : `Day ${String(entry.day).padStart(2)}`;
     console.log(`  ${formatInstant(entry.at, 'Europe/London').padEnd(36)} ${day}  ${entry.what}`);
   }
@@ -105,8 +122,18 @@ async function main() {
   try {
     const client = new ReviewClient(stack);
     const { now } = await client.clock();
-    const result = await runDemoReview(client, demoNotification(new Date(now)), (message) =>
-      console.log(`  [${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${message}`),
+    const late = process.argv.slice(2).includes('--late');
+    console.log(
+      late
+        ? 'Scenario: the late path. Nobody decides by the governing date; the Panel is told the review is late, and the submission says why.'
+        : "Scenario: on time. The Panel was notified three working days before the partnership heard, so the Panel's date governs.",
+    );
+    const result = await runDemoReview(
+      client,
+      demoNotification(new Date(now)),
+      (message) =>
+        console.log(`  [${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${message}`),
+      { late },
     );
     console.log(`\nWhen the review is due: ${clocksInWords(result.finalCase.clocks).sentence}`);
     printTimeline(result.timeline);

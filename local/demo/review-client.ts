@@ -1,3 +1,4 @@
+import { reportSectionKeys } from '../../shared/schemas/report.ts';
 import type { Clocks } from '../../shared/workflow/clocks-wording.ts';
 /**
  * A client that knows only the service's HTTP API (issue 3) plus the local stack's extras
@@ -53,9 +54,13 @@ export class ReviewClient {
     this.sesUrl = options.sesUrl.replace(/\/+$/, '');
   }
 
-  async #call<T>(what: string, path: string, init: RequestInit & { role?: string } = {}): Promise<T> {
+  async #call<T>(
+    what: string,
+    path: string,
+    init: RequestInit & { role?: string; partner?: string } = {},
+  ): Promise<T> {
     const headers = new Headers(init.headers);
-    if (init.role) headers.set('authorization', `Bearer ${await this.token(init.role)}`);
+    if (init.role) headers.set('authorization', `Bearer ${await this.token(init.role, init.partner)}`);
     if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
     const response = await fetch(path.startsWith('http') ? path : `${this.apiUrl}${path}`, {
       ...init,
@@ -67,15 +72,16 @@ export class ReviewClient {
     return body as T;
   }
 
-  /** A bearer token for an invented user of the role (local stack only). */
-  async token(role: string): Promise<string> {
-    const known = this.#tokens.get(role);
+  /** A bearer token for an invented user of the role (local stack only); a safeguarding partner's names its partner. */
+  async token(role: string, partner?: string): Promise<string> {
+    const key = partner ? `${role}:${partner}` : role;
+    const known = this.#tokens.get(key);
     if (known) return known;
     const { token } = await this.#call<{ token: string }>('POST /local/token', '/local/token', {
       method: 'POST',
-      body: JSON.stringify({ role }),
+      body: JSON.stringify(partner ? { role, partner } : { role }),
     });
-    this.#tokens.set(role, token);
+    this.#tokens.set(key, token);
     return token;
   }
 
@@ -144,6 +150,49 @@ export class ReviewClient {
       `/api/cases/${caseId}/report/complete`,
       { method: 'POST', role: 'partnership-team' },
     );
+  }
+
+  /** One safeguarding partner's sign-off of the chair's decision, as that partner's invented delegate. */
+  signOff(caseId: string, partner: 'local-authority' | 'police' | 'health', answer: unknown) {
+    return this.#call<unknown>('POST /api/cases/{caseId}/sign-offs', `/api/cases/${caseId}/sign-offs`, {
+      method: 'POST',
+      role: 'safeguarding-partner',
+      partner,
+      body: JSON.stringify(answer),
+    });
+  }
+
+  /** The Executive Board chair resolves a partner's disagreement. */
+  resolveSignOffs(caseId: string, answer: unknown) {
+    return this.#call<unknown>(
+      'POST /api/cases/{caseId}/sign-offs/resolution',
+      `/api/cases/${caseId}/sign-offs/resolution`,
+      { method: 'POST', role: 'executive-board', body: JSON.stringify(answer) },
+    );
+  }
+
+  /** Every partner agrees with the decision, in the usual order. */
+  async allPartnersAgree(caseId: string): Promise<void> {
+    for (const partner of ['local-authority', 'police', 'health'] as const) {
+      await this.signOff(caseId, partner, { agrees: true });
+    }
+  }
+
+  /** Writes every section of the rapid review report with invented text, then marks it complete. */
+  async writeReport(caseId: string): Promise<void> {
+    for (const section of reportSectionKeys) {
+      await this.saveReportSection(caseId, section, `Invented text for the ${section} section (demo).`);
+    }
+    await this.completeReport(caseId);
+  }
+
+  /** Records why the review is late and when the partnership now expects to submit, as the partnership team. */
+  recordLateReason(caseId: string, answer: unknown) {
+    return this.#call<unknown>('POST /api/cases/{caseId}/late-reason', `/api/cases/${caseId}/late-reason`, {
+      method: 'POST',
+      role: 'partnership-team',
+      body: JSON.stringify(answer),
+    });
   }
 
   /** Records the Panel's reply (issue 9 part 6), as the partnership team. */

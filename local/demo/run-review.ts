@@ -58,13 +58,19 @@ export function timelineOf(view: CaseView): TimelineEntry[] {
 /**
  * Runs one Rapid Review through the API as a partnership would: the notifier submits, every
  * agency but the last uploads its summary through the emailed link, time moves on to each
- * deadline, the chair records the decision, the outcome reaches the Panel's mailbox, and the
+ * deadline, the partnership team completes the report, the chair records the decision, each
+ * safeguarding partner signs it off, the outcome reaches the Panel's mailbox, and the
  * partnership team records the Panel's reply.
+ *
+ * `late`: nobody decides by the governing date, so the Panel gets the holding email; the team
+ * records why the review is late; a working day later everyone is reminded; then the review is
+ * finished and goes to the Panel saying it is late and why.
  */
 export async function runDemoReview(
   client: ReviewClient,
   notification: SeriousIncidentNotification,
   progress: (message: string) => void = () => {},
+  options: { late?: boolean } = {},
 ): Promise<DemoReviewResult> {
   const { caseId, reference } = await client.submitNotification(notification, randomUUID());
   progress(`Notification submitted: case ${reference}`);
@@ -107,6 +113,27 @@ export async function runDemoReview(
     progress(`Clock moved to ${now}: ${after.workflow.currentStep ?? after.status}`);
   }
 
+  if (options.late) {
+    // Nobody decides by the governing date: the review is late, not failed.
+    const { now } = await client.advanceToNext();
+    await client.waitForEmails(
+      'the holding email to the Panel',
+      (email) => email.subject.startsWith('Rapid Review late') && email.subject.includes(reference),
+    );
+    progress(`Clock moved to ${now}: the governing date passed; the Panel was told the review is late`);
+    const expectedOn = isoDateOf(new Date(Date.parse(now) + 7 * 24 * 60 * 60 * 1000), 'Europe/London');
+    await client.recordLateReason(caseId, {
+      reason: 'Invented demo reason: the Rapid Review Group meeting had to be moved.',
+      expectedOn,
+    });
+    progress('The partnership team recorded why the review is late and when it now expects to submit');
+    const next = await client.advanceToNext();
+    progress(`Clock moved to ${next.now}: the chair, the partners and the team were reminded again`);
+  }
+
+  await client.writeReport(caseId);
+  progress('The partnership team completed the rapid review report');
+
   await client.recordDecision(caseId, {
     commissionLocalReview: true,
     localReviewReason:
@@ -117,11 +144,16 @@ export async function runDemoReview(
   });
   progress('The Rapid Review Group chair recorded the decision');
 
+  for (const partner of ['local-authority', 'police', 'health'] as const) {
+    await client.signOff(caseId, partner, { agrees: true });
+    progress(
+      `The ${partner === 'local-authority' ? 'local authority' : partner} safeguarding partner signed off the decision`,
+    );
+  }
+
   const [panelEmail] = await client.waitForEmails(
     'the outcome email to the Panel',
-    (email) =>
-      email.subject.includes(reference) &&
-      email.attachments.filter((attachment) => attachment.contentType === 'application/pdf').length >= 3,
+    (email) => email.subject.startsWith('Rapid Review outcome') && email.subject.includes(reference),
   );
   await client.waitForCase(caseId, 'completed', (view) => view.status === 'completed');
   progress(`Outcome sent to the Panel mailbox ${panelEmail!.destination.to.join(', ')}`);

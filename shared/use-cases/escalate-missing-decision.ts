@@ -9,6 +9,11 @@ import { emailContext, lateNoticeEmail, submissionOverdueEmail } from '../workfl
 import { awaitedInWords, readinessOf, type SubmissionReadiness } from '../workflow/readiness.ts';
 import { caseUrl, loadCase, workflowActor, writeOnce } from '../workflow/steps.ts';
 
+/** "a", "a and b", "a, b and c". */
+function inWords(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
 type EscalationPorts = Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile' | 'publicBaseUrl'>;
 
 /** Who is chased for what the submission still waits for: the chair, the partners not yet signed off, the Board chair. */
@@ -108,7 +113,7 @@ export async function escalateMissingDecision(
         actor: workflowActor,
         at: now.toISOString(),
         action: 'decision.escalated',
-        reason: `The review is late and still waits for ${readiness.waitingFor.map((awaited) => awaitedInWords[awaited]).join(', ')}: reminder ${attempt} sent, the partnership team copied`,
+        reason: `The review is late and still waits for ${inWords(readiness.waitingFor.map((awaited) => awaitedInWords[awaited]))}: reminder ${attempt} sent, the partnership team copied`,
         details: { attempt, waitingFor: readiness.waitingFor.join(' ') },
         eventId: step,
       },

@@ -149,7 +149,8 @@ const uploadSummary = (link: string, agency: string) =>
 /**
  * One whole review, as the demo runs it (local/demo/run-review.ts), with the faults going in
  * where `injection` says: every agency but the last returns, the clock moves to each deadline,
- * the chair decides, and the outcome reaches the Panel.
+ * the team completes the report, the chair decides, the partners sign off, and the outcome
+ * reaches the Panel.
  */
 async function review(injection: Injection = {}): Promise<{ caseId: string; reference: string }> {
   const notification = sampleNotification();
@@ -179,7 +180,9 @@ async function review(injection: Injection = {}): Promise<{ caseId: string; refe
     if (jumps > 12) throw new Error('The case never reached the decision');
     await client.advanceToNext();
   }
+  await client.writeReport(caseId);
   await (injection.decide ?? ((id: string) => client.recordDecision(id, decision).then(() => {})))(caseId);
+  await client.allPartnersAgree(caseId);
   await client.waitForCase(caseId, 'completed', (view) => view.status === 'completed', 60_000);
   return { caseId, reference };
 }
@@ -231,8 +234,13 @@ async function lostDocuments(caseId: string): Promise<number> {
     const response = document.downloadUrl ? await fetch(document.downloadUrl) : undefined;
     const bytes = response?.ok ? new Uint8Array(await response.arrayBuffer()) : new Uint8Array();
     const text = Buffer.from(bytes).toString('latin1');
-    // The notification is kept as JSON; every other document is a PDF.
-    const readable = document.name === 'Notification' ? isJson(text) : text.startsWith('%PDF-');
+    // The notification is kept as JSON, the report's Word copy is a ZIP; every other document is a PDF.
+    const readable =
+      document.name === 'Notification'
+        ? isJson(text)
+        : document.name.endsWith('(Word)')
+          ? text.startsWith('PK')
+          : text.startsWith('%PDF-');
     if (!readable) lost += 1;
   }
   return lost;
