@@ -81,9 +81,10 @@ export const functionCatalogue = {
     needs: { table: 'read', documentBucket: 'read', stateMachine: 'read' },
   },
   'record-decision': {
-    description: "Records the RRG chair's decision and resumes the workflow",
+    description:
+      "Records the RRG chair's decision, asks the safeguarding partners to sign it off and resumes the workflow when the submission is ready",
     trigger: 'api',
-    needs: { table: 'read-write', stateMachine: 'callback' },
+    needs: { table: 'read-write', stateMachine: 'callback', email: true },
   },
   // The rapid review report (issue 9 part 5): its sections saved, and its completion, which files
   // it as a PDF and a Word copy (reading the notification document for the child's details).
@@ -91,21 +92,28 @@ export const functionCatalogue = {
     description:
       'Saves the sections of the rapid review report and, once complete, files it as a PDF and a Word copy',
     trigger: 'api',
-    needs: { table: 'read-write', documentBucket: 'read-write' },
+    needs: { table: 'read-write', documentBucket: 'read-write', stateMachine: 'callback' },
     timeoutSeconds: 60,
   },
   // The partners' sign-offs (issue 9 part 4): a disagreement emails the Executive Board chair.
   'record-sign-off': {
     description:
-      "Records a safeguarding partner's sign-off on the decision and the Executive Board chair's resolution",
+      "Records a safeguarding partner's sign-off on the decision and the Executive Board chair's resolution, and resumes the workflow when the submission is ready",
     trigger: 'api',
-    needs: { table: 'read-write', email: true },
+    needs: { table: 'read-write', email: true, stateMachine: 'callback' },
   },
   // The Panel's reply (issue 9 part 6).
   'record-panel-reply': {
     description: "Records the Panel's reply to a submitted Rapid Review and emails the Executive Board",
     trigger: 'api',
     needs: { table: 'read-write', email: true },
+  },
+  // The partnership team's controls on a running case (issue 9 parts 3 and 6): why a late review
+  // is late, and closing a case as notification only (which stops a waiting workflow).
+  'steer-case': {
+    description: 'Records why a late review is late, and closes a case as notification only, no Rapid Review',
+    trigger: 'api',
+    needs: { table: 'read-write', email: true, stateMachine: 'callback' },
   },
   'agency-return': {
     description: 'Tells an agency what to return and gives it a pre-signed upload',

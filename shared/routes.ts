@@ -85,6 +85,21 @@ export const routes = [
     functionName: 'record-panel-reply',
     access: staff('partnership-team'),
   },
+  // The partnership team steers a running case (issue 9 parts 3 and 6).
+  {
+    id: 'RecordLateReason',
+    method: 'POST',
+    path: '/api/cases/{caseId}/late-reason',
+    functionName: 'steer-case',
+    access: staff('partnership-team'),
+  },
+  {
+    id: 'CloseAsNotificationOnly',
+    method: 'POST',
+    path: '/api/cases/{caseId}/notification-only',
+    functionName: 'steer-case',
+    access: staff('partnership-team'),
+  },
   {
     id: 'GetAgencyRequest',
     method: 'GET',

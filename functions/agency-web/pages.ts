@@ -5,6 +5,7 @@ import {
   showAgencyRequest,
   showAgencyRequestForPage,
 } from '../../shared/use-cases/agency-request.ts';
+import { formatInstant } from '../../shared/workflow/london-time.ts';
 import { type Page, type PageResult, publicAccess, redirect, render } from '../web/page.ts';
 
 /**
@@ -29,36 +30,11 @@ export type AgencyWebService = Pick<Service, 'clock' | 'profile' | 'publicBaseUr
 const london = 'Europe/London';
 
 /**
- * A time in London the GOV.UK way: "5pm on Wednesday 18 March 2026", "9:30am on …",
- * "midday on …".
+ * A time in London the GOV.UK way, as the whole service writes times: "5pm on Wednesday 18 March
+ * 2026", "9:30am on …", "midday on …".
  */
 export function londonTimeInWords(instant: string | Date): string {
-  const date = new Date(instant);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: london,
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(date)
-      .map((part) => [part.type, part.value]),
-  ) as Record<string, string>;
-  const hour = Number(parts.hour);
-  const minute = Number(parts.minute);
-  let time: string;
-  if (hour === 12 && minute === 0) time = 'midday';
-  else if (hour === 0 && minute === 0) time = 'midnight';
-  else {
-    const suffix = hour < 12 ? 'am' : 'pm';
-    const twelve = hour % 12 === 0 ? 12 : hour % 12;
-    time = minute === 0 ? `${twelve}${suffix}` : `${twelve}:${String(minute).padStart(2, '0')}${suffix}`;
-  }
-  return `${time} on ${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
+  return formatInstant(instant, london);
 }
 
 /** The return's status as the page tags it. */

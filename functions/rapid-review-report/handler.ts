@@ -1,4 +1,5 @@
 import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
+import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
 import { NotSignedInError } from '../../shared/errors.ts';
 import { apiHandler, type Endpoint } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/problem.ts';
@@ -49,6 +50,10 @@ export function rapidReviewReportEndpoints(service: CompleteReportPorts): {
 export const handler = apiHandler(
   'rapid-review-report',
   rapidReviewReportEndpoints(
-    environmentService({ cases: caseStoreFromEnvironment, documents: documentsFromEnvironment }),
+    environmentService({
+      cases: caseStoreFromEnvironment,
+      documents: documentsFromEnvironment,
+      workflow: reviewWorkflowFromEnvironment,
+    }),
   ),
 );

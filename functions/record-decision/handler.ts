@@ -1,3 +1,4 @@
+import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
 import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
 import { NotSignedInError } from '../../shared/errors.ts';
 import { apiHandler, type Endpoint } from '../../shared/http/api-handler.ts';
@@ -25,6 +26,10 @@ export function recordDecisionEndpoints(service: RecordDecisionPorts): { RecordD
 export const handler = apiHandler(
   'record-decision',
   recordDecisionEndpoints(
-    environmentService({ cases: caseStoreFromEnvironment, workflow: reviewWorkflowFromEnvironment }),
+    environmentService({
+      cases: caseStoreFromEnvironment,
+      mailer: mailerFromEnvironment,
+      workflow: reviewWorkflowFromEnvironment,
+    }),
   ),
 );

@@ -1,4 +1,5 @@
 import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
+import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
 import { NotSignedInError } from '../../shared/errors.ts';
 import { apiHandler, type Endpoint } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/problem.ts';
@@ -38,6 +39,10 @@ export function recordSignOffEndpoints(service: SignOffPorts): {
 export const handler = apiHandler(
   'record-sign-off',
   recordSignOffEndpoints(
-    environmentService({ cases: caseStoreFromEnvironment, mailer: mailerFromEnvironment }),
+    environmentService({
+      cases: caseStoreFromEnvironment,
+      mailer: mailerFromEnvironment,
+      workflow: reviewWorkflowFromEnvironment,
+    }),
   ),
 );

@@ -9,6 +9,7 @@ import { zonedDateTime } from '../../shared/calendar/dates.ts';
 import { isWorkingDay, nextWorkingDay, subtractWorkingDays } from '../../shared/calendar/working-days.ts';
 import type { SeriousIncidentNotification } from '../../shared/schemas/notification.ts';
 import { clocksInWords } from '../../shared/workflow/clocks-wording.ts';
+import { formatInstant } from '../../shared/workflow/london-time.ts';
 import { sampleNotification } from '../sample-notification.ts';
 import { startLocalStack } from '../stack.ts';
 import { ReviewClient } from './review-client.ts';
@@ -29,21 +30,11 @@ async function runningStack(): Promise<{ apiUrl: string; sesUrl: string } | unde
   }
 }
 
-const london = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  weekday: 'short',
-  day: '2-digit',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-
 function printTimeline(timeline: TimelineEntry[]) {
   console.log('\nTimeline (virtual time, London):');
   for (const entry of timeline) {
     const day = entry.day === undefined ? '      ' : `Day ${String(entry.day).padStart(2)}`;
-    console.log(`  ${london.format(new Date(entry.at)).padEnd(28)} ${day}  ${entry.what}`);
+    console.log(`  ${formatInstant(entry.at, 'Europe/London').padEnd(36)} ${day}  ${entry.what}`);
   }
 }
 

@@ -2,6 +2,7 @@ import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
   type HistoryEvent,
+  SendTaskFailureCommand,
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
@@ -29,6 +30,8 @@ export interface ReviewWorkflow {
    * (`TaskTimedOut`, `TaskDoesNotExist`, `InvalidToken`) for the caller to judge.
    */
   completeTask(taskToken: string, output: unknown): Promise<void>;
+  /** Fails a waiting callback task with an error name the state machine catches (for example `CaseClosed`). */
+  failTask(taskToken: string, error: string, cause: string): Promise<void>;
   /** Where the case's review stands; never throws, so a page showing it always answers. */
   progress(caseId: string): Promise<WorkflowView>;
   /**
@@ -87,6 +90,10 @@ export class StepFunctionsReviewWorkflow implements ReviewWorkflow {
 
   async completeTask(taskToken: string, output: unknown): Promise<void> {
     await this.#sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+  }
+
+  async failTask(taskToken: string, error: string, cause: string): Promise<void> {
+    await this.#sfn.send(new SendTaskFailureCommand({ taskToken, error, cause }));
   }
 
   async progress(caseId: string): Promise<WorkflowView> {

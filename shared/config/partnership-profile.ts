@@ -46,11 +46,14 @@ export const partnershipProfile = z.object({
   executiveBoard: z.optional(person),
   /**
    * Who signs off the decision for each safeguarding partner: a signed-in `safeguarding-partner`
-   * is the partner whose lead or delegate has their email.
+   * is the partner whose lead or delegate has their email. Required: the submission to the Panel
+   * waits for all three partners' sign-off.
    */
-  safeguardingPartners: z.optional(
-    z.object({ 'local-authority': partnerPeople, police: partnerPeople, health: partnerPeople }),
-  ),
+  safeguardingPartners: z.object({
+    'local-authority': partnerPeople,
+    police: partnerPeople,
+    health: partnerPeople,
+  }),
   /** Strategic safeguarding leads by agency name, copied on escalations when known. */
   agencyStrategicLeads: z._default(z.record(z.string(), person), {}),
   /** Working hours, reminder day and the other timetable rules; defaults apply. */
@@ -262,10 +265,10 @@ export function partnerOf(
   profile: Pick<PartnershipProfile, 'safeguardingPartners'>,
   email: string | undefined,
 ): SafeguardingPartner | undefined {
-  if (!email || !profile.safeguardingPartners) return undefined;
+  if (!email) return undefined;
   const wanted = email.toLowerCase();
   return safeguardingPartner.options.find((partner) => {
-    const { lead, delegates } = profile.safeguardingPartners![partner];
+    const { lead, delegates } = profile.safeguardingPartners[partner];
     return [lead, ...delegates].some((someone) => someone.email.toLowerCase() === wanted);
   });
 }

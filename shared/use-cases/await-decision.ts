@@ -4,19 +4,21 @@ import type { Service } from '../service.ts';
 import {
   type AwaitDecisionResult,
   type awaitDecisionPayload,
-  decisionRecordedOutput,
+  submissionReadyOutput,
 } from '../workflow/contracts.ts';
 import { decisionDueAt } from '../workflow/decision-deadline.ts';
 import { decisionRequestEmail, emailContext } from '../workflow/emails.ts';
+import { readinessOf } from '../workflow/readiness.ts';
 import { caseUrl, loadCase } from '../workflow/steps.ts';
 
 /**
- * Stores this wait's callback token on the case (record-decision completes it), then asks the
- * chair for the decision by this wait's deadline, once per wait.
+ * Stores this wait's callback token on the case (whoever makes the submission ready completes
+ * it: shared/workflow/readiness.ts), then, on the first wait, asks the chair for the decision by
+ * the governing date. Later waits follow an escalation, which does the chasing.
  *
- * A decision recorded while the previous token was being replaced would never reach the workflow
- * (record-decision used the old, timed-out token), so when the case already has a decision the
- * wait is completed here with the new token. The token is never logged.
+ * A change that made the submission ready while the previous token was being replaced would
+ * never reach the workflow (it used the old, timed-out token), so when the submission is already
+ * ready the wait is completed here with the new token. The token is never logged.
  */
 export async function awaitDecision(
   service: Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile' | 'publicBaseUrl' | 'workflow'>,
@@ -25,22 +27,23 @@ export async function awaitDecision(
   const { caseId, taskToken, attempt } = payload;
   await service.cases.saveDecisionToken(caseId, taskToken, attempt);
   const record = await loadCase(service.cases, caseId);
+  const now = service.clock.now();
 
-  if (record.decision) {
+  if ((await readinessOf(service, record)).ready) {
     try {
       await service.workflow.completeTask(
         taskToken,
-        decisionRecordedOutput.parse({ decidedAt: record.decision.decidedAt }),
+        submissionReadyOutput.parse({ readyAt: now.toISOString() }),
       );
     } catch (error) {
-      // The task is already closed: record-decision completed it with this same token first.
+      // The task is already closed: a person's change completed it with this same token first.
       if ((error as Error).name !== 'TaskTimedOut') throw error;
     }
-    return { outcome: 'already-decided' };
+    return { outcome: 'already-ready' };
   }
+  if (record.decision || attempt > 1) return { outcome: 'waiting' };
 
   const profile = service.profile;
-  const now = service.clock.now();
   const message = decisionRequestEmail(emailContext(profile, record), profile.rapidReviewGroup.chair, {
     attempt,
     dueAt: decisionDueAt(record, attempt, now, rulesOf(profile)),

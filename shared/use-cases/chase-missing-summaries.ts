@@ -1,7 +1,7 @@
 import type { Service } from '../service.ts';
 import type { CaseTaskPayload, ChaseMissingSummariesResult } from '../workflow/contracts.ts';
 import { agencyReminderEmail, emailContext } from '../workflow/emails.ts';
-import { workflowActor, writeOnce } from '../workflow/steps.ts';
+import { stopIfClosed, workflowActor, writeOnce } from '../workflow/steps.ts';
 
 /**
  * Reminder day: each agency asked for a summary that has not returned it gets a reminder and is
@@ -13,6 +13,7 @@ export async function chaseMissingSummaries(
   payload: CaseTaskPayload,
 ): Promise<ChaseMissingSummariesResult> {
   const file = await service.cases.getCaseWithAgencies(payload.caseId);
+  stopIfClosed(file.case);
   const context = emailContext(service.profile, file.case);
   const missing = file.agencies
     .filter((agency) => agency.status === 'requested')

@@ -3,7 +3,7 @@ import type { Service } from '../service.ts';
 import type { CaseTaskPayload, CheckReturnsResult } from '../workflow/contracts.ts';
 import { agencyEscalationEmail, emailContext } from '../workflow/emails.ts';
 import { formatInstant } from '../workflow/london-time.ts';
-import { workflowActor, writeOnce } from '../workflow/steps.ts';
+import { stopIfClosed, workflowActor, writeOnce } from '../workflow/steps.ts';
 
 /**
  * The Day 10 deadline: each agency without a summary is escalated, by email to its single point
@@ -16,6 +16,7 @@ export async function checkReturns(
   payload: CaseTaskPayload,
 ): Promise<CheckReturnsResult> {
   const file = await service.cases.getCaseWithAgencies(payload.caseId);
+  stopIfClosed(file.case);
   const profile = service.profile;
   const context = emailContext(profile, file.case);
   const dueAt = milestone(file.case.timetable, 'agencySummariesDue').dueAt;

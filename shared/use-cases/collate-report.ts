@@ -2,7 +2,7 @@ import { rulesOf } from '../config/partnership-profile.ts';
 import type { Service } from '../service.ts';
 import type { CaseTaskPayload, CollateReportResult } from '../workflow/contracts.ts';
 import { collatedReportPdf } from '../workflow/papers.ts';
-import { advanceCase, caseDocumentKeys, hasReached, workflowActor } from '../workflow/steps.ts';
+import { advanceCase, caseDocumentKeys, hasReached, stopIfClosed, workflowActor } from '../workflow/steps.ts';
 
 /**
  * Day 11: the collated report (PDF) listing each agency's return (on time, late or missing),
@@ -14,6 +14,7 @@ export async function collateReport(
   payload: CaseTaskPayload,
 ): Promise<CollateReportResult> {
   const file = await service.cases.getCaseWithAgencies(payload.caseId);
+  stopIfClosed(file.case);
   const record = file.case;
   const documentKey = caseDocumentKeys.collatedReport(record.caseId);
   const received = file.agencies.filter((agency) => agency.status === 'received').length;

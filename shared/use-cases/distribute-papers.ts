@@ -1,7 +1,14 @@
 import type { Service } from '../service.ts';
 import type { CaseTaskPayload, DistributePapersResult } from '../workflow/contracts.ts';
 import { emailContext, papersEmail } from '../workflow/emails.ts';
-import { advanceCase, caseDocumentKeys, caseUrl, hasReached, workflowActor } from '../workflow/steps.ts';
+import {
+  advanceCase,
+  caseDocumentKeys,
+  caseUrl,
+  hasReached,
+  stopIfClosed,
+  workflowActor,
+} from '../workflow/steps.ts';
 
 /** How long the link to the papers works: past the Day 14 meeting, even across a bank holiday weekend. */
 export const PAPERS_LINK_SECONDS = 7 * 24 * 60 * 60;
@@ -16,6 +23,7 @@ export async function distributePapers(
   payload: CaseTaskPayload,
 ): Promise<DistributePapersResult> {
   const file = await service.cases.getCaseWithAgencies(payload.caseId);
+  stopIfClosed(file.case);
   const record = file.case;
   if (hasReached(record.status, 'awaiting-decision')) return { recipients: 0 };
   const profile = service.profile;

@@ -1,39 +1,104 @@
-import { deputyChairAddresses } from '../config/partnership-profile.ts';
+import { deputyChairAddresses, rulesOf } from '../config/partnership-profile.ts';
+import type { CaseRecord } from '../schemas/case.ts';
+import { milestone } from '../schemas/timetable.ts';
 import type * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
-import {
-  type EscalateMissingDecisionResult,
-  type escalateMissingDecisionPayload,
-  MAX_DECISION_WAITS,
-} from '../workflow/contracts.ts';
-import { decisionOverdueEmail, emailContext } from '../workflow/emails.ts';
+import type { EscalateMissingDecisionResult, escalateMissingDecisionPayload } from '../workflow/contracts.ts';
+import { decisionDueAt } from '../workflow/decision-deadline.ts';
+import { emailContext, lateNoticeEmail, submissionOverdueEmail } from '../workflow/emails.ts';
+import { awaitedInWords, readinessOf, type SubmissionReadiness } from '../workflow/readiness.ts';
 import { caseUrl, loadCase, workflowActor, writeOnce } from '../workflow/steps.ts';
 
+type EscalationPorts = Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile' | 'publicBaseUrl'>;
+
+/** Who is chased for what the submission still waits for: the chair, the partners not yet signed off, the Board chair. */
+function chasedAddresses(
+  profile: Service['profile'],
+  record: CaseRecord,
+  readiness: SubmissionReadiness,
+): string[] {
+  const addresses: string[] = [];
+  for (const awaited of readiness.waitingFor) {
+    if (awaited === 'decision') {
+      addresses.push(profile.rapidReviewGroup.chair.email, ...deputyChairAddresses(profile));
+    }
+    if (awaited === 'sign-offs') {
+      const signed = new Set((record.signOffs ?? []).map((signOff) => signOff.partner));
+      for (const [partner, people] of Object.entries(profile.safeguardingPartners)) {
+        if (signed.has(partner as keyof typeof profile.safeguardingPartners)) continue;
+        addresses.push(people.lead.email, ...people.delegates.map((delegate) => delegate.email));
+      }
+    }
+    if (awaited === 'resolution') {
+      addresses.push(profile.executiveBoard?.email ?? profile.partnershipTeamAddress);
+    }
+    // The report: the partnership team drafts it, and is copied on every escalation.
+  }
+  const unique = [...new Map(addresses.map((address) => [address.toLowerCase(), address])).values()];
+  return unique.length > 0 ? unique : [profile.partnershipTeamAddress];
+}
+
 /**
- * A wait for the decision ran out: tells the chair, copied to the partnership team, once per
- * wait, and records the escalation on the case.
+ * The first time the governing date passes without a submission: the case is marked late (not
+ * failed) and the Panel gets one short holding email, the Executive Board chair copied.
+ */
+async function markLate(service: EscalationPorts, record: CaseRecord): Promise<CaseRecord> {
+  const step = `${record.caseId}:LateNotice`;
+  const profile = service.profile;
+  await service.mailer.sendOnce(
+    step,
+    lateNoticeEmail(emailContext(profile, record), profile.panelMailbox, profile.executiveBoard?.email),
+  );
+  const now = service.clock.now().toISOString();
+  const dueDate = milestone(record.timetable, 'submitToPanel').date;
+  await writeOnce(() =>
+    service.cases.updateCase(
+      record,
+      { late: { ...record.late, dueDate, panelToldAt: now } },
+      {
+        actor: workflowActor,
+        at: now,
+        action: 'review.late',
+        reason:
+          'The review was not sent to the Panel by the date it was due: the Panel was told it is late, the Executive Board copied',
+        details: { dueDate },
+        eventId: step,
+      },
+    ),
+  );
+  return loadCase(service.cases, record.caseId);
+}
+
+/**
+ * A wait for the submission ran out. When the submission became ready meanwhile, nobody is
+ * chased and the state machine submits. Otherwise: the first time, the case is marked late and
+ * the Panel told; every time, whoever the submission still waits for is chased, copied to the
+ * partnership team, once per wait, and the escalation is recorded on the case. The chasing goes
+ * on until the review is done: lateness is not a failure.
  */
 export async function escalateMissingDecision(
-  service: Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile' | 'publicBaseUrl'>,
+  service: EscalationPorts,
   payload: z.infer<typeof escalateMissingDecisionPayload>,
 ): Promise<EscalateMissingDecisionResult> {
   const { caseId, attempt } = payload;
-  const record = await loadCase(service.cases, caseId);
-  // The next wait's await-decision sees the decision and completes at once.
-  if (record.decision) return { outcome: 'decided' };
+  let record = await loadCase(service.cases, caseId);
+  const readiness = await readinessOf(service, record);
+  if (readiness.ready) return { outcome: 'ready' };
+
+  if (!record.late?.panelToldAt) record = await markLate(service, record);
 
   const profile = service.profile;
+  const now = service.clock.now();
   const step = `${caseId}:EscalateMissingDecision:${attempt}`;
-  const lastAttempt = attempt >= MAX_DECISION_WAITS;
-  const message = decisionOverdueEmail(emailContext(profile, record), profile.rapidReviewGroup.chair, {
-    attempt,
-    lastAttempt,
-    caseUrl: caseUrl(service.publicBaseUrl, caseId),
-  });
-  const deputies = deputyChairAddresses(profile);
   await service.mailer.sendOnce(
     step,
-    deputies.length ? { ...message, cc: [...(message.cc ?? []), ...deputies] } : message,
+    submissionOverdueEmail(emailContext(profile, record), chasedAddresses(profile, record, readiness), {
+      attempt,
+      waitingFor: readiness.waitingFor.map((awaited) => awaitedInWords[awaited]),
+      nextReminderAt: decisionDueAt(record, attempt + 1, now, rulesOf(profile)),
+      panelToldLate: true,
+      caseUrl: caseUrl(service.publicBaseUrl, caseId),
+    }),
   );
   await writeOnce(() =>
     service.cases.updateCase(
@@ -41,10 +106,10 @@ export async function escalateMissingDecision(
       { currentStep: 'EscalateMissingDecision' },
       {
         actor: workflowActor,
-        at: service.clock.now().toISOString(),
+        at: now.toISOString(),
         action: 'decision.escalated',
-        reason: `No decision recorded by the deadline of wait ${attempt} of ${MAX_DECISION_WAITS}; chair and partnership team told`,
-        details: { attempt, lastAttempt },
+        reason: `The review is late and still waits for ${readiness.waitingFor.map((awaited) => awaitedInWords[awaited]).join(', ')}: reminder ${attempt} sent, the partnership team copied`,
+        details: { attempt, waitingFor: readiness.waitingFor.join(' ') },
         eventId: step,
       },
     ),

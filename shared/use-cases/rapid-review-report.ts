@@ -1,5 +1,12 @@
 import { rulesOf } from '../config/partnership-profile.ts';
-import { ConflictError, InvalidInputError, NotFoundError, RefusedError, StaleWriteError } from '../errors.ts';
+import {
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  RefusedError,
+  StaleWriteError,
+  UnavailableError,
+} from '../errors.ts';
 import { logInfo } from '../log.ts';
 import type { CaseRecord } from '../schemas/case.ts';
 import { type NotifiedChild, notifiedChild } from '../schemas/notification.ts';
@@ -19,6 +26,7 @@ import type { Actor, StaffMember } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
 import { rapidReviewReportDocx, rapidReviewReportPdf } from '../workflow/rapid-review-report.ts';
+import { resumeWhenReady } from '../workflow/readiness.ts';
 
 /**
  * The rapid review report (issue 9 part 5): the partnership team drafts it section by section,
@@ -199,7 +207,7 @@ async function childrenOf(service: Pick<Service, 'documents'>, record: CaseRecor
 }
 
 /** What marking the report complete touches. */
-export type CompleteReportPorts = Pick<Service, 'cases' | 'clock' | 'documents' | 'profile'>;
+export type CompleteReportPorts = Pick<Service, 'cases' | 'clock' | 'documents' | 'profile' | 'workflow'>;
 
 /**
  * Marks the report complete: every section must have text. Files the report as a PDF and a Word
@@ -272,6 +280,14 @@ export async function completeReport(
       );
     }
     throw error;
+  }
+  try {
+    await resumeWhenReady(service, record.caseId);
+  } catch {
+    throw new UnavailableError(
+      `The rapid review report on case ${record.reference} is complete, but the workflow could not be told just now; it will pick it up when it next checks. Do not mark it complete again.`,
+      'Report complete; workflow not yet resumed',
+    );
   }
   logInfo('Rapid review report completed', { caseId: record.caseId });
   return { ...completion, documents };

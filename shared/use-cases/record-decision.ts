@@ -5,10 +5,15 @@ import { caseId as caseIdSchema } from '../schemas/primitives.ts';
 import type { Actor, StaffMember } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
-import { decisionRecordedOutput } from '../workflow/contracts.ts';
+import { emailContext, signOffRequestEmail } from '../workflow/emails.ts';
+import { resumeWhenReady } from '../workflow/readiness.ts';
+import { caseUrl } from '../workflow/steps.ts';
 
 /** What recording a decision touches. */
-export type RecordDecisionPorts = Pick<Service, 'cases' | 'clock' | 'workflow'>;
+export type RecordDecisionPorts = Pick<
+  Service,
+  'cases' | 'clock' | 'mailer' | 'profile' | 'publicBaseUrl' | 'workflow'
+>;
 
 /** The chair's decision on a case, as given. */
 export interface DecisionSubmission {
@@ -78,25 +83,41 @@ async function saveDecision(
 }
 
 /**
- * Completes the workflow's AwaitDecision callback. Without a stored token the workflow has not
- * started waiting yet; when it does, it finds the decision already saved.
+ * Asks each safeguarding partner (its lead and delegates) to sign the decision off, once.
  */
-async function resumeWorkflow(service: RecordDecisionPorts, record: CaseRecord, decidedAt: string) {
-  const token = await service.cases.getDecisionToken(record.caseId);
-  if (!token) {
-    logInfo('Decision saved before the workflow waited for it', { caseId: record.caseId });
-    return;
-  }
-  const output = decisionRecordedOutput.parse({ decidedAt });
+async function askPartnersToSignOff(service: RecordDecisionPorts, record: CaseRecord) {
+  const people = Object.values(service.profile.safeguardingPartners).flatMap(({ lead, delegates }) => [
+    lead.email,
+    ...delegates.map((delegate) => delegate.email),
+  ]);
+  const to = [...new Map(people.map((address) => [address.toLowerCase(), address])).values()];
+  await service.mailer.sendOnce(
+    `${record.caseId}:SignOffRequest`,
+    signOffRequestEmail(
+      emailContext(service.profile, record),
+      to,
+      caseUrl(service.publicBaseUrl, record.caseId),
+    ),
+  );
+}
+
+/**
+ * After the decision is saved: the partners are asked to sign off, and the workflow is resumed
+ * if the submission is now ready (it waits for the sign-offs and the report too).
+ */
+async function afterDecision(service: RecordDecisionPorts, record: CaseRecord) {
   try {
-    await service.workflow.completeTask(token.taskToken, output);
+    await askPartnersToSignOff(service, record);
+    await resumeWhenReady(service, record.caseId);
   } catch (error) {
-    // The token is a credential for the execution: the error's name only, never its message.
-    logError('Could not resume the workflow', { caseId: record.caseId, error: (error as Error).name });
+    logError('Decision saved; a follow-up did not finish', {
+      caseId: record.caseId,
+      error: (error as Error).name,
+    });
     throw new UnavailableError(
-      `The decision on case ${record.reference} is saved. The workflow could not be told just now; ` +
-        'it will pick the saved decision up when it next checks. Do not record the decision again.',
-      'Decision saved; workflow not yet resumed',
+      `The decision on case ${record.reference} is saved. The safeguarding partners or the workflow could not be told just now; ` +
+        'the workflow will pick the saved decision up when it next checks. Do not record the decision again.',
+      'Decision saved; not everyone told yet',
     );
   }
 }
@@ -123,7 +144,7 @@ export async function recordDecision(
   };
   const actor: Actor = { kind: 'staff', id: submission.chair.id, role: 'rrg-chair' };
   const record = await saveDecision(service, parsedId.data, decision, actor);
-  await resumeWorkflow(service, record, decision.decidedAt);
+  await afterDecision(service, record);
   logInfo('Decision recorded', { caseId: record.caseId });
   return decision;
 }

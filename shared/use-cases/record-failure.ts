@@ -17,7 +17,7 @@ export async function recordFailure(
   service: Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile' | 'publicBaseUrl' | 'workflow'>,
   payload: z.infer<typeof recordFailurePayload>,
 ): Promise<RecordFailureResult> {
-  const record = await loadCase(service.cases, payload.caseId);
+  const record = await loadCase(service.cases, payload.caseId, { evenIfClosed: true });
   const eventId = `${record.caseId}:RecordFailure`;
   const failure =
     record.status === 'failed' && record.failure

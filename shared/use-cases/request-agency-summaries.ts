@@ -3,7 +3,7 @@ import { collationStartsAt } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
 import type { CaseTaskPayload, RequestAgencySummariesResult } from '../workflow/contracts.ts';
 import { agencySummaryRequestEmail, emailContext } from '../workflow/emails.ts';
-import { hasReached, workflowActor, writeOnce } from '../workflow/steps.ts';
+import { hasReached, stopIfClosed, workflowActor, writeOnce } from '../workflow/steps.ts';
 
 /**
  * Day 1: for each agency, a capability link (valid until collation) emailed to its single point
@@ -21,6 +21,7 @@ export async function requestAgencySummaries(
   payload: CaseTaskPayload,
 ): Promise<RequestAgencySummariesResult> {
   const file = await service.cases.getCaseWithAgencies(payload.caseId);
+  stopIfClosed(file.case);
   const record = file.case;
   const context = emailContext(service.profile, record);
   const expiresAt = collationStartsAt(record.timetable);

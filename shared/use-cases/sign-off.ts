@@ -1,7 +1,6 @@
 import {
   partnerOf,
   type SafeguardingPartner,
-  safeguardingPartner,
   safeguardingPartnerNames,
 } from '../config/partnership-profile.ts';
 import {
@@ -25,40 +24,37 @@ import type { Actor, StaffMember } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
 import type { CaseChanges } from '../stores/case-store.ts';
 import { parseInput } from '../validation.ts';
+import { emailContext, SIGN_OFF } from '../workflow/emails.ts';
+import { resumeWhenReady } from '../workflow/readiness.ts';
 
 /** What a sign-off touches: the case, the clock, and the Executive Board chair's email on a disagreement. */
-export type SignOffPorts = Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile' | 'publicBaseUrl'>;
+export type SignOffPorts = Pick<
+  Service,
+  'cases' | 'clock' | 'mailer' | 'profile' | 'publicBaseUrl' | 'workflow'
+>;
 /** What the Executive Board chair's resolution touches. */
-export type ResolveSignOffsPorts = Pick<Service, 'cases' | 'clock'>;
+export type ResolveSignOffsPorts = Pick<Service, 'cases' | 'clock' | 'workflow'>;
 
-/** Where the partners' decision stands: complete when all three agree, or when the Board chair resolves a disagreement. */
-export interface PartnersDecision {
-  complete: boolean;
-  /** How it became complete. */
-  completedBy?: 'all-partners-agreed' | 'executive-board';
-  /** Partners who have not signed off yet, in the usual order. */
-  awaiting: SafeguardingPartner[];
-  /** Some partner disagrees and the Board chair has not resolved it yet. */
-  awaitingResolution: boolean;
+/**
+ * Once a sign-off or a resolution is saved: resumes the workflow when the submission is now
+ * ready. A failure to reach it is reported; what was saved stays saved.
+ */
+async function resumeAfter(
+  service: Pick<Service, 'cases' | 'clock' | 'workflow'>,
+  record: CaseRecord,
+  what: string,
+) {
+  try {
+    await resumeWhenReady(service, record.caseId);
+  } catch {
+    throw new UnavailableError(
+      `The ${what} on case ${record.reference} is saved, but the workflow could not be told just now; it will pick it up when it next checks. Do not send it again.`,
+      `${what[0]!.toUpperCase()}${what.slice(1)} saved; workflow not yet resumed`,
+    );
+  }
 }
 
-/** The partners' decision on a case, from its sign-offs and any resolution. */
-export function partnersDecision(
-  record: Pick<CaseRecord, 'signOffs' | 'signOffResolution'>,
-): PartnersDecision {
-  const signOffs = record.signOffs ?? [];
-  const awaiting = safeguardingPartner.options.filter(
-    (partner) => !signOffs.some((signOff) => signOff.partner === partner),
-  );
-  const disagreement = signOffs.some((signOff) => !signOff.agrees);
-  if (record.signOffResolution) {
-    return { complete: true, completedBy: 'executive-board', awaiting, awaitingResolution: false };
-  }
-  if (awaiting.length === 0 && !disagreement) {
-    return { complete: true, completedBy: 'all-partners-agreed', awaiting, awaitingResolution: false };
-  }
-  return { complete: false, awaiting, awaitingResolution: disagreement };
-}
+export { type PartnersDecision, partnersDecision } from '../workflow/readiness.ts';
 
 const notFound = () => new NotFoundError('There is no case with this id');
 
@@ -112,17 +108,16 @@ function disagreementEmail(service: SignOffPorts, record: CaseRecord, signOff: S
   const caseLink = `${service.publicBaseUrl}/cases/${record.caseId}`;
   return {
     to: [boardChairAddress(service)],
-    subject: `Rapid Review ${record.reference}: a safeguarding partner disagrees with the decision`,
-    text: [
-      `The ${partnerName.toLowerCase()} safeguarding partner (${signOff.signedByName}) does not agree with the Rapid Review Group's decision on case ${record.reference}, and has given reasons.`,
-      '',
-      'The decision is referred to you as chair of the Executive Board. Read the reasons and record how the disagreement is resolved, signed in:',
-      `${caseLink}/sign-offs/resolution`,
-      '',
-      `The case: ${caseLink}`,
-      '',
-      `${service.profile.partnershipName}`,
-    ].join('\n'),
+    subject: `${service.profile.partnershipName}: Rapid Review ${record.reference}: a safeguarding partner disagrees with the decision`,
+    text:
+      [
+        `The ${partnerName.toLowerCase()} safeguarding partner (${signOff.signedByName}) does not agree with the Rapid Review Group's decision on case ${record.reference}, and has given reasons.`,
+        '',
+        'The decision is referred to you as chair of the Executive Board. Read the reasons and record how the disagreement is resolved, signed in:',
+        `${caseLink}/sign-offs/resolution`,
+        '',
+        `The case: ${caseLink}`,
+      ].join('\n') + SIGN_OFF(emailContext(service.profile, record)),
   };
 }
 
@@ -188,6 +183,7 @@ export async function recordSignOff(
       );
     }
   }
+  await resumeAfter(service, record, 'sign-off');
   logInfo('Sign-off recorded', { caseId: record.caseId, partner });
   return signOff;
 }
@@ -263,6 +259,7 @@ export async function resolveSignOffs(
       eventId: 'sign-off-resolution',
     }),
   );
+  await resumeAfter(service, record, 'resolution');
   logInfo('Sign-off disagreement resolved', { caseId: record.caseId });
   return resolution;
 }

@@ -13,6 +13,7 @@ import {
   meetingRecordAttachment,
   type PaperContext,
 } from '../workflow/papers.ts';
+import { readinessOf, SubmissionNotReadyError } from '../workflow/readiness.ts';
 import {
   advanceCase,
   caseDocumentKeys,
@@ -73,11 +74,13 @@ const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.doc
  * Day 15: one email to the Panel's mailbox, never sent twice, carrying the covering letter (the
  * chair by name, what is attached, and for a late review how late and why), the safeguarding
  * partners' decision with each sign-off, the rapid review report (PDF and its Word copy) and the
- * meeting record when there is one. A case whose report was never completed (one opened before
- * the report existed) sends the collated report in its place, and its audit event says so. The
- * letter and the decision are stored with the case too. The case must be decided.
+ * meeting record when there is one. A case with no report on file (completed before reports were
+ * filed as documents) sends the collated report in its place, and its letter and audit event say
+ * so. The letter and the decision are stored with the case too. The case must be decided, signed
+ * off and its report complete.
  *
- * @throws DecisionMissingError when the case has no decision.
+ * @throws DecisionMissingError when the case has no decision; SubmissionNotReadyError when the
+ * partners' sign-off or the report is not finished.
  */
 export async function submitToPanel(
   service: Pick<Service, 'cases' | 'clock' | 'documents' | 'mailer' | 'profile'>,
@@ -91,6 +94,12 @@ export async function submitToPanel(
   const { decision } = record;
   if (record.status !== 'decided' || !decision) {
     throw new DecisionMissingError(`Case ${record.caseId} is ${record.status} with no decision to submit`);
+  }
+  const readiness = await readinessOf(service, record);
+  if (!readiness.ready) {
+    throw new SubmissionNotReadyError(
+      `Case ${record.caseId} still waits for: ${readiness.waitingFor.join(', ')}`,
+    );
   }
 
   const profile = service.profile;
@@ -132,7 +141,7 @@ export async function submitToPanel(
     }
     enclosures.push(`The rapid review report${report.docx ? ' (PDF, with a Word copy)' : ''}`);
   } else {
-    logWarning('The rapid review report is not complete: the collated report goes to the Panel instead', {
+    logWarning('No rapid review report on file: the collated report goes to the Panel instead', {
       caseId: record.caseId,
     });
     papers.push({
@@ -141,7 +150,7 @@ export async function submitToPanel(
       content: await documents.getBytes(caseDocumentKeys.collatedReport(record.caseId)),
     });
     enclosures.push(
-      'The collated report of the agency summaries (the rapid review report was not complete when this was sent)',
+      'The collated report of the agency summaries (the rapid review report was not on file when this was sent)',
     );
   }
   if (meetingRecord) {
@@ -176,7 +185,7 @@ export async function submitToPanel(
       action: 'panel.submitted',
       reason: report
         ? "Outcome sent to the Panel mailbox with the covering letter, the safeguarding partners' decision and the rapid review report"
-        : "Outcome sent to the Panel mailbox with the covering letter, the safeguarding partners' decision and the collated report: the rapid review report was not complete, so the collated report went in its place",
+        : "Outcome sent to the Panel mailbox with the covering letter, the safeguarding partners' decision and the collated report: the rapid review report was not on file, so the collated report went in its place",
       details: {
         messageId: sent.messageId,
         attachments: attachments.length,

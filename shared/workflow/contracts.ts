@@ -57,22 +57,30 @@ export const scheduleDecisionDeadlineResult = z.object({
 });
 export type ScheduleDecisionDeadlineResult = z.infer<typeof scheduleDecisionDeadlineResult>;
 
-/** await-decision is invoked with the callback token; record-decision later completes it with `decisionRecordedOutput`. */
+/**
+ * await-decision is invoked with the callback token. The wait ends when the submission is ready
+ * (the chair's decision, the partners' sign-off and the completed report, in any order): whoever
+ * makes it ready completes the token with `submissionReadyOutput` (shared/workflow/readiness.ts).
+ */
 export const awaitDecisionPayload = z.extend(caseTaskPayload, {
   taskToken: z.string().check(z.minLength(1)),
   attempt: wholeNumber(1),
 });
 /**
- * `waiting`: the chair was asked; `already-decided`: the decision was there, and the wait was
- * ended at once. (The state's own result is the callback's output, not this.)
+ * `waiting`: whoever the submission waits for was asked; `already-ready`: the submission was
+ * ready, and the wait was ended at once. (The state's own result is the callback's output, not this.)
  */
-export const awaitDecisionResult = z.object({ outcome: z.enum(['waiting', 'already-decided']) });
+export const awaitDecisionResult = z.object({ outcome: z.enum(['waiting', 'already-ready']) });
 export type AwaitDecisionResult = z.infer<typeof awaitDecisionResult>;
-export const decisionRecordedOutput = z.object({ decidedAt: isoInstant });
+export const submissionReadyOutput = z.object({ readyAt: isoInstant });
 
 export const escalateMissingDecisionPayload = z.extend(caseTaskPayload, { attempt: wholeNumber(1) });
-/** `escalated`: the chair and team were told; `decided`: the decision arrived as the wait ran out, so nobody was chased. */
-export const escalateMissingDecisionResult = z.object({ outcome: z.enum(['escalated', 'decided']) });
+/**
+ * `escalated`: whoever the submission still waits for was chased (and, when the governing date
+ * had just passed, the Panel told the review is late); `ready`: the submission became ready as
+ * the wait ran out, so nobody was chased and the state machine submits.
+ */
+export const escalateMissingDecisionResult = z.object({ outcome: z.enum(['escalated', 'ready']) });
 export type EscalateMissingDecisionResult = z.infer<typeof escalateMissingDecisionResult>;
 
 /** `submitted`: the email went (or had gone on an earlier attempt) and the case moved on; `already-submitted`: nothing to do. */
@@ -116,5 +124,8 @@ export const workflowTaskContracts = {
 
 export type WorkflowTaskName = keyof typeof workflowTaskContracts;
 
-/** How many times a missing decision is escalated (and waited for again) before the workflow gives up. */
-export const MAX_DECISION_WAITS = 4;
+/**
+ * After the governing date, each further wait lasts one working day for this many waits (the
+ * first working week late), then a working week: the chasing goes on until the review is done.
+ */
+export const DAILY_LATE_WAITS = 5;

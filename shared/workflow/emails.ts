@@ -32,7 +32,8 @@ export function emailContext(profile: PartnershipProfile, record: CaseRecord): E
   };
 }
 
-const SIGN_OFF = (context: EmailContext) =>
+/** Every email's sign-off: the partnership that sends it (from the profile) and its team's mailbox. */
+export const SIGN_OFF = (context: EmailContext) =>
   `\n\n${context.partnershipName}\nPartnership team: ${context.partnershipTeamAddress}\n\nThis email was sent by the Rapid Review service. It names the case by its reference only.`;
 
 const ACCEPTED_FORMATS = `${Object.values(agencyUploadRules.allowedTypes)
@@ -152,25 +153,100 @@ export function decisionRequestEmail(
   };
 }
 
-/** The wait for the decision ran out: to the chair, copied to the partnership team. */
-export function decisionOverdueEmail(
+/**
+ * A wait for the submission ran out: to whoever it still waits for (the chair, the partners who
+ * have not signed off, the Executive Board chair), copied to the partnership team.
+ */
+export function submissionOverdueEmail(
   context: EmailContext,
-  chair: { name: string; email: string },
-  escalation: { attempt: number; lastAttempt: boolean; caseUrl: string },
+  to: readonly string[],
+  escalation: {
+    attempt: number;
+    waitingFor: readonly string[];
+    nextReminderAt: string;
+    panelToldLate: boolean;
+    caseUrl: string;
+  },
 ): EmailMessage {
   const { record, timeZone } = context;
-  const panelDueAt = milestone(record.timetable, 'submitToPanel').dueAt;
-  const next = escalation.lastAttempt
-    ? 'This was the last extension: the workflow will now stop and mark the case as failed, and the partnership team must send the outcome to the Panel by hand.'
-    : 'The workflow will wait until the end of the next working day, then escalate again.';
+  const dueAt = milestone(record.timetable, 'submitToPanel').dueAt;
+  const panel = escalation.panelToldLate
+    ? ' The Panel has been told that the review is late, and the Executive Board copied.'
+    : '';
   return {
-    to: [chair.email],
+    to: [...to],
     cc: [context.partnershipTeamAddress],
-    subject: `${context.partnershipName}: overdue: decision for Rapid Review ${record.reference} (escalation ${escalation.attempt})`,
+    subject: `${context.partnershipName}: Rapid Review ${record.reference} is late (reminder ${escalation.attempt})`,
     text:
-      `Dear ${chair.name},\n\n` +
-      `No Rapid Review Group decision has been recorded for Rapid Review ${record.reference}. The outcome was due to reach the Panel by ${formatInstant(panelDueAt, timeZone)}. ${fifteenWorkingDays}\n\n` +
-      `${next}\n\nRecord the decision on the case:\n${escalation.caseUrl}` +
+      'Dear colleagues,\n\n' +
+      `Rapid Review ${record.reference} has not gone to the Panel. It was due by ${formatInstant(dueAt, timeZone)}.${panel} ${fifteenWorkingDays}\n\n` +
+      `It goes as soon as it has:\n${escalation.waitingFor.map((what) => `- ${what}`).join('\n')}\n\n` +
+      `If it is still waiting, you will be reminded again at ${formatInstant(escalation.nextReminderAt, timeZone)}. The partnership team can record why the review is late, and when it now expects to submit, on the case:\n${escalation.caseUrl}` +
+      SIGN_OFF(context),
+  };
+}
+
+/**
+ * The end of the governing date, with no submission: one short holding email to the Panel's
+ * mailbox, the Executive Board chair copied.
+ */
+export function lateNoticeEmail(
+  context: EmailContext,
+  panelMailbox: string,
+  executiveBoard: string | undefined,
+): EmailMessage {
+  const { record } = context;
+  const dueOn = milestone(record.timetable, 'submitToPanel').date;
+  return {
+    to: [panelMailbox],
+    ...(executiveBoard ? { cc: [executiveBoard] } : {}),
+    subject: `Rapid Review late: ${context.partnershipName}: Panel reference ${record.panelReference} (our reference ${record.reference})`,
+    text:
+      'Dear Child Safeguarding Practice Review Panel,\n\n' +
+      `${context.partnershipName}'s Rapid Review for Panel reference ${record.panelReference} (our reference ${record.reference}), notified by ${record.notifyingLocalAuthority}, was due to reach you by ${formatDate(dueOn)}. It is not complete yet. We will send it as soon as it is, saying why it is late.` +
+      SIGN_OFF(context),
+  };
+}
+
+/** The chair has recorded the decision: each safeguarding partner's lead and delegates are asked to sign it off. */
+export function signOffRequestEmail(
+  context: EmailContext,
+  to: readonly string[],
+  caseUrl: string,
+): EmailMessage {
+  const { record, timeZone } = context;
+  const dueAt = milestone(record.timetable, 'submitToPanel').dueAt;
+  return {
+    to: [...to],
+    subject: `${context.partnershipName}: Rapid Review ${record.reference}: the decision is ready for your sign-off`,
+    text:
+      'Dear safeguarding partners,\n\n' +
+      `The Rapid Review Group chair has recorded the group's decision on Rapid Review ${record.reference}. The decision is the safeguarding partners': each partner (its lead or a delegate) agrees with it or disagrees with reasons. The review goes to the Panel once all three partners have signed off and the report is complete; it is due by ${formatInstant(dueAt, timeZone)}.\n\n` +
+      `Read the decision and sign off, signed in:\n${caseUrl}/sign-off` +
+      SIGN_OFF(context),
+  };
+}
+
+/**
+ * The case was closed as notification only: an agency still asked for its summary, or the
+ * notifier, is told nothing more is needed. The reason stays on the case.
+ */
+export function caseClosedEmail(
+  context: EmailContext,
+  spoc: { name: string; email: string } | undefined,
+  notifierEmail?: string,
+): EmailMessage {
+  const { record } = context;
+  const greeting = spoc ? `Dear ${spoc.name},` : 'Hello,';
+  const ask = spoc
+    ? 'Your agency does not need to return a summary for it, and the link you were sent no longer needs to be used.'
+    : 'Thank you for the notification.';
+  return {
+    to: [spoc?.email ?? (notifierEmail as string)],
+    subject: `${context.partnershipName}: Rapid Review ${record.reference}: closed, no Rapid Review needed`,
+    text:
+      `${greeting}\n\n` +
+      `The partnership has closed case ${record.reference} as a notification only: no Rapid Review will be held. ${ask}` +
       SIGN_OFF(context),
   };
 }

@@ -16,11 +16,6 @@ const MONTHS = [
   'December',
 ];
 
-/** How the partnership names the rules' time zone: "UK time" for Europe/London. */
-export function zoneLabel(timeZone: string): string {
-  return timeZone === 'Europe/London' ? 'UK time' : timeZone;
-}
-
 function describeDate(date: CalendarDate): string {
   return `${WEEKDAYS[date.dayOfWeek - 1]} ${date.day} ${MONTHS[date.month - 1]} ${date.year}`;
 }
@@ -36,16 +31,27 @@ function inZone(instant: string | Date, timeZone: string): ZonedDateTime {
   return zonedDateTime(at, timeZone);
 }
 
-const hourAndMinute = ({ hour, minute }: ZonedDateTime) =>
-  `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+/**
+ * A time of day the GOV.UK way: "5pm", "9:30am", "midday" for 12pm and "midnight" for 12am
+ * (https://www.gov.uk/guidance/style-guide/a-to-z#times).
+ */
+function timeOfDay({ hour, minute }: ZonedDateTime): string {
+  if (minute === 0 && hour === 12) return 'midday';
+  if (minute === 0 && hour === 0) return 'midnight';
+  const suffix = hour < 12 ? 'am' : 'pm';
+  const twelve = hour % 12 === 0 ? 12 : hour % 12;
+  return minute === 0 ? `${twelve}${suffix}` : `${twelve}:${String(minute).padStart(2, '0')}${suffix}`;
+}
 
 /**
- * An instant as people in the partnership read it, in the rules' time zone:
- * "17:00 on Friday 13 March 2026 (UK time)".
+ * An instant as the service writes every time a person reads (pages, emails, papers): "5pm on
+ * Tuesday 17 March 2026", "9:30am on …", "midday on …", in the rules' time zone. Times in
+ * Europe/London need no label; any other zone is named after the date.
  */
 export function formatInstant(instant: string | Date, timeZone: string): string {
   const at = inZone(instant, timeZone);
-  return `${hourAndMinute(at)} on ${describeDate(at.date)} (${zoneLabel(timeZone)})`;
+  const words = `${timeOfDay(at)} on ${describeDate(at.date)}`;
+  return timeZone === 'Europe/London' ? words : `${words} (${timeZone})`;
 }
 
 /** A calendar date written YYYY-MM-DD, spelled out: "Friday 13 March 2026", or "13 March 2026" without the weekday. */
@@ -64,10 +70,4 @@ export function isoDateOf(instant: string | Date, timeZone: string): string {
 /** The calendar date of an instant in the time zone, spelled out: "Friday 13 March 2026". */
 export function formatDateOf(instant: string | Date, timeZone: string): string {
   return describeDate(inZone(instant, timeZone).date);
-}
-
-/** An instant in few words, for tables: "16 March 2026, 09:30". */
-export function formatInstantCompact(instant: string | Date, timeZone: string): string {
-  const at = inZone(instant, timeZone);
-  return `${at.date.day} ${MONTHS[at.date.month - 1]} ${at.date.year}, ${hourAndMinute(at)}`;
 }

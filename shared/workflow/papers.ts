@@ -2,11 +2,11 @@ import { safeguardingPartner, safeguardingPartnerNames } from '../config/partner
 import { renderPdf } from '../documents/pdf.ts';
 import type { AgencyRequest, CaseRecord, SignOff, SignOffResolution } from '../schemas/case.ts';
 import { milestone, planDayOf } from '../schemas/timetable.ts';
-import { partnersDecision } from '../use-cases/sign-off.ts';
 import { clocksInWords, clocksOf, timelinessInWords } from './clocks-wording.ts';
 import { fifteenWorkingDays } from './criteria.ts';
 import { lateInWords } from './late-wording.ts';
-import { formatDate, formatDateOf, formatInstant, formatInstantCompact, zoneLabel } from './london-time.ts';
+import { formatDate, formatDateOf, formatInstant } from './london-time.ts';
+import { partnersDecision } from './readiness.ts';
 import { decisionSentences, decisionSummary, incidentKindLabel } from './wording.ts';
 
 /**
@@ -27,7 +27,7 @@ function returnStatus(agency: AgencyRequest, timeZone: string): [status: string,
   if (agency.status === 'received') {
     return [
       agency.late ? 'Received late' : 'Received on time',
-      agency.receivedAt ? formatInstantCompact(agency.receivedAt, timeZone) : 'Date not recorded',
+      agency.receivedAt ? formatInstant(agency.receivedAt, timeZone) : 'Date not recorded',
     ];
   }
   const chased =
@@ -114,7 +114,7 @@ export async function collatedReportPdf(
         columns: [
           { header: 'Agency', share: 3 },
           { header: 'Return', share: 2.2 },
-          { header: `Received (${zoneLabel(context.timeZone)})`, share: 2.6 },
+          { header: 'Received', share: 2.6 },
         ],
         rows: sorted.map((agency) => [agency.agencyName, ...returnStatus(agency, context.timeZone)]),
       },

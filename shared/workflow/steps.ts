@@ -19,6 +19,23 @@ export class DecisionMissingError extends DomainError {
 }
 
 /**
+ * The partnership team closed the case as notification only: every step after that stops the
+ * workflow cleanly (the ASL catches this by name and succeeds). Not retried.
+ */
+export class CaseClosedError extends DomainError {
+  override readonly name = 'CaseClosed';
+  override readonly kind = 'conflict';
+}
+
+/** Throws CaseClosedError when the case was closed as notification only. */
+export function stopIfClosed(record: CaseRecord): CaseRecord {
+  if (record.status === 'closed') {
+    throw new CaseClosedError(`Case ${record.caseId} was closed as notification only`);
+  }
+  return record;
+}
+
+/**
  * The statuses a Rapid Review moves through, in the order the schema declares them; `failed` and
  * `closed` (notification only) are terminal and outside the order.
  */
@@ -35,11 +52,18 @@ export function hasReached(status: CaseStatus, target: CaseStatus): boolean {
   return PROGRESS.indexOf(status) >= PROGRESS.indexOf(target);
 }
 
-/** The case, or CaseNotFoundError. */
-export async function loadCase(cases: CaseStore, caseId: string): Promise<CaseRecord> {
+/**
+ * The case, or CaseNotFoundError; CaseClosedError when it was closed as notification only
+ * (unless `evenIfClosed`, for the failure handler).
+ */
+export async function loadCase(
+  cases: CaseStore,
+  caseId: string,
+  options: { evenIfClosed?: boolean } = {},
+): Promise<CaseRecord> {
   const record = await cases.getCase(caseId);
   if (!record) throw new CaseNotFoundError(caseId);
-  return record;
+  return options.evenIfClosed ? record : stopIfClosed(record);
 }
 
 /**

@@ -81,7 +81,7 @@ describe('following a case to the decision and the Panel', () => {
     expect(cells[0]).toBe(reference);
     expect(cells[1]).toBe(notification.notifyingLocalAuthority);
     expect(cells[3]).toMatch(/^Awaiting decision ?3 of 4 summaries received$/);
-    expect(cells[4]).toMatch(/^Day 12: Papers to the Rapid Review Group ?19 March 2026$/);
+    expect(cells[4]).toMatch(/^Day 12: Papers to the Rapid Review Group ?Thursday 19 March 2026$/);
     // The Panel was notified the day the partnership heard: its date falls a working day after Day 15.
     expect(cells[5]).toMatch(
       /^24 March 2026 \(the partnership's own date\) ?Panel's date: 25 March 2026, 1 working day later$/,
@@ -117,12 +117,12 @@ describe('following a case to the decision and the Panel', () => {
     expect(await textOf(browser.page, 'main h1 .govuk-tag')).toBe('Awaiting decision');
     const today = await textsOf(browser.page, '.app-timeline__item--today');
     expect(today).toHaveLength(1);
-    expect(today[0]).toMatch(/^Day 12: Papers to the Rapid Review Group 19 March 2026 – Today$/);
+    expect(today[0]).toMatch(/^Day 12: Papers to the Rapid Review Group Thursday 19 March 2026 – Today$/);
     expect(await textsOf(browser.page, '.app-timeline__item--done')).toEqual([
-      'Day 1: Requests sent to agencies 4 March 2026 – Done',
-      'Day 7: Reminder to agencies 12 March 2026 – Done',
-      'Day 10: Agency summaries due 17 March 2026 – Done',
-      'Day 11: Summaries collated 18 March 2026 – Done',
+      'Day 1: Requests sent to agencies Wednesday 4 March 2026 – Done',
+      'Day 7: Reminder to agencies Thursday 12 March 2026 – Done',
+      'Day 10: Agency summaries due Tuesday 17 March 2026 – Done',
+      'Day 11: Summaries collated Wednesday 18 March 2026 – Done',
     ]);
     const returns = await textsOf(browser.page, '.govuk-task-list__item');
     expect(returns).toHaveLength(notification.agencies.length);
@@ -140,6 +140,12 @@ describe('following a case to the decision and the Panel', () => {
     );
     expect(main).toContain('The local authority notified the Panel on time (due by Tuesday 10 March 2026).');
     expect(main).toContain('The partnership was told on time (due by Tuesday 10 March 2026).');
+    // The notification, read from its document for the page only: who the child is and what happened.
+    expect(main).toContain('The notification');
+    expect(main).toContain('What happened A child was seriously harmed on Monday 2 March 2026');
+    expect(main).toContain(`Name ${notification.children[0]?.name}`);
+    expect(main).toContain('Date of birth 14 May 2019');
+    expect(main).toContain('Crosses a local authority border No');
     // The local stack has no virus scanner, and says so where the agencies' files are listed.
     expect(await textOf(browser.page, 'main')).toContain(
       'Files that agencies uploaded were not scanned for viruses on this copy of the service.',
@@ -147,7 +153,7 @@ describe('following a case to the decision and the Panel', () => {
     expect(await textOf(browser.page, 'main')).toContain('Police summary');
     const audit = await textsOf(browser.page, 'main table tbody tr');
     // The clock stands still in this test, so Day 1's events share one instant and may list in any order.
-    expect(audit.some((row) => /4 March 2026 at 10:00am.*Case opened/.test(row))).toBe(true);
+    expect(audit.some((row) => /10am on Wednesday 4 March 2026.*Case opened/.test(row))).toBe(true);
     expect(audit.some((row) => /Papers distributed/.test(row))).toBe(true);
     expect(await browser.page.locator('a:has-text("Record the decision")').count()).toBe(0);
     await expectNoAxeViolations(browser.page, 'the case page');
@@ -229,7 +235,7 @@ describe('following a case to the decision and the Panel', () => {
 
     // Assess
     expect(await textOf(page, '.govuk-notification-banner--success')).toMatch(
-      /Outcome sent to the Panel on \d{1,2} \w+ 2026/,
+      /Outcome sent to the Panel on \w+day \d{1,2} \w+ 2026/,
     );
     expect(await textOf(page, 'main h1 .govuk-tag')).toMatch(/^(Submitted to the Panel|Completed)$/);
     expect(await textOf(page, 'main')).toContain('Commission a local review');

@@ -27,7 +27,7 @@ describe('the local controls page', () => {
     expect(await textOf(browser.page, 'main h1')).toBe('Local controls');
     expect(await textOf(browser.page, '.govuk-warning-text')).toContain('Local only');
     expect(await textOf(browser.page, '#virtual-now')).toBe(london(e2eStart));
-    expect(await textOf(browser.page, '#virtual-now')).toBe('10:00 on Wednesday 4 March 2026 (UK time)');
+    expect(await textOf(browser.page, '#virtual-now')).toBe('10am on Wednesday 4 March 2026');
     expect(await textOf(browser.page, '[data-testid="clock"]')).toContain('Stopped');
     expect(await textOf(browser.page, '#pending')).toContain('Nothing is waiting on the clock');
     expect(await browser.page.locator('#inbox-link').getAttribute('href')).toBe(stack.sesUrl);

@@ -24,11 +24,36 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     'state-machine': 'write',
   },
   'get-case': { 'case-table': 'read', 'audit-table': 'read', documents: 'read', 'state-machine': 'read' },
-  'record-decision': { 'case-table': 'read-write', 'audit-table': 'read-write', 'state-machine': 'write' },
+  // Records the decision, emails the partners to sign off, and resumes the workflow when the submission is ready.
+  'record-decision': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    'state-machine': 'write',
+    email: 'write',
+  },
   // Saves report sections; on completion reads the notification document and puts the report's two documents.
-  'rapid-review-report': { 'case-table': 'read-write', 'audit-table': 'read-write', documents: 'read-write' },
+  // and resumes the workflow when the completed report makes the submission ready.
+  'rapid-review-report': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read-write',
+    'state-machine': 'write',
+  },
   // Sign-offs: the case and its audit trail, and SES for the Executive Board chair's email.
-  'record-sign-off': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  // and resumes the workflow when the last sign-off or the resolution makes the submission ready.
+  'record-sign-off': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    email: 'write',
+    'state-machine': 'write',
+  },
+  // Late reasons and the notification-only closure: the case, SES (agencies and notifier told), and failing a waiting callback.
+  'steer-case': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    email: 'write',
+    'state-machine': 'write',
+  },
   // Records the Panel's reply on the case, with its audit event, and emails the Executive Board.
   'record-panel-reply': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   // Records the upload form it issues (an UPLOAD# item, the only item it may put).

@@ -2,10 +2,10 @@ import { ListExecutionsCommand, SendTaskSuccessCommand, StartExecutionCommand } 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FunctionName, functionArnPlaceholder } from '../../functions/catalogue.ts';
 import {
-  decisionRecordedOutput,
-  MAX_DECISION_WAITS,
+  escalateMissingDecisionResult,
   planTimetableResult,
   scheduleDecisionDeadlineResult,
+  submissionReadyOutput,
   type WorkflowTaskName,
   workflowTaskContracts,
 } from '../../shared/workflow/contracts.ts';
@@ -113,8 +113,13 @@ describe('the rapid-review state machine definition', () => {
   });
 
   it('keeps only the contract fields of the results it keeps', () => {
-    const { PlanTimetable, ScheduleDecisionDeadline, ExtendDecisionDeadline, AwaitDecision } =
-      definition.States;
+    const {
+      PlanTimetable,
+      ScheduleDecisionDeadline,
+      ExtendDecisionDeadline,
+      AwaitDecision,
+      EscalateMissingDecision,
+    } = definition.States;
 
     expect(PlanTimetable?.ResultPath).toBe('$.deadlines');
     expect(sortedKeys(PlanTimetable?.ResultSelector ?? {})).toEqual(
@@ -126,9 +131,13 @@ describe('the rapid-review state machine definition', () => {
         sortedKeys(scheduleDecisionDeadlineResult.shape).map((key) => `${key}.$`),
       );
     }
-    expect(AwaitDecision?.ResultPath).toBe('$.decision');
+    expect(AwaitDecision?.ResultPath).toBe('$.ready');
     expect(sortedKeys(AwaitDecision?.ResultSelector ?? {})).toEqual(
-      sortedKeys(decisionRecordedOutput.shape).map((key) => `${key}.$`),
+      sortedKeys(submissionReadyOutput.shape).map((key) => `${key}.$`),
+    );
+    expect(EscalateMissingDecision?.ResultPath).toBe('$.escalation');
+    expect(sortedKeys(EscalateMissingDecision?.ResultSelector ?? {})).toEqual(
+      sortedKeys(escalateMissingDecisionResult.shape).map((key) => `${key}.$`),
     );
     for (const [name, state] of tasks) {
       if (!state.ResultSelector) expect(state.ResultPath, name).toBeNull();
@@ -151,6 +160,14 @@ describe('the rapid-review state machine definition', () => {
   it('catches every error of every task and sends it to the failure path', () => {
     for (const [name, state] of tasks) {
       const catchAll = state.Catch?.at(-1);
+      // A case closed as notification only stops cleanly at whichever step comes next.
+      if (name !== 'RecordFailure') {
+        expect(state.Catch?.[0], name).toEqual({
+          ErrorEquals: ['CaseClosed'],
+          ResultPath: null,
+          Next: 'ClosedAsNotificationOnly',
+        });
+      }
       expect(catchAll?.ErrorEquals, name).toEqual(['States.ALL']);
       if (name === 'RecordFailure') {
         expect(catchAll?.Next).toBe('ReviewFailed');
@@ -161,6 +178,7 @@ describe('the rapid-review state machine definition', () => {
     }
     expect(definition.States.RecordFailure?.Next).toBe('ReviewFailed');
     expect(definition.States.ReviewFailed?.Type).toBe('Fail');
+    expect(definition.States.ClosedAsNotificationOnly?.Type).toBe('Succeed');
   });
 
   it('waits for each deadline of the timetable by TimestampPath', () => {
@@ -174,23 +192,21 @@ describe('the rapid-review state machine definition', () => {
     ]);
   });
 
-  it('bounds the wait for the decision by the scheduled timeout and escalates when it runs out', () => {
-    const { AwaitDecision, DecisionWaitsLeft } = definition.States;
+  it('bounds the wait for the submission by the scheduled timeout, escalates when it runs out, and never gives up for lateness', () => {
+    const { AwaitDecision, ReadyAfterEscalation } = definition.States;
 
     expect(AwaitDecision?.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(AwaitDecision?.TimeoutSecondsPath).toBe('$.decisionWait.timeoutSeconds');
-    expect(AwaitDecision?.Catch?.[0]).toMatchObject({
+    expect(AwaitDecision?.Catch?.[1]).toMatchObject({
       ErrorEquals: ['States.Timeout'],
       Next: 'EscalateMissingDecision',
     });
-    expect(DecisionWaitsLeft?.Choices).toEqual([
-      {
-        Variable: '$.decisionWait.attempt',
-        NumericLessThan: MAX_DECISION_WAITS,
-        Next: 'ExtendDecisionDeadline',
-      },
+    expect(ReadyAfterEscalation?.Choices).toEqual([
+      { Variable: '$.escalation.outcome', StringEquals: 'ready', Next: 'SubmitToPanel' },
     ]);
+    expect(ReadyAfterEscalation?.Default).toBe('ExtendDecisionDeadline');
     expect(definition.States.ExtendDecisionDeadline?.Next).toBe('AwaitDecision');
+    expect(Object.keys(definition.States)).not.toContain('DecisionNeverCame');
   });
 });
 
@@ -280,7 +296,7 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
         dueAt: firstDecisionDueAt,
         timeoutSeconds: (Date.parse(firstDecisionDueAt) - Date.parse(papersAt)) / 1000,
       },
-      decision: { decidedAt },
+      ready: { readyAt: decidedAt },
     });
     const history = await workflow.history(executionArn);
     expect(
@@ -377,7 +393,7 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
       .send(
         new SendTaskSuccessCommand({
           taskToken: firstToken,
-          output: JSON.stringify({ decidedAt: timeout.to }),
+          output: JSON.stringify({ readyAt: timeout.to }),
         }),
       )
       .catch((error: unknown) => error);
@@ -418,43 +434,74 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
         dueAt: decisionDueAt(workflow.plan.firstDecisionDueAt, 2),
         timeoutSeconds: 24 * 60 * 60,
       },
-      decision: { decidedAt },
+      escalation: { outcome: 'escalated' },
+      ready: { readyAt: decidedAt },
     });
     expect(
       (await workflow.history(executionArn)).filter((event) => event.type === 'TaskTimedOut'),
     ).toHaveLength(1);
   });
 
-  it(`records a failure and fails once the decision has not come after ${MAX_DECISION_WAITS} waits`, async () => {
+  it('keeps waiting and chasing a late review, however long it takes, and never fails it for lateness', async () => {
     // Prepare
     const executionArn = await workflow.startReview(caseId);
     await workflow.advanceUntilCalled('await-decision');
 
     // Act
     const timeouts: string[] = [];
-    for (let wait = 0; wait < MAX_DECISION_WAITS; wait++) {
-      timeouts.push((await workflow.advanceToNext()).to.toISOString());
-    }
+    for (let wait = 0; wait < 8; wait++) timeouts.push((await workflow.advanceToNext()).to.toISOString());
+    const decidedAt = await workflow.recordDecision(workflow.functions.latestDecisionToken());
 
     // Assess
     expect(timeouts).toEqual(
-      Array.from({ length: MAX_DECISION_WAITS }, (_, index) =>
-        decisionDueAt(workflow.plan.firstDecisionDueAt, index + 1),
-      ),
+      Array.from({ length: 8 }, (_, index) => decisionDueAt(workflow.plan.firstDecisionDueAt, index + 1)),
     );
-    expect(workflow.functions.callsTo('await-decision').map((call) => call.payload.attempt)).toEqual([
-      1, 2, 3, 4,
-    ]);
     expect(
       workflow.functions.callsTo('escalate-missing-decision').map((call) => call.payload.attempt),
-    ).toEqual([1, 2, 3, 4]);
-    expect(workflow.functions.callsTo('submit-to-panel')).toEqual([]);
-    expect(workflow.functions.callsTo('record-failure').map((call) => call.payload)).toEqual([
-      { caseId, executionArn, error: 'DecisionNotRecorded', cause: expect.stringContaining('decision') },
+    ).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(workflow.functions.callsTo('record-failure')).toEqual([]);
+    expect(workflow.functions.callsTo('submit-to-panel').map((call) => call.at.toISOString())).toEqual([
+      decidedAt,
     ]);
-    const execution = await workflow.describe(executionArn);
-    expect(execution.status).toBe('FAILED');
-    expect(execution.error).toBe('DecisionNotRecorded');
+    expect((await workflow.describe(executionArn)).status).toBe('SUCCEEDED');
+  });
+
+  it('submits at once when the escalation finds the submission ready as the wait ran out', async () => {
+    // Prepare
+    workflow.functions.answer('escalate-missing-decision', () => ({ outcome: 'ready' }));
+    const executionArn = await workflow.startReview(caseId);
+    await workflow.advanceUntilCalled('await-decision');
+
+    // Act
+    const timeout = await workflow.advanceToNext();
+
+    // Assess
+    expect(workflow.functions.names().slice(onTimeCalls.indexOf('await-decision'))).toEqual([
+      'await-decision',
+      'escalate-missing-decision',
+      'submit-to-panel',
+      'notify-outcome',
+    ]);
+    expect(workflow.functions.callsTo('submit-to-panel')[0]?.at).toEqual(timeout.to);
+    expect((await workflow.describe(executionArn)).status).toBe('SUCCEEDED');
+  });
+
+  it('stops cleanly, with no failure recorded, when a step finds the case closed as notification only', async () => {
+    // Prepare
+    workflow.functions.answer('check-returns', failing('CaseClosed'));
+    const executionArn = await workflow.startReview(caseId);
+
+    // Act
+    await workflow.advanceUntilCalled('check-returns');
+
+    // Assess
+    expect(workflow.functions.callsTo('check-returns')).toHaveLength(1);
+    expect(workflow.functions.callsTo('record-failure')).toEqual([]);
+    expect((await workflow.statesEntered(executionArn)).slice(-2)).toEqual([
+      'CheckReturns',
+      'ClosedAsNotificationOnly',
+    ]);
+    expect((await workflow.describe(executionArn)).status).toBe('SUCCEEDED');
     expect(workflow.clock.pending()).toEqual([]);
   });
 

@@ -7,12 +7,16 @@ import { planDayOf } from '../../../shared/schemas/timetable.ts';
 import { reportStatusInWords } from '../../../shared/use-cases/rapid-review-report.ts';
 import { type CaseView, showCase } from '../../../shared/use-cases/show-case.ts';
 import {
+  type CaseNotificationView,
+  showCaseNotification,
+} from '../../../shared/use-cases/show-case-notification.ts';
+import {
   clocksInBrief,
   clocksInWords,
   clocksOf,
   timelinessInWords,
 } from '../../../shared/workflow/clocks-wording.ts';
-import { formatDate, isoDateOf } from '../../../shared/workflow/london-time.ts';
+import { formatDate, formatDateOf, formatInstant, isoDateOf } from '../../../shared/workflow/london-time.ts';
 import { notFound, type Page, render, staffOnly } from '../page.ts';
 
 /**
@@ -23,31 +27,14 @@ import { notFound, type Page, render, staffOnly } from '../page.ts';
 
 const timeZone = 'Europe/London';
 
-/** "4 March 2026" in London. */
+/** A date in London as the service writes dates: "Wednesday 4 March 2026". */
 export function londonDate(instant: string | Date): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(new Date(instant));
+  return formatDateOf(instant, timeZone);
 }
 
-/** "4 March 2026 at 10:05am" in London. */
+/** A time in London as the service writes times: "10:05am on Wednesday 4 March 2026". */
 export function londonDateTime(instant: string | Date): string {
-  const date = new Date(instant);
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: 'numeric',
-    minute: '2-digit',
-    hour12: true,
-  }).formatToParts(date);
-  const hour = parts.find((part) => part.type === 'hour')?.value ?? '';
-  const minute = parts.find((part) => part.type === 'minute')?.value ?? '00';
-  const period = (parts.find((part) => part.type === 'dayPeriod')?.value ?? '')
-    .toLowerCase()
-    .replace(/\./g, '');
-  return `${londonDate(date)} at ${hour}:${minute}${period}`;
+  return formatInstant(instant, timeZone);
 }
 
 /** The London calendar date of an instant, YYYY-MM-DD (timetable milestones carry their dates so). */
@@ -299,7 +286,7 @@ export function timelineOf(milestones: readonly Milestone[], now: Date, showDays
       // The partnership's Day numbers, unless the Panel's date pulled the milestones back.
       ...(showDays ? { day: milestone.day } : {}),
       name: milestone.name,
-      date: londonDate(milestone.date),
+      date: formatDate(milestone.date),
       state,
     });
   }
@@ -341,8 +328,94 @@ export function signOffsInWords(view: CaseView, roles: readonly StaffRole[]) {
   };
 }
 
+type SummaryRow = { key: { text: string }; value: { text: string } };
+
+const summaryRow = (key: string, value: string): SummaryRow => ({
+  key: { text: key },
+  value: { text: value },
+});
+
+/** One child as the case page lists them: who, born when, and whether a care leaver. */
+function childCard(child: CaseNotificationView['children'][number], title: string) {
+  const who =
+    child.identity === 'unborn'
+      ? 'Unborn'
+      : child.identity === 'not-yet-identified'
+        ? 'Not yet identified'
+        : (child.name ?? 'Not given');
+  const age = child.ageYears === undefined ? '' : ` (aged ${child.ageYears})`;
+  return {
+    title,
+    rows: [
+      summaryRow('Name', who),
+      summaryRow(
+        'Date of birth',
+        child.dateOfBirth ? formatDate(child.dateOfBirth, { weekday: false }) : `Not known${age}`,
+      ),
+      ...(child.lookedAfter ? [summaryRow('Looked after', 'Yes')] : []),
+      ...(child.careLeaver ? [summaryRow('Care leaver', 'Yes')] : []),
+    ],
+  };
+}
+
+/**
+ * The notification in words for the case page (the page alone: the case's JSON names no child):
+ * the incident, each child, the dates the Secretary of State and Ofsted were told of a
+ * looked-after child's or care leaver's death, and a cross-border case's other local authority.
+ */
+export function notificationInWords(notification: CaseNotificationView | undefined) {
+  if (!notification) return { readable: false as const };
+  const { incident, children } = notification;
+  const rows: SummaryRow[] = [
+    summaryRow(
+      'What happened',
+      `${incident.kind === 'death' ? 'A child died' : 'A child was seriously harmed'} on ${formatDate(incident.occurredOn)}`,
+    ),
+  ];
+  if (notification.lookedAfterOrCareLeaverDeath) {
+    const told = notification.deathNotifications;
+    rows.push(
+      summaryRow(
+        'Secretary of State notified',
+        told ? formatDate(told.secretaryOfStateNotifiedOn) : 'Not recorded',
+      ),
+      summaryRow('Ofsted notified', told ? formatDate(told.ofstedNotifiedOn) : 'Not recorded'),
+    );
+  }
+  const border = notification.crossBorder;
+  if (border) {
+    rows.push(
+      summaryRow('Other local authority', border.otherLocalAuthority),
+      summaryRow(
+        'Its part in the case',
+        border.connection === 'child-lives-there' ? 'The child lives there' : 'The incident happened there',
+      ),
+      summaryRow(
+        'Which partnership leads',
+        border.leadPartnership === 'this'
+          ? 'This partnership leads the review'
+          : `The partnership for ${border.otherLocalAuthority} leads the review`,
+      ),
+    );
+  } else {
+    rows.push(summaryRow('Crosses a local authority border', 'No'));
+  }
+  return {
+    readable: true as const,
+    rows,
+    children: children.map((child, index) =>
+      childCard(child, children.length === 1 ? 'The child' : `Child ${index + 1}`),
+    ),
+  };
+}
+
 /** What the case page shows, from the logic's answer. */
-export function casePageContext(view: CaseView, now: Date, roles: readonly StaffRole[]) {
+export function casePageContext(
+  view: CaseView,
+  now: Date,
+  roles: readonly StaffRole[],
+  notification?: CaseNotificationView,
+) {
   const submitted = [...view.audit].reverse().find((event) => event.action === 'panel.submitted');
   const expiresAt = view.documents[0]?.expiresAt;
   return {
@@ -350,6 +423,7 @@ export function casePageContext(view: CaseView, now: Date, roles: readonly Staff
     status: statusTag(view.status),
     received: londonDateTime(view.receivedAt),
     incidentKind: view.incidentKind === 'death' ? 'Death of a child' : 'Serious harm to a child',
+    notification: notificationInWords(notification),
     timeline: timelineOf(
       view.timetable,
       now,
@@ -419,14 +493,20 @@ const casePage: Page = {
   async handle(request) {
     // Staff pages always have a signed-in person holding one of the page's roles.
     const viewer = request.user ?? { id: '', roles: [] };
+    const caseId = request.params.caseId ?? '';
     let view: CaseView;
+    let notification: CaseNotificationView | undefined;
     try {
-      view = await showCase(request.service, { caseId: request.params.caseId ?? '', viewer });
+      // The notification document is read here, for the page only: the case's JSON names no child.
+      [view, notification] = await Promise.all([
+        showCase(request.service, { caseId, viewer }),
+        showCaseNotification(request.service, { caseId }),
+      ]);
     } catch (error) {
       if (error instanceof NotFoundError) return notFound();
       throw error;
     }
-    const context = casePageContext(view, request.service.clock.now(), viewer.roles);
+    const context = casePageContext(view, request.service.clock.now(), viewer.roles, notification);
     return render('cases/case.njk', { pageTitle: `Case ${view.reference}`, ...context });
   },
 };

@@ -135,7 +135,7 @@ async function caseForDecision(
       result: problemPage(record.caseId, {
         status: 409,
         title: 'Already decided',
-        detail: `The decision on case ${record.reference} was already recorded on ${londonDateTime(record.decision.decidedAt)}. It cannot be recorded again.`,
+        detail: `The decision on case ${record.reference} was already recorded at ${londonDateTime(record.decision.decidedAt)}. It cannot be recorded again.`,
       }),
     };
   }

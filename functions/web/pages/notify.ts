@@ -541,7 +541,7 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
         if (!sentByThisPerson && !request.user?.roles.includes('partnership-team')) return notFound();
         return page('confirmation.njk', request, {
           reference: file.case.reference,
-          receivedOn: formatDate(londonDate(new Date(file.case.receivedAt))),
+          receivedOn: formatDate(londonDate(new Date(file.case.receivedAt)), { weekday: true }),
           dates: timetableDates(file.case.timetable, confirmationMilestones),
           clocks: clocksInWords(clocksOf(file.case.timetable)).sentence,
         });

@@ -172,7 +172,7 @@ async function caseForReply(request: WebRequest): Promise<{ file: CaseFile } | {
       result: problemPage(record.caseId, {
         status: 409,
         title: 'Panel reply already recorded',
-        detail: `The Panel’s reply on case ${record.reference} was already recorded on ${londonDateTime(record.panelReply.recordedAt)}. It cannot be recorded again.`,
+        detail: `The Panel’s reply on case ${record.reference} was already recorded at ${londonDateTime(record.panelReply.recordedAt)}. It cannot be recorded again.`,
       }),
     };
   }

@@ -57,6 +57,7 @@ export class FakeWorkflowFunctions {
   constructor(clock: Clock, plan: { deadlines: PlanTimetableResult; firstDecisionDueAt: string }) {
     this.#clock = clock;
     this.#answers.set('plan-timetable', () => plan.deadlines);
+    this.#answers.set('escalate-missing-decision', () => ({ outcome: 'escalated' }));
     this.#answers.set('schedule-decision-deadline', (payload): ScheduleDecisionDeadlineResult => {
       const attempt = Number(payload.previousAttempt) + 1;
       const dueAt = decisionDueAt(plan.firstDecisionDueAt, attempt);

@@ -121,10 +121,12 @@ export class RapidReviewWorkflow {
     }
   }
 
-  /** What record-decision does once the chair has decided: completes the callback with `{ decidedAt }`. */
+  /** What the last person's change does once the submission is ready: completes the callback with `{ readyAt }`. */
   async recordDecision(taskToken: string): Promise<string> {
     const decidedAt = this.clock.now().toISOString();
-    await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ decidedAt }) }));
+    await this.sfn.send(
+      new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ readyAt: decidedAt }) }),
+    );
     await this.service.whenSettled();
     return decidedAt;
   }

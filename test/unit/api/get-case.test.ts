@@ -129,6 +129,9 @@ describe('get-case: GET /api/cases/{caseId}', () => {
       panelReference: 'PANEL-DEMO-0001',
       workflow: { status: 'RUNNING', currentStep: 'CollateReport' },
     });
+    // The case page reads the child's name from the notification document; the JSON never names a child.
+    expect(JSON.stringify(response.body)).not.toContain('Demo Child One');
+    expect(JSON.stringify(response.body)).not.toContain('2019-05-14');
     const timetable = response.body.timetable as Record<string, unknown>[];
     expect(timetable.map((step) => step.day)).toEqual([1, 7, 10, 11, 12, 14, 15]);
     expect(timetable[2]).toEqual({

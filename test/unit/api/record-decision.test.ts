@@ -7,6 +7,7 @@ import { sampleNotification } from '../../../local/sample-notification.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
 import type { CaseStatus } from '../../../shared/schemas/case.ts';
+import { allPartnersAgreed, RecordingMailer } from '../workflow/workflow-fakes.ts';
 import {
   apiEvent,
   InMemoryCaseStore,
@@ -35,6 +36,22 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
   let sfn: AwsClientStub<SFNClient>;
   let handler: ReturnType<typeof apiHandler>;
   let caseId: string;
+  let mailer: RecordingMailer;
+
+  /** As if every partner had signed off and the report were complete: the decision is all the submission waits for. */
+  async function onlyTheDecisionMissing() {
+    const current = store.caseOf(caseId)!;
+    store.overwriteCase({ ...current, signOffs: allPartnersAgreed });
+    await store.completeReport(
+      { caseId, completedAt: '2026-03-24T15:00:00.000Z', completedBy: 'user-team' },
+      {
+        actor: { kind: 'system', id: 'test' },
+        at: '2026-03-24T15:00:00.000Z',
+        action: 'report.completed',
+        reason: 'r',
+      },
+    );
+  }
 
   async function aCaseWithStatus(status: CaseStatus) {
     const { record, agencies } = openCase({
@@ -65,11 +82,13 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
     const sfnClient = new SFNClient({ region: 'eu-west-2' });
     sfn = mockClient(sfnClient);
     sfn.on(SendTaskSuccessCommand).resolves({});
+    mailer = new RecordingMailer();
     const service = testService({
       store,
       clock: new SettableClock('2026-03-24T15:30:00Z'),
       s3: testS3Client(),
       sfn: sfnClient,
+      mailer,
     });
     handler = apiHandler('record-decision', recordDecisionEndpoints(service));
   });
@@ -92,7 +111,7 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
       }),
     );
 
-  it("records the chair's decision with its audit event and resumes the workflow", async () => {
+  it("records the chair's decision with its audit event and asks the partners to sign it off, the workflow still waiting for them and the report", async () => {
     const response = await decide(aDecision);
 
     expect(response.status).toBe(201);
@@ -109,8 +128,29 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
       actor: { kind: 'staff', id: rrgChair.sub, role: 'rrg-chair' },
       details: { commissionLocalReview: true, recommendNationalReview: false },
     });
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    expect(mailer.sent.map((email) => email.key)).toEqual([`${caseId}:SignOffRequest`]);
+    const [request] = mailer.sent;
+    expect(request?.message.to.sort()).toEqual(
+      [
+        'health-lead@example.org',
+        'la-delegate@example.org',
+        'la-lead@example.org',
+        'police-delegate@example.org',
+        'police-lead@example.org',
+      ].sort(),
+    );
+    expect(request?.message.text).toContain(`/cases/${caseId}/sign-off`);
+  });
+
+  it('resumes the workflow when the decision is the last thing the submission waited for', async () => {
+    await onlyTheDecisionMissing();
+
+    const response = await decide(aDecision);
+
+    expect(response.status).toBe(201);
     expect(sfn.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input)).toEqual([
-      { taskToken: TASK_TOKEN, output: JSON.stringify({ decidedAt: '2026-03-24T15:30:00.000Z' }) },
+      { taskToken: TASK_TOKEN, output: JSON.stringify({ readyAt: '2026-03-24T15:30:00.000Z' }) },
     ]);
   });
 
@@ -146,7 +186,7 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
     expect(second.body.title).toBe('Already decided');
     expect(store.caseOf(caseId)?.decision?.commissionLocalReview).toBe(true);
     expect(store.auditOf(caseId).filter((event) => event.action === 'decision.recorded')).toHaveLength(1);
-    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+    expect(mailer.sent).toHaveLength(1);
   });
 
   it('refuses a decision before the case is waiting for one', async () => {
@@ -167,10 +207,22 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
     expect([unknown.status, malformed.status]).toEqual([404, 404]);
   });
 
-  it('says the decision is saved when the workflow cannot be resumed, logging only the error name', async () => {
+  it('takes a timed-out wait in its stride: the escalation that timed it out finds the submission ready', async () => {
+    await onlyTheDecisionMissing();
     sfn
       .on(SendTaskSuccessCommand)
       .rejects(new TaskTimedOut({ message: `token ${TASK_TOKEN} timed out`, $metadata: {} }));
+
+    const response = await decide(aDecision);
+
+    expect(response.status).toBe(201);
+  });
+
+  it('says the decision is saved when the workflow cannot be resumed, logging only the error name', async () => {
+    await onlyTheDecisionMissing();
+    sfn
+      .on(SendTaskSuccessCommand)
+      .rejects(Object.assign(new Error(`token ${TASK_TOKEN} throttled`), { name: 'ThrottlingException' }));
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
 
     const response = await decide(aDecision);
@@ -182,7 +234,7 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
       decision: { commissionLocalReview: true },
     });
     const logged = errors.mock.calls.map((call) => call.join(' ')).join('\n');
-    expect(logged).toContain('TaskTimedOut');
+    expect(logged).toContain('ThrottlingException');
     expect(logged).not.toContain(TASK_TOKEN);
   });
 

@@ -96,6 +96,16 @@ describe('record-sign-off: POST /api/cases/{caseId}/sign-offs and /sign-offs/res
       mailer,
       profile,
       publicBaseUrl: 'https://reviews.example.org',
+      // No callback is stored on these cases, so the workflow is never reached.
+      workflow: {
+        start: async () => 'started',
+        completeTask: async () => {
+          throw new Error('The workflow is not waiting in these tests');
+        },
+        failTask: async () => {},
+        progress: async () => ({ status: 'RUNNING' }),
+        failedStep: async () => undefined,
+      },
     };
     handler = apiHandler('record-sign-off', recordSignOffEndpoints(service));
   });
@@ -192,6 +202,11 @@ describe('record-sign-off: POST /api/cases/{caseId}/sign-offs and /sign-offs/res
     expect(email?.key).toBe(`sign-off-disagreement/${caseId}/health`);
     expect(email?.message.to).toEqual(['board-chair@example.org']);
     expect(email?.message.subject).toContain(reference);
+    // Like every email, it names its sender: the partnership, and its team's mailbox.
+    expect(email?.message.subject.startsWith(`${profile.partnershipName}: `)).toBe(true);
+    expect(email?.message.text).toContain(
+      `\n\n${profile.partnershipName}\nPartnership team: ${profile.partnershipTeamAddress}\n`,
+    );
     expect(email?.message.text).toContain(`https://reviews.example.org/cases/${caseId}/sign-offs/resolution`);
     expect(email?.message.text).not.toContain('family circumstances');
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { overdueTags, timelineOf } from '../../../functions/web/pages/cases.ts';
@@ -40,11 +40,21 @@ describe('the cases pages', () => {
     authority?: string;
     received?: string[];
     incident?: Partial<ReturnType<typeof sampleNotification>['incident']>;
+    notification?: Partial<ReturnType<typeof sampleNotification>>;
+    /** False: the notification document cannot be read. */
+    notificationReadable?: boolean;
   }) {
     const caseId = randomUUID();
-    const notification = sampleNotification();
+    const notification = sampleNotification(options.notification);
     if (options.authority) notification.notifyingLocalAuthority = options.authority;
     if (options.incident) notification.incident = { ...notification.incident, ...options.incident };
+    // The notification document, as the intake stored it.
+    const stored = s3.on(GetObjectCommand, { Key: `cases/${caseId}/notification.json` });
+    if (options.notificationReadable === false) stored.rejects(new Error('Access denied (test)'));
+    else {
+      const bytes = new TextEncoder().encode(JSON.stringify(notification));
+      stored.resolves({ Body: { transformToByteArray: async () => bytes } } as never);
+    }
     const { record, agencies } = openCase({
       caseId,
       notification,
@@ -124,7 +134,7 @@ describe('the cases pages', () => {
       expect(html).toMatch(/govuk-tag--blue">\s*Awaiting summaries/);
       // On 11 March (Day 6) the next deadline is the Day 7 reminder, Thursday 12 March.
       expect(html).toContain(
-        'Day 7: Reminder to agencies<br><span class="govuk-body-s">12 March 2026</span>',
+        'Day 7: Reminder to agencies<br><span class="govuk-body-s">Thursday 12 March 2026</span>',
       );
     });
 
@@ -251,7 +261,7 @@ describe('the cases pages', () => {
       expect(html).toMatch(/Police[\s\S]*?govuk-tag--green">\s*Received/);
       expect(html).toMatch(/Health[\s\S]*?govuk-tag--blue">\s*Requested/);
       expect(html).toMatch(
-        /<td class="govuk-table__cell">4 March 2026 at 10:00am<\/td>\s*<td class="govuk-table__cell">Notifier \(user-notifier-demo\)<\/td>\s*<td class="govuk-table__cell">Case opened<\/td>/,
+        /<td class="govuk-table__cell">10am on Wednesday 4 March 2026<\/td>\s*<td class="govuk-table__cell">Notifier \(user-notifier-demo\)<\/td>\s*<td class="govuk-table__cell">Case opened<\/td>/,
       );
       expect(html).not.toContain('Record the decision');
     });
@@ -370,7 +380,7 @@ describe('the cases pages', () => {
       const html = String((await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }))).body);
 
       expect(html).toMatch(
-        /Health[\s\S]*?The last file they sent \(10 March 2026\) was refused: A virus check found a threat in the file\./,
+        /Health[\s\S]*?The last file they sent \(Tuesday 10 March 2026\) was refused: A virus check found a threat in the file\./,
       );
     });
 
@@ -411,7 +421,7 @@ describe('the cases pages', () => {
 
       // Assess
       expect(String(result.body)).toMatch(
-        /govuk-notification-banner--success[\s\S]*Outcome sent to the Panel on 24 March 2026/,
+        /govuk-notification-banner--success[\s\S]*Outcome sent to the Panel on Tuesday 24 March 2026/,
       );
     });
 
@@ -481,7 +491,7 @@ describe('the cases pages', () => {
         expect(section).toContain('27 March 2026');
         expect(section).toContain('A second &lt;line&gt;.');
         expect(section).toContain('app-preserve-lines');
-        expect(section).toContain('30 March 2026 at 11:00am by Case Officer (demo)');
+        expect(section).toContain('11am on Monday 30 March 2026 by Case Officer (demo)');
         expect(html).not.toContain(`href="/cases/${caseId}/panel-reply"`);
       });
 
@@ -525,6 +535,136 @@ describe('the cases pages', () => {
       // Assess
       expect(result.statusCode).toBe(403);
     });
+
+    describe('the notification (issue 9 part 3)', () => {
+      /** The rows of the page's "The notification" section, as key and value text. */
+      function notificationSection(html: string): string {
+        const start = html.indexOf('id="the-notification"');
+        const end = html.indexOf('When the review is due');
+        return unescaped(html.slice(start, end))
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ');
+      }
+
+      it('names a named child, their date of birth and the incident, and says the case crosses no border', async () => {
+        // Prepare
+        const { caseId } = await aCase({ status: 'awaiting-summaries' });
+        const browser = signedIn(testUser('rrg-member'));
+
+        // Act
+        const result = await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }));
+
+        // Assess
+        expect(result.statusCode).toBe(200);
+        const section = notificationSection(String(result.body));
+        expect(section).toContain('What happened A child was seriously harmed on Monday 2 March 2026');
+        expect(section).toContain('The child');
+        expect(section).toContain('Name Demo Child One');
+        expect(section).toContain('Date of birth 14 May 2019');
+        expect(section).toContain('Crosses a local authority border No');
+        expect(section).not.toContain('Care leaver');
+        expect(section).not.toContain('Secretary of State');
+      });
+
+      it('shows an unborn child, a child not yet identified and a care leaver, the dates the Secretary of State and Ofsted were told of the death, and the other local authority', async () => {
+        // Prepare: invented children; the care leaver (aged 22) was looked after as a child.
+        const { caseId } = await aCase({
+          status: 'awaiting-summaries',
+          incident: { kind: 'death' },
+          notification: {
+            children: [
+              { identity: 'unborn', sex: 'not-known', ethnicity: 'Not recorded (demo)', lookedAfter: false },
+              {
+                identity: 'not-yet-identified',
+                ageYears: 15,
+                sex: 'male',
+                ethnicity: 'Not recorded (demo)',
+                lookedAfter: false,
+              },
+              {
+                name: 'Invented Young Person (demo)',
+                dateOfBirth: '2003-11-20',
+                sex: 'female',
+                ethnicity: 'Not recorded (demo)',
+                lookedAfter: false,
+                careLeaver: true,
+              },
+            ],
+            deathNotifications: { secretaryOfStateNotifiedOn: '2026-03-03', ofstedNotifiedOn: '2026-03-04' },
+            crossBorder: {
+              otherLocalAuthority: 'Otherplace Borough Council (demo)',
+              connection: 'incident-happened-there',
+              leadPartnership: 'other',
+            },
+          },
+        });
+        const browser = signedIn(testUser('rrg-chair'));
+
+        // Act
+        const result = await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }));
+
+        // Assess
+        expect(result.statusCode).toBe(200);
+        const section = notificationSection(String(result.body));
+        expect(section).toContain('What happened A child died on Monday 2 March 2026');
+        expect(section).toMatch(/Child 1 .*Name Unborn Date of birth Not known .*Child 2/);
+        expect(section).toMatch(
+          /Child 2 .*Name Not yet identified Date of birth Not known \(aged 15\) .*Child 3/,
+        );
+        expect(section).toMatch(
+          /Child 3 .*Name Invented Young Person \(demo\) Date of birth 20 November 2003 Care leaver Yes/,
+        );
+        expect(section).toContain('Secretary of State notified Tuesday 3 March 2026');
+        expect(section).toContain('Ofsted notified Wednesday 4 March 2026');
+        expect(section).toContain('Other local authority Otherplace Borough Council (demo)');
+        expect(section).toContain('Its part in the case The incident happened there');
+        expect(section).toContain(
+          'Which partnership leads The partnership for Otherplace Borough Council (demo) leads the review',
+        );
+      });
+
+      it('says when this partnership leads a case where the child lives in another area', async () => {
+        // Prepare
+        const { caseId } = await aCase({
+          status: 'awaiting-summaries',
+          notification: {
+            crossBorder: {
+              otherLocalAuthority: 'Otherplace Borough Council (demo)',
+              connection: 'child-lives-there',
+              leadPartnership: 'this',
+            },
+          },
+        });
+        const browser = signedIn(testUser('partnership-team'));
+
+        // Act
+        const result = await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }));
+
+        // Assess
+        const section = notificationSection(String(result.body));
+        expect(section).toContain('Its part in the case The child lives there');
+        expect(section).toContain('Which partnership leads This partnership leads the review');
+      });
+
+      it('still shows the case when the notification document cannot be read, and says so', async () => {
+        // Prepare
+        const { caseId, reference } = await aCase({
+          status: 'awaiting-summaries',
+          notificationReadable: false,
+        });
+        const browser = signedIn(testUser('partnership-team'));
+
+        // Act
+        const result = await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }));
+
+        // Assess
+        expect(result.statusCode).toBe(200);
+        const html = String(result.body);
+        expect(html).toContain(`Case ${reference}`);
+        expect(notificationSection(html)).toContain('The notification could not be read.');
+        expect(html).not.toContain('Demo Child One');
+      });
+    });
   });
 
   describe('the rules behind the tags and the timeline', () => {
@@ -562,7 +702,7 @@ describe('the cases pages', () => {
     it('puts today after the last milestone once the timetable is over', () => {
       const entries = timelineOf(record.timetable.milestones, new Date('2026-04-01T10:00:00Z'));
 
-      expect(entries.at(-1)).toMatchObject({ kind: 'today', date: '1 April 2026' });
+      expect(entries.at(-1)).toMatchObject({ kind: 'today', date: 'Wednesday 1 April 2026' });
       expect(entries.slice(0, -1).every((entry) => entry.state === 'done')).toBe(true);
     });
   });

@@ -5,6 +5,7 @@ import { sampleNotification } from '../../../local/sample-notification.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import type { CaseStatus } from '../../../shared/schemas/case.ts';
 import { InMemoryCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
+import { RecordingMailer } from '../workflow/workflow-fakes.ts';
 import { signedIn, testUser, testWebApp, webEvent } from './support/web-fixtures.ts';
 
 const workflow = { kind: 'system', id: 'rapid-review-workflow' } as const;
@@ -55,6 +56,7 @@ describe('the decision pages', () => {
       store,
       clock: new SettableClock('2026-03-23T15:30:00Z'),
       s3: testS3Client(),
+      mailer: new RecordingMailer(),
     });
     app = testWebApp(pages, { service });
     caseId = await aCaseWithStatus('awaiting-decision');

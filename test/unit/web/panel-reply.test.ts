@@ -183,7 +183,7 @@ describe("the Panel's reply pages", () => {
     expect(confirmation.statusCode).toBe(200);
     const html = String(confirmation.body);
     expect(html).toContain('Panel reply recorded');
-    expect(html).toContain('30 March 2026 at 11:00am');
+    expect(html).toContain('11am on Monday 30 March 2026');
     expect(html).toContain('The partnership’s Executive Board has been emailed');
     expect(html).toContain('marked as a local review to commission');
   });

@@ -2,7 +2,13 @@ import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { awaitDecision } from '../../../shared/use-cases/await-decision.ts';
-import { fakeService, openSampleCase, PUBLIC_BASE_URL, sampleDecision } from './workflow-fakes.ts';
+import {
+  fakeService,
+  makeReadyToSubmit,
+  openSampleCase,
+  PUBLIC_BASE_URL,
+  sampleDecision,
+} from './workflow-fakes.ts';
 
 const sfn = new SFNClient({ region: 'eu-west-2' });
 const sfnMock = mockClient(sfn);
@@ -28,7 +34,7 @@ describe('await-decision', () => {
     expect(await cases.getDecisionToken(record.caseId)).toEqual({ taskToken: TOKEN, attempt: 1 });
     expect(mailer.sent.map((email) => email.key)).toEqual([`${record.caseId}:AwaitDecision:1`]);
     const [request] = mailer.to('rrg-chair@example.org');
-    expect(request?.text).toContain('by 17:00 on Tuesday 24 March 2026 (UK time)');
+    expect(request?.text).toContain('by 5pm on Tuesday 24 March 2026');
     expect(request?.text).toContain(`${PUBLIC_BASE_URL}/cases/${record.caseId}`);
     expect(request?.text).not.toContain(TOKEN);
     expect(sfnMock.calls()).toHaveLength(0);
@@ -82,49 +88,68 @@ describe('await-decision', () => {
     expect(request?.text).not.toMatch(/statutory|clinical commissioning|\bCCGs?\b/i);
   });
 
-  it('asks the chair once per wait, however often it runs', async () => {
+  it('asks the chair once, on the first wait, however often it runs: later waits follow an escalation, which chases', async () => {
     const { service, mailer, record } = await aCaseAwaitingDecision();
 
     await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 1 });
     await awaitDecision(service, { caseId: record.caseId, taskToken: `${TOKEN}-retry`, attempt: 1 });
     await awaitDecision(service, { caseId: record.caseId, taskToken: `${TOKEN}-2`, attempt: 2 });
 
-    expect(mailer.sent.map((email) => email.key)).toEqual([
-      `${record.caseId}:AwaitDecision:1`,
-      `${record.caseId}:AwaitDecision:2`,
-    ]);
+    expect(mailer.sent.map((email) => email.key)).toEqual([`${record.caseId}:AwaitDecision:1`]);
   });
 
-  it('completes the wait at once when the decision was recorded while the token was being replaced', async () => {
+  it('asks nobody once the decision is in, while the sign-offs or the report are still awaited', async () => {
+    const { service, mailer, record } = await aCaseAwaitingDecision({
+      status: 'decided',
+      decision: sampleDecision,
+    });
+
+    const result = await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 1 });
+
+    expect(result.outcome).toBe('waiting');
+    expect(mailer.sent).toEqual([]);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  it('completes the wait at once when the submission became ready while the token was being replaced', async () => {
     const { service, cases, mailer, record } = await aCaseAwaitingDecision({
       status: 'decided',
       decision: sampleDecision,
     });
+    await makeReadyToSubmit(cases, record.caseId);
     sfnMock.on(SendTaskSuccessCommand).resolves({});
 
     const result = await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 2 });
 
-    expect(result.outcome).toBe('already-decided');
+    expect(result.outcome).toBe('already-ready');
     expect(sfnMock.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input)).toEqual([
-      { taskToken: TOKEN, output: JSON.stringify({ decidedAt: '2026-03-23T15:00:00Z' }) },
+      { taskToken: TOKEN, output: JSON.stringify({ readyAt: '2026-03-19T09:00:20.000Z' }) },
     ]);
     expect(await cases.getDecisionToken(record.caseId)).toEqual({ taskToken: TOKEN, attempt: 2 });
     expect(mailer.sent).toEqual([]);
   });
 
-  it('accepts that the task was already closed by the decision itself', async () => {
-    const { service, record } = await aCaseAwaitingDecision({ status: 'decided', decision: sampleDecision });
+  it('accepts that the task was already closed by the change that made the submission ready', async () => {
+    const { service, cases, record } = await aCaseAwaitingDecision({
+      status: 'decided',
+      decision: sampleDecision,
+    });
+    await makeReadyToSubmit(cases, record.caseId);
     sfnMock
       .on(SendTaskSuccessCommand)
       .rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
 
     const result = await awaitDecision(service, { caseId: record.caseId, taskToken: TOKEN, attempt: 2 });
 
-    expect(result.outcome).toBe('already-decided');
+    expect(result.outcome).toBe('already-ready');
   });
 
   it('lets any other failure to complete the task fail the step', async () => {
-    const { service, record } = await aCaseAwaitingDecision({ status: 'decided', decision: sampleDecision });
+    const { service, cases, record } = await aCaseAwaitingDecision({
+      status: 'decided',
+      decision: sampleDecision,
+    });
+    await makeReadyToSubmit(cases, record.caseId);
     sfnMock
       .on(SendTaskSuccessCommand)
       .rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));

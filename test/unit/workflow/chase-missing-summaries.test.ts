@@ -27,7 +27,7 @@ describe('chase-missing-summaries (reminder day)', () => {
     ]);
     const health = mailer.to('spoc.health@example.org')[0]!;
     expect(health.subject).toContain('reminder');
-    expect(health.text).toContain('due by 17:00 on Tuesday 17 March 2026 (UK time)');
+    expect(health.text).toContain('due by 5pm on Tuesday 17 March 2026');
     const file = await cases.getCaseFile(record.caseId);
     expect(file.agencies.map((agency) => [agency.agencyId, agency.status, agency.remindedAt])).toEqual([
       ['childrens-social-care', 'reminded', '2026-03-12T09:00:02.000Z'],

@@ -32,7 +32,7 @@ describe('check-returns (Day 10 deadline)', () => {
     const [police] = mailer.to('spoc.police@example.org');
     expect(police?.cc).toEqual(['police-lead@example.org', 'partnership-team@example.org']);
     expect(police?.text).toContain('Police Strategic Lead (test)');
-    expect(police?.text).toContain('was due by 17:00 on Tuesday 17 March 2026 (UK time)');
+    expect(police?.text).toContain('was due by 5pm on Tuesday 17 March 2026');
     const [socialCare] = mailer.to('spoc.social-care@example.org');
     expect(socialCare?.cc).toEqual(['partnership-team@example.org']);
     expect(socialCare?.subject).toContain('overdue');
@@ -53,7 +53,7 @@ describe('check-returns (Day 10 deadline)', () => {
     const police = file.audit.find((event) => event.eventId === `${record.caseId}:CheckReturns:police`);
     expect(police).toMatchObject({ action: 'agency.escalated', actor: { kind: 'system' } });
     expect(police?.reason).toBe(
-      'No summary from Police by the Day 10 deadline, 17:00 on Tuesday 17 March 2026 (UK time); escalated to the agency and its strategic safeguarding lead and the partnership team',
+      'No summary from Police by the Day 10 deadline, 5pm on Tuesday 17 March 2026; escalated to the agency and its strategic safeguarding lead and the partnership team',
     );
     expect(police?.details).toMatchObject({ agencyId: 'police', strategicLeadCopied: true });
   });

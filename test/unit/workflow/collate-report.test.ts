@@ -58,8 +58,8 @@ describe('collate-report (Day 11)', () => {
     ]) {
       expect(text).toContain(expected);
     }
-    expect(text).toMatch(/Health\nReceived on time\n16 March 2026, 09:30/);
-    expect(text).toMatch(/Police\nReceived late\n18 March 2026, 08:15/);
+    expect(text).toMatch(/Health\nReceived on time\n9:30am on Monday 16 March\s2026/);
+    expect(text).toMatch(/Police\nReceived late\n8:15am on Wednesday 18\sMarch 2026/);
     expect(text).toMatch(/Education\nMissing \(escalated\)/);
     expect(text).toMatch(/Children's Social Care\nMissing/);
   });

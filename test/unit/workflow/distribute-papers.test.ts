@@ -31,7 +31,7 @@ describe('distribute-papers (Day 12)', () => {
     expect(member?.text).toContain(
       `https://documents.example.org/case-documents-test/cases/${record.caseId}/collated-report.pdf`,
     );
-    expect(member?.text).toContain('stops working at 09:00 on Thursday 26 March 2026 (UK time)');
+    expect(member?.text).toContain('stops working at 9am on Thursday 26 March 2026');
     expect(member?.text).toContain(`${PUBLIC_BASE_URL}/cases/${record.caseId}`);
     expect(member?.subject).toContain('meeting Monday 23 March 2026');
   });

@@ -26,7 +26,7 @@ describe('request-agency-summaries (Day 1)', () => {
     expect(police?.subject).toContain(testProfile.partnershipName);
     expect(police?.subject).toContain(record.reference);
     expect(police?.text).toContain('Initial Scoping and Information Sharing template');
-    expect(police?.text).toContain('17:00 on Tuesday 17 March 2026 (UK time)');
+    expect(police?.text).toContain('5pm on Tuesday 17 March 2026');
     expect(police?.text).toMatch(linkPattern);
     expect(police?.cc).toBeUndefined();
   });

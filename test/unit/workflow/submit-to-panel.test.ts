@@ -7,9 +7,16 @@ import { completeReport, saveReportSection } from '../../../shared/use-cases/rap
 import { submitToPanel } from '../../../shared/use-cases/submit-to-panel.ts';
 import { collatedReportPdf } from '../../../shared/workflow/papers.ts';
 import { pdfText } from './pdf-text.ts';
-import { childNames, fakeService, openSampleCase, sampleDecision, testProfile } from './workflow-fakes.ts';
+import {
+  childNames,
+  fakeService,
+  makeReadyToSubmit,
+  openSampleCase,
+  sampleDecision,
+  testProfile,
+} from './workflow-fakes.ts';
 
-/** Invented sign-offs: the police partner disagrees, with reasons. */
+/** Invented sign-offs; in `dissent` the police partner disagrees, with reasons. */
 const agreed = (partner: SignOff['partner'], name: string, signedAt: string): SignOff => ({
   partner,
   agrees: true,
@@ -27,17 +34,32 @@ const dissent: SignOff = {
 };
 
 describe('submit-to-panel (Day 15)', () => {
-  async function aDecidedCase(notification = sampleNotification(), changes: Partial<CaseRecord> = {}) {
+  /**
+   * A decided case made ready to submit (every partner agreeing, the report complete), then
+   * `changes` applied. Its rapid review report is written and marked complete through the use case,
+   * which files its PDF and Word copy, unless `report` is 'not-on-file': then the report is marked
+   * complete with no document filed, as for a case completed before reports were filed.
+   */
+  async function aDecidedCase(
+    notification = sampleNotification(),
+    changes: Partial<CaseRecord> = {},
+    options: { report?: 'filed' | 'not-on-file' } = {},
+  ) {
     const fakes = fakeService('2026-03-23T15:00:03Z');
-    const record = await openSampleCase(fakes.cases, {
+    const opened = await openSampleCase(fakes.cases, {
       notification,
-      changes: { status: 'decided', decision: sampleDecision, ...changes },
+      changes: { status: 'decided', decision: sampleDecision },
     });
     await fakes.documents.put(
-      record.notificationDocumentKey,
+      opened.notificationDocumentKey,
       JSON.stringify(notification),
       'application/json',
     );
+    const filedReport =
+      options.report === 'not-on-file' ? undefined : await completeTheReport(fakes, opened.caseId);
+    await makeReadyToSubmit(fakes.cases, opened.caseId);
+    fakes.cases.overwriteCase({ ...(await fakes.cases.getCase(opened.caseId))!, ...changes });
+    const record = (await fakes.cases.getCase(opened.caseId))!;
     const { agencies } = await fakes.cases.getCaseFile(record.caseId);
     const report = await collatedReportPdf(record, agencies, {
       partnershipName: testProfile.partnershipName,
@@ -45,21 +67,21 @@ describe('submit-to-panel (Day 15)', () => {
       now: new Date('2026-03-18T09:00:04Z'),
     });
     await fakes.documents.put(`cases/${record.caseId}/collated-report.pdf`, report, 'application/pdf');
-    return { ...fakes, record, report };
+    return { ...fakes, record, report, filedReport };
   }
 
   /** The partnership team writes every section of the rapid review report and marks it complete, which files its PDF and Word copy. */
-  async function completeTheReport(fakes: Awaited<ReturnType<typeof aDecidedCase>>) {
+  async function completeTheReport(fakes: ReturnType<typeof fakeService>, caseId: string) {
     const author = { id: 'user-team-test', roles: ['partnership-team'] as const, name: 'Team Person (demo)' };
     for (const section of reportSectionKeys) {
       await saveReportSection(fakes.service, {
-        caseId: fakes.record.caseId,
+        caseId,
         section,
         body: { text: `Invented text for ${section} (demo).` },
         author,
       });
     }
-    const { documents } = await completeReport(fakes.service, { caseId: fakes.record.caseId, author });
+    const { documents } = await completeReport(fakes.service, { caseId, author });
     return {
       pdf: fakes.documents.objects.get(documents.pdf)!.body as Uint8Array,
       docx: fakes.documents.objects.get(documents.docx)!.body as Uint8Array,
@@ -86,7 +108,7 @@ describe('submit-to-panel (Day 15)', () => {
   it('sends one email, to the Panel mailbox only, with the covering letter, the decision and the rapid review report (PDF and Word) in place of the collated report', async () => {
     const fakes = await aDecidedCase();
     const { service, mailer, record } = fakes;
-    const report = await completeTheReport(fakes);
+    const report = fakes.filedReport!;
 
     await submitToPanel(service, { caseId: record.caseId });
 
@@ -123,16 +145,9 @@ describe('submit-to-panel (Day 15)', () => {
     });
   });
 
-  it('sends the collated report when the rapid review report was never completed, and says so in the letter and the audit', async () => {
-    const fakes = await aDecidedCase();
+  it('sends the collated report when no rapid review report is on file, and says so in the letter and the audit', async () => {
+    const fakes = await aDecidedCase(sampleNotification(), {}, { report: 'not-on-file' });
     const { service, mailer, record, report } = fakes;
-    // Sections drafted but the report never marked complete: it is not the finished report.
-    await saveReportSection(service, {
-      caseId: record.caseId,
-      section: reportSectionKeys[0]!,
-      body: { text: 'Invented draft (demo).' },
-      author: { id: 'user-team-test', roles: ['partnership-team'] },
-    });
 
     await submitToPanel(service, { caseId: record.caseId });
 
@@ -147,22 +162,20 @@ describe('submit-to-panel (Day 15)', () => {
     }
     expect(message?.attachments?.[2]?.content).toEqual(report);
     expect((await textsOf(message))['covering-letter']).toContain(
-      'The collated report of the agency summaries (the rapid review report was not complete when this was sent)',
+      'The collated report of the agency summaries (the rapid review report was not on file when this was sent)',
     );
     expect(
       fakes.cases.auditOf(record.caseId).find((event) => event.action === 'panel.submitted'),
     ).toMatchObject({
       reason: expect.stringContaining(
-        'the rapid review report was not complete, so the collated report went in its place',
+        'the rapid review report was not on file, so the collated report went in its place',
       ),
       details: { attachments: 3, report: 'collated-report' },
     });
   });
 
   it('puts the decisions, reasons and references in the letter and the decision, and no child in them or the email', async () => {
-    const fakes = await aDecidedCase();
-    const { service, mailer, record } = fakes;
-    await completeTheReport(fakes);
+    const { service, mailer, record } = await aDecidedCase();
 
     await submitToPanel(service, { caseId: record.caseId });
 
@@ -178,7 +191,7 @@ describe('submit-to-panel (Day 15)', () => {
     expect(decision).toContain('does not recommend a national review');
     expect(decision).toContain('multi-agency information sharing');
     expect(decision).toContain('the learning is local to the partnership');
-    expect(decision).toContain('15:00 on Monday 23 March 2026 (UK time)');
+    expect(decision).toContain('3pm on Monday 23 March 2026');
     for (const text of [letter, decision, mailer.sent[0]?.message.text]) {
       for (const name of childNames()) expect(text).not.toContain(name);
     }
@@ -211,13 +224,22 @@ describe('submit-to-panel (Day 15)', () => {
     }
   });
 
-  it("prints each partner's sign-off by name and date, and a dissent with its reasons, with no one's internal id", async () => {
+  const resolution: NonNullable<CaseRecord['signOffResolution']> = {
+    outcome: 'decision-stands',
+    reasons: 'Invented resolution: the learning on information sharing is worth a local review.',
+    resolvedAt: '2026-03-25T09:30:00Z',
+    resolvedBy: 'user-board-chair-test',
+    resolvedByName: 'Board Chair (demo)',
+  };
+
+  it("prints each partner's sign-off by name and date, a dissent with its reasons and the Executive Board chair's resolution, with no one's internal id", async () => {
     const { service, mailer, record } = await aDecidedCase(sampleNotification(), {
       signOffs: [
         agreed('local-authority', 'Council Partner (demo)', '2026-03-23T16:00:00Z'),
         dissent,
         agreed('health', 'Health Partner (demo)', '2026-03-24T11:00:00Z'),
       ],
+      signOffResolution: resolution,
     });
 
     await submitToPanel(service, { caseId: record.caseId });
@@ -233,33 +255,19 @@ describe('submit-to-panel (Day 15)', () => {
       'Integrated care board Signed off by Health Partner (demo) Signed off on Tuesday 24 March 2026 Answer Agrees with the decision',
     );
     expect(decision).toContain(
-      'A safeguarding partner disagrees, and the chair of the Executive Board has not yet resolved it.',
-    );
-    expect(letter).toContain(
-      "The safeguarding partners' sign-off was not complete when these papers were sent.",
+      "The Executive Board chair's resolution Outcome The chair's decision stands Resolved by Board Chair (demo) Resolved on Wednesday 25 March 2026 Reasons: Invented resolution: the learning on information sharing is worth a local review.",
     );
     for (const text of [decision, letter]) {
+      expect(text).toContain(
+        "A safeguarding partner disagreed with the decision, and the chair of the Executive Board resolved it: the chair's decision stands.",
+      );
       expect(text).not.toMatch(/user-/);
       expect(text).not.toContain('Recorded by');
     }
   });
 
-  it("prints the Executive Board chair's resolution of a dissent, and all three partners agreeing", async () => {
-    const resolved = await aDecidedCase(sampleNotification(), {
-      signOffs: [
-        agreed('local-authority', 'Council Partner (demo)', '2026-03-23T16:00:00Z'),
-        dissent,
-        agreed('health', 'Health Partner (demo)', '2026-03-24T11:00:00Z'),
-      ],
-      signOffResolution: {
-        outcome: 'decision-stands',
-        reasons: 'Invented resolution: the learning on information sharing is worth a local review.',
-        resolvedAt: '2026-03-25T09:30:00Z',
-        resolvedBy: 'user-board-chair-test',
-        resolvedByName: 'Board Chair (demo)',
-      },
-    });
-    const allAgree = await aDecidedCase(sampleNotification(), {
+  it('says when all three partners agree, and prints no resolution', async () => {
+    const { service, mailer, record } = await aDecidedCase(sampleNotification(), {
       signOffs: [
         agreed('local-authority', 'Council Partner (demo)', '2026-03-23T16:00:00Z'),
         agreed('police', 'Police Partner (demo)', '2026-03-23T16:30:00Z'),
@@ -267,22 +275,17 @@ describe('submit-to-panel (Day 15)', () => {
       ],
     });
 
-    await submitToPanel(resolved.service, { caseId: resolved.record.caseId });
-    await submitToPanel(allAgree.service, { caseId: allAgree.record.caseId });
+    await submitToPanel(service, { caseId: record.caseId });
 
-    const resolvedTexts = await textsOf(resolved.mailer.sent[0]?.message);
-    expect(resolvedTexts.decision).toContain(
-      "The Executive Board chair's resolution Outcome The chair's decision stands Resolved by Board Chair (demo) Resolved on Wednesday 25 March 2026 Reasons: Invented resolution: the learning on information sharing is worth a local review.",
+    const { decision, 'covering-letter': letter } = await textsOf(mailer.sent[0]?.message);
+    expect(decision).toContain(
+      'Chief officer of police Signed off by Police Partner (demo) Signed off on Monday 23 March 2026 Answer Agrees with the decision',
     );
-    expect(resolvedTexts['covering-letter']).toContain(
-      "A safeguarding partner disagreed with the decision, and the chair of the Executive Board resolved it: the chair's decision stands.",
-    );
-    expect(resolvedTexts.decision).not.toContain('user-board-chair-test');
-    const allAgreeTexts = await textsOf(allAgree.mailer.sent[0]?.message);
-    expect(allAgreeTexts.decision).toContain(
-      'All three safeguarding partners signed off the decision and agree with it.',
-    );
-    expect(allAgreeTexts.decision).not.toContain("The Executive Board chair's resolution");
+    for (const text of [decision, letter]) {
+      expect(text).toContain('All three safeguarding partners signed off the decision and agree with it.');
+    }
+    expect(decision).not.toContain('Reasons for disagreeing');
+    expect(decision).not.toContain("The Executive Board chair's resolution");
   });
 
   it('says in the letter and the email that a late review is late, since when in working days (bank holidays skipped), and why', async () => {
@@ -388,11 +391,7 @@ describe('submit-to-panel (Day 15)', () => {
     await submitToPanel(service, { caseId: record.caseId });
 
     const message = mailer.sent[0]?.message;
-    const [letter, decision, report] = await Promise.all(
-      (message?.attachments ?? []).map(async (attachment) =>
-        (await pdfText(attachment.content)).replace(/\s+/g, ' '),
-      ),
-    );
+    const { 'covering-letter': letter, decision, 'rapid-review-report': report } = await textsOf(message);
     expect(letter).toContain(
       "The 15 working days are the Panel's expectation, not a statute. Days 1 to 15 are the partnership's own plan for meeting it.",
     );
@@ -412,7 +411,7 @@ describe('submit-to-panel (Day 15)', () => {
     expect(file.case.status).toBe('submitted-to-panel');
     expect(file.audit.find((event) => event.action === 'panel.submitted')).toMatchObject({
       eventId: `${record.caseId}:SubmitToPanel`,
-      details: { messageId: 'message-1', attachments: 3 },
+      details: { messageId: 'message-1', attachments: 4 },
     });
   });
 

@@ -151,10 +151,24 @@ export const testProfile: PartnershipProfile = partnershipProfile.parse({
       { name: 'Chair Person (test)', email: 'RRG-Chair@example.org' },
     ],
   },
+  safeguardingPartners: {
+    'local-authority': { lead: { name: 'LA Lead (test)', email: 'la-lead@example.org' } },
+    police: { lead: { name: 'Police Partner Lead (test)', email: 'police-partner-lead@example.org' } },
+    health: {
+      lead: { name: 'Health Lead (test)', email: 'health-lead@example.org' },
+      delegates: [{ name: 'Health Delegate (test)', email: 'health-delegate@example.org' }],
+    },
+  },
   agencyStrategicLeads: {
     Police: { name: 'Police Strategic Lead (test)', email: 'police-lead@example.org' },
   },
 });
+
+/** The test partnership with an Executive Board chair (invented). */
+export const testProfileWithBoard: PartnershipProfile = {
+  ...testProfile,
+  executiveBoard: { name: 'Board Chair (test)', email: 'executive-board@example.org' },
+};
 
 export const PUBLIC_BASE_URL = 'https://rapid-review.example.org';
 
@@ -237,6 +251,43 @@ export async function setAgency(
   const current = agencies.find((agency) => agency.agencyId === agencyId);
   if (!current) throw new Error(`No agency ${agencyId} on case ${caseId}`);
   cases.overwriteAgencyRequest({ ...current, ...changes });
+}
+
+/** Three agreeing sign-offs (invented partners' people), as if every partner had signed the decision off. */
+export const allPartnersAgreed: NonNullable<CaseRecord['signOffs']> = (
+  ['local-authority', 'police', 'health'] as const
+).map((partner) => ({
+  partner,
+  agrees: true,
+  signedAt: '2026-03-23T14:00:00.000Z',
+  signedBy: `user-${partner}-test`,
+  signedByName: `${partner} partner (test)`,
+}));
+
+/**
+ * Makes a case ready to go to the Panel, as if people had finished their parts: the chair's
+ * decision (when it has none), every partner's sign-off and the completed report.
+ */
+export async function makeReadyToSubmit(cases: InMemoryCaseStore, caseId: string): Promise<CaseRecord> {
+  const current = (await cases.getCase(caseId))!;
+  cases.overwriteCase({
+    ...current,
+    decision: current.decision ?? sampleDecision,
+    signOffs: allPartnersAgreed,
+  });
+  const report = await cases.getReport(caseId);
+  if (!report.completion) {
+    await cases.completeReport(
+      { caseId, completedAt: '2026-03-23T14:30:00.000Z', completedBy: 'user-team-test' },
+      {
+        actor: { kind: 'system', id: 'test' },
+        at: '2026-03-23T14:30:00.000Z',
+        action: 'report.completed',
+        reason: 'The report was completed (test)',
+      },
+    );
+  }
+  return (await cases.getCase(caseId))!;
 }
 
 /** Every agency of the case as requested on Day 1. */

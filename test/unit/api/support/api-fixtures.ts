@@ -23,8 +23,8 @@ export const DOCUMENT_BUCKET = 'case-documents-test';
 export const UPLOAD_BUCKET = 'agency-uploads-test';
 export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-2:111122223333:stateMachine:RapidReview';
 
-/** An invented partnership; every address is under example.org. */
-export const testProfile: PartnershipProfile = partnershipProfile.parse({
+/** An invented partnership, with its three partners (invented people) and an Executive Board chair; every address is under example.org. */
+export const testProfileWithPartners: PartnershipProfile = partnershipProfile.parse({
   partnershipName: 'Exampleshire Safeguarding Children Partnership (demo)',
   senderAddress: 'reviews@example.org',
   panelMailbox: 'panel@example.org',
@@ -33,11 +33,6 @@ export const testProfile: PartnershipProfile = partnershipProfile.parse({
     chair: { name: 'Chair Person (demo)', email: 'rrg-chair@example.org' },
     members: [{ name: 'Member Person (demo)', email: 'rrg-member@example.org' }],
   },
-});
-
-/** The test profile with its three partners (invented people) and an Executive Board chair. */
-export const testProfileWithPartners: PartnershipProfile = partnershipProfile.parse({
-  ...testProfile,
   executiveBoard: { name: 'Board Chair (demo)', email: 'board-chair@example.org' },
   safeguardingPartners: {
     'local-authority': {
@@ -53,6 +48,9 @@ export const testProfileWithPartners: PartnershipProfile = partnershipProfile.pa
     },
   },
 });
+
+/** The same invented partnership (every profile names its safeguarding partners). */
+export const testProfile: PartnershipProfile = testProfileWithPartners;
 
 /** A clock the test moves by hand. */
 export class SettableClock implements Clock {

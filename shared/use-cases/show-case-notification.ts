@@ -1,0 +1,80 @@
+import { NotFoundError } from '../errors.ts';
+import { logWarning } from '../log.ts';
+import {
+  type CrossBorder,
+  crossBorder,
+  type DeathNotifications,
+  deathNotifications,
+  isLookedAfterOrCareLeaverDeath,
+  type NotifiedChild,
+  notifiedChild,
+} from '../schemas/notification.ts';
+import { caseId as caseIdSchema, isoDate } from '../schemas/primitives.ts';
+import * as z from '../schemas/zod.ts';
+import type { Service } from '../service.ts';
+
+/** What reading a case's notification touches. */
+export type ShowCaseNotificationPorts = Pick<Service, 'cases' | 'documents'>;
+
+/**
+ * What kind of notification a case came from, as the staff who may open the case read it on its
+ * page: each child (a name only here, never in the case's JSON), the incident, the dates the
+ * Secretary of State and Ofsted were told of a looked-after child's or care leaver's death, and a
+ * cross-border case's other local authority.
+ */
+export interface CaseNotificationView {
+  incident: { kind: 'death' | 'serious-harm'; occurredOn: string };
+  children: NotifiedChild[];
+  /** True for the death of a looked-after child or a care leaver. */
+  lookedAfterOrCareLeaverDeath: boolean;
+  deathNotifications?: DeathNotifications;
+  crossBorder?: CrossBorder;
+}
+
+const incidentPart = z.object({
+  kind: z.enum(['death', 'serious-harm']),
+  occurredOn: isoDate,
+});
+
+/**
+ * Reads the notification the case was opened from (the document the intake stored), taking each
+ * part as it parses, so a notification from before a question was asked still shows what it has.
+ * Undefined when the document cannot be read or holds no incident: the page says so rather than fail.
+ *
+ * @throws NotFoundError for an unknown or malformed case id.
+ */
+export async function showCaseNotification(
+  service: ShowCaseNotificationPorts,
+  query: { caseId: string },
+): Promise<CaseNotificationView | undefined> {
+  const parsedId = caseIdSchema.safeParse(query.caseId);
+  if (!parsedId.success) throw new NotFoundError('There is no case with this id');
+  const record = await service.cases.getCase(parsedId.data);
+  if (!record) throw new NotFoundError('There is no case with this id');
+  let document: Record<string, unknown>;
+  try {
+    const bytes = await service.documents.getBytes(record.notificationDocumentKey);
+    document = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+  } catch (error) {
+    logWarning('The case notification document could not be read', {
+      caseId: record.caseId,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+    return undefined;
+  }
+  const incident = incidentPart.safeParse(document.incident);
+  if (!incident.success) return undefined;
+  const children = (Array.isArray(document.children) ? document.children : []).flatMap((child) => {
+    const parsed = notifiedChild.safeParse(child);
+    return parsed.success ? [parsed.data] : [];
+  });
+  const death = deathNotifications.safeParse(document.deathNotifications);
+  const border = crossBorder.safeParse(document.crossBorder);
+  return {
+    incident: incident.data,
+    children,
+    lookedAfterOrCareLeaverDeath: isLookedAfterOrCareLeaverDeath({ incident: incident.data, children }),
+    ...(death.success ? { deathNotifications: death.data } : {}),
+    ...(border.success ? { crossBorder: border.data } : {}),
+  };
+}

@@ -1,0 +1,237 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sampleNotification } from '../../local/sample-notification.ts';
+import type { SeriousIncidentNotification } from '../../shared/schemas/notification.ts';
+import { recordPanelReply } from '../../shared/use-cases/record-panel-reply.ts';
+import { closeAsNotificationOnly, recordLateReason } from '../../shared/use-cases/steer-case.ts';
+import { ReviewScenario } from './support/review-scenario.ts';
+
+/**
+ * Whole Rapid Reviews on the real ASL and the real task logic (in-memory stores, a recording
+ * mailer, a virtual clock): the five ways a review goes that issue 9 names. People act through
+ * the same use cases the API calls.
+ */
+
+const PANEL = 'panel-mailbox@example.org';
+
+/** The invented notification, as the death of a looked-after child (the Secretary of State and Ofsted told the same day). */
+function lookedAfterChildDeath(): SeriousIncidentNotification {
+  const base = sampleNotification();
+  return {
+    ...base,
+    incident: { ...base.incident, kind: 'death' },
+    children: base.children.map((child, index) => (index === 0 ? { ...child, lookedAfter: true } : child)),
+    deathNotifications: {
+      secretaryOfStateNotifiedOn: base.incident.occurredOn,
+      ofstedNotifiedOn: base.incident.occurredOn,
+    },
+  } as SeriousIncidentNotification;
+}
+const BOARD = 'executive-board@example.org';
+
+describe('a Rapid Review, from notification to the Panel, on the state machine', () => {
+  let scenario: ReviewScenario;
+
+  beforeEach(async () => {
+    scenario = await ReviewScenario.start();
+  });
+
+  afterEach(async () => {
+    await scenario.stop();
+  });
+
+  const panelEmails = () => scenario.mailer.sent.filter((email) => email.message.to.includes(PANEL));
+
+  it('decided on time: the submission goes once the decision, all three sign-offs and the report are in, whatever their order', async () => {
+    // Prepare
+    const { record, executionArn } = await scenario.open();
+    await scenario.writeReport(record.caseId);
+    await scenario.advanceUntil(record.caseId, (current) => current.status === 'awaiting-decision');
+
+    // Act
+    await scenario.decide(record.caseId);
+    const afterDecision = await scenario.status(executionArn);
+    await scenario.signOff(record.caseId, 'police', { agrees: true });
+    await scenario.signOff(record.caseId, 'local-authority', { agrees: true });
+    const beforeLastSignOff = panelEmails().length;
+    await scenario.signOff(record.caseId, 'health', { agrees: true });
+
+    // Assess
+    expect(afterDecision).toBe('RUNNING');
+    expect(beforeLastSignOff).toBe(0);
+    const done = (await scenario.cases.getCase(record.caseId))!;
+    expect(done.status).toBe('completed');
+    expect(done.late).toBeUndefined();
+    expect(await scenario.status(executionArn)).toBe('SUCCEEDED');
+    expect(panelEmails()).toHaveLength(1);
+    expect(panelEmails()[0]?.message.subject).toContain('Rapid Review outcome');
+    expect(scenario.calls).not.toContain('escalate-missing-decision');
+    const partnersAsked = scenario.mailer.sent.filter((email) => email.key.endsWith(':SignOffRequest'));
+    expect(partnersAsked).toHaveLength(1);
+    expect(partnersAsked[0]?.message.to).toEqual(
+      expect.arrayContaining([
+        'la-lead@example.org',
+        'police-partner-lead@example.org',
+        'health-delegate@example.org',
+      ]),
+    );
+  });
+
+  it('late then decided: the Panel is told once at the end of the governing date, the chasing goes on, and the submission says why it is late', async () => {
+    // Prepare
+    const { record, executionArn } = await scenario.open();
+    await scenario.advanceUntil(record.caseId, (current) => current.status === 'awaiting-decision');
+
+    // Act: the governing date passes, then three more working days.
+    const governingEnd = await scenario.advanceToNext();
+    for (let day = 0; day < 3; day++) await scenario.advanceToNext();
+    const late = (await scenario.cases.getCase(record.caseId))!;
+    await recordLateReason(scenario.service, {
+      caseId: record.caseId,
+      answer: { reason: 'Invented reason: the chair was unwell (test).', expectedOn: '2025-04-04' },
+      member: scenario.team,
+    });
+    await scenario.decide(record.caseId);
+    await scenario.allPartnersAgree(record.caseId);
+    await scenario.writeReport(record.caseId);
+
+    // Assess
+    expect(late.status).toBe('awaiting-decision');
+    expect(late.late).toMatchObject({ dueDate: '2025-03-21', panelToldAt: governingEnd.toISOString() });
+    const holding = panelEmails().filter((email) => email.key.endsWith(':LateNotice'));
+    expect(holding).toHaveLength(1);
+    expect(holding[0]?.message.cc).toEqual([BOARD]);
+    expect(holding[0]?.message.subject).toContain('Rapid Review late');
+    const reminders = scenario.mailer.sent.filter((email) => email.key.includes(':EscalateMissingDecision:'));
+    expect(reminders).toHaveLength(4);
+    expect(reminders[0]?.message.to).toContain('rrg-chair@example.org');
+    expect(reminders[0]?.message.text).toContain("the Rapid Review Group chair's decision");
+    expect(reminders[0]?.message.text).toContain('the completed rapid review report');
+    const done = (await scenario.cases.getCase(record.caseId))!;
+    expect(done.status).toBe('completed');
+    expect(done.failure).toBeUndefined();
+    expect(await scenario.status(executionArn)).toBe('SUCCEEDED');
+    expect(panelEmails().filter((email) => email.key.endsWith(':SubmitToPanel'))).toHaveLength(1);
+    const states = await scenario.statesEntered(executionArn);
+    expect(states).not.toContain('RecordFailure');
+    expect(states.filter((state) => state === 'EscalateMissingDecision')).toHaveLength(4);
+    expect(states.slice(-3)).toEqual(['SubmitToPanel', 'NotifyOutcome', 'ReviewComplete']);
+  });
+
+  it('notification only: a looked-after child death closed by the team stops the workflow cleanly at its next step, and the audit says why', async () => {
+    // Prepare
+    const notification = lookedAfterChildDeath();
+    const { record, executionArn } = await scenario.open(notification);
+
+    // Act
+    await closeAsNotificationOnly(scenario.service, {
+      caseId: record.caseId,
+      answer: { reason: 'Invented reason: abuse or neglect is not suspected (test).' },
+      member: scenario.team,
+    });
+    await scenario.advanceToNext();
+
+    // Assess
+    expect(await scenario.status(executionArn)).toBe('SUCCEEDED');
+    const states = await scenario.statesEntered(executionArn);
+    expect(states.slice(-2)).toEqual(['ChaseMissingSummaries', 'ClosedAsNotificationOnly']);
+    expect(scenario.calls).not.toContain('record-failure');
+    const file = await scenario.cases.getCaseFile(record.caseId);
+    expect(file.case.status).toBe('closed');
+    expect(file.audit.at(-1)).toMatchObject({
+      action: 'case.closed-notification-only',
+      reason: expect.stringContaining('abuse or neglect is not suspected'),
+    });
+    expect(scenario.mailer.sent.some((email) => email.key.includes(':ChaseMissingSummaries:'))).toBe(false);
+    expect(scenario.mailer.sent.filter((email) => email.key.includes(':Closed:')).length).toBeGreaterThan(1);
+    expect(scenario.steps.executions()[0]?.waitingOn ?? []).toEqual([]);
+  });
+
+  it('notification only while the workflow waits for the decision: the wait ends at once', async () => {
+    // Prepare
+    const notification = lookedAfterChildDeath();
+    const { record, executionArn } = await scenario.open(notification);
+    await scenario.advanceUntil(record.caseId, (current) => current.status === 'awaiting-decision');
+
+    // Act
+    await closeAsNotificationOnly(scenario.service, {
+      caseId: record.caseId,
+      answer: { reason: 'Invented reason: abuse or neglect is not suspected (test).' },
+      member: scenario.team,
+    });
+    await scenario.steps.whenSettled();
+
+    // Assess
+    expect(await scenario.status(executionArn)).toBe('SUCCEEDED');
+    expect((await scenario.statesEntered(executionArn)).slice(-2)).toEqual([
+      'AwaitDecision',
+      'ClosedAsNotificationOnly',
+    ]);
+    expect(scenario.clock.pending()).toEqual([]);
+  });
+
+  it('a partner disagreeing: the Executive Board chair is emailed, and the submission waits for the resolution, then carries the dissent', async () => {
+    // Prepare
+    const { record, executionArn } = await scenario.open();
+    await scenario.writeReport(record.caseId);
+    await scenario.advanceUntil(record.caseId, (current) => current.status === 'awaiting-decision');
+    await scenario.decide(record.caseId);
+
+    // Act
+    await scenario.signOff(record.caseId, 'local-authority', { agrees: true });
+    await scenario.signOff(record.caseId, 'police', {
+      agrees: false,
+      reasons: 'Invented reason: the police partner thinks a local review is not needed (test).',
+    });
+    await scenario.signOff(record.caseId, 'health', { agrees: true });
+    const waiting = await scenario.status(executionArn);
+    await scenario.resolve(
+      record.caseId,
+      'decision-stands',
+      'Invented reason: the group heard every view (test).',
+    );
+
+    // Assess
+    expect(waiting).toBe('RUNNING');
+    const board = scenario.mailer.sent.filter((email) => email.message.to.includes(BOARD));
+    expect(board.map((email) => email.message.subject)).toContainEqual(
+      expect.stringContaining('a safeguarding partner disagrees'),
+    );
+    expect(await scenario.status(executionArn)).toBe('SUCCEEDED');
+    const done = (await scenario.cases.getCase(record.caseId))!;
+    expect(done.status).toBe('completed');
+    expect(done.signOffResolution?.outcome).toBe('decision-stands');
+    expect(panelEmails().filter((email) => email.key.endsWith(':SubmitToPanel'))).toHaveLength(1);
+  });
+
+  it('a Panel reply asking for a local review marks the case as a local review to commission, and the Board is told', async () => {
+    // Prepare
+    const { record } = await scenario.open();
+    await scenario.writeReport(record.caseId);
+    await scenario.advanceUntil(record.caseId, (current) => current.status === 'awaiting-decision');
+    await scenario.decide(record.caseId);
+    await scenario.allPartnersAgree(record.caseId);
+    await scenario.advanceUntil(record.caseId, (current) => current.status === 'completed', 0);
+    scenario.clock.advanceBy('P2D');
+
+    // Act
+    await recordPanelReply(scenario.service, {
+      caseId: record.caseId,
+      reply: {
+        repliedOn: scenario.clock.now().toISOString().slice(0, 10),
+        agreesWithDecision: false,
+        nationalReview: false,
+        asksForLocalReview: true,
+        comments: 'Invented comments from the Panel (test).',
+      },
+      recordedBy: scenario.team,
+    });
+
+    // Assess
+    const replied = (await scenario.cases.getCase(record.caseId))!;
+    expect(replied.localReviewToCommission).toBe(true);
+    expect(replied.panelReply?.asksForLocalReview).toBe(true);
+    expect(scenario.mailer.sent.filter((email) => email.message.to.includes(BOARD)).length).toBeGreaterThan(
+      0,
+    );
+  });
+});
