@@ -93,6 +93,11 @@ class Layout {
     this.#y = PAGE.height - MARGIN;
   }
 
+  /** Starts a new page unless `height` more points fit on this one: a heading then stays with what follows it. */
+  keepTogether(height: number): void {
+    this.#ensureRoom(height);
+  }
+
   gap(points: number): void {
     this.#y -= points;
   }
@@ -186,6 +191,8 @@ export async function renderPdf(spec: PdfDocumentSpec): Promise<Uint8Array> {
     switch (block.kind) {
       case 'heading':
         layout.gap(SIZE.heading * 0.6);
+        // Never a heading alone at the foot of a page: room for it and three lines after it.
+        layout.keepTogether(SIZE.heading * LEADING + SIZE.body * 0.3 + 3 * SIZE.body * LEADING);
         layout.text(block.text, { size: SIZE.heading, bold: true });
         layout.gap(SIZE.body * 0.3);
         break;

@@ -5,6 +5,7 @@ import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { collationStartsAt, milestone } from '../schemas/timetable.ts';
 import { clocksInWords, clocksOf } from './clocks-wording.ts';
 import { fifteenWorkingDays, safeguardingPartners } from './criteria.ts';
+import { lateInWords, noLateReason } from './late-wording.ts';
 import { formatDate, formatInstant } from './london-time.ts';
 import { decisionSummary, incidentKindLabel } from './wording.ts';
 
@@ -250,19 +251,30 @@ export function caseClosedEmail(
   };
 }
 
-/** Day 15: the one email to the Panel's mailbox, with the papers attached. */
+/**
+ * Day 15: the one email to the Panel's mailbox, with the papers attached; for a late review it says
+ * so, with the date it was due and how many working days late it goes (`sentAt` counts them).
+ */
 export function panelSubmissionEmail(
   context: EmailContext,
   panelMailbox: string,
   attachments: Attachment[],
+  sentAt: Date,
 ): EmailMessage {
   const { record } = context;
+  // The reason is free text and may describe the family: it goes in the covering letter, not here.
+  const late = record.late
+    ? `${lateInWords(record.late, sentAt, context.timeZone).statement} ${
+        record.late.reason ? "The covering letter gives the partnership's reason." : noLateReason
+      }\n\n`
+    : '';
   return {
     to: [panelMailbox],
     subject: `Rapid Review outcome: ${context.partnershipName}: Panel reference ${record.panelReference} (our reference ${record.reference})`,
     text:
       'Dear Child Safeguarding Practice Review Panel,\n\n' +
       `Please find attached the outcome of ${context.partnershipName}'s Rapid Review for Panel reference ${record.panelReference} (our reference ${record.reference}), notified by ${record.notifyingLocalAuthority}.\n\n` +
+      late +
       `Attached:\n${attachments.map((attachment) => `- ${attachment.fileName}`).join('\n')}` +
       SIGN_OFF(context),
     attachments,

@@ -42,6 +42,7 @@ describe('a whole Rapid Review on the local stack', () => {
   });
 
   it('ends with one email to the Panel mailbox carrying the covering letter, decision and collated report', async () => {
+    // The demo writes no rapid review report, so the collated report goes in its place.
     const panelEmails = (await client.emails()).filter((email) =>
       email.destination.to.includes('panel.mailbox@example.org'),
     );
