@@ -72,6 +72,38 @@ export async function runDemoReview(
   progress: (message: string) => void = () => {},
   options: { late?: boolean } = {},
 ): Promise<DemoReviewResult> {
+  const { caseId, reference } = await runDemoReviewToDecision(client, notification, progress, options);
+
+  for (const partner of ['local-authority', 'police', 'health'] as const) {
+    await client.signOff(caseId, partner, { agrees: true });
+    progress(
+      `The ${partner === 'local-authority' ? 'local authority' : partner} safeguarding partner signed off the decision`,
+    );
+  }
+
+  const [panelEmail] = await client.waitForEmails(
+    'the outcome email to the Panel',
+    (email) => email.subject.startsWith('Rapid Review outcome') && email.subject.includes(reference),
+  );
+  await client.waitForCase(caseId, 'completed', (view) => view.status === 'completed');
+  progress(`Outcome sent to the Panel mailbox ${panelEmail!.destination.to.join(', ')}`);
+  // The Panel's reply (issue 9 part 6).
+  await recordDemoPanelReply(client, caseId);
+  progress('The partnership team recorded the Panel’s reply: a local review to commission');
+  const finalCase = await client.getCase(caseId);
+  return { caseId, reference, panelEmail: panelEmail!, finalCase, timeline: timelineOf(finalCase) };
+}
+
+/**
+ * The review up to the chair's decision, the report complete and the partners not yet signed
+ * off: what `runDemoReview` does before the sign-offs, for a test that signs off itself.
+ */
+export async function runDemoReviewToDecision(
+  client: ReviewClient,
+  notification: SeriousIncidentNotification,
+  progress: (message: string) => void = () => {},
+  options: { late?: boolean } = {},
+): Promise<{ caseId: string; reference: string }> {
   const { caseId, reference } = await client.submitNotification(notification, randomUUID());
   progress(`Notification submitted: case ${reference}`);
 
@@ -143,23 +175,5 @@ export async function runDemoReview(
       'Invented demo reason: the issues are local and the partnership can learn from them.',
   });
   progress('The Rapid Review Group chair recorded the decision');
-
-  for (const partner of ['local-authority', 'police', 'health'] as const) {
-    await client.signOff(caseId, partner, { agrees: true });
-    progress(
-      `The ${partner === 'local-authority' ? 'local authority' : partner} safeguarding partner signed off the decision`,
-    );
-  }
-
-  const [panelEmail] = await client.waitForEmails(
-    'the outcome email to the Panel',
-    (email) => email.subject.startsWith('Rapid Review outcome') && email.subject.includes(reference),
-  );
-  await client.waitForCase(caseId, 'completed', (view) => view.status === 'completed');
-  progress(`Outcome sent to the Panel mailbox ${panelEmail!.destination.to.join(', ')}`);
-  // The Panel's reply (issue 9 part 6).
-  await recordDemoPanelReply(client, caseId);
-  progress('The partnership team recorded the Panel’s reply: a local review to commission');
-  const finalCase = await client.getCase(caseId);
-  return { caseId, reference, panelEmail: panelEmail!, finalCase, timeline: timelineOf(finalCase) };
+  return { caseId, reference };
 }

@@ -41,8 +41,7 @@ describe('a whole Rapid Review on the local stack', () => {
     rmSync(dataDirectory, { recursive: true, force: true });
   });
 
-  it('ends with one email to the Panel mailbox carrying the covering letter, decision and collated report', async () => {
-    // The demo writes no rapid review report, so the collated report goes in its place.
+  it("ends with one email to the Panel mailbox carrying the covering letter, the partners' decision and the rapid review report", async () => {
     const panelEmails = (await client.emails()).filter((email) =>
       email.destination.to.includes('panel.mailbox@example.org'),
     );
@@ -52,10 +51,14 @@ describe('a whole Rapid Review on the local stack', () => {
     expect(panelEmails[0]!.attachments.map((attachment) => attachment.filename)).toEqual([
       `covering-letter-${result.reference}.pdf`,
       `decision-${result.reference}.pdf`,
-      `collated-report-${result.reference}.pdf`,
+      `rapid-review-report-${result.reference}.pdf`,
+      `rapid-review-report-${result.reference}.docx`,
     ]);
     for (const attachment of panelEmails[0]!.attachments) {
-      expect(Buffer.from(attachment.content, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+      const bytes = Buffer.from(attachment.content, 'base64');
+      if (attachment.filename.endsWith('.docx'))
+        expect(bytes.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+      else expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     }
   });
 

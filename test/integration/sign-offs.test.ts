@@ -3,22 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReviewClient } from '../../local/demo/review-client.ts';
-import { type DemoReviewResult, runDemoReview } from '../../local/demo/run-review.ts';
+import { runDemoReviewToDecision } from '../../local/demo/run-review.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
 import { startLocalStack } from '../../local/stack.ts';
 import type { CaseView } from '../../shared/use-cases/show-case.ts';
 import { sharedDynamoDbEndpoint } from '../support/dynamodb.ts';
 
 /**
- * The safeguarding partners' sign-offs over HTTP on the local stack: a whole review runs as the
- * demo runs it (the chair decides), then each partner's invented delegate signs off with a token
- * from POST /local/token, one disagrees, and the Executive Board chair resolves it.
+ * The safeguarding partners' sign-offs over HTTP on the local stack: a review runs as the demo
+ * runs it up to the chair's decision (the report complete), then each partner's invented delegate
+ * signs off with a token from POST /local/token, one disagrees, the Executive Board chair resolves
+ * it, and only then does the review go to the Panel.
  */
 describe("the partners' sign-offs on the local stack", () => {
   let stack: Awaited<ReturnType<typeof startLocalStack>>;
   let dataDirectory: string;
   let client: ReviewClient;
-  let review: DemoReviewResult;
+  let review: { caseId: string; reference: string };
 
   beforeAll(async () => {
     dataDirectory = mkdtempSync(join(tmpdir(), 'sign-offs-'));
@@ -31,7 +32,7 @@ describe("the partners' sign-offs on the local stack", () => {
       existingDynamoDb: { endpoint: sharedDynamoDbEndpoint() },
     });
     client = new ReviewClient(stack);
-    review = await runDemoReview(client, sampleNotification());
+    review = await runDemoReviewToDecision(client, sampleNotification());
   });
 
   afterAll(async () => {
@@ -89,6 +90,12 @@ describe("the partners' sign-offs on the local stack", () => {
     expect(toBoard[0]?.body.text).not.toContain('reads the criteria differently');
     const waiting = await call(`/api/cases/${caseId}`, board);
     expect(waiting.body.partnersDecision).toMatchObject({ complete: false, awaitingResolution: true });
+    expect(waiting.body.status).toBe('decided');
+    await client.settle();
+    const toPanelBefore = (await client.emails()).filter((email) =>
+      email.subject.startsWith('Rapid Review outcome'),
+    );
+    expect(toPanelBefore).toEqual([]);
 
     const resolved = await call(`/api/cases/${caseId}/sign-offs/resolution`, board, {
       outcome: 'decision-stands',
@@ -108,5 +115,10 @@ describe("the partners' sign-offs on the local stack", () => {
       ['local-authority', true],
       ['health', false],
     ]);
+    const toPanel = await client.waitForEmails(
+      'the outcome email to the Panel, once the resolution completed the decision',
+      (email) => email.subject.startsWith('Rapid Review outcome') && email.subject.includes(review.reference),
+    );
+    expect(toPanel).toHaveLength(1);
   });
 });
