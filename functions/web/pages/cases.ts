@@ -6,11 +6,11 @@ import type { Actor, StaffRole } from '../../../shared/schemas/roles.ts';
 import { planDayOf } from '../../../shared/schemas/timetable.ts';
 import { reportStatusInWords } from '../../../shared/use-cases/rapid-review-report.ts';
 import { type CaseView, showCase } from '../../../shared/use-cases/show-case.ts';
-import { closureRefusal, lateReasonRefusal } from '../../../shared/use-cases/steer-case.ts';
 import {
   type CaseNotificationView,
   showCaseNotification,
 } from '../../../shared/use-cases/show-case-notification.ts';
+import { closureRefusal, lateReasonRefusal } from '../../../shared/use-cases/steer-case.ts';
 import {
   clocksInBrief,
   clocksInWords,
