@@ -16,6 +16,7 @@ import type { TimetableMilestone } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
 import type { CaseFile } from '../stores/case-store.ts';
 import { type Clocks, clocksOf } from '../workflow/clocks-wording.ts';
+import { type SubmissionReadiness, submissionReadiness } from '../workflow/readiness.ts';
 import { type ReportProgress, reportProgress } from './rapid-review-report.ts';
 import { type PartnersDecision, partnersDecision } from './sign-off.ts';
 
@@ -228,6 +229,33 @@ export interface CaseView {
     resolution?: Omit<SignOffResolution, 'resolvedBy'>;
   };
   audit: Pick<AuditEvent, 'at' | 'actor' | 'action' | 'reason'>[];
+  // ── The late path, the closure and the submission's readiness (issue 9 parts 3, 5 and 6) ──
+  /** What the submission to the Panel still waits for (the chair's decision, the sign-offs, the report). */
+  submission: SubmissionReadiness;
+  /** The governing date passed without a submission: when it was due, when the Panel was told, and the team's reason (by name, never an id). */
+  late?: Omit<NonNullable<CaseRecord['late']>, 'reasonRecordedBy'>;
+  /** Closed as notification only: why, when, and by whom (by name, never an id). */
+  closure?: Omit<NonNullable<CaseRecord['closure']>, 'closedBy'>;
+  /** A looked-after child's or care leaver's death: the only kind of case that can be closed as notification only. */
+  lookedAfterOrCareLeaverDeath?: boolean;
+  // ── end of the late path and the closure ──
+}
+
+/** The late path and the closure as the view shows them: names, never ids. */
+function lateAndClosureView(
+  record: CaseRecord,
+): Pick<CaseView, 'late' | 'closure' | 'lookedAfterOrCareLeaverDeath'> {
+  const view: Pick<CaseView, 'late' | 'closure' | 'lookedAfterOrCareLeaverDeath'> = {};
+  if (record.late) {
+    const { reasonRecordedBy: _recordedBy, ...late } = record.late;
+    view.late = late;
+  }
+  if (record.closure) {
+    const { closedBy: _closedBy, ...closure } = record.closure;
+    view.closure = closure;
+  }
+  if (record.lookedAfterOrCareLeaverDeath) view.lookedAfterOrCareLeaverDeath = true;
+  return view;
 }
 
 /**
@@ -289,5 +317,8 @@ export async function showCase(
     workflow,
     ...signOffView(record),
     audit: file.audit.map(({ at, actor, action, reason }) => ({ at, actor, action, reason })),
+    // The late path, the closure and the submission's readiness (issue 9 parts 3, 5 and 6).
+    submission: submissionReadiness(record, report),
+    ...lateAndClosureView(record),
   };
 }

@@ -77,7 +77,9 @@ function validCaseId(caseId: string): string {
 export type RecordLateReasonPorts = Pick<Service, 'cases' | 'clock' | 'profile'>;
 
 /** Refuses a late reason the case cannot take now. */
-export function lateReasonRefusal(record: CaseRecord): ConflictError | undefined {
+export function lateReasonRefusal(
+  record: Pick<CaseRecord, 'reference' | 'status' | 'late'>,
+): ConflictError | undefined {
   if (finished.includes(record.status)) {
     return new ConflictError(
       `Case ${record.reference} has already gone to the Panel or ended: there is no lateness to explain now`,
@@ -145,7 +147,9 @@ export type CloseAsNotificationOnlyPorts = Pick<
 >;
 
 /** Refuses a closure the case cannot take. */
-export function closureRefusal(record: CaseRecord): ConflictError | RefusedError | undefined {
+export function closureRefusal(
+  record: Pick<CaseRecord, 'reference' | 'status' | 'decision' | 'lookedAfterOrCareLeaverDeath'>,
+): ConflictError | RefusedError | undefined {
   if (!record.lookedAfterOrCareLeaverDeath) {
     return new RefusedError(
       `Case ${record.reference} is not a looked-after child's or care leaver's death: only such a notification can be closed as notification only`,

@@ -421,6 +421,70 @@ describe('bad input over HTTP to the local stack', () => {
     });
   });
 
+  // The partnership team's controls on a running case (issue 9 parts 3 and 6): the answers are
+  // checked before the case is read.
+  describe('POST /api/cases/{caseId}/late-reason and /notification-only', () => {
+    const lateReason = {
+      reason: 'Invented: an agency summary came late.\nOn two lines.',
+      expectedOn: '2026-03-20',
+    };
+    const closure = { reason: 'Invented: no concerns.' };
+    const cases: BadRequest[] = [
+      ...(['late-reason', 'notification-only'] as const).flatMap((route): BadRequest[] => [
+        {
+          name: `a ${route} on a malformed path`,
+          method: 'POST',
+          path: `/api/cases/%E0%A4%A/${route}`,
+          role: 'partnership-team',
+          body: json(route === 'late-reason' ? lateReason : closure),
+          field: '(path)',
+        },
+        ...malformedBodies.map((bad) => ({
+          ...bad,
+          name: `${route}: ${bad.name}`,
+          method: 'POST' as const,
+          path: `/api/cases/${CASE_ID}/${route}`,
+          role: 'partnership-team',
+        })),
+        {
+          name: `a ${route} reason holding a NUL`,
+          method: 'POST',
+          path: `/api/cases/${CASE_ID}/${route}`,
+          role: 'partnership-team',
+          body: json({ ...(route === 'late-reason' ? lateReason : closure), reason: 'Reason\u0000' }),
+          field: 'reason',
+        },
+        {
+          name: `a ${route} reason of a million characters`,
+          method: 'POST',
+          path: `/api/cases/${CASE_ID}/${route}`,
+          role: 'partnership-team',
+          body: json({ ...(route === 'late-reason' ? lateReason : closure), reason: 'x'.repeat(1_000_000) }),
+          field: 'reason',
+        },
+      ]),
+      {
+        name: 'an expected date of 30 February',
+        method: 'POST',
+        path: `/api/cases/${CASE_ID}/late-reason`,
+        role: 'partnership-team',
+        body: json({ ...lateReason, expectedOn: '2026-02-30' }),
+        field: 'expectedOn',
+      },
+      {
+        name: 'an expected date that is a number',
+        method: 'POST',
+        path: `/api/cases/${CASE_ID}/late-reason`,
+        role: 'partnership-team',
+        body: json({ ...lateReason, expectedOn: 20260320 }),
+        field: 'expectedOn',
+      },
+    ];
+    it.each(cases.map((bad) => [bad.name, bad] as const))('refuses %s', async (_, bad) => {
+      expectRefusedWell(await send(bad), bad);
+    });
+  });
+
   describe('the agency routes', () => {
     const cases = (): BadRequest[] => [
       { name: 'malformed percent-encoding', method: 'GET', path: '/api/agency/%E0%A4%A', field: '(path)' },

@@ -10,6 +10,7 @@ import {
   type CaseNotificationView,
   showCaseNotification,
 } from '../../../shared/use-cases/show-case-notification.ts';
+import { closureRefusal, lateReasonRefusal } from '../../../shared/use-cases/steer-case.ts';
 import {
   clocksInBrief,
   clocksInWords,
@@ -17,6 +18,7 @@ import {
   timelinessInWords,
 } from '../../../shared/workflow/clocks-wording.ts';
 import { formatDate, formatDateOf, formatInstant, isoDateOf } from '../../../shared/workflow/london-time.ts';
+import { awaitedInWords } from '../../../shared/workflow/readiness.ts';
 import { notFound, type Page, render, staffOnly } from '../page.ts';
 
 /**
@@ -84,11 +86,12 @@ export function nextDeadline(milestones: readonly Milestone[], now: Date): Miles
 }
 
 /**
- * Tags for steps that are late at `now`: summaries still missing after the Day 10 deadline,
- * no decision by the end of the Day 15 deadline, and a failed workflow.
+ * Tags for steps that are late at `now`: summaries still missing after the Day 10 deadline, a
+ * review the workflow found late (its governing date passed without a submission: `late`, set
+ * when the Panel is told), and a failed workflow.
  */
 export function overdueTags(
-  record: Pick<CaseRecord, 'status' | 'decision' | 'timetable'>,
+  record: Pick<CaseRecord, 'status' | 'timetable' | 'late'>,
   agencies: readonly Pick<AgencyRequest, 'status'>[] | undefined,
   now: Date,
 ): { text: string; classes: string }[] {
@@ -106,11 +109,12 @@ export function overdueTags(
   ) {
     tags.push({ text: 'Summaries overdue', classes: 'govuk-tag--orange' });
   }
-  if (record.status !== 'failed' && !record.decision && past('submitToPanel')) {
-    tags.push({ text: 'Decision overdue', classes: 'govuk-tag--red' });
-  }
+  if (record.late && record.status !== 'closed') tags.push(lateTag);
   return tags;
 }
+
+/** The review's governing date passed without a submission (issue 9 part 6): beside the status, on the case page and the list. */
+export const lateTag = { text: 'Late', classes: 'govuk-tag--red' };
 
 /** The Panel asked for a local review (issue 9 part 6): a tag beside the status, on the case page and the list. */
 export const localReviewToCommissionTag = {
@@ -409,6 +413,74 @@ export function notificationInWords(notification: CaseNotificationView | undefin
   };
 }
 
+// ── The late path, the closure and going to the Panel (issue 9 parts 3, 5 and 6) ─────────────
+
+/** Statuses in which the review has gone to the Panel. */
+const gone: readonly CaseStatus[] = ['submitted-to-panel', 'completed'];
+
+/**
+ * The case page's truth about the submission: what it still waits for, or when it went; a late
+ * review's due date, when the Panel was told and the team's reason; a closure as notification
+ * only; and what the partnership team may do about them.
+ */
+export function lateClosureAndSubmissionInWords(view: CaseView, roles: readonly StaffRole[]) {
+  const team = roles.includes('partnership-team');
+  const submittedAt = [...view.audit].reverse().find((event) => event.action === 'panel.submitted')?.at;
+  const goingToThePanel = gone.includes(view.status)
+    ? submittedAt
+      ? `The review went to the Panel at ${londonDateTime(submittedAt)}.`
+      : 'The review has gone to the Panel.'
+    : view.status === 'closed' || view.status === 'failed'
+      ? undefined
+      : view.submission.ready
+        ? 'The review has everything it needs and is being sent to the Panel.'
+        : `The review goes to the Panel as soon as it has: ${view.submission.waitingFor.map((awaited) => awaitedInWords[awaited]).join('; ')}.`;
+  const late = view.late;
+  const closure = view.closure;
+  return {
+    goingToThePanel,
+    lateTag: late && view.status !== 'closed' ? lateTag : undefined,
+    late: late
+      ? {
+          warning: `This review was due by ${formatDate(late.dueDate)}.${late.panelToldAt ? ` The Panel was told it is late at ${londonDateTime(late.panelToldAt)}.` : ''}`,
+          rows: late.reason
+            ? [
+                summaryRow('Why it is late', late.reason),
+                ...(late.expectedOn
+                  ? [summaryRow('The partnership now expects to submit by', formatDate(late.expectedOn))]
+                  : []),
+                ...(late.reasonRecordedAt
+                  ? [
+                      summaryRow(
+                        'Recorded',
+                        `${londonDateTime(late.reasonRecordedAt)}${late.reasonRecordedByName ? ` by ${late.reasonRecordedByName}` : ''}`,
+                      ),
+                    ]
+                  : []),
+              ]
+            : undefined,
+          link:
+            team && !lateReasonRefusal(view)
+              ? late.reason
+                ? 'Change why the review is late'
+                : 'Record why the review is late'
+              : undefined,
+        }
+      : undefined,
+    closure: closure
+      ? {
+          rows: [
+            summaryRow('Why abuse or neglect is not suspected', closure.reason),
+            summaryRow('Closed by', closure.closedByName ?? 'The partnership team'),
+            summaryRow('Closed', londonDateTime(closure.closedAt)),
+          ],
+        }
+      : undefined,
+    canCloseAsNotificationOnly: team && !closureRefusal(view),
+  };
+}
+// ── end of the late path, the closure and going to the Panel ────────────────────────────────
+
 /** What the case page shows, from the logic's answer. */
 export function casePageContext(
   view: CaseView,
@@ -474,6 +546,8 @@ export function casePageContext(
         }
       : undefined,
     localReviewTag: view.localReviewToCommission ? localReviewToCommissionTag : undefined,
+    // The late path, the closure and going to the Panel (issue 9 parts 3, 5 and 6).
+    steering: lateClosureAndSubmissionInWords(view, roles),
     canSeeList: roles.includes('partnership-team'),
     // The rapid review report's progress (issue 9 part 5); the team drafts it.
     report: {

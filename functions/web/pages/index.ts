@@ -7,6 +7,7 @@ import { reportPages } from './report.ts';
 import { signInPages } from './sign-in.ts';
 import { signOffPages } from './sign-off.ts';
 import { startPages } from './start.ts';
+import { steerCasePages } from './steer-case.ts';
 
 /**
  * Every page of the web function. The agency pages (`/agency/{token}`, reached by anyone holding
@@ -24,4 +25,7 @@ export const pages: readonly Page[] = [
   ...signOffPages,
   // The Panel's reply (issue 9 part 6).
   ...panelReplyPages,
+  // Why a late review is late, and closing a looked-after child's or care leaver's death as
+  // notification only (issue 9 parts 3 and 6).
+  ...steerCasePages,
 ];

@@ -7,6 +7,7 @@ import { pages } from '../../../functions/web/pages/index.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import type { CaseStatus } from '../../../shared/schemas/case.ts';
+import type { CaseChanges } from '../../../shared/stores/case-store.ts';
 import { InMemoryCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
 import { signedIn, testUser, testWebApp, webEvent } from './support/web-fixtures.ts';
 
@@ -43,6 +44,8 @@ describe('the cases pages', () => {
     notification?: Partial<ReturnType<typeof sampleNotification>>;
     /** False: the notification document cannot be read. */
     notificationReadable?: boolean;
+    /** More of the case as the workflow or the team changed it (`late`, `closure`…). */
+    changes?: CaseChanges;
   }) {
     const caseId = randomUUID();
     const notification = sampleNotification(options.notification);
@@ -94,7 +97,7 @@ describe('the cases pages', () => {
     if (options.status !== 'notified') {
       await store.updateCase(
         created,
-        { status: options.status },
+        { status: options.status, ...options.changes },
         {
           actor: workflow,
           at: '2026-03-04T10:02:00.000Z',
@@ -191,9 +194,14 @@ describe('the cases pages', () => {
       expect(String(result.body)).toContain('<a href="#status">Select a status from the list</a>');
     });
 
-    it('tags summaries overdue once agencies are missing after Day 10, and the decision overdue after Day 15', async () => {
+    it('tags summaries overdue once agencies are missing after Day 10, and a review the workflow found late as Late', async () => {
       // Prepare
-      const missing = await aCase({ status: 'awaiting-decision', received: ['police'] });
+      const missing = await aCase({
+        status: 'awaiting-decision',
+        received: ['police'],
+        changes: { late: { dueDate: '2026-03-24', panelToldAt: '2026-03-24T17:00:00.000Z' } },
+      });
+      const pastDueButNotMarked = await aCase({ status: 'awaiting-decision', received: ['police'] });
       clock.set('2026-03-25T10:00:00Z');
       const browser = signedIn(testUser('partnership-team'));
 
@@ -204,7 +212,14 @@ describe('the cases pages', () => {
       const row = String(result.body).split(missing.caseId)[1] ?? '';
       expect(row).toContain('1 of 4 summaries received');
       expect(row).toMatch(/Summaries overdue/);
-      expect(row).toMatch(/Decision overdue/);
+      expect(row).toMatch(/govuk-tag--red">\s*Late/);
+      // The tag follows the case's `late`, set when the Panel is told, not a comparison of dates.
+      const unmarked =
+        String(result.body)
+          .split('<tr')
+          .find((tableRow) => tableRow.includes(pastDueButNotMarked.caseId)) ?? '';
+      expect(unmarked).toContain('1 of 4 summaries received');
+      expect(unmarked).not.toMatch(/>\s*Late\s*</);
     });
 
     it('tags nothing overdue before the deadlines, and a failed case as failed', async () => {
@@ -534,6 +549,178 @@ describe('the cases pages', () => {
 
       // Assess
       expect(result.statusCode).toBe(403);
+    });
+
+    describe('the late path, the closure and going to the Panel (issue 9 parts 3, 5 and 6)', () => {
+      /** The page's text between two ids' headings, tags stripped, apostrophes put back. */
+      function section(html: string, id: string): string {
+        const start = html.indexOf(`id="${id}"`);
+        if (start === -1) return '';
+        const end = html.indexOf('<h2', start + 1);
+        return unescaped(html.slice(start, end === -1 ? undefined : end))
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ');
+      }
+      const decision = {
+        commissionLocalReview: false,
+        localReviewReason: 'Invented (demo).',
+        recommendNationalReview: false,
+        nationalReviewReason: 'Invented (demo).',
+        decidedAt: '2027-01-07T15:00:00.000Z',
+        decidedBy: 'user-rrg-chair-demo',
+      };
+      const late = { dueDate: '2027-01-08', panelToldAt: '2027-01-08T17:00:00.000Z' };
+      const page = async (caseId: string, role: Parameters<typeof testUser>[0] = 'partnership-team') =>
+        String(
+          (await app(webEvent({ path: `/cases/${caseId}`, cookies: signedIn(testUser(role)).cookies }))).body,
+        );
+
+      it('says what the submission to the Panel still waits for, in words', async () => {
+        // Prepare
+        const undecided = await aCase({ status: 'awaiting-decision' });
+        const decided = await aCase({ status: 'decided', changes: { decision } });
+
+        // Act
+        const [before, after] = [await page(undecided.caseId), await page(decided.caseId)];
+
+        // Assess
+        expect(section(before, 'going-to-the-panel')).toContain(
+          "The review goes to the Panel as soon as it has: the Rapid Review Group chair's decision; the completed rapid review report.",
+        );
+        expect(section(after, 'going-to-the-panel')).toContain(
+          "The review goes to the Panel as soon as it has: the safeguarding partners' sign-off of the decision; the completed rapid review report.",
+        );
+      });
+
+      it('says when the review went to the Panel, once it has', async () => {
+        // Prepare
+        const { caseId } = await aCase({ status: 'decided', changes: { decision } });
+        await store.updateCase(
+          (await store.getCase(caseId))!,
+          { status: 'submitted-to-panel' },
+          { actor: workflow, at: '2027-01-12T15:00:00.000Z', action: 'panel.submitted', reason: 'Sent' },
+        );
+
+        // Act
+        const html = await page(caseId);
+
+        // Assess
+        expect(section(html, 'going-to-the-panel')).toContain(
+          'The review went to the Panel at 3pm on Tuesday 12 January 2027.',
+        );
+        expect(html).not.toContain('as soon as it has');
+      });
+
+      it('tags a late review Late, says when it was due and when the Panel was told, and offers the team to record why', async () => {
+        // Prepare
+        const { caseId } = await aCase({ status: 'awaiting-decision', changes: { late } });
+
+        // Act
+        const [forTeam, forChair] = [await page(caseId), await page(caseId, 'rrg-chair')];
+
+        // Assess
+        expect(forTeam).toMatch(/<h1[^>]*>[\s\S]*?govuk-tag--red app-heading-tag">\s*Late\s*</);
+        const text = section(forTeam, 'late');
+        expect(text).toContain(
+          'This review was due by Friday 8 January 2027. The Panel was told it is late at 5pm on Friday 8 January 2027.',
+        );
+        expect(text).toContain('No reason recorded yet.');
+        expect(forTeam).toContain(
+          `<a class="govuk-link" href="/cases/${caseId}/late-reason">Record why the review is late</a>`,
+        );
+        expect(section(forChair, 'late')).toContain('No reason recorded yet.');
+        expect(forChair).not.toContain('/late-reason');
+      });
+
+      it('shows the recorded reason and expected date, with a link to change them', async () => {
+        // Prepare
+        const { caseId } = await aCase({
+          status: 'awaiting-decision',
+          changes: {
+            late: {
+              ...late,
+              reason: 'Invented: an agency summary came late (demo).',
+              expectedOn: '2027-01-15',
+              reasonRecordedAt: '2027-01-11T10:00:00.000Z',
+              reasonRecordedBy: 'user-partnership-team-demo',
+              reasonRecordedByName: 'Case Officer (demo)',
+            },
+          },
+        });
+
+        // Act
+        const html = await page(caseId);
+
+        // Assess
+        const text = section(html, 'late');
+        expect(text).toContain('Why it is late Invented: an agency summary came late (demo).');
+        expect(text).toContain('The partnership now expects to submit by Friday 15 January 2027');
+        expect(text).toContain('Recorded 10am on Monday 11 January 2027 by Case Officer (demo)');
+        expect(text).not.toContain('user-partnership-team-demo');
+        expect(text).toContain('Change why the review is late');
+      });
+
+      it('shows a closure as notification only: the reason, who closed it by name, and when', async () => {
+        // Prepare
+        const { caseId } = await aCase({
+          status: 'closed',
+          changes: {
+            lookedAfterOrCareLeaverDeath: true,
+            closure: {
+              kind: 'notification-only',
+              reason: 'Invented: no concerns about care (demo).',
+              closedAt: '2027-01-11T10:00:00.000Z',
+              closedBy: 'user-partnership-team-demo',
+              closedByName: 'Case Officer (demo)',
+            },
+          },
+        });
+
+        // Act
+        const html = await page(caseId);
+
+        // Assess
+        const text = section(html, 'closure');
+        expect(text).toContain('Closed as notification only');
+        expect(text).toContain(
+          'Why abuse or neglect is not suspected Invented: no concerns about care (demo).',
+        );
+        expect(text).toContain('Closed by Case Officer (demo)');
+        expect(text).toContain('Closed 10am on Monday 11 January 2027');
+        expect(html).not.toContain('user-partnership-team-demo');
+        expect(html).toMatch(/govuk-tag--grey app-heading-tag">\s*Notification only/);
+        expect(html).not.toContain('/notification-only"');
+        expect(html).not.toContain('id="going-to-the-panel"');
+      });
+
+      it('offers the team to close a looked-after child’s or care leaver’s death not yet decided, and only that', async () => {
+        // Prepare
+        const open = await aCase({
+          status: 'awaiting-summaries',
+          changes: { lookedAfterOrCareLeaverDeath: true },
+        });
+        const decided = await aCase({
+          status: 'decided',
+          changes: { lookedAfterOrCareLeaverDeath: true, decision },
+        });
+        const other = await aCase({ status: 'awaiting-summaries' });
+        const link = (caseId: string) =>
+          `<a class="govuk-link" href="/cases/${caseId}/notification-only">Close as notification only, no Rapid Review</a>`;
+
+        // Act
+        const [forTeam, forMember, whenDecided, notSuchADeath] = [
+          await page(open.caseId),
+          await page(open.caseId, 'rrg-member'),
+          await page(decided.caseId),
+          await page(other.caseId),
+        ];
+
+        // Assess
+        expect(forTeam).toContain(link(open.caseId));
+        expect(forMember).not.toContain('/notification-only');
+        expect(whenDecided).not.toContain('/notification-only');
+        expect(notSuchADeath).not.toContain('/notification-only');
+      });
     });
 
     describe('the notification (issue 9 part 3)', () => {

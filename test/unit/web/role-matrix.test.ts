@@ -196,10 +196,40 @@ async function appUnderTest() {
     },
   );
 
+  // The late reason and notification-only pages (issue 9 parts 3 and 6) need a late case of a
+  // looked-after child's death, not yet decided.
+  const steeredCaseId = randomUUID();
+  const steered = openCase({
+    caseId: steeredCaseId,
+    notification: sampleNotification(),
+    receivedAt: new Date('2026-03-04T10:00:00Z'),
+    notificationDocumentKey: `cases/${steeredCaseId}/notification.json`,
+  });
+  await store.updateCase(
+    await store.createCase(steered.record, steered.agencies, {
+      actor: { kind: 'staff', id: person('notifier').id, role: 'notifier' },
+      at: steered.record.receivedAt,
+      action: 'case.opened',
+      reason: 'Serious incident notification received',
+    }),
+    {
+      status: 'awaiting-decision',
+      lookedAfterOrCareLeaverDeath: true,
+      late: { dueDate: '2026-03-20', panelToldAt: '2026-03-20T17:00:00.000Z' },
+    },
+    {
+      actor: { kind: 'system', id: 'rapid-review-workflow' },
+      at: '2026-03-20T17:00:00.000Z',
+      action: 'review.late',
+      reason: 'The Panel was told the review is late',
+    },
+  );
+
   /**
    * A concrete path for a page path: the case for `{caseId}` (a decided case with a disagreement
-   * for the sign-off pages, the submitted one for the Panel's reply), the first child or agency
-   * for `{number}`, a report section for `{section}`.
+   * for the sign-off pages, the submitted one for the Panel's reply, a late looked-after child's
+   * death for the late reason and notification-only pages), the first child or agency for
+   * `{number}`, a report section for `{section}`.
    */
   const concretePath = (path: string) =>
     path.replace(/\{([^}]+)\}/g, (_whole, name: string) =>
@@ -208,7 +238,9 @@ async function appUnderTest() {
           ? signOffCaseId
           : path.startsWith('/cases/{caseId}/panel-reply')
             ? submittedCaseId
-            : caseId
+            : /^\/cases\/\{caseId\}\/(late-reason|notification-only)/.test(path)
+              ? steeredCaseId
+              : caseId
         : name === 'number'
           ? '1'
           : name === 'section'

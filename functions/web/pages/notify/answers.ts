@@ -121,7 +121,12 @@ export function dateFromParts(
   form: URLSearchParams,
   name: string,
   words: FieldWords,
-  options: { today: string; required: boolean },
+  options: {
+    today: string;
+    required: boolean;
+    /** Which side of today the date may fall: `past` (the default) for what happened, `future` for what is expected. */
+    when?: 'past' | 'future';
+  },
 ): { value?: string; error?: { message: string; parts: DatePart[] } } {
   const values = Object.fromEntries(
     dateParts.map((part) => [part, (form.get(`${name}-${part}`) ?? '').trim()]),
@@ -155,6 +160,12 @@ export function dateFromParts(
   }
   const value = date.toString();
   // The API's rule and message (shared/schemas/notification.ts), so both refuse the same dates alike.
+  if (options.when === 'future') {
+    if (value < options.today) {
+      return { error: { message: `${words.label} must be today or in the future`, parts: [...dateParts] } };
+    }
+    return { value };
+  }
   const future = futureDateMessage(words.label, value, options.today);
   if (future) return { error: { message: future, parts: [...dateParts] } };
   return { value };
