@@ -9,10 +9,10 @@ import {
   type MeetingPorts,
   recordAttendance,
   scheduleMeeting,
-  staffUploadFromBody,
   uploadMinutes,
   uploadPanelLetter,
 } from '../../shared/use-cases/rrg-meeting.ts';
+import { staffUploadFromBody } from '../../shared/use-cases/staff-upload-body.ts';
 
 /**
  * The Rapid Review Group meeting (issue 9 part 4), for the partnership team:

@@ -21,14 +21,14 @@ import {
   type RrgMeeting,
   type StaffDocument,
 } from '../schemas/case.ts';
-import { caseId as caseIdSchema, text } from '../schemas/primitives.ts';
+import { caseId as caseIdSchema } from '../schemas/primitives.ts';
 import type { Actor, StaffMember } from '../schemas/roles.ts';
 import { milestone } from '../schemas/timetable.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import type { AuditInput, CaseChanges } from '../stores/case-store.ts';
 import { mediaTypeOfKind, uploadedFileKind } from '../upload-contents.ts';
-import { invalidFields, parseInput } from '../validation.ts';
+import { parseInput } from '../validation.ts';
 import { emailContext, meetingInvitationEmail } from '../workflow/emails.ts';
 import { formatDate, isoDateOf } from '../workflow/london-time.ts';
 import { caseDocumentKeys, caseUrl, hasReached } from '../workflow/steps.ts';
@@ -311,28 +311,6 @@ export async function recordAttendance(
 export interface StaffUpload {
   fileName: string;
   content: Uint8Array;
-}
-
-/** The JSON body the upload routes take: the file's name and its bytes in base64. */
-export const staffUploadBody = z.object({
-  fileName: text(200),
-  contentBase64: z
-    .string({ error: 'Give the file’s bytes in base64' })
-    .check(
-      z.minLength(1, { error: 'The file is empty' }),
-      z.regex(/^[A-Za-z0-9+/]*={0,2}$/, { error: 'Give the file’s bytes in base64' }),
-      z.maxLength(Math.ceil(STAFF_UPLOAD_MAX_BYTES / 3) * 4, { error: 'The file must be 4 MB or smaller' }),
-    ),
-});
-
-/** The upload a JSON body describes, or InvalidInputError naming what is wrong. */
-export function staffUploadFromBody(body: unknown): StaffUpload {
-  const parsed = staffUploadBody.safeParse(body);
-  if (!parsed.success) throw new InvalidInputError('upload', invalidFields(parsed.error));
-  return {
-    fileName: parsed.data.fileName,
-    content: new Uint8Array(Buffer.from(parsed.data.contentBase64, 'base64')),
-  };
 }
 
 /** The file checked by its bytes (PDF or Word .docx), its size (1 byte to 4 MB); the field named `file`. */

@@ -278,7 +278,7 @@ export function meetingWhen(meeting: Pick<RrgMeeting, 'date' | 'time'>): string 
   const hour12 = hours % 12 === 0 ? 12 : hours % 12;
   const clock =
     minutes === 0 ? `${hour12}${period}` : `${hour12}:${String(minutes).padStart(2, '0')}${period}`;
-  const named = hours === 12 && minutes === 0 ? 'midday' : clock;
+  const named = minutes === 0 && hours === 12 ? 'midday' : minutes === 0 && hours === 0 ? 'midnight' : clock;
   return `${named} on ${formatDate(meeting.date)}`;
 }
 

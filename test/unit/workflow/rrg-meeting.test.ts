@@ -6,11 +6,11 @@ import {
   recordAttendance,
   STAFF_UPLOAD_MAX_BYTES,
   scheduleMeeting,
-  staffUploadFromBody,
   uploadMinutes,
   uploadPanelLetter,
 } from '../../../shared/use-cases/rrg-meeting.ts';
 import { showCase } from '../../../shared/use-cases/show-case.ts';
+import { staffUploadFromBody } from '../../../shared/use-cases/staff-upload-body.ts';
 import { meetingWhen } from '../../../shared/workflow/emails.ts';
 import { meetingRecordPdf } from '../../../shared/workflow/meeting-record.ts';
 import { caseDocumentKeys } from '../../../shared/workflow/steps.ts';
