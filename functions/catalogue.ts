@@ -115,6 +115,14 @@ export const functionCatalogue = {
     trigger: 'api',
     needs: { table: 'read-write', email: true, stateMachine: 'callback' },
   },
+  // The Rapid Review Group meeting (issue 9 part 4): invitations linking the papers (reads the
+  // collated report to sign its link), and the minutes and the Panel's letter filed with the case.
+  'rrg-meeting': {
+    description:
+      "Schedules the Rapid Review Group meeting and emails the invitations, records who attended, and files the minutes and the Panel's letter",
+    trigger: 'api',
+    needs: { table: 'read-write', documentBucket: 'read-write', email: true },
+  },
   'agency-return': {
     description: 'Tells an agency what to return and gives it a pre-signed upload',
     trigger: 'api',

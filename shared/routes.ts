@@ -100,6 +100,36 @@ export const routes = [
     functionName: 'steer-case',
     access: staff('partnership-team'),
   },
+  // The Rapid Review Group meeting (issue 9 part 4): scheduled, attended, minuted; and the
+  // Panel's letter, uploaded once its reply is recorded.
+  {
+    id: 'ScheduleMeeting',
+    method: 'PUT',
+    path: '/api/cases/{caseId}/meeting',
+    functionName: 'rrg-meeting',
+    access: staff('partnership-team'),
+  },
+  {
+    id: 'RecordMeetingAttendance',
+    method: 'PUT',
+    path: '/api/cases/{caseId}/meeting/attendance',
+    functionName: 'rrg-meeting',
+    access: staff('partnership-team'),
+  },
+  {
+    id: 'UploadMeetingMinutes',
+    method: 'POST',
+    path: '/api/cases/{caseId}/meeting/minutes',
+    functionName: 'rrg-meeting',
+    access: staff('partnership-team'),
+  },
+  {
+    id: 'UploadPanelLetter',
+    method: 'POST',
+    path: '/api/cases/{caseId}/panel-reply/letter',
+    functionName: 'rrg-meeting',
+    access: staff('partnership-team'),
+  },
   {
     id: 'GetAgencyRequest',
     method: 'GET',

@@ -55,8 +55,10 @@ export interface WebRequest<S extends PageService = WebService> {
   params: Record<string, string>;
   /** The query string; `query.get('status')`, `query.getAll('status')`. */
   query: URLSearchParams;
-  /** The posted form (application/x-www-form-urlencoded), repeated names kept; empty on GET. */
+  /** The posted form (application/x-www-form-urlencoded, or a multipart form's fields), repeated names kept; empty on GET. */
   form: URLSearchParams;
+  /** The files of a posted multipart form, by field name (the staff uploads); absent or empty otherwise. */
+  files?: ReadonlyMap<string, { fileName: string; contentType: string; content: Uint8Array }>;
   /** The signed-in person, when there is one. On a staff page, always present and holding an allowed role. */
   user: SessionUser | undefined;
   session: Session | undefined;

@@ -190,16 +190,61 @@ export interface WebAppOptions<S extends PageService> {
 
 export type WebApp = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
-function formFrom(event: APIGatewayProxyEventV2): URLSearchParams {
-  if (!event.body) return new URLSearchParams();
+/** A file posted in a multipart form (a staff upload: the minutes, the Panel's letter). */
+export interface PostedFile {
+  fileName: string;
+  /** The type the browser said; the page checks the bytes, not this. */
+  contentType: string;
+  content: Uint8Array;
+}
+
+/** The most a posted form may hold: a 4 MB file and its fields (API Gateway's own limit is 10 MB). */
+export const MAX_FORM_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The posted form: its fields (a urlencoded form, or the fields of a multipart one) and, for a
+ * multipart form, its files by field name. A multipart form over MAX_FORM_BYTES, or one that does
+ * not parse, is read as empty (so its CSRF check fails: the 400 page).
+ */
+async function formFrom(
+  event: APIGatewayProxyEventV2,
+): Promise<{ form: URLSearchParams; files: Map<string, PostedFile> }> {
+  const files = new Map<string, PostedFile>();
+  if (!event.body) return { form: new URLSearchParams(), files };
   const contentType = Object.entries(event.headers ?? {}).find(
     ([name]) => name.toLowerCase() === 'content-type',
   )?.[1];
-  if (!contentType?.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-    return new URLSearchParams();
+  const type = contentType?.toLowerCase() ?? '';
+  if (type.startsWith('multipart/form-data')) {
+    const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+    if (bytes.byteLength > MAX_FORM_BYTES) return { form: new URLSearchParams(), files };
+    try {
+      const parsed = await new Request('http://form.invalid/', {
+        method: 'POST',
+        headers: { 'content-type': contentType as string },
+        body: bytes,
+      }).formData();
+      const form = new URLSearchParams();
+      for (const [name, value] of parsed) {
+        if (typeof value === 'string') form.append(name, value);
+        else if (!files.has(name) && value.size > 0) {
+          files.set(name, {
+            fileName: value.name,
+            contentType: value.type,
+            content: new Uint8Array(await value.arrayBuffer()),
+          });
+        }
+      }
+      return { form, files };
+    } catch {
+      return { form: new URLSearchParams(), files };
+    }
+  }
+  if (!type.startsWith('application/x-www-form-urlencoded')) {
+    return { form: new URLSearchParams(), files };
   }
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  return new URLSearchParams(text);
+  return { form: new URLSearchParams(text), files };
 }
 
 /** The status of an error a page did not handle: a refusal the page could not answer otherwise, or 500. */
@@ -345,7 +390,9 @@ export function createWebApp<S extends PageService>(options: WebAppOptions<S>): 
       if (!allows(matched.page, user)) return errorPage(403, 'errors/forbidden.njk');
     }
 
-    const form = method === 'POST' ? formFrom(event) : new URLSearchParams();
+    const posted =
+      method === 'POST' ? await formFrom(event) : { form: new URLSearchParams(), files: new Map() };
+    const form = posted.form;
     if (
       method === 'POST' &&
       (!secret ||
@@ -361,6 +408,7 @@ export function createWebApp<S extends PageService>(options: WebAppOptions<S>): 
       params: matched.params,
       query,
       form,
+      files: posted.files,
       user,
       session,
       get csrfToken() {

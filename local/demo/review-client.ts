@@ -204,6 +204,24 @@ export class ReviewClient {
     });
   }
 
+  /** Schedules (or changes) the Rapid Review Group meeting (issue 9 part 4), as the partnership team. */
+  scheduleMeeting(caseId: string, meeting: unknown) {
+    return this.#call<{ date: string; time: string; version: number }>(
+      'PUT /api/cases/{caseId}/meeting',
+      `/api/cases/${caseId}/meeting`,
+      { method: 'PUT', role: 'partnership-team', body: JSON.stringify(meeting) },
+    );
+  }
+
+  /** Records who attended the meeting, each with their declarations, as the partnership team. */
+  recordMeetingAttendance(caseId: string, attendance: unknown) {
+    return this.#call<{ attendees: unknown[] }>(
+      'PUT /api/cases/{caseId}/meeting/attendance',
+      `/api/cases/${caseId}/meeting/attendance`,
+      { method: 'PUT', role: 'partnership-team', body: JSON.stringify(attendance) },
+    );
+  }
+
   clock() {
     return this.#call<{ now: string; pending: Array<{ at: string; label?: string }> }>(
       'GET /local/clock',

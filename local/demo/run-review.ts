@@ -163,6 +163,43 @@ export async function runDemoReviewToDecision(
     progress(`Clock moved to ${next.now}: the chair, the partners and the team were reminded again`);
   }
 
+  // The Rapid Review Group meeting (issue 9 part 4): on the timetable's meeting day (or today,
+  // should the clock be past it), with invented attendees.
+  const beforeMeeting = await client.getCase(caseId);
+  const today = (await client.clock()).now.slice(0, 10);
+  const meetingDay = beforeMeeting.timetable.find((step) => /meeting/i.test(step.name))?.date ?? today;
+  await client.scheduleMeeting(caseId, {
+    date: [meetingDay, today].sort().at(-1),
+    time: '10:00',
+    callLink: 'https://meet.example.org/rapid-review-demo',
+  });
+  await client.recordMeetingAttendance(caseId, {
+    attendees: [
+      {
+        name: 'Chris Chair (demo)',
+        agency: 'Safeguarding partnership',
+        role: 'Chair',
+        conflicts: 'none',
+        confidentialityAgreed: true,
+      },
+      {
+        name: 'Pat Police (demo)',
+        agency: 'Police',
+        role: 'Detective Inspector',
+        conflicts: 'none',
+        confidentialityAgreed: true,
+      },
+      {
+        name: 'Sam Health (demo)',
+        agency: 'Integrated care board',
+        role: 'Designated nurse',
+        conflicts: 'Invented (demo): knew a family member through work some years ago',
+        confidentialityAgreed: true,
+      },
+    ],
+  });
+  progress('The Rapid Review Group met: meeting scheduled, invitations sent, attendance recorded');
+
   await client.writeReport(caseId);
   progress('The partnership team completed the rapid review report');
 

@@ -2,11 +2,13 @@ import {
   agencyId,
   caseId,
   emailAddress,
+  hasLineBreakOrControl,
   isoDate,
   isoInstant,
   nonEmpty,
   optionalText,
   text,
+  textMessages,
   wholeNumber,
 } from './primitives.ts';
 import { actor, safeguardingPartner } from './roles.ts';
@@ -101,6 +103,8 @@ export const recordedPanelReply = z.extend(panelReplyAnswers, {
   recordedBy: nonEmpty(),
   /** The recorder's name as their sign-in gave it, for what people read (never `recordedBy`). */
   recordedByName: z.optional(nonEmpty()),
+  /** The Panel's letter, uploaded after the reply is recorded (issue 9 part 4: see `meetingDocument`). */
+  letterDocumentKey: z.optional(nonEmpty()),
 });
 export type RecordedPanelReply = z.infer<typeof recordedPanelReply>;
 // ── end of the Panel's reply ─────────────────────────────────────────────────────────────────
@@ -140,6 +144,104 @@ export const caseClosure = z.extend(closureAnswers, {
 });
 export type CaseClosure = z.infer<typeof caseClosure>;
 // ── end of the late path and the closure ─────────────────────────────────────────────────────
+
+// ── The Rapid Review Group meeting (issue 9 part 4) ─────────────────────────────────────────
+/**
+ * The meeting as the partnership team schedules it: a date (not in the past: `meetingOn` in
+ * shared/use-cases/rrg-meeting.ts), a time (24-hour HH:MM, London), and a place or a call link
+ * (one of them). Rescheduling makes a new version, each audited and each with a fresh invitation.
+ */
+export const meetingFields = z.object({
+  date: isoDate,
+  time: z.string({ error: 'Enter a time as HH:MM, like 10:00 or 14:30' }).check(
+    z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+      error: 'Enter a time as HH:MM (24-hour), like 10:00 or 14:30',
+    }),
+  ),
+  place: optionalText(200),
+  callLink: z.optional(
+    z.string({ error: 'Enter the call link' }).check(
+      z.trim(),
+      z.maxLength(500, { error: textMessages.tooLong(500) }),
+      z.refine(
+        (value: string) => /^https:\/\/[^\s/?#]+\.[^\s]*$/.test(value) && !hasLineBreakOrControl(value),
+        {
+          error: 'Enter the call link as a web address starting https://',
+        },
+      ),
+    ),
+  ),
+});
+
+/** A place or a call link: one of them, not both. */
+export const placeOrCallLink = () =>
+  z.refine<{ place?: string; callLink?: string }>(
+    (meeting: { place?: string; callLink?: string }) => Boolean(meeting.place) !== Boolean(meeting.callLink),
+    {
+      message: 'Give either the place or the call link, not both',
+      path: ['place'],
+      when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+    },
+  );
+
+export const meetingAnswers = meetingFields.check(placeOrCallLink());
+export type MeetingAnswers = z.infer<typeof meetingAnswers>;
+
+/** What one attendee declares: "none", or the conflicts of interest in words. */
+export const meetingAttendee = z.object({
+  name: text(120),
+  agency: text(120),
+  role: text(120),
+  conflicts: text(2000, { multiline: true }),
+  confidentialityAgreed: z.literal(true, {
+    error: 'Every attendee must agree to keep the meeting confidential',
+  }),
+});
+export type MeetingAttendee = z.infer<typeof meetingAttendee>;
+
+/** Whether an attendee's declaration says they have no conflicts of interest ("none", "no", "n/a", "nil"). */
+export function declaresNoConflicts(conflicts: string): boolean {
+  return /^(none|no|n\/a|nil)\.?$/i.test(conflicts.trim());
+}
+
+/** Who attended: at least one attendee, the whole list each time (it replaces the one before). */
+export const attendanceAnswers = z.object({
+  attendees: z
+    .array(meetingAttendee, { error: 'List who attended' })
+    .check(
+      z.minLength(1, { error: 'Add at least one attendee' }),
+      z.maxLength(100, { error: 'List at most 100 attendees' }),
+    ),
+});
+export type AttendanceAnswers = z.infer<typeof attendanceAnswers>;
+
+/** A document a member of staff uploaded to the case (the minutes, the Panel's letter). */
+export const staffDocument = z.object({
+  key: nonEmpty(),
+  fileName: text(200),
+  mediaType: nonEmpty(),
+  bytes: wholeNumber(1),
+  uploadedAt: isoInstant,
+  uploadedBy: nonEmpty(),
+  uploadedByName: z.optional(nonEmpty()),
+});
+export type StaffDocument = z.infer<typeof staffDocument>;
+
+/** The meeting as stored on the case. */
+export const rrgMeeting = z.extend(meetingFields, {
+  /** 1 when first scheduled, one more each time it is changed (the invitations' key). */
+  version: wholeNumber(1),
+  scheduledAt: isoInstant,
+  scheduledBy: nonEmpty(),
+  scheduledByName: z.optional(nonEmpty()),
+  attendees: z.optional(z.array(meetingAttendee)),
+  attendanceRecordedAt: z.optional(isoInstant),
+  attendanceRecordedBy: z.optional(nonEmpty()),
+  attendanceRecordedByName: z.optional(nonEmpty()),
+  minutes: z.optional(staffDocument),
+});
+export type RrgMeeting = z.infer<typeof rrgMeeting>;
+// ── end of the Rapid Review Group meeting ──────────────────────────────────────────────────
 
 /**
  * A case as stored. It holds what the workflow and the case page need; the children's details
@@ -190,6 +292,8 @@ export const caseRecord = z.object({
   late: z.optional(lateReview),
   /** Closed as notification only, no Rapid Review (status `closed`). */
   closure: z.optional(caseClosure),
+  // ── The Rapid Review Group meeting (issue 9 part 4): scheduled, attended, minuted.
+  meeting: z.optional(rrgMeeting),
   createdAt: isoInstant,
   updatedAt: isoInstant,
 });

@@ -7,6 +7,7 @@ import type {
   AuditEvent,
   CaseRecord,
   CaseStatus,
+  RrgMeeting,
   SignOffResolution,
 } from '../schemas/case.ts';
 import { caseId as caseIdSchema } from '../schemas/primitives.ts';
@@ -50,6 +51,13 @@ export function expectedCaseDocuments(record: CaseRecord): { name: string; key: 
     // The rapid review report, once complete (issue 9 part 5).
     { name: 'Rapid review report (PDF)', key: reportDocumentKeys.pdf(record.caseId) },
     { name: 'Rapid review report (Word)', key: reportDocumentKeys.docx(record.caseId) },
+    // What the partnership team uploaded (issue 9 part 4): the meeting's minutes, the Panel's letter.
+    ...(record.meeting?.minutes
+      ? [{ name: 'Rapid Review Group meeting minutes', key: record.meeting.minutes.key }]
+      : []),
+    ...(record.panelReply?.letterDocumentKey
+      ? [{ name: 'The Panel’s letter', key: record.panelReply.letterDocumentKey }]
+      : []),
   ];
 }
 
@@ -172,6 +180,39 @@ export function signOffView(record: CaseRecord): Pick<CaseView, 'signOffs' | 'pa
 
 const notFound = () => new NotFoundError('There is no case with this id');
 
+/** The meeting as the case view shows it: when and where, who attended, whether there are minutes. */
+export interface MeetingView {
+  date: string;
+  time: string;
+  place?: string;
+  callLink?: string;
+  /** 1, or more when it was changed. */
+  version: number;
+  scheduledAt: string;
+  attendees: RrgMeeting['attendees'] & {};
+  attendanceRecordedAt?: string;
+  minutes: { present: false } | { present: true; fileName: string; uploadedAt: string };
+}
+
+/** The meeting on a case, as the view shows it (no staff ids). */
+export function meetingView(record: CaseRecord): MeetingView | undefined {
+  const meeting = record.meeting;
+  if (!meeting) return undefined;
+  return {
+    date: meeting.date,
+    time: meeting.time,
+    ...(meeting.place ? { place: meeting.place } : {}),
+    ...(meeting.callLink ? { callLink: meeting.callLink } : {}),
+    version: meeting.version,
+    scheduledAt: meeting.scheduledAt,
+    attendees: meeting.attendees ?? [],
+    ...(meeting.attendanceRecordedAt ? { attendanceRecordedAt: meeting.attendanceRecordedAt } : {}),
+    minutes: meeting.minutes
+      ? { present: true, fileName: meeting.minutes.fileName, uploadedAt: meeting.minutes.uploadedAt }
+      : { present: false },
+  };
+}
+
 /** A case as the partnership team and the Rapid Review Group see it (GET /api/cases/{caseId} answers it as JSON). */
 export interface CaseView {
   caseId: string;
@@ -214,6 +255,8 @@ export interface CaseView {
   panelReply?: CaseRecord['panelReply'];
   /** The Panel asked for a local review: one is to be commissioned. */
   localReviewToCommission?: boolean;
+  /** The Rapid Review Group meeting, once scheduled (issue 9 part 4). */
+  meeting?: MeetingView;
   workflow: WorkflowView;
   /** Each safeguarding partner's sign-off on the chair's decision, by name (never an id). */
   signOffs: {
@@ -314,6 +357,8 @@ export async function showCase(
     // The Panel's reply (issue 9 part 6).
     ...(record.panelReply ? { panelReply: record.panelReply } : {}),
     ...(record.localReviewToCommission ? { localReviewToCommission: true } : {}),
+    // The Rapid Review Group meeting (issue 9 part 4).
+    ...(record.meeting ? { meeting: meetingView(record) } : {}),
     workflow,
     ...signOffView(record),
     audit: file.audit.map(({ at, actor, action, reason }) => ({ at, actor, action, reason })),

@@ -1,7 +1,7 @@
 import type { Attachment, EmailMessage } from '../adapters/mailer.ts';
 import { agencyUploadRules } from '../agency-links.ts';
 import { type PartnershipProfile, rulesOf } from '../config/partnership-profile.ts';
-import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
+import type { AgencyRequest, CaseRecord, RrgMeeting } from '../schemas/case.ts';
 import { collationStartsAt, milestone } from '../schemas/timetable.ts';
 import { clocksInWords, clocksOf } from './clocks-wording.ts';
 import { fifteenWorkingDays, safeguardingPartners } from './criteria.ts';
@@ -120,12 +120,18 @@ export function papersEmail(
 ): EmailMessage {
   const { record, timeZone } = context;
   const meeting = milestone(record.timetable, 'rapidReviewMeeting');
+  // The meeting as the partnership team scheduled it, when it has; the timetable's Day 14 otherwise.
+  const scheduled = record.meeting;
+  const when = scheduled ? formatDate(scheduled.date) : formatDate(meeting.date);
+  const at = scheduled
+    ? `the Rapid Review Group meeting at ${meetingWhen(scheduled)}, ${meetingWhere(scheduled)}`
+    : `the Rapid Review Group meeting on ${formatDate(meeting.date)}`;
   return {
     to: [recipient.email],
-    subject: `${context.partnershipName}: papers for Rapid Review ${record.reference} (meeting ${formatDate(meeting.date)})`,
+    subject: `${context.partnershipName}: papers for Rapid Review ${record.reference} (meeting ${when})`,
     text:
       `Dear ${recipient.name},\n\n` +
-      `The papers for Rapid Review ${record.reference} are ready for the Rapid Review Group meeting on ${formatDate(meeting.date)}.\n\n` +
+      `The papers for Rapid Review ${record.reference} are ready for ${at}.\n\n` +
       `Collated report (PDF):\n${report.url}\n\n` +
       `This link stops working at ${formatInstant(report.expiresAt, timeZone)}. After that, sign in and open the case for fresh links:\n${report.caseUrl}\n\n` +
       'Please do not forward these links; the papers are confidential to the Rapid Review Group.' +
@@ -351,3 +357,65 @@ export function panelReplyEmail(
   };
 }
 // ── end of the Panel's reply ────────────────────────────────────────────────────────────────
+
+// ── The Rapid Review Group meeting (issue 9 part 4) ─────────────────────────────────────────
+/** The meeting's time and date in words: "10am on Tuesday 12 January 2027", "2:30pm on …". */
+export function meetingWhen(meeting: Pick<RrgMeeting, 'date' | 'time'>): string {
+  const [hours = 0, minutes = 0] = meeting.time.split(':').map(Number);
+  const period = hours < 12 ? 'am' : 'pm';
+  const hour12 = hours % 12 === 0 ? 12 : hours % 12;
+  const clock =
+    minutes === 0 ? `${hour12}${period}` : `${hour12}:${String(minutes).padStart(2, '0')}${period}`;
+  const named = minutes === 0 && hours === 12 ? 'midday' : minutes === 0 && hours === 0 ? 'midnight' : clock;
+  return `${named} on ${formatDate(meeting.date)}`;
+}
+
+/** Where the meeting is: "at Room 1, Town Hall" or "by call: https://…". */
+export function meetingWhere(meeting: Pick<RrgMeeting, 'place' | 'callLink'>): string {
+  return meeting.place ? `at ${meeting.place}` : `by call: ${meeting.callLink ?? ''}`;
+}
+
+/**
+ * The invitation to the Rapid Review Group meeting, to the chair, a deputy chair or a member:
+ * when and where, the case by its reference (never the child), the case page, and the papers:
+ * linked when they have gone out (the same link as the papers email), or to follow on papers day.
+ */
+export function meetingInvitationEmail(
+  context: EmailContext,
+  recipient: { name: string; email: string },
+  invitation: {
+    meeting: Pick<RrgMeeting, 'date' | 'time' | 'place' | 'callLink'>;
+    /** The meeting was scheduled before: this invitation replaces the earlier one. */
+    changed: boolean;
+    caseUrl: string;
+    /** The collated report's link, once the papers have gone out; absent before papers day. */
+    papers?: { url: string; expiresAt: string };
+    /** When the papers go out (YYYY-MM-DD), when they have not yet. */
+    papersDay?: string;
+  },
+): EmailMessage {
+  const { record, timeZone } = context;
+  const { meeting, papers } = invitation;
+  const when = meetingWhen(meeting);
+  const where = meeting.place ? `Place: ${meeting.place}` : `Join the call: ${meeting.callLink ?? ''}`;
+  const opening = invitation.changed
+    ? `The Rapid Review Group meeting for Rapid Review ${record.reference} has changed. It is now at ${when}. This replaces the earlier invitation.`
+    : `You are invited to the Rapid Review Group meeting for Rapid Review ${record.reference}, at ${when}.`;
+  const papersText = papers
+    ? 'The papers are on the case page, for those signed in to the service. ' +
+      `Collated report (PDF):\n${papers.url}\n\nThis link stops working at ${formatInstant(papers.expiresAt, timeZone)}. After that, open the case for fresh links.`
+    : `The papers will follow on papers day${invitation.papersDay ? ` (${formatDate(invitation.papersDay)})` : ''}, by email and on the case page.`;
+  return {
+    to: [recipient.email],
+    subject: `${context.partnershipName}: ${invitation.changed ? 'meeting changed' : 'invitation'}: Rapid Review Group meeting for Rapid Review ${record.reference}, ${when}`,
+    text:
+      `Dear ${recipient.name},\n\n` +
+      `${opening}\n\n` +
+      `${where}\n\n` +
+      `${papersText}\n\n` +
+      'At the meeting each attendee is asked to declare any conflict of interest and to agree to keep the meeting and its papers confidential.\n\n' +
+      `The case:\n${invitation.caseUrl}` +
+      SIGN_OFF(context),
+  };
+}
+// ── end of the Rapid Review Group meeting ───────────────────────────────────────────────────

@@ -6,6 +6,7 @@ import { clocksInWords, clocksOf, timelinessInWords } from './clocks-wording.ts'
 import { fifteenWorkingDays } from './criteria.ts';
 import { lateInWords } from './late-wording.ts';
 import { formatDate, formatDateOf, formatInstant } from './london-time.ts';
+import { meetingRecordPdf } from './meeting-record.ts';
 import { partnersDecision } from './readiness.ts';
 import { decisionSentences, decisionSummary, incidentKindLabel } from './wording.ts';
 
@@ -295,12 +296,11 @@ export async function decisionPdf(record: Decided, context: PaperContext & Chair
 
 /**
  * The record of the Rapid Review Group meeting as a PDF to attach to the submission, when the case
- * has one. The meeting module fills this in with its `meetingRecordPdf(record, context)`; until a
- * case can hold a meeting there is none to attach.
+ * has a meeting scheduled (shared/workflow/meeting-record.ts).
  */
 export async function meetingRecordAttachment(
-  _record: Decided,
-  _context: PaperContext,
+  record: Decided,
+  context: PaperContext,
 ): Promise<Uint8Array | undefined> {
-  return undefined;
+  return record.meeting ? meetingRecordPdf(record, context) : undefined;
 }

@@ -99,6 +99,9 @@ export const caseDocumentKeys = {
   collatedReport: (caseId: string) => `cases/${caseId}/collated-report.pdf`,
   coveringLetter: (caseId: string) => `cases/${caseId}/covering-letter.pdf`,
   decision: (caseId: string) => `cases/${caseId}/decision.pdf`,
+  // The Rapid Review Group meeting (issue 9 part 4): what the partnership team uploads, by kind (pdf, docx).
+  meetingMinutes: (caseId: string, kind: string) => `cases/${caseId}/meeting/minutes.${kind}`,
+  panelLetter: (caseId: string, kind: string) => `cases/${caseId}/panel-reply/letter.${kind}`,
 };
 
 /** Where staff open the case in the service. */

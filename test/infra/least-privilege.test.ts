@@ -56,6 +56,14 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   },
   // Records the Panel's reply on the case, with its audit event, and emails the Executive Board.
   'record-panel-reply': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  // The meeting (issue 9 part 4): the case and its audit trail; the collated report read to sign
+  // the invitation's link to the papers, the minutes and the Panel's letter put; SES for the invitations.
+  'rrg-meeting': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read-write',
+    email: 'write',
+  },
   // Records the upload form it issues (an UPLOAD# item, the only item it may put).
   'agency-return': { 'case-table': 'read-write', 'audit-table': 'read', uploads: 'write' },
   // The staff pages: no upload bucket, which only the agency pages' functions sign forms for.

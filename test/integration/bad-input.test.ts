@@ -38,7 +38,7 @@ interface Answer {
 /** One bad request: what it sends, and the field a 400 must name (when it must be a 400). */
 interface BadRequest {
   name: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   role?: string;
   /** Sent as it is: not necessarily JSON. */
@@ -478,6 +478,157 @@ describe('bad input over HTTP to the local stack', () => {
         role: 'partnership-team',
         body: json({ ...lateReason, expectedOn: 20260320 }),
         field: 'expectedOn',
+      },
+    ];
+    it.each(cases.map((bad) => [bad.name, bad] as const))('refuses %s', async (_, bad) => {
+      expectRefusedWell(await send(bad), bad);
+    });
+  });
+
+  // The Rapid Review Group meeting and the staff uploads (issue 9 part 4): each body is checked
+  // before the case is read, so a malformed one is a 400 on any case.
+  describe('the meeting routes: PUT /api/cases/{caseId}/meeting, …/attendance, POST …/minutes, …/panel-reply/letter', () => {
+    const meeting = { date: '2026-03-20', time: '10:00', place: 'Room 1 (invented)' };
+    const attendee = {
+      name: 'Alex Example (invented)',
+      agency: 'Police',
+      role: 'Inspector',
+      conflicts: 'none',
+      confidentialityAgreed: true,
+    };
+    const upload = {
+      fileName: 'minutes.pdf',
+      contentBase64: Buffer.from('%PDF-1.7 invented').toString('base64'),
+    };
+    const routes: { method: 'PUT' | 'POST'; path: string }[] = [
+      { method: 'PUT', path: `/api/cases/${CASE_ID}/meeting` },
+      { method: 'PUT', path: `/api/cases/${CASE_ID}/meeting/attendance` },
+      { method: 'POST', path: `/api/cases/${CASE_ID}/meeting/minutes` },
+      { method: 'POST', path: `/api/cases/${CASE_ID}/panel-reply/letter` },
+    ];
+    const cases: BadRequest[] = [
+      ...routes.flatMap((route) =>
+        malformedBodies.map((bad) => ({
+          ...bad,
+          name: `${route.method} ${route.path.replace(CASE_ID, '{caseId}')}: ${bad.name}`,
+          ...route,
+          role: 'partnership-team',
+        })),
+      ),
+      {
+        name: 'a meeting on a malformed path',
+        method: 'PUT',
+        path: '/api/cases/%E0%A4%A/meeting',
+        role: 'partnership-team',
+        body: json(meeting),
+        field: '(path)',
+      },
+      {
+        name: 'a meeting in the past',
+        method: 'PUT',
+        path: `/api/cases/${CASE_ID}/meeting`,
+        role: 'partnership-team',
+        body: json({ ...meeting, date: '2026-03-03' }),
+        field: 'date',
+      },
+      {
+        name: 'a meeting at 24:61',
+        method: 'PUT',
+        path: `/api/cases/${CASE_ID}/meeting`,
+        role: 'partnership-team',
+        body: json({ ...meeting, time: '24:61' }),
+        field: 'time',
+      },
+      {
+        name: 'a meeting with neither place nor call link',
+        method: 'PUT',
+        path: `/api/cases/${CASE_ID}/meeting`,
+        role: 'partnership-team',
+        body: json({ date: meeting.date, time: meeting.time }),
+        field: 'place',
+      },
+      {
+        name: 'a call link that is a script',
+        method: 'PUT',
+        path: `/api/cases/${CASE_ID}/meeting`,
+        role: 'partnership-team',
+        body: json({ date: meeting.date, time: meeting.time, callLink: 'javascript:alert(1)' }),
+        field: 'callLink',
+      },
+      {
+        name: 'a place with a line break',
+        method: 'PUT',
+        path: `/api/cases/${CASE_ID}/meeting`,
+        role: 'partnership-team',
+        body: json({ ...meeting, place: 'Room 1\r\nBcc: someone@example.org' }),
+        field: 'place',
+      },
+      {
+        name: 'an attendee who has not agreed to confidentiality',
+        method: 'PUT',
+        path: `/api/cases/${CASE_ID}/meeting/attendance`,
+        role: 'partnership-team',
+        body: json({ attendees: [attendee, attendee, { ...attendee, confidentialityAgreed: false }] }),
+        field: 'attendees.2.confidentialityAgreed',
+      },
+      {
+        name: 'no attendees',
+        method: 'PUT',
+        path: `/api/cases/${CASE_ID}/meeting/attendance`,
+        role: 'partnership-team',
+        body: json({ attendees: [] }),
+        field: 'attendees',
+      },
+      {
+        name: 'ten thousand attendees',
+        method: 'PUT',
+        path: `/api/cases/${CASE_ID}/meeting/attendance`,
+        role: 'partnership-team',
+        body: json({ attendees: Array.from({ length: 10_000 }, () => attendee) }),
+        field: 'attendees',
+      },
+      {
+        name: 'a declaration of a million characters',
+        method: 'PUT',
+        path: `/api/cases/${CASE_ID}/meeting/attendance`,
+        role: 'partnership-team',
+        body: json({ attendees: [{ ...attendee, conflicts: 'x'.repeat(1_000_000) }] }),
+        field: 'attendees.0.conflicts',
+      },
+      {
+        name: 'minutes that are not base64',
+        method: 'POST',
+        path: `/api/cases/${CASE_ID}/meeting/minutes`,
+        role: 'partnership-team',
+        body: json({ ...upload, contentBase64: '<script>' }),
+        field: 'contentBase64',
+      },
+      {
+        name: 'minutes over 4 MB',
+        method: 'POST',
+        path: `/api/cases/${CASE_ID}/meeting/minutes`,
+        role: 'partnership-team',
+        body: json({ ...upload, contentBase64: 'A'.repeat(6_000_000) }),
+        field: 'contentBase64',
+      },
+      {
+        name: 'a letter that is a web page',
+        method: 'POST',
+        path: `/api/cases/${CASE_ID}/panel-reply/letter`,
+        role: 'partnership-team',
+        body: json({
+          fileName: 'letter.pdf',
+          contentBase64: Buffer.from('<html></html>').toString('base64'),
+        }),
+        field: 'file',
+      },
+      {
+        name: 'a letter with a file name of a line break',
+        method: 'POST',
+        path: `/api/cases/${CASE_ID}/panel-reply/letter`,
+        role: 'partnership-team',
+        body: json({ ...upload, fileName: 'a\r\nb.pdf' }),
+        field: 'fileName',
       },
     ];
     it.each(cases.map((bad) => [bad.name, bad] as const))('refuses %s', async (_, bad) => {

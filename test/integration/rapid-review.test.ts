@@ -56,7 +56,7 @@ describe('a whole Rapid Review on the local stack', () => {
     ]);
     for (const attachment of panelEmails[0]!.attachments) {
       const bytes = Buffer.from(attachment.content, 'base64');
-      if (attachment.filename.endsWith('.docx'))
+      if (attachment.filename?.endsWith('.docx'))
         expect(bytes.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
       else expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     }

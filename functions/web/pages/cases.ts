@@ -1,7 +1,7 @@
 import { safeguardingPartner, safeguardingPartnerNames } from '../../../shared/config/partnership-profile.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
 import type { AgencyRequest, CaseRecord, CaseStatus } from '../../../shared/schemas/case.ts';
-import { caseStatus } from '../../../shared/schemas/case.ts';
+import { caseStatus, declaresNoConflicts } from '../../../shared/schemas/case.ts';
 import type { Actor, StaffRole } from '../../../shared/schemas/roles.ts';
 import { planDayOf } from '../../../shared/schemas/timetable.ts';
 import { reportStatusInWords } from '../../../shared/use-cases/rapid-review-report.ts';
@@ -17,6 +17,7 @@ import {
   clocksOf,
   timelinessInWords,
 } from '../../../shared/workflow/clocks-wording.ts';
+import { meetingWhen } from '../../../shared/workflow/emails.ts';
 import { formatDate, formatDateOf, formatInstant, isoDateOf } from '../../../shared/workflow/london-time.ts';
 import { awaitedInWords } from '../../../shared/workflow/readiness.ts';
 import { notFound, type Page, render, staffOnly } from '../page.ts';
@@ -480,6 +481,32 @@ export function lateClosureAndSubmissionInWords(view: CaseView, roles: readonly 
   };
 }
 // ── end of the late path, the closure and going to the Panel ────────────────────────────────
+/** The meeting as the case page shows it: when and where, who attended with their declarations, the minutes. */
+export function meetingInWords(view: CaseView) {
+  const meeting = view.meeting;
+  if (!meeting) return undefined;
+  return {
+    when: meetingWhen(meeting),
+    place: meeting.place,
+    callLink: meeting.callLink,
+    changed: meeting.version > 1,
+    attendees: meeting.attendees.map((attendee) => ({
+      ...attendee,
+      conflicts: declaresNoConflicts(attendee.conflicts) ? 'None declared' : attendee.conflicts,
+    })),
+    attendanceRecordedAt: meeting.attendanceRecordedAt
+      ? londonDateTime(meeting.attendanceRecordedAt)
+      : undefined,
+    minutes: meeting.minutes.present
+      ? {
+          fileName: meeting.minutes.fileName,
+          uploadedAt: londonDateTime(meeting.minutes.uploadedAt),
+          link: view.documents.find((document) => document.name === 'Rapid Review Group meeting minutes')
+            ?.downloadUrl,
+        }
+      : undefined,
+  };
+}
 
 /** What the case page shows, from the logic's answer. */
 export function casePageContext(
@@ -548,6 +575,14 @@ export function casePageContext(
     localReviewTag: view.localReviewToCommission ? localReviewToCommissionTag : undefined,
     // The late path, the closure and going to the Panel (issue 9 parts 3, 5 and 6).
     steering: lateClosureAndSubmissionInWords(view, roles),
+    // The Rapid Review Group meeting (issue 9 part 4): the team schedules it, records who attended
+    // and uploads the minutes; and uploads the Panel's letter once its reply is recorded.
+    meeting: meetingInWords(view),
+    canManageMeeting: roles.includes('partnership-team') && view.status !== 'closed',
+    canScheduleMeeting:
+      roles.includes('partnership-team') &&
+      !['submitted-to-panel', 'completed', 'closed'].includes(view.status),
+    canUploadPanelLetter: roles.includes('partnership-team') && view.panelReply !== undefined,
     canSeeList: roles.includes('partnership-team'),
     // The rapid review report's progress (issue 9 part 5); the team drafts it.
     report: {

@@ -1,6 +1,7 @@
 import type { Page } from '../page.ts';
 import { casePages } from './cases.ts';
 import { decisionPages } from './decision.ts';
+import { meetingPages } from './meeting.ts';
 import { notifyPages } from './notify.ts';
 import { panelReplyPages } from './panel-reply.ts';
 import { reportPages } from './report.ts';
@@ -21,6 +22,8 @@ export const pages: readonly Page[] = [
   ...casePages,
   ...decisionPages,
   ...reportPages,
+  // The Rapid Review Group meeting, its minutes and the Panel's letter (issue 9 part 4).
+  ...meetingPages,
   // The partners' sign-offs and the Executive Board chair's resolution (issue 9 part 4).
   ...signOffPages,
   // The Panel's reply (issue 9 part 6).

@@ -125,6 +125,26 @@ async function appUnderTest() {
       reason: 'Day 12',
     },
   );
+  // The meeting pages (issue 9 part 4) need the meeting scheduled on it.
+  await store.updateCase(
+    (await store.getCase(caseId))!,
+    {
+      meeting: {
+        date: '2026-03-24',
+        time: '10:00',
+        place: 'Room 1, Town Hall (demo)',
+        version: 1,
+        scheduledAt: '2026-03-19T09:30:00.000Z',
+        scheduledBy: person('partnership-team').id,
+      },
+    },
+    {
+      actor: { kind: 'staff', id: person('partnership-team').id, role: 'partnership-team' },
+      at: '2026-03-19T09:30:00.000Z',
+      action: 'meeting.scheduled',
+      reason: 'Invented',
+    },
+  );
 
   // The sign-off pages' case: decided, the health partner disagreeing, so the local authority's
   // delegate may sign off and the Executive Board chair may resolve.
@@ -225,6 +245,40 @@ async function appUnderTest() {
     },
   );
 
+  // The Panel's letter (issue 9 part 4) needs a case whose reply is recorded.
+  const repliedCaseId = randomUUID();
+  const replied = openCase({
+    caseId: repliedCaseId,
+    notification: sampleNotification(),
+    receivedAt: new Date('2026-03-04T10:00:00Z'),
+    notificationDocumentKey: `cases/${repliedCaseId}/notification.json`,
+  });
+  await store.updateCase(
+    await store.createCase(replied.record, replied.agencies, {
+      actor: { kind: 'staff', id: person('notifier').id, role: 'notifier' },
+      at: replied.record.receivedAt,
+      action: 'case.opened',
+      reason: 'Serious incident notification received',
+    }),
+    {
+      status: 'completed',
+      panelReply: {
+        repliedOn: '2026-03-21',
+        agreesWithDecision: true,
+        nationalReview: false,
+        asksForLocalReview: false,
+        comments: 'Invented (demo).',
+        recordedAt: '2026-03-22T09:00:00.000Z',
+        recordedBy: person('partnership-team').id,
+      },
+    },
+    {
+      actor: { kind: 'system', id: 'rapid-review-workflow' },
+      at: '2026-03-22T09:00:00.000Z',
+      action: 'panel-reply.recorded',
+      reason: 'Invented',
+    },
+  );
   /**
    * A concrete path for a page path: the case for `{caseId}` (a decided case with a disagreement
    * for the sign-off pages, the submitted one for the Panel's reply, a late looked-after child's
@@ -236,11 +290,13 @@ async function appUnderTest() {
       name === 'caseId'
         ? path.includes('/sign-off')
           ? signOffCaseId
-          : path.startsWith('/cases/{caseId}/panel-reply')
-            ? submittedCaseId
-            : /^\/cases\/\{caseId\}\/(late-reason|notification-only)/.test(path)
-              ? steeredCaseId
-              : caseId
+          : path.startsWith('/cases/{caseId}/panel-reply/letter')
+            ? repliedCaseId
+            : path.startsWith('/cases/{caseId}/panel-reply')
+              ? submittedCaseId
+              : /^\/cases\/\{caseId\}\/(late-reason|notification-only)/.test(path)
+                ? steeredCaseId
+                : caseId
         : name === 'number'
           ? '1'
           : name === 'section'
