@@ -131,17 +131,15 @@ export const functionCatalogue = {
   },
   web: {
     description:
-      "Serves the staff GOV.UK pages (sign-in, notification, cases, decisions, the Panel's reply) and the assets of every page",
+      'Serves the staff GOV.UK pages (sign-in, notification, the cases list and one case) and the assets of every page',
     trigger: 'api',
     needs: {
       table: 'read-write',
       documentBucket: 'read-write',
-      stateMachine: ['start', 'callback', 'read'],
+      stateMachine: ['start', 'read'],
       staffSignIn: true,
       checksDuplicates: true,
       removesNotificationDocuments: true,
-      // The sign-off pages (a partner's disagreement) and the Panel's reply page email the Executive Board.
-      email: true,
     },
     bundledFiles: [
       { from: 'functions/web/templates', to: 'templates' },
@@ -149,6 +147,27 @@ export const functionCatalogue = {
       { from: 'node_modules/govuk-frontend/dist/govuk', to: 'govuk-frontend/govuk' },
     ],
     // Nunjucks is a tenth of the bundle; a start that serves an asset or a redirect never renders.
+    separateModules: [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }],
+  },
+  // The pages under one case, apart from the web function so that neither bundle holds every
+  // page: the decision, the report, the meeting, the sign-offs, the Panel's reply, the late
+  // reason and the closure. The same templates and sessions as the web function.
+  'case-web': {
+    description:
+      "Serves the staff GOV.UK pages under one case (decision, report, meeting, sign-offs, the Panel's reply, late reason, closure)",
+    trigger: 'api',
+    needs: {
+      table: 'read-write',
+      documentBucket: 'read-write',
+      stateMachine: 'callback',
+      staffSignIn: true,
+      email: true,
+    },
+    bundledFiles: [
+      { from: 'functions/web/templates', to: 'templates' },
+      { from: 'functions/web/assets', to: 'assets' },
+      { from: 'node_modules/govuk-frontend/dist/govuk', to: 'govuk-frontend/govuk' },
+    ],
     separateModules: [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }],
   },
   // The agency pages, apart from the staff pages: reached by anyone holding an agency's link, so

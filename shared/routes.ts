@@ -172,6 +172,15 @@ export const routes = [
     access: { kind: 'web' },
   },
   {
+    // Every page under one case (functions/case-web); before WebPages, which would match it too
+    // (API Gateway picks the more specific route; the local stack, the first that matches).
+    id: 'CasePages',
+    method: 'ANY',
+    path: '/cases/{caseId}/{proxy+}',
+    functionName: 'case-web',
+    access: { kind: 'web' },
+  },
+  {
     id: 'WebPages',
     method: 'ANY',
     path: '/{proxy+}',

@@ -10,7 +10,7 @@ import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
 import { draftStoreFromEnvironment } from '../../shared/stores/draft-store.ts';
 import { sessionRevocationsFromEnvironment } from '../../shared/stores/session-revocations.ts';
 import type { WebService } from './page.ts';
-import { pages } from './pages/index.ts';
+import { webPages } from './pages/web-pages.ts';
 import { createWebApp } from './router.ts';
 import { sessionSecretFromEnvironment } from './session.ts';
 import { templateEnvironment } from './views.ts';
@@ -26,15 +26,16 @@ const service: WebService = environmentService({
 });
 
 const app = createWebApp({
-  pages,
+  pages: webPages,
   service: () => service,
   sessions: { secret: () => sessionSecretFromEnvironment(), revocations: () => service.sessions },
   templates: templateEnvironment,
 });
 
 /**
- * Every path that is not /api/ nor an agency's page (the WebPages and StartPage routes): the
- * staff's GOV.UK pages and the assets of every page, the partnership profile read first.
+ * Every path that is not /api/, nor an agency's page, nor a page under one case (the WebPages and
+ * StartPage routes): the staff's GOV.UK pages (start, sign-in, notify, the cases list and one
+ * case's page) and the assets of every page, the partnership profile read first.
  */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(partnershipProfileLoaded())

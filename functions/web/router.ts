@@ -68,8 +68,8 @@ export function allows(page: Pick<Page<PageService>, 'access'>, user: SessionUse
 }
 
 /** The menu pages a signed-in person may use, in the order the pages are listed. */
-export function menuFor<S extends PageService>(
-  pages: readonly Page<S>[],
+export function menuFor(
+  pages: readonly Pick<Page<PageService>, 'menu' | 'method' | 'access' | 'path'>[],
   user: SessionUser | undefined,
 ): MenuItem[] {
   if (!user) return [];
@@ -171,6 +171,11 @@ export function matchPath(pattern: string, path: string): Record<string, string>
 /** What the router needs; the handler passes the environment's, tests pass fakes. */
 export interface WebAppOptions<S extends PageService> {
   pages: readonly Page<S>[];
+  /**
+   * The pages the service navigation and the start page's menu list, when they are not among
+   * `pages` (the case pages' function serves none of them): `pages` by default.
+   */
+  menuPages?: readonly Pick<Page<PageService>, 'menu' | 'method' | 'access' | 'path'>[];
   /** The domain's ports, made once per container. */
   service: () => S;
   /**
@@ -316,7 +321,7 @@ export function createWebApp<S extends PageService>(options: WebAppOptions<S>): 
       return csrfToken;
     };
 
-    const menu = menuFor(options.pages, user);
+    const menu = menuFor(options.menuPages ?? options.pages, user);
     const page = (): LayoutContext => {
       let partnershipName: string | undefined;
       let feedbackAddress: string | undefined;

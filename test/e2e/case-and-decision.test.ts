@@ -218,8 +218,10 @@ describe('following a case to the decision and the Panel', () => {
   });
 
   it('shows on the case page that the outcome went to the Panel', async () => {
-    // Prepare
+    // Prepare: the submission waits for the report and the partners' sign-off too (over the API here).
     const page = browser.page;
+    await stack.client.writeReport(caseId);
+    await stack.client.allPartnersAgree(caseId);
     await signInAs(page, stack.apiUrl, 'partnership-team');
 
     // Act: the workflow submits to the Panel on its own; reload until the page says so.

@@ -71,8 +71,17 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     'case-table': 'read-write',
     'audit-table': 'read-write',
     documents: 'read-write',
+    // Starts a notified case's review; reads its execution for the case page.
     'state-machine': 'read-write',
-    // The sign-off pages (a partner's disagreement) and the Panel's reply page email the Executive Board.
+  },
+  // The pages under one case: the case, its documents (the report, the minutes, the Panel's
+  // letter), resuming the workflow when the submission is ready or failing its wait on a closure,
+  // and the emails those pages send (a partner's disagreement, the Panel's reply, invitations).
+  'case-web': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read-write',
+    'state-machine': 'write',
     email: 'write',
   },
   // The agency pages: the link, the case and its audit trail (the last upload) to read, and an

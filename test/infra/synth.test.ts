@@ -15,6 +15,7 @@ import {
   listFunctionBundles,
 } from '../../scripts/bundles/assembly.ts';
 import { lambdaEnvironment } from '../../scripts/bundles/cold-import.ts';
+import { envNames } from '../../shared/env.ts';
 import { cdkJsonContext, skipBundling, type TemplateJson } from './app-under-test.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -101,8 +102,14 @@ describe('cdk synth (the real CLI, offline)', () => {
     const answers = await Promise.all(
       (await listFunctionBundles(outputDirectory)).map(async (bundle) => {
         const spec = functionCatalogue[bundle.name];
-        // The web function's stylesheet, read from the files copied beside its bundle.
-        const path = bundle.name === 'web' ? '/assets/app.css' : '/api/nowhere';
+        // The web function's stylesheet, read from the files copied beside its bundle; a page
+        // under a case from the case pages' function, asked without signing in.
+        const path =
+          bundle.name === 'web'
+            ? '/assets/app.css'
+            : bundle.name === 'case-web'
+              ? '/cases/0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de/decision'
+              : '/api/nowhere';
         const event =
           spec.trigger === 'workflow'
             ? { caseId: 'not-a-case-id' }
@@ -120,7 +127,14 @@ describe('cdk synth (the real CLI, offline)', () => {
         return {
           name: bundle.name,
           trigger: spec.trigger,
-          answer: await invokeBundle(bundle.bundlePath, event),
+          answer: await invokeBundle(
+            bundle.bundlePath,
+            event,
+            // The case pages read the session key for every page (the web function's asset needs none).
+            bundle.name === 'case-web'
+              ? { [envNames.sessionSecret]: 'a-session-key-invented-for-the-synth-test' }
+              : {},
+          ),
         };
       }),
     );
@@ -132,6 +146,11 @@ describe('cdk synth (the real CLI, offline)', () => {
         expect(answer, name).toMatchObject({ error: 'InvalidUploadEvent' });
       } else if (trigger === 'schedule') {
         expect(answer, name).toMatchObject({ error: 'InvalidScheduledEvent' });
+      } else if (name === 'case-web') {
+        expect(answer, name).toMatchObject({
+          statusCode: 303,
+          headers: { location: expect.stringContaining('/sign-in') },
+        });
       } else if (name === 'web') {
         expect(answer, name).toMatchObject({
           statusCode: 200,

@@ -53,6 +53,7 @@ describe('a whole Rapid Review on the local stack', () => {
       `decision-${result.reference}.pdf`,
       `rapid-review-report-${result.reference}.pdf`,
       `rapid-review-report-${result.reference}.docx`,
+      `meeting-record-${result.reference}.pdf`,
     ]);
     for (const attachment of panelEmails[0]!.attachments) {
       const bytes = Buffer.from(attachment.content, 'base64');

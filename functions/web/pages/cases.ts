@@ -21,6 +21,7 @@ import { meetingWhen } from '../../../shared/workflow/emails.ts';
 import { formatDate, formatDateOf, formatInstant, isoDateOf } from '../../../shared/workflow/london-time.ts';
 import { awaitedInWords } from '../../../shared/workflow/readiness.ts';
 import { notFound, type Page, render, staffOnly } from '../page.ts';
+import { casesMenuPage } from './menu.ts';
 
 /**
  * The partnership team's list of open cases (GET /cases) and one case's page
@@ -137,13 +138,7 @@ function statusChoices(selected: string | undefined) {
 
 /** GET /cases: every open case, newest first, or those with the chosen status. */
 const casesPage: Page = {
-  method: 'GET',
-  path: '/cases',
-  access: staffOnly('partnership-team'),
-  menu: {
-    text: 'Cases',
-    description: 'Every open case: where it stands, its next deadline and any step that is overdue.',
-  },
+  ...casesMenuPage,
   async handle(request) {
     const asked = request.query.get('status') ?? '';
     const status = caseStatus.safeParse(asked).success ? (asked as CaseStatus) : undefined;

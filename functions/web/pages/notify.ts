@@ -11,15 +11,8 @@ import {
 } from '../../../shared/use-cases/submit-notification.ts';
 import { clocksInWords, clocksOf } from '../../../shared/workflow/clocks-wording.ts';
 import { formValues } from '../forms.ts';
-import {
-  notFound,
-  type Page,
-  type PageResult,
-  redirect,
-  render,
-  staffOnly,
-  type WebRequest,
-} from '../page.ts';
+import { notFound, type Page, type PageResult, redirect, render, type WebRequest } from '../page.ts';
+import { notifyMenuPage } from './menu.ts';
 import {
   agencyFormValues,
   childFormValues,
@@ -55,7 +48,7 @@ export const MAX_CHILDREN = 4;
 export const MAX_AGENCIES = 30;
 
 /** Who may notify: the route table's SubmitNotification roles. */
-const access = staffOnly('notifier', 'partnership-team');
+const access = notifyMenuPage.access;
 
 type Listed = 'children' | 'agencies';
 
@@ -301,14 +294,7 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
 
   return [
     {
-      method: 'GET',
-      path: '/notify',
-      access,
-      menu: {
-        text: 'Notify a serious incident',
-        description:
-          'Tell the partnership about a child’s death or serious harm. Sending it starts the Rapid Review.',
-      },
+      ...notifyMenuPage,
       async handle(request) {
         const draft = await loadDraft(request);
         return page('start.njk', request, { hasDraft: Boolean(draft) });

@@ -1,0 +1,13 @@
+import type { Page } from '../page.ts';
+import { casePages } from './cases.ts';
+import { notifyPages } from './notify.ts';
+import { signInPages } from './sign-in.ts';
+import { startPages } from './start.ts';
+
+/**
+ * The pages the web function serves: the start page, signing in and out, the notification, the
+ * cases list and one case's page. Every page under a case (`/cases/{caseId}/...`) is served by
+ * the case pages' function (functions/case-web, `case-pages.ts`), so neither bundle holds both.
+ * The order is the order of the service navigation and the start page's menu.
+ */
+export const webPages: readonly Page[] = [...startPages, ...signInPages, ...notifyPages, ...casePages];
