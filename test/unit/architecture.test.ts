@@ -30,6 +30,18 @@ function importsOf(file: string): string[] {
  */
 const webFramework = ['functions/web/router.ts', 'functions/web/page.ts', 'functions/web/views.ts'];
 
+/**
+ * What the case pages' function (functions/case-web) may use of the web function's folder: the
+ * framework, the staff sessions, and the staff pages under a case with the navigation's entries
+ * (the two staff functions share one folder of pages; API Gateway sends each path to one of them).
+ */
+const casePagesShared = [
+  ...webFramework,
+  'functions/web/session.ts',
+  'functions/web/pages/case-pages.ts',
+  'functions/web/pages/menu.ts',
+];
+
 /** The project files a file's code imports (type-only imports left out: they are not in the bundle). */
 function codeImportsOf(file: string): string[] {
   const source = readFileSync(join(root, file), 'utf8').replace(/import type[^;]+;/g, '');
@@ -59,6 +71,7 @@ describe('the layout of the code', () => {
         .filter((target) => target.startsWith('functions/'))
         .filter((target) => target.split('/')[1] !== own && target !== 'functions/catalogue.ts')
         .filter((target) => !(own === 'agency-web' && webFramework.includes(target)))
+        .filter((target) => !(own === 'case-web' && casePagesShared.includes(target)))
         .map((target) => `${file} imports ${target}`);
     });
 
@@ -91,6 +104,23 @@ describe('the layout of the code', () => {
     const reached = [...reachableFrom('functions/web/handler.ts')];
     expect(reached).toContain('functions/web/pages/notify.ts');
     expect(reached.filter((file) => file.startsWith('functions/agency-web/'))).toEqual([]);
+  });
+
+  it('keeps the two staff functions’ pages apart, so neither bundle holds every page', () => {
+    const casePageModules = ['decision', 'report', 'meeting', 'sign-off', 'panel-reply', 'steer-case'].map(
+      (name) => `functions/web/pages/${name}.ts`,
+    );
+    const webPageModules = ['start', 'sign-in', 'notify', 'cases'].map(
+      (name) => `functions/web/pages/${name}.ts`,
+    );
+    const web = reachableFrom('functions/web/handler.ts');
+    const caseWeb = reachableFrom('functions/case-web/handler.ts');
+
+    for (const module of webPageModules) expect(web, module).toContain(module);
+    for (const module of casePageModules) expect(caseWeb, module).toContain(module);
+    expect(casePageModules.filter((module) => web.has(module))).toEqual([]);
+    expect(webPageModules.filter((module) => caseWeb.has(module))).toEqual([]);
+    expect([...caseWeb].filter((file) => file.startsWith('functions/agency-web/'))).toEqual([]);
   });
 
   it('keeps the use cases and everything else in shared/ free of the functions and of the local stack', () => {

@@ -18,9 +18,10 @@ import {
   timelinessInWords,
 } from '../../../shared/workflow/clocks-wording.ts';
 import { meetingWhen } from '../../../shared/workflow/emails.ts';
-import { formatDate, formatDateOf, formatInstant, isoDateOf } from '../../../shared/workflow/london-time.ts';
+import { formatDate } from '../../../shared/workflow/london-time.ts';
 import { awaitedInWords } from '../../../shared/workflow/readiness.ts';
 import { notFound, type Page, render, staffOnly } from '../page.ts';
+import { londonDate, londonDateTime, londonIsoDate } from './london.ts';
 import { casesMenuPage } from './menu.ts';
 
 /**
@@ -29,22 +30,7 @@ import { casesMenuPage } from './menu.ts';
  * use case as GET /api/cases/{caseId} (`showCase`, shared/use-cases/show-case.ts).
  */
 
-const timeZone = 'Europe/London';
-
-/** A date in London as the service writes dates: "Wednesday 4 March 2026". */
-export function londonDate(instant: string | Date): string {
-  return formatDateOf(instant, timeZone);
-}
-
-/** A time in London as the service writes times: "10:05am on Wednesday 4 March 2026". */
-export function londonDateTime(instant: string | Date): string {
-  return formatInstant(instant, timeZone);
-}
-
-/** The London calendar date of an instant, YYYY-MM-DD (timetable milestones carry their dates so). */
-export function londonIsoDate(instant: Date): string {
-  return isoDateOf(instant, timeZone);
-}
+export { londonDate, londonDateTime, londonIsoDate } from './london.ts';
 
 /** How each status reads on a page, and the colour of its tag. */
 export const statusTags: Record<CaseStatus, { text: string; classes: string }> = {

@@ -23,7 +23,7 @@ import {
   type WebRequest,
 } from '../page.ts';
 import { problemPage, questionFlowPages, refusalPage } from '../question-flow.ts';
-import { londonDateTime } from './cases.ts';
+import { londonDateTime } from './london.ts';
 
 /**
  * The Rapid Review Group chair's decision: the question page (both answers with their reasons),

@@ -28,7 +28,7 @@ import {
   type WebRequest,
 } from '../page.ts';
 import { problemPage, questionFlowPages, refusalPage } from '../question-flow.ts';
-import { londonDateTime } from './cases.ts';
+import { londonDateTime } from './london.ts';
 import { dateFromParts, type FieldWords, namedMessage } from './notify/answers.ts';
 
 /**

@@ -19,7 +19,7 @@ import {
   staffOnly,
   type WebRequest,
 } from '../page.ts';
-import { londonDateTime } from './cases.ts';
+import { londonDateTime } from './london.ts';
 
 /**
  * The rapid review report (issue 9 part 5), drafted by the partnership team as a GOV.UK task

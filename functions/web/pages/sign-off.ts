@@ -24,7 +24,7 @@ import {
   type WebRequest,
 } from '../page.ts';
 import { problemPage, questionFlowPages, refusalPage } from '../question-flow.ts';
-import { londonDateTime } from './cases.ts';
+import { londonDateTime } from './london.ts';
 
 /**
  * The partners' sign-offs on the chair's decision and the Executive Board chair's resolution of a

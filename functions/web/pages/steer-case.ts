@@ -22,7 +22,7 @@ import {
   type WebRequest,
 } from '../page.ts';
 import { problemPage, questionFlowPages, refusalPage } from '../question-flow.ts';
-import { londonDateTime } from './cases.ts';
+import { londonDateTime } from './london.ts';
 import { type DatePart, dateFromParts, dateToParts, type FieldWords } from './notify/answers.ts';
 
 /**
