@@ -3,14 +3,7 @@ import {
   type SafeguardingPartner,
   safeguardingPartnerNames,
 } from '../config/partnership-profile.ts';
-import {
-  ConflictError,
-  DuplicateWriteError,
-  ForbiddenError,
-  NotFoundError,
-  StaleWriteError,
-  UnavailableError,
-} from '../errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnavailableError } from '../errors.ts';
 import { logError, logInfo, logWarning } from '../log.ts';
 import {
   type CaseRecord,
@@ -22,10 +15,10 @@ import {
 import { caseId as caseIdSchema } from '../schemas/primitives.ts';
 import type { Actor, StaffMember } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
-import type { CaseChanges } from '../stores/case-store.ts';
 import { parseInput } from '../validation.ts';
 import { emailContext, SIGN_OFF } from '../workflow/emails.ts';
 import { resumeWhenReady } from '../workflow/readiness.ts';
+import { saveOnCase } from './save-on-case.ts';
 
 /** What a sign-off touches: the case, the clock, and the Executive Board chair's email on a disagreement. */
 export type SignOffPorts = Pick<
@@ -57,35 +50,6 @@ async function resumeAfter(
 export { type PartnersDecision, partnersDecision } from '../workflow/readiness.ts';
 
 const notFound = () => new NotFoundError('There is no case with this id');
-
-/** Another writer (the workflow) may change the case between our read and our write; re-read this many times. */
-const SAVE_ATTEMPTS = 4;
-
-/** Reads the case, checks it with `refuse`, and writes `changes(record)` with its audit event, re-reading on a concurrent change. */
-async function saveOnCase(
-  service: Pick<Service, 'cases'>,
-  caseId: string,
-  refuse: (record: CaseRecord) => Error | undefined,
-  changes: (record: CaseRecord) => CaseChanges,
-  audit: (record: CaseRecord) => Parameters<Service['cases']['updateCase']>[2],
-): Promise<CaseRecord> {
-  for (let attempt = 1; ; attempt += 1) {
-    const record = await service.cases.getCase(caseId);
-    if (!record) throw notFound();
-    const refused = refuse(record);
-    if (refused) throw refused;
-    try {
-      return await service.cases.updateCase(record, changes(record), audit(record));
-    } catch (error) {
-      if (error instanceof DuplicateWriteError) {
-        // The same event id was written meanwhile: re-read, and `refuse` says why.
-        const again = await service.cases.getCase(caseId);
-        throw (again && refuse(again)) ?? error;
-      }
-      if (!(error instanceof StaleWriteError) || attempt >= SAVE_ATTEMPTS) throw error;
-    }
-  }
-}
 
 /** The name a signed-in person is shown by: their sign-in's name, else their email. */
 function displayName(member: StaffMember): string {
@@ -156,14 +120,16 @@ export async function recordSignOff(
     service,
     parsedId.data,
     (current) => signOffRefusal(current, partner),
-    (current) => ({ signOffs: [...(current.signOffs ?? []), signOff] }),
-    () => ({
-      actor,
-      at: signOff.signedAt,
-      action: signOff.agrees ? 'sign-off.agreed' : 'sign-off.disagreed',
-      reason: `The ${safeguardingPartnerNames[partner].toLowerCase()} safeguarding partner ${signOff.agrees ? 'agreed with' : 'disagreed with'} the decision`,
-      details: { partner, agrees: signOff.agrees },
-      eventId: `sign-off-${partner}`,
+    (current) => ({
+      changes: { signOffs: [...(current.signOffs ?? []), signOff] },
+      audit: {
+        actor,
+        at: signOff.signedAt,
+        action: signOff.agrees ? 'sign-off.agreed' : 'sign-off.disagreed',
+        reason: `The ${safeguardingPartnerNames[partner].toLowerCase()} safeguarding partner ${signOff.agrees ? 'agreed with' : 'disagreed with'} the decision`,
+        details: { partner, agrees: signOff.agrees },
+        eventId: `sign-off-${partner}`,
+      },
     }),
   );
   if (!signOff.agrees) {
@@ -242,12 +208,9 @@ export async function resolveSignOffs(
     resolvedByName: displayName(submission.boardChair),
   };
   const actor: Actor = { kind: 'staff', id: submission.boardChair.id, role: 'executive-board' };
-  const record = await saveOnCase(
-    service,
-    parsedId.data,
-    resolutionRefusal,
-    () => ({ signOffResolution: resolution }),
-    () => ({
+  const record = await saveOnCase(service, parsedId.data, resolutionRefusal, () => ({
+    changes: { signOffResolution: resolution },
+    audit: {
       actor,
       at: resolution.resolvedAt,
       action: 'sign-off.resolved',
@@ -257,8 +220,8 @@ export async function resolveSignOffs(
           : 'The Executive Board chair resolved the disagreement: the Board varies the decision',
       details: { outcome: resolution.outcome },
       eventId: 'sign-off-resolution',
-    }),
-  );
+    },
+  }));
   await resumeAfter(service, record, 'resolution');
   logInfo('Sign-off disagreement resolved', { caseId: record.caseId });
   return resolution;

@@ -1,11 +1,9 @@
 import { rulesOf } from '../config/partnership-profile.ts';
 import {
   ConflictError,
-  DuplicateWriteError,
   InvalidInputError,
   NotFoundError,
   RefusedError,
-  StaleWriteError,
   UnavailableError,
 } from '../errors.ts';
 import { logError, logInfo } from '../log.ts';
@@ -20,10 +18,10 @@ import {
 import { caseId as caseIdSchema } from '../schemas/primitives.ts';
 import type { Actor, StaffMember } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
-import type { AuditInput, CaseChanges } from '../stores/case-store.ts';
 import { parseInput } from '../validation.ts';
 import { caseClosedEmail, emailContext } from '../workflow/emails.ts';
 import { formatDate, isoDateOf } from '../workflow/london-time.ts';
+import { saveOnCase } from './save-on-case.ts';
 
 /**
  * The partnership team's controls on a running case (issue 9 parts 3 and 6): why a late review is
@@ -33,38 +31,10 @@ import { formatDate, isoDateOf } from '../workflow/london-time.ts';
 
 const notFound = () => new NotFoundError('There is no case with this id');
 
-/** Another writer (the workflow) may change the case between our read and our write; re-read this many times. */
-const SAVE_ATTEMPTS = 4;
-
 /** Statuses in which the review has gone, or ended: nothing more can be steered. */
 const finished: readonly CaseStatus[] = ['submitted-to-panel', 'completed', 'failed', 'closed'];
 
 const actorOf = (member: StaffMember): Actor => ({ kind: 'staff', id: member.id, role: 'partnership-team' });
-
-/** Reads the case, checks it, writes the change with its audit event; a concurrent change is re-read and re-checked. */
-async function saveOnCase(
-  service: Pick<Service, 'cases'>,
-  caseId: string,
-  refuse: (record: CaseRecord) => Error | undefined,
-  change: (record: CaseRecord) => { changes: CaseChanges; audit: AuditInput },
-): Promise<CaseRecord> {
-  for (let attempt = 1; ; attempt += 1) {
-    const record = await service.cases.getCase(caseId);
-    if (!record) throw notFound();
-    const refused = refuse(record);
-    if (refused) throw refused;
-    const { changes, audit } = change(record);
-    try {
-      return await service.cases.updateCase(record, changes, audit);
-    } catch (error) {
-      if (error instanceof DuplicateWriteError) {
-        const again = await service.cases.getCase(caseId);
-        throw (again && refuse(again)) ?? error;
-      }
-      if (!(error instanceof StaleWriteError) || attempt >= SAVE_ATTEMPTS) throw error;
-    }
-  }
-}
 
 function validCaseId(caseId: string): string {
   const parsed = caseIdSchema.safeParse(caseId);

@@ -1,0 +1,40 @@
+import { DuplicateWriteError, NotFoundError, StaleWriteError } from '../errors.ts';
+import type { CaseRecord } from '../schemas/case.ts';
+import type { Service } from '../service.ts';
+import type { AuditInput, CaseChanges } from '../stores/case-store.ts';
+
+/** Another writer (the workflow, another person) may change the case between our read and our write; re-read this many times. */
+const SAVE_ATTEMPTS = 4;
+
+/**
+ * A person's change to a case, saved on the freshest copy: reads the case, asks `refuse` whether
+ * the change may be made now, and writes `change(record)` with its audit event. A write that lost
+ * a race re-reads and re-checks; a duplicate event id (the same change written meanwhile) is
+ * reported by `refuse` on the fresh copy, so a person sees "already done", not an error.
+ *
+ * @throws NotFoundError (no such case), whatever `refuse` answers, StaleWriteError after the
+ * last attempt.
+ */
+export async function saveOnCase(
+  service: Pick<Service, 'cases'>,
+  caseId: string,
+  refuse: (record: CaseRecord) => Error | undefined,
+  change: (record: CaseRecord) => { changes: CaseChanges; audit: AuditInput },
+): Promise<CaseRecord> {
+  for (let attempt = 1; ; attempt += 1) {
+    const record = await service.cases.getCase(caseId);
+    if (!record) throw new NotFoundError('There is no case with this id');
+    const refused = refuse(record);
+    if (refused) throw refused;
+    const { changes, audit } = change(record);
+    try {
+      return await service.cases.updateCase(record, changes, audit);
+    } catch (error) {
+      if (error instanceof DuplicateWriteError) {
+        const again = await service.cases.getCase(caseId);
+        throw (again && refuse(again)) ?? error;
+      }
+      if (!(error instanceof StaleWriteError) || attempt >= SAVE_ATTEMPTS) throw error;
+    }
+  }
+}
