@@ -3,6 +3,7 @@ import { sampleNotification } from '../../local/sample-notification.ts';
 import type { SeriousIncidentNotification } from '../../shared/schemas/notification.ts';
 import { recordPanelReply } from '../../shared/use-cases/record-panel-reply.ts';
 import { closeAsNotificationOnly, recordLateReason } from '../../shared/use-cases/steer-case.ts';
+import { pdfText } from '../unit/workflow/pdf-text.ts';
 import { ReviewScenario } from './support/review-scenario.ts';
 
 /**
@@ -110,7 +111,14 @@ describe('a Rapid Review, from notification to the Panel, on the state machine',
     expect(done.status).toBe('completed');
     expect(done.failure).toBeUndefined();
     expect(await scenario.status(executionArn)).toBe('SUCCEEDED');
-    expect(panelEmails().filter((email) => email.key.endsWith(':SubmitToPanel'))).toHaveLength(1);
+    const submissions = panelEmails().filter((email) => email.key.endsWith(':SubmitToPanel'));
+    expect(submissions).toHaveLength(1);
+    // Due on Friday 21 March 2025; three waits of a working day later, decided on Wednesday 26 March.
+    expect(submissions[0]?.message.text).toContain(
+      'This rapid review is late. It was due on Friday 21 March 2025 and is sent 3 working days late.',
+    );
+    const letter = await pdfText(submissions[0]!.message.attachments![0]!.content);
+    expect(letter).toContain('Invented reason: the chair was unwell (test).');
     const states = await scenario.statesEntered(executionArn);
     expect(states).not.toContain('RecordFailure');
     expect(states.filter((state) => state === 'EscalateMissingDecision')).toHaveLength(4);
