@@ -9,8 +9,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
-import { type LocalUser, localUsers } from '../../../local/tokens.ts';
-import type { StaffRole } from '../../../shared/schemas/roles.ts';
+import { type LocalUser, localUserFor } from '../../../local/tokens.ts';
+import type { SafeguardingPartner, StaffRole } from '../../../shared/schemas/roles.ts';
 import '../../support/provided-context.ts';
 
 /** A desktop-sized window; full-page screenshots grow to the page's height. */
@@ -176,15 +176,31 @@ async function describeElement(element: Locator): Promise<string> {
   });
 }
 
-/** The elements among `candidates` whose text, value or label names the role. */
-async function elementsNamingRole(candidates: Locator, role: StaffRole, user: LocalUser) {
+/**
+ * The elements among `candidates` whose text, value or label names the role. For one
+ * safeguarding partner's delegate, only the value `safeguarding-partner:<partner>`, the user's
+ * id or the user's name will do (every partner's delegate shares the role).
+ */
+async function elementsNamingRole(
+  candidates: Locator,
+  role: StaffRole,
+  user: LocalUser,
+  partner?: SafeguardingPartner,
+) {
   const found: Locator[] = [];
   const exact: Locator[] = [];
+  const exactValues = partner ? [`${role}:${partner}`, user.id] : [role, user.id];
   for (const element of await candidates.all()) {
     if (!(await element.isVisible())) continue;
     const value = await element.getAttribute('value');
-    if (value === role || value === user.id) exact.push(element);
-    else if (namesRole(await describeElement(element), role, user)) found.push(element);
+    if (value !== null && exactValues.includes(value)) exact.push(element);
+    else {
+      const text = await describeElement(element);
+      const named = partner
+        ? text.replace(/\s+/g, ' ').toLowerCase().includes(user.name.toLowerCase())
+        : namesRole(text, role, user);
+      if (named) found.push(element);
+    }
   }
   return exact.length > 0 ? exact : found;
 }
@@ -194,22 +210,29 @@ async function elementsNamingRole(candidates: Locator, role: StaffRole, user: Lo
  * pressing the link or button whose text, value or label names the role (or the user's name);
  * where the page offers radios instead, it picks the role's radio and presses the form's submit
  * button. Waits for the page it lands on and answers the user signed in as; fails when the
- * browser stays on the sign-in page (an error there), naming what the page said.
+ * browser stays on the sign-in page (an error there), naming what the page said. A
+ * safeguarding partner may name their partner: that partner's invented delegate signs in
+ * (the local authority's when none is named).
  */
-export async function signInAs(page: Page, baseUrl: string, role: StaffRole): Promise<LocalUser> {
-  const user = localUsers[role];
+export async function signInAs(
+  page: Page,
+  baseUrl: string,
+  role: StaffRole,
+  partner?: SafeguardingPartner,
+): Promise<LocalUser> {
+  const user = localUserFor(role, partner);
   const signInUrl = new URL('/sign-in', baseUrl).toString();
   const response = await page.goto(signInUrl);
   if (!response?.ok()) throw new Error(`GET ${signInUrl} answered ${response?.status() ?? 'nothing'}`);
 
   const main = page.locator('main').first();
   const scope = (await main.count()) > 0 ? main : page.locator('body');
-  const buttons = await elementsNamingRole(scope.locator(pressable), role, user);
+  const buttons = await elementsNamingRole(scope.locator(pressable), role, user, partner);
   let press: Locator | undefined;
   if (buttons.length === 1) {
     press = buttons[0];
   } else if (buttons.length === 0) {
-    const radios = await elementsNamingRole(scope.locator('input[type="radio"]'), role, user);
+    const radios = await elementsNamingRole(scope.locator('input[type="radio"]'), role, user, partner);
     if (radios.length === 1 && radios[0]) {
       await radios[0].check();
       press = radios[0].locator('xpath=ancestor::form').locator('button, input[type="submit"]').first();

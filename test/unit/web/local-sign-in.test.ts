@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csrfCookieName, readSession, sessionCookieName } from '../../../functions/web/session.ts';
 import { localSignIn } from '../../../local/sign-in.ts';
-import { localUsers } from '../../../local/tokens.ts';
+import { localPartnerDelegates, localUsers } from '../../../local/tokens.ts';
 import { anonymousBrowser, testSessionSecret } from './support/web-fixtures.ts';
 
 const get = (query = '') =>
@@ -28,6 +28,8 @@ describe("the local stack's sign-in page", () => {
     expect(result.statusCode).toBe(200);
     expect(html).toContain('Local only: invented users');
     for (const user of Object.values(localUsers)) expect(html).toContain(user.name);
+    for (const user of Object.values(localPartnerDelegates)) expect(html).toContain(user.name);
+    expect(html).toContain('value="safeguarding-partner:police"');
     expect(html).toContain('name="returnTo" value="/cases"');
     expect(result.cookies?.some((cookie) => cookie.startsWith(`${csrfCookieName}=`))).toBe(true);
   });
@@ -52,6 +54,40 @@ describe("the local stack's sign-in page", () => {
     });
     expect(session?.signedInWith).toBe('local');
   });
+
+  it("signs in as a safeguarding partner's delegate, the one the choice names", async () => {
+    const browser = anonymousBrowser();
+
+    const result = await post(
+      { role: 'safeguarding-partner:police', returnTo: '/cases', csrfToken: browser.csrfToken },
+      browser.cookies,
+    );
+
+    expect(result.statusCode).toBe(303);
+    const cookie = result.cookies?.find((value) => value.startsWith(`${sessionCookieName}=`)) ?? '';
+    const session = readSession(testSessionSecret, [cookie.split(';')[0] as string]);
+    expect(session?.user).toEqual({
+      id: localPartnerDelegates.police.id,
+      name: localPartnerDelegates.police.name,
+      email: localPartnerDelegates.police.email,
+      roles: ['safeguarding-partner'],
+    });
+  });
+
+  it.each(['rrg-chair:police', 'safeguarding-partner:nobody', 'safeguarding-partner:police:health'])(
+    'signs no one in for the choice %s',
+    async (choice) => {
+      const browser = anonymousBrowser();
+
+      const result = await post(
+        { role: choice, returnTo: '/', csrfToken: browser.csrfToken },
+        browser.cookies,
+      );
+
+      expect(result.statusCode).toBe(400);
+      expect(String(result.body)).toContain('Choose who to sign in as');
+    },
+  );
 
   it('asks again, naming the problem, when no user was chosen', async () => {
     const browser = anonymousBrowser();
