@@ -53,7 +53,7 @@ describe('the GOV.UK pages in a browser', () => {
     await screenshot(browser.page, 'start-page');
   });
 
-  it('lists one invented user per role on the local sign-in page, marked as local only', async () => {
+  it('lists one invented user per role, and a delegate for each other safeguarding partner, on the local sign-in page, marked as local only', async () => {
     // Act
     const response = await browser.page.goto(`${stack.apiUrl}/sign-in`);
 
@@ -61,7 +61,10 @@ describe('the GOV.UK pages in a browser', () => {
     expect(response?.status()).toBe(200);
     expect(await textOf(browser.page, '.govuk-warning-text')).toContain('Local only: invented users.');
     const radios = browser.page.locator('main input[type="radio"]');
-    expect(await radios.count()).toBe(staffRole.options.length);
+    // One per role, and the police and integrated care board partners' delegates beside the local authority's.
+    expect(await radios.count()).toBe(staffRole.options.length + 2);
+    expect(await browser.page.locator('main input[value="safeguarding-partner:police"]').count()).toBe(1);
+    expect(await browser.page.locator('main input[value="safeguarding-partner:health"]').count()).toBe(1);
     for (const role of staffRole.options) {
       const radio = browser.page.locator(`main input[type="radio"][value="${role}"]`);
       const id = await radio.getAttribute('id');
