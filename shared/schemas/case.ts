@@ -1,3 +1,4 @@
+import { returnVersion } from './agency-return.ts';
 import {
   agencyId,
   caseId,
@@ -318,6 +319,11 @@ export const agencyRequest = z.object({
   escalatedAt: z.optional(isoInstant),
   receivedAt: z.optional(isoInstant),
   documentKey: z.optional(z.string()),
+  /**
+   * The agency's structured returns (issue 10 part 2), every version, the latest last: "no
+   * involvement", or its involvement. Absent when it has only uploaded a file, or nothing yet.
+   */
+  returns: z.optional(z.array(returnVersion)),
 });
 export type AgencyRequest = z.infer<typeof agencyRequest>;
 
