@@ -47,6 +47,11 @@ export interface FunctionSpec {
      * key the children's dates of birth are hashed with (never stored as they are).
      */
     checksDuplicates?: true;
+    /**
+     * Holds the agency details pages' own key (AGENCY_DETAILS_SECRET), which signs their CSRF
+     * tokens and the cookie proving a browser entered the emailed code.
+     */
+    agencyDetailsKey?: true;
   };
   /**
    * Files copied next to the bundled handler (paths from the project root → paths in the
@@ -178,6 +183,21 @@ export const functionCatalogue = {
       "Serves the agency return pages an agency's link opens: what to return, the upload, its receipt",
     trigger: 'api',
     needs: { table: 'read-and-issue-uploads', uploadBucket: 'presign-post' },
+    bundledFiles: [
+      { from: 'functions/web/templates', to: 'templates' },
+      { from: 'functions/web/assets', to: 'assets' },
+      { from: 'node_modules/govuk-frontend/dist/govuk', to: 'govuk-frontend/govuk' },
+    ],
+    separateModules: [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }],
+  },
+  // The child's identifying details for an agency's contact, behind a code emailed to the
+  // addressed mailbox (issue 10 part 1): apart from agency-web, which reads no documents and
+  // sends no email. Its own key signs its CSRF tokens and the proof cookie; no session key.
+  'agency-details': {
+    description:
+      "Shows an agency's contact which child a case is about, once they enter a code emailed to their mailbox",
+    trigger: 'api',
+    needs: { table: 'read-write', documentBucket: 'read', email: true, agencyDetailsKey: true },
     bundledFiles: [
       { from: 'functions/web/templates', to: 'templates' },
       { from: 'functions/web/assets', to: 'assets' },

@@ -341,6 +341,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [envNames.sessionSecret]: loadOrCreateSecret(join(dataDirectory, 'session-secret')).toString(
         'base64url',
       ),
+      [envNames.agencyDetailsSecret]: loadOrCreateSecret(
+        join(dataDirectory, 'agency-details-secret'),
+      ).toString('base64url'),
       // Kept with the data, so open cases still match a duplicate after a restart.
       [envNames.duplicateCheckKey]: loadOrCreateSecret(join(dataDirectory, 'duplicate-check-key')).toString(
         'base64url',

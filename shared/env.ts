@@ -27,6 +27,12 @@ export const envNames = {
   /** Key (at least 32 characters) that signs the web pages' session and CSRF cookies. */
   sessionSecret: 'SESSION_SECRET',
   duplicateCheckKey: 'DUPLICATE_CHECK_KEY',
+  /**
+   * Key (at least 32 characters) of the agency details pages (functions/agency-details): signs
+   * their CSRF tokens and the cookie that proves a browser entered the emailed code. No other
+   * function holds it.
+   */
+  agencyDetailsSecret: 'AGENCY_DETAILS_SECRET',
   /** Base URL of the Cognito hosted sign-in (`https://<prefix>.auth.<region>.amazoncognito.com`). */
   cognitoDomain: 'COGNITO_DOMAIN',
   /** The Cognito app client the web pages sign staff in through. */

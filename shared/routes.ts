@@ -147,6 +147,36 @@ export const routes = [
   // The agency return pages (functions/agency-web), apart from the staff pages: the token in
   // the path is the authorisation. Listed before the catch-all so the local API, which takes
   // the first match, agrees with API Gateway, which takes the most specific.
+  // The child's identifying details for an agency's contact, behind a code emailed to the
+  // addressed mailbox (functions/agency-details, issue 10 part 1). Before AgencyPage's routes.
+  {
+    id: 'AgencyDetailsPage',
+    method: 'GET',
+    path: '/agency/{token}/details',
+    functionName: 'agency-details',
+    access: { kind: 'capability-link' },
+  },
+  {
+    id: 'AgencyDetailsCode',
+    method: 'POST',
+    path: '/agency/{token}/details/code',
+    functionName: 'agency-details',
+    access: { kind: 'capability-link' },
+  },
+  {
+    id: 'AgencyDetailsVerifyPage',
+    method: 'GET',
+    path: '/agency/{token}/details/verify',
+    functionName: 'agency-details',
+    access: { kind: 'capability-link' },
+  },
+  {
+    id: 'AgencyDetailsVerify',
+    method: 'POST',
+    path: '/agency/{token}/details/verify',
+    functionName: 'agency-details',
+    access: { kind: 'capability-link' },
+  },
   {
     id: 'AgencyPage',
     method: 'GET',

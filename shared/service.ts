@@ -5,6 +5,7 @@ import type { UploadForms } from './adapters/upload-forms.ts';
 import { appClock, type Clock } from './clock.ts';
 import { loadPartnershipProfile, type PartnershipProfile } from './config/partnership-profile.ts';
 import { publicBaseUrlFromEnvironment } from './env.ts';
+import type { AgencyDetailsCodes } from './stores/agency-details-codes.ts';
 import type { CaseStore } from './stores/case-store.ts';
 import type { DraftStore } from './stores/draft-store.ts';
 import type { SessionRevocations } from './stores/session-revocations.ts';
@@ -26,6 +27,8 @@ export interface Service {
   readonly publicBaseUrl: string;
   /** Cases, agency requests, capability links, audit events and idempotency keys. */
   readonly cases: CaseStore;
+  /** The one-time codes an agency's contact proves their mailbox with before seeing the child's details. */
+  readonly agencyDetailsCodes: AgencyDetailsCodes;
   /** Notifications someone is still writing on the pages. */
   readonly drafts: DraftStore;
   /** Staff sessions ended by signing out, which the pages refuse until they expire. */

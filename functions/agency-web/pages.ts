@@ -102,6 +102,8 @@ export const agencyPages: Page<AgencyWebService>[] = [
           // The same path and query S3 sends the browser back to, for the script's upload.
           confirmationPath: `${redirectTo.pathname}${redirectTo.search}`,
           uploadApi: `/api/agency/${token}/uploads`,
+          // The child's identifying details, behind an emailed code (functions/agency-details).
+          detailsPath: `/agency/${token}/details`,
         },
         { csp: { formActions: [bucketOrigin], connectSources: [bucketOrigin] } },
       );

@@ -185,6 +185,11 @@ export interface WebAppOptions<S extends PageService> {
    * no page may be for staff only, and every POST is refused.
    */
   sessions?: { secret: () => Buffer; revocations: () => SessionRevocations };
+  /**
+   * Without sessions: a key that signs the anonymous CSRF token only, so this app's pages may
+   * take POSTs (the agency details pages' own key). Nobody is signed in with it.
+   */
+  formSecret?: () => Buffer;
   /** The template environment, made (and awaited) once, when a page is first rendered. */
   templates: () => nunjucks.Environment | Promise<nunjucks.Environment>;
   /** Where a refused form's line goes (ids only); an unexpected error is logged by the structured logger. */
@@ -297,8 +302,9 @@ export function createWebApp<S extends PageService>(options: WebAppOptions<S>): 
       status?: number,
       csp?: ContentSecurityAdditions,
     ) => htmlResponse(await options.templates(), template, context, status, csp);
-    const secret = sessions?.secret();
-    let session: Session | undefined = secret ? readSession(secret, event.cookies, now()) : undefined;
+    const secret = sessions ? sessions.secret() : options.formSecret?.();
+    let session: Session | undefined =
+      sessions && secret ? readSession(secret, event.cookies, now()) : undefined;
     // A session signed out on the server is no session, however valid its cookie.
     if (session && sessions && (await sessions.revocations().isRevoked(session.id))) session = undefined;
     const user = session?.user;

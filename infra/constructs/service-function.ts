@@ -93,6 +93,8 @@ export interface ServiceResources {
   readonly staffSignIn?: StaffSignIn;
   /** The secret key of the possible-duplicate check, as a deploy-time dynamic reference. */
   readonly duplicateCheckKey?: SecretValue;
+  /** The agency details pages' own key, as a deploy-time dynamic reference. */
+  readonly agencyDetailsKey?: SecretValue;
 }
 
 /** What the web pages sign staff in with: the Cognito hosted UI, and the key that signs session cookies. */
@@ -435,6 +437,13 @@ export class ServiceFunction extends Construct {
         throw new Error(`Function ${this.catalogueName} checks for duplicates, but its stack has no key`);
       // A dynamic reference: CloudFormation resolves it at deploy time; the template holds none.
       this.function.addEnvironment(envNames.duplicateCheckKey, resources.duplicateCheckKey.unsafeUnwrap());
+    }
+    if (needs.agencyDetailsKey) {
+      if (!resources.agencyDetailsKey)
+        throw new Error(
+          `Function ${this.catalogueName} needs the agency details key, but its stack has none`,
+        );
+      this.function.addEnvironment(envNames.agencyDetailsSecret, resources.agencyDetailsKey.unsafeUnwrap());
     }
     if (needs.staffSignIn) {
       if (!resources.staffSignIn)

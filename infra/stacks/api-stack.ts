@@ -205,6 +205,20 @@ export class ApiStack extends Stack {
         'Rotating the key would make every open case unmatchable by date of birth until it closes: it is not rotated on a schedule.',
     });
 
+    // The agency details pages' own key (issue 10 part 1): signs their CSRF tokens and the cookie
+    // proving a browser entered the emailed code. Handed over like the session key.
+    const agencyDetailsKey = new secretsmanager.Secret(this, 'AgencyDetailsSecret', {
+      description:
+        'Signs the CSRF tokens and proof cookie of the agency details pages (AGENCY_DETAILS_SECRET)',
+      encryptionKey: props.dataKey,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(agencyDetailsKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The agency details function receives the key at deploy time, so rotation needs a redeploy; a rotation only asks agencies for a new code: rotate by hand.',
+    });
+
     // --- HTTP API --------------------------------------------------------------------------
     const profileParameters = new PartnershipProfileParameters(this, 'PartnershipProfile', {
       profile: props.partnershipProfile,
@@ -266,6 +280,7 @@ export class ApiStack extends Stack {
             email,
             rapidReviewStateMachine,
             duplicateCheckKey: duplicateCheckKey.secretValue,
+            agencyDetailsKey: agencyDetailsKey.secretValue,
             staffSignIn: {
               cognitoDomain: signInDomain.baseUrl(),
               cognitoClientId: userPoolClient.userPoolClientId,

@@ -241,7 +241,7 @@ function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
  * per-process counter. It breaks ties only; `at`, from the injected clock, stays the event's time.
  */
 let writeCounter = 0;
-function nextWriteOrder(): string {
+export function nextWriteOrder(): string {
   writeCounter = (writeCounter + 1) % 1_000_000;
   return `${Date.now().toString().padStart(15, '0')}-${writeCounter.toString().padStart(6, '0')}`;
 }

@@ -88,6 +88,14 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   // upload form to sign, recorded as an UPLOAD# item (the only item it may put); the upload
   // itself is recorded by record-summary. No documents, email, workflow or session key.
   'agency-web': { 'case-table': 'read-write', 'audit-table': 'read', uploads: 'write' },
+  // Keeps the one-time code beside the agency's link, audits each code and view, reads the
+  // notification document for the child's details and emails the code (claims in the case table).
+  'agency-details': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read',
+    email: 'write',
+  },
   // Reads the upload, files an accepted copy with the case documents, deletes a refused one.
   'record-summary': {
     'case-table': 'read-write',

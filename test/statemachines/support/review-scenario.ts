@@ -30,6 +30,7 @@ import { scheduleDecisionDeadline } from '../../../shared/use-cases/schedule-dec
 import { recordSignOff, resolveSignOffs } from '../../../shared/use-cases/sign-off.ts';
 import { submitToPanel } from '../../../shared/use-cases/submit-to-panel.ts';
 import { type WorkflowTaskName, workflowTaskContracts } from '../../../shared/workflow/contracts.ts';
+import { InMemoryAgencyDetailsCodes } from '../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
 import {
   InMemoryDocumentStore,
@@ -105,6 +106,7 @@ export class ReviewScenario {
       uploads: new InMemoryDocumentStore('agency-uploads-test', () => this.clock.now()),
       publicBaseUrl: PUBLIC_BASE_URL,
       duplicateCheckKey: 'duplicate-check-key-invented-for-tests',
+      agencyDetailsCodes: new InMemoryAgencyDetailsCodes(),
       get workflow(): ReviewWorkflow {
         workflow ??= new StepFunctionsReviewWorkflow(scenario.sfn, () =>
           scenario.steps.stateMachineArn(machineName),

@@ -25,6 +25,7 @@ import { type PartnershipProfile, partnershipProfile } from '../../../shared/con
 import type { AgencyRequest, CaseRecord } from '../../../shared/schemas/case.ts';
 import type { SeriousIncidentNotification } from '../../../shared/schemas/notification.ts';
 import type { Service } from '../../../shared/service.ts';
+import { InMemoryAgencyDetailsCodes } from '../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
 
 /**
@@ -198,6 +199,7 @@ export function fakeService(start = '2026-03-04T10:00:00Z', options: { sfn?: SFN
     uploads,
     publicBaseUrl: PUBLIC_BASE_URL,
     duplicateCheckKey: 'duplicate-check-key-invented-for-tests',
+    agencyDetailsCodes: new InMemoryAgencyDetailsCodes(),
     get workflow(): ReviewWorkflow {
       if (!workflow) throw new Error('This test gives the step no Step Functions client');
       return workflow;

@@ -14,8 +14,10 @@ import { ConfigurationError } from '../../../../shared/errors.ts';
 import type { ApiEvent, ApiResult } from '../../../../shared/http/api-handler.ts';
 import type { StaffRole } from '../../../../shared/schemas/roles.ts';
 import type { Service } from '../../../../shared/service.ts';
+import type { AgencyDetailsCodes } from '../../../../shared/stores/agency-details-codes.ts';
 import type { DraftStore } from '../../../../shared/stores/draft-store.ts';
 import type { SessionRevocations } from '../../../../shared/stores/session-revocations.ts';
+import { InMemoryAgencyDetailsCodes } from '../../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../../support/in-memory-case-store.ts';
 import { InMemorySessionRevocations } from '../../../support/in-memory-session-revocations.ts';
 
@@ -91,6 +93,7 @@ export function testService(options: {
   sessions?: SessionRevocations;
   /** The Panel's reply pages email the Executive Board; without one, reaching the mailer fails the test. */
   mailer?: Mailer;
+  agencyDetailsCodes?: AgencyDetailsCodes;
 }): Service {
   const stateMachineArn = () => {
     if (!options.sfn) throw new ConfigurationError('This test gives no state machine');
@@ -111,6 +114,7 @@ export function testService(options: {
       return drafts;
     },
     sessions: options.sessions ?? new InMemorySessionRevocations(),
+    agencyDetailsCodes: options.agencyDetailsCodes ?? new InMemoryAgencyDetailsCodes(),
     documents: new DocumentStore(options.s3, DOCUMENT_BUCKET),
     uploads: new DocumentStore(options.s3, UPLOAD_BUCKET),
     uploadForms: new S3UploadForms(options.s3, UPLOAD_BUCKET),
