@@ -31,6 +31,12 @@ function importsOf(file: string): string[] {
 const webFramework = ['functions/web/router.ts', 'functions/web/page.ts', 'functions/web/views.ts'];
 
 /**
+ * What the agency details function may use of it: the framework, the form errors, and the
+ * signing helpers of session.ts (for its own key's proof cookie; it signs nobody in).
+ */
+const agencyDetailsShared = [...webFramework, 'functions/web/forms.ts', 'functions/web/session.ts'];
+
+/**
  * What the case pages' function (functions/case-web) may use of the web function's folder: the
  * framework, the staff sessions, and the staff pages under a case with the navigation's entries
  * (the two staff functions share one folder of pages; API Gateway sends each path to one of them).
@@ -70,7 +76,11 @@ describe('the layout of the code', () => {
       return importsOf(file)
         .filter((target) => target.startsWith('functions/'))
         .filter((target) => target.split('/')[1] !== own && target !== 'functions/catalogue.ts')
-        .filter((target) => !(own === 'agency-web' && webFramework.includes(target)))
+        .filter(
+          (target) =>
+            !(own === 'agency-web' && webFramework.includes(target)) &&
+            !(own === 'agency-details' && agencyDetailsShared.includes(target)),
+        )
         .filter((target) => !(own === 'case-web' && casePagesShared.includes(target)))
         .map((target) => `${file} imports ${target}`);
     });
@@ -98,6 +108,38 @@ describe('the layout of the code', () => {
     // It does reach the framework it renders with, and its own pages.
     expect(reached).toEqual(expect.arrayContaining([...webFramework, 'functions/agency-web/pages.ts']));
     expect(staff).toEqual([]);
+  });
+
+  it('keeps the agency details function away from the staff pages, the session key and the workflow', () => {
+    const reached = [...reachableFrom('functions/agency-details/handler.ts')];
+    const staff = reached.filter(
+      (file) =>
+        file.startsWith('functions/web/pages/') ||
+        file.startsWith('functions/agency-web/') ||
+        [
+          'functions/web/handler.ts',
+          'functions/web/cognito.ts',
+          'shared/stores/draft-store.ts',
+          'shared/stores/session-revocations.ts',
+          'shared/adapters/review-workflow.ts',
+          'shared/adapters/upload-forms.ts',
+        ].includes(file),
+    );
+    const source = readFileSync(join(root, 'functions/agency-details/handler.ts'), 'utf8');
+
+    expect(reached).toEqual(
+      expect.arrayContaining(['functions/agency-details/pages.ts', 'shared/use-cases/agency-details.ts']),
+    );
+    expect(staff).toEqual([]);
+    // Its pages take POSTs with a key of their own, never the staff's session key.
+    expect(source).not.toContain('sessionSecretFromEnvironment');
+    expect(source).not.toMatch(/\bsessions:/);
+  });
+
+  it('keeps the agency pages’ function away from the agency details (documents, email)', () => {
+    const reached = [...reachableFrom('functions/agency-web/handler.ts')];
+    expect(reached.filter((file) => file.startsWith('functions/agency-details/'))).toEqual([]);
+    expect(reached).not.toContain('shared/use-cases/agency-details.ts');
   });
 
   it('keeps the staff pages’ function away from the agency pages', () => {
