@@ -685,6 +685,39 @@ describe('bad input over HTTP to the local stack', () => {
     it('refuses every one, naming the field', async () => {
       for (const bad of cases()) expectRefusedWell(await send(bad), bad);
     });
+
+    it('refuses a malformed code, a code of 1,000 digits and a malformed token on the details pages', async () => {
+      const page = agencyLink.replace(/^\/api/, '');
+      const gate = await send({ method: 'GET', path: `${page}/details` });
+      expect(gate.status, gate.text.slice(0, 300)).toBe(200);
+      const csrf = new RegExp(`name="${csrfFieldName}" value="([^"]+)"`).exec(gate.text)?.[1] ?? '';
+      for (const [name, code] of [
+        ['a malformed code', '12ab5!'],
+        ['a code of 1,000 digits', '1'.repeat(1000)],
+      ] as const) {
+        const answer = await send(
+          {
+            method: 'POST',
+            path: `${page}/details/verify`,
+            contentType: 'application/x-www-form-urlencoded',
+            body: new URLSearchParams({ code, [csrfFieldName]: csrf }).toString(),
+          },
+          gate.cookies,
+        );
+        expect(answer.status, name).toBe(400);
+        expect(answer.text, name).toContain('The code is 6 digits');
+      }
+      for (const path of [
+        '/agency/%E0%A4%A/details',
+        `/agency/${'a'.repeat(10_000)}/details`,
+        '/agency/%00/details/verify',
+        '/agency/not-a-token/details/code',
+      ]) {
+        const answer = await send({ method: path.endsWith('/code') ? 'POST' : 'GET', path });
+        expectRefusedWell(answer, { name: path });
+        expect(answer.status, path).toBeGreaterThanOrEqual(400);
+      }
+    });
   });
 
   describe('the orphan sweeper, on the emulators', () => {
