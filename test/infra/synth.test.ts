@@ -130,10 +130,13 @@ describe('cdk synth (the real CLI, offline)', () => {
           answer: await invokeBundle(
             bundle.bundlePath,
             event,
-            // The case pages read the session key for every page (the web function's asset needs none).
+            // The case pages read the session key for every page (the web function's asset needs
+            // none); the agency details pages their own key likewise.
             bundle.name === 'case-web'
               ? { [envNames.sessionSecret]: 'a-session-key-invented-for-the-synth-test' }
-              : {},
+              : bundle.name === 'agency-details'
+                ? { [envNames.agencyDetailsSecret]: 'an-agency-details-key-invented-for-the-synth-test' }
+                : {},
           ),
         };
       }),
