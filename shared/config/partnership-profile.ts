@@ -129,10 +129,11 @@ export const profileParameterName = (path: string) => `${path}/profile`;
 export const agencyParametersPath = (path: string) => `${path}/agencies`;
 
 /** One agency's parameter: its lead keyed by the agency's id, or (the older form) by its name. */
-const storedAgency = z.union([
-  z.object({ agencyId, strategicLead: person }),
-  z.object({ agencyName: z.string(), strategicLead: person }),
-]);
+const storedAgencyById = z.object({ agencyId, strategicLead: person });
+const storedAgencyByName = z.object({ agencyName: z.string(), strategicLead: person });
+/** The schema of a stored agency value: by id when it has an `agencyId`, by name otherwise (so errors name its own fields). */
+const storedAgencySchema = (value: unknown) =>
+  typeof value === 'object' && value !== null && 'agencyId' in value ? storedAgencyById : storedAgencyByName;
 
 /**
  * The parameters a profile is kept as under `path` (`/safeguarding-reviews/prod`): its own
@@ -188,7 +189,8 @@ export function profileFromParameters(
   const agencyStrategicLeadsById: Record<string, unknown> = {};
   for (const parameter of parameters) {
     if (!parameter.name.startsWith(agencyPrefix)) continue;
-    const parsed = storedAgency.safeParse(parseJson(parameter));
+    const value = parseJson(parameter);
+    const parsed = storedAgencySchema(value).safeParse(value);
     if (!parsed.success) {
       throw new ConfigurationError(
         `The partnership profile's parameter ${parameter.name} is invalid: ${parsed.error.issues
