@@ -1,7 +1,7 @@
 import type { DocumentStore } from '../adapters/documents.ts';
 import type { KeyedEmail } from '../adapters/mailer.ts';
 import { rulesOf, strategicLeadFor } from '../config/partnership-profile.ts';
-import { type EscalationRungKind, escalationRungKind } from '../rapid-review-rules.ts';
+import type { EscalationRungKind } from '../rapid-review-rules.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { ladderOf, milestone, type PlannedRung } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
@@ -15,6 +15,7 @@ import {
   missingAgenciesEmail,
 } from '../workflow/emails.ts';
 import { formalRequestDocumentKey, formalRequestPdf } from '../workflow/formal-request.ts';
+import { climbedRungs, stillMissing, yetToClimb } from '../workflow/ladder.ts';
 import { formatInstant } from '../workflow/london-time.ts';
 import { stopIfClosed, workflowActor, writeOnce } from '../workflow/steps.ts';
 
@@ -32,28 +33,6 @@ export function rungStep(caseId: string, kind: EscalationRungKind, agencyId: str
     'formal-request': 'FormalRequest',
   };
   return `${caseId}:${step[kind]}:${agencyId}`;
-}
-
-/**
- * The rungs an agency has climbed: as recorded on its request, or for one chased before the
- * ladder, read from when it was reminded and escalated.
- */
-export function climbedRungs(agency: AgencyRequest): { kind: EscalationRungKind; at: string }[] {
-  if (agency.ladder) return agency.ladder;
-  return [
-    ...(agency.remindedAt ? [{ kind: 'reminder' as const, at: agency.remindedAt }] : []),
-    ...(agency.escalatedAt ? [{ kind: 'lead-copied' as const, at: agency.escalatedAt }] : []),
-  ];
-}
-
-/** Whether an agency is still chased: asked for its summary and not returned it. */
-export const stillMissing = (agency: AgencyRequest) =>
-  agency.status !== 'received' && agency.status !== 'pending';
-
-/** Whether the agency is yet to climb the rung: it has climbed neither it nor any rung above it. */
-function yetToClimb(agency: AgencyRequest, kind: EscalationRungKind): boolean {
-  const order = escalationRungKind.options;
-  return climbedRungs(agency).every((rung) => order.indexOf(rung.kind) < order.indexOf(kind));
 }
 
 /**
