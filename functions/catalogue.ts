@@ -226,15 +226,11 @@ export const functionCatalogue = {
     trigger: 'workflow',
     needs: { table: 'read-write', email: true },
   },
-  'chase-missing-summaries': {
-    description: 'Reminds agencies that have not returned (reminder day)',
+  'climb-ladder': {
+    description:
+      "Chases each agency that has not returned up the partnership's escalation ladder: reminder, strategic lead copied, formal request (section 16H letter, filed) with the Rapid Review Group told",
     trigger: 'workflow',
-    needs: { table: 'read-write', email: true },
-  },
-  'check-returns': {
-    description: 'At the Day 10 deadline, escalates each agency that has not returned',
-    trigger: 'workflow',
-    needs: { table: 'read-write', email: true },
+    needs: { table: 'read-write', documentBucket: 'read-write', email: true },
   },
   'collate-report': {
     description: 'Collates the returns into a report (PDF) on Day 11',

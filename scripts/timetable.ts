@@ -15,7 +15,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { CalendarRangeError } from '../shared/calendar/working-days.ts';
 import { defaultRapidReviewRules } from '../shared/rapid-review-rules.ts';
-import { planDayOf, type Timetable } from '../shared/schemas/timetable.ts';
+import { ladderOf, planDayOf, type Timetable } from '../shared/schemas/timetable.ts';
 import { planRapidReview, type RapidReviewPlanRequest, TimetableInputError } from '../shared/timetable.ts';
 
 const USAGE =
@@ -158,6 +158,8 @@ export function timetableJson(timetable: Timetable) {
     workingDaysApart: timetable.workingDaysApart ?? null,
     panelNotifiedLate: timetable.panelNotifiedLate ?? null,
     partnershipToldLate: timetable.partnershipToldLate ?? null,
+    // The escalation ladder (issue 10 part 4): each rung's kind, plan Day, date and when it runs.
+    escalationLadder: ladderOf(timetable).map(({ kind, day, date, at }) => ({ kind, day, date, at })),
   };
 }
 
@@ -201,6 +203,13 @@ function localDate(instant: string, timeZone: string): string {
   return readableDate(Temporal.Instant.from(instant).toZonedDateTimeISO(timeZone).toPlainDate().toString());
 }
 
+/** Each rung of the escalation ladder as the table names it. */
+const RUNG_NAMES = {
+  reminder: 'Reminder to the contact',
+  'lead-copied': 'Strategic lead copied',
+  'formal-request': 'Formal request (s16H)',
+} as const;
+
 /** The timetable as a table for people, times in the rules' time zone. */
 export function timetableTable(timetable: Timetable, timeZone = defaultRapidReviewRules.timeZone): string {
   const nameWidth = Math.max('Milestone'.length, ...timetable.milestones.map((step) => step.name.length));
@@ -233,6 +242,12 @@ export function timetableTable(timetable: Timetable, timeZone = defaultRapidRevi
     `Panel expects the rapid review by: ${panel}`,
     `Partnership's Day 15:               ${timetable.localDueDate ? readableDate(timetable.localDueDate) : 'not known'}`,
     governingSentence(timetable),
+    '',
+    'Chasing agencies without a summary:',
+    ...ladderOf(timetable).map(
+      (rung) =>
+        `${String(planDayOf(timetable, rung) ?? '–').padStart(3)}  ${RUNG_NAMES[rung.kind].padEnd(nameWidth)}  ${readableDate(rung.date).padEnd(15)}  ${localTime(rung.at, timeZone)}`,
+    ),
   ].join('\n');
 }
 

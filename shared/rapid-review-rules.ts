@@ -47,6 +47,30 @@ export const milestoneRule = z.object({
 });
 export type MilestoneRule = z.infer<typeof milestoneRule>;
 
+/**
+ * The rungs of the escalation ladder an agency that has not returned its summary climbs, in
+ * order: a reminder to its single point of contact; the contact again with the agency's
+ * strategic lead copied; a formal written request for information (section 16H of the Children
+ * Act 2004) from the partnership to the strategic lead, the Rapid Review Group told.
+ */
+export const escalationRungKind = z.enum(['reminder', 'lead-copied', 'formal-request']);
+export type EscalationRungKind = z.infer<typeof escalationRungKind>;
+
+/** The last plan day a rung may fall on: the summaries are collated on the day after. */
+export const LAST_RUNG_DAY = 10;
+
+/**
+ * One rung: what happens and on which Day of the plan. A reminder runs at the start of its
+ * working day; the other rungs at its end, when the day has passed without a return.
+ */
+export const escalationRung = z.object({
+  kind: escalationRungKind,
+  day: wholeNumber(1).check(
+    z.lte(LAST_RUNG_DAY, { error: `A rung must fall on Day ${LAST_RUNG_DAY} or before` }),
+  ),
+});
+export type EscalationRung = z.infer<typeof escalationRung>;
+
 /** Each rule's value when a profile does not set it: the Panel's guidance and the partnership's framework. */
 const DEFAULTS = {
   timeZone: 'Europe/London',
@@ -56,6 +80,19 @@ const DEFAULTS = {
   notificationDueWithinWorkingDays: 5,
   panelExpectsReviewWithinWorkingDays: 15,
 } as const;
+
+/**
+ * The ladder when a profile sets none: today's reminder on the reminder day, the strategic lead
+ * copied at the Day 10 deadline, and the formal request at the same deadline (nothing later fits
+ * before the summaries are collated on Day 11).
+ */
+function defaultLadder(reminderDay: number): EscalationRung[] {
+  return [
+    { kind: 'reminder', day: reminderDay },
+    { kind: 'lead-copied', day: 10 },
+    { kind: 'formal-request', day: 10 },
+  ];
+}
 
 /** The steps as the partnership's framework sets them, the reminder on the given day. */
 function defaultMilestones(reminderDay: number): MilestoneRule[] {
@@ -95,10 +132,17 @@ export const rapidReviewRules = z
       ),
       /** Every step, in the order it happens. */
       milestones: z.optional(z.array(milestoneRule)),
+      /**
+       * How an agency without a summary is chased, rung by rung, in order (at most one of each
+       * kind, each on a Day no earlier than the one before, Days 1–10). Without one: the
+       * reminder on the reminder day, the strategic lead copied and the formal request on Day 10.
+       */
+      escalationLadder: z.optional(z.array(escalationRung)),
     }),
-    z.transform(({ milestones, ...rules }) => ({
+    z.transform(({ milestones, escalationLadder, ...rules }) => ({
       ...rules,
       milestones: milestones ?? defaultMilestones(rules.reminderDay),
+      escalationLadder: escalationLadder ?? defaultLadder(rules.reminderDay),
     })),
   )
   .check(
@@ -138,6 +182,38 @@ export const rapidReviewRules = z
           });
         }
       });
+      const order = escalationRungKind.options;
+      rules.escalationLadder.forEach((rung, index) => {
+        const previous = rules.escalationLadder[index - 1];
+        if (rules.escalationLadder.filter((other) => other.kind === rung.kind).length > 1) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['escalationLadder', index, 'kind'],
+            message: `The ladder may have one ${rung.kind} rung, not more`,
+          });
+        }
+        if (previous !== undefined && order.indexOf(rung.kind) <= order.indexOf(previous.kind)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['escalationLadder', index, 'kind'],
+            message: `The rungs go reminder, lead-copied, formal-request: ${rung.kind} cannot follow ${previous.kind}`,
+          });
+        }
+        if (previous !== undefined && rung.day < previous.day) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['escalationLadder', index, 'day'],
+            message: `The ${rung.kind} rung must fall on or after the ${previous.kind} rung's Day ${previous.day}`,
+          });
+        }
+        if (rung.kind === 'reminder' && rung.day !== rules.reminderDay) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['escalationLadder', index, 'day'],
+            message: `The reminder must fall on the reminder day (Day ${rules.reminderDay})`,
+          });
+        }
+      });
     }),
   );
 
@@ -153,6 +229,7 @@ export const defaultRapidReviewRules: RapidReviewRules = Object.freeze({
   milestones: Object.freeze(
     defaultMilestones(DEFAULTS.reminderDay).map((milestone) => Object.freeze(milestone)),
   ),
+  escalationLadder: Object.freeze(defaultLadder(DEFAULTS.reminderDay).map((rung) => Object.freeze(rung))),
 }) as RapidReviewRules;
 
 /**

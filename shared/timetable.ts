@@ -93,6 +93,7 @@ export function planRapidReview(
     workingDayStart,
     workingDayEnd,
     milestones: milestoneRules,
+    escalationLadder,
     notificationDueWithinWorkingDays,
     panelExpectsReviewWithinWorkingDays,
   } = rapidReviewRules.parse(rules);
@@ -108,13 +109,42 @@ export function planRapidReview(
   const day1 =
     isWorkingDay(receivedOn) && receivedBeforeEndOfWorkingDay ? receivedOn : nextWorkingDay(receivedOn);
 
+  // The ladder's rungs are planned with the milestones, in Day order (a milestone before a rung
+  // of the same Day), so that pulling back moves them together and keeps their order.
+  // (A stable sort: the milestones come first.)
+  const steps: { day: number; milestone?: number; rung?: number }[] = [
+    ...milestoneRules.map((rule, index) => ({ day: rule.day, milestone: index })),
+    ...escalationLadder.map((rung, index) => ({ day: rung.day, rung: index })),
+  ].sort((a, b) => a.day - b.day);
+  const stepDates = steps.map(({ day }) => addWorkingDays(day1, day - 1));
   const localDates = milestoneRules.map(({ day }) => addWorkingDays(day1, day - 1));
   const submissionIndex = milestoneRules.findIndex(({ key }) => key === 'submitToPanel');
   const panelDueBy =
     panelNotifiedOn === undefined
       ? undefined
       : panelExpectedBy(panelNotifiedOn, panelExpectsReviewWithinWorkingDays);
-  const plan = governingPlan({ localDates, submissionIndex, panelDate: panelDueBy, receivedOn });
+  const stepPlan = governingPlan({
+    localDates: stepDates,
+    submissionIndex: steps.findIndex((step) => step.milestone === submissionIndex),
+    panelDate: panelDueBy,
+    receivedOn,
+  });
+  const plan = {
+    ...stepPlan,
+    milestoneDates: milestoneRules.map(
+      (_, index) =>
+        stepPlan.milestoneDates[steps.findIndex((step) => step.milestone === index)] as CalendarDate,
+    ),
+  };
+  const ladder = escalationLadder.map(({ kind, day }, index) => {
+    const date = stepPlan.milestoneDates[steps.findIndex((step) => step.rung === index)] as CalendarDate;
+    return {
+      kind,
+      day,
+      date: date.toString(),
+      at: instantOn(date, kind === 'reminder' ? workingDayStart : workingDayEnd, timeZone),
+    };
+  });
 
   const milestones = milestoneRules.map(({ day, key, name }, index) => {
     const date = plan.milestoneDates[index] as CalendarDate;
@@ -146,5 +176,6 @@ export function planRapidReview(
     workingDaysApart: plan.workingDaysApart,
     panelNotifiedLate: lateAgainstDue(panelNotifiedOn),
     partnershipToldLate: lateAgainstDue(receivedOn),
+    ladder,
   });
 }

@@ -3,7 +3,7 @@ import { envNames, requireEnv } from '../env.ts';
 import { ConfigurationError } from '../errors.ts';
 import { logWarning } from '../log.ts';
 import { defaultRapidReviewRules, type RapidReviewRules, rapidReviewRules } from '../rapid-review-rules.ts';
-import { emailAddress, text } from '../schemas/primitives.ts';
+import { agencyId, emailAddress, text } from '../schemas/primitives.ts';
 import { type SafeguardingPartner, safeguardingPartner } from '../schemas/roles.ts';
 import * as z from '../schemas/zod.ts';
 
@@ -54,13 +54,41 @@ export const partnershipProfile = z.object({
     police: partnerPeople,
     health: partnerPeople,
   }),
-  /** Strategic safeguarding leads by agency name, copied on escalations when known. */
+  /**
+   * Strategic safeguarding leads by agency name, copied on escalations when known: the older
+   * form, kept for existing profiles. `agencyStrategicLeadsById` is looked at first
+   * (`strategicLeadFor`).
+   */
   agencyStrategicLeads: z._default(z.record(z.string(), person), {}),
+  /**
+   * Strategic safeguarding leads by the agency's id (the id intake gives it, `agencyIdFor`:
+   * "Children's Social Care" → `childrens-social-care`): copied on escalations, and sent the
+   * formal request for information.
+   */
+  agencyStrategicLeadsById: z._default(z.record(agencyId, person), {}),
   /** Working hours, reminder day and the other timetable rules; defaults apply. */
   rules: z.optional(rapidReviewRules),
 });
 
 export type PartnershipProfile = z.infer<typeof partnershipProfile>;
+
+/**
+ * An agency's strategic safeguarding lead: the one keyed by its id, else the one keyed by its
+ * name as the case records it, else one whose name-key makes the same id (`Police ` or `police`
+ * for the agency `police`); undefined when the profile names none.
+ */
+export function strategicLeadFor(
+  profile: Pick<PartnershipProfile, 'agencyStrategicLeads' | 'agencyStrategicLeadsById'>,
+  agency: { agencyId: string; agencyName: string },
+): { name: string; email: string } | undefined {
+  const byId = profile.agencyStrategicLeadsById ?? {};
+  const byName = profile.agencyStrategicLeads ?? {};
+  return (
+    byId[agency.agencyId] ??
+    byName[agency.agencyName] ??
+    Object.entries(byName).find(([name]) => agencyIdFor(name) === agency.agencyId)?.[1]
+  );
+}
 
 /** Parses a profile, naming every bad field in one message. */
 export function parsePartnershipProfile(json: string): PartnershipProfile {
@@ -100,17 +128,27 @@ export const profileParameterName = (path: string) => `${path}/profile`;
 /** Where the agencies' parameters live, under `path`. */
 export const agencyParametersPath = (path: string) => `${path}/agencies`;
 
-const storedAgency = z.object({ agencyName: z.string(), strategicLead: person });
+/** One agency's parameter: its lead keyed by the agency's id, or (the older form) by its name. */
+const storedAgencyById = z.object({ agencyId, strategicLead: person });
+const storedAgencyByName = z.object({ agencyName: z.string(), strategicLead: person });
+/** The schema of a stored agency value: by id when it has an `agencyId`, by name otherwise (so errors name its own fields). */
+const storedAgencySchema = (value: unknown) =>
+  typeof value === 'object' && value !== null && 'agencyId' in value ? storedAgencyById : storedAgencyByName;
 
 /**
  * The parameters a profile is kept as under `path` (`/safeguarding-reviews/prod`): its own
  * settings and one per agency. Refuses a value over a standard parameter's 4 KB, naming it.
  */
 export function profileParameters(profile: PartnershipProfile, path: string): ProfileParameter[] {
-  const { agencyStrategicLeads, ...own } = profile;
-  const taken = new Set<string>();
+  const { agencyStrategicLeads, agencyStrategicLeadsById, ...own } = profile;
+  // The id-keyed leads take their own ids; a name-keyed lead whose id is taken gets the next free one.
+  const taken = new Set<string>(Object.keys(agencyStrategicLeadsById));
   const parameters: ProfileParameter[] = [
     { name: profileParameterName(path), value: JSON.stringify(own) },
+    ...Object.entries(agencyStrategicLeadsById).map(([agencyId, strategicLead]) => ({
+      name: `${agencyParametersPath(path)}/${agencyId}`,
+      value: JSON.stringify({ agencyId, strategicLead }),
+    })),
     ...Object.entries(agencyStrategicLeads).map(([agencyName, strategicLead]) => {
       const id = agencyIdFor(agencyName, taken);
       taken.add(id);
@@ -148,9 +186,11 @@ export function profileFromParameters(
   }
   const agencyPrefix = `${agencyParametersPath(path)}/`;
   const agencyStrategicLeads: Record<string, unknown> = {};
+  const agencyStrategicLeadsById: Record<string, unknown> = {};
   for (const parameter of parameters) {
     if (!parameter.name.startsWith(agencyPrefix)) continue;
-    const parsed = storedAgency.safeParse(parseJson(parameter));
+    const value = parseJson(parameter);
+    const parsed = storedAgencySchema(value).safeParse(value);
     if (!parsed.success) {
       throw new ConfigurationError(
         `The partnership profile's parameter ${parameter.name} is invalid: ${parsed.error.issues
@@ -158,13 +198,16 @@ export function profileFromParameters(
           .join('; ')}`,
       );
     }
-    agencyStrategicLeads[parsed.data.agencyName] = parsed.data.strategicLead;
+    if ('agencyId' in parsed.data) agencyStrategicLeadsById[parsed.data.agencyId] = parsed.data.strategicLead;
+    else agencyStrategicLeads[parsed.data.agencyName] = parsed.data.strategicLead;
   }
   const ownSettings = parseJson(own);
   if (typeof ownSettings !== 'object' || ownSettings === null || Array.isArray(ownSettings)) {
     throw new ConfigurationError(`The partnership profile's parameter ${ownName} is not a JSON object`);
   }
-  return parsePartnershipProfile(JSON.stringify({ ...ownSettings, agencyStrategicLeads }));
+  return parsePartnershipProfile(
+    JSON.stringify({ ...ownSettings, agencyStrategicLeads, agencyStrategicLeadsById }),
+  );
 }
 
 function parseJson(parameter: ProfileParameter): unknown {

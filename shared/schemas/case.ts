@@ -1,3 +1,4 @@
+import { escalationRungKind } from '../rapid-review-rules.ts';
 import { returnVersion } from './agency-return.ts';
 import {
   agencyId,
@@ -324,6 +325,12 @@ export const agencyRequest = z.object({
    * involvement", or its involvement. Absent when it has only uploaded a file, or nothing yet.
    */
   returns: z.optional(z.array(returnVersion)),
+  // ── The escalation ladder (issue 10 part 4): each rung the agency has climbed, in order, and
+  // when. `remindedAt` and `escalatedAt` are still set by the reminder and lead-copied rungs.
+  ladder: z.optional(z.array(z.object({ kind: escalationRungKind, at: isoInstant }))),
+  /** Where the formal request for information sent to the agency's strategic lead is filed. */
+  formalRequestKey: z.optional(z.string()),
+  // ── end of the escalation ladder
 });
 export type AgencyRequest = z.infer<typeof agencyRequest>;
 

@@ -1,4 +1,4 @@
-import { type MilestoneKey, milestoneKey } from '../rapid-review-rules.ts';
+import { escalationRungKind, type MilestoneKey, milestoneKey } from '../rapid-review-rules.ts';
 import { isoDate, nonEmpty, wholeNumber } from './primitives.ts';
 import * as z from './zod.ts';
 
@@ -18,6 +18,19 @@ export const timetableMilestone = z.object({
   dueAt: utcInstant,
 });
 export type TimetableMilestone = z.infer<typeof timetableMilestone>;
+
+/**
+ * One rung of the escalation ladder as planned for a case: its plan Day, its date (pulled back
+ * with the milestones when the Panel's date governs) and when it runs (a reminder at the start of
+ * the working day, the other rungs at its end).
+ */
+export const plannedRung = z.object({
+  kind: escalationRungKind,
+  day: wholeNumber(1),
+  date: isoDate,
+  at: utcInstant,
+});
+export type PlannedRung = z.infer<typeof plannedRung>;
 
 /** A Rapid Review's deadlines, computed once when the notification arrives (shared/timetable.ts). */
 export const timetable = z.object({
@@ -49,6 +62,8 @@ export const timetable = z.object({
   panelNotifiedLate: z.optional(z.nullable(z.boolean())),
   /** Whether the partnership was told after notificationDueBy (what notificationLate says); null when unknown. */
   partnershipToldLate: z.optional(z.nullable(z.boolean())),
+  /** The escalation ladder's rungs in order (issue 10 part 4); a case planned before it has none (`ladderOf`). */
+  ladder: z.optional(z.array(plannedRung)),
 });
 export type Timetable = z.infer<typeof timetable>;
 
@@ -113,4 +128,19 @@ export function planDayOf(
   step: Pick<TimetableMilestone, 'day'>,
 ): number | undefined {
   return timetable.governedBy === 'panel' && (timetable.workingDaysApart ?? 0) > 0 ? undefined : step.day;
+}
+
+/**
+ * The rungs a case's agencies climb, in order: as planned, or for a case planned before the
+ * ladder, the two steps its workflow took then (the reminder at the start of the reminder day,
+ * the strategic lead copied at the Day 10 deadline).
+ */
+export function ladderOf(timetable: Timetable): PlannedRung[] {
+  if (timetable.ladder) return timetable.ladder;
+  const reminder = milestone(timetable, 'remindAgencies');
+  const due = milestone(timetable, 'agencySummariesDue');
+  return [
+    { kind: 'reminder', day: reminder.day, date: reminder.date, at: reminder.startsAt },
+    { kind: 'lead-copied', day: due.day, date: due.date, at: due.dueAt },
+  ];
 }

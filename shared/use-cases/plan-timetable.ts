@@ -1,4 +1,4 @@
-import { collationStartsAt, milestone } from '../schemas/timetable.ts';
+import { collationStartsAt, ladderOf, milestone } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
 import type { CaseTaskPayload, PlanTimetableResult } from '../workflow/contracts.ts';
 import { loadCase } from '../workflow/steps.ts';
@@ -12,10 +12,11 @@ export async function planTimetable(
   payload: CaseTaskPayload,
 ): Promise<PlanTimetableResult> {
   const { timetable } = await loadCase(service.cases, payload.caseId);
+  const collateAt = collationStartsAt(timetable);
   return {
-    reminderAt: milestone(timetable, 'remindAgencies').startsAt,
-    returnsDueAt: milestone(timetable, 'agencySummariesDue').dueAt,
-    collateAt: collationStartsAt(timetable),
+    // A ladder with no rungs waits for nothing: the first climb finds none due and goes on.
+    firstRungAt: ladderOf(timetable)[0]?.at ?? collateAt,
+    collateAt,
     papersAt: milestone(timetable, 'distributePapers').startsAt,
   };
 }

@@ -2,6 +2,7 @@ import type { WorkflowView } from '../adapters/review-workflow.ts';
 import { type SafeguardingPartner, safeguardingPartnerNames } from '../config/partnership-profile.ts';
 import { CaseNotFoundError, NotFoundError } from '../errors.ts';
 import { logWarning } from '../log.ts';
+import { type EscalationRungKind, escalationRungKind } from '../rapid-review-rules.ts';
 import type {
   AgencyRequest,
   AuditEvent,
@@ -13,10 +14,11 @@ import type {
 import { caseId as caseIdSchema } from '../schemas/primitives.ts';
 import { reportDocumentKeys } from '../schemas/report.ts';
 import type { StaffMember } from '../schemas/roles.ts';
-import type { TimetableMilestone } from '../schemas/timetable.ts';
+import { ladderOf, type TimetableMilestone } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
 import type { CaseFile } from '../stores/case-store.ts';
 import { type Clocks, clocksOf } from '../workflow/clocks-wording.ts';
+import { climbedRungs, stillMissing } from '../workflow/ladder.ts';
 import { type SubmissionReadiness, submissionReadiness } from '../workflow/readiness.ts';
 import { type ReportProgress, reportProgress } from './rapid-review-report.ts';
 import { type PartnersDecision, partnersDecision } from './sign-off.ts';
@@ -129,14 +131,35 @@ function lastRefusal(
   return latest?.action === 'summary.rejected' ? { at: latest.at, reason: latest.reason } : undefined;
 }
 
+/**
+ * The escalation ladder for one agency (issue 10 part 4): the rungs it has climbed, and the next
+ * one it will climb while it has not returned and the case still gathers the summaries.
+ */
+function ladderView(
+  agency: AgencyRequest,
+  record: Pick<CaseRecord, 'status' | 'timetable'>,
+): Pick<CaseView['agencies'][number], 'ladder' | 'nextRung'> {
+  const climbed = climbedRungs(agency);
+  const order = escalationRungKind.options;
+  const highest = Math.max(-1, ...climbed.map((rung) => order.indexOf(rung.kind)));
+  const gathering = record.status === 'notified' || record.status === 'awaiting-summaries';
+  const next =
+    gathering && stillMissing(agency)
+      ? ladderOf(record.timetable).find((rung) => order.indexOf(rung.kind) > highest)
+      : undefined;
+  return { ladder: climbed, ...(next ? { nextRung: { kind: next.kind, at: next.at } } : {}) };
+}
+
 function agencyView(
   agency: AgencyRequest,
   showContacts: boolean,
   audit: readonly AuditEvent[] = [],
+  record?: Pick<CaseRecord, 'status' | 'timetable'>,
 ): CaseView['agencies'][number] {
   const refused = lastRefusal(audit, agency.agencyId);
   return {
     ...(refused ? { lastRefusal: refused } : {}),
+    ...(record ? ladderView(agency, record) : {}),
     agencyId: agency.agencyId,
     name: agency.agencyName,
     status: agency.status,
@@ -243,6 +266,11 @@ export interface CaseView {
     spoc?: { name: string; email: string };
     /** Its latest file was refused (a virus found, the wrong type…) and none accepted since. */
     lastRefusal?: { at: string; reason: string };
+    // ── The escalation ladder (issue 10 part 4).
+    /** The rungs it has climbed, in order, and when. */
+    ladder?: { kind: EscalationRungKind; at: string }[];
+    /** The rung it climbs next, and when, while it has not returned and the summaries are being gathered. */
+    nextRung?: { kind: EscalationRungKind; at: string };
   }[];
   documents: CaseDocumentLink[];
   /** Some agency file was accepted without a virus scan: this copy of the service has no scanner. */
@@ -348,7 +376,7 @@ export async function showCase(
     // In the order the notification listed them.
     agencies: [...file.agencies]
       .sort((a, b) => record.agencyIds.indexOf(a.agencyId) - record.agencyIds.indexOf(b.agencyId))
-      .map((agency) => agencyView(agency, showContacts, file.audit)),
+      .map((agency) => agencyView(agency, showContacts, file.audit, record)),
     documents,
     returnsNotScanned: returnsNotScanned(file.audit),
     decision: record.decision,

@@ -10,10 +10,9 @@ import * as z from '../schemas/zod.ts';
 export const caseTaskPayload = z.object({ caseId });
 export type CaseTaskPayload = z.infer<typeof caseTaskPayload>;
 
-/** plan-timetable → the deadlines the Wait states use (TimestampPath). */
+/** plan-timetable → the deadlines the Wait states use (TimestampPath): the ladder's first rung, collation, papers. */
 export const planTimetableResult = z.object({
-  reminderAt: isoInstant,
-  returnsDueAt: isoInstant,
+  firstRungAt: isoInstant,
   collateAt: isoInstant,
   papersAt: isoInstant,
 });
@@ -23,13 +22,13 @@ export type PlanTimetableResult = z.infer<typeof planTimetableResult>;
 export const requestAgencySummariesResult = z.object({ requestedAgencyIds: z.array(agencyId) });
 export type RequestAgencySummariesResult = z.infer<typeof requestAgencySummariesResult>;
 
-/** Reminder day: the agencies reminded by this run. */
-export const chaseMissingSummariesResult = z.object({ remindedAgencyIds: z.array(agencyId) });
-export type ChaseMissingSummariesResult = z.infer<typeof chaseMissingSummariesResult>;
-
-/** Day 10: the agencies escalated by this run. */
-export const checkReturnsResult = z.object({ escalatedAgencyIds: z.array(agencyId) });
-export type CheckReturnsResult = z.infer<typeof checkReturnsResult>;
+/**
+ * The escalation ladder (Days 1-10): every rung due by now was climbed; `nextRungAt` is when the
+ * next rung is due, and `more` whether there is one to wait for (when not, nextRungAt is the last
+ * rung's time, already passed).
+ */
+export const climbLadderResult = z.object({ nextRungAt: isoInstant, more: z.boolean() });
+export type ClimbLadderResult = z.infer<typeof climbLadderResult>;
 
 const count = wholeNumber(0);
 
@@ -104,8 +103,7 @@ export type RecordFailureResult = z.infer<typeof recordFailureResult>;
 export const workflowTaskContracts = {
   'plan-timetable': { payload: caseTaskPayload, result: planTimetableResult },
   'request-agency-summaries': { payload: caseTaskPayload, result: requestAgencySummariesResult },
-  'chase-missing-summaries': { payload: caseTaskPayload, result: chaseMissingSummariesResult },
-  'check-returns': { payload: caseTaskPayload, result: checkReturnsResult },
+  'climb-ladder': { payload: caseTaskPayload, result: climbLadderResult },
   'collate-report': { payload: caseTaskPayload, result: collateReportResult },
   'distribute-papers': { payload: caseTaskPayload, result: distributePapersResult },
   'schedule-decision-deadline': {

@@ -92,22 +92,71 @@ export function agencyEscalationEmail(
   context: EmailContext,
   agency: AgencyRequest,
   strategicLead: { name: string; email: string } | undefined,
+  now?: Date,
 ): EmailMessage {
   const { record, timeZone } = context;
   const dueAt = milestone(record.timetable, 'agencySummariesDue').dueAt;
   const collateAt = collationStartsAt(record.timetable);
+  // A ladder may copy the strategic lead before the deadline: the summary is then due, not overdue.
+  const beforeDeadline = now !== undefined && now.getTime() < Date.parse(dueAt);
   const copied = strategicLead
     ? `This email is copied to ${strategicLead.name}, ${agency.agencyName}'s strategic safeguarding lead, and to the partnership team.`
     : 'This email is copied to the partnership team.';
   return {
     to: [agency.spoc.email],
     cc: [...(strategicLead ? [strategicLead.email] : []), context.partnershipTeamAddress],
-    subject: `${context.partnershipName}: overdue: Rapid Review ${record.reference}: no summary from ${agency.agencyName}`,
+    subject: `${context.partnershipName}: ${beforeDeadline ? 'still missing' : 'overdue'}: Rapid Review ${record.reference}: no summary from ${agency.agencyName}`,
     text:
       `Dear ${agency.spoc.name},\n\n` +
-      `${agency.agencyName}'s summary for Rapid Review ${record.reference} was due by ${formatInstant(dueAt, timeZone)} and has not been received. The Rapid Review Group needs every agency's summary to reach its decision.\n\n` +
+      `${agency.agencyName}'s summary for Rapid Review ${record.reference} ${beforeDeadline ? 'is due by' : 'was due by'} ${formatInstant(dueAt, timeZone)} and has not been received. The Rapid Review Group needs every agency's summary to reach its decision.\n\n` +
       `Please upload ${whatToReturn(record)} as soon as you can, through the link in our request${requestedOn(agency, timeZone)}. The link works until ${formatInstant(collateAt, timeZone)}, when the summaries are collated; after that, contact the partnership team.\n\n` +
       copied +
+      SIGN_OFF(context),
+  };
+}
+
+/**
+ * The ladder's formal request: to the agency's strategic lead (to its single point of contact
+ * when the profile names no lead), copied to the contact and the partnership team, with the
+ * letter attached.
+ */
+export function formalRequestEmail(
+  context: EmailContext,
+  agency: AgencyRequest,
+  strategicLead: { name: string; email: string } | undefined,
+  letter: Attachment,
+): EmailMessage {
+  const { record } = context;
+  const to = strategicLead ? strategicLead.email : agency.spoc.email;
+  return {
+    to: [to],
+    cc: [...(strategicLead ? [agency.spoc.email] : []), context.partnershipTeamAddress],
+    subject: `${context.partnershipName}: formal request for information: Rapid Review ${record.reference}: summary from ${agency.agencyName}`,
+    text:
+      `Dear ${strategicLead ? strategicLead.name : agency.spoc.name},\n\n` +
+      `${agency.agencyName} has not returned its summary for Rapid Review ${record.reference}. The attached letter is the safeguarding partners' formal request for it, under section 16H of the Children Act 2004.\n\n` +
+      `${strategicLead ? `This email is copied to ${agency.spoc.name}, ${agency.agencyName}'s single point of contact, and to the partnership team.` : `We do not hold the name of ${agency.agencyName}'s strategic safeguarding lead: please pass this letter to them. This email is copied to the partnership team.`}` +
+      SIGN_OFF(context),
+    attachments: [letter],
+  };
+}
+
+/** The ladder's formal request: one email telling the Rapid Review Group which agencies have not returned. */
+export function missingAgenciesEmail(
+  context: EmailContext,
+  recipients: readonly { email: string }[],
+  agencyNames: readonly string[],
+): EmailMessage {
+  const { record, timeZone } = context;
+  const dueAt = milestone(record.timetable, 'agencySummariesDue').dueAt;
+  return {
+    to: recipients.map((person) => person.email),
+    subject: `${context.partnershipName}: Rapid Review ${record.reference}: ${agencyNames.length} ${agencyNames.length === 1 ? 'agency has' : 'agencies have'} not returned a summary`,
+    text:
+      'Dear members of the Rapid Review Group,\n\n' +
+      `These agencies have not returned their summary for Rapid Review ${record.reference}, due by ${formatInstant(dueAt, timeZone)}:\n\n` +
+      agencyNames.map((name) => `- ${name}`).join('\n') +
+      `\n\nThe partnership has sent each of them a formal request for the information under section 16H of the Children Act 2004.` +
       SIGN_OFF(context),
   };
 }

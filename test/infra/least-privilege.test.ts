@@ -108,8 +108,13 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   // Reads the timetable planned at intake; writes nothing.
   'plan-timetable': { 'case-table': 'read', 'audit-table': 'read' },
   'request-agency-summaries': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
-  'chase-missing-summaries': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
-  'check-returns': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  // Reads back a formal request letter an earlier attempt filed, so a retry sends the same one.
+  'climb-ladder': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read-write',
+    email: 'write',
+  },
   // Writes the report from the case file alone: the uploads are not read.
   'collate-report': { 'case-table': 'read-write', 'audit-table': 'read-write', documents: 'write' },
   'distribute-papers': {

@@ -69,7 +69,10 @@ describe('the partnership profile in Parameter Store', () => {
       ]),
     );
     const path = join(mkdtempSync(join(tmpdir(), 'profile-40-')), 'profile.json');
-    writeFileSync(path, JSON.stringify({ ...exampleProfile, agencyStrategicLeads }));
+    writeFileSync(
+      path,
+      JSON.stringify({ ...exampleProfile, agencyStrategicLeads, agencyStrategicLeadsById: {} }),
+    );
     const large = buildTestApp({ profile: path });
 
     const parameters = parametersIn(Template.fromStack(large.apiStack));

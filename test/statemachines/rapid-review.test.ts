@@ -185,11 +185,29 @@ describe('the rapid-review state machine definition', () => {
     const waits = states.filter(([, state]) => state.Type === 'Wait');
 
     expect(waits.map(([, state]) => state.TimestampPath)).toEqual([
-      '$.deadlines.reminderAt',
-      '$.deadlines.returnsDueAt',
+      '$.deadlines.firstRungAt',
+      '$.ladder.nextRungAt',
       '$.deadlines.collateAt',
       '$.deadlines.papersAt',
     ]);
+  });
+
+  it('climbs the escalation ladder in a loop: each rung at its time, then on to collation', () => {
+    const { WaitForFirstRung, ClimbLadder, MoreRungs, WaitForNextRung } = definition.States;
+
+    expect(definition.States.RequestAgencySummaries?.Next).toBe('WaitForFirstRung');
+    expect(WaitForFirstRung?.Next).toBe('ClimbLadder');
+    expect(ClimbLadder?.ResultSelector).toEqual({
+      'nextRungAt.$': '$.Payload.nextRungAt',
+      'more.$': '$.Payload.more',
+    });
+    expect(ClimbLadder?.ResultPath).toBe('$.ladder');
+    expect(ClimbLadder?.Next).toBe('MoreRungs');
+    expect(MoreRungs?.Choices).toEqual([
+      { Variable: '$.ladder.more', BooleanEquals: true, Next: 'WaitForNextRung' },
+    ]);
+    expect(MoreRungs?.Default).toBe('WaitForCollationDay');
+    expect(WaitForNextRung?.Next).toBe('ClimbLadder');
   });
 
   it('bounds the wait for the submission by the scheduled timeout, escalates when it runs out, and never gives up for lateness', () => {
@@ -216,8 +234,8 @@ const caseId = '0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de';
 const onTimeCalls = [
   'plan-timetable',
   'request-agency-summaries',
-  'chase-missing-summaries',
-  'check-returns',
+  'climb-ladder',
+  'climb-ladder',
   'collate-report',
   'distribute-papers',
   'schedule-decision-deadline',
@@ -236,12 +254,20 @@ function agencyReturns() {
       returned.add(agencyId);
     },
     /** An answer for a task function that notes, in `seen`, which agencies were missing each time it ran. */
-    notingMissing(seen: string[][]): FakeAnswer {
-      return () => {
+    notingMissing(seen: string[][], answer: FakeAnswer = () => ({})): FakeAnswer {
+      return (payload, call) => {
         seen.push(missing());
-        return {};
+        return answer(payload, call);
       };
     },
+  };
+}
+
+/** The fake climb-ladder's own answer: the plan's next rung time after the call, and whether there is one. */
+function climbing(workflow: RapidReviewWorkflow): FakeAnswer {
+  return (_payload, call) => {
+    const next = workflow.plan.rungTimes.find((at) => Date.parse(at) > call.at.getTime());
+    return { nextRungAt: next ?? workflow.plan.rungTimes.at(-1), more: next !== undefined };
   };
 }
 
@@ -268,13 +294,16 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
     const decidedAt = await workflow.recordDecision(token);
 
     // Assess
-    const { reminderAt, returnsDueAt, collateAt, papersAt } = deadlines;
+    const { collateAt, papersAt } = deadlines;
+    const [reminderAt, returnsDueAt] = workflow.plan.rungTimes;
     expect(jumps).toEqual([reminderAt, returnsDueAt, collateAt, papersAt]);
     expect(workflow.functions.names()).toEqual(onTimeCalls);
     const calledAt = (name: string) => workflow.functions.callsTo(name)[0]?.at.toISOString();
     expect(calledAt('request-agency-summaries')).toBe(inventedReceipt.toISOString());
-    expect(calledAt('chase-missing-summaries')).toBe(reminderAt);
-    expect(calledAt('check-returns')).toBe(returnsDueAt);
+    expect(workflow.functions.callsTo('climb-ladder').map((call) => call.at.toISOString())).toEqual([
+      reminderAt,
+      returnsDueAt,
+    ]);
     expect(calledAt('collate-report')).toBe(collateAt);
     expect(calledAt('distribute-papers')).toBe(papersAt);
     expect(calledAt('submit-to-panel')).toBe(decidedAt);
@@ -296,6 +325,7 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
         dueAt: firstDecisionDueAt,
         timeoutSeconds: (Date.parse(firstDecisionDueAt) - Date.parse(papersAt)) / 1000,
       },
+      ladder: { nextRungAt: workflow.plan.rungTimes.at(-1), more: false },
       ready: { readyAt: decidedAt },
     });
     const history = await workflow.history(executionArn);
@@ -303,7 +333,7 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
       history
         .filter((event) => event.type === 'WaitStateEntered')
         .map((event) => event.stateEnteredEventDetails?.name),
-    ).toEqual(['WaitForReminderDay', 'WaitForReturnsDeadline', 'WaitForCollationDay', 'WaitForPapersDay']);
+    ).toEqual(['WaitForFirstRung', 'WaitForNextRung', 'WaitForCollationDay', 'WaitForPapersDay']);
     expect(
       history
         .filter((event) => event.type === 'WaitStateExited')
@@ -313,13 +343,11 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
     expect(JSON.stringify(history)).not.toContain(token);
   });
 
-  it('checks returns at the Day 10 deadline, not before, so a return still missing then is escalated', async () => {
+  it('climbs the ladder at each rung, not before, so a return still missing at the Day 10 deadline is escalated', async () => {
     // Prepare
     const returns = agencyReturns();
-    const missingWhenChased: string[][] = [];
-    const missingWhenChecked: string[][] = [];
-    workflow.functions.answer('chase-missing-summaries', returns.notingMissing(missingWhenChased));
-    workflow.functions.answer('check-returns', returns.notingMissing(missingWhenChecked));
+    const missingWhenClimbing: string[][] = [];
+    workflow.functions.answer('climb-ladder', returns.notingMissing(missingWhenClimbing, climbing(workflow)));
     const executionArn = await workflow.startReview(caseId);
     returns.receive('agency-police');
     await workflow.advanceToNext();
@@ -332,26 +360,49 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
     await workflow.advanceToNext();
 
     // Assess
-    expect(missingWhenChased).toEqual([['agency-health', 'agency-children-services']]);
-    expect(waitingOnTheDayAfterTheReminder).toEqual([
-      {
-        stateName: 'WaitForReturnsDeadline',
-        kind: 'clock',
-        until: new Date(workflow.plan.deadlines.returnsDueAt),
-      },
+    const [reminderAt, returnsDueAt] = workflow.plan.rungTimes;
+    expect(missingWhenClimbing).toEqual([
+      ['agency-health', 'agency-children-services'],
+      ['agency-children-services'],
     ]);
-    expect(missingWhenChecked).toEqual([['agency-children-services']]);
-    expect(workflow.functions.callsTo('check-returns')).toEqual([
-      {
-        functionName: 'check-returns',
-        payload: { caseId },
-        at: new Date(workflow.plan.deadlines.returnsDueAt),
-      },
+    expect(waitingOnTheDayAfterTheReminder).toEqual([
+      { stateName: 'WaitForNextRung', kind: 'clock', until: new Date(returnsDueAt as string) },
+    ]);
+    expect(workflow.functions.callsTo('climb-ladder')).toEqual([
+      { functionName: 'climb-ladder', payload: { caseId }, at: new Date(reminderAt as string) },
+      { functionName: 'climb-ladder', payload: { caseId }, at: new Date(returnsDueAt as string) },
     ]);
     expect((await workflow.describe(executionArn)).status).toBe('RUNNING');
     expect(workflow.service.executions()[0]?.waitingOn.map((wait) => wait.stateName)).toEqual([
       'WaitForCollationDay',
     ]);
+  });
+
+  it('loops for as many rungs as the ladder has, and stops climbing when the task says there are no more', async () => {
+    // Prepare: a ladder of three rungs on three days, the second finding every agency returned.
+    const rungs = ['2025-03-07T09:00:00.000Z', '2025-03-10T17:00:00.000Z', '2025-03-13T17:00:00.000Z'];
+    workflow.functions.answer('plan-timetable', () => ({
+      ...workflow.plan.deadlines,
+      firstRungAt: rungs[0],
+    }));
+    let climbs = 0;
+    workflow.functions.answer('climb-ladder', () => {
+      climbs += 1;
+      return climbs === 1 ? { nextRungAt: rungs[1], more: true } : { nextRungAt: rungs[2], more: false };
+    });
+    const executionArn = await workflow.startReview(caseId);
+
+    // Act
+    await workflow.advanceUntilCalled('collate-report');
+
+    // Assess
+    expect(workflow.functions.callsTo('climb-ladder').map((call) => call.at.toISOString())).toEqual(
+      rungs.slice(0, 2),
+    );
+    expect(workflow.functions.callsTo('collate-report')[0]?.at.toISOString()).toBe(
+      workflow.plan.deadlines.collateAt,
+    );
+    expect((await workflow.describe(executionArn)).status).toBe('RUNNING');
   });
 
   it('goes on to collate on Day 11 whatever has come in, a return that arrived after Day 10 included', async () => {
@@ -362,7 +413,7 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
     returns.receive('agency-police');
     returns.receive('agency-health');
     const executionArn = await workflow.startReview(caseId);
-    await workflow.advanceUntilCalled('check-returns');
+    await workflow.advanceUntilCalled('climb-ladder', 2);
 
     // Act
     workflow.clock.advanceBy('PT2H');
@@ -429,6 +480,7 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
     expect(JSON.parse(execution.output!)).toEqual({
       caseId,
       deadlines: workflow.plan.deadlines,
+      ladder: { nextRungAt: workflow.plan.rungTimes.at(-1), more: false },
       decisionWait: {
         attempt: 2,
         dueAt: decisionDueAt(workflow.plan.firstDecisionDueAt, 2),
@@ -488,17 +540,17 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
 
   it('stops cleanly, with no failure recorded, when a step finds the case closed as notification only', async () => {
     // Prepare
-    workflow.functions.answer('check-returns', failing('CaseClosed'));
+    workflow.functions.answer('climb-ladder', failing('CaseClosed'));
     const executionArn = await workflow.startReview(caseId);
 
     // Act
-    await workflow.advanceUntilCalled('check-returns');
+    await workflow.advanceUntilCalled('climb-ladder');
 
     // Assess
-    expect(workflow.functions.callsTo('check-returns')).toHaveLength(1);
+    expect(workflow.functions.callsTo('climb-ladder')).toHaveLength(1);
     expect(workflow.functions.callsTo('record-failure')).toEqual([]);
     expect((await workflow.statesEntered(executionArn)).slice(-2)).toEqual([
-      'CheckReturns',
+      'ClimbLadder',
       'ClosedAsNotificationOnly',
     ]);
     expect((await workflow.describe(executionArn)).status).toBe('SUCCEEDED');

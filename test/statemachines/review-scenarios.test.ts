@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sampleNotification } from '../../local/sample-notification.ts';
+import type { PartnershipProfile } from '../../shared/config/partnership-profile.ts';
+import { rapidReviewRules } from '../../shared/rapid-review-rules.ts';
 import type { SeriousIncidentNotification } from '../../shared/schemas/notification.ts';
 import { recordPanelReply } from '../../shared/use-cases/record-panel-reply.ts';
 import { closeAsNotificationOnly, recordLateReason } from '../../shared/use-cases/steer-case.ts';
 import { pdfText } from '../unit/workflow/pdf-text.ts';
+import { setAgency, testProfileWithBoard } from '../unit/workflow/workflow-fakes.ts';
 import { ReviewScenario } from './support/review-scenario.ts';
 
 /**
@@ -141,7 +144,7 @@ describe('a Rapid Review, from notification to the Panel, on the state machine',
     // Assess
     expect(await scenario.status(executionArn)).toBe('SUCCEEDED');
     const states = await scenario.statesEntered(executionArn);
-    expect(states.slice(-2)).toEqual(['ChaseMissingSummaries', 'ClosedAsNotificationOnly']);
+    expect(states.slice(-2)).toEqual(['ClimbLadder', 'ClosedAsNotificationOnly']);
     expect(scenario.calls).not.toContain('record-failure');
     const file = await scenario.cases.getCaseFile(record.caseId);
     expect(file.case.status).toBe('closed');
@@ -241,5 +244,88 @@ describe('a Rapid Review, from notification to the Panel, on the state machine',
     expect(scenario.mailer.sent.filter((email) => email.message.to.includes(BOARD)).length).toBeGreaterThan(
       0,
     );
+  });
+});
+
+describe("chasing that follows the partnership's escalation ladder, on the state machine", () => {
+  // A custom ladder of three rungs (invented): reminder Day 5, lead copied Day 8, formal request Day 9.
+  const ladderProfile: PartnershipProfile = {
+    ...testProfileWithBoard,
+    rules: rapidReviewRules.parse({
+      reminderDay: 5,
+      escalationLadder: [
+        { kind: 'reminder', day: 5 },
+        { kind: 'lead-copied', day: 8 },
+        { kind: 'formal-request', day: 9 },
+      ],
+    }),
+    agencyStrategicLeadsById: {
+      health: { name: 'Health Strategic Lead (test)', email: 'health-lead-strategic@example.org' },
+    },
+  };
+  let scenario: ReviewScenario;
+
+  beforeEach(async () => {
+    // Received Monday 3 March 2025: Day 5 is Friday 7 March, Day 8 Wednesday 12, Day 9 Thursday 13.
+    scenario = await ReviewScenario.start(new Date('2025-03-03T10:00:00Z'), ladderProfile);
+  });
+
+  afterEach(async () => {
+    await scenario.stop();
+  });
+
+  it('climbs each rung at its time for each agency still missing, and never chases one that returned', async () => {
+    // Prepare
+    const { record, executionArn } = await scenario.open();
+    await setAgency(scenario.cases, record.caseId, 'education', {
+      status: 'received',
+      receivedAt: '2025-03-04T11:00:00Z',
+    });
+
+    // Act
+    await scenario.advanceUntil(record.caseId, (current) => current.status === 'awaiting-decision');
+
+    // Assess
+    const file = await scenario.cases.getCaseFile(record.caseId);
+    const missing = ['childrens-social-care', 'health', 'police'];
+    for (const agency of file.agencies) {
+      if (agency.agencyId === 'education') {
+        expect(agency.ladder, agency.agencyId).toBeUndefined();
+        continue;
+      }
+      expect(agency.ladder, agency.agencyId).toEqual([
+        { kind: 'reminder', at: '2025-03-07T09:00:00.000Z' },
+        { kind: 'lead-copied', at: '2025-03-12T17:00:00.000Z' },
+        { kind: 'formal-request', at: '2025-03-13T17:00:00.000Z' },
+      ]);
+      expect(agency.formalRequestKey).toBe(`cases/${record.caseId}/formal-requests/${agency.agencyId}.pdf`);
+    }
+    const keys = scenario.mailer.sent.map((email) => email.key);
+    for (const agencyId of missing) {
+      for (const step of ['ChaseMissingSummaries', 'CheckReturns', 'FormalRequest']) {
+        expect(
+          keys.filter((key) => key === `${record.caseId}:${step}:${agencyId}`),
+          step,
+        ).toHaveLength(1);
+      }
+    }
+    expect(keys.filter((key) => key.endsWith(':education'))).toEqual([
+      `${record.caseId}:RequestAgencySummaries:education`,
+    ]);
+    expect(scenario.mailer.to('spoc.education@example.org').map((email) => email.subject)).toHaveLength(1);
+    const group = scenario.mailer.sent.filter(
+      (email) => email.key === `${record.caseId}:FormalRequest:RapidReviewGroup`,
+    );
+    expect(group).toHaveLength(1);
+    expect(group[0]?.message.text).toContain("- Children's Social Care\n- Health\n- Police");
+    const [healthLetter] = scenario.mailer
+      .to('health-lead-strategic@example.org')
+      .filter((email) => email.subject.includes('formal request'));
+    expect(healthLetter?.cc).toEqual(['spoc.health@example.org', 'partnership-team@example.org']);
+    const letter = await pdfText(healthLetter!.attachments![0]!.content);
+    expect(letter).toContain('Dear Health Strategic Lead (test),');
+    expect(letter).toContain('Section 16H of the Children Act 2004');
+    const climbs = (await scenario.statesEntered(executionArn)).filter((state) => state === 'ClimbLadder');
+    expect(climbs).toHaveLength(3);
   });
 });

@@ -49,6 +49,7 @@ describe('npm run timetable', () => {
       'workingDaysApart',
       'panelNotifiedLate',
       'partnershipToldLate',
+      'escalationLadder',
     ]);
     expect(printed).toMatchObject({
       day1: '2026-12-18',
@@ -71,6 +72,11 @@ describe('npm run timetable', () => {
       [12, '2027-01-07'],
       [14, '2027-01-11'],
       [15, '2027-01-12'],
+    ]);
+    expect(printed.escalationLadder).toEqual([
+      { kind: 'reminder', day: 7, date: '2026-12-30', at: '2026-12-30T09:00:00Z' },
+      { kind: 'lead-copied', day: 10, date: '2027-01-05', at: '2027-01-05T17:00:00Z' },
+      { kind: 'formal-request', day: 10, date: '2027-01-05', at: '2027-01-05T17:00:00Z' },
     ]);
   });
 

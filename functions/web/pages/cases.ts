@@ -1,5 +1,6 @@
 import { safeguardingPartner, safeguardingPartnerNames } from '../../../shared/config/partnership-profile.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
+import type { EscalationRungKind } from '../../../shared/rapid-review-rules.ts';
 import type { AgencyRequest, CaseRecord, CaseStatus } from '../../../shared/schemas/case.ts';
 import { caseStatus, declaresNoConflicts } from '../../../shared/schemas/case.ts';
 import type { Actor, StaffRole } from '../../../shared/schemas/roles.ts';
@@ -210,6 +211,33 @@ function actorName(actor: Actor, agencies: CaseView['agencies']): string {
   }
 }
 
+// ── The escalation ladder (issue 10 part 4): where each agency is on it and what happens next.
+const RUNG_CLIMBED: Record<EscalationRungKind, string> = {
+  reminder: 'Reminded at',
+  'lead-copied': 'Strategic lead copied at',
+  'formal-request': 'Formal request sent at',
+};
+const RUNG_NEXT: Record<EscalationRungKind, string> = {
+  reminder: 'the contact is reminded at',
+  'lead-copied': 'the strategic lead is copied at',
+  'formal-request': 'the formal request for information is sent at',
+};
+
+/** "Reminded at 9am on … Next: the strategic lead is copied at 5pm on …", or "Returned." */
+export function ladderInWords(
+  agency: Pick<CaseView['agencies'][number], 'status' | 'ladder' | 'nextRung'>,
+): string {
+  const climbed = (agency.ladder ?? []).map(
+    (rung) => ` ${RUNG_CLIMBED[rung.kind]} ${londonDateTime(rung.at)}.`,
+  );
+  const next = agency.nextRung
+    ? ` Next: ${RUNG_NEXT[agency.nextRung.kind]} ${londonDateTime(agency.nextRung.at)}.`
+    : '';
+  const returned = agency.status === 'received' ? ' Returned.' : '';
+  return `${climbed.join('')}${next}${returned}`;
+}
+// ── end of the escalation ladder
+
 function agencyTask(agency: CaseView['agencies'][number]) {
   const status = (() => {
     switch (agency.status) {
@@ -229,18 +257,22 @@ function agencyTask(agency: CaseView['agencies'][number]) {
   })();
   const events = [
     agency.requestedAt && `requested ${londonDate(agency.requestedAt)}`,
-    agency.remindedAt && `reminded ${londonDate(agency.remindedAt)}`,
-    agency.escalatedAt && `escalated ${londonDate(agency.escalatedAt)}`,
+    // The ladder's own words say when it was reminded and escalated, when the view carries it.
+    !agency.ladder && agency.remindedAt && `reminded ${londonDate(agency.remindedAt)}`,
+    !agency.ladder && agency.escalatedAt && `escalated ${londonDate(agency.escalatedAt)}`,
     agency.receivedAt && `received ${londonDate(agency.receivedAt)}`,
   ].filter(Boolean);
   const history = events.length ? `${String(events.join(', ')).replace(/^./, (c) => c.toUpperCase())}.` : '';
   const spoc = agency.spoc ? ` Contact: ${agency.spoc.name}, ${agency.spoc.email}.` : '';
+  const ladder = ladderInWords(agency);
   const refused = agency.lastRefusal
     ? ` The last file they sent (${londonDate(agency.lastRefusal.at)}) was refused: ${agency.lastRefusal.reason}.`
     : '';
   return {
     title: { text: agency.name },
-    ...(history || spoc || refused ? { hint: { text: `${history}${refused}${spoc}`.trim() } } : {}),
+    ...(history || ladder || spoc || refused
+      ? { hint: { text: `${history}${ladder}${refused}${spoc}`.trim() } }
+      : {}),
     status: { tag: status },
   };
 }

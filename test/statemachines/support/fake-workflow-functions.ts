@@ -1,5 +1,6 @@
 import type { Clock } from '../../../shared/clock.ts';
 import type {
+  ClimbLadderResult,
   PlanTimetableResult,
   ScheduleDecisionDeadlineResult,
 } from '../../../shared/workflow/contracts.ts';
@@ -45,6 +46,7 @@ export function decisionDueAt(firstDueAt: string, attempt: number): string {
 /**
  * Stand-ins for the workflow functions of functions/catalogue.ts, answering as their contracts
  * (shared/workflow/contracts.ts) say: plan-timetable returns the given deadlines,
+ * climb-ladder answers the next of the plan's rung times after now,
  * schedule-decision-deadline counts attempts and works out the timeout from the virtual clock,
  * every other task returns `{}`. A test replaces any answer with {@link answer}; every call is
  * recorded with the virtual time it was made.
@@ -54,9 +56,17 @@ export class FakeWorkflowFunctions {
   readonly #clock: Clock;
   readonly #answers = new Map<string, FakeAnswer>();
 
-  constructor(clock: Clock, plan: { deadlines: PlanTimetableResult; firstDecisionDueAt: string }) {
+  constructor(
+    clock: Clock,
+    plan: { deadlines: PlanTimetableResult; rungTimes: readonly string[]; firstDecisionDueAt: string },
+  ) {
     this.#clock = clock;
     this.#answers.set('plan-timetable', () => plan.deadlines);
+    this.#answers.set('climb-ladder', (): ClimbLadderResult => {
+      const now = this.#clock.now().getTime();
+      const next = plan.rungTimes.find((at) => Date.parse(at) > now);
+      return { nextRungAt: next ?? (plan.rungTimes.at(-1) as string), more: next !== undefined };
+    });
     this.#answers.set('escalate-missing-decision', () => ({ outcome: 'escalated' }));
     this.#answers.set('schedule-decision-deadline', (payload): ScheduleDecisionDeadlineResult => {
       const attempt = Number(payload.previousAttempt) + 1;

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { type LocalStepFunctions, startLocalStepFunctions } from '../../../local/stepfunctions/service.ts';
 import { VirtualClock } from '../../../local/virtual-clock.ts';
-import { milestone } from '../../../shared/schemas/timetable.ts';
+import { ladderOf, milestone } from '../../../shared/schemas/timetable.ts';
 import { planRapidReview } from '../../../shared/timetable.ts';
 import type { PlanTimetableResult } from '../../../shared/workflow/contracts.ts';
 import { FakeWorkflowFunctions } from './fake-workflow-functions.ts';
@@ -23,15 +23,18 @@ export const inventedReceipt = new Date('2025-03-03T10:00:00Z');
 /** The deadlines the real timetable gives a notification received at {@link inventedReceipt}. */
 export function inventedDeadlines(receivedAt: Date = inventedReceipt): {
   deadlines: PlanTimetableResult;
+  /** When the ladder's rungs run, each time once, in order: with the default ladder, the reminder and the Day 10 deadline. */
+  rungTimes: string[];
   firstDecisionDueAt: string;
 } {
   const timetable = planRapidReview({ receivedAt });
   // As Date.toISOString() writes them, so they compare equal to the clock's instants.
   const at = (instant: string) => new Date(instant).toISOString();
+  const rungTimes = [...new Set(ladderOf(timetable).map((rung) => at(rung.at)))];
   return {
+    rungTimes,
     deadlines: {
-      reminderAt: at(milestone(timetable, 'remindAgencies').startsAt),
-      returnsDueAt: at(milestone(timetable, 'agencySummariesDue').dueAt),
+      firstRungAt: rungTimes[0] as string,
       collateAt: at(milestone(timetable, 'collateReport').startsAt),
       papersAt: at(milestone(timetable, 'distributePapers').startsAt),
     },

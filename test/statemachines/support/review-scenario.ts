@@ -8,15 +8,18 @@ import {
   StepFunctionsReviewWorkflow,
 } from '../../../shared/adapters/review-workflow.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
-import type { SafeguardingPartner } from '../../../shared/config/partnership-profile.ts';
+import {
+  type PartnershipProfile,
+  rulesOf,
+  type SafeguardingPartner,
+} from '../../../shared/config/partnership-profile.ts';
 import type { CaseRecord } from '../../../shared/schemas/case.ts';
 import type { SeriousIncidentNotification } from '../../../shared/schemas/notification.ts';
 import { reportSectionKeys } from '../../../shared/schemas/report.ts';
 import type { StaffMember } from '../../../shared/schemas/roles.ts';
 import type { Service } from '../../../shared/service.ts';
 import { awaitDecision } from '../../../shared/use-cases/await-decision.ts';
-import { chaseMissingSummaries } from '../../../shared/use-cases/chase-missing-summaries.ts';
-import { checkReturns } from '../../../shared/use-cases/check-returns.ts';
+import { climbLadder } from '../../../shared/use-cases/climb-ladder.ts';
 import { collateReport } from '../../../shared/use-cases/collate-report.ts';
 import { distributePapers } from '../../../shared/use-cases/distribute-papers.ts';
 import { escalateMissingDecision } from '../../../shared/use-cases/escalate-missing-decision.ts';
@@ -92,7 +95,7 @@ export class ReviewScenario {
   #steps?: LocalStepFunctions;
   #sfn?: SFNClient;
 
-  private constructor(receivedAt: Date) {
+  private constructor(receivedAt: Date, profile: PartnershipProfile) {
     this.clock = new VirtualClock({ start: receivedAt, speed: 0 });
     this.documents = new InMemoryDocumentStore('case-documents-test', () => this.clock.now());
     let workflow: ReviewWorkflow | undefined;
@@ -100,7 +103,7 @@ export class ReviewScenario {
     this.service = {
       clock: this.clock,
       cases: this.cases,
-      profile: testProfileWithBoard,
+      profile,
       mailer: this.mailer,
       documents: this.documents,
       uploads: new InMemoryDocumentStore('agency-uploads-test', () => this.clock.now()),
@@ -116,8 +119,12 @@ export class ReviewScenario {
     };
   }
 
-  static async start(receivedAt = new Date('2025-03-03T10:00:00Z')): Promise<ReviewScenario> {
-    const scenario = new ReviewScenario(receivedAt);
+  /** A scenario for a notification received at `receivedAt`, for the partnership `profile` (the test one with a board). */
+  static async start(
+    receivedAt = new Date('2025-03-03T10:00:00Z'),
+    profile: PartnershipProfile = testProfileWithBoard,
+  ): Promise<ReviewScenario> {
+    const scenario = new ReviewScenario(receivedAt, profile);
     scenario.#steps = await startLocalStepFunctions({
       clock: scenario.clock,
       stateMachines: [
@@ -155,8 +162,7 @@ export class ReviewScenario {
     const logic: Record<WorkflowTaskName, () => Promise<unknown>> = {
       'plan-timetable': () => planTimetable(service, input),
       'request-agency-summaries': () => requestAgencySummaries(service, input),
-      'chase-missing-summaries': () => chaseMissingSummaries(service, input),
-      'check-returns': () => checkReturns(service, input),
+      'climb-ladder': () => climbLadder(service, input),
       'collate-report': () => collateReport(service, input),
       'distribute-papers': () => distributePapers(service, input),
       'schedule-decision-deadline': () => scheduleDecisionDeadline(service, input),
@@ -180,6 +186,7 @@ export class ReviewScenario {
       notification,
       receivedAt: this.clock.now(),
       notificationDocumentKey,
+      rules: rulesOf(this.service.profile),
     });
     await this.documents.put(
       notificationDocumentKey,

@@ -180,6 +180,33 @@ describe('get-case: GET /api/cases/{caseId}', () => {
     );
   });
 
+  it("shows each agency's place on the escalation ladder and its next rung while it has not returned", async () => {
+    await store.updateAgencyRequest(
+      store.agencyRequestOf(caseId, 'health'),
+      {
+        status: 'reminded',
+        remindedAt: '2026-03-12T09:00:01.000Z',
+        ladder: [{ kind: 'reminder', at: '2026-03-12T09:00:01.000Z' }],
+      },
+      {
+        actor: { kind: 'system', id: 'rapid-review-workflow' },
+        at: '2026-03-12T09:00:01.000Z',
+        action: 'agency.reminded',
+        reason: 'Reminder sent: no summary from Health yet',
+      },
+    );
+
+    const response = await getCase(caseId, partnershipTeam);
+
+    const agencies = response.body.agencies as Record<string, unknown>[];
+    expect(agencies.find((agency) => agency.agencyId === 'health')).toMatchObject({
+      ladder: [{ kind: 'reminder', at: '2026-03-12T09:00:01.000Z' }],
+      nextRung: { kind: 'lead-copied', at: '2026-03-17T17:00:00Z' },
+    });
+    expect(agencies.find((agency) => agency.agencyId === 'police')).toMatchObject({ ladder: [] });
+    expect(agencies.find((agency) => agency.agencyId === 'police')?.nextRung).toBeUndefined();
+  });
+
   it('adds the two clocks and the notifications’ timeliness, keeping every earlier field', async () => {
     const response = await getCase(caseId, partnershipTeam);
 

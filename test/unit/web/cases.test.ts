@@ -399,6 +399,38 @@ describe('the cases pages', () => {
       );
     });
 
+    it('shows each agency’s place on the escalation ladder and what happens next, and when, or that it returned', async () => {
+      // Received Wednesday 4 March 2026: the reminder at 9am on Day 7, Thursday 12 March; the
+      // strategic lead copied and the formal request at 5pm on Day 10, Tuesday 17 March.
+      const { caseId } = await aCase({ status: 'awaiting-summaries', received: ['police'] });
+      await store.updateAgencyRequest(
+        store.agencyRequestOf(caseId, 'health'),
+        {
+          status: 'reminded',
+          remindedAt: '2026-03-12T09:00:01.000Z',
+          ladder: [{ kind: 'reminder', at: '2026-03-12T09:00:01.000Z' }],
+        },
+        {
+          actor: workflow,
+          at: '2026-03-12T09:00:01.000Z',
+          action: 'agency.reminded',
+          reason: 'Reminder sent: no summary from Health yet',
+        },
+      );
+      const browser = signedIn(testUser('partnership-team'));
+
+      const html = String((await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }))).body);
+
+      expect(html).toMatch(
+        /Health[\s\S]*?Reminded at 9am on Thursday 12 March 2026\. Next: the strategic lead is copied at 5pm on Tuesday 17 March 2026\./,
+      );
+      expect(html).toMatch(
+        /Education[\s\S]*?Next: the contact is reminded at 9am on Thursday 12 March 2026\./,
+      );
+      expect(html).toMatch(/Police[\s\S]*?Returned\./);
+      expect(html.split('Police')[1]?.split('govuk-task-list__item')[0]).not.toContain('Next:');
+    });
+
     it('offers the chair the decision when the case awaits it, and nobody else', async () => {
       // Prepare
       const { caseId } = await aCase({ status: 'awaiting-decision' });

@@ -12,11 +12,21 @@ describe('plan-timetable', () => {
     const deadlines = await planTimetable(service, { caseId: record.caseId });
 
     expect(deadlines).toEqual({
-      reminderAt: '2026-03-12T09:00:00Z', // Day 7 starts
-      returnsDueAt: '2026-03-17T17:00:00Z', // Day 10 ends
+      firstRungAt: '2026-03-12T09:00:00Z', // Day 7 starts: the reminder, the ladder's first rung
       collateAt: '2026-03-18T09:00:00Z', // Day 11 starts
       papersAt: '2026-03-19T09:00:00Z', // Day 12 starts
     });
+  });
+
+  it('answers a case planned before the ladder its reminder day as the first rung', async () => {
+    const { service, cases } = fakeService();
+    const record = await openSampleCase(cases, { receivedAt: '2026-03-04T10:00:00Z' });
+    const { ladder: _planned, ...before } = record.timetable;
+    cases.overwriteCase({ ...record, timetable: before });
+
+    const deadlines = await planTimetable(service, { caseId: record.caseId });
+
+    expect(deadlines.firstRungAt).toBe('2026-03-12T09:00:00Z');
   });
 
   it('fails with CaseNotFound for a case that does not exist', async () => {

@@ -1,0 +1,202 @@
+import type { DocumentStore } from '../adapters/documents.ts';
+import type { KeyedEmail } from '../adapters/mailer.ts';
+import { rulesOf, strategicLeadFor } from '../config/partnership-profile.ts';
+import type { EscalationRungKind } from '../rapid-review-rules.ts';
+import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
+import { ladderOf, milestone, type PlannedRung } from '../schemas/timetable.ts';
+import type { Service } from '../service.ts';
+import type { AgencyRequestUpdate } from '../stores/case-store.ts';
+import type { CaseTaskPayload, ClimbLadderResult } from '../workflow/contracts.ts';
+import {
+  agencyEscalationEmail,
+  agencyReminderEmail,
+  emailContext,
+  formalRequestEmail,
+  missingAgenciesEmail,
+} from '../workflow/emails.ts';
+import { formalRequestDocumentKey, formalRequestPdf } from '../workflow/formal-request.ts';
+import { climbedRungs, stillMissing, yetToClimb } from '../workflow/ladder.ts';
+import { formatInstant } from '../workflow/london-time.ts';
+import { stopIfClosed, workflowActor, writeOnce } from '../workflow/steps.ts';
+
+type Ports = Pick<Service, 'cases' | 'clock' | 'documents' | 'mailer' | 'profile'>;
+
+/**
+ * The key of an agency's rung, for its email and its audit event. The reminder and the lead
+ * copied keep the keys of the steps they replace (ChaseMissingSummaries, CheckReturns), so a
+ * case chased before the ladder is not chased again.
+ */
+export function rungStep(caseId: string, kind: EscalationRungKind, agencyId: string): string {
+  const step = {
+    reminder: 'ChaseMissingSummaries',
+    'lead-copied': 'CheckReturns',
+    'formal-request': 'FormalRequest',
+  };
+  return `${caseId}:${step[kind]}:${agencyId}`;
+}
+
+/**
+ * The escalation ladder (issue 10 part 4): every rung due by now, in order, for each agency that
+ * has been asked for its summary and not returned it and has not yet climbed that rung. A
+ * reminder goes to the agency's single point of contact; "lead copied" goes to the contact with
+ * its strategic safeguarding lead (when the profile names one) and the partnership team copied;
+ * the formal request is a letter under section 16H of the Children Act 2004, filed with the case
+ * and emailed to the strategic lead with the contact copied, and the Rapid Review Group is told,
+ * once, which agencies have not returned. Each email is sent once by its key, and each rung is
+ * marked on the agency with an audit event (the emails together, then the marks together), so a
+ * retry repeats nothing. Answers when the next rung is due, and whether there is one still to
+ * wait for (none once every agency has returned).
+ */
+export async function climbLadder(service: Ports, payload: CaseTaskPayload): Promise<ClimbLadderResult> {
+  let file = await service.cases.getCaseWithAgencies(payload.caseId);
+  stopIfClosed(file.case);
+  const now = service.clock.now();
+  const ladder = ladderOf(file.case.timetable);
+  const due = ladder.filter((rung) => Date.parse(rung.at) <= now.getTime());
+  for (const rung of due) {
+    const climbing = file.agencies.filter((agency) => stillMissing(agency) && yetToClimb(agency, rung.kind));
+    if (climbing.length === 0) continue;
+    await climb(service, file.case, file.agencies, climbing, rung);
+    file = await service.cases.getCaseWithAgencies(payload.caseId);
+  }
+  const next = ladder.find((rung) => Date.parse(rung.at) > now.getTime());
+  const anyMissing = file.agencies.some(stillMissing);
+  return {
+    nextRungAt: next?.at ?? ladder.at(-1)?.at ?? now.toISOString(),
+    more: next !== undefined && anyMissing,
+  };
+}
+
+async function climb(
+  service: Ports,
+  record: CaseRecord,
+  agencies: readonly AgencyRequest[],
+  climbing: readonly AgencyRequest[],
+  rung: PlannedRung,
+): Promise<void> {
+  const profile = service.profile;
+  const context = emailContext(profile, record);
+  const now = service.clock.now();
+  const at = now.toISOString();
+  const emails: KeyedEmail[] = [];
+  const letters = new Map<string, string>();
+  for (const agency of climbing) {
+    const key = rungStep(record.caseId, rung.kind, agency.agencyId);
+    const lead = strategicLeadFor(profile, agency);
+    if (rung.kind === 'reminder') emails.push({ key, message: agencyReminderEmail(context, agency) });
+    if (rung.kind === 'lead-copied') {
+      emails.push({ key, message: agencyEscalationEmail(context, agency, lead, now) });
+    }
+    if (rung.kind === 'formal-request') {
+      const documentKey = formalRequestDocumentKey(record.caseId, agency.agencyId);
+      const letter = await storedOrRendered(service.documents, documentKey, () =>
+        formalRequestPdf(record, agency, lead, {
+          partnershipName: profile.partnershipName,
+          timeZone: rulesOf(profile).timeZone,
+          now,
+        }),
+      );
+      letters.set(agency.agencyId, documentKey);
+      emails.push({
+        key,
+        message: formalRequestEmail(context, agency, lead, {
+          fileName: `formal-request-${record.reference}-${agency.agencyId}.pdf`,
+          contentType: 'application/pdf',
+          content: letter,
+        }),
+      });
+    }
+  }
+  if (rung.kind === 'formal-request') {
+    const { chair, deputyChairs, members } = profile.rapidReviewGroup;
+    const group = new Map<string, { email: string }>();
+    for (const person of [chair, ...deputyChairs, ...members]) {
+      if (!group.has(person.email.toLowerCase())) group.set(person.email.toLowerCase(), person);
+    }
+    emails.push({
+      key: `${record.caseId}:FormalRequest:RapidReviewGroup`,
+      message: missingAgenciesEmail(
+        context,
+        [...group.values()],
+        agencies.filter(stillMissing).map((agency) => agency.agencyName),
+      ),
+    });
+  }
+  await service.mailer.sendEachOnce(emails);
+
+  const updates = climbing.map((agency): AgencyRequestUpdate => {
+    const lead = strategicLeadFor(profile, agency);
+    const ladder = [...climbedRungs(agency), { kind: rung.kind, at }];
+    const base = {
+      current: agency,
+      audit: { actor: workflowActor, at, eventId: rungStep(record.caseId, rung.kind, agency.agencyId) },
+    };
+    if (rung.kind === 'reminder') {
+      return {
+        ...base,
+        changes: { status: 'reminded', remindedAt: at, ladder },
+        audit: {
+          ...base.audit,
+          action: 'agency.reminded',
+          reason: `Reminder sent: no summary from ${agency.agencyName} yet`,
+          details: { agencyId: agency.agencyId, rung: rung.kind } as Record<string, string | boolean | null>,
+        },
+      };
+    }
+    const dueAt = milestone(record.timetable, 'agencySummariesDue').dueAt;
+    const byOrAt = now.getTime() < Date.parse(dueAt) ? 'yet, due by' : 'by the deadline,';
+    if (rung.kind === 'lead-copied') {
+      return {
+        ...base,
+        changes: { status: 'escalated', escalatedAt: at, ladder },
+        audit: {
+          ...base.audit,
+          action: 'agency.escalated',
+          reason: `No summary from ${agency.agencyName} ${byOrAt} ${formatInstant(dueAt, context.timeZone)}; escalated to the agency${
+            lead ? ' and its strategic safeguarding lead' : ''
+          } and the partnership team`,
+          details: { agencyId: agency.agencyId, rung: rung.kind, strategicLeadCopied: lead !== undefined },
+        },
+      };
+    }
+    return {
+      ...base,
+      changes: {
+        status: 'escalated',
+        escalatedAt: agency.escalatedAt ?? at,
+        ladder,
+        formalRequestKey: letters.get(agency.agencyId),
+      },
+      audit: {
+        ...base.audit,
+        action: 'agency.formal-request-sent',
+        reason: `No summary from ${agency.agencyName} ${byOrAt} ${formatInstant(dueAt, context.timeZone)}; formal request for information (section 16H of the Children Act 2004) sent to ${
+          lead ? 'its strategic safeguarding lead' : 'the agency'
+        }, and the Rapid Review Group told`,
+        details: {
+          agencyId: agency.agencyId,
+          rung: rung.kind,
+          strategicLeadNamed: lead !== undefined,
+          documentKey: letters.get(agency.agencyId) ?? null,
+        },
+      },
+    };
+  });
+  await writeOnce(() => service.cases.updateAgencyRequests(updates));
+}
+
+/** The letter filed by an earlier attempt, or one rendered and filed now: a retry sends the same letter. */
+async function storedOrRendered(
+  documents: DocumentStore,
+  key: string,
+  render: () => Promise<Uint8Array>,
+): Promise<Uint8Array> {
+  try {
+    return await documents.getBytes(key);
+  } catch (error) {
+    if (!['NoSuchKey', 'NotFound'].includes((error as Error).name)) throw error;
+  }
+  const rendered = await render();
+  await documents.put(key, rendered, 'application/pdf');
+  return rendered;
+}
