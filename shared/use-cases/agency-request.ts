@@ -83,17 +83,17 @@ interface LinkedRequestWithAudit extends LinkedRequest {
  * Resolves a capability token to its case and agency, or LinkNotUsableError; with the case's
  * audit trail when the page needs it (`'with-audit'`), which costs a second read.
  */
-async function resolveLink(
+export async function resolveLink(
   service: Pick<Service, 'cases' | 'clock'>,
   token: string | undefined,
   read: 'with-audit',
 ): Promise<LinkedRequestWithAudit>;
-async function resolveLink(
+export async function resolveLink(
   service: Pick<Service, 'cases' | 'clock'>,
   token: string | undefined,
   read: 'without-audit',
 ): Promise<LinkedRequest>;
-async function resolveLink(
+export async function resolveLink(
   service: Pick<Service, 'cases' | 'clock'>,
   token: string | undefined,
   read: 'with-audit' | 'without-audit',
