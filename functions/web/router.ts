@@ -272,6 +272,10 @@ export function createWebApp<S extends PageService>(options: WebAppOptions<S>): 
       throw new Error(`${staffPage.method} ${staffPage.path} is for staff, but this app has no sessions`);
   }
   const now = options.now ?? Date.now;
+  for (const page of options.pages) {
+    if (page.capabilityInPath && (page.access.kind !== 'public' || !page.path.includes('{token}')))
+      throw new Error(`${page.method} ${page.path} takes forms by its capability but holds none in its path`);
+  }
   const seen = new Set<string>();
   for (const page of options.pages) {
     const key = `${page.method} ${page.path}`;
@@ -400,6 +404,7 @@ export function createWebApp<S extends PageService>(options: WebAppOptions<S>): 
     const form = posted.form;
     if (
       method === 'POST' &&
+      !matched.page.capabilityInPath &&
       (!secret ||
         !csrfTokenMatches(secret, form.get(csrfFieldName) ?? undefined, { session, anonymousNonce }))
     ) {

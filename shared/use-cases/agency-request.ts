@@ -155,6 +155,14 @@ function lastUpload(audit: readonly AuditEvent[], agencyId: string) {
   return { outcome, at: latest.at, ...(outcome === 'rejected' ? { problem: latest.reason } : {}) };
 }
 
+/** The agency's latest structured return (issue 10 part 2): its version, kind and when; null before one. */
+function latestReturn(agency: AgencyRequest) {
+  const latest = agency.returns?.at(-1);
+  return latest
+    ? { version: latest.version, kind: latest.answers.kind, submittedAt: latest.submittedAt }
+    : null;
+}
+
 /** What an agency is asked for on a case, as its capability link shows it. */
 export type AgencyRequestView = ReturnType<typeof requestView>;
 
@@ -169,6 +177,7 @@ function requestView(service: Pick<Service, 'profile'>, { record, agency, audit 
     late: agency.late,
     receivedAt: agency.receivedAt,
     lastUpload: lastUpload(audit, agency.agencyId),
+    latestReturn: latestReturn(agency),
     upload: {
       maxBytes: agencyUploadRules.maxBytes,
       allowedTypes: allowedContentTypes,
