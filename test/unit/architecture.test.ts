@@ -26,9 +26,15 @@ function importsOf(file: string): string[] {
 
 /**
  * What the agency pages' function may use of the web function's folder: its page framework
- * (the router, the page contract, the templates), never its pages or its handler.
+ * (the router, the page contract, the templates, the form errors its structured return's
+ * questions show), never its pages or its handler.
  */
-const webFramework = ['functions/web/router.ts', 'functions/web/page.ts', 'functions/web/views.ts'];
+const webFramework = [
+  'functions/web/router.ts',
+  'functions/web/page.ts',
+  'functions/web/views.ts',
+  'functions/web/forms.ts',
+];
 
 /**
  * What the case pages' function (functions/case-web) may use of the web function's folder: the
