@@ -83,11 +83,15 @@ export const returnDraftAnswers = z.object({
 });
 export type ReturnDraftAnswers = z.infer<typeof returnDraftAnswers>;
 
-/** One agency's draft on one case, and when it was last saved (a draft older than the latest version is set aside). */
+/**
+ * One agency's draft on one case, when it was last saved, and the version it was begun from (0
+ * before any): once a later version is submitted, the draft is set aside.
+ */
 export const returnDraft = z.object({
   caseId: nonEmpty(),
   agencyId: nonEmpty(),
   savedAt: isoInstant,
+  basedOnVersion: z.number(),
   answers: returnDraftAnswers,
 });
 export type ReturnDraft = z.infer<typeof returnDraft>;

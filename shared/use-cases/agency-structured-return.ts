@@ -98,7 +98,8 @@ export function draftFromReturn(answers: StructuredReturn): ReturnDraftAnswers {
 
 /**
  * The agency's return as its pages show it, and its answers so far: the saved draft, unless a
- * version was submitted after it (then that version's answers, for a correction), or nothing.
+ * version was submitted since it was begun (then that version's answers, for a correction), or
+ * nothing.
  *
  * @throws LinkNotUsableError
  */
@@ -110,7 +111,7 @@ export async function showAgencyReturn(
   const view = returnView(service, record, agency);
   const saved = await service.cases.getReturnDraft(record.caseId, agency.agencyId);
   const latest = view.latest;
-  if (saved && (!latest || saved.savedAt > latest.submittedAt)) return { view, draft: saved.answers };
+  if (saved && saved.basedOnVersion === (latest?.version ?? 0)) return { view, draft: saved.answers };
   return { view, draft: latest ? draftFromReturn(latest.answers) : {} };
 }
 
@@ -131,6 +132,7 @@ export async function saveAgencyReturnDraft(
     caseId: record.caseId,
     agencyId: agency.agencyId,
     savedAt: service.clock.now().toISOString(),
+    basedOnVersion: agency.returns?.at(-1)?.version ?? 0,
     answers,
   });
 }

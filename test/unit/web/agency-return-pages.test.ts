@@ -155,7 +155,6 @@ describe('the structured return pages (/agency/{token}/return…)', () => {
     expect(first?.answers).not.toHaveProperty('protectedCharacteristics');
 
     // The correction starts from what was sent; a changed answer goes back to the check page.
-    clock.set('2026-03-10T09:00:00Z');
     const summary = await get(`${base}/summary`, 'change=yes');
     expect(String(summary.body)).toContain('Two call-outs (test).');
     const changed = await post(`${base}/summary`, { summary: 'Three call-outs (test).' }, 'change=yes');
