@@ -182,7 +182,8 @@ export interface WebAppOptions<S extends PageService> {
    * The key that signs sessions and CSRF tokens (SESSION_SECRET), and where signed-out sessions
    * are recorded: every request with a session asks it once, and a revoked session counts as
    * signed out. Absent (the agency pages' function, which holds no key): nobody is signed in,
-   * no page may be for staff only, and every POST is refused.
+   * no page may be for staff only, and every POST is refused but on a page whose path holds an
+   * agency's link (`capabilityInPath`).
    */
   sessions?: { secret: () => Buffer; revocations: () => SessionRevocations };
   /** The template environment, made (and awaited) once, when a page is first rendered. */
@@ -266,16 +267,18 @@ function statusOf(error: unknown): number {
 export function createWebApp<S extends PageService>(options: WebAppOptions<S>): WebApp {
   const log = options.log ?? ((line: string) => console.error(line));
   const sessions = options.sessions;
+  for (const page of options.pages) {
+    if (page.capabilityInPath && (page.access.kind !== 'public' || !page.path.includes('{token}')))
+      throw new Error(
+        `${page.method} ${page.path} takes forms by a capability in its path, so must be public with a {token} in its path`,
+      );
+  }
   if (!sessions) {
     const staffPage = options.pages.find((page) => page.access.kind === 'staff');
     if (staffPage)
       throw new Error(`${staffPage.method} ${staffPage.path} is for staff, but this app has no sessions`);
   }
   const now = options.now ?? Date.now;
-  for (const page of options.pages) {
-    if (page.capabilityInPath && (page.access.kind !== 'public' || !page.path.includes('{token}')))
-      throw new Error(`${page.method} ${page.path} takes forms by its capability but holds none in its path`);
-  }
   const seen = new Set<string>();
   for (const page of options.pages) {
     const key = `${page.method} ${page.path}`;
@@ -311,7 +314,8 @@ export function createWebApp<S extends PageService>(options: WebAppOptions<S>): 
     let csrfToken: string | undefined;
     const csrfTokenNow = (): string => {
       if (csrfToken) return csrfToken;
-      // Without sessions there are no forms to protect: no token, and every POST is refused below.
+      // Without sessions there are no forms to protect: no token, and every POST is refused below
+      // but on a page whose path holds its capability.
       if (!secret) return '';
       if (session) {
         csrfToken = csrfTokenForSession(secret, session);
