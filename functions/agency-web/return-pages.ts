@@ -231,6 +231,21 @@ const missingAnswer: Record<string, string> = {
   earlyLearning: 'Enter your agency’s early learning',
 };
 
+/** Text for HTML: the answer is the agency's own words. */
+function escapeHtml(value: string): string {
+  return value
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+/** A summary list value of several lines, kept as the agency wrote them (as the staff check pages do). */
+function linesValue(text: string) {
+  return { html: `<p class="govuk-body app-preserve-lines">${escapeHtml(text)}</p>` };
+}
+
 /** The headings of a return's answers, and their answers, for the check and receipt pages. */
 function summaryRows(token: string, draft: ReturnDraftAnswers, withChangeLinks: boolean) {
   const change = (href: string, what: string) =>
@@ -261,12 +276,11 @@ function summaryRows(token: string, draft: ReturnDraftAnswers, withChangeLinks: 
     ...textQuestions.slice(0, 2).map((question) => textRow(token, question, draft, withChangeLinks)),
     {
       key: { text: 'Key practice episodes' },
-      value: {
-        text: (draft.episodes ?? [])
+      value: linesValue(
+        (draft.episodes ?? [])
           .map((episode, index) => `${index + 1}. ${dateInWords(episode.date)}: ${episode.whatHappened}`)
           .join('\n'),
-        classes: 'app-preserve-lines',
-      },
+      ),
       ...change(`${base(token)}/episodes`, 'key practice episodes'),
     },
     ...textQuestions.slice(2).map((question) => textRow(token, question, draft, withChangeLinks)),
@@ -285,7 +299,7 @@ function textRow(token: string, question: TextQuestion, draft: ReturnDraftAnswer
   const answer = draft[question.field]?.trim() || (question.required ? '' : 'None given');
   return {
     key: { text: rowHeadings[question.field] },
-    value: { text: answer, classes: 'app-preserve-lines' },
+    value: linesValue(answer),
     ...(withChangeLinks
       ? {
           actions: {

@@ -171,6 +171,18 @@ describe('the structured return pages (/agency/{token}/return…)', () => {
     expect(mailer.sent).toHaveLength(2);
   });
 
+  it('removes a key practice episode from the list', async () => {
+    await answerInvolvement();
+
+    const removed = await post(`${base}/episodes/1/remove`, {});
+
+    expect(removed.headers?.location).toBe(`${base}/episodes`);
+    const list = visibleText(String((await get(`${base}/episodes`)).body));
+    expect(list).toContain('You have added 1 key practice episode');
+    expect(list).toContain('Call-out 2 (test).');
+    expect(list).not.toContain('Call-out 1 (test).');
+  });
+
   it('keeps the answers between visits as a draft', async () => {
     await post(base, { kind: 'involvement' });
     await post(`${base}/roles`, { rolesInvolved: 'Health visitor (test)' });
@@ -179,6 +191,16 @@ describe('the structured return pages (/agency/{token}/return…)', () => {
 
     expect(String(again.body)).toContain('Health visitor (test)');
     expect((await get(base)).body).toMatch(/value="involvement" checked/);
+  });
+
+  it('shows the agency’s own words on the check page as text, never as markup', async () => {
+    await post(base, { kind: 'involvement' });
+    await post(`${base}/roles`, { rolesInvolved: '<b>Health visitor</b> (test)' });
+
+    const body = String((await get(`${base}/check`)).body);
+
+    expect(body).toContain('&lt;b&gt;Health visitor&lt;/b&gt; (test)');
+    expect(body).not.toContain('<b>Health visitor</b>');
   });
 
   it('names each problem on a question page, in its own words', async () => {
