@@ -24,9 +24,12 @@ export interface FunctionSpec {
     /**
      * The case table, and with it the audit table: `read` may query the audit trail,
      * `read-write` may also append to it (PutItem only; nothing may update or delete an event);
-     * `read-and-issue-uploads` reads, and puts only issued upload forms (UPLOAD# items).
+     * `read-and-issue-uploads` reads, and puts only issued upload forms (UPLOAD# items);
+     * `read-and-record-agency-returns` also puts under a case's partition (an agency request's
+     * new version, a return's draft), appends audit events, and keeps email claims (EMAIL# items):
+     * never drafts of staff, sessions or idempotency keys.
      */
-    table?: 'read' | 'read-and-issue-uploads' | 'read-write';
+    table?: 'read' | 'read-and-issue-uploads' | 'read-and-record-agency-returns' | 'read-write';
     /** `write` puts documents only; `read-write` reads and puts (nothing deletes a filed case document). */
     documentBucket?: 'read' | 'write' | 'read-write';
     /**
@@ -129,10 +132,13 @@ export const functionCatalogue = {
     needs: { table: 'read-write', documentBucket: 'read-write', email: true },
   },
   'agency-return': {
-    description: 'Tells an agency what to return and gives it a pre-signed upload',
+    description:
+      'Tells an agency what to return, gives it a pre-signed upload and takes its structured return',
     trigger: 'api',
-    // It writes the issued upload form (its key and expiry) that record-summary checks uploads against.
-    needs: { table: 'read-and-issue-uploads', uploadBucket: 'presign-post' },
+    // It writes the issued upload form (its key and expiry) that record-summary checks uploads
+    // against, and the structured return (a version on the agency request, with its audit event
+    // and the SPOC's receipt email).
+    needs: { table: 'read-and-record-agency-returns', uploadBucket: 'presign-post', email: true },
   },
   web: {
     description:
@@ -176,13 +182,15 @@ export const functionCatalogue = {
     separateModules: [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }],
   },
   // The agency pages, apart from the staff pages: reached by anyone holding an agency's link, so
-  // no session key, no staff data (drafts, documents, workflow, email), and no table writes but
-  // the upload form it issues (an UPLOAD# item, which record-summary checks each upload against).
+  // no session key and no staff ports (documents, workflow, staff drafts). It writes the upload
+  // form it issues (an UPLOAD# item, which record-summary checks each upload against), the
+  // structured return's draft and its versions (with their audit events), and sends the SPOC
+  // the return's receipt.
   'agency-web': {
     description:
-      "Serves the agency return pages an agency's link opens: what to return, the upload, its receipt",
+      "Serves the agency return pages an agency's link opens: what to return, the upload, the structured return, their receipts",
     trigger: 'api',
-    needs: { table: 'read-and-issue-uploads', uploadBucket: 'presign-post' },
+    needs: { table: 'read-and-record-agency-returns', uploadBucket: 'presign-post', email: true },
     bundledFiles: [
       { from: 'functions/web/templates', to: 'templates' },
       { from: 'functions/web/assets', to: 'assets' },

@@ -144,6 +144,13 @@ export const routes = [
     functionName: 'agency-return',
     access: { kind: 'capability-link' },
   },
+  {
+    id: 'SubmitAgencyReturn',
+    method: 'PUT',
+    path: '/api/agency/{token}/return',
+    functionName: 'agency-return',
+    access: { kind: 'capability-link' },
+  },
   // The agency return pages (functions/agency-web), apart from the staff pages: the token in
   // the path is the authorisation. Listed before the catch-all so the local API, which takes
   // the first match, agrees with API Gateway, which takes the most specific.
@@ -188,6 +195,21 @@ export const routes = [
     id: 'AgencyUploadedPage',
     method: 'GET',
     path: '/agency/{token}/uploaded',
+    functionName: 'agency-web',
+    access: { kind: 'capability-link' },
+  },
+  // The structured return's question pages, check your answers and receipt (GET and POST).
+  {
+    id: 'AgencyReturnPage',
+    method: 'ANY',
+    path: '/agency/{token}/return',
+    functionName: 'agency-web',
+    access: { kind: 'capability-link' },
+  },
+  {
+    id: 'AgencyReturnPages',
+    method: 'ANY',
+    path: '/agency/{token}/return/{proxy+}',
     functionName: 'agency-web',
     access: { kind: 'capability-link' },
   },

@@ -1,3 +1,4 @@
+import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
 import { uploadFormsFromEnvironment } from '../../shared/adapters/upload-forms.ts';
 import { apiHandler, type Endpoint } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/problem.ts';
@@ -9,14 +10,20 @@ import {
   issueAgencyUpload,
   showAgencyRequest,
 } from '../../shared/use-cases/agency-request.ts';
+import {
+  type AgencyReturnPorts,
+  submitAgencyReturn,
+} from '../../shared/use-cases/agency-structured-return.ts';
 
 /**
  * GET /api/agency/{token} (GetAgencyRequest): what to return and by when; POST
- * /api/agency/{token}/uploads (CreateAgencyUpload): a pre-signed POST for the file described.
+ * /api/agency/{token}/uploads (CreateAgencyUpload): a pre-signed POST for the file described;
+ * PUT /api/agency/{token}/return (SubmitAgencyReturn): the structured return, as its next version.
  */
-export function agencyReturnEndpoints(service: AgencyLinkPorts & AgencyUploadPorts): {
+export function agencyReturnEndpoints(service: AgencyLinkPorts & AgencyUploadPorts & AgencyReturnPorts): {
   GetAgencyRequest: Endpoint;
   CreateAgencyUpload: Endpoint;
+  SubmitAgencyReturn: Endpoint;
 } {
   return {
     async GetAgencyRequest(request) {
@@ -29,12 +36,23 @@ export function agencyReturnEndpoints(service: AgencyLinkPorts & AgencyUploadPor
       });
       return json(201, form);
     },
+    async SubmitAgencyReturn(request) {
+      const { version, kind, receivedAt } = await submitAgencyReturn(service, {
+        token: request.pathParameters.token,
+        answers: request.body,
+      });
+      return json(200, { version, kind, receivedAt });
+    },
   };
 }
 
 export const handler = apiHandler(
   'agency-return',
   agencyReturnEndpoints(
-    environmentService({ cases: caseStoreFromEnvironment, uploadForms: uploadFormsFromEnvironment }),
+    environmentService({
+      cases: caseStoreFromEnvironment,
+      uploadForms: uploadFormsFromEnvironment,
+      mailer: mailerFromEnvironment,
+    }),
   ),
 );

@@ -9,10 +9,14 @@ import { formatInstant } from '../../shared/workflow/london-time.ts';
 import { type Page, type PageResult, publicAccess, redirect, render } from '../web/page.ts';
 
 /**
- * The only ports the agency pages' function has: the case table to read, and pre-signed upload
- * forms into the upload bucket. No drafts, documents, workflow, email or sessions.
+ * The only ports the agency pages' function has: the case table (to read; to record a structured
+ * return, its draft and its version), pre-signed upload forms into the upload bucket, and the
+ * mailer for the return's receipt. No staff drafts, documents, workflow or sessions.
  */
-export type AgencyWebService = Pick<Service, 'clock' | 'profile' | 'publicBaseUrl' | 'cases' | 'uploadForms'>;
+export type AgencyWebService = Pick<
+  Service,
+  'clock' | 'profile' | 'publicBaseUrl' | 'cases' | 'uploadForms' | 'mailer'
+>;
 
 /**
  * The agency return pages: what an agency's SPOC reaches from the capability link in the
@@ -104,6 +108,9 @@ export const agencyPages: Page<AgencyWebService>[] = [
           uploadApi: `/api/agency/${token}/uploads`,
           // The child's identifying details, behind an emailed code (functions/agency-details).
           detailsPath: `/agency/${token}/details`,
+          returnPath: `/agency/${token}/return`,
+          correctPath: `/agency/${token}/return/check`,
+          returnedAt: view.latestReturn ? londonTimeInWords(view.latestReturn.submittedAt) : undefined,
         },
         { csp: { formActions: [bucketOrigin], connectSources: [bucketOrigin] } },
       );

@@ -90,6 +90,13 @@ export interface Page<S extends PageService = WebService> {
   access: PageAccess;
   /** Set on GET pages without path parameters that people navigate to directly. */
   menu?: MenuEntry;
+  /**
+   * Set on a public page whose path holds a capability (an agency's link, `{token}`): its POSTs
+   * need no CSRF token, as a forged form would already need the secret in its own address, and
+   * no cookie lends the request any authority. The agency pages' function, which holds no key to
+   * sign CSRF tokens, takes forms only on such pages.
+   */
+  capabilityInPath?: true;
   handle(request: WebRequest<S>): Promise<PageResult> | PageResult;
 }
 

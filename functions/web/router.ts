@@ -182,7 +182,8 @@ export interface WebAppOptions<S extends PageService> {
    * The key that signs sessions and CSRF tokens (SESSION_SECRET), and where signed-out sessions
    * are recorded: every request with a session asks it once, and a revoked session counts as
    * signed out. Absent (the agency pages' function, which holds no key): nobody is signed in,
-   * no page may be for staff only, and every POST is refused.
+   * no page may be for staff only, and every POST is refused but on a page whose path holds an
+   * agency's link (`capabilityInPath`).
    */
   sessions?: { secret: () => Buffer; revocations: () => SessionRevocations };
   /**
@@ -271,6 +272,12 @@ function statusOf(error: unknown): number {
 export function createWebApp<S extends PageService>(options: WebAppOptions<S>): WebApp {
   const log = options.log ?? ((line: string) => console.error(line));
   const sessions = options.sessions;
+  for (const page of options.pages) {
+    if (page.capabilityInPath && (page.access.kind !== 'public' || !page.path.includes('{token}')))
+      throw new Error(
+        `${page.method} ${page.path} takes forms by a capability in its path, so must be public with a {token} in its path`,
+      );
+  }
   if (!sessions) {
     const staffPage = options.pages.find((page) => page.access.kind === 'staff');
     if (staffPage)
@@ -313,7 +320,8 @@ export function createWebApp<S extends PageService>(options: WebAppOptions<S>): 
     let csrfToken: string | undefined;
     const csrfTokenNow = (): string => {
       if (csrfToken) return csrfToken;
-      // Without sessions there are no forms to protect: no token, and every POST is refused below.
+      // Without sessions there are no forms to protect: no token, and every POST is refused below
+      // but on a page whose path holds its capability.
       if (!secret) return '';
       if (session) {
         csrfToken = csrfTokenForSession(secret, session);
@@ -406,6 +414,7 @@ export function createWebApp<S extends PageService>(options: WebAppOptions<S>): 
     const form = posted.form;
     if (
       method === 'POST' &&
+      !matched.page.capabilityInPath &&
       (!secret ||
         !csrfTokenMatches(secret, form.get(csrfFieldName) ?? undefined, { session, anonymousNonce }))
     ) {

@@ -70,6 +70,11 @@ export function constructIdOf(name: FunctionName): string {
 /** How email leaves the service: the verified sender identities and the configuration set that requires TLS. */
 /** The partition keys an agency's functions may read: its link, its case (with the agency requests), its upload forms. */
 const AGENCY_READABLE_KEYS = ['LINK#*', 'CASE#*', 'UPLOAD#*'];
+/** The email claims the mailer reads and writes so that each email is sent once (`EMAIL#<key>`). */
+const EMAIL_CLAIM_KEYS = ['EMAIL#*'];
+
+/** The case table's access levels (see `FunctionSpec.needs.table`). */
+type CaseTableAccess = 'read' | 'read-and-issue-uploads' | 'read-and-record-agency-returns' | 'read-write';
 
 export interface EmailSending {
   /** The identities the sender address is verified through (its domain, and the address itself if verified too). */
@@ -264,20 +269,17 @@ export class ServiceFunction extends Construct {
    * query it, `read-write` may also put new events (the store's condition refuses one that
    * exists). No role of the service gets UpdateItem, DeleteItem or BatchWriteItem on it.
    */
-  public useCaseTable(
-    table: dynamodb.ITable,
-    auditTable: dynamodb.ITable,
-    access: 'read' | 'read-and-issue-uploads' | 'read-write',
-  ): void {
+  public useCaseTable(table: dynamodb.ITable, auditTable: dynamodb.ITable, access: CaseTableAccess): void {
     this.function.addEnvironment(envNames.tableName, table.tableName);
     this.function.addEnvironment(envNames.auditTableName, auditTable.tableName);
+    const agencyLink = access === 'read-and-issue-uploads' || access === 'read-and-record-agency-returns';
     if (access === 'read') {
       table.grantReadData(this.role);
-    } else if (access === 'read-and-issue-uploads') {
+    } else if (agencyLink) {
       // Reached by anyone holding an agency's link: reads only what an agency's page needs (its
       // link, its case and the agency requests, the forms it issued), never staff data in the
-      // same table (notification drafts, sessions, email claims, idempotency keys), and puts only
-      // the issued-upload items (partition key UPLOAD#<id>).
+      // same table (notification drafts, sessions, idempotency keys; email claims only to record
+      // a return and send its receipt), and puts the issued-upload items (partition key UPLOAD#<id>).
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
@@ -293,16 +295,44 @@ export class ServiceFunction extends Construct {
           conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['UPLOAD#*'] } },
         }),
       );
+      if (access === 'read-and-record-agency-returns') {
+        // The structured return: the agency request's new version (a put in a transaction that
+        // checks the case's version) and its draft, both under the case's partition; and the
+        // receipt's email claim, which the mailer reads, puts, marks and releases.
+        this.role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            actions: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+            resources: [table.tableArn],
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*'] } },
+          }),
+        );
+        this.role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            actions: [
+              'dynamodb:BatchGetItem',
+              'dynamodb:PutItem',
+              'dynamodb:BatchWriteItem',
+              'dynamodb:DeleteItem',
+            ],
+            resources: [table.tableArn],
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': EMAIL_CLAIM_KEYS } },
+          }),
+        );
+      }
       table.encryptionKey?.grantEncrypt(this.role);
     } else {
       table.grantReadWriteData(this.role);
       this.acknowledgeActions(['kms:ReEncrypt*', 'kms:GenerateDataKey*'], KMS_WRITE_REASON);
     }
     acknowledgeWildcardResource(this.role, table.tableArn, '/index/*', TABLE_INDEX_REASON);
-    if (access === 'read-and-issue-uploads') {
+    if (agencyLink) {
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
-          actions: ['dynamodb:Query'],
+          // Recording a return appends its audit event; nothing of an agency's updates or deletes one.
+          actions:
+            access === 'read-and-record-agency-returns'
+              ? ['dynamodb:Query', 'dynamodb:PutItem']
+              : ['dynamodb:Query'],
           resources: [auditTable.tableArn],
           conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*'] } },
         }),

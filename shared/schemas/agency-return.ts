@@ -61,3 +61,37 @@ export const returnVersion = z.object({
   documentKey: z.optional(nonEmpty()),
 });
 export type ReturnVersion = z.infer<typeof returnVersion>;
+
+/**
+ * An agency's answers so far, kept between visits until it submits (the agency's pages): each
+ * answer as its page accepted it, none required yet. Submitting checks the whole return against
+ * `structuredReturn`.
+ */
+export const returnDraftAnswers = z.object({
+  kind: z.optional(z.enum(['involvement', 'no-involvement'])),
+  involvedFrom: z.optional(z.string()),
+  involvedTo: z.optional(z.string()),
+  stillInvolved: z.optional(z.boolean()),
+  rolesInvolved: z.optional(z.string()),
+  summary: z.optional(z.string()),
+  episodes: z.optional(
+    z.array(z.object({ date: z.string(), whatHappened: z.string(), decidedAndWhy: z.string() })),
+  ),
+  immediateActions: z.optional(z.string()),
+  earlyLearning: z.optional(z.string()),
+  protectedCharacteristics: z.optional(z.string()),
+});
+export type ReturnDraftAnswers = z.infer<typeof returnDraftAnswers>;
+
+/**
+ * One agency's draft on one case, when it was last saved, and the version it was begun from (0
+ * before any): once a later version is submitted, the draft is set aside.
+ */
+export const returnDraft = z.object({
+  caseId: nonEmpty(),
+  agencyId: nonEmpty(),
+  savedAt: isoInstant,
+  basedOnVersion: z.number(),
+  answers: returnDraftAnswers,
+});
+export type ReturnDraft = z.infer<typeof returnDraft>;

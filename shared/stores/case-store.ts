@@ -14,6 +14,7 @@ import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
 import { duplicateMarksOf } from '../cases/open-case.ts';
 import { requireEnv } from '../env.ts';
 import { CaseNotFoundError, DuplicateWriteError, StaleWriteError } from '../errors.ts';
+import { type ReturnDraft, returnDraft } from '../schemas/agency-return.ts';
 import {
   type AgencyRequest,
   type AuditEvent,
@@ -117,6 +118,13 @@ export interface CaseStore extends IdempotencyKeys, IssuedUploads {
    */
   putAgencyLinks(links: readonly AgencyLink[]): Promise<void>;
   findAgencyLink(tokenHash: string): Promise<AgencyLink | undefined>;
+  /**
+   * An agency's unsubmitted structured return, kept between visits (`CASE#<id>` /
+   * `RETURN-DRAFT#<agency>`). Saving it changes nothing on the case, so it writes no audit event;
+   * submitting the return does.
+   */
+  getReturnDraft(caseId: string, agencyId: string): Promise<ReturnDraft | undefined>;
+  putReturnDraft(draft: ReturnDraft): Promise<void>;
   /** Keeps the workflow's current callback token for the decision, replacing any earlier one. */
   saveDecisionToken(caseId: string, taskToken: string, attempt: number): Promise<void>;
   getDecisionToken(caseId: string): Promise<{ taskToken: string; attempt: number } | undefined>;
@@ -199,6 +207,10 @@ const IDEMPOTENCY_KEY_LIFETIME_SECONDS = 7 * 24 * 3600;
 const idempotencyKeyItemKey = (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' });
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
+const returnDraftKey = (caseId: string, agencyId: string) => ({
+  pk: `CASE#${caseId}`,
+  sk: `RETURN-DRAFT#${agencyId}`,
+});
 /** A case's pointer under one of its duplicate marks (the mark is a keyed hash or a Panel reference). */
 const duplicateMarkKey = (mark: string, caseId: string) => ({
   pk: `DUPLICATE#${mark}`,
@@ -714,6 +726,29 @@ export class DynamoDbCaseStore implements CaseStore {
       }
       throw error;
     }
+  }
+
+  async getReturnDraft(caseId: string, agencyId: string): Promise<ReturnDraft | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({
+        TableName: this.#tableName,
+        Key: returnDraftKey(caseId, agencyId),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, ...draft } = Item;
+    return returnDraft.parse(draft);
+  }
+
+  async putReturnDraft(draft: ReturnDraft): Promise<void> {
+    const valid = returnDraft.parse(draft);
+    await this.#client.send(
+      new PutCommand({
+        TableName: this.#tableName,
+        Item: { ...returnDraftKey(valid.caseId, valid.agencyId), ...valid },
+      }),
+    );
   }
 
   async findIssuedUpload(uploadId: string): Promise<(IssuedUpload & { use?: UploadUse }) | undefined> {

@@ -83,17 +83,17 @@ interface LinkedRequestWithAudit extends LinkedRequest {
  * Resolves a capability token to its case and agency, or LinkNotUsableError; with the case's
  * audit trail when the page needs it (`'with-audit'`), which costs a second read.
  */
-async function resolveLink(
+export async function resolveLink(
   service: Pick<Service, 'cases' | 'clock'>,
   token: string | undefined,
   read: 'with-audit',
 ): Promise<LinkedRequestWithAudit>;
-async function resolveLink(
+export async function resolveLink(
   service: Pick<Service, 'cases' | 'clock'>,
   token: string | undefined,
   read: 'without-audit',
 ): Promise<LinkedRequest>;
-async function resolveLink(
+export async function resolveLink(
   service: Pick<Service, 'cases' | 'clock'>,
   token: string | undefined,
   read: 'with-audit' | 'without-audit',
@@ -155,6 +155,14 @@ function lastUpload(audit: readonly AuditEvent[], agencyId: string) {
   return { outcome, at: latest.at, ...(outcome === 'rejected' ? { problem: latest.reason } : {}) };
 }
 
+/** The agency's latest structured return (issue 10 part 2): its version, kind and when; null before one. */
+function latestReturn(agency: AgencyRequest) {
+  const latest = agency.returns?.at(-1);
+  return latest
+    ? { version: latest.version, kind: latest.answers.kind, submittedAt: latest.submittedAt }
+    : null;
+}
+
 /** What an agency is asked for on a case, as its capability link shows it. */
 export type AgencyRequestView = ReturnType<typeof requestView>;
 
@@ -169,6 +177,7 @@ function requestView(service: Pick<Service, 'profile'>, { record, agency, audit 
     late: agency.late,
     receivedAt: agency.receivedAt,
     lastUpload: lastUpload(audit, agency.agencyId),
+    latestReturn: latestReturn(agency),
     upload: {
       maxBytes: agencyUploadRules.maxBytes,
       allowedTypes: allowedContentTypes,

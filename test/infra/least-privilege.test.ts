@@ -64,8 +64,14 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     documents: 'read-write',
     email: 'write',
   },
-  // Records the upload form it issues (an UPLOAD# item, the only item it may put).
-  'agency-return': { 'case-table': 'read-write', 'audit-table': 'read', uploads: 'write' },
+  // Records the upload form it issues, and the structured return (a version with its audit
+  // event) with the SPOC's receipt email.
+  'agency-return': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    uploads: 'write',
+    email: 'write',
+  },
   // The staff pages: no upload bucket, which only the agency pages' functions sign forms for.
   web: {
     'case-table': 'read-write',
@@ -84,10 +90,16 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     'state-machine': 'write',
     email: 'write',
   },
-  // The agency pages: the link, the case and its audit trail (the last upload) to read, and an
-  // upload form to sign, recorded as an UPLOAD# item (the only item it may put); the upload
-  // itself is recorded by record-summary. No documents, email, workflow or session key.
-  'agency-web': { 'case-table': 'read-write', 'audit-table': 'read', uploads: 'write' },
+  // The agency pages: the link, the case and its audit trail (the last upload) to read, an
+  // upload form to sign (recorded as an UPLOAD# item; the upload itself is recorded by
+  // record-summary), the structured return's draft and versions with their audit events, and
+  // the return's receipt email. No documents, workflow or session key.
+  'agency-web': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    uploads: 'write',
+    email: 'write',
+  },
   // Keeps the one-time code beside the agency's link, audits each code and view, reads the
   // notification document for the child's details and emails the code (claims in the case table).
   'agency-details': {
@@ -305,31 +317,51 @@ describe('the agency pages’ function', () => {
         'NODE_OPTIONS',
         'PARTNERSHIP_PROFILE_PARAMETER_PATH',
         'PUBLIC_BASE_URL',
+        'SES_CONFIGURATION_SET',
       ].sort(),
     );
   });
 
-  it('cannot send email, read documents, drive the workflow or write to the tables beyond its upload forms', () => {
+  it('cannot read documents, drive the workflow, or write to the tables beyond its upload forms, its case’s items, the audit trail and email claims', () => {
     const actions = statements.flatMap((statement) => statement.actions);
-    expect(actions.filter((action) => /^(ses|states|secretsmanager):/.test(action))).toEqual([]);
+    expect(actions.filter((action) => /^(states|secretsmanager):/.test(action))).toEqual([]);
     const tableWrites = statements.filter((statement) =>
       statement.actions.some((action) =>
         /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|\*)/.test(action),
       ),
     );
-    // One put, only of issued-upload items (partition key UPLOAD#…), on the case table alone.
-    expect(tableWrites.map((statement) => [statement.actions, statement.conditions])).toEqual([
-      [['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['UPLOAD#*'] } }],
-    ]);
     const caseTableId = logicalIdOf(built.dataStack.caseTable);
-    expect(JSON.stringify(tableWrites[0]?.resources)).toContain(caseTableId);
+    const auditTableId = logicalIdOf(built.dataStack.auditTable);
+    const onCaseTable = tableWrites.filter((statement) =>
+      JSON.stringify(statement.resources).includes(caseTableId),
+    );
+    // Issued-upload items, the return's items under its case (a version, a draft), and email claims.
+    expect(onCaseTable.map((statement) => [[...statement.actions].sort(), statement.conditions])).toEqual([
+      [['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['UPLOAD#*'] } }],
+      [
+        ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem'],
+        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*'] } },
+      ],
+      [
+        ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
+        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EMAIL#*'] } },
+      ],
+    ]);
+    // The audit trail: appended to, never updated or deleted.
+    const onAudit = tableWrites.filter((statement) =>
+      JSON.stringify(statement.resources).includes(auditTableId),
+    );
+    expect(onAudit.flatMap((statement) => statement.actions).sort()).toEqual([
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
     const documentsId = logicalIdOf(built.dataStack.caseDocumentBucket);
     expect(
       statements.filter((statement) => JSON.stringify(statement.resources).includes(documentsId)),
     ).toEqual([]);
   });
 
-  it('reads only links, cases and upload forms: never drafts, sessions, email claims or idempotency keys', () => {
+  it('reads only links, cases, upload forms and email claims: never staff drafts, sessions or idempotency keys', () => {
     const tableStatements = statements.filter((statement) =>
       statement.actions.some((action) => action.startsWith('dynamodb:')),
     );
@@ -340,7 +372,7 @@ describe('the agency pages’ function', () => {
       )?.['dynamodb:LeadingKeys'];
       expect(keys, JSON.stringify(statement.actions)).toBeDefined();
       expect(
-        keys?.filter((key) => !['LINK#*', 'CASE#*', 'UPLOAD#*'].includes(key)),
+        keys?.filter((key) => !['LINK#*', 'CASE#*', 'UPLOAD#*', 'EMAIL#*'].includes(key)),
         JSON.stringify(statement.actions),
       ).toEqual([]);
     }

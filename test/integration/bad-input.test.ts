@@ -55,6 +55,19 @@ const withIncident = (incident: Record<string, unknown>) =>
   json({ ...notification, incident: { ...notification.incident, ...incident } });
 
 /** The bodies every JSON route is sent, with the field each must be refused for. */
+/** A valid involvement return (invented), for the corpus to spoil one field of. */
+const involvementReturn = {
+  kind: 'involvement',
+  involvedFrom: '2025-09-01',
+  rolesInvolved: 'Response officer (test)',
+  summary: 'Two call-outs (test).',
+  episodes: [
+    { date: '2025-10-02', whatHappened: 'A call-out (test).', decidedAndWhy: 'No further action (test).' },
+  ],
+  immediateActions: 'A review of referrals (test).',
+  earlyLearning: 'Voice of the child (test).',
+};
+
 const malformedBodies: { name: string; body: string; contentType?: string; field: string | RegExp }[] = [
   { name: 'a truncated JSON body', body: '{"notifyingLocalAuthority":', field: '(body)' },
   { name: 'a JSON null', body: 'null', field: '(body)' },
@@ -678,6 +691,45 @@ describe('bad input over HTTP to the local stack', () => {
         name,
         method: 'POST' as const,
         path: `${agencyLink}/uploads`,
+        body: json(body),
+        field,
+      })),
+      // The structured return (PUT /api/agency/{token}/return).
+      {
+        name: 'a return on a malformed path',
+        method: 'PUT',
+        path: '/api/agency/%E0%A4%A/return',
+        body: '{}',
+        field: '(path)',
+      },
+      ...malformedBodies.map((bad) => ({ ...bad, method: 'PUT' as const, path: `${agencyLink}/return` })),
+      ...(
+        [
+          ['a return of no kind', {}, 'kind'],
+          ['a return of an unknown kind', { kind: 'maybe' }, 'kind'],
+          ['no involvement not confirmed', { kind: 'no-involvement', confirmed: 'yes' }, 'confirmed'],
+          ['an involvement with no episodes', { ...involvementReturn, episodes: [] }, 'episodes'],
+          [
+            'an episode with an impossible date',
+            {
+              ...involvementReturn,
+              episodes: [{ date: '2025-02-30', whatHappened: 'x (test)', decidedAndWhy: 'y (test)' }],
+            },
+            'episodes.0.date',
+          ],
+          ['an episode that is a string', { ...involvementReturn, episodes: ['soon'] }, 'episodes.0'],
+          ['a summary holding a NUL', { ...involvementReturn, summary: 'a\u0000b' }, 'summary'],
+          [
+            'a summary of 100,000 characters',
+            { ...involvementReturn, summary: 'a'.repeat(100_000) },
+            'summary',
+          ],
+          ['a start date that is a number', { ...involvementReturn, involvedFrom: 20250901 }, 'involvedFrom'],
+        ] as const
+      ).map(([name, body, field]) => ({
+        name,
+        method: 'PUT' as const,
+        path: `${agencyLink}/return`,
         body: json(body),
         field,
       })),

@@ -713,5 +713,37 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
         expect(await store.findIdempotencyKey('key-never')).toBeUndefined();
       });
     });
+
+    describe('structured return drafts', () => {
+      it('keeps one draft per agency, replaced by the next save, beside the case without disturbing it', async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+        const draft = {
+          caseId: record.caseId,
+          agencyId: 'police',
+          savedAt: '2026-03-05T10:00:00.000Z',
+          basedOnVersion: 0,
+          answers: { kind: 'involvement' as const, rolesInvolved: 'Response officer (test)' },
+        };
+
+        expect(await store.getReturnDraft(record.caseId, 'police')).toBeUndefined();
+        await store.putReturnDraft(draft);
+        await store.putReturnDraft({
+          ...draft,
+          savedAt: '2026-03-05T11:00:00.000Z',
+          answers: { kind: 'no-involvement' },
+        });
+
+        expect(await store.getReturnDraft(record.caseId, 'police')).toEqual({
+          ...draft,
+          savedAt: '2026-03-05T11:00:00.000Z',
+          answers: { kind: 'no-involvement' },
+        });
+        expect(await store.getReturnDraft(record.caseId, 'health')).toBeUndefined();
+        const file = await store.getCaseFile(record.caseId);
+        expect(file.agencies).toHaveLength(agencies.length);
+        expect(file.case).toEqual(record);
+      });
+    });
   });
 }

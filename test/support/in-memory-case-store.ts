@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { duplicateMarksOf } from '../../shared/cases/open-case.ts';
 import { CaseNotFoundError, DuplicateWriteError, StaleWriteError } from '../../shared/errors.ts';
+import { type ReturnDraft, returnDraft } from '../../shared/schemas/agency-return.ts';
 import {
   type AgencyRequest,
   type AuditEvent,
@@ -51,6 +52,7 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
   readonly #decisionTokens = new Map<string, { taskToken: string; attempt: number }>();
   readonly #idempotencyKeys = new Map<string, IdempotencyRecord>();
   readonly #issuedUploads = new Map<string, IssuedUpload & { use?: UploadUse }>();
+  readonly #returnDrafts = new Map<string, ReturnDraft>();
   /** Report sections by `<caseId>/<section>`, and completions by case id. */
   readonly #reportSections = new Map<string, SavedReportSection>();
   readonly #reportCompletions = new Map<string, ReportCompletion>();
@@ -272,6 +274,16 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
   }
 
   // Inspection, for a test's Assess step.
+
+  async getReturnDraft(caseId: string, agencyId: string): Promise<ReturnDraft | undefined> {
+    const found = this.#returnDrafts.get(`${caseId}/${agencyId}`);
+    return found ? structuredClone(found) : undefined;
+  }
+
+  async putReturnDraft(draft: ReturnDraft): Promise<void> {
+    const valid = returnDraft.parse(draft);
+    this.#returnDrafts.set(`${valid.caseId}/${valid.agencyId}`, structuredClone(valid));
+  }
 
   async putIssuedUpload(upload: IssuedUpload): Promise<void> {
     if (this.#issuedUploads.has(upload.uploadId)) {

@@ -6,6 +6,7 @@ import { sampleNotification } from '../../../local/sample-notification.ts';
 import { agencyUploadKey, agencyUploadRules, mintAgencyToken } from '../../../shared/agency-links.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
+import { RecordingMailer } from '../workflow/workflow-fakes.ts';
 import {
   apiEvent,
   InMemoryCaseStore,
@@ -242,5 +243,109 @@ describe('agency-return: the capability link an agency uses to return its summar
 
     expect(response.body.expiresAt).toBe('2026-03-18T09:00:00.000Z');
     expect(store.issuedUploadsOf(caseId)[0]?.expiresAt).toBe('2026-03-18T09:00:00.000Z');
+  });
+
+  describe('PUT /api/agency/{token}/return: the structured return', () => {
+    let mailer: RecordingMailer;
+    let returns: ReturnType<typeof apiHandler>;
+
+    beforeEach(() => {
+      mailer = new RecordingMailer();
+      const s3Client = testS3Client();
+      mockClient(s3Client);
+      returns = apiHandler(
+        'agency-return',
+        agencyReturnEndpoints(testService({ store, clock, s3: s3Client, mailer })),
+      );
+    });
+
+    const involvement = {
+      kind: 'involvement',
+      involvedFrom: '2025-09-01',
+      rolesInvolved: 'Response officer (test)',
+      summary: 'Two call-outs to the family home (test).',
+      episodes: [
+        {
+          date: '2025-10-02',
+          whatHappened: 'A call-out (test).',
+          decidedAndWhy: 'No further action (test).',
+        },
+      ],
+      immediateActions: 'A review of open referrals (test).',
+      earlyLearning: 'Voice of the child (test).',
+    };
+    const submit = (token: string, body: unknown) =>
+      invoke(
+        returns,
+        apiEvent({
+          method: 'PUT',
+          path: `/api/agency/${token}/return`,
+          routePath: '/api/agency/{token}/return',
+          pathParameters: { token },
+          body,
+        }),
+      );
+
+    it('takes the return as version 1, then a correction as version 2', async () => {
+      const first = await submit(policeToken, involvement);
+      clock.set('2026-03-10T09:00:00Z');
+      const second = await submit(policeToken, { kind: 'no-involvement', confirmed: true });
+
+      expect(first.status).toBe(200);
+      expect(first.body).toEqual({ version: 1, kind: 'involvement', receivedAt: '2026-03-09T11:00:00.000Z' });
+      expect(second.body).toEqual({
+        version: 2,
+        kind: 'no-involvement',
+        receivedAt: '2026-03-10T09:00:00.000Z',
+      });
+      const police = (await store.getCaseFile(caseId)).agencies.find(
+        (agency) => agency.agencyId === 'police',
+      );
+      expect(police?.returns?.map((entry) => entry.version)).toEqual([1, 2]);
+      expect(mailer.sent).toHaveLength(2);
+    });
+
+    it('answers 400 naming each bad field, and saves nothing', async () => {
+      const response = await submit(policeToken, {
+        ...involvement,
+        involvedFrom: 'last year',
+        episodes: [{ date: '2025-13-01', whatHappened: '' }],
+        earlyLearning: undefined,
+      });
+
+      expect(response.status).toBe(400);
+      expect(invalidFieldsOf(response.body)).toEqual(
+        expect.arrayContaining([
+          'involvedFrom',
+          'episodes.0.date',
+          'episodes.0.whatHappened',
+          'episodes.0.decidedAndWhy',
+          'earlyLearning',
+        ]),
+      );
+      const police = (await store.getCaseFile(caseId)).agencies.find(
+        (agency) => agency.agencyId === 'police',
+      );
+      expect(police?.returns).toBeUndefined();
+      expect(mailer.sent).toEqual([]);
+    });
+
+    it('answers 404 for an unknown link and 403 for an expired one', async () => {
+      const unknown = await submit(mintAgencyToken().token, involvement);
+      clock.set('2026-03-18T09:00:00Z');
+      const expired = await submit(policeToken, involvement);
+
+      expect([unknown.status, expired.status]).toEqual([404, 403]);
+    });
+
+    it('answers 409 once collation has started', async () => {
+      store.overwriteCase({ ...(await store.getCase(caseId))!, status: 'collating' });
+
+      const response = await submit(policeToken, involvement);
+
+      expect(response.status).toBe(409);
+      expect(String(response.body.detail)).toContain('collated');
+      expect(mailer.sent).toEqual([]);
+    });
   });
 });

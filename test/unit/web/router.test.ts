@@ -399,3 +399,54 @@ describe('matchPath', () => {
     expect(matchPath('/cases.json', '/casesXjson')).toBeUndefined();
   });
 });
+
+describe('forms on a page whose path holds an agency’s link (no sessions)', () => {
+  const capabilityPages: Page[] = [
+    {
+      method: 'POST',
+      path: '/agency/{token}/return',
+      access: publicAccess,
+      capabilityInPath: true,
+      handle: () => redirect('/agency/done'),
+    },
+    {
+      method: 'POST',
+      path: '/agency/{token}/other',
+      access: publicAccess,
+      handle: () => redirect('/agency/done'),
+    },
+  ];
+  const app = createWebApp({
+    pages: capabilityPages,
+    service: profileOnlyService,
+    templates: templateEnvironment,
+    log: () => {},
+  });
+
+  it('takes a form without a CSRF token only on a page marked as holding its capability', async () => {
+    const taken = await app(webEvent({ path: '/agency/a-token/return', form: { kind: 'involvement' } }));
+    const refused = await app(webEvent({ path: '/agency/a-token/other', form: { kind: 'involvement' } }));
+
+    expect(taken.statusCode).toBe(303);
+    expect(refused.statusCode).toBe(400);
+  });
+
+  it('refuses to build a capability page whose path holds no token, or that is for staff', () => {
+    const build = (page: Page) =>
+      createWebApp({ pages: [page], service: profileOnlyService, templates: templateEnvironment });
+    const handle = () => redirect('/');
+
+    expect(() =>
+      build({ method: 'POST', path: '/agency/return', access: publicAccess, capabilityInPath: true, handle }),
+    ).toThrow(/must be public with a \{token\} in its path/);
+    expect(() =>
+      build({
+        method: 'POST',
+        path: '/agency/{token}/x',
+        access: staffOnly('notifier'),
+        capabilityInPath: true,
+        handle,
+      }),
+    ).toThrow(/must be public with a \{token\} in its path/);
+  });
+});
