@@ -10,7 +10,8 @@ import {
 import { isoDate, optionalText, text } from '../schemas/primitives.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
-import { collatedReport, isRemoved, type NotificationForPapers } from '../workflow/collated-report.ts';
+import { isRemoved } from '../workflow/agency-returns-wording.ts';
+import { collatedReport, type NotificationForPapers } from '../workflow/collated-report.ts';
 import type { CaseTaskPayload, CollateReportResult } from '../workflow/contracts.ts';
 import { advanceCase, caseDocumentKeys, hasReached, stopIfClosed, workflowActor } from '../workflow/steps.ts';
 

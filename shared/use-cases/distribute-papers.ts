@@ -1,5 +1,5 @@
 import type { Service } from '../service.ts';
-import { wordFilesOf } from '../workflow/collated-report.ts';
+import { wordFilesOf } from '../workflow/agency-returns-wording.ts';
 import type { CaseTaskPayload, DistributePapersResult } from '../workflow/contracts.ts';
 import { emailContext, papersEmail } from '../workflow/emails.ts';
 import {

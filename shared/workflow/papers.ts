@@ -1,9 +1,8 @@
 import { safeguardingPartner, safeguardingPartnerNames } from '../config/partnership-profile.ts';
 import { renderPdf } from '../documents/pdf.ts';
-import type { AgencyRequest, CaseRecord, SignOff, SignOffResolution } from '../schemas/case.ts';
+import type { CaseRecord, SignOff, SignOffResolution } from '../schemas/case.ts';
 import { milestone } from '../schemas/timetable.ts';
 import { clocksInWords, clocksOf, timelinessInWords } from './clocks-wording.ts';
-import { type CollatedReportSources, collatedReport } from './collated-report.ts';
 import { fifteenWorkingDays } from './criteria.ts';
 import { lateInWords } from './late-wording.ts';
 import { formatDate, formatDateOf, formatInstant } from './london-time.ts';
@@ -40,19 +39,6 @@ function dueInWords(record: CaseRecord) {
     ] as [string, string][],
     lines: [words.governs, timeliness.panelNotified, timeliness.partnershipTold, fifteenWorkingDays],
   };
-}
-
-/**
- * The Day 11 collated report as bytes, with no file fetched (each agency's section says what it
- * returned, without its uploaded PDF): see `collatedReport` for the whole report.
- */
-export async function collatedReportPdf(
-  record: CaseRecord,
-  agencies: readonly AgencyRequest[],
-  context: PaperContext,
-  sources: CollatedReportSources = {},
-): Promise<Uint8Array> {
-  return (await collatedReport(record, agencies, context, sources)).pdf;
 }
 
 /** A case with the chair's decision recorded: what the papers to the Panel are built from. */
