@@ -1,5 +1,3 @@
-import { PDF_LIB_MODULE_PATH } from '../shared/documents/pdf-lib-module.ts';
-
 /**
  * Every Lambda function, once: its folder, what it is for, and what it may touch. CDK builds
  * each function and its least-privilege grants from this list; the local stack loads the same
@@ -224,8 +222,6 @@ export const functionCatalogue = {
     // Reads the notification and each agency's filed PDF (never the upload bucket), writes the report.
     needs: { table: 'read-write', documentBucket: 'read-write' },
     timeoutSeconds: 60,
-    // pdf-lib beside the handler, loaded when collating: the handler's own module stays within 1 MiB.
-    separateModules: [{ package: 'pdf-lib', to: PDF_LIB_MODULE_PATH }],
   },
   'distribute-papers': {
     description: 'Emails the Rapid Review Group links to the papers (Day 12)',

@@ -1,5 +1,12 @@
-import type { PDFDocument, PDFObject, PDFRef } from 'pdf-lib';
-import type { PdfLib } from './pdf-lib-module.ts';
+import {
+  PDFCrossRefSection,
+  type PDFDocument,
+  PDFHeader,
+  type PDFObject,
+  type PDFRef,
+  PDFTrailer,
+  PDFTrailerDict,
+} from 'pdf-lib';
 
 /** The output would pass the writer's limit: a document far beyond what a Lambda can hold anyway. */
 export class PdfTooLargeError extends Error {
@@ -27,16 +34,10 @@ export class IncrementalPdfWriter {
   readonly #buffer: ArrayBuffer;
   readonly #bytes: Uint8Array;
   readonly #offsets = new Map<number, { ref: PDFRef; offset: number }>();
-  readonly #lib: PdfLib;
   #finished = false;
 
-  /**
-   * @param lib pdf-lib, as `pdfLib()` loads it
-   * @param maxBytes the largest output allowed (reserved, not allocated); 2 GiB unless given
-   */
-  constructor(lib: PdfLib, maxBytes = 2 ** 31) {
-    this.#lib = lib;
-    const { PDFHeader } = lib;
+  /** @param maxBytes the largest output allowed (reserved, not allocated); 2 GiB unless given */
+  constructor(maxBytes = 2 ** 31) {
     this.#buffer = new ArrayBuffer(0, { maxByteLength: maxBytes });
     this.#bytes = new Uint8Array(this.#buffer);
     const header = PDFHeader.forVersion(1, 7);
@@ -92,7 +93,6 @@ export class IncrementalPdfWriter {
   async finish(document: PDFDocument): Promise<Uint8Array> {
     if (this.#finished) throw new Error('The PDF is already finished');
     await document.flush();
-    const { PDFCrossRefSection, PDFTrailer, PDFTrailerDict } = this.#lib;
     for (const [ref, object] of document.context.enumerateIndirectObjects()) this.#writeObject(ref, object);
     this.#finished = true;
 

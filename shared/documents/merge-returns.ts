@@ -1,7 +1,14 @@
-import type { PDFDocument, PDFPage, PDFRef } from 'pdf-lib';
+import {
+  ParseSpeeds,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  type PDFPage,
+  PDFRawStream,
+  type PDFRef,
+} from 'pdf-lib';
 import { IncrementalPdfWriter } from './incremental-pdf-writer.ts';
 import { type PdfBlock, renderPdf } from './pdf.ts';
-import { type PdfLib, pdfLib } from './pdf-lib-module.ts';
 
 /** One agency's returned summary, as uploaded. */
 export interface AgencyReturnFile {
@@ -108,7 +115,6 @@ type Attempt =
  * yet, so its separator page can go first. Nothing of a return that fails is left in `report`.
  */
 async function copyReturn(report: PDFDocument, file: AgencyReturnFile): Promise<Attempt> {
-  const { PDFDocument, ParseSpeeds } = await pdfLib();
   const mediaType = mediaTypeOf(file.contentType);
   const refuse = (problem: NotMergedProblem, detail?: string): Attempt => ({
     ok: false,
@@ -149,7 +155,7 @@ async function copyReturn(report: PDFDocument, file: AgencyReturnFile): Promise<
     if (count === 0) return refuse('no-pages');
     // One call for every page, so resources the pages share (fonts, images) are copied once.
     const pages = await report.copyPages(source, source.getPageIndices());
-    return { ok: true, pages, copiedStreams: streamsAfter(await pdfLib(), report, objectsBefore) };
+    return { ok: true, pages, copiedStreams: streamsAfter(report, objectsBefore) };
   } catch (error) {
     removeObjectsAfter(report, objectsBefore);
     return refuse('unreadable', messageOf(error));
@@ -157,8 +163,7 @@ async function copyReturn(report: PDFDocument, file: AgencyReturnFile): Promise<
 }
 
 /** The streams (page contents, images, fonts) added to `document` after object number `largestObjectNumber`. */
-function streamsAfter(lib: PdfLib, document: PDFDocument, largestObjectNumber: number): PDFRef[] {
-  const { PDFRawStream } = lib;
+function streamsAfter(document: PDFDocument, largestObjectNumber: number): PDFRef[] {
   return document.context
     .enumerateIndirectObjects()
     .filter(([ref, object]) => ref.objectNumber > largestObjectNumber && object instanceof PDFRawStream)
@@ -215,7 +220,6 @@ async function addSeparator(
   label: string,
   createdAt: Date,
 ): Promise<void> {
-  const { PDFDocument } = await pdfLib();
   const separator = await PDFDocument.load(
     await renderPdf({
       title: `Summary from ${file.agencyName}`,
@@ -255,13 +259,11 @@ export async function mergeReturns(
   options: MergeReturnsOptions = {},
 ): Promise<MergedReport> {
   const label = options.label ?? 'Agency summary';
-  const lib = await pdfLib();
-  const { PDFDocument, ParseSpeeds } = lib;
   // updateMetadata off: the report keeps its own producer and dates, so equal inputs give equal bytes.
   const merged = await PDFDocument.load(report, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   // The separators are dated as the report is, so equal inputs give equal bytes.
   const createdAt = merged.getCreationDate() ?? new Date(0);
-  const output = new IncrementalPdfWriter(lib);
+  const output = new IncrementalPdfWriter();
   const result: Omit<MergedReport, 'pdf' | 'pageCount'> = { merged: [], notMerged: [] };
 
   for await (const file of returns) {
@@ -333,7 +335,6 @@ export interface AssembledReport {
 }
 
 async function appendRendered(report: PDFDocument, pdf: Uint8Array): Promise<number> {
-  const { PDFDocument, ParseSpeeds } = await pdfLib();
   const source = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   const pages = await report.copyPages(source, source.getPageIndices());
   for (const page of pages) report.addPage(page);
@@ -344,11 +345,10 @@ async function appendRendered(report: PDFDocument, pdf: Uint8Array): Promise<num
  * Writes the PDF's outline (bookmarks): one entry per title, each opening its page whole. pdf-lib
  * has no helper for it, so the /Outlines dictionary (ISO 32000-1, 12.3.3) is built here.
  */
-export async function writeOutline(
+export function writeOutline(
   document: PDFDocument,
   entries: readonly { title: string; pageIndex: number }[],
-): Promise<void> {
-  const { PDFHexString, PDFName } = await pdfLib();
+) {
   if (entries.length === 0) return;
   const { context } = document;
   const outlineRef = context.nextRef();
@@ -384,8 +384,6 @@ export async function writeOutline(
  * peak is about the output's size plus one file being read.
  */
 export async function assembleReport(options: AssembleReportOptions): Promise<AssembledReport> {
-  const lib = await pdfLib();
-  const { PDFDocument } = lib;
   const report = await PDFDocument.create({ updateMetadata: false });
   report.setTitle(options.title, { showInWindowTitleBar: true });
   report.setAuthor(options.author);
@@ -394,7 +392,7 @@ export async function assembleReport(options: AssembleReportOptions): Promise<As
   report.setCreationDate(options.createdAt);
   report.setModificationDate(options.createdAt);
   report.setLanguage('en-GB');
-  const output = new IncrementalPdfWriter(lib);
+  const output = new IncrementalPdfWriter();
   const placed: PlacedPart[] = [];
   const notMerged: NotMergedReturn[] = [];
 
@@ -416,7 +414,7 @@ export async function assembleReport(options: AssembleReportOptions): Promise<As
     await appendRendered(report, await part.render(outcome));
     if (attempt?.ok) for (const page of attempt.pages) report.addPage(page);
     placed.push({ title: part.title, firstPage, pages: report.getPageCount() - firstPage + 1 });
-    output.writeNow(report, streamsAfter(lib, report, objectsBefore));
+    output.writeNow(report, streamsAfter(report, objectsBefore));
   }
 
   // The front goes first: render it until its page count stops changing (the contents' page
@@ -442,7 +440,7 @@ export async function assembleReport(options: AssembleReportOptions): Promise<As
     for (const page of pages) report.insertPage(at++, page);
   }
   const all = [...frontPlaced, ...placed.map((part) => ({ ...part, firstPage: part.firstPage + at }))];
-  await writeOutline(
+  writeOutline(
     report,
     all
       .filter((part) => part.pages > 0)

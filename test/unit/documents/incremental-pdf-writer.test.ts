@@ -1,7 +1,6 @@
 import { PDFDocument, PDFRawStream, type PDFRef, PDFStream, StandardFonts } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { IncrementalPdfWriter, PdfTooLargeError } from '../../../shared/documents/incremental-pdf-writer.ts';
-import { pdfLib } from '../../../shared/documents/pdf-lib-module.ts';
 import { pdfPageTexts } from '../workflow/pdf-text.ts';
 
 async function aDocument(pages: number): Promise<PDFDocument> {
@@ -47,7 +46,7 @@ describe('IncrementalPdfWriter', () => {
   it('writes a PDF that reads back with the same pages and title', async () => {
     const document = await aDocument(3);
 
-    const pdf = await new IncrementalPdfWriter(await pdfLib()).finish(document);
+    const pdf = await new IncrementalPdfWriter().finish(document);
 
     const reread = await PDFDocument.load(pdf, { updateMetadata: false });
     expect(reread.getTitle()).toBe('Writer test (invented)');
@@ -56,7 +55,7 @@ describe('IncrementalPdfWriter', () => {
 
   it('writes objects early and drops them from the document, and the file still reads the same', async () => {
     const document = await aDocument(2);
-    const writer = new IncrementalPdfWriter(await pdfLib());
+    const writer = new IncrementalPdfWriter();
     const streams = streamRefs(document);
     expect(streams).toHaveLength(2);
 
@@ -71,7 +70,7 @@ describe('IncrementalPdfWriter', () => {
 
   it('lists every object in the cross-reference table at the byte where it starts, whenever it was written', async () => {
     const document = await aDocument(2);
-    const writer = new IncrementalPdfWriter(await pdfLib());
+    const writer = new IncrementalPdfWriter();
     const firstPageContents = streamRefs(document)[0]!;
     writer.writeNow(document, [firstPageContents]);
 
@@ -93,8 +92,6 @@ describe('IncrementalPdfWriter', () => {
   it('refuses to grow past its limit', async () => {
     const document = await aDocument(1);
 
-    await expect(new IncrementalPdfWriter(await pdfLib(), 200).finish(document)).rejects.toBeInstanceOf(
-      PdfTooLargeError,
-    );
+    await expect(new IncrementalPdfWriter(200).finish(document)).rejects.toBeInstanceOf(PdfTooLargeError);
   });
 });
