@@ -243,7 +243,8 @@ export const functionCatalogue = {
   'collate-report': {
     description: 'Collates the returns into a report (PDF) on Day 11',
     trigger: 'workflow',
-    needs: { table: 'read-write', documentBucket: 'write' },
+    // Reads the notification and each agency's filed PDF (never the upload bucket), writes the report.
+    needs: { table: 'read-write', documentBucket: 'read-write' },
     timeoutSeconds: 60,
   },
   'distribute-papers': {

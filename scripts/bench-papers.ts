@@ -1,7 +1,8 @@
 /**
- * Benchmarks the Day 11 collated report with every agency's returned PDF merged in: the report
- * from `collatedReportPdf`, then `mergeReturns` reading each return from disk as it goes (as the
- * workflow would fetch each from S3).
+ * Benchmarks the Day 11 collated report as collation builds it (`collatedReport`): the cover,
+ * contents and notification, then for each agency its structured return (of typical length: a
+ * summary, four key practice episodes, actions and learning) and its uploaded PDF, read from disk
+ * when its turn comes (as the workflow fetches each from S3) and appended in full.
  *
  *   npm run bench:papers                       every scenario, then a table
  *   npm run bench:papers -- --only scanned-20  one scenario (repeat --only for more)
@@ -11,7 +12,8 @@
  * own. The returns are invented and generated at run time, the same bytes every run; they are
  * written to a temporary folder that is removed afterwards.
  *
- * Goal for 20 agencies: at most 5 s and 512 MiB (the Lambda's memory). The others show how time
+ * Goal for 20 agencies: at most 5 s and 512 MiB (the memory every function is given,
+ * infra/constructs/service-function.ts; Lambda's own default, 128 MB, is too little). The others show how time
  * and memory grow: 30 is the most agencies a notification can name, 50 is past that.
  */
 import { execFile } from 'node:child_process';
@@ -33,9 +35,9 @@ import {
 import { memoryOf } from '../local/process-usage.ts';
 import { sampleNotification } from '../local/sample-notification.ts';
 import { openCase } from '../shared/cases/open-case.ts';
-import { type AgencyReturnFile, mergeReturns } from '../shared/documents/merge-returns.ts';
+import type { ReturnVersion } from '../shared/schemas/agency-return.ts';
 import type { AgencyRequest } from '../shared/schemas/case.ts';
-import { collatedReportPdf } from '../shared/workflow/papers.ts';
+import { collatedReport } from '../shared/workflow/collated-report.ts';
 
 const MiB = 1024 * 1024;
 /** The goal holds for reviews of up to `agencies` agencies; scenarios with more show growth. */
@@ -70,10 +72,12 @@ export const scenarios: readonly BenchScenario[] = [
 /** What one scenario measured. */
 export interface ScenarioResult {
   scenario: BenchScenario;
+  /** Always 0: the report is no longer rendered apart from the returns (kept so older results still read). */
   reportBytes: number;
   returnBytes: number;
   outputBytes: number;
   outputPages: number;
+  /** The pages the service wrote itself: cover, contents, notification, each agency's section, the Word files. */
   reportPages: number;
   merged: number;
   notMerged: number;
@@ -224,7 +228,47 @@ export async function writeFixtures(scenario: BenchScenario, directory: string):
   return Array.from({ length: scenario.agencies }, (_, index) => files[index % distinct]!);
 }
 
-/** An invented case whose agencies all returned on time, with `agencies` agencies. */
+/** Invented prose of about `characters` characters, the same every run for a seed. */
+function prose(characters: number, seed: number): string {
+  const random = seeded(seed);
+  const words: string[] = [];
+  let length = 0;
+  while (length < characters) {
+    const word = WORDS[random() % WORDS.length]!;
+    words.push(word);
+    length += word.length + 1;
+  }
+  return `${words.join(' ')} (invented).`;
+}
+
+/**
+ * A structured return of typical length: a summary of about 2,500 characters, four key practice
+ * episodes of about 900 each, immediate actions and early learning of about 600 each.
+ */
+export function typicalReturn(seed: number, submittedAt: string): ReturnVersion {
+  return {
+    version: 1,
+    submittedAt,
+    by: 'agency',
+    answers: {
+      kind: 'involvement',
+      involvedFrom: '2024-09-02',
+      involvedTo: '2026-02-27',
+      rolesInvolved: 'Case worker; team manager; duty officer (invented roles)',
+      summary: prose(2500, seed),
+      episodes: Array.from({ length: 4 }, (_, index) => ({
+        date: `2025-${String(3 + index * 2).padStart(2, '0')}-1${index}`,
+        whatHappened: prose(500, seed * 10 + index),
+        decidedAndWhy: prose(400, seed * 20 + index),
+      })),
+      immediateActions: prose(600, seed * 30),
+      earlyLearning: prose(600, seed * 40),
+      protectedCharacteristics: prose(150, seed * 50),
+    },
+  };
+}
+
+/** An invented case whose agencies all returned on time, each a structured return and a PDF. */
 function anInventedCase(agencies: number) {
   const notification = sampleNotification({
     agencies: Array.from({ length: agencies }, (_, index) => ({
@@ -242,18 +286,23 @@ function anInventedCase(agencies: number) {
     receivedAt: new Date('2026-03-04T10:00:00Z'),
     notificationDocumentKey: `cases/${caseId}/notification.json`,
   });
-  const returned: AgencyRequest[] = opened.agencies.map((agency, index) => ({
-    ...agency,
-    status: 'received',
-    receivedAt: new Date(Date.parse('2026-03-16T09:00:00Z') + index * 60_000).toISOString(),
-    documentKey: `uploads/${caseId}/${agency.agencyId}/summary`,
-  }));
-  return { record: opened.record, agencies: returned };
+  const returned: AgencyRequest[] = opened.agencies.map((agency, index) => {
+    const receivedAt = new Date(Date.parse('2026-03-16T09:00:00Z') + index * 60_000).toISOString();
+    const documentKey = `cases/${caseId}/agency-returns/upload-${index + 1}/${agency.agencyId}-summary.pdf`;
+    return {
+      ...agency,
+      status: 'received',
+      receivedAt,
+      documentKey,
+      returns: [{ ...typicalReturn(index + 1, receivedAt), documentKey }],
+    };
+  });
+  return { record: opened.record, agencies: returned, notification };
 }
 
 /**
- * The work being measured, in this process: the collated report, then every return read from
- * its file when the merge asks for it and merged in.
+ * The work being measured, in this process: the whole collated report, every agency's PDF read
+ * from its file when its turn comes and appended in full.
  */
 export async function runScenario(
   scenario: BenchScenario,
@@ -261,40 +310,49 @@ export async function runScenario(
   keep?: string,
 ): Promise<ScenarioResult> {
   const rssAtStartBytes = process.memoryUsage().rss;
-  const { record, agencies } = anInventedCase(scenario.agencies);
+  const { record, agencies, notification } = anInventedCase(scenario.agencies);
+  const fileOf = new Map(agencies.map((agency, index) => [agency.agencyId, files[index]!]));
   let returnBytes = 0;
-  async function* fetchEach(): AsyncGenerator<AgencyReturnFile> {
-    for (const [index, agency] of agencies.entries()) {
-      const bytes: Uint8Array = await readFile(files[index]!);
-      returnBytes += bytes.byteLength;
-      yield {
-        agencyName: agency.agencyName,
-        fileName: `summary-${agency.agencyId}.pdf`,
-        contentType: 'application/pdf',
-        bytes,
-      };
-    }
-  }
+  let returnPages = 0;
 
   const started = performance.now();
-  const report = await collatedReportPdf(record, agencies, {
-    partnershipName: 'Exampleshire Safeguarding Children Partnership (invented)',
-    timeZone: 'Europe/London',
-    now: new Date('2026-03-18T09:00:00Z'),
-  });
-  const merged = await mergeReturns(report, fetchEach(), { label: `Rapid Review ${record.reference}` });
+  const report = await collatedReport(
+    record,
+    agencies,
+    {
+      partnershipName: 'Exampleshire Safeguarding Children Partnership (invented)',
+      timeZone: 'Europe/London',
+      now: new Date('2026-03-18T09:00:00Z'),
+    },
+    {
+      notification: {
+        notifyingLocalAuthority: notification.notifyingLocalAuthority,
+        incident: notification.incident,
+        children: notification.children,
+        notifier: notification.notifier,
+        parallelProcesses: notification.parallelProcesses,
+        agencies: notification.agencies.map((agency) => agency.name),
+      },
+      fetch: async (_key, agency) => {
+        const bytes: Uint8Array = await readFile(fileOf.get(agency.agencyId)!);
+        returnBytes += bytes.byteLength;
+        returnPages += scenario.pagesPerReturn;
+        return { agencyName: agency.agencyName, contentType: 'application/pdf', bytes };
+      },
+    },
+  );
   const wallMs = performance.now() - started;
 
-  if (keep) await writeFile(join(keep, `${scenario.name}.pdf`), merged.pdf);
+  if (keep) await writeFile(join(keep, `${scenario.name}.pdf`), report.pdf);
   return {
     scenario,
-    reportBytes: report.byteLength,
+    reportBytes: 0,
     returnBytes,
-    outputBytes: merged.pdf.byteLength,
-    outputPages: merged.pageCount,
-    reportPages: (await PDFDocument.load(report, { updateMetadata: false })).getPageCount(),
-    merged: merged.merged.length,
-    notMerged: merged.notMerged.length,
+    outputBytes: report.pdf.byteLength,
+    outputPages: report.pageCount,
+    reportPages: report.pageCount - returnPages,
+    merged: agencies.length - report.notMerged.length,
+    notMerged: report.notMerged.length,
     wallMs,
     rssAtStartBytes,
   };
@@ -421,7 +479,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (keep) await mkdir(keep, { recursive: true });
 
   console.log(
-    `Collated report with agency returns merged in (goal for ${GOAL.agencies} agencies: ≤ ${GOAL.wallMs / 1000} s, ≤ ${mib(GOAL.peakRssBytes)})`,
+    `Collated report: structured returns, each agency's PDF appended in full (goal for ${GOAL.agencies} agencies: ≤ ${GOAL.wallMs / 1000} s, ≤ ${mib(GOAL.peakRssBytes)})`,
   );
   console.log(machine());
   const work = await mkdtemp(join(tmpdir(), 'bench-papers-'));

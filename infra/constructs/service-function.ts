@@ -42,6 +42,16 @@ export const functionBundling = {
   keepNames: true,
   sourceMap: true,
   sourcesContent: false,
+  // pdf-lib (collate-report) loads two packages it never uses here: its standard fonts' metrics
+  // (the papers draw their pages with shared/documents/pdf-writer.ts) and pako, which only
+  // deflates (Node's zlib does). Swapped for small stand-ins, they keep collate-report within 1 MiB.
+  // An alias resolves from the project root, so pdf-lib's own older tslib (1.x, nested under it)
+  // gives way to the one the AWS SDK already brings (2.x, which still exports every helper pdf-lib uses).
+  esbuildArgs: {
+    '--alias:@pdf-lib/standard-fonts': './shared/documents/pdf-lib-bundling/standard-fonts.ts',
+    '--alias:pako': './shared/documents/pdf-lib-bundling/pako.ts',
+    '--alias:tslib': 'tslib',
+  },
 } satisfies BundlingOptions;
 
 /** `functionBundling` as esbuild's command line says it, for a package bundled into a module of its own. */
@@ -56,6 +66,7 @@ const separateModuleFlags = [
   ...(functionBundling.sourceMap ? ['--sourcemap'] : []),
   `--sources-content=${functionBundling.sourcesContent}`,
   `--banner:js=${functionBundling.banner}`,
+  ...Object.entries(functionBundling.esbuildArgs).map(([flag, value]) => `${flag}=${value}`),
   '--log-level=warning',
 ];
 

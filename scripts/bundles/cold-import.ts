@@ -112,7 +112,7 @@ export function esbuildOptionsFor(bundling: BundlingOptions, outputDirectory: st
   const known = new Set([
     ...OUTPUT_NEUTRAL_PROPS,
     ...['format', 'target', 'mainFields', 'banner', 'bundleAwsSDK', 'externalModules'],
-    ...['minify', 'keepNames', 'sourceMap', 'sourcesContent'],
+    ...['minify', 'keepNames', 'sourceMap', 'sourcesContent', 'esbuildArgs'],
   ]);
   const unknown = Object.keys(bundling).filter(
     (prop) => bundling[prop as keyof BundlingOptions] !== undefined && !known.has(prop),
@@ -143,8 +143,22 @@ export function esbuildOptionsFor(bundling: BundlingOptions, outputDirectory: st
     keepNames: bundling.keepNames ?? false,
     ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),
     ...(bundling.mainFields ? { mainFields: bundling.mainFields } : {}),
+    ...aliasesOf(bundling.esbuildArgs),
     logLevel: 'warning',
   };
+}
+
+/** The `--alias:<package>` flags of `esbuildArgs` as esbuild's `alias` option; any other flag is refused. */
+function aliasesOf(args: BundlingOptions['esbuildArgs']): Pick<BuildOptions, 'alias'> {
+  if (!args) return {};
+  const alias: Record<string, string> = {};
+  for (const [flag, value] of Object.entries(args)) {
+    if (!flag.startsWith('--alias:') || typeof value !== 'string') {
+      throw new Error(`Bundling esbuildArgs ${flag} has no esbuild translation in ${import.meta.filename}`);
+    }
+    alias[flag.slice('--alias:'.length)] = value;
+  }
+  return { alias };
 }
 
 /**

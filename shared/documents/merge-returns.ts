@@ -1,4 +1,12 @@
-import { ParseSpeeds, PDFDocument, type PDFPage, PDFRawStream, type PDFRef } from 'pdf-lib';
+import {
+  ParseSpeeds,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  type PDFPage,
+  PDFRawStream,
+  type PDFRef,
+} from 'pdf-lib';
 import { IncrementalPdfWriter } from './incremental-pdf-writer.ts';
 import { type PdfBlock, renderPdf } from './pdf.ts';
 
@@ -65,7 +73,7 @@ const REASONS: Record<Exclude<NotMergedProblem, 'unsupported-type'>, string> = {
   'no-pages': 'The PDF has no pages.',
 };
 
-function whatToDo(problem: NotMergedProblem, agencyName: string): string {
+export function whatToDo(problem: NotMergedProblem, agencyName: string): string {
   switch (problem) {
     case 'word-document':
     case 'unsupported-type':
@@ -273,4 +281,171 @@ export async function mergeReturns(
 
   const pageCount = merged.getPageCount();
   return { ...result, pageCount, pdf: await output.finish(merged) };
+}
+
+// ── The collated report assembled part by part (issue 10 part 5) ───────────────────────────
+
+/** Whether a part's file is in the report: its pages follow the part's own, or why not. */
+export type FileOutcome =
+  | { included: true; pages: number }
+  | ({ included: false } & Omit<NotMergedReturn, 'agencyName'>);
+
+/** One part of an assembled report: its own pages, then (when it has one) a PDF appended in full. */
+export interface ReportPart {
+  /** Its entry in the PDF's outline (bookmarks) and in the contents, e.g. the agency's name. */
+  title: string;
+  /** The file appended after the part's own pages, fetched only when its turn comes. */
+  file?: () => Promise<AgencyReturnFile>;
+  /** The part's own pages (a rendered PDF), once whether its file could be appended is known. */
+  render(file: FileOutcome | undefined): Promise<Uint8Array>;
+}
+
+/** Where a part landed: its first page (1 for the first page of the whole PDF) and how many pages it has. */
+export interface PlacedPart {
+  title: string;
+  firstPage: number;
+  pages: number;
+}
+
+export interface AssembleReportOptions {
+  /** The PDF's metadata: its title, author and creation date (equal inputs give equal bytes). */
+  title: string;
+  author: string;
+  createdAt: Date;
+  /** The parts, in order; fetched one at a time when an (async) iterable fetches lazily. */
+  parts: Iterable<ReportPart> | AsyncIterable<ReportPart>;
+  /**
+   * The front pages (a cover, a contents page), rendered last and put first, since they must
+   * say where every part starts. Called with each part's first page counted as though the front
+   * had `frontPages` pages, and again while the front's own page count changes.
+   */
+  front(
+    parts: readonly PlacedPart[],
+    frontPages: number,
+  ): Promise<readonly { title: string; pdf: Uint8Array }[]>;
+}
+
+export interface AssembledReport {
+  pdf: Uint8Array;
+  pageCount: number;
+  /** Every front document and part, in page order, with where it starts. */
+  placed: PlacedPart[];
+  /** The parts whose file is not in the PDF, with why. */
+  notMerged: NotMergedReturn[];
+}
+
+async function appendRendered(report: PDFDocument, pdf: Uint8Array): Promise<number> {
+  const source = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+  const pages = await report.copyPages(source, source.getPageIndices());
+  for (const page of pages) report.addPage(page);
+  return pages.length;
+}
+
+/**
+ * Writes the PDF's outline (bookmarks): one entry per title, each opening its page whole. pdf-lib
+ * has no helper for it, so the /Outlines dictionary (ISO 32000-1, 12.3.3) is built here.
+ */
+export function writeOutline(
+  document: PDFDocument,
+  entries: readonly { title: string; pageIndex: number }[],
+) {
+  if (entries.length === 0) return;
+  const { context } = document;
+  const outlineRef = context.nextRef();
+  const refs = entries.map(() => context.nextRef());
+  const pages = document.getPages();
+  entries.forEach((entry, index) => {
+    context.assign(
+      refs[index]!,
+      context.obj({
+        Title: PDFHexString.fromText(entry.title),
+        Parent: outlineRef,
+        Dest: [pages[entry.pageIndex]!.ref, 'Fit'],
+        ...(index > 0 ? { Prev: refs[index - 1]! } : {}),
+        ...(index < entries.length - 1 ? { Next: refs[index + 1]! } : {}),
+      }),
+    );
+  });
+  context.assign(
+    outlineRef,
+    context.obj({ Type: 'Outlines', First: refs[0]!, Last: refs.at(-1)!, Count: entries.length }),
+  );
+  document.catalog.set(PDFName.of('Outlines'), outlineRef);
+  document.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
+}
+
+/**
+ * Assembles a report part by part: each part's own pages, then its file (a PDF) appended in
+ * full, or the part's pages saying why it could not be; then the front pages (which list where
+ * each part starts) put before them all, and an outline entry for every front document and part.
+ *
+ * Memory, as `mergeReturns`: each part's streams are written to the output as soon as its pages
+ * are in, and each part's file is fetched only when its turn comes and not kept after, so the
+ * peak is about the output's size plus one file being read.
+ */
+export async function assembleReport(options: AssembleReportOptions): Promise<AssembledReport> {
+  const report = await PDFDocument.create({ updateMetadata: false });
+  report.setTitle(options.title, { showInWindowTitleBar: true });
+  report.setAuthor(options.author);
+  report.setCreator('safeguarding-practice-reviews');
+  report.setProducer('safeguarding-practice-reviews');
+  report.setCreationDate(options.createdAt);
+  report.setModificationDate(options.createdAt);
+  report.setLanguage('en-GB');
+  const output = new IncrementalPdfWriter();
+  const placed: PlacedPart[] = [];
+  const notMerged: NotMergedReturn[] = [];
+
+  for await (const part of options.parts) {
+    const objectsBefore = report.context.largestObjectNumber;
+    const firstPage = report.getPageCount() + 1;
+    let outcome: FileOutcome | undefined;
+    let attempt: Attempt | undefined;
+    if (part.file) {
+      const file = await part.file();
+      attempt = await copyReturn(report, file);
+      if (attempt.ok) outcome = { included: true, pages: attempt.pages.length };
+      else {
+        const { ok: _, ...why } = attempt;
+        outcome = { included: false, ...why };
+        notMerged.push({ agencyName: part.title, ...why });
+      }
+    }
+    await appendRendered(report, await part.render(outcome));
+    if (attempt?.ok) for (const page of attempt.pages) report.addPage(page);
+    placed.push({ title: part.title, firstPage, pages: report.getPageCount() - firstPage + 1 });
+    output.writeNow(report, streamsAfter(report, objectsBefore));
+  }
+
+  // The front goes first: render it until its page count stops changing (the contents' page
+  // numbers depend on it), then insert its pages before everything else.
+  let frontPages = 1;
+  let front: readonly { title: string; pdf: Uint8Array }[] = [];
+  let loaded: PDFDocument[] = [];
+  for (let round = 0; round < 4; round++) {
+    const shifted = placed.map((part) => ({ ...part, firstPage: part.firstPage + frontPages }));
+    front = await options.front(shifted, frontPages);
+    loaded = await Promise.all(
+      front.map((document) => PDFDocument.load(document.pdf, { updateMetadata: false })),
+    );
+    const count = loaded.reduce((total, document) => total + document.getPageCount(), 0);
+    if (count === frontPages) break;
+    frontPages = count;
+  }
+  const frontPlaced: PlacedPart[] = [];
+  let at = 0;
+  for (const [index, document] of loaded.entries()) {
+    const pages = await report.copyPages(document, document.getPageIndices());
+    frontPlaced.push({ title: front[index]!.title, firstPage: at + 1, pages: pages.length });
+    for (const page of pages) report.insertPage(at++, page);
+  }
+  const all = [...frontPlaced, ...placed.map((part) => ({ ...part, firstPage: part.firstPage + at }))];
+  writeOutline(
+    report,
+    all
+      .filter((part) => part.pages > 0)
+      .map((part) => ({ title: part.title, pageIndex: part.firstPage - 1 })),
+  );
+  const pageCount = report.getPageCount();
+  return { pdf: await output.finish(report), pageCount, placed: all, notMerged };
 }

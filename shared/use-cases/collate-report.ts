@@ -1,12 +1,79 @@
 import { rulesOf } from '../config/partnership-profile.ts';
+import { logWarning } from '../log.ts';
+import {
+  crossBorder,
+  deathNotifications,
+  notifiedAgency,
+  notifiedChild,
+  parallelProcesses,
+} from '../schemas/notification.ts';
+import { isoDate, optionalText, text } from '../schemas/primitives.ts';
+import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
+import { isRemoved } from '../workflow/agency-returns-wording.ts';
+import { collatedReport, type NotificationForPapers } from '../workflow/collated-report.ts';
 import type { CaseTaskPayload, CollateReportResult } from '../workflow/contracts.ts';
-import { collatedReportPdf } from '../workflow/papers.ts';
 import { advanceCase, caseDocumentKeys, hasReached, stopIfClosed, workflowActor } from '../workflow/steps.ts';
 
+const incidentPart = z.object({
+  kind: z.enum(['death', 'serious-harm']),
+  occurredOn: isoDate,
+  location: z.optional(z.string()),
+  localAuthorityAwareOn: z.optional(isoDate),
+  panelNotifiedOn: z.optional(isoDate),
+  panelReference: z.optional(z.string()),
+  summary: optionalText(4000, { multiline: true }),
+});
+const notifierPart = z.object({ name: text(120), role: text(120) });
+
 /**
- * Day 11: the collated report (PDF) listing each agency's return (on time, late or missing),
- * stored with the case; the case moves to collating. A case already collated (a retry after the
+ * The notification's own fields for the papers, each part as it parses (an older notification
+ * still shows what it has); undefined when its document cannot be read.
+ */
+async function notificationForPapers(
+  service: Pick<Service, 'documents'>,
+  record: { caseId: string; notificationDocumentKey: string },
+): Promise<NotificationForPapers | undefined> {
+  let document: Record<string, unknown>;
+  try {
+    const bytes = await service.documents.getBytes(record.notificationDocumentKey);
+    document = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+  } catch (error) {
+    logWarning('The case notification document could not be read for the collated report', {
+      caseId: record.caseId,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+    return undefined;
+  }
+  const listOf = <T>(value: unknown, schema: z.ZodMiniType<T>): T[] =>
+    (Array.isArray(value) ? value : []).flatMap((item) => {
+      const parsed = schema.safeParse(item);
+      return parsed.success ? [parsed.data] : [];
+    });
+  const incident = incidentPart.safeParse(document.incident);
+  const notifier = notifierPart.safeParse(document.notifier);
+  const processes = parallelProcesses.safeParse(document.parallelProcesses);
+  const death = deathNotifications.safeParse(document.deathNotifications);
+  const border = crossBorder.safeParse(document.crossBorder);
+  return {
+    ...(typeof document.notifyingLocalAuthority === 'string'
+      ? { notifyingLocalAuthority: document.notifyingLocalAuthority }
+      : {}),
+    ...(incident.success ? { incident: incident.data } : {}),
+    children: listOf(document.children, notifiedChild),
+    ...(notifier.success ? { notifier: notifier.data } : {}),
+    ...(processes.success ? { parallelProcesses: processes.data } : {}),
+    ...(death.success ? { deathNotifications: death.data } : {}),
+    ...(border.success ? { crossBorder: border.data } : {}),
+    agencies: listOf(document.agencies, notifiedAgency).map((agency) => agency.name),
+  };
+}
+
+/**
+ * Day 11: the collated report (PDF): a cover, a contents page, the notification and the local
+ * authority's notification to the Panel, then each agency's status, latest structured return and
+ * uploaded PDF (appended in full, fetched one at a time), and the Word files received (linked
+ * separately in the papers email), stored with the case; the case moves to collating. A case already collated (a retry after the
  * write) is left as it is, so the papers the group reads do not change under it.
  */
 export async function collateReport(
@@ -17,18 +84,29 @@ export async function collateReport(
   stopIfClosed(file.case);
   const record = file.case;
   const documentKey = caseDocumentKeys.collatedReport(record.caseId);
-  const received = file.agencies.filter((agency) => agency.status === 'received').length;
-  const counts = { documentKey, received, missing: file.agencies.length - received };
+  const counted = file.agencies.filter((agency) => !isRemoved(agency));
+  const received = counted.filter((agency) => agency.status === 'received').length;
+  const counts = { documentKey, received, missing: counted.length - received };
   if (hasReached(record.status, 'collating')) return counts;
 
   const profile = service.profile;
   const now = service.clock.now();
-  const pdf = await collatedReportPdf(record, file.agencies, {
-    partnershipName: profile.partnershipName,
-    timeZone: rulesOf(profile).timeZone,
-    now,
-  });
-  await service.documents.put(documentKey, pdf, 'application/pdf');
+  const report = await collatedReport(
+    record,
+    file.agencies,
+    { partnershipName: profile.partnershipName, timeZone: rulesOf(profile).timeZone, now },
+    {
+      notification: await notificationForPapers(service, record),
+      // The intake takes no upload of the local authority's notification to the Panel yet: the
+      // report prints the notification's own fields for it, and says so.
+      fetch: async (key, agency) => ({
+        agencyName: agency.agencyName,
+        contentType: 'application/pdf',
+        bytes: await service.documents.getBytes(key),
+      }),
+    },
+  );
+  await service.documents.put(documentKey, report.pdf, 'application/pdf');
   await advanceCase(
     service.cases,
     record,
@@ -37,8 +115,15 @@ export async function collateReport(
       actor: workflowActor,
       at: now.toISOString(),
       action: 'report.collated',
-      reason: `Day 11: ${received} of ${file.agencies.length} agency summaries received`,
-      details: { documentKey, received, missing: counts.missing },
+      reason: `Day 11: ${received} of ${counted.length} agency summaries received`,
+      details: {
+        documentKey,
+        received,
+        missing: counts.missing,
+        pages: report.pageCount,
+        wordFiles: report.wordFiles.length,
+        notMerged: report.notMerged.length,
+      },
       eventId: `${record.caseId}:CollateReport`,
     },
   );

@@ -1,4 +1,5 @@
 import type { Service } from '../service.ts';
+import { wordFilesOf } from '../workflow/agency-returns-wording.ts';
 import type { CaseTaskPayload, DistributePapersResult } from '../workflow/contracts.ts';
 import { emailContext, papersEmail } from '../workflow/emails.ts';
 import {
@@ -14,8 +15,9 @@ import {
 export const PAPERS_LINK_SECONDS = 7 * 24 * 60 * 60;
 
 /**
- * Day 12: each member of the Rapid Review Group and its chair gets a link to the collated report
- * that stops working after seven days; the case then awaits the decision. One email per person,
+ * Day 12: each member of the Rapid Review Group and its chair gets a link to the collated report,
+ * and one to each Word file an agency sent (the report lists them but cannot hold them), each
+ * stopping after seven days; the case then awaits the decision. One email per person,
  * whoever appears twice in the profile (a chair listed as a member too) gets one.
  */
 export async function distributePapers(
@@ -42,6 +44,14 @@ export async function distributePapers(
     PAPERS_LINK_SECONDS,
     `collated-report-${record.reference}.pdf`,
   );
+  // The Word files the report lists but cannot hold go as links of their own, as the report does.
+  const wordFiles = await Promise.all(
+    wordFilesOf(record, file.agencies).map(async (word) => ({
+      agencyName: word.agencyName,
+      fileName: word.fileName,
+      url: await service.documents.downloadUrl(word.documentKey, PAPERS_LINK_SECONDS, word.fileName),
+    })),
+  );
   await service.mailer.sendEachOnce(
     [...recipients].map(([address, person]) => ({
       key: `${record.caseId}:DistributePapers:${address}`,
@@ -49,6 +59,7 @@ export async function distributePapers(
         url,
         expiresAt,
         caseUrl: caseUrl(service.publicBaseUrl, record.caseId),
+        wordFiles,
       }),
     })),
   );
@@ -62,7 +73,7 @@ export async function distributePapers(
       at: service.clock.now().toISOString(),
       action: 'papers.distributed',
       reason: 'Day 12: papers sent to the Rapid Review Group',
-      details: { recipients: recipients.size, linkExpiresAt: expiresAt },
+      details: { recipients: recipients.size, linkExpiresAt: expiresAt, wordFiles: wordFiles.length },
       eventId: `${record.caseId}:DistributePapers`,
     },
   );

@@ -165,10 +165,23 @@ export function missingAgenciesEmail(
 export function papersEmail(
   context: EmailContext,
   recipient: { name: string; email: string },
-  report: { url: string; expiresAt: string; caseUrl: string },
+  report: {
+    url: string;
+    expiresAt: string;
+    caseUrl: string;
+    /** The agencies' Word files, which the collated report lists but cannot hold: one link each. */
+    wordFiles?: readonly { agencyName: string; fileName: string; url: string }[];
+  },
 ): EmailMessage {
   const { record, timeZone } = context;
   const meeting = milestone(record.timetable, 'rapidReviewMeeting');
+  const wordFiles = report.wordFiles ?? [];
+  const wordLinks =
+    wordFiles.length === 0
+      ? ''
+      : `Word files the agencies sent, which are not in the collated report:\n${wordFiles
+          .map((file) => `${file.agencyName} (${file.fileName}):\n${file.url}`)
+          .join('\n\n')}\n\n`;
   // The meeting as the partnership team scheduled it, when it has; the timetable's Day 14 otherwise.
   const scheduled = record.meeting;
   const when = scheduled ? formatDate(scheduled.date) : formatDate(meeting.date);
@@ -182,7 +195,8 @@ export function papersEmail(
       `Dear ${recipient.name},\n\n` +
       `The papers for Rapid Review ${record.reference} are ready for ${at}.\n\n` +
       `Collated report (PDF):\n${report.url}\n\n` +
-      `This link stops working at ${formatInstant(report.expiresAt, timeZone)}. After that, sign in and open the case for fresh links:\n${report.caseUrl}\n\n` +
+      wordLinks +
+      `${wordFiles.length === 0 ? 'This link stops' : 'These links stop'} working at ${formatInstant(report.expiresAt, timeZone)}. After that, sign in and open the case for fresh links:\n${report.caseUrl}\n\n` +
       'Please do not forward these links; the papers are confidential to the Rapid Review Group.' +
       SIGN_OFF(context),
   };

@@ -1,7 +1,7 @@
 import { safeguardingPartner, safeguardingPartnerNames } from '../config/partnership-profile.ts';
 import { renderPdf } from '../documents/pdf.ts';
-import type { AgencyRequest, CaseRecord, SignOff, SignOffResolution } from '../schemas/case.ts';
-import { milestone, planDayOf } from '../schemas/timetable.ts';
+import type { CaseRecord, SignOff, SignOffResolution } from '../schemas/case.ts';
+import { milestone } from '../schemas/timetable.ts';
 import { clocksInWords, clocksOf, timelinessInWords } from './clocks-wording.ts';
 import { fifteenWorkingDays } from './criteria.ts';
 import { lateInWords } from './late-wording.ts';
@@ -11,9 +11,12 @@ import { partnersDecision } from './readiness.ts';
 import { decisionSentences, decisionSummary, incidentKindLabel } from './wording.ts';
 
 /**
- * The Rapid Review's papers as PDFs. They are built from the case record only, which holds no
- * child's name or narrative: the children's details stay in the notification document, and reach
- * the Panel in the rapid review report (shared/workflow/rapid-review-report.ts), not here.
+ * The Rapid Review's papers as PDFs. The covering letter and the decision are built from the case
+ * record only, which holds no child's name or narrative: the children's details stay in the
+ * notification document, and reach the Panel in the rapid review report
+ * (shared/workflow/rapid-review-report.ts). The collated report (shared/workflow/collated-report.ts)
+ * prints the notification and the agencies' returns, so it names the child: it goes to the Rapid
+ * Review Group, not the Panel (except in place of a report that has no document).
  */
 
 /** What every paper needs to know about where it comes from. */
@@ -22,29 +25,6 @@ export interface PaperContext {
   timeZone: string;
   /** When the paper is produced; it dates the paper and the PDF metadata. */
   now: Date;
-}
-
-function returnStatus(agency: AgencyRequest, timeZone: string): [status: string, received: string] {
-  if (agency.status === 'received') {
-    return [
-      agency.late ? 'Received late' : 'Received on time',
-      agency.receivedAt ? formatInstant(agency.receivedAt, timeZone) : 'Date not recorded',
-    ];
-  }
-  const chased =
-    agency.status === 'escalated' ? ' (escalated)' : agency.status === 'reminded' ? ' (reminded)' : '';
-  return [`Missing${chased}`, '-'];
-}
-
-function caseFields(record: CaseRecord, context: PaperContext): [string, string][] {
-  return [
-    ['Case reference', record.reference],
-    ['Panel reference', record.panelReference],
-    ['Partnership', context.partnershipName],
-    ['Notified by', record.notifyingLocalAuthority],
-    ['Incident', incidentKindLabel(record.incidentKind)],
-    ['Notification received', formatInstant(record.receivedAt, context.timeZone)],
-  ];
 }
 
 /** The two clocks side by side, which one the review works to, and whether the notifications came on time. */
@@ -59,72 +39,6 @@ function dueInWords(record: CaseRecord) {
     ] as [string, string][],
     lines: [words.governs, timeliness.panelNotified, timeliness.partnershipTold, fifteenWorkingDays],
   };
-}
-
-/** The Day 11 report: the case, its timetable, and which agencies returned a summary (on time or late) and which did not. */
-export async function collatedReportPdf(
-  record: CaseRecord,
-  agencies: readonly AgencyRequest[],
-  context: PaperContext,
-): Promise<Uint8Array> {
-  const order = new Map(record.agencyIds.map((agencyId, index) => [agencyId, index]));
-  const sorted = [...agencies].sort(
-    (a, b) =>
-      (order.get(a.agencyId) ?? Number.MAX_SAFE_INTEGER) - (order.get(b.agencyId) ?? Number.MAX_SAFE_INTEGER),
-  );
-  const received = sorted.filter((agency) => agency.status === 'received').length;
-  const due = dueInWords(record);
-  return renderPdf({
-    title: 'Collated report',
-    author: context.partnershipName,
-    createdAt: context.now,
-    footer: `Rapid Review ${record.reference}`,
-    blocks: [
-      {
-        kind: 'fields',
-        rows: [...caseFields(record, context), ['Collated', formatInstant(context.now, context.timeZone)]],
-      },
-      { kind: 'heading', text: 'When the review is due' },
-      { kind: 'fields', rows: due.fields },
-      ...due.lines.map((text) => ({ kind: 'paragraph' as const, text })),
-      { kind: 'heading', text: 'Timetable' },
-      {
-        kind: 'table',
-        columns: [
-          { header: 'Day', share: 0.8 },
-          { header: 'Step', share: 4 },
-          { header: 'Date', share: 3 },
-        ],
-        // No Day numbers beside dates the Panel's date pulled back: they would not be those Days.
-        rows: record.timetable.milestones.map((step) => [
-          String(planDayOf(record.timetable, step) ?? '–'),
-          step.name,
-          formatDate(step.date),
-        ]),
-      },
-      { kind: 'heading', text: 'Agency summaries' },
-      {
-        kind: 'paragraph',
-        text: `${received} of ${sorted.length} agencies returned a summary. Summaries were due by ${formatInstant(
-          milestone(record.timetable, 'agencySummariesDue').dueAt,
-          context.timeZone,
-        )}.`,
-      },
-      {
-        kind: 'table',
-        columns: [
-          { header: 'Agency', share: 3 },
-          { header: 'Return', share: 2.2 },
-          { header: 'Received', share: 2.6 },
-        ],
-        rows: sorted.map((agency) => [agency.agencyName, ...returnStatus(agency, context.timeZone)]),
-      },
-      {
-        kind: 'paragraph',
-        text: "The agencies' summaries are held in the service with this case. This report names no child; the notification holds the children's details.",
-      },
-    ],
-  });
 }
 
 /** A case with the chair's decision recorded: what the papers to the Panel are built from. */

@@ -22,7 +22,7 @@ export const REPORT_TITLE = 'Rapid review report';
 const sexLabel = { female: 'Female', male: 'Male', 'not-known': 'Not known' } as const;
 
 /** One child's identifying details, as the Panel needs them. */
-function childRows(child: NotifiedChild): [string, string][] {
+export function childRows(child: NotifiedChild): [string, string][] {
   const born =
     child.identity === 'unborn'
       ? 'Unborn'

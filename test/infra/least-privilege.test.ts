@@ -127,8 +127,9 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     documents: 'read-write',
     email: 'write',
   },
-  // Writes the report from the case file alone: the uploads are not read.
-  'collate-report': { 'case-table': 'read-write', 'audit-table': 'read-write', documents: 'write' },
+  // Reads the notification and each agency's filed PDF from the case documents (never the upload
+  // bucket) and writes the report.
+  'collate-report': { 'case-table': 'read-write', 'audit-table': 'read-write', documents: 'read-write' },
   'distribute-papers': {
     'case-table': 'read-write',
     'audit-table': 'read-write',

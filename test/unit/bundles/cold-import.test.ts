@@ -95,6 +95,11 @@ describe('esbuildOptionsFor', () => {
       keepNames: true,
       banner: { js: functionBundling.banner },
       mainFields: ['module', 'main'],
+      alias: {
+        '@pdf-lib/standard-fonts': './shared/documents/pdf-lib-bundling/standard-fonts.ts',
+        pako: './shared/documents/pdf-lib-bundling/pako.ts',
+        tslib: 'tslib',
+      },
       logLevel: 'warning',
     });
   });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { type AgencyReturnFile, mergeReturns } from '../../../shared/documents/merge-returns.ts';
-import { collatedReportPdf } from '../../../shared/workflow/papers.ts';
+import { collatedReportPdf } from '../../../shared/workflow/collated-report.ts';
 import { pdfPageTexts } from '../workflow/pdf-text.ts';
 
 const PDF = 'application/pdf';

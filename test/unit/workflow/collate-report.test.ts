@@ -1,5 +1,7 @@
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
+import { sampleNotification } from '../../../local/sample-notification.ts';
+import { renderPdf } from '../../../shared/documents/pdf.ts';
 import { collateReport } from '../../../shared/use-cases/collate-report.ts';
 import { pdfText } from './pdf-text.ts';
 import {
@@ -32,7 +34,7 @@ describe('collate-report (Day 11)', () => {
     return { ...fakes, record };
   }
 
-  it('stores a PDF listing each agency as received on time, received late or missing', async () => {
+  it('stores a PDF giving each agency as returned on time, returned late or not returned', async () => {
     const { service, documents, record } = await aCaseAtCollation();
 
     const result = await collateReport(service, { caseId: record.caseId });
@@ -58,10 +60,33 @@ describe('collate-report (Day 11)', () => {
     ]) {
       expect(text).toContain(expected);
     }
-    expect(text).toMatch(/Health\nReceived on time\n9:30am on Monday 16 March\s2026/);
-    expect(text).toMatch(/Police\nReceived late\n8:15am on Wednesday 18\sMarch 2026/);
-    expect(text).toMatch(/Education\nMissing \(escalated\)/);
-    expect(text).toMatch(/Children's Social Care\nMissing/);
+    const prose = text.replace(/\s+/g, ' ');
+    expect(prose).toContain('Health Returned on time at 9:30am on Monday 16 March 2026');
+    expect(prose).toContain('Police Returned late at 8:15am on Wednesday 18 March 2026');
+    expect(prose).toContain('Education Not returned: escalated at 5pm on Tuesday 17 March 2026');
+    expect(prose).toContain("Children's Social Care Not returned");
+  });
+
+  it("appends each agency's uploaded PDF in full, fetched from the case's documents", async () => {
+    const { service, cases, documents, record } = await aCaseAtCollation();
+    const healthKey = `cases/${record.caseId}/agency-returns/upload-1/health-summary.pdf`;
+    await documents.put(
+      healthKey,
+      await renderPdf({
+        title: 'Health summary (invented)',
+        author: 'Health',
+        createdAt: new Date('2026-03-16T09:00:00Z'),
+        blocks: [{ kind: 'paragraph', text: 'What Health knew (invented).' }],
+      }),
+      'application/pdf',
+    );
+    await setAgency(cases, record.caseId, 'health', { documentKey: healthKey });
+
+    await collateReport(service, { caseId: record.caseId });
+
+    const text = await pdfText(documents.objects.get(`cases/${record.caseId}/collated-report.pdf`)!.body);
+    expect(text).toContain('The next page is the file as Health sent it.');
+    expect(text).toContain('What Health knew (invented).');
   });
 
   it('puts both dates side by side, which one the review works to, and whether the notifications came on time', async () => {
@@ -102,12 +127,32 @@ describe('collate-report (Day 11)', () => {
     expect(prose).not.toMatch(/statutory/i);
   });
 
-  it('names no child in the report', async () => {
+  it('holds the notification, naming the child, for the Rapid Review Group only', async () => {
+    const { service, documents, record } = await aCaseAtCollation();
+    await documents.put(
+      record.notificationDocumentKey,
+      JSON.stringify(sampleNotification()),
+      'application/json',
+    );
+
+    await collateReport(service, { caseId: record.caseId });
+
+    const text = await pdfText(documents.objects.get(`cases/${record.caseId}/collated-report.pdf`)!.body);
+    for (const name of childNames()) expect(text).toContain(name);
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      'Confidential to the Rapid Review Group: this report names the child.',
+    );
+  });
+
+  it('says so when the notification cannot be read, and collates the rest', async () => {
     const { service, documents, record } = await aCaseAtCollation();
 
     await collateReport(service, { caseId: record.caseId });
 
     const text = await pdfText(documents.objects.get(`cases/${record.caseId}/collated-report.pdf`)!.body);
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      'The notification could not be read when this report was collated.',
+    );
     for (const name of childNames()) expect(text).not.toContain(name);
   });
 
@@ -120,7 +165,13 @@ describe('collate-report (Day 11)', () => {
     expect(file.case).toMatchObject({ status: 'collating', currentStep: 'CollateReport' });
     expect(file.audit.find((event) => event.action === 'report.collated')).toMatchObject({
       eventId: `${record.caseId}:CollateReport`,
-      details: { documentKey: `cases/${record.caseId}/collated-report.pdf`, received: 2, missing: 2 },
+      details: {
+        documentKey: `cases/${record.caseId}/collated-report.pdf`,
+        received: 2,
+        missing: 2,
+        wordFiles: 0,
+        notMerged: 0,
+      },
     });
   });
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { distributePapers, PAPERS_LINK_SECONDS } from '../../../shared/use-cases/distribute-papers.ts';
-import { childNames, fakeService, openSampleCase, PUBLIC_BASE_URL } from './workflow-fakes.ts';
+import {
+  childNames,
+  fakeService,
+  openSampleCase,
+  PUBLIC_BASE_URL,
+  requestAll,
+  setAgency,
+} from './workflow-fakes.ts';
 
 describe('distribute-papers (Day 12)', () => {
   async function aCollatedCase() {
@@ -79,5 +86,29 @@ describe('distribute-papers (Day 12)', () => {
     for (const { message } of mailer.sent) {
       for (const name of childNames()) expect(`${message.subject}\n${message.text}`).not.toContain(name);
     }
+  });
+
+  it('gives each Word file an agency sent its own link, since the collated report only lists it', async () => {
+    const { service, cases, mailer, documents, record } = await aCollatedCase();
+    await requestAll(cases, record.caseId);
+    const wordKey = `cases/${record.caseId}/agency-returns/upload-1/education-summary.docx`;
+    await setAgency(cases, record.caseId, 'education', {
+      status: 'received',
+      receivedAt: '2026-03-16T09:30:00Z',
+      documentKey: wordKey,
+    });
+
+    await distributePapers(service, { caseId: record.caseId });
+
+    expect(documents.downloadLinks).toContainEqual({
+      key: wordKey,
+      expiresInSeconds: PAPERS_LINK_SECONDS,
+      fileName: `Education summary ${record.reference}.docx`,
+    });
+    const [member] = mailer.to('rrg-member-one@example.org');
+    expect(member?.text).toContain(
+      `Word files the agencies sent, which are not in the collated report:\nEducation (Education summary ${record.reference}.docx):\nhttps://documents.example.org/case-documents-test/${wordKey}`,
+    );
+    expect(member?.text).toContain('These links stop working at');
   });
 });

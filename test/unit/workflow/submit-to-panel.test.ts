@@ -5,7 +5,7 @@ import type { CaseRecord, SignOff } from '../../../shared/schemas/case.ts';
 import { reportSectionKeys } from '../../../shared/schemas/report.ts';
 import { completeReport, saveReportSection } from '../../../shared/use-cases/rapid-review-report.ts';
 import { submitToPanel } from '../../../shared/use-cases/submit-to-panel.ts';
-import { collatedReportPdf } from '../../../shared/workflow/papers.ts';
+import { collatedReportPdf } from '../../../shared/workflow/collated-report.ts';
 import { pdfText } from './pdf-text.ts';
 import {
   childNames,

@@ -1,0 +1,558 @@
+import {
+  type AgencyReturnFile,
+  type AssembledReport,
+  assembleReport,
+  type FileOutcome,
+  type PlacedPart,
+  type ReportPart,
+  whatToDo,
+} from '../documents/merge-returns.ts';
+import { type PdfBlock, renderPdf } from '../documents/pdf.ts';
+import type { InvolvementReturn, ReturnVersion } from '../schemas/agency-return.ts';
+import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
+import type { CrossBorder, DeathNotifications, NotifiedChild } from '../schemas/notification.ts';
+import { milestone, planDayOf } from '../schemas/timetable.ts';
+import {
+  agencyStatusInWords,
+  inCaseOrder,
+  isRemoved,
+  latestReturn,
+  returnedDocumentKey,
+  type WordFile,
+  wordFilesOf,
+} from './agency-returns-wording.ts';
+import { clocksInWords, clocksOf, timelinessInWords } from './clocks-wording.ts';
+import { fifteenWorkingDays } from './criteria.ts';
+import { formatDate, formatInstant } from './london-time.ts';
+import type { PaperContext } from './papers.ts';
+import { childRows } from './rapid-review-report.ts';
+import { incidentKindLabel } from './wording.ts';
+
+/**
+ * The Day 11 collated report (issue 10 part 5): a cover, a contents page, the notification and
+ * the local authority's notification to the Panel, then for each agency its status in words,
+ * its latest structured return laid out with headings, and its uploaded PDF appended in full;
+ * at the end the Word files received, which go to the group separately. Every agency and section
+ * has its own bookmark. It names the child (the notification does): it goes only to the Rapid
+ * Review Group and signed-in staff, and to the Panel only in place of a missing report.
+ */
+
+export const COLLATED_REPORT_TITLE = 'Collated report';
+
+/** The notification as the papers print it: each part as it parsed, so an older notification still shows what it has. */
+export interface NotificationForPapers {
+  notifyingLocalAuthority?: string;
+  incident?: {
+    kind: 'death' | 'serious-harm';
+    occurredOn: string;
+    location?: string;
+    localAuthorityAwareOn?: string;
+    panelNotifiedOn?: string;
+    panelReference?: string;
+    summary?: string;
+  };
+  children: NotifiedChild[];
+  notifier?: { name: string; role: string };
+  parallelProcesses?: {
+    policeInvestigation: boolean;
+    childDeathReview: boolean;
+    safeguardingAdultReview: boolean;
+    domesticHomicideReview: boolean;
+    other?: string | undefined;
+  };
+  deathNotifications?: DeathNotifications;
+  crossBorder?: CrossBorder;
+  /** The agencies the notification named. */
+  agencies: string[];
+}
+
+/** Where the report's inputs come from; each file is fetched only when its turn comes. */
+export interface CollatedReportSources {
+  /** The notification's own fields; absent when its document could not be read. */
+  notification?: NotificationForPapers;
+  /** The local authority's notification to the Panel as it uploaded it (a PDF), when it did. */
+  panelNotification?: { fileName: string; file: () => Promise<AgencyReturnFile> };
+  /** Fetches an agency's uploaded PDF (a Word file is never fetched: it is listed and linked). */
+  fetch?: (documentKey: string, agency: AgencyRequest) => Promise<AgencyReturnFile>;
+}
+
+function periodInWords(answers: InvolvementReturn): string {
+  const from = formatDate(answers.involvedFrom, { weekday: false });
+  return answers.involvedTo
+    ? `From ${from} to ${formatDate(answers.involvedTo, { weekday: false })}`
+    : `From ${from}, and continuing`;
+}
+
+/** The latest structured return, laid out with headings. */
+function structuredBlocks(version: ReturnVersion): PdfBlock[] {
+  const answers = version.answers;
+  if (answers.kind === 'no-involvement') {
+    return [
+      { kind: 'heading', text: 'No involvement' },
+      {
+        kind: 'paragraph',
+        text: 'The agency confirmed that it has had no involvement with this child or family.',
+      },
+    ];
+  }
+  return [
+    { kind: 'heading', text: 'Period of involvement' },
+    { kind: 'paragraph', text: periodInWords(answers) },
+    { kind: 'heading', text: 'Roles involved' },
+    { kind: 'paragraph', text: answers.rolesInvolved },
+    { kind: 'heading', text: 'Summary of involvement' },
+    { kind: 'paragraph', text: answers.summary },
+    ...answers.episodes.flatMap((episode, index): PdfBlock[] => [
+      { kind: 'heading', text: `Key practice episode ${index + 1}: ${formatDate(episode.date)}` },
+      { kind: 'paragraph', text: `What happened:\n${episode.whatHappened}` },
+      { kind: 'paragraph', text: `What was decided, and why:\n${episode.decidedAndWhy}` },
+    ]),
+    { kind: 'heading', text: 'Immediate actions' },
+    { kind: 'paragraph', text: answers.immediateActions },
+    { kind: 'heading', text: 'Early learning' },
+    { kind: 'paragraph', text: answers.earlyLearning },
+    { kind: 'heading', text: 'Protected characteristics' },
+    { kind: 'paragraph', text: answers.protectedCharacteristics ?? 'None given.' },
+  ];
+}
+
+function versionFields(version: ReturnVersion, timeZone: string): [string, string][] {
+  return [
+    [
+      'Return',
+      version.version > 1
+        ? `Version ${version.version}, corrected, submitted at ${formatInstant(version.submittedAt, timeZone)}`
+        : `Submitted at ${formatInstant(version.submittedAt, timeZone)}`,
+    ],
+  ];
+}
+
+function enteredByBlocks(version: ReturnVersion): PdfBlock[] {
+  if (version.by !== 'partnership-team') return [];
+  const name = version.byName ? ` (${version.byName})` : '';
+  return [{ kind: 'paragraph', text: `Entered by the partnership team for the agency${name}.` }];
+}
+
+/** What the agency section says of its file: included (how many pages follow), or why not and where to read it. */
+function fileBlocks(
+  agencyName: string,
+  outcome: FileOutcome | undefined,
+  word: WordFile | undefined,
+): PdfBlock[] {
+  if (word) {
+    return [
+      { kind: 'heading', text: 'Uploaded file' },
+      {
+        kind: 'paragraph',
+        text: `${agencyName} sent a Word file (${word.fileName}). It is not in this PDF: it is attached separately (listed at the end).`,
+      },
+    ];
+  }
+  if (!outcome) return [];
+  if (outcome.included) {
+    return [
+      { kind: 'heading', text: 'Uploaded file' },
+      {
+        kind: 'paragraph',
+        text:
+          outcome.pages === 1
+            ? `The next page is the file as ${agencyName} sent it.`
+            : `The next ${outcome.pages} pages are the file as ${agencyName} sent it.`,
+      },
+    ];
+  }
+  return [
+    { kind: 'heading', text: 'Uploaded file' },
+    { kind: 'paragraph', text: `The file ${agencyName} sent is not in this report. ${outcome.reason}` },
+    { kind: 'paragraph', text: whatToDo(outcome.problem, agencyName) },
+  ];
+}
+
+function agencyPart(
+  agency: AgencyRequest,
+  word: WordFile | undefined,
+  sources: CollatedReportSources,
+  render: (title: string, blocks: PdfBlock[]) => Promise<Uint8Array>,
+  timeZone: string,
+): ReportPart {
+  const key = returnedDocumentKey(agency);
+  const fetch = sources.fetch;
+  const removed = isRemoved(agency);
+  const file = !removed && key && !word && fetch ? () => fetch(key, agency) : undefined;
+  const latest = removed ? undefined : latestReturn(agency);
+  return {
+    title: agency.agencyName,
+    ...(file ? { file } : {}),
+    render: (outcome) =>
+      render(agency.agencyName, [
+        {
+          kind: 'fields',
+          rows: [
+            ['Status', agencyStatusInWords(agency, timeZone)],
+            ...(latest ? versionFields(latest, timeZone) : []),
+          ],
+        },
+        ...(latest ? enteredByBlocks(latest) : []),
+        ...(latest
+          ? structuredBlocks(latest)
+          : removed
+            ? [{ kind: 'paragraph' as const, text: 'The partnership team took this agency off the review.' }]
+            : agency.status === 'received'
+              ? [
+                  {
+                    kind: 'paragraph' as const,
+                    text: 'The agency sent a file only, without a structured return.',
+                  },
+                ]
+              : [{ kind: 'paragraph' as const, text: 'Nothing was received from this agency.' }]),
+        ...fileBlocks(agency.agencyName, outcome, word),
+      ]),
+  };
+}
+
+const yesNo = (value: boolean) => (value ? 'Yes' : 'No');
+
+function notificationBlocks(
+  record: CaseRecord,
+  notification: NotificationForPapers | undefined,
+  timeZone: string,
+): PdfBlock[] {
+  if (!notification) {
+    return [
+      {
+        kind: 'paragraph',
+        text: 'The notification could not be read when this report was collated. Open the case in the Rapid Review service to read it.',
+      },
+      {
+        kind: 'fields',
+        rows: [
+          ['Notified by', record.notifyingLocalAuthority],
+          ['Incident', incidentKindLabel(record.incidentKind)],
+          ['Notification received', formatInstant(record.receivedAt, timeZone)],
+        ],
+      },
+    ];
+  }
+  const { incident, parallelProcesses: processes } = notification;
+  const date = (value: string | undefined) => (value ? formatDate(value, { weekday: false }) : 'Not given');
+  return [
+    {
+      kind: 'fields',
+      rows: [
+        ['Notified by', notification.notifyingLocalAuthority ?? record.notifyingLocalAuthority],
+        ...(notification.notifier
+          ? ([['Notifier', `${notification.notifier.name}, ${notification.notifier.role}`]] as [
+              string,
+              string,
+            ][])
+          : []),
+        ['Notification received', formatInstant(record.receivedAt, timeZone)],
+        ['Incident', incidentKindLabel(incident?.kind ?? record.incidentKind)],
+        ['Date of incident', date(incident?.occurredOn)],
+        ['Where', incident?.location ?? 'Not given'],
+        ['Local authority became aware', date(incident?.localAuthorityAwareOn)],
+      ],
+    },
+    { kind: 'heading', text: 'What happened' },
+    { kind: 'paragraph', text: incident?.summary ?? 'The notification gives no summary.' },
+    { kind: 'heading', text: notification.children.length === 1 ? 'The child' : 'The children' },
+    ...(notification.children.length === 0
+      ? [{ kind: 'paragraph' as const, text: 'The notification names no child that could be read.' }]
+      : notification.children.map((child): PdfBlock => ({ kind: 'fields', rows: childRows(child) }))),
+    ...(notification.deathNotifications
+      ? ([
+          { kind: 'heading', text: 'The Secretary of State and Ofsted' },
+          {
+            kind: 'fields',
+            rows: [
+              [
+                'Secretary of State notified',
+                date(notification.deathNotifications.secretaryOfStateNotifiedOn),
+              ],
+              ['Ofsted notified', date(notification.deathNotifications.ofstedNotifiedOn)],
+            ],
+          },
+        ] as PdfBlock[])
+      : []),
+    ...(notification.crossBorder
+      ? ([
+          { kind: 'heading', text: 'Across a local authority border' },
+          {
+            kind: 'fields',
+            rows: [
+              ['Other local authority', notification.crossBorder.otherLocalAuthority],
+              [
+                'Connection',
+                notification.crossBorder.connection === 'child-lives-there'
+                  ? 'The child lives there'
+                  : 'The incident happened there',
+              ],
+              [
+                'Leads the review',
+                notification.crossBorder.leadPartnership === 'this'
+                  ? 'This partnership'
+                  : 'The other partnership',
+              ],
+            ],
+          },
+        ] as PdfBlock[])
+      : []),
+    ...(processes
+      ? ([
+          { kind: 'heading', text: 'Other processes' },
+          {
+            kind: 'fields',
+            rows: [
+              ['Police investigation', yesNo(processes.policeInvestigation)],
+              ['Child death review', yesNo(processes.childDeathReview)],
+              ['Safeguarding adult review', yesNo(processes.safeguardingAdultReview)],
+              ['Domestic homicide review', yesNo(processes.domesticHomicideReview)],
+              ...(processes.other ? ([['Other', processes.other]] as [string, string][]) : []),
+            ],
+          },
+        ] as PdfBlock[])
+      : []),
+    { kind: 'heading', text: 'Agencies asked for a summary' },
+    {
+      kind: 'paragraph',
+      text: notification.agencies.length > 0 ? notification.agencies.join('\n') : 'None could be read.',
+    },
+  ];
+}
+
+function panelNotificationBlocks(
+  record: CaseRecord,
+  notification: NotificationForPapers | undefined,
+  uploaded: { fileName: string } | undefined,
+  outcome: FileOutcome | undefined,
+  timeZone: string,
+): PdfBlock[] {
+  if (uploaded) {
+    return [
+      {
+        kind: 'paragraph',
+        text: `The local authority uploaded its notification to the Panel with its notification (${uploaded.fileName}).`,
+      },
+      ...fileBlocks(record.notifyingLocalAuthority, outcome, undefined),
+    ];
+  }
+  const incident = notification?.incident;
+  return [
+    {
+      kind: 'paragraph',
+      text: "The local authority did not upload a copy of its notification to the Panel. What follows is what the notification's own fields say of it.",
+    },
+    {
+      kind: 'fields',
+      rows: [
+        ['Notified by', record.notifyingLocalAuthority],
+        [
+          'Panel notified on',
+          incident?.panelNotifiedOn ? formatDate(incident.panelNotifiedOn) : 'Not given in the notification',
+        ],
+        ['Panel reference', record.panelReference],
+        ['Incident', incidentKindLabel(record.incidentKind)],
+        ...(incident ? ([['Date of incident', formatDate(incident.occurredOn)]] as [string, string][]) : []),
+        ['Partnership told', formatInstant(record.receivedAt, timeZone)],
+      ],
+    },
+    { kind: 'paragraph', text: timelinessInWords(clocksOf(record.timetable)).panelNotified },
+  ];
+}
+
+function coverBlocks(
+  record: CaseRecord,
+  agencies: readonly AgencyRequest[],
+  context: PaperContext,
+): PdfBlock[] {
+  const clocks = clocksOf(record.timetable);
+  const words = clocksInWords(clocks);
+  const timeliness = timelinessInWords(clocks);
+  const counted = agencies.filter((agency) => !isRemoved(agency));
+  const received = counted.filter((agency) => agency.status === 'received');
+  const noInvolvement = received.filter((agency) => latestReturn(agency)?.answers.kind === 'no-involvement');
+  const removed = agencies.length - counted.length;
+  return [
+    {
+      kind: 'fields',
+      rows: [
+        ['Case reference', record.reference],
+        ['Panel reference', record.panelReference],
+        ['Partnership', context.partnershipName],
+        ['Notified by', record.notifyingLocalAuthority],
+        ['Incident', incidentKindLabel(record.incidentKind)],
+        ['Notification received', formatInstant(record.receivedAt, context.timeZone)],
+        ['Collated', formatInstant(context.now, context.timeZone)],
+      ],
+    },
+    {
+      kind: 'paragraph',
+      text: 'Confidential to the Rapid Review Group: this report names the child. Please do not forward it.',
+    },
+    { kind: 'heading', text: 'When the review is due' },
+    {
+      kind: 'fields',
+      rows: [
+        ['Panel expects review by', words.panelDate],
+        ["Partnership's own Day 15", words.localDate],
+      ],
+    },
+    ...[words.governs, timeliness.panelNotified, timeliness.partnershipTold, fifteenWorkingDays].map(
+      (text): PdfBlock => ({ kind: 'paragraph', text }),
+    ),
+    { kind: 'heading', text: 'Timetable' },
+    {
+      kind: 'table',
+      columns: [
+        { header: 'Day', share: 0.8 },
+        { header: 'Step', share: 4 },
+        { header: 'Date', share: 3 },
+      ],
+      // No Day numbers beside dates the Panel's date pulled back: they would not be those Days.
+      rows: record.timetable.milestones.map((step) => [
+        String(planDayOf(record.timetable, step) ?? '–'),
+        step.name,
+        formatDate(step.date),
+      ]),
+    },
+    { kind: 'heading', text: 'Agency summaries' },
+    {
+      kind: 'paragraph',
+      text:
+        `${received.length} of ${counted.length} agencies returned a summary` +
+        (noInvolvement.length > 0
+          ? ` (${noInvolvement.length} of them had no involvement with this child or family)`
+          : '') +
+        `. Summaries were due by ${formatInstant(milestone(record.timetable, 'agencySummariesDue').dueAt, context.timeZone)}.` +
+        (removed > 0
+          ? ` ${removed === 1 ? '1 agency was' : `${removed} agencies were`} removed from the review.`
+          : ''),
+    },
+  ];
+}
+
+export interface CollatedReport extends AssembledReport {
+  wordFiles: WordFile[];
+}
+
+/**
+ * Builds the collated report: the cover and contents first, the notification and the local
+ * authority's notification to the Panel, each agency's section (its status, its latest structured
+ * return, then its uploaded PDF in full), and the Word files received. Each agency's file is
+ * fetched when its turn comes (`sources.fetch`), so only one is held at a time.
+ */
+export async function collatedReport(
+  record: CaseRecord,
+  agencies: readonly AgencyRequest[],
+  context: PaperContext,
+  sources: CollatedReportSources = {},
+): Promise<CollatedReport> {
+  const sorted = inCaseOrder(record, agencies);
+  const wordFiles = wordFilesOf(record, sorted);
+  const footer = `Rapid Review ${record.reference}`;
+  const render = (title: string, blocks: PdfBlock[]) =>
+    renderPdf({
+      title,
+      author: context.partnershipName,
+      createdAt: context.now,
+      footer,
+      pageNumbers: false,
+      blocks,
+    });
+  const panelUpload = sources.panelNotification;
+
+  function* parts(): Generator<ReportPart> {
+    yield {
+      title: 'The notification',
+      render: () =>
+        render('The notification', notificationBlocks(record, sources.notification, context.timeZone)),
+    };
+    yield {
+      title: "The local authority's notification to the Panel",
+      ...(panelUpload ? { file: panelUpload.file } : {}),
+      render: (outcome) =>
+        render(
+          "The local authority's notification to the Panel",
+          panelNotificationBlocks(record, sources.notification, panelUpload, outcome, context.timeZone),
+        ),
+    };
+    for (const agency of sorted) {
+      const word = wordFiles.find((file) => file.agencyName === agency.agencyName);
+      yield agencyPart(agency, word, sources, render, context.timeZone);
+    }
+    yield {
+      title: 'Word files received',
+      render: () =>
+        render('Word files received', [
+          {
+            kind: 'paragraph',
+            text:
+              wordFiles.length === 0
+                ? 'No agency sent a Word file.'
+                : 'This service does not turn Word files into PDF, so these are not in this report: each is attached separately, with its own link in the email that brought this report, and on the case in the Rapid Review service.',
+          },
+          ...(wordFiles.length > 0
+            ? ([
+                {
+                  kind: 'table',
+                  columns: [
+                    { header: 'Agency', share: 2 },
+                    { header: 'File', share: 3 },
+                  ],
+                  rows: wordFiles.map((file) => [file.agencyName, file.fileName]),
+                },
+              ] as PdfBlock[])
+            : []),
+        ]),
+    };
+  }
+
+  const assembled = await assembleReport({
+    title: COLLATED_REPORT_TITLE,
+    author: context.partnershipName,
+    createdAt: context.now,
+    parts: parts(),
+    front: async (placed: readonly PlacedPart[], frontPages: number) => [
+      { title: 'Cover', pdf: await render(COLLATED_REPORT_TITLE, coverBlocks(record, sorted, context)) },
+      {
+        title: 'Contents',
+        pdf: await render('Contents', [
+          {
+            kind: 'paragraph',
+            text: `Page numbers count every page of this PDF from the cover, as a PDF reader numbers them. The report has ${frontPages + placed.reduce((total, part) => total + part.pages, 0)} pages; each agency's section is also a bookmark.`,
+          },
+          {
+            kind: 'table',
+            columns: [
+              { header: 'Section', share: 3 },
+              { header: 'Status', share: 4 },
+              { header: 'Page', share: 0.8 },
+            ],
+            rows: placed.map((part, index) => {
+              const agency = index >= 2 ? sorted[index - 2] : undefined;
+              return [
+                part.title,
+                agency ? agencyStatusInWords(agency, context.timeZone) : '',
+                String(part.firstPage),
+              ];
+            }),
+          },
+        ]),
+      },
+    ],
+  });
+  return { ...assembled, wordFiles };
+}
+
+/**
+ * The collated report as bytes, with no file fetched unless `sources` says how (each agency's
+ * section says what it returned).
+ */
+export async function collatedReportPdf(
+  record: CaseRecord,
+  agencies: readonly AgencyRequest[],
+  context: PaperContext,
+  sources: CollatedReportSources = {},
+): Promise<Uint8Array> {
+  return (await collatedReport(record, agencies, context, sources)).pdf;
+}
