@@ -21,7 +21,11 @@ export async function checkReturns(
   const context = emailContext(profile, file.case);
   const dueAt = milestone(file.case.timetable, 'agencySummariesDue').dueAt;
   const overdue = file.agencies
-    .filter((agency) => agency.status !== 'received' && agency.status !== 'escalated')
+    // A removed agency (issue 10 part 3) is never chased.
+    .filter(
+      (agency) =>
+        agency.status !== 'received' && agency.status !== 'escalated' && agency.status !== 'removed',
+    )
     .map((agency) => ({
       agency,
       strategicLead: profile.agencyStrategicLeads[agency.agencyName],

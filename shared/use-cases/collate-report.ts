@@ -18,7 +18,9 @@ export async function collateReport(
   const record = file.case;
   const documentKey = caseDocumentKeys.collatedReport(record.caseId);
   const received = file.agencies.filter((agency) => agency.status === 'received').length;
-  const counts = { documentKey, received, missing: file.agencies.length - received };
+  // A removed agency (issue 10 part 3) was not asked in the end: neither received nor missing.
+  const asked = file.agencies.filter((agency) => agency.status !== 'removed').length;
+  const counts = { documentKey, received, missing: asked - received };
   if (hasReached(record.status, 'collating')) return counts;
 
   const profile = service.profile;
@@ -37,7 +39,7 @@ export async function collateReport(
       actor: workflowActor,
       at: now.toISOString(),
       action: 'report.collated',
-      reason: `Day 11: ${received} of ${file.agencies.length} agency summaries received`,
+      reason: `Day 11: ${received} of ${asked} agency summaries received`,
       details: { documentKey, received, missing: counts.missing },
       eventId: `${record.caseId}:CollateReport`,
     },

@@ -31,6 +31,7 @@ function returnStatus(agency: AgencyRequest, timeZone: string): [status: string,
       agency.receivedAt ? formatInstant(agency.receivedAt, timeZone) : 'Date not recorded',
     ];
   }
+  if (agency.status === 'removed') return ['Removed from the review', '-'];
   const chased =
     agency.status === 'escalated' ? ' (escalated)' : agency.status === 'reminded' ? ' (reminded)' : '';
   return [`Missing${chased}`, '-'];
@@ -105,7 +106,7 @@ export async function collatedReportPdf(
       { kind: 'heading', text: 'Agency summaries' },
       {
         kind: 'paragraph',
-        text: `${received} of ${sorted.length} agencies returned a summary. Summaries were due by ${formatInstant(
+        text: `${received} of ${sorted.filter((agency) => agency.status !== 'removed').length} agencies returned a summary. Summaries were due by ${formatInstant(
           milestone(record.timetable, 'agencySummariesDue').dueAt,
           context.timeZone,
         )}.`,

@@ -43,6 +43,7 @@ export const statusTags: Record<CaseStatus, { text: string; classes: string }> =
   completed: { text: 'Completed', classes: 'govuk-tag--green' },
   failed: { text: 'Failed', classes: 'govuk-tag--red' },
   closed: { text: 'Notification only', classes: 'govuk-tag--grey' },
+  withdrawn: { text: 'Withdrawn', classes: 'govuk-tag--grey' },
 };
 
 function statusTag(status: string): { text: string; classes: string } {
@@ -93,11 +94,11 @@ export function overdueTags(
   if (
     beforeDecision.includes(record.status) &&
     past('agencySummariesDue') &&
-    agencies?.some((agency) => agency.status !== 'received')
+    agencies?.some((agency) => agency.status !== 'received' && agency.status !== 'removed')
   ) {
     tags.push({ text: 'Summaries overdue', classes: 'govuk-tag--orange' });
   }
-  if (record.late && record.status !== 'closed') tags.push(lateTag);
+  if (record.late && record.status !== 'closed' && record.status !== 'withdrawn') tags.push(lateTag);
   return tags;
 }
 
@@ -156,7 +157,7 @@ const casesPage: Page = {
           // The date the review works to, whose it is, and the other clock beside it.
           reviewDue: clocksInBrief(clocksOf(record.timetable)),
           summaries: agencies
-            ? `${agencies.filter((agency) => agency.status === 'received').length} of ${agencies.length} summaries received`
+            ? `${agencies.filter((agency) => agency.status === 'received').length} of ${agencies.filter((agency) => agency.status !== 'removed').length} summaries received`
             : undefined,
           overdue: overdueTags(record, agencies, now),
         };
@@ -225,6 +226,8 @@ function agencyTask(agency: CaseView['agencies'][number]) {
         return agency.late
           ? { text: 'Received late', classes: 'govuk-tag--orange' }
           : { text: 'Received', classes: 'govuk-tag--green' };
+      case 'removed':
+        return { text: 'Removed', classes: 'govuk-tag--grey' };
     }
   })();
   const events = [
@@ -412,7 +415,7 @@ export function lateClosureAndSubmissionInWords(view: CaseView, roles: readonly 
     ? submittedAt
       ? `The review went to the Panel at ${londonDateTime(submittedAt)}.`
       : 'The review has gone to the Panel.'
-    : view.status === 'closed' || view.status === 'failed'
+    : view.status === 'closed' || view.status === 'failed' || view.status === 'withdrawn'
       ? undefined
       : view.submission.ready
         ? 'The review has everything it needs and is being sent to the Panel.'
@@ -421,7 +424,7 @@ export function lateClosureAndSubmissionInWords(view: CaseView, roles: readonly 
   const closure = view.closure;
   return {
     goingToThePanel,
-    lateTag: late && view.status !== 'closed' ? lateTag : undefined,
+    lateTag: late && view.status !== 'closed' && view.status !== 'withdrawn' ? lateTag : undefined,
     late: late
       ? {
           warning: `This review was due by ${formatDate(late.dueDate)}.${late.panelToldAt ? ` The Panel was told it is late at ${londonDateTime(late.panelToldAt)}.` : ''}`,
@@ -559,10 +562,11 @@ export function casePageContext(
     // The Rapid Review Group meeting (issue 9 part 4): the team schedules it, records who attended
     // and uploads the minutes; and uploads the Panel's letter once its reply is recorded.
     meeting: meetingInWords(view),
-    canManageMeeting: roles.includes('partnership-team') && view.status !== 'closed',
+    canManageMeeting:
+      roles.includes('partnership-team') && view.status !== 'closed' && view.status !== 'withdrawn',
     canScheduleMeeting:
       roles.includes('partnership-team') &&
-      !['submitted-to-panel', 'completed', 'closed'].includes(view.status),
+      !['submitted-to-panel', 'completed', 'closed', 'withdrawn'].includes(view.status),
     canUploadPanelLetter: roles.includes('partnership-team') && view.panelReply !== undefined,
     canSeeList: roles.includes('partnership-team'),
     // The rapid review report's progress (issue 9 part 5); the team drafts it.
