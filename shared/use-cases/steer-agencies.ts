@@ -70,7 +70,7 @@ const gathering: readonly CaseStatus[] = ['notified', 'awaiting-summaries'];
  * after collation the links stop working and the group reads what came.
  */
 export function agenciesRefusal(
-  record: Pick<CaseRecord, 'reference' | 'status' | 'timetable'>,
+  record: Pick<CaseRecord, 'reference' | 'status'> & { timetable: Parameters<typeof collationStartsAt>[0] },
   now: Date,
 ): ConflictError | undefined {
   if (record.status === 'withdrawn') {
@@ -93,7 +93,7 @@ export function agenciesRefusal(
 
 /** Refuses a change to one agency that cannot take it. */
 export function agencyRefusal(
-  record: Pick<CaseRecord, 'reference' | 'status' | 'timetable'>,
+  record: Parameters<typeof agenciesRefusal>[0],
   agency: Pick<AgencyRequest, 'agencyName' | 'status'>,
   now: Date,
   change: 'replace-contact' | 'resend-link' | 'remove',

@@ -10,6 +10,7 @@ import {
   type CaseNotificationView,
   showCaseNotification,
 } from '../../../shared/use-cases/show-case-notification.ts';
+import { agenciesRefusal, withdrawalRefusal } from '../../../shared/use-cases/steer-agencies.ts';
 import { closureRefusal, lateReasonRefusal } from '../../../shared/use-cases/steer-case.ts';
 import {
   clocksInBrief,
@@ -238,12 +239,17 @@ function agencyTask(agency: CaseView['agencies'][number]) {
   ].filter(Boolean);
   const history = events.length ? `${String(events.join(', ')).replace(/^./, (c) => c.toUpperCase())}.` : '';
   const spoc = agency.spoc ? ` Contact: ${agency.spoc.name}, ${agency.spoc.email}.` : '';
+  const removed = agency.removal
+    ? ` Removed from the review ${londonDate(agency.removal.removedAt)}: ${agency.removal.reason}`
+    : '';
   const refused = agency.lastRefusal
     ? ` The last file they sent (${londonDate(agency.lastRefusal.at)}) was refused: ${agency.lastRefusal.reason}.`
     : '';
   return {
     title: { text: agency.name },
-    ...(history || spoc || refused ? { hint: { text: `${history}${refused}${spoc}`.trim() } } : {}),
+    ...(history || spoc || refused || removed
+      ? { hint: { text: `${history}${refused}${removed}${spoc}`.trim() } }
+      : {}),
     status: { tag: status },
   };
 }
@@ -492,6 +498,42 @@ export function meetingInWords(view: CaseView) {
   };
 }
 
+/**
+ * The partnership team's controls on the case page (issue 10 part 3): while the summaries are
+ * gathered, each agency with its links (replace the contact, resend the link, remove it); the
+ * "Withdraw this review" link until the submission; and the withdrawal once made.
+ */
+export function teamControlsInWords(view: CaseView, now: Date, roles: readonly StaffRole[]) {
+  const team = roles.includes('partnership-team');
+  const steerable = team && !agenciesRefusal({ ...view, timetable: { milestones: view.timetable } }, now);
+  const withdrawal = view.withdrawal;
+  return {
+    agencies: steerable
+      ? view.agencies.map((agency) => {
+          const base = `/cases/${view.caseId}/agencies/${agency.agencyId}`;
+          const actions = [
+            agency.status !== 'removed' && { text: 'Replace contact', href: `${base}/contact` },
+            agency.status !== 'removed' &&
+              agency.status !== 'pending' && { text: 'Resend link', href: `${base}/resend` },
+            agency.status !== 'removed' &&
+              agency.status !== 'received' && { text: 'Remove', href: `${base}/remove` },
+          ].filter((action): action is { text: string; href: string } => Boolean(action));
+          return { name: agency.name, task: agencyTask(agency), actions };
+        })
+      : undefined,
+    canWithdraw: team && !withdrawalRefusal(view),
+    withdrawal: withdrawal
+      ? {
+          rows: [
+            summaryRow('Why the review was withdrawn', withdrawal.reason),
+            summaryRow('Withdrawn by', withdrawal.withdrawnByName ?? 'The partnership team'),
+            summaryRow('Withdrawn', londonDateTime(withdrawal.withdrawnAt)),
+          ],
+        }
+      : undefined,
+  };
+}
+
 /** What the case page shows, from the logic's answer. */
 export function casePageContext(
   view: CaseView,
@@ -569,6 +611,8 @@ export function casePageContext(
       !['submitted-to-panel', 'completed', 'closed', 'withdrawn'].includes(view.status),
     canUploadPanelLetter: roles.includes('partnership-team') && view.panelReply !== undefined,
     canSeeList: roles.includes('partnership-team'),
+    // The team steers the case (issue 10 part 3): agencies added, changed, removed; the review withdrawn.
+    teamControls: teamControlsInWords(view, now, roles),
     // The rapid review report's progress (issue 9 part 5); the team drafts it.
     report: {
       status: reportStatusInWords(view.report),
