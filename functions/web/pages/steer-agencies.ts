@@ -45,7 +45,8 @@ import { londonDateTime } from './london.ts';
  *   /cases/{caseId}/agencies/{agencyId}/resend              send its contact a new link
  *   /cases/{caseId}/agencies/{agencyId}/remove              remove it from the review
  *   /cases/{caseId}/withdraw                                withdraw the review
- *   …each with POST {path}, POST {path}/check, POST {path}/confirm and GET {path}/confirmation.
+ *   …each with POST {path}, POST {path}/check, POST {path}/confirm and GET {path}/confirmation
+ *   (an agency added: GET /cases/{caseId}/add-agency/{agencyId}/confirmation).
  */
 
 const teamOnly = staffOnly('partnership-team');
@@ -145,7 +146,7 @@ const controls: Control[] = [
         answer: this.body(answers),
         member: member(request),
       });
-      return `/cases/${record.caseId}/add-agency/confirmation?${new URLSearchParams({ agency: agency.agencyId })}`;
+      return `/cases/${record.caseId}/add-agency/${agency.agencyId}/confirmation`;
     },
   },
   {
@@ -327,8 +328,14 @@ function flowOf(control: Control): Page[] {
     question: (_request, steered, answers, errors) => question(control, steered, answers, errors),
     check(_request, steered, answers) {
       const parsed = control.schema.safeParse(control.body(answers));
-      if (!parsed.success)
-        return question(control, steered, answers, pageErrors(invalidFields(parsed.error)));
+      if (!parsed.success) {
+        // In the order of the page, as the error summary lists them.
+        const order = (field: string) => control.fields.indexOf(field as (typeof control.fields)[number]);
+        const errors = pageErrors(invalidFields(parsed.error)).sort(
+          (a, b) => order(a.field) - order(b.field),
+        );
+        return question(control, steered, answers, errors);
+      }
       return render('steer/check.njk', {
         pageTitle: control.checkTitle,
         record: steered.record,
@@ -359,14 +366,12 @@ function flowOf(control: Control): Page[] {
 const confirmations: Page[] = [
   {
     method: 'GET',
-    path: '/cases/{caseId}/add-agency/confirmation',
+    path: '/cases/{caseId}/add-agency/{agencyId}/confirmation',
     access: teamOnly,
     async handle(request) {
       const steered = await steeredOf(request);
-      if (!steered) return notFound();
-      const { agencies } = await request.service.cases.getCaseWithAgencies(steered.record.caseId);
-      const agency = agencies.find((candidate) => candidate.agencyId === request.query.get('agency'));
-      if (!agency) return redirect(`/cases/${steered.record.caseId}/add-agency`);
+      if (!steered?.agency) return notFound();
+      const { agency } = steered;
       return confirmation(steered.record, 'Agency added', [
         `${agency.agencyName} is added to the review. ${agency.spoc.name} has been emailed a link to return its summary.`,
         'It is reminded and escalated with the other agencies. The reason is kept in the case’s audit trail.',
