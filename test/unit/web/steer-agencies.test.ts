@@ -206,7 +206,12 @@ describe('the team’s controls on the agencies and the withdrawal, as pages', (
       expect(casePage).not.toContain('Withdraw this review');
       expect(casePage).not.toContain('Add an agency');
       expect(store.caseOf(caseId)?.status).toBe('withdrawn');
-      // Four pages, the case page reading its documents: slower on a busy machine.
+      const list = unescaped(
+        (await app(webEvent({ path: '/cases', query: 'status=withdrawn', cookies: team().cookies }))).body,
+      );
+      expect(list).toContain(store.caseOf(caseId)?.reference);
+      expect(list).toMatch(/govuk-tag--grey">\s*Withdrawn/);
+      // Five pages, the case page reading its documents: slower on a busy machine.
     }, 20_000);
 
     it('refuses in words once the review has gone to the Panel', async () => {
