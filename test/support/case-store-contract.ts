@@ -473,19 +473,20 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
         const police = agencies.find((agency) => agency.agencyId === 'police') as (typeof agencies)[number];
         const housing = { ...police, agencyId: 'housing', agencyName: 'Housing' };
 
-        const twice = store.addAgencyRequest(police, {
-          current: created,
-          changes: { agencyIds: [...created.agencyIds] },
-          audit: added(),
-        });
-        const stale = store.addAgencyRequest(housing, {
-          current: { ...created, version: created.version + 5 },
-          changes: { agencyIds: [...created.agencyIds, 'housing'] },
-          audit: added('2026-03-05T11:00:00.000Z'),
-        });
-
-        await expect(twice).rejects.toBeInstanceOf(DuplicateWriteError);
-        await expect(stale).rejects.toBeInstanceOf(StaleWriteError);
+        await expect(
+          store.addAgencyRequest(police, {
+            current: created,
+            changes: { agencyIds: [...created.agencyIds] },
+            audit: added(),
+          }),
+        ).rejects.toBeInstanceOf(DuplicateWriteError);
+        await expect(
+          store.addAgencyRequest(housing, {
+            current: { ...created, version: created.version + 5 },
+            changes: { agencyIds: [...created.agencyIds, 'housing'] },
+            audit: added('2026-03-05T11:00:00.000Z'),
+          }),
+        ).rejects.toBeInstanceOf(StaleWriteError);
         const file = await store.getCaseFile(record.caseId);
         expect(file.agencies).toHaveLength(agencies.length);
         expect(file.case.version).toBe(created.version);
