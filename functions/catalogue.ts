@@ -116,10 +116,12 @@ export const functionCatalogue = {
     trigger: 'api',
     needs: { table: 'read-write', email: true },
   },
-  // The partnership team's controls on a running case (issue 9 parts 3 and 6): why a late review
-  // is late, and closing a case as notification only (which stops a waiting workflow).
+  // The partnership team's controls on a running case (issue 9 parts 3 and 6, issue 10 part 3):
+  // why a late review is late, closing a case as notification only or withdrawing it (either
+  // stops a waiting workflow), and adding, changing and removing agencies (links and emails).
   'steer-case': {
-    description: 'Records why a late review is late, and closes a case as notification only, no Rapid Review',
+    description:
+      'Records why a late review is late, closes a case as notification only or withdraws it, and adds, changes or removes its agencies',
     trigger: 'api',
     needs: { table: 'read-write', email: true, stateMachine: 'callback' },
   },
@@ -165,7 +167,7 @@ export const functionCatalogue = {
   // reason and the closure. The same templates and sessions as the web function.
   'case-web': {
     description:
-      "Serves the staff GOV.UK pages under one case (decision, report, meeting, sign-offs, the Panel's reply, late reason, closure)",
+      "Serves the staff GOV.UK pages under one case (decision, report, meeting, sign-offs, the Panel's reply, late reason, closure, agencies, withdrawal)",
     trigger: 'api',
     needs: {
       table: 'read-write',

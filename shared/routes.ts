@@ -100,6 +100,44 @@ export const routes = [
     functionName: 'steer-case',
     access: staff('partnership-team'),
   },
+  // The partnership team steers the case (issue 10 part 3): adds an agency, replaces a contact,
+  // resends a link, removes an agency (POST …/remove: a body on DELETE is awkward for clients),
+  // withdraws the case.
+  {
+    id: 'AddAgency',
+    method: 'POST',
+    path: '/api/cases/{caseId}/agencies',
+    functionName: 'steer-case',
+    access: staff('partnership-team'),
+  },
+  {
+    id: 'ReplaceAgencyContact',
+    method: 'PUT',
+    path: '/api/cases/{caseId}/agencies/{agencyId}/contact',
+    functionName: 'steer-case',
+    access: staff('partnership-team'),
+  },
+  {
+    id: 'ResendAgencyLink',
+    method: 'POST',
+    path: '/api/cases/{caseId}/agencies/{agencyId}/resend',
+    functionName: 'steer-case',
+    access: staff('partnership-team'),
+  },
+  {
+    id: 'RemoveAgency',
+    method: 'POST',
+    path: '/api/cases/{caseId}/agencies/{agencyId}/remove',
+    functionName: 'steer-case',
+    access: staff('partnership-team'),
+  },
+  {
+    id: 'WithdrawCase',
+    method: 'POST',
+    path: '/api/cases/{caseId}/withdraw',
+    functionName: 'steer-case',
+    access: staff('partnership-team'),
+  },
   // The Rapid Review Group meeting (issue 9 part 4): scheduled, attended, minuted; and the
   // Panel's letter, uploaded once its reply is recorded.
   {

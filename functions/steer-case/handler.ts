@@ -1,10 +1,20 @@
 import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
 import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
 import { NotSignedInError } from '../../shared/errors.ts';
-import { apiHandler, type Endpoint } from '../../shared/http/api-handler.ts';
+import { type ApiRequest, apiHandler, type Endpoint } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/problem.ts';
+import type { StaffMember } from '../../shared/schemas/roles.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import {
+  addAgency,
+  removeAgency,
+  replaceAgencyContact,
+  resendAgencyLink,
+  type SteerAgenciesPorts,
+  type WithdrawCasePorts,
+  withdrawCase,
+} from '../../shared/use-cases/steer-agencies.ts';
 import {
   type CloseAsNotificationOnlyPorts,
   closeAsNotificationOnly,
@@ -12,31 +22,87 @@ import {
   recordLateReason,
 } from '../../shared/use-cases/steer-case.ts';
 
+/** The signed-in caller and the case's id: the routes admit the partnership team only. */
+function callerAndCase(request: ApiRequest): { member: StaffMember; caseId: string } {
+  if (!request.caller) throw new NotSignedInError();
+  return { member: request.caller, caseId: request.pathParameters.caseId ?? '' };
+}
+
 /**
- * POST /api/cases/{caseId}/late-reason (RecordLateReason) and
- * POST /api/cases/{caseId}/notification-only (CloseAsNotificationOnly): the partnership team's
- * controls on a running case.
+ * The partnership team's controls on a running case:
+ * POST /api/cases/{caseId}/late-reason (RecordLateReason),
+ * POST /api/cases/{caseId}/notification-only (CloseAsNotificationOnly),
+ * POST /api/cases/{caseId}/agencies (AddAgency),
+ * PUT  /api/cases/{caseId}/agencies/{agencyId}/contact (ReplaceAgencyContact),
+ * POST /api/cases/{caseId}/agencies/{agencyId}/resend (ResendAgencyLink),
+ * POST /api/cases/{caseId}/agencies/{agencyId}/remove (RemoveAgency) and
+ * POST /api/cases/{caseId}/withdraw (WithdrawCase). A contact replaced or a link resent with the
+ * same Idempotency-Key header again changes nothing and sends nothing.
  */
-export function steerCaseEndpoints(service: RecordLateReasonPorts & CloseAsNotificationOnlyPorts): {
+export function steerCaseEndpoints(
+  service: RecordLateReasonPorts & CloseAsNotificationOnlyPorts & SteerAgenciesPorts & WithdrawCasePorts,
+): {
   RecordLateReason: Endpoint;
   CloseAsNotificationOnly: Endpoint;
+  AddAgency: Endpoint;
+  ReplaceAgencyContact: Endpoint;
+  ResendAgencyLink: Endpoint;
+  RemoveAgency: Endpoint;
+  WithdrawCase: Endpoint;
 } {
+  const agencyOf = (request: ApiRequest) => ({
+    ...callerAndCase(request),
+    agencyId: request.pathParameters.agencyId ?? '',
+    answer: request.body,
+    ...(request.headers['idempotency-key'] ? { requestKey: request.headers['idempotency-key'] } : {}),
+  });
   return {
     async RecordLateReason(request) {
-      if (!request.caller) throw new NotSignedInError();
-      const caseId = request.pathParameters.caseId ?? '';
-      const late = await recordLateReason(service, { caseId, answer: request.body, member: request.caller });
+      const { member, caseId } = callerAndCase(request);
+      const late = await recordLateReason(service, { caseId, answer: request.body, member });
       return json(200, late, { location: `/api/cases/${caseId}` });
     },
     async CloseAsNotificationOnly(request) {
-      if (!request.caller) throw new NotSignedInError();
-      const caseId = request.pathParameters.caseId ?? '';
-      const closure = await closeAsNotificationOnly(service, {
-        caseId,
-        answer: request.body,
-        member: request.caller,
-      });
+      const { member, caseId } = callerAndCase(request);
+      const closure = await closeAsNotificationOnly(service, { caseId, answer: request.body, member });
       return json(201, closure, { location: `/api/cases/${caseId}` });
+    },
+    async AddAgency(request) {
+      const { member, caseId } = callerAndCase(request);
+      const agency = await addAgency(service, { caseId, answer: request.body, member });
+      return json(
+        201,
+        {
+          agencyId: agency.agencyId,
+          agencyName: agency.agencyName,
+          spoc: agency.spoc,
+          status: agency.status,
+        },
+        { location: `/api/cases/${caseId}` },
+      );
+    },
+    async ReplaceAgencyContact(request) {
+      const submission = agencyOf(request);
+      return json(200, await replaceAgencyContact(service, submission), {
+        location: `/api/cases/${submission.caseId}`,
+      });
+    },
+    async ResendAgencyLink(request) {
+      const submission = agencyOf(request);
+      return json(200, await resendAgencyLink(service, submission), {
+        location: `/api/cases/${submission.caseId}`,
+      });
+    },
+    async RemoveAgency(request) {
+      const submission = agencyOf(request);
+      return json(200, await removeAgency(service, submission), {
+        location: `/api/cases/${submission.caseId}`,
+      });
+    },
+    async WithdrawCase(request) {
+      const { member, caseId } = callerAndCase(request);
+      const withdrawal = await withdrawCase(service, { caseId, answer: request.body, member });
+      return json(201, withdrawal, { location: `/api/cases/${caseId}` });
     },
   };
 }

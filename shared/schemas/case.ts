@@ -28,6 +28,7 @@ export const caseStatus = z.enum([
   'completed',
   'failed',
   'closed',
+  'withdrawn',
 ]);
 export type CaseStatus = z.infer<typeof caseStatus>;
 
@@ -146,6 +147,40 @@ export const caseClosure = z.extend(closureAnswers, {
 });
 export type CaseClosure = z.infer<typeof caseClosure>;
 // ── end of the late path and the closure ─────────────────────────────────────────────────────
+
+// ── The partnership team steers the case (issue 10 part 3) ────────────────────────────────
+/** Why the partnership team changes an agency or withdraws the case: kept in the audit trail. */
+export const steerReason = z.object({ reason: text(4000, { multiline: true }) });
+export type SteerReason = z.infer<typeof steerReason>;
+
+/** An agency's single point of contact, as the notification gives it. */
+export const agencyContact = z.object({ name: text(120), email: emailAddress });
+export type AgencyContact = z.infer<typeof agencyContact>;
+
+/** Adding an agency to a running review: its name, its single point of contact, and why. */
+export const addAgencyAnswers = z.extend(steerReason, { name: text(120), spoc: agencyContact });
+export type AddAgencyAnswers = z.infer<typeof addAgencyAnswers>;
+
+/** Replacing an agency's single point of contact, and why. */
+export const replaceContactAnswers = z.extend(steerReason, { spoc: agencyContact });
+export type ReplaceContactAnswers = z.infer<typeof replaceContactAnswers>;
+
+/** The case withdrawn (status `withdrawn`): why, by whom, when. */
+export const caseWithdrawal = z.extend(steerReason, {
+  withdrawnAt: isoInstant,
+  withdrawnBy: nonEmpty(),
+  withdrawnByName: z.optional(nonEmpty()),
+});
+export type CaseWithdrawal = z.infer<typeof caseWithdrawal>;
+
+/** An agency removed from the review (status `removed`): why, by whom, when. */
+export const agencyRemoval = z.extend(steerReason, {
+  removedAt: isoInstant,
+  removedBy: nonEmpty(),
+  removedByName: z.optional(nonEmpty()),
+});
+export type AgencyRemoval = z.infer<typeof agencyRemoval>;
+// ── end of the partnership team steering the case ────────────────────────────────────────
 
 // ── The Rapid Review Group meeting (issue 9 part 4) ─────────────────────────────────────────
 /**
@@ -294,6 +329,8 @@ export const caseRecord = z.object({
   late: z.optional(lateReview),
   /** Closed as notification only, no Rapid Review (status `closed`). */
   closure: z.optional(caseClosure),
+  /** Withdrawn by the partnership team before the submission (status `withdrawn`, issue 10 part 3). */
+  withdrawal: z.optional(caseWithdrawal),
   // ── The Rapid Review Group meeting (issue 9 part 4): scheduled, attended, minuted.
   meeting: z.optional(rrgMeeting),
   createdAt: isoInstant,
@@ -302,7 +339,15 @@ export const caseRecord = z.object({
 export type CaseRecord = z.infer<typeof caseRecord>;
 
 /** Where one agency's summary stands. */
-export const agencyReturnStatus = z.enum(['pending', 'requested', 'reminded', 'escalated', 'received']);
+export const agencyReturnStatus = z.enum([
+  'pending',
+  'requested',
+  'reminded',
+  'escalated',
+  'received',
+  /** The partnership team removed the agency from the review (issue 10 part 3): never chased, not missing. */
+  'removed',
+]);
 export type AgencyReturnStatus = z.infer<typeof agencyReturnStatus>;
 
 /** The request to one agency for its summary on one case. */
@@ -310,7 +355,7 @@ export const agencyRequest = z.object({
   caseId,
   agencyId,
   agencyName: text(120),
-  spoc: z.object({ name: text(120), email: emailAddress }),
+  spoc: agencyContact,
   status: agencyReturnStatus,
   /** True when the summary arrived after the Day 10 deadline. */
   late: z.boolean(),
@@ -331,6 +376,14 @@ export const agencyRequest = z.object({
   /** Where the formal request for information sent to the agency's strategic lead is filed. */
   formalRequestKey: z.optional(z.string()),
   // ── end of the escalation ladder
+  /**
+   * The hash of the one capability link that works, once the partnership team has replaced the
+   * contact or resent the link (issue 10 part 3): every other link of this agency stops working
+   * at once. Absent: every unexpired link issued for the agency works.
+   */
+  linkTokenHash: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
+  /** Removed from the review by the partnership team (status `removed`). */
+  removal: z.optional(agencyRemoval),
 });
 export type AgencyRequest = z.infer<typeof agencyRequest>;
 

@@ -111,9 +111,16 @@ export function governingOf(timetable: Timetable): {
  * but never before the summaries are due. Pulled back to meet the Panel's date, both can fall on
  * one day; the agencies then keep until the summaries' deadline.
  */
-export function collationStartsAt(timetable: Timetable): string {
-  const collation = milestone(timetable, 'collateReport').startsAt;
-  const summariesDue = milestone(timetable, 'agencySummariesDue').dueAt;
+export function collationStartsAt(timetable: {
+  milestones: readonly Pick<TimetableMilestone, 'key' | 'startsAt' | 'dueAt'>[];
+}): string {
+  const find = (key: MilestoneKey) => {
+    const found = timetable.milestones.find((candidate) => candidate.key === key);
+    if (found === undefined) throw new MilestoneNotFoundError(key);
+    return found;
+  };
+  const collation = find('collateReport').startsAt;
+  const summariesDue = find('agencySummariesDue').dueAt;
   // UTC instants ending Z compare as text; the later one, as text.
   return [collation, summariesDue].sort()[1] as string;
 }

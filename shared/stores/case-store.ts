@@ -113,6 +113,16 @@ export interface CaseStore extends IdempotencyKeys, IssuedUploads {
     caseUpdate?: CaseUpdate,
   ): Promise<{ agencies: AgencyRequest[]; case?: CaseRecord }>;
   /**
+   * A new agency request on a running case (issue 10 part 3), written with the case's own change
+   * (its `agencyIds`) and that change's audit event, or nothing: a DuplicateWriteError when the
+   * agency is already on the case or the event was written before, a StaleWriteError when the
+   * case changed since it was read.
+   */
+  addAgencyRequest(
+    agency: AgencyRequest,
+    caseUpdate: CaseUpdate,
+  ): Promise<{ agency: AgencyRequest; case: CaseRecord }>;
+  /**
    * Stores capability links by the hash of each token (the token itself is never stored): all
    * of them, or none when one is already stored.
    */
@@ -529,6 +539,42 @@ export class DynamoDbCaseStore implements CaseStore {
       ),
     );
     return record ? { agencies, case: record } : { agencies };
+  }
+
+  async addAgencyRequest(
+    agency: AgencyRequest,
+    caseUpdate: CaseUpdate,
+  ): Promise<{ agency: AgencyRequest; case: CaseRecord }> {
+    const validAgency = agencyRequest.parse(agency);
+    const record = caseRecord.parse({
+      ...caseUpdate.current,
+      ...caseUpdate.changes,
+      version: caseUpdate.current.version + 1,
+      updatedAt: caseUpdate.audit.at,
+    });
+    await this.#transact(
+      [
+        {
+          Put: {
+            TableName: this.#tableName,
+            Item: { ...agencyKey(record.caseId, validAgency.agencyId), ...validAgency },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: this.#tableName,
+            Item: { ...caseKey(record.caseId), ...statusIndexKeys(record), ...record },
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': caseUpdate.current.version },
+          },
+        },
+        this.#auditPut(this.#auditEvent(record.caseId, caseUpdate.audit)),
+      ],
+      [0, 2],
+      () => this.#staleOrMissing('case', record.caseId),
+    );
+    return { agency: validAgency, case: record };
   }
 
   async putAgencyLinks(links: readonly AgencyLink[]): Promise<void> {

@@ -80,6 +80,15 @@ interface LinkedRequestWithAudit extends LinkedRequest {
 }
 
 /**
+ * Whether the partnership team stopped this link (issue 10 part 3): a newer link replaced it (the
+ * contact replaced, or the link resent), the agency was removed, or the case withdrawn.
+ */
+function revoked(record: CaseRecord, agency: AgencyRequest, tokenHash: string): boolean {
+  if (record.status === 'withdrawn' || agency.status === 'removed') return true;
+  return agency.linkTokenHash !== undefined && agency.linkTokenHash !== tokenHash;
+}
+
+/**
  * Resolves a capability token to its case and agency, or LinkNotUsableError; with the case's
  * audit trail when the page needs it (`'with-audit'`), which costs a second read.
  */
@@ -111,6 +120,7 @@ export async function resolveLink(
         : await service.cases.getCaseWithAgencies(link.caseId);
     const agency = file.agencies.find((candidate) => candidate.agencyId === link.agencyId);
     if (!agency) throw new LinkNotUsableError('not-found');
+    if (revoked(file.case, agency, link.tokenHash)) throw new LinkNotUsableError('forbidden');
     return {
       record: file.case,
       agency,

@@ -111,6 +111,7 @@ export type UploadProblem =
   | 'wrong-type'
   | 'form-expired'
   | 'review-collated'
+  | 'no-longer-asked'
   | 'form-used'
   | 'threat'
   | 'not-checked';
@@ -126,6 +127,8 @@ export const uploadProblemText: Record<UploadProblem, string> = {
     'The upload form had expired before the file arrived. Open your link again and upload the file again',
   'review-collated':
     'The summaries for this review have already been collated, so files can no longer be accepted. Contact the partnership team',
+  'no-longer-asked':
+    'The partnership team no longer needs a summary from your agency for this review, so files can no longer be accepted. Contact the partnership team',
   'form-used':
     'This upload form had already been used for another file. Open your link again to upload a new file',
   threat: 'A virus check found a threat in the file',
@@ -341,7 +344,13 @@ export async function recordUpload(
       // review collated while the file was being checked and filed refuses it, as it would have
       // on arrival, and the collated report never misses a summary marked received.
       const againstCase = { caseVersion: file.case.version };
-      if (hasReached(file.case.status, 'collating')) {
+      // The agency removed, or the review withdrawn, by the partnership team (issue 10 part 3).
+      const problem = noLongerAsked(file, agency.agencyId)
+        ? 'no-longer-asked'
+        : hasReached(file.case.status, 'collating')
+          ? 'review-collated'
+          : undefined;
+      if (problem) {
         await service.cases.updateAgencyRequest(
           agency,
           {},
@@ -349,8 +358,8 @@ export async function recordUpload(
             actor: systemActor('record-summary'),
             at,
             action: 'summary.rejected',
-            reason: uploadProblemText['review-collated'],
-            details: { ...details, problem: 'review-collated' },
+            reason: uploadProblemText[problem],
+            details: { ...details, problem },
             eventId,
           },
           againstCase,
@@ -412,9 +421,16 @@ async function formProblem(
   use: UploadUse,
 ): Promise<UploadProblem | undefined> {
   if (Date.parse(use.usedAt) >= Date.parse(issued.expiresAt)) return 'form-expired';
+  if (noLongerAsked(file, issued.agencyId)) return 'no-longer-asked';
   if (hasReached(file.case.status, 'collating')) return 'review-collated';
   const holder = await service.cases.claimIssuedUpload(issued.uploadId, use);
   return holder.usedBy === use.usedBy ? undefined : 'form-used';
+}
+
+/** The partnership team removed the agency, or withdrew the review: its forms stop with its link. */
+function noLongerAsked(file: CaseWithAgencies, agencyId: string): boolean {
+  if (file.case.status === 'withdrawn') return true;
+  return file.agencies.some((agency) => agency.agencyId === agencyId && agency.status === 'removed');
 }
 
 function scanProblem(scan: UploadScan): UploadProblem | undefined {

@@ -1,9 +1,60 @@
 import { agencyLinkUrl, mintAgencyToken } from '../agency-links.ts';
+import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { collationStartsAt } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
 import type { CaseTaskPayload, RequestAgencySummariesResult } from '../workflow/contracts.ts';
 import { agencySummaryRequestEmail, emailContext } from '../workflow/emails.ts';
 import { hasReached, stopIfClosed, workflowActor, writeOnce } from '../workflow/steps.ts';
+
+/** One agency's request to send: the agency (its contact as it is to be written) and its email's key. */
+export interface AgencyRequestToSend {
+  agency: AgencyRequest;
+  /** The email's key for `sendEachOnce`: the same key never sends twice. */
+  key: string;
+}
+
+/**
+ * For each agency, a fresh capability link to its request, valid until collation, stored by its
+ * hash; then each request emailed to the agency's single point of contact, at most once under its
+ * key. Answers each link's hash, in order, and when the links stop working. Used by the workflow's
+ * Day 1 step and by the partnership team when it adds an agency, replaces a contact or resends a
+ * link (shared/use-cases/steer-agencies.ts), which write the hash on the agency first.
+ */
+export async function issueAgencyLinks(
+  service: Pick<Service, 'cases' | 'profile' | 'publicBaseUrl'>,
+  record: CaseRecord,
+  requests: readonly AgencyRequestToSend[],
+): Promise<{ expiresAt: string; sent: (AgencyRequestToSend & { token: string; tokenHash: string })[] }> {
+  const expiresAt = collationStartsAt(record.timetable);
+  const sent = requests.map((request) => ({ ...request, ...mintAgencyToken() }));
+  await service.cases.putAgencyLinks(
+    sent.map(({ agency, tokenHash }) => ({
+      tokenHash,
+      caseId: record.caseId,
+      agencyId: agency.agencyId,
+      expiresAt,
+    })),
+  );
+  return { expiresAt, sent };
+}
+
+/** Emails each agency its request with the link `issueAgencyLinks` made for it, at most once per key. */
+export async function emailAgencyRequests(
+  service: Pick<Service, 'mailer' | 'profile' | 'publicBaseUrl'>,
+  record: CaseRecord,
+  issued: Awaited<ReturnType<typeof issueAgencyLinks>>,
+): Promise<void> {
+  const context = emailContext(service.profile, record);
+  await service.mailer.sendEachOnce(
+    issued.sent.map(({ agency, token, key }) => ({
+      key,
+      message: agencySummaryRequestEmail(context, agency, {
+        url: agencyLinkUrl(service.publicBaseUrl, token),
+        expiresAt: issued.expiresAt,
+      }),
+    })),
+  );
+}
 
 /**
  * Day 1: for each agency, a capability link (valid until collation) emailed to its single point
@@ -23,33 +74,16 @@ export async function requestAgencySummaries(
   const file = await service.cases.getCaseWithAgencies(payload.caseId);
   stopIfClosed(file.case);
   const record = file.case;
-  const context = emailContext(service.profile, record);
-  const expiresAt = collationStartsAt(record.timetable);
-  const pending = file.agencies
-    .filter((agency) => agency.status === 'pending')
-    .map((agency) => ({
-      agency,
-      ...mintAgencyToken(),
-      step: `${record.caseId}:RequestAgencySummaries:${agency.agencyId}`,
-    }));
-
-  await service.cases.putAgencyLinks(
-    pending.map(({ agency, tokenHash }) => ({
-      tokenHash,
-      caseId: record.caseId,
-      agencyId: agency.agencyId,
-      expiresAt,
-    })),
+  const issued = await issueAgencyLinks(
+    service,
+    record,
+    file.agencies
+      .filter((agency) => agency.status === 'pending')
+      .map((agency) => ({ agency, key: `${record.caseId}:RequestAgencySummaries:${agency.agencyId}` })),
   );
-  await service.mailer.sendEachOnce(
-    pending.map(({ agency, token, step }) => ({
-      key: step,
-      message: agencySummaryRequestEmail(context, agency, {
-        url: agencyLinkUrl(service.publicBaseUrl, token),
-        expiresAt,
-      }),
-    })),
-  );
+  await emailAgencyRequests(service, record, issued);
+  const { expiresAt } = issued;
+  const pending = issued.sent.map(({ agency, key }) => ({ agency, step: key }));
 
   const at = service.clock.now().toISOString();
   const advance = !hasReached(record.status, 'awaiting-summaries');

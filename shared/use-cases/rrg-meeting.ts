@@ -48,7 +48,12 @@ export type MeetingPorts = Pick<
 >;
 
 /** Once the review has gone to the Panel (or the case is closed), the meeting can no longer be (re)scheduled. */
-export const meetingClosedStatuses: readonly CaseStatus[] = ['submitted-to-panel', 'completed', 'closed'];
+export const meetingClosedStatuses: readonly CaseStatus[] = [
+  'submitted-to-panel',
+  'completed',
+  'closed',
+  'withdrawn',
+];
 
 /** The largest file a member of staff may upload: 4 MB (its base64 in a JSON body stays under Lambda's 6 MB). */
 export const STAFF_UPLOAD_MAX_BYTES = 4 * 1024 * 1024;
@@ -110,7 +115,7 @@ export function notScheduledRefusal(record: CaseRecord): ConflictError | undefin
       'Meeting not scheduled',
     );
   }
-  if (record.status === 'closed') {
+  if (record.status === 'closed' || record.status === 'withdrawn') {
     return new ConflictError(`Case ${record.reference} is closed`, 'Case closed');
   }
   return undefined;

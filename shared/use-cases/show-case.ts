@@ -4,10 +4,12 @@ import { CaseNotFoundError, NotFoundError } from '../errors.ts';
 import { logWarning } from '../log.ts';
 import { type EscalationRungKind, escalationRungKind } from '../rapid-review-rules.ts';
 import type {
+  AgencyRemoval,
   AgencyRequest,
   AuditEvent,
   CaseRecord,
   CaseStatus,
+  CaseWithdrawal,
   RrgMeeting,
   SignOffResolution,
 } from '../schemas/case.ts';
@@ -170,6 +172,16 @@ function agencyView(
     receivedAt: agency.receivedAt,
     // SPOC contact details are for the partnership team, who chase returns; the RRG needs only the status.
     ...(showContacts ? { spoc: agency.spoc } : {}),
+    // Removed by the partnership team (issue 10 part 3): when and why, by name (never an id).
+    ...(agency.removal
+      ? {
+          removal: {
+            reason: agency.removal.reason,
+            removedAt: agency.removal.removedAt,
+            ...(agency.removal.removedByName ? { removedByName: agency.removal.removedByName } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -271,6 +283,8 @@ export interface CaseView {
     ladder?: { kind: EscalationRungKind; at: string }[];
     /** The rung it climbs next, and when, while it has not returned and the summaries are being gathered. */
     nextRung?: { kind: EscalationRungKind; at: string };
+    /** Removed from the review by the partnership team: why, when, by whom (by name). */
+    removal?: Omit<AgencyRemoval, 'removedBy'>;
   }[];
   documents: CaseDocumentLink[];
   /** Some agency file was accepted without a virus scan: this copy of the service has no scanner. */
@@ -310,13 +324,15 @@ export interface CaseView {
   /** A looked-after child's or care leaver's death: the only kind of case that can be closed as notification only. */
   lookedAfterOrCareLeaverDeath?: boolean;
   // ── end of the late path and the closure ──
+  /** Withdrawn by the partnership team (issue 10 part 3): why, when, and by whom (by name, never an id). */
+  withdrawal?: Omit<CaseWithdrawal, 'withdrawnBy'>;
 }
 
 /** The late path and the closure as the view shows them: names, never ids. */
 function lateAndClosureView(
   record: CaseRecord,
-): Pick<CaseView, 'late' | 'closure' | 'lookedAfterOrCareLeaverDeath'> {
-  const view: Pick<CaseView, 'late' | 'closure' | 'lookedAfterOrCareLeaverDeath'> = {};
+): Pick<CaseView, 'late' | 'closure' | 'lookedAfterOrCareLeaverDeath' | 'withdrawal'> {
+  const view: Pick<CaseView, 'late' | 'closure' | 'lookedAfterOrCareLeaverDeath' | 'withdrawal'> = {};
   if (record.late) {
     const { reasonRecordedBy: _recordedBy, ...late } = record.late;
     view.late = late;
@@ -326,6 +342,10 @@ function lateAndClosureView(
     view.closure = closure;
   }
   if (record.lookedAfterOrCareLeaverDeath) view.lookedAfterOrCareLeaverDeath = true;
+  if (record.withdrawal) {
+    const { withdrawnBy: _withdrawnBy, ...withdrawal } = record.withdrawal;
+    view.withdrawal = withdrawal;
+  }
   return view;
 }
 

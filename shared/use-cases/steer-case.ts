@@ -32,7 +32,7 @@ import { saveOnCase } from './save-on-case.ts';
 const notFound = () => new NotFoundError('There is no case with this id');
 
 /** Statuses in which the review has gone, or ended: nothing more can be steered. */
-const finished: readonly CaseStatus[] = ['submitted-to-panel', 'completed', 'failed', 'closed'];
+const finished: readonly CaseStatus[] = ['submitted-to-panel', 'completed', 'failed', 'closed', 'withdrawn'];
 
 const actorOf = (member: StaffMember): Actor => ({ kind: 'staff', id: member.id, role: 'partnership-team' });
 
@@ -189,7 +189,7 @@ export async function closeAsNotificationOnly(
     const { agencies } = await service.cases.getCaseWithAgencies(caseId);
     const context = emailContext(service.profile, record);
     const stillAsked = agencies.filter(
-      (agency) => agency.status !== 'received' && agency.status !== 'pending',
+      (agency) => agency.status !== 'received' && agency.status !== 'pending' && agency.status !== 'removed',
     );
     await service.mailer.sendEachOnce([
       ...stillAsked.map((agency) => ({

@@ -91,7 +91,7 @@ export type PossibleDuplicateAcknowledgement = NonNullable<
 >;
 
 /** The statuses of a case that is still open: anything but completed or failed. */
-const CLOSED: readonly CaseStatus[] = ['completed', 'failed', 'closed'];
+const CLOSED: readonly CaseStatus[] = ['completed', 'failed', 'closed', 'withdrawn'];
 
 /** The open cases (other than `own`) the notification may duplicate, with what matched. */
 export async function possibleDuplicatesOf(

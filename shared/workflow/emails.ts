@@ -321,6 +321,33 @@ export function caseClosedEmail(
 }
 
 /**
+ * The partnership team withdrew the review (issue 10 part 3): to an agency still asked, to a
+ * member of the Rapid Review Group, or to the notifier. It gives no reason: the reason is free
+ * text that may describe the family, and stays on the case.
+ */
+export function caseWithdrawnEmail(
+  context: EmailContext,
+  to: { name?: string; email: string },
+  kind: 'agency' | 'group' | 'notifier',
+): EmailMessage {
+  const { record } = context;
+  const greeting = to.name ? `Dear ${to.name},` : 'Hello,';
+  const what = {
+    agency: 'Your agency does not need to return a summary for it. The link you were sent no longer works.',
+    group: 'The Rapid Review Group will not meet or decide on it.',
+    notifier: 'Thank you for the notification. The partnership team can tell you more.',
+  }[kind];
+  return {
+    to: [to.email],
+    subject: `${context.partnershipName}: Rapid Review ${record.reference}: withdrawn`,
+    text:
+      `${greeting}\n\n` +
+      `The partnership has withdrawn the Rapid Review of case ${record.reference}. ${what}` +
+      SIGN_OFF(context),
+  };
+}
+
+/**
  * Day 15: the one email to the Panel's mailbox, with the papers attached; for a late review it says
  * so, with the date it was due and how many working days late it goes (`sentAt` counts them).
  */

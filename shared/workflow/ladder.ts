@@ -18,9 +18,9 @@ export function climbedRungs(agency: AgencyRequest): { kind: EscalationRungKind;
   ];
 }
 
-/** Whether an agency is still chased: asked for its summary and not returned it. */
+/** Whether an agency is still chased: asked for its summary, not returned it, and not removed from the review. */
 export const stillMissing = (agency: AgencyRequest) =>
-  agency.status !== 'received' && agency.status !== 'pending';
+  agency.status !== 'received' && agency.status !== 'pending' && agency.status !== 'removed';
 
 /** Whether the agency is yet to climb the rung: it has climbed neither it nor any rung above it. */
 export function yetToClimb(agency: AgencyRequest, kind: EscalationRungKind): boolean {

@@ -27,20 +27,38 @@ export class CaseClosedError extends DomainError {
   override readonly kind = 'conflict';
 }
 
-/** Throws CaseClosedError when the case was closed as notification only. */
+/**
+ * The partnership team withdrew the case (issue 10 part 3): every step after that stops the
+ * workflow cleanly (the ASL catches this by name and succeeds at `Withdrawn`). Not retried.
+ */
+export class CaseWithdrawnError extends DomainError {
+  override readonly name = 'CaseWithdrawn';
+  override readonly kind = 'conflict';
+}
+
+/**
+ * Throws CaseClosedError when the case was closed as notification only, CaseWithdrawnError when
+ * the partnership team withdrew it.
+ */
 export function stopIfClosed(record: CaseRecord): CaseRecord {
   if (record.status === 'closed') {
     throw new CaseClosedError(`Case ${record.caseId} was closed as notification only`);
   }
+  if (record.status === 'withdrawn') {
+    throw new CaseWithdrawnError(`Case ${record.caseId} was withdrawn`);
+  }
   return record;
 }
 
+/** Statuses a case never leaves: failed, closed as notification only, withdrawn. */
+export const terminalStatuses: readonly CaseStatus[] = ['failed', 'closed', 'withdrawn'];
+
 /**
- * The statuses a Rapid Review moves through, in the order the schema declares them; `failed` and
- * `closed` (notification only) are terminal and outside the order.
+ * The statuses a Rapid Review moves through, in the order the schema declares them; `failed`,
+ * `closed` (notification only) and `withdrawn` are terminal and outside the order.
  */
 const PROGRESS: readonly CaseStatus[] = caseStatus.options.filter(
-  (status) => status !== 'failed' && status !== 'closed',
+  (status) => !terminalStatuses.includes(status),
 );
 
 /**
@@ -48,13 +66,13 @@ const PROGRESS: readonly CaseStatus[] = caseStatus.options.filter(
  * nowhere further to go, so it counts as past every step: a step re-run on it changes nothing.
  */
 export function hasReached(status: CaseStatus, target: CaseStatus): boolean {
-  if (status === 'failed' || status === 'closed') return true;
+  if (terminalStatuses.includes(status)) return true;
   return PROGRESS.indexOf(status) >= PROGRESS.indexOf(target);
 }
 
 /**
- * The case, or CaseNotFoundError; CaseClosedError when it was closed as notification only
- * (unless `evenIfClosed`, for the failure handler).
+ * The case, or CaseNotFoundError; CaseClosedError when it was closed as notification only,
+ * CaseWithdrawnError when it was withdrawn (unless `evenIfClosed`, for the failure handler).
  */
 export async function loadCase(
   cases: CaseStore,

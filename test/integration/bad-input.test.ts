@@ -498,6 +498,60 @@ describe('bad input over HTTP to the local stack', () => {
     });
   });
 
+  // The partnership team steers the case (issue 10 part 3): the answers are checked before the
+  // case is read, so a malformed one is a 400 on any case.
+  describe('the team controls: agencies added, changed, removed; the case withdrawn', () => {
+    const spoc = { name: 'Spoc Housing (invented)', email: 'spoc.housing@example.org' };
+    const reason = 'Invented: the family had a housing officer.';
+    const routes: { method: 'POST' | 'PUT'; path: string; body: Record<string, unknown> }[] = [
+      { method: 'POST', path: `/api/cases/${CASE_ID}/agencies`, body: { name: 'Housing', spoc, reason } },
+      { method: 'PUT', path: `/api/cases/${CASE_ID}/agencies/police/contact`, body: { spoc, reason } },
+      { method: 'POST', path: `/api/cases/${CASE_ID}/agencies/police/resend`, body: { reason } },
+      { method: 'POST', path: `/api/cases/${CASE_ID}/agencies/police/remove`, body: { reason } },
+      { method: 'POST', path: `/api/cases/${CASE_ID}/withdraw`, body: { reason } },
+    ];
+    const cases: BadRequest[] = routes.flatMap((route): BadRequest[] => [
+      ...malformedBodies.map((bad) => ({
+        ...bad,
+        name: `${route.path.split('/').slice(4).join('/')}: ${bad.name}`,
+        method: route.method,
+        path: route.path,
+        role: 'partnership-team',
+      })),
+      {
+        name: `${route.path.split('/').slice(4).join('/')}: a reason holding a NUL`,
+        method: route.method,
+        path: route.path,
+        role: 'partnership-team',
+        body: json({ ...route.body, reason: 'Reason\u0000' }),
+        field: 'reason',
+      },
+      {
+        name: `${route.path.split('/').slice(4).join('/')}: a reason of a million characters`,
+        method: route.method,
+        path: route.path,
+        role: 'partnership-team',
+        body: json({ ...route.body, reason: 'x'.repeat(1_000_000) }),
+        field: 'reason',
+      },
+      ...('spoc' in route.body
+        ? [
+            {
+              name: `${route.path.split('/').slice(4).join('/')}: a contact's email with a line break`,
+              method: route.method,
+              path: route.path,
+              role: 'partnership-team',
+              body: json({ ...route.body, spoc: { ...spoc, email: 'a@example.org\nBcc: b@example.org' } }),
+              field: 'spoc.email',
+            },
+          ]
+        : []),
+    ]);
+    it.each(cases.map((bad) => [bad.name, bad] as const))('refuses %s', async (_, bad) => {
+      expectRefusedWell(await send(bad), bad);
+    });
+  });
+
   // The Rapid Review Group meeting and the staff uploads (issue 9 part 4): each body is checked
   // before the case is read, so a malformed one is a 400 on any case.
   describe('the meeting routes: PUT /api/cases/{caseId}/meeting, …/attendance, POST …/minutes, …/panel-reply/letter', () => {

@@ -160,13 +160,12 @@ describe('the rapid-review state machine definition', () => {
   it('catches every error of every task and sends it to the failure path', () => {
     for (const [name, state] of tasks) {
       const catchAll = state.Catch?.at(-1);
-      // A case closed as notification only stops cleanly at whichever step comes next.
+      // A case closed as notification only, or withdrawn, stops cleanly at whichever step comes next.
       if (name !== 'RecordFailure') {
-        expect(state.Catch?.[0], name).toEqual({
-          ErrorEquals: ['CaseClosed'],
-          ResultPath: null,
-          Next: 'ClosedAsNotificationOnly',
-        });
+        expect(state.Catch?.slice(0, 2), name).toEqual([
+          { ErrorEquals: ['CaseClosed'], ResultPath: null, Next: 'ClosedAsNotificationOnly' },
+          { ErrorEquals: ['CaseWithdrawn'], ResultPath: null, Next: 'Withdrawn' },
+        ]);
       }
       expect(catchAll?.ErrorEquals, name).toEqual(['States.ALL']);
       if (name === 'RecordFailure') {
@@ -179,6 +178,7 @@ describe('the rapid-review state machine definition', () => {
     expect(definition.States.RecordFailure?.Next).toBe('ReviewFailed');
     expect(definition.States.ReviewFailed?.Type).toBe('Fail');
     expect(definition.States.ClosedAsNotificationOnly?.Type).toBe('Succeed');
+    expect(definition.States.Withdrawn).toMatchObject({ Type: 'Succeed', Comment: expect.any(String) });
   });
 
   it('waits for each deadline of the timetable by TimestampPath', () => {
@@ -215,7 +215,7 @@ describe('the rapid-review state machine definition', () => {
 
     expect(AwaitDecision?.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(AwaitDecision?.TimeoutSecondsPath).toBe('$.decisionWait.timeoutSeconds');
-    expect(AwaitDecision?.Catch?.[1]).toMatchObject({
+    expect(AwaitDecision?.Catch?.[2]).toMatchObject({
       ErrorEquals: ['States.Timeout'],
       Next: 'EscalateMissingDecision',
     });
@@ -553,6 +553,22 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
       'ClimbLadder',
       'ClosedAsNotificationOnly',
     ]);
+    expect((await workflow.describe(executionArn)).status).toBe('SUCCEEDED');
+    expect(workflow.clock.pending()).toEqual([]);
+  });
+
+  it('stops cleanly at Withdrawn, with no failure recorded, when a step finds the case withdrawn', async () => {
+    // Prepare
+    workflow.functions.answer('climb-ladder', failing('CaseWithdrawn'));
+    const executionArn = await workflow.startReview(caseId);
+
+    // Act
+    await workflow.advanceUntilCalled('climb-ladder');
+
+    // Assess
+    expect(workflow.functions.callsTo('climb-ladder')).toHaveLength(1);
+    expect(workflow.functions.callsTo('record-failure')).toEqual([]);
+    expect((await workflow.statesEntered(executionArn)).slice(-2)).toEqual(['ClimbLadder', 'Withdrawn']);
     expect((await workflow.describe(executionArn)).status).toBe('SUCCEEDED');
     expect(workflow.clock.pending()).toEqual([]);
   });

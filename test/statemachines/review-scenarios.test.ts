@@ -4,6 +4,7 @@ import type { PartnershipProfile } from '../../shared/config/partnership-profile
 import { rapidReviewRules } from '../../shared/rapid-review-rules.ts';
 import type { SeriousIncidentNotification } from '../../shared/schemas/notification.ts';
 import { recordPanelReply } from '../../shared/use-cases/record-panel-reply.ts';
+import { addAgency, withdrawCase } from '../../shared/use-cases/steer-agencies.ts';
 import { closeAsNotificationOnly, recordLateReason } from '../../shared/use-cases/steer-case.ts';
 import { pdfText } from '../unit/workflow/pdf-text.ts';
 import { setAgency, testProfileWithBoard } from '../unit/workflow/workflow-fakes.ts';
@@ -177,6 +178,94 @@ describe('a Rapid Review, from notification to the Panel, on the state machine',
       'AwaitDecision',
       'ClosedAsNotificationOnly',
     ]);
+    expect(scenario.clock.pending()).toEqual([]);
+  });
+
+  it('an agency added mid-case is requested at once and reminded and escalated on the same timetable', async () => {
+    // Prepare
+    const { record } = await scenario.open();
+    const housing = 'spoc.housing@example.org';
+    const keysTo = (address: string) =>
+      scenario.mailer.sent.filter((email) => email.message.to.includes(address)).map((email) => email.key);
+
+    // Act
+    await addAgency(scenario.service, {
+      caseId: record.caseId,
+      answer: {
+        name: 'Housing (demo)',
+        spoc: { name: 'Spoc Housing (demo)', email: housing },
+        reason: 'Invented: the family had a housing officer (test).',
+      },
+      member: scenario.team,
+    });
+    const askedAt = keysTo(housing);
+    await scenario.advanceUntil(record.caseId, (current) => current.status === 'collating');
+
+    // Assess
+    expect(askedAt).toEqual([`${record.caseId}:AddAgency:housing-demo`]);
+    expect(keysTo(housing)).toEqual([
+      `${record.caseId}:AddAgency:housing-demo`,
+      `${record.caseId}:ChaseMissingSummaries:housing-demo`,
+      `${record.caseId}:CheckReturns:housing-demo`,
+      // The profile names no strategic lead for it, so the formal request goes to its contact.
+      `${record.caseId}:FormalRequest:housing-demo`,
+    ]);
+    const police = keysTo('spoc.police@example.org').map((key) => key.split(':')[1]);
+    expect(police).toEqual(['RequestAgencySummaries', 'ChaseMissingSummaries', 'CheckReturns']);
+    const added = await scenario.cases.getCaseWithAgencies(record.caseId);
+    const agency = added.agencies.find((candidate) => candidate.agencyId === 'housing-demo');
+    const other = added.agencies.find((candidate) => candidate.agencyId === 'police');
+    expect(agency).toMatchObject({
+      status: 'escalated',
+      remindedAt: other?.remindedAt,
+      escalatedAt: other?.escalatedAt,
+    });
+  });
+
+  it('a case withdrawn stops cleanly: no failure, the execution succeeds at Withdrawn, nobody is chased after', async () => {
+    // Prepare
+    const { record, executionArn } = await scenario.open();
+
+    // Act
+    await withdrawCase(scenario.service, {
+      caseId: record.caseId,
+      answer: { reason: 'Invented: the criteria for a Rapid Review turned out not to be met (test).' },
+      member: scenario.team,
+    });
+    await scenario.advanceToNext();
+
+    // Assess
+    expect(await scenario.status(executionArn)).toBe('SUCCEEDED');
+    expect((await scenario.statesEntered(executionArn)).slice(-2)).toEqual(['ClimbLadder', 'Withdrawn']);
+    expect(scenario.calls).not.toContain('record-failure');
+    const file = await scenario.cases.getCaseFile(record.caseId);
+    expect(file.case.status).toBe('withdrawn');
+    expect(file.case.failure).toBeUndefined();
+    expect(file.audit.at(-1)).toMatchObject({
+      action: 'case.withdrawn',
+      reason: expect.stringContaining('criteria for a Rapid Review'),
+    });
+    expect(scenario.mailer.sent.some((email) => email.key.includes(':ChaseMissingSummaries:'))).toBe(false);
+    expect(scenario.clock.pending()).toEqual([]);
+  });
+
+  it('a case withdrawn while the workflow waits for the decision: the wait ends at once at Withdrawn', async () => {
+    // Prepare
+    const { record, executionArn } = await scenario.open();
+    await scenario.advanceUntil(record.caseId, (current) => current.status === 'awaiting-decision');
+
+    // Act
+    await withdrawCase(scenario.service, {
+      caseId: record.caseId,
+      answer: { reason: 'Invented: the criteria were not met (test).' },
+      member: scenario.team,
+    });
+    await scenario.steps.whenSettled();
+
+    // Assess
+    expect(await scenario.status(executionArn)).toBe('SUCCEEDED');
+    expect((await scenario.statesEntered(executionArn)).slice(-2)).toEqual(['AwaitDecision', 'Withdrawn']);
+    expect(scenario.calls).not.toContain('record-failure');
     expect(scenario.clock.pending()).toEqual([]);
   });
 

@@ -437,6 +437,62 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
       });
     });
 
+    describe('adding an agency to a running case (issue 10 part 3)', () => {
+      const added = (at = '2026-03-05T10:00:00.000Z'): AuditInput => ({
+        actor: { kind: 'staff', id: 'user-team-demo', role: 'partnership-team' },
+        at,
+        action: 'agency.added',
+        reason: 'Invented: the family had a housing officer (demo).',
+      });
+
+      it('writes the agency with the case’s new agency list and its audit event, all together', async () => {
+        const { record, agencies } = aCase();
+        const created = await store.createCase(record, agencies, opened());
+        const agency = {
+          ...(agencies[0] as (typeof agencies)[number]),
+          agencyId: 'housing',
+          agencyName: 'Housing',
+        };
+
+        const written = await store.addAgencyRequest(agency, {
+          current: created,
+          changes: { agencyIds: [...created.agencyIds, 'housing'] },
+          audit: added(),
+        });
+
+        const file = await store.getCaseFile(record.caseId);
+        expect(written.case.version).toBe(created.version + 1);
+        expect(file.case.agencyIds).toContain('housing');
+        expect(file.agencies.map((candidate) => candidate.agencyId)).toContain('housing');
+        expect(file.audit.map((event) => event.action)).toContain('agency.added');
+      });
+
+      it('refuses an agency already on the case (duplicate) and a stale case, writing nothing', async () => {
+        const { record, agencies } = aCase();
+        const created = await store.createCase(record, agencies, opened());
+        const police = agencies.find((agency) => agency.agencyId === 'police') as (typeof agencies)[number];
+        const housing = { ...police, agencyId: 'housing', agencyName: 'Housing' };
+
+        await expect(
+          store.addAgencyRequest(police, {
+            current: created,
+            changes: { agencyIds: [...created.agencyIds] },
+            audit: added(),
+          }),
+        ).rejects.toBeInstanceOf(DuplicateWriteError);
+        await expect(
+          store.addAgencyRequest(housing, {
+            current: { ...created, version: created.version + 5 },
+            changes: { agencyIds: [...created.agencyIds, 'housing'] },
+            audit: added('2026-03-05T11:00:00.000Z'),
+          }),
+        ).rejects.toBeInstanceOf(StaleWriteError);
+        const file = await store.getCaseFile(record.caseId);
+        expect(file.agencies).toHaveLength(agencies.length);
+        expect(file.case.version).toBe(created.version);
+      });
+    });
+
     describe('agency links', () => {
       const link = (overrides = {}) => ({
         tokenHash: `hash-${randomUUID()}`,

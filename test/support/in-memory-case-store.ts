@@ -207,6 +207,34 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
     return nextCase ? { agencies, case: structuredClone(nextCase) } : { agencies };
   }
 
+  async addAgencyRequest(
+    agency: AgencyRequest,
+    caseUpdate: CaseUpdate,
+  ): Promise<{ agency: AgencyRequest; case: CaseRecord }> {
+    const validAgency = agencyRequest.parse(agency);
+    const nextCase = caseRecord.parse({
+      ...caseUpdate.current,
+      ...caseUpdate.changes,
+      version: caseUpdate.current.version + 1,
+      updatedAt: caseUpdate.audit.at,
+    });
+    const event = this.#auditEvent(nextCase.caseId, caseUpdate.audit);
+    if (this.#recorded(event) || this.#agencies.has(agencyKey(validAgency))) {
+      throw new DuplicateWriteError('This change was already recorded');
+    }
+    if (
+      this.staleWritesToSimulate > 0 ||
+      this.#cases.get(nextCase.caseId)?.version !== caseUpdate.current.version
+    ) {
+      this.staleWritesToSimulate = Math.max(0, this.staleWritesToSimulate - 1);
+      throw new StaleWriteError(`The case ${nextCase.caseId} changed since it was read, or does not exist`);
+    }
+    this.#agencies.set(agencyKey(validAgency), structuredClone(validAgency));
+    this.#cases.set(nextCase.caseId, structuredClone(nextCase));
+    this.#audit.push(event);
+    return { agency: structuredClone(validAgency), case: structuredClone(nextCase) };
+  }
+
   async putAgencyLinks(links: readonly AgencyLink[]): Promise<void> {
     if (links.some((link) => this.#links.has(link.tokenHash))) {
       throw new DuplicateWriteError('A capability link with this token is already stored');

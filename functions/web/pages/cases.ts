@@ -11,6 +11,7 @@ import {
   type CaseNotificationView,
   showCaseNotification,
 } from '../../../shared/use-cases/show-case-notification.ts';
+import { agenciesRefusal, withdrawalRefusal } from '../../../shared/use-cases/steer-agencies.ts';
 import { closureRefusal, lateReasonRefusal } from '../../../shared/use-cases/steer-case.ts';
 import {
   clocksInBrief,
@@ -44,6 +45,7 @@ export const statusTags: Record<CaseStatus, { text: string; classes: string }> =
   completed: { text: 'Completed', classes: 'govuk-tag--green' },
   failed: { text: 'Failed', classes: 'govuk-tag--red' },
   closed: { text: 'Notification only', classes: 'govuk-tag--grey' },
+  withdrawn: { text: 'Withdrawn', classes: 'govuk-tag--grey' },
 };
 
 function statusTag(status: string): { text: string; classes: string } {
@@ -94,11 +96,11 @@ export function overdueTags(
   if (
     beforeDecision.includes(record.status) &&
     past('agencySummariesDue') &&
-    agencies?.some((agency) => agency.status !== 'received')
+    agencies?.some((agency) => agency.status !== 'received' && agency.status !== 'removed')
   ) {
     tags.push({ text: 'Summaries overdue', classes: 'govuk-tag--orange' });
   }
-  if (record.late && record.status !== 'closed') tags.push(lateTag);
+  if (record.late && record.status !== 'closed' && record.status !== 'withdrawn') tags.push(lateTag);
   return tags;
 }
 
@@ -157,7 +159,7 @@ const casesPage: Page = {
           // The date the review works to, whose it is, and the other clock beside it.
           reviewDue: clocksInBrief(clocksOf(record.timetable)),
           summaries: agencies
-            ? `${agencies.filter((agency) => agency.status === 'received').length} of ${agencies.length} summaries received`
+            ? `${agencies.filter((agency) => agency.status === 'received').length} of ${agencies.filter((agency) => agency.status !== 'removed').length} summaries received`
             : undefined,
           overdue: overdueTags(record, agencies, now),
         };
@@ -253,6 +255,8 @@ function agencyTask(agency: CaseView['agencies'][number]) {
         return agency.late
           ? { text: 'Received late', classes: 'govuk-tag--orange' }
           : { text: 'Received', classes: 'govuk-tag--green' };
+      case 'removed':
+        return { text: 'Removed', classes: 'govuk-tag--grey' };
     }
   })();
   const events = [
@@ -265,13 +269,16 @@ function agencyTask(agency: CaseView['agencies'][number]) {
   const history = events.length ? `${String(events.join(', ')).replace(/^./, (c) => c.toUpperCase())}.` : '';
   const spoc = agency.spoc ? ` Contact: ${agency.spoc.name}, ${agency.spoc.email}.` : '';
   const ladder = ladderInWords(agency);
+  const removed = agency.removal
+    ? ` Removed from the review ${londonDate(agency.removal.removedAt)}: ${agency.removal.reason}`
+    : '';
   const refused = agency.lastRefusal
     ? ` The last file they sent (${londonDate(agency.lastRefusal.at)}) was refused: ${agency.lastRefusal.reason}.`
     : '';
   return {
     title: { text: agency.name },
-    ...(history || ladder || spoc || refused
-      ? { hint: { text: `${history}${ladder}${refused}${spoc}`.trim() } }
+    ...(history || ladder || spoc || refused || removed
+      ? { hint: { text: `${history}${ladder}${refused}${removed}${spoc}`.trim() } }
       : {}),
     status: { tag: status },
   };
@@ -444,7 +451,7 @@ export function lateClosureAndSubmissionInWords(view: CaseView, roles: readonly 
     ? submittedAt
       ? `The review went to the Panel at ${londonDateTime(submittedAt)}.`
       : 'The review has gone to the Panel.'
-    : view.status === 'closed' || view.status === 'failed'
+    : view.status === 'closed' || view.status === 'failed' || view.status === 'withdrawn'
       ? undefined
       : view.submission.ready
         ? 'The review has everything it needs and is being sent to the Panel.'
@@ -453,7 +460,7 @@ export function lateClosureAndSubmissionInWords(view: CaseView, roles: readonly 
   const closure = view.closure;
   return {
     goingToThePanel,
-    lateTag: late && view.status !== 'closed' ? lateTag : undefined,
+    lateTag: late && view.status !== 'closed' && view.status !== 'withdrawn' ? lateTag : undefined,
     late: late
       ? {
           warning: `This review was due by ${formatDate(late.dueDate)}.${late.panelToldAt ? ` The Panel was told it is late at ${londonDateTime(late.panelToldAt)}.` : ''}`,
@@ -516,6 +523,42 @@ export function meetingInWords(view: CaseView) {
           uploadedAt: londonDateTime(meeting.minutes.uploadedAt),
           link: view.documents.find((document) => document.name === 'Rapid Review Group meeting minutes')
             ?.downloadUrl,
+        }
+      : undefined,
+  };
+}
+
+/**
+ * The partnership team's controls on the case page (issue 10 part 3): while the summaries are
+ * gathered, each agency with its links (replace the contact, resend the link, remove it); the
+ * "Withdraw this review" link until the submission; and the withdrawal once made.
+ */
+export function teamControlsInWords(view: CaseView, now: Date, roles: readonly StaffRole[]) {
+  const team = roles.includes('partnership-team');
+  const steerable = team && !agenciesRefusal({ ...view, timetable: { milestones: view.timetable } }, now);
+  const withdrawal = view.withdrawal;
+  return {
+    agencies: steerable
+      ? view.agencies.map((agency) => {
+          const base = `/cases/${view.caseId}/agencies/${agency.agencyId}`;
+          const actions = [
+            agency.status !== 'removed' && { text: 'Replace contact', href: `${base}/contact` },
+            agency.status !== 'removed' &&
+              agency.status !== 'pending' && { text: 'Resend link', href: `${base}/resend` },
+            agency.status !== 'removed' &&
+              agency.status !== 'received' && { text: 'Remove', href: `${base}/remove` },
+          ].filter((action): action is { text: string; href: string } => Boolean(action));
+          return { name: agency.name, task: agencyTask(agency), actions };
+        })
+      : undefined,
+    canWithdraw: team && !withdrawalRefusal(view),
+    withdrawal: withdrawal
+      ? {
+          rows: [
+            summaryRow('Why the review was withdrawn', withdrawal.reason),
+            summaryRow('Withdrawn by', withdrawal.withdrawnByName ?? 'The partnership team'),
+            summaryRow('Withdrawn', londonDateTime(withdrawal.withdrawnAt)),
+          ],
         }
       : undefined,
   };
@@ -591,12 +634,15 @@ export function casePageContext(
     // The Rapid Review Group meeting (issue 9 part 4): the team schedules it, records who attended
     // and uploads the minutes; and uploads the Panel's letter once its reply is recorded.
     meeting: meetingInWords(view),
-    canManageMeeting: roles.includes('partnership-team') && view.status !== 'closed',
+    canManageMeeting:
+      roles.includes('partnership-team') && view.status !== 'closed' && view.status !== 'withdrawn',
     canScheduleMeeting:
       roles.includes('partnership-team') &&
-      !['submitted-to-panel', 'completed', 'closed'].includes(view.status),
+      !['submitted-to-panel', 'completed', 'closed', 'withdrawn'].includes(view.status),
     canUploadPanelLetter: roles.includes('partnership-team') && view.panelReply !== undefined,
     canSeeList: roles.includes('partnership-team'),
+    // The team steers the case (issue 10 part 3): agencies added, changed, removed; the review withdrawn.
+    teamControls: teamControlsInWords(view, now, roles),
     // The rapid review report's progress (issue 9 part 5); the team drafts it.
     report: {
       status: reportStatusInWords(view.report),

@@ -279,6 +279,36 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
       });
     });
 
+    it('refuses a file from an agency the team removed with a form issued before, and leaves it removed', async () => {
+      const key = await issue('police');
+      await store.updateAgencyRequest(
+        store.agencyRequestOf(caseId, 'police'),
+        {
+          status: 'removed',
+          removal: {
+            reason: 'Invented (test).',
+            removedAt: clock.now().toISOString(),
+            removedBy: 'user-team-demo',
+          },
+        },
+        {
+          actor: { kind: 'staff', id: 'user-team-demo', role: 'partnership-team' },
+          at: clock.now().toISOString(),
+          action: 'agency.removed',
+          reason: 'Invented (test).',
+        },
+      );
+
+      const outcome = await recordSummary(service, upload(key));
+
+      expect(outcome).toBe('rejected');
+      expect(store.agencyRequestOf(caseId, 'police').status).toBe('removed');
+      expect(lastAudit()).toMatchObject({
+        action: 'summary.rejected',
+        reason: uploadProblemText['no-longer-asked'],
+      });
+    });
+
     it('refuses a second file sent with a form already used, leaving the accepted one and its file alone', async () => {
       const key = await issue();
       await recordSummary(service, upload(key));

@@ -83,6 +83,7 @@ describe('steer-case: POST /api/cases/{caseId}/late-reason and /notification-onl
         clock: new SettableClock('2027-01-11T10:00:00Z'),
         mailer,
         profile: testProfile,
+        publicBaseUrl: 'https://rapid-review.example.test',
         workflow: workflow as unknown as ReviewWorkflow,
       }),
     );

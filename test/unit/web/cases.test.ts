@@ -254,7 +254,7 @@ describe('the cases pages', () => {
   });
 
   describe('a case, GET /cases/{caseId}', () => {
-    it('shows the summary, the timeline with today marked, the agencies as a task list and the audit trail', async () => {
+    it('shows the summary, the timeline with today marked, the agencies with the team’s controls and the audit trail', async () => {
       // Prepare
       const { caseId, reference } = await aCase({ status: 'awaiting-summaries', received: ['police'] });
       const browser = signedIn(testUser('partnership-team'));
@@ -272,13 +272,35 @@ describe('the cases pages', () => {
       expect(html).toMatch(
         /app-timeline__item--today">[\s\S]*?Today[\s\S]*?11 March 2026[\s\S]*?Day 7: Reminder/,
       );
-      expect(html).toContain('govuk-task-list');
+      // While the summaries are gathered, the team has its controls on each agency (issue 10 part 3).
+      expect(html).toContain('<dl class="govuk-summary-list" id="agencies">');
+      expect(html).toContain(`href="/cases/${caseId}/add-agency">Add an agency</a>`);
+      expect(html).toContain(
+        `href="/cases/${caseId}/agencies/health/contact">Replace contact<span class="govuk-visually-hidden"> for Health</span>`,
+      );
+      expect(html).toContain(`href="/cases/${caseId}/agencies/health/resend">Resend link`);
+      expect(html).toContain(`href="/cases/${caseId}/agencies/health/remove">Remove`);
+      // A summary already received cannot be removed.
+      expect(html).not.toContain(`href="/cases/${caseId}/agencies/police/remove"`);
+      expect(html).toContain(`href="/cases/${caseId}/withdraw">Withdraw this review</a>`);
       expect(html).toMatch(/Police[\s\S]*?govuk-tag--green">\s*Received/);
       expect(html).toMatch(/Health[\s\S]*?govuk-tag--blue">\s*Requested/);
       expect(html).toMatch(
         /<td class="govuk-table__cell">10am on Wednesday 4 March 2026<\/td>\s*<td class="govuk-table__cell">Notifier \(user-notifier-demo\)<\/td>\s*<td class="govuk-table__cell">Case opened<\/td>/,
       );
       expect(html).not.toContain('Record the decision');
+    });
+
+    it('shows the Rapid Review Group the agencies as a task list, without the team’s controls', async () => {
+      const { caseId } = await aCase({ status: 'awaiting-summaries', received: ['police'] });
+      const browser = signedIn(testUser('rrg-member'));
+
+      const html = String((await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }))).body);
+
+      expect(html).toContain('govuk-task-list');
+      expect(html).not.toContain('Add an agency');
+      expect(html).not.toContain('Replace contact');
+      expect(html).not.toContain('Withdraw this review');
     });
 
     it('shows both dates side by side, which one the review works to, and whether the notifications came on time', async () => {

@@ -245,6 +245,43 @@ async function appUnderTest() {
     },
   );
 
+  // The team's controls on the agencies and the withdrawal (issue 10 part 3) need a case whose
+  // summaries are still being gathered.
+  const gatheringCaseId = randomUUID();
+  const gathering = openCase({
+    caseId: gatheringCaseId,
+    notification: sampleNotification(),
+    receivedAt: new Date('2026-03-20T10:00:00Z'),
+    notificationDocumentKey: `cases/${gatheringCaseId}/notification.json`,
+  });
+  await store.updateCase(
+    await store.createCase(gathering.record, gathering.agencies, {
+      actor: { kind: 'staff', id: person('notifier').id, role: 'notifier' },
+      at: gathering.record.receivedAt,
+      action: 'case.opened',
+      reason: 'Serious incident notification received',
+    }),
+    { status: 'awaiting-summaries' },
+    {
+      actor: { kind: 'system', id: 'rapid-review-workflow' },
+      at: '2026-03-20T10:05:00.000Z',
+      action: 'summaries.requested',
+      reason: 'Day 1: every agency asked for its summary',
+    },
+  );
+  for (const agency of gathering.agencies) {
+    await store.updateAgencyRequest(
+      agency,
+      { status: 'requested', requestedAt: '2026-03-20T10:05:00.000Z' },
+      {
+        actor: { kind: 'system', id: 'rapid-review-workflow' },
+        at: '2026-03-20T10:05:00.000Z',
+        action: 'agency.summary-requested',
+        reason: 'Summary requested',
+      },
+    );
+  }
+
   // The Panel's letter (issue 9 part 4) needs a case whose reply is recorded.
   const repliedCaseId = randomUUID();
   const replied = openCase({
@@ -283,7 +320,7 @@ async function appUnderTest() {
    * A concrete path for a page path: the case for `{caseId}` (a decided case with a disagreement
    * for the sign-off pages, the submitted one for the Panel's reply, a late looked-after child's
    * death for the late reason and notification-only pages), the first child or agency for
-   * `{number}`, a report section for `{section}`.
+   * `{number}`, a report section for `{section}`, the police for `{agencyId}`.
    */
   const concretePath = (path: string) =>
     path.replace(/\{([^}]+)\}/g, (_whole, name: string) =>
@@ -296,12 +333,16 @@ async function appUnderTest() {
               ? submittedCaseId
               : /^\/cases\/\{caseId\}\/(late-reason|notification-only)/.test(path)
                 ? steeredCaseId
-                : caseId
+                : /^\/cases\/\{caseId\}\/(add-agency|agencies\/|withdraw)/.test(path)
+                  ? gatheringCaseId
+                  : caseId
         : name === 'number'
           ? '1'
           : name === 'section'
             ? 'facts'
-            : randomUUID(),
+            : name === 'agencyId'
+              ? 'police'
+              : randomUUID(),
     );
   return { app, ran, concretePath, mocks: [s3, sfn] };
 }

@@ -1,0 +1,332 @@
+import { randomUUID } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { steerCaseEndpoints } from '../../../functions/steer-case/handler.ts';
+import { sampleNotification } from '../../../local/sample-notification.ts';
+import type { ReviewWorkflow } from '../../../shared/adapters/review-workflow.ts';
+import { openCase } from '../../../shared/cases/open-case.ts';
+import { apiHandler } from '../../../shared/http/api-handler.ts';
+import { collationStartsAt, milestone } from '../../../shared/schemas/timetable.ts';
+import type { CaseChanges } from '../../../shared/stores/case-store.ts';
+import { showAgencyRequest } from '../../../shared/use-cases/agency-request.ts';
+import { climbLadder } from '../../../shared/use-cases/climb-ladder.ts';
+import { collateReport } from '../../../shared/use-cases/collate-report.ts';
+import { requestAgencySummaries } from '../../../shared/use-cases/request-agency-summaries.ts';
+import { InMemoryDocumentStore, RecordingMailer } from '../workflow/workflow-fakes.ts';
+import {
+  apiEvent,
+  InMemoryCaseStore,
+  invalidFieldsOf,
+  invoke,
+  notifier,
+  partnershipTeam,
+  rrgChair,
+  SettableClock,
+  type TestCaller,
+  testProfile,
+} from './support/api-fixtures.ts';
+
+const publicBaseUrl = 'https://rapid-review.example.test';
+const reason = 'Invented: the family moved; the new area’s school knows them (demo).';
+const newAgency = {
+  name: 'Housing (demo)',
+  spoc: { name: 'Spoc Housing (demo)', email: 'spoc.housing@example.org' },
+  reason,
+};
+const newContact = { name: 'New Spoc Police (demo)', email: 'new.spoc.police@example.org' };
+
+/** The workflow's callbacks, recorded. */
+class RecordingWorkflow implements Pick<ReviewWorkflow, 'failTask'> {
+  readonly failed: { taskToken: string; error: string }[] = [];
+  async failTask(taskToken: string, error: string): Promise<void> {
+    this.failed.push({ taskToken, error });
+  }
+}
+
+/** The token in the last link emailed to `address`. */
+function lastLinkTo(mailer: RecordingMailer, address: string): string {
+  const messages = mailer.to(address);
+  const text = messages[messages.length - 1]?.text ?? '';
+  const match = /\/agency\/([A-Za-z0-9_-]{43})/.exec(text);
+  if (!match) throw new Error(`No link emailed to ${address}`);
+  return match[1] as string;
+}
+
+describe('steer-case: the team adds, changes and removes agencies, and withdraws the case', () => {
+  let store: InMemoryCaseStore;
+  let mailer: RecordingMailer;
+  let workflow: RecordingWorkflow;
+  let clock: SettableClock;
+  let handler: ReturnType<typeof apiHandler>;
+  const service = () => ({ cases: store, clock, mailer, profile: testProfile, publicBaseUrl });
+
+  /** Every rung of the escalation ladder climbed at the Day 10 deadline; answers the rungs each agency climbed. */
+  async function climbEveryRung(caseId: string): Promise<Record<string, string[]>> {
+    clock.set(
+      new Date(
+        Date.parse(milestone(store.caseOf(caseId)!.timetable, 'agencySummariesDue').dueAt) + 5000,
+      ).toISOString(),
+    );
+    const documents = new InMemoryDocumentStore('case-documents-test', () => clock.now());
+    await climbLadder({ ...service(), documents }, { caseId });
+    const { agencies } = await store.getCaseFile(caseId);
+    return Object.fromEntries(
+      agencies.map((agency) => [agency.agencyId, (agency.ladder ?? []).map((rung) => rung.kind)]),
+    );
+  }
+
+  /** A case whose agencies were asked on Day 1 (the workflow's own step), then changed by `changes`. */
+  async function aCase(changes: CaseChanges = {}): Promise<string> {
+    const caseId = randomUUID();
+    const { record, agencies } = openCase({
+      caseId,
+      notification: sampleNotification(),
+      receivedAt: new Date('2026-12-10T10:00:00Z'),
+      notificationDocumentKey: `cases/${caseId}/notification.json`,
+    });
+    await store.createCase(record, agencies, {
+      actor: { kind: 'system', id: 'rapid-review-workflow' },
+      at: record.receivedAt,
+      action: 'case.opened',
+      reason: 'r',
+    });
+    await requestAgencySummaries(service(), { caseId });
+    if (Object.keys(changes).length > 0) {
+      await store.updateCase(store.caseOf(caseId)!, changes, {
+        actor: { kind: 'system', id: 'rapid-review-workflow' },
+        at: '2026-12-11T09:00:00.000Z',
+        action: 'status.changed',
+        reason: 'Invented (test)',
+      });
+    }
+    return caseId;
+  }
+
+  beforeEach(() => {
+    store = new InMemoryCaseStore();
+    mailer = new RecordingMailer();
+    workflow = new RecordingWorkflow();
+    clock = new SettableClock('2026-12-11T10:00:00Z');
+    handler = apiHandler(
+      'steer-case',
+      steerCaseEndpoints({ ...service(), workflow: workflow as unknown as ReviewWorkflow }),
+    );
+  });
+
+  const send = (
+    method: 'POST' | 'PUT',
+    path: string,
+    routePath: string,
+    pathParameters: Record<string, string>,
+    body: unknown,
+    caller: TestCaller | null = partnershipTeam,
+    headers: Record<string, string> = {},
+  ) =>
+    invoke(
+      handler,
+      apiEvent({ method, path, routePath, pathParameters, body, caller: caller ?? undefined, headers }),
+    );
+  const add = (caseId: string, body: unknown, caller?: TestCaller | null) =>
+    send('POST', `/api/cases/${caseId}/agencies`, '/api/cases/{caseId}/agencies', { caseId }, body, caller);
+  const onAgency = (
+    action: 'contact' | 'resend' | 'remove',
+    caseId: string,
+    agencyId: string,
+    body: unknown,
+    caller?: TestCaller | null,
+    headers?: Record<string, string>,
+  ) =>
+    send(
+      action === 'contact' ? 'PUT' : 'POST',
+      `/api/cases/${caseId}/agencies/${agencyId}/${action}`,
+      `/api/cases/{caseId}/agencies/{agencyId}/${action}`,
+      { caseId, agencyId },
+      body,
+      caller,
+      headers,
+    );
+  const withdraw = (caseId: string, body: unknown, caller?: TestCaller | null) =>
+    send('POST', `/api/cases/${caseId}/withdraw`, '/api/cases/{caseId}/withdraw', { caseId }, body, caller);
+
+  describe('POST /api/cases/{caseId}/agencies', () => {
+    it('adds the agency and asks it at once, due on the case’s own Day 10 deadline, audited with the reason', async () => {
+      const caseId = await aCase();
+
+      const response = await add(caseId, newAgency);
+
+      expect(response.status).toBe(201);
+      expect(response.body).toMatchObject({ agencyId: 'housing-demo', status: 'requested' });
+      const record = store.caseOf(caseId)!;
+      expect(record.agencyIds).toContain('housing-demo');
+      const [email] = mailer.to('spoc.housing@example.org');
+      expect(email?.subject).toContain('summary requested from Housing (demo)');
+      const token = lastLinkTo(mailer, 'spoc.housing@example.org');
+      const view = await showAgencyRequest(service(), { token });
+      expect(view.dueAt).toBe(milestone(record.timetable, 'agencySummariesDue').dueAt);
+      const added = store.auditOf(caseId).find((event) => event.action === 'agency.added');
+      expect(added?.reason).toContain(reason);
+      expect(added?.actor).toEqual({ kind: 'staff', id: partnershipTeam.sub, role: 'partnership-team' });
+    });
+
+    it('is reminded and escalated with the other agencies', async () => {
+      const caseId = await aCase();
+      await add(caseId, newAgency);
+
+      const climbed = await climbEveryRung(caseId);
+
+      expect(climbed['housing-demo']).toEqual(['reminder', 'lead-copied', 'formal-request']);
+    });
+
+    it('refuses an agency of a name already asked (409), and after collation (409)', async () => {
+      const caseId = await aCase();
+      const collated = await aCase({ status: 'collating' });
+
+      const twice = await add(caseId, { ...newAgency, name: 'police' });
+      const late = await add(collated, newAgency);
+      clock.set(collationStartsAt(store.caseOf(caseId)!.timetable));
+      const pastCollationTime = await add(caseId, newAgency);
+
+      expect([twice.status, late.status, pastCollationTime.status]).toEqual([409, 409, 409]);
+      expect(twice.body.title).toBe('Agency already asked');
+      expect(late.body.title).toBe('Summaries already collated');
+      expect(mailer.to('spoc.housing@example.org')).toEqual([]);
+    });
+
+    it('answers 400 naming each bad field, and adds nothing', async () => {
+      const caseId = await aCase();
+
+      const response = await add(caseId, { name: ' ', spoc: { name: 'x', email: 'not an email' } });
+
+      expect(response.status).toBe(400);
+      expect(invalidFieldsOf(response.body).sort()).toEqual(['name', 'reason', 'spoc.email']);
+      expect(store.caseOf(caseId)?.agencyIds).toHaveLength(4);
+    });
+
+    it('lets only the partnership team add one', async () => {
+      const caseId = await aCase();
+      const statuses = [(await add(caseId, newAgency, null)).status];
+      for (const caller of [notifier, rrgChair]) statuses.push((await add(caseId, newAgency, caller)).status);
+      expect(statuses).toEqual([401, 403, 403]);
+    });
+  });
+
+  describe('PUT /api/cases/{caseId}/agencies/{agencyId}/contact', () => {
+    it('stops the old link at once and emails a new one to the new contact, audited with the reason', async () => {
+      const caseId = await aCase();
+      const oldToken = lastLinkTo(mailer, 'spoc.police@example.org');
+
+      const response = await onAgency('contact', caseId, 'police', { spoc: newContact, reason });
+
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ agencyId: 'police', spoc: newContact, changed: true });
+      await expect(showAgencyRequest(service(), { token: oldToken })).rejects.toThrow(/does not work/);
+      const newToken = lastLinkTo(mailer, newContact.email);
+      expect((await showAgencyRequest(service(), { token: newToken })).agency).toBe('Police');
+      const replaced = store.auditOf(caseId).find((event) => event.action === 'agency.contact-replaced');
+      expect(replaced?.reason).toContain(reason);
+    });
+
+    it('answers 404 for an agency not on the case, 400 naming bad fields', async () => {
+      const caseId = await aCase();
+      const unknown = await onAgency('contact', caseId, 'no-such-agency', { spoc: newContact, reason });
+      const bad = await onAgency('contact', caseId, 'police', { spoc: { name: '', email: '' } });
+      expect([unknown.status, bad.status]).toEqual([404, 400]);
+      expect(invalidFieldsOf(bad.body).sort()).toEqual(['reason', 'spoc.email', 'spoc.name']);
+    });
+  });
+
+  describe('POST /api/cases/{caseId}/agencies/{agencyId}/resend', () => {
+    it('sends the same contact a fresh link and stops the old one; the same Idempotency-Key again sends nothing', async () => {
+      const caseId = await aCase();
+      const oldToken = lastLinkTo(mailer, 'spoc.police@example.org');
+      const key = { 'idempotency-key': 'resend-police-1' };
+
+      const first = await onAgency('resend', caseId, 'police', { reason }, partnershipTeam, key);
+      const again = await onAgency('resend', caseId, 'police', { reason }, partnershipTeam, key);
+
+      expect([first.status, again.status]).toEqual([200, 200]);
+      expect([first.body.changed, again.body.changed]).toEqual([true, false]);
+      expect(mailer.to('spoc.police@example.org')).toHaveLength(2);
+      await expect(showAgencyRequest(service(), { token: oldToken })).rejects.toThrow(/does not work/);
+      const newToken = lastLinkTo(mailer, 'spoc.police@example.org');
+      expect((await showAgencyRequest(service(), { token: newToken })).agency).toBe('Police');
+      expect(store.auditOf(caseId).filter((event) => event.action === 'agency.link-resent')).toHaveLength(1);
+    });
+  });
+
+  describe('POST /api/cases/{caseId}/agencies/{agencyId}/remove', () => {
+    it('removes the agency with the reason: its link stops, it is never chased, it is not missing', async () => {
+      const caseId = await aCase();
+      const token = lastLinkTo(mailer, 'spoc.police@example.org');
+
+      const response = await onAgency('remove', caseId, 'police', { reason });
+
+      expect(response.status).toBe(200);
+      expect(store.agencyRequestOf(caseId, 'police').status).toBe('removed');
+      await expect(showAgencyRequest(service(), { token })).rejects.toThrow(/does not work/);
+      const climbed = await climbEveryRung(caseId);
+      expect(climbed.police).toEqual([]);
+      expect(Object.values(climbed).some((rungs) => rungs.length > 0)).toBe(true);
+      const removed = store.auditOf(caseId).find((event) => event.action === 'agency.removed');
+      expect(removed?.reason).toContain(reason);
+    });
+
+    it('refuses a second removal and a removed agency’s resend (409)', async () => {
+      const caseId = await aCase();
+      await onAgency('remove', caseId, 'police', { reason });
+
+      const twice = await onAgency('remove', caseId, 'police', { reason });
+      const resend = await onAgency('resend', caseId, 'police', { reason });
+
+      expect([twice.status, resend.status]).toEqual([409, 409]);
+      expect(twice.body.title).toBe('Agency removed');
+    });
+  });
+
+  describe('POST /api/cases/{caseId}/withdraw', () => {
+    it('withdraws the case: links stop, everyone told once with no reason, the waiting decision failed', async () => {
+      const caseId = await aCase();
+      await store.saveDecisionToken(caseId, 'token-demo', 1);
+      const token = lastLinkTo(mailer, 'spoc.police@example.org');
+
+      const response = await withdraw(caseId, { reason });
+      const again = await withdraw(caseId, { reason });
+
+      expect(response.status).toBe(201);
+      expect(again.status).toBe(409);
+      expect(store.caseOf(caseId)).toMatchObject({ status: 'withdrawn', withdrawal: { reason } });
+      await expect(showAgencyRequest(service(), { token })).rejects.toThrow(/does not work/);
+      expect(workflow.failed).toEqual([{ taskToken: 'token-demo', error: 'CaseWithdrawn' }]);
+      const told = mailer.sent.filter((email) => email.key.startsWith(`${caseId}:Withdrawn:`));
+      expect(told.map((email) => email.message.to[0]).sort()).toEqual(
+        [
+          'notifier@example.org',
+          'rrg-chair@example.org',
+          'rrg-member@example.org',
+          'spoc.education@example.org',
+          'spoc.health@example.org',
+          'spoc.police@example.org',
+          'spoc.social-care@example.org',
+        ].sort(),
+      );
+      for (const email of told) {
+        expect(email.message.text).not.toContain(reason);
+        expect(email.message.text).not.toContain('Demo Child');
+      }
+      expect(store.auditOf(caseId).find((event) => event.action === 'case.withdrawn')?.reason).toContain(
+        reason,
+      );
+    });
+
+    it('refuses a case gone to the Panel (409), and counts no removed agency as missing at collation', async () => {
+      const gone = await aCase({ status: 'submitted-to-panel' });
+      expect((await withdraw(gone, { reason })).status).toBe(409);
+
+      const caseId = await aCase();
+      await onAgency('remove', caseId, 'health', { reason });
+      clock.set(collationStartsAt(store.caseOf(caseId)!.timetable));
+      const documents = { put: async () => undefined } as never;
+      const counts = await collateReport({ ...service(), documents }, { caseId });
+      expect(counts).toMatchObject({ received: 0, missing: 3 });
+    });
+  });
+});
