@@ -286,6 +286,24 @@ export class ReviewClient {
     );
   }
 
+  /** Sends the agency's structured return (issue 10 part 2) through its link: "no involvement", or its involvement. */
+  submitStructuredReturn(link: string, answers: unknown) {
+    return this.#call<{ version: number; kind: string; receivedAt: string }>(
+      'PUT /api/agency/{token}/return',
+      `${link}/return`,
+      { method: 'PUT', body: JSON.stringify(answers) },
+    );
+  }
+
+  /** Adds an agency to a running case, as the partnership team (issue 10 part 3). */
+  addAgency(caseId: string, body: unknown) {
+    return this.#call<unknown>('POST /api/cases/{caseId}/agencies', `/api/cases/${caseId}/agencies`, {
+      method: 'POST',
+      role: 'partnership-team',
+      body: JSON.stringify(body),
+    });
+  }
+
   /** Uploads a summary through the link's pre-signed POST, as the upload page does. */
   async uploadSummary(link: string, file: { name: string; type: string; bytes: Uint8Array }) {
     const form = await this.#call<{ url: string; fields: Record<string, string> }>(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SeriousIncidentNotification } from '../../shared/schemas/notification.ts';
 import { planDayOf } from '../../shared/schemas/timetable.ts';
-import { isoDateOf } from '../../shared/workflow/london-time.ts';
+import { formatInstant, isoDateOf } from '../../shared/workflow/london-time.ts';
 import { recordDemoPanelReply } from './panel-reply.ts';
 import { agencyLinkIn, type CaseView, type InboxEmail, type ReviewClient } from './review-client.ts';
 
@@ -42,6 +42,37 @@ export function demoSummaryPdf(agency: string): Uint8Array {
   for (const offset of offsets) pdf += `${String(offset).padStart(10, '0')} 00000 n \n`;
   pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return new TextEncoder().encode(pdf);
+}
+
+/** The agency the demo's partnership team adds mid-case (invented). */
+export const addedAgency = {
+  name: 'Housing (demo)',
+  spoc: { name: 'Hana Housing (demo)', email: 'spoc.housing@example.org' },
+};
+
+/** An invented structured return: the agency's involvement with two key practice episodes. */
+export function demoInvolvement(agency: string) {
+  return {
+    kind: 'involvement',
+    involvedFrom: '2025-01-06',
+    rolesInvolved: `Invented demo roles at ${agency}: a duty social worker and a team manager.`,
+    summary: `Invented demo summary: ${agency} knew the family through two referrals in the year before the incident.`,
+    episodes: [
+      {
+        date: '2025-03-10',
+        whatHappened: 'Invented demo episode: a referral from school about the child seeming withdrawn.',
+        decidedAndWhy: 'Invented demo decision: a home visit; no further action, as the parent engaged.',
+      },
+      {
+        date: '2025-09-22',
+        whatHappened: 'Invented demo episode: a second referral, from a neighbour, about shouting at night.',
+        decidedAndWhy:
+          'Invented demo decision: a strategy discussion with the police; a child and family assessment.',
+      },
+    ],
+    immediateActions: 'Invented demo actions: the siblings were seen and a safety plan agreed.',
+    earlyLearning: 'Invented demo learning: the child’s own voice was not recorded in either episode.',
+  };
 }
 
 /** The day of the partnership's plan a date falls on, from the case's timetable (undefined before Day 1 or between listed days). */
@@ -115,26 +146,59 @@ export async function runDemoReviewToDecision(
   );
   progress(`Summary requests emailed to ${requests.length} agencies`);
 
+  // The partnership team adds an agency the notification did not name (issue 10 part 3).
+  await client.addAgency(caseId, {
+    name: addedAgency.name,
+    spoc: addedAgency.spoc,
+    reason: 'Invented demo reason: the family was registered with this housing provider.',
+  });
+  const [addedRequest] = await client.waitForEmails(
+    'the summary request to the agency added mid-case',
+    (email) => email.subject.includes(reference) && email.destination.to.includes(addedAgency.spoc.email),
+  );
+  progress(`The partnership team added ${addedAgency.name}; its contact was asked at once`);
+
+  const answering = notification.agencies.slice(0, -1);
   const silentAgency = notification.agencies.at(-1)!;
-  for (const agency of notification.agencies.slice(0, -1)) {
+  for (const [index, agency] of answering.entries()) {
     const email = requests.find((request) => request.destination.to.includes(agency.spoc.email))!;
     const link = agencyLinkIn(email);
     const asked = await client.agencyRequest(link);
+    if (index === answering.length - 1) {
+      // The last one never knew the family: "no involvement" counts as its return.
+      await client.submitStructuredReturn(link, { kind: 'no-involvement', confirmed: true });
+      progress(`${asked.agency} answered that it had no involvement with this child or family`);
+      continue;
+    }
     await client.uploadSummary(link, {
       name: `${agency.name} summary (demo).pdf`,
       type: 'application/pdf',
       bytes: demoSummaryPdf(agency.name),
     });
-    progress(`${asked.agency} uploaded its summary (due ${asked.dueAt})`);
+    if (index === 0) {
+      await client.submitStructuredReturn(link, demoInvolvement(agency.name));
+      progress(
+        `${asked.agency} sent its return in structure, with its summary file (due by ${formatInstant(asked.dueAt, 'Europe/London')})`,
+      );
+    } else {
+      progress(
+        `${asked.agency} uploaded its summary (due by ${formatInstant(asked.dueAt, 'Europe/London')})`,
+      );
+    }
   }
+  const addedLink = agencyLinkIn(addedRequest!);
+  await client.uploadSummary(addedLink, {
+    name: `${addedAgency.name} summary (demo).pdf`,
+    type: 'application/pdf',
+    bytes: demoSummaryPdf(addedAgency.name),
+  });
+  progress(`${addedAgency.name}, added mid-case, uploaded its summary`);
   await client.waitForCase(
     caseId,
     'returns recorded',
-    (view) =>
-      view.agencies.filter((agency) => agency.status === 'received').length ===
-      notification.agencies.length - 1,
+    (view) => view.agencies.filter((agency) => agency.status === 'received').length === answering.length + 1,
   );
-  progress(`${silentAgency.name} has not returned: the workflow will remind and escalate`);
+  progress(`${silentAgency.name} has not returned: the workflow will climb the escalation ladder`);
 
   for (let jumps = 0; ; jumps += 1) {
     const view = await client.getCase(caseId);
