@@ -9,9 +9,9 @@ import {
   structuredReturn,
 } from '../schemas/agency-return.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
-import type { AuditInput } from '../stores/case-store.ts';
 import { collationStartsAt, milestone } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
+import type { AuditInput } from '../stores/case-store.ts';
 import { parseInput } from '../validation.ts';
 import { emailContext, SIGN_OFF } from '../workflow/emails.ts';
 import { formatInstant } from '../workflow/london-time.ts';

@@ -42,7 +42,11 @@ import { saveOnCase } from './save-on-case.ts';
 export const caseNotFound = () => new NotFoundError('There is no case with this id');
 export const agencyNotFound = () => new NotFoundError('There is no agency with this id on this case');
 
-export const actorOf = (member: StaffMember): Actor => ({ kind: 'staff', id: member.id, role: 'partnership-team' });
+export const actorOf = (member: StaffMember): Actor => ({
+  kind: 'staff',
+  id: member.id,
+  role: 'partnership-team',
+});
 
 export function validCaseId(caseId: string): string {
   const parsed = caseIdSchema.safeParse(caseId);

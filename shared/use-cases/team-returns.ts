@@ -1,5 +1,5 @@
-import { rulesOf } from '../config/partnership-profile.ts';
 import type { EmailMessage } from '../adapters/mailer.ts';
+import { rulesOf } from '../config/partnership-profile.ts';
 import { CaseNotFoundError, ConflictError, UnavailableError } from '../errors.ts';
 import { logError, logInfo } from '../log.ts';
 import { type StructuredReturn, structuredReturn } from '../schemas/agency-return.ts';
@@ -12,7 +12,7 @@ import { isRemoved, wordFilesOf } from '../workflow/agency-returns-wording.ts';
 import { addendumTitle, lateReturnAddendum } from '../workflow/collated-report.ts';
 import { type EmailContext, emailContext, SIGN_OFF } from '../workflow/emails.ts';
 import { formatInstant } from '../workflow/london-time.ts';
-import { caseUrl } from '../workflow/steps.ts';
+import { caseUrl, hasReached } from '../workflow/steps.ts';
 import { saveReturnVersion } from './agency-structured-return.ts';
 import { PAPERS_LINK_SECONDS } from './distribute-papers.ts';
 import {
@@ -70,6 +70,27 @@ const removedRefusal = (agency: AgencyRequest) =>
 
 // ── On the agency's behalf, before collation ────────────────────────────────────────────────
 
+/**
+ * Refuses a return on the agency's behalf the case cannot take. Like the agency's own return, it
+ * is taken until the workflow collates (not only until collation's start time), so a return that
+ * came in by phone on Day 10 evening still reaches the collated report; after that, it is a late
+ * return (an addendum).
+ */
+export function onBehalfRefusal(
+  record: CaseRecord,
+  agency: AgencyRequest,
+  now: Date,
+): ConflictError | undefined {
+  if (record.status === 'withdrawn' || record.status === 'closed') return agenciesRefusal(record, now);
+  if (hasReached(record.status, 'collating')) {
+    return new ConflictError(
+      `The summaries for case ${record.reference} have been collated: take in ${agency.agencyName}'s return as a late return instead`,
+      'Summaries already collated',
+    );
+  }
+  return removedRefusal(agency);
+}
+
 export type ReturnOnBehalfPorts = Pick<Service, 'cases' | 'clock'>;
 
 /**
@@ -78,7 +99,7 @@ export type ReturnOnBehalfPorts = Pick<Service, 'cases' | 'clock'>;
  * Day 10 deadline), audited with the reason. No email: the agency's contact is not sent a receipt.
  *
  * @throws NotFoundError, InvalidInputError (each bad field named), ConflictError (collated:
- * take in a late return instead; ended; agency removed).
+ * take in a late return instead; withdrawn or closed; agency removed).
  */
 export async function returnOnBehalf(
   service: ReturnOnBehalfPorts,
@@ -92,7 +113,7 @@ export async function returnOnBehalf(
       const file = await caseWithAgencies(service, caseId);
       return { record: file.case, agency: agencyOf(file.agencies, agencyId) };
     },
-    refuse: (record, agency) => agenciesRefusal(record, service.clock.now()) ?? removedRefusal(agency),
+    refuse: (record, agency) => onBehalfRefusal(record, agency, service.clock.now()),
     answers,
     by: byTheTeam(submission.member),
     audit: ({ agency, entry, late }) => ({
@@ -307,7 +328,11 @@ export async function acceptLateReturn(
       })),
     );
   } catch (error) {
-    logError('Late return taken in; its addendum not sent', { caseId, agencyId, error: (error as Error).name });
+    logError('Late return taken in; its addendum not sent', {
+      caseId,
+      agencyId,
+      error: (error as Error).name,
+    });
     throw new UnavailableError(
       `${agency.agencyName}'s late return is saved on case ${record.reference}, but its addendum could not be filed or sent to the Rapid Review Group just now. Tell the group, or send it yourselves from the case page.`,
       'Saved; addendum not sent yet',
