@@ -511,7 +511,11 @@ describe('bad input over HTTP to the local stack', () => {
       { method: 'POST', path: `/api/cases/${CASE_ID}/agencies/police/remove`, body: { reason } },
       { method: 'POST', path: `/api/cases/${CASE_ID}/withdraw`, body: { reason } },
       { method: 'PUT', path: `/api/cases/${CASE_ID}/agencies/police/return`, body: { answers, reason } },
-      { method: 'POST', path: `/api/cases/${CASE_ID}/agencies/police/late-return`, body: { answers, reason } },
+      {
+        method: 'POST',
+        path: `/api/cases/${CASE_ID}/agencies/police/late-return`,
+        body: { answers, reason },
+      },
     ];
     const cases: BadRequest[] = routes.flatMap((route): BadRequest[] => [
       ...malformedBodies.map((bad) => ({
