@@ -131,6 +131,22 @@ export const routes = [
     functionName: 'steer-case',
     access: staff('partnership-team'),
   },
+  // The team makes an agency's return (issue 10 part 3): on its behalf before collation; a late
+  // one after collation, sent to the Rapid Review Group as an addendum to the papers.
+  {
+    id: 'ReturnOnBehalf',
+    method: 'PUT',
+    path: '/api/cases/{caseId}/agencies/{agencyId}/return',
+    functionName: 'steer-case',
+    access: staff('partnership-team'),
+  },
+  {
+    id: 'AcceptLateReturn',
+    method: 'POST',
+    path: '/api/cases/{caseId}/agencies/{agencyId}/late-return',
+    functionName: 'steer-case',
+    access: staff('partnership-team'),
+  },
   {
     id: 'WithdrawCase',
     method: 'POST',

@@ -1,3 +1,4 @@
+import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
 import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
 import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
 import { NotSignedInError } from '../../shared/errors.ts';
@@ -21,6 +22,11 @@ import {
   type RecordLateReasonPorts,
   recordLateReason,
 } from '../../shared/use-cases/steer-case.ts';
+import {
+  type AcceptLateReturnPorts,
+  acceptLateReturn,
+  returnOnBehalf,
+} from '../../shared/use-cases/team-returns.ts';
 
 /** The signed-in caller and the case's id: the routes admit the partnership team only. */
 function callerAndCase(request: ApiRequest): { member: StaffMember; caseId: string } {
@@ -35,12 +41,18 @@ function callerAndCase(request: ApiRequest): { member: StaffMember; caseId: stri
  * POST /api/cases/{caseId}/agencies (AddAgency),
  * PUT  /api/cases/{caseId}/agencies/{agencyId}/contact (ReplaceAgencyContact),
  * POST /api/cases/{caseId}/agencies/{agencyId}/resend (ResendAgencyLink),
- * POST /api/cases/{caseId}/agencies/{agencyId}/remove (RemoveAgency) and
+ * POST /api/cases/{caseId}/agencies/{agencyId}/remove (RemoveAgency),
+ * PUT  /api/cases/{caseId}/agencies/{agencyId}/return (ReturnOnBehalf),
+ * POST /api/cases/{caseId}/agencies/{agencyId}/late-return (AcceptLateReturn) and
  * POST /api/cases/{caseId}/withdraw (WithdrawCase). A contact replaced or a link resent with the
  * same Idempotency-Key header again changes nothing and sends nothing.
  */
 export function steerCaseEndpoints(
-  service: RecordLateReasonPorts & CloseAsNotificationOnlyPorts & SteerAgenciesPorts & WithdrawCasePorts,
+  service: RecordLateReasonPorts &
+    CloseAsNotificationOnlyPorts &
+    SteerAgenciesPorts &
+    WithdrawCasePorts &
+    AcceptLateReturnPorts,
 ): {
   RecordLateReason: Endpoint;
   CloseAsNotificationOnly: Endpoint;
@@ -48,6 +60,8 @@ export function steerCaseEndpoints(
   ReplaceAgencyContact: Endpoint;
   ResendAgencyLink: Endpoint;
   RemoveAgency: Endpoint;
+  ReturnOnBehalf: Endpoint;
+  AcceptLateReturn: Endpoint;
   WithdrawCase: Endpoint;
 } {
   const agencyOf = (request: ApiRequest) => ({
@@ -99,6 +113,18 @@ export function steerCaseEndpoints(
         location: `/api/cases/${submission.caseId}`,
       });
     },
+    async ReturnOnBehalf(request) {
+      const submission = agencyOf(request);
+      return json(200, await returnOnBehalf(service, submission), {
+        location: `/api/cases/${submission.caseId}`,
+      });
+    },
+    async AcceptLateReturn(request) {
+      const submission = agencyOf(request);
+      return json(201, await acceptLateReturn(service, submission), {
+        location: `/api/cases/${submission.caseId}`,
+      });
+    },
     async WithdrawCase(request) {
       const { member, caseId } = callerAndCase(request);
       const withdrawal = await withdrawCase(service, { caseId, answer: request.body, member });
@@ -114,6 +140,7 @@ export const handler = apiHandler(
       cases: caseStoreFromEnvironment,
       mailer: mailerFromEnvironment,
       workflow: reviewWorkflowFromEnvironment,
+      documents: documentsFromEnvironment,
     }),
   ),
 );

@@ -11,6 +11,7 @@ import {
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { collationStartsAt, milestone } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
+import type { AuditInput } from '../stores/case-store.ts';
 import { parseInput } from '../validation.ts';
 import { emailContext, SIGN_OFF } from '../workflow/emails.ts';
 import { formatInstant } from '../workflow/london-time.ts';
@@ -147,12 +148,81 @@ export interface SubmittedReturn {
   correctableUntil: string;
 }
 
+/** What `saveReturnVersion` works out for the version it is about to write, for its audit event. */
+export interface NextReturnVersion {
+  record: CaseRecord;
+  agency: AgencyRequest;
+  entry: ReturnVersion;
+  /** Whether this version is the agency's first receipt (its `receivedAt` is now). */
+  firstReceipt: boolean;
+  late: boolean;
+}
+
 /**
- * Submits the agency's structured return as its next version (the first is version 1; a
- * correction adds one, the earlier versions kept), marks the agency's return received (late
- * after the Day 10 deadline; a return already received keeps its first time), audits the kind
- * and the version (never the answers), and sends the SPOC a receipt, once per version. An
- * accepted upload, when there is one, is named with the version; the upload flow is unchanged.
+ * Writes a return as the agency's next version (the first is version 1; a correction adds one,
+ * the earlier versions kept) and marks the agency's return received: late after the Day 10
+ * deadline, a return already received keeping its first time and lateness. Re-reads and tries
+ * again when another writer changed the request meanwhile. Shared by the agency's own return and
+ * the partnership team's (on the agency's behalf, or a late one after collation).
+ *
+ * @throws whatever `read` or `refuse` throws; StaleWriteError after the last attempt.
+ */
+export async function saveReturnVersion(
+  service: Pick<Service, 'cases' | 'clock'>,
+  save: {
+    read: () => Promise<{ record: CaseRecord; agency: AgencyRequest }>;
+    refuse: (record: CaseRecord, agency: AgencyRequest) => Error | undefined;
+    answers: StructuredReturn;
+    by: Pick<ReturnVersion, 'by' | 'byName' | 'documentKey'>;
+    audit: (next: NextReturnVersion) => AuditInput;
+  },
+): Promise<NextReturnVersion> {
+  for (let attempt = 1; ; attempt += 1) {
+    const { record, agency } = await save.read();
+    const refused = save.refuse(record, agency);
+    if (refused) throw refused;
+    const now = service.clock.now().toISOString();
+    const earlier = agency.returns ?? [];
+    const version = (earlier.at(-1)?.version ?? 0) + 1;
+    const firstReceipt = agency.status !== 'received';
+    const dueAt = milestone(record.timetable, 'agencySummariesDue').dueAt;
+    const late = firstReceipt ? Date.parse(now) > Date.parse(dueAt) : agency.late;
+    const documentKey = save.by.documentKey ?? agency.documentKey;
+    const entry: ReturnVersion = {
+      version,
+      submittedAt: now,
+      by: save.by.by,
+      ...(save.by.byName ? { byName: save.by.byName } : {}),
+      answers: save.answers,
+      ...(documentKey ? { documentKey } : {}),
+    };
+    const next = { record, agency, entry, firstReceipt, late };
+    try {
+      await service.cases.updateAgencyRequest(
+        agency,
+        {
+          status: 'received',
+          receivedAt: firstReceipt ? now : (agency.receivedAt ?? now),
+          late,
+          returns: [...earlier, entry],
+        },
+        save.audit(next),
+        // Judged on the case as read: a case that moved on meanwhile is refused on the next read.
+        { caseVersion: record.version },
+      );
+    } catch (error) {
+      const lostRace = error instanceof StaleWriteError || error instanceof DuplicateWriteError;
+      if (!lostRace || attempt >= SAVE_ATTEMPTS) throw error;
+      continue;
+    }
+    return next;
+  }
+}
+
+/**
+ * Submits the agency's structured return as its next version (see `saveReturnVersion`), audits
+ * the kind and the version (never the answers), and sends the SPOC a receipt, once per version.
+ * An accepted upload, when there is one, is named with the version; the upload flow is unchanged.
  *
  * @throws LinkNotUsableError, InvalidInputError (each bad field named), ReturnsClosedError once
  * collation has started, StaleWriteError after the last attempt.
@@ -164,60 +234,35 @@ export async function submitAgencyReturn(
   // The link first: a dead link says nothing about what was sent.
   await resolveLink(service, request.token, 'without-audit');
   const answers = parseInput(structuredReturn, request.answers, 'return');
-  for (let attempt = 1; ; attempt += 1) {
-    const { record, agency } = await resolveLink(service, request.token, 'without-audit');
-    if (hasReached(record.status, 'collating')) throw new ReturnsClosedError();
-    const now = service.clock.now().toISOString();
-    const earlier = agency.returns ?? [];
-    const version = (earlier.at(-1)?.version ?? 0) + 1;
-    const firstReceipt = agency.status !== 'received';
-    const dueAt = milestone(record.timetable, 'agencySummariesDue').dueAt;
-    const late = firstReceipt ? Date.parse(now) > Date.parse(dueAt) : agency.late;
-    const entry: ReturnVersion = {
-      version,
-      submittedAt: now,
-      by: 'agency',
-      answers,
-      ...(agency.documentKey ? { documentKey: agency.documentKey } : {}),
-    };
-    const action = version > 1 ? 'return.corrected' : late ? 'return.received-late' : 'return.received';
-    const what = answers.kind === 'no-involvement' ? 'no involvement' : 'its involvement';
-    try {
-      await service.cases.updateAgencyRequest(
-        agency,
-        {
-          status: 'received',
-          receivedAt: firstReceipt ? now : (agency.receivedAt ?? now),
-          late,
-          returns: [...earlier, entry],
-        },
-        {
-          actor: { kind: 'agency', agencyId: agency.agencyId },
-          at: now,
-          action,
-          reason:
-            version > 1
-              ? `${agency.agencyName} corrected its return (version ${version}): ${what}`
-              : `${agency.agencyName} returned ${what}${late ? ' after the Day 10 deadline' : ''}`,
-          details: { agencyId: agency.agencyId, kind: answers.kind, version, late },
-          eventId: `return-${agency.agencyId}-v${version}`,
-        },
-        // Judged on the case as read: a review collated meanwhile refuses it on the next read.
-        { caseVersion: record.version },
-      );
-    } catch (error) {
-      const lostRace = error instanceof StaleWriteError || error instanceof DuplicateWriteError;
-      if (!lostRace || attempt >= SAVE_ATTEMPTS) throw error;
-      continue;
-    }
-    logInfo('Structured return received', { caseId: record.caseId, agencyId: agency.agencyId, version });
-    const correctableUntil = collationStartsAt(record.timetable);
-    await service.mailer.sendOnce(
-      `${record.caseId}:AgencyReturnReceipt:${agency.agencyId}:v${version}`,
-      returnReceiptEmail(service, record, agency, entry, correctableUntil),
-    );
-    return { version, kind: answers.kind, receivedAt: now, late, correctableUntil };
-  }
+  const { record, agency, entry, late } = await saveReturnVersion(service, {
+    read: () => resolveLink(service, request.token, 'without-audit'),
+    refuse: (record) => (hasReached(record.status, 'collating') ? new ReturnsClosedError() : undefined),
+    answers,
+    by: { by: 'agency' },
+    audit: ({ agency, entry: { version, submittedAt }, late }) => {
+      const action = version > 1 ? 'return.corrected' : late ? 'return.received-late' : 'return.received';
+      const what = answers.kind === 'no-involvement' ? 'no involvement' : 'its involvement';
+      return {
+        actor: { kind: 'agency', agencyId: agency.agencyId },
+        at: submittedAt,
+        action,
+        reason:
+          version > 1
+            ? `${agency.agencyName} corrected its return (version ${version}): ${what}`
+            : `${agency.agencyName} returned ${what}${late ? ' after the Day 10 deadline' : ''}`,
+        details: { agencyId: agency.agencyId, kind: answers.kind, version, late },
+        eventId: `return-${agency.agencyId}-v${version}`,
+      };
+    },
+  });
+  const version = entry.version;
+  logInfo('Structured return received', { caseId: record.caseId, agencyId: agency.agencyId, version });
+  const correctableUntil = collationStartsAt(record.timetable);
+  await service.mailer.sendOnce(
+    `${record.caseId}:AgencyReturnReceipt:${agency.agencyId}:v${version}`,
+    returnReceiptEmail(service, record, agency, entry, correctableUntil),
+  );
+  return { version, kind: answers.kind, receivedAt: entry.submittedAt, late, correctableUntil };
 }
 
 /** The SPOC's receipt for one version: what was received and when, and until when it can be corrected. Names no child. */

@@ -39,18 +39,22 @@ import { saveOnCase } from './save-on-case.ts';
  * cleanly at its next step, or at once when it waits for the decision).
  */
 
-const caseNotFound = () => new NotFoundError('There is no case with this id');
-const agencyNotFound = () => new NotFoundError('There is no agency with this id on this case');
+export const caseNotFound = () => new NotFoundError('There is no case with this id');
+export const agencyNotFound = () => new NotFoundError('There is no agency with this id on this case');
 
-const actorOf = (member: StaffMember): Actor => ({ kind: 'staff', id: member.id, role: 'partnership-team' });
+export const actorOf = (member: StaffMember): Actor => ({
+  kind: 'staff',
+  id: member.id,
+  role: 'partnership-team',
+});
 
-function validCaseId(caseId: string): string {
+export function validCaseId(caseId: string): string {
   const parsed = caseIdSchema.safeParse(caseId);
   if (!parsed.success) throw caseNotFound();
   return parsed.data;
 }
 
-function validAgencyId(agencyId: string): string {
+export function validAgencyId(agencyId: string): string {
   const parsed = agencyIdSchema.safeParse(agencyId);
   if (!parsed.success) throw agencyNotFound();
   return parsed.data;
@@ -119,7 +123,7 @@ export function agencyRefusal(
 }
 
 /** The case and its agencies, or NotFoundError. */
-async function caseWithAgencies(service: Pick<Service, 'cases'>, caseId: string) {
+export async function caseWithAgencies(service: Pick<Service, 'cases'>, caseId: string) {
   try {
     return await service.cases.getCaseWithAgencies(caseId);
   } catch (error) {

@@ -556,3 +556,77 @@ export async function collatedReportPdf(
 ): Promise<Uint8Array> {
   return (await collatedReport(record, agencies, context, sources)).pdf;
 }
+
+/** The addendum's title: what it is and whose return it brings. */
+export function addendumTitle(agencyName: string): string {
+  return `Addendum to the papers: late return from ${agencyName}`;
+}
+
+/**
+ * An addendum to the papers (issue 10 part 3): one agency's return taken in after collation, for
+ * the Rapid Review Group. A cover (the case, the agency, when the return was received, that the
+ * collated report itself is unchanged), then the agency's section exactly as the collated report
+ * lays it out (its status, its latest structured return, its uploaded PDF appended in full).
+ */
+export async function lateReturnAddendum(
+  record: CaseRecord,
+  agency: AgencyRequest,
+  context: PaperContext,
+  addendum: { number: number; receivedAt: string },
+  sources: Pick<CollatedReportSources, 'fetch'> = {},
+): Promise<AssembledReport> {
+  const title = addendumTitle(agency.agencyName);
+  const render = (heading: string, blocks: PdfBlock[]) =>
+    renderPdf({
+      title: heading,
+      author: context.partnershipName,
+      createdAt: context.now,
+      footer: `Rapid Review ${record.reference}: addendum ${addendum.number}`,
+      pageNumbers: false,
+      blocks,
+    });
+  const word = wordFilesOf(record, [agency])[0];
+  return assembleReport({
+    title,
+    author: context.partnershipName,
+    createdAt: context.now,
+    parts: [agencyPart(agency, word, sources, render, context.timeZone)],
+    front: async () => [
+      {
+        title: 'Cover',
+        pdf: await render(title, [
+          {
+            kind: 'fields',
+            rows: [
+              ['Case reference', record.reference],
+              ['Partnership', context.partnershipName],
+              ['Addendum', `Number ${addendum.number} to the papers`],
+              ['Late return from', agency.agencyName],
+              ['Received', formatInstant(addendum.receivedAt, context.timeZone)],
+              [
+                'Summaries were due by',
+                formatInstant(milestone(record.timetable, 'agencySummariesDue').dueAt, context.timeZone),
+              ],
+            ],
+          },
+          {
+            kind: 'paragraph',
+            text: `${agency.agencyName}'s return came after the papers were collated. The partnership team took it in and sends it to the Rapid Review Group as this addendum; the collated report itself is unchanged.`,
+          },
+          ...(word
+            ? ([
+                {
+                  kind: 'paragraph',
+                  text: `${agency.agencyName} sent a Word file (${word.fileName}): it is not in this PDF and has its own link in the email that brought this addendum.`,
+                },
+              ] as PdfBlock[])
+            : []),
+          {
+            kind: 'paragraph',
+            text: 'Confidential to the Rapid Review Group: it may name the child. Please do not forward it.',
+          },
+        ]),
+      },
+    ],
+  });
+}

@@ -47,10 +47,12 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     email: 'write',
     'state-machine': 'write',
   },
-  // Late reasons and the notification-only closure: the case, SES (agencies and notifier told), and failing a waiting callback.
+  // Late reasons and the notification-only closure: the case, SES (agencies and notifier told), and failing a waiting callback;
+  // a late return's addendum put with the case documents (an agency's PDF read into it).
   'steer-case': {
     'case-table': 'read-write',
     'audit-table': 'read-write',
+    documents: 'read-write',
     email: 'write',
     'state-machine': 'write',
   },

@@ -500,15 +500,22 @@ describe('bad input over HTTP to the local stack', () => {
 
   // The partnership team steers the case (issue 10 part 3): the answers are checked before the
   // case is read, so a malformed one is a 400 on any case.
-  describe('the team controls: agencies added, changed, removed; the case withdrawn', () => {
+  describe('the team controls: agencies added, changed, removed, returns entered; the case withdrawn', () => {
     const spoc = { name: 'Spoc Housing (invented)', email: 'spoc.housing@example.org' };
     const reason = 'Invented: the family had a housing officer.';
+    const answers = { kind: 'no-involvement', confirmed: true };
     const routes: { method: 'POST' | 'PUT'; path: string; body: Record<string, unknown> }[] = [
       { method: 'POST', path: `/api/cases/${CASE_ID}/agencies`, body: { name: 'Housing', spoc, reason } },
       { method: 'PUT', path: `/api/cases/${CASE_ID}/agencies/police/contact`, body: { spoc, reason } },
       { method: 'POST', path: `/api/cases/${CASE_ID}/agencies/police/resend`, body: { reason } },
       { method: 'POST', path: `/api/cases/${CASE_ID}/agencies/police/remove`, body: { reason } },
       { method: 'POST', path: `/api/cases/${CASE_ID}/withdraw`, body: { reason } },
+      { method: 'PUT', path: `/api/cases/${CASE_ID}/agencies/police/return`, body: { answers, reason } },
+      {
+        method: 'POST',
+        path: `/api/cases/${CASE_ID}/agencies/police/late-return`,
+        body: { answers, reason },
+      },
     ];
     const cases: BadRequest[] = routes.flatMap((route): BadRequest[] => [
       ...malformedBodies.map((bad) => ({
@@ -543,6 +550,29 @@ describe('bad input over HTTP to the local stack', () => {
               role: 'partnership-team',
               body: json({ ...route.body, spoc: { ...spoc, email: 'a@example.org\nBcc: b@example.org' } }),
               field: 'spoc.email',
+            },
+          ]
+        : []),
+      ...('answers' in route.body
+        ? [
+            {
+              name: `${route.path.split('/').slice(4).join('/')}: an involvement with no episode`,
+              method: route.method,
+              path: route.path,
+              role: 'partnership-team',
+              body: json({
+                ...route.body,
+                answers: {
+                  kind: 'involvement',
+                  involvedFrom: '2026-01-05',
+                  rolesInvolved: 'Officer',
+                  summary: 'Invented.',
+                  episodes: [],
+                  immediateActions: 'None.',
+                  earlyLearning: 'None.',
+                },
+              }),
+              field: 'answers.episodes',
             },
           ]
         : []),

@@ -6,6 +6,7 @@ import type { SeriousIncidentNotification } from '../../shared/schemas/notificat
 import { recordPanelReply } from '../../shared/use-cases/record-panel-reply.ts';
 import { addAgency, withdrawCase } from '../../shared/use-cases/steer-agencies.ts';
 import { closeAsNotificationOnly, recordLateReason } from '../../shared/use-cases/steer-case.ts';
+import { acceptLateReturn, returnOnBehalf } from '../../shared/use-cases/team-returns.ts';
 import { pdfText } from '../unit/workflow/pdf-text.ts';
 import { setAgency, testProfileWithBoard } from '../unit/workflow/workflow-fakes.ts';
 import { ReviewScenario } from './support/review-scenario.ts';
@@ -220,6 +221,82 @@ describe('a Rapid Review, from notification to the Panel, on the state machine',
       remindedAt: other?.remindedAt,
       escalatedAt: other?.escalatedAt,
     });
+  });
+
+  it('a late return taken in after collation goes to the group as an addendum, and the review goes on', async () => {
+    // Prepare: every agency but Education returns (the team enters them, as the phone brought
+    // them); the case is collated with Education missing, and the papers go out.
+    const { record, executionArn } = await scenario.open();
+    const noInvolvement = { kind: 'no-involvement', confirmed: true };
+    const reason = 'Invented: the agency read its return to the team over the phone (test).';
+    for (const agencyId of ['childrens-social-care', 'police', 'health']) {
+      await returnOnBehalf(scenario.service, {
+        caseId: record.caseId,
+        agencyId,
+        answer: { answers: noInvolvement, reason },
+        member: scenario.team,
+      });
+    }
+    await scenario.writeReport(record.caseId);
+    await scenario.advanceUntil(record.caseId, (current) => current.status === 'awaiting-decision');
+    const collated = await scenario.cases.getCaseFile(record.caseId);
+    expect(collated.audit.find((event) => event.action === 'report.collated')?.details).toMatchObject({
+      missing: 1,
+    });
+
+    // Act
+    const late = await acceptLateReturn(scenario.service, {
+      caseId: record.caseId,
+      agencyId: 'education',
+      answer: {
+        answers: {
+          kind: 'involvement',
+          involvedFrom: '2025-09-01',
+          rolesInvolved: 'Class teacher; designated safeguarding lead (invented)',
+          summary: 'Invented: the child attended the school until the incident (test).',
+          episodes: [
+            {
+              date: '2026-01-12',
+              whatHappened: 'Invented: a bruise was noticed and recorded (test).',
+              decidedAndWhy: 'Invented: referred to children’s social care the same day (test).',
+            },
+          ],
+          immediateActions: 'Invented: records secured (test).',
+          earlyLearning: 'Invented: none yet (test).',
+        },
+        reason: 'Invented: the school sent its return after the papers went out (test).',
+      },
+      member: scenario.team,
+    });
+    await scenario.decide(record.caseId);
+    await scenario.allPartnersAgree(record.caseId);
+
+    // Assess
+    const key = `cases/${record.caseId}/addendum-1.pdf`;
+    expect(late.addendum.number).toBe(1);
+    const addendum = await pdfText(await scenario.documents.getBytes(key));
+    expect(addendum).toContain('Addendum to the papers: late return from Education');
+    expect(addendum).toContain(record.reference);
+    const addendumEmails = scenario.mailer.sent.filter((email) => email.key.includes(':LateReturnAddendum:'));
+    const group = scenario.service.profile.rapidReviewGroup;
+    const groupAddresses = new Set(
+      [group.chair, ...group.deputyChairs, ...group.members].map((person) => person.email.toLowerCase()),
+    );
+    expect(addendumEmails).toHaveLength(groupAddresses.size);
+    for (const address of groupAddresses) {
+      const theirs = addendumEmails.filter((email) => email.message.to.includes(address));
+      expect(theirs).toHaveLength(1);
+      expect(theirs[0]?.message.text).toContain(key);
+    }
+    const education = (await scenario.cases.getCaseWithAgencies(record.caseId)).agencies.find(
+      (agency) => agency.agencyId === 'education',
+    );
+    expect(education).toMatchObject({ status: 'received', late: true });
+    expect(education?.returns?.at(-1)).toMatchObject({ by: 'partnership-team' });
+    const done = (await scenario.cases.getCase(record.caseId))!;
+    expect(done.status).toBe('completed');
+    expect(await scenario.status(executionArn)).toBe('SUCCEEDED');
+    expect(panelEmails()).toHaveLength(1);
   });
 
   it('a case withdrawn stops cleanly: no failure, the execution succeeds at Withdrawn, nobody is chased after', async () => {

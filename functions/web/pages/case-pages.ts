@@ -6,6 +6,7 @@ import { reportPages } from './report.ts';
 import { signOffPages } from './sign-off.ts';
 import { steerAgencyPages } from './steer-agencies.ts';
 import { steerCasePages } from './steer-case.ts';
+import { teamReturnPages } from './team-returns.ts';
 
 /**
  * The pages under one case (`/cases/{caseId}/...`, the CasePages route), served by the case
@@ -28,4 +29,6 @@ export const caseWebPages: readonly Page[] = [
   ...steerCasePages,
   // The team steers the case (issue 10 part 3): agencies added, changed, removed; the review withdrawn.
   ...steerAgencyPages,
+  // The team makes an agency's return: on its behalf, or late after collation (an addendum).
+  ...teamReturnPages,
 ];

@@ -530,27 +530,37 @@ export function meetingInWords(view: CaseView) {
 
 /**
  * The partnership team's controls on the case page (issue 10 part 3): while the summaries are
- * gathered, each agency with its links (replace the contact, resend the link, remove it); the
+ * gathered, each agency with its links (enter its return on its behalf, replace the contact, resend
+ * the link, remove it); after collation until the submission, "Take in a late return"; the
  * "Withdraw this review" link until the submission; and the withdrawal once made.
  */
 export function teamControlsInWords(view: CaseView, now: Date, roles: readonly StaffRole[]) {
   const team = roles.includes('partnership-team');
   const steerable = team && !agenciesRefusal({ ...view, timetable: { milestones: view.timetable } }, now);
+  // After collation, until the submission, the team takes in a late return as an addendum to the papers.
+  const takingLate =
+    team && (['collating', 'awaiting-decision', 'decided'] as const).some((s) => s === view.status);
   const withdrawal = view.withdrawal;
   return {
-    agencies: steerable
-      ? view.agencies.map((agency) => {
-          const base = `/cases/${view.caseId}/agencies/${agency.agencyId}`;
-          const actions = [
-            agency.status !== 'removed' && { text: 'Replace contact', href: `${base}/contact` },
-            agency.status !== 'removed' &&
-              agency.status !== 'pending' && { text: 'Resend link', href: `${base}/resend` },
-            agency.status !== 'removed' &&
-              agency.status !== 'received' && { text: 'Remove', href: `${base}/remove` },
-          ].filter((action): action is { text: string; href: string } => Boolean(action));
-          return { name: agency.name, task: agencyTask(agency), actions };
-        })
-      : undefined,
+    canAddAgency: steerable,
+    agencies:
+      steerable || takingLate
+        ? view.agencies.map((agency) => {
+            const base = `/cases/${view.caseId}/agencies/${agency.agencyId}`;
+            const present = agency.status !== 'removed';
+            const actions = (
+              steerable
+                ? [
+                    present && { text: 'Enter its return', href: `${base}/return` },
+                    present && { text: 'Replace contact', href: `${base}/contact` },
+                    present && agency.status !== 'pending' && { text: 'Resend link', href: `${base}/resend` },
+                    present && agency.status !== 'received' && { text: 'Remove', href: `${base}/remove` },
+                  ]
+                : [present && { text: 'Take in a late return', href: `${base}/late-return` }]
+            ).filter((action): action is { text: string; href: string } => Boolean(action));
+            return { name: agency.name, task: agencyTask(agency), actions };
+          })
+        : undefined,
     canWithdraw: team && !withdrawalRefusal(view),
     withdrawal: withdrawal
       ? {

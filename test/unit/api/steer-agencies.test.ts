@@ -108,7 +108,11 @@ describe('steer-case: the team adds, changes and removes agencies, and withdraws
     clock = new SettableClock('2026-12-11T10:00:00Z');
     handler = apiHandler(
       'steer-case',
-      steerCaseEndpoints({ ...service(), workflow: workflow as unknown as ReviewWorkflow }),
+      steerCaseEndpoints({
+        ...service(),
+        workflow: workflow as unknown as ReviewWorkflow,
+        documents: new InMemoryDocumentStore('case-documents-test', () => clock.now()),
+      }),
     );
   });
 

@@ -6,7 +6,7 @@ import type { ReviewWorkflow } from '../../../shared/adapters/review-workflow.ts
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
 import type { CaseChanges } from '../../../shared/stores/case-store.ts';
-import { RecordingMailer } from '../workflow/workflow-fakes.ts';
+import { InMemoryDocumentStore, RecordingMailer } from '../workflow/workflow-fakes.ts';
 import {
   apiEvent,
   InMemoryCaseStore,
@@ -85,6 +85,7 @@ describe('steer-case: POST /api/cases/{caseId}/late-reason and /notification-onl
         profile: testProfile,
         publicBaseUrl: 'https://rapid-review.example.test',
         workflow: workflow as unknown as ReviewWorkflow,
+        documents: new InMemoryDocumentStore(),
       }),
     );
   });

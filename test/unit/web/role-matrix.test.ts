@@ -282,6 +282,30 @@ async function appUnderTest() {
     );
   }
 
+  // A late return (issue 10 part 3) needs a case collated and not yet gone to the Panel.
+  const collatedCaseId = randomUUID();
+  const collated = openCase({
+    caseId: collatedCaseId,
+    notification: sampleNotification(),
+    receivedAt: new Date('2026-03-20T10:00:00Z'),
+    notificationDocumentKey: `cases/${collatedCaseId}/notification.json`,
+  });
+  await store.updateCase(
+    await store.createCase(collated.record, collated.agencies, {
+      actor: { kind: 'staff', id: person('notifier').id, role: 'notifier' },
+      at: collated.record.receivedAt,
+      action: 'case.opened',
+      reason: 'Serious incident notification received',
+    }),
+    { status: 'awaiting-decision' },
+    {
+      actor: { kind: 'system', id: 'rapid-review-workflow' },
+      at: '2026-04-01T10:05:00.000Z',
+      action: 'papers.distributed',
+      reason: 'Day 12: papers sent to the Rapid Review Group',
+    },
+  );
+
   // The Panel's letter (issue 9 part 4) needs a case whose reply is recorded.
   const repliedCaseId = randomUUID();
   const replied = openCase({
@@ -319,7 +343,7 @@ async function appUnderTest() {
   /**
    * A concrete path for a page path: the case for `{caseId}` (a decided case with a disagreement
    * for the sign-off pages, the submitted one for the Panel's reply, a late looked-after child's
-   * death for the late reason and notification-only pages), the first child or agency for
+   * death for the late reason and notification-only pages, a collated case for a late return), the first child or agency for
    * `{number}`, a report section for `{section}`, the police for `{agencyId}`.
    */
   const concretePath = (path: string) =>
@@ -333,9 +357,11 @@ async function appUnderTest() {
               ? submittedCaseId
               : /^\/cases\/\{caseId\}\/(late-reason|notification-only)/.test(path)
                 ? steeredCaseId
-                : /^\/cases\/\{caseId\}\/(add-agency|agencies\/|withdraw)/.test(path)
-                  ? gatheringCaseId
-                  : caseId
+                : path.startsWith('/cases/{caseId}/agencies/{agencyId}/late-return')
+                  ? collatedCaseId
+                  : /^\/cases\/\{caseId\}\/(add-agency|agencies\/|withdraw)/.test(path)
+                    ? gatheringCaseId
+                    : caseId
         : name === 'number'
           ? '1'
           : name === 'section'
