@@ -85,6 +85,35 @@ async function saveInbox(client: ReviewClient, folder: string): Promise<string> 
 }
 
 /**
+ * The case's documents (the collated report, any addendum, the report, the letters), which the
+ * papers email only links to: downloaded while the demo's stack still serves their links.
+ */
+async function saveCaseDocuments(client: ReviewClient, caseId: string, folder: string): Promise<string[]> {
+  mkdirSync(folder, { recursive: true });
+  const saved: string[] = [];
+  for (const document of (await client.getCase(caseId)).documents) {
+    if (!document.downloadUrl) continue;
+    const response = await fetch(document.downloadUrl);
+    if (!response.ok) continue;
+    const type = response.headers.get('content-type') ?? '';
+    const extension = type.includes('pdf')
+      ? '.pdf'
+      : type.includes('json')
+        ? '.json'
+        : type.includes('wordprocessingml')
+          ? '.docx'
+          : '';
+    const name = `${document.name
+      .replace(/[^A-Za-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .toLowerCase()}${extension}`;
+    writeFileSync(join(folder, name), Buffer.from(await response.arrayBuffer()));
+    saved.push(name);
+  }
+  return saved;
+}
+
+/**
  * The invented notification, dated from the stack's clock: the Panel was notified three working
  * days before the partnership heard (today, or the next working day when today is not one), so
  * the Panel's date governs and the milestones are pulled back to meet it.
@@ -145,7 +174,11 @@ async function main() {
       console.log(`Read every email in the local inbox: ${stack.sesUrl}`);
     } else {
       const folder = await saveInbox(client, join(projectRoot, '.local', 'demo-inbox'));
+      const papers = await saveCaseDocuments(client, result.caseId, join(folder, 'case-documents'));
       console.log(`Every email the demo sent, with its attachments, is saved in ${folder}`);
+      console.log(
+        `The case's documents (${papers.join(', ')}), which the emails link to, are saved in ${join(folder, 'case-documents')}`,
+      );
     }
     console.log(`Done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s of real time.`);
     if (!existing) console.log('(The demo stack stops now; run `npm start` to keep one running.)');

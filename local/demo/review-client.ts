@@ -23,7 +23,14 @@ export interface CaseView {
   reference: string;
   status: string;
   timetable: Array<{ day: number; name: string; date: string; startsAt?: string; dueAt?: string }>;
-  agencies: Array<{ agencyId: string; name: string; status: string; late: boolean; receivedAt?: string }>;
+  agencies: Array<{
+    agencyId: string;
+    name: string;
+    status: string;
+    late: boolean;
+    receivedAt?: string;
+    ladder?: Array<{ kind: string; at: string }>;
+  }>;
   documents: Array<{ name: string; downloadUrl?: string }>;
   workflow: { status: string; currentStep?: string };
   audit: Array<{ at: string; action: string; reason: string; actor: unknown }>;
@@ -302,6 +309,15 @@ export class ReviewClient {
       role: 'partnership-team',
       body: JSON.stringify(body),
     });
+  }
+
+  /** Takes in an agency's late return after collation, as the partnership team: an addendum goes to the group. */
+  takeInLateReturn(caseId: string, agencyId: string, body: unknown) {
+    return this.#call<unknown>(
+      'POST /api/cases/{caseId}/agencies/{agencyId}/late-return',
+      `/api/cases/${caseId}/agencies/${encodeURIComponent(agencyId)}/late-return`,
+      { method: 'POST', role: 'partnership-team', body: JSON.stringify(body) },
+    );
   }
 
   /** Uploads a summary through the link's pre-signed POST, as the upload page does. */

@@ -206,8 +206,23 @@ export async function runDemoReviewToDecision(
     if (jumps > 12) throw new Error(`The case never reached the decision (status ${view.status})`);
     const { now } = await client.advanceToNext();
     const after = await client.getCase(caseId);
-    progress(`Clock moved to ${now}: ${after.workflow.currentStep ?? after.status}`);
+    progress(
+      `Clock moved to ${formatInstant(now, 'Europe/London')}: ${after.workflow.currentStep ?? after.status}`,
+    );
   }
+
+  // The silent agency's return arrives after collation: the team takes it in, and the group gets
+  // it as an addendum to the papers (issue 10 part 3).
+  const silent = (await client.getCase(caseId)).agencies.find((agency) => agency.name === silentAgency.name)!;
+  await client.takeInLateReturn(caseId, silent.agencyId, {
+    answers: demoInvolvement(silentAgency.name),
+    reason: 'Invented demo reason: the school sent its return by post after the papers went out.',
+  });
+  await client.waitForEmails(
+    'the addendum to the papers',
+    (email) => email.subject.includes(reference) && /addendum/i.test(email.subject),
+  );
+  progress(`${silentAgency.name}'s late return was taken in; the group got it as an addendum to the papers`);
 
   if (options.late) {
     // Nobody decides by the governing date: the review is late, not failed.
@@ -216,7 +231,9 @@ export async function runDemoReviewToDecision(
       'the holding email to the Panel',
       (email) => email.subject.startsWith('Rapid Review late') && email.subject.includes(reference),
     );
-    progress(`Clock moved to ${now}: the governing date passed; the Panel was told the review is late`);
+    progress(
+      `Clock moved to ${formatInstant(now, 'Europe/London')}: the governing date passed; the Panel was told the review is late`,
+    );
     const expectedOn = isoDateOf(new Date(Date.parse(now) + 7 * 24 * 60 * 60 * 1000), 'Europe/London');
     await client.recordLateReason(caseId, {
       reason: 'Invented demo reason: the Rapid Review Group meeting had to be moved.',
@@ -224,7 +241,9 @@ export async function runDemoReviewToDecision(
     });
     progress('The partnership team recorded why the review is late and when it now expects to submit');
     const next = await client.advanceToNext();
-    progress(`Clock moved to ${next.now}: the chair, the partners and the team were reminded again`);
+    progress(
+      `Clock moved to ${formatInstant(next.now, 'Europe/London')}: the chair, the partners and the team were reminded again`,
+    );
   }
 
   // The Rapid Review Group meeting (issue 9 part 4): on the timetable's meeting day (or today,

@@ -68,13 +68,21 @@ describe('a whole Rapid Review on the local stack', () => {
     expect(result.finalCase.workflow.status).toBe('SUCCEEDED');
   });
 
-  it('records three returns on time and escalates the agency that never returned', () => {
+  it('records the returns on time (one of no involvement, one from the agency added mid-case), and takes in the escalated agency’s late return', () => {
     const byName = Object.fromEntries(result.finalCase.agencies.map((agency) => [agency.name, agency]));
 
     expect(byName["Children's Social Care"]).toMatchObject({ status: 'received', late: false });
     expect(byName.Police).toMatchObject({ status: 'received', late: false });
     expect(byName.Health).toMatchObject({ status: 'received', late: false });
-    expect(byName.Education).toMatchObject({ status: 'escalated' });
+    expect(byName['Housing (demo)']).toMatchObject({ status: 'received', late: false });
+    // Escalated on the ladder, then its return taken in after collation, as an addendum to the papers.
+    expect(byName.Education).toMatchObject({ status: 'received', late: true });
+    expect(byName.Education?.ladder?.map((rung: { kind: string }) => rung.kind)).toEqual([
+      'reminder',
+      'lead-copied',
+      'formal-request',
+    ]);
+    expect(result.finalCase.documents.map((document) => document.name)).toContain('Addendum 1');
   });
 
   it('did each statutory step on its working day, in virtual time', () => {
