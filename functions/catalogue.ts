@@ -184,6 +184,27 @@ export const functionCatalogue = {
     ],
     separateModules: [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }],
   },
+  // The partnership team's controls on a running case, apart from the case pages so that neither
+  // bundle holds every page: the late reason, the closure, the agencies, the team's returns (a late
+  // one files an addendum), the withdrawal (which fails a waiting callback).
+  'team-web': {
+    description:
+      "Serves the partnership team's GOV.UK pages for steering a case (late reason, closure, agencies, returns, withdrawal)",
+    trigger: 'api',
+    needs: {
+      table: 'read-write',
+      documentBucket: 'read-write',
+      stateMachine: 'callback',
+      staffSignIn: true,
+      email: true,
+    },
+    bundledFiles: [
+      { from: 'functions/web/templates', to: 'templates' },
+      { from: 'functions/web/assets', to: 'assets' },
+      { from: 'node_modules/govuk-frontend/dist/govuk', to: 'govuk-frontend/govuk' },
+    ],
+    separateModules: [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }],
+  },
   // The agency pages, apart from the staff pages: reached by anyone holding an agency's link, so
   // no session key and no staff ports (documents, workflow, staff drafts). It writes the upload
   // form it issues (an UPLOAD# item, which record-summary checks each upload against), the

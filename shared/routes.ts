@@ -277,6 +277,72 @@ export const routes = [
     functionName: 'web',
     access: { kind: 'web' },
   },
+  // The partnership team's controls on a running case (functions/team-web), before CasePages,
+  // which would match them too (API Gateway picks the more specific route; the local stack, the
+  // first that matches).
+  {
+    id: 'TeamPagesLateReason',
+    method: 'ANY',
+    path: '/cases/{caseId}/late-reason',
+    functionName: 'team-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'TeamPagesLateReasonSteps',
+    method: 'ANY',
+    path: '/cases/{caseId}/late-reason/{proxy+}',
+    functionName: 'team-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'TeamPagesNotificationOnly',
+    method: 'ANY',
+    path: '/cases/{caseId}/notification-only',
+    functionName: 'team-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'TeamPagesNotificationOnlySteps',
+    method: 'ANY',
+    path: '/cases/{caseId}/notification-only/{proxy+}',
+    functionName: 'team-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'TeamPagesAddAgency',
+    method: 'ANY',
+    path: '/cases/{caseId}/add-agency',
+    functionName: 'team-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'TeamPagesAddAgencySteps',
+    method: 'ANY',
+    path: '/cases/{caseId}/add-agency/{proxy+}',
+    functionName: 'team-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'TeamPagesWithdraw',
+    method: 'ANY',
+    path: '/cases/{caseId}/withdraw',
+    functionName: 'team-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'TeamPagesWithdrawSteps',
+    method: 'ANY',
+    path: '/cases/{caseId}/withdraw/{proxy+}',
+    functionName: 'team-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'TeamPagesAgencies',
+    method: 'ANY',
+    path: '/cases/{caseId}/agencies/{proxy+}',
+    functionName: 'team-web',
+    access: { kind: 'web' },
+  },
   {
     // Every page under one case (functions/case-web); before WebPages, which would match it too
     // (API Gateway picks the more specific route; the local stack, the first that matches).

@@ -8,8 +8,13 @@ import type { StaffMember } from '../schemas/roles.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
-import { isRemoved, wordFilesOf } from '../workflow/agency-returns-wording.ts';
-import { addendumTitle, lateReturnAddendum } from '../workflow/collated-report.ts';
+import { addendumTitle, lateReturnAddendumPdf } from '../workflow/addendum.ts';
+import {
+  isRemoved,
+  isWordKey,
+  offeredName,
+  returnedDocumentKey,
+} from '../workflow/agency-returns-wording.ts';
 import { type EmailContext, emailContext, SIGN_OFF } from '../workflow/emails.ts';
 import { formatInstant } from '../workflow/london-time.ts';
 import { caseUrl, hasReached } from '../workflow/steps.ts';
@@ -206,11 +211,12 @@ export function addendumEmail(
     url: string;
     expiresAt: string;
     caseUrl: string;
-    wordFile?: { fileName: string; url: string };
+    /** The file the agency sent (PDF or Word), linked on its own: the addendum does not hold it. */
+    file?: { fileName: string; url: string };
   },
 ): EmailMessage {
   const { record, timeZone } = context;
-  const word = addendum.wordFile;
+  const word = addendum.file;
   return {
     to: [recipient.email],
     subject: `${context.partnershipName}: addendum to the papers for Rapid Review ${record.reference}: late return from ${addendum.agencyName}`,
@@ -218,7 +224,7 @@ export function addendumEmail(
       `Dear ${recipient.name},\n\n` +
       `${addendum.agencyName}'s return for Rapid Review ${record.reference} came after the papers were collated. The partnership team took it in at ${formatInstant(addendum.receivedAt, timeZone)}, and it is now addendum ${addendum.number} to the papers. The collated report itself is unchanged.\n\n` +
       `Addendum (PDF):\n${addendum.url}\n\n` +
-      (word ? `The Word file ${addendum.agencyName} sent (${word.fileName}):\n${word.url}\n\n` : '') +
+      (word ? `The file ${addendum.agencyName} sent (${word.fileName}):\n${word.url}\n\n` : '') +
       `${word ? 'These links stop' : 'This link stops'} working at ${formatInstant(addendum.expiresAt, timeZone)}. After that, sign in and open the case for fresh links:\n${addendum.caseUrl}\n\n` +
       'Please do not forward this link; the papers are confidential to the Rapid Review Group.' +
       SIGN_OFF(context),
@@ -229,7 +235,7 @@ export function addendumEmail(
  * Takes in an agency's return after collation and before the submission to the Panel: a new
  * version by the partnership team (the member named), the agency received and late, audited with
  * the reason; then an addendum to the papers (the agency's section as the collated report lays it
- * out, its PDF appended) filed with the case documents before the write, and one short email to
+ * out; the agency's file, PDF or Word, linked on its own) filed with the case documents before the write, and one short email to
  * each member of the Rapid Review Group with its link, once per addendum.
  *
  * @throws NotFoundError, InvalidInputError (each bad field named), ConflictError (not collated
@@ -285,31 +291,31 @@ export async function acceptLateReturn(
   const group = rapidReviewGroup(service.profile);
   try {
     const now = service.clock.now();
-    const pdf = await lateReturnAddendum(
+    const fileKey = returnedDocumentKey(agency);
+    const file = fileKey
+      ? {
+          agencyName: agency.agencyName,
+          documentKey: fileKey,
+          fileName: offeredName(agency.agencyName, record.reference, isWordKey(fileKey) ? 'docx' : 'pdf'),
+        }
+      : undefined;
+    const pdf = await lateReturnAddendumPdf(
       record,
       agency,
       { partnershipName: service.profile.partnershipName, timeZone: rulesOf(service.profile).timeZone, now },
-      { number, receivedAt: entry.submittedAt },
-      {
-        fetch: async (documentKey) => ({
-          agencyName: agency.agencyName,
-          contentType: 'application/pdf',
-          bytes: await service.documents.getBytes(documentKey),
-        }),
-      },
+      { number, receivedAt: entry.submittedAt, ...(file ? { file } : {}) },
     );
-    await service.documents.put(key, pdf.pdf, 'application/pdf');
+    await service.documents.put(key, pdf, 'application/pdf');
     const expiresAt = new Date(now.getTime() + PAPERS_LINK_SECONDS * 1000).toISOString();
     const url = await service.documents.downloadUrl(
       key,
       PAPERS_LINK_SECONDS,
       `addendum-${number}-${record.reference}.pdf`,
     );
-    const word = wordFilesOf(record, [agency])[0];
-    const wordFile = word
+    const fileLink = file
       ? {
-          fileName: word.fileName,
-          url: await service.documents.downloadUrl(word.documentKey, PAPERS_LINK_SECONDS, word.fileName),
+          fileName: file.fileName,
+          url: await service.documents.downloadUrl(file.documentKey, PAPERS_LINK_SECONDS, file.fileName),
         }
       : undefined;
     const context = emailContext(service.profile, record);
@@ -323,7 +329,7 @@ export async function acceptLateReturn(
           url,
           expiresAt,
           caseUrl: caseUrl(service.publicBaseUrl, caseId),
-          ...(wordFile ? { wordFile } : {}),
+          ...(fileLink ? { file: fileLink } : {}),
         }),
       })),
     );

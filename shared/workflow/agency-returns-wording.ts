@@ -33,10 +33,10 @@ export function returnedDocumentKey(agency: AgencyRequest): string | undefined {
   return latestReturn(agency)?.documentKey ?? agency.documentKey;
 }
 
-const isWordKey = (key: string) => /\.docx?$/i.test(key);
+export const isWordKey = (key: string) => /\.docx?$/i.test(key);
 
 /** A file name a person can read: the agency's name and the case reference, nothing internal. */
-function offeredName(agencyName: string, reference: string, extension: string): string {
+export function offeredName(agencyName: string, reference: string, extension: string): string {
   const name = agencyName
     .replace(/[^A-Za-z0-9 '&()-]+/g, ' ')
     .replace(/\s+/g, ' ')

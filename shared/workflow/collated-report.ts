@@ -8,7 +8,6 @@ import {
   whatToDo,
 } from '../documents/merge-returns.ts';
 import { type PdfBlock, renderPdf } from '../documents/pdf.ts';
-import type { InvolvementReturn, ReturnVersion } from '../schemas/agency-return.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import type { CrossBorder, DeathNotifications, NotifiedChild } from '../schemas/notification.ts';
 import { milestone, planDayOf } from '../schemas/timetable.ts';
@@ -26,6 +25,7 @@ import { fifteenWorkingDays } from './criteria.ts';
 import { formatDate, formatInstant } from './london-time.ts';
 import type { PaperContext } from './papers.ts';
 import { childRows } from './rapid-review-report.ts';
+import { enteredByBlocks, structuredBlocks, versionFields } from './return-blocks.ts';
 import { incidentKindLabel } from './wording.ts';
 
 /**
@@ -74,63 +74,6 @@ export interface CollatedReportSources {
   panelNotification?: { fileName: string; file: () => Promise<AgencyReturnFile> };
   /** Fetches an agency's uploaded PDF (a Word file is never fetched: it is listed and linked). */
   fetch?: (documentKey: string, agency: AgencyRequest) => Promise<AgencyReturnFile>;
-}
-
-function periodInWords(answers: InvolvementReturn): string {
-  const from = formatDate(answers.involvedFrom, { weekday: false });
-  return answers.involvedTo
-    ? `From ${from} to ${formatDate(answers.involvedTo, { weekday: false })}`
-    : `From ${from}, and continuing`;
-}
-
-/** The latest structured return, laid out with headings. */
-function structuredBlocks(version: ReturnVersion): PdfBlock[] {
-  const answers = version.answers;
-  if (answers.kind === 'no-involvement') {
-    return [
-      { kind: 'heading', text: 'No involvement' },
-      {
-        kind: 'paragraph',
-        text: 'The agency confirmed that it has had no involvement with this child or family.',
-      },
-    ];
-  }
-  return [
-    { kind: 'heading', text: 'Period of involvement' },
-    { kind: 'paragraph', text: periodInWords(answers) },
-    { kind: 'heading', text: 'Roles involved' },
-    { kind: 'paragraph', text: answers.rolesInvolved },
-    { kind: 'heading', text: 'Summary of involvement' },
-    { kind: 'paragraph', text: answers.summary },
-    ...answers.episodes.flatMap((episode, index): PdfBlock[] => [
-      { kind: 'heading', text: `Key practice episode ${index + 1}: ${formatDate(episode.date)}` },
-      { kind: 'paragraph', text: `What happened:\n${episode.whatHappened}` },
-      { kind: 'paragraph', text: `What was decided, and why:\n${episode.decidedAndWhy}` },
-    ]),
-    { kind: 'heading', text: 'Immediate actions' },
-    { kind: 'paragraph', text: answers.immediateActions },
-    { kind: 'heading', text: 'Early learning' },
-    { kind: 'paragraph', text: answers.earlyLearning },
-    { kind: 'heading', text: 'Protected characteristics' },
-    { kind: 'paragraph', text: answers.protectedCharacteristics ?? 'None given.' },
-  ];
-}
-
-function versionFields(version: ReturnVersion, timeZone: string): [string, string][] {
-  return [
-    [
-      'Return',
-      version.version > 1
-        ? `Version ${version.version}, corrected, submitted at ${formatInstant(version.submittedAt, timeZone)}`
-        : `Submitted at ${formatInstant(version.submittedAt, timeZone)}`,
-    ],
-  ];
-}
-
-function enteredByBlocks(version: ReturnVersion): PdfBlock[] {
-  if (version.by !== 'partnership-team') return [];
-  const name = version.byName ? ` (${version.byName})` : '';
-  return [{ kind: 'paragraph', text: `Entered by the partnership team for the agency${name}.` }];
 }
 
 /** What the agency section says of its file: included (how many pages follow), or why not and where to read it. */
@@ -555,78 +498,4 @@ export async function collatedReportPdf(
   sources: CollatedReportSources = {},
 ): Promise<Uint8Array> {
   return (await collatedReport(record, agencies, context, sources)).pdf;
-}
-
-/** The addendum's title: what it is and whose return it brings. */
-export function addendumTitle(agencyName: string): string {
-  return `Addendum to the papers: late return from ${agencyName}`;
-}
-
-/**
- * An addendum to the papers (issue 10 part 3): one agency's return taken in after collation, for
- * the Rapid Review Group. A cover (the case, the agency, when the return was received, that the
- * collated report itself is unchanged), then the agency's section exactly as the collated report
- * lays it out (its status, its latest structured return, its uploaded PDF appended in full).
- */
-export async function lateReturnAddendum(
-  record: CaseRecord,
-  agency: AgencyRequest,
-  context: PaperContext,
-  addendum: { number: number; receivedAt: string },
-  sources: Pick<CollatedReportSources, 'fetch'> = {},
-): Promise<AssembledReport> {
-  const title = addendumTitle(agency.agencyName);
-  const render = (heading: string, blocks: PdfBlock[]) =>
-    renderPdf({
-      title: heading,
-      author: context.partnershipName,
-      createdAt: context.now,
-      footer: `Rapid Review ${record.reference}: addendum ${addendum.number}`,
-      pageNumbers: false,
-      blocks,
-    });
-  const word = wordFilesOf(record, [agency])[0];
-  return assembleReport({
-    title,
-    author: context.partnershipName,
-    createdAt: context.now,
-    parts: [agencyPart(agency, word, sources, render, context.timeZone)],
-    front: async () => [
-      {
-        title: 'Cover',
-        pdf: await render(title, [
-          {
-            kind: 'fields',
-            rows: [
-              ['Case reference', record.reference],
-              ['Partnership', context.partnershipName],
-              ['Addendum', `Number ${addendum.number} to the papers`],
-              ['Late return from', agency.agencyName],
-              ['Received', formatInstant(addendum.receivedAt, context.timeZone)],
-              [
-                'Summaries were due by',
-                formatInstant(milestone(record.timetable, 'agencySummariesDue').dueAt, context.timeZone),
-              ],
-            ],
-          },
-          {
-            kind: 'paragraph',
-            text: `${agency.agencyName}'s return came after the papers were collated. The partnership team took it in and sends it to the Rapid Review Group as this addendum; the collated report itself is unchanged.`,
-          },
-          ...(word
-            ? ([
-                {
-                  kind: 'paragraph',
-                  text: `${agency.agencyName} sent a Word file (${word.fileName}): it is not in this PDF and has its own link in the email that brought this addendum.`,
-                },
-              ] as PdfBlock[])
-            : []),
-          {
-            kind: 'paragraph',
-            text: 'Confidential to the Rapid Review Group: it may name the child. Please do not forward it.',
-          },
-        ]),
-      },
-    ],
-  });
 }

@@ -92,6 +92,15 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     'state-machine': 'write',
     email: 'write',
   },
+  // The team's controls: the case and its agencies, the documents (an addendum, a return's file),
+  // failing a waiting callback on a closure or a withdrawal, and the emails those controls send.
+  'team-web': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read-write',
+    'state-machine': 'write',
+    email: 'write',
+  },
   // The agency pages: the link, the case and its audit trail (the last upload) to read, an
   // upload form to sign (recorded as an UPLOAD# item; the upload itself is recorded by
   // record-summary), the structured return's draft and versions with their audit events, and

@@ -54,6 +54,14 @@ const casePagesShared = [
   'functions/web/pages/menu.ts',
 ];
 
+/** What the team pages' function (functions/team-web) may use of it: the same, with the team's pages instead. */
+const teamPagesShared = [
+  ...webFramework,
+  'functions/web/session.ts',
+  'functions/web/pages/team-pages.ts',
+  'functions/web/pages/menu.ts',
+];
+
 /** The project files a file's code imports (type-only imports left out: they are not in the bundle). */
 function codeImportsOf(file: string): string[] {
   const source = readFileSync(join(root, file), 'utf8').replace(/import type[^;]+;/g, '');
@@ -88,6 +96,7 @@ describe('the layout of the code', () => {
             !(own === 'agency-details' && agencyDetailsShared.includes(target)),
         )
         .filter((target) => !(own === 'case-web' && casePagesShared.includes(target)))
+        .filter((target) => !(own === 'team-web' && teamPagesShared.includes(target)))
         .map((target) => `${file} imports ${target}`);
     });
 
@@ -154,10 +163,18 @@ describe('the layout of the code', () => {
     expect(reached.filter((file) => file.startsWith('functions/agency-web/'))).toEqual([]);
   });
 
-  it('keeps the two staff functions’ pages apart, so neither bundle holds every page', () => {
-    const casePageModules = ['decision', 'report', 'meeting', 'sign-off', 'panel-reply', 'steer-case'].map(
+  it('keeps the three staff functions’ pages apart, so no bundle holds every page', () => {
+    const casePageModules = ['decision', 'report', 'meeting', 'sign-off', 'panel-reply'].map(
       (name) => `functions/web/pages/${name}.ts`,
     );
+    const teamPageModules = ['steer-case', 'steer-agencies', 'team-returns'].map(
+      (name) => `functions/web/pages/${name}.ts`,
+    );
+    const teamWeb = reachableFrom('functions/team-web/handler.ts');
+    for (const module of teamPageModules) expect(teamWeb, module).toContain(module);
+    expect(
+      [...casePageModules, 'functions/web/pages/notify.ts'].filter((module) => teamWeb.has(module)),
+    ).toEqual([]);
     const webPageModules = ['start', 'sign-in', 'notify', 'cases'].map(
       (name) => `functions/web/pages/${name}.ts`,
     );
@@ -166,7 +183,8 @@ describe('the layout of the code', () => {
 
     for (const module of webPageModules) expect(web, module).toContain(module);
     for (const module of casePageModules) expect(caseWeb, module).toContain(module);
-    expect(casePageModules.filter((module) => web.has(module))).toEqual([]);
+    expect([...casePageModules, ...teamPageModules].filter((module) => web.has(module))).toEqual([]);
+    expect(teamPageModules.filter((module) => caseWeb.has(module))).toEqual([]);
     expect(webPageModules.filter((module) => caseWeb.has(module))).toEqual([]);
     expect([...caseWeb].filter((file) => file.startsWith('functions/agency-web/'))).toEqual([]);
   });

@@ -4,16 +4,13 @@ import { meetingPages } from './meeting.ts';
 import { panelReplyPages } from './panel-reply.ts';
 import { reportPages } from './report.ts';
 import { signOffPages } from './sign-off.ts';
-import { steerAgencyPages } from './steer-agencies.ts';
-import { steerCasePages } from './steer-case.ts';
-import { teamReturnPages } from './team-returns.ts';
 
 /**
  * The pages under one case (`/cases/{caseId}/...`, the CasePages route), served by the case
  * pages' function (functions/case-web): the chair's decision, the report, the Rapid Review Group
  * meeting with its minutes and the Panel's letter, the partners' sign-offs and the Board chair's
- * resolution, the Panel's reply, why a late review is late, the notification-only closure, and
- * the team's controls on the agencies and the withdrawal.
+ * resolution, and the Panel's reply. The partnership team's controls on a running case are served
+ * by a function of their own (`team-pages.ts`, functions/team-web), so neither bundle holds both.
  */
 export const caseWebPages: readonly Page[] = [
   ...decisionPages,
@@ -24,11 +21,4 @@ export const caseWebPages: readonly Page[] = [
   ...signOffPages,
   // The Panel's reply (issue 9 part 6).
   ...panelReplyPages,
-  // Why a late review is late, and closing a looked-after child's or care leaver's death as
-  // notification only (issue 9 parts 3 and 6).
-  ...steerCasePages,
-  // The team steers the case (issue 10 part 3): agencies added, changed, removed; the review withdrawn.
-  ...steerAgencyPages,
-  // The team makes an agency's return: on its behalf, or late after collation (an addendum).
-  ...teamReturnPages,
 ];

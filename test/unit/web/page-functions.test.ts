@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { caseWebPages } from '../../../functions/web/pages/case-pages.ts';
 import { staffMenuPages } from '../../../functions/web/pages/menu.ts';
+import { teamWebPages } from '../../../functions/web/pages/team-pages.ts';
 import { webPages } from '../../../functions/web/pages/web-pages.ts';
 import { matchRoute } from '../../../shared/routes.ts';
 
@@ -9,13 +10,15 @@ const concrete = (path: string) =>
   path.replace(/\{caseId\}/g, '0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de').replace(/\{[^}]+\}/g, 'facts');
 
 describe('which function serves each staff page', () => {
-  it('sends every page of the web function to it, and every page under a case to the case pages’ function', () => {
+  it('sends every page to the function that serves it: web, case pages, or the team’s pages', () => {
     const servedBy = (page: { method: string; path: string }) =>
       matchRoute(page.method, concrete(page.path))?.route.functionName;
 
     expect(webPages.filter((page) => servedBy(page) !== 'web').map((page) => page.path)).toEqual([]);
     expect(caseWebPages.filter((page) => servedBy(page) !== 'case-web').map((page) => page.path)).toEqual([]);
+    expect(teamWebPages.filter((page) => servedBy(page) !== 'team-web').map((page) => page.path)).toEqual([]);
     expect(caseWebPages.length).toBeGreaterThan(10);
+    expect(teamWebPages.length).toBeGreaterThan(10);
   });
 
   it('gives the case pages’ function the same navigation as the web function’s pages carry', () => {
