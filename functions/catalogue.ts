@@ -121,9 +121,16 @@ export const functionCatalogue = {
   // stops a waiting workflow), and adding, changing and removing agencies (links and emails).
   'steer-case': {
     description:
-      'Records why a late review is late, closes a case as notification only or withdraws it, and adds, changes or removes its agencies',
+      'Records why a late review is late, closes a case as notification only or withdraws it, adds, changes or removes its agencies, and corrects the notification',
     trigger: 'api',
-    needs: { table: 'read-write', email: true, stateMachine: 'callback' },
+    // The notification's versions: the document read and written, its duplicate keys recomputed.
+    needs: {
+      table: 'read-write',
+      email: true,
+      stateMachine: 'callback',
+      documentBucket: 'read-write',
+      checksDuplicates: true,
+    },
   },
   // The Rapid Review Group meeting (issue 9 part 4): invitations linking the papers (reads the
   // collated report to sign its link), and the minutes and the Panel's letter filed with the case.
@@ -175,6 +182,8 @@ export const functionCatalogue = {
       stateMachine: 'callback',
       staffSignIn: true,
       email: true,
+      // The notification's correction recomputes the case's duplicate keys.
+      checksDuplicates: true,
     },
     bundledFiles: [
       { from: 'functions/web/templates', to: 'templates' },

@@ -138,6 +138,14 @@ export const routes = [
     functionName: 'steer-case',
     access: staff('partnership-team'),
   },
+  // The team corrects the notification's details (issue 10 part 3): each change a version.
+  {
+    id: 'EditNotification',
+    method: 'PUT',
+    path: '/api/cases/{caseId}/notification',
+    functionName: 'steer-case',
+    access: staff('partnership-team'),
+  },
   // The Rapid Review Group meeting (issue 9 part 4): scheduled, attended, minuted; and the
   // Panel's letter, uploaded once its reply is recorded.
   {

@@ -1,5 +1,7 @@
+import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
 import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
 import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
+import { duplicateCheckKeyFromEnvironment } from '../../shared/env.ts';
 import { NotSignedInError } from '../../shared/errors.ts';
 import { type ApiRequest, apiHandler, type Endpoint } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/problem.ts';
@@ -21,6 +23,7 @@ import {
   type RecordLateReasonPorts,
   recordLateReason,
 } from '../../shared/use-cases/steer-case.ts';
+import { editNotificationEndpoints } from './edit-notification.ts';
 
 /** The signed-in caller and the case's id: the routes admit the partnership team only. */
 function callerAndCase(request: ApiRequest): { member: StaffMember; caseId: string } {
@@ -107,13 +110,16 @@ export function steerCaseEndpoints(
   };
 }
 
-export const handler = apiHandler(
-  'steer-case',
-  steerCaseEndpoints(
-    environmentService({
-      cases: caseStoreFromEnvironment,
-      mailer: mailerFromEnvironment,
-      workflow: reviewWorkflowFromEnvironment,
-    }),
-  ),
-);
+const service = environmentService({
+  cases: caseStoreFromEnvironment,
+  mailer: mailerFromEnvironment,
+  workflow: reviewWorkflowFromEnvironment,
+  documents: documentsFromEnvironment,
+  duplicateCheckKey: duplicateCheckKeyFromEnvironment,
+});
+
+export const handler = apiHandler('steer-case', {
+  ...steerCaseEndpoints(service),
+  // The notification's correction (issue 10 part 3), in a module of its own.
+  ...editNotificationEndpoints(service),
+});

@@ -3,6 +3,7 @@ import { NotFoundError } from '../../../shared/errors.ts';
 import type { EscalationRungKind } from '../../../shared/rapid-review-rules.ts';
 import type { AgencyRequest, CaseRecord, CaseStatus } from '../../../shared/schemas/case.ts';
 import { caseStatus, declaresNoConflicts } from '../../../shared/schemas/case.ts';
+import { addressInOneLine, formatNhsNumber } from '../../../shared/schemas/notification.ts';
 import type { Actor, StaffRole } from '../../../shared/schemas/roles.ts';
 import { planDayOf } from '../../../shared/schemas/timetable.ts';
 import { reportStatusInWords } from '../../../shared/use-cases/rapid-review-report.ts';
@@ -379,6 +380,8 @@ function childCard(child: CaseNotificationView['children'][number], title: strin
       ),
       ...(child.lookedAfter ? [summaryRow('Looked after', 'Yes')] : []),
       ...(child.careLeaver ? [summaryRow('Care leaver', 'Yes')] : []),
+      ...(child.address ? [summaryRow('Address', addressInOneLine(child.address))] : []),
+      ...(child.nhsNumber ? [summaryRow('NHS number', formatNhsNumber(child.nhsNumber))] : []),
     ],
   };
 }
@@ -424,6 +427,9 @@ export function notificationInWords(notification: CaseNotificationView | undefin
     );
   } else {
     rows.push(summaryRow('Crosses a local authority border', 'No'));
+  }
+  for (const member of notification.householdMembers ?? []) {
+    rows.push(summaryRow('Household member', `${member.name} (${member.relationship})`));
   }
   return {
     readable: true as const,
