@@ -24,6 +24,7 @@ import { meetingWhen } from '../../../shared/workflow/emails.ts';
 import { formatDate } from '../../../shared/workflow/london-time.ts';
 import { awaitedInWords } from '../../../shared/workflow/readiness.ts';
 import { notFound, type Page, render, staffOnly } from '../page.ts';
+import { notificationChangesInWords } from './edit-notification.ts';
 import { londonDate, londonDateTime, londonIsoDate } from './london.ts';
 import { casesMenuPage } from './menu.ts';
 
@@ -585,6 +586,7 @@ export function casePageContext(
     received: londonDateTime(view.receivedAt),
     incidentKind: view.incidentKind === 'death' ? 'Death of a child' : 'Serious harm to a child',
     notification: notificationInWords(notification),
+    notificationChanges: notificationChangesInWords(view, roles),
     timeline: timelineOf(
       view.timetable,
       now,
