@@ -1,5 +1,6 @@
 import { CaseNotFoundError, type InvalidField } from '../../../shared/errors.ts';
 import { expectedProblem } from '../../../shared/http/problem.ts';
+import { logWarning } from '../../../shared/log.ts';
 import type { CaseRecord } from '../../../shared/schemas/case.ts';
 import {
   childLabel,
@@ -222,7 +223,8 @@ export function notificationChangesInWords(view: CaseView, roles: readonly Staff
   };
 }
 
-async function editingOf(request: WebRequest): Promise<Editing | undefined> {
+/** The case and its notification, or the case alone when its notification cannot be read just now. */
+async function editingOf(request: WebRequest): Promise<Editing | { record: CaseRecord } | undefined> {
   const caseId = caseIdSchema.safeParse(request.params.caseId);
   if (!caseId.success) return undefined;
   const record = await request.service.cases.getCase(caseId.data).catch((error: unknown) => {
@@ -230,9 +232,17 @@ async function editingOf(request: WebRequest): Promise<Editing | undefined> {
     throw error;
   });
   if (!record) return undefined;
-  const bytes = await request.service.documents.getBytes(record.notificationDocumentKey);
-  const notification = JSON.parse(new TextDecoder().decode(bytes)) as SeriousIncidentNotification;
-  return { record, notification };
+  try {
+    const bytes = await request.service.documents.getBytes(record.notificationDocumentKey);
+    const notification = JSON.parse(new TextDecoder().decode(bytes)) as SeriousIncidentNotification;
+    return { record, notification };
+  } catch (error) {
+    logWarning('The case notification document could not be read', {
+      caseId: record.caseId,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+    return { record };
+  }
 }
 
 const pageErrors = (fields: readonly InvalidField[]): InvalidField[] =>
@@ -282,12 +292,21 @@ export const editNotificationPages: Page[] = [
       const editing = await editingOf(request);
       if (!editing) return { result: notFound() };
       const refused = notificationEditRefusal(editing.record);
-      if (!refused) return { context: editing };
+      if (!refused && !('notification' in editing)) {
+        return {
+          result: problemPage(editing.record.caseId, {
+            status: 503,
+            title: 'The notification cannot be read just now',
+            detail: 'Try again later. Nothing has been changed.',
+          }),
+        };
+      }
+      if (!refused && 'notification' in editing) return { context: editing };
       return {
         result: problemPage(editing.record.caseId, {
-          status: expectedProblem(refused)?.status ?? 409,
+          status: (refused && expectedProblem(refused)?.status) ?? 409,
           title: 'You cannot change this notification',
-          detail: refused.message,
+          detail: refused?.message ?? '',
         }),
       };
     },
