@@ -182,8 +182,6 @@ export const functionCatalogue = {
       stateMachine: 'callback',
       staffSignIn: true,
       email: true,
-      // The notification's correction recomputes the case's duplicate keys.
-      checksDuplicates: true,
     },
     bundledFiles: [
       { from: 'functions/web/templates', to: 'templates' },

@@ -270,6 +270,16 @@ export const routes = [
     access: { kind: 'web' },
   },
   {
+    // Correcting the notification (issue 10 part 3): its pages are the web function's, which
+    // already holds the duplicate-check key and the case page's notification, so the case pages'
+    // bundle stays within 1 MiB. More specific than CasePages, and before it for the local API.
+    id: 'NotificationEditPages',
+    method: 'ANY',
+    path: '/cases/{caseId}/notification/{proxy+}',
+    functionName: 'web',
+    access: { kind: 'web' },
+  },
+  {
     // Every page under one case (functions/case-web); before WebPages, which would match it too
     // (API Gateway picks the more specific route; the local stack, the first that matches).
     id: 'CasePages',

@@ -4,7 +4,6 @@ import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
 import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
 import { partnershipProfileLoaded } from '../../shared/adapters/profile-parameters.ts';
 import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
-import { duplicateCheckKeyFromEnvironment } from '../../shared/env.ts';
 import { ConfigurationError } from '../../shared/errors.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
@@ -16,7 +15,7 @@ import { createWebApp } from '../web/router.ts';
 import { sessionSecretFromEnvironment } from '../web/session.ts';
 import { templateEnvironment } from '../web/views.ts';
 
-/** A port the case pages never use (the notification's drafts): reaching it is a defect. */
+/** A port the case pages never use (the notification's drafts, the duplicate check): reaching it is a defect. */
 const notHere = (port: string) => (): never => {
   throw new ConfigurationError(
     `The case pages' function has no ${port}: only the web function's pages use it`,
@@ -30,8 +29,7 @@ const service: WebService = environmentService({
   sessions: sessionRevocationsFromEnvironment,
   mailer: mailerFromEnvironment,
   drafts: notHere('draft store'),
-  // The notification's correction (issue 10 part 3) recomputes the case's duplicate keys.
-  duplicateCheckKey: duplicateCheckKeyFromEnvironment,
+  duplicateCheckKey: notHere('duplicate-check key'),
 });
 
 const app = createWebApp({

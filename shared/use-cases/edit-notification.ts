@@ -74,8 +74,12 @@ export interface NotificationEdit {
   /** The latest version: 1 for the notification as received. */
   version: number;
   fields: string[];
-  notificationVersions: NotificationVersion[];
+  /** Each change so far: who by name (never an id), when, why, which fields. */
+  notificationVersions: Omit<NotificationVersion, 'changedBy' | 'documentKey'>[];
 }
+
+const shown = (versions: readonly NotificationVersion[]) =>
+  versions.map(({ changedBy: _changedBy, documentKey: _documentKey, ...version }) => version);
 
 function editSchema(today: string) {
   return z.object({
@@ -138,7 +142,7 @@ export async function editNotification(
     // Compared as stored: what JSON keeps (no undefined fields).
     const fields = changedFieldPaths(before, JSON.parse(JSON.stringify(notification)));
     if (fields.length === 0) {
-      return { changed: false, version: versions.length + 1, fields, notificationVersions: versions };
+      return { changed: false, version: versions.length + 1, fields, notificationVersions: shown(versions) };
     }
     const version = versions.length + 2;
     // A key of its own per edit: two people editing at once never overwrite each other's document.
@@ -182,7 +186,7 @@ export async function editNotification(
         changed: true,
         version,
         fields,
-        notificationVersions: saved.notificationVersions ?? [],
+        notificationVersions: shown(saved.notificationVersions ?? []),
       };
     } catch (error) {
       // The unsaved version's document stays beside the case's others (this function deletes

@@ -8,6 +8,7 @@ import {
   seriousIncidentNotification,
 } from '../../shared/schemas/notification.ts';
 import { invalidFields } from '../../shared/validation.ts';
+import { childRows } from '../../shared/workflow/rapid-review-report.ts';
 
 /** Invented: 943 476 5919 is the NHS's own published example of a valid number. */
 const VALID_NHS_NUMBER = '943 476 5919';
@@ -87,5 +88,20 @@ describe("the child's address, NHS number and household members", () => {
     for (const detail of ['9434765919', 'Example Street', 'Invented Parent', 'Mother']) {
       expect(json).not.toContain(detail);
     }
+  });
+
+  it("lists the child's address and NHS number in the rapid review report's child section, when given", () => {
+    const [child] = seriousIncidentNotification.parse(
+      withChild({ nhsNumber: VALID_NHS_NUMBER, address: '1 Example Street\nExampletown' }),
+    ).children;
+    const [without] = sampleNotification().children;
+
+    expect(childRows(child!)).toEqual(
+      expect.arrayContaining([
+        ['Address', '1 Example Street, Exampletown'],
+        ['NHS number', VALID_NHS_NUMBER],
+      ]),
+    );
+    expect(childRows(without!).map(([key]) => key)).not.toContain('NHS number');
   });
 });

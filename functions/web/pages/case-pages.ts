@@ -1,6 +1,5 @@
 import type { Page } from '../page.ts';
 import { decisionPages } from './decision.ts';
-import { editNotificationPages } from './edit-notification.ts';
 import { meetingPages } from './meeting.ts';
 import { panelReplyPages } from './panel-reply.ts';
 import { reportPages } from './report.ts';
@@ -29,6 +28,4 @@ export const caseWebPages: readonly Page[] = [
   ...steerCasePages,
   // The team steers the case (issue 10 part 3): agencies added, changed, removed; the review withdrawn.
   ...steerAgencyPages,
-  // The team corrects the notification's details (issue 10 part 3).
-  ...editNotificationPages,
 ];

@@ -119,6 +119,9 @@ describe('PUT /api/cases/{caseId}/notification: the team corrects the notificati
         'householdMembers',
       ],
     });
+    // Who by name, never an id; no document key.
+    expect(JSON.stringify(response.body)).not.toContain(partnershipTeam.sub);
+    expect(JSON.stringify(response.body)).not.toContain('documentKey');
     const record = store.caseOf(caseId);
     expect(record?.notificationDocumentKey).toMatch(
       new RegExp(`^cases/${caseId}/notification-v2-[0-9a-f]{8}\\.json$`),
