@@ -140,6 +140,7 @@ describe('the team corrects the notification, /cases/{caseId}/notification/edit'
     ]);
     const page = unescaped(casePage.body);
     expect(page).toContain('Notification changed (version 2)');
+    expect(page).toContain(`href="/cases/${caseId}/notification/edit"`);
     expect(page).toContain('943 476 5919');
     expect(page).toContain('1 Example Street, Exampletown');
     expect(page).toContain('Invented Parent (Mother)');
