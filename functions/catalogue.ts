@@ -121,10 +121,17 @@ export const functionCatalogue = {
   // stops a waiting workflow), and adding, changing and removing agencies (links and emails).
   'steer-case': {
     description:
-      'Records why a late review is late, closes a case as notification only or withdraws it, adds, changes or removes its agencies, and enters their returns',
+      'Records why a late review is late, closes a case as notification only or withdraws it, adds, changes or removes its agencies, enters their returns and corrects the notification',
     trigger: 'api',
-    // The documents bucket: a late return's addendum (an agency's PDF appended) filed with the case.
-    needs: { table: 'read-write', documentBucket: 'read-write', email: true, stateMachine: 'callback' },
+    // The documents bucket: a late return's addendum filed with the case; the notification's
+    // versions, the document read and written, its duplicate keys recomputed.
+    needs: {
+      table: 'read-write',
+      email: true,
+      stateMachine: 'callback',
+      documentBucket: 'read-write',
+      checksDuplicates: true,
+    },
   },
   // The Rapid Review Group meeting (issue 9 part 4): invitations linking the papers (reads the
   // collated report to sign its link), and the minutes and the Panel's letter filed with the case.

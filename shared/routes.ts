@@ -154,6 +154,14 @@ export const routes = [
     functionName: 'steer-case',
     access: staff('partnership-team'),
   },
+  // The team corrects the notification's details (issue 10 part 3): each change a version.
+  {
+    id: 'EditNotification',
+    method: 'PUT',
+    path: '/api/cases/{caseId}/notification',
+    functionName: 'steer-case',
+    access: staff('partnership-team'),
+  },
   // The Rapid Review Group meeting (issue 9 part 4): scheduled, attended, minuted; and the
   // Panel's letter, uploaded once its reply is recorded.
   {
@@ -341,6 +349,16 @@ export const routes = [
     method: 'ANY',
     path: '/cases/{caseId}/agencies/{proxy+}',
     functionName: 'team-web',
+    access: { kind: 'web' },
+  },
+  {
+    // Correcting the notification (issue 10 part 3): its pages are the web function's, which
+    // already holds the duplicate-check key and the case page's notification, so the case pages'
+    // bundle stays within 1 MiB. More specific than CasePages, and before it for the local API.
+    id: 'NotificationEditPages',
+    method: 'ANY',
+    path: '/cases/{caseId}/notification/{proxy+}',
+    functionName: 'web',
     access: { kind: 'web' },
   },
   {

@@ -82,7 +82,11 @@ type Row = { key: { text: string }; value: { text: string } };
 const row = (key: string, value: string): Row => ({ key: { text: key }, value: { text: value } });
 
 /** The summary lists' rows: each child's, and the incident's. */
-function detailsRows(view: AgencyDetailsView): { children?: Row[][]; incident?: Row[] } {
+function detailsRows(view: AgencyDetailsView): {
+  children?: Row[][];
+  household?: Row[];
+  incident?: Row[];
+} {
   return {
     ...(view.children?.length
       ? {
@@ -94,8 +98,13 @@ function detailsRows(view: AgencyDetailsView): { children?: Row[][]; incident?: 
               ? [row('Looked after', child.lookedAfter ? 'Yes' : 'No')]
               : []),
             ...(child.careLeaver ? [row('Care leaver', 'Yes')] : []),
+            ...(child.address ? [row('Address', child.address)] : []),
+            ...(child.nhsNumber ? [row('NHS number', child.nhsNumber)] : []),
           ]),
         }
+      : {}),
+    ...(view.householdMembers?.length
+      ? { household: view.householdMembers.map((member) => row(member.name, member.relationship)) }
       : {}),
     ...(view.incident
       ? {

@@ -1,6 +1,7 @@
 import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
 import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
 import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
+import { duplicateCheckKeyFromEnvironment } from '../../shared/env.ts';
 import { NotSignedInError } from '../../shared/errors.ts';
 import { type ApiRequest, apiHandler, type Endpoint } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/problem.ts';
@@ -27,6 +28,7 @@ import {
   acceptLateReturn,
   returnOnBehalf,
 } from '../../shared/use-cases/team-returns.ts';
+import { editNotificationEndpoints } from './edit-notification.ts';
 
 /** The signed-in caller and the case's id: the routes admit the partnership team only. */
 function callerAndCase(request: ApiRequest): { member: StaffMember; caseId: string } {
@@ -133,14 +135,16 @@ export function steerCaseEndpoints(
   };
 }
 
-export const handler = apiHandler(
-  'steer-case',
-  steerCaseEndpoints(
-    environmentService({
-      cases: caseStoreFromEnvironment,
-      mailer: mailerFromEnvironment,
-      workflow: reviewWorkflowFromEnvironment,
-      documents: documentsFromEnvironment,
-    }),
-  ),
-);
+const service = environmentService({
+  cases: caseStoreFromEnvironment,
+  mailer: mailerFromEnvironment,
+  workflow: reviewWorkflowFromEnvironment,
+  documents: documentsFromEnvironment,
+  duplicateCheckKey: duplicateCheckKeyFromEnvironment,
+});
+
+export const handler = apiHandler('steer-case', {
+  ...steerCaseEndpoints(service),
+  // The notification's correction (issue 10 part 3), in a module of its own.
+  ...editNotificationEndpoints(service),
+});

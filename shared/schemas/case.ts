@@ -281,6 +281,21 @@ export type RrgMeeting = z.infer<typeof rrgMeeting>;
 // ── end of the Rapid Review Group meeting ──────────────────────────────────────────────────
 
 /**
+ * One change to the notification (issue 10 part 3): the version it made (2 onwards), its document,
+ * who changed it, when and why, and which fields changed (their paths only, never their values).
+ */
+export const notificationVersion = z.object({
+  version: wholeNumber(2),
+  documentKey: nonEmpty(),
+  changedAt: isoInstant,
+  changedBy: nonEmpty(),
+  changedByName: z.optional(nonEmpty()),
+  reason: text(4000, { multiline: true }),
+  fields: z.array(nonEmpty()),
+});
+export type NotificationVersion = z.infer<typeof notificationVersion>;
+
+/**
  * A case as stored. It holds what the workflow and the case page need; the children's details
  * stay in the notification document in S3.
  */
@@ -331,6 +346,11 @@ export const caseRecord = z.object({
   closure: z.optional(caseClosure),
   /** Withdrawn by the partnership team before the submission (status `withdrawn`, issue 10 part 3). */
   withdrawal: z.optional(caseWithdrawal),
+  /**
+   * Each change to the notification after intake (issue 10 part 3), oldest first: the first
+   * version is the notification as received, at `cases/<id>/notification.json`.
+   */
+  notificationVersions: z.optional(z.array(notificationVersion)),
   // ── The Rapid Review Group meeting (issue 9 part 4): scheduled, attended, minuted.
   meeting: z.optional(rrgMeeting),
   createdAt: isoInstant,

@@ -76,6 +76,58 @@ export function ageOn(born: string, on: string): number {
   return on.slice(5) < born.slice(5) ? years - 1 : years;
 }
 
+/**
+ * Whether ten digits pass the NHS number's modulus 11 check: the first nine weighted 10 down to
+ * 2, the total's remainder by 11 taken from 11 (11 becomes 0; 10 is never issued) is the tenth.
+ */
+export function isValidNhsNumber(digits: string): boolean {
+  if (!/^\d{10}$/.test(digits)) return false;
+  let total = 0;
+  for (let index = 0; index < 9; index += 1) total += Number(digits[index]) * (10 - index);
+  const check = 11 - (total % 11);
+  const expected = check === 11 ? 0 : check;
+  return expected !== 10 && expected === Number(digits[9]);
+}
+
+/** An NHS number as people write it: 3, 3 and 4 digits apart ("943 476 5919"). */
+export function formatNhsNumber(digits: string): string {
+  return `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}`;
+}
+
+/** A several-line address on one line: its non-blank lines, joined by commas. */
+export function addressInOneLine(address: string): string {
+  return address
+    .split(/\r?\n/)
+    .map((line) => line.trim().replace(/,$/, ''))
+    .filter((line) => line !== '')
+    .join(', ');
+}
+
+export const nhsNumberMessages = {
+  format: 'Enter the NHS number as 10 digits, like 943 476 5919',
+  checkDigit: 'Enter a real NHS number: this one fails its check digit',
+} as const;
+
+/** An NHS number: 10 digits, spaces allowed (kept without them), passing the modulus 11 check. */
+export const nhsNumber = z.string({ error: nhsNumberMessages.format }).check(
+  z.overwrite((value: string) => value.replace(/\s+/g, '')),
+  z.regex(/^\d{10}$/, { error: nhsNumberMessages.format }),
+  // Only ten digits have a check digit to test: anything else has the message above alone.
+  z.refine((digits: string) => !/^\d{10}$/.test(digits) || isValidNhsNumber(digits), {
+    error: nhsNumberMessages.checkDigit,
+  }),
+);
+
+/** The most household members a notification names. */
+export const MAX_HOUSEHOLD_MEMBERS = 12;
+
+/** Someone the notification names as living in the child's household: who, and how related to the child. */
+export const householdMember = z.object({
+  name: text(120),
+  relationship: text(120),
+});
+export type HouseholdMember = z.infer<typeof householdMember>;
+
 /** One child named in a serious incident notification (1 to 4 per notification). */
 export const notifiedChild = z
   .object({
@@ -92,6 +144,10 @@ export const notifiedChild = z
     lookedAfter: z.boolean({ error: 'Say whether the child is looked after' }),
     /** A care leaver (up to and including age 24): the age cap is 24 rather than 17. */
     careLeaver: z.optional(z.boolean({ error: 'Say whether the young person is a care leaver' })),
+    /** Where the child lives, if given: several lines. */
+    address: optionalText(500, { multiline: true }),
+    /** The child's NHS number, if given (10 digits, kept without spaces). */
+    nhsNumber: z.optional(nhsNumber),
   })
   .check(
     z.superRefine((child, ctx) => {
@@ -293,6 +349,14 @@ export const seriousIncidentNotification = z
       email: emailAddress,
       phone: optionalText(40),
     }),
+    /** The members of the child's household the notification names, if any. */
+    householdMembers: z.optional(
+      z.array(householdMember, { error: 'List the household members' }).check(
+        z.maxLength(MAX_HOUSEHOLD_MEMBERS, {
+          error: `A notification names at most ${MAX_HOUSEHOLD_MEMBERS} household members`,
+        }),
+      ),
+    ),
     parallelProcesses,
     /** Required for the death of a looked-after child or a care leaver. */
     deathNotifications: z.optional(deathNotifications),

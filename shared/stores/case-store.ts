@@ -446,6 +446,15 @@ export class DynamoDbCaseStore implements CaseStore {
             ExpressionAttributeValues: { ':expected': current.version },
           },
         },
+        // A corrected notification (a new Panel reference or date of birth) is found by its new marks too.
+        ...duplicateMarksOf(next)
+          .filter((mark) => !duplicateMarksOf(current).includes(mark))
+          .map((mark) => ({
+            Put: {
+              TableName: this.#tableName,
+              Item: { ...duplicateMarkKey(mark, next.caseId), caseId: next.caseId },
+            },
+          })),
         this.#auditPut(event),
       ],
       'last',

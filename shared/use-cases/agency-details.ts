@@ -3,7 +3,14 @@ import { hashAgencyToken, looksLikeAgencyToken } from '../agency-links.ts';
 import { CaseNotFoundError, DomainError, InvalidInputError } from '../errors.ts';
 import { logInfo, logWarning } from '../log.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
-import { childLabel, notifiedChild } from '../schemas/notification.ts';
+import {
+  addressInOneLine,
+  childLabel,
+  formatNhsNumber,
+  type HouseholdMember,
+  householdMember,
+  notifiedChild,
+} from '../schemas/notification.ts';
 import type { Actor } from '../schemas/roles.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
@@ -274,6 +281,10 @@ export interface ChildDetails {
   sex?: string;
   lookedAfter?: boolean;
   careLeaver?: boolean;
+  /** Where the child lives, its lines joined by commas, if the notification gives it. */
+  address?: string;
+  /** "943 476 5919", if the notification gives it. */
+  nhsNumber?: string;
 }
 
 /** What the details page shows: who the case is about and the incident's basic facts. */
@@ -283,6 +294,8 @@ export interface AgencyDetailsView {
   partnership: string;
   /** undefined when the notification document could not be read. */
   children?: ChildDetails[];
+  /** The household members the notification names: who, and how related to the child. */
+  householdMembers?: HouseholdMember[];
   incident?: { kind: string; occurredOn: string; location?: string };
 }
 
@@ -306,6 +319,8 @@ function childDetails(child: z.infer<typeof notifiedChild>): ChildDetails {
     ...(child.identity === 'unborn' ? {} : { sex: sexInWords[child.sex] ?? 'Not known' }),
     lookedAfter: child.lookedAfter,
     ...(child.careLeaver ? { careLeaver: true } : {}),
+    ...(child.address ? { address: addressInOneLine(child.address) } : {}),
+    ...(child.nhsNumber ? { nhsNumber: formatNhsNumber(child.nhsNumber) } : {}),
   };
 }
 
@@ -339,6 +354,8 @@ export async function showAgencyChildDetails(
       return parsed.success ? [childDetails(parsed.data)] : [];
     });
     view.children = children;
+    const household = z.array(householdMember).safeParse(document.householdMembers);
+    if (household.success && household.data.length > 0) view.householdMembers = household.data;
     const incident = incidentFacts.safeParse(document.incident);
     if (incident.success) {
       view.incident = {

@@ -5,6 +5,8 @@ import {
   crossBorder,
   type DeathNotifications,
   deathNotifications,
+  type HouseholdMember,
+  householdMember,
   isLookedAfterOrCareLeaverDeath,
   type NotifiedChild,
   notifiedChild,
@@ -29,6 +31,8 @@ export interface CaseNotificationView {
   lookedAfterOrCareLeaverDeath: boolean;
   deathNotifications?: DeathNotifications;
   crossBorder?: CrossBorder;
+  /** The household members the notification names, if any. */
+  householdMembers?: HouseholdMember[];
 }
 
 const incidentPart = z.object({
@@ -70,11 +74,13 @@ export async function showCaseNotification(
   });
   const death = deathNotifications.safeParse(document.deathNotifications);
   const border = crossBorder.safeParse(document.crossBorder);
+  const household = z.array(householdMember).safeParse(document.householdMembers);
   return {
     incident: incident.data,
     children,
     lookedAfterOrCareLeaverDeath: isLookedAfterOrCareLeaverDeath({ incident: incident.data, children }),
     ...(death.success ? { deathNotifications: death.data } : {}),
     ...(border.success ? { crossBorder: border.data } : {}),
+    ...(household.success && household.data.length > 0 ? { householdMembers: household.data } : {}),
   };
 }

@@ -10,6 +10,7 @@ import type {
   CaseRecord,
   CaseStatus,
   CaseWithdrawal,
+  NotificationVersion,
   RrgMeeting,
   SignOffResolution,
 } from '../schemas/case.ts';
@@ -326,13 +327,26 @@ export interface CaseView {
   // ── end of the late path and the closure ──
   /** Withdrawn by the partnership team (issue 10 part 3): why, when, and by whom (by name, never an id). */
   withdrawal?: Omit<CaseWithdrawal, 'withdrawnBy'>;
+  /** Each change to the notification (issue 10 part 3): when, by whom (by name), why, which fields. */
+  notificationVersions?: Omit<NotificationVersion, 'changedBy' | 'documentKey'>[];
 }
 
 /** The late path and the closure as the view shows them: names, never ids. */
 function lateAndClosureView(
   record: CaseRecord,
-): Pick<CaseView, 'late' | 'closure' | 'lookedAfterOrCareLeaverDeath' | 'withdrawal'> {
-  const view: Pick<CaseView, 'late' | 'closure' | 'lookedAfterOrCareLeaverDeath' | 'withdrawal'> = {};
+): Pick<
+  CaseView,
+  'late' | 'closure' | 'lookedAfterOrCareLeaverDeath' | 'withdrawal' | 'notificationVersions'
+> {
+  const view: Pick<
+    CaseView,
+    'late' | 'closure' | 'lookedAfterOrCareLeaverDeath' | 'withdrawal' | 'notificationVersions'
+  > = {};
+  if (record.notificationVersions?.length) {
+    view.notificationVersions = record.notificationVersions.map(
+      ({ changedBy: _changedBy, documentKey: _documentKey, ...version }) => version,
+    );
+  }
   if (record.late) {
     const { reasonRecordedBy: _recordedBy, ...late } = record.late;
     view.late = late;

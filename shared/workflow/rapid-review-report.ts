@@ -1,7 +1,12 @@
 import { renderDocx } from '../documents/docx.ts';
 import { type PdfBlock, renderPdf } from '../documents/pdf.ts';
 import type { CaseRecord } from '../schemas/case.ts';
-import { childLabel, type NotifiedChild } from '../schemas/notification.ts';
+import {
+  addressInOneLine,
+  childLabel,
+  formatNhsNumber,
+  type NotifiedChild,
+} from '../schemas/notification.ts';
 import { reportSectionKeys, reportSectionWording, type StoredReport } from '../schemas/report.ts';
 import { formatDate, formatInstant } from './london-time.ts';
 import type { PaperContext } from './papers.ts';
@@ -38,6 +43,8 @@ export function childRows(child: NotifiedChild): [string, string][] {
     ['Ethnicity', child.ethnicity],
     ['Looked after', child.lookedAfter ? 'Yes' : 'No'],
     ...(child.careLeaver ? ([['Care leaver', 'Yes']] as [string, string][]) : []),
+    ...(child.address ? ([['Address', addressInOneLine(child.address)]] as [string, string][]) : []),
+    ...(child.nhsNumber ? ([['NHS number', formatNhsNumber(child.nhsNumber)]] as [string, string][]) : []),
   ];
 }
 

@@ -136,6 +136,13 @@ describe('notify a serious incident in a browser', () => {
     await chooseRadio(page, 'addAnother', 'no');
     await submitWithKeyboard(page);
 
+    // The child's household (optional): one member.
+    expect(new URL(page.url()).pathname).toBe('/notify/household');
+    await checkPage(page, 'household');
+    await typeInto(page, '#member-1-name', 'Invented Parent');
+    await typeInto(page, '#member-1-relationship', 'Mother');
+    await submitWithKeyboard(page);
+
     // Two agencies.
     expect(new URL(page.url()).pathname).toBe('/notify/agencies/new');
     await checkPage(page, 'add-an-agency');

@@ -52,6 +52,7 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   'steer-case': {
     'case-table': 'read-write',
     'audit-table': 'read-write',
+    // The notification's versions (issue 10 part 3): read the latest, write the next.
     documents: 'read-write',
     email: 'write',
     'state-machine': 'write',

@@ -582,6 +582,89 @@ describe('bad input over HTTP to the local stack', () => {
     });
   });
 
+  // The team corrects the notification (issue 10 part 3): the whole notification, as intake
+  // takes it, and why; checked before the case is read.
+  describe('PUT /api/cases/{caseId}/notification', () => {
+    const path = `/api/cases/${CASE_ID}/notification`;
+    const edit = { notification, reason: 'Invented: the NHS number came later.' };
+    const withChild = (child: Record<string, unknown>) =>
+      json({
+        ...edit,
+        notification: { ...notification, children: [{ ...notification.children[0], ...child }] },
+      });
+    const cases: BadRequest[] = [
+      ...malformedBodies.map((bad) => ({
+        ...bad,
+        name: `notification edit: ${bad.name}`,
+        method: 'PUT' as const,
+        path,
+        role: 'partnership-team',
+      })),
+      {
+        name: 'a notification edit on a malformed path',
+        method: 'PUT',
+        path: '/api/cases/%E0%A4%A/notification',
+        role: 'partnership-team',
+        body: json(edit),
+        field: '(path)',
+      },
+      {
+        name: 'a notification edit without its notification',
+        method: 'PUT',
+        path,
+        role: 'partnership-team',
+        body: json({ reason: edit.reason }),
+        field: 'notification',
+      },
+      {
+        name: 'an NHS number failing its check digit',
+        method: 'PUT',
+        path,
+        role: 'partnership-team',
+        body: withChild({ nhsNumber: '943 476 5918' }),
+        field: 'notification.children.0.nhsNumber',
+      },
+      {
+        name: 'an NHS number of letters',
+        method: 'PUT',
+        path,
+        role: 'partnership-team',
+        body: withChild({ nhsNumber: 'ABCDEFGHIJ' }),
+        field: 'notification.children.0.nhsNumber',
+      },
+      {
+        name: 'an address of a million characters',
+        method: 'PUT',
+        path,
+        role: 'partnership-team',
+        body: withChild({ address: 'x'.repeat(1_000_000) }),
+        field: 'notification.children.0.address',
+      },
+      {
+        name: 'a household member whose name holds a line break',
+        method: 'PUT',
+        path,
+        role: 'partnership-team',
+        body: json({
+          ...edit,
+          notification: { ...notification, householdMembers: [{ name: 'A\nB', relationship: 'Uncle' }] },
+        }),
+        field: 'notification.householdMembers.0.name',
+      },
+      {
+        name: 'a notification edit whose reason holds a NUL',
+        method: 'PUT',
+        path,
+        role: 'partnership-team',
+        body: json({ ...edit, reason: 'Reason\u0000' }),
+        field: 'reason',
+      },
+    ];
+    it.each(cases.map((bad) => [bad.name, bad] as const))('refuses %s', async (_, bad) => {
+      expectRefusedWell(await send(bad), bad);
+    });
+  });
+
   // The Rapid Review Group meeting and the staff uploads (issue 9 part 4): each body is checked
   // before the case is read, so a malformed one is a 400 on any case.
   describe('the meeting routes: PUT /api/cases/{caseId}/meeting, …/attendance, POST …/minutes, …/panel-reply/letter', () => {

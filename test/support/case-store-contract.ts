@@ -109,6 +109,28 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
         expect(await store.findCasesByDuplicateMarks([`child:${keyC}`])).toEqual([]);
       });
 
+      it('finds a case by the marks a correction gave it (a new Panel reference, a new date of birth)', async () => {
+        const { record, agencies } = aCase();
+        const [keyA, keyB] = ['d', 'e'].map((letter) => letter.repeat(64)) as [string, string];
+        const created = await store.createCase(
+          { ...record, panelReference: 'PANEL-TEST-1', duplicateKeys: [keyA] },
+          agencies,
+          opened(),
+        );
+
+        await store.updateCase(
+          created,
+          { panelReference: 'PANEL-TEST-9', duplicateKeys: [keyB] },
+          { ...opened(), action: 'notification.changed', reason: 'Invented (test)' },
+        );
+
+        for (const mark of ['panel-reference:PANEL-TEST-9', `child:${keyB}`]) {
+          expect((await store.findCasesByDuplicateMarks([mark])).map((found) => found.caseId)).toEqual([
+            record.caseId,
+          ]);
+        }
+      });
+
       it('reads the case and its agency requests without the audit trail, and refuses a case that does not exist', async () => {
         const { record, agencies } = aCase();
         await store.createCase(record, agencies, opened());

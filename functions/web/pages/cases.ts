@@ -3,6 +3,7 @@ import { NotFoundError } from '../../../shared/errors.ts';
 import type { EscalationRungKind } from '../../../shared/rapid-review-rules.ts';
 import type { AgencyRequest, CaseRecord, CaseStatus } from '../../../shared/schemas/case.ts';
 import { caseStatus, declaresNoConflicts } from '../../../shared/schemas/case.ts';
+import { addressInOneLine, formatNhsNumber } from '../../../shared/schemas/notification.ts';
 import type { Actor, StaffRole } from '../../../shared/schemas/roles.ts';
 import { planDayOf } from '../../../shared/schemas/timetable.ts';
 import { reportStatusInWords } from '../../../shared/use-cases/rapid-review-report.ts';
@@ -23,6 +24,7 @@ import { meetingWhen } from '../../../shared/workflow/emails.ts';
 import { formatDate } from '../../../shared/workflow/london-time.ts';
 import { awaitedInWords } from '../../../shared/workflow/readiness.ts';
 import { notFound, type Page, render, staffOnly } from '../page.ts';
+import { notificationChangesInWords } from './edit-notification.ts';
 import { londonDate, londonDateTime, londonIsoDate } from './london.ts';
 import { casesMenuPage } from './menu.ts';
 
@@ -379,6 +381,8 @@ function childCard(child: CaseNotificationView['children'][number], title: strin
       ),
       ...(child.lookedAfter ? [summaryRow('Looked after', 'Yes')] : []),
       ...(child.careLeaver ? [summaryRow('Care leaver', 'Yes')] : []),
+      ...(child.address ? [summaryRow('Address', addressInOneLine(child.address))] : []),
+      ...(child.nhsNumber ? [summaryRow('NHS number', formatNhsNumber(child.nhsNumber))] : []),
     ],
   };
 }
@@ -424,6 +428,9 @@ export function notificationInWords(notification: CaseNotificationView | undefin
     );
   } else {
     rows.push(summaryRow('Crosses a local authority border', 'No'));
+  }
+  for (const member of notification.householdMembers ?? []) {
+    rows.push(summaryRow('Household member', `${member.name} (${member.relationship})`));
   }
   return {
     readable: true as const,
@@ -589,6 +596,7 @@ export function casePageContext(
     received: londonDateTime(view.receivedAt),
     incidentKind: view.incidentKind === 'death' ? 'Death of a child' : 'Serious harm to a child',
     notification: notificationInWords(notification),
+    notificationChanges: notificationChangesInWords(view, roles),
     timeline: timelineOf(
       view.timetable,
       now,

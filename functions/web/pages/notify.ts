@@ -16,6 +16,8 @@ import { notifyMenuPage } from './menu.ts';
 import {
   agencyFormValues,
   childFormValues,
+  householdFormValues,
+  householdRows,
   incidentFormValues,
   londonDate,
   missingSections,
@@ -25,6 +27,7 @@ import {
   parallelProcessOptions,
   parseAgency,
   parseChild,
+  parseHousehold,
   parseIncident,
   parseNotifier,
   parseParallelProcesses,
@@ -102,7 +105,7 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
       singular: 'child',
       plural: 'children',
       max: MAX_CHILDREN,
-      next: '/notify/agencies',
+      next: '/notify/household',
       items: (draft: NotificationDraft | undefined) => draft?.notification.children ?? [],
       describe: (item: unknown) => {
         const child = item as NonNullable<SeriousIncidentNotification['children']>[number];
@@ -341,6 +344,42 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
       },
     },
     ...listPages('children'),
+    // The child's household (issue 10 part 1): optional, a row each, empty rows left out.
+    {
+      method: 'GET',
+      path: '/notify/household',
+      access,
+      async handle(request) {
+        const members = (await loadDraft(request))?.notification.householdMembers;
+        return page('household.njk', request, {
+          values: householdFormValues(members),
+          rows: householdRows(members),
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/notify/household',
+      access,
+      async handle(request) {
+        const parsed = parseHousehold(request.form);
+        if (!parsed.ok) {
+          const given = formValues(request.form);
+          const rows = Math.max(
+            householdRows(undefined),
+            ...Object.keys(given).map((name) => Number(/^member-(\d+)-/.exec(name)?.[1] ?? 0)),
+          );
+          return page('household.njk', request, { values: given, rows }, parsed.errors);
+        }
+        const draft = await draftOrNew(request);
+        const { householdMembers: _before, ...rest } = draft.notification;
+        await saveDraft(request, {
+          ...draft,
+          notification: { ...rest, ...(parsed.value.length ? { householdMembers: parsed.value } : {}) },
+        });
+        return onwards(request, '/notify/agencies');
+      },
+    },
     ...listPages('agencies'),
     {
       method: 'GET',

@@ -1,5 +1,6 @@
 import type { Page } from '../page.ts';
 import { casePages } from './cases.ts';
+import { editNotificationPages } from './edit-notification.ts';
 import { notifyPages } from './notify.ts';
 import { signInPages } from './sign-in.ts';
 import { startPages } from './start.ts';
@@ -10,4 +11,11 @@ import { startPages } from './start.ts';
  * the case pages' function (functions/case-web, `case-pages.ts`), so neither bundle holds both.
  * The order is the order of the service navigation and the start page's menu.
  */
-export const webPages: readonly Page[] = [...startPages, ...signInPages, ...notifyPages, ...casePages];
+export const webPages: readonly Page[] = [
+  ...startPages,
+  ...signInPages,
+  ...notifyPages,
+  ...casePages,
+  // Correcting the notification (issue 10 part 3): under a case, but the web function's (see shared/routes.ts).
+  ...editNotificationPages,
+];

@@ -26,7 +26,14 @@ import { webEvent } from '../web/support/web-fixtures.ts';
 import { RecordingMailer } from '../workflow/workflow-fakes.ts';
 
 const SECRET = Buffer.from('agency-details-secret-invented-for-unit-tests-0123456789', 'utf8');
-const notification = sampleNotification();
+/** Invented: the NHS's published example number, an invented address and household. */
+const notification = (() => {
+  const sample = sampleNotification();
+  return sampleNotification({
+    children: [{ ...sample.children[0]!, address: '1 Example Street\nExampletown', nhsNumber: '9434765919' }],
+    householdMembers: [{ name: 'Invented Parent', relationship: 'Mother' }],
+  });
+})();
 const child = notification.children[0]!;
 
 describe('the agency details behind an emailed code (issue 10 part 1)', () => {
@@ -310,6 +317,14 @@ describe('the agency details behind an emailed code (issue 10 part 1)', () => {
       expect(text(details.body)).toContain('14 May 2019');
       expect(text(details.body)).toContain('Do not copy these details into email');
       expect(String(details.body)).not.toContain(child.dateOfBirth!);
+      // The address, NHS number and household the notification gives (issue 10 part 1).
+      expect(text(details.body)).toContain('1 Example Street, Exampletown');
+      expect(text(details.body)).toContain('943 476 5919');
+      expect(text(details.body)).toContain('Invented Parent');
+      expect(text(details.body)).toContain('Mother');
+      for (const sent of mailer.sent) {
+        expect(JSON.stringify(sent.message)).not.toMatch(/9434765919|Example Street|Invented Parent/);
+      }
     });
 
     it('shows a link that does not work as the agency page does', async () => {

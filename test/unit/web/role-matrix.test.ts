@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -108,6 +109,12 @@ async function appUnderTest() {
     notification: sampleNotification(),
     receivedAt: new Date('2026-03-04T10:00:00Z'),
     notificationDocumentKey: `cases/${caseId}/notification.json`,
+  });
+  // The notification edit page (issue 10 part 3) starts from the case's notification document.
+  s3.on(GetObjectCommand, { Key: record.notificationDocumentKey }).resolves({
+    Body: {
+      transformToByteArray: async () => new TextEncoder().encode(JSON.stringify(sampleNotification())),
+    } as never,
   });
   const created = await store.createCase(record, agencies, {
     actor: { kind: 'staff', id: person('notifier').id, role: 'notifier' },

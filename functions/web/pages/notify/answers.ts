@@ -5,7 +5,11 @@ import {
   crossBorder,
   type DeathNotifications,
   deathNotificationLabels,
+  formatNhsNumber,
   futureDateMessage,
+  type HouseholdMember,
+  householdMember,
+  MAX_HOUSEHOLD_MEMBERS,
   type NotifiedAgency,
   type NotifiedChild,
   notificationDateLabels,
@@ -371,12 +375,16 @@ export const childFieldOrder = [
   'ethnicity',
   'lookedAfter',
   'careLeaver',
+  'address',
+  'nhsNumber',
 ] as const;
 
 export const childWords: Record<string, FieldWords> = {
   name: { label: 'Name', enter: 'the child’s name' },
   dateOfBirth: { label: notificationDateLabels.dateOfBirth, enter: 'the child’s date of birth' },
   ethnicity: { label: 'Ethnicity', enter: 'the child’s ethnicity' },
+  address: { label: 'Address', enter: 'the child’s address' },
+  nhsNumber: { label: 'NHS number', enter: 'the child’s NHS number' },
 };
 
 export function parseChild(form: URLSearchParams, today: string): Parsed<NotifiedChild> {
@@ -401,6 +409,8 @@ export function parseChild(form: URLSearchParams, today: string): Parsed<Notifie
     ethnicity: form.get('ethnicity') ?? '',
     lookedAfter: yesNo(form.get('lookedAfter')),
     careLeaver: yesNo(form.get('careLeaver')),
+    address: optionalText(form, 'address'),
+    nhsNumber: optionalText(form, 'nhsNumber'),
   };
   const parsed = notifiedChild.safeParse(candidate);
   if (!parsed.success) {
@@ -424,7 +434,60 @@ export function childFormValues(child: NotifiedChild | undefined): Record<string
     ethnicity: child.ethnicity,
     lookedAfter: child.lookedAfter ? 'yes' : 'no',
     careLeaver: child.careLeaver === undefined ? '' : child.careLeaver ? 'yes' : 'no',
+    address: child.address ?? '',
+    nhsNumber: child.nhsNumber ? formatNhsNumber(child.nhsNumber) : '',
   };
+}
+
+// ---------------------------------------------------------------- the household
+
+/** Rows the household page offers beyond the members already given, up to the cap. */
+export const SPARE_HOUSEHOLD_ROWS = 3;
+
+/** How many name-and-relationship rows the household page shows. */
+export function householdRows(members: readonly HouseholdMember[] | undefined): number {
+  return Math.min(MAX_HOUSEHOLD_MEMBERS, Math.max(4, (members?.length ?? 0) + SPARE_HOUSEHOLD_ROWS));
+}
+
+/**
+ * The household page's rows (`member-<n>-name`, `member-<n>-relationship`, 1-based): a row left
+ * empty is left out, a row half given names its missing half. None at all is an answer too.
+ */
+export function parseHousehold(form: URLSearchParams): Parsed<HouseholdMember[]> {
+  const errors = new ErrorCollector();
+  const members: HouseholdMember[] = [];
+  const order: string[] = [];
+  for (let number = 1; number <= MAX_HOUSEHOLD_MEMBERS; number += 1) {
+    const name = form.get(`member-${number}-name`) ?? '';
+    const relationship = form.get(`member-${number}-relationship`) ?? '';
+    order.push(`member-${number}-name`, `member-${number}-relationship`);
+    if (name.trim() === '' && relationship.trim() === '') continue;
+    const parsed = householdMember.safeParse({ name, relationship });
+    if (parsed.success) members.push(parsed.data);
+    else {
+      addIssues(errors, parsed.error, (path) => `member-${number}-${path}`, {
+        [`member-${number}-name`]: {
+          label: `Household member ${number}’s name`,
+          enter: `household member ${number}’s name`,
+        },
+        [`member-${number}-relationship`]: {
+          label: `Household member ${number}’s relationship to the child`,
+          enter: `how household member ${number} is related to the child`,
+        },
+      });
+    }
+  }
+  if (!errors.empty) return { ok: false, errors: errors.result(order) };
+  return { ok: true, value: members };
+}
+
+export function householdFormValues(members: readonly HouseholdMember[] | undefined): Record<string, string> {
+  const values: Record<string, string> = {};
+  (members ?? []).forEach((member, index) => {
+    values[`member-${index + 1}-name`] = member.name;
+    values[`member-${index + 1}-relationship`] = member.relationship;
+  });
+  return values;
 }
 
 // ---------------------------------------------------------------- an agency

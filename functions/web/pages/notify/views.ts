@@ -1,7 +1,9 @@
 import type { MilestoneKey } from '../../../../shared/rapid-review-rules.ts';
 import {
+  addressInOneLine,
   type CrossBorder,
   childLabel,
+  formatNhsNumber,
   type NotifiedChild,
   type SeriousIncidentNotification,
 } from '../../../../shared/schemas/notification.ts';
@@ -145,11 +147,29 @@ export function checkAnswerSections(notification: Partial<SeriousIncidentNotific
             `Ethnicity: ${child.ethnicity}`,
             child.lookedAfter ? 'Looked after' : 'Not looked after',
             ...(child.careLeaver ? ['Care leaver'] : []),
+            ...(child.address ? [`Address: ${addressInOneLine(child.address)}`] : []),
+            ...(child.nhsNumber ? [`NHS number: ${formatNhsNumber(child.nhsNumber)}`] : []),
           ),
           `/notify/children/${index + 1}?change=yes`,
           childLabel(child),
         ),
       ),
+    });
+  }
+  if (notification.children?.length) {
+    const members = notification.householdMembers ?? [];
+    sections.push({
+      heading: 'The child’s household',
+      rows: [
+        row(
+          'Household members',
+          members.length
+            ? lines(...members.map((member) => `${member.name} (${member.relationship})`))
+            : 'None given',
+          '/notify/household?change=yes',
+          'household members',
+        ),
+      ],
     });
   }
   if (notification.agencies?.length) {
