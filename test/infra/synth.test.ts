@@ -109,7 +109,9 @@ describe('cdk synth (the real CLI, offline)', () => {
             ? '/assets/app.css'
             : bundle.name === 'case-web'
               ? '/cases/0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de/decision'
-              : '/api/nowhere';
+              : bundle.name === 'team-web'
+                ? '/cases/0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de/withdraw'
+                : '/api/nowhere';
         const event =
           spec.trigger === 'workflow'
             ? { caseId: 'not-a-case-id' }
@@ -130,9 +132,9 @@ describe('cdk synth (the real CLI, offline)', () => {
           answer: await invokeBundle(
             bundle.bundlePath,
             event,
-            // The case pages read the session key for every page (the web function's asset needs
+            // The case and team pages read the session key for every page (the web function's asset needs
             // none); the agency details pages their own key likewise.
-            bundle.name === 'case-web'
+            bundle.name === 'case-web' || bundle.name === 'team-web'
               ? { [envNames.sessionSecret]: 'a-session-key-invented-for-the-synth-test' }
               : bundle.name === 'agency-details'
                 ? { [envNames.agencyDetailsSecret]: 'an-agency-details-key-invented-for-the-synth-test' }
@@ -149,7 +151,7 @@ describe('cdk synth (the real CLI, offline)', () => {
         expect(answer, name).toMatchObject({ error: 'InvalidUploadEvent' });
       } else if (trigger === 'schedule') {
         expect(answer, name).toMatchObject({ error: 'InvalidScheduledEvent' });
-      } else if (name === 'case-web') {
+      } else if (name === 'case-web' || name === 'team-web') {
         expect(answer, name).toMatchObject({
           statusCode: 303,
           headers: { location: expect.stringContaining('/sign-in') },
