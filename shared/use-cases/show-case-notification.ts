@@ -25,7 +25,7 @@ export type ShowCaseNotificationPorts = Pick<Service, 'cases' | 'documents'>;
  * cross-border case's other local authority.
  */
 export interface CaseNotificationView {
-  incident: { kind: 'death' | 'serious-harm'; occurredOn: string };
+  incident: { kind: 'death' | 'serious-harm'; occurredOn: string; location?: string };
   children: NotifiedChild[];
   /** True for the death of a looked-after child or a care leaver. */
   lookedAfterOrCareLeaverDeath: boolean;
@@ -38,6 +38,7 @@ export interface CaseNotificationView {
 const incidentPart = z.object({
   kind: z.enum(['death', 'serious-harm']),
   occurredOn: isoDate,
+  location: z.optional(z.string()),
 });
 
 /**

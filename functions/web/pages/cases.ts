@@ -400,6 +400,7 @@ export function notificationInWords(notification: CaseNotificationView | undefin
       'What happened',
       `${incident.kind === 'death' ? 'A child died' : 'A child was seriously harmed'} on ${formatDate(incident.occurredOn)}`,
     ),
+    ...(incident.location?.trim() ? [summaryRow('Where it happened', incident.location)] : []),
   ];
   if (notification.lookedAfterOrCareLeaverDeath) {
     const told = notification.deathNotifications;

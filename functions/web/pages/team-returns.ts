@@ -339,7 +339,7 @@ function flowPages(flow: Flow): Page[] {
       if (!parsed.success) return question(flow, steered, answers, pageErrors(invalidFields(parsed.error)));
       const withKey: Answers = { ...answers, requestKey: answers.requestKey || randomUUID() };
       return render('steer/return-check.njk', {
-        pageTitle: `Check ${steered.agency.agencyName}'s return before you ${flow.kind === 'return' ? 'enter' : 'take in'} it`,
+        pageTitle: `Check ${steered.agency.agencyName}'s return before you ${flow.kind === 'return' ? 'enter it' : 'take it in'}`,
         record: steered.record,
         flowPath: flowPathOf(flow, steered),
         rows: checkRows(answers),

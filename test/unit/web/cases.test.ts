@@ -799,6 +799,7 @@ describe('the cases pages', () => {
         expect(result.statusCode).toBe(200);
         const section = notificationSection(String(result.body));
         expect(section).toContain('What happened A child was seriously harmed on Monday 2 March 2026');
+        expect(section).toContain('Where it happened Family home, Exampletown (invented)');
         expect(section).toContain('The child');
         expect(section).toContain('Name Demo Child One');
         expect(section).toContain('Date of birth 14 May 2019');
