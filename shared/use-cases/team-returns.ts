@@ -17,7 +17,7 @@ import { milestone } from '../schemas/timetable.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import type { AuditInput } from '../stores/case-store.ts';
-import { invalidFields, parseInput } from '../validation.ts';
+import { invalidFields } from '../validation.ts';
 import { addendumTitle, lateReturnAddendumPdf } from '../workflow/addendum.ts';
 import {
   isRemoved,
