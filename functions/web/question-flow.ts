@@ -25,7 +25,7 @@ export interface QuestionFlow<C, A> {
   /** The question page, with the answers given so far and the fields to mend. */
   question(request: WebRequest, context: C, answers: A, errors?: InvalidField[]): PageResult;
   /** The question page with errors, or the check-your-answers page. */
-  check(request: WebRequest, context: C, answers: A): PageResult;
+  check(request: WebRequest, context: C, answers: A): PageResult | Promise<PageResult>;
   /** Records the answers: a redirect to the confirmation, or the page saying why not. */
   confirm(request: WebRequest, context: C, answers: A): Promise<PageResult>;
 }

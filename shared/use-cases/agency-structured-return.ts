@@ -205,6 +205,8 @@ export async function saveReturnVersion(
           receivedAt: firstReceipt ? now : (agency.receivedAt ?? now),
           late,
           returns: [...earlier, entry],
+          // A file filed with this version (the partnership team's upload) is the agency's file now.
+          ...(save.by.documentKey ? { documentKey: save.by.documentKey } : {}),
         },
         save.audit(next),
         // Judged on the case as read: a case that moved on meanwhile is refused on the next read.

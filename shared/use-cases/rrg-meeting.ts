@@ -319,7 +319,7 @@ export interface StaffUpload {
 }
 
 /** The file checked by its bytes (PDF or Word .docx), its size (1 byte to 4 MB); the field named `file`. */
-function checkedUpload(upload: StaffUpload) {
+export function checkedUpload(upload: StaffUpload) {
   const fail = (message: string) => new InvalidInputError('upload', [{ field: 'file', message }]);
   if (upload.content.byteLength === 0) throw fail('The selected file is empty');
   if (upload.content.byteLength > STAFF_UPLOAD_MAX_BYTES)

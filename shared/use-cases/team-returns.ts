@@ -1,13 +1,23 @@
 import type { EmailMessage } from '../adapters/mailer.ts';
 import { rulesOf } from '../config/partnership-profile.ts';
-import { CaseNotFoundError, ConflictError, UnavailableError } from '../errors.ts';
+import {
+  CaseNotFoundError,
+  ConflictError,
+  DuplicateWriteError,
+  type InvalidField,
+  InvalidInputError,
+  StaleWriteError,
+  UnavailableError,
+} from '../errors.ts';
 import { logError, logInfo } from '../log.ts';
 import { type StructuredReturn, structuredReturn } from '../schemas/agency-return.ts';
 import { type AgencyRequest, type CaseRecord, type CaseStatus, steerReason } from '../schemas/case.ts';
 import type { StaffMember } from '../schemas/roles.ts';
+import { milestone } from '../schemas/timetable.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
-import { parseInput } from '../validation.ts';
+import type { AuditInput } from '../stores/case-store.ts';
+import { invalidFields } from '../validation.ts';
 import { addendumTitle, lateReturnAddendumPdf } from '../workflow/addendum.ts';
 import {
   isRemoved,
@@ -18,8 +28,10 @@ import {
 import { type EmailContext, emailContext, SIGN_OFF } from '../workflow/emails.ts';
 import { formatInstant } from '../workflow/london-time.ts';
 import { caseUrl, hasReached } from '../workflow/steps.ts';
-import { saveReturnVersion } from './agency-structured-return.ts';
+import { type NextReturnVersion, saveReturnVersion } from './agency-structured-return.ts';
 import { PAPERS_LINK_SECONDS } from './distribute-papers.ts';
+import { checkedUpload, type StaffUpload } from './rrg-meeting.ts';
+import { staffUploadBody } from './staff-upload-body.ts';
 import {
   actorOf,
   agenciesRefusal,
@@ -46,14 +58,160 @@ import {
 export const teamReturnAnswers = z.extend(steerReason, { answers: structuredReturn });
 export type TeamReturnAnswers = z.infer<typeof teamReturnAnswers>;
 
+/**
+ * What the team's routes take: the answers, the agency's summary as a file (PDF or Word .docx,
+ * `{ fileName, contentBase64 }`, at most 4 MB), or both; and the reason. At least one of the
+ * answers or the file (a 400 naming `answers` when neither).
+ */
+export const teamReturnInput = z.extend(steerReason, {
+  answers: z.optional(structuredReturn),
+  file: z.optional(staffUploadBody),
+});
+
+/** The team's return as checked: the answers and the file (checked by its bytes), at least one. */
+export interface CheckedTeamReturn {
+  answers?: StructuredReturn;
+  file?: StaffUpload & ReturnType<typeof checkedUpload>;
+  reason: string;
+}
+
+/**
+ * Checks what the team sent, before the case is read: the answers and the reason by the schema;
+ * the file (from the JSON body, or `upload` from the pages' multipart form) by its bytes, named
+ * `file`; each bad field named at once.
+ */
+export function checkTeamReturn(
+  body: unknown,
+  upload: StaffUpload | undefined,
+  what: string,
+): CheckedTeamReturn {
+  const parsed = teamReturnInput.safeParse(body);
+  const fields: InvalidField[] = parsed.success ? [] : invalidFields(parsed.error);
+  const given = parsed.success ? parsed.data : undefined;
+  const raw =
+    upload ??
+    (given?.file
+      ? {
+          fileName: given.file.fileName,
+          content: new Uint8Array(Buffer.from(given.file.contentBase64, 'base64')),
+        }
+      : undefined);
+  let file: CheckedTeamReturn['file'];
+  if (raw) {
+    try {
+      file = { ...raw, ...checkedUpload(raw) };
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      fields.push(...error.fields);
+    }
+  }
+  const bodyAnswers = body && typeof body === 'object' ? (body as { answers?: unknown }).answers : undefined;
+  const bodyFile = body && typeof body === 'object' ? (body as { file?: unknown }).file : undefined;
+  if (bodyAnswers === undefined && bodyFile === undefined && !upload) {
+    fields.push({ field: 'answers', message: "Enter the agency's return, or upload its summary" });
+  }
+  if (fields.length > 0 || !given) throw new InvalidInputError(what, fields);
+  return {
+    ...(given.answers ? { answers: given.answers } : {}),
+    ...(file ? { file } : {}),
+    reason: given.reason,
+  };
+}
+
+/** Where the n-th file the team uploads for an agency is filed, with the case documents. */
+export const teamUploadKey = (caseId: string, agencyId: string, number: number, kind: 'pdf' | 'docx') =>
+  `cases/${caseId}/agencies/${agencyId}/team-upload-${number}.${kind}`;
+
+/** The audit events that filed a team upload for the agency: how many there are numbers the next. */
+const teamUploadsOf = (audit: readonly { details?: Record<string, unknown> }[], agencyId: string) =>
+  audit.filter(
+    (event) => event.details?.agencyId === agencyId && typeof event.details?.teamUpload === 'string',
+  ).length;
+
+/** The team's file filed with the case documents, under the agency's next key; before any write. */
+async function fileTeamUpload(
+  service: Pick<Service, 'cases' | 'documents'>,
+  ids: { caseId: string; agencyId: string },
+  file: NonNullable<CheckedTeamReturn['file']>,
+  refuse: (record: CaseRecord, agency: AgencyRequest) => Error | undefined,
+): Promise<string> {
+  const caseFile = await service.cases.getCaseFile(ids.caseId).catch((error: unknown) => {
+    throw error instanceof CaseNotFoundError ? caseNotFound() : error;
+  });
+  const refused = refuse(caseFile.case, agencyOf(caseFile.agencies, ids.agencyId));
+  if (refused) throw refused;
+  const key = teamUploadKey(
+    ids.caseId,
+    ids.agencyId,
+    teamUploadsOf(caseFile.audit, ids.agencyId) + 1,
+    file.kind,
+  );
+  await service.documents.put(key, file.content, file.mediaType);
+  return key;
+}
+
+/** What the audit keeps of the team's file: its key, name, kind and size (never its contents). */
+const uploadDetails = (key: string, file: NonNullable<CheckedTeamReturn['file']>) => ({
+  teamUpload: key,
+  documentKey: key,
+  fileName: file.fileName,
+  fileKind: file.kind,
+  bytes: file.content.byteLength,
+});
+
+/** How many times a file-only return re-reads after losing a race with another writer. */
+const SAVE_ATTEMPTS = 4;
+
+/**
+ * A return that is only a file (no answers, so no version: a version holds answers): the agency
+ * marked received as the agency's own upload marks it (record-summary): its `documentKey`,
+ * `status`, `receivedAt` and `late` (late after the Day 10 deadline; a return already received
+ * keeps its first time and lateness), written with its audit event against the case as read.
+ */
+async function saveFileOnly(
+  service: Pick<Service, 'cases' | 'clock'>,
+  save: {
+    read: () => Promise<{ record: CaseRecord; agency: AgencyRequest }>;
+    refuse: (record: CaseRecord, agency: AgencyRequest) => Error | undefined;
+    documentKey: string;
+    audit: (next: { agency: AgencyRequest; at: string; late: boolean }) => AuditInput;
+  },
+): Promise<{ record: CaseRecord; agency: AgencyRequest; at: string; late: boolean; firstReceipt: boolean }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const { record, agency } = await save.read();
+    const refused = save.refuse(record, agency);
+    if (refused) throw refused;
+    const at = service.clock.now().toISOString();
+    const firstReceipt = agency.status !== 'received';
+    const dueAt = milestone(record.timetable, 'agencySummariesDue').dueAt;
+    const late = firstReceipt ? Date.parse(at) > Date.parse(dueAt) : agency.late;
+    const receivedAt = firstReceipt ? at : (agency.receivedAt ?? at);
+    try {
+      const saved = await service.cases.updateAgencyRequest(
+        agency,
+        { status: 'received', receivedAt, late, documentKey: save.documentKey },
+        save.audit({ agency, at, late }),
+        { caseVersion: record.version },
+      );
+      return { record, agency: saved, at, late, firstReceipt };
+    } catch (error) {
+      const lostRace = error instanceof StaleWriteError || error instanceof DuplicateWriteError;
+      if (!lostRace || attempt >= SAVE_ATTEMPTS) throw error;
+    }
+  }
+}
+
 /** What a return the team entered answers. */
 export interface TeamReturn {
   agencyId: string;
   agencyName: string;
-  version: number;
-  kind: StructuredReturn['kind'];
+  /** The version the answers were kept as; none for a return that is only a file. */
+  version?: number;
+  kind?: StructuredReturn['kind'];
   receivedAt: string;
   late: boolean;
+  /** The file the team uploaded for the agency, filed with the case documents. */
+  file?: { fileName: string; kind: 'pdf' | 'docx'; documentKey: string };
 }
 
 const what = (answers: StructuredReturn) =>
@@ -96,37 +254,86 @@ export function onBehalfRefusal(
   return removedRefusal(agency);
 }
 
-export type ReturnOnBehalfPorts = Pick<Service, 'cases' | 'clock'>;
+export type ReturnOnBehalfPorts = Pick<Service, 'cases' | 'clock' | 'documents'>;
 
 /**
- * Enters an agency's structured return on its behalf while the summaries are still gathered: a
- * new version by the partnership team (the member named), the agency received (late after the
- * Day 10 deadline), audited with the reason. No email: the agency's contact is not sent a receipt.
+ * Makes an agency's return on its behalf while the summaries are still gathered: the answers as a
+ * new version by the partnership team (the member named), the agency's summary as a file the team
+ * uploads (filed with the case documents, the agency's file and the version's), or both. The
+ * agency received (late after the Day 10 deadline), audited with the reason. A file alone makes no
+ * version (a version holds answers): it marks the agency received as its own upload would. No
+ * email: the agency's contact is not sent a receipt.
  *
- * @throws NotFoundError, InvalidInputError (each bad field named), ConflictError (collated:
- * take in a late return instead; withdrawn or closed; agency removed).
+ * @throws NotFoundError, InvalidInputError (each bad field named; `answers` when neither answers
+ * nor a file; `file` for a file that is not a PDF or Word document, empty, or over 4 MB),
+ * ConflictError (collated: take in a late return instead; withdrawn or closed; agency removed).
  */
 export async function returnOnBehalf(
   service: ReturnOnBehalfPorts,
-  submission: { caseId: string; agencyId: string; answer: unknown; member: StaffMember },
+  submission: {
+    caseId: string;
+    agencyId: string;
+    answer: unknown;
+    upload?: StaffUpload;
+    member: StaffMember;
+  },
 ): Promise<TeamReturn> {
   const caseId = validCaseId(submission.caseId);
   const agencyId = validAgencyId(submission.agencyId);
-  const { answers, reason } = parseInput(teamReturnAnswers, submission.answer, 'return');
+  const { answers, file, reason } = checkTeamReturn(submission.answer, submission.upload, 'return');
+  const read = async () => {
+    const found = await caseWithAgencies(service, caseId);
+    return { record: found.case, agency: agencyOf(found.agencies, agencyId) };
+  };
+  const refuse = (record: CaseRecord, agency: AgencyRequest) =>
+    onBehalfRefusal(record, agency, service.clock.now());
+  const documentKey = file ? await fileTeamUpload(service, { caseId, agencyId }, file, refuse) : undefined;
+  const uploaded =
+    file && documentKey ? { fileName: file.fileName, kind: file.kind, documentKey } : undefined;
+  if (!answers) {
+    const saved = await saveFileOnly(service, {
+      read,
+      refuse,
+      documentKey: documentKey as string,
+      audit: ({ agency, at, late }) => ({
+        actor: actorOf(submission.member),
+        at,
+        action: 'return.uploaded-by-team',
+        reason: `The partnership team uploaded ${agency.agencyName}'s summary for it${late ? ', after the Day 10 deadline' : ''}: ${reason}`,
+        details: {
+          agencyId,
+          late,
+          ...uploadDetails(documentKey as string, file as NonNullable<typeof file>),
+        },
+        eventId: `${agencyId}-${(documentKey as string).split('/').at(-1)}`,
+      }),
+    });
+    logInfo('Summary uploaded by the partnership team', { caseId, agencyId });
+    return {
+      agencyId,
+      agencyName: saved.agency.agencyName,
+      receivedAt: saved.firstReceipt ? saved.at : (saved.agency.receivedAt ?? saved.at),
+      late: saved.late,
+      ...(uploaded ? { file: uploaded } : {}),
+    };
+  }
   const saved = await saveReturnVersion(service, {
-    read: async () => {
-      const file = await caseWithAgencies(service, caseId);
-      return { record: file.case, agency: agencyOf(file.agencies, agencyId) };
-    },
-    refuse: (record, agency) => onBehalfRefusal(record, agency, service.clock.now()),
+    read,
+    refuse,
     answers,
-    by: byTheTeam(submission.member),
+    by: { ...byTheTeam(submission.member), ...(documentKey ? { documentKey } : {}) },
     audit: ({ agency, entry, late }) => ({
       actor: actorOf(submission.member),
       at: entry.submittedAt,
       action: 'return.entered-by-team',
-      reason: `The partnership team entered ${agency.agencyName}'s return on its behalf (version ${entry.version}): ${what(answers)}${late ? ', after the Day 10 deadline' : ''}: ${reason}`,
-      details: { agencyId, kind: answers.kind, version: entry.version, late },
+      reason: `The partnership team entered ${agency.agencyName}'s return on its behalf (version ${entry.version}): ${what(answers)}${file ? ', with its summary uploaded' : ''}${late ? ', after the Day 10 deadline' : ''}: ${reason}`,
+      details: {
+        agencyId,
+        kind: answers.kind,
+        version: entry.version,
+        late,
+        ...(documentKey && file ? uploadDetails(documentKey, file) : {}),
+      },
       // The agency's own return uses the same id: two writers of one version cannot both land.
       eventId: `return-${agencyId}-v${entry.version}`,
     }),
@@ -139,6 +346,7 @@ export async function returnOnBehalf(
     kind: answers.kind,
     receivedAt: saved.entry.submittedAt,
     late: saved.late,
+    ...(uploaded ? { file: uploaded } : {}),
   };
 }
 
@@ -244,49 +452,93 @@ export function addendumEmail(
  */
 export async function acceptLateReturn(
   service: AcceptLateReturnPorts,
-  submission: { caseId: string; agencyId: string; answer: unknown; member: StaffMember },
+  submission: {
+    caseId: string;
+    agencyId: string;
+    answer: unknown;
+    upload?: StaffUpload;
+    member: StaffMember;
+  },
 ): Promise<LateReturn> {
   const caseId = validCaseId(submission.caseId);
   const agencyId = validAgencyId(submission.agencyId);
-  const { answers, reason } = parseInput(teamReturnAnswers, submission.answer, 'late return');
+  const { answers, file, reason } = checkTeamReturn(submission.answer, submission.upload, 'late return');
+  const documentKey = file
+    ? await fileTeamUpload(service, { caseId, agencyId }, file, lateReturnRefusal)
+    : undefined;
+  const uploaded =
+    file && documentKey ? { fileName: file.fileName, kind: file.kind, documentKey } : undefined;
   // Numbered from the addenda already filed, read with the case each attempt.
   let number = 0;
-  const saved = await saveReturnVersion(service, {
-    read: async () => {
-      const file = await service.cases.getCaseFile(caseId).catch((error: unknown) => {
-        throw error instanceof CaseNotFoundError ? caseNotFound() : error;
-      });
-      number = file.audit.filter((event) => event.action === LATE_RETURN_ACTION).length + 1;
-      return { record: file.case, agency: agencyOf(file.agencies, agencyId) };
-    },
-    refuse: lateReturnRefusal,
-    answers,
-    by: byTheTeam(submission.member),
-    audit: ({ agency, entry, late }) => ({
-      actor: actorOf(submission.member),
-      at: entry.submittedAt,
-      action: LATE_RETURN_ACTION,
-      reason: `The partnership team took in ${agency.agencyName}'s late return after collation (version ${entry.version}): ${what(answers)}; it goes to the Rapid Review Group as addendum ${number} to the papers: ${reason}`,
-      details: {
-        agencyId,
-        kind: answers.kind,
-        version: entry.version,
-        late: late,
-        addendum: number,
-        addendumKey: addendumKey(caseId, number),
-      },
-      // One addendum per number: two taken in at once cannot both be number n.
-      eventId: `addendum-${number}`,
-    }),
-  });
-  const { record, entry } = saved;
-  const agency: AgencyRequest = {
-    ...saved.agency,
-    status: 'received',
-    late: saved.late,
-    receivedAt: saved.firstReceipt ? entry.submittedAt : (saved.agency.receivedAt ?? entry.submittedAt),
-    returns: [...(saved.agency.returns ?? []), entry],
+  const read = async () => {
+    const found = await service.cases.getCaseFile(caseId).catch((error: unknown) => {
+      throw error instanceof CaseNotFoundError ? caseNotFound() : error;
+    });
+    number = found.audit.filter((event) => event.action === LATE_RETURN_ACTION).length + 1;
+    return { record: found.case, agency: agencyOf(found.agencies, agencyId) };
   };
+  const addendumDetails = () => ({ addendum: number, addendumKey: addendumKey(caseId, number) });
+  let record: CaseRecord;
+  let agency: AgencyRequest;
+  let receivedAt: string;
+  let late: boolean;
+  let entry: NextReturnVersion['entry'] | undefined;
+  if (!answers) {
+    const saved = await saveFileOnly(service, {
+      read,
+      refuse: lateReturnRefusal,
+      documentKey: documentKey as string,
+      audit: ({ agency, at, late }) => ({
+        actor: actorOf(submission.member),
+        at,
+        action: LATE_RETURN_ACTION,
+        reason: `The partnership team uploaded ${agency.agencyName}'s summary for it after collation; it goes to the Rapid Review Group as addendum ${number} to the papers: ${reason}`,
+        details: {
+          agencyId,
+          late,
+          ...uploadDetails(documentKey as string, file as NonNullable<typeof file>),
+          ...addendumDetails(),
+        },
+        // One addendum per number: two taken in at once cannot both be number n.
+        eventId: `addendum-${number}`,
+      }),
+    });
+    ({ record, agency, late } = saved);
+    receivedAt = saved.at;
+  } else {
+    const saved = await saveReturnVersion(service, {
+      read,
+      refuse: lateReturnRefusal,
+      answers,
+      by: { ...byTheTeam(submission.member), ...(documentKey ? { documentKey } : {}) },
+      audit: ({ agency, entry, late }) => ({
+        actor: actorOf(submission.member),
+        at: entry.submittedAt,
+        action: LATE_RETURN_ACTION,
+        reason: `The partnership team took in ${agency.agencyName}'s late return after collation (version ${entry.version}): ${what(answers)}${file ? ', with its summary uploaded' : ''}; it goes to the Rapid Review Group as addendum ${number} to the papers: ${reason}`,
+        details: {
+          agencyId,
+          kind: answers.kind,
+          version: entry.version,
+          late: late,
+          ...(documentKey && file ? uploadDetails(documentKey, file) : {}),
+          ...addendumDetails(),
+        },
+        // One addendum per number: two taken in at once cannot both be number n.
+        eventId: `addendum-${number}`,
+      }),
+    });
+    ({ record, entry, late } = saved);
+    receivedAt = entry.submittedAt;
+    agency = {
+      ...saved.agency,
+      status: 'received',
+      late: saved.late,
+      receivedAt: saved.firstReceipt ? entry.submittedAt : (saved.agency.receivedAt ?? entry.submittedAt),
+      returns: [...(saved.agency.returns ?? []), entry],
+      ...(documentKey ? { documentKey } : {}),
+    };
+  }
   const key = addendumKey(caseId, number);
   const group = rapidReviewGroup(service.profile);
   try {
@@ -303,7 +555,7 @@ export async function acceptLateReturn(
       record,
       agency,
       { partnershipName: service.profile.partnershipName, timeZone: rulesOf(service.profile).timeZone, now },
-      { number, receivedAt: entry.submittedAt, ...(file ? { file } : {}) },
+      { number, receivedAt, ...(file ? { file } : {}), ...(uploaded ? { byTeam: true } : {}) },
     );
     await service.documents.put(key, pdf, 'application/pdf');
     const expiresAt = new Date(now.getTime() + PAPERS_LINK_SECONDS * 1000).toISOString();
@@ -325,7 +577,7 @@ export async function acceptLateReturn(
         message: addendumEmail(context, person, {
           number,
           agencyName: agency.agencyName,
-          receivedAt: entry.submittedAt,
+          receivedAt,
           url,
           expiresAt,
           caseUrl: caseUrl(service.publicBaseUrl, caseId),
@@ -348,10 +600,11 @@ export async function acceptLateReturn(
   return {
     agencyId,
     agencyName: agency.agencyName,
-    version: entry.version,
-    kind: answers.kind,
-    receivedAt: entry.submittedAt,
-    late: saved.late,
+    ...(entry ? { version: entry.version } : {}),
+    ...(answers ? { kind: answers.kind } : {}),
+    receivedAt,
+    late,
+    ...(uploaded ? { file: uploaded } : {}),
     addendum: { number, title: addendumTitle(agency.agencyName), recipients: group.size },
   };
 }

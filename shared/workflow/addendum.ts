@@ -23,7 +23,7 @@ export function lateReturnAddendumPdf(
   record: CaseRecord,
   agency: AgencyRequest,
   context: PaperContext,
-  addendum: { number: number; receivedAt: string; file?: WordFile },
+  addendum: { number: number; receivedAt: string; file?: WordFile; byTeam?: boolean },
 ): Promise<Uint8Array> {
   const title = addendumTitle(agency.agencyName);
   const latest = latestReturn(agency);
@@ -65,7 +65,7 @@ export function lateReturnAddendumPdf(
           { kind: 'heading', text: 'Uploaded file' },
           {
             kind: 'paragraph',
-            text: `${agency.agencyName} sent a file (${addendum.file.fileName}): it is not in this PDF and has its own link in the email that brought this addendum.`,
+            text: `${addendum.byTeam ? `The partnership team uploaded ${agency.agencyName}'s summary for it` : `${agency.agencyName} sent a file`} (${addendum.file.fileName}): it is not in this PDF and has its own link in the email that brought this addendum.`,
           },
         ] as PdfBlock[])
       : []),

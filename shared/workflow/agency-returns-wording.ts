@@ -28,9 +28,13 @@ export function latestReturn(agency: AgencyRequest): ReturnVersion | undefined {
   return agency.returns?.at(-1);
 }
 
-/** The agency's uploaded file: the latest return's, else the one uploaded on its own. */
+/**
+ * The agency's uploaded file: the latest one filed for it (the agency's own upload, or one the
+ * partnership team uploaded for it), else the one its latest return names. Every upload sets the
+ * agency's `documentKey`; a version only copies it, so the agency's is never older than a version's.
+ */
 export function returnedDocumentKey(agency: AgencyRequest): string | undefined {
-  return latestReturn(agency)?.documentKey ?? agency.documentKey;
+  return agency.documentKey ?? latestReturn(agency)?.documentKey;
 }
 
 export const isWordKey = (key: string) => /\.docx?$/i.test(key);

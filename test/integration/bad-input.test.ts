@@ -574,6 +574,34 @@ describe('bad input over HTTP to the local stack', () => {
               }),
               field: 'answers.episodes',
             },
+            ...(
+              [
+                ['neither the answers nor a file', { reason }, 'answers'],
+                [
+                  'a file that is neither a PDF nor a Word document',
+                  {
+                    reason,
+                    file: {
+                      fileName: 'summary.pdf',
+                      contentBase64: Buffer.from('<html>').toString('base64'),
+                    },
+                  },
+                  'file',
+                ],
+                [
+                  'a file that is not base64',
+                  { reason, file: { fileName: 'summary.pdf', contentBase64: '<script>' } },
+                  'file.contentBase64',
+                ],
+              ] as const
+            ).map(([what, body, field]) => ({
+              name: `${route.path.split('/').slice(4).join('/')}: ${what}`,
+              method: route.method,
+              path: route.path,
+              role: 'partnership-team',
+              body: json(body),
+              field,
+            })),
           ]
         : []),
     ]);

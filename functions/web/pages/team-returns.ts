@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { CaseNotFoundError, type InvalidField } from '../../../shared/errors.ts';
+import { CaseNotFoundError, type InvalidField, InvalidInputError } from '../../../shared/errors.ts';
 import { expectedProblem } from '../../../shared/http/problem.ts';
 import type { AgencyRequest, CaseRecord } from '../../../shared/schemas/case.ts';
 import { agencyId as agencyIdSchema, caseId as caseIdSchema } from '../../../shared/schemas/primitives.ts';
+import {
+  checkedUpload,
+  STAFF_UPLOAD_MAX_BYTES,
+  type StaffUpload,
+} from '../../../shared/use-cases/rrg-meeting.ts';
 import {
   acceptLateReturn,
   LATE_RETURN_ACTION,
   lateReturnRefusal,
   onBehalfRefusal,
   returnOnBehalf,
-  teamReturnAnswers,
+  teamReturnInput,
 } from '../../../shared/use-cases/team-returns.ts';
 import { invalidFields } from '../../../shared/validation.ts';
 import { formErrors } from '../forms.ts';
@@ -66,6 +71,9 @@ const formNames: string[] = [
   ]).flat(),
   'reason',
   'requestKey',
+  // The agency's summary the team uploaded: filed aside on the check page, its name shown there.
+  'fileName',
+  'fileKind',
 ];
 type Answers = Record<string, string>;
 
@@ -97,9 +105,10 @@ const episodeGiven = (answers: Answers, number: number) =>
   [`episode${number}WhatHappened`, `episode${number}DecidedAndWhy`].some((name) => answers[name]?.trim()) ||
   dateOf(answers, `episode${number}Date`) !== undefined;
 
-/** The answers as the use case takes them. */
+/** The answers as the use case takes them: none when a file is uploaded and no kind chosen. */
 function bodyOf(answers: Answers): unknown {
   const kind = answers.kind;
+  if (!kind && answers.fileName) return { reason: answers.reason };
   if (kind === 'no-involvement') {
     return { answers: { kind, confirmed: true }, reason: answers.reason };
   }
@@ -156,27 +165,34 @@ function labelOf(formField: string): string {
 /** The page's words for each field the schema refused, in the order of the page. */
 function pageErrors(fields: readonly InvalidField[]): InvalidField[] {
   const seen = new Set<string>();
-  return fields
-    .map(({ field, message }) => {
-      const id = formFieldOf(field);
-      const label = labelOf(id);
-      if (field === 'answers.kind' || field === 'answers') {
-        return { field: 'kind', message: 'Select whether the agency had any involvement' };
-      }
-      if (/characters or fewer/.test(message))
-        return { field: id, message: `${label} ${message.replace(/^.*?(must be)/, '$1')}` };
-      if (/control characters|line break/i.test(message))
-        return { field: id, message: `${label} must not contain control characters` };
-      if (id.endsWith('Day')) return { field: id, message: `${label} must be a real date` };
-      if (field === 'answers.episodes') return { field: id, message };
-      return { field: id, message: `Enter ${label.charAt(0).toLowerCase()}${label.slice(1)}` };
-    })
-    .filter((error) => {
-      if (seen.has(error.field)) return false;
-      seen.add(error.field);
-      return true;
-    })
-    .sort((a, b) => formNames.indexOf(a.field) - formNames.indexOf(b.field));
+  return (
+    fields
+      .map(({ field, message }) => {
+        const id = formFieldOf(field);
+        const label = labelOf(id);
+        if (field === 'answers' || field === 'answers.kind') {
+          return {
+            field: 'kind',
+            message: 'Select whether the agency had any involvement, or upload its summary',
+          };
+        }
+        if (field === 'file' || field.startsWith('file.')) return { field: 'file', message };
+        if (/characters or fewer/.test(message))
+          return { field: id, message: `${label} ${message.replace(/^.*?(must be)/, '$1')}` };
+        if (/control characters|line break/i.test(message))
+          return { field: id, message: `${label} must not contain control characters` };
+        if (id.endsWith('Day')) return { field: id, message: `${label} must be a real date` };
+        if (field === 'answers.episodes') return { field: id, message };
+        return { field: id, message: `Enter ${label.charAt(0).toLowerCase()}${label.slice(1)}` };
+      })
+      .filter((error) => {
+        if (seen.has(error.field)) return false;
+        seen.add(error.field);
+        return true;
+      })
+      // The file input comes first on the page.
+      .sort((a, b) => formNames.indexOf(a.field) - formNames.indexOf(b.field))
+  );
 }
 
 /** What differs between the two flows. */
@@ -188,7 +204,7 @@ interface Flow {
   intro(agency: AgencyRequest): string[];
   reasonLabel: string;
   doing: { heading: string; text: string; button: string };
-  run(request: WebRequest, steered: Steered, body: unknown): Promise<unknown>;
+  run(request: WebRequest, steered: Steered, body: unknown, upload?: StaffUpload): Promise<unknown>;
 }
 
 const member = (request: WebRequest) => request.user ?? { id: '', roles: [] };
@@ -210,11 +226,12 @@ const flows: Flow[] = [
       text: 'The agency’s return is marked received. The collated report says the partnership team entered it.',
       button: 'Enter the return',
     },
-    run: (request, { record, agency }, body) =>
+    run: (request, { record, agency }, body, upload) =>
       returnOnBehalf(request.service, {
         caseId: record.caseId,
         agencyId: agency.agencyId,
         answer: body,
+        ...(upload ? { upload } : {}),
         member: member(request),
       }),
   },
@@ -232,11 +249,12 @@ const flows: Flow[] = [
       text: 'The addendum is filed with the case, and the Rapid Review Group are each emailed a link to it.',
       button: 'Take in the return and send the addendum',
     },
-    run: (request, { record, agency }, body) =>
+    run: (request, { record, agency }, body, upload) =>
       acceptLateReturn(request.service, {
         caseId: record.caseId,
         agencyId: agency.agencyId,
         answer: body,
+        ...(upload ? { upload } : {}),
         member: member(request),
       }),
   },
@@ -265,6 +283,7 @@ function question(flow: Flow, steered: Steered, answers: Answers, errors?: Inval
       intro: flow.intro(steered.agency),
       reasonLabel: flow.reasonLabel,
       episodes: Array.from({ length: EPISODES }, (_, index) => index + 1),
+      maxMegabytes: STAFF_UPLOAD_MAX_BYTES / (1024 * 1024),
       answers,
       ...(errors?.length ? { errors: formErrors(errors) } : {}),
     },
@@ -286,6 +305,16 @@ const dateInWords = (answers: Answers, prefix: string) => {
 
 /** The check page's rows, each with the field its Change link returns to. */
 function checkRows(answers: Answers): { field: string; label: string; value: string }[] {
+  const file = answers.fileName
+    ? [{ field: 'file', label: 'Uploaded summary', value: answers.fileName }]
+    : [];
+  return [...file, ...answerRows(answers)];
+}
+
+function answerRows(answers: Answers): { field: string; label: string; value: string }[] {
+  if (!answers.kind && answers.fileName) {
+    return [{ field: 'reason', label: labels.reason as string, value: answers.reason ?? '' }];
+  }
   if (answers.kind === 'no-involvement') {
     return [
       { field: 'kind', label: labels.kind as string, value: 'No involvement with this child or family' },
@@ -315,6 +344,27 @@ function checkRows(answers: Answers): { field: string; label: string; value: str
   ];
 }
 
+const fileKinds = ['pdf', 'docx'] as const;
+const validRequestKey = (key: string | undefined) =>
+  key && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(key) ? key : undefined;
+
+/** Where the check page files the team's upload aside until it is confirmed. */
+const pendingKey = ({ record, agency }: Steered, requestKey: string, kind: string) =>
+  `cases/${record.caseId}/agencies/${agency.agencyId}/team-upload-pending-${requestKey}.${kind}`;
+
+/** The upload the check page filed aside, for the use case (which checks its bytes again). */
+async function pendingUpload(
+  request: WebRequest,
+  steered: Steered,
+  answers: Answers,
+): Promise<StaffUpload | undefined> {
+  const requestKey = validRequestKey(answers.requestKey);
+  const kind = fileKinds.find((each) => each === answers.fileKind);
+  if (!answers.fileName || !requestKey || !kind) return undefined;
+  const content = await request.service.documents.getBytes(pendingKey(steered, requestKey, kind));
+  return { fileName: answers.fileName, content };
+}
+
 function flowPages(flow: Flow): Page[] {
   return questionFlowPages<Steered, Answers>({
     path: `/cases/{caseId}/agencies/{agencyId}/${flow.kind}`,
@@ -334,22 +384,48 @@ function flowPages(flow: Flow): Page[] {
     },
     answersFrom,
     question: (_request, steered, answers, errors) => question(flow, steered, answers, errors),
-    check(_request, steered, answers) {
-      const parsed = teamReturnAnswers.safeParse(bodyOf(answers));
-      if (!parsed.success) return question(flow, steered, answers, pageErrors(invalidFields(parsed.error)));
-      const withKey: Answers = { ...answers, requestKey: answers.requestKey || randomUUID() };
+    async check(request, steered, answers) {
+      const withKey: Answers = {
+        ...answers,
+        requestKey: validRequestKey(answers.requestKey) ?? randomUUID(),
+      };
+      const posted = request.files?.get('file');
+      if (posted) {
+        let checked: ReturnType<typeof checkedUpload>;
+        try {
+          checked = checkedUpload(posted);
+        } catch (error) {
+          if (!(error instanceof InvalidInputError)) throw error;
+          return question(flow, steered, withKey, pageErrors(error.fields));
+        }
+        // Filed aside until the team confirms; the use case files it with the case then.
+        await request.service.documents.put(
+          pendingKey(steered, withKey.requestKey as string, checked.kind),
+          posted.content,
+          checked.mediaType,
+        );
+        withKey.fileName = checked.fileName;
+        withKey.fileKind = checked.kind;
+      }
+      const body = bodyOf(withKey);
+      const parsed = teamReturnInput.safeParse(body);
+      const errors = parsed.success ? [] : invalidFields(parsed.error);
+      if (!withKey.fileName && (body as { answers?: unknown }).answers === undefined) {
+        errors.push({ field: 'answers', message: 'Enter the return or upload a file' });
+      }
+      if (errors.length > 0) return question(flow, steered, withKey, pageErrors(errors));
       return render('steer/return-check.njk', {
         pageTitle: `Check ${steered.agency.agencyName}'s return before you ${flow.kind === 'return' ? 'enter it' : 'take it in'}`,
         record: steered.record,
         flowPath: flowPathOf(flow, steered),
-        rows: checkRows(answers),
+        rows: checkRows(withKey),
         hidden: formNames.map((name) => ({ name, value: withKey[name] ?? '' })),
         doing: flow.doing,
       });
     },
     async confirm(request, steered, answers) {
       try {
-        await flow.run(request, steered, bodyOf(answers));
+        await flow.run(request, steered, bodyOf(answers), await pendingUpload(request, steered, answers));
         return redirect(`${flowPathOf(flow, steered)}/confirmation`);
       } catch (error) {
         return refusalPage(error, steered.record.caseId, (fields) =>
@@ -369,6 +445,17 @@ const confirmations: Page[] = [
       const steered = await steeredOf(request);
       if (!steered) return notFound();
       const latest = steered.agency.returns?.at(-1);
+      const uploaded = steered.agency.documentKey?.includes('/team-upload-') ?? false;
+      if (latest?.by !== 'partnership-team' && uploaded) {
+        return render('steer/confirmation.njk', {
+          pageTitle: 'Summary uploaded',
+          record: steered.record,
+          paragraphs: [
+            `You uploaded ${steered.agency.agencyName}'s summary for it. Its return is marked received${steered.agency.late ? ', after the deadline' : ''}, and the summary is filed with the case’s documents, marked as uploaded by the partnership team.`,
+            'The agency’s contact has not been emailed. The reason is kept in the case’s audit trail.',
+          ],
+        });
+      }
       if (latest?.by !== 'partnership-team') return redirect(`${flowPathOf(flows[0] as Flow, steered)}`);
       return render('steer/confirmation.njk', {
         pageTitle: 'Return entered',

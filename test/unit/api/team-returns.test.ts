@@ -9,7 +9,10 @@ import type { StructuredReturn } from '../../../shared/schemas/agency-return.ts'
 import type { CaseStatus } from '../../../shared/schemas/case.ts';
 import { milestone } from '../../../shared/schemas/timetable.ts';
 import { requestAgencySummaries } from '../../../shared/use-cases/request-agency-summaries.ts';
+import { STAFF_UPLOAD_MAX_BYTES } from '../../../shared/use-cases/rrg-meeting.ts';
 import { showCase } from '../../../shared/use-cases/show-case.ts';
+import { returnedDocumentKey, wordFilesOf } from '../../../shared/workflow/agency-returns-wording.ts';
+import { aDocx } from '../../support/test-files.ts';
 import { pdfText } from '../workflow/pdf-text.ts';
 import { InMemoryDocumentStore, RecordingMailer } from '../workflow/workflow-fakes.ts';
 import {
@@ -287,6 +290,142 @@ describe('steer-case: the team makes an agency’s return, on its behalf or late
       for (const caller of [notifier, rrgChair])
         statuses.push((await send('late-return', caseId, 'health', body, caller)).status);
       expect(statuses).toEqual([401, 403, 403]);
+    });
+  });
+  describe('the agency’s summary uploaded by the team, instead of or beside the answers', () => {
+    const pdf = {
+      fileName: 'health summary.pdf',
+      contentBase64: Buffer.from('%PDF-1.7 invented').toString('base64'),
+    };
+    const docx = { fileName: 'health summary.docx', contentBase64: Buffer.from(aDocx()).toString('base64') };
+
+    it('takes a file alone: files it for the agency, marks the agency received, makes no version, audits the reason', async () => {
+      const caseId = await aCase();
+
+      const response = await send('return', caseId, 'health', { file: pdf, reason });
+
+      expect(response.status).toBe(200);
+      const key = `cases/${caseId}/agencies/health/team-upload-1.pdf`;
+      expect(response.body).toMatchObject({
+        agencyId: 'health',
+        late: false,
+        file: { fileName: 'health summary.pdf', kind: 'pdf', documentKey: key },
+      });
+      expect(response.body.version).toBeUndefined();
+      expect(documents.objects.get(key)?.body).toEqual(new Uint8Array(Buffer.from('%PDF-1.7 invented')));
+      const agency = await agencyOn(caseId, 'health');
+      expect(agency).toMatchObject({ status: 'received', late: false, documentKey: key });
+      expect(agency.returns).toBeUndefined();
+      const event = store.auditOf(caseId).find((each) => each.action === 'return.uploaded-by-team');
+      expect(event?.reason).toBe(
+        `The partnership team uploaded ${agency.agencyName}'s summary for it: ${reason}`,
+      );
+      expect(event?.details).toMatchObject({ agencyId: 'health', documentKey: key, fileKind: 'pdf' });
+      expect(event?.actor).toEqual({ kind: 'staff', id: partnershipTeam.sub, role: 'partnership-team' });
+      // The collated report appends the agency's PDF: the team's upload is the agency's file.
+      expect(returnedDocumentKey(agency)).toBe(key);
+    });
+
+    it('is late after the Day 10 deadline with a file alone', async () => {
+      const caseId = await aCase();
+      const dueAt = milestone(store.caseOf(caseId)!.timetable, 'agencySummariesDue').dueAt;
+      clock.set(new Date(Date.parse(dueAt) + 60_000).toISOString());
+
+      const response = await send('return', caseId, 'police', { file: pdf, reason });
+
+      expect(response.body).toMatchObject({ late: true });
+      expect(await agencyOn(caseId, 'police')).toMatchObject({ status: 'received', late: true });
+    });
+
+    it('takes answers and a Word file: the version and the agency name the file; the collated report lists it', async () => {
+      const caseId = await aCase();
+
+      const response = await send('return', caseId, 'health', { answers: involvement, file: docx, reason });
+
+      expect(response.status).toBe(200);
+      const key = `cases/${caseId}/agencies/health/team-upload-1.docx`;
+      expect(response.body).toMatchObject({ version: 1, kind: 'involvement', file: { documentKey: key } });
+      const agency = await agencyOn(caseId, 'health');
+      expect(agency.documentKey).toBe(key);
+      expect(agency.returns?.[0]).toMatchObject({ version: 1, by: 'partnership-team', documentKey: key });
+      const event = store.auditOf(caseId).find((each) => each.action === 'return.entered-by-team');
+      expect(event?.reason).toContain('with its summary uploaded');
+      expect(event?.details).toMatchObject({ documentKey: key, fileName: 'health summary.docx' });
+      const record = store.caseOf(caseId)!;
+      expect(wordFilesOf(record, (await store.getCaseWithAgencies(caseId)).agencies)).toEqual([
+        expect.objectContaining({ documentKey: key }),
+      ]);
+    });
+
+    it('numbers each upload for the agency in turn', async () => {
+      const caseId = await aCase();
+      await send('return', caseId, 'health', { file: pdf, reason });
+      const second = await send('return', caseId, 'health', { answers: involvement, file: pdf, reason });
+      const key = `cases/${caseId}/agencies/health/team-upload-2.pdf`;
+      expect(second.body).toMatchObject({ file: { documentKey: key } });
+      expect(returnedDocumentKey(await agencyOn(caseId, 'health'))).toBe(key);
+    });
+
+    it('refuses a file that is neither a PDF nor a Word document, naming file, and files nothing', async () => {
+      const caseId = await aCase();
+      const response = await send('return', caseId, 'health', {
+        file: {
+          fileName: 'summary.pdf',
+          contentBase64: Buffer.from('<html>not a pdf</html>').toString('base64'),
+        },
+        reason,
+      });
+      expect(response.status).toBe(400);
+      expect(invalidFieldsOf(response.body)).toEqual(['file']);
+      expect(documents.objects.size).toBe(0);
+      expect((await agencyOn(caseId, 'health')).status).not.toBe('received');
+    });
+
+    it('refuses a file over 4 MB', async () => {
+      const caseId = await aCase();
+      const big = Buffer.alloc(STAFF_UPLOAD_MAX_BYTES + 1, 0x20);
+      big.write('%PDF-1.7', 0);
+      const response = await send('late-return', caseId, 'health', {
+        file: { fileName: 'big.pdf', contentBase64: big.toString('base64') },
+        reason,
+      });
+      expect(response.status).toBe(400);
+      expect(invalidFieldsOf(response.body)).toEqual(['file']);
+      expect(documents.objects.size).toBe(0);
+    });
+
+    it('answers 400 naming answers when neither the answers nor a file is given', async () => {
+      const caseId = await aCase();
+      for (const kind of ['return', 'late-return'] as const) {
+        const response = await send(kind, caseId, 'health', { reason });
+        expect(response.status).toBe(400);
+        expect(invalidFieldsOf(response.body)).toEqual(['answers']);
+      }
+    });
+
+    it('takes a late return that is only a file: an addendum that names it, and its link in the emails', async () => {
+      const caseId = await aCase('awaiting-decision');
+      clock.set('2026-12-29T11:00:00Z');
+
+      const response = await send('late-return', caseId, 'health', { file: pdf, reason });
+
+      expect(response.status).toBe(201);
+      const key = `cases/${caseId}/agencies/health/team-upload-1.pdf`;
+      expect(response.body).toMatchObject({
+        late: true,
+        addendum: { number: 1 },
+        file: { documentKey: key },
+      });
+      const agency = await agencyOn(caseId, 'health');
+      expect(agency).toMatchObject({ status: 'received', late: true, documentKey: key });
+      const text = await pdfText(documents.objects.get(`cases/${caseId}/addendum-1.pdf`)!.body);
+      expect(text).toContain(`The partnership team uploaded ${agency.agencyName}'s summary for it`);
+      const emails = mailer.to('rrg-chair@example.org').filter((email) => email.subject.includes('addendum'));
+      expect(emails).toHaveLength(1);
+      expect(emails[0]?.text).toContain(key);
+      const event = store.auditOf(caseId).find((each) => each.action === 'return.late-taken-in');
+      expect(event?.reason).toContain(`The partnership team uploaded ${agency.agencyName}'s summary for it`);
+      expect(event?.details).toMatchObject({ addendum: 1, documentKey: key });
     });
   });
 });

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { pages } from '../../../functions/web/pages/index.ts';
+import { csrfFieldName } from '../../../functions/web/session.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import type { CaseStatus } from '../../../shared/schemas/case.ts';
 import { requestAgencySummaries } from '../../../shared/use-cases/request-agency-summaries.ts';
+import { aDocx } from '../../support/test-files.ts';
 import { InMemoryCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
 import { InMemoryDocumentStore, RecordingMailer } from '../workflow/workflow-fakes.ts';
 import { signedIn, testUser, testWebApp, webEvent } from './support/web-fixtures.ts';
@@ -34,6 +36,38 @@ const involvement = {
   earlyLearning: 'Invented: none yet (demo).',
   reason,
 };
+
+/** A multipart POST, as a browser sends the question page with a file. */
+async function multipartEvent(
+  path: string,
+  browser: { cookies: string[]; csrfToken: string },
+  fields: Record<string, string>,
+  file?: { name: string; bytes: Uint8Array },
+) {
+  const form = new FormData();
+  form.append(csrfFieldName, browser.csrfToken);
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  if (file) form.append('file', new Blob([file.bytes as Uint8Array<ArrayBuffer>]), file.name);
+  const request = new Request('http://reviews.example.org/', { method: 'POST', body: form });
+  const body = Buffer.from(await request.arrayBuffer());
+  const event = webEvent({ method: 'POST', path, cookies: browser.cookies, form: {} });
+  return {
+    ...event,
+    headers: { ...event.headers, 'content-type': request.headers.get('content-type') as string },
+    body: body.toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+/** The hidden fields the check page carries to the confirmation. */
+const hiddenFields = (body: unknown) =>
+  Object.fromEntries(
+    [...unescaped(body).matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)]
+      .filter((match) => match[1] !== csrfFieldName)
+      .map((match) => [match[1] as string, (match[2] as string).replaceAll('&amp;', '&')]),
+  );
+
+const aPdf = new Uint8Array(Buffer.from('%PDF-1.7 invented summary'));
 
 describe('the team makes an agency’s return, as pages', () => {
   let store: InMemoryCaseStore;
@@ -190,6 +224,109 @@ describe('the team makes an agency’s return, as pages', () => {
       const result = await get(`/cases/${caseId}/agencies/education/late-return`);
       expect(result.statusCode).toBe(409);
       expect(unescaped(result.body)).toContain('You cannot take in a late return now');
+    });
+  });
+  describe('the agency’s summary uploaded by the team, instead of or as well as the answers', () => {
+    const send = async (
+      path: string,
+      fields: Record<string, string>,
+      file?: { name: string; bytes: Uint8Array },
+    ) => {
+      const browser = team();
+      return { browser, result: await app(await multipartEvent(path, browser, fields, file)) };
+    };
+
+    it('offers the upload on both question pages, as a multipart form', async () => {
+      const gathering = await aCase();
+      const collated = await aCase('awaiting-decision');
+      for (const path of [
+        `/cases/${gathering}/agencies/education/return`,
+        `/cases/${collated}/agencies/education/late-return`,
+      ]) {
+        const html = unescaped((await get(path)).body);
+        expect(html).toContain('enctype="multipart/form-data"');
+        expect(html).toContain('name="file"');
+        expect(html).toContain("Upload the agency's summary instead, or as well");
+      }
+    });
+
+    it('takes a file alone: the check page names it, and the agency is received with the team’s upload', async () => {
+      const caseId = await aCase();
+      const path = `/cases/${caseId}/agencies/education/return`;
+
+      const { browser, result: check } = await send(
+        `${path}/check`,
+        { reason },
+        { name: 'school summary.pdf', bytes: aPdf },
+      );
+      const html = unescaped(check.body);
+      const confirmed = await post(`${path}/confirm`, hiddenFields(check.body), browser);
+      const confirmation = unescaped((await get(String(confirmed.headers?.location), browser)).body);
+
+      expect(check.statusCode).toBe(200);
+      expect(summaryLinks(check.body)).toEqual([]);
+      expect(html).toContain('Uploaded summary');
+      expect(html).toContain('school summary.pdf');
+      expect(html).not.toContain('Involvement');
+      expect(html).not.toContain('team-upload');
+      expect(confirmed.statusCode).toBe(303);
+      expect(confirmation).toContain("You uploaded Education's summary for it");
+      const { agencies } = await store.getCaseWithAgencies(caseId);
+      const education = agencies.find((agency) => agency.agencyId === 'education');
+      const key = `cases/${caseId}/agencies/education/team-upload-1.pdf`;
+      expect(education).toMatchObject({ status: 'received', documentKey: key });
+      expect(education?.returns).toBeUndefined();
+      expect(documents.objects.get(key)?.body).toEqual(aPdf);
+    });
+
+    it('takes a late return’s answers with a Word file, into the addendum', async () => {
+      const caseId = await aCase('awaiting-decision');
+      const path = `/cases/${caseId}/agencies/education/late-return`;
+
+      const { browser, result: check } = await send(`${path}/check`, involvement, {
+        name: 'school summary.docx',
+        bytes: aDocx(),
+      });
+      const confirmed = await post(`${path}/confirm`, hiddenFields(check.body), browser);
+
+      expect(check.statusCode).toBe(200);
+      expect(unescaped(check.body)).toContain('school summary.docx');
+      expect(unescaped(check.body)).toContain('From 1 September 2025, and continuing');
+      expect(confirmed.statusCode).toBe(303);
+      const { agencies } = await store.getCaseWithAgencies(caseId);
+      const education = agencies.find((agency) => agency.agencyId === 'education');
+      const key = `cases/${caseId}/agencies/education/team-upload-1.docx`;
+      expect(education?.documentKey).toBe(key);
+      expect(education?.returns?.at(-1)).toMatchObject({ by: 'partnership-team', documentKey: key });
+      expect(documents.objects.has(`cases/${caseId}/addendum-1.pdf`)).toBe(true);
+    });
+
+    it('refuses a file that is neither a PDF nor a Word document, naming the upload', async () => {
+      const caseId = await aCase();
+      const path = `/cases/${caseId}/agencies/education/return`;
+      const { result } = await send(
+        `${path}/check`,
+        { reason },
+        {
+          name: 'summary.pdf',
+          bytes: new Uint8Array(Buffer.from('<html>not a summary</html>')),
+        },
+      );
+      expect(result.statusCode).toBe(400);
+      expect(summaryLinks(result.body)).toContainEqual([
+        '#file',
+        'The selected file must be a PDF or a Word document (.docx)',
+      ]);
+    });
+
+    it('asks for the answers or a file when neither is given', async () => {
+      const caseId = await aCase();
+      const result = await post(`/cases/${caseId}/agencies/education/return/check`, { reason });
+      expect(result.statusCode).toBe(400);
+      expect(summaryLinks(result.body)).toContainEqual([
+        '#kind',
+        'Select whether the agency had any involvement, or upload its summary',
+      ]);
     });
   });
 });
