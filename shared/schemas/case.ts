@@ -390,6 +390,11 @@ export const agencyRequest = z.object({
    * involvement", or its involvement. Absent when it has only uploaded a file, or nothing yet.
    */
   returns: z.optional(z.array(returnVersion)),
+  /**
+   * The file on record (`documentKey`) was uploaded by the partnership team for the agency (issue
+   * 10 part 3): by whom (their name) and when. Cleared when the agency uploads a file itself.
+   */
+  uploadedByTeam: z.optional(z.object({ byName: z.optional(nonEmpty()), at: isoInstant })),
   // ── The escalation ladder (issue 10 part 4): each rung the agency has climbed, in order, and
   // when. `remindedAt` and `escalatedAt` are still set by the reminder and lead-copied rungs.
   ladder: z.optional(z.array(z.object({ kind: escalationRungKind, at: isoInstant }))),

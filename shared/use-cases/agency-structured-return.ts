@@ -206,7 +206,16 @@ export async function saveReturnVersion(
           late,
           returns: [...earlier, entry],
           // A file filed with this version (the partnership team's upload) is the agency's file now.
-          ...(save.by.documentKey ? { documentKey: save.by.documentKey } : {}),
+          ...(save.by.documentKey
+            ? {
+                documentKey: save.by.documentKey,
+                // Marked as the team's upload when the team filed it (issue 10 part 3).
+                uploadedByTeam:
+                  save.by.by === 'partnership-team'
+                    ? { at: now, ...(save.by.byName ? { byName: save.by.byName } : {}) }
+                    : undefined,
+              }
+            : {}),
         },
         save.audit(next),
         // Judged on the case as read: a case that moved on meanwhile is refused on the next read.

@@ -370,7 +370,8 @@ export async function recordUpload(
       if (agency.status === 'received') {
         await service.cases.updateAgencyRequest(
           agency,
-          { documentKey },
+          // The agency's own file now: no longer the one the partnership team uploaded for it.
+          { documentKey, uploadedByTeam: undefined },
           {
             actor: agencyActor,
             at,
@@ -388,7 +389,7 @@ export async function recordUpload(
       const late = Date.parse(uploadedAt) > Date.parse(dueAt);
       await service.cases.updateAgencyRequest(
         agency,
-        { status: 'received', receivedAt: uploadedAt, late, documentKey },
+        { status: 'received', receivedAt: uploadedAt, late, documentKey, uploadedByTeam: undefined },
         {
           actor: agencyActor,
           at,

@@ -183,6 +183,7 @@ function agencyView(
           },
         }
       : {}),
+    ...(agency.uploadedByTeam ? { uploadedByTeam: agency.uploadedByTeam } : {}),
   };
 }
 
@@ -286,6 +287,8 @@ export interface CaseView {
     nextRung?: { kind: EscalationRungKind; at: string };
     /** Removed from the review by the partnership team: why, when, by whom (by name). */
     removal?: Omit<AgencyRemoval, 'removedBy'>;
+    /** Its file was uploaded by the partnership team for it: when, by whom (by name). */
+    uploadedByTeam?: { at: string; byName?: string };
   }[];
   documents: CaseDocumentLink[];
   /** Some agency file was accepted without a virus scan: this copy of the service has no scanner. */

@@ -174,6 +174,8 @@ async function saveFileOnly(
     read: () => Promise<{ record: CaseRecord; agency: AgencyRequest }>;
     refuse: (record: CaseRecord, agency: AgencyRequest) => Error | undefined;
     documentKey: string;
+    /** The team member's name: the file is marked as uploaded by the team for the agency. */
+    byName?: string | undefined;
     audit: (next: { agency: AgencyRequest; at: string; late: boolean }) => AuditInput;
   },
 ): Promise<{ record: CaseRecord; agency: AgencyRequest; at: string; late: boolean; firstReceipt: boolean }> {
@@ -189,7 +191,13 @@ async function saveFileOnly(
     try {
       const saved = await service.cases.updateAgencyRequest(
         agency,
-        { status: 'received', receivedAt, late, documentKey: save.documentKey },
+        {
+          status: 'received',
+          receivedAt,
+          late,
+          documentKey: save.documentKey,
+          uploadedByTeam: { at, ...(save.byName ? { byName: save.byName } : {}) },
+        },
         save.audit({ agency, at, late }),
         { caseVersion: record.version },
       );
@@ -295,6 +303,7 @@ export async function returnOnBehalf(
       read,
       refuse,
       documentKey: documentKey as string,
+      byName: submission.member.name,
       audit: ({ agency, at, late }) => ({
         actor: actorOf(submission.member),
         at,
@@ -421,6 +430,8 @@ export function addendumEmail(
     caseUrl: string;
     /** The file the agency sent (PDF or Word), linked on its own: the addendum does not hold it. */
     file?: { fileName: string; url: string };
+    /** The file was uploaded by the partnership team for the agency. */
+    fileByTeam?: boolean;
   },
 ): EmailMessage {
   const { record, timeZone } = context;
@@ -432,7 +443,9 @@ export function addendumEmail(
       `Dear ${recipient.name},\n\n` +
       `${addendum.agencyName}'s return for Rapid Review ${record.reference} came after the papers were collated. The partnership team took it in at ${formatInstant(addendum.receivedAt, timeZone)}, and it is now addendum ${addendum.number} to the papers. The collated report itself is unchanged.\n\n` +
       `Addendum (PDF):\n${addendum.url}\n\n` +
-      (word ? `The file ${addendum.agencyName} sent (${word.fileName}):\n${word.url}\n\n` : '') +
+      (word
+        ? `${addendum.fileByTeam ? `The file the partnership team uploaded for ${addendum.agencyName}` : `The file ${addendum.agencyName} sent`} (${word.fileName}):\n${word.url}\n\n`
+        : '') +
       `${word ? 'These links stop' : 'This link stops'} working at ${formatInstant(addendum.expiresAt, timeZone)}. After that, sign in and open the case for fresh links:\n${addendum.caseUrl}\n\n` +
       'Please do not forward this link; the papers are confidential to the Rapid Review Group.' +
       SIGN_OFF(context),
@@ -488,6 +501,7 @@ export async function acceptLateReturn(
       read,
       refuse: lateReturnRefusal,
       documentKey: documentKey as string,
+      byName: submission.member.name,
       audit: ({ agency, at, late }) => ({
         actor: actorOf(submission.member),
         at,
@@ -581,7 +595,7 @@ export async function acceptLateReturn(
           url,
           expiresAt,
           caseUrl: caseUrl(service.publicBaseUrl, caseId),
-          ...(fileLink ? { file: fileLink } : {}),
+          ...(fileLink ? { file: fileLink, fileByTeam: Boolean(agency.uploadedByTeam) } : {}),
         }),
       })),
     );

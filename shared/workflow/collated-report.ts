@@ -136,6 +136,14 @@ function agencyPart(
           ],
         },
         ...(latest ? enteredByBlocks(latest) : []),
+        ...(agency.uploadedByTeam && !removed
+          ? [
+              {
+                kind: 'paragraph' as const,
+                text: `Its file was uploaded by the partnership team for the agency${agency.uploadedByTeam.byName ? ` (${agency.uploadedByTeam.byName})` : ''}.`,
+              },
+            ]
+          : []),
         ...(latest
           ? structuredBlocks(latest)
           : removed

@@ -271,6 +271,7 @@ function agencyTask(agency: CaseView['agencies'][number]) {
   const history = events.length ? `${String(events.join(', ')).replace(/^./, (c) => c.toUpperCase())}.` : '';
   const spoc = agency.spoc ? ` Contact: ${agency.spoc.name}, ${agency.spoc.email}.` : '';
   const ladder = ladderInWords(agency);
+  const byTeam = agency.uploadedByTeam ? ' Its file was uploaded by the partnership team for it.' : '';
   const removed = agency.removal
     ? ` Removed from the review ${londonDate(agency.removal.removedAt)}: ${agency.removal.reason}`
     : '';
@@ -279,8 +280,8 @@ function agencyTask(agency: CaseView['agencies'][number]) {
     : '';
   return {
     title: { text: agency.name },
-    ...(history || ladder || spoc || refused || removed
-      ? { hint: { text: `${history}${ladder}${refused}${removed}${spoc}`.trim() } }
+    ...(history || ladder || spoc || refused || removed || byTeam
+      ? { hint: { text: `${history}${byTeam}${ladder}${refused}${removed}${spoc}`.trim() } }
       : {}),
     status: { tag: status },
   };

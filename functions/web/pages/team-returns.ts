@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CaseNotFoundError, type InvalidField, InvalidInputError } from '../../../shared/errors.ts';
 import { expectedProblem } from '../../../shared/http/problem.ts';
+import { logWarning } from '../../../shared/log.ts';
 import type { AgencyRequest, CaseRecord } from '../../../shared/schemas/case.ts';
 import { agencyId as agencyIdSchema, caseId as caseIdSchema } from '../../../shared/schemas/primitives.ts';
 import {
@@ -365,6 +366,24 @@ async function pendingUpload(
   return { fileName: answers.fileName, content };
 }
 
+/**
+ * Once the return is saved, the file set aside for the check page goes: the use case filed its own
+ * copy. A failure here is logged and left for the bucket; the return stays saved.
+ */
+async function discardPendingUpload(request: WebRequest, steered: Steered, answers: Answers): Promise<void> {
+  const requestKey = validRequestKey(answers.requestKey);
+  const kind = fileKinds.find((each) => each === answers.fileKind);
+  if (!answers.fileName || !requestKey || !kind) return;
+  try {
+    await request.service.documents.deleteEveryVersion(pendingKey(steered, requestKey, kind));
+  } catch (error) {
+    logWarning('Could not remove a file set aside for a check page', {
+      caseId: steered.record.caseId,
+      error: (error as Error).name,
+    });
+  }
+}
+
 function flowPages(flow: Flow): Page[] {
   return questionFlowPages<Steered, Answers>({
     path: `/cases/{caseId}/agencies/{agencyId}/${flow.kind}`,
@@ -426,6 +445,7 @@ function flowPages(flow: Flow): Page[] {
     async confirm(request, steered, answers) {
       try {
         await flow.run(request, steered, bodyOf(answers), await pendingUpload(request, steered, answers));
+        await discardPendingUpload(request, steered, answers);
         return redirect(`${flowPathOf(flow, steered)}/confirmation`);
       } catch (error) {
         return refusalPage(error, steered.record.caseId, (fields) =>

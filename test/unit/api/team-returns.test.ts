@@ -315,6 +315,11 @@ describe('steer-case: the team makes an agency’s return, on its behalf or late
       expect(documents.objects.get(key)?.body).toEqual(new Uint8Array(Buffer.from('%PDF-1.7 invented')));
       const agency = await agencyOn(caseId, 'health');
       expect(agency).toMatchObject({ status: 'received', late: false, documentKey: key });
+      // Marked as the team's upload, by name, for the case page and the collated report.
+      expect(agency.uploadedByTeam).toEqual({
+        at: expect.any(String),
+        byName: 'Team Member (demo)',
+      });
       expect(agency.returns).toBeUndefined();
       const event = store.auditOf(caseId).find((each) => each.action === 'return.uploaded-by-team');
       expect(event?.reason).toBe(

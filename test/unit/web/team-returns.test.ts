@@ -275,8 +275,13 @@ describe('the team makes an agency’s return, as pages', () => {
       const education = agencies.find((agency) => agency.agencyId === 'education');
       const key = `cases/${caseId}/agencies/education/team-upload-1.pdf`;
       expect(education).toMatchObject({ status: 'received', documentKey: key });
+      expect(education?.uploadedByTeam).toBeDefined();
       expect(education?.returns).toBeUndefined();
       expect(documents.objects.get(key)?.body).toEqual(aPdf);
+      // The file set aside for the check page is gone once the return is saved.
+      expect([...documents.objects.keys()].filter((each) => each.includes('team-upload-pending'))).toEqual(
+        [],
+      );
     });
 
     it('takes a late return’s answers with a Word file, into the addendum', async () => {

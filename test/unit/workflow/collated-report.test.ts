@@ -279,6 +279,25 @@ describe('the collated report', () => {
     expect(oneLine(pages[panelPart.firstPage - 1]!)).toContain(notification.incident.panelReference);
   });
 
+  it('says when the file was uploaded by the partnership team for the agency', async () => {
+    const { record, agencies } = aCase();
+    const changed = agencies.map((agency) =>
+      agency.agencyName === 'Health'
+        ? {
+            ...agency,
+            uploadedByTeam: { at: '2026-03-16T10:15:00.000Z', byName: 'Casey Officer (invented)' },
+          }
+        : agency,
+    );
+
+    const report = await collatedReport(record, changed, context);
+    const text = oneLine((await pdfPageTexts(report.pdf)).join('\n'));
+
+    expect(text).toContain(
+      'Its file was uploaded by the partnership team for the agency (Casey Officer (invented)).',
+    );
+  });
+
   it('shows removed agencies as removed, and an unknown status as not returned', async () => {
     const { record, agencies } = aCase();
     const changed = agencies.map((agency) =>
