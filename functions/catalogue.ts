@@ -9,6 +9,18 @@
  */
 export const NUNJUCKS_MODULE_PATH = 'vendor/nunjucks.mjs';
 
+/**
+ * What every function serving GOV.UK pages bundles beside its handler: the templates, the
+ * assets and govuk-frontend's files; and Nunjucks in a module of its own (a tenth of the bundle:
+ * a start that serves an asset or a redirect never renders).
+ */
+const pageFiles = [
+  { from: 'functions/web/templates', to: 'templates' },
+  { from: 'functions/web/assets', to: 'assets' },
+  { from: 'node_modules/govuk-frontend/dist/govuk', to: 'govuk-frontend/govuk' },
+] as const;
+const pageModules = [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }] as const;
+
 /** What a function may do on the rapid-review state machine. */
 export type StateMachineAccess = 'start' | 'callback' | 'read';
 
@@ -162,13 +174,8 @@ export const functionCatalogue = {
       checksDuplicates: true,
       removesNotificationDocuments: true,
     },
-    bundledFiles: [
-      { from: 'functions/web/templates', to: 'templates' },
-      { from: 'functions/web/assets', to: 'assets' },
-      { from: 'node_modules/govuk-frontend/dist/govuk', to: 'govuk-frontend/govuk' },
-    ],
-    // Nunjucks is a tenth of the bundle; a start that serves an asset or a redirect never renders.
-    separateModules: [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }],
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
   },
   // The pages under one case, apart from the web function so that neither bundle holds every
   // page: the decision, the report, the meeting, the sign-offs, the Panel's reply, the late
@@ -184,12 +191,8 @@ export const functionCatalogue = {
       staffSignIn: true,
       email: true,
     },
-    bundledFiles: [
-      { from: 'functions/web/templates', to: 'templates' },
-      { from: 'functions/web/assets', to: 'assets' },
-      { from: 'node_modules/govuk-frontend/dist/govuk', to: 'govuk-frontend/govuk' },
-    ],
-    separateModules: [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }],
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
   },
   // The partnership team's controls on a running case, apart from the case pages so that neither
   // bundle holds every page: the late reason, the closure, the agencies, the team's returns (a late
@@ -205,12 +208,8 @@ export const functionCatalogue = {
       staffSignIn: true,
       email: true,
     },
-    bundledFiles: [
-      { from: 'functions/web/templates', to: 'templates' },
-      { from: 'functions/web/assets', to: 'assets' },
-      { from: 'node_modules/govuk-frontend/dist/govuk', to: 'govuk-frontend/govuk' },
-    ],
-    separateModules: [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }],
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
   },
   // The agency pages, apart from the staff pages: reached by anyone holding an agency's link, so
   // no session key and no staff ports (documents, workflow, staff drafts). It writes the upload
@@ -222,12 +221,8 @@ export const functionCatalogue = {
       "Serves the agency return pages an agency's link opens: what to return, the upload, the structured return, their receipts",
     trigger: 'api',
     needs: { table: 'read-and-record-agency-returns', uploadBucket: 'presign-post', email: true },
-    bundledFiles: [
-      { from: 'functions/web/templates', to: 'templates' },
-      { from: 'functions/web/assets', to: 'assets' },
-      { from: 'node_modules/govuk-frontend/dist/govuk', to: 'govuk-frontend/govuk' },
-    ],
-    separateModules: [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }],
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
   },
   // The child's identifying details for an agency's contact, behind a code emailed to the
   // addressed mailbox (issue 10 part 1): apart from agency-web, which reads no documents and
@@ -237,12 +232,8 @@ export const functionCatalogue = {
       "Shows an agency's contact which child a case is about, once they enter a code emailed to their mailbox",
     trigger: 'api',
     needs: { table: 'read-write', documentBucket: 'read', email: true, agencyDetailsKey: true },
-    bundledFiles: [
-      { from: 'functions/web/templates', to: 'templates' },
-      { from: 'functions/web/assets', to: 'assets' },
-      { from: 'node_modules/govuk-frontend/dist/govuk', to: 'govuk-frontend/govuk' },
-    ],
-    separateModules: [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }],
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
   },
   'record-summary': {
     description:
