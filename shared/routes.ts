@@ -32,6 +32,15 @@ export const routes = [
     functionName: 'intake',
     access: staff('notifier', 'partnership-team'),
   },
+  // The local authority's notification to the Panel (issue 10 part 5): uploaded by the notifier
+  // who sent the notification, or the partnership team, before the papers are collated.
+  {
+    id: 'UploadPanelNotification',
+    method: 'POST',
+    path: '/api/cases/{caseId}/panel-notification',
+    functionName: 'intake',
+    access: staff('notifier', 'partnership-team'),
+  },
   {
     id: 'GetCase',
     method: 'GET',

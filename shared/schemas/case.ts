@@ -353,6 +353,12 @@ export const caseRecord = z.object({
   notificationVersions: z.optional(z.array(notificationVersion)),
   // ── The Rapid Review Group meeting (issue 9 part 4): scheduled, attended, minuted.
   meeting: z.optional(rrgMeeting),
+  /**
+   * The local authority's notification to the Panel (issue 10 part 5), as the notifier (or the
+   * partnership team) uploaded it before collation: a PDF at `cases/<id>/panel-notification.pdf`,
+   * which the papers append in place of the notification's own fields.
+   */
+  panelNotificationDocument: z.optional(staffDocument),
   createdAt: isoInstant,
   updatedAt: isoInstant,
 });

@@ -91,14 +91,28 @@ export async function collateReport(
 
   const profile = service.profile;
   const now = service.clock.now();
+  const panelDocument = record.panelNotificationDocument;
   const report = await collatedReport(
     record,
     file.agencies,
     { partnershipName: profile.partnershipName, timeZone: rulesOf(profile).timeZone, now },
     {
       notification: await notificationForPapers(service, record),
-      // The intake takes no upload of the local authority's notification to the Panel yet: the
-      // report prints the notification's own fields for it, and says so.
+      // The local authority's notification to the Panel, when the notifier uploaded it (issue 10
+      // part 5): appended in place of the notification's own fields, which the report prints otherwise.
+      ...(panelDocument
+        ? {
+            panelNotification: {
+              fileName: panelDocument.fileName,
+              file: async () => ({
+                agencyName: record.notifyingLocalAuthority,
+                fileName: panelDocument.fileName,
+                contentType: 'application/pdf',
+                bytes: await service.documents.getBytes(panelDocument.key),
+              }),
+            },
+          }
+        : {}),
       fetch: async (key, agency) => ({
         agencyName: agency.agencyName,
         contentType: 'application/pdf',

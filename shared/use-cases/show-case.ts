@@ -63,6 +63,10 @@ export function expectedCaseDocuments(record: CaseRecord): { name: string; key: 
     ...(record.panelReply?.letterDocumentKey
       ? [{ name: 'The Panel’s letter', key: record.panelReply.letterDocumentKey }]
       : []),
+    // The local authority's notification to the Panel, as its notifier uploaded it (issue 10 part 5).
+    ...(record.panelNotificationDocument
+      ? [{ name: 'The local authority’s notification to the Panel', key: record.panelNotificationDocument.key }]
+      : []),
   ];
 }
 
@@ -301,6 +305,8 @@ export interface CaseView {
   panelReply?: CaseRecord['panelReply'];
   /** The Panel asked for a local review: one is to be commissioned. */
   localReviewToCommission?: boolean;
+  /** The local authority's notification to the Panel, once uploaded (issue 10 part 5). */
+  panelNotificationDocument?: { fileName: string; uploadedAt: string; uploadedByName?: string };
   /** The Rapid Review Group meeting, once scheduled (issue 9 part 4). */
   meeting?: MeetingView;
   workflow: WorkflowView;
@@ -422,6 +428,17 @@ export async function showCase(
     // The Panel's reply (issue 9 part 6).
     ...(record.panelReply ? { panelReply: record.panelReply } : {}),
     ...(record.localReviewToCommission ? { localReviewToCommission: true } : {}),
+    ...(record.panelNotificationDocument
+      ? {
+          panelNotificationDocument: {
+            fileName: record.panelNotificationDocument.fileName,
+            uploadedAt: record.panelNotificationDocument.uploadedAt,
+            ...(record.panelNotificationDocument.uploadedByName
+              ? { uploadedByName: record.panelNotificationDocument.uploadedByName }
+              : {}),
+          },
+        }
+      : {}),
     // The Rapid Review Group meeting (issue 9 part 4).
     ...(record.meeting ? { meeting: meetingView(record) } : {}),
     workflow,

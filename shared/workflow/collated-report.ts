@@ -282,7 +282,7 @@ function panelNotificationBlocks(
     return [
       {
         kind: 'paragraph',
-        text: `The local authority uploaded its notification to the Panel with its notification (${uploaded.fileName}).`,
+        text: `The local authority uploaded its notification to the Panel (${uploaded.fileName}).`,
       },
       ...fileBlocks(record.notifyingLocalAuthority, outcome, undefined),
     ];

@@ -120,6 +120,8 @@ export const caseDocumentKeys = {
   // The Rapid Review Group meeting (issue 9 part 4): what the partnership team uploads, by kind (pdf, docx).
   meetingMinutes: (caseId: string, kind: string) => `cases/${caseId}/meeting/minutes.${kind}`,
   panelLetter: (caseId: string, kind: string) => `cases/${caseId}/panel-reply/letter.${kind}`,
+  // The local authority's notification to the Panel, as the notifier uploaded it (issue 10 part 5).
+  panelNotification: (caseId: string) => `cases/${caseId}/panel-notification.pdf`,
 };
 
 /** Where staff open the case in the service. */

@@ -1,6 +1,7 @@
 import type { Page } from '../page.ts';
 import { decisionPages } from './decision.ts';
 import { meetingPages } from './meeting.ts';
+import { panelNotificationPages } from './panel-notification.ts';
 import { panelReplyPages } from './panel-reply.ts';
 import { reportPages } from './report.ts';
 import { signOffPages } from './sign-off.ts';
@@ -21,4 +22,6 @@ export const caseWebPages: readonly Page[] = [
   ...signOffPages,
   // The Panel's reply (issue 9 part 6).
   ...panelReplyPages,
+  // The local authority's notification to the Panel, uploaded by its notifier or the team (issue 10 part 5).
+  ...panelNotificationPages,
 ];

@@ -660,6 +660,14 @@ export function casePageContext(
       roles.includes('partnership-team') &&
       !['submitted-to-panel', 'completed', 'closed', 'withdrawn'].includes(view.status),
     canUploadPanelLetter: roles.includes('partnership-team') && view.panelReply !== undefined,
+    // The local authority's notification to the Panel (issue 10 part 5): the team uploads it for
+    // the notifier until the papers are collated.
+    panelNotification: {
+      uploaded: view.panelNotificationDocument
+        ? `${view.panelNotificationDocument.fileName}, uploaded ${londonDateTime(view.panelNotificationDocument.uploadedAt)}${view.panelNotificationDocument.uploadedByName ? ` by ${view.panelNotificationDocument.uploadedByName}` : ''}`
+        : undefined,
+      canUpload: roles.includes('partnership-team') && ['notified', 'awaiting-summaries'].includes(view.status),
+    },
     canSeeList: roles.includes('partnership-team'),
     // The team steers the case (issue 10 part 3): agencies added, changed, removed; the review withdrawn.
     teamControls: teamControlsInWords(view, now, roles),

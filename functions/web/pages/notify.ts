@@ -569,6 +569,15 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
           receivedOn: formatDate(londonDate(new Date(file.case.receivedAt)), { weekday: true }),
           dates: timetableDates(file.case.timetable, confirmationMilestones),
           clocks: clocksInWords(clocksOf(file.case.timetable)).sentence,
+          // The local authority's notification to the Panel (issue 10 part 5): uploaded until the papers are collated.
+          panelNotification: ['notified', 'awaiting-summaries'].includes(file.case.status)
+            ? {
+                href: `/cases/${file.case.caseId}/panel-notification`,
+                ...(file.case.panelNotificationDocument
+                  ? { uploaded: file.case.panelNotificationDocument.fileName }
+                  : {}),
+              }
+            : undefined,
         });
       },
     },
