@@ -844,6 +844,79 @@ describe('bad input over HTTP to the local stack', () => {
     });
   });
 
+  // The local authority's notification to the Panel (issue 10 part 5), on the intake function:
+  // the body and the file are checked before the case is read, so a bad one is a 400 on any case.
+  describe('POST /api/cases/{caseId}/panel-notification', () => {
+    const path = `/api/cases/${CASE_ID}/panel-notification`;
+    const upload = {
+      fileName: 'to-the-panel.pdf',
+      contentBase64: Buffer.from('%PDF-1.7 invented').toString('base64'),
+    };
+    const cases: BadRequest[] = [
+      ...malformedBodies.map((bad) => ({
+        ...bad,
+        name: `POST /api/cases/{caseId}/panel-notification: ${bad.name}`,
+        method: 'POST' as const,
+        path,
+        role: 'notifier',
+      })),
+      {
+        name: 'a notification to the Panel on a malformed path',
+        method: 'POST',
+        path: '/api/cases/%E0%A4%A/panel-notification',
+        role: 'notifier',
+        body: json(upload),
+        field: '(path)',
+      },
+      {
+        name: 'a notification to the Panel that is not base64',
+        method: 'POST',
+        path,
+        role: 'notifier',
+        body: json({ ...upload, contentBase64: '<script>' }),
+        field: 'contentBase64',
+      },
+      {
+        name: 'a notification to the Panel over 4 MB',
+        method: 'POST',
+        path,
+        role: 'partnership-team',
+        body: json({ ...upload, contentBase64: 'A'.repeat(6_000_000) }),
+        field: 'contentBase64',
+      },
+      {
+        name: 'a notification to the Panel that is a Word document, not a PDF',
+        method: 'POST',
+        path,
+        role: 'notifier',
+        body: json({
+          fileName: 'to-the-panel.docx',
+          contentBase64: Buffer.from('PK\u0003\u0004 word/document.xml').toString('base64'),
+        }),
+        field: 'file',
+      },
+      {
+        name: 'a notification to the Panel that is a web page',
+        method: 'POST',
+        path,
+        role: 'notifier',
+        body: json({ fileName: 'to-the-panel.pdf', contentBase64: Buffer.from('<html></html>').toString('base64') }),
+        field: 'file',
+      },
+      {
+        name: 'a notification to the Panel with a file name of a line break',
+        method: 'POST',
+        path,
+        role: 'notifier',
+        body: json({ ...upload, fileName: 'a\r\nb.pdf' }),
+        field: 'fileName',
+      },
+    ];
+    it.each(cases.map((bad) => [bad.name, bad] as const))('refuses %s', async (_, bad) => {
+      expectRefusedWell(await send(bad), bad);
+    });
+  });
+
   describe('the agency routes', () => {
     const cases = (): BadRequest[] => [
       { name: 'malformed percent-encoding', method: 'GET', path: '/api/agency/%E0%A4%A', field: '(path)' },

@@ -350,7 +350,7 @@ async function appUnderTest() {
   /**
    * A concrete path for a page path: the case for `{caseId}` (a decided case with a disagreement
    * for the sign-off pages, the submitted one for the Panel's reply, a late looked-after child's
-   * death for the late reason and notification-only pages, a collated case for a late return), the first child or agency for
+   * death for the late reason and notification-only pages, a collated case for a late return, one still gathering summaries, notified by the notifier, for the notification to the Panel), the first child or agency for
    * `{number}`, a report section for `{section}`, the police for `{agencyId}`.
    */
   const concretePath = (path: string) =>
@@ -366,7 +366,7 @@ async function appUnderTest() {
                 ? steeredCaseId
                 : path.startsWith('/cases/{caseId}/agencies/{agencyId}/late-return')
                   ? collatedCaseId
-                  : /^\/cases\/\{caseId\}\/(add-agency|agencies\/|withdraw)/.test(path)
+                  : /^\/cases\/\{caseId\}\/(add-agency|agencies\/|withdraw|panel-notification)/.test(path)
                     ? gatheringCaseId
                     : caseId
         : name === 'number'
