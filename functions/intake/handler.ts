@@ -1,8 +1,8 @@
 import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
 import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
 import { duplicateCheckKeyFromEnvironment } from '../../shared/env.ts';
-import { apiHandler, type Endpoint } from '../../shared/http/api-handler.ts';
 import { NotSignedInError } from '../../shared/errors.ts';
+import { apiHandler, type Endpoint } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/problem.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';

@@ -65,7 +65,12 @@ export function expectedCaseDocuments(record: CaseRecord): { name: string; key: 
       : []),
     // The local authority's notification to the Panel, as its notifier uploaded it (issue 10 part 5).
     ...(record.panelNotificationDocument
-      ? [{ name: 'The local authority’s notification to the Panel', key: record.panelNotificationDocument.key }]
+      ? [
+          {
+            name: 'The local authority’s notification to the Panel',
+            key: record.panelNotificationDocument.key,
+          },
+        ]
       : []),
   ];
 }

@@ -900,7 +900,10 @@ describe('bad input over HTTP to the local stack', () => {
         method: 'POST',
         path,
         role: 'notifier',
-        body: json({ fileName: 'to-the-panel.pdf', contentBase64: Buffer.from('<html></html>').toString('base64') }),
+        body: json({
+          fileName: 'to-the-panel.pdf',
+          contentBase64: Buffer.from('<html></html>').toString('base64'),
+        }),
         field: 'file',
       },
       {

@@ -666,7 +666,8 @@ export function casePageContext(
       uploaded: view.panelNotificationDocument
         ? `${view.panelNotificationDocument.fileName}, uploaded ${londonDateTime(view.panelNotificationDocument.uploadedAt)}${view.panelNotificationDocument.uploadedByName ? ` by ${view.panelNotificationDocument.uploadedByName}` : ''}`
         : undefined,
-      canUpload: roles.includes('partnership-team') && ['notified', 'awaiting-summaries'].includes(view.status),
+      canUpload:
+        roles.includes('partnership-team') && ['notified', 'awaiting-summaries'].includes(view.status),
     },
     canSeeList: roles.includes('partnership-team'),
     // The team steers the case (issue 10 part 3): agencies added, changed, removed; the review withdrawn.

@@ -1,4 +1,9 @@
-import { CaseNotFoundError, DomainError, type InvalidField, InvalidInputError } from '../../../shared/errors.ts';
+import {
+  CaseNotFoundError,
+  DomainError,
+  type InvalidField,
+  InvalidInputError,
+} from '../../../shared/errors.ts';
 import type { CaseRecord } from '../../../shared/schemas/case.ts';
 import { caseId as caseIdSchema } from '../../../shared/schemas/primitives.ts';
 import {
@@ -111,7 +116,8 @@ export const panelNotificationPages: Page[] = [
       if ('result' in found) return found.result;
       const { record } = found;
       const file = request.files?.get('file');
-      if (!file) return form(request, record, [{ field: 'file', message: 'Select the notification to the Panel' }]);
+      if (!file)
+        return form(request, record, [{ field: 'file', message: 'Select the notification to the Panel' }]);
       try {
         await uploadPanelNotification(request.service, {
           caseId: record.caseId,

@@ -55,17 +55,25 @@ describe('intake: POST /api/cases/{caseId}/panel-notification', () => {
   const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
   it('files the PDF from the notifier who sent the notification, records it and audits it', async () => {
-    const response = await post({ fileName: 'to-the-panel.pdf', contentBase64: base64(aPdf('To the Panel')) });
+    const response = await post({
+      fileName: 'to-the-panel.pdf',
+      contentBase64: base64(aPdf('To the Panel')),
+    });
 
     expect(response.status).toBe(201);
-    expect(response.body).toMatchObject({ fileName: 'to-the-panel.pdf', uploadedAt: '2026-03-05T10:00:00.000Z' });
+    expect(response.body).toMatchObject({
+      fileName: 'to-the-panel.pdf',
+      uploadedAt: '2026-03-05T10:00:00.000Z',
+    });
     const puts = world.s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
     expect(puts.at(-1)).toMatchObject({
       Bucket: DOCUMENT_BUCKET,
       Key: `cases/${caseId}/panel-notification.pdf`,
       ContentType: 'application/pdf',
     });
-    expect(world.store.caseOf(caseId)?.panelNotificationDocument).toMatchObject({ fileName: 'to-the-panel.pdf' });
+    expect(world.store.caseOf(caseId)?.panelNotificationDocument).toMatchObject({
+      fileName: 'to-the-panel.pdf',
+    });
     expect(world.store.auditOf(caseId).at(-1)).toMatchObject({
       action: 'panel-notification.uploaded',
       actor: { kind: 'staff', id: notifier.sub, role: 'notifier' },
@@ -88,7 +96,11 @@ describe('intake: POST /api/cases/{caseId}/panel-notification', () => {
   });
 
   it('answers 403 to another notifier and to a role the route does not allow, and 401 without a sign-in', async () => {
-    const other: TestCaller = { sub: 'user-other-notifier', groups: ['notifier'], email: 'other@example.org' };
+    const other: TestCaller = {
+      sub: 'user-other-notifier',
+      groups: ['notifier'],
+      email: 'other@example.org',
+    };
     expect((await post({ fileName: 'p.pdf', contentBase64: base64(aPdf()) }, other)).status).toBe(403);
     expect((await post({ fileName: 'p.pdf', contentBase64: base64(aPdf()) }, rrgChair)).status).toBe(403);
     expect((await post({ fileName: 'p.pdf', contentBase64: base64(aPdf()) }, 'nobody')).status).toBe(401);

@@ -26,7 +26,11 @@ async function multipartEvent(
   const form = new FormData();
   form.append(csrfFieldName, browser.csrfToken);
   if (file)
-    form.append('file', new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }), file.name);
+    form.append(
+      'file',
+      new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }),
+      file.name,
+    );
   const request = new Request('http://reviews.example.org/', { method: 'POST', body: form });
   const body = Buffer.from(await request.arrayBuffer());
   const event = webEvent({ method: 'POST', path, cookies: browser.cookies, form: {} });
@@ -78,7 +82,9 @@ describe("the local authority's notification to the Panel pages (issue 10 part 5
     const form = await app(webEvent({ path, cookies: signedIn(sender).cookies }));
     const none = await app(await multipartEvent(path, signedIn(sender)));
     const wrong = await app(await multipartEvent(path, signedIn(sender), { name: 'p.pdf', bytes: aDocx() }));
-    const uploaded = await app(await multipartEvent(path, signedIn(sender), { name: 'to-panel.pdf', bytes: aPdf() }));
+    const uploaded = await app(
+      await multipartEvent(path, signedIn(sender), { name: 'to-panel.pdf', bytes: aPdf() }),
+    );
     const confirmation = await app(webEvent({ path: `${path}/uploaded`, cookies: signedIn(sender).cookies }));
 
     expect(form.statusCode).toBe(200);
@@ -97,7 +103,9 @@ describe("the local authority's notification to the Panel pages (issue 10 part 5
 
   it('refuses another notifier (403) and a role that is not allowed', async () => {
     const other = await app(webEvent({ path, cookies: signedIn(otherNotifier).cookies }));
-    const posted = await app(await multipartEvent(path, signedIn(otherNotifier), { name: 'p.pdf', bytes: aPdf() }));
+    const posted = await app(
+      await multipartEvent(path, signedIn(otherNotifier), { name: 'p.pdf', bytes: aPdf() }),
+    );
     const chair = await app(webEvent({ path, cookies: signedIn(testUser('rrg-chair')).cookies }));
 
     expect(other.statusCode).toBe(403);

@@ -60,7 +60,11 @@ describe("the local authority's notification to the Panel (issue 10 part 5)", ()
   });
 
   it('takes it from a notifier whose email is the notification’s, and from the partnership team, a second replacing the first', async () => {
-    const byEmail: StaffMember = { id: 'user-x', roles: ['notifier'], email: record.notifierEmail.toUpperCase() };
+    const byEmail: StaffMember = {
+      id: 'user-x',
+      roles: ['notifier'],
+      email: record.notifierEmail.toUpperCase(),
+    };
     await upload(byEmail);
     await upload(team);
 
@@ -87,7 +91,9 @@ describe("the local authority's notification to the Panel (issue 10 part 5)", ()
   it('refuses a file that is not a PDF, naming `file`, and one over 4 MB, filing nothing', async () => {
     const wrong = await upload(sender, aDocx()).catch((caught: unknown) => caught);
     expect(wrong).toBeInstanceOf(InvalidInputError);
-    expect((wrong as InvalidInputError).fields).toEqual([{ field: 'file', message: 'The selected file must be a PDF' }]);
+    expect((wrong as InvalidInputError).fields).toEqual([
+      { field: 'file', message: 'The selected file must be a PDF' },
+    ]);
     const big = new Uint8Array(PANEL_NOTIFICATION_MAX_BYTES + 1);
     big.set(aPdf());
     const tooBig = await upload(sender, big).catch((caught: unknown) => caught);
@@ -95,7 +101,9 @@ describe("the local authority's notification to the Panel (issue 10 part 5)", ()
       { field: 'file', message: 'The selected file must be 4 MB or smaller' },
     ]);
     const empty = await upload(sender, new Uint8Array()).catch((caught: unknown) => caught);
-    expect((empty as InvalidInputError).fields).toEqual([{ field: 'file', message: 'The selected file is empty' }]);
+    expect((empty as InvalidInputError).fields).toEqual([
+      { field: 'file', message: 'The selected file is empty' },
+    ]);
     expect(fakes.documents.objects.size).toBe(0);
   });
 
@@ -136,7 +144,9 @@ describe("the local authority's notification to the Panel (issue 10 part 5)", ()
 
     await collateReport(fakes.service, { caseId: record.caseId });
 
-    const text = await pdfText(fakes.documents.objects.get(caseDocumentKeys.collatedReport(record.caseId))!.body);
+    const text = await pdfText(
+      fakes.documents.objects.get(caseDocumentKeys.collatedReport(record.caseId))!.body,
+    );
     const prose = text.replace(/\s+/g, ' ');
     expect(prose).toContain('The local authority uploaded its notification to the Panel (la-to-panel.pdf).');
     expect(prose).toContain('What the local authority told the Panel (invented).');
@@ -148,7 +158,9 @@ describe("the local authority's notification to the Panel (issue 10 part 5)", ()
 
     await collateReport(fakes.service, { caseId: record.caseId });
 
-    const text = await pdfText(fakes.documents.objects.get(caseDocumentKeys.collatedReport(record.caseId))!.body);
+    const text = await pdfText(
+      fakes.documents.objects.get(caseDocumentKeys.collatedReport(record.caseId))!.body,
+    );
     expect(text.replace(/\s+/g, ' ')).toContain(
       "The local authority did not upload a copy of its notification to the Panel. What follows is what the notification's own fields say of it.",
     );
