@@ -85,7 +85,8 @@ export interface FunctionSpec {
 
 export const functionCatalogue = {
   intake: {
-    description: 'Validates a serious incident notification, opens the case and starts its Rapid Review',
+    description:
+      "Validates a serious incident notification, opens the case and starts its Rapid Review; files the local authority's notification to the Panel its notifier uploads",
     trigger: 'api',
     needs: {
       table: 'read-write',

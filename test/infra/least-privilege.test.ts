@@ -16,7 +16,8 @@ type Resource = 'case-table' | 'audit-table' | 'documents' | 'uploads' | 'email'
  * catalogue, which is what is being checked): the grants of its role must be exactly these.
  */
 const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
-  // Puts the notification; lists the versions of one whose case could not be written, to delete them.
+  // Puts the notification (and the local authority's notification to the Panel, uploaded after);
+  // lists the versions of one whose case could not be written, to delete them.
   intake: {
     'case-table': 'read-write',
     'audit-table': 'read-write',
