@@ -294,6 +294,22 @@ export function rulesOf(profile: Pick<PartnershipProfile, 'rules'>): RapidReview
   return profile.rules ?? defaultRapidReviewRules;
 }
 
+/**
+ * The Rapid Review Group as the service writes to it: the chair, the deputy chairs and the
+ * members, one person per address (an address listed twice, in any case, gets one email).
+ */
+export function rapidReviewGroupPeople(
+  profile: Pick<PartnershipProfile, 'rapidReviewGroup'>,
+): { name: string; email: string }[] {
+  const { chair, deputyChairs, members } = profile.rapidReviewGroup;
+  const people = new Map<string, { name: string; email: string }>();
+  for (const person of [chair, ...deputyChairs, ...members]) {
+    const address = person.email.toLowerCase();
+    if (!people.has(address)) people.set(address, person);
+  }
+  return [...people.values()];
+}
+
 /** The deputy chairs' addresses that are not the chair's own: whom the chair's emails copy. */
 export function deputyChairAddresses(profile: Pick<PartnershipProfile, 'rapidReviewGroup'>): string[] {
   const { chair, deputyChairs } = profile.rapidReviewGroup;

@@ -1,6 +1,6 @@
 import type { DocumentStore } from '../adapters/documents.ts';
 import type { KeyedEmail } from '../adapters/mailer.ts';
-import { rulesOf, strategicLeadFor } from '../config/partnership-profile.ts';
+import { rapidReviewGroupPeople, rulesOf, strategicLeadFor } from '../config/partnership-profile.ts';
 import type { EscalationRungKind } from '../rapid-review-rules.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { ladderOf, milestone, type PlannedRung } from '../schemas/timetable.ts';
@@ -108,16 +108,11 @@ async function climb(
     }
   }
   if (rung.kind === 'formal-request') {
-    const { chair, deputyChairs, members } = profile.rapidReviewGroup;
-    const group = new Map<string, { email: string }>();
-    for (const person of [chair, ...deputyChairs, ...members]) {
-      if (!group.has(person.email.toLowerCase())) group.set(person.email.toLowerCase(), person);
-    }
     emails.push({
       key: `${record.caseId}:FormalRequest:RapidReviewGroup`,
       message: missingAgenciesEmail(
         context,
-        [...group.values()],
+        rapidReviewGroupPeople(profile),
         agencies.filter(stillMissing).map((agency) => agency.agencyName),
       ),
     });

@@ -1,3 +1,4 @@
+import { rapidReviewGroupPeople } from '../config/partnership-profile.ts';
 import type { Service } from '../service.ts';
 import { wordFilesOf } from '../workflow/agency-returns-wording.ts';
 import type { CaseTaskPayload, DistributePapersResult } from '../workflow/contracts.ts';
@@ -30,12 +31,7 @@ export async function distributePapers(
   if (hasReached(record.status, 'awaiting-decision')) return { recipients: 0 };
   const profile = service.profile;
   const context = emailContext(profile, record);
-  const { chair, deputyChairs, members } = profile.rapidReviewGroup;
-  const recipients = new Map<string, { name: string; email: string }>();
-  for (const person of [chair, ...deputyChairs, ...members]) {
-    const key = person.email.toLowerCase();
-    if (!recipients.has(key)) recipients.set(key, person);
-  }
+  const recipients = rapidReviewGroupPeople(profile);
 
   const now = service.clock.now();
   const expiresAt = new Date(now.getTime() + PAPERS_LINK_SECONDS * 1000).toISOString();
@@ -53,8 +49,8 @@ export async function distributePapers(
     })),
   );
   await service.mailer.sendEachOnce(
-    [...recipients].map(([address, person]) => ({
-      key: `${record.caseId}:DistributePapers:${address}`,
+    recipients.map((person) => ({
+      key: `${record.caseId}:DistributePapers:${person.email.toLowerCase()}`,
       message: papersEmail(context, person, {
         url,
         expiresAt,
@@ -73,9 +69,9 @@ export async function distributePapers(
       at: service.clock.now().toISOString(),
       action: 'papers.distributed',
       reason: 'Day 12: papers sent to the Rapid Review Group',
-      details: { recipients: recipients.size, linkExpiresAt: expiresAt, wordFiles: wordFiles.length },
+      details: { recipients: recipients.length, linkExpiresAt: expiresAt, wordFiles: wordFiles.length },
       eventId: `${record.caseId}:DistributePapers`,
     },
   );
-  return { recipients: recipients.size };
+  return { recipients: recipients.length };
 }

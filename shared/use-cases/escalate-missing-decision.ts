@@ -101,7 +101,6 @@ export async function escalateMissingDecision(
       attempt,
       waitingFor: readiness.waitingFor.map((awaited) => awaitedInWords[awaited]),
       nextReminderAt: decisionDueAt(record, attempt + 1, now, rulesOf(profile)),
-      panelToldLate: true,
       caseUrl: caseUrl(service.publicBaseUrl, caseId),
     }),
   );

@@ -4,7 +4,6 @@ import {
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
-  StaleWriteError,
 } from '../errors.ts';
 import { logInfo } from '../log.ts';
 import type { CaseRecord, StaffDocument } from '../schemas/case.ts';
@@ -13,6 +12,7 @@ import type { Actor, StaffMember } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
 import { mediaTypeOfKind, uploadedFileKind } from '../upload-contents.ts';
 import { caseDocumentKeys, hasReached } from '../workflow/steps.ts';
+import { saveOnCase } from './save-on-case.ts';
 
 /**
  * The local authority's notification to the Panel (issue 10 part 5): the notifier who sent the
@@ -32,8 +32,6 @@ export interface PanelNotificationUpload {
   fileName: string;
   content: Uint8Array;
 }
-
-const SAVE_ATTEMPTS = 4;
 
 const notFound = () => new NotFoundError('There is no case with this id');
 
@@ -142,27 +140,24 @@ export async function uploadPanelNotification(
     ...(submission.uploadedBy.name ? { uploadedByName: submission.uploadedBy.name } : {}),
   };
   const who = actor.role === 'notifier' ? 'The notifier' : 'The partnership team';
-  for (let attempt = 1; ; attempt += 1) {
-    const current = attempt === 1 ? record : await caseRecord(service, record.caseId);
-    const again = panelNotificationRefusal(current);
-    if (again) throw again;
-    const replacing = current.panelNotificationDocument !== undefined;
-    try {
-      await service.cases.updateCase(
-        current,
-        { panelNotificationDocument: document },
-        {
-          actor,
-          at: document.uploadedAt,
-          action: replacing ? 'panel-notification.replaced' : 'panel-notification.uploaded',
-          reason: `${who} uploaded the local authority's notification to the Panel`,
-          details: { bytes: document.bytes, fileName: document.fileName },
-        },
-      );
-      logInfo('Panel notification uploaded', { caseId: record.caseId, bytes: document.bytes });
-      return document;
-    } catch (error) {
-      if (!(error instanceof StaleWriteError) || attempt >= SAVE_ATTEMPTS) throw error;
-    }
-  }
+  await saveOnCase(
+    service,
+    record.caseId,
+    panelNotificationRefusal,
+    (current) => ({
+      changes: { panelNotificationDocument: document },
+      audit: {
+        actor,
+        at: document.uploadedAt,
+        action: current.panelNotificationDocument
+          ? 'panel-notification.replaced'
+          : 'panel-notification.uploaded',
+        reason: `${who} uploaded the local authority's notification to the Panel`,
+        details: { bytes: document.bytes, fileName: document.fileName },
+      },
+    }),
+    { read: record },
+  );
+  logInfo('Panel notification uploaded', { caseId: record.caseId, bytes: document.bytes });
+  return document;
 }

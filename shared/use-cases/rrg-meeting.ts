@@ -1,5 +1,5 @@
 import { isRealDate } from '../calendar/dates.ts';
-import { rulesOf } from '../config/partnership-profile.ts';
+import { rapidReviewGroupPeople, rulesOf } from '../config/partnership-profile.ts';
 import {
   CaseNotFoundError,
   ConflictError,
@@ -144,13 +144,7 @@ async function saveWith<T>(
 
 /** Everyone the invitation goes to: the chair, the deputy chairs and the members, one email per address. */
 export function meetingRecipients(profile: MeetingPorts['profile']): { name: string; email: string }[] {
-  const { chair, deputyChairs, members } = profile.rapidReviewGroup;
-  const recipients = new Map<string, { name: string; email: string }>();
-  for (const person of [chair, ...deputyChairs, ...members]) {
-    const key = person.email.toLowerCase();
-    if (!recipients.has(key)) recipients.set(key, person);
-  }
-  return [...recipients.values()];
+  return rapidReviewGroupPeople(profile);
 }
 
 /**

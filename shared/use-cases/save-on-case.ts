@@ -20,9 +20,11 @@ export async function saveOnCase(
   caseId: string,
   refuse: (record: CaseRecord) => Error | undefined,
   change: (record: CaseRecord) => { changes: CaseChanges; audit: AuditInput },
+  /** The case as the caller has just read it (to check who may act): the first attempt uses it. */
+  options: { read?: CaseRecord } = {},
 ): Promise<CaseRecord> {
   for (let attempt = 1; ; attempt += 1) {
-    const record = await service.cases.getCase(caseId);
+    const record = attempt === 1 && options.read ? options.read : await service.cases.getCase(caseId);
     if (!record) throw new NotFoundError('There is no case with this id');
     const refused = refuse(record);
     if (refused) throw refused;

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { agencyIdFor } from '../cases/open-case.ts';
+import { rapidReviewGroupPeople } from '../config/partnership-profile.ts';
 import {
   CaseNotFoundError,
   ConflictError,
@@ -26,6 +27,8 @@ import type { Service } from '../service.ts';
 import type { AgencyRequestChanges, AuditInput } from '../stores/case-store.ts';
 import { parseInput } from '../validation.ts';
 import { caseWithdrawnEmail, emailContext } from '../workflow/emails.ts';
+import { stillMissing } from '../workflow/ladder.ts';
+import { endWorkflowWait } from '../workflow/readiness.ts';
 import { emailAgencyRequests, issueAgencyLinks } from './request-agency-summaries.ts';
 import { saveOnCase } from './save-on-case.ts';
 
@@ -477,9 +480,6 @@ export function withdrawalRefusal(
   return undefined;
 }
 
-/** Callback errors that mean the workflow is not waiting on this token: its next step finds the case withdrawn. */
-const notWaiting = new Set(['TaskTimedOut', 'TaskDoesNotExist']);
-
 /**
  * Withdraws the case before the submission (the criteria turn out not to be met, say): every
  * open link stops working at once, the agencies still asked, the Rapid Review Group (chair,
@@ -514,36 +514,18 @@ export async function withdrawCase(
     },
   }));
   try {
-    const token = await service.cases.getDecisionToken(caseId);
-    if (token) {
-      try {
-        await service.workflow.failTask(
-          token.taskToken,
-          'CaseWithdrawn',
-          'Withdrawn by the partnership team',
-        );
-      } catch (error) {
-        if (!notWaiting.has((error as Error).name)) throw error;
-      }
-    }
+    await endWorkflowWait(service, caseId, 'CaseWithdrawn', 'Withdrawn by the partnership team');
     const { agencies } = await service.cases.getCaseWithAgencies(caseId);
     const context = emailContext(service.profile, record);
-    const stillAsked = agencies.filter((agency) =>
-      (['requested', 'reminded', 'escalated'] as const).some((status) => status === agency.status),
-    );
-    const { chair, deputyChairs, members } = service.profile.rapidReviewGroup;
-    const group = new Map<string, { name: string; email: string }>();
-    for (const person of [chair, ...deputyChairs, ...members]) {
-      const address = person.email.toLowerCase();
-      if (!group.has(address)) group.set(address, person);
-    }
+    const stillAsked = agencies.filter(stillMissing);
+    const group = rapidReviewGroupPeople(service.profile);
     await service.mailer.sendEachOnce([
       ...stillAsked.map((agency) => ({
         key: `${caseId}:Withdrawn:agency:${agency.agencyId}`,
         message: caseWithdrawnEmail(context, agency.spoc, 'agency'),
       })),
-      ...[...group].map(([address, person]) => ({
-        key: `${caseId}:Withdrawn:group:${address}`,
+      ...group.map((person) => ({
+        key: `${caseId}:Withdrawn:group:${person.email.toLowerCase()}`,
         message: caseWithdrawnEmail(context, person, 'group'),
       })),
       {

@@ -20,7 +20,9 @@ import type { Actor, StaffMember } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
 import { caseClosedEmail, emailContext } from '../workflow/emails.ts';
+import { stillMissing } from '../workflow/ladder.ts';
 import { formatDate, isoDateOf } from '../workflow/london-time.ts';
+import { endWorkflowWait } from '../workflow/readiness.ts';
 import { saveOnCase } from './save-on-case.ts';
 
 /**
@@ -141,9 +143,6 @@ export function closureRefusal(
   return undefined;
 }
 
-/** Callback errors that mean the workflow is not waiting on this token: its next step finds the case closed. */
-const notWaiting = new Set(['TaskTimedOut', 'TaskDoesNotExist']);
-
 /**
  * A looked-after child's or care leaver's death where abuse or neglect is not suspected: the
  * partnership team closes it as notification only, no Rapid Review, with a reason. The workflow
@@ -178,19 +177,10 @@ export async function closeAsNotificationOnly(
     },
   }));
   try {
-    const token = await service.cases.getDecisionToken(caseId);
-    if (token) {
-      try {
-        await service.workflow.failTask(token.taskToken, 'CaseClosed', 'Closed as notification only');
-      } catch (error) {
-        if (!notWaiting.has((error as Error).name)) throw error;
-      }
-    }
+    await endWorkflowWait(service, caseId, 'CaseClosed', 'Closed as notification only');
     const { agencies } = await service.cases.getCaseWithAgencies(caseId);
     const context = emailContext(service.profile, record);
-    const stillAsked = agencies.filter(
-      (agency) => agency.status !== 'received' && agency.status !== 'pending' && agency.status !== 'removed',
-    );
+    const stillAsked = agencies.filter(stillMissing);
     await service.mailer.sendEachOnce([
       ...stillAsked.map((agency) => ({
         key: `${caseId}:Closed:${agency.agencyId}`,

@@ -1,5 +1,5 @@
 import type { EmailMessage } from '../adapters/mailer.ts';
-import { rulesOf } from '../config/partnership-profile.ts';
+import { rapidReviewGroupPeople, rulesOf } from '../config/partnership-profile.ts';
 import {
   CaseNotFoundError,
   ConflictError,
@@ -406,17 +406,6 @@ export interface LateReturn extends TeamReturn {
   addendum: { number: number; title: string; recipients: number };
 }
 
-/** The Rapid Review Group as distribute-papers picks it: chair, deputy chairs, members; one entry per address. */
-function rapidReviewGroup(profile: Service['profile']): Map<string, { name: string; email: string }> {
-  const { chair, deputyChairs, members } = profile.rapidReviewGroup;
-  const group = new Map<string, { name: string; email: string }>();
-  for (const person of [chair, ...deputyChairs, ...members]) {
-    const address = person.email.toLowerCase();
-    if (!group.has(address)) group.set(address, person);
-  }
-  return group;
-}
-
 /** The short email that brings an addendum to one member of the group. Names no child. */
 export function addendumEmail(
   context: EmailContext,
@@ -554,7 +543,7 @@ export async function acceptLateReturn(
     };
   }
   const key = addendumKey(caseId, number);
-  const group = rapidReviewGroup(service.profile);
+  const group = rapidReviewGroupPeople(service.profile);
   try {
     const now = service.clock.now();
     const fileKey = returnedDocumentKey(agency);
@@ -586,8 +575,8 @@ export async function acceptLateReturn(
       : undefined;
     const context = emailContext(service.profile, record);
     await service.mailer.sendEachOnce(
-      [...group].map(([address, person]) => ({
-        key: `${caseId}:LateReturnAddendum:${number}:${address}`,
+      group.map((person) => ({
+        key: `${caseId}:LateReturnAddendum:${number}:${person.email.toLowerCase()}`,
         message: addendumEmail(context, person, {
           number,
           agencyName: agency.agencyName,
@@ -619,6 +608,6 @@ export async function acceptLateReturn(
     receivedAt,
     late,
     ...(uploaded ? { file: uploaded } : {}),
-    addendum: { number, title: addendumTitle(agency.agencyName), recipients: group.size },
+    addendum: { number, title: addendumTitle(agency.agencyName), recipients: group.length },
   };
 }

@@ -209,13 +209,12 @@ export function decisionRequestEmail(
   wait: { attempt: number; dueAt: string; caseUrl: string },
 ): EmailMessage {
   const { record, timeZone } = context;
-  const extended = wait.attempt > 1 ? ' The deadline has been extended after an escalation.' : '';
   return {
     to: [chair.email],
     subject: `${context.partnershipName}: decision due for Rapid Review ${record.reference} by ${formatInstant(wait.dueAt, timeZone)}`,
     text:
       `Dear ${chair.name},\n\n` +
-      `The papers for Rapid Review ${record.reference} have been sent to the Rapid Review Group. Please record the group's decision (whether to commission a Local Child Safeguarding Practice Review, and whether to recommend a national review, each with reasons) by ${formatInstant(wait.dueAt, timeZone)}.${extended} The decision on a local review is for ${safeguardingPartners}.\n\n` +
+      `The papers for Rapid Review ${record.reference} have been sent to the Rapid Review Group. Please record the group's decision (whether to commission a Local Child Safeguarding Practice Review, and whether to recommend a national review, each with reasons) by ${formatInstant(wait.dueAt, timeZone)}. The decision on a local review is for ${safeguardingPartners}.\n\n` +
       `${clocksInWords(clocksOf(record.timetable)).sentence} ${fifteenWorkingDays}\n\n` +
       `The case:\n${wait.caseUrl}` +
       SIGN_OFF(context),
@@ -233,15 +232,13 @@ export function submissionOverdueEmail(
     attempt: number;
     waitingFor: readonly string[];
     nextReminderAt: string;
-    panelToldLate: boolean;
     caseUrl: string;
   },
 ): EmailMessage {
   const { record, timeZone } = context;
   const dueAt = milestone(record.timetable, 'submitToPanel').dueAt;
-  const panel = escalation.panelToldLate
-    ? ' The Panel has been told that the review is late, and the Executive Board copied.'
-    : '';
+  // Sent only after the first wait ran out, when the Panel has had its holding email.
+  const panel = ' The Panel has been told that the review is late, and the Executive Board copied.';
   return {
     to: [...to],
     cc: [context.partnershipTeamAddress],

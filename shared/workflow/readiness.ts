@@ -126,3 +126,23 @@ export async function resumeWhenReady(
     throw error;
   }
 }
+
+/**
+ * After the case was closed or withdrawn: a waiting decision callback is failed with `error`
+ * (`CaseClosed`, `CaseWithdrawn`), which the ASL catches to stop cleanly. When the workflow is not
+ * waiting, its next step finds the case ended and stops there. Any other failure is thrown.
+ */
+export async function endWorkflowWait(
+  service: Pick<Service, 'cases' | 'workflow'>,
+  caseId: string,
+  error: 'CaseClosed' | 'CaseWithdrawn',
+  cause: string,
+): Promise<void> {
+  const token = await service.cases.getDecisionToken(caseId);
+  if (!token) return;
+  try {
+    await service.workflow.failTask(token.taskToken, error, cause);
+  } catch (failure) {
+    if (!notWaiting.has((failure as Error).name)) throw failure;
+  }
+}
