@@ -17,7 +17,7 @@ import {
   submitAgencyReturn,
 } from '../../shared/use-cases/agency-structured-return.ts';
 import { parseInput } from '../../shared/validation.ts';
-import { formatInstant } from '../../shared/workflow/london-time.ts';
+import { formatDate, formatInstant } from '../../shared/workflow/london-time.ts';
 import { formErrors } from '../web/forms.ts';
 import { type Page, type PageResult, publicAccess, redirect, render, type WebRequest } from '../web/page.ts';
 
@@ -177,15 +177,9 @@ function datePartsFrom(form: URLSearchParams, prefix: string) {
   };
 }
 
-/** A date in words: "2 October 2025". */
+/** A date in words: "2 October 2025" (the service's own wording, without the weekday). */
 export function dateInWords(date: string | undefined): string {
-  if (!date) return '';
-  return new Date(`${date}T12:00:00Z`).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+  return date ? formatDate(date, { weekday: false }) : '';
 }
 
 /** The draft as the return it would submit (checked by `structuredReturn` when submitted). */

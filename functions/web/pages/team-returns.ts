@@ -18,6 +18,7 @@ import {
   teamReturnInput,
 } from '../../../shared/use-cases/team-returns.ts';
 import { invalidFields } from '../../../shared/validation.ts';
+import { formatDate } from '../../../shared/workflow/london-time.ts';
 import { formErrors } from '../forms.ts';
 import {
   notFound,
@@ -294,14 +295,7 @@ function question(flow: Flow, steered: Steered, answers: Answers, errors?: Inval
 
 const dateInWords = (answers: Answers, prefix: string) => {
   const date = dateOf(answers, prefix);
-  return date
-    ? new Date(`${date}T12:00:00Z`).toLocaleDateString('en-GB', {
-        day: 'numeric',
-        month: 'long',
-        year: 'numeric',
-        timeZone: 'Europe/London',
-      })
-    : '';
+  return date ? formatDate(date, { weekday: false }) : '';
 };
 
 /** The check page's rows, each with the field its Change link returns to. */
