@@ -282,7 +282,8 @@ export async function completeReport(
     throw error;
   }
   try {
-    await resumeWhenReady(service, record.caseId);
+    // Read the case again: a decision or sign-off may have come while the documents were filed.
+    await resumeWhenReady(service, (await service.cases.getCase(record.caseId)) ?? record);
   } catch {
     throw new UnavailableError(
       `The rapid review report on case ${record.reference} is complete, but the workflow could not be told just now; it will pick it up when it next checks. Do not mark it complete again.`,

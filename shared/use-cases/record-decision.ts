@@ -108,7 +108,7 @@ async function askPartnersToSignOff(service: RecordDecisionPorts, record: CaseRe
 async function afterDecision(service: RecordDecisionPorts, record: CaseRecord) {
   try {
     await askPartnersToSignOff(service, record);
-    await resumeWhenReady(service, record.caseId);
+    await resumeWhenReady(service, record);
   } catch (error) {
     logError('Decision saved; a follow-up did not finish', {
       caseId: record.caseId,

@@ -38,7 +38,7 @@ async function resumeAfter(
   what: string,
 ) {
   try {
-    await resumeWhenReady(service, record.caseId);
+    await resumeWhenReady(service, record);
   } catch {
     throw new UnavailableError(
       `The ${what} on case ${record.reference} is saved, but the workflow could not be told just now; it will pick it up when it next checks. Do not send it again.`,

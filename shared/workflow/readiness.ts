@@ -101,10 +101,10 @@ const notWaiting = new Set(['TaskTimedOut', 'TaskDoesNotExist']);
  */
 export async function resumeWhenReady(
   service: Pick<Service, 'cases' | 'clock' | 'workflow'>,
-  caseId: string,
+  /** The case as the change just saved it (its decision and sign-offs); the report is read fresh. */
+  record: CaseRecord,
 ): Promise<'resumed' | 'not-ready' | 'not-waiting'> {
-  const record = await service.cases.getCase(caseId);
-  if (!record) return 'not-ready';
+  const caseId = record.caseId;
   const readiness = await readinessOf(service, record);
   if (!readiness.ready) return 'not-ready';
   const token = await service.cases.getDecisionToken(caseId);
