@@ -216,7 +216,9 @@ describe('no involvement stops the chasing', () => {
     const { agencies } = await cases.getCaseFile(record.caseId);
     const health = agencies.find((agency) => agency.agencyId === 'health');
     const others = agencies.filter((agency) => agency.agencyId !== 'health');
+    expect(health).toMatchObject({ status: 'received' });
     expect(health?.ladder ?? []).toEqual([]);
+    expect(others.length).toBeGreaterThan(0);
     expect(others.every((agency) => (agency.ladder ?? []).length > 0)).toBe(true);
     expect(mailer.to('spoc.health@example.org').map((email) => email.subject)).toEqual([
       expect.stringContaining('return received'),
