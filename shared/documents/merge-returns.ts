@@ -3,11 +3,12 @@ import {
   PDFDocument,
   PDFHexString,
   PDFName,
-  type PDFPage,
+  PDFObjectCopier,
+  PDFPage,
   PDFRawStream,
   type PDFRef,
 } from 'pdf-lib';
-import { IncrementalPdfWriter } from './incremental-pdf-writer.ts';
+import { type ByteSink, IncrementalPdfWriter, MemorySink } from './incremental-pdf-writer.ts';
 import { type PdfBlock, renderPdf } from './pdf.ts';
 
 /** One agency's returned summary, as uploaded. */
@@ -153,12 +154,35 @@ async function copyReturn(report: PDFDocument, file: AgencyReturnFile): Promise<
   try {
     const count = source.getPageCount();
     if (count === 0) return refuse('no-pages');
-    // One call for every page, so resources the pages share (fonts, images) are copied once.
-    const pages = await report.copyPages(source, source.getPageIndices());
+    const pages = await copyEveryPage(report, source);
     return { ok: true, pages, copiedStreams: streamsAfter(report, objectsBefore) };
   } catch (error) {
     removeObjectsAfter(report, objectsBefore);
     return refuse('unreadable', messageOf(error));
+  }
+}
+
+/**
+ * `report.copyPages(source, every page)`, but each copied stream shares its bytes with the
+ * source instead of copying them (pdf-lib's PDFRawStream.clone slices): nothing here changes a
+ * stream's bytes, and a scanned return's images are nearly all of it, so this halves what a
+ * return costs while it is copied. One copier for every page, so resources the pages share
+ * (fonts, images) are copied once. The swap of `clone` lasts only for the synchronous copy.
+ */
+async function copyEveryPage(report: PDFDocument, source: PDFDocument): Promise<PDFPage[]> {
+  await source.flush();
+  const copier = PDFObjectCopier.for(source.context, report.context);
+  const slicingClone = PDFRawStream.prototype.clone;
+  PDFRawStream.prototype.clone = function sharingClone(this: PDFRawStream, context) {
+    return PDFRawStream.of(this.dict.clone(context), this.contents);
+  };
+  try {
+    return source.getPages().map((page) => {
+      const node = copier.copy(page.node);
+      return PDFPage.of(node, report.context.register(node), report);
+    });
+  } finally {
+    PDFRawStream.prototype.clone = slicingClone;
   }
 }
 
@@ -263,7 +287,8 @@ export async function mergeReturns(
   const merged = await PDFDocument.load(report, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   // The separators are dated as the report is, so equal inputs give equal bytes.
   const createdAt = merged.getCreationDate() ?? new Date(0);
-  const output = new IncrementalPdfWriter();
+  const sink = new MemorySink();
+  const output = new IncrementalPdfWriter(sink);
   const result: Omit<MergedReport, 'pdf' | 'pageCount'> = { merged: [], notMerged: [] };
 
   for await (const file of returns) {
@@ -271,7 +296,7 @@ export async function mergeReturns(
     await addSeparator(merged, file, attempt, label, createdAt);
     if (attempt.ok) {
       for (const page of attempt.pages) merged.addPage(page);
-      output.writeNow(merged, attempt.copiedStreams);
+      await output.writeNow(merged, attempt.copiedStreams);
       result.merged.push(file.agencyName);
     } else {
       const { ok: _, ...notMerged } = attempt;
@@ -280,7 +305,8 @@ export async function mergeReturns(
   }
 
   const pageCount = merged.getPageCount();
-  return { ...result, pageCount, pdf: await output.finish(merged) };
+  await output.finish(merged);
+  return { ...result, pageCount, pdf: sink.bytes() };
 }
 
 // ── The collated report assembled part by part (issue 10 part 5) ───────────────────────────
@@ -325,8 +351,14 @@ export interface AssembleReportOptions {
   ): Promise<readonly { title: string; pdf: Uint8Array }[]>;
 }
 
-export interface AssembledReport {
+export interface AssembledReport extends WrittenReport {
   pdf: Uint8Array;
+}
+
+/** What `assembleReportInto` wrote to its sink. */
+export interface WrittenReport {
+  /** The whole file's size. */
+  bytes: number;
   pageCount: number;
   /** Every front document and part, in page order, with where it starts. */
   placed: PlacedPart[];
@@ -381,9 +413,23 @@ export function writeOutline(
  *
  * Memory, as `mergeReturns`: each part's streams are written to the output as soon as its pages
  * are in, and each part's file is fetched only when its turn comes and not kept after, so the
- * peak is about the output's size plus one file being read.
+ * peak is about the output's size plus one file being read. This one keeps the output in memory
+ * (`pdf`); `assembleReportInto` writes it elsewhere as it goes.
  */
 export async function assembleReport(options: AssembleReportOptions): Promise<AssembledReport> {
+  const sink = new MemorySink();
+  const written = await assembleReportInto(options, sink);
+  return { ...written, pdf: sink.bytes() };
+}
+
+/**
+ * `assembleReport`, writing the PDF to `sink` as it goes: with a sink that uploads as it goes,
+ * the peak is one part's file being read and copied, whatever the report's size.
+ */
+export async function assembleReportInto(
+  options: AssembleReportOptions,
+  sink: ByteSink,
+): Promise<WrittenReport> {
   const report = await PDFDocument.create({ updateMetadata: false });
   report.setTitle(options.title, { showInWindowTitleBar: true });
   report.setAuthor(options.author);
@@ -392,7 +438,7 @@ export async function assembleReport(options: AssembleReportOptions): Promise<As
   report.setCreationDate(options.createdAt);
   report.setModificationDate(options.createdAt);
   report.setLanguage('en-GB');
-  const output = new IncrementalPdfWriter();
+  const output = new IncrementalPdfWriter(sink);
   const placed: PlacedPart[] = [];
   const notMerged: NotMergedReturn[] = [];
 
@@ -414,7 +460,7 @@ export async function assembleReport(options: AssembleReportOptions): Promise<As
     await appendRendered(report, await part.render(outcome));
     if (attempt?.ok) for (const page of attempt.pages) report.addPage(page);
     placed.push({ title: part.title, firstPage, pages: report.getPageCount() - firstPage + 1 });
-    output.writeNow(report, streamsAfter(report, objectsBefore));
+    await output.writeNow(report, streamsAfter(report, objectsBefore));
   }
 
   // The front goes first: render it until its page count stops changing (the contents' page
@@ -447,5 +493,5 @@ export async function assembleReport(options: AssembleReportOptions): Promise<As
       .map((part) => ({ title: part.title, pageIndex: part.firstPage - 1 })),
   );
   const pageCount = report.getPageCount();
-  return { pdf: await output.finish(report), pageCount, placed: all, notMerged };
+  return { bytes: await output.finish(report), pageCount, placed: all, notMerged };
 }

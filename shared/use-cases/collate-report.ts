@@ -11,7 +11,7 @@ import { isoDate, optionalText, text } from '../schemas/primitives.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import { isRemoved } from '../workflow/agency-returns-wording.ts';
-import { collatedReport, type NotificationForPapers } from '../workflow/collated-report.ts';
+import { collatedReportInto, type NotificationForPapers } from '../workflow/collated-report.ts';
 import type { CaseTaskPayload, CollateReportResult } from '../workflow/contracts.ts';
 import { advanceCase, caseDocumentKeys, hasReached, stopIfClosed, workflowActor } from '../workflow/steps.ts';
 
@@ -92,35 +92,45 @@ export async function collateReport(
   const profile = service.profile;
   const now = service.clock.now();
   const panelDocument = record.panelNotificationDocument;
-  const report = await collatedReport(
-    record,
-    file.agencies,
-    { partnershipName: profile.partnershipName, timeZone: rulesOf(profile).timeZone, now },
-    {
-      notification: await notificationForPapers(service, record),
-      // The local authority's notification to the Panel, when the notifier uploaded it (issue 10
-      // part 5): appended in place of the notification's own fields, which the report prints otherwise.
-      ...(panelDocument
-        ? {
-            panelNotification: {
-              fileName: panelDocument.fileName,
-              file: async () => ({
-                agencyName: record.notifyingLocalAuthority,
+  // Written to S3 as it is built, part by part: a report of scanned returns is as large as the
+  // returns together, so it is never held whole (see `npm run bench:papers`).
+  const upload = service.documents.openWrite(documentKey, 'application/pdf');
+  let report: Awaited<ReturnType<typeof collatedReportInto>>;
+  try {
+    report = await collatedReportInto(
+      upload,
+      record,
+      file.agencies,
+      { partnershipName: profile.partnershipName, timeZone: rulesOf(profile).timeZone, now },
+      {
+        notification: await notificationForPapers(service, record),
+        // The local authority's notification to the Panel, when the notifier uploaded it (issue 10
+        // part 5): appended in place of the notification's own fields, which the report prints otherwise.
+        ...(panelDocument
+          ? {
+              panelNotification: {
                 fileName: panelDocument.fileName,
-                contentType: 'application/pdf',
-                bytes: await service.documents.getBytes(panelDocument.key),
-              }),
-            },
-          }
-        : {}),
-      fetch: async (key, agency) => ({
-        agencyName: agency.agencyName,
-        contentType: 'application/pdf',
-        bytes: await service.documents.getBytes(key),
-      }),
-    },
-  );
-  await service.documents.put(documentKey, report.pdf, 'application/pdf');
+                file: async () => ({
+                  agencyName: record.notifyingLocalAuthority,
+                  fileName: panelDocument.fileName,
+                  contentType: 'application/pdf',
+                  bytes: await service.documents.getBytes(panelDocument.key),
+                }),
+              },
+            }
+          : {}),
+        fetch: async (key, agency) => ({
+          agencyName: agency.agencyName,
+          contentType: 'application/pdf',
+          bytes: await service.documents.getBytes(key),
+        }),
+      },
+    );
+    await upload.close();
+  } catch (error) {
+    await upload.abort().catch(() => undefined);
+    throw error;
+  }
   await advanceCase(
     service.cases,
     record,

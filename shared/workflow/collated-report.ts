@@ -1,10 +1,14 @@
+import type { ByteSink } from '../documents/incremental-pdf-writer.ts';
 import {
   type AgencyReturnFile,
   type AssembledReport,
+  type AssembleReportOptions,
   assembleReport,
+  assembleReportInto,
   type FileOutcome,
   type PlacedPart,
   type ReportPart,
+  type WrittenReport,
   whatToDo,
 } from '../documents/merge-returns.ts';
 import { type PdfBlock, renderPdf } from '../documents/pdf.ts';
@@ -398,6 +402,31 @@ export async function collatedReport(
   context: PaperContext,
   sources: CollatedReportSources = {},
 ): Promise<CollatedReport> {
+  const { options, wordFiles } = collatedReportOptions(record, agencies, context, sources);
+  return { ...(await assembleReport(options)), wordFiles };
+}
+
+/**
+ * The collated report written to `sink` as it is built (collation uploads it as it goes, so a
+ * report of scanned returns, as large as the returns together, is never held whole).
+ */
+export async function collatedReportInto(
+  sink: ByteSink,
+  record: CaseRecord,
+  agencies: readonly AgencyRequest[],
+  context: PaperContext,
+  sources: CollatedReportSources = {},
+): Promise<WrittenReport & { wordFiles: WordFile[] }> {
+  const { options, wordFiles } = collatedReportOptions(record, agencies, context, sources);
+  return { ...(await assembleReportInto(options, sink)), wordFiles };
+}
+
+function collatedReportOptions(
+  record: CaseRecord,
+  agencies: readonly AgencyRequest[],
+  context: PaperContext,
+  sources: CollatedReportSources,
+): { options: AssembleReportOptions; wordFiles: WordFile[] } {
   const sorted = inCaseOrder(record, agencies);
   const wordFiles = wordFilesOf(record, sorted);
   const footer = `Rapid Review ${record.reference}`;
@@ -458,7 +487,7 @@ export async function collatedReport(
     };
   }
 
-  const assembled = await assembleReport({
+  const options: AssembleReportOptions = {
     title: COLLATED_REPORT_TITLE,
     author: context.partnershipName,
     createdAt: context.now,
@@ -491,8 +520,8 @@ export async function collatedReport(
         ]),
       },
     ],
-  });
-  return { ...assembled, wordFiles };
+  };
+  return { options, wordFiles };
 }
 
 /**

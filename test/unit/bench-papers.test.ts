@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BenchScenario,
   GOAL,
-  measureInChild,
   resultsTable,
   runScenario,
   type ScenarioResult,
@@ -15,6 +14,7 @@ import {
   writeFixtures,
 } from '../../scripts/bench-papers.ts';
 import { agencyUploadRules } from '../../shared/agency-links.ts';
+import { MemorySink } from '../../shared/documents/incremental-pdf-writer.ts';
 
 /** `npm run bench:papers` is not part of `npm test`; these keep its code working, in a second or two. */
 describe('npm run bench:papers, on tiny scenarios', () => {
@@ -53,7 +53,13 @@ describe('npm run bench:papers, on tiny scenarios', () => {
     async (scenario) => {
       const files = await writeFixtures(scenario, work);
 
-      const result = await runScenario(scenario, files, work);
+      const sink = new MemorySink();
+      const output = {
+        write: (bytes: Uint8Array) => sink.write(bytes),
+        close: async () => sink.bytes().byteLength,
+      };
+
+      const result = await runScenario(scenario, (index) => readFile(files[index]!), output);
 
       expect(files).toHaveLength(3);
       expect(result.merged).toBe(3);
@@ -62,27 +68,13 @@ describe('npm run bench:papers, on tiny scenarios', () => {
       // typical structured return), the Word files; then each return's own 2 pages.
       expect(result.reportPages).toBeGreaterThanOrEqual(5 + 3 * 2);
       expect(result.outputPages).toBe(result.reportPages + 3 * 2);
-      const kept = await readFile(join(work, `${scenario.name}.pdf`));
-      expect((await PDFDocument.load(kept)).getPageCount()).toBe(result.outputPages);
-      expect(kept.byteLength).toBe(result.outputBytes);
+      const written = sink.bytes();
+      expect((await PDFDocument.load(written)).getPageCount()).toBe(result.outputPages);
+      expect(written.byteLength).toBe(result.outputBytes);
       const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
       expect(result.returnBytes).toBe(sizes.reduce((total, size) => total + size, 0));
     },
   );
-
-  it('measures a scenario in a child process, with its peak RSS, and tabulates it', async () => {
-    const scenario: BenchScenario = { name: 'tiny-child', agencies: 2, pagesPerReturn: 1, kind: 'typed' };
-    const files = await writeFixtures(scenario, work);
-
-    const result = await measureInChild(scenario, files, work);
-
-    expect(result.outputPages).toBe(result.reportPages + 2 * 1);
-    expect(result.peakRssBytes).toBeGreaterThan(result.rssAtStartBytes);
-    expect(result.peakRssBytes).toBeLessThan(1024 * 1024 * 1024);
-    const table = resultsTable([result]).split('\n');
-    expect(table[0]).toMatch(/^scenario +agencies +pages\/return +input +output .* peak RSS +within goal$/);
-    expect(table[2]).toMatch(/^tiny-child +2 +1 .* yes$/);
-  }, 60_000);
 
   it('says yes or no against the goal only up to 20 agencies, "-" past it', () => {
     const result = (agencies: number, wallMs: number): ScenarioResult => ({

@@ -1,6 +1,11 @@
 import { PDFDocument, PDFRawStream, type PDFRef, PDFStream, StandardFonts } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { IncrementalPdfWriter, PdfTooLargeError } from '../../../shared/documents/incremental-pdf-writer.ts';
+import {
+  type ByteSink,
+  IncrementalPdfWriter,
+  MemorySink,
+  PdfTooLargeError,
+} from '../../../shared/documents/incremental-pdf-writer.ts';
 import { pdfPageTexts } from '../workflow/pdf-text.ts';
 
 async function aDocument(pages: number): Promise<PDFDocument> {
@@ -42,11 +47,20 @@ function xrefEntries(pdf: Uint8Array): { objectNumber: number; offset: number }[
   return entries;
 }
 
+/** Writes `document` with the writer through a memory sink, `early` written first. */
+async function written(document: PDFDocument, early: PDFRef[] = []): Promise<Uint8Array> {
+  const sink = new MemorySink();
+  const writer = new IncrementalPdfWriter(sink);
+  await writer.writeNow(document, early);
+  await writer.finish(document);
+  return sink.bytes();
+}
+
 describe('IncrementalPdfWriter', () => {
   it('writes a PDF that reads back with the same pages and title', async () => {
     const document = await aDocument(3);
 
-    const pdf = await new IncrementalPdfWriter().finish(document);
+    const pdf = await written(document);
 
     const reread = await PDFDocument.load(pdf, { updateMetadata: false });
     expect(reread.getTitle()).toBe('Writer test (invented)');
@@ -55,14 +69,16 @@ describe('IncrementalPdfWriter', () => {
 
   it('writes objects early and drops them from the document, and the file still reads the same', async () => {
     const document = await aDocument(2);
-    const writer = new IncrementalPdfWriter();
+    const sink = new MemorySink();
+    const writer = new IncrementalPdfWriter(sink);
     const streams = streamRefs(document);
     expect(streams).toHaveLength(2);
 
-    writer.writeNow(document, streams);
+    await writer.writeNow(document, streams);
 
     for (const ref of streams) expect(document.context.lookup(ref)).toBeUndefined();
-    const pdf = await writer.finish(document);
+    expect(await writer.finish(document)).toBe(sink.bytes().byteLength);
+    const pdf = sink.bytes();
     expect(await pdfPageTexts(pdf)).toEqual(['Page 1', 'Page 2']);
     const reread = await PDFDocument.load(pdf);
     for (const ref of streams) expect(reread.context.lookup(ref)).toBeInstanceOf(PDFRawStream);
@@ -70,11 +86,9 @@ describe('IncrementalPdfWriter', () => {
 
   it('lists every object in the cross-reference table at the byte where it starts, whenever it was written', async () => {
     const document = await aDocument(2);
-    const writer = new IncrementalPdfWriter();
     const firstPageContents = streamRefs(document)[0]!;
-    writer.writeNow(document, [firstPageContents]);
 
-    const pdf = await writer.finish(document);
+    const pdf = await written(document, [firstPageContents]);
 
     const entries = xrefEntries(pdf);
     const text = Buffer.from(pdf).toString('latin1');
@@ -92,6 +106,31 @@ describe('IncrementalPdfWriter', () => {
   it('refuses to grow past its limit', async () => {
     const document = await aDocument(1);
 
-    await expect(new IncrementalPdfWriter(200).finish(document)).rejects.toBeInstanceOf(PdfTooLargeError);
+    await expect(new IncrementalPdfWriter(new MemorySink(200)).finish(document)).rejects.toBeInstanceOf(
+      PdfTooLargeError,
+    );
+  });
+
+  it('hands the sink the file in order, the streams written early before the rest, as they are written', async () => {
+    const document = await aDocument(2);
+    const chunks: Uint8Array[] = [];
+    const sink: ByteSink = {
+      write: async (bytes) => {
+        chunks.push(bytes.slice());
+      },
+    };
+    const writer = new IncrementalPdfWriter(sink);
+    const streams = streamRefs(document);
+
+    await writer.writeNow(document, streams);
+    const beforeFinish = chunks.length;
+    const size = await writer.finish(document);
+
+    // The header and the two page streams had reached the sink before the document was finished.
+    expect(beforeFinish).toBe(3);
+    const pdf = Buffer.concat(chunks);
+    expect(pdf.byteLength).toBe(size);
+    expect(pdf.subarray(0, 8).toString('latin1')).toBe('%PDF-1.7');
+    expect(await pdfPageTexts(new Uint8Array(pdf))).toEqual(['Page 1', 'Page 2']);
   });
 });

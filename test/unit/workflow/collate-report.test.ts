@@ -89,6 +89,19 @@ describe('collate-report (Day 11)', () => {
     expect(text).toContain('What Health knew (invented).');
   });
 
+  it('stores no report and leaves the case as it was when a filed PDF cannot be fetched, so the retry starts afresh', async () => {
+    const { service, cases, documents, record } = await aCaseAtCollation();
+    const healthKey = `cases/${record.caseId}/agency-returns/upload-1/health-summary.pdf`;
+    await setAgency(cases, record.caseId, 'health', { documentKey: healthKey });
+    const reportKey = `cases/${record.caseId}/collated-report.pdf`;
+
+    await expect(collateReport(service, { caseId: record.caseId })).rejects.toMatchObject({ name: 'NoSuchKey' });
+
+    expect(documents.objects.has(reportKey)).toBe(false);
+    expect(documents.aborted).toEqual([reportKey]);
+    expect((await cases.getCase(record.caseId))?.status).toBe('awaiting-summaries');
+  });
+
   it('puts both dates side by side, which one the review works to, and whether the notifications came on time', async () => {
     const { service, documents, record } = await aCaseAtCollation();
 

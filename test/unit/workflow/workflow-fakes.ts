@@ -4,6 +4,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import {
   DocumentStore,
+  type DocumentWriter,
   type ListedObject,
   type StoredObjectHead,
 } from '../../../shared/adapters/documents.ts';
@@ -88,6 +89,31 @@ export class InMemoryDocumentStore extends DocumentStore {
       lastModified: this.#now(),
     });
   }
+
+  /** Collects the pieces and stores them on close, as S3 completes a multipart upload. */
+  override openWrite(key: string, contentType: string): DocumentWriter {
+    const pieces: Uint8Array[] = [];
+    let ended = false;
+    return {
+      write: async (bytes) => {
+        if (ended) throw new Error(`The object ${key} is already closed`);
+        pieces.push(bytes.slice());
+      },
+      close: async () => {
+        ended = true;
+        const body = new Uint8Array(Buffer.concat(pieces));
+        await this.put(key, body, contentType);
+        return body.byteLength;
+      },
+      abort: async () => {
+        ended = true;
+        this.aborted.push(key);
+      },
+    };
+  }
+
+  /** The keys whose piece-by-piece write was given up. */
+  readonly aborted: string[] = [];
 
   override async getBytes(key: string): Promise<Uint8Array> {
     const found = this.objects.get(key);
