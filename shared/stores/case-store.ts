@@ -186,6 +186,12 @@ export interface IssuedUpload {
   agencyId: string;
   issuedAt: string;
   expiresAt: string;
+  /**
+   * The hash of the agency link the form was issued under: a form stops with its link, so once
+   * the partnership team replaces the contact or resends the link, an older link's forms refuse
+   * their files. Absent on forms issued before this was recorded.
+   */
+  linkTokenHash?: string;
 }
 
 /** The object that used an issued upload form, and when it was recorded. */
@@ -770,6 +776,7 @@ export class DynamoDbCaseStore implements CaseStore {
             agencyId: upload.agencyId,
             issuedAt: upload.issuedAt,
             expiresAt: upload.expiresAt,
+            ...(upload.linkTokenHash ? { linkTokenHash: upload.linkTokenHash } : {}),
             expiresAtEpoch: Math.floor(Date.parse(upload.expiresAt) / 1000) + ISSUED_UPLOAD_KEPT_SECONDS,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -821,6 +828,7 @@ export class DynamoDbCaseStore implements CaseStore {
       agencyId: String(Item.agencyId),
       issuedAt: String(Item.issuedAt),
       expiresAt: String(Item.expiresAt),
+      ...(Item.linkTokenHash ? { linkTokenHash: String(Item.linkTokenHash) } : {}),
       ...(Item.usedBy ? { use: { usedBy: String(Item.usedBy), usedAt: String(Item.usedAt) } } : {}),
     };
   }

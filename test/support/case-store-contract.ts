@@ -573,10 +573,13 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
 
       it('finds an issued upload by its id, unused, and nothing for an id never issued', async () => {
         const upload = issued();
+        const underALink = issued({ linkTokenHash: 'a'.repeat(64) });
 
         await store.putIssuedUpload(upload);
+        await store.putIssuedUpload(underALink);
 
         expect(await store.findIssuedUpload(upload.uploadId)).toEqual(upload);
+        expect(await store.findIssuedUpload(underALink.uploadId)).toEqual(underALink);
         expect(await store.findIssuedUpload(randomUUID())).toBeUndefined();
       });
 

@@ -3,14 +3,24 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { steerCaseEndpoints } from '../../../functions/steer-case/handler.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import type { ReviewWorkflow } from '../../../shared/adapters/review-workflow.ts';
+import { S3UploadForms } from '../../../shared/adapters/upload-forms.ts';
+import { agencyUploadKey } from '../../../shared/agency-links.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
 import { collationStartsAt, milestone } from '../../../shared/schemas/timetable.ts';
 import type { CaseChanges } from '../../../shared/stores/case-store.ts';
-import { showAgencyRequest } from '../../../shared/use-cases/agency-request.ts';
+import {
+  issueAgencyUpload,
+  LinkNotUsableError,
+  showAgencyRequest,
+} from '../../../shared/use-cases/agency-request.ts';
+import { submitAgencyReturn } from '../../../shared/use-cases/agency-structured-return.ts';
 import { climbLadder } from '../../../shared/use-cases/climb-ladder.ts';
 import { collateReport } from '../../../shared/use-cases/collate-report.ts';
+import { recordUpload, uploadProblemText } from '../../../shared/use-cases/record-summary.ts';
 import { requestAgencySummaries } from '../../../shared/use-cases/request-agency-summaries.ts';
+import { aPdf } from '../../support/test-files.ts';
+import { VersionedDocumentStore } from '../../support/versioned-document-store.ts';
 import { InMemoryDocumentStore, RecordingMailer } from '../workflow/workflow-fakes.ts';
 import {
   apiEvent,
@@ -23,6 +33,7 @@ import {
   SettableClock,
   type TestCaller,
   testProfile,
+  testS3Client,
 } from './support/api-fixtures.ts';
 
 const publicBaseUrl = 'https://rapid-review.example.test';
@@ -227,6 +238,79 @@ describe('steer-case: the team adds, changes and removes agencies, and withdraws
       expect((await showAgencyRequest(service(), { token: newToken })).agency).toBe('Police');
       const replaced = store.auditOf(caseId).find((event) => event.action === 'agency.contact-replaced');
       expect(replaced?.reason).toContain(reason);
+    });
+
+    it('refuses a file sent with a form the old contact opened before the change, and deletes it; the new contact’s form works', async () => {
+      const caseId = await aCase();
+      const oldToken = lastLinkTo(mailer, 'spoc.police@example.org');
+      const uploads = new VersionedDocumentStore('agency-uploads-test');
+      const documents = new VersionedDocumentStore('case-documents-test');
+      const ports = {
+        ...service(),
+        uploads,
+        documents,
+        uploadForms: new S3UploadForms(testS3Client(), 'agency-uploads-test'),
+      };
+      const pdf = { fileName: 'summary.pdf', contentType: 'application/pdf', size: aPdf().byteLength };
+      const oldForm = await issueAgencyUpload(ports, { token: oldToken, upload: pdf });
+
+      await onAgency('contact', caseId, 'police', { spoc: newContact, reason });
+      const newForm = await issueAgencyUpload(ports, {
+        token: lastLinkTo(mailer, newContact.email),
+        upload: pdf,
+      });
+      const sendFile = (key: string) => {
+        const versionId = uploads.store(key, aPdf(), 'application/pdf', clock.now());
+        return recordUpload(ports, { bucket: uploads.bucket, key, versionId, scan: 'not-scanned' });
+      };
+
+      expect(await sendFile(oldForm.key)).toBe('rejected');
+      expect(uploads.current(oldForm.key)).toBeUndefined();
+      const refused = store.auditOf(caseId).find((event) => event.action === 'summary.rejected');
+      expect(refused?.reason).toBe(uploadProblemText['link-replaced']);
+      expect(store.agencyRequestOf(caseId, 'police').status).toBe('requested');
+      expect(await sendFile(newForm.key)).toBe('received');
+    });
+
+    it('still accepts a file from a form recorded before forms named their link (it expires as before)', async () => {
+      const caseId = await aCase();
+      const uploads = new VersionedDocumentStore('agency-uploads-test');
+      const ports = { ...service(), uploads, documents: new VersionedDocumentStore('case-documents-test') };
+      const uploadId = randomUUID();
+      await store.putIssuedUpload({
+        uploadId,
+        caseId,
+        agencyId: 'police',
+        issuedAt: clock.now().toISOString(),
+        expiresAt: new Date(clock.now().getTime() + 900_000).toISOString(),
+      });
+      await onAgency('contact', caseId, 'police', { spoc: newContact, reason });
+      const key = agencyUploadKey(caseId, 'police', uploadId);
+      const versionId = uploads.store(key, aPdf(), 'application/pdf', clock.now());
+
+      const outcome = await recordUpload(ports, {
+        bucket: uploads.bucket,
+        key,
+        versionId,
+        scan: 'not-scanned',
+      });
+
+      expect(outcome).toBe('received');
+    });
+
+    it('refuses a structured return sent with the old link as an expired link is refused (403)', async () => {
+      const caseId = await aCase();
+      const oldToken = lastLinkTo(mailer, 'spoc.police@example.org');
+      await onAgency('contact', caseId, 'police', { spoc: newContact, reason });
+
+      const sent = submitAgencyReturn(service(), {
+        token: oldToken,
+        answers: { kind: 'no-involvement', confirmed: true },
+      });
+
+      await expect(sent).rejects.toBeInstanceOf(LinkNotUsableError);
+      await expect(sent).rejects.toMatchObject({ kind: 'forbidden' });
+      expect(store.agencyRequestOf(caseId, 'police').returns ?? []).toEqual([]);
     });
 
     it('answers 404 for an agency not on the case, 400 naming bad fields', async () => {
