@@ -48,7 +48,17 @@ const newContact = { name: 'New Spoc Police (demo)', email: 'new.spoc.police@exa
 /** The workflow's callbacks, recorded. */
 class RecordingWorkflow implements Pick<ReviewWorkflow, 'failTask'> {
   readonly failed: { taskToken: string; error: string }[] = [];
+  /** How many of the next calls fail as Step Functions does when it cannot be reached. */
+  unreachable = 0;
   async failTask(taskToken: string, error: string): Promise<void> {
+    if (this.unreachable > 0) {
+      this.unreachable -= 1;
+      throw Object.assign(new Error('Step Functions unreachable (test)'), { name: 'ServiceUnavailable' });
+    }
+    // As Step Functions answers for a callback already failed: the workflow is no longer waiting.
+    if (this.failed.some((call) => call.taskToken === taskToken)) {
+      throw Object.assign(new Error('Task already failed (test)'), { name: 'TaskTimedOut' });
+    }
     this.failed.push({ taskToken, error });
   }
 }
@@ -380,7 +390,10 @@ describe('steer-case: the team adds, changes and removes agencies, and withdraws
       const again = await withdraw(caseId, { reason });
 
       expect(response.status).toBe(201);
-      expect(again.status).toBe(409);
+      // A repeat finds everything done: it changes nothing and tells no one again.
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ reason });
+      expect(store.auditOf(caseId).filter((event) => event.action === 'case.withdrawn')).toHaveLength(1);
       expect(store.caseOf(caseId)).toMatchObject({ status: 'withdrawn', withdrawal: { reason } });
       await expect(showAgencyRequest(service(), { token })).rejects.toThrow(/does not work/);
       expect(workflow.failed).toEqual([{ taskToken: 'token-demo', error: 'CaseWithdrawn' }]);
@@ -403,6 +416,44 @@ describe('steer-case: the team adds, changes and removes agencies, and withdraws
       expect(store.auditOf(caseId).find((event) => event.action === 'case.withdrawn')?.reason).toContain(
         reason,
       );
+    });
+
+    it('after a 503, the same request again finishes the follow-ups not yet done, telling no one twice', async () => {
+      const caseId = await aCase();
+      await store.saveDecisionToken(caseId, 'token-demo', 1);
+      workflow.unreachable = 1;
+      const sendOnce = mailer.sendOnce.bind(mailer);
+      let sendsBeforeOutage = 3;
+      mailer.sendOnce = async (key, message) => {
+        if (key.includes(':Withdrawn:') && sendsBeforeOutage-- <= 0) {
+          throw Object.assign(new Error('SES unreachable (test)'), { name: 'ServiceUnavailable' });
+        }
+        return sendOnce(key, message);
+      };
+      const withdrawnEmails = () =>
+        mailer.sent.filter((email) => email.key.startsWith(`${caseId}:Withdrawn:`));
+
+      const workflowDown = await withdraw(caseId, { reason });
+      const toldBefore = withdrawnEmails().length;
+      const mailDown = await withdraw(caseId, { reason: 'A second reason (demo).' });
+      const toldPartly = withdrawnEmails().length;
+      mailer.sendOnce = sendOnce;
+      const finished = await withdraw(caseId, { reason });
+      const afterwards = await withdraw(caseId, { reason });
+
+      expect([workflowDown.status, mailDown.status, finished.status, afterwards.status]).toEqual([
+        503, 503, 200, 200,
+      ]);
+      expect(workflowDown.body.detail).toContain('Send the withdrawal again');
+      expect([toldBefore, toldPartly]).toEqual([0, 3]);
+      expect(workflow.failed).toEqual([{ taskToken: 'token-demo', error: 'CaseWithdrawn' }]);
+      const told = withdrawnEmails().map((email) => email.message.to[0]);
+      expect(told).toHaveLength(7);
+      expect(new Set(told).size).toBe(7);
+      // The withdrawal stays as first recorded: a repeat's reason changes nothing.
+      expect(finished.body).toMatchObject({ reason });
+      expect(store.caseOf(caseId)?.withdrawal?.reason).toBe(reason);
+      expect(store.auditOf(caseId).filter((event) => event.action === 'case.withdrawn')).toHaveLength(1);
     });
 
     it('refuses a case gone to the Panel (409), and counts no removed agency as missing at collation', async () => {
