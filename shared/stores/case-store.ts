@@ -138,6 +138,14 @@ export interface CaseStore extends IdempotencyKeys, IssuedUploads {
   /** Keeps the workflow's current callback token for the decision, replacing any earlier one. */
   saveDecisionToken(caseId: string, taskToken: string, attempt: number): Promise<void>;
   getDecisionToken(caseId: string): Promise<{ taskToken: string; attempt: number } | undefined>;
+  /**
+   * Takes the number of the next file the partnership team uploads for an agency
+   * (`team-upload-<n>`), by an atomic increment of a counter kept beside the case (`CASE#<id>` /
+   * `TEAM-UPLOAD#<agency>`): two uploads at once never take the same number. `taken` is how many
+   * numbers were used before the counter was kept (the audit's count); the first take counts on
+   * from there. A number taken by an upload that then fails is not used again.
+   */
+  takeTeamUploadNumber(caseId: string, agencyId: string, taken: number): Promise<number>;
 
   // The rapid review report (issue 9 part 5): one item per section, one for its completion.
   /** The report's sections saved so far, in report order, and its completion when marked complete. */
@@ -637,6 +645,19 @@ export class DynamoDbCaseStore implements CaseStore {
         Item: { pk: `CASE#${caseId}`, sk: 'DECISION_TOKEN', taskToken, attempt },
       }),
     );
+  }
+
+  async takeTeamUploadNumber(caseId: string, agencyId: string, taken: number): Promise<number> {
+    const { Attributes } = await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: { pk: `CASE#${caseId}`, sk: `TEAM-UPLOAD#${agencyId}` },
+        UpdateExpression: 'SET lastNumber = if_not_exists(lastNumber, :taken) + :one',
+        ExpressionAttributeValues: { ':taken': taken, ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.lastNumber);
   }
 
   async getDecisionToken(caseId: string): Promise<{ taskToken: string; attempt: number } | undefined> {
