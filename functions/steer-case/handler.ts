@@ -47,7 +47,8 @@ function callerAndCase(request: ApiRequest): { member: StaffMember; caseId: stri
  * PUT  /api/cases/{caseId}/agencies/{agencyId}/return (ReturnOnBehalf),
  * POST /api/cases/{caseId}/agencies/{agencyId}/late-return (AcceptLateReturn) and
  * POST /api/cases/{caseId}/withdraw (WithdrawCase). A contact replaced or a link resent with the
- * same Idempotency-Key header again changes nothing and sends nothing.
+ * same Idempotency-Key header again changes nothing and sends nothing. A withdrawal sent again
+ * (after a 503) finishes telling whoever was not told and stopping the workflow: 200, no one told twice.
  */
 export function steerCaseEndpoints(
   service: RecordLateReasonPorts &
@@ -129,8 +130,8 @@ export function steerCaseEndpoints(
     },
     async WithdrawCase(request) {
       const { member, caseId } = callerAndCase(request);
-      const withdrawal = await withdrawCase(service, { caseId, answer: request.body, member });
-      return json(201, withdrawal, { location: `/api/cases/${caseId}` });
+      const { withdrawal, repeated } = await withdrawCase(service, { caseId, answer: request.body, member });
+      return json(repeated ? 200 : 201, withdrawal, { location: `/api/cases/${caseId}` });
     },
   };
 }

@@ -138,6 +138,14 @@ export interface CaseStore extends IdempotencyKeys, IssuedUploads {
   /** Keeps the workflow's current callback token for the decision, replacing any earlier one. */
   saveDecisionToken(caseId: string, taskToken: string, attempt: number): Promise<void>;
   getDecisionToken(caseId: string): Promise<{ taskToken: string; attempt: number } | undefined>;
+  /**
+   * Takes the number of the next file the partnership team uploads for an agency
+   * (`team-upload-<n>`), by an atomic increment of a counter kept beside the case (`CASE#<id>` /
+   * `TEAM-UPLOAD#<agency>`): two uploads at once never take the same number. `taken` is how many
+   * numbers were used before the counter was kept (the audit's count); the first take counts on
+   * from there. A number taken by an upload that then fails is not used again.
+   */
+  takeTeamUploadNumber(caseId: string, agencyId: string, taken: number): Promise<number>;
 
   // The rapid review report (issue 9 part 5): one item per section, one for its completion.
   /** The report's sections saved so far, in report order, and its completion when marked complete. */
@@ -186,6 +194,12 @@ export interface IssuedUpload {
   agencyId: string;
   issuedAt: string;
   expiresAt: string;
+  /**
+   * The hash of the agency link the form was issued under: a form stops with its link, so once
+   * the partnership team replaces the contact or resends the link, an older link's forms refuse
+   * their files. Absent on forms issued before this was recorded.
+   */
+  linkTokenHash?: string;
 }
 
 /** The object that used an issued upload form, and when it was recorded. */
@@ -633,6 +647,19 @@ export class DynamoDbCaseStore implements CaseStore {
     );
   }
 
+  async takeTeamUploadNumber(caseId: string, agencyId: string, taken: number): Promise<number> {
+    const { Attributes } = await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: { pk: `CASE#${caseId}`, sk: `TEAM-UPLOAD#${agencyId}` },
+        UpdateExpression: 'SET lastNumber = if_not_exists(lastNumber, :taken) + :one',
+        ExpressionAttributeValues: { ':taken': taken, ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.lastNumber);
+  }
+
   async getDecisionToken(caseId: string): Promise<{ taskToken: string; attempt: number } | undefined> {
     const { Item } = await this.#client.send(
       new GetCommand({
@@ -770,6 +797,7 @@ export class DynamoDbCaseStore implements CaseStore {
             agencyId: upload.agencyId,
             issuedAt: upload.issuedAt,
             expiresAt: upload.expiresAt,
+            ...(upload.linkTokenHash ? { linkTokenHash: upload.linkTokenHash } : {}),
             expiresAtEpoch: Math.floor(Date.parse(upload.expiresAt) / 1000) + ISSUED_UPLOAD_KEPT_SECONDS,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -821,6 +849,7 @@ export class DynamoDbCaseStore implements CaseStore {
       agencyId: String(Item.agencyId),
       issuedAt: String(Item.issuedAt),
       expiresAt: String(Item.expiresAt),
+      ...(Item.linkTokenHash ? { linkTokenHash: String(Item.linkTokenHash) } : {}),
       ...(Item.usedBy ? { use: { usedBy: String(Item.usedBy), usedAt: String(Item.usedAt) } } : {}),
     };
   }

@@ -16,7 +16,7 @@ import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import type { DetailsCode } from '../stores/agency-details-codes.ts';
 import { formatDate } from '../workflow/london-time.ts';
-import { LinkNotUsableError } from './agency-request.ts';
+import { LinkNotUsableError, revoked } from './agency-request.ts';
 
 /**
  * Issue 10 part 1, "The agency knows which child, safely". Emails never name a child, so the
@@ -104,6 +104,9 @@ async function resolveLink(service: Pick<Service, 'cases' | 'clock'>, token: str
     const file = await service.cases.getCaseWithAgencies(link.caseId);
     const agency = file.agencies.find((candidate) => candidate.agencyId === link.agencyId);
     if (!agency) throw new LinkNotUsableError('not-found');
+    // Stopped by the partnership team, as the agency's page is: a newer link replaced this one,
+    // the agency was removed, or the case withdrawn.
+    if (revoked(file.case, agency, tokenHash)) throw new LinkNotUsableError('forbidden');
     return { tokenHash, record: file.case, agency };
   } catch (error) {
     if (error instanceof CaseNotFoundError) throw new LinkNotUsableError('not-found');

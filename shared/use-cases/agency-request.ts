@@ -72,6 +72,8 @@ interface LinkedRequest {
   record: CaseRecord;
   agency: AgencyRequest;
   linkExpiresAt: string;
+  /** The hash of the link's token: the link's identity, recorded on each form issued under it. */
+  linkTokenHash: string;
 }
 
 /** A linked request with the case's audit trail, which the agency's page reads its last upload from. */
@@ -83,7 +85,7 @@ interface LinkedRequestWithAudit extends LinkedRequest {
  * Whether the partnership team stopped this link (issue 10 part 3): a newer link replaced it (the
  * contact replaced, or the link resent), the agency was removed, or the case withdrawn.
  */
-function revoked(record: CaseRecord, agency: AgencyRequest, tokenHash: string): boolean {
+export function revoked(record: CaseRecord, agency: AgencyRequest, tokenHash: string): boolean {
   if (record.status === 'withdrawn' || agency.status === 'removed') return true;
   return agency.linkTokenHash !== undefined && agency.linkTokenHash !== tokenHash;
 }
@@ -125,6 +127,7 @@ export async function resolveLink(
       record: file.case,
       agency,
       linkExpiresAt: link.expiresAt,
+      linkTokenHash: link.tokenHash,
       ...('audit' in file ? { audit: file.audit } : {}),
     };
   } catch (error) {
@@ -212,7 +215,8 @@ export async function showAgencyRequest(
 /**
  * Issues one upload form: its own upload id and key, recorded with its expiry, which is
  * `lifetimeSeconds` from now or when the agency's link stops working, whichever is sooner
- * (after collation the link is dead, and so is every form issued from it).
+ * (after collation the link is dead, and so is every form issued from it). The form records the
+ * link it was issued under: once a newer link replaces that one, record-summary refuses its file.
  */
 async function issueForm(
   service: Pick<Service, 'cases' | 'clock' | 'uploadForms'>,
@@ -231,6 +235,7 @@ async function issueForm(
     agencyId: agency.agencyId,
     issuedAt: now.toISOString(),
     expiresAt,
+    linkTokenHash: linked.linkTokenHash,
   });
   const key = agencyUploadKey(record.caseId, agency.agencyId, uploadId);
   const form = await service.uploadForms.uploadForm(key, {

@@ -74,6 +74,18 @@ export async function notifiedThisCase(
   person: StaffMember,
 ): Promise<boolean> {
   if (person.email && person.email.toLowerCase() === record.notifierEmail.toLowerCase()) return true;
+  return sentThisCase(service, record, person);
+}
+
+/**
+ * Whether the signed-in person sent this case's notification (its `case.opened` actor): only they
+ * may see its confirmation page. A notifier matched by email alone did not.
+ */
+export async function sentThisCase(
+  service: Pick<Service, 'cases'>,
+  record: CaseRecord,
+  person: Pick<StaffMember, 'id'>,
+): Promise<boolean> {
   const file = await service.cases.getCaseFile(record.caseId);
   const opened = file.audit.find((event) => event.action === 'case.opened');
   return opened?.actor.kind === 'staff' && opened.actor.id === person.id;

@@ -112,6 +112,7 @@ export type UploadProblem =
   | 'form-expired'
   | 'review-collated'
   | 'no-longer-asked'
+  | 'link-replaced'
   | 'form-used'
   | 'threat'
   | 'not-checked';
@@ -129,6 +130,8 @@ export const uploadProblemText: Record<UploadProblem, string> = {
     'The summaries for this review have already been collated, so files can no longer be accepted. Contact the partnership team',
   'no-longer-asked':
     'The partnership team no longer needs a summary from your agency for this review, so files can no longer be accepted. Contact the partnership team',
+  'link-replaced':
+    'The partnership team sent your agency a new link after this upload form was opened, so the link it came from no longer works. Upload the file again from the newest link your agency was sent',
   'form-used':
     'This upload form had already been used for another file. Open your link again to upload a new file',
   threat: 'A virus check found a threat in the file',
@@ -225,8 +228,8 @@ export type RecordSummaryPorts = Pick<Service, 'cases' | 'clock' | 'uploads' | '
 
 /**
  * Handles one object in the upload bucket. Its key must be of a form that was issued to that case
- * and agency, not yet used by another file and not expired when the object was stored (and the
- * review not yet collated); its size, its declared type and its bytes must be a PDF or a Word
+ * and agency, not yet used by another file and not expired when the object was stored, under the
+ * agency's current link (and the review not yet collated); its size, its declared type and its bytes must be a PDF or a Word
  * document of up to 10 MB; its scan must not have found a threat. A refused object is audited on
  * the agency's request (the agency sees why) and its version deleted; nothing else is touched. An
  * accepted one is copied into the case documents, its own object, and marks the request received
@@ -345,11 +348,14 @@ export async function recordUpload(
       // on arrival, and the collated report never misses a summary marked received.
       const againstCase = { caseVersion: file.case.version };
       // The agency removed, or the review withdrawn, by the partnership team (issue 10 part 3).
+      // A new link sent while the file was being checked stops this one's forms too.
       const problem = noLongerAsked(file, agency.agencyId)
         ? 'no-longer-asked'
-        : hasReached(file.case.status, 'collating')
-          ? 'review-collated'
-          : undefined;
+        : linkReplaced(file, issued)
+          ? 'link-replaced'
+          : hasReached(file.case.status, 'collating')
+            ? 'review-collated'
+            : undefined;
       if (problem) {
         await service.cases.updateAgencyRequest(
           agency,
@@ -411,7 +417,8 @@ export async function recordUpload(
 }
 
 /**
- * Why the form no longer takes this file: expired when the object was stored, the review
+ * Why the form no longer takes this file: expired when the object was stored, the agency removed
+ * or the review withdrawn, the link it was issued under replaced, the review
  * collated (the agency's link is dead, and every form issued from it), or used by another file.
  * Claims the form for this object otherwise.
  */
@@ -423,9 +430,24 @@ async function formProblem(
 ): Promise<UploadProblem | undefined> {
   if (Date.parse(use.usedAt) >= Date.parse(issued.expiresAt)) return 'form-expired';
   if (noLongerAsked(file, issued.agencyId)) return 'no-longer-asked';
+  if (linkReplaced(file, issued)) return 'link-replaced';
   if (hasReached(file.case.status, 'collating')) return 'review-collated';
   const holder = await service.cases.claimIssuedUpload(issued.uploadId, use);
   return holder.usedBy === use.usedBy ? undefined : 'form-used';
+}
+
+/**
+ * The form was issued under a link the partnership team has since replaced (a new contact, or
+ * the link resent): a form stops with its link. A form recorded before forms named their link
+ * cannot tell, and is judged by its expiry alone (two hours at most).
+ */
+function linkReplaced(
+  file: CaseWithAgencies,
+  issued: Pick<IssuedUpload, 'agencyId' | 'linkTokenHash'>,
+): boolean {
+  if (!issued.linkTokenHash) return false;
+  const agency = file.agencies.find((candidate) => candidate.agencyId === issued.agencyId);
+  return agency?.linkTokenHash !== undefined && agency.linkTokenHash !== issued.linkTokenHash;
 }
 
 /** The partnership team removed the agency, or withdrew the review: its forms stop with its link. */

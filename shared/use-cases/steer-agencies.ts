@@ -480,6 +480,23 @@ export function withdrawalRefusal(
   return undefined;
 }
 
+/** The case is withdrawn already: a repeat of the withdrawal finishes its follow-ups. */
+class AlreadyWithdrawn extends Error {
+  override readonly name = 'AlreadyWithdrawn';
+  readonly record: CaseRecord;
+  constructor(record: CaseRecord) {
+    super(`Case ${record.reference} is already withdrawn`);
+    this.record = record;
+  }
+}
+
+/** What a withdrawal answers: the withdrawal as recorded, and whether this call made it or repeated it. */
+export interface WithdrawalOutcome {
+  withdrawal: CaseWithdrawal;
+  /** True when the case was already withdrawn: this call only finished what was left to do. */
+  repeated: boolean;
+}
+
 /**
  * Withdraws the case before the submission (the criteria turn out not to be met, say): every
  * open link stops working at once, the agencies still asked, the Rapid Review Group (chair,
@@ -487,13 +504,17 @@ export function withdrawalRefusal(
  * stays on the case), and the workflow stops cleanly at its next step, or at once when it is
  * waiting for the decision (its callback failed with CaseWithdrawn).
  *
- * @throws NotFoundError, InvalidInputError, ConflictError (already withdrawn; submitted or
- * ended), UnavailableError (withdrawn; not everyone told yet).
+ * A repeat on a case already withdrawn changes nothing on the case: it does the follow-ups again
+ * (the waiting callback failed, the emails sent), each email once only by its key, so after a 503
+ * the same request finishes telling whoever was not told, and tells no one twice.
+ *
+ * @throws NotFoundError, InvalidInputError, ConflictError (submitted or ended), UnavailableError
+ * (withdrawn; not everyone told yet).
  */
 export async function withdrawCase(
   service: WithdrawCasePorts,
   submission: { caseId: string; answer: unknown; member: StaffMember },
-): Promise<CaseWithdrawal> {
+): Promise<WithdrawalOutcome> {
   const caseId = validCaseId(submission.caseId);
   const answer = parseInput(steerReason, submission.answer, 'withdrawal');
   const at = service.clock.now().toISOString();
@@ -503,16 +524,30 @@ export async function withdrawCase(
     withdrawnBy: submission.member.id,
     ...(submission.member.name ? { withdrawnByName: submission.member.name } : {}),
   };
-  const record = await saveOnCase(service, caseId, withdrawalRefusal, () => ({
-    changes: { status: 'withdrawn', withdrawal, currentStep: 'Withdrawn' },
-    audit: {
-      actor: actorOf(submission.member),
-      at,
-      action: 'case.withdrawn',
-      reason: `The partnership team withdrew the review; every agency link stopped working: ${answer.reason}`,
-      eventId: 'withdrawn',
-    },
-  }));
+  let record: CaseRecord;
+  let repeated = false;
+  try {
+    record = await saveOnCase(
+      service,
+      caseId,
+      (current) =>
+        current.status === 'withdrawn' ? new AlreadyWithdrawn(current) : withdrawalRefusal(current),
+      () => ({
+        changes: { status: 'withdrawn', withdrawal, currentStep: 'Withdrawn' },
+        audit: {
+          actor: actorOf(submission.member),
+          at,
+          action: 'case.withdrawn',
+          reason: `The partnership team withdrew the review; every agency link stopped working: ${answer.reason}`,
+          eventId: 'withdrawn',
+        },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof AlreadyWithdrawn)) throw error;
+    record = error.record;
+    repeated = true;
+  }
   try {
     await endWorkflowWait(service, caseId, 'CaseWithdrawn', 'Withdrawn by the partnership team');
     const { agencies } = await service.cases.getCaseWithAgencies(caseId);
@@ -536,10 +571,10 @@ export async function withdrawCase(
   } catch (error) {
     logError('Case withdrawn; a follow-up did not finish', { caseId, error: (error as Error).name });
     throw new UnavailableError(
-      `Case ${record.reference} is withdrawn and its links have stopped working. The workflow or everyone to be told could not all be reached just now; the workflow stops at its next step. Do not withdraw it again.`,
+      `Case ${record.reference} is withdrawn and its links have stopped working. The workflow or everyone to be told could not all be reached just now; the workflow stops at its next step. Send the withdrawal again in a few minutes to finish: no one is told twice.`,
       'Withdrawn; not everyone told yet',
     );
   }
-  logInfo('Case withdrawn', { caseId });
-  return withdrawal;
+  logInfo(repeated ? 'Case withdrawal finished' : 'Case withdrawn', { caseId });
+  return { withdrawal: record.withdrawal ?? withdrawal, repeated };
 }

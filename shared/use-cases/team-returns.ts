@@ -122,7 +122,10 @@ export function checkTeamReturn(
 export const teamUploadKey = (caseId: string, agencyId: string, number: number, kind: 'pdf' | 'docx') =>
   `cases/${caseId}/agencies/${agencyId}/team-upload-${number}.${kind}`;
 
-/** The audit events that filed a team upload for the agency: how many there are numbers the next. */
+/**
+ * The audit events that filed a team upload for the agency: how many numbers were used before
+ * the store kept a counter of them (see `takeTeamUploadNumber`).
+ */
 const teamUploadsOf = (audit: readonly { details?: Record<string, unknown> }[], agencyId: string) =>
   audit.filter(
     (event) => event.details?.agencyId === agencyId && typeof event.details?.teamUpload === 'string',
@@ -140,12 +143,14 @@ async function fileTeamUpload(
   });
   const refused = refuse(caseFile.case, agencyOf(caseFile.agencies, ids.agencyId));
   if (refused) throw refused;
-  const key = teamUploadKey(
+  // Taken by an atomic increment, not counted from the audit alone: two uploads at once would
+  // count the same and the second file would overwrite the first.
+  const number = await service.cases.takeTeamUploadNumber(
     ids.caseId,
     ids.agencyId,
-    teamUploadsOf(caseFile.audit, ids.agencyId) + 1,
-    file.kind,
+    teamUploadsOf(caseFile.audit, ids.agencyId),
   );
+  const key = teamUploadKey(ids.caseId, ids.agencyId, number, file.kind);
   await service.documents.put(key, file.content, file.mediaType);
   return key;
 }

@@ -561,6 +561,22 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
       });
     });
 
+    describe('team upload numbers', () => {
+      it('counts on from the numbers used before, and never gives two takes at once the same number', async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+
+        const numbers = await Promise.all(
+          Array.from({ length: 5 }, () => store.takeTeamUploadNumber(record.caseId, 'health', 2)),
+        );
+        const otherAgency = await store.takeTeamUploadNumber(record.caseId, 'police', 0);
+
+        expect(numbers.sort()).toEqual([3, 4, 5, 6, 7]);
+        expect(otherAgency).toBe(1);
+        expect((await store.getCaseWithAgencies(record.caseId)).agencies).toHaveLength(agencies.length);
+      });
+    });
+
     describe('issued uploads', () => {
       const issued = (overrides = {}) => ({
         uploadId: randomUUID(),
@@ -573,10 +589,13 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
 
       it('finds an issued upload by its id, unused, and nothing for an id never issued', async () => {
         const upload = issued();
+        const underALink = issued({ linkTokenHash: 'a'.repeat(64) });
 
         await store.putIssuedUpload(upload);
+        await store.putIssuedUpload(underALink);
 
         expect(await store.findIssuedUpload(upload.uploadId)).toEqual(upload);
+        expect(await store.findIssuedUpload(underALink.uploadId)).toEqual(underALink);
         expect(await store.findIssuedUpload(randomUUID())).toBeUndefined();
       });
 

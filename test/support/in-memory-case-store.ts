@@ -251,6 +251,15 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
     this.#decisionTokens.set(caseId, { taskToken, attempt });
   }
 
+  readonly #teamUploadNumbers = new Map<string, number>();
+
+  async takeTeamUploadNumber(caseId: string, agencyId: string, taken: number): Promise<number> {
+    const key = `${caseId}/${agencyId}`;
+    const next = (this.#teamUploadNumbers.get(key) ?? taken) + 1;
+    this.#teamUploadNumbers.set(key, next);
+    return next;
+  }
+
   async getDecisionToken(caseId: string): Promise<{ taskToken: string; attempt: number } | undefined> {
     const found = this.#decisionTokens.get(caseId);
     return found && { ...found };

@@ -9,6 +9,7 @@ import { caseId as caseIdSchema } from '../../../shared/schemas/primitives.ts';
 import {
   PANEL_NOTIFICATION_MAX_BYTES,
   panelNotificationRefusal,
+  sentThisCase,
   uploaderOf,
   uploadPanelNotification,
 } from '../../../shared/use-cases/panel-notification.ts';
@@ -52,11 +53,23 @@ async function loadCase(request: WebRequest): Promise<CaseRecord | undefined> {
   }
 }
 
-/** Where the person goes back to: the case page for the team, the notification's confirmation for the notifier. */
-function back(request: WebRequest, record: CaseRecord): { backHref: string; backText: string } {
-  return request.user?.roles.includes('partnership-team')
-    ? { backHref: `/cases/${record.caseId}`, backText: 'Go to the case' }
-    : { backHref: `/notify/confirmation/${record.caseId}`, backText: 'Back to your notification' };
+/**
+ * Where the person goes back to: the case page for the team; the notification's confirmation for
+ * the notifier who sent it; and, for a notifier matched by the notification's email alone (who
+ * may not see that confirmation, nor the case page), the start page, which lists the pages their
+ * role opens.
+ */
+async function back(
+  request: WebRequest,
+  record: CaseRecord,
+): Promise<{ backHref: string; backText: string }> {
+  if (request.user?.roles.includes('partnership-team')) {
+    return { backHref: `/cases/${record.caseId}`, backText: 'Go to the case' };
+  }
+  if (request.user && (await sentThisCase(request.service, record, request.user))) {
+    return { backHref: `/notify/confirmation/${record.caseId}`, backText: 'Back to your notification' };
+  }
+  return { backHref: '/', backText: 'Go to the start page' };
 }
 
 /** The case when this person may upload for it now; else the page to show instead. */
@@ -78,7 +91,9 @@ async function load(request: WebRequest): Promise<{ record: CaseRecord } | { res
   return { record };
 }
 
-function form(request: WebRequest, record: CaseRecord, errors?: InvalidField[]): PageResult {
+type BackLink = Awaited<ReturnType<typeof back>>;
+
+function form(record: CaseRecord, backLink: BackLink, errors?: InvalidField[]): PageResult {
   const uploaded = record.panelNotificationDocument;
   return render(
     'panel-notification/upload.njk',
@@ -90,7 +105,7 @@ function form(request: WebRequest, record: CaseRecord, errors?: InvalidField[]):
       ...(uploaded
         ? { uploaded: `${uploaded.fileName} was uploaded ${londonDateTime(uploaded.uploadedAt)}.` }
         : {}),
-      ...back(request, record),
+      ...backLink,
       ...(errors?.length ? { errors: formErrors(errors) } : {}),
     },
     errors?.length ? 400 : 200,
@@ -104,7 +119,7 @@ export const panelNotificationPages: Page[] = [
     access,
     async handle(request) {
       const found = await load(request);
-      return 'result' in found ? found.result : form(request, found.record);
+      return 'result' in found ? found.result : form(found.record, await back(request, found.record));
     },
   },
   {
@@ -115,9 +130,10 @@ export const panelNotificationPages: Page[] = [
       const found = await load(request);
       if ('result' in found) return found.result;
       const { record } = found;
+      const backLink = await back(request, record);
       const file = request.files?.get('file');
       if (!file)
-        return form(request, record, [{ field: 'file', message: 'Select the notification to the Panel' }]);
+        return form(record, backLink, [{ field: 'file', message: 'Select the notification to the Panel' }]);
       try {
         await uploadPanelNotification(request.service, {
           caseId: record.caseId,
@@ -125,9 +141,9 @@ export const panelNotificationPages: Page[] = [
           uploadedBy: request.user ?? { id: '', roles: [] },
         });
       } catch (error) {
-        if (error instanceof InvalidInputError) return form(request, record, error.fields);
+        if (error instanceof InvalidInputError) return form(record, backLink, error.fields);
         if (error instanceof DomainError && error.kind === 'forbidden') return forbidden();
-        return refusalPage(error, record.caseId, (fields) => form(request, record, fields));
+        return refusalPage(error, record.caseId, (fields) => form(record, backLink, fields));
       }
       return redirect(`/cases/${record.caseId}/panel-notification/uploaded`);
     },
@@ -151,7 +167,7 @@ export const panelNotificationPages: Page[] = [
         pageTitle: 'Notification to the Panel uploaded',
         record,
         text: `${uploaded.fileName} is filed with the case’s documents. The papers for the Rapid Review Group will include it in place of the details given in the notification.`,
-        ...back(request, record),
+        ...(await back(request, record)),
       });
     },
   },

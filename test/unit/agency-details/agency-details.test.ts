@@ -225,6 +225,31 @@ describe('the agency details behind an emailed code (issue 10 part 1)', () => {
       expect(codes.auditEvents.some((event) => event.action === 'agency.details-viewed')).toBe(false);
     });
 
+    it('refuses everything once a newer link replaces this one (the contact replaced, or the link resent)', async () => {
+      await sendDetailsCode(service, { token });
+      const proof = await verifyDetailsCode(service, { token, code: lastCode() });
+      const police = (await store.getCaseWithAgencies(caseId)).agencies.find((a) => a.agencyId === 'police')!;
+      await store.updateAgencyRequest(
+        police,
+        { linkTokenHash: mintAgencyToken().tokenHash },
+        {
+          actor: { kind: 'staff', id: 'user-team-test', role: 'partnership-team' },
+          at: clock.now().toISOString(),
+          action: 'agency.link-resent',
+          reason: 'Invented (test)',
+        },
+      );
+
+      await expect(showAgencyChildDetails(service, { token, proof })).rejects.toMatchObject({
+        name: 'LinkNotUsable',
+        kind: 'forbidden',
+      });
+      await expect(sendDetailsCode(service, { token })).rejects.toBeInstanceOf(LinkNotUsableError);
+      await expect(verifyDetailsCode(service, { token, code: '123456' })).rejects.toBeInstanceOf(
+        LinkNotUsableError,
+      );
+    });
+
     it('refuses everything once the link stops working at collation', async () => {
       await sendDetailsCode(service, { token });
       const proof = await verifyDetailsCode(service, { token, code: lastCode() });

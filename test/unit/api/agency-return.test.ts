@@ -3,7 +3,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { agencyReturnEndpoints } from '../../../functions/agency-return/handler.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
-import { agencyUploadKey, agencyUploadRules, mintAgencyToken } from '../../../shared/agency-links.ts';
+import {
+  agencyUploadKey,
+  agencyUploadRules,
+  hashAgencyToken,
+  mintAgencyToken,
+} from '../../../shared/agency-links.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
 import { RecordingMailer } from '../workflow/workflow-fakes.ts';
@@ -183,6 +188,8 @@ describe('agency-return: the capability link an agency uses to return its summar
       agencyId: 'police',
       issuedAt: '2026-03-09T11:00:00.000Z',
       expiresAt: '2026-03-09T11:15:00.000Z',
+      // The link it was issued under: once a newer link replaces it, the form refuses its file.
+      linkTokenHash: hashAgencyToken(policeToken),
     });
     expect(response.body.key).toBe(key);
     expect(response.body.expiresAt).toBe('2026-03-09T11:15:00.000Z');

@@ -3,14 +3,24 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { steerCaseEndpoints } from '../../../functions/steer-case/handler.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import type { ReviewWorkflow } from '../../../shared/adapters/review-workflow.ts';
+import { S3UploadForms } from '../../../shared/adapters/upload-forms.ts';
+import { agencyUploadKey } from '../../../shared/agency-links.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
 import { collationStartsAt, milestone } from '../../../shared/schemas/timetable.ts';
 import type { CaseChanges } from '../../../shared/stores/case-store.ts';
-import { showAgencyRequest } from '../../../shared/use-cases/agency-request.ts';
+import {
+  issueAgencyUpload,
+  LinkNotUsableError,
+  showAgencyRequest,
+} from '../../../shared/use-cases/agency-request.ts';
+import { submitAgencyReturn } from '../../../shared/use-cases/agency-structured-return.ts';
 import { climbLadder } from '../../../shared/use-cases/climb-ladder.ts';
 import { collateReport } from '../../../shared/use-cases/collate-report.ts';
+import { recordUpload, uploadProblemText } from '../../../shared/use-cases/record-summary.ts';
 import { requestAgencySummaries } from '../../../shared/use-cases/request-agency-summaries.ts';
+import { aPdf } from '../../support/test-files.ts';
+import { VersionedDocumentStore } from '../../support/versioned-document-store.ts';
 import { InMemoryDocumentStore, RecordingMailer } from '../workflow/workflow-fakes.ts';
 import {
   apiEvent,
@@ -23,6 +33,7 @@ import {
   SettableClock,
   type TestCaller,
   testProfile,
+  testS3Client,
 } from './support/api-fixtures.ts';
 
 const publicBaseUrl = 'https://rapid-review.example.test';
@@ -37,7 +48,17 @@ const newContact = { name: 'New Spoc Police (demo)', email: 'new.spoc.police@exa
 /** The workflow's callbacks, recorded. */
 class RecordingWorkflow implements Pick<ReviewWorkflow, 'failTask'> {
   readonly failed: { taskToken: string; error: string }[] = [];
+  /** How many of the next calls fail as Step Functions does when it cannot be reached. */
+  unreachable = 0;
   async failTask(taskToken: string, error: string): Promise<void> {
+    if (this.unreachable > 0) {
+      this.unreachable -= 1;
+      throw Object.assign(new Error('Step Functions unreachable (test)'), { name: 'ServiceUnavailable' });
+    }
+    // As Step Functions answers for a callback already failed: the workflow is no longer waiting.
+    if (this.failed.some((call) => call.taskToken === taskToken)) {
+      throw Object.assign(new Error('Task already failed (test)'), { name: 'TaskTimedOut' });
+    }
     this.failed.push({ taskToken, error });
   }
 }
@@ -229,6 +250,79 @@ describe('steer-case: the team adds, changes and removes agencies, and withdraws
       expect(replaced?.reason).toContain(reason);
     });
 
+    it('refuses a file sent with a form the old contact opened before the change, and deletes it; the new contact’s form works', async () => {
+      const caseId = await aCase();
+      const oldToken = lastLinkTo(mailer, 'spoc.police@example.org');
+      const uploads = new VersionedDocumentStore('agency-uploads-test');
+      const documents = new VersionedDocumentStore('case-documents-test');
+      const ports = {
+        ...service(),
+        uploads,
+        documents,
+        uploadForms: new S3UploadForms(testS3Client(), 'agency-uploads-test'),
+      };
+      const pdf = { fileName: 'summary.pdf', contentType: 'application/pdf', size: aPdf().byteLength };
+      const oldForm = await issueAgencyUpload(ports, { token: oldToken, upload: pdf });
+
+      await onAgency('contact', caseId, 'police', { spoc: newContact, reason });
+      const newForm = await issueAgencyUpload(ports, {
+        token: lastLinkTo(mailer, newContact.email),
+        upload: pdf,
+      });
+      const sendFile = (key: string) => {
+        const versionId = uploads.store(key, aPdf(), 'application/pdf', clock.now());
+        return recordUpload(ports, { bucket: uploads.bucket, key, versionId, scan: 'not-scanned' });
+      };
+
+      expect(await sendFile(oldForm.key)).toBe('rejected');
+      expect(uploads.current(oldForm.key)).toBeUndefined();
+      const refused = store.auditOf(caseId).find((event) => event.action === 'summary.rejected');
+      expect(refused?.reason).toBe(uploadProblemText['link-replaced']);
+      expect(store.agencyRequestOf(caseId, 'police').status).toBe('requested');
+      expect(await sendFile(newForm.key)).toBe('received');
+    });
+
+    it('still accepts a file from a form recorded before forms named their link (it expires as before)', async () => {
+      const caseId = await aCase();
+      const uploads = new VersionedDocumentStore('agency-uploads-test');
+      const ports = { ...service(), uploads, documents: new VersionedDocumentStore('case-documents-test') };
+      const uploadId = randomUUID();
+      await store.putIssuedUpload({
+        uploadId,
+        caseId,
+        agencyId: 'police',
+        issuedAt: clock.now().toISOString(),
+        expiresAt: new Date(clock.now().getTime() + 900_000).toISOString(),
+      });
+      await onAgency('contact', caseId, 'police', { spoc: newContact, reason });
+      const key = agencyUploadKey(caseId, 'police', uploadId);
+      const versionId = uploads.store(key, aPdf(), 'application/pdf', clock.now());
+
+      const outcome = await recordUpload(ports, {
+        bucket: uploads.bucket,
+        key,
+        versionId,
+        scan: 'not-scanned',
+      });
+
+      expect(outcome).toBe('received');
+    });
+
+    it('refuses a structured return sent with the old link as an expired link is refused (403)', async () => {
+      const caseId = await aCase();
+      const oldToken = lastLinkTo(mailer, 'spoc.police@example.org');
+      await onAgency('contact', caseId, 'police', { spoc: newContact, reason });
+
+      const sent = submitAgencyReturn(service(), {
+        token: oldToken,
+        answers: { kind: 'no-involvement', confirmed: true },
+      });
+
+      await expect(sent).rejects.toBeInstanceOf(LinkNotUsableError);
+      await expect(sent).rejects.toMatchObject({ kind: 'forbidden' });
+      expect(store.agencyRequestOf(caseId, 'police').returns ?? []).toEqual([]);
+    });
+
     it('answers 404 for an agency not on the case, 400 naming bad fields', async () => {
       const caseId = await aCase();
       const unknown = await onAgency('contact', caseId, 'no-such-agency', { spoc: newContact, reason });
@@ -296,7 +390,10 @@ describe('steer-case: the team adds, changes and removes agencies, and withdraws
       const again = await withdraw(caseId, { reason });
 
       expect(response.status).toBe(201);
-      expect(again.status).toBe(409);
+      // A repeat finds everything done: it changes nothing and tells no one again.
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ reason });
+      expect(store.auditOf(caseId).filter((event) => event.action === 'case.withdrawn')).toHaveLength(1);
       expect(store.caseOf(caseId)).toMatchObject({ status: 'withdrawn', withdrawal: { reason } });
       await expect(showAgencyRequest(service(), { token })).rejects.toThrow(/does not work/);
       expect(workflow.failed).toEqual([{ taskToken: 'token-demo', error: 'CaseWithdrawn' }]);
@@ -319,6 +416,44 @@ describe('steer-case: the team adds, changes and removes agencies, and withdraws
       expect(store.auditOf(caseId).find((event) => event.action === 'case.withdrawn')?.reason).toContain(
         reason,
       );
+    });
+
+    it('after a 503, the same request again finishes the follow-ups not yet done, telling no one twice', async () => {
+      const caseId = await aCase();
+      await store.saveDecisionToken(caseId, 'token-demo', 1);
+      workflow.unreachable = 1;
+      const sendOnce = mailer.sendOnce.bind(mailer);
+      let sendsBeforeOutage = 3;
+      mailer.sendOnce = async (key, message) => {
+        if (key.includes(':Withdrawn:') && sendsBeforeOutage-- <= 0) {
+          throw Object.assign(new Error('SES unreachable (test)'), { name: 'ServiceUnavailable' });
+        }
+        return sendOnce(key, message);
+      };
+      const withdrawnEmails = () =>
+        mailer.sent.filter((email) => email.key.startsWith(`${caseId}:Withdrawn:`));
+
+      const workflowDown = await withdraw(caseId, { reason });
+      const toldBefore = withdrawnEmails().length;
+      const mailDown = await withdraw(caseId, { reason: 'A second reason (demo).' });
+      const toldPartly = withdrawnEmails().length;
+      mailer.sendOnce = sendOnce;
+      const finished = await withdraw(caseId, { reason });
+      const afterwards = await withdraw(caseId, { reason });
+
+      expect([workflowDown.status, mailDown.status, finished.status, afterwards.status]).toEqual([
+        503, 503, 200, 200,
+      ]);
+      expect(workflowDown.body.detail).toContain('Send the withdrawal again');
+      expect([toldBefore, toldPartly]).toEqual([0, 3]);
+      expect(workflow.failed).toEqual([{ taskToken: 'token-demo', error: 'CaseWithdrawn' }]);
+      const told = withdrawnEmails().map((email) => email.message.to[0]);
+      expect(told).toHaveLength(7);
+      expect(new Set(told).size).toBe(7);
+      // The withdrawal stays as first recorded: a repeat's reason changes nothing.
+      expect(finished.body).toMatchObject({ reason });
+      expect(store.caseOf(caseId)?.withdrawal?.reason).toBe(reason);
+      expect(store.auditOf(caseId).filter((event) => event.action === 'case.withdrawn')).toHaveLength(1);
     });
 
     it('refuses a case gone to the Panel (409), and counts no removed agency as missing at collation', async () => {

@@ -371,6 +371,31 @@ describe('steer-case: the team makes an agency’s return, on its behalf or late
       expect(returnedDocumentKey(await agencyOn(caseId, 'health'))).toBe(key);
     });
 
+    it('gives two uploads for the same agency at the same moment numbers of their own: neither file overwrites the other', async () => {
+      const caseId = await aCase();
+      const pdfWith = (words: string) => ({
+        fileName: `${words}.pdf`,
+        contentBase64: Buffer.from(`%PDF-1.7\n% ${words}\n%%EOF\n`).toString('base64'),
+      });
+
+      const both = await Promise.all([
+        send('return', caseId, 'health', { file: pdfWith('first'), reason }),
+        send('return', caseId, 'health', { file: pdfWith('second'), reason }),
+      ]);
+
+      expect(both.map((response) => response.status)).toEqual([200, 200]);
+      const keys = both.map(
+        (response) => (response.body as { file: { documentKey: string } }).file.documentKey,
+      );
+      expect(keys.sort()).toEqual([
+        `cases/${caseId}/agencies/health/team-upload-1.pdf`,
+        `cases/${caseId}/agencies/health/team-upload-2.pdf`,
+      ]);
+      const filed = keys.map((key) => Buffer.from(documents.objects.get(key)?.body ?? '').toString());
+      expect(filed.some((text) => text.includes('first'))).toBe(true);
+      expect(filed.some((text) => text.includes('second'))).toBe(true);
+    });
+
     it('refuses a file that is neither a PDF nor a Word document, naming file, and files nothing', async () => {
       const caseId = await aCase();
       const response = await send('return', caseId, 'health', {

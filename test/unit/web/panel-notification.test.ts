@@ -101,6 +101,34 @@ describe("the local authority's notification to the Panel pages (issue 10 part 5
     expect(confirmation.body).toContain('to-panel.pdf');
   });
 
+  it('gives a notifier matched by the notification’s email alone a back link they can follow, not the sender’s confirmation', async () => {
+    const byEmail = signedIn({
+      id: 'user-colleague-notifier',
+      name: 'Colleague (test)',
+      email: record.notifierEmail.toUpperCase(),
+      roles: ['notifier'],
+    });
+
+    const form = await app(webEvent({ path, cookies: byEmail.cookies }));
+    await app(await multipartEvent(path, byEmail, { name: 'to-panel.pdf', bytes: aPdf() }));
+    const uploaded = await app(webEvent({ path: `${path}/uploaded`, cookies: byEmail.cookies }));
+    const senderConfirmation = await app(
+      webEvent({ path: `/notify/confirmation/${record.caseId}`, cookies: byEmail.cookies }),
+    );
+    const start = await app(webEvent({ path: '/', cookies: byEmail.cookies }));
+
+    expect(form.statusCode).toBe(200);
+    expect(uploaded.statusCode).toBe(200);
+    for (const page of [form, uploaded]) {
+      expect(page.body).not.toContain(`/notify/confirmation/${record.caseId}`);
+      expect(page.body).toMatch(/href="\/"[^>]*>\s*Go to the start page/);
+    }
+    // The sender's confirmation is not theirs to see; the start page is.
+    expect(senderConfirmation.statusCode).toBe(404);
+    expect(start.statusCode).toBe(200);
+    expect(start.body).toContain('Notify a serious incident');
+  });
+
   it('refuses another notifier (403) and a role that is not allowed', async () => {
     const other = await app(webEvent({ path, cookies: signedIn(otherNotifier).cookies }));
     const posted = await app(
