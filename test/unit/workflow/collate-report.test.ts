@@ -95,7 +95,9 @@ describe('collate-report (Day 11)', () => {
     await setAgency(cases, record.caseId, 'health', { documentKey: healthKey });
     const reportKey = `cases/${record.caseId}/collated-report.pdf`;
 
-    await expect(collateReport(service, { caseId: record.caseId })).rejects.toMatchObject({ name: 'NoSuchKey' });
+    await expect(collateReport(service, { caseId: record.caseId })).rejects.toMatchObject({
+      name: 'NoSuchKey',
+    });
 
     expect(documents.objects.has(reportKey)).toBe(false);
     expect(documents.aborted).toEqual([reportKey]);
