@@ -463,7 +463,7 @@ describe('steer-case: the team adds, changes and removes agencies, and withdraws
       const caseId = await aCase();
       await onAgency('remove', caseId, 'health', { reason });
       clock.set(collationStartsAt(store.caseOf(caseId)!.timetable));
-      const documents = { put: async () => undefined } as never;
+      const documents = new InMemoryDocumentStore('case-documents-test', () => clock.now());
       const counts = await collateReport({ ...service(), documents }, { caseId });
       expect(counts).toMatchObject({ received: 0, missing: 3 });
     });
