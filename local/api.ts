@@ -14,7 +14,9 @@ import { matchRoute, type Route } from '../shared/routes.ts';
 import { staffRole } from '../shared/schemas/roles.ts';
 import { parseInput } from '../shared/validation.ts';
 import { localControls, localControlsPath } from './controls.ts';
+import { localInboxPage, localInboxPath } from './inbox-page.ts';
 import { portToUse } from './ports.ts';
+import type { LocalInbox } from './ses.ts';
 import { localSignIn } from './sign-in.ts';
 import { issueToken, localUserFor, verifyToken } from './tokens.ts';
 
@@ -48,6 +50,8 @@ export interface LocalApiOptions {
   clock: ClockControl;
   /** The local SES web inbox, linked from the local controls page at /local. */
   inboxUrl?: string;
+  /** The local SES's emails, shown at /local/inbox with the service's virtual times. */
+  inbox?: LocalInbox;
   log?: (line: string) => void;
 }
 
@@ -244,6 +248,21 @@ export async function startLocalApi(options: LocalApiOptions): Promise<RunningAp
           method,
           query: target.searchParams,
           body,
+          cookies: request.headers.cookie?.split(/;\s*/).filter(Boolean),
+        },
+      );
+    }
+    // Local-only inbox: every email sent, with the virtual time beside the real one, links to click.
+    if (
+      (path === localInboxPath || path.startsWith(`${localInboxPath}/`)) &&
+      method === 'GET' &&
+      options.inbox
+    ) {
+      return localInboxPage(
+        { sessionSecret: options.sessionSecret, inbox: options.inbox },
+        {
+          path,
+          recipient: target.searchParams.get('to'),
           cookies: request.headers.cookie?.split(/;\s*/).filter(Boolean),
         },
       );

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
+import { SERVICE_TIME_HEADER } from '../shared/adapters/mailer.ts';
 import { portToUse } from './ports.ts';
 
 const require = createRequire(import.meta.url);
@@ -12,6 +13,8 @@ interface StoredEmail {
   subject: string;
   body: { html?: string; text?: string };
   attachments: { content: string; contentType: string; filename?: string; size: number }[];
+  replyTo?: string[];
+  headers?: { name: string; value: string }[];
   /** Seconds since the epoch (wall clock, not the virtual clock). */
   at: number;
 }
@@ -22,11 +25,14 @@ export interface LocalEmail {
   from: string;
   to: string[];
   cc: string[];
+  replyTo: string[];
   subject: string;
   text: string;
   attachments: { fileName: string; contentType: string; size: number }[];
   /** When the local SES received it, in real (wall-clock) time. */
   receivedAt: Date;
+  /** When the service sent it by its own clock (the stack's virtual time), when the email says. */
+  serviceTime?: Date;
 }
 
 /** Reads the emails a local SES holds, through its JSON API. */
@@ -54,11 +60,16 @@ function addresses(fields: string[]): string[] {
 }
 
 function toLocalEmail(email: StoredEmail): LocalEmail {
+  const stamped = email.headers?.find(
+    (header) => header.name.toLowerCase() === SERVICE_TIME_HEADER.toLowerCase(),
+  );
+  const serviceTime = stamped ? new Date(stamped.value) : undefined;
   return {
     messageId: email.messageId,
     from: email.from,
     to: addresses(email.destination.to),
     cc: addresses(email.destination.cc),
+    replyTo: addresses(email.replyTo ?? []),
     subject: email.subject,
     text: email.body.text ?? '',
     attachments: email.attachments.map((attachment) => ({
@@ -67,6 +78,7 @@ function toLocalEmail(email: StoredEmail): LocalEmail {
       size: attachment.size,
     })),
     receivedAt: new Date(email.at * 1000),
+    ...(serviceTime && !Number.isNaN(serviceTime.getTime()) ? { serviceTime } : {}),
   };
 }
 

@@ -25,6 +25,7 @@ import {
 } from './dynamodb-local.ts';
 import { HandlerWorkers, handlerWorkerCount } from './handler-workers.ts';
 import { functionNameFromArn, functionTimeoutVariable } from './handlers.ts';
+import { localInboxPath } from './inbox-page.ts';
 import { portToUse, readRememberedPorts, rememberPorts } from './ports.ts';
 import { type RunningS3, startLocalS3 } from './s3.ts';
 import { type RunningSes, startLocalSes } from './ses.ts';
@@ -411,7 +412,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tokenSecret: loadOrCreateSecret(join(dataDirectory, 'token-secret')),
       sessionSecret: sessionSecretFromEnvironment(),
       invoke: (functionName, event) => invoke(functionName, event),
-      inboxUrl: ses.sesUrl,
+      // The controls page links the service's own inbox page, with the virtual times.
+      inboxUrl: localInboxPath,
+      inbox: ses,
       clock: {
         status: () => ({
           now: clock.now(),

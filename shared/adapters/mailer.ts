@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type EmailContent, type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import {
+  type EmailContent,
+  type MessageHeader,
+  type SESv2Client,
+  SendEmailCommand,
+} from '@aws-sdk/client-sesv2';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -10,6 +15,7 @@ import {
   type DynamoDBDocumentClient,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { appClock, systemClock } from '../clock.ts';
 import { loadPartnershipProfile } from '../config/partnership-profile.ts';
 import { requireEnv } from '../env.ts';
 import { DomainError } from '../errors.ts';
@@ -295,7 +301,7 @@ export class SesMailer implements Mailer {
         FromEmailAddress: this.#from,
         Destination: { ToAddresses: message.to, CcAddresses: message.cc },
         ConfigurationSetName: this.#configurationSet,
-        Content: simpleContent(message),
+        Content: simpleContent(message, serviceTimeHeader()),
       }),
       { abortSignal: AbortSignal.timeout(left) },
     );
@@ -383,17 +389,31 @@ export function mailerFromEnvironment(): Mailer {
   return mailer.mailer;
 }
 
+/** The header that says when the service sent an email by its own clock, where that is not the wall clock. */
+export const SERVICE_TIME_HEADER = 'X-Service-Time';
+
+/**
+ * Where the process runs on a clock of its own (the local stack's virtual time), the instant it
+ * sent the email by that clock, so the local inbox can show it beside the real time; on AWS,
+ * where the service's clock is the wall clock, nothing (the Date header says it already).
+ */
+function serviceTimeHeader(): MessageHeader[] {
+  const clock = appClock();
+  return clock === systemClock ? [] : [{ Name: SERVICE_TIME_HEADER, Value: clock.now().toISOString() }];
+}
+
 /**
  * An email as SES v2's Simple content: SES builds the MIME message itself (headers encoded, the
  * text and each attachment in their parts), so nothing here writes a header by hand. The mailer
  * refuses a message whose header fields hold a control character before it gets here
  * (`unsafeHeaderFields`).
  */
-export function simpleContent(message: EmailMessage): EmailContent {
+export function simpleContent(message: EmailMessage, headers: MessageHeader[] = []): EmailContent {
   return {
     Simple: {
       Subject: { Data: message.subject, Charset: 'UTF-8' },
       Body: { Text: { Data: message.text, Charset: 'UTF-8' } },
+      ...(headers.length ? { Headers: headers } : {}),
       ...(message.attachments?.length
         ? {
             Attachments: message.attachments.map((attachment) => ({

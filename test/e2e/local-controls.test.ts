@@ -30,7 +30,7 @@ describe('the local controls page', () => {
     expect(await textOf(browser.page, '#virtual-now')).toBe('10am on Wednesday 4 March 2026');
     expect(await textOf(browser.page, '[data-testid="clock"]')).toContain('Stopped');
     expect(await textOf(browser.page, '#pending')).toContain('Nothing is waiting on the clock');
-    expect(await browser.page.locator('#inbox-link').getAttribute('href')).toBe(stack.sesUrl);
+    expect(await browser.page.locator('#inbox-link').getAttribute('href')).toBe('/local/inbox');
     expect(
       await browser.page.getByRole('link', { name: 'Open the service’s start page' }).getAttribute('href'),
     ).toBe('/');
@@ -112,6 +112,49 @@ describe('the local controls page', () => {
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('The page had expired');
     expect(stack.stack.clock.now()).toEqual(before);
+  });
+
+  it('shows each email in the local inbox with the virtual time it was sent beside the real time, and its links ready to click', async () => {
+    // Prepare: a review runs on until an email with a link (an agency's request) has been sent.
+    await stack.client.submitNotification(sampleNotification(), randomUUID());
+    await stack.stack.whenSettled();
+    let withLink = (await stack.stack.inbox.listEmails()).find((email) => /https?:\/\//.test(email.text));
+    for (let step = 0; !withLink && step < 6; step++) {
+      await stack.client.advanceToNext();
+      await stack.stack.whenSettled();
+      withLink = (await stack.stack.inbox.listEmails()).find((email) => /https?:\/\//.test(email.text));
+    }
+    if (!withLink?.serviceTime) throw new Error('No email with a link and a service time was sent');
+
+    // Act
+    await browser.page.goto(`${stack.apiUrl}/local/inbox`);
+
+    // Assess
+    expect(await textOf(browser.page, 'main h1')).toBe('Local inbox');
+    const card = browser.page.locator(`[data-message-id="${withLink.messageId}"]`);
+    const row = (key: string) =>
+      card.locator('.govuk-summary-list__row', { hasText: key }).locator('.govuk-summary-list__value');
+    // The clock stands still in these tests, so the virtual instant is March 2026, the real one today.
+    expect((await row('Sent (service time)').textContent())?.trim()).toBe(london(withLink.serviceTime));
+    expect((await row('Arrived (real time)').textContent())?.trim()).toBe(london(withLink.receivedAt));
+    expect(london(withLink.serviceTime)).not.toBe(london(withLink.receivedAt));
+    const firstLink = /https?:\/\/[^\s]+/.exec(withLink.text)![0].replace(/[.,;:]$/, '');
+    expect(await card.locator(`.app-email-text a[href="${firstLink}"]`).count()).toBeGreaterThan(0);
+    await expectNoAxeViolations(browser.page, 'the local inbox');
+    await screenshot(browser.page, 'local-inbox');
+
+    // Act: only the emails to one address.
+    const address = withLink.to[0]!;
+    await browser.page.getByLabel('Show only emails to or copied to').fill(address);
+    await browser.page.getByRole('button', { name: 'Filter' }).click();
+
+    // Assess
+    const shown = await browser.page.locator('[data-message-id]').count();
+    const expected = (await stack.stack.inbox.listEmails()).filter((email) =>
+      [...email.to, ...email.cc].some((to) => to.toLowerCase() === address.toLowerCase()),
+    ).length;
+    expect(shown).toBe(expected);
+    expect(await textOf(browser.page, '#email-count')).toContain(address.toLowerCase());
   });
 
   it('signs in as the notifier with one press and lands on the notify pages', async () => {
