@@ -11,6 +11,7 @@ import {
   SesMailer,
   UnsafeEmailHeaderError,
 } from '../../shared/adapters/mailer.ts';
+import { fixedClock, installClock, systemClock } from '../../shared/clock.ts';
 import type { Invocation } from '../../shared/invocation.ts';
 import { isTransient } from '../../shared/workflow/task-handler.ts';
 import { useDynamoDbLocal } from '../support/dynamodb.ts';
@@ -266,6 +267,25 @@ describe('the SES mailer (DynamoDB Local and the local SES)', () => {
 
     expect([first.outcome, again.outcome]).toEqual(['sent', 'already-sent']);
     expect(await sentWith('single')).toEqual(['single email 1 (invented)']);
+  });
+
+  it('stamps the instant by the service clock where the process runs on one of its own (the local stack), and adds nothing on the wall clock', async () => {
+    const mailer = await mailerOn(await dynamo.freshTable());
+    const [onWallClock, onVirtualClock] = emails('stamped', 2);
+    const virtualNow = new Date('2026-03-12T16:45:00Z');
+
+    await mailer.sendOnce(onWallClock!.key, onWallClock!.message);
+    installClock(fixedClock(virtualNow));
+    try {
+      await mailer.sendOnce(onVirtualClock!.key, onVirtualClock!.message);
+    } finally {
+      installClock(systemClock);
+    }
+
+    const stored = (await ses.listEmails()).filter((email) => email.subject.startsWith('stamped'));
+    const bySubject = new Map(stored.map((email) => [email.subject, email.serviceTime]));
+    expect(bySubject.get('stamped email 1 (invented)')).toBeUndefined();
+    expect(bySubject.get('stamped email 2 (invented)')).toEqual(virtualNow);
   });
 
   describe('header safety', () => {
