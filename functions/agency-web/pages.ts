@@ -85,12 +85,22 @@ export const agencyPages: Page<AgencyWebService>[] = [
       const linked = await withLink(() => showAgencyRequestForPage(request.service, { token }));
       if ('page' in linked) return linked.page;
       const { view, form } = linked.found;
+      // After a refused upload (`?rejected=<when it was refused>`): why, as a GOV.UK error.
+      const rejectedAt = Date.parse(request.query.get('rejected') ?? '');
+      const refused =
+        view.lastUpload?.outcome === 'rejected' &&
+        !Number.isNaN(rejectedAt) &&
+        Date.parse(view.lastUpload.at) >= rejectedAt
+          ? `${view.lastUpload.problem}. Upload a PDF or a Word document (.docx) of up to ${Math.floor(view.upload.maxBytes / (1024 * 1024))} MB`
+          : undefined;
       const redirectTo = new URL(form.fields.success_action_redirect ?? '', 'http://unused.invalid');
       const bucketOrigin = new URL(form.url).origin;
       return render(
         'agency/request.njk',
         {
-          pageTitle: `Return your agency’s summary for case ${view.caseReference}`,
+          pageTitle: `${refused ? 'Error: ' : ''}Return your agency’s summary for case ${view.caseReference}`,
+          refused,
+          keptBefore: refused && view.status === 'received',
           view,
           due: londonTimeInWords(view.dueAt),
           received: view.receivedAt ? londonTimeInWords(view.receivedAt) : undefined,
@@ -142,12 +152,11 @@ export const agencyPages: Page<AgencyWebService>[] = [
         after,
       };
       if (fresh && last.outcome === 'rejected') {
-        return render('agency/uploaded.njk', {
-          ...base,
-          pageTitle: 'Your file was not accepted',
-          state: 'rejected',
-          problem: last.problem,
-        });
+        // Back to the upload form, with the problem in its error summary and on the file field
+        // (post/redirect/get: the form needs a fresh pre-signed POST, which only its page makes).
+        return redirect(
+          `/agency/${encodeURIComponent(token)}?${new URLSearchParams({ rejected: last.at }).toString()}#file`,
+        );
       }
       if (fresh) {
         return render('agency/uploaded.njk', {
@@ -157,6 +166,7 @@ export const agencyPages: Page<AgencyWebService>[] = [
           replaced: last.outcome === 'replaced',
           receivedAt: londonTimeInWords(last.at),
           due: londonTimeInWords(view.dueAt),
+          correctUntil: londonTimeInWords(view.linkExpiresAt),
         });
       }
       return render('agency/uploaded.njk', {

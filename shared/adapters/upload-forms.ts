@@ -50,7 +50,10 @@ export class S3UploadForms implements UploadForms {
     return createPresignedPost(this.#s3, {
       Bucket: this.bucket,
       Key: key,
-      Conditions: [['content-length-range', 1, options.maxBytes], typeCondition],
+      // From 0, not 1: S3 answers an empty file with an XML error page of its own, which a browser
+      // without JavaScript shows as it is; taken in, the file is refused by record-summary and the
+      // agency's page says why in a GOV.UK error summary.
+      Conditions: [['content-length-range', 0, options.maxBytes], typeCondition],
       Fields: {
         ...(exactType ? { 'Content-Type': exactType } : {}),
         ...(options.successRedirect ? { success_action_redirect: options.successRedirect } : {}),

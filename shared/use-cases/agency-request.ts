@@ -179,13 +179,18 @@ function latestReturn(agency: AgencyRequest) {
 /** What an agency is asked for on a case, as its capability link shows it. */
 export type AgencyRequestView = ReturnType<typeof requestView>;
 
-function requestView(service: Pick<Service, 'profile'>, { record, agency, audit }: LinkedRequestWithAudit) {
+function requestView(
+  service: Pick<Service, 'profile'>,
+  { record, agency, audit, linkExpiresAt }: LinkedRequestWithAudit,
+) {
   return {
     agency: agency.agencyName,
     caseReference: record.reference,
     partnership: service.profile.partnershipName,
     whatToReturn: whatToReturn(record),
     dueAt: milestone(record.timetable, 'agencySummariesDue').dueAt,
+    /** When the link stops working: the summaries are collated then, and nothing more is taken. */
+    linkExpiresAt,
     status: agency.status,
     late: agency.late,
     receivedAt: agency.receivedAt,
@@ -298,8 +303,13 @@ export async function showAgencyRequestForPage(
   const { token } = request;
   const linked = await resolveLink(service, token, 'with-audit');
   const now = service.clock.now();
+  const view = requestView(service, linked);
+  // The confirmation shows the first upload after this one's form was drawn: after now, and
+  // after the last upload seen (a clock standing still, as in the local stack's tests, would
+  // otherwise take a refusal the page already shows for the outcome of the next file).
+  const lastSeen = view.lastUpload ? Date.parse(view.lastUpload.at) + 1 : 0;
   const confirmation = new URL(`${service.publicBaseUrl}/agency/${token}/uploaded`);
-  confirmation.searchParams.set('after', now.toISOString());
+  confirmation.searchParams.set('after', new Date(Math.max(now.getTime(), lastSeen)).toISOString());
   const { form, expiresAt } = await issueForm(
     service,
     linked,
@@ -307,7 +317,7 @@ export async function showAgencyRequestForPage(
     PAGE_UPLOAD_FORM_SECONDS,
   );
   return {
-    view: requestView(service, linked),
+    view,
     form: { url: form.url, fields: form.fields, contentTypes: allowedContentTypes, expiresAt },
   };
 }

@@ -187,7 +187,8 @@ describe('an agency returns its summary through the emailed link', () => {
         true,
       );
       await screenshot(plain, 'request-page-without-javascript');
-      // An empty file first: S3 here takes it (AWS's policy would refuse it), record-summary rejects it.
+      // An empty file first: S3 takes it (the form's policy allows 0 bytes, so S3's own error page
+      // never shows), record-summary rejects it.
       await plain.setInputFiles('#file', {
         name: 'Empty.pdf',
         mimeType: 'application/pdf',
@@ -199,15 +200,18 @@ describe('an agency returns its summary through the emailed link', () => {
       ]);
       expect(new URL(plain.url()).searchParams.has('key')).toBe(false);
       await refreshUntilChecked(plain, 'checking-without-javascript');
-      expect(await textOf(plain, 'main h1')).toBe('Your file was not accepted');
-      expect(await textOf(plain, 'main')).toContain('The file was empty.');
+      // Back on the upload form, with a GOV.UK error summary and the file field's error.
+      expect(new URL(plain.url()).pathname).toBe(new URL(healthLink).pathname);
+      expect(await plain.title()).toMatch(/^Error: /);
+      expect(await plain.locator('.govuk-error-summary').isVisible()).toBe(true);
+      expect(await textOf(plain, '.govuk-error-summary')).toContain('The file was empty.');
+      expect(await textOf(plain, '#file-error')).toContain('The file was empty.');
       await screenshot(plain, 'file-rejected-without-javascript');
       await page.goto(plain.url());
-      await expectNoAxeViolations(page, 'the page saying a file was rejected');
+      await expectNoAxeViolations(page, 'the upload form saying a file was rejected');
 
-      // Then the summary itself, a minute later (the stack's clock stands still otherwise).
+      // Then the summary itself, a minute later (the stack's clock stands still otherwise), from the same page.
       await stack.advanceClockBy('PT1M');
-      await plain.getByRole('button', { name: 'Upload your summary again' }).click();
       await plain.setInputFiles('#file', {
         name: 'Health summary (demo).pdf',
         mimeType: 'application/pdf',

@@ -201,7 +201,7 @@ describe('agency-return: the capability link an agency uses to return its summar
     };
     expect(policy.conditions).toEqual(
       expect.arrayContaining([
-        ['content-length-range', 1, agencyUploadRules.maxBytes],
+        ['content-length-range', 0, agencyUploadRules.maxBytes],
         ['eq', '$Content-Type', PDF],
       ]),
     );

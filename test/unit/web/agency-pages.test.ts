@@ -100,6 +100,17 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
     sessionlessWebApp(agencyPages, service)(webEvent({ path, ...(query ? { query } : {}) }));
 
   /**
+   * The uploaded page after a refused file: it sends the browser back to the upload form, which
+   * shows why in its error summary. Answers the redirect and the form page's HTML.
+   */
+  async function afterRefusal(query: string) {
+    const redirected = await open(`/agency/${token}/uploaded`, query);
+    const location = new URL(String(redirected.headers?.location), 'http://agency.invalid');
+    const page = await open(location.pathname, location.search.slice(1));
+    return { redirected, location, html: String(page.body), status: page.statusCode };
+  }
+
+  /**
    * record-summary's handling of a file sent with a form issued now (or `issuedAt`), as the
    * bucket's event would trigger it; the buckets are in memory.
    */
@@ -213,7 +224,7 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
       };
       expect(policy.conditions).toEqual(
         expect.arrayContaining([
-          ['content-length-range', 1, agencyUploadRules.maxBytes],
+          ['content-length-range', 0, agencyUploadRules.maxBytes],
           ['starts-with', '$Content-Type', 'application/'],
           { success_action_redirect: redirect.toString() },
         ]),
@@ -299,20 +310,42 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
       const text = visibleText(String(result.body));
       expect(text).toContain('Summary received');
       expect(text).toContain('recorded as late');
+      // Corrections are taken until the link stops working, at collation, not "until the meeting".
+      expect(text).toMatch(
+        /you can upload a new version until 9am on Wednesday 18 March 2026, when the summaries are collated/,
+      );
     });
 
-    it('says clearly when the file was rejected, and offers to upload again', async () => {
+    it('sends the browser back to the upload form, whose error summary says why the file was refused, without JavaScript', async () => {
       await anUploadArrives({ body: aPdf(), contentType: 'binary/octet-stream' }, '0003');
 
-      const result = await open(`/agency/${token}/uploaded`, 'after=2026-03-09T11:00:00.000Z');
+      const { redirected, location, html, status } = await afterRefusal('after=2026-03-09T11:00:00.000Z');
 
-      const html = String(result.body);
+      expect(redirected.statusCode).toBe(303);
+      expect(location.pathname).toBe(`/agency/${token}`);
+      expect(location.hash).toBe('#file');
+      expect(status).toBe(200);
       const text = visibleText(html);
-      expect(text).toContain('Your file was not accepted');
-      expect(text).toContain('The file was not a PDF or a Word document (.docx).');
+      expect(html).toMatch(/<title>Error: Return your agency/);
+      // The error summary is shown (not hidden for the script), linking to the file field, which carries the same message.
+      expect(html).toMatch(/<div class="govuk-error-summary" data-upload-error-summary>/);
+      expect(html).toMatch(
+        /<a href="#file" data-upload-error-text>The file was not a PDF or a Word document \(\.docx\)\. Upload a PDF or a Word document \(\.docx\) of up to 10 MB<\/a>/,
+      );
+      expect(html).toMatch(/<p id="file-error" class="govuk-error-message">/);
       expect(text).toContain('Your summary has not been received yet.');
       expect(text).not.toContain('Summary received');
-      expect(html).toMatch(new RegExp(`<a href="/agency/${token}"[^>]*class="govuk-button"`));
+      // A fresh form to upload again, on the same page.
+      expect(hiddenField(html, 'key')).toBeDefined();
+    });
+
+    it('shows no error on the upload form for a refusal from before the one asked about', async () => {
+      await anUploadArrives({ body: aPdf(), contentType: 'binary/octet-stream' }, '0003');
+
+      const page = await open(`/agency/${token}`, 'rejected=2026-03-09T12:00:00.000Z');
+
+      expect(String(page.body)).toMatch(/<div class="govuk-error-summary" data-upload-error-summary hidden>/);
+      expect(String(page.body)).not.toContain('govuk-error-message');
     });
 
     it.each([
@@ -331,11 +364,9 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
     ])('says in plain words why %s was refused', async (_name, file, why) => {
       await anUploadArrives(file, '0005');
 
-      const text = visibleText(
-        String((await open(`/agency/${token}/uploaded`, 'after=2026-03-09T11:00:00.000Z')).body),
-      );
+      const text = visibleText((await afterRefusal('after=2026-03-09T11:00:00.000Z')).html);
 
-      expect(text).toContain('Your file was not accepted');
+      expect(text).toContain('There is a problem');
       expect(text).toContain(why);
     });
 
@@ -344,11 +375,9 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
       clock.set('2026-03-09T12:00:00Z');
       await anUploadArrives(aPdfFile, '0007', new Date('2026-03-09T11:30:00Z'));
 
-      const text = visibleText(
-        String((await open(`/agency/${token}/uploaded`, 'after=2026-03-09T11:59:00.000Z')).body),
-      );
+      const text = visibleText((await afterRefusal('after=2026-03-09T11:59:00.000Z')).html);
 
-      expect(text).toContain('Your file was not accepted');
+      expect(text).toContain('There is a problem');
       expect(text).toContain(
         'The upload form had expired before the file arrived. Open your link again and upload the file again.',
       );
