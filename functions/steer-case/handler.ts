@@ -81,8 +81,12 @@ export function steerCaseEndpoints(
     },
     async CloseAsNotificationOnly(request) {
       const { member, caseId } = callerAndCase(request);
-      const closure = await closeAsNotificationOnly(service, { caseId, answer: request.body, member });
-      return json(201, closure, { location: `/api/cases/${caseId}` });
+      const { closure, repeated } = await closeAsNotificationOnly(service, {
+        caseId,
+        answer: request.body,
+        member,
+      });
+      return json(repeated ? 200 : 201, closure, { location: `/api/cases/${caseId}` });
     },
     async AddAgency(request) {
       const { member, caseId } = callerAndCase(request);

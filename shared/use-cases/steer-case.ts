@@ -149,13 +149,17 @@ export function closureRefusal(
  * stops at its next step (or at once, when it is waiting for the decision); the agencies still
  * asked for a summary and the notifier are told it is no longer needed.
  *
+ * A repeat on a case already closed this way changes nothing on the case: it does the
+ * follow-ups again (the waiting callback failed, the emails sent), each email once only by its
+ * key, so after a 503 the same request finishes telling whoever was not told.
+ *
  * @throws NotFoundError, InvalidInputError, RefusedError (not such a death), ConflictError
- * (decided, submitted, or closed already), UnavailableError (closed; not everyone told yet).
+ * (decided, submitted, or otherwise ended), UnavailableError (closed; not everyone told yet).
  */
 export async function closeAsNotificationOnly(
   service: CloseAsNotificationOnlyPorts,
   submission: { caseId: string; answer: unknown; member: StaffMember },
-): Promise<CaseClosure> {
+): Promise<{ closure: CaseClosure; repeated: boolean }> {
   const caseId = validCaseId(submission.caseId);
   const answer = parseInput(closureAnswers, submission.answer, 'closure');
   const now = service.clock.now().toISOString();
@@ -166,16 +170,32 @@ export async function closeAsNotificationOnly(
     closedBy: submission.member.id,
     ...(submission.member.name ? { closedByName: submission.member.name } : {}),
   };
-  const record = await saveOnCase(service, caseId, closureRefusal, () => ({
-    changes: { status: 'closed', closure, currentStep: 'ClosedAsNotificationOnly' },
-    audit: {
-      actor: actorOf(submission.member),
-      at: now,
-      action: 'case.closed-notification-only',
-      reason: `The partnership team closed the case as notification only, no Rapid Review: ${answer.reason}`,
-      eventId: 'closed-notification-only',
-    },
-  }));
+  let record: CaseRecord;
+  let repeated = false;
+  try {
+    record = await saveOnCase(
+      service,
+      caseId,
+      (current) =>
+        current.status === 'closed' && current.closure?.kind === 'notification-only'
+          ? new AlreadyClosed(current)
+          : closureRefusal(current),
+      () => ({
+        changes: { status: 'closed', closure, currentStep: 'ClosedAsNotificationOnly' },
+        audit: {
+          actor: actorOf(submission.member),
+          at: now,
+          action: 'case.closed-notification-only',
+          reason: `The partnership team closed the case as notification only, no Rapid Review: ${answer.reason}`,
+          eventId: 'closed-notification-only',
+        },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof AlreadyClosed)) throw error;
+    record = error.record;
+    repeated = true;
+  }
   try {
     await endWorkflowWait(service, caseId, 'CaseClosed', 'Closed as notification only');
     const { agencies } = await service.cases.getCaseWithAgencies(caseId);
@@ -194,10 +214,20 @@ export async function closeAsNotificationOnly(
   } catch (error) {
     logError('Case closed; a follow-up did not finish', { caseId, error: (error as Error).name });
     throw new UnavailableError(
-      `Case ${record.reference} is closed as notification only. The workflow or the agencies could not all be told just now; the workflow stops at its next step. Do not close it again.`,
+      `Case ${record.reference} is closed as notification only. The workflow or the agencies could not all be told just now; the workflow stops at its next step. Close it again in a few minutes to finish: no one is told twice.`,
       'Closed; not everyone told yet',
     );
   }
-  logInfo('Case closed as notification only', { caseId });
-  return closure;
+  logInfo(repeated ? 'Case closure finished' : 'Case closed as notification only', { caseId });
+  return { closure: record.closure ?? closure, repeated };
+}
+
+/** The case is closed as notification only already: a repeat of the closure finishes its follow-ups. */
+class AlreadyClosed extends Error {
+  override readonly name = 'AlreadyClosed';
+  readonly record: CaseRecord;
+  constructor(record: CaseRecord) {
+    super(`Case ${record.reference} is already closed as notification only`);
+    this.record = record;
+  }
 }

@@ -223,18 +223,52 @@ describe('steer-case: POST /api/cases/{caseId}/late-reason and /notification-onl
       expect(mailer.sent).toEqual([]);
     });
 
-    it('answers 409 once decided, and to a second closure', async () => {
+    it('answers 409 once decided; a second closure answers 200 with the first, telling no one again', async () => {
       const decided = await aCase({ status: 'decided', lookedAfterOrCareLeaverDeath: true, decision });
       const open = await aCase({ status: 'awaiting-summaries', lookedAfterOrCareLeaverDeath: true });
-      await send('notification-only', open, aClosure);
+      const first = await send('notification-only', open, aClosure);
+      const toldFirst = mailer.sent.length;
 
       const afterDecision = await send('notification-only', decided, aClosure);
-      const again = await send('notification-only', open, aClosure);
+      const again = await send('notification-only', open, { reason: 'Another reason (invented).' });
 
-      expect([afterDecision.status, again.status]).toEqual([409, 409]);
+      expect([afterDecision.status, again.status]).toEqual([409, 200]);
       expect(afterDecision.body.title).toBe('Review already decided');
-      expect(again.body.title).toBe('Already closed');
+      expect(again.body).toEqual(first.body);
+      expect(mailer.sent).toHaveLength(toldFirst);
+      expect(
+        store.auditOf(open).filter((event) => event.action === 'case.closed-notification-only'),
+      ).toHaveLength(1);
       expect(store.caseOf(decided)?.status).toBe('decided');
+    });
+
+    it('after a 503, the same request again finishes the follow-ups not yet done, telling no one twice', async () => {
+      const caseId = await aCase({ status: 'awaiting-summaries', lookedAfterOrCareLeaverDeath: true });
+      await store.saveDecisionToken(caseId, 'token-invented', 1);
+      const sendOnce = mailer.sendOnce.bind(mailer);
+      mailer.sendOnce = async (key, message) => {
+        if (key.includes(':Closed:')) {
+          throw Object.assign(new Error('SES unreachable (test)'), { name: 'ServiceUnavailable' });
+        }
+        return sendOnce(key, message);
+      };
+      const closedEmails = () => mailer.sent.filter((email) => email.key.startsWith(`${caseId}:Closed:`));
+
+      const mailDown = await send('notification-only', caseId, aClosure);
+      const toldPartly = closedEmails().length;
+      mailer.sendOnce = sendOnce;
+      const finished = await send('notification-only', caseId, aClosure);
+
+      expect([mailDown.status, finished.status]).toEqual([503, 200]);
+      expect(mailDown.body.detail).toContain('Close it again in a few minutes');
+      expect(toldPartly).toBe(0);
+      const told = closedEmails().map((email) => email.key);
+      expect(told).toContain(`${caseId}:Closed:notifier`);
+      expect(new Set(told).size).toBe(told.length);
+      // Ended each time it is asked (Step Functions answers a wait already ended as not waiting).
+      expect(new Set(workflow.failed.map((failed) => JSON.stringify(failed)))).toEqual(
+        new Set([JSON.stringify({ taskToken: 'token-invented', error: 'CaseClosed' })]),
+      );
     });
 
     it('lets only the partnership team close a case', async () => {
