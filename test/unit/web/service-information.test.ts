@@ -22,6 +22,7 @@ import {
 } from '../../../functions/web/session.ts';
 import { type PartnershipProfile, partnershipProfile } from '../../../shared/config/partnership-profile.ts';
 import { DETAILS_PROOF_SECONDS } from '../../../shared/use-cases/agency-details.ts';
+import { engineeringWordsIn } from '../../support/plain-words.ts';
 import { testProfile } from '../api/support/api-fixtures.ts';
 import {
   govukBrandMarks,
@@ -78,6 +79,7 @@ describe('the footer’s public pages', () => {
     expect(page.html).toMatch(new RegExp(`<h1 class="govuk-heading-l">${heading}</h1>`));
     expect(page.html).toContain(`href="${path}"`);
     expect(govukBrandMarks(page.html)).toEqual([]);
+    expect(engineeringWordsIn(page.text)).toEqual([]);
   });
 
   it('serves them to someone signed in, with their name in the header', async () => {
