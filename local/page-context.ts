@@ -57,6 +57,9 @@ export function localPageContext(
         partnershipName,
         feedbackAddress,
         user: session?.user,
+        // The local sign-in and controls pages are for staff.
+        offersSignIn: true,
+        homeUrl: '/',
         csrfToken: session
           ? // Signed in already (on the sign-in page: switching user): the form carries the session's token.
             csrfTokenForSession(sessionSecret, session)

@@ -11,18 +11,16 @@ const contentTypes: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/manifest+json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
 };
-const textual = new Set(['.css', '.js', '.mjs', '.json', '.svg']);
+const textual = new Set(['.css', '.js', '.mjs', '.svg']);
 
 /**
- * Where an asset URL's file is: govuk-frontend's compiled CSS and JS and its fonts, images and
- * manifest (the URLs its CSS and template use), or this service's own files (app.js, app.css).
+ * Where an asset URL's file is: govuk-frontend's compiled CSS and JS, or this service's own
+ * files (app.js, app.css). Not govuk-frontend's fonts, images or manifest: GOV.UK's typeface,
+ * crown and icons are for services on GOV.UK, and this service is the partnership's own.
  */
 function fileFor(name: string): string | undefined {
   const clean = normalize(name);
@@ -30,10 +28,20 @@ function fileFor(name: string): string | undefined {
   if (!contentTypes[extname(clean)]) return undefined;
   const govuk = join(govukFrontendDirectory, 'govuk');
   if (clean === 'govuk-frontend.min.css' || clean === 'govuk-frontend.min.js') return join(govuk, clean);
-  if (clean === 'manifest.json' || clean.startsWith('fonts/') || clean.startsWith('images/')) {
-    return join(govuk, 'assets', clean);
-  }
   return join(ownAssetsDirectory, clean);
+}
+
+/**
+ * govuk-frontend's compiled CSS without GOV.UK's typeface, GDS Transport, which only services on
+ * GOV.UK may use: its font faces removed and every font stack left at the Design System's
+ * fallback, Arial then the system's sans-serif. The same as compiling govuk-frontend's Sass with
+ * `$govuk-font-family: arial, sans-serif` and `$govuk-include-default-font-face: false`, without
+ * a Sass compiler.
+ */
+export function withoutGovukTypeface(css: string): string {
+  return css
+    .replace(/@font-face\{font-family:GDS Transport;[^}]*\}/g, '')
+    .replaceAll('font-family:GDS Transport,', 'font-family:');
 }
 
 interface LoadedAsset {
@@ -48,7 +56,9 @@ function load(name: string): LoadedAsset | undefined {
     let asset: LoadedAsset | null = null;
     if (file) {
       try {
-        const body = readFileSync(file);
+        const read = readFileSync(file);
+        const body =
+          name === 'govuk-frontend.min.css' ? Buffer.from(withoutGovukTypeface(read.toString('utf8'))) : read;
         asset = { body, version: createHash('sha256').update(body).digest('hex').slice(0, 12) };
       } catch {
         asset = null;

@@ -42,6 +42,13 @@ export type LayoutContext = {
   /** The partnership team's mailbox, for the phase banner's feedback link. */
   feedbackAddress: string | undefined;
   user: SessionUser | undefined;
+  /**
+   * Whether the service navigation offers "Sign in" to someone not signed in: never on a page
+   * reached by an agency's link, nor in a function without sessions (agencies have no account).
+   */
+  offersSignIn: boolean;
+  /** Where the header's partnership name and service name lead: the start page, or an agency's own page. */
+  homeUrl: string;
   /** Put in every form as `<input type="hidden" name="{{ csrfFieldName }}" value="{{ csrfToken }}">`. */
   csrfToken: string;
   csrfFieldName: string;
@@ -52,6 +59,11 @@ export type LayoutContext = {
   menu: MenuItem[];
   currentPath: string;
 };
+
+/** `/agency/<token>` for a path under an agency's link, which is that agency's home; undefined for any other path. */
+export function agencyHomeFor(path: string): string | undefined {
+  return /^\/agency\/[^/]+/.exec(path)?.[0];
+}
 
 /** A page the person may use, as the start page lists it. */
 export interface MenuItem {
@@ -336,6 +348,7 @@ export function createWebApp<S extends PageService>(options: WebAppOptions<S>): 
     };
 
     const menu = menuFor(options.menuPages ?? options.pages, user);
+    const agencyHome = agencyHomeFor(path);
     const page = (): LayoutContext => {
       let partnershipName: string | undefined;
       let feedbackAddress: string | undefined;
@@ -351,6 +364,8 @@ export function createWebApp<S extends PageService>(options: WebAppOptions<S>): 
         partnershipName,
         feedbackAddress,
         user,
+        offersSignIn: Boolean(sessions) && !agencyHome,
+        homeUrl: agencyHome ?? '/',
         csrfToken: csrfTokenNow(),
         csrfFieldName,
         cspNonce: newNonce(),

@@ -47,6 +47,9 @@ export const csrfFieldName = 'csrfToken';
 /** A working day and a bit; after that, sign in again. */
 export const SESSION_SECONDS = 8 * 60 * 60;
 
+/** A sign-in attempt (the `__Host-sign-in` cookie) must come back within this time. */
+export const SIGN_IN_SECONDS = 10 * 60;
+
 const MIN_SECRET_LENGTH = 32;
 
 /** The signing key from SESSION_SECRET (at least 32 characters), failing fast when it is missing or short. */

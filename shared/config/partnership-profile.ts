@@ -3,7 +3,7 @@ import { envNames, requireEnv } from '../env.ts';
 import { ConfigurationError } from '../errors.ts';
 import { logWarning } from '../log.ts';
 import { defaultRapidReviewRules, type RapidReviewRules, rapidReviewRules } from '../rapid-review-rules.ts';
-import { agencyId, emailAddress, text } from '../schemas/primitives.ts';
+import { agencyId, emailAddress, isoDate, text } from '../schemas/primitives.ts';
 import { type SafeguardingPartner, safeguardingPartner } from '../schemas/roles.ts';
 import * as z from '../schemas/zod.ts';
 
@@ -68,6 +68,31 @@ export const partnershipProfile = z.object({
   agencyStrategicLeadsById: z._default(z.record(agencyId, person), {}),
   /** Working hours, reminder day and the other timetable rules; defaults apply. */
   rules: z.optional(rapidReviewRules),
+  /**
+   * What the privacy notice (`/privacy`) says that only the partnership knows; each part has a
+   * default (functions/web/pages/service-information.ts).
+   */
+  privacyNotice: z.optional(
+    z.object({
+      /** Who is responsible for the personal information, as a sentence. Default: the safeguarding partners. */
+      controller: z.optional(text(500)),
+      /** Where people ask about their information (often the data protection officer). Default: the partnership team. */
+      contactAddress: z.optional(emailAddress),
+      /** How long a case's records are kept, as a sentence from the partnership's records policy. */
+      caseRecordsKept: z.optional(text(500)),
+    }),
+  ),
+  /** What the accessibility statement (`/accessibility-statement`) says that only the partnership knows. */
+  accessibilityStatement: z.optional(
+    z.object({
+      /** Where to report an accessibility problem or ask for another format. Default: the partnership team. */
+      contactAddress: z.optional(emailAddress),
+      /** A telephone number for the same, as people dial it. */
+      telephone: z.optional(text(40)),
+      /** When the partnership last reviewed the statement (YYYY-MM-DD). */
+      lastReviewed: z.optional(isoDate),
+    }),
+  ),
 });
 
 export type PartnershipProfile = z.infer<typeof partnershipProfile>;

@@ -23,18 +23,21 @@ describe('the GOV.UK pages in a browser', () => {
   const stack = useLocalStack();
   const browser = usePage();
 
-  it('shows the start page with the GOV.UK header, phase banner and footer, styled by GOV.UK Frontend', async () => {
+  it("shows the start page with the partnership's own header, phase banner and footer, styled by GOV.UK Frontend", async () => {
     // Act
     const response = await browser.page.goto(`${stack.apiUrl}/`);
 
     // Assess
     expect(response?.status()).toBe(200);
     expect(await browser.page.title()).toBe(serviceName);
-    // The landmarks come from govuk/template.njk: the GOV.UK header and service navigation in its
-    // <header>, the GOV.UK footer in its <footer>.
+    // The landmarks come from govuk/template.njk: the Design System's generic header (the
+    // partnership's name, no crown) and service navigation in its <header>, the footer in its <footer>.
     const header = 'header.govuk-template__header';
     expect(await browser.page.locator('header').count()).toBe(1);
-    expect(await browser.page.locator(`${header} .govuk-header .govuk-header__logotype`).count()).toBe(1);
+    expect(await textOf(browser.page, `${header} .govuk-generic-header`)).toBe(
+      'Exampleshire Safeguarding Children Partnership (demo)',
+    );
+    expect(await browser.page.locator('.govuk-header, .govuk-logo, header svg, footer svg').count()).toBe(0);
     expect(await textOf(browser.page, `${header} .govuk-service-navigation__service-name`)).toBe(serviceName);
     expect(await textOf(browser.page, '.govuk-phase-banner')).toMatch(/^Alpha This is a new service/);
     expect(await browser.page.locator('footer').count()).toBe(1);
@@ -42,12 +45,13 @@ describe('the GOV.UK pages in a browser', () => {
       'Run by Exampleshire Safeguarding Children Partnership (demo)',
     );
     expect(await textOf(browser.page, 'main h1')).toBe(serviceName);
-    // The stylesheet loaded (the header is brand blue, text in GDS Transport), and so did the
-    // script tag that marks GOV.UK Frontend as supported (it needs the page's CSP nonce).
-    expect(await computedStyle(browser.page, `${header} .govuk-header`, 'background-color')).toBe(
-      'rgb(29, 112, 184)',
+    // The stylesheet loaded (the generic header is near-black, text in Arial, not GOV.UK's GDS
+    // Transport), and so did the script tag that marks GOV.UK Frontend as supported (it needs the
+    // page's CSP nonce).
+    expect(await computedStyle(browser.page, `${header} .govuk-generic-header`, 'background-color')).toBe(
+      'rgb(11, 12, 12)',
     );
-    expect(await computedStyle(browser.page, 'main h1', 'font-family')).toContain('GDS Transport');
+    expect(await computedStyle(browser.page, 'main h1', 'font-family')).toBe('arial, sans-serif');
     expect(await browser.page.locator('body.govuk-frontend-supported').count()).toBe(1);
     await expectNoAxeViolations(browser.page, 'the start page');
     await screenshot(browser.page, 'start-page');

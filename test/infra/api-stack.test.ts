@@ -201,6 +201,13 @@ describe('ApiStack', () => {
       expect(JSON.stringify(format)).not.toMatch(/\$context\.(path|resourcePath)|\$request/);
     });
 
+    it('keeps every log group, the access log and each function’s, for 3 months, as the privacy notice says', () => {
+      const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+
+      expect(logGroups.length).toBeGreaterThan(apiFunctionNames.length);
+      expect(new Set(logGroups.map((group) => group.Properties.RetentionInDays))).toEqual(new Set([90]));
+    });
+
     it('outputs the API URL', () => {
       template.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [logicalIdOf(stack.httpApi), 'ApiEndpoint'] } });
     });

@@ -165,6 +165,13 @@ describe('WorkflowStack', () => {
   });
 
   describe('functions', () => {
+    it('keep their logs, as the state machine does, for 3 months, as the privacy notice says', () => {
+      const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+
+      expect(logGroups.length).toBeGreaterThan(workflowFunctionNames.length);
+      expect(new Set(logGroups.map((group) => group.Properties.RetentionInDays))).toEqual(new Set([90]));
+    });
+
     it('are the workflow functions of the catalogue, and only those', () => {
       expect([...stack.functions.keys()].sort()).toEqual([...workflowFunctionNames].sort());
       template.resourceCountIs('AWS::Lambda::Function', workflowFunctionNames.length);

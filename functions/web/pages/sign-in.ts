@@ -17,6 +17,7 @@ import {
   cookieValue,
   endSessionCookie,
   expiredCookieHeader,
+  SIGN_IN_SECONDS,
   safeReturnPath,
   sessionSecretFromEnvironment,
   signInCookieName,
@@ -30,9 +31,6 @@ import {
  * local stack answers GET and POST /sign-in itself (local/api.ts, invented users) and sets the
  * same session cookie, so these pages never ask where they run. Sign-out works for both.
  */
-
-/** A sign-in attempt must come back within this time. */
-const SIGN_IN_SECONDS = 10 * 60;
 
 const signInAttempt = z.object({
   state: z.string().check(z.minLength(16)),

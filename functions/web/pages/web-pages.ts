@@ -2,12 +2,13 @@ import type { Page } from '../page.ts';
 import { casePages } from './cases.ts';
 import { editNotificationPages } from './edit-notification.ts';
 import { notifyPages } from './notify.ts';
+import { serviceInformationPages } from './service-information.ts';
 import { signInPages } from './sign-in.ts';
 import { startPages } from './start.ts';
 
 /**
  * The pages the web function serves: the start page, signing in and out, the notification, the
- * cases list and one case's page. Every page under a case (`/cases/{caseId}/...`) is served by
+ * cases list and one case's page, and the public pages every footer links to. Every page under a case (`/cases/{caseId}/...`) is served by
  * the case pages' function (functions/case-web, `case-pages.ts`), so neither bundle holds both.
  * The order is the order of the service navigation and the start page's menu.
  */
@@ -18,4 +19,6 @@ export const webPages: readonly Page[] = [
   ...casePages,
   // Correcting the notification (issue 10 part 3): under a case, but the web function's (see shared/routes.ts).
   ...editNotificationPages,
+  // The footer's public pages: accessibility statement, privacy notice, cookies (every function's pages link here).
+  ...serviceInformationPages,
 ];

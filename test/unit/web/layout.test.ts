@@ -1,11 +1,33 @@
 /**
  * The frame every page shares (templates/layout.njk over govuk-frontend's govuk/template.njk):
- * the landmarks the template draws, with the GOV.UK header, phase banner and footer inside them.
+ * the landmarks the template draws, with the header, phase banner and footer inside them; the
+ * service as the partnership's own (its name in the Design System's generic header, no GOV.UK
+ * crown, logotype or Crown copyright); the footer's links; and no sign-in offered to agencies.
  */
 import { describe, expect, it } from 'vitest';
+import { agencyPages } from '../../../functions/agency-web/pages.ts';
+import { agencyReturnPages } from '../../../functions/agency-web/return-pages.ts';
+import { caseWebPages } from '../../../functions/web/pages/case-pages.ts';
 import { pages } from '../../../functions/web/pages/index.ts';
 import { serviceName } from '../../../functions/web/router.ts';
-import { signedIn, testUser, testWebApp, webEvent } from './support/web-fixtures.ts';
+import { mintAgencyToken } from '../../../shared/agency-links.ts';
+import {
+  InMemoryCaseStore,
+  SettableClock,
+  testProfile,
+  testS3Client,
+  testService,
+} from '../api/support/api-fixtures.ts';
+import {
+  govukBrandMarks,
+  sessionlessWebApp,
+  signedIn,
+  testUser,
+  testWebApp,
+  webEvent,
+} from './support/web-fixtures.ts';
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The opening tags of an element in the page: `<header ...>`, not `<header-something>`. */
 function openingTags(html: string, element: string): string[] {
@@ -38,13 +60,62 @@ describe('the layout of every page', () => {
     expect(openingTags(html, 'main')).toHaveLength(1);
     expect(openingTags(html, 'footer')).toEqual([expect.stringMatching(/class="govuk-template__footer"/)]);
     const header = inside(html, 'header');
-    expect(header).toContain('class="govuk-header"');
+    expect(header).toContain('class="govuk-generic-header"');
     expect(header).toMatch(
       new RegExp(
         `class="govuk-service-navigation__service-name">\\s*<a href="/"[^>]*>\\s*${serviceName}\\s*</a>`,
       ),
     );
     expect(inside(html, 'footer')).toContain('class="govuk-footer"');
+  });
+
+  it("names the partnership in the Design System's generic header, leading to the start page, with nothing of GOV.UK's brand on the page", async () => {
+    // Act
+    const html = await startPage();
+
+    // Assess
+    const header = inside(html, 'header');
+    expect(header).toMatch(
+      new RegExp(
+        `<a href="/" class="govuk-generic-header__homepage-link">\\s*${escapeRegExp(testProfile.partnershipName)}\\s*</a>`,
+      ),
+    );
+    expect(govukBrandMarks(html)).toEqual([]);
+    expect(html).toContain('<meta name="theme-color" content="#0b0c0c">');
+  });
+
+  it('links the footer to the accessibility statement, the privacy notice and the cookies page, and says who runs the service', async () => {
+    // Act
+    const html = await startPage();
+
+    // Assess
+    const footer = inside(html, 'footer');
+    const links = [...footer.matchAll(/<a class="govuk-footer__link" href="([^"]+)">([^<]+)<\/a>/g)].map(
+      ([, href, text]) => [href, text],
+    );
+    expect(links).toEqual([
+      ['/accessibility-statement', 'Accessibility statement'],
+      ['/privacy', 'Privacy notice'],
+      ['/cookies', 'Cookies'],
+    ]);
+    expect(footer).toContain(`Run by ${testProfile.partnershipName}`);
+  });
+
+  it('shows the same header and footer, signed in, on a page of the case pages’ function', async () => {
+    // Prepare
+    const app = testWebApp(caseWebPages);
+    const browser = signedIn(testUser('partnership-team'));
+
+    // Act: no case of that id, so the case pages' function answers its 404 page, in the layout.
+    const result = await app(
+      webEvent({ path: '/cases/0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de/decision', cookies: browser.cookies }),
+    );
+
+    // Assess
+    const html = String(result.body);
+    expect(inside(html, 'header')).toContain(testProfile.partnershipName);
+    expect(inside(html, 'footer')).toContain('href="/privacy"');
+    expect(govukBrandMarks(html)).toEqual([]);
   });
 
   it('puts the phase banner after the header and before the main content', async () => {
@@ -73,6 +144,53 @@ describe('the layout of every page', () => {
     expect(header).toMatch(/<form method="post" action="\/sign-out"/);
     expect(header).toContain(`value="${browser.csrfToken}"`);
     expect(header).toContain('href="/notify"');
+  });
+});
+
+describe('the layout on a page reached by an agency’s link', () => {
+  const token = mintAgencyToken().token;
+
+  it('offers no sign-in in the agency pages’ function, and leads the header to the agency’s own page', async () => {
+    // Prepare: the agency pages' function, which holds no sessions (functions/agency-web/handler.ts).
+    const service = testService({
+      store: new InMemoryCaseStore(),
+      clock: new SettableClock('2026-03-09T11:00:00Z'),
+      s3: testS3Client(),
+    });
+    const app = sessionlessWebApp([...agencyPages, ...agencyReturnPages], service);
+
+    // Act: a link the service never sent, so the agency's "not valid" page, in the layout.
+    const result = await app(webEvent({ path: `/agency/${token}` }));
+
+    // Assess
+    const html = String(result.body);
+    expect(result.statusCode).toBe(404);
+    expect(html).not.toMatch(/sign in/i);
+    expect(html).not.toContain('href="/sign-in"');
+    const header = inside(html, 'header');
+    expect(header).toContain(`href="/agency/${token}" class="govuk-generic-header__homepage-link"`);
+    expect(header).toContain(testProfile.partnershipName);
+    expect(inside(html, 'footer')).toContain('href="/accessibility-statement"');
+    expect(govukBrandMarks(html)).toEqual([]);
+  });
+
+  it('offers no sign-in on an address under an agency’s link that the web function answers', async () => {
+    // Act: API Gateway sends an unknown path under an agency's link to the web function's catch-all.
+    const result = await testWebApp(pages)(webEvent({ path: `/agency/${token}/nothing-here` }));
+
+    // Assess
+    const html = String(result.body);
+    expect(result.statusCode).toBe(404);
+    expect(html).not.toContain('href="/sign-in"');
+    expect(inside(html, 'header')).toContain(`href="/agency/${token}"`);
+  });
+
+  it('still offers sign-in on a staff page to someone not signed in', async () => {
+    // Act
+    const html = await startPage();
+
+    // Assess: the control for the two tests above.
+    expect(inside(html, 'header')).toContain('href="/sign-in"');
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { csrfCookieName, readSession, sessionCookieName } from '../../../functions/web/session.ts';
 import { localSignIn } from '../../../local/sign-in.ts';
 import { localPartnerDelegates, localUsers } from '../../../local/tokens.ts';
-import { anonymousBrowser, testSessionSecret } from './support/web-fixtures.ts';
+import { anonymousBrowser, govukBrandMarks, testSessionSecret } from './support/web-fixtures.ts';
 
 const get = (query = '') =>
   localSignIn(testSessionSecret, {
@@ -32,6 +32,16 @@ describe("the local stack's sign-in page", () => {
     expect(html).toContain('value="safeguarding-partner:police"');
     expect(html).toContain('name="returnTo" value="/cases"');
     expect(result.cookies?.some((cookie) => cookie.startsWith(`${csrfCookieName}=`))).toBe(true);
+  });
+
+  it("wears the service's own header and footer, as every page does: no GOV.UK crown, logotype or Crown copyright", async () => {
+    const html = String((await get()).body);
+
+    expect(govukBrandMarks(html)).toEqual([]);
+    expect(html).toContain('class="govuk-generic-header"');
+    for (const path of ['/accessibility-statement', '/privacy', '/cookies']) {
+      expect(html).toContain(`<a class="govuk-footer__link" href="${path}">`);
+    }
   });
 
   it('signs in as the chosen user with the session cookie the web function reads, and goes back', async () => {

@@ -89,7 +89,7 @@ describe('the web router', () => {
   });
 
   describe('on a public page', () => {
-    it('renders the page in the GOV.UK layout: header, service name, phase banner, footer, styles and scripts', async () => {
+    it('renders the page in the GOV.UK Design System layout: the generic header, service name, phase banner, footer, styles and scripts', async () => {
       const app = testWebApp(pages);
 
       const result = await app(webEvent({ path: '/' }));
@@ -98,7 +98,7 @@ describe('the web router', () => {
       expect(result.headers?.['content-type']).toBe('text/html; charset=utf-8');
       const html = String(result.body);
       expect(html).toContain('class="govuk-template__body');
-      expect(html).toContain('govuk-header');
+      expect(html).toContain('class="govuk-generic-header"');
       expect(html).toContain('Safeguarding practice reviews');
       expect(html).toMatch(/govuk-phase-banner[\s\S]*Alpha[\s\S]*mailto:partnership-team@example\.org/);
       expect(html).toContain('govuk-footer');
@@ -368,14 +368,30 @@ describe('the web router', () => {
       expect(String(result.body)).toContain('.govuk-header');
     });
 
-    it('serves fonts base64-encoded, as API Gateway needs binaries', async () => {
+    it("serves govuk-frontend's CSS without GOV.UK's typeface: no GDS Transport font face or stack, Arial instead", async () => {
       const app = testWebApp(pages);
 
-      const result = await app(webEvent({ path: '/assets/fonts/bold-b542beb274-v2.woff2' }));
+      const css = String((await app(webEvent({ path: '/assets/govuk-frontend.min.css' }))).body);
 
-      expect(result.headers?.['content-type']).toBe('font/woff2');
-      expect(result.isBase64Encoded).toBe(true);
-      expect(Buffer.from(String(result.body), 'base64').subarray(0, 4).toString('latin1')).toBe('wOF2');
+      expect(css).not.toContain('GDS Transport');
+      expect(css).not.toContain('@font-face');
+      expect(css).toMatch(/\.govuk-heading-xl\{font-family:arial,sans-serif;/);
+      expect(css).toContain('.govuk-generic-header');
+    });
+
+    it("serves none of GOV.UK's own files: its typeface, crown images and manifest are for services on GOV.UK", async () => {
+      const app = testWebApp(pages);
+
+      for (const path of [
+        '/assets/fonts/bold-b542beb274-v2.woff2',
+        '/assets/images/govuk-crest.svg',
+        '/assets/images/favicon.ico',
+        '/assets/manifest.json',
+      ]) {
+        const result = await app(webEvent({ path }));
+        expect(result.statusCode, path).toBe(404);
+        expect(result.headers?.['content-type'], path).toBe('text/html; charset=utf-8');
+      }
     });
 
     it("serves the service's own app.js, and nothing outside the asset folders", async () => {

@@ -159,3 +159,21 @@ export function setCookie(result: APIGatewayProxyStructuredResultV2, name: strin
 }
 
 export { sessionCookieName };
+
+/**
+ * What of GOV.UK's own brand a page holds, which a partnership's service must not: the GOV.UK
+ * header and its logotype, the crown (its SVG, the footer's crown), "Crown copyright", GOV.UK's
+ * icons and manifest, and GOV.UK's typeface. An empty list for a page of the partnership's own.
+ */
+export function govukBrandMarks(html: string): string[] {
+  const marks: Record<string, RegExp> = {
+    'the GOV.UK header': /class="govuk-header[\s"]/,
+    'the GOV.UK logotype': /govuk-header__logotype|aria-label="GOV\.UK"|<title>GOV\.UK<\/title>/,
+    'the crown': /govuk-logo|govuk-footer__crown|M33\.1,9\.8c/,
+    'Crown copyright': /Crown copyright/i,
+    'the Open Government Licence': /open-government-licence|govuk-footer__licence/,
+    "GOV.UK's icons or manifest": /favicon|govuk-icon|manifest\.json|govuk-opengraph/,
+    "GOV.UK's typeface": /GDS Transport/,
+  };
+  return Object.entries(marks).flatMap(([mark, pattern]) => (pattern.test(html) ? [mark] : []));
+}
