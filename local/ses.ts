@@ -9,6 +9,8 @@ interface StoredEmail {
   messageId: string;
   from: string;
   destination: { to: string[]; cc: string[]; bcc: string[] };
+  /** The Reply-To addresses (SES v2's ReplyToAddresses); absent in an older store. */
+  replyTo?: string[];
   subject: string;
   body: { html?: string; text?: string };
   attachments: { content: string; contentType: string; filename?: string; size: number }[];
@@ -22,6 +24,8 @@ export interface LocalEmail {
   from: string;
   to: string[];
   cc: string[];
+  /** Where a reply goes (the Reply-To header). */
+  replyTo: string[];
   subject: string;
   text: string;
   attachments: { fileName: string; contentType: string; size: number }[];
@@ -59,6 +63,7 @@ function toLocalEmail(email: StoredEmail): LocalEmail {
     from: email.from,
     to: addresses(email.destination.to),
     cc: addresses(email.destination.cc),
+    replyTo: addresses(email.replyTo ?? []),
     subject: email.subject,
     text: email.body.text ?? '',
     attachments: email.attachments.map((attachment) => ({
