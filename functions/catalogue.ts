@@ -238,9 +238,9 @@ export const functionCatalogue = {
   },
   'record-summary': {
     description:
-      "Checks an uploaded summary against its issued form, its size, bytes and virus scan, files it with the case and marks the agency's return received",
+      "Checks an uploaded summary against its issued form, its size, bytes and virus scan, files it with the case and marks the agency's return received, telling the partnership team when it came late",
     trigger: 'upload-event',
-    needs: { table: 'read-write', uploadBucket: 'read-write', documentBucket: 'write' },
+    needs: { table: 'read-write', uploadBucket: 'read-write', documentBucket: 'write', email: true },
   },
   'sweep-orphans': {
     description: 'Daily: removes notification documents older than an hour that no case owns',
@@ -253,7 +253,8 @@ export const functionCatalogue = {
     needs: { table: 'read' },
   },
   'request-agency-summaries': {
-    description: 'Mints a capability link per agency and emails each SPOC their request (Day 1)',
+    description:
+      'Mints a capability link per agency and emails each SPOC their request (Day 1); tells the partnership team the case opened',
     trigger: 'workflow',
     needs: { table: 'read-write', email: true },
   },
@@ -271,9 +272,9 @@ export const functionCatalogue = {
     timeoutSeconds: 60,
   },
   'distribute-papers': {
-    description: 'Emails the Rapid Review Group links to the papers (Day 12)',
+    description: 'Tells the Rapid Review Group the papers are on the case page (Day 12)',
     trigger: 'workflow',
-    needs: { table: 'read-write', documentBucket: 'read', email: true },
+    needs: { table: 'read-write', email: true },
   },
   'schedule-decision-deadline': {
     description:
@@ -298,7 +299,7 @@ export const functionCatalogue = {
     timeoutSeconds: 60,
   },
   'notify-outcome': {
-    description: 'Tells the notifier and the agencies the outcome',
+    description: 'Tells the notifier, the agencies, the Executive Board and the partnership team the outcome',
     trigger: 'workflow',
     needs: { table: 'read-write', email: true },
   },

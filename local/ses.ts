@@ -10,10 +10,11 @@ interface StoredEmail {
   messageId: string;
   from: string;
   destination: { to: string[]; cc: string[]; bcc: string[] };
+  /** The Reply-To addresses (SES v2's ReplyToAddresses); absent in an older store. */
+  replyTo?: string[];
   subject: string;
   body: { html?: string; text?: string };
   attachments: { content: string; contentType: string; filename?: string; size: number }[];
-  replyTo?: string[];
   headers?: { name: string; value: string }[];
   /** Seconds since the epoch (wall clock, not the virtual clock). */
   at: number;
@@ -25,6 +26,7 @@ export interface LocalEmail {
   from: string;
   to: string[];
   cc: string[];
+  /** Where a reply goes (the Reply-To header). */
   replyTo: string[];
   subject: string;
   text: string;

@@ -182,7 +182,7 @@ try {
     await client.settle();
     const emails = await client.emails();
     return emails.flatMap((email) => {
-      const reference = /Rapid Review (\S+): summary requested/.exec(email.subject)?.[1];
+      const reference = /^(\S+): summary requested/.exec(email.subject)?.[1];
       const agency = returning.find((candidate) => email.destination.to.includes(candidate.spoc.email));
       return reference && references.has(reference) && agency ? [{ agency, link: agencyLinkIn(email) }] : [];
     });

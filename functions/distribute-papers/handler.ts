@@ -1,4 +1,3 @@
-import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
 import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
@@ -8,7 +7,6 @@ import { taskHandler } from '../../shared/workflow/task-handler.ts';
 
 const service = environmentService({
   cases: caseStoreFromEnvironment,
-  documents: documentsFromEnvironment,
   mailer: mailerFromEnvironment,
 });
 

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { documentsFromEnvironment, uploadsFromEnvironment } from '../../shared/adapters/documents.ts';
+import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
 import {
@@ -15,6 +16,7 @@ const service = environmentService({
   cases: caseStoreFromEnvironment,
   uploads: uploadsFromEnvironment,
   documents: documentsFromEnvironment,
+  mailer: mailerFromEnvironment,
 });
 
 /**

@@ -86,7 +86,7 @@ async function saveInbox(client: ReviewClient, folder: string): Promise<string> 
 
 /**
  * The case's documents (the collated report, any addendum, the report, the letters), which the
- * papers email only links to: downloaded while the demo's stack still serves their links.
+ * emails point to on the case page: downloaded while the demo's stack still serves their links.
  */
 async function saveCaseDocuments(client: ReviewClient, caseId: string, folder: string): Promise<string[]> {
   mkdirSync(folder, { recursive: true });
@@ -177,7 +177,7 @@ async function main() {
       const papers = await saveCaseDocuments(client, result.caseId, join(folder, 'case-documents'));
       console.log(`Every email the demo sent, with its attachments, is saved in ${folder}`);
       console.log(
-        `The case's documents (${papers.join(', ')}), which the emails link to, are saved in ${join(folder, 'case-documents')}`,
+        `The case's documents (${papers.join(', ')}), which the emails point to on the case page, are saved in ${join(folder, 'case-documents')}`,
       );
     }
     console.log(`Done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s of real time.`);

@@ -112,9 +112,8 @@ export async function runDemoReview(
     );
   }
 
-  const [panelEmail] = await client.waitForEmails(
-    'the outcome email to the Panel',
-    (email) => email.subject.startsWith('Rapid Review outcome') && email.subject.includes(reference),
+  const [panelEmail] = await client.waitForEmails('the outcome email to the Panel', (email) =>
+    email.subject.startsWith(`${reference}: Rapid Review outcome`),
   );
   await client.waitForCase(caseId, 'completed', (view) => view.status === 'completed');
   progress(`Outcome sent to the Panel mailbox ${panelEmail!.destination.to.join(', ')}`);
@@ -227,9 +226,8 @@ export async function runDemoReviewToDecision(
   if (options.late) {
     // Nobody decides by the governing date: the review is late, not failed.
     const { now } = await client.advanceToNext();
-    await client.waitForEmails(
-      'the holding email to the Panel',
-      (email) => email.subject.startsWith('Rapid Review late') && email.subject.includes(reference),
+    await client.waitForEmails('the holding email to the Panel', (email) =>
+      email.subject.startsWith(`${reference}: Rapid Review late`),
     );
     progress(
       `Clock moved to ${formatInstant(now, 'Europe/London')}: the governing date passed; the Panel was told the review is late`,

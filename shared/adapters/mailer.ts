@@ -34,13 +34,15 @@ export interface Attachment {
 export interface EmailMessage {
   to: string[];
   cc?: string[];
+  /** Where a reply goes: the partnership team's mailbox, never the sending address (which no one reads). */
+  replyTo?: string[];
   subject: string;
   text: string;
   attachments?: Attachment[];
 }
 
 /**
- * An email's subject, an address or an attachment's name or type holds a line break or another
+ * An email's subject, an address (to, cc or reply-to) or an attachment's name or type holds a line break or another
  * control character, which could add a header to the message (`\r\nBcc: …`). Nothing is sent
  * and nothing is claimed; trying again cannot help, so it is not retried.
  */
@@ -300,6 +302,7 @@ export class SesMailer implements Mailer {
       new SendEmailCommand({
         FromEmailAddress: this.#from,
         Destination: { ToAddresses: message.to, CcAddresses: message.cc },
+        ...(message.replyTo?.length ? { ReplyToAddresses: message.replyTo } : {}),
         ConfigurationSetName: this.#configurationSet,
         Content: simpleContent(message, serviceTimeHeader()),
       }),
@@ -449,6 +452,9 @@ export function unsafeHeaderFields(message: EmailMessage): string[] {
   });
   (message.cc ?? []).forEach((address, index) => {
     if (unsafeText(address)) fields.push(`cc.${index}`);
+  });
+  (message.replyTo ?? []).forEach((address, index) => {
+    if (unsafeText(address)) fields.push(`replyTo.${index}`);
   });
   (message.attachments ?? []).forEach((attachment, index) => {
     if (unsafeText(attachment.fileName)) fields.push(`attachments.${index}.fileName`);

@@ -165,6 +165,13 @@ export interface AgencyLink {
   caseId: string;
   agencyId: string;
   expiresAt: string;
+  /**
+   * A chasing email's link (a reminder, an escalation) is made beside the agency's current link,
+   * whose hash this is: it stands and stops with that link. Absent for a link the agency was sent
+   * as its own (the request, a resent link), and for a chasing link made while the agency had
+   * only its first request's links, which all stand until one replaces them.
+   */
+  companionOf?: string;
 }
 
 /** What an idempotency key was first used for: the request (by hash) and the case it opened. */
@@ -635,6 +642,7 @@ export class DynamoDbCaseStore implements CaseStore {
       caseId: String(Item.caseId),
       agencyId: String(Item.agencyId),
       expiresAt: String(Item.expiresAt),
+      ...(Item.companionOf ? { companionOf: String(Item.companionOf) } : {}),
     };
   }
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import type { EmailMessage } from '../adapters/mailer.ts';
 import { hashAgencyToken, looksLikeAgencyToken } from '../agency-links.ts';
 import { CaseNotFoundError, DomainError, InvalidInputError } from '../errors.ts';
 import { logInfo, logWarning } from '../log.ts';
@@ -15,8 +16,9 @@ import type { Actor } from '../schemas/roles.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import type { DetailsCode } from '../stores/agency-details-codes.ts';
+import { emailSubject } from '../workflow/email-subject.ts';
 import { formatDate } from '../workflow/london-time.ts';
-import { LinkNotUsableError, revoked } from './agency-request.ts';
+import { LinkNotUsableError, linkStanding, revoked } from './agency-request.ts';
 
 /**
  * Issue 10 part 1, "The agency knows which child, safely". Emails never name a child, so the
@@ -106,7 +108,7 @@ async function resolveLink(service: Pick<Service, 'cases' | 'clock'>, token: str
     if (!agency) throw new LinkNotUsableError('not-found');
     // Stopped by the partnership team, as the agency's page is: a newer link replaced this one,
     // the agency was removed, or the case withdrawn.
-    if (revoked(file.case, agency, tokenHash)) throw new LinkNotUsableError('forbidden');
+    if (revoked(file.case, agency, linkStanding(link))) throw new LinkNotUsableError('forbidden');
     return { tokenHash, record: file.case, agency };
   } catch (error) {
     if (error instanceof CaseNotFoundError) throw new LinkNotUsableError('not-found');
@@ -194,19 +196,33 @@ export async function sendDetailsCode(
     details: { agencyId: agency.agencyId },
   });
   // Keyed by the code's own version: a retry of this send never sends it twice, a new code always goes.
-  await service.mailer.sendOnce(`${record.caseId}:AgencyDetailsCode:${agency.agencyId}:${issuedAt}`, {
+  await service.mailer.sendOnce(
+    `${record.caseId}:AgencyDetailsCode:${agency.agencyId}:${issuedAt}`,
+    detailsCodeEmail(service.profile, record, agency, code),
+  );
+  logInfo('Agency details code sent', { caseId: record.caseId, agencyId: agency.agencyId });
+  return { mailbox: maskedMailbox(agency.spoc.email), expiresAt };
+}
+
+/** The code, to the agency's contact only; it names the case by its reference, never the child. */
+export function detailsCodeEmail(
+  profile: Pick<Service['profile'], 'partnershipName' | 'partnershipTeamAddress'>,
+  record: Pick<CaseRecord, 'reference'>,
+  agency: Pick<AgencyRequest, 'spoc'>,
+  code: string,
+): EmailMessage {
+  return {
     to: [agency.spoc.email],
-    subject: `Your code for case ${record.reference}`,
+    replyTo: [profile.partnershipTeamAddress],
+    subject: emailSubject(record.reference, 'your code to see which child this case is about'),
     text: [
       `Your code is ${code}. It works for 10 minutes.`,
       '',
       `Enter it on the page you asked for it from, to see which child case ${record.reference} is about.`,
       '',
-      `If you did not ask for a code, you can ignore this email, or tell ${service.profile.partnershipName}.`,
+      `If you did not ask for a code, you can ignore this email, or tell ${profile.partnershipName} by replying to it.`,
     ].join('\n'),
-  });
-  logInfo('Agency details code sent', { caseId: record.caseId, agencyId: agency.agencyId });
-  return { mailbox: maskedMailbox(agency.spoc.email), expiresAt };
+  };
 }
 
 /** A code as typed: 6 digits, spaces allowed between them. */

@@ -13,6 +13,7 @@ import { text } from '../schemas/primitives.ts';
 import { milestone } from '../schemas/timetable.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
+import type { AgencyLink } from '../stores/case-store.ts';
 import { parseInput } from '../validation.ts';
 
 /** How long a pre-signed upload asked for just before the upload (the page's script, the API) works. */
@@ -72,7 +73,10 @@ interface LinkedRequest {
   record: CaseRecord;
   agency: AgencyRequest;
   linkExpiresAt: string;
-  /** The hash of the link's token: the link's identity, recorded on each form issued under it. */
+  /**
+   * The hash the link stands by (`linkStanding`: its token's, or for a chasing email's link the
+   * hash of the link it was made beside), recorded on each form issued under it.
+   */
   linkTokenHash: string;
 }
 
@@ -82,12 +86,21 @@ interface LinkedRequestWithAudit extends LinkedRequest {
 }
 
 /**
+ * The hash a link stands or falls by: its own, or for a chasing email's link, the hash of the
+ * link it was made beside (`AgencyLink.companionOf`). Forms issued under the link record it.
+ */
+export function linkStanding(link: Pick<AgencyLink, 'tokenHash' | 'companionOf'>): string {
+  return link.companionOf ?? link.tokenHash;
+}
+
+/**
  * Whether the partnership team stopped this link (issue 10 part 3): a newer link replaced it (the
  * contact replaced, or the link resent), the agency was removed, or the case withdrawn.
+ * `standing` is the link's `linkStanding`.
  */
-export function revoked(record: CaseRecord, agency: AgencyRequest, tokenHash: string): boolean {
+export function revoked(record: CaseRecord, agency: AgencyRequest, standing: string): boolean {
   if (record.status === 'withdrawn' || agency.status === 'removed') return true;
-  return agency.linkTokenHash !== undefined && agency.linkTokenHash !== tokenHash;
+  return agency.linkTokenHash !== undefined && agency.linkTokenHash !== standing;
 }
 
 /**
@@ -122,12 +135,12 @@ export async function resolveLink(
         : await service.cases.getCaseWithAgencies(link.caseId);
     const agency = file.agencies.find((candidate) => candidate.agencyId === link.agencyId);
     if (!agency) throw new LinkNotUsableError('not-found');
-    if (revoked(file.case, agency, link.tokenHash)) throw new LinkNotUsableError('forbidden');
+    if (revoked(file.case, agency, linkStanding(link))) throw new LinkNotUsableError('forbidden');
     return {
       record: file.case,
       agency,
       linkExpiresAt: link.expiresAt,
-      linkTokenHash: link.tokenHash,
+      linkTokenHash: linkStanding(link),
       ...('audit' in file ? { audit: file.audit } : {}),
     };
   } catch (error) {

@@ -13,10 +13,12 @@ import { collationStartsAt, milestone } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
 import type { AuditInput } from '../stores/case-store.ts';
 import { parseInput } from '../validation.ts';
-import { emailContext, SIGN_OFF } from '../workflow/emails.ts';
+import { emailSubject } from '../workflow/email-subject.ts';
+import { emailContext, replyToTeam, SIGN_OFF } from '../workflow/emails.ts';
 import { formatInstant } from '../workflow/london-time.ts';
 import { hasReached } from '../workflow/steps.ts';
 import { resolveLink } from './agency-request.ts';
+import { tellTeamOfLateReturn } from './late-return-notice.ts';
 
 /**
  * An agency's structured return (issue 10 part 2), through its capability link: "no involvement"
@@ -31,8 +33,8 @@ const SAVE_ATTEMPTS = 4;
 
 /** What reading the return and its draft touches. */
 export type AgencyReturnReadPorts = Pick<Service, 'cases' | 'clock' | 'profile'>;
-/** What submitting touches: the receipt email too. */
-export type AgencyReturnPorts = Pick<Service, 'cases' | 'clock' | 'profile' | 'mailer'>;
+/** What submitting touches: the receipt email too, and the team's email of a late return. */
+export type AgencyReturnPorts = Pick<Service, 'cases' | 'clock' | 'profile' | 'mailer' | 'publicBaseUrl'>;
 
 /** Collation has started: the agency's link no longer takes a return or a correction. */
 export class ReturnsClosedError extends DomainError {
@@ -233,6 +235,7 @@ export async function saveReturnVersion(
 /**
  * Submits the agency's structured return as its next version (see `saveReturnVersion`), audits
  * the kind and the version (never the answers), and sends the SPOC a receipt, once per version.
+ * A first return after the Day 10 deadline is announced to the partnership team, once.
  * An accepted upload, when there is one, is named with the version; the upload flow is unchanged.
  *
  * @throws LinkNotUsableError, InvalidInputError (each bad field named), ReturnsClosedError once
@@ -245,7 +248,7 @@ export async function submitAgencyReturn(
   // The link first: a dead link says nothing about what was sent.
   await resolveLink(service, request.token, 'without-audit');
   const answers = parseInput(structuredReturn, request.answers, 'return');
-  const { record, agency, entry, late } = await saveReturnVersion(service, {
+  const { record, agency, entry, late, firstReceipt } = await saveReturnVersion(service, {
     read: () => resolveLink(service, request.token, 'without-audit'),
     refuse: (record) => (hasReached(record.status, 'collating') ? new ReturnsClosedError() : undefined),
     answers,
@@ -273,6 +276,7 @@ export async function submitAgencyReturn(
     `${record.caseId}:AgencyReturnReceipt:${agency.agencyId}:v${version}`,
     returnReceiptEmail(service, record, agency, entry, correctableUntil),
   );
+  if (firstReceipt && late) await tellTeamOfLateReturn(service, record, agency, entry.submittedAt);
   return { version, kind: answers.kind, receivedAt: entry.submittedAt, late, correctableUntil };
 }
 
@@ -293,7 +297,11 @@ export function returnReceiptEmail(
   const corrected = entry.version > 1;
   return {
     to: [agency.spoc.email],
-    subject: `${context.partnershipName}: ${corrected ? 'corrected return' : 'return'} received: Rapid Review ${record.reference}: ${agency.agencyName}`,
+    ...replyToTeam(context),
+    subject: emailSubject(
+      record.reference,
+      `${corrected ? 'corrected return' : 'return'} received from ${agency.agencyName}`,
+    ),
     text:
       `Dear ${agency.spoc.name},\n\n` +
       `We received ${corrected ? 'a corrected version of ' : ''}${agency.agencyName}'s return for Rapid Review ${record.reference} at ${when(entry.submittedAt)} (version ${entry.version}). ${what}\n\n` +

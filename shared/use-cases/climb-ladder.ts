@@ -1,11 +1,12 @@
 import type { DocumentStore } from '../adapters/documents.ts';
 import type { KeyedEmail } from '../adapters/mailer.ts';
+import { agencyLinkUrl, mintAgencyToken } from '../agency-links.ts';
 import { rapidReviewGroupPeople, rulesOf, strategicLeadFor } from '../config/partnership-profile.ts';
 import type { EscalationRungKind } from '../rapid-review-rules.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
-import { ladderOf, milestone, type PlannedRung } from '../schemas/timetable.ts';
+import { collationStartsAt, ladderOf, milestone, type PlannedRung } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
-import type { AgencyRequestUpdate } from '../stores/case-store.ts';
+import type { AgencyLink, AgencyRequestUpdate } from '../stores/case-store.ts';
 import type { CaseTaskPayload, ClimbLadderResult } from '../workflow/contracts.ts';
 import {
   agencyEscalationEmail,
@@ -17,9 +18,9 @@ import {
 import { formalRequestDocumentKey, formalRequestPdf } from '../workflow/formal-request.ts';
 import { climbedRungs, stillMissing, yetToClimb } from '../workflow/ladder.ts';
 import { formatInstant } from '../workflow/london-time.ts';
-import { stopIfClosed, workflowActor, writeOnce } from '../workflow/steps.ts';
+import { caseUrl, stopIfClosed, workflowActor, writeOnce } from '../workflow/steps.ts';
 
-type Ports = Pick<Service, 'cases' | 'clock' | 'documents' | 'mailer' | 'profile'>;
+type Ports = Pick<Service, 'cases' | 'clock' | 'documents' | 'mailer' | 'profile' | 'publicBaseUrl'>;
 
 /**
  * The key of an agency's rung, for its email and its audit event. The reminder and the lead
@@ -42,7 +43,8 @@ export function rungStep(caseId: string, kind: EscalationRungKind, agencyId: str
  * its strategic safeguarding lead (when the profile names one) and the partnership team copied;
  * the formal request is a letter under section 16H of the Children Act 2004, filed with the case
  * and emailed to the strategic lead with the contact copied, and the Rapid Review Group is told,
- * once, which agencies have not returned. Each email is sent once by its key, and each rung is
+ * once, which agencies have not returned. Every email to an agency carries a link of the
+ * agency's own (see `chasingLinks`). Each email is sent once by its key, and each rung is
  * marked on the agency with an audit event (the emails together, then the marks together), so a
  * retry repeats nothing. Answers when the next rung is due, and whether there is one still to
  * wait for (none once every agency has returned).
@@ -80,12 +82,14 @@ async function climb(
   const at = now.toISOString();
   const emails: KeyedEmail[] = [];
   const letters = new Map<string, string>();
+  const links = await chasingLinks(service, record, climbing);
   for (const agency of climbing) {
     const key = rungStep(record.caseId, rung.kind, agency.agencyId);
     const lead = strategicLeadFor(profile, agency);
-    if (rung.kind === 'reminder') emails.push({ key, message: agencyReminderEmail(context, agency) });
+    const link = links.get(agency.agencyId) as { url: string; expiresAt: string };
+    if (rung.kind === 'reminder') emails.push({ key, message: agencyReminderEmail(context, agency, link) });
     if (rung.kind === 'lead-copied') {
-      emails.push({ key, message: agencyEscalationEmail(context, agency, lead, now) });
+      emails.push({ key, message: agencyEscalationEmail(context, agency, lead, link, now) });
     }
     if (rung.kind === 'formal-request') {
       const documentKey = formalRequestDocumentKey(record.caseId, agency.agencyId);
@@ -99,11 +103,17 @@ async function climb(
       letters.set(agency.agencyId, documentKey);
       emails.push({
         key,
-        message: formalRequestEmail(context, agency, lead, {
-          fileName: `formal-request-${record.reference}-${agency.agencyId}.pdf`,
-          contentType: 'application/pdf',
-          content: letter,
-        }),
+        message: formalRequestEmail(
+          context,
+          agency,
+          lead,
+          {
+            fileName: `formal-request-${record.reference}-${agency.agencyId}.pdf`,
+            contentType: 'application/pdf',
+            content: letter,
+          },
+          link,
+        ),
       });
     }
   }
@@ -114,6 +124,7 @@ async function climb(
         context,
         rapidReviewGroupPeople(profile),
         agencies.filter(stillMissing).map((agency) => agency.agencyName),
+        caseUrl(service.publicBaseUrl, record.caseId),
       ),
     });
   }
@@ -178,6 +189,41 @@ async function climb(
     };
   });
   await writeOnce(() => service.cases.updateAgencyRequests(updates));
+}
+
+/**
+ * A fresh link for each agency chased, for its email to carry: the request's link was stored by
+ * its hash only, so it cannot be sent again, and a new one must not stop it (the agency may
+ * still be using it). Each new link is stored as the companion of the agency's current link
+ * (`companionOf`): it works while that link works, until collation, and stops with it when the
+ * partnership team replaces the contact, resends the link, removes the agency or withdraws the
+ * case. A retry mints others, which are stored but never sent (the mailer finds the emails
+ * sent); they reach no one.
+ */
+async function chasingLinks(
+  service: Pick<Service, 'cases' | 'publicBaseUrl'>,
+  record: CaseRecord,
+  climbing: readonly AgencyRequest[],
+): Promise<Map<string, { url: string; expiresAt: string }>> {
+  const expiresAt = collationStartsAt(record.timetable);
+  const minted = climbing.map((agency) => ({ agency, ...mintAgencyToken() }));
+  await service.cases.putAgencyLinks(
+    minted.map(
+      ({ agency, tokenHash }): AgencyLink => ({
+        tokenHash,
+        caseId: record.caseId,
+        agencyId: agency.agencyId,
+        expiresAt,
+        ...(agency.linkTokenHash ? { companionOf: agency.linkTokenHash } : {}),
+      }),
+    ),
+  );
+  return new Map(
+    minted.map(({ agency, token }) => [
+      agency.agencyId,
+      { url: agencyLinkUrl(service.publicBaseUrl, token), expiresAt },
+    ]),
+  );
 }
 
 /** The letter filed by an earlier attempt, or one rendered and filed now: a retry sends the same letter. */

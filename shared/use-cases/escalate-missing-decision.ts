@@ -6,13 +6,26 @@ import type { Service } from '../service.ts';
 import type { EscalateMissingDecisionResult, escalateMissingDecisionPayload } from '../workflow/contracts.ts';
 import { decisionDueAt } from '../workflow/decision-deadline.ts';
 import { emailContext, lateNoticeEmail, submissionOverdueEmail } from '../workflow/emails.ts';
-import { awaitedInWords, readinessOf, type SubmissionReadiness } from '../workflow/readiness.ts';
+import {
+  type Awaited,
+  awaitedInWords,
+  readinessOf,
+  type SubmissionReadiness,
+} from '../workflow/readiness.ts';
 import { caseUrl, loadCase, workflowActor, writeOnce } from '../workflow/steps.ts';
 
 /** "a", "a and b", "a, b and c". */
 function inWords(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
+
+/** The page (under the case's) where each thing the submission waits for is done. */
+const awaitedPage: Record<Awaited, string> = {
+  decision: '/decision',
+  'sign-offs': '/sign-off',
+  resolution: '/sign-offs/resolution',
+  report: '/report',
+};
 
 type EscalationPorts = Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile' | 'publicBaseUrl'>;
 
@@ -95,13 +108,17 @@ export async function escalateMissingDecision(
   const profile = service.profile;
   const now = service.clock.now();
   const step = `${caseId}:EscalateMissingDecision:${attempt}`;
+  const link = caseUrl(service.publicBaseUrl, caseId);
   await service.mailer.sendOnce(
     step,
     submissionOverdueEmail(emailContext(profile, record), chasedAddresses(profile, record, readiness), {
       attempt,
-      waitingFor: readiness.waitingFor.map((awaited) => awaitedInWords[awaited]),
+      waitingFor: readiness.waitingFor.map((awaited) => ({
+        what: awaitedInWords[awaited],
+        url: `${link}${awaitedPage[awaited]}`,
+      })),
       nextReminderAt: decisionDueAt(record, attempt + 1, now, rulesOf(profile)),
-      caseUrl: caseUrl(service.publicBaseUrl, caseId),
+      caseUrl: link,
     }),
   );
   await writeOnce(() =>

@@ -1,17 +1,18 @@
 import type { Service } from '../service.ts';
 import type { CaseTaskPayload, NotifyOutcomeResult } from '../workflow/contracts.ts';
-import { emailContext, outcomeEmail } from '../workflow/emails.ts';
-import { advanceCase, CaseNotReadyError, workflowActor } from '../workflow/steps.ts';
+import { emailContext, outcomeEmail, outcomeSentToTeamEmail } from '../workflow/emails.ts';
+import { advanceCase, CaseNotReadyError, caseUrl, workflowActor } from '../workflow/steps.ts';
 
 /**
- * After submission: tells the notifier, each agency's single point of contact and the
- * partnership's Executive Board (when the profile names it) that the outcome went to the Panel, with the decision in two sentences (no reasons: they may describe
- * the family). One email per person and per case; the case is then complete.
+ * After submission: tells the notifier, each agency's single point of contact, the partnership's
+ * Executive Board (when the profile names it) and the partnership team that the outcome went to
+ * the Panel, with the decision in two sentences (no reasons: they may describe the family). One
+ * email per person and per case; the case is then complete.
  *
  * @throws CaseNotReadyError when the outcome has not been submitted to the Panel.
  */
 export async function notifyOutcome(
-  service: Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile'>,
+  service: Pick<Service, 'cases' | 'clock' | 'mailer' | 'profile' | 'publicBaseUrl'>,
   payload: CaseTaskPayload,
 ): Promise<NotifyOutcomeResult> {
   const file = await service.cases.getCaseFile(payload.caseId);
@@ -45,6 +46,15 @@ export async function notifyOutcome(
           },
         ]
       : []),
+    {
+      key: `${record.caseId}:NotifyOutcome:partnership-team`,
+      message: outcomeSentToTeamEmail(
+        context,
+        decision,
+        submittedAt,
+        caseUrl(service.publicBaseUrl, record.caseId),
+      ),
+    },
   ];
   await service.mailer.sendEachOnce(emails);
 
@@ -57,8 +67,8 @@ export async function notifyOutcome(
       at: service.clock.now().toISOString(),
       action: 'outcome.notified',
       reason: board
-        ? 'Outcome sent to the notifier, every agency and the Executive Board; Rapid Review complete'
-        : 'Outcome sent to the notifier and every agency; Rapid Review complete',
+        ? 'Outcome sent to the notifier, every agency, the Executive Board and the partnership team; Rapid Review complete'
+        : 'Outcome sent to the notifier, every agency and the partnership team; Rapid Review complete',
       details: { recipients: emails.length },
       eventId: `${record.caseId}:NotifyOutcome`,
     },

@@ -10,6 +10,7 @@ import type { Service } from '../service.ts';
 import type { CaseWithAgencies, IssuedUpload, UploadUse } from '../stores/case-store.ts';
 import { mediaTypeOfKind, type UploadedFileKind, uploadedFileKind } from '../upload-contents.ts';
 import { hasReached } from '../workflow/steps.ts';
+import { tellTeamOfLateReturn } from './late-return-notice.ts';
 
 /**
  * The parts of an S3 event notification this function reads (ObjectCreated on the upload
@@ -223,8 +224,11 @@ async function withFreshRequest(
   }
 }
 
-/** What recording an upload touches: the case table, both buckets and the clock. */
-export type RecordSummaryPorts = Pick<Service, 'cases' | 'clock' | 'uploads' | 'documents'>;
+/** What recording an upload touches: the case table, both buckets, the clock, and the team's email of a late one. */
+export type RecordSummaryPorts = Pick<
+  Service,
+  'cases' | 'clock' | 'uploads' | 'documents' | 'mailer' | 'profile' | 'publicBaseUrl'
+>;
 
 /**
  * Handles one object in the upload bucket. Its key must be of a form that was issued to that case
@@ -233,7 +237,8 @@ export type RecordSummaryPorts = Pick<Service, 'cases' | 'clock' | 'uploads' | '
  * document of up to 10 MB; its scan must not have found a threat. A refused object is audited on
  * the agency's request (the agency sees why) and its version deleted; nothing else is touched. An
  * accepted one is copied into the case documents, its own object, and marks the request received
- * (late after the Day 10 deadline), or replaces the earlier summary, which stays where it is.
+ * (late after the Day 10 deadline, and the partnership team told once), or replaces the earlier
+ * summary, which stays where it is.
  */
 export async function recordUpload(
   service: RecordSummaryPorts,
@@ -338,6 +343,7 @@ export async function recordUpload(
   const documentKey = agencyReturnDocumentKey(parsed, kind);
   await service.documents.put(documentKey, bytes, mediaTypeOfKind[kind]);
   const agencyActor: Actor = { kind: 'agency', agencyId: ids.agencyId };
+  let receivedLate: { file: CaseWithAgencies; agency: AgencyRequest } | undefined;
   const outcome = await withFreshRequest(
     service,
     ids,
@@ -408,12 +414,36 @@ export async function recordUpload(
         },
         againstCase,
       );
+      if (late) receivedLate = { file, agency };
       return late ? 'received-late' : 'received';
     },
     found,
   );
+  // A second delivery of an upload recorded late may follow a first that failed before the email.
+  const late =
+    receivedLate ??
+    (outcome === 'already-recorded' ? await recordedLate(service, ids, documentKey, uploadedAt) : undefined);
+  if (late) await tellTeamOfLateReturn(service, late.file.case, late.agency, uploadedAt);
   log('info', `Upload ${outcome}`, logIds);
   return outcome;
+}
+
+/** The case and agency when this very upload (its document, at its time) was recorded as the agency's late first return. */
+async function recordedLate(
+  service: Pick<Service, 'cases'>,
+  ids: { caseId: string; agencyId: string },
+  documentKey: string,
+  uploadedAt: string,
+): Promise<{ file: CaseWithAgencies; agency: AgencyRequest } | undefined> {
+  const found = await findRequest(service, ids.caseId, ids.agencyId);
+  const agency = found?.agency;
+  const thisUpload =
+    agency?.status === 'received' &&
+    agency.late &&
+    agency.documentKey === documentKey &&
+    agency.receivedAt === uploadedAt &&
+    !agency.uploadedByTeam;
+  return thisUpload ? found : undefined;
 }
 
 /**

@@ -3,8 +3,8 @@ import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { collationStartsAt } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
 import type { CaseTaskPayload, RequestAgencySummariesResult } from '../workflow/contracts.ts';
-import { agencySummaryRequestEmail, emailContext } from '../workflow/emails.ts';
-import { hasReached, stopIfClosed, workflowActor, writeOnce } from '../workflow/steps.ts';
+import { agencySummaryRequestEmail, caseOpenedEmail, emailContext } from '../workflow/emails.ts';
+import { caseUrl, hasReached, stopIfClosed, workflowActor, writeOnce } from '../workflow/steps.ts';
 
 /** One agency's request to send: the agency (its contact as it is to be written) and its email's key. */
 export interface AgencyRequestToSend {
@@ -57,7 +57,8 @@ export async function emailAgencyRequests(
 }
 
 /**
- * Day 1: for each agency, a capability link (valid until collation) emailed to its single point
+ * Day 1, as soon as the case opens: the partnership team is told the case opened (once), and for
+ * each agency, a capability link (valid until collation) emailed to its single point
  * of contact, and the request marked on the agency; then the case awaits summaries. The links
  * are stored together, the emails sent together (each at most once) and the agencies marked
  * together with the case, each write with its audit events, so the step costs a handful of
@@ -74,6 +75,10 @@ export async function requestAgencySummaries(
   const file = await service.cases.getCaseWithAgencies(payload.caseId);
   stopIfClosed(file.case);
   const record = file.case;
+  await service.mailer.sendOnce(
+    `${record.caseId}:CaseOpened:partnership-team`,
+    caseOpenedEmail(emailContext(service.profile, record), caseUrl(service.publicBaseUrl, record.caseId)),
+  );
   const issued = await issueAgencyLinks(
     service,
     record,

@@ -32,7 +32,6 @@ import { parseInput } from '../validation.ts';
 import { emailContext, meetingInvitationEmail } from '../workflow/emails.ts';
 import { formatDate, isoDateOf } from '../workflow/london-time.ts';
 import { caseDocumentKeys, caseUrl, hasReached } from '../workflow/steps.ts';
-import { PAPERS_LINK_SECONDS } from './distribute-papers.ts';
 
 /**
  * The Rapid Review Group meeting (issue 9 part 4), kept by the partnership team: scheduled (and
@@ -149,23 +148,14 @@ export function meetingRecipients(profile: MeetingPorts['profile']): { name: str
 
 /**
  * Emails the invitation for the meeting's current version to everyone on the group, once per
- * version and person (the mailer's key makes a second call find it sent). The papers are linked
- * when they have gone out (the case has reached `awaiting-decision`), else promised for papers day.
+ * version and person (the mailer's key makes a second call find it sent). The papers are on the
+ * case page when they have gone out (the case has reached `awaiting-decision`), else promised for
+ * papers day.
  */
 async function sendInvitations(service: MeetingPorts, record: CaseRecord): Promise<number> {
   const meeting = record.meeting;
   if (!meeting) return 0;
   const papersOut = hasReached(record.status, 'awaiting-decision');
-  let papers: { url: string; expiresAt: string } | undefined;
-  if (papersOut) {
-    const expiresAt = new Date(service.clock.now().getTime() + PAPERS_LINK_SECONDS * 1000).toISOString();
-    const url = await service.documents.downloadUrl(
-      caseDocumentKeys.collatedReport(record.caseId),
-      PAPERS_LINK_SECONDS,
-      `collated-report-${record.reference}.pdf`,
-    );
-    papers = { url, expiresAt };
-  }
   const context = emailContext(service.profile, record);
   const recipients = meetingRecipients(service.profile);
   try {
@@ -176,7 +166,9 @@ async function sendInvitations(service: MeetingPorts, record: CaseRecord): Promi
           meeting,
           changed: meeting.version > 1,
           caseUrl: caseUrl(service.publicBaseUrl, record.caseId),
-          ...(papers ? { papers } : { papersDay: milestone(record.timetable, 'distributePapers').date }),
+          ...(papersOut
+            ? { papersOut }
+            : { papersDay: milestone(record.timetable, 'distributePapers').date }),
         }),
       })),
     );

@@ -1,3 +1,4 @@
+import type { EmailMessage } from '../adapters/mailer.ts';
 import {
   partnerOf,
   type SafeguardingPartner,
@@ -16,7 +17,8 @@ import { caseId as caseIdSchema } from '../schemas/primitives.ts';
 import type { Actor, StaffMember } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
-import { emailContext, SIGN_OFF } from '../workflow/emails.ts';
+import { emailSubject } from '../workflow/email-subject.ts';
+import { emailContext, replyToTeam, SIGN_OFF } from '../workflow/emails.ts';
 import { resumeWhenReady } from '../workflow/readiness.ts';
 import { saveOnCase } from './save-on-case.ts';
 
@@ -67,12 +69,17 @@ function boardChairAddress(service: Pick<Service, 'profile'>): string {
  * A disagreement referred to the Executive Board chair. It names the case by its reference and
  * links to it; the reasons stay on the case (they may describe the family).
  */
-function disagreementEmail(service: SignOffPorts, record: CaseRecord, signOff: SignOff) {
+export function disagreementEmail(
+  service: Pick<Service, 'profile' | 'publicBaseUrl'>,
+  record: CaseRecord,
+  signOff: SignOff,
+): EmailMessage {
   const partnerName = safeguardingPartnerNames[signOff.partner];
   const caseLink = `${service.publicBaseUrl}/cases/${record.caseId}`;
   return {
     to: [boardChairAddress(service)],
-    subject: `${service.profile.partnershipName}: Rapid Review ${record.reference}: a safeguarding partner disagrees with the decision`,
+    ...replyToTeam(service.profile),
+    subject: emailSubject(record.reference, 'a safeguarding partner disagrees with the decision'),
     text:
       [
         `The ${partnerName.toLowerCase()} safeguarding partner (${signOff.signedByName}) does not agree with the Rapid Review Group's decision on case ${record.reference}, and has given reasons.`,

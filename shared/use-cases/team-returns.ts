@@ -25,11 +25,11 @@ import {
   offeredName,
   returnedDocumentKey,
 } from '../workflow/agency-returns-wording.ts';
-import { type EmailContext, emailContext, SIGN_OFF } from '../workflow/emails.ts';
+import { emailSubject } from '../workflow/email-subject.ts';
+import { type EmailContext, emailContext, replyToTeam, SIGN_OFF } from '../workflow/emails.ts';
 import { formatInstant } from '../workflow/london-time.ts';
 import { caseUrl, hasReached } from '../workflow/steps.ts';
 import { type NextReturnVersion, saveReturnVersion } from './agency-structured-return.ts';
-import { PAPERS_LINK_SECONDS } from './distribute-papers.ts';
 import { checkedUpload, type StaffUpload } from './rrg-meeting.ts';
 import { staffUploadBody } from './staff-upload-body.ts';
 import {
@@ -411,7 +411,10 @@ export interface LateReturn extends TeamReturn {
   addendum: { number: number; title: string; recipients: number };
 }
 
-/** The short email that brings an addendum to one member of the group. Names no child. */
+/**
+ * The short email that brings an addendum to one member of the group: the addendum and the
+ * agency's file are on the case page, behind a sign-in. Names no child.
+ */
 export function addendumEmail(
   context: EmailContext,
   recipient: { name: string; email: string },
@@ -419,29 +422,30 @@ export function addendumEmail(
     number: number;
     agencyName: string;
     receivedAt: string;
-    url: string;
-    expiresAt: string;
     caseUrl: string;
-    /** The file the agency sent (PDF or Word), linked on its own: the addendum does not hold it. */
-    file?: { fileName: string; url: string };
+    /** The agency's file (PDF or Word) is on the case page beside the addendum, which does not hold it. */
+    withFile?: boolean;
     /** The file was uploaded by the partnership team for the agency. */
     fileByTeam?: boolean;
   },
 ): EmailMessage {
   const { record, timeZone } = context;
-  const word = addendum.file;
+  const file = addendum.withFile
+    ? ` Beside it is ${addendum.fileByTeam ? `the file the partnership team uploaded for ${addendum.agencyName}` : `the file ${addendum.agencyName} sent`}.`
+    : '';
   return {
     to: [recipient.email],
-    subject: `${context.partnershipName}: addendum to the papers for Rapid Review ${record.reference}: late return from ${addendum.agencyName}`,
+    ...replyToTeam(context),
+    subject: emailSubject(
+      record.reference,
+      `addendum to the papers: late return from ${addendum.agencyName}`,
+    ),
     text:
       `Dear ${recipient.name},\n\n` +
       `${addendum.agencyName}'s return for Rapid Review ${record.reference} came after the papers were collated. The partnership team took it in at ${formatInstant(addendum.receivedAt, timeZone)}, and it is now addendum ${addendum.number} to the papers. The collated report itself is unchanged.\n\n` +
-      `Addendum (PDF):\n${addendum.url}\n\n` +
-      (word
-        ? `${addendum.fileByTeam ? `The file the partnership team uploaded for ${addendum.agencyName}` : `The file ${addendum.agencyName} sent`} (${word.fileName}):\n${word.url}\n\n`
-        : '') +
-      `${word ? 'These links stop' : 'This link stops'} working at ${formatInstant(addendum.expiresAt, timeZone)}. After that, sign in and open the case for fresh links:\n${addendum.caseUrl}\n\n` +
-      'Please do not forward this link; the papers are confidential to the Rapid Review Group.' +
+      `The addendum (PDF) is on the case page, under Documents.${file}\n\n` +
+      `Sign in to read it:\n${addendum.caseUrl}\n\n` +
+      'The papers are confidential to the Rapid Review Group.' +
       SIGN_OFF(context),
   };
 }
@@ -450,8 +454,8 @@ export function addendumEmail(
  * Takes in an agency's return after collation and before the submission to the Panel: a new
  * version by the partnership team (the member named), the agency received and late, audited with
  * the reason; then an addendum to the papers (the agency's section as the collated report lays it
- * out; the agency's file, PDF or Word, linked on its own) filed with the case documents before the write, and one short email to
- * each member of the Rapid Review Group with its link, once per addendum.
+ * out; the agency's file, PDF or Word, named in it) filed with the case documents before the write, and one short email to
+ * each member of the Rapid Review Group saying it is on the case page, once per addendum.
  *
  * @throws NotFoundError, InvalidInputError (each bad field named), ConflictError (not collated
  * yet; gone to the Panel or ended; agency removed), UnavailableError (taken in and filed; not
@@ -566,18 +570,6 @@ export async function acceptLateReturn(
       { number, receivedAt, ...(file ? { file } : {}), ...(uploaded ? { byTeam: true } : {}) },
     );
     await service.documents.put(key, pdf, 'application/pdf');
-    const expiresAt = new Date(now.getTime() + PAPERS_LINK_SECONDS * 1000).toISOString();
-    const url = await service.documents.downloadUrl(
-      key,
-      PAPERS_LINK_SECONDS,
-      `addendum-${number}-${record.reference}.pdf`,
-    );
-    const fileLink = file
-      ? {
-          fileName: file.fileName,
-          url: await service.documents.downloadUrl(file.documentKey, PAPERS_LINK_SECONDS, file.fileName),
-        }
-      : undefined;
     const context = emailContext(service.profile, record);
     await service.mailer.sendEachOnce(
       group.map((person) => ({
@@ -586,10 +578,8 @@ export async function acceptLateReturn(
           number,
           agencyName: agency.agencyName,
           receivedAt,
-          url,
-          expiresAt,
           caseUrl: caseUrl(service.publicBaseUrl, caseId),
-          ...(fileLink ? { file: fileLink, fileByTeam: Boolean(agency.uploadedByTeam) } : {}),
+          ...(file ? { withFile: true, fileByTeam: Boolean(agency.uploadedByTeam) } : {}),
         }),
       })),
     );

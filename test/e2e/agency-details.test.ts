@@ -39,7 +39,7 @@ describe('an agency sees which child a case is about, after a code emailed to it
 
     const [codeEmail] = await stack.client.waitForEmails(
       'the code',
-      (email) => email.subject === `Your code for case ${reference}`,
+      (email) => email.subject === `${reference}: your code to see which child this case is about`,
     );
     const code = /Your code is (\d{6})\./.exec(codeEmail!.body.text ?? '')?.[1] ?? '';
     expect(code).toMatch(/^\d{6}$/);

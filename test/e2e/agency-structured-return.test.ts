@@ -99,7 +99,7 @@ describe('an agency answers the structured return through the emailed link', () 
     const [healthEmail] = await stack.client.waitForEmails(
       'the health receipt',
       (email) =>
-        email.subject.includes(`Rapid Review ${reference}`) &&
+        email.subject.startsWith(`${reference}: `) &&
         email.subject.includes('return received') &&
         email.destination.to.includes('spoc.health@example.org'),
     );
@@ -179,7 +179,7 @@ describe('an agency answers the structured return through the emailed link', () 
     const policeEmails = await stack.client.waitForEmails(
       'both police receipts',
       (email) =>
-        email.subject.includes(`Rapid Review ${reference}`) &&
+        email.subject.startsWith(`${reference}: `) &&
         email.subject.includes('return received') &&
         email.destination.to.includes('spoc.police@example.org'),
       { count: 2 },

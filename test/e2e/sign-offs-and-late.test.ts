@@ -297,7 +297,7 @@ describe('the sign-offs, the late path and notification only', () => {
     const late = await bringToDecisionWait(stack, sampleNotification());
     // The clock jumps to the next wait of any case on the stack: once, unless another case's came first.
     const holdingEmail = (email: InboxEmail) =>
-      email.subject.startsWith('Rapid Review late') && email.subject.includes(late.reference);
+      email.subject.startsWith(`${late.reference}: Rapid Review late`);
     for (let jumps = 0; ; jumps += 1) {
       await stack.client.advanceToNext();
       await stack.client.settle();

@@ -366,10 +366,7 @@ describe('the team replaces a contact, resends a link, removes an agency, enters
     ];
     const addenda = await stack.client.waitForEmails(
       'the addendum to each of the Rapid Review Group',
-      (email) =>
-        email.subject.includes(
-          `addendum to the papers for Rapid Review ${reference}: late return from Police`,
-        ),
+      (email) => email.subject === `${reference}: addendum to the papers: late return from Police`,
       { count: group.length },
     );
     expect(addenda.flatMap((email) => email.destination.to).sort()).toEqual([...group].sort());

@@ -121,12 +121,14 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     documents: 'read',
     email: 'write',
   },
-  // Reads the upload, files an accepted copy with the case documents, deletes a refused one.
+  // Reads the upload, files an accepted copy with the case documents, deletes a refused one,
+  // and tells the partnership team of a late return (claims in the case table).
   'record-summary': {
     'case-table': 'read-write',
     'audit-table': 'read-write',
     uploads: 'read-write',
     documents: 'write',
+    email: 'write',
   },
   // Lists notification documents, checks each has a case, deletes those that have none.
   'sweep-orphans': { 'case-table': 'read', 'audit-table': 'read', documents: 'read-write' },
@@ -143,12 +145,8 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   // Reads the notification and each agency's filed PDF from the case documents (never the upload
   // bucket) and writes the report.
   'collate-report': { 'case-table': 'read-write', 'audit-table': 'read-write', documents: 'read-write' },
-  'distribute-papers': {
-    'case-table': 'read-write',
-    'audit-table': 'read-write',
-    documents: 'read',
-    email: 'write',
-  },
+  // Tells the group the papers are on the case page: it reads no document and links none.
+  'distribute-papers': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   'schedule-decision-deadline': { 'case-table': 'read', 'audit-table': 'read' },
   'await-decision': {
     'case-table': 'read-write',

@@ -22,7 +22,12 @@ import { type AgencyUploadForm, issueAgencyUpload } from '../../shared/use-cases
 import { parseUploadBucketEvent, recordSummary } from '../../shared/use-cases/record-summary.ts';
 import { useDynamoDbLocal } from '../support/dynamodb.ts';
 import { aPdf, htmlPage, windowsExecutable } from '../support/test-files.ts';
-import { ManualClock } from '../unit/workflow/workflow-fakes.ts';
+import {
+  ManualClock,
+  PUBLIC_BASE_URL,
+  RecordingMailer,
+  testProfile,
+} from '../unit/workflow/workflow-fakes.ts';
 
 const UPLOADS = 'agency-uploads-it';
 const DOCUMENTS = 'case-documents-it';
@@ -76,6 +81,9 @@ describe('agency uploads on s3rver', () => {
       uploads: new DocumentStore(client, UPLOADS),
       documents: new DocumentStore(client, DOCUMENTS),
       uploadForms: new S3UploadForms(client, UPLOADS),
+      mailer: new RecordingMailer(),
+      profile: testProfile,
+      publicBaseUrl: PUBLIC_BASE_URL,
     };
     caseId = randomUUID();
     const { record, agencies } = openCase({

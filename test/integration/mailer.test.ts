@@ -288,12 +288,41 @@ describe('the SES mailer (DynamoDB Local and the local SES)', () => {
     expect(bySubject.get('stamped email 2 (invented)')).toEqual(virtualNow);
   });
 
+  it("sends a message's Reply-To: SES gets the partnership team's address, and the raw message carries it", async () => {
+    const mailer = await mailerOn(await dynamo.freshTable());
+    const [email] = emails('reply-to', 1);
+
+    const [outcome] = await mailer.sendEachOnce([
+      { key: email!.key, message: { ...email!.message, replyTo: ['partnership-team@example.org'] } },
+    ]);
+
+    const stored = (await ses.listEmails()).find((sent) => sent.messageId === outcome!.messageId);
+    expect(stored?.replyTo).toEqual(['partnership-team@example.org']);
+    expect(stored?.from).toContain('reviews@example.org');
+    expect(await rawMessage(outcome!.messageId)).toMatch(/^reply-to: partnership-team@example\.org$/im);
+  });
+
+  it('sends no Reply-To when the message gives none', async () => {
+    const mailer = await mailerOn(await dynamo.freshTable());
+    const [email] = emails('no-reply-to', 1);
+
+    const [outcome] = await mailer.sendEachOnce([email!]);
+
+    const stored = (await ses.listEmails()).find((sent) => sent.messageId === outcome!.messageId);
+    expect(stored?.replyTo).toEqual([]);
+  });
+
   describe('header safety', () => {
     const injected = '\r\nBcc: x@example.org';
     const attempts: [string, (message: EmailMessage) => EmailMessage, string][] = [
       ['a subject', (message) => ({ ...message, subject: `${message.subject}${injected}` }), 'subject'],
       ['an address', (message) => ({ ...message, to: [`${message.to[0]}${injected}`] }), 'to.0'],
       ['a copy address', (message) => ({ ...message, cc: ['copy@example.org', `c${injected}`] }), 'cc.1'],
+      [
+        'a reply-to address',
+        (message) => ({ ...message, replyTo: [`team@example.org${injected}`] }),
+        'replyTo.0',
+      ],
       [
         'an attachment file name',
         (message) => ({

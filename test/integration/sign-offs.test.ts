@@ -93,7 +93,7 @@ describe("the partners' sign-offs on the local stack", () => {
     expect(waiting.body.status).toBe('decided');
     await client.settle();
     const toPanelBefore = (await client.emails()).filter((email) =>
-      email.subject.startsWith('Rapid Review outcome'),
+      email.subject.includes(': Rapid Review outcome'),
     );
     expect(toPanelBefore).toEqual([]);
 
@@ -117,7 +117,7 @@ describe("the partners' sign-offs on the local stack", () => {
     ]);
     const toPanel = await client.waitForEmails(
       'the outcome email to the Panel, once the resolution completed the decision',
-      (email) => email.subject.startsWith('Rapid Review outcome') && email.subject.includes(review.reference),
+      (email) => email.subject.startsWith(`${review.reference}: Rapid Review outcome`),
     );
     expect(toPanel).toHaveLength(1);
   });

@@ -288,7 +288,9 @@ describe('a Rapid Review, from notification to the Panel, on the state machine',
     for (const address of groupAddresses) {
       const theirs = addendumEmails.filter((email) => email.message.to.includes(address));
       expect(theirs).toHaveLength(1);
-      expect(theirs[0]?.message.text).toContain(key);
+      // The addendum is on the case page, behind a sign-in, not linked by its key.
+      expect(theirs[0]?.message.text).toContain(`/cases/${record.caseId}\n`);
+      expect(theirs[0]?.message.text).not.toContain(key);
     }
     const education = (await scenario.cases.getCaseWithAgencies(record.caseId)).agencies.find(
       (agency) => agency.agencyId === 'education',

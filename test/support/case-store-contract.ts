@@ -533,6 +533,14 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
         expect(await store.findAgencyLink('hash-never-stored')).toBeUndefined();
       });
 
+      it("keeps a chasing email's link with the hash of the link it was made beside", async () => {
+        const companion = link({ companionOf: `hash-${randomUUID()}` });
+
+        await store.putAgencyLinks([companion]);
+
+        expect(await store.findAgencyLink(companion.tokenHash)).toEqual(companion);
+      });
+
       it('refuses a second link with the same hash and keeps the first', async () => {
         const first = link();
 

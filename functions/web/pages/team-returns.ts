@@ -248,7 +248,7 @@ const flows: Flow[] = [
     reasonLabel: 'Why are you taking it in now?',
     doing: {
       heading: 'Now take in the late return',
-      text: 'The addendum is filed with the case, and the Rapid Review Group are each emailed a link to it.',
+      text: 'The addendum is filed with the case, and the Rapid Review Group are each emailed to say it is on the case page.',
       button: 'Take in the return and send the addendum',
     },
     run: (request, { record, agency }, body, upload) =>
@@ -501,7 +501,7 @@ const confirmations: Page[] = [
         record: steered.record,
         paragraphs: [
           `You took in ${steered.agency.agencyName}'s late return at ${londonDateTime(taken.at)}.`,
-          `It went to the Rapid Review Group as addendum ${String(taken.details?.addendum)} to the papers. Each member has been emailed a link to it, and it is listed with the case’s documents.`,
+          `It went to the Rapid Review Group as addendum ${String(taken.details?.addendum)} to the papers. Each member has been emailed to say it is on the case page, where it is listed with the case’s documents.`,
           'The reason is kept in the case’s audit trail.',
         ],
       });

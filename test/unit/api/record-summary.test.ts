@@ -21,7 +21,7 @@ import {
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
 import { aDocx, aPdf, aZip, htmlPage, windowsExecutable } from '../../support/test-files.ts';
 import { VersionedDocumentStore } from '../../support/versioned-document-store.ts';
-import { ManualClock } from '../workflow/workflow-fakes.ts';
+import { ManualClock, PUBLIC_BASE_URL, RecordingMailer, testProfile } from '../workflow/workflow-fakes.ts';
 
 const PDF = 'application/pdf';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -36,6 +36,7 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
   let uploads: VersionedDocumentStore;
   let documents: VersionedDocumentStore;
   let service: RecordSummaryPorts;
+  let mailer: RecordingMailer;
   let caseId: string;
   let sequence = 0;
 
@@ -66,7 +67,16 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
     clock = new ManualClock('2026-03-12T14:00:00Z');
     uploads = new VersionedDocumentStore(UPLOAD_BUCKET);
     documents = new VersionedDocumentStore('case-documents-test');
-    service = { cases: store, clock, uploads, documents };
+    mailer = new RecordingMailer();
+    service = {
+      cases: store,
+      clock,
+      uploads,
+      documents,
+      mailer,
+      profile: testProfile,
+      publicBaseUrl: PUBLIC_BASE_URL,
+    };
     caseId = await openTestCase();
   });
 
@@ -144,6 +154,46 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
 
       expect([onTime, late]).toEqual(['received', 'received-late']);
       expect(store.agencyRequestOf(caseId, 'health')).toMatchObject({ status: 'received', late: true });
+    });
+
+    it('tells the partnership team once of a summary that came after the Day 10 deadline, and never of one on time', async () => {
+      clock.set(DAY_10_DUE);
+      await recordSummary(service, upload(await issue('police')));
+      clock.set('2026-03-17T17:30:00Z');
+      const late = upload(await issue('health'));
+      await recordSummary(service, late);
+      await recordSummary(service, late);
+      await recordSummary(service, upload(await issue('health'), aDocx(), DOCX));
+
+      const told = mailer.sent.filter((email) => email.message.to.includes('partnership-team@example.org'));
+      expect(told.map((email) => email.key)).toEqual([`${caseId}:LateReturn:health`]);
+      const reference = store.caseOf(caseId)!.reference;
+      expect(told[0]?.message.subject).toBe(`${reference}: late return from Health`);
+      expect(told[0]?.message.text).toContain('Health returned its summary for Rapid Review');
+      expect(told[0]?.message.text).toContain(
+        'at 5:30pm on Tuesday 17 March 2026, after the Day 10 deadline of 5pm on Tuesday 17 March 2026',
+      );
+      expect(told[0]?.message.text).toContain(`https://rapid-review.example.org/cases/${caseId}`);
+    });
+
+    it('tells the team of a late summary when the event comes again after the email failed the first time', async () => {
+      clock.set('2026-03-17T17:30:00Z');
+      const late = upload(await issue('health'));
+      const failing = {
+        ...service,
+        mailer: {
+          sendOnce: async () => {
+            throw Object.assign(new Error('Invented SES outage'), { name: 'TooManyRequestsException' });
+          },
+          sendEachOnce: async () => [],
+        },
+      };
+      await expect(recordSummary(failing, late)).rejects.toThrow('Invented SES outage');
+
+      const again = await recordSummary(service, late);
+
+      expect(again).toBe('already-recorded');
+      expect(mailer.sent.map((email) => email.key)).toEqual([`${caseId}:LateReturn:health`]);
     });
 
     it('records a later accepted upload as a replacement, keeping the earlier file where it is', async () => {

@@ -202,8 +202,10 @@ describe('record-sign-off: POST /api/cases/{caseId}/sign-offs and /sign-offs/res
     expect(email?.key).toBe(`sign-off-disagreement/${caseId}/health`);
     expect(email?.message.to).toEqual(['board-chair@example.org']);
     expect(email?.message.subject).toContain(reference);
-    // Like every email, it names its sender: the partnership, and its team's mailbox.
-    expect(email?.message.subject.startsWith(`${profile.partnershipName}: `)).toBe(true);
+    // Like every email, its subject starts with the reference, it names its sender (the
+    // partnership, and its team's mailbox) and replies go to the team.
+    expect(email?.message.subject).toBe(`${reference}: a safeguarding partner disagrees with the decision`);
+    expect(email?.message.replyTo).toEqual([profile.partnershipTeamAddress]);
     expect(email?.message.text).toContain(
       `\n\n${profile.partnershipName}\nPartnership team: ${profile.partnershipTeamAddress}\n`,
     );

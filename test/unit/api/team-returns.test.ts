@@ -208,7 +208,7 @@ describe('steer-case: the team makes an agency’s return, on its behalf or late
   });
 
   describe('POST /api/cases/{caseId}/agencies/{agencyId}/late-return', () => {
-    it('saves the late return, files an addendum with the case documents and emails the group its link once', async () => {
+    it('saves the late return, files an addendum with the case documents and emails the group once, pointing to the case page', async () => {
       const caseId = await aCase('awaiting-decision');
       clock.set('2026-12-29T11:00:00Z');
 
@@ -232,7 +232,17 @@ describe('steer-case: the team makes an agency’s return, on its behalf or late
       for (const address of ['rrg-chair@example.org', 'rrg-member@example.org']) {
         const emails = mailer.to(address).filter((email) => email.subject.includes('addendum'));
         expect(emails).toHaveLength(1);
-        expect(emails[0]?.text).toContain(`${key}`);
+        // The addendum is on the case page, behind a sign-in: no link that works for whoever holds it.
+        expect(emails[0]?.text).toMatch(
+          new RegExp(
+            `The addendum \\(PDF\\) is on the case page, under Documents\\.\n\nSign in to read it:\nhttps://[^/]+/cases/${caseId}\n`,
+          ),
+        );
+        expect(emails[0]?.text).not.toContain(key);
+        expect(emails[0]?.text).not.toContain('forward');
+        expect(
+          emails[0]?.subject.startsWith(`${store.caseOf(caseId)!.reference}: addendum to the papers`),
+        ).toBe(true);
         expect(emails[0]?.text).not.toContain('Invented: regular visits');
       }
       const event = store.auditOf(caseId).find((each) => each.action === 'return.late-taken-in');
@@ -433,7 +443,7 @@ describe('steer-case: the team makes an agency’s return, on its behalf or late
       }
     });
 
-    it('takes a late return that is only a file: an addendum that names it, and its link in the emails', async () => {
+    it('takes a late return that is only a file: an addendum that names it, the emails saying the file is beside it on the case page', async () => {
       const caseId = await aCase('awaiting-decision');
       clock.set('2026-12-29T11:00:00Z');
 
@@ -452,7 +462,10 @@ describe('steer-case: the team makes an agency’s return, on its behalf or late
       expect(text).toContain(`The partnership team uploaded ${agency.agencyName}'s summary for it`);
       const emails = mailer.to('rrg-chair@example.org').filter((email) => email.subject.includes('addendum'));
       expect(emails).toHaveLength(1);
-      expect(emails[0]?.text).toContain(key);
+      expect(emails[0]?.text).toContain(
+        `Beside it is the file the partnership team uploaded for ${agency.agencyName}.`,
+      );
+      expect(emails[0]?.text).not.toContain(key);
       const event = store.auditOf(caseId).find((each) => each.action === 'return.late-taken-in');
       expect(event?.reason).toContain(`The partnership team uploaded ${agency.agencyName}'s summary for it`);
       expect(event?.details).toMatchObject({ addendum: 1, documentKey: key });

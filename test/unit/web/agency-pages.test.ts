@@ -17,7 +17,15 @@ import {
   testService,
   UPLOAD_BUCKET,
 } from '../api/support/api-fixtures.ts';
+import { PUBLIC_BASE_URL, RecordingMailer } from '../workflow/workflow-fakes.ts';
 import { sessionlessWebApp, webEvent } from './support/web-fixtures.ts';
+
+/** What recording an upload needs beside the stores: the team is emailed when a return comes late. */
+const mailerPorts = () => ({
+  mailer: new RecordingMailer(),
+  profile: testProfile,
+  publicBaseUrl: PUBLIC_BASE_URL,
+});
 
 /** A PDF one byte over the limit. */
 function oversizePdf(): Uint8Array {
@@ -132,7 +140,7 @@ describe('the agency return pages (GET /agency/{token}, GET /agency/{token}/uplo
     const versionId = uploads.store(key, file.body, file.contentType, clock.now());
     const documents = new VersionedDocumentStore('case-documents-test');
     return recordSummary(
-      { cases: store, clock, uploads, documents },
+      { cases: store, clock, uploads, documents, ...mailerPorts() },
       {
         eventName: 'ObjectCreated:Post',
         eventTime: clock.now().toISOString(),
@@ -447,7 +455,13 @@ describe('GET /api/agency/{token} tells what became of the latest upload (lastUp
     const versionId = uploads.store(key, new Uint8Array(), PDF, clock.now());
 
     await recordSummary(
-      { cases: store, clock, uploads, documents: new VersionedDocumentStore('case-documents-test') },
+      {
+        cases: store,
+        clock,
+        uploads,
+        documents: new VersionedDocumentStore('case-documents-test'),
+        ...mailerPorts(),
+      },
       {
         eventName: 'ObjectCreated:Post',
         eventTime: clock.now().toISOString(),

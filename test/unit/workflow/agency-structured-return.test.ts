@@ -92,14 +92,27 @@ describe('an agency’s structured return through its link', () => {
     expect(trail).not.toContain('call-outs');
   });
 
-  it('marks a return after the Day 10 deadline late', async () => {
-    const { service, links, agency, audit } = await aRequestedCase('2026-03-17T17:00:01Z');
+  it('marks a return after the Day 10 deadline late, and tells the partnership team once, not of its corrections', async () => {
+    const { service, mailer, record, links, agency, audit } = await aRequestedCase('2026-03-17T17:00:01Z');
 
     const result = await submitAgencyReturn(service, { token: links.police, answers: involvement });
+    await submitAgencyReturn(service, { token: links.police, answers: involvement });
 
     expect(result.late).toBe(true);
     expect(await agency('police')).toMatchObject({ status: 'received', late: true });
     expect((await audit()).map((event) => event.action)).toContain('return.received-late');
+    const told = mailer.sent.filter((email) => email.message.to.includes('partnership-team@example.org'));
+    expect(told.map((email) => email.key)).toEqual([`${record.caseId}:LateReturn:police`]);
+    expect(told[0]?.message.subject).toBe(`${record.reference}: late return from Police`);
+    for (const name of childNames()) expect(told[0]?.message.text).not.toContain(name);
+  });
+
+  it('tells the partnership team nothing of a return on time', async () => {
+    const { service, mailer, links } = await aRequestedCase();
+
+    await submitAgencyReturn(service, { token: links.police, answers: involvement });
+
+    expect(mailer.to('partnership-team@example.org')).toEqual([]);
   });
 
   it('names the latest accepted upload with the version when there is one', async () => {
@@ -128,7 +141,8 @@ describe('an agency’s structured return through its link', () => {
       'AgencyReturnReceipt:police:v2',
     ]);
     const [first, second] = mailer.to('spoc.police@example.org');
-    expect(first?.subject).toContain('return received');
+    expect(first?.subject).toContain('return received from Police');
+    expect(first?.replyTo).toEqual(['partnership-team@example.org']);
     expect(first?.text).toContain('at 11am on Monday 9 March 2026 (version 1)');
     expect(first?.text).toContain('1 key practice episode.');
     expect(first?.text).toMatch(

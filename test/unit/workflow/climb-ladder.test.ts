@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { LinkNotUsableError, resolveLink } from '../../../shared/use-cases/agency-request.ts';
 import { climbLadder } from '../../../shared/use-cases/climb-ladder.ts';
+import { requestAgencySummaries } from '../../../shared/use-cases/request-agency-summaries.ts';
+import { resendAgencyLink } from '../../../shared/use-cases/steer-agencies.ts';
 import { formalRequestParagraphs } from '../../../shared/workflow/formal-request.ts';
 import { pdfText } from './pdf-text.ts';
-import { childNames, fakeService, openSampleCase, requestAll, setAgency } from './workflow-fakes.ts';
+import {
+  childNames,
+  fakeService,
+  openSampleCase,
+  PUBLIC_BASE_URL,
+  requestAll,
+  setAgency,
+} from './workflow-fakes.ts';
 
 /**
  * The sample case is received Wednesday 4 March 2026: with the default ladder the reminder is at
@@ -212,5 +222,105 @@ describe('climb-ladder: the Day 10 deadline (the strategic lead copied, then the
     expect(text).toContain('It was due by 5pm on Tuesday 17 March 2026');
     expect(text).toContain('by 9am on Wednesday 18 March 2026, when the summaries are collated');
     for (const name of childNames()) expect(text).not.toContain(name);
+  });
+});
+
+describe("climb-ladder: every chasing email carries the agency's own link", () => {
+  const linkIn = (text: string) =>
+    new RegExp(`${PUBLIC_BASE_URL}/agency/([A-Za-z0-9_-]{43})`).exec(text)?.[1] as string;
+  const team = { id: 'user-team-test', roles: ['partnership-team'], name: 'Team Member (test)' } as const;
+
+  /** A case whose agencies were asked on Day 1 by the workflow itself, their links in the request emails. */
+  async function aRequestedCase() {
+    const fakes = fakeService('2026-03-04T10:00:05Z');
+    const record = await openSampleCase(fakes.cases);
+    await requestAgencySummaries(fakes.service, { caseId: record.caseId });
+    return { ...fakes, record };
+  }
+
+  /** Whether a link works, as the agency's page judges it. */
+  async function works(service: ReturnType<typeof fakeService>['service'], token: string): Promise<boolean> {
+    try {
+      await resolveLink(service, token, 'without-audit');
+      return true;
+    } catch (error) {
+      if (error instanceof LinkNotUsableError) return false;
+      throw error;
+    }
+  }
+
+  it('the reminder, the escalation and the formal request each link the agency, and the request’s link keeps working', async () => {
+    const { service, mailer, clock, record } = await aRequestedCase();
+    const requestLink = linkIn(
+      mailer.sent.find((email) => email.key.endsWith(':RequestAgencySummaries:police'))!.message.text,
+    );
+
+    clock.set('2026-03-12T09:00:02Z');
+    await climbLadder(service, { caseId: record.caseId });
+    clock.set('2026-03-17T17:00:03Z');
+    await climbLadder(service, { caseId: record.caseId });
+
+    const chasing = ['ChaseMissingSummaries', 'CheckReturns', 'FormalRequest'].map(
+      (step) => mailer.sent.find((email) => email.key === `${record.caseId}:${step}:police`)!.message,
+    );
+    for (const email of chasing) {
+      const token = linkIn(email.text);
+      expect(token, email.subject).toBeDefined();
+      expect(await works(service, token)).toBe(true);
+      expect((await resolveLink(service, token, 'without-audit')).agency.agencyId).toBe('police');
+      expect(email.text).toContain(
+        'It works until 9am on Wednesday 18 March 2026, when the summaries are collated',
+      );
+      expect(email.replyTo).toEqual(['partnership-team@example.org']);
+    }
+    expect(new Set(chasing.map((email) => linkIn(email.text))).size).toBe(3);
+    expect(await works(service, requestLink)).toBe(true);
+    // The group's email links the case page (signed in), never an agency's link.
+    const group = mailer.sent.find((email) => email.key.endsWith(':FormalRequest:RapidReviewGroup'))!.message;
+    expect(group.text).toContain(`${PUBLIC_BASE_URL}/cases/${record.caseId}`);
+    expect(group.text).not.toContain('/agency/');
+  });
+
+  it('a chasing link stops with the link it was sent beside, when the partnership team resends the link', async () => {
+    const { service, mailer, clock, record } = await aRequestedCase();
+    clock.set('2026-03-12T09:00:02Z');
+    await climbLadder(service, { caseId: record.caseId });
+    const reminderLink = linkIn(mailer.to('spoc.police@example.org').at(-1)!.text);
+
+    clock.set('2026-03-13T10:00:00Z');
+    await resendAgencyLink(service, {
+      caseId: record.caseId,
+      agencyId: 'police',
+      answer: { reason: 'The contact lost the email (invented)' },
+      member: team,
+    });
+    const resentLink = linkIn(mailer.to('spoc.police@example.org').at(-1)!.text);
+    clock.set('2026-03-17T17:00:03Z');
+    await climbLadder(service, { caseId: record.caseId });
+    const escalation = mailer.sent.find(
+      (email) => email.key === `${record.caseId}:CheckReturns:police`,
+    )!.message;
+    const escalationLink = linkIn(escalation.text);
+
+    expect(await works(service, reminderLink)).toBe(false);
+    expect(await works(service, resentLink)).toBe(true);
+    expect(await works(service, escalationLink)).toBe(true);
+    // An upload form opened from the chasing link records the link it stands by: the resent one.
+    const police = (await service.cases.getCaseWithAgencies(record.caseId)).agencies.find(
+      (agency) => agency.agencyId === 'police',
+    )!;
+    expect((await resolveLink(service, escalationLink, 'without-audit')).linkTokenHash).toBe(
+      police.linkTokenHash,
+    );
+
+    await resendAgencyLink(service, {
+      caseId: record.caseId,
+      agencyId: 'police',
+      answer: { reason: 'Sent again (invented)' },
+      member: team,
+    });
+
+    expect(await works(service, resentLink)).toBe(false);
+    expect(await works(service, escalationLink)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distributePapers, PAPERS_LINK_SECONDS } from '../../../shared/use-cases/distribute-papers.ts';
+import { distributePapers } from '../../../shared/use-cases/distribute-papers.ts';
 import {
   childNames,
   fakeService,
@@ -16,19 +16,12 @@ describe('distribute-papers (Day 12)', () => {
     return { ...fakes, record };
   }
 
-  it('emails the chair and each member, once per person, a link to the report that expires in 7 days', async () => {
+  it('tells the chair and each member, once per person, that the papers are on the case page, with no link that works without signing in', async () => {
     const { service, mailer, documents, record } = await aCollatedCase();
 
     await distributePapers(service, { caseId: record.caseId });
 
-    expect(PAPERS_LINK_SECONDS).toBe(7 * 24 * 3600);
-    expect(documents.downloadLinks).toEqual([
-      {
-        key: `cases/${record.caseId}/collated-report.pdf`,
-        expiresInSeconds: PAPERS_LINK_SECONDS,
-        fileName: `collated-report-${record.reference}.pdf`,
-      },
-    ]);
+    expect(documents.downloadLinks).toEqual([]);
     expect(mailer.sent.map((email) => email.message.to[0])).toEqual([
       'rrg-chair@example.org',
       'rrg-member-one@example.org',
@@ -36,11 +29,12 @@ describe('distribute-papers (Day 12)', () => {
     ]);
     const [member] = mailer.to('rrg-member-one@example.org');
     expect(member?.text).toContain(
-      `https://documents.example.org/case-documents-test/cases/${record.caseId}/collated-report.pdf`,
+      `The collated report (PDF) is on the case page, under Documents.\n\nSign in to read them:\n${PUBLIC_BASE_URL}/cases/${record.caseId}\n`,
     );
-    expect(member?.text).toContain('stops working at 9am on Thursday 26 March 2026');
-    expect(member?.text).toContain(`${PUBLIC_BASE_URL}/cases/${record.caseId}`);
-    expect(member?.subject).toContain('meeting Monday 23 March 2026');
+    expect(member?.text).not.toContain('documents.example.org');
+    expect(member?.text).not.toContain('forward');
+    expect(member?.replyTo).toEqual(['partnership-team@example.org']);
+    expect(member?.subject).toBe(`${record.reference}: papers for the meeting on Monday 23 March 2026`);
   });
 
   it('moves the case to awaiting-decision with an audit event', async () => {
@@ -52,7 +46,7 @@ describe('distribute-papers (Day 12)', () => {
     expect(file.case.status).toBe('awaiting-decision');
     expect(file.audit.find((event) => event.action === 'papers.distributed')).toMatchObject({
       eventId: `${record.caseId}:DistributePapers`,
-      details: { recipients: 3, linkExpiresAt: '2026-03-26T09:00:05.000Z' },
+      details: { recipients: 3, wordFiles: 0 },
     });
   });
 
@@ -88,7 +82,7 @@ describe('distribute-papers (Day 12)', () => {
     }
   });
 
-  it('gives each Word file an agency sent its own link, since the collated report only lists it', async () => {
+  it('names the agencies whose Word files are beside the report on the case page, since the report only lists them', async () => {
     const { service, cases, mailer, documents, record } = await aCollatedCase();
     await requestAll(cases, record.caseId);
     const wordKey = `cases/${record.caseId}/agency-returns/upload-1/education-summary.docx`;
@@ -100,15 +94,11 @@ describe('distribute-papers (Day 12)', () => {
 
     await distributePapers(service, { caseId: record.caseId });
 
-    expect(documents.downloadLinks).toContainEqual({
-      key: wordKey,
-      expiresInSeconds: PAPERS_LINK_SECONDS,
-      fileName: `Education summary ${record.reference}.docx`,
-    });
+    expect(documents.downloadLinks).toEqual([]);
     const [member] = mailer.to('rrg-member-one@example.org');
     expect(member?.text).toContain(
-      `Word files the agencies sent, which are not in the collated report:\nEducation (Education summary ${record.reference}.docx):\nhttps://documents.example.org/case-documents-test/${wordKey}`,
+      'under Documents. With it are the Word files these agencies sent, which the report lists but cannot hold:\n- Education\n\nSign in',
     );
-    expect(member?.text).toContain('These links stop working at');
+    expect(member?.text).not.toContain(wordKey);
   });
 });

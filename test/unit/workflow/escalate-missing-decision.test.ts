@@ -5,6 +5,7 @@ import {
   childNames,
   fakeService,
   openSampleCase,
+  PUBLIC_BASE_URL,
   sampleDecision,
   testProfileWithBoard,
 } from './workflow-fakes.ts';
@@ -41,7 +42,10 @@ describe('escalate-missing-decision: the wait for the submission ran out', () =>
     const holding = mailer.to(PANEL);
     expect(holding).toHaveLength(1);
     expect(holding[0]?.cc).toEqual(['executive-board@example.org']);
-    expect(holding[0]?.subject).toContain(`our reference ${record.reference}`);
+    expect(holding[0]?.subject).toBe(
+      `${record.reference}: Rapid Review late, Panel reference ${record.panelReference}`,
+    );
+    expect(holding[0]?.text).toContain(`our reference ${record.reference}`);
     expect(holding[0]?.text).toContain('Tuesday 24 March 2026');
     for (const name of childNames()) expect(holding[0]?.text).not.toContain(name);
     expect(cases.auditOf(record.caseId).map((event) => event.action)).toContain('review.late');
@@ -55,8 +59,14 @@ describe('escalate-missing-decision: the wait for the submission ran out', () =>
     const [overdue] = mailer.to('rrg-chair@example.org');
     expect(overdue?.cc).toEqual([TEAM]);
     expect(overdue?.subject).toContain('is late');
-    expect(overdue?.text).toContain("the Rapid Review Group chair's decision");
-    expect(overdue?.text).toContain('the completed rapid review report');
+    // Each thing it waits for comes with the page where it is done.
+    expect(overdue?.text).toContain(
+      `- the Rapid Review Group chair's decision:\n  ${PUBLIC_BASE_URL}/cases/${record.caseId}/decision\n`,
+    );
+    expect(overdue?.text).toContain(
+      `- the completed rapid review report:\n  ${PUBLIC_BASE_URL}/cases/${record.caseId}/report\n`,
+    );
+    expect(overdue?.replyTo).toEqual([TEAM]);
     expect(overdue?.text).toContain('5pm on Tuesday 24 March 2026');
     for (const name of childNames()) expect(overdue?.text).not.toContain(name);
     expect(cases.auditOf(record.caseId).find((event) => event.action === 'decision.escalated')).toMatchObject(
@@ -88,7 +98,9 @@ describe('escalate-missing-decision: the wait for the submission ran out', () =>
     expect(overdue?.to.sort()).toEqual(
       ['health-delegate@example.org', 'health-lead@example.org', 'la-lead@example.org'].sort(),
     );
-    expect(overdue?.text).toContain("the safeguarding partners' sign-off of the decision");
+    expect(overdue?.text).toContain(
+      `- the safeguarding partners' sign-off of the decision:\n  ${PUBLIC_BASE_URL}/cases/${record.caseId}/sign-off\n`,
+    );
   });
 
   it('tells the Panel only once, and escalates once per wait, however often it runs', async () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { notifyOutcome } from '../../../shared/use-cases/notify-outcome.ts';
-import { childNames, fakeService, openSampleCase, sampleDecision } from './workflow-fakes.ts';
+import {
+  childNames,
+  fakeService,
+  openSampleCase,
+  PUBLIC_BASE_URL,
+  sampleDecision,
+} from './workflow-fakes.ts';
 
 describe('notify-outcome', () => {
   async function aSubmittedCase() {
@@ -11,14 +17,15 @@ describe('notify-outcome', () => {
     return { ...fakes, record };
   }
 
-  it('tells the notifier and each agency SPOC the outcome went to the Panel, with the decision in summary', async () => {
+  it('tells the notifier, each agency SPOC and the partnership team the outcome went to the Panel, with the decision in summary', async () => {
     const { service, mailer, record } = await aSubmittedCase();
 
     const result = await notifyOutcome(service, { caseId: record.caseId });
 
-    expect(result.recipients).toBe(5);
+    expect(result.recipients).toBe(6);
     expect(mailer.sent.map((email) => email.message.to[0]).sort()).toEqual([
       'notifier@example.org',
+      'partnership-team@example.org',
       'spoc.education@example.org',
       'spoc.health@example.org',
       'spoc.police@example.org',
@@ -28,6 +35,11 @@ describe('notify-outcome', () => {
     expect(police?.subject).toContain('outcome sent to the Panel');
     expect(police?.text).toContain('decided to commission a Local Child Safeguarding Practice Review');
     expect(police?.text).toContain('does not recommend a national review');
+    const [team] = mailer.to('partnership-team@example.org');
+    expect(team?.subject).toBe(`${record.reference}: outcome sent to the Panel`);
+    expect(team?.text).toMatch(/was sent to the Child Safeguarding Practice Review Panel at \d/);
+    expect(team?.text).toContain('decided to commission a Local Child Safeguarding Practice Review');
+    expect(team?.text).toContain(`${PUBLIC_BASE_URL}/cases/${record.caseId}`);
   });
 
   it('tells the Executive Board the decision when the profile names it, once', async () => {
@@ -37,12 +49,18 @@ describe('notify-outcome', () => {
       executiveBoard: { name: 'Board Chair (test)', email: 'executive-board@example.org' },
     };
 
-    const withBoard = { cases: service.cases, clock: service.clock, mailer: service.mailer, profile };
+    const withBoard = {
+      cases: service.cases,
+      clock: service.clock,
+      mailer: service.mailer,
+      profile,
+      publicBaseUrl: service.publicBaseUrl,
+    };
 
     const result = await notifyOutcome(withBoard, { caseId: record.caseId });
     await notifyOutcome(withBoard, { caseId: record.caseId });
 
-    expect(result.recipients).toBe(6);
+    expect(result.recipients).toBe(7);
     const [board, ...again] = mailer.to('executive-board@example.org');
     expect(again).toEqual([]);
     expect(board?.text).toContain('Dear Board Chair (test)');
@@ -69,7 +87,7 @@ describe('notify-outcome', () => {
     await notifyOutcome(service, { caseId: record.caseId });
 
     expect((await cases.getCase(record.caseId))?.status).toBe('completed');
-    expect(mailer.sent).toHaveLength(5);
+    expect(mailer.sent).toHaveLength(6);
     expect(cases.auditOf(record.caseId).filter((event) => event.action === 'outcome.notified')).toHaveLength(
       1,
     );

@@ -108,7 +108,7 @@ describe("record-panel-reply: the partnership team records the Panel's reply", (
     const [email, ...again] = mailer.to(board.email);
     expect(again).toEqual([]);
     expect(mailer.sent.map((sent) => sent.key)).toEqual([`${record.caseId}:PanelReply:executive-board`]);
-    expect(email?.subject).toContain(`Rapid Review ${record.reference}: the Panel's reply`);
+    expect(email?.subject).toBe(`${record.reference}: the Panel's reply`);
     expect(email?.text).toContain('Dear Board Chair (test)');
     expect(email?.text).toContain('on Friday 27 March 2026');
     expect(email?.text).toContain('The Panel agrees with the decision.');

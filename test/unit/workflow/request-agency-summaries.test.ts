@@ -2,9 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { hashAgencyToken } from '../../../shared/agency-links.ts';
 import { requestAgencySummaries } from '../../../shared/use-cases/request-agency-summaries.ts';
-import { childNames, fakeService, openSampleCase, PUBLIC_BASE_URL, testProfile } from './workflow-fakes.ts';
+import {
+  childNames,
+  fakeService,
+  openSampleCase,
+  PUBLIC_BASE_URL,
+  type RecordingMailer,
+  testProfile,
+} from './workflow-fakes.ts';
 
 const linkPattern = new RegExp(`${PUBLIC_BASE_URL}/agency/([A-Za-z0-9_-]{43})`);
+
+/** The requests to the agencies, without the partnership team's "case opened" email. */
+const agencyEmails = (mailer: RecordingMailer) =>
+  mailer.sent.filter((email) => email.key.includes(':RequestAgencySummaries:'));
 
 describe('request-agency-summaries (Day 1)', () => {
   it('emails each agency SPOC a request with its own link, due time and what to return', async () => {
@@ -21,14 +32,37 @@ describe('request-agency-summaries (Day 1)', () => {
         ['spoc.education@example.org'],
       ]),
     );
-    expect(mailer.sent).toHaveLength(4);
+    expect(agencyEmails(mailer)).toHaveLength(4);
     const [police] = mailer.to('spoc.police@example.org');
-    expect(police?.subject).toContain(testProfile.partnershipName);
-    expect(police?.subject).toContain(record.reference);
+    expect(police?.subject).toBe(`${record.reference}: summary requested from Police`);
+    expect(police?.replyTo).toEqual([testProfile.partnershipTeamAddress]);
     expect(police?.text).toContain('Initial Scoping and Information Sharing template');
     expect(police?.text).toContain('5pm on Tuesday 17 March 2026');
     expect(police?.text).toMatch(linkPattern);
     expect(police?.cc).toBeUndefined();
+  });
+
+  it('tells the partnership team once that the case opened: its reference, incident, dates and link, no child', async () => {
+    const { service, cases, mailer } = fakeService();
+    const record = await openSampleCase(cases);
+
+    await requestAgencySummaries(service, { caseId: record.caseId });
+    await requestAgencySummaries(service, { caseId: record.caseId });
+
+    const told = mailer.to(testProfile.partnershipTeamAddress);
+    expect(told).toHaveLength(1);
+    expect(mailer.sent.find((email) => email.message === told[0])?.key).toBe(
+      `${record.caseId}:CaseOpened:partnership-team`,
+    );
+    expect(told[0]?.subject).toBe(
+      `${record.reference}: new case: serious harm, from ${record.notifyingLocalAuthority}`,
+    );
+    expect(told[0]?.text).toContain(`opened Rapid Review ${record.reference}`);
+    expect(told[0]?.text).toContain('Incident: Serious harm');
+    expect(told[0]?.text).toContain('Received: ');
+    expect(told[0]?.text).toMatch(/review works to/);
+    expect(told[0]?.text).toContain(`${PUBLIC_BASE_URL}/cases/${record.caseId}`);
+    for (const name of childNames()) expect(`${told[0]?.subject}\n${told[0]?.text}`).not.toContain(name);
   });
 
   it('stores each link hashed, bound to its case and agency, expiring when collation starts', async () => {
@@ -39,7 +73,7 @@ describe('request-agency-summaries (Day 1)', () => {
 
     const links = cases.linksOf(record.caseId);
     expect(links).toHaveLength(4);
-    for (const { key, message } of mailer.sent) {
+    for (const { key, message } of agencyEmails(mailer)) {
       const token = linkPattern.exec(message.text)?.[1];
       const agencyId = key.split(':').at(-1);
       expect(await cases.findAgencyLink(hashAgencyToken(token!))).toEqual({
@@ -77,7 +111,7 @@ describe('request-agency-summaries (Day 1)', () => {
     const second = await requestAgencySummaries(service, { caseId: record.caseId });
 
     expect(second.requestedAgencyIds).toEqual([]);
-    expect(mailer.sent).toHaveLength(4);
+    expect(mailer.sent).toHaveLength(5);
     expect(cases.linksOf(record.caseId)).toHaveLength(4);
     expect(cases.auditOf(record.caseId)).toHaveLength(auditBefore);
   });

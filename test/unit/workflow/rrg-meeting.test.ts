@@ -16,7 +16,7 @@ import { meetingRecordPdf } from '../../../shared/workflow/meeting-record.ts';
 import { caseDocumentKeys } from '../../../shared/workflow/steps.ts';
 import { aDocx, aPdf, htmlPage } from '../../support/test-files.ts';
 import { pdfPageTexts } from './pdf-text.ts';
-import { childNames, fakeService, openSampleCase } from './workflow-fakes.ts';
+import { childNames, fakeService, openSampleCase, PUBLIC_BASE_URL } from './workflow-fakes.ts';
 
 const team = { id: 'user-team-test', roles: ['partnership-team'] as const, name: 'Team Member (test)' };
 const aMeeting = { date: '2026-03-20', time: '10:00', place: 'Room 1, Town Hall (invented)' };
@@ -66,7 +66,7 @@ describe('the Rapid Review Group meeting (issue 9 part 4)', () => {
       for (const name of childNames()) expect(JSON.stringify(fakes.mailer.sent)).not.toContain(name);
     });
 
-    it('links the papers when they have gone out', async () => {
+    it('points to the papers on the case page when they have gone out, with no link that works without signing in', async () => {
       fakes.cases.overwriteCase({ ...record, status: 'awaiting-decision' });
 
       await schedule({ date: '2026-03-20', time: '14:30', callLink: 'https://meet.example.org/rrg' });
@@ -74,8 +74,14 @@ describe('the Rapid Review Group meeting (issue 9 part 4)', () => {
       const text = fakes.mailer.sent[0]?.message.text ?? '';
       expect(text).toContain('2:30pm on Friday 20 March 2026');
       expect(text).toContain('https://meet.example.org/rrg');
-      expect(text).toContain('The papers are on the case page');
-      expect(fakes.documents.downloadLinks[0]?.key).toBe(caseDocumentKeys.collatedReport(record.caseId));
+      expect(text).toContain(
+        'The papers are on the case page, under Documents, for those signed in to the service.',
+      );
+      expect(text).toContain(`The case, signed in:\n${PUBLIC_BASE_URL}/cases/${record.caseId}`);
+      expect(fakes.documents.downloadLinks).toEqual([]);
+      expect(fakes.mailer.sent[0]?.message.subject).toBe(
+        `${record.reference}: meeting invitation: 2:30pm on Friday 20 March 2026`,
+      );
     });
 
     it('reschedules: a new version, audited, a fresh invitation saying it changed; the same details again send nothing more', async () => {
