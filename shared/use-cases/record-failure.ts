@@ -3,6 +3,7 @@ import type { Service } from '../service.ts';
 import type { RecordFailureResult, recordFailurePayload } from '../workflow/contracts.ts';
 import { emailContext, workflowFailureEmail } from '../workflow/emails.ts';
 import { caseUrl, loadCase, workflowActor, writeOnce } from '../workflow/steps.ts';
+import { stepInWords } from '../workflow/wording.ts';
 
 /** What the case says when the history cannot tell which step failed. */
 export const UNKNOWN_STEP = 'unknown step';
@@ -37,7 +38,8 @@ export async function recordFailure(
           actor: workflowActor,
           at: failure.at,
           action: 'workflow.failed',
-          reason: `The workflow stopped at ${failure.step} with ${failure.error}`,
+          // In words for the case page's audit trail; the step and error stay in details, for the operations page.
+          reason: `The service stopped working on the review while ${stepInWords(failure.step)}; the rest must be done by hand`,
           details: { step: failure.step, error: failure.error, previousStatus: record.status },
           eventId,
         },

@@ -8,7 +8,7 @@ import { fifteenWorkingDays, safeguardingPartners } from './criteria.ts';
 import { emailSubject } from './email-subject.ts';
 import { lateInWords, noLateReason } from './late-wording.ts';
 import { formatDate, formatInstant } from './london-time.ts';
-import { decisionSummary, incidentKindLabel } from './wording.ts';
+import { decisionSummary, incidentKindLabel, stepInWords } from './wording.ts';
 
 /**
  * The texts of the workflow's emails. They are built from the case record, which holds no
@@ -542,9 +542,8 @@ export function workflowFailureEmail(
     ...replyToTeam(context),
     subject: emailSubject(record.reference, 'the review has stopped and needs the partnership team'),
     text:
-      `The Rapid Review workflow for case ${record.reference} stopped at ${formatInstant(failure.at, timeZone)}.\n\n` +
-      `Step: ${failure.step}\nError: ${failure.error}\n\n` +
-      'The case is marked as failed. The remaining steps must be taken by hand; the execution history in Step Functions has the details (they are not repeated here because they may contain personal data).\n\n' +
+      `The Rapid Review service stopped working on case ${record.reference} at ${formatInstant(failure.at, timeZone)}, while ${stepInWords(failure.step)}.\n\n` +
+      'The service will not take any more of its steps by itself: the case page says what has been done so far, and the rest must be done by hand. The service’s support team can see what went wrong; nothing about the child or family is in this email.\n\n' +
       `The case:\n${failure.caseUrl}` +
       SIGN_OFF(context),
   };

@@ -27,3 +27,26 @@ export function decisionSentences(
 export function decisionSummary(decision: NonNullable<CaseRecord['decision']>): string {
   return decisionSentences(decision).join(' ');
 }
+
+/** What the service was doing at each step of the workflow, for a sentence "… while <doing>". */
+const STEP_IN_WORDS: Record<string, string> = {
+  PlanTimetable: "planning the review's timetable",
+  RequestAgencySummaries: 'asking the agencies for their summaries',
+  ClimbLadder: 'chasing the agencies that had not returned their summaries',
+  CollateReport: "collating the agencies' summaries",
+  DistributePapers: 'sending the papers to the Rapid Review Group',
+  ScheduleDecisionDeadline: "working out when the chair's decision is due",
+  AwaitDecision: "waiting for the chair's decision",
+  EscalateMissingDecision: 'chasing what the submission to the Panel still waited for',
+  ExtendDecisionDeadline: "extending the time for the chair's decision",
+  SubmitToPanel: 'sending the Rapid Review to the Panel',
+  NotifyOutcome: 'telling everyone the outcome',
+};
+
+/**
+ * The workflow step a review stopped at, as a reader says it ("sending the papers to the Rapid
+ * Review Group"); a step this list does not know is "running the review", never its name.
+ */
+export function stepInWords(step: string): string {
+  return STEP_IN_WORDS[step] ?? 'running the review';
+}

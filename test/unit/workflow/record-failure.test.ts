@@ -2,6 +2,7 @@ import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordFailure, UNKNOWN_STEP } from '../../../shared/use-cases/record-failure.ts';
+import { engineeringWordsIn } from '../../support/plain-words.ts';
 import { fakeService, openSampleCase } from './workflow-fakes.ts';
 
 const sfn = new SFNClient({ region: 'eu-west-2' });
@@ -106,8 +107,8 @@ describe('record-failure', () => {
     expect(JSON.stringify(file)).not.toContain(CAUSE);
   });
 
-  it('tells the partnership team the case, step and error name, never the cause, once', async () => {
-    const { service, mailer, record } = await aCaseThatFailed();
+  it('tells the partnership team the case and, in words, what the service was doing, never the step, the error or the cause, once', async () => {
+    const { service, mailer, cases, record } = await aCaseThatFailed();
     sfnMock.on(GetExecutionHistoryCommand).resolves({ events: historyOfAFailedCollation });
 
     await recordFailure(service, payload(record.caseId));
@@ -116,9 +117,19 @@ describe('record-failure', () => {
     expect(mailer.sent).toHaveLength(1);
     const [email] = mailer.to('partnership-team@example.org');
     expect(email?.subject).toContain(record.reference);
-    expect(email?.text).toContain('Step: CollateReport');
-    expect(email?.text).toContain('Error: Lambda.Unknown');
+    expect(email?.text).toContain("while collating the agencies' summaries.");
+    expect(email?.text).not.toContain('CollateReport');
+    expect(email?.text).not.toContain('Lambda.Unknown');
     expect(email?.text).not.toContain(CAUSE);
+    expect(engineeringWordsIn(email?.text ?? '')).toEqual([]);
+    // The audit trail says it in the same words; the step and error stay in its details.
+    const failed = (await cases.getCaseFile(record.caseId)).audit.find(
+      (event) => event.action === 'workflow.failed',
+    );
+    expect(failed?.reason).toBe(
+      "The service stopped working on the review while collating the agencies' summaries; the rest must be done by hand",
+    );
+    expect(failed?.details).toMatchObject({ step: 'CollateReport', error: 'Lambda.Unknown' });
     expect(email?.text).not.toContain('Demo Child One');
   });
 
