@@ -183,7 +183,7 @@ export const functionCatalogue = {
   // reason and the closure. The same templates and sessions as the web function.
   'case-web': {
     description:
-      "Serves the staff GOV.UK pages under one case (decision, report, meeting, sign-offs, the Panel's reply, late reason, closure, agencies, withdrawal)",
+      "Serves the staff GOV.UK pages under one case (decision, report, meeting, sign-offs, the Panel's reply, the notification's PDF, late reason, closure, agencies, withdrawal)",
     trigger: 'api',
     needs: {
       table: 'read-write',

@@ -20,15 +20,40 @@ export type StaffRole = z.infer<typeof staffRole>;
 export const safeguardingPartner = z.enum(['local-authority', 'police', 'health']);
 export type SafeguardingPartner = z.infer<typeof safeguardingPartner>;
 
+/**
+ * Who may open a case's page and read who the child is (their name, address, NHS number) and
+ * the notification that names them: the partnership team, the Rapid Review Group, the
+ * safeguarding partners and the Executive Board chair. Never the scrutineer.
+ */
+export const caseReaders: readonly StaffRole[] = [
+  'partnership-team',
+  'rrg-member',
+  'rrg-chair',
+  'safeguarding-partner',
+  'executive-board',
+];
+
 /** Who did something: a signed-in person, an agency through its capability link, or the workflow itself. */
 export const actor = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('staff'), id: nonEmpty(), role: staffRole }),
+  /** `name`: the person's name as their sign-in gave it when they acted, for the audit trail people read (absent on older events). */
+  z.object({ kind: z.literal('staff'), id: nonEmpty(), role: staffRole, name: z.optional(nonEmpty()) }),
   z.object({ kind: z.literal('agency'), agencyId: nonEmpty() }),
   z.object({ kind: z.literal('system'), id: nonEmpty() }),
 ]);
 export type Actor = z.infer<typeof actor>;
 
 export const systemActor = (component: string): Actor => ({ kind: 'system', id: component });
+
+/** A member of staff acting in one of their roles, as the audit records them: their id, and their name when their sign-in gave one. */
+export const staffActor = (
+  member: Pick<StaffMember, 'id' | 'name'>,
+  role: StaffRole,
+): Extract<Actor, { kind: 'staff' }> => ({
+  kind: 'staff',
+  id: member.id,
+  role,
+  ...(member.name?.trim() ? { name: member.name.trim() } : {}),
+});
 
 /** A signed-in member of staff, as a use case sees them: who (an id, never a name) and their roles. */
 export interface StaffMember {

@@ -1,73 +1,10 @@
 import { rulesOf } from '../config/partnership-profile.ts';
-import { logWarning } from '../log.ts';
-import {
-  crossBorder,
-  deathNotifications,
-  notifiedAgency,
-  notifiedChild,
-  parallelProcesses,
-} from '../schemas/notification.ts';
-import { isoDate, optionalText, text } from '../schemas/primitives.ts';
-import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import { isRemoved } from '../workflow/agency-returns-wording.ts';
-import { collatedReportInto, type NotificationForPapers } from '../workflow/collated-report.ts';
+import { collatedReportInto } from '../workflow/collated-report.ts';
 import type { CaseTaskPayload, CollateReportResult } from '../workflow/contracts.ts';
 import { advanceCase, caseDocumentKeys, hasReached, stopIfClosed, workflowActor } from '../workflow/steps.ts';
-
-const incidentPart = z.object({
-  kind: z.enum(['death', 'serious-harm']),
-  occurredOn: isoDate,
-  location: z.optional(z.string()),
-  localAuthorityAwareOn: z.optional(isoDate),
-  panelNotifiedOn: z.optional(isoDate),
-  panelReference: z.optional(z.string()),
-  summary: optionalText(4000, { multiline: true }),
-});
-const notifierPart = z.object({ name: text(120), role: text(120) });
-
-/**
- * The notification's own fields for the papers, each part as it parses (an older notification
- * still shows what it has); undefined when its document cannot be read.
- */
-async function notificationForPapers(
-  service: Pick<Service, 'documents'>,
-  record: { caseId: string; notificationDocumentKey: string },
-): Promise<NotificationForPapers | undefined> {
-  let document: Record<string, unknown>;
-  try {
-    const bytes = await service.documents.getBytes(record.notificationDocumentKey);
-    document = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-  } catch (error) {
-    logWarning('The case notification document could not be read for the collated report', {
-      caseId: record.caseId,
-      error: error instanceof Error ? error.name : 'unknown',
-    });
-    return undefined;
-  }
-  const listOf = <T>(value: unknown, schema: z.ZodMiniType<T>): T[] =>
-    (Array.isArray(value) ? value : []).flatMap((item) => {
-      const parsed = schema.safeParse(item);
-      return parsed.success ? [parsed.data] : [];
-    });
-  const incident = incidentPart.safeParse(document.incident);
-  const notifier = notifierPart.safeParse(document.notifier);
-  const processes = parallelProcesses.safeParse(document.parallelProcesses);
-  const death = deathNotifications.safeParse(document.deathNotifications);
-  const border = crossBorder.safeParse(document.crossBorder);
-  return {
-    ...(typeof document.notifyingLocalAuthority === 'string'
-      ? { notifyingLocalAuthority: document.notifyingLocalAuthority }
-      : {}),
-    ...(incident.success ? { incident: incident.data } : {}),
-    children: listOf(document.children, notifiedChild),
-    ...(notifier.success ? { notifier: notifier.data } : {}),
-    ...(processes.success ? { parallelProcesses: processes.data } : {}),
-    ...(death.success ? { deathNotifications: death.data } : {}),
-    ...(border.success ? { crossBorder: border.data } : {}),
-    agencies: listOf(document.agencies, notifiedAgency).map((agency) => agency.name),
-  };
-}
+import { notificationForPapers } from './print-notification.ts';
 
 /**
  * Day 11: the collated report (PDF): a cover, a contents page, the notification and the local

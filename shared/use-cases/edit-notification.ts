@@ -10,7 +10,7 @@ import {
   seriousIncidentNotificationOn,
 } from '../schemas/notification.ts';
 import { caseId as caseIdSchema, text } from '../schemas/primitives.ts';
-import type { StaffMember } from '../schemas/roles.ts';
+import { type StaffMember, staffActor } from '../schemas/roles.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
@@ -174,7 +174,7 @@ export async function editNotification(
             : {}),
         },
         {
-          actor: { kind: 'staff', id: submission.member.id, role: 'partnership-team' },
+          actor: staffActor(submission.member, 'partnership-team'),
           at: now.toISOString(),
           action: 'notification.changed',
           reason: `The partnership team changed the notification (version ${version}): ${reason}`,

@@ -8,7 +8,7 @@ import {
 import { logInfo } from '../log.ts';
 import type { CaseRecord, StaffDocument } from '../schemas/case.ts';
 import { caseId as caseIdSchema } from '../schemas/primitives.ts';
-import type { Actor, StaffMember } from '../schemas/roles.ts';
+import { type Actor, type StaffMember, staffActor } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
 import { mediaTypeOfKind, uploadedFileKind } from '../upload-contents.ts';
 import { caseDocumentKeys, hasReached } from '../workflow/steps.ts';
@@ -101,10 +101,10 @@ export async function uploaderOf(
   person: StaffMember,
 ): Promise<Actor & { kind: 'staff' }> {
   if (person.roles.includes('partnership-team')) {
-    return { kind: 'staff', id: person.id, role: 'partnership-team' };
+    return staffActor(person, 'partnership-team');
   }
   if (person.roles.includes('notifier') && (await notifiedThisCase(service, record, person))) {
-    return { kind: 'staff', id: person.id, role: 'notifier' };
+    return staffActor(person, 'notifier');
   }
   throw new ForbiddenError(
     `Only the person who notified case ${record.reference}, or the partnership team, can upload its notification to the Panel`,

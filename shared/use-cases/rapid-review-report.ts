@@ -22,7 +22,7 @@ import {
   type SavedReportSection,
   type StoredReport,
 } from '../schemas/report.ts';
-import type { Actor, StaffMember } from '../schemas/roles.ts';
+import { type Actor, type StaffMember, staffActor } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
 import { rapidReviewReportDocx, rapidReviewReportPdf } from '../workflow/rapid-review-report.ts';
@@ -145,7 +145,7 @@ const completedRefusal = (record: CaseRecord) =>
     'Report complete',
   );
 
-const actorOf = (member: StaffMember): Actor => ({ kind: 'staff', id: member.id, role: 'partnership-team' });
+const actorOf = (member: StaffMember): Actor => staffActor(member, 'partnership-team');
 
 /**
  * Saves one section's text, replacing what was saved before.

@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError, StaleWriteError, UnavailableError } from 
 import { logError, logInfo } from '../log.ts';
 import { type CaseRecord, rapidReviewDecision } from '../schemas/case.ts';
 import { caseId as caseIdSchema } from '../schemas/primitives.ts';
-import type { Actor, StaffMember } from '../schemas/roles.ts';
+import { type Actor, type StaffMember, staffActor } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
 import { emailContext, signOffRequestEmail } from '../workflow/emails.ts';
@@ -142,7 +142,7 @@ export async function recordDecision(
     decidedBy: submission.chair.id,
     ...(submission.chair.name ? { decidedByName: submission.chair.name } : {}),
   };
-  const actor: Actor = { kind: 'staff', id: submission.chair.id, role: 'rrg-chair' };
+  const actor: Actor = staffActor(submission.chair, 'rrg-chair');
   const record = await saveDecision(service, parsedId.data, decision, actor);
   await afterDecision(service, record);
   logInfo('Decision recorded', { caseId: record.caseId });

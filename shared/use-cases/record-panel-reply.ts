@@ -17,7 +17,7 @@ import {
 } from '../schemas/case.ts';
 import { futureDateMessage } from '../schemas/notification.ts';
 import { caseId as caseIdSchema } from '../schemas/primitives.ts';
-import type { Actor, StaffMember } from '../schemas/roles.ts';
+import { type Actor, type StaffMember, staffActor } from '../schemas/roles.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import type { CaseFile } from '../stores/case-store.ts';
@@ -153,7 +153,7 @@ export async function recordPanelReply(
   const parsedId = caseIdSchema.safeParse(submission.caseId);
   if (!parsedId.success) throw notFound();
   const timeZone = rulesOf(service.profile).timeZone;
-  const actor: Actor = { kind: 'staff', id: submission.recordedBy.id, role: 'partnership-team' };
+  const actor: Actor = staffActor(submission.recordedBy, 'partnership-team');
   // A malformed body is a 400 on any case, even one that cannot take a reply; on one that can,
   // the date's rules (which need the case's submission) are checked with the rest, every bad field named.
   const shape = panelReplyAnswers.safeParse(submission.reply);

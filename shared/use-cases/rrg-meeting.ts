@@ -22,7 +22,7 @@ import {
   type StaffDocument,
 } from '../schemas/case.ts';
 import { caseId as caseIdSchema } from '../schemas/primitives.ts';
-import type { Actor, StaffMember } from '../schemas/roles.ts';
+import { type Actor, type StaffMember, staffActor } from '../schemas/roles.ts';
 import { milestone } from '../schemas/timetable.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
@@ -120,7 +120,7 @@ export function notScheduledRefusal(record: CaseRecord): ConflictError | undefin
   return undefined;
 }
 
-const actorOf = (member: StaffMember): Actor => ({ kind: 'staff', id: member.id, role: 'partnership-team' });
+const actorOf = (member: StaffMember): Actor => staffActor(member, 'partnership-team');
 
 /** Saves `change(record)` on the freshest case, re-reading after another writer got there first. */
 async function saveWith<T>(

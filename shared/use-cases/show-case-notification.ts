@@ -20,13 +20,24 @@ export type ShowCaseNotificationPorts = Pick<Service, 'cases' | 'documents'>;
 
 /**
  * What kind of notification a case came from, as the staff who may open the case read it on its
- * page: each child (a name only here, never in the case's JSON), the incident, the dates the
- * Secretary of State and Ofsted were told of a looked-after child's or care leaver's death, and a
- * cross-border case's other local authority.
+ * page: each child (a name only here, never in the case's JSON), the incident, who notified it,
+ * the other processes running alongside, the dates the Secretary of State and Ofsted were told of
+ * a looked-after child's or care leaver's death, and a cross-border case's other local authority.
  */
 export interface CaseNotificationView {
-  incident: { kind: 'death' | 'serious-harm'; occurredOn: string; location?: string };
+  incident: { kind: 'death' | 'serious-harm'; occurredOn: string; location?: string; summary?: string };
   children: NotifiedChild[];
+  /** Who sent the notification, as the notification gives them (absent when it cannot be read). */
+  notifier?: { name: string; role: string; email?: string; phone?: string };
+  /** The local authority the notification came from. */
+  notifyingLocalAuthority?: string;
+  /**
+   * The other processes the notification says are running alongside the review (a police
+   * investigation, a child death review…): each yes-or-no answer by its field name, and any
+   * other process it describes. Every answer it holds is kept, including ones asked after this
+   * page was written.
+   */
+  parallelProcesses?: { answers: Record<string, boolean>; other?: string };
   /** True for the death of a looked-after child or a care leaver. */
   lookedAfterOrCareLeaverDeath: boolean;
   deathNotifications?: DeathNotifications;
@@ -39,7 +50,28 @@ const incidentPart = z.object({
   kind: z.enum(['death', 'serious-harm']),
   occurredOn: isoDate,
   location: z.optional(z.string()),
+  summary: z.optional(z.string()),
 });
+const notifierPart = z.object({
+  name: z.string(),
+  role: z.string(),
+  email: z.optional(z.string()),
+  phone: z.optional(z.string()),
+});
+
+/** The other processes as the notification holds them: every yes-or-no answer, and the description of any other. */
+function processesOf(value: unknown): CaseNotificationView['parallelProcesses'] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const answers: Record<string, boolean> = {};
+  let other: string | undefined;
+  for (const [key, answer] of Object.entries(value)) {
+    if (typeof answer === 'boolean') answers[key] = answer;
+    else if (key === 'other' && typeof answer === 'string' && answer.trim() !== '') other = answer.trim();
+  }
+  return { answers, ...(other ? { other } : {}) };
+}
+
+const blank = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
 
 /**
  * Reads the notification the case was opened from (the document the intake stored), taking each
@@ -76,8 +108,26 @@ export async function showCaseNotification(
   const death = deathNotifications.safeParse(document.deathNotifications);
   const border = crossBorder.safeParse(document.crossBorder);
   const household = z.array(householdMember).safeParse(document.householdMembers);
+  const notifier = notifierPart.safeParse(document.notifier);
+  const processes = processesOf(document.parallelProcesses);
+  const authority =
+    typeof document.notifyingLocalAuthority === 'string' ? document.notifyingLocalAuthority : '';
+  const { summary: written, ...occurred } = incident.data;
+  const summary = blank(written);
   return {
-    incident: incident.data,
+    incident: { ...occurred, ...(summary ? { summary } : {}) },
+    ...(notifier.success
+      ? {
+          notifier: {
+            name: notifier.data.name,
+            role: notifier.data.role,
+            ...(blank(notifier.data.email) ? { email: blank(notifier.data.email) } : {}),
+            ...(blank(notifier.data.phone) ? { phone: blank(notifier.data.phone) } : {}),
+          },
+        }
+      : {}),
+    ...(blank(authority) ? { notifyingLocalAuthority: blank(authority) } : {}),
+    ...(processes ? { parallelProcesses: processes } : {}),
     children,
     lookedAfterOrCareLeaverDeath: isLookedAfterOrCareLeaverDeath({ incident: incident.data, children }),
     ...(death.success ? { deathNotifications: death.data } : {}),

@@ -44,12 +44,13 @@ export interface CaseDocumentLink {
 
 /**
  * The documents a case may have, in the order people read them. Later steps write them at these
- * keys; any other document an audit event names under the case's folder is listed too.
+ * keys; any other document an audit event names under the case's folder is listed too. The
+ * notification's own document (JSON, the service's record) is never offered: people read it on
+ * the case page and print it as a PDF (GET /cases/{caseId}/notification.pdf).
  */
 export function expectedCaseDocuments(record: CaseRecord): { name: string; key: string }[] {
   const folder = `cases/${record.caseId}`;
   return [
-    { name: 'Notification', key: record.notificationDocumentKey },
     { name: 'Collated report', key: `${folder}/collated-report.pdf` },
     { name: 'Decision', key: `${folder}/decision.pdf` },
     { name: 'Covering letter', key: `${folder}/covering-letter.pdf` },
@@ -85,7 +86,11 @@ function documentsNamedInAudit(record: CaseRecord, audit: AuditEvent[]): { name:
   const folder = `cases/${record.caseId}/`;
   return audit.flatMap((event) =>
     Object.values(event.details ?? {})
-      .filter((value): value is string => typeof value === 'string' && value.startsWith(folder))
+      // A paper or a file, never one of the service's own JSON records.
+      .filter(
+        (value): value is string =>
+          typeof value === 'string' && value.startsWith(folder) && !value.endsWith('.json'),
+      )
       .map((key) => ({ name: nameFromKey(key), key })),
   );
 }

@@ -14,7 +14,7 @@ import {
   signOffResolutionAnswer,
 } from '../schemas/case.ts';
 import { caseId as caseIdSchema } from '../schemas/primitives.ts';
-import type { Actor, StaffMember } from '../schemas/roles.ts';
+import { type Actor, type StaffMember, staffActor } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
 import { emailSubject } from '../workflow/email-subject.ts';
@@ -122,7 +122,7 @@ export async function recordSignOff(
     signedBy: submission.partner.id,
     signedByName: displayName(submission.partner),
   };
-  const actor: Actor = { kind: 'staff', id: submission.partner.id, role: 'safeguarding-partner' };
+  const actor: Actor = staffActor(submission.partner, 'safeguarding-partner');
   const record = await saveOnCase(
     service,
     parsedId.data,
@@ -214,7 +214,7 @@ export async function resolveSignOffs(
     resolvedBy: submission.boardChair.id,
     resolvedByName: displayName(submission.boardChair),
   };
-  const actor: Actor = { kind: 'staff', id: submission.boardChair.id, role: 'executive-board' };
+  const actor: Actor = staffActor(submission.boardChair, 'executive-board');
   const record = await saveOnCase(service, parsedId.data, resolutionRefusal, () => ({
     changes: { signOffResolution: resolution },
     audit: {

@@ -21,7 +21,7 @@ import {
   steerReason,
 } from '../schemas/case.ts';
 import { agencyId as agencyIdSchema, caseId as caseIdSchema } from '../schemas/primitives.ts';
-import type { Actor, StaffMember } from '../schemas/roles.ts';
+import { type Actor, type StaffMember, staffActor } from '../schemas/roles.ts';
 import { collationStartsAt } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
 import type { AgencyRequestChanges, AuditInput } from '../stores/case-store.ts';
@@ -45,11 +45,7 @@ import { saveOnCase } from './save-on-case.ts';
 export const caseNotFound = () => new NotFoundError('There is no case with this id');
 export const agencyNotFound = () => new NotFoundError('There is no agency with this id on this case');
 
-export const actorOf = (member: StaffMember): Actor => ({
-  kind: 'staff',
-  id: member.id,
-  role: 'partnership-team',
-});
+export const actorOf = (member: StaffMember): Actor => staffActor(member, 'partnership-team');
 
 export function validCaseId(caseId: string): string {
   const parsed = caseIdSchema.safeParse(caseId);

@@ -16,7 +16,7 @@ import {
   lateAnswers,
 } from '../schemas/case.ts';
 import { caseId as caseIdSchema } from '../schemas/primitives.ts';
-import type { Actor, StaffMember } from '../schemas/roles.ts';
+import { type Actor, type StaffMember, staffActor } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
 import { caseClosedEmail, emailContext } from '../workflow/emails.ts';
@@ -36,7 +36,7 @@ const notFound = () => new NotFoundError('There is no case with this id');
 /** Statuses in which the review has gone, or ended: nothing more can be steered. */
 const finished: readonly CaseStatus[] = ['submitted-to-panel', 'completed', 'failed', 'closed', 'withdrawn'];
 
-const actorOf = (member: StaffMember): Actor => ({ kind: 'staff', id: member.id, role: 'partnership-team' });
+const actorOf = (member: StaffMember): Actor => staffActor(member, 'partnership-team');
 
 function validCaseId(caseId: string): string {
   const parsed = caseIdSchema.safeParse(caseId);

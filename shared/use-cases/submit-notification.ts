@@ -15,7 +15,7 @@ import { type Route, routes } from '../routes.ts';
 import type { CaseRecord, CaseStatus } from '../schemas/case.ts';
 import { type SeriousIncidentNotification, seriousIncidentNotificationOn } from '../schemas/notification.ts';
 import { caseId as caseIdSchema, text } from '../schemas/primitives.ts';
-import type { Actor, StaffMember, StaffRole } from '../schemas/roles.ts';
+import { type Actor, type StaffMember, type StaffRole, staffActor } from '../schemas/roles.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
@@ -184,7 +184,7 @@ function submittingActor(submitter: StaffMember | undefined): Actor & { kind: 's
   if (!submitter) throw new NotSignedInError();
   const role = submitter.roles.find((held) => SUBMITTING_ROLES.includes(held));
   if (!role) throw new ForbiddenError(`This needs one of these roles: ${SUBMITTING_ROLES.join(', ')}`);
-  return { kind: 'staff', id: submitter.id, role };
+  return staffActor(submitter, role);
 }
 
 /** The client's idempotency key, scoped to the submitter so two people's keys can never collide. */

@@ -81,7 +81,8 @@ describe('following a case to the decision and the Panel', () => {
     expect(cells[0]).toBe(reference);
     expect(cells[1]).toBe(notification.notifyingLocalAuthority);
     expect(cells[3]).toMatch(/^Awaiting decision ?3 of 4 summaries received$/);
-    expect(cells[4]).toMatch(/^Day 12: Papers to the Rapid Review Group ?Thursday 19 March 2026$/);
+    // The papers went out this morning: the next deadline is the decision's, never a step done.
+    expect(cells[4]).toMatch(/^Day 14: Rapid Review Group meeting and decision ?Monday 23 March 2026$/);
     // The Panel was notified the day the partnership heard: its date falls a working day after Day 15.
     expect(cells[5]).toMatch(
       /^24 March 2026 \(the partnership's own date\) ?Panel's date: 25 March 2026, 1 working day later$/,
@@ -115,14 +116,27 @@ describe('following a case to the decision and the Panel', () => {
     // Assess
     expect(await textOf(browser.page, 'main h1')).toContain(reference);
     expect(await textOf(browser.page, 'main h1 .govuk-tag')).toBe('Awaiting decision');
-    const today = await textsOf(browser.page, '.app-timeline__item--today');
-    expect(today).toHaveLength(1);
-    expect(today[0]).toMatch(/^Day 12: Papers to the Rapid Review Group Thursday 19 March 2026 – Today$/);
-    expect(await textsOf(browser.page, '.app-timeline__item--done')).toEqual([
+    expect(await textOf(browser.page, '#day-counter')).toBe(
+      'Day 12 of 15 (working days), due by 5pm on Tuesday 24 March 2026',
+    );
+    // The timeline says what happened: each step done with when, the summaries missed (one agency
+    // never returned), the decision next; today after the papers sent this morning.
+    expect(await textsOf(browser.page, '.app-timeline__item--today')).toEqual([
+      'Today Thursday 19 March 2026',
+    ]);
+    const done = await textsOf(browser.page, '.app-timeline__item--done');
+    expect(done.map((entry) => entry.replace(/ Done at .*$/, ''))).toEqual([
       'Day 1: Requests sent to agencies Wednesday 4 March 2026 – Done',
       'Day 7: Reminder to agencies Thursday 12 March 2026 – Done',
-      'Day 10: Agency summaries due Tuesday 17 March 2026 – Done',
       'Day 11: Summaries collated Wednesday 18 March 2026 – Done',
+      'Day 12: Papers to the Rapid Review Group Thursday 19 March 2026 – Done',
+    ]);
+    for (const entry of done) expect(entry).toMatch(/ Done at \S+ on \w+day \d{1,2} \w+ 2026$/);
+    expect(await textsOf(browser.page, '.app-timeline__item--missed')).toEqual([
+      'Day 10: Agency summaries due Tuesday 17 March 2026 – Missed',
+    ]);
+    expect(await textsOf(browser.page, '.app-timeline__item--next')).toEqual([
+      'Day 14: Rapid Review Group meeting and decision Monday 23 March 2026 – Next',
     ]);
     // The team sees each agency with what it may do: after collation, take a late return in.
     const returns = await textsOf(browser.page, '#agencies .govuk-summary-list__row');
@@ -133,7 +147,7 @@ describe('following a case to the decision and the Panel', () => {
       expect(returns[index]).toMatch(last ? /Escalated/ : /Received/);
       if (last) expect(returns[index]).toContain('Take in a late return');
     }
-    expect(await textOf(browser.page, 'main')).toContain('These links stop working at');
+    expect(await textOf(browser.page, 'main')).toContain('The links to files stop working at');
     const main = await textOf(browser.page, 'main');
     expect(main).toContain('The Panel expects it by Wednesday 25 March 2026');
     expect(main).toContain('The partnership’s own Day 15 Tuesday 24 March 2026');
@@ -148,6 +162,22 @@ describe('following a case to the decision and the Panel', () => {
     expect(main).toContain(`Name ${notification.children[0]?.name}`);
     expect(main).toContain('Date of birth 14 May 2019');
     expect(main).toContain('Crosses a local authority border No');
+    expect(main).toContain(
+      `Who sent the notification Name ${notification.notifier.name} Role ${notification.notifier.role}`,
+    );
+    expect(main).toContain('Other processes running alongside Police investigation');
+    // The notification prints as a PDF; its raw document is never offered.
+    expect(await browser.page.locator('a[href$="/notification.pdf"]').count()).toBe(2);
+    expect(await browser.page.locator('a[href*="notification.json"]').count()).toBe(0);
+    const pdf = await browser.page.request.get(`${stack.apiUrl}/cases/${caseId}/notification.pdf`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect((await pdf.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // Each agency's return reads in the page; the silent one has sent nothing.
+    const silent = notification.agencies.at(-1)?.name ?? '';
+    await browser.page.click(`summary:has-text("${silent}")`);
+    expect(await textOf(browser.page, 'details[open]')).toContain('Nothing received yet.');
+    expect(main).not.toContain('Workflow step');
     // The local stack has no virus scanner, and says so where the agencies' files are listed.
     expect(await textOf(browser.page, 'main')).toContain(
       'Files that agencies uploaded were not scanned for viruses on this copy of the service.',
@@ -242,6 +272,10 @@ describe('following a case to the decision and the Panel', () => {
       /Outcome sent to the Panel on \w+day \d{1,2} \w+ 2026/,
     );
     expect(await textOf(page, 'main h1 .govuk-tag')).toMatch(/^(Submitted to the Panel|Completed)$/);
+    expect(await textOf(page, '#day-counter')).toMatch(/^Sent to the Panel on day \d{1,2} of 15$/);
+    expect(await textsOf(page, '.app-timeline__item--done')).toContainEqual(
+      expect.stringMatching(/^Day 15: Outcome to the Panel Tuesday 24 March 2026 – Done Done at /),
+    );
     expect(await textOf(page, 'main')).toContain('Commission a local review');
     await expectNoAxeViolations(page, 'the case page after the Panel submission');
     await screenshot(page, 'case-page-submitted-to-panel');

@@ -209,17 +209,11 @@ function duplicates(emails: readonly InboxEmail[]): number {
   return [...seen.values()].reduce((sum, count) => sum + count - 1, 0);
 }
 
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The documents every finished review has (shared/use-cases/show-case.ts). */
-const caseDocuments = ['Notification', 'Collated report', 'Decision', 'Covering letter'];
+/**
+ * The documents every finished review has (shared/use-cases/show-case.ts). The notification is
+ * printed on request (GET /cases/{caseId}/notification.pdf), never listed as its JSON document.
+ */
+const caseDocuments = ['Collated report', 'Decision', 'Covering letter'];
 
 /**
  * Documents lost: those every finished case has that the case does not list (it lists only what
@@ -234,13 +228,8 @@ async function lostDocuments(caseId: string): Promise<number> {
     const response = document.downloadUrl ? await fetch(document.downloadUrl) : undefined;
     const bytes = response?.ok ? new Uint8Array(await response.arrayBuffer()) : new Uint8Array();
     const text = Buffer.from(bytes).toString('latin1');
-    // The notification is kept as JSON, the report's Word copy is a ZIP; every other document is a PDF.
-    const readable =
-      document.name === 'Notification'
-        ? isJson(text)
-        : document.name.endsWith('(Word)')
-          ? text.startsWith('PK')
-          : text.startsWith('%PDF-');
+    // The report's Word copy is a ZIP; every other document is a PDF.
+    const readable = document.name.endsWith('(Word)') ? text.startsWith('PK') : text.startsWith('%PDF-');
     if (!readable) lost += 1;
   }
   return lost;

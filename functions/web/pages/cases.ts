@@ -1,12 +1,15 @@
+import { CalendarDate } from '../../../shared/calendar/dates.ts';
+import { workingDaysBetween } from '../../../shared/calendar/working-days.ts';
 import { safeguardingPartner, safeguardingPartnerNames } from '../../../shared/config/partnership-profile.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
 import type { EscalationRungKind } from '../../../shared/rapid-review-rules.ts';
 import type { AgencyRequest, CaseRecord, CaseStatus } from '../../../shared/schemas/case.ts';
 import { caseStatus, declaresNoConflicts } from '../../../shared/schemas/case.ts';
-import { addressInOneLine, formatNhsNumber } from '../../../shared/schemas/notification.ts';
-import type { Actor, StaffRole } from '../../../shared/schemas/roles.ts';
+import { addressInOneLine, ageOn, formatNhsNumber } from '../../../shared/schemas/notification.ts';
+import { type Actor, caseReaders, type StaffRole } from '../../../shared/schemas/roles.ts';
 import { planDayOf } from '../../../shared/schemas/timetable.ts';
 import { reportStatusInWords } from '../../../shared/use-cases/rapid-review-report.ts';
+import { type AgencyReturnView, showAgencyReturns } from '../../../shared/use-cases/show-agency-returns.ts';
 import { type CaseView, showCase } from '../../../shared/use-cases/show-case.ts';
 import {
   type CaseNotificationView,
@@ -23,6 +26,7 @@ import {
 import { meetingWhen } from '../../../shared/workflow/emails.ts';
 import { formatDate } from '../../../shared/workflow/london-time.ts';
 import { awaitedInWords } from '../../../shared/workflow/readiness.ts';
+import { enteredByBlocks, structuredBlocks, versionFields } from '../../../shared/workflow/return-blocks.ts';
 import { notFound, type Page, render, staffOnly } from '../page.ts';
 import { notificationChangesInWords } from './edit-notification.ts';
 import { londonDate, londonDateTime, londonIsoDate } from './london.ts';
@@ -71,11 +75,47 @@ interface Milestone {
   dueAt: string;
 }
 
-/** The next milestone due after `now`, or undefined when all are past. */
-export function nextDeadline(milestones: readonly Milestone[], now: Date): Milestone | undefined {
+/** The statuses a case moves through, in order: a step is done once its case reaches the status after it. */
+const statusOrder: readonly CaseStatus[] = [
+  'notified',
+  'awaiting-summaries',
+  'collating',
+  'awaiting-decision',
+  'decided',
+  'submitted-to-panel',
+  'completed',
+];
+
+/** The status that says a step is behind the case (the reminder and the summaries are behind it once collated). */
+const doneByStatus: Record<string, CaseStatus> = {
+  requestAgencySummaries: 'awaiting-summaries',
+  remindAgencies: 'collating',
+  agencySummariesDue: 'collating',
+  collateReport: 'collating',
+  distributePapers: 'awaiting-decision',
+  rapidReviewMeeting: 'decided',
+  submitToPanel: 'submitted-to-panel',
+};
+
+/**
+ * The next milestone due after `now` that the case has not done yet, or undefined when all are
+ * past or done, or the case has gone to the Panel or ended. Without `status`, by the calendar alone.
+ */
+export function nextDeadline(
+  milestones: readonly Milestone[],
+  now: Date,
+  status?: CaseStatus,
+): Milestone | undefined {
+  const rank = status === undefined ? -1 : statusOrder.indexOf(status);
+  if (status !== undefined && (rank < 0 || rank >= statusOrder.indexOf('submitted-to-panel')))
+    return undefined;
   return [...milestones]
     .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))
-    .find((milestone) => Date.parse(milestone.dueAt) > now.getTime());
+    .find(
+      (milestone) =>
+        Date.parse(milestone.dueAt) > now.getTime() &&
+        !(rank >= 0 && rank >= statusOrder.indexOf(doneByStatus[milestone.key] ?? 'completed')),
+    );
 }
 
 /**
@@ -147,7 +187,7 @@ const casesPage: Page = {
         const agencies = beforeDecision.includes(record.status)
           ? (await request.service.cases.getCaseWithAgencies(record.caseId)).agencies
           : undefined;
-        const next = nextDeadline(record.timetable.milestones, now);
+        const next = nextDeadline(record.timetable.milestones, now, record.status);
         return {
           caseId: record.caseId,
           reference: record.reference,
@@ -202,14 +242,41 @@ export function humanise(name: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function actorName(actor: Actor, agencies: CaseView['agencies']): string {
+/** Who did something, for an event that kept no name (one from before names were kept): their role in words. */
+const roleInWords: Record<StaffRole, string> = {
+  notifier: 'The person who sent the notification',
+  'partnership-team': 'A member of the partnership team',
+  'rrg-member': 'A Rapid Review Group member',
+  'rrg-chair': 'The Rapid Review Group chair',
+  'safeguarding-partner': 'A safeguarding partner',
+  'executive-board': 'The Executive Board chair',
+  scrutineer: 'The scrutineer',
+};
+
+/** What happened, for the actions whose own names would not read well. */
+const actionInWords: Record<string, string> = {
+  'case.opened': 'Case opened',
+  'report.collated': 'Summaries collated',
+  'panel.submitted': 'Sent to the Panel',
+  'panel-reply.recorded': 'The Panel’s reply recorded',
+  'workflow.failed': 'The review stopped',
+  'review.late': 'The review is late',
+  'review.late-reason': 'Why the review is late recorded',
+  'case.closed-notification-only': 'Closed as notification only',
+};
+
+/** The audit trail's "What": the action in words. */
+export function actionName(action: string): string {
+  return actionInWords[action] ?? humanise(action);
+}
+
+/** The audit trail's "Who": the person by name (their role beside it), or their role in words; never an id. */
+export function actorName(actor: Actor, agencies: CaseView['agencies']): string {
   switch (actor.kind) {
     case 'staff':
-      return `${roleNames[actor.role]} (${actor.id})`;
+      return actor.name ? `${actor.name} (${roleNames[actor.role]})` : roleInWords[actor.role];
     case 'agency':
-      return (
-        agencies.find((agency) => agency.agencyId === actor.agencyId)?.name ?? `Agency ${actor.agencyId}`
-      );
+      return agencies.find((agency) => agency.agencyId === actor.agencyId)?.name ?? 'An agency';
     case 'system':
       return 'The service';
   }
@@ -287,28 +354,108 @@ function agencyTask(agency: CaseView['agencies'][number]) {
   };
 }
 
+/** What the timeline reads of a case to say which steps were done, and when. */
+export type CaseProgress = Pick<CaseView, 'status' | 'timetable' | 'decision'> & {
+  audit: readonly Pick<CaseView['audit'][number], 'at' | 'action'>[];
+  agencies: readonly Pick<CaseView['agencies'][number], 'status' | 'requestedAt' | 'receivedAt'>[];
+};
+
+/** A step's state on the timeline, from what happened (never from the calendar alone). */
+export type StepState = 'done' | 'missed' | 'next' | 'overdue' | 'upcoming' | 'not-needed' | 'stopped';
+
+const stepTags: Record<StepState, { text: string; classes: string } | undefined> = {
+  done: { text: 'Done', classes: 'govuk-tag--green' },
+  missed: { text: 'Missed', classes: 'govuk-tag--red' },
+  next: { text: 'Next', classes: 'govuk-tag--blue' },
+  overdue: { text: 'Overdue', classes: 'govuk-tag--orange' },
+  upcoming: undefined,
+  'not-needed': { text: 'Not needed', classes: 'govuk-tag--grey' },
+  stopped: { text: 'Stopped', classes: 'govuk-tag--grey' },
+};
+
 /**
- * The timetable as the timeline shows it: each milestone done, today or to come, and a "Today"
- * entry between the last done milestone and the next when today has no milestone of its own.
+ * When a step was done, from the audit trail and the case: the requests sent, a reminder sent,
+ * every summary received (the last one's time), the summaries collated, the papers sent, the
+ * decision recorded, the outcome sent to the Panel. Undefined when it has not been done.
  */
-export function timelineOf(milestones: readonly Milestone[], now: Date, showDays = true) {
+function whenDone(progress: CaseProgress, key: string): string | undefined {
+  const first = (action: string) => progress.audit.find((event) => event.action === action)?.at;
+  const counted = progress.agencies.filter((agency) => agency.status !== 'removed');
+  switch (key) {
+    case 'requestAgencySummaries':
+      return first('summaries.requested') ?? counted.map((agency) => agency.requestedAt).find(Boolean);
+    case 'remindAgencies':
+      return first('agency.reminded');
+    case 'agencySummariesDue': {
+      const times = counted.map((agency) => agency.receivedAt);
+      return counted.length > 0 && times.every(Boolean) ? (times as string[]).sort().at(-1) : undefined;
+    }
+    case 'collateReport':
+      return first('report.collated');
+    case 'distributePapers':
+      return first('papers.distributed');
+    case 'rapidReviewMeeting':
+      return progress.decision?.decidedAt ?? first('decision.recorded');
+    case 'submitToPanel':
+      return first('panel.submitted');
+    default:
+      return undefined;
+  }
+}
+
+/** A step the case never needed: a reminder when every agency had returned before it, the summaries when no agency is left. */
+function notNeeded(progress: CaseProgress, milestone: Milestone): boolean {
+  const counted = progress.agencies.filter((agency) => agency.status !== 'removed');
+  if (milestone.key === 'agencySummariesDue') return counted.length === 0;
+  if (milestone.key !== 'remindAgencies') return false;
+  const startsAt = Date.parse(milestone.startsAt ?? milestone.dueAt);
+  return counted.every((agency) => agency.receivedAt && Date.parse(agency.receivedAt) < startsAt);
+}
+
+/**
+ * The timetable as the timeline shows it, each step's state from what happened: "Done" (and
+ * when) only once it was done; "Missed" when its time passed without it and the review moved on
+ * or stopped; "Next" on the first step still to do (with "Overdue" on later ones whose time has
+ * passed); "Not needed" for a reminder no agency needed, and for what a closed or withdrawn
+ * review no longer does; "Stopped" for what a review that went wrong did not reach. "Today" is
+ * marked between the steps.
+ */
+export function timelineOf(progress: CaseProgress, now: Date, showDays = true) {
   const today = londonIsoDate(now);
-  const sorted = [...milestones].sort((a, b) => a.day - b.day || Date.parse(a.dueAt) - Date.parse(b.dueAt));
+  const sorted = [...progress.timetable].sort(
+    (a, b) => a.day - b.day || Date.parse(a.dueAt) - Date.parse(b.dueAt),
+  );
+  const done = sorted.map((milestone) => whenDone(progress, milestone.key));
+  const ended = progress.status === 'closed' || progress.status === 'withdrawn';
+  const failed = progress.status === 'failed';
+  let nextGiven = false;
   const entries: {
     kind: 'milestone' | 'today';
     day?: number;
     name?: string;
     date: string;
-    state: 'done' | 'today' | 'upcoming';
+    state: StepState | 'today';
+    tag?: { text: string; classes: string };
+    doneAt?: string;
+    dueAt?: string;
   }[] = [];
-  let todayShown = sorted.some((milestone) => milestone.date === today);
-  for (const milestone of sorted) {
-    if (!todayShown && milestone.date > today) {
+  sorted.forEach((milestone, index) => {
+    const at = done[index];
+    const past = Date.parse(milestone.dueAt) <= now.getTime();
+    const laterDone = done.slice(index + 1).some(Boolean);
+    let state: StepState;
+    if (at) state = 'done';
+    else if (notNeeded(progress, milestone) || ended) state = 'not-needed';
+    else if (laterDone) state = 'missed';
+    else if (failed) state = past ? 'missed' : 'stopped';
+    else if (!nextGiven) {
+      state = 'next';
+      nextGiven = true;
+    } else state = past ? 'overdue' : 'upcoming';
+    if (!entries.some((entry) => entry.kind === 'today') && milestone.date > today) {
       entries.push({ kind: 'today', date: londonDate(now), state: 'today' });
-      todayShown = true;
     }
-    const state =
-      milestone.date === today ? 'today' : Date.parse(milestone.dueAt) <= now.getTime() ? 'done' : 'upcoming';
+    const tag = stepTags[state];
     entries.push({
       kind: 'milestone',
       // The partnership's Day numbers, unless the Panel's date pulled the milestones back.
@@ -316,10 +463,62 @@ export function timelineOf(milestones: readonly Milestone[], now: Date, showDays
       name: milestone.name,
       date: formatDate(milestone.date),
       state,
+      ...(tag ? { tag } : {}),
+      ...(at ? { doneAt: londonDateTime(at) } : {}),
+      // The next step, once its time has passed, says when it was due.
+      ...(state === 'next' && past ? { dueAt: londonDateTime(milestone.dueAt) } : {}),
     });
+  });
+  if (!entries.some((entry) => entry.kind === 'today')) {
+    entries.push({ kind: 'today', date: londonDate(now), state: 'today' });
   }
-  if (!todayShown) entries.push({ kind: 'today', date: londonDate(now), state: 'today' });
   return entries;
+}
+
+/** How many working days from `from` to `to` (dates YYYY-MM-DD); undefined outside the bank holiday calendar. */
+function workingDaysFrom(from: string, to: string): number | undefined {
+  try {
+    return workingDaysBetween(CalendarDate.from(from), CalendarDate.from(to));
+  } catch {
+    return undefined;
+  }
+}
+
+const workingDaysInWords = (count: number) => `${count} working day${count === 1 ? '' : 's'}`;
+
+/**
+ * Where the review stands against the date it works to (the earlier of the Panel's date and the
+ * partnership's own Day 15, which is Day 15 here): "Day 6 of 15 (working days), due by 5pm on …";
+ * once that has passed, "2 working days late: it was due by …"; once sent, "Sent to the Panel on
+ * day 14 of 15" (or how late). Nothing for a review that was closed, withdrawn or went wrong.
+ */
+export function dayCounter(
+  view: Pick<CaseView, 'status' | 'clocks' | 'timetable' | 'audit'>,
+  now: Date,
+): string | undefined {
+  if (view.status === 'failed' || view.status === 'closed' || view.status === 'withdrawn') return undefined;
+  const due = view.clocks.governingDueDate;
+  const submission = view.timetable.find((milestone) => milestone.key === 'submitToPanel');
+  const total = submission?.day ?? 15;
+  const dueAt = submission?.date === due ? submission.dueAt : undefined;
+  const dueBy = dueAt ? londonDateTime(dueAt) : formatDate(due);
+  const sentAt = view.audit.find((event) => event.action === 'panel.submitted')?.at;
+  if (sentAt || view.status === 'submitted-to-panel' || view.status === 'completed') {
+    const before = sentAt === undefined ? undefined : workingDaysFrom(londonIsoDate(new Date(sentAt)), due);
+    if (before === undefined) return undefined;
+    return before >= 0
+      ? `Sent to the Panel on day ${total - before} of ${total}`
+      : `Sent to the Panel ${workingDaysInWords(-before)} late`;
+  }
+  const today = londonIsoDate(now);
+  const left = workingDaysFrom(today, due);
+  if (left === undefined) return undefined;
+  if (dueAt ? now.getTime() > Date.parse(dueAt) : today > due) {
+    return left < 0
+      ? `${workingDaysInWords(-left)} late: it was due by ${dueBy}`
+      : `Late: it was due by ${dueBy}`;
+  }
+  return `Day ${Math.max(1, total - left)} of ${total} (working days), due by ${dueBy}`;
 }
 
 /** The partners' sign-offs in words: one row per partner, whether the decision is complete, and what the viewer may do. */
@@ -363,37 +562,105 @@ const summaryRow = (key: string, value: string): SummaryRow => ({
   value: { text: value },
 });
 
-/** One child as the case page lists them: who, born when, and whether a care leaver. */
-function childCard(child: CaseNotificationView['children'][number], title: string) {
+/**
+ * One child as the case page lists them: who, born when and their age at the incident, and
+ * whether looked after or a care leaver; their name, address and NHS number only for those who
+ * may read who the child is (`identifying`).
+ */
+function childCard(
+  child: CaseNotificationView['children'][number],
+  title: string,
+  occurredOn: string,
+  identifying: boolean,
+) {
   const who =
     child.identity === 'unborn'
       ? 'Unborn'
       : child.identity === 'not-yet-identified'
         ? 'Not yet identified'
-        : (child.name ?? 'Not given');
-  const age = child.ageYears === undefined ? '' : ` (aged ${child.ageYears})`;
+        : identifying
+          ? (child.name ?? 'Not given')
+          : 'Not shown to your role';
+  const years =
+    child.dateOfBirth && child.dateOfBirth <= occurredOn
+      ? ageOn(child.dateOfBirth, occurredOn)
+      : child.ageYears;
   return {
     title,
     rows: [
       summaryRow('Name', who),
-      summaryRow(
-        'Date of birth',
-        child.dateOfBirth ? formatDate(child.dateOfBirth, { weekday: false }) : `Not known${age}`,
-      ),
+      ...(identifying
+        ? [
+            summaryRow(
+              'Date of birth',
+              child.dateOfBirth
+                ? formatDate(child.dateOfBirth, { weekday: false })
+                : `Not known${child.ageYears === undefined ? '' : ` (aged ${child.ageYears})`}`,
+            ),
+          ]
+        : []),
+      ...(years === undefined ? [] : [summaryRow('Age at the time of the incident', String(years))]),
       ...(child.lookedAfter ? [summaryRow('Looked after', 'Yes')] : []),
       ...(child.careLeaver ? [summaryRow('Care leaver', 'Yes')] : []),
-      ...(child.address ? [summaryRow('Address', addressInOneLine(child.address))] : []),
-      ...(child.nhsNumber ? [summaryRow('NHS number', formatNhsNumber(child.nhsNumber))] : []),
+      ...(identifying && child.address ? [summaryRow('Address', addressInOneLine(child.address))] : []),
+      ...(identifying && child.nhsNumber ? [summaryRow('NHS number', formatNhsNumber(child.nhsNumber))] : []),
+    ],
+  };
+}
+
+/** The other processes' answers by their field names, in words; an answer asked later reads from its name. */
+const processNames: Record<string, string> = {
+  policeInvestigation: 'Police investigation',
+  childDeathReview: 'Child death review',
+  safeguardingAdultReview: 'Safeguarding adult review',
+  domesticHomicideReview: 'Domestic homicide review',
+  inquest: 'Inquest',
+};
+
+/** The other processes running alongside the review, in one line: "Police investigation, Child death review", or "None". */
+export function processesInWords(processes: CaseNotificationView['parallelProcesses']): string {
+  if (!processes) return 'Not recorded';
+  const running = Object.entries(processes.answers)
+    .filter(([key, answer]) => answer && key !== 'none')
+    .map(([key]) => processNames[key] ?? humanise(key));
+  if (processes.other) running.push(`Other: ${processes.other}`);
+  return running.length > 0 ? running.join('; ') : 'None';
+}
+
+/** Who sent the notification, as a card: their name, role and local authority, and how to reach them. */
+function notifierCard(notification: CaseNotificationView) {
+  const notifier = notification.notifier;
+  if (!notifier) return undefined;
+  return {
+    title: 'Who sent the notification',
+    rows: [
+      summaryRow('Name', notifier.name),
+      summaryRow('Role', notifier.role),
+      ...(notification.notifyingLocalAuthority
+        ? [summaryRow('Local authority', notification.notifyingLocalAuthority)]
+        : []),
+      ...(notifier.email ? [summaryRow('Email', notifier.email)] : []),
+      ...(notifier.phone ? [summaryRow('Phone', notifier.phone)] : []),
     ],
   };
 }
 
 /**
- * The notification in words for the case page (the page alone: the case's JSON names no child):
- * the incident, each child, the dates the Secretary of State and Ofsted were told of a
- * looked-after child's or care leaver's death, and a cross-border case's other local authority.
+ * Whether the viewer may read who the child is (the child's name, address and NHS number, the
+ * household, what happened in the notification's and the agencies' own words): the roles that
+ * may open the case (`caseReaders`), never the scrutineer.
  */
-export function notificationInWords(notification: CaseNotificationView | undefined) {
+export function maySeeTheChild(roles: readonly StaffRole[]): boolean {
+  return roles.some((role) => caseReaders.includes(role));
+}
+
+/**
+ * The notification in words for the case page (the page alone: the case's JSON names no child):
+ * the incident, each child, who sent it, the other processes running alongside, the dates the
+ * Secretary of State and Ofsted were told of a looked-after child's or care leaver's death, and a
+ * cross-border case's other local authority. Who the child is only for those who may read it.
+ */
+export function notificationInWords(notification: CaseNotificationView | undefined, identifying = true) {
   if (!notification) return { readable: false as const };
   const { incident, children } = notification;
   const rows: SummaryRow[] = [
@@ -402,6 +669,8 @@ export function notificationInWords(notification: CaseNotificationView | undefin
       `${incident.kind === 'death' ? 'A child died' : 'A child was seriously harmed'} on ${formatDate(incident.occurredOn)}`,
     ),
     ...(incident.location?.trim() ? [summaryRow('Where it happened', incident.location)] : []),
+    ...(identifying && incident.summary ? [summaryRow('What the notification says', incident.summary)] : []),
+    summaryRow('Other processes running alongside', processesInWords(notification.parallelProcesses)),
   ];
   if (notification.lookedAfterOrCareLeaverDeath) {
     const told = notification.deathNotifications;
@@ -431,15 +700,21 @@ export function notificationInWords(notification: CaseNotificationView | undefin
   } else {
     rows.push(summaryRow('Crosses a local authority border', 'No'));
   }
-  for (const member of notification.householdMembers ?? []) {
+  for (const member of identifying ? (notification.householdMembers ?? []) : []) {
     rows.push(summaryRow('Household member', `${member.name} (${member.relationship})`));
   }
   return {
     readable: true as const,
     rows,
     children: children.map((child, index) =>
-      childCard(child, children.length === 1 ? 'The child' : `Child ${index + 1}`),
+      childCard(
+        child,
+        children.length === 1 ? 'The child' : `Child ${index + 1}`,
+        incident.occurredOn,
+        identifying,
+      ),
     ),
+    notifier: notifierCard(notification),
   };
 }
 
@@ -583,27 +858,67 @@ export function teamControlsInWords(view: CaseView, now: Date, roles: readonly S
   };
 }
 
+/**
+ * What each agency returned, readable in the page (issue 11 part 1): its status, its latest
+ * structured return in the papers' own words (who entered it, the period, roles, summary, key
+ * practice episodes, immediate actions, early learning, protected characteristics; or no
+ * involvement), and its file, linked as the documents are.
+ */
+export function agencyReturnsInWords(view: CaseView, returns: readonly AgencyReturnView[]) {
+  return view.agencies
+    .filter((agency) => agency.status !== 'removed')
+    .map((agency) => {
+      const held = returns.find((entry) => entry.agencyId === agency.agencyId);
+      const latest = held?.latest;
+      const file = held?.documentKey
+        ? view.documents.find((document) => document.key === held.documentKey)
+        : undefined;
+      return {
+        agencyId: agency.agencyId,
+        name: agency.name,
+        status: agencyTask(agency).status.tag,
+        submitted: latest ? versionFields(latest, 'Europe/London')[0]?.[1] : undefined,
+        blocks: latest
+          ? [...enteredByBlocks(latest), ...structuredBlocks(latest)].flatMap((block) =>
+              block.kind === 'heading' || block.kind === 'paragraph'
+                ? [{ heading: block.kind === 'heading', text: block.text }]
+                : [],
+            )
+          : [],
+        file: file ? { name: file.name, href: file.downloadUrl } : undefined,
+      };
+    });
+}
+
 /** What the case page shows, from the logic's answer. */
 export function casePageContext(
   view: CaseView,
   now: Date,
   roles: readonly StaffRole[],
   notification?: CaseNotificationView,
+  returns?: readonly AgencyReturnView[],
 ) {
   const submitted = [...view.audit].reverse().find((event) => event.action === 'panel.submitted');
   const expiresAt = view.documents[0]?.expiresAt;
+  const identifying = maySeeTheChild(roles);
   return {
     view,
     status: statusTag(view.status),
     received: londonDateTime(view.receivedAt),
     incidentKind: view.incidentKind === 'death' ? 'Death of a child' : 'Serious harm to a child',
-    notification: notificationInWords(notification),
+    notification: notificationInWords(notification, identifying),
+    // The notification as a PDF to print (issue 11 part 1), made when asked for: never its raw document.
+    notificationPdf: identifying ? `/cases/${view.caseId}/notification.pdf` : undefined,
     notificationChanges: notificationChangesInWords(view, roles),
+    // Where the review stands against the date it works to: "Day 6 of 15 (working days), due by …".
+    dayCounter: dayCounter(view, now),
     timeline: timelineOf(
-      view.timetable,
+      view,
       now,
       !(view.clocks.governedBy === 'panel' && view.clocks.workingDaysApart > 0),
     ),
+    // Each agency's return, readable in the page, for those who may read who the child is.
+    agencyReturns: identifying && returns ? agencyReturnsInWords(view, returns) : undefined,
     // Both clocks side by side, which one the review works to, and whether the notifications came on time.
     clocks: clocksInWords(view.clocks),
     timeliness: timelinessInWords(view.clocks),
@@ -617,10 +932,10 @@ export function casePageContext(
           decidedAt: londonDateTime(view.decision.decidedAt),
         }
       : undefined,
-    failure: view.failure ? { ...view.failure, at: londonDateTime(view.failure.at) } : undefined,
-    workflowStep: view.workflow.currentStep
-      ? `${humanise(view.workflow.currentStep)} (${humanise(view.workflow.status).toLowerCase()})`
-      : humanise(view.workflow.status),
+    // What went wrong is for the service's support team (the operations page), not the reader.
+    failure: view.failure
+      ? `Something went wrong with this review’s timetable at ${londonDateTime(view.failure.at)}. The service’s support team has been told.`
+      : undefined,
     panelSubmission:
       submitted || view.status === 'submitted-to-panel' || view.status === 'completed'
         ? { on: submitted ? londonDate(submitted.at) : undefined }
@@ -631,8 +946,12 @@ export function casePageContext(
       .map((event) => ({
         when: londonDateTime(event.at),
         who: actorName(event.actor, view.agencies),
-        what: humanise(event.action),
-        why: event.reason,
+        what: actionName(event.action),
+        // A failure's own reason names the workflow's states: the reader gets a plain sentence.
+        why:
+          event.action === 'workflow.failed'
+            ? 'Something went wrong with this review’s timetable. The service’s support team has been told.'
+            : event.reason,
       })),
     canDecide: roles.includes('rrg-chair') && view.status === 'awaiting-decision' && !view.decision,
     signOffs: signOffsInWords(view, roles),
@@ -686,24 +1005,27 @@ export function casePageContext(
 const casePage: Page = {
   method: 'GET',
   path: '/cases/{caseId}',
-  access: staffOnly('partnership-team', 'rrg-member', 'rrg-chair', 'safeguarding-partner', 'executive-board'),
+  access: staffOnly(...caseReaders),
   async handle(request) {
     // Staff pages always have a signed-in person holding one of the page's roles.
     const viewer = request.user ?? { id: '', roles: [] };
     const caseId = request.params.caseId ?? '';
     let view: CaseView;
     let notification: CaseNotificationView | undefined;
+    let returns: AgencyReturnView[] | undefined;
     try {
-      // The notification document is read here, for the page only: the case's JSON names no child.
-      [view, notification] = await Promise.all([
+      // The notification document and the agencies' answers are read here, for the page only:
+      // the case's JSON names no child.
+      [view, notification, returns] = await Promise.all([
         showCase(request.service, { caseId, viewer }),
         showCaseNotification(request.service, { caseId }),
+        maySeeTheChild(viewer.roles) ? showAgencyReturns(request.service, { caseId }) : undefined,
       ]);
     } catch (error) {
       if (error instanceof NotFoundError) return notFound();
       throw error;
     }
-    const context = casePageContext(view, request.service.clock.now(), viewer.roles, notification);
+    const context = casePageContext(view, request.service.clock.now(), viewer.roles, notification, returns);
     return render('cases/case.njk', { pageTitle: `Case ${view.reference}`, ...context });
   },
 };

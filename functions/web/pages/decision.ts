@@ -122,6 +122,21 @@ export function decisionErrors(answers: DecisionAnswers): InvalidField[] {
   );
 }
 
+/**
+ * Why a case without a decision is not waiting for one, by its status: the papers not yet sent
+ * only before they go, never on a review that stopped or ended after they went.
+ */
+const whyNotAwaiting: Partial<Record<CaseRecord['status'], string>> = {
+  notified: 'is not waiting for the group’s decision yet: the papers have not been sent to the group.',
+  'awaiting-summaries':
+    'is not waiting for the group’s decision yet: the agencies’ summaries are still being gathered.',
+  collating: 'is not waiting for the group’s decision yet: the papers have not been sent to the group.',
+  failed:
+    'has stopped: something went wrong with this review’s timetable. The service’s support team has been told.',
+  closed: 'was closed as notification only. No Rapid Review will be held.',
+  withdrawn: 'was withdrawn. No decision is needed.',
+};
+
 /** The case, or why the chair cannot decide on it now (not found, already decided, not awaiting). */
 async function caseForDecision(
   request: WebRequest,
@@ -144,7 +159,7 @@ async function caseForDecision(
       result: problemPage(record.caseId, {
         status: 409,
         title: 'Not awaiting a decision',
-        detail: `Case ${record.reference} is not waiting for the group’s decision yet: the papers have not been distributed.`,
+        detail: `Case ${record.reference} ${whyNotAwaiting[record.status] ?? 'is not waiting for the group’s decision.'}`,
       }),
     };
   }

@@ -139,7 +139,7 @@ function lateRefusalPage(record: CaseRecord): PageResult | undefined {
     : record.status === 'closed'
       ? `Case ${record.reference} was closed as notification only. No Rapid Review will be held.`
       : record.status === 'failed'
-        ? `Case ${record.reference} has stopped: its workflow failed. The engineer on call has been told.`
+        ? `Case ${record.reference} has stopped: something went wrong with this review’s timetable. The service’s support team has been told.`
         : `Case ${record.reference} has already gone to the Panel. Why it was late can no longer be changed.`;
   return problemPage(record.caseId, {
     status: 409,

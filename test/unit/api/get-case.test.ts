@@ -155,11 +155,11 @@ describe('get-case: GET /api/cases/{caseId}', () => {
       spoc: { email: 'spoc.police@example.org' },
     });
     const documents = response.body.documents as Record<string, string>[];
+    // The notification's own JSON document is never offered: the case page prints it as a PDF.
     expect(documents.map((document) => [document.name, document.key])).toEqual([
-      ['Notification', `cases/${caseId}/notification.json`],
       ['Collated report', `cases/${caseId}/collated-report.pdf`],
     ]);
-    expect(documents[0]!.downloadUrl).toContain(`/cases/${caseId}/notification.json?`);
+    expect(documents[0]!.downloadUrl).toContain(`/cases/${caseId}/collated-report.pdf?`);
     expect(documents[0]!.downloadUrl).toContain('X-Amz-Expires=900');
     expect(response.body.audit).toEqual([
       {

@@ -141,7 +141,12 @@ describe('steer-case: the team makes an agency’s return, on its behalf or late
       });
       const event = store.auditOf(caseId).find((each) => each.action === 'return.entered-by-team');
       expect(event?.reason).toContain(reason);
-      expect(event?.actor).toEqual({ kind: 'staff', id: partnershipTeam.sub, role: 'partnership-team' });
+      expect(event?.actor).toEqual({
+        kind: 'staff',
+        id: partnershipTeam.sub,
+        role: 'partnership-team',
+        name: 'Team Member (demo)',
+      });
       expect(mailer.sent.length).toBe(emailsBefore);
     });
 
@@ -336,7 +341,12 @@ describe('steer-case: the team makes an agency’s return, on its behalf or late
         `The partnership team uploaded ${agency.agencyName}'s summary for it: ${reason}`,
       );
       expect(event?.details).toMatchObject({ agencyId: 'health', documentKey: key, fileKind: 'pdf' });
-      expect(event?.actor).toEqual({ kind: 'staff', id: partnershipTeam.sub, role: 'partnership-team' });
+      expect(event?.actor).toEqual({
+        kind: 'staff',
+        id: partnershipTeam.sub,
+        role: 'partnership-team',
+        name: 'Team Member (demo)',
+      });
       // The collated report appends the agency's PDF: the team's upload is the agency's file.
       expect(returnedDocumentKey(agency)).toBe(key);
     });

@@ -2,13 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { overdueTags, timelineOf } from '../../../functions/web/pages/cases.ts';
+import {
+  type CaseProgress,
+  dayCounter,
+  maySeeTheChild,
+  nextDeadline,
+  notificationInWords,
+  overdueTags,
+  timelineOf,
+} from '../../../functions/web/pages/cases.ts';
 import { pages } from '../../../functions/web/pages/index.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import type { CaseStatus } from '../../../shared/schemas/case.ts';
+import { staffActor } from '../../../shared/schemas/roles.ts';
 import type { CaseChanges } from '../../../shared/stores/case-store.ts';
+import type { CaseView } from '../../../shared/use-cases/show-case.ts';
 import { InMemoryCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
+import { pdfText } from '../workflow/pdf-text.ts';
 import { signedIn, testUser, testWebApp, webEvent } from './support/web-fixtures.ts';
 
 const workflow = { kind: 'system', id: 'rapid-review-workflow' } as const;
@@ -285,9 +296,11 @@ describe('the cases pages', () => {
       expect(html).toContain(`href="/cases/${caseId}/withdraw">Withdraw this review</a>`);
       expect(html).toMatch(/Police[\s\S]*?govuk-tag--green">\s*Received/);
       expect(html).toMatch(/Health[\s\S]*?govuk-tag--blue">\s*Requested/);
+      // An event from before names were kept says who by role, never by id.
       expect(html).toMatch(
-        /<td class="govuk-table__cell">10am on Wednesday 4 March 2026<\/td>\s*<td class="govuk-table__cell">Notifier \(user-notifier-demo\)<\/td>\s*<td class="govuk-table__cell">Case opened<\/td>/,
+        /<td class="govuk-table__cell">10am on Wednesday 4 March 2026<\/td>\s*<td class="govuk-table__cell">The person who sent the notification<\/td>\s*<td class="govuk-table__cell">Case opened<\/td>/,
       );
+      expect(html).not.toContain('user-notifier-demo');
       expect(html).not.toContain('Record the decision');
     });
 
@@ -450,7 +463,8 @@ describe('the cases pages', () => {
         /Education[\s\S]*?Next: the contact is reminded at 9am on Thursday 12 March 2026\./,
       );
       expect(html).toMatch(/Police[\s\S]*?Returned\./);
-      expect(html.split('Police')[1]?.split('govuk-task-list__item')[0]).not.toContain('Next:');
+      const agencies = html.split('id="agencies"')[1] ?? '';
+      expect(agencies.split('Police')[1]?.split('govuk-summary-list__row')[0]).not.toContain('Next:');
     });
 
     it('offers the chair the decision when the case awaits it, and nobody else', async () => {
@@ -854,7 +868,7 @@ describe('the cases pages', () => {
           /Child 2 .*Name Not yet identified Date of birth Not known \(aged 15\) .*Child 3/,
         );
         expect(section).toMatch(
-          /Child 3 .*Name Invented Young Person \(demo\) Date of birth 20 November 2003 Care leaver Yes/,
+          /Child 3 .*Name Invented Young Person \(demo\) Date of birth 20 November 2003 Age at the time of the incident 22 Care leaver Yes/,
         );
         expect(section).toContain('Secretary of State notified Tuesday 3 March 2026');
         expect(section).toContain('Ofsted notified Wednesday 4 March 2026');
@@ -909,6 +923,472 @@ describe('the cases pages', () => {
     });
   });
 
+  describe('a case page that is the case (issue 11 part 1)', () => {
+    /** The page's text, tags stripped and spaces collapsed. */
+    const textOf = (body: unknown) =>
+      unescaped(body)
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ');
+
+    it('shows who sent the notification and the other processes running alongside', async () => {
+      // Prepare
+      const { caseId } = await aCase({
+        status: 'awaiting-summaries',
+        notification: {
+          notifier: {
+            name: 'Notifier Person (demo)',
+            role: 'Head of Service (demo)',
+            email: 'notifier@example.org',
+            phone: '01632 960000',
+          },
+          parallelProcesses: {
+            policeInvestigation: true,
+            childDeathReview: true,
+            safeguardingAdultReview: false,
+            domesticHomicideReview: false,
+            other: 'Invented coroner’s inquiry (demo)',
+          },
+        },
+      });
+      const browser = signedIn(testUser('rrg-member'));
+
+      // Act
+      const result = await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }));
+
+      // Assess
+      const text = textOf(result.body);
+      expect(text).toContain(
+        'Who sent the notification Name Notifier Person (demo) Role Head of Service (demo) Local authority Exampleshire County Council Email notifier@example.org Phone 01632 960000',
+      );
+      expect(text).toContain(
+        'Other processes running alongside Police investigation; Child death review; Other: Invented coroner’s inquiry (demo)',
+      );
+      expect(text).toContain('What the notification says Invented demonstration case.');
+    });
+
+    it('shows "None" when no other process runs, and reads an answer asked later by its name', () => {
+      const base = {
+        incident: { kind: 'death' as const, occurredOn: '2026-03-02' },
+        children: [],
+        lookedAfterOrCareLeaverDeath: false,
+      };
+
+      const none = notificationInWords({
+        ...base,
+        parallelProcesses: { answers: { policeInvestigation: false, none: true } },
+      });
+      const inquest = notificationInWords({
+        ...base,
+        parallelProcesses: { answers: { policeInvestigation: false, inquest: true, coronersReview: true } },
+      });
+
+      const processes = (words: ReturnType<typeof notificationInWords>) =>
+        words.readable
+          ? words.rows.find((row) => row.key.text.startsWith('Other processes'))?.value.text
+          : '';
+      expect(processes(none)).toBe('None');
+      expect(processes(inquest)).toBe('Inquest; Coroners review');
+    });
+
+    it('never shows who the child is to a role that may not read it, such as the scrutineer', () => {
+      // Prepare
+      const notification = {
+        incident: {
+          kind: 'serious-harm' as const,
+          occurredOn: '2026-03-02',
+          summary: 'Invented summary naming Demo Child One (demo).',
+        },
+        children: [
+          {
+            name: 'Demo Child One',
+            dateOfBirth: '2019-05-14',
+            sex: 'not-known' as const,
+            ethnicity: 'Not recorded (demo)',
+            lookedAfter: false,
+            address: '1 Invented Road\nExampletown',
+            nhsNumber: '9434765919',
+          },
+        ],
+        lookedAfterOrCareLeaverDeath: false,
+        householdMembers: [{ name: 'Invented Adult (demo)', relationship: 'Parent' }],
+      };
+
+      // Act
+      const shown = JSON.stringify(notificationInWords(notification, maySeeTheChild(['scrutineer'])));
+      const toTheGroup = JSON.stringify(notificationInWords(notification, maySeeTheChild(['rrg-member'])));
+
+      // Assess
+      expect(maySeeTheChild(['scrutineer'])).toBe(false);
+      for (const identifying of [
+        'Demo Child One',
+        'Invented Road',
+        '943 476 5919',
+        'Invented Adult',
+        '14 May 2019',
+      ]) {
+        expect(shown).not.toContain(identifying);
+        expect(toTheGroup).toContain(identifying);
+      }
+      expect(shown).toContain('Age at the time of the incident');
+    });
+
+    it('offers the notification as a PDF, never as its raw JSON document', async () => {
+      // Prepare: every document exists in the bucket, the notification's JSON among them.
+      const { caseId, reference } = await aCase({ status: 'awaiting-summaries' });
+      s3.on(HeadObjectCommand).resolves({});
+      const browser = signedIn(testUser('partnership-team'));
+
+      // Act
+      const page = await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }));
+      const pdf = await app(
+        webEvent({ path: `/cases/${caseId}/notification.pdf`, cookies: browser.cookies }),
+      );
+
+      // Assess
+      const html = String(page.body);
+      expect(html).not.toContain('notification.json');
+      expect(html).toContain(
+        `<a class="govuk-link" href="/cases/${caseId}/notification.pdf">Notification (PDF)</a>`,
+      );
+      expect(html).toContain(
+        `href="/cases/${caseId}/notification.pdf" id="notification-pdf">Print or save the notification (PDF)</a>`,
+      );
+      expect(pdf.statusCode).toBe(200);
+      expect(pdf.headers?.['content-type']).toBe('application/pdf');
+      expect(pdf.headers?.['cache-control']).toBe('no-store');
+      expect(pdf.headers?.['content-disposition']).toBe(`inline; filename="Notification ${reference}.pdf"`);
+      expect(pdf.isBase64Encoded).toBe(true);
+      expect(Buffer.from(String(pdf.body), 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    });
+
+    it('prints the notification as it stands now, following a correction at once', async () => {
+      // Prepare: the team corrected the child's name (version 2).
+      const { caseId } = await aCase({ status: 'awaiting-summaries' });
+      const browser = signedIn(testUser('rrg-member'));
+      const first = await app(
+        webEvent({ path: `/cases/${caseId}/notification.pdf`, cookies: browser.cookies }),
+      );
+      const corrected = sampleNotification();
+      corrected.children[0] = { ...corrected.children[0]!, name: 'Demo Child Corrected' };
+      const key = `cases/${caseId}/notification-v2-abcd1234.json`;
+      const bytes = new TextEncoder().encode(JSON.stringify(corrected));
+      s3.on(GetObjectCommand, { Key: key }).resolves({
+        Body: { transformToByteArray: async () => bytes },
+      } as never);
+      const record = await store.getCase(caseId);
+      if (!record) throw new Error('No case');
+      await store.updateCase(
+        record,
+        {
+          notificationDocumentKey: key,
+          notificationVersions: [
+            {
+              version: 2,
+              documentKey: key,
+              changedAt: '2026-03-05T14:30:00.000Z',
+              changedBy: 'user-team-demo',
+              changedByName: 'Sam Example (demo)',
+              reason: 'Invented correction (demo)',
+              fields: ['children.0.name'],
+            },
+          ],
+        },
+        {
+          actor: staffActor({ id: 'user-team-demo', name: 'Sam Example (demo)' }, 'partnership-team'),
+          at: '2026-03-05T14:30:00.000Z',
+          action: 'notification.changed',
+          reason: 'The partnership team changed the notification (version 2): Invented correction (demo)',
+        },
+      );
+
+      // Act
+      const second = await app(
+        webEvent({ path: `/cases/${caseId}/notification.pdf`, cookies: browser.cookies }),
+      );
+
+      // Assess
+      const before = await pdfText(Buffer.from(String(first.body), 'base64'));
+      // Lines joined as one text: the PDF wraps a long value onto its next line.
+      const after = (await pdfText(Buffer.from(String(second.body), 'base64'))).replace(/\s+/g, ' ');
+      expect(before).toContain('Demo Child One');
+      expect(before).toContain('As received');
+      expect(before).toContain('Notifier Person (demo), Head of Service (demo)');
+      expect(before).toContain('notifier@example.org');
+      expect(before).toContain('Police investigation');
+      expect(after).toContain('Demo Child Corrected');
+      expect(after).not.toContain('Demo Child One');
+      expect(after).toContain('Version 2, changed at 2:30pm on Thursday 5 March 2026 by Sam Example (demo):');
+    });
+
+    it('gives the notification’s PDF only to those who may open the case', async () => {
+      const { caseId } = await aCase({ status: 'awaiting-summaries' });
+
+      const notifier = await app(
+        webEvent({
+          path: `/cases/${caseId}/notification.pdf`,
+          cookies: signedIn(testUser('notifier')).cookies,
+        }),
+      );
+      const scrutineer = await app(
+        webEvent({
+          path: `/cases/${caseId}/notification.pdf`,
+          cookies: signedIn(testUser('scrutineer')).cookies,
+        }),
+      );
+      const unknown = await app(
+        webEvent({
+          path: `/cases/${randomUUID()}/notification.pdf`,
+          cookies: signedIn(testUser('rrg-chair')).cookies,
+        }),
+      );
+
+      expect(notifier.statusCode).toBe(403);
+      expect(scrutineer.statusCode).toBe(403);
+      expect(unknown.statusCode).toBe(404);
+    });
+
+    it('shows each agency’s structured return and its file in the page', async () => {
+      // Prepare: Police returned answers and a file; Health said it had no involvement.
+      const { caseId } = await aCase({ status: 'awaiting-summaries' });
+      const fileKey = `cases/${caseId}/returns/police.pdf`;
+      await store.updateAgencyRequest(
+        store.agencyRequestOf(caseId, 'police'),
+        {
+          status: 'received',
+          receivedAt: '2026-03-10T09:00:00.000Z',
+          documentKey: fileKey,
+          returns: [
+            {
+              version: 1,
+              submittedAt: '2026-03-10T09:00:00.000Z',
+              by: 'agency',
+              documentKey: fileKey,
+              answers: {
+                kind: 'involvement',
+                involvedFrom: '2025-01-06',
+                rolesInvolved: 'Invented roles (demo)',
+                summary: 'Invented summary of involvement (demo).',
+                episodes: [
+                  {
+                    date: '2025-06-02',
+                    whatHappened: 'Invented episode (demo).',
+                    decidedAndWhy: 'Invented decision (demo).',
+                  },
+                ],
+                immediateActions: 'Invented actions (demo).',
+                earlyLearning: 'Invented learning (demo).',
+              },
+            },
+          ],
+        },
+        {
+          actor: { kind: 'agency', agencyId: 'police' },
+          at: '2026-03-10T09:00:00.000Z',
+          action: 'summary.received',
+          reason: 'Police returned its summary',
+          details: { documentKey: fileKey },
+        },
+      );
+      await store.updateAgencyRequest(
+        store.agencyRequestOf(caseId, 'health'),
+        {
+          status: 'received',
+          receivedAt: '2026-03-10T10:00:00.000Z',
+          returns: [
+            {
+              version: 1,
+              submittedAt: '2026-03-10T10:00:00.000Z',
+              by: 'agency',
+              answers: { kind: 'no-involvement', confirmed: true },
+            },
+          ],
+        },
+        {
+          actor: { kind: 'agency', agencyId: 'health' },
+          at: '2026-03-10T10:00:00.000Z',
+          action: 'return.submitted',
+          reason: 'Health returned its answers',
+        },
+      );
+      s3.on(HeadObjectCommand, { Key: fileKey }).resolves({});
+      const browser = signedIn(testUser('rrg-chair'));
+
+      // Act
+      const result = await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }));
+
+      // Assess
+      const html = unescaped(result.body);
+      const police = textOf(html.split('id="return-police"')[1]?.split('</details>')[0]);
+      expect(police).toContain('Police: Received');
+      expect(police).toContain('Submitted at 9am on Tuesday 10 March 2026');
+      expect(police).toContain('Period of involvement From 6 January 2025, and continuing');
+      expect(police).toContain('Summary of involvement Invented summary of involvement (demo).');
+      expect(police).toContain('Key practice episode 1: Monday 2 June 2025');
+      expect(police).toContain('Early learning Invented learning (demo).');
+      expect(police).toContain('Protected characteristics None given.');
+      expect(html.split('id="return-police"')[1]?.split('</details>')[0]).toMatch(
+        /Its file: <a class="govuk-link" href="https:\/\/[^"]*police\.pdf[^"]*">Police<\/a>/,
+      );
+      const health = textOf(html.split('id="return-health"')[1]?.split('</details>')[0]);
+      expect(health).toContain('No involvement The agency confirmed that it has had no involvement');
+      expect(textOf(html.split('id="return-education"')[1]?.split('</details>')[0])).toContain(
+        'Nothing received yet.',
+      );
+    });
+
+    it('counts the working days against the date the review works to', async () => {
+      // Received Wednesday 4 March (Day 1); the partnership's Day 15, Tuesday 24 March, governs.
+      const { caseId } = await aCase({ status: 'awaiting-summaries' });
+      const browser = signedIn(testUser('partnership-team'));
+
+      const onDay6 = await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }));
+      clock.set('2026-03-26T12:00:00Z');
+      const late = await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }));
+
+      expect(String(onDay6.body)).toContain(
+        '<p class="govuk-body-l" id="day-counter">Day 6 of 15 (working days), due by 5pm on Tuesday 24 March 2026</p>',
+      );
+      expect(String(late.body)).toContain(
+        '<p class="govuk-body-l" id="day-counter">2 working days late: it was due by 5pm on Tuesday 24 March 2026</p>',
+      );
+    });
+
+    it('says on which day a review went to the Panel, and counts nothing on a review that stopped', () => {
+      const base = {
+        clocks: { governingDueDate: '2026-03-24' } as CaseView['clocks'],
+        timetable: [
+          {
+            key: 'submitToPanel' as const,
+            day: 15,
+            name: 'Outcome to the Panel',
+            date: '2026-03-24',
+            startsAt: '2026-03-24T09:00:00Z',
+            dueAt: '2026-03-24T17:00:00Z',
+          },
+        ],
+      };
+      const now = new Date('2026-04-01T10:00:00Z');
+
+      const sent = dayCounter(
+        {
+          ...base,
+          status: 'completed',
+          audit: [{ action: 'panel.submitted', at: '2026-03-23T10:00:00.000Z' } as never],
+        },
+        now,
+      );
+      const sentLate = dayCounter(
+        {
+          ...base,
+          status: 'completed',
+          audit: [{ action: 'panel.submitted', at: '2026-03-26T10:00:00.000Z' } as never],
+        },
+        now,
+      );
+      const failed = dayCounter({ ...base, status: 'failed', audit: [] }, now);
+
+      expect(sent).toBe('Sent to the Panel on day 14 of 15');
+      expect(sentLate).toBe('Sent to the Panel 2 working days late');
+      expect(failed).toBeUndefined();
+    });
+
+    it('tells of a failed case in plain words: no step or state names, no engineers, no blame for papers sent', async () => {
+      // Prepare: the papers went out on Day 12; the workflow then stopped waiting for the decision.
+      const { caseId } = await aCase({
+        status: 'failed',
+        changes: {
+          currentStep: 'AwaitDecision',
+          failure: { step: 'DecisionNeverCame', error: 'States.Timeout', at: '2026-03-25T10:00:00.000Z' },
+        },
+      });
+      const record = await store.getCase(caseId);
+      if (!record) throw new Error('No case');
+      await store.updateCase(
+        record,
+        {},
+        {
+          actor: workflow,
+          at: '2026-03-19T09:00:00.000Z',
+          action: 'papers.distributed',
+          reason: 'Day 12: papers sent to the Rapid Review Group',
+        },
+      );
+      await store.updateCase(
+        (await store.getCase(caseId)) ?? record,
+        {},
+        {
+          actor: workflow,
+          at: '2026-03-25T10:00:00.000Z',
+          action: 'workflow.failed',
+          reason: 'The workflow stopped at DecisionNeverCame with States.Timeout',
+        },
+      );
+      clock.set('2026-03-26T12:00:00Z');
+      const team = signedIn(testUser('partnership-team'));
+      const chair = signedIn(testUser('rrg-chair'));
+
+      // Act
+      const page = await app(webEvent({ path: `/cases/${caseId}`, cookies: team.cookies }));
+      const decision = await app(webEvent({ path: `/cases/${caseId}/decision`, cookies: chair.cookies }));
+
+      // Assess
+      const html = unescaped(page.body);
+      expect(html).toContain(
+        'Something went wrong with this review’s timetable at 10am on Wednesday 25 March 2026. The service’s support team has been told.',
+      );
+      for (const engineering of [
+        'DecisionNeverCame',
+        'States.Timeout',
+        'AwaitDecision',
+        'Workflow',
+        'workflow',
+        'engineer',
+        '(running)',
+      ]) {
+        expect(textOf(html)).not.toContain(engineering);
+      }
+      expect(html).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+      expect(html).toMatch(
+        /Papers to the Rapid Review Group<\/p>\s*<p class="govuk-body-s govuk-!-margin-bottom-0">Thursday 19 March 2026\s*– <strong class="govuk-tag govuk-tag--green">\s*Done/,
+      );
+      expect(html).toMatch(
+        /Outcome to the Panel<\/p>\s*<p class="govuk-body-s govuk-!-margin-bottom-0">Tuesday 24 March 2026\s*– <strong class="govuk-tag govuk-tag--red">\s*Missed/,
+      );
+      expect(html).not.toContain('id="day-counter"');
+      const refusal = textOf(decision.body);
+      expect(decision.statusCode).toBe(409);
+      expect(refusal).not.toContain('papers have not been');
+      expect(refusal).toContain('has stopped: something went wrong with this review’s timetable');
+    });
+
+    it('names the person who acted in the audit trail, with their role, never their id', async () => {
+      // Prepare
+      const { caseId } = await aCase({ status: 'awaiting-summaries' });
+      const record = await store.getCase(caseId);
+      if (!record) throw new Error('No case');
+      await store.updateCase(
+        record,
+        {},
+        {
+          actor: staffActor({ id: 'user-team-demo', name: 'Sam Example (demo)' }, 'partnership-team'),
+          at: '2026-03-05T11:00:00.000Z',
+          action: 'agency.link-resent',
+          reason: 'The partnership team sent Police a new link; the old one stopped working: invented (demo)',
+        },
+      );
+      const browser = signedIn(testUser('partnership-team'));
+
+      // Act
+      const html = String((await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }))).body);
+
+      // Assess
+      expect(html).toMatch(
+        /<td class="govuk-table__cell">11am on Thursday 5 March 2026<\/td>\s*<td class="govuk-table__cell">Sam Example \(demo\) \(Partnership team\)<\/td>\s*<td class="govuk-table__cell">Agency link resent<\/td>/,
+      );
+      expect(html).not.toContain('user-team-demo');
+    });
+  });
+
   describe('the rules behind the tags and the timeline', () => {
     const { record } = openCase({
       caseId: randomUUID(),
@@ -925,27 +1405,185 @@ describe('the cases pages', () => {
       expect(after.map((tag) => tag.text)).toEqual(['Summaries overdue']);
     });
 
-    it('marks the milestone of today as today rather than adding a separate marker', () => {
-      const entries = timelineOf(record.timetable.milestones, new Date('2026-03-12T08:00:00Z'));
+    /** The case's progress as the timeline reads it: no step done yet unless the events say so. */
+    const progress = (changes: Partial<CaseProgress> = {}): CaseProgress => ({
+      status: 'awaiting-summaries',
+      timetable: record.timetable.milestones,
+      audit: [],
+      agencies: [
+        { status: 'requested', requestedAt: '2026-03-04T10:01:00.000Z' },
+        { status: 'requested', requestedAt: '2026-03-04T10:01:00.000Z' },
+      ],
+      ...changes,
+    });
+    const event = (action: string, at: string) => ({ action, at });
+    const states = (entries: ReturnType<typeof timelineOf>) =>
+      entries.filter((entry) => entry.kind === 'milestone').map((entry) => `${entry.name}: ${entry.state}`);
 
-      expect(entries.filter((entry) => entry.kind === 'today')).toEqual([]);
-      expect(entries.find((entry) => entry.state === 'today')?.name).toBe('Reminder to agencies');
+    it('marks today between the steps, and a step due today as next, not done', () => {
+      const entries = timelineOf(
+        progress({ audit: [event('summaries.requested', '2026-03-04T10:01:00.000Z')] }),
+        new Date('2026-03-12T08:00:00Z'),
+      );
+
+      expect(entries.filter((entry) => entry.kind === 'today')).toHaveLength(1);
+      const reminder = entries.find((entry) => entry.name === 'Reminder to agencies');
+      expect(reminder).toMatchObject({ state: 'next', tag: { text: 'Next' } });
+      expect(entries.find((entry) => entry.name === 'Requests sent to agencies')).toMatchObject({
+        state: 'done',
+        doneAt: '10:01am on Wednesday 4 March 2026',
+      });
     });
 
     it('leaves out the Day numbers when the Panel’s date pulled the milestones back', () => {
-      const withDays = timelineOf(record.timetable.milestones, new Date('2026-03-12T08:00:00Z'));
-      const pulled = timelineOf(record.timetable.milestones, new Date('2026-03-12T08:00:00Z'), false);
+      const withDays = timelineOf(progress(), new Date('2026-03-12T08:00:00Z'));
+      const pulled = timelineOf(progress(), new Date('2026-03-12T08:00:00Z'), false);
 
       expect(withDays.filter((entry) => entry.kind === 'milestone').every((entry) => entry.day)).toBe(true);
       expect(pulled.some((entry) => 'day' in entry)).toBe(false);
       expect(pulled.map((entry) => entry.name)).toEqual(withDays.map((entry) => entry.name));
     });
 
-    it('puts today after the last milestone once the timetable is over', () => {
-      const entries = timelineOf(record.timetable.milestones, new Date('2026-04-01T10:00:00Z'));
+    it('never marks a step done because its date has passed: a failed case’s outcome to the Panel is missed', () => {
+      // Prepare: collated and the papers sent, then the review stopped; the clock is past Day 15.
+      const failed = progress({
+        status: 'failed',
+        agencies: [
+          {
+            status: 'received',
+            requestedAt: '2026-03-04T10:01:00.000Z',
+            receivedAt: '2026-03-10T09:00:00.000Z',
+          },
+          { status: 'escalated', requestedAt: '2026-03-04T10:01:00.000Z' },
+        ],
+        audit: [
+          event('summaries.requested', '2026-03-04T10:01:00.000Z'),
+          event('agency.reminded', '2026-03-12T09:00:00.000Z'),
+          event('report.collated', '2026-03-18T09:00:00.000Z'),
+          event('papers.distributed', '2026-03-19T09:00:00.000Z'),
+          event('workflow.failed', '2026-03-20T10:00:00.000Z'),
+        ],
+      });
 
+      // Act
+      const entries = timelineOf(failed, new Date('2026-04-01T10:00:00Z'));
+
+      // Assess
+      expect(states(entries)).toEqual([
+        'Requests sent to agencies: done',
+        'Reminder to agencies: done',
+        'Agency summaries due: missed',
+        'Summaries collated: done',
+        'Papers to the Rapid Review Group: done',
+        'Rapid Review Group meeting and decision: missed',
+        'Outcome to the Panel: missed',
+      ]);
+      expect(entries.find((entry) => entry.name === 'Outcome to the Panel')?.tag?.text).toBe('Missed');
+      expect(entries.some((entry) => entry.state === 'next')).toBe(false);
       expect(entries.at(-1)).toMatchObject({ kind: 'today', date: 'Wednesday 1 April 2026' });
-      expect(entries.slice(0, -1).every((entry) => entry.state === 'done')).toBe(true);
+    });
+
+    it('stops a failed case’s steps still to come rather than missing them', () => {
+      const failed = progress({
+        status: 'failed',
+        audit: [event('summaries.requested', '2026-03-04T10:01:00.000Z')],
+      });
+
+      const entries = timelineOf(failed, new Date('2026-03-11T12:00:00Z'));
+
+      expect(states(entries).slice(1)).toEqual([
+        'Reminder to agencies: stopped',
+        'Agency summaries due: stopped',
+        'Summaries collated: stopped',
+        'Papers to the Rapid Review Group: stopped',
+        'Rapid Review Group meeting and decision: stopped',
+        'Outcome to the Panel: stopped',
+      ]);
+    });
+
+    it('keeps a late case’s decision next, says when it was due, and marks the outcome overdue', () => {
+      // Prepare: every summary in before the reminder, papers sent; the decision never came by Day 15.
+      const late = progress({
+        status: 'awaiting-decision',
+        agencies: [
+          {
+            status: 'received',
+            requestedAt: '2026-03-04T10:01:00.000Z',
+            receivedAt: '2026-03-09T09:00:00.000Z',
+          },
+          { status: 'removed' },
+        ],
+        audit: [
+          event('summaries.requested', '2026-03-04T10:01:00.000Z'),
+          event('report.collated', '2026-03-18T09:00:00.000Z'),
+          event('papers.distributed', '2026-03-19T09:00:00.000Z'),
+        ],
+      });
+
+      // Act
+      const entries = timelineOf(late, new Date('2026-03-26T12:00:00Z'));
+
+      // Assess
+      expect(states(entries)).toEqual([
+        'Requests sent to agencies: done',
+        'Reminder to agencies: not-needed',
+        'Agency summaries due: done',
+        'Summaries collated: done',
+        'Papers to the Rapid Review Group: done',
+        'Rapid Review Group meeting and decision: next',
+        'Outcome to the Panel: overdue',
+      ]);
+      expect(entries.find((entry) => entry.state === 'next')).toMatchObject({
+        dueAt: '5pm on Monday 23 March 2026',
+      });
+    });
+
+    it('marks every step of a completed case done, with when, and names no next step', () => {
+      const completed = progress({
+        status: 'completed',
+        decision: {
+          commissionLocalReview: false,
+          localReviewReason: 'Invented (demo)',
+          recommendNationalReview: false,
+          nationalReviewReason: 'Invented (demo)',
+          decidedAt: '2026-03-20T15:00:00.000Z',
+        } as CaseProgress['decision'],
+        agencies: [
+          {
+            status: 'received',
+            requestedAt: '2026-03-04T10:01:00.000Z',
+            receivedAt: '2026-03-13T09:00:00.000Z',
+          },
+        ],
+        audit: [
+          event('summaries.requested', '2026-03-04T10:01:00.000Z'),
+          event('agency.reminded', '2026-03-12T09:00:00.000Z'),
+          event('report.collated', '2026-03-18T09:00:00.000Z'),
+          event('papers.distributed', '2026-03-19T09:00:00.000Z'),
+          event('panel.submitted', '2026-03-23T10:00:00.000Z'),
+        ],
+      });
+
+      const entries = timelineOf(completed, new Date('2026-04-01T10:00:00Z'));
+
+      expect(
+        entries.filter((entry) => entry.kind === 'milestone').every((entry) => entry.state === 'done'),
+      ).toBe(true);
+      expect(entries.find((entry) => entry.name === 'Outcome to the Panel')?.doneAt).toBe(
+        '10am on Monday 23 March 2026',
+      );
+      expect(nextDeadline(record.timetable.milestones, new Date('2026-03-18T10:00:00Z'), 'completed')).toBe(
+        undefined,
+      );
+    });
+
+    it('names as the next deadline neither a step past nor one the case has done', () => {
+      // On Day 11, before collation's deadline, a case already collated is next due to send the papers.
+      const now = new Date('2026-03-18T08:00:00Z');
+
+      expect(nextDeadline(record.timetable.milestones, now)?.key).toBe('collateReport');
+      expect(nextDeadline(record.timetable.milestones, now, 'collating')?.key).toBe('distributePapers');
+      expect(nextDeadline(record.timetable.milestones, now, 'failed')).toBe(undefined);
     });
   });
 });
