@@ -227,5 +227,6 @@ describe('the real command, as the README runs it', () => {
     expect(bad.status).toBe(2);
     expect(bad.stdout).not.toContain('Rapid Review timetable');
     expect(bad.stderr).toMatch(/^timetable: --recieved: unknown argument/);
-  });
+    // Two npm processes, each starting tsx: on a loaded machine more than vitest's default 5 s.
+  }, 60_000);
 });
