@@ -3,11 +3,10 @@ import { workingDaysBetween } from '../../../shared/calendar/working-days.ts';
 import { safeguardingPartner, safeguardingPartnerNames } from '../../../shared/config/partnership-profile.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
 import type { EscalationRungKind } from '../../../shared/rapid-review-rules.ts';
-import type { AgencyRequest, CaseRecord, CaseStatus } from '../../../shared/schemas/case.ts';
-import { caseStatus, declaresNoConflicts } from '../../../shared/schemas/case.ts';
+import type { CaseStatus } from '../../../shared/schemas/case.ts';
+import { declaresNoConflicts } from '../../../shared/schemas/case.ts';
 import { addressInOneLine, ageOn, formatNhsNumber } from '../../../shared/schemas/notification.ts';
 import { type Actor, caseReaders, type StaffRole } from '../../../shared/schemas/roles.ts';
-import { planDayOf } from '../../../shared/schemas/timetable.ts';
 import { reportStatusInWords } from '../../../shared/use-cases/rapid-review-report.ts';
 import { type AgencyReturnView, showAgencyReturns } from '../../../shared/use-cases/show-agency-returns.ts';
 import { type CaseView, showCase } from '../../../shared/use-cases/show-case.ts';
@@ -17,54 +16,24 @@ import {
 } from '../../../shared/use-cases/show-case-notification.ts';
 import { agenciesRefusal, withdrawalRefusal } from '../../../shared/use-cases/steer-agencies.ts';
 import { closureRefusal, lateReasonRefusal } from '../../../shared/use-cases/steer-case.ts';
-import {
-  clocksInBrief,
-  clocksInWords,
-  clocksOf,
-  timelinessInWords,
-} from '../../../shared/workflow/clocks-wording.ts';
+import { clocksInWords, timelinessInWords } from '../../../shared/workflow/clocks-wording.ts';
 import { meetingWhen } from '../../../shared/workflow/emails.ts';
 import { formatDate } from '../../../shared/workflow/london-time.ts';
 import { awaitedInWords } from '../../../shared/workflow/readiness.ts';
 import { enteredByBlocks, structuredBlocks, versionFields } from '../../../shared/workflow/return-blocks.ts';
 import { notFound, type Page, render, staffOnly } from '../page.ts';
+import { lateTag, localReviewToCommissionTag, statusTag } from './case-tags.ts';
 import { notificationChangesInWords } from './edit-notification.ts';
 import { londonDate, londonDateTime, londonIsoDate } from './london.ts';
-import { casesMenuPage } from './menu.ts';
 
 /**
- * The partnership team's list of open cases (GET /cases) and one case's page
- * (GET /cases/{caseId}) for the team and the Rapid Review Group. The case page asks the same
- * use case as GET /api/cases/{caseId} (`showCase`, shared/use-cases/show-case.ts).
+ * One case's page (GET /cases/{caseId}) for the team and the Rapid Review Group. The case page
+ * asks the same use case as GET /api/cases/{caseId} (`showCase`, shared/use-cases/show-case.ts).
+ * The partnership team's list of cases (GET /cases) is in case-list.ts.
  */
 
+export { lateTag, localReviewToCommissionTag, statusTags } from './case-tags.ts';
 export { londonDate, londonDateTime, londonIsoDate } from './london.ts';
-
-/** How each status reads on a page, and the colour of its tag. */
-export const statusTags: Record<CaseStatus, { text: string; classes: string }> = {
-  notified: { text: 'Notified', classes: 'govuk-tag--grey' },
-  'awaiting-summaries': { text: 'Awaiting summaries', classes: 'govuk-tag--blue' },
-  collating: { text: 'Collating', classes: 'govuk-tag--light-blue' },
-  'awaiting-decision': { text: 'Awaiting decision', classes: 'govuk-tag--yellow' },
-  decided: { text: 'Decided', classes: 'govuk-tag--turquoise' },
-  'submitted-to-panel': { text: 'Submitted to the Panel', classes: 'govuk-tag--green' },
-  completed: { text: 'Completed', classes: 'govuk-tag--green' },
-  failed: { text: 'Failed', classes: 'govuk-tag--red' },
-  closed: { text: 'Notification only', classes: 'govuk-tag--grey' },
-  withdrawn: { text: 'Withdrawn', classes: 'govuk-tag--grey' },
-};
-
-function statusTag(status: string): { text: string; classes: string } {
-  return statusTags[status as CaseStatus] ?? { text: status, classes: 'govuk-tag--grey' };
-}
-
-/** Statuses before the decision: the agencies' returns still matter to what the group reads. */
-const beforeDecision: readonly CaseStatus[] = [
-  'notified',
-  'awaiting-summaries',
-  'collating',
-  'awaiting-decision',
-];
 
 interface Milestone {
   key: string;
@@ -74,153 +43,6 @@ interface Milestone {
   startsAt?: string;
   dueAt: string;
 }
-
-/** The statuses a case moves through, in order: a step is done once its case reaches the status after it. */
-const statusOrder: readonly CaseStatus[] = [
-  'notified',
-  'awaiting-summaries',
-  'collating',
-  'awaiting-decision',
-  'decided',
-  'submitted-to-panel',
-  'completed',
-];
-
-/** The status that says a step is behind the case (the reminder and the summaries are behind it once collated). */
-const doneByStatus: Record<string, CaseStatus> = {
-  requestAgencySummaries: 'awaiting-summaries',
-  remindAgencies: 'collating',
-  agencySummariesDue: 'collating',
-  collateReport: 'collating',
-  distributePapers: 'awaiting-decision',
-  rapidReviewMeeting: 'decided',
-  submitToPanel: 'submitted-to-panel',
-};
-
-/**
- * The next milestone due after `now` that the case has not done yet, or undefined when all are
- * past or done, or the case has gone to the Panel or ended. Without `status`, by the calendar alone.
- */
-export function nextDeadline(
-  milestones: readonly Milestone[],
-  now: Date,
-  status?: CaseStatus,
-): Milestone | undefined {
-  const rank = status === undefined ? -1 : statusOrder.indexOf(status);
-  if (status !== undefined && (rank < 0 || rank >= statusOrder.indexOf('submitted-to-panel')))
-    return undefined;
-  return [...milestones]
-    .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))
-    .find(
-      (milestone) =>
-        Date.parse(milestone.dueAt) > now.getTime() &&
-        !(rank >= 0 && rank >= statusOrder.indexOf(doneByStatus[milestone.key] ?? 'completed')),
-    );
-}
-
-/**
- * Tags for steps that are late at `now`: summaries still missing after the Day 10 deadline, a
- * review the workflow found late (its governing date passed without a submission: `late`, set
- * when the Panel is told), and a failed workflow.
- */
-export function overdueTags(
-  record: Pick<CaseRecord, 'status' | 'timetable' | 'late'>,
-  agencies: readonly Pick<AgencyRequest, 'status'>[] | undefined,
-  now: Date,
-): { text: string; classes: string }[] {
-  const tags: { text: string; classes: string }[] = [];
-  const due = (key: string) => record.timetable.milestones.find((milestone) => milestone.key === key)?.dueAt;
-  const past = (key: string) => {
-    const at = due(key);
-    return at !== undefined && Date.parse(at) < now.getTime();
-  };
-  if (record.status === 'failed') tags.push({ text: 'Failed', classes: 'govuk-tag--red' });
-  if (
-    beforeDecision.includes(record.status) &&
-    past('agencySummariesDue') &&
-    agencies?.some((agency) => agency.status !== 'received' && agency.status !== 'removed')
-  ) {
-    tags.push({ text: 'Summaries overdue', classes: 'govuk-tag--orange' });
-  }
-  if (record.late && record.status !== 'closed' && record.status !== 'withdrawn') tags.push(lateTag);
-  return tags;
-}
-
-/** The review's governing date passed without a submission (issue 9 part 6): beside the status, on the case page and the list. */
-export const lateTag = { text: 'Late', classes: 'govuk-tag--red' };
-
-/** The Panel asked for a local review (issue 9 part 6): a tag beside the status, on the case page and the list. */
-export const localReviewToCommissionTag = {
-  text: 'Local review to commission',
-  classes: 'govuk-tag--purple',
-};
-
-/** The filter's choices: every open status, then the closed one. */
-function statusChoices(selected: string | undefined) {
-  return [
-    { value: '', text: 'All open cases', selected: !selected },
-    ...caseStatus.options.map((status) => ({
-      value: status,
-      text: statusTags[status].text,
-      selected: selected === status,
-    })),
-  ];
-}
-
-/** GET /cases: every open case, newest first, or those with the chosen status. */
-const casesPage: Page = {
-  ...casesMenuPage,
-  async handle(request) {
-    const asked = request.query.get('status') ?? '';
-    const status = caseStatus.safeParse(asked).success ? (asked as CaseStatus) : undefined;
-    const invalidFilter = asked !== '' && status === undefined;
-    const now = request.service.clock.now();
-    const records = await request.service.cases.listCases(status ? { status } : {});
-    // A completed case whose local review is still to be commissioned stays open work.
-    const open = status
-      ? records
-      : records.filter((record) => record.status !== 'completed' || record.localReviewToCommission);
-    // One read of the case file per case still gathering or reading the agencies' returns: the
-    // list of cases carries no agency counts of its own yet.
-    const rows = await Promise.all(
-      open.map(async (record) => {
-        const agencies = beforeDecision.includes(record.status)
-          ? (await request.service.cases.getCaseWithAgencies(record.caseId)).agencies
-          : undefined;
-        const next = nextDeadline(record.timetable.milestones, now, record.status);
-        return {
-          caseId: record.caseId,
-          reference: record.reference,
-          localAuthority: record.notifyingLocalAuthority,
-          received: londonDate(record.receivedAt),
-          status: statusTag(record.status),
-          localReviewTag: record.localReviewToCommission ? localReviewToCommissionTag : undefined,
-          next: next
-            ? { day: planDayOf(record.timetable, next), name: next.name, date: londonDate(next.dueAt) }
-            : undefined,
-          // The date the review works to, whose it is, and the other clock beside it.
-          reviewDue: clocksInBrief(clocksOf(record.timetable)),
-          summaries: agencies
-            ? `${agencies.filter((agency) => agency.status === 'received').length} of ${agencies.filter((agency) => agency.status !== 'removed').length} summaries received`
-            : undefined,
-          overdue: overdueTags(record, agencies, now),
-        };
-      }),
-    );
-    return render(
-      'cases/list.njk',
-      {
-        pageTitle: status ? `Cases: ${statusTags[status].text}` : 'Open cases',
-        rows,
-        choices: statusChoices(status),
-        selectedStatus: status,
-        invalidFilter,
-        today: londonDate(now),
-      },
-      invalidFilter ? 400 : 200,
-    );
-  },
-};
 
 const roleNames: Record<StaffRole, string> = {
   notifier: 'Notifier',
@@ -1030,4 +852,4 @@ const casePage: Page = {
   },
 };
 
-export const casePages: Page[] = [casesPage, casePage];
+export const casePages: Page[] = [casePage];

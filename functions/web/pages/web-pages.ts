@@ -1,4 +1,5 @@
 import type { Page } from '../page.ts';
+import { caseListPages } from './case-list.ts';
 import { casePages } from './cases.ts';
 import { editNotificationPages } from './edit-notification.ts';
 import { notifyPages } from './notify.ts';
@@ -16,6 +17,7 @@ export const webPages: readonly Page[] = [
   ...startPages,
   ...signInPages,
   ...notifyPages,
+  ...caseListPages,
   ...casePages,
   // Correcting the notification (issue 10 part 3): under a case, but the web function's (see shared/routes.ts).
   ...editNotificationPages,

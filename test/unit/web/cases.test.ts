@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { nextDeadline, overdueTags } from '../../../functions/web/pages/case-list.ts';
 import {
   type CaseProgress,
   dayCounter,
   maySeeTheChild,
-  nextDeadline,
   notificationInWords,
-  overdueTags,
   timelineOf,
 } from '../../../functions/web/pages/cases.ts';
 import { pages } from '../../../functions/web/pages/index.ts';
