@@ -165,7 +165,7 @@ export const functionCatalogue = {
   },
   web: {
     description:
-      'Serves the staff GOV.UK pages (sign-in, notification, the cases list and one case) and the assets of every page',
+      'Serves the staff GOV.UK pages (sign-in, notification, one case) and the assets of every page',
     trigger: 'api',
     needs: {
       table: 'read-write',
@@ -209,6 +209,15 @@ export const functionCatalogue = {
       staffSignIn: true,
       email: true,
     },
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
+  },
+  // Each role's home, apart from the web function so that no bundle holds every page: the
+  // partnership team's list of cases. It reads the cases and changes nothing.
+  'home-web': {
+    description: "Serves each role's home among the staff GOV.UK pages: the partnership team's list of cases",
+    trigger: 'api',
+    needs: { table: 'read', staffSignIn: true },
     bundledFiles: pageFiles,
     separateModules: pageModules,
   },

@@ -294,6 +294,16 @@ export const routes = [
     functionName: 'web',
     access: { kind: 'web' },
   },
+  // Each role's home (functions/home-web): the partnership team's list of cases. Its own
+  // path only: `/cases/{caseId}` stays the web function's (WebPages), the pages under a case
+  // case-web's (CasePages).
+  {
+    id: 'HomePagesCases',
+    method: 'ANY',
+    path: '/cases',
+    functionName: 'home-web',
+    access: { kind: 'web' },
+  },
   // The partnership team's controls on a running case (functions/team-web), before CasePages,
   // which would match them too (API Gateway picks the more specific route; the local stack, the
   // first that matches).

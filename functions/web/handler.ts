@@ -10,6 +10,7 @@ import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
 import { draftStoreFromEnvironment } from '../../shared/stores/draft-store.ts';
 import { sessionRevocationsFromEnvironment } from '../../shared/stores/session-revocations.ts';
 import type { WebService } from './page.ts';
+import { staffMenuPages } from './pages/menu.ts';
 import { webPages } from './pages/web-pages.ts';
 import { createWebApp } from './router.ts';
 import { sessionSecretFromEnvironment } from './session.ts';
@@ -27,6 +28,8 @@ const service: WebService = environmentService({
 
 const app = createWebApp({
   pages: webPages,
+  // The navigation names pages other functions serve too (the cases list: functions/home-web).
+  menuPages: staffMenuPages,
   service: () => service,
   sessions: { secret: () => sessionSecretFromEnvironment(), revocations: () => service.sessions },
   templates: templateEnvironment,
@@ -34,8 +37,8 @@ const app = createWebApp({
 
 /**
  * Every path that is not /api/, nor an agency's page, nor a page under one case (the WebPages and
- * StartPage routes): the staff's GOV.UK pages (start, sign-in, notify, the cases list and one
- * case's page) and the assets of every page, the partnership profile read first.
+ * StartPage routes): the staff's GOV.UK pages (start, sign-in, notify and one case's page) and
+ * the assets of every page, the partnership profile read first.
  */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(partnershipProfileLoaded())

@@ -103,6 +103,8 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     'state-machine': 'write',
     email: 'write',
   },
+  // Each role's home: the cases and their audit trails, read; it changes nothing.
+  'home-web': { 'case-table': 'read', 'audit-table': 'read' },
   // The agency pages: the link, the case and its audit trail (the last upload) to read, an
   // upload form to sign (recorded as an UPLOAD# item; the upload itself is recorded by
   // record-summary), the structured return's draft and versions with their audit events, and

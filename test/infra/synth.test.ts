@@ -111,7 +111,9 @@ describe('cdk synth (the real CLI, offline)', () => {
               ? '/cases/0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de/decision'
               : bundle.name === 'team-web'
                 ? '/cases/0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de/withdraw'
-                : '/api/nowhere';
+                : bundle.name === 'home-web'
+                  ? '/cases'
+                  : '/api/nowhere';
         const event =
           spec.trigger === 'workflow'
             ? { caseId: 'not-a-case-id' }
@@ -134,7 +136,7 @@ describe('cdk synth (the real CLI, offline)', () => {
             event,
             // The case and team pages read the session key for every page (the web function's asset needs
             // none); the agency details pages their own key likewise.
-            bundle.name === 'case-web' || bundle.name === 'team-web'
+            bundle.name === 'case-web' || bundle.name === 'team-web' || bundle.name === 'home-web'
               ? { [envNames.sessionSecret]: 'a-session-key-invented-for-the-synth-test' }
               : bundle.name === 'agency-details'
                 ? { [envNames.agencyDetailsSecret]: 'an-agency-details-key-invented-for-the-synth-test' }
@@ -151,7 +153,7 @@ describe('cdk synth (the real CLI, offline)', () => {
         expect(answer, name).toMatchObject({ error: 'InvalidUploadEvent' });
       } else if (trigger === 'schedule') {
         expect(answer, name).toMatchObject({ error: 'InvalidScheduledEvent' });
-      } else if (name === 'case-web' || name === 'team-web') {
+      } else if (name === 'case-web' || name === 'team-web' || name === 'home-web') {
         expect(answer, name).toMatchObject({
           statusCode: 303,
           headers: { location: expect.stringContaining('/sign-in') },

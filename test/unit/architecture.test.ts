@@ -62,6 +62,14 @@ const teamPagesShared = [
   'functions/web/pages/menu.ts',
 ];
 
+/** What the home pages' function (functions/home-web) may use of it: the same, with the homes instead. */
+const homePagesShared = [
+  ...webFramework,
+  'functions/web/session.ts',
+  'functions/web/pages/home-pages.ts',
+  'functions/web/pages/menu.ts',
+];
+
 /** The project files a file's code imports (type-only imports left out: they are not in the bundle). */
 function codeImportsOf(file: string): string[] {
   const source = readFileSync(join(root, file), 'utf8').replace(/import type[^;]+;/g, '');
@@ -97,6 +105,7 @@ describe('the layout of the code', () => {
         )
         .filter((target) => !(own === 'case-web' && casePagesShared.includes(target)))
         .filter((target) => !(own === 'team-web' && teamPagesShared.includes(target)))
+        .filter((target) => !(own === 'home-web' && homePagesShared.includes(target)))
         .map((target) => `${file} imports ${target}`);
     });
 
@@ -163,7 +172,7 @@ describe('the layout of the code', () => {
     expect(reached.filter((file) => file.startsWith('functions/agency-web/'))).toEqual([]);
   });
 
-  it('keeps the three staff functions’ pages apart, so no bundle holds every page', () => {
+  it('keeps the four staff functions’ pages apart, so no bundle holds every page', () => {
     const casePageModules = ['decision', 'report', 'meeting', 'sign-off', 'panel-reply'].map(
       (name) => `functions/web/pages/${name}.ts`,
     );
@@ -178,13 +187,22 @@ describe('the layout of the code', () => {
     const webPageModules = ['start', 'sign-in', 'notify', 'cases'].map(
       (name) => `functions/web/pages/${name}.ts`,
     );
+    // Each role's home, the cases list among them: the home pages' function's alone.
+    const homePageModules = ['case-list'].map((name) => `functions/web/pages/${name}.ts`);
+    const homeWeb = reachableFrom('functions/home-web/handler.ts');
+    for (const module of homePageModules) expect(homeWeb, module).toContain(module);
+    expect(
+      [...webPageModules, ...casePageModules, ...teamPageModules].filter((module) => homeWeb.has(module)),
+    ).toEqual([]);
     const web = reachableFrom('functions/web/handler.ts');
     const caseWeb = reachableFrom('functions/case-web/handler.ts');
 
     for (const module of webPageModules) expect(web, module).toContain(module);
     for (const module of casePageModules) expect(caseWeb, module).toContain(module);
-    expect([...casePageModules, ...teamPageModules].filter((module) => web.has(module))).toEqual([]);
-    expect(teamPageModules.filter((module) => caseWeb.has(module))).toEqual([]);
+    expect(
+      [...casePageModules, ...teamPageModules, ...homePageModules].filter((module) => web.has(module)),
+    ).toEqual([]);
+    expect([...teamPageModules, ...homePageModules].filter((module) => caseWeb.has(module))).toEqual([]);
     expect(webPageModules.filter((module) => caseWeb.has(module))).toEqual([]);
     expect([...caseWeb].filter((file) => file.startsWith('functions/agency-web/'))).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { caseWebPages } from '../../../functions/web/pages/case-pages.ts';
+import { homeWebPages } from '../../../functions/web/pages/home-pages.ts';
 import { staffMenuPages } from '../../../functions/web/pages/menu.ts';
 import { teamWebPages } from '../../../functions/web/pages/team-pages.ts';
 import { webPages } from '../../../functions/web/pages/web-pages.ts';
@@ -10,19 +11,30 @@ const concrete = (path: string) =>
   path.replace(/\{caseId\}/g, '0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de').replace(/\{[^}]+\}/g, 'facts');
 
 describe('which function serves each staff page', () => {
-  it('sends every page to the function that serves it: web, case pages, or the team’s pages', () => {
+  it('sends every page to the function that serves it: web, homes, case pages, or the team’s pages', () => {
     const servedBy = (page: { method: string; path: string }) =>
       matchRoute(page.method, concrete(page.path))?.route.functionName;
 
     expect(webPages.filter((page) => servedBy(page) !== 'web').map((page) => page.path)).toEqual([]);
     expect(caseWebPages.filter((page) => servedBy(page) !== 'case-web').map((page) => page.path)).toEqual([]);
     expect(teamWebPages.filter((page) => servedBy(page) !== 'team-web').map((page) => page.path)).toEqual([]);
+    expect(homeWebPages.filter((page) => servedBy(page) !== 'home-web').map((page) => page.path)).toEqual([]);
     expect(caseWebPages.length).toBeGreaterThan(10);
     expect(teamWebPages.length).toBeGreaterThan(10);
   });
 
-  it('gives the case pages’ function the same navigation as the web function’s pages carry', () => {
-    const fromPages = webPages.filter((page) => page.menu).map((page) => [page.path, page.menu, page.access]);
+  it('sends a case’s own page to the web function and the cases list to the home pages’ function', () => {
+    const caseId = '0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de';
+
+    expect(matchRoute('GET', '/cases')?.route.functionName).toBe('home-web');
+    expect(matchRoute('GET', `/cases/${caseId}`)?.route.functionName).toBe('web');
+    expect(matchRoute('GET', `/cases/${caseId}/decision`)?.route.functionName).toBe('case-web');
+  });
+
+  it('gives every staff pages’ function the same navigation as the pages carry', () => {
+    const fromPages = [...webPages, ...homeWebPages]
+      .filter((page) => page.menu)
+      .map((page) => [page.path, page.menu, page.access]);
 
     expect(staffMenuPages.map((page) => [page.path, page.menu, page.access])).toEqual(fromPages);
   });
