@@ -59,7 +59,8 @@ export interface FunctionSpec {
     staffSignIn?: true;
     /**
      * Submits notifications, so checks them for possible duplicates: given the deployment's secret
-     * key the children's dates of birth are hashed with (never stored as they are).
+     * key the children's dates of birth are hashed with (never stored as they are). The cases
+     * list finds a case by the child's initials, hashed with the same key (home-web).
      */
     checksDuplicates?: true;
     /**
@@ -213,11 +214,13 @@ export const functionCatalogue = {
     separateModules: pageModules,
   },
   // Each role's home, apart from the web function so that no bundle holds every page: the
-  // partnership team's list of cases. It reads the cases and changes nothing.
+  // partnership team's list of cases. It reads the cases and changes nothing; the duplicate-check
+  // key finds a case by the child's initials, which the case keeps only as keyed hashes.
   'home-web': {
-    description: "Serves each role's home among the staff GOV.UK pages: the partnership team's list of cases",
+    description:
+      "Serves each role's home among the staff GOV.UK pages: the partnership team's list of cases and its CSV",
     trigger: 'api',
-    needs: { table: 'read', staffSignIn: true },
+    needs: { table: 'read', staffSignIn: true, checksDuplicates: true },
     bundledFiles: pageFiles,
     separateModules: pageModules,
   },

@@ -294,13 +294,20 @@ export const routes = [
     functionName: 'web',
     access: { kind: 'web' },
   },
-  // Each role's home (functions/home-web): the partnership team's list of cases. Its own
-  // path only: `/cases/{caseId}` stays the web function's (WebPages), the pages under a case
+  // Each role's home (functions/home-web): the partnership team's list of cases (and its CSV).
+  // Its own paths only: `/cases/{caseId}` stays the web function's (WebPages), the pages under a case
   // case-web's (CasePages).
   {
     id: 'HomePagesCases',
     method: 'ANY',
     path: '/cases',
+    functionName: 'home-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'HomePagesCasesCsv',
+    method: 'ANY',
+    path: '/cases.csv',
     functionName: 'home-web',
     access: { kind: 'web' },
   },

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
 import { partnershipProfileLoaded } from '../../shared/adapters/profile-parameters.ts';
+import { duplicateCheckKeyFromEnvironment } from '../../shared/env.ts';
 import { ConfigurationError } from '../../shared/errors.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
@@ -25,7 +26,8 @@ const service: WebService = environmentService({
   workflow: notHere('workflow'),
   mailer: notHere('mailer'),
   drafts: notHere('draft store'),
-  duplicateCheckKey: notHere('duplicate-check key'),
+  // The child's initials are kept on a case only as keyed hashes: a search computes its own.
+  duplicateCheckKey: duplicateCheckKeyFromEnvironment,
 });
 
 const app = createWebApp({

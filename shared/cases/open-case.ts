@@ -4,6 +4,7 @@ import { defaultRapidReviewRules } from '../rapid-review-rules.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { isLookedAfterOrCareLeaverDeath, type SeriousIncidentNotification } from '../schemas/notification.ts';
 import { planRapidReview } from '../timetable.ts';
+import { childInitialsKeysOf } from './child-initials.ts';
 
 /** Turns an agency's name into a short id that is safe in keys and paths: "Children's Social Care" → "childrens-social-care". */
 export function agencyIdFor(name: string, taken: ReadonlySet<string> = new Set()): string {
@@ -78,8 +79,10 @@ export function openCase(input: {
   receivedAt: Date;
   notificationDocumentKey: string;
   rules?: RapidReviewRules;
-  /** The deployment's secret for the possible-duplicate keys; without it the case holds none. */
+  /** The deployment's secret for the possible-duplicate keys and the initials' keys; without it the case holds none. */
   duplicateCheckKey?: string;
+  /** The staff id of whoever sends the notification. */
+  notifiedBy?: string;
 }): { record: CaseRecord; agencies: AgencyRequest[] } {
   const { caseId, notification, receivedAt } = input;
   const timetable = planRapidReview(
@@ -118,6 +121,10 @@ export function openCase(input: {
       notifierEmail: notification.notifier.email,
       notificationDocumentKey: input.notificationDocumentKey,
       duplicateKeys: input.duplicateCheckKey ? duplicateKeysOf(notification, input.duplicateCheckKey) : [],
+      ...(input.duplicateCheckKey
+        ? { childInitialsKeys: childInitialsKeysOf(caseId, notification, input.duplicateCheckKey) }
+        : {}),
+      ...(input.notifiedBy ? { notifiedBy: input.notifiedBy } : {}),
       ...(isLookedAfterOrCareLeaverDeath(notification) ? { lookedAfterOrCareLeaverDeath: true } : {}),
       timetable,
       agencyIds: agencies.map((agency) => agency.agencyId),

@@ -316,6 +316,14 @@ export const caseRecord = z.object({
    * Absent on cases opened before it was kept.
    */
   duplicateKeys: z.optional(z.array(z.string().check(z.regex(/^[0-9a-f]{64}$/)))),
+  /**
+   * For finding the case by a child's initials without keeping them here (issue 11 part 2): per
+   * named child, an HMAC (hex) of each way their initials may be typed, bound to this case
+   * (childInitialsKeysOf, shared/cases/child-initials.ts). Absent on cases opened before it was kept.
+   */
+  childInitialsKeys: z.optional(z.array(z.string().check(z.regex(/^[0-9a-f]{64}$/)))),
+  /** The staff id of whoever sent the notification (its `case.opened` actor): their list of notifications finds it by this. */
+  notifiedBy: z.optional(nonEmpty()),
   /** A looked-after child's or care leaver's death: the Secretary of State and Ofsted were told (in the notification). */
   lookedAfterOrCareLeaverDeath: z.optional(z.boolean()),
   timetable,

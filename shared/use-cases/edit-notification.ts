@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { childInitialsKeysOf } from '../cases/child-initials.ts';
 import { duplicateKeysOf } from '../cases/open-case.ts';
 import { rulesOf } from '../config/partnership-profile.ts';
 import { ConflictError, InvalidInputError, NotFoundError, StaleWriteError } from '../errors.ts';
@@ -169,6 +170,7 @@ export async function editNotification(
           panelReference: notification.incident.panelReference,
           notifierEmail: notification.notifier.email,
           duplicateKeys: duplicateKeysOf(notification, service.duplicateCheckKey),
+          childInitialsKeys: childInitialsKeysOf(caseId, notification, service.duplicateCheckKey),
           ...(lookedAfterDeath || record.lookedAfterOrCareLeaverDeath
             ? { lookedAfterOrCareLeaverDeath: lookedAfterDeath }
             : {}),

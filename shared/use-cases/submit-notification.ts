@@ -228,6 +228,7 @@ function planCase(
   caseId: string,
   notification: SeriousIncidentNotification,
   receivedAt: Date,
+  notifiedBy: string,
 ): PlannedCase {
   return openCase({
     caseId,
@@ -236,6 +237,7 @@ function planCase(
     notificationDocumentKey: notificationDocumentKey(caseId),
     rules: rulesOf(service.profile),
     duplicateCheckKey: service.duplicateCheckKey,
+    notifiedBy,
   });
 }
 
@@ -362,7 +364,7 @@ export async function submitNotification(
   // Planned before anything is written: a notification that cannot be timed stores nothing.
   const receivedAt = service.clock.now();
   const newCaseId = randomUUID();
-  let planned = planCase(service, newCaseId, notification, receivedAt);
+  let planned = planCase(service, newCaseId, notification, receivedAt, actor.id);
   let caseId: string = newCaseId;
   if (idempotencyKey) {
     const requestHash = sha256(canonicalJson(notification));
@@ -383,7 +385,7 @@ export async function submitNotification(
   // A retry whose first attempt got as far as saving the case only needs the review started;
   // a key claimed just now has no case yet.
   const saved = caseId !== newCaseId ? await service.cases.getCase(caseId) : undefined;
-  if (!saved && caseId !== newCaseId) planned = planCase(service, caseId, notification, receivedAt);
+  if (!saved && caseId !== newCaseId) planned = planCase(service, caseId, notification, receivedAt, actor.id);
   const record =
     saved ??
     (await saveCase(

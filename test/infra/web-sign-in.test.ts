@@ -80,7 +80,7 @@ describe('the web pages on AWS', () => {
     });
   });
 
-  it('give the functions that submit or correct notifications, and no other, the duplicate-check key as a secret reference', () => {
+  it('give the functions that submit or correct notifications, or find a case by the child’s initials, and no other, the duplicate-check key as a secret reference', () => {
     const [secretId] = secretNamed('DUPLICATE_CHECK_KEY');
     const holders = [...stack.functions].flatMap(([name, fn]) => {
       const variables = resources[logicalIdOf(fn.function)]?.Properties.Environment?.Variables ?? {};
@@ -89,8 +89,9 @@ describe('the web pages on AWS', () => {
     });
 
     expect(secretId).toBeDefined();
-    // Correcting a notification (issue 10 part 3: steer-case's API, the web function's page) recomputes its keys.
-    expect(holders.map(([name]) => name).sort()).toEqual(['intake', 'steer-case', 'web']);
+    // Correcting a notification (issue 10 part 3: steer-case's API, the web function's page) recomputes its keys;
+    // the cases list (home-web, issue 11 part 2) hashes the initials searched for with it.
+    expect(holders.map(([name]) => name).sort()).toEqual(['home-web', 'intake', 'steer-case', 'web']);
     for (const [, value] of holders) {
       expect(value).toBe(`{{resolve:secretsmanager:${JSON.stringify({ Ref: secretId })}:SecretString:::}}`);
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { editNotificationEndpoints } from '../../../functions/steer-case/edit-notification.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
+import { childInitialsKeyOf } from '../../../shared/cases/child-initials.ts';
 import { duplicateKeysOf, openCase } from '../../../shared/cases/open-case.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
 import type { CaseStatus } from '../../../shared/schemas/case.ts';
@@ -146,6 +147,27 @@ describe('PUT /api/cases/{caseId}/notification: the team corrects the notificati
     // Nothing identifying reaches the case record.
     expect(JSON.stringify(record)).not.toContain('9434765919');
     expect(JSON.stringify(record)).not.toContain('Invented Parent');
+  });
+
+  it('keys the case by the corrected child’s initials, never holding the initials or the name', async () => {
+    const caseId = await aCase();
+    const renamed = corrected();
+    renamed.children = [
+      {
+        ...(renamed.children[0] as SeriousIncidentNotification['children'][number]),
+        name: 'Invented Kid Zed',
+      },
+    ];
+    const keyOf = (initials: string) => childInitialsKeyOf(caseId, initials, TEST_DUPLICATE_CHECK_KEY);
+    expect(store.caseOf(caseId)?.childInitialsKeys).toContain(keyOf('DO'));
+
+    const response = await send(caseId, { notification: renamed, reason });
+
+    expect(response.status).toBe(200);
+    const keys = store.caseOf(caseId)?.childInitialsKeys ?? [];
+    expect(keys).toEqual(expect.arrayContaining([keyOf('IKZ'), keyOf('IZ')]));
+    expect(keys).not.toContain(keyOf('DO'));
+    expect(JSON.stringify(store.caseOf(caseId))).not.toMatch(/Invented Kid Zed|"IKZ"|"IZ"/);
   });
 
   it('audits who and why, with the changed fields by path and never their values', async () => {
