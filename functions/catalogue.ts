@@ -214,13 +214,15 @@ export const functionCatalogue = {
     separateModules: pageModules,
   },
   // Each role's home, apart from the web function so that no bundle holds every page: the
-  // partnership team's list of cases. It reads the cases and changes nothing; the duplicate-check
-  // key finds a case by the child's initials, which the case keeps only as keyed hashes.
+  // partnership team's list of cases, the Rapid Review Group's cases, the scrutineer's list, the
+  // notifier's notifications. It reads the cases and changes nothing; the duplicate-check key
+  // finds a case by the child's initials, which the case keeps only as keyed hashes; the documents
+  // are read for a notifier's own notification.
   'home-web': {
     description:
-      "Serves each role's home among the staff GOV.UK pages: the partnership team's list of cases and its CSV",
+      "Serves each role's home among the staff GOV.UK pages: the team's cases list and its CSV, the Rapid Review Group's cases, the scrutineer's list, the notifier's notifications",
     trigger: 'api',
-    needs: { table: 'read', staffSignIn: true, checksDuplicates: true },
+    needs: { table: 'read', documentBucket: 'read', staffSignIn: true, checksDuplicates: true },
     bundledFiles: pageFiles,
     separateModules: pageModules,
   },

@@ -294,8 +294,9 @@ export const routes = [
     functionName: 'web',
     access: { kind: 'web' },
   },
-  // Each role's home (functions/home-web): the partnership team's list of cases (and its CSV).
-  // Its own paths only: `/cases/{caseId}` stays the web function's (WebPages), the pages under a case
+  // Each role's home (functions/home-web): the partnership team's list of cases (and its CSV),
+  // the Rapid Review Group's cases, the scrutineer's list, the notifier's notifications. Its own
+  // paths only: `/cases/{caseId}` stays the web function's (WebPages), the pages under a case
   // case-web's (CasePages).
   {
     id: 'HomePagesCases',
@@ -308,6 +309,41 @@ export const routes = [
     id: 'HomePagesCasesCsv',
     method: 'ANY',
     path: '/cases.csv',
+    functionName: 'home-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'HomePagesYourCases',
+    method: 'ANY',
+    path: '/your-cases',
+    functionName: 'home-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'HomePagesScrutiny',
+    method: 'ANY',
+    path: '/scrutiny',
+    functionName: 'home-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'HomePagesScrutinyCase',
+    method: 'ANY',
+    path: '/scrutiny/{caseId}',
+    functionName: 'home-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'HomePagesYourNotifications',
+    method: 'ANY',
+    path: '/your-notifications',
+    functionName: 'home-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'HomePagesYourNotification',
+    method: 'ANY',
+    path: '/your-notifications/{caseId}',
     functionName: 'home-web',
     access: { kind: 'web' },
   },

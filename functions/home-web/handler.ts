@@ -39,9 +39,10 @@ const app = createWebApp({
 });
 
 /**
- * Each role's home (the HomePages routes): the partnership team's list of cases. The same router,
- * templates and sessions as the other staff pages' functions; apart, so that no bundle holds
- * every page. It only reads. The partnership profile is read first.
+ * Each role's home (the HomePages routes): the partnership team's list of cases, the Rapid Review
+ * Group's cases, the scrutineer's list, the notifier's notifications. The same router, templates
+ * and sessions as the other staff pages' functions; apart, so that no bundle holds every page. It
+ * only reads. The partnership profile is read first.
  */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(partnershipProfileLoaded())

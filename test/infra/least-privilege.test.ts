@@ -103,8 +103,9 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     'state-machine': 'write',
     email: 'write',
   },
-  // Each role's home: the cases and their audit trails, read; it changes nothing.
-  'home-web': { 'case-table': 'read', 'audit-table': 'read' },
+  // Each role's home: the cases and their audit trails, read, and a notifier's own notification
+  // document; it changes nothing.
+  'home-web': { 'case-table': 'read', 'audit-table': 'read', documents: 'read' },
   // The agency pages: the link, the case and its audit trail (the last upload) to read, an
   // upload form to sign (recorded as an UPLOAD# item; the upload itself is recorded by
   // record-summary), the structured return's draft and versions with their audit events, and

@@ -188,7 +188,9 @@ describe('the layout of the code', () => {
       (name) => `functions/web/pages/${name}.ts`,
     );
     // Each role's home, the cases list among them: the home pages' function's alone.
-    const homePageModules = ['case-list'].map((name) => `functions/web/pages/${name}.ts`);
+    const homePageModules = ['case-list', 'your-cases', 'scrutiny', 'your-notifications'].map(
+      (name) => `functions/web/pages/${name}.ts`,
+    );
     const homeWeb = reachableFrom('functions/home-web/handler.ts');
     for (const module of homePageModules) expect(homeWeb, module).toContain(module);
     expect(

@@ -1,9 +1,10 @@
 import { staffOnly } from '../page.ts';
 
 /**
- * The service navigation's entries, as data: the pages that carry them (notify.ts, cases.ts)
- * take their path, access and menu from here, and the case pages' function (functions/case-web),
- * which serves neither page, shows the same navigation from here without loading them.
+ * The service navigation's entries, as data: the pages that carry them (notify.ts, case-list.ts
+ * and each role's home) take their path, access and menu from here, and the functions that serve
+ * none of them (functions/case-web, functions/team-web) show the same navigation from here
+ * without loading them.
  */
 export const notifyMenuPage = {
   method: 'GET',
@@ -26,5 +27,46 @@ export const casesMenuPage = {
   },
 } as const;
 
+// ── Each role's home (issue 11 part 2), served by functions/home-web ──────────────────────────
+
+/** The Rapid Review Group's, the partners' and the Executive Board chair's home. */
+export const yourCasesMenuPage = {
+  method: 'GET',
+  path: '/your-cases',
+  access: staffOnly('rrg-member', 'rrg-chair', 'safeguarding-partner', 'executive-board'),
+  menu: {
+    text: 'Your cases',
+    description: 'The Rapid Reviews in progress, what each needs from you and by when.',
+  },
+} as const;
+
+/** The Independent Scrutineer's home: a read-only list without children's names. */
+export const scrutinyMenuPage = {
+  method: 'GET',
+  path: '/scrutiny',
+  access: staffOnly('scrutineer'),
+  menu: {
+    text: 'Rapid Reviews',
+    description: 'Every Rapid Review, read only: its dates, where it stands and whether it was on time.',
+  },
+} as const;
+
+/** The notifier's home: the notifications they sent. */
+export const yourNotificationsMenuPage = {
+  method: 'GET',
+  path: '/your-notifications',
+  access: staffOnly('notifier'),
+  menu: {
+    text: 'Your notifications',
+    description: 'The notifications you sent: each one’s reference, when it was sent and what it said.',
+  },
+} as const;
+
 /** Every entry, in the order of the service navigation. */
-export const staffMenuPages = [notifyMenuPage, casesMenuPage] as const;
+export const staffMenuPages = [
+  notifyMenuPage,
+  casesMenuPage,
+  yourCasesMenuPage,
+  scrutinyMenuPage,
+  yourNotificationsMenuPage,
+] as const;

@@ -56,8 +56,8 @@ async function loadCase(request: WebRequest): Promise<CaseRecord | undefined> {
 /**
  * Where the person goes back to: the case page for the team; the notification's confirmation for
  * the notifier who sent it; and, for a notifier matched by the notification's email alone (who
- * may not see that confirmation, nor the case page), the start page, which lists the pages their
- * role opens.
+ * may not see that confirmation, nor the case page), their notifications (their home), which
+ * shows them this one.
  */
 async function back(
   request: WebRequest,
@@ -69,7 +69,7 @@ async function back(
   if (request.user && (await sentThisCase(request.service, record, request.user))) {
     return { backHref: `/notify/confirmation/${record.caseId}`, backText: 'Back to your notification' };
   }
-  return { backHref: '/', backText: 'Go to the start page' };
+  return { backHref: '/your-notifications', backText: 'Go to your notifications' };
 }
 
 /** The case when this person may upload for it now; else the page to show instead. */

@@ -121,12 +121,13 @@ describe("the local authority's notification to the Panel pages (issue 10 part 5
     expect(uploaded.statusCode).toBe(200);
     for (const page of [form, uploaded]) {
       expect(page.body).not.toContain(`/notify/confirmation/${record.caseId}`);
-      expect(page.body).toMatch(/href="\/"[^>]*>\s*Go to the start page/);
+      expect(page.body).toMatch(/href="\/your-notifications"[^>]*>\s*Go to your notifications/);
     }
-    // The sender's confirmation is not theirs to see; the start page is.
+    // The sender's confirmation is not theirs to see; the start page and their notifications are.
     expect(senderConfirmation.statusCode).toBe(404);
     expect(start.statusCode).toBe(200);
     expect(start.body).toContain('Notify a serious incident');
+    expect(start.body).toContain('href="/your-notifications"');
   });
 
   it('refuses another notifier (403) and a role that is not allowed', async () => {

@@ -444,7 +444,7 @@ describe('roles enforced on the server, for every page', () => {
     },
   );
 
-  it('offers each role its own menu: notifying to notifiers and the team, the case list to the team alone', async () => {
+  it('offers each role its own menu and its home: notifying and their notifications to notifiers, the case list to the team, their cases to the group, partners and Board, the read-only list to the scrutineer', async () => {
     const menus = Object.fromEntries(
       await Promise.all(
         staffRole.options.map(async (role) => {
@@ -455,13 +455,13 @@ describe('roles enforced on the server, for every page', () => {
     );
 
     expect(menus).toEqual({
-      notifier: ['/notify'],
+      notifier: ['/notify', '/your-notifications'],
       'partnership-team': ['/notify', '/cases'],
-      'rrg-member': [],
-      'rrg-chair': [],
-      scrutineer: [],
-      'safeguarding-partner': [],
-      'executive-board': [],
+      'rrg-member': ['/your-cases'],
+      'rrg-chair': ['/your-cases'],
+      scrutineer: ['/scrutiny'],
+      'safeguarding-partner': ['/your-cases'],
+      'executive-board': ['/your-cases'],
     });
   });
 
