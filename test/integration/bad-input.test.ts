@@ -1201,5 +1201,30 @@ describe('bad input over HTTP to the local stack', () => {
       ]);
       for (const answer of answers) expect(answer.status, answer.text.slice(0, 200)).toBeLessThan(500);
     });
+
+    it('answers a strange search, sort or case on each role’s home with a page naming the field, never a 5xx', async () => {
+      const team = await signedIn('partnership-team');
+      const scrutineer = await signedIn('scrutineer');
+      const notifier = await signedIn('notifier');
+      const [search, sort, csv, ...others] = await Promise.all([
+        send({ method: 'GET', path: `/cases?q=${'%E2%82%AC'.repeat(50)}&status=%00` }, team.cookies),
+        send({ method: 'GET', path: '/cases?sort=%3Cscript%3E&q=%25' }, team.cookies),
+        send({ method: 'GET', path: '/cases.csv?sort=nowhere' }, team.cookies),
+        send({ method: 'GET', path: '/scrutiny/not-a-case' }, scrutineer.cookies),
+        send({ method: 'GET', path: `/scrutiny/${'a'.repeat(10_000)}` }, scrutineer.cookies),
+        send({ method: 'GET', path: '/your-notifications/not-a-case' }, notifier.cookies),
+      ]);
+
+      expect(search.status).toBe(400);
+      expect(search.text).toContain(
+        'Enter a case reference or the child’s initials in 40 characters or fewer',
+      );
+      expect(search.text).toContain('Select a status from the list');
+      expect(sort.status).toBe(400);
+      expect(sort.text).toContain('Select how to sort the cases from the list');
+      expect(sort.text).not.toContain('<script>');
+      expect(csv.status).toBe(303);
+      for (const answer of others) expect(answer.status, answer.text.slice(0, 200)).toBe(404);
+    });
   });
 });
