@@ -14,6 +14,7 @@ import { agencyLinkIn } from '../../local/demo/review-client.ts';
 import { demoSummaryPdf } from '../../local/demo/run-review.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
 import type { StaffRole } from '../../shared/schemas/roles.ts';
+import { engineeringWordsIn } from '../support/plain-words.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { screenshot, signInAs, textOf, usePage } from './support/browser.ts';
 import { useLocalStack } from './support/stack.ts';
@@ -74,6 +75,8 @@ describe('each role’s home', () => {
       browser.page.locator('main .app-menu a', { hasText: entry }).click(),
     ]);
     await browser.page.waitForLoadState('load');
+    // No user id, ISO instant, id or workflow state name in what the page says.
+    expect(engineeringWordsIn(await textOf(browser.page, 'body')), name).toEqual([]);
     await expectNoAxeViolations(browser.page, `${name} (desktop)`);
     await screenshot(browser.page, name);
   }
@@ -110,10 +113,9 @@ describe('each role’s home', () => {
     const csv = await browser.context.request.get(`${stack.apiUrl}${csvHref}`);
     expect(csv.status()).toBe(200);
     expect(csv.headers()['content-disposition']).toBe('attachment; filename="cases-2026-03-19.csv"');
-    const lines = (await csv.text())
-      .replace(/^\uFEFF/, '')
-      .trimEnd()
-      .split('\r\n');
+    const csvText = (await csv.text()).replace(/^\uFEFF/, '');
+    expect(engineeringWordsIn(csvText)).toEqual([]);
+    const lines = csvText.trimEnd().split('\r\n');
     expect(lines[0]).toMatch(/^Reference,Notifying local authority,Incident,Received,Status,/);
     expect(lines[1]).toMatch(
       new RegExp(
@@ -171,6 +173,7 @@ describe('each role’s home', () => {
     expect(main).toContain('4 agencies asked; 3 returned');
     expect(main).not.toContain('Demo Child One');
     expect(main).not.toContain(notification.notifier.name);
+    expect(engineeringWordsIn(main)).toEqual([]);
     await expectNoAxeViolations(browser.page, 'the scrutineer’s view of a review (320 px)');
     await screenshot(browser.page, 'scrutineer-review-320');
   });
@@ -189,6 +192,7 @@ describe('each role’s home', () => {
     expect(main).toContain('Demo Child One');
     expect(main).toContain(notification.incident.location);
     expect(await browser.page.locator('main a', { hasText: 'Change' }).count()).toBe(0);
+    expect(engineeringWordsIn(main)).toEqual([]);
     expect(await sidewaysOverflow(browser.page)).toBeLessThanOrEqual(0);
     await expectNoAxeViolations(browser.page, 'the notifier’s notification (320 px)');
     await screenshot(browser.page, 'notifier-notification-320');
