@@ -23,8 +23,12 @@ export function sampleNotification(
         name: 'Demo Child One',
         dateOfBirth: '2019-05-14',
         sex: 'not-known',
-        ethnicity: 'Not recorded (demo)',
+        ethnicity: { code: 'not-known' },
+        disability: { answer: 'not-known' },
         lookedAfter: false,
+        lookedAfterStatus: 'never',
+        childProtectionPlan: 'previously',
+        childInNeed: 'current',
       },
     ],
     agencies: [
@@ -46,6 +50,7 @@ export function sampleNotification(
       childDeathReview: false,
       safeguardingAdultReview: false,
       domesticHomicideReview: false,
+      inquest: false,
     },
     ...overrides,
   };

@@ -121,6 +121,209 @@ export const nhsNumber = z.string({ error: nhsNumberMessages.format }).check(
 /** The most household members a notification names. */
 export const MAX_HOUSEHOLD_MEMBERS = 12;
 
+// ---------------------------------------------------------------- ethnicity (ONS 2021 census)
+
+/**
+ * The ethnic groups of the 2021 census for England and Wales (ONS), as GOV.UK lists them: five
+ * high-level groups and their 19 categories. Each category has a code the API and the stored
+ * notification carry (`asian-indian`); the "Any other …" categories may carry a description.
+ */
+export const ethnicGroups = [
+  {
+    group: 'Asian or Asian British',
+    categories: [
+      { code: 'asian-indian', text: 'Indian' },
+      { code: 'asian-pakistani', text: 'Pakistani' },
+      { code: 'asian-bangladeshi', text: 'Bangladeshi' },
+      { code: 'asian-chinese', text: 'Chinese' },
+      { code: 'asian-any-other', text: 'Any other Asian background' },
+    ],
+  },
+  {
+    group: 'Black, Black British, Caribbean or African',
+    categories: [
+      { code: 'black-caribbean', text: 'Caribbean' },
+      { code: 'black-african', text: 'African' },
+      { code: 'black-any-other', text: 'Any other Black, Black British or Caribbean background' },
+    ],
+  },
+  {
+    group: 'Mixed or multiple ethnic groups',
+    categories: [
+      { code: 'mixed-white-black-caribbean', text: 'White and Black Caribbean' },
+      { code: 'mixed-white-black-african', text: 'White and Black African' },
+      { code: 'mixed-white-asian', text: 'White and Asian' },
+      { code: 'mixed-any-other', text: 'Any other Mixed or multiple ethnic background' },
+    ],
+  },
+  {
+    group: 'White',
+    categories: [
+      { code: 'white-british', text: 'English, Welsh, Scottish, Northern Irish or British' },
+      { code: 'white-irish', text: 'Irish' },
+      { code: 'white-gypsy-irish-traveller', text: 'Gypsy or Irish Traveller' },
+      { code: 'white-roma', text: 'Roma' },
+      { code: 'white-any-other', text: 'Any other White background' },
+    ],
+  },
+  {
+    group: 'Other ethnic group',
+    categories: [
+      { code: 'other-arab', text: 'Arab' },
+      { code: 'other-any-other', text: 'Any other ethnic group' },
+    ],
+  },
+] as const;
+
+/** The code for an ethnicity the notifier does not know (there is no "Prefer not to say": the child is not answering). */
+export const ETHNICITY_NOT_KNOWN = 'not-known';
+
+type EthnicCategoryCode = (typeof ethnicGroups)[number]['categories'][number]['code'];
+export type EthnicityCode = EthnicCategoryCode | typeof ETHNICITY_NOT_KNOWN;
+
+/** Every ethnicity code, in the order the census lists them, "not-known" last. */
+export const ethnicityCodes: readonly EthnicityCode[] = [
+  ...ethnicGroups.flatMap((group) => group.categories.map((category) => category.code)),
+  ETHNICITY_NOT_KNOWN,
+];
+
+export function isEthnicityCode(value: unknown): value is EthnicityCode {
+  return typeof value === 'string' && (ethnicityCodes as readonly string[]).includes(value);
+}
+
+/** Whether a category is an "Any other …" one, which may carry a description. */
+export function takesEthnicityDescription(code: EthnicityCode): boolean {
+  return code.endsWith('-any-other');
+}
+
+export const ethnicityMessages = {
+  select: 'Select the child’s ethnicity',
+  code: `Select the child’s ethnicity from the 2021 census categories: one of ${ethnicityCodes.join(', ')}`,
+  descriptionNotTaken: 'Only an ‘Any other’ background takes a description: leave it out',
+  freeText:
+    'Give the child’s ethnicity as a 2021 census category, like { "code": "white-british" }, not as free text',
+} as const;
+
+/** An ethnicity as a census category, with a description for an "Any other …" background. */
+export const codedEthnicity = z
+  .object({
+    // A custom check rather than an enum, so a wrong code is reported on `code` (an enum's issue
+    // would make the union below report only "Invalid input").
+    code: z.custom<EthnicityCode>(isEthnicityCode, { error: ethnicityMessages.code, abort: false }),
+    description: optionalText(120),
+  })
+  .check(
+    z.superRefine((ethnicity, ctx) => {
+      if (
+        ethnicity.description !== undefined &&
+        isEthnicityCode(ethnicity.code) &&
+        !takesEthnicityDescription(ethnicity.code)
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['description'],
+          message: ethnicityMessages.descriptionNotTaken,
+        });
+      }
+    }),
+  );
+export type CodedEthnicity = z.infer<typeof codedEthnicity>;
+
+/**
+ * A child's ethnicity: a census category, or, on a notification received before the categories
+ * were asked, the free text it gave. A new notification gives a category
+ * (`seriousIncidentNotificationOn`); a stored one still reads, whichever it holds.
+ */
+export const childEthnicity = z.union([codedEthnicity, text(120)], { error: ethnicityMessages.select });
+export type ChildEthnicity = z.infer<typeof childEthnicity>;
+
+/** "White: Irish", "Asian or Asian British: Any other Asian background (Sri Lankan)", "Not known"; free text as given. */
+export function ethnicityInWords(ethnicity: ChildEthnicity): string {
+  if (typeof ethnicity === 'string') return ethnicity;
+  if (ethnicity.code === ETHNICITY_NOT_KNOWN) return 'Not known';
+  for (const group of ethnicGroups) {
+    const category = group.categories.find((candidate) => candidate.code === ethnicity.code);
+    if (category) {
+      const described = ethnicity.description ? ` (${ethnicity.description})` : '';
+      return `${group.group}: ${category.text}${described}`;
+    }
+  }
+  return 'Not known';
+}
+
+// ---------------------------------------------------------------- disability, plans and care
+
+/** Whether a child is disabled: yes (with a description, if given), no, or not known. */
+export const childDisability = z
+  .object({
+    answer: z.enum(['yes', 'no', 'not-known'], { error: 'Select whether the child has a disability' }),
+    description: optionalText(500, { multiline: true }),
+  })
+  .check(
+    z.superRefine((disability, ctx) => {
+      if (disability.description !== undefined && disability.answer !== 'yes') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['description'],
+          message: 'Describe the disability only when the child has one: leave it out',
+        });
+      }
+    }),
+  );
+export type ChildDisability = z.infer<typeof childDisability>;
+
+/**
+ * Whether something applies to the child now, applied before, never did, or is not known: a
+ * child protection plan, child in need status, being looked after.
+ */
+export const PLAN_STATUSES = ['current', 'previously', 'never', 'not-known'] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+const planStatus = (error: string) => z.enum(PLAN_STATUSES, { error });
+
+/** The plan statuses in words, by what they are about. */
+export const planStatusWords: Record<
+  'childProtectionPlan' | 'childInNeed' | 'lookedAfterStatus',
+  Record<PlanStatus, string>
+> = {
+  childProtectionPlan: {
+    current: 'Subject to a child protection plan now',
+    previously: 'Previously subject to a child protection plan',
+    never: 'Never subject to a child protection plan',
+    'not-known': 'Not known',
+  },
+  childInNeed: {
+    current: 'A child in need now',
+    previously: 'Previously a child in need',
+    never: 'Never a child in need',
+    'not-known': 'Not known',
+  },
+  lookedAfterStatus: {
+    current: 'Looked after now',
+    previously: 'Previously looked after',
+    never: 'Never looked after',
+    'not-known': 'Not known',
+  },
+};
+
+export const disabilityWords: Record<ChildDisability['answer'], string> = {
+  yes: 'Yes',
+  no: 'No',
+  'not-known': 'Not known',
+};
+
+/** The disability answer in words: "Yes: <description>", "No", "Not known". */
+export function disabilityInWords(disability: ChildDisability): string {
+  return disability.answer === 'yes' && disability.description
+    ? `Yes: ${disability.description}`
+    : disabilityWords[disability.answer];
+}
+
+/** Whether the child is looked after, in words: the status when the notification gave one, else yes or no. */
+export function lookedAfterInWords(child: Pick<NotifiedChild, 'lookedAfter' | 'lookedAfterStatus'>): string {
+  if (child.lookedAfterStatus) return planStatusWords.lookedAfterStatus[child.lookedAfterStatus];
+  return child.lookedAfter ? 'Yes' : 'No';
+}
+
 /** Someone the notification names as living in the child's household: who, and how related to the child. */
 export const householdMember = z.object({
   name: text(120),
@@ -140,10 +343,22 @@ export const notifiedChild = z
       z.int({ error: 'Enter the age in whole years' }).check(z.gte(0, { error: 'Age must be 0 or more' })),
     ),
     sex: z.enum(['female', 'male', 'not-known'], { error: 'Select the sex' }),
-    ethnicity: text(120),
+    ethnicity: childEthnicity,
+    /** Looked after now (at the time of the notification). */
     lookedAfter: z.boolean({ error: 'Say whether the child is looked after' }),
+    /**
+     * Looked after now, previously, never, or not known: `current` exactly when `lookedAfter`.
+     * Absent on notifications from before it was asked, and for an unborn child.
+     */
+    lookedAfterStatus: z.optional(planStatus('Select whether the child is or was looked after')),
     /** A care leaver (up to and including age 24): the age cap is 24 rather than 17. */
     careLeaver: z.optional(z.boolean({ error: 'Say whether the young person is a care leaver' })),
+    /** Absent on notifications from before it was asked, and for an unborn child. */
+    disability: z.optional(childDisability),
+    /** Absent on notifications from before it was asked (an unborn child may have a pre-birth plan). */
+    childProtectionPlan: z.optional(planStatus('Select whether the child has a child protection plan')),
+    /** Absent on notifications from before it was asked. */
+    childInNeed: z.optional(planStatus('Select whether the child is a child in need')),
     /** Where the child lives, if given: several lines. */
     address: optionalText(500, { multiline: true }),
     /** The child's NHS number, if given (10 digits, kept without spaces). */
@@ -185,6 +400,46 @@ export const notifiedChild = z
             message: 'An unborn child cannot be a care leaver',
           });
         }
+        // Neither question is asked of an unborn child: one cannot be looked after, and a
+        // disability is not recorded before birth. A pre-birth child protection plan, or child
+        // in need plan, is asked (they are common).
+        if (
+          identity === 'unborn' &&
+          (child.lookedAfter ||
+            child.lookedAfterStatus === 'current' ||
+            child.lookedAfterStatus === 'previously')
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [child.lookedAfter ? 'lookedAfter' : 'lookedAfterStatus'],
+            message: 'An unborn child cannot be looked after',
+          });
+        }
+        if (identity === 'unborn' && child.disability !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['disability'],
+            message: 'An unborn child is not asked about disability: leave it out',
+          });
+        }
+      }
+      if (
+        child.lookedAfterStatus !== undefined &&
+        child.lookedAfter !== (child.lookedAfterStatus === 'current') &&
+        identity !== 'unborn' // an unborn child looked after is refused above
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lookedAfter'],
+          message: 'Looked after now (lookedAfter) must be true exactly when lookedAfterStatus is "current"',
+        });
+      }
+      if (child.careLeaver && child.lookedAfterStatus === 'never') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['careLeaver'],
+          message: 'A care leaver was looked after: their looked-after status cannot be "never"',
+        });
       }
       if (child.ageYears !== undefined) {
         const message = ageOverCapMessage(child.ageYears, child);
@@ -212,6 +467,8 @@ export const parallelProcesses = z.object({
   childDeathReview: z.boolean({ error: 'Say whether there is a child death review' }),
   safeguardingAdultReview: z.boolean({ error: 'Say whether there is a safeguarding adult review' }),
   domesticHomicideReview: z.boolean({ error: 'Say whether there is a domestic homicide review' }),
+  /** A coroner's inquest. Absent on notifications from before it was asked. */
+  inquest: z.optional(z.boolean({ error: 'Say whether there is a coroner’s inquest' })),
   other: optionalText(500, { multiline: true }),
 });
 
@@ -386,14 +643,57 @@ export const seriousIncidentNotification = z
     }),
   );
 
+/** The free-text ethnicity a stored notification gave the child at `index`, if it gave one. */
+function freeTextEthnicityOf(notification: unknown, index: number): string | undefined {
+  const children = (notification as { children?: unknown } | null | undefined)?.children;
+  const child = Array.isArray(children)
+    ? (children[index] as { ethnicity?: unknown } | undefined)
+    : undefined;
+  return typeof child?.ethnicity === 'string' ? child.ethnicity : undefined;
+}
+
+/**
+ * The positions of the children whose ethnicity is free text that `earlier` (the version held,
+ * when correcting one) did not give that child: a new answer is a census category, while a
+ * correction may keep a free-text ethnicity from before the categories were asked, as it was.
+ */
+export function newFreeTextEthnicities(
+  notification: { children: readonly { ethnicity: ChildEthnicity }[] },
+  earlier?: unknown,
+): number[] {
+  return notification.children.flatMap((child, index) =>
+    typeof child.ethnicity === 'string' && child.ethnicity !== freeTextEthnicityOf(earlier, index)
+      ? [index]
+      : [],
+  );
+}
+
+/** How the notification is checked beyond its schema. */
+export interface NotificationCheckOptions {
+  /** The version held, when correcting one: a child's free-text ethnicity from it may stay. */
+  earlier?: unknown;
+  /** The caller checks free-text ethnicities itself (`newFreeTextEthnicities`), once it has read the version held. */
+  ethnicityCheckedByCaller?: boolean;
+}
+
 /**
  * The notification as it may be received on `today` (YYYY-MM-DD, the London date of the service's
- * clock): every date that has happened is on or before today.
+ * clock): every date that has happened is on or before today, and each child's ethnicity is a
+ * census category (a correction may keep a free-text one from before, as it was).
  */
-export function seriousIncidentNotificationOn(today: string) {
+export function seriousIncidentNotificationOn(today: string, options: NotificationCheckOptions = {}) {
   return seriousIncidentNotification.check(
     z.superRefine((notification, ctx) => {
       const { incident } = notification;
+      if (!options.ethnicityCheckedByCaller) {
+        for (const index of newFreeTextEthnicities(notification, options.earlier)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['children', index, 'ethnicity'],
+            message: ethnicityMessages.freeText,
+          });
+        }
+      }
       for (const field of ['occurredOn', 'localAuthorityAwareOn', 'panelNotifiedOn'] as const) {
         const message = futureDateMessage(notificationDateLabels[field], incident[field], today);
         if (message) ctx.addIssue({ code: 'custom', path: ['incident', field], message });

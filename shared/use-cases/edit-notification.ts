@@ -6,7 +6,9 @@ import { ConflictError, InvalidInputError, NotFoundError, StaleWriteError } from
 import { logError, logInfo } from '../log.ts';
 import type { CaseRecord, CaseStatus, NotificationVersion } from '../schemas/case.ts';
 import {
+  ethnicityMessages,
   isLookedAfterOrCareLeaverDeath,
+  newFreeTextEthnicities,
   type SeriousIncidentNotification,
   seriousIncidentNotificationOn,
 } from '../schemas/notification.ts';
@@ -84,7 +86,8 @@ const shown = (versions: readonly NotificationVersion[]) =>
 
 function editSchema(today: string) {
   return z.object({
-    notification: seriousIncidentNotificationOn(today),
+    // A free-text ethnicity is checked against the version held, once it is read.
+    notification: seriousIncidentNotificationOn(today, { ethnicityCheckedByCaller: true }),
     reason: text(4000, { multiline: true }),
   });
 }
@@ -94,12 +97,18 @@ async function readNotification(service: EditNotificationPorts, record: CaseReco
   return JSON.parse(new TextDecoder().decode(bytes));
 }
 
-/** Refuses changes this page of work does not make: the timetable's dates and the agencies. */
+/**
+ * Refuses changes this page of work does not make: the timetable's dates and the agencies; and a
+ * child's ethnicity given as free text, unless it is the one the version held gave.
+ */
 function refuseUnchangeable(before: unknown, after: SeriousIncidentNotification): void {
   const held = (before ?? {}) as { incident?: Record<string, unknown>; agencies?: unknown };
   const problems = TIMETABLE_DATES.filter((field) => held.incident?.[field] !== after.incident[field]).map(
     (field) => ({ field: `notification.incident.${field}`, message: TIMETABLE_DATE_MESSAGE }),
   );
+  for (const index of newFreeTextEthnicities(after, before)) {
+    problems.push({ field: `notification.children.${index}.ethnicity`, message: ethnicityMessages.freeText });
+  }
   if (changedFieldPaths(held.agencies, after.agencies).length > 0) {
     problems.push({
       field: 'notification.agencies',

@@ -43,6 +43,18 @@ function timeOfDay({ hour, minute }: ZonedDateTime): string {
   return minute === 0 ? `${twelve}${suffix}` : `${twelve}:${String(minute).padStart(2, '0')}${suffix}`;
 }
 
+/** An instant's time of day in a time zone, the GOV.UK way: "5pm", "9:30am". */
+export function formatTimeOf(instant: string | Date, timeZone: string): string {
+  return timeOfDay(inZone(instant, timeZone));
+}
+
+/** A wall-clock time written HH:MM ("17:00", as the rules give the working day's end), the GOV.UK way: "5pm". */
+export function formatWallClockTime(time: string): string {
+  const match = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!match) throw new RangeError(`Not a wall-clock time: ${time}`);
+  return timeOfDay({ hour: Number(match[1]), minute: Number(match[2]) } as ZonedDateTime);
+}
+
 /**
  * An instant as the service writes every time a person reads (pages, emails, papers): "5pm on
  * Tuesday 17 March 2026", "9:30am on …", "midday on …", in the rules' time zone. Times in

@@ -31,6 +31,7 @@ export interface NotificationForPapers {
     childDeathReview: boolean;
     safeguardingAdultReview: boolean;
     domesticHomicideReview: boolean;
+    inquest?: boolean | undefined;
     other?: string | undefined;
   };
   deathNotifications?: DeathNotifications;
@@ -143,6 +144,8 @@ export function notificationBlocks(
               ['Child death review', yesNo(processes.childDeathReview)],
               ['Safeguarding adult review', yesNo(processes.safeguardingAdultReview)],
               ['Domestic homicide review', yesNo(processes.domesticHomicideReview)],
+              // Not asked of notifications received before it was a choice.
+              ["Coroner's inquest", processes.inquest === undefined ? 'Not asked' : yesNo(processes.inquest)],
               ...(processes.other ? ([['Other', processes.other]] as [string, string][]) : []),
             ],
           },

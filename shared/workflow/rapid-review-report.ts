@@ -4,8 +4,12 @@ import type { CaseRecord } from '../schemas/case.ts';
 import {
   addressInOneLine,
   childLabel,
+  disabilityInWords,
+  ethnicityInWords,
   formatNhsNumber,
+  lookedAfterInWords,
   type NotifiedChild,
+  planStatusWords,
 } from '../schemas/notification.ts';
 import { reportSectionKeys, reportSectionWording, type StoredReport } from '../schemas/report.ts';
 import { formatDate, formatInstant } from './london-time.ts';
@@ -40,9 +44,21 @@ export function childRows(child: NotifiedChild): [string, string][] {
     ['Child', childLabel(child)],
     ['Date of birth', born],
     ['Sex', sexLabel[child.sex]],
-    ['Ethnicity', child.ethnicity],
-    ['Looked after', child.lookedAfter ? 'Yes' : 'No'],
+    ['Ethnicity', ethnicityInWords(child.ethnicity)],
+    ...(child.disability
+      ? ([['Disability', disabilityInWords(child.disability)]] as [string, string][])
+      : []),
+    ['Looked after', lookedAfterInWords(child)],
     ...(child.careLeaver ? ([['Care leaver', 'Yes']] as [string, string][]) : []),
+    ...(child.childProtectionPlan
+      ? ([['Child protection plan', planStatusWords.childProtectionPlan[child.childProtectionPlan]]] as [
+          string,
+          string,
+        ][])
+      : []),
+    ...(child.childInNeed
+      ? ([['Child in need', planStatusWords.childInNeed[child.childInNeed]]] as [string, string][])
+      : []),
     ...(child.address ? ([['Address', addressInOneLine(child.address)]] as [string, string][]) : []),
     ...(child.nhsNumber ? ([['NHS number', formatNhsNumber(child.nhsNumber)]] as [string, string][]) : []),
   ];

@@ -5,7 +5,15 @@ import { NotFoundError } from '../../../shared/errors.ts';
 import type { EscalationRungKind } from '../../../shared/rapid-review-rules.ts';
 import type { CaseStatus } from '../../../shared/schemas/case.ts';
 import { declaresNoConflicts } from '../../../shared/schemas/case.ts';
-import { addressInOneLine, ageOn, formatNhsNumber } from '../../../shared/schemas/notification.ts';
+import {
+  addressInOneLine,
+  ageOn,
+  disabilityInWords,
+  ethnicityInWords,
+  formatNhsNumber,
+  lookedAfterInWords,
+  planStatusWords,
+} from '../../../shared/schemas/notification.ts';
 import { type Actor, caseReaders, type StaffRole } from '../../../shared/schemas/roles.ts';
 import { reportStatusInWords } from '../../../shared/use-cases/rapid-review-report.ts';
 import { type AgencyReturnView, showAgencyReturns } from '../../../shared/use-cases/show-agency-returns.ts';
@@ -17,6 +25,7 @@ import {
 import { agenciesRefusal, withdrawalRefusal } from '../../../shared/use-cases/steer-agencies.ts';
 import { closureRefusal, lateReasonRefusal } from '../../../shared/use-cases/steer-case.ts';
 import { clocksInWords, timelinessInWords } from '../../../shared/workflow/clocks-wording.ts';
+import { dayOneInWords } from '../../../shared/workflow/day-one-wording.ts';
 import { meetingWhen } from '../../../shared/workflow/emails.ts';
 import { formatDate } from '../../../shared/workflow/london-time.ts';
 import { awaitedInWords } from '../../../shared/workflow/readiness.ts';
@@ -385,9 +394,10 @@ const summaryRow = (key: string, value: string): SummaryRow => ({
 });
 
 /**
- * One child as the case page lists them: who, born when and their age at the incident, and
- * whether looked after or a care leaver; their name, address and NHS number only for those who
- * may read who the child is (`identifying`).
+ * One child as the case page lists them: who, born when and their age at the incident, whether
+ * looked after or a care leaver, and their child protection plan and child in need status; their
+ * name, address, NHS number, ethnicity and disability only for those who may read who the child
+ * is (`identifying`).
  */
 function childCard(
   child: CaseNotificationView['children'][number],
@@ -422,8 +432,26 @@ function childCard(
           ]
         : []),
       ...(years === undefined ? [] : [summaryRow('Age at the time of the incident', String(years))]),
-      ...(child.lookedAfter ? [summaryRow('Looked after', 'Yes')] : []),
+      // Ethnicity and disability are special category data: for those who may read who the child is.
+      ...(identifying ? [summaryRow('Ethnicity', ethnicityInWords(child.ethnicity))] : []),
+      ...(identifying && child.disability
+        ? [summaryRow('Disability', disabilityInWords(child.disability))]
+        : []),
+      ...(child.lookedAfterStatus || child.lookedAfter
+        ? [summaryRow('Looked after', lookedAfterInWords(child))]
+        : []),
       ...(child.careLeaver ? [summaryRow('Care leaver', 'Yes')] : []),
+      ...(child.childProtectionPlan
+        ? [
+            summaryRow(
+              'Child protection plan',
+              planStatusWords.childProtectionPlan[child.childProtectionPlan],
+            ),
+          ]
+        : []),
+      ...(child.childInNeed
+        ? [summaryRow('Child in need', planStatusWords.childInNeed[child.childInNeed])]
+        : []),
       ...(identifying && child.address ? [summaryRow('Address', addressInOneLine(child.address))] : []),
       ...(identifying && child.nhsNumber ? [summaryRow('NHS number', formatNhsNumber(child.nhsNumber))] : []),
     ],
@@ -436,7 +464,7 @@ const processNames: Record<string, string> = {
   childDeathReview: 'Child death review',
   safeguardingAdultReview: 'Safeguarding adult review',
   domesticHomicideReview: 'Domestic homicide review',
-  inquest: 'Inquest',
+  inquest: 'Coroner’s inquest',
 };
 
 /** The other processes running alongside the review, in one line: "Police investigation, Child death review", or "None". */
@@ -712,6 +740,12 @@ export function agencyReturnsInWords(view: CaseView, returns: readonly AgencyRet
     });
 }
 
+/** When the case was received, and why its Day 1 falls when it does ("6:12pm on …: after 5pm, so Day 1 is …"). */
+function receivedInWords(view: Pick<CaseView, 'receivedAt' | 'timetable'>): string {
+  const dayOne = dayOneInWords(view.receivedAt, view.timetable);
+  return dayOne ? `${londonDateTime(view.receivedAt)}: ${dayOne.why}` : londonDateTime(view.receivedAt);
+}
+
 /** What the case page shows, from the logic's answer. */
 export function casePageContext(
   view: CaseView,
@@ -726,7 +760,8 @@ export function casePageContext(
   return {
     view,
     status: statusTag(view.status),
-    received: londonDateTime(view.receivedAt),
+    // With why Day 1 falls when it does: the cut-off at the end of the working day.
+    received: receivedInWords(view),
     incidentKind: view.incidentKind === 'death' ? 'Death of a child' : 'Serious harm to a child',
     notification: notificationInWords(notification, identifying),
     // The notification as a PDF to print (issue 11 part 1), made when asked for: never its raw document.

@@ -316,7 +316,7 @@ export const editNotificationPages: Page[] = [
       question(editing, 'reason' in answers ? answers : answersOf(editing.notification), errors),
     check(request, editing, answers) {
       const today = isoDateOf(request.service.clock.now(), 'Europe/London');
-      const notification = seriousIncidentNotificationOn(today).safeParse(
+      const notification = seriousIncidentNotificationOn(today, { earlier: editing.notification }).safeParse(
         notificationFrom(editing.notification, answers),
       );
       const reason = reasonSchema.safeParse({ reason: answers.reason ?? '' });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rulesOf } from '../../../shared/config/partnership-profile.ts';
 import { CaseNotFoundError, DomainError, InvalidInputError } from '../../../shared/errors.ts';
 import type { MilestoneKey } from '../../../shared/rapid-review-rules.ts';
 import { childLabel, type SeriousIncidentNotification } from '../../../shared/schemas/notification.ts';
@@ -10,12 +11,15 @@ import {
   submitNotification,
 } from '../../../shared/use-cases/submit-notification.ts';
 import { clocksInWords, clocksOf } from '../../../shared/workflow/clocks-wording.ts';
+import { dayOneInWords } from '../../../shared/workflow/day-one-wording.ts';
+import { formatInstant, formatWallClockTime } from '../../../shared/workflow/london-time.ts';
 import { formValues } from '../forms.ts';
 import { notFound, type Page, type PageResult, redirect, render, type WebRequest } from '../page.ts';
 import { notifyMenuPage } from './menu.ts';
 import {
   agencyFormValues,
   childFormValues,
+  ethnicityRadios,
   householdFormValues,
   householdRows,
   incidentFormValues,
@@ -32,7 +36,7 @@ import {
   parseNotifier,
   parseParallelProcesses,
 } from './notify/answers.ts';
-import { checkAnswerSections, childDescription, formatDate, timetableDates } from './notify/views.ts';
+import { checkAnswerSections, childDescription, timetableDates } from './notify/views.ts';
 
 /**
  * Notify a serious incident: the notification of shared/schemas/notification.ts as GOV.UK
@@ -148,7 +152,17 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
       request: WebRequest,
       context: { values: Record<string, string>; action: string; adding: boolean },
       errors?: PageErrors,
-    ) => page(template, request, { ...context, backHref: keepChanging(request, base) }, errors);
+    ) =>
+      page(
+        template,
+        request,
+        {
+          ...context,
+          backHref: keepChanging(request, base),
+          ...(list === 'children' ? { ethnicityRadios } : {}),
+        },
+        errors,
+      );
 
     const parseItem = (request: WebRequest, draft: NotificationDraft | undefined, replacing?: number) => {
       if (list === 'children') return parseChild(request.form, today(request));
@@ -300,7 +314,10 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
       ...notifyMenuPage,
       async handle(request) {
         const draft = await loadDraft(request);
-        return page('start.njk', request, { hasDraft: Boolean(draft) });
+        return page('start.njk', request, {
+          hasDraft: Boolean(draft),
+          cutOff: formatWallClockTime(rulesOf(request.service.profile).workingDayEnd),
+        });
       },
     },
     {
@@ -566,7 +583,8 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
         if (!sentByThisPerson && !request.user?.roles.includes('partnership-team')) return notFound();
         return page('confirmation.njk', request, {
           reference: file.case.reference,
-          receivedOn: formatDate(londonDate(new Date(file.case.receivedAt)), { weekday: true }),
+          received: formatInstant(file.case.receivedAt, 'Europe/London'),
+          dayOne: dayOneInWords(file.case.receivedAt, file.case.timetable.milestones),
           dates: timetableDates(file.case.timetable, confirmationMilestones),
           clocks: clocksInWords(clocksOf(file.case.timetable)).sentence,
           // The local authority's notification to the Panel (issue 10 part 5): uploaded until the papers are collated.

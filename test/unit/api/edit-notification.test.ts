@@ -30,9 +30,11 @@ describe('PUT /api/cases/{caseId}/notification: the team corrects the notificati
   let handler: ReturnType<typeof apiHandler>;
 
   /** A case opened from the sample notification, at `status`. */
-  async function aCase(status: CaseStatus = 'awaiting-summaries'): Promise<string> {
+  async function aCase(
+    status: CaseStatus = 'awaiting-summaries',
+    notification: SeriousIncidentNotification = sampleNotification(),
+  ): Promise<string> {
     const caseId = randomUUID();
-    const notification = sampleNotification();
     const { record, agencies } = openCase({
       caseId,
       notification,
@@ -270,5 +272,43 @@ describe('PUT /api/cases/{caseId}/notification: the team corrects the notificati
     expect((await send(caseId, { notification: corrected(), reason }, notifier)).status).toBe(403);
     expect((await send(caseId, { notification: corrected(), reason }, null)).status).toBe(401);
     expect((await send(randomUUID(), { notification: corrected(), reason })).status).toBe(404);
+  });
+
+  describe('a notification received before the census categories, whose ethnicity is free text', () => {
+    /** The sample notification as it was sent then: the child's ethnicity as free text (invented). */
+    const older = (ethnicity: unknown): SeriousIncidentNotification => {
+      const notification = sampleNotification();
+      const {
+        disability: _disability,
+        lookedAfterStatus: _status,
+        childProtectionPlan: _plan,
+        childInNeed: _inNeed,
+        ...child
+      } = notification.children[0] as SeriousIncidentNotification['children'][number];
+      return { ...notification, children: [{ ...child, ethnicity: ethnicity as string }] };
+    };
+
+    it('is corrected with the free text kept as it was', async () => {
+      const caseId = await aCase('awaiting-summaries', older('Not recorded (demo)'));
+      const notification = older('Not recorded (demo)');
+      notification.incident = { ...notification.incident, location: 'A park (invented)' };
+
+      const response = await send(caseId, { notification, reason });
+
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+      expect(response.body).toMatchObject({ changed: true, fields: ['incident.location'] });
+    });
+
+    it('takes a census category in its place, but not new free text', async () => {
+      const caseId = await aCase('awaiting-summaries', older('Not recorded (demo)'));
+
+      const freeText = await send(caseId, { notification: older('Invented other words (demo)'), reason });
+      const coded = await send(caseId, { notification: older({ code: 'white-roma' }), reason });
+
+      expect(freeText.status).toBe(400);
+      expect(invalidFieldsOf(freeText.body)).toEqual(['notification.children.0.ethnicity']);
+      expect(coded.status, JSON.stringify(coded.body)).toBe(200);
+      expect(coded.body).toMatchObject({ fields: ['children.0.ethnicity'] });
+    });
   });
 });

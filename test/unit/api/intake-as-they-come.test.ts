@@ -21,7 +21,15 @@ describe('intake: notifications as they really come', () => {
     child: Partial<NotifiedChild>,
     base = sampleNotification(),
   ): SeriousIncidentNotification => {
-    const { name: _name, dateOfBirth: _born, ...rest } = base.children[0] as NotifiedChild;
+    // The looked-after status and disability are left out too (an API client may), so the cases
+    // below can make the child unborn, looked after or a care leaver with one field.
+    const {
+      name: _name,
+      dateOfBirth: _born,
+      lookedAfterStatus: _status,
+      disability: _disability,
+      ...rest
+    } = base.children[0] as NotifiedChild;
     return { ...base, children: [{ ...rest, ...child }] };
   };
   const named = (child: Partial<NotifiedChild>) => withChild({ name: 'Demo Child One', ...child });

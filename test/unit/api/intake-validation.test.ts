@@ -71,7 +71,11 @@ describe('intake: what the notification may hold', () => {
       ...notification.agencies[0]!,
       spoc: { name: injected, email: 'spoc@example.org' },
     };
-    notification.children[0] = { ...notification.children[0]!, name: injected, ethnicity: injected };
+    notification.children[0] = {
+      ...notification.children[0]!,
+      name: injected,
+      ethnicity: { code: 'white-any-other', description: injected },
+    };
 
     await expectRefused(notification, {
       notifyingLocalAuthority: /line breaks/,
@@ -82,7 +86,7 @@ describe('intake: what the notification may hold', () => {
       'notifier.phone': /line breaks/,
       'agencies.0.spoc.name': /line breaks/,
       'children.0.name': /line breaks/,
-      'children.0.ethnicity': /line breaks/,
+      'children.0.ethnicity.description': /line breaks/,
     });
   });
 

@@ -867,7 +867,7 @@ describe('the cases pages', () => {
           /Child 2 .*Name Not yet identified Date of birth Not known \(aged 15\) .*Child 3/,
         );
         expect(section).toMatch(
-          /Child 3 .*Name Invented Young Person \(demo\) Date of birth 20 November 2003 Age at the time of the incident 22 Care leaver Yes/,
+          /Child 3 .*Name Invented Young Person \(demo\) Date of birth 20 November 2003 Age at the time of the incident 22 Ethnicity Not recorded \(demo\) Care leaver Yes/,
         );
         expect(section).toContain('Secretary of State notified Tuesday 3 March 2026');
         expect(section).toContain('Ofsted notified Wednesday 4 March 2026');
@@ -875,6 +875,37 @@ describe('the cases pages', () => {
         expect(section).toContain('Its part in the case The incident happened there');
         expect(section).toContain(
           'Which partnership leads The partnership for Otherplace Borough Council (demo) leads the review',
+        );
+      });
+
+      it('gives each child’s census ethnicity, disability, looked-after status and plans (issue 11 part 6)', async () => {
+        // Prepare: the sample child (invented), with an "Any other" background described.
+        const child = sampleNotification().children[0] as ReturnType<
+          typeof sampleNotification
+        >['children'][number];
+        const { caseId } = await aCase({
+          status: 'awaiting-summaries',
+          notification: {
+            children: [{ ...child, ethnicity: { code: 'asian-any-other', description: 'Invented (demo)' } }],
+          },
+        });
+        const browser = signedIn(testUser('partnership-team'));
+
+        // Act
+        const result = await app(webEvent({ path: `/cases/${caseId}`, cookies: browser.cookies }));
+
+        // Assess
+        const section = notificationSection(String(result.body));
+        expect(section).toContain(
+          'Ethnicity Asian or Asian British: Any other Asian background (Invented (demo))',
+        );
+        expect(section).toContain('Disability Not known');
+        expect(section).toContain('Looked after Never looked after');
+        expect(section).toContain('Child protection plan Previously subject to a child protection plan');
+        expect(section).toContain('Child in need A child in need now');
+        // Received at 10am on a working day: Day 1 is that day (the 5pm cut-off, issue 11 part 6).
+        expect(String(result.body).replace(/\s+/g, ' ')).toContain(
+          'Received </dt> <dd class="govuk-summary-list__value"> 10am on Wednesday 4 March 2026: before 5pm on a working day, so Day 1 is that day',
         );
       });
 
@@ -986,7 +1017,7 @@ describe('the cases pages', () => {
           ? words.rows.find((row) => row.key.text.startsWith('Other processes'))?.value.text
           : '';
       expect(processes(none)).toBe('None');
-      expect(processes(inquest)).toBe('Inquest; Coroners review');
+      expect(processes(inquest)).toBe('Coroner’s inquest; Coroners review');
     });
 
     it('never shows who the child is to a role that may not read it, such as the scrutineer', () => {

@@ -37,19 +37,18 @@ describe('the team corrects the notification, /cases/{caseId}/notification/edit'
   let app: ReturnType<typeof testWebApp>;
   const team = () => signedIn(testUser('partnership-team'));
 
-  async function aCase(status: CaseStatus = 'awaiting-summaries'): Promise<string> {
+  async function aCase(
+    status: CaseStatus = 'awaiting-summaries',
+    notification = sampleNotification(),
+  ): Promise<string> {
     const caseId = randomUUID();
     const { record, agencies } = openCase({
       caseId,
-      notification: sampleNotification(),
+      notification,
       receivedAt: new Date('2026-03-05T10:00:00Z'),
       notificationDocumentKey: `cases/${caseId}/notification.json`,
     });
-    await documents.put(
-      record.notificationDocumentKey,
-      JSON.stringify(sampleNotification()),
-      'application/json',
-    );
+    await documents.put(record.notificationDocumentKey, JSON.stringify(notification), 'application/json');
     const created = await store.createCase(record, agencies, {
       actor: workflow,
       at: record.receivedAt,
@@ -89,6 +88,29 @@ describe('the team corrects the notification, /cases/{caseId}/notification/edit'
     for (const name of ['children-0-address', 'children-0-nhsNumber', 'householdMembers-0-name', 'reason'])
       expect(html).toContain(`name="${name}"`);
     expect(html).toContain('The dates the timetable was planned from cannot be changed here');
+  });
+
+  it('corrects a notification from before the census categories, keeping its free-text ethnicity', async () => {
+    // Prepare: the child's ethnicity as free text, as notifications gave it then (invented).
+    const older = sampleNotification();
+    older.children = [
+      { ...(older.children[0] as (typeof older.children)[number]), ethnicity: 'Not recorded (demo)' },
+    ];
+    const caseId = await aCase('awaiting-summaries', older);
+    const form = {
+      ...formOf(unescaped((await get(`/cases/${caseId}/notification/edit`)).body)),
+      'children-0-nhsNumber': '943 476 5919',
+      reason: 'Invented: the notifier sent it later (demo).',
+    };
+
+    // Act
+    const check = await post(`/cases/${caseId}/notification/edit/check`, form);
+    const confirmed = await post(`/cases/${caseId}/notification/edit/confirm`, form);
+
+    // Assess
+    expect(check.statusCode).toBe(200);
+    expect(confirmed.statusCode).toBe(303);
+    expect(store.caseOf(caseId)?.notificationVersions?.[0]?.fields).toEqual(['children.0.nhsNumber']);
   });
 
   it('names a bad NHS number and a missing reason, in the page’s order', async () => {

@@ -50,8 +50,11 @@ const validChild = {
   'dateOfBirth-year': '2019',
   ageYears: '',
   sex: 'not-known',
-  ethnicity: 'Not recorded (demo)',
-  lookedAfter: 'no',
+  ethnicity: 'not-known',
+  disability: 'not-known',
+  lookedAfterStatus: 'never',
+  childProtectionPlan: 'never',
+  childInNeed: 'never',
 };
 
 describe("notify: the child's address, NHS number and household", () => {

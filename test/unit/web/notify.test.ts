@@ -79,8 +79,13 @@ const validChild = {
   'dateOfBirth-year': '2019',
   ageYears: '',
   sex: 'not-known',
-  ethnicity: 'Not recorded (demo)',
-  lookedAfter: 'no',
+  ethnicity: 'mixed-white-asian',
+  ethnicityDescription: '',
+  disability: 'no',
+  disabilityDescription: '',
+  lookedAfterStatus: 'never',
+  childProtectionPlan: 'never',
+  childInNeed: 'not-known',
 };
 
 const validAgency = { name: 'Police', spocName: 'Spoc Police (demo)', spocEmail: 'spoc.police@example.org' };
@@ -295,7 +300,7 @@ describe('notify a serious incident: the pages', () => {
       ['Enter the child’s name', '#name'],
       ['Select the sex', '#sex'],
     ]);
-    expect(body(result)).toContain('value="Not recorded (demo)"');
+    expect(body(result)).toMatch(/value="mixed-white-asian" checked/);
     const after = await world.drafts.getDraft(notifier.id);
     expect(after?.notification).toEqual(before?.notification);
   });
@@ -332,8 +337,12 @@ describe('notify a serious incident: the pages', () => {
         name: 'Demo Child One',
         ageYears: 7,
         sex: 'not-known',
-        ethnicity: 'Not recorded (demo)',
+        ethnicity: { code: 'mixed-white-asian' },
+        disability: { answer: 'no' },
         lookedAfter: false,
+        lookedAfterStatus: 'never',
+        childProtectionPlan: 'never',
+        childInNeed: 'not-known',
       },
     ]);
   });
@@ -389,6 +398,7 @@ describe('notify a serious incident: the pages', () => {
       'dateOfBirth-month': '',
       'dateOfBirth-year': '',
       ageYears,
+      lookedAfterStatus: 'previously',
       careLeaver,
     });
 
@@ -696,7 +706,7 @@ describe('notify a serious incident: the pages', () => {
       const browser = browserOf(world.app, notifier);
       await completeDraft(browser);
       await browser.post('/notify/incident', { ...validIncident, kind: 'death', change: 'yes' });
-      await browser.post('/notify/children/1', { ...validChild, lookedAfter: 'yes' });
+      await browser.post('/notify/children/1', { ...validChild, lookedAfterStatus: 'current' });
 
       // Act
       const result = await browser.post('/notify/check-answers', {});

@@ -279,6 +279,19 @@ describe('the collated report', () => {
     expect(oneLine(pages[panelPart.firstPage - 1]!)).toContain(notification.incident.panelReference);
   });
 
+  it("gives each child's ethnicity, disability, care and plans, and whether there is a coroner's inquest", async () => {
+    const { report, pages } = await aReport();
+    const notificationPart = report.placed.find((placed) => placed.title === 'The notification')!;
+
+    const text = oneLine(pages[notificationPart.firstPage - 1]!);
+    expect(text).toContain('Ethnicity Not known');
+    expect(text).toContain('Disability Not known');
+    expect(text).toContain('Looked after Never looked after');
+    expect(text).toContain('Child protection plan Previously subject to a child protection plan');
+    expect(text).toContain('Child in need A child in need now');
+    expect(text).toContain("Coroner's inquest No");
+  });
+
   it('says when the file was uploaded by the partnership team for the agency', async () => {
     const { record, agencies } = aCase();
     const changed = agencies.map((agency) =>

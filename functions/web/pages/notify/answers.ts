@@ -2,9 +2,13 @@ import { CalendarDate } from '../../../../shared/calendar/dates.ts';
 import {
   type CrossBorder,
   checkIncidentDateOrder,
+  childLabel,
   crossBorder,
   type DeathNotifications,
   deathNotificationLabels,
+  ETHNICITY_NOT_KNOWN,
+  ethnicGroups,
+  ethnicityMessages,
   formatNhsNumber,
   futureDateMessage,
   type HouseholdMember,
@@ -15,6 +19,8 @@ import {
   notificationDateLabels,
   notifiedAgency,
   notifiedChild,
+  PLAN_STATUSES,
+  type PlanStatus,
   parallelProcesses,
   type SeriousIncidentNotification,
   seriousIncidentNotification,
@@ -373,8 +379,13 @@ export const childFieldOrder = [
   'ageYears',
   'sex',
   'ethnicity',
-  'lookedAfter',
+  'ethnicityDescription',
+  'disability',
+  'disabilityDescription',
+  'lookedAfterStatus',
   'careLeaver',
+  'childProtectionPlan',
+  'childInNeed',
   'address',
   'nhsNumber',
 ] as const;
@@ -382,11 +393,72 @@ export const childFieldOrder = [
 export const childWords: Record<string, FieldWords> = {
   name: { label: 'Name', enter: 'the child’s name' },
   dateOfBirth: { label: notificationDateLabels.dateOfBirth, enter: 'the child’s date of birth' },
-  ethnicity: { label: 'Ethnicity', enter: 'the child’s ethnicity' },
+  ethnicityDescription: { label: 'The description of their background', enter: 'their background' },
+  disabilityDescription: { label: 'The description of the disability', enter: 'the disability' },
   address: { label: 'Address', enter: 'the child’s address' },
   nhsNumber: { label: 'NHS number', enter: 'the child’s NHS number' },
 };
 
+/** The child page's questions that every new notification answers, with the message when one is not. */
+const childQuestions = {
+  ethnicity: 'Select the child’s ethnicity, or ‘Not known’',
+  disability: 'Select whether the child has a disability',
+  lookedAfterStatus: 'Select whether the child is or was looked after by a local authority',
+  careLeaver: 'Select whether the young person is a care leaver',
+  childProtectionPlan: 'Select whether the child is subject to a child protection plan',
+  childInNeed: 'Select whether the child is a child in need',
+} as const;
+
+/** The page's field for a path of the child schema (`ethnicity.code` → `ethnicity`). */
+function childField(path: string): string {
+  if (path === 'ethnicity.code') return 'ethnicity';
+  if (path === 'ethnicity.description') return 'ethnicityDescription';
+  if (path === 'disability.answer') return 'disability';
+  if (path === 'disability.description') return 'disabilityDescription';
+  if (path === 'lookedAfter') return 'lookedAfterStatus';
+  return path;
+}
+
+/** The page's words for a schema message where the page says it differently. */
+function childMessage(field: string, message: string): string {
+  if (field === 'ethnicity' && !message.includes('characters')) return childQuestions.ethnicity;
+  if (field === 'ethnicityDescription' && message === ethnicityMessages.descriptionNotTaken) {
+    return 'Describe the background only for an ‘Any other’ choice: leave it blank, or select ‘Any other’';
+  }
+  if (field === 'careLeaver' && message.startsWith('A care leaver was looked after')) {
+    return 'A care leaver was looked after: select ‘Not now, but previously looked after’, or answer no';
+  }
+  if (field === 'disabilityDescription' && message.startsWith('Describe the disability only')) {
+    return 'Describe the disability only if the child has one: leave it blank, or select yes';
+  }
+  return message;
+}
+
+const planAnswer = (value: string | null): PlanStatus | undefined =>
+  (PLAN_STATUSES as readonly string[]).includes(value ?? '') ? (value as PlanStatus) : undefined;
+
+/** The ethnicity radios, a group each (the first radio is `#ethnicity`, where an error links). */
+export const ethnicityRadios = [
+  ...ethnicGroups.map((group, groupIndex) => ({
+    idPrefix: `ethnicity-group-${groupIndex + 1}`,
+    legend: group.group,
+    items: group.categories.map((category, index) => ({
+      value: category.code,
+      text: category.text,
+      id: groupIndex === 0 && index === 0 ? 'ethnicity' : `ethnicity-${category.code}`,
+    })),
+  })),
+  {
+    idPrefix: 'ethnicity-group-not-known',
+    legend: undefined,
+    items: [{ divider: 'or' }, { value: ETHNICITY_NOT_KNOWN, text: 'Not known', id: 'ethnicity-not-known' }],
+  },
+];
+
+/**
+ * The child page's answers as a child of the notification. An unborn child is not asked whether
+ * they are disabled or looked after (the page says so): answers given to those are not kept.
+ */
 export function parseChild(form: URLSearchParams, today: string): Parsed<NotifiedChild> {
   const errors = new ErrorCollector();
   const born = dateFromParts(form, 'dateOfBirth', childWords.dateOfBirth as FieldWords, {
@@ -397,7 +469,12 @@ export function parseChild(form: URLSearchParams, today: string): Parsed<Notifie
   const ageText = (form.get('ageYears') ?? '').trim();
   const sex = form.get('sex');
   const identity = form.get('identity') ?? 'named';
+  const unborn = identity === 'unborn';
   const name = (form.get('name') ?? '').trim();
+  const ethnicityCode = form.get('ethnicity') ?? '';
+  const disabilityAnswer = form.get('disability');
+  const lookedAfterStatus = unborn ? undefined : planAnswer(form.get('lookedAfterStatus'));
+  const careLeaver = yesNo(form.get('careLeaver'));
   const candidate = {
     identity,
     // A named child's blank name is given to the schema so it names the field; an unnamed child's is left out.
@@ -406,17 +483,46 @@ export function parseChild(form: URLSearchParams, today: string): Parsed<Notifie
     dateOfBirth: born.value,
     ageYears: ageText === '' ? undefined : /^\d+$/.test(ageText) ? Number(ageText) : ageText,
     sex: sex === 'female' || sex === 'male' || sex === 'not-known' ? sex : undefined,
-    ethnicity: form.get('ethnicity') ?? '',
-    lookedAfter: yesNo(form.get('lookedAfter')),
-    careLeaver: yesNo(form.get('careLeaver')),
+    ethnicity: { code: ethnicityCode, description: optionalText(form, 'ethnicityDescription') },
+    // Looked after now exactly when the status says so; an unborn child is not.
+    lookedAfter: unborn
+      ? false
+      : lookedAfterStatus === undefined
+        ? undefined
+        : lookedAfterStatus === 'current',
+    lookedAfterStatus,
+    careLeaver,
+    disability:
+      unborn || !['yes', 'no', 'not-known'].includes(disabilityAnswer ?? '')
+        ? undefined
+        : { answer: disabilityAnswer, description: optionalText(form, 'disabilityDescription') },
+    childProtectionPlan: planAnswer(form.get('childProtectionPlan')),
+    childInNeed: planAnswer(form.get('childInNeed')),
     address: optionalText(form, 'address'),
     nhsNumber: optionalText(form, 'nhsNumber'),
   };
+  // The questions the schema leaves optional (older notifications lack them) are answered here.
+  if (!unborn && candidate.disability === undefined) errors.add('disability', childQuestions.disability);
+  if (!unborn && lookedAfterStatus === undefined) {
+    errors.add('lookedAfterStatus', childQuestions.lookedAfterStatus);
+  }
+  if (lookedAfterStatus === 'previously' && careLeaver === undefined) {
+    errors.add('careLeaver', childQuestions.careLeaver);
+  }
+  if (candidate.childProtectionPlan === undefined) {
+    errors.add('childProtectionPlan', childQuestions.childProtectionPlan);
+  }
+  if (candidate.childInNeed === undefined) errors.add('childInNeed', childQuestions.childInNeed);
   const parsed = notifiedChild.safeParse(candidate);
   if (!parsed.success) {
-    const issues = born.error
-      ? parsed.error.issues.filter((issue) => issue.path[0] !== 'dateOfBirth')
-      : parsed.error.issues;
+    const issues = (
+      born.error
+        ? parsed.error.issues.filter((issue) => issue.path[0] !== 'dateOfBirth')
+        : parsed.error.issues
+    ).map((issue) => {
+      const field = childField(issue.path.map(String).join('.'));
+      return { ...issue, path: [field], message: childMessage(field, issue.message) };
+    });
     addIssues(errors, { issues }, (path) => path, childWords, ['dateOfBirth']);
   }
   if (!errors.empty || !parsed.success) return { ok: false, errors: errors.result(childFieldOrder) };
@@ -425,18 +531,40 @@ export function parseChild(form: URLSearchParams, today: string): Parsed<Notifie
 
 export function childFormValues(child: NotifiedChild | undefined): Record<string, string> {
   if (!child) return {};
+  // A draft from before the census categories holds free text: the question is asked again.
+  const ethnicity = typeof child.ethnicity === 'string' ? undefined : child.ethnicity;
   return {
     identity: child.identity ?? 'named',
     name: child.name ?? '',
     ...dateToParts('dateOfBirth', child.dateOfBirth),
     ageYears: child.ageYears === undefined ? '' : String(child.ageYears),
     sex: child.sex,
-    ethnicity: child.ethnicity,
-    lookedAfter: child.lookedAfter ? 'yes' : 'no',
+    ethnicity: ethnicity?.code ?? '',
+    ethnicityDescription: ethnicity?.description ?? '',
+    disability: child.disability?.answer ?? '',
+    disabilityDescription: child.disability?.description ?? '',
+    lookedAfterStatus: child.lookedAfterStatus ?? '',
     careLeaver: child.careLeaver === undefined ? '' : child.careLeaver ? 'yes' : 'no',
+    childProtectionPlan: child.childProtectionPlan ?? '',
+    childInNeed: child.childInNeed ?? '',
     address: child.address ?? '',
     nhsNumber: child.nhsNumber ? formatNhsNumber(child.nhsNumber) : '',
   };
+}
+
+/**
+ * Whether the child page has answers a new notification needs that this child lacks (a draft
+ * saved before the questions were asked): the census ethnicity, disability, looked-after
+ * status, child protection plan and child in need status.
+ */
+export function childLacksAnswers(child: NotifiedChild): boolean {
+  const unborn = child.identity === 'unborn';
+  return (
+    typeof child.ethnicity === 'string' ||
+    child.childProtectionPlan === undefined ||
+    child.childInNeed === undefined ||
+    (!unborn && (child.disability === undefined || child.lookedAfterStatus === undefined))
+  );
 }
 
 // ---------------------------------------------------------------- the household
@@ -564,40 +692,68 @@ export function notifierFormValues(notifier: NotifierAnswers | undefined): Recor
 
 export type ParallelAnswers = SeriousIncidentNotification['parallelProcesses'];
 
-/** The checkboxes, in the order shown. */
+/** The checkboxes, in the order shown ("None", exclusive, comes after them). */
 export const parallelProcessOptions = [
   { value: 'policeInvestigation', text: 'Police investigation' },
   { value: 'childDeathReview', text: 'Child death review' },
   { value: 'safeguardingAdultReview', text: 'Safeguarding adult review' },
   { value: 'domesticHomicideReview', text: 'Domestic homicide review' },
+  { value: 'inquest', text: 'Coroner’s inquest' },
 ] as const;
 
+/** The "None" checkbox's value: exclusive of every process, and of "any other process". */
+export const NO_PARALLEL_PROCESS = 'none';
+
+const parallelMessages = {
+  nothing: 'Select the other processes running alongside the review, or select ‘None’',
+  noneAndProcesses: 'Select ‘None’ only if no other process is running: untick it, or untick the processes',
+  noneAndOther: 'Leave ‘Any other process’ blank if you select ‘None’, or untick ‘None’',
+} as const;
+
+/**
+ * The other-processes page: the processes ticked, or "None" (exclusive, per the GOV.UK
+ * checkboxes pattern; without JavaScript a page with both is refused), and any other process
+ * named. Nothing ticked and nothing named is no answer.
+ */
 export function parseParallelProcesses(form: URLSearchParams): Parsed<ParallelAnswers> {
   const chosen = form.getAll('processes');
+  const none = chosen.includes(NO_PARALLEL_PROCESS);
+  const processes = parallelProcessOptions.filter((option) => chosen.includes(option.value));
+  const other = optionalText(form, 'other');
+  const errors = new ErrorCollector();
+  if (none && processes.length > 0) errors.add('processes', parallelMessages.noneAndProcesses);
+  else if (none && other !== undefined) errors.add('other', parallelMessages.noneAndOther);
+  else if (!none && processes.length === 0 && other === undefined) {
+    errors.add('processes', parallelMessages.nothing);
+  }
   const parsed = parallelProcesses.safeParse({
     policeInvestigation: chosen.includes('policeInvestigation'),
     childDeathReview: chosen.includes('childDeathReview'),
     safeguardingAdultReview: chosen.includes('safeguardingAdultReview'),
     domesticHomicideReview: chosen.includes('domesticHomicideReview'),
-    other: optionalText(form, 'other'),
+    inquest: chosen.includes('inquest'),
+    other,
   });
   if (!parsed.success) {
-    const errors = new ErrorCollector();
     addIssues(errors, parsed.error, (path) => path, {
       other: { label: 'Other processes', enter: 'the other processes' },
     });
-    return { ok: false, errors: errors.result(['processes', 'other']) };
   }
+  if (!errors.empty || !parsed.success) return { ok: false, errors: errors.result(['processes', 'other']) };
   return { ok: true, value: parsed.data };
 }
 
+/** The page's answers again: the processes ticked, "None" when the answer was none. */
 export function parallelFormValues(answers: ParallelAnswers | undefined): {
   processes: string[];
   other: string;
 } {
   if (!answers) return { processes: [], other: '' };
+  const ticked: string[] = parallelProcessOptions
+    .filter((option) => answers[option.value])
+    .map((option) => option.value);
   return {
-    processes: parallelProcessOptions.filter((option) => answers[option.value]).map((option) => option.value),
+    processes: ticked.length === 0 && !answers.other ? [NO_PARALLEL_PROCESS] : ticked,
     other: answers.other ?? '',
   };
 }
@@ -612,6 +768,14 @@ export function missingSections(
   if (!notification.incident) missing.push({ text: 'Add the incident details', href: '/notify/incident' });
   if (!notification.children?.length)
     missing.push({ text: 'Add at least one child', href: '/notify/children' });
+  (notification.children ?? []).forEach((child, index) => {
+    if (childLacksAnswers(child)) {
+      missing.push({
+        text: `Answer the remaining questions about ${childLabel(child)}`,
+        href: `/notify/children/${index + 1}?change=yes`,
+      });
+    }
+  });
   if (!notification.agencies?.length)
     missing.push({ text: 'Add at least one agency', href: '/notify/agencies' });
   if (!notification.notifier) missing.push({ text: 'Add your details', href: '/notify/notifier' });

@@ -3,8 +3,11 @@ import {
   addressInOneLine,
   type CrossBorder,
   childLabel,
+  disabilityInWords,
+  ethnicityInWords,
   formatNhsNumber,
   type NotifiedChild,
+  type PlanStatus,
   type SeriousIncidentNotification,
 } from '../../../../shared/schemas/notification.ts';
 import { planDayOf, type Timetable } from '../../../../shared/schemas/timetable.ts';
@@ -22,6 +25,14 @@ const sexWords: Record<NotifiedChild['sex'], string> = {
   female: 'Female',
   male: 'Male',
   'not-known': 'Not known',
+};
+
+/** When a plan or status applied, after its name on check your answers ("Child in need: previously"). */
+const whenWords: Record<PlanStatus, string> = {
+  current: 'now',
+  previously: 'previously',
+  never: 'never',
+  'not-known': 'not known',
 };
 
 /** One line about a child for the list: their date of birth or age, or that they have neither. */
@@ -144,9 +155,18 @@ export function checkAnswerSections(notification: Partial<SeriousIncidentNotific
           lines(
             childDescription(child),
             `Sex: ${sexWords[child.sex].toLowerCase()}`,
-            `Ethnicity: ${child.ethnicity}`,
-            child.lookedAfter ? 'Looked after' : 'Not looked after',
+            `Ethnicity: ${ethnicityInWords(child.ethnicity)}`,
+            ...(child.disability ? [`Disability: ${disabilityInWords(child.disability)}`] : []),
+            child.lookedAfterStatus
+              ? `Looked after: ${whenWords[child.lookedAfterStatus]}`
+              : child.lookedAfter
+                ? 'Looked after'
+                : 'Not looked after',
             ...(child.careLeaver ? ['Care leaver'] : []),
+            ...(child.childProtectionPlan
+              ? [`Child protection plan: ${whenWords[child.childProtectionPlan]}`]
+              : []),
+            ...(child.childInNeed ? [`Child in need: ${whenWords[child.childInNeed]}`] : []),
             ...(child.address ? [`Address: ${addressInOneLine(child.address)}`] : []),
             ...(child.nhsNumber ? [`NHS number: ${formatNhsNumber(child.nhsNumber)}`] : []),
           ),
