@@ -4,6 +4,7 @@ import { defaultRapidReviewRules } from '../rapid-review-rules.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { isLookedAfterOrCareLeaverDeath, type SeriousIncidentNotification } from '../schemas/notification.ts';
 import { planRapidReview } from '../timetable.ts';
+import { isoDateOf } from '../workflow/london-time.ts';
 import { childInitialsKeysOf } from './child-initials.ts';
 
 /** Turns an agency's name into a short id that is safe in keys and paths: "Children's Social Care" → "childrens-social-care". */
@@ -20,8 +21,26 @@ export function agencyIdFor(name: string, taken: ReadonlySet<string> = new Set()
   return id;
 }
 
-/** A short reference people can say on the phone, e.g. RR-2026-4F7K2Q. */
-export function caseReferenceFor(caseId: string, receivedAt: Date): string {
+/**
+ * A reference people can say on the phone: `RR-2026-0042`, the 42nd case of the year, numbered
+ * at least four digits wide (the 10,000th is `RR-2026-10000`). The number is taken from the
+ * year's counter when the case is opened (`CaseStore.takeCaseReferenceNumber`).
+ */
+export function caseReferenceOf(year: number, number: number): string {
+  return `RR-${year}-${String(number).padStart(4, '0')}`;
+}
+
+/** The year a case's reference is counted in: the year of the date it was received, in London. */
+export function referenceYearOf(receivedAt: Date): number {
+  return Number(isoDateOf(receivedAt, 'Europe/London').slice(0, 4));
+}
+
+/**
+ * The reference of a case opened without one taken from the year's counter (tests and tools that
+ * open cases directly): from its id, as every case's was before references were counted
+ * (`RR-2026-4F7K2Q`). Those cases keep it.
+ */
+function referenceFromCaseId(caseId: string, receivedAt: Date): string {
   return `RR-${receivedAt.getUTCFullYear()}-${caseId.replace(/-/g, '').slice(0, 6).toUpperCase()}`;
 }
 
@@ -78,6 +97,8 @@ export function openCase(input: {
   notification: SeriousIncidentNotification;
   receivedAt: Date;
   notificationDocumentKey: string;
+  /** The reference taken for it (`caseReferenceOf`); intake always gives one. */
+  reference?: string;
   rules?: RapidReviewRules;
   /** The deployment's secret for the possible-duplicate keys and the initials' keys; without it the case holds none. */
   duplicateCheckKey?: string;
@@ -111,7 +132,7 @@ export function openCase(input: {
   return {
     record: {
       caseId,
-      reference: caseReferenceFor(caseId, receivedAt),
+      reference: input.reference ?? referenceFromCaseId(caseId, receivedAt),
       status: 'notified',
       version: 1,
       receivedAt: at,

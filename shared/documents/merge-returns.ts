@@ -52,7 +52,7 @@ export interface MergedReport {
 export interface MergeReturnsOptions {
   /**
    * Printed under each separator page's title and at its foot, as the report's own pages carry
-   * the case, e.g. "Rapid Review RR-2026-ABC123". Without it, "Agency summary".
+   * the case, e.g. "Rapid Review RR-2026-0042". Without it, "Agency summary".
    */
   label?: string;
 }

@@ -11,7 +11,7 @@ import {
 export type PdfBlock =
   | { kind: 'heading'; text: string }
   | { kind: 'paragraph'; text: string }
-  /** Label and value pairs, e.g. "Case reference: RR-2026-ABC123". */
+  /** Label and value pairs, e.g. "Case reference: RR-2026-0042". */
   | { kind: 'fields'; rows: ReadonlyArray<readonly [label: string, value: string]> }
   /** A table; each column's width is a share of the text width (shares need not add up to 1). */
   | {

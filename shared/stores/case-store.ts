@@ -146,6 +146,13 @@ export interface CaseStore extends IdempotencyKeys, IssuedUploads {
    * from there. A number taken by an upload that then fails is not used again.
    */
   takeTeamUploadNumber(caseId: string, agencyId: string, taken: number): Promise<number>;
+  /**
+   * Takes the number of the next case reference of `year` (`RR-<year>-<number>`, 1 for the
+   * year's first), by an atomic increment of the year's counter (`COUNTER#reference#<year>` /
+   * `COUNTER`): two cases opened at once never take the same number. A number taken for a case
+   * that is then not written is not used again (the sequence has a gap).
+   */
+  takeCaseReferenceNumber(year: number): Promise<number>;
 
   // The rapid review report (issue 9 part 5): one item per section, one for its completion.
   /** The report's sections saved so far, in report order, and its completion when marked complete. */
@@ -238,6 +245,8 @@ const IDEMPOTENCY_KEY_LIFETIME_SECONDS = 7 * 24 * 3600;
 const idempotencyKeyItemKey = (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' });
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
+/** The year's counter of case references (`takeCaseReferenceNumber`). */
+const referenceCounterKey = (year: number) => ({ pk: `COUNTER#reference#${year}`, sk: 'COUNTER' });
 const returnDraftKey = (caseId: string, agencyId: string) => ({
   pk: `CASE#${caseId}`,
   sk: `RETURN-DRAFT#${agencyId}`,
@@ -662,6 +671,19 @@ export class DynamoDbCaseStore implements CaseStore {
         Key: { pk: `CASE#${caseId}`, sk: `TEAM-UPLOAD#${agencyId}` },
         UpdateExpression: 'SET lastNumber = if_not_exists(lastNumber, :taken) + :one',
         ExpressionAttributeValues: { ':taken': taken, ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.lastNumber);
+  }
+
+  async takeCaseReferenceNumber(year: number): Promise<number> {
+    const { Attributes } = await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: referenceCounterKey(year),
+        UpdateExpression: 'SET lastNumber = if_not_exists(lastNumber, :none) + :one',
+        ExpressionAttributeValues: { ':none': 0, ':one': 1 },
         ReturnValues: 'UPDATED_NEW',
       }),
     );

@@ -1,5 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { duplicateKeysOf, duplicateMarksOf, normalisedPanelReference, openCase } from '../cases/open-case.ts';
+import {
+  caseReferenceOf,
+  duplicateKeysOf,
+  duplicateMarksOf,
+  normalisedPanelReference,
+  openCase,
+  referenceYearOf,
+} from '../cases/open-case.ts';
 import { rulesOf } from '../config/partnership-profile.ts';
 import {
   DomainError,
@@ -259,11 +266,12 @@ async function removeUnownedDocument(service: SubmitNotificationPorts, caseId: s
 }
 
 /**
- * Saves the planned case: the notification document, then the case with its agency requests and
- * its 'case.opened' audit event in one write. The document goes first so a case never exists
- * without it; if the case cannot be written, the document is removed again, so a failure leaves
- * neither. A case that already exists (a retry, or a concurrent twin of this request) is read
- * back instead.
+ * Saves the planned case: its reference, taken from the year's counter (`RR-2026-0042`), the
+ * notification document, then the case with its agency requests and its 'case.opened' audit
+ * event in one write. The document goes first so a case never exists without it; if the case
+ * cannot be written, the document is removed again, so a failure leaves neither. A case that
+ * already exists (a retry, or a concurrent twin of this request) is read back instead, with the
+ * reference it was written with (the number taken here is then not used).
  */
 async function saveCase(
   service: SubmitNotificationPorts,
@@ -273,7 +281,11 @@ async function saveCase(
   sharedCaseId: boolean,
   acknowledged?: { duplicate: PossibleDuplicate; reason: string },
 ): Promise<CaseRecord> {
-  const { record, agencies } = planned;
+  const receivedAt = new Date(planned.record.receivedAt);
+  const year = referenceYearOf(receivedAt);
+  const reference = caseReferenceOf(year, await service.cases.takeCaseReferenceNumber(year));
+  const record: CaseRecord = { ...planned.record, reference };
+  const { agencies } = planned;
   await service.documents.put(
     record.notificationDocumentKey,
     JSON.stringify(notification, null, 2),

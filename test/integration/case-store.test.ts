@@ -32,6 +32,29 @@ describe('the DynamoDB case store in its table', () => {
     expect(Item?.expiresAtEpoch).toBe(Date.parse('2026-03-04T10:00:00.000Z') / 1000 + 7 * 24 * 3600);
   });
 
+  it('keeps the year’s reference counter in one item, and gives concurrent intakes in different containers different numbers', async () => {
+    const tableName = await dynamo.freshTable();
+    // Each as a separate function container would hold it: its own client and store.
+    const containers = Array.from(
+      { length: 4 },
+      () => new DynamoDbCaseStore(dynamo.documentClient, tableName, auditTableNameFor(tableName)),
+    );
+
+    const numbers = await Promise.all(
+      Array.from({ length: 40 }, (_, index) =>
+        (containers[index % containers.length] as DynamoDbCaseStore).takeCaseReferenceNumber(2026),
+      ),
+    );
+
+    expect(new Set(numbers).size).toBe(40);
+    expect(Math.min(...numbers)).toBe(1);
+    expect(Math.max(...numbers)).toBe(40);
+    const { Item } = await dynamo.documentClient.send(
+      new GetCommand({ TableName: tableName, Key: { pk: 'COUNTER#reference#2026', sk: 'COUNTER' } }),
+    );
+    expect(Item).toEqual({ pk: 'COUNTER#reference#2026', sk: 'COUNTER', lastNumber: 40 });
+  });
+
   it('stores an agency link with an expiry 30 days after the link stops working', async () => {
     const tableName = await dynamo.freshTable();
     const store = new DynamoDbCaseStore(dynamo.documentClient, tableName, auditTableNameFor(tableName));

@@ -585,6 +585,24 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
       });
     });
 
+    describe('case reference numbers', () => {
+      it('numbers each year from 1, never giving two takes at once the same number', async () => {
+        const numbers = await Promise.all(
+          Array.from({ length: 25 }, () => store.takeCaseReferenceNumber(2026)),
+        );
+        const nextYear = await store.takeCaseReferenceNumber(2027);
+        const afterwards = await store.takeCaseReferenceNumber(2026);
+
+        expect([...numbers].sort((a, b) => a - b)).toEqual(
+          Array.from({ length: 25 }, (_, index) => index + 1),
+        );
+        expect(nextYear).toBe(1);
+        expect(afterwards).toBe(26);
+        // The counter is no case.
+        expect(await store.listCases()).toEqual([]);
+      });
+    });
+
     describe('issued uploads', () => {
       const issued = (overrides = {}) => ({
         uploadId: randomUUID(),

@@ -260,6 +260,14 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
     return next;
   }
 
+  readonly #referenceNumbers = new Map<number, number>();
+
+  async takeCaseReferenceNumber(year: number): Promise<number> {
+    const next = (this.#referenceNumbers.get(year) ?? 0) + 1;
+    this.#referenceNumbers.set(year, next);
+    return next;
+  }
+
   async getDecisionToken(caseId: string): Promise<{ taskToken: string; attempt: number } | undefined> {
     const found = this.#decisionTokens.get(caseId);
     return found && { ...found };

@@ -3,6 +3,7 @@ import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-s
 import { beforeEach, describe, expect, it } from 'vitest';
 import { intakeEndpoints } from '../../../functions/intake/handler.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
+import { caseReferenceOf, referenceYearOf } from '../../../shared/cases/open-case.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
 import { notificationDocumentKey } from '../../../shared/use-cases/submit-notification.ts';
 import {
@@ -37,7 +38,7 @@ describe('intake: POST /api/notifications', () => {
 
     expect(response.status).toBe(201);
     const caseId = String(response.body.caseId);
-    expect(response.body.reference).toMatch(/^RR-2026-[0-9A-F]{6}$/);
+    expect(response.body.reference).toBe('RR-2026-0001');
     expect(response.headers.location).toBe(`/api/cases/${caseId}`);
     const put = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
     expect(put).toMatchObject({ Bucket: DOCUMENT_BUCKET, Key: `cases/${caseId}/notification.json` });
@@ -96,6 +97,34 @@ describe('intake: POST /api/notifications', () => {
     expect(store.caseCount()).toBe(1);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
     expect(store.auditOf(String(first.body.caseId))).toHaveLength(1);
+  });
+
+  it('gives each case the next reference of its year, one a repeated request does not take again', async () => {
+    const first = await submit(sampleNotification(), { idempotencyKey: 'key-numbered-1' });
+    const repeated = await submit(sampleNotification(), { idempotencyKey: 'key-numbered-1' });
+    const refused = await submit(sampleNotification({ notifyingLocalAuthority: '' }));
+    const other = sampleNotification();
+    other.incident = { ...other.incident, panelReference: 'PANEL-DEMO-0002' };
+    other.children = [
+      { ...(other.children[0] as (typeof other.children)[number]), dateOfBirth: '2018-01-09' },
+    ];
+    const second = await submit(other);
+
+    expect([first.body.reference, repeated.body.reference]).toEqual(['RR-2026-0001', 'RR-2026-0001']);
+    expect(refused.status).toBe(400);
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    expect(second.body.reference).toBe('RR-2026-0002');
+    expect(store.caseOf(String(second.body.caseId))?.reference).toBe('RR-2026-0002');
+    expect(store.auditOf(String(second.body.caseId))[0]?.details).toMatchObject({
+      reference: 'RR-2026-0002',
+    });
+  });
+
+  it('writes a reference as the year and its number, at least four digits, counted by the London date', () => {
+    expect(caseReferenceOf(2026, 42)).toBe('RR-2026-0042');
+    expect(caseReferenceOf(2026, 10000)).toBe('RR-2026-10000');
+    expect(referenceYearOf(new Date('2026-12-31T23:59:59Z'))).toBe(2026);
+    expect(referenceYearOf(new Date('2027-01-01T00:00:00Z'))).toBe(2027);
   });
 
   it('refuses the same Idempotency-Key with a different notification, keeping the first', async () => {
