@@ -250,6 +250,30 @@ describe('bad input over HTTP to the local stack', () => {
             json({ ...notification, children: [{ ...notification.children[0], dateOfBirth: '2026-03-03' }] }),
             'children.0.dateOfBirth',
           ],
+          [
+            'an ethnicity code that is no 2021 census category',
+            json({
+              ...notification,
+              children: [{ ...notification.children[0], ethnicity: { code: 'martian' } }],
+            }),
+            'children.0.ethnicity.code',
+          ],
+          [
+            'an ethnicity as free text',
+            json({
+              ...notification,
+              children: [{ ...notification.children[0], ethnicity: 'Not recorded (demo)' }],
+            }),
+            'children.0.ethnicity',
+          ],
+          [
+            'a child protection plan that is not one of the answers',
+            json({
+              ...notification,
+              children: [{ ...notification.children[0], childProtectionPlan: 'sometimes' }],
+            }),
+            'children.0.childProtectionPlan',
+          ],
         ] as const
       ).map(([name, body, field]) => ({
         name,
@@ -1161,8 +1185,11 @@ describe('bad input over HTTP to the local stack', () => {
         'dateOfBirth-month': '1',
         'dateOfBirth-year': '2027',
         sex: 'not-known',
-        ethnicity: 'Not recorded (demo)',
-        lookedAfter: 'no',
+        ethnicity: 'martian',
+        disability: 'no',
+        lookedAfterStatus: 'never',
+        childProtectionPlan: 'never',
+        childInNeed: 'never',
       });
 
       expect(incident.status).toBe(400);
@@ -1182,6 +1209,7 @@ describe('bad input over HTTP to the local stack', () => {
       expect(agency.text).toContain('Contact email address must be 254 characters or fewer');
       expect(child.status).toBe(400);
       expect(child.text).toContain('Date of birth must be today or in the past');
+      expect(child.text).toContain('Select the child’s ethnicity, or ‘Not known’');
     });
 
     it('answers a form that is not URL-encoded properly, and a decision on a malformed case, without a 5xx', async () => {
