@@ -128,8 +128,14 @@ describe('notify a serious incident in a browser', () => {
     await typeInto(page, '#name', 'Demo Child E2E');
     await typeInto(page, '#ageYears', '6');
     await chooseRadio(page, 'sex', 'not-known');
-    await typeInto(page, '#ethnicity', 'Not recorded (demo)');
-    await chooseRadio(page, 'lookedAfter', 'no');
+    // Ethnicity from the 2021 census categories: one radio group across the five groups' fieldsets.
+    await chooseRadio(page, 'ethnicity', 'asian-any-other');
+    await typeInto(page, '#ethnicityDescription', 'Invented background (demo)');
+    await chooseRadio(page, 'disability', 'no');
+    await chooseRadio(page, 'lookedAfterStatus', 'previously');
+    await chooseRadio(page, 'careLeaver', 'no');
+    await chooseRadio(page, 'childProtectionPlan', 'never');
+    await chooseRadio(page, 'childInNeed', 'not-known');
     await submitWithKeyboard(page);
     expect(await textOf(page, 'main h1')).toBe('You have added 1 child');
     await checkPage(page, 'children');
@@ -169,10 +175,25 @@ describe('notify a serious incident in a browser', () => {
     await typeInto(page, '#email', 'notifier@example.org');
     await submitWithKeyboard(page);
 
-    // Other processes: a police investigation.
+    // Other processes: "None" is exclusive (it unticks a process ticked before it); then a police
+    // investigation and a coroner's inquest.
     expect(new URL(page.url()).pathname).toBe('/notify/parallel-processes');
     await checkPage(page, 'parallel-processes');
+    const box = (value: string) => page.locator(`input[name="processes"][value="${value}"]`);
     await tabTo(page, 'input[name="processes"][value="policeInvestigation"]');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'input[name="processes"][value="none"]');
+    await page.keyboard.press('Space');
+    expect([await box('none').isChecked(), await box('policeInvestigation').isChecked()]).toEqual([
+      true,
+      false,
+    ]);
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusedMatches(page, 'input[name="processes"][value="inquest"]')).toBe(true);
+    await page.keyboard.press('Space');
+    for (let presses = 0; presses < 4; presses += 1) await page.keyboard.press('Shift+Tab');
+    expect(await focusedMatches(page, 'input[name="processes"][value="policeInvestigation"]')).toBe(true);
     await page.keyboard.press('Space');
     await submitWithKeyboard(page);
 
@@ -183,6 +204,12 @@ describe('notify a serious incident in a browser', () => {
     expect(answers).toContain('Demo Child E2E');
     expect(answers).toContain('spoc.health@example.org');
     expect(answers).toContain('Police investigation');
+    expect(answers).toContain('Coroner’s inquest');
+    expect(answers).toContain(
+      'Ethnicity: Asian or Asian British: Any other Asian background (Invented background (demo))',
+    );
+    expect(answers).toContain('Looked after: previously');
+    expect(answers).toContain('Child in need: not known');
     expect(await page.locator('main a[href="/notify/incident?change=yes"]').count()).toBeGreaterThan(0);
     await checkPage(page, 'check-answers');
     await submitWithKeyboard(page);
@@ -205,6 +232,14 @@ describe('notify a serious incident in a browser', () => {
       expect(next).toContain(formatDate(milestone?.date ?? '', { weekday: true }));
     }
     expect(next).toContain('Wednesday 4 March 2026');
+    // Why Day 1 falls when it does: the 5pm cut-off.
+    expect(await textOf(page, '#day-one')).toMatch(
+      /^The partnership received your notification at .+: (before 5pm on a working day, so Day 1 is that day|.+, so Day 1 is the next working day, .+)\.$/,
+    );
+    expect(await textOf(page, 'main')).toContain(
+      'A notification received after 5pm, at the weekend or on a bank holiday starts Day 1 on the next working day.',
+    );
+    expect(view.reference).toMatch(/^RR-\d{4}-\d{4,}$/);
     await checkPage(page, 'confirmation');
   });
 
