@@ -1,7 +1,7 @@
 import { CalendarDate } from '../calendar/dates.ts';
 import { isBankHoliday, isWorkingDay } from '../calendar/working-days.ts';
 import type { TimetableMilestone } from '../schemas/timetable.ts';
-import { formatDate, formatTimeOf, formatWallClockTime, isoDateOf } from './london-time.ts';
+import { formatDate, formatTimeOf, isoDateOf } from './london-time.ts';
 
 /**
  * Why Day 1 of a Rapid Review falls when it does, in one wording for every page that shows it: a
@@ -13,16 +13,11 @@ import { formatDate, formatTimeOf, formatWallClockTime, isoDateOf } from './lond
 const ruleAt = (cutOff: string) =>
   `A notification received after ${cutOff}, at the weekend or on a bank holiday starts Day 1 on the next working day.`;
 
-/** The rule, given the end of the working day as the rules write it ("17:00"). */
-export function dayOneRule(workingDayEnd: string): string {
-  return ruleAt(formatWallClockTime(workingDayEnd));
-}
-
 /** Why a case's Day 1 falls when it does. */
 export interface DayOneInWords {
   /** "after 5pm, so Day 1 is the next working day, Wednesday 18 March 2026" (to follow the time received). */
   why: string;
-  /** The rule, as `dayOneRule` writes it. */
+  /** The rule: after the cut-off, at the weekend or on a bank holiday, Day 1 is the next working day. */
   rule: string;
 }
 
