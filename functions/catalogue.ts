@@ -166,12 +166,30 @@ export const functionCatalogue = {
   },
   web: {
     description:
-      'Serves the staff GOV.UK pages (sign-in, notification, one case) and the assets of every page',
+      'Serves the staff GOV.UK pages (sign-in, one case, correcting a notification) and the assets of every page',
     trigger: 'api',
     needs: {
       table: 'read-write',
       documentBucket: 'read-write',
-      stateMachine: ['start', 'read'],
+      stateMachine: 'read',
+      staffSignIn: true,
+      checksDuplicates: true,
+    },
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
+  },
+  // Notifying a serious incident, apart from the web function so that neither bundle holds every
+  // page: the question pages keep a draft, and check your answers opens the case through the
+  // intake logic (the notification document written, and removed again if the case is not;
+  // the possible-duplicate check; the review started), as intake does.
+  'notify-web': {
+    description:
+      "Serves the GOV.UK pages that notify a serious incident (questions, check your answers, confirmation) and opens the case through intake's logic",
+    trigger: 'api',
+    needs: {
+      table: 'read-write',
+      documentBucket: 'write',
+      stateMachine: 'start',
       staffSignIn: true,
       checksDuplicates: true,
       removesNotificationDocuments: true,

@@ -423,6 +423,22 @@ export const routes = [
     functionName: 'web',
     access: { kind: 'web' },
   },
+  // Notifying a serious incident (functions/notify-web): /notify and every page under it;
+  // before WebPages, which would match them too.
+  {
+    id: 'NotifyPagesStart',
+    method: 'ANY',
+    path: '/notify',
+    functionName: 'notify-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'NotifyPages',
+    method: 'ANY',
+    path: '/notify/{proxy+}',
+    functionName: 'notify-web',
+    access: { kind: 'web' },
+  },
   {
     // Every page under one case (functions/case-web); before WebPages, which would match it too
     // (API Gateway picks the more specific route; the local stack, the first that matches).

@@ -28,7 +28,8 @@ const service: WebService = environmentService({
 
 const app = createWebApp({
   pages: webPages,
-  // The navigation names pages other functions serve too (the cases list: functions/home-web).
+  // The navigation names pages other functions serve (the notify pages: functions/notify-web;
+  // the cases list: functions/home-web).
   menuPages: staffMenuPages,
   service: () => service,
   sessions: { secret: () => sessionSecretFromEnvironment(), revocations: () => service.sessions },
@@ -36,9 +37,9 @@ const app = createWebApp({
 });
 
 /**
- * Every path that is not /api/, nor an agency's page, nor a page under one case (the WebPages and
- * StartPage routes): the staff's GOV.UK pages (start, sign-in, notify and one case's page) and
- * the assets of every page, the partnership profile read first.
+ * Every path that is not /api/, nor an agency's page, nor a page under one case, nor a notify
+ * page, nor a home (the WebPages and StartPage routes): the staff's GOV.UK pages (start, sign-in
+ * and one case's page) and the assets of every page, the partnership profile read first.
  */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(partnershipProfileLoaded())

@@ -81,8 +81,16 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     'case-table': 'read-write',
     'audit-table': 'read-write',
     documents: 'read-write',
-    // Starts a notified case's review; reads its execution for the case page.
-    'state-machine': 'read-write',
+    // Reads a case's execution for the case page.
+    'state-machine': 'read',
+  },
+  // The notify pages open a case as intake does: the case and its draft, the notification
+  // document (removed again if the case is not written), the review started.
+  'notify-web': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read-write',
+    'state-machine': 'write',
   },
   // The pages under one case: the case, its documents (the report, the minutes, the Panel's
   // letter), resuming the workflow when the submission is ready or failing its wait on a closure,
@@ -284,7 +292,7 @@ describe('least privilege: each function’s role against what its code touches'
     expect(deletes).toEqual([]);
   });
 
-  it('lets only intake, the staff pages and the sweeper delete notification documents', () => {
+  it('lets only intake, the notify pages and the sweeper delete notification documents', () => {
     const documentsId = logicalIdOf(built.dataStack.caseDocumentBucket);
     const deleters = [...statements]
       .filter(([, list]) =>
@@ -297,7 +305,7 @@ describe('least privilege: each function’s role against what its code touches'
       )
       .map(([name]) => name)
       .sort();
-    expect(deleters).toEqual(['intake', 'sweep-orphans', 'web']);
+    expect(deleters).toEqual(['intake', 'notify-web', 'sweep-orphans']);
   });
 });
 

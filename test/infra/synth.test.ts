@@ -113,7 +113,9 @@ describe('cdk synth (the real CLI, offline)', () => {
                 ? '/cases/0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de/withdraw'
                 : bundle.name === 'home-web'
                   ? '/cases'
-                  : '/api/nowhere';
+                  : bundle.name === 'notify-web'
+                    ? '/notify/incident'
+                    : '/api/nowhere';
         const event =
           spec.trigger === 'workflow'
             ? { caseId: 'not-a-case-id' }
@@ -134,9 +136,12 @@ describe('cdk synth (the real CLI, offline)', () => {
           answer: await invokeBundle(
             bundle.bundlePath,
             event,
-            // The case and team pages read the session key for every page (the web function's asset needs
+            // The case, team and notify pages read the session key for every page (the web function's asset needs
             // none); the agency details pages their own key likewise.
-            bundle.name === 'case-web' || bundle.name === 'team-web' || bundle.name === 'home-web'
+            bundle.name === 'case-web' ||
+              bundle.name === 'team-web' ||
+              bundle.name === 'home-web' ||
+              bundle.name === 'notify-web'
               ? { [envNames.sessionSecret]: 'a-session-key-invented-for-the-synth-test' }
               : bundle.name === 'agency-details'
                 ? { [envNames.agencyDetailsSecret]: 'an-agency-details-key-invented-for-the-synth-test' }
@@ -153,7 +158,7 @@ describe('cdk synth (the real CLI, offline)', () => {
         expect(answer, name).toMatchObject({ error: 'InvalidUploadEvent' });
       } else if (trigger === 'schedule') {
         expect(answer, name).toMatchObject({ error: 'InvalidScheduledEvent' });
-      } else if (name === 'case-web' || name === 'team-web' || name === 'home-web') {
+      } else if (name === 'case-web' || name === 'team-web' || name === 'home-web' || name === 'notify-web') {
         expect(answer, name).toMatchObject({
           statusCode: 303,
           headers: { location: expect.stringContaining('/sign-in') },

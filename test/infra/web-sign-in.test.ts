@@ -91,27 +91,36 @@ describe('the web pages on AWS', () => {
     expect(secretId).toBeDefined();
     // Correcting a notification (issue 10 part 3: steer-case's API, the web function's page) recomputes its keys;
     // the cases list (home-web, issue 11 part 2) hashes the initials searched for with it.
-    expect(holders.map(([name]) => name).sort()).toEqual(['home-web', 'intake', 'steer-case', 'web']);
+    // the notify pages' function submits them as intake does.
+    expect(holders.map(([name]) => name).sort()).toEqual([
+      'home-web',
+      'intake',
+      'notify-web',
+      'steer-case',
+      'web',
+    ]);
     for (const [, value] of holders) {
       expect(value).toBe(`{{resolve:secretsmanager:${JSON.stringify({ Ref: secretId })}:SecretString:::}}`);
     }
   });
 
-  it("let the web function start and read the workflow, as the catalogue's needs say", () => {
-    const webRole = stack.getLogicalId(stack.functions.get('web')?.role.node.defaultChild as never);
-    const actions = policyStatements(template)
-      .filter((statement) => statement.roles.includes(webRole))
-      .flatMap((statement) => statement.actions);
+  it("let the web function read the workflow and the notify pages' function start it, as the catalogue's needs say", () => {
+    const actionsOf = (name: 'web' | 'notify-web') => {
+      const role = stack.getLogicalId(stack.functions.get(name)?.role.node.defaultChild as never);
+      return policyStatements(template)
+        .filter((statement) => statement.roles.includes(role))
+        .flatMap((statement) => statement.actions);
+    };
 
-    expect(functionCatalogue.web.needs.stateMachine).toEqual(['start', 'read']);
-    expect(actions).toEqual(
-      expect.arrayContaining([
-        'states:StartExecution',
-        'states:DescribeExecution',
-        'states:GetExecutionHistory',
-      ]),
+    expect(functionCatalogue.web.needs.stateMachine).toBe('read');
+    expect(functionCatalogue['notify-web'].needs.stateMachine).toBe('start');
+    expect(actionsOf('web')).toEqual(
+      expect.arrayContaining(['states:DescribeExecution', 'states:GetExecutionHistory']),
     );
-    expect(actions).not.toContain('states:SendTaskSuccess');
+    expect(actionsOf('web')).not.toContain('states:StartExecution');
+    expect(actionsOf('notify-web')).toContain('states:StartExecution');
+    for (const name of ['web', 'notify-web'] as const)
+      expect(actionsOf(name)).not.toContain('states:SendTaskSuccess');
   });
 
   it('refuse a sign-in domain prefix Cognito would refuse', () => {

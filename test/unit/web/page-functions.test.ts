@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { caseWebPages } from '../../../functions/web/pages/case-pages.ts';
 import { homeWebPages } from '../../../functions/web/pages/home-pages.ts';
+import { pages } from '../../../functions/web/pages/index.ts';
 import { staffMenuPages } from '../../../functions/web/pages/menu.ts';
+import { notifyWebPages } from '../../../functions/web/pages/notify-pages.ts';
 import { teamWebPages } from '../../../functions/web/pages/team-pages.ts';
 import { webPages } from '../../../functions/web/pages/web-pages.ts';
 import { matchRoute } from '../../../shared/routes.ts';
@@ -11,7 +13,7 @@ const concrete = (path: string) =>
   path.replace(/\{caseId\}/g, '0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de').replace(/\{[^}]+\}/g, 'facts');
 
 describe('which function serves each staff page', () => {
-  it('sends every page to the function that serves it: web, homes, case pages, or the team’s pages', () => {
+  it('sends every page to the function that serves it: web, notify, homes, case pages, or the team’s pages', () => {
     const servedBy = (page: { method: string; path: string }) =>
       matchRoute(page.method, concrete(page.path))?.route.functionName;
 
@@ -19,6 +21,10 @@ describe('which function serves each staff page', () => {
     expect(caseWebPages.filter((page) => servedBy(page) !== 'case-web').map((page) => page.path)).toEqual([]);
     expect(teamWebPages.filter((page) => servedBy(page) !== 'team-web').map((page) => page.path)).toEqual([]);
     expect(homeWebPages.filter((page) => servedBy(page) !== 'home-web').map((page) => page.path)).toEqual([]);
+    expect(notifyWebPages.filter((page) => servedBy(page) !== 'notify-web').map((page) => page.path)).toEqual(
+      [],
+    );
+    expect(notifyWebPages.length).toBeGreaterThan(10);
     expect(caseWebPages.length).toBeGreaterThan(10);
     expect(teamWebPages.length).toBeGreaterThan(10);
   });
@@ -32,9 +38,7 @@ describe('which function serves each staff page', () => {
   });
 
   it('gives every staff pages’ function the same navigation as the pages carry', () => {
-    const fromPages = [...webPages, ...homeWebPages]
-      .filter((page) => page.menu)
-      .map((page) => [page.path, page.menu, page.access]);
+    const fromPages = pages.filter((page) => page.menu).map((page) => [page.path, page.menu, page.access]);
 
     expect(staffMenuPages.map((page) => [page.path, page.menu, page.access])).toEqual(fromPages);
   });
