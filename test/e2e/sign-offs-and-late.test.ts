@@ -413,7 +413,7 @@ describe('the sign-offs, the late path and notification only', () => {
     const ordinary = sampleNotification();
     const notification = sampleNotification({
       incident: { ...ordinary.incident, kind: 'death' },
-      children: ordinary.children.map((child) => ({ ...child, lookedAfter: true })),
+      children: ordinary.children.map((child) => ({ ...child, lookedAfter: true, lookedAfterStatus: 'current' as const })),
       deathNotifications: { secretaryOfStateNotifiedOn: '2026-03-03', ofstedNotifiedOn: '2026-03-04' },
     });
     const death = await stack.client.submitNotification(notification, randomUUID());
