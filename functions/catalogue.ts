@@ -219,7 +219,7 @@ export const functionCatalogue = {
   // one files an addendum), the withdrawal (which fails a waiting callback).
   'team-web': {
     description:
-      "Serves the partnership team's GOV.UK pages for steering a case (late reason, closure, agencies, returns, withdrawal)",
+      "Serves the partnership team's GOV.UK pages for steering a case (late reason, closure, agencies, returns, withdrawal) and for keeping the partnership directory of agencies",
     trigger: 'api',
     needs: {
       table: 'read-write',

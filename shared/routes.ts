@@ -413,6 +413,21 @@ export const routes = [
     functionName: 'team-web',
     access: { kind: 'web' },
   },
+  // The partnership directory (issue 11 part 6), kept by the partnership team on team-web's pages.
+  {
+    id: 'TeamPagesDirectory',
+    method: 'ANY',
+    path: '/directory',
+    functionName: 'team-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'TeamPagesDirectorySteps',
+    method: 'ANY',
+    path: '/directory/{proxy+}',
+    functionName: 'team-web',
+    access: { kind: 'web' },
+  },
   {
     // Correcting the notification (issue 10 part 3): its pages are the web function's, which
     // already holds the duplicate-check key and the case page's notification, so the case pages'

@@ -43,8 +43,8 @@ const app = createWebApp({
 /**
  * The partnership team's controls on a running case (the TeamPages routes): the late reason, the
  * notification-only closure, agencies added, changed and removed, returns made by the team, the
- * withdrawal. The same router, templates and sessions as the other staff pages' functions; apart,
- * so that no bundle holds every page. The partnership profile is read first.
+ * withdrawal; and the partnership directory. The same router, templates and sessions as the
+ * other staff pages' functions; apart, so that no bundle holds every page. The partnership profile is read first.
  */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(partnershipProfileLoaded())

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -25,6 +26,7 @@ import {
   caseRecord,
   caseStatus,
 } from '../schemas/case.ts';
+import { type DirectoryEntry, directoryEntry, type StoredDirectory } from '../schemas/directory.ts';
 import {
   type ReportCompletion,
   type ReportSectionKey,
@@ -81,7 +83,7 @@ export interface CaseFile {
 export type CaseWithAgencies = Omit<CaseFile, 'audit'>;
 
 /** The port the domain talks to; DynamoDbCaseStore is the adapter. */
-export interface CaseStore extends IdempotencyKeys, IssuedUploads {
+export interface CaseStore extends IdempotencyKeys, IssuedUploads, DirectoryEntries {
   createCase(record: CaseRecord, agencies: AgencyRequest[], audit: AuditInput): Promise<CaseRecord>;
   getCase(caseId: string): Promise<CaseRecord | undefined>;
   getCaseFile(caseId: string): Promise<CaseFile>;
@@ -166,6 +168,34 @@ export interface CaseStore extends IdempotencyKeys, IssuedUploads {
   completeReport(completion: ReportCompletion, audit: AuditInput): Promise<ReportCompletion>;
 }
 
+/**
+ * The partnership directory (issue 11 part 6), kept in the case table under one partition
+ * (`DIRECTORY#agencies`): an item per agency (`AGENCY#<agencyId>`) and, once the partnership
+ * team has first changed it, a marker (`KEPT`) saying the stored entries are the directory.
+ */
+export interface DirectoryEntries {
+  /** Every stored entry, in no particular order, and whether the directory is kept. */
+  getDirectory(): Promise<StoredDirectory>;
+  /** One stored entry, or undefined. */
+  getDirectoryEntry(agencyId: string): Promise<DirectoryEntry | undefined>;
+  /**
+   * Starts keeping the directory with these entries (the profile's agencies): writes each one
+   * that is not stored yet, then the marker. Doing it twice, or at once from two places, is safe.
+   */
+  startDirectory(entries: readonly DirectoryEntry[]): Promise<void>;
+  /**
+   * Writes an entry: a new one (`expectedVersion` undefined) only while its id is free, else a
+   * DuplicateWriteError; a change only while the stored entry has `expectedVersion`, else a
+   * StaleWriteError. The stored entry's version is one more than `expectedVersion` (1 when new).
+   */
+  putDirectoryEntry(
+    entry: Omit<DirectoryEntry, 'version'>,
+    expectedVersion?: number,
+  ): Promise<DirectoryEntry>;
+  /** Removes an entry only while it has `expectedVersion`, else a StaleWriteError. */
+  removeDirectoryEntry(agencyId: string, expectedVersion: number): Promise<void>;
+}
+
 /** An agency's capability link: bound to one case and one agency, valid until it expires. */
 export interface AgencyLink {
   tokenHash: string;
@@ -245,6 +275,10 @@ const IDEMPOTENCY_KEY_LIFETIME_SECONDS = 7 * 24 * 3600;
 const idempotencyKeyItemKey = (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' });
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
+/** The partnership directory's partition, its entries and its marker (`DirectoryEntries`). */
+const DIRECTORY_PARTITION = 'DIRECTORY#agencies';
+const directoryEntryKey = (agencyId: string) => ({ pk: DIRECTORY_PARTITION, sk: `AGENCY#${agencyId}` });
+const directoryKeptKey = { pk: DIRECTORY_PARTITION, sk: 'KEPT' };
 /** The year's counter of case references (`takeCaseReferenceNumber`). */
 const referenceCounterKey = (year: number) => ({ pk: `COUNTER#reference#${year}`, sk: 'COUNTER' });
 const returnDraftKey = (caseId: string, agencyId: string) => ({
@@ -675,6 +709,99 @@ export class DynamoDbCaseStore implements CaseStore {
       }),
     );
     return Number(Attributes?.lastNumber);
+  }
+
+  async getDirectory(): Promise<StoredDirectory> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: QueryCommandOutput['LastEvaluatedKey'];
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': DIRECTORY_PARTITION },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return {
+      kept: items.some((item) => item.sk === directoryKeptKey.sk),
+      entries: items
+        .filter((item) => String(item.sk).startsWith('AGENCY#'))
+        .map((item) => directoryEntry.parse(withoutKeys(item))),
+    };
+  }
+
+  async getDirectoryEntry(agencyId: string): Promise<DirectoryEntry | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({ TableName: this.#tableName, Key: directoryEntryKey(agencyId), ConsistentRead: true }),
+    );
+    return Item ? directoryEntry.parse(withoutKeys(Item)) : undefined;
+  }
+
+  async startDirectory(entries: readonly DirectoryEntry[]): Promise<void> {
+    for (const entry of entries) {
+      const valid = directoryEntry.parse(entry);
+      try {
+        await this.#client.send(
+          new PutCommand({
+            TableName: this.#tableName,
+            Item: { ...directoryEntryKey(valid.agencyId), ...valid },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    await this.#client.send(new PutCommand({ TableName: this.#tableName, Item: { ...directoryKeptKey } }));
+  }
+
+  async putDirectoryEntry(
+    entry: Omit<DirectoryEntry, 'version'>,
+    expectedVersion?: number,
+  ): Promise<DirectoryEntry> {
+    const valid = directoryEntry.parse({ ...entry, version: (expectedVersion ?? 0) + 1 });
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: { ...directoryEntryKey(valid.agencyId), ...valid },
+          ...(expectedVersion === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              }),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (expectedVersion === undefined) {
+        throw new DuplicateWriteError(`The directory already has an agency with id ${valid.agencyId}`);
+      }
+      throw new StaleWriteError(`The directory's agency ${valid.agencyId} changed since it was read`);
+    }
+    return valid;
+  }
+
+  async removeDirectoryEntry(agencyId: string, expectedVersion: number): Promise<void> {
+    try {
+      await this.#client.send(
+        new DeleteCommand({
+          TableName: this.#tableName,
+          Key: directoryEntryKey(agencyId),
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      throw new StaleWriteError(`The directory's agency ${agencyId} changed since it was read`);
+    }
   }
 
   async takeCaseReferenceNumber(year: number): Promise<number> {

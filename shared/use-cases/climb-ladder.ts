@@ -1,7 +1,7 @@
 import type { DocumentStore } from '../adapters/documents.ts';
 import type { KeyedEmail } from '../adapters/mailer.ts';
 import { agencyLinkUrl, mintAgencyToken } from '../agency-links.ts';
-import { rapidReviewGroupPeople, rulesOf, strategicLeadFor } from '../config/partnership-profile.ts';
+import { rapidReviewGroupPeople, rulesOf } from '../config/partnership-profile.ts';
 import type { EscalationRungKind } from '../rapid-review-rules.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { collationStartsAt, ladderOf, milestone, type PlannedRung } from '../schemas/timetable.ts';
@@ -19,6 +19,7 @@ import { formalRequestDocumentKey, formalRequestPdf } from '../workflow/formal-r
 import { climbedRungs, stillMissing, yetToClimb } from '../workflow/ladder.ts';
 import { formatInstant } from '../workflow/london-time.ts';
 import { caseUrl, stopIfClosed, workflowActor, writeOnce } from '../workflow/steps.ts';
+import { strategicLeadOf } from './partnership-directory.ts';
 
 type Ports = Pick<Service, 'cases' | 'clock' | 'documents' | 'mailer' | 'profile' | 'publicBaseUrl'>;
 
@@ -83,9 +84,15 @@ async function climb(
   const emails: KeyedEmail[] = [];
   const letters = new Map<string, string>();
   const links = await chasingLinks(service, record, climbing);
+  // Each agency's lead by its id: the partnership directory's, else the profile's.
+  const leads = new Map(
+    await Promise.all(
+      climbing.map(async (agency) => [agency.agencyId, await strategicLeadOf(service, agency)] as const),
+    ),
+  );
   for (const agency of climbing) {
     const key = rungStep(record.caseId, rung.kind, agency.agencyId);
-    const lead = strategicLeadFor(profile, agency);
+    const lead = leads.get(agency.agencyId);
     const link = links.get(agency.agencyId) as { url: string; expiresAt: string };
     if (rung.kind === 'reminder') emails.push({ key, message: agencyReminderEmail(context, agency, link) });
     if (rung.kind === 'lead-copied') {
@@ -131,7 +138,7 @@ async function climb(
   await service.mailer.sendEachOnce(emails);
 
   const updates = climbing.map((agency): AgencyRequestUpdate => {
-    const lead = strategicLeadFor(profile, agency);
+    const lead = leads.get(agency.agencyId);
     const ladder = [...climbedRungs(agency), { kind: rung.kind, at }];
     const base = {
       current: agency,

@@ -11,6 +11,7 @@ import {
   type CaseStatus,
   caseRecord,
 } from '../../shared/schemas/case.ts';
+import { type DirectoryEntry, directoryEntry, type StoredDirectory } from '../../shared/schemas/directory.ts';
 import {
   type ReportCompletion,
   reportCompletion,
@@ -56,6 +57,9 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
   /** Report sections by `<caseId>/<section>`, and completions by case id. */
   readonly #reportSections = new Map<string, SavedReportSection>();
   readonly #reportCompletions = new Map<string, ReportCompletion>();
+  /** The partnership directory's entries by agency id, and whether it is kept. */
+  readonly #directory = new Map<string, DirectoryEntry>();
+  #directoryKept = false;
   /**
    * How many of the next case or agency-request updates lose a race, as if a concurrent writer
    * had just changed the record: each is refused with a StaleWriteError and stores nothing.
@@ -261,6 +265,49 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
   }
 
   readonly #referenceNumbers = new Map<number, number>();
+
+  async getDirectory(): Promise<StoredDirectory> {
+    return {
+      kept: this.#directoryKept,
+      entries: [...this.#directory.values()].map((entry) => structuredClone(entry)),
+    };
+  }
+
+  async getDirectoryEntry(agencyId: string): Promise<DirectoryEntry | undefined> {
+    const found = this.#directory.get(agencyId);
+    return found && structuredClone(found);
+  }
+
+  async startDirectory(entries: readonly DirectoryEntry[]): Promise<void> {
+    for (const entry of entries) {
+      const valid = directoryEntry.parse(entry);
+      if (!this.#directory.has(valid.agencyId)) this.#directory.set(valid.agencyId, valid);
+    }
+    this.#directoryKept = true;
+  }
+
+  async putDirectoryEntry(
+    entry: Omit<DirectoryEntry, 'version'>,
+    expectedVersion?: number,
+  ): Promise<DirectoryEntry> {
+    const valid = directoryEntry.parse({ ...entry, version: (expectedVersion ?? 0) + 1 });
+    const stored = this.#directory.get(valid.agencyId);
+    if (expectedVersion === undefined && stored) {
+      throw new DuplicateWriteError(`The directory already has an agency with id ${valid.agencyId}`);
+    }
+    if (expectedVersion !== undefined && stored?.version !== expectedVersion) {
+      throw new StaleWriteError(`The directory's agency ${valid.agencyId} changed since it was read`);
+    }
+    this.#directory.set(valid.agencyId, valid);
+    return structuredClone(valid);
+  }
+
+  async removeDirectoryEntry(agencyId: string, expectedVersion: number): Promise<void> {
+    if (this.#directory.get(agencyId)?.version !== expectedVersion) {
+      throw new StaleWriteError(`The directory's agency ${agencyId} changed since it was read`);
+    }
+    this.#directory.delete(agencyId);
+  }
 
   async takeCaseReferenceNumber(year: number): Promise<number> {
     const next = (this.#referenceNumbers.get(year) ?? 0) + 1;

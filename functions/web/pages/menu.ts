@@ -62,6 +62,21 @@ export const yourNotificationsMenuPage = {
   },
 } as const;
 
+/**
+ * The partnership directory (issue 11 part 6), served by functions/team-web: the agencies, their
+ * contacts and strategic leads, which the notify pages offer.
+ */
+export const directoryMenuPage = {
+  method: 'GET',
+  path: '/directory',
+  access: staffOnly('partnership-team'),
+  menu: {
+    text: 'Partnership directory',
+    description:
+      'The agencies the partnership works with, each with its usual contact and strategic lead. Notifiers pick agencies from it.',
+  },
+} as const;
+
 /** Every entry, in the order of the service navigation. */
 export const staffMenuPages = [
   notifyMenuPage,
@@ -69,4 +84,5 @@ export const staffMenuPages = [
   yourCasesMenuPage,
   scrutinyMenuPage,
   yourNotificationsMenuPage,
+  directoryMenuPage,
 ] as const;
