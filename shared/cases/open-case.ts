@@ -114,9 +114,11 @@ export function openCase(input: {
     },
     input.rules ?? defaultRapidReviewRules,
   );
-  const taken = new Set<string>();
+  // An agency picked from the partnership directory keeps the directory's id; one added by hand
+  // gets an id made from its name, clear of the others.
+  const taken = new Set<string>(notification.agencies.flatMap((agency) => agency.agencyId ?? []));
   const agencies: AgencyRequest[] = notification.agencies.map((agency) => {
-    const agencyId = agencyIdFor(agency.name, taken);
+    const agencyId = agency.agencyId ?? agencyIdFor(agency.name, taken);
     taken.add(agencyId);
     return {
       caseId,

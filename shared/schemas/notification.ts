@@ -1,6 +1,6 @@
 import { bankHolidayCalendarRange } from '../calendar/working-days.ts';
 import { formatDate } from '../workflow/london-time.ts';
-import { emailAddress, isoDate, optionalText, text, textMessages } from './primitives.ts';
+import { agencyId, emailAddress, isoDate, optionalText, text, textMessages } from './primitives.ts';
 import * as z from './zod.ts';
 
 /** How each of the notification's dates is named in messages, by the API and the notify pages alike. */
@@ -459,6 +459,12 @@ export function childLabel(child: Pick<NotifiedChild, 'identity' | 'name'>): str
 export const notifiedAgency = z.object({
   name: text(120),
   spoc: z.object({ name: text(120), email: emailAddress }),
+  /**
+   * The agency's id in the partnership directory, when it was picked from it (issue 11 part 6):
+   * the case gives the agency this id, so the directory's strategic lead is found by it. Absent
+   * for an agency added by hand, whose id is made from its name.
+   */
+  agencyId: z.optional(agencyId),
 });
 
 /** Other processes running alongside the review, which the Rapid Review must coordinate with. */
@@ -629,6 +635,7 @@ export const seriousIncidentNotification = z
       });
       checkDeathNotifications(notification, ctx);
       const seen = new Set<string>();
+      const seenIds = new Set<string>();
       notification.agencies.forEach((agency, index) => {
         const key = agency.name.toLowerCase();
         if (seen.has(key)) {
@@ -639,6 +646,15 @@ export const seriousIncidentNotification = z
           });
         }
         seen.add(key);
+        if (agency.agencyId === undefined) return;
+        if (seenIds.has(agency.agencyId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['agencies', index, 'agencyId'],
+            message: 'Each agency from the partnership directory must be named once',
+          });
+        }
+        seenIds.add(agency.agencyId);
       });
     }),
   );

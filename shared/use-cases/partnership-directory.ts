@@ -107,7 +107,8 @@ function fieldProblem(field: keyof DirectoryAnswers, value: string): string | un
   const parsed = (isEmail ? emailAddress : text(120)).safeParse(value);
   if (parsed.success) return undefined;
   const message = parsed.error.issues[0]?.message ?? '';
-  if (/characters or fewer/.test(message)) return `${words.label} ${message.replace(/^.*?(must be)/, '$1')}`;
+  const most = /(\d+) characters or fewer/.exec(message)?.[1];
+  if (most) return `${words.label} must be ${most} characters or fewer`;
   if (isEmail && !/control characters|line break/i.test(message)) {
     return `Enter ${words.enter} in the correct format, like name@example.org`;
   }

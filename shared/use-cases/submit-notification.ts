@@ -27,6 +27,7 @@ import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
 import { isoDateOf } from '../workflow/london-time.ts';
+import { partnershipDirectory } from './partnership-directory.ts';
 
 /** What submitting a notification touches. */
 export type SubmitNotificationPorts = Pick<
@@ -358,6 +359,30 @@ async function acknowledgedDuplicate(
  * PossibleDuplicateError (409: acknowledge it to go on),
  * UnavailableError (saved, review not started: send it again).
  */
+/**
+ * Refuses an agency whose `agencyId` names no agency of the partnership directory, naming the
+ * field: the id is what the escalation ladder finds the agency's strategic lead by.
+ */
+async function checkDirectoryAgencies(
+  service: Pick<Service, 'cases' | 'profile' | 'clock'>,
+  notification: SeriousIncidentNotification,
+): Promise<void> {
+  if (!notification.agencies.some((agency) => agency.agencyId !== undefined)) return;
+  const { entries } = await partnershipDirectory(service);
+  const known = new Set(entries.map((entry) => entry.agencyId));
+  const fields = notification.agencies.flatMap((agency, index) =>
+    agency.agencyId === undefined || known.has(agency.agencyId)
+      ? []
+      : [
+          {
+            field: `agencies.${index}.agencyId`,
+            message: 'No agency in the partnership directory has this id: leave it out to add the agency by hand',
+          },
+        ],
+  );
+  if (fields.length) throw new InvalidInputError('notification', fields);
+}
+
 export async function submitNotification(
   service: SubmitNotificationPorts,
   submission: NotificationSubmission,
@@ -367,6 +392,7 @@ export async function submitNotification(
   const today = isoDateOf(service.clock.now(), 'Europe/London');
   const body = splitBody(submission.notification);
   const notification = parseInput(seriousIncidentNotificationOn(today), body.notification, 'notification');
+  await checkDirectoryAgencies(service, notification);
   const acknowledgement = parseInput(
     possibleDuplicateAcknowledgement,
     { possibleDuplicate: submission.possibleDuplicate ?? body.possibleDuplicate },

@@ -15,6 +15,7 @@ import { dayOneInWords } from '../../../shared/workflow/day-one-wording.ts';
 import { formatInstant, formatWallClockTime } from '../../../shared/workflow/london-time.ts';
 import { formValues } from '../forms.ts';
 import { notFound, type Page, type PageResult, redirect, render, type WebRequest } from '../page.ts';
+import { partnershipDirectory } from '../../../shared/use-cases/partnership-directory.ts';
 import { notifyMenuPage } from './menu.ts';
 import {
   agencyFormValues,
@@ -58,6 +59,18 @@ export const MAX_AGENCIES = 30;
 const access = notifyMenuPage.access;
 
 type Listed = 'children' | 'agencies';
+type NotifiedAgencies = NonNullable<SeriousIncidentNotification['agencies']>;
+
+/** The partnership directory's agencies a notifier can pick: those with a contact, by name. */
+async function pickableAgencies(request: WebRequest) {
+  const { entries } = await partnershipDirectory(request.service);
+  return entries.flatMap((entry) => (entry.contact ? [{ ...entry, contact: entry.contact }] : []));
+}
+
+/** Where adding an agency starts: the directory's checkboxes when it has agencies to pick, else the form. */
+async function addAgencyPath(request: WebRequest): Promise<string> {
+  return (await pickableAgencies(request)).length ? '/notify/agencies/directory' : '/notify/agencies/new';
+}
 
 export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
   const newDraftId = options.newDraftId ?? randomUUID;
@@ -133,6 +146,9 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
     const words = lists[list];
     const base = `/notify/${list}`;
     const template = list === 'children' ? 'child.njk' : 'agency.njk';
+    /** Where adding one starts: for agencies, the partnership directory when it has any to pick. */
+    const addPath = async (request: WebRequest) =>
+      list === 'agencies' ? addAgencyPath(request) : `${base}/new`;
 
     const showList = (request: WebRequest, draft: NotificationDraft | undefined, errors?: PageErrors) => {
       const items = words.items(draft).map((item, index) => ({
@@ -182,7 +198,7 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
         access,
         async handle(request) {
           const draft = await loadDraft(request);
-          if (words.items(draft).length === 0) return redirect(keepChanging(request, `${base}/new`));
+          if (words.items(draft).length === 0) return redirect(keepChanging(request, await addPath(request)));
           return showList(request, draft);
         },
       },
@@ -193,10 +209,10 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
         async handle(request) {
           const draft = await loadDraft(request);
           const count = words.items(draft).length;
-          if (count === 0) return redirect(keepChanging(request, `${base}/new`));
+          if (count === 0) return redirect(keepChanging(request, await addPath(request)));
           if (count >= words.max) return onwards(request, words.next);
           const answer = request.form.get('addAnother');
-          if (answer === 'yes') return redirect(keepChanging(request, `${base}/new`));
+          if (answer === 'yes') return redirect(keepChanging(request, await addPath(request)));
           if (answer === 'no') return onwards(request, words.next);
           const message = `Select yes if you need to add another ${words.singular}`;
           return showList(request, draft, {
@@ -269,7 +285,14 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
               parsed.errors,
             );
           }
-          items[index] = parsed.value as (typeof items)[number];
+          const before = items[index] as { name?: string; agencyId?: string } | undefined;
+          const after = parsed.value as { name: string };
+          // An agency picked from the directory keeps its id while it keeps its name.
+          items[index] = (
+            list === 'agencies' && before?.agencyId && before.name?.toLowerCase() === after.name.toLowerCase()
+              ? { ...after, agencyId: before.agencyId }
+              : after
+          ) as (typeof items)[number];
           await store(request, draft, items);
           return redirect(keepChanging(request, base));
         },
@@ -306,6 +329,31 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
       },
     ];
   }
+
+  /** The directory's agencies as checkboxes, those already on the notification ticked. */
+  const pickPage = (
+    request: WebRequest,
+    chosen: NotifiedAgencies,
+    pickable: Awaited<ReturnType<typeof pickableAgencies>>,
+    errors?: PageErrors,
+  ) => {
+    const ids = new Set(chosen.flatMap((agency) => agency.agencyId ?? []));
+    return page(
+      'pick-agencies.njk',
+      request,
+      {
+        agencies: pickable.map((entry) => ({
+          value: entry.agencyId,
+          text: entry.name,
+          hint: { text: `Contact: ${entry.contact.name}, ${entry.contact.email}` },
+          checked: ids.has(entry.agencyId),
+        })),
+        byHand: chosen.filter((agency) => agency.agencyId === undefined).map((agency) => agency.name),
+        backHref: changing(request) ? '/notify/check-answers' : chosen.length ? '/notify/agencies' : '/notify/household',
+      },
+      errors,
+    );
+  };
 
   // ------------------------------------------------------------ the pages
 
@@ -395,6 +443,54 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
           notification: { ...rest, ...(parsed.value.length ? { householdMembers: parsed.value } : {}) },
         });
         return onwards(request, '/notify/agencies');
+      },
+    },
+    // The partnership directory's agencies as checkboxes (issue 11 part 6), before the list's
+    // pages, whose `/notify/agencies/{number}` would match the path too.
+    {
+      method: 'GET',
+      path: '/notify/agencies/directory',
+      access,
+      async handle(request) {
+        const draft = await loadDraft(request);
+        return pickPage(request, draft?.notification.agencies ?? [], await pickableAgencies(request));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/notify/agencies/directory',
+      access,
+      async handle(request) {
+        const draft = await draftOrNew(request);
+        const pickable = await pickableAgencies(request);
+        const ticked = new Set(request.form.getAll('agencies'));
+        const notListed = ticked.delete('not-listed');
+        const byHand = (draft.notification.agencies ?? []).filter((agency) => agency.agencyId === undefined);
+        const picked = pickable
+          .filter((entry) => ticked.has(entry.agencyId))
+          .map((entry) => ({ name: entry.name, spoc: { ...entry.contact }, agencyId: entry.agencyId }));
+        // Picked by name as well: an agency added by hand under a directory agency's name gives way to it.
+        const names = new Set(picked.map((agency) => agency.name.toLowerCase()));
+        const agencies = [...picked, ...byHand.filter((agency) => !names.has(agency.name.toLowerCase()))];
+        if (!notListed && agencies.length === 0) {
+          const message = 'Select the agencies to ask for a summary, or select that an agency is not listed';
+          return pickPage(request, [], pickable, {
+            errorList: [{ text: message, href: '#agencies' }],
+            byField: { agencies: { text: message } },
+            dateParts: {},
+          });
+        }
+        if (agencies.length > MAX_AGENCIES) {
+          const message = `A notification names at most ${MAX_AGENCIES} agencies`;
+          return pickPage(request, agencies, pickable, {
+            errorList: [{ text: message, href: '#agencies' }],
+            byField: { agencies: { text: message } },
+            dateParts: {},
+          });
+        }
+        await saveDraft(request, { ...draft, notification: { ...draft.notification, agencies } });
+        if (notListed) return redirect(keepChanging(request, '/notify/agencies/new'));
+        return redirect(keepChanging(request, '/notify/agencies'));
       },
     },
     ...listPages('agencies'),

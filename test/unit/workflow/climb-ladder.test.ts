@@ -125,6 +125,34 @@ describe('climb-ladder: the Day 10 deadline (the strategic lead copied, then the
     expect(socialCare.cc).toEqual(['partnership-team@example.org']);
   });
 
+  it('copies the partnership directory’s strategic lead, found by the agency’s id, before the profile’s', async () => {
+    const { service, cases, mailer, record } = await aCaseWithTwoReturned();
+    // The directory's Police lead replaces the profile's; social care, which the profile gives no
+    // lead, gets the directory's. An entry named like an agency but with another id is not used.
+    await cases.startDirectory([]);
+    const at = '2026-03-01T09:00:00Z';
+    await cases.putDirectoryEntry({
+      agencyId: 'police',
+      name: 'Exampleshire Police (demo)',
+      strategicLead: { name: 'Directory Police Lead (demo)', email: 'directory.police-lead@example.org' },
+      updatedAt: at,
+    });
+    await cases.putDirectoryEntry({
+      agencyId: 'social-care-by-another-id',
+      name: "Children's Social Care",
+      strategicLead: { name: 'Wrong Lead (demo)', email: 'wrong.lead@example.org' },
+      updatedAt: at,
+    });
+
+    await climbLadder(service, { caseId: record.caseId });
+
+    const overdue = mailer.sent.filter((email) => email.key.includes(':CheckReturns:'));
+    const police = overdue.find((email) => email.key.endsWith(':police'))!.message;
+    expect(police.cc).toEqual(['directory.police-lead@example.org', 'partnership-team@example.org']);
+    const socialCare = overdue.find((email) => email.key.endsWith(':childrens-social-care'))!.message;
+    expect(socialCare.cc).toEqual(['partnership-team@example.org']);
+  });
+
   it('sends each missing agency the formal request, filed with the case, and tells the Rapid Review Group once', async () => {
     const { service, mailer, documents, record } = await aCaseWithTwoReturned();
 
