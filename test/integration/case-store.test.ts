@@ -55,6 +55,24 @@ describe('the DynamoDB case store in its table', () => {
     expect(Item).toEqual({ pk: 'COUNTER#reference#2026', sk: 'COUNTER', lastNumber: 40 });
   });
 
+  it('keeps the partnership directory under its own partition, DIRECTORY#agencies, an item per agency and a marker', async () => {
+    const tableName = await dynamo.freshTable();
+    const store = new DynamoDbCaseStore(dynamo.documentClient, tableName, auditTableNameFor(tableName));
+
+    await store.startDirectory([
+      { agencyId: 'police', name: 'Police (test)', version: 1, updatedAt: '2026-03-05T10:00:00.000Z' },
+    ]);
+
+    const { Items } = await dynamo.documentClient.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'DIRECTORY#agencies' },
+      }),
+    );
+    expect(Items?.map((item) => item.sk)).toEqual(['AGENCY#police', 'KEPT']);
+  });
+
   it('stores an agency link with an expiry 30 days after the link stops working', async () => {
     const tableName = await dynamo.freshTable();
     const store = new DynamoDbCaseStore(dynamo.documentClient, tableName, auditTableNameFor(tableName));

@@ -868,5 +868,54 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
         expect(file.case).toEqual(record);
       });
     });
+
+    describe('the partnership directory', () => {
+      const at = '2026-03-05T10:00:00.000Z';
+      const police = {
+        agencyId: 'police',
+        name: 'Police (test)',
+        strategicLead: { name: 'Lead (test)', email: 'lead@example.org' },
+        version: 1,
+        updatedAt: at,
+      };
+      const housing = {
+        agencyId: 'housing',
+        name: 'Housing (test)',
+        contact: { name: 'Contact (test)', email: 'contact@example.org' },
+        updatedAt: at,
+      };
+
+      it('is not kept, and empty, until started; starting it twice keeps what was changed since', async () => {
+        expect(await store.getDirectory()).toEqual({ kept: false, entries: [] });
+
+        await store.startDirectory([police]);
+        await store.putDirectoryEntry({ ...police, name: 'Police renamed (test)' }, 1);
+        await store.startDirectory([police]);
+
+        expect(await store.getDirectory()).toEqual({
+          kept: true,
+          entries: [{ ...police, name: 'Police renamed (test)', version: 2 }],
+        });
+      });
+
+      it('adds an entry once, changes it only at the version read, and removes it only at that version', async () => {
+        const added = await store.putDirectoryEntry(housing);
+        expect(added).toEqual({ ...housing, version: 1 });
+        await expect(store.putDirectoryEntry(housing)).rejects.toBeInstanceOf(DuplicateWriteError);
+
+        await store.putDirectoryEntry({ ...housing, name: 'Housing renamed (test)' }, 1);
+        await expect(store.putDirectoryEntry(housing, 1)).rejects.toBeInstanceOf(StaleWriteError);
+        await expect(store.removeDirectoryEntry('housing', 1)).rejects.toBeInstanceOf(StaleWriteError);
+        expect(await store.getDirectoryEntry('housing')).toEqual({
+          ...housing,
+          name: 'Housing renamed (test)',
+          version: 2,
+        });
+
+        await store.removeDirectoryEntry('housing', 2);
+        expect(await store.getDirectoryEntry('housing')).toBeUndefined();
+        await expect(store.removeDirectoryEntry('housing', 2)).rejects.toBeInstanceOf(StaleWriteError);
+      });
+    });
   });
 }
