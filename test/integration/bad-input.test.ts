@@ -201,6 +201,19 @@ describe('bad input over HTTP to the local stack', () => {
             'notifier.name',
           ],
           [
+            'an agency id that names no agency of the partnership directory',
+            json({
+              ...notification,
+              agencies: [{ ...notification.agencies[0], agencyId: 'no-such-agency' }],
+            }),
+            'agencies.0.agencyId',
+          ],
+          [
+            'an agency id that is no id (a path, capitals)',
+            json({ ...notification, agencies: [{ ...notification.agencies[0], agencyId: '../Police' }] }),
+            'agencies.0.agencyId',
+          ],
+          [
             'a Bcc header injected in an agency name',
             json({
               ...notification,
@@ -1210,6 +1223,49 @@ describe('bad input over HTTP to the local stack', () => {
       expect(child.status).toBe(400);
       expect(child.text).toContain('Date of birth must be today or in the past');
       expect(child.text).toContain('Select the child’s ethnicity, or ‘Not known’');
+    });
+
+    it('refuses a bad partnership directory entry with a 400 page naming each field, and a strange agency id without a 5xx', async () => {
+      const team = await signedIn('partnership-team');
+      const post = (path: string, fields: Record<string, string>) =>
+        send(
+          {
+            method: 'POST',
+            path,
+            contentType: 'application/x-www-form-urlencoded',
+            body: new URLSearchParams({ ...fields, [csrfFieldName]: team.csrfToken }).toString(),
+          },
+          team.cookies,
+        );
+
+      const entry = await post('/directory/add/check', {
+        name: 'Housing\r\nBcc: someone@example.org',
+        contactName: 'x'.repeat(100_000),
+        contactEmail: `${'a'.repeat(9988)}@example.org`,
+        leadName: 'Lead\u0000 (demo)',
+        leadEmail: 'not an address',
+      });
+      const confirmed = await post('/directory/add/confirm', { name: '', contactName: '', contactEmail: '' });
+
+      expect(entry.status).toBe(400);
+      for (const message of [
+        'Agency name must not contain control characters',
+        'Contact’s name must be 120 characters or fewer',
+        'Contact’s email address must be 254 characters or fewer',
+        'Strategic lead’s name must not contain control characters',
+        'Enter the strategic lead’s email address in the correct format, like name@example.org',
+      ]) {
+        expect(entry.text.replaceAll('&#39;', "'")).toContain(message);
+      }
+      expect(confirmed.status).toBe(400);
+      expect(confirmed.text).toContain('Enter the agency’s name');
+      const strange = await Promise.all([
+        send({ method: 'GET', path: '/directory/..%2F..%2Fcases/change' }, team.cookies),
+        send({ method: 'GET', path: `/directory/${'a'.repeat(10_000)}/remove` }, team.cookies),
+        post('/directory/police/remove/confirm', { version: 'many' }),
+        post('/directory/NOT-AN-ID/change/confirm', { name: 'x' }),
+      ]);
+      for (const answer of strange) expect(answer.status, answer.text.slice(0, 200)).toBeLessThan(500);
     });
 
     it('answers a form that is not URL-encoded properly, and a decision on a malformed case, without a 5xx', async () => {

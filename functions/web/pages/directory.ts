@@ -47,6 +47,13 @@ const answersOf = (entry: DirectoryEntry): DirectoryAnswers => ({
   leadEmail: entry.strategicLead?.email ?? '',
 });
 
+/**
+ * The entry's version a form carries: a whole number, or 0 (which no stored entry has, so a
+ * tampered form is refused as a change made on an older reading).
+ */
+const versionFrom = (given: string | null | undefined): number =>
+  given && /^[1-9]\d{0,8}$/.test(given) ? Number(given) : 0;
+
 /** Whom a person is, in one line: "Name (email)", or the words for nobody. */
 const personLine = (person: DirectoryEntry['contact'], nobody: string) =>
   person ? `${person.name} (${person.email})` : nobody;
@@ -165,7 +172,7 @@ function editPages(path: string, changing: boolean): Page[] {
           }
           await changeDirectoryEntry(request.service, {
             agencyId: flow.entry.agencyId,
-            version: Number(flow.version),
+            version: versionFrom(flow.version),
             answers,
           });
           return redirect(`/directory?changed=${flow.entry.agencyId}`);
@@ -233,7 +240,7 @@ export const directoryPages: Page[] = [
       try {
         await removeDirectoryEntry(request.service, {
           agencyId: entry.agencyId,
-          version: Number(request.form.get('version') || entry.version),
+          version: versionFrom(request.form.get('version') || String(entry.version)),
         });
         return redirect('/directory?removed=1');
       } catch (error) {
