@@ -5,6 +5,7 @@ import type { MilestoneKey } from '../../../shared/rapid-review-rules.ts';
 import { childLabel, type SeriousIncidentNotification } from '../../../shared/schemas/notification.ts';
 import type { CaseFile } from '../../../shared/stores/case-store.ts';
 import type { NotificationDraft } from '../../../shared/stores/draft-store.ts';
+import { partnershipDirectory } from '../../../shared/use-cases/partnership-directory.ts';
 import {
   type PossibleDuplicate,
   PossibleDuplicateError,
@@ -15,7 +16,6 @@ import { dayOneInWords } from '../../../shared/workflow/day-one-wording.ts';
 import { formatInstant, formatWallClockTime } from '../../../shared/workflow/london-time.ts';
 import { formValues } from '../forms.ts';
 import { notFound, type Page, type PageResult, redirect, render, type WebRequest } from '../page.ts';
-import { partnershipDirectory } from '../../../shared/use-cases/partnership-directory.ts';
 import { notifyMenuPage } from './menu.ts';
 import {
   agencyFormValues,
@@ -345,11 +345,19 @@ export function notifyPagesWith(options: NotifyOptions = {}): Page[] {
         agencies: pickable.map((entry) => ({
           value: entry.agencyId,
           text: entry.name,
-          hint: { text: `Contact: ${entry.contact.name}, ${entry.contact.email}` },
+          // A long address breaks rather than making a narrow screen scroll sideways.
+          hint: {
+            text: `Contact: ${entry.contact.name}, ${entry.contact.email}`,
+            classes: 'app-wrap-anywhere',
+          },
           checked: ids.has(entry.agencyId),
         })),
         byHand: chosen.filter((agency) => agency.agencyId === undefined).map((agency) => agency.name),
-        backHref: changing(request) ? '/notify/check-answers' : chosen.length ? '/notify/agencies' : '/notify/household',
+        backHref: changing(request)
+          ? '/notify/check-answers'
+          : chosen.length
+            ? '/notify/agencies'
+            : '/notify/household',
       },
       errors,
     );
