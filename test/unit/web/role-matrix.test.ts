@@ -444,7 +444,7 @@ describe('roles enforced on the server, for every page', () => {
     },
   );
 
-  it('offers each role its own menu and its home: notifying and their notifications to notifiers, the case list to the team, their cases to the group, partners and Board, the read-only list to the scrutineer', async () => {
+  it('offers each role its own menu and its home: notifying and their notifications to notifiers, the case list and the partnership directory to the team, their cases to the group, partners and Board, the read-only list to the scrutineer', async () => {
     const menus = Object.fromEntries(
       await Promise.all(
         staffRole.options.map(async (role) => {
@@ -456,7 +456,7 @@ describe('roles enforced on the server, for every page', () => {
 
     expect(menus).toEqual({
       notifier: ['/notify', '/your-notifications'],
-      'partnership-team': ['/notify', '/cases'],
+      'partnership-team': ['/notify', '/cases', '/directory'],
       'rrg-member': ['/your-cases'],
       'rrg-chair': ['/your-cases'],
       scrutineer: ['/scrutiny'],
