@@ -56,6 +56,30 @@ describe('intake: POST /api/notifications', () => {
     ]);
   });
 
+  it('gives an agency picked from the partnership directory its directory id, and refuses an id the directory does not hold', async () => {
+    await store.startDirectory([]);
+    await store.putDirectoryEntry({
+      agencyId: 'exampleshire-police',
+      name: 'Exampleshire Police (demo)',
+      updatedAt: '2026-03-01T09:00:00.000Z',
+    });
+    const notification = sampleNotification();
+    const [first, ...others] = notification.agencies;
+    notification.agencies = [{ ...first!, agencyId: 'exampleshire-police' }, ...others];
+
+    const response = await submit(notification);
+    const refused = await submit({
+      ...notification,
+      agencies: [{ ...first!, agencyId: 'no-such-agency' }, ...others],
+    });
+
+    expect(response.status).toBe(201);
+    const caseId = String(response.body.caseId);
+    expect(store.caseOf(caseId)?.agencyIds[0]).toBe('exampleshire-police');
+    expect(refused.status).toBe(400);
+    expect(invalidFieldsOf(refused.body)).toEqual(['agencies.0.agencyId']);
+  });
+
   it('names every invalid field and saves nothing', async () => {
     const notification = sampleNotification({
       notifyingLocalAuthority: '',
