@@ -376,7 +376,8 @@ async function checkDirectoryAgencies(
       : [
           {
             field: `agencies.${index}.agencyId`,
-            message: 'No agency in the partnership directory has this id: leave it out to add the agency by hand',
+            message:
+              'No agency in the partnership directory has this id: leave it out to add the agency by hand',
           },
         ],
   );
