@@ -1,6 +1,9 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parsePartnershipProfile } from '../shared/config/partnership-profile.ts';
+import { localCaseStore, seedDemoDirectory } from './demo-directory.ts';
 import { JavaRequiredError } from './dynamodb-local.ts';
 import { defaultClockSpeed, startLocalStack } from './stack.ts';
 
@@ -59,6 +62,17 @@ const stack = await startLocalStack({
   console.error(`npm start: ${error.message}`);
   process.exit(1);
 });
+// The demo's agencies in the partnership directory, so the notify pages offer them to pick.
+const profile = parsePartnershipProfile(
+  readFileSync(fileURLToPath(new URL('./partnership-profile.json', import.meta.url)), 'utf8'),
+);
+if (
+  await seedDemoDirectory(localCaseStore(stack.dynamodbEndpoint, stack.tableName), profile, stack.clock.now())
+) {
+  console.log(
+    'The partnership directory starts with the demo’s invented agencies (change them at /directory).',
+  );
+}
 writeFileSync(
   stackFile,
   `${JSON.stringify(
