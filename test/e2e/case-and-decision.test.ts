@@ -13,6 +13,7 @@ import { pollUntil } from '../../local/free-port.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { screenshot, signInAs, usePage } from './support/browser.ts';
+import { bringToDecisionWait } from './support/reviews.ts';
 import { useLocalStack } from './support/stack.ts';
 
 /** The text of the first element matching `selector`, whitespace collapsed ('' when absent). */
@@ -35,33 +36,7 @@ describe('following a case to the decision and the Panel', () => {
   let reference = '';
 
   beforeAll(async () => {
-    const { client } = stack;
-    ({ caseId, reference } = await client.submitNotification(notification, randomUUID()));
-    const spocs = new Set(notification.agencies.map((agency) => agency.spoc.email));
-    const requests = await client.waitForEmails(
-      'a summary request to every agency',
-      (email) => email.subject.includes(reference) && email.destination.to.some((to) => spocs.has(to)),
-      { count: spocs.size },
-    );
-    for (const agency of notification.agencies.slice(0, -1)) {
-      const email = requests.find((request) => request.destination.to.includes(agency.spoc.email));
-      if (!email) throw new Error(`No request email to ${agency.name}`);
-      await client.uploadSummary(agencyLinkIn(email), {
-        name: `${agency.name} summary (demo).pdf`,
-        type: 'application/pdf',
-        bytes: demoSummaryPdf(agency.name),
-      });
-    }
-    await client.waitForCase(
-      caseId,
-      'the uploads recorded',
-      (view) => view.agencies.filter((agency) => agency.status === 'received').length === spocs.size - 1,
-    );
-    for (let jumps = 0; ; jumps += 1) {
-      if ((await client.getCase(caseId)).status === 'awaiting-decision') break;
-      if (jumps > 12) throw new Error('The case never reached the decision');
-      await client.advanceToNext();
-    }
+    ({ caseId, reference } = await bringToDecisionWait(stack.client, notification));
   }, 120_000);
 
   it('shows the partnership team the case among the open cases, awaiting the decision', async () => {

@@ -17,6 +17,7 @@ import type { StaffRole } from '../../shared/schemas/roles.ts';
 import { engineeringWordsIn } from '../support/plain-words.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { screenshot, signInAs, textOf, usePage } from './support/browser.ts';
+import { bringToDecisionWait } from './support/reviews.ts';
 import { useLocalStack } from './support/stack.ts';
 
 /** GOV.UK's narrowest width: a page must not scroll sideways there. */
@@ -37,33 +38,7 @@ describe('each role’s home', () => {
   let reference = '';
 
   beforeAll(async () => {
-    const { client } = stack;
-    ({ caseId, reference } = await client.submitNotification(notification, randomUUID()));
-    const spocs = new Set(notification.agencies.map((agency) => agency.spoc.email));
-    const requests = await client.waitForEmails(
-      'a summary request to every agency',
-      (email) => email.subject.includes(reference) && email.destination.to.some((to) => spocs.has(to)),
-      { count: spocs.size },
-    );
-    for (const agency of notification.agencies.slice(0, -1)) {
-      const email = requests.find((request) => request.destination.to.includes(agency.spoc.email));
-      if (!email) throw new Error(`No request email to ${agency.name}`);
-      await client.uploadSummary(agencyLinkIn(email), {
-        name: `${agency.name} summary (demo).pdf`,
-        type: 'application/pdf',
-        bytes: demoSummaryPdf(agency.name),
-      });
-    }
-    await client.waitForCase(
-      caseId,
-      'the uploads recorded',
-      (view) => view.agencies.filter((agency) => agency.status === 'received').length === spocs.size - 1,
-    );
-    for (let jumps = 0; ; jumps += 1) {
-      if ((await client.getCase(caseId)).status === 'awaiting-decision') break;
-      if (jumps > 12) throw new Error('The case never reached the decision');
-      await client.advanceToNext();
-    }
+    ({ caseId, reference } = await bringToDecisionWait(stack.client, notification));
   }, 120_000);
 
   /** Signs in, follows the start page's menu entry to the home, checks it with axe at both widths. */

@@ -18,6 +18,7 @@ import { sampleNotification } from '../../local/sample-notification.ts';
 import type { SeriousIncidentNotification } from '../../shared/schemas/notification.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { screenshot, signInAs, usePage } from './support/browser.ts';
+import { bringToDecisionWait } from './support/reviews.ts';
 import { type E2eStack, useLocalStack } from './support/stack.ts';
 
 /** The text of the first element matching `selector`, whitespace collapsed ('' when absent). */
@@ -45,42 +46,6 @@ async function fillDate(page: BrowserPage, name: string, isoDate: string): Promi
   await page.fill(`#${name}-day`, String(Number(day)));
   await page.fill(`#${name}-month`, String(Number(month)));
   await page.fill(`#${name}-year`, String(year));
-}
-
-/**
- * Brings a notified case to the Rapid Review Group's decision wait (status `awaiting-decision`),
- * as runDemoReviewToDecision does before the meeting, the report and the decision: every agency
- * but the last uploads its summary, and the clock jumps from deadline to deadline.
- */
-async function bringToDecisionWait(stack: E2eStack, notification: SeriousIncidentNotification) {
-  const { client } = stack;
-  const { caseId, reference } = await client.submitNotification(notification, randomUUID());
-  const spocs = new Set(notification.agencies.map((agency) => agency.spoc.email));
-  const requests = await client.waitForEmails(
-    'a summary request to every agency',
-    (email) => email.subject.includes(reference) && email.destination.to.some((to) => spocs.has(to)),
-    { count: spocs.size },
-  );
-  for (const agency of notification.agencies.slice(0, -1)) {
-    const email = requests.find((request) => request.destination.to.includes(agency.spoc.email));
-    if (!email) throw new Error(`No request email to ${agency.name}`);
-    await client.uploadSummary(agencyLinkIn(email), {
-      name: `${agency.name} summary (demo).pdf`,
-      type: 'application/pdf',
-      bytes: demoSummaryPdf(agency.name),
-    });
-  }
-  await client.waitForCase(
-    caseId,
-    'the uploads recorded',
-    (view) => view.agencies.filter((agency) => agency.status === 'received').length === spocs.size - 1,
-  );
-  for (let jumps = 0; ; jumps += 1) {
-    if ((await client.getCase(caseId)).status === 'awaiting-decision') break;
-    if (jumps > 12) throw new Error('The case never reached the decision');
-    await client.advanceToNext();
-  }
-  return { caseId, reference };
 }
 
 const localReviewReason =
@@ -294,7 +259,7 @@ describe('the sign-offs, the late path and notification only', () => {
   it('walks the late path: the Late tag, the reason and the expected date, and the cases list', async () => {
     // Prepare: a second review waits for the decision, and nobody decides by its governing date.
     const page = browser.page;
-    const late = await bringToDecisionWait(stack, sampleNotification());
+    const late = await bringToDecisionWait(stack.client, sampleNotification());
     // The clock jumps to the next wait of any case on the stack: once, unless another case's came first.
     const holdingEmail = (email: InboxEmail) =>
       email.subject.startsWith(`${late.reference}: Rapid Review late`);
@@ -413,7 +378,11 @@ describe('the sign-offs, the late path and notification only', () => {
     const ordinary = sampleNotification();
     const notification = sampleNotification({
       incident: { ...ordinary.incident, kind: 'death' },
-      children: ordinary.children.map((child) => ({ ...child, lookedAfter: true, lookedAfterStatus: 'current' as const })),
+      children: ordinary.children.map((child) => ({
+        ...child,
+        lookedAfter: true,
+        lookedAfterStatus: 'current' as const,
+      })),
       deathNotifications: { secretaryOfStateNotifiedOn: '2026-03-03', ofstedNotifiedOn: '2026-03-04' },
     });
     const death = await stack.client.submitNotification(notification, randomUUID());
