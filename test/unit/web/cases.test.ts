@@ -297,7 +297,7 @@ describe('the cases pages', () => {
       expect(html).toMatch(/Health[\s\S]*?govuk-tag--blue">\s*Requested/);
       // An event from before names were kept says who by role, never by id.
       expect(html).toMatch(
-        /<td class="govuk-table__cell">10am on Wednesday 4 March 2026<\/td>\s*<td class="govuk-table__cell">The person who sent the notification<\/td>\s*<td class="govuk-table__cell">Case opened<\/td>/,
+        /<th scope="row" class="govuk-table__header">10am on Wednesday 4 March 2026<\/th>\s*<td class="govuk-table__cell" data-label="Who">The person who sent the notification<\/td>\s*<td class="govuk-table__cell" data-label="What">Case opened<\/td>/,
       );
       expect(html).not.toContain('user-notifier-demo');
       expect(html).not.toContain('Record the decision');
@@ -1413,7 +1413,7 @@ describe('the cases pages', () => {
 
       // Assess
       expect(html).toMatch(
-        /<td class="govuk-table__cell">11am on Thursday 5 March 2026<\/td>\s*<td class="govuk-table__cell">Sam Example \(demo\) \(Partnership team\)<\/td>\s*<td class="govuk-table__cell">Agency link resent<\/td>/,
+        /<th scope="row" class="govuk-table__header">11am on Thursday 5 March 2026<\/th>\s*<td class="govuk-table__cell" data-label="Who">Sam Example \(demo\) \(Partnership team\)<\/td>\s*<td class="govuk-table__cell" data-label="What">Agency link resent<\/td>/,
       );
       expect(html).not.toContain('user-team-demo');
     });
