@@ -1283,6 +1283,30 @@ describe('the cases pages', () => {
       );
     });
 
+    it('counts a review late from the moment it was due, when the workflow marks it late', () => {
+      const view = {
+        status: 'awaiting-decision' as const,
+        clocks: { governingDueDate: '2026-03-24' } as CaseView['clocks'],
+        timetable: [
+          {
+            key: 'submitToPanel' as const,
+            day: 15,
+            name: 'Outcome to the Panel',
+            date: '2026-03-24',
+            startsAt: '2026-03-24T09:00:00Z',
+            dueAt: '2026-03-24T17:00:00Z',
+          },
+        ],
+        audit: [],
+      };
+
+      const aMinuteBefore = dayCounter(view, new Date('2026-03-24T16:59:00Z'));
+      const atFive = dayCounter(view, new Date('2026-03-24T17:00:00Z'));
+
+      expect(aMinuteBefore).toBe('Day 15 of 15 (working days), due by 5pm on Tuesday 24 March 2026');
+      expect(atFive).toBe('Late: it was due by 5pm on Tuesday 24 March 2026');
+    });
+
     it('says on which day a review went to the Panel, and counts nothing on a review that stopped', () => {
       const base = {
         clocks: { governingDueDate: '2026-03-24' } as CaseView['clocks'],
