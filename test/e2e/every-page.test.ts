@@ -1,17 +1,18 @@
 /**
  * Issue 11 part 7 and its "Done when", checked end to end: every page each role can reach, and
  * an agency through its emailed link, at desktop width and at 320 px, is clean under axe (WCAG
- * 2.2 AA) and, at 320 px, does not scroll sideways. Three reviews give the pages their states: a
- * whole late review to the Panel's reply (as test/e2e/plain-words.test.ts runs it), one waiting
+ * 2.2 AA) and, at 320 px, does not scroll sideways. Four reviews give the pages their states: a
+ * whole late review to the Panel's reply (as test/e2e/plain-words.test.ts runs it), one decided
+ * with a partner disagreeing (the sign-offs and the Board chair's resolution open), one waiting
  * for the chair's decision with no agency returned, and one opened today. Each role walks from
- * the start page, its home and the three cases (test/e2e/support/crawl.ts), one page of each kind
+ * the start page, its home and the four cases (test/e2e/support/crawl.ts), one page of each kind
  * (`pageKind`: one agency's page for all the agencies). Each home, and the team's page of the
  * finished case, is kept as a screenshot at both widths in test-results/screenshots/every-page/.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { staffMenuPages } from '../../functions/web/pages/menu.ts';
-import { runDemoReview } from '../../local/demo/run-review.ts';
+import { runDemoReview, runDemoReviewToDecision } from '../../local/demo/run-review.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
 import { caseReaders, type StaffRole, staffRole } from '../../shared/schemas/roles.ts';
 import { axeViolations, describeViolations } from './support/axe.ts';
@@ -38,10 +39,16 @@ describe('every page at 320 px and at desktop width', () => {
   const browser = usePage();
 
   it('is clean under axe at both widths and never scrolls sideways at 320 px, for every role and an agency', async () => {
-    // Arrange: a whole late review; then one left waiting for the decision, no agency having
-    // returned; then one opened today, its agencies just asked.
+    // Arrange: a whole late review; one decided, a partner disagreeing, so the others' sign-offs
+    // and the Board chair's resolution are open; one left waiting for the decision, no agency
+    // having returned; and one opened today, its agencies just asked.
     const finished = await runDemoReview(stack.client, sampleNotification(), () => {}, { late: true });
     const { client } = stack;
+    const decided = await runDemoReviewToDecision(client, sampleNotification());
+    await client.signOff(decided.caseId, 'health', {
+      agrees: false,
+      reasons: 'Invented reasons (demo): the health partner reads the criteria differently.',
+    });
     const waiting = await client.submitNotification(sampleNotification(), randomUUID());
     await client.waitForCase(waiting.caseId, 'its agencies asked', (view) =>
       view.agencies.every((agency) => agency.status === 'requested'),
@@ -54,7 +61,9 @@ describe('every page at 320 px and at desktop width', () => {
     await client.waitForCase(opened.caseId, 'its agencies asked', (view) =>
       view.agencies.every((agency) => agency.status === 'requested'),
     );
-    const cases = [finished.caseId, waiting.caseId, opened.caseId].map((caseId) => `/cases/${caseId}`);
+    const cases = [finished.caseId, decided.caseId, waiting.caseId, opened.caseId].map(
+      (caseId) => `/cases/${caseId}`,
+    );
 
     const problems: string[] = [];
     let pagesChecked = 0;
@@ -79,7 +88,7 @@ describe('every page at 320 px and at desktop width', () => {
       pagesChecked += 1;
     };
 
-    // Act: each role walks from its home, the start page and, when it may read them, the three
+    // Act: each role walks from its home, the start page and, when it may read them, the four
     // cases. The pages about the service read alike for everyone, and are checked once.
     const seen = new Set<string>();
     const keyFor = (who: string) => (path: string) =>
