@@ -13,6 +13,7 @@ import { type StaffRole, staffRole } from '../../shared/schemas/roles.ts';
 import { engineeringWordsIn } from '../support/plain-words.ts';
 import { pdfText } from '../unit/workflow/pdf-text.ts';
 import { signInAs, usePage } from './support/browser.ts';
+import { agencyPathsIn, crawl } from './support/crawl.ts';
 import { useLocalStack } from './support/stack.ts';
 
 /** The text of a Word document's body: its ZIP entry word/document.xml, tags removed. */
@@ -36,11 +37,6 @@ function docxText(bytes: Uint8Array): string {
   return texts.join('\n').replace(/<[^>]+>/g, ' ');
 }
 
-/** Paths a crawl does not open: actions, downloads, the local-only pages, assets. */
-function skipped(path: string): boolean {
-  return /^\/(local|sign-in|sign-out|auth|assets)(\/|$)/.test(path) || path.startsWith('/api/');
-}
-
 describe('every page, email and document in plain words', () => {
   const stack = useLocalStack();
   const browser = usePage();
@@ -56,58 +52,32 @@ describe('every page, email and document in plain words', () => {
     const roles: StaffRole[] = [...staffRole.options];
     let pagesRead = 0;
     let filesRead = 0;
-    const crawl = async (who: string, start: string[]) => {
-      const queue = [...start];
-      const seen = new Set<string>(queue);
-      while (queue.length > 0 && seen.size < 80) {
-        const path = queue.shift()!;
-        const url = new URL(path, stack.apiUrl).toString();
-        // A link may lead to a file (the notification's PDF, the cases list's CSV): read it as such.
-        const head = await browser.page.request.get(url);
-        const type = head.headers()['content-type'] ?? '';
-        if (!head.ok()) continue;
-        if (!type.includes('text/html')) {
-          const body = new Uint8Array(await head.body());
-          const text = type.includes('pdf') ? await pdfText(body) : new TextDecoder().decode(body);
-          filesRead += 1;
+    const read = async (who: string, start: string[]) => {
+      const count = await crawl({
+        page: browser.page,
+        baseUrl: stack.apiUrl,
+        start,
+        async onPage(path) {
+          // biome-ignore lint/performance/useDomNodeTextContent: what a reader sees, not hidden text
+          const text = `${await browser.page.title()}\n${await browser.page.locator('body').innerText()}`;
           for (const problem of engineeringWordsIn(text)) problems.push(`${who} on ${path}: ${problem}`);
-          continue;
-        }
-        const response = await browser.page.goto(url);
-        if (!response || response.status() >= 400) continue;
-        pagesRead += 1;
-        // biome-ignore lint/performance/useDomNodeTextContent: what a reader sees, not hidden text
-        const text = `${await browser.page.title()}\n${await browser.page.locator('body').innerText()}`;
-        for (const problem of engineeringWordsIn(text)) problems.push(`${who} on ${path}: ${problem}`);
-        const links = await browser.page
-          .locator('a[href]:not([download])')
-          .evaluateAll((anchors) => anchors.map((anchor) => (anchor as unknown as { href: string }).href));
-        for (const link of links) {
-          const next = new URL(link);
-          if (next.origin !== new URL(stack.apiUrl).origin) continue;
-          const nextPath = `${next.pathname}${next.search}`;
-          if (skipped(next.pathname) || seen.has(nextPath)) continue;
-          seen.add(nextPath);
-          queue.push(nextPath);
-        }
-      }
+        },
+        async onFile(path, type, body) {
+          const text = type.includes('pdf') ? await pdfText(body) : new TextDecoder().decode(body);
+          for (const problem of engineeringWordsIn(text)) problems.push(`${who} on ${path}: ${problem}`);
+        },
+      });
+      pagesRead += count.pages;
+      filesRead += count.files;
     };
     for (const role of roles) {
       await signInAs(browser.page, stack.apiUrl, role);
-      await crawl(role, ['/', '/cases', `/cases/${caseId}`]);
+      await read(role, ['/', '/cases', `/cases/${caseId}`]);
     }
     await browser.page.context().clearCookies();
-    const agencyPaths = [
-      ...new Set(
-        (await stack.stack.inbox.listEmails()).flatMap((email) =>
-          [...email.text.matchAll(/https?:\/\/[^\s]+\/agency\/[A-Za-z0-9_-]+/g)].map(
-            (match) => new URL(match[0]).pathname,
-          ),
-        ),
-      ),
-    ];
+    const agencyPaths = agencyPathsIn(await stack.stack.inbox.listEmails());
     expect(agencyPaths.length).toBeGreaterThan(0);
-    await crawl('an agency', agencyPaths.slice(0, 2));
+    await read('an agency', agencyPaths.slice(0, 2));
 
     // Emails: every one the service sent, subject and text.
     const emails = await stack.stack.inbox.listEmails();

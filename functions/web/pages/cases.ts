@@ -344,7 +344,8 @@ export function dayCounter(
   const today = londonIsoDate(now);
   const left = workingDaysFrom(today, due);
   if (left === undefined) return undefined;
-  if (dueAt ? now.getTime() > Date.parse(dueAt) : today > due) {
+  // Due "by 5pm": at 5pm it is late, as the workflow (which marks it late then) and the timeline say.
+  if (dueAt ? now.getTime() >= Date.parse(dueAt) : today > due) {
     return left < 0
       ? `${workingDaysInWords(-left)} late: it was due by ${dueBy}`
       : `Late: it was due by ${dueBy}`;

@@ -95,6 +95,27 @@ describe('the end-to-end harness', () => {
     );
   });
 
+  it('fails the axe check on a page that scrolls sideways at 320 px, naming what is too wide, and puts the window back', async () => {
+    // Prepare: a table 500 pixels wide, which fits the desktop window but not a phone's.
+    await browser.page.setContent(
+      `${page}<h1>Wide</h1><table id="wide" style="width: 500px"><caption>Wide</caption><tr><th scope="col">A</th></tr><tr><td>1</td></tr></table></main></body></html>`,
+    );
+    const before = browser.page.viewportSize();
+
+    // Act
+    const failure = await expectNoAxeViolations(browser.page, 'a wide page').then(
+      () => '',
+      (error: Error) => error.message,
+    );
+
+    // Assess
+    expect(failure).toMatch(
+      /^At 320 px wide, a wide page \(about:blank\):\nscrolls sideways: \d+ px wide in a 320 px window/,
+    );
+    expect(failure).toContain('wider than the window: table#wide "Wide A 1" (reaches');
+    expect(browser.page.viewportSize()).toEqual(before);
+  });
+
   it('passes the axe check on a plain accessible page and keeps its screenshot', async () => {
     await browser.page.setContent(
       `${page}<h1>Fine</h1><label for="n">Name</label><input id="n"></main></body></html>`,

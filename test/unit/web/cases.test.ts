@@ -297,7 +297,7 @@ describe('the cases pages', () => {
       expect(html).toMatch(/Health[\s\S]*?govuk-tag--blue">\s*Requested/);
       // An event from before names were kept says who by role, never by id.
       expect(html).toMatch(
-        /<td class="govuk-table__cell">10am on Wednesday 4 March 2026<\/td>\s*<td class="govuk-table__cell">The person who sent the notification<\/td>\s*<td class="govuk-table__cell">Case opened<\/td>/,
+        /<th scope="row" class="govuk-table__header">10am on Wednesday 4 March 2026<\/th>\s*<td class="govuk-table__cell" data-label="Who">The person who sent the notification<\/td>\s*<td class="govuk-table__cell" data-label="What">Case opened<\/td>/,
       );
       expect(html).not.toContain('user-notifier-demo');
       expect(html).not.toContain('Record the decision');
@@ -1283,6 +1283,30 @@ describe('the cases pages', () => {
       );
     });
 
+    it('counts a review late from the moment it was due, when the workflow marks it late', () => {
+      const view = {
+        status: 'awaiting-decision' as const,
+        clocks: { governingDueDate: '2026-03-24' } as CaseView['clocks'],
+        timetable: [
+          {
+            key: 'submitToPanel' as const,
+            day: 15,
+            name: 'Outcome to the Panel',
+            date: '2026-03-24',
+            startsAt: '2026-03-24T09:00:00Z',
+            dueAt: '2026-03-24T17:00:00Z',
+          },
+        ],
+        audit: [],
+      };
+
+      const aMinuteBefore = dayCounter(view, new Date('2026-03-24T16:59:00Z'));
+      const atFive = dayCounter(view, new Date('2026-03-24T17:00:00Z'));
+
+      expect(aMinuteBefore).toBe('Day 15 of 15 (working days), due by 5pm on Tuesday 24 March 2026');
+      expect(atFive).toBe('Late: it was due by 5pm on Tuesday 24 March 2026');
+    });
+
     it('says on which day a review went to the Panel, and counts nothing on a review that stopped', () => {
       const base = {
         clocks: { governingDueDate: '2026-03-24' } as CaseView['clocks'],
@@ -1413,7 +1437,7 @@ describe('the cases pages', () => {
 
       // Assess
       expect(html).toMatch(
-        /<td class="govuk-table__cell">11am on Thursday 5 March 2026<\/td>\s*<td class="govuk-table__cell">Sam Example \(demo\) \(Partnership team\)<\/td>\s*<td class="govuk-table__cell">Agency link resent<\/td>/,
+        /<th scope="row" class="govuk-table__header">11am on Thursday 5 March 2026<\/th>\s*<td class="govuk-table__cell" data-label="Who">Sam Example \(demo\) \(Partnership team\)<\/td>\s*<td class="govuk-table__cell" data-label="What">Agency link resent<\/td>/,
       );
       expect(html).not.toContain('user-team-demo');
     });
