@@ -183,7 +183,7 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
     result.scenario.name,
     String(result.scenario.agencies),
     String(result.scenario.pagesPerReturn),
-    mib(result.reportBytes + result.returnBytes),
+    mib(result.returnBytes),
     mib(result.outputBytes),
     String(result.outputPages),
     `${(result.wallMs / 1000).toFixed(2)} s`,

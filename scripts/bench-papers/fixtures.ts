@@ -53,8 +53,6 @@ export const scenarios: readonly BenchScenario[] = [
 /** What one scenario measured. */
 export interface ScenarioResult {
   scenario: BenchScenario;
-  /** Always 0: the report is no longer rendered apart from the returns (kept so older results still read). */
-  reportBytes: number;
   returnBytes: number;
   outputBytes: number;
   outputPages: number;

@@ -59,7 +59,6 @@ export async function runScenario(
 
   return {
     scenario,
-    reportBytes: 0,
     returnBytes,
     outputBytes,
     outputPages: report.pageCount,

@@ -75,11 +75,6 @@ export class IncrementalPdfWriter {
     this.#sink = sink;
   }
 
-  /** Bytes written so far. */
-  get size(): number {
-    return this.#position;
-  }
-
   async #write(bytes: Uint8Array): Promise<void> {
     await this.#sink.write(bytes);
     this.#position += bytes.byteLength;

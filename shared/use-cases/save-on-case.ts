@@ -40,3 +40,39 @@ export async function saveOnCase(
     }
   }
 }
+
+/** Raised inside `saveOnceOnCase` to stop `saveOnCase` on a case the change was already made on. */
+class AlreadyMade extends Error {
+  override readonly name = 'AlreadyMade';
+  readonly record: CaseRecord;
+  constructor(record: CaseRecord) {
+    super('The change was already made on this case');
+    this.record = record;
+  }
+}
+
+/**
+ * `saveOnCase` for a change made once (a withdrawal, a closure), whose repeat must finish the
+ * follow-ups a 503 left undone: a case it was already made on (`alreadyMade`, checked before
+ * `refuse`, on every attempt) is answered as it stands, `repeated`, with nothing written.
+ */
+export async function saveOnceOnCase(
+  service: Pick<Service, 'cases'>,
+  caseId: string,
+  alreadyMade: (record: CaseRecord) => boolean,
+  refuse: (record: CaseRecord) => Error | undefined,
+  change: (record: CaseRecord) => { changes: CaseChanges; audit: AuditInput },
+): Promise<{ record: CaseRecord; repeated: boolean }> {
+  try {
+    const record = await saveOnCase(
+      service,
+      caseId,
+      (current) => (alreadyMade(current) ? new AlreadyMade(current) : refuse(current)),
+      change,
+    );
+    return { record, repeated: false };
+  } catch (error) {
+    if (error instanceof AlreadyMade) return { record: error.record, repeated: true };
+    throw error;
+  }
+}

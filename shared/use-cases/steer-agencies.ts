@@ -30,7 +30,7 @@ import { caseWithdrawnEmail, emailContext } from '../workflow/emails.ts';
 import { stillMissing } from '../workflow/ladder.ts';
 import { endWorkflowWait } from '../workflow/readiness.ts';
 import { emailAgencyRequests, issueAgencyLinks } from './request-agency-summaries.ts';
-import { saveOnCase } from './save-on-case.ts';
+import { saveOnCase, saveOnceOnCase } from './save-on-case.ts';
 
 /**
  * The partnership team steers a running case (issue 10 part 3), each change with its reason in
@@ -476,16 +476,6 @@ export function withdrawalRefusal(
   return undefined;
 }
 
-/** The case is withdrawn already: a repeat of the withdrawal finishes its follow-ups. */
-class AlreadyWithdrawn extends Error {
-  override readonly name = 'AlreadyWithdrawn';
-  readonly record: CaseRecord;
-  constructor(record: CaseRecord) {
-    super(`Case ${record.reference} is already withdrawn`);
-    this.record = record;
-  }
-}
-
 /** What a withdrawal answers: the withdrawal as recorded, and whether this call made it or repeated it. */
 export interface WithdrawalOutcome {
   withdrawal: CaseWithdrawal;
@@ -520,30 +510,22 @@ export async function withdrawCase(
     withdrawnBy: submission.member.id,
     ...(submission.member.name ? { withdrawnByName: submission.member.name } : {}),
   };
-  let record: CaseRecord;
-  let repeated = false;
-  try {
-    record = await saveOnCase(
-      service,
-      caseId,
-      (current) =>
-        current.status === 'withdrawn' ? new AlreadyWithdrawn(current) : withdrawalRefusal(current),
-      () => ({
-        changes: { status: 'withdrawn', withdrawal, currentStep: 'Withdrawn' },
-        audit: {
-          actor: actorOf(submission.member),
-          at,
-          action: 'case.withdrawn',
-          reason: `The partnership team withdrew the review; every agency link stopped working: ${answer.reason}`,
-          eventId: 'withdrawn',
-        },
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof AlreadyWithdrawn)) throw error;
-    record = error.record;
-    repeated = true;
-  }
+  const { record, repeated } = await saveOnceOnCase(
+    service,
+    caseId,
+    (current) => current.status === 'withdrawn',
+    withdrawalRefusal,
+    () => ({
+      changes: { status: 'withdrawn', withdrawal, currentStep: 'Withdrawn' },
+      audit: {
+        actor: actorOf(submission.member),
+        at,
+        action: 'case.withdrawn',
+        reason: `The partnership team withdrew the review; every agency link stopped working: ${answer.reason}`,
+        eventId: 'withdrawn',
+      },
+    }),
+  );
   try {
     await endWorkflowWait(service, caseId, 'CaseWithdrawn', 'Withdrawn by the partnership team');
     const { agencies } = await service.cases.getCaseWithAgencies(caseId);

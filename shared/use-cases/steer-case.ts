@@ -23,7 +23,7 @@ import { caseClosedEmail, emailContext } from '../workflow/emails.ts';
 import { stillMissing } from '../workflow/ladder.ts';
 import { formatDate, isoDateOf } from '../workflow/london-time.ts';
 import { endWorkflowWait } from '../workflow/readiness.ts';
-import { saveOnCase } from './save-on-case.ts';
+import { saveOnCase, saveOnceOnCase } from './save-on-case.ts';
 
 /**
  * The partnership team's controls on a running case (issue 9 parts 3 and 6): why a late review is
@@ -170,32 +170,22 @@ export async function closeAsNotificationOnly(
     closedBy: submission.member.id,
     ...(submission.member.name ? { closedByName: submission.member.name } : {}),
   };
-  let record: CaseRecord;
-  let repeated = false;
-  try {
-    record = await saveOnCase(
-      service,
-      caseId,
-      (current) =>
-        current.status === 'closed' && current.closure?.kind === 'notification-only'
-          ? new AlreadyClosed(current)
-          : closureRefusal(current),
-      () => ({
-        changes: { status: 'closed', closure, currentStep: 'ClosedAsNotificationOnly' },
-        audit: {
-          actor: actorOf(submission.member),
-          at: now,
-          action: 'case.closed-notification-only',
-          reason: `The partnership team closed the case as notification only, no Rapid Review: ${answer.reason}`,
-          eventId: 'closed-notification-only',
-        },
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof AlreadyClosed)) throw error;
-    record = error.record;
-    repeated = true;
-  }
+  const { record, repeated } = await saveOnceOnCase(
+    service,
+    caseId,
+    (current) => current.status === 'closed' && current.closure?.kind === 'notification-only',
+    closureRefusal,
+    () => ({
+      changes: { status: 'closed', closure, currentStep: 'ClosedAsNotificationOnly' },
+      audit: {
+        actor: actorOf(submission.member),
+        at: now,
+        action: 'case.closed-notification-only',
+        reason: `The partnership team closed the case as notification only, no Rapid Review: ${answer.reason}`,
+        eventId: 'closed-notification-only',
+      },
+    }),
+  );
   try {
     await endWorkflowWait(service, caseId, 'CaseClosed', 'Closed as notification only');
     const { agencies } = await service.cases.getCaseWithAgencies(caseId);
@@ -220,14 +210,4 @@ export async function closeAsNotificationOnly(
   }
   logInfo(repeated ? 'Case closure finished' : 'Case closed as notification only', { caseId });
   return { closure: record.closure ?? closure, repeated };
-}
-
-/** The case is closed as notification only already: a repeat of the closure finishes its follow-ups. */
-class AlreadyClosed extends Error {
-  override readonly name = 'AlreadyClosed';
-  readonly record: CaseRecord;
-  constructor(record: CaseRecord) {
-    super(`Case ${record.reference} is already closed as notification only`);
-    this.record = record;
-  }
 }

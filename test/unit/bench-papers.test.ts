@@ -79,7 +79,6 @@ describe('npm run bench:papers, on tiny scenarios', () => {
   it('says yes or no against the goal only up to 20 agencies, "-" past it', () => {
     const result = (agencies: number, wallMs: number): ScenarioResult => ({
       scenario: { name: `typed-${agencies}`, agencies, pagesPerReturn: 10, kind: 'typed' },
-      reportBytes: 1024,
       returnBytes: 1024 * 1024,
       outputBytes: 1024 * 1024,
       outputPages: 10 * agencies,
