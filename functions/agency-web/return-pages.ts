@@ -347,6 +347,32 @@ async function load(request: WebRequest<AgencyReturnPagesService>, token: string
   return shown;
 }
 
+/**
+ * A page of the return reached by the agency's link: the link's return is loaded first (refused
+ * once the summaries are collated), and a refusal is answered with its page (`answering`).
+ */
+function returnPage(
+  method: 'GET' | 'POST',
+  path: string,
+  handle: (
+    request: WebRequest<AgencyReturnPagesService>,
+    token: string,
+    loaded: Awaited<ReturnType<typeof load>>,
+  ) => Promise<PageResult>,
+): Page<AgencyReturnPagesService> {
+  return {
+    method,
+    path,
+    access: publicAccess,
+    capabilityInPath: true,
+    handle: (request) =>
+      answering(async () => {
+        const token = request.params.token ?? '';
+        return handle(request, token, await load(request, token));
+      }),
+  };
+}
+
 function textQuestionPages(question: TextQuestion): Page<AgencyReturnPagesService>[] {
   const path = `/agency/{token}/return/${question.slug}`;
   const show = (
@@ -370,43 +396,25 @@ function textQuestionPages(question: TextQuestion): Page<AgencyReturnPagesServic
       errors ? 400 : 200,
     );
   return [
-    {
-      method: 'GET',
-      path,
-      access: publicAccess,
-      capabilityInPath: true,
-      handle: (request) =>
-        answering(async () => {
-          const token = request.params.token ?? '';
-          const { view, draft } = await load(request, token);
-          return show(request, token, view, draft[question.field] ?? '');
-        }),
-    },
-    {
-      method: 'POST',
-      path,
-      access: publicAccess,
-      capabilityInPath: true,
-      handle: (request) =>
-        answering(async () => {
-          const token = request.params.token ?? '';
-          const { view, draft } = await load(request, token);
-          const value = request.form.get(question.field) ?? '';
-          const errors = checkField(
-            involvementReturn.shape[question.field],
-            value,
-            question.field,
-            question.required,
-          );
-          if (errors.length > 0) return show(request, token, view, value, errors);
-          return saveAndGo(
-            request,
-            token,
-            { ...draft, [question.field]: value.trim() },
-            nextPath(request, token, question.slug),
-          );
-        }),
-    },
+    returnPage('GET', path, async (request, token, { view, draft }) => {
+      return show(request, token, view, draft[question.field] ?? '');
+    }),
+    returnPage('POST', path, async (request, token, { view, draft }) => {
+      const value = request.form.get(question.field) ?? '';
+      const errors = checkField(
+        involvementReturn.shape[question.field],
+        value,
+        question.field,
+        question.required,
+      );
+      if (errors.length > 0) return show(request, token, view, value, errors);
+      return saveAndGo(
+        request,
+        token,
+        { ...draft, [question.field]: value.trim() },
+        nextPath(request, token, question.slug),
+      );
+    }),
   ];
 }
 
@@ -433,70 +441,52 @@ function periodPages(): Page<AgencyReturnPagesService>[] {
       errors ? 400 : 200,
     );
   return [
-    {
-      method: 'GET',
-      path,
-      access: publicAccess,
-      capabilityInPath: true,
-      handle: (request) =>
-        answering(async () => {
-          const token = request.params.token ?? '';
-          const { view, draft } = await load(request, token);
-          return show(request, token, view, {
-            from: partsOf(draft.involvedFrom),
-            to: partsOf(draft.involvedTo),
-            stillInvolved: draft.stillInvolved ?? false,
-          });
-        }),
-    },
-    {
-      method: 'POST',
-      path,
-      access: publicAccess,
-      capabilityInPath: true,
-      handle: (request) =>
-        answering(async () => {
-          const token = request.params.token ?? '';
-          const { view, draft } = await load(request, token);
-          const fromParts = datePartsFrom(request.form, 'involved-from');
-          const toParts = datePartsFrom(request.form, 'involved-to');
-          const stillInvolved = request.form.get('stillInvolved') === 'yes';
-          const errors: InvalidField[] = [];
-          const from = dateFromParts(fromParts, 'The date your involvement started');
-          const to = dateFromParts(toParts, 'The date your involvement ended');
-          const today = request.service.clock.now().toISOString().slice(0, 10);
-          if ('empty' in from)
-            errors.push({ field: 'involved-from', message: 'Enter the date your involvement started' });
-          else if ('error' in from) errors.push({ field: 'involved-from', message: from.error });
-          else if (from.date > today)
-            errors.push({
-              field: 'involved-from',
-              message: 'The date your involvement started must be today or in the past',
-            });
-          if ('error' in to) errors.push({ field: 'involved-to', message: to.error });
-          else if ('empty' in to && !stillInvolved)
-            errors.push({
-              field: 'involved-to',
-              message: 'Enter the date your involvement ended, or select that your agency is still involved',
-            });
-          else if ('date' in to && 'date' in from && !stillInvolved && to.date < from.date)
-            errors.push({
-              field: 'involved-to',
-              message: 'The date your involvement ended must be after it started',
-            });
-          if (errors.length > 0)
-            return show(request, token, view, { from: fromParts, to: toParts, stillInvolved }, errors);
-          const involvedFrom = 'date' in from ? from.date : undefined;
-          const involvedTo = !stillInvolved && 'date' in to ? to.date : undefined;
-          const { involvedTo: _old, ...rest } = draft;
-          return saveAndGo(
-            request,
-            token,
-            { ...rest, involvedFrom, ...(involvedTo ? { involvedTo } : {}), stillInvolved },
-            nextPath(request, token, 'period'),
-          );
-        }),
-    },
+    returnPage('GET', path, async (request, token, { view, draft }) => {
+      return show(request, token, view, {
+        from: partsOf(draft.involvedFrom),
+        to: partsOf(draft.involvedTo),
+        stillInvolved: draft.stillInvolved ?? false,
+      });
+    }),
+    returnPage('POST', path, async (request, token, { view, draft }) => {
+      const fromParts = datePartsFrom(request.form, 'involved-from');
+      const toParts = datePartsFrom(request.form, 'involved-to');
+      const stillInvolved = request.form.get('stillInvolved') === 'yes';
+      const errors: InvalidField[] = [];
+      const from = dateFromParts(fromParts, 'The date your involvement started');
+      const to = dateFromParts(toParts, 'The date your involvement ended');
+      const today = request.service.clock.now().toISOString().slice(0, 10);
+      if ('empty' in from)
+        errors.push({ field: 'involved-from', message: 'Enter the date your involvement started' });
+      else if ('error' in from) errors.push({ field: 'involved-from', message: from.error });
+      else if (from.date > today)
+        errors.push({
+          field: 'involved-from',
+          message: 'The date your involvement started must be today or in the past',
+        });
+      if ('error' in to) errors.push({ field: 'involved-to', message: to.error });
+      else if ('empty' in to && !stillInvolved)
+        errors.push({
+          field: 'involved-to',
+          message: 'Enter the date your involvement ended, or select that your agency is still involved',
+        });
+      else if ('date' in to && 'date' in from && !stillInvolved && to.date < from.date)
+        errors.push({
+          field: 'involved-to',
+          message: 'The date your involvement ended must be after it started',
+        });
+      if (errors.length > 0)
+        return show(request, token, view, { from: fromParts, to: toParts, stillInvolved }, errors);
+      const involvedFrom = 'date' in from ? from.date : undefined;
+      const involvedTo = !stillInvolved && 'date' in to ? to.date : undefined;
+      const { involvedTo: _old, ...rest } = draft;
+      return saveAndGo(
+        request,
+        token,
+        { ...rest, involvedFrom, ...(involvedTo ? { involvedTo } : {}), stillInvolved },
+        nextPath(request, token, 'period'),
+      );
+    }),
   ];
 }
 
@@ -531,287 +521,194 @@ function episodePages(): Page<AgencyReturnPagesService>[] {
       errors ? 400 : 200,
     );
   return [
-    {
-      method: 'GET',
-      path: '/agency/{token}/return/episodes',
-      access: publicAccess,
-      capabilityInPath: true,
-      handle: (request) =>
-        answering(async () => {
-          const token = request.params.token ?? '';
-          const { view, draft } = await load(request, token);
-          const episodes = draft.episodes ?? [];
-          if (episodes.length === 0) return redirect(`${base(token)}/episodes/1`);
-          return render('agency/return-episodes.njk', {
-            pageTitle: `You have added ${episodes.length} key practice ${episodes.length === 1 ? 'episode' : 'episodes'}`,
-            ...heading(view),
-            episodes: episodes.map((episode, index) => ({
-              ...episode,
-              when: dateInWords(episode.date),
-              changePath: `${base(token)}/episodes/${index + 1}`,
-            })),
-            addPath: `${base(token)}/episodes/${episodes.length + 1}`,
-            continuePath: `${base(token)}/actions`,
-            backLink: `${base(token)}/summary`,
-          });
-        }),
-    },
-    {
-      method: 'GET',
-      path,
-      access: publicAccess,
-      capabilityInPath: true,
-      handle: (request) =>
-        answering(async () => {
-          const token = request.params.token ?? '';
-          const { view, draft } = await load(request, token);
-          const number = numberOf(request, draft);
-          if (!number) return redirect(`${base(token)}/episodes`);
-          const episode = draft.episodes?.[number - 1];
-          return show(request, token, view, number, {
-            date: partsOf(episode?.date),
-            whatHappened: episode?.whatHappened ?? '',
-            decidedAndWhy: episode?.decidedAndWhy ?? '',
-          });
-        }),
-    },
-    {
-      method: 'POST',
-      path,
-      access: publicAccess,
-      capabilityInPath: true,
-      handle: (request) =>
-        answering(async () => {
-          const token = request.params.token ?? '';
-          const { view, draft } = await load(request, token);
-          const number = numberOf(request, draft);
-          if (!number) return redirect(`${base(token)}/episodes`);
-          const dateParts = datePartsFrom(request.form, 'date');
-          const whatHappened = request.form.get('whatHappened') ?? '';
-          const decidedAndWhy = request.form.get('decidedAndWhy') ?? '';
-          const errors: InvalidField[] = [];
-          const date = dateFromParts(dateParts, 'The date of the episode');
-          if ('empty' in date) errors.push({ field: 'date', message: 'Enter the date of the episode' });
-          else if ('error' in date) errors.push({ field: 'date', message: date.error });
-          errors.push(
-            ...checkField(
-              practiceEpisode.shape.whatHappened,
-              whatHappened,
-              'whatHappened',
-              'Enter what happened',
-            ),
-            ...checkField(
-              practiceEpisode.shape.decidedAndWhy,
-              decidedAndWhy,
-              'decidedAndWhy',
-              'Enter what was decided and why',
-            ),
-          );
-          if (errors.length > 0 || !('date' in date))
-            return show(
-              request,
-              token,
-              view,
-              number,
-              { date: dateParts, whatHappened, decidedAndWhy },
-              errors,
-            );
-          const episodes = [...(draft.episodes ?? [])];
-          episodes[number - 1] = {
-            date: date.date,
-            whatHappened: whatHappened.trim(),
-            decidedAndWhy: decidedAndWhy.trim(),
-          };
-          return saveAndGo(request, token, { ...draft, episodes }, `${base(token)}/episodes`);
-        }),
-    },
-    {
-      method: 'POST',
-      path: '/agency/{token}/return/episodes/{number}/remove',
-      access: publicAccess,
-      capabilityInPath: true,
-      handle: (request) =>
-        answering(async () => {
-          const token = request.params.token ?? '';
-          const { draft } = await load(request, token);
-          const number = numberOf(request, draft);
-          const episodes = [...(draft.episodes ?? [])];
-          if (number && number <= episodes.length) episodes.splice(number - 1, 1);
-          return saveAndGo(request, token, { ...draft, episodes }, `${base(token)}/episodes`);
-        }),
-    },
+    returnPage('GET', '/agency/{token}/return/episodes', async (_request, token, { view, draft }) => {
+      const episodes = draft.episodes ?? [];
+      if (episodes.length === 0) return redirect(`${base(token)}/episodes/1`);
+      return render('agency/return-episodes.njk', {
+        pageTitle: `You have added ${episodes.length} key practice ${episodes.length === 1 ? 'episode' : 'episodes'}`,
+        ...heading(view),
+        episodes: episodes.map((episode, index) => ({
+          ...episode,
+          when: dateInWords(episode.date),
+          changePath: `${base(token)}/episodes/${index + 1}`,
+        })),
+        addPath: `${base(token)}/episodes/${episodes.length + 1}`,
+        continuePath: `${base(token)}/actions`,
+        backLink: `${base(token)}/summary`,
+      });
+    }),
+    returnPage('GET', path, async (request, token, { view, draft }) => {
+      const number = numberOf(request, draft);
+      if (!number) return redirect(`${base(token)}/episodes`);
+      const episode = draft.episodes?.[number - 1];
+      return show(request, token, view, number, {
+        date: partsOf(episode?.date),
+        whatHappened: episode?.whatHappened ?? '',
+        decidedAndWhy: episode?.decidedAndWhy ?? '',
+      });
+    }),
+    returnPage('POST', path, async (request, token, { view, draft }) => {
+      const number = numberOf(request, draft);
+      if (!number) return redirect(`${base(token)}/episodes`);
+      const dateParts = datePartsFrom(request.form, 'date');
+      const whatHappened = request.form.get('whatHappened') ?? '';
+      const decidedAndWhy = request.form.get('decidedAndWhy') ?? '';
+      const errors: InvalidField[] = [];
+      const date = dateFromParts(dateParts, 'The date of the episode');
+      if ('empty' in date) errors.push({ field: 'date', message: 'Enter the date of the episode' });
+      else if ('error' in date) errors.push({ field: 'date', message: date.error });
+      errors.push(
+        ...checkField(
+          practiceEpisode.shape.whatHappened,
+          whatHappened,
+          'whatHappened',
+          'Enter what happened',
+        ),
+        ...checkField(
+          practiceEpisode.shape.decidedAndWhy,
+          decidedAndWhy,
+          'decidedAndWhy',
+          'Enter what was decided and why',
+        ),
+      );
+      if (errors.length > 0 || !('date' in date))
+        return show(request, token, view, number, { date: dateParts, whatHappened, decidedAndWhy }, errors);
+      const episodes = [...(draft.episodes ?? [])];
+      episodes[number - 1] = {
+        date: date.date,
+        whatHappened: whatHappened.trim(),
+        decidedAndWhy: decidedAndWhy.trim(),
+      };
+      return saveAndGo(request, token, { ...draft, episodes }, `${base(token)}/episodes`);
+    }),
+    returnPage(
+      'POST',
+      '/agency/{token}/return/episodes/{number}/remove',
+      async (request, token, { draft }) => {
+        const number = numberOf(request, draft);
+        const episodes = [...(draft.episodes ?? [])];
+        if (number && number <= episodes.length) episodes.splice(number - 1, 1);
+        return saveAndGo(request, token, { ...draft, episodes }, `${base(token)}/episodes`);
+      },
+    ),
   ];
 }
 
 export const agencyReturnPages: Page<AgencyReturnPagesService>[] = [
-  {
-    method: 'GET',
-    path: '/agency/{token}/return',
-    access: publicAccess,
-    capabilityInPath: true,
-    handle: (request) =>
-      answering(async () => {
-        const token = request.params.token ?? '';
-        const { view, draft } = await load(request, token);
-        return render('agency/return-start.njk', {
+  returnPage('GET', '/agency/{token}/return', async (_request, token, { view, draft }) => {
+    return render('agency/return-start.njk', {
+      pageTitle: 'Has your agency had any involvement with this child or family?',
+      ...heading(view),
+      kind: draft.kind,
+      view,
+      backLink: `/agency/${encodeURIComponent(token)}`,
+    });
+  }),
+  returnPage('POST', '/agency/{token}/return', async (request, token, { view, draft }) => {
+    const kind = request.form.get('kind');
+    if (kind !== 'involvement' && kind !== 'no-involvement') {
+      return render(
+        'agency/return-start.njk',
+        {
           pageTitle: 'Has your agency had any involvement with this child or family?',
           ...heading(view),
-          kind: draft.kind,
           view,
           backLink: `/agency/${encodeURIComponent(token)}`,
-        });
-      }),
-  },
-  {
-    method: 'POST',
-    path: '/agency/{token}/return',
-    access: publicAccess,
-    capabilityInPath: true,
-    handle: (request) =>
-      answering(async () => {
-        const token = request.params.token ?? '';
-        const { view, draft } = await load(request, token);
-        const kind = request.form.get('kind');
-        if (kind !== 'involvement' && kind !== 'no-involvement') {
-          return render(
-            'agency/return-start.njk',
+          errors: formErrors([
             {
-              pageTitle: 'Has your agency had any involvement with this child or family?',
-              ...heading(view),
-              view,
-              backLink: `/agency/${encodeURIComponent(token)}`,
-              errors: formErrors([
-                {
-                  field: 'kind',
-                  message: 'Select whether your agency has had involvement with this child or family',
-                },
-              ]),
+              field: 'kind',
+              message: 'Select whether your agency has had involvement with this child or family',
             },
-            400,
-          );
-        }
-        return saveAndGo(
-          request,
-          token,
-          { ...draft, kind },
-          `${base(token)}/${kind === 'no-involvement' ? 'no-involvement' : 'period'}`,
-        );
-      }),
-  },
-  {
-    method: 'GET',
-    path: '/agency/{token}/return/no-involvement',
-    access: publicAccess,
-    capabilityInPath: true,
-    handle: (request) =>
-      answering(async () => {
-        const token = request.params.token ?? '';
-        const { view } = await load(request, token);
-        return render('agency/return-no-involvement.njk', {
+          ]),
+        },
+        400,
+      );
+    }
+    return saveAndGo(
+      request,
+      token,
+      { ...draft, kind },
+      `${base(token)}/${kind === 'no-involvement' ? 'no-involvement' : 'period'}`,
+    );
+  }),
+  returnPage('GET', '/agency/{token}/return/no-involvement', async (_request, token, { view }) => {
+    return render('agency/return-no-involvement.njk', {
+      pageTitle: 'Confirm that your agency has had no involvement',
+      ...heading(view),
+      view,
+      backLink: base(token),
+    });
+  }),
+  returnPage('POST', '/agency/{token}/return/no-involvement', async (request, token, { view }) => {
+    if (request.form.get('confirmed') !== 'yes') {
+      return render(
+        'agency/return-no-involvement.njk',
+        {
           pageTitle: 'Confirm that your agency has had no involvement',
           ...heading(view),
           view,
           backLink: base(token),
-        });
-      }),
-  },
-  {
-    method: 'POST',
-    path: '/agency/{token}/return/no-involvement',
-    access: publicAccess,
-    capabilityInPath: true,
-    handle: (request) =>
-      answering(async () => {
-        const token = request.params.token ?? '';
-        const { view } = await load(request, token);
-        if (request.form.get('confirmed') !== 'yes') {
-          return render(
-            'agency/return-no-involvement.njk',
+          errors: formErrors([
             {
-              pageTitle: 'Confirm that your agency has had no involvement',
-              ...heading(view),
-              view,
-              backLink: base(token),
-              errors: formErrors([
-                {
-                  field: 'confirmed',
-                  message: 'Confirm that your agency has had no involvement with this child or family',
-                },
-              ]),
+              field: 'confirmed',
+              message: 'Confirm that your agency has had no involvement with this child or family',
             },
-            400,
-          );
-        }
-        await submitAgencyReturn(request.service, {
-          token,
-          answers: { kind: 'no-involvement', confirmed: true },
-        });
-        return redirect(`${base(token)}/received`);
-      }),
-  },
+          ]),
+        },
+        400,
+      );
+    }
+    await submitAgencyReturn(request.service, {
+      token,
+      answers: { kind: 'no-involvement', confirmed: true },
+    });
+    return redirect(`${base(token)}/received`);
+  }),
   ...periodPages(),
   ...textQuestions.flatMap(textQuestionPages),
   ...episodePages(),
-  {
-    method: 'GET',
-    path: '/agency/{token}/return/check',
-    access: publicAccess,
-    capabilityInPath: true,
-    handle: (request) =>
-      answering(async () => {
-        const token = request.params.token ?? '';
-        const { view, draft } = await load(request, token);
-        if (!draft.kind) return redirect(base(token));
-        return render('agency/return-check.njk', {
+  returnPage('GET', '/agency/{token}/return/check', async (_request, token, { view, draft }) => {
+    if (!draft.kind) return redirect(base(token));
+    return render('agency/return-check.njk', {
+      pageTitle: 'Check your answers before sending your return',
+      ...heading(view),
+      view,
+      rows: summaryRows(token, draft, true),
+      backLink: `${base(token)}/characteristics`,
+      correctableUntil: inWords(view.correctableUntil),
+    });
+  }),
+  returnPage('POST', '/agency/{token}/return/check', async (request, token, { view, draft }) => {
+    try {
+      await submitAgencyReturn(request.service, { token, answers: answersFromDraft(draft) });
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      const fields = error.fields.map((found) => ({
+        field: found.field,
+        message: missingAnswer[found.field] ?? `${found.message}`,
+      }));
+      const errors = formErrors(fields);
+      // Each error links to the page that asks for it.
+      errors.errorList = errors.errorList.map((item, index) => ({
+        ...item,
+        href: pageOfField(token, fields[index]?.field ?? ''),
+      }));
+      return render(
+        'agency/return-check.njk',
+        {
           pageTitle: 'Check your answers before sending your return',
           ...heading(view),
           view,
           rows: summaryRows(token, draft, true),
           backLink: `${base(token)}/characteristics`,
           correctableUntil: inWords(view.correctableUntil),
-        });
-      }),
-  },
-  {
-    method: 'POST',
-    path: '/agency/{token}/return/check',
-    access: publicAccess,
-    capabilityInPath: true,
-    handle: (request) =>
-      answering(async () => {
-        const token = request.params.token ?? '';
-        const { view, draft } = await load(request, token);
-        try {
-          await submitAgencyReturn(request.service, { token, answers: answersFromDraft(draft) });
-        } catch (error) {
-          if (!(error instanceof InvalidInputError)) throw error;
-          const fields = error.fields.map((found) => ({
-            field: found.field,
-            message: missingAnswer[found.field] ?? `${found.message}`,
-          }));
-          const errors = formErrors(fields);
-          // Each error links to the page that asks for it.
-          errors.errorList = errors.errorList.map((item, index) => ({
-            ...item,
-            href: pageOfField(token, fields[index]?.field ?? ''),
-          }));
-          return render(
-            'agency/return-check.njk',
-            {
-              pageTitle: 'Check your answers before sending your return',
-              ...heading(view),
-              view,
-              rows: summaryRows(token, draft, true),
-              backLink: `${base(token)}/characteristics`,
-              correctableUntil: inWords(view.correctableUntil),
-              errors,
-            },
-            400,
-          );
-        }
-        return redirect(`${base(token)}/received`);
-      }),
-  },
+          errors,
+        },
+        400,
+      );
+    }
+    return redirect(`${base(token)}/received`);
+  }),
   {
     method: 'GET',
     path: '/agency/{token}/return/received',
