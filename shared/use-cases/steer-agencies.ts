@@ -30,7 +30,7 @@ import { caseWithdrawnEmail, emailContext } from '../workflow/emails.ts';
 import { stillMissing } from '../workflow/ladder.ts';
 import { endWorkflowWait } from '../workflow/readiness.ts';
 import { emailAgencyRequests, issueAgencyLinks } from './request-agency-summaries.ts';
-import { saveOnCase, saveOnceOnCase } from './save-on-case.ts';
+import { saveOnceOnCase } from './save-on-case.ts';
 
 /**
  * The partnership team steers a running case (issue 10 part 3), each change with its reason in

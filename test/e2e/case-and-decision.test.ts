@@ -1,14 +1,5 @@
-/**
- * The partnership team follows a case and the Rapid Review Group chair records the decision, in
- * headless Chromium against the local stack. The review is driven to the decision through the
- * API (as local/demo/run-review.ts does): three agencies upload, the fourth stays silent, the
- * virtual clock jumps from deadline to deadline until the case awaits the decision.
- */
-import { randomUUID } from 'node:crypto';
 import type { Page as BrowserPage } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { agencyLinkIn } from '../../local/demo/review-client.ts';
-import { demoSummaryPdf } from '../../local/demo/run-review.ts';
 import { pollUntil } from '../../local/free-port.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
 import { expectNoAxeViolations } from './support/axe.ts';

@@ -1,17 +1,5 @@
-/**
- * Each role's home (issue 11 part 2), in headless Chromium against the local stack: the
- * partnership team's cases list (found by the child's initials, sorted, closed cases, the CSV),
- * the Rapid Review Group's and the partners' cases with what each needs from them, the
- * scrutineer's read-only list and review, and the notifier's notifications. Every home is reached
- * from the start page's menu, and checked with axe at desktop width and at 320 px, where nothing
- * may scroll sideways. The review is driven to the decision through the API, as
- * test/e2e/case-and-decision.test.ts does.
- */
-import { randomUUID } from 'node:crypto';
 import type { Page as BrowserPage } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { agencyLinkIn } from '../../local/demo/review-client.ts';
-import { demoSummaryPdf } from '../../local/demo/run-review.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
 import type { StaffRole } from '../../shared/schemas/roles.ts';
 import { engineeringWordsIn } from '../support/plain-words.ts';

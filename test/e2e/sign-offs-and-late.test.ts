@@ -11,11 +11,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Page as BrowserPage } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { agencyLinkIn, type InboxEmail } from '../../local/demo/review-client.ts';
-import { demoSummaryPdf, runDemoReviewToDecision } from '../../local/demo/run-review.ts';
+import type { InboxEmail } from '../../local/demo/review-client.ts';
+import { runDemoReviewToDecision } from '../../local/demo/run-review.ts';
 import { pollUntil } from '../../local/free-port.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
-import type { SeriousIncidentNotification } from '../../shared/schemas/notification.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { screenshot, signInAs, usePage } from './support/browser.ts';
 import { bringToDecisionWait } from './support/reviews.ts';
