@@ -1,24 +1,48 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+
 /**
- * One JSON line per event, with ids as keys (case id, agency id, error name): never a name, an
- * address, a date of birth, narrative or a capability token (ARCHITECTURE §4.3 and §4.8).
+ * One JSON line per event, through Powertools for AWS Lambda's Logger, with ids as keys (case
+ * id, execution, step, agency id, error name): never a name, an address, a date of birth,
+ * narrative or a capability token (ARCHITECTURE §4.3 and §4.8). The handler wrappers add the
+ * invocation's keys (`injectLambdaContext`, shared/observability.ts) and the case's
+ * (`appendLogKeys`); Lambda sends the lines to the function's log group, the local stack to
+ * `.local/logs/<function>.log`.
  */
 export type LogKeys = Record<string, string | number | boolean | undefined>;
 
-function write(level: 'info' | 'warn' | 'error', message: string, keys: LogKeys): void {
-  console[level](JSON.stringify({ level: level.toUpperCase(), message, ...keys }));
+/** The service's name on every log line (`service`) and every metric's log line. */
+export const serviceName = 'safeguarding-reviews';
+
+/** The one logger of every function; its level comes from Lambda's (AWS_LAMBDA_LOG_LEVEL) or POWERTOOLS_LOG_LEVEL. */
+export const logger = new Logger({ serviceName });
+
+/** The keys without those that are undefined (the Logger would write them as null). */
+function defined(keys: LogKeys): Record<string, string | number | boolean> {
+  return Object.fromEntries(Object.entries(keys).filter(([, value]) => value !== undefined)) as Record<
+    string,
+    string | number | boolean
+  >;
+}
+
+/**
+ * Keys every later line of this invocation carries (the case id, the execution, the step): the
+ * handler wrappers clear them when the invocation ends.
+ */
+export function appendLogKeys(keys: LogKeys): void {
+  logger.appendKeys(defined(keys));
 }
 
 export function logInfo(message: string, keys: LogKeys = {}): void {
-  write('info', message, keys);
+  logger.info(message, defined(keys));
 }
 
 export function logWarning(message: string, keys: LogKeys = {}): void {
-  write('warn', message, keys);
+  logger.warn(message, defined(keys));
 }
 
 /** Something failed that needs a person's attention, though the code knows what it was. */
 export function logError(message: string, keys: LogKeys = {}): void {
-  write('error', message, keys);
+  logger.error(message, defined(keys));
 }
 
 /**
@@ -40,8 +64,8 @@ function framesOf(error: Error): string {
 export function logUnexpectedError(error: unknown, keys: LogKeys = {}): void {
   const failure = error instanceof Error ? error : new Error('A value that is not an Error was thrown');
   const cause = failure.cause instanceof Error ? failure.cause.name : undefined;
-  write('error', 'Unexpected error', {
-    ...keys,
+  logger.error('Unexpected error', {
+    ...defined(keys),
     error: failure.name,
     ...(cause ? { cause } : {}),
     stack: framesOf(failure),

@@ -1,11 +1,9 @@
-import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
 import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
-import { partnershipProfileLoaded } from '../../shared/adapters/profile-parameters.ts';
 import { environmentService } from '../../shared/service.ts';
 import { agencyDetailsCodesFromEnvironment } from '../../shared/stores/agency-details-codes.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import { pageHandler } from '../web/page-handler.ts';
 import { createWebApp } from '../web/router.ts';
 import { templateEnvironment } from '../web/views.ts';
 import {
@@ -34,6 +32,4 @@ const app = createWebApp({
   templates: templateEnvironment,
 });
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-  .use(partnershipProfileLoaded())
-  .handler((event) => app(event));
+export const handler = pageHandler('agency-details', app);

@@ -1,10 +1,8 @@
-import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
-import { partnershipProfileLoaded } from '../../shared/adapters/profile-parameters.ts';
 import { uploadFormsFromEnvironment } from '../../shared/adapters/upload-forms.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import { pageHandler } from '../web/page-handler.ts';
 import { createWebApp } from '../web/router.ts';
 import { templateEnvironment } from '../web/views.ts';
 import { type AgencyWebService, agencyPages } from './pages.ts';
@@ -31,6 +29,4 @@ const app = createWebApp<AgencyWebService>({
 });
 
 /** The partnership profile (its name heads every page) is read first. */
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-  .use(partnershipProfileLoaded())
-  .handler((event) => app(event));
+export const handler = pageHandler('agency-web', app);

@@ -1,13 +1,11 @@
-import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
-import { partnershipProfileLoaded } from '../../shared/adapters/profile-parameters.ts';
 import { duplicateCheckKeyFromEnvironment } from '../../shared/env.ts';
 import { ConfigurationError } from '../../shared/errors.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
 import { sessionRevocationsFromEnvironment } from '../../shared/stores/session-revocations.ts';
 import type { WebService } from '../web/page.ts';
+import { pageHandler } from '../web/page-handler.ts';
 import { homeWebPages } from '../web/pages/home-pages.ts';
 import { staffMenuPages } from '../web/pages/menu.ts';
 import { createWebApp } from '../web/router.ts';
@@ -44,6 +42,4 @@ const app = createWebApp({
  * and sessions as the other staff pages' functions; apart, so that no bundle holds every page. It
  * only reads. The partnership profile is read first.
  */
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-  .use(partnershipProfileLoaded())
-  .handler((event) => app(event));
+export const handler = pageHandler('home-web', app);

@@ -1,7 +1,4 @@
-import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
-import { partnershipProfileLoaded } from '../../shared/adapters/profile-parameters.ts';
 import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
 import { duplicateCheckKeyFromEnvironment } from '../../shared/env.ts';
 import { ConfigurationError } from '../../shared/errors.ts';
@@ -10,6 +7,7 @@ import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
 import { draftStoreFromEnvironment } from '../../shared/stores/draft-store.ts';
 import { sessionRevocationsFromEnvironment } from '../../shared/stores/session-revocations.ts';
 import type { WebService } from '../web/page.ts';
+import { pageHandler } from '../web/page-handler.ts';
 import { staffMenuPages } from '../web/pages/menu.ts';
 import { notifyWebPages } from '../web/pages/notify-pages.ts';
 import { createWebApp } from '../web/router.ts';
@@ -45,6 +43,4 @@ const app = createWebApp({
  * templates and sessions as the other staff pages' functions; apart, so that no bundle holds
  * every page. The partnership profile is read first.
  */
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-  .use(partnershipProfileLoaded())
-  .handler((event) => app(event));
+export const handler = pageHandler('notify-web', app);

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { documentsFromEnvironment, uploadsFromEnvironment } from '../../shared/adapters/documents.ts';
 import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
+import { observability } from '../../shared/observability.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
 import {
@@ -28,6 +29,7 @@ const service = environmentService({
  * event is retried, and every step is safe to repeat.
  */
 export const handler = middy<unknown, RecordSummaryOutcome[] | QueuedBatchAnswer>()
+  .use(observability<unknown, RecordSummaryOutcome[] | QueuedBatchAnswer>())
   .use(taskErrors('record-summary'))
   .handler((event) =>
     isQueuedBatch(event) ? recordQueuedScanResults(service, event) : recordUploadEvent(service, event),

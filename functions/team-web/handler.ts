@@ -1,14 +1,12 @@
-import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
 import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
-import { partnershipProfileLoaded } from '../../shared/adapters/profile-parameters.ts';
 import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
 import { ConfigurationError } from '../../shared/errors.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
 import { sessionRevocationsFromEnvironment } from '../../shared/stores/session-revocations.ts';
 import type { WebService } from '../web/page.ts';
+import { pageHandler } from '../web/page-handler.ts';
 import { staffMenuPages } from '../web/pages/menu.ts';
 import { teamWebPages } from '../web/pages/team-pages.ts';
 import { createWebApp } from '../web/router.ts';
@@ -46,6 +44,4 @@ const app = createWebApp({
  * withdrawal; and the partnership directory. The same router, templates and sessions as the
  * other staff pages' functions; apart, so that no bundle holds every page. The partnership profile is read first.
  */
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-  .use(partnershipProfileLoaded())
-  .handler((event) => app(event));
+export const handler = pageHandler('team-web', app);

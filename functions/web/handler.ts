@@ -1,8 +1,5 @@
-import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
 import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
-import { partnershipProfileLoaded } from '../../shared/adapters/profile-parameters.ts';
 import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-workflow.ts';
 import { duplicateCheckKeyFromEnvironment } from '../../shared/env.ts';
 import { environmentService } from '../../shared/service.ts';
@@ -10,6 +7,7 @@ import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
 import { draftStoreFromEnvironment } from '../../shared/stores/draft-store.ts';
 import { sessionRevocationsFromEnvironment } from '../../shared/stores/session-revocations.ts';
 import type { WebService } from './page.ts';
+import { pageHandler } from './page-handler.ts';
 import { staffMenuPages } from './pages/menu.ts';
 import { webPages } from './pages/web-pages.ts';
 import { createWebApp } from './router.ts';
@@ -41,6 +39,4 @@ const app = createWebApp({
  * page, nor a home (the WebPages and StartPage routes): the staff's GOV.UK pages (start, sign-in
  * and one case's page) and the assets of every page, the partnership profile read first.
  */
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-  .use(partnershipProfileLoaded())
-  .handler((event) => app(event));
+export const handler = pageHandler('web', app);

@@ -7,7 +7,7 @@ import {
   malformedPathField,
 } from '../../shared/http/paths.ts';
 import { expectedProblem, ProblemError, problemResponse } from '../../shared/http/problem.ts';
-import { logUnexpectedError } from '../../shared/log.ts';
+import { appendLogKeys, logUnexpectedError, logWarning } from '../../shared/log.ts';
 import type { SessionRevocations } from '../../shared/stores/session-revocations.ts';
 import { serveAsset } from './assets.ts';
 import type { ContentSecurityAdditions, Page, PageResult, PageService, WebRequest } from './page.ts';
@@ -282,7 +282,7 @@ function statusOf(error: unknown): number {
  * inside the layout. Every failure is a GOV.UK error page, never a stack trace.
  */
 export function createWebApp<S extends PageService>(options: WebAppOptions<S>): WebApp {
-  const log = options.log ?? ((line: string) => console.error(line));
+  const log = options.log ?? ((line: string) => logWarning(line));
   const sessions = options.sessions;
   for (const page of options.pages) {
     if (page.capabilityInPath && (page.access.kind !== 'public' || !page.path.includes('{token}')))
@@ -415,6 +415,9 @@ export function createWebApp<S extends PageService>(options: WebAppOptions<S>): 
       }
       return notFoundPage();
     }
+
+    // The page's case, when its path names one; never the path, which may hold an agency's link.
+    appendLogKeys({ page: `${matched.page.method} ${matched.page.path}`, caseId: matched.params.caseId });
 
     if (matched.page.access.kind === 'staff') {
       if (!user) {

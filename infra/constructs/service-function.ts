@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Arn, ArnFormat, Duration, type SecretValue, Stack, Validations } from 'aws-cdk-lib';
@@ -14,6 +15,7 @@ import {
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as ses from 'aws-cdk-lib/aws-ses';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
@@ -38,6 +40,10 @@ export const functionBundling = {
     "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   // The SDK goes into the bundle, so the function runs the versions package-lock.json pins and the tests ran.
   bundleAwsSDK: true,
+  // Powertools for AWS Lambda (logger, metrics, tracer and the X-Ray SDK the tracer brings, some
+  // 200 KiB) comes from its Lambda layer instead, at the version package-lock.json pins
+  // (`powertoolsLayer`): bundled, it would take the page functions over 1 MiB.
+  externalModules: ['@aws-lambda-powertools/*'],
   minify: true,
   keepNames: true,
   sourceMap: true,
@@ -53,6 +59,35 @@ export const functionBundling = {
     '--alias:tslib': 'tslib',
   },
 } satisfies BundlingOptions;
+
+/** The version of Powertools for AWS Lambda the tests ran, from package-lock.json's install. */
+export const powertoolsVersion = (
+  JSON.parse(
+    readFileSync(`${projectRoot}node_modules/@aws-lambda-powertools/logger/package.json`, 'utf8'),
+  ) as { version: string }
+).version;
+
+/**
+ * The Powertools for AWS Lambda (TypeScript) layer of exactly that version, in the stack's
+ * region: AWS publishes each version's layer ARN in Parameter Store, which CloudFormation reads
+ * at deploy time. One per stack.
+ */
+export function powertoolsLayer(scope: Construct): lambda.ILayerVersion {
+  const stack = Stack.of(scope);
+  const id = 'PowertoolsLayer';
+  const existing = stack.node.tryFindChild(id) as lambda.ILayerVersion | undefined;
+  return (
+    existing ??
+    lambda.LayerVersion.fromLayerVersionArn(
+      stack,
+      id,
+      ssm.StringParameter.valueForStringParameter(
+        stack,
+        `/aws/service/powertools/typescript/generic/all/${powertoolsVersion}`,
+      ),
+    )
+  );
+}
 
 /** `functionBundling` as esbuild's command line says it, for a package bundled into a module of its own. */
 const separateModuleFlags = [
@@ -210,9 +245,14 @@ export class ServiceFunction extends Construct {
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       // Encrypted with the data key like all case data.
       environmentEncryption: props.dataKey,
+      layers: [powertoolsLayer(this)],
       environment: {
         [envNames.publicBaseUrl]: props.configuration.publicBaseUrl,
         NODE_OPTIONS: '--enable-source-maps',
+        // Traces keep neither a handler's response (a page, a case) nor an error's message,
+        // either of which may hold personal data (shared/observability.ts).
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
       },
       bundling: {
         ...functionBundling,

@@ -175,6 +175,11 @@ export class StepFunctionsEngine {
   readonly #tasks = new Map<string, CallbackTask>();
   /** Stands for `$$.Task.Token` in the context; each callback swaps it for its own fresh token. */
   readonly #tokenMarker = `local-task-token-${randomUUID()}`;
+  /**
+   * Stands for `$$.State.Name` in the context, which the library keeps one of per run: each
+   * task's handler swaps it for its own state's name.
+   */
+  readonly #stateNameMarker = `local-state-name-${randomUUID()}`;
   #stopping = false;
 
   constructor(options: EngineOptions) {
@@ -516,6 +521,7 @@ export class StepFunctionsEngine {
         },
         StateMachine: { Id: machine.arn, Name: machine.prepared.name },
         Task: { Token: this.#tokenMarker },
+        State: { Name: this.#stateNameMarker },
       },
     });
     run.abortLibrary = libraryRun.abort;
@@ -655,7 +661,8 @@ export class StepFunctionsEngine {
 
   // ── Local handlers ────────────────────────────────────────────────────────────────────────
 
-  async #handle(execution: Execution, run: ActiveRun, info: StateInfo, input: unknown): Promise<JsonValue> {
+  async #handle(execution: Execution, run: ActiveRun, info: StateInfo, raw: unknown): Promise<JsonValue> {
+    const input = replaceText(raw, this.#stateNameMarker, info.name);
     run.handlers++;
     const work = (async () => {
       // Let the event log catch up first, so this state's Entered event precedes its task events.

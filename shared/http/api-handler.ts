@@ -4,7 +4,8 @@ import httpRouterHandler, { type Route as MiddyRoute } from '@middy/http-router'
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { partnershipProfileLoaded } from '../adapters/profile-parameters.ts';
 import { ForbiddenError, NotSignedInError } from '../errors.ts';
-import { logUnexpectedError } from '../log.ts';
+import { appendLogKeys, logUnexpectedError } from '../log.ts';
+import { observability } from '../observability.ts';
 import { type Route, routes } from '../routes.ts';
 import { type StaffMember, type StaffRole, staffRole } from '../schemas/roles.ts';
 import { hasMalformedPercentEncoding, malformedPathField } from './paths.ts';
@@ -124,7 +125,8 @@ function refuseMalformedPaths(): MiddlewareObj<ApiEvent, ApiResult> {
 }
 
 /**
- * Wires one function's routes from the route table (shared/routes.ts): headers normalised to
+ * Wires one function's routes from the route table (shared/routes.ts): Powertools' logger,
+ * metrics and tracer around it (shared/observability.ts), headers normalised to
  * lower case, the route matched by method and path (middy's http-router), its roles enforced,
  * the JSON body parsed, and every error turned into problem JSON. The partnership profile is
  * read from Parameter Store first (cached for a minute).
@@ -138,6 +140,8 @@ export function apiHandler(functionName: string, endpoints: Partial<Record<Route
         method: route.method,
         path: route.path,
         handler: (event: ApiEvent) => {
+          // The case's id when the path names one; never the path itself, which may hold an agency's link.
+          appendLogKeys({ route: route.id, caseId: event.pathParameters?.caseId });
           // Who is asking before what they sent: a stranger learns nothing from a body's faults.
           const caller = callerFor(route, event);
           return endpoint({
@@ -155,6 +159,7 @@ export function apiHandler(functionName: string, endpoints: Partial<Record<Route
     throw new Error(`${functionName}: an endpoint is given for a route the route table does not list`);
   }
   return middy<ApiEvent, ApiResult>()
+    .use(observability<ApiEvent, ApiResult>())
     .use(httpHeaderNormalizer())
     .use(problemResponses(functionName))
     .use(refuseMalformedPaths())

@@ -7,7 +7,16 @@ import * as z from '../schemas/zod.ts';
  * are checked at run time by the task handler (shared/workflow/task-handler.ts). Case ids,
  * attempt counts, timestamps and counts only (ARCHITECTURE §4.3).
  */
-export const caseTaskPayload = z.object({ caseId });
+export const caseTaskPayload = z.object({
+  caseId,
+  /**
+   * The execution's ARN (`$$.Execution.Id`) and the state's name (`$$.State.Name`): keys of the
+   * task's log lines (shared/workflow/task-handler.ts), used by no logic. Optional, so a task
+   * invoked by hand with its case id alone still runs.
+   */
+  execution: z.optional(z.string().check(z.minLength(1))),
+  step: z.optional(z.string().check(z.minLength(1))),
+});
 export type CaseTaskPayload = z.infer<typeof caseTaskPayload>;
 
 /** plan-timetable → the deadlines the Wait states use (TimestampPath): the ladder's first rung, collation, papers. */

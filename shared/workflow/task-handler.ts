@@ -2,7 +2,8 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { partnershipProfileLoaded } from '../adapters/profile-parameters.ts';
 import { DomainError } from '../errors.ts';
 import { withInvocation } from '../invocation.ts';
-import { logUnexpectedError } from '../log.ts';
+import { appendLogKeys, logUnexpectedError } from '../log.ts';
+import { observability } from '../observability.ts';
 import type * as z from '../schemas/zod.ts';
 
 /** The payload did not match the task's schema: a defect in the ASL, never retried. */
@@ -95,6 +96,22 @@ export function taskErrors(task: string): MiddlewareObj<unknown, unknown> {
   };
 }
 
+/**
+ * The case, the execution and the step a task runs for, as keys on every line it logs: the state
+ * machine hands each task its case id, its execution's ARN (`$$.Execution.Id`) and its state's
+ * name (`$$.State.Name`). Read before the payload is checked, so a payload that fails its check
+ * is still logged under its case.
+ */
+function workflowLogKeys(): MiddlewareObj<unknown, unknown> {
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return {
+    before: (request) => {
+      const event = (request.event ?? {}) as { caseId?: unknown; execution?: unknown; step?: unknown };
+      appendLogKeys({ caseId: text(event.caseId), execution: text(event.execution), step: text(event.step) });
+    },
+  };
+}
+
 /** `value` parsed by `schema`, or `failure` naming every field that does not match. */
 function checked(
   schema: z.ZodMiniType,
@@ -138,7 +155,8 @@ export interface TaskContract<P extends z.ZodMiniType, R extends z.ZodMiniType> 
 }
 
 /**
- * Wires a workflow task: the payload the state machine hands it is validated by its schema, the
+ * Wires a workflow task: Powertools' logger, metrics and tracer around it (shared/observability.ts),
+ * its lines keyed by case, execution and step; the payload the state machine hands it is validated by its schema, the
  * logic runs, and its result is validated by its schema before the state machine sees it. Errors
  * are thrown, never turned into results, so the ASL can retry transient ones and catch domain
  * ones by name. Once the payload is valid, the partnership profile is read from Parameter Store
@@ -151,6 +169,8 @@ export function taskHandler<P extends z.ZodMiniType, R extends z.ZodMiniType>(
   logic: (payload: z.infer<P>) => Promise<z.infer<R>>,
 ) {
   return middy<z.infer<P>, z.infer<R>>()
+    .use(observability<z.infer<P>, z.infer<R>>())
+    .use(workflowLogKeys() as MiddlewareObj<z.infer<P>, z.infer<R>>)
     .use(taskErrors(task) as MiddlewareObj<z.infer<P>, z.infer<R>>)
     .use(validatedContract(contract) as MiddlewareObj<z.infer<P>, z.infer<R>>)
     .use(partnershipProfileLoaded<z.infer<P>, z.infer<R>>())

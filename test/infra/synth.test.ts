@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,6 +33,10 @@ describe('cdk synth (the real CLI, offline)', () => {
   beforeAll(async () => {
     outputDirectory = await mkdtemp(join(tmpdir(), 'safeguarding-reviews-synth-'));
     run = await cdkSynth(outputDirectory);
+    // Powertools for AWS Lambda is left out of every bundle for its Lambda layer, which Lambda
+    // puts where a bundle's imports resolve (/opt/nodejs/node_modules); here the project's own
+    // installation stands in for it, above every bundle.
+    await symlink(join(projectRoot, 'node_modules'), join(outputDirectory, 'node_modules'), 'dir');
   });
 
   afterAll(async () => {
@@ -68,6 +72,9 @@ describe('cdk synth (the real CLI, offline)', () => {
     );
     const assets = functions.flat().map((resource) => String(resource.Metadata?.['aws:asset:path']));
     expect(assets).toHaveLength(Object.keys(functionCatalogue).length);
+    for (const resource of functions.flat()) {
+      expect(resource.Properties.Layers, 'each function has the Powertools layer').toHaveLength(1);
+    }
     for (const asset of assets) {
       expect(asset, 'each function names its bundled asset').toMatch(/^asset\.[0-9a-f]{64}$/);
       expect(existsSync(join(outputDirectory, asset, 'index.mjs')), `${asset}/index.mjs`).toBe(true);
@@ -89,6 +96,11 @@ describe('cdk synth (the real CLI, offline)', () => {
       const map = JSON.parse(await readFile(`${bundle.bundlePath}.map`, 'utf8')) as { sources: string[] };
       const nested = map.sources.filter((source) => /node_modules\/.*\/node_modules\//.test(source));
       expect(nested, bundle.name).toEqual([]);
+      // Powertools comes from its layer, never from the bundle.
+      const powertools = map.sources.filter((source) =>
+        source.includes('node_modules/@aws-lambda-powertools/'),
+      );
+      expect(powertools, bundle.name).toEqual([]);
       // A package bundled into a module of its own must not also be in the handler's.
       const alsoInHandler = bundle.separateModules.flatMap((separate) =>
         map.sources.filter((source) => source.includes(`node_modules/${separate.package}/`)),

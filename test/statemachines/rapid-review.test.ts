@@ -49,6 +49,7 @@ const allowedPayloadSources = new Set([
   '$.decisionWait.attempt',
   '$$.Task.Token',
   '$$.Execution.Id',
+  '$$.State.Name',
   '$.failure.Error',
   '$.failure.Cause',
 ]);
@@ -313,6 +314,11 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
         'await-decision': { caseId, taskToken: expect.any(String), attempt: 1 },
       };
       expect(call.payload, call.functionName).toEqual(expected[call.functionName] ?? { caseId });
+      // Each task's log lines are keyed by its execution and its state (each named after its function here).
+      expect(call.logKeys, call.functionName).toEqual({
+        execution: executionArn,
+        step: functionArnPlaceholder(call.functionName).replace(/FunctionArn$/, ''),
+      });
     }
 
     const execution = await workflow.describe(executionArn);
@@ -368,7 +374,7 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
     expect(waitingOnTheDayAfterTheReminder).toEqual([
       { stateName: 'WaitForNextRung', kind: 'clock', until: new Date(returnsDueAt as string) },
     ]);
-    expect(workflow.functions.callsTo('climb-ladder')).toEqual([
+    expect(workflow.functions.callsTo('climb-ladder')).toMatchObject([
       { functionName: 'climb-ladder', payload: { caseId }, at: new Date(reminderAt as string) },
       { functionName: 'climb-ladder', payload: { caseId }, at: new Date(returnsDueAt as string) },
     ]);
@@ -462,7 +468,7 @@ describe('the rapid-review workflow on the local Step Functions service', () => 
       'submit-to-panel',
       'notify-outcome',
     ]);
-    expect(workflow.functions.callsTo('escalate-missing-decision')).toEqual([
+    expect(workflow.functions.callsTo('escalate-missing-decision')).toMatchObject([
       { functionName: 'escalate-missing-decision', payload: { caseId, attempt: 1 }, at: timeout.to },
     ]);
     expect(workflow.functions.callsTo('schedule-decision-deadline').map((call) => call.payload)).toEqual([

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { logInfo, logWarning } from '../../../shared/log.ts';
 import * as z from '../../../shared/schemas/zod.ts';
 import {
   authorizeUrl,
@@ -42,7 +43,7 @@ const signInAttempt = z.object({
 let jwks: JwksCache | undefined;
 
 function signInFailed(reason: string) {
-  console.warn(JSON.stringify({ message: 'Sign-in failed', reason }));
+  logWarning('Sign-in failed', { reason });
   return withCookies(render('sign-in-failed.njk', {}, 400), expiredCookieHeader(signInCookieName));
 }
 
@@ -89,7 +90,7 @@ export const signInPages: Page[] = [
         jwks ??= new JwksCache(settings.issuer);
         const claims = verifyIdToken(idToken, await jwks.keysFor(idToken), settings);
         const { cookie } = startSession(secret, userFromClaims(claims), 'cognito');
-        console.info(JSON.stringify({ message: 'Signed in', userId: claims.sub }));
+        logInfo('Signed in', { userId: claims.sub });
         return withCookies(
           redirect(safeReturnPath(attempt.data.returnTo)),
           cookie,

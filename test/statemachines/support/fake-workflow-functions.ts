@@ -8,7 +8,10 @@ import type {
 /** One invocation the state machine made, with the virtual time it happened at. */
 export interface FunctionCall {
   functionName: string;
+  /** What the task works on: the payload without the keys its log lines carry (`logKeys`). */
   payload: Record<string, unknown>;
+  /** The execution's ARN and the state's name, which every task is handed for its log lines. */
+  logKeys: { execution?: unknown; step?: unknown };
   at: Date;
 }
 
@@ -83,9 +86,11 @@ export class FakeWorkflowFunctions {
 
   /** The `invokeFunction` the local Step Functions service calls. */
   readonly invoke = async (functionName: string, payload: unknown): Promise<unknown> => {
+    const { execution, step, ...work } = structuredClone(payload) as Record<string, unknown>;
     const call: FunctionCall = {
       functionName,
-      payload: structuredClone(payload) as Record<string, unknown>,
+      payload: work,
+      logKeys: { execution, step },
       at: this.#clock.now(),
     };
     this.calls.push(call);

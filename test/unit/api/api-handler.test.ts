@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConflictError, InvalidInputError } from '../../../shared/errors.ts';
 import { apiHandler, type Endpoint } from '../../../shared/http/api-handler.ts';
 import { json } from '../../../shared/http/problem.ts';
+import { captureOutput } from '../../support/log-lines.ts';
 import { apiEvent, invoke, partnershipTeam, rrgChair } from './support/api-fixtures.ts';
 
 const CASE_ID = '5d0c3a8e-0000-4000-8000-000000000001';
@@ -96,7 +97,7 @@ describe('the API handler (middy)', () => {
   });
 
   it('answers an unexpected error 500 without its message, logging it once with where it was thrown', async () => {
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const output = captureOutput();
 
     const response = await invoke(
       getCaseWith(async () => {
@@ -107,15 +108,15 @@ describe('the API handler (middy)', () => {
 
     expect(response.status).toBe(500);
     expect(JSON.stringify(response.body)).not.toContain('Demo Child One');
-    expect(errors).toHaveBeenCalledTimes(1);
-    const line = String(errors.mock.calls[0]?.[0]);
+    expect(output.errors()).toHaveLength(1);
+    const line = JSON.stringify(output.errors()[0]);
     expect(JSON.parse(line)).toMatchObject({ error: 'RangeError', function: 'get-case' });
     expect(line).toContain('api-handler.test.ts');
     expect(line).not.toContain('Demo Child One');
   });
 
   it('answers an outage (a store that cannot be reached) 503 with Retry-After, so the caller knows to try again, logging it once', async () => {
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const output = captureOutput();
 
     const response = await invoke(
       getCaseWith(async () => {
@@ -130,11 +131,11 @@ describe('the API handler (middy)', () => {
     expect(response.headers).toMatchObject({ 'retry-after': expect.stringMatching(/^\d+$/) });
     expect(response.body).toMatchObject({ status: 503, title: 'Service unavailable' });
     expect(JSON.stringify(response.body)).not.toContain('ECONNREFUSED');
-    expect(errors).toHaveBeenCalledTimes(1);
+    expect(output.errors()).toHaveLength(1);
   });
 
   it('answers a path the function has no route for with a 404 problem, unlogged', async () => {
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const output = captureOutput();
 
     const response = await invoke(
       getCaseWith(async () => json(200, {})),
@@ -143,7 +144,7 @@ describe('the API handler (middy)', () => {
 
     expect(response.status).toBe(404);
     expect(response.headers['content-type']).toBe('application/problem+json');
-    expect(errors).not.toHaveBeenCalled();
+    expect(output.errors()).toEqual([]);
   });
 
   it('refuses a path with malformed percent-encoding with a 400 problem naming the path, before the endpoint runs', async () => {

@@ -7,6 +7,7 @@ import { sampleNotification } from '../../../local/sample-notification.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
 import type { CaseStatus } from '../../../shared/schemas/case.ts';
+import { captureOutput } from '../../support/log-lines.ts';
 import { allPartnersAgreed, RecordingMailer } from '../workflow/workflow-fakes.ts';
 import {
   apiEvent,
@@ -223,7 +224,7 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
     sfn
       .on(SendTaskSuccessCommand)
       .rejects(Object.assign(new Error(`token ${TASK_TOKEN} throttled`), { name: 'ThrottlingException' }));
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const output = captureOutput();
 
     const response = await decide(aDecision);
 
@@ -233,7 +234,7 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
       status: 'decided',
       decision: { commissionLocalReview: true },
     });
-    const logged = errors.mock.calls.map((call) => call.join(' ')).join('\n');
+    const logged = output.lines().join('\n');
     expect(logged).toContain('ThrottlingException');
     expect(logged).not.toContain(TASK_TOKEN);
   });

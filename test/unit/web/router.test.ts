@@ -5,6 +5,7 @@ import { csrfCookieName } from '../../../functions/web/session.ts';
 import { templateEnvironment } from '../../../functions/web/views.ts';
 import { CaseNotFoundError } from '../../../shared/errors.ts';
 import { InMemorySessionRevocations } from '../../support/in-memory-session-revocations.ts';
+import { captureOutput } from '../../support/log-lines.ts';
 import {
   anonymousBrowser,
   profileOnlyService,
@@ -329,7 +330,7 @@ describe('the web router', () => {
     });
 
     it('shows the 500 page when a page throws, logging once the error name, where it was thrown and the request id, never its message', async () => {
-      const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+      const output = captureOutput();
       const app = testWebApp(pages);
 
       const result = await app(webEvent({ path: '/broken' }));
@@ -337,8 +338,8 @@ describe('the web router', () => {
       expect(result.statusCode).toBe(500);
       expect(String(result.body)).toContain('Sorry, there is a problem with the service');
       expect(String(result.body)).not.toContain('child’s name');
-      expect(errors).toHaveBeenCalledTimes(1);
-      const line = JSON.parse(String(errors.mock.calls[0]?.[0])) as Record<string, string>;
+      expect(output.errors()).toHaveLength(1);
+      const line = output.errors()[0] as Record<string, string>;
       expect(line).toMatchObject({
         level: 'ERROR',
         message: 'Unexpected error',
@@ -348,7 +349,7 @@ describe('the web router', () => {
       });
       expect(line.stack).toContain('router.test.ts');
       expect(JSON.stringify(line)).not.toContain('child’s name');
-      errors.mockRestore();
+      output.restore();
     });
 
     it('refuses two pages for the same method and path', () => {

@@ -6,8 +6,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EmailClaimHeldError } from '../../../shared/adapters/mailer.ts';
 import { CaseNotFoundError, StaleWriteError } from '../../../shared/errors.ts';
 import { currentInvocation } from '../../../shared/invocation.ts';
+import { logInfo } from '../../../shared/log.ts';
 import { workflowTaskContracts } from '../../../shared/workflow/contracts.ts';
 import { isTransient, taskHandler } from '../../../shared/workflow/task-handler.ts';
+import { captureOutput } from '../../support/log-lines.ts';
 
 const CASE_ID = '5d0c3a8e-0000-4000-8000-000000000001';
 const contract = workflowTaskContracts['distribute-papers'];
@@ -49,6 +51,30 @@ describe('the workflow task handler', () => {
     expect(currentInvocation()).toBeUndefined();
   });
 
+  it('keys every line the task logs by its case, its execution and its step, until the invocation ends', async () => {
+    const output = captureOutput();
+    const execution = `arn:aws:states:eu-west-2:000000000000:execution:rapid-review:${CASE_ID}`;
+    const handler = taskHandler('distribute-papers', contract, async () => {
+      logInfo('Papers out (invented)');
+      return { recipients: 1 };
+    });
+
+    await handler({ caseId: CASE_ID, execution, step: 'DistributePapers' }, {} as never);
+    logInfo('After the invocation (invented)');
+
+    const [during, after] = output.records().filter((record) => record.level === 'INFO');
+    expect(during).toMatchObject({
+      message: 'Papers out (invented)',
+      service: 'safeguarding-reviews',
+      caseId: CASE_ID,
+      execution,
+      step: 'DistributePapers',
+    });
+    expect(after).toMatchObject({ message: 'After the invocation (invented)' });
+    expect(after).not.toHaveProperty('caseId');
+    expect(after).not.toHaveProperty('step');
+  });
+
   it('throws an email claim another attempt still holds as Transient, which the ASL retries', async () => {
     const handler = taskHandler('distribute-papers', contract, async () => {
       throw new EmailClaimHeldError('Claimed by another attempt (invented)');
@@ -60,7 +86,7 @@ describe('the workflow task handler', () => {
   it('refuses a payload that breaks the contract, naming the field, without running the logic', async () => {
     const logic = vi.fn(async () => ({ recipients: 0 }));
     const handler = taskHandler('distribute-papers', contract, logic);
-    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const output = captureOutput();
 
     await expect(handler({ caseId: 'not-a-case-id' }, {} as never)).rejects.toMatchObject({
       name: 'InvalidTaskPayload',
@@ -70,15 +96,15 @@ describe('the workflow task handler', () => {
   });
 
   it('checks the result at run time: a result that breaks the contract fails the task, logged once', async () => {
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const output = captureOutput();
     const handler = taskHandler('distribute-papers', contract, async () => ({ recipients: -1 }));
 
     await expect(handler({ caseId: CASE_ID }, {} as never)).rejects.toMatchObject({
       name: 'InvalidTaskResult',
       message: expect.stringContaining('recipients'),
     });
-    expect(errors).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(String(errors.mock.calls[0]?.[0]))).toMatchObject({
+    expect(output.errors()).toHaveLength(1);
+    expect(output.errors()[0]).toMatchObject({
       message: 'Unexpected error',
       error: 'InvalidTaskResult',
       task: 'distribute-papers',
@@ -108,24 +134,24 @@ describe('the workflow task handler', () => {
   });
 
   it('lets a domain error through by its own name, unlogged, for the ASL to catch', async () => {
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const output = captureOutput();
     const handler = taskHandler('distribute-papers', contract, async () => {
       throw new CaseNotFoundError(CASE_ID);
     });
 
     await expect(handler({ caseId: CASE_ID }, {} as never)).rejects.toMatchObject({ name: 'CaseNotFound' });
-    expect(errors).not.toHaveBeenCalled();
+    expect(output.errors()).toEqual([]);
   });
 
   it('logs an unexpected error once, by name and where it was thrown, never its message, and throws it on', async () => {
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const output = captureOutput();
     const handler = taskHandler('distribute-papers', contract, async () => {
       throw new TypeError('Cannot read a property of Demo Child One');
     });
 
     await expect(handler({ caseId: CASE_ID }, {} as never)).rejects.toBeInstanceOf(TypeError);
-    expect(errors).toHaveBeenCalledTimes(1);
-    const line = String(errors.mock.calls[0]?.[0]);
+    expect(output.errors()).toHaveLength(1);
+    const line = JSON.stringify(output.errors()[0]);
     expect(JSON.parse(line)).toMatchObject({
       error: 'TypeError',
       task: 'distribute-papers',
