@@ -1,6 +1,7 @@
 import type { EmailMessage } from '../adapters/mailer.ts';
 import { DomainError, DuplicateWriteError, StaleWriteError } from '../errors.ts';
 import { logInfo } from '../log.ts';
+import { countReturnReceived } from '../metrics.ts';
 import {
   type ReturnDraftAnswers,
   type ReturnVersion,
@@ -228,6 +229,7 @@ export async function saveReturnVersion(
       if (!lostRace || attempt >= SAVE_ATTEMPTS) throw error;
       continue;
     }
+    if (firstReceipt) countReturnReceived(late ? 'Late' : 'OnTime');
     return next;
   }
 }

@@ -2,6 +2,7 @@ import type { DocumentStore } from '../adapters/documents.ts';
 import type { KeyedEmail } from '../adapters/mailer.ts';
 import { agencyLinkUrl, mintAgencyToken } from '../agency-links.ts';
 import { rapidReviewGroupPeople, rulesOf } from '../config/partnership-profile.ts';
+import { countEscalations } from '../metrics.ts';
 import type { EscalationRungKind } from '../rapid-review-rules.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import { collationStartsAt, ladderOf, milestone, type PlannedRung } from '../schemas/timetable.ts';
@@ -135,7 +136,10 @@ async function climb(
       ),
     });
   }
-  await service.mailer.sendEachOnce(emails);
+  const sent = await service.mailer.sendEachOnce(emails);
+  // Each agency chased up a rung is an escalation (the Rapid Review Group's notice is not one).
+  const chasedKeys = new Set(climbing.map((agency) => rungStep(record.caseId, rung.kind, agency.agencyId)));
+  countEscalations(sent.filter((email) => email.outcome === 'sent' && chasedKeys.has(email.key)).length);
 
   const updates = climbing.map((agency): AgencyRequestUpdate => {
     const lead = leads.get(agency.agencyId);

@@ -1,4 +1,5 @@
 import { deputyChairAddresses, rulesOf } from '../config/partnership-profile.ts';
+import { countEscalations, countPanelEmailSent } from '../metrics.ts';
 import type { CaseRecord } from '../schemas/case.ts';
 import { milestone } from '../schemas/timetable.ts';
 import type * as z from '../schemas/zod.ts';
@@ -63,10 +64,11 @@ function chasedAddresses(
 async function markLate(service: EscalationPorts, record: CaseRecord): Promise<CaseRecord> {
   const step = `${record.caseId}:LateNotice`;
   const profile = service.profile;
-  await service.mailer.sendOnce(
+  const notice = await service.mailer.sendOnce(
     step,
     lateNoticeEmail(emailContext(profile, record), profile.panelMailbox, profile.executiveBoard?.email),
   );
+  if (notice.outcome === 'sent') countPanelEmailSent();
   const now = service.clock.now().toISOString();
   const dueDate = milestone(record.timetable, 'submitToPanel').date;
   await writeOnce(() =>
@@ -109,7 +111,7 @@ export async function escalateMissingDecision(
   const now = service.clock.now();
   const step = `${caseId}:EscalateMissingDecision:${attempt}`;
   const link = caseUrl(service.publicBaseUrl, caseId);
-  await service.mailer.sendOnce(
+  const chased = await service.mailer.sendOnce(
     step,
     submissionOverdueEmail(emailContext(profile, record), chasedAddresses(profile, record, readiness), {
       attempt,
@@ -135,5 +137,6 @@ export async function escalateMissingDecision(
       },
     ),
   );
+  if (chased.outcome === 'sent') countEscalations(1);
   return { outcome: 'escalated' };
 }

@@ -1,11 +1,15 @@
+import { rulesOf } from '../config/partnership-profile.ts';
 import { ConflictError, NotFoundError, StaleWriteError, UnavailableError } from '../errors.ts';
 import { logError, logInfo } from '../log.ts';
+import { countDecisionRecorded, type Timeliness } from '../metrics.ts';
 import { type CaseRecord, rapidReviewDecision } from '../schemas/case.ts';
 import { caseId as caseIdSchema } from '../schemas/primitives.ts';
 import { type Actor, type StaffMember, staffActor } from '../schemas/roles.ts';
+import { governingOf } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
 import { emailContext, signOffRequestEmail } from '../workflow/emails.ts';
+import { isoDateOf } from '../workflow/london-time.ts';
 import { resumeWhenReady } from '../workflow/readiness.ts';
 import { caseUrl } from '../workflow/steps.ts';
 
@@ -122,6 +126,12 @@ async function afterDecision(service: RecordDecisionPorts, record: CaseRecord) {
   }
 }
 
+/** Whether a decision came by the governing date (the day the review is due, in the partnership's time zone), or after it. */
+function decidedBy(decidedAt: string, record: CaseRecord, profile: Service['profile']): Timeliness {
+  const decidedOn = isoDateOf(decidedAt, rulesOf(profile).timeZone);
+  return decidedOn > governingOf(record.timetable).dueDate ? 'Late' : 'OnTime';
+}
+
 /**
  * The RRG chair records whether a local review is commissioned and whether a national review is
  * recommended, each with its reason; then the workflow is resumed.
@@ -144,6 +154,7 @@ export async function recordDecision(
   };
   const actor: Actor = staffActor(submission.chair, 'rrg-chair');
   const record = await saveDecision(service, parsedId.data, decision, actor);
+  countDecisionRecorded(decidedBy(decision.decidedAt, record, service.profile));
   await afterDecision(service, record);
   logInfo('Decision recorded', { caseId: record.caseId });
   return decision;

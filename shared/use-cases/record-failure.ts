@@ -1,3 +1,4 @@
+import { countReviewFailure } from '../metrics.ts';
 import type * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import type { RecordFailureResult, recordFailurePayload } from '../workflow/contracts.ts';
@@ -45,6 +46,7 @@ export async function recordFailure(
         },
       ),
     );
+    countReviewFailure();
   }
   await service.mailer.sendOnce(
     eventId,

@@ -1,6 +1,7 @@
 import type { StoredObjectHead } from '../adapters/documents.ts';
 import { agencyUploadRules, parseAgencyUploadKey } from '../agency-links.ts';
 import { CaseNotFoundError, DuplicateWriteError, StaleWriteError } from '../errors.ts';
+import { countReturnReceived } from '../metrics.ts';
 import type { AgencyRequest } from '../schemas/case.ts';
 import { nonEmpty } from '../schemas/primitives.ts';
 import { type Actor, systemActor } from '../schemas/roles.ts';
@@ -424,6 +425,9 @@ export async function recordUpload(
     receivedLate ??
     (outcome === 'already-recorded' ? await recordedLate(service, ids, documentKey, uploadedAt) : undefined);
   if (late) await tellTeamOfLateReturn(service, late.file.case, late.agency, uploadedAt);
+  if (outcome === 'received' || outcome === 'received-late') {
+    countReturnReceived(outcome === 'received-late' ? 'Late' : 'OnTime');
+  }
   log('info', `Upload ${outcome}`, logIds);
   return outcome;
 }

@@ -18,6 +18,7 @@ import {
   UnavailableError,
 } from '../errors.ts';
 import { logError, logInfo } from '../log.ts';
+import { countNotificationReceived } from '../metrics.ts';
 import { type Route, routes } from '../routes.ts';
 import type { CaseRecord, CaseStatus } from '../schemas/case.ts';
 import { type SeriousIncidentNotification, seriousIncidentNotificationOn } from '../schemas/notification.ts';
@@ -436,6 +437,8 @@ export async function submitNotification(
       await acknowledgedDuplicate(service, notification, planned.record.caseId, acknowledgement),
     ));
   await startReview(service, record.caseId);
+  // Counted once per case: a repeat (the same key, or the case already saved) is no new notification.
+  if (!saved) countNotificationReceived();
   logInfo('Notification accepted', { caseId: record.caseId });
   return { caseId: record.caseId, reference: record.reference };
 }

@@ -2,6 +2,7 @@ import type { DocumentStore } from '../adapters/documents.ts';
 import type { Attachment } from '../adapters/mailer.ts';
 import { rulesOf } from '../config/partnership-profile.ts';
 import { logWarning } from '../log.ts';
+import { countPanelEmailSent } from '../metrics.ts';
 import { reportDocumentKeys } from '../schemas/report.ts';
 import type { Service } from '../service.ts';
 import type { CaseTaskPayload, SubmitToPanelResult } from '../workflow/contracts.ts';
@@ -174,6 +175,7 @@ export async function submitToPanel(
     `${record.caseId}:SubmitToPanel`,
     panelSubmissionEmail(emailContext(profile, record), profile.panelMailbox, attachments, now),
   );
+  if (sent.outcome === 'sent') countPanelEmailSent();
 
   await advanceCase(
     service.cases,

@@ -10,6 +10,7 @@ import {
   UnavailableError,
 } from '../errors.ts';
 import { logError, logInfo } from '../log.ts';
+import { countReturnReceived } from '../metrics.ts';
 import { type StructuredReturn, structuredReturn } from '../schemas/agency-return.ts';
 import { type AgencyRequest, type CaseRecord, type CaseStatus, steerReason } from '../schemas/case.ts';
 import type { StaffMember } from '../schemas/roles.ts';
@@ -206,6 +207,7 @@ async function saveFileOnly(
         save.audit({ agency, at, late }),
         { caseVersion: record.version },
       );
+      if (firstReceipt) countReturnReceived(late ? 'Late' : 'OnTime');
       return { record, agency: saved, at, late, firstReceipt };
     } catch (error) {
       const lostRace = error instanceof StaleWriteError || error instanceof DuplicateWriteError;

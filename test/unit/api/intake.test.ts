@@ -6,6 +6,7 @@ import { sampleNotification } from '../../../local/sample-notification.ts';
 import { caseReferenceOf, referenceYearOf } from '../../../shared/cases/open-case.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
 import { notificationDocumentKey } from '../../../shared/use-cases/submit-notification.ts';
+import { captureOutput } from '../../support/log-lines.ts';
 import {
   apiEvent,
   DOCUMENT_BUCKET,
@@ -109,7 +110,8 @@ describe('intake: POST /api/notifications', () => {
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
-  it('answers a repeated request with the same Idempotency-Key with the same case, opening only one', async () => {
+  it('answers a repeated request with the same Idempotency-Key with the same case, opening only one, counted once', async () => {
+    const output = captureOutput();
     const first = await submit(sampleNotification(), { idempotencyKey: 'key-repeat-1' });
     sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
 
@@ -121,6 +123,7 @@ describe('intake: POST /api/notifications', () => {
     expect(store.caseCount()).toBe(1);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
     expect(store.auditOf(String(first.body.caseId))).toHaveLength(1);
+    expect(output.metrics()).toEqual([{ name: 'NotificationsReceived', value: 1, dimensions: {} }]);
   });
 
   it('gives each case the next reference of its year, one a repeated request does not take again', async () => {

@@ -7,6 +7,7 @@ import { sampleNotification } from '../../../local/sample-notification.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { apiHandler } from '../../../shared/http/api-handler.ts';
 import type { CaseStatus } from '../../../shared/schemas/case.ts';
+import { governingOf } from '../../../shared/schemas/timetable.ts';
 import { captureOutput } from '../../support/log-lines.ts';
 import { allPartnersAgreed, RecordingMailer } from '../workflow/workflow-fakes.ts';
 import {
@@ -24,6 +25,11 @@ import {
 } from './support/api-fixtures.ts';
 
 const TASK_TOKEN = 'task-token-that-must-never-be-logged';
+
+/** Noon in London (GMT in March) on the day after an ISO date. */
+function dayAfter(isoDate: string): string {
+  return new Date(Date.parse(`${isoDate}T12:00:00Z`) + 24 * 60 * 60 * 1000).toISOString();
+}
 
 const aDecision = {
   commissionLocalReview: true,
@@ -142,6 +148,40 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
       ].sort(),
     );
     expect(request?.message.text).toContain(`/cases/${caseId}/sign-off`);
+  });
+
+  it('counts a decision made by the governing date as DecisionsRecorded on time, and one after it as late', async () => {
+    const output = captureOutput();
+    const dueDate = governingOf(store.caseOf(caseId)!.timetable).dueDate;
+    expect(dueDate >= '2026-03-24').toBe(true);
+
+    expect((await decide(aDecision)).status).toBe(201);
+    const onTime = output.metrics();
+    caseId = randomUUID();
+    await aCaseWithStatus('awaiting-decision');
+    const lateHandler = apiHandler(
+      'record-decision',
+      recordDecisionEndpoints(
+        testService({ store, clock: new SettableClock(dayAfter(dueDate)), s3: testS3Client(), mailer }),
+      ),
+    );
+    const late = await invoke(
+      lateHandler,
+      apiEvent({
+        method: 'POST',
+        path: `/api/cases/${caseId}/decision`,
+        routePath: '/api/cases/{caseId}/decision',
+        pathParameters: { caseId },
+        body: aDecision,
+        caller: rrgChair,
+      }),
+    );
+
+    expect(late.status).toBe(201);
+    expect(onTime).toEqual([{ name: 'DecisionsRecorded', value: 1, dimensions: { Timeliness: 'OnTime' } }]);
+    expect(output.metrics().slice(onTime.length)).toEqual([
+      { name: 'DecisionsRecorded', value: 1, dimensions: { Timeliness: 'Late' } },
+    ]);
   });
 
   it('resumes the workflow when the decision is the last thing the submission waited for', async () => {

@@ -19,6 +19,7 @@ import {
   uploadProblemText,
 } from '../../../shared/use-cases/record-summary.ts';
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
+import { captureOutput } from '../../support/log-lines.ts';
 import { aDocx, aPdf, aZip, htmlPage, windowsExecutable } from '../../support/test-files.ts';
 import { VersionedDocumentStore } from '../../support/versioned-document-store.ts';
 import { ManualClock, PUBLIC_BASE_URL, RecordingMailer, testProfile } from '../workflow/workflow-fakes.ts';
@@ -146,7 +147,8 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
       expect(store.agencyRequestOf(caseId, 'police').documentKey).toMatch(/police-summary\.docx$/);
     });
 
-    it('marks a summary uploaded after the Day 10 deadline late, and one at the very deadline on time', async () => {
+    it('marks a summary uploaded after the Day 10 deadline late, and one at the very deadline on time, counting each', async () => {
+      const output = captureOutput();
       clock.set(DAY_10_DUE);
       const onTime = await recordSummary(service, upload(await issue('police')));
       clock.set('2026-03-17T17:00:01Z');
@@ -154,6 +156,7 @@ describe('record-summary: an agency upload arriving in the upload bucket', () =>
 
       expect([onTime, late]).toEqual(['received', 'received-late']);
       expect(store.agencyRequestOf(caseId, 'health')).toMatchObject({ status: 'received', late: true });
+      expect(output.publishedCounts()).toEqual({ 'ReturnsReceived[OnTime]': 1, 'ReturnsReceived[Late]': 1 });
     });
 
     it('tells the partnership team once of a summary that came after the Day 10 deadline, and never of one on time', async () => {

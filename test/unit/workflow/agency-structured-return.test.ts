@@ -10,6 +10,7 @@ import {
   submitAgencyReturn,
 } from '../../../shared/use-cases/agency-structured-return.ts';
 import { climbLadder } from '../../../shared/use-cases/climb-ladder.ts';
+import { captureOutput } from '../../support/log-lines.ts';
 import { childNames, fakeService, openSampleCase, requestAll, setAgency } from './workflow-fakes.ts';
 
 /** An involvement return, invented. */
@@ -70,8 +71,9 @@ describe('an agency’s structured return through its link', () => {
     expect(event?.details).toEqual({ agencyId: 'health', kind: 'no-involvement', version: 1, late: false });
   });
 
-  it('keeps every version: a correction is version 2 and the first stays as it was', async () => {
+  it('keeps every version: a correction is version 2 and the first stays as it was, received once', async () => {
     const { service, clock, links, agency, audit } = await aRequestedCase();
+    const output = captureOutput();
     await submitAgencyReturn(service, { token: links.police, answers: involvement });
     clock.set('2026-03-10T09:30:00Z');
     const corrected = { ...involvement, summary: 'Three call-outs to the family home (test).' };
@@ -90,14 +92,17 @@ describe('an agency’s structured return through its link', () => {
     expect(actions).toEqual(expect.arrayContaining(['return.received', 'return.corrected']));
     const trail = JSON.stringify(await audit());
     expect(trail).not.toContain('call-outs');
+    expect(output.publishedCounts()).toEqual({ 'ReturnsReceived[OnTime]': 1 });
   });
 
   it('marks a return after the Day 10 deadline late, and tells the partnership team once, not of its corrections', async () => {
     const { service, mailer, record, links, agency, audit } = await aRequestedCase('2026-03-17T17:00:01Z');
 
+    const output = captureOutput();
     const result = await submitAgencyReturn(service, { token: links.police, answers: involvement });
     await submitAgencyReturn(service, { token: links.police, answers: involvement });
 
+    expect(output.publishedCounts()).toEqual({ 'ReturnsReceived[Late]': 1 });
     expect(result.late).toBe(true);
     expect(await agency('police')).toMatchObject({ status: 'received', late: true });
     expect((await audit()).map((event) => event.action)).toContain('return.received-late');

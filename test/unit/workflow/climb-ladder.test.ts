@@ -4,6 +4,7 @@ import { climbLadder } from '../../../shared/use-cases/climb-ladder.ts';
 import { requestAgencySummaries } from '../../../shared/use-cases/request-agency-summaries.ts';
 import { resendAgencyLink } from '../../../shared/use-cases/steer-agencies.ts';
 import { formalRequestParagraphs } from '../../../shared/workflow/formal-request.ts';
+import { captureOutput } from '../../support/log-lines.ts';
 import { pdfText } from './pdf-text.ts';
 import {
   childNames,
@@ -63,11 +64,14 @@ describe('climb-ladder: the reminder rung', () => {
     expect(file.audit.filter((event) => event.action === 'agency.reminded')).toHaveLength(3);
   });
 
-  it('on a second run climbs nothing again', async () => {
+  it('on a second run climbs nothing again, counting each agency chased as one escalation, once', async () => {
     const { service, cases, mailer, record } = await aCaseWithPoliceReturned();
+    const output = captureOutput();
     await climbLadder(service, { caseId: record.caseId });
 
     await climbLadder(service, { caseId: record.caseId });
+
+    expect(output.publishedCounts()).toEqual({ Escalations: 3 });
 
     expect(mailer.sent).toHaveLength(3);
     expect(cases.auditOf(record.caseId).filter((event) => event.action === 'agency.reminded')).toHaveLength(

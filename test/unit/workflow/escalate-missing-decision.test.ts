@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../../../shared/schemas/case.ts';
 import { escalateMissingDecision } from '../../../shared/use-cases/escalate-missing-decision.ts';
+import { captureOutput } from '../../support/log-lines.ts';
 import {
   childNames,
   fakeService,
@@ -103,8 +104,9 @@ describe('escalate-missing-decision: the wait for the submission ran out', () =>
     );
   });
 
-  it('tells the Panel only once, and escalates once per wait, however often it runs', async () => {
+  it('tells the Panel only once, and escalates once per wait, however often it runs, counting each once', async () => {
     const { service, cases, mailer, record } = await aLateCase();
+    const output = captureOutput();
 
     await escalateMissingDecision(service, { caseId: record.caseId, attempt: 1 });
     await escalateMissingDecision(service, { caseId: record.caseId, attempt: 1 });
@@ -118,6 +120,7 @@ describe('escalate-missing-decision: the wait for the submission ran out', () =>
     expect(
       cases.auditOf(record.caseId).filter((event) => event.action === 'decision.escalated'),
     ).toHaveLength(2);
+    expect(output.publishedCounts()).toEqual({ PanelEmailsSent: 1, Escalations: 2 });
   });
 
   it('says beside the missed date that the 15 working days are the Panel’s expectation, not a statute', async () => {

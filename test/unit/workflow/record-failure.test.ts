@@ -2,6 +2,7 @@ import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordFailure, UNKNOWN_STEP } from '../../../shared/use-cases/record-failure.ts';
+import { captureOutput } from '../../support/log-lines.ts';
 import { engineeringWordsIn } from '../../support/plain-words.ts';
 import { fakeService, openSampleCase } from './workflow-fakes.ts';
 
@@ -133,9 +134,10 @@ describe('record-failure', () => {
     expect(email?.text).not.toContain('Demo Child One');
   });
 
-  it('on a second run keeps the first record of the failure', async () => {
+  it('on a second run keeps the first record of the failure, counted once', async () => {
     const { service, cases, clock, record } = await aCaseThatFailed();
     sfnMock.on(GetExecutionHistoryCommand).resolves({ events: historyOfAFailedCollation });
+    const output = captureOutput();
     await recordFailure(service, payload(record.caseId));
     const first = await cases.getCaseFile(record.caseId);
     clock.set('2026-03-18T09:10:00Z');
@@ -143,5 +145,6 @@ describe('record-failure', () => {
     await recordFailure(service, { ...payload(record.caseId), error: 'States.Runtime' });
 
     expect(await cases.getCaseFile(record.caseId)).toEqual(first);
+    expect(output.publishedCounts()).toEqual({ ReviewFailures: 1 });
   });
 });

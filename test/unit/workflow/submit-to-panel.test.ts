@@ -6,6 +6,7 @@ import { reportSectionKeys } from '../../../shared/schemas/report.ts';
 import { completeReport, saveReportSection } from '../../../shared/use-cases/rapid-review-report.ts';
 import { submitToPanel } from '../../../shared/use-cases/submit-to-panel.ts';
 import { collatedReportPdf } from '../../../shared/workflow/collated-report.ts';
+import { captureOutput } from '../../support/log-lines.ts';
 import { pdfText } from './pdf-text.ts';
 import {
   childNames,
@@ -105,13 +106,16 @@ describe('submit-to-panel (Day 15)', () => {
       ),
     ) as Record<string, string>;
 
-  it('sends one email, to the Panel mailbox only, with the covering letter, the decision and the rapid review report (PDF and Word) in place of the collated report', async () => {
+  it('sends one email, however often it runs (one counted), to the Panel mailbox only, with the covering letter, the decision and the rapid review report (PDF and Word) in place of the collated report', async () => {
     const fakes = await aDecidedCase();
     const { service, mailer, record } = fakes;
     const report = fakes.filedReport!;
+    const output = captureOutput();
 
     await submitToPanel(service, { caseId: record.caseId });
+    await submitToPanel(service, { caseId: record.caseId });
 
+    expect(output.publishedCounts()).toEqual({ PanelEmailsSent: 1 });
     expect(mailer.sent).toHaveLength(1);
     const [{ key, message }] = mailer.sent as [(typeof mailer.sent)[number]];
     expect(key).toBe(`${record.caseId}:SubmitToPanel`);

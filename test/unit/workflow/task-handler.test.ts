@@ -83,7 +83,7 @@ describe('the workflow task handler', () => {
     await expect(handler({ caseId: CASE_ID }, {} as never)).rejects.toMatchObject({ name: 'Transient' });
   });
 
-  it('refuses a payload that breaks the contract, naming the field, without running the logic', async () => {
+  it('refuses a payload that breaks the contract, naming the field, without running the logic, logging it once', async () => {
     const logic = vi.fn(async () => ({ recipients: 0 }));
     const handler = taskHandler('distribute-papers', contract, logic);
     const output = captureOutput();
@@ -93,6 +93,8 @@ describe('the workflow task handler', () => {
       message: expect.stringContaining('caseId'),
     });
     expect(logic).not.toHaveBeenCalled();
+    // Logged once, under the case the state machine named, though the payload failed its check.
+    expect(output.errors()).toMatchObject([{ error: 'InvalidTaskPayload', caseId: 'not-a-case-id' }]);
   });
 
   it('checks the result at run time: a result that breaks the contract fails the task, logged once', async () => {
