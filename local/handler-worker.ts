@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { installClock } from '../shared/clock.ts';
+import { asInvocation, installInvocationRuntime } from './invocation-logs.ts';
 import { EmulatorRequestRecorder } from './stats.ts';
 import { SharedClockView } from './virtual-clock.ts';
 
@@ -17,6 +18,8 @@ export interface HandlerWorkerData {
   emulatorPorts: Record<string, string> | undefined;
   /** The URL of the module that runs the functions, exporting `runHandler` (local/handlers.ts). */
   functionsModule: string;
+  /** Where each function's log lines go (`<function>.log`); left where they were without. */
+  logDirectory: string | undefined;
 }
 
 /** What the functions module exports: runs a function, by a name the pool has checked, in this thread. */
@@ -39,6 +42,8 @@ if (!parentPort)
 const port = parentPort;
 const data = workerData as HandlerWorkerData;
 installClock(new SharedClockView(data.clock));
+// Before any handler loads: what each invocation writes goes to its function's log file.
+installInvocationRuntime(data.logDirectory);
 const requests = data.emulatorPorts ? new EmulatorRequestRecorder(data.emulatorPorts) : undefined;
 const functions = import(data.functionsModule) as Promise<FunctionsModule>;
 // A module that cannot load fails each invocation with its error, rather than ending the worker.
@@ -59,7 +64,9 @@ port.on('message', async (message: ToHandlerWorker) => {
     answer = {
       id: message.id,
       ok: true,
-      result: await (await functions).runHandler(message.name, message.payload),
+      result: await asInvocation(message.name, async () =>
+        (await functions).runHandler(message.name, message.payload),
+      ),
     };
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { SHARE_ENV, Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { FromHandlerWorker, HandlerWorkerData, ToHandlerWorker } from './handler-worker.ts';
 import { catalogueFunction, lambdaErrorFrom, timeoutOf } from './handlers.ts';
+import { maxConcurrencyVariable } from './invocation-logs.ts';
 import { mergeTimings, type Timing } from './stats.ts';
 
 /** The variable that sets how many worker threads run the handlers. */
@@ -60,6 +61,12 @@ function sandboxDied(why: string): ReportedError {
   return { name: 'Lambda.Unknown', message: `The function's worker thread died: ${why}` };
 }
 
+/**
+ * What each worker tells Powertools it may run at once: any number, as the pool sends a worker
+ * whatever comes while it is the least busy.
+ */
+const maxConcurrentInvocations = 1000;
+
 /** A message to a worker before it is given its id. */
 type Unnumbered<T> = T extends unknown ? Omit<T, 'id'> : never;
 
@@ -84,8 +91,11 @@ interface Waiter {
  * event loop, so a slow or busy function cannot stall S3, SES, Step Functions or the API, and
  * the handlers' own work (SDK calls, building emails, writing papers) uses the machine's other
  * cores. Each worker runs any function, on the same handler modules as AWS; an invocation goes
- * to the least busy one. Workers share the stack's environment (`SHARE_ENV`) and read its
- * virtual clock from shared memory.
+ * to the least busy one. Each worker starts with the stack's environment (set before the pool
+ * starts), in which it is a Lambda execution environment that runs invocations concurrently
+ * (`AWS_LAMBDA_MAX_CONCURRENCY`, local/invocation-logs.ts), and reads the stack's virtual clock
+ * from shared memory. Given a log directory, each function's log lines go to
+ * `<function>.log` there, as JSON lines.
  *
  * Invoking keeps Lambda's contract: the function must be in the catalogue (else
  * ResourceNotFoundException), its catalogue timeout applies (else Sandbox.Timedout; the work
@@ -109,13 +119,14 @@ export class HandlerWorkers {
    * `size`: how many workers (see {@link handlerWorkerCount}). `emulatorPorts`: emulator names by
    * port, to record the requests the handlers make to each (the benchmark's figures); none are
    * recorded without. `functions`: what the workers run, the catalogue's functions unless a test
-   * says otherwise.
+   * says otherwise. `logDirectory`: where each function's log lines go (`<function>.log`).
    */
   constructor(options: {
     clock: SharedArrayBuffer;
     size: number;
     emulatorPorts?: Record<string, string>;
     functions?: HandlerFunctions;
+    logDirectory?: string;
   }) {
     if (!Number.isSafeInteger(options.size) || options.size < 1) {
       throw new RangeError(
@@ -127,6 +138,7 @@ export class HandlerWorkers {
       clock: options.clock,
       emulatorPorts: options.emulatorPorts,
       functionsModule: this.#functions.module.href,
+      logDirectory: options.logDirectory,
     };
     for (let index = 0; index < options.size; index += 1) this.#workers.push(this.#startWorker());
   }
@@ -134,7 +146,7 @@ export class HandlerWorkers {
   #startWorker(): PooledWorker {
     const worker = new Worker(new URL('./handler-worker.ts', import.meta.url), {
       workerData: this.#data,
-      env: SHARE_ENV,
+      env: { ...process.env, [maxConcurrencyVariable]: String(maxConcurrentInvocations) },
       // Node 24 runs the TypeScript itself (type stripping; the code is erasable syntax only),
       // so a worker needs no loader of the parent's, such as tsx's; a CPU profile asked of
       // the stack (npm run bench -- --profile) covers its workers too.

@@ -122,6 +122,8 @@ export interface LocalStack {
   ssmEndpoint: string;
   /** The ARN of the rapid-review state machine in the local Step Functions service. */
   stateMachineArn: string;
+  /** Where each function's log lines are written, as JSON lines: `<logDirectory>/<function>.log`. */
+  logDirectory: string;
   clock: VirtualClock;
   /** The SES inbox, read through its JSON API. */
   inbox: RunningSes;
@@ -357,9 +359,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The handlers, in worker threads of this stack's own, read it through the SDK client.
     await refreshPartnershipProfile(async (path) => ssm.list(path));
 
+    const logDirectory = join(dataDirectory, 'logs');
     const workers = new HandlerWorkers({
       clock: clock.shared.buffer,
       size: workerCount,
+      logDirectory,
       ...(options.recordStatistics
         ? {
             emulatorPorts: {
@@ -469,6 +473,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sfnEndpoint: stepFunctions.endpoint,
       ssmEndpoint: ssm.endpoint,
       stateMachineArn,
+      logDirectory,
       clock,
       inbox: ses,
       whenSettled,

@@ -107,6 +107,7 @@ Local stack running (data in ${dataDirectory}; details in ${stackFile})
   DynamoDB       ${stack.dynamodbEndpoint}
   Step Functions ${stack.sfnEndpoint}
   Parameters     ${stack.ssmEndpoint} (the partnership profile, from local/partnership-profile.json)
+  Function logs  ${stack.logDirectory}/<function>.log (JSON lines, as each function writes them on AWS)
 
   Virtual time   ${stack.clock.now().toISOString()} (${pace})
 

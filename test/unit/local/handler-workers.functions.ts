@@ -28,9 +28,30 @@ export async function runHandler(name: string, payload: unknown): Promise<unknow
       return new Promise(() => {});
     case 'hold':
       return hold(String(payload));
+    case 'log-a':
+    case 'log-b':
+      return logTwice(name, String(payload));
     default:
       throw new Error(`No test function ${name}`);
   }
+}
+
+/**
+ * Keeps `payload` in the invocation's store (as Powertools keeps an invocation's log keys), writes
+ * a JSON line, waits a moment while other invocations run, writes a plain line, and answers
+ * what the store holds then.
+ */
+async function logTwice(name: string, payload: string): Promise<unknown> {
+  const store = (
+    globalThis as {
+      awslambda?: { InvokeStore?: { set(k: string, v: unknown): void; get(k: string): unknown } };
+    }
+  ).awslambda?.InvokeStore;
+  store?.set('invented-key', payload);
+  console.log(JSON.stringify({ level: 'INFO', message: `first line of ${name}`, payload }));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  process.stderr.write(`a plain line of ${name}\n`);
+  return store?.get('invented-key');
 }
 
 /** Says `holding` on the broadcast channel `channelName`, then answers once the test says anything back. */

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BroadcastChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HandlerFunctions, HandlerWorkers, handlerWorkerCount } from '../../../local/handler-workers.ts';
@@ -9,13 +12,18 @@ const pools: HandlerWorkers[] = [];
 const channels: BroadcastChannel[] = [];
 
 /** A pool of `size` workers running the stand-in functions of handler-workers.functions.ts. */
-function pool(size: number, timeoutMs = 10_000): HandlerWorkers {
+function pool(size: number, timeoutMs = 10_000, logDirectory?: string): HandlerWorkers {
   const functions: HandlerFunctions = {
     module: new URL('./handler-workers.functions.ts', import.meta.url),
     resolve: (name) => name,
     timeoutMs: () => timeoutMs,
   };
-  const created = new HandlerWorkers({ clock: new SharedClockState().buffer, size, functions });
+  const created = new HandlerWorkers({
+    clock: new SharedClockState().buffer,
+    size,
+    functions,
+    ...(logDirectory ? { logDirectory } : {}),
+  });
   pools.push(created);
   return created;
 }
@@ -59,6 +67,40 @@ describe('HandlerWorkers', () => {
     await expect(workers.invoke('echo', { caseId: 'C-1' })).resolves.toMatchObject({
       payload: { caseId: 'C-1' },
     });
+  });
+
+  it("writes each function's log lines to its own file as JSON lines, invocations running at once kept apart", async () => {
+    const logDirectory = mkdtempSync(join(tmpdir(), 'handler-logs-'));
+    try {
+      const workers = pool(1, 10_000, logDirectory);
+
+      const kept = await Promise.all([
+        workers.invoke('log-a', 'first a'),
+        workers.invoke('log-b', 'only b'),
+        workers.invoke('log-a', 'second a'),
+      ]);
+
+      expect(kept).toEqual(['first a', 'only b', 'second a']);
+      const linesOf = (name: string) =>
+        readFileSync(join(logDirectory, `${name}.log`), 'utf8')
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(linesOf('log-a')).toEqual(
+        expect.arrayContaining([
+          { level: 'INFO', message: 'first line of log-a', payload: 'first a' },
+          { level: 'INFO', message: 'first line of log-a', payload: 'second a' },
+          expect.objectContaining({ level: 'ERROR', message: 'a plain line of log-a' }),
+        ]),
+      );
+      expect(linesOf('log-a')).toHaveLength(4);
+      expect(linesOf('log-b')).toEqual([
+        { level: 'INFO', message: 'first line of log-b', payload: 'only b' },
+        expect.objectContaining({ level: 'ERROR', message: 'a plain line of log-b' }),
+      ]);
+    } finally {
+      rmSync(logDirectory, { recursive: true, force: true });
+    }
   });
 
   it('fails an invocation that outlives its timeout with Sandbox.Timedout', async () => {
