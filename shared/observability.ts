@@ -3,7 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj } from '@middy/core';
-import { logger, serviceName } from './log.ts';
+import { logger, logInfo, serviceName } from './log.ts';
 import { metrics } from './metrics.ts';
 
 /**
@@ -29,4 +29,18 @@ export function observability<Event, Result>(): MiddlewareObj<Event, Result>[] {
     logMetrics(metrics) as MiddlewareObj<Event, Result>,
     injectLambdaContext(logger, { clearState: true }) as MiddlewareObj<Event, Result>,
   ];
+}
+
+/**
+ * One line per HTTP request answered, with its status, under the keys the route appended (its
+ * route or page, its case): never its path, which may hold an agency's link. Used right after
+ * `observability`, so it sees the answer an error was turned into.
+ */
+export function answersLogged<Event, Result extends { statusCode?: number } | undefined>(): MiddlewareObj<
+  Event,
+  Result
+> {
+  const answered = (request: { response: Result | undefined | null }) =>
+    logInfo('Answered', { status: request.response?.statusCode });
+  return { after: answered, onError: answered };
 }

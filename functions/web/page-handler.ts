@@ -2,7 +2,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { partnershipProfileLoaded } from '../../shared/adapters/profile-parameters.ts';
 import { logUnexpectedError } from '../../shared/log.ts';
-import { observability } from '../../shared/observability.ts';
+import { answersLogged, observability } from '../../shared/observability.ts';
 import type { WebApp } from './router.ts';
 
 type PageEvent = APIGatewayProxyEventV2;
@@ -29,6 +29,7 @@ function unexpectedErrorsLogged(functionName: string): MiddlewareObj<PageEvent, 
 export function pageHandler(functionName: string, app: WebApp) {
   return middy<PageEvent, PageResult>()
     .use(observability<PageEvent, PageResult>())
+    .use(answersLogged<PageEvent, PageResult>())
     .use(unexpectedErrorsLogged(functionName))
     .use(partnershipProfileLoaded())
     .handler((event) => app(event));

@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { partnershipProfileLoaded } from '../adapters/profile-parameters.ts';
 import { ForbiddenError, NotSignedInError } from '../errors.ts';
 import { appendLogKeys, logUnexpectedError } from '../log.ts';
-import { observability } from '../observability.ts';
+import { answersLogged, observability } from '../observability.ts';
 import { type Route, routes } from '../routes.ts';
 import { type StaffMember, type StaffRole, staffRole } from '../schemas/roles.ts';
 import { hasMalformedPercentEncoding, malformedPathField } from './paths.ts';
@@ -160,6 +160,7 @@ export function apiHandler(functionName: string, endpoints: Partial<Record<Route
   }
   return middy<ApiEvent, ApiResult>()
     .use(observability<ApiEvent, ApiResult>())
+    .use(answersLogged<ApiEvent, ApiResult>())
     .use(httpHeaderNormalizer())
     .use(problemResponses(functionName))
     .use(refuseMalformedPaths())

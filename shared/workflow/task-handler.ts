@@ -2,7 +2,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { partnershipProfileLoaded } from '../adapters/profile-parameters.ts';
 import { DomainError } from '../errors.ts';
 import { withInvocation } from '../invocation.ts';
-import { appendLogKeys, logUnexpectedError } from '../log.ts';
+import { appendLogKeys, type LogKeys, logInfo, logUnexpectedError } from '../log.ts';
 import { observability } from '../observability.ts';
 import type * as z from '../schemas/zod.ts';
 
@@ -148,6 +148,14 @@ function validatedContract(
   };
 }
 
+/** The fields of a task's result that are a string, a number or a boolean. */
+function scalarsOf(result: unknown): LogKeys {
+  if (typeof result !== 'object' || result === null) return {};
+  return Object.fromEntries(
+    Object.entries(result).filter(([, value]) => ['string', 'number', 'boolean'].includes(typeof value)),
+  ) as LogKeys;
+}
+
 /** A workflow task's two schemas (shared/workflow/contracts.ts). */
 export interface TaskContract<P extends z.ZodMiniType, R extends z.ZodMiniType> {
   payload: P;
@@ -174,5 +182,10 @@ export function taskHandler<P extends z.ZodMiniType, R extends z.ZodMiniType>(
     .use(taskErrors(task) as MiddlewareObj<z.infer<P>, z.infer<R>>)
     .use(validatedContract(contract) as MiddlewareObj<z.infer<P>, z.infer<R>>)
     .use(partnershipProfileLoaded<z.infer<P>, z.infer<R>>())
-    .handler((payload, context) => withInvocation(context, () => logic(payload)));
+    .handler(async (payload, context) => {
+      const result = await withInvocation(context, () => logic(payload));
+      // One line per step done, with what it answered: ids, counts, times and outcomes only (contracts.ts).
+      logInfo('Step done', { task, ...scalarsOf(result) });
+      return result;
+    });
 }

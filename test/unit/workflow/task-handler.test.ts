@@ -62,12 +62,19 @@ describe('the workflow task handler', () => {
     await handler({ caseId: CASE_ID, execution, step: 'DistributePapers' }, {} as never);
     logInfo('After the invocation (invented)');
 
-    const [during, after] = output.records().filter((record) => record.level === 'INFO');
+    const [during, done, after] = output.records().filter((record) => record.level === 'INFO');
     expect(during).toMatchObject({
       message: 'Papers out (invented)',
       service: 'safeguarding-reviews',
       caseId: CASE_ID,
       execution,
+      step: 'DistributePapers',
+    });
+    expect(done).toMatchObject({
+      message: 'Step done',
+      task: 'distribute-papers',
+      recipients: 1,
+      caseId: CASE_ID,
       step: 'DistributePapers',
     });
     expect(after).toMatchObject({ message: 'After the invocation (invented)' });
