@@ -338,6 +338,8 @@ describe('the agency pages’ function', () => {
         'AUDIT_TABLE_NAME',
         'CASE_TABLE_NAME',
         'NODE_OPTIONS',
+        'POWERTOOLS_TRACER_CAPTURE_ERROR',
+        'POWERTOOLS_TRACER_CAPTURE_RESPONSE',
         'PARTNERSHIP_PROFILE_PARAMETER_PATH',
         'PUBLIC_BASE_URL',
         'SES_CONFIGURATION_SET',

@@ -10,6 +10,7 @@ import {
   functionCatalogue,
 } from '../../functions/catalogue.ts';
 import type { BuiltApp } from '../../infra/build-app.ts';
+import { powertoolsVersion } from '../../infra/constructs/service-function.ts';
 import { RAPID_REVIEW_ASL_PATH, type WorkflowStack } from '../../infra/stacks/workflow-stack.ts';
 import { envNames } from '../../shared/env.ts';
 import {
@@ -51,6 +52,9 @@ function expectedEnvironmentNames(spec: FunctionSpec): string[] {
     ...(spec.trigger === 'upload-event' ? [] : [envNames.partnershipProfilePath]),
     envNames.publicBaseUrl,
     'NODE_OPTIONS',
+    // Traces keep neither responses nor error messages (shared/observability.ts).
+    'POWERTOOLS_TRACER_CAPTURE_ERROR',
+    'POWERTOOLS_TRACER_CAPTURE_RESPONSE',
     ...(needs.table ? [envNames.tableName, envNames.auditTableName] : []),
     ...(needs.documentBucket ? [envNames.documentBucket] : []),
     ...(needs.uploadBucket ? [envNames.uploadBucket] : []),
@@ -170,6 +174,20 @@ describe('WorkflowStack', () => {
 
       expect(logGroups.length).toBeGreaterThan(workflowFunctionNames.length);
       expect(new Set(logGroups.map((group) => group.Properties.RetentionInDays))).toEqual(new Set([90]));
+    });
+
+    it('each take Powertools for AWS Lambda from its layer, of the version the tests ran, looked up in Parameter Store', () => {
+      const parameters = template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<String>' });
+      const layer = Object.entries(parameters).find(
+        ([, parameter]) =>
+          parameter.Default === `/aws/service/powertools/typescript/generic/all/${powertoolsVersion}`,
+      );
+
+      expect(powertoolsVersion).toMatch(/^2\.\d+\.\d+$/);
+      expect(layer).toBeDefined();
+      for (const name of workflowFunctionNames) {
+        expect(functionProperties(name).Layers, name).toEqual([{ Ref: layer?.[0] }]);
+      }
     });
 
     it('are the workflow functions of the catalogue, and only those', () => {

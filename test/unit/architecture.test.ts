@@ -26,10 +26,11 @@ function importsOf(file: string): string[] {
 
 /**
  * What the agency pages' function may use of the web function's folder: its page framework
- * (the router, the page contract, the templates, the form errors its structured return's
- * questions show), never its pages or its handler.
+ * (the handler's wiring, the router, the page contract, the templates, the form errors its
+ * structured return's questions show), never its pages or its handler.
  */
 const webFramework = [
+  'functions/web/page-handler.ts',
   'functions/web/router.ts',
   'functions/web/page.ts',
   'functions/web/views.ts',
