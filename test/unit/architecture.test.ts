@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { functionCatalogue } from '../../functions/catalogue.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -101,6 +102,27 @@ function reachableFrom(file: string): Set<string> {
 }
 
 describe('the layout of the code', () => {
+  it('wraps every function in Powertools’ logger, metrics and tracer, through one of the handler wrappers', () => {
+    const wrappers: Record<string, RegExp> = {
+      'shared/http/api-handler.ts': /\bapiHandler\(/,
+      'shared/workflow/task-handler.ts': /\btaskHandler\(/,
+      'functions/web/page-handler.ts': /\bpageHandler\(/,
+      'shared/observability.ts': /\.use\(observability</,
+    };
+    for (const wrapper of Object.keys(wrappers).filter((file) => file !== 'shared/observability.ts')) {
+      expect(readFileSync(join(root, wrapper), 'utf8'), wrapper).toMatch(/\.use\(observability</);
+    }
+    const unwrapped = Object.keys(functionCatalogue).filter((name) => {
+      const handler = `functions/${name}/handler.ts`;
+      const text = readFileSync(join(root, handler), 'utf8');
+      return !Object.entries(wrappers).some(
+        ([wrapper, call]) => call.test(text) && importsOf(handler).includes(wrapper),
+      );
+    });
+
+    expect(unwrapped).toEqual([]);
+  });
+
   it('keeps each function to its own folder: no function imports another function’s folder', () => {
     const crossings = typeScriptFiles('functions').flatMap((file) => {
       const own = file.split('/')[1];
