@@ -260,7 +260,8 @@ function invokeBundle(
       },
       (error, stdout, stderr) => {
         if (error && !stdout) reject(new Error(`${bundlePath}: ${stderr}`));
-        else resolve(JSON.parse(stdout) as unknown);
+        // The handler's own log lines come first on standard output, as on Lambda; the answer is last.
+        else resolve(JSON.parse(stdout.trimEnd().split('\n').at(-1) ?? '') as unknown);
       },
     );
   });
