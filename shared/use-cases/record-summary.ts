@@ -1,6 +1,7 @@
 import type { StoredObjectHead } from '../adapters/documents.ts';
 import { agencyUploadRules, parseAgencyUploadKey } from '../agency-links.ts';
 import { CaseNotFoundError, DuplicateWriteError, StaleWriteError } from '../errors.ts';
+import { logInfo, logWarning } from '../log.ts';
 import { countReturnReceived } from '../metrics.ts';
 import type { AgencyRequest } from '../schemas/case.ts';
 import { nonEmpty } from '../schemas/primitives.ts';
@@ -180,7 +181,7 @@ export function agencyReturnDocumentKey(
 }
 
 function log(level: 'info' | 'warn', message: string, ids: Record<string, string>) {
-  console[level](JSON.stringify({ message, ...ids }));
+  (level === 'warn' ? logWarning : logInfo)(message, ids);
 }
 
 const isMissingObject = (error: unknown) =>
