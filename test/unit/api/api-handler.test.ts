@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConflictError, InvalidInputError } from '../../../shared/errors.ts';
 import { apiHandler, type Endpoint } from '../../../shared/http/api-handler.ts';
 import { json } from '../../../shared/http/problem.ts';
+import { logInfo } from '../../../shared/log.ts';
 import { captureOutput } from '../../support/log-lines.ts';
 import { apiEvent, invoke, partnershipTeam, rrgChair } from './support/api-fixtures.ts';
 
@@ -43,6 +44,23 @@ describe('the API handler (middy)', () => {
       header: 'present',
       caller: { id: partnershipTeam.sub, roles: ['partnership-team'] },
     });
+  });
+
+  it('keys every line of a request by its route and its case, and logs its answer once with the status, never the path', async () => {
+    const output = captureOutput();
+    const endpoint = vi.fn<Endpoint>(async () => {
+      logInfo('Case read (invented)');
+      return json(200, {});
+    });
+
+    await invoke(getCaseWith(endpoint), getCase());
+
+    const lines = output.records().filter((record) => record.level === 'INFO');
+    expect(lines).toEqual([
+      expect.objectContaining({ message: 'Case read (invented)', route: 'GetCase', caseId: CASE_ID }),
+      expect.objectContaining({ message: 'Answered', route: 'GetCase', caseId: CASE_ID, status: 200 }),
+    ]);
+    expect(output.lines().join('\n')).not.toContain('/api/cases/');
   });
 
   it('refuses a role the route does not list before the endpoint runs', async () => {
