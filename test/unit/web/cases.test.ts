@@ -1415,6 +1415,47 @@ describe('the cases pages', () => {
       expect(refusal).toContain('has stopped: something went wrong with this review’s timetable');
     });
 
+    it('shows a case whose fault flag is up (its status kept) as stopped, and a resume in words', async () => {
+      // Prepare: the workflow stopped while waiting for the decision; later resumed once, and stopped again.
+      const { caseId } = await aCase({
+        status: 'awaiting-decision',
+        changes: {
+          failure: { step: 'AwaitDecision', error: 'States.Runtime', at: '2026-03-25T10:00:00.000Z' },
+        },
+      });
+      const record = (await store.getCase(caseId))!;
+      await store.updateCase(
+        record,
+        {},
+        {
+          actor: {
+            kind: 'staff',
+            id: 'user-team-test',
+            role: 'partnership-team',
+            name: 'Team Member (test)',
+          },
+          at: '2026-03-25T11:00:00.000Z',
+          action: 'case.resumed',
+          reason: 'Invented reason: the fault was fixed (test).',
+        },
+      );
+      clock.set('2026-03-26T12:00:00Z');
+      const team = signedIn(testUser('partnership-team'));
+
+      // Act
+      const page = await app(webEvent({ path: `/cases/${caseId}`, cookies: team.cookies }));
+
+      // Assess
+      const html = unescaped(page.body);
+      expect(html).toContain(
+        'Something went wrong with this review’s timetable at 10am on Wednesday 25 March 2026. The service’s support team has been told.',
+      );
+      expect(html).not.toContain('id="day-counter"');
+      expect(textOf(html)).toContain('The review was resumed');
+      expect(textOf(html)).not.toContain('case.resumed');
+      expect(textOf(html)).not.toContain('AwaitDecision');
+    });
+
     it('names the person who acted in the audit trail, with their role, never their id', async () => {
       // Prepare
       const { caseId } = await aCase({ status: 'awaiting-summaries' });
