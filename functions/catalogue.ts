@@ -35,7 +35,7 @@ export interface FunctionSpec {
   trigger: 'api' | 'workflow' | 'upload-event' | 'schedule' | 'execution-status';
   /**
    * How often a scheduled function runs: `day` (03:00 UTC, not run by the local stack) or
-   * `minute` (the local stack runs it every few real seconds too). Default `day`.
+   * `minute` (`npm start` runs it every few real seconds too). Default `day`.
    */
   every?: 'day' | 'minute';
   /** What it needs; CDK turns each into an L2 grant and the matching environment variable. */
