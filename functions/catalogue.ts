@@ -28,7 +28,7 @@ export interface FunctionSpec {
   description: string;
   /**
    * How it is invoked: by the HTTP API, by the state machine, by an S3 event on the upload
-   * bucket, or daily by an EventBridge schedule (`schedule`; not run by the local stack).
+   * bucket, or by an EventBridge schedule (`schedule`, daily or hourly; not run by the local stack).
    */
   trigger: 'api' | 'workflow' | 'upload-event' | 'schedule';
   /** What it needs; CDK turns each into an L2 grant and the matching environment variable. */
@@ -82,6 +82,8 @@ export interface FunctionSpec {
   separateModules?: readonly { package: string; to: string }[];
   /** Seconds; defaults to 30 in the function construct. */
   timeoutSeconds?: number;
+  /** How often a `schedule` function runs: daily at 03:00 UTC (the default) or hourly on the hour. */
+  schedule?: 'daily' | 'hourly';
 }
 
 export const functionCatalogue = {
@@ -278,6 +280,15 @@ export const functionCatalogue = {
     description: 'Daily: removes notification documents older than an hour that no case owns',
     trigger: 'schedule',
     needs: { table: 'read', documentBucket: 'read', removesNotificationDocuments: true },
+  },
+  // The dashboard's gauges (issue 12 part 3): how many open reviews stand at each step, and how
+  // many of their deadlines fall in the next five working days. Reads the cases, changes nothing.
+  'publish-review-gauges': {
+    description:
+      'Hourly: counts the open reviews at each step and their deadlines in the next five working days, as CloudWatch metrics',
+    trigger: 'schedule',
+    schedule: 'hourly',
+    needs: { table: 'read' },
   },
   'plan-timetable': {
     description: 'Returns the deadlines the workflow waits for',

@@ -14,6 +14,7 @@ import {
   type ServiceConfiguration,
   ServiceFunction,
 } from '../constructs/service-function.ts';
+import { acknowledgeFindings } from '../nag.ts';
 
 /** The workflow definition: the only one there is (ARCHITECTURE §2), loaded as it is. */
 export const RAPID_REVIEW_ASL_PATH = fileURLToPath(
@@ -99,8 +100,9 @@ export class WorkflowStack extends Stack {
       definitionBody: sfn.DefinitionBody.fromFile(RAPID_REVIEW_ASL_PATH),
       definitionSubstitutions,
       comment: 'Rapid Review of one serious incident notification; one execution per case, named by case id',
-      // Execution data stays out of the logs: the logs record which step ran when, not payloads.
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      // Errors only, and without execution data: the logs say which step failed and why, never a
+      // payload (which names cases and people); the execution history keeps the rest for 90 days.
+      logs: { destination: logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
       tracingEnabled: true,
     });
     for (const fn of functions.values()) {
@@ -117,6 +119,17 @@ export class WorkflowStack extends Stack {
       reason:
         'Step Functions log delivery (logs:CreateLogDelivery and the rest) and X-Ray tracing support no resource-level permissions; CDK adds exactly these for logging and tracing.',
     });
+
+    acknowledgeFindings(
+      stateMachine,
+      ['AwsSolutions-SF1'],
+      'It logs at ERROR level on purpose: every failure with its cause, nothing of the steps that went well. Step Functions keeps each execution’s full history for 90 days, and the operations page reads it from there.',
+    );
+    acknowledgeFindings(
+      stateMachine.role,
+      ['NIST.800.53.R5-IAMNoInlinePolicy'],
+      'The role is this state machine’s alone; CDK writes its grants (invoking its own functions, logging, tracing) as the role’s own policy. A managed policy would be no narrower.',
+    );
 
     this.stateMachine = stateMachine;
     this.functions = functions;
