@@ -131,6 +131,15 @@ describe('MonitoringStack', () => {
       quiet.resourceCountIs('AWS::CloudWatch::Alarm', alarmsOf(template).length);
     });
 
+    it('refuses a profile whose alarm email is not an email address, naming the field', () => {
+      const profile = JSON.parse(readFileSync(EXAMPLE_PROFILE, 'utf8'));
+      profile.operations = { alarmEmails: ['on-call.engineer@example.org', 'not an address'] };
+      const path = join(mkdtempSync(join(tmpdir(), 'monitoring-profile-')), 'profile.json');
+      writeFileSync(path, JSON.stringify(profile));
+
+      expect(() => buildTestApp({ profile: path })).toThrow(/Context "profile".*operations\.alarmEmails/s);
+    });
+
     it('sends every alarm to the topic when it fires and when it clears, on one or more in five minutes', () => {
       const alarms = alarmsOf(template);
 
