@@ -73,20 +73,12 @@ const separateModuleFlags = [
 ];
 
 /**
- * Triggers that invoke a function synchronously, so its caller sees every failure: the HTTP API
- * answers it, the state machine catches and retries it, and the SQS event source (the upload
- * handler) returns a failed message to its queue, whose own dead-letter queue keeps it. Every
- * other trigger (a schedule, an EventBridge rule, anything added later) invokes asynchronously,
- * and a failure after Lambda's own retries would be lost without a dead-letter queue.
+ * The triggers that invoke a function synchronously, each with why it needs no dead-letter queue
+ * (its caller sees every failure). Every other trigger (a schedule, an EventBridge rule, anything
+ * added later) invokes asynchronously: a failure after Lambda's own retries would be lost
+ * without a dead-letter queue, so `ServiceFunction` gives it one.
  */
-const SYNCHRONOUS_TRIGGERS: ReadonlySet<FunctionSpec['trigger']> = new Set([
-  'api',
-  'workflow',
-  'upload-event',
-]);
-
-/** Where a synchronously invoked function's failure goes, by trigger: why it needs no dead-letter queue. */
-const SYNCHRONOUS_FAILURES: Partial<Record<FunctionSpec['trigger'], string>> = {
+const SYNCHRONOUS_TRIGGERS: Partial<Record<FunctionSpec['trigger'], string>> = {
   api: 'Invoked synchronously by the HTTP API: the caller receives the failure as the response; there is no event to keep.',
   workflow:
     'Invoked synchronously by the state machine, which retries transient failures and catches the rest (record-failure records them on the case); there is no event to keep.',
@@ -108,7 +100,7 @@ export function acknowledgeDeadLetterQueue(queue: sqs.IQueue): void {
 
 /** Whether Lambda invokes the function asynchronously (so it needs a dead-letter queue). */
 export function isInvokedAsynchronously(spec: Pick<FunctionSpec, 'trigger'>): boolean {
-  return !SYNCHRONOUS_TRIGGERS.has(spec.trigger);
+  return SYNCHRONOUS_TRIGGERS[spec.trigger] === undefined;
 }
 
 /** A construct id for a catalogue function: `request-agency-summaries` → `RequestAgencySummaries`. */
@@ -238,7 +230,7 @@ export class ServiceFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    // The events are a schedule's or an execution's status: no case data, so SQS's own encryption is enough.
+    // The events (a schedule's, a rule's) carry case ids at most, no personal data: SQS's own encryption is enough.
     this.deadLetterQueue = isInvokedAsynchronously(spec)
       ? new sqs.Queue(this, 'DeadLetterQueue', {
           encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -594,12 +586,9 @@ export class ServiceFunction extends Construct {
       ['NIST.800.53.R5-IAMNoInlinePolicy'],
       'The role belongs to this one function; the L2 grants write its least-privilege statements as the role’s own policy (held to a table by test/infra/least-privilege.test.ts). A managed policy would be no narrower, and could be attached to other roles.',
     );
-    if (!this.deadLetterQueue) {
-      acknowledgeFindings(
-        this.function,
-        ['NIST.800.53.R5-LambdaDLQ', 'Serverless-LambdaDLQ'],
-        SYNCHRONOUS_FAILURES[this.spec.trigger] ?? 'Invoked synchronously: its caller sees every failure.',
-      );
+    const synchronously = SYNCHRONOUS_TRIGGERS[this.spec.trigger];
+    if (synchronously !== undefined) {
+      acknowledgeFindings(this.function, ['NIST.800.53.R5-LambdaDLQ', 'Serverless-LambdaDLQ'], synchronously);
     }
     if (this.spec.trigger === 'upload-event') {
       acknowledgeFindings(

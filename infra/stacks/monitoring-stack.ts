@@ -225,7 +225,7 @@ export class MonitoringStack extends Stack {
     alarmOnAny(
       'EmailComplainedOfAlarm',
       emailMetric('Complaint'),
-      'A recipient marked an email from the service as spam. Too many complaints put the account’s sending at risk; find out why with the partnership team.',
+      "A recipient marked an email from the service as spam. Too many complaints put the account's sending at risk; find out why with the partnership team.",
     );
 
     // --- The dashboard ---------------------------------------------------------------------

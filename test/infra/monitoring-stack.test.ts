@@ -155,6 +155,7 @@ describe('MonitoringStack', () => {
           Period: 300,
         });
         expect(String(properties.AlarmDescription).length, id).toBeGreaterThan(30);
+        expect(String(properties.AlarmDescription), id).toMatch(/^[\x20-\x7e\xa0-\xff]+$/);
       }
     });
   });
