@@ -162,7 +162,7 @@ describe('the cases pages', () => {
 
       // Assess
       const html = unescaped(result.body);
-      expect(html).toMatch(/<th scope="col" class="govuk-table__header">Review due<\/th>/);
+      expect(html).toMatch(/<th scope="col" role="columnheader" class="govuk-table__header">Review due<\/th>/);
       const rowOf = (caseId: string) => html.split(caseId)[1]?.split('</tr>')[0] ?? '';
       expect(rowOf(local.caseId)).toContain(
         '24 March 2026 (the partnership\'s own date)<br><span class="govuk-body-s">Panel\'s date: 25 March 2026, 1 working day later</span>',
@@ -297,7 +297,7 @@ describe('the cases pages', () => {
       expect(html).toMatch(/Health[\s\S]*?govuk-tag--blue">\s*Requested/);
       // An event from before names were kept says who by role, never by id.
       expect(html).toMatch(
-        /<th scope="row" class="govuk-table__header">10am on Wednesday 4 March 2026<\/th>\s*<td class="govuk-table__cell" data-label="Who">The person who sent the notification<\/td>\s*<td class="govuk-table__cell" data-label="What">Case opened<\/td>/,
+        /<th scope="row" role="rowheader" class="govuk-table__header">10am on Wednesday 4 March 2026<\/th>\s*<td role="cell" class="govuk-table__cell" data-label="Who">The person who sent the notification<\/td>\s*<td role="cell" class="govuk-table__cell" data-label="What">Case opened<\/td>/,
       );
       expect(html).not.toContain('user-notifier-demo');
       expect(html).not.toContain('Record the decision');
@@ -1478,7 +1478,7 @@ describe('the cases pages', () => {
 
       // Assess
       expect(html).toMatch(
-        /<th scope="row" class="govuk-table__header">11am on Thursday 5 March 2026<\/th>\s*<td class="govuk-table__cell" data-label="Who">Sam Example \(demo\) \(Partnership team\)<\/td>\s*<td class="govuk-table__cell" data-label="What">Agency link resent<\/td>/,
+        /<th scope="row" role="rowheader" class="govuk-table__header">11am on Thursday 5 March 2026<\/th>\s*<td role="cell" class="govuk-table__cell" data-label="Who">Sam Example \(demo\) \(Partnership team\)<\/td>\s*<td role="cell" class="govuk-table__cell" data-label="What">Agency link resent<\/td>/,
       );
       expect(html).not.toContain('user-team-demo');
     });
