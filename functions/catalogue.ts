@@ -28,9 +28,12 @@ export interface FunctionSpec {
   description: string;
   /**
    * How it is invoked: by the HTTP API, by the state machine, by an S3 event on the upload
-   * bucket, or daily by an EventBridge schedule (`schedule`; not run by the local stack).
+   * bucket, by an EventBridge schedule (`schedule`: daily, hourly or every minute; only the
+   * every-minute one also runs under `npm start`), or by the EventBridge rule on the state
+   * machine's execution status changes (`execution-status`: FAILED, TIMED_OUT, ABORTED; locally,
+   * the local Step Functions service calls it).
    */
-  trigger: 'api' | 'workflow' | 'upload-event' | 'schedule';
+  trigger: 'api' | 'workflow' | 'upload-event' | 'schedule' | 'execution-status';
   /** What it needs; CDK turns each into an L2 grant and the matching environment variable. */
   needs: {
     /**
@@ -82,6 +85,11 @@ export interface FunctionSpec {
   separateModules?: readonly { package: string; to: string }[];
   /** Seconds; defaults to 30 in the function construct. */
   timeoutSeconds?: number;
+  /**
+   * How often a `schedule` function runs: daily at 03:00 UTC (the default), hourly on the hour,
+   * or every minute (the resume sweep; `npm start` runs it every few real seconds too).
+   */
+  schedule?: 'daily' | 'hourly' | 'every-minute';
 }
 
 export const functionCatalogue = {
@@ -278,6 +286,30 @@ export const functionCatalogue = {
     description: 'Daily: removes notification documents older than an hour that no case owns',
     trigger: 'schedule',
     needs: { table: 'read', documentBucket: 'read', removesNotificationDocuments: true },
+  },
+  // The dashboard's gauges (issue 12 part 3): how many open reviews stand at each step, and how
+  // many of their deadlines fall in the next five working days. Reads the cases, changes nothing.
+  'publish-review-gauges': {
+    description:
+      'Hourly: counts the open reviews at each step and their deadlines in the next five working days, as CloudWatch metrics',
+    trigger: 'schedule',
+    schedule: 'hourly',
+    needs: { table: 'read' },
+  },
+  'resume-workflows': {
+    description:
+      'Every minute: resumes the workflow of each case whose decision, sign-off, resolution or report was saved while the workflow could not be told',
+    trigger: 'schedule',
+    schedule: 'every-minute',
+    // Reads the cases owing a resume and their tokens, ends the wait, clears the marker (an update).
+    needs: { table: 'read-write', stateMachine: 'callback' },
+  },
+  'record-execution-fault': {
+    description:
+      'Records on the case a review execution that failed, timed out or was aborted, even where no Catch saw it, and tells the partnership team once',
+    trigger: 'execution-status',
+    // Reads the failed step from the execution history; raises the fault flag; emails once.
+    needs: { table: 'read-write', email: true, stateMachine: 'read' },
   },
   'plan-timetable': {
     description: 'Returns the deadlines the workflow waits for',

@@ -189,3 +189,16 @@ export function taskHandler<P extends z.ZodMiniType, R extends z.ZodMiniType>(
       return result;
     });
 }
+
+/**
+ * Wires a function an event invokes outside the workflow (a schedule, an EventBridge rule):
+ * Powertools' logger, metrics and tracer around it (shared/observability.ts), and its errors as a
+ * task's (`taskErrors`: a transient one thrown as `Transient`, an unexpected one logged once, with
+ * its stack), thrown on so the event's own retries try again.
+ */
+export function eventHandler<Result>(name: string, logic: (event: unknown) => Promise<Result>) {
+  return middy<unknown, Result>()
+    .use(observability<unknown, Result>())
+    .use(taskErrors(name) as MiddlewareObj<unknown, Result>)
+    .handler((event) => logic(event));
+}

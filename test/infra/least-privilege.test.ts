@@ -143,6 +143,8 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   },
   // Lists notification documents, checks each has a case, deletes those that have none.
   'sweep-orphans': { 'case-table': 'read', 'audit-table': 'read', documents: 'read-write' },
+  // Counts the open reviews and their deadlines for the dashboard; writes nothing.
+  'publish-review-gauges': { 'case-table': 'read', 'audit-table': 'read' },
   // Reads the timetable planned at intake; writes nothing.
   'plan-timetable': { 'case-table': 'read', 'audit-table': 'read' },
   'request-agency-summaries': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
@@ -174,6 +176,16 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   },
   'notify-outcome': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   'record-failure': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    email: 'write',
+    'state-machine': 'read',
+  },
+  // Lists the cases owing a resume, reads each one's token, ends the wait and clears the marker
+  // (an update: the table's read-write, with the audit put that comes with it).
+  'resume-workflows': { 'case-table': 'read-write', 'audit-table': 'read-write', 'state-machine': 'write' },
+  // As record-failure, from the rule on execution status changes.
+  'record-execution-fault': {
     'case-table': 'read-write',
     'audit-table': 'read-write',
     email: 'write',

@@ -43,12 +43,13 @@ describe('cdk synth (the real CLI, offline)', () => {
     await rm(outputDirectory, { recursive: true, force: true });
   });
 
-  it('writes the three stacks of the default stage, with cdk-nag passing', async () => {
+  it('writes the four stacks of the default stage, with cdk-nag passing', async () => {
     expect(run.exitCode, run.output).toBe(0);
     const templates = (await readdir(outputDirectory)).filter((file) => file.endsWith('.template.json'));
     expect(templates.sort()).toEqual([
       'SafeguardingReviews-dev-Api.template.json',
       'SafeguardingReviews-dev-Data.template.json',
+      'SafeguardingReviews-dev-Monitoring.template.json',
       'SafeguardingReviews-dev-Workflow.template.json',
     ]);
     const data = JSON.parse(
@@ -135,13 +136,15 @@ describe('cdk synth (the real CLI, offline)', () => {
               ? { Records: [] }
               : spec.trigger === 'schedule'
                 ? { source: 'not-a-schedule' }
-                : {
-                    version: '2.0',
-                    routeKey: 'GET /nowhere',
-                    rawPath: path,
-                    headers: {},
-                    requestContext: { http: { method: 'GET', path }, requestId: 'synth-test' },
-                  };
+                : spec.trigger === 'execution-status'
+                  ? { source: 'not-a-status-change' }
+                  : {
+                      version: '2.0',
+                      routeKey: 'GET /nowhere',
+                      rawPath: path,
+                      headers: {},
+                      requestContext: { http: { method: 'GET', path }, requestId: 'synth-test' },
+                    };
         return {
           name: bundle.name,
           trigger: spec.trigger,
@@ -170,6 +173,8 @@ describe('cdk synth (the real CLI, offline)', () => {
         expect(answer, name).toMatchObject({ error: 'InvalidUploadEvent' });
       } else if (trigger === 'schedule') {
         expect(answer, name).toMatchObject({ error: 'InvalidScheduledEvent' });
+      } else if (trigger === 'execution-status') {
+        expect(answer, name).toMatchObject({ error: 'InvalidExecutionStatusEvent' });
       } else if (name === 'case-web' || name === 'team-web' || name === 'home-web' || name === 'notify-web') {
         expect(answer, name).toMatchObject({
           statusCode: 303,
@@ -296,6 +301,7 @@ describe('the stage from context', () => {
     expect(assembly.stacks.map((stack) => stack.stackName).sort()).toEqual([
       'SafeguardingReviews-staging-Api',
       'SafeguardingReviews-staging-Data',
+      'SafeguardingReviews-staging-Monitoring',
       'SafeguardingReviews-staging-Workflow',
     ]);
     const data = JSON.parse(

@@ -105,7 +105,7 @@ describe('the layout of the code', () => {
   it('wraps every function in Powertools’ logger, metrics and tracer, through one of the handler wrappers', () => {
     const wrappers: Record<string, RegExp> = {
       'shared/http/api-handler.ts': /\bapiHandler\(/,
-      'shared/workflow/task-handler.ts': /\btaskHandler\(/,
+      'shared/workflow/task-handler.ts': /\b(taskHandler|eventHandler)\(/,
       'functions/web/page-handler.ts': /\bpageHandler\(/,
       'shared/observability.ts': /\.use\(observability</,
     };
@@ -198,6 +198,22 @@ describe('the layout of the code', () => {
     expect(reached).not.toContain('shared/use-cases/agency-details.ts');
   });
 
+  it('keeps the resume sweep and the execution fault recorder to the ports their work needs (issue 12)', () => {
+    const sweep = [...reachableFrom('functions/resume-workflows/handler.ts')];
+    const recorder = [...reachableFrom('functions/record-execution-fault/handler.ts')];
+    const pagesOrFiles = (file: string) =>
+      file.startsWith('functions/web/') ||
+      ['shared/adapters/documents.ts', 'shared/adapters/upload-forms.ts'].includes(file);
+
+    expect(sweep).toEqual(
+      expect.arrayContaining(['shared/use-cases/resume-workflows.ts', 'shared/adapters/review-workflow.ts']),
+    );
+    // The sweep resumes; it sends no email (the decision's own requests went with the decision).
+    expect(sweep.filter((file) => pagesOrFiles(file) || file === 'shared/adapters/mailer.ts')).toEqual([]);
+    expect(recorder).toEqual(expect.arrayContaining(['shared/use-cases/record-failure.ts']));
+    expect(recorder.filter(pagesOrFiles)).toEqual([]);
+  });
+
   it('keeps the staff pages’ function away from the agency pages', () => {
     const reached = [...reachableFrom('functions/web/handler.ts')];
     expect(reached).toContain('functions/web/pages/cases.ts');
@@ -250,6 +266,26 @@ describe('the layout of the code', () => {
     expect([...teamPageModules, ...homePageModules].filter((module) => caseWeb.has(module))).toEqual([]);
     expect(webPageModules.filter((module) => caseWeb.has(module))).toEqual([]);
     expect([...caseWeb].filter((file) => file.startsWith('functions/agency-web/'))).toEqual([]);
+  });
+
+  it('keeps the review gauges’ function to reading the cases: no email, documents, uploads or workflow', () => {
+    const reached = [...reachableFrom('functions/publish-review-gauges/handler.ts')];
+    const beyondItsNeeds = reached.filter((file) =>
+      [
+        'shared/adapters/mailer.ts',
+        'shared/adapters/documents.ts',
+        'shared/adapters/upload-forms.ts',
+        'shared/adapters/review-workflow.ts',
+        'shared/adapters/clients/s3.ts',
+        'shared/adapters/clients/sesv2.ts',
+        'shared/adapters/clients/sfn.ts',
+      ].includes(file),
+    );
+
+    expect(reached).toEqual(
+      expect.arrayContaining(['shared/use-cases/publish-review-gauges.ts', 'shared/stores/case-store.ts']),
+    );
+    expect(beyondItsNeeds).toEqual([]);
   });
 
   it('keeps the use cases and everything else in shared/ free of the functions and of the local stack', () => {

@@ -85,7 +85,7 @@ export function nextDeadline(
  * when the Panel is told), and a failed workflow.
  */
 export function overdueTags(
-  record: Pick<CaseRecord, 'status' | 'timetable' | 'late'>,
+  record: Pick<CaseRecord, 'status' | 'timetable' | 'late' | 'failure'>,
   agencies: readonly Pick<AgencyRequest, 'status'>[] | undefined,
   now: Date,
 ): { text: string; classes: string }[] {
@@ -95,7 +95,7 @@ export function overdueTags(
     const at = due(key);
     return at !== undefined && Date.parse(at) < now.getTime();
   };
-  if (record.status === 'failed') tags.push({ text: 'Failed', classes: 'govuk-tag--red' });
+  if (record.failure || record.status === 'failed') tags.push({ text: 'Failed', classes: 'govuk-tag--red' });
   if (
     beforeDecision.includes(record.status) &&
     past('agencySummariesDue') &&
@@ -212,7 +212,13 @@ export function sortedCases(records: readonly CaseRecord[], sort: SortOrder): Ca
 
 /** The cases the query asks for, in its order. */
 async function listedCases(request: WebRequest, query: ListQuery): Promise<CaseRecord[]> {
-  const records = await request.service.cases.listCases(query.status ? { status: query.status } : {});
+  // "Failed" is the fault flag a case of any status may carry (and the status of cases failed before it).
+  const records =
+    query.status === 'failed'
+      ? (await request.service.cases.listCases()).filter(
+          (record) => record.failure || record.status === 'failed',
+        )
+      : await request.service.cases.listCases(query.status ? { status: query.status } : {});
   // A completed case whose local review is still to be commissioned stays open work.
   const shown =
     query.status || query.closed
