@@ -64,11 +64,20 @@ export function executionArnFor(stateMachineArn: string, caseId: string): string
 export class StepFunctionsReviewWorkflow implements ReviewWorkflow {
   readonly #sfn: SFNClient;
   readonly #stateMachineArn: () => string;
+  readonly #inputFor: (id: string) => Record<string, string>;
 
-  /** `stateMachineArn` is read when first needed, so a missing setting fails that call clearly. */
-  constructor(sfn: SFNClient, stateMachineArn: () => string) {
+  /**
+   * `stateMachineArn` is read when first needed, so a missing setting fails that call clearly.
+   * `inputFor` is an execution's input from its id: `{ caseId }` for a Rapid Review.
+   */
+  constructor(
+    sfn: SFNClient,
+    stateMachineArn: () => string,
+    inputFor: (id: string) => Record<string, string> = (caseId) => ({ caseId }),
+  ) {
     this.#sfn = sfn;
     this.#stateMachineArn = stateMachineArn;
+    this.#inputFor = inputFor;
   }
 
   async start(caseId: string): Promise<'started' | 'already-started'> {
@@ -77,7 +86,7 @@ export class StepFunctionsReviewWorkflow implements ReviewWorkflow {
         new StartExecutionCommand({
           stateMachineArn: this.#stateMachineArn(),
           name: caseId,
-          input: JSON.stringify({ caseId }),
+          input: JSON.stringify(this.#inputFor(caseId)),
         }),
       );
       return 'started';

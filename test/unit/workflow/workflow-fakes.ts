@@ -28,6 +28,7 @@ import type { SeriousIncidentNotification } from '../../../shared/schemas/notifi
 import type { Service } from '../../../shared/service.ts';
 import { InMemoryAgencyDetailsCodes } from '../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
+import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 
 /**
  * Sends nothing; keeps every message by key and, like SesMailer, never "sends" a key twice and
@@ -229,6 +230,10 @@ export function fakeService(start = '2026-03-04T10:00:00Z', options: { sfn?: SFN
     get workflow(): ReviewWorkflow {
       if (!workflow) throw new Error('This test gives the step no Step Functions client');
       return workflow;
+    },
+    localReviews: new InMemoryLocalReviewStore(),
+    get localReviewWorkflow(): ReviewWorkflow {
+      throw new Error('This test gives the step no local review workflow');
     },
   } satisfies Omit<Service, 'drafts' | 'uploadForms' | 'sessions'>;
   return { service, cases, mailer, documents, uploads, clock };
