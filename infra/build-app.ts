@@ -7,6 +7,7 @@ import { type PartnershipProfile, parsePartnershipProfile } from '../shared/conf
 import { profileParameterPath } from './constructs/partnership-profile-parameters.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
+import { LocalReviewStack } from './stacks/local-review-stack.ts';
 import { WorkflowStack } from './stacks/workflow-stack.ts';
 
 /** What one deployment of the service is, read from CDK context. */
@@ -58,6 +59,7 @@ export interface BuiltApp {
   readonly dataStack: DataStack;
   readonly apiStack: ApiStack;
   readonly workflowStack: WorkflowStack;
+  readonly localReviewStack: LocalReviewStack;
 }
 
 /**
@@ -108,6 +110,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     agencySummaryUploadBucket: dataStack.agencySummaryUploadBucket,
     // Named, so the API's functions can be granted on it before the workflow stack exists.
     rapidReviewStateMachineName: `${stackNamePrefix}-RapidReview`,
+    localReviewStateMachineName: `${stackNamePrefix}-LocalReview`,
   };
   // The API stack comes first: the workflow's emails link to it (unless publicBaseUrl is set)
   // and send through its SES configuration set; the API reaches the workflow by name only.
@@ -126,13 +129,21 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     configuration: apiStack.serviceConfiguration,
   });
 
+  // The second workflow (issue 13): Local Child Safeguarding Practice Reviews.
+  const localReviewStack = new LocalReviewStack(app, `${stackNamePrefix}-LocalReview`, {
+    ...shared,
+    description: `Safeguarding practice reviews (${config.stage}): the local-review state machine and its functions`,
+    email: apiStack.email,
+    configuration: apiStack.serviceConfiguration,
+  });
+
   Tags.of(app).add('Application', 'safeguarding-practice-reviews');
   Tags.of(app).add('Stage', config.stage);
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
   );
 
-  return { app, config, dataStack, apiStack, workflowStack };
+  return { app, config, dataStack, apiStack, workflowStack, localReviewStack };
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   type LocalReviewRoute,
   localReviewLateAnswers,
   parallelProcessAnswers,
+  parallelProcessNames,
   publicationAnswers,
   publicationPlanAnswers,
   reviewerAnswers,
@@ -299,7 +300,7 @@ export async function recordTermsOfReference(
     (at) => ({ termsOfReference: { ...answers, ...recordedBy(input.member, at) } }),
     {
       action: 'local-review.terms-recorded',
-      reason: `Terms of reference ${review.termsOfReference ? 'changed' : 'recorded'}: ${answers.method}, ${answers.agencyIds.length} agencies taking part`,
+      reason: `Terms of reference ${review.termsOfReference ? 'changed' : 'recorded'}: ${answers.agencyIds.length} ${answers.agencyIds.length === 1 ? 'agency' : 'agencies'} taking part`,
       details: { periodFrom: answers.periodFrom, periodTo: answers.periodTo },
     },
   );
@@ -360,7 +361,7 @@ export async function recordParallelProcess(
     }),
     {
       action: 'local-review.parallel-process-recorded',
-      reason: `Parallel process ${number} recorded (${answers.kind})${answers.holdsPublication ? ': it holds publication back while open' : ''}`,
+      reason: `${parallelProcessNames[answers.kind]} recorded${answers.holdsPublication ? ': it holds publication back while open' : ''}`,
       details: {
         number,
         kind: answers.kind,
@@ -400,7 +401,7 @@ export async function recordParallelProcessEnded(
     }),
     {
       action: 'local-review.parallel-process-ended',
-      reason: `Parallel process ${input.number} (${process.kind}) ended`,
+      reason: `${parallelProcessNames[process.kind]} ended`,
       details: { number: input.number, endedOn },
     },
   );
