@@ -1,5 +1,11 @@
 import { CalendarDate, instantAt } from '../calendar/dates.ts';
-import { addWorkingDays, subtractWorkingDays } from '../calendar/working-days.ts';
+import {
+  addWorkingDays,
+  CalendarRangeError,
+  isWorkingDay,
+  previousWorkingDay,
+  subtractWorkingDays,
+} from '../calendar/working-days.ts';
 import type { LocalReviewRules } from '../local-review-rules.ts';
 import type { RapidReviewRules } from '../rapid-review-rules.ts';
 import type { LocalReview, ParallelProcess } from '../schemas/local-review.ts';
@@ -31,6 +37,20 @@ export function addCalendarMonths(date: string, months: number): string {
 /** The completion target: the profile's months (default six) from the decision to commission. */
 export function completionDueOn(decidedOn: string, rules: LocalReviewRules): string {
   return addCalendarMonths(decidedOn, rules.completionMonths);
+}
+
+/**
+ * The working day on or before `date`: a reminder or an alert that would fall on a weekend or a
+ * bank holiday comes the working day before. A date beyond the vendored calendar stays as it is.
+ */
+export function workingDayOnOrBefore(date: string): string {
+  try {
+    const day = CalendarDate.from(date);
+    return isWorkingDay(day) ? date : previousWorkingDay(day).toString();
+  } catch (error) {
+    if (error instanceof CalendarRangeError) return date;
+    throw error;
+  }
 }
 
 const startOf = (date: string, calendar: LocalReviewCalendar) =>
@@ -67,7 +87,7 @@ export function reminderPoints(
   return [...new Set(calendar.rules.reminderMonthsBefore)]
     .filter((months) => !sent.has(months))
     .map((monthsBefore) => {
-      const on = addCalendarMonths(review.completionDueOn, -monthsBefore);
+      const on = workingDayOnOrBefore(addCalendarMonths(review.completionDueOn, -monthsBefore));
       return { monthsBefore, on, at: startOf(on, calendar) };
     })
     .filter((point) => point.at.getTime() > commissioned)
@@ -122,9 +142,12 @@ export function minimumPeriodEndsOn(publishedOn: string, rules: LocalReviewRules
   return addCalendarMonths(publishedOn, rules.minimumPublicationMonths);
 }
 
-/** When the team is alerted: the start of the day a month before the minimum period ends. */
+/** When the team is alerted: the start of the working day on or before a month before the minimum period ends. */
 export function minimumPeriodAlertAt(publishedOn: string, calendar: LocalReviewCalendar): Date {
-  return startOf(addCalendarMonths(minimumPeriodEndsOn(publishedOn, calendar.rules), -1), calendar);
+  return startOf(
+    workingDayOnOrBefore(addCalendarMonths(minimumPeriodEndsOn(publishedOn, calendar.rules), -1)),
+    calendar,
+  );
 }
 
 /** Whole seconds from `now` until `at`, at least 1 (a callback's timeout). */
