@@ -1,6 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { localReviewRulesOf, rulesOf } from '../config/partnership-profile.ts';
-import { DomainError, DuplicateWriteError, InvalidInputError, NotFoundError } from '../errors.ts';
+import {
+  DomainError,
+  DuplicateWriteError,
+  InvalidInputError,
+  NotFoundError,
+  UnavailableError,
+} from '../errors.ts';
 import { logWarning } from '../log.ts';
 import type { AgencyRequest, CaseRecord } from '../schemas/case.ts';
 import {
@@ -410,7 +416,9 @@ export async function recordParallelProcessEnded(
 /**
  * Ends the workflow's wait for `kind` once it is written: hands back the kept callback token.
  * A token the workflow no longer waits on (timed out, replaced) is left: the workflow's own
- * check after each wait finds the step done. The change itself is never undone.
+ * check after each wait finds the step done. Any other failure is an UnavailableError saying the
+ * change is saved: asking again (the same answers) hands the token back again. The change itself
+ * is never undone.
  */
 async function resume(service: ResumePorts, reviewId: string, kind: LocalReviewTokenKind): Promise<void> {
   const token = await service.localReviews.getLocalReviewToken(reviewId, kind);
@@ -422,7 +430,12 @@ async function resume(service: ResumePorts, reviewId: string, kind: LocalReviewT
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist' || name === 'InvalidToken') return;
-    logWarning('Could not resume the local review workflow; its next check will', { reviewId, error: name });
+    // The token is a credential for the execution: the error's name only, never its message.
+    logWarning('Could not resume the local review workflow', { reviewId, error: name });
+    throw new UnavailableError(
+      'What you recorded is saved, but the review’s timetable could not be moved on just now. Record it again in a few minutes.',
+      'Saved, but not finished',
+    );
   }
 }
 
@@ -518,6 +531,8 @@ export async function recordLocalReviewPublication(
 ): Promise<LocalReview> {
   const review = await loadLocalReview(service, input.reviewId);
   if (review.status === 'published') {
+    // Recorded before: the wait it ends may not have been handed back then.
+    await resume(service, review.reviewId, 'publication');
     throw new LocalReviewRefusedError(`Local review ${review.reference} is already recorded as published.`);
   }
   refuseOnceEnded(review, 'its publication');

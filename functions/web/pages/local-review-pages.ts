@@ -743,8 +743,9 @@ const publicationFlow: Flow = {
       kind: 'text',
     },
   ],
-  refusal: (review) =>
-    review.status === 'published'
+  // Confirming again after "saved, but not finished" reaches the use case, which hands the wait back again.
+  refusal: (review, request) =>
+    review.status === 'published' && request.method === 'GET'
       ? `Local review ${review.reference} is already recorded as published.`
       : !review.publicationPlan
         ? `Record that the final report of local review ${review.reference} is ready, and when it is to be published, first.`

@@ -1,7 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ReviewWorkflow } from '../../../shared/adapters/review-workflow.ts';
 import { partnershipProfile } from '../../../shared/config/partnership-profile.ts';
-import { DuplicateWriteError, InvalidInputError, StaleWriteError } from '../../../shared/errors.ts';
+import {
+  DuplicateWriteError,
+  InvalidInputError,
+  StaleWriteError,
+  UnavailableError,
+} from '../../../shared/errors.ts';
 import type { LocalReview } from '../../../shared/schemas/local-review.ts';
 import type { StaffMember } from '../../../shared/schemas/roles.ts';
 import {
@@ -385,6 +390,36 @@ describe('recording on a local review', () => {
       member: team,
     });
     expect(published.status).toBe('published');
+    expect(fixture.localReviewWorkflow.completed.map((call) => call.taskToken)).toContain(
+      'publication-token',
+    );
+  });
+
+  it('keeps the publication when the workflow cannot be reached, says so, and hands the wait back when asked again', async () => {
+    await planLocalReviewPublication(fixture.service, {
+      reviewId: review.reviewId,
+      answers: { plannedOn: '2026-03-25', inFull: true },
+      member: team,
+    });
+    fixture.localReviews.tokens.set(`${review.reviewId}:publication`, {
+      taskToken: 'publication-token',
+      attempt: 1,
+    });
+    const completeTask = fixture.localReviewWorkflow.completeTask.bind(fixture.localReviewWorkflow);
+    fixture.localReviewWorkflow.completeTask = async () => {
+      throw Object.assign(new Error('Step Functions is down (invented)'), { name: 'ServiceUnavailable' });
+    };
+    const answers = { publishedOn: '2026-03-25', address: 'https://example.org/reviews/invented' };
+
+    await expect(
+      recordLocalReviewPublication(fixture.service, { reviewId: review.reviewId, answers, member: team }),
+    ).rejects.toThrow(UnavailableError);
+    expect((await fixture.localReviews.getLocalReview(review.reviewId))?.status).toBe('published');
+
+    fixture.localReviewWorkflow.completeTask = completeTask;
+    await expect(
+      recordLocalReviewPublication(fixture.service, { reviewId: review.reviewId, answers, member: team }),
+    ).rejects.toThrow(/already recorded as published/);
     expect(fixture.localReviewWorkflow.completed.map((call) => call.taskToken)).toContain(
       'publication-token',
     );
