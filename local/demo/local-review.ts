@@ -99,18 +99,17 @@ export interface LocalReviewTimelineEntry {
 
 /** The timeline table of the review's page, oldest first. */
 function timelineIn(html: string): LocalReviewTimelineEntry[] {
-  const table = html.slice(html.indexOf('id="timeline"'));
-  const cells = [...table.matchAll(/<td class="govuk-table__cell">([\s\S]*?)<\/td>/g)].map((match) =>
-    (match[1] ?? '')
+  const table = html.slice(html.indexOf('id="timeline-table"'));
+  const text = (value: string | undefined) =>
+    (value ?? '')
       .replace(/&#39;|&rsquo;/g, '’')
       .replace(/&amp;/g, '&')
-      .trim(),
-  );
-  const entries: LocalReviewTimelineEntry[] = [];
-  for (let index = 0; index + 2 < cells.length; index += 3) {
-    entries.push({ when: cells[index] ?? '', who: cells[index + 1] ?? '', what: cells[index + 2] ?? '' });
-  }
-  return entries;
+      .trim();
+  return [
+    ...table.matchAll(
+      /<th scope="row" class="govuk-table__header">([\s\S]*?)<\/th>\s*<td[^>]*>([\s\S]*?)<\/td>\s*<td[^>]*>([\s\S]*?)<\/td>/g,
+    ),
+  ].map((match) => ({ when: text(match[1]), who: text(match[2]), what: text(match[3]) }));
 }
 
 export interface DemoLocalReviewResult {

@@ -193,7 +193,7 @@ export async function chaseLocalReview(
         },
         {
           action: 'local-review.reminded',
-          reason: `The partnership team reminded the review is due in ${point.monthsBefore} month${point.monthsBefore === 1 ? '' : 's'}`,
+          reason: `The partnership team reminded the review is due in ${point.monthsBefore === 1 ? 'a month' : `${point.monthsBefore} months`}`,
           details: { monthsBefore: point.monthsBefore },
         },
       );
