@@ -232,12 +232,18 @@ export function fakeService(start = '2026-03-04T10:00:00Z', options: { sfn?: SFN
       return workflow;
     },
     localReviews: new InMemoryLocalReviewStore(),
-    get localReviewWorkflow(): ReviewWorkflow {
-      throw new Error('This test gives the step no local review workflow');
-    },
+    // A value, not a throwing getter, so that a test may spread the service: reaching it fails.
+    localReviewWorkflow: noLocalReviewWorkflow,
   } satisfies Omit<Service, 'drafts' | 'uploadForms' | 'sessions'>;
   return { service, cases, mailer, documents, uploads, clock };
 }
+
+/** A local review workflow a Rapid Review step never uses: calling it fails the test. */
+const noLocalReviewWorkflow: ReviewWorkflow = new Proxy({} as ReviewWorkflow, {
+  get: (_target, name) => () => {
+    throw new Error(`This test gives the step no local review workflow (${String(name)})`);
+  },
+});
 
 /** The invented notification's children's names: no email or paper may contain them. */
 export function childNames(notification: SeriousIncidentNotification = sampleNotification()): string[] {

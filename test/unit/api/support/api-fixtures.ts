@@ -130,10 +130,14 @@ export function testService(options: {
       stateMachineArn,
     ),
     localReviews: options.localReviews ?? new InMemoryLocalReviewStore(),
-    get localReviewWorkflow(): ReviewWorkflow {
-      if (!options.localReviewWorkflow) throw new Error('This test gives no local review workflow');
-      return options.localReviewWorkflow;
-    },
+    // A value, not a throwing getter, so that a test may spread the service: reaching it fails.
+    localReviewWorkflow:
+      options.localReviewWorkflow ??
+      new Proxy({} as ReviewWorkflow, {
+        get: (_target, name) => () => {
+          throw new Error(`This test gives no local review workflow (${String(name)})`);
+        },
+      }),
     publicBaseUrl: 'https://reviews.example.org',
   };
 }
