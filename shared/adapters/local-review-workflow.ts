@@ -12,7 +12,7 @@ export function localReviewWorkflowFromEnvironment(): ReviewWorkflow {
   workflow ??= new StepFunctionsReviewWorkflow(
     sfnClient(),
     () => requireEnv('localReviewStateMachineArn'),
-    (reviewId) => ({ reviewId, phase: 'review' }),
+    (reviewId) => ({ reviewId, phase: 'review', generation: 0 }),
   );
   return workflow;
 }

@@ -64,7 +64,7 @@ export function executionArnFor(stateMachineArn: string, caseId: string): string
 export class StepFunctionsReviewWorkflow implements ReviewWorkflow {
   readonly #sfn: SFNClient;
   readonly #stateMachineArn: () => string;
-  readonly #inputFor: (id: string) => Record<string, string>;
+  readonly #inputFor: (id: string) => Record<string, string | number>;
 
   /**
    * `stateMachineArn` is read when first needed, so a missing setting fails that call clearly.
@@ -73,7 +73,7 @@ export class StepFunctionsReviewWorkflow implements ReviewWorkflow {
   constructor(
     sfn: SFNClient,
     stateMachineArn: () => string,
-    inputFor: (id: string) => Record<string, string> = (caseId) => ({ caseId }),
+    inputFor: (id: string) => Record<string, string | number> = (caseId) => ({ caseId }),
   ) {
     this.#sfn = sfn;
     this.#stateMachineArn = stateMachineArn;

@@ -13,6 +13,7 @@ import {
   type chaseLocalReviewPayload,
   localReviewMilestoneOutput,
   type PlanPublicationResult,
+  type planPublicationPayload,
   type RecordLocalReviewFailureResult,
   type recordLocalReviewFailurePayload,
   type ScheduleLocalReviewWaitResult,
@@ -95,6 +96,33 @@ async function changeOnce(
 const emailContextOf = (service: TaskPorts, review: LocalReview) =>
   localReviewEmailContext(service.profile, review, service.publicBaseUrl);
 
+/**
+ * How long one execution of a review may run before it continues as a new one: a Standard
+ * execution lasts at most a year, and a review (a long hold for a criminal trial, a late run, a
+ * minimum period of publication longer than a year) may outlast one.
+ */
+export const EXECUTION_SPAN_DAYS = 330;
+
+/**
+ * `natural` as this execution may wait for it: unchanged when it falls within the execution's
+ * span, otherwise brought forward to the span's end (at least a second from now) with
+ * `continueAsNew`, so that the execution then hands over to the next, named by the review's id,
+ * its phase and its generation. Every step reads the review afresh, so the next execution goes on
+ * where this one stopped.
+ */
+export function withinExecutionSpan(
+  execution: { reviewId: string; startedAt: string; phase: 'review' | 'minimum-period'; generation: number },
+  now: Date,
+  natural: Date,
+): { at: Date; continueAsNew: boolean; nextExecutionName: string; nextGeneration: number } {
+  const end = Date.parse(execution.startedAt) + EXECUTION_SPAN_DAYS * 24 * 60 * 60 * 1000;
+  const nextGeneration = execution.generation + 1;
+  const nextExecutionName = `${execution.reviewId}${execution.phase === 'minimum-period' ? '-minimum-period' : ''}-g${nextGeneration}`;
+  const continueAsNew = natural.getTime() > end;
+  const at = continueAsNew ? new Date(Math.max(end, now.getTime() + 1000)) : natural;
+  return { at, continueAsNew, nextExecutionName, nextGeneration };
+}
+
 /** How long the workflow waits for a milestone, attempt by attempt. */
 export async function scheduleLocalReviewWait(
   service: TaskPorts,
@@ -121,7 +149,8 @@ export async function scheduleLocalReviewWait(
     if (!publishedOn) throw new LocalReviewNotReadyError(`Local review ${review.reviewId} is not published`);
     dueAt = minimumPeriodAlertAt(publishedOn, calendar);
   }
-  return { attempt, dueAt: dueAt.toISOString(), timeoutSeconds: secondsUntil(dueAt, now) };
+  const { at, ...continuation } = withinExecutionSpan(payload, now, dueAt);
+  return { attempt, dueAt: at.toISOString(), timeoutSeconds: secondsUntil(at, now), ...continuation };
 }
 
 /** Whether the milestone a callback waits for is reached. */
@@ -239,7 +268,7 @@ export async function chaseLocalReview(
  */
 export async function planPublication(
   service: MailingPorts,
-  payload: { reviewId: string },
+  payload: z.infer<typeof planPublicationPayload>,
 ): Promise<PlanPublicationResult> {
   const review = await load(service, payload.reviewId);
   const plan = review.publicationPlan;
@@ -266,10 +295,12 @@ export async function planPublication(
         },
       );
     }
-    return {
-      held: true,
-      nextAt: workingDaysAfter(now, calendar.rules.holdRecheckWorkingDays, calendar).toISOString(),
-    };
+    const { at, ...continuation } = withinExecutionSpan(
+      payload,
+      now,
+      workingDaysAfter(now, calendar.rules.holdRecheckWorkingDays, calendar),
+    );
+    return { held: true, nextAt: at.toISOString(), ...continuation };
   }
   if (review.publicationHeldSince) {
     await changeOnce(
@@ -284,7 +315,12 @@ export async function planPublication(
     );
   }
   const noticeAt = prePublicationNoticeAt(plan.plannedOn, calendar);
-  return { held: false, nextAt: new Date(Math.max(noticeAt.getTime(), now.getTime())).toISOString() };
+  const { at, ...continuation } = withinExecutionSpan(
+    payload,
+    now,
+    new Date(Math.max(noticeAt.getTime(), now.getTime())),
+  );
+  return { held: false, nextAt: at.toISOString(), ...continuation };
 }
 
 /**

@@ -18,16 +18,39 @@ export type LocalReviewMilestone = z.infer<typeof localReviewMilestone>;
 export const awaitedLocalReviewMilestone = z.enum(['completion', 'publication']);
 export type AwaitedLocalReviewMilestone = z.infer<typeof awaitedLocalReviewMilestone>;
 
+/** Which execution of a review this is: its phase and how many times it has continued as a new one. */
+export const localReviewPhase = z.enum(['review', 'minimum-period']);
+export type LocalReviewPhase = z.infer<typeof localReviewPhase>;
+const executionFields = {
+  /** `$$.Execution.StartTime`: a Standard execution lasts at most a year, so a long wait continues in a new one. */
+  startedAt: isoInstant,
+  phase: localReviewPhase,
+  generation: wholeNumber(0),
+};
+
+/**
+ * When the execution must continue as a new one (its year nearly spent): the next execution's
+ * name (the review's id, its phase, its generation) and generation.
+ */
+const continuationFields = {
+  continueAsNew: z.boolean(),
+  nextExecutionName: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/)),
+  nextGeneration: wholeNumber(1),
+};
+
 /** schedule-local-review-wait: previousAttempt 0 is the first wait for the milestone. */
 export const scheduleLocalReviewWaitPayload = z.extend(localReviewTaskPayload, {
   milestone: localReviewMilestone,
   previousAttempt: wholeNumber(0),
+  ...executionFields,
 });
+/** `continueAsNew`: dueAt was brought forward to the end of the execution's span; then it continues as a new one. */
 export const scheduleLocalReviewWaitResult = z.object({
   attempt: wholeNumber(1),
   dueAt: isoInstant,
   /** Whole seconds from now until dueAt, at least 1: a callback's TimeoutSecondsPath. */
   timeoutSeconds: wholeNumber(1),
+  ...continuationFields,
 });
 export type ScheduleLocalReviewWaitResult = z.infer<typeof scheduleLocalReviewWaitResult>;
 
@@ -58,8 +81,16 @@ export const chaseLocalReviewResult = z.object({
 });
 export type ChaseLocalReviewResult = z.infer<typeof chaseLocalReviewResult>;
 
-/** `held`: look again at `nextAt`; otherwise `nextAt` is when the notice before publication is due. */
-export const planPublicationResult = z.object({ held: z.boolean(), nextAt: isoInstant });
+export const planPublicationPayload = z.extend(localReviewTaskPayload, executionFields);
+/**
+ * `held`: look again at `nextAt` (or, `continueAsNew`, in a new execution at once); otherwise
+ * `nextAt` is when the notice before publication is due.
+ */
+export const planPublicationResult = z.object({
+  held: z.boolean(),
+  nextAt: isoInstant,
+  ...continuationFields,
+});
 export type PlanPublicationResult = z.infer<typeof planPublicationResult>;
 
 /** `sent`: the notice went (now, or on an earlier attempt); `held`: a process began holding publication back. */
@@ -85,7 +116,7 @@ export const localReviewTaskContracts = {
   },
   'await-local-review': { payload: awaitLocalReviewPayload, result: awaitLocalReviewResult },
   'chase-local-review': { payload: chaseLocalReviewPayload, result: chaseLocalReviewResult },
-  'plan-publication': { payload: localReviewTaskPayload, result: planPublicationResult },
+  'plan-publication': { payload: planPublicationPayload, result: planPublicationResult },
   'send-pre-publication-notice': {
     payload: localReviewTaskPayload,
     result: sendPrePublicationNoticeResult,

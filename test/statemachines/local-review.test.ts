@@ -27,6 +27,9 @@ function functionInvokedBy(state: AslState): FunctionName | undefined {
 /** The only values a payload may take from the execution: ids, attempts, tokens and caught errors. */
 const allowedPayloadSources = new Set([
   '$.reviewId',
+  '$.phase',
+  '$.generation',
+  '$$.Execution.StartTime',
   '$.wait.attempt',
   '$$.Task.Token',
   '$$.Execution.Id',
@@ -87,6 +90,11 @@ describe('the local-review state machine definition', () => {
   });
 });
 
+/** What a task answers while the execution's span is not spent. */
+const stayInThisExecution = { continueAsNew: false, nextExecutionName: 'unused', nextGeneration: 1 };
+/** What plan-publication answers: held back (look again at `nextAt`) or not (the notice is due at `nextAt`). */
+const planned = (held: boolean, nextAt: string) => ({ held, nextAt, ...stayInThisExecution });
+
 /** When each wait of a milestone ends, attempt by attempt (the last repeats). */
 type WaitPlan = Record<'completion' | 'publication' | 'minimum-period', string[]>;
 
@@ -116,7 +124,7 @@ describe('a local review on the local engine', () => {
       const times = plan[payload.milestone as keyof WaitPlan];
       const dueAt = times[Math.min(attempt, times.length) - 1] as string;
       const seconds = Math.ceil((Date.parse(dueAt) - workflow.clock.now().getTime()) / 1000);
-      return { attempt, dueAt, timeoutSeconds: Math.max(1, seconds) };
+      return { attempt, dueAt, timeoutSeconds: Math.max(1, seconds), ...stayInThisExecution };
     });
   }
 
@@ -136,7 +144,7 @@ describe('a local review on the local engine', () => {
   it('on time: reminds the team before the target, sends the notice before publication, and watches the minimum period', async () => {
     planWaits(onTimePlan);
     workflow.functions.answer('chase-local-review', () => ({ outcome: 'reminded' }));
-    workflow.functions.answer('plan-publication', () => ({ held: false, nextAt: noticeAt }));
+    workflow.functions.answer('plan-publication', () => planned(false, noticeAt));
     workflow.functions.answer('send-pre-publication-notice', () => ({ outcome: 'sent' }));
     workflow.functions.answer('alert-minimum-period', () => ({ endsOn: '2027-10-01' }));
     const executionArn = await workflow.startReview(reviewId);
@@ -185,10 +193,7 @@ describe('a local review on the local engine', () => {
       'chase-local-review',
       inTurn({ outcome: 'reminded' }, { outcome: 'reminded' }, { outcome: 'late' }),
     );
-    workflow.functions.answer('plan-publication', () => ({
-      held: false,
-      nextAt: '2026-10-20T08:00:00.000Z',
-    }));
+    workflow.functions.answer('plan-publication', () => planned(false, '2026-10-20T08:00:00.000Z'));
     workflow.functions.answer('send-pre-publication-notice', () => ({ outcome: 'sent' }));
     const executionArn = await workflow.startReview(reviewId);
 
@@ -212,9 +217,9 @@ describe('a local review on the local engine', () => {
     workflow.functions.answer(
       'plan-publication',
       inTurn(
-        { held: true, nextAt: '2026-08-10T16:00:00.000Z' },
-        { held: true, nextAt: '2026-08-17T16:00:00.000Z' },
-        { held: false, nextAt: noticeAt },
+        planned(true, '2026-08-10T16:00:00.000Z'),
+        planned(true, '2026-08-17T16:00:00.000Z'),
+        planned(false, noticeAt),
       ),
     );
     workflow.functions.answer('send-pre-publication-notice', () => ({ outcome: 'sent' }));
@@ -244,7 +249,7 @@ describe('a local review on the local engine', () => {
     workflow.functions.answer('chase-local-review', inTurn({ outcome: 'held' }, { outcome: 'chased' }));
     workflow.functions.answer(
       'plan-publication',
-      inTurn({ held: false, nextAt: noticeAt }, { held: true, nextAt: '2026-10-08T16:00:00.000Z' }),
+      inTurn(planned(false, noticeAt), planned(true, '2026-10-08T16:00:00.000Z')),
     );
     workflow.functions.answer('send-pre-publication-notice', () => ({ outcome: 'sent' }));
     const executionArn = await workflow.startReview(reviewId);
@@ -266,13 +271,13 @@ describe('a local review on the local engine', () => {
 
   it('finds the watch over the minimum period already started (a retry) and still succeeds', async () => {
     planWaits(onTimePlan);
-    workflow.functions.answer('plan-publication', () => ({ held: false, nextAt: noticeAt }));
+    workflow.functions.answer('plan-publication', () => planned(false, noticeAt));
     workflow.functions.answer('send-pre-publication-notice', () => ({ outcome: 'sent' }));
     await workflow.sfn.send(
       new StartExecutionCommand({
         stateMachineArn: workflow.stateMachineArn,
         name: `${reviewId}-minimum-period`,
-        input: JSON.stringify({ reviewId, phase: 'minimum-period' }),
+        input: JSON.stringify({ reviewId, phase: 'minimum-period', generation: 0 }),
       }),
     );
     const executionArn = await workflow.startReview(reviewId);
@@ -282,6 +287,68 @@ describe('a local review on the local engine', () => {
 
     expect(await workflow.status(executionArn)).toBe('SUCCEEDED');
     expect((await workflow.statesEntered(executionArn)).at(-1)).toBe('Published');
+  });
+
+  it('continues in a new execution, by name, when a wait would outlast the execution’s year', async () => {
+    planWaits(onTimePlan);
+    const spanEnd = '2027-01-26T10:00:00.000Z';
+    workflow.functions.answer('schedule-local-review-wait', (payload): ScheduleLocalReviewWaitResult => {
+      const generation = Number(payload.generation);
+      const dueAt = generation === 0 ? spanEnd : '2027-03-02T16:00:00.000Z';
+      const seconds = Math.ceil((Date.parse(dueAt) - workflow.clock.now().getTime()) / 1000);
+      return {
+        attempt: Number(payload.previousAttempt) + 1,
+        dueAt,
+        timeoutSeconds: Math.max(1, seconds),
+        continueAsNew: generation === 0,
+        nextExecutionName: `${reviewId}-g${generation + 1}`,
+        nextGeneration: generation + 1,
+      };
+    });
+    const first = await workflow.startReview(reviewId);
+
+    expect(await workflow.advanceToNext()).toEqual(new Date(spanEnd));
+
+    expect(await workflow.status(first)).toBe('SUCCEEDED');
+    expect((await workflow.statesEntered(first)).slice(-3)).toEqual([
+      'CompletionWaitEnded',
+      'ContinueAsNew',
+      'ContinuedAsNew',
+    ]);
+    expect(workflow.functions.names()).not.toContain('chase-local-review');
+    const next = workflow.executionArnOf(`${reviewId}-g1`);
+    expect(await workflow.status(next)).toBe('RUNNING');
+    expect((await workflow.statesEntered(next)).at(-1)).toBe('AwaitCompletion');
+    expect(workflow.functions.callsTo('schedule-local-review-wait').at(-1)?.payload).toMatchObject({
+      reviewId,
+      phase: 'review',
+      generation: 1,
+    });
+  });
+
+  it('continues a long hold in a new execution at the end of the execution’s span', async () => {
+    planWaits(onTimePlan);
+    const spanEnd = '2027-01-26T10:00:00.000Z';
+    workflow.functions.answer('plan-publication', () => ({
+      held: true,
+      nextAt: spanEnd,
+      continueAsNew: true,
+      nextExecutionName: `${reviewId}-g1`,
+      nextGeneration: 1,
+    }));
+    const first = await workflow.startReview(reviewId);
+    await workflow.complete('completion');
+
+    expect(await workflow.advanceToNext()).toEqual(new Date(spanEnd));
+
+    expect(await workflow.status(first)).toBe('SUCCEEDED');
+    expect((await workflow.statesEntered(first)).slice(-4)).toEqual([
+      'PublicationHeld',
+      'WaitBeforeContinuing',
+      'ContinueAsNewFromPlanning',
+      'ContinuedAsNew',
+    ]);
+    expect(await workflow.status(workflow.executionArnOf(`${reviewId}-g1`))).toBe('RUNNING');
   });
 
   it('records an unrecoverable failure on the review before the execution fails', async () => {

@@ -95,7 +95,7 @@ export class LocalReviewWorkflow {
       new StartExecutionCommand({
         stateMachineArn: this.stateMachineArn,
         name: reviewId,
-        input: JSON.stringify({ reviewId, phase: 'review' }),
+        input: JSON.stringify({ reviewId, phase: 'review', generation: 0 }),
       }),
     );
     await this.service.whenSettled();

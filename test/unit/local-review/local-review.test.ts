@@ -23,9 +23,11 @@ import {
 } from '../../../shared/use-cases/local-review.ts';
 import {
   chaseLocalReview,
+  EXECUTION_SPAN_DAYS,
   planPublication,
   scheduleLocalReviewWait,
   sendPrePublicationNotice,
+  withinExecutionSpan,
 } from '../../../shared/use-cases/local-review-tasks.ts';
 import { localReviewMilestones } from '../../../shared/use-cases/show-local-review.ts';
 import { addCalendarMonths, prePublicationNoticeOn } from '../../../shared/workflow/local-review-plan.ts';
@@ -37,6 +39,9 @@ import {
   sampleDecision,
   testProfile,
 } from '../workflow/workflow-fakes.ts';
+
+/** The execution the workflow's tasks run in: started as the review was commissioned. */
+const execution = { startedAt: '2026-03-25T10:00:05.000Z', phase: 'review' as const, generation: 0 };
 
 const team: StaffMember = {
   id: 'user-team-test',
@@ -313,7 +318,7 @@ describe('recording on a local review', () => {
     });
     expect(fixture.localReviewWorkflow.completed.map((call) => call.taskToken)).toEqual(['completion-token']);
 
-    const held = await planPublication(fixture.service, { reviewId: review.reviewId });
+    const held = await planPublication(fixture.service, { reviewId: review.reviewId, ...execution });
     expect(held.held).toBe(true);
     await expect(
       recordLocalReviewPublication(fixture.service, {
@@ -332,8 +337,8 @@ describe('recording on a local review', () => {
       endedOn: '2026-08-28',
       member: team,
     });
-    const free = await planPublication(fixture.service, { reviewId: review.reviewId });
-    expect(free).toEqual({ held: false, nextAt: '2026-09-22T08:00:00.000Z' });
+    const free = await planPublication(fixture.service, { reviewId: review.reviewId, ...execution });
+    expect(free).toMatchObject({ held: false, nextAt: '2026-09-22T08:00:00.000Z', continueAsNew: false });
     expect(
       (await fixture.localReviews.getLocalReview(review.reviewId))?.publicationHeldSince,
     ).toBeUndefined();
@@ -466,6 +471,7 @@ describe('a local review that runs late', () => {
       reviewId: review.reviewId,
       milestone: 'completion',
       previousAttempt: 0,
+      ...execution,
     });
     // Three months before 23 September 2026, at the start of the working day.
     expect(first.dueAt).toBe('2026-06-23T08:00:00.000Z');
@@ -513,6 +519,28 @@ describe('a local review that runs late', () => {
       dueDate: '2026-09-23',
       reason: 'An agency’s records came late (invented).',
     });
+  });
+});
+
+describe('an execution’s year', () => {
+  it('brings a wait past the execution’s span forward to its end, to continue in the next execution', () => {
+    const natural = new Date('2027-06-01T08:00:00.000Z');
+
+    expect(
+      withinExecutionSpan({ reviewId: 'r', ...execution }, new Date('2026-04-01T10:00:00Z'), natural),
+    ).toEqual({
+      at: new Date(Date.parse(execution.startedAt) + EXECUTION_SPAN_DAYS * 86_400_000),
+      continueAsNew: true,
+      nextExecutionName: 'r-g1',
+      nextGeneration: 1,
+    });
+    expect(
+      withinExecutionSpan(
+        { reviewId: 'r', ...execution, phase: 'minimum-period', generation: 2 },
+        new Date('2026-04-01T10:00:00Z'),
+        new Date('2026-05-01T08:00:00.000Z'),
+      ),
+    ).toMatchObject({ continueAsNew: false, nextExecutionName: 'r-minimum-period-g3' });
   });
 });
 
