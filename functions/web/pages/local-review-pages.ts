@@ -171,6 +171,18 @@ function answersOf(
   return { answers, errors, dateParts };
 }
 
+/**
+ * A schema's message in the page's words: a choice nobody made is "Choose …" or "Say …"; a
+ * missing or generic answer names the field ("Enter the method"); any other message stands.
+ */
+function fieldMessage(field: Field, message: string): string {
+  const unanswered = /^Invalid|^Expected|Enter a value/.test(message);
+  if (unanswered && (field.kind === 'checkboxes' || field.kind === 'radios')) return `Choose ${field.enter}`;
+  if ((unanswered || message.startsWith('Say whether')) && field.kind === 'yes-no')
+    return `Say ${field.enter}`;
+  return namedMessage(message, { label: field.label, enter: field.enter });
+}
+
 /** The schema's issues, each under its field's name and in the page's words, after the page's own. */
 function errorsOf(
   fields: readonly Field[],
@@ -189,20 +201,7 @@ function errorsOf(
         fields.find((candidate) => candidate.name.replace(/Pounds$/, 'Pence') === path);
       const name = field?.name ?? path;
       if (errors.some((error) => error.field === name)) continue;
-      const message = field
-        ? namedMessage(issue.message, { label: field.label, enter: field.enter })
-        : issue.message;
-      errors.push({
-        field: name,
-        message:
-          field && /^Invalid|^Expected|Enter a value|Say whether/.test(issue.message) && field.kind !== 'text'
-            ? field.kind === 'checkboxes' || field.kind === 'radios'
-              ? `Choose ${field.enter}`
-              : field.kind === 'yes-no'
-                ? `Say ${field.enter}`
-                : message
-            : message,
-      });
+      errors.push({ field: name, message: field ? fieldMessage(field, issue.message) : issue.message });
     }
   }
   const order = fields.map((field) => field.name);

@@ -212,6 +212,19 @@ describe('the local review pages (issue 13)', () => {
     expect(html((await get(`${base}/confirmation`)).body)).toContain('Terms of reference recorded');
   });
 
+  it('asks for a choice nobody made in words that name it', async () => {
+    const { reviewId } = await started();
+
+    const result = await post(`/local-reviews/${reviewId}/parallel-process/check`, {});
+
+    expect(result.statusCode).toBe(400);
+    expect(summaryLinks(result.body)).toEqual([
+      ['#kind', 'Choose what kind of process it is'],
+      ['#startedOn-day', 'Enter the date it started'],
+      ['#holdsPublication', 'Say whether this process holds publication back'],
+    ]);
+  });
+
   it('refuses the publication while a criminal trial holds it back, saying so', async () => {
     const { reviewId } = await started();
     const base = `/local-reviews/${reviewId}`;
