@@ -138,6 +138,8 @@ export interface ServiceResources {
   readonly email?: EmailSending;
   /** Absent in a stack whose functions never touch the workflow. */
   readonly rapidReviewStateMachine?: sfn.IStateMachine;
+  /** Absent in a stack whose functions never touch a local review's workflow (issue 13). */
+  readonly localReviewStateMachine?: sfn.IStateMachine;
   /** Absent in a stack that serves no pages. */
   readonly staffSignIn?: StaffSignIn;
   /** The secret key of the possible-duplicate check, as a deploy-time dynamic reference. */
@@ -459,6 +461,19 @@ export class ServiceFunction extends Construct {
     access: 'start' | 'callback' | 'read',
   ): void {
     this.function.addEnvironment(envNames.stateMachineArn, stateMachine.stateMachineArn);
+    this.#grantStateMachine(stateMachine, access);
+  }
+
+  /** Uses the local-review state machine (issue 13) as `useRapidReviewStateMachine` does the rapid-review one. */
+  public useLocalReviewStateMachine(
+    stateMachine: sfn.IStateMachine,
+    access: 'start' | 'callback' | 'read',
+  ): void {
+    this.function.addEnvironment(envNames.localReviewStateMachineArn, stateMachine.stateMachineArn);
+    this.#grantStateMachine(stateMachine, access);
+  }
+
+  #grantStateMachine(stateMachine: sfn.IStateMachine, access: 'start' | 'callback' | 'read'): void {
     if (access === 'start') {
       stateMachine.grantStartExecution(this.role);
     } else if (access === 'callback') {
@@ -522,6 +537,16 @@ export class ServiceFunction extends Construct {
       }
       for (const access of [needs.stateMachine].flat()) {
         this.useRapidReviewStateMachine(resources.rapidReviewStateMachine, access);
+      }
+    }
+    if (needs.localReviewStateMachine) {
+      if (!resources.localReviewStateMachine) {
+        throw new Error(
+          `Function ${this.catalogueName} needs the local-review state machine, but its stack has none`,
+        );
+      }
+      for (const access of [needs.localReviewStateMachine].flat()) {
+        this.useLocalReviewStateMachine(resources.localReviewStateMachine, access);
       }
     }
     if (needs.checksDuplicates) {

@@ -191,6 +191,29 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     email: 'write',
     'state-machine': 'read',
   },
+  // Local Child Safeguarding Practice Reviews (issue 13). The pages read the Rapid Review's
+  // notification for the children, write the review with its audit events, email the Panel, start
+  // the review's workflow and hand back its waits.
+  'local-review-web': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read',
+    email: 'write',
+    'state-machine': 'write',
+  },
+  'schedule-local-review-wait': { 'case-table': 'read', 'audit-table': 'read' },
+  // Keeps the callback token; ends the wait at once when the step is done.
+  'await-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', 'state-machine': 'write' },
+  'chase-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  'plan-publication': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  'send-pre-publication-notice': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  'alert-minimum-period': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  'record-local-review-failure': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    email: 'write',
+    'state-machine': 'read',
+  },
 };
 
 const READ_ACTION =
@@ -213,7 +236,11 @@ describe('least privilege: each function’s role against what its code touches'
 
   beforeAll(() => {
     built = buildTestApp();
-    functions = new Map([...built.apiStack.functions, ...built.workflowStack.functions]);
+    functions = new Map([
+      ...built.apiStack.functions,
+      ...built.workflowStack.functions,
+      ...built.localReviewStack.functions,
+    ]);
     dataIds = {
       [logicalIdOf(built.dataStack.auditTable)]: 'audit-table',
       [logicalIdOf(built.dataStack.caseTable)]: 'case-table',

@@ -78,6 +78,14 @@ const notifyPagesShared = [
   'functions/web/pages/menu.ts',
 ];
 
+/** What the local review pages' function (functions/local-review-web) may use of it: the same, with the local review pages. */
+const localReviewPagesShared = [
+  ...webFramework,
+  'functions/web/session.ts',
+  'functions/web/pages/local-review-pages.ts',
+  'functions/web/pages/menu.ts',
+];
+
 /** The project files a file's code imports (type-only imports left out: they are not in the bundle). */
 function codeImportsOf(file: string): string[] {
   const source = readFileSync(join(root, file), 'utf8').replace(/import type[^;]+;/g, '');
@@ -115,6 +123,7 @@ describe('the layout of the code', () => {
         .filter((target) => !(own === 'team-web' && teamPagesShared.includes(target)))
         .filter((target) => !(own === 'home-web' && homePagesShared.includes(target)))
         .filter((target) => !(own === 'notify-web' && notifyPagesShared.includes(target)))
+        .filter((target) => !(own === 'local-review-web' && localReviewPagesShared.includes(target)))
         .map((target) => `${file} imports ${target}`);
     });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { caseWebPages } from '../../../functions/web/pages/case-pages.ts';
 import { homeWebPages } from '../../../functions/web/pages/home-pages.ts';
 import { pages } from '../../../functions/web/pages/index.ts';
+import { localReviewPages } from '../../../functions/web/pages/local-review-pages.ts';
 import { staffMenuPages } from '../../../functions/web/pages/menu.ts';
 import { notifyWebPages } from '../../../functions/web/pages/notify-pages.ts';
 import { teamWebPages } from '../../../functions/web/pages/team-pages.ts';
@@ -24,6 +25,10 @@ describe('which function serves each staff page', () => {
     expect(notifyWebPages.filter((page) => servedBy(page) !== 'notify-web').map((page) => page.path)).toEqual(
       [],
     );
+    expect(
+      localReviewPages.filter((page) => servedBy(page) !== 'local-review-web').map((page) => page.path),
+    ).toEqual([]);
+    expect(localReviewPages.length).toBeGreaterThan(30);
     expect(notifyWebPages.length).toBeGreaterThan(10);
     expect(caseWebPages.length).toBeGreaterThan(10);
     expect(teamWebPages.length).toBeGreaterThan(10);
@@ -35,6 +40,8 @@ describe('which function serves each staff page', () => {
     expect(matchRoute('GET', '/cases')?.route.functionName).toBe('home-web');
     expect(matchRoute('GET', `/cases/${caseId}`)?.route.functionName).toBe('web');
     expect(matchRoute('GET', `/cases/${caseId}/decision`)?.route.functionName).toBe('case-web');
+    expect(matchRoute('GET', `/cases/${caseId}/local-review`)?.route.functionName).toBe('local-review-web');
+    expect(matchRoute('GET', `/local-reviews/${caseId}`)?.route.functionName).toBe('local-review-web');
   });
 
   it('gives every staff pages’ function the same navigation as the pages carry', () => {
