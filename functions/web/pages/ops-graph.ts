@@ -1,4 +1,7 @@
+import type { StateCount } from '../../../shared/workflow/execution-history.ts';
 import type { StateMachineLayout } from '../../../shared/workflow/state-machine-graph.ts';
+
+export type { StateCount } from '../../../shared/workflow/execution-history.ts';
 
 /**
  * Draws a state machine's graph as SVG on the server, from the layout computed at build time
@@ -9,13 +12,6 @@ import type { StateMachineLayout } from '../../../shared/workflow/state-machine-
  * script, no inline style (the pages' Content-Security-Policy allows neither): presentation
  * attributes only.
  */
-
-/** How many executions are in one state now: running in it, failed in it, or ended in it. */
-export interface StateCount {
-  running: number;
-  failed: number;
-  ended: number;
-}
 
 /** One execution's way through the graph. */
 export interface ExecutionPath {
