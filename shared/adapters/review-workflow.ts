@@ -26,19 +26,29 @@ export interface ReviewWorkflow {
   /** Starts the case's review; `already-started` when its execution exists (a retry). */
   start(caseId: string): Promise<'started' | 'already-started'>;
   /**
+   * Starts the review again after a failure, as a fresh execution named `executionName` (see
+   * `executionNameOf`, shared/workflow/execution-name.ts) that goes straight to `resumeFrom` (a state the ASL's
+   * `ResumeAtFailedStep` choice knows) and skips the steps before it. `already-started` when that
+   * execution exists (a retry of the same resume).
+   */
+  resume(caseId: string, executionName: string, resumeFrom: string): Promise<'started' | 'already-started'>;
+  /**
    * Completes a waiting callback task with its output. Step Functions' errors keep their names
    * (`TaskTimedOut`, `TaskDoesNotExist`, `InvalidToken`) for the caller to judge.
    */
   completeTask(taskToken: string, output: unknown): Promise<void>;
   /** Fails a waiting callback task with an error name the state machine catches (for example `CaseClosed`). */
   failTask(taskToken: string, error: string, cause: string): Promise<void>;
-  /** Where the case's review stands; never throws, so a page showing it always answers. */
-  progress(caseId: string): Promise<WorkflowView>;
+  /**
+   * Where the case's review stands (its current execution: `executionName`, by default the first,
+   * named by the case id); never throws, so a page showing it always answers.
+   */
+  progress(caseId: string, executionName?: string): Promise<WorkflowView>;
   /**
    * The state an execution was in when it failed: the last state entered other than
-   * `ignoringState` (the failure handler's own). Undefined when the history cannot tell.
+   * `ignoringStates` (the failure path's own). Undefined when the history cannot tell.
    */
-  failedStep(executionArn: string, ignoringState: string): Promise<string | undefined>;
+  failedStep(executionArn: string, ignoringStates: readonly string[]): Promise<string | undefined>;
 }
 
 /** The case page must answer even when Step Functions does not; it waits this long for it. */
@@ -47,7 +57,7 @@ const PROGRESS_QUERY_MILLISECONDS = 3000;
 const MAX_HISTORY_PAGES = 10;
 
 /**
- * The execution of a case's review: named by the case id on the rapid-review state machine.
+ * The execution of a case's review: named by the case id (or by its resume, `executionNameOf`, shared/workflow/execution-name.ts) on the rapid-review state machine.
  * `arn:aws:states:eu-west-2:123:stateMachine:RapidReview` → `arn:aws:states:eu-west-2:123:execution:RapidReview:<caseId>`.
  */
 export function executionArnFor(stateMachineArn: string, caseId: string): string {
@@ -72,17 +82,29 @@ export class StepFunctionsReviewWorkflow implements ReviewWorkflow {
   }
 
   async start(caseId: string): Promise<'started' | 'already-started'> {
+    return this.#startExecution(caseId, { caseId });
+  }
+
+  async resume(
+    caseId: string,
+    executionName: string,
+    resumeFrom: string,
+  ): Promise<'started' | 'already-started'> {
+    return this.#startExecution(executionName, { caseId, resumeFrom });
+  }
+
+  async #startExecution(name: string, input: object): Promise<'started' | 'already-started'> {
     try {
       await this.#sfn.send(
         new StartExecutionCommand({
           stateMachineArn: this.#stateMachineArn(),
-          name: caseId,
-          input: JSON.stringify({ caseId }),
+          name,
+          input: JSON.stringify(input),
         }),
       );
       return 'started';
     } catch (error) {
-      // Named by the case id, so a second start finds the first: it is running already.
+      // Named by the case id (or the resume), so a second start finds the first: it is running already.
       if ((error as Error).name === 'ExecutionAlreadyExists') return 'already-started';
       throw error;
     }
@@ -96,10 +118,10 @@ export class StepFunctionsReviewWorkflow implements ReviewWorkflow {
     await this.#sfn.send(new SendTaskFailureCommand({ taskToken, error, cause }));
   }
 
-  async progress(caseId: string): Promise<WorkflowView> {
+  async progress(caseId: string, executionName: string = caseId): Promise<WorkflowView> {
     let executionArn: string;
     try {
-      executionArn = executionArnFor(this.#stateMachineArn(), caseId);
+      executionArn = executionArnFor(this.#stateMachineArn(), executionName);
     } catch (error) {
       logWarning('Cannot name the execution', { caseId, error: (error as Error).name });
       return { status: 'UNKNOWN' };
@@ -133,7 +155,7 @@ export class StepFunctionsReviewWorkflow implements ReviewWorkflow {
     }
   }
 
-  async failedStep(executionArn: string, ignoringState: string): Promise<string | undefined> {
+  async failedStep(executionArn: string, ignoringStates: readonly string[]): Promise<string | undefined> {
     try {
       let nextToken: string | undefined;
       for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
@@ -149,7 +171,8 @@ export class StepFunctionsReviewWorkflow implements ReviewWorkflow {
         );
         const entered = (history.events ?? []).find(
           (event: HistoryEvent) =>
-            event.type?.endsWith('StateEntered') && event.stateEnteredEventDetails?.name !== ignoringState,
+            event.type?.endsWith('StateEntered') &&
+            !ignoringStates.includes(event.stateEnteredEventDetails?.name ?? ''),
         );
         const name = entered?.stateEnteredEventDetails?.name;
         if (name) return name;

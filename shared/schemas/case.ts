@@ -26,6 +26,10 @@ export const caseStatus = z.enum([
   'decided',
   'submitted-to-panel',
   'completed',
+  /**
+   * Only cases recorded as failed before failure became a fault flag (`failure`, below) hold this
+   * status; a case view says `failed` for a case whose flag is up (shared/use-cases/show-case.ts).
+   */
   'failed',
   'closed',
   'withdrawn',
@@ -338,7 +342,26 @@ export const caseRecord = z.object({
       decidedByName: z.optional(nonEmpty()),
     }),
   ),
+  /**
+   * The fault flag: the workflow stopped on an error it could not recover from, at this step (its
+   * state name, for the operations page) with this error name (never its cause, which may quote
+   * personal data). The case keeps its status; an operator resumes it once the cause is fixed
+   * (shared/use-cases/resume-case.ts), which clears the flag.
+   */
   failure: z.optional(z.object({ step: z.string(), error: z.string(), at: isoInstant })),
+  /**
+   * How many times an operator resumed the review after a failure: the execution running it now
+   * is named `<caseId>-resume-<resumes>` (the first, `<caseId>`). Absent until the first resume.
+   */
+  resumes: z.optional(wholeNumber(1)),
+  /**
+   * A person's change that may have made the submission ready (the decision, a sign-off, the
+   * Executive Board chair's resolution, the report's completion) was saved at this instant, and
+   * the workflow has not yet been told: written with the change, cleared once the waiting
+   * workflow is resumed (or found not to need it). Until then, the resume sweep
+   * (functions/resume-workflows) tries again.
+   */
+  resumeOwed: z.optional(isoInstant),
   // The partners' sign-offs (issue 9 part 4): one per safeguarding partner, after the chair's
   // decision, and the Executive Board chair's resolution of a disagreement.
   signOffs: z.optional(z.array(signOff)),

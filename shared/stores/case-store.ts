@@ -164,8 +164,18 @@ export interface CaseStore extends IdempotencyKeys, IssuedUploads, DirectoryEntr
    * and its report is not complete: otherwise a StaleWriteError.
    */
   saveReportSection(section: SavedReportSection, audit: AuditInput): Promise<SavedReportSection>;
-  /** Marks the report complete with its audit event; a StaleWriteError when it already is, or there is no case. */
+  /**
+   * Marks the report complete with its audit event, and marks the case as owing the workflow a
+   * resume (`resumeOwed`, the completion's time) in the same transaction; a StaleWriteError when
+   * it already is complete, or there is no case.
+   */
   completeReport(completion: ReportCompletion, audit: AuditInput): Promise<ReportCompletion>;
+  /**
+   * Clears the case's `resumeOwed` marker when it still says `since` (a later change that owes
+   * another resume keeps its own); a marker already cleared or changed is left alone. Moves the
+   * case's version on, so a writer holding an older read cannot put the marker back unseen.
+   */
+  clearResumeOwed(caseId: string, since: string): Promise<void>;
 }
 
 /**
@@ -891,10 +901,13 @@ export class DynamoDbCaseStore implements CaseStore {
           },
         },
         {
-          ConditionCheck: {
+          // The workflow is owed a resume: the completion may have made the submission ready.
+          Update: {
             TableName: this.#tableName,
             Key: caseKey(valid.caseId),
+            UpdateExpression: 'SET resumeOwed = :at, version = version + :one',
             ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': valid.completedAt, ':one': 1 },
           },
         },
         this.#auditPut(this.#auditEvent(valid.caseId, audit)),
@@ -903,6 +916,22 @@ export class DynamoDbCaseStore implements CaseStore {
       () => new StaleWriteError(`Case ${valid.caseId} does not exist, or its report is already complete`),
     );
     return valid;
+  }
+
+  async clearResumeOwed(caseId: string, since: string): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: caseKey(caseId),
+          UpdateExpression: 'REMOVE resumeOwed SET version = version + :one',
+          ConditionExpression: 'resumeOwed = :since',
+          ExpressionAttributeValues: { ':since': since, ':one': 1 },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async claimIdempotencyKey(key: string, claim: IdempotencyRecord): Promise<IdempotencyRecord> {

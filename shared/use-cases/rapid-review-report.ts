@@ -1,12 +1,5 @@
 import { rulesOf } from '../config/partnership-profile.ts';
-import {
-  ConflictError,
-  InvalidInputError,
-  NotFoundError,
-  RefusedError,
-  StaleWriteError,
-  UnavailableError,
-} from '../errors.ts';
+import { ConflictError, InvalidInputError, NotFoundError, RefusedError, StaleWriteError } from '../errors.ts';
 import { logInfo } from '../log.ts';
 import type { CaseRecord } from '../schemas/case.ts';
 import { type NotifiedChild, notifiedChild } from '../schemas/notification.ts';
@@ -25,8 +18,8 @@ import {
 import { type Actor, type StaffMember, staffActor } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
+import { resumeNowOrLater } from '../workflow/owed-resume.ts';
 import { rapidReviewReportDocx, rapidReviewReportPdf } from '../workflow/rapid-review-report.ts';
-import { resumeWhenReady } from '../workflow/readiness.ts';
 
 /**
  * The rapid review report (issue 9 part 5): the partnership team drafts it section by section,
@@ -281,15 +274,8 @@ export async function completeReport(
     }
     throw error;
   }
-  try {
-    // Read the case again: a decision or sign-off may have come while the documents were filed.
-    await resumeWhenReady(service, (await service.cases.getCase(record.caseId)) ?? record);
-  } catch {
-    throw new UnavailableError(
-      `The rapid review report on case ${record.reference} is complete, but the workflow could not be told just now; it will pick it up when it next checks. Do not mark it complete again.`,
-      'Report complete; workflow not yet resumed',
-    );
-  }
+  // The completion marked the case as owing the workflow a resume: settled now, or by the sweep.
+  await resumeNowOrLater(service, record.caseId);
   logInfo('Rapid review report completed', { caseId: record.caseId });
   return { ...completion, documents };
 }

@@ -6,7 +6,7 @@ import { type Actor, type StaffMember, staffActor } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
 import { emailContext, signOffRequestEmail } from '../workflow/emails.ts';
-import { resumeWhenReady } from '../workflow/readiness.ts';
+import { resumeNowOrLater } from '../workflow/owed-resume.ts';
 import { caseUrl } from '../workflow/steps.ts';
 
 /** What recording a decision touches. */
@@ -64,7 +64,8 @@ async function saveDecision(
     try {
       return await service.cases.updateCase(
         record!,
-        { decision, status: 'decided' },
+        // The workflow is owed a resume: written with the decision, settled after it (owed-resume.ts).
+        { decision, status: 'decided', resumeOwed: decision.decidedAt },
         {
           actor,
           at: decision.decidedAt,
@@ -102,32 +103,35 @@ async function askPartnersToSignOff(service: RecordDecisionPorts, record: CaseRe
 }
 
 /**
- * After the decision is saved: the partners are asked to sign off, and the workflow is resumed
- * if the submission is now ready (it waits for the sign-offs and the report too).
+ * After the decision is saved: the workflow is resumed if the submission is now ready (it waits
+ * for the sign-offs and the report too), now or, when Step Functions cannot be reached, by the
+ * resume sweep; then the partners are asked to sign off.
  */
 async function afterDecision(service: RecordDecisionPorts, record: CaseRecord) {
+  await resumeNowOrLater(service, record.caseId);
   try {
     await askPartnersToSignOff(service, record);
-    await resumeWhenReady(service, record);
   } catch (error) {
-    logError('Decision saved; a follow-up did not finish', {
+    logError('Decision saved; the partners were not asked to sign it off', {
       caseId: record.caseId,
       error: (error as Error).name,
     });
     throw new UnavailableError(
-      `The decision on case ${record.reference} is saved. The safeguarding partners or the workflow could not be told just now; ` +
-        'the workflow will pick the saved decision up when it next checks. Do not record the decision again.',
-      'Decision saved; not everyone told yet',
+      `The decision on case ${record.reference} is saved. The safeguarding partners could not be asked to sign it off just now: ` +
+        'ask the partnership team to tell them. Do not record the decision again.',
+      'Decision saved; partners not asked yet',
     );
   }
 }
 
 /**
  * The RRG chair records whether a local review is commissioned and whether a national review is
- * recommended, each with its reason; then the workflow is resumed.
+ * recommended, each with its reason; then the workflow is resumed, now or by the resume sweep.
  *
  * @throws NotFoundError (no such case), InvalidInputError (every bad field named), ConflictError
- * (not awaiting a decision, or already decided), UnavailableError (saved; workflow not told yet).
+ * (not awaiting a decision, or already decided), UnavailableError (saved; the partners not asked yet).
+ * A workflow that cannot be told just now is told by the resume sweep: the decision is saved
+ * with a `resumeOwed` marker.
  */
 export async function recordDecision(
   service: RecordDecisionPorts,

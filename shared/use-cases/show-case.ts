@@ -21,6 +21,7 @@ import { ladderOf, type TimetableMilestone } from '../schemas/timetable.ts';
 import type { Service } from '../service.ts';
 import type { CaseFile } from '../stores/case-store.ts';
 import { type Clocks, clocksOf } from '../workflow/clocks-wording.ts';
+import { executionNameOf } from '../workflow/execution-name.ts';
 import { climbedRungs, stillMissing } from '../workflow/ladder.ts';
 import { type SubmissionReadiness, submissionReadiness } from '../workflow/readiness.ts';
 import { type ReportProgress, reportProgress } from './rapid-review-report.ts';
@@ -406,13 +407,14 @@ export async function showCase(
   const showContacts = query.viewer.roles.includes('partnership-team');
   const [documents, workflow, report] = await Promise.all([
     caseDocuments(service, file),
-    service.workflow.progress(record.caseId),
+    service.workflow.progress(record.caseId, executionNameOf(record)),
     service.cases.getReport(record.caseId),
   ]);
   return {
     caseId: record.caseId,
     reference: record.reference,
-    status: record.status,
+    // The fault flag shows as the status its readers know: the review stopped.
+    status: record.failure ? 'failed' : record.status,
     receivedAt: record.receivedAt,
     notifyingLocalAuthority: record.notifyingLocalAuthority,
     incidentKind: record.incidentKind,

@@ -19,7 +19,7 @@ import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
 import { emailSubject } from '../workflow/email-subject.ts';
 import { emailContext, replyToTeam, SIGN_OFF } from '../workflow/emails.ts';
-import { resumeWhenReady } from '../workflow/readiness.ts';
+import { resumeNowOrLater } from '../workflow/owed-resume.ts';
 import { saveOnCase } from './save-on-case.ts';
 
 /** What a sign-off touches: the case, the clock, and the Executive Board chair's email on a disagreement. */
@@ -29,25 +29,6 @@ export type SignOffPorts = Pick<
 >;
 /** What the Executive Board chair's resolution touches. */
 export type ResolveSignOffsPorts = Pick<Service, 'cases' | 'clock' | 'workflow'>;
-
-/**
- * Once a sign-off or a resolution is saved: resumes the workflow when the submission is now
- * ready. A failure to reach it is reported; what was saved stays saved.
- */
-async function resumeAfter(
-  service: Pick<Service, 'cases' | 'clock' | 'workflow'>,
-  record: CaseRecord,
-  what: string,
-) {
-  try {
-    await resumeWhenReady(service, record);
-  } catch {
-    throw new UnavailableError(
-      `The ${what} on case ${record.reference} is saved, but the workflow could not be told just now; it will pick it up when it next checks. Do not send it again.`,
-      `${what[0]!.toUpperCase()}${what.slice(1)} saved; workflow not yet resumed`,
-    );
-  }
-}
 
 export { type PartnersDecision, partnersDecision } from '../workflow/readiness.ts';
 
@@ -128,7 +109,8 @@ export async function recordSignOff(
     parsedId.data,
     (current) => signOffRefusal(current, partner),
     (current) => ({
-      changes: { signOffs: [...(current.signOffs ?? []), signOff] },
+      // The workflow is owed a resume: written with the sign-off, settled after it (owed-resume.ts).
+      changes: { signOffs: [...(current.signOffs ?? []), signOff], resumeOwed: signOff.signedAt },
       audit: {
         actor,
         at: signOff.signedAt,
@@ -139,6 +121,7 @@ export async function recordSignOff(
       },
     }),
   );
+  await resumeNowOrLater(service, record.caseId);
   if (!signOff.agrees) {
     try {
       await service.mailer.sendOnce(
@@ -156,7 +139,6 @@ export async function recordSignOff(
       );
     }
   }
-  await resumeAfter(service, record, 'sign-off');
   logInfo('Sign-off recorded', { caseId: record.caseId, partner });
   return signOff;
 }
@@ -216,7 +198,7 @@ export async function resolveSignOffs(
   };
   const actor: Actor = staffActor(submission.boardChair, 'executive-board');
   const record = await saveOnCase(service, parsedId.data, resolutionRefusal, () => ({
-    changes: { signOffResolution: resolution },
+    changes: { signOffResolution: resolution, resumeOwed: resolution.resolvedAt },
     audit: {
       actor,
       at: resolution.resolvedAt,
@@ -229,7 +211,7 @@ export async function resolveSignOffs(
       eventId: 'sign-off-resolution',
     },
   }));
-  await resumeAfter(service, record, 'resolution');
+  await resumeNowOrLater(service, record.caseId);
   logInfo('Sign-off disagreement resolved', { caseId: record.caseId });
   return resolution;
 }

@@ -543,7 +543,7 @@ export function workflowFailureEmail(
     subject: emailSubject(record.reference, 'the review has stopped and needs the partnership team'),
     text:
       `The Rapid Review service stopped working on case ${record.reference} at ${formatInstant(failure.at, timeZone)}, while ${stepInWords(failure.step)}.\n\n` +
-      'The service will not take any more of its steps by itself: the case page says what has been done so far, and the rest must be done by hand. The service’s support team can see what went wrong; nothing about the child or family is in this email.\n\n' +
+      'The service will not take any more of its steps until the service’s support team has put right what went wrong and resumed the review. It then carries on from where it stopped, without sending anything twice. The case page says what has been done so far. The service’s support team can see what went wrong; nothing about the child or family is in this email.\n\n' +
       `The case:\n${failure.caseUrl}` +
       SIGN_OFF(context),
   };

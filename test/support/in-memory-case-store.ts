@@ -361,8 +361,17 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
       throw new StaleWriteError(`Case ${valid.caseId} does not exist, or its report is already complete`);
     }
     this.#reportCompletions.set(valid.caseId, structuredClone(valid));
+    const record = this.#cases.get(valid.caseId)!;
+    this.#cases.set(valid.caseId, { ...record, resumeOwed: valid.completedAt, version: record.version + 1 });
     this.#audit.push(event);
     return structuredClone(valid);
+  }
+
+  async clearResumeOwed(caseId: string, since: string): Promise<void> {
+    const record = this.#cases.get(caseId);
+    if (record?.resumeOwed !== since) return;
+    const { resumeOwed: _cleared, ...rest } = record;
+    this.#cases.set(caseId, { ...rest, version: record.version + 1 });
   }
 
   // Inspection, for a test's Assess step.

@@ -85,7 +85,7 @@ export function nextDeadline(
  * when the Panel is told), and a failed workflow.
  */
 export function overdueTags(
-  record: Pick<CaseRecord, 'status' | 'timetable' | 'late'>,
+  record: Pick<CaseRecord, 'status' | 'timetable' | 'late' | 'failure'>,
   agencies: readonly Pick<AgencyRequest, 'status'>[] | undefined,
   now: Date,
 ): { text: string; classes: string }[] {
@@ -95,7 +95,7 @@ export function overdueTags(
     const at = due(key);
     return at !== undefined && Date.parse(at) < now.getTime();
   };
-  if (record.status === 'failed') tags.push({ text: 'Failed', classes: 'govuk-tag--red' });
+  if (record.failure || record.status === 'failed') tags.push({ text: 'Failed', classes: 'govuk-tag--red' });
   if (
     beforeDecision.includes(record.status) &&
     past('agencySummariesDue') &&

@@ -138,7 +138,7 @@ function lateRefusalPage(record: CaseRecord): PageResult | undefined {
     ? `Case ${record.reference} is not late: the date it is due has not passed. If it passes before the review goes to the Panel, the Panel is told and you can record here why the review is late.`
     : record.status === 'closed'
       ? `Case ${record.reference} was closed as notification only. No Rapid Review will be held.`
-      : record.status === 'failed'
+      : record.failure || record.status === 'failed'
         ? `Case ${record.reference} has stopped: something went wrong with this review’s timetable. The service’s support team has been told.`
         : `Case ${record.reference} has already gone to the Panel. Why it was late can no longer be changed.`;
   return problemPage(record.caseId, {

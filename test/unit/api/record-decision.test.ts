@@ -218,24 +218,34 @@ describe('record-decision: POST /api/cases/{caseId}/decision', () => {
     expect(response.status).toBe(201);
   });
 
-  it('says the decision is saved when the workflow cannot be resumed, logging only the error name', async () => {
+  it('records the decision (201) when the workflow cannot be resumed, and leaves the resume owed for the sweep, logging only the error name', async () => {
     await onlyTheDecisionMissing();
     sfn
       .on(SendTaskSuccessCommand)
       .rejects(Object.assign(new Error(`token ${TASK_TOKEN} throttled`), { name: 'ThrottlingException' }));
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const warnings = vi.spyOn(console, 'warn').mockImplementation(() => {});
 
     const response = await decide(aDecision);
 
-    expect(response.status).toBe(503);
-    expect(response.body.detail).toContain('is saved');
+    expect(response.status).toBe(201);
     expect(store.caseOf(caseId)).toMatchObject({
       status: 'decided',
       decision: { commissionLocalReview: true },
+      resumeOwed: '2026-03-24T15:30:00.000Z',
     });
-    const logged = errors.mock.calls.map((call) => call.join(' ')).join('\n');
+    const logged = warnings.mock.calls.map((call) => call.join(' ')).join('\n');
     expect(logged).toContain('ThrottlingException');
     expect(logged).not.toContain(TASK_TOKEN);
+  });
+
+  it('clears the owed resume once the workflow is resumed', async () => {
+    await onlyTheDecisionMissing();
+
+    const response = await decide(aDecision);
+
+    expect(response.status).toBe(201);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+    expect(store.caseOf(caseId)?.resumeOwed).toBeUndefined();
   });
 
   it('saves the decision without resuming anything when the workflow is not waiting yet', async () => {

@@ -99,6 +99,7 @@ describe('record-sign-off: POST /api/cases/{caseId}/sign-offs and /sign-offs/res
       // No callback is stored on these cases, so the workflow is never reached.
       workflow: {
         start: async () => 'started',
+        resume: async () => 'started',
         completeTask: async () => {
           throw new Error('The workflow is not waiting in these tests');
         },

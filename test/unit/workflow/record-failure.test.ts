@@ -88,7 +88,7 @@ describe('record-failure', () => {
     expect((await cases.getCase(record.caseId))?.failure?.step).toBe(UNKNOWN_STEP);
   });
 
-  it('marks the case failed with the step, the error name and the time, in an audit event', async () => {
+  it("raises the case's fault flag with the step, the error name and the time, in an audit event, and keeps its status", async () => {
     const { service, cases, record } = await aCaseThatFailed();
     sfnMock.on(GetExecutionHistoryCommand).resolves({ events: historyOfAFailedCollation });
 
@@ -96,13 +96,13 @@ describe('record-failure', () => {
 
     const file = await cases.getCaseFile(record.caseId);
     expect(file.case).toMatchObject({
-      status: 'failed',
+      status: 'awaiting-summaries',
       failure: { step: 'CollateReport', error: 'Lambda.Unknown', at: '2026-03-18T09:00:06.000Z' },
     });
     const event = file.audit.find((candidate) => candidate.action === 'workflow.failed');
     expect(event).toMatchObject({
       eventId: `${record.caseId}:RecordFailure`,
-      details: { step: 'CollateReport', error: 'Lambda.Unknown', previousStatus: 'awaiting-summaries' },
+      details: { step: 'CollateReport', error: 'Lambda.Unknown', status: 'awaiting-summaries' },
     });
     expect(JSON.stringify(file)).not.toContain(CAUSE);
   });
@@ -127,7 +127,7 @@ describe('record-failure', () => {
       (event) => event.action === 'workflow.failed',
     );
     expect(failed?.reason).toBe(
-      "The service stopped working on the review while collating the agencies' summaries; the rest must be done by hand",
+      "The service stopped working on the review while collating the agencies' summaries; it carries on from there once it is resumed",
     );
     expect(failed?.details).toMatchObject({ step: 'CollateReport', error: 'Lambda.Unknown' });
     expect(email?.text).not.toContain('Demo Child One');
