@@ -400,12 +400,13 @@ export class ServiceFunction extends Construct {
 
   /**
    * Uses the rapid-review state machine: starts executions (`start`), completes callback tasks
-   * (`callback`), or reads its executions (`read`: describe and history, for the case's current
-   * step and for failure records).
+   * (`callback`), reads its executions (`read`: describe and history, for the case's current
+   * step and for failure records), or watches them all (`observe`: the same, and
+   * DescribeStateMachine for the definition the operations pages draw and read waits from).
    */
   public useRapidReviewStateMachine(
     stateMachine: sfn.IStateMachine,
-    access: 'start' | 'callback' | 'read',
+    access: 'start' | 'callback' | 'read' | 'observe',
   ): void {
     this.function.addEnvironment(envNames.stateMachineArn, stateMachine.stateMachineArn);
     if (access === 'start') {
@@ -413,6 +414,8 @@ export class ServiceFunction extends Construct {
     } else if (access === 'callback') {
       stateMachine.grantTaskResponse(this.role);
     } else {
+      // On the state machine itself, not "*" (grantRead() would add ListActivities and DescribeActivity on "*").
+      if (access === 'observe') stateMachine.grant(this.role, 'states:DescribeStateMachine');
       // Narrower than grantRead(), which adds ListActivities, DescribeActivity and DescribeStateMachine on "*".
       stateMachine.grantExecution(this.role, 'states:DescribeExecution', 'states:GetExecutionHistory');
       stateMachine.grant(this.role, 'states:ListExecutions');

@@ -7,6 +7,7 @@ import {
   readExecution,
   type StateCount,
 } from '../workflow/execution-history.ts';
+import { caseIdOfExecution, executionNameOf } from '../workflow/execution-name.ts';
 import {
   type AslDefinition,
   type StateMachineGraph,
@@ -34,6 +35,8 @@ export interface ExecutionRow extends ExecutionReading {
   /** The case it runs for (its name is the case id), and the case's reference when the case exists. */
   caseId: string;
   reference?: string;
+  /** A later execution of the same case exists (it was resumed): this one is history. */
+  resumedSince?: true;
 }
 
 export interface OperationsOverview {
@@ -51,6 +54,8 @@ export interface ExecutionDetailView {
   stateMachineName: string;
   graph: StateMachineGraph;
   execution: ExecutionRow & Pick<ExecutionDetail, 'redriveCount'>;
+  /** The case failed in this execution, its latest, and has not been resumed: an operator may resume it. */
+  resumable: boolean;
   /** Every event of its history, oldest first. */
   history: ExecutionEvent[];
 }
@@ -60,9 +65,14 @@ const CONCURRENT_READS = 8;
 /** The latest events of a history are enough to say where an execution is and why it failed. */
 const LATEST_EVENTS = 100;
 
-const rank = (status: string) => (isFailedStatus(status) ? 0 : status === 'RUNNING' ? 1 : 2);
+/** Failures not yet resumed first, then running ones, then the rest. */
+const rank = (row: ExecutionRow) =>
+  isFailedStatus(row.status) && !row.resumedSince ? 0 : row.status === 'RUNNING' ? 1 : 2;
 
-/** Where each execution is now, counted by state: running, failed (where it failed), or ended. */
+/**
+ * Where each execution is now, counted by state: running, failed (where it failed), or ended.
+ * An execution resumed since is not counted: its case is counted where its latest execution is.
+ */
 export function countByState(rows: readonly ExecutionRow[]): Map<string, StateCount> {
   const counts = new Map<string, StateCount>();
   const at = (state: string) => {
@@ -71,6 +81,7 @@ export function countByState(rows: readonly ExecutionRow[]): Map<string, StateCo
     return count;
   };
   for (const row of rows) {
+    if (row.resumedSince) continue;
     if (isFailedStatus(row.status)) {
       const state = row.failedIn ?? row.current;
       if (state) at(state).failed++;
@@ -100,15 +111,15 @@ async function deployedMachine(service: OperationsService) {
   return { name: machine.name, definition, graph: stateMachineGraph(definition) };
 }
 
-/** The case id an execution runs for: its name, or the `caseId` of its input. */
+/** The case id an execution runs for: the `caseId` of its input, or else from its name. */
 function caseIdOf(name: string, input: string | undefined): string {
   try {
     const parsed = input ? (JSON.parse(input) as { caseId?: unknown }) : undefined;
     if (typeof parsed?.caseId === 'string') return parsed.caseId;
   } catch {
-    // Not JSON: the name is the case id.
+    // Not JSON: the name tells.
   }
-  return name;
+  return caseIdOfExecution(name);
 }
 
 /** Every execution of the workflow, failures first, with where each is and the counts by state. */
@@ -122,10 +133,17 @@ export async function showOperations(service: OperationsService): Promise<Operat
   const rows = await inBatches(listed, CONCURRENT_READS, async (execution): Promise<ExecutionRow> => {
     const events = await service.executions.history(execution.name, { latest: LATEST_EVENTS });
     const reading = readExecution(execution.status, events, machine.definition, machine.graph.transitions);
-    const reference = references.get(execution.name);
-    return { ...execution, ...reading, caseId: execution.name, ...(reference ? { reference } : {}) };
+    const caseId = caseIdOfExecution(execution.name);
+    const reference = references.get(caseId);
+    return { ...execution, ...reading, caseId, ...(reference ? { reference } : {}) };
   });
-  rows.sort((a, b) => rank(a.status) - rank(b.status) || b.startDate.getTime() - a.startDate.getTime());
+  const latest = new Map<string, ExecutionRow>();
+  for (const row of rows) {
+    const seen = latest.get(row.caseId);
+    if (!seen || row.startDate > seen.startDate) latest.set(row.caseId, row);
+  }
+  for (const row of rows) if (latest.get(row.caseId) !== row) row.resumedSince = true;
+  rows.sort((a, b) => rank(a) - rank(b) || b.startDate.getTime() - a.startDate.getTime());
   return {
     stateMachineName: machine.name,
     graph: machine.graph,
@@ -148,6 +166,10 @@ export async function showExecution(service: OperationsService, name: string): P
   return {
     stateMachineName: machine.name,
     graph: machine.graph,
+    resumable:
+      isFailedStatus(execution.status) &&
+      record?.failure !== undefined &&
+      executionNameOf(record) === execution.name,
     execution: {
       name: execution.name,
       status: execution.status,

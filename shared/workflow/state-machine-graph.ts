@@ -52,13 +52,20 @@ export interface AslDefinition {
   States: Record<string, AslState>;
 }
 
-/** A Choice rule in a few words: `$.ladder.more is true`, or `a rule` when it is compound. */
+/** A Choice rule in a few words: `$.ladder.more BooleanEquals true`; `And`, `Or` and `Not` spelled out. */
 function ruleInWords(rule: AslChoiceRule): string {
   if (typeof rule.Condition === 'string') return rule.Condition;
+  for (const joiner of ['And', 'Or'] as const) {
+    const parts = rule[joiner];
+    if (Array.isArray(parts)) {
+      return parts.map((part) => ruleInWords(part as AslChoiceRule)).join(` ${joiner.toLowerCase()} `);
+    }
+  }
+  if (rule.Not && typeof rule.Not === 'object') return `not (${ruleInWords(rule.Not as AslChoiceRule)})`;
   const comparison = Object.entries(rule).find(
     ([key]) => key !== 'Next' && key !== 'Variable' && key !== 'Comment',
   );
-  if (!rule.Variable || !comparison) return 'a compound rule';
+  if (!rule.Variable || !comparison) return 'a rule';
   const [operator, value] = comparison;
   return `${rule.Variable} ${operator} ${JSON.stringify(value)}`;
 }

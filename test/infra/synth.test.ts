@@ -115,7 +115,9 @@ describe('cdk synth (the real CLI, offline)', () => {
                   ? '/cases'
                   : bundle.name === 'notify-web'
                     ? '/notify/incident'
-                    : '/api/nowhere';
+                    : bundle.name === 'ops-web'
+                      ? '/ops'
+                      : '/api/nowhere';
         const event =
           spec.trigger === 'workflow'
             ? { caseId: 'not-a-case-id' }
@@ -141,7 +143,8 @@ describe('cdk synth (the real CLI, offline)', () => {
             bundle.name === 'case-web' ||
               bundle.name === 'team-web' ||
               bundle.name === 'home-web' ||
-              bundle.name === 'notify-web'
+              bundle.name === 'notify-web' ||
+              bundle.name === 'ops-web'
               ? { [envNames.sessionSecret]: 'a-session-key-invented-for-the-synth-test' }
               : bundle.name === 'agency-details'
                 ? { [envNames.agencyDetailsSecret]: 'an-agency-details-key-invented-for-the-synth-test' }
@@ -158,7 +161,13 @@ describe('cdk synth (the real CLI, offline)', () => {
         expect(answer, name).toMatchObject({ error: 'InvalidUploadEvent' });
       } else if (trigger === 'schedule') {
         expect(answer, name).toMatchObject({ error: 'InvalidScheduledEvent' });
-      } else if (name === 'case-web' || name === 'team-web' || name === 'home-web' || name === 'notify-web') {
+      } else if (
+        name === 'case-web' ||
+        name === 'team-web' ||
+        name === 'home-web' ||
+        name === 'notify-web' ||
+        name === 'ops-web'
+      ) {
         expect(answer, name).toMatchObject({
           statusCode: 303,
           headers: { location: expect.stringContaining('/sign-in') },

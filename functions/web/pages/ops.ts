@@ -1,16 +1,27 @@
-import type { WorkflowExecutions } from '../../../shared/adapters/workflow-executions.ts';
-import { NotFoundError } from '../../../shared/errors.ts';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../../shared/errors.ts';
+import type { InvalidField } from '../../../shared/http/problem.ts';
+import { staffActor } from '../../../shared/schemas/roles.ts';
 import {
   type ExecutionRow,
   type OperationsService,
   showExecution,
   showOperations,
 } from '../../../shared/use-cases/operations.ts';
+import { resumeFailedCase } from '../../../shared/use-cases/resume-case.ts';
 import { isFailedStatus } from '../../../shared/workflow/execution-history.ts';
+import { caseIdOfExecution, executionNameOf } from '../../../shared/workflow/execution-name.ts';
 import type { StateMachineGraph, StateMachineLayout } from '../../../shared/workflow/state-machine-graph.ts';
 import rapidReviewLayout from '../../../statemachines/rapid-review.layout.json' with { type: 'json' };
 import { formErrors } from '../forms.ts';
-import { notFound, type Page, type PageResult, render, staffOnly, type WebService } from '../page.ts';
+import {
+  notFound,
+  type Page,
+  type PageResult,
+  redirect,
+  render,
+  staffOnly,
+  type WebService,
+} from '../page.ts';
 import { londonDateTime } from './london.ts';
 import { opsMenuPage } from './menu.ts';
 import { countInWords, drawStateMachine, type StateCount } from './ops-graph.ts';
@@ -30,7 +41,7 @@ export type OpsWebService = WebService & OperationsService;
 const layout = rapidReviewLayout as StateMachineLayout;
 
 /** The reason an operator gives for resuming, at most this long (it goes into the audit trail). */
-export const RESUME_REASON_MAX = 500;
+export const RESUME_REASON_MAX = 2000;
 
 const statusTags: Record<string, { text: string; classes: string }> = {
   RUNNING: { text: 'Running', classes: 'govuk-tag--blue' },
@@ -58,6 +69,8 @@ function rowView(row: ExecutionRow) {
   return {
     name: row.name,
     caseName: caseName(row),
+    statusCode: row.status,
+    resumed: row.resumedSince === true,
     status: statusTag(row.status),
     failed: isFailedStatus(row.status),
     current: row.current ?? '',
@@ -69,6 +82,41 @@ function rowView(row: ExecutionRow) {
       : undefined,
     failure: row.failure,
   };
+}
+
+const escapeHtml = (text: string) => text.replace(/[<>&"']/g, (character) => `&#${character.charCodeAt(0)};`);
+
+/** The execution's facts, as a summary list's rows: its failure's error and the kind of its cause, never the cause's words. */
+function summaryRows(row: ReturnType<typeof rowView>, redriveCount: number) {
+  const text = (key: string, value: string) => ({ key: { text: key }, value: { text: value } });
+  return [
+    text('Case', row.caseName),
+    {
+      key: { text: 'Status' },
+      value: {
+        html: `<strong class="govuk-tag ${row.status.classes}">${escapeHtml(row.status.text)}</strong>`,
+      },
+    },
+    row.failedIn ? text('Failed in', row.failedIn) : text('Current step', row.current || 'None yet'),
+    text('Started', row.started),
+    text('Stopped', row.stopped ?? 'Not stopped'),
+    text('Waiting', row.waiting ?? 'Not waiting'),
+    ...(row.failure
+      ? [
+          text('Error', row.failure.error),
+          text(
+            'Cause',
+            row.failure.cause
+              ? `${row.failure.cause} (its message is not shown: it may quote personal data)`
+              : 'Not shown: it may quote personal data',
+          ),
+        ]
+      : []),
+    ...(redriveCount > 0
+      ? [text('Redriven', `${redriveCount} ${redriveCount === 1 ? 'time' : 'times'}`)]
+      : []),
+    ...(row.resumed ? [text('Resumed', 'Yes: a later execution goes on with the review')] : []),
+  ];
 }
 
 /** The states as a table, the graph's text equivalent. */
@@ -181,7 +229,8 @@ async function executionPage(
       pageTitle: `Execution for ${row.caseName}`,
       stateMachineName: view.stateMachineName,
       execution: { ...row, redriveCount: execution.redriveCount, caseId: execution.caseId },
-      canResume: row.failed,
+      summaryRows: summaryRows(row, execution.redriveCount),
+      canResume: view.resumable,
       graphSvg,
       layoutIsCurrent: layoutMatches(view.graph, layout),
       path: view.history
@@ -200,7 +249,8 @@ const executionDetailPage: Page<OpsWebService> = {
   method: 'GET',
   path: '/ops/executions/{name}',
   access: staffOnly('operator'),
-  handle: (request) => executionPage(request, 'ops/execution.njk'),
+  handle: (request) =>
+    executionPage(request, 'ops/execution.njk', { resumed: request.query.get('resumed') === '1' }),
 };
 
 /** The reason field's errors, named for the field, or none. */
@@ -220,46 +270,45 @@ const resumeConfirmPage: Page<OpsWebService> = {
   handle: (request) => executionPage(request, 'ops/resume.njk', { values: { reason: '' } }),
 };
 
-/** POST /ops/executions/{name}/resume: resumes the failed case from the step that failed. */
+/** POST /ops/executions/{name}/resume: resumes the failed case from the step that failed, audited with the reason. */
 const resumePage: Page<OpsWebService> = {
   method: 'POST',
   path: '/ops/executions/{name}/resume',
   access: staffOnly('operator'),
   async handle(request) {
     const reason = request.form.get('reason') ?? '';
+    const again = (fields: readonly InvalidField[], status: number) =>
+      executionPage(request, 'ops/resume.njk', { values: { reason }, errors: formErrors(fields) }, status);
     const problems = resumeReasonErrors(reason);
-    if (problems.length > 0) {
-      return executionPage(
-        request,
-        'ops/resume.njk',
-        { values: { reason }, errors: formErrors(problems) },
-        400,
-      );
+    if (problems.length > 0) return again(problems, 400);
+    const caseId = caseIdOfExecution(request.params.name ?? '');
+    try {
+      await resumeFailedCase(request.service, {
+        caseId,
+        actor: staffActor(request.user!, 'operator'),
+        reason,
+      });
+    } catch (error) {
+      if (error instanceof InvalidInputError) return again(error.fields, 400);
+      if (error instanceof NotFoundError) return notFound();
+      if (error instanceof ConflictError) {
+        return again(
+          [{ field: 'reason', message: 'This review has not failed, or has been resumed already' }],
+          409,
+        );
+      }
+      throw error;
     }
-    return executionPage(
-      request,
-      'ops/resume.njk',
-      {
-        values: { reason },
-        errors: formErrors([
-          {
-            field: 'reason',
-            message:
-              'The service cannot resume a review yet: resume it from the Step Functions console, then record why on the case',
-          },
-        ]),
-      },
-      503,
-    );
+    const record = await request.service.cases.getCase(caseId);
+    const resumed = record ? executionNameOf(record) : (request.params.name ?? '');
+    return redirect(`/ops/executions/${encodeURIComponent(resumed)}?resumed=1`);
   },
 };
 
-/** Every operations page, in the order of the function's routes. */
-export const opsPages: Page<OpsWebService>[] = [
+/** Every operations page, served by functions/ops-web through the OpsPages routes of shared/routes.ts. */
+export const opsWebPages: Page<OpsWebService>[] = [
   overviewPage,
   executionDetailPage,
   resumeConfirmPage,
   resumePage,
 ];
-
-export type { WorkflowExecutions };

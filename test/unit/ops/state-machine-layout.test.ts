@@ -18,7 +18,9 @@ describe('the state machines’ graphs and their layouts, computed at build time
     expect(graph.states.map((state) => state.id).sort()).toEqual(Object.keys(definition.States).sort());
     const has = (from: string, to: string, kind: string) =>
       graph.transitions.some((t) => t.from === from && t.to === to && t.kind === kind);
-    expect(has('PlanTimetable', 'RequestAgencySummaries', 'next')).toBe(true);
+    expect(has('PlanTimetable', 'ResumeAtFailedStep', 'next')).toBe(true);
+    expect(has('ResumeAtFailedStep', 'WaitForCollationDay', 'choice')).toBe(true);
+    expect(has('ResumeAtFailedStep', 'RequestAgencySummaries', 'default')).toBe(true);
     expect(has('PlanTimetable', 'RecordFailure', 'catch')).toBe(true);
     expect(has('PlanTimetable', 'ClosedAsNotificationOnly', 'catch')).toBe(true);
     expect(has('MoreRungs', 'WaitForNextRung', 'choice')).toBe(true);
