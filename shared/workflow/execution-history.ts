@@ -136,9 +136,12 @@ export function readExecution(
   const reading: ExecutionReading = { entered, taken, ...(current ? { current } : {}) };
 
   if (isFailedStatus(status)) {
-    // The last failure of a step, or the execution's own (a runtime error no Catch sees).
-    const failure = [...events].reverse().find((event) => FAILURE_EVENT.test(event.type) && event.error);
-    const failureEvent = failure ?? [...events].reverse().find((event) => FAILURE_EVENT.test(event.type));
+    // The last failure of a step, or else the execution's own (a runtime error no Catch sees,
+    // or a Fail state's): a step's failure caught on the way to the Fail state says more.
+    const latestFirst = [...events].reverse();
+    const failureEvent =
+      latestFirst.find((event) => FAILURE_EVENT.test(event.type) && !event.type.startsWith('Execution')) ??
+      latestFirst.find((event) => FAILURE_EVENT.test(event.type));
     const stateOfFailure = failureEvent
       ? [...entries].reverse().find((entry) => entry.id < failureEvent.id)?.state
       : current;

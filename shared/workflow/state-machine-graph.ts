@@ -16,7 +16,7 @@ export interface GraphState {
 }
 
 export interface GraphTransition {
-  /** Unique within the graph: `<from>-><to>:<kind><n>`. */
+  /** Unique within the graph: `<from>:<to>:<kind><n>` (state names hold no colon in this project). */
   id: string;
   from: string;
   to: string;
@@ -77,7 +77,7 @@ export function stateMachineGraph(definition: AslDefinition): StateMachineGraph 
   const add = (from: string, to: string | undefined, kind: TransitionKind, when: string) => {
     if (!to) return;
     const n = transitions.filter((t) => t.from === from && t.to === to && t.kind === kind).length;
-    transitions.push({ id: `${from}->${to}:${kind}${n}`, from, to, kind, when });
+    transitions.push({ id: `${from}:${to}:${kind}${n}`, from, to, kind, when });
   };
   for (const [id, state] of Object.entries(definition.States)) {
     add(id, state.Next, 'next', 'next');

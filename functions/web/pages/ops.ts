@@ -156,7 +156,7 @@ const overviewPage: Page<OpsWebService> = {
     const overview = await showOperations(request.service);
     const rows = overview.executions.map(rowView);
     const totals = {
-      failed: rows.filter((row) => row.failed).length,
+      failed: rows.filter((row) => row.failed && !row.resumed).length,
       running: overview.executions.filter((row) => row.status === 'RUNNING').length,
       all: rows.length,
     };
