@@ -22,7 +22,7 @@ const statemachines = resolve(fileURLToPath(new URL('../statemachines/', import.
 
 /** The box a state is drawn in: wide enough for its name at the drawing's 13 px, two lines high. */
 export const STATE_HEIGHT = 52;
-const CHARACTER_WIDTH = 7.6;
+const CHARACTER_WIDTH = 8.4;
 const PADDING = 28;
 const MINIMUM_WIDTH = 120;
 

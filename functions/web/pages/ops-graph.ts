@@ -134,7 +134,7 @@ export function drawStateMachine(layout: StateMachineLayout, drawing: GraphDrawi
   });
 
   const arrow = (name: string, fill: string) =>
-    `<marker id="${id(name)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${fill}"/></marker>`;
+    `<marker id="${id(name)}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${fill}"/></marker>`;
 
   // Room for the count badges, which stand out over the boxes' top right corners.
   const margin = 16;
