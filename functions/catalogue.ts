@@ -32,9 +32,16 @@ export interface FunctionSpec {
   description: string;
   /**
    * How it is invoked: by the HTTP API, by the state machine, by an S3 event on the upload
-   * bucket, or daily by an EventBridge schedule (`schedule`; not run by the local stack).
+   * bucket, by an EventBridge schedule (`schedule`: daily unless `every` says otherwise), or by
+   * the EventBridge rule on the state machine's execution status changes (`execution-status`:
+   * FAILED, TIMED_OUT, ABORTED; locally, the local Step Functions service calls it).
    */
-  trigger: 'api' | 'workflow' | 'upload-event' | 'schedule';
+  trigger: 'api' | 'workflow' | 'upload-event' | 'schedule' | 'execution-status';
+  /**
+   * How often a scheduled function runs: `day` (03:00 UTC, not run by the local stack) or
+   * `minute` (the local stack runs it every few real seconds too). Default `day`.
+   */
+  every?: 'day' | 'minute';
   /** What it needs; CDK turns each into an L2 grant and the matching environment variable. */
   needs: {
     /**
@@ -295,6 +302,21 @@ export const functionCatalogue = {
     description: 'Daily: removes notification documents older than an hour that no case owns',
     trigger: 'schedule',
     needs: { table: 'read', documentBucket: 'read', removesNotificationDocuments: true },
+  },
+  'resume-workflows': {
+    description:
+      'Every minute: resumes the workflow of each case whose decision, sign-off, resolution or report was saved while the workflow could not be told',
+    trigger: 'schedule',
+    every: 'minute',
+    // Reads the cases owing a resume and their tokens, ends the wait, clears the marker (an update).
+    needs: { table: 'read-write', stateMachine: 'callback' },
+  },
+  'record-execution-fault': {
+    description:
+      'Records on the case a review execution that failed, timed out or was aborted, even where no Catch saw it, and tells the partnership team once',
+    trigger: 'execution-status',
+    // Reads the failed step from the execution history; raises the fault flag; emails once.
+    needs: { table: 'read-write', email: true, stateMachine: 'read' },
   },
   'plan-timetable': {
     description: 'Returns the deadlines the workflow waits for',

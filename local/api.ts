@@ -16,6 +16,7 @@ import { parseInput } from '../shared/validation.ts';
 import { localControls, localControlsPath } from './controls.ts';
 import { localInboxPage, localInboxPath } from './inbox-page.ts';
 import { portToUse } from './ports.ts';
+import type { FaultRehearsal } from './rehearsal.ts';
 import type { LocalInbox } from './ses.ts';
 import { localSignIn } from './sign-in.ts';
 import { issueToken, localUserFor, verifyToken } from './tokens.ts';
@@ -52,6 +53,8 @@ export interface LocalApiOptions {
   inboxUrl?: string;
   /** The local SES's emails, shown at /local/inbox with the service's virtual times. */
   inbox?: LocalInbox;
+  /** Failures a rehearsal plans on the local controls page: one step of one case, once. */
+  rehearsal?: FaultRehearsal;
   log?: (line: string) => void;
 }
 
@@ -243,7 +246,12 @@ export async function startLocalApi(options: LocalApiOptions): Promise<RunningAp
     // Local-only control page: the virtual clock, the inbox and the invented users, for people.
     if (path === localControlsPath && (method === 'GET' || method === 'POST')) {
       return localControls(
-        { sessionSecret: options.sessionSecret, clock: options.clock, inboxUrl: options.inboxUrl },
+        {
+          sessionSecret: options.sessionSecret,
+          clock: options.clock,
+          inboxUrl: options.inboxUrl,
+          ...(options.rehearsal ? { rehearsal: options.rehearsal } : {}),
+        },
         {
           method,
           query: target.searchParams,

@@ -4,9 +4,11 @@ import { type FormErrors, formErrors } from '../functions/web/forms.ts';
 import { htmlResponse, seeOther } from '../functions/web/router.ts';
 import { createTemplateEnvironment } from '../functions/web/views.ts';
 import { staffRole } from '../shared/schemas/roles.ts';
+import { caseIdOfExecution } from '../shared/workflow/execution-name.ts';
 import { formatInstant } from '../shared/workflow/london-time.ts';
 import type { ClockAdvance, ClockControl } from './api.ts';
 import { localPageContext } from './page-context.ts';
+import { type FaultRehearsal, rehearsableSteps } from './rehearsal.ts';
 import { localUsers } from './tokens.ts';
 
 /** The page's own path; the local stack serves it, the web function knows nothing of it. */
@@ -44,6 +46,8 @@ export interface LocalControlsOptions {
   clock: ClockControl;
   /** The local SES web inbox; absent when the stack has none to show. */
   inboxUrl: string | undefined;
+  /** Where a rehearsal plans a step to fail; absent, the page offers none. */
+  rehearsal?: FaultRehearsal;
 }
 
 /** "1 virtual hour per real second", "real time", or stopped. */
@@ -65,7 +69,9 @@ export function describeSpeed(speed: number): string {
 /** "a1b2…: WaitForReminderDay" → the execution (the case id) and "Wait for reminder day". */
 export function describeWait(label: string): { caseId: string; what: string } {
   const match = /^(.+?): (.+)$/.exec(label);
-  const [caseId, state] = match ? [match[1] ?? '', match[2] ?? label] : ['', label];
+  const [execution, state] = match ? [match[1] ?? '', match[2] ?? label] : ['', label];
+  // A resumed review's execution is named `<caseId>-resume-<n>`: the case is the same.
+  const caseId = caseIdOfExecution(execution);
   const words = state.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
   return { caseId, what: words.charAt(0).toUpperCase() + words.slice(1) };
 }
@@ -84,8 +90,18 @@ export async function localControls(
   const context = localPageContext(sessionSecret, request.cookies);
   const environment = await templates;
 
-  const page = (status: number, extra: { movedTo?: Date; errors?: FormErrors } = {}) => {
+  const page = (
+    status: number,
+    extra: { movedTo?: Date; errors?: FormErrors; planned?: { caseId: string; step: string } } = {},
+  ) => {
     const shown = clock.status();
+    const pending = shown.pending.map((wait) => ({
+      at: formatInstant(wait.at, timeZone),
+      ...describeWait(wait.label),
+    }));
+    const runningCases = [...new Set(pending.map((wait) => wait.caseId).filter(Boolean))];
+    const stepWords = (functionName: string) =>
+      rehearsableSteps.find((step) => step.functionName === functionName)?.words ?? functionName;
     const response = htmlResponse(
       environment,
       'local-controls.njk',
@@ -94,10 +110,20 @@ export async function localControls(
         now: formatInstant(shown.now, timeZone),
         speed: describeSpeed(shown.speed),
         flowing: shown.speed > 0,
-        pending: shown.pending.map((wait) => ({
-          at: formatInstant(wait.at, timeZone),
-          ...describeWait(wait.label),
-        })),
+        pending,
+        rehearsal: options.rehearsal
+          ? {
+              cases: runningCases.map((caseId) => ({ value: caseId, text: `Case ${caseId.slice(0, 8)}…` })),
+              steps: rehearsableSteps.map((step) => ({ value: step.functionName, text: step.words })),
+              planned: options.rehearsal.planned().map((planned) => ({
+                caseId: planned.caseId,
+                step: stepWords(planned.functionName),
+              })),
+              justPlanned: extra.planned
+                ? { caseId: extra.planned.caseId, step: stepWords(extra.planned.step) }
+                : undefined,
+            }
+          : undefined,
         movedTo: extra.movedTo ? formatInstant(extra.movedTo, timeZone) : undefined,
         errors: extra.errors,
         inboxUrl: options.inboxUrl,
@@ -114,6 +140,10 @@ export async function localControls(
   };
 
   if (request.method === 'GET') {
+    const planned = { caseId: request.query.get('failCase'), step: request.query.get('failStep') };
+    if (planned.caseId && planned.step) {
+      return page(200, { planned: { caseId: planned.caseId, step: planned.step } });
+    }
     const moved = request.query.get('moved');
     const movedTo = moved && /^\d{4}-\d\d-\d\dT/.test(moved) ? new Date(moved) : undefined;
     return page(200, movedTo && !Number.isNaN(movedTo.getTime()) ? { movedTo } : {});
@@ -125,6 +155,7 @@ export async function localControls(
       errors: formErrors([{ field: 'move-next', message: 'The page had expired. Press the button again' }]),
     });
   }
+  if (form.get('action') === 'fail-step') return planFailure(form);
   const before = clock.status();
   let advance: ClockAdvance;
   let target: Date;
@@ -153,4 +184,30 @@ export async function localControls(
   }
   await clock.advance(advance);
   return seeOther(`${localControlsPath}?moved=${encodeURIComponent(target.toISOString())}`);
+
+  /** "Make one step fail": the next run of the chosen step for the chosen case fails, once. */
+  function planFailure(form: URLSearchParams) {
+    const rehearsal = options.rehearsal;
+    const caseId = form.get('failCase') ?? '';
+    const step = form.get('failStep') ?? '';
+    const errors = [
+      ...(caseId ? [] : [{ field: 'failCase', message: 'Choose the case whose step should fail' }]),
+      ...(rehearsableSteps.some((candidate) => candidate.functionName === step)
+        ? []
+        : [{ field: 'failStep', message: 'Choose the step that should fail' }]),
+    ];
+    if (!rehearsal || errors.length > 0) {
+      return page(400, {
+        errors: formErrors(
+          errors.length > 0
+            ? errors
+            : [{ field: 'failStep', message: 'This stack cannot rehearse a failure' }],
+        ),
+      });
+    }
+    rehearsal.plan(caseId, step);
+    return seeOther(
+      `${localControlsPath}?failCase=${encodeURIComponent(caseId)}&failStep=${encodeURIComponent(step)}#rehearse-failure`,
+    );
+  }
 }

@@ -27,6 +27,7 @@ import { HandlerWorkers, handlerWorkerCount } from './handler-workers.ts';
 import { functionNameFromArn, functionTimeoutVariable } from './handlers.ts';
 import { localInboxPath } from './inbox-page.ts';
 import { portToUse, readRememberedPorts, rememberPorts } from './ports.ts';
+import { FaultRehearsal } from './rehearsal.ts';
 import { type RunningS3, startLocalS3 } from './s3.ts';
 import { type RunningSes, startLocalSes } from './ses.ts';
 import { startLocalSsm } from './ssm.ts';
@@ -83,16 +84,22 @@ export interface LocalStackOptions {
    */
   existingDynamoDb?: ExistingDynamoDb;
   /**
-   * Endpoints the handlers reach S3 and SES at instead of the stack's own emulators (and so the
+   * Endpoints the handlers reach S3, SES and Step Functions at instead of the stack's own emulators (and so the
    * S3 address in pre-signed upload forms): the fault suite puts a proxy in between that refuses
    * or holds requests while a fault is on. The stack's emulators still serve behind it.
    */
-  handlerEndpoints?: { s3?: string; sesv2?: string };
+  handlerEndpoints?: { s3?: string; sesv2?: string; sfn?: string };
   /**
    * Holds every function to this timeout, in real seconds, instead of its catalogue timeout (the
    * fault suite's crash needs a short one).
    */
   functionTimeoutSeconds?: number;
+  /**
+   * Runs the resume sweep (functions/resume-workflows, every minute on AWS) every this many real
+   * milliseconds, so a workflow that could not be told of a person's change is resumed here too.
+   * Off unless given: `npm start` runs it every few seconds.
+   */
+  resumeSweepEveryMs?: number;
 }
 
 /** A DynamoDB the stack uses rather than starts: its endpoint and the table name to keep cases in. */
@@ -132,6 +139,10 @@ export interface LocalStack {
   whenSettled(timeoutMs?: number): Promise<void>;
   /** What the handlers have cost so far: each function's invocations, and each emulator's requests when recorded. */
   statistics(): Promise<StackStatistics>;
+  /** Failures planned for a rehearsal (the local controls page): the next run of a step for a case fails, once. */
+  rehearsal: FaultRehearsal;
+  /** Runs the resume sweep now, as its schedule does, and answers what it did. */
+  sweepOwedResumes(): Promise<unknown>;
   /** Stops everything it started, in reverse order; the data stays in the data directory. */
   stop(): Promise<void>;
 }
@@ -231,11 +242,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // invocation is timed, so the benchmark can say what each step cost (npm run bench).
     let handlers: HandlerWorkers | undefined;
     const invocations: Record<string, Timing> = {};
+    const rehearsal = new FaultRehearsal();
     const invoke = async (nameOrArn: string, payload: unknown): Promise<unknown> => {
       const started = performance.now();
       let failed = false;
       try {
         if (!handlers) throw new Error('The local stack is not ready to run functions yet');
+        rehearsal.failIfPlanned(functionNameFromArn(nameOrArn), payload);
         return await handlers.invoke(nameOrArn, payload);
       } catch (error) {
         failed = true;
@@ -325,7 +338,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_S3: options.handlerEndpoints?.s3 ?? s3.endpoint,
       AWS_ENDPOINT_URL_SESV2: options.handlerEndpoints?.sesv2 ?? ses.endpoint,
-      AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+      AWS_ENDPOINT_URL_SFN: options.handlerEndpoints?.sfn ?? sfnEndpoint,
       AWS_ENDPOINT_URL_SSM: ssm.endpoint,
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
@@ -387,6 +400,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         },
       ],
       invokeFunction: invoke,
+      // What EventBridge's rule on execution status changes does on AWS (infra/stacks/workflow-stack.ts).
+      onExecutionFault: (event) => invoke('record-execution-fault', event),
       dataDirectory: join(dataDirectory, 'stepfunctions'),
       ...(options.retryIntervalScale === undefined ? {} : { retryIntervalScale: options.retryIntervalScale }),
       ...(options.retryJitter === undefined ? {} : { retryJitter: options.retryJitter }),
@@ -407,6 +422,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       } while (s3.busy() && Date.now() < deadline);
     };
 
+    // The resume sweep's schedule (every minute on AWS), on real time: a wait on the virtual clock
+    // would show among the deadlines and take the "next deadline" jump.
+    const sweepOwedResumes = () =>
+      invoke('resume-workflows', { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} });
+    if (options.resumeSweepEveryMs) {
+      const sweeping = setInterval(() => {
+        sweepOwedResumes().catch((error: unknown) => {
+          logError(`[stack] the resume sweep failed: ${error instanceof Error ? error.name : 'Error'}`);
+        });
+      }, options.resumeSweepEveryMs);
+      sweeping.unref();
+      stops.push(() => clearInterval(sweeping));
+    }
+
     const api: RunningApi = await startLocalApi({
       preferredPort: apiPort,
       tokenSecret: loadOrCreateSecret(join(dataDirectory, 'token-secret')),
@@ -415,6 +444,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // The controls page links the service's own inbox page, with the virtual times.
       inboxUrl: localInboxPath,
       inbox: ses,
+      rehearsal,
       clock: {
         status: () => ({
           now: clock.now(),
@@ -473,6 +503,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       inbox: ses,
       whenSettled,
       statistics: async () => ({ functions: invocations, ...(await workers.statistics()) }),
+      rehearsal,
+      sweepOwedResumes,
       stop: stopAll,
     };
   } catch (error) {

@@ -55,6 +55,8 @@ const stack = await startLocalStack({
   speed,
   ...(start ? { start } : {}),
   ...(apiPort ? { apiPort } : {}),
+  // A workflow that could not be told of a person's change is resumed within seconds, as on AWS within a minute.
+  resumeSweepEveryMs: 5000,
   quiet: true,
 }).catch((error: unknown) => {
   // Java missing is a set-up step, not a fault: say what to install, without a stack trace.

@@ -14,7 +14,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { type FunctionName, functionCatalogue } from '../../functions/catalogue.ts';
+import { type FunctionName, type FunctionSpec, functionCatalogue } from '../../functions/catalogue.ts';
 import { agencyUploadPrefix } from '../../shared/agency-links.ts';
 import type { PartnershipProfile } from '../../shared/config/partnership-profile.ts';
 import { type Route, routes } from '../../shared/routes.ts';
@@ -59,7 +59,8 @@ const DEFAULT_THROTTLE: apigwv2.ThrottleSettings = { rateLimit: 25, burstLimit: 
 
 /** The functions this stack runs: those behind routes and the one the upload bucket's events call. */
 export const apiFunctionNames = (Object.keys(functionCatalogue) as FunctionName[]).filter(
-  (name) => functionCatalogue[name].trigger !== 'workflow',
+  (name) =>
+    functionCatalogue[name].trigger !== 'workflow' && functionCatalogue[name].trigger !== 'execution-status',
 );
 
 /**
@@ -342,12 +343,17 @@ export class ApiStack extends Stack {
       });
     }
 
-    // --- Daily sweeps -----------------------------------------------------------------------
-    // Each scheduled function runs once a day (at 03:00 UTC, when no one is notifying).
+    // --- Sweeps ------------------------------------------------------------------------------
+    // Each scheduled function runs once a day (at 03:00 UTC, when no one is notifying), or every
+    // minute when its catalogue entry says so (the resume sweep: a resume owed waits a minute at most).
     for (const name of apiFunctionNames.filter((name) => functionCatalogue[name].trigger === 'schedule')) {
-      new events.Rule(this, `${name}-daily`, {
-        description: `Runs ${name} daily: ${functionCatalogue[name].description}`,
-        schedule: events.Schedule.cron({ minute: '0', hour: '3' }),
+      const spec: FunctionSpec = functionCatalogue[name];
+      const everyMinute = spec.every === 'minute';
+      new events.Rule(this, everyMinute ? `${name}-every-minute` : `${name}-daily`, {
+        description: `Runs ${name} ${everyMinute ? 'every minute' : 'daily'}: ${spec.description}`,
+        schedule: everyMinute
+          ? events.Schedule.rate(Duration.minutes(1))
+          : events.Schedule.cron({ minute: '0', hour: '3' }),
         targets: [new eventTargets.LambdaFunction(functionFor(name).function, { retryAttempts: 2 })],
       });
     }

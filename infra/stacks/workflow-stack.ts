@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -44,13 +46,26 @@ export const workflowFunctionNames = (Object.keys(functionCatalogue) as Function
 );
 
 /**
+ * The functions the rule on the state machine's execution status changes invokes: each records a
+ * failed, timed-out or aborted execution on its case, even one no Catch saw.
+ */
+export const executionStatusFunctionNames = (Object.keys(functionCatalogue) as FunctionName[]).filter(
+  (name) => functionCatalogue[name].trigger === 'execution-status',
+);
+
+/** The execution statuses the rule passes on: every way an execution ends without completing the review. */
+export const FAULT_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'];
+
+/**
  * The rapid-review state machine, defined by `statemachines/rapid-review.asl.json`, and the
  * Lambda functions it invokes, each with its own least-privilege role.
  */
 export class WorkflowStack extends Stack {
   public readonly stateMachine: sfn.StateMachine;
-  /** The workflow's functions by catalogue name. */
+  /** The workflow's functions by catalogue name, and the function the rule on execution status changes invokes. */
   public readonly functions: ReadonlyMap<FunctionName, ServiceFunction>;
+  /** Sends every FAILED, TIMED_OUT or ABORTED execution of the state machine to record-execution-fault. */
+  public readonly executionFaultRule: events.Rule;
   /** The `definitionSubstitutions` given to the ASL file: placeholder → function ARN. */
   public readonly definitionSubstitutions: Readonly<Record<string, string>>;
 
@@ -62,25 +77,22 @@ export class WorkflowStack extends Stack {
       'RapidReviewStateMachineByName',
       props.rapidReviewStateMachineName,
     );
-    const functions = new Map<FunctionName, ServiceFunction>();
-    for (const name of workflowFunctionNames) {
-      functions.set(
+    const serviceFunction = (name: FunctionName) =>
+      new ServiceFunction(this, constructIdOf(name), {
         name,
-        new ServiceFunction(this, constructIdOf(name), {
-          name,
-          dataKey: props.dataKey,
-          configuration: props.configuration,
-          resources: {
-            caseTable: props.caseTable,
-            auditTable: props.auditTable,
-            caseDocumentBucket: props.caseDocumentBucket,
-            agencySummaryUploadBucket: props.agencySummaryUploadBucket,
-            email: props.email,
-            rapidReviewStateMachine: rapidReviewByName,
-          },
-        }),
-      );
-    }
+        dataKey: props.dataKey,
+        configuration: props.configuration,
+        resources: {
+          caseTable: props.caseTable,
+          auditTable: props.auditTable,
+          caseDocumentBucket: props.caseDocumentBucket,
+          agencySummaryUploadBucket: props.agencySummaryUploadBucket,
+          email: props.email,
+          rapidReviewStateMachine: rapidReviewByName,
+        },
+      });
+    const functions = new Map<FunctionName, ServiceFunction>();
+    for (const name of workflowFunctionNames) functions.set(name, serviceFunction(name));
 
     const definitionSubstitutions = Object.fromEntries(
       [...functions].map(([name, fn]) => [functionArnPlaceholder(name), fn.functionArn]),
@@ -118,8 +130,27 @@ export class WorkflowStack extends Stack {
         'Step Functions log delivery (logs:CreateLogDelivery and the rest) and X-Ray tracing support no resource-level permissions; CDK adds exactly these for logging and tracing.',
     });
 
+    // Runtime errors no Catch sees (a bad path, a bad result selector), a failure whose own
+    // recording failed, a timeout or a stop: the case records them all (ARCHITECTURE §2).
+    const executionFaultRule = new events.Rule(this, 'RapidReviewExecutionFaultRule', {
+      description:
+        'Records on the case every rapid-review execution that failed, timed out or was aborted, even where no Catch saw it',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { stateMachineArn: [stateMachine.stateMachineArn], status: FAULT_STATUSES },
+      },
+    });
+    const allFunctions = new Map(functions);
+    for (const name of executionStatusFunctionNames) {
+      const fn = serviceFunction(name);
+      allFunctions.set(name, fn);
+      executionFaultRule.addTarget(new eventTargets.LambdaFunction(fn.function, { retryAttempts: 4 }));
+    }
+
     this.stateMachine = stateMachine;
-    this.functions = functions;
+    this.functions = allFunctions;
+    this.executionFaultRule = executionFaultRule;
     this.definitionSubstitutions = definitionSubstitutions;
 
     new CfnOutput(this, 'RapidReviewStateMachineArn', { value: stateMachine.stateMachineArn });

@@ -27,9 +27,39 @@ export type InvokeFunction = (functionName: string, payload: unknown) => Promise
 /** The library's own `States.Timeout` class; see {@link libraryTimeoutErrorClass}. */
 export type TimeoutErrorClass = new () => Error;
 
+/**
+ * What Step Functions sends EventBridge when an execution's status changes (the "Step Functions
+ * Execution Status Change" event), for the statuses that end it without success.
+ */
+export interface ExecutionStatusChangeEvent {
+  version: '0';
+  id: string;
+  source: 'aws.states';
+  'detail-type': 'Step Functions Execution Status Change';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: {
+    executionArn: string;
+    stateMachineArn: string;
+    name: string;
+    status: 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+    startDate: number;
+    stopDate: number;
+    error: string | null;
+    cause: string | null;
+  };
+}
+
 export interface EngineOptions {
   clock: VirtualClock;
   invokeFunction: InvokeFunction;
+  /**
+   * Called, as EventBridge's rule would be on AWS, when an execution ends FAILED, TIMED_OUT or
+   * ABORTED. Its failure is the listener's own: the execution has ended either way.
+   */
+  onExecutionFault?: (event: ExecutionStatusChangeEvent) => Promise<unknown>;
   region: string;
   accountId: string;
   timeoutErrorClass: TimeoutErrorClass;
@@ -170,6 +200,9 @@ export class StepFunctionsEngine {
   readonly #accountId: string;
   readonly #timeoutErrorClass: TimeoutErrorClass;
   readonly #store: ExecutionStore | undefined;
+  readonly #onExecutionFault: EngineOptions['onExecutionFault'];
+  /** Fault listeners still running, so `whenSettled` waits for them too. */
+  readonly #listening = new Set<Promise<unknown>>();
   readonly #machines = new Map<string, Machine>();
   readonly #executions = new Map<string, Execution>();
   readonly #tasks = new Map<string, CallbackTask>();
@@ -184,6 +217,7 @@ export class StepFunctionsEngine {
     this.#accountId = options.accountId;
     this.#timeoutErrorClass = options.timeoutErrorClass;
     this.#store = options.store;
+    this.#onExecutionFault = options.onExecutionFault;
   }
 
   /** `arn:aws:states:<region>:<account>:stateMachine:<name>`. */
@@ -230,6 +264,7 @@ export class StepFunctionsEngine {
     let quietChecks = 0;
     while (quietChecks < 2) {
       const busy = [...this.#executions.values()].filter((execution) => !this.#isIdle(execution));
+      if (this.#listening.size > 0) await Promise.allSettled([...this.#listening]);
       quietChecks = busy.length === 0 ? quietChecks + 1 : 0;
       if (busy.length > 0 && performance.now() > deadline) {
         const names = busy.map((execution) => execution.record.executionArn).join(', ');
@@ -633,11 +668,44 @@ export class StepFunctionsEngine {
     if (fields.cause !== undefined) record.cause = fields.cause;
     delete record.resumeFrom;
     this.#save(execution);
+    if (status !== 'SUCCEEDED') this.#tellFault(record, status);
     if (run) {
       // Whatever is still waiting (a sibling branch, a machine timeout) has nothing left to do.
       run.ending ??= 'closed';
       this.#abortRun(run);
     }
+  }
+
+  /** Hands an execution that ended without success to the fault listener, as EventBridge would. */
+  #tellFault(record: ExecutionRecord, status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'): void {
+    const listener = this.#onExecutionFault;
+    if (!listener) return;
+    const event: ExecutionStatusChangeEvent = {
+      version: '0',
+      id: randomUUID(),
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      account: this.#accountId,
+      time: this.#clock.now().toISOString(),
+      region: this.#region,
+      resources: [record.executionArn],
+      detail: {
+        executionArn: record.executionArn,
+        stateMachineArn: record.stateMachineArn,
+        name: record.name,
+        status,
+        startDate: Date.parse(record.startDate),
+        stopDate: Date.parse(record.stopDate ?? record.startDate),
+        error: record.error ?? null,
+        cause: null,
+      },
+    };
+    // After this turn, so the status change is saved and visible before the listener asks about it.
+    const told = afterPendingCallbacks()
+      .then(() => listener(event))
+      .catch(() => {})
+      .finally(() => this.#listening.delete(told));
+    this.#listening.add(told);
   }
 
   #abortRun(run: ActiveRun): void {

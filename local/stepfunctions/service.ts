@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { VirtualClock } from '../virtual-clock.ts';
 import {
+  type ExecutionStatusChangeEvent,
   type ExecutionSummary,
   type InvokeFunction,
   libraryTimeoutErrorClass,
@@ -12,7 +13,7 @@ import { createJsonProtocolServer } from './protocol.ts';
 import { ExecutionStore } from './store.ts';
 import { DefinitionError, prepareStateMachine } from './transform.ts';
 
-export type { ExecutionSummary, InvokeFunction, WaitingOn };
+export type { ExecutionStatusChangeEvent, ExecutionSummary, InvokeFunction, WaitingOn };
 export { DefinitionError };
 
 /** One state machine to serve: the ASL text as written, and the values for its `${Placeholders}`. */
@@ -30,6 +31,11 @@ export interface LocalStepFunctionsOptions {
   stateMachines: LocalStateMachineSource[];
   /** Runs the in-process handler; throws an Error whose `name` is the error type on failure. Gets the function name, never an ARN. */
   invokeFunction: InvokeFunction;
+  /**
+   * Called when an execution ends FAILED, TIMED_OUT or ABORTED, with the event EventBridge's rule
+   * on execution status changes would deliver on AWS (the local stack runs record-execution-fault).
+   */
+  onExecutionFault?: (event: ExecutionStatusChangeEvent) => Promise<unknown>;
   /** Where executions and their histories are saved; RUNNING ones resume from here on the next start. */
   dataDirectory?: string;
   /** Multiplies every Retry interval (and MaxDelaySeconds): 0 retries at once, for tests. Default 1. */
@@ -96,6 +102,7 @@ export async function startLocalStepFunctions(
     accountId,
     timeoutErrorClass: await libraryTimeoutErrorClass(),
     ...(store ? { store } : {}),
+    ...(options.onExecutionFault ? { onExecutionFault: options.onExecutionFault } : {}),
   });
   for (const machine of prepared) engine.addStateMachine(machine);
 

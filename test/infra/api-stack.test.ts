@@ -24,7 +24,8 @@ import {
 const STATE_MACHINE_ARN =
   'arn:aws:states:eu-west-2:111111111111:stateMachine:SafeguardingReviews-dev-RapidReview';
 const apiFunctionNames = (Object.keys(functionCatalogue) as FunctionName[]).filter(
-  (name) => functionCatalogue[name].trigger !== 'workflow',
+  (name) =>
+    functionCatalogue[name].trigger !== 'workflow' && functionCatalogue[name].trigger !== 'execution-status',
 );
 const staffRoutes = (routes as readonly Route[]).filter((route) => route.access.kind === 'staff');
 const capabilityRoutes = (routes as readonly Route[]).filter(
@@ -420,6 +421,22 @@ describe('ApiStack', () => {
         .flatMap((statement) => statement.actions);
       expect(actions).toEqual(expect.arrayContaining(['s3:List*', 's3:DeleteObject*', 'dynamodb:GetItem']));
       expect(actions).not.toContain('dynamodb:PutItem');
+    });
+  });
+
+  describe('the resume sweep', () => {
+    it('runs every minute from an EventBridge schedule, and may end a waiting task of the state machine', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 minute)',
+        State: 'ENABLED',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionIds.get('resume-workflows'), 'Arn'] } })],
+      });
+      const role = functionProperties('resume-workflows').Role['Fn::GetAtt'][0];
+      const actions = policyStatements(template)
+        .filter((statement) => statement.roles.includes(role))
+        .flatMap((statement) => statement.actions);
+      expect(actions).toEqual(expect.arrayContaining(['states:SendTaskSuccess', 'dynamodb:UpdateItem']));
+      expect(actions).not.toContain('states:StartExecution');
     });
   });
 

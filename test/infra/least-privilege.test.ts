@@ -187,6 +187,16 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     email: 'write',
     'state-machine': 'read',
   },
+  // Lists the cases owing a resume, reads each one's token, ends the wait and clears the marker
+  // (an update: the table's read-write, with the audit put that comes with it).
+  'resume-workflows': { 'case-table': 'read-write', 'audit-table': 'read-write', 'state-machine': 'write' },
+  // As record-failure, from the rule on execution status changes.
+  'record-execution-fault': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    email: 'write',
+    'state-machine': 'read',
+  },
 };
 
 const READ_ACTION =

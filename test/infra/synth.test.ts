@@ -125,13 +125,15 @@ describe('cdk synth (the real CLI, offline)', () => {
               ? { Records: [] }
               : spec.trigger === 'schedule'
                 ? { source: 'not-a-schedule' }
-                : {
-                    version: '2.0',
-                    routeKey: 'GET /nowhere',
-                    rawPath: path,
-                    headers: {},
-                    requestContext: { http: { method: 'GET', path }, requestId: 'synth-test' },
-                  };
+                : spec.trigger === 'execution-status'
+                  ? { source: 'not-a-status-change' }
+                  : {
+                      version: '2.0',
+                      routeKey: 'GET /nowhere',
+                      rawPath: path,
+                      headers: {},
+                      requestContext: { http: { method: 'GET', path }, requestId: 'synth-test' },
+                    };
         return {
           name: bundle.name,
           trigger: spec.trigger,
@@ -161,6 +163,8 @@ describe('cdk synth (the real CLI, offline)', () => {
         expect(answer, name).toMatchObject({ error: 'InvalidUploadEvent' });
       } else if (trigger === 'schedule') {
         expect(answer, name).toMatchObject({ error: 'InvalidScheduledEvent' });
+      } else if (trigger === 'execution-status') {
+        expect(answer, name).toMatchObject({ error: 'InvalidExecutionStatusEvent' });
       } else if (
         name === 'case-web' ||
         name === 'team-web' ||

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -28,6 +28,11 @@ const STATE_MACHINE_ARN = `arn:aws:states:eu-west-2:111111111111:stateMachine:${
 
 const workflowFunctionNames = (Object.keys(functionCatalogue) as FunctionName[]).filter(
   (name) => functionCatalogue[name].trigger === 'workflow',
+);
+/** Every function of the stack: the workflow's, and the one the rule on execution status changes invokes. */
+const stackFunctionNames = (Object.keys(functionCatalogue) as FunctionName[]).filter(
+  (name) =>
+    functionCatalogue[name].trigger === 'workflow' || functionCatalogue[name].trigger === 'execution-status',
 );
 
 /** The placeholders `${...}` an ASL text uses. */
@@ -172,14 +177,15 @@ describe('WorkflowStack', () => {
       expect(new Set(logGroups.map((group) => group.Properties.RetentionInDays))).toEqual(new Set([90]));
     });
 
-    it('are the workflow functions of the catalogue, and only those', () => {
-      expect([...stack.functions.keys()].sort()).toEqual([...workflowFunctionNames].sort());
-      template.resourceCountIs('AWS::Lambda::Function', workflowFunctionNames.length);
+    it('are the workflow functions of the catalogue and the execution fault recorder, and only those', () => {
+      expect([...stack.functions.keys()].sort()).toEqual([...stackFunctionNames].sort());
+      expect(stackFunctionNames).toContain('record-execution-fault');
+      template.resourceCountIs('AWS::Lambda::Function', stackFunctionNames.length);
     });
 
     it('run Node.js 24 on arm64, traced, logging JSON to a log group of their own encrypted with the data key', () => {
       const logGroupIds = new Set<unknown>();
-      for (const name of workflowFunctionNames) {
+      for (const name of stackFunctionNames) {
         const properties = functionProperties(name);
         expect(properties, name).toMatchObject({
           Runtime: 'nodejs24.x',
@@ -192,20 +198,20 @@ describe('WorkflowStack', () => {
         });
         logGroupIds.add(JSON.stringify(properties.LoggingConfig.LogGroup));
       }
-      expect(logGroupIds.size).toBe(workflowFunctionNames.length);
+      expect(logGroupIds.size).toBe(stackFunctionNames.length);
       // One log group per function and one for the state machine, all encrypted with the data key.
-      template.resourceCountIs('AWS::Logs::LogGroup', workflowFunctionNames.length + 1);
+      template.resourceCountIs('AWS::Logs::LogGroup', stackFunctionNames.length + 1);
       template.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: dataKeyArn });
     });
 
     it('each have a role of their own, shared with no other function', () => {
-      const roles = workflowFunctionNames.map((name) => JSON.stringify(functionProperties(name).Role));
+      const roles = stackFunctionNames.map((name) => JSON.stringify(functionProperties(name).Role));
 
-      expect(new Set(roles).size).toBe(workflowFunctionNames.length);
+      expect(new Set(roles).size).toBe(stackFunctionNames.length);
     });
 
     it('are told exactly the variables their catalogue needs call for', () => {
-      for (const name of workflowFunctionNames) {
+      for (const name of stackFunctionNames) {
         expect(Object.keys(functionProperties(name).Environment.Variables).sort(), name).toEqual(
           expectedEnvironmentNames(functionCatalogue[name]),
         );
@@ -213,7 +219,7 @@ describe('WorkflowStack', () => {
     });
 
     it('that use the state machine are told its ARN, which names the state machine this stack creates', () => {
-      const users = workflowFunctionNames.filter((name) => 'stateMachine' in functionCatalogue[name].needs);
+      const users = stackFunctionNames.filter((name) => 'stateMachine' in functionCatalogue[name].needs);
 
       expect(users.length).toBeGreaterThan(0);
       for (const name of users) {
@@ -238,6 +244,32 @@ describe('WorkflowStack', () => {
         `arn:aws:states:eu-west-2:111111111111:execution:${STATE_MACHINE_NAME}:*`,
       ]);
       expect(stateMachineResources('plan-timetable', 'states:SendTaskSuccess')).toEqual([]);
+    });
+
+    it('send every failed, timed-out or aborted execution of this state machine to record-execution-fault, by an EventBridge rule', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        State: 'ENABLED',
+        EventPattern: {
+          source: ['aws.states'],
+          'detail-type': ['Step Functions Execution Status Change'],
+          detail: {
+            stateMachineArn: [{ Ref: logicalIdOf(stack.stateMachine) }],
+            status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+          },
+        },
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [functionIds.get('record-execution-fault'), 'Arn'] },
+            RetryPolicy: { MaximumRetryAttempts: 4 },
+          }),
+        ],
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [functionIds.get('record-execution-fault'), 'Arn'] },
+        Principal: 'events.amazonaws.com',
+      });
+      template.resourceCountIs('AWS::Events::Rule', 1);
     });
 
     it('may be invoked by the state machine, which may invoke nothing else', () => {
@@ -286,7 +318,7 @@ describe('WorkflowStack', () => {
       const sending = policyStatements(template).filter((statement) =>
         statement.actions.includes('ses:SendEmail'),
       );
-      const senders = workflowFunctionNames.filter((name) => 'email' in functionCatalogue[name].needs);
+      const senders = stackFunctionNames.filter((name) => 'email' in functionCatalogue[name].needs);
       const ses = 'arn:aws:ses:eu-west-2:111111111111';
 
       expect(new Set(sending.map((statement) => statement.policy)).size).toBe(senders.length);

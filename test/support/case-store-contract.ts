@@ -700,6 +700,46 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
       });
     });
 
+    describe('a resume owed to the workflow (issue 12)', () => {
+      it('clears the marker it was given, moving the version on, and leaves a later marker alone', async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+        const owed = await store.updateCase(
+          record,
+          { resumeOwed: '2026-03-19T09:00:00.000Z' },
+          { ...opened(), action: 'decision.recorded', at: '2026-03-19T09:00:00.000Z' },
+        );
+
+        await store.clearResumeOwed(record.caseId, '2026-03-19T08:00:00.000Z');
+        const untouched = await store.getCase(record.caseId);
+        await store.clearResumeOwed(record.caseId, '2026-03-19T09:00:00.000Z');
+        const cleared = await store.getCase(record.caseId);
+        await store.clearResumeOwed(record.caseId, '2026-03-19T09:00:00.000Z');
+
+        expect(untouched).toEqual(owed);
+        expect(cleared?.resumeOwed).toBeUndefined();
+        expect(cleared?.version).toBe(owed.version + 1);
+        expect(await store.getCase(record.caseId)).toEqual(cleared);
+        await expect(store.updateCase(owed, { currentStep: 'Stale' }, opened())).rejects.toBeInstanceOf(
+          StaleWriteError,
+        );
+      });
+
+      it("marks the case as owing a resume, in the same write as the report's completion", async () => {
+        const { record, agencies } = aCase();
+        await store.createCase(record, agencies, opened());
+
+        await store.completeReport(
+          { caseId: record.caseId, completedAt: '2026-03-19T09:00:00.000Z', completedBy: 'user-team-demo' },
+          { ...opened(), action: 'report.completed', at: '2026-03-19T09:00:00.000Z' },
+        );
+
+        const after = await store.getCase(record.caseId);
+        expect(after?.resumeOwed).toBe('2026-03-19T09:00:00.000Z');
+        expect(after?.version).toBe(record.version + 1);
+      });
+    });
+
     describe('the rapid review report', () => {
       const team: Actor = { kind: 'staff', id: 'user-team-demo', role: 'partnership-team' };
       const saved = (action: string, at = '2026-03-18T10:00:00.000Z'): AuditInput => ({

@@ -187,6 +187,22 @@ describe('the layout of the code', () => {
     expect(reached).not.toContain('shared/use-cases/agency-details.ts');
   });
 
+  it('keeps the resume sweep and the execution fault recorder to the ports their work needs (issue 12)', () => {
+    const sweep = [...reachableFrom('functions/resume-workflows/handler.ts')];
+    const recorder = [...reachableFrom('functions/record-execution-fault/handler.ts')];
+    const pagesOrFiles = (file: string) =>
+      file.startsWith('functions/web/') ||
+      ['shared/adapters/documents.ts', 'shared/adapters/upload-forms.ts'].includes(file);
+
+    expect(sweep).toEqual(
+      expect.arrayContaining(['shared/use-cases/resume-workflows.ts', 'shared/adapters/review-workflow.ts']),
+    );
+    // The sweep resumes; it sends no email (the decision's own requests went with the decision).
+    expect(sweep.filter((file) => pagesOrFiles(file) || file === 'shared/adapters/mailer.ts')).toEqual([]);
+    expect(recorder).toEqual(expect.arrayContaining(['shared/use-cases/record-failure.ts']));
+    expect(recorder.filter(pagesOrFiles)).toEqual([]);
+  });
+
   it('keeps the staff pages’ function away from the agency pages', () => {
     const reached = [...reachableFrom('functions/web/handler.ts')];
     expect(reached).toContain('functions/web/pages/cases.ts');

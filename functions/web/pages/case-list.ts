@@ -212,7 +212,13 @@ export function sortedCases(records: readonly CaseRecord[], sort: SortOrder): Ca
 
 /** The cases the query asks for, in its order. */
 async function listedCases(request: WebRequest, query: ListQuery): Promise<CaseRecord[]> {
-  const records = await request.service.cases.listCases(query.status ? { status: query.status } : {});
+  // "Failed" is the fault flag a case of any status may carry (and the status of cases failed before it).
+  const records =
+    query.status === 'failed'
+      ? (await request.service.cases.listCases()).filter(
+          (record) => record.failure || record.status === 'failed',
+        )
+      : await request.service.cases.listCases(query.status ? { status: query.status } : {});
   // A completed case whose local review is still to be commissioned stays open work.
   const shown =
     query.status || query.closed

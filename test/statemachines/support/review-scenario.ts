@@ -27,7 +27,7 @@ import { notifyOutcome } from '../../../shared/use-cases/notify-outcome.ts';
 import { planTimetable } from '../../../shared/use-cases/plan-timetable.ts';
 import { completeReport, saveReportSection } from '../../../shared/use-cases/rapid-review-report.ts';
 import { recordDecision } from '../../../shared/use-cases/record-decision.ts';
-import { recordFailure } from '../../../shared/use-cases/record-failure.ts';
+import { recordExecutionFault, recordFailure } from '../../../shared/use-cases/record-failure.ts';
 import { requestAgencySummaries } from '../../../shared/use-cases/request-agency-summaries.ts';
 import { scheduleDecisionDeadline } from '../../../shared/use-cases/schedule-decision-deadline.ts';
 import { recordSignOff, resolveSignOffs } from '../../../shared/use-cases/sign-off.ts';
@@ -92,6 +92,13 @@ export class ReviewScenario {
   readonly documents: InMemoryDocumentStore;
   readonly service: Omit<Service, 'drafts' | 'uploadForms' | 'sessions'>;
   readonly calls: string[] = [];
+  /**
+   * One-shot stand-ins for a task's answer (a rehearsed failure, a result no contract allows):
+   * the next call of that function runs this instead of its logic, and its contract is not checked.
+   */
+  readonly #once = new Map<string, () => unknown>();
+  /** Runs before a function's logic on each call: a person acting at that very moment. */
+  readonly #before = new Map<string, (payload: Record<string, unknown>) => Promise<void>>();
   #steps?: LocalStepFunctions;
   #sfn?: SFNClient;
 
@@ -131,6 +138,8 @@ export class ReviewScenario {
         { name: machineName, definition: readRapidReviewAsl(), substitutions: fakeSubstitutions() },
       ],
       invokeFunction: scenario.invoke,
+      // What the EventBridge rule on execution status changes does on AWS.
+      onExecutionFault: (event) => recordExecutionFault(scenario.service, event as never),
       retryIntervalScale: 0,
     });
     scenario.#sfn = new SFNClient({
@@ -156,6 +165,12 @@ export class ReviewScenario {
   readonly invoke = async (functionName: string, payload: unknown): Promise<unknown> => {
     const name = functionName as WorkflowTaskName;
     this.calls.push(name);
+    const instead = this.#once.get(name);
+    if (instead) {
+      this.#once.delete(name);
+      return instead();
+    }
+    await this.#before.get(name)?.(payload as Record<string, unknown>);
     const contract = workflowTaskContracts[name];
     const input = contract.payload.parse(payload) as never;
     const service = this.service;
@@ -174,6 +189,16 @@ export class ReviewScenario {
     };
     return contract.result.parse(await logic[name]());
   };
+
+  /** The next call of `functionName` answers with `answer()` (or throws what it throws) instead of running its logic. */
+  answerOnce(functionName: WorkflowTaskName, answer: () => unknown): void {
+    this.#once.set(functionName, answer);
+  }
+
+  /** Runs `act` before `functionName`'s logic each time it is called (until `act` is replaced). */
+  beforeEach(functionName: WorkflowTaskName, act: (payload: Record<string, unknown>) => Promise<void>): void {
+    this.#before.set(functionName, act);
+  }
 
   /** Opens the invented case (its notification document stored) and starts its review, as intake does. */
   async open(
@@ -242,6 +267,11 @@ export class ReviewScenario {
   async signOff(caseId: string, partner: SafeguardingPartner, answer: { agrees: boolean; reasons?: string }) {
     await recordSignOff(this.service, { caseId, answer, partner: partnerPeople[partner] });
     await this.steps.whenSettled();
+  }
+
+  /** A partner agrees, without waiting for the workflow: for a sign-off made while a step runs. */
+  async agreeNow(caseId: string, partner: SafeguardingPartner): Promise<void> {
+    await recordSignOff(this.service, { caseId, answer: { agrees: true }, partner: partnerPeople[partner] });
   }
 
   async allPartnersAgree(caseId: string): Promise<void> {

@@ -139,6 +139,22 @@ describe('the partnership team’s cases list (issue 11 part 2)', () => {
       expect(all).toMatch(/govuk-tag--grey">\s*Notification only/);
     });
 
+    it('lists a case whose review stopped (its fault flag up) among the open ones, tagged Failed, and finds it by the Failed filter', async () => {
+      const stopped = await openedCase(service, store, {
+        status: 'collating',
+        changes: { failure: { step: 'CollateReport', error: 'Invented', at: '2026-03-10T10:00:00.000Z' } },
+      });
+      const running = await openedCase(service, store, { status: 'collating' });
+
+      const usual = unescaped((await list()).body);
+      const failedOnly = unescaped((await list('status=failed')).body);
+
+      expect(new Set(listedIds(usual))).toEqual(new Set([stopped.caseId, running.caseId]));
+      const row = usual.split(stopped.caseId)[1]?.split('</tr>')[0] ?? '';
+      expect(row).toMatch(/govuk-tag--red">\s*Failed/);
+      expect(listedIds(failedOnly)).toEqual([stopped.caseId]);
+    });
+
     it('shows no next deadline on a case that has gone to the Panel or ended', async () => {
       const completed = await openedCase(service, store, { status: 'completed' });
 
