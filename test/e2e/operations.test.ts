@@ -150,4 +150,67 @@ describe('the operations pages on the local stack', () => {
     expect(await textOf(browser.page, 'h1')).toBe(`Execution for ${finished.reference}`);
     await checkBothWidths('a finished execution’s page', 'ops-execution-finished');
   }, 600_000);
+
+  it('shows a review made to fail in red at its step, and resumes it from there when the operator gives a reason', async () => {
+    // Prepare: a review whose collation is made to fail once (the local controls' rehearsal).
+    const { caseId, reference } = await stack.client.submitNotification(sampleNotification(), randomUUID());
+    await stack.stack.whenSettled();
+    stack.stack.rehearsal.plan(caseId, 'collate-report');
+    for (let jumps = 0; (await stack.client.getCase(caseId)).status !== 'failed'; jumps += 1) {
+      if (jumps > 12) throw new Error('The review never failed');
+      await stack.client.advanceToNext();
+    }
+    await signInAs(browser.page, stack.apiUrl, 'operator');
+
+    // Act
+    await browser.page.goto(`${stack.apiUrl}/ops`);
+
+    // Assess: first in the list, red at CollateReport.
+    expect(
+      await browser.page.locator('#ops-executions tbody tr').first().getAttribute('data-execution'),
+    ).toBe(caseId);
+    expect(await textOf(browser.page, '#ops-executions tbody tr:nth-child(1)')).toContain(reference);
+    expect(await textOf(browser.page, '#ops-executions tbody tr:nth-child(1)')).toContain(
+      'Failed in CollateReport',
+    );
+    expect(
+      await browser.page.locator('svg g.app-ops-graph__state--failed[data-state="CollateReport"]').count(),
+    ).toBe(1);
+
+    // Act: resume it, first without a reason.
+    await browser.page.locator(`a[href="/ops/executions/${caseId}"]`).click();
+    await browser.page.locator('#resume').click();
+    await browser.page.waitForURL((url) => url.pathname === `/ops/executions/${caseId}/resume`);
+    await checkBothWidths('the resume confirmation page', 'ops-resume');
+    await browser.page.locator('#confirm-resume').click();
+
+    // Assess: the error summary names the field, and nothing resumed.
+    expect(await textOf(browser.page, '.govuk-error-summary')).toContain(
+      'Enter why you are resuming this review',
+    );
+    expect(await browser.page.locator('.govuk-error-summary a[href="#reason"]').count()).toBe(1);
+    await expectNoAxeViolations(browser.page, 'the resume page with an error');
+    expect((await stack.client.getCase(caseId)).status).toBe('failed');
+
+    // Act: with a reason.
+    await browser.page.locator('#reason').fill('Invented reason: the rehearsed fault is over (test).');
+    await browser.page.locator('#confirm-resume').click();
+    await browser.page.waitForURL((url) => url.pathname === `/ops/executions/${caseId}-resume-1`);
+    await stack.stack.whenSettled();
+
+    // Assess: the new execution, the case no longer failed, the resume audited with the reason.
+    expect(await textOf(browser.page, '.govuk-notification-banner')).toContain(
+      'resuming from the step that failed',
+    );
+    const resumed = await stack.client.getCase(caseId);
+    expect(resumed.status).not.toBe('failed');
+    expect(resumed.workflow.status).toBe('RUNNING');
+    expect(resumed.audit.filter((event) => event.action === 'case.resumed')).toHaveLength(1);
+    await browser.page.goto(`${stack.apiUrl}/ops`);
+    const row = browser.page.locator(`#ops-executions tr[data-execution="${caseId}"]`);
+    expect(await row.textContent()).toContain('Resumed since');
+    expect(
+      await browser.page.locator('svg g.app-ops-graph__state--failed[data-state="CollateReport"]').count(),
+    ).toBe(0);
+  }, 600_000);
 });
