@@ -245,7 +245,7 @@ describe('the operations pages (issue 12 part 4)', () => {
     );
     expect(path.match(/<li>/g)).toHaveLength(6);
     expect(html).toContain('Task Failed');
-    expect(html).toContain('href="/ops/executions/' + failed.caseId + '/resume"');
+    expect(html).toContain(`href="/ops/executions/${failed.caseId}/resume"`);
   });
 
   it('offers no Resume on a running execution, and answers 404 for an execution that does not exist', async () => {
