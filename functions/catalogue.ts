@@ -32,16 +32,12 @@ export interface FunctionSpec {
   description: string;
   /**
    * How it is invoked: by the HTTP API, by the state machine, by an S3 event on the upload
-   * bucket, by an EventBridge schedule (`schedule`: daily unless `every` says otherwise), or by
-   * the EventBridge rule on the state machine's execution status changes (`execution-status`:
-   * FAILED, TIMED_OUT, ABORTED; locally, the local Step Functions service calls it).
+   * bucket, by an EventBridge schedule (`schedule`: daily, hourly or every minute; only the
+   * every-minute one also runs under `npm start`), or by the EventBridge rule on the state
+   * machine's execution status changes (`execution-status`: FAILED, TIMED_OUT, ABORTED; locally,
+   * the local Step Functions service calls it).
    */
   trigger: 'api' | 'workflow' | 'upload-event' | 'schedule' | 'execution-status';
-  /**
-   * How often a scheduled function runs: `day` (03:00 UTC, not run by the local stack) or
-   * `minute` (the local stack runs it every few real seconds too). Default `day`.
-   */
-  every?: 'day' | 'minute';
   /** What it needs; CDK turns each into an L2 grant and the matching environment variable. */
   needs: {
     /**
@@ -93,6 +89,11 @@ export interface FunctionSpec {
   separateModules?: readonly { package: string; to: string }[];
   /** Seconds; defaults to 30 in the function construct. */
   timeoutSeconds?: number;
+  /**
+   * How often a `schedule` function runs: daily at 03:00 UTC (the default), hourly on the hour,
+   * or every minute (the resume sweep; `npm start` runs it every few real seconds too).
+   */
+  schedule?: 'daily' | 'hourly' | 'every-minute';
 }
 
 export const functionCatalogue = {
@@ -303,11 +304,20 @@ export const functionCatalogue = {
     trigger: 'schedule',
     needs: { table: 'read', documentBucket: 'read', removesNotificationDocuments: true },
   },
+  // The dashboard's gauges (issue 12 part 3): how many open reviews stand at each step, and how
+  // many of their deadlines fall in the next five working days. Reads the cases, changes nothing.
+  'publish-review-gauges': {
+    description:
+      'Hourly: counts the open reviews at each step and their deadlines in the next five working days, as CloudWatch metrics',
+    trigger: 'schedule',
+    schedule: 'hourly',
+    needs: { table: 'read' },
+  },
   'resume-workflows': {
     description:
       'Every minute: resumes the workflow of each case whose decision, sign-off, resolution or report was saved while the workflow could not be told',
     trigger: 'schedule',
-    every: 'minute',
+    schedule: 'every-minute',
     // Reads the cases owing a resume and their tokens, ends the wait, clears the marker (an update).
     needs: { table: 'read-write', stateMachine: 'callback' },
   },

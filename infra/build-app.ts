@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, type AppProps, type Environment, Tags, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { type PartnershipProfile, parsePartnershipProfile } from '../shared/config/partnership-profile.ts';
 import { profileParameterPath } from './constructs/partnership-profile-parameters.ts';
+import { constructIdOf } from './constructs/service-function.ts';
+import { nagPacks } from './nag.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
+import { MonitoringStack, type WatchedDeadLetterQueue } from './stacks/monitoring-stack.ts';
 import { WorkflowStack } from './stacks/workflow-stack.ts';
 
 /** What one deployment of the service is, read from CDK context. */
@@ -58,6 +60,7 @@ export interface BuiltApp {
   readonly dataStack: DataStack;
   readonly apiStack: ApiStack;
   readonly workflowStack: WorkflowStack;
+  readonly monitoringStack: MonitoringStack;
 }
 
 /**
@@ -79,8 +82,8 @@ const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 export const EXAMPLE_PROFILE_PATH = fileURLToPath(new URL('./profiles/example.json', import.meta.url));
 
 /**
- * Builds the CDK app for one deployment. cdk-nag's AWS Solutions pack is registered as a
- * validation plugin, so every synth (the CLI's as much as the tests') fails on an
+ * Builds the CDK app for one deployment. cdk-nag's AWS Solutions, NIST 800-53 rev 5 and
+ * Serverless packs are registered as validation plugins, so every synth (the CLI's as much as the tests') fails on an
  * unacknowledged finding, and each acknowledgement is written into the template's
  * `cdk_nag` metadata as an audit trail.
  */
@@ -126,13 +129,43 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     configuration: apiStack.serviceConfiguration,
   });
 
+  const functions = [...apiStack.functions.values(), ...workflowStack.functions.values()];
+  const deadLetterQueues: WatchedDeadLetterQueue[] = [
+    ...[...apiStack.uploadMalwareProtections].map(([name, protection]) => ({
+      id: `${constructIdOf(name)}ScanResults`,
+      holds: `GuardDuty's scan results of agency uploads that ${name} could not record in a day of deliveries`,
+      queue: protection.scanResultDeadLetterQueue,
+    })),
+    ...functions.flatMap((fn) =>
+      fn.deadLetterQueue
+        ? [
+            {
+              id: constructIdOf(fn.catalogueName),
+              holds: `the ${fn.catalogueName} function: events it failed on after Lambda's retries, or EventBridge could not deliver`,
+              queue: fn.deadLetterQueue,
+            },
+          ]
+        : [],
+    ),
+  ];
+  const monitoringStack = new MonitoringStack(app, `${stackNamePrefix}-Monitoring`, {
+    env,
+    description: `Safeguarding practice reviews (${config.stage}): alarms, who they tell, and the operations dashboard`,
+    stateMachine: workflowStack.stateMachine,
+    functions,
+    httpApi: apiStack.httpApi,
+    configurationSet: apiStack.configurationSet,
+    deadLetterQueues,
+    alarmEmails: config.partnershipProfile.operations?.alarmEmails ?? [],
+  });
+
   Tags.of(app).add('Application', 'safeguarding-practice-reviews');
   Tags.of(app).add('Stage', config.stage);
   Validations.of(app).addPlugins(
-    new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
+    ...nagPacks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
   );
 
-  return { app, config, dataStack, apiStack, workflowStack };
+  return { app, config, dataStack, apiStack, workflowStack, monitoringStack };
 }
 
 /**

@@ -78,8 +78,10 @@ export function describeWait(label: string): { caseId: string; what: string } {
 
 /**
  * The local stack's control page (GET and POST /local): the virtual time and what waits on it,
- * buttons that move the clock (a normal form, CSRF-checked like the local sign-in), the email
- * inbox, one-press sign-in as each invented user, and how to follow a Rapid Review here. Only
+ * buttons that move the clock (a normal form, CSRF-checked like the local sign-in), "make one
+ * step fail" for a rehearsal (a running case and a step from a list: the next run of that step
+ * for that case fails, once), the email inbox, one-press sign-in as each invented user, and how
+ * to follow a Rapid Review here. Only
  * local/api.ts serves it; on AWS there is no such page.
  */
 export async function localControls(

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { acknowledgeFindings } from '../nag.ts';
 
 /** Settings every bucket may choose, whatever it holds. */
 interface SecureBucketOptions {
@@ -68,7 +69,18 @@ export class SecureBucket extends s3.Bucket {
       ],
     });
 
+    const cfnBucket = this.node.defaultChild as s3.CfnBucket;
+    acknowledgeFindings(
+      cfnBucket,
+      ['NIST.800.53.R5-S3BucketReplicationEnabled'],
+      'The service keeps case data in the UK: London (eu-west-2) is the only UK region, so there is nowhere in the UK to replicate to. S3 stores every object across several availability zones, and the bucket is versioned and retained.',
+    );
     if (!('encryptionKey' in props)) {
+      acknowledgeFindings(
+        cfnBucket,
+        ['NIST.800.53.R5-S3DefaultEncryptionKMS'],
+        'S3 delivers server access logs only to a bucket encrypted with S3-managed keys (SSE-S3), so this log target cannot use the KMS key.',
+      );
       // On the CfnBucket, not the L2, so the acknowledgement does not spread to the bucket policy.
       Validations.of(this.node.defaultChild as s3.CfnBucket).acknowledge({
         id: 'AwsSolutions-S1',

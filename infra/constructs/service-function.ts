@@ -14,12 +14,14 @@ import {
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as ses from 'aws-cdk-lib/aws-ses';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 import { type FunctionName, type FunctionSpec, functionCatalogue } from '../../functions/catalogue.ts';
 import { agencyUploadPrefix } from '../../shared/agency-links.ts';
 import { envNames } from '../../shared/env.ts';
+import { acknowledgeFindings } from '../nag.ts';
 
 /** The project root: entries are `functions/<name>/handler.ts` under it, and esbuild runs from it. */
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -69,6 +71,37 @@ const separateModuleFlags = [
   ...Object.entries(functionBundling.esbuildArgs).map(([flag, value]) => `${flag}=${value}`),
   '--log-level=warning',
 ];
+
+/**
+ * The triggers that invoke a function synchronously, each with why it needs no dead-letter queue
+ * (its caller sees every failure). Every other trigger (a schedule, an EventBridge rule, anything
+ * added later) invokes asynchronously: a failure after Lambda's own retries would be lost
+ * without a dead-letter queue, so `ServiceFunction` gives it one.
+ */
+const SYNCHRONOUS_TRIGGERS: Partial<Record<FunctionSpec['trigger'], string>> = {
+  api: 'Invoked synchronously by the HTTP API: the caller receives the failure as the response; there is no event to keep.',
+  workflow:
+    'Invoked synchronously by the state machine, which retries transient failures and catches the rest (record-failure records them on the case); there is no event to keep.',
+  'upload-event':
+    'Invoked by its SQS event source: a message it fails on returns to the scan-result queue and, after its redeliveries, goes to that queue’s dead-letter queue.',
+};
+
+/**
+ * A dead-letter queue: what cdk-nag asks of a working queue (a dead-letter queue of its own)
+ * does not apply to it.
+ */
+export function acknowledgeDeadLetterQueue(queue: sqs.IQueue): void {
+  acknowledgeFindings(
+    queue,
+    ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy'],
+    'This queue is itself a dead-letter queue: what reaches it stays 14 days for an operator to replay, and an alarm fires on its first visible message.',
+  );
+}
+
+/** Whether Lambda invokes the function asynchronously (so it needs a dead-letter queue). */
+export function isInvokedAsynchronously(spec: Pick<FunctionSpec, 'trigger'>): boolean {
+  return SYNCHRONOUS_TRIGGERS[spec.trigger] === undefined;
+}
 
 /** A construct id for a catalogue function: `request-agency-summaries` → `RequestAgencySummaries`. */
 export function constructIdOf(name: FunctionName): string {
@@ -171,6 +204,12 @@ export class ServiceFunction extends Construct {
   /** The function's own execution role, shared with no other function. */
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
+  /**
+   * Where an asynchronous invocation goes once Lambda's two retries have failed (and where its
+   * EventBridge rule sends an event it could not deliver): kept 14 days for an operator to
+   * replay. Absent for a function invoked synchronously (see `isInvokedAsynchronously`).
+   */
+  public readonly deadLetterQueue: sqs.Queue | undefined;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
@@ -191,6 +230,16 @@ export class ServiceFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
+    // The events (a schedule's, a rule's) carry case ids at most, no personal data: SQS's own encryption is enough.
+    this.deadLetterQueue = isInvokedAsynchronously(spec)
+      ? new sqs.Queue(this, 'DeadLetterQueue', {
+          encryption: sqs.QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+          retentionPeriod: Duration.days(14),
+        })
+      : undefined;
+    if (this.deadLetterQueue) acknowledgeDeadLetterQueue(this.deadLetterQueue);
+
     this.function = new NodejsFunction(this, 'Function', {
       entry: `${projectRoot}functions/${props.name}/handler.ts`,
       handler: 'handler',
@@ -203,6 +252,7 @@ export class ServiceFunction extends Construct {
       memorySize: 512,
       timeout: Duration.seconds(spec.timeoutSeconds ?? 30),
       role: this.role,
+      ...(this.deadLetterQueue ? { deadLetterQueue: this.deadLetterQueue } : {}),
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -230,6 +280,7 @@ export class ServiceFunction extends Construct {
         'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions, so active tracing needs resource "*"; CDK adds exactly these two.',
     });
 
+    this.acknowledgeNagFindings();
     this.grantNeeds(props.resources);
     // The API and workflow wrappers read the profile before every invocation; the upload event handler never does.
     if (spec.trigger !== 'upload-event')
@@ -519,6 +570,36 @@ export class ServiceFunction extends Construct {
         ? 'Case documents are keyed by case id, so the function needs the objects of this one bucket, not any other bucket.'
         : `Agency summaries are keyed by case and agency under ${agencyUploadPrefix}; the grant is limited to that prefix of this one bucket.`,
     );
+  }
+
+  /** The NIST 800-53 and Serverless findings every function of the service has, each with its reason. */
+  private acknowledgeNagFindings(): void {
+    acknowledgeFindings(
+      this.function,
+      ['NIST.800.53.R5-LambdaConcurrency'],
+      'Reserved concurrency would carve a share of the account’s pool for each of some thirty functions serving a few requests a minute; the API stage’s throttle (25 a second, burst 50) and the state machine pace the load instead.',
+    );
+    acknowledgeFindings(
+      this.function,
+      ['NIST.800.53.R5-LambdaInsideVPC'],
+      'The functions reach only AWS services (DynamoDB, S3, SES, Step Functions, Parameter Store) through their public endpoints, over TLS and authorised by IAM; there is no private resource to reach, so a VPC would add NAT or endpoints and protect nothing.',
+    );
+    acknowledgeFindings(
+      this.role,
+      ['NIST.800.53.R5-IAMNoInlinePolicy'],
+      'The role belongs to this one function; the L2 grants write its least-privilege statements as the role’s own policy (held to a table by test/infra/least-privilege.test.ts). A managed policy would be no narrower, and could be attached to other roles.',
+    );
+    const synchronously = SYNCHRONOUS_TRIGGERS[this.spec.trigger];
+    if (synchronously !== undefined) {
+      acknowledgeFindings(this.function, ['NIST.800.53.R5-LambdaDLQ', 'Serverless-LambdaDLQ'], synchronously);
+    }
+    if (this.spec.trigger === 'upload-event') {
+      acknowledgeFindings(
+        this.function,
+        ['Serverless-LambdaEventSourceMappingDestination'],
+        'Its event source is an SQS queue, whose own dead-letter queue keeps a message the function failed on; Lambda offers on-failure destinations only for stream and Kafka sources.',
+      );
+    }
   }
 
   private acknowledgeActions(actions: readonly string[], reason: string): void {

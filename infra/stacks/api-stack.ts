@@ -27,6 +27,7 @@ import {
   ServiceFunction,
 } from '../constructs/service-function.ts';
 import { UploadMalwareProtection } from '../constructs/upload-malware-protection.ts';
+import { acknowledgeFindings } from '../nag.ts';
 
 /** What the API stack is given by the data stack and the deployment's configuration. */
 export interface ApiStackProps extends StackProps {
@@ -53,6 +54,9 @@ export interface ApiStackProps extends StackProps {
    */
   readonly signInDomainPrefix: string;
 }
+
+/** cdk-nag's findings for a secret not rotated on a schedule, in the AWS Solutions and NIST packs. */
+const SECRET_ROTATION_FINDINGS = ['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled'];
 
 /** Throttling of every route; a partnership's staff and agencies make a few requests a minute. */
 const DEFAULT_THROTTLE: apigwv2.ThrottleSettings = { rateLimit: 25, burstLimit: 50 };
@@ -83,6 +87,8 @@ export class ApiStack extends Stack {
   public readonly senderDomainIdentity: ses.EmailIdentity;
   /** The functions of this stack by catalogue name. */
   public readonly functions: ReadonlyMap<FunctionName, ServiceFunction>;
+  /** GuardDuty's scan of agency uploads and the queues its results wait in, by the upload handler's name. */
+  public readonly uploadMalwareProtections: ReadonlyMap<FunctionName, UploadMalwareProtection>;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -186,11 +192,11 @@ export class ApiStack extends Stack {
       encryptionKey: props.dataKey,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
-    Validations.of(sessionSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The web function receives the key at deploy time, so rotation needs a redeploy, and every rotation signs everyone out: rotate by hand (put a new value, deploy) rather than on a schedule.',
-    });
+    acknowledgeFindings(
+      sessionSecret,
+      SECRET_ROTATION_FINDINGS,
+      'The web function receives the key at deploy time, so rotation needs a redeploy, and every rotation signs everyone out: rotate by hand (put a new value, deploy) rather than on a schedule.',
+    );
 
     // The key the possible-duplicate check hashes children's dates of birth with (HMAC), handed
     // to the functions that submit notifications as a dynamic reference, like the session key.
@@ -200,11 +206,11 @@ export class ApiStack extends Stack {
       encryptionKey: props.dataKey,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
-    Validations.of(duplicateCheckKey).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'Rotating the key would make every open case unmatchable by date of birth until it closes: it is not rotated on a schedule.',
-    });
+    acknowledgeFindings(
+      duplicateCheckKey,
+      SECRET_ROTATION_FINDINGS,
+      'Rotating the key would make every open case unmatchable by date of birth until it closes: it is not rotated on a schedule.',
+    );
 
     // The agency details pages' own key (issue 10 part 1): signs their CSRF tokens and the cookie
     // proving a browser entered the emailed code. Handed over like the session key.
@@ -214,11 +220,11 @@ export class ApiStack extends Stack {
       encryptionKey: props.dataKey,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
-    Validations.of(agencyDetailsKey).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The agency details function receives the key at deploy time, so rotation needs a redeploy; a rotation only asks agencies for a new code: rotate by hand.',
-    });
+    acknowledgeFindings(
+      agencyDetailsKey,
+      SECRET_ROTATION_FINDINGS,
+      'The agency details function receives the key at deploy time, so rotation needs a redeploy; a rotation only asks agencies for a new code: rotate by hand.',
+    );
 
     // --- HTTP API --------------------------------------------------------------------------
     const profileParameters = new PartnershipProfileParameters(this, 'PartnershipProfile', {
@@ -334,27 +340,40 @@ export class ApiStack extends Stack {
     const uploadEventFunctions = apiFunctionNames.filter(
       (name) => functionCatalogue[name].trigger === 'upload-event',
     );
+    const uploadMalwareProtections = new Map<FunctionName, UploadMalwareProtection>();
     for (const name of uploadEventFunctions) {
-      new UploadMalwareProtection(this, 'AgencySummaryUploadMalwareProtection', {
+      const protection = new UploadMalwareProtection(this, 'AgencySummaryUploadMalwareProtection', {
         bucket: props.agencySummaryUploadBucket,
         encryptionKey: props.dataKey,
         prefix: agencyUploadPrefix,
         onScanResult: functionFor(name).function,
       });
+      uploadMalwareProtections.set(name, protection);
     }
 
-    // --- Sweeps ------------------------------------------------------------------------------
-    // Each scheduled function runs once a day (at 03:00 UTC, when no one is notifying), or every
-    // minute when its catalogue entry says so (the resume sweep: a resume owed waits a minute at most).
+    // --- Schedules --------------------------------------------------------------------------
+    // A daily function runs at 03:00 UTC, when no one is notifying; an hourly one on the hour;
+    // the resume sweep every minute (a resume owed waits a minute at most).
     for (const name of apiFunctionNames.filter((name) => functionCatalogue[name].trigger === 'schedule')) {
       const spec: FunctionSpec = functionCatalogue[name];
-      const everyMinute = spec.every === 'minute';
-      new events.Rule(this, everyMinute ? `${name}-every-minute` : `${name}-daily`, {
-        description: `Runs ${name} ${everyMinute ? 'every minute' : 'daily'}: ${spec.description}`,
-        schedule: everyMinute
-          ? events.Schedule.rate(Duration.minutes(1))
-          : events.Schedule.cron({ minute: '0', hour: '3' }),
-        targets: [new eventTargets.LambdaFunction(functionFor(name).function, { retryAttempts: 2 })],
+      const fn = functionFor(name);
+      const every = spec.schedule ?? 'daily';
+      const words = { daily: 'daily', hourly: 'hourly', 'every-minute': 'every minute' }[every];
+      new events.Rule(this, `${name}-${every}`, {
+        description: `Runs ${name} ${words}: ${spec.description}`,
+        schedule:
+          every === 'every-minute'
+            ? events.Schedule.rate(Duration.minutes(1))
+            : every === 'hourly'
+              ? events.Schedule.cron({ minute: '0' })
+              : events.Schedule.cron({ minute: '0', hour: '3' }),
+        // An event EventBridge could not deliver goes to the function's own dead-letter queue.
+        targets: [
+          new eventTargets.LambdaFunction(fn.function, {
+            retryAttempts: 2,
+            deadLetterQueue: fn.deadLetterQueue,
+          }),
+        ],
       });
     }
 
@@ -367,6 +386,7 @@ export class ApiStack extends Stack {
     this.configurationSet = configurationSet;
     this.senderDomainIdentity = senderDomainIdentity;
     this.functions = functions;
+    this.uploadMalwareProtections = uploadMalwareProtections;
 
     new CfnOutput(this, 'ApiUrl', { value: apiUrl, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'PublicBaseUrl', {

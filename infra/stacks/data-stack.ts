@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { agencyUploadPrefix } from '../../shared/agency-links.ts';
 import { SecureBucket } from '../constructs/secure-bucket.ts';
+import { acknowledgeFindings } from '../nag.ts';
 
 /** Configuration of the stateful resources of one deployment. */
 export interface DataStackProps extends StackProps {
@@ -134,6 +135,14 @@ export class DataStack extends Stack {
         },
       ],
     });
+
+    for (const table of [caseTable, auditTable]) {
+      acknowledgeFindings(
+        table,
+        ['NIST.800.53.R5-DynamoDBInBackupPlan'],
+        'Point-in-time recovery keeps continuous backups for 35 days, restorable to any second; the table is retained and deletion-protected. An AWS Backup plan would add a second copy in the same region (the only UK one) and no protection.',
+      );
+    }
 
     this.dataKey = dataKey;
     this.caseTable = caseTable;

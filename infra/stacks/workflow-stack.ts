@@ -16,6 +16,7 @@ import {
   type ServiceConfiguration,
   ServiceFunction,
 } from '../constructs/service-function.ts';
+import { acknowledgeFindings } from '../nag.ts';
 
 /** The workflow definition: the only one there is (ARCHITECTURE §2), loaded as it is. */
 export const RAPID_REVIEW_ASL_PATH = fileURLToPath(
@@ -111,8 +112,9 @@ export class WorkflowStack extends Stack {
       definitionBody: sfn.DefinitionBody.fromFile(RAPID_REVIEW_ASL_PATH),
       definitionSubstitutions,
       comment: 'Rapid Review of one serious incident notification; one execution per case, named by case id',
-      // Execution data stays out of the logs: the logs record which step ran when, not payloads.
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      // Errors only, and without execution data: the logs say which step failed and why, never a
+      // payload (which names cases and people); the execution history keeps the rest for 90 days.
+      logs: { destination: logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
       tracingEnabled: true,
     });
     for (const fn of functions.values()) {
@@ -130,6 +132,17 @@ export class WorkflowStack extends Stack {
         'Step Functions log delivery (logs:CreateLogDelivery and the rest) and X-Ray tracing support no resource-level permissions; CDK adds exactly these for logging and tracing.',
     });
 
+    acknowledgeFindings(
+      stateMachine,
+      ['AwsSolutions-SF1'],
+      'It logs at ERROR level on purpose: every failure with its cause, nothing of the steps that went well. Step Functions keeps each execution’s full history for 90 days, and the operations page reads it from there.',
+    );
+    acknowledgeFindings(
+      stateMachine.role,
+      ['NIST.800.53.R5-IAMNoInlinePolicy'],
+      'The role is this state machine’s alone; CDK writes its grants (invoking its own functions, logging, tracing) as the role’s own policy. A managed policy would be no narrower.',
+    );
+
     // Runtime errors no Catch sees (a bad path, a bad result selector), a failure whose own
     // recording failed, a timeout or a stop: the case records them all (ARCHITECTURE §2).
     const executionFaultRule = new events.Rule(this, 'RapidReviewExecutionFaultRule', {
@@ -145,7 +158,13 @@ export class WorkflowStack extends Stack {
     for (const name of executionStatusFunctionNames) {
       const fn = serviceFunction(name);
       allFunctions.set(name, fn);
-      executionFaultRule.addTarget(new eventTargets.LambdaFunction(fn.function, { retryAttempts: 4 }));
+      // An event EventBridge could not deliver goes to the function's own dead-letter queue.
+      executionFaultRule.addTarget(
+        new eventTargets.LambdaFunction(fn.function, {
+          retryAttempts: 4,
+          deadLetterQueue: fn.deadLetterQueue,
+        }),
+      );
     }
 
     this.stateMachine = stateMachine;

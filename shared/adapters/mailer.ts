@@ -374,7 +374,8 @@ let mailer: { settings: string; mailer: SesMailer } | undefined;
  */
 export function mailerFromEnvironment(): Mailer {
   const tableName = requireEnv('tableName');
-  const from = loadPartnershipProfile().senderAddress;
+  const profile = loadPartnershipProfile();
+  const from = senderWithName(profile.partnershipName, profile.senderAddress);
   const configurationSet = requireEnv('sesConfigurationSet');
   const settings = JSON.stringify([tableName, from, configurationSet]);
   if (mailer?.settings !== settings) {
@@ -390,6 +391,27 @@ export function mailerFromEnvironment(): Mailer {
     };
   }
   return mailer.mailer;
+}
+
+/**
+ * The From header: the partnership's name before its sender address, so an inbox shows who wrote
+ * ("Exampleshire Safeguarding Children Partnership" <reviews@…>). The name is quoted (its quotes
+ * and backslashes escaped), or RFC 2047 encoded when it holds characters beyond ASCII.
+ */
+export function senderWithName(name: string, address: string): string {
+  const plain = name.replace(/\s+/g, ' ').trim();
+  if (!plain) return address;
+  if (/^[\x20-\x7e]*$/.test(plain))
+    return `"${plain.replace(/["\\]/g, (character) => `\\${character}`)}" <${address}>`;
+  // Encoded words of at most 45 bytes each (60 in base64), so none is longer than 75 characters.
+  const words: string[] = [''];
+  for (const character of plain) {
+    const last = words.length - 1;
+    if (Buffer.byteLength(words[last] + character, 'utf8') > 45) words.push(character);
+    else words[last] += character;
+  }
+  const encoded = words.map((word) => `=?UTF-8?B?${Buffer.from(word, 'utf8').toString('base64')}?=`);
+  return `${encoded.join(' ')} <${address}>`;
 }
 
 /** The header that says when the service sent an email by its own clock, where that is not the wall clock. */

@@ -82,6 +82,19 @@ export const partnershipProfile = z.object({
       caseRecordsKept: z.optional(text(500)),
     }),
   ),
+  /**
+   * Who runs the service on AWS (issue 12): `alarmEmails`, the mailboxes told when an alarm fires
+   * (a failed review, a function's errors, a message in a dead-letter queue, a bounced email).
+   * Each gets an email from SNS asking to confirm the subscription. Without any, the alarms still
+   * fire and show on the dashboard, but no one is told.
+   */
+  operations: z.optional(
+    z.object({
+      alarmEmails: z
+        .array(emailAddress)
+        .check(z.maxLength(10, { error: 'List at most 10 alarm email addresses' })),
+    }),
+  ),
   /** What the accessibility statement (`/accessibility-statement`) says that only the partnership knows. */
   accessibilityStatement: z.optional(
     z.object({

@@ -50,7 +50,10 @@ export function stopIfClosed(record: CaseRecord): CaseRecord {
   return record;
 }
 
-/** Statuses a case never leaves: failed, closed as notification only, withdrawn. */
+/**
+ * Statuses a case never leaves: failed (only cases failed before failure became a fault flag,
+ * `CaseRecord.failure`, which keeps the status), closed as notification only, withdrawn.
+ */
 export const terminalStatuses: readonly CaseStatus[] = ['failed', 'closed', 'withdrawn'];
 
 /**

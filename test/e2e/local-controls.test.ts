@@ -99,6 +99,45 @@ describe('the local controls page', () => {
     );
   });
 
+  it('makes one step of a running case fail once, for a rehearsal, and the case then shows it stopped', async () => {
+    // Prepare: a review waiting for its first rung of the ladder.
+    const { caseId } = await stack.client.submitNotification(sampleNotification(), randomUUID());
+    await stack.stack.whenSettled();
+    await browser.page.goto(`${stack.apiUrl}/local`);
+
+    // Act
+    await browser.page.selectOption('#failCase', caseId);
+    await browser.page.selectOption('#failStep', 'climb-ladder');
+    await browser.page.getByRole('button', { name: 'Make this step fail once' }).click();
+    await browser.page.waitForURL(/\/local\?failCase=/);
+    const planned = await textOf(browser.page, '#failure-planned');
+    await expectNoAxeViolations(browser.page, 'the local controls page with a failure planned');
+    let view = await stack.client.getCase(caseId);
+    for (let jumps = 0; view.status !== 'failed' && jumps < 6; jumps += 1) {
+      await stack.client.advanceToNext();
+      view = await stack.client.getCase(caseId);
+    }
+
+    // Assess
+    expect(planned).toContain('chasing the agencies that had not returned their summaries');
+    expect(view.status).toBe('failed');
+    expect(view.workflow.status).toBe('FAILED');
+    expect(stack.stack.rehearsal.planned()).toEqual([]);
+  });
+
+  it('refuses a failure without a case or a step, naming each field', async () => {
+    // Prepare
+    await browser.page.goto(`${stack.apiUrl}/local`);
+
+    // Act
+    await browser.page.getByRole('button', { name: 'Make this step fail once' }).click();
+
+    // Assess
+    const summary = await textOf(browser.page, '.govuk-error-summary');
+    expect(summary).toContain('Choose the case whose step should fail');
+    expect(summary).toContain('Choose the step that should fail');
+  });
+
   it('refuses a POST without the CSRF token and leaves the clock where it was', async () => {
     // Prepare
     const before = stack.stack.clock.now();

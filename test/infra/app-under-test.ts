@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, type NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { type BuiltApp, buildApp } from '../../infra/build-app.ts';
 
@@ -43,10 +43,16 @@ export function cdkMessages(stack: Stack): string[] {
   ].map((message) => `${message.id}: ${JSON.stringify(message.entry.data)}`);
 }
 
-/** Every cdk-nag finding (errors and warnings) as one readable line each. */
-export function nagFindings(scope: IConstruct): string[] {
-  const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(scope);
-  return report.violations.flatMap((violation) =>
+/**
+ * Every cdk-nag finding (errors and warnings) of the packs (AWS Solutions unless told) as one
+ * readable line each.
+ */
+export function nagFindings(
+  scope: IConstruct,
+  packs: readonly NagPack[] = [new AwsSolutionsChecks(undefined, { verbose: true })],
+): string[] {
+  const violations = packs.flatMap((pack) => pack.validateScope(scope).violations);
+  return violations.flatMap((violation) =>
     violation.violatingResources.map(
       (resource) =>
         `${violation.severity} ${violation.ruleName} at ${resource.constructPath}: ${violation.description}`,

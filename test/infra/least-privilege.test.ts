@@ -151,6 +151,8 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   },
   // Lists notification documents, checks each has a case, deletes those that have none.
   'sweep-orphans': { 'case-table': 'read', 'audit-table': 'read', documents: 'read-write' },
+  // Counts the open reviews and their deadlines for the dashboard; writes nothing.
+  'publish-review-gauges': { 'case-table': 'read', 'audit-table': 'read' },
   // Reads the timetable planned at intake; writes nothing.
   'plan-timetable': { 'case-table': 'read', 'audit-table': 'read' },
   'request-agency-summaries': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },

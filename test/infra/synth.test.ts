@@ -39,12 +39,13 @@ describe('cdk synth (the real CLI, offline)', () => {
     await rm(outputDirectory, { recursive: true, force: true });
   });
 
-  it('writes the three stacks of the default stage, with cdk-nag passing', async () => {
+  it('writes the four stacks of the default stage, with cdk-nag passing', async () => {
     expect(run.exitCode, run.output).toBe(0);
     const templates = (await readdir(outputDirectory)).filter((file) => file.endsWith('.template.json'));
     expect(templates.sort()).toEqual([
       'SafeguardingReviews-dev-Api.template.json',
       'SafeguardingReviews-dev-Data.template.json',
+      'SafeguardingReviews-dev-Monitoring.template.json',
       'SafeguardingReviews-dev-Workflow.template.json',
     ]);
     const data = JSON.parse(
@@ -296,6 +297,7 @@ describe('the stage from context', () => {
     expect(assembly.stacks.map((stack) => stack.stackName).sort()).toEqual([
       'SafeguardingReviews-staging-Api',
       'SafeguardingReviews-staging-Data',
+      'SafeguardingReviews-staging-Monitoring',
       'SafeguardingReviews-staging-Workflow',
     ]);
     const data = JSON.parse(

@@ -112,7 +112,7 @@ describe('WorkflowStack', () => {
       expect(deployedDefinition).toBe(readFileSync(RAPID_REVIEW_ASL_PATH, 'utf8'));
     });
 
-    it('logs every event without execution data to a log group encrypted with the data key', () => {
+    it('logs errors only, without execution data, to a log group encrypted with the data key', () => {
       const logGroupId = Object.keys(
         template.findResources('AWS::Logs::LogGroup', {
           Properties: { LogGroupName: `/aws/vendedlogs/states/${STATE_MACHINE_NAME}` },
@@ -120,7 +120,7 @@ describe('WorkflowStack', () => {
       )[0];
 
       expect(stateMachineProperties.LoggingConfiguration).toEqual({
-        Level: 'ALL',
+        Level: 'ERROR',
         IncludeExecutionData: false,
         Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [logGroupId, 'Arn'] } } }],
       });

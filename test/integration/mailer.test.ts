@@ -9,6 +9,7 @@ import {
   type EmailMessage,
   type KeyedEmail,
   SesMailer,
+  senderWithName,
   UnsafeEmailHeaderError,
 } from '../../shared/adapters/mailer.ts';
 import { fixedClock, installClock, systemClock } from '../../shared/clock.ts';
@@ -300,6 +301,26 @@ describe('the SES mailer (DynamoDB Local and the local SES)', () => {
     expect(stored?.replyTo).toEqual(['partnership-team@example.org']);
     expect(stored?.from).toContain('reviews@example.org');
     expect(await rawMessage(outcome!.messageId)).toMatch(/^reply-to: partnership-team@example\.org$/im);
+  });
+
+  it('sends from the partnership by name: SES gets the quoted name before the sender address', async () => {
+    const tableName = await dynamo.freshTable();
+    const mailer = new SesMailer({
+      ses: sesClient(),
+      table: dynamo.documentClient,
+      tableName,
+      from: senderWithName('Exampleshire "Test" Partnership (invented)', 'reviews@example.org'),
+      configurationSet: 'rapid-review-local',
+    });
+    const [email] = emails('from-name', 1);
+
+    const [outcome] = await mailer.sendEachOnce([email!]);
+
+    const stored = (await ses.listEmails()).find((sent) => sent.messageId === outcome!.messageId);
+    expect(stored?.from).toBe('"Exampleshire \\"Test\\" Partnership (invented)" <reviews@example.org>');
+    expect(await rawMessage(outcome!.messageId)).toMatch(
+      /^from: "Exampleshire \\"Test\\" Partnership \(invented\)" <reviews@example\.org>$/im,
+    );
   });
 
   it('sends no Reply-To when the message gives none', async () => {

@@ -18,9 +18,10 @@ import { FaultProxy, type RefusalAnswer } from '../support/fault-proxy.ts';
 /**
  * Issue 12 part 1 on the local stack, with real SDK calls to the emulators: a step made to fail
  * for a rehearsal shows the case failed, an operator resumes it and the review completes with no
- * email sent twice; and a callback Step Functions refuses is owed on the case and delivered by
- * the resume sweep, not left until the deadline. The handlers reach Step Functions through a
- * loopback proxy that can refuse its callbacks.
+ * email sent twice; a callback Step Functions refuses is owed on the case and delivered by the
+ * resume sweep, not left until the deadline; and the last sign-off racing the wait's timeout is
+ * never lost. The handlers reach Step Functions through a loopback proxy that can refuse its
+ * callbacks.
  */
 
 /** Step Functions' answer when it cannot take a request. */
@@ -163,5 +164,28 @@ describe('failing, resuming and owed resumes on the local stack', () => {
       email.subject.startsWith(`${reference}: Rapid Review outcome`),
     );
     expect(panel).toHaveLength(1);
+  });
+  it('never loses the last sign-off arriving as the decision wait times out: the review completes with no further clock move', async () => {
+    // Prepare: everything in but the last sign-off; the next thing on the clock is the wait's timeout.
+    const { caseId, reference } = await runDemoReviewToDecision(client, sampleNotification());
+    await client.signOff(caseId, 'police', { agrees: true });
+    await client.signOff(caseId, 'local-authority', { agrees: true });
+    const [timeout] = stack.clock.pending();
+
+    // Act: the timeout and the sign-off at once.
+    await Promise.all([client.advanceToNext(), client.signOff(caseId, 'health', { agrees: true })]);
+    const clockAfter = stack.clock.now();
+    const done = await client.waitForCase(caseId, 'completed', (view) => view.status === 'completed');
+
+    // Assess
+    expect(timeout?.label).toContain('AwaitDecision');
+    expect(done.workflow.status).toBe('SUCCEEDED');
+    expect(done.audit.some((event) => event.action === 'workflow.failed')).toBe(false);
+    expect(stack.clock.now()).toEqual(clockAfter);
+    const panel = (await client.emails()).filter((email) =>
+      email.subject.startsWith(`${reference}: Rapid Review outcome`),
+    );
+    expect(panel).toHaveLength(1);
+    expect((await caseStoreFromEnvironment().getCase(caseId))?.resumeOwed).toBeUndefined();
   });
 });

@@ -48,6 +48,34 @@ describe('the decision wait', () => {
     return { caseId, executionArn: opened.executionArn };
   }
 
+  it('keeps a case the chair decides just as the wait times out decided, not failed, and submits once the partners sign off', async () => {
+    // Prepare: the report is in; the chair decides in the instant the first wait runs out.
+    const { record, executionArn } = await scenario.open();
+    const caseId = record.caseId;
+    await scenario.writeReport(caseId);
+    await scenario.advanceUntil(caseId, (current) => current.status === 'awaiting-decision');
+    scenario.beforeEach('escalate-missing-decision', async () => {
+      await scenario.decideNow(caseId);
+      scenario.beforeEach('escalate-missing-decision', async () => {});
+    });
+
+    // Act
+    await scenario.advanceToNext();
+    const decided = (await scenario.cases.getCase(caseId))!;
+    const statusAfterTimeout = await scenario.status(executionArn);
+    await scenario.allPartnersAgree(caseId);
+
+    // Assess
+    expect(decided.status).toBe('decided');
+    expect(decided.failure).toBeUndefined();
+    expect(statusAfterTimeout).toBe('RUNNING');
+    const states = await scenario.statesEntered(executionArn);
+    expect(states).not.toContain('RecordFailure');
+    expect(states.slice(-3)).toEqual(['SubmitToPanel', 'NotifyOutcome', 'ReviewComplete']);
+    expect((await scenario.cases.getCase(caseId))?.status).toBe('completed');
+    expect(panelEmails().filter((email) => email.key.endsWith(':SubmitToPanel'))).toHaveLength(1);
+  });
+
   it('submits when the last sign-off arrives just as the wait times out: the escalation finds it, and the case is not failed', async () => {
     // Prepare: the last partner signs off in the instant the wait runs out, its callback too late.
     const { caseId, executionArn } = await oneSignOffShort();

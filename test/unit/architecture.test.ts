@@ -281,6 +281,26 @@ describe('the layout of the code', () => {
     expect([...opsWeb].filter((file) => file.startsWith('scripts/'))).toEqual([]);
   });
 
+  it('keeps the review gauges’ function to reading the cases: no email, documents, uploads or workflow', () => {
+    const reached = [...reachableFrom('functions/publish-review-gauges/handler.ts')];
+    const beyondItsNeeds = reached.filter((file) =>
+      [
+        'shared/adapters/mailer.ts',
+        'shared/adapters/documents.ts',
+        'shared/adapters/upload-forms.ts',
+        'shared/adapters/review-workflow.ts',
+        'shared/adapters/clients/s3.ts',
+        'shared/adapters/clients/sesv2.ts',
+        'shared/adapters/clients/sfn.ts',
+      ].includes(file),
+    );
+
+    expect(reached).toEqual(
+      expect.arrayContaining(['shared/use-cases/publish-review-gauges.ts', 'shared/stores/case-store.ts']),
+    );
+    expect(beyondItsNeeds).toEqual([]);
+  });
+
   it('keeps the use cases and everything else in shared/ free of the functions and of the local stack', () => {
     const crossings = typeScriptFiles('shared').flatMap((file) =>
       importsOf(file)

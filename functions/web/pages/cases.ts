@@ -93,6 +93,7 @@ const actionInWords: Record<string, string> = {
   'panel.submitted': 'Sent to the Panel',
   'panel-reply.recorded': 'The Panel’s reply recorded',
   'workflow.failed': 'The review stopped',
+  'case.resumed': 'The review was resumed',
   'review.late': 'The review is late',
   'review.late-reason': 'Why the review is late recorded',
   'case.closed-notification-only': 'Closed as notification only',

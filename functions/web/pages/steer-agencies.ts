@@ -10,6 +10,7 @@ import {
 } from '../../../shared/schemas/case.ts';
 import { agencyId as agencyIdSchema, caseId as caseIdSchema } from '../../../shared/schemas/primitives.ts';
 import type * as z from '../../../shared/schemas/zod.ts';
+import { partnershipDirectory } from '../../../shared/use-cases/partnership-directory.ts';
 import {
   addAgency,
   agenciesRefusal,
@@ -55,6 +56,17 @@ const teamOnly = staffOnly('partnership-team');
 interface Steered {
   record: CaseRecord;
   agency?: AgencyRequest;
+  /** The agencies already asked on the case. */
+  agencies: AgencyRequest[];
+  /** Adding an agency: the partnership directory's agencies not yet on the case, to pick from. */
+  picks?: DirectoryPick[];
+}
+
+/** An agency of the partnership directory offered on "Add an agency". */
+interface DirectoryPick {
+  agencyId: string;
+  name: string;
+  contact?: { name: string; email: string };
 }
 
 /** The form's field names; the check page carries them as hidden fields. */
@@ -105,6 +117,8 @@ interface Control {
   /** The answers as the use case takes them. */
   body(answers: Answers): unknown;
   schema: z.ZodMiniType;
+  /** The directory's agencies to offer, when the control adds one. */
+  picks?(request: WebRequest, steered: Steered): Promise<DirectoryPick[]>;
   refusal(steered: Steered, now: Date): Error | undefined;
   refusedTitle: string;
   title(steered: Steered): string;
@@ -127,6 +141,13 @@ const controls: Control[] = [
     fields: ['name', 'spocName', 'spocEmail', 'reason'],
     body: (answers) => ({ name: answers.name, spoc: contactBody(answers), reason: answers.reason }),
     schema: addAgencyAnswers,
+    async picks(request, { agencies }) {
+      const onCase = new Set(agencies.map((agency) => agency.agencyName.trim().toLowerCase()));
+      const { entries } = await partnershipDirectory(request.service);
+      return entries
+        .filter((entry) => !onCase.has(entry.name.trim().toLowerCase()))
+        .map(({ agencyId, name, contact }) => ({ agencyId, name, ...(contact ? { contact } : {}) }));
+    },
     refusal: ({ record }, now) => agenciesRefusal(record, now),
     refusedTitle: 'You cannot add an agency to this review',
     title: () => 'Add an agency',
@@ -277,12 +298,28 @@ async function steeredOf(request: WebRequest): Promise<Steered | undefined> {
     throw error;
   });
   if (!file) return undefined;
-  if (request.params.agencyId === undefined) return { record: file.case };
+  if (request.params.agencyId === undefined) return { record: file.case, agencies: file.agencies };
   const agencyId = agencyIdSchema.safeParse(request.params.agencyId);
   const agency = agencyId.success
     ? file.agencies.find((candidate) => candidate.agencyId === agencyId.data)
     : undefined;
-  return agency ? { record: file.case, agency } : undefined;
+  return agency ? { record: file.case, agency, agencies: file.agencies } : undefined;
+}
+
+/**
+ * The answers, filled from the directory when the team followed an agency's link on "Add an
+ * agency" (`?from={agencyId}`, on the first visit only: answers given are never overwritten).
+ */
+function pickedAnswers(request: WebRequest, steered: Steered, answers: Answers): Answers {
+  const from = request.method === 'GET' ? request.query.get('from') : null;
+  const pick = from ? steered.picks?.find((candidate) => candidate.agencyId === from) : undefined;
+  if (!pick) return answers;
+  return {
+    ...answers,
+    name: pick.name,
+    spocName: pick.contact?.name ?? '',
+    spocEmail: pick.contact?.email ?? '',
+  };
 }
 
 function question(control: Control, steered: Steered, answers: Answers, errors?: InvalidField[]): PageResult {
@@ -296,6 +333,15 @@ function question(control: Control, steered: Steered, answers: Answers, errors?:
       fields: control.fields.map((field) => ({ field, ...fieldWords[field] })),
       reasonLabel: control.reasonLabel,
       answers,
+      ...(steered.picks?.length
+        ? {
+            picks: steered.picks.map((pick) => ({
+              ...pick,
+              href: `${flowPathOf(control, steered)}?from=${encodeURIComponent(pick.agencyId)}`,
+              picked: pick.name === answers.name,
+            })),
+          }
+        : {}),
       ...(errors?.length ? { errors: formErrors(errors) } : {}),
     },
     errors?.length ? 400 : 200,
@@ -315,7 +361,10 @@ function flowOf(control: Control): Page[] {
       const steered = await steeredOf(request);
       if (!steered) return { result: notFound() };
       const refused = control.refusal(steered, request.service.clock.now());
-      if (!refused) return { context: steered };
+      if (!refused) {
+        if (control.picks) steered.picks = await control.picks(request, steered);
+        return { context: steered };
+      }
       return {
         result: problemPage(steered.record.caseId, {
           status: expectedProblem(refused)?.status ?? 409,
@@ -325,7 +374,8 @@ function flowOf(control: Control): Page[] {
       };
     },
     answersFrom,
-    question: (_request, steered, answers, errors) => question(control, steered, answers, errors),
+    question: (request, steered, answers, errors) =>
+      question(control, steered, pickedAnswers(request, steered, answers), errors),
     check(_request, steered, answers) {
       const parsed = control.schema.safeParse(control.body(answers));
       if (!parsed.success) {

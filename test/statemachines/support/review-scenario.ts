@@ -264,6 +264,12 @@ export class ReviewScenario {
     await this.steps.whenSettled();
   }
 
+  /** The chair decides, without waiting for the workflow: for a decision made while a step runs. */
+  async decideNow(caseId: string): Promise<void> {
+    const { decidedAt: _at, decidedBy: _by, ...answers } = sampleDecision;
+    await recordDecision(this.service, { caseId, decision: answers, chair });
+  }
+
   async signOff(caseId: string, partner: SafeguardingPartner, answer: { agrees: boolean; reasons?: string }) {
     await recordSignOff(this.service, { caseId, answer, partner: partnerPeople[partner] });
     await this.steps.whenSettled();

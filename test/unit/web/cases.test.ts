@@ -162,7 +162,7 @@ describe('the cases pages', () => {
 
       // Assess
       const html = unescaped(result.body);
-      expect(html).toMatch(/<th scope="col" class="govuk-table__header">Review due<\/th>/);
+      expect(html).toMatch(/<th scope="col" role="columnheader" class="govuk-table__header">Review due<\/th>/);
       const rowOf = (caseId: string) => html.split(caseId)[1]?.split('</tr>')[0] ?? '';
       expect(rowOf(local.caseId)).toContain(
         '24 March 2026 (the partnership\'s own date)<br><span class="govuk-body-s">Panel\'s date: 25 March 2026, 1 working day later</span>',
@@ -297,7 +297,7 @@ describe('the cases pages', () => {
       expect(html).toMatch(/Health[\s\S]*?govuk-tag--blue">\s*Requested/);
       // An event from before names were kept says who by role, never by id.
       expect(html).toMatch(
-        /<th scope="row" class="govuk-table__header">10am on Wednesday 4 March 2026<\/th>\s*<td class="govuk-table__cell" data-label="Who">The person who sent the notification<\/td>\s*<td class="govuk-table__cell" data-label="What">Case opened<\/td>/,
+        /<th scope="row" role="rowheader" class="govuk-table__header">10am on Wednesday 4 March 2026<\/th>\s*<td role="cell" class="govuk-table__cell" data-label="Who">The person who sent the notification<\/td>\s*<td role="cell" class="govuk-table__cell" data-label="What">Case opened<\/td>/,
       );
       expect(html).not.toContain('user-notifier-demo');
       expect(html).not.toContain('Record the decision');
@@ -1415,6 +1415,47 @@ describe('the cases pages', () => {
       expect(refusal).toContain('has stopped: something went wrong with this review’s timetable');
     });
 
+    it('shows a case whose fault flag is up (its status kept) as stopped, and a resume in words', async () => {
+      // Prepare: the workflow stopped while waiting for the decision; later resumed once, and stopped again.
+      const { caseId } = await aCase({
+        status: 'awaiting-decision',
+        changes: {
+          failure: { step: 'AwaitDecision', error: 'States.Runtime', at: '2026-03-25T10:00:00.000Z' },
+        },
+      });
+      const record = (await store.getCase(caseId))!;
+      await store.updateCase(
+        record,
+        {},
+        {
+          actor: {
+            kind: 'staff',
+            id: 'user-team-test',
+            role: 'partnership-team',
+            name: 'Team Member (test)',
+          },
+          at: '2026-03-25T11:00:00.000Z',
+          action: 'case.resumed',
+          reason: 'Invented reason: the fault was fixed (test).',
+        },
+      );
+      clock.set('2026-03-26T12:00:00Z');
+      const team = signedIn(testUser('partnership-team'));
+
+      // Act
+      const page = await app(webEvent({ path: `/cases/${caseId}`, cookies: team.cookies }));
+
+      // Assess
+      const html = unescaped(page.body);
+      expect(html).toContain(
+        'Something went wrong with this review’s timetable at 10am on Wednesday 25 March 2026. The service’s support team has been told.',
+      );
+      expect(html).not.toContain('id="day-counter"');
+      expect(textOf(html)).toContain('The review was resumed');
+      expect(textOf(html)).not.toContain('case.resumed');
+      expect(textOf(html)).not.toContain('AwaitDecision');
+    });
+
     it('names the person who acted in the audit trail, with their role, never their id', async () => {
       // Prepare
       const { caseId } = await aCase({ status: 'awaiting-summaries' });
@@ -1437,7 +1478,7 @@ describe('the cases pages', () => {
 
       // Assess
       expect(html).toMatch(
-        /<th scope="row" class="govuk-table__header">11am on Thursday 5 March 2026<\/th>\s*<td class="govuk-table__cell" data-label="Who">Sam Example \(demo\) \(Partnership team\)<\/td>\s*<td class="govuk-table__cell" data-label="What">Agency link resent<\/td>/,
+        /<th scope="row" role="rowheader" class="govuk-table__header">11am on Thursday 5 March 2026<\/th>\s*<td role="cell" class="govuk-table__cell" data-label="Who">Sam Example \(demo\) \(Partnership team\)<\/td>\s*<td role="cell" class="govuk-table__cell" data-label="What">Agency link resent<\/td>/,
       );
       expect(html).not.toContain('user-team-demo');
     });

@@ -127,6 +127,49 @@ describe('the team’s controls on the agencies and the withdrawal, as pages', (
       );
     });
 
+    it('offers the directory’s agencies not yet on the case; picking one fills in its name and contact', async () => {
+      const caseId = await aCase();
+      const at = '2026-12-01T09:00:00.000Z';
+      await store.startDirectory([
+        {
+          agencyId: 'police',
+          name: 'Police',
+          contact: { name: 'Spoc Police (demo)', email: 'spoc.police@example.org' },
+          version: 1,
+          updatedAt: at,
+        },
+        {
+          agencyId: 'housing-demo',
+          name: 'Housing (demo)',
+          contact: { name: 'Spoc Housing (directory demo)', email: 'spoc.housing@example.org' },
+          version: 1,
+          updatedAt: at,
+        },
+        { agencyId: 'youth-justice-demo', name: 'Youth justice (demo)', version: 1, updatedAt: at },
+      ]);
+
+      const question = unescaped((await get(`/cases/${caseId}/add-agency`)).body);
+      const pick = (from: string) =>
+        app(
+          webEvent({ path: `/cases/${caseId}/add-agency`, query: `from=${from}`, cookies: team().cookies }),
+        );
+      const picked = unescaped((await pick('housing-demo')).body);
+      const unknown = unescaped((await pick('nowhere')).body);
+
+      const offered = [...question.matchAll(/href="\/cases\/[^/]+\/add-agency\?from=([^"]+)"/g)].map(
+        (match) => match[1],
+      );
+      // Police is on the case already; the others are offered, by name.
+      expect(offered).toEqual(['housing-demo', 'youth-justice-demo']);
+      expect(question).toContain('Pick an agency from the partnership directory');
+      expect(question).not.toContain('value="Housing (demo)"');
+      expect(picked).toMatch(/<input[^>]*id="name"[^>]*value="Housing \(demo\)"/);
+      expect(picked).toContain('value="Spoc Housing (directory demo)"');
+      expect(picked).toContain('value="spoc.housing@example.org"');
+      expect(picked).toContain('Filled in below');
+      expect(unknown).not.toContain('value="Housing (demo)"');
+    });
+
     it('refuses in words once the summaries are collated', async () => {
       const caseId = await aCase({ status: 'collating' });
 
