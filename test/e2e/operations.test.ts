@@ -165,14 +165,18 @@ describe('the operations pages on the local stack', () => {
     // Act
     await browser.page.goto(`${stack.apiUrl}/ops`);
 
-    // Assess: first in the list, red at CollateReport.
-    expect(
-      await browser.page.locator('#ops-executions tbody tr').first().getAttribute('data-execution'),
-    ).toBe(caseId);
-    expect(await textOf(browser.page, '#ops-executions tbody tr:nth-child(1)')).toContain(reference);
-    expect(await textOf(browser.page, '#ops-executions tbody tr:nth-child(1)')).toContain(
-      'Failed in CollateReport',
-    );
+    // Assess: among the failures, which come first, red at CollateReport.
+    const listed = await browser.page
+      .locator('#ops-executions tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((row) => [row.getAttribute('data-execution'), row.getAttribute('data-status')] as const),
+      );
+    const at = listed.findIndex(([name]) => name === caseId);
+    expect(listed[at]?.[1]).toBe('FAILED');
+    expect(listed.slice(0, at).every(([, status]) => status === 'FAILED')).toBe(true);
+    const row = `#ops-executions tr[data-execution="${caseId}"]`;
+    expect(await textOf(browser.page, row)).toContain(reference);
+    expect(await textOf(browser.page, row)).toContain('Failed in CollateReport');
     expect(
       await browser.page.locator('svg g.app-ops-graph__state--failed[data-state="CollateReport"]').count(),
     ).toBe(1);
@@ -207,8 +211,7 @@ describe('the operations pages on the local stack', () => {
     expect(resumed.workflow.status).toBe('RUNNING');
     expect(resumed.audit.filter((event) => event.action === 'case.resumed')).toHaveLength(1);
     await browser.page.goto(`${stack.apiUrl}/ops`);
-    const row = browser.page.locator(`#ops-executions tr[data-execution="${caseId}"]`);
-    expect(await row.textContent()).toContain('Resumed since');
+    expect(await textOf(browser.page, row)).toContain('Resumed since');
     expect(
       await browser.page.locator('svg g.app-ops-graph__state--failed[data-state="CollateReport"]').count(),
     ).toBe(0);

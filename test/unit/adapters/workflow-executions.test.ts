@@ -78,7 +78,7 @@ describe('the workflow’s executions through the Step Functions API', () => {
           id: 3,
           type: 'TaskFailed',
           timestamp: new Date(3),
-          taskFailedEventDetails: { error: 'E', cause: 'C' },
+          taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'E', cause: 'C' },
         },
         {
           id: 2,

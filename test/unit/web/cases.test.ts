@@ -162,7 +162,9 @@ describe('the cases pages', () => {
 
       // Assess
       const html = unescaped(result.body);
-      expect(html).toMatch(/<th scope="col" role="columnheader" class="govuk-table__header">Review due<\/th>/);
+      expect(html).toMatch(
+        /<th scope="col" role="columnheader" class="govuk-table__header">Review due<\/th>/,
+      );
       const rowOf = (caseId: string) => html.split(caseId)[1]?.split('</tr>')[0] ?? '';
       expect(rowOf(local.caseId)).toContain(
         '24 March 2026 (the partnership\'s own date)<br><span class="govuk-body-s">Panel\'s date: 25 March 2026, 1 working day later</span>',
