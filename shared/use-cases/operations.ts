@@ -143,7 +143,10 @@ export async function showOperations(service: OperationsService): Promise<Operat
     if (!seen || row.startDate > seen.startDate) latest.set(row.caseId, row);
   }
   for (const row of rows) if (latest.get(row.caseId) !== row) row.resumedSince = true;
-  rows.sort((a, b) => rank(a) - rank(b) || b.startDate.getTime() - a.startDate.getTime());
+  rows.sort(
+    (a, b) =>
+      rank(a) - rank(b) || b.startDate.getTime() - a.startDate.getTime() || a.name.localeCompare(b.name),
+  );
   return {
     stateMachineName: machine.name,
     graph: machine.graph,
