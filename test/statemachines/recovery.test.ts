@@ -266,6 +266,38 @@ describe('a failed review, resumed', () => {
     expect(scenario.mailer.sent.filter((email) => email.key.endsWith(':SubmitToPanel'))).toHaveLength(1);
   });
 
+  it('resumes a failed decision wait with the count of waits it had reached: every reminder goes once, none is skipped', async () => {
+    // Prepare: a late review chased twice; the third escalation fails before it chases.
+    const { record } = await scenario.open();
+    const caseId = record.caseId;
+    await scenario.advanceUntil(caseId, (current) => current.status === 'awaiting-decision');
+    await scenario.advanceToNext(); // the governing date passes: reminder 1
+    await scenario.advanceToNext(); // reminder 2
+    scenario.answerOnce('escalate-missing-decision', () => {
+      throw named('RehearsedFailure');
+    });
+    await scenario.advanceUntil(caseId, (current) => current.failure !== undefined);
+    const reminders = () =>
+      scenario.mailer.sent
+        .map((email) => email.key)
+        .filter((key) => key.includes(':EscalateMissingDecision:'))
+        .map((key) => Number(key.split(':').at(-1)));
+
+    // Act
+    await resumeFailedCase(scenario.service, { caseId, actor: operator, reason: 'Invented (test).' });
+    await scenario.steps.whenSettled();
+    const beforeTimeout = reminders();
+    await scenario.advanceToNext();
+    const afterOneWait = reminders();
+    await scenario.advanceToNext();
+
+    // Assess
+    expect((await scenario.cases.getCase(caseId))?.failure).toBeUndefined();
+    expect(beforeTimeout).toEqual([1, 2]);
+    expect(afterOneWait).toEqual([1, 2, 3]);
+    expect(reminders()).toEqual([1, 2, 3, 4]);
+  });
+
   it('refuses to resume a case that has not failed, in plain words', async () => {
     const { record } = await scenario.open();
 

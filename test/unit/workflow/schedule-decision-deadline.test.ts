@@ -42,6 +42,29 @@ describe('schedule-decision-deadline', () => {
     expect(wait).toMatchObject({ attempt: 2, dueAt: '2026-04-07T16:00:00Z' }); // Tuesday 7 April, 17:00 BST
   });
 
+  it('carries on the count of waits in a review resumed after a failure, and starts at 1 in one never resumed', async () => {
+    const { service, cases, clock } = fakeService();
+    const resumed = await openSampleCase(cases, {
+      receivedAt: '2026-03-04T10:00:00Z',
+      changes: { resumes: 1 },
+    });
+    const never = await openSampleCase(cases, { receivedAt: '2026-03-04T10:00:00Z' });
+    await cases.saveDecisionToken(resumed.caseId, 'task-token-invented', 3);
+    await cases.saveDecisionToken(never.caseId, 'task-token-invented-too', 3);
+    clock.set('2026-03-27T10:00:00Z');
+
+    const afterResume = await scheduleDecisionDeadline(service, {
+      caseId: resumed.caseId,
+      previousAttempt: 0,
+    });
+    const notResumed = await scheduleDecisionDeadline(service, { caseId: never.caseId, previousAttempt: 0 });
+    const extended = await scheduleDecisionDeadline(service, { caseId: resumed.caseId, previousAttempt: 3 });
+
+    expect(afterResume.attempt).toBe(3);
+    expect(notResumed.attempt).toBe(1);
+    expect(extended.attempt).toBe(4);
+  });
+
   it('rounds a part second up and never answers a timeout below 1 second', async () => {
     const { service, cases, clock } = fakeService();
     const record = await openSampleCase(cases, { receivedAt: '2026-03-04T10:00:00Z' });
