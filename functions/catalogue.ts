@@ -21,8 +21,12 @@ const pageFiles = [
 ] as const;
 const pageModules = [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }] as const;
 
-/** What a function may do on the rapid-review state machine. */
-export type StateMachineAccess = 'start' | 'callback' | 'read';
+/**
+ * What a function may do on the rapid-review state machine: start executions, complete callback
+ * tasks, read a case's execution (`read`: describe, history, list), or watch every execution
+ * (`observe`: the same and the state machine's deployed definition, for the operations pages).
+ */
+export type StateMachineAccess = 'start' | 'callback' | 'read' | 'observe';
 
 export interface FunctionSpec {
   description: string;
@@ -252,6 +256,19 @@ export const functionCatalogue = {
       "Serves each role's home among the staff GOV.UK pages: the team's cases list and its CSV, the Rapid Review Group's cases, the scrutineer's list, the notifier's notifications",
     trigger: 'api',
     needs: { table: 'read', documentBucket: 'read', staffSignIn: true, checksDuplicates: true },
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
+  },
+  // The operations pages (issue 12 part 4), apart from the other staff pages so that no bundle
+  // holds every page: every execution of the workflow read through the Step Functions API
+  // (`observe`: list, describe, history and the deployed definition), the case references from
+  // the case table, and resuming a failed case (a fresh execution started, the case's fault flag
+  // cleared with its audit event).
+  'ops-web': {
+    description:
+      "Serves the operator's GOV.UK pages: every execution of the Rapid Review workflow with its graph, one execution's path and history, and resuming a failed review",
+    trigger: 'api',
+    needs: { table: 'read-write', stateMachine: ['observe', 'start'], staffSignIn: true },
     bundledFiles: pageFiles,
     separateModules: pageModules,
   },

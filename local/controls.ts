@@ -27,6 +27,8 @@ const roleEntries: Record<keyof typeof localUsers, { title: string; returnTo: st
   scrutineer: { title: 'Independent Scrutineer', returnTo: '/' },
   'safeguarding-partner': { title: 'Safeguarding partner (local authority delegate)', returnTo: '/cases' },
   'executive-board': { title: 'Executive Board chair', returnTo: '/cases' },
+  // The engineer on call: their home is the operations page.
+  operator: { title: 'Operator (engineer on call)', returnTo: '/ops' },
 };
 
 const templates = createTemplateEnvironment([fileURLToPath(new URL('./templates/', import.meta.url))]);

@@ -458,6 +458,22 @@ export const routes = [
     functionName: 'local-review-web',
     access: { kind: 'web' },
   },
+  // The operations pages (functions/ops-web, issue 12 part 4): every execution of the workflow,
+  // one execution, and resuming a failed case; before WebPages, which would match them too.
+  {
+    id: 'OpsPages',
+    method: 'ANY',
+    path: '/ops',
+    functionName: 'ops-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'OpsPagesSteps',
+    method: 'ANY',
+    path: '/ops/{proxy+}',
+    functionName: 'ops-web',
+    access: { kind: 'web' },
+  },
   {
     // Correcting the notification (issue 10 part 3): its pages are the web function's, which
     // already holds the duplicate-check key and the case page's notification, so the case pages'

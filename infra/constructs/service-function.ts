@@ -453,12 +453,13 @@ export class ServiceFunction extends Construct {
 
   /**
    * Uses the rapid-review state machine: starts executions (`start`), completes callback tasks
-   * (`callback`), or reads its executions (`read`: describe and history, for the case's current
-   * step and for failure records).
+   * (`callback`), reads its executions (`read`: describe and history, for the case's current
+   * step and for failure records), or watches them all (`observe`: the same, and
+   * DescribeStateMachine for the definition the operations pages draw and read waits from).
    */
   public useRapidReviewStateMachine(
     stateMachine: sfn.IStateMachine,
-    access: 'start' | 'callback' | 'read',
+    access: 'start' | 'callback' | 'read' | 'observe',
   ): void {
     this.function.addEnvironment(envNames.stateMachineArn, stateMachine.stateMachineArn);
     this.#grantStateMachine(stateMachine, access);
@@ -467,18 +468,23 @@ export class ServiceFunction extends Construct {
   /** Uses the local-review state machine (issue 13) as `useRapidReviewStateMachine` does the rapid-review one. */
   public useLocalReviewStateMachine(
     stateMachine: sfn.IStateMachine,
-    access: 'start' | 'callback' | 'read',
+    access: 'start' | 'callback' | 'read' | 'observe',
   ): void {
     this.function.addEnvironment(envNames.localReviewStateMachineArn, stateMachine.stateMachineArn);
     this.#grantStateMachine(stateMachine, access);
   }
 
-  #grantStateMachine(stateMachine: sfn.IStateMachine, access: 'start' | 'callback' | 'read'): void {
+  #grantStateMachine(
+    stateMachine: sfn.IStateMachine,
+    access: 'start' | 'callback' | 'read' | 'observe',
+  ): void {
     if (access === 'start') {
       stateMachine.grantStartExecution(this.role);
     } else if (access === 'callback') {
       stateMachine.grantTaskResponse(this.role);
     } else {
+      // On the state machine itself, not "*" (grantRead() would add ListActivities and DescribeActivity on "*").
+      if (access === 'observe') stateMachine.grant(this.role, 'states:DescribeStateMachine');
       // Narrower than grantRead(), which adds ListActivities, DescribeActivity and DescribeStateMachine on "*".
       stateMachine.grantExecution(this.role, 'states:DescribeExecution', 'states:GetExecutionHistory');
       stateMachine.grant(this.role, 'states:ListExecutions');

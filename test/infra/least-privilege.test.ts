@@ -114,6 +114,14 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   // Each role's home: the cases and their audit trails, read, and a notifier's own notification
   // document; it changes nothing.
   'home-web': { 'case-table': 'read', 'audit-table': 'read', documents: 'read' },
+  // The operations pages: every execution read (list, describe, history, the definition), the
+  // case references, and resuming a failed case (its fresh execution started, the case and its
+  // audit event written).
+  'ops-web': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    'state-machine': 'read-write',
+  },
   // The agency pages: the link, the case and its audit trail (the last upload) to read, an
   // upload form to sign (recorded as an UPLOAD# item; the upload itself is recorded by
   // record-summary), the structured return's draft and versions with their audit events, and

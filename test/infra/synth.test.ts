@@ -119,7 +119,9 @@ describe('cdk synth (the real CLI, offline)', () => {
                     ? '/notify/incident'
                     : bundle.name === 'local-review-web'
                       ? '/local-reviews/0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de'
-                      : '/api/nowhere';
+                      : bundle.name === 'ops-web'
+                        ? '/ops'
+                        : '/api/nowhere';
         const event =
           spec.trigger === 'workflow' || spec.trigger === 'local-review-workflow'
             ? { caseId: 'not-a-case-id' }
@@ -148,7 +150,8 @@ describe('cdk synth (the real CLI, offline)', () => {
               bundle.name === 'team-web' ||
               bundle.name === 'home-web' ||
               bundle.name === 'notify-web' ||
-              bundle.name === 'local-review-web'
+              bundle.name === 'local-review-web' ||
+              bundle.name === 'ops-web'
               ? { [envNames.sessionSecret]: 'a-session-key-invented-for-the-synth-test' }
               : bundle.name === 'agency-details'
                 ? { [envNames.agencyDetailsSecret]: 'an-agency-details-key-invented-for-the-synth-test' }
@@ -172,7 +175,8 @@ describe('cdk synth (the real CLI, offline)', () => {
         name === 'team-web' ||
         name === 'home-web' ||
         name === 'notify-web' ||
-        name === 'local-review-web'
+        name === 'local-review-web' ||
+        name === 'ops-web'
       ) {
         expect(answer, name).toMatchObject({
           statusCode: 303,
