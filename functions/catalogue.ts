@@ -21,19 +21,24 @@ const pageFiles = [
 ] as const;
 const pageModules = [{ package: 'nunjucks', to: NUNJUCKS_MODULE_PATH }] as const;
 
-/** What a function may do on the rapid-review state machine. */
-export type StateMachineAccess = 'start' | 'callback' | 'read';
+/**
+ * What a function may do on the rapid-review state machine: start executions, complete callback
+ * tasks, read a case's execution (`read`: describe, history, list), or watch every execution
+ * (`observe`: the same and the state machine's deployed definition, for the operations pages).
+ */
+export type StateMachineAccess = 'start' | 'callback' | 'read' | 'observe';
 
 export interface FunctionSpec {
   description: string;
   /**
-   * How it is invoked: by the HTTP API, by the state machine, by an S3 event on the upload
-   * bucket, by an EventBridge schedule (`schedule`: daily, hourly or every minute; only the
-   * every-minute one also runs under `npm start`), or by the EventBridge rule on the state
-   * machine's execution status changes (`execution-status`: FAILED, TIMED_OUT, ABORTED; locally,
-   * the local Step Functions service calls it).
+   * How it is invoked: by the HTTP API, by the rapid-review state machine (`workflow`), by the
+   * local-review state machine (`local-review-workflow`), by an S3 event on the upload bucket, by
+   * an EventBridge schedule (`schedule`: daily, hourly or every minute; only the every-minute one
+   * also runs under `npm start`), or by the EventBridge rule on the rapid-review state machine's
+   * execution status changes (`execution-status`: FAILED, TIMED_OUT, ABORTED; locally, the local
+   * Step Functions service calls it).
    */
-  trigger: 'api' | 'workflow' | 'upload-event' | 'schedule' | 'execution-status';
+  trigger: 'api' | 'workflow' | 'local-review-workflow' | 'upload-event' | 'schedule' | 'execution-status';
   /** What it needs; CDK turns each into an L2 grant and the matching environment variable. */
   needs: {
     /**
@@ -58,6 +63,8 @@ export interface FunctionSpec {
     email?: true;
     /** StartExecution / SendTask* / history on the rapid-review state machine (one of them, or several). */
     stateMachine?: StateMachineAccess | readonly StateMachineAccess[];
+    /** StartExecution / SendTask* on the local-review state machine (issue 13). */
+    localReviewStateMachine?: StateMachineAccess | readonly StateMachineAccess[];
     /** Signs staff in through the Cognito hosted UI and keeps signed session cookies (the web pages). */
     staffSignIn?: true;
     /**
@@ -252,6 +259,19 @@ export const functionCatalogue = {
     bundledFiles: pageFiles,
     separateModules: pageModules,
   },
+  // The operations pages (issue 12 part 4), apart from the other staff pages so that no bundle
+  // holds every page: every execution of the workflow read through the Step Functions API
+  // (`observe`: list, describe, history and the deployed definition), the case references from
+  // the case table, and resuming a failed case (a fresh execution started, the case's fault flag
+  // cleared with its audit event).
+  'ops-web': {
+    description:
+      "Serves the operator's GOV.UK pages: every execution of the Rapid Review workflow with its graph, one execution's path and history, and resuming a failed review",
+    trigger: 'api',
+    needs: { table: 'read-write', stateMachine: ['observe', 'start'], staffSignIn: true },
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
+  },
   // The agency pages, apart from the staff pages: reached by anyone holding an agency's link, so
   // no session key and no staff ports (documents, workflow, staff drafts). It writes the upload
   // form it issues (an UPLOAD# item, which record-summary checks each upload against), the
@@ -273,6 +293,25 @@ export const functionCatalogue = {
       "Shows an agency's contact which child a case is about, once they enter a code emailed to their mailbox",
     trigger: 'api',
     needs: { table: 'read-write', documentBucket: 'read', email: true, agencyDetailsKey: true },
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
+  },
+  // Local Child Safeguarding Practice Reviews (issue 13), apart from the other page functions,
+  // which are near 1 MiB: starting one from a Rapid Review (which starts its workflow and emails
+  // the Panel), its page, the terms of reference, the reviewer (the Panel emailed), parallel
+  // processes, the final report's planned publication, the publication and why it is late (each
+  // of the last two completes the workflow's wait). Reads the case's notification for the children.
+  'local-review-web': {
+    description:
+      "Serves the partnership team's GOV.UK pages for Local Child Safeguarding Practice Reviews: commissioning, terms of reference, reviewer, parallel processes, publication",
+    trigger: 'api',
+    needs: {
+      table: 'read-write',
+      documentBucket: 'read',
+      localReviewStateMachine: ['start', 'callback'],
+      staffSignIn: true,
+      email: true,
+    },
     bundledFiles: pageFiles,
     separateModules: pageModules,
   },
@@ -371,6 +410,48 @@ export const functionCatalogue = {
     description: 'Records an unrecovered workflow failure on the case and emails the partnership team',
     trigger: 'workflow',
     needs: { table: 'read-write', email: true, stateMachine: 'read' },
+  },
+  // The local-review state machine's tasks (issue 13, statemachines/local-review.asl.json).
+  'schedule-local-review-wait': {
+    description:
+      "Works out how long a local review waits: the next reminder point or the completion target, the planned publication date, the minimum period's alert",
+    trigger: 'local-review-workflow',
+    needs: { table: 'read' },
+  },
+  'await-local-review': {
+    description:
+      "Keeps the local review workflow's callback token with the review, or ends the wait at once when the step is already done",
+    trigger: 'local-review-workflow',
+    needs: { table: 'read-write', localReviewStateMachine: 'callback' },
+  },
+  'chase-local-review': {
+    description:
+      'Reminds the partnership team before a local review is due, marks it late and tells the Panel, and chases an unrecorded publication',
+    trigger: 'local-review-workflow',
+    needs: { table: 'read-write', email: true },
+  },
+  'plan-publication': {
+    description:
+      "Holds a local review's publication back while a parallel process holds it, or says when the notice before publication is due",
+    trigger: 'local-review-workflow',
+    needs: { table: 'read-write', email: true },
+  },
+  'send-pre-publication-notice': {
+    description:
+      'Sends the Panel and the Secretary of State notice of a local review before its publication, once for each planned date',
+    trigger: 'local-review-workflow',
+    needs: { table: 'read-write', email: true },
+  },
+  'alert-minimum-period': {
+    description:
+      "Tells the partnership team a month before a local review's report has been public for the minimum period",
+    trigger: 'local-review-workflow',
+    needs: { table: 'read-write', email: true },
+  },
+  'record-local-review-failure': {
+    description: 'Records an unrecovered local review workflow failure and emails the partnership team',
+    trigger: 'local-review-workflow',
+    needs: { table: 'read-write', email: true, localReviewStateMachine: 'read' },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -8,6 +8,7 @@ import { constructIdOf } from './constructs/service-function.ts';
 import { nagPacks } from './nag.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
+import { LocalReviewStack } from './stacks/local-review-stack.ts';
 import { MonitoringStack, type WatchedDeadLetterQueue } from './stacks/monitoring-stack.ts';
 import { WorkflowStack } from './stacks/workflow-stack.ts';
 
@@ -60,6 +61,7 @@ export interface BuiltApp {
   readonly dataStack: DataStack;
   readonly apiStack: ApiStack;
   readonly workflowStack: WorkflowStack;
+  readonly localReviewStack: LocalReviewStack;
   readonly monitoringStack: MonitoringStack;
 }
 
@@ -111,6 +113,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     agencySummaryUploadBucket: dataStack.agencySummaryUploadBucket,
     // Named, so the API's functions can be granted on it before the workflow stack exists.
     rapidReviewStateMachineName: `${stackNamePrefix}-RapidReview`,
+    localReviewStateMachineName: `${stackNamePrefix}-LocalReview`,
   };
   // The API stack comes first: the workflow's emails link to it (unless publicBaseUrl is set)
   // and send through its SES configuration set; the API reaches the workflow by name only.
@@ -129,7 +132,19 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     configuration: apiStack.serviceConfiguration,
   });
 
-  const functions = [...apiStack.functions.values(), ...workflowStack.functions.values()];
+  // The second workflow (issue 13): Local Child Safeguarding Practice Reviews.
+  const localReviewStack = new LocalReviewStack(app, `${stackNamePrefix}-LocalReview`, {
+    ...shared,
+    description: `Safeguarding practice reviews (${config.stage}): the local-review state machine and its functions`,
+    email: apiStack.email,
+    configuration: apiStack.serviceConfiguration,
+  });
+
+  const functions = [
+    ...apiStack.functions.values(),
+    ...workflowStack.functions.values(),
+    ...localReviewStack.functions.values(),
+  ];
   const deadLetterQueues: WatchedDeadLetterQueue[] = [
     ...[...apiStack.uploadMalwareProtections].map(([name, protection]) => ({
       id: `${constructIdOf(name)}ScanResults`,
@@ -165,7 +180,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     ...nagPacks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
   );
 
-  return { app, config, dataStack, apiStack, workflowStack, monitoringStack };
+  return { app, config, dataStack, apiStack, workflowStack, localReviewStack, monitoringStack };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type FormErrors, formErrors } from '../functions/web/forms.ts';
@@ -26,6 +27,8 @@ const roleEntries: Record<keyof typeof localUsers, { title: string; returnTo: st
   scrutineer: { title: 'Independent Scrutineer', returnTo: '/' },
   'safeguarding-partner': { title: 'Safeguarding partner (local authority delegate)', returnTo: '/cases' },
   'executive-board': { title: 'Executive Board chair', returnTo: '/cases' },
+  // The engineer on call: their home is the operations page.
+  operator: { title: 'Operator (engineer on call)', returnTo: '/ops' },
 };
 
 const templates = createTemplateEnvironment([fileURLToPath(new URL('./templates/', import.meta.url))]);
@@ -64,14 +67,35 @@ export function describeSpeed(speed: number): string {
   return `${number(speed)} times real time`;
 }
 
-/** "a1b2…: WaitForReminderDay" → the execution (the case id) and "Wait for reminder day". */
-export function describeWait(label: string): { caseId: string; what: string } {
+/** The states of the local-review workflow (issue 13): a wait in one of them belongs to a local review, not a case. */
+const localReviewStates = new Set(
+  Object.keys(
+    (
+      JSON.parse(
+        readFileSync(
+          fileURLToPath(new URL('../statemachines/local-review.asl.json', import.meta.url)),
+          'utf8',
+        ),
+      ) as { States: Record<string, unknown> }
+    ).States,
+  ),
+);
+
+/**
+ * "a1b2…: WaitForReminderDay" → the execution (the case id) and "Wait for reminder day"; a local
+ * review's wait (its execution named by the review's id, or `<id>-minimum-period`) gives the
+ * review's id instead of a case's.
+ */
+export function describeWait(label: string): { caseId: string; reviewId?: string; what: string } {
   const match = /^(.+?): (.+)$/.exec(label);
   const [execution, state] = match ? [match[1] ?? '', match[2] ?? label] : ['', label];
-  // A resumed review's execution is named `<caseId>-resume-<n>`: the case is the same.
-  const caseId = caseIdOfExecution(execution);
   const words = state.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-  return { caseId, what: words.charAt(0).toUpperCase() + words.slice(1) };
+  const what = words.charAt(0).toUpperCase() + words.slice(1);
+  if (localReviewStates.has(state.replace(/ timeout$/, '')) || execution.endsWith('-minimum-period')) {
+    return { caseId: '', reviewId: execution.replace(/-minimum-period$/, ''), what };
+  }
+  // A resumed review's execution is named `<caseId>-resume-<n>`: the case is the same.
+  return { caseId: caseIdOfExecution(execution), what };
 }
 
 /**

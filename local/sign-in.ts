@@ -17,6 +17,7 @@ const roleNames: Record<keyof typeof localUsers, string> = {
   scrutineer: 'Independent Scrutineer',
   'safeguarding-partner': 'Safeguarding partner (local authority delegate)',
   'executive-board': 'Executive Board chair',
+  operator: 'Operator (engineer on call)',
 };
 
 /** What each safeguarding partner's delegate is called on the page. */

@@ -42,6 +42,8 @@ export const localResourceNames = {
   documentBucket: 'case-documents-local',
   uploadBucket: 'agency-uploads-local',
   stateMachine: 'rapid-review',
+  /** The second workflow (issue 13): Local Child Safeguarding Practice Reviews. */
+  localReviewStateMachine: 'local-review',
   sesConfigurationSet: 'rapid-review-local',
   /** Where the local Parameter Store keeps the partnership profile. */
   profileParameterPath: '/safeguarding-reviews/local',
@@ -131,6 +133,8 @@ export interface LocalStack {
   stateMachineArn: string;
   /** Where each function's log lines are written, as JSON lines: `<logDirectory>/<function>.log`. */
   logDirectory: string;
+  /** The ARN of the local-review state machine (issue 13) in the local Step Functions service. */
+  localReviewStateMachineArn: string;
   clock: VirtualClock;
   /** The SES inbox, read through its JSON API. */
   inbox: RunningSes;
@@ -150,13 +154,16 @@ export interface LocalStack {
 }
 
 const aslFile = fileURLToPath(new URL('../statemachines/rapid-review.asl.json', import.meta.url));
+const localReviewAslFile = fileURLToPath(new URL('../statemachines/local-review.asl.json', import.meta.url));
 const profileFile = fileURLToPath(new URL('./partnership-profile.json', import.meta.url));
 
-/** The workflow functions and the name each ASL placeholder stands for locally. */
-function workflowSubstitutions(): Record<string, string> {
+/** A state machine's functions (by their catalogue trigger) and the name each ASL placeholder stands for locally. */
+function workflowSubstitutions(
+  trigger: 'workflow' | 'local-review-workflow' = 'workflow',
+): Record<string, string> {
   return Object.fromEntries(
     Object.entries(functionCatalogue)
-      .filter(([, spec]) => spec.trigger === 'workflow')
+      .filter(([, spec]) => spec.trigger === trigger)
       .map(([name]) => [functionArnPlaceholder(name), name]),
   );
 }
@@ -180,7 +187,8 @@ let running = false;
 /**
  * Starts the embedded local stack (ARCHITECTURE §5) on 127.0.0.1: DynamoDB Local with the case
  * table (or only the table, in `existingDynamoDb`), s3rver with both buckets, the local SES, the
- * virtual clock, the local Step Functions service running statemachines/rapid-review.asl.json,
+ * virtual clock, the local Step Functions service running statemachines/rapid-review.asl.json
+ * and statemachines/local-review.asl.json,
  * and the HTTP API, all serving the same handlers as AWS in this process. Only endpoint
  * variables differ from AWS.
  *
@@ -330,6 +338,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const sfnPort = await portToUse(remembered.sfn);
     const sfnEndpoint = `http://127.0.0.1:${sfnPort}`;
     const stateMachineArn = `arn:aws:states:eu-west-2:000000000000:stateMachine:${localResourceNames.stateMachine}`;
+    const localReviewStateMachineArn = `arn:aws:states:eu-west-2:000000000000:stateMachine:${localResourceNames.localReviewStateMachine}`;
 
     // Handlers read these when first loaded (and SDK clients are made once per process), so
     // every variable is in place before the first handler runs.
@@ -349,6 +358,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [envNames.documentBucket]: localResourceNames.documentBucket,
       [envNames.uploadBucket]: localResourceNames.uploadBucket,
       [envNames.stateMachineArn]: stateMachineArn,
+      [envNames.localReviewStateMachineArn]: localReviewStateMachineArn,
       [envNames.partnershipProfilePath]: localResourceNames.profileParameterPath,
       [envNames.sesConfigurationSet]: localResourceNames.sesConfigurationSet,
       [envNames.publicBaseUrl]: apiUrl,
@@ -402,16 +412,31 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           definition: readFileSync(aslFile, 'utf8'),
           substitutions: workflowSubstitutions(),
         },
+        {
+          name: localResourceNames.localReviewStateMachine,
+          definition: readFileSync(localReviewAslFile, 'utf8'),
+          substitutions: {
+            ...workflowSubstitutions('local-review-workflow'),
+            LocalReviewStateMachineArn: localReviewStateMachineArn,
+          },
+        },
       ],
       invokeFunction: invoke,
-      // What EventBridge's rule on execution status changes does on AWS (infra/stacks/workflow-stack.ts).
-      onExecutionFault: (event) => invoke('record-execution-fault', event),
+      // What EventBridge's rule on execution status changes does on AWS (infra/stacks/workflow-stack.ts):
+      // the rule matches the rapid-review state machine only.
+      onExecutionFault: async (event) =>
+        event.detail.stateMachineArn === stateMachineArn
+          ? invoke('record-execution-fault', event)
+          : undefined,
       dataDirectory: join(dataDirectory, 'stepfunctions'),
       ...(options.retryIntervalScale === undefined ? {} : { retryIntervalScale: options.retryIntervalScale }),
       ...(options.retryJitter === undefined ? {} : { retryJitter: options.retryJitter }),
     });
     stops.push(() => stepFunctions.stop());
-    if (stepFunctions.stateMachineArn(localResourceNames.stateMachine) !== stateMachineArn) {
+    if (
+      stepFunctions.stateMachineArn(localResourceNames.stateMachine) !== stateMachineArn ||
+      stepFunctions.stateMachineArn(localResourceNames.localReviewStateMachine) !== localReviewStateMachineArn
+    ) {
       throw new Error('The local Step Functions service names the state machine differently than expected');
     }
     log(`[stack] Step Functions at ${stepFunctions.endpoint}`);
@@ -504,6 +529,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ssmEndpoint: ssm.endpoint,
       stateMachineArn,
       logDirectory,
+      localReviewStateMachineArn,
       clock,
       inbox: ses,
       whenSettled,

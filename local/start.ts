@@ -114,7 +114,7 @@ Local stack running (data in ${dataDirectory}; details in ${stackFile})
   Virtual time   ${stack.clock.now().toISOString()} (${pace})
 
 Get a bearer token (roles: notifier, partnership-team, rrg-member, rrg-chair, scrutineer,
-safeguarding-partner with "partner": local-authority, police or health, executive-board):
+safeguarding-partner with "partner": local-authority, police or health, executive-board, operator):
   curl -s -X POST ${stack.apiUrl}/local/token -H 'content-type: application/json' -d '{"role":"notifier"}'
   curl -s -X POST ${stack.apiUrl}/local/token -H 'content-type: application/json' -d '{"role":"safeguarding-partner","partner":"police"}'
 

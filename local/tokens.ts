@@ -61,6 +61,13 @@ export const localUsers: Record<StaffRole, LocalUser> = {
     email: 'executive.board@example.org',
     role: 'executive-board',
   },
+  // The engineer on call (issue 12 part 4): the operations pages, never a child's details.
+  operator: {
+    id: '0f3b5c1e-0000-4000-8000-000000000010',
+    name: 'Olly Operator (demo)',
+    email: 'operator@example.org',
+    role: 'operator',
+  },
 };
 
 /** Each safeguarding partner's invented delegate, as local/partnership-profile.json names them. */

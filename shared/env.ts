@@ -15,6 +15,8 @@ export const envNames = {
   uploadBucket: 'AGENCY_UPLOAD_BUCKET',
   /** ARN of the rapid-review state machine. */
   stateMachineArn: 'RAPID_REVIEW_STATE_MACHINE_ARN',
+  /** ARN of the local-review state machine (issue 13). */
+  localReviewStateMachineArn: 'LOCAL_REVIEW_STATE_MACHINE_ARN',
   /**
    * The Parameter Store path the partnership profile is kept under (`/safeguarding-reviews/<stage>`):
    * `<path>/profile` and `<path>/agencies/<agency-id>` (shared/config/partnership-profile.ts).

@@ -428,6 +428,52 @@ export const routes = [
     functionName: 'team-web',
     access: { kind: 'web' },
   },
+  // Local Child Safeguarding Practice Reviews (issue 13, functions/local-review-web): starting one
+  // from a Rapid Review, before CasePages, which would match it too; and the review's own pages.
+  {
+    id: 'LocalReviewPagesStart',
+    method: 'ANY',
+    path: '/cases/{caseId}/local-review',
+    functionName: 'local-review-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewPagesStartSteps',
+    method: 'ANY',
+    path: '/cases/{caseId}/local-review/{proxy+}',
+    functionName: 'local-review-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewPages',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}',
+    functionName: 'local-review-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewPagesSteps',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/{proxy+}',
+    functionName: 'local-review-web',
+    access: { kind: 'web' },
+  },
+  // The operations pages (functions/ops-web, issue 12 part 4): every execution of the workflow,
+  // one execution, and resuming a failed case; before WebPages, which would match them too.
+  {
+    id: 'OpsPages',
+    method: 'ANY',
+    path: '/ops',
+    functionName: 'ops-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'OpsPagesSteps',
+    method: 'ANY',
+    path: '/ops/{proxy+}',
+    functionName: 'ops-web',
+    access: { kind: 'web' },
+  },
   {
     // Correcting the notification (issue 10 part 3): its pages are the web function's, which
     // already holds the duplicate-check key and the case page's notification, so the case pages'

@@ -8,6 +8,7 @@ import { publicBaseUrlFromEnvironment } from './env.ts';
 import type { AgencyDetailsCodes } from './stores/agency-details-codes.ts';
 import type { CaseStore } from './stores/case-store.ts';
 import type { DraftStore } from './stores/draft-store.ts';
+import type { LocalReviewStore } from './stores/local-review-store.ts';
 import type { SessionRevocations } from './stores/session-revocations.ts';
 
 /**
@@ -43,6 +44,10 @@ export interface Service {
   readonly uploadForms: UploadForms;
   /** Each case's Rapid Review on Step Functions. */
   readonly workflow: ReviewWorkflow;
+  /** Local Child Safeguarding Practice Reviews (issue 13), in the case table. */
+  readonly localReviews: LocalReviewStore;
+  /** Each local review's workflow on Step Functions (the local-review state machine). */
+  readonly localReviewWorkflow: ReviewWorkflow;
   /**
    * The deployment's secret key for the possible-duplicate check: a child's date of birth and the
    * incident date are kept on the case only as an HMAC under it (`duplicateKeyOf`).

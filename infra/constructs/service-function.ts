@@ -173,6 +173,8 @@ export interface ServiceResources {
   readonly email?: EmailSending;
   /** Absent in a stack whose functions never touch the workflow. */
   readonly rapidReviewStateMachine?: sfn.IStateMachine;
+  /** Absent in a stack whose functions never touch a local review's workflow (issue 13). */
+  readonly localReviewStateMachine?: sfn.IStateMachine;
   /** Absent in a stack that serves no pages. */
   readonly staffSignIn?: StaffSignIn;
   /** The secret key of the possible-duplicate check, as a deploy-time dynamic reference. */
@@ -491,19 +493,38 @@ export class ServiceFunction extends Construct {
 
   /**
    * Uses the rapid-review state machine: starts executions (`start`), completes callback tasks
-   * (`callback`), or reads its executions (`read`: describe and history, for the case's current
-   * step and for failure records).
+   * (`callback`), reads its executions (`read`: describe and history, for the case's current
+   * step and for failure records), or watches them all (`observe`: the same, and
+   * DescribeStateMachine for the definition the operations pages draw and read waits from).
    */
   public useRapidReviewStateMachine(
     stateMachine: sfn.IStateMachine,
-    access: 'start' | 'callback' | 'read',
+    access: 'start' | 'callback' | 'read' | 'observe',
   ): void {
     this.function.addEnvironment(envNames.stateMachineArn, stateMachine.stateMachineArn);
+    this.#grantStateMachine(stateMachine, access);
+  }
+
+  /** Uses the local-review state machine (issue 13) as `useRapidReviewStateMachine` does the rapid-review one. */
+  public useLocalReviewStateMachine(
+    stateMachine: sfn.IStateMachine,
+    access: 'start' | 'callback' | 'read' | 'observe',
+  ): void {
+    this.function.addEnvironment(envNames.localReviewStateMachineArn, stateMachine.stateMachineArn);
+    this.#grantStateMachine(stateMachine, access);
+  }
+
+  #grantStateMachine(
+    stateMachine: sfn.IStateMachine,
+    access: 'start' | 'callback' | 'read' | 'observe',
+  ): void {
     if (access === 'start') {
       stateMachine.grantStartExecution(this.role);
     } else if (access === 'callback') {
       stateMachine.grantTaskResponse(this.role);
     } else {
+      // On the state machine itself, not "*" (grantRead() would add ListActivities and DescribeActivity on "*").
+      if (access === 'observe') stateMachine.grant(this.role, 'states:DescribeStateMachine');
       // Narrower than grantRead(), which adds ListActivities, DescribeActivity and DescribeStateMachine on "*".
       stateMachine.grantExecution(this.role, 'states:DescribeExecution', 'states:GetExecutionHistory');
       stateMachine.grant(this.role, 'states:ListExecutions');
@@ -562,6 +583,16 @@ export class ServiceFunction extends Construct {
       }
       for (const access of [needs.stateMachine].flat()) {
         this.useRapidReviewStateMachine(resources.rapidReviewStateMachine, access);
+      }
+    }
+    if (needs.localReviewStateMachine) {
+      if (!resources.localReviewStateMachine) {
+        throw new Error(
+          `Function ${this.catalogueName} needs the local-review state machine, but its stack has none`,
+        );
+      }
+      for (const access of [needs.localReviewStateMachine].flat()) {
+        this.useLocalReviewStateMachine(resources.localReviewStateMachine, access);
       }
     }
     if (needs.checksDuplicates) {

@@ -48,6 +48,8 @@ export interface ApiStackProps extends StackProps {
   readonly publicBaseUrl?: string;
   /** The rapid-review state machine's name (the workflow stack creates it under this name). */
   readonly rapidReviewStateMachineName: string;
+  /** The local-review state machine's name (issue 13): the local review pages start and resume its executions. */
+  readonly localReviewStateMachineName: string;
   /**
    * Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`),
    * unique in the region across all AWS accounts.
@@ -64,7 +66,9 @@ const DEFAULT_THROTTLE: apigwv2.ThrottleSettings = { rateLimit: 25, burstLimit: 
 /** The functions this stack runs: those behind routes and the one the upload bucket's events call. */
 export const apiFunctionNames = (Object.keys(functionCatalogue) as FunctionName[]).filter(
   (name) =>
-    functionCatalogue[name].trigger !== 'workflow' && functionCatalogue[name].trigger !== 'execution-status',
+    functionCatalogue[name].trigger !== 'workflow' &&
+    functionCatalogue[name].trigger !== 'local-review-workflow' &&
+    functionCatalogue[name].trigger !== 'execution-status',
 );
 
 /**
@@ -271,6 +275,11 @@ export class ApiStack extends Stack {
       'RapidReviewStateMachineByName',
       props.rapidReviewStateMachineName,
     );
+    const localReviewStateMachine = sfn.StateMachine.fromStateMachineName(
+      this,
+      'LocalReviewStateMachineByName',
+      props.localReviewStateMachineName,
+    );
     const functions = new Map<FunctionName, ServiceFunction>();
     for (const name of apiFunctionNames) {
       functions.set(
@@ -286,6 +295,7 @@ export class ApiStack extends Stack {
             agencySummaryUploadBucket: props.agencySummaryUploadBucket,
             email,
             rapidReviewStateMachine,
+            localReviewStateMachine,
             duplicateCheckKey: duplicateCheckKey.secretValue,
             agencyDetailsKey: agencyDetailsKey.secretValue,
             staffSignIn: {

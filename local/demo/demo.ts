@@ -1,6 +1,8 @@
 /**
  * `npm run demo`: one invented Rapid Review from notification to the Panel's mailbox, through the
- * HTTP API only; `npm run demo -- --late` runs the late path instead. Uses the stack `npm start` is running (found through .local/stack.json) or, when
+ * HTTP API only; `npm run demo -- --late` runs the late path instead; `npm run demo -- --local-review`
+ * goes on from the Rapid Review's decision to commission a Local Child Safeguarding Practice Review
+ * and walks that review, through the partnership team's pages, to its recorded publication. Uses the stack `npm start` is running (found through .local/stack.json) or, when
  * none answers, starts its own in a fresh folder under .local/ and stops it afterwards.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,9 +11,10 @@ import { zonedDateTime } from '../../shared/calendar/dates.ts';
 import { isWorkingDay, nextWorkingDay, subtractWorkingDays } from '../../shared/calendar/working-days.ts';
 import type { SeriousIncidentNotification } from '../../shared/schemas/notification.ts';
 import { clocksInWords } from '../../shared/workflow/clocks-wording.ts';
-import { formatInstant } from '../../shared/workflow/london-time.ts';
+import { formatDate, formatInstant } from '../../shared/workflow/london-time.ts';
 import { sampleNotification } from '../sample-notification.ts';
 import { startLocalStack } from '../stack.ts';
+import { runDemoLocalReview } from './local-review.ts';
 import { ReviewClient } from './review-client.ts';
 import { runDemoReview, type TimelineEntry } from './run-review.ts';
 
@@ -152,6 +155,7 @@ async function main() {
     const client = new ReviewClient(stack);
     const { now } = await client.clock();
     const late = process.argv.slice(2).includes('--late');
+    const localReview = process.argv.slice(2).includes('--local-review');
     console.log(
       late
         ? 'Scenario: the late path. Nobody decides by the governing date; the Panel is told the review is late, and the submission says why.'
@@ -164,6 +168,21 @@ async function main() {
         console.log(`  [${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${message}`),
       { late },
     );
+    if (localReview) {
+      console.log(
+        'Then: the safeguarding partners decided to commission a Local Child Safeguarding Practice Review, which the partnership team walks to publication.',
+      );
+      const local = await runDemoLocalReview(client, result.caseId, (message) =>
+        console.log(`  [${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${message}`),
+      );
+      console.log(`\nTimeline of local review ${local.reference} (virtual time, London):`);
+      for (const entry of local.timeline) console.log(`  ${entry.when.padEnd(36)} ${entry.what}`);
+      console.log(`Done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s of real time.`);
+      console.log(
+        `Local review ${local.reference} published on ${formatDate(local.publishedOn)} at ${local.address}`,
+      );
+      return;
+    }
     console.log(`\nWhen the review is due: ${clocksInWords(result.finalCase.clocks).sentence}`);
     printTimeline(result.timeline);
     console.log(`\nCase ${result.reference} completed: status ${result.finalCase.status}.`);

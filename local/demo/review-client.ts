@@ -236,6 +236,14 @@ export class ReviewClient {
     );
   }
 
+  /** Moves the virtual clock to `at` (an ISO instant after now), waking every wait due by then, in order. */
+  advanceTo(at: string) {
+    return this.#call<{ now: string }>('POST /local/clock/advance', '/local/clock/advance', {
+      method: 'POST',
+      body: JSON.stringify({ to: at }),
+    });
+  }
+
   /** Jumps the virtual clock to the next pending wait or timeout; answers the new time. */
   advanceToNext() {
     return this.#call<{ now: string }>('POST /local/clock/advance', '/local/clock/advance', {

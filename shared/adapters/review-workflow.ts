@@ -74,15 +74,24 @@ export function executionArnFor(stateMachineArn: string, caseId: string): string
 export class StepFunctionsReviewWorkflow implements ReviewWorkflow {
   readonly #sfn: SFNClient;
   readonly #stateMachineArn: () => string;
+  readonly #inputFor: (id: string) => Record<string, string | number>;
 
-  /** `stateMachineArn` is read when first needed, so a missing setting fails that call clearly. */
-  constructor(sfn: SFNClient, stateMachineArn: () => string) {
+  /**
+   * `stateMachineArn` is read when first needed, so a missing setting fails that call clearly.
+   * `inputFor` is an execution's input from its id: `{ caseId }` for a Rapid Review.
+   */
+  constructor(
+    sfn: SFNClient,
+    stateMachineArn: () => string,
+    inputFor: (id: string) => Record<string, string | number> = (caseId) => ({ caseId }),
+  ) {
     this.#sfn = sfn;
     this.#stateMachineArn = stateMachineArn;
+    this.#inputFor = inputFor;
   }
 
   async start(caseId: string): Promise<'started' | 'already-started'> {
-    return this.#startExecution(caseId, { caseId });
+    return this.#startExecution(caseId, this.#inputFor(caseId));
   }
 
   async resume(

@@ -1,6 +1,7 @@
 import { agencyIdFor } from '../cases/open-case.ts';
 import { envNames, requireEnv } from '../env.ts';
 import { ConfigurationError } from '../errors.ts';
+import { type LocalReviewRules, localReviewRules } from '../local-review-rules.ts';
 import { logWarning } from '../log.ts';
 import { defaultRapidReviewRules, type RapidReviewRules, rapidReviewRules } from '../rapid-review-rules.ts';
 import { agencyId, emailAddress, isoDate, text } from '../schemas/primitives.ts';
@@ -68,6 +69,12 @@ export const partnershipProfile = z.object({
   agencyStrategicLeadsById: z._default(z.record(agencyId, person), {}),
   /** Working hours, reminder day and the other timetable rules; defaults apply. */
   rules: z.optional(rapidReviewRules),
+  /**
+   * Local Child Safeguarding Practice Reviews (issue 13): their target periods, each with a
+   * default, and the Secretary of State's mailbox for the notice before publication. The
+   * pre-publication notice's working days are a figure each partnership should confirm.
+   */
+  localReviews: z.optional(localReviewRules),
   /**
    * What the privacy notice (`/privacy`) says that only the partnership knows; each part has a
    * default (functions/web/pages/service-information.ts).
@@ -330,6 +337,11 @@ export function forgetPartnershipProfile(): void {
 /** The timetable rules this deployment runs by: the profile's, or the defaults (the Panel's guidance and the partnership's framework). */
 export function rulesOf(profile: Pick<PartnershipProfile, 'rules'>): RapidReviewRules {
   return profile.rules ?? defaultRapidReviewRules;
+}
+
+/** The local review rules this deployment runs by: the profile's, each with its default. */
+export function localReviewRulesOf(profile: Pick<PartnershipProfile, 'localReviews'>): LocalReviewRules {
+  return profile.localReviews ?? localReviewRules.parse({});
 }
 
 /**

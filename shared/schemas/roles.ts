@@ -13,6 +13,10 @@ export const staffRole = z.enum([
   // partner's disagreement.
   'safeguarding-partner',
   'executive-board',
+  // The engineer on call (issue 12 part 4): watches the workflow's executions on the operations
+  // pages and resumes a failed case. Never a reader of cases: they see case references, never a
+  // child's name or details.
+  'operator',
 ]);
 export type StaffRole = z.infer<typeof staffRole>;
 
@@ -23,7 +27,7 @@ export type SafeguardingPartner = z.infer<typeof safeguardingPartner>;
 /**
  * Who may open a case's page and read who the child is (their name, address, NHS number) and
  * the notification that names them: the partnership team, the Rapid Review Group, the
- * safeguarding partners and the Executive Board chair. Never the scrutineer.
+ * safeguarding partners and the Executive Board chair. Never the scrutineer nor the operator.
  */
 export const caseReaders: readonly StaffRole[] = [
   'partnership-team',

@@ -97,17 +97,27 @@ export function taskErrors(task: string): MiddlewareObj<unknown, unknown> {
 }
 
 /**
- * The case, the execution and the step a task runs for, as keys on every line it logs: the state
- * machine hands each task its case id, its execution's ARN (`$$.Execution.Id`) and its state's
- * name (`$$.State.Name`). Read before the payload is checked, so a payload that fails its check
+ * The case (or the local review), the execution and the step a task runs for, as keys on every
+ * line it logs: the rapid-review state machine hands each task its case id, its execution's ARN
+ * (`$$.Execution.Id`) and its state's name (`$$.State.Name`); the local-review one its review id. Read before the payload is checked, so a payload that fails its check
  * is still logged under its case.
  */
 function workflowLogKeys(): MiddlewareObj<unknown, unknown> {
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return {
     before: (request) => {
-      const event = (request.event ?? {}) as { caseId?: unknown; execution?: unknown; step?: unknown };
-      appendLogKeys({ caseId: text(event.caseId), execution: text(event.execution), step: text(event.step) });
+      const event = (request.event ?? {}) as {
+        caseId?: unknown;
+        reviewId?: unknown;
+        execution?: unknown;
+        step?: unknown;
+      };
+      appendLogKeys({
+        caseId: text(event.caseId),
+        reviewId: text(event.reviewId),
+        execution: text(event.execution),
+        step: text(event.step),
+      });
     },
   };
 }

@@ -67,6 +67,7 @@ describe('every page at 320 px and at desktop width', () => {
 
     const problems: string[] = [];
     let pagesChecked = 0;
+    const checked: string[] = [];
     /** Checks the page the browser shows at both widths; keeps a screenshot of it when named. */
     const check = async (who: string, path: string, name?: string) => {
       const page = browser.page;
@@ -86,6 +87,7 @@ describe('every page at 320 px and at desktop width', () => {
       if (name) await screenshot(page, `${name}-320`);
       await page.setViewportSize(defaultViewport);
       pagesChecked += 1;
+      checked.push(`${who} ${path}`);
     };
 
     // Act: each role walks from its home, the start page and, when it may read them, the four
@@ -138,6 +140,10 @@ describe('every page at 320 px and at desktop width', () => {
 
     // Assess: enough was walked for the check to mean something, and nothing was found.
     expect(pagesChecked).toBeGreaterThan(roles.length * 4);
+    // The operator (issue 12 part 4): the operations page, its graph, and an execution's page.
+    expect(homeOf('operator')).toBe('/ops');
+    expect(checked).toContain('operator /ops');
+    expect(checked.some((entry) => entry.startsWith('operator /ops/executions/'))).toBe(true);
     expect(problems.length, problems.join('\n\n')).toBe(0);
   }, 900_000);
 });

@@ -18,7 +18,7 @@ describe('the local controls page', () => {
   const stack = useLocalStack();
   const browser = usePage();
 
-  it('shows the virtual time in London, marked local only, with links to the inbox and the service', async () => {
+  it('shows the virtual time in London, marked local only, with links to the inbox, the operations page and the service', async () => {
     // Act
     const response = await browser.page.goto(`${stack.apiUrl}/local`);
 
@@ -31,6 +31,9 @@ describe('the local controls page', () => {
     expect(await textOf(browser.page, '[data-testid="clock"]')).toContain('Stopped');
     expect(await textOf(browser.page, '#pending')).toContain('Nothing is waiting on the clock');
     expect(await browser.page.locator('#inbox-link').getAttribute('href')).toBe('/local/inbox');
+    // The operations page (issue 12 part 4), for the operator.
+    expect(await browser.page.locator('#ops-link').getAttribute('href')).toBe('/ops');
+    expect(await browser.page.locator('button[data-role="operator"]').count()).toBe(1);
     expect(
       await browser.page.getByRole('link', { name: 'Open the service’s start page' }).getAttribute('href'),
     ).toBe('/');

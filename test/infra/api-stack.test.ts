@@ -25,7 +25,9 @@ const STATE_MACHINE_ARN =
   'arn:aws:states:eu-west-2:111111111111:stateMachine:SafeguardingReviews-dev-RapidReview';
 const apiFunctionNames = (Object.keys(functionCatalogue) as FunctionName[]).filter(
   (name) =>
-    functionCatalogue[name].trigger !== 'workflow' && functionCatalogue[name].trigger !== 'execution-status',
+    functionCatalogue[name].trigger !== 'workflow' &&
+    functionCatalogue[name].trigger !== 'local-review-workflow' &&
+    functionCatalogue[name].trigger !== 'execution-status',
 );
 const staffRoutes = (routes as readonly Route[]).filter((route) => route.access.kind === 'staff');
 const capabilityRoutes = (routes as readonly Route[]).filter(
@@ -441,8 +443,11 @@ describe('ApiStack', () => {
   });
 
   describe('functions', () => {
-    it('are the API and upload-event functions of the catalogue, and with the workflow stack’s, every one once', () => {
-      const workflowNames = [...built.workflowStack.functions.keys()];
+    it('are the API and upload-event functions of the catalogue, and with the workflow stacks’, every one once', () => {
+      const workflowNames = [
+        ...built.workflowStack.functions.keys(),
+        ...built.localReviewStack.functions.keys(),
+      ];
 
       expect([...stack.functions.keys()].sort()).toEqual([...apiFunctionNames].sort());
       expect([...stack.functions.keys(), ...workflowNames].sort()).toEqual(
@@ -515,8 +520,9 @@ describe('ApiStack', () => {
       const configured = buildTestApp({ publicBaseUrl: 'https://reviews.example.org/' });
       const apiTemplate = Template.fromStack(configured.apiStack).toJSON();
       const workflowTemplate = Template.fromStack(configured.workflowStack).toJSON();
+      const localReviewTemplate = Template.fromStack(configured.localReviewStack).toJSON();
 
-      const urls = [apiTemplate, workflowTemplate].flatMap((json) =>
+      const urls = [apiTemplate, workflowTemplate, localReviewTemplate].flatMap((json) =>
         Object.values(json.Resources as Record<string, { Type: string; Properties: TemplateJson }>)
           .filter(
             (resource) =>

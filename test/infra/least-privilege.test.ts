@@ -114,6 +114,14 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   // Each role's home: the cases and their audit trails, read, and a notifier's own notification
   // document; it changes nothing.
   'home-web': { 'case-table': 'read', 'audit-table': 'read', documents: 'read' },
+  // The operations pages: every execution read (list, describe, history, the definition), the
+  // case references, and resuming a failed case (its fresh execution started, the case and its
+  // audit event written).
+  'ops-web': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    'state-machine': 'read-write',
+  },
   // The agency pages: the link, the case and its audit trail (the last upload) to read, an
   // upload form to sign (recorded as an UPLOAD# item; the upload itself is recorded by
   // record-summary), the structured return's draft and versions with their audit events, and
@@ -191,6 +199,29 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     email: 'write',
     'state-machine': 'read',
   },
+  // Local Child Safeguarding Practice Reviews (issue 13). The pages read the Rapid Review's
+  // notification for the children, write the review with its audit events, email the Panel, start
+  // the review's workflow and hand back its waits.
+  'local-review-web': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read',
+    email: 'write',
+    'state-machine': 'write',
+  },
+  'schedule-local-review-wait': { 'case-table': 'read', 'audit-table': 'read' },
+  // Keeps the callback token; ends the wait at once when the step is done.
+  'await-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', 'state-machine': 'write' },
+  'chase-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  'plan-publication': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  'send-pre-publication-notice': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  'alert-minimum-period': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  'record-local-review-failure': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    email: 'write',
+    'state-machine': 'read',
+  },
 };
 
 const READ_ACTION =
@@ -213,7 +244,11 @@ describe('least privilege: each function’s role against what its code touches'
 
   beforeAll(() => {
     built = buildTestApp();
-    functions = new Map([...built.apiStack.functions, ...built.workflowStack.functions]);
+    functions = new Map([
+      ...built.apiStack.functions,
+      ...built.workflowStack.functions,
+      ...built.localReviewStack.functions,
+    ]);
     dataIds = {
       [logicalIdOf(built.dataStack.auditTable)]: 'audit-table',
       [logicalIdOf(built.dataStack.caseTable)]: 'case-table',

@@ -37,7 +37,7 @@ describe('the partnership profile in Parameter Store', () => {
 
   beforeAll(() => {
     built = buildTestApp();
-    templates = [built.dataStack, built.apiStack, built.workflowStack].map((stack) =>
+    templates = [built.dataStack, built.apiStack, built.workflowStack, built.localReviewStack].map((stack) =>
       Template.fromStack(stack),
     );
   });
@@ -106,7 +106,11 @@ describe('the partnership profile in Parameter Store', () => {
     const readers = (Object.keys(functionCatalogue) as FunctionName[]).filter(
       (name) => functionCatalogue[name].trigger !== 'upload-event',
     );
-    const functions = new Map([...built.apiStack.functions, ...built.workflowStack.functions]);
+    const functions = new Map([
+      ...built.apiStack.functions,
+      ...built.workflowStack.functions,
+      ...built.localReviewStack.functions,
+    ]);
     const ssmStatements = templates.flatMap((template) =>
       policyStatements(template).filter((statement) =>
         statement.actions.some((action) => action.startsWith('ssm:')),

@@ -43,12 +43,13 @@ describe('cdk synth (the real CLI, offline)', () => {
     await rm(outputDirectory, { recursive: true, force: true });
   });
 
-  it('writes the four stacks of the default stage, with cdk-nag passing', async () => {
+  it('writes the five stacks of the default stage, with cdk-nag passing', async () => {
     expect(run.exitCode, run.output).toBe(0);
     const templates = (await readdir(outputDirectory)).filter((file) => file.endsWith('.template.json'));
     expect(templates.sort()).toEqual([
       'SafeguardingReviews-dev-Api.template.json',
       'SafeguardingReviews-dev-Data.template.json',
+      'SafeguardingReviews-dev-LocalReview.template.json',
       'SafeguardingReviews-dev-Monitoring.template.json',
       'SafeguardingReviews-dev-Workflow.template.json',
     ]);
@@ -61,7 +62,7 @@ describe('cdk synth (the real CLI, offline)', () => {
   it("bundles every function's code with esbuild", async () => {
     expect(run.exitCode, run.output).toBe(0);
     const functions = await Promise.all(
-      ['Api', 'Workflow'].map(async (stack) => {
+      ['Api', 'Workflow', 'LocalReview'].map(async (stack) => {
         const template = JSON.parse(
           await readFile(join(outputDirectory, `SafeguardingReviews-dev-${stack}.template.json`), 'utf8'),
         );
@@ -128,9 +129,13 @@ describe('cdk synth (the real CLI, offline)', () => {
                   ? '/cases'
                   : bundle.name === 'notify-web'
                     ? '/notify/incident'
-                    : '/api/nowhere';
+                    : bundle.name === 'local-review-web'
+                      ? '/local-reviews/0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de'
+                      : bundle.name === 'ops-web'
+                        ? '/ops'
+                        : '/api/nowhere';
         const event =
-          spec.trigger === 'workflow'
+          spec.trigger === 'workflow' || spec.trigger === 'local-review-workflow'
             ? { caseId: 'not-a-case-id' }
             : spec.trigger === 'upload-event'
               ? { Records: [] }
@@ -156,7 +161,9 @@ describe('cdk synth (the real CLI, offline)', () => {
             bundle.name === 'case-web' ||
               bundle.name === 'team-web' ||
               bundle.name === 'home-web' ||
-              bundle.name === 'notify-web'
+              bundle.name === 'notify-web' ||
+              bundle.name === 'local-review-web' ||
+              bundle.name === 'ops-web'
               ? { [envNames.sessionSecret]: 'a-session-key-invented-for-the-synth-test' }
               : bundle.name === 'agency-details'
                 ? { [envNames.agencyDetailsSecret]: 'an-agency-details-key-invented-for-the-synth-test' }
@@ -167,7 +174,7 @@ describe('cdk synth (the real CLI, offline)', () => {
     );
 
     for (const { name, trigger, answer } of answers) {
-      if (trigger === 'workflow') {
+      if (trigger === 'workflow' || trigger === 'local-review-workflow') {
         expect(answer, name).toMatchObject({ error: 'InvalidTaskPayload' });
       } else if (trigger === 'upload-event') {
         expect(answer, name).toMatchObject({ error: 'InvalidUploadEvent' });
@@ -175,7 +182,14 @@ describe('cdk synth (the real CLI, offline)', () => {
         expect(answer, name).toMatchObject({ error: 'InvalidScheduledEvent' });
       } else if (trigger === 'execution-status') {
         expect(answer, name).toMatchObject({ error: 'InvalidExecutionStatusEvent' });
-      } else if (name === 'case-web' || name === 'team-web' || name === 'home-web' || name === 'notify-web') {
+      } else if (
+        name === 'case-web' ||
+        name === 'team-web' ||
+        name === 'home-web' ||
+        name === 'notify-web' ||
+        name === 'local-review-web' ||
+        name === 'ops-web'
+      ) {
         expect(answer, name).toMatchObject({
           statusCode: 303,
           headers: { location: expect.stringContaining('/sign-in') },
@@ -301,6 +315,7 @@ describe('the stage from context', () => {
     expect(assembly.stacks.map((stack) => stack.stackName).sort()).toEqual([
       'SafeguardingReviews-staging-Api',
       'SafeguardingReviews-staging-Data',
+      'SafeguardingReviews-staging-LocalReview',
       'SafeguardingReviews-staging-Monitoring',
       'SafeguardingReviews-staging-Workflow',
     ]);

@@ -123,6 +123,29 @@ describe('the web pages on AWS', () => {
       expect(actionsOf(name)).not.toContain('states:SendTaskSuccess');
   });
 
+  it('let the operations pages watch every execution and start a resumed one, and nothing else on the state machine', () => {
+    const role = stack.getLogicalId(stack.functions.get('ops-web')?.role.node.defaultChild as never);
+    const statements = policyStatements(template).filter(
+      (statement) =>
+        statement.roles.includes(role) && statement.actions.some((action) => action.startsWith('states:')),
+    );
+    const actions = statements.flatMap((statement) => statement.actions).sort();
+    const resourcesOf = (action: string) =>
+      statements.filter((statement) => statement.actions.includes(action)).flatMap((s) => s.resources);
+
+    expect(functionCatalogue['ops-web'].needs.stateMachine).toEqual(['observe', 'start']);
+    expect(actions).toEqual([
+      'states:DescribeExecution',
+      'states:DescribeStateMachine',
+      'states:GetExecutionHistory',
+      'states:ListExecutions',
+      'states:StartExecution',
+    ]);
+    // On the one state machine (and its executions), never on "*".
+    for (const action of actions) expect(resourcesOf(action), action).not.toContain('*');
+    expect(JSON.stringify(resourcesOf('states:DescribeStateMachine'))).toContain('stateMachine');
+  });
+
   it('refuse a sign-in domain prefix Cognito would refuse', () => {
     expect(() => buildTestApp({ signInDomainPrefix: 'My_Reviews' })).toThrow(/signInDomainPrefix/);
     expect(() => buildTestApp({ signInDomainPrefix: 'aws-reviews' })).toThrow(/signInDomainPrefix/);

@@ -80,6 +80,25 @@ const notifyPagesShared = [
   'functions/web/pages/menu.ts',
 ];
 
+/** What the local review pages' function (functions/local-review-web) may use of it: the same, with the local review pages. */
+const localReviewPagesShared = [
+  ...webFramework,
+  'functions/web/session.ts',
+  'functions/web/pages/local-review-pages.ts',
+  'functions/web/pages/menu.ts',
+];
+
+/**
+ * What the operations pages' function (functions/ops-web) may use of it: the same, with the
+ * operations pages instead (ops.ts, which draws the graph with ops-graph.ts).
+ */
+const opsPagesShared = [
+  ...webFramework,
+  'functions/web/session.ts',
+  'functions/web/pages/ops.ts',
+  'functions/web/pages/menu.ts',
+];
+
 /** The project files a file's code imports (type-only imports left out: they are not in the bundle). */
 function codeImportsOf(file: string): string[] {
   const source = readFileSync(join(root, file), 'utf8').replace(/import type[^;]+;/g, '');
@@ -138,6 +157,8 @@ describe('the layout of the code', () => {
         .filter((target) => !(own === 'team-web' && teamPagesShared.includes(target)))
         .filter((target) => !(own === 'home-web' && homePagesShared.includes(target)))
         .filter((target) => !(own === 'notify-web' && notifyPagesShared.includes(target)))
+        .filter((target) => !(own === 'local-review-web' && localReviewPagesShared.includes(target)))
+        .filter((target) => !(own === 'ops-web' && opsPagesShared.includes(target)))
         .map((target) => `${file} imports ${target}`);
     });
 
@@ -266,6 +287,30 @@ describe('the layout of the code', () => {
     expect([...teamPageModules, ...homePageModules].filter((module) => caseWeb.has(module))).toEqual([]);
     expect(webPageModules.filter((module) => caseWeb.has(module))).toEqual([]);
     expect([...caseWeb].filter((file) => file.startsWith('functions/agency-web/'))).toEqual([]);
+  });
+
+  it('keeps the operations pages in their own function, and the layout library (elkjs) out of every function', () => {
+    const opsPageModules = ['ops', 'ops-graph'].map((name) => `functions/web/pages/${name}.ts`);
+    const opsWeb = reachableFrom('functions/ops-web/handler.ts');
+    for (const module of opsPageModules) expect(opsWeb, module).toContain(module);
+    const others = ['web', 'case-web', 'team-web', 'home-web', 'notify-web'].map((name) =>
+      reachableFrom(`functions/${name}/handler.ts`),
+    );
+    for (const other of others) expect(opsPageModules.filter((module) => other.has(module))).toEqual([]);
+    expect(
+      ['decision', 'report', 'steer-case', 'case-list', 'notify', 'cases']
+        .map((name) => `functions/web/pages/${name}.ts`)
+        .filter((module) => opsWeb.has(module)),
+    ).toEqual([]);
+    // The graph is laid out at build time (scripts/state-machine-layout.ts): no function imports
+    // the script or elkjs, whose 1.5 MB would not fit a bundle.
+    const elk = typeScriptFiles('functions')
+      .concat(typeScriptFiles('shared'))
+      .filter((file) =>
+        /from '(elkjs[^']*|[^']*scripts\/[^']*)'/.test(readFileSync(join(root, file), 'utf8')),
+      );
+    expect(elk).toEqual([]);
+    expect([...opsWeb].filter((file) => file.startsWith('scripts/'))).toEqual([]);
   });
 
   it('keeps the review gauges’ function to reading the cases: no email, documents, uploads or workflow', () => {

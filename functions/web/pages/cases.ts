@@ -61,6 +61,7 @@ const roleNames: Record<StaffRole, string> = {
   'safeguarding-partner': 'Safeguarding partner',
   'executive-board': 'Executive Board chair',
   scrutineer: 'Scrutineer',
+  operator: 'Operator',
 };
 
 /** "AwaitDecision" → "Await decision"; "decision.recorded" → "Decision recorded". */
@@ -82,6 +83,7 @@ const roleInWords: Record<StaffRole, string> = {
   'safeguarding-partner': 'A safeguarding partner',
   'executive-board': 'The Executive Board chair',
   scrutineer: 'The scrutineer',
+  operator: 'The operator',
 };
 
 /** What happened, for the actions whose own names would not read well. */

@@ -2,14 +2,15 @@ import type { Page } from '../page.ts';
 import { caseWebPages } from './case-pages.ts';
 import { homeWebPages } from './home-pages.ts';
 import { notifyWebPages } from './notify-pages.ts';
+import { opsWebPages } from './ops.ts';
 import { teamWebPages } from './team-pages.ts';
 import { webPages } from './web-pages.ts';
 
 /**
  * Every staff page, as one list: the notify pages' function's (`notify-pages.ts`, first so the
  * navigation keeps its order), the web function's (`web-pages.ts`), the home pages' function's
- * (`home-pages.ts`), the case pages' function's (`case-pages.ts`) and the team pages' function's
- * (`team-pages.ts`). API Gateway sends each path to its function (shared/routes.ts: HomePages,
+ * (`home-pages.ts`), the case pages' function's (`case-pages.ts`), the team pages' function's
+ * (`team-pages.ts`) and the operations pages' function's (`ops.ts`). API Gateway sends each path to its function (shared/routes.ts: HomePages,
  * TeamPages, NotifyPages, then CasePages, then WebPages); a test serving every list in one app sees the whole service. The
  * agency pages (`/agency/{token}`) are not here: they run in a function of their own,
  * functions/agency-web. To add pages, export a `Page[]` from a module in this folder and spread
@@ -21,4 +22,6 @@ export const pages: readonly Page[] = [
   ...homeWebPages,
   ...caseWebPages,
   ...teamWebPages,
+  // The operations pages (issue 12 part 4), functions/ops-web's: last, as in the navigation.
+  ...opsWebPages,
 ];

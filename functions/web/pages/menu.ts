@@ -77,6 +77,21 @@ export const directoryMenuPage = {
   },
 } as const;
 
+/**
+ * The operations page (issue 12 part 4), served by functions/ops-web: the engineer on call's home,
+ * every execution of the workflow and its graph.
+ */
+export const opsMenuPage = {
+  method: 'GET',
+  path: '/ops',
+  access: staffOnly('operator'),
+  menu: {
+    text: 'Operations',
+    description:
+      'Every Rapid Review’s workflow: where each one is, which have failed and why, and resuming a failed one.',
+  },
+} as const;
+
 /** Every entry, in the order of the service navigation. */
 export const staffMenuPages = [
   notifyMenuPage,
@@ -85,4 +100,5 @@ export const staffMenuPages = [
   scrutinyMenuPage,
   yourNotificationsMenuPage,
   directoryMenuPage,
+  opsMenuPage,
 ] as const;

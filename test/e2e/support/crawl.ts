@@ -43,6 +43,7 @@ export function pageKind(path: string): string {
     .replace(/\/agencies\/[^/]+/, '/agencies/{agencyId}')
     .replace(/\/add-agency\/[^/]+/, '/add-agency/{agencyId}')
     .replace(/\/notify\/confirmation\/[^/]+/, '/notify/confirmation/{caseId}')
+    .replace(/^\/ops\/executions\/[^/]+/, '/ops/executions/{name}')
     .replace(/\/(episodes?)\/\d+/, '/$1/{n}');
   // A query only sorts or filters the same page: its names matter, not its values.
   const names = [...new URLSearchParams(query).keys()].sort();

@@ -25,7 +25,10 @@ export interface SidewaysOverflow {
  * element whose box reaches past the window, or whose content does (a long word) where no
  * element inside it explains that, keeping only the outermost (so a wide table is named, not
  * every row and cell inside it). Visually hidden text (clipped to a pixel for screen readers)
- * is not seen, and neither is what lies inside it.
+ * is not seen, and neither is what lies inside it. Nor is what lies inside a scrolling region a
+ * keyboard reaches (overflow auto, role="region", a tabindex): a diagram that needs two
+ * dimensions, such as the operations pages' graph, which WCAG 1.4.10 lets scroll; the region
+ * itself must still fit.
  */
 const findOverflow = `(() => {
   const root = document.documentElement;
@@ -36,12 +39,18 @@ const findOverflow = `(() => {
     const clip = style.clip !== 'auto' && style.clip !== '' ? style.clip : style.clipPath;
     return /rect\\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\\)|inset\\(50%\\)/.test(clip ?? '');
   };
+  const scrollRegion = (element) => {
+    const overflowX = getComputedStyle(element).overflowX;
+    return (overflowX === 'auto' || overflowX === 'scroll') &&
+      element.getAttribute('role') === 'region' && element.hasAttribute('tabindex');
+  };
   const over = new Set();
   // Answers whether the element or anything inside it was found reaching past the window.
   const walk = (element, skip) => {
     const skipping = skip || hidden(element);
     let inside = false;
-    for (const child of element.children) inside = walk(child, skipping) || inside;
+    const inner = skipping || scrollRegion(element);
+    for (const child of element.children) inside = walk(child, inner) || inside;
     if (skipping) return false;
     const box = element.getBoundingClientRect();
     if (box.width === 0 && box.height === 0) return inside;

@@ -35,6 +35,7 @@ import { submitToPanel } from '../../../shared/use-cases/submit-to-panel.ts';
 import { type WorkflowTaskName, workflowTaskContracts } from '../../../shared/workflow/contracts.ts';
 import { InMemoryAgencyDetailsCodes } from '../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
+import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import {
   InMemoryDocumentStore,
   PUBLIC_BASE_URL,
@@ -122,6 +123,10 @@ export class ReviewScenario {
           scenario.steps.stateMachineArn(machineName),
         );
         return workflow;
+      },
+      localReviews: new InMemoryLocalReviewStore(),
+      get localReviewWorkflow(): ReviewWorkflow {
+        throw new Error('A Rapid Review scenario has no local review workflow');
       },
     };
   }

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { caseWebPages } from '../../../functions/web/pages/case-pages.ts';
 import { homeWebPages } from '../../../functions/web/pages/home-pages.ts';
 import { pages } from '../../../functions/web/pages/index.ts';
+import { localReviewPages } from '../../../functions/web/pages/local-review-pages.ts';
 import { staffMenuPages } from '../../../functions/web/pages/menu.ts';
 import { notifyWebPages } from '../../../functions/web/pages/notify-pages.ts';
+import { opsWebPages } from '../../../functions/web/pages/ops.ts';
 import { teamWebPages } from '../../../functions/web/pages/team-pages.ts';
 import { webPages } from '../../../functions/web/pages/web-pages.ts';
 import { matchRoute } from '../../../shared/routes.ts';
@@ -13,7 +15,7 @@ const concrete = (path: string) =>
   path.replace(/\{caseId\}/g, '0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de').replace(/\{[^}]+\}/g, 'facts');
 
 describe('which function serves each staff page', () => {
-  it('sends every page to the function that serves it: web, notify, homes, case pages, or the team’s pages', () => {
+  it('sends every page to the function that serves it: web, notify, homes, case pages, the team’s pages, or the operations pages', () => {
     const servedBy = (page: { method: string; path: string }) =>
       matchRoute(page.method, concrete(page.path))?.route.functionName;
 
@@ -24,6 +26,17 @@ describe('which function serves each staff page', () => {
     expect(notifyWebPages.filter((page) => servedBy(page) !== 'notify-web').map((page) => page.path)).toEqual(
       [],
     );
+    expect(
+      localReviewPages.filter((page) => servedBy(page) !== 'local-review-web').map((page) => page.path),
+    ).toEqual([]);
+    expect(localReviewPages.length).toBeGreaterThan(30);
+    expect(opsWebPages.filter((page) => servedBy(page) !== 'ops-web').map((page) => page.path)).toEqual([]);
+    expect(opsWebPages.map((page) => `${page.method} ${page.path}`)).toEqual([
+      'GET /ops',
+      'GET /ops/executions/{name}',
+      'GET /ops/executions/{name}/resume',
+      'POST /ops/executions/{name}/resume',
+    ]);
     expect(notifyWebPages.length).toBeGreaterThan(10);
     expect(caseWebPages.length).toBeGreaterThan(10);
     expect(teamWebPages.length).toBeGreaterThan(10);
@@ -35,6 +48,14 @@ describe('which function serves each staff page', () => {
     expect(matchRoute('GET', '/cases')?.route.functionName).toBe('home-web');
     expect(matchRoute('GET', `/cases/${caseId}`)?.route.functionName).toBe('web');
     expect(matchRoute('GET', `/cases/${caseId}/decision`)?.route.functionName).toBe('case-web');
+    expect(matchRoute('GET', `/cases/${caseId}/local-review`)?.route.functionName).toBe('local-review-web');
+    expect(matchRoute('GET', `/local-reviews/${caseId}`)?.route.functionName).toBe('local-review-web');
+    expect(matchRoute('GET', '/ops')?.route.functionName).toBe('ops-web');
+    expect(matchRoute('POST', `/ops/executions/${caseId}-resume-1/resume`)?.route.functionName).toBe(
+      'ops-web',
+    );
+    // A path that only starts the same is not the operations pages'.
+    expect(matchRoute('GET', '/opsy')?.route.functionName).toBe('web');
   });
 
   it('gives every staff pages’ function the same navigation as the pages carry', () => {

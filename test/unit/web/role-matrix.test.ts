@@ -8,7 +8,14 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,11 +25,18 @@ import { cookieValue, type SessionUser, sessionCookieName } from '../../../funct
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { localSignIn } from '../../../local/sign-in.ts';
 import { localUsers } from '../../../local/tokens.ts';
+import { StepFunctionsExecutions } from '../../../shared/adapters/workflow-executions.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { parsePartnershipProfile } from '../../../shared/config/partnership-profile.ts';
 import { type StaffRole, staffRole } from '../../../shared/schemas/roles.ts';
 import { InMemoryDraftStore } from '../../support/in-memory-draft-store.ts';
-import { InMemoryCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
+import {
+  InMemoryCaseStore,
+  SettableClock,
+  STATE_MACHINE_ARN,
+  testS3Client,
+  testService,
+} from '../api/support/api-fixtures.ts';
 import {
   anonymousBrowser,
   signedIn,
@@ -72,6 +86,23 @@ async function appUnderTest() {
   const sfnClient = new SFNClient({ region: 'eu-west-2' });
   const sfn = mockClient(sfnClient);
   sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:execution', startDate: new Date() });
+  // The operations pages (issue 12 part 4): the deployed definition, and one running execution of any name.
+  sfn.on(DescribeStateMachineCommand).resolves({
+    name: 'RapidReview',
+    definition: readFileSync(
+      new URL('../../../statemachines/rapid-review.asl.json', import.meta.url),
+      'utf8',
+    ),
+  });
+  sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+  sfn.on(DescribeExecutionCommand).callsFake((input: { executionArn: string }) => ({
+    executionArn: input.executionArn,
+    name: input.executionArn.split(':').at(-1),
+    status: 'RUNNING',
+    startDate: new Date('2026-03-20T10:00:00Z'),
+    redriveCount: 0,
+  }));
+  sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
   // Each person who may notify has a whole draft, so the pages of its children and agencies exist.
   const drafts = new InMemoryDraftStore();
   for (const role of ['notifier', 'partnership-team'] as const) {
@@ -99,7 +130,11 @@ async function appUnderTest() {
       sfn: sfnClient,
       drafts,
     }),
-    { profile: { value: localProfile } },
+    {
+      profile: { value: localProfile },
+      // The operations pages' own port, over the same mocked Step Functions client.
+      executions: { value: new StepFunctionsExecutions(sfnClient, () => STATE_MACHINE_ARN) },
+    },
   ) as WebService;
   const app = testWebApp(pagesUnderTest, { service });
 
@@ -444,7 +479,7 @@ describe('roles enforced on the server, for every page', () => {
     },
   );
 
-  it('offers each role its own menu and its home: notifying and their notifications to notifiers, the case list and the partnership directory to the team, their cases to the group, partners and Board, the read-only list to the scrutineer', async () => {
+  it('offers each role its own menu and its home: notifying and their notifications to notifiers, the case list and the partnership directory to the team, their cases to the group, partners and Board, the read-only list to the scrutineer, the operations page to the operator', async () => {
     const menus = Object.fromEntries(
       await Promise.all(
         staffRole.options.map(async (role) => {
@@ -462,6 +497,7 @@ describe('roles enforced on the server, for every page', () => {
       scrutineer: ['/scrutiny'],
       'safeguarding-partner': ['/your-cases'],
       'executive-board': ['/your-cases'],
+      operator: ['/ops'],
     });
   });
 

@@ -28,6 +28,7 @@ import type { SeriousIncidentNotification } from '../../../shared/schemas/notifi
 import type { Service } from '../../../shared/service.ts';
 import { InMemoryAgencyDetailsCodes } from '../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
+import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 
 /**
  * Sends nothing; keeps every message by key and, like SesMailer, never "sends" a key twice and
@@ -230,9 +231,19 @@ export function fakeService(start = '2026-03-04T10:00:00Z', options: { sfn?: SFN
       if (!workflow) throw new Error('This test gives the step no Step Functions client');
       return workflow;
     },
+    localReviews: new InMemoryLocalReviewStore(),
+    // A value, not a throwing getter, so that a test may spread the service: reaching it fails.
+    localReviewWorkflow: noLocalReviewWorkflow,
   } satisfies Omit<Service, 'drafts' | 'uploadForms' | 'sessions'>;
   return { service, cases, mailer, documents, uploads, clock };
 }
+
+/** A local review workflow a Rapid Review step never uses: calling it fails the test. */
+const noLocalReviewWorkflow: ReviewWorkflow = new Proxy({} as ReviewWorkflow, {
+  get: (_target, name) => () => {
+    throw new Error(`This test gives the step no local review workflow (${String(name)})`);
+  },
+});
 
 /** The invented notification's children's names: no email or paper may contain them. */
 export function childNames(notification: SeriousIncidentNotification = sampleNotification()): string[] {

@@ -3,7 +3,10 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { DocumentStore } from '../../../../shared/adapters/documents.ts';
 import type { Mailer } from '../../../../shared/adapters/mailer.ts';
-import { StepFunctionsReviewWorkflow } from '../../../../shared/adapters/review-workflow.ts';
+import {
+  type ReviewWorkflow,
+  StepFunctionsReviewWorkflow,
+} from '../../../../shared/adapters/review-workflow.ts';
 import { S3UploadForms } from '../../../../shared/adapters/upload-forms.ts';
 import type { Clock } from '../../../../shared/clock.ts';
 import {
@@ -16,9 +19,11 @@ import type { StaffRole } from '../../../../shared/schemas/roles.ts';
 import type { Service } from '../../../../shared/service.ts';
 import type { AgencyDetailsCodes } from '../../../../shared/stores/agency-details-codes.ts';
 import type { DraftStore } from '../../../../shared/stores/draft-store.ts';
+import type { LocalReviewStore } from '../../../../shared/stores/local-review-store.ts';
 import type { SessionRevocations } from '../../../../shared/stores/session-revocations.ts';
 import { InMemoryAgencyDetailsCodes } from '../../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../../support/in-memory-case-store.ts';
+import { InMemoryLocalReviewStore } from '../../../support/in-memory-local-review-store.ts';
 import { InMemorySessionRevocations } from '../../../support/in-memory-session-revocations.ts';
 
 export const DOCUMENT_BUCKET = 'case-documents-test';
@@ -94,6 +99,8 @@ export function testService(options: {
   /** The Panel's reply pages email the Executive Board; without one, reaching the mailer fails the test. */
   mailer?: Mailer;
   agencyDetailsCodes?: AgencyDetailsCodes;
+  localReviews?: LocalReviewStore;
+  localReviewWorkflow?: ReviewWorkflow;
 }): Service {
   const stateMachineArn = () => {
     if (!options.sfn) throw new ConfigurationError('This test gives no state machine');
@@ -122,6 +129,15 @@ export function testService(options: {
       options.sfn ?? new SFNClient({ region: 'eu-west-2' }),
       stateMachineArn,
     ),
+    localReviews: options.localReviews ?? new InMemoryLocalReviewStore(),
+    // A value, not a throwing getter, so that a test may spread the service: reaching it fails.
+    localReviewWorkflow:
+      options.localReviewWorkflow ??
+      new Proxy({} as ReviewWorkflow, {
+        get: (_target, name) => () => {
+          throw new Error(`This test gives no local review workflow (${String(name)})`);
+        },
+      }),
     publicBaseUrl: 'https://reviews.example.org',
   };
 }

@@ -1,0 +1,278 @@
+import { randomUUID } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
+import { requireEnv } from '../env.ts';
+import { DuplicateWriteError, StaleWriteError } from '../errors.ts';
+import { type AuditEvent, auditEvent } from '../schemas/case.ts';
+import { type LocalReview, localReview } from '../schemas/local-review.ts';
+import type { AuditInput } from './case-store.ts';
+import { nextWriteOrder } from './case-store.ts';
+
+/** Fields of a local review that change after it is commissioned. */
+export type LocalReviewChanges = Partial<
+  Omit<LocalReview, 'reviewId' | 'version' | 'createdAt' | 'updatedAt' | 'reference' | 'fromCase'>
+>;
+
+/** The callback a local review's workflow waits on, by what it waits for. */
+export type LocalReviewTokenKind = 'completion' | 'publication';
+
+/**
+ * Local Child Safeguarding Practice Reviews (issue 13), kept in the case table beside the cases:
+ * the review under `LCSPR#<reviewId>` / `LCSPR`, a pointer from its Rapid Review
+ * (`CASE#<caseId>` / `LOCAL-REVIEW`, so a case has at most one), the workflow's callback tokens
+ * (`LCSPR#<reviewId>` / `TOKEN#<kind>`); its audit trail in the audit table under
+ * `LCSPR#<reviewId>` (each event's `caseId` is the review's id). Every change is written with
+ * its audit event in one transaction.
+ */
+export interface LocalReviewStore {
+  /**
+   * Writes a new review, its Rapid Review's pointer to it, its first audit event and the
+   * case's own (`caseAudit`), or nothing: a DuplicateWriteError when the case already has a
+   * local review, or this very change was written before.
+   */
+  commissionLocalReview(review: LocalReview, audit: AuditInput, caseAudit: AuditInput): Promise<LocalReview>;
+  getLocalReview(reviewId: string): Promise<LocalReview | undefined>;
+  /** The id of the local review commissioned from a Rapid Review, if there is one. */
+  findLocalReviewOfCase(caseId: string): Promise<string | undefined>;
+  /** A StaleWriteError when the review changed since it was read; a DuplicateWriteError when the audit event was written before. */
+  updateLocalReview(
+    current: LocalReview,
+    changes: LocalReviewChanges,
+    audit: AuditInput,
+  ): Promise<LocalReview>;
+  /** The review's audit trail, oldest first. */
+  getLocalReviewAudit(reviewId: string): Promise<AuditEvent[]>;
+  /** Keeps the workflow's current callback token for `kind`, replacing any earlier one. */
+  saveLocalReviewToken(
+    reviewId: string,
+    kind: LocalReviewTokenKind,
+    taskToken: string,
+    attempt: number,
+  ): Promise<void>;
+  getLocalReviewToken(
+    reviewId: string,
+    kind: LocalReviewTokenKind,
+  ): Promise<{ taskToken: string; attempt: number } | undefined>;
+}
+
+const reviewKey = (reviewId: string) => ({ pk: `LCSPR#${reviewId}`, sk: 'LCSPR' });
+const pointerKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'LOCAL-REVIEW' });
+const tokenKey = (reviewId: string, kind: LocalReviewTokenKind) => ({
+  pk: `LCSPR#${reviewId}`,
+  sk: `TOKEN#${kind}`,
+});
+const reviewAuditKey = (reviewId: string, eventId: string) => ({
+  pk: `LCSPR#${reviewId}`,
+  sk: `AUDIT#${eventId}`,
+});
+const caseAuditKey = (caseId: string, eventId: string) => ({ pk: `CASE#${caseId}`, sk: `AUDIT#${eventId}` });
+
+function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, writeOrder: _order, ...rest } = item;
+  return rest;
+}
+
+/** An audit event from its input: `caseId` is whose trail it is on (a case's, or a review's). */
+export function auditEventOf(ownerId: string, audit: AuditInput): AuditEvent {
+  return auditEvent.parse({
+    ...audit,
+    caseId: ownerId,
+    eventId: audit.eventId ?? `${audit.at}-${randomUUID()}`,
+  });
+}
+
+/** The local review store on the case table and the append-only audit table. */
+export class DynamoDbLocalReviewStore implements LocalReviewStore {
+  readonly #client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly auditTableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string, auditTableName: string) {
+    this.#client = client;
+    this.tableName = tableName;
+    this.auditTableName = auditTableName;
+  }
+
+  async commissionLocalReview(
+    review: LocalReview,
+    audit: AuditInput,
+    caseAudit: AuditInput,
+  ): Promise<LocalReview> {
+    const valid = localReview.parse(review);
+    const event = auditEventOf(valid.reviewId, audit);
+    const caseEvent = auditEventOf(valid.fromCase.caseId, caseAudit);
+    await this.#transact(
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...pointerKey(valid.fromCase.caseId), reviewId: valid.reviewId },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...reviewKey(valid.reviewId), ...valid },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        this.#auditPut(reviewAuditKey(valid.reviewId, event.eventId), event),
+        this.#auditPut(caseAuditKey(valid.fromCase.caseId, caseEvent.eventId), caseEvent),
+      ],
+      // The case's pointer exists: it has a local review already, which is the same refusal.
+      [0, 2, 3],
+      () => new DuplicateWriteError(`Local review ${valid.reviewId} already exists`),
+    );
+    return valid;
+  }
+
+  async getLocalReview(reviewId: string): Promise<LocalReview | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({ TableName: this.tableName, Key: reviewKey(reviewId), ConsistentRead: true }),
+    );
+    return Item ? localReview.parse(withoutKeys(Item)) : undefined;
+  }
+
+  async findLocalReviewOfCase(caseId: string): Promise<string | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({ TableName: this.tableName, Key: pointerKey(caseId), ConsistentRead: true }),
+    );
+    return typeof Item?.reviewId === 'string' ? Item.reviewId : undefined;
+  }
+
+  async updateLocalReview(
+    current: LocalReview,
+    changes: LocalReviewChanges,
+    audit: AuditInput,
+  ): Promise<LocalReview> {
+    const next = localReview.parse({
+      ...current,
+      ...changes,
+      version: current.version + 1,
+      updatedAt: audit.at,
+    });
+    const event = auditEventOf(current.reviewId, audit);
+    await this.#transact(
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...reviewKey(next.reviewId), ...next },
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': current.version },
+          },
+        },
+        this.#auditPut(reviewAuditKey(current.reviewId, event.eventId), event),
+      ],
+      [1],
+      () =>
+        new StaleWriteError(
+          `The local review ${current.reviewId} changed since it was read, or does not exist`,
+        ),
+    );
+    return next;
+  }
+
+  async getLocalReviewAudit(reviewId: string): Promise<AuditEvent[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: QueryCommandOutput['LastEvaluatedKey'];
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.auditTableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `LCSPR#${reviewId}` },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items
+      .sort(
+        (a, b) =>
+          String(a.at).localeCompare(String(b.at)) ||
+          String(a.writeOrder ?? '').localeCompare(String(b.writeOrder ?? '')),
+      )
+      .map((item) => auditEvent.parse(withoutKeys(item)));
+  }
+
+  async saveLocalReviewToken(
+    reviewId: string,
+    kind: LocalReviewTokenKind,
+    taskToken: string,
+    attempt: number,
+  ): Promise<void> {
+    await this.#client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...tokenKey(reviewId, kind), taskToken, attempt },
+      }),
+    );
+  }
+
+  async getLocalReviewToken(
+    reviewId: string,
+    kind: LocalReviewTokenKind,
+  ): Promise<{ taskToken: string; attempt: number } | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({ TableName: this.tableName, Key: tokenKey(reviewId, kind), ConsistentRead: true }),
+    );
+    return Item ? { taskToken: String(Item.taskToken), attempt: Number(Item.attempt) } : undefined;
+  }
+
+  /** An audit event is only ever put, on the condition that it is new. */
+  #auditPut(key: { pk: string; sk: string }, event: AuditEvent) {
+    return {
+      Put: {
+        TableName: this.auditTableName,
+        Item: { ...key, ...event, writeOrder: nextWriteOrder() },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  /** One transaction; a failed condition at `duplicateIndexes` is a DuplicateWriteError, any other `onConflict`'s error. */
+  async #transact(
+    items: NonNullable<TransactWriteCommandInput['TransactItems']>,
+    duplicateIndexes: readonly number[],
+    onConflict: () => Error,
+  ): Promise<void> {
+    try {
+      await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const failed = (error.CancellationReasons ?? []).map(
+        (reason) => reason.Code === 'ConditionalCheckFailed',
+      );
+      if (!failed.some(Boolean)) throw error;
+      if (duplicateIndexes.some((index) => failed[index] === true)) {
+        throw new DuplicateWriteError('This change was already recorded');
+      }
+      throw onConflict();
+    }
+  }
+}
+
+let store: DynamoDbLocalReviewStore | undefined;
+
+/** The local review store on the tables the environment names, made once per container (and tables). */
+export function localReviewStoreFromEnvironment(): LocalReviewStore {
+  const tableName = requireEnv('tableName');
+  const auditTableName = requireEnv('auditTableName');
+  if (store?.tableName !== tableName || store.auditTableName !== auditTableName) {
+    store = new DynamoDbLocalReviewStore(dynamoDocumentClient(), tableName, auditTableName);
+  }
+  return store;
+}

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditTableNameFor } from '../../local/case-table.ts';
+import { type DemoLocalReviewResult, runDemoLocalReview } from '../../local/demo/local-review.ts';
+import { ReviewClient } from '../../local/demo/review-client.ts';
+import { runDemoReview } from '../../local/demo/run-review.ts';
+import { sampleNotification } from '../../local/sample-notification.ts';
+import { startLocalStack } from '../../local/stack.ts';
+import { DynamoDbLocalReviewStore } from '../../shared/stores/local-review-store.ts';
+import { sharedDynamoDbEndpoint, useDynamoDbLocal } from '../support/dynamodb.ts';
+import { describeLocalReviewStoreContract } from '../support/local-review-store-contract.ts';
+
+const dynamo = useDynamoDbLocal();
+
+// The same contract the in-memory fake of the unit tests is held to, on real transactions and conditions.
+describeLocalReviewStoreContract('the DynamoDB local review store', async () => {
+  const tableName = await dynamo.freshTable();
+  return new DynamoDbLocalReviewStore(dynamo.documentClient, tableName, auditTableNameFor(tableName));
+});
+
+/**
+ * A Local Child Safeguarding Practice Review on the local stack (issue 13), in virtual time: the
+ * Rapid Review through the API, then the local review through the partnership team's pages
+ * (local/demo/local-review.ts), both state machines on the one local Step Functions service.
+ */
+describe('a local review from the Rapid Review’s decision to its publication, on the local stack', () => {
+  let stack: Awaited<ReturnType<typeof startLocalStack>>;
+  let dataDirectory: string;
+  let client: ReviewClient;
+  let result: DemoLocalReviewResult;
+
+  beforeAll(async () => {
+    dataDirectory = mkdtempSync(join(tmpdir(), 'local-review-'));
+    stack = await startLocalStack({
+      dataDirectory,
+      speed: 0,
+      start: new Date('2026-03-04T10:00:00Z'),
+      retryIntervalScale: 0,
+      quiet: true,
+      existingDynamoDb: { endpoint: sharedDynamoDbEndpoint() },
+    });
+    client = new ReviewClient(stack);
+    const review = await runDemoReview(client, sampleNotification());
+    result = await runDemoLocalReview(client, review.caseId);
+  }, 240_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    rmSync(dataDirectory, { recursive: true, force: true });
+  });
+
+  it('emails the Panel on commissioning and on the reviewer, and the Panel and Secretary of State before publication, once each', async () => {
+    const emails = await client.emails();
+    const subjects = (address: string) =>
+      emails.filter((email) => email.destination.to.includes(address)).map((email) => email.subject);
+
+    expect(
+      subjects('panel.mailbox@example.org').filter((subject) => subject.startsWith(result.reference)),
+    ).toEqual([
+      expect.stringContaining('local review commissioned'),
+      expect.stringContaining('reviewer appointed'),
+      expect.stringContaining('local review to be published'),
+    ]);
+    expect(subjects('secretary-of-state.local@example.org')).toEqual([
+      expect.stringContaining('local review to be published'),
+    ]);
+  });
+
+  it('ends published, its timeline in words from commissioning to the minimum period’s alert', async () => {
+    const whats = result.timeline.map((entry) => entry.what);
+
+    expect(whats[0]).toMatch(/^Commissioned from Rapid Review RR-/);
+    expect(whats).toContain('Publication held back while a parallel process is open');
+    expect(
+      whats.indexOf('Notice of the publication sent to the Panel and the Secretary of State'),
+    ).toBeGreaterThan(whats.indexOf('Criminal trial ended'));
+    expect(whats.at(-2)).toBe('The review was published, the reviewer named');
+    expect(whats.at(-1)).toMatch(/must stay public/);
+    expect(result.timeline.map((entry) => entry.when).join(' ')).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+  });
+});

@@ -1,0 +1,95 @@
+import { DuplicateWriteError, StaleWriteError } from '../../shared/errors.ts';
+import type { AuditEvent } from '../../shared/schemas/case.ts';
+import { type LocalReview, localReview } from '../../shared/schemas/local-review.ts';
+import type { AuditInput } from '../../shared/stores/case-store.ts';
+import {
+  auditEventOf,
+  type LocalReviewChanges,
+  type LocalReviewStore,
+  type LocalReviewTokenKind,
+} from '../../shared/stores/local-review-store.ts';
+
+/** The local review store in memory, keeping the DynamoDB store's rules (one review a case, versions, audit ids once). */
+export class InMemoryLocalReviewStore implements LocalReviewStore {
+  readonly reviews = new Map<string, LocalReview>();
+  readonly pointers = new Map<string, string>();
+  readonly tokens = new Map<string, { taskToken: string; attempt: number }>();
+  /** Audit events by owner (a review's id or a case's id), in the order written. */
+  readonly audit = new Map<string, AuditEvent[]>();
+
+  #append(ownerId: string, input: AuditInput): AuditEvent {
+    const event = auditEventOf(ownerId, input);
+    const trail = this.audit.get(ownerId) ?? [];
+    if (trail.some((earlier) => earlier.eventId === event.eventId)) {
+      throw new DuplicateWriteError('This change was already recorded');
+    }
+    return event;
+  }
+
+  async commissionLocalReview(
+    review: LocalReview,
+    audit: AuditInput,
+    caseAudit: AuditInput,
+  ): Promise<LocalReview> {
+    const valid = localReview.parse(structuredClone(review));
+    if (this.pointers.has(valid.fromCase.caseId) || this.reviews.has(valid.reviewId)) {
+      throw new DuplicateWriteError('This change was already recorded');
+    }
+    const event = this.#append(valid.reviewId, audit);
+    const caseEvent = this.#append(valid.fromCase.caseId, caseAudit);
+    this.reviews.set(valid.reviewId, valid);
+    this.pointers.set(valid.fromCase.caseId, valid.reviewId);
+    this.audit.set(valid.reviewId, [...(this.audit.get(valid.reviewId) ?? []), event]);
+    this.audit.set(valid.fromCase.caseId, [...(this.audit.get(valid.fromCase.caseId) ?? []), caseEvent]);
+    return structuredClone(valid);
+  }
+
+  async getLocalReview(reviewId: string): Promise<LocalReview | undefined> {
+    const review = this.reviews.get(reviewId);
+    return review ? structuredClone(review) : undefined;
+  }
+
+  async findLocalReviewOfCase(caseId: string): Promise<string | undefined> {
+    return this.pointers.get(caseId);
+  }
+
+  async updateLocalReview(
+    current: LocalReview,
+    changes: LocalReviewChanges,
+    audit: AuditInput,
+  ): Promise<LocalReview> {
+    const stored = this.reviews.get(current.reviewId);
+    const event = this.#append(current.reviewId, audit);
+    if (!stored || stored.version !== current.version) {
+      throw new StaleWriteError(
+        `The local review ${current.reviewId} changed since it was read, or does not exist`,
+      );
+    }
+    const next = localReview.parse(
+      structuredClone({ ...current, ...changes, version: current.version + 1, updatedAt: audit.at }),
+    );
+    this.reviews.set(next.reviewId, next);
+    this.audit.set(next.reviewId, [...(this.audit.get(next.reviewId) ?? []), event]);
+    return structuredClone(next);
+  }
+
+  async getLocalReviewAudit(reviewId: string): Promise<AuditEvent[]> {
+    return structuredClone(this.audit.get(reviewId) ?? []);
+  }
+
+  async saveLocalReviewToken(
+    reviewId: string,
+    kind: LocalReviewTokenKind,
+    taskToken: string,
+    attempt: number,
+  ): Promise<void> {
+    this.tokens.set(`${reviewId}:${kind}`, { taskToken, attempt });
+  }
+
+  async getLocalReviewToken(
+    reviewId: string,
+    kind: LocalReviewTokenKind,
+  ): Promise<{ taskToken: string; attempt: number } | undefined> {
+    return this.tokens.get(`${reviewId}:${kind}`);
+  }
+}

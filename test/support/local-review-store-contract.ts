@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { DuplicateWriteError, StaleWriteError } from '../../shared/errors.ts';
+import type { LocalReview } from '../../shared/schemas/local-review.ts';
+import type { AuditInput } from '../../shared/stores/case-store.ts';
+import type { LocalReviewStore } from '../../shared/stores/local-review-store.ts';
+
+const at = '2026-03-25T10:00:00.000Z';
+const audit = (action: string, eventId?: string): AuditInput => ({
+  actor: { kind: 'staff', id: 'user-team-test', role: 'partnership-team', name: 'Team Member (invented)' },
+  at,
+  action,
+  reason: `Invented (${action})`,
+  ...(eventId ? { eventId } : {}),
+});
+
+/** An invented local review of an invented case. */
+export function aLocalReview(caseId: string = randomUUID()): LocalReview {
+  return {
+    reviewId: randomUUID(),
+    reference: 'LCSPR-2026-0001',
+    status: 'commissioned',
+    version: 1,
+    route: 'rapid-review-decision',
+    fromCase: {
+      caseId,
+      reference: 'RR-2026-0001',
+      panelReference: 'P-INVENTED-1',
+      notificationDocumentKey: `cases/${caseId}/notification.json`,
+    },
+    decidedOn: '2026-03-23',
+    completionDueOn: '2026-09-23',
+    agencies: [{ agencyId: 'police', agencyName: 'Police (invented)' }],
+    documents: [{ title: 'Notification', key: `cases/${caseId}/notification.json` }],
+    commissionedAt: at,
+    commissionedBy: 'user-team-test',
+    parallelProcesses: [],
+    remindersSent: [],
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** The rules every local review store keeps: the DynamoDB one and the in-memory fake alike. */
+export function describeLocalReviewStoreContract(
+  name: string,
+  makeStore: () => Promise<LocalReviewStore>,
+): void {
+  describe(name, () => {
+    it('keeps one local review per case, found from the case, with an audit event on each', async () => {
+      const store = await makeStore();
+      const review = aLocalReview();
+
+      await store.commissionLocalReview(
+        review,
+        audit('local-review.commissioned'),
+        audit('local-review.commissioned'),
+      );
+      const second = store.commissionLocalReview(
+        { ...aLocalReview(review.fromCase.caseId) },
+        audit('local-review.commissioned'),
+        audit('local-review.commissioned'),
+      );
+
+      await expect(second).rejects.toThrow(DuplicateWriteError);
+      expect(await store.findLocalReviewOfCase(review.fromCase.caseId)).toBe(review.reviewId);
+      expect(await store.getLocalReview(review.reviewId)).toEqual(review);
+      expect((await store.getLocalReviewAudit(review.reviewId)).map((event) => event.action)).toEqual([
+        'local-review.commissioned',
+      ]);
+      expect(await store.findLocalReviewOfCase(randomUUID())).toBeUndefined();
+    });
+
+    it('changes a review only at the version read, each change once by its event id', async () => {
+      const store = await makeStore();
+      const review = aLocalReview();
+      await store.commissionLocalReview(
+        review,
+        audit('local-review.commissioned'),
+        audit('local-review.commissioned'),
+      );
+
+      const changed = await store.updateLocalReview(
+        review,
+        { status: 'awaiting-publication' },
+        audit('one', 'step-1'),
+      );
+      await expect(store.updateLocalReview(review, { status: 'failed' }, audit('two'))).rejects.toThrow(
+        StaleWriteError,
+      );
+      await expect(
+        store.updateLocalReview(changed, { status: 'failed' }, audit('again', 'step-1')),
+      ).rejects.toThrow(DuplicateWriteError);
+
+      expect(changed.version).toBe(2);
+      expect((await store.getLocalReview(review.reviewId))?.status).toBe('awaiting-publication');
+      expect((await store.getLocalReviewAudit(review.reviewId)).map((event) => event.action)).toEqual([
+        'local-review.commissioned',
+        'one',
+      ]);
+    });
+
+    it('keeps the latest callback token of each wait', async () => {
+      const store = await makeStore();
+      const reviewId = randomUUID();
+
+      await store.saveLocalReviewToken(reviewId, 'completion', 'token-1', 1);
+      await store.saveLocalReviewToken(reviewId, 'completion', 'token-2', 2);
+
+      expect(await store.getLocalReviewToken(reviewId, 'completion')).toEqual({
+        taskToken: 'token-2',
+        attempt: 2,
+      });
+      expect(await store.getLocalReviewToken(reviewId, 'publication')).toBeUndefined();
+    });
+  });
+}
