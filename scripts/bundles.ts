@@ -24,9 +24,10 @@
  * bundle is over, a cold import is over or a bundle fails at import (everything is printed
  * first); 2 for a bad argument, a failed synth or an unreadable assembly.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { functionBundling } from '../infra/constructs/service-function.ts';
 import { cdkSynth, listFunctionBundles } from './bundles/assembly.ts';
 import {
@@ -71,6 +72,17 @@ Exit status: 0 when every bundle is within 1 MiB and every cold import within ${
 1 when any bundle is over 1 MiB, any cold import over ${COLD_IMPORT_RATIO_LIMIT}× or any bundle fails at import
 (the whole report is printed first); 2 for a bad argument, a failed synth or an unreadable
 cloud assembly.`;
+
+/**
+ * Powertools for AWS Lambda is left out of every bundle for its Lambda layer (README, "Logs,
+ * metrics and traces"); a bundle imported here finds it in the project's `node_modules`, as on
+ * Lambda in the layer's. An assembly outside the project gets a link to them beside its bundles.
+ */
+async function standInForPowertoolsLayer(assemblyDirectory: string): Promise<void> {
+  if (!relative(projectRoot, assemblyDirectory).startsWith('..')) return;
+  const link = join(assemblyDirectory, 'node_modules');
+  if (!existsSync(link)) await symlink(join(projectRoot, 'node_modules'), link, 'dir');
+}
 
 /** Thrown for a command-line argument that cannot be used. */
 export class BundlesArgumentError extends Error {
@@ -161,6 +173,7 @@ export async function runBundlesCommand(
       if (run.exitCode !== 0) throw new Error(`cdk synth failed:\n${run.output}`);
     }
     bundles = await listFunctionBundles(args.out);
+    await standInForPowertoolsLayer(args.out);
   } catch (error) {
     output.err(`bundles: ${(error as Error).message}`);
     return 2;
