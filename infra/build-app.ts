@@ -167,6 +167,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     env,
     description: `Safeguarding practice reviews (${config.stage}): alarms, who they tell, and the operations dashboard`,
     stateMachine: workflowStack.stateMachine,
+    localReviewStateMachine: localReviewStack.stateMachine,
     functions,
     httpApi: apiStack.httpApi,
     configurationSet: apiStack.configurationSet,

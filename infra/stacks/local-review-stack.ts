@@ -15,6 +15,7 @@ import {
   type ServiceConfiguration,
   ServiceFunction,
 } from '../constructs/service-function.ts';
+import { acknowledgeFindings } from '../nag.ts';
 
 /** The local review's workflow definition (issue 13): the only one there is, loaded as it is. */
 export const LOCAL_REVIEW_ASL_PATH = fileURLToPath(
@@ -123,6 +124,16 @@ export class LocalReviewStack extends Stack {
       reason:
         'Step Functions log delivery (logs:CreateLogDelivery and the rest) and X-Ray tracing support no resource-level permissions; CDK adds exactly these for logging and tracing.',
     });
+    acknowledgeFindings(
+      stateMachine,
+      ['AwsSolutions-SF1'],
+      'It logs at ERROR level on purpose, as the Rapid Review does: every failure with its cause, nothing of the steps that went well. Step Functions keeps each execution’s full history for 90 days.',
+    );
+    acknowledgeFindings(
+      stateMachine.role,
+      ['NIST.800.53.R5-IAMNoInlinePolicy'],
+      'The role is this state machine’s alone; CDK writes its grants (invoking its own functions, starting its own watch, logging, tracing) as the role’s own policy. A managed policy would be no narrower.',
+    );
 
     this.stateMachine = stateMachine;
     this.functions = functions;

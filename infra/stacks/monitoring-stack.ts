@@ -30,6 +30,8 @@ export interface WatchedDeadLetterQueue {
 /** What the monitoring stack watches, from the other stacks, and who it tells. */
 export interface MonitoringStackProps extends StackProps {
   readonly stateMachine: sfn.IStateMachine;
+  /** The Local Child Safeguarding Practice Review's state machine (issue 13): its failed, timed-out and aborted executions. */
+  readonly localReviewStateMachine?: sfn.IStateMachine;
   /** Every function of the service (each gets an errors and a throttles alarm). */
   readonly functions: readonly ServiceFunction[];
   readonly httpApi: apigwv2.IHttpApi;
@@ -44,6 +46,9 @@ export interface MonitoringStackProps extends StackProps {
 export const SES_CONFIGURATION_SET_DIMENSION = 'ses:configuration-set';
 
 const FIVE_MINUTES = Duration.minutes(5);
+
+/** The most alarms one CloudWatch alarm status widget may show. */
+const ALARMS_PER_STATUS_WIDGET = 100;
 
 /**
  * What the engineer on call is told and sees (issue 12 part 3): an alarm on every way the service
@@ -152,6 +157,27 @@ export class MonitoringStack extends Stack {
       props.stateMachine.metricThrottled(executions),
       'Step Functions throttled the Rapid Review workflow: a state transition was delayed. Check the account quotas.',
     );
+
+    if (props.localReviewStateMachine) {
+      const localReview = props.localReviewStateMachine;
+      const mendLocalReview =
+        'Open the execution in the Step Functions console, mend the cause; the review page shows it as failed.';
+      alarmOnAny(
+        'LocalReviewExecutionsFailedAlarm',
+        localReview.metricFailed(executions),
+        `A local review's workflow failed. ${mendLocalReview}`,
+      );
+      alarmOnAny(
+        'LocalReviewExecutionsTimedOutAlarm',
+        localReview.metricTimedOut(executions),
+        `A local review's workflow timed out. ${mendLocalReview}`,
+      );
+      alarmOnAny(
+        'LocalReviewExecutionsAbortedAlarm',
+        localReview.metricAborted(executions),
+        "A local review's workflow was stopped (aborted). Nothing in the service stops one: find who did.",
+      );
+    }
 
     // --- Every function --------------------------------------------------------------------
     for (const fn of props.functions) {
@@ -340,7 +366,19 @@ export class MonitoringStack extends Stack {
             ),
           }),
         ],
-        [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', width: 24, height: 8, alarms })],
+        // A status widget shows at most 100 alarms: the alarms in as many widgets as that takes.
+        Array.from({ length: Math.ceil(alarms.length / ALARMS_PER_STATUS_WIDGET) }, (_, index) => {
+          const shown = alarms.slice(
+            index * ALARMS_PER_STATUS_WIDGET,
+            (index + 1) * ALARMS_PER_STATUS_WIDGET,
+          );
+          return new cloudwatch.AlarmStatusWidget({
+            title: index === 0 ? 'Alarms' : `Alarms (continued, ${index + 1})`,
+            width: 24,
+            height: 8,
+            alarms: shown,
+          });
+        }),
       ],
     });
 

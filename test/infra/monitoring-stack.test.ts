@@ -66,7 +66,11 @@ describe('MonitoringStack', () => {
     template = Template.fromStack(stack);
     apiTemplate = Template.fromStack(built.apiStack);
     topicRef = stack.resolve(stack.alarmTopic.topicArn);
-    allFunctions = new Map([...built.apiStack.functions, ...built.workflowStack.functions]);
+    allFunctions = new Map([
+      ...built.apiStack.functions,
+      ...built.workflowStack.functions,
+      ...built.localReviewStack.functions,
+    ]);
   });
 
   describe('who is told', () => {
@@ -174,6 +178,31 @@ describe('MonitoringStack', () => {
           metricName,
         ).toEqual([expect.objectContaining({ Statistic: 'Sum' })]);
       }
+    });
+
+    it('on executions failed, timed out and aborted, of the local-review state machine', () => {
+      const stateMachineArn = stack.resolve(built.localReviewStack.stateMachine.stateMachineArn);
+      for (const metricName of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']) {
+        expect(
+          alarmsOn(template, 'AWS/States', metricName, { name: 'StateMachineArn', value: stateMachineArn }),
+          metricName,
+        ).toEqual([expect.objectContaining({ Statistic: 'Sum' })]);
+      }
+    });
+
+    it('each show on the dashboard, in status widgets of at most 100 alarms each', () => {
+      const alarmCount = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length;
+      const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+      // The body is a Fn::Join of its JSON and each alarm's Fn::GetAtt; split it at each widget.
+      const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+      const widgets = body
+        .split('\\"type\\":')
+        .filter((widget) => widget.startsWith('\\"alarm\\"'))
+        .map((widget) => (widget.match(/"Fn::GetAtt":\["[A-Za-z0-9]+Alarm[A-Za-z0-9]*","Arn"\]/g) ?? []).length);
+      expect(alarmCount).toBeGreaterThan(100);
+      expect(widgets.length).toBe(Math.ceil(alarmCount / 100));
+      for (const shown of widgets) expect(shown).toBeLessThanOrEqual(100);
+      expect(widgets.reduce((sum, shown) => sum + shown, 0)).toBe(alarmCount);
     });
 
     it('on errors and throttles of every function of the catalogue', () => {
@@ -402,6 +431,7 @@ describe('cdk-nag: the AWS Solutions, NIST 800-53 rev 5 and Serverless packs', (
     expect(assembly.stacks.map((stack) => stack.stackName).sort()).toEqual([
       'SafeguardingReviews-dev-Api',
       'SafeguardingReviews-dev-Data',
+      'SafeguardingReviews-dev-LocalReview',
       'SafeguardingReviews-dev-Monitoring',
       'SafeguardingReviews-dev-Workflow',
     ]);
