@@ -37,7 +37,9 @@ describe('cdk synth (the real CLI, offline)', () => {
     // puts where a bundle's imports resolve (/opt/nodejs/node_modules); here the project's own
     // installation stands in for it, above every bundle.
     await symlink(join(projectRoot, 'node_modules'), join(outputDirectory, 'node_modules'), 'dir');
-  });
+    // The CLI bundles every function (over forty) with esbuild: about a minute and a half on two
+    // cores, longer when other work shares them.
+  }, 360_000);
 
   afterAll(async () => {
     await rm(outputDirectory, { recursive: true, force: true });
