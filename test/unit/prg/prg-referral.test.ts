@@ -46,7 +46,7 @@ const team: StaffMember = {
 };
 
 /** What a referrer enters: invented throughout. */
-export const referralAnswers = {
+const referralAnswers = {
   agencyName: 'Exampleshire Health Visiting (invented)',
   kind: 'near-miss',
   child: { name: 'Child R (invented)', dateOfBirth: '2021-06-01' },
