@@ -231,7 +231,6 @@ interface Flow<C> {
 }
 
 function questionPage<C>(
-  request: Request,
   flow: Flow<C>,
   context: C,
   form: URLSearchParams,
@@ -297,13 +296,13 @@ function flowPages<C>(flow: Flow<C>): PrgPage[] {
       method: 'GET',
       path: flow.path,
       access: flow.access,
-      handle: step((request, context) => questionPage(request, flow, context, new URLSearchParams())),
+      handle: step((_request, context) => questionPage(flow, context, new URLSearchParams())),
     },
     {
       method: 'POST',
       path: flow.path,
       access: flow.access,
-      handle: step((request, context) => questionPage(request, flow, context, request.form)),
+      handle: step((request, context) => questionPage(flow, context, request.form)),
     },
     {
       method: 'POST',
@@ -311,7 +310,7 @@ function flowPages<C>(flow: Flow<C>): PrgPage[] {
       access: flow.access,
       handle: step((request, context) => {
         const { fields, answers, errors, dateParts } = checked(request, context);
-        if (errors.length) return questionPage(request, flow, context, request.form, errors, dateParts);
+        if (errors.length) return questionPage(flow, context, request.form, errors, dateParts);
         return render('prg/check.njk', {
           pageTitle: `Check your answers: ${flow.title.toLowerCase()}`,
           caption: flow.caption(context),
@@ -333,12 +332,12 @@ function flowPages<C>(flow: Flow<C>): PrgPage[] {
       access: flow.access,
       handle: step(async (request, context) => {
         const { fields, answers, errors, dateParts } = checked(request, context);
-        if (errors.length) return questionPage(request, flow, context, request.form, errors, dateParts);
+        if (errors.length) return questionPage(flow, context, request.form, errors, dateParts);
         try {
           return redirect(await flow.record(request, context, answers));
         } catch (error) {
           if (error instanceof InvalidInputError) {
-            return questionPage(request, flow, context, request.form, refusedFields(fields, error.fields));
+            return questionPage(flow, context, request.form, refusedFields(fields, error.fields));
           }
           return refusal(error, flow.back(context));
         }
