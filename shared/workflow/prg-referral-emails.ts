@@ -66,7 +66,7 @@ export function referralReadyEmail(
     ...replyTo(profile),
     subject: emailSubject(referral.reference, 'referral ready for the Practice Review Group'),
     text:
-      `Dear Practice Review Group,\n\n` +
+      `Dear ${group ? 'Practice Review Group' : 'partnership team'},\n\n` +
       `${referral.agencyName}'s strategic lead has approved a referral to the group (${referralKindNames[referral.kind].toLowerCase()}). It is ready for the group's decision.\n\n` +
       `Read it and record the group's decision (sign in):\n${referralUrl(publicBaseUrl, referral.referralId)}` +
       signOff(profile),

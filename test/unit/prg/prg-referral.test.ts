@@ -362,3 +362,30 @@ describe('commissioning a local review from a referral', () => {
     );
   });
 });
+
+describe('the profile’s Practice Review Group', () => {
+  it('lists at least one member, each with a name and an email address', () => {
+    const none = partnershipProfile.safeParse({ ...testProfile, practiceReviewGroup: { members: [] } });
+    const badEmail = partnershipProfile.safeParse({
+      ...testProfile,
+      practiceReviewGroup: { members: [{ name: 'Member (invented)', email: 'not-an-address' }] },
+    });
+
+    expect(none.success).toBe(false);
+    expect(none.error?.issues[0]?.message).toBe('List at least one member of the Practice Review Group');
+    expect(badEmail.success).toBe(false);
+    expect(partnershipProfile.safeParse(testProfile).success).toBe(true);
+  });
+
+  it('tells the partnership team a referral is ready when the profile names no group', async () => {
+    const prg = prgService();
+    const service = { ...prg.service, profile: testProfile };
+    await referCase(service, { answers: referralAnswers, member: referrer });
+
+    await approveReferral(service, { token: approvalTokenIn(prg.mailer) });
+
+    const [ready] = prg.mailer.to(testProfile.partnershipTeamAddress);
+    expect(ready?.subject).toContain('referral ready for the Practice Review Group');
+    expect(ready?.text).toMatch(/^Dear partnership team,/);
+  });
+});
