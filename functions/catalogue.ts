@@ -315,6 +315,24 @@ export const functionCatalogue = {
     bundledFiles: pageFiles,
     separateModules: pageModules,
   },
+  // The Practice Review Group (issue 13 part 1), apart from the other page functions: a referrer
+  // refers a case that was not notifiable (its strategic lead emailed a link), the lead approves by
+  // that link (the group emailed), the group records its decision (the referrer and the partners
+  // emailed), and the team commissions a local review from a referral (the Panel emailed, the
+  // review's workflow started). Reads no case documents.
+  'prg-web': {
+    description:
+      "Serves the Practice Review Group's GOV.UK pages: referrals of cases that were not notifiable, the strategic lead's approval, the group's decision, commissioning a local review",
+    trigger: 'api',
+    needs: {
+      table: 'read-write',
+      localReviewStateMachine: 'start',
+      staffSignIn: true,
+      email: true,
+    },
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
+  },
   'record-summary': {
     description:
       "Checks an uploaded summary against its issued form, its size, bytes and virus scan, files it with the case and marks the agency's return received, telling the partnership team when it came late",

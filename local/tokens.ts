@@ -68,6 +68,20 @@ export const localUsers: Record<StaffRole, LocalUser> = {
     email: 'operator@example.org',
     role: 'operator',
   },
+  // The Practice Review Group's way in (issue 13): an agency's contact who refers a case, and a
+  // member of the group as local/partnership-profile.json names them.
+  referrer: {
+    id: '0f3b5c1e-0000-4000-8000-000000000011',
+    name: 'Remy Referrer (demo)',
+    email: 'referrer@example.org',
+    role: 'referrer',
+  },
+  'prg-member': {
+    id: '0f3b5c1e-0000-4000-8000-000000000012',
+    name: 'Parker Group Member (demo)',
+    email: 'prg.member@example.org',
+    role: 'prg-member',
+  },
 };
 
 /** Each safeguarding partner's invented delegate, as local/partnership-profile.json names them. */

@@ -458,6 +458,23 @@ export const routes = [
     functionName: 'local-review-web',
     access: { kind: 'web' },
   },
+  // The Practice Review Group's pages (issue 13, functions/prg-web): referrals of cases that were
+  // not notifiable, the strategic lead's approval by their link, the group's decision and the
+  // local review commissioned from a referral; before WebPages, which would match them too.
+  {
+    id: 'PrgPages',
+    method: 'ANY',
+    path: '/practice-review-group',
+    functionName: 'prg-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'PrgPagesSteps',
+    method: 'ANY',
+    path: '/practice-review-group/{proxy+}',
+    functionName: 'prg-web',
+    access: { kind: 'web' },
+  },
   // The operations pages (functions/ops-web, issue 12 part 4): every execution of the workflow,
   // one execution, and resuming a failed case; before WebPages, which would match them too.
   {

@@ -9,6 +9,7 @@ import type { AgencyDetailsCodes } from './stores/agency-details-codes.ts';
 import type { CaseStore } from './stores/case-store.ts';
 import type { DraftStore } from './stores/draft-store.ts';
 import type { LocalReviewStore } from './stores/local-review-store.ts';
+import type { PrgReferralStore } from './stores/prg-referral-store.ts';
 import type { SessionRevocations } from './stores/session-revocations.ts';
 
 /**
@@ -48,6 +49,8 @@ export interface Service {
   readonly localReviews: LocalReviewStore;
   /** Each local review's workflow on Step Functions (the local-review state machine). */
   readonly localReviewWorkflow: ReviewWorkflow;
+  /** Referrals to the Practice Review Group (issue 13), in the case table. */
+  readonly referrals: PrgReferralStore;
   /**
    * The deployment's secret key for the possible-duplicate check: a child's date of birth and the
    * incident date are kept on the case only as an HMAC under it (`duplicateKeyOf`).

@@ -48,7 +48,13 @@ const replyTo = (context: LocalReviewEmailContext) => ({ replyTo: [context.partn
 
 /** "LCSPR-2026-0007 (Rapid Review RR-2026-0007, Panel reference P-123)". */
 const named = (review: LocalReview) =>
-  `${review.reference} (from Rapid Review ${review.fromCase.reference}, Panel reference ${review.fromCase.panelReference})`;
+  review.fromCase
+    ? `${review.reference} (from Rapid Review ${review.fromCase.reference}, Panel reference ${review.fromCase.panelReference})`
+    : `${review.reference} (from Practice Review Group referral ${review.fromReferral?.reference ?? ''})`;
+
+/** ", Panel reference P-123" for a review from a Rapid Review; nothing for one from a referral, which the Panel was never notified of. */
+const panelReferenceOf = (review: LocalReview) =>
+  review.fromCase ? `, Panel reference ${review.fromCase.panelReference}` : '';
 
 const PANEL = 'Dear Child Safeguarding Practice Review Panel,\n\n';
 const TEAM = 'Dear partnership team,\n\n';
@@ -59,15 +65,14 @@ export function commissionedEmail(context: LocalReviewEmailContext, panelMailbox
   const why =
     review.route === 'panel-request'
       ? 'as the Panel asked in its reply to the Rapid Review'
-      : 'as the safeguarding partners decided at the Rapid Review';
+      : review.route === 'practice-review-group'
+        ? 'as its Practice Review Group decided on a referral of a case that was not notifiable'
+        : 'as the safeguarding partners decided at the Rapid Review';
   return {
     to: [panelMailbox],
     cc: [context.partnershipTeamAddress],
     ...replyTo(context),
-    subject: emailSubject(
-      review.reference,
-      `local review commissioned, Panel reference ${review.fromCase.panelReference}`,
-    ),
+    subject: emailSubject(review.reference, `local review commissioned${panelReferenceOf(review)}`),
     text:
       PANEL +
       `${context.partnershipName} has commissioned a Local Child Safeguarding Practice Review, ${named(review)}, ${why}. The decision to commission was made on ${formatDate(review.decidedOn)}. The partnership aims to complete the review by ${formatDate(review.completionDueOn)}.\n\nWe will tell you who the reviewer is once they are appointed.` +
@@ -120,10 +125,7 @@ export function localReviewLateEmail(
     to: [panelMailbox],
     cc: [context.partnershipTeamAddress, ...(executiveBoard ? [executiveBoard] : [])],
     ...replyTo(context),
-    subject: emailSubject(
-      review.reference,
-      `local review late, Panel reference ${review.fromCase.panelReference}`,
-    ),
+    subject: emailSubject(review.reference, `local review late${panelReferenceOf(review)}`),
     text:
       PANEL +
       `${context.partnershipName}'s Local Child Safeguarding Practice Review ${named(review)} was due to be complete by ${formatDate(review.completionDueOn)}. It is not complete yet. We will tell you why, and when we now expect to complete it.` +

@@ -209,6 +209,14 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     email: 'write',
     'state-machine': 'write',
   },
+  // The Practice Review Group's pages (issue 13): referrals with their audit events, emails, and
+  // the local review's workflow started when one is commissioned from a referral.
+  'prg-web': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    email: 'write',
+    'state-machine': 'write',
+  },
   'schedule-local-review-wait': { 'case-table': 'read', 'audit-table': 'read' },
   // Keeps the callback token; ends the wait at once when the step is done.
   'await-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', 'state-machine': 'write' },

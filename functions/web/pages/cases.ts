@@ -62,6 +62,8 @@ const roleNames: Record<StaffRole, string> = {
   'executive-board': 'Executive Board chair',
   scrutineer: 'Scrutineer',
   operator: 'Operator',
+  referrer: 'Referrer',
+  'prg-member': 'Practice Review Group member',
 };
 
 /** "AwaitDecision" → "Await decision"; "decision.recorded" → "Decision recorded". */
@@ -84,6 +86,8 @@ const roleInWords: Record<StaffRole, string> = {
   'executive-board': 'The Executive Board chair',
   scrutineer: 'The scrutineer',
   operator: 'The operator',
+  referrer: 'The person who made the referral',
+  'prg-member': 'A Practice Review Group member',
 };
 
 /** What happened, for the actions whose own names would not read well. */

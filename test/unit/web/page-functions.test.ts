@@ -6,6 +6,7 @@ import { localReviewPages } from '../../../functions/web/pages/local-review-page
 import { staffMenuPages } from '../../../functions/web/pages/menu.ts';
 import { notifyWebPages } from '../../../functions/web/pages/notify-pages.ts';
 import { opsWebPages } from '../../../functions/web/pages/ops.ts';
+import { prgMenuPages, prgPages } from '../../../functions/web/pages/prg-pages.ts';
 import { teamWebPages } from '../../../functions/web/pages/team-pages.ts';
 import { webPages } from '../../../functions/web/pages/web-pages.ts';
 import { matchRoute } from '../../../shared/routes.ts';
@@ -37,6 +38,10 @@ describe('which function serves each staff page', () => {
       'GET /ops/executions/{name}/resume',
       'POST /ops/executions/{name}/resume',
     ]);
+    expect(prgPages.filter((page) => servedBy(page) !== 'prg-web').map((page) => page.path)).toEqual([]);
+    expect(prgPages.length).toBeGreaterThan(20);
+    // Its homes are in the whole service's list too (the navigation), and are its first pages.
+    expect(prgMenuPages.every((page) => pages.includes(page as never) && prgPages.includes(page))).toBe(true);
     expect(notifyWebPages.length).toBeGreaterThan(10);
     expect(caseWebPages.length).toBeGreaterThan(10);
     expect(teamWebPages.length).toBeGreaterThan(10);
@@ -53,6 +58,13 @@ describe('which function serves each staff page', () => {
     expect(matchRoute('GET', '/ops')?.route.functionName).toBe('ops-web');
     expect(matchRoute('POST', `/ops/executions/${caseId}-resume-1/resume`)?.route.functionName).toBe(
       'ops-web',
+    );
+    expect(matchRoute('GET', '/practice-review-group')?.route.functionName).toBe('prg-web');
+    expect(matchRoute('GET', `/practice-review-group/referrals/${caseId}`)?.route.functionName).toBe(
+      'prg-web',
+    );
+    expect(matchRoute('POST', '/practice-review-group/approval/a-token/approve')?.route.functionName).toBe(
+      'prg-web',
     );
     // A path that only starts the same is not the operations pages'.
     expect(matchRoute('GET', '/opsy')?.route.functionName).toBe('web');

@@ -20,10 +20,12 @@ import type { Service } from '../../../../shared/service.ts';
 import type { AgencyDetailsCodes } from '../../../../shared/stores/agency-details-codes.ts';
 import type { DraftStore } from '../../../../shared/stores/draft-store.ts';
 import type { LocalReviewStore } from '../../../../shared/stores/local-review-store.ts';
+import type { PrgReferralStore } from '../../../../shared/stores/prg-referral-store.ts';
 import type { SessionRevocations } from '../../../../shared/stores/session-revocations.ts';
 import { InMemoryAgencyDetailsCodes } from '../../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../../support/in-memory-case-store.ts';
 import { InMemoryLocalReviewStore } from '../../../support/in-memory-local-review-store.ts';
+import { InMemoryPrgReferralStore } from '../../../support/in-memory-prg-referral-store.ts';
 import { InMemorySessionRevocations } from '../../../support/in-memory-session-revocations.ts';
 
 export const DOCUMENT_BUCKET = 'case-documents-test';
@@ -101,6 +103,7 @@ export function testService(options: {
   agencyDetailsCodes?: AgencyDetailsCodes;
   localReviews?: LocalReviewStore;
   localReviewWorkflow?: ReviewWorkflow;
+  referrals?: PrgReferralStore;
 }): Service {
   const stateMachineArn = () => {
     if (!options.sfn) throw new ConfigurationError('This test gives no state machine');
@@ -130,6 +133,7 @@ export function testService(options: {
       stateMachineArn,
     ),
     localReviews: options.localReviews ?? new InMemoryLocalReviewStore(),
+    referrals: options.referrals ?? new InMemoryPrgReferralStore(),
     // A value, not a throwing getter, so that a test may spread the service: reaching it fails.
     localReviewWorkflow:
       options.localReviewWorkflow ??
