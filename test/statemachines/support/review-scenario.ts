@@ -36,6 +36,7 @@ import { type WorkflowTaskName, workflowTaskContracts } from '../../../shared/wo
 import { InMemoryAgencyDetailsCodes } from '../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
+import { InMemoryLocalReviewDraftsStore } from '../../support/in-memory-local-review-drafts-store.ts';
 import {
   InMemoryDocumentStore,
   PUBLIC_BASE_URL,
@@ -125,6 +126,7 @@ export class ReviewScenario {
         return workflow;
       },
       localReviews: new InMemoryLocalReviewStore(),
+      localReviewDrafts: new InMemoryLocalReviewDraftsStore(),
       get localReviewWorkflow(): ReviewWorkflow {
         throw new Error('A Rapid Review scenario has no local review workflow');
       },
