@@ -19,12 +19,13 @@ import type { StaffRole } from '../../../../shared/schemas/roles.ts';
 import type { Service } from '../../../../shared/service.ts';
 import type { AgencyDetailsCodes } from '../../../../shared/stores/agency-details-codes.ts';
 import type { DraftStore } from '../../../../shared/stores/draft-store.ts';
+import type { LocalReviewDraftsStore } from '../../../../shared/stores/local-review-drafts-store.ts';
 import type { LocalReviewStore } from '../../../../shared/stores/local-review-store.ts';
 import type { SessionRevocations } from '../../../../shared/stores/session-revocations.ts';
 import { InMemoryAgencyDetailsCodes } from '../../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../../support/in-memory-case-store.ts';
-import { InMemoryLocalReviewStore } from '../../../support/in-memory-local-review-store.ts';
 import { InMemoryLocalReviewDraftsStore } from '../../../support/in-memory-local-review-drafts-store.ts';
+import { InMemoryLocalReviewStore } from '../../../support/in-memory-local-review-store.ts';
 import { InMemorySessionRevocations } from '../../../support/in-memory-session-revocations.ts';
 
 export const DOCUMENT_BUCKET = 'case-documents-test';
@@ -102,6 +103,7 @@ export function testService(options: {
   agencyDetailsCodes?: AgencyDetailsCodes;
   localReviews?: LocalReviewStore;
   localReviewWorkflow?: ReviewWorkflow;
+  localReviewDrafts?: LocalReviewDraftsStore;
 }): Service {
   const stateMachineArn = () => {
     if (!options.sfn) throw new ConfigurationError('This test gives no state machine');
@@ -131,7 +133,7 @@ export function testService(options: {
       stateMachineArn,
     ),
     localReviews: options.localReviews ?? new InMemoryLocalReviewStore(),
-    localReviewDrafts: new InMemoryLocalReviewDraftsStore(),
+    localReviewDrafts: options.localReviewDrafts ?? new InMemoryLocalReviewDraftsStore(),
     // A value, not a throwing getter, so that a test may spread the service: reaching it fails.
     localReviewWorkflow:
       options.localReviewWorkflow ??
