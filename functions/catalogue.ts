@@ -451,9 +451,9 @@ export const functionCatalogue = {
   },
   'send-pre-publication-notice': {
     description:
-      'Sends the Panel and the Secretary of State notice of a local review before its publication, once for each planned date',
+      'Sends the Panel and the Secretary of State notice of a local review before its publication, with the final version the team chose attached, once for each planned date',
     trigger: 'local-review-workflow',
-    needs: { table: 'read-write', email: true },
+    needs: { table: 'read-write', documentBucket: 'read', email: true },
   },
   'alert-minimum-period': {
     description:

@@ -336,17 +336,15 @@ export async function readDraft(
   };
 }
 
-/** The version the team chose as the final report: what goes to the Panel and the Secretary of State. */
+/**
+ * The version the team chose as the final report: what goes to the Panel and the Secretary of
+ * State with the notice before publication (each notice's audit event records which version went).
+ */
 export async function chooseFinalVersion(
   service: DraftsPorts,
   input: { reviewId: string; version: number; member: StaffMember },
 ): Promise<LocalReviewDrafts> {
-  const { review, drafts } = await open(service, input.reviewId, 'the final version');
-  if (review.prePublicationNoticeSentAt) {
-    throw new LocalReviewRefusedError(
-      `The final report of local review ${review.reference} has already gone to the Panel and the Secretary of State.`,
-    );
-  }
+  const { drafts } = await open(service, input.reviewId, 'the final version');
   if (!drafts.drafts.some((draft) => draft.version === input.version)) {
     throw new NotFoundError('There is no such version of the draft');
   }

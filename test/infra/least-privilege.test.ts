@@ -221,7 +221,13 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   'await-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', 'state-machine': 'write' },
   'chase-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   'plan-publication': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
-  'send-pre-publication-notice': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  // Reads the final version the team chose, to attach it.
+  'send-pre-publication-notice': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read',
+    email: 'write',
+  },
   'alert-minimum-period': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   'record-local-review-failure': {
     'case-table': 'read-write',

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../shared/errors.ts';
 import type { StaffMember } from '../../../shared/schemas/roles.ts';
-import { commissionLocalReview } from '../../../shared/use-cases/local-review.ts';
+import { commissionLocalReview, planLocalReviewPublication } from '../../../shared/use-cases/local-review.ts';
 import {
   chooseFinalVersion,
   commentOnDraft,
@@ -18,6 +18,7 @@ import {
   startFactualAccuracyRound,
   uploadDraft,
 } from '../../../shared/use-cases/local-review-drafts.ts';
+import { sendPrePublicationNotice } from '../../../shared/use-cases/local-review-tasks.ts';
 import { InMemoryLocalReviewDraftsStore } from '../../support/in-memory-local-review-drafts-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import { fakeService, openSampleCase, sampleDecision, testProfile } from '../workflow/workflow-fakes.ts';
@@ -307,5 +308,66 @@ describe('drafts, the factual-accuracy round and the quality checklist', () => {
     });
     expect(final.finalVersion?.version).toBe(1);
     expect(testProfile.partnershipName).toBeTruthy();
+  });
+});
+
+describe('the notice before publication', () => {
+  let fixture: ReturnType<typeof draftsService>;
+  beforeEach(() => {
+    fixture = draftsService();
+  });
+
+  async function planned(inFull: boolean) {
+    const review = await commissioned(fixture);
+    await planLocalReviewPublication(fixture.service, {
+      reviewId: review.reviewId,
+      answers: inFull
+        ? { plannedOn: '2026-05-01', inFull: true }
+        : { plannedOn: '2026-05-01', inFull: false, reasonsNotInFull: 'Invented reasons.' },
+      member: team,
+    });
+    return review;
+  }
+
+  it('attaches the version the team chose as the final report, named by the review', async () => {
+    const review = await planned(true);
+    await uploadDraft(fixture.service, {
+      reviewId: review.reviewId,
+      upload: { fileName: 'one.pdf', content: PDF },
+      member: team,
+    });
+    const finalBytes = new TextEncoder().encode('%PDF-1.7\n% the invented final report\n');
+    await uploadDraft(fixture.service, {
+      reviewId: review.reviewId,
+      upload: { fileName: 'two.pdf', content: finalBytes },
+      member: team,
+    });
+    await chooseFinalVersion(fixture.service, { reviewId: review.reviewId, version: 2, member: team });
+
+    await sendPrePublicationNotice(fixture.service, { reviewId: review.reviewId });
+
+    const notice = fixture.mailer.sent.find((email) => email.key.includes(':PrePublicationNotice:'))?.message;
+    expect(notice?.to).toContain(testProfile.panelMailbox);
+    expect(notice?.attachments).toEqual([
+      {
+        fileName: `${review.reference}-final-report.pdf`,
+        contentType: 'application/pdf',
+        content: finalBytes,
+      },
+    ]);
+    expect(notice?.text).toContain(`The final report is attached (${review.reference}-final-report.pdf)`);
+    expect(fixture.localReviews.audit.get(review.reviewId)?.at(-1)?.details).toMatchObject({
+      finalVersion: 2,
+    });
+  });
+
+  it('names the improvements information when the report is not published in full, and says plainly when no version was chosen', async () => {
+    const review = await planned(false);
+
+    await sendPrePublicationNotice(fixture.service, { reviewId: review.reviewId });
+
+    const notice = fixture.mailer.sent.find((email) => email.key.includes(':PrePublicationNotice:'))?.message;
+    expect(notice?.attachments).toBeUndefined();
+    expect(notice?.text).toContain('No final version of the report was chosen on the service');
   });
 });
