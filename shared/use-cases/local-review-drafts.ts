@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hashAgencyToken, looksLikeAgencyToken, mintAgencyToken } from '../agency-links.ts';
 import { rulesOf } from '../config/partnership-profile.ts';
 import { DomainError, InvalidInputError, NotFoundError } from '../errors.ts';
@@ -265,9 +266,12 @@ export async function recordSupervisionAnswer(
   );
 }
 
-/** Where a draft version is kept: each version its own object, never replaced. */
+/**
+ * Where a draft version is kept: each upload its own object, never replaced (two uploads racing
+ * for the same version number write two objects, and only the one recorded is that version).
+ */
 export const draftDocumentKey = (reviewId: string, version: number, kind: 'pdf' | 'docx') =>
-  `local-reviews/${reviewId}/drafts/v${version}.${kind}`;
+  `local-reviews/${reviewId}/drafts/v${version}-${randomUUID()}.${kind}`;
 
 /** Uploads the next version of the draft (PDF or Word .docx, checked by its bytes); every version is kept. */
 export async function uploadDraft(
@@ -477,14 +481,14 @@ export async function openFactualAccuracyLink(
 
 /** An agency's comments on the draft, through its link; sent again, they replace the earlier ones. */
 export async function commentOnDraft(
-  service: Pick<Service, 'clock' | 'localReviews' | 'localReviewDrafts'>,
+  service: Pick<Service, 'clock' | 'profile' | 'localReviews' | 'localReviewDrafts'>,
   input: { token: string; comments: unknown },
 ): Promise<FactualAccuracyView> {
   const view = await openFactualAccuracyLink(service, input.token);
   const comments = parseInput(text(10000, { multiline: true }), input.comments, 'comments');
   const at = service.clock.now().toISOString();
   const { version: _version, reviewId: _reviewId, ...rest } = view.drafts;
-  const late = isoDateOf(at, 'Europe/London') > view.round.dueOn;
+  const late = isoDateOf(at, rulesOf(service.profile).timeZone) > view.round.dueOn;
   await service.localReviewDrafts.saveDrafts(
     view.drafts,
     {
