@@ -35,8 +35,8 @@ import { submitToPanel } from '../../../shared/use-cases/submit-to-panel.ts';
 import { type WorkflowTaskName, workflowTaskContracts } from '../../../shared/workflow/contracts.ts';
 import { InMemoryAgencyDetailsCodes } from '../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
-import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import { InMemoryLocalReviewDraftsStore } from '../../support/in-memory-local-review-drafts-store.ts';
+import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import {
   InMemoryDocumentStore,
   PUBLIC_BASE_URL,

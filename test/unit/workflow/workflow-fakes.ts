@@ -28,8 +28,8 @@ import type { SeriousIncidentNotification } from '../../../shared/schemas/notifi
 import type { Service } from '../../../shared/service.ts';
 import { InMemoryAgencyDetailsCodes } from '../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
-import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import { InMemoryLocalReviewDraftsStore } from '../../support/in-memory-local-review-drafts-store.ts';
+import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 
 /**
  * Sends nothing; keeps every message by key and, like SesMailer, never "sends" a key twice and
