@@ -12,7 +12,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runDemoReview } from '../../local/demo/run-review.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
-import { signInAs, usePage } from './support/browser.ts';
+import { defaultViewport, signInAs, usePage } from './support/browser.ts';
+import { narrowViewport, overflowProblems, sidewaysOverflow } from './support/layout.ts';
 import { useLocalStack } from './support/stack.ts';
 
 /** Fills a GOV.UK date input named `name` with an ISO date. */
@@ -21,6 +22,14 @@ async function fillDate(page: BrowserPage, name: string, isoDate: string): Promi
   await page.fill(`#${name}-day`, String(Number(day)));
   await page.fill(`#${name}-month`, String(Number(month)));
   await page.fill(`#${name}-year`, String(year));
+}
+
+/** What scrolls sideways at 320 px on the page the browser shows (none expected). */
+async function overflowAt320(page: BrowserPage): Promise<string[]> {
+  await page.setViewportSize(narrowViewport);
+  const problems = overflowProblems(await sidewaysOverflow(page));
+  await page.setViewportSize(defaultViewport);
+  return problems;
 }
 
 /** Presses a button and waits for the page it leads to. */
@@ -90,6 +99,13 @@ describe('a local review’s work in writing', () => {
     await expectNoAxeViolations(page, 'the family plan');
     await page.click('a:has-text("Record a contact")');
     await expectNoAxeViolations(page, 'a contact with a family member');
+    await page.check('input[name="how"][value="letter"]');
+    await fillDate(page, 'on', today);
+    await page.fill('#what', 'A letter explaining the review and inviting a meeting (invented)');
+    await press(page, 'Continue');
+    await press(page, 'Record the contact');
+    await page.goto(`${reviewUrl}/family-plan`);
+    expect(await overflowAt320(page)).toEqual([]);
 
     // Supervision in writing.
     await page.goto(`${reviewUrl}/supervision`);
@@ -162,5 +178,8 @@ describe('a local review’s work in writing', () => {
     expect(main).toContain('Not met');
     expect(main).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
     await expectNoAxeViolations(page, 'the drafts, filled in');
+    expect(await overflowAt320(page)).toEqual([]);
+    await page.goto(`${reviewUrl}/supervision`);
+    expect(await overflowAt320(page)).toEqual([]);
   }, 300_000);
 });
