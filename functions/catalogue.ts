@@ -333,6 +333,19 @@ export const functionCatalogue = {
     bundledFiles: pageFiles,
     separateModules: pageModules,
   },
+  // A local review's work in writing (issue 13 parts 3 and 4), apart from local-review-web, which
+  // is near 1 MiB: learning events, the family plan, supervision of the reviewer, the drafts
+  // (written to and read from the documents bucket, every version kept), the factual-accuracy
+  // rounds (each agency emailed its link) and the quality checks; and each agency's
+  // factual-accuracy page, reached by its link. It starts and completes no workflow.
+  'local-review-drafts-web': {
+    description:
+      "Serves the partnership team's pages for a local review's learning events, family plan, supervision, drafts and quality checks, and each agency's factual-accuracy page",
+    trigger: 'api',
+    needs: { table: 'read-write', documentBucket: 'read-write', staffSignIn: true, email: true },
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
+  },
   'record-summary': {
     description:
       "Checks an uploaded summary against its issued form, its size, bytes and virus scan, files it with the case and marks the agency's return received, telling the partnership team when it came late",
@@ -456,9 +469,9 @@ export const functionCatalogue = {
   },
   'send-pre-publication-notice': {
     description:
-      'Sends the Panel and the Secretary of State notice of a local review before its publication, once for each planned date',
+      'Sends the Panel and the Secretary of State notice of a local review before its publication, with the final version the team chose attached, once for each planned date',
     trigger: 'local-review-workflow',
-    needs: { table: 'read-write', email: true },
+    needs: { table: 'read-write', documentBucket: 'read', email: true },
   },
   'alert-minimum-period': {
     description:

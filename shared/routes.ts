@@ -428,6 +428,79 @@ export const routes = [
     functionName: 'team-web',
     access: { kind: 'web' },
   },
+  // A local review's work in writing (issue 13 parts 3 and 4, functions/local-review-drafts-web):
+  // learning events, the family plan, supervision, the drafts; before LocalReviewPagesSteps, which
+  // would match them too. And an agency's factual-accuracy page, reached by its link.
+  {
+    id: 'LocalReviewDraftsPagesLearningEvents',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/learning-events',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesLearningEventsSteps',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/learning-events/{proxy+}',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesFamilyPlan',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/family-plan',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesFamilyPlanSteps',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/family-plan/{proxy+}',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesSupervision',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/supervision',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesSupervisionSteps',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/supervision/{proxy+}',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesDrafts',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/drafts',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesDraftsSteps',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/drafts/{proxy+}',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesFactualAccuracy',
+    method: 'ANY',
+    path: '/factual-accuracy/{token}',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesFactualAccuracySteps',
+    method: 'ANY',
+    path: '/factual-accuracy/{token}/{proxy+}',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
   // Local Child Safeguarding Practice Reviews (issue 13, functions/local-review-web): starting one
   // from a Rapid Review, before CasePages, which would match it too; and the review's own pages.
   {

@@ -60,9 +60,9 @@ export type LayoutContext = {
   currentPath: string;
 };
 
-/** `/agency/<token>` for a path under an agency's link, which is that agency's home; undefined for any other path. */
+/** `/agency/<token>` (or `/factual-accuracy/<token>`) for a path under an agency's link, which is that agency's home; undefined for any other path. */
 export function agencyHomeFor(path: string): string | undefined {
-  return /^\/agency\/[^/]+/.exec(path)?.[0];
+  return /^\/(?:agency|factual-accuracy)\/[^/]+/.exec(path)?.[0];
 }
 
 /** A page the person may use, as the start page lists it. */

@@ -1,4 +1,4 @@
-import type { EmailMessage } from '../adapters/mailer.ts';
+import type { Attachment, EmailMessage } from '../adapters/mailer.ts';
 import type { PartnershipProfile } from '../config/partnership-profile.ts';
 import { rulesOf } from '../config/partnership-profile.ts';
 import type { LocalReview, ParallelProcess } from '../schemas/local-review.ts';
@@ -176,6 +176,7 @@ export function prePublicationNoticeEmail(
   context: LocalReviewEmailContext,
   recipients: readonly string[],
   secretaryOfStateCopied: boolean,
+  final?: FinalReportAttachment,
 ): EmailMessage {
   const { review } = context;
   const plan = review.publicationPlan;
@@ -194,12 +195,19 @@ export function prePublicationNoticeEmail(
       (secretaryOfStateCopied
         ? 'Dear Child Safeguarding Practice Review Panel and Secretary of State for Education,\n\n'
         : PANEL) +
-      `${context.partnershipName} plans to publish its Local Child Safeguarding Practice Review ${named(review)} on ${plan ? formatDate(plan.plannedOn) : ''}. It will publish ${what}.${review.reviewer ? ` The reviewer, ${review.reviewer.name}, will be named.` : ''} The partnership team sends the document itself with this notice.` +
+      `${context.partnershipName} plans to publish its Local Child Safeguarding Practice Review ${named(review)} on ${plan ? formatDate(plan.plannedOn) : ''}. It will publish ${what}.${review.reviewer ? ` The reviewer, ${review.reviewer.name}, will be named.` : ''} ${final ? `The ${plan?.inFull === false ? 'improvements information' : 'final report'} is attached (${final.attachment.fileName}).` : 'No final version of the report was chosen on the service, so the partnership team sends the document itself with this notice.'}` +
       (secretaryOfStateCopied
         ? ''
         : '\n\nThe partnership profile names no mailbox for the Secretary of State: the partnership team must send the Secretary of State this notice itself.') +
       signOff(context),
+    ...(final ? { attachments: [final.attachment] } : {}),
   };
+}
+
+/** The final version the team chose (issue 13 part 4), attached to the notice before publication. */
+export interface FinalReportAttachment {
+  version: number;
+  attachment: Attachment;
 }
 
 /** The planned publication date passed without a recorded publication. */

@@ -217,12 +217,25 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     email: 'write',
     'state-machine': 'write',
   },
+  // The work in writing: no workflow; the drafts written to and read from the documents bucket.
+  'local-review-drafts-web': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read-write',
+    email: 'write',
+  },
   'schedule-local-review-wait': { 'case-table': 'read', 'audit-table': 'read' },
   // Keeps the callback token; ends the wait at once when the step is done.
   'await-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', 'state-machine': 'write' },
   'chase-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   'plan-publication': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
-  'send-pre-publication-notice': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  // Reads the final version the team chose, to attach it.
+  'send-pre-publication-notice': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read',
+    email: 'write',
+  },
   'alert-minimum-period': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   'record-local-review-failure': {
     'case-table': 'read-write',

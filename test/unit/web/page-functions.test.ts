@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { caseWebPages } from '../../../functions/web/pages/case-pages.ts';
 import { homeWebPages } from '../../../functions/web/pages/home-pages.ts';
 import { pages } from '../../../functions/web/pages/index.ts';
+import { localReviewDraftsPages } from '../../../functions/web/pages/local-review-drafts-pages.ts';
 import { localReviewPages } from '../../../functions/web/pages/local-review-pages.ts';
 import { staffMenuPages } from '../../../functions/web/pages/menu.ts';
 import { notifyWebPages } from '../../../functions/web/pages/notify-pages.ts';
@@ -31,6 +32,12 @@ describe('which function serves each staff page', () => {
       localReviewPages.filter((page) => servedBy(page) !== 'local-review-web').map((page) => page.path),
     ).toEqual([]);
     expect(localReviewPages.length).toBeGreaterThan(30);
+    expect(
+      localReviewDraftsPages
+        .filter((page) => servedBy(page) !== 'local-review-drafts-web')
+        .map((page) => page.path),
+    ).toEqual([]);
+    expect(localReviewDraftsPages.length).toBeGreaterThan(40);
     expect(opsWebPages.filter((page) => servedBy(page) !== 'ops-web').map((page) => page.path)).toEqual([]);
     expect(opsWebPages.map((page) => `${page.method} ${page.path}`)).toEqual([
       'GET /ops',
@@ -55,6 +62,18 @@ describe('which function serves each staff page', () => {
     expect(matchRoute('GET', `/cases/${caseId}/decision`)?.route.functionName).toBe('case-web');
     expect(matchRoute('GET', `/cases/${caseId}/local-review`)?.route.functionName).toBe('local-review-web');
     expect(matchRoute('GET', `/local-reviews/${caseId}`)?.route.functionName).toBe('local-review-web');
+    expect(matchRoute('GET', `/local-reviews/${caseId}/drafts`)?.route.functionName).toBe(
+      'local-review-drafts-web',
+    );
+    expect(matchRoute('POST', `/local-reviews/${caseId}/family-plan/add/check`)?.route.functionName).toBe(
+      'local-review-drafts-web',
+    );
+    // The review's other pages stay with local-review-web, a path that only starts the same among them.
+    expect(matchRoute('GET', `/local-reviews/${caseId}/terms`)?.route.functionName).toBe('local-review-web');
+    expect(matchRoute('GET', `/local-reviews/${caseId}/draftsy`)?.route.functionName).toBe(
+      'local-review-web',
+    );
+    expect(matchRoute('GET', '/factual-accuracy/abc')?.route.functionName).toBe('local-review-drafts-web');
     expect(matchRoute('GET', '/ops')?.route.functionName).toBe('ops-web');
     expect(matchRoute('POST', `/ops/executions/${caseId}-resume-1/resume`)?.route.functionName).toBe(
       'ops-web',
