@@ -44,6 +44,8 @@ export async function createCaseTable(client: DynamoDBClient, tableName: string)
       ...PRIMARY_KEY.AttributeDefinitions,
       { AttributeName: 'gsi1pk', AttributeType: 'S' },
       { AttributeName: 'gsi1sk', AttributeType: 'S' },
+      { AttributeName: 'gsi2pk', AttributeType: 'S' },
+      { AttributeName: 'gsi2sk', AttributeType: 'S' },
     ],
     KeySchema: [...PRIMARY_KEY.KeySchema],
     GlobalSecondaryIndexes: [
@@ -52,6 +54,15 @@ export async function createCaseTable(client: DynamoDBClient, tableName: string)
         KeySchema: [
           { AttributeName: 'gsi1pk', KeyType: 'HASH' },
           { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      // The month index (issue 14): a case and its agency requests by the month it was notified.
+      {
+        IndexName: 'gsi2',
+        KeySchema: [
+          { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
       },
