@@ -48,9 +48,7 @@ export function halfYearDates(period: HalfYear): { from: string; to: string } {
 
 /** "1 January to 30 June 2026". */
 export function halfYearInWords(period: HalfYear): string {
-  return period.half === 1
-    ? `1 January to 30 June ${period.year}`
-    : `1 July to 31 December ${period.year}`;
+  return period.half === 1 ? `1 January to 30 June ${period.year}` : `1 July to 31 December ${period.year}`;
 }
 
 /** The months of the half-year, YYYY-MM: the keys the case store's month index is queried by. */
@@ -135,10 +133,7 @@ export function workingDaysLate(dueDate: string, sentOn: string): number {
 }
 
 /** One review against one date: on time, late by so many working days, or that date unknown. */
-export type AgainstDate =
-  | { kind: 'on-time' }
-  | { kind: 'late'; workingDays: number }
-  | { kind: 'unknown' };
+export type AgainstDate = { kind: 'on-time' } | { kind: 'late'; workingDays: number } | { kind: 'unknown' };
 
 /** A sent review against a due date (undefined: the date, or when it was sent, is not known). */
 export function againstDate(dueDate: string | null | undefined, sentAt: string | undefined): AgainstDate {
@@ -366,7 +361,8 @@ export function panelReplyFigures(reviews: readonly ReviewFacts[]): PanelReplyFi
 export function commissioningLocalReviews(reviews: readonly ReviewFacts[]): ReviewFacts[] {
   return reviews.filter(
     (review) =>
-      review.case.decision?.commissionLocalReview === true || review.case.panelReply?.asksForLocalReview === true,
+      review.case.decision?.commissionLocalReview === true ||
+      review.case.panelReply?.asksForLocalReview === true,
   );
 }
 
@@ -428,7 +424,10 @@ export interface MonthTimeliness {
  * The timeliness trend: for each month, the reviews notified that month that went to the Panel,
  * and how many went by their governing date.
  */
-export function timelinessTrend(reviews: readonly ReviewFacts[], months: readonly string[]): MonthTimeliness[] {
+export function timelinessTrend(
+  reviews: readonly ReviewFacts[],
+  months: readonly string[],
+): MonthTimeliness[] {
   return months.map((month) => {
     const results = reviews
       .filter((review) => monthOf(review.case.receivedAt) === month && wasSent(review.case))

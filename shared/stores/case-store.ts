@@ -14,8 +14,8 @@ import {
 import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
 import { duplicateMarksOf } from '../cases/open-case.ts';
 import { requireEnv } from '../env.ts';
-import { monthOf, type ReviewFacts } from '../insight/figures.ts';
 import { CaseNotFoundError, DuplicateWriteError, StaleWriteError } from '../errors.ts';
+import { monthOf, type ReviewFacts } from '../insight/figures.ts';
 import { type ReturnDraft, returnDraft } from '../schemas/agency-return.ts';
 import {
   type AgencyRequest,
@@ -673,7 +673,12 @@ export class DynamoDbCaseStore implements CaseStore {
       items.push({
         Put: {
           TableName: this.#tableName,
-          Item: { ...caseKey(record.caseId), ...statusIndexKeys(record), ...caseMonthKeys(record), ...record },
+          Item: {
+            ...caseKey(record.caseId),
+            ...statusIndexKeys(record),
+            ...caseMonthKeys(record),
+            ...record,
+          },
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: { ':expected': caseUpdate.current.version },
         },
@@ -718,7 +723,12 @@ export class DynamoDbCaseStore implements CaseStore {
         {
           Put: {
             TableName: this.#tableName,
-            Item: { ...caseKey(record.caseId), ...statusIndexKeys(record), ...caseMonthKeys(record), ...record },
+            Item: {
+              ...caseKey(record.caseId),
+              ...statusIndexKeys(record),
+              ...caseMonthKeys(record),
+              ...record,
+            },
             ConditionExpression: 'version = :expected',
             ExpressionAttributeValues: { ':expected': caseUpdate.current.version },
           },

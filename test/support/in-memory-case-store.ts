@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { duplicateMarksOf } from '../../shared/cases/open-case.ts';
-import { monthOf, type ReviewFacts } from '../../shared/insight/figures.ts';
 import { CaseNotFoundError, DuplicateWriteError, StaleWriteError } from '../../shared/errors.ts';
+import { monthOf, type ReviewFacts } from '../../shared/insight/figures.ts';
 import { type ReturnDraft, returnDraft } from '../../shared/schemas/agency-return.ts';
 import {
   type AgencyRequest,
