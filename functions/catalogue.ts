@@ -259,6 +259,18 @@ export const functionCatalogue = {
     bundledFiles: pageFiles,
     separateModules: pageModules,
   },
+  // The partnership's figures (issue 14 parts 3 and 4), apart from the other page functions, which
+  // are near 1 MiB: the dashboard and the scrutineer's six-monthly report with its PDF. It reads
+  // the cases through the table's indexes, and the local reviews of the period; it writes only the
+  // scrutineer's commentary with its audit event (so `read-write`). No documents, email or workflow.
+  'insight-web': {
+    description:
+      "Serves the partnership's dashboard and the Independent Scrutineer's six-monthly report, its commentary and its PDF for the Executive Board",
+    trigger: 'api',
+    needs: { table: 'read-write', staffSignIn: true },
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
+  },
   // The operations pages (issue 12 part 4), apart from the other staff pages so that no bundle
   // holds every page: every execution of the workflow read through the Step Functions API
   // (`observe`: list, describe, history and the deployed definition), the case references from

@@ -294,8 +294,38 @@ export const routes = [
     functionName: 'web',
     access: { kind: 'web' },
   },
+  // The partnership's figures (functions/insight-web, issue 14): the dashboard for the team and
+  // the Executive Board; the scrutineer's six-monthly report (their home), its commentary and PDF.
+  {
+    id: 'InsightPagesDashboard',
+    method: 'ANY',
+    path: '/dashboard',
+    functionName: 'insight-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'InsightPagesScrutiny',
+    method: 'ANY',
+    path: '/scrutiny',
+    functionName: 'insight-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'InsightPagesScrutinyCommentary',
+    method: 'ANY',
+    path: '/scrutiny/report/commentary',
+    functionName: 'insight-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'InsightPagesScrutinyPdf',
+    method: 'ANY',
+    path: '/scrutiny/report/pdf',
+    functionName: 'insight-web',
+    access: { kind: 'web' },
+  },
   // Each role's home (functions/home-web): the partnership team's list of cases (and its CSV),
-  // the Rapid Review Group's cases, the scrutineer's list, the notifier's notifications. Its own
+  // the Rapid Review Group's cases, one review for the scrutineer, the notifier's notifications. Its own
   // paths only: `/cases/{caseId}` stays the web function's (WebPages), the pages under a case
   // case-web's (CasePages).
   {
@@ -316,13 +346,6 @@ export const routes = [
     id: 'HomePagesYourCases',
     method: 'ANY',
     path: '/your-cases',
-    functionName: 'home-web',
-    access: { kind: 'web' },
-  },
-  {
-    id: 'HomePagesScrutiny',
-    method: 'ANY',
-    path: '/scrutiny',
     functionName: 'home-web',
     access: { kind: 'web' },
   },

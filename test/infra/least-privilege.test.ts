@@ -114,6 +114,9 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   // Each role's home: the cases and their audit trails, read, and a notifier's own notification
   // document; it changes nothing.
   'home-web': { 'case-table': 'read', 'audit-table': 'read', documents: 'read' },
+  // The dashboard and the scrutiny report: the cases read through the indexes; the scrutineer's
+  // commentary written with its audit event. No documents, no workflow.
+  'insight-web': { 'case-table': 'read-write', 'audit-table': 'read-write' },
   // The operations pages: every execution read (list, describe, history, the definition), the
   // case references, and resuming a failed case (its fresh execution started, the case and its
   // audit event written).

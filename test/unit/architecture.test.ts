@@ -99,6 +99,17 @@ const opsPagesShared = [
   'functions/web/pages/menu.ts',
 ];
 
+/**
+ * What the insight pages' function (functions/insight-web) may use of it: the same, with the
+ * dashboard and the scrutiny report instead (insight-pages.ts).
+ */
+const insightPagesShared = [
+  ...webFramework,
+  'functions/web/session.ts',
+  'functions/web/pages/insight-pages.ts',
+  'functions/web/pages/menu.ts',
+];
+
 /** The project files a file's code imports (type-only imports left out: they are not in the bundle). */
 function codeImportsOf(file: string): string[] {
   const source = readFileSync(join(root, file), 'utf8').replace(/import type[^;]+;/g, '');
@@ -159,6 +170,7 @@ describe('the layout of the code', () => {
         .filter((target) => !(own === 'notify-web' && notifyPagesShared.includes(target)))
         .filter((target) => !(own === 'local-review-web' && localReviewPagesShared.includes(target)))
         .filter((target) => !(own === 'ops-web' && opsPagesShared.includes(target)))
+        .filter((target) => !(own === 'insight-web' && insightPagesShared.includes(target)))
         .map((target) => `${file} imports ${target}`);
     });
 
@@ -311,6 +323,23 @@ describe('the layout of the code', () => {
       );
     expect(elk).toEqual([]);
     expect([...opsWeb].filter((file) => file.startsWith('scripts/'))).toEqual([]);
+  });
+
+  it('keeps the dashboard and the scrutiny report in their own function, away from every other page function', () => {
+    const insightPageModules = ['insight', 'insight-pages', 'insight-charts'].map(
+      (name) => `functions/web/pages/${name}.ts`,
+    );
+    const insightWeb = reachableFrom('functions/insight-web/handler.ts');
+    for (const module of insightPageModules) expect(insightWeb, module).toContain(module);
+    const others = ['web', 'case-web', 'team-web', 'home-web', 'notify-web', 'ops-web'].map((name) =>
+      reachableFrom(`functions/${name}/handler.ts`),
+    );
+    for (const other of others) expect(insightPageModules.filter((module) => other.has(module))).toEqual([]);
+    expect(
+      ['decision', 'report', 'steer-case', 'case-list', 'notify', 'cases', 'ops']
+        .map((name) => `functions/web/pages/${name}.ts`)
+        .filter((module) => insightWeb.has(module)),
+    ).toEqual([]);
   });
 
   it('keeps the review gauges’ function to reading the cases: no email, documents, uploads or workflow', () => {

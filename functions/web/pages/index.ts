@@ -1,6 +1,7 @@
 import type { Page } from '../page.ts';
 import { caseWebPages } from './case-pages.ts';
 import { homeWebPages } from './home-pages.ts';
+import { insightWebPages } from './insight-pages.ts';
 import { notifyWebPages } from './notify-pages.ts';
 import { opsWebPages } from './ops.ts';
 import { teamWebPages } from './team-pages.ts';
@@ -22,6 +23,8 @@ export const pages: readonly Page[] = [
   ...homeWebPages,
   ...caseWebPages,
   ...teamWebPages,
+  // The dashboard and the scrutineer's report (issue 14), functions/insight-web's.
+  ...insightWebPages,
   // The operations pages (issue 12 part 4), functions/ops-web's: last, as in the navigation.
   ...opsWebPages,
 ];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { caseWebPages } from '../../../functions/web/pages/case-pages.ts';
 import { homeWebPages } from '../../../functions/web/pages/home-pages.ts';
 import { pages } from '../../../functions/web/pages/index.ts';
+import { insightWebPages } from '../../../functions/web/pages/insight-pages.ts';
 import { localReviewPages } from '../../../functions/web/pages/local-review-pages.ts';
 import { staffMenuPages } from '../../../functions/web/pages/menu.ts';
 import { notifyWebPages } from '../../../functions/web/pages/notify-pages.ts';
@@ -37,6 +38,15 @@ describe('which function serves each staff page', () => {
       'GET /ops/executions/{name}/resume',
       'POST /ops/executions/{name}/resume',
     ]);
+    expect(
+      insightWebPages.filter((page) => servedBy(page) !== 'insight-web').map((page) => page.path),
+    ).toEqual([]);
+    expect(insightWebPages.map((page) => `${page.method} ${page.path}`)).toEqual([
+      'GET /dashboard',
+      'GET /scrutiny',
+      'POST /scrutiny/report/commentary',
+      'GET /scrutiny/report/pdf',
+    ]);
     expect(notifyWebPages.length).toBeGreaterThan(10);
     expect(caseWebPages.length).toBeGreaterThan(10);
     expect(teamWebPages.length).toBeGreaterThan(10);
@@ -54,6 +64,11 @@ describe('which function serves each staff page', () => {
     expect(matchRoute('POST', `/ops/executions/${caseId}-resume-1/resume`)?.route.functionName).toBe(
       'ops-web',
     );
+    // The scrutiny report is the insight pages'; one review under it stays the homes'.
+    expect(matchRoute('GET', '/scrutiny')?.route.functionName).toBe('insight-web');
+    expect(matchRoute('GET', '/scrutiny/report/pdf')?.route.functionName).toBe('insight-web');
+    expect(matchRoute('GET', `/scrutiny/${caseId}`)?.route.functionName).toBe('home-web');
+    expect(matchRoute('GET', '/dashboard')?.route.functionName).toBe('insight-web');
     // A path that only starts the same is not the operations pages'.
     expect(matchRoute('GET', '/opsy')?.route.functionName).toBe('web');
   });
