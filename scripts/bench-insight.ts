@@ -45,6 +45,7 @@ const percentile = (sorted: readonly number[], share: number) =>
 /** Times `requests` GETs of a page, one after another, after two to warm up. */
 async function timePage(url: string, cookie: string, requests: number, mustContain: string) {
   const times: number[] = [];
+  let last = '';
   for (let index = 0; index < requests + 2; index++) {
     const started = performance.now();
     const response = await fetch(url, { headers: { cookie }, redirect: 'manual' });
@@ -53,9 +54,15 @@ async function timePage(url: string, cookie: string, requests: number, mustConta
     if (response.status !== 200 || !body.includes(mustContain))
       throw new Error(`${url} answered ${response.status} without "${mustContain}"`);
     if (index >= 2) times.push(elapsed);
+    last = body;
   }
   const sorted = [...times].sort((a, b) => a - b);
-  return { median: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), max: sorted.at(-1) ?? Number.NaN };
+  return {
+    median: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    max: sorted.at(-1) ?? Number.NaN,
+    body: last,
+  };
 }
 
 async function main() {
