@@ -92,6 +92,21 @@ export const opsMenuPage = {
   },
 } as const;
 
+/**
+ * The action plans (issue 14 part 2), served by functions/learning-web: every open action across
+ * all reviews, filtered, and the progress report for the partners.
+ */
+export const actionsMenuPage = {
+  method: 'GET',
+  path: '/actions',
+  access: staffOnly('partnership-team'),
+  menu: {
+    text: 'Actions',
+    description:
+      'Every open action from the reviews’ recommendations: who owns it, when it is due, where it stands, and the progress report for the partners.',
+  },
+} as const;
+
 /** Every entry, in the order of the service navigation. */
 export const staffMenuPages = [
   notifyMenuPage,
@@ -100,5 +115,6 @@ export const staffMenuPages = [
   scrutinyMenuPage,
   yourNotificationsMenuPage,
   directoryMenuPage,
+  actionsMenuPage,
   opsMenuPage,
 ] as const;
