@@ -100,26 +100,29 @@ export async function createAction(
               : field,
       );
   const agencyName = (id: string) => review.agencies.find((agency) => agency.agencyId === id)?.agencyName;
-  if (parsed.success) {
-    const answers = parsed.data;
-    if (!agencyName(answers.owningAgencyId)) {
-      fields.push({ field: 'owningAgencyId', message: 'Choose the agency that owns the action' });
+  const named = (field: string) => fields.some((earlier) => earlier.field === field);
+  // The checks across fields run on what was posted, so that every bad field is named at once.
+  if (raw.owningAgencyId && !named('owningAgencyId') && !agencyName(raw.owningAgencyId)) {
+    fields.push({ field: 'owningAgencyId', message: 'Choose the agency that owns the action' });
+  }
+  if (raw.scope === 'multi-agency' && !named('otherAgencyIds')) {
+    const others = raw.otherAgencyIds.filter((id) => id !== raw.owningAgencyId);
+    if (others.length === 0 || others.some((id) => !agencyName(id))) {
+      fields.push({
+        field: 'otherAgencyIds',
+        message: 'Choose at least one other agency for a multi-agency action',
+      });
     }
-    if (answers.scope === 'multi-agency') {
-      const others = answers.otherAgencyIds.filter((id) => id !== answers.owningAgencyId);
-      if (others.length === 0 || others.some((id) => !agencyName(id))) {
-        fields.push({
-          field: 'otherAgencyIds',
-          message: 'Choose at least one other agency for a multi-agency action',
-        });
-      }
-    }
-    if (answers.theme && !learningThemes(service.profile).some((theme) => theme.key === answers.theme)) {
-      fields.push({ field: 'theme', message: 'Choose a learning theme from the list' });
-    }
-    if (answers.dueOn < today(service)) {
-      fields.push({ field: 'dueOn', message: 'The due date must be today or in the future' });
-    }
+  }
+  if (
+    raw.theme &&
+    !named('theme') &&
+    !learningThemes(service.profile).some((theme) => theme.key === raw.theme)
+  ) {
+    fields.push({ field: 'theme', message: 'Choose a learning theme from the list' });
+  }
+  if (parsed.success && parsed.data.dueOn < today(service)) {
+    fields.push({ field: 'dueOn', message: 'The due date must be today or in the future' });
   }
   if (!parsed.success || fields.length > 0) throw new InvalidInputError('action', fields);
   const answers = parsed.data;
@@ -510,7 +513,7 @@ export function actionReportRows(
       status: actionStatusNames[action.status],
       overdue:
         action.dueOn < now && (action.status === 'not-started' || action.status === 'in-progress')
-          ? `Yes, ${daysBetween(action.dueOn, now)} days`
+          ? `Yes, ${daysBetween(action.dueOn, now) === 1 ? '1 day' : `${daysBetween(action.dueOn, now)} days`}`
           : 'No',
       latestProgress: latest ? `${formatInstant(latest.at, timeZone)}: ${latest.note}` : 'None yet',
       evidence: action.evidence
