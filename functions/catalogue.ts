@@ -327,6 +327,29 @@ export const functionCatalogue = {
     bundledFiles: pageFiles,
     separateModules: pageModules,
   },
+  // Learning that sticks (issue 14 parts 1 and 2): a review's themes, learning points and
+  // actions; every open action and its progress report; each action owner's page under their
+  // link, where they record progress and upload evidence (filed in the document bucket).
+  'learning-web': {
+    description:
+      "Serves the GOV.UK pages of learning themes, learning points and action plans: the team's pages, every open action with its progress report, and each action owner's page",
+    trigger: 'api',
+    needs: {
+      table: 'read-write',
+      documentBucket: 'read-write',
+      staffSignIn: true,
+      email: true,
+    },
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
+  },
+  // Daily: reminds the owners of open actions before and after their due dates (issue 14 part 2).
+  'chase-actions': {
+    description:
+      "Daily: reminds each open action's owner before and after its due date on the partnership's ladder, each reminder once, with a fresh link",
+    trigger: 'schedule',
+    needs: { table: 'read-write', email: true },
+  },
   'record-summary': {
     description:
       "Checks an uploaded summary against its issued form, its size, bytes and virus scan, files it with the case and marks the agency's return received, telling the partnership team when it came late",

@@ -451,6 +451,66 @@ export const routes = [
     functionName: 'team-web',
     access: { kind: 'web' },
   },
+  // Learning that sticks (issue 14 parts 1 and 2, functions/learning-web): a review's learning
+  // themes, learning points and actions, before CasePages and LocalReviewPagesSteps, which would
+  // match them too; every open action and the progress report; each action owner's page under
+  // their link (a capability in the path, like an agency's).
+  {
+    id: 'LearningPagesCase',
+    method: 'ANY',
+    path: '/cases/{caseId}/learning',
+    functionName: 'learning-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LearningPagesCaseSteps',
+    method: 'ANY',
+    path: '/cases/{caseId}/learning/{proxy+}',
+    functionName: 'learning-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LearningPagesLocalReview',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/learning',
+    functionName: 'learning-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LearningPagesLocalReviewSteps',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/learning/{proxy+}',
+    functionName: 'learning-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LearningPagesActions',
+    method: 'ANY',
+    path: '/actions',
+    functionName: 'learning-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LearningPagesActionsSteps',
+    method: 'ANY',
+    path: '/actions/{proxy+}',
+    functionName: 'learning-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LearningPagesOwner',
+    method: 'ANY',
+    path: '/action/{token}',
+    functionName: 'learning-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LearningPagesOwnerSteps',
+    method: 'ANY',
+    path: '/action/{token}/{proxy+}',
+    functionName: 'learning-web',
+    access: { kind: 'web' },
+  },
   // Local Child Safeguarding Practice Reviews (issue 13, functions/local-review-web): starting one
   // from a Rapid Review, before CasePages, which would match it too; and the review's own pages.
   {

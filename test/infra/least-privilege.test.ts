@@ -212,6 +212,16 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     email: 'write',
     'state-machine': 'write',
   },
+  // Learning themes and actions (issue 14): writes learning and actions with their audit events,
+  // files owners' evidence and links to it, emails owners their links.
+  'learning-web': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read-write',
+    email: 'write',
+  },
+  // Reminds action owners: reads the open actions, keeps each reminder and its link, emails.
+  'chase-actions': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   'schedule-local-review-wait': { 'case-table': 'read', 'audit-table': 'read' },
   // Keeps the callback token; ends the wait at once when the step is done.
   'await-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', 'state-machine': 'write' },

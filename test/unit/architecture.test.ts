@@ -88,6 +88,14 @@ const localReviewPagesShared = [
   'functions/web/pages/menu.ts',
 ];
 
+/** What the learning pages' function (functions/learning-web, issue 14) may use of it: the same, with the learning pages. */
+const learningPagesShared = [
+  ...webFramework,
+  'functions/web/session.ts',
+  'functions/web/pages/learning-pages.ts',
+  'functions/web/pages/menu.ts',
+];
+
 /**
  * What the operations pages' function (functions/ops-web) may use of it: the same, with the
  * operations pages instead (ops.ts, which draws the graph with ops-graph.ts).
@@ -171,6 +179,7 @@ describe('the layout of the code', () => {
         .filter((target) => !(own === 'local-review-web' && localReviewPagesShared.includes(target)))
         .filter((target) => !(own === 'ops-web' && opsPagesShared.includes(target)))
         .filter((target) => !(own === 'insight-web' && insightPagesShared.includes(target)))
+        .filter((target) => !(own === 'learning-web' && learningPagesShared.includes(target)))
         .map((target) => `${file} imports ${target}`);
     });
 
@@ -299,6 +308,26 @@ describe('the layout of the code', () => {
     expect([...teamPageModules, ...homePageModules].filter((module) => caseWeb.has(module))).toEqual([]);
     expect(webPageModules.filter((module) => caseWeb.has(module))).toEqual([]);
     expect([...caseWeb].filter((file) => file.startsWith('functions/agency-web/'))).toEqual([]);
+  });
+
+  it('keeps the learning pages in their own function, and out of every other', () => {
+    const learningWeb = reachableFrom('functions/learning-web/handler.ts');
+    expect(learningWeb).toContain('functions/web/pages/learning-pages.ts');
+    const others = [
+      'web',
+      'case-web',
+      'team-web',
+      'home-web',
+      'notify-web',
+      'local-review-web',
+      'ops-web',
+    ].map((name) => reachableFrom(`functions/${name}/handler.ts`));
+    for (const other of others) expect(other.has('functions/web/pages/learning-pages.ts')).toBe(false);
+    expect(
+      ['decision', 'report', 'steer-case', 'case-list', 'notify', 'cases', 'local-review-pages', 'ops']
+        .map((name) => `functions/web/pages/${name}.ts`)
+        .filter((module) => learningWeb.has(module)),
+    ).toEqual([]);
   });
 
   it('keeps the operations pages in their own function, and the layout library (elkjs) out of every function', () => {

@@ -81,6 +81,21 @@ export const opsMenuPage = {
   },
 } as const;
 
+/**
+ * The action plans (issue 14 part 2), served by functions/learning-web: every open action across
+ * all reviews, filtered, and the progress report for the partners.
+ */
+export const actionsMenuPage = {
+  method: 'GET',
+  path: '/actions',
+  access: staffOnly('partnership-team'),
+  menu: {
+    text: 'Actions',
+    description:
+      'Every open action from the reviews’ recommendations: who owns it, when it is due, where it stands, and the progress report for the partners.',
+  },
+} as const;
+
 // ── The partnership's figures (issue 14 parts 3 and 4), served by functions/insight-web ────────
 
 /** The partnership's dashboard, for the partnership team and the Executive Board. */
@@ -119,5 +134,6 @@ export const staffMenuPages = [
   directoryMenuPage,
   dashboardMenuPage,
   scrutinyMenuPage,
+  actionsMenuPage,
   opsMenuPage,
 ] as const;

@@ -3,6 +3,7 @@ import { caseWebPages } from '../../../functions/web/pages/case-pages.ts';
 import { homeWebPages } from '../../../functions/web/pages/home-pages.ts';
 import { pages } from '../../../functions/web/pages/index.ts';
 import { insightWebPages } from '../../../functions/web/pages/insight-pages.ts';
+import { learningPages } from '../../../functions/web/pages/learning-pages.ts';
 import { localReviewPages } from '../../../functions/web/pages/local-review-pages.ts';
 import { staffMenuPages } from '../../../functions/web/pages/menu.ts';
 import { notifyWebPages } from '../../../functions/web/pages/notify-pages.ts';
@@ -47,6 +48,9 @@ describe('which function serves each staff page', () => {
       'POST /scrutiny/report/commentary',
       'GET /scrutiny/report/pdf',
     ]);
+      learningPages.filter((page) => servedBy(page) !== 'learning-web').map((page) => page.path),
+    ).toEqual([]);
+    expect(learningPages.length).toBeGreaterThan(15);
     expect(notifyWebPages.length).toBeGreaterThan(10);
     expect(caseWebPages.length).toBeGreaterThan(10);
     expect(teamWebPages.length).toBeGreaterThan(10);
@@ -61,6 +65,12 @@ describe('which function serves each staff page', () => {
     expect(matchRoute('GET', `/cases/${caseId}/local-review`)?.route.functionName).toBe('local-review-web');
     expect(matchRoute('GET', `/local-reviews/${caseId}`)?.route.functionName).toBe('local-review-web');
     expect(matchRoute('GET', '/ops')?.route.functionName).toBe('ops-web');
+    expect(matchRoute('GET', `/cases/${caseId}/learning`)?.route.functionName).toBe('learning-web');
+    expect(matchRoute('POST', `/local-reviews/${caseId}/learning/themes`)?.route.functionName).toBe(
+      'learning-web',
+    );
+    expect(matchRoute('GET', '/actions')?.route.functionName).toBe('learning-web');
+    expect(matchRoute('GET', '/action/a-token')?.route.functionName).toBe('learning-web');
     expect(matchRoute('POST', `/ops/executions/${caseId}-resume-1/resume`)?.route.functionName).toBe(
       'ops-web',
     );
@@ -74,7 +84,15 @@ describe('which function serves each staff page', () => {
   });
 
   it('gives every staff pages’ function the same navigation as the pages carry', () => {
-    const fromPages = pages.filter((page) => page.menu).map((page) => [page.path, page.menu, page.access]);
+    // The learning pages (functions/learning-web) run on their own service; their entry comes before the operations'.
+    const everyPage = [
+      ...pages.filter((page) => !opsWebPages.includes(page)),
+      ...learningPages,
+      ...opsWebPages,
+    ] as readonly { path: string; menu?: unknown; access: unknown }[];
+    const fromPages = everyPage
+      .filter((page) => page.menu)
+      .map((page) => [page.path, page.menu, page.access]);
 
     expect(staffMenuPages.map((page) => [page.path, page.menu, page.access])).toEqual(fromPages);
   });

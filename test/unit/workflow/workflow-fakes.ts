@@ -28,6 +28,7 @@ import type { SeriousIncidentNotification } from '../../../shared/schemas/notifi
 import type { Service } from '../../../shared/service.ts';
 import { InMemoryAgencyDetailsCodes } from '../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
+import { InMemoryLearningStore } from '../../support/in-memory-learning-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 
 /**
@@ -232,6 +233,7 @@ export function fakeService(start = '2026-03-04T10:00:00Z', options: { sfn?: SFN
       return workflow;
     },
     localReviews: new InMemoryLocalReviewStore(),
+    learning: new InMemoryLearningStore(),
     // A value, not a throwing getter, so that a test may spread the service: reaching it fails.
     localReviewWorkflow: noLocalReviewWorkflow,
   } satisfies Omit<Service, 'drafts' | 'uploadForms' | 'sessions'>;

@@ -19,10 +19,12 @@ import type { StaffRole } from '../../../../shared/schemas/roles.ts';
 import type { Service } from '../../../../shared/service.ts';
 import type { AgencyDetailsCodes } from '../../../../shared/stores/agency-details-codes.ts';
 import type { DraftStore } from '../../../../shared/stores/draft-store.ts';
+import type { LearningStore } from '../../../../shared/stores/learning-store.ts';
 import type { LocalReviewStore } from '../../../../shared/stores/local-review-store.ts';
 import type { SessionRevocations } from '../../../../shared/stores/session-revocations.ts';
 import { InMemoryAgencyDetailsCodes } from '../../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../../support/in-memory-case-store.ts';
+import { InMemoryLearningStore } from '../../../support/in-memory-learning-store.ts';
 import { InMemoryLocalReviewStore } from '../../../support/in-memory-local-review-store.ts';
 import { InMemorySessionRevocations } from '../../../support/in-memory-session-revocations.ts';
 
@@ -100,6 +102,7 @@ export function testService(options: {
   mailer?: Mailer;
   agencyDetailsCodes?: AgencyDetailsCodes;
   localReviews?: LocalReviewStore;
+  learning?: LearningStore;
   localReviewWorkflow?: ReviewWorkflow;
 }): Service {
   const stateMachineArn = () => {
@@ -130,6 +133,7 @@ export function testService(options: {
       stateMachineArn,
     ),
     localReviews: options.localReviews ?? new InMemoryLocalReviewStore(),
+    learning: options.learning ?? new InMemoryLearningStore(),
     // A value, not a throwing getter, so that a test may spread the service: reaching it fails.
     localReviewWorkflow:
       options.localReviewWorkflow ??
