@@ -48,6 +48,7 @@ describe('which function serves each staff page', () => {
       'POST /scrutiny/report/commentary',
       'GET /scrutiny/report/pdf',
     ]);
+    expect(
       learningPages.filter((page) => servedBy(page) !== 'learning-web').map((page) => page.path),
     ).toEqual([]);
     expect(learningPages.length).toBeGreaterThan(15);
