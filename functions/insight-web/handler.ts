@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../../shared/errors.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import { learningStoreFromEnvironment } from '../../shared/stores/learning-store.ts';
 import { localReviewStoreFromEnvironment } from '../../shared/stores/local-review-store.ts';
 import { scrutinyCommentaryStoreFromEnvironment } from '../../shared/stores/scrutiny-commentary-store.ts';
 import { sessionRevocationsFromEnvironment } from '../../shared/stores/session-revocations.ts';
@@ -31,6 +32,7 @@ const staffPorts = environmentService({
 const service = Object.defineProperties(staffPorts, {
   commentaries: { enumerable: true, get: scrutinyCommentaryStoreFromEnvironment },
   localReviews: { enumerable: true, get: localReviewStoreFromEnvironment },
+  learning: { enumerable: true, get: learningStoreFromEnvironment },
 }) as InsightWebService;
 
 const app = createWebApp({

@@ -456,3 +456,79 @@ export function monthInWords(month: string): string {
   ];
   return `${names[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
 }
+
+// ── Themes and actions (issue 14 parts 1 and 2, from the learning store) ───────────────────────
+
+/** An action as the figures read it. */
+export interface ActionFacts {
+  reviewReference: string;
+  number: number;
+  owningAgencyName: string;
+  ownerRole: string;
+  dueOn: string;
+  status: 'not-started' | 'in-progress' | 'done' | 'verified';
+  theme?: string;
+}
+
+/** One overdue action: due before today and not yet done. */
+export interface OverdueAction {
+  reviewReference: string;
+  number: number;
+  owningAgencyName: string;
+  ownerRole: string;
+  dueOn: string;
+  status: ActionFacts['status'];
+  /** Working days since it was due. */
+  workingDaysOverdue: number;
+}
+
+/**
+ * The actions overdue on `today` (London, YYYY-MM-DD): due before it and neither done nor
+ * verified (an action done waits only for its verification, so it is not overdue), the longest
+ * overdue first.
+ */
+export function overdueActions(actions: readonly ActionFacts[], today: string): OverdueAction[] {
+  return actions
+    .filter(
+      (action) =>
+        action.dueOn < today && (action.status === 'not-started' || action.status === 'in-progress'),
+    )
+    .map((action) => ({
+      reviewReference: action.reviewReference,
+      number: action.number,
+      owningAgencyName: action.owningAgencyName,
+      ownerRole: action.ownerRole,
+      dueOn: action.dueOn,
+      status: action.status,
+      workingDaysOverdue: workingDaysLate(action.dueOn, today),
+    }))
+    .sort(
+      (a, b) =>
+        a.dueOn.localeCompare(b.dueOn) ||
+        a.reviewReference.localeCompare(b.reviewReference) ||
+        a.number - b.number,
+    );
+}
+
+/** The overdue actions counted by owning agency, the most first. */
+export function overdueByAgency(overdue: readonly OverdueAction[]): { agencyName: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const action of overdue)
+    counts.set(action.owningAgencyName, (counts.get(action.owningAgencyName) ?? 0) + 1);
+  return [...counts.entries()]
+    .map(([agencyName, count]) => ({ agencyName, count }))
+    .sort((a, b) => b.count - a.count || a.agencyName.localeCompare(b.agencyName));
+}
+
+/** The themes most seen: those tagged on at least one review, the most first (then by the profile's order), at most `limit`. */
+export function themesMostSeen(
+  counts: readonly { key: string; name: string; reviews: number }[],
+  limit: number,
+): { key: string; name: string; reviews: number }[] {
+  return counts
+    .map((theme, order) => ({ ...theme, order }))
+    .filter((theme) => theme.reviews > 0)
+    .sort((a, b) => b.reviews - a.reviews || a.order - b.order)
+    .slice(0, limit)
+    .map(({ order: _order, ...theme }) => theme);
+}

@@ -1,5 +1,6 @@
 import type { LocalReview } from '../schemas/local-review.ts';
 import type { CaseStore } from '../stores/case-store.ts';
+import type { LearningStore } from '../stores/learning-store.ts';
 import type { LocalReviewStore } from '../stores/local-review-store.ts';
 import { formatDate, formatDateOf, isoDateOf } from '../workflow/london-time.ts';
 import {
@@ -12,6 +13,9 @@ import {
   halfYearMonths,
   notificationCounts,
   notifiedWithin,
+  type OverdueAction,
+  overdueActions,
+  overdueByAgency,
   panelReplyFigures,
   percentage,
   type ReviewFacts,
@@ -98,6 +102,7 @@ export function scrutinyReportOf(
   periodReviews: readonly ReviewFacts[],
   localReviews: ReadonlyMap<string, LocalReview | undefined>,
   now: Date,
+  overdue: readonly OverdueAction[] = [],
 ): ScrutinyReport {
   const { from, to } = halfYearDates(period);
   const reviews = notifiedWithin(periodReviews, from, to);
@@ -245,6 +250,32 @@ export function scrutinyReportOf(
               },
             ],
     },
+    {
+      id: 'actions-overdue',
+      heading: 'Actions overdue',
+      rows: [
+        ['Actions overdue today, from every review', String(overdue.length)],
+        ...overdueByAgency(overdue).map(
+          (agency) => [`Owned by ${agency.agencyName}`, String(agency.count)] as ReportRow,
+        ),
+      ],
+      tables:
+        overdue.length === 0
+          ? []
+          : [
+              {
+                caption: 'Each action overdue today, the longest overdue first',
+                columns: ['Action', 'Owning agency', 'Owner', 'Was due', 'Overdue by'],
+                rows: overdue.map((action) => [
+                  `${action.reviewReference} A${action.number}`,
+                  action.owningAgencyName,
+                  action.ownerRole,
+                  formatDate(action.dueOn, { weekday: false }),
+                  plural(action.workingDaysOverdue, 'working day'),
+                ]),
+              },
+            ],
+    },
   ];
   return { period, periodInWords: halfYearInWords(period), sections, reviews };
 }
@@ -253,15 +284,33 @@ export function scrutinyReportOf(
  * Reads the period's reviews through the month index (six queries) and the local reviews of those
  * that commissioned one (two reads each), and builds the report.
  */
+/** The actions overdue today: a query of the action index for each status not yet done, due by today. */
+export async function readOverdueActions(
+  learning: Pick<LearningStore, 'listActionsByStatus'>,
+  now: Date,
+): Promise<OverdueAction[]> {
+  const today = isoDateOf(now, LONDON);
+  const open = await Promise.all(
+    (['not-started', 'in-progress'] as const).map((status) =>
+      learning.listActionsByStatus(status, { dueTo: today }),
+    ),
+  );
+  return overdueActions(open.flat(), today);
+}
+
 export async function readScrutinyReport(
   ports: {
     cases: Pick<CaseStore, 'listReviewsNotifiedIn'>;
     localReviews: Pick<LocalReviewStore, 'findLocalReviewOfCase' | 'getLocalReview'>;
+    learning: Pick<LearningStore, 'listActionsByStatus'>;
   },
   period: HalfYear,
   now: Date,
 ): Promise<ScrutinyReport> {
-  const reviews = await ports.cases.listReviewsNotifiedIn(halfYearMonths(period));
+  const [reviews, overdue] = await Promise.all([
+    ports.cases.listReviewsNotifiedIn(halfYearMonths(period)),
+    readOverdueActions(ports.learning, now),
+  ]);
   const localReviews = new Map<string, LocalReview | undefined>(
     await Promise.all(
       commissioningLocalReviews(reviews).map(async (review) => {
@@ -271,5 +320,5 @@ export async function readScrutinyReport(
       }),
     ),
   );
-  return scrutinyReportOf(period, reviews, localReviews, now);
+  return scrutinyReportOf(period, reviews, localReviews, now, overdue);
 }

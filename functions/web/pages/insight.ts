@@ -1,3 +1,4 @@
+import { learningThemes } from '../../../shared/config/partnership-profile.ts';
 import { StaleWriteError } from '../../../shared/errors.ts';
 import {
   agencyReturnRates,
@@ -8,16 +9,24 @@ import {
   lastTwelveMonths,
   monthInWords,
   OPEN_STATUSES,
+  type OverdueAction,
   openReviewPositions,
+  overdueByAgency,
   parseHalfYear,
   type ReviewFacts,
   recentHalfYears,
+  themesMostSeen,
   timelinessTrend,
 } from '../../../shared/insight/figures.ts';
-import { readScrutinyReport, type ScrutinyReport } from '../../../shared/insight/report.ts';
+import {
+  readOverdueActions,
+  readScrutinyReport,
+  type ScrutinyReport,
+} from '../../../shared/insight/report.ts';
 import { scrutinyReportPdf } from '../../../shared/insight/report-pdf.ts';
 import type { CaseRecord } from '../../../shared/schemas/case.ts';
 import { staffActor } from '../../../shared/schemas/roles.ts';
+import type { LearningStore } from '../../../shared/stores/learning-store.ts';
 import type { LocalReviewStore } from '../../../shared/stores/local-review-store.ts';
 import {
   COMMENTARY_MAX,
@@ -53,6 +62,8 @@ import { scrutinyRowsOf } from './scrutiny.ts';
 /** The insight pages' ports: the staff pages' own, the scrutineer's commentaries and the local reviews. */
 export type InsightWebService = WebService & {
   commentaries: ScrutinyCommentaryStore;
+  /** The themes' counts and the actions by status and due date (issue 14 parts 1 and 2). */
+  learning: Pick<LearningStore, 'countReviewsWithTheme' | 'listActionsByStatus'>;
   localReviews: Pick<LocalReviewStore, 'findLocalReviewOfCase' | 'getLocalReview'>;
 };
 
@@ -163,7 +174,6 @@ const commentaryPage: Page<InsightWebService> = {
         period: halfYearKey(period),
         commentary: parsed.data.commentary,
         expectedVersion: Number.isInteger(expectedVersion) && expectedVersion >= 0 ? expectedVersion : 0,
-        // biome-ignore lint/style/noNonNullAssertion: a staff page always has its signed-in user.
         actor: staffActor(request.user!, 'scrutineer'),
         at: request.service.clock.now().toISOString(),
       });
@@ -220,17 +230,31 @@ const reportPdfPage: Page<InsightWebService> = {
 
 /** What the dashboard reads: the open reviews (a status-index query each) and twelve months of reviews. */
 export async function readDashboard(
-  service: Pick<InsightWebService, 'cases'>,
+  service: Pick<InsightWebService, 'cases' | 'learning' | 'profile'>,
   now: Date,
-): Promise<{ open: CaseRecord[]; year: ReviewFacts[]; months: string[] }> {
+): Promise<{
+  open: CaseRecord[];
+  year: ReviewFacts[];
+  months: string[];
+  themes: { key: string; name: string; reviews: number }[];
+  overdue: OverdueAction[];
+}> {
   const months = lastTwelveMonths(now);
-  const [open, year] = await Promise.all([
+  const [open, year, themes, overdue] = await Promise.all([
     Promise.all(OPEN_STATUSES.map((status) => service.cases.listCases({ status }))).then((lists) =>
       lists.flat(),
     ),
     service.cases.listReviewsNotifiedIn(months),
+    // A count query of each theme's partition.
+    Promise.all(
+      learningThemes(service.profile).map(async (theme) => ({
+        ...theme,
+        reviews: await service.learning.countReviewsWithTheme(theme.key),
+      })),
+    ),
+    readOverdueActions(service.learning, now),
   ]);
-  return { open, year, months };
+  return { open, year, months, themes, overdue };
 }
 
 const workingDays = (count: number) => `${count} working ${count === 1 ? 'day' : 'days'}`;
@@ -250,8 +274,43 @@ export function dashboardViewOf(data: Awaited<ReturnType<typeof readDashboard>>,
   const first = data.months[0] ?? '';
   const last = data.months[data.months.length - 1] ?? '';
   const yearInWords = `${monthInWords(first)} to ${monthInWords(last)}`;
+  const themes = themesMostSeen(data.themes, 10);
+  const overdueAgencies = overdueByAgency(data.overdue);
   return {
     today: londonDate(now),
+    themes: {
+      chart: horizontalBarChart({
+        id: 'chart-themes',
+        title: 'The learning themes most seen across the reviews',
+        description: themes.map((theme) => `${theme.name}: ${theme.reviews}`).join('; '),
+        bars: themes.map((theme) => ({
+          label: theme.name,
+          value: theme.reviews,
+          valueText: String(theme.reviews),
+        })),
+      }),
+      rows: themes.map((theme) => [theme.name, String(theme.reviews)]),
+    },
+    overdue: {
+      count: data.overdue.length,
+      chart: horizontalBarChart({
+        id: 'chart-overdue',
+        title: 'Actions overdue, by owning agency',
+        description: overdueAgencies.map((agency) => `${agency.agencyName}: ${agency.count}`).join('; '),
+        bars: overdueAgencies.map((agency) => ({
+          label: agency.agencyName,
+          value: agency.count,
+          valueText: String(agency.count),
+          tone: 'bad' as const,
+        })),
+      }),
+      rows: data.overdue.map((action) => [
+        `${action.reviewReference} A${action.number}`,
+        action.owningAgencyName,
+        formatDate(action.dueOn, { weekday: false }),
+        workingDays(action.workingDaysOverdue),
+      ]),
+    },
     yearInWords,
     open: {
       count: positions.length,

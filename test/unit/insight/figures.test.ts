@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type ActionFacts,
   againstDate,
   agencyReturnRates,
   decisionFigures,
@@ -10,11 +11,14 @@ import {
   notificationCounts,
   notifiedWithin,
   openReviewPositions,
+  overdueActions,
+  overdueByAgency,
   panelReplyFigures,
   parseHalfYear,
   percentage,
   type ReviewFacts,
   recentHalfYears,
+  themesMostSeen,
   timelinessAgainstLocalPlan,
   timelinessAgainstPanel,
   timelinessTrend,
@@ -343,5 +347,57 @@ describe('the dashboard', () => {
       { month: '2026-02', sent: 2, onTime: 1, late: 1, onTimeRate: 50 },
       { month: '2026-03', sent: 0, onTime: 0, late: 0, onTimeRate: undefined },
     ]);
+  });
+});
+
+describe('actions overdue and the themes most seen', () => {
+  const action = (fields: Partial<ActionFacts>): ActionFacts => ({
+    reviewReference: 'RR-2026-0001',
+    number: 1,
+    owningAgencyName: 'Police (invented)',
+    ownerRole: 'Detective Inspector (invented)',
+    dueOn: '2026-03-16',
+    status: 'in-progress',
+    ...fields,
+  });
+
+  it('counts an action overdue when its date has passed and it is not done, with working days overdue', () => {
+    const overdue = overdueActions(
+      [
+        action({ number: 1, dueOn: '2026-03-16' }), // Monday: 2 working days before Wednesday 18
+        action({ number: 2, dueOn: '2026-03-18' }), // due today: not overdue
+        action({ number: 3, dueOn: '2026-03-02', status: 'done' }), // done: waits for verification only
+        action({ number: 4, dueOn: '2026-03-02', status: 'verified' }),
+        action({
+          number: 5,
+          dueOn: '2026-03-13',
+          status: 'not-started',
+          owningAgencyName: 'Health (invented)',
+        }),
+      ],
+      '2026-03-18',
+    );
+    expect(overdue.map((entry) => [entry.number, entry.workingDaysOverdue])).toEqual([
+      [5, 3],
+      [1, 2],
+    ]);
+    expect(overdueByAgency(overdue)).toEqual([
+      { agencyName: 'Health (invented)', count: 1 },
+      { agencyName: 'Police (invented)', count: 1 },
+    ]);
+  });
+
+  it('orders the themes by how many reviews share them, leaving out those none has', () => {
+    expect(
+      themesMostSeen(
+        [
+          { key: 'neglect', name: 'Neglect', reviews: 3 },
+          { key: 'safe-sleep', name: 'Safe sleep', reviews: 0 },
+          { key: 'domestic-abuse', name: 'Domestic abuse', reviews: 5 },
+          { key: 'voice-of-the-child', name: 'Voice of the child', reviews: 3 },
+        ],
+        2,
+      ).map((theme) => theme.name),
+    ).toEqual(['Domestic abuse', 'Neglect']);
   });
 });

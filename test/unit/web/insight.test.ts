@@ -5,6 +5,7 @@ import type { SessionUser } from '../../../functions/web/session.ts';
 import type { CaseRecord } from '../../../shared/schemas/case.ts';
 import type { StaffRole } from '../../../shared/schemas/roles.ts';
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
+import { InMemoryLearningStore } from '../../support/in-memory-learning-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import { InMemoryScrutinyCommentaryStore } from '../../support/in-memory-scrutiny-commentary-store.ts';
 import { SettableClock } from '../api/support/api-fixtures.ts';
@@ -27,6 +28,7 @@ const decision = (local: boolean) =>
 describe('the scrutineer’s report and the dashboard (issue 14 parts 3 and 4)', () => {
   let store: InMemoryCaseStore;
   let commentaries: InMemoryScrutinyCommentaryStore;
+  let learning: InMemoryLearningStore;
   let clock: SettableClock;
   let app: ReturnType<typeof testWebApp>;
   let service: ReturnType<typeof homeService>;
@@ -51,12 +53,14 @@ describe('the scrutineer’s report and the dashboard (issue 14 parts 3 and 4)',
   beforeEach(async () => {
     store = new InMemoryCaseStore();
     commentaries = new InMemoryScrutinyCommentaryStore();
+    learning = new InMemoryLearningStore();
     // Wednesday 2 December 2026: the last complete half-year is January to June 2026.
     clock = new SettableClock('2026-12-02T12:00:00Z');
     service = homeService(store, clock);
     const insightService = Object.assign(service, {
       commentaries,
       localReviews: new InMemoryLocalReviewStore(),
+      learning,
     }) as unknown as WebService;
     app = testWebApp(insightWebPages as unknown as Page[], { service: insightService });
     // Received Wednesday 4 March 2026 (the fixture's timetable: local Day 15 is 24 March).
@@ -188,6 +192,79 @@ describe('the scrutineer’s report and the dashboard (issue 14 parts 3 and 4)',
     expect((await visit('/dashboard', as('executive-board'))).statusCode).toBe(200);
   });
 
+  it('shows the actions overdue and the themes most seen, from the learning store', async () => {
+    const audit = {
+      actor: { kind: 'system' as const, id: 'test' },
+      at: '2026-04-01T10:00:00.000Z',
+      action: 'test',
+      reason: 'test',
+    };
+    const reviewId = '0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de';
+    for (const [index, theme] of [
+      ['1', 'neglect'],
+      ['2', 'neglect'],
+      ['3', 'safe-sleep'],
+    ] as const) {
+      await learning.saveReviewLearning(
+        {
+          reviewKind: 'rapid-review',
+          reviewId: `0b6f2d4e-1c3a-4e5f-9a7b-00000000000${index}`,
+          reference: `RR-2026-000${index}`,
+          reviewedOn: '2026-03-04',
+          themes: [theme],
+          learningPoints: [],
+          updatedBy: 'test',
+        },
+        undefined,
+        audit,
+      );
+    }
+    const action = (number: number, dueOn: string, status: 'in-progress' | 'done') => ({
+      actionId: `0b6f2d4e-1c3a-4e5f-9a7b-0000000a000${number}`,
+      reviewKind: 'rapid-review' as const,
+      reviewId,
+      reviewReference: 'RR-2026-0001',
+      number,
+      source: 'immediate-learning' as const,
+      recommendation: 'Invented recommendation.',
+      description: 'Invented action.',
+      scope: 'single-agency' as const,
+      owningAgencyId: 'police',
+      owningAgencyName: 'Police (invented)',
+      otherAgencyIds: [],
+      otherAgencyNames: [],
+      ownerRole: 'Detective Inspector (invented)',
+      ownerEmail: 'owner@example.org',
+      dueOn,
+      status,
+      progress: [],
+      remindersSent: [],
+      version: 1,
+      createdAt: '2026-04-01T10:00:00.000Z',
+      createdBy: 'test',
+      updatedAt: '2026-04-01T10:00:00.000Z',
+    });
+    // Today is Wednesday 2 December 2026: due Friday 27 November is 3 working days overdue.
+    await learning.createAction(action(1, '2026-11-27', 'in-progress'), audit);
+    await learning.createAction(action(2, '2026-11-27', 'done'), audit);
+    await learning.createAction(action(3, '2026-12-20', 'in-progress'), audit);
+
+    const dashboard = unescaped((await visit('/dashboard', as('executive-board'))).body);
+    expect(dashboard).toContain('1 action overdue, the longest overdue first');
+    expect(dashboard).toContain('RR-2026-0001 A1');
+    expect(dashboard).toContain('3 working days');
+    expect(dashboard).not.toContain('RR-2026-0001 A2');
+    const themes = dashboard.split('id="themes"')[1] ?? '';
+    expect(themes.indexOf('Neglect')).toBeLessThan(themes.indexOf('Safe sleep'));
+    expect(themes).toContain('aria-labelledby="chart-themes-title chart-themes-desc"');
+
+    const report = unescaped((await visit('/scrutiny', as('scrutineer'))).body);
+    expect(report).toMatch(
+      /Actions overdue today, from every review\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*1/,
+    );
+    expect(report).toContain('Detective Inspector (invented)');
+  });
+
   it('draws the dashboard’s charts as accessible SVG, each beside its data table', async () => {
     const html = unescaped((await visit('/dashboard', as('partnership-team'))).body);
 
@@ -201,6 +278,7 @@ describe('the scrutineer’s report and the dashboard (issue 14 parts 3 and 4)',
     expect(html).toContain('March 2026');
     // The charts need no script.
     const charts = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+    // The open reviews, the trend, the agencies (the themes' and actions' only once there are any).
     expect(charts).toHaveLength(3);
     expect(charts.join('')).not.toMatch(/<script| on[a-z]+=/);
     expect(html).not.toContain('Demo Child One');
