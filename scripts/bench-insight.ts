@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { localCaseStore } from '../local/demo-directory.ts';
-import { seedClosedReviews } from '../local/insight/seed-reviews.ts';
+import { localLearningStore, seedClosedReviews } from '../local/insight/seed-reviews.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { halfYearKey, lastCompleteHalfYear } from '../shared/insight/figures.ts';
 import { runningStackTable } from './seed.ts';
@@ -100,7 +100,14 @@ async function main() {
   }
   try {
     const seeding = performance.now();
-    const written = await seedClosedReviews(localCaseStore(endpoint, tableName), { count: reviews, now });
+    const written = await seedClosedReviews(
+      localCaseStore(endpoint, tableName),
+      localLearningStore(endpoint, tableName),
+      {
+        count: reviews,
+        now,
+      },
+    );
     console.log(
       `Seeded ${written} invented closed reviews in ${((performance.now() - seeding) / 1000).toFixed(1)} s.`,
     );

@@ -15,7 +15,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureMonthIndex } from '../local/case-table.ts';
 import { localCaseStore } from '../local/demo-directory.ts';
 import { localClientConfig } from '../local/dynamodb-local.ts';
-import { seedClosedReviews } from '../local/insight/seed-reviews.ts';
+import { localLearningStore, seedClosedReviews } from '../local/insight/seed-reviews.ts';
 import { localResourceNames } from '../local/stack.ts';
 
 const projectRoot = resolve(import.meta.dirname, '..');
@@ -63,11 +63,15 @@ async function main() {
     console.log('Added the month index (gsi2) to the table.');
   client.destroy();
   const started = performance.now();
-  const written = await seedClosedReviews(localCaseStore(target.endpoint, target.tableName), {
-    count,
-    now: target.now,
-    onProgress: (done) => process.stdout.write(`\r${done} of ${count}…`),
-  });
+  const written = await seedClosedReviews(
+    localCaseStore(target.endpoint, target.tableName),
+    localLearningStore(target.endpoint, target.tableName),
+    {
+      count,
+      now: target.now,
+      onProgress: (done) => process.stdout.write(`\r${done} of ${count}…`),
+    },
+  );
   console.log(
     `\rWrote ${written} invented closed reviews (${count - written} were there already) in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
   );

@@ -1,9 +1,20 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CalendarDate } from '../../shared/calendar/dates.ts';
 import { addWorkingDays, subtractWorkingDays } from '../../shared/calendar/working-days.ts';
 import { openCase } from '../../shared/cases/open-case.ts';
+import { defaultLearningThemes, learningThemeKey } from '../../shared/config/partnership-profile.ts';
 import { DuplicateWriteError } from '../../shared/errors.ts';
 import type { AgencyRequest, CaseRecord } from '../../shared/schemas/case.ts';
+import type { LearningAction } from '../../shared/schemas/learning.ts';
 import type { CaseStore } from '../../shared/stores/case-store.ts';
+import {
+  DynamoDbLearningStore,
+  type LearningStore,
+  type ReviewLearningInput,
+} from '../../shared/stores/learning-store.ts';
+import { auditTableNameFor } from '../case-table.ts';
+import { localClientConfig } from '../dynamodb-local.ts';
 import { sampleNotification } from '../sample-notification.ts';
 
 /**
@@ -168,8 +179,81 @@ export function inventedReview(index: number, now: Date, random: () => number) {
         : `${iso(addWorkingDays(receivedOn, 7))}T12:00:00.000Z`,
     };
   });
-  return { record: closed, agencies: returned };
+  // Its learning: one to three themes, and for some reviews actions on the agencies, some overdue.
+  const themes = [
+    ...new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(random, THEME_KEYS))),
+  ];
+  const learning: ReviewLearningInput | undefined =
+    closed.status === 'completed'
+      ? {
+          reviewKind: 'rapid-review',
+          reviewId: caseId,
+          reference: closed.reference,
+          reviewedOn: iso(receivedOn),
+          themes,
+          learningPoints: themes.map((theme, point) => ({
+            pointId: `P${point + 1}`,
+            text: 'Invented learning point for the benchmark.',
+            theme,
+            repeats: [],
+          })),
+          updatedBy: 'user-partnership-team-invented',
+        }
+      : undefined;
+  const actions: LearningAction[] = [];
+  if (learning && random() < 0.4) {
+    const count = 1 + Math.floor(random() * 2);
+    for (let number = 1; number <= count; number++) {
+      const owner = pick(random, agencies);
+      const dueOn = iso(addWorkingDays(sentOn, 40 + Math.floor(random() * 160)));
+      const statusRoll = random();
+      const status =
+        statusRoll < 0.5
+          ? 'verified'
+          : statusRoll < 0.65
+            ? 'done'
+            : statusRoll < 0.85
+              ? 'in-progress'
+              : 'not-started';
+      actions.push({
+        actionId: `00000000-0000-4000-9000-${String(index * 10 + number).padStart(12, '0')}`,
+        reviewKind: 'rapid-review',
+        reviewId: caseId,
+        reviewReference: closed.reference,
+        number,
+        source: 'immediate-learning',
+        recommendation: 'Invented recommendation for the benchmark.',
+        description: 'Invented action for the benchmark.',
+        theme: themes[0],
+        scope: 'single-agency',
+        owningAgencyId: owner?.agencyId ?? 'police-invented',
+        owningAgencyName: owner?.agencyName ?? 'Police (invented)',
+        otherAgencyIds: [],
+        otherAgencyNames: [],
+        ownerRole: 'Safeguarding lead (invented)',
+        ownerEmail: 'owner.invented@example.org',
+        dueOn,
+        status,
+        progress: [],
+        remindersSent: [],
+        version: 1,
+        createdAt: sentAt,
+        createdBy: 'user-partnership-team-invented',
+        updatedAt: sentAt,
+      } as LearningAction);
+    }
+  }
+  return { record: closed, agencies: returned, learning, actions };
 }
+
+const THEME_KEYS = defaultLearningThemes.map(learningThemeKey);
+function pick<T>(random: () => number, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)] as T;
+}
+
+const ignoreDuplicate = (error: unknown) => {
+  if (!(error instanceof DuplicateWriteError)) throw error;
+};
 
 /**
  * Writes `count` invented closed reviews into the case store, `concurrency` at a time; a review
@@ -177,6 +261,7 @@ export function inventedReview(index: number, now: Date, random: () => number) {
  */
 export async function seedClosedReviews(
   store: Pick<CaseStore, 'createCase'>,
+  learningStore: Pick<LearningStore, 'saveReviewLearning' | 'createAction'> | undefined,
   options: {
     count: number;
     now: Date;
@@ -207,10 +292,31 @@ export async function seedClosedReviews(
       } catch (error) {
         if (!(error instanceof DuplicateWriteError)) throw error;
       }
+      const audit = {
+        actor: { kind: 'system' as const, id: 'seed-invented-reviews' },
+        at: review.record.updatedAt,
+        action: 'learning.seeded',
+        reason: 'Invented learning written by npm run seed',
+      };
+      if (learningStore && review.learning) {
+        await learningStore.saveReviewLearning(review.learning, undefined, audit).catch(ignoreDuplicate);
+        for (const action of review.actions)
+          await learningStore
+            .createAction(action, { ...audit, action: 'action.seeded' })
+            .catch(ignoreDuplicate);
+      }
       done += 1;
       if (done % 100 === 0) options.onProgress?.(done);
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
   return written;
+}
+
+/** The local stack's learning store (themes and actions), beside its case store. */
+export function localLearningStore(dynamodbEndpoint: string, tableName: string): DynamoDbLearningStore {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(dynamodbEndpoint)), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return new DynamoDbLearningStore(client, tableName, auditTableNameFor(tableName));
 }
