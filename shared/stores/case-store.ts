@@ -610,7 +610,9 @@ export class DynamoDbCaseStore implements CaseStore {
     audit: AuditInput,
     options: { caseVersion?: number } = {},
   ): Promise<AgencyRequest> {
-    const next = agencyRequest.parse({ ...current, ...changes, version: current.version + 1 });
+    const next = await this.#stampedWithCase(
+      agencyRequest.parse({ ...current, ...changes, version: current.version + 1 }),
+    );
     const event = this.#auditEvent(current.caseId, audit);
     await this.#transact(
       [
@@ -648,8 +650,16 @@ export class DynamoDbCaseStore implements CaseStore {
   ): Promise<{ agencies: AgencyRequest[]; case?: CaseRecord }> {
     const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [];
     const auditIndexes: number[] = [];
-    const agencies = updates.map(({ current, changes, audit }) => {
-      const next = agencyRequest.parse({ ...current, ...changes, version: current.version + 1 });
+    const stamped = await Promise.all(
+      updates.map(({ current, changes }) =>
+        this.#stampedWithCase(
+          agencyRequest.parse({ ...current, ...changes, version: current.version + 1 }),
+          caseUpdate?.current.receivedAt,
+        ),
+      ),
+    );
+    const agencies = updates.map(({ current, audit }, index) => {
+      const next = stamped[index] as AgencyRequest;
       items.push({
         Put: {
           TableName: this.#tableName,
@@ -739,6 +749,16 @@ export class DynamoDbCaseStore implements CaseStore {
       () => this.#staleOrMissing('case', record.caseId),
     );
     return { agency: validAgency, case: record };
+  }
+
+  /**
+   * The request with its case's `caseReceivedAt`, which files it in the month index: as it was
+   * read, else the case's (given, or read: a request built without reading it from the store).
+   */
+  async #stampedWithCase(agency: AgencyRequest, caseReceivedAt?: string): Promise<AgencyRequest> {
+    if (agency.caseReceivedAt) return agency;
+    const receivedAt = caseReceivedAt ?? (await this.getCase(agency.caseId))?.receivedAt;
+    return receivedAt ? { ...agency, caseReceivedAt: receivedAt } : agency;
   }
 
   async putAgencyLinks(links: readonly AgencyLink[]): Promise<void> {

@@ -57,6 +57,29 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
     });
 
     describe('cases', () => {
+      it('lists the reviews notified in London months with their agency requests, however those were written', async () => {
+        const march = aCase('2026-03-04T10:00:00Z');
+        // 11:30pm UTC on 31 March is 12:30am on 1 April in London.
+        const april = aCase('2026-03-31T23:30:00Z');
+        await store.createCase(march.record, march.agencies, opened());
+        await store.createCase(april.record, april.agencies, opened('2026-03-31T23:30:00.000Z'));
+        const audit = { actor: notifier, at: '2026-03-05T10:00:00.000Z', action: 'received', reason: 'r' };
+        // An agency request as built, not as read back: the store still files it with its case.
+        await store.updateAgencyRequest(march.agencies[0]!, { status: 'received' }, audit);
+        await store.updateCase(march.record, { status: 'awaiting-summaries' }, { ...audit, action: 'moved' });
+
+        const inMarch = await store.listReviewsNotifiedIn(['2026-03']);
+        expect(inMarch.map((review) => review.case.caseId)).toEqual([march.record.caseId]);
+        expect(inMarch[0]?.case.status).toBe('awaiting-summaries');
+        expect(inMarch[0]?.agencies).toHaveLength(march.agencies.length);
+        expect(
+          inMarch[0]?.agencies.find((agency) => agency.agencyId === march.agencies[0]!.agencyId)?.status,
+        ).toBe('received');
+        const both = await store.listReviewsNotifiedIn(['2026-04', '2026-03']);
+        expect(both.map((review) => review.case.caseId)).toEqual([march.record.caseId, april.record.caseId]);
+        expect(await store.listReviewsNotifiedIn(['2026-02'])).toEqual([]);
+      });
+
       it('writes an agency request against the case as read, and refuses once the case has moved on', async () => {
         const { record, agencies } = aCase();
         await store.createCase(record, agencies, opened());
