@@ -131,6 +131,11 @@ async function main() {
     console.log(
       `  GET /scrutiny?period=${period}  median ${ms(report.median)}, p95 ${ms(report.p95)}, max ${ms(report.max)}`,
     );
+    const counted = /Notifications received\s*<\/dt>\s*<dd[^>]*>\s*(\d+)/.exec(report.body)?.[1];
+    const overdue = /(\d+) actions? overdue/.exec(dashboard.body)?.[1];
+    console.log(
+      `  (the report counted ${counted ?? 'no'} notifications in ${period}; the dashboard ${overdue ?? 'no'} actions overdue)`,
+    );
   } finally {
     await stop();
   }
