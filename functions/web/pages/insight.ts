@@ -191,7 +191,7 @@ const commentaryPage: Page<InsightWebService> = {
         status: 409,
       });
     }
-    return redirect(`/scrutiny?period=${halfYearKey(period)}&saved=1#commentary`);
+    return redirect(`/scrutiny?period=${halfYearKey(period)}&saved=1#your-commentary`);
   },
 };
 

@@ -143,7 +143,7 @@ describe('the scrutineer’s report and the dashboard (issue 14 parts 3 and 4)',
     });
 
     expect(saved.statusCode).toBe(303);
-    expect(saved.headers?.location).toBe('/scrutiny?period=2026-H1&saved=1#commentary');
+    expect(saved.headers?.location).toBe('/scrutiny?period=2026-H1&saved=1#your-commentary');
     expect(commentaries.audit).toHaveLength(1);
     expect(commentaries.audit[0]).toMatchObject({ period: '2026-H1', action: 'scrutiny.commentary-saved' });
     const html = unescaped((await visit('/scrutiny?period=2026-H1&saved=1', as('scrutineer'))).body);
