@@ -259,6 +259,18 @@ export const functionCatalogue = {
     bundledFiles: pageFiles,
     separateModules: pageModules,
   },
+  // The partnership's figures (issue 14 parts 3 and 4), apart from the other page functions, which
+  // are near 1 MiB: the dashboard and the scrutineer's six-monthly report with its PDF. It reads
+  // the cases through the table's indexes, and the local reviews of the period; it writes only the
+  // scrutineer's commentary with its audit event (so `read-write`). No documents, email or workflow.
+  'insight-web': {
+    description:
+      "Serves the partnership's dashboard and the Independent Scrutineer's six-monthly report, its commentary and its PDF for the Executive Board",
+    trigger: 'api',
+    needs: { table: 'read-write', staffSignIn: true },
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
+  },
   // The operations pages (issue 12 part 4), apart from the other staff pages so that no bundle
   // holds every page: every execution of the workflow read through the Step Functions API
   // (`observe`: list, describe, history and the deployed definition), the case references from
@@ -333,6 +345,22 @@ export const functionCatalogue = {
     bundledFiles: pageFiles,
     separateModules: pageModules,
   },
+  // Learning that sticks (issue 14 parts 1 and 2): a review's themes, learning points and
+  // actions; every open action and its progress report; each action owner's page under their
+  // link, where they record progress and upload evidence (filed in the document bucket).
+  'learning-web': {
+    description:
+      "Serves the GOV.UK pages of learning themes, learning points and action plans: the team's pages, every open action with its progress report, and each action owner's page",
+    trigger: 'api',
+    needs: {
+      table: 'read-write',
+      documentBucket: 'read-write',
+      staffSignIn: true,
+      email: true,
+    },
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
+  },
   // A local review's work in writing (issue 13 parts 3 and 4), apart from local-review-web, which
   // is near 1 MiB: learning events, the family plan, supervision of the reviewer, the drafts
   // (written to and read from the documents bucket, every version kept), the factual-accuracy
@@ -345,6 +373,13 @@ export const functionCatalogue = {
     needs: { table: 'read-write', documentBucket: 'read-write', staffSignIn: true, email: true },
     bundledFiles: pageFiles,
     separateModules: pageModules,
+  },
+  // Daily: reminds the owners of open actions before and after their due dates (issue 14 part 2).
+  'chase-actions': {
+    description:
+      "Daily: reminds each open action's owner before and after its due date on the partnership's ladder, each reminder once, with a fresh link",
+    trigger: 'schedule',
+    needs: { table: 'read-write', email: true },
   },
   'record-summary': {
     description:

@@ -16,7 +16,7 @@ import {
 import { envNames } from '../shared/env.ts';
 import { ProblemError } from '../shared/http/problem.ts';
 import { type ClockAdvance, type RunningApi, startLocalApi } from './api.ts';
-import { auditTableNameFor, createCaseTable } from './case-table.ts';
+import { auditTableNameFor, createCaseTable, ensureMonthIndex } from './case-table.ts';
 import {
   localClientConfig,
   type RunningDynamoDb,
@@ -292,6 +292,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const dynamoClient = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
     try {
       await createCaseTable(dynamoClient, tableName);
+      // A table kept from before the month index (issue 14) gets it now.
+      await ensureMonthIndex(dynamoClient, tableName);
     } finally {
       dynamoClient.destroy();
     }

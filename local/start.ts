@@ -83,6 +83,7 @@ writeFileSync(
       sesUrl: stack.sesUrl,
       s3Endpoint: stack.s3Endpoint,
       dynamodbEndpoint: stack.dynamodbEndpoint,
+      tableName: stack.tableName,
       sfnEndpoint: stack.sfnEndpoint,
       ssmEndpoint: stack.ssmEndpoint,
       startedAt: new Date().toISOString(),

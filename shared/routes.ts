@@ -294,8 +294,38 @@ export const routes = [
     functionName: 'web',
     access: { kind: 'web' },
   },
+  // The partnership's figures (functions/insight-web, issue 14): the dashboard for the team and
+  // the Executive Board; the scrutineer's six-monthly report (their home), its commentary and PDF.
+  {
+    id: 'InsightPagesDashboard',
+    method: 'ANY',
+    path: '/dashboard',
+    functionName: 'insight-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'InsightPagesScrutiny',
+    method: 'ANY',
+    path: '/scrutiny',
+    functionName: 'insight-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'InsightPagesScrutinyCommentary',
+    method: 'ANY',
+    path: '/scrutiny/report/commentary',
+    functionName: 'insight-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'InsightPagesScrutinyPdf',
+    method: 'ANY',
+    path: '/scrutiny/report/pdf',
+    functionName: 'insight-web',
+    access: { kind: 'web' },
+  },
   // Each role's home (functions/home-web): the partnership team's list of cases (and its CSV),
-  // the Rapid Review Group's cases, the scrutineer's list, the notifier's notifications. Its own
+  // the Rapid Review Group's cases, one review for the scrutineer, the notifier's notifications. Its own
   // paths only: `/cases/{caseId}` stays the web function's (WebPages), the pages under a case
   // case-web's (CasePages).
   {
@@ -316,13 +346,6 @@ export const routes = [
     id: 'HomePagesYourCases',
     method: 'ANY',
     path: '/your-cases',
-    functionName: 'home-web',
-    access: { kind: 'web' },
-  },
-  {
-    id: 'HomePagesScrutiny',
-    method: 'ANY',
-    path: '/scrutiny',
     functionName: 'home-web',
     access: { kind: 'web' },
   },
@@ -499,6 +522,66 @@ export const routes = [
     method: 'ANY',
     path: '/factual-accuracy/{token}/{proxy+}',
     functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  // Learning that sticks (issue 14 parts 1 and 2, functions/learning-web): a review's learning
+  // themes, learning points and actions, before CasePages and LocalReviewPagesSteps, which would
+  // match them too; every open action and the progress report; each action owner's page under
+  // their link (a capability in the path, like an agency's).
+  {
+    id: 'LearningPagesCase',
+    method: 'ANY',
+    path: '/cases/{caseId}/learning',
+    functionName: 'learning-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LearningPagesCaseSteps',
+    method: 'ANY',
+    path: '/cases/{caseId}/learning/{proxy+}',
+    functionName: 'learning-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LearningPagesLocalReview',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/learning',
+    functionName: 'learning-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LearningPagesLocalReviewSteps',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/learning/{proxy+}',
+    functionName: 'learning-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LearningPagesActions',
+    method: 'ANY',
+    path: '/actions',
+    functionName: 'learning-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LearningPagesActionsSteps',
+    method: 'ANY',
+    path: '/actions/{proxy+}',
+    functionName: 'learning-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LearningPagesOwner',
+    method: 'ANY',
+    path: '/action/{token}',
+    functionName: 'learning-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LearningPagesOwnerSteps',
+    method: 'ANY',
+    path: '/action/{token}/{proxy+}',
+    functionName: 'learning-web',
     access: { kind: 'web' },
   },
   // Local Child Safeguarding Practice Reviews (issue 13, functions/local-review-web): starting one

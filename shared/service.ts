@@ -8,6 +8,7 @@ import { publicBaseUrlFromEnvironment } from './env.ts';
 import type { AgencyDetailsCodes } from './stores/agency-details-codes.ts';
 import type { CaseStore } from './stores/case-store.ts';
 import type { DraftStore } from './stores/draft-store.ts';
+import type { LearningStore } from './stores/learning-store.ts';
 import type { LocalReviewDraftsStore } from './stores/local-review-drafts-store.ts';
 import type { LocalReviewStore } from './stores/local-review-store.ts';
 import type { PrgReferralStore } from './stores/prg-referral-store.ts';
@@ -54,6 +55,8 @@ export interface Service {
   readonly localReviewWorkflow: ReviewWorkflow;
   /** Referrals to the Practice Review Group (issue 13), in the case table. */
   readonly referrals: PrgReferralStore;
+  /** Learning themes, learning points and action plans (issue 14), in the case table. */
+  readonly learning: LearningStore;
   /**
    * The deployment's secret key for the possible-duplicate check: a child's date of birth and the
    * incident date are kept on the case only as an HMAC under it (`duplicateKeyOf`).

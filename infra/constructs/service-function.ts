@@ -713,7 +713,7 @@ function afterBundling(
 const KMS_WRITE_REASON =
   'Writing SSE-KMS encrypted data needs the key’s data-key families (GenerateDataKey*, ReEncrypt*), granted by the L2 grant on the data key only.';
 const TABLE_INDEX_REASON =
-  'The L2 table grant covers the table and its indexes (gsi1); both belong to the one case table.';
+  'The L2 table grant covers the table and its indexes (gsi1, and gsi2 the month index); all belong to the one case table.';
 
 /**
  * Acknowledges cdk-nag's AwsSolutions-IAM5 finding for a wildcard resource `<arn><suffix>` in

@@ -86,6 +86,14 @@ export class DataStack extends Stack {
       sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
+    // The month index (issue 14): each case and its agency requests under the London month it was
+    // notified, so the scrutiny report and the dashboard read a month in one query, never a scan.
+    caseTable.addGlobalSecondaryIndex({
+      indexName: 'gsi2',
+      partitionKey: { name: 'gsi2pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'gsi2sk', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
 
     const auditTable = new dynamodb.Table(this, 'AuditTable', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },

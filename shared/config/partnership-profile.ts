@@ -89,6 +89,20 @@ export const partnershipProfile = z.object({
     }),
   ),
   /**
+   * Learning that sticks (issue 14): the partnership's learning themes (each review and learning
+   * point is tagged with them; default `defaultLearningThemes`), and the action owners' reminder
+   * ladder in days before and after an action's due date.
+   */
+  learning: z.optional(
+    z.object({
+      themes: z.optional(
+        z.array(text(80)).check(z.minLength(1, { error: 'List at least one learning theme' })),
+      ),
+      actionReminderDaysBefore: z._default(z.array(z.int().check(z.gte(1))), [14, 3]),
+      actionReminderDaysAfter: z._default(z.array(z.int().check(z.gte(1))), [1, 7, 28]),
+    }),
+  ),
+  /**
    * What the privacy notice (`/privacy`) says that only the partnership knows; each part has a
    * default (functions/web/pages/service-information.ts).
    */
@@ -129,6 +143,60 @@ export const partnershipProfile = z.object({
 });
 
 export type PartnershipProfile = z.infer<typeof partnershipProfile>;
+
+/** The learning themes a profile without its own list uses (issue 14). */
+export const defaultLearningThemes = [
+  'Neglect',
+  'Domestic abuse',
+  'Parental mental health',
+  'Substance misuse',
+  'Safe sleep',
+  'Non-accidental injury in babies',
+  'Child exploitation',
+  'Voice of the child',
+  'Information sharing',
+  'Professional curiosity',
+  'Escalation between agencies',
+  'Adolescents',
+  'Children with disabilities',
+  'Race and culture',
+] as const;
+
+/** A theme's key: its name in lower case, words joined by hyphens ("Voice of the child" → `voice-of-the-child`). */
+export function learningThemeKey(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80);
+}
+
+/** The partnership's learning themes, in its order: key and name. */
+export function learningThemes(
+  profile: Pick<PartnershipProfile, 'learning'>,
+): { key: string; name: string }[] {
+  const names = profile.learning?.themes ?? defaultLearningThemes;
+  return names.map((name) => ({ key: learningThemeKey(name), name }));
+}
+
+/** A theme's name by its key; a theme no longer in the profile reads as its key in words. */
+export function learningThemeName(profile: Pick<PartnershipProfile, 'learning'>, key: string): string {
+  const found = learningThemes(profile).find((theme) => theme.key === key);
+  if (found) return found.name;
+  const words = key.replace(/-/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The action owners' reminder ladder: days before the due date, and days after it. */
+export function actionReminderLadder(profile: Pick<PartnershipProfile, 'learning'>): {
+  before: number[];
+  after: number[];
+} {
+  return {
+    before: profile.learning?.actionReminderDaysBefore ?? [14, 3],
+    after: profile.learning?.actionReminderDaysAfter ?? [1, 7, 28],
+  };
+}
 
 /**
  * An agency's strategic safeguarding lead: the one keyed by its id, else the one keyed by its

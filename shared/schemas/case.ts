@@ -369,6 +369,8 @@ export const caseRecord = z.object({
 
   // The Panel's reply (issue 9 part 6): recorded once, after the submission.
   panelReply: z.optional(recordedPanelReply),
+  /** When the review went to the Panel (issue 14): the scrutiny report's and dashboard's timeliness. Absent on a case sent before. */
+  submittedToPanelAt: z.optional(isoInstant),
   /** The Panel asked for a local review: one is to be commissioned (the local review is its own piece of work). */
   localReviewToCommission: z.optional(z.boolean()),
   /** The governing date passed without a submission (issue 9 part 6). */
@@ -446,6 +448,11 @@ export const agencyRequest = z.object({
   linkTokenHash: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
   /** Removed from the review by the partnership team (status `removed`). */
   removal: z.optional(agencyRemoval),
+  /**
+   * When its case was notified, stamped by the case store when the request is written (issue 14):
+   * it files the request under its case's month in the month index, beside the case.
+   */
+  caseReceivedAt: z.optional(isoInstant),
 });
 export type AgencyRequest = z.infer<typeof agencyRequest>;
 

@@ -15,6 +15,7 @@ import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
 import { duplicateMarksOf } from '../cases/open-case.ts';
 import { requireEnv } from '../env.ts';
 import { CaseNotFoundError, DuplicateWriteError, StaleWriteError } from '../errors.ts';
+import { monthOf, type ReviewFacts } from '../insight/figures.ts';
 import { type ReturnDraft, returnDraft } from '../schemas/agency-return.ts';
 import {
   type AgencyRequest,
@@ -93,6 +94,12 @@ export interface CaseStore extends IdempotencyKeys, IssuedUploads, DirectoryEntr
   findCasesByDuplicateMarks(marks: readonly string[]): Promise<CaseRecord[]>;
   /** Cases, newest first; only those with `status` when given. */
   listCases(filter?: { status?: CaseStatus }): Promise<CaseRecord[]>;
+  /**
+   * The cases notified in these London months (YYYY-MM), each with its agency requests, oldest
+   * first: one query of the month index (gsi2) a month (issue 14). A case written before the index
+   * existed is not in it until it next changes.
+   */
+  listReviewsNotifiedIn(months: readonly string[]): Promise<ReviewFacts[]>;
   updateCase(current: CaseRecord, changes: CaseChanges, audit: AuditInput): Promise<CaseRecord>;
   /**
    * `caseVersion`: write only if the case itself is still at that version too (the request's
@@ -324,7 +331,25 @@ const statusIndexKeys = (record: CaseRecord) => ({
   gsi1sk: record.receivedAt,
 });
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
+/**
+ * The month index (gsi2, issue 14): a case and its agency requests filed together under the London
+ * month it was notified (`MONTH#2026-03`), sorted by when and which case, so that the scrutiny
+ * report and the dashboard read a month of reviews with their agencies in one query, not a scan.
+ */
+export const monthIndexKeyOf = (month: string) => `MONTH#${month}`;
+const caseMonthKeys = (record: CaseRecord) => ({
+  gsi2pk: monthIndexKeyOf(monthOf(record.receivedAt)),
+  gsi2sk: `${record.receivedAt}#${record.caseId}#CASE`,
+});
+const agencyMonthKeys = (agency: AgencyRequest) =>
+  agency.caseReceivedAt
+    ? {
+        gsi2pk: monthIndexKeyOf(monthOf(agency.caseReceivedAt)),
+        gsi2sk: `${agency.caseReceivedAt}#${agency.caseId}#AGENCY#${agency.agencyId}`,
+      }
+    : {};
+
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
 function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
   const copy = { ...item };
   for (const attribute of KEY_ATTRIBUTES) delete copy[attribute];
@@ -367,16 +392,20 @@ export class DynamoDbCaseStore implements CaseStore {
         {
           Put: {
             TableName: this.#tableName,
-            Item: { ...caseKey(valid.caseId), ...statusIndexKeys(valid), ...valid },
+            Item: { ...caseKey(valid.caseId), ...statusIndexKeys(valid), ...caseMonthKeys(valid), ...valid },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
         ...agencies.map((agency) => {
-          const validAgency = agencyRequest.parse(agency);
+          const validAgency = agencyRequest.parse({ ...agency, caseReceivedAt: valid.receivedAt });
           return {
             Put: {
               TableName: this.#tableName,
-              Item: { ...agencyKey(valid.caseId, validAgency.agencyId), ...validAgency },
+              Item: {
+                ...agencyKey(valid.caseId, validAgency.agencyId),
+                ...agencyMonthKeys(validAgency),
+                ...validAgency,
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           };
@@ -450,6 +479,44 @@ export class DynamoDbCaseStore implements CaseStore {
     return pages.flat().sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
   }
 
+  async listReviewsNotifiedIn(months: readonly string[]): Promise<ReviewFacts[]> {
+    const pages = await Promise.all(
+      [...new Set(months)].map(async (month) => {
+        const items: Record<string, unknown>[] = [];
+        let startKey: QueryCommandOutput['LastEvaluatedKey'];
+        do {
+          const page = await this.#client.send(
+            new QueryCommand({
+              TableName: this.#tableName,
+              IndexName: 'gsi2',
+              KeyConditionExpression: 'gsi2pk = :month',
+              ExpressionAttributeValues: { ':month': monthIndexKeyOf(month) },
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          items.push(...(page.Items ?? []));
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+        return items;
+      }),
+    );
+    const reviews = new Map<string, { case?: CaseRecord; agencies: AgencyRequest[] }>();
+    const entryOf = (caseId: string) => {
+      const entry = reviews.get(caseId) ?? { agencies: [] };
+      reviews.set(caseId, entry);
+      return entry;
+    };
+    for (const item of pages.flat()) {
+      const sk = String(item.sk);
+      if (sk === 'CASE') entryOf(String(item.caseId)).case = caseRecord.parse(withoutKeys(item));
+      else if (sk.startsWith('AGENCY#'))
+        entryOf(String(item.caseId)).agencies.push(agencyRequest.parse(withoutKeys(item)));
+    }
+    return [...reviews.values()]
+      .flatMap((entry) => (entry.case ? [{ case: entry.case, agencies: entry.agencies }] : []))
+      .sort((a, b) => a.case.receivedAt.localeCompare(b.case.receivedAt));
+  }
+
   async getCaseFile(caseId: string): Promise<CaseFile> {
     const [withAgencies, auditItems] = await Promise.all([
       this.getCaseWithAgencies(caseId),
@@ -515,7 +582,7 @@ export class DynamoDbCaseStore implements CaseStore {
         {
           Put: {
             TableName: this.#tableName,
-            Item: { ...caseKey(next.caseId), ...statusIndexKeys(next), ...next },
+            Item: { ...caseKey(next.caseId), ...statusIndexKeys(next), ...caseMonthKeys(next), ...next },
             ConditionExpression: 'version = :expected',
             ExpressionAttributeValues: { ':expected': current.version },
           },
@@ -543,14 +610,16 @@ export class DynamoDbCaseStore implements CaseStore {
     audit: AuditInput,
     options: { caseVersion?: number } = {},
   ): Promise<AgencyRequest> {
-    const next = agencyRequest.parse({ ...current, ...changes, version: current.version + 1 });
+    const next = await this.#stampedWithCase(
+      agencyRequest.parse({ ...current, ...changes, version: current.version + 1 }),
+    );
     const event = this.#auditEvent(current.caseId, audit);
     await this.#transact(
       [
         {
           Put: {
             TableName: this.#tableName,
-            Item: { ...agencyKey(next.caseId, next.agencyId), ...next },
+            Item: { ...agencyKey(next.caseId, next.agencyId), ...agencyMonthKeys(next), ...next },
             ConditionExpression: 'version = :expected',
             ExpressionAttributeValues: { ':expected': current.version },
           },
@@ -581,12 +650,20 @@ export class DynamoDbCaseStore implements CaseStore {
   ): Promise<{ agencies: AgencyRequest[]; case?: CaseRecord }> {
     const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [];
     const auditIndexes: number[] = [];
-    const agencies = updates.map(({ current, changes, audit }) => {
-      const next = agencyRequest.parse({ ...current, ...changes, version: current.version + 1 });
+    const stamped = await Promise.all(
+      updates.map(({ current, changes }) =>
+        this.#stampedWithCase(
+          agencyRequest.parse({ ...current, ...changes, version: current.version + 1 }),
+          caseUpdate?.current.receivedAt,
+        ),
+      ),
+    );
+    const agencies = updates.map(({ current, audit }, index) => {
+      const next = stamped[index] as AgencyRequest;
       items.push({
         Put: {
           TableName: this.#tableName,
-          Item: { ...agencyKey(next.caseId, next.agencyId), ...next },
+          Item: { ...agencyKey(next.caseId, next.agencyId), ...agencyMonthKeys(next), ...next },
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: { ':expected': current.version },
         },
@@ -606,7 +683,12 @@ export class DynamoDbCaseStore implements CaseStore {
       items.push({
         Put: {
           TableName: this.#tableName,
-          Item: { ...caseKey(record.caseId), ...statusIndexKeys(record), ...record },
+          Item: {
+            ...caseKey(record.caseId),
+            ...statusIndexKeys(record),
+            ...caseMonthKeys(record),
+            ...record,
+          },
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: { ':expected': caseUpdate.current.version },
         },
@@ -628,26 +710,35 @@ export class DynamoDbCaseStore implements CaseStore {
     agency: AgencyRequest,
     caseUpdate: CaseUpdate,
   ): Promise<{ agency: AgencyRequest; case: CaseRecord }> {
-    const validAgency = agencyRequest.parse(agency);
     const record = caseRecord.parse({
       ...caseUpdate.current,
       ...caseUpdate.changes,
       version: caseUpdate.current.version + 1,
       updatedAt: caseUpdate.audit.at,
     });
+    const validAgency = agencyRequest.parse({ ...agency, caseReceivedAt: record.receivedAt });
     await this.#transact(
       [
         {
           Put: {
             TableName: this.#tableName,
-            Item: { ...agencyKey(record.caseId, validAgency.agencyId), ...validAgency },
+            Item: {
+              ...agencyKey(record.caseId, validAgency.agencyId),
+              ...agencyMonthKeys(validAgency),
+              ...validAgency,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
         {
           Put: {
             TableName: this.#tableName,
-            Item: { ...caseKey(record.caseId), ...statusIndexKeys(record), ...record },
+            Item: {
+              ...caseKey(record.caseId),
+              ...statusIndexKeys(record),
+              ...caseMonthKeys(record),
+              ...record,
+            },
             ConditionExpression: 'version = :expected',
             ExpressionAttributeValues: { ':expected': caseUpdate.current.version },
           },
@@ -658,6 +749,16 @@ export class DynamoDbCaseStore implements CaseStore {
       () => this.#staleOrMissing('case', record.caseId),
     );
     return { agency: validAgency, case: record };
+  }
+
+  /**
+   * The request with its case's `caseReceivedAt`, which files it in the month index: as it was
+   * read, else the case's (given, or read: a request built without reading it from the store).
+   */
+  async #stampedWithCase(agency: AgencyRequest, caseReceivedAt?: string): Promise<AgencyRequest> {
+    if (agency.caseReceivedAt) return agency;
+    const receivedAt = caseReceivedAt ?? (await this.getCase(agency.caseId))?.receivedAt;
+    return receivedAt ? { ...agency, caseReceivedAt: receivedAt } : agency;
   }
 
   async putAgencyLinks(links: readonly AgencyLink[]): Promise<void> {

@@ -177,13 +177,14 @@ export async function submitToPanel(
   );
   if (sent.outcome === 'sent') countPanelEmailSent();
 
+  const submittedAt = service.clock.now().toISOString();
   await advanceCase(
     service.cases,
     record,
-    { status: 'submitted-to-panel', currentStep: 'SubmitToPanel' },
+    { status: 'submitted-to-panel', currentStep: 'SubmitToPanel', submittedToPanelAt: submittedAt },
     {
       actor: workflowActor,
-      at: service.clock.now().toISOString(),
+      at: submittedAt,
       action: 'panel.submitted',
       reason: report
         ? "Outcome sent to the Panel mailbox with the covering letter, the safeguarding partners' decision and the rapid review report"

@@ -124,7 +124,13 @@ describe('each role’s home', () => {
   });
 
   it('gives the scrutineer a read-only list and review that name no child', async () => {
-    await home('scrutineer', 'Rapid Reviews', 'scrutineer-list');
+    await home('scrutineer', 'Scrutiny report', 'scrutineer-report');
+    // Their list is on the six-monthly report (issue 14): the reviews of the half-year chosen.
+    await browser.page.selectOption('#period', '2026-H1');
+    await Promise.all([
+      browser.page.waitForURL(/period=2026-H1/),
+      browser.page.click('button:has-text("Show this period")'),
+    ]);
 
     const row = browser.page.locator('tbody tr', { hasText: reference });
     expect((await row.textContent())?.replace(/\s+/g, ' ')).toContain('Not due yet');

@@ -60,7 +60,7 @@ describe('DataStack', () => {
   });
 
   describe('case table', () => {
-    it('has the single-table keys, the status index and the TTL attribute', () => {
+    it('has the single-table keys, the status index, the month index and the TTL attribute', () => {
       // The case table and the audit table (test/infra/least-privilege.test.ts).
       template.resourceCountIs('AWS::DynamoDB::Table', 2);
       template.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -74,6 +74,14 @@ describe('DataStack', () => {
             KeySchema: [
               { AttributeName: 'gsi1pk', KeyType: 'HASH' },
               { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            IndexName: 'gsi2',
+            KeySchema: [
+              { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
             ],
             Projection: { ProjectionType: 'ALL' },
           },

@@ -114,6 +114,9 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   // Each role's home: the cases and their audit trails, read, and a notifier's own notification
   // document; it changes nothing.
   'home-web': { 'case-table': 'read', 'audit-table': 'read', documents: 'read' },
+  // The dashboard and the scrutiny report: the cases read through the indexes; the scrutineer's
+  // commentary written with its audit event. No documents, no workflow.
+  'insight-web': { 'case-table': 'read-write', 'audit-table': 'read-write' },
   // The operations pages: every execution read (list, describe, history, the definition), the
   // case references, and resuming a failed case (its fresh execution started, the case and its
   // audit event written).
@@ -224,6 +227,16 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     documents: 'read-write',
     email: 'write',
   },
+  // Learning themes and actions (issue 14): writes learning and actions with their audit events,
+  // files owners' evidence and links to it, emails owners their links.
+  'learning-web': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read-write',
+    email: 'write',
+  },
+  // Reminds action owners: reads the open actions, keeps each reminder and its link, emails.
+  'chase-actions': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   'schedule-local-review-wait': { 'case-table': 'read', 'audit-table': 'read' },
   // Keeps the callback token; ends the wait at once when the step is done.
   'await-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', 'state-machine': 'write' },

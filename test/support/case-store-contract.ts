@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { sampleNotification } from '../../local/sample-notification.ts';
 import { openCase } from '../../shared/cases/open-case.ts';
 import { CaseNotFoundError, DuplicateWriteError, StaleWriteError } from '../../shared/errors.ts';
+import type { AgencyRequest } from '../../shared/schemas/case.ts';
 import type { Actor } from '../../shared/schemas/roles.ts';
 import type { AuditInput, CaseStore, DynamoDbCaseStore } from '../../shared/stores/case-store.ts';
 
@@ -32,6 +33,16 @@ export function aCase(receivedAt = '2026-03-04T10:00:00Z') {
 }
 
 /** The audit input of opening a case. */
+/**
+ * An agency request without the case's `caseReceivedAt`, which the DynamoDB store stamps on each
+ * request it writes (it files the request in the month index beside its case); the in-memory
+ * store needs none.
+ */
+export function unstamped(agency: AgencyRequest): AgencyRequest {
+  const { caseReceivedAt: _stamp, ...rest } = agency;
+  return rest;
+}
+
 export const opened = (at = '2026-03-04T10:00:00.000Z'): AuditInput => ({
   actor: notifier,
   at,
@@ -57,6 +68,29 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
     });
 
     describe('cases', () => {
+      it('lists the reviews notified in London months with their agency requests, however those were written', async () => {
+        const march = aCase('2026-03-04T10:00:00Z');
+        // 11:30pm UTC on 31 March is 12:30am on 1 April in London.
+        const april = aCase('2026-03-31T23:30:00Z');
+        await store.createCase(march.record, march.agencies, opened());
+        await store.createCase(april.record, april.agencies, opened('2026-03-31T23:30:00.000Z'));
+        const audit = { actor: notifier, at: '2026-03-05T10:00:00.000Z', action: 'received', reason: 'r' };
+        // An agency request as built, not as read back: the store still files it with its case.
+        await store.updateAgencyRequest(march.agencies[0]!, { status: 'received' }, audit);
+        await store.updateCase(march.record, { status: 'awaiting-summaries' }, { ...audit, action: 'moved' });
+
+        const inMarch = await store.listReviewsNotifiedIn(['2026-03']);
+        expect(inMarch.map((review) => review.case.caseId)).toEqual([march.record.caseId]);
+        expect(inMarch[0]?.case.status).toBe('awaiting-summaries');
+        expect(inMarch[0]?.agencies).toHaveLength(march.agencies.length);
+        expect(
+          inMarch[0]?.agencies.find((agency) => agency.agencyId === march.agencies[0]!.agencyId)?.status,
+        ).toBe('received');
+        const both = await store.listReviewsNotifiedIn(['2026-04', '2026-03']);
+        expect(both.map((review) => review.case.caseId)).toEqual([march.record.caseId, april.record.caseId]);
+        expect(await store.listReviewsNotifiedIn(['2026-02'])).toEqual([]);
+      });
+
       it('writes an agency request against the case as read, and refuses once the case has moved on', async () => {
         const { record, agencies } = aCase();
         await store.createCase(record, agencies, opened());
@@ -157,7 +191,9 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
         expect(file.agencies.map((agency) => agency.agencyId)).toEqual(
           ['childrens-social-care', 'education', 'health', 'police'].sort(),
         );
-        expect(file.agencies).toEqual([...agencies].sort((a, b) => a.agencyId.localeCompare(b.agencyId)));
+        expect(file.agencies.map(unstamped)).toEqual(
+          [...agencies].sort((a, b) => a.agencyId.localeCompare(b.agencyId)),
+        );
         expect(file.audit).toHaveLength(1);
         expect(file.audit[0]).toMatchObject({
           action: 'case.opened',
@@ -364,8 +400,12 @@ export function describeCaseStoreContract(name: string, makeStore: () => Promise
         expect(stale).toBeInstanceOf(StaleWriteError);
         expect(repeated).toBeInstanceOf(DuplicateWriteError);
         const file = await store.getCaseFile(record.caseId);
-        expect(file.agencies.find((agency) => agency.agencyId === first!.agencyId)).toEqual(first);
-        expect(file.agencies.find((agency) => agency.agencyId === second!.agencyId)).toEqual(moved);
+        expect(unstamped(file.agencies.find((agency) => agency.agencyId === first!.agencyId)!)).toEqual(
+          first,
+        );
+        expect(unstamped(file.agencies.find((agency) => agency.agencyId === second!.agencyId)!)).toEqual(
+          unstamped(moved),
+        );
         expect(file.audit.map((event) => event.eventId).filter((id) => id.startsWith('new'))).toEqual([]);
       });
 

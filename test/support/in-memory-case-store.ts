@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { duplicateMarksOf } from '../../shared/cases/open-case.ts';
 import { CaseNotFoundError, DuplicateWriteError, StaleWriteError } from '../../shared/errors.ts';
+import { monthOf, type ReviewFacts } from '../../shared/insight/figures.ts';
 import { type ReturnDraft, returnDraft } from '../../shared/schemas/agency-return.ts';
 import {
   type AgencyRequest,
@@ -111,6 +112,21 @@ export class InMemoryCaseStore implements CaseStore, IdempotencyKeys {
       .filter((record) => !filter.status || record.status === filter.status)
       .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))
       .map((record) => structuredClone(record));
+  }
+
+  /** Counts its calls, so that a page test can say the page read the month index, not every case. */
+  monthQueries = 0;
+
+  async listReviewsNotifiedIn(months: readonly string[]): Promise<ReviewFacts[]> {
+    this.monthQueries += new Set(months).size;
+    const wanted = new Set(months);
+    const all = await Promise.all(
+      [...this.#cases.values()]
+        .filter((record) => wanted.has(monthOf(record.receivedAt)))
+        .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
+        .map((record) => this.getCaseWithAgencies(record.caseId)),
+    );
+    return all;
   }
 
   async getCaseFile(caseId: string): Promise<CaseFile> {

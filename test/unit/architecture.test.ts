@@ -107,6 +107,14 @@ const localReviewDraftsPagesShared = [
   'functions/web/pages/menu.ts',
 ];
 
+/** What the learning pages' function (functions/learning-web, issue 14) may use of it: the same, with the learning pages. */
+const learningPagesShared = [
+  ...webFramework,
+  'functions/web/session.ts',
+  'functions/web/pages/learning-pages.ts',
+  'functions/web/pages/menu.ts',
+];
+
 /**
  * What the operations pages' function (functions/ops-web) may use of it: the same, with the
  * operations pages instead (ops.ts, which draws the graph with ops-graph.ts).
@@ -115,6 +123,17 @@ const opsPagesShared = [
   ...webFramework,
   'functions/web/session.ts',
   'functions/web/pages/ops.ts',
+  'functions/web/pages/menu.ts',
+];
+
+/**
+ * What the insight pages' function (functions/insight-web) may use of it: the same, with the
+ * dashboard and the scrutiny report instead (insight-pages.ts).
+ */
+const insightPagesShared = [
+  ...webFramework,
+  'functions/web/session.ts',
+  'functions/web/pages/insight-pages.ts',
   'functions/web/pages/menu.ts',
 ];
 
@@ -182,6 +201,8 @@ describe('the layout of the code', () => {
         )
         .filter((target) => !(own === 'ops-web' && opsPagesShared.includes(target)))
         .filter((target) => !(own === 'prg-web' && prgPagesShared.includes(target)))
+        .filter((target) => !(own === 'insight-web' && insightPagesShared.includes(target)))
+        .filter((target) => !(own === 'learning-web' && learningPagesShared.includes(target)))
         .map((target) => `${file} imports ${target}`);
     });
 
@@ -341,6 +362,26 @@ describe('the layout of the code', () => {
     ).toEqual([]);
   });
 
+  it('keeps the learning pages in their own function, and out of every other', () => {
+    const learningWeb = reachableFrom('functions/learning-web/handler.ts');
+    expect(learningWeb).toContain('functions/web/pages/learning-pages.ts');
+    const others = [
+      'web',
+      'case-web',
+      'team-web',
+      'home-web',
+      'notify-web',
+      'local-review-web',
+      'ops-web',
+    ].map((name) => reachableFrom(`functions/${name}/handler.ts`));
+    for (const other of others) expect(other.has('functions/web/pages/learning-pages.ts')).toBe(false);
+    expect(
+      ['decision', 'report', 'steer-case', 'case-list', 'notify', 'cases', 'local-review-pages', 'ops']
+        .map((name) => `functions/web/pages/${name}.ts`)
+        .filter((module) => learningWeb.has(module)),
+    ).toEqual([]);
+  });
+
   it('keeps the operations pages in their own function, and the layout library (elkjs) out of every function', () => {
     const opsPageModules = ['ops', 'ops-graph'].map((name) => `functions/web/pages/${name}.ts`);
     const opsWeb = reachableFrom('functions/ops-web/handler.ts');
@@ -363,6 +404,23 @@ describe('the layout of the code', () => {
       );
     expect(elk).toEqual([]);
     expect([...opsWeb].filter((file) => file.startsWith('scripts/'))).toEqual([]);
+  });
+
+  it('keeps the dashboard and the scrutiny report in their own function, away from every other page function', () => {
+    const insightPageModules = ['insight', 'insight-pages', 'insight-charts'].map(
+      (name) => `functions/web/pages/${name}.ts`,
+    );
+    const insightWeb = reachableFrom('functions/insight-web/handler.ts');
+    for (const module of insightPageModules) expect(insightWeb, module).toContain(module);
+    const others = ['web', 'case-web', 'team-web', 'home-web', 'notify-web', 'ops-web'].map((name) =>
+      reachableFrom(`functions/${name}/handler.ts`),
+    );
+    for (const other of others) expect(insightPageModules.filter((module) => other.has(module))).toEqual([]);
+    expect(
+      ['decision', 'report', 'steer-case', 'case-list', 'notify', 'cases', 'ops']
+        .map((name) => `functions/web/pages/${name}.ts`)
+        .filter((module) => insightWeb.has(module)),
+    ).toEqual([]);
   });
 
   it('keeps the review gauges’ function to reading the cases: no email, documents, uploads or workflow', () => {

@@ -1,6 +1,7 @@
 import type { Page } from '../page.ts';
 import { caseWebPages } from './case-pages.ts';
 import { homeWebPages } from './home-pages.ts';
+import { insightWebPages } from './insight-pages.ts';
 import { notifyWebPages } from './notify-pages.ts';
 import { opsWebPages } from './ops.ts';
 import { prgMenuPages } from './prg-pages.ts';
@@ -28,6 +29,8 @@ export const pages: readonly Page[] = [
   // referrals port, which only prg-web's service holds of the deployed functions; an app serving
   // this whole list (the local stack's tests) gives every port.
   ...(prgMenuPages as unknown as readonly Page[]),
+  // The dashboard and the scrutineer's report (issue 14), functions/insight-web's.
+  ...insightWebPages,
   // The operations pages (issue 12 part 4), functions/ops-web's: last, as in the navigation.
   ...opsWebPages,
 ];

@@ -40,17 +40,6 @@ export const yourCasesMenuPage = {
   },
 } as const;
 
-/** The Independent Scrutineer's home: a read-only list without children's names. */
-export const scrutinyMenuPage = {
-  method: 'GET',
-  path: '/scrutiny',
-  access: staffOnly('scrutineer'),
-  menu: {
-    text: 'Rapid Reviews',
-    description: 'Every Rapid Review, read only: its dates, where it stands and whether it was on time.',
-  },
-} as const;
-
 /** The notifier's home: the notifications they sent. */
 export const yourNotificationsMenuPage = {
   method: 'GET',
@@ -119,15 +108,61 @@ export const yourReferralsMenuPage = {
   },
 } as const;
 
+/**
+ * The action plans (issue 14 part 2), served by functions/learning-web: every open action across
+ * all reviews, filtered, and the progress report for the partners.
+ */
+export const actionsMenuPage = {
+  method: 'GET',
+  path: '/actions',
+  access: staffOnly('partnership-team'),
+  menu: {
+    text: 'Actions',
+    description:
+      'Every open action from the reviews’ recommendations: who owns it, when it is due, where it stands, and the progress report for the partners.',
+  },
+} as const;
+
+// ── The partnership's figures (issue 14 parts 3 and 4), served by functions/insight-web ────────
+
+/** The partnership's dashboard, for the partnership team and the Executive Board. */
+export const dashboardMenuPage = {
+  method: 'GET',
+  path: '/dashboard',
+  access: staffOnly('partnership-team', 'executive-board'),
+  menu: {
+    text: 'Dashboard',
+    description:
+      'The open reviews against their dates, a year of timeliness, agencies’ return rates: the partnership’s figures.',
+  },
+} as const;
+
+/**
+ * The Independent Scrutineer's home: the six-monthly report, with every review of the period
+ * read only and without children's names.
+ */
+export const scrutinyMenuPage = {
+  method: 'GET',
+  path: '/scrutiny',
+  access: staffOnly('scrutineer'),
+  menu: {
+    text: 'Scrutiny report',
+    description:
+      'The six-monthly report on the Rapid Reviews, with your commentary, and every review of the period read only.',
+  },
+} as const;
+
 /** Every entry, in the order of the service navigation. */
 export const staffMenuPages = [
   notifyMenuPage,
   casesMenuPage,
   yourCasesMenuPage,
-  scrutinyMenuPage,
   yourNotificationsMenuPage,
   directoryMenuPage,
   prgMenuPage,
   yourReferralsMenuPage,
+  dashboardMenuPage,
+  scrutinyMenuPage,
+  actionsMenuPage,
   opsMenuPage,
 ] as const;

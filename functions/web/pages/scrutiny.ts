@@ -9,14 +9,13 @@ import {
   timelinessInWords,
 } from '../../../shared/workflow/clocks-wording.ts';
 import { formatDate } from '../../../shared/workflow/london-time.ts';
-import { notFound, type Page, render } from '../page.ts';
+import { notFound, type Page, render, staffOnly } from '../page.ts';
 import { statusTag } from './case-tags.ts';
 import { londonDate } from './london.ts';
-import { scrutinyMenuPage } from './menu.ts';
 
 /**
  * The Independent Scrutineer's home (issue 11 part 2): every Rapid Review, read only and without
- * identifying details (GET /scrutiny), and one review's facts (GET /scrutiny/{caseId}): its
+ * identifying details (now on the six-monthly report, GET /scrutiny, issue 14), and one review's facts (GET /scrutiny/{caseId}): its
  * reference, the kind of incident, its dates, where it stands and whether it was on time. Never
  * a child, the notifier, where it happened nor any free text (reasons, summaries, minutes): only
  * what the case record holds as dates, counts and yes or no; no notification document is read.
@@ -42,29 +41,18 @@ export function onTimeOf(
 const incidentOf = (record: Pick<CaseRecord, 'incidentKind'>) =>
   record.incidentKind === 'death' ? 'Death of a child' : 'Serious harm to a child';
 
-/** GET /scrutiny: every review, newest first. */
-const scrutinyListPage: Page = {
-  ...scrutinyMenuPage,
-  async handle(request) {
-    const now = request.service.clock.now();
-    const records = (await request.service.cases.listCases()).sort(
-      (a, b) => Date.parse(b.receivedAt) - Date.parse(a.receivedAt),
-    );
-    return render('scrutiny/list.njk', {
-      pageTitle: 'Rapid Reviews',
-      today: londonDate(now),
-      rows: records.map((record) => ({
-        caseId: record.caseId,
-        reference: record.reference,
-        incident: incidentOf(record),
-        received: londonDate(record.receivedAt),
-        reviewDue: clocksInBrief(clocksOf(record.timetable)).due,
-        status: statusTag(record.status),
-        onTime: onTimeOf(record, now),
-      })),
-    });
-  },
-};
+/** The rows of the scrutineer's list of reviews: reference, incident, dates, status and whether on time. */
+export function scrutinyRowsOf(records: readonly CaseRecord[], now: Date) {
+  return records.map((record) => ({
+    caseId: record.caseId,
+    reference: record.reference,
+    incident: incidentOf(record),
+    received: londonDate(record.receivedAt),
+    reviewDue: clocksInBrief(clocksOf(record.timetable)).due,
+    status: statusTag(record.status),
+    onTime: onTimeOf(record, now),
+  }));
+}
 
 type Row = { key: { text: string }; value: { text: string } | { html: string } };
 const row = (key: string, value: string): Row => ({ key: { text: key }, value: { text: value } });
@@ -133,7 +121,7 @@ export function scrutinyViewOf(
 const scrutinyCasePage: Page = {
   method: 'GET',
   path: '/scrutiny/{caseId}',
-  access: scrutinyMenuPage.access,
+  access: staffOnly('scrutineer'),
   async handle(request) {
     const parsed = caseIdSchema.safeParse(request.params.caseId);
     if (!parsed.success) return notFound();
@@ -149,4 +137,8 @@ const scrutinyCasePage: Page = {
   },
 };
 
-export const scrutinyPages: Page[] = [scrutinyListPage, scrutinyCasePage];
+/**
+ * The scrutineer's pages the home pages' function serves: one review. The list of reviews is on
+ * the six-monthly report at GET /scrutiny (issue 14, functions/insight-web), for any period.
+ */
+export const scrutinyPages: Page[] = [scrutinyCasePage];

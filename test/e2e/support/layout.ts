@@ -57,8 +57,11 @@ const findOverflow = `(() => {
     const boxOver = box.right > width + 0.5 || box.left < -0.5;
     // Content that overflows a box that fits (a long word), when no element inside explains it.
     const style = getComputedStyle(element);
+    // Inside an SVG drawing, scrollWidth is the shape's size in its own user units, not on the
+    // page (a chart scaled down to fit still reports its full drawn width): its box is what counts.
+    const inDrawing = element instanceof SVGElement && element.tagName.toLowerCase() !== 'svg';
     const contentOver =
-      style.overflowX === 'visible' && box.left + element.scrollWidth > width + 0.5 && !inside;
+      !inDrawing && style.overflowX === 'visible' && box.left + element.scrollWidth > width + 0.5 && !inside;
     if (boxOver || contentOver) over.add(element);
     return boxOver || contentOver || inside;
   };

@@ -35,6 +35,7 @@ import { submitToPanel } from '../../../shared/use-cases/submit-to-panel.ts';
 import { type WorkflowTaskName, workflowTaskContracts } from '../../../shared/workflow/contracts.ts';
 import { InMemoryAgencyDetailsCodes } from '../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
+import { InMemoryLearningStore } from '../../support/in-memory-learning-store.ts';
 import { InMemoryLocalReviewDraftsStore } from '../../support/in-memory-local-review-drafts-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import { InMemoryPrgReferralStore } from '../../support/in-memory-prg-referral-store.ts';
@@ -129,6 +130,7 @@ export class ReviewScenario {
       localReviews: new InMemoryLocalReviewStore(),
       referrals: new InMemoryPrgReferralStore(),
       localReviewDrafts: new InMemoryLocalReviewDraftsStore(),
+      learning: new InMemoryLearningStore(),
       get localReviewWorkflow(): ReviewWorkflow {
         throw new Error('A Rapid Review scenario has no local review workflow');
       },

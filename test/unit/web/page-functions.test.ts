@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { caseWebPages } from '../../../functions/web/pages/case-pages.ts';
 import { homeWebPages } from '../../../functions/web/pages/home-pages.ts';
 import { pages } from '../../../functions/web/pages/index.ts';
+import { insightWebPages } from '../../../functions/web/pages/insight-pages.ts';
+import { learningPages } from '../../../functions/web/pages/learning-pages.ts';
 import { localReviewDraftsPages } from '../../../functions/web/pages/local-review-drafts-pages.ts';
 import { localReviewPages } from '../../../functions/web/pages/local-review-pages.ts';
 import { staffMenuPages } from '../../../functions/web/pages/menu.ts';
@@ -49,6 +51,19 @@ describe('which function serves each staff page', () => {
     expect(prgPages.length).toBeGreaterThan(20);
     // Its homes are in the whole service's list too (the navigation), and are its first pages.
     expect(prgMenuPages.every((page) => pages.includes(page as never) && prgPages.includes(page))).toBe(true);
+    expect(
+      insightWebPages.filter((page) => servedBy(page) !== 'insight-web').map((page) => page.path),
+    ).toEqual([]);
+    expect(insightWebPages.map((page) => `${page.method} ${page.path}`)).toEqual([
+      'GET /dashboard',
+      'GET /scrutiny',
+      'POST /scrutiny/report/commentary',
+      'GET /scrutiny/report/pdf',
+    ]);
+    expect(
+      learningPages.filter((page) => servedBy(page) !== 'learning-web').map((page) => page.path),
+    ).toEqual([]);
+    expect(learningPages.length).toBeGreaterThan(15);
     expect(notifyWebPages.length).toBeGreaterThan(10);
     expect(caseWebPages.length).toBeGreaterThan(10);
     expect(teamWebPages.length).toBeGreaterThan(10);
@@ -75,6 +90,12 @@ describe('which function serves each staff page', () => {
     );
     expect(matchRoute('GET', '/factual-accuracy/abc')?.route.functionName).toBe('local-review-drafts-web');
     expect(matchRoute('GET', '/ops')?.route.functionName).toBe('ops-web');
+    expect(matchRoute('GET', `/cases/${caseId}/learning`)?.route.functionName).toBe('learning-web');
+    expect(matchRoute('POST', `/local-reviews/${caseId}/learning/themes`)?.route.functionName).toBe(
+      'learning-web',
+    );
+    expect(matchRoute('GET', '/actions')?.route.functionName).toBe('learning-web');
+    expect(matchRoute('GET', '/action/a-token')?.route.functionName).toBe('learning-web');
     expect(matchRoute('POST', `/ops/executions/${caseId}-resume-1/resume`)?.route.functionName).toBe(
       'ops-web',
     );
@@ -85,12 +106,25 @@ describe('which function serves each staff page', () => {
     expect(matchRoute('POST', '/practice-review-group/approval/a-token/approve')?.route.functionName).toBe(
       'prg-web',
     );
+    // The scrutiny report is the insight pages'; one review under it stays the homes'.
+    expect(matchRoute('GET', '/scrutiny')?.route.functionName).toBe('insight-web');
+    expect(matchRoute('GET', '/scrutiny/report/pdf')?.route.functionName).toBe('insight-web');
+    expect(matchRoute('GET', `/scrutiny/${caseId}`)?.route.functionName).toBe('home-web');
+    expect(matchRoute('GET', '/dashboard')?.route.functionName).toBe('insight-web');
     // A path that only starts the same is not the operations pages'.
     expect(matchRoute('GET', '/opsy')?.route.functionName).toBe('web');
   });
 
   it('gives every staff pages’ function the same navigation as the pages carry', () => {
-    const fromPages = pages.filter((page) => page.menu).map((page) => [page.path, page.menu, page.access]);
+    // The learning pages (functions/learning-web) run on their own service; their entry comes before the operations'.
+    const everyPage = [
+      ...pages.filter((page) => !opsWebPages.includes(page)),
+      ...learningPages,
+      ...opsWebPages,
+    ] as readonly { path: string; menu?: unknown; access: unknown }[];
+    const fromPages = everyPage
+      .filter((page) => page.menu)
+      .map((page) => [page.path, page.menu, page.access]);
 
     expect(staffMenuPages.map((page) => [page.path, page.menu, page.access])).toEqual(fromPages);
   });

@@ -30,6 +30,9 @@ import { openCase } from '../../../shared/cases/open-case.ts';
 import { parsePartnershipProfile } from '../../../shared/config/partnership-profile.ts';
 import { type StaffRole, staffRole } from '../../../shared/schemas/roles.ts';
 import { InMemoryDraftStore } from '../../support/in-memory-draft-store.ts';
+import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
+import { InMemoryScrutinyCommentaryStore } from '../../support/in-memory-scrutiny-commentary-store.ts';
+
 import {
   InMemoryCaseStore,
   SettableClock,
@@ -134,6 +137,9 @@ async function appUnderTest() {
       profile: { value: localProfile },
       // The operations pages' own port, over the same mocked Step Functions client.
       executions: { value: new StepFunctionsExecutions(sfnClient, () => STATE_MACHINE_ARN) },
+      // The insight pages' own ports (issue 14): the scrutineer's commentaries and the local reviews.
+      commentaries: { value: new InMemoryScrutinyCommentaryStore() },
+      localReviews: { value: new InMemoryLocalReviewStore() },
     },
   ) as WebService;
   const app = testWebApp(pagesUnderTest, { service });
@@ -479,7 +485,7 @@ describe('roles enforced on the server, for every page', () => {
     },
   );
 
-  it('offers each role its own menu and its home: notifying and their notifications to notifiers, the case list and the partnership directory to the team, their cases to the group, partners and Board, the read-only list to the scrutineer, the operations page to the operator, their referrals to a referrer and the group’s to its members', async () => {
+  it('offers each role its own menu and its home: notifying and their notifications to notifiers, the case list and the partnership directory to the team, their cases to the group, partners and Board, the dashboard to the team and the Board, the scrutiny report to the scrutineer, the operations page to the operator, their referrals to a referrer and the group’s to its members', async () => {
     const menus = Object.fromEntries(
       await Promise.all(
         staffRole.options.map(async (role) => {
@@ -491,12 +497,19 @@ describe('roles enforced on the server, for every page', () => {
 
     expect(menus).toEqual({
       notifier: ['/notify', '/your-notifications'],
-      'partnership-team': ['/notify', '/cases', '/directory', '/practice-review-group'],
+      'partnership-team': [
+        '/notify',
+        '/cases',
+        '/directory',
+        '/practice-review-group',
+        '/dashboard',
+        '/actions',
+      ],
       'rrg-member': ['/your-cases'],
       'rrg-chair': ['/your-cases'],
       scrutineer: ['/scrutiny'],
       'safeguarding-partner': ['/your-cases'],
-      'executive-board': ['/your-cases'],
+      'executive-board': ['/your-cases', '/dashboard'],
       operator: ['/ops'],
       referrer: ['/practice-review-group/your-referrals'],
       'prg-member': ['/practice-review-group'],

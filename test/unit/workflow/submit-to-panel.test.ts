@@ -404,7 +404,7 @@ describe('submit-to-panel (Day 15)', () => {
     }
   });
 
-  it('stores the letter and the decision with the case, and marks the case submitted with the message id', async () => {
+  it('stores the letter and the decision with the case, and marks the case submitted, when, with the message id', async () => {
     const { service, cases, documents, record } = await aDecidedCase();
 
     await submitToPanel(service, { caseId: record.caseId });
@@ -413,6 +413,9 @@ describe('submit-to-panel (Day 15)', () => {
     expect(documents.objects.has(`cases/${record.caseId}/decision.pdf`)).toBe(true);
     const file = await cases.getCaseFile(record.caseId);
     expect(file.case.status).toBe('submitted-to-panel');
+    // When it went, for the scrutiny report's and the dashboard's timeliness (issue 14): the audit event's instant.
+    const submitted = file.audit.find((event) => event.action === 'panel.submitted');
+    expect(file.case.submittedToPanelAt).toBe(submitted?.at);
     expect(file.audit.find((event) => event.action === 'panel.submitted')).toMatchObject({
       eventId: `${record.caseId}:SubmitToPanel`,
       details: { messageId: 'message-1', attachments: 4 },

@@ -28,6 +28,7 @@ import type { SeriousIncidentNotification } from '../../../shared/schemas/notifi
 import type { Service } from '../../../shared/service.ts';
 import { InMemoryAgencyDetailsCodes } from '../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
+import { InMemoryLearningStore } from '../../support/in-memory-learning-store.ts';
 import { InMemoryLocalReviewDraftsStore } from '../../support/in-memory-local-review-drafts-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import { InMemoryPrgReferralStore } from '../../support/in-memory-prg-referral-store.ts';
@@ -236,6 +237,7 @@ export function fakeService(start = '2026-03-04T10:00:00Z', options: { sfn?: SFN
     localReviews: new InMemoryLocalReviewStore(),
     referrals: new InMemoryPrgReferralStore(),
     localReviewDrafts: new InMemoryLocalReviewDraftsStore(),
+    learning: new InMemoryLearningStore(),
     // A value, not a throwing getter, so that a test may spread the service: reaching it fails.
     localReviewWorkflow: noLocalReviewWorkflow,
   } satisfies Omit<Service, 'drafts' | 'uploadForms' | 'sessions'>;

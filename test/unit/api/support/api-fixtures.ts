@@ -19,12 +19,14 @@ import type { StaffRole } from '../../../../shared/schemas/roles.ts';
 import type { Service } from '../../../../shared/service.ts';
 import type { AgencyDetailsCodes } from '../../../../shared/stores/agency-details-codes.ts';
 import type { DraftStore } from '../../../../shared/stores/draft-store.ts';
+import type { LearningStore } from '../../../../shared/stores/learning-store.ts';
 import type { LocalReviewDraftsStore } from '../../../../shared/stores/local-review-drafts-store.ts';
 import type { LocalReviewStore } from '../../../../shared/stores/local-review-store.ts';
 import type { PrgReferralStore } from '../../../../shared/stores/prg-referral-store.ts';
 import type { SessionRevocations } from '../../../../shared/stores/session-revocations.ts';
 import { InMemoryAgencyDetailsCodes } from '../../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../../support/in-memory-case-store.ts';
+import { InMemoryLearningStore } from '../../../support/in-memory-learning-store.ts';
 import { InMemoryLocalReviewDraftsStore } from '../../../support/in-memory-local-review-drafts-store.ts';
 import { InMemoryLocalReviewStore } from '../../../support/in-memory-local-review-store.ts';
 import { InMemoryPrgReferralStore } from '../../../support/in-memory-prg-referral-store.ts';
@@ -104,6 +106,7 @@ export function testService(options: {
   mailer?: Mailer;
   agencyDetailsCodes?: AgencyDetailsCodes;
   localReviews?: LocalReviewStore;
+  learning?: LearningStore;
   localReviewWorkflow?: ReviewWorkflow;
   referrals?: PrgReferralStore;
   localReviewDrafts?: LocalReviewDraftsStore;
@@ -138,6 +141,7 @@ export function testService(options: {
     localReviews: options.localReviews ?? new InMemoryLocalReviewStore(),
     referrals: options.referrals ?? new InMemoryPrgReferralStore(),
     localReviewDrafts: options.localReviewDrafts ?? new InMemoryLocalReviewDraftsStore(),
+    learning: options.learning ?? new InMemoryLearningStore(),
     // A value, not a throwing getter, so that a test may spread the service: reaching it fails.
     localReviewWorkflow:
       options.localReviewWorkflow ??
