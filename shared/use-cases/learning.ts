@@ -351,3 +351,18 @@ export async function addLearningPoint(
 }
 
 export { repeatedLearningParagraphs } from '../workflow/repeated-learning.ts';
+
+/**
+ * How many reviews carry each of the partnership's themes, most seen first (then in the profile's
+ * order): one count query of each theme's partition, never a scan (for the dashboard).
+ */
+export async function themesMostSeen(
+  service: Pick<Service, 'profile' | 'learning'>,
+): Promise<{ key: string; name: string; reviews: number }[]> {
+  const themes = learningThemes(service.profile);
+  const counts = await Promise.all(themes.map((theme) => service.learning.countReviewsWithTheme(theme.key)));
+  return themes
+    .map((theme, index) => ({ ...theme, reviews: counts[index] ?? 0, order: index }))
+    .sort((a, b) => b.reviews - a.reviews || a.order - b.order)
+    .map(({ order: _order, ...theme }) => theme);
+}

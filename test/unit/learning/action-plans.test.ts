@@ -18,7 +18,7 @@ import {
   listActions,
   parseActionFilter,
 } from '../../../shared/use-cases/action-plans.ts';
-import { repeatedLearningParagraphs } from '../../../shared/use-cases/learning.ts';
+import { repeatedLearningParagraphs, themesMostSeen } from '../../../shared/use-cases/learning.ts';
 import { reportBlocks } from '../../../shared/workflow/rapid-review-report.ts';
 import { InMemoryLearningStore } from '../../support/in-memory-learning-store.ts';
 import { SettableClock, testProfile } from '../api/support/api-fixtures.ts';
@@ -273,6 +273,37 @@ describe('learning themes (issue 14 part 1)', () => {
     expect(texts.slice(at + 1, at + 3)).toEqual([
       'Learning themes: Safe sleep.',
       'P1 (Safe sleep), repeated learning from RR-2025-0003 (P2): Sleep.',
+    ]);
+  });
+
+  it('counts the reviews of each theme, most seen first', async () => {
+    const learning = new InMemoryLearningStore();
+    const at = '2026-03-04T10:00:00Z';
+    for (const [n, themes] of [
+      [1, ['neglect', 'safe-sleep']],
+      [2, ['safe-sleep']],
+    ] as const) {
+      await learning.saveReviewLearning(
+        {
+          reviewKind: 'rapid-review',
+          reviewId: `00000000-0000-4000-8000-00000000000${n}`,
+          reference: `RR-0${n}`,
+          reviewedOn: '2026-03-01',
+          themes: [...themes],
+          learningPoints: [],
+          updatedBy: 'u',
+        },
+        undefined,
+        { ...created, action: 'learning-themes-tagged', at },
+      );
+    }
+
+    const counts = await themesMostSeen({ profile: testProfile, learning } as never);
+
+    expect(counts.slice(0, 3)).toEqual([
+      { key: 'safe-sleep', name: 'Safe sleep', reviews: 2 },
+      { key: 'neglect', name: 'Neglect', reviews: 1 },
+      { key: 'domestic-abuse', name: 'Domestic abuse', reviews: 0 },
     ]);
   });
 });
