@@ -60,9 +60,12 @@ export type LayoutContext = {
   currentPath: string;
 };
 
-/** `/agency/<token>` for a path under an agency's link, which is that agency's home; undefined for any other path. */
+/**
+ * `/agency/<token>` for a path under an agency's link, which is that agency's home, and likewise
+ * `/action/<token>` under an action owner's link (issue 14); undefined for any other path.
+ */
 export function agencyHomeFor(path: string): string | undefined {
-  return /^\/agency\/[^/]+/.exec(path)?.[0];
+  return /^\/(?:agency|action)\/[^/]+/.exec(path)?.[0];
 }
 
 /** A page the person may use, as the start page lists it. */

@@ -176,6 +176,9 @@ describe('the learning pages (issue 14 parts 1 and 2)', () => {
     expect(email.message.text).toContain('Due: Tuesday 30 June 2026.');
     expect(ownerPage.statusCode).toBe(200);
     expect(html(ownerPage.body)).toContain('Record progress');
+    // The owner's home is their action's page; they are offered no sign-in.
+    expect(html(ownerPage.body)).not.toContain('/sign-in');
+    expect(html(ownerPage.body)).toContain(`href="/action/${token}"`);
     expect((await get(`/action/${'x'.repeat(43)}`, { cookies: [] })).statusCode).toBe(404);
     expect((await get(`/cases/${caseId}/learning/actions/${actionId}`)).statusCode).toBe(200);
   });
