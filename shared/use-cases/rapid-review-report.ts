@@ -201,11 +201,10 @@ async function childrenOf(service: Pick<Service, 'documents'>, record: CaseRecor
 }
 
 /** What marking the report complete touches. */
-export type CompleteReportPorts = Pick<
-  Service,
-  'cases' | 'clock' | 'documents' | 'profile' | 'workflow'
-> & /** When given, the report says the review's learning themes and which learning repeats (issue 14). */
-{ learning?: Pick<Service['learning'], 'getReviewLearning'> };
+export type CompleteReportPorts = Pick<Service, 'cases' | 'clock' | 'documents' | 'profile' | 'workflow'> & {
+  /** When given, the report says the review's learning themes and which learning repeats (issue 14). */
+  learning?: Pick<Service['learning'], 'getReviewLearning'>;
+};
 
 /**
  * Marks the report complete: every section must have text. Files the report as a PDF and a Word
