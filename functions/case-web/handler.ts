@@ -4,6 +4,7 @@ import { reviewWorkflowFromEnvironment } from '../../shared/adapters/review-work
 import { ConfigurationError } from '../../shared/errors.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import { reviewLearningReaderFromEnvironment } from '../../shared/stores/learning-reader.ts';
 import { sessionRevocationsFromEnvironment } from '../../shared/stores/session-revocations.ts';
 import type { WebService } from '../web/page.ts';
 import { pageHandler } from '../web/page-handler.ts';
@@ -29,6 +30,8 @@ const service: WebService = environmentService({
   drafts: notHere('draft store'),
   duplicateCheckKey: notHere('duplicate-check key'),
 });
+// A review's learning, read only: the completed report says its themes and repeated learning (issue 14).
+Object.defineProperty(service, 'learning', { enumerable: true, get: reviewLearningReaderFromEnvironment });
 
 const app = createWebApp({
   pages: caseWebPages,

@@ -5,6 +5,7 @@ import { apiHandler, type Endpoint } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/problem.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import { learningStoreFromEnvironment } from '../../shared/stores/learning-store.ts';
 import {
   type CompleteReportPorts,
   completeReport,
@@ -54,6 +55,7 @@ export const handler = apiHandler(
       cases: caseStoreFromEnvironment,
       documents: documentsFromEnvironment,
       workflow: reviewWorkflowFromEnvironment,
+      learning: learningStoreFromEnvironment,
     }),
   ),
 );

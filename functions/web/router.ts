@@ -60,9 +60,13 @@ export type LayoutContext = {
   currentPath: string;
 };
 
-/** `/agency/<token>` (or `/factual-accuracy/<token>`) for a path under an agency's link, which is that agency's home; undefined for any other path. */
+/**
+ * `/agency/<token>` for a path under an agency's link, which is that agency's home, and likewise
+ * `/factual-accuracy/<token>` under an agency's factual-accuracy link (issue 13) and
+ * `/action/<token>` under an action owner's link (issue 14); undefined for any other path.
+ */
 export function agencyHomeFor(path: string): string | undefined {
-  return /^\/(?:agency|factual-accuracy)\/[^/]+/.exec(path)?.[0];
+  return /^\/(?:agency|factual-accuracy|action)\/[^/]+/.exec(path)?.[0];
 }
 
 /** A page the person may use, as the start page lists it. */

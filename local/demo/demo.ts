@@ -14,6 +14,7 @@ import { clocksInWords } from '../../shared/workflow/clocks-wording.ts';
 import { formatDate, formatInstant } from '../../shared/workflow/london-time.ts';
 import { sampleNotification } from '../sample-notification.ts';
 import { startLocalStack } from '../stack.ts';
+import { runDemoLearning } from './learning.ts';
 import { runDemoLocalReview } from './local-review.ts';
 import { ReviewClient } from './review-client.ts';
 import { runDemoReview, type TimelineEntry } from './run-review.ts';
@@ -175,6 +176,9 @@ async function main() {
       const local = await runDemoLocalReview(client, result.caseId, (message) =>
         console.log(`  [${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${message}`),
       );
+      await runDemoLearning(client, { caseId: result.caseId, localReviewId: local.reviewId }, (message) =>
+        console.log(`  [${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${message}`),
+      );
       console.log(`\nTimeline of local review ${local.reference} (virtual time, London):`);
       for (const entry of local.timeline) console.log(`  ${entry.when.padEnd(36)} ${entry.what}`);
       console.log(`Done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s of real time.`);
@@ -183,9 +187,16 @@ async function main() {
       );
       return;
     }
+    // The review's learning themes, learning points and actions (issue 14), through the pages.
+    const learning = await runDemoLearning(client, { caseId: result.caseId }, (message) =>
+      console.log(`  [${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${message}`),
+    );
     console.log(`\nWhen the review is due: ${clocksInWords(result.finalCase.clocks).sentence}`);
     printTimeline(result.timeline);
     console.log(`\nCase ${result.reference} completed: status ${result.finalCase.status}.`);
+    console.log(
+      `Its learning themes and ${learning.actions} actions are at /cases/${result.caseId}/learning and /actions.`,
+    );
     console.log(
       `The email to the Panel (${result.panelEmail.destination.to.join(', ')}) has ${result.panelEmail.attachments.length} attachments: ${result.panelEmail.attachments.map((a) => a.filename).join(', ')}.`,
     );

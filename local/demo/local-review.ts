@@ -27,7 +27,7 @@ const calendar: LocalReviewCalendar = {
 };
 
 /** A browser's worth of the staff pages: a cookie jar, and the CSRF token of the last page read. */
-class PagesClient {
+export class PagesClient {
   readonly #baseUrl: string;
   readonly #cookies = new Map<string, string>();
 

@@ -350,27 +350,19 @@ export async function addLearningPoint(
   );
 }
 
+export { repeatedLearningParagraphs } from '../workflow/repeated-learning.ts';
+
 /**
- * The sentences the report's learning section adds for a Rapid Review: its themes, and which of
- * its learning points repeat earlier learning (for the generated report document).
+ * How many reviews carry each of the partnership's themes, most seen first (then in the profile's
+ * order): one count query of each theme's partition, never a scan (for the dashboard).
  */
-export function repeatedLearningParagraphs(
-  profile: Service['profile'],
-  learning: ReviewLearning | undefined,
-): string[] {
-  if (!learning || learning.themes.length === 0) return [];
-  const paragraphs = [
-    `Learning themes: ${learning.themes.map((theme) => learningThemeName(profile, theme)).join(', ')}.`,
-  ];
-  for (const point of learning.learningPoints) {
-    const theme = learningThemeName(profile, point.theme);
-    paragraphs.push(
-      point.repeats.length > 0
-        ? `${point.pointId} (${theme}), repeated learning from ${point.repeats
-            .map((earlier) => `${earlier.reference} (${earlier.pointId})`)
-            .join(', ')}: ${point.text}`
-        : `${point.pointId} (${theme}), new learning specific to this case: ${point.text}`,
-    );
-  }
-  return paragraphs;
+export async function themesMostSeen(
+  service: Pick<Service, 'profile' | 'learning'>,
+): Promise<{ key: string; name: string; reviews: number }[]> {
+  const themes = learningThemes(service.profile);
+  const counts = await Promise.all(themes.map((theme) => service.learning.countReviewsWithTheme(theme.key)));
+  return themes
+    .map((theme, index) => ({ ...theme, reviews: counts[index] ?? 0, order: index }))
+    .sort((a, b) => b.reviews - a.reviews || a.order - b.order)
+    .map(({ order: _order, ...theme }) => theme);
 }

@@ -20,6 +20,7 @@ import type { Service } from '../service.ts';
 import { parseInput } from '../validation.ts';
 import { resumeNowOrLater } from '../workflow/owed-resume.ts';
 import { rapidReviewReportDocx, rapidReviewReportPdf } from '../workflow/rapid-review-report.ts';
+import { repeatedLearningParagraphs } from '../workflow/repeated-learning.ts';
 
 /**
  * The rapid review report (issue 9 part 5): the partnership team drafts it section by section,
@@ -200,7 +201,10 @@ async function childrenOf(service: Pick<Service, 'documents'>, record: CaseRecor
 }
 
 /** What marking the report complete touches. */
-export type CompleteReportPorts = Pick<Service, 'cases' | 'clock' | 'documents' | 'profile' | 'workflow'>;
+export type CompleteReportPorts = Pick<Service, 'cases' | 'clock' | 'documents' | 'profile' | 'workflow'> & {
+  /** When given, the report says the review's learning themes and which learning repeats (issue 14). */
+  learning?: Pick<Service['learning'], 'getReviewLearning'>;
+};
 
 /**
  * Marks the report complete: every section must have text. Files the report as a PDF and a Word
@@ -242,6 +246,12 @@ export async function completeReport(
     now,
   };
   const children = await childrenOf(service, record);
+  const learningParagraphs = service.learning
+    ? repeatedLearningParagraphs(
+        service.profile,
+        await service.learning.getReviewLearning('rapid-review', record.caseId),
+      )
+    : [];
   const finished: StoredReport = { sections: report.sections, completion };
   const documents = {
     pdf: reportDocumentKeys.pdf(record.caseId),
@@ -249,12 +259,12 @@ export async function completeReport(
   };
   await service.documents.put(
     documents.pdf,
-    await rapidReviewReportPdf(record, finished, children, context),
+    await rapidReviewReportPdf(record, finished, children, context, learningParagraphs),
     'application/pdf',
   );
   await service.documents.put(
     documents.docx,
-    rapidReviewReportDocx(record, finished, children, context),
+    rapidReviewReportDocx(record, finished, children, context, learningParagraphs),
     'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   );
   try {

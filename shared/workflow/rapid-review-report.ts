@@ -70,6 +70,8 @@ export function reportBlocks(
   report: StoredReport,
   children: readonly NotifiedChild[],
   context: PaperContext,
+  /** The review's learning themes and which of its learning points repeat earlier learning (issue 14). */
+  learningParagraphs: readonly string[] = [],
 ): PdfBlock[] {
   const completion = report.completion;
   const text = new Map(report.sections.map((section) => [section.section, section.text]));
@@ -100,6 +102,9 @@ export function reportBlocks(
     ...reportSectionKeys.flatMap((key, index): PdfBlock[] => [
       { kind: 'heading', text: `${index + 1}. ${reportSectionWording[key].title}` },
       { kind: 'paragraph', text: text.get(key) ?? 'Not written.' },
+      ...(key === 'immediate-learning'
+        ? learningParagraphs.map((paragraph): PdfBlock => ({ kind: 'paragraph', text: paragraph }))
+        : []),
     ]),
   ];
 }
@@ -110,13 +115,14 @@ export function rapidReviewReportPdf(
   report: StoredReport,
   children: readonly NotifiedChild[],
   context: PaperContext,
+  learningParagraphs: readonly string[] = [],
 ): Promise<Uint8Array> {
   return renderPdf({
     title: REPORT_TITLE,
     author: context.partnershipName,
     createdAt: context.now,
     footer: `Rapid Review ${record.reference}, Panel reference ${record.panelReference}`,
-    blocks: reportBlocks(record, report, children, context),
+    blocks: reportBlocks(record, report, children, context, learningParagraphs),
   });
 }
 
@@ -126,11 +132,12 @@ export function rapidReviewReportDocx(
   report: StoredReport,
   children: readonly NotifiedChild[],
   context: PaperContext,
+  learningParagraphs: readonly string[] = [],
 ): Uint8Array {
   return renderDocx({
     title: REPORT_TITLE,
     author: context.partnershipName,
     createdAt: context.now,
-    blocks: reportBlocks(record, report, children, context),
+    blocks: reportBlocks(record, report, children, context, learningParagraphs),
   });
 }

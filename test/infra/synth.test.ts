@@ -137,7 +137,9 @@ describe('cdk synth (the real CLI, offline)', () => {
                         ? '/ops'
                         : bundle.name === 'prg-web'
                           ? '/practice-review-group'
-                          : '/api/nowhere';
+                          : bundle.name === 'learning-web'
+                            ? '/actions'
+                            : '/api/nowhere';
         const event =
           spec.trigger === 'workflow' || spec.trigger === 'local-review-workflow'
             ? { caseId: 'not-a-case-id' }
@@ -168,7 +170,8 @@ describe('cdk synth (the real CLI, offline)', () => {
               bundle.name === 'notify-web' ||
               bundle.name === 'local-review-web' ||
               bundle.name === 'prg-web' ||
-              bundle.name === 'ops-web'
+              bundle.name === 'ops-web' ||
+              bundle.name === 'learning-web'
               ? { [envNames.sessionSecret]: 'a-session-key-invented-for-the-synth-test' }
               : bundle.name === 'agency-details'
                 ? { [envNames.agencyDetailsSecret]: 'an-agency-details-key-invented-for-the-synth-test' }
@@ -194,7 +197,8 @@ describe('cdk synth (the real CLI, offline)', () => {
         name === 'notify-web' ||
         name === 'local-review-web' ||
         name === 'prg-web' ||
-        name === 'ops-web'
+        name === 'ops-web' ||
+        name === 'learning-web'
       ) {
         expect(answer, name).toMatchObject({
           statusCode: 303,

@@ -3,6 +3,7 @@ import { auditTableNameFor } from '../../local/case-table.ts';
 import { DuplicateWriteError, StaleWriteError } from '../../shared/errors.ts';
 import type { LearningAction } from '../../shared/schemas/learning.ts';
 import type { AuditInput } from '../../shared/stores/case-store.ts';
+import { DynamoDbReviewLearningReader } from '../../shared/stores/learning-reader.ts';
 import { DynamoDbLearningStore } from '../../shared/stores/learning-store.ts';
 import { useDynamoDbLocal } from '../support/dynamodb.ts';
 
@@ -95,6 +96,12 @@ describe('the learning store in the DynamoDB case table', () => {
       (await store.listReviewsWithTheme('neglect', { before: '2026-02-01' })).map((entry) => entry.reference),
     ).toEqual(['RR-02', 'RR-01']);
     expect(await store.countReviewsWithTheme('safe-sleep')).toBe(2);
+    // The report's reader (case-web) reads the same learning as the store does.
+    const reader = new DynamoDbReviewLearningReader(dynamo.documentClient, store.tableName);
+    expect(await reader.getReviewLearning('rapid-review', review(2))).toEqual(
+      await store.getReviewLearning('rapid-review', review(2)),
+    );
+    expect(await reader.getReviewLearning('rapid-review', review(9))).toBeUndefined();
     await expect(
       store.saveReviewLearning({ ...current!, themes: [] }, current!.version, audit('2026-03-06T10:00:00Z')),
     ).rejects.toBeInstanceOf(StaleWriteError);

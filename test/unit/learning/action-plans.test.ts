@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { sampleNotification } from '../../../local/sample-notification.ts';
 import type { DocumentStore } from '../../../shared/adapters/documents.ts';
+import { openCase } from '../../../shared/cases/open-case.ts';
 import {
   learningThemeKey,
   learningThemes,
@@ -16,7 +18,8 @@ import {
   listActions,
   parseActionFilter,
 } from '../../../shared/use-cases/action-plans.ts';
-import { repeatedLearningParagraphs } from '../../../shared/use-cases/learning.ts';
+import { repeatedLearningParagraphs, themesMostSeen } from '../../../shared/use-cases/learning.ts';
+import { reportBlocks } from '../../../shared/workflow/rapid-review-report.ts';
 import { InMemoryLearningStore } from '../../support/in-memory-learning-store.ts';
 import { SettableClock, testProfile } from '../api/support/api-fixtures.ts';
 import { RecordingMailer } from '../workflow/workflow-fakes.ts';
@@ -232,6 +235,75 @@ describe('learning themes (issue 14 part 1)', () => {
       'Learning themes: Safe sleep, Neglect.',
       'P1 (Safe sleep), repeated learning from RR-2025-0003 (P2): Sleep was not asked about.',
       'P2 (Neglect), new learning specific to this case: Home conditions were not seen.',
+    ]);
+  });
+
+  it('puts the repeated learning into the report document’s immediate learning section', () => {
+    const { record } = openCase({
+      caseId: reviewId,
+      notification: sampleNotification(),
+      receivedAt: new Date('2026-03-02T10:00:00Z'),
+      notificationDocumentKey: `cases/${reviewId}/notification.json`,
+    });
+    const blocks = reportBlocks(
+      record,
+      {
+        sections: [
+          {
+            caseId: reviewId,
+            section: 'immediate-learning',
+            text: 'Learning (invented).',
+            savedAt: '2026-03-04T10:00:00Z',
+            savedBy: 'u',
+          },
+        ],
+      },
+      [],
+      {
+        partnershipName: 'Exampleshire (demo)',
+        timeZone: 'Europe/London',
+        now: new Date('2026-03-05T10:00:00Z'),
+      },
+      ['Learning themes: Safe sleep.', 'P1 (Safe sleep), repeated learning from RR-2025-0003 (P2): Sleep.'],
+    );
+    const texts = blocks.map((block) => ('text' in block ? block.text : ''));
+    const at = texts.indexOf('Learning (invented).');
+
+    expect(texts[at - 1]).toBe('7. Immediate learning');
+    expect(texts.slice(at + 1, at + 3)).toEqual([
+      'Learning themes: Safe sleep.',
+      'P1 (Safe sleep), repeated learning from RR-2025-0003 (P2): Sleep.',
+    ]);
+  });
+
+  it('counts the reviews of each theme, most seen first', async () => {
+    const learning = new InMemoryLearningStore();
+    const at = '2026-03-04T10:00:00Z';
+    for (const [n, themes] of [
+      [1, ['neglect', 'safe-sleep']],
+      [2, ['safe-sleep']],
+    ] as const) {
+      await learning.saveReviewLearning(
+        {
+          reviewKind: 'rapid-review',
+          reviewId: `00000000-0000-4000-8000-00000000000${n}`,
+          reference: `RR-0${n}`,
+          reviewedOn: '2026-03-01',
+          themes: [...themes],
+          learningPoints: [],
+          updatedBy: 'u',
+        },
+        undefined,
+        { ...created, action: 'learning-themes-tagged', at },
+      );
+    }
+
+    const counts = await themesMostSeen({ profile: testProfile, learning } as never);
+
+    expect(counts.slice(0, 3)).toEqual([
+      { key: 'safe-sleep', name: 'Safe sleep', reviews: 2 },
+      { key: 'neglect', name: 'Neglect', reviews: 1 },
+      { key: 'domestic-abuse', name: 'Domestic abuse', reviews: 0 },
     ]);
   });
 });

@@ -6,6 +6,7 @@ import { templateEnvironment } from '../../../functions/web/views.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { InMemoryLearningStore } from '../../support/in-memory-learning-store.ts';
+import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import { InMemoryCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
 import { RecordingMailer } from '../workflow/workflow-fakes.ts';
 import { anonymousBrowser, signedIn, testSessionSecret, testUser, webEvent } from './support/web-fixtures.ts';
@@ -15,6 +16,7 @@ const html = (body: unknown) => String(body).replaceAll('&#39;', "'").replaceAll
 describe('the learning pages (issue 14 parts 1 and 2)', () => {
   let store: InMemoryCaseStore;
   let learning: InMemoryLearningStore;
+  let localReviews: InMemoryLocalReviewStore;
   let mailer: RecordingMailer;
   let clock: SettableClock;
   let service: LearningWebService;
@@ -41,9 +43,10 @@ describe('the learning pages (issue 14 parts 1 and 2)', () => {
   beforeEach(() => {
     store = new InMemoryCaseStore();
     learning = new InMemoryLearningStore();
+    localReviews = new InMemoryLocalReviewStore();
     mailer = new RecordingMailer();
     clock = new SettableClock('2026-03-25T10:00:00Z');
-    service = testService({ store, clock, s3: testS3Client(), mailer, learning });
+    service = testService({ store, clock, s3: testS3Client(), mailer, learning, localReviews });
     app = createWebApp({
       pages: learningPages,
       service: () => service,
@@ -176,6 +179,9 @@ describe('the learning pages (issue 14 parts 1 and 2)', () => {
     expect(email.message.text).toContain('Due: Tuesday 30 June 2026.');
     expect(ownerPage.statusCode).toBe(200);
     expect(html(ownerPage.body)).toContain('Record progress');
+    // The owner's home is their action's page; they are offered no sign-in.
+    expect(html(ownerPage.body)).not.toContain('/sign-in');
+    expect(html(ownerPage.body)).toContain(`href="/action/${token}"`);
     expect((await get(`/action/${'x'.repeat(43)}`, { cookies: [] })).statusCode).toBe(404);
     expect((await get(`/cases/${caseId}/learning/actions/${actionId}`)).statusCode).toBe(200);
   });
@@ -313,5 +319,72 @@ describe('the learning pages (issue 14 parts 1 and 2)', () => {
     expect((await get('/actions', signedIn(testUser('rrg-member')))).statusCode).toBe(403);
     expect((await get(`/cases/${caseId}/learning`, { cookies: [] })).statusCode).toBe(303);
     expect((await get(`/cases/${randomUUID()}/learning`)).statusCode).toBe(404);
+  });
+
+  it('tags a local review and turns its report’s recommendation into an action, audited on the review', async () => {
+    // Prepare
+    const reviewId = randomUUID();
+    const caseId = randomUUID();
+    const system = {
+      actor: { kind: 'system' as const, id: 'test' },
+      at: '2026-03-20T10:00:00Z',
+      reason: 'Invented (test)',
+    };
+    await localReviews.commissionLocalReview(
+      {
+        reviewId,
+        reference: 'LCSPR-2026-0001',
+        status: 'commissioned',
+        version: 1,
+        route: 'rapid-review-decision',
+        fromCase: {
+          caseId,
+          reference: 'RR-2026-0001',
+          panelReference: 'PANEL-1',
+          notificationDocumentKey: 'k',
+        },
+        decidedOn: '2026-03-20',
+        completionDueOn: '2026-09-20',
+        agencies: [
+          { agencyId: 'health', agencyName: 'Health' },
+          { agencyId: 'police', agencyName: 'Police' },
+        ],
+        documents: [],
+        commissionedAt: '2026-03-20T10:00:00Z',
+        commissionedBy: 'user',
+        parallelProcesses: [],
+        remindersSent: [],
+        createdAt: '2026-03-20T10:00:00Z',
+        updatedAt: '2026-03-20T10:00:00Z',
+      },
+      { ...system, action: 'local-review.commissioned' },
+      { ...system, action: 'local-review.commissioned' },
+    );
+
+    // Act
+    const tagged = await post(`/local-reviews/${reviewId}/learning/themes`, {
+      themes: ['professional-curiosity'],
+    });
+    const added = await post(`/local-reviews/${reviewId}/learning/actions/new`, {
+      ...actionForm({ theme: 'professional-curiosity', scope: 'multi-agency', otherAgencyIds: ['police'] }),
+    });
+    const page = html((await get(`/local-reviews/${reviewId}/learning`)).body);
+
+    // Assess
+    expect(tagged.headers?.location).toBe(`/local-reviews/${reviewId}/learning#themes`);
+    expect(added.statusCode).toBe(303);
+    expect(page).toContain('Local review LCSPR-2026-0001');
+    expect(page).toContain('Add the safe sleep question to the visit record');
+    const [action] = await learning.listReviewActions('local-review', reviewId);
+    expect(action).toMatchObject({
+      source: 'local-review-report',
+      otherAgencyNames: ['Police'],
+      reviewReference: 'LCSPR-2026-0001',
+    });
+    expect(learning.audit.get(reviewId)?.map((event) => event.action)).toEqual([
+      'learning-themes-tagged',
+      'action-created',
+      'action-link-issued',
+    ]);
   });
 });
