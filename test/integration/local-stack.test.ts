@@ -304,7 +304,7 @@ describe('the local stack on a DynamoDB already running', () => {
       expect(tables).toEqual(expect.arrayContaining([tableName, unnamed.tableName]));
       expect(tables).not.toContain(localResourceNames.table);
       const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
-      expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['gsi1']);
+      expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['gsi1', 'gsi2']);
     } finally {
       dynamo.destroy();
       rmSync(dataDirectory, { recursive: true, force: true });
