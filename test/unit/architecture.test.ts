@@ -85,6 +85,7 @@ const localReviewPagesShared = [
   ...webFramework,
   'functions/web/session.ts',
   'functions/web/pages/local-review-pages.ts',
+  'functions/web/field-flow.ts',
   'functions/web/pages/menu.ts',
 ];
 
@@ -93,6 +94,7 @@ const prgPagesShared = [
   ...webFramework,
   'functions/web/session.ts',
   'functions/web/pages/prg-pages.ts',
+  'functions/web/field-flow.ts',
   'functions/web/pages/menu.ts',
 ];
 
@@ -104,6 +106,7 @@ const localReviewDraftsPagesShared = [
   ...webFramework,
   'functions/web/session.ts',
   'functions/web/pages/local-review-drafts-pages.ts',
+  'functions/web/field-flow.ts',
   'functions/web/pages/menu.ts',
 ];
 

@@ -1,6 +1,6 @@
 import { localReviewRulesOf, rulesOf } from '../../../shared/config/partnership-profile.ts';
 import { DomainError, type InvalidField, InvalidInputError } from '../../../shared/errors.ts';
-import { expectedProblem, type Problem } from '../../../shared/http/problem.ts';
+import type { Problem } from '../../../shared/http/problem.ts';
 import type { LocalReview } from '../../../shared/schemas/local-review.ts';
 import {
   contactMethod,
@@ -40,6 +40,18 @@ import {
 } from '../../../shared/use-cases/local-review-drafts.ts';
 import { localReviewMilestones, type MilestoneState } from '../../../shared/use-cases/show-local-review.ts';
 import { formatDate, isoDateOf } from '../../../shared/workflow/london-time.ts';
+import {
+  answersOf,
+  checkRows,
+  errorsOf,
+  type Field,
+  type FormRules,
+  postedValues,
+  questionFields,
+  refusedFields,
+  problemPage as sharedProblemPage,
+  refusal as sharedRefusal,
+} from '../field-flow.ts';
 import { fieldId, formErrors } from '../forms.ts';
 import {
   notFound,
@@ -53,7 +65,7 @@ import {
   type WebRequest,
 } from '../page.ts';
 import { londonDateTime } from './london.ts';
-import { dateFromParts, namedMessage } from './notify/answers.ts';
+import { namedMessage } from './notify/answers.ts';
 
 /**
  * The partnership team's pages for a local review's work in writing (issue 13 parts 3 and 4),
@@ -100,19 +112,6 @@ const filled = (pattern: string, request: Request) =>
 
 // ── One question flow ────────────────────────────────────────────────────────────────────────
 
-interface Field {
-  /** The answer's path in the use case's schema (`systemicReasons.note`). */
-  name: string;
-  label: string;
-  /** How to ask for it in a message: "Enter {enter}". */
-  enter: string;
-  hint?: string;
-  kind: 'text' | 'textarea' | 'date' | 'yes-no' | 'radios';
-  options?: { value: string; text: string }[];
-  optional?: boolean;
-  when?: 'past' | 'future';
-}
-
 interface Flow {
   /** Under `/local-reviews/{reviewId}/`, e.g. `family-plan/{number}/contact`. */
   slug: string;
@@ -133,104 +132,14 @@ interface Loaded {
   drafts: LocalReviewDrafts;
 }
 
-function answersOf(
-  fields: readonly Field[],
-  form: URLSearchParams,
-  today: string,
-): { answers: Record<string, unknown>; errors: InvalidField[]; dateParts: Record<string, string[]> } {
-  const answers: Record<string, unknown> = {};
-  const errors: InvalidField[] = [];
-  const dateParts: Record<string, string[]> = {};
-  const set = (path: string, value: unknown) => {
-    const keys = path.split('.');
-    let target = answers;
-    for (const key of keys.slice(0, -1)) {
-      target[key] ??= {};
-      target = target[key] as Record<string, unknown>;
-    }
-    if (value !== undefined) target[keys.at(-1) as string] = value;
-  };
-  for (const field of fields) {
-    const raw = (form.get(field.name) ?? '').trim();
-    if (field.kind === 'date') {
-      const date = dateFromParts(
-        form,
-        field.name,
-        { label: field.label, enter: field.enter },
-        {
-          today: field.when ? today : '0000-01-01',
-          required: !field.optional,
-          when: field.when === 'past' ? 'past' : 'future',
-        },
-      );
-      if (date.error) {
-        errors.push({ field: field.name, message: date.error.message });
-        dateParts[field.name] = date.error.parts;
-      }
-      set(field.name, date.value);
-    } else if (field.kind === 'yes-no') {
-      set(field.name, raw === 'yes' ? true : raw === 'no' ? false : undefined);
-    } else {
-      set(field.name, raw === '' && field.optional ? undefined : raw);
-    }
-  }
-  return { answers, errors, dateParts };
-}
+/** How these pages' forms ask (the shared form machinery of ../field-flow.ts). */
+const rules: FormRules = { issueMatches: ['field-inside'], listSeparator: ', ' };
 
-/** A schema's message in the page's words, naming the field. */
-function fieldMessage(field: Field, message: string): string {
-  const unanswered = /^Invalid|^Expected|Enter a value/.test(message);
-  if (unanswered && field.kind === 'radios') return `Choose ${field.enter}`;
-  if ((unanswered || message.startsWith('Say whether')) && field.kind === 'yes-no')
-    return `Say ${field.enter}`;
-  return namedMessage(message, { label: field.label, enter: field.enter });
-}
+const problemPage = (answer: Problem, back: { href: string; text: string }): PageResult =>
+  sharedProblemPage('local-review/problem.njk', answer, back);
 
-function errorsOf(
-  fields: readonly Field[],
-  schema: z.ZodMiniType,
-  answers: Record<string, unknown>,
-  found: readonly InvalidField[],
-): InvalidField[] {
-  const errors = [...found];
-  const parsed = schema.safeParse(answers);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const path = issue.path.map(String).join('.');
-      const field =
-        fields.find((candidate) => candidate.name === path) ??
-        fields.find((candidate) => candidate.name.startsWith(`${path}.`));
-      const name = field?.name ?? path;
-      if (errors.some((error) => error.field === name)) continue;
-      errors.push({ field: name, message: field ? fieldMessage(field, issue.message) : issue.message });
-    }
-  }
-  const order = fields.map((field) => field.name);
-  return errors.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field));
-}
-
-function shownAnswer(field: Field, form: URLSearchParams, answers: Record<string, unknown>): string {
-  const value = field.name
-    .split('.')
-    .reduce<unknown>((at, key) => (at as Record<string, unknown>)?.[key], answers);
-  if (field.kind === 'date') return typeof value === 'string' ? formatDate(value) : 'Not given';
-  if (field.kind === 'yes-no') return value === true ? 'Yes' : 'No';
-  if (field.kind === 'radios') {
-    const chosen = form.get(field.name) ?? '';
-    return field.options?.find((option) => option.value === chosen)?.text ?? chosen;
-  }
-  return typeof value === 'string' && value !== '' ? value : 'Not given';
-}
-
-function problemPage(answer: Problem, back: { href: string; text: string }): PageResult {
-  return render('local-review/problem.njk', { pageTitle: answer.title, answer, back }, answer.status);
-}
-
-function refusal(error: unknown, back: { href: string; text: string }): PageResult {
-  if (!(error instanceof DomainError)) throw error;
-  if (error.kind === 'not-found') return notFound();
-  return problemPage(expectedProblem(error) as Problem, back);
-}
+const refusal = (error: unknown, back: { href: string; text: string }): PageResult =>
+  sharedRefusal('local-review/problem.njk', error, back);
 
 async function load(request: Request): Promise<Loaded | undefined> {
   try {
@@ -256,25 +165,7 @@ function questionPage(
   errors: InvalidField[] = [],
   dateParts: Record<string, string[]> = {},
 ): PageResult {
-  const defined = flow.fields(loaded, request);
-  const fields = defined.map((field) => ({
-    ...field,
-    id: fieldId(field.name),
-    value: form.get(field.name) ?? '',
-    values: form.getAll(field.name),
-    day: form.get(`${field.name}-day`) ?? '',
-    month: form.get(`${field.name}-month`) ?? '',
-    year: form.get(`${field.name}-year`) ?? '',
-    wrongParts: dateParts[field.name] ?? [],
-  }));
-  const summary = errors.length ? formErrors(errors, fieldId) : undefined;
-  if (summary) {
-    for (const item of summary.errorList) {
-      const field = defined.find((candidate) => `#${fieldId(candidate.name)}` === item.href);
-      if (field?.kind === 'date') item.href = `${item.href}-${dateParts[field.name]?.[0] ?? 'day'}`;
-      // A yes or no question's error links to its first radio, which has the field's id.
-    }
-  }
+  const { fields, summary } = questionFields(flow.fields(loaded, request), form, errors, dateParts);
   return render(
     'local-review-drafts/question.njk',
     {
@@ -307,8 +198,8 @@ function flowPages(flow: Flow): DraftsPage[] {
     };
   const validated = (request: Request, loaded: Loaded) => {
     const fields = flow.fields(loaded, request);
-    const { answers, errors, dateParts } = answersOf(fields, request.form, todayOf(request));
-    return { fields, answers, dateParts, errors: errorsOf(fields, flow.schema, answers, errors) };
+    const { answers, errors, dateParts } = answersOf(fields, request.form, todayOf(request), rules);
+    return { fields, answers, dateParts, errors: errorsOf(fields, flow.schema, answers, errors, rules) };
   };
   return [
     {
@@ -333,15 +224,8 @@ function flowPages(flow: Flow): DraftsPage[] {
         return render('local-review/check.njk', {
           pageTitle: `Check your answers: ${flow.title(loaded, request).toLowerCase()}`,
           review: loaded.review,
-          rows: fields.map((field) => ({
-            key: field.label,
-            value: shownAnswer(field, request.form, answers),
-            id: fieldId(field.name),
-            multiline: field.kind === 'textarea',
-          })),
-          posted: [...request.form]
-            .filter(([name]) => !name.startsWith('_') && name !== 'csrf')
-            .map(([name, value]) => ({ name, value })),
+          rows: checkRows(fields, request.form, answers, rules),
+          posted: postedValues(request.form),
           action: `${base(loaded.review)}/${filled(flow.slug, request)}`,
           button: flow.button,
         });
@@ -358,13 +242,7 @@ function flowPages(flow: Flow): DraftsPage[] {
           await flow.record(request, loaded, answers);
         } catch (error) {
           if (error instanceof InvalidInputError) {
-            const named = error.fields.map(({ field, message }) => ({
-              field:
-                fields.find((candidate) => field === candidate.name || field.startsWith(`${candidate.name}.`))
-                  ?.name ?? field,
-              message,
-            }));
-            return questionPage(request, flow, loaded, request.form, named);
+            return questionPage(request, flow, loaded, request.form, refusedFields(fields, error.fields));
           }
           return refusal(error, {
             href: `${base(loaded.review)}/${flow.section.slug}`,

@@ -1,6 +1,6 @@
 import { localReviewRulesOf, rulesOf } from '../../../shared/config/partnership-profile.ts';
-import { DomainError, type InvalidField, InvalidInputError, NotFoundError } from '../../../shared/errors.ts';
-import { expectedProblem, type Problem } from '../../../shared/http/problem.ts';
+import { type InvalidField, InvalidInputError, NotFoundError } from '../../../shared/errors.ts';
+import type { Problem } from '../../../shared/http/problem.ts';
 import {
   type LocalReview,
   localReviewLateAnswers,
@@ -34,7 +34,18 @@ import {
 import { type MilestoneState, showLocalReview } from '../../../shared/use-cases/show-local-review.ts';
 import { completionDueOn, prePublicationNoticeOn } from '../../../shared/workflow/local-review-plan.ts';
 import { formatDate, isoDateOf } from '../../../shared/workflow/london-time.ts';
-import { fieldId, formErrors } from '../forms.ts';
+import {
+  answersOf,
+  checkRows,
+  errorsOf,
+  type Field,
+  type FormRules,
+  postedValues,
+  questionFields,
+  refusedFields,
+  problemPage as sharedProblemPage,
+  refusal as sharedRefusal,
+} from '../field-flow.ts';
 import {
   notFound,
   type Page,
@@ -45,7 +56,7 @@ import {
   type WebRequest,
 } from '../page.ts';
 import { londonDateTime } from './london.ts';
-import { dateFromParts, dateToParts, namedMessage } from './notify/answers.ts';
+import { dateToParts } from './notify/answers.ts';
 
 /**
  * The partnership team's pages for Local Child Safeguarding Practice Reviews (issue 13), served
@@ -84,20 +95,6 @@ const todayOf = (request: Request) =>
 
 // ── The form of one flow ─────────────────────────────────────────────────────────────────────
 
-/** One question on a page. Its name is the answer's path in the use case's schema (`evidence.research`). */
-interface Field {
-  name: string;
-  label: string;
-  /** How to ask for it in a message: "Enter {enter}". */
-  enter: string;
-  hint?: string;
-  kind: 'text' | 'textarea' | 'date' | 'yes-no' | 'radios' | 'checkboxes' | 'money';
-  options?: { value: string; text: string }[];
-  optional?: boolean;
-  /** Dates: which side of today they may fall; any by default. */
-  when?: 'past' | 'future';
-}
-
 /** One "record one thing on a local review" flow: its questions, how they become the use case's answers, and what it records. */
 interface Flow {
   /** Under `/local-reviews/{reviewId}/`. */
@@ -114,133 +111,8 @@ interface Flow {
   confirmation: { title: string; text: (review: LocalReview, request: Request) => string };
 }
 
-/** The form's values as the answers the use case takes, and the errors only the page can find (dates, money). */
-function answersOf(
-  fields: readonly Field[],
-  form: URLSearchParams,
-  today: string,
-): { answers: Record<string, unknown>; errors: InvalidField[]; dateParts: Record<string, string[]> } {
-  const answers: Record<string, unknown> = {};
-  const errors: InvalidField[] = [];
-  const dateParts: Record<string, string[]> = {};
-  const set = (path: string, value: unknown) => {
-    const keys = path.split('.');
-    let target = answers;
-    for (const key of keys.slice(0, -1)) {
-      target[key] ??= {};
-      target = target[key] as Record<string, unknown>;
-    }
-    if (value !== undefined) target[keys.at(-1) as string] = value;
-  };
-  for (const field of fields) {
-    const raw = (form.get(field.name) ?? '').trim();
-    if (field.kind === 'date') {
-      const date = dateFromParts(
-        form,
-        field.name,
-        { label: field.label, enter: field.enter },
-        {
-          today: field.when ? today : '0000-01-01',
-          required: !field.optional,
-          when: field.when === 'past' ? 'past' : 'future',
-        },
-      );
-      if (date.error) {
-        errors.push({ field: field.name, message: date.error.message });
-        dateParts[field.name] = date.error.parts;
-      }
-      set(field.name, date.value);
-    } else if (field.kind === 'yes-no') {
-      set(field.name, raw === 'yes' ? true : raw === 'no' ? false : undefined);
-    } else if (field.kind === 'checkboxes') {
-      set(field.name, form.getAll(field.name));
-    } else if (field.kind === 'money') {
-      const pounds = raw.replace(/^£/, '').replace(/,/g, '');
-      if (!/^\d{1,9}(\.\d{1,2})?$/.test(pounds)) {
-        errors.push({
-          field: field.name,
-          message: `${raw === '' ? `Enter ${field.enter}` : `${field.label} must be an amount in pounds`}, for example 12500 or 12,500.50`,
-        });
-      } else {
-        set(field.name.replace(/Pounds$/, 'Pence'), Math.round(Number(pounds) * 100));
-      }
-    } else {
-      set(field.name, raw === '' && field.optional ? undefined : raw);
-    }
-  }
-  return { answers, errors, dateParts };
-}
-
-/**
- * A schema's message in the page's words: a choice nobody made is "Choose …" or "Say …"; a
- * missing or generic answer names the field ("Enter the method"); any other message stands.
- */
-function fieldMessage(field: Field, message: string): string {
-  const unanswered = /^Invalid|^Expected|Enter a value/.test(message);
-  if (unanswered && (field.kind === 'checkboxes' || field.kind === 'radios')) return `Choose ${field.enter}`;
-  if ((unanswered || message.startsWith('Say whether')) && field.kind === 'yes-no')
-    return `Say ${field.enter}`;
-  return namedMessage(message, { label: field.label, enter: field.enter });
-}
-
-/** The schema's issues, each under its field's name and in the page's words, after the page's own. */
-function errorsOf(
-  fields: readonly Field[],
-  schema: z.ZodMiniType,
-  answers: Record<string, unknown>,
-  found: readonly InvalidField[],
-): InvalidField[] {
-  const errors = [...found];
-  const parsed = schema.safeParse(answers);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const path = issue.path.map(String).join('.');
-      const field =
-        fields.find((candidate) => candidate.name === path) ??
-        fields.find((candidate) => path.startsWith(`${candidate.name}.`)) ??
-        fields.find((candidate) => candidate.name.replace(/Pounds$/, 'Pence') === path);
-      const name = field?.name ?? path;
-      if (errors.some((error) => error.field === name)) continue;
-      errors.push({ field: name, message: field ? fieldMessage(field, issue.message) : issue.message });
-    }
-  }
-  const order = fields.map((field) => field.name);
-  return errors.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field));
-}
-
-/** The use case refused some fields: shown against the page's field of the same path. */
-function refusedFields(fields: readonly Field[], refused: readonly InvalidField[]): InvalidField[] {
-  return refused.map(({ field, message }) => {
-    const match = fields.find(
-      (candidate) => field === candidate.name || field.startsWith(`${candidate.name}.`),
-    );
-    return { field: match?.name ?? field, message };
-  });
-}
-
-/** Every value the form posted, for the check page's hidden fields. */
-function postedValues(form: URLSearchParams): { name: string; value: string }[] {
-  return [...form]
-    .filter(([name]) => !name.startsWith('_') && name !== 'csrf')
-    .map(([name, value]) => ({ name, value }));
-}
-
-/** What the check page shows for a field's answer. */
-function shownAnswer(field: Field, form: URLSearchParams, answers: Record<string, unknown>): string {
-  const value = field.name
-    .split('.')
-    .reduce<unknown>((at, key) => (at as Record<string, unknown>)?.[key], answers);
-  if (field.kind === 'date') return typeof value === 'string' ? formatDate(value) : 'Not given';
-  if (field.kind === 'yes-no') return value === true ? 'Yes' : 'No';
-  if (field.kind === 'checkboxes' || field.kind === 'radios') {
-    const chosen = field.kind === 'checkboxes' ? form.getAll(field.name) : [form.get(field.name) ?? ''];
-    return chosen
-      .map((item) => field.options?.find((option) => option.value === item)?.text ?? item)
-      .join(', ');
-  }
-  if (field.kind === 'money') return `£${(form.get(field.name) ?? '').replace(/^£/, '')}`;
-  return typeof value === 'string' && value !== '' ? value : 'Not given';
-}
+/** How these pages' forms ask (the shared form machinery of ../field-flow.ts). */
+const rules: FormRules = { issueMatches: ['inside-field', 'pence'], listSeparator: ', ' };
 
 function questionPage(
   request: Request,
@@ -250,26 +122,7 @@ function questionPage(
   errors: InvalidField[] = [],
   dateParts: Record<string, string[]> = {},
 ): PageResult {
-  const fields = flow.fields(review, request).map((field) => ({
-    ...field,
-    id: fieldId(field.name),
-    value: form.get(field.name) ?? '',
-    values: form.getAll(field.name),
-    day: form.get(`${field.name}-day`) ?? '',
-    month: form.get(`${field.name}-month`) ?? '',
-    year: form.get(`${field.name}-year`) ?? '',
-    wrongParts: dateParts[field.name] ?? [],
-  }));
-  const summary = errors.length ? formErrors(errors, fieldId) : undefined;
-  if (summary) {
-    // A date's error links to its first wrong box, as the GOV.UK date input asks.
-    for (const item of summary.errorList) {
-      const field = flow
-        .fields(review, request)
-        .find((candidate) => `#${fieldId(candidate.name)}` === item.href);
-      if (field?.kind === 'date') item.href = `${item.href}-${dateParts[field.name]?.[0] ?? 'day'}`;
-    }
-  }
+  const { fields, summary } = questionFields(flow.fields(review, request), form, errors, dateParts);
   return render(
     'local-review/question.njk',
     {
@@ -284,15 +137,11 @@ function questionPage(
 }
 
 /** A refusal in words, with a link back to the review (or the case). */
-function problemPage(answer: Problem, back: { href: string; text: string }): PageResult {
-  return render('local-review/problem.njk', { pageTitle: answer.title, answer, back }, answer.status);
-}
+const problemPage = (answer: Problem, back: { href: string; text: string }): PageResult =>
+  sharedProblemPage('local-review/problem.njk', answer, back);
 
-function refusal(error: unknown, back: { href: string; text: string }): PageResult {
-  if (!(error instanceof DomainError)) throw error;
-  if (error.kind === 'not-found') return notFound();
-  return problemPage(expectedProblem(error) as Problem, back);
-}
+const refusal = (error: unknown, back: { href: string; text: string }): PageResult =>
+  sharedRefusal('local-review/problem.njk', error, back);
 
 const backToReview = (review: LocalReview) => ({
   href: `/local-reviews/${review.reviewId}`,
@@ -346,18 +195,13 @@ function flowPages(flow: Flow): LocalReviewPage[] {
       access: teamOnly,
       handle: step((request, review) => {
         const fields = flow.fields(review, request);
-        const { answers, errors, dateParts } = answersOf(fields, request.form, todayOf(request));
-        const all = errorsOf(fields, flow.schema, answers, errors);
+        const { answers, errors, dateParts } = answersOf(fields, request.form, todayOf(request), rules);
+        const all = errorsOf(fields, flow.schema, answers, errors, rules);
         if (all.length) return questionPage(request, flow, review, request.form, all, dateParts);
         return render('local-review/check.njk', {
           pageTitle: `Check your answers: ${flow.title(review).toLowerCase()}`,
           review,
-          rows: fields.map((field) => ({
-            key: field.label,
-            value: shownAnswer(field, request.form, answers),
-            id: fieldId(field.name),
-            multiline: field.kind === 'textarea',
-          })),
+          rows: checkRows(fields, request.form, answers, rules),
           posted: postedValues(request.form),
           action: `/local-reviews/${review.reviewId}/${flow.slug.replace('{number}', request.params.number ?? '')}`,
           button: flow.button,
@@ -370,8 +214,8 @@ function flowPages(flow: Flow): LocalReviewPage[] {
       access: teamOnly,
       handle: step(async (request, review) => {
         const fields = flow.fields(review, request);
-        const { answers, errors, dateParts } = answersOf(fields, request.form, todayOf(request));
-        const all = errorsOf(fields, flow.schema, answers, errors);
+        const { answers, errors, dateParts } = answersOf(fields, request.form, todayOf(request), rules);
+        const all = errorsOf(fields, flow.schema, answers, errors, rules);
         if (all.length) return questionPage(request, flow, review, request.form, all, dateParts);
         try {
           await flow.record(request, review, answers);

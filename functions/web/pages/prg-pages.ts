@@ -1,6 +1,6 @@
 import { rulesOf } from '../../../shared/config/partnership-profile.ts';
 import { DomainError, type InvalidField, InvalidInputError, NotFoundError } from '../../../shared/errors.ts';
-import { expectedProblem, type Problem } from '../../../shared/http/problem.ts';
+import type { Problem } from '../../../shared/http/problem.ts';
 import {
   type PrgCriterion,
   type PrgReferral,
@@ -32,7 +32,18 @@ import {
   showReferral,
 } from '../../../shared/use-cases/prg-referral.ts';
 import { formatDate, isoDateOf } from '../../../shared/workflow/london-time.ts';
-import { fieldId, formErrors } from '../forms.ts';
+import {
+  answersOf,
+  checkRows,
+  errorsOf,
+  type Field,
+  type FormRules,
+  postedValues,
+  questionFields,
+  refusedFields,
+  problemPage as sharedProblemPage,
+  refusal as sharedRefusal,
+} from '../field-flow.ts';
 import {
   notFound,
   type Page,
@@ -46,7 +57,6 @@ import {
 } from '../page.ts';
 import { londonDateTime } from './london.ts';
 import { prgMenuPage, yourReferralsMenuPage } from './menu.ts';
-import { dateFromParts, namedMessage } from './notify/answers.ts';
 
 /**
  * The Practice Review Group's pages (issue 13 part 1, the second way in to a local review),
@@ -91,127 +101,14 @@ const referralPath = (referral: Pick<PrgReferral, 'referralId'>) =>
 
 // ── The form of one flow (as the local review pages' flows) ─────────────────────────────────
 
-interface Field {
-  name: string;
-  label: string;
-  enter: string;
-  hint?: string;
-  kind: 'text' | 'email' | 'textarea' | 'date' | 'yes-no' | 'radios' | 'checkboxes';
-  options?: { value: string; text: string }[];
-  optional?: boolean;
-  when?: 'past';
-}
-
-function answersOf(
-  fields: readonly Field[],
-  form: URLSearchParams,
-  today: string,
-): { answers: Record<string, unknown>; errors: InvalidField[]; dateParts: Record<string, string[]> } {
-  const answers: Record<string, unknown> = {};
-  const errors: InvalidField[] = [];
-  const dateParts: Record<string, string[]> = {};
-  const set = (path: string, value: unknown) => {
-    const keys = path.split('.');
-    let target = answers;
-    for (const key of keys.slice(0, -1)) {
-      target[key] ??= {};
-      target = target[key] as Record<string, unknown>;
-    }
-    if (value !== undefined) target[keys.at(-1) as string] = value;
-  };
-  for (const field of fields) {
-    const raw = (form.get(field.name) ?? '').trim();
-    if (field.kind === 'date') {
-      const date = dateFromParts(
-        form,
-        field.name,
-        { label: field.label, enter: field.enter },
-        { today: field.when ? today : '0000-01-01', required: !field.optional, when: 'past' },
-      );
-      if (date.error) {
-        errors.push({ field: field.name, message: date.error.message });
-        dateParts[field.name] = date.error.parts;
-      }
-      set(field.name, date.value);
-    } else if (field.kind === 'yes-no') {
-      set(field.name, raw === 'yes' ? true : raw === 'no' ? false : undefined);
-    } else if (field.kind === 'checkboxes') {
-      set(field.name, form.getAll(field.name));
-    } else if (field.kind === 'radios') {
-      set(field.name, raw === '' ? undefined : raw);
-    } else {
-      // An email address left out is asked for by name, not as one in the wrong format.
-      if (field.kind === 'email' && raw === '' && !field.optional) {
-        errors.push({ field: field.name, message: `Enter ${field.enter}` });
-      }
-      set(field.name, raw === '' && field.optional ? undefined : raw);
-    }
-  }
-  return { answers, errors, dateParts };
-}
-
-function fieldMessage(field: Field, message: string): string {
-  const unanswered = /^Invalid|^Expected|Enter a value|^Choose/.test(message);
-  if (unanswered && (field.kind === 'checkboxes' || field.kind === 'radios')) return `Choose ${field.enter}`;
-  if ((unanswered || message.startsWith('Say whether')) && field.kind === 'yes-no')
-    return `Say ${field.enter}`;
-  return namedMessage(message, { label: field.label, enter: field.enter });
-}
-
-function errorsOf(
-  fields: readonly Field[],
-  schema: z.ZodMiniType,
-  answers: Record<string, unknown>,
-  found: readonly InvalidField[],
-): InvalidField[] {
-  const errors = [...found];
-  const parsed = schema.safeParse(answers);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const path = issue.path.map(String).join('.');
-      const field =
-        fields.find((candidate) => candidate.name === path) ??
-        fields.find((candidate) => path.startsWith(`${candidate.name}.`)) ??
-        fields.find((candidate) => candidate.name.startsWith(`${path}.`));
-      const name = field?.name ?? path;
-      if (errors.some((error) => error.field === name)) continue;
-      errors.push({ field: name, message: field ? fieldMessage(field, issue.message) : issue.message });
-    }
-  }
-  const order = fields.map((field) => field.name);
-  return errors.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field));
-}
-
-function refusedFields(fields: readonly Field[], refused: readonly InvalidField[]): InvalidField[] {
-  return refused.map(({ field, message }) => {
-    const match = fields.find(
-      (candidate) => field === candidate.name || field.startsWith(`${candidate.name}.`),
-    );
-    return { field: match?.name ?? field, message };
-  });
-}
-
-function postedValues(form: URLSearchParams): { name: string; value: string }[] {
-  return [...form]
-    .filter(([name]) => !name.startsWith('_') && name !== 'csrf')
-    .map(([name, value]) => ({ name, value }));
-}
-
-function shownAnswer(field: Field, form: URLSearchParams, answers: Record<string, unknown>): string {
-  const value = field.name
-    .split('.')
-    .reduce<unknown>((at, key) => (at as Record<string, unknown>)?.[key], answers);
-  if (field.kind === 'date')
-    return typeof value === 'string' ? formatDate(value, { weekday: false }) : 'Not given';
-  if (field.kind === 'yes-no') return value === true ? 'Yes' : 'No';
-  if (field.kind === 'checkboxes' || field.kind === 'radios') {
-    const chosen = field.kind === 'checkboxes' ? form.getAll(field.name) : [form.get(field.name) ?? ''];
-    return chosen
-      .map((item) => field.options?.find((option) => option.value === item)?.text ?? item)
-      .join('; ');
-  }
-  return typeof value === 'string' && value !== '' ? value : 'Not given';
-}
+/** How these pages' forms ask (the shared form machinery of ../field-flow.ts). */
+const rules: FormRules = {
+  blankChoiceIsMissing: true,
+  chooseIsUnanswered: true,
+  issueMatches: ['inside-field', 'field-inside'],
+  dateFormat: { weekday: false },
+  listSeparator: '; ',
+};
 
 /** One question flow: its questions, what it records, and where it goes after. */
 interface Flow<C> {
@@ -237,24 +134,7 @@ function questionPage<C>(
   errors: InvalidField[] = [],
   dateParts: Record<string, string[]> = {},
 ): PageResult {
-  const fields = flow.fields(context).map((field) => ({
-    ...field,
-    id: fieldId(field.name),
-    value: form.get(field.name) ?? '',
-    values: form.getAll(field.name),
-    day: form.get(`${field.name}-day`) ?? '',
-    month: form.get(`${field.name}-month`) ?? '',
-    year: form.get(`${field.name}-year`) ?? '',
-    wrongParts: dateParts[field.name] ?? [],
-  }));
-  const summary = errors.length ? formErrors(errors, fieldId) : undefined;
-  if (summary) {
-    for (const item of summary.errorList) {
-      const field = fields.find((candidate) => `#${candidate.id}` === item.href);
-      if (field?.kind === 'date') item.href = `${item.href}-${dateParts[field.name]?.[0] ?? 'day'}`;
-      if (field && ['radios', 'checkboxes', 'yes-no'].includes(field.kind)) item.href = `#${field.id}`;
-    }
-  }
+  const { fields, summary } = questionFields(flow.fields(context), form, errors, dateParts);
   return render(
     'prg/question.njk',
     {
@@ -269,15 +149,11 @@ function questionPage<C>(
   );
 }
 
-function problemPage(answer: Problem, back: { href: string; text: string }): PageResult {
-  return render('prg/problem.njk', { pageTitle: answer.title, answer, back }, answer.status);
-}
+const problemPage = (answer: Problem, back: { href: string; text: string }): PageResult =>
+  sharedProblemPage('prg/problem.njk', answer, back);
 
-function refusal(error: unknown, back: { href: string; text: string }): PageResult {
-  if (!(error instanceof DomainError)) throw error;
-  if (error.kind === 'not-found') return notFound();
-  return problemPage(expectedProblem(error) as Problem, back);
-}
+const refusal = (error: unknown, back: { href: string; text: string }): PageResult =>
+  sharedRefusal('prg/problem.njk', error, back);
 
 function flowPages<C>(flow: Flow<C>): PrgPage[] {
   const step =
@@ -288,8 +164,8 @@ function flowPages<C>(flow: Flow<C>): PrgPage[] {
     };
   const checked = (request: Request, context: C) => {
     const fields = flow.fields(context);
-    const { answers, errors, dateParts } = answersOf(fields, request.form, todayOf(request));
-    return { fields, answers, dateParts, errors: errorsOf(fields, flow.schema, answers, errors) };
+    const { answers, errors, dateParts } = answersOf(fields, request.form, todayOf(request), rules);
+    return { fields, answers, dateParts, errors: errorsOf(fields, flow.schema, answers, errors, rules) };
   };
   return [
     {
@@ -314,12 +190,7 @@ function flowPages<C>(flow: Flow<C>): PrgPage[] {
         return render('prg/check.njk', {
           pageTitle: `Check your answers: ${flow.title.toLowerCase()}`,
           caption: flow.caption(context),
-          rows: fields.map((field) => ({
-            key: field.label,
-            value: shownAnswer(field, request.form, answers),
-            id: fieldId(field.name),
-            multiline: field.kind === 'textarea',
-          })),
+          rows: checkRows(fields, request.form, answers, rules),
           posted: postedValues(request.form),
           action: flow.action(context),
           button: flow.button,
