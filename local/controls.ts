@@ -29,6 +29,8 @@ const roleEntries: Record<keyof typeof localUsers, { title: string; returnTo: st
   'executive-board': { title: 'Executive Board chair', returnTo: '/cases' },
   // The engineer on call: their home is the operations page.
   operator: { title: 'Operator (engineer on call)', returnTo: '/ops' },
+  // A local review's independent reviewer: their home lists the reviews they were appointed to.
+  reviewer: { title: 'Local review reviewer', returnTo: '/your-reviews' },
 };
 
 const templates = createTemplateEnvironment([fileURLToPath(new URL('./templates/', import.meta.url))]);

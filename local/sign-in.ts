@@ -18,6 +18,7 @@ const roleNames: Record<keyof typeof localUsers, string> = {
   'safeguarding-partner': 'Safeguarding partner (local authority delegate)',
   'executive-board': 'Executive Board chair',
   operator: 'Operator (engineer on call)',
+  reviewer: 'Reviewer of a local review',
 };
 
 /** What each safeguarding partner's delegate is called on the page. */

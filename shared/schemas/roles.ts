@@ -17,6 +17,9 @@ export const staffRole = z.enum([
   // pages and resumes a failed case. Never a reader of cases: they see case references, never a
   // child's name or details.
   'operator',
+  // The independent reviewer of a Local Child Safeguarding Practice Review (issue 13 part 2): sees
+  // only the reviews whose recorded reviewer has their sign-in's email, and none of the cases.
+  'reviewer',
 ]);
 export type StaffRole = z.infer<typeof staffRole>;
 

@@ -62,6 +62,7 @@ const roleNames: Record<StaffRole, string> = {
   'executive-board': 'Executive Board chair',
   scrutineer: 'Scrutineer',
   operator: 'Operator',
+  reviewer: 'Reviewer',
 };
 
 /** "AwaitDecision" → "Await decision"; "decision.recorded" → "Decision recorded". */
@@ -84,6 +85,7 @@ const roleInWords: Record<StaffRole, string> = {
   'executive-board': 'The Executive Board chair',
   scrutineer: 'The scrutineer',
   operator: 'The operator',
+  reviewer: 'The reviewer',
 };
 
 /** What happened, for the actions whose own names would not read well. */

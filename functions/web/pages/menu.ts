@@ -92,6 +92,21 @@ export const opsMenuPage = {
   },
 } as const;
 
+/**
+ * A local review's reviewer's home (issue 13), served by functions/local-review-work-web: the
+ * reviews they were appointed to, found by the email their sign-in gives.
+ */
+export const yourReviewsMenuPage = {
+  method: 'GET',
+  path: '/your-reviews',
+  access: staffOnly('reviewer'),
+  menu: {
+    text: 'Your local reviews',
+    description:
+      'The local child safeguarding practice reviews you were appointed to: for each, the information asked of agencies and the merged chronology.',
+  },
+} as const;
+
 /** Every entry, in the order of the service navigation. */
 export const staffMenuPages = [
   notifyMenuPage,
@@ -101,4 +116,5 @@ export const staffMenuPages = [
   yourNotificationsMenuPage,
   directoryMenuPage,
   opsMenuPage,
+  yourReviewsMenuPage,
 ] as const;

@@ -479,7 +479,7 @@ describe('roles enforced on the server, for every page', () => {
     },
   );
 
-  it('offers each role its own menu and its home: notifying and their notifications to notifiers, the case list and the partnership directory to the team, their cases to the group, partners and Board, the read-only list to the scrutineer, the operations page to the operator', async () => {
+  it('offers each role its own menu and its home: notifying and their notifications to notifiers, the case list and the partnership directory to the team, their cases to the group, partners and Board, the read-only list to the scrutineer, the operations page to the operator, their local reviews to the reviewer', async () => {
     const menus = Object.fromEntries(
       await Promise.all(
         staffRole.options.map(async (role) => {
@@ -498,6 +498,7 @@ describe('roles enforced on the server, for every page', () => {
       'safeguarding-partner': ['/your-cases'],
       'executive-board': ['/your-cases'],
       operator: ['/ops'],
+      reviewer: ['/your-reviews'],
     });
   });
 
