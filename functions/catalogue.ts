@@ -315,6 +315,20 @@ export const functionCatalogue = {
     bundledFiles: pageFiles,
     separateModules: pageModules,
   },
+  // A local review's enquiry (issue 13 parts 2 and 3): the reviewer's home, declarations, requests
+  // for information with the agencies' links, and the merged chronology with its PDF and CSV.
+  'local-review-work-web': {
+    description:
+      "Serves a local review's enquiry pages: the reviewer's reviews, declarations, requests for information to agencies and their links, the merged chronology and its PDF and CSV",
+    trigger: 'api',
+    needs: {
+      table: 'read-write',
+      staffSignIn: true,
+      email: true,
+    },
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
+  },
   'record-summary': {
     description:
       "Checks an uploaded summary against its issued form, its size, bytes and virus scan, files it with the case and marks the agency's return received, telling the partnership team when it came late",

@@ -209,6 +209,13 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     email: 'write',
     'state-machine': 'write',
   },
+  // A local review's enquiry: writes declarations, requests and chronology entries with their
+  // audit events; emails agencies and the safeguarding partners; no documents.
+  'local-review-work-web': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    email: 'write',
+  },
   'schedule-local-review-wait': { 'case-table': 'read', 'audit-table': 'read' },
   // Keeps the callback token; ends the wait at once when the step is done.
   'await-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', 'state-machine': 'write' },

@@ -3,6 +3,7 @@ import { caseWebPages } from '../../../functions/web/pages/case-pages.ts';
 import { homeWebPages } from '../../../functions/web/pages/home-pages.ts';
 import { pages } from '../../../functions/web/pages/index.ts';
 import { localReviewPages } from '../../../functions/web/pages/local-review-pages.ts';
+import { localReviewWorkPages } from '../../../functions/web/pages/local-review-work-pages.ts';
 import { staffMenuPages } from '../../../functions/web/pages/menu.ts';
 import { notifyWebPages } from '../../../functions/web/pages/notify-pages.ts';
 import { opsWebPages } from '../../../functions/web/pages/ops.ts';
@@ -30,6 +31,12 @@ describe('which function serves each staff page', () => {
       localReviewPages.filter((page) => servedBy(page) !== 'local-review-web').map((page) => page.path),
     ).toEqual([]);
     expect(localReviewPages.length).toBeGreaterThan(30);
+    expect(
+      localReviewWorkPages
+        .filter((page) => servedBy(page) !== 'local-review-work-web')
+        .map((page) => page.path),
+    ).toEqual([]);
+    expect(localReviewWorkPages.length).toBeGreaterThan(15);
     expect(opsWebPages.filter((page) => servedBy(page) !== 'ops-web').map((page) => page.path)).toEqual([]);
     expect(opsWebPages.map((page) => `${page.method} ${page.path}`)).toEqual([
       'GET /ops',
@@ -50,6 +57,20 @@ describe('which function serves each staff page', () => {
     expect(matchRoute('GET', `/cases/${caseId}/decision`)?.route.functionName).toBe('case-web');
     expect(matchRoute('GET', `/cases/${caseId}/local-review`)?.route.functionName).toBe('local-review-web');
     expect(matchRoute('GET', `/local-reviews/${caseId}`)?.route.functionName).toBe('local-review-web');
+    // A local review's enquiry and the agency's pages under its link: their own function.
+    expect(matchRoute('GET', '/your-reviews')?.route.functionName).toBe('local-review-work-web');
+    expect(matchRoute('GET', `/local-reviews/${caseId}/enquiry`)?.route.functionName).toBe(
+      'local-review-work-web',
+    );
+    expect(matchRoute('GET', `/local-reviews/${caseId}/enquiry/chronology.pdf`)?.route.functionName).toBe(
+      'local-review-work-web',
+    );
+    expect(matchRoute('POST', `/local-review-agency/${caseId}/token/entries`)?.route.functionName).toBe(
+      'local-review-work-web',
+    );
+    expect(matchRoute('GET', `/local-reviews/${caseId}/enquiries`)?.route.functionName).toBe(
+      'local-review-web',
+    );
     expect(matchRoute('GET', '/ops')?.route.functionName).toBe('ops-web');
     expect(matchRoute('POST', `/ops/executions/${caseId}-resume-1/resume`)?.route.functionName).toBe(
       'ops-web',
@@ -59,7 +80,9 @@ describe('which function serves each staff page', () => {
   });
 
   it('gives every staff pages’ function the same navigation as the pages carry', () => {
-    const fromPages = pages.filter((page) => page.menu).map((page) => [page.path, page.menu, page.access]);
+    const fromPages = [...pages, ...localReviewWorkPages]
+      .filter((page) => page.menu)
+      .map((page) => [page.path, page.menu, page.access]);
 
     expect(staffMenuPages.map((page) => [page.path, page.menu, page.access])).toEqual(fromPages);
   });
