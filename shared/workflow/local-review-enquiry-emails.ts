@@ -87,7 +87,7 @@ export function informationRequestChaseEmail(
     ],
     ...replyTo(context),
     subject,
-    text: `Dear ${request.contactName},\n\n${asked}\n\n${link}` + signOff(context),
+    text: `Dear ${request.contactName},\n\n${asked}\n\n${link}${signOff(context)}`,
   };
 }
 

@@ -226,7 +226,6 @@ function inPageWords(fields: readonly InvalidField[], messages: Record<string, s
 }
 
 function declarationPage(
-  request: Request,
   review: LocalReview,
   form: URLSearchParams,
   errors: InvalidField[] = [],
@@ -250,7 +249,7 @@ const declarationPages: WorkPage[] = [
     method: 'GET',
     path: '/local-reviews/{reviewId}/enquiry/declaration',
     access: teamOrReviewer,
-    handle: onReview((request, review) => declarationPage(request, review, new URLSearchParams())),
+    handle: onReview((request, review) => declarationPage(review, new URLSearchParams())),
   },
   {
     method: 'POST',
@@ -265,12 +264,7 @@ const declarationPages: WorkPage[] = [
         });
       } catch (error) {
         if (error instanceof InvalidInputError) {
-          return declarationPage(
-            request,
-            review,
-            request.form,
-            inPageWords(error.fields, declarationMessages),
-          );
+          return declarationPage(review, request.form, inPageWords(error.fields, declarationMessages));
         }
         return refused(error, { href: enquiryPath(review.reviewId), text: 'Go to the enquiry' });
       }
@@ -290,7 +284,6 @@ const requestMessages: Record<string, string> = {
 };
 
 function requestPage(
-  request: Request,
   review: LocalReview,
   form: URLSearchParams,
   errors: InvalidField[] = [],
@@ -324,7 +317,7 @@ const requestPages: WorkPage[] = [
     method: 'GET',
     path: '/local-reviews/{reviewId}/enquiry/request',
     access: teamOnly,
-    handle: onReview((request, review) => requestPage(request, review, new URLSearchParams())),
+    handle: onReview((request, review) => requestPage(review, new URLSearchParams())),
   },
   {
     method: 'POST',
@@ -362,7 +355,7 @@ const requestPages: WorkPage[] = [
           ];
           const order = Object.keys(requestMessages);
           fields.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field));
-          return requestPage(request, review, form, fields, due.error?.parts ?? []);
+          return requestPage(review, form, fields, due.error?.parts ?? []);
         }
         return refused(error, { href: enquiryPath(review.reviewId), text: 'Go to the enquiry' });
       }
