@@ -249,7 +249,7 @@ const declarationPages: WorkPage[] = [
     method: 'GET',
     path: '/local-reviews/{reviewId}/enquiry/declaration',
     access: teamOrReviewer,
-    handle: onReview((request, review) => declarationPage(review, new URLSearchParams())),
+    handle: onReview((_request, review) => declarationPage(review, new URLSearchParams())),
   },
   {
     method: 'POST',
@@ -317,7 +317,7 @@ const requestPages: WorkPage[] = [
     method: 'GET',
     path: '/local-reviews/{reviewId}/enquiry/request',
     access: teamOnly,
-    handle: onReview((request, review) => requestPage(review, new URLSearchParams())),
+    handle: onReview((_request, review) => requestPage(review, new URLSearchParams())),
   },
   {
     method: 'POST',
