@@ -323,6 +323,8 @@ export const functionCatalogue = {
     trigger: 'api',
     needs: {
       table: 'read-write',
+      // Each request for information's chasing: an execution of the local-review machine.
+      localReviewStateMachine: ['start'],
       staffSignIn: true,
       email: true,
     },

@@ -49,6 +49,12 @@ export interface Service {
   /** Each local review's workflow on Step Functions (the local-review state machine). */
   readonly localReviewWorkflow: ReviewWorkflow;
   /**
+   * The chasing of each request for information of a local review (issue 13 part 3): an
+   * execution of the same local-review state machine per request, started by its id
+   * (`informationRequestChaseId`), which waits for each rung of the escalation ladder.
+   */
+  readonly informationRequestChases: ReviewWorkflow;
+  /**
    * The deployment's secret key for the possible-duplicate check: a child's date of birth and the
    * incident date are kept on the case only as an HMAC under it (`duplicateKeyOf`).
    */

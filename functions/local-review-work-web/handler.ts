@@ -1,3 +1,4 @@
+import { informationRequestChasesFromEnvironment } from '../../shared/adapters/local-review-workflow.ts';
 import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
@@ -18,6 +19,7 @@ const service: LocalReviewWorkWebService = environmentService({
   sessions: sessionRevocationsFromEnvironment,
   mailer: mailerFromEnvironment,
   localReviews: localReviewStoreFromEnvironment,
+  informationRequestChases: informationRequestChasesFromEnvironment,
 });
 
 const app = createWebApp({

@@ -1,4 +1,5 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { informationRequestChaseId } from '../adapters/local-review-workflow.ts';
 import { hashAgencyToken, looksLikeAgencyToken, mintAgencyToken } from '../agency-links.ts';
 import { CalendarDate, instantAt } from '../calendar/dates.ts';
 import {
@@ -50,6 +51,7 @@ import { strategicLeadOf } from './partnership-directory.ts';
 
 type Ports = Pick<Service, 'clock' | 'profile' | 'publicBaseUrl' | 'localReviews'>;
 type EmailPorts = Ports & Pick<Service, 'mailer'>;
+type SendPorts = EmailPorts & Pick<Service, 'informationRequestChases'>;
 
 /** The agency's link: opened after it expired. */
 export class InformationLinkExpiredError extends DomainError {
@@ -226,6 +228,9 @@ export function declarationRows(review: LocalReview): DeclarationRow[] {
 
 // ── Information requests ────────────────────────────────────────────────────────────────────
 
+/** The latest a request may be due, in days from today. */
+const LATEST_DUE_DAYS = 300;
+
 /** A link works until 20 working days after the request's due date, at the end of that day. */
 const LINK_WORKING_DAYS_AFTER_DUE = 20;
 
@@ -273,10 +278,11 @@ export function informationLinkUrl(publicBaseUrl: string, reviewId: string, toke
 /**
  * The partnership team asks an agency, in writing, for information by a date: the request is
  * recorded with its link's hash and emailed to the agency's contact with the link (once).
- * Answers the review and the request; the caller starts the request's chasing.
+ * Then the request's chasing starts: an execution of the local-review workflow named by the
+ * request, which waits for each rung of the ladder (started once; a retry finds it running).
  */
 export async function sendInformationRequest(
-  service: EmailPorts,
+  service: SendPorts,
   input: { reviewId: string; member: StaffMember; answers: unknown },
 ): Promise<{ review: LocalReview; request: InformationRequest }> {
   const review = await loadReviewToWorkOn(service, input.reviewId, input.member);
@@ -291,6 +297,12 @@ export async function sendInformationRequest(
   if (answers.dueOn <= today(service)) {
     throw new InvalidInputError('request for information', [
       { field: 'dueOn', message: 'The date the information is due must be in the future' },
+    ]);
+  }
+  // Its chasing waits in one execution, which lasts at most a year.
+  if (answers.dueOn > CalendarDate.from(today(service)).add({ days: LATEST_DUE_DAYS }).toString()) {
+    throw new InvalidInputError('request for information', [
+      { field: 'dueOn', message: `The date the information is due must be within ${LATEST_DUE_DAYS} days` },
     ]);
   }
   const { token, tokenHash } = mintAgencyToken();
@@ -320,6 +332,7 @@ export async function sendInformationRequest(
     },
   );
   await emailLink(service, updated, request, token);
+  await service.informationRequestChases.start(informationRequestChaseId(updated.reviewId, request.number));
   return { review: updated, request };
 }
 
@@ -563,8 +576,11 @@ export function informationRequestLadder(
   }));
 }
 
-/** What the chasing step answers the workflow: wait until `nextAt`, or stop (`done`). */
-export type ChaseOutcome = { done: true } | { done: false; nextAt: string };
+/** What the chasing step answers the workflow: wait until `nextAt`, or stop (`done`, `nextAt` now). */
+export interface ChaseOutcome {
+  done: boolean;
+  nextAt: string;
+}
 
 /**
  * The workflow's step for one open request: every rung due by now and not yet climbed is
@@ -574,12 +590,14 @@ export type ChaseOutcome = { done: true } | { done: false; nextAt: string };
  */
 export async function chaseInformationRequest(
   service: EmailPorts & Pick<Service, 'cases'>,
-  input: { reviewId: string; requestId: string },
+  input: { reviewId: string; requestNumber: number },
 ): Promise<ChaseOutcome> {
   const review = await loadLocalReview(service, input.reviewId);
-  const request = requestOf(review, input.requestId);
+  const request = review.informationRequests.find((each) => each.number === input.requestNumber);
+  if (!request) throw new NotFoundError('There is no such request for information on this review');
+  const done = { done: true, nextAt: service.clock.now().toISOString() };
   if (request.status !== 'open' || review.status === 'published' || review.status === 'failed') {
-    return { done: true };
+    return done;
   }
   const nowMs = service.clock.now().getTime();
   const ladder = informationRequestLadder(service.profile, request.dueOn);
@@ -623,7 +641,7 @@ export async function chaseInformationRequest(
     for (const rung of due) climbed.add(rung.kind);
   }
   const next = ladder.find((rung) => !climbed.has(rung.kind) && Date.parse(rung.at) > nowMs);
-  return next ? { done: false, nextAt: next.at } : { done: true };
+  return next ? { done: false, nextAt: next.at } : done;
 }
 
 // ── The merged chronology ───────────────────────────────────────────────────────────────────

@@ -210,11 +210,13 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     'state-machine': 'write',
   },
   // A local review's enquiry: writes declarations, requests and chronology entries with their
-  // audit events; emails agencies and the safeguarding partners; no documents.
+  // audit events; emails agencies and the safeguarding partners; starts each request's chasing; no documents.
   'local-review-work-web': {
     'case-table': 'read-write',
     'audit-table': 'read-write',
     email: 'write',
+    // Starts each request for information's chasing.
+    'state-machine': 'write',
   },
   'schedule-local-review-wait': { 'case-table': 'read', 'audit-table': 'read' },
   // Keeps the callback token; ends the wait at once when the step is done.

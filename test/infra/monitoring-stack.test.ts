@@ -198,7 +198,9 @@ describe('MonitoringStack', () => {
       const widgets = body
         .split('\\"type\\":')
         .filter((widget) => widget.startsWith('\\"alarm\\"'))
-        .map((widget) => (widget.match(/"Fn::GetAtt":\["[A-Za-z0-9]+Alarm[A-Za-z0-9]*","Arn"\]/g) ?? []).length);
+        .map(
+          (widget) => (widget.match(/"Fn::GetAtt":\["[A-Za-z0-9]+Alarm[A-Za-z0-9]*","Arn"\]/g) ?? []).length,
+        );
       expect(alarmCount).toBeGreaterThan(100);
       expect(widgets.length).toBe(Math.ceil(alarmCount / 100));
       for (const shown of widgets) expect(shown).toBeLessThanOrEqual(100);

@@ -57,7 +57,14 @@ import { dateFromParts } from './notify/answers.ts';
 
 export type LocalReviewWorkWebService = Pick<
   Service,
-  'clock' | 'profile' | 'publicBaseUrl' | 'cases' | 'sessions' | 'mailer' | 'localReviews'
+  | 'clock'
+  | 'profile'
+  | 'publicBaseUrl'
+  | 'cases'
+  | 'sessions'
+  | 'mailer'
+  | 'localReviews'
+  | 'informationRequestChases'
 >;
 type Request = WebRequest<LocalReviewWorkWebService>;
 type WorkPage = Page<LocalReviewWorkWebService>;

@@ -52,6 +52,21 @@ const idleWorkflow: ReviewWorkflow = {
   failedStep: async () => undefined,
 };
 
+/** The chasing port, recording each request whose chasing was started. */
+class RecordingChases implements ReviewWorkflow {
+  readonly started: string[] = [];
+  async start(id: string) {
+    if (this.started.includes(id)) return 'already-started' as const;
+    this.started.push(id);
+    return 'started' as const;
+  }
+  resume = idleWorkflow.resume;
+  completeTask = idleWorkflow.completeTask;
+  failTask = idleWorkflow.failTask;
+  progress = idleWorkflow.progress;
+  failedStep = idleWorkflow.failedStep;
+}
+
 const reviewerAnswers = {
   name: 'Reviewer A (invented)',
   organisation: 'Independent Reviews Ltd (invented)',
@@ -72,6 +87,7 @@ const reviewerAnswers = {
 /** A commissioned review with its reviewer appointed, on 25 March 2026. */
 async function fixtureWithReview() {
   const fakes = fakeService('2026-03-25T10:00:00Z');
+  const chases = new RecordingChases();
   const localReviews = new InMemoryLocalReviewStore();
   const service = {
     clock: fakes.clock,
@@ -82,6 +98,7 @@ async function fixtureWithReview() {
     profile: partnershipProfile.parse(testProfile),
     localReviews,
     localReviewWorkflow: idleWorkflow,
+    informationRequestChases: chases,
   };
   const record = await openSampleCase(fakes.cases, {
     changes: { status: 'decided', decision: sampleDecision },
@@ -89,7 +106,7 @@ async function fixtureWithReview() {
   const { review } = await commissionLocalReview(service, { caseId: record.caseId, member: team });
   await appointReviewer(service, { reviewId: review.reviewId, answers: reviewerAnswers, member: team });
   fakes.mailer.sent.length = 0;
-  return { ...fakes, service, localReviews, reviewId: review.reviewId, agency: review.agencies[0]! };
+  return { ...fakes, service, chases, localReviews, reviewId: review.reviewId, agency: review.agencies[0]! };
 }
 
 type Fixture = Awaited<ReturnType<typeof fixtureWithReview>>;
@@ -231,6 +248,7 @@ describe('information requests and the agency’s link', () => {
     expect(fixture.localReviews.audit.get(fixture.reviewId)?.at(-1)?.action).toBe(
       'local-review.information-requested',
     );
+    expect(fixture.chases.started).toEqual([`${fixture.reviewId}-request-1`]);
   });
 
   it('refuses a due date that is not in the future, and an agency not of the review', async () => {
@@ -336,9 +354,9 @@ describe('information requests and the agency’s link', () => {
     expect(
       await chaseInformationRequest(fixture.service, {
         reviewId: fixture.reviewId,
-        requestId: request.requestId,
+        requestNumber: request.number,
       }),
-    ).toEqual({
+    ).toMatchObject({
       done: true,
     });
   });
@@ -361,7 +379,7 @@ describe('chasing an information request on the partnership’s escalation ladde
   it('climbs each rung once when due, says when the next falls, and stops once the agency has answered', async () => {
     const { request, token } = await sentRequest(fixture);
     const chase = () =>
-      chaseInformationRequest(fixture.service, { reviewId: fixture.reviewId, requestId: request.requestId });
+      chaseInformationRequest(fixture.service, { reviewId: fixture.reviewId, requestNumber: request.number });
 
     const first = await chase();
     fixture.clock.set('2026-04-21T08:00:00Z');
@@ -373,7 +391,7 @@ describe('chasing an information request on the partnership’s escalation ladde
     expect(first).toEqual({ done: false, nextAt: '2026-04-21T08:00:00.000Z' });
     expect(second).toEqual({ done: false, nextAt: '2026-04-24T16:00:00.000Z' });
     expect(again).toEqual(second);
-    expect(third).toEqual({ done: true });
+    expect(third).toMatchObject({ done: true });
     const chases = fixture.mailer.sent.filter((email) => email.key.includes(':ChaseInformationRequest:'));
     expect(chases.map((email) => email.key.split(':').at(-1))).toEqual([
       'reminder',
@@ -394,9 +412,9 @@ describe('chasing an information request on the partnership’s escalation ladde
     expect(
       await chaseInformationRequest(later.service, {
         reviewId: later.reviewId,
-        requestId: sent.request.requestId,
+        requestNumber: sent.request.number,
       }),
-    ).toEqual({ done: true });
+    ).toMatchObject({ done: true });
     expect(later.mailer.sent.filter((email) => email.key.includes(':ChaseInformationRequest:'))).toEqual([]);
     expect(token).not.toBe(sent.token);
   });

@@ -4,6 +4,7 @@ import { localReviewWorkPages } from '../../../functions/web/pages/local-review-
 import { createWebApp } from '../../../functions/web/router.ts';
 import type { SessionUser } from '../../../functions/web/session.ts';
 import { templateEnvironment } from '../../../functions/web/views.ts';
+import type { ReviewWorkflow } from '../../../shared/adapters/review-workflow.ts';
 import type { LocalReview } from '../../../shared/schemas/local-review.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import { aLocalReview } from '../../support/local-review-store-contract.ts';
@@ -14,6 +15,21 @@ import { anonymousBrowser, signedIn, testSessionSecret, testUser, webEvent } fro
 const html = (body: unknown) => String(body).replaceAll('&#39;', "'").replaceAll('&#x27;', "'");
 const summaryLinks = (body: unknown) =>
   [...html(body).matchAll(/<a href="(#[A-Za-z0-9-]+)">([^<]+)<\/a>/g)].map((match) => [match[1], match[2]]);
+
+/** The chasing port: records each request's chasing started; nothing else is asked of it. */
+function chasingThat(started: string[]): ReviewWorkflow {
+  return new Proxy({} as ReviewWorkflow, {
+    get: (_target, name) =>
+      name === 'start'
+        ? async (id: string) => {
+            started.push(id);
+            return 'started';
+          }
+        : () => {
+            throw new Error(`Not used here (${String(name)})`);
+          },
+  });
+}
 
 const team = testUser('partnership-team');
 const reviewer: SessionUser = {
@@ -49,17 +65,20 @@ describe('a local review’s enquiry pages (issue 13)', () => {
   let clock: SettableClock;
   let app: ReturnType<typeof createWebApp>;
   let review: LocalReview;
+  let chasesStarted: string[];
 
   beforeEach(async () => {
     localReviews = new InMemoryLocalReviewStore();
     mailer = new RecordingMailer();
     clock = new SettableClock('2026-03-25T10:00:00Z');
+    chasesStarted = [];
     const service = testService({
       store: new InMemoryCaseStore(),
       clock,
       s3: testS3Client(),
       mailer,
       localReviews,
+      informationRequestChases: chasingThat(chasesStarted),
     });
     app = createWebApp({
       pages: localReviewWorkPages,
@@ -174,6 +193,7 @@ describe('a local review’s enquiry pages (issue 13)', () => {
       '#dueOn-day',
     ]);
     expect(link).toMatch(/^\/local-review-agency\/[0-9a-f-]{36}\/[A-Za-z0-9_-]{43}$/);
+    expect(chasesStarted).toEqual([`${review.reviewId}-request-1`]);
     expect(html(confirmation.body)).toContain('due <strong>Friday 24 April 2026</strong>');
   });
 

@@ -26,6 +26,7 @@ import { cookieValue, type SessionUser, sessionCookieName } from '../../../funct
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { localSignIn } from '../../../local/sign-in.ts';
 import { localUsers } from '../../../local/tokens.ts';
+import type { ReviewWorkflow } from '../../../shared/adapters/review-workflow.ts';
 import { StepFunctionsExecutions } from '../../../shared/adapters/workflow-executions.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { parsePartnershipProfile } from '../../../shared/config/partnership-profile.ts';
@@ -137,8 +138,11 @@ async function appUnderTest() {
       s3: s3Client,
       sfn: sfnClient,
       drafts,
-      // A local review's request for information (issue 13) is emailed.
+      // A local review's request for information (issue 13) is emailed, and its chasing started.
       mailer: new RecordingMailer(),
+      informationRequestChases: new Proxy({} as ReviewWorkflow, {
+        get: () => async () => 'started',
+      }),
     }),
     {
       profile: { value: localProfile },
