@@ -446,6 +446,13 @@ export const functionCatalogue = {
     trigger: 'local-review-workflow',
     needs: { table: 'read-write', email: true },
   },
+  // A local review's request for information (issue 13 part 3), in its own execution of the machine.
+  'chase-information-request': {
+    description:
+      "Chases an agency's unanswered request for information for a local review, rung by rung on the partnership's escalation ladder, and says when the next rung falls",
+    trigger: 'local-review-workflow',
+    needs: { table: 'read-write', email: true },
+  },
   'plan-publication': {
     description:
       "Holds a local review's publication back while a parallel process holds it, or says when the notice before publication is due",

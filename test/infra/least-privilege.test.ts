@@ -223,6 +223,8 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   'await-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', 'state-machine': 'write' },
   'chase-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   'plan-publication': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  // Reads the partnership directory for the agency's strategic lead, marks each rung climbed.
+  'chase-information-request': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   'send-pre-publication-notice': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   'alert-minimum-period': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   'record-local-review-failure': {
