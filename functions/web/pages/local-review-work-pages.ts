@@ -227,7 +227,7 @@ const declarationMessages: Record<string, string> = {
 function inPageWords(fields: readonly InvalidField[], messages: Record<string, string>): InvalidField[] {
   return fields.map(({ field, message }) => {
     const name = field.split('.')[0] ?? field;
-    const generic = /^Invalid|^Expected|Enter a value|^Required/.test(message);
+    const generic = /^Invalid|^Expected|Enter a value|^Required|^Not a valid/.test(message);
     return { field: name, message: generic ? (messages[name] ?? message) : message };
   });
 }

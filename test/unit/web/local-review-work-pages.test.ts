@@ -185,12 +185,12 @@ describe('a local review’s enquiry pages (issue 13)', () => {
     );
 
     expect(empty.statusCode).toBe(400);
-    expect(summaryLinks(empty.body).map(([href]) => href)).toEqual([
-      '#agencyId',
-      '#contactName',
-      '#contactEmail',
-      '#asks',
-      '#dueOn-day',
+    expect(summaryLinks(empty.body)).toEqual([
+      ['#agencyId', 'Choose the agency'],
+      ['#contactName', 'Enter the contact’s name'],
+      ['#contactEmail', 'Enter an email address in the correct format, like name@example.org'],
+      ['#asks', 'Enter what the review asks the agency for'],
+      ['#dueOn-day', 'Enter the date the information is due'],
     ]);
     expect(link).toMatch(/^\/local-review-agency\/[0-9a-f-]{36}\/[A-Za-z0-9_-]{43}$/);
     expect(chasesStarted).toEqual([`${review.reviewId}-request-1`]);
