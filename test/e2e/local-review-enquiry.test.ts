@@ -99,8 +99,11 @@ describe('a local review’s enquiry', () => {
 
     // The agency, with no account, opens its link from the email.
     const emails = await stack.stack.inbox.listEmails();
-    const request = emails.find((email) => email.subject.includes('request for information'));
-    const link = /\/local-review-agency\/[0-9a-f-]{36}\/[A-Za-z0-9_-]{43}/.exec(request?.text ?? '')?.[0];
+    const linkIn = (text: string) =>
+      /\/local-review-agency\/[0-9a-f-]{36}\/[A-Za-z0-9_-]{43}/.exec(text)?.[0];
+    const request = emails.find((email) => linkIn(email.text));
+    expect(request?.to).toEqual(['agency.contact@example.org']);
+    const link = linkIn(request?.text ?? '');
     expect(link).toBeDefined();
     await page.context().clearCookies();
     await page.goto(`${stack.apiUrl}${link}`);
