@@ -336,9 +336,13 @@ export async function sendInformationRequest(
   return { review: updated, request };
 }
 
-/** A new link for a request (the contact lost it, or it expired): the old one stops working at once. */
+/**
+ * A new link for a request (the contact lost it, or it expired, or its first email failed): the
+ * old one stops working at once. The request's chasing is started too, should the first attempt
+ * have stopped before it (a running one is left as it is).
+ */
 export async function sendNewInformationLink(
-  service: EmailPorts,
+  service: SendPorts,
   input: { reviewId: string; requestId: string; member: StaffMember },
 ): Promise<LocalReview> {
   const review = await loadReviewToWorkOn(service, input.reviewId, input.member);
@@ -363,6 +367,9 @@ export async function sendNewInformationLink(
     },
   );
   await emailLink(service, updated, request, token);
+  if (request.status === 'open') {
+    await service.informationRequestChases.start(informationRequestChaseId(updated.reviewId, request.number));
+  }
   return updated;
 }
 

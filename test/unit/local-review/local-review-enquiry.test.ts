@@ -278,6 +278,8 @@ describe('information requests and the agency’s link', () => {
       member: team,
     });
     const newToken = tokenIn(fixture.mailer.sent.at(-1)!.message.text);
+    // Its chasing, already running, is not started twice.
+    expect(fixture.chases.started).toEqual([`${fixture.reviewId}-request-1`]);
 
     await expect(openInformationLink(fixture.service, { reviewId: fixture.reviewId, token })).rejects.toThrow(
       InformationLinkNotFoundError,
