@@ -133,7 +133,9 @@ describe('cdk synth (the real CLI, offline)', () => {
                       ? '/local-reviews/0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de'
                       : bundle.name === 'ops-web'
                         ? '/ops'
-                        : '/api/nowhere';
+                        : bundle.name === 'local-review-work-web'
+                          ? '/your-reviews'
+                          : '/api/nowhere';
         const event =
           spec.trigger === 'workflow' || spec.trigger === 'local-review-workflow'
             ? { caseId: 'not-a-case-id' }
@@ -163,6 +165,7 @@ describe('cdk synth (the real CLI, offline)', () => {
               bundle.name === 'home-web' ||
               bundle.name === 'notify-web' ||
               bundle.name === 'local-review-web' ||
+              bundle.name === 'local-review-work-web' ||
               bundle.name === 'ops-web'
               ? { [envNames.sessionSecret]: 'a-session-key-invented-for-the-synth-test' }
               : bundle.name === 'agency-details'
@@ -188,6 +191,7 @@ describe('cdk synth (the real CLI, offline)', () => {
         name === 'home-web' ||
         name === 'notify-web' ||
         name === 'local-review-web' ||
+        name === 'local-review-work-web' ||
         name === 'ops-web'
       ) {
         expect(answer, name).toMatchObject({
