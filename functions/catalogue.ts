@@ -315,6 +315,24 @@ export const functionCatalogue = {
     bundledFiles: pageFiles,
     separateModules: pageModules,
   },
+  // The Practice Review Group (issue 13 part 1), apart from the other page functions: a referrer
+  // refers a case that was not notifiable (its strategic lead emailed a link), the lead approves by
+  // that link (the group emailed), the group records its decision (the referrer and the partners
+  // emailed), and the team commissions a local review from a referral (the Panel emailed, the
+  // review's workflow started). Reads no case documents.
+  'prg-web': {
+    description:
+      "Serves the Practice Review Group's GOV.UK pages: referrals of cases that were not notifiable, the strategic lead's approval, the group's decision, commissioning a local review",
+    trigger: 'api',
+    needs: {
+      table: 'read-write',
+      localReviewStateMachine: 'start',
+      staffSignIn: true,
+      email: true,
+    },
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
+  },
   // A local review's enquiry (issue 13 parts 2 and 3): the reviewer's home, declarations, requests
   // for information with the agencies' links, and the merged chronology with its PDF and CSV.
   'local-review-work-web': {
@@ -328,6 +346,19 @@ export const functionCatalogue = {
       staffSignIn: true,
       email: true,
     },
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
+  },
+  // A local review's work in writing (issue 13 parts 3 and 4), apart from local-review-web, which
+  // is near 1 MiB: learning events, the family plan, supervision of the reviewer, the drafts
+  // (written to and read from the documents bucket, every version kept), the factual-accuracy
+  // rounds (each agency emailed its link) and the quality checks; and each agency's
+  // factual-accuracy page, reached by its link. It starts and completes no workflow.
+  'local-review-drafts-web': {
+    description:
+      "Serves the partnership team's pages for a local review's learning events, family plan, supervision, drafts and quality checks, and each agency's factual-accuracy page",
+    trigger: 'api',
+    needs: { table: 'read-write', documentBucket: 'read-write', staffSignIn: true, email: true },
     bundledFiles: pageFiles,
     separateModules: pageModules,
   },
@@ -461,9 +492,9 @@ export const functionCatalogue = {
   },
   'send-pre-publication-notice': {
     description:
-      'Sends the Panel and the Secretary of State notice of a local review before its publication, once for each planned date',
+      'Sends the Panel and the Secretary of State notice of a local review before its publication, with the final version the team chose attached, once for each planned date',
     trigger: 'local-review-workflow',
-    needs: { table: 'read-write', email: true },
+    needs: { table: 'read-write', documentBucket: 'read', email: true },
   },
   'alert-minimum-period': {
     description:

@@ -29,6 +29,9 @@ const roleEntries: Record<keyof typeof localUsers, { title: string; returnTo: st
   'executive-board': { title: 'Executive Board chair', returnTo: '/cases' },
   // The engineer on call: their home is the operations page.
   operator: { title: 'Operator (engineer on call)', returnTo: '/ops' },
+  // The Practice Review Group's way in: the referrer's referrals, the group's list.
+  referrer: { title: 'Referrer (an agency’s contact)', returnTo: '/practice-review-group/your-referrals' },
+  'prg-member': { title: 'Practice Review Group member', returnTo: '/practice-review-group' },
   // A local review's independent reviewer: their home lists the reviews they were appointed to.
   reviewer: { title: 'Local review reviewer', returnTo: '/your-reviews' },
 };

@@ -18,6 +18,8 @@ const roleNames: Record<keyof typeof localUsers, string> = {
   'safeguarding-partner': 'Safeguarding partner (local authority delegate)',
   'executive-board': 'Executive Board chair',
   operator: 'Operator (engineer on call)',
+  referrer: 'Referrer (an agency’s contact)',
+  'prg-member': 'Practice Review Group member',
   reviewer: 'Reviewer of a local review',
 };
 

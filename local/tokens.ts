@@ -68,10 +68,24 @@ export const localUsers: Record<StaffRole, LocalUser> = {
     email: 'operator@example.org',
     role: 'operator',
   },
+  // The Practice Review Group's way in (issue 13): an agency's contact who refers a case, and a
+  // member of the group as local/partnership-profile.json names them.
+  referrer: {
+    id: '0f3b5c1e-0000-4000-8000-000000000011',
+    name: 'Remy Referrer (demo)',
+    email: 'referrer@example.org',
+    role: 'referrer',
+  },
+  'prg-member': {
+    id: '0f3b5c1e-0000-4000-8000-000000000012',
+    name: 'Parker Group Member (demo)',
+    email: 'prg.member@example.org',
+    role: 'prg-member',
+  },
   // A local review's independent reviewer (issue 13): the team records this address as the
   // reviewer's, and the reviewer sees only the reviews recorded so.
   reviewer: {
-    id: '0f3b5c1e-0000-4000-8000-000000000011',
+    id: '0f3b5c1e-0000-4000-8000-000000000013',
     name: 'Robin Reviewer (demo)',
     email: 'reviewer@example.org',
     role: 'reviewer',

@@ -428,6 +428,79 @@ export const routes = [
     functionName: 'team-web',
     access: { kind: 'web' },
   },
+  // A local review's work in writing (issue 13 parts 3 and 4, functions/local-review-drafts-web):
+  // learning events, the family plan, supervision, the drafts; before LocalReviewPagesSteps, which
+  // would match them too. And an agency's factual-accuracy page, reached by its link.
+  {
+    id: 'LocalReviewDraftsPagesLearningEvents',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/learning-events',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesLearningEventsSteps',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/learning-events/{proxy+}',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesFamilyPlan',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/family-plan',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesFamilyPlanSteps',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/family-plan/{proxy+}',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesSupervision',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/supervision',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesSupervisionSteps',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/supervision/{proxy+}',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesDrafts',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/drafts',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesDraftsSteps',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/drafts/{proxy+}',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesFactualAccuracy',
+    method: 'ANY',
+    path: '/factual-accuracy/{token}',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewDraftsPagesFactualAccuracySteps',
+    method: 'ANY',
+    path: '/factual-accuracy/{token}/{proxy+}',
+    functionName: 'local-review-drafts-web',
+    access: { kind: 'web' },
+  },
   // A local review's enquiry (issue 13, functions/local-review-work-web): the reviewer's home, the
   // declarations, the requests for information and the merged chronology, before
   // LocalReviewPagesSteps, which would match them too; and the agency's pages under its link.
@@ -487,6 +560,23 @@ export const routes = [
     method: 'ANY',
     path: '/local-reviews/{reviewId}/{proxy+}',
     functionName: 'local-review-web',
+    access: { kind: 'web' },
+  },
+  // The Practice Review Group's pages (issue 13, functions/prg-web): referrals of cases that were
+  // not notifiable, the strategic lead's approval by their link, the group's decision and the
+  // local review commissioned from a referral; before WebPages, which would match them too.
+  {
+    id: 'PrgPages',
+    method: 'ANY',
+    path: '/practice-review-group',
+    functionName: 'prg-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'PrgPagesSteps',
+    method: 'ANY',
+    path: '/practice-review-group/{proxy+}',
+    functionName: 'prg-web',
     access: { kind: 'web' },
   },
   // The operations pages (functions/ops-web, issue 12 part 4): every execution of the workflow,

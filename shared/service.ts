@@ -8,7 +8,9 @@ import { publicBaseUrlFromEnvironment } from './env.ts';
 import type { AgencyDetailsCodes } from './stores/agency-details-codes.ts';
 import type { CaseStore } from './stores/case-store.ts';
 import type { DraftStore } from './stores/draft-store.ts';
+import type { LocalReviewDraftsStore } from './stores/local-review-drafts-store.ts';
 import type { LocalReviewStore } from './stores/local-review-store.ts';
+import type { PrgReferralStore } from './stores/prg-referral-store.ts';
 import type { SessionRevocations } from './stores/session-revocations.ts';
 
 /**
@@ -46,8 +48,12 @@ export interface Service {
   readonly workflow: ReviewWorkflow;
   /** Local Child Safeguarding Practice Reviews (issue 13), in the case table. */
   readonly localReviews: LocalReviewStore;
+  /** Each local review's work in writing: learning events, family plan, supervision, drafts, factual-accuracy rounds, quality checklists. */
+  readonly localReviewDrafts: LocalReviewDraftsStore;
   /** Each local review's workflow on Step Functions (the local-review state machine). */
   readonly localReviewWorkflow: ReviewWorkflow;
+  /** Referrals to the Practice Review Group (issue 13), in the case table. */
+  readonly referrals: PrgReferralStore;
   /**
    * The chasing of each request for information of a local review (issue 13 part 3): an
    * execution of the same local-review state machine per request, started by its id

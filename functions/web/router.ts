@@ -61,12 +61,15 @@ export type LayoutContext = {
 };
 
 /**
- * `/agency/<token>` (a Rapid Review's) or `/local-review-agency/<reviewId>/<token>` (a local
- * review's request for information) for a path under an agency's link, which is that agency's
- * home; undefined for any other path.
+ * `/agency/<token>` (or `/factual-accuracy/<token>`, or a local review's request for information,
+ * `/local-review-agency/<reviewId>/<token>`) for a path under an agency's link, which is that
+ * agency's home; undefined for any other path.
  */
 export function agencyHomeFor(path: string): string | undefined {
-  return /^\/agency\/[^/]+/.exec(path)?.[0] ?? /^\/local-review-agency\/[^/]+\/[^/]+/.exec(path)?.[0];
+  return (
+    /^\/(?:agency|factual-accuracy)\/[^/]+/.exec(path)?.[0] ??
+    /^\/local-review-agency\/[^/]+\/[^/]+/.exec(path)?.[0]
+  );
 }
 
 /** A page the person may use, as the start page lists it. */

@@ -76,6 +76,19 @@ export const partnershipProfile = z.object({
    */
   localReviews: z.optional(localReviewRules),
   /**
+   * The Practice Review Group (issue 13): who weighs referrals of cases that were not notifiable.
+   * Its members are emailed when a referral's strategic lead approves it; without the group, the
+   * partnership team is. A signed-in `prg-member` records the group's decision.
+   */
+  practiceReviewGroup: z.optional(
+    z.object({
+      chair: z.optional(person),
+      members: z
+        .array(person)
+        .check(z.minLength(1, { error: 'List at least one member of the Practice Review Group' })),
+    }),
+  ),
+  /**
    * What the privacy notice (`/privacy`) says that only the partnership knows; each part has a
    * default (functions/web/pages/service-information.ts).
    */

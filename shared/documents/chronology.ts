@@ -68,7 +68,9 @@ export async function chronologyPdf(input: {
         kind: 'fields',
         rows: [
           ['Local review', review.reference],
-          ['From Rapid Review', review.fromCase.reference],
+          review.fromCase
+            ? ['From Rapid Review', review.fromCase.reference]
+            : ['From the Practice Review Group referral', review.fromReferral?.reference ?? 'Not known'],
           ['Entries shown', filterInWords(review, input.filter)],
           ['Printed', formatInstant(input.now, input.timeZone)],
         ],

@@ -35,6 +35,8 @@ export const localReviewRoute = z.enum([
   'rapid-review-decision',
   /** The Panel's reply to the Rapid Review asked the partnership for one. */
   'panel-request',
+  /** The Practice Review Group decided on a referral of a case that was not notifiable (shared/schemas/prg-referral.ts). */
+  'practice-review-group',
 ]);
 export type LocalReviewRoute = z.infer<typeof localReviewRoute>;
 
@@ -202,57 +204,74 @@ export const carriedDocument = z.object({ title: text(200), key: nonEmpty() });
 export type CarriedDocument = z.infer<typeof carriedDocument>;
 
 /** A local review as stored. Children's details stay in the Rapid Review's notification document. */
-export const localReview = z.object({
-  reviewId: caseId,
-  /** `LCSPR-<the Rapid Review's reference after its RR->`: one local review per Rapid Review. */
-  reference: nonEmpty(),
-  status: localReviewStatus,
-  version: wholeNumber(1),
-  route: localReviewRoute,
-  /** The Rapid Review it came from. */
-  fromCase: z.object({
-    caseId,
+export const localReview = z
+  .object({
+    reviewId: caseId,
+    /** `LCSPR-<the Rapid Review's reference after its RR->`: one local review per Rapid Review. */
     reference: nonEmpty(),
-    panelReference: nonEmpty(),
-    /** Who the children are: the Rapid Review's notification, as received. */
-    notificationDocumentKey: nonEmpty(),
-  }),
-  /** The day of the decision to commission (the partners' decision, or the Panel's reply). */
-  decidedOn: isoDate,
-  /** The completion target: by default six months from the decision to commission. */
-  completionDueOn: isoDate,
-  agencies: z.array(z.object({ agencyId, agencyName: text(120) })),
-  documents: z.array(carriedDocument),
-  commissionedAt: isoInstant,
-  commissionedBy: nonEmpty(),
-  commissionedByName: z.optional(nonEmpty()),
-  termsOfReference: z.optional(z.extend(termsOfReferenceAnswers, recorded)),
-  reviewer: z.optional(z.extend(reviewerAnswers, recorded)),
-  parallelProcesses: z._default(z.array(parallelProcess), []),
-  /** The final report is ready and its publication planned: the review is complete. */
-  publicationPlan: z.optional(z.extend(publicationPlanAnswers, recorded)),
-  /** The completion target passed first: the Panel was told; the team records why. */
-  late: z.optional(
-    z.object({
-      dueDate: isoDate,
-      panelToldAt: isoInstant,
-      reason: z.optional(multiline()),
-      expectedOn: z.optional(isoDate),
-      reasonRecordedAt: z.optional(isoInstant),
+    status: localReviewStatus,
+    version: wholeNumber(1),
+    route: localReviewRoute,
+    /** The Rapid Review it came from (or, for the Practice Review Group's way in, `fromReferral`). */
+    fromCase: z.optional(
+      z.object({
+        caseId,
+        reference: nonEmpty(),
+        panelReference: nonEmpty(),
+        /** Who the children are: the Rapid Review's notification, as received. */
+        notificationDocumentKey: nonEmpty(),
+      }),
+    ),
+    /** The Practice Review Group's referral it came from, with the child it names. */
+    fromReferral: z.optional(
+      z.object({
+        referralId: caseId,
+        reference: nonEmpty(),
+        child: z.object({ name: text(120), dateOfBirth: z.optional(isoDate) }),
+      }),
+    ),
+    /** The day of the decision to commission (the partners' decision, or the Panel's reply). */
+    decidedOn: isoDate,
+    /** The completion target: by default six months from the decision to commission. */
+    completionDueOn: isoDate,
+    agencies: z.array(z.object({ agencyId, agencyName: text(120) })),
+    documents: z.array(carriedDocument),
+    commissionedAt: isoInstant,
+    commissionedBy: nonEmpty(),
+    commissionedByName: z.optional(nonEmpty()),
+    termsOfReference: z.optional(z.extend(termsOfReferenceAnswers, recorded)),
+    reviewer: z.optional(z.extend(reviewerAnswers, recorded)),
+    parallelProcesses: z._default(z.array(parallelProcess), []),
+    /** The final report is ready and its publication planned: the review is complete. */
+    publicationPlan: z.optional(z.extend(publicationPlanAnswers, recorded)),
+    /** The completion target passed first: the Panel was told; the team records why. */
+    late: z.optional(
+      z.object({
+        dueDate: isoDate,
+        panelToldAt: isoInstant,
+        reason: z.optional(multiline()),
+        expectedOn: z.optional(isoDate),
+        reasonRecordedAt: z.optional(isoInstant),
+      }),
+    ),
+    /** Each reminder before the completion target, by how many months before it fell. */
+    remindersSent: z._default(z.array(z.object({ monthsBefore: wholeNumber(1), at: isoInstant })), []),
+    /** The open processes holding publication back, when the workflow last found them so. */
+    publicationHeldSince: z.optional(isoInstant),
+    prePublicationNoticeSentAt: z.optional(isoInstant),
+    publication: z.optional(z.extend(publicationAnswers, recorded)),
+    /** The team was alerted that the minimum period of publication is about to end. */
+    minimumPeriodAlertSentAt: z.optional(isoInstant),
+    failure: z.optional(z.object({ step: z.string(), error: z.string(), at: isoInstant })),
+    /** Declarations, information requests and the merged chronology (shared/schemas/local-review-enquiry.ts). */
+    ...localReviewEnquiryFields,
+    createdAt: isoInstant,
+    updatedAt: isoInstant,
+  })
+  .check(
+    z.refine((review) => Boolean(review.fromCase) !== Boolean(review.fromReferral), {
+      message: 'A local review comes from a Rapid Review or from a referral, one of the two',
+      path: ['fromCase'],
     }),
-  ),
-  /** Each reminder before the completion target, by how many months before it fell. */
-  remindersSent: z._default(z.array(z.object({ monthsBefore: wholeNumber(1), at: isoInstant })), []),
-  /** The open processes holding publication back, when the workflow last found them so. */
-  publicationHeldSince: z.optional(isoInstant),
-  prePublicationNoticeSentAt: z.optional(isoInstant),
-  publication: z.optional(z.extend(publicationAnswers, recorded)),
-  /** The team was alerted that the minimum period of publication is about to end. */
-  minimumPeriodAlertSentAt: z.optional(isoInstant),
-  failure: z.optional(z.object({ step: z.string(), error: z.string(), at: isoInstant })),
-  /** Declarations, information requests and the merged chronology (shared/schemas/local-review-enquiry.ts). */
-  ...localReviewEnquiryFields,
-  createdAt: isoInstant,
-  updatedAt: isoInstant,
-});
+  );
 export type LocalReview = z.infer<typeof localReview>;

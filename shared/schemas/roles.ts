@@ -17,6 +17,10 @@ export const staffRole = z.enum([
   // pages and resumes a failed case. Never a reader of cases: they see case references, never a
   // child's name or details.
   'operator',
+  // The Practice Review Group's way in (issue 13 part 1): any agency's contact who refers a case
+  // that was not notifiable, and a member of the group, who records its decision on a referral.
+  'referrer',
+  'prg-member',
   // The independent reviewer of a Local Child Safeguarding Practice Review (issue 13 part 2): sees
   // only the reviews whose recorded reviewer has their sign-in's email, and none of the cases.
   'reviewer',

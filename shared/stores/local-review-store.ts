@@ -35,14 +35,17 @@ export type LocalReviewTokenKind = 'completion' | 'publication';
  */
 export interface LocalReviewStore {
   /**
-   * Writes a new review, its Rapid Review's pointer to it, its first audit event and the
-   * case's own (`caseAudit`), or nothing: a DuplicateWriteError when the case already has a
-   * local review, or this very change was written before.
+   * Writes a new review, its source's pointer to it (its Rapid Review's, or its Practice Review
+   * Group referral's), its first audit event and, for a Rapid Review, the case's own
+   * (`caseAudit`), or nothing: a DuplicateWriteError when the source already has a local review,
+   * or this very change was written before.
    */
-  commissionLocalReview(review: LocalReview, audit: AuditInput, caseAudit: AuditInput): Promise<LocalReview>;
+  commissionLocalReview(review: LocalReview, audit: AuditInput, caseAudit?: AuditInput): Promise<LocalReview>;
   getLocalReview(reviewId: string): Promise<LocalReview | undefined>;
   /** The id of the local review commissioned from a Rapid Review, if there is one. */
   findLocalReviewOfCase(caseId: string): Promise<string | undefined>;
+  /** The id of the local review commissioned from a Practice Review Group referral, if there is one. */
+  findLocalReviewOfReferral(referralId: string): Promise<string | undefined>;
   /** A StaleWriteError when the review changed since it was read; a DuplicateWriteError when the audit event was written before. */
   updateLocalReview(
     current: LocalReview,
@@ -77,6 +80,14 @@ export function reviewerPartition(email: string): string {
 
 const reviewKey = (reviewId: string) => ({ pk: `LCSPR#${reviewId}`, sk: 'LCSPR' });
 const pointerKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'LOCAL-REVIEW' });
+const referralPointerKey = (referralId: string) => ({ pk: `PRG#${referralId}`, sk: 'LOCAL-REVIEW' });
+
+/** Where a review's source points to it: its Rapid Review's case, or its referral. */
+function sourcePointerKey(review: LocalReview): { pk: string; sk: string } {
+  if (review.fromCase) return pointerKey(review.fromCase.caseId);
+  if (review.fromReferral) return referralPointerKey(review.fromReferral.referralId);
+  throw new Error('A local review comes from a Rapid Review or a referral');
+}
 const tokenKey = (reviewId: string, kind: LocalReviewTokenKind) => ({
   pk: `LCSPR#${reviewId}`,
   sk: `TOKEN#${kind}`,
@@ -116,17 +127,18 @@ export class DynamoDbLocalReviewStore implements LocalReviewStore {
   async commissionLocalReview(
     review: LocalReview,
     audit: AuditInput,
-    caseAudit: AuditInput,
+    caseAudit?: AuditInput,
   ): Promise<LocalReview> {
     const valid = localReview.parse(review);
     const event = auditEventOf(valid.reviewId, audit);
-    const caseEvent = auditEventOf(valid.fromCase.caseId, caseAudit);
+    const fromCase = valid.fromCase;
+    const caseEvent = fromCase && caseAudit ? auditEventOf(fromCase.caseId, caseAudit) : undefined;
     await this.#transact(
       [
         {
           Put: {
             TableName: this.tableName,
-            Item: { ...pointerKey(valid.fromCase.caseId), reviewId: valid.reviewId },
+            Item: { ...sourcePointerKey(valid), reviewId: valid.reviewId },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -138,9 +150,11 @@ export class DynamoDbLocalReviewStore implements LocalReviewStore {
           },
         },
         this.#auditPut(reviewAuditKey(valid.reviewId, event.eventId), event),
-        this.#auditPut(caseAuditKey(valid.fromCase.caseId, caseEvent.eventId), caseEvent),
+        ...(fromCase && caseEvent
+          ? [this.#auditPut(caseAuditKey(fromCase.caseId, caseEvent.eventId), caseEvent)]
+          : []),
       ],
-      // The case's pointer exists: it has a local review already, which is the same refusal.
+      // The source's pointer exists: it has a local review already, which is the same refusal.
       [0, 2, 3],
       () => new DuplicateWriteError(`Local review ${valid.reviewId} already exists`),
     );
@@ -157,6 +171,17 @@ export class DynamoDbLocalReviewStore implements LocalReviewStore {
   async findLocalReviewOfCase(caseId: string): Promise<string | undefined> {
     const { Item } = await this.#client.send(
       new GetCommand({ TableName: this.tableName, Key: pointerKey(caseId), ConsistentRead: true }),
+    );
+    return typeof Item?.reviewId === 'string' ? Item.reviewId : undefined;
+  }
+
+  async findLocalReviewOfReferral(referralId: string): Promise<string | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: referralPointerKey(referralId),
+        ConsistentRead: true,
+      }),
     );
     return typeof Item?.reviewId === 'string' ? Item.reviewId : undefined;
   }

@@ -5,6 +5,7 @@ import { systemActor } from '../schemas/roles.ts';
 import type * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
 import type { LocalReviewChanges } from '../stores/local-review-store.ts';
+import { mediaTypeOfKind } from '../upload-contents.ts';
 import {
   type AlertMinimumPeriodResult,
   type AwaitLocalReviewResult,
@@ -23,6 +24,7 @@ import {
 import {
   completionOverdueEmail,
   completionReminderEmail,
+  type FinalReportAttachment,
   localReviewEmailContext,
   localReviewFailedEmail,
   localReviewLateEmail,
@@ -329,7 +331,7 @@ export async function planPublication(
  * A process holding publication back since the plan sends the workflow back to planning.
  */
 export async function sendPrePublicationNotice(
-  service: MailingPorts,
+  service: MailingPorts & Pick<Service, 'localReviewDrafts' | 'documents'>,
   payload: { reviewId: string },
 ): Promise<SendPrePublicationNoticeResult> {
   const review = await load(service, payload.reviewId);
@@ -338,12 +340,16 @@ export async function sendPrePublicationNotice(
   if (processesHoldingPublication(review).length > 0) return { outcome: 'held' };
   const secretaryOfState = localReviewRulesOf(service.profile).secretaryOfStateMailbox;
   const key = `${review.reviewId}:PrePublicationNotice:${plan.plannedOn}`;
+  // The version the team chose as the final report goes with the notice, as the papers go with
+  // the Rapid Review's outcome: the Panel cannot sign in to the service to follow a link.
+  const final = await finalReportAttachment(service, review);
   await service.mailer.sendOnce(
     key,
     prePublicationNoticeEmail(
       emailContextOf(service, review),
       [service.profile.panelMailbox, ...(secretaryOfState ? [secretaryOfState] : [])],
       Boolean(secretaryOfState),
+      final,
     ),
   );
   await changeOnce(
@@ -356,10 +362,29 @@ export async function sendPrePublicationNotice(
       reason: secretaryOfState
         ? 'Notice of the publication sent to the Panel and the Secretary of State'
         : "Notice of the publication sent to the Panel; the profile names no Secretary of State's mailbox, so the team sends that copy",
-      details: { plannedOn: plan.plannedOn },
+      details: { plannedOn: plan.plannedOn, finalVersion: final?.version ?? null },
     },
   );
   return { outcome: 'sent' };
+}
+
+/** The final version the team chose, as an attachment named by the review's reference; undefined when none is chosen. */
+async function finalReportAttachment(
+  service: Pick<Service, 'localReviewDrafts' | 'documents'>,
+  review: LocalReview,
+): Promise<FinalReportAttachment | undefined> {
+  const drafts = await service.localReviewDrafts.getDrafts(review.reviewId);
+  const chosen = drafts.drafts.find((draft) => draft.version === drafts.finalVersion?.version);
+  if (!chosen) return undefined;
+  const what = review.publicationPlan?.inFull === false ? 'improvements-information' : 'final-report';
+  return {
+    version: chosen.version,
+    attachment: {
+      fileName: `${review.reference}-${what}.${chosen.kind}`,
+      contentType: mediaTypeOfKind[chosen.kind],
+      content: await service.documents.getBytes(chosen.key),
+    },
+  };
 }
 
 /** A month before the report has been public for the minimum period: the team is told, once. */

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { agencyIdFor } from '../cases/open-case.ts';
 import { localReviewRulesOf, rulesOf } from '../config/partnership-profile.ts';
 import {
   DomainError,
@@ -189,6 +190,116 @@ export async function commissionLocalReview(
       const raced = await service.localReviews.findLocalReviewOfCase(caseId.data);
       review = raced ? await service.localReviews.getLocalReview(raced) : undefined;
       if (!review) throw error;
+    }
+  }
+  await service.mailer.sendOnce(
+    `${review.reviewId}:PanelToldOfCommission`,
+    commissionedEmail(
+      localReviewEmailContext(service.profile, review, service.publicBaseUrl),
+      service.profile.panelMailbox,
+    ),
+  );
+  await service.localReviewWorkflow.start(review.reviewId);
+  return { review, outcome };
+}
+
+/** The plain refusal when a referral's group decided on something other than a local review. */
+export const REFERRAL_NOT_LCSPR_MESSAGE =
+  'A local review can be started from a referral only once the Practice Review Group has decided it should lead to a Local Child Safeguarding Practice Review.';
+
+/** `PRG-2026-4F2A9C` → `LCSPR-PRG-2026-4F2A9C`: one local review per referral, named by it. */
+export function localReviewReferenceOfReferral(referralReference: string): string {
+  return `LCSPR-${referralReference}`;
+}
+
+/**
+ * Starts a local review from a Practice Review Group referral (issue 13 part 1, the second way
+ * in): refused (plainly) unless the group decided it should lead to one. It carries the child the
+ * referral names and the referring agency; it is due the profile's months from the group's
+ * decision; the Panel is emailed once and its workflow started, as for one from a Rapid Review.
+ * The referral is marked commissioned, with the review's id (its audit trail says so). Asked
+ * again, it finishes those follow-ups for the review already commissioned.
+ */
+export async function commissionLocalReviewFromReferral(
+  service: EmailPorts & Pick<Service, 'referrals' | 'localReviewWorkflow'>,
+  input: { referralId: string; member: StaffMember },
+): Promise<CommissionOutcome> {
+  const referralId = caseIdSchema.safeParse(input.referralId);
+  const referral = referralId.success ? await service.referrals.getReferral(referralId.data) : undefined;
+  if (!referral) throw new NotFoundError('There is no referral with this id');
+  const existingId = await service.localReviews.findLocalReviewOfReferral(referral.referralId);
+  let review = existingId ? await service.localReviews.getLocalReview(existingId) : undefined;
+  let outcome: CommissionOutcome['outcome'] = 'already-commissioned';
+  const actor = staffActor(input.member, 'partnership-team');
+  if (!review) {
+    if (referral.decision?.outcome !== 'lcspr') {
+      throw new LocalReviewRefusedError(REFERRAL_NOT_LCSPR_MESSAGE, 'You cannot start a local review');
+    }
+    const timeZone = rulesOf(service.profile).timeZone;
+    const now = service.clock.now().toISOString();
+    const decidedOn = isoDateOf(referral.decision.decidedAt, timeZone);
+    const candidate: LocalReview = {
+      reviewId: randomUUID(),
+      reference: localReviewReferenceOfReferral(referral.reference),
+      status: 'commissioned',
+      version: 1,
+      route: 'practice-review-group',
+      fromReferral: {
+        referralId: referral.referralId,
+        reference: referral.reference,
+        child: referral.child,
+      },
+      decidedOn,
+      completionDueOn: completionDueOn(decidedOn, localReviewRulesOf(service.profile)),
+      agencies: [{ agencyId: agencyIdFor(referral.agencyName), agencyName: referral.agencyName }],
+      documents: [],
+      commissionedAt: now,
+      commissionedBy: input.member.id,
+      ...(input.member.name ? { commissionedByName: input.member.name } : {}),
+      parallelProcesses: [],
+      declarations: [],
+      informationRequests: [],
+      chronology: [],
+      remindersSent: [],
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      review = await service.localReviews.commissionLocalReview(candidate, {
+        actor,
+        at: now,
+        action: 'local-review.commissioned',
+        reason: `Commissioned from Practice Review Group referral ${referral.reference}: the group decided it should lead to a local review`,
+        details: {
+          referralId: referral.referralId,
+          route: candidate.route,
+          completionDueOn: candidate.completionDueOn,
+        },
+      });
+      outcome = 'commissioned';
+    } catch (error) {
+      if (!(error instanceof DuplicateWriteError)) throw error;
+      const raced = await service.localReviews.findLocalReviewOfReferral(referral.referralId);
+      review = raced ? await service.localReviews.getLocalReview(raced) : undefined;
+      if (!review) throw error;
+    }
+  }
+  if (referral.localReviewId !== review.reviewId) {
+    try {
+      await service.referrals.updateReferral(
+        referral,
+        { status: 'commissioned', localReviewId: review.reviewId },
+        {
+          actor,
+          at: service.clock.now().toISOString(),
+          action: 'prg-referral.local-review-commissioned',
+          reason: `Local review ${review.reference} commissioned from this referral`,
+          details: { reviewId: review.reviewId },
+          eventId: `local-review-commissioned-${review.reviewId}`,
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof DuplicateWriteError)) throw error;
     }
   }
   await service.mailer.sendOnce(

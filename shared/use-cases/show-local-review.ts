@@ -165,6 +165,12 @@ async function childrenOf(
   service: Pick<Service, 'documents'>,
   review: LocalReview,
 ): Promise<LocalReviewView['children']> {
+  if (!review.fromCase) {
+    const child = review.fromReferral?.child;
+    return child
+      ? [{ name: child.name, ...(child.dateOfBirth ? { dateOfBirth: child.dateOfBirth } : {}) }]
+      : [];
+  }
   try {
     const bytes = await service.documents.getBytes(review.fromCase.notificationDocumentKey);
     const parsed = notificationChildren.safeParse(JSON.parse(new TextDecoder().decode(bytes)));

@@ -1,4 +1,4 @@
-import type { EmailMessage } from '../adapters/mailer.ts';
+import type { Attachment, EmailMessage } from '../adapters/mailer.ts';
 import type { PartnershipProfile } from '../config/partnership-profile.ts';
 import { rulesOf } from '../config/partnership-profile.ts';
 import type { LocalReview, ParallelProcess } from '../schemas/local-review.ts';
@@ -48,7 +48,13 @@ const replyTo = (context: LocalReviewEmailContext) => ({ replyTo: [context.partn
 
 /** "LCSPR-2026-0007 (Rapid Review RR-2026-0007, Panel reference P-123)". */
 const named = (review: LocalReview) =>
-  `${review.reference} (from Rapid Review ${review.fromCase.reference}, Panel reference ${review.fromCase.panelReference})`;
+  review.fromCase
+    ? `${review.reference} (from Rapid Review ${review.fromCase.reference}, Panel reference ${review.fromCase.panelReference})`
+    : `${review.reference} (from Practice Review Group referral ${review.fromReferral?.reference ?? ''})`;
+
+/** ", Panel reference P-123" for a review from a Rapid Review; nothing for one from a referral, which the Panel was never notified of. */
+const panelReferenceOf = (review: LocalReview) =>
+  review.fromCase ? `, Panel reference ${review.fromCase.panelReference}` : '';
 
 const PANEL = 'Dear Child Safeguarding Practice Review Panel,\n\n';
 const TEAM = 'Dear partnership team,\n\n';
@@ -59,15 +65,14 @@ export function commissionedEmail(context: LocalReviewEmailContext, panelMailbox
   const why =
     review.route === 'panel-request'
       ? 'as the Panel asked in its reply to the Rapid Review'
-      : 'as the safeguarding partners decided at the Rapid Review';
+      : review.route === 'practice-review-group'
+        ? 'as its Practice Review Group decided on a referral of a case that was not notifiable'
+        : 'as the safeguarding partners decided at the Rapid Review';
   return {
     to: [panelMailbox],
     cc: [context.partnershipTeamAddress],
     ...replyTo(context),
-    subject: emailSubject(
-      review.reference,
-      `local review commissioned, Panel reference ${review.fromCase.panelReference}`,
-    ),
+    subject: emailSubject(review.reference, `local review commissioned${panelReferenceOf(review)}`),
     text:
       PANEL +
       `${context.partnershipName} has commissioned a Local Child Safeguarding Practice Review, ${named(review)}, ${why}. The decision to commission was made on ${formatDate(review.decidedOn)}. The partnership aims to complete the review by ${formatDate(review.completionDueOn)}.\n\nWe will tell you who the reviewer is once they are appointed.` +
@@ -120,10 +125,7 @@ export function localReviewLateEmail(
     to: [panelMailbox],
     cc: [context.partnershipTeamAddress, ...(executiveBoard ? [executiveBoard] : [])],
     ...replyTo(context),
-    subject: emailSubject(
-      review.reference,
-      `local review late, Panel reference ${review.fromCase.panelReference}`,
-    ),
+    subject: emailSubject(review.reference, `local review late${panelReferenceOf(review)}`),
     text:
       PANEL +
       `${context.partnershipName}'s Local Child Safeguarding Practice Review ${named(review)} was due to be complete by ${formatDate(review.completionDueOn)}. It is not complete yet. We will tell you why, and when we now expect to complete it.` +
@@ -174,6 +176,7 @@ export function prePublicationNoticeEmail(
   context: LocalReviewEmailContext,
   recipients: readonly string[],
   secretaryOfStateCopied: boolean,
+  final?: FinalReportAttachment,
 ): EmailMessage {
   const { review } = context;
   const plan = review.publicationPlan;
@@ -192,12 +195,19 @@ export function prePublicationNoticeEmail(
       (secretaryOfStateCopied
         ? 'Dear Child Safeguarding Practice Review Panel and Secretary of State for Education,\n\n'
         : PANEL) +
-      `${context.partnershipName} plans to publish its Local Child Safeguarding Practice Review ${named(review)} on ${plan ? formatDate(plan.plannedOn) : ''}. It will publish ${what}.${review.reviewer ? ` The reviewer, ${review.reviewer.name}, will be named.` : ''} The partnership team sends the document itself with this notice.` +
+      `${context.partnershipName} plans to publish its Local Child Safeguarding Practice Review ${named(review)} on ${plan ? formatDate(plan.plannedOn) : ''}. It will publish ${what}.${review.reviewer ? ` The reviewer, ${review.reviewer.name}, will be named.` : ''} ${final ? `The ${plan?.inFull === false ? 'improvements information' : 'final report'} is attached (${final.attachment.fileName}).` : 'No final version of the report was chosen on the service, so the partnership team sends the document itself with this notice.'}` +
       (secretaryOfStateCopied
         ? ''
         : '\n\nThe partnership profile names no mailbox for the Secretary of State: the partnership team must send the Secretary of State this notice itself.') +
       signOff(context),
+    ...(final ? { attachments: [final.attachment] } : {}),
   };
+}
+
+/** The final version the team chose (issue 13 part 4), attached to the notice before publication. */
+export interface FinalReportAttachment {
+  version: number;
+  attachment: Attachment;
 }
 
 /** The planned publication date passed without a recorded publication. */

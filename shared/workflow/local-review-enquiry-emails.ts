@@ -106,7 +106,7 @@ export function informationRefusedEmail(
       `${request.agencyName} refused a request for information for a local review`,
     ),
     text:
-      `Dear safeguarding partners,\n\n${request.agencyName} has refused the request for information for Local Child Safeguarding Practice Review ${context.review.reference} (from Rapid Review ${context.review.fromCase.reference}), which was due ${formatDate(request.dueOn)}. It gave these reasons on ${formatInstant(request.refusal.at, context.timeZone)}:\n\n${request.refusal.reason}\n\nThe safeguarding partners may require the information under section 16H of the Children Act 2004. The review's page: ${context.reviewUrl}` +
+      `Dear safeguarding partners,\n\n${request.agencyName} has refused the request for information for Local Child Safeguarding Practice Review ${context.review.reference} (${context.review.fromCase ? `from Rapid Review ${context.review.fromCase.reference}` : `from Practice Review Group referral ${context.review.fromReferral?.reference ?? ''}`}), which was due ${formatDate(request.dueOn)}. It gave these reasons on ${formatInstant(request.refusal.at, context.timeZone)}:\n\n${request.refusal.reason}\n\nThe safeguarding partners may require the information under section 16H of the Children Act 2004. The review's page: ${context.reviewUrl}` +
       signOff(context),
   };
 }

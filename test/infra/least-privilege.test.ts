@@ -209,6 +209,21 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     email: 'write',
     'state-machine': 'write',
   },
+  // The Practice Review Group's pages (issue 13): referrals with their audit events, emails, and
+  // the local review's workflow started when one is commissioned from a referral.
+  'prg-web': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    email: 'write',
+    'state-machine': 'write',
+  },
+  // The work in writing: no workflow; the drafts written to and read from the documents bucket.
+  'local-review-drafts-web': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read-write',
+    email: 'write',
+  },
   // A local review's enquiry: writes declarations, requests and chronology entries with their
   // audit events; emails agencies and the safeguarding partners; starts each request's chasing; no documents.
   'local-review-work-web': {
@@ -225,7 +240,13 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   'plan-publication': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   // Reads the partnership directory for the agency's strategic lead, marks each rung climbed.
   'chase-information-request': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
-  'send-pre-publication-notice': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  // Reads the final version the team chose, to attach it.
+  'send-pre-publication-notice': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    documents: 'read',
+    email: 'write',
+  },
   'alert-minimum-period': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   'record-local-review-failure': {
     'case-table': 'read-write',

@@ -37,7 +37,9 @@ describe('cdk synth (the real CLI, offline)', () => {
     // puts where a bundle's imports resolve (/opt/nodejs/node_modules); here the project's own
     // installation stands in for it, above every bundle.
     await symlink(join(projectRoot, 'node_modules'), join(outputDirectory, 'node_modules'), 'dir');
-  });
+    // The CLI bundles every function (over forty) with esbuild: about a minute and a half on two
+    // cores, longer when other work shares them.
+  }, 360_000);
 
   afterAll(async () => {
     await rm(outputDirectory, { recursive: true, force: true });
@@ -133,9 +135,11 @@ describe('cdk synth (the real CLI, offline)', () => {
                       ? '/local-reviews/0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de'
                       : bundle.name === 'ops-web'
                         ? '/ops'
-                        : bundle.name === 'local-review-work-web'
-                          ? '/your-reviews'
-                          : '/api/nowhere';
+                        : bundle.name === 'prg-web'
+                          ? '/practice-review-group'
+                          : bundle.name === 'local-review-work-web'
+                            ? '/your-reviews'
+                            : '/api/nowhere';
         const event =
           spec.trigger === 'workflow' || spec.trigger === 'local-review-workflow'
             ? { caseId: 'not-a-case-id' }
@@ -165,6 +169,7 @@ describe('cdk synth (the real CLI, offline)', () => {
               bundle.name === 'home-web' ||
               bundle.name === 'notify-web' ||
               bundle.name === 'local-review-web' ||
+              bundle.name === 'prg-web' ||
               bundle.name === 'local-review-work-web' ||
               bundle.name === 'ops-web'
               ? { [envNames.sessionSecret]: 'a-session-key-invented-for-the-synth-test' }
@@ -191,6 +196,7 @@ describe('cdk synth (the real CLI, offline)', () => {
         name === 'home-web' ||
         name === 'notify-web' ||
         name === 'local-review-web' ||
+        name === 'prg-web' ||
         name === 'local-review-work-web' ||
         name === 'ops-web'
       ) {

@@ -8,9 +8,13 @@ import { ReviewClient } from '../../local/demo/review-client.ts';
 import { runDemoReview } from '../../local/demo/run-review.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
 import { startLocalStack } from '../../local/stack.ts';
+import { DynamoDbLocalReviewDraftsStore } from '../../shared/stores/local-review-drafts-store.ts';
 import { DynamoDbLocalReviewStore } from '../../shared/stores/local-review-store.ts';
+import { DynamoDbPrgReferralStore } from '../../shared/stores/prg-referral-store.ts';
 import { sharedDynamoDbEndpoint, useDynamoDbLocal } from '../support/dynamodb.ts';
+import { describeLocalReviewDraftsStoreContract } from '../support/local-review-drafts-store-contract.ts';
 import { describeLocalReviewStoreContract } from '../support/local-review-store-contract.ts';
+import { describePrgReferralStoreContract } from '../support/prg-referral-store-contract.ts';
 
 const dynamo = useDynamoDbLocal();
 
@@ -18,6 +22,18 @@ const dynamo = useDynamoDbLocal();
 describeLocalReviewStoreContract('the DynamoDB local review store', async () => {
   const tableName = await dynamo.freshTable();
   return new DynamoDbLocalReviewStore(dynamo.documentClient, tableName, auditTableNameFor(tableName));
+});
+
+// The referral store (issue 13, the Practice Review Group's way in) is held to its contract likewise.
+describePrgReferralStoreContract('the DynamoDB referral store', async () => {
+  const tableName = await dynamo.freshTable();
+  return new DynamoDbPrgReferralStore(dynamo.documentClient, tableName, auditTableNameFor(tableName));
+});
+
+// The work in writing's store (learning events, family plan, supervision, drafts), likewise.
+describeLocalReviewDraftsStoreContract('the DynamoDB local review drafts store', async () => {
+  const tableName = await dynamo.freshTable();
+  return new DynamoDbLocalReviewDraftsStore(dynamo.documentClient, tableName, auditTableNameFor(tableName));
 });
 
 /**

@@ -29,19 +29,26 @@ export class InMemoryLocalReviewStore implements LocalReviewStore {
   async commissionLocalReview(
     review: LocalReview,
     audit: AuditInput,
-    caseAudit: AuditInput,
+    caseAudit?: AuditInput,
   ): Promise<LocalReview> {
     const valid = localReview.parse(structuredClone(review));
-    if (this.pointers.has(valid.fromCase.caseId) || this.reviews.has(valid.reviewId)) {
+    // A Rapid Review's pointer is keyed by its case id, a referral's by its referral id (both ids are unique).
+    const sourceId = valid.fromCase?.caseId ?? valid.fromReferral?.referralId ?? '';
+    if (this.pointers.has(sourceId) || this.reviews.has(valid.reviewId)) {
       throw new DuplicateWriteError('This change was already recorded');
     }
     const event = this.#append(valid.reviewId, audit);
-    const caseEvent = this.#append(valid.fromCase.caseId, caseAudit);
+    const caseEvent =
+      valid.fromCase && caseAudit ? this.#append(valid.fromCase.caseId, caseAudit) : undefined;
     this.reviews.set(valid.reviewId, valid);
-    this.pointers.set(valid.fromCase.caseId, valid.reviewId);
+    this.pointers.set(sourceId, valid.reviewId);
     this.audit.set(valid.reviewId, [...(this.audit.get(valid.reviewId) ?? []), event]);
-    this.audit.set(valid.fromCase.caseId, [...(this.audit.get(valid.fromCase.caseId) ?? []), caseEvent]);
+    if (caseEvent) this.audit.set(sourceId, [...(this.audit.get(sourceId) ?? []), caseEvent]);
     return structuredClone(valid);
+  }
+
+  async findLocalReviewOfReferral(referralId: string): Promise<string | undefined> {
+    return this.pointers.get(referralId);
   }
 
   async getLocalReview(reviewId: string): Promise<LocalReview | undefined> {

@@ -60,18 +60,46 @@ export function describeLocalReviewStoreContract(
         audit('local-review.commissioned'),
       );
       const second = store.commissionLocalReview(
-        { ...aLocalReview(review.fromCase.caseId) },
+        { ...aLocalReview(review.fromCase?.caseId) },
         audit('local-review.commissioned'),
         audit('local-review.commissioned'),
       );
 
       await expect(second).rejects.toThrow(DuplicateWriteError);
-      expect(await store.findLocalReviewOfCase(review.fromCase.caseId)).toBe(review.reviewId);
+      expect(await store.findLocalReviewOfCase(review.fromCase?.caseId ?? '')).toBe(review.reviewId);
       expect(await store.getLocalReview(review.reviewId)).toEqual(review);
       expect((await store.getLocalReviewAudit(review.reviewId)).map((event) => event.action)).toEqual([
         'local-review.commissioned',
       ]);
       expect(await store.findLocalReviewOfCase(randomUUID())).toBeUndefined();
+    });
+
+    it('keeps one local review per Practice Review Group referral, found from the referral, without a case', async () => {
+      const store = await makeStore();
+      const referralId = randomUUID();
+      const { fromCase: _fromCase, ...rest } = aLocalReview();
+      const review: LocalReview = {
+        ...rest,
+        route: 'practice-review-group',
+        reference: 'LCSPR-PRG-2026-ABC123',
+        fromReferral: {
+          referralId,
+          reference: 'PRG-2026-ABC123',
+          child: { name: 'Child R (invented)', dateOfBirth: '2019-05-01' },
+        },
+        documents: [],
+      };
+
+      await store.commissionLocalReview(review, audit('local-review.commissioned'));
+      const second = store.commissionLocalReview(
+        { ...review, reviewId: randomUUID() },
+        audit('local-review.commissioned'),
+      );
+
+      await expect(second).rejects.toThrow(DuplicateWriteError);
+      expect(await store.findLocalReviewOfReferral(referralId)).toBe(review.reviewId);
+      expect(await store.findLocalReviewOfReferral(randomUUID())).toBeUndefined();
+      expect(await store.getLocalReview(review.reviewId)).toEqual(review);
     });
 
     it('changes a review only at the version read, each change once by its event id', async () => {

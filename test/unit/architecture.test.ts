@@ -88,6 +88,25 @@ const localReviewPagesShared = [
   'functions/web/pages/menu.ts',
 ];
 
+/** What the Practice Review Group's pages' function (functions/prg-web) may use of it: the same, with its pages. */
+const prgPagesShared = [
+  ...webFramework,
+  'functions/web/session.ts',
+  'functions/web/pages/prg-pages.ts',
+  'functions/web/pages/menu.ts',
+];
+
+/**
+ * What the local review drafts pages' function (functions/local-review-drafts-web) may use of it:
+ * the same, with its own pages (and notify/answers.ts's date fields, as the local review pages do).
+ */
+const localReviewDraftsPagesShared = [
+  ...webFramework,
+  'functions/web/session.ts',
+  'functions/web/pages/local-review-drafts-pages.ts',
+  'functions/web/pages/menu.ts',
+];
+
 /** What a local review's enquiry pages' function (functions/local-review-work-web) may use of it: the same, with the enquiry pages. */
 const localReviewWorkPagesShared = [
   ...webFramework,
@@ -166,7 +185,11 @@ describe('the layout of the code', () => {
         .filter((target) => !(own === 'home-web' && homePagesShared.includes(target)))
         .filter((target) => !(own === 'notify-web' && notifyPagesShared.includes(target)))
         .filter((target) => !(own === 'local-review-web' && localReviewPagesShared.includes(target)))
+        .filter(
+          (target) => !(own === 'local-review-drafts-web' && localReviewDraftsPagesShared.includes(target)),
+        )
         .filter((target) => !(own === 'ops-web' && opsPagesShared.includes(target)))
+        .filter((target) => !(own === 'prg-web' && prgPagesShared.includes(target)))
         .filter((target) => !(own === 'local-review-work-web' && localReviewWorkPagesShared.includes(target)))
         .map((target) => `${file} imports ${target}`);
     });
@@ -296,6 +319,35 @@ describe('the layout of the code', () => {
     expect([...teamPageModules, ...homePageModules].filter((module) => caseWeb.has(module))).toEqual([]);
     expect(webPageModules.filter((module) => caseWeb.has(module))).toEqual([]);
     expect([...caseWeb].filter((file) => file.startsWith('functions/agency-web/'))).toEqual([]);
+  });
+
+  it('keeps the local review’s work in writing in its own function, apart from the local review pages and the other staff pages', () => {
+    const draftsWeb = reachableFrom('functions/local-review-drafts-web/handler.ts');
+    expect(draftsWeb).toContain('functions/web/pages/local-review-drafts-pages.ts');
+    expect(
+      [...draftsWeb].filter(
+        (file) =>
+          file.startsWith('functions/web/pages/') &&
+          !['local-review-drafts-pages', 'menu', 'london', 'notify/answers'].some(
+            (own) => file === `functions/web/pages/${own}.ts`,
+          ),
+      ),
+    ).toEqual([]);
+    const others = [
+      'web',
+      'case-web',
+      'team-web',
+      'home-web',
+      'notify-web',
+      'local-review-web',
+      'agency-web',
+    ].map((name) => reachableFrom(`functions/${name}/handler.ts`));
+    for (const other of others)
+      expect(other.has('functions/web/pages/local-review-drafts-pages.ts')).toBe(false);
+    // Its pages start and complete no workflow.
+    expect(
+      [...draftsWeb].filter((file) => file.includes('workflow') && file.startsWith('shared/adapters/')),
+    ).toEqual([]);
   });
 
   it('keeps the operations pages in their own function, and the layout library (elkjs) out of every function', () => {

@@ -62,6 +62,8 @@ const roleNames: Record<StaffRole, string> = {
   'executive-board': 'Executive Board chair',
   scrutineer: 'Scrutineer',
   operator: 'Operator',
+  referrer: 'Referrer',
+  'prg-member': 'Practice Review Group member',
   reviewer: 'Reviewer',
 };
 
@@ -85,6 +87,8 @@ const roleInWords: Record<StaffRole, string> = {
   'executive-board': 'The Executive Board chair',
   scrutineer: 'The scrutineer',
   operator: 'The operator',
+  referrer: 'The person who made the referral',
+  'prg-member': 'A Practice Review Group member',
   reviewer: 'The reviewer',
 };
 

@@ -3,6 +3,7 @@ import { caseWebPages } from './case-pages.ts';
 import { homeWebPages } from './home-pages.ts';
 import { notifyWebPages } from './notify-pages.ts';
 import { opsWebPages } from './ops.ts';
+import { prgMenuPages } from './prg-pages.ts';
 import { teamWebPages } from './team-pages.ts';
 import { webPages } from './web-pages.ts';
 
@@ -22,6 +23,11 @@ export const pages: readonly Page[] = [
   ...homeWebPages,
   ...caseWebPages,
   ...teamWebPages,
+  // The Practice Review Group's homes (issue 13), functions/prg-web's: the group's referrals and
+  // a referrer's own. Its other pages are served by that function alone (prgPages). They read the
+  // referrals port, which only prg-web's service holds of the deployed functions; an app serving
+  // this whole list (the local stack's tests) gives every port.
+  ...(prgMenuPages as unknown as readonly Page[]),
   // The operations pages (issue 12 part 4), functions/ops-web's: last, as in the navigation.
   ...opsWebPages,
 ];

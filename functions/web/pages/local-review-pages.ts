@@ -868,7 +868,9 @@ const reviewPage: LocalReviewPage = {
       from:
         review.route === 'panel-request'
           ? 'the Panel asked for it in its reply to the Rapid Review'
-          : 'the safeguarding partners decided to commission it at the Rapid Review',
+          : review.route === 'practice-review-group'
+            ? 'the Practice Review Group decided on the referral'
+            : 'the safeguarding partners decided to commission it at the Rapid Review',
       decidedOn: formatDate(review.decidedOn),
       children: view.children.map((child) => ({
         name: child.name ?? 'Name not given',

@@ -93,6 +93,33 @@ export const opsMenuPage = {
 } as const;
 
 /**
+ * The Practice Review Group's referrals (issue 13 part 1), served by functions/prg-web: the group
+ * member's home, and the partnership team's way to a referral decided for a local review.
+ */
+export const prgMenuPage = {
+  method: 'GET',
+  path: '/practice-review-group',
+  access: staffOnly('prg-member', 'partnership-team'),
+  menu: {
+    text: 'Practice Review Group',
+    description:
+      'Cases that were not notifiable, referred by agencies: each referral, the group’s decision and whether it leads to a local review.',
+  },
+} as const;
+
+/** The referrer's home (issue 13 part 1): the cases they referred to the Practice Review Group. */
+export const yourReferralsMenuPage = {
+  method: 'GET',
+  path: '/practice-review-group/your-referrals',
+  access: staffOnly('referrer'),
+  menu: {
+    text: 'Your referrals',
+    description:
+      'Refer a case that was not notifiable to the Practice Review Group, and see what happened to your referrals.',
+  },
+} as const;
+
+/**
  * A local review's reviewer's home (issue 13), served by functions/local-review-work-web: the
  * reviews they were appointed to, found by the email their sign-in gives.
  */
@@ -115,6 +142,8 @@ export const staffMenuPages = [
   scrutinyMenuPage,
   yourNotificationsMenuPage,
   directoryMenuPage,
+  prgMenuPage,
+  yourReferralsMenuPage,
   opsMenuPage,
   yourReviewsMenuPage,
 ] as const;

@@ -35,7 +35,9 @@ import { submitToPanel } from '../../../shared/use-cases/submit-to-panel.ts';
 import { type WorkflowTaskName, workflowTaskContracts } from '../../../shared/workflow/contracts.ts';
 import { InMemoryAgencyDetailsCodes } from '../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
+import { InMemoryLocalReviewDraftsStore } from '../../support/in-memory-local-review-drafts-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
+import { InMemoryPrgReferralStore } from '../../support/in-memory-prg-referral-store.ts';
 import {
   InMemoryDocumentStore,
   PUBLIC_BASE_URL,
@@ -125,6 +127,8 @@ export class ReviewScenario {
         return workflow;
       },
       localReviews: new InMemoryLocalReviewStore(),
+      referrals: new InMemoryPrgReferralStore(),
+      localReviewDrafts: new InMemoryLocalReviewDraftsStore(),
       get localReviewWorkflow(): ReviewWorkflow {
         throw new Error('A Rapid Review scenario has no local review workflow');
       },

@@ -31,6 +31,7 @@ import {
 } from '../../../shared/use-cases/local-review-tasks.ts';
 import { localReviewMilestones } from '../../../shared/use-cases/show-local-review.ts';
 import { addCalendarMonths, prePublicationNoticeOn } from '../../../shared/workflow/local-review-plan.ts';
+import { InMemoryLocalReviewDraftsStore } from '../../support/in-memory-local-review-drafts-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import {
   fakeService,
@@ -90,6 +91,7 @@ function localReviewService(start = '2026-03-25T10:00:00Z') {
     publicBaseUrl: fakes.service.publicBaseUrl,
     profile,
     localReviews,
+    localReviewDrafts: new InMemoryLocalReviewDraftsStore(localReviews.audit),
     localReviewWorkflow,
   };
   return { ...fakes, service, localReviews, localReviewWorkflow };

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { pages } from '../../../functions/web/pages/index.ts';
 import { localReviewPages } from '../../../functions/web/pages/local-review-pages.ts';
@@ -77,10 +79,15 @@ describe('the local review pages (issue 13)', () => {
     localReviews = new InMemoryLocalReviewStore();
     workflow = new RecordingWorkflow();
     mailer = new RecordingMailer();
+    // No bucket: the case page finds no documents at once, rather than reaching for AWS.
+    const s3 = testS3Client();
+    const buckets = mockClient(s3);
+    buckets.on(HeadObjectCommand).rejects(new NotFound({ message: 'Not found', $metadata: {} }));
+    buckets.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'Not found', $metadata: {} }));
     const service = testService({
       store,
       clock: new SettableClock('2026-03-25T10:00:00Z'),
-      s3: testS3Client(),
+      s3,
       mailer,
       localReviews,
       localReviewWorkflow: workflow,

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { caseWebPages } from '../../../functions/web/pages/case-pages.ts';
 import { homeWebPages } from '../../../functions/web/pages/home-pages.ts';
 import { pages } from '../../../functions/web/pages/index.ts';
+import { localReviewDraftsPages } from '../../../functions/web/pages/local-review-drafts-pages.ts';
 import { localReviewPages } from '../../../functions/web/pages/local-review-pages.ts';
 import { localReviewWorkPages } from '../../../functions/web/pages/local-review-work-pages.ts';
 import { staffMenuPages } from '../../../functions/web/pages/menu.ts';
 import { notifyWebPages } from '../../../functions/web/pages/notify-pages.ts';
 import { opsWebPages } from '../../../functions/web/pages/ops.ts';
+import { prgMenuPages, prgPages } from '../../../functions/web/pages/prg-pages.ts';
 import { teamWebPages } from '../../../functions/web/pages/team-pages.ts';
 import { webPages } from '../../../functions/web/pages/web-pages.ts';
 import { matchRoute } from '../../../shared/routes.ts';
@@ -32,6 +34,12 @@ describe('which function serves each staff page', () => {
     ).toEqual([]);
     expect(localReviewPages.length).toBeGreaterThan(30);
     expect(
+      localReviewDraftsPages
+        .filter((page) => servedBy(page) !== 'local-review-drafts-web')
+        .map((page) => page.path),
+    ).toEqual([]);
+    expect(localReviewDraftsPages.length).toBeGreaterThan(40);
+    expect(
       localReviewWorkPages
         .filter((page) => servedBy(page) !== 'local-review-work-web')
         .map((page) => page.path),
@@ -44,6 +52,10 @@ describe('which function serves each staff page', () => {
       'GET /ops/executions/{name}/resume',
       'POST /ops/executions/{name}/resume',
     ]);
+    expect(prgPages.filter((page) => servedBy(page) !== 'prg-web').map((page) => page.path)).toEqual([]);
+    expect(prgPages.length).toBeGreaterThan(20);
+    // Its homes are in the whole service's list too (the navigation), and are its first pages.
+    expect(prgMenuPages.every((page) => pages.includes(page as never) && prgPages.includes(page))).toBe(true);
     expect(notifyWebPages.length).toBeGreaterThan(10);
     expect(caseWebPages.length).toBeGreaterThan(10);
     expect(teamWebPages.length).toBeGreaterThan(10);
@@ -57,6 +69,18 @@ describe('which function serves each staff page', () => {
     expect(matchRoute('GET', `/cases/${caseId}/decision`)?.route.functionName).toBe('case-web');
     expect(matchRoute('GET', `/cases/${caseId}/local-review`)?.route.functionName).toBe('local-review-web');
     expect(matchRoute('GET', `/local-reviews/${caseId}`)?.route.functionName).toBe('local-review-web');
+    expect(matchRoute('GET', `/local-reviews/${caseId}/drafts`)?.route.functionName).toBe(
+      'local-review-drafts-web',
+    );
+    expect(matchRoute('POST', `/local-reviews/${caseId}/family-plan/add/check`)?.route.functionName).toBe(
+      'local-review-drafts-web',
+    );
+    // The review's other pages stay with local-review-web, a path that only starts the same among them.
+    expect(matchRoute('GET', `/local-reviews/${caseId}/terms`)?.route.functionName).toBe('local-review-web');
+    expect(matchRoute('GET', `/local-reviews/${caseId}/draftsy`)?.route.functionName).toBe(
+      'local-review-web',
+    );
+    expect(matchRoute('GET', '/factual-accuracy/abc')?.route.functionName).toBe('local-review-drafts-web');
     // A local review's enquiry and the agency's pages under its link: their own function.
     expect(matchRoute('GET', '/your-reviews')?.route.functionName).toBe('local-review-work-web');
     expect(matchRoute('GET', `/local-reviews/${caseId}/enquiry`)?.route.functionName).toBe(
@@ -74,6 +98,13 @@ describe('which function serves each staff page', () => {
     expect(matchRoute('GET', '/ops')?.route.functionName).toBe('ops-web');
     expect(matchRoute('POST', `/ops/executions/${caseId}-resume-1/resume`)?.route.functionName).toBe(
       'ops-web',
+    );
+    expect(matchRoute('GET', '/practice-review-group')?.route.functionName).toBe('prg-web');
+    expect(matchRoute('GET', `/practice-review-group/referrals/${caseId}`)?.route.functionName).toBe(
+      'prg-web',
+    );
+    expect(matchRoute('POST', '/practice-review-group/approval/a-token/approve')?.route.functionName).toBe(
+      'prg-web',
     );
     // A path that only starts the same is not the operations pages'.
     expect(matchRoute('GET', '/opsy')?.route.functionName).toBe('web');

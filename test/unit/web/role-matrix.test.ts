@@ -550,7 +550,7 @@ describe('roles enforced on the server, for every page', () => {
     },
   );
 
-  it('offers each role its own menu and its home: notifying and their notifications to notifiers, the case list and the partnership directory to the team, their cases to the group, partners and Board, the read-only list to the scrutineer, the operations page to the operator, their local reviews to the reviewer', async () => {
+  it('offers each role its own menu and its home: notifying and their notifications to notifiers, the case list and the partnership directory to the team, their cases to the group, partners and Board, the read-only list to the scrutineer, the operations page to the operator, their referrals to a referrer and the group’s to its members, their local reviews to the reviewer', async () => {
     const menus = Object.fromEntries(
       await Promise.all(
         staffRole.options.map(async (role) => {
@@ -562,13 +562,15 @@ describe('roles enforced on the server, for every page', () => {
 
     expect(menus).toEqual({
       notifier: ['/notify', '/your-notifications'],
-      'partnership-team': ['/notify', '/cases', '/directory'],
+      'partnership-team': ['/notify', '/cases', '/directory', '/practice-review-group'],
       'rrg-member': ['/your-cases'],
       'rrg-chair': ['/your-cases'],
       scrutineer: ['/scrutiny'],
       'safeguarding-partner': ['/your-cases'],
       'executive-board': ['/your-cases'],
       operator: ['/ops'],
+      referrer: ['/practice-review-group/your-referrals'],
+      'prg-member': ['/practice-review-group'],
       reviewer: ['/your-reviews'],
     });
   });

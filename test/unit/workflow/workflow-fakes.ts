@@ -28,7 +28,9 @@ import type { SeriousIncidentNotification } from '../../../shared/schemas/notifi
 import type { Service } from '../../../shared/service.ts';
 import { InMemoryAgencyDetailsCodes } from '../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
+import { InMemoryLocalReviewDraftsStore } from '../../support/in-memory-local-review-drafts-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
+import { InMemoryPrgReferralStore } from '../../support/in-memory-prg-referral-store.ts';
 
 /**
  * Sends nothing; keeps every message by key and, like SesMailer, never "sends" a key twice and
@@ -232,6 +234,8 @@ export function fakeService(start = '2026-03-04T10:00:00Z', options: { sfn?: SFN
       return workflow;
     },
     localReviews: new InMemoryLocalReviewStore(),
+    referrals: new InMemoryPrgReferralStore(),
+    localReviewDrafts: new InMemoryLocalReviewDraftsStore(),
     // A value, not a throwing getter, so that a test may spread the service: reaching it fails.
     localReviewWorkflow: noLocalReviewWorkflow,
     informationRequestChases: noLocalReviewWorkflow,

@@ -19,11 +19,15 @@ import type { StaffRole } from '../../../../shared/schemas/roles.ts';
 import type { Service } from '../../../../shared/service.ts';
 import type { AgencyDetailsCodes } from '../../../../shared/stores/agency-details-codes.ts';
 import type { DraftStore } from '../../../../shared/stores/draft-store.ts';
+import type { LocalReviewDraftsStore } from '../../../../shared/stores/local-review-drafts-store.ts';
 import type { LocalReviewStore } from '../../../../shared/stores/local-review-store.ts';
+import type { PrgReferralStore } from '../../../../shared/stores/prg-referral-store.ts';
 import type { SessionRevocations } from '../../../../shared/stores/session-revocations.ts';
 import { InMemoryAgencyDetailsCodes } from '../../../support/in-memory-agency-details-codes.ts';
 import { InMemoryCaseStore } from '../../../support/in-memory-case-store.ts';
+import { InMemoryLocalReviewDraftsStore } from '../../../support/in-memory-local-review-drafts-store.ts';
 import { InMemoryLocalReviewStore } from '../../../support/in-memory-local-review-store.ts';
+import { InMemoryPrgReferralStore } from '../../../support/in-memory-prg-referral-store.ts';
 import { InMemorySessionRevocations } from '../../../support/in-memory-session-revocations.ts';
 
 export const DOCUMENT_BUCKET = 'case-documents-test';
@@ -101,6 +105,8 @@ export function testService(options: {
   agencyDetailsCodes?: AgencyDetailsCodes;
   localReviews?: LocalReviewStore;
   localReviewWorkflow?: ReviewWorkflow;
+  referrals?: PrgReferralStore;
+  localReviewDrafts?: LocalReviewDraftsStore;
   informationRequestChases?: ReviewWorkflow;
 }): Service {
   const stateMachineArn = () => {
@@ -131,6 +137,8 @@ export function testService(options: {
       stateMachineArn,
     ),
     localReviews: options.localReviews ?? new InMemoryLocalReviewStore(),
+    referrals: options.referrals ?? new InMemoryPrgReferralStore(),
+    localReviewDrafts: options.localReviewDrafts ?? new InMemoryLocalReviewDraftsStore(),
     // A value, not a throwing getter, so that a test may spread the service: reaching it fails.
     localReviewWorkflow:
       options.localReviewWorkflow ??

@@ -1,0 +1,578 @@
+import { randomUUID } from 'node:crypto';
+import { hashAgencyToken, looksLikeAgencyToken, mintAgencyToken } from '../agency-links.ts';
+import { rulesOf } from '../config/partnership-profile.ts';
+import { DomainError, InvalidInputError, NotFoundError } from '../errors.ts';
+import type { LocalReview } from '../schemas/local-review.ts';
+import {
+  type DraftVersion,
+  type FactualAccuracyAgency,
+  type FactualAccuracyRound,
+  familyContactAnswers,
+  familyMemberAnswers,
+  type LocalReviewDrafts,
+  learningEventAnswers,
+  qualityChecklistAnswers,
+  supervisionAnswerAnswers,
+  supervisionKindNames,
+  supervisionRequestAnswers,
+} from '../schemas/local-review-drafts.ts';
+import { isoDate, text } from '../schemas/primitives.ts';
+import { type StaffMember, staffActor } from '../schemas/roles.ts';
+import type { Service } from '../service.ts';
+import type { NewFactualAccuracyLink } from '../stores/local-review-drafts-store.ts';
+import { mediaTypeOfKind, uploadedFileKind } from '../upload-contents.ts';
+import { parseInput } from '../validation.ts';
+import { formatDate, isoDateOf } from '../workflow/london-time.ts';
+import { LocalReviewRefusedError, loadLocalReview } from './local-review.ts';
+import { partnershipDirectory } from './partnership-directory.ts';
+
+/**
+ * Each agency's contact for a review, by agency id: the contact the Rapid Review asked (a review
+ * from a case), else the partnership directory's usual contact (a review from the Practice Review
+ * Group's referral, which asked no agency).
+ */
+async function agencyContacts(
+  service: Pick<Service, 'cases' | 'profile' | 'clock'>,
+  review: LocalReview,
+): Promise<Map<string, { name: string; email: string }>> {
+  if (review.fromCase) {
+    const { agencies } = await service.cases.getCaseWithAgencies(review.fromCase.caseId);
+    return new Map(agencies.map((agency) => [agency.agencyId, agency.spoc]));
+  }
+  const { entries } = await partnershipDirectory(service);
+  return new Map(
+    entries.flatMap((entry) => (entry.contact ? [[entry.agencyId, entry.contact] as const] : [])),
+  );
+}
+
+/**
+ * The review's work the partnership team keeps in writing (issue 13 parts 3 and 4): practitioner
+ * learning events, the family plan with its contact log, supervision of the reviewer in writing,
+ * the drafts (every version kept in the documents bucket), factual-accuracy rounds (each agency
+ * of the review sent the draft by an expiring link, its comments collected by a due date), the
+ * quality checklist, and the version chosen as the final report. Each change is written with its
+ * audit event on the review's trail.
+ */
+
+export type DraftsPorts = Pick<Service, 'clock' | 'profile' | 'localReviews' | 'localReviewDrafts'>;
+
+/** A factual-accuracy link does not open: unknown, or past its expiry. */
+export class FactualAccuracyLinkError extends DomainError {
+  override readonly name = 'FactualAccuracyLinkNotWorking';
+  override readonly kind = 'forbidden';
+  constructor(message: string) {
+    super(message, 'This link does not work');
+  }
+}
+
+/** How long after the due date an agency's link still opens, so that late comments are still taken. */
+export const FACTUAL_ACCURACY_LINK_DAYS_AFTER_DUE = 28;
+
+/** The largest draft the pages take (the page functions take 5 MB a form in all). */
+export const DRAFT_MAX_BYTES = 4 * 1024 * 1024;
+
+const today = (service: Pick<Service, 'clock' | 'profile'>) =>
+  isoDateOf(service.clock.now(), rulesOf(service.profile).timeZone);
+
+const recordedBy = (member: StaffMember, at: string) => ({
+  recordedAt: at,
+  recordedBy: member.id,
+  ...(member.name ? { recordedByName: member.name } : {}),
+});
+
+/** The review (refused once published or stopped) and its drafts record. */
+async function open(
+  service: DraftsPorts,
+  reviewId: string,
+  what: string,
+): Promise<{ review: LocalReview; drafts: LocalReviewDrafts }> {
+  const review = await loadLocalReview(service, reviewId);
+  if (review.status === 'published' || review.status === 'failed') {
+    throw new LocalReviewRefusedError(
+      `Local review ${review.reference} is ${review.status === 'published' ? 'published' : 'stopped'}: ${what} can no longer be recorded.`,
+    );
+  }
+  return { review, drafts: await service.localReviewDrafts.getDrafts(review.reviewId) };
+}
+
+/** The review and its drafts record, whatever its status (for reading). */
+export async function showLocalReviewDrafts(
+  service: Pick<Service, 'localReviews' | 'localReviewDrafts'>,
+  reviewId: string,
+): Promise<{ review: LocalReview; drafts: LocalReviewDrafts }> {
+  const review = await loadLocalReview(service, reviewId);
+  return { review, drafts: await service.localReviewDrafts.getDrafts(review.reviewId) };
+}
+
+async function save(
+  service: DraftsPorts,
+  drafts: LocalReviewDrafts,
+  member: StaffMember,
+  next: (at: string) => Partial<LocalReviewDrafts>,
+  audit: { action: string; reason: string; details?: Record<string, string | number | boolean | null> },
+  links?: readonly NewFactualAccuracyLink[],
+): Promise<LocalReviewDrafts> {
+  const at = service.clock.now().toISOString();
+  const { version: _version, reviewId: _reviewId, ...rest } = drafts;
+  return service.localReviewDrafts.saveDrafts(
+    drafts,
+    { ...rest, ...next(at) },
+    { actor: staffActor(member, 'partnership-team'), at, ...audit },
+    links,
+  );
+}
+
+const nextNumber = (items: readonly { number: number }[]) =>
+  Math.max(0, ...items.map((item) => item.number)) + 1;
+
+const notInFuture = (service: DraftsPorts, field: string, value: string, message: string, what: string) => {
+  if (value > today(service)) throw new InvalidInputError(what, [{ field, message }]);
+};
+
+/** Records a practitioner learning event: its date (not in the future), who was invited, who came. */
+export async function recordLearningEvent(
+  service: DraftsPorts,
+  input: { reviewId: string; answers: unknown; member: StaffMember },
+): Promise<LocalReviewDrafts> {
+  const { drafts } = await open(service, input.reviewId, 'learning events');
+  const answers = parseInput(learningEventAnswers, input.answers, 'learning event');
+  notInFuture(
+    service,
+    'heldOn',
+    answers.heldOn,
+    'The date of the event must be today or in the past',
+    'learning event',
+  );
+  const number = nextNumber(drafts.learningEvents);
+  return save(
+    service,
+    drafts,
+    input.member,
+    (at) => ({
+      learningEvents: [...drafts.learningEvents, { ...answers, number, ...recordedBy(input.member, at) }],
+    }),
+    {
+      action: 'local-review.learning-event-recorded',
+      reason: `Practitioner learning event recorded, held on ${formatDate(answers.heldOn)}`,
+      details: { number, heldOn: answers.heldOn },
+    },
+  );
+}
+
+/** Adds a family member to the family plan; a reason is required whenever they are not invited. */
+export async function recordFamilyMember(
+  service: DraftsPorts,
+  input: { reviewId: string; answers: unknown; member: StaffMember },
+): Promise<LocalReviewDrafts> {
+  const { drafts } = await open(service, input.reviewId, 'the family plan');
+  const answers = parseInput(familyMemberAnswers, input.answers, 'family member');
+  const number = nextNumber(drafts.family);
+  const entry = {
+    ...answers,
+    ...(answers.invited ? { reasonNotInvited: undefined } : {}),
+    number,
+    contacts: [],
+  };
+  return save(
+    service,
+    drafts,
+    input.member,
+    (at) => ({ family: [...drafts.family, { ...entry, ...recordedBy(input.member, at) }] }),
+    {
+      action: 'local-review.family-member-recorded',
+      reason: answers.invited
+        ? 'A family member was added to the family plan, invited to take part'
+        : 'A family member was added to the family plan, not invited, with the reason',
+      details: { number, invited: answers.invited, tookPart: answers.tookPart },
+    },
+  );
+}
+
+/** Adds a contact (date, how, what) to a family member's log. */
+export async function recordFamilyContact(
+  service: DraftsPorts,
+  input: { reviewId: string; number: number; answers: unknown; member: StaffMember },
+): Promise<LocalReviewDrafts> {
+  const { drafts } = await open(service, input.reviewId, 'the family plan');
+  const person = drafts.family.find((candidate) => candidate.number === input.number);
+  if (!person) throw new NotFoundError('There is no such family member in the family plan');
+  const answers = parseInput(familyContactAnswers, input.answers, 'contact');
+  notInFuture(service, 'on', answers.on, 'The date of the contact must be today or in the past', 'contact');
+  return save(
+    service,
+    drafts,
+    input.member,
+    (at) => ({
+      family: drafts.family.map((candidate) =>
+        candidate.number === input.number
+          ? {
+              ...candidate,
+              contacts: [...candidate.contacts, { ...answers, ...recordedBy(input.member, at) }],
+            }
+          : candidate,
+      ),
+    }),
+    {
+      action: 'local-review.family-contact-recorded',
+      reason: `A contact with a family member (${person.who}) recorded`,
+      details: { number: input.number, on: answers.on, how: answers.how },
+    },
+  );
+}
+
+/** Records a request from the partners to the reviewer, with its date. */
+export async function recordSupervisionRequest(
+  service: DraftsPorts,
+  input: { reviewId: string; answers: unknown; member: StaffMember },
+): Promise<LocalReviewDrafts> {
+  const { drafts } = await open(service, input.reviewId, 'requests to the reviewer');
+  const answers = parseInput(supervisionRequestAnswers, input.answers, 'request to the reviewer');
+  notInFuture(
+    service,
+    'askedOn',
+    answers.askedOn,
+    'The date it was asked must be today or in the past',
+    'request to the reviewer',
+  );
+  const number = nextNumber(drafts.supervision);
+  return save(
+    service,
+    drafts,
+    input.member,
+    (at) => ({
+      supervision: [...drafts.supervision, { ...answers, number, ...recordedBy(input.member, at) }],
+    }),
+    {
+      action: 'local-review.reviewer-asked',
+      reason: `The partners asked the reviewer in writing for: ${supervisionKindNames[answers.kind].toLowerCase()}`,
+      details: { number, kind: answers.kind, askedOn: answers.askedOn, dueOn: answers.dueOn ?? null },
+    },
+  );
+}
+
+/** Records the reviewer's answer to a request, with its date (not before the request). */
+export async function recordSupervisionAnswer(
+  service: DraftsPorts,
+  input: { reviewId: string; number: number; answers: unknown; member: StaffMember },
+): Promise<LocalReviewDrafts> {
+  const { drafts } = await open(service, input.reviewId, 'the reviewer’s answers');
+  const request = drafts.supervision.find((candidate) => candidate.number === input.number);
+  if (!request) throw new NotFoundError('There is no such request to the reviewer');
+  const answers = parseInput(supervisionAnswerAnswers, input.answers, 'answer');
+  if (answers.answeredOn < request.askedOn || answers.answeredOn > today(service)) {
+    throw new InvalidInputError('answer', [
+      {
+        field: 'answeredOn',
+        message: 'The date of the answer must be on or after the request, and not in the future',
+      },
+    ]);
+  }
+  return save(
+    service,
+    drafts,
+    input.member,
+    (at) => ({
+      supervision: drafts.supervision.map((candidate) =>
+        candidate.number === input.number
+          ? { ...candidate, answer: { ...answers, ...recordedBy(input.member, at) } }
+          : candidate,
+      ),
+    }),
+    {
+      action: 'local-review.reviewer-answered',
+      reason: 'The reviewer’s answer to a request recorded',
+      details: { number: input.number, answeredOn: answers.answeredOn },
+    },
+  );
+}
+
+/**
+ * Where a draft version is kept: each upload its own object, never replaced (two uploads racing
+ * for the same version number write two objects, and only the one recorded is that version).
+ */
+export const draftDocumentKey = (reviewId: string, version: number, kind: 'pdf' | 'docx') =>
+  `local-reviews/${reviewId}/drafts/v${version}-${randomUUID()}.${kind}`;
+
+/** Uploads the next version of the draft (PDF or Word .docx, checked by its bytes); every version is kept. */
+export async function uploadDraft(
+  service: DraftsPorts & Pick<Service, 'documents'>,
+  input: {
+    reviewId: string;
+    upload: { fileName: string; content: Uint8Array };
+    note?: string;
+    member: StaffMember;
+  },
+): Promise<DraftVersion> {
+  const fail = (message: string) => new InvalidInputError('draft', [{ field: 'file', message }]);
+  if (input.upload.content.byteLength === 0) throw fail('The selected file is empty');
+  if (input.upload.content.byteLength > DRAFT_MAX_BYTES)
+    throw fail('The selected file must be 4 MB or smaller');
+  const kind = uploadedFileKind(input.upload.content);
+  if (!kind) throw fail('The selected file must be a PDF or a Word document (.docx)');
+  const note = input.note?.trim() ? parseInput(text(200), input.note.trim(), 'draft') : undefined;
+  const { drafts } = await open(service, input.reviewId, 'drafts');
+  const version = Math.max(0, ...drafts.drafts.map((draft) => draft.version)) + 1;
+  const key = draftDocumentKey(input.reviewId, version, kind);
+  await service.documents.put(key, input.upload.content, mediaTypeOfKind[kind]);
+  const fileName =
+    input.upload.fileName
+      .replace(/[\p{Cc}\\/]+/gu, ' ')
+      .trim()
+      .slice(0, 200) || `draft.${kind}`;
+  let added: DraftVersion | undefined;
+  await save(
+    service,
+    drafts,
+    input.member,
+    (at) => {
+      added = {
+        version,
+        fileName,
+        key,
+        kind,
+        bytes: input.upload.content.byteLength,
+        ...(note ? { note } : {}),
+        ...recordedBy(input.member, at),
+      };
+      return { drafts: [...drafts.drafts, added] };
+    },
+    {
+      action: 'local-review.draft-uploaded',
+      reason: `Draft version ${version} uploaded`,
+      details: { version, kind, bytes: input.upload.content.byteLength },
+    },
+  );
+  return added as DraftVersion;
+}
+
+/** A draft version's bytes, name and type, for the team (and an agency in a round of that version). */
+export async function readDraft(
+  service: Pick<Service, 'localReviews' | 'localReviewDrafts' | 'documents'>,
+  input: { reviewId: string; version: number },
+): Promise<{ draft: DraftVersion; bytes: Uint8Array; contentType: string }> {
+  const { drafts } = await showLocalReviewDrafts(service, input.reviewId);
+  const draft = drafts.drafts.find((candidate) => candidate.version === input.version);
+  if (!draft) throw new NotFoundError('There is no such version of the draft');
+  return {
+    draft,
+    bytes: await service.documents.getBytes(draft.key),
+    contentType: mediaTypeOfKind[draft.kind],
+  };
+}
+
+/**
+ * The version the team chose as the final report: what goes to the Panel and the Secretary of
+ * State with the notice before publication (each notice's audit event records which version went).
+ */
+export async function chooseFinalVersion(
+  service: DraftsPorts,
+  input: { reviewId: string; version: number; member: StaffMember },
+): Promise<LocalReviewDrafts> {
+  const { drafts } = await open(service, input.reviewId, 'the final version');
+  if (!drafts.drafts.some((draft) => draft.version === input.version)) {
+    throw new NotFoundError('There is no such version of the draft');
+  }
+  return save(
+    service,
+    drafts,
+    input.member,
+    (at) => ({ finalVersion: { version: input.version, ...recordedBy(input.member, at) } }),
+    {
+      action: 'local-review.final-version-chosen',
+      reason: `Draft version ${input.version} chosen as the final report`,
+      details: { version: input.version },
+    },
+  );
+}
+
+/** Starts a factual-accuracy round: each agency of the review gets the draft by an expiring link, comments due by `dueOn`. */
+export async function startFactualAccuracyRound(
+  service: DraftsPorts & Pick<Service, 'cases' | 'mailer' | 'publicBaseUrl'>,
+  input: { reviewId: string; draftVersion: number; dueOn: unknown; member: StaffMember },
+): Promise<FactualAccuracyRound> {
+  const { review, drafts } = await open(service, input.reviewId, 'factual-accuracy rounds');
+  const draft = drafts.drafts.find((candidate) => candidate.version === input.draftVersion);
+  if (!draft) throw new NotFoundError('There is no such version of the draft');
+  const dueOn = parseInput(isoDate, input.dueOn, 'factual-accuracy round');
+  if (dueOn <= today(service)) {
+    throw new InvalidInputError('factual-accuracy round', [
+      { field: 'dueOn', message: 'The date comments are due must be in the future' },
+    ]);
+  }
+  const taking = review.termsOfReference?.agencyIds;
+  const agencies = review.agencies.filter((agency) => !taking || taking.includes(agency.agencyId));
+  if (agencies.length === 0) {
+    throw new LocalReviewRefusedError(
+      `Local review ${review.reference} has no agencies to send the draft to.`,
+    );
+  }
+  const contacts = await agencyContacts(service, review);
+  const number = nextNumber(drafts.rounds);
+  const expiresAt = new Date(
+    Date.parse(`${dueOn}T23:59:59Z`) + FACTUAL_ACCURACY_LINK_DAYS_AFTER_DUE * 86_400_000,
+  ).toISOString();
+  const minted = agencies.map((agency) => ({ agency, ...mintAgencyToken() }));
+  const roundAgencies: FactualAccuracyAgency[] = minted.map(({ agency, tokenHash }) => ({
+    agencyId: agency.agencyId,
+    agencyName: agency.agencyName,
+    tokenHash,
+    expiresAt,
+  }));
+  let round: FactualAccuracyRound | undefined;
+  await save(
+    service,
+    drafts,
+    input.member,
+    (at) => {
+      round = {
+        number,
+        draftVersion: draft.version,
+        dueOn,
+        agencies: roundAgencies,
+        ...recordedBy(input.member, at),
+      };
+      return { rounds: [...drafts.rounds, round] };
+    },
+    {
+      action: 'local-review.factual-accuracy-started',
+      reason: `Draft version ${draft.version} sent to ${agencies.length} ${agencies.length === 1 ? 'agency' : 'agencies'} for factual accuracy, comments due by ${formatDate(dueOn)}`,
+      details: { number, draftVersion: draft.version, dueOn },
+    },
+    minted.map(({ agency, tokenHash }) => ({
+      tokenHash,
+      link: { reviewId: review.reviewId, round: number, agencyId: agency.agencyId, expiresAt },
+    })),
+  );
+  const profile = service.profile;
+  for (const { agency, token } of minted) {
+    const contact = contacts.get(agency.agencyId);
+    if (!contact) continue;
+    await service.mailer.sendOnce(`${review.reviewId}:FactualAccuracy:${number}:${agency.agencyId}`, {
+      to: [contact.email],
+      replyTo: [profile.partnershipTeamAddress],
+      subject: `Local review ${review.reference}: check the draft report for factual accuracy by ${formatDate(dueOn)}`,
+      text: [
+        `Dear ${contact.name},`,
+        '',
+        `${profile.partnershipName} asks ${agency.agencyName} to check the draft report of local child safeguarding practice review ${review.reference} for factual accuracy.`,
+        '',
+        `Read the draft and send your comments by ${formatDate(dueOn)}:`,
+        `${service.publicBaseUrl}/factual-accuracy/${token}`,
+        '',
+        'The link is for your agency only. Do not forward it.',
+        '',
+        profile.partnershipName,
+      ].join('\n'),
+    });
+  }
+  return round as FactualAccuracyRound;
+}
+
+/** What an agency's factual-accuracy link opens: the review, the round, its own part, the draft. */
+export interface FactualAccuracyView {
+  review: LocalReview;
+  round: FactualAccuracyRound;
+  agency: FactualAccuracyAgency;
+  draft: DraftVersion;
+  drafts: LocalReviewDrafts;
+}
+
+/** Opens an agency's factual-accuracy link, or FactualAccuracyLinkError (unknown or expired). */
+export async function openFactualAccuracyLink(
+  service: Pick<Service, 'clock' | 'localReviews' | 'localReviewDrafts'>,
+  token: string,
+): Promise<FactualAccuracyView> {
+  const refused = () =>
+    new FactualAccuracyLinkError(
+      'This link is not recognised, or it has expired. Contact the partnership team if you still need to comment.',
+    );
+  if (!looksLikeAgencyToken(token)) throw refused();
+  const tokenHash = hashAgencyToken(token);
+  const link = await service.localReviewDrafts.findFactualAccuracyLink(tokenHash);
+  if (!link || Date.parse(link.expiresAt) <= service.clock.now().getTime()) throw refused();
+  const review = await service.localReviews.getLocalReview(link.reviewId);
+  const drafts = await service.localReviewDrafts.getDrafts(link.reviewId);
+  const round = drafts.rounds.find((candidate) => candidate.number === link.round);
+  const agency = round?.agencies.find((candidate) => candidate.tokenHash === tokenHash);
+  const draft = drafts.drafts.find((candidate) => candidate.version === round?.draftVersion);
+  if (!review || !round || !agency || !draft || review.status === 'published') throw refused();
+  return { review, round, agency, draft, drafts };
+}
+
+/** An agency's comments on the draft, through its link; sent again, they replace the earlier ones. */
+export async function commentOnDraft(
+  service: Pick<Service, 'clock' | 'profile' | 'localReviews' | 'localReviewDrafts'>,
+  input: { token: string; comments: unknown },
+): Promise<FactualAccuracyView> {
+  const view = await openFactualAccuracyLink(service, input.token);
+  const comments = parseInput(text(10000, { multiline: true }), input.comments, 'comments');
+  const at = service.clock.now().toISOString();
+  const { version: _version, reviewId: _reviewId, ...rest } = view.drafts;
+  const late = isoDateOf(at, rulesOf(service.profile).timeZone) > view.round.dueOn;
+  await service.localReviewDrafts.saveDrafts(
+    view.drafts,
+    {
+      ...rest,
+      rounds: view.drafts.rounds.map((round) =>
+        round.number === view.round.number
+          ? {
+              ...round,
+              agencies: round.agencies.map((agency) =>
+                agency.tokenHash === view.agency.tokenHash
+                  ? { ...agency, comments: { text: comments, at } }
+                  : agency,
+              ),
+            }
+          : round,
+      ),
+    },
+    {
+      actor: { kind: 'agency', agencyId: view.agency.agencyId },
+      at,
+      action: 'local-review.factual-accuracy-commented',
+      reason: `${view.agency.agencyName} commented on draft version ${view.draft.version}${late ? ', after the due date' : ''}`,
+      details: { round: view.round.number, agencyId: view.agency.agencyId, late },
+    },
+  );
+  return openFactualAccuracyLink(service, input.token);
+}
+
+/** Records the partnership's quality check of a draft version against the framework's expectations of a final report. */
+export async function recordQualityChecklist(
+  service: DraftsPorts,
+  input: { reviewId: string; draftVersion: number; answers: unknown; member: StaffMember },
+): Promise<LocalReviewDrafts> {
+  const { drafts } = await open(service, input.reviewId, 'the quality checklist');
+  if (!drafts.drafts.some((draft) => draft.version === input.draftVersion)) {
+    throw new NotFoundError('There is no such version of the draft');
+  }
+  const answers = parseInput(qualityChecklistAnswers, input.answers, 'quality checklist');
+  const met = Object.values(answers).filter((item) => item.met).length;
+  return save(
+    service,
+    drafts,
+    input.member,
+    (at) => ({
+      checklists: [
+        ...drafts.checklists,
+        { ...answers, draftVersion: input.draftVersion, ...recordedBy(input.member, at) },
+      ],
+    }),
+    {
+      action: 'local-review.quality-checked',
+      reason: `Draft version ${input.draftVersion} checked against the framework's expectations of a final report: ${met} of 3 met`,
+      details: { draftVersion: input.draftVersion, met },
+    },
+  );
+}
+
+/** How each agency stands in a round: commented on time, late, or not yet (and whether the due date has passed). */
+export function commentState(
+  agency: FactualAccuracyAgency,
+  round: FactualAccuracyRound,
+  todayIso: string,
+  timeZone = 'Europe/London',
+): 'on-time' | 'late' | 'awaiting' | 'none' {
+  if (agency.comments) return isoDateOf(agency.comments.at, timeZone) > round.dueOn ? 'late' : 'on-time';
+  return todayIso > round.dueOn ? 'none' : 'awaiting';
+}

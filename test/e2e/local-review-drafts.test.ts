@@ -1,0 +1,185 @@
+/**
+ * A local review's work in writing (issue 13 parts 3 and 4), in headless Chromium against one
+ * local stack: a Rapid Review whose decision commissions a local review (through the API), the
+ * partnership team starts it, then records a practitioner learning event, adds a family member
+ * (first refused for want of the reason they were not invited), records a request to the
+ * reviewer, uploads a draft, sends it for factual accuracy (an agency comments through the link
+ * in its email, first refused empty) and records the quality check. Each new page checked with
+ * axe at desktop width and at 320 px.
+ */
+import type { Page as BrowserPage } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runDemoReview } from '../../local/demo/run-review.ts';
+import { sampleNotification } from '../../local/sample-notification.ts';
+import { expectNoAxeViolations } from './support/axe.ts';
+import { defaultViewport, signInAs, usePage } from './support/browser.ts';
+import { narrowViewport, overflowProblems, sidewaysOverflow } from './support/layout.ts';
+import { useLocalStack } from './support/stack.ts';
+
+/** Fills a GOV.UK date input named `name` with an ISO date. */
+async function fillDate(page: BrowserPage, name: string, isoDate: string): Promise<void> {
+  const [year, month, day] = isoDate.split('-');
+  await page.fill(`#${name}-day`, String(Number(day)));
+  await page.fill(`#${name}-month`, String(Number(month)));
+  await page.fill(`#${name}-year`, String(year));
+}
+
+/** What scrolls sideways at 320 px on the page the browser shows (none expected). */
+async function overflowAt320(page: BrowserPage): Promise<string[]> {
+  await page.setViewportSize(narrowViewport);
+  const problems = overflowProblems(await sidewaysOverflow(page));
+  await page.setViewportSize(defaultViewport);
+  return problems;
+}
+
+/** Presses a button and waits for the page it leads to. */
+async function press(page: BrowserPage, text: string): Promise<void> {
+  await Promise.all([page.waitForLoadState('load'), page.click(`button:has-text("${text}")`)]);
+}
+
+const PDF = Buffer.from('%PDF-1.7\n% an invented draft report\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
+
+describe('a local review’s work in writing', () => {
+  const stack = useLocalStack();
+  const browser = usePage();
+  let caseId = '';
+
+  beforeAll(async () => {
+    ({ caseId } = await runDemoReview(stack.client, sampleNotification()));
+  }, 180_000);
+
+  it('records a learning event, the family plan, a request to the reviewer, a draft, its factual-accuracy round and its quality check', async () => {
+    const page = browser.page;
+    const now = stack.stack.clock.now();
+    const today = now.toISOString().slice(0, 10);
+    const dueOn = new Date(now.getTime() + 14 * 86_400_000).toISOString().slice(0, 10);
+    await signInAs(page, stack.apiUrl, 'partnership-team');
+    await page.goto(`${stack.apiUrl}/cases/${caseId}/local-review`);
+    await Promise.all([
+      page.waitForURL(`**/cases/${caseId}/local-review/confirmation`),
+      page.click('button:has-text("Start the local review")'),
+    ]);
+    await Promise.all([
+      page.waitForURL('**/local-reviews/*'),
+      page.click('a:has-text("Go to the local review")'),
+    ]);
+    const reviewUrl = page.url();
+
+    // A practitioner learning event.
+    await page.click('a:has-text("Practitioner learning events")');
+    expect(await page.textContent('h1')).toContain('Practitioner learning events');
+    await expectNoAxeViolations(page, 'the learning events');
+    await page.click('a:has-text("Record a learning event")');
+    await expectNoAxeViolations(page, 'a learning event');
+    await fillDate(page, 'heldOn', today);
+    await page.fill('#invited', 'Health visitors, school staff and social workers (invented)');
+    await page.fill('#attended', 'Seven practitioners from four agencies (invented)');
+    await press(page, 'Continue');
+    await expectNoAxeViolations(page, 'the learning event’s check your answers');
+    await press(page, 'Record the learning event');
+    expect(await page.textContent('.govuk-panel')).toContain('Learning event recorded');
+    await expectNoAxeViolations(page, 'the learning event’s confirmation');
+
+    // The family plan: a member not invited is refused without the reason.
+    await page.goto(`${reviewUrl}/family-plan/add`);
+    await expectNoAxeViolations(page, 'a family member');
+    await page.fill('#who', 'Father (invented)');
+    await page.check('input[name="invited"][value="no"]');
+    await page.check('input[name="tookPart"][value="no"]');
+    await press(page, 'Continue');
+    expect(await page.textContent('.govuk-error-summary')).toContain('Enter why they were not invited');
+    expect(await page.inputValue('#who')).toBe('Father (invented)');
+    await expectNoAxeViolations(page, 'a family member refused without the reason');
+    await page.fill('#reasonNotInvited', 'A court order prevents contact (invented)');
+    await press(page, 'Continue');
+    await press(page, 'Add to the family plan');
+    expect(await page.textContent('.govuk-panel')).toContain('Family member added');
+    await page.goto(`${reviewUrl}/family-plan`);
+    expect(await page.textContent('main')).toContain('A court order prevents contact (invented)');
+    await expectNoAxeViolations(page, 'the family plan');
+    await page.click('a:has-text("Record a contact")');
+    await expectNoAxeViolations(page, 'a contact with a family member');
+    await page.check('input[name="how"][value="letter"]');
+    await fillDate(page, 'on', today);
+    await page.fill('#what', 'A letter explaining the review and inviting a meeting (invented)');
+    await press(page, 'Continue');
+    await press(page, 'Record the contact');
+    await page.goto(`${reviewUrl}/family-plan`);
+    expect(await overflowAt320(page)).toEqual([]);
+
+    // Supervision in writing.
+    await page.goto(`${reviewUrl}/supervision`);
+    expect(await page.textContent('main')).toContain('On track');
+    await expectNoAxeViolations(page, 'supervision');
+    await page.click('a:has-text("Record a request to the reviewer")');
+    await expectNoAxeViolations(page, 'a request to the reviewer');
+    await page.check('input[name="kind"][value="draft"]');
+    await page.fill('#request', 'Send the first draft (invented)');
+    await fillDate(page, 'askedOn', today);
+    await press(page, 'Continue');
+    await press(page, 'Record the request');
+    await page.goto(`${reviewUrl}/supervision/1/answer`);
+    await expectNoAxeViolations(page, 'the reviewer’s answer');
+
+    // A draft.
+    await page.goto(`${reviewUrl}/drafts`);
+    await expectNoAxeViolations(page, 'the drafts, none yet');
+    await page.click('a:has-text("Upload a draft")');
+    await expectNoAxeViolations(page, 'the draft upload');
+    await page.setInputFiles('#file', { name: 'draft-report.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await press(page, 'Upload the draft');
+    expect(await page.textContent('.govuk-panel')).toContain('Draft uploaded');
+
+    // The factual-accuracy round; an agency comments through its link.
+    await page.goto(`${reviewUrl}/drafts/1/factual-accuracy`);
+    await expectNoAxeViolations(page, 'sending the draft for factual accuracy');
+    await fillDate(page, 'dueOn', dueOn);
+    await press(page, 'Continue');
+    await press(page, 'Send to the agencies');
+    expect(await page.textContent('.govuk-panel')).toContain('Draft sent for factual accuracy');
+    const [email] = await stack.client.waitForEmails(
+      'the factual-accuracy request to the police',
+      (candidate) =>
+        candidate.subject.includes('factual accuracy') &&
+        candidate.destination.to.includes('spoc.police@example.org'),
+    );
+    const link =
+      /https?:\/\/\S+?\/factual-accuracy\/[A-Za-z0-9_-]{43}/.exec(email?.body.text ?? '')?.[0] ?? '';
+    expect(link).not.toBe('');
+    await page.goto(link);
+    expect(await page.textContent('h1')).toContain('Check the draft report');
+    await expectNoAxeViolations(page, 'the agency’s factual-accuracy page');
+    await press(page, 'Send comments');
+    expect(await page.textContent('.govuk-error-summary')).toContain('Enter your comments');
+    await expectNoAxeViolations(page, 'the agency’s factual-accuracy page with errors');
+    await page.fill('#comments', 'Page 3: the home visit was on a Tuesday (invented).');
+    await press(page, 'Send comments');
+    expect(await page.textContent('.govuk-panel')).toContain('Comments sent');
+    await expectNoAxeViolations(page, 'the agency’s comments sent');
+
+    // The quality checklist.
+    await page.goto(`${reviewUrl}/drafts/1/quality`);
+    await expectNoAxeViolations(page, 'the quality check');
+    for (const [key, met] of [
+      ['improvementsSummarised', 'yes'],
+      ['systemicReasons', 'yes'],
+      ['recommendationsWhoWhatWhen', 'no'],
+    ] as const) {
+      await page.check(`input[name="${key}.met"][value="${met}"]`);
+      await page.fill(`#${key}-note`, `Invented note (${key}).`);
+    }
+    await press(page, 'Continue');
+    await press(page, 'Record the check');
+    expect(await page.textContent('.govuk-panel')).toContain('Quality check recorded');
+
+    await page.goto(`${reviewUrl}/drafts`);
+    const main = (await page.textContent('main')) ?? '';
+    expect(main).toContain('Page 3: the home visit was on a Tuesday (invented).');
+    expect(main).toContain('Not met');
+    expect(main).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    await expectNoAxeViolations(page, 'the drafts, filled in');
+    expect(await overflowAt320(page)).toEqual([]);
+    await page.goto(`${reviewUrl}/supervision`);
+    expect(await overflowAt320(page)).toEqual([]);
+  }, 300_000);
+});

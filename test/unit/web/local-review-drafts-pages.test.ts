@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { localReviewDraftsPages } from '../../../functions/web/pages/local-review-drafts-pages.ts';
+import { createWebApp } from '../../../functions/web/router.ts';
+import { csrfFieldName } from '../../../functions/web/session.ts';
+import { templateEnvironment } from '../../../functions/web/views.ts';
+import { sampleNotification } from '../../../local/sample-notification.ts';
+import { openCase } from '../../../shared/cases/open-case.ts';
+import { commissionLocalReview } from '../../../shared/use-cases/local-review.ts';
+import { InMemoryLocalReviewDraftsStore } from '../../support/in-memory-local-review-drafts-store.ts';
+import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
+import { InMemoryCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
+import { InMemoryDocumentStore, RecordingMailer, sampleDecision } from '../workflow/workflow-fakes.ts';
+import { signedIn, testSessionSecret, testUser, webEvent } from './support/web-fixtures.ts';
+
+const html = (body: unknown) => String(body).replaceAll('&#39;', "'").replaceAll('&quot;', '"');
+const summaryLinks = (body: unknown) =>
+  [...html(body).matchAll(/<a href="(#[A-Za-z0-9-]+)">([^<]+)<\/a>/g)].map((match) => [match[1], match[2]]);
+const PDF = new TextEncoder().encode('%PDF-1.7\n% an invented draft\n');
+
+/** A multipart POST, as a browser sends a file upload form. */
+async function multipartEvent(
+  path: string,
+  browser: { cookies: string[]; csrfToken: string },
+  file?: { name: string; bytes: Uint8Array },
+) {
+  const form = new FormData();
+  form.append(csrfFieldName, browser.csrfToken);
+  form.append('note', 'First full draft (invented)');
+  if (file) {
+    form.append(
+      'file',
+      new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }),
+      file.name,
+    );
+  }
+  const request = new Request('http://reviews.example.org/', { method: 'POST', body: form });
+  const body = Buffer.from(await request.arrayBuffer());
+  const event = webEvent({ method: 'POST', path, cookies: browser.cookies, form: {} });
+  return {
+    ...event,
+    headers: { ...event.headers, 'content-type': request.headers.get('content-type') as string },
+    body: body.toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+describe('the pages of a local review’s work in writing (issue 13)', () => {
+  let store: InMemoryCaseStore;
+  let localReviews: InMemoryLocalReviewStore;
+  let localReviewDrafts: InMemoryLocalReviewDraftsStore;
+  let mailer: RecordingMailer;
+  let clock: SettableClock;
+  let app: ReturnType<typeof createWebApp>;
+  let reviewId: string;
+  const team = () => signedIn(testUser('partnership-team'));
+
+  beforeEach(async () => {
+    store = new InMemoryCaseStore();
+    localReviews = new InMemoryLocalReviewStore();
+    localReviewDrafts = new InMemoryLocalReviewDraftsStore(localReviews.audit);
+    mailer = new RecordingMailer();
+    clock = new SettableClock('2026-03-25T10:00:00Z');
+    const service = Object.assign(
+      testService({
+        store,
+        clock,
+        s3: testS3Client(),
+        mailer,
+        localReviews,
+        localReviewDrafts,
+        localReviewWorkflow: { start: async () => 'started' } as never,
+      }),
+      { documents: new InMemoryDocumentStore() },
+    );
+    app = createWebApp({
+      pages: localReviewDraftsPages,
+      service: () => service,
+      sessions: { secret: () => testSessionSecret, revocations: () => service.sessions },
+      templates: templateEnvironment,
+    });
+    const caseId = randomUUID();
+    const { record, agencies } = openCase({
+      caseId,
+      notification: sampleNotification(),
+      receivedAt: new Date('2026-03-02T10:00:00Z'),
+      notificationDocumentKey: `cases/${caseId}/notification.json`,
+    });
+    const created = await store.createCase(record, agencies, {
+      actor: { kind: 'system', id: 'test' },
+      at: record.receivedAt,
+      action: 'case.opened',
+      reason: 'Serious incident notification received',
+    });
+    await store.updateCase(
+      created,
+      { status: 'decided', decision: sampleDecision },
+      {
+        actor: { kind: 'system', id: 'test' },
+        at: '2026-03-23T15:00:00Z',
+        action: 'status.changed',
+        reason: 'Invented (test)',
+      },
+    );
+    ({
+      review: { reviewId },
+    } = await commissionLocalReview(service, { caseId, member: testUser('partnership-team') }));
+  });
+
+  const get = (path: string, browser = team()) => app(webEvent({ path, cookies: browser.cookies }));
+  const post = (path: string, form: Record<string, string | string[]>, browser = team()) =>
+    app(webEvent({ path, cookies: browser.cookies, csrfToken: browser.csrfToken, form }));
+  const base = () => `/local-reviews/${reviewId}`;
+
+  it('lets only the partnership team in', async () => {
+    const member = signedIn(testUser('rrg-member'));
+
+    expect((await get(`${base()}/drafts`, member)).statusCode).toBe(403);
+    expect((await get(`/local-reviews/${randomUUID()}/drafts`)).statusCode).toBe(404);
+    expect((await get(`${base()}/drafts`)).statusCode).toBe(200);
+  });
+
+  it('records a learning event through question, check your answers and confirmation, and lists it', async () => {
+    const answers = {
+      'heldOn-day': '20',
+      'heldOn-month': '3',
+      'heldOn-year': '2026',
+      invited: 'Health visitors and school staff (invented)',
+      attended: 'Six practitioners (invented)',
+    };
+    const check = await post(`${base()}/learning-events/add/check`, answers);
+    expect(html(check.body)).toContain('Friday 20 March 2026');
+    const confirmed = await post(`${base()}/learning-events/add/confirm`, answers);
+    expect(confirmed.headers?.location).toBe(`${base()}/learning-events/add/confirmation`);
+
+    const list = await get(`${base()}/learning-events`);
+    expect(html(list.body)).toContain('Six practitioners (invented)');
+    expect(html(list.body)).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+  });
+
+  it('refuses a family member not invited without the reason, naming the field, and keeps the other answers', async () => {
+    const refused = await post(`${base()}/family-plan/add/check`, {
+      who: 'Father (invented)',
+      invited: 'no',
+      tookPart: 'no',
+    });
+
+    expect(refused.statusCode).toBe(400);
+    expect(summaryLinks(refused.body)).toEqual([['#reasonNotInvited', 'Enter why they were not invited']]);
+    expect(html(refused.body)).toContain('value="Father (invented)"');
+    expect((await localReviewDrafts.getDrafts(reviewId)).family).toEqual([]);
+
+    const answers = {
+      who: 'Father (invented)',
+      invited: 'no',
+      reasonNotInvited: 'A court order prevents contact (invented)',
+      tookPart: 'no',
+    };
+    expect((await post(`${base()}/family-plan/add/confirm`, answers)).statusCode).toBe(303);
+    expect(
+      (
+        await post(`${base()}/family-plan/1/contact/confirm`, {
+          'on-day': '24',
+          'on-month': '3',
+          'on-year': '2026',
+          how: 'letter',
+          what: 'Letter explaining the review (invented)',
+        })
+      ).statusCode,
+    ).toBe(303);
+    const plan = html((await get(`${base()}/family-plan`)).body);
+    expect(plan).toContain('A court order prevents contact (invented)');
+    expect(plan).toContain('Letter explaining the review (invented)');
+  });
+
+  it('shows the milestones tagged and each request to the reviewer with its answer', async () => {
+    await post(`${base()}/supervision/request/confirm`, {
+      kind: 'draft',
+      request: 'Send the first draft (invented)',
+      'askedOn-day': '23',
+      'askedOn-month': '3',
+      'askedOn-year': '2026',
+    });
+    await post(`${base()}/supervision/1/answer/confirm`, {
+      answer: 'By the end of April (invented)',
+      'answeredOn-day': '25',
+      'answeredOn-month': '3',
+      'answeredOn-year': '2026',
+    });
+
+    const page = html((await get(`${base()}/supervision`)).body);
+    expect(page).toContain('On track');
+    expect(page).toContain('Send the first draft (invented)');
+    expect(page).toContain('Answered on Wednesday 25 March 2026');
+  });
+
+  it('uploads a draft, sends it for factual accuracy, takes an agency’s comments by its link and records the quality check', async () => {
+    const noFile = await app(await multipartEvent(`${base()}/drafts/upload`, team()));
+    expect(summaryLinks(noFile.body)).toEqual([['#file', 'Select the draft to upload']]);
+    const uploaded = await app(
+      await multipartEvent(`${base()}/drafts/upload`, team(), { name: 'draft.pdf', bytes: PDF }),
+    );
+    expect(uploaded.headers?.location).toBe(`${base()}/drafts/upload/confirmation`);
+    const file = await get(`${base()}/drafts/1/file`);
+    expect(Buffer.from(String(file.body), 'base64')).toEqual(Buffer.from(PDF));
+
+    const sent = await post(`${base()}/drafts/1/factual-accuracy/confirm`, {
+      'dueOn-day': '8',
+      'dueOn-month': '4',
+      'dueOn-year': '2026',
+    });
+    expect(sent.statusCode).toBe(303);
+    const email = mailer.sent.find((message) => message.key.includes(':FactualAccuracy:'));
+    const token = /\/factual-accuracy\/([A-Za-z0-9_-]{43})/.exec(email?.message.text ?? '')?.[1] ?? '';
+    const link = `/factual-accuracy/${token}`;
+
+    const agencyPage = await app(webEvent({ path: link }));
+    expect(agencyPage.statusCode).toBe(200);
+    expect(html(agencyPage.body)).toContain('Wednesday 8 April 2026');
+    expect(html(agencyPage.body)).not.toContain('Sign in');
+    const empty = await app(webEvent({ path: link, form: { comments: '' } }));
+    expect(summaryLinks(empty.body)).toEqual([['#comments', 'Enter your comments']]);
+    const commented = await app(
+      webEvent({ path: link, form: { comments: 'Page 3: the visit was on a Tuesday (invented).' } }),
+    );
+    expect(commented.headers?.location).toBe(`${link}/sent`);
+    expect((await app(webEvent({ path: `${link}/draft` }))).statusCode).toBe(200);
+    expect((await app(webEvent({ path: `/factual-accuracy/${'x'.repeat(43)}` }))).statusCode).toBe(403);
+
+    const item = (met: string) => ({ met, note: 'Invented note' });
+    const checklist = Object.fromEntries(
+      ['improvementsSummarised', 'systemicReasons', 'recommendationsWhoWhatWhen'].flatMap((key, index) =>
+        Object.entries(item(index === 2 ? 'no' : 'yes')).map(([field, value]) => [`${key}.${field}`, value]),
+      ),
+    );
+    const missing = await post(`${base()}/drafts/1/quality/check`, {
+      ...checklist,
+      'systemicReasons.met': '',
+    });
+    expect(summaryLinks(missing.body)).toEqual([
+      [
+        '#systemicReasons-met',
+        'Say whether the draft meets this: the systemic reasons for what happened are analysed',
+      ],
+    ]);
+    expect((await post(`${base()}/drafts/1/quality/confirm`, checklist)).statusCode).toBe(303);
+    expect((await post(`${base()}/drafts/1/final`, {})).statusCode).toBe(303);
+
+    const drafts = html((await get(`${base()}/drafts`)).body);
+    expect(drafts).toContain('Page 3: the visit was on a Tuesday (invented).');
+    expect(drafts).toContain('Awaiting comments');
+    expect(drafts).toContain('Not met');
+    expect(drafts).toContain('Version 1 is chosen as the final report');
+
+    clock.set('2026-04-10T10:00:00Z');
+    const late = html((await get(`${base()}/drafts`)).body);
+    expect(late).toContain('No comments, past the due date');
+  });
+});
