@@ -139,7 +139,9 @@ describe('cdk synth (the real CLI, offline)', () => {
                           ? '/practice-review-group'
                           : bundle.name === 'local-review-work-web'
                             ? '/your-reviews'
-                            : '/api/nowhere';
+                            : bundle.name === 'local-review-drafts-web'
+                              ? '/local-reviews/0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de/drafts'
+                              : '/api/nowhere';
         const event =
           spec.trigger === 'workflow' || spec.trigger === 'local-review-workflow'
             ? { caseId: 'not-a-case-id' }
@@ -171,6 +173,7 @@ describe('cdk synth (the real CLI, offline)', () => {
               bundle.name === 'local-review-web' ||
               bundle.name === 'prg-web' ||
               bundle.name === 'local-review-work-web' ||
+              bundle.name === 'local-review-drafts-web' ||
               bundle.name === 'ops-web'
               ? { [envNames.sessionSecret]: 'a-session-key-invented-for-the-synth-test' }
               : bundle.name === 'agency-details'
@@ -198,6 +201,7 @@ describe('cdk synth (the real CLI, offline)', () => {
         name === 'local-review-web' ||
         name === 'prg-web' ||
         name === 'local-review-work-web' ||
+        name === 'local-review-drafts-web' ||
         name === 'ops-web'
       ) {
         expect(answer, name).toMatchObject({
