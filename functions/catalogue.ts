@@ -361,6 +361,22 @@ export const functionCatalogue = {
     bundledFiles: pageFiles,
     separateModules: pageModules,
   },
+  // A local review's enquiry (issue 13 parts 2 and 3): the reviewer's home, declarations, requests
+  // for information with the agencies' links, and the merged chronology with its PDF and CSV.
+  'local-review-work-web': {
+    description:
+      "Serves a local review's enquiry pages: the reviewer's reviews, declarations, requests for information to agencies and their links, the merged chronology and its PDF and CSV",
+    trigger: 'api',
+    needs: {
+      table: 'read-write',
+      // Each request for information's chasing: an execution of the local-review machine.
+      localReviewStateMachine: ['start'],
+      staffSignIn: true,
+      email: true,
+    },
+    bundledFiles: pageFiles,
+    separateModules: pageModules,
+  },
   // A local review's work in writing (issue 13 parts 3 and 4), apart from local-review-web, which
   // is near 1 MiB: learning events, the family plan, supervision of the reviewer, the drafts
   // (written to and read from the documents bucket, every version kept), the factual-accuracy
@@ -493,6 +509,13 @@ export const functionCatalogue = {
   'chase-local-review': {
     description:
       'Reminds the partnership team before a local review is due, marks it late and tells the Panel, and chases an unrecorded publication',
+    trigger: 'local-review-workflow',
+    needs: { table: 'read-write', email: true },
+  },
+  // A local review's request for information (issue 13 part 3), in its own execution of the machine.
+  'chase-information-request': {
+    description:
+      "Chases an agency's unanswered request for information for a local review, rung by rung on the partnership's escalation ladder, and says when the next rung falls",
     trigger: 'local-review-workflow',
     needs: { table: 'read-write', email: true },
   },

@@ -32,6 +32,8 @@ const roleEntries: Record<keyof typeof localUsers, { title: string; returnTo: st
   // The Practice Review Group's way in: the referrer's referrals, the group's list.
   referrer: { title: 'Referrer (an agency’s contact)', returnTo: '/practice-review-group/your-referrals' },
   'prg-member': { title: 'Practice Review Group member', returnTo: '/practice-review-group' },
+  // A local review's independent reviewer: their home lists the reviews they were appointed to.
+  reviewer: { title: 'Local review reviewer', returnTo: '/your-reviews' },
 };
 
 const templates = createTemplateEnvironment([fileURLToPath(new URL('./templates/', import.meta.url))]);

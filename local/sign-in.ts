@@ -20,6 +20,7 @@ const roleNames: Record<keyof typeof localUsers, string> = {
   operator: 'Operator (engineer on call)',
   referrer: 'Referrer (an agency’s contact)',
   'prg-member': 'Practice Review Group member',
+  reviewer: 'Reviewer of a local review',
 };
 
 /** What each safeguarding partner's delegate is called on the page. */

@@ -82,6 +82,14 @@ export const localUsers: Record<StaffRole, LocalUser> = {
     email: 'prg.member@example.org',
     role: 'prg-member',
   },
+  // A local review's independent reviewer (issue 13): the team records this address as the
+  // reviewer's, and the reviewer sees only the reviews recorded so.
+  reviewer: {
+    id: '0f3b5c1e-0000-4000-8000-000000000013',
+    name: 'Robin Reviewer (demo)',
+    email: 'reviewer@example.org',
+    role: 'reviewer',
+  },
 };
 
 /** Each safeguarding partner's invented delegate, as local/partnership-profile.json names them. */

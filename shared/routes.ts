@@ -584,6 +584,37 @@ export const routes = [
     functionName: 'learning-web',
     access: { kind: 'web' },
   },
+  // A local review's enquiry (issue 13, functions/local-review-work-web): the reviewer's home, the
+  // declarations, the requests for information and the merged chronology, before
+  // LocalReviewPagesSteps, which would match them too; and the agency's pages under its link.
+  {
+    id: 'LocalReviewWorkPagesHome',
+    method: 'ANY',
+    path: '/your-reviews',
+    functionName: 'local-review-work-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewWorkPages',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/enquiry',
+    functionName: 'local-review-work-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewWorkPagesSteps',
+    method: 'ANY',
+    path: '/local-reviews/{reviewId}/enquiry/{proxy+}',
+    functionName: 'local-review-work-web',
+    access: { kind: 'web' },
+  },
+  {
+    id: 'LocalReviewAgencyPages',
+    method: 'ANY',
+    path: '/local-review-agency/{reviewId}/{proxy+}',
+    functionName: 'local-review-work-web',
+    access: { kind: 'web' },
+  },
   // Local Child Safeguarding Practice Reviews (issue 13, functions/local-review-web): starting one
   // from a Rapid Review, before CasePages, which would match it too; and the review's own pages.
   {

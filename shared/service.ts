@@ -58,6 +58,12 @@ export interface Service {
   /** Learning themes, learning points and action plans (issue 14), in the case table. */
   readonly learning: LearningStore;
   /**
+   * The chasing of each request for information of a local review (issue 13 part 3): an
+   * execution of the same local-review state machine per request, started by its id
+   * (`informationRequestChaseId`), which waits for each rung of the escalation ladder.
+   */
+  readonly informationRequestChases: ReviewWorkflow;
+  /**
    * The deployment's secret key for the possible-duplicate check: a child's date of birth and the
    * incident date are kept on the case only as an HMAC under it (`duplicateKeyOf`).
    */

@@ -62,11 +62,16 @@ export type LayoutContext = {
 
 /**
  * `/agency/<token>` for a path under an agency's link, which is that agency's home, and likewise
- * `/factual-accuracy/<token>` under an agency's factual-accuracy link (issue 13) and
- * `/action/<token>` under an action owner's link (issue 14); undefined for any other path.
+ * `/factual-accuracy/<token>` under an agency's factual-accuracy link and
+ * `/local-review-agency/<reviewId>/<token>` under a local review's request for information
+ * (issue 13), and `/action/<token>` under an action owner's link (issue 14); undefined for any
+ * other path.
  */
 export function agencyHomeFor(path: string): string | undefined {
-  return /^\/(?:agency|factual-accuracy|action)\/[^/]+/.exec(path)?.[0];
+  return (
+    /^\/(?:agency|factual-accuracy|action)\/[^/]+/.exec(path)?.[0] ??
+    /^\/local-review-agency\/[^/]+\/[^/]+/.exec(path)?.[0]
+  );
 }
 
 /** A page the person may use, as the start page lists it. */

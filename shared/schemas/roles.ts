@@ -21,6 +21,9 @@ export const staffRole = z.enum([
   // that was not notifiable, and a member of the group, who records its decision on a referral.
   'referrer',
   'prg-member',
+  // The independent reviewer of a Local Child Safeguarding Practice Review (issue 13 part 2): sees
+  // only the reviews whose recorded reviewer has their sign-in's email, and none of the cases.
+  'reviewer',
 ]);
 export type StaffRole = z.infer<typeof staffRole>;
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -65,6 +65,17 @@ export interface LocalReviewStore {
     reviewId: string,
     kind: LocalReviewTokenKind,
   ): Promise<{ taskToken: string; attempt: number } | undefined>;
+  /**
+   * The reviews whose recorded reviewer has this email (any case), oldest commissioned first:
+   * what a signed-in reviewer may see. Kept by a pointer per reviewer
+   * (`REVIEWER#<hash of the email>` / `LCSPR#<reviewId>`), moved with the reviewer when it changes.
+   */
+  listLocalReviewsOfReviewer(email: string): Promise<LocalReview[]>;
+}
+
+/** The pointer's partition: a hash of the reviewer's email, so no address is a key. */
+export function reviewerPartition(email: string): string {
+  return `REVIEWER#${createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex')}`;
 }
 
 const reviewKey = (reviewId: string) => ({ pk: `LCSPR#${reviewId}`, sk: 'LCSPR' });
@@ -187,6 +198,28 @@ export class DynamoDbLocalReviewStore implements LocalReviewStore {
       updatedAt: audit.at,
     });
     const event = auditEventOf(current.reviewId, audit);
+    const before = current.reviewer?.email.toLowerCase();
+    const after = next.reviewer?.email.toLowerCase();
+    const reviewerPointers: NonNullable<TransactWriteCommandInput['TransactItems']> = [];
+    if (before !== after) {
+      const sk = `LCSPR#${next.reviewId}`;
+      if (before)
+        reviewerPointers.push({
+          Delete: { TableName: this.tableName, Key: { pk: reviewerPartition(before), sk } },
+        });
+      if (after)
+        reviewerPointers.push({
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              pk: reviewerPartition(after),
+              sk,
+              reviewId: next.reviewId,
+              commissionedAt: next.commissionedAt,
+            },
+          },
+        });
+    }
     await this.#transact(
       [
         {
@@ -198,6 +231,7 @@ export class DynamoDbLocalReviewStore implements LocalReviewStore {
           },
         },
         this.#auditPut(reviewAuditKey(current.reviewId, event.eventId), event),
+        ...reviewerPointers,
       ],
       [1],
       () =>
@@ -255,6 +289,29 @@ export class DynamoDbLocalReviewStore implements LocalReviewStore {
       new GetCommand({ TableName: this.tableName, Key: tokenKey(reviewId, kind), ConsistentRead: true }),
     );
     return Item ? { taskToken: String(Item.taskToken), attempt: Number(Item.attempt) } : undefined;
+  }
+
+  async listLocalReviewsOfReviewer(email: string): Promise<LocalReview[]> {
+    const ids: string[] = [];
+    let startKey: QueryCommandOutput['LastEvaluatedKey'];
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': reviewerPartition(email) },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      ids.push(...(page.Items ?? []).map((item) => String(item.reviewId)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const reviews = await Promise.all(ids.map((id) => this.getLocalReview(id)));
+    const wanted = email.trim().toLowerCase();
+    return reviews
+      .filter((review): review is LocalReview => review?.reviewer?.email.toLowerCase() === wanted)
+      .sort((a, b) => a.commissionedAt.localeCompare(b.commissionedAt));
   }
 
   /** An audit event is only ever put, on the condition that it is new. */

@@ -108,6 +108,17 @@ export const recordLocalReviewFailurePayload = z.extend(localReviewTaskPayload, 
 export const recordLocalReviewFailureResult = z.object({ step: z.string().check(z.minLength(1)) });
 export type RecordLocalReviewFailureResult = z.infer<typeof recordLocalReviewFailureResult>;
 
+/**
+ * chase-information-request: one request for information (issue 13 part 3), by its number on
+ * the review, in its own execution (`<reviewId>-request-<number>`, phase `information-request`).
+ */
+export const chaseInformationRequestPayload = z.extend(localReviewTaskPayload, {
+  requestNumber: wholeNumber(1),
+});
+/** `done`: nothing more to wait for (answered, refused, the review ended, the ladder climbed); otherwise wait until `nextAt`. */
+export const chaseInformationRequestResult = z.object({ done: z.boolean(), nextAt: isoInstant });
+export type ChaseInformationRequestResult = z.infer<typeof chaseInformationRequestResult>;
+
 /** The contract of each local-review workflow function (functions/catalogue.ts), by its name. */
 export const localReviewTaskContracts = {
   'schedule-local-review-wait': {
@@ -125,6 +136,10 @@ export const localReviewTaskContracts = {
   'record-local-review-failure': {
     payload: recordLocalReviewFailurePayload,
     result: recordLocalReviewFailureResult,
+  },
+  'chase-information-request': {
+    payload: chaseInformationRequestPayload,
+    result: chaseInformationRequestResult,
   },
 } as const;
 

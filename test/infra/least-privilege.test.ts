@@ -237,11 +237,22 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   },
   // Reminds action owners: reads the open actions, keeps each reminder and its link, emails.
   'chase-actions': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  // A local review's enquiry: writes declarations, requests and chronology entries with their
+  // audit events; emails agencies and the safeguarding partners; starts each request's chasing; no documents.
+  'local-review-work-web': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    email: 'write',
+    // Starts each request for information's chasing.
+    'state-machine': 'write',
+  },
   'schedule-local-review-wait': { 'case-table': 'read', 'audit-table': 'read' },
   // Keeps the callback token; ends the wait at once when the step is done.
   'await-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', 'state-machine': 'write' },
   'chase-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   'plan-publication': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  // Reads the partnership directory for the agency's strategic lead, marks each rung climbed.
+  'chase-information-request': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   // Reads the final version the team chose, to attach it.
   'send-pre-publication-notice': {
     'case-table': 'read-write',

@@ -139,7 +139,11 @@ describe('cdk synth (the real CLI, offline)', () => {
                           ? '/practice-review-group'
                           : bundle.name === 'learning-web'
                             ? '/actions'
-                            : '/api/nowhere';
+                            : bundle.name === 'local-review-work-web'
+                              ? '/your-reviews'
+                              : bundle.name === 'local-review-drafts-web'
+                                ? '/local-reviews/0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de/drafts'
+                                : '/api/nowhere';
         const event =
           spec.trigger === 'workflow' || spec.trigger === 'local-review-workflow'
             ? { caseId: 'not-a-case-id' }
@@ -170,6 +174,8 @@ describe('cdk synth (the real CLI, offline)', () => {
               bundle.name === 'notify-web' ||
               bundle.name === 'local-review-web' ||
               bundle.name === 'prg-web' ||
+              bundle.name === 'local-review-work-web' ||
+              bundle.name === 'local-review-drafts-web' ||
               bundle.name === 'ops-web' ||
               bundle.name === 'learning-web'
               ? { [envNames.sessionSecret]: 'a-session-key-invented-for-the-synth-test' }
@@ -197,6 +203,8 @@ describe('cdk synth (the real CLI, offline)', () => {
         name === 'notify-web' ||
         name === 'local-review-web' ||
         name === 'prg-web' ||
+        name === 'local-review-work-web' ||
+        name === 'local-review-drafts-web' ||
         name === 'ops-web' ||
         name === 'learning-web'
       ) {

@@ -27,6 +27,7 @@ function functionInvokedBy(state: AslState): FunctionName | undefined {
 /** The only values a payload may take from the execution: ids, attempts, tokens and caught errors. */
 const allowedPayloadSources = new Set([
   '$.reviewId',
+  '$.requestNumber',
   '$.phase',
   '$.generation',
   '$$.Execution.StartTime',

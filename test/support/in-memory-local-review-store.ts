@@ -99,4 +99,12 @@ export class InMemoryLocalReviewStore implements LocalReviewStore {
   ): Promise<{ taskToken: string; attempt: number } | undefined> {
     return this.tokens.get(`${reviewId}:${kind}`);
   }
+
+  async listLocalReviewsOfReviewer(email: string): Promise<LocalReview[]> {
+    const wanted = email.trim().toLowerCase();
+    return [...this.reviews.values()]
+      .filter((review) => review.reviewer?.email.toLowerCase() === wanted)
+      .sort((a, b) => a.commissionedAt.localeCompare(b.commissionedAt))
+      .map((review) => structuredClone(review));
+  }
 }

@@ -35,6 +35,9 @@ export function aLocalReview(caseId: string = randomUUID()): LocalReview {
     commissionedAt: at,
     commissionedBy: 'user-team-test',
     parallelProcesses: [],
+    declarations: [],
+    informationRequests: [],
+    chronology: [],
     remindersSent: [],
     createdAt: at,
     updatedAt: at,
@@ -125,6 +128,46 @@ export function describeLocalReviewStoreContract(
       expect((await store.getLocalReviewAudit(review.reviewId)).map((event) => event.action)).toEqual([
         'local-review.commissioned',
         'one',
+      ]);
+    });
+
+    it("lists a reviewer's reviews by the email recorded on them, whatever its case, and moves them with the reviewer", async () => {
+      const store = await makeStore();
+      const email = `reviewer.${randomUUID()}@example.org`;
+      const other = `other.${randomUUID()}@example.org`;
+      const review = aLocalReview();
+      await store.commissionLocalReview(
+        review,
+        audit('local-review.commissioned'),
+        audit('local-review.commissioned'),
+      );
+      const reviewer = {
+        name: 'Robin Reviewer (invented)',
+        organisation: 'Invented Reviews Ltd',
+        email,
+        evidence: {
+          professionalKnowledge: 'Invented',
+          research: 'Invented',
+          complexCircumstances: 'Invented',
+          withoutHindsight: 'Invented',
+          communication: 'Invented',
+          conflicts: 'None',
+        },
+        contractStartsOn: '2026-04-01',
+        contractEndsOn: '2026-10-01',
+        feePence: 100,
+        recordedAt: at,
+        recordedBy: 'user-team-test',
+      };
+
+      const appointed = await store.updateLocalReview(review, { reviewer }, audit('appointed'));
+      const listed = await store.listLocalReviewsOfReviewer(email.toUpperCase());
+      await store.updateLocalReview(appointed, { reviewer: { ...reviewer, email: other } }, audit('changed'));
+
+      expect(listed.map((each) => each.reviewId)).toEqual([review.reviewId]);
+      expect(await store.listLocalReviewsOfReviewer(email)).toEqual([]);
+      expect((await store.listLocalReviewsOfReviewer(other)).map((each) => each.reviewId)).toEqual([
+        review.reviewId,
       ]);
     });
 

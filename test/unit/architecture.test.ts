@@ -118,6 +118,14 @@ const learningPagesShared = [
   'functions/web/pages/menu.ts',
 ];
 
+/** What a local review's enquiry pages' function (functions/local-review-work-web) may use of it: the same, with the enquiry pages. */
+const localReviewWorkPagesShared = [
+  ...webFramework,
+  'functions/web/session.ts',
+  'functions/web/pages/local-review-work-pages.ts',
+  'functions/web/pages/menu.ts',
+];
+
 /**
  * What the operations pages' function (functions/ops-web) may use of it: the same, with the
  * operations pages instead (ops.ts, which draws the graph with ops-graph.ts).
@@ -206,6 +214,7 @@ describe('the layout of the code', () => {
         .filter((target) => !(own === 'prg-web' && prgPagesShared.includes(target)))
         .filter((target) => !(own === 'insight-web' && insightPagesShared.includes(target)))
         .filter((target) => !(own === 'learning-web' && learningPagesShared.includes(target)))
+        .filter((target) => !(own === 'local-review-work-web' && localReviewWorkPagesShared.includes(target)))
         .map((target) => `${file} imports ${target}`);
     });
 

@@ -64,6 +64,7 @@ const roleNames: Record<StaffRole, string> = {
   operator: 'Operator',
   referrer: 'Referrer',
   'prg-member': 'Practice Review Group member',
+  reviewer: 'Reviewer',
 };
 
 /** "AwaitDecision" → "Await decision"; "decision.recorded" → "Decision recorded". */
@@ -88,6 +89,7 @@ const roleInWords: Record<StaffRole, string> = {
   operator: 'The operator',
   referrer: 'The person who made the referral',
   'prg-member': 'A Practice Review Group member',
+  reviewer: 'The reviewer',
 };
 
 /** What happened, for the actions whose own names would not read well. */

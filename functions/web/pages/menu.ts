@@ -152,6 +152,21 @@ export const scrutinyMenuPage = {
   },
 } as const;
 
+/**
+ * A local review's reviewer's home (issue 13), served by functions/local-review-work-web: the
+ * reviews they were appointed to, found by the email their sign-in gives.
+ */
+export const yourReviewsMenuPage = {
+  method: 'GET',
+  path: '/your-reviews',
+  access: staffOnly('reviewer'),
+  menu: {
+    text: 'Your local reviews',
+    description:
+      'The local child safeguarding practice reviews you were appointed to: for each, the information asked of agencies and the merged chronology.',
+  },
+} as const;
+
 /** Every entry, in the order of the service navigation. */
 export const staffMenuPages = [
   notifyMenuPage,
@@ -165,4 +180,5 @@ export const staffMenuPages = [
   scrutinyMenuPage,
   actionsMenuPage,
   opsMenuPage,
+  yourReviewsMenuPage,
 ] as const;

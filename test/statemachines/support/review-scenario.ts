@@ -134,6 +134,9 @@ export class ReviewScenario {
       get localReviewWorkflow(): ReviewWorkflow {
         throw new Error('A Rapid Review scenario has no local review workflow');
       },
+      get informationRequestChases(): ReviewWorkflow {
+        throw new Error('A Rapid Review scenario has no local review workflow');
+      },
     };
   }
 

@@ -337,6 +337,9 @@ describe('the learning pages (issue 14 parts 1 and 2)', () => {
         status: 'commissioned',
         version: 1,
         route: 'rapid-review-decision',
+        declarations: [],
+        informationRequests: [],
+        chronology: [],
         fromCase: {
           caseId,
           reference: 'RR-2026-0001',

@@ -6,6 +6,7 @@ import { insightWebPages } from '../../../functions/web/pages/insight-pages.ts';
 import { learningPages } from '../../../functions/web/pages/learning-pages.ts';
 import { localReviewDraftsPages } from '../../../functions/web/pages/local-review-drafts-pages.ts';
 import { localReviewPages } from '../../../functions/web/pages/local-review-pages.ts';
+import { localReviewWorkPages } from '../../../functions/web/pages/local-review-work-pages.ts';
 import { staffMenuPages } from '../../../functions/web/pages/menu.ts';
 import { notifyWebPages } from '../../../functions/web/pages/notify-pages.ts';
 import { opsWebPages } from '../../../functions/web/pages/ops.ts';
@@ -40,6 +41,12 @@ describe('which function serves each staff page', () => {
         .map((page) => page.path),
     ).toEqual([]);
     expect(localReviewDraftsPages.length).toBeGreaterThan(40);
+    expect(
+      localReviewWorkPages
+        .filter((page) => servedBy(page) !== 'local-review-work-web')
+        .map((page) => page.path),
+    ).toEqual([]);
+    expect(localReviewWorkPages.length).toBeGreaterThan(15);
     expect(opsWebPages.filter((page) => servedBy(page) !== 'ops-web').map((page) => page.path)).toEqual([]);
     expect(opsWebPages.map((page) => `${page.method} ${page.path}`)).toEqual([
       'GET /ops',
@@ -89,6 +96,20 @@ describe('which function serves each staff page', () => {
       'local-review-web',
     );
     expect(matchRoute('GET', '/factual-accuracy/abc')?.route.functionName).toBe('local-review-drafts-web');
+    // A local review's enquiry and the agency's pages under its link: their own function.
+    expect(matchRoute('GET', '/your-reviews')?.route.functionName).toBe('local-review-work-web');
+    expect(matchRoute('GET', `/local-reviews/${caseId}/enquiry`)?.route.functionName).toBe(
+      'local-review-work-web',
+    );
+    expect(matchRoute('GET', `/local-reviews/${caseId}/enquiry/chronology.pdf`)?.route.functionName).toBe(
+      'local-review-work-web',
+    );
+    expect(matchRoute('POST', `/local-review-agency/${caseId}/token/entries`)?.route.functionName).toBe(
+      'local-review-work-web',
+    );
+    expect(matchRoute('GET', `/local-reviews/${caseId}/enquiries`)?.route.functionName).toBe(
+      'local-review-web',
+    );
     expect(matchRoute('GET', '/ops')?.route.functionName).toBe('ops-web');
     expect(matchRoute('GET', `/cases/${caseId}/learning`)?.route.functionName).toBe('learning-web');
     expect(matchRoute('POST', `/local-reviews/${caseId}/learning/themes`)?.route.functionName).toBe(
@@ -120,6 +141,7 @@ describe('which function serves each staff page', () => {
     const everyPage = [
       ...pages.filter((page) => !opsWebPages.includes(page)),
       ...learningPages,
+      ...localReviewWorkPages,
       ...opsWebPages,
     ] as readonly { path: string; menu?: unknown; access: unknown }[];
     const fromPages = everyPage

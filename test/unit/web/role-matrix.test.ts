@@ -20,19 +20,24 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Page, WebService } from '../../../functions/web/page.ts';
-import { pages } from '../../../functions/web/pages/index.ts';
+import { pages as webFunctionPages } from '../../../functions/web/pages/index.ts';
+import { localReviewWorkPages } from '../../../functions/web/pages/local-review-work-pages.ts';
 import { cookieValue, type SessionUser, sessionCookieName } from '../../../functions/web/session.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { localSignIn } from '../../../local/sign-in.ts';
 import { localUsers } from '../../../local/tokens.ts';
+import type { ReviewWorkflow } from '../../../shared/adapters/review-workflow.ts';
 import { StepFunctionsExecutions } from '../../../shared/adapters/workflow-executions.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { parsePartnershipProfile } from '../../../shared/config/partnership-profile.ts';
 import { type StaffRole, staffRole } from '../../../shared/schemas/roles.ts';
+import type { LocalReviewStore } from '../../../shared/stores/local-review-store.ts';
+import { sendInformationRequest } from '../../../shared/use-cases/local-review-enquiry.ts';
 import { InMemoryDraftStore } from '../../support/in-memory-draft-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import { InMemoryScrutinyCommentaryStore } from '../../support/in-memory-scrutiny-commentary-store.ts';
 
+import { aLocalReview } from '../../support/local-review-store-contract.ts';
 import {
   InMemoryCaseStore,
   SettableClock,
@@ -40,6 +45,7 @@ import {
   testS3Client,
   testService,
 } from '../api/support/api-fixtures.ts';
+import { RecordingMailer } from '../workflow/workflow-fakes.ts';
 import {
   anonymousBrowser,
   signedIn,
@@ -51,6 +57,9 @@ import {
 const localProfile = parsePartnershipProfile(
   readFileSync(new URL('../../../local/partnership-profile.json', import.meta.url), 'utf8'),
 );
+
+/** Every staff page: the web functions' list, and a local review's enquiry pages (issue 13), whose ports the test service has too. */
+const pages: readonly Page[] = [...webFunctionPages, ...(localReviewWorkPages as unknown as readonly Page[])];
 
 const key = (page: Pick<Page, 'method' | 'path'>) => `${page.method} ${page.path}`;
 const staffPages = pages.filter((page) => page.access.kind === 'staff');
@@ -132,6 +141,11 @@ async function appUnderTest() {
       s3: s3Client,
       sfn: sfnClient,
       drafts,
+      // A local review's request for information (issue 13) is emailed, and its chasing started.
+      mailer: new RecordingMailer(),
+      informationRequestChases: new Proxy({} as ReviewWorkflow, {
+        get: () => async () => 'started',
+      }),
     }),
     {
       profile: { value: localProfile },
@@ -143,6 +157,59 @@ async function appUnderTest() {
     },
   ) as WebService;
   const app = testWebApp(pagesUnderTest, { service });
+
+  // A local review (issue 13) whose reviewer is the local reviewer, with one request for information.
+  const localReviewStore = (service as unknown as { localReviews: LocalReviewStore }).localReviews;
+  const commissioned = aLocalReview();
+  const system = { kind: 'system', id: 'test' } as const;
+  await localReviewStore.commissionLocalReview(
+    commissioned,
+    { actor: system, at: commissioned.createdAt, action: 'local-review.commissioned', reason: 'Invented' },
+    { actor: system, at: commissioned.createdAt, action: 'local-review.commissioned', reason: 'Invented' },
+  );
+  const appointed = await localReviewStore.updateLocalReview(
+    commissioned,
+    {
+      reviewer: {
+        name: localUsers.reviewer.name,
+        organisation: 'Invented Reviews',
+        email: localUsers.reviewer.email,
+        evidence: {
+          professionalKnowledge: 'Invented',
+          research: 'Invented',
+          complexCircumstances: 'Invented',
+          withoutHindsight: 'Invented',
+          communication: 'Invented',
+          conflicts: 'None',
+        },
+        contractStartsOn: '2026-04-01',
+        contractEndsOn: '2026-10-01',
+        feePence: 100,
+        recordedAt: '2026-03-23T10:00:00Z',
+        recordedBy: 'test',
+      },
+    },
+    {
+      actor: system,
+      at: '2026-03-23T10:00:00Z',
+      action: 'local-review.reviewer-appointed',
+      reason: 'Invented',
+    },
+  );
+  const { request: informationRequest } = await sendInformationRequest(
+    service as unknown as Parameters<typeof sendInformationRequest>[0],
+    {
+      reviewId: appointed.reviewId,
+      member: person('partnership-team'),
+      answers: {
+        agencyId: 'police',
+        contactName: 'Agency Contact (invented)',
+        contactEmail: 'agency.contact@example.org',
+        asks: 'Invented',
+        dueOn: '2026-04-24',
+      },
+    },
+  );
 
   const caseId = randomUUID();
   const { record, agencies } = openCase({
@@ -410,13 +477,17 @@ async function appUnderTest() {
                   : /^\/cases\/\{caseId\}\/(add-agency|agencies\/|withdraw|panel-notification)/.test(path)
                     ? gatheringCaseId
                     : caseId
-        : name === 'number'
-          ? '1'
-          : name === 'section'
-            ? 'facts'
-            : name === 'agencyId'
-              ? 'police'
-              : randomUUID(),
+        : name === 'reviewId'
+          ? appointed.reviewId
+          : name === 'requestId'
+            ? informationRequest.requestId
+            : name === 'number'
+              ? '1'
+              : name === 'section'
+                ? 'facts'
+                : name === 'agencyId'
+                  ? 'police'
+                  : randomUUID(),
     );
   return { app, ran, concretePath, mocks: [s3, sfn] };
 }
@@ -485,7 +556,7 @@ describe('roles enforced on the server, for every page', () => {
     },
   );
 
-  it('offers each role its own menu and its home: notifying and their notifications to notifiers, the case list and the partnership directory to the team, their cases to the group, partners and Board, the dashboard to the team and the Board, the scrutiny report to the scrutineer, the operations page to the operator, their referrals to a referrer and the group’s to its members', async () => {
+  it('offers each role its own menu and its home: notifying and their notifications to notifiers, the case list and the partnership directory to the team, their cases to the group, partners and Board, the dashboard to the team and the Board, the scrutiny report to the scrutineer, the operations page to the operator, their local reviews to a reviewer, their referrals to a referrer and the group’s to its members', async () => {
     const menus = Object.fromEntries(
       await Promise.all(
         staffRole.options.map(async (role) => {
@@ -506,6 +577,7 @@ describe('roles enforced on the server, for every page', () => {
       operator: ['/ops'],
       referrer: ['/practice-review-group/your-referrals'],
       'prg-member': ['/practice-review-group'],
+      reviewer: ['/your-reviews'],
     });
   });
 

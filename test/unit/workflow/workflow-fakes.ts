@@ -240,6 +240,7 @@ export function fakeService(start = '2026-03-04T10:00:00Z', options: { sfn?: SFN
     learning: new InMemoryLearningStore(),
     // A value, not a throwing getter, so that a test may spread the service: reaching it fails.
     localReviewWorkflow: noLocalReviewWorkflow,
+    informationRequestChases: noLocalReviewWorkflow,
   } satisfies Omit<Service, 'drafts' | 'uploadForms' | 'sessions'>;
   return { service, cases, mailer, documents, uploads, clock };
 }

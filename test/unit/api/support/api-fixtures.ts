@@ -110,6 +110,7 @@ export function testService(options: {
   localReviewWorkflow?: ReviewWorkflow;
   referrals?: PrgReferralStore;
   localReviewDrafts?: LocalReviewDraftsStore;
+  informationRequestChases?: ReviewWorkflow;
 }): Service {
   const stateMachineArn = () => {
     if (!options.sfn) throw new ConfigurationError('This test gives no state machine');
@@ -148,6 +149,13 @@ export function testService(options: {
       new Proxy({} as ReviewWorkflow, {
         get: (_target, name) => () => {
           throw new Error(`This test gives no local review workflow (${String(name)})`);
+        },
+      }),
+    informationRequestChases:
+      options.informationRequestChases ??
+      new Proxy({} as ReviewWorkflow, {
+        get: (_target, name) => () => {
+          throw new Error(`This test gives no chasing of requests for information (${String(name)})`);
         },
       }),
     publicBaseUrl: 'https://reviews.example.org',

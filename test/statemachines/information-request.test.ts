@@ -1,0 +1,154 @@
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { informationRequestChaseInput } from '../../shared/adapters/local-review-workflow.ts';
+import type { ReviewWorkflow } from '../../shared/adapters/review-workflow.ts';
+import { partnershipProfile } from '../../shared/config/partnership-profile.ts';
+import type { StaffMember } from '../../shared/schemas/roles.ts';
+import {
+  chaseInformationRequest,
+  refuseInformationRequest,
+  sendInformationRequest,
+} from '../../shared/use-cases/local-review-enquiry.ts';
+import { InMemoryCaseStore } from '../support/in-memory-case-store.ts';
+import { InMemoryLocalReviewStore } from '../support/in-memory-local-review-store.ts';
+import { aLocalReview } from '../support/local-review-store-contract.ts';
+import { RecordingMailer, testProfile } from '../unit/workflow/workflow-fakes.ts';
+import { LocalReviewWorkflow } from './support/local-review-harness.ts';
+
+const team: StaffMember = {
+  id: 'user-team-test',
+  roles: ['partnership-team'],
+  name: 'Team Member (invented)',
+};
+
+/**
+ * A local review's request for information (issue 13 part 3) on the real local-review ASL and the
+ * local engine, in virtual time: the request is sent by the real use case, which starts the
+ * request's own execution; the execution's task is the real chasing step over in-memory stores
+ * on the same virtual clock, so the waits are the ladder's as the profile sets it.
+ */
+describe('a request for information on the local engine', () => {
+  let workflow: LocalReviewWorkflow;
+  let localReviews: InMemoryLocalReviewStore;
+  let mailer: RecordingMailer;
+  let service: Parameters<typeof sendInformationRequest>[0] & Parameters<typeof chaseInformationRequest>[0];
+  let reviewId: string;
+
+  beforeEach(async () => {
+    workflow = await LocalReviewWorkflow.start();
+    localReviews = new InMemoryLocalReviewStore();
+    mailer = new RecordingMailer();
+    // Starting a request's chasing is an execution of the machine, named by the request.
+    const chases = {
+      start: async (name: string) => {
+        await workflow.sfn.send(
+          new StartExecutionCommand({
+            stateMachineArn: workflow.stateMachineArn,
+            name,
+            input: JSON.stringify(informationRequestChaseInput(name)),
+          }),
+        );
+        return 'started' as const;
+      },
+    } as unknown as ReviewWorkflow;
+    service = {
+      clock: workflow.clock,
+      profile: partnershipProfile.parse(testProfile),
+      publicBaseUrl: 'https://reviews.example.org',
+      localReviews,
+      mailer,
+      cases: new InMemoryCaseStore(),
+      informationRequestChases: chases,
+    };
+    const review = aLocalReview();
+    await localReviews.commissionLocalReview(
+      review,
+      {
+        actor: { kind: 'system', id: 'test' },
+        at: review.createdAt,
+        action: 'local-review.commissioned',
+        reason: 'Invented',
+      },
+      {
+        actor: { kind: 'system', id: 'test' },
+        at: review.createdAt,
+        action: 'local-review.commissioned',
+        reason: 'Invented',
+      },
+    );
+    reviewId = review.reviewId;
+    workflow.functions.answer('chase-information-request', (payload) =>
+      chaseInformationRequest(service, payload as { reviewId: string; requestNumber: number }),
+    );
+  });
+  afterEach(async () => {
+    await workflow.stop();
+  });
+
+  /** Sends the request (due Friday 27 March 2026, a Day 10 deadline) and lets the execution settle. */
+  async function sent() {
+    const { request } = await sendInformationRequest(service, {
+      reviewId,
+      member: team,
+      answers: {
+        agencyId: 'police',
+        contactName: 'Agency Contact (invented)',
+        contactEmail: 'agency.contact@example.org',
+        asks: 'Your records of the family (invented).',
+        dueOn: '2026-03-27',
+      },
+    });
+    await workflow.service.whenSettled();
+    const token = /\/local-review-agency\/[0-9a-f-]{36}\/([A-Za-z0-9_-]{43})/.exec(
+      mailer.sent.at(-1)!.message.text,
+    )![1]!;
+    return { request, token, executionArn: workflow.executionArnOf(`${reviewId}-request-${request.number}`) };
+  }
+
+  const chaseKeys = () =>
+    mailer.sent
+      .filter((email) => email.key.includes(':ChaseInformationRequest:'))
+      .map((email) => email.key.split(':').at(-1));
+
+  it('a request chased on the ladder: reminded before its due date, then its strategic lead copied and a formal request at its end', async () => {
+    const { executionArn } = await sent();
+
+    const reminderAt = await workflow.advanceToNext();
+    const deadlineAt = await workflow.advanceToNext();
+
+    expect(reminderAt.toISOString()).toBe('2026-03-24T09:00:00.000Z');
+    expect(deadlineAt.toISOString()).toBe('2026-03-27T17:00:00.000Z');
+    expect(chaseKeys()).toEqual(['reminder', 'lead-copied', 'formal-request']);
+    expect(await workflow.status(executionArn)).toBe('SUCCEEDED');
+    expect(
+      (await workflow.statesEntered(executionArn)).filter((state) => state === 'WaitForNextRung'),
+    ).toHaveLength(2);
+    expect(workflow.functions.names()).not.toContain('record-local-review-failure');
+    const chased = (await localReviews.getLocalReview(reviewId))!.informationRequests[0]!.chases.map(
+      (chase) => chase.kind,
+    );
+    expect(chased).toEqual(['reminder', 'lead-copied', 'formal-request']);
+  });
+
+  it('an information request refused and escalated: the partners are told at once, and the chasing stops at its next rung', async () => {
+    const { token, executionArn } = await sent();
+    await workflow.advanceToNext();
+
+    await refuseInformationRequest(service, {
+      reviewId,
+      token,
+      answers: { reason: 'The records are held by another body (invented).' },
+    });
+    const nextWake = await workflow.advanceToNext();
+
+    expect(nextWake.toISOString()).toBe('2026-03-27T17:00:00.000Z');
+    expect(chaseKeys()).toEqual(['reminder']);
+    const escalation = mailer.sent.filter((email) => email.key.includes(':InformationRefused:'));
+    expect(escalation).toHaveLength(1);
+    expect(escalation[0]!.message.subject).toContain('refused a request for information');
+    expect(await workflow.status(executionArn)).toBe('SUCCEEDED');
+    expect((await workflow.statesEntered(executionArn)).at(-1)).toBe('InformationRequestSettled');
+    // Nothing of this request waits on the clock any longer.
+    expect(workflow.clock.advanceToNext()).toBeFalsy();
+  });
+});
