@@ -126,7 +126,9 @@ describe('the local controls page', () => {
   });
 
   it('refuses a failure without a case or a step, naming each field', async () => {
-    // Prepare
+    // Prepare: a running review, so the page offers the rehearsal's form (it offers none without one).
+    await stack.client.submitNotification(sampleNotification(), randomUUID());
+    await stack.stack.whenSettled();
     await browser.page.goto(`${stack.apiUrl}/local`);
 
     // Act

@@ -143,7 +143,9 @@ describe('cdk synth (the real CLI, offline)', () => {
                               ? '/your-reviews'
                               : bundle.name === 'local-review-drafts-web'
                                 ? '/local-reviews/0b6f2d4e-1c3a-4e5f-9a7b-00000000c0de/drafts'
-                                : '/api/nowhere';
+                                : bundle.name === 'insight-web'
+                                  ? '/dashboard'
+                                  : '/api/nowhere';
         const event =
           spec.trigger === 'workflow' || spec.trigger === 'local-review-workflow'
             ? { caseId: 'not-a-case-id' }
@@ -176,6 +178,7 @@ describe('cdk synth (the real CLI, offline)', () => {
               bundle.name === 'prg-web' ||
               bundle.name === 'local-review-work-web' ||
               bundle.name === 'local-review-drafts-web' ||
+              bundle.name === 'insight-web' ||
               bundle.name === 'ops-web' ||
               bundle.name === 'learning-web'
               ? { [envNames.sessionSecret]: 'a-session-key-invented-for-the-synth-test' }
@@ -205,6 +208,7 @@ describe('cdk synth (the real CLI, offline)', () => {
         name === 'prg-web' ||
         name === 'local-review-work-web' ||
         name === 'local-review-drafts-web' ||
+        name === 'insight-web' ||
         name === 'ops-web' ||
         name === 'learning-web'
       ) {

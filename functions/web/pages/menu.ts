@@ -179,6 +179,6 @@ export const staffMenuPages = [
   dashboardMenuPage,
   scrutinyMenuPage,
   actionsMenuPage,
-  opsMenuPage,
   yourReviewsMenuPage,
+  opsMenuPage,
 ] as const;

@@ -137,7 +137,9 @@ describe('which function serves each staff page', () => {
   });
 
   it('gives every staff pages’ function the same navigation as the pages carry', () => {
-    // The learning pages (functions/learning-web) run on their own service; their entry comes before the operations'.
+    // The learning pages (functions/learning-web) and a local review's enquiry pages
+    // (functions/local-review-work-web) run on their own services; their entries come before the
+    // operations', which are last.
     const everyPage = [
       ...pages.filter((page) => !opsWebPages.includes(page)),
       ...learningPages,
