@@ -1,5 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger, serviceName } from './log.ts';
+import { metricNames, metricsNamespace } from './metric-names.ts';
 
 /**
  * The service's business metrics, in CloudWatch's embedded metric format (a JSON log line that
@@ -8,17 +9,7 @@ import { logger, serviceName } from './log.ts';
  * The handler wrappers publish what an invocation counted when it ends (`logMetrics`,
  * shared/observability.ts); a metric with a dimension is published at once, on a line of its own.
  */
-export const metricsNamespace = 'SafeguardingReviews';
-
-/** Every metric's name, as the alarms and the dashboard know it. */
-export const metricNames = {
-  notificationsReceived: 'NotificationsReceived',
-  returnsReceived: 'ReturnsReceived',
-  escalations: 'Escalations',
-  decisionsRecorded: 'DecisionsRecorded',
-  panelEmailsSent: 'PanelEmailsSent',
-  reviewFailures: 'ReviewFailures',
-} as const;
+export { metricNames, metricsNamespace };
 
 /** The dimension of returns and decisions: whether they came by their deadline. */
 export type Timeliness = 'OnTime' | 'Late';

@@ -10,6 +10,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { metricNames } from '../../shared/metric-names.ts';
 import {
   DEADLINES_DUE_WITHIN_FIVE_WORKING_DAYS,
   METRICS_NAMESPACE,
@@ -330,17 +331,17 @@ export class MonitoringStack extends Stack {
               emailMetric('Complaint', hour).with({ label: 'Complained of' }),
               emailMetric('Reject', hour).with({ label: 'Rejected' }),
             ],
-            right: [business('PanelEmailsSent', 'Emails to the Panel')],
+            right: [business(metricNames.panelEmailsSent, 'Emails to the Panel')],
           }),
           new cloudwatch.GraphWidget({
             title: 'The reviews (a day each)',
             width: 12,
             left: [
-              business('NotificationsReceived', 'Notifications'),
-              business('ReturnsReceived', 'Returns'),
-              business('Escalations', 'Escalations'),
-              business('DecisionsRecorded', 'Decisions'),
-              business('ReviewFailures', 'Failures'),
+              business(metricNames.notificationsReceived, 'Notifications'),
+              business(metricNames.returnsReceived, 'Returns'),
+              business(metricNames.escalations, 'Escalations'),
+              business(metricNames.decisionsRecorded, 'Decisions'),
+              business(metricNames.reviewFailures, 'Failures'),
             ],
           }),
         ],

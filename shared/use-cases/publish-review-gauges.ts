@@ -1,11 +1,12 @@
 import { instantAt, zonedDateTime } from '../calendar/dates.ts';
 import { addWorkingDays } from '../calendar/working-days.ts';
+import { metricsNamespace } from '../metric-names.ts';
 import { defaultRapidReviewRules } from '../rapid-review-rules.ts';
 import type { CaseRecord, CaseStatus } from '../schemas/case.ts';
 import type { Service } from '../service.ts';
 
 /** The CloudWatch namespace of the service's own metrics (the business metrics share it). */
-export const METRICS_NAMESPACE = 'SafeguardingReviews';
+export const METRICS_NAMESPACE = metricsNamespace;
 /** Open reviews at one step, by dimension `Step` (the case's `currentStep`, a state name such as `CollateReport`). */
 export const REVIEWS_AT_STEP = 'ReviewsAtStep';
 /** Deadlines of reviews not yet submitted that fall from now to the end of the fifth working day after today. */
