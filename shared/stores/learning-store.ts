@@ -1,12 +1,9 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
   type QueryCommandOutput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
 import { requireEnv } from '../env.ts';
@@ -24,7 +21,8 @@ import {
   type ThemedReview,
   themedReview,
 } from '../schemas/learning.ts';
-import { type AuditInput, nextWriteOrder } from './case-store.ts';
+import { auditEventPut, type TransactItems, transactAudited } from './audited-transaction.ts';
+import type { AuditInput } from './case-store.ts';
 import { auditEventOf } from './local-review-store.ts';
 
 /** Fields of an action that change after it is created. */
@@ -180,7 +178,7 @@ export class DynamoDbLearningStore implements LearningStore {
         ? undefined
         : await this.getReviewLearning(next.reviewKind, next.reviewId);
     const event = auditEventOf(next.reviewId, audit);
-    const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+    const items: TransactItems = [
       {
         Put: {
           TableName: this.tableName,
@@ -193,7 +191,7 @@ export class DynamoDbLearningStore implements LearningStore {
               }),
         },
       },
-      this.#auditPut(auditOwnerKey(next.reviewKind, next.reviewId), event),
+      this.#auditPut(next.reviewKind, next.reviewId, event),
     ];
     // The themes' partitions: out of those no longer tagged (or dated otherwise), into the rest.
     const before = current ? current.themes.map((theme) => ({ theme, reviewedOn: current.reviewedOn })) : [];
@@ -222,7 +220,8 @@ export class DynamoDbLearningStore implements LearningStore {
         },
       });
     }
-    await this.#transact(
+    await transactAudited(
+      this.#client,
       items,
       expectedVersion === undefined ? [0, 1] : [1],
       () => new StaleWriteError(`The learning of review ${next.reviewId} changed since it was read`),
@@ -272,7 +271,8 @@ export class DynamoDbLearningStore implements LearningStore {
   async createAction(action: LearningAction, audit: AuditInput): Promise<LearningAction> {
     const valid = learningAction.parse(action);
     const event = auditEventOf(valid.reviewId, audit);
-    await this.#transact(
+    await transactAudited(
+      this.#client,
       [
         {
           Put: {
@@ -285,7 +285,7 @@ export class DynamoDbLearningStore implements LearningStore {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
-        this.#auditPut(auditOwnerKey(valid.reviewKind, valid.reviewId), event),
+        this.#auditPut(valid.reviewKind, valid.reviewId, event),
       ],
       [0, 1],
       () => new DuplicateWriteError(`Action ${valid.actionId} already exists`),
@@ -321,7 +321,8 @@ export class DynamoDbLearningStore implements LearningStore {
   ): Promise<LearningAction> {
     const next = nextAction(current, changes, audit.at);
     const event = auditEventOf(current.reviewId, audit);
-    await this.#transact(
+    await transactAudited(
+      this.#client,
       [
         {
           Put: {
@@ -335,7 +336,7 @@ export class DynamoDbLearningStore implements LearningStore {
             ExpressionAttributeValues: { ':expected': current.version },
           },
         },
-        this.#auditPut(auditOwnerKey(current.reviewKind, current.reviewId), event),
+        this.#auditPut(current.reviewKind, current.reviewId, event),
       ],
       [1],
       () =>
@@ -371,7 +372,8 @@ export class DynamoDbLearningStore implements LearningStore {
   async putActionLink(link: ActionLink, audit: AuditInput): Promise<void> {
     const valid = actionLink.parse(link);
     const event = auditEventOf(valid.reviewId, audit);
-    await this.#transact(
+    await transactAudited(
+      this.#client,
       [
         {
           Put: {
@@ -384,7 +386,7 @@ export class DynamoDbLearningStore implements LearningStore {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
-        this.#auditPut(auditOwnerKey(valid.reviewKind, valid.reviewId), event),
+        this.#auditPut(valid.reviewKind, valid.reviewId, event),
       ],
       [0, 1],
       () => new DuplicateWriteError('This link was already stored'),
@@ -398,6 +400,15 @@ export class DynamoDbLearningStore implements LearningStore {
     return Item ? actionLink.parse(withoutKeys(Item)) : undefined;
   }
 
+  /** The audit event, on the trail of the review it belongs to. */
+  #auditPut(kind: ReviewKind, reviewId: string, event: AuditEvent) {
+    return auditEventPut(
+      this.auditTableName,
+      { pk: auditOwnerKey(kind, reviewId), sk: `AUDIT#${event.eventId}` },
+      event,
+    );
+  }
+
   async #queryAll(input: QueryCommandInput, limit?: number): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let startKey: QueryCommandOutput['LastEvaluatedKey'];
@@ -407,38 +418,6 @@ export class DynamoDbLearningStore implements LearningStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey && (limit === undefined || items.length < limit));
     return limit === undefined ? items : items.slice(0, limit);
-  }
-
-  /** An audit event is only ever put, on the condition that it is new. */
-  #auditPut(pk: string, event: AuditEvent) {
-    return {
-      Put: {
-        TableName: this.auditTableName,
-        Item: { pk, sk: `AUDIT#${event.eventId}`, ...event, writeOrder: nextWriteOrder() },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    };
-  }
-
-  /** One transaction; a failed condition at `duplicateIndexes` is a DuplicateWriteError, any other `onConflict`'s error. */
-  async #transact(
-    items: NonNullable<TransactWriteCommandInput['TransactItems']>,
-    duplicateIndexes: readonly number[],
-    onConflict: () => Error,
-  ): Promise<void> {
-    try {
-      await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const failed = (error.CancellationReasons ?? []).map(
-        (reason) => reason.Code === 'ConditionalCheckFailed',
-      );
-      if (!failed.some(Boolean)) throw error;
-      if (duplicateIndexes.some((index) => failed[index] === true)) {
-        throw new DuplicateWriteError('This change was already recorded');
-      }
-      throw onConflict();
-    }
   }
 }
 

@@ -1,11 +1,8 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   type QueryCommandOutput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
 import { requireEnv } from '../env.ts';
@@ -13,8 +10,8 @@ import { DuplicateWriteError, StaleWriteError } from '../errors.ts';
 import type { AuditEvent } from '../schemas/case.ts';
 import { auditEvent } from '../schemas/case.ts';
 import { type PrgReferral, prgReferral } from '../schemas/prg-referral.ts';
+import { auditEventPut, transactAudited } from './audited-transaction.ts';
 import type { AuditInput } from './case-store.ts';
-import { nextWriteOrder } from './case-store.ts';
 import { auditEventOf } from './local-review-store.ts';
 
 /** Fields of a referral that change after it is made. */
@@ -79,7 +76,8 @@ export class DynamoDbPrgReferralStore implements PrgReferralStore {
   async createReferral(referral: PrgReferral, audit: AuditInput): Promise<PrgReferral> {
     const valid = prgReferral.parse(referral);
     const event = auditEventOf(valid.referralId, audit);
-    await this.#transact(
+    await transactAudited(
+      this.#client,
       [
         {
           Put: {
@@ -89,8 +87,9 @@ export class DynamoDbPrgReferralStore implements PrgReferralStore {
           },
         },
         this.#approvalPut(valid.approval.tokenHash, valid.referralId),
-        this.#auditPut(valid.referralId, event),
+        auditEventPut(this.auditTableName, auditKey(valid.referralId, event.eventId), event),
       ],
+      [2],
       () => new DuplicateWriteError(`Referral ${valid.referralId} already exists`),
     );
     return valid;
@@ -130,7 +129,8 @@ export class DynamoDbPrgReferralStore implements PrgReferralStore {
       updatedAt: audit.at,
     });
     const event = auditEventOf(current.referralId, audit);
-    await this.#transact(
+    await transactAudited(
+      this.#client,
       [
         {
           Put: {
@@ -140,9 +140,10 @@ export class DynamoDbPrgReferralStore implements PrgReferralStore {
             ExpressionAttributeValues: { ':expected': current.version },
           },
         },
-        this.#auditPut(current.referralId, event),
+        auditEventPut(this.auditTableName, auditKey(current.referralId, event.eventId), event),
         ...(newApprovalHash ? [this.#approvalPut(newApprovalHash, current.referralId)] : []),
       ],
+      [1],
       () => new StaleWriteError(`The referral ${current.referralId} changed since it was read`),
     );
     return next;
@@ -186,35 +187,6 @@ export class DynamoDbPrgReferralStore implements PrgReferralStore {
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
-  }
-
-  #auditPut(referralId: string, event: AuditEvent) {
-    return {
-      Put: {
-        TableName: this.auditTableName,
-        Item: { ...auditKey(referralId, event.eventId), ...event, writeOrder: nextWriteOrder() },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    };
-  }
-
-  /** One transaction; a failed audit condition is a DuplicateWriteError, any other `onConflict`'s error. */
-  async #transact(
-    items: NonNullable<TransactWriteCommandInput['TransactItems']>,
-    onConflict: () => Error,
-  ): Promise<void> {
-    try {
-      await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const failed = (error.CancellationReasons ?? []).map(
-        (reason) => reason.Code === 'ConditionalCheckFailed',
-      );
-      if (!failed.some(Boolean)) throw error;
-      const auditIndex = items.findIndex((item) => item.Put?.TableName === this.auditTableName);
-      if (failed[auditIndex]) throw new DuplicateWriteError('This change was already recorded');
-      throw onConflict();
-    }
   }
 }
 
