@@ -7,15 +7,12 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { zonedDateTime } from '../../shared/calendar/dates.ts';
-import { isWorkingDay, nextWorkingDay, subtractWorkingDays } from '../../shared/calendar/working-days.ts';
-import type { SeriousIncidentNotification } from '../../shared/schemas/notification.ts';
 import { clocksInWords } from '../../shared/workflow/clocks-wording.ts';
 import { formatDate, formatInstant } from '../../shared/workflow/london-time.ts';
-import { sampleNotification } from '../sample-notification.ts';
 import { startLocalStack } from '../stack.ts';
 import { runDemoLearning } from './learning.ts';
 import { runDemoLocalReview } from './local-review.ts';
+import { demoNotification } from './notification.ts';
 import { ReviewClient } from './review-client.ts';
 import { runDemoReview, type TimelineEntry } from './run-review.ts';
 
@@ -115,28 +112,6 @@ async function saveCaseDocuments(client: ReviewClient, caseId: string, folder: s
     saved.push(name);
   }
   return saved;
-}
-
-/**
- * The invented notification, dated from the stack's clock: the Panel was notified three working
- * days before the partnership heard (today, or the next working day when today is not one), so
- * the Panel's date governs and the milestones are pulled back to meet it.
- */
-function demoNotification(now: Date): SeriousIncidentNotification {
-  const today = zonedDateTime(now, 'Europe/London').date;
-  const heard = isWorkingDay(today) ? today : nextWorkingDay(today);
-  const panelNotifiedOn = subtractWorkingDays(heard, 3);
-  const awareOn = subtractWorkingDays(panelNotifiedOn, 1);
-  const base = sampleNotification();
-  return {
-    ...base,
-    incident: {
-      ...base.incident,
-      occurredOn: awareOn.add({ days: -1 }).toString(),
-      localAuthorityAwareOn: awareOn.toString(),
-      panelNotifiedOn: panelNotifiedOn.toString(),
-    },
-  };
 }
 
 async function main() {
