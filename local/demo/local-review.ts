@@ -439,3 +439,17 @@ export async function runDemoLocalReview(
   const commissioned = await commissionDemoLocalReviewFromCase(client, caseId, progress);
   return walkDemoLocalReview(client, commissioned, progress);
 }
+
+/**
+ * What the demo prints once a local review is walked: its timeline (virtual time, London), then
+ * the line that says where and when it was published (the last line the demo prints).
+ */
+export function localReviewReport(result: DemoLocalReviewResult): { timeline: string[]; published: string } {
+  return {
+    timeline: [
+      `Timeline of local review ${result.reference} (virtual time, London):`,
+      ...result.timeline.map((entry) => `  ${entry.when.padEnd(36)} ${entry.what}`),
+    ],
+    published: `Local review ${result.reference} published on ${formatDate(result.publishedOn)} at ${result.address}`,
+  };
+}
