@@ -55,6 +55,8 @@ export interface LocalApiOptions {
   inbox?: LocalInbox;
   /** Failures a rehearsal plans on the local controls page: one step of one case, once. */
   rehearsal?: FaultRehearsal;
+  /** The local controls page's "Start a demo local review": answers the review it commissioned. */
+  startDemoLocalReview?: () => Promise<{ reviewId: string; reference: string }>;
   log?: (line: string) => void;
 }
 
@@ -251,6 +253,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<RunningAp
           clock: options.clock,
           inboxUrl: options.inboxUrl,
           ...(options.rehearsal ? { rehearsal: options.rehearsal } : {}),
+          ...(options.startDemoLocalReview ? { startDemoLocalReview: options.startDemoLocalReview } : {}),
         },
         {
           method,

@@ -16,6 +16,7 @@ import { localUsers } from './tokens.ts';
 export const localControlsPath = '/local';
 
 const timeZone = 'Europe/London';
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const dayMs = 24 * 60 * 60 * 1000;
 
 /** Who each invented user is, and the page they are most likely to want first. */
@@ -54,6 +55,11 @@ export interface LocalControlsOptions {
   inboxUrl: string | undefined;
   /** Where a rehearsal plans a step to fail; absent, the page offers none. */
   rehearsal?: FaultRehearsal;
+  /**
+   * "Start a demo local review": the demo's Rapid Review decided for a local review, and the
+   * review commissioned from it (local/demo/start-local-review.ts); absent, the page offers none.
+   */
+  startDemoLocalReview?: () => Promise<{ reviewId: string; reference: string }>;
 }
 
 /** "1 virtual hour per real second", "real time", or stopped. */
@@ -72,43 +78,78 @@ export function describeSpeed(speed: number): string {
   return `${number(speed)} times real time`;
 }
 
-/** The states of the local-review workflow (issue 13): a wait in one of them belongs to a local review, not a case. */
-const localReviewStates = new Set(
-  Object.keys(
-    (
-      JSON.parse(
-        readFileSync(
-          fileURLToPath(new URL('../statemachines/local-review.asl.json', import.meta.url)),
-          'utf8',
-        ),
-      ) as { States: Record<string, unknown> }
-    ).States,
-  ),
+/** The state names of a state machine's ASL file. */
+function statesOf(file: string): Set<string> {
+  const asl = JSON.parse(readFileSync(fileURLToPath(new URL(file, import.meta.url)), 'utf8')) as {
+    States: Record<string, unknown>;
+  };
+  return new Set(Object.keys(asl.States));
+}
+
+const rapidReviewStates = statesOf('../statemachines/rapid-review.asl.json');
+/** The states only the local-review workflow has (issue 13): a wait in one belongs to a local review. */
+const localReviewOnlyStates = new Set(
+  [...statesOf('../statemachines/local-review.asl.json')].filter((state) => !rapidReviewStates.has(state)),
 );
 
 /**
+ * A local review's executions: the review's own (`<reviewId>`, then `<reviewId>-g<n>` when it
+ * carries on as a new one), the minimum period's watch (`<reviewId>-minimum-period`, `…-g<n>`),
+ * and each request for information's chasing (`<reviewId>-request-<number>`).
+ */
+const localReviewExecution =
+  /^(?<reviewId>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:-request-(?<request>\d+)|(?:-minimum-period)?(?:-g\d+)?)$/;
+
+/** What a local review's wait is for, in words, by its state (a callback's wait is its timeout). */
+const localReviewWaitWords: Record<string, string> = {
+  AwaitCompletion:
+    'The final report: the next reminder to the partnership team, or the completion target if it is not ready',
+  WaitWhileHeld: 'Publication held back while a parallel process is open: looking again',
+  WaitForPrePublicationNotice: 'The notice to the Panel and the Secretary of State before publication',
+  AwaitPublication: 'The publication: the team is chased if it is not recorded by the planned date',
+  WaitForMinimumPeriodAlert: 'The alert to the team a month before the minimum period of publication ends',
+  WaitBeforeContinuing: 'The review’s workflow carrying on afresh (each runs for at most a year)',
+  // The execution's own timeout (`<name>: execution timeout`).
+  execution: 'The longest its workflow may run',
+};
+
+/** "WaitForCollationDay" → "Wait for collation day". */
+function stateInWords(state: string): string {
+  const words = state.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
  * "a1b2…: WaitForReminderDay" → the execution (the case id) and "Wait for reminder day"; a local
- * review's wait (its execution named by the review's id, or `<id>-minimum-period`) gives the
- * review's id instead of a case's.
+ * review's wait gives the review's id instead of a case's, and says in words what it waits for,
+ * a request for information's chasing naming the request.
  */
 export function describeWait(label: string): { caseId: string; reviewId?: string; what: string } {
   const match = /^(.+?): (.+)$/.exec(label);
   const [execution, state] = match ? [match[1] ?? '', match[2] ?? label] : ['', label];
-  const words = state.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-  const what = words.charAt(0).toUpperCase() + words.slice(1);
-  if (localReviewStates.has(state.replace(/ timeout$/, '')) || execution.endsWith('-minimum-period')) {
-    return { caseId: '', reviewId: execution.replace(/-minimum-period$/, ''), what };
+  const bareState = state.replace(/ timeout$/, '');
+  const local = localReviewExecution.exec(execution);
+  const isLocal = !!local && (localReviewOnlyStates.has(bareState) || local[0] !== local.groups?.reviewId);
+  if (local?.groups?.reviewId && isLocal) {
+    const request = local.groups.request;
+    const what = request
+      ? bareState === 'WaitForNextRung'
+        ? `Request for information ${request}: the next reminder to the agency on the ladder, if it has not answered`
+        : `Request for information ${request}: ${(localReviewWaitWords[bareState] ?? stateInWords(state)).toLowerCase()}`
+      : (localReviewWaitWords[bareState] ?? stateInWords(state));
+    return { caseId: '', reviewId: local.groups.reviewId, what };
   }
   // A resumed review's execution is named `<caseId>-resume-<n>`: the case is the same.
-  return { caseId: caseIdOfExecution(execution), what };
+  return { caseId: caseIdOfExecution(execution), what: stateInWords(state) };
 }
 
 /**
  * The local stack's control page (GET and POST /local): the virtual time and what waits on it,
  * buttons that move the clock (a normal form, CSRF-checked like the local sign-in), "make one
  * step fail" for a rehearsal (a running case and a step from a list: the next run of that step
- * for that case fails, once), the email inbox, one-press sign-in as each invented user, and how
- * to follow a Rapid Review here. Only
+ * for that case fails, once), "Start a demo local review" (a local review set up to walk by hand,
+ * local/demo/start-local-review.ts), the email inbox, one-press sign-in as each invented user,
+ * and how to follow a Rapid Review and walk a local review here. Only
  * local/api.ts serves it; on AWS there is no such page.
  */
 export async function localControls(
@@ -121,7 +162,12 @@ export async function localControls(
 
   const page = (
     status: number,
-    extra: { movedTo?: Date; errors?: FormErrors; planned?: { caseId: string; step: string } } = {},
+    extra: {
+      movedTo?: Date;
+      errors?: FormErrors;
+      planned?: { caseId: string; step: string };
+      demoReview?: { reviewId: string; reference: string };
+    } = {},
   ) => {
     const shown = clock.status();
     const pending = shown.pending.map((wait) => ({
@@ -154,6 +200,9 @@ export async function localControls(
             }
           : undefined,
         movedTo: extra.movedTo ? formatInstant(extra.movedTo, timeZone) : undefined,
+        canStartDemoLocalReview: !!options.startDemoLocalReview,
+        demoReview: extra.demoReview,
+        partnershipTeamName: localUsers['partnership-team'].name,
         errors: extra.errors,
         inboxUrl: options.inboxUrl,
         roles: staffRole.options.map((role) => ({
@@ -173,6 +222,13 @@ export async function localControls(
     if (planned.caseId && planned.step) {
       return page(200, { planned: { caseId: planned.caseId, step: planned.step } });
     }
+    const demoReview = {
+      reviewId: request.query.get('demoReview') ?? '',
+      reference: request.query.get('reference') ?? '',
+    };
+    if (uuidPattern.test(demoReview.reviewId) && /^LCSPR-[A-Z0-9-]{1,40}$/.test(demoReview.reference)) {
+      return page(200, { demoReview });
+    }
     const moved = request.query.get('moved');
     const movedTo = moved && /^\d{4}-\d\d-\d\dT/.test(moved) ? new Date(moved) : undefined;
     return page(200, movedTo && !Number.isNaN(movedTo.getTime()) ? { movedTo } : {});
@@ -185,6 +241,7 @@ export async function localControls(
     });
   }
   if (form.get('action') === 'fail-step') return planFailure(form);
+  if (form.get('action') === 'demo-local-review') return startDemoLocalReview();
   const before = clock.status();
   let advance: ClockAdvance;
   let target: Date;
@@ -213,6 +270,27 @@ export async function localControls(
   }
   await clock.advance(advance);
   return seeOther(`${localControlsPath}?moved=${encodeURIComponent(target.toISOString())}`);
+
+  /** "Start a demo local review": set it up, then say so with a link to the review. */
+  async function startDemoLocalReview() {
+    const start = options.startDemoLocalReview;
+    const failed = (message: string) =>
+      page(start ? 500 : 400, {
+        errors: formErrors([{ field: 'start-demo-local-review', message }]),
+      });
+    if (!start) return failed('This stack cannot start a demo local review');
+    let started: { reviewId: string; reference: string };
+    try {
+      started = await start();
+    } catch (error) {
+      return failed(
+        `The demo local review could not be started: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    return seeOther(
+      `${localControlsPath}?${new URLSearchParams({ demoReview: started.reviewId, reference: started.reference })}#demo-local-review`,
+    );
+  }
 
   /** "Make one step fail": the next run of the chosen step for the chosen case fails, once. */
   function planFailure(form: URLSearchParams) {

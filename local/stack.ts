@@ -17,6 +17,8 @@ import { envNames } from '../shared/env.ts';
 import { ProblemError } from '../shared/http/problem.ts';
 import { type ClockAdvance, type RunningApi, startLocalApi } from './api.ts';
 import { auditTableNameFor, createCaseTable, ensureMonthIndex } from './case-table.ts';
+import { ReviewClient } from './demo/review-client.ts';
+import { startDemoLocalReview } from './demo/start-local-review.ts';
 import {
   localClientConfig,
   type RunningDynamoDb,
@@ -476,6 +478,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       inboxUrl: localInboxPath,
       inbox: ses,
       rehearsal,
+      // The demo's local review, set up through the stack's own API and pages, to walk by hand.
+      startDemoLocalReview: () => startDemoLocalReview(new ReviewClient({ apiUrl, sesUrl: ses.sesUrl })),
       clock: {
         status: () => ({
           now: clock.now(),

@@ -2,20 +2,27 @@
  * `npm run demo`: one invented Rapid Review from notification to the Panel's mailbox, through the
  * HTTP API only; `npm run demo -- --late` runs the late path instead; `npm run demo -- --local-review`
  * goes on from the Rapid Review's decision to commission a Local Child Safeguarding Practice Review
- * and walks that review, through the partnership team's pages, to its recorded publication. Uses the stack `npm start` is running (found through .local/stack.json) or, when
- * none answers, starts its own in a fresh folder under .local/ and stops it afterwards.
+ * and walks that review, through the pages people use (the enquiry, the work in writing, the drafts),
+ * to its recorded publication; `npm run demo -- --referral` comes in the other way, by a Practice
+ * Review Group referral (the referrer, the strategic lead's emailed link, the group's decision,
+ * the team commissioning it), then walks the review the same way. Uses the stack `npm start` is
+ * running (found through .local/stack.json) or, when none answers, starts its own in a fresh
+ * folder under .local/ and stops it afterwards.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { zonedDateTime } from '../../shared/calendar/dates.ts';
-import { isWorkingDay, nextWorkingDay, subtractWorkingDays } from '../../shared/calendar/working-days.ts';
-import type { SeriousIncidentNotification } from '../../shared/schemas/notification.ts';
 import { clocksInWords } from '../../shared/workflow/clocks-wording.ts';
-import { formatDate, formatInstant } from '../../shared/workflow/london-time.ts';
-import { sampleNotification } from '../sample-notification.ts';
+import { formatInstant } from '../../shared/workflow/london-time.ts';
 import { startLocalStack } from '../stack.ts';
 import { runDemoLearning } from './learning.ts';
-import { runDemoLocalReview } from './local-review.ts';
+import {
+  type DemoLocalReviewResult,
+  localReviewReport,
+  runDemoLocalReview,
+  walkDemoLocalReview,
+} from './local-review.ts';
+import { demoNotification } from './notification.ts';
+import { commissionDemoLocalReviewFromReferral } from './referral.ts';
 import { ReviewClient } from './review-client.ts';
 import { runDemoReview, type TimelineEntry } from './run-review.ts';
 
@@ -117,28 +124,6 @@ async function saveCaseDocuments(client: ReviewClient, caseId: string, folder: s
   return saved;
 }
 
-/**
- * The invented notification, dated from the stack's clock: the Panel was notified three working
- * days before the partnership heard (today, or the next working day when today is not one), so
- * the Panel's date governs and the milestones are pulled back to meet it.
- */
-function demoNotification(now: Date): SeriousIncidentNotification {
-  const today = zonedDateTime(now, 'Europe/London').date;
-  const heard = isWorkingDay(today) ? today : nextWorkingDay(today);
-  const panelNotifiedOn = subtractWorkingDays(heard, 3);
-  const awareOn = subtractWorkingDays(panelNotifiedOn, 1);
-  const base = sampleNotification();
-  return {
-    ...base,
-    incident: {
-      ...base.incident,
-      occurredOn: awareOn.add({ days: -1 }).toString(),
-      localAuthorityAwareOn: awareOn.toString(),
-      panelNotifiedOn: panelNotifiedOn.toString(),
-    },
-  };
-}
-
 async function main() {
   const startedAt = Date.now();
   const existing = await runningStack();
@@ -155,36 +140,38 @@ async function main() {
   try {
     const client = new ReviewClient(stack);
     const { now } = await client.clock();
-    const late = process.argv.slice(2).includes('--late');
-    const localReview = process.argv.slice(2).includes('--local-review');
+    const args = process.argv.slice(2);
+    const late = args.includes('--late');
+    const localReview = args.includes('--local-review');
+    const log = (message: string) =>
+      console.log(`  [${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${message}`);
+    const finishLocalReview = (local: DemoLocalReviewResult) => {
+      const report = localReviewReport(local);
+      console.log(`\n${report.timeline.join('\n')}`);
+      console.log(`Done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s of real time.`);
+      console.log(report.published);
+    };
+    if (args.includes('--referral')) {
+      console.log(
+        'Scenario: a Practice Review Group referral. An agency refers a case that was not notifiable; its strategic lead approves; the group decides on a Local Child Safeguarding Practice Review, which the partnership team commissions and walks to publication.',
+      );
+      const commissioned = await commissionDemoLocalReviewFromReferral(client, log);
+      finishLocalReview(await walkDemoLocalReview(client, commissioned, log));
+      return;
+    }
     console.log(
       late
         ? 'Scenario: the late path. Nobody decides by the governing date; the Panel is told the review is late, and the submission says why.'
         : "Scenario: on time. The Panel was notified three working days before the partnership heard, so the Panel's date governs.",
     );
-    const result = await runDemoReview(
-      client,
-      demoNotification(new Date(now)),
-      (message) =>
-        console.log(`  [${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${message}`),
-      { late },
-    );
+    const result = await runDemoReview(client, demoNotification(new Date(now)), log, { late });
     if (localReview) {
       console.log(
         'Then: the safeguarding partners decided to commission a Local Child Safeguarding Practice Review, which the partnership team walks to publication.',
       );
-      const local = await runDemoLocalReview(client, result.caseId, (message) =>
-        console.log(`  [${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${message}`),
-      );
-      await runDemoLearning(client, { caseId: result.caseId, localReviewId: local.reviewId }, (message) =>
-        console.log(`  [${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${message}`),
-      );
-      console.log(`\nTimeline of local review ${local.reference} (virtual time, London):`);
-      for (const entry of local.timeline) console.log(`  ${entry.when.padEnd(36)} ${entry.what}`);
-      console.log(`Done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s of real time.`);
-      console.log(
-        `Local review ${local.reference} published on ${formatDate(local.publishedOn)} at ${local.address}`,
-      );
+      const local = await runDemoLocalReview(client, result.caseId, log);
+      await runDemoLearning(client, { caseId: result.caseId, localReviewId: local.reviewId }, log);
+      finishLocalReview(local);
       return;
     }
     // The review's learning themes, learning points and actions (issue 14), through the pages.

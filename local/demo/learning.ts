@@ -1,6 +1,6 @@
 import { CalendarDate } from '../../shared/calendar/dates.ts';
 import { isoDateOf } from '../../shared/workflow/london-time.ts';
-import { PagesClient } from './local-review.ts';
+import { PagesClient } from './pages-client.ts';
 import type { ReviewClient } from './review-client.ts';
 
 /**

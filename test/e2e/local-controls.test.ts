@@ -201,6 +201,65 @@ describe('the local controls page', () => {
     expect(await textOf(browser.page, '#email-count')).toContain(address.toLowerCase());
   });
 
+  it('refuses "Start a demo local review" without the CSRF token and starts nothing', async () => {
+    // Prepare
+    const commissioned = async () =>
+      (await stack.stack.inbox.listEmails()).filter((email) =>
+        email.subject.includes('local review commissioned'),
+      ).length;
+    const before = await commissioned();
+
+    // Act
+    const response = await fetch(`${stack.apiUrl}/local`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ action: 'demo-local-review' }).toString(),
+      redirect: 'manual',
+    });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('The page had expired');
+    expect(await commissioned()).toBe(before);
+  });
+
+  it('starts a demo local review to walk by hand, lists its waits in words, and opens it for the partnership team with one press', async () => {
+    // Prepare
+    const page = browser.page;
+    await page.goto(`${stack.apiUrl}/local`);
+    expect(await textOf(page, '#walk-local-review')).toContain('ask an agency for information');
+    await expectNoAxeViolations(page, 'the local controls page offering a demo local review');
+
+    // Act: the demo's Rapid Review and the local review it commissions take a few seconds.
+    await Promise.all([
+      page.waitForURL(/\/local\?demoReview=/, { timeout: 90_000 }),
+      page.getByRole('button', { name: 'Start a demo local review' }).click(),
+    ]);
+
+    // Assess: the banner names the review; its wait for the final report is said in words.
+    const banner = await textOf(page, '#demo-local-review-started');
+    const reference = /LCSPR-\d{4}-\d{4}/.exec(banner)?.[0];
+    expect(banner).toContain(`Local review ${reference} is ready to walk`);
+    const reviewId = new URL(page.url()).searchParams.get('demoReview');
+    const rows = await page.locator('#pending tbody tr').allTextContents();
+    const reviewRow = rows.find((row) => row.includes(`Local review ${reviewId?.slice(0, 8)}`));
+    expect(reviewRow).toContain('The final report: the next reminder to the partnership team');
+    expect(rows.join(' ')).not.toMatch(/AwaitCompletion|Await completion/);
+    expect(await page.locator(`#pending a[href="/local-reviews/${reviewId}"]`).count()).toBeGreaterThan(0);
+    await expectNoAxeViolations(page, 'the local controls page with a demo local review started');
+    await screenshot(page, 'local-controls-demo-local-review');
+
+    // Act: one press signs in as the partnership team and opens the review.
+    await Promise.all([
+      page.waitForURL(`**/local-reviews/${reviewId}`),
+      page.click('#open-demo-local-review'),
+    ]);
+
+    // Assess
+    expect(await textOf(page, 'main h1')).toBe(reference);
+    expect(await textOf(page, '.app-service-navigation__user')).toBe(localUsers['partnership-team'].name);
+  }, 120_000);
+
   it('signs in as the notifier with one press and lands on the notify pages', async () => {
     // Prepare
     await browser.page.goto(`${stack.apiUrl}/local`);

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditTableNameFor } from '../../local/case-table.ts';
-import { type DemoLocalReviewResult, runDemoLocalReview } from '../../local/demo/local-review.ts';
+import {
+  type DemoLocalReviewResult,
+  localReviewReport,
+  runDemoLocalReview,
+  walkDemoLocalReview,
+} from '../../local/demo/local-review.ts';
+import { commissionDemoLocalReviewFromReferral } from '../../local/demo/referral.ts';
 import { ReviewClient } from '../../local/demo/review-client.ts';
 import { runDemoReview } from '../../local/demo/run-review.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
@@ -36,16 +42,38 @@ describeLocalReviewDraftsStoreContract('the DynamoDB local review drafts store',
   return new DynamoDbLocalReviewDraftsStore(dynamo.documentClient, tableName, auditTableNameFor(tableName));
 });
 
+/** The steps of the enquiry and the work in writing, as the review's timeline says them. */
+const enquiryAndWritingSteps = [
+  /^Declaration of conflicts and confidentiality recorded by the reviewer/,
+  /^Information requested in writing from /,
+  /^Declaration of conflicts and confidentiality recorded for /,
+  /added an entry to the chronology$/,
+  /said it has provided the information asked for$/,
+  /^Practitioner learning event recorded/,
+  /^A family member was added to the family plan/,
+  /^The partners asked the reviewer in writing for: a draft/,
+  /^The reviewer’s answer to a request recorded/,
+  /^Draft version 1 uploaded/,
+  /^Draft version 1 sent to \d+ agenc(y|ies) for factual accuracy/,
+  /commented on draft version 1$/,
+  /^Draft version 1 checked against the framework/,
+  /^Draft version 1 chosen as the final report/,
+];
+
 /**
- * A Local Child Safeguarding Practice Review on the local stack (issue 13), in virtual time: the
- * Rapid Review through the API, then the local review through the partnership team's pages
- * (local/demo/local-review.ts), both state machines on the one local Step Functions service.
+ * Local Child Safeguarding Practice Reviews on the local stack (issue 13), in virtual time, as
+ * `npm run demo -- --local-review` and `-- --referral` walk them: the Rapid Review through the
+ * API, then the local review through the pages (local/demo/local-review.ts); then, on the same
+ * stack, one from a Practice Review Group referral (local/demo/referral.ts). Both state machines
+ * run on the one local Step Functions service.
  */
-describe('a local review from the Rapid Review’s decision to its publication, on the local stack', () => {
+describe('local reviews from each way in to their publication, on the local stack', () => {
   let stack: Awaited<ReturnType<typeof startLocalStack>>;
   let dataDirectory: string;
   let client: ReviewClient;
   let result: DemoLocalReviewResult;
+  let fromReferral: DemoLocalReviewResult;
+  const referralProgress: string[] = [];
 
   beforeAll(async () => {
     dataDirectory = mkdtempSync(join(tmpdir(), 'local-review-'));
@@ -60,6 +88,11 @@ describe('a local review from the Rapid Review’s decision to its publication, 
     client = new ReviewClient(stack);
     const review = await runDemoReview(client, sampleNotification());
     result = await runDemoLocalReview(client, review.caseId);
+    fromReferral = await walkDemoLocalReview(
+      client,
+      await commissionDemoLocalReviewFromReferral(client, (line) => referralProgress.push(line)),
+      (line) => referralProgress.push(line),
+    );
   }, 240_000);
 
   afterAll(async () => {
@@ -79,9 +112,11 @@ describe('a local review from the Rapid Review’s decision to its publication, 
       expect.stringContaining('reviewer appointed'),
       expect.stringContaining('local review to be published'),
     ]);
-    expect(subjects('secretary-of-state.local@example.org')).toEqual([
-      expect.stringContaining('local review to be published'),
-    ]);
+    expect(
+      subjects('secretary-of-state.local@example.org').filter((subject) =>
+        subject.startsWith(`${result.reference}:`),
+      ),
+    ).toEqual([expect.stringContaining('local review to be published')]);
   });
 
   it('ends published, its timeline in words from commissioning to the minimum period’s alert', async () => {
@@ -95,5 +130,36 @@ describe('a local review from the Rapid Review’s decision to its publication, 
     expect(whats.at(-2)).toBe('The review was published, the reviewer named');
     expect(whats.at(-1)).toMatch(/must stay public/);
     expect(result.timeline.map((entry) => entry.when).join(' ')).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+  });
+
+  it('walks the enquiry and the work in writing, in order, before the final report is ready', () => {
+    const whats = result.timeline.map((entry) => entry.what);
+    const found = enquiryAndWritingSteps.map((step) => whats.findIndex((what) => step.test(what)));
+
+    expect(found.every((index) => index >= 0)).toBe(true);
+    expect(found).toEqual([...found].sort((a, b) => a - b));
+    expect(found.at(-1)).toBeLessThan(
+      whats.indexOf('The final report is ready; publication planned in full'),
+    );
+  });
+
+  it('comes in by a Practice Review Group referral (--referral) and ends on a line that says published', () => {
+    const report = localReviewReport(fromReferral);
+    const printed = report.timeline.join('\n');
+
+    expect(referralProgress.slice(0, 5).join('\n')).toMatch(
+      /referred a near miss[\s\S]*strategic lead approved[\s\S]*decided, against both criteria, on a local review[\s\S]*started local review LCSPR-PRG-/,
+    );
+    expect(fromReferral.timeline[0]?.what).toMatch(/^Commissioned from Practice Review Group referral PRG-/);
+    for (const step of enquiryAndWritingSteps) {
+      expect(
+        fromReferral.timeline.some((entry) => step.test(entry.what)),
+        String(step),
+      ).toBe(true);
+    }
+    expect(printed).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    expect(report.published).toMatch(
+      /^Local review LCSPR-PRG-\S+ published on \w+day \d+ \w+ \d{4} at https:/,
+    );
   });
 });
