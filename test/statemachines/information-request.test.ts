@@ -10,6 +10,7 @@ import {
   sendInformationRequest,
 } from '../../shared/use-cases/local-review-enquiry.ts';
 import { InMemoryCaseStore } from '../support/in-memory-case-store.ts';
+import { InMemoryLocalReviewEnquiryStore } from '../support/in-memory-local-review-enquiry-store.ts';
 import { InMemoryLocalReviewStore } from '../support/in-memory-local-review-store.ts';
 import { aLocalReview } from '../support/local-review-store-contract.ts';
 import { RecordingMailer, testProfile } from '../unit/workflow/workflow-fakes.ts';
@@ -30,6 +31,7 @@ const team: StaffMember = {
 describe('a request for information on the local engine', () => {
   let workflow: LocalReviewWorkflow;
   let localReviews: InMemoryLocalReviewStore;
+  let localReviewEnquiries: InMemoryLocalReviewEnquiryStore;
   let mailer: RecordingMailer;
   let service: Parameters<typeof sendInformationRequest>[0] & Parameters<typeof chaseInformationRequest>[0];
   let reviewId: string;
@@ -37,6 +39,7 @@ describe('a request for information on the local engine', () => {
   beforeEach(async () => {
     workflow = await LocalReviewWorkflow.start();
     localReviews = new InMemoryLocalReviewStore();
+    localReviewEnquiries = new InMemoryLocalReviewEnquiryStore(localReviews.audit);
     mailer = new RecordingMailer();
     // Starting a request's chasing is an execution of the machine, named by the request.
     const chases = {
@@ -56,6 +59,7 @@ describe('a request for information on the local engine', () => {
       profile: partnershipProfile.parse(testProfile),
       publicBaseUrl: 'https://reviews.example.org',
       localReviews,
+      localReviewEnquiries,
       mailer,
       cases: new InMemoryCaseStore(),
       informationRequestChases: chases,
@@ -124,7 +128,7 @@ describe('a request for information on the local engine', () => {
       (await workflow.statesEntered(executionArn)).filter((state) => state === 'WaitForNextRung'),
     ).toHaveLength(2);
     expect(workflow.functions.names()).not.toContain('record-local-review-failure');
-    const chased = (await localReviews.getLocalReview(reviewId))!.informationRequests[0]!.chases.map(
+    const chased = (await localReviewEnquiries.getEnquiry(reviewId)).informationRequests[0]!.chases.map(
       (chase) => chase.kind,
     );
     expect(chased).toEqual(['reminder', 'lead-copied', 'formal-request']);
