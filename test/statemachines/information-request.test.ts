@@ -6,6 +6,7 @@ import { partnershipProfile } from '../../shared/config/partnership-profile.ts';
 import type { StaffMember } from '../../shared/schemas/roles.ts';
 import {
   chaseInformationRequest,
+  InformationLinkNotFoundError,
   refuseInformationRequest,
   sendInformationRequest,
 } from '../../shared/use-cases/local-review-enquiry.ts';
@@ -103,11 +104,13 @@ describe('a request for information on the local engine', () => {
       },
     });
     await workflow.service.whenSettled();
-    const token = /\/local-review-agency\/[0-9a-f-]{36}\/([A-Za-z0-9_-]{43})/.exec(
-      mailer.sent.at(-1)!.message.text,
-    )![1]!;
+    const token = linkIn(mailer.sent.at(-1)!.message.text);
     return { request, token, executionArn: workflow.executionArnOf(`${reviewId}-request-${request.number}`) };
   }
+
+  /** The token of the agency's link an email carries. */
+  const linkIn = (text: string) =>
+    /\/local-review-agency\/[0-9a-f-]{36}\/([A-Za-z0-9_-]{43})/.exec(text)![1]!;
 
   const chaseKeys = () =>
     mailer.sent
@@ -123,6 +126,12 @@ describe('a request for information on the local engine', () => {
     expect(reminderAt.toISOString()).toBe('2026-03-24T09:00:00.000Z');
     expect(deadlineAt.toISOString()).toBe('2026-03-27T17:00:00.000Z');
     expect(chaseKeys()).toEqual(['reminder', 'lead-copied', 'formal-request']);
+    const chasing = mailer.sent.filter((email) => email.key.includes(':ChaseInformationRequest:'));
+    expect(chasing.map((email) => email.message.text.includes('/local-review-agency/'))).toEqual([
+      true,
+      true,
+      false,
+    ]);
     expect(await workflow.status(executionArn)).toBe('SUCCEEDED');
     expect(
       (await workflow.statesEntered(executionArn)).filter((state) => state === 'WaitForNextRung'),
@@ -137,10 +146,15 @@ describe('a request for information on the local engine', () => {
   it('an information request refused and escalated: the partners are told at once, and the chasing stops at its next rung', async () => {
     const { token, executionArn } = await sent();
     await workflow.advanceToNext();
+    // The reminder carries the agency's new link; the one the request carried stopped working.
+    const reminded = linkIn(mailer.sent.at(-1)!.message.text);
+    await expect(
+      refuseInformationRequest(service, { reviewId, token, answers: { reason: 'Invented' } }),
+    ).rejects.toThrow(InformationLinkNotFoundError);
 
     await refuseInformationRequest(service, {
       reviewId,
-      token,
+      token: reminded,
       answers: { reason: 'The records are held by another body (invented).' },
     });
     const nextWake = await workflow.advanceToNext();
