@@ -65,7 +65,7 @@ export function informationRequestChaseEmail(
   strategicLead: { name: string; email: string } | undefined,
   link: { url: string; expiresAt: string } | undefined,
 ): EmailMessage {
-  const asked = `On ${formatInstant(request.sentAt, context.timeZone)} we asked ${request.agencyName} for information for Local Child Safeguarding Practice Review ${context.review.reference}, due ${formatDate(request.dueOn, { weekday: true })}. We have not yet had it.`;
+  const asked = `On ${formatDateOf(request.sentAt, context.timeZone)} we asked ${request.agencyName} for information for Local Child Safeguarding Practice Review ${context.review.reference}, due ${formatDate(request.dueOn, { weekday: true })}. We have not yet had it.`;
   const withLink = link
     ? `\n\n${linkLines(context, { ...request, linkExpiresAt: link.expiresAt }, link.url)}\n\nThis is a new link: the link we sent you before no longer works.`
     : '';

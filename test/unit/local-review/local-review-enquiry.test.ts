@@ -30,6 +30,7 @@ import {
 } from '../../../shared/use-cases/local-review-enquiry.ts';
 import { InMemoryLocalReviewEnquiryStore } from '../../support/in-memory-local-review-enquiry-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
+import { engineeringWordsIn } from '../../support/plain-words.ts';
 import { fakeService, openSampleCase, sampleDecision, testProfile } from '../workflow/workflow-fakes.ts';
 
 const team: StaffMember = {
@@ -490,6 +491,8 @@ describe('the chasing emails carry the agency’s link', () => {
     ]);
     const actions = (fixture.localReviews.audit.get(fixture.reviewId) ?? []).map((event) => event.action);
     expect(actions.filter((action) => action === 'local-review.information-chased')).toHaveLength(2);
+    // Plain words for their readers: no instant, id or step name outside the link.
+    expect(chaseEmails(fixture).flatMap((email) => engineeringWordsIn(email.message.text))).toEqual([]);
   });
 
   it('a step retried after storing its link and before its email went sends the email once, with a link that works', async () => {
