@@ -541,7 +541,7 @@ export async function addChronologyEntry(
   }
   if (enquiry.chronology.length >= CHRONOLOGY_LIMIT) {
     throw new LocalReviewRefusedError(
-      `The chronology holds its most entries (${CHRONOLOGY_LIMIT}). Send the rest to the partnership team in writing.`,
+      `The chronology holds its most entries (${CHRONOLOGY_LIMIT.toLocaleString('en-GB')}). Send the rest to the partnership team in writing.`,
       'The chronology is full',
     );
   }

