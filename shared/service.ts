@@ -10,6 +10,7 @@ import type { CaseStore } from './stores/case-store.ts';
 import type { DraftStore } from './stores/draft-store.ts';
 import type { LearningStore } from './stores/learning-store.ts';
 import type { LocalReviewDraftsStore } from './stores/local-review-drafts-store.ts';
+import type { LocalReviewEnquiryStore } from './stores/local-review-enquiry-store.ts';
 import type { LocalReviewStore } from './stores/local-review-store.ts';
 import type { PrgReferralStore } from './stores/prg-referral-store.ts';
 import type { SessionRevocations } from './stores/session-revocations.ts';
@@ -51,6 +52,8 @@ export interface Service {
   readonly localReviews: LocalReviewStore;
   /** Each local review's work in writing: learning events, family plan, supervision, drafts, factual-accuracy rounds, quality checklists. */
   readonly localReviewDrafts: LocalReviewDraftsStore;
+  /** Each local review's enquiry: declarations, requests for information, the merged chronology (an item for each entry). */
+  readonly localReviewEnquiries: LocalReviewEnquiryStore;
   /** Each local review's workflow on Step Functions (the local-review state machine). */
   readonly localReviewWorkflow: ReviewWorkflow;
   /** Referrals to the Practice Review Group (issue 13), in the case table. */

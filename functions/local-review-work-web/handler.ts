@@ -2,6 +2,7 @@ import { informationRequestChasesFromEnvironment } from '../../shared/adapters/l
 import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import { localReviewEnquiryStoreFromEnvironment } from '../../shared/stores/local-review-enquiry-store.ts';
 import { localReviewStoreFromEnvironment } from '../../shared/stores/local-review-store.ts';
 import { sessionRevocationsFromEnvironment } from '../../shared/stores/session-revocations.ts';
 import { pageHandler } from '../web/page-handler.ts';
@@ -19,6 +20,7 @@ const service: LocalReviewWorkWebService = environmentService({
   sessions: sessionRevocationsFromEnvironment,
   mailer: mailerFromEnvironment,
   localReviews: localReviewStoreFromEnvironment,
+  localReviewEnquiries: localReviewEnquiryStoreFromEnvironment,
   informationRequestChases: informationRequestChasesFromEnvironment,
 });
 

@@ -1,4 +1,4 @@
-import { localReviewEnquiryFields } from './local-review-enquiry.ts';
+import { legacyEnquiryFields } from './local-review-enquiry.ts';
 import {
   agencyId,
   caseId,
@@ -263,8 +263,8 @@ export const localReview = z
     /** The team was alerted that the minimum period of publication is about to end. */
     minimumPeriodAlertSentAt: z.optional(isoInstant),
     failure: z.optional(z.object({ step: z.string(), error: z.string(), at: isoInstant })),
-    /** Declarations, information requests and the merged chronology (shared/schemas/local-review-enquiry.ts). */
-    ...localReviewEnquiryFields,
+    /** The enquiry of a review commissioned before it had its own item: read only (shared/schemas/local-review-enquiry.ts). */
+    ...legacyEnquiryFields,
     createdAt: isoInstant,
     updatedAt: isoInstant,
   })

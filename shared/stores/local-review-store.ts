@@ -17,9 +17,20 @@ import { type LocalReview, localReview } from '../schemas/local-review.ts';
 import type { AuditInput } from './case-store.ts';
 import { nextWriteOrder } from './case-store.ts';
 
-/** Fields of a local review that change after it is commissioned. */
+/** Fields of a local review that change after it is commissioned (the enquiry has its own store). */
 export type LocalReviewChanges = Partial<
-  Omit<LocalReview, 'reviewId' | 'version' | 'createdAt' | 'updatedAt' | 'reference' | 'fromCase'>
+  Omit<
+    LocalReview,
+    | 'reviewId'
+    | 'version'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'reference'
+    | 'fromCase'
+    | 'declarations'
+    | 'informationRequests'
+    | 'chronology'
+  >
 >;
 
 /** The callback a local review's workflow waits on, by what it waits for. */

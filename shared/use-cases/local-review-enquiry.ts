@@ -9,7 +9,13 @@ import {
   subtractWorkingDays,
 } from '../calendar/working-days.ts';
 import { rulesOf } from '../config/partnership-profile.ts';
-import { DomainError, DuplicateWriteError, InvalidInputError, NotFoundError } from '../errors.ts';
+import {
+  DomainError,
+  DuplicateWriteError,
+  InvalidInputError,
+  NotFoundError,
+  StaleWriteError,
+} from '../errors.ts';
 import { countEscalations } from '../metrics.ts';
 import { type EscalationRungKind, LAST_RUNG_DAY } from '../rapid-review-rules.ts';
 import type { LocalReview } from '../schemas/local-review.ts';
@@ -21,14 +27,16 @@ import {
   type Declarant,
   type Declaration,
   declarationAnswers,
+  INFORMATION_REQUEST_LIMIT,
   type InformationRequest,
   informationRequestAnswers,
+  type LocalReviewEnquiry,
 } from '../schemas/local-review-enquiry.ts';
 import { text } from '../schemas/primitives.ts';
 import { type Actor, type StaffMember, staffActor } from '../schemas/roles.ts';
 import * as z from '../schemas/zod.ts';
 import type { Service } from '../service.ts';
-import type { LocalReviewChanges } from '../stores/local-review-store.ts';
+import type { EnquiryChanges } from '../stores/local-review-enquiry-store.ts';
 import { parseInput } from '../validation.ts';
 import { localReviewEmailContext } from '../workflow/local-review-emails.ts';
 import {
@@ -36,7 +44,7 @@ import {
   informationRequestChaseEmail,
   informationRequestEmail,
 } from '../workflow/local-review-enquiry-emails.ts';
-import { isoDateOf } from '../workflow/london-time.ts';
+import { formatDate, isoDateOf } from '../workflow/london-time.ts';
 import { LocalReviewNotFoundError, LocalReviewRefusedError, loadLocalReview } from './local-review.ts';
 import { strategicLeadOf } from './partnership-directory.ts';
 
@@ -46,10 +54,11 @@ import { strategicLeadOf } from './partnership-directory.ts';
  * through a capability link of their own (only its hash kept; it expires; a new one replaces
  * it), chased on the partnership's escalation ladder, a refusal escalated to the safeguarding
  * partners, and the merged multi-agency chronology the agencies write through their links.
- * Every change is written with its audit event on the review's trail.
+ * The enquiry is kept apart from the review's own item (`localReviewEnquiries`); every change is
+ * written with its audit event on the review's trail.
  */
 
-type Ports = Pick<Service, 'clock' | 'profile' | 'publicBaseUrl' | 'localReviews'>;
+type Ports = Pick<Service, 'clock' | 'profile' | 'publicBaseUrl' | 'localReviews' | 'localReviewEnquiries'>;
 type EmailPorts = Ports & Pick<Service, 'mailer'>;
 type SendPorts = EmailPorts & Pick<Service, 'informationRequestChases'>;
 
@@ -120,19 +129,61 @@ function refuseOnceEnded(review: LocalReview): void {
   }
 }
 
+/**
+ * The review's enquiry. A review commissioned before the enquiry had its own item kept it on the
+ * review's: until the enquiry's item is first written, its declarations and requests are those
+ * (the first write copies them over); the entries it kept stay part of the chronology, before
+ * those added since. Nothing saved is lost, and nothing writes the review's item for it.
+ */
+export async function enquiryOf(
+  service: Pick<Service, 'localReviewEnquiries'>,
+  review: LocalReview,
+): Promise<LocalReviewEnquiry> {
+  const stored = await service.localReviewEnquiries.getEnquiry(review.reviewId);
+  const kept = review.chronology ?? [];
+  const added = new Set(stored.chronology.map((entry) => entry.entryId));
+  const chronology = [...kept.filter((entry) => !added.has(entry.entryId)), ...stored.chronology];
+  if (stored.version > 0) return { ...stored, chronology };
+  return {
+    ...stored,
+    declarations: review.declarations ?? [],
+    informationRequests: review.informationRequests ?? [],
+    chronology,
+  };
+}
+
+/** The review, for someone who may work on it, with its enquiry. */
+export async function loadEnquiryToWorkOn(
+  service: Pick<Service, 'localReviews' | 'localReviewEnquiries'>,
+  reviewId: string,
+  member: StaffMember,
+): Promise<{ review: LocalReview; enquiry: LocalReviewEnquiry }> {
+  const review = await loadReviewToWorkOn(service, reviewId, member);
+  return { review, enquiry: await enquiryOf(service, review) };
+}
+
 async function change(
   service: Ports,
-  review: LocalReview,
+  enquiry: LocalReviewEnquiry,
   actor: Actor,
-  changes: LocalReviewChanges,
+  changes: Partial<EnquiryChanges>,
   audit: {
     action: string;
     reason: string;
     eventId?: string;
     details?: Record<string, string | number | boolean | null>;
   },
-): Promise<LocalReview> {
-  return service.localReviews.updateLocalReview(review, changes, { actor, at: now(service), ...audit });
+): Promise<LocalReviewEnquiry> {
+  const saved = await service.localReviewEnquiries.saveEnquiry(
+    enquiry,
+    {
+      declarations: changes.declarations ?? enquiry.declarations,
+      informationRequests: changes.informationRequests ?? enquiry.informationRequests,
+    },
+    { actor, at: now(service), ...audit },
+  );
+  // The chronology is written apart; what was read of it stands.
+  return { ...saved, chronology: enquiry.chronology };
 }
 
 // ── Declarations ────────────────────────────────────────────────────────────────────────────
@@ -142,9 +193,9 @@ const sameDeclarant = (a: Declarant, b: Declarant) =>
     ? a.id === b.id
     : a.kind === 'agency' && b.kind === 'agency' && a.agencyId === b.agencyId;
 
-function withDeclaration(review: LocalReview, declaration: Declaration): Declaration[] {
+function withDeclaration(enquiry: LocalReviewEnquiry, declaration: Declaration): Declaration[] {
   return [
-    ...review.declarations.filter((earlier) => !sameDeclarant(earlier.declarant, declaration.declarant)),
+    ...enquiry.declarations.filter((earlier) => !sameDeclarant(earlier.declarant, declaration.declarant)),
     declaration,
   ];
 }
@@ -153,8 +204,8 @@ function withDeclaration(review: LocalReview, declaration: Declaration): Declara
 export async function recordStaffDeclaration(
   service: Ports,
   input: { reviewId: string; member: StaffMember; answers: unknown },
-): Promise<LocalReview> {
-  const review = await loadReviewToWorkOn(service, input.reviewId, input.member);
+): Promise<LocalReviewEnquiry> {
+  const { review, enquiry } = await loadEnquiryToWorkOn(service, input.reviewId, input.member);
   refuseOnceEnded(review);
   const answers = parseInput(declarationAnswers, input.answers, 'declaration');
   const role = isReviewerOf(review, input.member) ? 'reviewer' : 'partnership-team';
@@ -176,9 +227,9 @@ export async function recordStaffDeclaration(
   };
   return change(
     service,
-    review,
+    enquiry,
     staffActor(input.member, role),
-    { declarations: withDeclaration(review, declaration) },
+    { declarations: withDeclaration(enquiry, declaration) },
     {
       action: 'local-review.declaration-recorded',
       reason: `Declaration of conflicts and confidentiality recorded by ${role === 'reviewer' ? 'the reviewer' : 'a member of the partnership team'}: ${answers.hasConflicts ? 'a conflict of interest declared' : 'no conflict of interest'}`,
@@ -193,10 +244,10 @@ export interface DeclarationRow {
   declaration?: Declaration;
 }
 
-export function declarationRows(review: LocalReview): DeclarationRow[] {
+export function declarationRows(review: LocalReview, enquiry: LocalReviewEnquiry): DeclarationRow[] {
   const rows: DeclarationRow[] = [];
   if (review.reviewer) {
-    const declared = review.declarations.find(
+    const declared = enquiry.declarations.find(
       (each) => each.declarant.kind === 'staff' && each.declarant.role === 'reviewer',
     );
     rows.push({
@@ -206,10 +257,10 @@ export function declarationRows(review: LocalReview): DeclarationRow[] {
     });
   }
   const agencies = new Map(
-    review.informationRequests.map((request) => [request.agencyId, request.agencyName]),
+    enquiry.informationRequests.map((request) => [request.agencyId, request.agencyName]),
   );
   for (const [agencyId, agencyName] of agencies) {
-    const declared = review.declarations.find(
+    const declared = enquiry.declarations.find(
       (each) => each.declarant.kind === 'agency' && each.declarant.agencyId === agencyId,
     );
     rows.push({
@@ -218,7 +269,7 @@ export function declarationRows(review: LocalReview): DeclarationRow[] {
       ...(declared ? { declaration: declared } : {}),
     });
   }
-  for (const declared of review.declarations) {
+  for (const declared of enquiry.declarations) {
     if (declared.declarant.kind === 'staff' && declared.declarant.role === 'partnership-team') {
       rows.push({ who: declared.declarant.name, role: 'Partnership team', declaration: declared });
     }
@@ -244,14 +295,36 @@ function linkExpiry(service: Pick<Service, 'clock' | 'profile'>, dueOn: string):
   ).toISOString();
 }
 
-function requestOf(review: LocalReview, requestId: string): InformationRequest {
-  const request = review.informationRequests.find((each) => each.requestId === requestId);
+function requestOf(enquiry: LocalReviewEnquiry, requestId: string): InformationRequest {
+  const request = enquiry.informationRequests.find((each) => each.requestId === requestId);
   if (!request) throw new NotFoundError('There is no such request for information on this review');
   return request;
 }
 
-const withRequest = (review: LocalReview, request: InformationRequest): InformationRequest[] =>
-  review.informationRequests.map((each) => (each.requestId === request.requestId ? request : each));
+const withRequest = (enquiry: LocalReviewEnquiry, request: InformationRequest): InformationRequest[] =>
+  enquiry.informationRequests.map((each) => (each.requestId === request.requestId ? request : each));
+
+/**
+ * A new link for a request, replacing the last (and any spare): the request with the new link's
+ * hash, its number and expiry, and the token, which only the email that carries it may hold. The
+ * old link stops working once the request is written.
+ */
+function withNewLink(
+  service: Pick<Service, 'clock' | 'profile'>,
+  current: InformationRequest,
+): { request: InformationRequest; token: string } {
+  const { token, tokenHash } = mintAgencyToken();
+  return {
+    token,
+    request: {
+      ...current,
+      tokenHash,
+      spareTokenHashes: [],
+      linkNumber: current.linkNumber + 1,
+      linkExpiresAt: linkExpiry(service, current.dueOn),
+    },
+  };
+}
 
 async function emailLink(
   service: EmailPorts,
@@ -284,9 +357,15 @@ export function informationLinkUrl(publicBaseUrl: string, reviewId: string, toke
 export async function sendInformationRequest(
   service: SendPorts,
   input: { reviewId: string; member: StaffMember; answers: unknown },
-): Promise<{ review: LocalReview; request: InformationRequest }> {
-  const review = await loadReviewToWorkOn(service, input.reviewId, input.member);
+): Promise<{ review: LocalReview; enquiry: LocalReviewEnquiry; request: InformationRequest }> {
+  const { review, enquiry } = await loadEnquiryToWorkOn(service, input.reviewId, input.member);
   refuseOnceEnded(review);
+  if (enquiry.informationRequests.length >= INFORMATION_REQUEST_LIMIT) {
+    throw new LocalReviewRefusedError(
+      `This review has its most requests for information (${INFORMATION_REQUEST_LIMIT}). Email the agency a new link for a request it already has, or ask for more in writing outside the service.`,
+      'This review has its most requests for information',
+    );
+  }
   const answers = parseInput(informationRequestAnswers, input.answers, 'request for information');
   const agency = review.agencies.find((each) => each.agencyId === answers.agencyId);
   if (!agency) {
@@ -310,10 +389,11 @@ export async function sendInformationRequest(
   const request: InformationRequest = {
     ...answers,
     requestId: randomUUID(),
-    number: review.informationRequests.length + 1,
+    number: enquiry.informationRequests.length + 1,
     agencyName: agency.agencyName,
     status: 'open',
     tokenHash,
+    spareTokenHashes: [],
     linkNumber: 1,
     linkExpiresAt: linkExpiry(service, answers.dueOn),
     sentAt: at,
@@ -322,18 +402,18 @@ export async function sendInformationRequest(
   };
   const updated = await change(
     service,
-    review,
+    enquiry,
     staffActor(input.member, 'partnership-team'),
-    { informationRequests: [...review.informationRequests, request] },
+    { informationRequests: [...enquiry.informationRequests, request] },
     {
       action: 'local-review.information-requested',
-      reason: `Information requested in writing from ${agency.agencyName}, due ${answers.dueOn}; a link of its own emailed to its contact`,
+      reason: `Information requested in writing from ${agency.agencyName}, due ${formatDate(answers.dueOn)}; a link of its own emailed to its contact`,
       details: { requestId: request.requestId, dueOn: answers.dueOn },
     },
   );
-  await emailLink(service, updated, request, token);
-  await service.informationRequestChases.start(informationRequestChaseId(updated.reviewId, request.number));
-  return { review: updated, request };
+  await emailLink(service, review, request, token);
+  await service.informationRequestChases.start(informationRequestChaseId(review.reviewId, request.number));
+  return { review, enquiry: updated, request };
 }
 
 /**
@@ -344,42 +424,36 @@ export async function sendInformationRequest(
 export async function sendNewInformationLink(
   service: SendPorts,
   input: { reviewId: string; requestId: string; member: StaffMember },
-): Promise<LocalReview> {
-  const review = await loadReviewToWorkOn(service, input.reviewId, input.member);
+): Promise<LocalReviewEnquiry> {
+  const { review, enquiry } = await loadEnquiryToWorkOn(service, input.reviewId, input.member);
   refuseOnceEnded(review);
-  const current = requestOf(review, input.requestId);
-  const { token, tokenHash } = mintAgencyToken();
-  const request: InformationRequest = {
-    ...current,
-    tokenHash,
-    linkNumber: current.linkNumber + 1,
-    linkExpiresAt: linkExpiry(service, current.dueOn),
-  };
+  const current = requestOf(enquiry, input.requestId);
+  const { request, token } = withNewLink(service, current);
   const updated = await change(
     service,
-    review,
+    enquiry,
     staffActor(input.member, 'partnership-team'),
-    { informationRequests: withRequest(review, request) },
+    { informationRequests: withRequest(enquiry, request) },
     {
       action: 'local-review.information-link-replaced',
       reason: `A new link sent to ${current.agencyName}; the one before it no longer works`,
       details: { requestId: current.requestId },
     },
   );
-  await emailLink(service, updated, request, token);
+  await emailLink(service, review, request, token);
   if (request.status === 'open') {
-    await service.informationRequestChases.start(informationRequestChaseId(updated.reviewId, request.number));
+    await service.informationRequestChases.start(informationRequestChaseId(review.reviewId, request.number));
   }
   return updated;
 }
 
 // ── The agency's link ───────────────────────────────────────────────────────────────────────
 
-/** The review and the request a link opens, while it works. */
+/** The review, its enquiry and the request a link opens, while it works. */
 export async function openInformationLink(
-  service: Pick<Service, 'clock' | 'localReviews'>,
+  service: Pick<Service, 'clock' | 'localReviews' | 'localReviewEnquiries'>,
   input: { reviewId: string; token: string },
-): Promise<{ review: LocalReview; request: InformationRequest }> {
+): Promise<{ review: LocalReview; enquiry: LocalReviewEnquiry; request: InformationRequest }> {
   if (!looksLikeAgencyToken(input.token)) throw new InformationLinkNotFoundError();
   let review: LocalReview;
   try {
@@ -388,22 +462,24 @@ export async function openInformationLink(
     if (error instanceof LocalReviewNotFoundError) throw new InformationLinkNotFoundError();
     throw error;
   }
+  const enquiry = await enquiryOf(service, review);
   const hash = Buffer.from(hashAgencyToken(input.token), 'hex');
-  const request = review.informationRequests.find((each) =>
-    timingSafeEqual(Buffer.from(each.tokenHash, 'hex'), hash),
+  const matches = (tokenHash: string) => timingSafeEqual(Buffer.from(tokenHash, 'hex'), hash);
+  const request = enquiry.informationRequests.find(
+    (each) => matches(each.tokenHash) || each.spareTokenHashes.some(matches),
   );
   if (!request) throw new InformationLinkNotFoundError();
   if (service.clock.now().getTime() >= Date.parse(request.linkExpiresAt)) {
     throw new InformationLinkExpiredError();
   }
-  return { review, request };
+  return { review, enquiry, request };
 }
 
 const agencyActor = (request: InformationRequest): Actor => ({ kind: 'agency', agencyId: request.agencyId });
 
 /** The agency's declaration, whoever answers through the link names themself. */
-export function agencyDeclarationOf(review: LocalReview, agencyId: string): Declaration | undefined {
-  return review.declarations.find(
+export function agencyDeclarationOf(enquiry: LocalReviewEnquiry, agencyId: string): Declaration | undefined {
+  return enquiry.declarations.find(
     (each) => each.declarant.kind === 'agency' && each.declarant.agencyId === agencyId,
   );
 }
@@ -420,8 +496,8 @@ function refuseOnceRefused(request: InformationRequest): void {
 export async function recordAgencyDeclaration(
   service: Ports,
   input: { reviewId: string; token: string; answers: unknown },
-): Promise<LocalReview> {
-  const { review, request } = await openInformationLink(service, input);
+): Promise<LocalReviewEnquiry> {
+  const { review, enquiry, request } = await openInformationLink(service, input);
   refuseOnceEnded(review);
   const answers = parseInput(agencyDeclarationAnswers, input.answers, 'declaration');
   const { name, ...declared } = answers;
@@ -433,9 +509,9 @@ export async function recordAgencyDeclaration(
   };
   return change(
     service,
-    review,
+    enquiry,
     agencyActor(request),
-    { declarations: withDeclaration(review, declaration) },
+    { declarations: withDeclaration(enquiry, declaration) },
     {
       action: 'local-review.declaration-recorded',
       reason: `Declaration of conflicts and confidentiality recorded for ${request.agencyName}: ${answers.hasConflicts ? 'a conflict of interest declared' : 'no conflict of interest'}`,
@@ -448,10 +524,10 @@ export async function addChronologyEntry(
   service: Ports,
   input: { reviewId: string; token: string; answers: unknown },
 ): Promise<{ review: LocalReview; entry: ChronologyEntry }> {
-  const { review, request } = await openInformationLink(service, input);
+  const { review, enquiry, request } = await openInformationLink(service, input);
   refuseOnceEnded(review);
   refuseOnceRefused(request);
-  if (!agencyDeclarationOf(review, request.agencyId)) {
+  if (!agencyDeclarationOf(enquiry, request.agencyId)) {
     throw new LocalReviewRefusedError(
       'Record your declaration of conflicts and confidentiality before you add to the chronology.',
       'Record your declaration first',
@@ -463,9 +539,9 @@ export async function addChronologyEntry(
       { field: 'occurredOn', message: 'The date it happened must be today or in the past' },
     ]);
   }
-  if (review.chronology.length >= CHRONOLOGY_LIMIT) {
+  if (enquiry.chronology.length >= CHRONOLOGY_LIMIT) {
     throw new LocalReviewRefusedError(
-      `The chronology holds its most entries (${CHRONOLOGY_LIMIT}). Send the rest to the partnership team in writing.`,
+      `The chronology holds its most entries (${CHRONOLOGY_LIMIT.toLocaleString('en-GB')}). Send the rest to the partnership team in writing.`,
       'The chronology is full',
     );
   }
@@ -477,35 +553,32 @@ export async function addChronologyEntry(
     requestId: request.requestId,
     addedAt: now(service),
   };
-  const updated = await change(
-    service,
-    review,
-    agencyActor(request),
-    { chronology: [...review.chronology, entry] },
-    {
-      action: 'local-review.chronology-entry-added',
-      reason: `${request.agencyName} added an entry to the chronology`,
-      details: { entryId: entry.entryId, occurredOn: entry.occurredOn },
-    },
-  );
-  return { review: updated, entry };
+  // An entry is an item of its own: agencies adding entries never wait on each other or on a change to the requests.
+  await service.localReviewEnquiries.addChronologyEntry(review.reviewId, entry, {
+    actor: agencyActor(request),
+    at: entry.addedAt,
+    action: 'local-review.chronology-entry-added',
+    reason: `${request.agencyName} added an entry to the chronology`,
+    details: { entryId: entry.entryId, occurredOn: entry.occurredOn },
+  });
+  return { review, entry };
 }
 
 /** The agency has sent everything: the request is answered and its chasing stops. Again, nothing changes. */
 export async function completeInformationRequest(
   service: Ports,
   input: { reviewId: string; token: string },
-): Promise<LocalReview> {
-  const { review, request } = await openInformationLink(service, input);
+): Promise<LocalReviewEnquiry> {
+  const { review, enquiry, request } = await openInformationLink(service, input);
   refuseOnceEnded(review);
   refuseOnceRefused(request);
-  if (request.status === 'answered') return review;
+  if (request.status === 'answered') return enquiry;
   return change(
     service,
-    review,
+    enquiry,
     agencyActor(request),
     {
-      informationRequests: withRequest(review, { ...request, status: 'answered', answeredAt: now(service) }),
+      informationRequests: withRequest(enquiry, { ...request, status: 'answered', answeredAt: now(service) }),
     },
     {
       action: 'local-review.information-provided',
@@ -525,9 +598,9 @@ export const refusalAnswers = z.object({ reason: text(2000, { multiline: true })
 export async function refuseInformationRequest(
   service: EmailPorts,
   input: { reviewId: string; token: string; answers: unknown },
-): Promise<LocalReview> {
-  const { review, request } = await openInformationLink(service, input);
-  let updated = review;
+): Promise<LocalReviewEnquiry> {
+  const { review, enquiry, request } = await openInformationLink(service, input);
+  let updated = enquiry;
   let refused = request;
   if (request.status !== 'refused') {
     refuseOnceEnded(review);
@@ -536,9 +609,9 @@ export async function refuseInformationRequest(
     refused = { ...request, status: 'refused', refusal: { reason, at, partnersToldAt: at } };
     updated = await change(
       service,
-      review,
+      enquiry,
       agencyActor(request),
-      { informationRequests: withRequest(review, refused) },
+      { informationRequests: withRequest(enquiry, refused) },
       {
         action: 'local-review.information-refused',
         reason: `${request.agencyName} refused the request for information, with its reasons; escalated to the safeguarding partners by email`,
@@ -550,7 +623,7 @@ export async function refuseInformationRequest(
   await service.mailer.sendOnce(
     `${review.reviewId}:InformationRefused:${request.requestId}`,
     informationRefusedEmail(
-      localReviewEmailContext(service.profile, updated, service.publicBaseUrl),
+      localReviewEmailContext(service.profile, review, service.publicBaseUrl),
       refused as InformationRequest & { refusal: NonNullable<InformationRequest['refusal']> },
       partners,
     ),
@@ -590,18 +663,35 @@ export interface ChaseOutcome {
 }
 
 /**
- * The workflow's step for one open request: every rung due by now and not yet climbed is
- * emailed (each once, by its key) and marked on the request with one audit event whose id the
- * rungs name, so a retry repeats nothing. Answers when the next rung falls, or that there is
- * nothing more to wait for (answered, refused, the review ended, or the ladder climbed).
+ * Whether a rung's email goes to the agency's contact, and so carries the agency's link: the
+ * reminder and the reminder with the lead copied do; the formal request goes to the strategic
+ * lead (the contact copied) and carries none, unless the agency has no lead named, when it goes
+ * to the contact.
+ */
+const toTheContact = (kind: string, lead: { email: string } | undefined) =>
+  kind !== 'formal-request' || !lead;
+
+/**
+ * The workflow's step for one open request: every rung due by now and not yet climbed is emailed,
+ * once each, and marked on the request. An email to the agency's contact carries a new link, as
+ * "Email the agency a new link" sends (the one before stops working): the new link's hash is
+ * written with the rungs it is for, marked as waiting for their email, before anything is sent;
+ * the emails go (each once, by its rung's key); then the rungs are marked emailed, with one audit
+ * event whose id the rungs name. A retry repeats nothing: a rung marked is never marked again, an
+ * email sent is never sent again, and a retry that finds rungs still waiting for their email
+ * cannot know whether it went, so it mints a spare link that works beside the stored one (the
+ * email carries one of the two; the other reaches no one). Answers when the next rung falls, or
+ * that there is nothing more to wait for (answered, refused, the review ended, or the ladder climbed).
  */
 export async function chaseInformationRequest(
-  service: EmailPorts & Pick<Service, 'cases'>,
+  service: EmailPorts & Pick<Service, 'cases' | 'localReviewEnquiries'>,
   input: { reviewId: string; requestNumber: number },
 ): Promise<ChaseOutcome> {
   const review = await loadLocalReview(service, input.reviewId);
-  const request = review.informationRequests.find((each) => each.number === input.requestNumber);
-  if (!request) throw new NotFoundError('There is no such request for information on this review');
+  let enquiry = await enquiryOf(service, review);
+  const numbered = enquiry.informationRequests.find((each) => each.number === input.requestNumber);
+  if (!numbered) throw new NotFoundError('There is no such request for information on this review');
+  let request: InformationRequest = numbered;
   const done = { done: true, nextAt: service.clock.now().toISOString() };
   if (request.status !== 'open' || review.status === 'published' || review.status === 'failed') {
     return done;
@@ -610,42 +700,120 @@ export async function chaseInformationRequest(
   const ladder = informationRequestLadder(service.profile, request.dueOn);
   const climbed = new Set(request.chases.map((chase) => chase.kind));
   const due = ladder.filter((rung) => !climbed.has(rung.kind) && Date.parse(rung.at) <= nowMs);
-  if (due.length > 0) {
-    const context = localReviewEmailContext(service.profile, review, service.publicBaseUrl);
+  const waiting = request.chases.filter((chase) => chase.emailPending).map((chase) => chase.kind);
+  if (due.length > 0 || waiting.length > 0) {
     const lead = await strategicLeadOf(service, {
       agencyId: request.agencyId,
       agencyName: request.agencyName,
     });
-    await service.mailer.sendEachOnce(
-      due.map((rung) => ({
-        key: `${review.reviewId}:ChaseInformationRequest:${request.requestId}:${rung.kind}`,
-        message: informationRequestChaseEmail(context, request, rung.kind, lead),
-      })),
-    );
-    const at = now(service);
-    try {
-      await change(
+    const system: Actor = { kind: 'system', id: 'chase-information-request' };
+    const stepId = (kinds: readonly string[]) =>
+      `${review.reviewId}:ChaseInformationRequest:${request.requestId}:${kinds.join('+')}`;
+    let token: string | undefined;
+    // Rungs with no link to carry need no write first: their emails are the same whenever sent.
+    const sending = [...waiting, ...due.map((rung) => rung.kind)];
+    if (due.some((rung) => toTheContact(rung.kind, lead))) {
+      // The new link and the rungs it is for, in one write, before any email.
+      const renewed = withNewLink(service, request);
+      const at = now(service);
+      const marked: InformationRequest = {
+        ...renewed.request,
+        chases: [
+          ...request.chases,
+          ...due.map((rung) => ({
+            kind: rung.kind,
+            at,
+            linkNumber: renewed.request.linkNumber,
+            emailPending: true as const,
+          })),
+        ],
+      };
+      try {
+        enquiry = await change(
+          service,
+          enquiry,
+          system,
+          { informationRequests: withRequest(enquiry, marked) },
+          {
+            action: 'local-review.information-link-replaced',
+            reason: `A new link for ${request.agencyName}, for the chasing email (${due.map((rung) => rung.kind.replace('-', ' ')).join(', ')}); the one before it no longer works`,
+            eventId: `${stepId(due.map((rung) => rung.kind))}:NewLink`,
+            details: { requestId: request.requestId },
+          },
+        );
+      } catch (error) {
+        if (!(error instanceof DuplicateWriteError)) throw error;
+        // Another attempt marked these rungs since this one read the request: try again from them.
+        throw new StaleWriteError(`The request for information ${request.requestId} was chased meanwhile`);
+      }
+      request = marked;
+      token = renewed.token;
+    }
+    if (!token && sending.some((kind) => toTheContact(kind, lead))) {
+      // A retry of a step that stored its link and may have emailed it: a spare beside it.
+      const spare = mintAgencyToken();
+      const withSpare: InformationRequest = {
+        ...request,
+        spareTokenHashes: [...request.spareTokenHashes, spare.tokenHash],
+      };
+      enquiry = await change(
         service,
-        review,
-        { kind: 'system', id: 'chase-information-request' },
+        enquiry,
+        system,
+        { informationRequests: withRequest(enquiry, withSpare) },
         {
-          informationRequests: withRequest(review, {
-            ...request,
-            chases: [...request.chases, ...due.map((rung) => ({ kind: rung.kind, at }))],
-          }),
-        },
-        {
-          action: 'local-review.information-chased',
-          reason: `${request.agencyName} chased for the information due ${request.dueOn}: ${due.map((rung) => rung.kind.replace('-', ' ')).join(', ')}`,
-          eventId: `${review.reviewId}:ChaseInformationRequest:${request.requestId}:${due.map((rung) => rung.kind).join('+')}`,
+          action: 'local-review.information-link-replaced',
+          reason: `The chasing of ${request.agencyName} was tried again before its email was known to be sent: a spare link for the same email, which works beside the one stored before it`,
           details: { requestId: request.requestId },
         },
       );
-      countEscalations(due.length);
+      request = withSpare;
+      token = spare.token;
+    }
+    const context = localReviewEmailContext(service.profile, review, service.publicBaseUrl);
+    const link = token
+      ? {
+          url: informationLinkUrl(service.publicBaseUrl, review.reviewId, token),
+          expiresAt: request.linkExpiresAt,
+        }
+      : undefined;
+    const sent = await service.mailer.sendEachOnce(
+      sending.map((kind) => ({
+        key: `${review.reviewId}:ChaseInformationRequest:${request.requestId}:${kind}`,
+        message: informationRequestChaseEmail(
+          context,
+          request,
+          kind as EscalationRungKind,
+          lead,
+          toTheContact(kind, lead) ? link : undefined,
+        ),
+      })),
+    );
+    const at = now(service);
+    const chases = [
+      ...request.chases.map(({ emailPending, ...chase }) => (emailPending ? { ...chase, at } : chase)),
+      ...sending
+        .filter((kind) => !request.chases.some((chase) => chase.kind === kind))
+        .map((kind) => ({ kind, at })),
+    ];
+    try {
+      await change(
+        service,
+        enquiry,
+        system,
+        { informationRequests: withRequest(enquiry, { ...request, chases }) },
+        {
+          action: 'local-review.information-chased',
+          reason: `${request.agencyName} chased for the information due ${formatDate(request.dueOn)}: ${sending.map((kind) => kind.replace('-', ' ')).join(', ')}`,
+          eventId: stepId(sending),
+          details: { requestId: request.requestId },
+        },
+      );
     } catch (error) {
       if (!(error instanceof DuplicateWriteError)) throw error;
     }
-    for (const rung of due) climbed.add(rung.kind);
+    countEscalations(sent.filter((email) => email.outcome === 'sent').length);
+    for (const kind of sending) climbed.add(kind);
   }
   const next = ladder.find((rung) => !climbed.has(rung.kind) && Date.parse(rung.at) > nowMs);
   return next ? { done: false, nextAt: next.at } : done;
@@ -660,8 +828,11 @@ export interface ChronologyFilter {
 }
 
 /** Every agency's entries as one chronology, oldest first (then in the order added), filtered. */
-export function mergedChronology(review: LocalReview, filter: ChronologyFilter = {}): ChronologyEntry[] {
-  return review.chronology
+export function mergedChronology(
+  enquiry: Pick<LocalReviewEnquiry, 'chronology'>,
+  filter: ChronologyFilter = {},
+): ChronologyEntry[] {
+  return enquiry.chronology
     .filter(
       (entry) =>
         (!filter.agencyId || entry.agencyId === filter.agencyId) &&

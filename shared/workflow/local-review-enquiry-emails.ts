@@ -3,7 +3,7 @@ import type { EscalationRungKind } from '../rapid-review-rules.ts';
 import type { InformationRequest } from '../schemas/local-review-enquiry.ts';
 import { emailSubject } from './email-subject.ts';
 import type { LocalReviewEmailContext } from './local-review-emails.ts';
-import { formatDate, formatInstant } from './london-time.ts';
+import { formatDate, formatDateOf, formatInstant } from './london-time.ts';
 
 /**
  * The emails of a local review's enquiry (issue 13 part 3): the written request for information
@@ -53,29 +53,41 @@ const rungWords: Record<EscalationRungKind, string> = {
   'formal-request': 'formal request for information',
 };
 
-/** One rung of the ladder for an information request not yet answered. */
+/**
+ * One rung of the ladder for an information request not yet answered. An email to the agency's
+ * contact carries the agency's new link (`link`: the one before it stops working); the formal
+ * request to the strategic lead carries none, and says plainly what is late and since when.
+ */
 export function informationRequestChaseEmail(
   context: LocalReviewEmailContext,
   request: InformationRequest,
   kind: EscalationRungKind,
   strategicLead: { name: string; email: string } | undefined,
+  link: { url: string; expiresAt: string } | undefined,
 ): EmailMessage {
-  const asked = `On ${formatInstant(request.sentAt, context.timeZone)} we asked ${request.agencyName} for information for Local Child Safeguarding Practice Review ${context.review.reference}, due ${formatDate(request.dueOn, { weekday: true })}. We have not yet had it.`;
-  const link =
-    'Please use the link in our request. If you cannot find it, reply to this email and the partnership team will send you a new one.';
+  const asked = `On ${formatDateOf(request.sentAt, context.timeZone)} we asked ${request.agencyName} for information for Local Child Safeguarding Practice Review ${context.review.reference}, due ${formatDate(request.dueOn, { weekday: true })}. We have not yet had it.`;
+  const withLink = link
+    ? `\n\n${linkLines(context, { ...request, linkExpiresAt: link.expiresAt }, link.url)}\n\nThis is a new link: the link we sent you before no longer works.`
+    : '';
   const subject = emailSubject(
     context.review.reference,
     `${rungWords[kind]}: information for a local child safeguarding practice review, due ${formatDate(request.dueOn)}`,
   );
+  const unable =
+    '\n\nIf your agency cannot provide this information, say so through the link, with your reasons.';
   if (kind === 'formal-request') {
     const to = strategicLead ? [strategicLead.email] : [request.contactEmail];
+    const late = `${request.agencyName} has not provided the information ${context.partnershipName} asked it for on ${formatDateOf(request.sentAt, context.timeZone)}, in writing, for Local Child Safeguarding Practice Review ${context.review.reference}. It was due by the end of ${formatDate(request.dueOn, { weekday: true })}. We asked for:\n\n${request.asks}`;
+    const contact = strategicLead
+      ? `\n\n${request.contactName}, copied, is the agency's contact for this request and has its link, from our latest reminder, to provide the information or to tell us why it cannot.`
+      : withLink + unable;
     return {
       to,
       cc: [...(strategicLead ? [request.contactEmail] : []), context.partnershipTeamAddress],
       ...replyTo(context),
       subject,
       text:
-        `Dear ${strategicLead?.name ?? request.contactName},\n\n${asked}\n\nThe safeguarding partners formally request this information under section 16H of the Children Act 2004. Please provide it without further delay, or tell us in writing why you cannot.\n\n${link}` +
+        `Dear ${strategicLead?.name ?? request.contactName},\n\n${late}\n\nThe safeguarding partners formally request this information under section 16H of the Children Act 2004. Please provide it without further delay, or tell us in writing why you cannot.${contact}` +
         signOff(context),
     };
   }
@@ -87,7 +99,7 @@ export function informationRequestChaseEmail(
     ],
     ...replyTo(context),
     subject,
-    text: `Dear ${request.contactName},\n\n${asked}\n\n${link}${signOff(context)}`,
+    text: `Dear ${request.contactName},\n\n${asked}${withLink}${unable}${signOff(context)}`,
   };
 }
 

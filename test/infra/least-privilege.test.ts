@@ -237,8 +237,8 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   },
   // Reminds action owners: reads the open actions, keeps each reminder and its link, emails.
   'chase-actions': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
-  // A local review's enquiry: writes declarations, requests and chronology entries with their
-  // audit events; emails agencies and the safeguarding partners; starts each request's chasing; no documents.
+  // A local review's enquiry: writes its own items (declarations and requests, each chronology
+  // entry) with their audit events; emails agencies and the safeguarding partners; starts each request's chasing; no documents.
   'local-review-work-web': {
     'case-table': 'read-write',
     'audit-table': 'read-write',
@@ -251,7 +251,8 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   'await-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', 'state-machine': 'write' },
   'chase-local-review': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   'plan-publication': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
-  // Reads the partnership directory for the agency's strategic lead, marks each rung climbed.
+  // Reads the partnership directory for the agency's strategic lead; writes the enquiry's item
+  // (each rung climbed, with the new link its email carries) with its audit events.
   'chase-information-request': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   // Reads the final version the team chose, to attach it.
   'send-pre-publication-notice': {

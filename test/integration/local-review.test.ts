@@ -15,10 +15,12 @@ import { runDemoReview } from '../../local/demo/run-review.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
 import { startLocalStack } from '../../local/stack.ts';
 import { DynamoDbLocalReviewDraftsStore } from '../../shared/stores/local-review-drafts-store.ts';
+import { DynamoDbLocalReviewEnquiryStore } from '../../shared/stores/local-review-enquiry-store.ts';
 import { DynamoDbLocalReviewStore } from '../../shared/stores/local-review-store.ts';
 import { DynamoDbPrgReferralStore } from '../../shared/stores/prg-referral-store.ts';
 import { sharedDynamoDbEndpoint, useDynamoDbLocal } from '../support/dynamodb.ts';
 import { describeLocalReviewDraftsStoreContract } from '../support/local-review-drafts-store-contract.ts';
+import { describeLocalReviewEnquiryStoreContract } from '../support/local-review-enquiry-store-contract.ts';
 import { describeLocalReviewStoreContract } from '../support/local-review-store-contract.ts';
 import { describePrgReferralStoreContract } from '../support/prg-referral-store-contract.ts';
 
@@ -40,6 +42,12 @@ describePrgReferralStoreContract('the DynamoDB referral store', async () => {
 describeLocalReviewDraftsStoreContract('the DynamoDB local review drafts store', async () => {
   const tableName = await dynamo.freshTable();
   return new DynamoDbLocalReviewDraftsStore(dynamo.documentClient, tableName, auditTableNameFor(tableName));
+});
+
+// The enquiry's store (declarations and requests on one item, each chronology entry an item), likewise.
+describeLocalReviewEnquiryStoreContract('the DynamoDB local review enquiry store', async () => {
+  const tableName = await dynamo.freshTable();
+  return new DynamoDbLocalReviewEnquiryStore(dynamo.documentClient, tableName, auditTableNameFor(tableName));
 });
 
 /** The steps of the enquiry and the work in writing, as the review's timeline says them. */

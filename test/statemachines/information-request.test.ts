@@ -6,10 +6,12 @@ import { partnershipProfile } from '../../shared/config/partnership-profile.ts';
 import type { StaffMember } from '../../shared/schemas/roles.ts';
 import {
   chaseInformationRequest,
+  InformationLinkNotFoundError,
   refuseInformationRequest,
   sendInformationRequest,
 } from '../../shared/use-cases/local-review-enquiry.ts';
 import { InMemoryCaseStore } from '../support/in-memory-case-store.ts';
+import { InMemoryLocalReviewEnquiryStore } from '../support/in-memory-local-review-enquiry-store.ts';
 import { InMemoryLocalReviewStore } from '../support/in-memory-local-review-store.ts';
 import { aLocalReview } from '../support/local-review-store-contract.ts';
 import { RecordingMailer, testProfile } from '../unit/workflow/workflow-fakes.ts';
@@ -30,6 +32,7 @@ const team: StaffMember = {
 describe('a request for information on the local engine', () => {
   let workflow: LocalReviewWorkflow;
   let localReviews: InMemoryLocalReviewStore;
+  let localReviewEnquiries: InMemoryLocalReviewEnquiryStore;
   let mailer: RecordingMailer;
   let service: Parameters<typeof sendInformationRequest>[0] & Parameters<typeof chaseInformationRequest>[0];
   let reviewId: string;
@@ -37,6 +40,7 @@ describe('a request for information on the local engine', () => {
   beforeEach(async () => {
     workflow = await LocalReviewWorkflow.start();
     localReviews = new InMemoryLocalReviewStore();
+    localReviewEnquiries = new InMemoryLocalReviewEnquiryStore(localReviews.audit);
     mailer = new RecordingMailer();
     // Starting a request's chasing is an execution of the machine, named by the request.
     const chases = {
@@ -56,6 +60,7 @@ describe('a request for information on the local engine', () => {
       profile: partnershipProfile.parse(testProfile),
       publicBaseUrl: 'https://reviews.example.org',
       localReviews,
+      localReviewEnquiries,
       mailer,
       cases: new InMemoryCaseStore(),
       informationRequestChases: chases,
@@ -99,11 +104,13 @@ describe('a request for information on the local engine', () => {
       },
     });
     await workflow.service.whenSettled();
-    const token = /\/local-review-agency\/[0-9a-f-]{36}\/([A-Za-z0-9_-]{43})/.exec(
-      mailer.sent.at(-1)!.message.text,
-    )![1]!;
+    const token = linkIn(mailer.sent.at(-1)!.message.text);
     return { request, token, executionArn: workflow.executionArnOf(`${reviewId}-request-${request.number}`) };
   }
+
+  /** The token of the agency's link an email carries. */
+  const linkIn = (text: string) =>
+    /\/local-review-agency\/[0-9a-f-]{36}\/([A-Za-z0-9_-]{43})/.exec(text)![1]!;
 
   const chaseKeys = () =>
     mailer.sent
@@ -119,12 +126,18 @@ describe('a request for information on the local engine', () => {
     expect(reminderAt.toISOString()).toBe('2026-03-24T09:00:00.000Z');
     expect(deadlineAt.toISOString()).toBe('2026-03-27T17:00:00.000Z');
     expect(chaseKeys()).toEqual(['reminder', 'lead-copied', 'formal-request']);
+    const chasing = mailer.sent.filter((email) => email.key.includes(':ChaseInformationRequest:'));
+    expect(chasing.map((email) => email.message.text.includes('/local-review-agency/'))).toEqual([
+      true,
+      true,
+      false,
+    ]);
     expect(await workflow.status(executionArn)).toBe('SUCCEEDED');
     expect(
       (await workflow.statesEntered(executionArn)).filter((state) => state === 'WaitForNextRung'),
     ).toHaveLength(2);
     expect(workflow.functions.names()).not.toContain('record-local-review-failure');
-    const chased = (await localReviews.getLocalReview(reviewId))!.informationRequests[0]!.chases.map(
+    const chased = (await localReviewEnquiries.getEnquiry(reviewId)).informationRequests[0]!.chases.map(
       (chase) => chase.kind,
     );
     expect(chased).toEqual(['reminder', 'lead-copied', 'formal-request']);
@@ -133,10 +146,15 @@ describe('a request for information on the local engine', () => {
   it('an information request refused and escalated: the partners are told at once, and the chasing stops at its next rung', async () => {
     const { token, executionArn } = await sent();
     await workflow.advanceToNext();
+    // The reminder carries the agency's new link; the one the request carried stopped working.
+    const reminded = linkIn(mailer.sent.at(-1)!.message.text);
+    await expect(
+      refuseInformationRequest(service, { reviewId, token, answers: { reason: 'Invented' } }),
+    ).rejects.toThrow(InformationLinkNotFoundError);
 
     await refuseInformationRequest(service, {
       reviewId,
-      token,
+      token: reminded,
       answers: { reason: 'The records are held by another body (invented).' },
     });
     const nextWake = await workflow.advanceToNext();

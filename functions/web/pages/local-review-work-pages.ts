@@ -2,7 +2,7 @@ import { rulesOf } from '../../../shared/config/partnership-profile.ts';
 import { chronologyCsv, chronologyPdf, filterInWords } from '../../../shared/documents/chronology.ts';
 import { DomainError, type InvalidField, InvalidInputError } from '../../../shared/errors.ts';
 import type { LocalReview } from '../../../shared/schemas/local-review.ts';
-import type { InformationRequest } from '../../../shared/schemas/local-review-enquiry.ts';
+import type { InformationRequest, LocalReviewEnquiry } from '../../../shared/schemas/local-review-enquiry.ts';
 import type { StaffMember } from '../../../shared/schemas/roles.ts';
 import type { Service } from '../../../shared/service.ts';
 import {
@@ -11,6 +11,7 @@ import {
   type ChronologyFilter,
   completeInformationRequest,
   declarationRows,
+  enquiryOf,
   isReviewerOf,
   listReviewersReviews,
   loadReviewToWorkOn,
@@ -64,6 +65,7 @@ export type LocalReviewWorkWebService = Pick<
   | 'sessions'
   | 'mailer'
   | 'localReviews'
+  | 'localReviewEnquiries'
   | 'informationRequestChases'
 >;
 type Request = WebRequest<LocalReviewWorkWebService>;
@@ -99,6 +101,17 @@ function onReview(run: (request: Request, review: LocalReview) => Promise<PageRe
   };
 }
 
+/** Runs a staff page on a review the person may work on, with its enquiry. */
+function onEnquiry(
+  run: (
+    request: Request,
+    review: LocalReview,
+    enquiry: LocalReviewEnquiry,
+  ) => Promise<PageResult> | PageResult,
+) {
+  return onReview(async (request, review) => run(request, review, await enquiryOf(request.service, review)));
+}
+
 /** A domain refusal as its page; anything else is the 500 page. */
 function refused(error: unknown, back: { href: string; text: string }): PageResult {
   if (!(error instanceof DomainError)) throw error;
@@ -124,18 +137,22 @@ const yourReviewsPage: WorkPage = {
   ...yourReviewsMenuPage,
   async handle(request) {
     const reviews = await listReviewersReviews(request.service, member(request));
+    const enquiries = await Promise.all(reviews.map((review) => enquiryOf(request.service, review)));
     return render('local-review-work/your-reviews.njk', {
       pageTitle: 'Your local reviews',
-      reviews: reviews.map((review) => ({
-        reviewId: review.reviewId,
-        reference: review.reference,
-        dueOn: formatDate(review.completionDueOn),
-        requests: review.informationRequests.length,
-        entries: review.chronology.length,
-        declared: review.declarations.some(
-          (each) => each.declarant.kind === 'staff' && each.declarant.role === 'reviewer',
-        ),
-      })),
+      reviews: reviews.map((review, index) => {
+        const enquiry = enquiries[index] as LocalReviewEnquiry;
+        return {
+          reviewId: review.reviewId,
+          reference: review.reference,
+          dueOn: formatDate(review.completionDueOn),
+          requests: enquiry.informationRequests.length,
+          entries: enquiry.chronology.length,
+          declared: enquiry.declarations.some(
+            (each) => each.declarant.kind === 'staff' && each.declarant.role === 'reviewer',
+          ),
+        };
+      }),
     });
   },
 };
@@ -146,10 +163,10 @@ const enquiryPage: WorkPage = {
   method: 'GET',
   path: '/local-reviews/{reviewId}/enquiry',
   access: teamOrReviewer,
-  handle: onReview((request, review) => {
+  handle: onEnquiry((request, review, enquiry) => {
     const timeZone = timeZoneOf(request);
     const isTeam = member(request).roles.includes('partnership-team');
-    const mine = review.declarations.find(
+    const mine = enquiry.declarations.find(
       (each) => each.declarant.kind === 'staff' && each.declarant.id === member(request).id,
     );
     return render('local-review-work/enquiry.njk', {
@@ -159,7 +176,7 @@ const enquiryPage: WorkPage = {
       isReviewer: isReviewerOf(review, member(request)),
       declaredAt: mine ? formatInstant(mine.recordedAt, timeZone) : undefined,
       banner: bannerText(request.query.get('done')),
-      declarations: declarationRows(review).map((row) => ({
+      declarations: declarationRows(review, enquiry).map((row) => ({
         who: row.who,
         role: row.role,
         declared: row.declaration ? `Yes, ${formatInstant(row.declaration.recordedAt, timeZone)}` : undefined,
@@ -169,7 +186,7 @@ const enquiryPage: WorkPage = {
             : 'None declared'
           : undefined,
       })),
-      requests: review.informationRequests.map((each) => ({
+      requests: enquiry.informationRequests.map((each) => ({
         requestId: each.requestId,
         number: each.number,
         agencyName: each.agencyName,
@@ -178,17 +195,17 @@ const enquiryPage: WorkPage = {
         dueOn: formatDate(each.dueOn),
         sentAt: formatInstant(each.sentAt, timeZone),
         tag: statusTags[each.status],
-        chased: each.chases.map(
-          (chase) => `${rungNames[chase.kind] ?? chase.kind} ${formatInstant(chase.at, timeZone)}`,
-        ),
+        chased: each.chases
+          .filter((chase) => !chase.emailPending)
+          .map((chase) => `${rungNames[chase.kind] ?? chase.kind} ${formatInstant(chase.at, timeZone)}`),
         refusal: each.refusal
           ? { reason: each.refusal.reason, at: formatInstant(each.refusal.at, timeZone) }
           : undefined,
-        entries: review.chronology.filter((entry) => entry.requestId === each.requestId).length,
+        entries: enquiry.chronology.filter((entry) => entry.requestId === each.requestId).length,
         linkExpires: formatInstant(each.linkExpiresAt, timeZone),
         open: each.status === 'open',
       })),
-      entries: review.chronology.length,
+      entries: enquiry.chronology.length,
     });
   }),
 };
@@ -373,8 +390,10 @@ const requestPages: WorkPage[] = [
     method: 'GET',
     path: '/local-reviews/{reviewId}/enquiry/request/confirmation',
     access: teamOnly,
-    handle: onReview((request, review) => {
-      const sent = review.informationRequests.find((each) => each.requestId === request.query.get('request'));
+    handle: onEnquiry((request, review, enquiry) => {
+      const sent = enquiry.informationRequests.find(
+        (each) => each.requestId === request.query.get('request'),
+      );
       if (!sent) return redirect(enquiryPath(review.reviewId));
       return render('local-review-work/request-sent.njk', {
         pageTitle: 'Request for information sent',
@@ -442,9 +461,9 @@ const chronologyPages: WorkPage[] = [
     method: 'GET',
     path: '/local-reviews/{reviewId}/enquiry/chronology',
     access: teamOrReviewer,
-    handle: onReview((request, review) => {
+    handle: onEnquiry((request, review, enquiry) => {
       const { filter, errors, wrong } = filterOf(request, review);
-      const entries = mergedChronology(review, filter);
+      const entries = mergedChronology(enquiry, filter);
       const summary = errors.length ? formErrors(errors, fieldId) : undefined;
       if (summary)
         for (const item of summary.errorList)
@@ -459,7 +478,7 @@ const chronologyPages: WorkPage[] = [
           wrong,
           agencies: review.agencies,
           shown: filterInWords(review, filter),
-          total: review.chronology.length,
+          total: enquiry.chronology.length,
           entries: entries.map((entry) => ({
             ...entry,
             occurredOn: formatDate(entry.occurredOn, { weekday: false }),
@@ -476,7 +495,7 @@ const chronologyPages: WorkPage[] = [
     method: 'GET',
     path: '/local-reviews/{reviewId}/enquiry/chronology.csv',
     access: teamOrReviewer,
-    handle: onReview((request, review) => {
+    handle: onEnquiry((request, review, enquiry) => {
       const { filter, errors } = filterOf(request, review);
       if (errors.length)
         return redirect(`${enquiryPath(review.reviewId)}/chronology?${request.query.toString()}`);
@@ -488,7 +507,7 @@ const chronologyPages: WorkPage[] = [
           'cache-control': 'no-store',
           'x-content-type-options': 'nosniff',
         },
-        body: chronologyCsv(mergedChronology(review, filter)),
+        body: chronologyCsv(mergedChronology(enquiry, filter)),
       });
     }),
   },
@@ -496,13 +515,13 @@ const chronologyPages: WorkPage[] = [
     method: 'GET',
     path: '/local-reviews/{reviewId}/enquiry/chronology.pdf',
     access: teamOrReviewer,
-    handle: onReview(async (request, review) => {
+    handle: onEnquiry(async (request, review, enquiry) => {
       const { filter, errors } = filterOf(request, review);
       if (errors.length)
         return redirect(`${enquiryPath(review.reviewId)}/chronology?${request.query.toString()}`);
       const bytes = await chronologyPdf({
         review,
-        entries: mergedChronology(review, filter),
+        entries: mergedChronology(enquiry, filter),
         filter,
         partnershipName: request.service.profile.partnershipName,
         now: request.service.clock.now(),
@@ -562,9 +581,9 @@ async function agencyHome(
     }
     return refused(error, { href: '/', text: 'Go to the start page' });
   }
-  const { review, request: asked } = opened;
+  const { review, enquiry, request: asked } = opened;
   const timeZone = timeZoneOf(request);
-  const declared = agencyDeclarationOf(review, asked.agencyId);
+  const declared = agencyDeclarationOf(enquiry, asked.agencyId);
   const summary = errors.length ? formErrors(errors, fieldId) : undefined;
   if (summary)
     for (const item of summary.errorList)
@@ -583,7 +602,7 @@ async function agencyHome(
       declared: declared
         ? { name: declared.declarant.name, at: formatInstant(declared.recordedAt, timeZone) }
         : undefined,
-      entries: mergedChronology(review, { agencyId: asked.agencyId }).map((entry) => ({
+      entries: mergedChronology(enquiry, { agencyId: asked.agencyId }).map((entry) => ({
         ...entry,
         occurredOn: formatDate(entry.occurredOn, { weekday: false }),
       })),

@@ -37,6 +37,7 @@ import { InMemoryAgencyDetailsCodes } from '../../support/in-memory-agency-detai
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
 import { InMemoryLearningStore } from '../../support/in-memory-learning-store.ts';
 import { InMemoryLocalReviewDraftsStore } from '../../support/in-memory-local-review-drafts-store.ts';
+import { InMemoryLocalReviewEnquiryStore } from '../../support/in-memory-local-review-enquiry-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import { InMemoryPrgReferralStore } from '../../support/in-memory-prg-referral-store.ts';
 import {
@@ -130,6 +131,7 @@ export class ReviewScenario {
       localReviews: new InMemoryLocalReviewStore(),
       referrals: new InMemoryPrgReferralStore(),
       localReviewDrafts: new InMemoryLocalReviewDraftsStore(),
+      localReviewEnquiries: new InMemoryLocalReviewEnquiryStore(),
       learning: new InMemoryLearningStore(),
       get localReviewWorkflow(): ReviewWorkflow {
         throw new Error('A Rapid Review scenario has no local review workflow');

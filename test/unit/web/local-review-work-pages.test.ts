@@ -6,6 +6,7 @@ import type { SessionUser } from '../../../functions/web/session.ts';
 import { templateEnvironment } from '../../../functions/web/views.ts';
 import type { ReviewWorkflow } from '../../../shared/adapters/review-workflow.ts';
 import type { LocalReview } from '../../../shared/schemas/local-review.ts';
+import { InMemoryLocalReviewEnquiryStore } from '../../support/in-memory-local-review-enquiry-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import { aLocalReview } from '../../support/local-review-store-contract.ts';
 import { InMemoryCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
@@ -61,6 +62,7 @@ const reviewerRecord = {
 
 describe('a local review’s enquiry pages (issue 13)', () => {
   let localReviews: InMemoryLocalReviewStore;
+  let localReviewEnquiries: InMemoryLocalReviewEnquiryStore;
   let mailer: RecordingMailer;
   let clock: SettableClock;
   let app: ReturnType<typeof createWebApp>;
@@ -69,6 +71,7 @@ describe('a local review’s enquiry pages (issue 13)', () => {
 
   beforeEach(async () => {
     localReviews = new InMemoryLocalReviewStore();
+    localReviewEnquiries = new InMemoryLocalReviewEnquiryStore(localReviews.audit);
     mailer = new RecordingMailer();
     clock = new SettableClock('2026-03-25T10:00:00Z');
     chasesStarted = [];
@@ -78,6 +81,7 @@ describe('a local review’s enquiry pages (issue 13)', () => {
       s3: testS3Client(),
       mailer,
       localReviews,
+      localReviewEnquiries,
       informationRequestChases: chasingThat(chasesStarted),
     });
     app = createWebApp({
@@ -181,7 +185,7 @@ describe('a local review’s enquiry pages (issue 13)', () => {
     const empty = await post(`${enquiry()}/request`, {});
     const link = await sentLink();
     const confirmation = await get(
-      `${enquiry()}/request/confirmation?request=${(await localReviews.getLocalReview(review.reviewId))!.informationRequests[0]!.requestId}`,
+      `${enquiry()}/request/confirmation?request=${(await localReviewEnquiries.getEnquiry(review.reviewId)).informationRequests[0]!.requestId}`,
     );
 
     expect(empty.statusCode).toBe(400);
@@ -269,7 +273,8 @@ describe('a local review’s enquiry pages (issue 13)', () => {
 
     const noReason = await agencyPost(`${link}/refuse`, { reason: '' });
     const refused = await agencyPost(`${link}/refuse`, { reason: 'Held by another body (invented).' });
-    const requestId = (await localReviews.getLocalReview(review.reviewId))!.informationRequests[0]!.requestId;
+    const requestId = (await localReviewEnquiries.getEnquiry(review.reviewId)).informationRequests[0]!
+      .requestId;
     const replaced = await post(`${enquiry()}/requests/${requestId}/new-link`, {});
     const newLink = /(\/local-review-agency\/[^\s]+)/.exec(mailer.sent.at(-1)!.message.text)![1]!;
     const old = await agencyGet(link);

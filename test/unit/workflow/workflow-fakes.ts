@@ -30,6 +30,7 @@ import { InMemoryAgencyDetailsCodes } from '../../support/in-memory-agency-detai
 import { InMemoryCaseStore } from '../../support/in-memory-case-store.ts';
 import { InMemoryLearningStore } from '../../support/in-memory-learning-store.ts';
 import { InMemoryLocalReviewDraftsStore } from '../../support/in-memory-local-review-drafts-store.ts';
+import { InMemoryLocalReviewEnquiryStore } from '../../support/in-memory-local-review-enquiry-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import { InMemoryPrgReferralStore } from '../../support/in-memory-prg-referral-store.ts';
 
@@ -237,6 +238,7 @@ export function fakeService(start = '2026-03-04T10:00:00Z', options: { sfn?: SFN
     localReviews: new InMemoryLocalReviewStore(),
     referrals: new InMemoryPrgReferralStore(),
     localReviewDrafts: new InMemoryLocalReviewDraftsStore(),
+    localReviewEnquiries: new InMemoryLocalReviewEnquiryStore(),
     learning: new InMemoryLearningStore(),
     // A value, not a throwing getter, so that a test may spread the service: reaching it fails.
     localReviewWorkflow: noLocalReviewWorkflow,

@@ -21,6 +21,7 @@ import type { AgencyDetailsCodes } from '../../../../shared/stores/agency-detail
 import type { DraftStore } from '../../../../shared/stores/draft-store.ts';
 import type { LearningStore } from '../../../../shared/stores/learning-store.ts';
 import type { LocalReviewDraftsStore } from '../../../../shared/stores/local-review-drafts-store.ts';
+import type { LocalReviewEnquiryStore } from '../../../../shared/stores/local-review-enquiry-store.ts';
 import type { LocalReviewStore } from '../../../../shared/stores/local-review-store.ts';
 import type { PrgReferralStore } from '../../../../shared/stores/prg-referral-store.ts';
 import type { SessionRevocations } from '../../../../shared/stores/session-revocations.ts';
@@ -28,6 +29,7 @@ import { InMemoryAgencyDetailsCodes } from '../../../support/in-memory-agency-de
 import { InMemoryCaseStore } from '../../../support/in-memory-case-store.ts';
 import { InMemoryLearningStore } from '../../../support/in-memory-learning-store.ts';
 import { InMemoryLocalReviewDraftsStore } from '../../../support/in-memory-local-review-drafts-store.ts';
+import { InMemoryLocalReviewEnquiryStore } from '../../../support/in-memory-local-review-enquiry-store.ts';
 import { InMemoryLocalReviewStore } from '../../../support/in-memory-local-review-store.ts';
 import { InMemoryPrgReferralStore } from '../../../support/in-memory-prg-referral-store.ts';
 import { InMemorySessionRevocations } from '../../../support/in-memory-session-revocations.ts';
@@ -110,6 +112,7 @@ export function testService(options: {
   localReviewWorkflow?: ReviewWorkflow;
   referrals?: PrgReferralStore;
   localReviewDrafts?: LocalReviewDraftsStore;
+  localReviewEnquiries?: LocalReviewEnquiryStore;
   informationRequestChases?: ReviewWorkflow;
 }): Service {
   const stateMachineArn = () => {
@@ -142,6 +145,7 @@ export function testService(options: {
     localReviews: options.localReviews ?? new InMemoryLocalReviewStore(),
     referrals: options.referrals ?? new InMemoryPrgReferralStore(),
     localReviewDrafts: options.localReviewDrafts ?? new InMemoryLocalReviewDraftsStore(),
+    localReviewEnquiries: options.localReviewEnquiries ?? new InMemoryLocalReviewEnquiryStore(),
     learning: options.learning ?? new InMemoryLearningStore(),
     // A value, not a throwing getter, so that a test may spread the service: reaching it fails.
     localReviewWorkflow:
