@@ -1,11 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  type QueryCommandOutput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
 import { requireEnv } from '../env.ts';
 import { DuplicateWriteError, StaleWriteError } from '../errors.ts';
@@ -15,6 +8,7 @@ import {
   type LocalReviewEnquiry,
   localReviewEnquiry,
 } from '../schemas/local-review-enquiry.ts';
+import { auditEventPut, type TransactItems, transactAudited } from './audited-transaction.ts';
 import type { AuditInput } from './case-store.ts';
 import { nextWriteOrder } from './case-store.ts';
 import { auditEventOf } from './local-review-store.ts';
@@ -149,41 +143,21 @@ export class DynamoDbLocalReviewEnquiryStore implements LocalReviewEnquiryStore 
 
   /** The write and its audit event in one transaction: the event written before is a DuplicateWriteError, the write's condition `onConflict`'s error. */
   async #transact(
-    write: NonNullable<TransactWriteCommandInput['TransactItems']>[number],
+    write: TransactItems[number],
     reviewId: string,
     audit: AuditInput,
     onConflict: () => Error,
-  ): Promise<void> {
+  ) {
     const event = auditEventOf(reviewId, audit);
-    try {
-      await this.#client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            write,
-            {
-              Put: {
-                TableName: this.auditTableName,
-                Item: {
-                  pk: partition(reviewId),
-                  sk: `AUDIT#${event.eventId}`,
-                  ...event,
-                  writeOrder: nextWriteOrder(),
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const failed = (error.CancellationReasons ?? []).map(
-        (reason) => reason.Code === 'ConditionalCheckFailed',
-      );
-      if (failed[1]) throw new DuplicateWriteError('This change was already recorded');
-      if (failed[0]) throw onConflict();
-      throw error;
-    }
+    await transactAudited(
+      this.#client,
+      [
+        write,
+        auditEventPut(this.auditTableName, { pk: partition(reviewId), sk: `AUDIT#${event.eventId}` }, event),
+      ],
+      [1],
+      onConflict,
+    );
   }
 }
 
