@@ -5,6 +5,7 @@ import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
 import { localReviewStoreFromEnvironment } from '../../shared/stores/local-review-store.ts';
 import { sessionRevocationsFromEnvironment } from '../../shared/stores/session-revocations.ts';
 import { pageHandler } from '../web/page-handler.ts';
+import { localReviewListPages } from '../web/pages/local-review-list.ts';
 import {
   type LocalReviewWorkWebService,
   localReviewWorkPages,
@@ -23,7 +24,7 @@ const service: LocalReviewWorkWebService = environmentService({
 });
 
 const app = createWebApp({
-  pages: localReviewWorkPages,
+  pages: [...localReviewListPages, ...localReviewWorkPages],
   menuPages: staffMenuPages,
   service: () => service,
   sessions: { secret: () => sessionSecretFromEnvironment(), revocations: () => service.sessions },
@@ -31,7 +32,8 @@ const app = createWebApp({
 });
 
 /**
- * A local review's enquiry (issue 13 parts 2 and 3, the LocalReviewWorkPages and
+ * The partnership team's list of every local review (`/local-reviews`, the LocalReviewWorkPagesList
+ * route), and a local review's enquiry (issue 13 parts 2 and 3, the LocalReviewWorkPages and
  * LocalReviewAgencyPages routes): the reviewer's home, everyone's declarations, the requests for
  * information and the agencies' pages under their links, and the merged chronology with its PDF
  * and CSV. Apart from local-review-web, whose bundle has little room left under 1 MiB. The
