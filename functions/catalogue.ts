@@ -170,6 +170,23 @@ export const functionCatalogue = {
     trigger: 'api',
     needs: { table: 'read-write', documentBucket: 'read-write', email: true },
   },
+  // Local Child Safeguarding Practice Reviews through the API (issue 13): the list (one query of
+  // the table's list index) and one review; it reads the review items only, no documents (the
+  // children are not in its answers), no email, no workflow.
+  'get-local-reviews': {
+    description:
+      'Lists the local child safeguarding practice reviews and shows one, with its milestones, terms of reference, reviewer and publication',
+    trigger: 'api',
+    needs: { table: 'read' },
+  },
+  // Commissions a local review from a Rapid Review through the same use case as the case's
+  // pages: writes the review with its audit events, emails the Panel once, starts its workflow.
+  'commission-local-review': {
+    description:
+      'Commissions the local child safeguarding practice review of a Rapid Review: emails the Panel once and starts its workflow',
+    trigger: 'api',
+    needs: { table: 'read-write', email: true, localReviewStateMachine: 'start' },
+  },
   'agency-return': {
     description:
       'Tells an agency what to return, gives it a pre-signed upload and takes its structured return',
@@ -365,7 +382,7 @@ export const functionCatalogue = {
   // for information with the agencies' links, and the merged chronology with its PDF and CSV.
   'local-review-work-web': {
     description:
-      "Serves a local review's enquiry pages: the reviewer's reviews, declarations, requests for information to agencies and their links, the merged chronology and its PDF and CSV",
+      "Serves the list of local reviews and a local review's enquiry pages: the reviewer's reviews, declarations, requests for information to agencies and their links, the merged chronology and its PDF and CSV",
     trigger: 'api',
     needs: {
       table: 'read-write',

@@ -201,6 +201,29 @@ export const routes = [
     functionName: 'rrg-meeting',
     access: staff('partnership-team'),
   },
+  // Local Child Safeguarding Practice Reviews through the API (issue 13): every review and one
+  // review (read only), and commissioning one from a Rapid Review, as the case's pages do.
+  {
+    id: 'ListLocalReviews',
+    method: 'GET',
+    path: '/api/local-reviews',
+    functionName: 'get-local-reviews',
+    access: staff('partnership-team'),
+  },
+  {
+    id: 'GetLocalReview',
+    method: 'GET',
+    path: '/api/local-reviews/{reviewId}',
+    functionName: 'get-local-reviews',
+    access: staff('partnership-team', 'reviewer'),
+  },
+  {
+    id: 'CommissionLocalReview',
+    method: 'POST',
+    path: '/api/cases/{caseId}/local-review',
+    functionName: 'commission-local-review',
+    access: staff('partnership-team'),
+  },
   {
     id: 'GetAgencyRequest',
     method: 'GET',
@@ -591,6 +614,15 @@ export const routes = [
     id: 'LocalReviewWorkPagesHome',
     method: 'ANY',
     path: '/your-reviews',
+    functionName: 'local-review-work-web',
+    access: { kind: 'web' },
+  },
+  // Every local review, for the partnership team (functions/local-review-work-web, beside the
+  // reviewer's own list).
+  {
+    id: 'LocalReviewWorkPagesList',
+    method: 'ANY',
+    path: '/local-reviews',
     functionName: 'local-review-work-web',
     access: { kind: 'web' },
   },

@@ -6,6 +6,7 @@ import { localReviewEnquiryStoreFromEnvironment } from '../../shared/stores/loca
 import { localReviewStoreFromEnvironment } from '../../shared/stores/local-review-store.ts';
 import { sessionRevocationsFromEnvironment } from '../../shared/stores/session-revocations.ts';
 import { pageHandler } from '../web/page-handler.ts';
+import { localReviewListPages } from '../web/pages/local-review-list.ts';
 import {
   type LocalReviewWorkWebService,
   localReviewWorkPages,
@@ -25,7 +26,7 @@ const service: LocalReviewWorkWebService = environmentService({
 });
 
 const app = createWebApp({
-  pages: localReviewWorkPages,
+  pages: [...localReviewListPages, ...localReviewWorkPages],
   menuPages: staffMenuPages,
   service: () => service,
   sessions: { secret: () => sessionSecretFromEnvironment(), revocations: () => service.sessions },
@@ -33,7 +34,8 @@ const app = createWebApp({
 });
 
 /**
- * A local review's enquiry (issue 13 parts 2 and 3, the LocalReviewWorkPages and
+ * The partnership team's list of every local review (`/local-reviews`, the LocalReviewWorkPagesList
+ * route), and a local review's enquiry (issue 13 parts 2 and 3, the LocalReviewWorkPages and
  * LocalReviewAgencyPages routes): the reviewer's home, everyone's declarations, the requests for
  * information and the agencies' pages under their links, and the merged chronology with its PDF
  * and CSV. Apart from local-review-web, whose bundle has little room left under 1 MiB. The

@@ -82,6 +82,13 @@ export interface LocalReviewStore {
    * (`REVIEWER#<hash of the email>` / `LCSPR#<reviewId>`), moved with the reviewer when it changes.
    */
   listLocalReviewsOfReviewer(email: string): Promise<LocalReview[]>;
+  /**
+   * Every local review, newest commissioned first: one query of the list index (`gsi1` under
+   * `LOCAL-REVIEWS`, sorted by when each was commissioned), never a scan. Each review carries
+   * its index key from when it is written; a review stored before the key was kept is listed
+   * once it next changes.
+   */
+  listLocalReviews(): Promise<LocalReview[]>;
 }
 
 /** The pointer's partition: a hash of the reviewer's email, so no address is a key. */
@@ -90,6 +97,15 @@ export function reviewerPartition(email: string): string {
 }
 
 const reviewKey = (reviewId: string) => ({ pk: `LCSPR#${reviewId}`, sk: 'LCSPR' });
+
+/** The list index's partition: every local review, under one key (a partnership has a handful a year). */
+export const LOCAL_REVIEW_LIST_KEY = 'LOCAL-REVIEWS';
+
+/** A review's entry in the list index (gsi1): newest commissioned last in key order, the id breaking ties. */
+const listIndexKey = (review: Pick<LocalReview, 'commissionedAt' | 'reviewId'>) => ({
+  gsi1pk: LOCAL_REVIEW_LIST_KEY,
+  gsi1sk: `${review.commissionedAt}#${review.reviewId}`,
+});
 const pointerKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'LOCAL-REVIEW' });
 const referralPointerKey = (referralId: string) => ({ pk: `PRG#${referralId}`, sk: 'LOCAL-REVIEW' });
 
@@ -110,7 +126,7 @@ const reviewAuditKey = (reviewId: string, eventId: string) => ({
 const caseAuditKey = (caseId: string, eventId: string) => ({ pk: `CASE#${caseId}`, sk: `AUDIT#${eventId}` });
 
 function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, writeOrder: _order, ...rest } = item;
+  const { pk: _pk, sk: _sk, writeOrder: _order, gsi1pk: _gpk, gsi1sk: _gsk, ...rest } = item;
   return rest;
 }
 
@@ -156,7 +172,7 @@ export class DynamoDbLocalReviewStore implements LocalReviewStore {
         {
           Put: {
             TableName: this.tableName,
-            Item: { ...reviewKey(valid.reviewId), ...valid },
+            Item: { ...reviewKey(valid.reviewId), ...listIndexKey(valid), ...valid },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -236,7 +252,7 @@ export class DynamoDbLocalReviewStore implements LocalReviewStore {
         {
           Put: {
             TableName: this.tableName,
-            Item: { ...reviewKey(next.reviewId), ...next },
+            Item: { ...reviewKey(next.reviewId), ...listIndexKey(next), ...next },
             ConditionExpression: 'version = :expected',
             ExpressionAttributeValues: { ':expected': current.version },
           },
@@ -323,6 +339,26 @@ export class DynamoDbLocalReviewStore implements LocalReviewStore {
     return reviews
       .filter((review): review is LocalReview => review?.reviewer?.email.toLowerCase() === wanted)
       .sort((a, b) => a.commissionedAt.localeCompare(b.commissionedAt));
+  }
+
+  async listLocalReviews(): Promise<LocalReview[]> {
+    const reviews: LocalReview[] = [];
+    let startKey: QueryCommandOutput['LastEvaluatedKey'];
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :list',
+          ExpressionAttributeValues: { ':list': LOCAL_REVIEW_LIST_KEY },
+          ScanIndexForward: false,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      reviews.push(...(page.Items ?? []).map((item) => localReview.parse(withoutKeys(item))));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return reviews;
   }
 
   /** An audit event is only ever put, on the condition that it is new. */

@@ -25,6 +25,16 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     'state-machine': 'write',
   },
   'get-case': { 'case-table': 'read', 'audit-table': 'read', documents: 'read', 'state-machine': 'read' },
+  // The local reviews' API (issue 13): reads the reviews through the list index and by id; nothing else.
+  'get-local-reviews': { 'case-table': 'read', 'audit-table': 'read' },
+  // Commissions a local review: reads the case, writes the review with its audit events on the
+  // review and on the case, emails the Panel, starts the review's workflow.
+  'commission-local-review': {
+    'case-table': 'read-write',
+    'audit-table': 'read-write',
+    email: 'write',
+    'state-machine': 'write',
+  },
   // Records the decision, emails the partners to sign off, and resumes the workflow when the submission is ready.
   'record-decision': {
     'case-table': 'read-write',

@@ -107,4 +107,12 @@ export class InMemoryLocalReviewStore implements LocalReviewStore {
       .sort((a, b) => a.commissionedAt.localeCompare(b.commissionedAt))
       .map((review) => structuredClone(review));
   }
+
+  async listLocalReviews(): Promise<LocalReview[]> {
+    return [...this.reviews.values()]
+      .sort(
+        (a, b) => b.commissionedAt.localeCompare(a.commissionedAt) || b.reviewId.localeCompare(a.reviewId),
+      )
+      .map((review) => structuredClone(review));
+  }
 }

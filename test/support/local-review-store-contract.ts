@@ -168,6 +168,43 @@ export function describeLocalReviewStoreContract(
       ]);
     });
 
+    it('lists every review newest commissioned first, from a Rapid Review or a referral, as last changed', async () => {
+      const store = await makeStore();
+      const older = { ...aLocalReview(), commissionedAt: '2026-01-05T09:00:00.000Z' };
+      const newer = { ...aLocalReview(), commissionedAt: '2026-03-20T16:30:00.000Z' };
+      const { fromCase: _fromCase, ...rest } = aLocalReview();
+      const fromReferral: LocalReview = {
+        ...rest,
+        commissionedAt: '2026-02-11T12:00:00.000Z',
+        route: 'practice-review-group',
+        reference: 'LCSPR-PRG-2026-DEF456',
+        fromReferral: {
+          referralId: randomUUID(),
+          reference: 'PRG-2026-DEF456',
+          child: { name: 'Child S (invented)' },
+        },
+        documents: [],
+      };
+      for (const review of [older, newer, fromReferral]) {
+        await store.commissionLocalReview(
+          review,
+          audit('local-review.commissioned'),
+          review.fromCase ? audit('local-review.commissioned') : undefined,
+        );
+      }
+
+      await store.updateLocalReview(older, { status: 'published' }, audit('published'));
+      const listed = await store.listLocalReviews();
+
+      expect(listed.map((review) => review.reviewId)).toEqual([
+        newer.reviewId,
+        fromReferral.reviewId,
+        older.reviewId,
+      ]);
+      expect(listed[2]).toMatchObject({ status: 'published', version: 2 });
+      expect(listed[1]).toEqual(fromReferral);
+    });
+
     it('keeps the latest callback token of each wait', async () => {
       const store = await makeStore();
       const reviewId = randomUUID();

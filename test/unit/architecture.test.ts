@@ -123,6 +123,8 @@ const localReviewWorkPagesShared = [
   ...webFramework,
   'functions/web/session.ts',
   'functions/web/pages/local-review-work-pages.ts',
+  // The partnership team's list of every local review, beside the reviewer's own.
+  'functions/web/pages/local-review-list.ts',
   'functions/web/pages/menu.ts',
 ];
 
@@ -289,6 +291,36 @@ describe('the layout of the code', () => {
     expect(sweep.filter((file) => pagesOrFiles(file) || file === 'shared/adapters/mailer.ts')).toEqual([]);
     expect(recorder).toEqual(expect.arrayContaining(['shared/use-cases/record-failure.ts']));
     expect(recorder.filter(pagesOrFiles)).toEqual([]);
+  });
+
+  it('keeps the local reviews’ API functions to the ports their work needs (issue 13)', () => {
+    const reader = [...reachableFrom('functions/get-local-reviews/handler.ts')];
+    const commissioner = [...reachableFrom('functions/commission-local-review/handler.ts')];
+    const pagesOrFiles = (file: string) =>
+      file.startsWith('functions/web/') ||
+      ['shared/adapters/documents.ts', 'shared/adapters/upload-forms.ts'].includes(file);
+
+    expect(reader).toEqual(
+      expect.arrayContaining([
+        'shared/use-cases/local-review-overview.ts',
+        'shared/stores/local-review-store.ts',
+      ]),
+    );
+    // The list and one review only read: no email, no workflow, no documents, no pages.
+    expect(
+      reader.filter(
+        (file) => pagesOrFiles(file) || file === 'shared/adapters/mailer.ts' || file.endsWith('workflow.ts'),
+      ),
+    ).toEqual([]);
+    // Commissioning runs the pages' own use case, with the Panel's email and the review's workflow.
+    expect(commissioner).toEqual(
+      expect.arrayContaining([
+        'shared/use-cases/local-review.ts',
+        'shared/adapters/mailer.ts',
+        'shared/adapters/local-review-workflow.ts',
+      ]),
+    );
+    expect(commissioner.filter(pagesOrFiles)).toEqual([]);
   });
 
   it('keeps the staff pages’ function away from the agency pages', () => {

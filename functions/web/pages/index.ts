@@ -2,6 +2,7 @@ import type { Page } from '../page.ts';
 import { caseWebPages } from './case-pages.ts';
 import { homeWebPages } from './home-pages.ts';
 import { insightWebPages } from './insight-pages.ts';
+import { localReviewListPages } from './local-review-list.ts';
 import { notifyWebPages } from './notify-pages.ts';
 import { opsWebPages } from './ops.ts';
 import { prgMenuPages } from './prg-pages.ts';
@@ -22,6 +23,10 @@ export const pages: readonly Page[] = [
   ...notifyWebPages,
   ...webPages,
   ...homeWebPages,
+  // The partnership team's list of local reviews (issue 13), functions/local-review-work-web's:
+  // beside the cases list in the navigation. It reads the local reviews port, which an app
+  // serving this whole list (the tests) gives.
+  ...(localReviewListPages as unknown as readonly Page[]),
   ...caseWebPages,
   ...teamWebPages,
   // The Practice Review Group's homes (issue 13), functions/prg-web's: the group's referrals and

@@ -27,6 +27,21 @@ export const casesMenuPage = {
   },
 } as const;
 
+/**
+ * Every local review (issue 13), served by functions/local-review-work-web: the partnership
+ * team's list of Local Child Safeguarding Practice Reviews, beside its list of cases.
+ */
+export const localReviewsMenuPage = {
+  method: 'GET',
+  path: '/local-reviews',
+  access: staffOnly('partnership-team'),
+  menu: {
+    text: 'Local reviews',
+    description:
+      'Every local child safeguarding practice review: where it came from, where it stands, when it is due and who is reviewing it.',
+  },
+} as const;
+
 // ── Each role's home (issue 11 part 2), served by functions/home-web ──────────────────────────
 
 /** The Rapid Review Group's, the partners' and the Executive Board chair's home. */
@@ -173,6 +188,7 @@ export const staffMenuPages = [
   casesMenuPage,
   yourCasesMenuPage,
   yourNotificationsMenuPage,
+  localReviewsMenuPage,
   directoryMenuPage,
   prgMenuPage,
   yourReferralsMenuPage,

@@ -5,6 +5,7 @@ import { pages } from '../../../functions/web/pages/index.ts';
 import { insightWebPages } from '../../../functions/web/pages/insight-pages.ts';
 import { learningPages } from '../../../functions/web/pages/learning-pages.ts';
 import { localReviewDraftsPages } from '../../../functions/web/pages/local-review-drafts-pages.ts';
+import { localReviewListPages } from '../../../functions/web/pages/local-review-list.ts';
 import { localReviewPages } from '../../../functions/web/pages/local-review-pages.ts';
 import { localReviewWorkPages } from '../../../functions/web/pages/local-review-work-pages.ts';
 import { staffMenuPages } from '../../../functions/web/pages/menu.ts';
@@ -47,6 +48,13 @@ describe('which function serves each staff page', () => {
         .map((page) => page.path),
     ).toEqual([]);
     expect(localReviewWorkPages.length).toBeGreaterThan(15);
+    // The team's list of every local review, beside the reviewer's own list.
+    expect(
+      localReviewListPages
+        .filter((page) => servedBy(page) !== 'local-review-work-web')
+        .map((page) => page.path),
+    ).toEqual([]);
+    expect(localReviewListPages.map((page) => `${page.method} ${page.path}`)).toEqual(['GET /local-reviews']);
     expect(opsWebPages.filter((page) => servedBy(page) !== 'ops-web').map((page) => page.path)).toEqual([]);
     expect(opsWebPages.map((page) => `${page.method} ${page.path}`)).toEqual([
       'GET /ops',
@@ -98,6 +106,12 @@ describe('which function serves each staff page', () => {
     expect(matchRoute('GET', '/factual-accuracy/abc')?.route.functionName).toBe('local-review-drafts-web');
     // A local review's enquiry and the agency's pages under its link: their own function.
     expect(matchRoute('GET', '/your-reviews')?.route.functionName).toBe('local-review-work-web');
+    expect(matchRoute('GET', '/local-reviews')?.route.functionName).toBe('local-review-work-web');
+    expect(matchRoute('GET', '/api/local-reviews')?.route.functionName).toBe('get-local-reviews');
+    expect(matchRoute('GET', `/api/local-reviews/${caseId}`)?.route.functionName).toBe('get-local-reviews');
+    expect(matchRoute('POST', `/api/cases/${caseId}/local-review`)?.route.functionName).toBe(
+      'commission-local-review',
+    );
     expect(matchRoute('GET', `/local-reviews/${caseId}/enquiry`)?.route.functionName).toBe(
       'local-review-work-web',
     );

@@ -568,7 +568,14 @@ describe('roles enforced on the server, for every page', () => {
 
     expect(menus).toEqual({
       notifier: ['/notify', '/your-notifications'],
-      'partnership-team': ['/notify', '/cases', '/directory', '/practice-review-group', '/dashboard'],
+      'partnership-team': [
+        '/notify',
+        '/cases',
+        '/local-reviews',
+        '/directory',
+        '/practice-review-group',
+        '/dashboard',
+      ],
       'rrg-member': ['/your-cases'],
       'rrg-chair': ['/your-cases'],
       scrutineer: ['/scrutiny'],
