@@ -5,6 +5,7 @@ import { apiHandler, type Endpoint } from '../../shared/http/api-handler.ts';
 import { json, ProblemError } from '../../shared/http/problem.ts';
 import { environmentService, type Service } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
+import { localReviewEnquiryStoreFromEnvironment } from '../../shared/stores/local-review-enquiry-store.ts';
 import { localReviewStoreFromEnvironment } from '../../shared/stores/local-review-store.ts';
 import { commissionLocalReview, LocalReviewRefusedError } from '../../shared/use-cases/local-review.ts';
 import { detailsOf } from '../../shared/use-cases/local-review-overview.ts';
@@ -12,7 +13,14 @@ import { detailsOf } from '../../shared/use-cases/local-review-overview.ts';
 /** What commissioning touches: the case, the review store, the Panel's email and the review's workflow. */
 export type CommissionLocalReviewPorts = Pick<
   Service,
-  'clock' | 'profile' | 'publicBaseUrl' | 'cases' | 'localReviews' | 'mailer' | 'localReviewWorkflow'
+  | 'clock'
+  | 'profile'
+  | 'publicBaseUrl'
+  | 'cases'
+  | 'localReviews'
+  | 'localReviewEnquiries'
+  | 'mailer'
+  | 'localReviewWorkflow'
 >;
 
 /**
@@ -54,6 +62,7 @@ export const handler = apiHandler(
     environmentService({
       cases: caseStoreFromEnvironment,
       localReviews: localReviewStoreFromEnvironment,
+      localReviewEnquiries: localReviewEnquiryStoreFromEnvironment,
       mailer: mailerFromEnvironment,
       localReviewWorkflow: localReviewWorkflowFromEnvironment,
     }),

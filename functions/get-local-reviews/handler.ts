@@ -3,11 +3,15 @@ import { apiHandler, type Endpoint } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/problem.ts';
 import type { Service } from '../../shared/service.ts';
 import { environmentService } from '../../shared/service.ts';
+import { localReviewEnquiryStoreFromEnvironment } from '../../shared/stores/local-review-enquiry-store.ts';
 import { localReviewStoreFromEnvironment } from '../../shared/stores/local-review-store.ts';
 import { listLocalReviews, localReviewDetails } from '../../shared/use-cases/local-review-overview.ts';
 
 /** The ports the local reviews' API reads: the review store, with the clock and the profile. */
-export type GetLocalReviewsPorts = Pick<Service, 'clock' | 'profile' | 'localReviews'>;
+export type GetLocalReviewsPorts = Pick<
+  Service,
+  'clock' | 'profile' | 'localReviews' | 'localReviewEnquiries'
+>;
 
 /**
  * GET /api/local-reviews (ListLocalReviews): every local review, newest commissioned first, or
@@ -40,5 +44,10 @@ export function getLocalReviewsEndpoints(service: GetLocalReviewsPorts): {
 
 export const handler = apiHandler(
   'get-local-reviews',
-  getLocalReviewsEndpoints(environmentService({ localReviews: localReviewStoreFromEnvironment })),
+  getLocalReviewsEndpoints(
+    environmentService({
+      localReviews: localReviewStoreFromEnvironment,
+      localReviewEnquiries: localReviewEnquiryStoreFromEnvironment,
+    }),
+  ),
 );

@@ -45,6 +45,7 @@ import {
   informationRequestEmail,
 } from '../workflow/local-review-enquiry-emails.ts';
 import { formatDate, isoDateOf } from '../workflow/london-time.ts';
+import { enquiryOf } from './enquiry-of.ts';
 import { LocalReviewNotFoundError, LocalReviewRefusedError, loadLocalReview } from './local-review.ts';
 import { strategicLeadOf } from './partnership-directory.ts';
 
@@ -84,6 +85,8 @@ export class InformationLinkNotFoundError extends NotFoundError {
 const now = (service: Pick<Service, 'clock'>) => service.clock.now().toISOString();
 const today = (service: Pick<Service, 'clock' | 'profile'>) =>
   isoDateOf(service.clock.now(), rulesOf(service.profile).timeZone);
+
+export { enquiryOf };
 
 // ── Who may work on a review ─────────────────────────────────────────────────────────────────
 
@@ -127,29 +130,6 @@ function refuseOnceEnded(review: LocalReview): void {
       `Local review ${review.reference} ${review.status === 'published' ? 'is published' : 'has stopped'}: its enquiry can no longer change.`,
     );
   }
-}
-
-/**
- * The review's enquiry. A review commissioned before the enquiry had its own item kept it on the
- * review's: until the enquiry's item is first written, its declarations and requests are those
- * (the first write copies them over); the entries it kept stay part of the chronology, before
- * those added since. Nothing saved is lost, and nothing writes the review's item for it.
- */
-export async function enquiryOf(
-  service: Pick<Service, 'localReviewEnquiries'>,
-  review: LocalReview,
-): Promise<LocalReviewEnquiry> {
-  const stored = await service.localReviewEnquiries.getEnquiry(review.reviewId);
-  const kept = review.chronology ?? [];
-  const added = new Set(stored.chronology.map((entry) => entry.entryId));
-  const chronology = [...kept.filter((entry) => !added.has(entry.entryId)), ...stored.chronology];
-  if (stored.version > 0) return { ...stored, chronology };
-  return {
-    ...stored,
-    declarations: review.declarations ?? [],
-    informationRequests: review.informationRequests ?? [],
-    chronology,
-  };
 }
 
 /** The review, for someone who may work on it, with its enquiry. */

@@ -10,6 +10,7 @@ import {
   processesHoldingPublication,
 } from '../workflow/local-review-plan.ts';
 import { isoDateOf } from '../workflow/london-time.ts';
+import { enquiryOf } from './enquiry-of.ts';
 import { LocalReviewNotFoundError, loadLocalReview } from './local-review.ts';
 import { localReviewMilestones, type MilestoneState } from './show-local-review.ts';
 
@@ -21,6 +22,8 @@ import { localReviewMilestones, type MilestoneState } from './show-local-review.
  */
 
 type Ports = Pick<Service, 'clock' | 'profile' | 'localReviews'>;
+/** What a review's details read besides: its enquiry, for the counts of requests and entries. */
+type DetailsPorts = Ports & Pick<Service, 'localReviewEnquiries'>;
 
 /** Where a review stands, as the list says it: one answer per review. */
 export type LocalReviewStanding =
@@ -175,12 +178,13 @@ export function mayReadLocalReview(review: LocalReview, member: StaffMember): bo
  * itself (shared/schemas/local-review-enquiry.ts), read here in one place.
  */
 export async function enquiryCountsOf(
-  _service: Pick<Service, 'localReviews'>,
+  service: Pick<Service, 'localReviewEnquiries'>,
   review: LocalReview,
 ): Promise<{ informationRequests: number; chronologyEntries: number }> {
+  const enquiry = await enquiryOf(service, review);
   return {
-    informationRequests: review.informationRequests.length,
-    chronologyEntries: review.chronology.length,
+    informationRequests: enquiry.informationRequests.length,
+    chronologyEntries: enquiry.chronology.length,
   };
 }
 
@@ -247,7 +251,7 @@ export interface LocalReviewDetails extends LocalReviewListEntry {
  * everything but their own fee, which is the partnership's contract detail.
  */
 export async function localReviewDetails(
-  service: Ports,
+  service: DetailsPorts,
   input: { reviewId: string; viewer: StaffMember },
 ): Promise<LocalReviewDetails> {
   const review = await loadLocalReview(service, input.reviewId);
@@ -257,7 +261,7 @@ export async function localReviewDetails(
 
 /** The review as the API answers it, for a viewer already allowed to read it. */
 export async function detailsOf(
-  service: Ports,
+  service: DetailsPorts,
   review: LocalReview,
   viewer: StaffMember,
 ): Promise<LocalReviewDetails> {

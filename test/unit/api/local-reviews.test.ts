@@ -12,6 +12,7 @@ import {
   listLocalReviews,
   standingOf,
 } from '../../../shared/use-cases/local-review-overview.ts';
+import { InMemoryLocalReviewEnquiryStore } from '../../support/in-memory-local-review-enquiry-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import { aLocalReview } from '../../support/local-review-store-contract.ts';
 import { fakeService, openSampleCase, sampleDecision } from '../workflow/workflow-fakes.ts';
@@ -84,6 +85,7 @@ function world(start = '2026-03-30T10:00:00Z') {
     cases: fakes.cases,
     mailer: fakes.mailer,
     localReviews,
+    localReviewEnquiries: new InMemoryLocalReviewEnquiryStore(),
     localReviewWorkflow: recordingWorkflow(started),
   };
   const reads = apiHandler('get-local-reviews', getLocalReviewsEndpoints(service));
@@ -327,6 +329,34 @@ describe('the local reviews’ API: GET /api/local-reviews and GET /api/local-re
     expect(toReviewer.body.reviewer).toMatchObject({ name: 'Reviewer A (invented)' });
     // Dates only, never an instant.
     expect(JSON.stringify(toTeam.body)).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+  });
+
+  it('counts the chronology entries the enquiry keeps on its own items', async () => {
+    for (const [n, occurredOn] of ['2025-03-01', '2025-04-01'].entries()) {
+      await fixture.service.localReviewEnquiries.addChronologyEntry(
+        fromCase.reviewId,
+        {
+          entryId: `0000000${n}-0000-4000-8000-000000000000`,
+          agencyId: fromCase.agencies[0]!.agencyId,
+          agencyName: fromCase.agencies[0]!.agencyName,
+          requestId: '11111111-0000-4000-8000-000000000000',
+          occurredOn,
+          whatHappened: 'A home visit (invented).',
+          source: 'Case note (invented)',
+          addedAt: `2026-04-0${n + 1}T10:00:00.000Z`,
+        },
+        {
+          actor: { kind: 'system', id: 'test' },
+          at: '2026-04-01T10:00:00.000Z',
+          action: 'test',
+          reason: 'test',
+        },
+      );
+    }
+
+    const response = await one(fromCase.reviewId, partnershipTeam);
+
+    expect(response.body).toMatchObject({ informationRequests: 0, chronologyEntries: 2 });
   });
 
   it('answers 404 to another reviewer, for a review without them, and for an unknown id; 403 to other roles', async () => {
