@@ -97,6 +97,7 @@ export type LocalReviewDraftsWebService = Pick<
   | 'mailer'
   | 'localReviews'
   | 'localReviewDrafts'
+  | 'factualAccuracyChases'
 >;
 type Request = WebRequest<LocalReviewDraftsWebService>;
 type DraftsPage = Page<LocalReviewDraftsWebService>;

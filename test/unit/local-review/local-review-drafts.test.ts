@@ -34,6 +34,7 @@ function draftsService() {
   const fakes = fakeService('2026-03-25T10:00:00Z');
   const localReviews = new InMemoryLocalReviewStore();
   const localReviewDrafts = new InMemoryLocalReviewDraftsStore(localReviews.audit);
+  const roundChasesStarted: string[] = [];
   const service = {
     clock: fakes.clock,
     cases: fakes.cases,
@@ -44,8 +45,15 @@ function draftsService() {
     localReviews,
     localReviewDrafts,
     localReviewWorkflow: { start: async () => 'started' as const } as never,
+    // Each factual-accuracy round's reminders: an execution named by the round.
+    factualAccuracyChases: {
+      start: async (name: string) => {
+        roundChasesStarted.push(name);
+        return 'started' as const;
+      },
+    } as never,
   };
-  return { ...fakes, service, localReviews, localReviewDrafts };
+  return { ...fakes, service, localReviews, localReviewDrafts, roundChasesStarted };
 }
 
 async function commissioned(fixture: ReturnType<typeof draftsService>) {
