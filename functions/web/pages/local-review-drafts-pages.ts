@@ -39,7 +39,7 @@ import {
   uploadDraft,
 } from '../../../shared/use-cases/local-review-drafts.ts';
 import { localReviewMilestones, type MilestoneState } from '../../../shared/use-cases/show-local-review.ts';
-import { formatDate, isoDateOf } from '../../../shared/workflow/london-time.ts';
+import { formatDate, formatDateOf, isoDateOf } from '../../../shared/workflow/london-time.ts';
 import {
   answersOf,
   checkRows,
@@ -657,6 +657,9 @@ const draftsPage = sectionPage('drafts', 'drafts', 'Drafts of the report', ({ dr
         tag: commentTags[commentState(agency, round, today, timeZone)],
         comments: agency.comments?.text,
         at: agency.comments ? londonDateTime(agency.comments.at) : undefined,
+        reminded: agency.reminders.flatMap((reminder) =>
+          reminder.sentAt ? [formatDateOf(reminder.sentAt, timeZone)] : [],
+        ),
       })),
     })),
     checklists: [...drafts.checklists].reverse().map((check) => ({

@@ -7,6 +7,7 @@ import { templateEnvironment } from '../../../functions/web/views.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { commissionLocalReview } from '../../../shared/use-cases/local-review.ts';
+import { chaseFactualAccuracyRound } from '../../../shared/use-cases/local-review-drafts.ts';
 import { InMemoryLocalReviewDraftsStore } from '../../support/in-memory-local-review-drafts-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import { InMemoryCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
@@ -53,15 +54,18 @@ describe('the pages of a local review’s work in writing (issue 13)', () => {
   let clock: SettableClock;
   let app: ReturnType<typeof createWebApp>;
   let reviewId: string;
+  let roundChases: string[];
+  let service: ReturnType<typeof testService>;
   const team = () => signedIn(testUser('partnership-team'));
 
   beforeEach(async () => {
+    roundChases = [];
     store = new InMemoryCaseStore();
     localReviews = new InMemoryLocalReviewStore();
     localReviewDrafts = new InMemoryLocalReviewDraftsStore(localReviews.audit);
     mailer = new RecordingMailer();
     clock = new SettableClock('2026-03-25T10:00:00Z');
-    const service = Object.assign(
+    service = Object.assign(
       testService({
         store,
         clock,
@@ -70,6 +74,13 @@ describe('the pages of a local review’s work in writing (issue 13)', () => {
         localReviews,
         localReviewDrafts,
         localReviewWorkflow: { start: async () => 'started' } as never,
+        // Each factual-accuracy round's reminders: an execution named by the round.
+        factualAccuracyChases: {
+          start: async (name: string) => {
+            roundChases.push(name);
+            return 'started';
+          },
+        } as never,
       }),
       { documents: new InMemoryDocumentStore() },
     );
@@ -210,6 +221,7 @@ describe('the pages of a local review’s work in writing (issue 13)', () => {
       'dueOn-year': '2026',
     });
     expect(sent.statusCode).toBe(303);
+    expect(roundChases).toEqual([`${reviewId}-round-1`]);
     const email = mailer.sent.find((message) => message.key.includes(':FactualAccuracy:'));
     const token = /\/factual-accuracy\/([A-Za-z0-9_-]{43})/.exec(email?.message.text ?? '')?.[1] ?? '';
     const link = `/factual-accuracy/${token}`;
@@ -251,6 +263,16 @@ describe('the pages of a local review’s work in writing (issue 13)', () => {
     expect(drafts).toContain('Awaiting comments');
     expect(drafts).toContain('Not met');
     expect(drafts).toContain('Version 1 is chosen as the final report');
+    expect(drafts).not.toContain('Reminded on');
+
+    // The round's workflow reminds the agencies still to comment, the working day before the due day.
+    clock.set('2026-04-07T08:00:00Z');
+    await chaseFactualAccuracyRound(service, { reviewId, roundNumber: 1 });
+    const reminded = html((await get(`${base()}/drafts`)).body);
+    expect(reminded).toContain('Reminded on Tuesday 7 April 2026');
+    expect(reminded.match(/Reminded on/g)).toHaveLength(
+      mailer.sent.filter((message) => message.key.includes(':FactualAccuracyReminder:')).length,
+    );
 
     clock.set('2026-04-10T10:00:00Z');
     const late = html((await get(`${base()}/drafts`)).body);
