@@ -21,14 +21,15 @@ import {
   supervisionRequestAnswers,
 } from '../schemas/local-review-drafts.ts';
 import { isoDate, text } from '../schemas/primitives.ts';
-import { type StaffMember, staffActor } from '../schemas/roles.ts';
+import { type StaffMember, type StaffRole, staffActor } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
 import type { AuditInput } from '../stores/case-store.ts';
 import type { NewFactualAccuracyLink } from '../stores/local-review-drafts-store.ts';
 import { mediaTypeOfKind, uploadedFileKind } from '../upload-contents.ts';
 import { parseInput } from '../validation.ts';
 import { formatDate, isoDateOf } from '../workflow/london-time.ts';
-import { LocalReviewRefusedError, loadLocalReview } from './local-review.ts';
+import { LocalReviewNotFoundError, LocalReviewRefusedError, loadLocalReview } from './local-review.ts';
+import { isReviewerOf, mayWorkOn } from './local-review-enquiry.ts';
 import { partnershipDirectory } from './partnership-directory.ts';
 
 /**
@@ -119,13 +120,14 @@ async function save(
   next: (at: string) => Partial<LocalReviewDrafts>,
   audit: { action: string; reason: string; details?: Record<string, string | number | boolean | null> },
   links?: readonly NewFactualAccuracyLink[],
+  role: StaffRole = 'partnership-team',
 ): Promise<LocalReviewDrafts> {
   const at = service.clock.now().toISOString();
   const { version: _version, reviewId: _reviewId, ...rest } = drafts;
   return service.localReviewDrafts.saveDrafts(
     drafts,
     { ...rest, ...next(at) },
-    { actor: staffActor(member, 'partnership-team'), at, ...audit },
+    { actor: staffActor(member, role), at, ...audit },
     links,
   );
 }
@@ -258,12 +260,19 @@ export async function recordSupervisionRequest(
   );
 }
 
-/** Records the reviewer's answer to a request, with its date (not before the request). */
+/**
+ * Records the reviewer's answer to a request, with its date (not before the request): by the
+ * partnership team, or by the review's own reviewer (to any other reviewer the review does not
+ * exist), whom the audit event then names as the one answering.
+ */
 export async function recordSupervisionAnswer(
   service: DraftsPorts,
   input: { reviewId: string; number: number; answers: unknown; member: StaffMember },
 ): Promise<LocalReviewDrafts> {
-  const { drafts } = await open(service, input.reviewId, 'the reviewer’s answers');
+  const { review, drafts } = await open(service, input.reviewId, 'the reviewer’s answers');
+  if (!mayWorkOn(review, input.member)) throw new LocalReviewNotFoundError();
+  // As for a declaration: the review's reviewer answers as the reviewer, whatever other role they hold.
+  const byReviewer = isReviewerOf(review, input.member);
   const request = drafts.supervision.find((candidate) => candidate.number === input.number);
   if (!request) throw new NotFoundError('There is no such request to the reviewer');
   const answers = parseInput(supervisionAnswerAnswers, input.answers, 'answer');
@@ -288,9 +297,13 @@ export async function recordSupervisionAnswer(
     }),
     {
       action: 'local-review.reviewer-answered',
-      reason: 'The reviewer’s answer to a request recorded',
+      reason: byReviewer
+        ? 'The reviewer recorded their answer to a request'
+        : 'The reviewer’s answer to a request recorded',
       details: { number: input.number, answeredOn: answers.answeredOn },
     },
+    undefined,
+    byReviewer ? 'reviewer' : 'partnership-team',
   );
 }
 

@@ -2,7 +2,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { partnershipProfile } from '../../../shared/config/partnership-profile.ts';
 import { InvalidInputError } from '../../../shared/errors.ts';
 import type { StaffMember } from '../../../shared/schemas/roles.ts';
-import { commissionLocalReview, planLocalReviewPublication } from '../../../shared/use-cases/local-review.ts';
+import {
+  commissionLocalReview,
+  LocalReviewNotFoundError,
+  planLocalReviewPublication,
+} from '../../../shared/use-cases/local-review.ts';
 import {
   chaseFactualAccuracyRound,
   chooseFinalVersion,
@@ -150,6 +154,72 @@ describe('the review’s work in writing', () => {
     });
 
     expect(drafts.family[0]?.contacts).toMatchObject([{ on: '2026-03-24', how: 'letter' }]);
+  });
+
+  it('takes the answer from the review’s own reviewer, named in the audit, and from no other reviewer', async () => {
+    const review = await commissioned(fixture);
+    await fixture.localReviews.updateLocalReview(
+      review,
+      {
+        reviewer: {
+          name: 'Robin Reviewer (invented)',
+          organisation: 'Invented Reviews',
+          email: 'reviewer.invented@example.org',
+          evidence: {
+            professionalKnowledge: 'Invented',
+            research: 'Invented',
+            complexCircumstances: 'Invented',
+            withoutHindsight: 'Invented',
+            communication: 'Invented',
+            conflicts: 'None',
+          },
+          contractStartsOn: '2026-04-01',
+          contractEndsOn: '2026-10-01',
+          feePence: 100,
+          recordedAt: '2026-03-24T10:00:00Z',
+          recordedBy: 'test',
+        },
+      },
+      {
+        actor: { kind: 'system', id: 'test' },
+        at: '2026-03-24T10:00:00Z',
+        action: 'local-review.reviewer-appointed',
+        reason: 'Invented',
+      },
+    );
+    await recordSupervisionRequest(fixture.service, {
+      reviewId: review.reviewId,
+      answers: { kind: 'information', request: 'Invented', askedOn: '2026-03-24' },
+      member: team,
+    });
+    const reviewer = (email: string): StaffMember => ({
+      id: 'user-reviewer-test',
+      roles: ['reviewer'],
+      name: 'Robin Reviewer (invented)',
+      email,
+    });
+    const answer = { answer: 'Here it is (invented)', answeredOn: '2026-03-25' };
+
+    await expect(
+      recordSupervisionAnswer(fixture.service, {
+        reviewId: review.reviewId,
+        number: 1,
+        answers: answer,
+        member: reviewer('other.reviewer@example.org'),
+      }),
+    ).rejects.toThrow(LocalReviewNotFoundError);
+    const drafts = await recordSupervisionAnswer(fixture.service, {
+      reviewId: review.reviewId,
+      number: 1,
+      answers: answer,
+      member: reviewer('reviewer.invented@example.org'),
+    });
+
+    expect(drafts.supervision[0]?.answer).toMatchObject({ ...answer, recordedBy: 'user-reviewer-test' });
+    expect(fixture.localReviews.audit.get(review.reviewId)?.at(-1)).toMatchObject({
+      action: 'local-review.reviewer-answered',
+      actor: { kind: 'staff', role: 'reviewer', id: 'user-reviewer-test', name: 'Robin Reviewer (invented)' },
+    });
   });
 
   it('keeps each request to the reviewer and its answer with their dates; an answer before the request is refused', async () => {

@@ -131,6 +131,86 @@ describe('the pages of a local review’s work in writing (issue 13)', () => {
     expect((await get(`${base()}/drafts`)).statusCode).toBe(200);
   });
 
+  it('lets the review’s own reviewer read supervision and record their answers, and no other reviewer', async () => {
+    const system = { kind: 'system', id: 'test' } as const;
+    await localReviews.updateLocalReview(
+      (await localReviews.getLocalReview(reviewId))!,
+      {
+        reviewer: {
+          name: 'Robin Reviewer (invented)',
+          organisation: 'Invented Reviews',
+          email: 'reviewer.invented@example.org',
+          evidence: {
+            professionalKnowledge: 'Invented',
+            research: 'Invented',
+            complexCircumstances: 'Invented',
+            withoutHindsight: 'Invented',
+            communication: 'Invented',
+            conflicts: 'None',
+          },
+          contractStartsOn: '2026-04-01',
+          contractEndsOn: '2026-10-01',
+          feePence: 100,
+          recordedAt: '2026-03-23T10:00:00Z',
+          recordedBy: 'test',
+        },
+      },
+      {
+        actor: system,
+        at: '2026-03-23T10:00:00Z',
+        action: 'local-review.reviewer-appointed',
+        reason: 'Invented',
+      },
+    );
+    const asked = await post(`${base()}/supervision/request/confirm`, {
+      kind: 'draft',
+      request: 'Send the first draft (invented)',
+      'askedOn-day': '24',
+      'askedOn-month': '3',
+      'askedOn-year': '2026',
+    });
+    expect(asked.statusCode).toBe(303);
+    const reviewerOf = (email: string, id: string) =>
+      signedIn({ id, name: 'Robin Reviewer (invented)', email, roles: ['reviewer'] });
+    const reviewer = reviewerOf('Reviewer.Invented@example.org', 'user-reviewer-demo');
+    const other = reviewerOf('other.reviewer@example.org', 'user-other-reviewer-demo');
+    const answer = {
+      answer: 'The first draft is attached to my email of today (invented).',
+      'answeredOn-day': '25',
+      'answeredOn-month': '3',
+      'answeredOn-year': '2026',
+    };
+
+    const page = await get(`${base()}/supervision`, reviewer);
+    expect(page.statusCode).toBe(200);
+    expect(html(page.body)).toContain('Send the first draft (invented)');
+    expect(html(page.body)).toContain('Record your answer');
+    expect(html(page.body)).toContain(`href="${base()}/enquiry"`);
+    expect(html(page.body)).not.toContain('Record a request to the reviewer');
+    for (const path of ['/supervision', '/supervision/1/answer']) {
+      expect((await get(`${base()}${path}`, other)).statusCode, path).toBe(404);
+    }
+    expect((await post(`${base()}/supervision/1/answer/confirm`, answer, other)).statusCode).toBe(404);
+    for (const path of ['/supervision/request', '/drafts', '/learning-events', '/family-plan']) {
+      expect((await get(`${base()}${path}`, reviewer)).statusCode, path).toBe(403);
+    }
+    expect(html((await get(`${base()}/supervision/1/answer`, reviewer)).body)).toContain('Your answer');
+
+    const recorded = await post(`${base()}/supervision/1/answer/confirm`, answer, reviewer);
+    expect(recorded.headers?.location).toBe(`${base()}/supervision/1/answer/confirmation`);
+    const confirmation = html((await get(`${base()}/supervision/1/answer/confirmation`, reviewer)).body);
+    expect(confirmation).toContain('Go to the review’s enquiry');
+    expect(confirmation).not.toContain('Go to the local review');
+    expect(localReviews.audit.get(reviewId)?.at(-1)).toMatchObject({
+      action: 'local-review.reviewer-answered',
+      actor: { kind: 'staff', role: 'reviewer', name: 'Robin Reviewer (invented)' },
+      reason: 'The reviewer recorded their answer to a request',
+    });
+    const seen = html((await get(`${base()}/supervision`)).body);
+    expect(seen).toContain('Answered on Wednesday 25 March 2026');
+    expect(seen).toContain('The first draft is attached to my email of today (invented).');
+  });
+
   it('records a learning event through question, check your answers and confirmation, and lists it', async () => {
     const answers = {
       'heldOn-day': '20',
