@@ -397,13 +397,20 @@ export const functionCatalogue = {
   // A local review's work in writing (issue 13 parts 3 and 4), apart from local-review-web, which
   // is near 1 MiB: learning events, the family plan, supervision of the reviewer, the drafts
   // (written to and read from the documents bucket, every version kept), the factual-accuracy
-  // rounds (each agency emailed its link) and the quality checks; and each agency's
-  // factual-accuracy page, reached by its link. It starts and completes no workflow.
+  // rounds (each agency emailed its link, and the round's reminders started) and the quality
+  // checks; and each agency's factual-accuracy page, reached by its link.
   'local-review-drafts-web': {
     description:
       "Serves the partnership team's pages for a local review's learning events, family plan, supervision, drafts and quality checks, and each agency's factual-accuracy page",
     trigger: 'api',
-    needs: { table: 'read-write', documentBucket: 'read-write', staffSignIn: true, email: true },
+    needs: {
+      table: 'read-write',
+      documentBucket: 'read-write',
+      // Each factual-accuracy round's reminders: an execution of the local-review machine.
+      localReviewStateMachine: ['start'],
+      staffSignIn: true,
+      email: true,
+    },
     bundledFiles: pageFiles,
     separateModules: pageModules,
   },
@@ -533,6 +540,13 @@ export const functionCatalogue = {
   'chase-information-request': {
     description:
       "Chases an agency's unanswered request for information for a local review, rung by rung on the partnership's escalation ladder, and says when the next rung falls",
+    trigger: 'local-review-workflow',
+    needs: { table: 'read-write', email: true },
+  },
+  // A local review's factual-accuracy round (issue 13 part 4), in its own execution of the machine.
+  'chase-factual-accuracy': {
+    description:
+      'Reminds each agency that has not commented on a local review draft for factual accuracy, once for each reminder with a new link, and says when the next reminder falls',
     trigger: 'local-review-workflow',
     needs: { table: 'read-write', email: true },
   },

@@ -9,6 +9,7 @@ const DEFAULTS = {
   minimumPublicationMonths: 12,
   lateChaseWorkingDays: 5,
   holdRecheckWorkingDays: 5,
+  factualAccuracyReminderWorkingDaysBefore: [1, 0],
 } as const;
 
 /**
@@ -32,6 +33,14 @@ export const localReviewRules = z.object({
   lateChaseWorkingDays: z._default(wholeNumber(1), DEFAULTS.lateChaseWorkingDays),
   /** While a parallel process holds publication back: how often the workflow looks again. */
   holdRecheckWorkingDays: z._default(wholeNumber(1), DEFAULTS.holdRecheckWorkingDays),
+  /**
+   * Reminders to each agency that has not yet commented on a draft in a factual-accuracy round,
+   * in working days before the day comments are due (0: that day), each at the start of its
+   * working day. A due day that is no working day counts from the working day before it.
+   */
+  factualAccuracyReminderWorkingDaysBefore: z._default(z.array(wholeNumber(0)), [
+    ...DEFAULTS.factualAccuracyReminderWorkingDaysBefore,
+  ]),
   /**
    * Where the notice before publication goes for the Secretary of State (the Department for
    * Education's mailbox the partnership uses). Without one, the notice goes to the Panel and the

@@ -67,6 +67,12 @@ export interface Service {
    */
   readonly informationRequestChases: ReviewWorkflow;
   /**
+   * The reminders of each factual-accuracy round of a local review (issue 13 part 4): an
+   * execution of the same local-review state machine per round, started by its id
+   * (`factualAccuracyChaseId`), which waits for each reminder until every agency has commented.
+   */
+  readonly factualAccuracyChases: ReviewWorkflow;
+  /**
    * The deployment's secret key for the possible-duplicate check: a child's date of birth and the
    * incident date are kept on the case only as an HMAC under it (`duplicateKeyOf`).
    */

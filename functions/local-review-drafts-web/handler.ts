@@ -1,4 +1,5 @@
 import { documentsFromEnvironment } from '../../shared/adapters/documents.ts';
+import { factualAccuracyChasesFromEnvironment } from '../../shared/adapters/local-review-workflow.ts';
 import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
 import { environmentService } from '../../shared/service.ts';
 import { caseStoreFromEnvironment } from '../../shared/stores/case-store.ts';
@@ -22,6 +23,8 @@ const service: LocalReviewDraftsWebService = environmentService({
   mailer: mailerFromEnvironment,
   localReviews: localReviewStoreFromEnvironment,
   localReviewDrafts: localReviewDraftsStoreFromEnvironment,
+  // Each factual-accuracy round's reminders: an execution of the local-review machine.
+  factualAccuracyChases: factualAccuracyChasesFromEnvironment,
 });
 
 const app = createWebApp({

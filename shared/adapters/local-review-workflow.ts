@@ -47,3 +47,35 @@ export function informationRequestChasesFromEnvironment(): ReviewWorkflow {
   );
   return chases;
 }
+
+let roundChases: ReviewWorkflow | undefined;
+
+/** The execution chasing a local review's factual-accuracy round: `<reviewId>-round-<number>`. */
+export function factualAccuracyChaseId(reviewId: string, roundNumber: number): string {
+  return `${reviewId}-round-${roundNumber}`;
+}
+
+/** The input of a round's chasing execution, read back from its name; a name of no round is refused. */
+export function factualAccuracyChaseInput(name: string): Record<string, string | number> {
+  const match = /^([0-9a-f-]{36})-round-([1-9][0-9]{0,5})$/.exec(name);
+  if (!match) throw new RangeError(`Not the name of a factual-accuracy round's chasing: ${name}`);
+  return {
+    reviewId: match[1]!,
+    roundNumber: Number(match[2]),
+    phase: 'factual-accuracy',
+    generation: 0,
+  };
+}
+
+/**
+ * The reminders of each factual-accuracy round on Step Functions: an execution of the
+ * local-review state machine per round, in its `factual-accuracy` phase (issue 13 part 4).
+ */
+export function factualAccuracyChasesFromEnvironment(): ReviewWorkflow {
+  roundChases ??= new StepFunctionsReviewWorkflow(
+    sfnClient(),
+    () => requireEnv('localReviewStateMachineArn'),
+    factualAccuracyChaseInput,
+  );
+  return roundChases;
+}

@@ -126,11 +126,30 @@ export const draftVersion = z.object({
 });
 export type DraftVersion = z.infer<typeof draftVersion>;
 
+const tokenHash = z.string().check(z.regex(/^[0-9a-f]{64}$/));
+
+/**
+ * A reminder to an agency that has not commented, by how many working days before the due day
+ * it falls (0: the due day). Its email carries a new link of its own; `sentAt` is set once the
+ * email has gone (until then its link is made but the email not known to have gone).
+ */
+export const factualAccuracyReminder = z.object({
+  workingDaysBefore: wholeNumber(0),
+  sentAt: z.optional(isoInstant),
+});
+export type FactualAccuracyReminder = z.infer<typeof factualAccuracyReminder>;
+
 /** One agency's part in a factual-accuracy round: its link (only the hash kept) and its comments. */
 export const factualAccuracyAgency = z.object({
   agencyId,
   agencyName: text(120),
-  tokenHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  tokenHash,
+  /**
+   * The hashes of the links the reminders carried: each works as the first one does, until the
+   * same expiry, so that whichever email the contact opens, its link works.
+   */
+  reminderTokenHashes: z._default(z.array(tokenHash), []),
+  reminders: z._default(z.array(factualAccuracyReminder), []),
   expiresAt: isoInstant,
   comments: z.optional(z.object({ text: multiline(10000), at: isoInstant })),
 });

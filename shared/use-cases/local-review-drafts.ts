@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { factualAccuracyChaseId } from '../adapters/local-review-workflow.ts';
+import type { EmailMessage } from '../adapters/mailer.ts';
 import { hashAgencyToken, looksLikeAgencyToken, mintAgencyToken } from '../agency-links.ts';
-import { rulesOf } from '../config/partnership-profile.ts';
-import { DomainError, InvalidInputError, NotFoundError } from '../errors.ts';
+import { CalendarDate, instantAt } from '../calendar/dates.ts';
+import { isWorkingDay, previousWorkingDay, subtractWorkingDays } from '../calendar/working-days.ts';
+import { localReviewRulesOf, rulesOf } from '../config/partnership-profile.ts';
+import { DomainError, InvalidInputError, NotFoundError, StaleWriteError } from '../errors.ts';
 import type { LocalReview } from '../schemas/local-review.ts';
 import {
   type DraftVersion,
@@ -17,13 +21,15 @@ import {
   supervisionRequestAnswers,
 } from '../schemas/local-review-drafts.ts';
 import { isoDate, text } from '../schemas/primitives.ts';
-import { type StaffMember, staffActor } from '../schemas/roles.ts';
+import { type StaffMember, type StaffRole, staffActor } from '../schemas/roles.ts';
 import type { Service } from '../service.ts';
+import type { AuditInput } from '../stores/case-store.ts';
 import type { NewFactualAccuracyLink } from '../stores/local-review-drafts-store.ts';
 import { mediaTypeOfKind, uploadedFileKind } from '../upload-contents.ts';
 import { parseInput } from '../validation.ts';
 import { formatDate, isoDateOf } from '../workflow/london-time.ts';
-import { LocalReviewRefusedError, loadLocalReview } from './local-review.ts';
+import { LocalReviewNotFoundError, LocalReviewRefusedError, loadLocalReview } from './local-review.ts';
+import { isReviewerOf, mayWorkOn } from './local-review-enquiry.ts';
 import { partnershipDirectory } from './partnership-directory.ts';
 
 /**
@@ -68,6 +74,9 @@ export class FactualAccuracyLinkError extends DomainError {
 /** How long after the due date an agency's link still opens, so that late comments are still taken. */
 export const FACTUAL_ACCURACY_LINK_DAYS_AFTER_DUE = 28;
 
+/** The latest a round's comments may be due, in days from today. */
+const LATEST_ROUND_DUE_DAYS = 300;
+
 /** The largest draft the pages take (the page functions take 5 MB a form in all). */
 export const DRAFT_MAX_BYTES = 4 * 1024 * 1024;
 
@@ -111,13 +120,14 @@ async function save(
   next: (at: string) => Partial<LocalReviewDrafts>,
   audit: { action: string; reason: string; details?: Record<string, string | number | boolean | null> },
   links?: readonly NewFactualAccuracyLink[],
+  role: StaffRole = 'partnership-team',
 ): Promise<LocalReviewDrafts> {
   const at = service.clock.now().toISOString();
   const { version: _version, reviewId: _reviewId, ...rest } = drafts;
   return service.localReviewDrafts.saveDrafts(
     drafts,
     { ...rest, ...next(at) },
-    { actor: staffActor(member, 'partnership-team'), at, ...audit },
+    { actor: staffActor(member, role), at, ...audit },
     links,
   );
 }
@@ -250,12 +260,19 @@ export async function recordSupervisionRequest(
   );
 }
 
-/** Records the reviewer's answer to a request, with its date (not before the request). */
+/**
+ * Records the reviewer's answer to a request, with its date (not before the request): by the
+ * partnership team, or by the review's own reviewer (to any other reviewer the review does not
+ * exist), whom the audit event then names as the one answering.
+ */
 export async function recordSupervisionAnswer(
   service: DraftsPorts,
   input: { reviewId: string; number: number; answers: unknown; member: StaffMember },
 ): Promise<LocalReviewDrafts> {
-  const { drafts } = await open(service, input.reviewId, 'the reviewer’s answers');
+  const { review, drafts } = await open(service, input.reviewId, 'the reviewer’s answers');
+  if (!mayWorkOn(review, input.member)) throw new LocalReviewNotFoundError();
+  // As for a declaration: the review's reviewer answers as the reviewer, whatever other role they hold.
+  const byReviewer = isReviewerOf(review, input.member);
   const request = drafts.supervision.find((candidate) => candidate.number === input.number);
   if (!request) throw new NotFoundError('There is no such request to the reviewer');
   const answers = parseInput(supervisionAnswerAnswers, input.answers, 'answer');
@@ -280,9 +297,13 @@ export async function recordSupervisionAnswer(
     }),
     {
       action: 'local-review.reviewer-answered',
-      reason: 'The reviewer’s answer to a request recorded',
+      reason: byReviewer
+        ? 'The reviewer recorded their answer to a request'
+        : 'The reviewer’s answer to a request recorded',
       details: { number: input.number, answeredOn: answers.answeredOn },
     },
+    undefined,
+    byReviewer ? 'reviewer' : 'partnership-team',
   );
 }
 
@@ -385,9 +406,13 @@ export async function chooseFinalVersion(
   );
 }
 
-/** Starts a factual-accuracy round: each agency of the review gets the draft by an expiring link, comments due by `dueOn`. */
+/**
+ * Starts a factual-accuracy round: each agency of the review gets the draft by an expiring link,
+ * comments due by `dueOn`. Then the round's reminders start: an execution of the local-review
+ * workflow named by the round, which waits for each reminder (`chaseFactualAccuracyRound`).
+ */
 export async function startFactualAccuracyRound(
-  service: DraftsPorts & Pick<Service, 'cases' | 'mailer' | 'publicBaseUrl'>,
+  service: DraftsPorts & Pick<Service, 'cases' | 'mailer' | 'publicBaseUrl' | 'factualAccuracyChases'>,
   input: { reviewId: string; draftVersion: number; dueOn: unknown; member: StaffMember },
 ): Promise<FactualAccuracyRound> {
   const { review, drafts } = await open(service, input.reviewId, 'factual-accuracy rounds');
@@ -397,6 +422,15 @@ export async function startFactualAccuracyRound(
   if (dueOn <= today(service)) {
     throw new InvalidInputError('factual-accuracy round', [
       { field: 'dueOn', message: 'The date comments are due must be in the future' },
+    ]);
+  }
+  // Its reminders wait in one execution, which lasts at most a year.
+  if (dueOn > CalendarDate.from(today(service)).add({ days: LATEST_ROUND_DUE_DAYS }).toString()) {
+    throw new InvalidInputError('factual-accuracy round', [
+      {
+        field: 'dueOn',
+        message: `The date comments are due must be within ${LATEST_ROUND_DUE_DAYS} days`,
+      },
     ]);
   }
   const taking = review.termsOfReference?.agencyIds;
@@ -416,6 +450,8 @@ export async function startFactualAccuracyRound(
     agencyId: agency.agencyId,
     agencyName: agency.agencyName,
     tokenHash,
+    reminderTokenHashes: [],
+    reminders: [],
     expiresAt,
   }));
   let round: FactualAccuracyRound | undefined;
@@ -465,6 +501,7 @@ export async function startFactualAccuracyRound(
       ].join('\n'),
     });
   }
+  await service.factualAccuracyChases.start(factualAccuracyChaseId(review.reviewId, number));
   return round as FactualAccuracyRound;
 }
 
@@ -493,7 +530,12 @@ export async function openFactualAccuracyLink(
   const review = await service.localReviews.getLocalReview(link.reviewId);
   const drafts = await service.localReviewDrafts.getDrafts(link.reviewId);
   const round = drafts.rounds.find((candidate) => candidate.number === link.round);
-  const agency = round?.agencies.find((candidate) => candidate.tokenHash === tokenHash);
+  // The round's first link, or one a reminder carried.
+  const agency = round?.agencies.find(
+    (candidate) =>
+      candidate.agencyId === link.agencyId &&
+      (candidate.tokenHash === tokenHash || candidate.reminderTokenHashes.includes(tokenHash)),
+  );
   const draft = drafts.drafts.find((candidate) => candidate.version === round?.draftVersion);
   if (!review || !round || !agency || !draft || review.status === 'published') throw refused();
   return { review, round, agency, draft, drafts };
@@ -575,4 +617,244 @@ export function commentState(
 ): 'on-time' | 'late' | 'awaiting' | 'none' {
   if (agency.comments) return isoDateOf(agency.comments.at, timeZone) > round.dueOn ? 'late' : 'on-time';
   return todayIso > round.dueOn ? 'none' : 'awaiting';
+}
+
+// ── Reminders to comment ─────────────────────────────────────────────────────────────────────
+
+/** One reminder of a round: how many working days before the due day, and when it falls. */
+export interface FactualAccuracyReminderTime {
+  workingDaysBefore: number;
+  at: string;
+}
+
+/**
+ * When a round's reminders fall, earliest first: the profile's
+ * `localReviews.factualAccuracyReminderWorkingDaysBefore` (by default the working day before the
+ * due day, and the due day), each at the start of its working day in the partnership's time
+ * zone. A due day that is no working day counts from the working day before it. Only reminders
+ * after the round began: a round due tomorrow has no reminder this morning.
+ */
+export function factualAccuracyReminderTimes(
+  profile: Service['profile'],
+  round: Pick<FactualAccuracyRound, 'dueOn' | 'recordedAt'>,
+): FactualAccuracyReminderTime[] {
+  const hours = rulesOf(profile);
+  const due = CalendarDate.from(round.dueOn);
+  const lastDay = isWorkingDay(due) ? due : previousWorkingDay(due);
+  const offsets = [...new Set(localReviewRulesOf(profile).factualAccuracyReminderWorkingDaysBefore)].sort(
+    (a, b) => b - a,
+  );
+  return offsets
+    .map((workingDaysBefore) => ({
+      workingDaysBefore,
+      at: instantAt(
+        subtractWorkingDays(lastDay, workingDaysBefore),
+        hours.workingDayStart,
+        hours.timeZone,
+      ).toISOString(),
+    }))
+    .filter((reminder) => Date.parse(reminder.at) > Date.parse(round.recordedAt));
+}
+
+/** What the reminding step answers the workflow: wait until `nextAt`, or stop (`done`, `nextAt` now). */
+export interface FactualAccuracyChaseOutcome {
+  done: boolean;
+  nextAt: string;
+}
+
+type ChasePorts = Pick<
+  Service,
+  'clock' | 'profile' | 'publicBaseUrl' | 'cases' | 'mailer' | 'localReviews' | 'localReviewDrafts'
+>;
+
+/** How many times a change to one round is tried on a fresh read when an agency's comment came between. */
+const ROUND_WRITE_ATTEMPTS = 3;
+
+/**
+ * Changes each agency of a round as `change` says, on a fresh read, with its audit event (and
+ * new links). An agency commenting at the same moment makes the write stale: it is read again
+ * and tried again, a few times, before the workflow's own retry takes over.
+ */
+async function changeRound(
+  service: ChasePorts,
+  reviewId: string,
+  roundNumber: number,
+  change: (agency: FactualAccuracyAgency) => FactualAccuracyAgency,
+  audit: Omit<AuditInput, 'actor' | 'at'>,
+  links: readonly NewFactualAccuracyLink[] = [],
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const drafts = await service.localReviewDrafts.getDrafts(reviewId);
+    const { version: _version, reviewId: _reviewId, ...rest } = drafts;
+    try {
+      await service.localReviewDrafts.saveDrafts(
+        drafts,
+        {
+          ...rest,
+          rounds: drafts.rounds.map((round) =>
+            round.number === roundNumber ? { ...round, agencies: round.agencies.map(change) } : round,
+          ),
+        },
+        {
+          actor: { kind: 'system', id: 'chase-factual-accuracy' },
+          at: service.clock.now().toISOString(),
+          ...audit,
+        },
+        links,
+      );
+      return;
+    } catch (error) {
+      if (!(error instanceof StaleWriteError) || attempt >= ROUND_WRITE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+function reminderEmail(
+  service: Pick<Service, 'profile'>,
+  review: LocalReview,
+  round: FactualAccuracyRound,
+  agency: FactualAccuracyAgency,
+  contact: { name: string; email: string },
+  link: string,
+): EmailMessage {
+  const profile = service.profile;
+  return {
+    to: [contact.email],
+    replyTo: [profile.partnershipTeamAddress],
+    subject: `Local review ${review.reference}: reminder to check the draft report for factual accuracy by ${formatDate(round.dueOn)}`,
+    text: [
+      `Dear ${contact.name},`,
+      '',
+      `${profile.partnershipName} has not yet had comments from ${agency.agencyName} on the factual accuracy of the draft report of local child safeguarding practice review ${review.reference}. They are due by ${formatDate(round.dueOn)}.`,
+      '',
+      'Read the draft and send your comments here:',
+      link,
+      '',
+      'This link is new. The link in our earlier email works too, until the same day.',
+      'The link is for your agency only. Do not forward it.',
+      '',
+      profile.partnershipName,
+    ].join('\n'),
+  };
+}
+
+/**
+ * The workflow's step for one factual-accuracy round (its own execution,
+ * `<reviewId>-round-<number>`): when a reminder is due, each agency that has not commented (and
+ * has a contact) is emailed a reminder with a new link of its own, once. The links are written
+ * first, each beside the agency's earlier ones (only hashes are kept, so a link cannot be sent
+ * again: a retry makes another, and whichever email went, its link works); then the emails, each
+ * once by its key; then each reminder is marked sent, audited. When several reminders are due at
+ * once (the step ran late), only the latest is sent. Answers when the next reminder falls, or
+ * that there is nothing more to wait for: every agency commented, a later round began, the
+ * review ended, or the reminders are all past.
+ */
+export async function chaseFactualAccuracyRound(
+  service: ChasePorts,
+  input: { reviewId: string; roundNumber: number },
+): Promise<FactualAccuracyChaseOutcome> {
+  const review = await loadLocalReview(service, input.reviewId);
+  const drafts = await service.localReviewDrafts.getDrafts(review.reviewId);
+  const round = drafts.rounds.find((candidate) => candidate.number === input.roundNumber);
+  if (!round) throw new NotFoundError('There is no such factual-accuracy round on this review');
+  const now = service.clock.now();
+  const done = { done: true, nextAt: now.toISOString() };
+  if (
+    review.status === 'published' ||
+    review.status === 'failed' ||
+    drafts.rounds.some((later) => later.number > round.number) ||
+    round.agencies.every((agency) => agency.comments)
+  ) {
+    return done;
+  }
+  const times = factualAccuracyReminderTimes(service.profile, round);
+  const due = times.filter((reminder) => Date.parse(reminder.at) <= now.getTime()).at(-1);
+  if (due) await remind(service, review, round, due.workingDaysBefore);
+  const next = times.find((reminder) => Date.parse(reminder.at) > now.getTime());
+  return next ? { done: false, nextAt: next.at } : done;
+}
+
+async function remind(
+  service: ChasePorts,
+  review: LocalReview,
+  round: FactualAccuracyRound,
+  workingDaysBefore: number,
+): Promise<void> {
+  const contacts = await agencyContacts(service, review);
+  // A reminder sent on a later day stands for this one too.
+  const reminded = (agency: FactualAccuracyAgency) =>
+    agency.reminders.some((each) => each.sentAt && each.workingDaysBefore <= workingDaysBefore);
+  const targets = round.agencies.filter(
+    (agency) => !agency.comments && contacts.has(agency.agencyId) && !reminded(agency),
+  );
+  if (targets.length === 0) return;
+  const names = targets.map((agency) => agency.agencyName).join(', ');
+  const minted = new Map(targets.map((agency) => [agency.agencyId, mintAgencyToken()]));
+
+  await changeRound(
+    service,
+    review.reviewId,
+    round.number,
+    (agency) => {
+      const link = minted.get(agency.agencyId);
+      if (!link) return agency;
+      return {
+        ...agency,
+        reminderTokenHashes: [...agency.reminderTokenHashes, link.tokenHash],
+        reminders: agency.reminders.some((each) => each.workingDaysBefore === workingDaysBefore)
+          ? agency.reminders
+          : [...agency.reminders, { workingDaysBefore }],
+      };
+    },
+    {
+      action: 'local-review.factual-accuracy-reminder-links',
+      reason: `A new link made for a reminder to ${names} to comment on draft version ${round.draftVersion}; the earlier links still work`,
+      details: { round: round.number, workingDaysBefore },
+    },
+    targets.map((agency) => ({
+      tokenHash: minted.get(agency.agencyId)!.tokenHash,
+      link: {
+        reviewId: review.reviewId,
+        round: round.number,
+        agencyId: agency.agencyId,
+        // The reminder's link lasts as long as the round's first one.
+        expiresAt: agency.expiresAt,
+      },
+    })),
+  );
+
+  await service.mailer.sendEachOnce(
+    targets.map((agency) => ({
+      key: `${review.reviewId}:FactualAccuracyReminder:${round.number}:${agency.agencyId}:${workingDaysBefore}`,
+      message: reminderEmail(
+        service,
+        review,
+        round,
+        agency,
+        contacts.get(agency.agencyId)!,
+        `${service.publicBaseUrl}/factual-accuracy/${minted.get(agency.agencyId)!.token}`,
+      ),
+    })),
+  );
+
+  const sentAt = service.clock.now().toISOString();
+  await changeRound(
+    service,
+    review.reviewId,
+    round.number,
+    (agency) =>
+      minted.has(agency.agencyId)
+        ? {
+            ...agency,
+            reminders: agency.reminders.map((each) =>
+              each.workingDaysBefore === workingDaysBefore && !each.sentAt ? { ...each, sentAt } : each,
+            ),
+          }
+        : agency,
+    {
+      action: 'local-review.factual-accuracy-reminded',
+      reason: `${names} reminded by email to comment on draft version ${round.draftVersion} for factual accuracy, due by ${formatDate(round.dueOn)}`,
+      details: { round: round.number, workingDaysBefore, agencies: targets.length },
+    },
+  );
 }

@@ -119,6 +119,17 @@ export const chaseInformationRequestPayload = z.extend(localReviewTaskPayload, {
 export const chaseInformationRequestResult = z.object({ done: z.boolean(), nextAt: isoInstant });
 export type ChaseInformationRequestResult = z.infer<typeof chaseInformationRequestResult>;
 
+/**
+ * chase-factual-accuracy: one factual-accuracy round (issue 13 part 4), by its number on the
+ * review, in its own execution (`<reviewId>-round-<number>`, phase `factual-accuracy`).
+ */
+export const chaseFactualAccuracyPayload = z.extend(localReviewTaskPayload, {
+  roundNumber: wholeNumber(1),
+});
+/** `done`: nothing more to wait for (every agency commented, a later round, the review ended, no reminder left); otherwise wait until `nextAt`. */
+export const chaseFactualAccuracyResult = z.object({ done: z.boolean(), nextAt: isoInstant });
+export type ChaseFactualAccuracyResult = z.infer<typeof chaseFactualAccuracyResult>;
+
 /** The contract of each local-review workflow function (functions/catalogue.ts), by its name. */
 export const localReviewTaskContracts = {
   'schedule-local-review-wait': {
@@ -140,6 +151,10 @@ export const localReviewTaskContracts = {
   'chase-information-request': {
     payload: chaseInformationRequestPayload,
     result: chaseInformationRequestResult,
+  },
+  'chase-factual-accuracy': {
+    payload: chaseFactualAccuracyPayload,
+    result: chaseFactualAccuracyResult,
   },
 } as const;
 

@@ -4,13 +4,16 @@
  * partnership team starts it, then records a practitioner learning event, adds a family member
  * (first refused for want of the reason they were not invited), records a request to the
  * reviewer, uploads a draft, sends it for factual accuracy (an agency comments through the link
- * in its email, first refused empty) and records the quality check. Each new page checked with
- * axe at desktop width and at 320 px.
+ * in its email, first refused empty; the round's workflow reminds the others, in virtual time,
+ * with links that work) and records the quality check; the review's own reviewer signs in and
+ * records their answer to the request. Each new page checked with axe at desktop width and at
+ * 320 px.
  */
 import type { Page as BrowserPage } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDemoReview } from '../../local/demo/run-review.ts';
 import { sampleNotification } from '../../local/sample-notification.ts';
+import { localUsers } from '../../local/tokens.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { defaultViewport, signInAs, usePage } from './support/browser.ts';
 import { narrowViewport, overflowProblems, sidewaysOverflow } from './support/layout.ts';
@@ -48,7 +51,7 @@ describe('a local review’s work in writing', () => {
     ({ caseId } = await runDemoReview(stack.client, sampleNotification()));
   }, 180_000);
 
-  it('records a learning event, the family plan, a request to the reviewer, a draft, its factual-accuracy round and its quality check', async () => {
+  it('records a learning event, the family plan, a request to the reviewer, a draft, its factual-accuracy round with its reminders and its quality check; the reviewer answers the request', async () => {
     const page = browser.page;
     const now = stack.stack.clock.now();
     const today = now.toISOString().slice(0, 10);
@@ -64,6 +67,28 @@ describe('a local review’s work in writing', () => {
       page.click('a:has-text("Go to the local review")'),
     ]);
     const reviewUrl = page.url();
+
+    // The local reviewer appointed (the invented reviewer's address), to answer the partners' requests.
+    await page.goto(`${reviewUrl}/reviewer`);
+    await page.fill('#name', localUsers.reviewer.name);
+    await page.fill('#organisation', 'Independent Reviews (invented)');
+    await page.fill('#email', localUsers.reviewer.email);
+    for (const key of [
+      'professionalKnowledge',
+      'research',
+      'complexCircumstances',
+      'withoutHindsight',
+      'communication',
+      'conflicts',
+    ]) {
+      await page.fill(`#evidence-${key}`, `Invented evidence (${key}).`);
+    }
+    await fillDate(page, 'contractStartsOn', today);
+    await fillDate(page, 'contractEndsOn', dueOn);
+    await page.fill('#feePounds', '12,500');
+    await press(page, 'Continue');
+    await press(page, 'Appoint the reviewer and tell the Panel');
+    await page.goto(reviewUrl);
 
     // A practitioner learning event.
     await page.click('a:has-text("Practitioner learning events")');
@@ -157,6 +182,28 @@ describe('a local review’s work in writing', () => {
     expect(await page.textContent('.govuk-panel')).toContain('Comments sent');
     await expectNoAxeViolations(page, 'the agency’s comments sent');
 
+    // The round's own workflow reminds the agencies still to comment, the working day before the
+    // due day and on its morning: the police commented, so are not reminded.
+    await stack.client.advanceTo(`${dueOn}T12:00:00.000Z`);
+    await stack.client.settle();
+    const reminders = await stack.client.waitForEmails('a reminder to comment on the draft', (candidate) =>
+      candidate.subject.includes('reminder to check the draft report for factual accuracy'),
+    );
+    expect(
+      (await stack.client.emails()).filter(
+        (candidate) =>
+          candidate.subject.includes('reminder to check the draft report') &&
+          candidate.destination.to.includes('spoc.police@example.org'),
+      ),
+    ).toEqual([]);
+    const reminderLink =
+      /https?:\/\/\S+?\/factual-accuracy\/[A-Za-z0-9_-]{43}/.exec(reminders[0]?.body.text ?? '')?.[0] ?? '';
+    expect(reminderLink).not.toBe('');
+    await page.goto(reminderLink);
+    expect(await page.textContent('h1')).toContain('Check the draft report');
+    await page.goto(`${reviewUrl}/drafts`);
+    expect(await page.textContent('main')).toContain('Reminded on');
+
     // The quality checklist.
     await page.goto(`${reviewUrl}/drafts/1/quality`);
     await expectNoAxeViolations(page, 'the quality check');
@@ -180,6 +227,28 @@ describe('a local review’s work in writing', () => {
     await expectNoAxeViolations(page, 'the drafts, filled in');
     expect(await overflowAt320(page)).toEqual([]);
     await page.goto(`${reviewUrl}/supervision`);
+    expect(await overflowAt320(page)).toEqual([]);
+
+    // The review's own reviewer finds the partners' request from their enquiry and answers it.
+    const answeredOn = stack.stack.clock.now().toISOString().slice(0, 10);
+    await signInAs(page, stack.apiUrl, 'reviewer');
+    await page.goto(`${stack.apiUrl}/your-reviews`);
+    await Promise.all([page.waitForURL('**/enquiry'), page.locator('main tbody a').first().click()]);
+    await Promise.all([page.waitForURL('**/supervision'), page.click('a:has-text("Go to supervision")')]);
+    expect(await page.textContent('main')).toContain('Send the first draft (invented)');
+    expect(await page.textContent('main')).not.toContain('Record a request to the reviewer');
+    await expectNoAxeViolations(page, 'supervision, for the reviewer');
+    await page.click('a:has-text("Record your answer")');
+    await expectNoAxeViolations(page, 'the reviewer’s own answer');
+    await page.fill('#answer', 'The first draft went to the team today (invented).');
+    await fillDate(page, 'answeredOn', answeredOn);
+    await press(page, 'Continue');
+    await expectNoAxeViolations(page, 'the reviewer’s answer’s check your answers');
+    await press(page, 'Record the answer');
+    expect(await page.textContent('.govuk-panel')).toContain('Answer recorded');
+    await expectNoAxeViolations(page, 'the reviewer’s answer’s confirmation');
+    await Promise.all([page.waitForURL('**/supervision'), page.click('a:has-text("Go to supervision")')]);
+    expect(await page.textContent('main')).toContain('The first draft went to the team today (invented).');
     expect(await overflowAt320(page)).toEqual([]);
   }, 300_000);
 });

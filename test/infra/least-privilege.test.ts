@@ -230,12 +230,14 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
     email: 'write',
     'state-machine': 'write',
   },
-  // The work in writing: no workflow; the drafts written to and read from the documents bucket.
+  // The work in writing: the drafts written to and read from the documents bucket; each
+  // factual-accuracy round's reminders started.
   'local-review-drafts-web': {
     'case-table': 'read-write',
     'audit-table': 'read-write',
     documents: 'read-write',
     email: 'write',
+    'state-machine': 'write',
   },
   // Learning themes and actions (issue 14): writes learning and actions with their audit events,
   // files owners' evidence and links to it, emails owners their links.
@@ -264,6 +266,9 @@ const touches: Record<FunctionName, Partial<Record<Resource, Access>>> = {
   // Reads the partnership directory for the agency's strategic lead; writes the enquiry's item
   // (each rung climbed, with the new link its email carries) with its audit events.
   'chase-information-request': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
+  // Reads the round and the agencies' contacts (the Rapid Review's, or the partnership directory),
+  // keeps each reminder's new link (its hash) and marks it sent.
+  'chase-factual-accuracy': { 'case-table': 'read-write', 'audit-table': 'read-write', email: 'write' },
   // Reads the final version the team chose, to attach it.
   'send-pre-publication-notice': {
     'case-table': 'read-write',

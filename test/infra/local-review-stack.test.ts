@@ -78,6 +78,22 @@ describe('LocalReviewStack: the second workflow (issue 13)', () => {
     expect(variables[envNames.stateMachineArn]).toBeUndefined();
   });
 
+  it('runs each factual-accuracy round’s reminders, which the drafts pages start on this machine only', () => {
+    expect(built.localReviewStack.functions.has('chase-factual-accuracy')).toBe(true);
+    expect(Object.keys(properties.DefinitionSubstitutions)).toContain('ChaseFactualAccuracyFunctionArn');
+    const api = Template.fromStack(built.apiStack);
+    const pages = built.apiStack.functions.get('local-review-drafts-web')!;
+    const variables = api.toJSON().Resources[logicalIdOf(pages.function)].Properties.Environment.Variables;
+    const starts = policyStatements(api)
+      .filter((statement) => statement.roles.includes(logicalIdOf(pages.function.role!)))
+      .filter((statement) => statement.actions.includes('states:StartExecution'));
+
+    expect(JSON.stringify(variables[envNames.localReviewStateMachineArn])).toContain(STATE_MACHINE_NAME);
+    expect(
+      starts.flatMap((statement) => statement.resources.map((resource) => JSON.stringify(resource))),
+    ).toEqual([expect.stringContaining(`stateMachine:${STATE_MACHINE_NAME}`)]);
+  });
+
   it('passes cdk-nag with no finding left unacknowledged, and CDK warns of nothing', () => {
     expect(nagFindings(built.localReviewStack)).toEqual([]);
     expect(cdkMessages(built.localReviewStack)).toEqual([]);

@@ -28,6 +28,7 @@ function functionInvokedBy(state: AslState): FunctionName | undefined {
 const allowedPayloadSources = new Set([
   '$.reviewId',
   '$.requestNumber',
+  '$.roundNumber',
   '$.phase',
   '$.generation',
   '$$.Execution.StartTime',

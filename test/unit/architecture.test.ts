@@ -400,10 +400,17 @@ describe('the layout of the code', () => {
     ].map((name) => reachableFrom(`functions/${name}/handler.ts`));
     for (const other of others)
       expect(other.has('functions/web/pages/local-review-drafts-pages.ts')).toBe(false);
-    // Its pages start and complete no workflow.
+    // Its pages start each factual-accuracy round's reminders, and no other workflow.
     expect(
-      [...draftsWeb].filter((file) => file.includes('workflow') && file.startsWith('shared/adapters/')),
-    ).toEqual([]);
+      [...draftsWeb]
+        .filter((file) => file.includes('workflow') && file.startsWith('shared/adapters/'))
+        .sort(),
+    ).toEqual(['shared/adapters/local-review-workflow.ts', 'shared/adapters/review-workflow.ts']);
+    const handler = readFileSync(join(root, 'functions/local-review-drafts-web/handler.ts'), 'utf8');
+    expect(handler.match(/\w+(Workflow|Chases)FromEnvironment\b/g)).toEqual([
+      'factualAccuracyChasesFromEnvironment',
+      'factualAccuracyChasesFromEnvironment',
+    ]);
   });
 
   it('keeps the learning pages in their own function, and out of every other', () => {

@@ -38,8 +38,9 @@ import {
   startFactualAccuracyRound,
   uploadDraft,
 } from '../../../shared/use-cases/local-review-drafts.ts';
+import { isReviewerOf, mayWorkOn } from '../../../shared/use-cases/local-review-enquiry.ts';
 import { localReviewMilestones, type MilestoneState } from '../../../shared/use-cases/show-local-review.ts';
-import { formatDate, isoDateOf } from '../../../shared/workflow/london-time.ts';
+import { formatDate, formatDateOf, isoDateOf } from '../../../shared/workflow/london-time.ts';
 import {
   answersOf,
   checkRows,
@@ -56,6 +57,7 @@ import { fieldId, formErrors } from '../forms.ts';
 import {
   notFound,
   type Page,
+  type PageAccess,
   type PageResult,
   publicAccess,
   rawResponse,
@@ -97,12 +99,23 @@ export type LocalReviewDraftsWebService = Pick<
   | 'mailer'
   | 'localReviews'
   | 'localReviewDrafts'
+  | 'factualAccuracyChases'
 >;
 type Request = WebRequest<LocalReviewDraftsWebService>;
 type DraftsPage = Page<LocalReviewDraftsWebService>;
 
 const teamOnly = staffOnly('partnership-team');
+/** Supervision's page and the answers: the team, and the review's own reviewer (checked per review). */
+const teamOrReviewer = staffOnly('partnership-team', 'reviewer');
 const member = (request: Request): StaffMember => request.user ?? { id: '', roles: [] };
+/** Whether the signed-in member is this review's reviewer (and not the team): the pages speak to them. */
+const asReviewer = (review: LocalReview, request: Request) =>
+  isReviewerOf(review, member(request)) && !member(request).roles.includes('partnership-team');
+/** Where a page leads back to the review: its page for the team, its enquiry for the reviewer. */
+const reviewHome = (review: LocalReview, request: Request) =>
+  asReviewer(review, request)
+    ? { href: `${base(review)}/enquiry`, text: 'Go to the review’s enquiry' }
+    : { href: base(review), text: 'Go to the local review' };
 const todayOf = (request: Request) =>
   isoDateOf(request.service.clock.now(), rulesOf(request.service.profile).timeZone);
 const base = (review: LocalReview) => `/local-reviews/${review.reviewId}`;
@@ -115,6 +128,8 @@ const filled = (pattern: string, request: Request) =>
 interface Flow {
   /** Under `/local-reviews/{reviewId}/`, e.g. `family-plan/{number}/contact`. */
   slug: string;
+  /** Who may open it: the partnership team unless it says otherwise (and then only those who may work on the review). */
+  access?: PageAccess;
   /** Where the team goes back to: the section's page, under the review. */
   section: { slug: string; name: string };
   title: (loaded: Loaded, request: Request) => string;
@@ -141,9 +156,11 @@ const problemPage = (answer: Problem, back: { href: string; text: string }): Pag
 const refusal = (error: unknown, back: { href: string; text: string }): PageResult =>
   sharedRefusal('local-review/problem.njk', error, back);
 
+/** The review and its drafts record, for someone who may work on it; to anyone else it does not exist. */
 async function load(request: Request): Promise<Loaded | undefined> {
   try {
-    return await showLocalReviewDrafts(request.service, request.params.reviewId ?? '');
+    const loaded = await showLocalReviewDrafts(request.service, request.params.reviewId ?? '');
+    return mayWorkOn(loaded.review, member(request)) ? loaded : undefined;
   } catch (error) {
     if (error instanceof LocalReviewNotFoundError) return undefined;
     throw error;
@@ -205,19 +222,19 @@ function flowPages(flow: Flow): DraftsPage[] {
     {
       method: 'GET',
       path,
-      access: teamOnly,
+      access: flow.access ?? teamOnly,
       handle: step((request, loaded) => questionPage(request, flow, loaded, new URLSearchParams())),
     },
     {
       method: 'POST',
       path,
-      access: teamOnly,
+      access: flow.access ?? teamOnly,
       handle: step((request, loaded) => questionPage(request, flow, loaded, request.form)),
     },
     {
       method: 'POST',
       path: `${path}/check`,
-      access: teamOnly,
+      access: flow.access ?? teamOnly,
       handle: step((request, loaded) => {
         const { fields, answers, dateParts, errors } = validated(request, loaded);
         if (errors.length) return questionPage(request, flow, loaded, request.form, errors, dateParts);
@@ -234,7 +251,7 @@ function flowPages(flow: Flow): DraftsPage[] {
     {
       method: 'POST',
       path: `${path}/confirm`,
-      access: teamOnly,
+      access: flow.access ?? teamOnly,
       handle: step(async (request, loaded) => {
         const { fields, answers, dateParts, errors } = validated(request, loaded);
         if (errors.length) return questionPage(request, flow, loaded, request.form, errors, dateParts);
@@ -255,7 +272,7 @@ function flowPages(flow: Flow): DraftsPage[] {
     {
       method: 'GET',
       path: `${path}/confirmation`,
-      access: teamOnly,
+      access: flow.access ?? teamOnly,
       async handle(request) {
         const loaded = await load(request);
         if (!loaded) return notFound();
@@ -264,6 +281,7 @@ function flowPages(flow: Flow): DraftsPage[] {
           review: loaded.review,
           text: flow.confirmation.text,
           back: { href: `${base(loaded.review)}/${flow.section.slug}`, text: `Go to ${flow.section.name}` },
+          home: reviewHome(loaded.review, request),
         });
       },
     },
@@ -436,11 +454,16 @@ const supervisionRequestFlow: Flow = {
 
 const supervisionAnswerFlow: Flow = {
   slug: 'supervision/{number}/answer',
+  // The review's own reviewer records their answers too.
+  access: teamOrReviewer,
   section: sections.supervision,
-  title: () => 'Record the reviewer’s answer',
+  title: ({ review }, request) =>
+    asReviewer(review, request) ? 'Record your answer' : 'Record the reviewer’s answer',
   schema: supervisionAnswerAnswers,
-  fields: () => [
-    longText('answer', 'The reviewer’s answer', 'the reviewer’s answer'),
+  fields: ({ review }, request) => [
+    asReviewer(review, request)
+      ? longText('answer', 'Your answer', 'your answer')
+      : longText('answer', 'The reviewer’s answer', 'the reviewer’s answer'),
     {
       name: 'answeredOn',
       label: 'Date of the answer',
@@ -556,11 +579,12 @@ function sectionPage(
   template: string,
   title: string,
   context: (loaded: Loaded, request: Request) => Record<string, unknown>,
+  access: PageAccess = teamOnly,
 ): DraftsPage {
   return {
     method: 'GET',
     path: `/local-reviews/{reviewId}/${slug}`,
-    access: teamOnly,
+    access,
     async handle(request) {
       const loaded = await load(request);
       if (!loaded) return notFound();
@@ -612,6 +636,8 @@ const supervisionPage = sectionPage(
     };
     const today = todayOf(request);
     return {
+      asReviewer: asReviewer(review, request),
+      home: reviewHome(review, request),
       milestones: localReviewMilestones(review, request.service.clock.now(), calendar).map((milestone) => ({
         name: milestone.name,
         dueOn: milestone.dueOn ? formatDate(milestone.dueOn) : 'Not yet known',
@@ -630,6 +656,8 @@ const supervisionPage = sectionPage(
       })),
     };
   },
+  // The review's own reviewer sees the requests to them, and answers them.
+  teamOrReviewer,
 );
 
 const draftsPage = sectionPage('drafts', 'drafts', 'Drafts of the report', ({ drafts }, request) => {
@@ -656,6 +684,9 @@ const draftsPage = sectionPage('drafts', 'drafts', 'Drafts of the report', ({ dr
         tag: commentTags[commentState(agency, round, today, timeZone)],
         comments: agency.comments?.text,
         at: agency.comments ? londonDateTime(agency.comments.at) : undefined,
+        reminded: agency.reminders.flatMap((reminder) =>
+          reminder.sentAt ? [formatDateOf(reminder.sentAt, timeZone)] : [],
+        ),
       })),
     })),
     checklists: [...drafts.checklists].reverse().map((check) => ({

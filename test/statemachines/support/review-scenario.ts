@@ -139,6 +139,9 @@ export class ReviewScenario {
       get informationRequestChases(): ReviewWorkflow {
         throw new Error('A Rapid Review scenario has no local review workflow');
       },
+      get factualAccuracyChases(): ReviewWorkflow {
+        throw new Error('A Rapid Review scenario has no local review workflow');
+      },
     };
   }
 

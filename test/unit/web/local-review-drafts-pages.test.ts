@@ -7,6 +7,7 @@ import { templateEnvironment } from '../../../functions/web/views.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { commissionLocalReview } from '../../../shared/use-cases/local-review.ts';
+import { chaseFactualAccuracyRound } from '../../../shared/use-cases/local-review-drafts.ts';
 import { InMemoryLocalReviewDraftsStore } from '../../support/in-memory-local-review-drafts-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
 import { InMemoryCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
@@ -53,15 +54,18 @@ describe('the pages of a local review’s work in writing (issue 13)', () => {
   let clock: SettableClock;
   let app: ReturnType<typeof createWebApp>;
   let reviewId: string;
+  let roundChases: string[];
+  let service: ReturnType<typeof testService>;
   const team = () => signedIn(testUser('partnership-team'));
 
   beforeEach(async () => {
+    roundChases = [];
     store = new InMemoryCaseStore();
     localReviews = new InMemoryLocalReviewStore();
     localReviewDrafts = new InMemoryLocalReviewDraftsStore(localReviews.audit);
     mailer = new RecordingMailer();
     clock = new SettableClock('2026-03-25T10:00:00Z');
-    const service = Object.assign(
+    service = Object.assign(
       testService({
         store,
         clock,
@@ -70,6 +74,13 @@ describe('the pages of a local review’s work in writing (issue 13)', () => {
         localReviews,
         localReviewDrafts,
         localReviewWorkflow: { start: async () => 'started' } as never,
+        // Each factual-accuracy round's reminders: an execution named by the round.
+        factualAccuracyChases: {
+          start: async (name: string) => {
+            roundChases.push(name);
+            return 'started';
+          },
+        } as never,
       }),
       { documents: new InMemoryDocumentStore() },
     );
@@ -118,6 +129,86 @@ describe('the pages of a local review’s work in writing (issue 13)', () => {
     expect((await get(`${base()}/drafts`, member)).statusCode).toBe(403);
     expect((await get(`/local-reviews/${randomUUID()}/drafts`)).statusCode).toBe(404);
     expect((await get(`${base()}/drafts`)).statusCode).toBe(200);
+  });
+
+  it('lets the review’s own reviewer read supervision and record their answers, and no other reviewer', async () => {
+    const system = { kind: 'system', id: 'test' } as const;
+    await localReviews.updateLocalReview(
+      (await localReviews.getLocalReview(reviewId))!,
+      {
+        reviewer: {
+          name: 'Robin Reviewer (invented)',
+          organisation: 'Invented Reviews',
+          email: 'reviewer.invented@example.org',
+          evidence: {
+            professionalKnowledge: 'Invented',
+            research: 'Invented',
+            complexCircumstances: 'Invented',
+            withoutHindsight: 'Invented',
+            communication: 'Invented',
+            conflicts: 'None',
+          },
+          contractStartsOn: '2026-04-01',
+          contractEndsOn: '2026-10-01',
+          feePence: 100,
+          recordedAt: '2026-03-23T10:00:00Z',
+          recordedBy: 'test',
+        },
+      },
+      {
+        actor: system,
+        at: '2026-03-23T10:00:00Z',
+        action: 'local-review.reviewer-appointed',
+        reason: 'Invented',
+      },
+    );
+    const asked = await post(`${base()}/supervision/request/confirm`, {
+      kind: 'draft',
+      request: 'Send the first draft (invented)',
+      'askedOn-day': '24',
+      'askedOn-month': '3',
+      'askedOn-year': '2026',
+    });
+    expect(asked.statusCode).toBe(303);
+    const reviewerOf = (email: string, id: string) =>
+      signedIn({ id, name: 'Robin Reviewer (invented)', email, roles: ['reviewer'] });
+    const reviewer = reviewerOf('Reviewer.Invented@example.org', 'user-reviewer-demo');
+    const other = reviewerOf('other.reviewer@example.org', 'user-other-reviewer-demo');
+    const answer = {
+      answer: 'The first draft is attached to my email of today (invented).',
+      'answeredOn-day': '25',
+      'answeredOn-month': '3',
+      'answeredOn-year': '2026',
+    };
+
+    const page = await get(`${base()}/supervision`, reviewer);
+    expect(page.statusCode).toBe(200);
+    expect(html(page.body)).toContain('Send the first draft (invented)');
+    expect(html(page.body)).toContain('Record your answer');
+    expect(html(page.body)).toContain(`href="${base()}/enquiry"`);
+    expect(html(page.body)).not.toContain('Record a request to the reviewer');
+    for (const path of ['/supervision', '/supervision/1/answer']) {
+      expect((await get(`${base()}${path}`, other)).statusCode, path).toBe(404);
+    }
+    expect((await post(`${base()}/supervision/1/answer/confirm`, answer, other)).statusCode).toBe(404);
+    for (const path of ['/supervision/request', '/drafts', '/learning-events', '/family-plan']) {
+      expect((await get(`${base()}${path}`, reviewer)).statusCode, path).toBe(403);
+    }
+    expect(html((await get(`${base()}/supervision/1/answer`, reviewer)).body)).toContain('Your answer');
+
+    const recorded = await post(`${base()}/supervision/1/answer/confirm`, answer, reviewer);
+    expect(recorded.headers?.location).toBe(`${base()}/supervision/1/answer/confirmation`);
+    const confirmation = html((await get(`${base()}/supervision/1/answer/confirmation`, reviewer)).body);
+    expect(confirmation).toContain('Go to the review’s enquiry');
+    expect(confirmation).not.toContain('Go to the local review');
+    expect(localReviews.audit.get(reviewId)?.at(-1)).toMatchObject({
+      action: 'local-review.reviewer-answered',
+      actor: { kind: 'staff', role: 'reviewer', name: 'Robin Reviewer (invented)' },
+      reason: 'The reviewer recorded their answer to a request',
+    });
+    const seen = html((await get(`${base()}/supervision`)).body);
+    expect(seen).toContain('Answered on Wednesday 25 March 2026');
+    expect(seen).toContain('The first draft is attached to my email of today (invented).');
   });
 
   it('records a learning event through question, check your answers and confirmation, and lists it', async () => {
@@ -210,6 +301,7 @@ describe('the pages of a local review’s work in writing (issue 13)', () => {
       'dueOn-year': '2026',
     });
     expect(sent.statusCode).toBe(303);
+    expect(roundChases).toEqual([`${reviewId}-round-1`]);
     const email = mailer.sent.find((message) => message.key.includes(':FactualAccuracy:'));
     const token = /\/factual-accuracy\/([A-Za-z0-9_-]{43})/.exec(email?.message.text ?? '')?.[1] ?? '';
     const link = `/factual-accuracy/${token}`;
@@ -251,6 +343,16 @@ describe('the pages of a local review’s work in writing (issue 13)', () => {
     expect(drafts).toContain('Awaiting comments');
     expect(drafts).toContain('Not met');
     expect(drafts).toContain('Version 1 is chosen as the final report');
+    expect(drafts).not.toContain('Reminded on');
+
+    // The round's workflow reminds the agencies still to comment, the working day before the due day.
+    clock.set('2026-04-07T08:00:00Z');
+    await chaseFactualAccuracyRound(service, { reviewId, roundNumber: 1 });
+    const reminded = html((await get(`${base()}/drafts`)).body);
+    expect(reminded).toContain('Reminded on Tuesday 7 April 2026');
+    expect(reminded.match(/Reminded on/g)).toHaveLength(
+      mailer.sent.filter((message) => message.key.includes(':FactualAccuracyReminder:')).length,
+    );
 
     clock.set('2026-04-10T10:00:00Z');
     const late = html((await get(`${base()}/drafts`)).body);

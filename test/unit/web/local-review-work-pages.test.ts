@@ -153,7 +153,10 @@ describe('a local review’s enquiry pages (issue 13)', () => {
     expect(home.statusCode).toBe(200);
     expect(html(home.body)).toContain(`href="${enquiry()}"`);
     expect(html(otherHome.body)).toContain('You have not been appointed to any local review yet');
-    expect((await get(enquiry(), reviewer)).statusCode).toBe(200);
+    const own = await get(enquiry(), reviewer);
+    expect(own.statusCode).toBe(200);
+    // Where the reviewer reads the partners' requests to them and records their answers.
+    expect(html(own.body)).toContain(`href="/local-reviews/${review.reviewId}/supervision"`);
     expect((await get(enquiry(), otherReviewer)).statusCode).toBe(404);
     expect((await get(`${enquiry()}/chronology`, otherReviewer)).statusCode).toBe(404);
     expect((await get(enquiry(), testUser('rrg-chair'))).statusCode).toBe(403);

@@ -243,6 +243,7 @@ export function fakeService(start = '2026-03-04T10:00:00Z', options: { sfn?: SFN
     // A value, not a throwing getter, so that a test may spread the service: reaching it fails.
     localReviewWorkflow: noLocalReviewWorkflow,
     informationRequestChases: noLocalReviewWorkflow,
+    factualAccuracyChases: noLocalReviewWorkflow,
   } satisfies Omit<Service, 'drafts' | 'uploadForms' | 'sessions'>;
   return { service, cases, mailer, documents, uploads, clock };
 }

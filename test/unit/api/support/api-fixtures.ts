@@ -114,6 +114,7 @@ export function testService(options: {
   localReviewDrafts?: LocalReviewDraftsStore;
   localReviewEnquiries?: LocalReviewEnquiryStore;
   informationRequestChases?: ReviewWorkflow;
+  factualAccuracyChases?: ReviewWorkflow;
 }): Service {
   const stateMachineArn = () => {
     if (!options.sfn) throw new ConfigurationError('This test gives no state machine');
@@ -160,6 +161,13 @@ export function testService(options: {
       new Proxy({} as ReviewWorkflow, {
         get: (_target, name) => () => {
           throw new Error(`This test gives no chasing of requests for information (${String(name)})`);
+        },
+      }),
+    factualAccuracyChases:
+      options.factualAccuracyChases ??
+      new Proxy({} as ReviewWorkflow, {
+        get: (_target, name) => () => {
+          throw new Error(`This test gives no reminders of factual-accuracy rounds (${String(name)})`);
         },
       }),
     publicBaseUrl: 'https://reviews.example.org',
