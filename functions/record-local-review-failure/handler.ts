@@ -1,6 +1,8 @@
 import { localReviewWorkflowFromEnvironment } from '../../shared/adapters/local-review-workflow.ts';
 import { mailerFromEnvironment } from '../../shared/adapters/mailer.ts';
 import { environmentService } from '../../shared/service.ts';
+import { localReviewDraftsStoreFromEnvironment } from '../../shared/stores/local-review-drafts-store.ts';
+import { localReviewEnquiryStoreFromEnvironment } from '../../shared/stores/local-review-enquiry-store.ts';
 import { localReviewStoreFromEnvironment } from '../../shared/stores/local-review-store.ts';
 import { recordLocalReviewFailure } from '../../shared/use-cases/local-review-tasks.ts';
 import { localReviewTaskContracts } from '../../shared/workflow/local-review-contracts.ts';
@@ -8,6 +10,8 @@ import { taskHandler } from '../../shared/workflow/task-handler.ts';
 
 const service = environmentService({
   localReviews: localReviewStoreFromEnvironment,
+  localReviewEnquiries: localReviewEnquiryStoreFromEnvironment,
+  localReviewDrafts: localReviewDraftsStoreFromEnvironment,
   mailer: mailerFromEnvironment,
   localReviewWorkflow: localReviewWorkflowFromEnvironment,
 });

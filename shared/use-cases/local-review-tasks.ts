@@ -22,6 +22,7 @@ import {
   type scheduleLocalReviewWaitPayload,
 } from '../workflow/local-review-contracts.ts';
 import {
+  chasingStoppedEmail,
   completionOverdueEmail,
   completionReminderEmail,
   type FinalReportAttachment,
@@ -46,7 +47,9 @@ import {
   secondsUntil,
   workingDaysAfter,
 } from '../workflow/local-review-plan.ts';
+import { formatDate } from '../workflow/london-time.ts';
 import { writeOnce } from '../workflow/steps.ts';
+import { enquiryOf } from './enquiry-of.ts';
 import { LocalReviewNotFoundError } from './local-review.ts';
 
 /**
@@ -414,10 +417,11 @@ export async function alertMinimumPeriod(
 
 /** The workflow failed: the review is marked failed (once) and the team emailed (once). */
 export async function recordLocalReviewFailure(
-  service: MailingPorts & Pick<Service, 'localReviewWorkflow'>,
+  service: MailingPorts & Pick<Service, 'localReviewWorkflow' | 'localReviewEnquiries' | 'localReviewDrafts'>,
   payload: z.infer<typeof recordLocalReviewFailurePayload>,
 ): Promise<RecordLocalReviewFailureResult> {
   const review = await load(service, payload.reviewId);
+  if (payload.chase) return recordChasingStopped(service, review, { ...payload, chase: payload.chase });
   const key = `${review.reviewId}:RecordFailure`;
   const failure = review.failure ?? {
     step:
@@ -443,4 +447,62 @@ export async function recordLocalReviewFailure(
     localReviewFailedEmail(emailContextOf(service, review), new Date(failure.at)),
   );
   return { step: failure.step };
+}
+
+/**
+ * A request's chasing or a round's reminders failed past their retries: only that chasing stops.
+ * The review is not marked failed (its other work, and the agency's link, go on); its timeline
+ * says which chasing stopped and the partnership team is emailed, once, to chase it by hand.
+ */
+async function recordChasingStopped(
+  service: MailingPorts & Pick<Service, 'localReviewWorkflow' | 'localReviewEnquiries' | 'localReviewDrafts'>,
+  review: LocalReview,
+  payload: z.infer<typeof recordLocalReviewFailurePayload> & {
+    chase: NonNullable<z.infer<typeof recordLocalReviewFailurePayload>['chase']>;
+  },
+): Promise<RecordLocalReviewFailureResult> {
+  const { kind, number } = payload.chase;
+  const key = `${review.reviewId}:RecordChaseFailure:${kind}:${number}`;
+  const step =
+    (await service.localReviewWorkflow.failedStep(payload.executionArn, [
+      'RecordRequestChaseFailure',
+      'RecordRoundChaseFailure',
+    ])) ?? 'unknown';
+  const what = await chasedThingOf(service, review, payload.chase);
+  await changeOnce(
+    service,
+    review,
+    key,
+    {},
+    {
+      action: 'workflow.chasing-stopped',
+      reason: `The service stopped sending reminders for ${what}; they must be sent by hand`,
+      details: { step, error: payload.error.slice(0, 200) },
+    },
+  );
+  await service.mailer.sendOnce(
+    key,
+    chasingStoppedEmail(emailContextOf(service, review), what, service.clock.now()),
+  );
+  return { step };
+}
+
+/** The chasing that stopped, in words: the agency asked for information, or the draft sent for factual accuracy. */
+async function chasedThingOf(
+  service: Pick<Service, 'localReviewEnquiries' | 'localReviewDrafts'>,
+  review: LocalReview,
+  chase: { kind: 'information-request' | 'factual-accuracy'; number: number },
+): Promise<string> {
+  if (chase.kind === 'information-request') {
+    const enquiry = await enquiryOf(service, review);
+    const request = enquiry.informationRequests.find((each) => each.number === chase.number);
+    return request
+      ? `the request for information to ${request.agencyName}, due ${formatDate(request.dueOn)}`
+      : 'a request for information';
+  }
+  const drafts = await service.localReviewDrafts.getDrafts(review.reviewId);
+  const round = drafts.rounds.find((each) => each.number === chase.number);
+  return round
+    ? `the factual-accuracy comments on draft version ${round.draftVersion}, due ${formatDate(round.dueOn)}`
+    : 'a factual-accuracy round';
 }

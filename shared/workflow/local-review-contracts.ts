@@ -104,6 +104,13 @@ export const recordLocalReviewFailurePayload = z.extend(localReviewTaskPayload, 
   executionArn: z.string().check(z.minLength(1)),
   error: z._default(z.string(), 'Unknown'),
   cause: z._default(z.string(), ''),
+  /** Set when the execution was chasing one request or one factual-accuracy round: only that chasing stops. */
+  chase: z.optional(
+    z.object({
+      kind: z.enum(['information-request', 'factual-accuracy']),
+      number: z.int().check(z.positive()),
+    }),
+  ),
 });
 export const recordLocalReviewFailureResult = z.object({ step: z.string().check(z.minLength(1)) });
 export type RecordLocalReviewFailureResult = z.infer<typeof recordLocalReviewFailureResult>;

@@ -238,6 +238,20 @@ export function minimumPeriodAlertEmail(context: LocalReviewEmailContext, endsOn
   };
 }
 
+/** One request's chasing or one round's reminders stopped; the review goes on: the team is told what to do by hand. */
+export function chasingStoppedEmail(context: LocalReviewEmailContext, what: string, at: Date): EmailMessage {
+  const { review } = context;
+  return {
+    to: [context.partnershipTeamAddress],
+    ...replyTo(context),
+    subject: emailSubject(review.reference, 'reminders stopped'),
+    text:
+      TEAM +
+      `The service stopped sending reminders for ${what} in the Local Child Safeguarding Practice Review ${named(review)} at ${formatInstant(at, context.timeZone)}: something went wrong. Please chase this by hand. The rest of the review goes on as planned, and nothing recorded was lost. The service's support team can see what failed.\n${context.reviewUrl}` +
+      signOff(context),
+  };
+}
+
 /** The workflow stopped: the team is told. */
 export function localReviewFailedEmail(context: LocalReviewEmailContext, at: Date): EmailMessage {
   const { review } = context;

@@ -10,7 +10,9 @@ import {
   refuseInformationRequest,
   sendInformationRequest,
 } from '../../shared/use-cases/local-review-enquiry.ts';
+import { recordLocalReviewFailure } from '../../shared/use-cases/local-review-tasks.ts';
 import { InMemoryCaseStore } from '../support/in-memory-case-store.ts';
+import { InMemoryLocalReviewDraftsStore } from '../support/in-memory-local-review-drafts-store.ts';
 import { InMemoryLocalReviewEnquiryStore } from '../support/in-memory-local-review-enquiry-store.ts';
 import { InMemoryLocalReviewStore } from '../support/in-memory-local-review-store.ts';
 import { aLocalReview } from '../support/local-review-store-contract.ts';
@@ -168,5 +170,46 @@ describe('a request for information on the local engine', () => {
     expect((await workflow.statesEntered(executionArn)).at(-1)).toBe('InformationRequestSettled');
     // Nothing of this request waits on the clock any longer.
     expect(workflow.clock.advanceToNext()).toBeFalsy();
+  });
+
+  it('a chasing step that fails stops only that request’s chasing: the review goes on, its timeline says so and the team is asked to chase by hand', async () => {
+    let chases = 0;
+    workflow.functions.answer('chase-information-request', (payload) => {
+      chases += 1;
+      if (chases > 1) throw new Error('Invented fault in the chasing step');
+      return chaseInformationRequest(service, payload as { reviewId: string; requestNumber: number });
+    });
+    workflow.functions.answer('record-local-review-failure', (payload) =>
+      recordLocalReviewFailure(
+        {
+          ...service,
+          localReviewDrafts: new InMemoryLocalReviewDraftsStore(),
+          localReviewWorkflow: {
+            failedStep: async () => 'ChaseInformationRequest',
+          } as unknown as ReviewWorkflow,
+        },
+        payload as Parameters<typeof recordLocalReviewFailure>[1],
+      ),
+    );
+    const { executionArn } = await sent();
+
+    await workflow.advanceToNext();
+
+    expect(await workflow.status(executionArn)).toBe('FAILED');
+    expect((await workflow.statesEntered(executionArn)).slice(-2)).toEqual([
+      'RecordRequestChaseFailure',
+      'ChaseFailed',
+    ]);
+    // The review itself is not stopped: its enquiry and its own workflow go on.
+    expect((await localReviews.getLocalReview(reviewId))!.status).toBe('commissioned');
+    const stopped = mailer.sent.filter((email) => email.key.includes(':RecordChaseFailure:'));
+    expect(stopped).toHaveLength(1);
+    expect(stopped[0]!.message.subject).toContain('reminders stopped');
+    expect(stopped[0]!.message.text).toContain('the request for information to');
+    expect(stopped[0]!.message.text).toContain('Friday 27 March 2026');
+    expect(mailer.sent.some((email) => email.key.endsWith(':RecordFailure'))).toBe(false);
+    const timeline = (await localReviews.getLocalReviewAudit(reviewId)).map((event) => event.action);
+    expect(timeline).toContain('workflow.chasing-stopped');
+    expect(timeline).not.toContain('workflow.failed');
   });
 });

@@ -64,8 +64,21 @@ describe('the local-review state machine definition', () => {
       const payload = state.Parameters?.Payload ?? {};
       const keys = Object.keys(payload).map((key) => key.replace(/\.\$$/, ''));
 
-      expect(keys.sort(), name).toEqual(Object.keys(contract.payload.shape).sort());
-      for (const [key, value] of Object.entries(payload)) {
+      const shape = contract.payload.shape as Record<
+        string,
+        { safeParse(value: unknown): { success: boolean } }
+      >;
+      expect(Object.keys(shape), name).toEqual(expect.arrayContaining(keys));
+      // A key the state leaves out is one its contract may do without.
+      for (const missing of Object.keys(shape).filter((key) => !keys.includes(key))) {
+        expect(shape[missing]!.safeParse(undefined).success, `${name}.${missing}`).toBe(true);
+      }
+      const leaves = Object.entries(payload).flatMap(([key, value]) =>
+        typeof value === 'object' && value !== null
+          ? Object.entries(value).map(([inner, leaf]) => [`${key}.${inner}`, leaf] as const)
+          : [[key, value] as const],
+      );
+      for (const [key, value] of leaves) {
         if (key.endsWith('.$')) expect(allowedPayloadSources, `${name}.${key}`).toContain(value);
         else expect(['number', 'string'], `${name}.${key}`).toContain(typeof value);
       }
@@ -81,11 +94,22 @@ describe('the local-review state machine definition', () => {
       expect(state.Retry?.[0]?.ErrorEquals, name).toContain('Transient');
       expect(state.Retry?.[0]?.ErrorEquals, name).not.toContain('States.ALL');
       expect(state.Retry?.[0]?.JitterStrategy, name).toBe('FULL');
-      if (name !== 'RecordFailure') {
+      // A request's or a round's chasing records its failure as its own (only that chasing stops).
+      const recordedBy: Record<string, string> = {
+        ChaseInformationRequest: 'RecordRequestChaseFailure',
+        ChaseFactualAccuracy: 'RecordRoundChaseFailure',
+      };
+      if (name === 'RecordRequestChaseFailure' || name === 'RecordRoundChaseFailure') {
+        expect(state.Catch?.at(-1), name).toEqual({
+          ErrorEquals: ['States.ALL'],
+          ResultPath: '$.recordFailureError',
+          Next: 'ChaseFailed',
+        });
+      } else if (name !== 'RecordFailure') {
         expect(state.Catch?.at(-1), name).toEqual({
           ErrorEquals: ['States.ALL'],
           ResultPath: '$.failure',
-          Next: 'RecordFailure',
+          Next: recordedBy[name] ?? 'RecordFailure',
         });
       }
     }
