@@ -1,21 +1,15 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
 import { requireEnv } from '../env.ts';
-import { DuplicateWriteError, StaleWriteError } from '../errors.ts';
+import { StaleWriteError } from '../errors.ts';
 import {
   type FactualAccuracyLink,
   factualAccuracyLink,
   type LocalReviewDrafts,
   localReviewDrafts,
 } from '../schemas/local-review-drafts.ts';
+import { auditEventPut, type TransactItems, transactAudited } from './audited-transaction.ts';
 import type { AuditInput } from './case-store.ts';
-import { nextWriteOrder } from './case-store.ts';
 import { auditEventOf } from './local-review-store.ts';
 
 /** What a change to a review's drafts record writes besides the record: new factual-accuracy links. */
@@ -82,7 +76,7 @@ export class DynamoDbLocalReviewDraftsStore implements LocalReviewDraftsStore {
       version: current.version + 1,
     });
     const event = auditEventOf(current.reviewId, audit);
-    const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+    const items: TransactItems = [
       {
         Put: {
           TableName: this.tableName,
@@ -95,18 +89,11 @@ export class DynamoDbLocalReviewDraftsStore implements LocalReviewDraftsStore {
               }),
         },
       },
-      {
-        Put: {
-          TableName: this.auditTableName,
-          Item: {
-            pk: `LCSPR#${current.reviewId}`,
-            sk: `AUDIT#${event.eventId}`,
-            ...event,
-            writeOrder: nextWriteOrder(),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      auditEventPut(
+        this.auditTableName,
+        { pk: `LCSPR#${current.reviewId}`, sk: `AUDIT#${event.eventId}` },
+        event,
+      ),
       ...links.map(({ tokenHash, link }) => ({
         Put: {
           TableName: this.tableName,
@@ -115,21 +102,13 @@ export class DynamoDbLocalReviewDraftsStore implements LocalReviewDraftsStore {
         },
       })),
     ];
-    try {
-      await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const failed = (error.CancellationReasons ?? []).map(
-        (reason) => reason.Code === 'ConditionalCheckFailed',
-      );
-      if (failed[1]) throw new DuplicateWriteError('This change was already recorded');
-      if (failed.some(Boolean)) {
-        throw new StaleWriteError(
-          `The drafts of local review ${current.reviewId} changed since they were read`,
-        );
-      }
-      throw error;
-    }
+    await transactAudited(
+      this.#client,
+      items,
+      [1],
+      () =>
+        new StaleWriteError(`The drafts of local review ${current.reviewId} changed since they were read`),
+    );
     return saved;
   }
 

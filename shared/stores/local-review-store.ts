@@ -1,21 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandOutput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
 import { requireEnv } from '../env.ts';
 import { DuplicateWriteError, StaleWriteError } from '../errors.ts';
 import { type AuditEvent, auditEvent } from '../schemas/case.ts';
 import { type LocalReview, localReview } from '../schemas/local-review.ts';
+import { auditEventPut, type TransactItems, transactAudited } from './audited-transaction.ts';
 import type { AuditInput } from './case-store.ts';
-import { nextWriteOrder } from './case-store.ts';
 
 /** Fields of a local review that change after it is commissioned (the enquiry has its own store). */
 export type LocalReviewChanges = Partial<
@@ -160,7 +157,8 @@ export class DynamoDbLocalReviewStore implements LocalReviewStore {
     const event = auditEventOf(valid.reviewId, audit);
     const fromCase = valid.fromCase;
     const caseEvent = fromCase && caseAudit ? auditEventOf(fromCase.caseId, caseAudit) : undefined;
-    await this.#transact(
+    await transactAudited(
+      this.#client,
       [
         {
           Put: {
@@ -176,9 +174,9 @@ export class DynamoDbLocalReviewStore implements LocalReviewStore {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
-        this.#auditPut(reviewAuditKey(valid.reviewId, event.eventId), event),
+        auditEventPut(this.auditTableName, reviewAuditKey(valid.reviewId, event.eventId), event),
         ...(fromCase && caseEvent
-          ? [this.#auditPut(caseAuditKey(fromCase.caseId, caseEvent.eventId), caseEvent)]
+          ? [auditEventPut(this.auditTableName, caseAuditKey(fromCase.caseId, caseEvent.eventId), caseEvent)]
           : []),
       ],
       // The source's pointer exists: it has a local review already, which is the same refusal.
@@ -227,7 +225,7 @@ export class DynamoDbLocalReviewStore implements LocalReviewStore {
     const event = auditEventOf(current.reviewId, audit);
     const before = current.reviewer?.email.toLowerCase();
     const after = next.reviewer?.email.toLowerCase();
-    const reviewerPointers: NonNullable<TransactWriteCommandInput['TransactItems']> = [];
+    const reviewerPointers: TransactItems = [];
     if (before !== after) {
       const sk = `LCSPR#${next.reviewId}`;
       if (before)
@@ -247,7 +245,8 @@ export class DynamoDbLocalReviewStore implements LocalReviewStore {
           },
         });
     }
-    await this.#transact(
+    await transactAudited(
+      this.#client,
       [
         {
           Put: {
@@ -257,7 +256,7 @@ export class DynamoDbLocalReviewStore implements LocalReviewStore {
             ExpressionAttributeValues: { ':expected': current.version },
           },
         },
-        this.#auditPut(reviewAuditKey(current.reviewId, event.eventId), event),
+        auditEventPut(this.auditTableName, reviewAuditKey(current.reviewId, event.eventId), event),
         ...reviewerPointers,
       ],
       [1],
@@ -359,38 +358,6 @@ export class DynamoDbLocalReviewStore implements LocalReviewStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return reviews;
-  }
-
-  /** An audit event is only ever put, on the condition that it is new. */
-  #auditPut(key: { pk: string; sk: string }, event: AuditEvent) {
-    return {
-      Put: {
-        TableName: this.auditTableName,
-        Item: { ...key, ...event, writeOrder: nextWriteOrder() },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    };
-  }
-
-  /** One transaction; a failed condition at `duplicateIndexes` is a DuplicateWriteError, any other `onConflict`'s error. */
-  async #transact(
-    items: NonNullable<TransactWriteCommandInput['TransactItems']>,
-    duplicateIndexes: readonly number[],
-    onConflict: () => Error,
-  ): Promise<void> {
-    try {
-      await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const failed = (error.CancellationReasons ?? []).map(
-        (reason) => reason.Code === 'ConditionalCheckFailed',
-      );
-      if (!failed.some(Boolean)) throw error;
-      if (duplicateIndexes.some((index) => failed[index] === true)) {
-        throw new DuplicateWriteError('This change was already recorded');
-      }
-      throw onConflict();
-    }
   }
 }
 
