@@ -6,7 +6,7 @@
  * through the router, over fakes; the browser tests keep one rendered 403 page.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
@@ -19,13 +19,24 @@ import {
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { agencyDetailsPages } from '../../../functions/agency-details/pages.ts';
+import { agencyPages } from '../../../functions/agency-web/pages.ts';
+import { agencyReturnPages } from '../../../functions/agency-web/return-pages.ts';
 import type { Page, WebService } from '../../../functions/web/page.ts';
+import { caseWebPages } from '../../../functions/web/pages/case-pages.ts';
+import { homeWebPages } from '../../../functions/web/pages/home-pages.ts';
 import { pages as webFunctionPages } from '../../../functions/web/pages/index.ts';
+import { insightWebPages } from '../../../functions/web/pages/insight-pages.ts';
 import { learningPages } from '../../../functions/web/pages/learning-pages.ts';
 import { localReviewDraftsPages } from '../../../functions/web/pages/local-review-drafts-pages.ts';
+import { localReviewListPages } from '../../../functions/web/pages/local-review-list.ts';
 import { localReviewPages } from '../../../functions/web/pages/local-review-pages.ts';
 import { localReviewWorkPages } from '../../../functions/web/pages/local-review-work-pages.ts';
+import { notifyWebPages } from '../../../functions/web/pages/notify-pages.ts';
+import { opsWebPages } from '../../../functions/web/pages/ops.ts';
 import { prgPages } from '../../../functions/web/pages/prg-pages.ts';
+import { teamWebPages } from '../../../functions/web/pages/team-pages.ts';
+import { webPages } from '../../../functions/web/pages/web-pages.ts';
 import { cookieValue, type SessionUser, sessionCookieName } from '../../../functions/web/session.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { localSignIn } from '../../../local/sign-in.ts';
@@ -100,6 +111,39 @@ const pages: readonly Page[] = [
   .flatMap((list) => list as unknown as readonly Page[])
   .filter((page, index, all) => all.findIndex((other) => key(other) === key(page)) === index);
 const staffPages = pages.filter((page) => page.access.kind === 'staff');
+
+/** Each page list a page function serves, by the name its handler gives it (functions/<name>/handler.ts). */
+const servedLists: Record<string, readonly Pick<Page, 'method' | 'path' | 'access'>[]> = {
+  webPages,
+  notifyWebPages,
+  homeWebPages,
+  caseWebPages,
+  teamWebPages,
+  insightWebPages,
+  opsWebPages,
+  localReviewPages,
+  localReviewListPages,
+  localReviewWorkPages,
+  localReviewDraftsPages,
+  prgPages,
+  learningPages,
+  agencyPages,
+  agencyReturnPages,
+  agencyDetailsPages: agencyDetailsPages(() => Buffer.from('invented')),
+};
+
+/** The names of the page lists each page function's handler serves (its app's `pages:`). */
+function pageListsServed(): Record<string, string[]> {
+  const functionsDir = new URL('../../../functions/', import.meta.url);
+  const served: Record<string, string[]> = {};
+  for (const name of readdirSync(functionsDir)) {
+    const handler = new URL(`${name}/handler.ts`, functionsDir);
+    if (!existsSync(handler)) continue;
+    const listed = /^\s*pages: (.+),$/m.exec(readFileSync(handler, 'utf8'))?.[1];
+    if (listed) served[name] = listed.match(/\b\w+Pages\b/g) ?? [];
+  }
+  return served;
+}
 
 /** A workflow (the local review's, a request's chasing, a round's reminders) that answers that it started. */
 const startedWorkflow = new Proxy({} as ReviewWorkflow, { get: () => async () => 'started' });
@@ -787,6 +831,32 @@ describe('roles enforced on the server, for every page', () => {
   });
   afterEach(() => {
     for (const mock of subject.mocks) mock.restore();
+  });
+
+  it('checks every staff page that any page function serves', () => {
+    // Prepare
+    const served = pageListsServed();
+    const checked = new Set(staffPages.map(key));
+
+    // Act
+    const unknownLists = Object.values(served)
+      .flat()
+      .filter((list) => !(list in servedLists));
+    const unchecked = Object.entries(served).flatMap(([name, lists]) =>
+      lists
+        .flatMap((list) => servedLists[list] ?? [])
+        .filter((page) => page.access.kind === 'staff' && !checked.has(key(page)))
+        .map((page) => `${name}: ${key(page)}`),
+    );
+
+    // Assess
+    expect(Object.keys(served)).toEqual(
+      expect.arrayContaining(['web', 'local-review-web', 'prg-web', 'learning-web']),
+    );
+    expect(unknownLists, 'page lists to add to servedLists and, with their staff pages, to pages').toEqual(
+      [],
+    );
+    expect(unchecked, 'staff pages the matrix does not check').toEqual([]);
   });
 
   it('has staff pages for every role to be refused or let through', () => {
