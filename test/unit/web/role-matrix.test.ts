@@ -1,12 +1,12 @@
 /**
- * Roles enforced on the server, for every page the web function has (read from its own list,
- * so a page is checked here as soon as it is listed) and every role: what the start page offers
+ * Roles enforced on the server, for every staff page of every page function (read from their own
+ * lists, so a page is checked here as soon as it is listed) and every role: what the start page offers
  * each role, 403 wherever the role is not named (the page never runs), the page itself wherever
  * it is, and sign-in (coming back to the page afterwards) for someone not signed in. In-process,
  * through the router, over fakes; the browser tests keep one rendered 403 page.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
@@ -19,9 +19,24 @@ import {
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { agencyDetailsPages } from '../../../functions/agency-details/pages.ts';
+import { agencyPages } from '../../../functions/agency-web/pages.ts';
+import { agencyReturnPages } from '../../../functions/agency-web/return-pages.ts';
 import type { Page, WebService } from '../../../functions/web/page.ts';
+import { caseWebPages } from '../../../functions/web/pages/case-pages.ts';
+import { homeWebPages } from '../../../functions/web/pages/home-pages.ts';
 import { pages as webFunctionPages } from '../../../functions/web/pages/index.ts';
+import { insightWebPages } from '../../../functions/web/pages/insight-pages.ts';
+import { learningPages } from '../../../functions/web/pages/learning-pages.ts';
+import { localReviewDraftsPages } from '../../../functions/web/pages/local-review-drafts-pages.ts';
+import { localReviewListPages } from '../../../functions/web/pages/local-review-list.ts';
+import { localReviewPages } from '../../../functions/web/pages/local-review-pages.ts';
 import { localReviewWorkPages } from '../../../functions/web/pages/local-review-work-pages.ts';
+import { notifyWebPages } from '../../../functions/web/pages/notify-pages.ts';
+import { opsWebPages } from '../../../functions/web/pages/ops.ts';
+import { prgPages } from '../../../functions/web/pages/prg-pages.ts';
+import { teamWebPages } from '../../../functions/web/pages/team-pages.ts';
+import { webPages } from '../../../functions/web/pages/web-pages.ts';
 import { cookieValue, type SessionUser, sessionCookieName } from '../../../functions/web/session.ts';
 import { sampleNotification } from '../../../local/sample-notification.ts';
 import { localSignIn } from '../../../local/sign-in.ts';
@@ -30,11 +45,28 @@ import type { ReviewWorkflow } from '../../../shared/adapters/review-workflow.ts
 import { StepFunctionsExecutions } from '../../../shared/adapters/workflow-executions.ts';
 import { openCase } from '../../../shared/cases/open-case.ts';
 import { parsePartnershipProfile } from '../../../shared/config/partnership-profile.ts';
+import type { LearningAction, ReviewKind } from '../../../shared/schemas/learning.ts';
+import type { LocalReview } from '../../../shared/schemas/local-review.ts';
 import { type StaffRole, staffRole } from '../../../shared/schemas/roles.ts';
-import type { LocalReviewStore } from '../../../shared/stores/local-review-store.ts';
+import type { Service } from '../../../shared/service.ts';
+import { addActionEvidence, createAction } from '../../../shared/use-cases/action-plans.ts';
+import {
+  commissionLocalReviewFromReferral,
+  recordParallelProcess,
+} from '../../../shared/use-cases/local-review.ts';
+import {
+  recordFamilyMember,
+  recordSupervisionRequest,
+  uploadDraft,
+} from '../../../shared/use-cases/local-review-drafts.ts';
 import { sendInformationRequest } from '../../../shared/use-cases/local-review-enquiry.ts';
+import { approveReferral, recordPrgDecision, referCase } from '../../../shared/use-cases/prg-referral.ts';
 import { InMemoryDraftStore } from '../../support/in-memory-draft-store.ts';
+import { InMemoryLearningStore } from '../../support/in-memory-learning-store.ts';
+import { InMemoryLocalReviewDraftsStore } from '../../support/in-memory-local-review-drafts-store.ts';
+import { InMemoryLocalReviewEnquiryStore } from '../../support/in-memory-local-review-enquiry-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
+import { InMemoryPrgReferralStore } from '../../support/in-memory-prg-referral-store.ts';
 import { InMemoryScrutinyCommentaryStore } from '../../support/in-memory-scrutiny-commentary-store.ts';
 
 import { aLocalReview } from '../../support/local-review-store-contract.ts';
@@ -45,7 +77,7 @@ import {
   testS3Client,
   testService,
 } from '../api/support/api-fixtures.ts';
-import { RecordingMailer } from '../workflow/workflow-fakes.ts';
+import { RecordingMailer, sampleDecision } from '../workflow/workflow-fakes.ts';
 import {
   anonymousBrowser,
   signedIn,
@@ -58,11 +90,63 @@ const localProfile = parsePartnershipProfile(
   readFileSync(new URL('../../../local/partnership-profile.json', import.meta.url), 'utf8'),
 );
 
-/** Every staff page: the web functions' list, and a local review's enquiry pages (issue 13), whose ports the test service has too. */
-const pages: readonly Page[] = [...webFunctionPages, ...(localReviewWorkPages as unknown as readonly Page[])];
-
 const key = (page: Pick<Page, 'method' | 'path'>) => `${page.method} ${page.path}`;
+
+/**
+ * Every page of every page function (functions/*-web/handler.ts), each once: the list of
+ * functions/web/pages/index.ts, then the local reviews' pages (issue 13: local-review-web,
+ * local-review-work-web, local-review-drafts-web), the Practice Review Group's (prg-web, whose
+ * menu pages the first list has already) and the learning pages (learning-web, issue 14). The
+ * test service has every port they read. The agency pages' function (functions/agency-web) has
+ * only pages under a token link, so none here.
+ */
+const pages: readonly Page[] = [
+  webFunctionPages,
+  localReviewPages,
+  localReviewWorkPages,
+  localReviewDraftsPages,
+  prgPages,
+  learningPages,
+]
+  .flatMap((list) => list as unknown as readonly Page[])
+  .filter((page, index, all) => all.findIndex((other) => key(other) === key(page)) === index);
 const staffPages = pages.filter((page) => page.access.kind === 'staff');
+
+/** Each page list a page function serves, by the name its handler gives it (functions/<name>/handler.ts). */
+const servedLists: Record<string, readonly Pick<Page, 'method' | 'path' | 'access'>[]> = {
+  webPages,
+  notifyWebPages,
+  homeWebPages,
+  caseWebPages,
+  teamWebPages,
+  insightWebPages,
+  opsWebPages,
+  localReviewPages,
+  localReviewListPages,
+  localReviewWorkPages,
+  localReviewDraftsPages,
+  prgPages,
+  learningPages,
+  agencyPages,
+  agencyReturnPages,
+  agencyDetailsPages: agencyDetailsPages(() => Buffer.from('invented')),
+};
+
+/** The names of the page lists each page function's handler serves (its app's `pages:`). */
+function pageListsServed(): Record<string, string[]> {
+  const functionsDir = new URL('../../../functions/', import.meta.url);
+  const served: Record<string, string[]> = {};
+  for (const name of readdirSync(functionsDir)) {
+    const handler = new URL(`${name}/handler.ts`, functionsDir);
+    if (!existsSync(handler)) continue;
+    const listed = /^\s*pages: (.+),$/m.exec(readFileSync(handler, 'utf8'))?.[1];
+    if (listed) served[name] = listed.match(/\b\w+Pages\b/g) ?? [];
+  }
+  return served;
+}
+
+/** A workflow (the local review's, a request's chasing, a round's reminders) that answers that it started. */
+const startedWorkflow = new Proxy({} as ReviewWorkflow, { get: () => async () => 'started' });
 
 /** Whether the page's access names the role. */
 function allowsRole(page: Page, role: StaffRole): boolean {
@@ -85,10 +169,240 @@ function startPageMenu(html: string): string[] {
   return [...menu.matchAll(/href="([^"]+)"/g)].map((match) => match[1] ?? '');
 }
 
+/** An invented PDF, as drafts and evidence are uploaded. */
+const PDF = new TextEncoder().encode('%PDF-1.7\n% invented\n');
+
 /**
- * The web app over fakes: every page of `pages` over an in-memory draft store and case store
- * and mocked S3 and Step Functions clients, each page recording that it ran; a whole draft notification for each person who may notify, and
- * one case awaiting the chair's decision, notified by the notifier.
+ * The records the pages of the local reviews (issue 13), the Practice Review Group and the
+ * learning (issue 14) are about, as the use cases make them:
+ * - a local review whose reviewer is the local reviewer, late (the Panel told), with a request for
+ *   information, a parallel process, a family member, a request to the reviewer, an uploaded draft
+ *   and an action; a second, complete (its publication planned), to record its publication; and a
+ *   decided Rapid Review that commissions a local review, not yet started;
+ * - the referrer's referrals: one awaiting its strategic lead's approval, one approved and awaiting
+ *   the group's decision, one decided for a local review not yet started, one whose local review
+ *   the team has started;
+ * - an action on the Rapid Review `rapidReviewCaseId` and one on the local review, each with a
+ *   document of evidence from its owner.
+ */
+async function localReviewsReferralsAndActions(
+  service: Service,
+  {
+    mailer,
+    storedPdf,
+    rapidReviewCaseId,
+  }: { mailer: RecordingMailer; storedPdf: (key: string) => void; rapidReviewCaseId: string },
+) {
+  const system = { kind: 'system', id: 'test' } as const;
+  const team = person('partnership-team');
+  const byTeam = { kind: 'staff', id: team.id, role: 'partnership-team' } as const;
+  const commission = async (review: LocalReview) => {
+    const event = {
+      actor: system,
+      at: review.createdAt,
+      action: 'local-review.commissioned',
+      reason: 'Invented',
+    };
+    return service.localReviews.commissionLocalReview(review, event, event);
+  };
+
+  // The local review the reviewer works on, late: its completion target passed and the Panel told.
+  const appointed = await service.localReviews.updateLocalReview(
+    await commission(aLocalReview()),
+    {
+      reviewer: {
+        name: localUsers.reviewer.name,
+        organisation: 'Invented Reviews',
+        email: localUsers.reviewer.email,
+        evidence: {
+          professionalKnowledge: 'Invented',
+          research: 'Invented',
+          complexCircumstances: 'Invented',
+          withoutHindsight: 'Invented',
+          communication: 'Invented',
+          conflicts: 'None',
+        },
+        contractStartsOn: '2026-04-01',
+        contractEndsOn: '2026-10-01',
+        feePence: 100,
+        recordedAt: '2026-03-23T10:00:00Z',
+        recordedBy: 'test',
+      },
+      late: { dueDate: '2026-03-20', panelToldAt: '2026-03-20T17:00:00.000Z' },
+    },
+    {
+      actor: system,
+      at: '2026-03-23T10:00:00Z',
+      action: 'local-review.reviewer-appointed',
+      reason: 'Invented',
+    },
+  );
+  const reviewId = appointed.reviewId;
+  const { request: informationRequest } = await sendInformationRequest(service, {
+    reviewId,
+    member: team,
+    answers: {
+      agencyId: 'police',
+      contactName: 'Agency Contact (invented)',
+      contactEmail: 'agency.contact@example.org',
+      asks: 'Invented',
+      dueOn: '2026-04-24',
+    },
+  });
+  await recordParallelProcess(service, {
+    reviewId,
+    answers: { kind: 'criminal-trial', startedOn: '2026-03-01', holdsPublication: true },
+    member: team,
+  });
+  await recordFamilyMember(service, {
+    reviewId,
+    answers: { who: 'Mother (invented)', invited: true, tookPart: 'yes' },
+    member: team,
+  });
+  await recordSupervisionRequest(service, {
+    reviewId,
+    answers: { kind: 'information', request: 'Invented', askedOn: '2026-03-23' },
+    member: team,
+  });
+  const draft = await uploadDraft(service, {
+    reviewId,
+    upload: { fileName: 'draft.pdf', content: PDF },
+    member: team,
+  });
+  storedPdf(draft.key);
+
+  // A complete local review: the final report ready and its publication planned.
+  const complete = aLocalReview();
+  await service.localReviews.updateLocalReview(
+    await commission(complete),
+    {
+      publicationPlan: {
+        plannedOn: '2026-04-30',
+        inFull: true,
+        recordedAt: '2026-03-23T10:00:00Z',
+        recordedBy: team.id,
+      },
+    },
+    {
+      actor: system,
+      at: '2026-03-23T10:00:00Z',
+      action: 'local-review.publication-planned',
+      reason: 'Invented',
+    },
+  );
+
+  // A Rapid Review decided for a local review, which no one has started yet.
+  const toCommission = randomUUID();
+  const decided = openCase({
+    caseId: toCommission,
+    notification: sampleNotification(),
+    receivedAt: new Date('2026-03-02T10:00:00Z'),
+    notificationDocumentKey: `cases/${toCommission}/notification.json`,
+  });
+  await service.cases.updateCase(
+    await service.cases.createCase(decided.record, decided.agencies, {
+      actor: system,
+      at: decided.record.receivedAt,
+      action: 'case.opened',
+      reason: 'Serious incident notification received',
+    }),
+    { status: 'decided', decision: sampleDecision },
+    { actor: system, at: '2026-03-20T15:00:00.000Z', action: 'decision.recorded', reason: 'Invented' },
+  );
+
+  // The referrer's referrals, one at each stage the pages need.
+  const refer = () =>
+    referCase(service, {
+      member: person('referrer'),
+      answers: {
+        agencyName: 'Exampleshire Health Visiting (invented)',
+        kind: 'near-miss',
+        child: { name: 'Child R (invented)', dateOfBirth: '2021-06-01' },
+        summary: 'An invented near miss.',
+        whyNotNotifiable: 'The child was not seriously harmed (invented).',
+        criteria: ['improvements', 'working-together'],
+        relatedReviews: { childDeathReview: 'None (invented)' },
+        lead: { name: 'Strategic Lead (invented)', email: 'strategic.lead@example.org' },
+      },
+    });
+  const approved = async () => {
+    const referral = await refer();
+    const token = /approval\/([A-Za-z0-9_-]{43})/.exec(mailer.sent.at(-1)?.message.text ?? '')?.[1];
+    await approveReferral(service, { token: String(token) });
+    return referral;
+  };
+  const awaitingApproval = await refer();
+  const awaitingDecision = await approved();
+  const decidedForLocalReview = async () => {
+    const { referralId } = await approved();
+    await recordPrgDecision(service, {
+      referralId,
+      member: person('prg-member'),
+      answers: {
+        criteria: {
+          improvements: { met: true, reasons: 'Invented.' },
+          'working-together': { met: false, reasons: 'Invented.' },
+        },
+        outcome: 'lcspr',
+        reasons: 'Invented.',
+      },
+    });
+    return referralId;
+  };
+  const referralDecided = await decidedForLocalReview();
+  const referralWithLocalReview = await decidedForLocalReview();
+  await commissionLocalReviewFromReferral(service, { referralId: referralWithLocalReview, member: team });
+
+  // An action on each kind of review, each with its owner's document of evidence.
+  const anAction = async (kind: ReviewKind, id: string, owningAgencyId: string) =>
+    createAction(service, {
+      kind,
+      reviewId: id,
+      actor: byTeam,
+      form: {
+        recommendation: 'Invented recommendation.',
+        description: 'Invented action.',
+        theme: 'safe-sleep',
+        scope: 'single-agency',
+        owningAgencyId,
+        ownerRole: 'Named nurse for safeguarding (invented)',
+        ownerEmail: 'named.nurse@example.org',
+        dueOn: '2026-06-30',
+      },
+    });
+  const evidenced = async (action: Promise<LearningAction>) => {
+    const { actionId } = await action;
+    const ownerToken = /\/action\/([A-Za-z0-9_-]{43})/.exec(mailer.sent.at(-1)?.message.text ?? '')?.[1];
+    const { evidence } = await addActionEvidence(service, {
+      token: String(ownerToken),
+      file: { fileName: 'evidence.pdf', contentType: 'application/pdf', content: PDF },
+    });
+    for (const document of evidence?.documents ?? []) storedPdf(document.key);
+    return actionId;
+  };
+  const caseActionId = await evidenced(anAction('rapid-review', rapidReviewCaseId, 'health'));
+  const localReviewActionId = await evidenced(anAction('local-review', reviewId, 'police'));
+
+  return {
+    reviewId,
+    requestId: informationRequest.requestId,
+    completeReviewId: complete.reviewId,
+    caseToCommission: toCommission,
+    referralAwaitingApproval: awaitingApproval.referralId,
+    referralAwaitingDecision: awaitingDecision.referralId,
+    referralDecided,
+    referralWithLocalReview,
+    caseActionId,
+    localReviewActionId,
+  };
+}
+
+/**
+ * The web app over fakes: every page of `pages` over in-memory stores (drafts, cases, local
+ * reviews and their enquiries and drafts, referrals, learning) and mocked S3 and Step Functions
+ * clients, each page recording that it ran; a whole draft notification for each person who may
+ * notify, one case awaiting the chair's decision, notified by the notifier, the cases in each
+ * state the case pages need, and the records of `localReviewsReferralsAndActions`.
  */
 async function appUnderTest() {
   const store = new InMemoryCaseStore();
@@ -133,6 +447,8 @@ async function appUnderTest() {
       },
     };
   });
+  const localReviews = new InMemoryLocalReviewStore();
+  const mailer = new RecordingMailer();
   // The local stack's profile, which names the local users' safeguarding partners and Board chair.
   const service = Object.create(
     testService({
@@ -142,74 +458,27 @@ async function appUnderTest() {
       sfn: sfnClient,
       drafts,
       // A local review's request for information (issue 13) is emailed, and its chasing started.
-      mailer: new RecordingMailer(),
-      informationRequestChases: new Proxy({} as ReviewWorkflow, {
-        get: () => async () => 'started',
-      }),
+      mailer,
+      // The local reviews (issue 13) and their learning (issue 14), in stores of their own that
+      // share the local review's audit, and every workflow they start answering that it started.
+      localReviews,
+      localReviewDrafts: new InMemoryLocalReviewDraftsStore(localReviews.audit),
+      localReviewEnquiries: new InMemoryLocalReviewEnquiryStore(localReviews.audit),
+      referrals: new InMemoryPrgReferralStore(),
+      learning: new InMemoryLearningStore(),
+      localReviewWorkflow: startedWorkflow,
+      informationRequestChases: startedWorkflow,
+      factualAccuracyChases: startedWorkflow,
     }),
     {
       profile: { value: localProfile },
       // The operations pages' own port, over the same mocked Step Functions client.
       executions: { value: new StepFunctionsExecutions(sfnClient, () => STATE_MACHINE_ARN) },
-      // The insight pages' own ports (issue 14): the scrutineer's commentaries and the local reviews.
+      // The insight pages' own port (issue 14): the scrutineer's commentaries.
       commentaries: { value: new InMemoryScrutinyCommentaryStore() },
-      localReviews: { value: new InMemoryLocalReviewStore() },
     },
   ) as WebService;
   const app = testWebApp(pagesUnderTest, { service });
-
-  // A local review (issue 13) whose reviewer is the local reviewer, with one request for information.
-  const localReviewStore = (service as unknown as { localReviews: LocalReviewStore }).localReviews;
-  const commissioned = aLocalReview();
-  const system = { kind: 'system', id: 'test' } as const;
-  await localReviewStore.commissionLocalReview(
-    commissioned,
-    { actor: system, at: commissioned.createdAt, action: 'local-review.commissioned', reason: 'Invented' },
-    { actor: system, at: commissioned.createdAt, action: 'local-review.commissioned', reason: 'Invented' },
-  );
-  const appointed = await localReviewStore.updateLocalReview(
-    commissioned,
-    {
-      reviewer: {
-        name: localUsers.reviewer.name,
-        organisation: 'Invented Reviews',
-        email: localUsers.reviewer.email,
-        evidence: {
-          professionalKnowledge: 'Invented',
-          research: 'Invented',
-          complexCircumstances: 'Invented',
-          withoutHindsight: 'Invented',
-          communication: 'Invented',
-          conflicts: 'None',
-        },
-        contractStartsOn: '2026-04-01',
-        contractEndsOn: '2026-10-01',
-        feePence: 100,
-        recordedAt: '2026-03-23T10:00:00Z',
-        recordedBy: 'test',
-      },
-    },
-    {
-      actor: system,
-      at: '2026-03-23T10:00:00Z',
-      action: 'local-review.reviewer-appointed',
-      reason: 'Invented',
-    },
-  );
-  const { request: informationRequest } = await sendInformationRequest(
-    service as unknown as Parameters<typeof sendInformationRequest>[0],
-    {
-      reviewId: appointed.reviewId,
-      member: person('partnership-team'),
-      answers: {
-        agencyId: 'police',
-        contactName: 'Agency Contact (invented)',
-        contactEmail: 'agency.contact@example.org',
-        asks: 'Invented',
-        dueOn: '2026-04-24',
-      },
-    },
-  );
 
   const caseId = randomUUID();
   const { record, agencies } = openCase({
@@ -455,40 +724,75 @@ async function appUnderTest() {
       reason: 'Invented',
     },
   );
+  // The local reviews, referrals and actions the pages of issues 13 and 14 are about.
+  const records = await localReviewsReferralsAndActions(service as unknown as Service, {
+    mailer,
+    // A draft or a document of evidence, as the pages read it back.
+    storedPdf: (key) =>
+      s3.on(GetObjectCommand, { Key: key }).resolves({
+        Body: { transformToByteArray: async () => PDF } as never,
+        ContentType: 'application/pdf',
+      }),
+    rapidReviewCaseId: repliedCaseId,
+  });
+
   /**
    * A concrete path for a page path: the case for `{caseId}` (a decided case with a disagreement
    * for the sign-off pages, the submitted one for the Panel's reply, a late looked-after child's
-   * death for the late reason and notification-only pages, a collated case for a late return, one still gathering summaries, notified by the notifier, for the notification to the Panel), the first child or agency for
-   * `{number}`, a report section for `{section}`, the police for `{agencyId}`.
+   * death for the late reason and notification-only pages, a collated case for a late return, one
+   * still gathering summaries, notified by the notifier, for the notification to the Panel, the
+   * case decided for a local review for starting one), the first child, agency, parallel process,
+   * family member, request to the reviewer or document of evidence for `{number}`, the first draft
+   * for `{version}`, a report section for `{section}`, the police for `{agencyId}`, and the records
+   * of `localReviewsReferralsAndActions` for the rest.
    */
+  const caseFor = (path: string) =>
+    path.includes('/sign-off')
+      ? signOffCaseId
+      : path.startsWith('/cases/{caseId}/panel-reply/letter')
+        ? repliedCaseId
+        : path.startsWith('/cases/{caseId}/panel-reply')
+          ? submittedCaseId
+          : /^\/cases\/\{caseId\}\/(late-reason|notification-only)/.test(path)
+            ? steeredCaseId
+            : path.startsWith('/cases/{caseId}/agencies/{agencyId}/late-return')
+              ? collatedCaseId
+              : /^\/cases\/\{caseId\}\/(add-agency|agencies\/|withdraw|panel-notification)/.test(path)
+                ? gatheringCaseId
+                : path.startsWith('/cases/{caseId}/local-review')
+                  ? records.caseToCommission
+                  : caseId;
+  const parameter = (path: string, name: string): string => {
+    switch (name) {
+      case 'caseId':
+        return caseFor(path);
+      case 'reviewId':
+        // A Rapid Review's learning is under the case; a publication is recorded on a complete review.
+        if (path.startsWith('/cases/')) return repliedCaseId;
+        if (/\/publication(\/|$)/.test(path)) return records.completeReviewId;
+        return records.reviewId;
+      case 'actionId':
+        return path.startsWith('/cases/') ? records.caseActionId : records.localReviewActionId;
+      case 'referralId':
+        if (path.endsWith('/confirmation')) return records.referralWithLocalReview;
+        if (path.includes('/decision')) return records.referralAwaitingDecision;
+        if (path.includes('/local-review')) return records.referralDecided;
+        return records.referralAwaitingApproval;
+      case 'requestId':
+        return records.requestId;
+      case 'number':
+      case 'version':
+        return '1';
+      case 'section':
+        return 'facts';
+      case 'agencyId':
+        return 'police';
+      default:
+        return randomUUID();
+    }
+  };
   const concretePath = (path: string) =>
-    path.replace(/\{([^}]+)\}/g, (_whole, name: string) =>
-      name === 'caseId'
-        ? path.includes('/sign-off')
-          ? signOffCaseId
-          : path.startsWith('/cases/{caseId}/panel-reply/letter')
-            ? repliedCaseId
-            : path.startsWith('/cases/{caseId}/panel-reply')
-              ? submittedCaseId
-              : /^\/cases\/\{caseId\}\/(late-reason|notification-only)/.test(path)
-                ? steeredCaseId
-                : path.startsWith('/cases/{caseId}/agencies/{agencyId}/late-return')
-                  ? collatedCaseId
-                  : /^\/cases\/\{caseId\}\/(add-agency|agencies\/|withdraw|panel-notification)/.test(path)
-                    ? gatheringCaseId
-                    : caseId
-        : name === 'reviewId'
-          ? appointed.reviewId
-          : name === 'requestId'
-            ? informationRequest.requestId
-            : name === 'number'
-              ? '1'
-              : name === 'section'
-                ? 'facts'
-                : name === 'agencyId'
-                  ? 'police'
-                  : randomUUID(),
-    );
+    path.replace(/\{([^}]+)\}/g, (_whole, name: string) => parameter(path, name));
   return { app, ran, concretePath, mocks: [s3, sfn] };
 }
 
@@ -529,6 +833,32 @@ describe('roles enforced on the server, for every page', () => {
     for (const mock of subject.mocks) mock.restore();
   });
 
+  it('checks every staff page that any page function serves', () => {
+    // Prepare
+    const served = pageListsServed();
+    const checked = new Set(staffPages.map(key));
+
+    // Act
+    const unknownLists = Object.values(served)
+      .flat()
+      .filter((list) => !(list in servedLists));
+    const unchecked = Object.entries(served).flatMap(([name, lists]) =>
+      lists
+        .flatMap((list) => servedLists[list] ?? [])
+        .filter((page) => page.access.kind === 'staff' && !checked.has(key(page)))
+        .map((page) => `${name}: ${key(page)}`),
+    );
+
+    // Assess
+    expect(Object.keys(served)).toEqual(
+      expect.arrayContaining(['web', 'local-review-web', 'prg-web', 'learning-web']),
+    );
+    expect(unknownLists, 'page lists to add to servedLists and, with their staff pages, to pages').toEqual(
+      [],
+    );
+    expect(unchecked, 'staff pages the matrix does not check').toEqual([]);
+  });
+
   it('has staff pages for every role to be refused or let through', () => {
     expect(staffPages.length).toBeGreaterThan(10);
     for (const role of staffRole.options) {
@@ -556,7 +886,7 @@ describe('roles enforced on the server, for every page', () => {
     },
   );
 
-  it('offers each role its own menu and its home: notifying and their notifications to notifiers, the case list and the partnership directory to the team, their cases to the group, partners and Board, the dashboard to the team and the Board, the scrutiny report to the scrutineer, the operations page to the operator, their local reviews to a reviewer, their referrals to a referrer and the group’s to its members', async () => {
+  it('offers each role its own menu and its home: notifying and their notifications to notifiers, the case list, the partnership directory and the actions to the team, their cases to the group, partners and Board, the dashboard to the team and the Board, the scrutiny report to the scrutineer, the operations page to the operator, their local reviews to a reviewer, their referrals to a referrer and the group’s to its members', async () => {
     const menus = Object.fromEntries(
       await Promise.all(
         staffRole.options.map(async (role) => {
@@ -575,6 +905,7 @@ describe('roles enforced on the server, for every page', () => {
         '/directory',
         '/practice-review-group',
         '/dashboard',
+        '/actions',
       ],
       'rrg-member': ['/your-cases'],
       'rrg-chair': ['/your-cases'],
