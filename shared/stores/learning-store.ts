@@ -5,8 +5,6 @@ import {
   type QueryCommandInput,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
-import { requireEnv } from '../env.ts';
 import { DuplicateWriteError, StaleWriteError } from '../errors.ts';
 import type { AuditEvent } from '../schemas/case.ts';
 import {
@@ -24,6 +22,7 @@ import {
 import { auditEventPut, type TransactItems, transactAudited } from './audited-transaction.ts';
 import type { AuditInput } from './case-store.ts';
 import { auditEventOf } from './local-review-store.ts';
+import { onAuditedTables } from './on-audited-tables.ts';
 
 /** Fields of an action that change after it is created. */
 export type ActionChanges = Partial<
@@ -421,14 +420,7 @@ export class DynamoDbLearningStore implements LearningStore {
   }
 }
 
-let store: DynamoDbLearningStore | undefined;
-
 /** The learning store on the tables the environment names, made once per container (and tables). */
-export function learningStoreFromEnvironment(): LearningStore {
-  const tableName = requireEnv('tableName');
-  const auditTableName = requireEnv('auditTableName');
-  if (store?.tableName !== tableName || store.auditTableName !== auditTableName) {
-    store = new DynamoDbLearningStore(dynamoDocumentClient(), tableName, auditTableName);
-  }
-  return store;
-}
+export const learningStoreFromEnvironment: () => LearningStore = onAuditedTables(
+  (client, tableName, auditTableName) => new DynamoDbLearningStore(client, tableName, auditTableName),
+);

@@ -1,6 +1,4 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
-import { requireEnv } from '../env.ts';
 import { StaleWriteError } from '../errors.ts';
 import {
   type FactualAccuracyLink,
@@ -11,6 +9,7 @@ import {
 import { auditEventPut, type TransactItems, transactAudited } from './audited-transaction.ts';
 import type { AuditInput } from './case-store.ts';
 import { auditEventOf } from './local-review-store.ts';
+import { onAuditedTables } from './on-audited-tables.ts';
 
 /** What a change to a review's drafts record writes besides the record: new factual-accuracy links. */
 export interface NewFactualAccuracyLink {
@@ -122,14 +121,8 @@ export class DynamoDbLocalReviewDraftsStore implements LocalReviewDraftsStore {
   }
 }
 
-let store: DynamoDbLocalReviewDraftsStore | undefined;
-
 /** The drafts store on the tables the environment names, made once per container (and tables). */
-export function localReviewDraftsStoreFromEnvironment(): LocalReviewDraftsStore {
-  const tableName = requireEnv('tableName');
-  const auditTableName = requireEnv('auditTableName');
-  if (store?.tableName !== tableName || store.auditTableName !== auditTableName) {
-    store = new DynamoDbLocalReviewDraftsStore(dynamoDocumentClient(), tableName, auditTableName);
-  }
-  return store;
-}
+export const localReviewDraftsStoreFromEnvironment: () => LocalReviewDraftsStore = onAuditedTables(
+  (client, tableName, auditTableName) =>
+    new DynamoDbLocalReviewDraftsStore(client, tableName, auditTableName),
+);

@@ -1,6 +1,4 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
-import { requireEnv } from '../env.ts';
 import { DuplicateWriteError, StaleWriteError } from '../errors.ts';
 import {
   type ChronologyEntry,
@@ -12,6 +10,7 @@ import { auditEventPut, type TransactItems, transactAudited } from './audited-tr
 import type { AuditInput } from './case-store.ts';
 import { nextWriteOrder } from './case-store.ts';
 import { auditEventOf } from './local-review-store.ts';
+import { onAuditedTables } from './on-audited-tables.ts';
 
 /** What a change to the enquiry's item writes: its declarations and requests. */
 export type EnquiryChanges = Pick<LocalReviewEnquiry, 'declarations' | 'informationRequests'>;
@@ -161,14 +160,8 @@ export class DynamoDbLocalReviewEnquiryStore implements LocalReviewEnquiryStore 
   }
 }
 
-let store: DynamoDbLocalReviewEnquiryStore | undefined;
-
 /** The enquiry store on the tables the environment names, made once per container (and tables). */
-export function localReviewEnquiryStoreFromEnvironment(): LocalReviewEnquiryStore {
-  const tableName = requireEnv('tableName');
-  const auditTableName = requireEnv('auditTableName');
-  if (store?.tableName !== tableName || store.auditTableName !== auditTableName) {
-    store = new DynamoDbLocalReviewEnquiryStore(dynamoDocumentClient(), tableName, auditTableName);
-  }
-  return store;
-}
+export const localReviewEnquiryStoreFromEnvironment: () => LocalReviewEnquiryStore = onAuditedTables(
+  (client, tableName, auditTableName) =>
+    new DynamoDbLocalReviewEnquiryStore(client, tableName, auditTableName),
+);

@@ -6,13 +6,12 @@ import {
   QueryCommand,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
-import { requireEnv } from '../env.ts';
 import { DuplicateWriteError, StaleWriteError } from '../errors.ts';
 import { type AuditEvent, auditEvent } from '../schemas/case.ts';
 import { type LocalReview, localReview } from '../schemas/local-review.ts';
 import { auditEventPut, type TransactItems, transactAudited } from './audited-transaction.ts';
 import type { AuditInput } from './case-store.ts';
+import { onAuditedTables } from './on-audited-tables.ts';
 
 /** Fields of a local review that change after it is commissioned (the enquiry has its own store). */
 export type LocalReviewChanges = Partial<
@@ -361,14 +360,7 @@ export class DynamoDbLocalReviewStore implements LocalReviewStore {
   }
 }
 
-let store: DynamoDbLocalReviewStore | undefined;
-
 /** The local review store on the tables the environment names, made once per container (and tables). */
-export function localReviewStoreFromEnvironment(): LocalReviewStore {
-  const tableName = requireEnv('tableName');
-  const auditTableName = requireEnv('auditTableName');
-  if (store?.tableName !== tableName || store.auditTableName !== auditTableName) {
-    store = new DynamoDbLocalReviewStore(dynamoDocumentClient(), tableName, auditTableName);
-  }
-  return store;
-}
+export const localReviewStoreFromEnvironment: () => LocalReviewStore = onAuditedTables(
+  (client, tableName, auditTableName) => new DynamoDbLocalReviewStore(client, tableName, auditTableName),
+);

@@ -4,8 +4,6 @@ import {
   QueryCommand,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
-import { requireEnv } from '../env.ts';
 import { DuplicateWriteError, StaleWriteError } from '../errors.ts';
 import type { AuditEvent } from '../schemas/case.ts';
 import { auditEvent } from '../schemas/case.ts';
@@ -13,6 +11,7 @@ import { type PrgReferral, prgReferral } from '../schemas/prg-referral.ts';
 import { auditEventPut, transactAudited } from './audited-transaction.ts';
 import type { AuditInput } from './case-store.ts';
 import { auditEventOf } from './local-review-store.ts';
+import { onAuditedTables } from './on-audited-tables.ts';
 
 /** Fields of a referral that change after it is made. */
 export type ReferralChanges = Partial<
@@ -190,14 +189,7 @@ export class DynamoDbPrgReferralStore implements PrgReferralStore {
   }
 }
 
-let store: DynamoDbPrgReferralStore | undefined;
-
 /** The referral store on the tables the environment names, made once per container (and tables). */
-export function prgReferralStoreFromEnvironment(): PrgReferralStore {
-  const tableName = requireEnv('tableName');
-  const auditTableName = requireEnv('auditTableName');
-  if (store?.tableName !== tableName || store.auditTableName !== auditTableName) {
-    store = new DynamoDbPrgReferralStore(dynamoDocumentClient(), tableName, auditTableName);
-  }
-  return store;
-}
+export const prgReferralStoreFromEnvironment: () => PrgReferralStore = onAuditedTables(
+  (client, tableName, auditTableName) => new DynamoDbPrgReferralStore(client, tableName, auditTableName),
+);
