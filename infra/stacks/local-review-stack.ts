@@ -1,21 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { type FunctionName, functionArnPlaceholder, functionCatalogue } from '../../functions/catalogue.ts';
-import {
-  acknowledgeWildcardResource,
-  constructIdOf,
-  type EmailSending,
-  type ServiceConfiguration,
-  ServiceFunction,
-} from '../constructs/service-function.ts';
-import { acknowledgeFindings } from '../nag.ts';
+import { type FunctionName, functionCatalogue } from '../../functions/catalogue.ts';
+import { aslStateMachine, workflowFunctions } from '../constructs/asl-state-machine.ts';
+import type { EmailSending, ServiceConfiguration, ServiceFunction } from '../constructs/service-function.ts';
 
 /** The local review's workflow definition (issue 13): the only one there is, loaded as it is. */
 export const LOCAL_REVIEW_ASL_PATH = fileURLToPath(
@@ -63,76 +56,35 @@ export class LocalReviewStack extends Stack {
       'LocalReviewStateMachineByName',
       props.localReviewStateMachineName,
     );
-    const functions = new Map<FunctionName, ServiceFunction>();
-    for (const name of localReviewWorkflowFunctionNames) {
-      functions.set(
-        name,
-        new ServiceFunction(this, constructIdOf(name), {
-          name,
-          dataKey: props.dataKey,
-          configuration: props.configuration,
-          resources: {
-            caseTable: props.caseTable,
-            auditTable: props.auditTable,
-            caseDocumentBucket: props.caseDocumentBucket,
-            agencySummaryUploadBucket: props.agencySummaryUploadBucket,
-            email: props.email,
-            localReviewStateMachine: byName,
-          },
-        }),
-      );
-    }
-
-    const definitionSubstitutions = {
-      ...Object.fromEntries(
-        [...functions].map(([name, fn]) => [functionArnPlaceholder(name), fn.functionArn]),
-      ),
-      LocalReviewStateMachineArn: byName.stateMachineArn,
-    };
-
-    const logGroup = new logs.LogGroup(this, 'LocalReviewLogGroup', {
-      logGroupName: `/aws/vendedlogs/states/${props.localReviewStateMachineName}`,
-      retention: logs.RetentionDays.THREE_MONTHS,
-      encryptionKey: props.dataKey,
+    const functions = workflowFunctions(this, localReviewWorkflowFunctionNames, {
+      dataKey: props.dataKey,
+      configuration: props.configuration,
+      resources: {
+        caseTable: props.caseTable,
+        auditTable: props.auditTable,
+        caseDocumentBucket: props.caseDocumentBucket,
+        agencySummaryUploadBucket: props.agencySummaryUploadBucket,
+        email: props.email,
+        localReviewStateMachine: byName,
+      },
     });
-
-    const stateMachine = new sfn.StateMachine(this, 'LocalReviewStateMachine', {
+    const { stateMachine, definitionSubstitutions } = aslStateMachine(this, {
+      idPrefix: 'LocalReview',
       stateMachineName: props.localReviewStateMachineName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromFile(LOCAL_REVIEW_ASL_PATH),
-      definitionSubstitutions,
+      aslPath: LOCAL_REVIEW_ASL_PATH,
       comment:
         'Local Child Safeguarding Practice Review; one execution per review, named by its id, and one for its minimum period of publication',
-      logs: { destination: logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
-      tracingEnabled: true,
+      dataKey: props.dataKey,
+      functions,
+      moreSubstitutions: { LocalReviewStateMachineArn: byName.stateMachineArn },
+      errorLevelReason:
+        'It logs at ERROR level on purpose, as the Rapid Review does: every failure with its cause, nothing of the steps that went well. Step Functions keeps each execution’s full history for 90 days.',
+      inlinePolicyReason:
+        'The role is this state machine’s alone; CDK writes its grants (invoking its own functions, starting its own watch, logging, tracing) as the role’s own policy. A managed policy would be no narrower.',
     });
-    for (const fn of functions.values()) {
-      fn.grantInvoke(stateMachine);
-      acknowledgeWildcardResource(
-        stateMachine.role,
-        fn.functionArn,
-        ':*',
-        'grantInvoke covers the function and its versions and aliases (ARN:*), of these workflow functions only.',
-      );
-    }
     // The review's watch over its minimum period of publication: an execution of this same machine.
     stateMachine.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [byName.stateMachineArn] }),
-    );
-    Validations.of(stateMachine.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Step Functions log delivery (logs:CreateLogDelivery and the rest) and X-Ray tracing support no resource-level permissions; CDK adds exactly these for logging and tracing.',
-    });
-    acknowledgeFindings(
-      stateMachine,
-      ['AwsSolutions-SF1'],
-      'It logs at ERROR level on purpose, as the Rapid Review does: every failure with its cause, nothing of the steps that went well. Step Functions keeps each execution’s full history for 90 days.',
-    );
-    acknowledgeFindings(
-      stateMachine.role,
-      ['NIST.800.53.R5-IAMNoInlinePolicy'],
-      'The role is this state machine’s alone; CDK writes its grants (invoking its own functions, starting its own watch, logging, tracing) as the role’s own policy. A managed policy would be no narrower.',
     );
 
     this.stateMachine = stateMachine;

@@ -1,22 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { type FunctionName, functionArnPlaceholder, functionCatalogue } from '../../functions/catalogue.ts';
-import {
-  acknowledgeWildcardResource,
-  constructIdOf,
-  type EmailSending,
-  type ServiceConfiguration,
-  ServiceFunction,
-} from '../constructs/service-function.ts';
-import { acknowledgeFindings } from '../nag.ts';
+import { type FunctionName, functionCatalogue } from '../../functions/catalogue.ts';
+import { aslStateMachine, workflowFunctions } from '../constructs/asl-state-machine.ts';
+import type { EmailSending, ServiceConfiguration, ServiceFunction } from '../constructs/service-function.ts';
 
 /** The workflow definition: the only one there is (ARCHITECTURE §2), loaded as it is. */
 export const RAPID_REVIEW_ASL_PATH = fileURLToPath(
@@ -78,70 +71,31 @@ export class WorkflowStack extends Stack {
       'RapidReviewStateMachineByName',
       props.rapidReviewStateMachineName,
     );
-    const serviceFunction = (name: FunctionName) =>
-      new ServiceFunction(this, constructIdOf(name), {
-        name,
-        dataKey: props.dataKey,
-        configuration: props.configuration,
-        resources: {
-          caseTable: props.caseTable,
-          auditTable: props.auditTable,
-          caseDocumentBucket: props.caseDocumentBucket,
-          agencySummaryUploadBucket: props.agencySummaryUploadBucket,
-          email: props.email,
-          rapidReviewStateMachine: rapidReviewByName,
-        },
-      });
-    const functions = new Map<FunctionName, ServiceFunction>();
-    for (const name of workflowFunctionNames) functions.set(name, serviceFunction(name));
-
-    const definitionSubstitutions = Object.fromEntries(
-      [...functions].map(([name, fn]) => [functionArnPlaceholder(name), fn.functionArn]),
-    );
-
-    // Vended-logs names keep Step Functions from adding a CloudWatch Logs resource policy per group.
-    const logGroup = new logs.LogGroup(this, 'RapidReviewLogGroup', {
-      logGroupName: `/aws/vendedlogs/states/${props.rapidReviewStateMachineName}`,
-      retention: logs.RetentionDays.THREE_MONTHS,
-      encryptionKey: props.dataKey,
-    });
-
-    const stateMachine = new sfn.StateMachine(this, 'RapidReviewStateMachine', {
+    const sharedProps = {
+      dataKey: props.dataKey,
+      configuration: props.configuration,
+      resources: {
+        caseTable: props.caseTable,
+        auditTable: props.auditTable,
+        caseDocumentBucket: props.caseDocumentBucket,
+        agencySummaryUploadBucket: props.agencySummaryUploadBucket,
+        email: props.email,
+        rapidReviewStateMachine: rapidReviewByName,
+      },
+    };
+    const functions = workflowFunctions(this, workflowFunctionNames, sharedProps);
+    const { stateMachine, definitionSubstitutions } = aslStateMachine(this, {
+      idPrefix: 'RapidReview',
       stateMachineName: props.rapidReviewStateMachineName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromFile(RAPID_REVIEW_ASL_PATH),
-      definitionSubstitutions,
+      aslPath: RAPID_REVIEW_ASL_PATH,
       comment: 'Rapid Review of one serious incident notification; one execution per case, named by case id',
-      // Errors only, and without execution data: the logs say which step failed and why, never a
-      // payload (which names cases and people); the execution history keeps the rest for 90 days.
-      logs: { destination: logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
-      tracingEnabled: true,
+      dataKey: props.dataKey,
+      functions,
+      errorLevelReason:
+        'It logs at ERROR level on purpose: every failure with its cause, nothing of the steps that went well. Step Functions keeps each execution’s full history for 90 days, and the operations page reads it from there.',
+      inlinePolicyReason:
+        'The role is this state machine’s alone; CDK writes its grants (invoking its own functions, logging, tracing) as the role’s own policy. A managed policy would be no narrower.',
     });
-    for (const fn of functions.values()) {
-      fn.grantInvoke(stateMachine);
-      acknowledgeWildcardResource(
-        stateMachine.role,
-        fn.functionArn,
-        ':*',
-        'grantInvoke covers the function and its versions and aliases (ARN:*), of these workflow functions only.',
-      );
-    }
-    Validations.of(stateMachine.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Step Functions log delivery (logs:CreateLogDelivery and the rest) and X-Ray tracing support no resource-level permissions; CDK adds exactly these for logging and tracing.',
-    });
-
-    acknowledgeFindings(
-      stateMachine,
-      ['AwsSolutions-SF1'],
-      'It logs at ERROR level on purpose: every failure with its cause, nothing of the steps that went well. Step Functions keeps each execution’s full history for 90 days, and the operations page reads it from there.',
-    );
-    acknowledgeFindings(
-      stateMachine.role,
-      ['NIST.800.53.R5-IAMNoInlinePolicy'],
-      'The role is this state machine’s alone; CDK writes its grants (invoking its own functions, logging, tracing) as the role’s own policy. A managed policy would be no narrower.',
-    );
 
     // Runtime errors no Catch sees (a bad path, a bad result selector), a failure whose own
     // recording failed, a timeout or a stop: the case records them all (ARCHITECTURE §2).
@@ -155,8 +109,7 @@ export class WorkflowStack extends Stack {
       },
     });
     const allFunctions = new Map(functions);
-    for (const name of executionStatusFunctionNames) {
-      const fn = serviceFunction(name);
+    for (const [name, fn] of workflowFunctions(this, executionStatusFunctionNames, sharedProps)) {
       allFunctions.set(name, fn);
       // An event EventBridge could not deliver goes to the function's own dead-letter queue.
       executionFaultRule.addTarget(
