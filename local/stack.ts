@@ -17,6 +17,7 @@ import { envNames } from '../shared/env.ts';
 import { ProblemError } from '../shared/http/problem.ts';
 import { type ClockAdvance, type RunningApi, startLocalApi } from './api.ts';
 import { auditTableNameFor, createCaseTable, ensureMonthIndex } from './case-table.ts';
+import { dailyRun } from './daily-runs.ts';
 import { ReviewClient } from './demo/review-client.ts';
 import { startDemoLocalReview } from './demo/start-local-review.ts';
 import {
@@ -459,11 +460,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // would show among the deadlines and take the "next deadline" jump.
     const sweepOwedResumes = () =>
       invoke('resume-workflows', { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} });
+    // The daily reminders to action owners (functions/chase-actions, 03:00 UTC on AWS), on the
+    // virtual clock: run once whenever the clock has passed a day's run time.
+    const actionChasing = dailyRun(
+      () => clock.now(),
+      () => invoke('chase-actions', { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} }),
+    );
+    const chaseActionsWhenDue = () =>
+      actionChasing.due().catch((error: unknown) => {
+        logError(
+          `[stack] the daily chasing of actions failed: ${error instanceof Error ? error.name : 'Error'}`,
+        );
+        return false;
+      });
     if (options.resumeSweepEveryMs) {
       const sweeping = setInterval(() => {
         sweepOwedResumes().catch((error: unknown) => {
           logError(`[stack] the resume sweep failed: ${error instanceof Error ? error.name : 'Error'}`);
         });
+        // A clock running at a speed passes run times without being moved.
+        void chaseActionsWhenDue();
       }, options.resumeSweepEveryMs);
       sweeping.unref();
       stops.push(() => clearInterval(sweeping));
@@ -495,6 +511,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           } catch {
             logError(`[stack] the workflow had not settled ${settleTimeoutMs} ms after the clock moved`);
           }
+          await chaseActionsWhenDue();
         },
         async settle() {
           try {

@@ -12,14 +12,17 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditTableNameFor } from '../../local/case-table.ts';
 import { localClientConfig } from '../../local/dynamodb-local.ts';
 import { waitFor } from '../../local/free-port.ts';
 import { type RunningS3, startLocalS3 } from '../../local/s3.ts';
 import { type LocalStack, localResourceNames, startLocalStack } from '../../local/stack.ts';
 import { simpleContent } from '../../shared/adapters/mailer.ts';
 import { envNames } from '../../shared/env.ts';
+import { DynamoDbLearningStore } from '../../shared/stores/learning-store.ts';
 import { sharedDynamoDbEndpoint } from '../support/dynamodb.ts';
 
 const start = new Date('2026-03-09T09:00:00.000Z');
@@ -265,6 +268,64 @@ describe('the local stack', () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(stillSignedIn.status).toBe(404);
+  });
+
+  it('runs the daily chasing of actions when the virtual clock passes its run time, as EventBridge does at 03:00 UTC', async () => {
+    // An open action due five days from the virtual today, written as the learning pages write it.
+    const dueOn = new Date(stack.clock.now().getTime() + 5 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    const ownerEmail = `owner.${randomUUID()}@example.org`;
+    const documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient(localClientConfig(stack.dynamodbEndpoint)),
+    );
+    const learning = new DynamoDbLearningStore(
+      documents,
+      stack.tableName,
+      auditTableNameFor(stack.tableName),
+    );
+    const at = stack.clock.now().toISOString();
+    await learning.createAction(
+      {
+        actionId: randomUUID(),
+        reviewKind: 'rapid-review',
+        reviewId: randomUUID(),
+        reviewReference: 'RR-2026-0999',
+        number: 1,
+        source: 'immediate-learning',
+        recommendation: 'Health visitors ask about sleeping arrangements at every visit (invented).',
+        description: 'Add the question to the visit template (invented).',
+        theme: 'safe-sleep',
+        scope: 'single-agency',
+        owningAgencyId: 'health',
+        owningAgencyName: 'Health (invented)',
+        otherAgencyIds: [],
+        otherAgencyNames: [],
+        ownerRole: 'Named nurse for safeguarding',
+        ownerEmail,
+        dueOn,
+        status: 'not-started',
+        progress: [],
+        remindersSent: [],
+        version: 1,
+        createdAt: at,
+        createdBy: 'user-partnership-team-demo',
+        updatedAt: at,
+      },
+      { actor: { kind: 'system', id: 'test' }, at, action: 'learning.action-added', reason: 'Invented' },
+    );
+    const toOwner = async () =>
+      (await stack.inbox.listEmails()).filter((email) => email.to.includes(ownerEmail));
+
+    const unmoved = await toOwner();
+    await call(stack, '/local/clock/advance', postJson({ by: 'P1D' }));
+    const reminded = await toOwner();
+    await call(stack, '/local/clock/advance', postJson({ by: 'PT1H' }));
+
+    expect(unmoved).toEqual([]);
+    expect(reminded).toHaveLength(1);
+    expect(reminded[0]!.text).toMatch(/\/action\/[A-Za-z0-9_-]{43}/);
+    // Not again within the same day, nor for the same rung.
+    expect(await toOwner()).toHaveLength(1);
+    documents.destroy();
   });
 });
 
