@@ -27,6 +27,7 @@ import type { AuditInput } from '../stores/case-store.ts';
 import type { NewFactualAccuracyLink } from '../stores/local-review-drafts-store.ts';
 import { mediaTypeOfKind, uploadedFileKind } from '../upload-contents.ts';
 import { parseInput } from '../validation.ts';
+import { localReviewEmailContext, reviewerDraftUploadedEmail } from '../workflow/local-review-emails.ts';
 import { formatDate, isoDateOf } from '../workflow/london-time.ts';
 import { LocalReviewNotFoundError, LocalReviewRefusedError, loadLocalReview } from './local-review.ts';
 import { isReviewerOf, mayWorkOn } from './local-review-enquiry.ts';
@@ -314,9 +315,14 @@ export async function recordSupervisionAnswer(
 export const draftDocumentKey = (reviewId: string, version: number, kind: 'pdf' | 'docx') =>
   `local-reviews/${reviewId}/drafts/v${version}-${randomUUID()}.${kind}`;
 
-/** Uploads the next version of the draft (PDF or Word .docx, checked by its bytes); every version is kept. */
+/**
+ * Uploads the next version of the draft (PDF or Word .docx, checked by its bytes); every version
+ * is kept. By the partnership team, or by the review's own reviewer (to any other reviewer the
+ * review does not exist), whom the audit event then names as the uploader; the team is then
+ * emailed, once for each version.
+ */
 export async function uploadDraft(
-  service: DraftsPorts & Pick<Service, 'documents'>,
+  service: DraftsPorts & Pick<Service, 'documents' | 'mailer' | 'publicBaseUrl'>,
   input: {
     reviewId: string;
     upload: { fileName: string; content: Uint8Array };
@@ -331,7 +337,10 @@ export async function uploadDraft(
   const kind = uploadedFileKind(input.upload.content);
   if (!kind) throw fail('The selected file must be a PDF or a Word document (.docx)');
   const note = input.note?.trim() ? parseInput(text(200), input.note.trim(), 'draft') : undefined;
-  const { drafts } = await open(service, input.reviewId, 'drafts');
+  const { review, drafts } = await open(service, input.reviewId, 'drafts');
+  if (!mayWorkOn(review, input.member)) throw new LocalReviewNotFoundError();
+  // As for an answer to the partners: the review's reviewer uploads as the reviewer, whatever other role they hold.
+  const byReviewer = isReviewerOf(review, input.member);
   const version = Math.max(0, ...drafts.drafts.map((draft) => draft.version)) + 1;
   const key = draftDocumentKey(input.reviewId, version, kind);
   await service.documents.put(key, input.upload.content, mediaTypeOfKind[kind]);
@@ -359,10 +368,23 @@ export async function uploadDraft(
     },
     {
       action: 'local-review.draft-uploaded',
-      reason: `Draft version ${version} uploaded`,
+      reason: byReviewer
+        ? `The reviewer uploaded draft version ${version}`
+        : `Draft version ${version} uploaded`,
       details: { version, kind, bytes: input.upload.content.byteLength },
     },
+    undefined,
+    byReviewer ? 'reviewer' : 'partnership-team',
   );
+  if (byReviewer) {
+    await service.mailer.sendOnce(
+      `${review.reviewId}:ReviewerDraftUploaded:${version}`,
+      reviewerDraftUploadedEmail(
+        localReviewEmailContext(service.profile, review, service.publicBaseUrl),
+        version,
+      ),
+    );
+  }
   return added as DraftVersion;
 }
 

@@ -151,6 +151,20 @@ export function completionOverdueEmail(
   };
 }
 
+/** The review's own reviewer uploaded a draft: the partnership team is told, with the drafts page. */
+export function reviewerDraftUploadedEmail(context: LocalReviewEmailContext, version: number): EmailMessage {
+  const { review } = context;
+  return {
+    to: [context.partnershipTeamAddress],
+    ...replyTo(context),
+    subject: emailSubject(review.reference, `the reviewer uploaded draft version ${version}`),
+    text:
+      TEAM +
+      `The reviewer uploaded draft version ${version} of local review ${review.reference}. Read it on the review's drafts page, where you can also send it to the agencies for factual accuracy or check its quality:\n${context.reviewUrl}/drafts` +
+      signOff(context),
+  };
+}
+
 const processInWords = (process: ParallelProcess) =>
   `${parallelProcessNames[process.kind]}${process.description ? ` (${process.description})` : ''}${process.expectedEndOn ? `, expected to end by ${formatDate(process.expectedEndOn)}` : ''}`;
 

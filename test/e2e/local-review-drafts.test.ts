@@ -5,9 +5,10 @@
  * (first refused for want of the reason they were not invited), records a request to the
  * reviewer, uploads a draft, sends it for factual accuracy (an agency comments through the link
  * in its email, first refused empty; the round's workflow reminds the others, in virtual time,
- * with links that work) and records the quality check; the review's own reviewer signs in and
- * records their answer to the request. Each new page checked with axe at desktop width and at
- * 320 px.
+ * with links that work) and records the quality check; the review's own reviewer signs in, reads
+ * the review's terms of reference and milestones on its enquiry page, records their answer to
+ * the request and uploads the next draft themselves (the team emailed). Each new page checked
+ * with axe at desktop width and at 320 px.
  */
 import type { Page as BrowserPage } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -51,7 +52,7 @@ describe('a local review’s work in writing', () => {
     ({ caseId } = await runDemoReview(stack.client, sampleNotification()));
   }, 180_000);
 
-  it('records a learning event, the family plan, a request to the reviewer, a draft, its factual-accuracy round with its reminders and its quality check; the reviewer answers the request', async () => {
+  it('records a learning event, the family plan, a request to the reviewer, a draft, its factual-accuracy round with its reminders and its quality check; the reviewer reads the review’s terms, answers the request and uploads a draft', async () => {
     const page = browser.page;
     const now = stack.stack.clock.now();
     const today = now.toISOString().slice(0, 10);
@@ -88,6 +89,16 @@ describe('a local review’s work in writing', () => {
     await page.fill('#feePounds', '12,500');
     await press(page, 'Continue');
     await press(page, 'Appoint the reviewer and tell the Panel');
+
+    // The terms of reference, which the reviewer reads on the review's enquiry page.
+    await page.goto(`${reviewUrl}/terms`);
+    await page.fill('#method', 'A systems approach (invented)');
+    await fillDate(page, 'periodFrom', new Date(now.getTime() - 400 * 86_400_000).toISOString().slice(0, 10));
+    await fillDate(page, 'periodTo', new Date(now.getTime() - 30 * 86_400_000).toISOString().slice(0, 10));
+    await page.fill('#keyLinesOfEnquiry', 'How the agencies shared what they knew (invented).');
+    await page.fill('#familyInvolvementPlan', 'The reviewer meets the family with an advocate (invented).');
+    await press(page, 'Continue');
+    await press(page, 'Record the terms of reference');
     await page.goto(reviewUrl);
 
     // A practitioner learning event.
@@ -234,6 +245,15 @@ describe('a local review’s work in writing', () => {
     await signInAs(page, stack.apiUrl, 'reviewer');
     await page.goto(`${stack.apiUrl}/your-reviews`);
     await Promise.all([page.waitForURL('**/enquiry'), page.locator('main tbody a').first().click()]);
+    const enquiryUrl = page.url();
+    const review = (await page.textContent('main')) ?? '';
+    expect(review).toContain('The review is due to be complete by');
+    expect(review).toContain('Final report ready');
+    expect(review).toContain('A systems approach (invented)');
+    expect(review).toContain('How the agencies shared what they knew (invented).');
+    expect(review).toContain('The reviewer meets the family with an advocate (invented).');
+    expect(review).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    await expectNoAxeViolations(page, 'the enquiry, for the reviewer, with the review’s terms');
     await Promise.all([page.waitForURL('**/supervision'), page.click('a:has-text("Go to supervision")')]);
     expect(await page.textContent('main')).toContain('Send the first draft (invented)');
     expect(await page.textContent('main')).not.toContain('Record a request to the reviewer');
@@ -250,5 +270,23 @@ describe('a local review’s work in writing', () => {
     await Promise.all([page.waitForURL('**/supervision'), page.click('a:has-text("Go to supervision")')]);
     expect(await page.textContent('main')).toContain('The first draft went to the team today (invented).');
     expect(await overflowAt320(page)).toEqual([]);
+
+    // The reviewer uploads the next draft from their enquiry; the team is emailed.
+    await page.goto(enquiryUrl);
+    await Promise.all([page.waitForURL('**/drafts'), page.click('a:has-text("Go to the drafts")')]);
+    expect(await page.textContent('main')).toContain('Page 3: the home visit was on a Tuesday (invented).');
+    expect(await page.textContent('main')).not.toContain('Send for factual accuracy');
+    await expectNoAxeViolations(page, 'the drafts, for the reviewer');
+    await page.click('a:has-text("Upload a draft")');
+    await page.setInputFiles('#file', { name: 'second-draft.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await press(page, 'Upload the draft');
+    expect(await page.textContent('.govuk-panel')).toContain('Draft uploaded');
+    expect(await page.textContent('main')).toContain('The partnership team has been emailed');
+    await expectNoAxeViolations(page, 'the reviewer’s draft uploaded');
+    await Promise.all([page.waitForURL('**/drafts'), page.click('a:has-text("Go to the drafts")')]);
+    expect(await page.textContent('main')).toContain(`by ${localUsers.reviewer.name}`);
+    await stack.client.waitForEmails('the team told of the reviewer’s draft', (candidate) =>
+      candidate.subject.includes('the reviewer uploaded draft version 2'),
+    );
   }, 300_000);
 });

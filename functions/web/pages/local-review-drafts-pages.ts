@@ -1,4 +1,4 @@
-import { localReviewRulesOf, rulesOf } from '../../../shared/config/partnership-profile.ts';
+import { rulesOf } from '../../../shared/config/partnership-profile.ts';
 import { DomainError, type InvalidField, InvalidInputError } from '../../../shared/errors.ts';
 import type { Problem } from '../../../shared/http/problem.ts';
 import type { LocalReview } from '../../../shared/schemas/local-review.ts';
@@ -39,7 +39,6 @@ import {
   uploadDraft,
 } from '../../../shared/use-cases/local-review-drafts.ts';
 import { isReviewerOf, mayWorkOn } from '../../../shared/use-cases/local-review-enquiry.ts';
-import { localReviewMilestones, type MilestoneState } from '../../../shared/use-cases/show-local-review.ts';
 import { formatDate, formatDateOf, isoDateOf } from '../../../shared/workflow/london-time.ts';
 import {
   answersOf,
@@ -66,6 +65,7 @@ import {
   staffOnly,
   type WebRequest,
 } from '../page.ts';
+import { reviewMilestoneRows } from './local-review-view.ts';
 import { londonDateTime } from './london.ts';
 import { namedMessage } from './notify/answers.ts';
 
@@ -85,6 +85,10 @@ import { namedMessage } from './notify/answers.ts';
  *
  * Each "record" page is a question page, check your answers and a confirmation; the answers
  * travel in the forms until confirmed.
+ *
+ * The review's own reviewer (any other reviewer: not found) also opens supervision and answers
+ * the partners' requests, and opens the drafts: reads them, downloads them and uploads their own
+ * (choosing the final version, the factual-accuracy rounds and the quality checks stay the team's).
  */
 
 /** The ports these pages use. */
@@ -105,7 +109,7 @@ type Request = WebRequest<LocalReviewDraftsWebService>;
 type DraftsPage = Page<LocalReviewDraftsWebService>;
 
 const teamOnly = staffOnly('partnership-team');
-/** Supervision's page and the answers: the team, and the review's own reviewer (checked per review). */
+/** Supervision and the answers, the drafts and their upload: the team, and the review's own reviewer (checked per review). */
 const teamOrReviewer = staffOnly('partnership-team', 'reviewer');
 const member = (request: Request): StaffMember => request.user ?? { id: '', roles: [] };
 /** Whether the signed-in member is this review's reviewer (and not the team): the pages speak to them. */
@@ -555,15 +559,6 @@ const qualityFlow: Flow = {
 
 // ── The sections' own pages ──────────────────────────────────────────────────────────────────
 
-const milestoneTags: Record<MilestoneState, { text: string; classes: string }> = {
-  done: { text: 'Done', classes: 'govuk-tag--green' },
-  'on-track': { text: 'On track', classes: 'govuk-tag--blue' },
-  'at-risk': { text: 'At risk', classes: 'govuk-tag--yellow' },
-  late: { text: 'Late', classes: 'govuk-tag--red' },
-  held: { text: 'Held back', classes: 'govuk-tag--orange' },
-  'not-yet': { text: 'Not yet planned', classes: 'govuk-tag--grey' },
-};
-
 const commentTags = {
   'on-time': { text: 'Commented', classes: 'govuk-tag--green' },
   late: { text: 'Commented late', classes: 'govuk-tag--yellow' },
@@ -630,19 +625,11 @@ const supervisionPage = sectionPage(
   'supervision',
   'Supervision of the reviewer',
   ({ review, drafts }, request) => {
-    const calendar = {
-      rules: localReviewRulesOf(request.service.profile),
-      hours: rulesOf(request.service.profile),
-    };
     const today = todayOf(request);
     return {
       asReviewer: asReviewer(review, request),
       home: reviewHome(review, request),
-      milestones: localReviewMilestones(review, request.service.clock.now(), calendar).map((milestone) => ({
-        name: milestone.name,
-        dueOn: milestone.dueOn ? formatDate(milestone.dueOn) : 'Not yet known',
-        tag: milestoneTags[milestone.state],
-      })),
+      milestones: reviewMilestoneRows(review, request.service.clock.now(), request.service.profile),
       requests: drafts.supervision.map((item) => ({
         number: item.number,
         kind: supervisionKindNames[item.kind],
@@ -660,46 +647,56 @@ const supervisionPage = sectionPage(
   teamOrReviewer,
 );
 
-const draftsPage = sectionPage('drafts', 'drafts', 'Drafts of the report', ({ drafts }, request) => {
-  const today = todayOf(request);
-  const timeZone = rulesOf(request.service.profile).timeZone;
-  return {
-    versions: [...drafts.drafts].reverse().map((draft) => ({
-      version: draft.version,
-      fileName: draft.fileName,
-      kind: draft.kind === 'pdf' ? 'PDF' : 'Word document',
-      size: `${Math.max(1, Math.round(draft.bytes / 1024))} KB`,
-      note: draft.note,
-      by: by(draft),
-      final: drafts.finalVersion?.version === draft.version,
-    })),
-    finalVersion: drafts.finalVersion?.version,
-    rounds: [...drafts.rounds].reverse().map((round) => ({
-      number: round.number,
-      draftVersion: round.draftVersion,
-      dueOn: formatDate(round.dueOn),
-      by: by(round),
-      agencies: round.agencies.map((agency) => ({
-        name: agency.agencyName,
-        tag: commentTags[commentState(agency, round, today, timeZone)],
-        comments: agency.comments?.text,
-        at: agency.comments ? londonDateTime(agency.comments.at) : undefined,
-        reminded: agency.reminders.flatMap((reminder) =>
-          reminder.sentAt ? [formatDateOf(reminder.sentAt, timeZone)] : [],
-        ),
+const draftsPage = sectionPage(
+  'drafts',
+  'drafts',
+  'Drafts of the report',
+  ({ review, drafts }, request) => {
+    const today = todayOf(request);
+    const timeZone = rulesOf(request.service.profile).timeZone;
+    return {
+      asReviewer: asReviewer(review, request),
+      home: reviewHome(review, request),
+      versions: [...drafts.drafts].reverse().map((draft) => ({
+        version: draft.version,
+        fileName: draft.fileName,
+        kind: draft.kind === 'pdf' ? 'PDF' : 'Word document',
+        size: `${Math.max(1, Math.round(draft.bytes / 1024))} KB`,
+        note: draft.note,
+        by: by(draft),
+        final: drafts.finalVersion?.version === draft.version,
       })),
-    })),
-    checklists: [...drafts.checklists].reverse().map((check) => ({
-      draftVersion: check.draftVersion,
-      by: by(check),
-      items: qualityExpectations.map((expectation) => ({
-        label: expectation.label,
-        met: check[expectation.key].met,
-        note: check[expectation.key].note,
+      finalVersion: drafts.finalVersion?.version,
+      rounds: [...drafts.rounds].reverse().map((round) => ({
+        number: round.number,
+        draftVersion: round.draftVersion,
+        dueOn: formatDate(round.dueOn),
+        by: by(round),
+        agencies: round.agencies.map((agency) => ({
+          name: agency.agencyName,
+          tag: commentTags[commentState(agency, round, today, timeZone)],
+          comments: agency.comments?.text,
+          at: agency.comments ? londonDateTime(agency.comments.at) : undefined,
+          reminded: agency.reminders.flatMap((reminder) =>
+            reminder.sentAt ? [formatDateOf(reminder.sentAt, timeZone)] : [],
+          ),
+        })),
       })),
-    })),
-  };
-});
+      checklists: [...drafts.checklists].reverse().map((check) => ({
+        draftVersion: check.draftVersion,
+        by: by(check),
+        items: qualityExpectations.map((expectation) => ({
+          label: expectation.label,
+          met: check[expectation.key].met,
+          note: check[expectation.key].note,
+        })),
+      })),
+    };
+  },
+  // The review's own reviewer uploads their drafts and reads the rounds and checks; choosing the
+  // final version, the factual-accuracy rounds and the quality checks stay the team's.
+  teamOrReviewer,
+);
 
 // ── Uploading a draft, reading one, choosing the final version ──────────────────────────────
 
@@ -724,7 +721,7 @@ const draftFilePages: DraftsPage[] = [
   {
     method: 'GET',
     path: uploadPath,
-    access: teamOnly,
+    access: teamOrReviewer,
     async handle(request) {
       const loaded = await load(request);
       if (!loaded) return notFound();
@@ -741,7 +738,7 @@ const draftFilePages: DraftsPage[] = [
   {
     method: 'POST',
     path: uploadPath,
-    access: teamOnly,
+    access: teamOrReviewer,
     async handle(request) {
       const loaded = await load(request);
       if (!loaded) return notFound();
@@ -773,29 +770,35 @@ const draftFilePages: DraftsPage[] = [
   {
     method: 'GET',
     path: `${uploadPath}/confirmation`,
-    access: teamOnly,
+    access: teamOrReviewer,
     async handle(request) {
       const loaded = await load(request);
       if (!loaded) return notFound();
       const latest = loaded.drafts.drafts.at(-1);
+      const kept = latest
+        ? `It is kept as version ${latest.version}, beside every earlier version.`
+        : 'It is kept beside every earlier version.';
       return render('local-review-drafts/confirmation.njk', {
         pageTitle: 'Draft uploaded',
         review: loaded.review,
-        text: latest
-          ? `It is kept as version ${latest.version}, beside every earlier version. Send it to the agencies for factual accuracy, or check its quality, from the drafts page.`
-          : 'It is kept beside every earlier version.',
+        text: asReviewer(loaded.review, request)
+          ? `${kept} The partnership team has been emailed that it is there.`
+          : `${kept} Send it to the agencies for factual accuracy, or check its quality, from the drafts page.`,
         back: { href: `${base(loaded.review)}/drafts`, text: 'Go to the drafts' },
+        home: reviewHome(loaded.review, request),
       });
     },
   },
   {
     method: 'GET',
     path: '/local-reviews/{reviewId}/drafts/{version}/file',
-    access: teamOnly,
+    access: teamOrReviewer,
     async handle(request) {
+      const loaded = await load(request);
+      if (!loaded) return notFound();
       try {
         const { draft, bytes, contentType } = await readDraft(request.service, {
-          reviewId: request.params.reviewId ?? '',
+          reviewId: loaded.review.reviewId,
           version: numberOf(request, 'version'),
         });
         return fileResponse(draft.fileName, bytes, contentType);

@@ -31,7 +31,7 @@ import {
   recordParallelProcessEnded,
   recordTermsOfReference,
 } from '../../../shared/use-cases/local-review.ts';
-import { type MilestoneState, showLocalReview } from '../../../shared/use-cases/show-local-review.ts';
+import { showLocalReview } from '../../../shared/use-cases/show-local-review.ts';
 import { completionDueOn, prePublicationNoticeOn } from '../../../shared/workflow/local-review-plan.ts';
 import { formatDate, isoDateOf } from '../../../shared/workflow/london-time.ts';
 import {
@@ -55,6 +55,7 @@ import {
   staffOnly,
   type WebRequest,
 } from '../page.ts';
+import { milestoneRows, termsOfReferenceView } from './local-review-view.ts';
 import { londonDateTime } from './london.ts';
 import { dateToParts } from './notify/answers.ts';
 
@@ -609,15 +610,6 @@ const publicationFlow: Flow = {
 
 // ── Starting a review from a Rapid Review, and its own page ───────────────────────────────────
 
-const milestoneTags: Record<MilestoneState, { text: string; classes: string }> = {
-  done: { text: 'Done', classes: 'govuk-tag--green' },
-  'on-track': { text: 'On track', classes: 'govuk-tag--blue' },
-  'at-risk': { text: 'At risk', classes: 'govuk-tag--yellow' },
-  late: { text: 'Late', classes: 'govuk-tag--red' },
-  held: { text: 'Held back', classes: 'govuk-tag--orange' },
-  'not-yet': { text: 'Not yet planned', classes: 'govuk-tag--grey' },
-};
-
 async function caseForLocalReview(request: Request) {
   const caseId = caseIdSchema.safeParse(request.params.caseId);
   if (!caseId.success) return undefined;
@@ -720,22 +712,9 @@ const reviewPage: LocalReviewPage = {
         name: child.name ?? 'Name not given',
         dateOfBirth: child.dateOfBirth ? formatDate(child.dateOfBirth, { weekday: false }) : 'Not given',
       })),
-      milestones: view.milestones.map((milestone) => ({
-        name: milestone.name,
-        dueOn: milestone.dueOn ? formatDate(milestone.dueOn) : 'Not yet known',
-        doneAt: milestone.doneAt ? londonDateTime(milestone.doneAt) : undefined,
-        tag: milestoneTags[milestone.state],
-      })),
+      milestones: milestoneRows(view.milestones),
       timeline: view.timeline.map((entry) => ({ ...entry, at: londonDateTime(entry.at) })),
-      terms: review.termsOfReference
-        ? {
-            ...review.termsOfReference,
-            period: `${formatDate(review.termsOfReference.periodFrom)} to ${formatDate(review.termsOfReference.periodTo)}`,
-            agencies: review.termsOfReference.agencyIds
-              .map((id) => review.agencies.find((agency) => agency.agencyId === id)?.agencyName ?? id)
-              .join(', '),
-          }
-        : undefined,
+      terms: termsOfReferenceView(review),
       reviewer: review.reviewer
         ? {
             ...review.reviewer,

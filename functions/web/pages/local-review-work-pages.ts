@@ -36,6 +36,7 @@ import {
   staffOnly,
   type WebRequest,
 } from '../page.ts';
+import { reviewMilestoneRows, termsOfReferenceView } from './local-review-view.ts';
 import { yourReviewsMenuPage } from './menu.ts';
 import { dateFromParts } from './notify/answers.ts';
 
@@ -44,7 +45,8 @@ import { dateFromParts } from './notify/answers.ts';
  * through the LocalReviewWorkPages routes of shared/routes.ts:
  *
  *   GET  /your-reviews                                       the reviewer's home: their reviews
- *   GET  /local-reviews/{reviewId}/enquiry                   declarations and information requests
+ *   GET  /local-reviews/{reviewId}/enquiry                   the review (its target, milestones and terms of
+ *                                                            reference), declarations, information requests
  *   GET|POST …/enquiry/declaration                           your declaration (reviewer, team)
  *   GET|POST …/enquiry/request                               a request for information (team)
  *   GET  …/enquiry/request/confirmation                      "Request sent"
@@ -174,6 +176,10 @@ const enquiryPage: WorkPage = {
       review,
       isTeam,
       isReviewer: isReviewerOf(review, member(request)),
+      // The review itself, as the reviewer works to it: its target, milestones and terms of reference.
+      completionDueOn: formatDate(review.completionDueOn),
+      milestones: reviewMilestoneRows(review, request.service.clock.now(), request.service.profile),
+      terms: termsOfReferenceView(review),
       declaredAt: mine ? formatInstant(mine.recordedAt, timeZone) : undefined,
       banner: bannerText(request.query.get('done')),
       declarations: declarationRows(review, enquiry).map((row) => ({

@@ -10,6 +10,7 @@ import { commissionLocalReview } from '../../../shared/use-cases/local-review.ts
 import { chaseFactualAccuracyRound } from '../../../shared/use-cases/local-review-drafts.ts';
 import { InMemoryLocalReviewDraftsStore } from '../../support/in-memory-local-review-drafts-store.ts';
 import { InMemoryLocalReviewStore } from '../../support/in-memory-local-review-store.ts';
+import { engineeringWordsIn } from '../../support/plain-words.ts';
 import { InMemoryCaseStore, SettableClock, testS3Client, testService } from '../api/support/api-fixtures.ts';
 import { InMemoryDocumentStore, RecordingMailer, sampleDecision } from '../workflow/workflow-fakes.ts';
 import { signedIn, testSessionSecret, testUser, webEvent } from './support/web-fixtures.ts';
@@ -123,16 +124,8 @@ describe('the pages of a local review’s work in writing (issue 13)', () => {
     app(webEvent({ path, cookies: browser.cookies, csrfToken: browser.csrfToken, form }));
   const base = () => `/local-reviews/${reviewId}`;
 
-  it('lets only the partnership team in', async () => {
-    const member = signedIn(testUser('rrg-member'));
-
-    expect((await get(`${base()}/drafts`, member)).statusCode).toBe(403);
-    expect((await get(`/local-reviews/${randomUUID()}/drafts`)).statusCode).toBe(404);
-    expect((await get(`${base()}/drafts`)).statusCode).toBe(200);
-  });
-
-  it('lets the review’s own reviewer read supervision and record their answers, and no other reviewer', async () => {
-    const system = { kind: 'system', id: 'test' } as const;
+  /** The review's reviewer recorded, with an invented address the signed-in reviewer shares. */
+  async function appointReviewer() {
     await localReviews.updateLocalReview(
       (await localReviews.getLocalReview(reviewId))!,
       {
@@ -156,12 +149,30 @@ describe('the pages of a local review’s work in writing (issue 13)', () => {
         },
       },
       {
-        actor: system,
+        actor: { kind: 'system', id: 'test' },
         at: '2026-03-23T10:00:00Z',
         action: 'local-review.reviewer-appointed',
         reason: 'Invented',
       },
     );
+  }
+
+  const reviewerOf = (email: string, id: string) =>
+    signedIn({ id, name: 'Robin Reviewer (invented)', email, roles: ['reviewer'] });
+  /** The review's own reviewer (signed in with the recorded address, capitalised otherwise) and another reviewer. */
+  const reviewer = reviewerOf('Reviewer.Invented@example.org', 'user-reviewer-demo');
+  const other = reviewerOf('other.reviewer@example.org', 'user-other-reviewer-demo');
+
+  it('refuses a role that is neither the team nor a reviewer, and a review that does not exist', async () => {
+    const member = signedIn(testUser('rrg-member'));
+
+    expect((await get(`${base()}/drafts`, member)).statusCode).toBe(403);
+    expect((await get(`/local-reviews/${randomUUID()}/drafts`)).statusCode).toBe(404);
+    expect((await get(`${base()}/drafts`)).statusCode).toBe(200);
+  });
+
+  it('lets the review’s own reviewer read supervision and record their answers, and no other reviewer', async () => {
+    await appointReviewer();
     const asked = await post(`${base()}/supervision/request/confirm`, {
       kind: 'draft',
       request: 'Send the first draft (invented)',
@@ -170,10 +181,6 @@ describe('the pages of a local review’s work in writing (issue 13)', () => {
       'askedOn-year': '2026',
     });
     expect(asked.statusCode).toBe(303);
-    const reviewerOf = (email: string, id: string) =>
-      signedIn({ id, name: 'Robin Reviewer (invented)', email, roles: ['reviewer'] });
-    const reviewer = reviewerOf('Reviewer.Invented@example.org', 'user-reviewer-demo');
-    const other = reviewerOf('other.reviewer@example.org', 'user-other-reviewer-demo');
     const answer = {
       answer: 'The first draft is attached to my email of today (invented).',
       'answeredOn-day': '25',
@@ -191,7 +198,7 @@ describe('the pages of a local review’s work in writing (issue 13)', () => {
       expect((await get(`${base()}${path}`, other)).statusCode, path).toBe(404);
     }
     expect((await post(`${base()}/supervision/1/answer/confirm`, answer, other)).statusCode).toBe(404);
-    for (const path of ['/supervision/request', '/drafts', '/learning-events', '/family-plan']) {
+    for (const path of ['/supervision/request', '/learning-events', '/family-plan']) {
       expect((await get(`${base()}${path}`, reviewer)).statusCode, path).toBe(403);
     }
     expect(html((await get(`${base()}/supervision/1/answer`, reviewer)).body)).toContain('Your answer');
@@ -209,6 +216,100 @@ describe('the pages of a local review’s work in writing (issue 13)', () => {
     const seen = html((await get(`${base()}/supervision`)).body);
     expect(seen).toContain('Answered on Wednesday 25 March 2026');
     expect(seen).toContain('The first draft is attached to my email of today (invented).');
+  });
+
+  it('lets the review’s own reviewer upload and read drafts, named as the uploader, the team emailed once; no other reviewer; the team’s own actions stay the team’s', async () => {
+    await appointReviewer();
+    const upload = (browser: { cookies: string[]; csrfToken: string }) =>
+      multipartEvent(`${base()}/drafts/upload`, browser, { name: 'my-draft.pdf', bytes: PDF });
+
+    // Prepare: another reviewer finds nothing here.
+    for (const path of ['/drafts', '/drafts/upload', '/drafts/upload/confirmation']) {
+      expect((await get(`${base()}${path}`, other)).statusCode, path).toBe(404);
+    }
+    expect((await app(await upload(other))).statusCode).toBe(404);
+    expect(
+      localReviews.audit.get(reviewId)?.some((event) => event.action === 'local-review.draft-uploaded'),
+    ).not.toBe(true);
+
+    // Act: the reviewer reads the drafts page, then uploads a draft.
+    const before = await get(`${base()}/drafts`, reviewer);
+    expect(before.statusCode).toBe(200);
+    expect(html(before.body)).toContain('Upload each draft of your report here');
+    expect(html(before.body)).toContain(
+      'The partnership team has not chosen a version as the final report yet.',
+    );
+    expect((await get(`${base()}/drafts/upload`, reviewer)).statusCode).toBe(200);
+    const uploaded = await app(await upload(reviewer));
+    expect(uploaded.headers?.location).toBe(`${base()}/drafts/upload/confirmation`);
+
+    // Assess
+    const confirmation = html((await get(`${base()}/drafts/upload/confirmation`, reviewer)).body);
+    expect(confirmation).toContain(
+      'It is kept as version 1, beside every earlier version. The partnership team has been emailed that it is there.',
+    );
+    expect(confirmation).toContain(`href="${base()}/enquiry"`);
+    expect(confirmation).not.toContain('Go to the local review');
+    expect(localReviews.audit.get(reviewId)?.at(-1)).toMatchObject({
+      action: 'local-review.draft-uploaded',
+      actor: { kind: 'staff', role: 'reviewer', id: 'user-reviewer-demo', name: 'Robin Reviewer (invented)' },
+      reason: 'The reviewer uploaded draft version 1',
+    });
+    const told = mailer.sent.filter((email) => email.key.includes(':ReviewerDraftUploaded:'));
+    expect(told.map((email) => email.key)).toEqual([`${reviewId}:ReviewerDraftUploaded:1`]);
+    const email = told[0]!.message;
+    expect(email.to).toEqual([service.profile.partnershipTeamAddress]);
+    expect(email.text).toContain('The reviewer uploaded draft version 1 of local review LCSPR-');
+    expect(email.text).toContain(`/local-reviews/${reviewId}/drafts\n`);
+    expect(engineeringWordsIn(`${email.subject}\n${email.text}`)).toEqual([]);
+
+    const file = await get(`${base()}/drafts/1/file`, reviewer);
+    expect(file.statusCode).toBe(200);
+    expect(Buffer.from(String(file.body), 'base64')).toEqual(Buffer.from(PDF));
+    expect((await get(`${base()}/drafts/1/file`, other)).statusCode).toBe(404);
+
+    // The team's own actions on a draft: refused to the reviewer, and not offered.
+    for (const path of ['/drafts/1/factual-accuracy', '/drafts/1/quality']) {
+      expect((await get(`${base()}${path}`, reviewer)).statusCode, path).toBe(403);
+    }
+    expect((await post(`${base()}/drafts/1/final`, {}, reviewer)).statusCode).toBe(403);
+    expect((await post(`${base()}/drafts/1/quality/confirm`, {}, reviewer)).statusCode).toBe(403);
+    const item = (met: string) => ({ met, note: 'Invented note' });
+    const checklist = Object.fromEntries(
+      ['improvementsSummarised', 'systemicReasons', 'recommendationsWhoWhatWhen'].flatMap((key, index) =>
+        Object.entries(item(index === 2 ? 'no' : 'yes')).map(([field, value]) => [`${key}.${field}`, value]),
+      ),
+    );
+    expect((await post(`${base()}/drafts/1/quality/confirm`, checklist)).statusCode).toBe(303);
+    const page = await get(`${base()}/drafts`, reviewer);
+    const drafts = html(page.body);
+    expect(drafts).toMatch(
+      /Uploaded<\/dt>\s*<dd class="govuk-summary-list__value">[^<]* by Robin Reviewer \(invented\)<\/dd>/,
+    );
+    expect(drafts).toContain('Not met');
+    expect(drafts).toContain(`href="${base()}/drafts/1/file"`);
+    expect(drafts).toContain(`href="${base()}/drafts/upload"`);
+    expect(drafts).toContain(`href="${base()}/enquiry"`);
+    for (const offered of [
+      'Send for factual accuracy',
+      'Check quality',
+      'Choose version',
+      '/final"',
+      'Back to the local review',
+    ]) {
+      expect(drafts, offered).not.toContain(offered);
+    }
+    const teams = html((await get(`${base()}/drafts`)).body);
+    expect(teams).toContain('Send for factual accuracy');
+    expect(teams).toContain('Choose version 1 as the final report');
+
+    // The team's own upload tells nobody; the reviewer's email is not sent twice.
+    expect((await app(await upload(team()))).statusCode).toBe(303);
+    expect(localReviews.audit.get(reviewId)?.at(-1)).toMatchObject({
+      actor: { role: 'partnership-team' },
+      reason: 'Draft version 2 uploaded',
+    });
+    expect(mailer.sent.filter((sent) => sent.key.includes(':ReviewerDraftUploaded:'))).toHaveLength(1);
   });
 
   it('records a learning event through question, check your answers and confirmation, and lists it', async () => {

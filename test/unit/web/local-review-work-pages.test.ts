@@ -14,6 +14,20 @@ import { RecordingMailer } from '../workflow/workflow-fakes.ts';
 import { anonymousBrowser, signedIn, testSessionSecret, testUser, webEvent } from './support/web-fixtures.ts';
 
 const html = (body: unknown) => String(body).replaceAll('&#39;', "'").replaceAll('&#x27;', "'");
+/** Each summary list row's key and value, as text, white space collapsed. */
+const summaryRows = (body: string) =>
+  [
+    ...body.matchAll(
+      /<dt class="govuk-summary-list__key">([\s\S]*?)<\/dt>\s*<dd class="govuk-summary-list__value">([\s\S]*?)<\/dd>/g,
+    ),
+  ].map((match) =>
+    match.slice(1, 3).map((part) =>
+      (part ?? '')
+        .replace(/<[^>]+>/g, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    ),
+  );
 const summaryLinks = (body: unknown) =>
   [...html(body).matchAll(/<a href="(#[A-Za-z0-9-]+)">([^<]+)<\/a>/g)].map((match) => [match[1], match[2]]);
 
@@ -162,6 +176,64 @@ describe('a local review’s enquiry pages (issue 13)', () => {
     expect((await get(enquiry(), testUser('rrg-chair'))).statusCode).toBe(403);
     expect((await get(`${enquiry()}/request`, reviewer)).statusCode).toBe(403);
     expect((await get('/your-reviews', team)).statusCode).toBe(403);
+  });
+
+  it('shows everyone who may open the enquiry the review itself: its target, milestones and terms of reference, in words', async () => {
+    const before = html((await get(enquiry(), reviewer)).body);
+    review = await localReviews.updateLocalReview(
+      review,
+      {
+        termsOfReference: {
+          method: 'A systems approach (invented)',
+          periodFrom: '2025-01-06',
+          periodTo: '2026-02-27',
+          agencyIds: ['police'],
+          keyLinesOfEnquiry:
+            'How the agencies shared what they knew (invented).\nWho saw the child (invented).',
+          familyInvolvementPlan: 'The reviewer meets the mother, with her advocate (invented).',
+          recordedAt: '2026-03-24T11:00:00Z',
+          recordedBy: 'user-team',
+        },
+      },
+      {
+        actor: { kind: 'system', id: 'test' },
+        at: '2026-03-24T11:00:00Z',
+        action: 'local-review.terms-recorded',
+        reason: 'Invented',
+      },
+    );
+
+    const own = await get(enquiry(), reviewer);
+    const page = html(own.body);
+    const teams = html((await get(enquiry(), team)).body);
+
+    expect(before).toContain('The partnership team has not recorded the terms of reference yet');
+    expect(own.statusCode).toBe(200);
+    expect(page).toContain('The review is due to be complete by Wednesday 23 September 2026.');
+    // The milestones with their tags, as the review's page shows them.
+    expect(page).toMatch(/Final report ready<\/th>\s*<td[^>]*>Wednesday 23 September 2026<\/td>/);
+    expect(page).toContain('On track');
+    expect(page).toContain('Notice to the Panel and the Secretary of State');
+    expect(page).toContain('Not yet planned');
+    // The terms of reference in a summary list, dates in words and agencies by name.
+    expect(summaryRows(page)).toEqual([
+      ['Method', 'A systems approach (invented)'],
+      ['Period in scope', 'Monday 6 January 2025 to Friday 27 February 2026'],
+      ['Agencies taking part', 'Police (invented)'],
+      [
+        'Key lines of enquiry',
+        'How the agencies shared what they knew (invented). Who saw the child (invented).',
+      ],
+      ['How the family will be involved', 'The reviewer meets the mother, with her advocate (invented).'],
+    ]);
+    expect(page).not.toContain('The partnership team has not recorded the terms of reference yet');
+    expect(page).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    expect(page).not.toContain('police<');
+    // Where the reviewer answers the partners and uploads their drafts.
+    expect(page).toContain(`href="/local-reviews/${review.reviewId}/supervision"`);
+    expect(page).toContain(`href="/local-reviews/${review.reviewId}/drafts"`);
+    expect(teams).toContain('A systems approach (invented)');
+    expect(teams).toContain(`href="/local-reviews/${review.reviewId}/drafts"`);
   });
 
   it('records the reviewer’s declaration, naming each missing answer, and shows who has and has not declared', async () => {
