@@ -153,20 +153,19 @@ export async function commissionLocalReview(
 ): Promise<CommissionOutcome> {
   const caseId = caseIdSchema.safeParse(input.caseId);
   if (!caseId.success) throw new NotFoundError('There is no case with this id');
-  const existingId = await service.localReviews.findLocalReviewOfCase(caseId.data);
-  let review = existingId ? await service.localReviews.getLocalReview(existingId) : undefined;
-  let outcome: CommissionOutcome['outcome'] = 'already-commissioned';
-  if (!review) {
-    const { case: record, agencies } = await service.cases.getCaseWithAgencies(caseId.data);
-    const timeZone = rulesOf(service.profile).timeZone;
-    const wayIn = localReviewWayIn(record, timeZone);
-    if (!wayIn)
-      throw new LocalReviewRefusedError(NOT_COMMISSIONED_MESSAGE, 'You cannot start a local review');
-    const now = service.clock.now().toISOString();
-    const actor = staffActor(input.member, 'partnership-team');
-    const candidate = newLocalReview(record, agencies, wayIn, input.member, now, service);
-    try {
-      review = await service.localReviews.commissionLocalReview(
+  const commissioned = await reviewOfSource(
+    service,
+    () => service.localReviews.findLocalReviewOfCase(caseId.data),
+    async () => {
+      const { case: record, agencies } = await service.cases.getCaseWithAgencies(caseId.data);
+      const timeZone = rulesOf(service.profile).timeZone;
+      const wayIn = localReviewWayIn(record, timeZone);
+      if (!wayIn)
+        throw new LocalReviewRefusedError(NOT_COMMISSIONED_MESSAGE, 'You cannot start a local review');
+      const now = service.clock.now().toISOString();
+      const actor = staffActor(input.member, 'partnership-team');
+      const candidate = newLocalReview(record, agencies, wayIn, input.member, now, service);
+      return service.localReviews.commissionLocalReview(
         candidate,
         {
           actor,
@@ -183,15 +182,42 @@ export async function commissionLocalReview(
           details: { reviewId: candidate.reviewId },
         },
       );
-      outcome = 'commissioned';
-    } catch (error) {
-      if (!(error instanceof DuplicateWriteError)) throw error;
-      // Commissioned at the same moment by someone else: finish theirs.
-      const raced = await service.localReviews.findLocalReviewOfCase(caseId.data);
-      review = raced ? await service.localReviews.getLocalReview(raced) : undefined;
-      if (!review) throw error;
-    }
+    },
+  );
+  await tellPanelAndStart(service, commissioned.review);
+  return commissioned;
+}
+
+/**
+ * The local review a source (a case, a referral) already has, or else the one `commission`
+ * writes (which may refuse). Commissioned at the same moment by someone else: theirs, to finish.
+ */
+async function reviewOfSource(
+  service: Pick<Service, 'localReviews'>,
+  findId: () => Promise<string | undefined>,
+  commission: () => Promise<LocalReview>,
+): Promise<CommissionOutcome> {
+  const existing = async () => {
+    const id = await findId();
+    return id ? service.localReviews.getLocalReview(id) : undefined;
+  };
+  const before = await existing();
+  if (before) return { review: before, outcome: 'already-commissioned' };
+  try {
+    return { review: await commission(), outcome: 'commissioned' };
+  } catch (error) {
+    if (!(error instanceof DuplicateWriteError)) throw error;
+    const raced = await existing();
+    if (!raced) throw error;
+    return { review: raced, outcome: 'already-commissioned' };
   }
+}
+
+/** What follows commissioning, however it came: the Panel emailed (once) and the review's workflow started. */
+async function tellPanelAndStart(
+  service: EmailPorts & Pick<Service, 'localReviewWorkflow'>,
+  review: LocalReview,
+): Promise<void> {
   await service.mailer.sendOnce(
     `${review.reviewId}:PanelToldOfCommission`,
     commissionedEmail(
@@ -200,7 +226,6 @@ export async function commissionLocalReview(
     ),
   );
   await service.localReviewWorkflow.start(review.reviewId);
-  return { review, outcome };
 }
 
 /** The plain refusal when a referral's group decided on something other than a local review. */
@@ -227,42 +252,41 @@ export async function commissionLocalReviewFromReferral(
   const referralId = caseIdSchema.safeParse(input.referralId);
   const referral = referralId.success ? await service.referrals.getReferral(referralId.data) : undefined;
   if (!referral) throw new NotFoundError('There is no referral with this id');
-  const existingId = await service.localReviews.findLocalReviewOfReferral(referral.referralId);
-  let review = existingId ? await service.localReviews.getLocalReview(existingId) : undefined;
-  let outcome: CommissionOutcome['outcome'] = 'already-commissioned';
   const actor = staffActor(input.member, 'partnership-team');
-  if (!review) {
-    if (referral.decision?.outcome !== 'lcspr') {
-      throw new LocalReviewRefusedError(REFERRAL_NOT_LCSPR_MESSAGE, 'You cannot start a local review');
-    }
-    const timeZone = rulesOf(service.profile).timeZone;
-    const now = service.clock.now().toISOString();
-    const decidedOn = isoDateOf(referral.decision.decidedAt, timeZone);
-    const candidate: LocalReview = {
-      reviewId: randomUUID(),
-      reference: localReviewReferenceOfReferral(referral.reference),
-      status: 'commissioned',
-      version: 1,
-      route: 'practice-review-group',
-      fromReferral: {
-        referralId: referral.referralId,
-        reference: referral.reference,
-        child: referral.child,
-      },
-      decidedOn,
-      completionDueOn: completionDueOn(decidedOn, localReviewRulesOf(service.profile)),
-      agencies: [{ agencyId: agencyIdFor(referral.agencyName), agencyName: referral.agencyName }],
-      documents: [],
-      commissionedAt: now,
-      commissionedBy: input.member.id,
-      ...(input.member.name ? { commissionedByName: input.member.name } : {}),
-      parallelProcesses: [],
-      remindersSent: [],
-      createdAt: now,
-      updatedAt: now,
-    };
-    try {
-      review = await service.localReviews.commissionLocalReview(candidate, {
+  const commissioned = await reviewOfSource(
+    service,
+    () => service.localReviews.findLocalReviewOfReferral(referral.referralId),
+    async () => {
+      if (referral.decision?.outcome !== 'lcspr') {
+        throw new LocalReviewRefusedError(REFERRAL_NOT_LCSPR_MESSAGE, 'You cannot start a local review');
+      }
+      const timeZone = rulesOf(service.profile).timeZone;
+      const now = service.clock.now().toISOString();
+      const decidedOn = isoDateOf(referral.decision.decidedAt, timeZone);
+      const candidate: LocalReview = {
+        reviewId: randomUUID(),
+        reference: localReviewReferenceOfReferral(referral.reference),
+        status: 'commissioned',
+        version: 1,
+        route: 'practice-review-group',
+        fromReferral: {
+          referralId: referral.referralId,
+          reference: referral.reference,
+          child: referral.child,
+        },
+        decidedOn,
+        completionDueOn: completionDueOn(decidedOn, localReviewRulesOf(service.profile)),
+        agencies: [{ agencyId: agencyIdFor(referral.agencyName), agencyName: referral.agencyName }],
+        documents: [],
+        commissionedAt: now,
+        commissionedBy: input.member.id,
+        ...(input.member.name ? { commissionedByName: input.member.name } : {}),
+        parallelProcesses: [],
+        remindersSent: [],
+        createdAt: now,
+        updatedAt: now,
+      };
+      return service.localReviews.commissionLocalReview(candidate, {
         actor,
         at: now,
         action: 'local-review.commissioned',
@@ -273,14 +297,9 @@ export async function commissionLocalReviewFromReferral(
           completionDueOn: candidate.completionDueOn,
         },
       });
-      outcome = 'commissioned';
-    } catch (error) {
-      if (!(error instanceof DuplicateWriteError)) throw error;
-      const raced = await service.localReviews.findLocalReviewOfReferral(referral.referralId);
-      review = raced ? await service.localReviews.getLocalReview(raced) : undefined;
-      if (!review) throw error;
-    }
-  }
+    },
+  );
+  const { review } = commissioned;
   if (referral.localReviewId !== review.reviewId) {
     try {
       await service.referrals.updateReferral(
@@ -299,15 +318,8 @@ export async function commissionLocalReviewFromReferral(
       if (!(error instanceof DuplicateWriteError)) throw error;
     }
   }
-  await service.mailer.sendOnce(
-    `${review.reviewId}:PanelToldOfCommission`,
-    commissionedEmail(
-      localReviewEmailContext(service.profile, review, service.publicBaseUrl),
-      service.profile.panelMailbox,
-    ),
-  );
-  await service.localReviewWorkflow.start(review.reviewId);
-  return { review, outcome };
+  await tellPanelAndStart(service, review);
+  return commissioned;
 }
 
 function newLocalReview(

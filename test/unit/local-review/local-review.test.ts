@@ -211,6 +211,22 @@ describe('starting a local review from a Rapid Review', () => {
     expect(fixture.mailer.sent).toHaveLength(1);
   });
 
+  it('started by two people at the same moment, gives both the one review and emails the Panel once', async () => {
+    const record = await openSampleCase(fixture.cases, {
+      changes: { status: 'decided', decision: sampleDecision },
+    });
+
+    const both = await Promise.all([
+      commissionLocalReview(fixture.service, { caseId: record.caseId, member: team }),
+      commissionLocalReview(fixture.service, { caseId: record.caseId, member: team }),
+    ]);
+
+    expect(both.map((each) => each.outcome).sort()).toEqual(['already-commissioned', 'commissioned']);
+    expect(both[0].review.reviewId).toBe(both[1].review.reviewId);
+    expect(fixture.localReviews.reviews.size).toBe(1);
+    expect(fixture.mailer.to(testProfile.panelMailbox)).toHaveLength(1);
+  });
+
   it('keeps one review per case in the store', async () => {
     const record = await openSampleCase(fixture.cases, {
       changes: { status: 'decided', decision: sampleDecision },
