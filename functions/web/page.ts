@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { StaffRole } from '../../shared/schemas/roles.ts';
+import { rulesOf } from '../../shared/config/partnership-profile.ts';
+import type { StaffMember, StaffRole } from '../../shared/schemas/roles.ts';
 import type { Service } from '../../shared/service.ts';
 
 /**
@@ -26,6 +27,7 @@ export type WebService = Pick<
 /** What every page's service holds, whichever function serves it: the router reads the profile. */
 export type PageService = Pick<Service, 'clock' | 'profile' | 'publicBaseUrl'>;
 
+import { isoDateOf } from '../../shared/workflow/london-time.ts';
 import type { Session, SessionUser } from './session.ts';
 
 /**
@@ -168,4 +170,14 @@ export function rawResponse(response: APIGatewayProxyStructuredResultV2): PageRe
 /** The same result, also setting these cookies. */
 export function withCookies(result: PageResult, ...cookies: string[]): PageResult {
   return { ...result, cookies: [...(result.cookies ?? []), ...cookies] };
+}
+
+/** The signed-in person a page acts for, as the use cases take them (on a staff page there always is one). */
+export function memberOf(request: Pick<WebRequest<PageService>, 'user'>): StaffMember {
+  return request.user ?? { id: '', roles: [] };
+}
+
+/** Today's date where the partnership is (YYYY-MM-DD), by the service's clock. */
+export function todayOf(request: Pick<WebRequest<PageService>, 'service'>): string {
+  return isoDateOf(request.service.clock.now(), rulesOf(request.service.profile).timeZone);
 }

@@ -17,7 +17,6 @@ import {
   supervisionRequestAnswers,
 } from '../../../shared/schemas/local-review-drafts.ts';
 import { isoDate } from '../../../shared/schemas/primitives.ts';
-import type { StaffMember } from '../../../shared/schemas/roles.ts';
 import * as z from '../../../shared/schemas/zod.ts';
 import type { Service } from '../../../shared/service.ts';
 import { LocalReviewNotFoundError } from '../../../shared/use-cases/local-review.ts';
@@ -39,7 +38,7 @@ import {
   uploadDraft,
 } from '../../../shared/use-cases/local-review-drafts.ts';
 import { isReviewerOf, mayWorkOn } from '../../../shared/use-cases/local-review-enquiry.ts';
-import { formatDate, formatDateOf, isoDateOf } from '../../../shared/workflow/london-time.ts';
+import { formatDate, formatDateOf } from '../../../shared/workflow/london-time.ts';
 import {
   answersOf,
   checkRows,
@@ -54,6 +53,7 @@ import {
 } from '../field-flow.ts';
 import { fieldId, formErrors } from '../forms.ts';
 import {
+  memberOf,
   notFound,
   type Page,
   type PageAccess,
@@ -63,6 +63,7 @@ import {
   redirect,
   render,
   staffOnly,
+  todayOf,
   type WebRequest,
 } from '../page.ts';
 import { reviewMilestoneRows } from './local-review-view.ts';
@@ -111,17 +112,14 @@ type DraftsPage = Page<LocalReviewDraftsWebService>;
 const teamOnly = staffOnly('partnership-team');
 /** Supervision and the answers, the drafts and their upload: the team, and the review's own reviewer (checked per review). */
 const teamOrReviewer = staffOnly('partnership-team', 'reviewer');
-const member = (request: Request): StaffMember => request.user ?? { id: '', roles: [] };
 /** Whether the signed-in member is this review's reviewer (and not the team): the pages speak to them. */
 const asReviewer = (review: LocalReview, request: Request) =>
-  isReviewerOf(review, member(request)) && !member(request).roles.includes('partnership-team');
+  isReviewerOf(review, memberOf(request)) && !memberOf(request).roles.includes('partnership-team');
 /** Where a page leads back to the review: its page for the team, its enquiry for the reviewer. */
 const reviewHome = (review: LocalReview, request: Request) =>
   asReviewer(review, request)
     ? { href: `${base(review)}/enquiry`, text: 'Go to the review’s enquiry' }
     : { href: base(review), text: 'Go to the local review' };
-const todayOf = (request: Request) =>
-  isoDateOf(request.service.clock.now(), rulesOf(request.service.profile).timeZone);
 const base = (review: LocalReview) => `/local-reviews/${review.reviewId}`;
 /** A path pattern with the request's parameters filled in. */
 const filled = (pattern: string, request: Request) =>
@@ -164,7 +162,7 @@ const refusal = (error: unknown, back: { href: string; text: string }): PageResu
 async function load(request: Request): Promise<Loaded | undefined> {
   try {
     const loaded = await showLocalReviewDrafts(request.service, request.params.reviewId ?? '');
-    return mayWorkOn(loaded.review, member(request)) ? loaded : undefined;
+    return mayWorkOn(loaded.review, memberOf(request)) ? loaded : undefined;
   } catch (error) {
     if (error instanceof LocalReviewNotFoundError) return undefined;
     throw error;
@@ -328,7 +326,7 @@ const learningEventFlow: Flow = {
     longText('attended', 'Who attended', 'who attended', 'Roles and agencies, not names'),
   ],
   record: (request, { review }, answers) =>
-    recordLearningEvent(request.service, { reviewId: review.reviewId, answers, member: member(request) }),
+    recordLearningEvent(request.service, { reviewId: review.reviewId, answers, member: memberOf(request) }),
   button: 'Record the learning event',
   confirmation: { title: 'Learning event recorded', text: 'It is listed with the review’s learning events.' },
 };
@@ -370,7 +368,7 @@ const familyMemberFlow: Flow = {
     },
   ],
   record: (request, { review }, answers) =>
-    recordFamilyMember(request.service, { reviewId: review.reviewId, answers, member: member(request) }),
+    recordFamilyMember(request.service, { reviewId: review.reviewId, answers, member: memberOf(request) }),
   button: 'Add to the family plan',
   confirmation: {
     title: 'Family member added',
@@ -410,7 +408,7 @@ const familyContactFlow: Flow = {
       reviewId: review.reviewId,
       number: numberOf(request, 'number'),
       answers,
-      member: member(request),
+      member: memberOf(request),
     }),
   button: 'Record the contact',
   confirmation: { title: 'Contact recorded', text: 'It is in the family plan’s contact log.' },
@@ -450,7 +448,7 @@ const supervisionRequestFlow: Flow = {
     recordSupervisionRequest(request.service, {
       reviewId: review.reviewId,
       answers,
-      member: member(request),
+      member: memberOf(request),
     }),
   button: 'Record the request',
   confirmation: { title: 'Request recorded', text: 'Record the reviewer’s answer when it comes.' },
@@ -485,7 +483,7 @@ const supervisionAnswerFlow: Flow = {
       reviewId: review.reviewId,
       number: numberOf(request, 'number'),
       answers,
-      member: member(request),
+      member: memberOf(request),
     }),
   button: 'Record the answer',
   confirmation: { title: 'Answer recorded', text: 'It is kept with the request, with its date.' },
@@ -517,7 +515,7 @@ const factualAccuracyFlow: Flow = {
       reviewId: review.reviewId,
       draftVersion: numberOf(request, 'version'),
       dueOn: (answers as { dueOn?: string }).dueOn,
-      member: member(request),
+      member: memberOf(request),
     }),
   button: 'Send to the agencies',
   confirmation: {
@@ -551,7 +549,7 @@ const qualityFlow: Flow = {
       reviewId: review.reviewId,
       draftVersion: numberOf(request, 'version'),
       answers,
-      member: member(request),
+      member: memberOf(request),
     }),
   button: 'Record the check',
   confirmation: { title: 'Quality check recorded', text: 'It is listed with the draft it checked.' },
@@ -752,7 +750,7 @@ const draftFilePages: DraftsPage[] = [
           reviewId: loaded.review.reviewId,
           upload: { fileName: file.fileName, content: file.content },
           ...(note ? { note } : {}),
-          member: member(request),
+          member: memberOf(request),
         });
       } catch (error) {
         if (error instanceof InvalidInputError) {
@@ -819,7 +817,7 @@ const draftFilePages: DraftsPage[] = [
         await chooseFinalVersion(request.service, {
           reviewId: loaded.review.reviewId,
           version: numberOf(request, 'version'),
-          member: member(request),
+          member: memberOf(request),
         });
       } catch (error) {
         return refusal(error, { href: `${base(loaded.review)}/drafts`, text: 'Go to the drafts' });

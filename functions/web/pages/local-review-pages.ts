@@ -14,7 +14,6 @@ import {
   termsOfReferenceAnswers,
 } from '../../../shared/schemas/local-review.ts';
 import { caseId as caseIdSchema, isoDate } from '../../../shared/schemas/primitives.ts';
-import type { StaffMember } from '../../../shared/schemas/roles.ts';
 import * as z from '../../../shared/schemas/zod.ts';
 import type { Service } from '../../../shared/service.ts';
 import {
@@ -33,7 +32,7 @@ import {
 } from '../../../shared/use-cases/local-review.ts';
 import { showLocalReview } from '../../../shared/use-cases/show-local-review.ts';
 import { completionDueOn, prePublicationNoticeOn } from '../../../shared/workflow/local-review-plan.ts';
-import { formatDate, isoDateOf } from '../../../shared/workflow/london-time.ts';
+import { formatDate } from '../../../shared/workflow/london-time.ts';
 import {
   answersOf,
   checkRows,
@@ -47,12 +46,14 @@ import {
   refusal as sharedRefusal,
 } from '../field-flow.ts';
 import {
+  memberOf,
   notFound,
   type Page,
   type PageResult,
   redirect,
   render,
   staffOnly,
+  todayOf,
   type WebRequest,
 } from '../page.ts';
 import { milestoneRows, termsOfReferenceView } from './local-review-view.ts';
@@ -90,9 +91,6 @@ type Request = WebRequest<LocalReviewWebService>;
 type LocalReviewPage = Page<LocalReviewWebService>;
 
 const teamOnly = staffOnly('partnership-team');
-const member = (request: Request): StaffMember => request.user ?? { id: '', roles: [] };
-const todayOf = (request: Request) =>
-  isoDateOf(request.service.clock.now(), rulesOf(request.service.profile).timeZone);
 
 // ── The form of one flow ─────────────────────────────────────────────────────────────────────
 
@@ -325,7 +323,11 @@ const termsFlow: Flow = {
   refusal: (review) =>
     review.status === 'published' ? `Local review ${review.reference} is published.` : undefined,
   record: (request, review, answers) =>
-    recordTermsOfReference(request.service, { reviewId: review.reviewId, answers, member: member(request) }),
+    recordTermsOfReference(request.service, {
+      reviewId: review.reviewId,
+      answers,
+      member: memberOf(request),
+    }),
   button: 'Record the terms of reference',
   confirmation: {
     title: 'Terms of reference recorded',
@@ -382,7 +384,7 @@ const reviewerFlow: Flow = {
   refusal: (review) =>
     review.status === 'published' ? `Local review ${review.reference} is published.` : undefined,
   record: (request, review, answers) =>
-    appointReviewer(request.service, { reviewId: review.reviewId, answers, member: member(request) }),
+    appointReviewer(request.service, { reviewId: review.reviewId, answers, member: memberOf(request) }),
   button: 'Appoint the reviewer and tell the Panel',
   confirmation: {
     title: 'Reviewer appointed',
@@ -431,7 +433,7 @@ const processFlow: Flow = {
   refusal: (review) =>
     review.status === 'published' ? `Local review ${review.reference} is published.` : undefined,
   record: (request, review, answers) =>
-    recordParallelProcess(request.service, { reviewId: review.reviewId, answers, member: member(request) }),
+    recordParallelProcess(request.service, { reviewId: review.reviewId, answers, member: memberOf(request) }),
   button: 'Record the parallel process',
   confirmation: {
     title: 'Parallel process recorded',
@@ -456,7 +458,7 @@ const processEndedFlow: Flow = {
       reviewId: review.reviewId,
       number: Number(request.params.number),
       endedOn: (answers as { endedOn?: string }).endedOn,
-      member: member(request),
+      member: memberOf(request),
     }),
   button: 'Record that it has ended',
   confirmation: {
@@ -513,7 +515,7 @@ const publicationPlanFlow: Flow = {
     planLocalReviewPublication(request.service, {
       reviewId: review.reviewId,
       answers,
-      member: member(request),
+      member: memberOf(request),
     }),
   button: 'Record the planned publication',
   confirmation: {
@@ -557,7 +559,7 @@ const lateFlow: Flow = {
     recordLocalReviewLateReason(request.service, {
       reviewId: review.reviewId,
       answers,
-      member: member(request),
+      member: memberOf(request),
     }),
   button: 'Record why the review is late',
   confirmation: {
@@ -598,7 +600,7 @@ const publicationFlow: Flow = {
     recordLocalReviewPublication(request.service, {
       reviewId: review.reviewId,
       answers,
-      member: member(request),
+      member: memberOf(request),
     }),
   button: 'Record the publication',
   confirmation: {
@@ -658,7 +660,7 @@ const startPages: LocalReviewPage[] = [
     async handle(request) {
       const caseId = request.params.caseId ?? '';
       try {
-        await commissionLocalReview(request.service, { caseId, member: member(request) });
+        await commissionLocalReview(request.service, { caseId, member: memberOf(request) });
       } catch (error) {
         if (error instanceof NotFoundError) return notFound();
         return refusal(error, { href: `/cases/${caseId}`, text: 'Go to the case' });

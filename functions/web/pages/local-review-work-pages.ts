@@ -3,7 +3,6 @@ import { chronologyCsv, chronologyPdf, filterInWords } from '../../../shared/doc
 import { DomainError, type InvalidField, InvalidInputError } from '../../../shared/errors.ts';
 import type { LocalReview } from '../../../shared/schemas/local-review.ts';
 import type { InformationRequest, LocalReviewEnquiry } from '../../../shared/schemas/local-review-enquiry.ts';
-import type { StaffMember } from '../../../shared/schemas/roles.ts';
 import type { Service } from '../../../shared/service.ts';
 import {
   addChronologyEntry,
@@ -23,9 +22,10 @@ import {
   sendInformationRequest,
   sendNewInformationLink,
 } from '../../../shared/use-cases/local-review-enquiry.ts';
-import { formatDate, formatInstant, isoDateOf } from '../../../shared/workflow/london-time.ts';
+import { formatDate, formatInstant } from '../../../shared/workflow/london-time.ts';
 import { fieldId, formErrors } from '../forms.ts';
 import {
+  memberOf,
   notFound,
   type Page,
   type PageResult,
@@ -34,6 +34,7 @@ import {
   redirect,
   render,
   staffOnly,
+  todayOf,
   type WebRequest,
 } from '../page.ts';
 import { reviewMilestoneRows, termsOfReferenceView } from './local-review-view.ts';
@@ -75,9 +76,7 @@ type WorkPage = Page<LocalReviewWorkWebService>;
 
 const teamOnly = staffOnly('partnership-team');
 const teamOrReviewer = staffOnly('partnership-team', 'reviewer');
-const member = (request: Request): StaffMember => request.user ?? { id: '', roles: [] };
 const timeZoneOf = (request: Request) => rulesOf(request.service.profile).timeZone;
-const todayOf = (request: Request) => isoDateOf(request.service.clock.now(), timeZoneOf(request));
 const enquiryPath = (reviewId: string) => `/local-reviews/${reviewId}/enquiry`;
 
 /** A refusal in words, with a way back. */
@@ -94,7 +93,7 @@ function onReview(run: (request: Request, review: LocalReview) => Promise<PageRe
   return async (request: Request): Promise<PageResult> => {
     let review: LocalReview;
     try {
-      review = await loadReviewToWorkOn(request.service, request.params.reviewId ?? '', member(request));
+      review = await loadReviewToWorkOn(request.service, request.params.reviewId ?? '', memberOf(request));
     } catch (error) {
       if (error instanceof DomainError && error.kind === 'not-found') return notFound();
       throw error;
@@ -138,7 +137,7 @@ const rungNames: Record<string, string> = {
 const yourReviewsPage: WorkPage = {
   ...yourReviewsMenuPage,
   async handle(request) {
-    const reviews = await listReviewersReviews(request.service, member(request));
+    const reviews = await listReviewersReviews(request.service, memberOf(request));
     const enquiries = await Promise.all(reviews.map((review) => enquiryOf(request.service, review)));
     return render('local-review-work/your-reviews.njk', {
       pageTitle: 'Your local reviews',
@@ -167,15 +166,15 @@ const enquiryPage: WorkPage = {
   access: teamOrReviewer,
   handle: onEnquiry((request, review, enquiry) => {
     const timeZone = timeZoneOf(request);
-    const isTeam = member(request).roles.includes('partnership-team');
+    const isTeam = memberOf(request).roles.includes('partnership-team');
     const mine = enquiry.declarations.find(
-      (each) => each.declarant.kind === 'staff' && each.declarant.id === member(request).id,
+      (each) => each.declarant.kind === 'staff' && each.declarant.id === memberOf(request).id,
     );
     return render('local-review-work/enquiry.njk', {
       pageTitle: `Enquiry: local review ${review.reference}`,
       review,
       isTeam,
-      isReviewer: isReviewerOf(review, member(request)),
+      isReviewer: isReviewerOf(review, memberOf(request)),
       // The review itself, as the reviewer works to it: its target, milestones and terms of reference.
       completionDueOn: formatDate(review.completionDueOn),
       milestones: reviewMilestoneRows(review, request.service.clock.now(), request.service.profile),
@@ -289,7 +288,7 @@ const declarationPages: WorkPage[] = [
       try {
         await recordStaffDeclaration(request.service, {
           reviewId: review.reviewId,
-          member: member(request),
+          member: memberOf(request),
           answers: declarationAnswersOf(request.form),
         });
       } catch (error) {
@@ -372,7 +371,7 @@ const requestPages: WorkPage[] = [
       try {
         ({ request: sent } = await sendInformationRequest(request.service, {
           reviewId: review.reviewId,
-          member: member(request),
+          member: memberOf(request),
           answers,
         }));
       } catch (error) {
@@ -417,7 +416,7 @@ const requestPages: WorkPage[] = [
         await sendNewInformationLink(request.service, {
           reviewId: review.reviewId,
           requestId: request.params.requestId ?? '',
-          member: member(request),
+          member: memberOf(request),
         });
       } catch (error) {
         return refused(error, { href: enquiryPath(review.reviewId), text: 'Go to the enquiry' });

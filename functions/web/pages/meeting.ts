@@ -1,4 +1,3 @@
-import { rulesOf } from '../../../shared/config/partnership-profile.ts';
 import { CaseNotFoundError, type InvalidField, InvalidInputError } from '../../../shared/errors.ts';
 import { attendanceAnswers, type CaseRecord } from '../../../shared/schemas/case.ts';
 import { caseId as caseIdSchema } from '../../../shared/schemas/primitives.ts';
@@ -16,7 +15,6 @@ import {
   uploadPanelLetter,
 } from '../../../shared/use-cases/rrg-meeting.ts';
 import { meetingWhen } from '../../../shared/workflow/emails.ts';
-import { isoDateOf } from '../../../shared/workflow/london-time.ts';
 import { fieldId, formErrors } from '../forms.ts';
 import {
   notFound,
@@ -25,6 +23,7 @@ import {
   redirect,
   render,
   staffOnly,
+  todayOf,
   type WebRequest,
 } from '../page.ts';
 import { problemPage, questionFlowPages, refusalPage } from '../question-flow.ts';
@@ -155,9 +154,6 @@ export function meetingErrors(answers: MeetingPageAnswers, today: string): Inval
   const order = ['date', 'time', 'where', 'place', 'callLink'];
   return errors.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field));
 }
-
-const todayOf = (request: WebRequest) =>
-  isoDateOf(request.service.clock.now(), rulesOf(request.service.profile).timeZone);
 
 function meetingQuestion(record: CaseRecord, answers: MeetingPageAnswers, errors?: InvalidField[]) {
   const summary = errors?.length ? formErrors(errors) : undefined;

@@ -14,7 +14,6 @@ import {
   referralKindNames,
   referralStatusNames,
 } from '../../../shared/schemas/prg-referral.ts';
-import type { StaffMember } from '../../../shared/schemas/roles.ts';
 import type * as z from '../../../shared/schemas/zod.ts';
 import type { Service } from '../../../shared/service.ts';
 import {
@@ -45,6 +44,7 @@ import {
   refusal as sharedRefusal,
 } from '../field-flow.ts';
 import {
+  memberOf,
   notFound,
   type Page,
   type PageAccess,
@@ -53,6 +53,7 @@ import {
   redirect,
   render,
   staffOnly,
+  todayOf,
   type WebRequest,
 } from '../page.ts';
 import { londonDateTime } from './london.ts';
@@ -93,9 +94,6 @@ const referrerOnly = staffOnly('referrer');
 const groupOnly = staffOnly('prg-member');
 const teamOnly = staffOnly('partnership-team');
 const readers = staffOnly('referrer', 'prg-member', 'partnership-team', 'safeguarding-partner');
-const member = (request: Request): StaffMember => request.user ?? { id: '', roles: [] };
-const todayOf = (request: Request) =>
-  isoDateOf(request.service.clock.now(), rulesOf(request.service.profile).timeZone);
 const referralPath = (referral: Pick<PrgReferral, 'referralId'>) =>
   `${BASE}/referrals/${referral.referralId}`;
 
@@ -237,7 +235,7 @@ const listPages: PrgPage[] = [
   {
     ...prgMenuPage,
     async handle(request) {
-      const referrals = await listReferrals(request.service, member(request));
+      const referrals = await listReferrals(request.service, memberOf(request));
       return render('prg/list.njk', {
         pageTitle: 'Practice Review Group referrals',
         intro:
@@ -250,7 +248,7 @@ const listPages: PrgPage[] = [
   {
     ...yourReferralsMenuPage,
     async handle(request) {
-      const referrals = await listReferrals(request.service, member(request));
+      const referrals = await listReferrals(request.service, memberOf(request));
       return render('prg/list.njk', {
         pageTitle: 'Your referrals',
         intro:
@@ -347,7 +345,7 @@ const referPages = flowPages<null>({
   fields: () => referFields,
   schema: referralAnswers,
   async record(request, _context, answers) {
-    const referral = await referCase(request.service, { answers, member: member(request) });
+    const referral = await referCase(request.service, { answers, member: memberOf(request) });
     return `${referralPath(referral)}/sent`;
   },
   button: 'Send the referral',
@@ -359,7 +357,7 @@ async function referralFor(request: Request): Promise<{ context: PrgReferral } |
   try {
     const { referral } = await showReferral(request.service, {
       referralId: request.params.referralId ?? '',
-      member: member(request),
+      member: memberOf(request),
     });
     return { context: referral };
   } catch (error) {
@@ -440,13 +438,13 @@ const referralPages: PrgPage[] = [
       try {
         shown = await showReferral(request.service, {
           referralId: request.params.referralId ?? '',
-          member: member(request),
+          member: memberOf(request),
         });
       } catch (error) {
         return refusal(error, backHome(request));
       }
       const { referral, audit } = shown;
-      const roles = member(request).roles;
+      const roles = memberOf(request).roles;
       return render('prg/referral.njk', {
         pageTitle: `Referral ${referral.reference}`,
         view: referralView(referral),
@@ -463,7 +461,7 @@ const referralPages: PrgPage[] = [
         })),
         canResend:
           referral.status === 'awaiting-approval' &&
-          (referral.referrer.id === member(request).id || roles.includes('partnership-team')),
+          (referral.referrer.id === memberOf(request).id || roles.includes('partnership-team')),
         canDecide: referral.status === 'awaiting-decision' && roles.includes('prg-member'),
         canCommission:
           referral.decision?.outcome === 'lcspr' &&
@@ -500,7 +498,7 @@ const referralPages: PrgPage[] = [
       try {
         const referral = await resendApprovalLink(request.service, {
           referralId: request.params.referralId ?? '',
-          member: member(request),
+          member: memberOf(request),
         });
         return redirect(`${referralPath(referral)}/approval-link-sent`);
       } catch (error) {
@@ -608,7 +606,7 @@ const decisionPages: PrgPage[] = [
       await recordPrgDecision(request.service, {
         referralId: referral.referralId,
         answers,
-        member: member(request),
+        member: memberOf(request),
       });
       return `${referralPath(referral)}/decision/confirmation`;
     },
@@ -667,7 +665,7 @@ const commissionPages: PrgPage[] = [
     async handle(request) {
       const referralId = request.params.referralId ?? '';
       try {
-        await commissionLocalReviewFromReferral(request.service, { referralId, member: member(request) });
+        await commissionLocalReviewFromReferral(request.service, { referralId, member: memberOf(request) });
       } catch (error) {
         const referral = await loadReferral(request.service, referralId).catch(() => undefined);
         return refusal(error, referral ? backToReferral(referral) : backHome(request));

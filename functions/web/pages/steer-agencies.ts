@@ -24,6 +24,7 @@ import {
 import { invalidFields } from '../../../shared/validation.ts';
 import { formErrors } from '../forms.ts';
 import {
+  memberOf,
   notFound,
   type Page,
   type PageResult,
@@ -130,7 +131,6 @@ interface Control {
   confirm(request: WebRequest, steered: Steered, answers: Answers): Promise<string>;
 }
 
-const member = (request: WebRequest) => request.user ?? { id: '', roles: [] };
 const base = (steered: Steered) => `/cases/${steered.record.caseId}`;
 const agencyBase = (steered: Steered) => `${base(steered)}/agencies/${steered.agency?.agencyId}`;
 const contactBody = (answers: Answers) => ({ name: answers.spocName, email: answers.spocEmail });
@@ -165,7 +165,7 @@ const controls: Control[] = [
       const agency = await addAgency(request.service, {
         caseId: record.caseId,
         answer: this.body(answers),
-        member: member(request),
+        member: memberOf(request),
       });
       return `/cases/${record.caseId}/add-agency/${agency.agencyId}/confirmation`;
     },
@@ -194,7 +194,7 @@ const controls: Control[] = [
         caseId: steered.record.caseId,
         agencyId: steered.agency?.agencyId ?? '',
         answer: this.body(answers),
-        member: member(request),
+        member: memberOf(request),
         ...(answers.requestKey ? { requestKey: answers.requestKey } : {}),
       });
       return `${agencyBase(steered)}/contact/confirmation`;
@@ -223,7 +223,7 @@ const controls: Control[] = [
         caseId: steered.record.caseId,
         agencyId: steered.agency?.agencyId ?? '',
         answer: this.body(answers),
-        member: member(request),
+        member: memberOf(request),
         ...(answers.requestKey ? { requestKey: answers.requestKey } : {}),
       });
       return `${agencyBase(steered)}/resend/confirmation`;
@@ -253,7 +253,7 @@ const controls: Control[] = [
         caseId: steered.record.caseId,
         agencyId: steered.agency?.agencyId ?? '',
         answer: this.body(answers),
-        member: member(request),
+        member: memberOf(request),
       });
       return `${agencyBase(steered)}/remove/confirmation`;
     },
@@ -282,7 +282,7 @@ const controls: Control[] = [
       await withdrawCase(request.service, {
         caseId: record.caseId,
         answer: this.body(answers),
-        member: member(request),
+        member: memberOf(request),
       });
       return `/cases/${record.caseId}/withdraw/confirmation`;
     },

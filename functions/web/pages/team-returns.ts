@@ -21,6 +21,7 @@ import { invalidFields } from '../../../shared/validation.ts';
 import { formatDate } from '../../../shared/workflow/london-time.ts';
 import { formErrors } from '../forms.ts';
 import {
+  memberOf,
   notFound,
   type Page,
   type PageResult,
@@ -209,7 +210,6 @@ interface Flow {
   run(request: WebRequest, steered: Steered, body: unknown, upload?: StaffUpload): Promise<unknown>;
 }
 
-const member = (request: WebRequest) => request.user ?? { id: '', roles: [] };
 const flowPathOf = (flow: Flow, { record, agency }: Steered) =>
   `/cases/${record.caseId}/agencies/${agency.agencyId}/${flow.kind}`;
 
@@ -234,7 +234,7 @@ const flows: Flow[] = [
         agencyId: agency.agencyId,
         answer: body,
         ...(upload ? { upload } : {}),
-        member: member(request),
+        member: memberOf(request),
       }),
   },
   {
@@ -257,7 +257,7 @@ const flows: Flow[] = [
         agencyId: agency.agencyId,
         answer: body,
         ...(upload ? { upload } : {}),
-        member: member(request),
+        member: memberOf(request),
       }),
   },
 ];
