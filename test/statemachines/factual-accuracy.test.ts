@@ -1,7 +1,5 @@
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { factualAccuracyChaseInput } from '../../shared/adapters/local-review-workflow.ts';
-import type { ReviewWorkflow } from '../../shared/adapters/review-workflow.ts';
 import { partnershipProfile } from '../../shared/config/partnership-profile.ts';
 import type { StaffMember } from '../../shared/schemas/roles.ts';
 import type { CaseStore } from '../../shared/stores/case-store.ts';
@@ -53,18 +51,7 @@ describe('a factual-accuracy round on the local engine', () => {
     localReviewDrafts = new InMemoryLocalReviewDraftsStore(localReviews.audit);
     mailer = new RecordingMailer();
     // Starting a round's reminders is an execution of the machine, named by the round.
-    const chases = {
-      start: async (name: string) => {
-        await workflow.sfn.send(
-          new StartExecutionCommand({
-            stateMachineArn: workflow.stateMachineArn,
-            name,
-            input: JSON.stringify(factualAccuracyChaseInput(name)),
-          }),
-        );
-        return 'started' as const;
-      },
-    } as unknown as ReviewWorkflow;
+    const chases = workflow.chasesStartedBy(factualAccuracyChaseInput);
     service = {
       clock: workflow.clock,
       profile: partnershipProfile.parse(testProfile),

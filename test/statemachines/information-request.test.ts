@@ -1,4 +1,3 @@
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { informationRequestChaseInput } from '../../shared/adapters/local-review-workflow.ts';
 import type { ReviewWorkflow } from '../../shared/adapters/review-workflow.ts';
@@ -45,18 +44,7 @@ describe('a request for information on the local engine', () => {
     localReviewEnquiries = new InMemoryLocalReviewEnquiryStore(localReviews.audit);
     mailer = new RecordingMailer();
     // Starting a request's chasing is an execution of the machine, named by the request.
-    const chases = {
-      start: async (name: string) => {
-        await workflow.sfn.send(
-          new StartExecutionCommand({
-            stateMachineArn: workflow.stateMachineArn,
-            name,
-            input: JSON.stringify(informationRequestChaseInput(name)),
-          }),
-        );
-        return 'started' as const;
-      },
-    } as unknown as ReviewWorkflow;
+    const chases = workflow.chasesStartedBy(informationRequestChaseInput);
     service = {
       clock: workflow.clock,
       profile: partnershipProfile.parse(testProfile),

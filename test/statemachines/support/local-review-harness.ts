@@ -14,6 +14,7 @@ import {
 } from '../../../functions/catalogue.ts';
 import { type LocalStepFunctions, startLocalStepFunctions } from '../../../local/stepfunctions/service.ts';
 import { VirtualClock } from '../../../local/virtual-clock.ts';
+import type { ReviewWorkflow } from '../../../shared/adapters/review-workflow.ts';
 import { FakeWorkflowFunctions } from './fake-workflow-functions.ts';
 
 /** The ASL file exactly as CDK and the local stack load it. */
@@ -100,6 +101,25 @@ export class LocalReviewWorkflow {
     );
     await this.service.whenSettled();
     return executionArn!;
+  }
+
+  /**
+   * The port a use case starts a chasing execution through (a request's, a round's): starting
+   * `name` starts an execution of this machine by that name, with the input `inputOf` reads from it.
+   */
+  chasesStartedBy(inputOf: (name: string) => Record<string, string | number>): ReviewWorkflow {
+    return {
+      start: async (name: string) => {
+        await this.sfn.send(
+          new StartExecutionCommand({
+            stateMachineArn: this.stateMachineArn,
+            name,
+            input: JSON.stringify(inputOf(name)),
+          }),
+        );
+        return 'started' as const;
+      },
+    } as unknown as ReviewWorkflow;
   }
 
   executionArnOf(name: string): string {
